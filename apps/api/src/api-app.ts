@@ -1,0 +1,49 @@
+// Builds the api process (relay + admin API + SPA) on Express. Used by main.ts and by the tests.
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '@gateway/config';
+import cookieParser from 'cookie-parser';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { BODY_LIMITS, bodyErrorHandler, jsonBody } from './http/body-parsing';
+import { requestId } from './http/request-id';
+import { SurfaceExceptionFilter } from './http/surface-exception.filter';
+import { apiValidationPipe } from './http/validation.pipe';
+import { HttpMetrics } from './system/metrics';
+
+export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  // Order matters: these run before any Nest middleware, guard or route.
+  app.use(requestId);
+  app.use(app.get(HttpMetrics).middleware());
+  app.use(cookieParser());
+  app.use('/v1', jsonBody(BODY_LIMITS.relay));
+  app.use('/api', jsonBody(BODY_LIMITS.admin));
+  app.use(bodyErrorHandler());
+
+  app.useGlobalPipes(apiValidationPipe());
+  app.useGlobalFilters(new SurfaceExceptionFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('LLM Gateway')
+      .setDescription('Admin and tenant REST API (/api). The OpenAI-compatible relay lives under /v1.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { AppConfig, ConfigModule, loggerModule } from '@gateway/config';
+import { DbModule } from '@gateway/db';
+import { IdentityModule } from '@gateway/identity';
+import { RedisModule } from '@gateway/redis';
+import { ENTITIES } from '@gateway/schema';
+import { SystemModule } from './system/system.module';
+
+/** Paths the SPA's index.html must never answer for. */
+const SERVER_PATHS = ['/api', '/api/{*rest}', '/v1', '/v1/{*rest}', '/health', '/ready', '/metrics'];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const spa = existsSync(config.WEB_DIST_DIR)
+      ? [ServeStaticModule.forRoot({ rootPath: config.WEB_DIST_DIR, exclude: SERVER_PATHS })]
+      : [];
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config, 'api'),
+        DbModule.forRoot({ entities: ENTITIES, applicationName: 'gateway-api' }),
+        RedisModule,
+        SystemModule,
+        IdentityModule,
+        ...spa,
+      ],
+    };
+  }
+}

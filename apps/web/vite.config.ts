@@ -1,0 +1,37 @@
+// Vite config for the admin SPA. Paths resolve from this file's directory, so the config works the
+// same whether it is run from the workspace root (Nx targets) or from apps/web.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type ProxyOptions } from 'vite';
+
+const projectRoot = dirname(fileURLToPath(import.meta.url));
+const workspaceRoot = resolve(projectRoot, '../..');
+
+// The NestJS api (default port 3000) owns these prefixes; in dev and preview they are forwarded to it.
+const API_TARGET = 'http://127.0.0.1:3000';
+const API_PREFIXES = ['/api', '/v1', '/health', '/ready'];
+const proxy: Record<string, ProxyOptions> = Object.fromEntries(
+  API_PREFIXES.map((prefix) => [prefix, { target: API_TARGET }]),
+);
+
+export default defineConfig({
+  root: projectRoot,
+  base: '/',
+  cacheDir: resolve(workspaceRoot, 'node_modules/.vite/apps/web'),
+  plugins: [react()],
+  build: {
+    outDir: resolve(workspaceRoot, 'dist/apps/web'),
+    emptyOutDir: true,
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 4200,
+    proxy,
+  },
+  preview: {
+    host: '127.0.0.1',
+    port: 4173,
+    proxy,
+  },
+});

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, loggerModule } from '@gateway/config';
+import { DbModule } from '@gateway/db';
+import { IdentityWorkerModule } from '@gateway/identity';
+import { RedisModule } from '@gateway/redis';
+import { ENTITIES } from '@gateway/schema';
+
+/** The worker process: BullMQ processors of every domain, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config, 'worker'),
+        DbModule.forRoot({ entities: ENTITIES, applicationName: 'gateway-worker' }),
+        RedisModule,
+        IdentityWorkerModule,
+      ],
+    };
+  }
+}

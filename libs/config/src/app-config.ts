@@ -1,0 +1,92 @@
+// The process configuration: read once from the environment, validated, frozen.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`invalid configuration: ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function urlWithProtocols(protocols: string[]) {
+  return z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+}
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+// Each variable is validated on its own so that the first bad one can be named precisely.
+const schema = {
+  NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
+    .default('gw'),
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)')
+    .optional(),
+  ADMIN_EMAIL: z.string().email('must be an email address').optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters').optional(),
+  PUBLIC_REGISTRATION: booleanFlag.default('false'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
+  WEB_DIST_DIR: z.string().min(1, 'must not be empty').default('dist/apps/web'),
+  SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(24 * 365).default(24 * 7),
+} as const;
+
+type Schema = typeof schema;
+export type RawConfig = { [K in keyof Schema]: z.output<Schema[K]> };
+
+/** Variables whose values must never be echoed back, not even in a config error. */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEY', 'ADMIN_PASSWORD']);
+
+export function parseConfig(env: NodeJS.ProcessEnv): RawConfig {
+  const out: Record<string, unknown> = {};
+  for (const [name, validator] of Object.entries(schema)) {
+    const raw = env[name];
+    const value = raw === '' ? undefined : raw;
+    const result = (validator as z.ZodTypeAny).safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const shown = SECRET_VARIABLES.has(name) || value === undefined ? '' : ` (got "${String(value).slice(0, 80)}")`;
+      throw new ConfigError(name, `${issue?.message ?? 'is invalid'}${shown}`);
+    }
+    out[name] = result.data;
+  }
+  const config = out as RawConfig;
+  if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
+    const missing = config.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
+    throw new ConfigError(missing, 'must be set together with ' + (missing === 'ADMIN_EMAIL' ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'));
+  }
+  if (config.NODE_ENV === 'production' && config.ENCRYPTION_KEY === undefined) {
+    throw new ConfigError('ENCRYPTION_KEY', 'must be set in production (64 hexadecimal characters)');
+  }
+  return config;
+}

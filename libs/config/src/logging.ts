@@ -1,0 +1,41 @@
+// Structured JSON logs (pino) for every process, with secrets redacted and the request id attached.
+import type { IncomingMessage } from 'node:http';
+import { DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { RawConfig } from './app-config';
+
+/** Header values and fields that must never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-goog-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.key',
+  '*.accessToken',
+];
+
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+export function loggerModule(config: Pick<RawConfig, 'LOG_LEVEL' | 'NODE_ENV'>, processName: string): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: config.LOG_LEVEL,
+      name: processName,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // The id is assigned (and echoed as x-request-id) by the first middleware of the api.
+      genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? '',
+      autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskQuerySecrets(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+  });
+}
+
+/** Gemini-style clients put keys in the query string (`?key=`); keep them out of the logs. */
+export function maskQuerySecrets(url: string): string {
+  return url.replace(/([?&](?:key|api_key|api-key|token|access_token)=)[^&]*/gi, '$1[redacted]');
+}

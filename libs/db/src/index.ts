@@ -1,0 +1,4 @@
+export { DbModule } from './db.module';
+export { dataSourceOptions } from './data-source-options';
+export type { DataSourceParams } from './data-source-options';
+export { pendingSchemaChanges, runPendingMigrations } from './run-migrations';

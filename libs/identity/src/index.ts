@@ -1,0 +1,10 @@
+export { IDENTITY_ENTITIES, IdentityModule, IdentityWorkerModule } from './identity.module';
+export { Role, ROLES } from './roles';
+export { User } from './entities/user.entity';
+export { Session } from './entities/session.entity';
+export { AuthService } from './auth/auth.service';
+export { ACCESS_KEY, Authenticated, CurrentUser, Public, Roles } from './auth/access.decorators';
+export type { AccessRule, AuthenticatedRequest } from './auth/access.decorators';
+export { IdentityError, IdentityErrorCode } from './identity.errors';
+export { PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
+export { hashSessionToken } from './auth/session-token';

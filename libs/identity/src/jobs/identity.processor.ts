@@ -1,0 +1,36 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { QueueName } from '@gateway/redis';
+import { Job, Queue } from 'bullmq';
+import { PruneExpiredSessionsJob } from './prune-expired-sessions.job';
+
+/** Runs the identity domain's jobs in the worker. */
+@Processor(QueueName.Identity)
+export class IdentityProcessor extends WorkerHost {
+  constructor(private readonly pruneSessions: PruneExpiredSessionsJob) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case PruneExpiredSessionsJob.name:
+        return this.pruneSessions.run();
+      default:
+        throw new Error(`unknown job ${job.name} on queue ${QueueName.Identity}`);
+    }
+  }
+}
+
+/** Registers the identity domain's repeatable jobs; upserting makes this safe from every worker. */
+@Injectable()
+export class IdentitySchedules implements OnApplicationBootstrap {
+  constructor(@InjectQueue(QueueName.Identity) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      PruneExpiredSessionsJob.name,
+      { every: 60 * 60 * 1000 },
+      { name: PruneExpiredSessionsJob.name, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+    );
+  }
+}

@@ -1,0 +1,3 @@
+export { REDIS, RedisModule } from './redis.module';
+export { QueueName } from './queue-name';
+export { redisOptionsFromUrl } from './redis-options';

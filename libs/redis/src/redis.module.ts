@@ -1,0 +1,41 @@
+// The shared Redis connection (ioredis) and BullMQ's root configuration, both under REDIS_PREFIX
+// so that several deployments (or test suites) can share one Redis.
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import Redis from 'ioredis';
+import { redisOptionsFromUrl } from './redis-options';
+
+export const REDIS = Symbol('REDIS');
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        connection: redisOptionsFromUrl(config.REDIS_URL),
+        prefix: `${config.REDIS_PREFIX}:bull`,
+      }),
+    }),
+  ],
+  providers: [
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new Redis({ ...redisOptionsFromUrl(config.REDIS_URL), connectionName: 'gateway', maxRetriesPerRequest: 2 }),
+    },
+    RedisCloser,
+  ],
+  exports: [REDIS, BullModule],
+})
+export class RedisModule {}
