@@ -5,7 +5,7 @@ import { readOrCreateEncryptionKey } from './encryption-key-file';
 export interface AppConfig extends Omit<RawConfig, 'ENCRYPTION_KEY' | 'DATABASE_URL'> {
   DATABASE_URL: string;
   ENCRYPTION_KEY: string;
-  /** Absolute path of DATA_DIR. */
+  /** Absolute path of DATA_DIR (WEB_DIST_DIR is made absolute too). */
   dataDir: string;
 }
 
@@ -15,7 +15,8 @@ export interface AppConfig extends Omit<RawConfig, 'ENCRYPTION_KEY' | 'DATABASE_
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw = parseConfig(env);
-  const dataDir = isAbsolute(raw.DATA_DIR) ? raw.DATA_DIR : resolve(process.cwd(), raw.DATA_DIR);
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(process.cwd(), path));
+  const dataDir = absolute(raw.DATA_DIR);
   if (raw.DATABASE_URL === undefined) {
     throw new ConfigError('DATABASE_URL', 'must be set (npm start provides an embedded PostgreSQL when it is unset)');
   }
@@ -23,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...raw,
     DATABASE_URL: raw.DATABASE_URL,
     dataDir,
+    WEB_DIST_DIR: absolute(raw.WEB_DIST_DIR),
     ENCRYPTION_KEY: raw.ENCRYPTION_KEY ?? readOrCreateEncryptionKey(dataDir),
   });
 }

@@ -1,0 +1,85 @@
+// `npm start`: everything a fresh machine needs on one port. Provides PostgreSQL (embedded) and Redis
+// when they are not configured, then runs the api and the worker as child processes. Ctrl-C (or
+// SIGTERM) stops the children first, then whatever this launcher started.
+import { ChildProcess, spawn } from 'node:child_process';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigError, parseConfig, readOrCreateEncryptionKey } from '@gateway/config';
+import { LauncherError, RunningPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { ensureLocalRedis, LocalRedis, redisAnswers } from './local-redis';
+
+const CHILD_STOP_TIMEOUT_MS = 15_000;
+
+function log(line: string): void {
+  process.stdout.write(JSON.stringify({ level: 30, time: Date.now(), name: 'launcher', msg: line }) + '\n');
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const dataDir = isAbsolute(config.DATA_DIR) ? config.DATA_DIR : resolve(process.cwd(), config.DATA_DIR);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
+  if (!config.ENCRYPTION_KEY) env['ENCRYPTION_KEY'] = readOrCreateEncryptionKey(dataDir);
+
+  let postgres: RunningPostgres | undefined;
+  let redis: LocalRedis | undefined;
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const stopAll = async (exitCode: number): Promise<never> => {
+    if (stopping) return new Promise<never>(() => undefined);
+    stopping = true;
+    await Promise.all(children.map(stopChild));
+    await redis?.stop().catch(() => undefined);
+    await postgres?.stop().catch(() => undefined);
+    log('stopped');
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    if (process.env['REDIS_URL']) {
+      if (!(await redisAnswers(config.REDIS_URL))) throw new LauncherError('REDIS_URL does not answer (is Redis running there?)');
+    } else {
+      redis = await ensureLocalRedis({ url: config.REDIS_URL, dataDir, log });
+    }
+    if (!config.DATABASE_URL) {
+      postgres = await startEmbeddedPostgres(dataDir, log);
+      env['DATABASE_URL'] = postgres.url;
+    }
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    await stopAll(1);
+  }
+  if (stopping) return;
+
+  const dist = resolve(__dirname, '..', '..', '..');
+  for (const [name, entry] of [
+    ['api', join(dist, 'api/src/main.js')],
+    ['worker', join(dist, 'worker/src/main.js')],
+  ] as const) {
+    const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`${name} exited (${signal ?? `code ${code}`}); stopping everything`);
+      void stopAll(code === 0 ? 1 : (code ?? 1));
+    });
+    children.push(child);
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_STOP_TIMEOUT_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof LauncherError ? error.message : String(error));
+  process.exit(1);
+});
