@@ -16,6 +16,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     bufferLogs: true,
+    // Throw instead of process.exit() on a wiring error, so callers (main.ts, tests) decide.
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');

@@ -22,7 +22,8 @@ export class HttpMetrics {
       const end = this.duration.startTimer();
       res.once('finish', () => {
         const template = (req.route as { path?: string } | undefined)?.path;
-        const route = template ? `${req.baseUrl}${template}` : 'unmatched';
+        const route =
+          template && !template.includes('*') ? `${req.baseUrl}${template}` : res.statusCode === 404 ? 'unmatched' : 'static';
         end({ method: req.method, route, status_code: String(res.statusCode) });
       });
       next();

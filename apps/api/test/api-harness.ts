@@ -1,0 +1,46 @@
+// Boots the real api process in-process against a suite's own database and Redis prefix.
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AppConfig } from '@gateway/config';
+import { createTestDatabase, createTestRedis, TEST_ADMIN, testConfig, TestDatabase, TestRedis } from '@gateway/testing';
+import request from 'supertest';
+import { createApiApp } from '../src/api-app';
+
+export interface ApiHarness {
+  app: NestExpressApplication;
+  config: AppConfig;
+  db: TestDatabase;
+  redis: TestRedis;
+  http: ReturnType<typeof request>;
+  /** http://127.0.0.1:PORT of the listening server. */
+  url: string;
+  /** Logs in as the first super admin and returns the access token. */
+  adminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startApi(suite: string, env: NodeJS.ProcessEnv = {}): Promise<ApiHarness> {
+  const db = await createTestDatabase(suite);
+  const redis = createTestRedis(suite);
+  const config = testConfig(db, redis, env);
+  const app = await createApiApp(config);
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  const http = request(url);
+  return {
+    app,
+    config,
+    db,
+    redis,
+    http,
+    url,
+    adminToken: async () => {
+      const res = await request(url).post('/api/auth/login').send(TEST_ADMIN).expect(200);
+      return (res.body as { accessToken: string }).accessToken;
+    },
+    close: async () => {
+      await app.close();
+      await redis.cleanup();
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { streamedRanges, toolCallId, type ChatAnswer } from './chat-answer';
+import { generatedText, toolArgumentsPiece } from './generated-text';
+import type { Usage } from './mock-response';
+import { streamSteps, type TokenRange } from './stream-steps';
+
+/**
+ * The `chat.completion.chunk`s of a chat answer, in OpenAI's order: per choice a role delta (with
+ * the tool call's id, type and name for a tool call), content or argument pieces, a finish delta;
+ * then, with `include_usage`, a chunk with `choices: []` and the usage (earlier chunks carry
+ * `usage: null`, as OpenAI sends them). Each chunk carries one choice.
+ */
+export function chatCompletionSteps(answer: ChatAnswer, usage: Usage): Generator<object[]> {
+  const { tokens, finishReason } = answer.plan;
+  const choiceIndexes = Array.from({ length: answer.choices }, (_, index) => index);
+  const chunk = (choices: object[]): object => ({
+    id: answer.id,
+    object: 'chat.completion.chunk',
+    created: answer.created,
+    model: answer.model,
+    choices,
+    ...(answer.includeUsage ? { usage: null } : {}),
+  });
+  const delta = (index: number, fields: object, finish: string | null = null): object =>
+    chunk([{ index, delta: fields, logprobs: null, finish_reason: finish }]);
+
+  const toolName = answer.toolName;
+  const opening = choiceIndexes.map((index) =>
+    toolName === undefined
+      ? delta(index, { role: 'assistant', content: '', refusal: null })
+      : delta(index, {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          tool_calls: [{ index: 0, id: toolCallId(answer, index), type: 'function', function: { name: toolName, arguments: '' } }],
+        }),
+  );
+  const content = (range: TokenRange): object[] =>
+    choiceIndexes.map((index) =>
+      toolName === undefined
+        ? delta(index, { content: generatedText(range.start, range.end, index) })
+        : delta(index, { tool_calls: [{ index: 0, function: { arguments: toolArgumentsPiece(range.start, range.end, tokens, index) } }] }),
+    );
+  const closing = (): object[] => {
+    const finish = toolName === undefined ? finishReason : 'tool_calls';
+    const finishes = choiceIndexes.map((index) => delta(index, {}, finish));
+    if (!answer.includeUsage) return finishes;
+    return [...finishes, { id: answer.id, object: 'chat.completion.chunk', created: answer.created, model: answer.model, choices: [], usage }];
+  };
+  return streamSteps(opening, streamedRanges(answer), content, closing);
+}

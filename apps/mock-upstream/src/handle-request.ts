@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sleep } from './abortable-sleep';
+import { BehaviourError, parseBehaviour, type MockBehaviour } from './behaviour';
+import { dropConnection } from './exchange';
+import { HttpError } from './http-error';
+import type { RecordedRequest } from './recorded-request';
+import { parseJsonObject, readBody } from './request-body';
+import { bearerToken, headerText } from './request-headers';
+import { findRoute } from './routes';
+import { sendJson } from './send-json';
+import { simulatedError } from './simulated-error';
+import { deliverStream } from './stream-delivery';
+import type { UpstreamState } from './upstream-state';
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export function handleRequest(state: UpstreamState, req: IncomingMessage, res: ServerResponse): void {
+  const record = state.open(req);
+  const controller = new AbortController();
+  state.inFlight.start();
+  res.on('close', () => {
+    record.endedAt = Date.now();
+    if (!res.writableFinished && !record.dropped) record.aborted = true;
+    // Wakes every wait of this request (latency, chunk delays, drain), clearing its timers.
+    controller.abort();
+    state.inFlight.finish();
+  });
+  // A write racing a disconnect can error; 'close' already records the disconnect, and an
+  // unhandled 'error' would bring down the whole test process.
+  res.on('error', () => undefined);
+  res.setHeader('x-request-id', `req_mock_${record.seq}`);
+  answer(state, req, res, record, controller.signal).catch((error: unknown) =>
+    answerFailure(res, record, controller.signal, error),
+  );
+}
+
+async function answer(
+  state: UpstreamState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: RecordedRequest,
+  signal: AbortSignal,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  const route = findRoute(method, record.path);
+  if (route === undefined) throw new HttpError(404, `Invalid URL (${method} ${record.path})`, 'invalid_request_error');
+  const raw = route.hasBody ? await readBody(req, MAX_BODY_BYTES) : undefined;
+
+  const apiKey = bearerToken(req.headers.authorization);
+  record.apiKey = apiKey;
+  if (apiKey === undefined) {
+    throw new HttpError(
+      401,
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      'invalid_request_error',
+      null,
+      'invalid_api_key',
+    );
+  }
+  const mockHeader = headerText(req.headers['x-mock']);
+  const requested = requestedBehaviour(apiKey, mockHeader);
+  record.behaviour = requested;
+  const body = raw === undefined ? {} : parseJsonObject(raw);
+  if (raw !== undefined) record.body = body;
+
+  const response = route.endpoint({ body, behaviour: requested, seq: record.seq, created: Math.floor(Date.now() / 1000) });
+  // Counted only now, so requests the mock refused as invalid do not use up a `fail` budget.
+  const behaviour = state.failBudget.apply(`${apiKey}\n${mockHeader ?? ''}`, requested);
+  record.behaviour = behaviour;
+  record.stream = response.kind === 'stream';
+  const exchange = { res, record, behaviour, signal };
+
+  if (behaviour.hang) return; // the connection's close ends the request; nothing to clean up
+  if (behaviour.status !== 200) {
+    await sleep(behaviour.latency, signal);
+    const error = simulatedError(behaviour.status, behaviour.retryAfter);
+    sendJson(res, record, error.status, error.toBody(), error.headers);
+    return;
+  }
+  record.usage = response.usage;
+  if (response.kind === 'stream') return deliverStream(exchange, response.steps);
+  await sleep(behaviour.latency, signal);
+  if (behaviour.drop !== undefined) return dropConnection(exchange);
+  sendJson(res, record, 200, response.body);
+}
+
+function requestedBehaviour(apiKey: string, mockHeader: string | undefined): MockBehaviour {
+  try {
+    return parseBehaviour(apiKey, mockHeader);
+  } catch (error) {
+    if (!(error instanceof BehaviourError)) throw error;
+    throw HttpError.invalidRequest(error.message, error.option, 'mock_invalid_option');
+  }
+}
+
+/** Answers an error if still possible; the mock must survive anything a test throws at it. */
+function answerFailure(res: ServerResponse, record: RecordedRequest, signal: AbortSignal, error: unknown): void {
+  if (signal.aborted) return; // the connection is gone: nobody to answer
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const httpError =
+    error instanceof HttpError
+      ? error
+      : new HttpError(500, `mock-upstream failed: ${error instanceof Error ? error.message : String(error)}`, 'server_error');
+  sendJson(res, record, httpError.status, httpError.toBody(), httpError.headers);
+}

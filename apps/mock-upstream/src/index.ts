@@ -1,0 +1,8 @@
+export { startMockUpstream, type MockUpstream, type MockUpstreamOptions } from './mock-upstream';
+export type { RecordedRequest } from './recorded-request';
+export type { Usage } from './mock-response';
+export { parseBehaviour, BehaviourError, DEFAULT_BEHAVIOUR, type MockBehaviour } from './behaviour';
+export { countTokens, countChatPromptTokens, countPromptTokens, TOKENS_PER_MESSAGE } from './token-count';
+export { mockCompletionText, mockToolArguments, tokenPiece } from './generated-text';
+export { embeddingVector, DEFAULT_EMBEDDING_DIMENSIONS } from './embedding-vector';
+export { MOCK_MODELS } from './models';

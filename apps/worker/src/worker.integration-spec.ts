@@ -1,0 +1,86 @@
+// The worker end to end: a real BullMQ queue on the real Redis, a job enqueued the way the api would,
+// processed by the worker against the real database; the repeatable schedule registered once.
+import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
+import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
+import { PruneExpiredSessionsJob, Role, Session, User } from '@gateway/identity';
+import { QueueName, redisOptionsFromUrl } from '@gateway/redis';
+import { ENTITIES } from '@gateway/schema';
+import { createTestDatabase, createTestRedis, testConfig, TestDatabase, TestRedis, waitFor } from '@gateway/testing';
+import { Queue, QueueEvents } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { createWorkerApp } from './worker-app';
+
+const HOUR = 3_600_000;
+
+describe('worker process', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let dataSource: DataSource;
+  let workers: INestApplicationContext[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('worker');
+    redis = createTestRedis('worker');
+    dataSource = await new DataSource(dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 2 })).initialize();
+    await runPendingMigrations(dataSource);
+    const config = testConfig(db, redis, { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    workers = await Promise.all([createWorkerApp(config), createWorkerApp(config)]);
+    // A new schedule runs its first iteration at once; let it finish so it cannot race the tests.
+    const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Identity));
+    await waitFor('the first scheduled prune', async () => ((await queue.getJobCounts('completed')).completed >= 1 ? true : undefined));
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    await dataSource.destroy();
+    await redis.cleanup();
+    await db.drop();
+  });
+
+  it('prunes expired and long-revoked sessions through the identity queue, keeping live ones', async () => {
+    const user = await dataSource.getRepository(User).save({ email: 'u@example.test', passwordHash: 'x', role: Role.Member, disabled: false });
+    const now = Date.now();
+    const session = (label: string, expiresAt: number, revokedAt: number | null) => ({
+      userId: user.id,
+      tokenHash: label.padEnd(64, '0'),
+      expiresAt: new Date(expiresAt),
+      revokedAt: revokedAt === null ? null : new Date(revokedAt),
+      ip: null,
+      userAgent: null,
+    });
+    await dataSource.getRepository(Session).insert([
+      session('a1', now - 48 * HOUR, null), // expired long ago: pruned
+      session('b2', now - 48 * HOUR + 10 * HOUR, now - 30 * HOUR), // revoked long ago: pruned
+      session('c3', now + 24 * HOUR, null), // live: kept
+      session('d4', now - 1 * HOUR, null), // just expired, inside the grace period: kept
+      session('e5', now + 24 * HOUR, now - 1 * HOUR), // just revoked: kept
+    ]);
+
+    // Enqueue exactly as another process would: by queue name and job name, on the shared prefix.
+    const connection = redisOptionsFromUrl(redis.url);
+    const queue = new Queue(QueueName.Identity, { connection, prefix: `${redis.prefix}:bull` });
+    const events = new QueueEvents(QueueName.Identity, { connection, prefix: `${redis.prefix}:bull` });
+    try {
+      await events.waitUntilReady();
+      const job = await queue.add(PruneExpiredSessionsJob.name, {});
+      const result = await job.waitUntilFinished(events, 15_000);
+      expect(result).toEqual({ deleted: 2 });
+      const left = await dataSource.getRepository(Session).find();
+      expect(left.map((s) => s.tokenHash.slice(0, 2)).sort()).toEqual(['c3', 'd4', 'e5']);
+
+      // Running it again changes nothing: jobs are idempotent.
+      const again = await queue.add(PruneExpiredSessionsJob.name, {});
+      expect(await again.waitUntilFinished(events, 15_000)).toEqual({ deleted: 0 });
+    } finally {
+      await events.close();
+      await queue.close();
+    }
+  });
+
+  it('registers the hourly prune schedule once, however many workers start', async () => {
+    const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Identity));
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({ key: PruneExpiredSessionsJob.name, name: PruneExpiredSessionsJob.name, every: HOUR });
+  });
+});

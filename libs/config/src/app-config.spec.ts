@@ -1,0 +1,85 @@
+import { ConfigError, parseConfig } from './app-config';
+
+const valid = { DATABASE_URL: 'postgres://u:p@db:5432/gw' };
+
+function errorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PUBLIC_REGISTRATION: false,
+      LOG_LEVEL: 'info',
+      DATA_DIR: '.data',
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.ENCRYPTION_KEY).toBeUndefined();
+  });
+
+  it('parses typed values', () => {
+    const config = parseConfig({ ...valid, PORT: '8080', PUBLIC_REGISTRATION: 'true', LOG_LEVEL: 'debug' });
+    expect(config.PORT).toBe(8080);
+    expect(config.PUBLIC_REGISTRATION).toBe(true);
+    expect(config.LOG_LEVEL).toBe('debug');
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '3.5'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['ENCRYPTION_KEY', 'abc'],
+    ['ENCRYPTION_KEY', 'z'.repeat(64)],
+    ['LOG_LEVEL', 'verbose'],
+    ['PUBLIC_REGISTRATION', 'maybe'],
+    ['REDIS_PREFIX', 'has space'],
+    ['ADMIN_EMAIL', 'not-an-email'],
+  ])('names %s when it is %j', (variable, value) => {
+    const error = errorOf({ ...valid, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'long enough password', [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(new RegExp(`^invalid configuration: ${variable} `));
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('never echoes a secret value in its error', () => {
+    const error = errorOf({ ENCRYPTION_KEY: 'my-secret-not-hex' });
+    expect(error.message).not.toContain('my-secret-not-hex');
+    const dbError = errorOf({ DATABASE_URL: 'mysql://user:hunter2@x/db' });
+    expect(dbError.message).not.toContain('hunter2');
+  });
+
+  it('echoes a harmless bad value to help the operator', () => {
+    expect(errorOf({ PORT: 'abc' }).message).toContain('"abc"');
+  });
+
+  it('requires ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
+    expect(errorOf({ ADMIN_EMAIL: 'a@b.co' }).variable).toBe('ADMIN_PASSWORD');
+    expect(errorOf({ ADMIN_PASSWORD: 'long enough password' }).variable).toBe('ADMIN_EMAIL');
+  });
+
+  it('refuses a short admin password', () => {
+    expect(errorOf({ ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' }).variable).toBe('ADMIN_PASSWORD');
+  });
+
+  it('requires ENCRYPTION_KEY in production', () => {
+    expect(errorOf({ NODE_ENV: 'production' }).variable).toBe('ENCRYPTION_KEY');
+    expect(parseConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: 'A1'.repeat(32) }).ENCRYPTION_KEY).toBe('A1'.repeat(32));
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+});
