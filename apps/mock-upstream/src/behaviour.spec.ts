@@ -60,7 +60,9 @@ describe('parseBehaviour', () => {
   it('names an unknown option, from the key or the header', () => {
     expect(optionOfError('sk;lateny=5')).toBe('lateny');
     expect(optionOfError('sk', 'chunk=3')).toBe('chunk');
-    expect(() => parseBehaviour('sk;lateny=5')).toThrow(/Unknown mock option "lateny" in the API key; known options: latency/);
+    expect(() => parseBehaviour('sk;lateny=5')).toThrow(
+      /Unknown mock option "lateny" in the API key; known options: latency/,
+    );
   });
 
   it.each([

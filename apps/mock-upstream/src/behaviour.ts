@@ -54,7 +54,8 @@ export class BehaviourError extends Error {
   }
 }
 
-type NumericOption = 'latency' | 'ttft' | 'chunks' | 'chunkDelay' | 'tokens' | 'status' | 'retryAfter' | 'drop' | 'fail';
+type NumericOption =
+  'latency' | 'ttft' | 'chunks' | 'chunkDelay' | 'tokens' | 'status' | 'retryAfter' | 'drop' | 'fail';
 type FlagOption = 'hang' | 'usage' | 'tool' | 'null';
 
 interface IntegerRange {
@@ -65,7 +66,11 @@ interface IntegerRange {
 }
 
 const TEN_MINUTES_MS = 600_000;
-const milliseconds: IntegerRange = { min: 0, max: TEN_MINUTES_MS, expected: `milliseconds from 0 to ${TEN_MINUTES_MS}` };
+const milliseconds: IntegerRange = {
+  min: 0,
+  max: TEN_MINUTES_MS,
+  expected: `milliseconds from 0 to ${TEN_MINUTES_MS}`,
+};
 
 /** Upper bound of `tokens`: large enough to fill socket buffers in backpressure tests, small enough to stay cheap. */
 export const MAX_TOKENS_OPTION = 100_000;
@@ -136,7 +141,10 @@ function applyOptions(behaviour: MockBehaviour, segments: readonly string[], sou
       if (flag === undefined) throw invalidValue(name, raw, '0 or 1', source);
       behaviour[name] = flag;
     } else {
-      throw new BehaviourError(name, `Unknown mock option "${name}" in the ${source}; known options: ${KNOWN_OPTIONS}`);
+      throw new BehaviourError(
+        name,
+        `Unknown mock option "${name}" in the ${source}; known options: ${KNOWN_OPTIONS}`,
+      );
     }
   }
 }
@@ -150,5 +158,8 @@ function parseInteger(name: string, raw: string, range: IntegerRange, source: st
 }
 
 function invalidValue(name: string, raw: string, expected: string, source: string): BehaviourError {
-  return new BehaviourError(name, `Invalid value "${raw}" for mock option "${name}" in the ${source}: expected ${expected}`);
+  return new BehaviourError(
+    name,
+    `Invalid value "${raw}" for mock option "${name}" in the ${source}: expected ${expected}`,
+  );
 }

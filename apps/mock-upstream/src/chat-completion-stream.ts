@@ -31,20 +31,44 @@ export function chatCompletionSteps(answer: ChatAnswer, usage: Usage): Generator
           role: 'assistant',
           content: null,
           refusal: null,
-          tool_calls: [{ index: 0, id: toolCallId(answer, index), type: 'function', function: { name: toolName, arguments: '' } }],
+          tool_calls: [
+            {
+              index: 0,
+              id: toolCallId(answer, index),
+              type: 'function',
+              function: { name: toolName, arguments: '' },
+            },
+          ],
         }),
   );
   const content = (range: TokenRange): object[] =>
     choiceIndexes.map((index) =>
       toolName === undefined
         ? delta(index, { content: generatedText(range.start, range.end, index) })
-        : delta(index, { tool_calls: [{ index: 0, function: { arguments: toolArgumentsPiece(range.start, range.end, tokens, index) } }] }),
+        : delta(index, {
+            tool_calls: [
+              {
+                index: 0,
+                function: { arguments: toolArgumentsPiece(range.start, range.end, tokens, index) },
+              },
+            ],
+          }),
     );
   const closing = (): object[] => {
     const finish = toolName === undefined ? finishReason : 'tool_calls';
     const finishes = choiceIndexes.map((index) => delta(index, {}, finish));
     if (!answer.includeUsage) return finishes;
-    return [...finishes, { id: answer.id, object: 'chat.completion.chunk', created: answer.created, model: answer.model, choices: [], usage }];
+    return [
+      ...finishes,
+      {
+        id: answer.id,
+        object: 'chat.completion.chunk',
+        created: answer.created,
+        model: answer.model,
+        choices: [],
+        usage,
+      },
+    ];
   };
   return streamSteps(opening, streamedRanges(answer), content, closing);
 }

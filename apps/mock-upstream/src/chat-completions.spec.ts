@@ -1,5 +1,8 @@
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+} from 'openai/resources/chat/completions';
 import { mockCompletionText, mockToolArguments } from './generated-text';
 import { startMockUpstream, type MockUpstream } from './mock-upstream';
 import { countChatPromptTokens, countTokens } from './token-count';
@@ -90,7 +93,10 @@ describe('POST /v1/chat/completions', () => {
     expect(capped.choices[0].finish_reason).toBe('length');
     expect(capped.usage?.completion_tokens).toBe(3);
 
-    const newer = await client('sk;tokens=10').chat.completions.create({ ...params, max_completion_tokens: 2 });
+    const newer = await client('sk;tokens=10').chat.completions.create({
+      ...params,
+      max_completion_tokens: 2,
+    });
     expect(newer.usage?.completion_tokens).toBe(2);
 
     const roomy = await client('sk;tokens=4').chat.completions.create({ ...params, max_tokens: 100 });
@@ -154,7 +160,9 @@ describe('POST /v1/chat/completions with stream: true', () => {
     const stream = await client('sk;tokens=9;chunks=4').chat.completions.create({ ...params, stream: true });
     const chunks = await collect(stream);
 
-    expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk' && chunk.model === 'mock-gpt')).toBe(true);
+    expect(
+      chunks.every((chunk) => chunk.object === 'chat.completion.chunk' && chunk.model === 'mock-gpt'),
+    ).toBe(true);
     expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
     expect(chunks[0].choices[0].delta.role).toBe('assistant');
     // role chunk + 4 content chunks + finish chunk, and no usage chunk without include_usage
@@ -207,7 +215,8 @@ describe('POST /v1/chat/completions with stream: true', () => {
     const tools = [weatherTool];
     const plain = await client('sk;tool=1;tokens=6').chat.completions.create({ ...params, tools });
     const runner = client('sk;tool=1;tokens=6;chunks=3').chat.completions.stream({
-      ...params,
+      model: 'mock-gpt',
+      messages,
       tools,
       stream_options: { include_usage: true },
     });
@@ -226,7 +235,11 @@ describe('POST /v1/chat/completions with stream: true', () => {
     expect(final.usage?.completion_tokens).toBe(6);
     // OpenAI's delta format: id, type and name once, then arguments in pieces
     const toolDeltas = deltas.flatMap((chunk) => chunk.choices.flatMap((c) => c.delta.tool_calls ?? []));
-    expect(toolDeltas[0]).toMatchObject({ index: 0, type: 'function', function: { name: 'get_weather', arguments: '' } });
+    expect(toolDeltas[0]).toMatchObject({
+      index: 0,
+      type: 'function',
+      function: { name: 'get_weather', arguments: '' },
+    });
     expect(toolDeltas[0].id).toMatch(/^call_/);
     expect(toolDeltas.slice(1)).toHaveLength(3);
     expect(toolDeltas.slice(1).every((d) => d.id === undefined && d.function?.name === undefined)).toBe(true);

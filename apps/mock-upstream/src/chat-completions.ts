@@ -74,7 +74,12 @@ function chatChoice(answer: ChatAnswer, index: number): object {
     };
   }
   const content = answer.nullContent ? null : mockCompletionText(tokens, index);
-  return { index, message: { role: 'assistant', content, refusal: null }, finish_reason: finishReason, logprobs: null };
+  return {
+    index,
+    message: { role: 'assistant', content, refusal: null },
+    finish_reason: finishReason,
+    logprobs: null,
+  };
 }
 
 /** The first tool's name, or undefined when the request has no tools (then the answer is plain text). */
@@ -84,6 +89,7 @@ function firstToolName(body: JsonObject): string | undefined {
   const first: unknown = Array.isArray(tools) ? tools[0] : undefined;
   const fn = isJsonObject(first) ? first['function'] : undefined;
   const name = isJsonObject(fn) ? fn['name'] : undefined;
-  if (typeof name !== 'string' || name === '') throw invalidField('tools[0].function.name', 'a non-empty string');
+  if (typeof name !== 'string' || name === '')
+    throw invalidField('tools[0].function.name', 'a non-empty string');
   return name;
 }

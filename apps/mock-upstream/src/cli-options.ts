@@ -19,7 +19,10 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       throw new Error(`unknown argument ${arg} (usage: main.js [--port N])`);
     }
   }
-  return { port: portText === undefined || portText === '' ? DEFAULT_PORT : parsePort(portText), host: env['MOCK_UPSTREAM_HOST'] || '127.0.0.1' };
+  return {
+    port: portText === undefined || portText === '' ? DEFAULT_PORT : parsePort(portText),
+    host: env['MOCK_UPSTREAM_HOST'] || '127.0.0.1',
+  };
 }
 
 function parsePort(text: string): number {

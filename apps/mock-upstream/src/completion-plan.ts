@@ -13,13 +13,20 @@ export interface CompletionPlan {
 export const MAX_GENERATED_TOKENS = 1_000_000;
 
 /** The behaviour's `tokens`, capped by the request's token limit; a cap that cuts the text ends it with `length`. */
-export function planCompletion(behaviour: MockBehaviour, maxTokens: number | undefined, choices: number): CompletionPlan {
+export function planCompletion(
+  behaviour: MockBehaviour,
+  maxTokens: number | undefined,
+  choices: number,
+): CompletionPlan {
   const plan: CompletionPlan =
     maxTokens !== undefined && maxTokens < behaviour.tokens
       ? { tokens: maxTokens, finishReason: 'length' }
       : { tokens: behaviour.tokens, finishReason: 'stop' };
   if (plan.tokens * choices > MAX_GENERATED_TOKENS) {
-    throw HttpError.invalidRequest(`The mock generates at most ${MAX_GENERATED_TOKENS} tokens per request (n × tokens).`, 'n');
+    throw HttpError.invalidRequest(
+      `The mock generates at most ${MAX_GENERATED_TOKENS} tokens per request (n × tokens).`,
+      'n',
+    );
   }
   return plan;
 }

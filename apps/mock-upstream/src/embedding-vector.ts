@@ -11,7 +11,10 @@ export function embeddingVector(text: string, dimensions = DEFAULT_EMBEDDING_DIM
   let block: Buffer = Buffer.alloc(0);
   for (let index = 0; index < dimensions; index++) {
     const offset = (index % 8) * 4;
-    if (offset === 0) block = createHash('sha256').update(`${index / 8}:${text}`).digest();
+    if (offset === 0)
+      block = createHash('sha256')
+        .update(`${index / 8}:${text}`)
+        .digest();
     raw[index] = block.readUInt32LE(offset) / 0x80000000 - 1;
   }
   const norm = Math.hypot(...raw) || 1;

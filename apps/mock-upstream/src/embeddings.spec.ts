@@ -39,7 +39,11 @@ describe('POST /v1/embeddings', () => {
   });
 
   it('answers the same numbers as floats when asked', async () => {
-    const floats = await client().embeddings.create({ model: 'mock-embed', input: 'hello world', encoding_format: 'float' });
+    const floats = await client().embeddings.create({
+      model: 'mock-embed',
+      input: 'hello world',
+      encoding_format: 'float',
+    });
     const decoded = await client().embeddings.create({ model: 'mock-embed', input: 'hello world' });
 
     expect(typeof floats.data[0].embedding[0]).toBe('number');
@@ -48,7 +52,12 @@ describe('POST /v1/embeddings', () => {
   });
 
   it('honours dimensions', async () => {
-    const response = await client().embeddings.create({ model: 'mock-embed', input: 'a', dimensions: 16, encoding_format: 'float' });
+    const response = await client().embeddings.create({
+      model: 'mock-embed',
+      input: 'a',
+      dimensions: 16,
+      encoding_format: 'float',
+    });
     expect(response.data[0].embedding).toHaveLength(16);
   });
 

@@ -20,11 +20,18 @@ export const embeddings: Endpoint = (input: EndpointInput): MockResponse => {
   const dimensions = optionalInteger(body, 'dimensions', 1, MAX_DIMENSIONS) ?? DEFAULT_EMBEDDING_DIMENSIONS;
   const format = body['encoding_format'] ?? 'float';
   if (format !== 'float' && format !== 'base64') {
-    throw HttpError.invalidRequest("Invalid 'encoding_format': expected 'float' or 'base64'.", 'encoding_format');
+    throw HttpError.invalidRequest(
+      "Invalid 'encoding_format': expected 'float' or 'base64'.",
+      'encoding_format',
+    );
   }
   const data = texts.map((text, index) => {
     const vector = embeddingVector(text, dimensions);
-    return { object: 'embedding', index, embedding: format === 'base64' ? embeddingBase64(vector) : Array.from(vector) };
+    return {
+      object: 'embedding',
+      index,
+      embedding: format === 'base64' ? embeddingBase64(vector) : Array.from(vector),
+    };
   });
   const promptTokens = countPromptTokens(body['input']);
   const usage = usageOf(promptTokens, 0);
@@ -42,8 +49,13 @@ function inputTexts(input: unknown): string[] {
   if (typeof input === 'string') return [input];
   if (Array.isArray(input) && input.length > 0 && input.length <= MAX_INPUTS) {
     if (input.every((item) => typeof item === 'string')) return input;
-    if (input.every((item) => typeof item === 'number' && Number.isInteger(item))) return [JSON.stringify(input)];
-    if (input.every((item) => Array.isArray(item) && item.length > 0 && item.every((id) => typeof id === 'number'))) {
+    if (input.every((item) => typeof item === 'number' && Number.isInteger(item)))
+      return [JSON.stringify(input)];
+    if (
+      input.every(
+        (item) => Array.isArray(item) && item.length > 0 && item.every((id) => typeof id === 'number'),
+      )
+    ) {
       return input.map((item) => JSON.stringify(item));
     }
   }

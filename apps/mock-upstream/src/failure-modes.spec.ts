@@ -71,9 +71,9 @@ describe('status=', () => {
   });
 
   it('fails a stream request before any chunk, as plain JSON', async () => {
-    await expect(client('sk;status=503').chat.completions.create({ ...params, stream: true })).rejects.toBeInstanceOf(
-      OpenAI.InternalServerError,
-    );
+    await expect(
+      client('sk;status=503').chat.completions.create({ ...params, stream: true }),
+    ).rejects.toBeInstanceOf(OpenAI.InternalServerError);
   });
 });
 
@@ -84,9 +84,9 @@ describe('fail=K', () => {
     await expect(flaky.chat.completions.create(params)).rejects.toBeInstanceOf(OpenAI.InternalServerError);
     await expect(flaky.chat.completions.create(params)).resolves.toMatchObject({ object: 'chat.completion' });
     // another key has its own budget
-    await expect(client('sk;status=503;fail=1;tokens=2').chat.completions.create(params)).rejects.toBeInstanceOf(
-      OpenAI.InternalServerError,
-    );
+    await expect(
+      client('sk;status=503;fail=1;tokens=2').chat.completions.create(params),
+    ).rejects.toBeInstanceOf(OpenAI.InternalServerError);
     expect(mock.requests.map((r) => r.status)).toEqual([503, 503, 200, 503]);
 
     mock.reset();
@@ -144,7 +144,9 @@ describe('drop=N', () => {
   });
 
   it('cuts a non-stream request without an answer', async () => {
-    await expect(client('sk;drop=0').chat.completions.create(params)).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+    await expect(client('sk;drop=0').chat.completions.create(params)).rejects.toBeInstanceOf(
+      OpenAI.APIConnectionError,
+    );
     await mock.settled();
     expect(mock.requests[0]).toMatchObject({ dropped: true, status: 0 });
   });
@@ -153,13 +155,26 @@ describe('drop=N', () => {
 describe('disconnects', () => {
   it('hang=1 never answers: the SDK times out and the mock records the abort', async () => {
     const started = Date.now();
-    await expect(client('sk;hang=1', { timeout: 200 }).chat.completions.create(params)).rejects.toBeInstanceOf(
-      OpenAI.APIConnectionTimeoutError,
-    );
+    await expect(
+      client('sk;hang=1', { timeout: 200 }).chat.completions.create(params),
+    ).rejects.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     await mock.settled();
     expect(mock.requests[0]).toMatchObject({ aborted: true, status: 0, behaviour: { hang: true } });
     expect(mock.requests[0].endedAt).toBeGreaterThanOrEqual(mock.requests[0].startedAt);
+  });
+
+  it('stops waiting when the client leaves during latency: nothing is sent later', async () => {
+    await expect(
+      client('sk;latency=300', { timeout: 50 }).chat.completions.create(params),
+    ).rejects.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    await mock.settled();
+    const [record] = mock.requests;
+    expect(record.aborted).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    // Had the latency timer survived the disconnect, the mock would have answered into the void by now.
+    expect(record.status).toBe(0);
+    expect(record.usage).toBeDefined();
   });
 
   it('records a client that aborts mid-stream, and stops streaming to it', async () => {

@@ -43,7 +43,8 @@ async function answer(
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const route = findRoute(method, record.path);
-  if (route === undefined) throw new HttpError(404, `Invalid URL (${method} ${record.path})`, 'invalid_request_error');
+  if (route === undefined)
+    throw new HttpError(404, `Invalid URL (${method} ${record.path})`, 'invalid_request_error');
   const raw = route.hasBody ? await readBody(req, MAX_BODY_BYTES) : undefined;
 
   const apiKey = bearerToken(req.headers.authorization);
@@ -63,7 +64,12 @@ async function answer(
   const body = raw === undefined ? {} : parseJsonObject(raw);
   if (raw !== undefined) record.body = body;
 
-  const response = route.endpoint({ body, behaviour: requested, seq: record.seq, created: Math.floor(Date.now() / 1000) });
+  const response = route.endpoint({
+    body,
+    behaviour: requested,
+    seq: record.seq,
+    created: Math.floor(Date.now() / 1000),
+  });
   // Counted only now, so requests the mock refused as invalid do not use up a `fail` budget.
   const behaviour = state.failBudget.apply(`${apiKey}\n${mockHeader ?? ''}`, requested);
   record.behaviour = behaviour;
@@ -94,7 +100,12 @@ function requestedBehaviour(apiKey: string, mockHeader: string | undefined): Moc
 }
 
 /** Answers an error if still possible; the mock must survive anything a test throws at it. */
-function answerFailure(res: ServerResponse, record: RecordedRequest, signal: AbortSignal, error: unknown): void {
+function answerFailure(
+  res: ServerResponse,
+  record: RecordedRequest,
+  signal: AbortSignal,
+  error: unknown,
+): void {
   if (signal.aborted) return; // the connection is gone: nobody to answer
   if (res.headersSent) {
     res.destroy();
@@ -103,6 +114,10 @@ function answerFailure(res: ServerResponse, record: RecordedRequest, signal: Abo
   const httpError =
     error instanceof HttpError
       ? error
-      : new HttpError(500, `mock-upstream failed: ${error instanceof Error ? error.message : String(error)}`, 'server_error');
+      : new HttpError(
+          500,
+          `mock-upstream failed: ${error instanceof Error ? error.message : String(error)}`,
+          'server_error',
+        );
   sendJson(res, record, httpError.status, httpError.toBody(), httpError.headers);
 }

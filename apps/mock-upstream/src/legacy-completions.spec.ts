@@ -24,22 +24,35 @@ async function collect(stream: AsyncIterable<Completion>): Promise<Completion[]>
 
 describe('POST /v1/completions', () => {
   it('answers a text_completion with usage from the words of the prompt', async () => {
-    const completion = await client('sk;tokens=6').completions.create({ model: 'mock-gpt', prompt: 'Once upon a time' });
+    const completion = await client('sk;tokens=6').completions.create({
+      model: 'mock-gpt',
+      prompt: 'Once upon a time',
+    });
 
     expect(completion.object).toBe('text_completion');
     expect(completion.model).toBe('mock-gpt');
-    expect(completion.choices).toEqual([{ text: mockCompletionText(6), index: 0, logprobs: null, finish_reason: 'stop' }]);
+    expect(completion.choices).toEqual([
+      { text: mockCompletionText(6), index: 0, logprobs: null, finish_reason: 'stop' },
+    ]);
     expect(completion.usage).toEqual({ prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 });
   });
 
   it('caps at max_tokens with finish_reason length', async () => {
-    const completion = await client('sk;tokens=6').completions.create({ model: 'mock-gpt', prompt: 'x', max_tokens: 2 });
+    const completion = await client('sk;tokens=6').completions.create({
+      model: 'mock-gpt',
+      prompt: 'x',
+      max_tokens: 2,
+    });
     expect(completion.choices[0].text).toBe(mockCompletionText(2));
     expect(completion.choices[0].finish_reason).toBe('length');
   });
 
   it('answers n choices per prompt of a prompt list', async () => {
-    const completion = await client('sk;tokens=2').completions.create({ model: 'mock-gpt', prompt: ['a', 'b c'], n: 2 });
+    const completion = await client('sk;tokens=2').completions.create({
+      model: 'mock-gpt',
+      prompt: ['a', 'b c'],
+      n: 2,
+    });
     expect(completion.choices.map((c) => c.index)).toEqual([0, 1, 2, 3]);
     expect(completion.usage).toEqual({ prompt_tokens: 3, completion_tokens: 8, total_tokens: 11 });
   });

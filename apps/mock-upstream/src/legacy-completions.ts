@@ -40,7 +40,13 @@ export const legacyCompletions: Endpoint = (input: EndpointInput): MockResponse 
   const usage = usageOf(countPromptTokens(body['prompt']), plan.tokens * choices);
   const id = `cmpl-mock-${input.seq}`;
   const indexes = Array.from({ length: choices }, (_, index) => index);
-  const chunk = (choice: object[]): TextCompletion => ({ id, object: 'text_completion', created, model, choices: choice });
+  const chunk = (choice: object[]): TextCompletion => ({
+    id,
+    object: 'text_completion',
+    created,
+    model,
+    choices: choice,
+  });
   const choice = (index: number, text: string, finishReason: string | null): object => ({
     text,
     index,
@@ -51,7 +57,11 @@ export const legacyCompletions: Endpoint = (input: EndpointInput): MockResponse 
   if (!stream) {
     const completion = {
       // `null=1` has no null text to give here: the text is empty while usage still counts the tokens.
-      ...chunk(indexes.map((index) => choice(index, behaviour.null ? '' : mockCompletionText(plan.tokens, index), plan.finishReason))),
+      ...chunk(
+        indexes.map((index) =>
+          choice(index, behaviour.null ? '' : mockCompletionText(plan.tokens, index), plan.finishReason),
+        ),
+      ),
       ...(behaviour.usage ? { usage } : {}),
     };
     return { kind: 'json', body: completion, usage };
@@ -73,7 +83,8 @@ function promptCount(body: JsonObject): number {
   if (Array.isArray(prompt) && prompt.length > 0) {
     if (prompt.every((item) => typeof item === 'number' && Number.isInteger(item))) return 1;
     if (prompt.every((item) => typeof item === 'string')) return prompt.length;
-    if (prompt.every((item) => Array.isArray(item) && item.every((id) => typeof id === 'number'))) return prompt.length;
+    if (prompt.every((item) => Array.isArray(item) && item.every((id) => typeof id === 'number')))
+      return prompt.length;
   }
   throw invalidField('prompt', 'a string, an array of strings, token ids or arrays of token ids');
 }

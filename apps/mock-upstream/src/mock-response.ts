@@ -8,7 +8,11 @@ export interface Usage {
 }
 
 export function usageOf(promptTokens: number, completionTokens: number): Usage {
-  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
 }
 
 /** What an endpoint needs to build its answer. */
@@ -27,8 +31,7 @@ export interface EndpointInput {
  * delays, drops, backpressure) lives in one place. `usage` is what the mock bills, sent or not.
  */
 export type MockResponse =
-  | { kind: 'json'; body: object; usage?: Usage }
-  | { kind: 'stream'; steps: Iterable<object[]>; usage: Usage };
+  { kind: 'json'; body: object; usage?: Usage } | { kind: 'stream'; steps: Iterable<object[]>; usage: Usage };
 
 /** Validates the request (throwing `HttpError`) and builds the answer; pure, no I/O. */
 export type Endpoint = (input: EndpointInput) => MockResponse;

@@ -61,6 +61,6 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
     // close() alone would wait for keep-alive and hanging connections; tests must not.
-    // removed
+    server.closeAllConnections();
   });
 }

@@ -17,7 +17,12 @@ describe('GET /v1/models', () => {
   it('lists the mock models in the OpenAI shape', async () => {
     const ids: string[] = [];
     for await (const model of client().models.list()) {
-      expect(model).toEqual({ id: model.id, object: 'model', created: expect.any(Number), owned_by: 'mock-upstream' });
+      expect(model).toEqual({
+        id: model.id,
+        object: 'model',
+        created: expect.any(Number),
+        owned_by: 'mock-upstream',
+      });
       ids.push(model.id);
     }
     expect(ids).toEqual(MOCK_MODELS);

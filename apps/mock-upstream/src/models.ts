@@ -11,12 +11,21 @@ function model(id: string): object {
   return { id, object: 'model', created: CREATED, owned_by: 'mock-upstream' };
 }
 
-export const listModels: Endpoint = () => ({ kind: 'json', body: { object: 'list', data: MOCK_MODELS.map(model) } });
+export const listModels: Endpoint = () => ({
+  kind: 'json',
+  body: { object: 'list', data: MOCK_MODELS.map(model) },
+});
 
 export function retrieveModel(id: string): Endpoint {
   return () => {
     if (!MOCK_MODELS.includes(id)) {
-      throw new HttpError(404, `The model '${id}' does not exist`, 'invalid_request_error', 'model', 'model_not_found');
+      throw new HttpError(
+        404,
+        `The model '${id}' does not exist`,
+        'invalid_request_error',
+        'model',
+        'model_not_found',
+      );
     }
     return { kind: 'json', body: model(id) };
   };

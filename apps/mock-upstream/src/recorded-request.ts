@@ -33,7 +33,12 @@ export interface RecordedRequest {
   endedAt: number | undefined;
 }
 
-export function newRecord(seq: number, method: string, url: string, headers: IncomingHttpHeaders): RecordedRequest {
+export function newRecord(
+  seq: number,
+  method: string,
+  url: string,
+  headers: IncomingHttpHeaders,
+): RecordedRequest {
   const query = url.indexOf('?');
   return {
     seq,

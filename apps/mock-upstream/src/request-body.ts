@@ -32,7 +32,7 @@ export function parseJsonObject(raw: string): JsonObject {
     parsed = JSON.parse(raw);
   } catch {
     throw HttpError.invalidRequest(
-      'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP library correctly. The OpenAI API expects a JSON payload.)',
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
     );
   }
   if (!isJsonObject(parsed)) throw HttpError.invalidRequest('The request body must be a JSON object.');

@@ -15,12 +15,24 @@ function client(apiKey = 'sk-mock', headers: Record<string, string> = {}): OpenA
 
 const params = { model: 'mock-gpt', messages: [{ role: 'user' as const, content: 'hi' }] };
 
-function post(path: string, body: string, headers: Record<string, string> = { authorization: 'Bearer sk' }): Promise<Response> {
-  return fetch(`${mock.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+function post(
+  path: string,
+  body: string,
+  headers: Record<string, string> = { authorization: 'Bearer sk' },
+): Promise<Response> {
+  return fetch(`${mock.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
 }
 
-async function errorOf(response: Response): Promise<{ message: string; type: string; param: string | null; code: string | null }> {
-  const body = (await response.json()) as { error: { message: string; type: string; param: string | null; code: string | null } };
+async function errorOf(
+  response: Response,
+): Promise<{ message: string; type: string; param: string | null; code: string | null }> {
+  const body = (await response.json()) as {
+    error: { message: string; type: string; param: string | null; code: string | null };
+  };
   expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
   return body.error;
 }
@@ -73,7 +85,9 @@ describe('requests the mock refuses', () => {
     expect(unknown.status).toBe(404);
     expect((await errorOf(unknown)).message).toBe('Invalid URL (POST /v1/nothing/here)');
 
-    const wrongMethod = await fetch(`${mock.baseUrl}/chat/completions?x=1`, { headers: { authorization: 'Bearer sk' } });
+    const wrongMethod = await fetch(`${mock.baseUrl}/chat/completions?x=1`, {
+      headers: { authorization: 'Bearer sk' },
+    });
     expect(wrongMethod.status).toBe(404);
     expect((await errorOf(wrongMethod)).message).toBe('Invalid URL (GET /v1/chat/completions)');
   });
@@ -83,22 +97,28 @@ describe('requests the mock refuses', () => {
     await post('/chat/completions', JSON.stringify({ model: 1, messages: 'no' }));
     await post('/embeddings', JSON.stringify({ model: 'e', input: [{}] }));
     await fetch(`${mock.baseUrl}/models/%E0%A4%A`, { headers: { authorization: 'Bearer sk' } });
-    await expect(client().chat.completions.create(params)).resolves.toMatchObject({ object: 'chat.completion' });
+    await expect(client().chat.completions.create(params)).resolves.toMatchObject({
+      object: 'chat.completion',
+    });
     expect(mock.requests.map((r) => r.status)).toEqual([400, 400, 400, 404, 200]);
   });
 });
 
 describe('the x-mock header', () => {
   it('overrides the options of the key', async () => {
-    await expect(client('sk;status=500').chat.completions.create(params)).rejects.toBeInstanceOf(OpenAI.InternalServerError);
-    const completion = await client('sk;status=500;tokens=2', { 'x-mock': 'status=200' }).chat.completions.create(params);
+    await expect(client('sk;status=500').chat.completions.create(params)).rejects.toBeInstanceOf(
+      OpenAI.InternalServerError,
+    );
+    const completion = await client('sk;status=500;tokens=2', {
+      'x-mock': 'status=200',
+    }).chat.completions.create(params);
     expect(completion.usage?.completion_tokens).toBe(2);
     expect(mock.requests[1].behaviour).toMatchObject({ status: 200, tokens: 2 });
   });
 
   it('works with a plain key', async () => {
-    await expect(client('sk-plain', { 'x-mock': 'status=429' }).chat.completions.create(params)).rejects.toBeInstanceOf(
-      OpenAI.RateLimitError,
-    );
+    await expect(
+      client('sk-plain', { 'x-mock': 'status=429' }).chat.completions.create(params),
+    ).rejects.toBeInstanceOf(OpenAI.RateLimitError);
   });
 });

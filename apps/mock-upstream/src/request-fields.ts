@@ -21,7 +21,12 @@ export function requireArray(body: JsonObject, field: string): unknown[] {
 }
 
 /** An optional integer; `null` counts as absent, as in the OpenAI API. */
-export function optionalInteger(body: JsonObject, field: string, min: number, max: number): number | undefined {
+export function optionalInteger(
+  body: JsonObject,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

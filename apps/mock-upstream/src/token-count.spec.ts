@@ -38,7 +38,9 @@ describe('countChatPromptTokens', () => {
 
   it('counts messages without text (tool calls, null content) at the per-message cost', () => {
     expect(
-      countChatPromptTokens([{ role: 'assistant', content: null, tool_calls: [{ id: 'x', function: { arguments: 'a b' } }] }]),
+      countChatPromptTokens([
+        { role: 'assistant', content: null, tool_calls: [{ id: 'x', function: { arguments: 'a b' } }] },
+      ]),
     ).toBe(TOKENS_PER_MESSAGE);
   });
 });

@@ -37,7 +37,13 @@ function countContentTokens(content: unknown): number {
   if (!Array.isArray(content)) return 0;
   let total = 0;
   for (const part of content) {
-    if (typeof part === 'object' && part !== null && 'type' in part && part.type === 'text' && 'text' in part) {
+    if (
+      typeof part === 'object' &&
+      part !== null &&
+      'type' in part &&
+      part.type === 'text' &&
+      'text' in part
+    ) {
       if (typeof part.text === 'string') total += countTokens(part.text);
     }
   }

@@ -26,7 +26,7 @@ export async function redisAnswers(url: string, timeoutMs = 1_500): Promise<bool
 }
 
 function onPath(binary: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0;
+  return spawnSync('/bin/sh', ['-c', `command -v ${binary}`], { stdio: 'ignore', env: process.env }).status === 0;
 }
 
 export async function ensureLocalRedis(options: { url: string; dataDir: string; log: (line: string) => void }): Promise<LocalRedis> {
@@ -43,7 +43,7 @@ export async function ensureLocalRedis(options: { url: string; dataDir: string; 
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--save', '60 1', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', env: process.env },
   );
   const deadline = Date.now() + 10_000;
   while (!(await redisAnswers(url, 500))) {
