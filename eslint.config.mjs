@@ -9,7 +9,14 @@ export default [
   ...nx.configs['flat/react'],
   prettier,
   {
-    ignores: ['**/dist', '**/node_modules', '**/.nx', '**/.data', '**/vite.config.*.timestamp*', 'libs/db/src/migrations/*.ts'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/.nx',
+      '**/.data',
+      '**/vite.config.*.timestamp*',
+      'libs/db/src/migrations/*.ts',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -21,13 +28,45 @@ export default [
           // Tests start the mock provider in-process; nothing else may import an app.
           allow: ['@gateway/mock-upstream'],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:schema', 'type:domain', 'type:data', 'type:shared', 'type:pure', 'type:testing'] },
-            { sourceTag: 'type:schema', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:shared'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:shared', 'type:pure'] },
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:shared'] },
-            { sourceTag: 'type:shared', onlyDependOnLibsWithTags: ['type:shared'] },
-            { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:schema', 'type:domain', 'type:data', 'type:shared', 'type:pure'] },
+            // type:testing is allowed everywhere for spec files; a rule below keeps it out of production code.
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: [
+                'type:schema',
+                'type:domain',
+                'type:data',
+                'type:shared',
+                'type:pure',
+                'type:testing',
+              ],
+            },
+            {
+              sourceTag: 'type:schema',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:shared', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: [
+                'type:domain',
+                'type:data',
+                'type:shared',
+                'type:pure',
+                'type:testing',
+              ],
+            },
+            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:shared', 'type:testing'] },
+            { sourceTag: 'type:shared', onlyDependOnLibsWithTags: ['type:shared', 'type:testing'] },
+            { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure', 'type:testing'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: [
+                'type:schema',
+                'type:domain',
+                'type:data',
+                'type:shared',
+                'type:pure',
+              ],
+            },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
             { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:worker', 'scope:shared'] },
@@ -39,11 +78,34 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', '**/*.spec.tsx'],
+    files: ['apps/*/src/**/*.ts', 'libs/*/src/**/*.ts', 'apps/*/src/**/*.tsx'],
+    ignores: [
+      '**/*.spec.ts',
+      '**/*.spec.tsx',
+      '**/*.integration-spec.ts',
+      '**/*.e2e-spec.ts',
+      'libs/testing/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@gateway/testing', message: 'test helpers are for spec files only' }] },
+      ],
+    },
+  },
+  {
+    files: [
+      '**/*.spec.ts',
+      '**/*.integration-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.spec.tsx',
+      '**/test/**/*.ts',
+    ],
     plugins: { jest },
     rules: {
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
 ];

@@ -28,9 +28,13 @@ let launches = 0;
 function launch(env: NodeJS.ProcessEnv): Launched {
   let output = '';
   const logFile = join(ARTIFACTS, `npm-start-${++launches}.log`);
-  const child = spawn(process.execPath, [LAUNCHER], { cwd: ROOT, env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const child = spawn(process.execPath, [LAUNCHER], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'], ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolveExit) =>
     child.once('exit', (code) => {
       writeFileSync(logFile, output);
@@ -53,7 +57,10 @@ async function freePort(): Promise<number> {
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolveOpen) => {
     const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => (socket.destroy(), resolveOpen(true)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveOpen(true);
+    });
     socket.once('error', () => resolveOpen(false));
   });
 }
@@ -78,7 +85,8 @@ describe('npm start on a fresh machine', () => {
   const running: Launched[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(LAUNCHER)) throw new Error(`${LAUNCHER} is missing: run npm run build first (npm test does)`);
+    if (!existsSync(LAUNCHER))
+      throw new Error(`${LAUNCHER} is missing: run npm run build first (npm test does)`);
     redis = createTestRedis('npm_start');
     const parent = mkdtempSync(join(tmpdir(), 'gw-start-'));
     chmodSync(parent, 0o755); // as a checkout would be: the postgres user must pass through it
@@ -138,7 +146,11 @@ describe('npm start on a fresh machine', () => {
     expect(await me.json()).toMatchObject({ email: ADMIN.email, role: 'super_admin' });
 
     // The worker is up (its log line), and the SPA is served with deep links falling back to it.
-    await waitFor('the worker to start', async () => (first.output().includes('worker started') ? true : undefined), 30_000);
+    await waitFor(
+      'the worker to start',
+      async () => (first.output().includes('worker started') ? true : undefined),
+      30_000,
+    );
     const deepLink = await fetch(`${base}/some/dashboard/page`);
     expect(deepLink.status).toBe(200);
     expect(await deepLink.text()).toContain('<div id="root">');
@@ -146,7 +158,15 @@ describe('npm start on a fresh machine', () => {
     // The SPA renders in real Chromium and reads /ready through the same port.
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ locale: 'en-US' });
@@ -156,7 +176,7 @@ describe('npm start on a fresh machine', () => {
       expect(await page.getByTestId('status-redis').textContent()).toContain('up');
       await page.screenshot({ path: join(ARTIFACTS, 'status-page.en.png'), fullPage: true });
       await page.getByTestId('language-zh-CN').click();
-      await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+      await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
       await page.screenshot({ path: join(ARTIFACTS, 'status-page.zh-CN.png'), fullPage: true });
     } finally {
       await browser.close();
@@ -189,7 +209,11 @@ describe('npm start on a fresh machine', () => {
       250,
     );
     expect(second.output()).not.toContain('initialising embedded PostgreSQL');
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
     expect(login.status).toBe(200);
     expect(await stop(second)).toBe(0);
   });

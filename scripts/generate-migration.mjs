@@ -26,14 +26,28 @@ const dir = 'libs/db/src/migrations';
 try {
   execFileSync('node', ['dist/libs/schema/src/migrate.js'], { env, stdio: 'inherit' });
   const before = new Set(readdirSync(dir));
-  execFileSync('npx', ['typeorm', 'migration:generate', '-p', '-d', 'dist/libs/schema/src/cli-data-source.js', `${dir}/${name}`], { env, stdio: 'inherit' });
+  execFileSync(
+    'npx',
+    [
+      'typeorm',
+      'migration:generate',
+      '-p',
+      '-d',
+      'dist/libs/schema/src/cli-data-source.js',
+      `${dir}/${name}`,
+    ],
+    { env, stdio: 'inherit' },
+  );
   const file = readdirSync(dir).find((f) => !before.has(f));
   if (file) {
     const className = readFileSync(`${dir}/${file}`, 'utf8').match(/export class (\w+)/)[1];
     const index = readFileSync(`${dir}/index.ts`, 'utf8');
     const importLine = `import { ${className} } from './${file.replace(/\.ts$/, '')}';\n`;
     const updated = (importLine + index).replace(/export const MIGRATIONS = \[([^\]]*)\];/, (_m, list) => {
-      const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+      const items = list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       return `export const MIGRATIONS = [${[...items, className].join(', ')}];`;
     });
     writeFileSync(`${dir}/index.ts`, updated);

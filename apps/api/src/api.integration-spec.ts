@@ -33,8 +33,12 @@ describe('api process', () => {
       const res = await api.http.get('/metrics').expect(200);
       expect(res.headers['content-type']).toContain('text/plain');
       expect(res.text).toContain('process_cpu_user_seconds_total');
-      expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health",status_code="200"\} \d+/);
-      expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} \d+/);
+      expect(res.text).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/health",status_code="200"\} \d+/,
+      );
+      expect(res.text).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} \d+/,
+      );
       expect(res.text).not.toContain('/api/no/such/thing');
     });
 
@@ -50,30 +54,62 @@ describe('api process', () => {
 
   describe('bad input gets a 4xx in the surface’s shape and changes nothing', () => {
     it('malformed JSON on /api → 400 in the /api shape', async () => {
-      const res = await api.http.post('/api/auth/login').set('content-type', 'application/json').send('{"email":').expect(400);
+      const res = await api.http
+        .post('/api/auth/login')
+        .set('content-type', 'application/json')
+        .send('{"email":')
+        .expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, code: 'invalid_json' });
     });
 
     it('malformed JSON on /v1 → 400 in OpenAI’s shape', async () => {
-      const res = await api.http.post('/v1/chat/completions').set('content-type', 'application/json').send('{"model":').expect(400);
+      const res = await api.http
+        .post('/v1/chat/completions')
+        .set('content-type', 'application/json')
+        .send('{"model":')
+        .expect(400);
       expect(res.body).toEqual({
-        error: { message: expect.stringContaining('not valid JSON'), type: 'invalid_request_error', code: 'invalid_request_error', param: null },
+        error: {
+          message: expect.stringContaining('not valid JSON'),
+          type: 'invalid_request_error',
+          code: 'invalid_request_error',
+          param: null,
+        },
       });
     });
 
     it('an oversized body → 413 request_too_large on both surfaces', async () => {
       const big = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(1_100_000) });
-      const admin = await api.http.post('/api/auth/login').set('content-type', 'application/json').send(big).expect(413);
+      const admin = await api.http
+        .post('/api/auth/login')
+        .set('content-type', 'application/json')
+        .send(big)
+        .expect(413);
       expect(admin.body).toMatchObject({ statusCode: 413, code: 'request_too_large' });
-      const huge = JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'x'.repeat(21 * 1024 * 1024) }] });
-      const relay = await api.http.post('/v1/chat/completions').set('content-type', 'application/json').send(huge).expect(413);
+      const huge = JSON.stringify({
+        model: 'x',
+        messages: [{ role: 'user', content: 'x'.repeat(21 * 1024 * 1024) }],
+      });
+      const relay = await api.http
+        .post('/v1/chat/completions')
+        .set('content-type', 'application/json')
+        .send(huge)
+        .expect(413);
       expect(relay.body.error).toMatchObject({ code: 'request_too_large', type: 'invalid_request_error' });
     });
 
     it('broken UTF-8 → 400, not silently replaced characters', async () => {
-      const body = Buffer.concat([Buffer.from('{"email":"'), Buffer.from([0xff, 0xfe]), Buffer.from('@x.co","password":"p"}')]);
+      const body = Buffer.concat([
+        Buffer.from('{"email":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('@x.co","password":"p"}'),
+      ]);
       // fetch, because supertest would JSON-encode a Buffer.
-      const res = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ code: 'invalid_encoding' });
     });
@@ -86,14 +122,21 @@ describe('api process', () => {
     });
 
     it('names every bad field and rejects unknown ones', async () => {
-      const res = await api.http.post('/api/auth/login').send({ email: 'nope', password: 42, role: 'super_admin' }).expect(400);
+      const res = await api.http
+        .post('/api/auth/login')
+        .send({ email: 'nope', password: 42, role: 'super_admin' })
+        .expect(400);
       expect(res.body.code).toBe('validation_failed');
       const fields = (res.body.errors as { field: string }[]).map((e) => e.field).sort();
       expect(fields).toEqual(['email', 'password', 'role']);
     });
 
     it('a JSON array or scalar body is refused, not crashed on', async () => {
-      await api.http.post('/api/auth/login').set('content-type', 'application/json').send('"just a string"').expect(400);
+      await api.http
+        .post('/api/auth/login')
+        .set('content-type', 'application/json')
+        .send('"just a string"')
+        .expect(400);
       const res = await api.http.post('/api/auth/login').send([1, 2, 3]).expect(400);
       expect(res.body.statusCode).toBe(400);
     });
@@ -116,7 +159,10 @@ describe('api process', () => {
 
   describe('login, me, logout', () => {
     it('logs in with the right password and returns a token, a cookie and the user without its hash', async () => {
-      const res = await api.http.post('/api/auth/login').send({ email: TEST_ADMIN.email.toUpperCase(), password: TEST_ADMIN.password }).expect(200);
+      const res = await api.http
+        .post('/api/auth/login')
+        .send({ email: TEST_ADMIN.email.toUpperCase(), password: TEST_ADMIN.password })
+        .expect(200);
       expect(res.body.accessToken).toMatch(/^gws_/);
       expect(res.body.user).toMatchObject({ email: TEST_ADMIN.email, role: 'super_admin' });
       expect(JSON.stringify(res.body)).not.toContain('argon2');
@@ -129,8 +175,14 @@ describe('api process', () => {
     });
 
     it('refuses a wrong password and an unknown email with the same 401', async () => {
-      const wrong = await api.http.post('/api/auth/login').send({ email: TEST_ADMIN.email, password: 'wrong password' }).expect(401);
-      const unknown = await api.http.post('/api/auth/login').send({ email: 'who@example.test', password: 'whatever' }).expect(401);
+      const wrong = await api.http
+        .post('/api/auth/login')
+        .send({ email: TEST_ADMIN.email, password: 'wrong password' })
+        .expect(401);
+      const unknown = await api.http
+        .post('/api/auth/login')
+        .send({ email: 'who@example.test', password: 'whatever' })
+        .expect(401);
       expect(wrong.body).toEqual(unknown.body);
       expect(wrong.body).toMatchObject({ statusCode: 401, code: 'invalid_credentials' });
     });
@@ -145,7 +197,10 @@ describe('api process', () => {
     it('GET /api/auth/me without or with a bogus token → 401', async () => {
       const res = await api.http.get('/api/auth/me').expect(401);
       expect(res.body).toMatchObject({ statusCode: 401, code: 'unauthenticated' });
-      await api.http.get('/api/auth/me').set('authorization', 'Bearer gws_' + 'x'.repeat(43)).expect(401);
+      await api.http
+        .get('/api/auth/me')
+        .set('authorization', 'Bearer gws_' + 'x'.repeat(43))
+        .expect(401);
       await api.http.get('/api/auth/me').set('authorization', 'Bearer nonsense').expect(401);
     });
 
@@ -190,7 +245,9 @@ describe('api process', () => {
     it('serves the document at /api/openapi.json with the auth routes and a UI at /api/docs', async () => {
       const doc = await api.http.get('/api/openapi.json').expect(200);
       expect(doc.body.openapi).toMatch(/^3\./);
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/auth/login', '/api/auth/me', '/api/auth/logout', '/ready']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/api/auth/login', '/api/auth/me', '/api/auth/logout', '/ready']),
+      );
       const ui = await api.http.get('/api/docs/').expect(200);
       expect(ui.text).toContain('swagger-ui');
     });
@@ -202,7 +259,10 @@ describe('api process without ADMIN_EMAIL / ADMIN_PASSWORD', () => {
     const api = await startApi('api-noadmin', { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
     try {
       expect(await api.app.get(DataSource).getRepository(User).count()).toBe(0);
-      await api.http.post('/api/auth/login').send({ email: 'admin@example.com', password: 'admin123456' }).expect(401);
+      await api.http
+        .post('/api/auth/login')
+        .send({ email: 'admin@example.com', password: 'admin123456' })
+        .expect(401);
     } finally {
       await api.close();
     }

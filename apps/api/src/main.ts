@@ -14,6 +14,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // One line that says what is wrong; the stack only when it is not a configuration mistake.
   if (error instanceof ConfigError) console.error(error.message);
-  else console.error(`api failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  else
+    console.error(
+      `api failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   process.exit(1);
 });

@@ -1,7 +1,14 @@
 // Boots the real api process in-process against a suite's own database and Redis prefix.
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@gateway/config';
-import { createTestDatabase, createTestRedis, TEST_ADMIN, testConfig, TestDatabase, TestRedis } from '@gateway/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  TEST_ADMIN,
+  testConfig,
+  TestDatabase,
+  TestRedis,
+} from '@gateway/testing';
 import request from 'supertest';
 import { createApiApp } from '../src/api-app';
 

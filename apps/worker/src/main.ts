@@ -11,6 +11,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
-  else console.error(`worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  else
+    console.error(
+      `worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   process.exit(1);
 });

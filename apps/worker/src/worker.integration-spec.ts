@@ -6,7 +6,14 @@ import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
 import { PruneExpiredSessionsJob, Role, Session, User } from '@gateway/identity';
 import { QueueName, redisOptionsFromUrl } from '@gateway/redis';
 import { ENTITIES } from '@gateway/schema';
-import { createTestDatabase, createTestRedis, testConfig, TestDatabase, TestRedis, waitFor } from '@gateway/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  testConfig,
+  TestDatabase,
+  TestRedis,
+  waitFor,
+} from '@gateway/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createWorkerApp } from './worker-app';
@@ -22,13 +29,17 @@ describe('worker process', () => {
   beforeAll(async () => {
     db = await createTestDatabase('worker');
     redis = createTestRedis('worker');
-    dataSource = await new DataSource(dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 2 })).initialize();
+    dataSource = await new DataSource(
+      dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 2 }),
+    ).initialize();
     await runPendingMigrations(dataSource);
     const config = testConfig(db, redis, { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
     workers = await Promise.all([createWorkerApp(config), createWorkerApp(config)]);
     // A new schedule runs its first iteration at once; let it finish so it cannot race the tests.
     const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Identity));
-    await waitFor('the first scheduled prune', async () => ((await queue.getJobCounts('completed')).completed >= 1 ? true : undefined));
+    await waitFor('the first scheduled prune', async () =>
+      (await queue.getJobCounts('completed')).completed >= 1 ? true : undefined,
+    );
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.close()));
@@ -38,7 +49,9 @@ describe('worker process', () => {
   });
 
   it('prunes expired and long-revoked sessions through the identity queue, keeping live ones', async () => {
-    const user = await dataSource.getRepository(User).save({ email: 'u@example.test', passwordHash: 'x', role: Role.Member, disabled: false });
+    const user = await dataSource
+      .getRepository(User)
+      .save({ email: 'u@example.test', passwordHash: 'x', role: Role.Member, disabled: false });
     const now = Date.now();
     const session = (label: string, expiresAt: number, revokedAt: number | null) => ({
       userId: user.id,
@@ -81,6 +94,10 @@ describe('worker process', () => {
     const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Identity));
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers).toHaveLength(1);
-    expect(schedulers[0]).toMatchObject({ key: PruneExpiredSessionsJob.name, name: PruneExpiredSessionsJob.name, every: HOUR });
+    expect(schedulers[0]).toMatchObject({
+      key: PruneExpiredSessionsJob.name,
+      name: PruneExpiredSessionsJob.name,
+      every: HOUR,
+    });
   });
 });

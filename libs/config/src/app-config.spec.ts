@@ -48,7 +48,12 @@ describe('parseConfig', () => {
     ['REDIS_PREFIX', 'has space'],
     ['ADMIN_EMAIL', 'not-an-email'],
   ])('names %s when it is %j', (variable, value) => {
-    const error = errorOf({ ...valid, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'long enough password', [variable]: value });
+    const error = errorOf({
+      ...valid,
+      ADMIN_EMAIL: 'a@b.co',
+      ADMIN_PASSWORD: 'long enough password',
+      [variable]: value,
+    });
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(new RegExp(`^invalid configuration: ${variable} `));
     expect(error.message.split('\n')).toHaveLength(1);
@@ -76,7 +81,9 @@ describe('parseConfig', () => {
 
   it('requires ENCRYPTION_KEY in production', () => {
     expect(errorOf({ NODE_ENV: 'production' }).variable).toBe('ENCRYPTION_KEY');
-    expect(parseConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: 'A1'.repeat(32) }).ENCRYPTION_KEY).toBe('A1'.repeat(32));
+    expect(parseConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: 'A1'.repeat(32) }).ENCRYPTION_KEY).toBe(
+      'A1'.repeat(32),
+    );
   });
 
   it('treats an empty variable as unset', () => {

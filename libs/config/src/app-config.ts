@@ -39,7 +39,9 @@ const port = z.coerce
 
 // Each variable is validated on its own so that the first bad one can be named precisely.
 const schema = {
-  NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { message: 'must be development, production or test' })
+    .default('development'),
   PORT: port.default(3000),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
@@ -53,12 +55,21 @@ const schema = {
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)')
     .optional(),
   ADMIN_EMAIL: z.string().email('must be an email address').optional(),
-  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters').optional(),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(10, 'must be at least 10 characters')
+    .max(256, 'must be at most 256 characters')
+    .optional(),
   PUBLIC_REGISTRATION: booleanFlag.default('false'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   WEB_DIST_DIR: z.string().min(1, 'must not be empty').default('dist/apps/web'),
-  SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(24 * 365).default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
 } as const;
 
 type Schema = typeof schema;
@@ -75,7 +86,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): RawConfig {
     const result = (validator as z.ZodTypeAny).safeParse(value);
     if (!result.success) {
       const issue = result.error.issues[0];
-      const shown = SECRET_VARIABLES.has(name) || value === undefined ? '' : ` (got "${String(value).slice(0, 80)}")`;
+      const shown =
+        SECRET_VARIABLES.has(name) || value === undefined ? '' : ` (got "${String(value).slice(0, 80)}")`;
       throw new ConfigError(name, `${issue?.message ?? 'is invalid'}${shown}`);
     }
     out[name] = result.data;
@@ -83,7 +95,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): RawConfig {
   const config = out as RawConfig;
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     const missing = config.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
-    throw new ConfigError(missing, 'must be set together with ' + (missing === 'ADMIN_EMAIL' ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'));
+    throw new ConfigError(
+      missing,
+      'must be set together with ' + (missing === 'ADMIN_EMAIL' ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'),
+    );
   }
   if (config.NODE_ENV === 'production' && config.ENCRYPTION_KEY === undefined) {
     throw new ConfigError('ENCRYPTION_KEY', 'must be set in production (64 hexadecimal characters)');

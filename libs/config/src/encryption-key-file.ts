@@ -23,7 +23,8 @@ export function readOrCreateEncryptionKey(dataDir: string): string {
     unlinkSync(temp);
   }
   const created = tryRead(file);
-  if (created === undefined) throw new ConfigError('ENCRYPTION_KEY', `is unset and ${file} could not be created`);
+  if (created === undefined)
+    throw new ConfigError('ENCRYPTION_KEY', `is unset and ${file} could not be created`);
   return created;
 }
 

@@ -18,7 +18,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(process.cwd(), path));
   const dataDir = absolute(raw.DATA_DIR);
   if (raw.DATABASE_URL === undefined) {
-    throw new ConfigError('DATABASE_URL', 'must be set (npm start provides an embedded PostgreSQL when it is unset)');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'must be set (npm start provides an embedded PostgreSQL when it is unset)',
+    );
   }
   return Object.freeze({
     ...raw,

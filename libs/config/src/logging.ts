@@ -18,7 +18,10 @@ export const REDACTED_PATHS = [
 
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 
-export function loggerModule(config: Pick<RawConfig, 'LOG_LEVEL' | 'NODE_ENV'>, processName: string): DynamicModule {
+export function loggerModule(
+  config: Pick<RawConfig, 'LOG_LEVEL' | 'NODE_ENV'>,
+  processName: string,
+): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
       level: config.LOG_LEVEL,
@@ -28,7 +31,11 @@ export function loggerModule(config: Pick<RawConfig, 'LOG_LEVEL' | 'NODE_ENV'>, 
       genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? '',
       autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskQuerySecrets(req.url) }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: maskQuerySecrets(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     },

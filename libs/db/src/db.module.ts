@@ -31,11 +31,14 @@ export class DbModule {
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) =>
-            dataSourceOptions({ url: config.DATABASE_URL, entities: options.entities, applicationName: options.applicationName }),
+            dataSourceOptions({
+              url: config.DATABASE_URL,
+              entities: options.entities,
+              applicationName: options.applicationName,
+            }),
         }),
       ],
       providers: [MigrateOnStart],
     };
   }
 }
-

@@ -26,7 +26,10 @@ export class IdentityModule {}
 
 /** The worker side: the identity domain's jobs. */
 @Module({
-  imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES), BullModule.registerQueue({ name: QueueName.Identity })],
+  imports: [
+    TypeOrmModule.forFeature(IDENTITY_ENTITIES),
+    BullModule.registerQueue({ name: QueueName.Identity }),
+  ],
   providers: [PruneExpiredSessionsJob, IdentityProcessor, IdentitySchedules],
 })
 export class IdentityWorkerModule {}

@@ -32,7 +32,11 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis({ ...redisOptionsFromUrl(config.REDIS_URL), connectionName: 'gateway', maxRetriesPerRequest: 2 }),
+        new Redis({
+          ...redisOptionsFromUrl(config.REDIS_URL),
+          connectionName: 'gateway',
+          maxRetriesPerRequest: 2,
+        }),
     },
     RedisCloser,
   ],

@@ -9,7 +9,9 @@ describe('database schema', () => {
   let db: TestDatabase;
   const sources: DataSource[] = [];
   const open = async () => {
-    const source = await new DataSource(dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 2 })).initialize();
+    const source = await new DataSource(
+      dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 2 }),
+    ).initialize();
     sources.push(source);
     return source;
   };
@@ -44,7 +46,9 @@ describe('database schema', () => {
   it('reverts every migration cleanly, leaving no table behind', async () => {
     const source = sources[0]!;
     for (let i = 0; i < source.migrations.length; i++) await source.undoLastMigration();
-    const tables: { tablename: string }[] = await source.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    const tables: { tablename: string }[] = await source.query(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+    );
     expect(tables.map((t) => t.tablename)).toEqual(['migrations']);
     await runPendingMigrations(source);
     expect(await pendingSchemaChanges(source)).toEqual([]);

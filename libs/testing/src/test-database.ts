@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /** Server for test databases: TEST_DATABASE_URL, else the local PostgreSQL with trust auth. */
-export const TEST_SERVER_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_SERVER_URL =
+  process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   name: string;
@@ -13,7 +14,10 @@ export interface TestDatabase {
 }
 
 export function uniqueName(suite: string): string {
-  const slug = suite.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const slug = suite
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   return `gw_t_${slug}_${randomBytes(4).toString('hex')}`;
 }
 

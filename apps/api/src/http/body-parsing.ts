@@ -8,7 +8,11 @@ export const BODY_LIMITS = { relay: '20mb', admin: '1mb' } as const;
 
 function assertUtf8(_req: Request, _res: Response, buf: Buffer): void {
   // body-parser would silently replace broken sequences with U+FFFD; refuse them instead.
-  if (!isUtf8(buf)) throw Object.assign(new Error('request body is not valid UTF-8'), { type: 'encoding.invalid', status: 400 });
+  if (!isUtf8(buf))
+    throw Object.assign(new Error('request body is not valid UTF-8'), {
+      type: 'encoding.invalid',
+      status: 400,
+    });
 }
 
 export function jsonBody(limit: string): RequestHandler {

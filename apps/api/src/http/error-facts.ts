@@ -71,21 +71,37 @@ export function errorFacts(exception: unknown, surface: Surface): ErrorFacts {
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     return { status, code: codeForStatus(status, surface), message };
   }
-  return { status: 500, code: 'internal_error', message: 'internal error; the request id in x-request-id finds it in the logs' };
+  return {
+    status: 500,
+    code: 'internal_error',
+    message: 'internal error; the request id in x-request-id finds it in the logs',
+  };
 }
 
 function bodyParserFacts(error: BodyParserError, surface: Surface): ErrorFacts {
   switch (error.type) {
     case 'entity.parse.failed':
-      return { status: 400, code: codeFor400(surface, 'invalid_json'), message: `request body is not valid JSON: ${error.message}` };
+      return {
+        status: 400,
+        code: codeFor400(surface, 'invalid_json'),
+        message: `request body is not valid JSON: ${error.message}`,
+      };
     case 'entity.too.large':
-      return { status: 413, code: 'request_too_large', message: `request body is larger than ${error.limit} bytes` };
+      return {
+        status: 413,
+        code: 'request_too_large',
+        message: `request body is larger than ${error.limit} bytes`,
+      };
     case 'encoding.invalid':
-      return { status: 400, code: codeFor400(surface, 'invalid_encoding'), message: 'request body is not valid UTF-8' };
+      return {
+        status: 400,
+        code: codeFor400(surface, 'invalid_encoding'),
+        message: 'request body is not valid UTF-8',
+      };
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return { status: 415, code: 'unsupported_media_type', message: error.message };
@@ -93,7 +109,11 @@ function bodyParserFacts(error: BodyParserError, surface: Surface): ErrorFacts {
     case 'request.size.invalid':
       return { status: 400, code: codeFor400(surface, 'bad_request'), message: error.message };
     default:
-      return { status: error.status && error.status < 500 ? error.status : 400, code: codeFor400(surface, 'bad_request'), message: error.message };
+      return {
+        status: error.status && error.status < 500 ? error.status : 400,
+        code: codeFor400(surface, 'bad_request'),
+        message: error.message,
+      };
   }
 }
 

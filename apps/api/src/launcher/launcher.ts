@@ -38,7 +38,8 @@ async function main(): Promise<void> {
 
   try {
     if (process.env['REDIS_URL']) {
-      if (!(await redisAnswers(config.REDIS_URL))) throw new LauncherError('REDIS_URL does not answer (is Redis running there?)');
+      if (!(await redisAnswers(config.REDIS_URL)))
+        throw new LauncherError('REDIS_URL does not answer (is Redis running there?)');
     } else {
       redis = await ensureLocalRedis({ url: config.REDIS_URL, dataDir, log });
     }
@@ -53,18 +54,19 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const dist = resolve(__dirname, '..', '..', '..');
-  for (const [name, entry] of [
-    ['api', join(dist, 'api/src/main.js')],
-    ['worker', join(dist, 'worker/src/main.js')],
-  ] as const) {
+  const startChild = (name: string, entry: string): ChildProcess => {
     const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('exit', (code, signal) => {
       if (stopping) return;
       console.error(`${name} exited (${signal ?? `code ${code}`}); stopping everything`);
       void stopAll(code === 0 ? 1 : (code ?? 1));
     });
-    children.push(child);
-  }
+    return child;
+  };
+  children.push(
+    startChild('api', join(dist, 'api/src/main.js')),
+    startChild('worker', join(dist, 'worker/src/main.js')),
+  );
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -80,6 +82,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof LauncherError ? error.message : String(error));
+  console.error(
+    error instanceof ConfigError || error instanceof LauncherError ? error.message : String(error),
+  );
   process.exit(1);
 });

@@ -31,7 +31,9 @@ describe('ensureLocalRedis (npm start without REDIS_URL)', () => {
     const path = process.env['PATH'];
     process.env['PATH'] = '/nonexistent';
     try {
-      await expect(ensureLocalRedis({ url, dataDir: dataDir(), log })).rejects.toThrow(/no redis-server is on PATH: install Redis .* or set REDIS_URL/);
+      await expect(ensureLocalRedis({ url, dataDir: dataDir(), log })).rejects.toThrow(
+        /no redis-server is on PATH: install Redis .* or set REDIS_URL/,
+      );
     } finally {
       process.env['PATH'] = path;
     }

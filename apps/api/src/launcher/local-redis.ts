@@ -13,7 +13,12 @@ export interface LocalRedis {
 }
 
 export async function redisAnswers(url: string, timeoutMs = 1_500): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -26,10 +31,16 @@ export async function redisAnswers(url: string, timeoutMs = 1_500): Promise<bool
 }
 
 function onPath(binary: string): boolean {
-  return spawnSync('/bin/sh', ['-c', `command -v ${binary}`], { stdio: 'ignore', env: process.env }).status === 0;
+  return (
+    spawnSync('/bin/sh', ['-c', `command -v ${binary}`], { stdio: 'ignore', env: process.env }).status === 0
+  );
 }
 
-export async function ensureLocalRedis(options: { url: string; dataDir: string; log: (line: string) => void }): Promise<LocalRedis> {
+export async function ensureLocalRedis(options: {
+  url: string;
+  dataDir: string;
+  log: (line: string) => void;
+}): Promise<LocalRedis> {
   const { url, dataDir, log } = options;
   if (await redisAnswers(url)) return { url, stop: async () => undefined };
   if (!onPath('redis-server')) {
@@ -42,7 +53,22 @@ export async function ensureLocalRedis(options: { url: string; dataDir: string; 
   mkdirSync(dir, { recursive: true });
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--save', '60 1', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''],
+    [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '60 1',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
+    ],
     { stdio: 'ignore', env: process.env },
   );
   const deadline = Date.now() + 10_000;

@@ -23,7 +23,11 @@ export class HttpMetrics {
       res.once('finish', () => {
         const template = (req.route as { path?: string } | undefined)?.path;
         const route =
-          template && !template.includes('*') ? `${req.baseUrl}${template}` : res.statusCode === 404 ? 'unmatched' : 'static';
+          template && !template.includes('*')
+            ? `${req.baseUrl}${template}`
+            : res.statusCode === 404
+              ? 'unmatched'
+              : 'static';
         end({ method: req.method, route, status_code: String(res.statusCode) });
       });
       next();

@@ -21,7 +21,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 async function getJson(path: string, signal: AbortSignal): Promise<{ status: number; body: unknown } | null> {
   try {
-    const response = await fetch(path, { signal, cache: 'no-store', headers: { Accept: 'application/json' } });
+    const response = await fetch(path, {
+      signal,
+      cache: 'no-store',
+      headers: { Accept: 'application/json' },
+    });
     let body: unknown = null;
     try {
       body = await response.json();

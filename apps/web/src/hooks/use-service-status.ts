@@ -46,9 +46,11 @@ export function useServiceStatus(pollIntervalMs = 15_000) {
   }, []);
 
   useEffect(() => {
-    void refresh();
+    // First round from a timer callback rather than the effect body (no cascading render).
+    const first = window.setTimeout(() => void refresh(), 0);
     const interval = window.setInterval(() => void refresh(), pollIntervalMs);
     return () => {
+      window.clearTimeout(first);
       window.clearInterval(interval);
       current.current?.abort();
       current.current = null;

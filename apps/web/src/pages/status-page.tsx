@@ -10,7 +10,9 @@ function StatusPanel() {
   const { status, refreshing, refresh } = useServiceStatus();
   const checkedAt = status.checkedAt
     ? t('status.checkedAt', {
-        time: new Intl.DateTimeFormat(i18n.resolvedLanguage, { timeStyle: 'medium' }).format(status.checkedAt),
+        time: new Intl.DateTimeFormat(i18n.resolvedLanguage, { timeStyle: 'medium' }).format(
+          status.checkedAt,
+        ),
       })
     : t('status.notChecked');
 

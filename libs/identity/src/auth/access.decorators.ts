@@ -15,7 +15,8 @@ export const Public = () => SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies
 export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'authenticated' } satisfies AccessRule);
 
 /** A logged-in user holding one of these roles. */
-export const Roles = (...roles: Role[]) => SetMetadata(ACCESS_KEY, { kind: 'roles', roles } satisfies AccessRule);
+export const Roles = (...roles: Role[]) =>
+  SetMetadata(ACCESS_KEY, { kind: 'roles', roles } satisfies AccessRule);
 
 export interface AuthenticatedRequest extends Request {
   user?: User;

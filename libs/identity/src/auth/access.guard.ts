@@ -29,7 +29,8 @@ export class AccessGuard implements CanActivate {
     if (!user) throw new IdentityError(IdentityErrorCode.Unauthenticated);
     request.user = user;
     request.sessionToken = token;
-    if (rule.kind === 'roles' && !rule.roles.includes(user.role)) throw new IdentityError(IdentityErrorCode.Forbidden);
+    if (rule.kind === 'roles' && !rule.roles.includes(user.role))
+      throw new IdentityError(IdentityErrorCode.Forbidden);
     return true;
   }
 }

@@ -17,8 +17,15 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
-  async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
-    const result = await this.auth.login(body.email, body.password, { ip: req.ip, userAgent: req.get('user-agent') });
+  async login(
+    @Body() body: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResponse> {
+    const result = await this.auth.login(body.email, body.password, {
+      ip: req.ip,
+      userAgent: req.get('user-agent'),
+    });
     res.cookie(SESSION_COOKIE, result.accessToken, {
       httpOnly: true,
       sameSite: 'lax',
@@ -26,7 +33,11 @@ export class AuthController {
       path: '/',
       expires: result.expiresAt,
     });
-    return { accessToken: result.accessToken, expiresAt: result.expiresAt.toISOString(), user: UserView.of(result.user) };
+    return {
+      accessToken: result.accessToken,
+      expiresAt: result.expiresAt.toISOString(),
+      user: UserView.of(result.user),
+    };
   }
 
   @Authenticated()

@@ -59,6 +59,9 @@ export class AuthService {
 
   async logout(token: string): Promise<void> {
     if (!looksLikeSessionToken(token)) return;
-    await this.sessions.update({ tokenHash: hashSessionToken(token), revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.sessions.update(
+      { tokenHash: hashSessionToken(token), revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
   }
 }

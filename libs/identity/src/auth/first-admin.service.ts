@@ -29,19 +29,28 @@ export class FirstAdminService implements OnApplicationBootstrap {
     if (await this.users.exists({ where: { role: Role.SuperAdmin } })) return false;
     const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.config;
     if (!email || !password) {
-      this.logger.warn('no super admin exists yet: set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create one');
+      this.logger.warn(
+        'no super admin exists yet: set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create one',
+      );
       return false;
     }
     const result = await this.users
       .createQueryBuilder()
       .insert()
-      .values({ email: email.toLowerCase(), passwordHash: await this.hasher.hash(password), role: Role.SuperAdmin, disabled: false })
+      .values({
+        email: email.toLowerCase(),
+        passwordHash: await this.hasher.hash(password),
+        role: Role.SuperAdmin,
+        disabled: false,
+      })
       .orIgnore()
       .execute();
     const created = (result.raw as unknown[]).length > 0;
     if (created) this.logger.log(`created the first super admin ${email.toLowerCase()}`);
     else if (!(await this.users.exists({ where: { role: Role.SuperAdmin } })))
-      this.logger.warn(`${email.toLowerCase()} already exists and is not a super admin; no super admin was created`);
+      this.logger.warn(
+        `${email.toLowerCase()} already exists and is not a super admin; no super admin was created`,
+      );
     return created;
   }
 }

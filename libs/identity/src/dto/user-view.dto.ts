@@ -11,12 +11,20 @@ export class UserView {
   @ApiProperty() createdAt!: string;
 
   static of(user: User): UserView {
-    return { id: user.id, email: user.email, role: user.role, disabled: user.disabled, createdAt: user.createdAt.toISOString() };
+    return {
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      disabled: user.disabled,
+      createdAt: user.createdAt.toISOString(),
+    };
   }
 }
 
 export class LoginResponse {
-  @ApiProperty({ description: 'Send as Authorization: Bearer <accessToken>. Also set as an httpOnly cookie.' })
+  @ApiProperty({
+    description: 'Send as Authorization: Bearer <accessToken>. Also set as an httpOnly cookie.',
+  })
   accessToken!: string;
   @ApiProperty() expiresAt!: string;
   @ApiProperty({ type: UserView }) user!: UserView;

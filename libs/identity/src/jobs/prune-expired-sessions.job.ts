@@ -14,8 +14,12 @@ export class PruneExpiredSessionsJob {
     const result = await this.sessions
       .createQueryBuilder()
       .delete()
-      .where(`expires_at < now() - make_interval(hours => :grace)`, { grace: PruneExpiredSessionsJob.graceHours })
-      .orWhere(`revoked_at < now() - make_interval(hours => :grace)`, { grace: PruneExpiredSessionsJob.graceHours })
+      .where(`expires_at < now() - make_interval(hours => :grace)`, {
+        grace: PruneExpiredSessionsJob.graceHours,
+      })
+      .orWhere(`revoked_at < now() - make_interval(hours => :grace)`, {
+        grace: PruneExpiredSessionsJob.graceHours,
+      })
       .execute();
     return { deleted: result.affected ?? 0 };
   }
