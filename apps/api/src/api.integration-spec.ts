@@ -268,3 +268,16 @@ describe('api process without ADMIN_EMAIL / ADMIN_PASSWORD', () => {
     }
   });
 });
+
+describe('api process whose Redis is down', () => {
+  it('still serves /health, and /ready says 503 with redis down', async () => {
+    const api = await startApi('api-noredis', { REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      await api.http.get('/health').expect(200);
+      const res = await api.http.get('/ready').expect(503);
+      expect(res.body).toEqual({ status: 'unavailable', checks: { postgres: 'up', redis: 'down' } });
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -64,6 +64,12 @@ const schema = {
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   WEB_DIST_DIR: z.string().min(1, 'must not be empty').default('dist/apps/web'),
+  STARTUP_WAIT_SECONDS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(600)
+    .default(30),
   SESSION_TTL_HOURS: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')

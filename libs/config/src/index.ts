@@ -5,3 +5,4 @@ export type { AppConfig } from './load-config';
 export { readOrCreateEncryptionKey } from './encryption-key-file';
 export { APP_CONFIG, ConfigModule } from './config.module';
 export { loggerModule, REDACTED_PATHS } from './logging';
+export { startupFailureLine, UnreachableError } from './startup-error';

@@ -2,3 +2,4 @@ export { DbModule } from './db.module';
 export { dataSourceOptions } from './data-source-options';
 export type { DataSourceParams } from './data-source-options';
 export { pendingSchemaChanges, runPendingMigrations } from './run-migrations';
+export { waitForPostgres } from './postgres-reachable';
