@@ -3,7 +3,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { AppConfig, ConfigModule, loggerModule } from '@gateway/config';
 import { DbModule } from '@gateway/db';
+import { AuditModule } from '@gateway/audit';
+import { BillingModule } from '@gateway/billing';
+import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
+import { TokensModule } from '@gateway/tokens';
 import { RedisModule } from '@gateway/redis';
 import { ENTITIES } from '@gateway/schema';
 import { SystemModule } from './system/system.module';
@@ -26,6 +30,10 @@ export class AppModule {
         RedisModule,
         SystemModule,
         IdentityModule,
+        AuditModule,
+        TokensModule,
+        ChannelsModule,
+        BillingModule,
         ...spa,
       ],
     };

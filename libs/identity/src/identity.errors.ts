@@ -5,24 +5,42 @@ export enum IdentityErrorCode {
   InvalidCredentials = 'invalid_credentials',
   Unauthenticated = 'unauthenticated',
   Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  TenantRequired = 'tenant_required',
+  RateLimited = 'rate_limited',
+  Conflict = 'conflict',
+  RegistrationClosed = 'registration_closed',
 }
 
 const STATUS: Record<IdentityErrorCode, HttpStatus> = {
   [IdentityErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
   [IdentityErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [IdentityErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [IdentityErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [IdentityErrorCode.TenantRequired]: HttpStatus.BAD_REQUEST,
+  [IdentityErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [IdentityErrorCode.Conflict]: HttpStatus.CONFLICT,
+  [IdentityErrorCode.RegistrationClosed]: HttpStatus.FORBIDDEN,
 };
 
 const MESSAGE: Record<IdentityErrorCode, string> = {
   [IdentityErrorCode.InvalidCredentials]: 'email or password is wrong',
   [IdentityErrorCode.Unauthenticated]: 'log in first: send Authorization: Bearer <accessToken>',
   [IdentityErrorCode.Forbidden]: 'your role may not do this',
+  [IdentityErrorCode.NotFound]: 'not found',
+  [IdentityErrorCode.TenantRequired]: 'tenantId is required for a super admin',
+  [IdentityErrorCode.RateLimited]: 'too many attempts; wait and try again',
+  [IdentityErrorCode.Conflict]: 'already exists',
+  [IdentityErrorCode.RegistrationClosed]: 'public registration is disabled',
 };
 
 export class IdentityError extends Error {
   readonly status: HttpStatus;
-  constructor(readonly code: IdentityErrorCode) {
-    super(MESSAGE[code]);
+  constructor(
+    readonly code: IdentityErrorCode,
+    message?: string,
+  ) {
+    super(message ?? MESSAGE[code]);
     this.status = STATUS[code];
   }
 }

@@ -9,11 +9,12 @@ import { AuthService } from './auth/auth.service';
 import { FirstAdminService } from './auth/first-admin.service';
 import { PasswordHasher } from './auth/password-hasher';
 import { Session } from './entities/session.entity';
+import { Tenant } from './entities/tenant.entity';
 import { User } from './entities/user.entity';
 import { IdentityProcessor, IdentitySchedules } from './jobs/identity.processor';
 import { PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
 
-export const IDENTITY_ENTITIES = [User, Session];
+export const IDENTITY_ENTITIES = [Tenant, User, Session];
 
 /** The api side: login, sessions, the global access guard, the first super admin. */
 @Module({

@@ -8,3 +8,7 @@ export type { AccessRule, AuthenticatedRequest } from './auth/access.decorators'
 export { IdentityError, IdentityErrorCode } from './identity.errors';
 export { PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
 export { hashSessionToken } from './auth/session-token';
+export { Tenant } from './entities/tenant.entity';
+export type { TenantStatus } from './entities/tenant.entity';
+export { canSeeTenant, CurrentActor, isSuperAdmin, readScope, UuidParam, writeTenant } from './auth/actor';
+export type { Actor } from './auth/actor';

@@ -1,5 +1,15 @@
 // The database schema's composition root: every entity of every domain, listed explicitly.
 // Domain libs cannot see each other's tables; only this list (and the migrations) sees them all.
+import { AUDIT_ENTITIES } from '@gateway/audit';
+import { BILLING_ENTITIES } from '@gateway/billing';
+import { CHANNELS_ENTITIES } from '@gateway/channels';
 import { IDENTITY_ENTITIES } from '@gateway/identity';
+import { TOKENS_ENTITIES } from '@gateway/tokens';
 
-export const ENTITIES = [...IDENTITY_ENTITIES];
+export const ENTITIES = [
+  ...IDENTITY_ENTITIES,
+  ...AUDIT_ENTITIES,
+  ...TOKENS_ENTITIES,
+  ...CHANNELS_ENTITIES,
+  ...BILLING_ENTITIES,
+];

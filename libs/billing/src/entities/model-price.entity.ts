@@ -1,0 +1,37 @@
+import { bigintTransformer } from '@gateway/db';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * The price of a model from `effectiveFrom` on. A change adds a row, never rewrites one, so a
+ * request is always billed at the price in force when it started. Amounts are nano-USD.
+ */
+@Entity({ name: 'model_prices' })
+@Index('model_prices_model_effective_key', ['model', 'effectiveFrom'], { unique: true })
+export class ModelPrice {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'model_prices_pkey' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  model!: string;
+
+  @Column({ name: 'input_per_1m_nano', type: 'bigint', transformer: bigintTransformer })
+  inputPer1MNano!: bigint;
+
+  @Column({ name: 'cached_input_per_1m_nano', type: 'bigint', transformer: bigintTransformer })
+  cachedInputPer1MNano!: bigint;
+
+  @Column({ name: 'output_per_1m_nano', type: 'bigint', transformer: bigintTransformer })
+  outputPer1MNano!: bigint;
+
+  @Column({ name: 'per_request_nano', type: 'bigint', transformer: bigintTransformer })
+  perRequestNano!: bigint;
+
+  @Column({ name: 'effective_from', type: 'timestamptz' })
+  effectiveFrom!: Date;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

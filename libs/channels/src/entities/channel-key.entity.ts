@@ -1,0 +1,85 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { bigintTransformer } from '@gateway/db';
+import { Channel, ChannelStatus } from './channel.entity';
+
+export const KEY_HEALTH = ['unknown', 'healthy', 'rate_limited', 'invalid', 'error'] as const;
+export type KeyHealth = (typeof KEY_HEALTH)[number];
+
+/**
+ * One provider credential in a channel's pool. The key is AES-256-GCM ciphertext under the master
+ * key version `keyVersion`; the API never returns it, only `sk-…` + `keyHint`.
+ */
+@Entity({ name: 'channel_keys' })
+@Index('channel_keys_channel_fingerprint_key', ['channelId', 'keyFingerprint'], { unique: true })
+export class ChannelKey {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'channel_keys_pkey' })
+  id!: string;
+
+  @Index('channel_keys_channel_id_idx')
+  @Column({ name: 'channel_id', type: 'uuid' })
+  channelId!: string;
+
+  @ManyToOne(() => Channel, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'channel_id', foreignKeyConstraintName: 'channel_keys_channel_id_fkey' })
+  channel?: Channel;
+
+  @Column({ type: 'varchar', length: 100, default: '' })
+  label!: string;
+
+  /** base64(iv ‖ tag ‖ ciphertext). */
+  @Column({ name: 'key_ciphertext', type: 'text' })
+  keyCiphertext!: string;
+
+  @Column({ name: 'key_version', type: 'smallint' })
+  keyVersion!: number;
+
+  /** Last 4 characters of the key, for `sk-…abcd`. */
+  @Column({ name: 'key_hint', type: 'varchar', length: 8 })
+  keyHint!: string;
+
+  /** SHA-256 of the key, to refuse the same key twice in one channel without decrypting them all. */
+  @Column({ name: 'key_fingerprint', type: 'char', length: 64 })
+  keyFingerprint!: string;
+
+  @Column({ type: 'integer', default: 0 })
+  priority!: number;
+
+  @Column({ type: 'integer', default: 1 })
+  weight!: number;
+
+  @Column({ type: 'integer', nullable: true })
+  rpm!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  tpm!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  rpd!: number | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: bigintTransformer })
+  tpd!: bigint | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'enabled' })
+  status!: ChannelStatus;
+
+  @Column({ type: 'varchar', length: 16, default: 'unknown' })
+  health!: KeyHealth;
+
+  @Column({ name: 'last_checked_at', type: 'timestamptz', nullable: true })
+  lastCheckedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
