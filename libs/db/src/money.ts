@@ -7,8 +7,8 @@ const DECIMAL_USD = /^(0|[1-9]\d{0,11})(\.\d{1,9})?$/;
 /** "12.345" → 12345000000n. Throws on anything that is not a non-negative decimal with ≤ 9 places. */
 export function usdToNano(usd: string): bigint {
   if (!DECIMAL_USD.test(usd)) throw new RangeError(`not a USD amount: ${JSON.stringify(usd)}`);
-  const [whole, fraction = ''] = usd.split('.');
-  return BigInt(whole!) * NANO_PER_USD + BigInt(fraction.padEnd(9, '0'));
+  const [whole = '0', fraction = ''] = usd.split('.');
+  return BigInt(whole) * NANO_PER_USD + BigInt(fraction.padEnd(9, '0'));
 }
 
 export function isUsdAmount(value: unknown): value is string {
