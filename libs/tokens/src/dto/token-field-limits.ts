@@ -1,0 +1,9 @@
+import type { TokenStatus } from '../entities/token.entity';
+
+export const TOKEN_STATUSES: readonly TokenStatus[] = ['active', 'disabled'];
+export const MAX_TOKEN_NAME_LENGTH = 100;
+export const MAX_TOKEN_MODELS = 200;
+export const MAX_MODEL_NAME_LENGTH = 200;
+export const MAX_IP_ALLOWLIST = 200;
+/** rpm/tpm are Postgres integers. */
+export const MAX_RATE_LIMIT = 2_147_483_647;

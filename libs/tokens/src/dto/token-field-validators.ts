@@ -1,0 +1,76 @@
+// class-validator decorators for the token fields that the stock ones do not cover.
+import { isUsdAmount, usdToNano } from '@gateway/db';
+import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+import { parseCidr } from '../ip/ip-allowlist';
+
+/**
+ * Validates the field whenever it is in the body, null included: for fields whose column has no
+ * "unset" value (IsOptional would let null through to a NOT NULL column).
+ */
+export const ValidateIfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** quota_nano is a Postgres bigint (< 9.2e18 nano); one billion USD is more than any quota needs. */
+export const MAX_QUOTA_USD = '1000000000';
+const MAX_QUOTA_NANO = usdToNano(MAX_QUOTA_USD);
+
+/** A decimal USD string (`"12.5"`, not the number 12.5), at most MAX_QUOTA_USD. */
+export function IsUsdQuota(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isUsdQuota',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: ({ property }: ValidationArguments) =>
+          `${property} must be a decimal USD string such as "12.50" (at most 9 decimals, at most ${MAX_QUOTA_USD}), or null for unlimited`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => isUsdAmount(value) && usdToNano(value) <= MAX_QUOTA_NANO,
+      },
+    });
+}
+
+/** An ISO 8601 instant later than now. */
+export function IsFutureInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isFutureInstant',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: ({ property }: ValidationArguments) => `${property} must be in the future`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && Date.parse(value) > Date.now(),
+      },
+    });
+}
+
+/** An array of CIDRs (v4 or v6; a bare address means /32 or /128); the message names the bad entries. */
+export function IsCidrList(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCidrList',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: ({ property, value }: ValidationArguments) => {
+          const bad = Array.isArray(value) ? value.filter((entry) => !isCidr(entry)) : [];
+          return `${property} entries must be CIDRs such as 10.0.0.0/8 or 2001:db8::/32 (a bare address means /32 or /128); not: ${bad
+            .slice(0, 5)
+            .map((entry) => String(JSON.stringify(entry)).slice(0, 70))
+            .join(', ')}`;
+        },
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => Array.isArray(value) && value.every(isCidr),
+      },
+    });
+}
+
+function isCidr(entry: unknown): boolean {
+  return typeof entry === 'string' && parseCidr(entry) !== undefined;
+}
