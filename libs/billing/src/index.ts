@@ -1,2 +1,19 @@
 export { BILLING_ENTITIES, BillingModule } from './billing.module';
 export { ModelPrice } from './entities/model-price.entity';
+export { BillingError, BillingErrorCode } from './billing.errors';
+export { PRICE_WRITE_ROLES, PriceAdmin, CatalogReader } from './billing-permissions';
+
+// For the relay's metering and the invoices.
+export { ModelPricesService } from './model-prices.service';
+export { ModelCatalogService } from './catalog/model-catalog.service';
+export {
+  computeCost,
+  divideRoundHalfUp,
+  microNanoToUsd,
+  MICRO_NANO_PER_NANO,
+} from './pricing/price-calculator';
+export type { CostBreakdown, PriceNano, TokenUsage } from './pricing/price-calculator';
+
+// The tenant → group lookup the catalog uses (see the file: a stop-gap until identity exports one).
+export { SqlTenantGroupLookup, TENANT_GROUP_LOOKUP } from './catalog/tenant-group-lookup';
+export type { TenantGroupLookup } from './catalog/tenant-group-lookup';

@@ -3,3 +3,37 @@ export { Channel, CHANNEL_STATUSES, CHANNEL_TYPES } from './entities/channel.ent
 export type { ChannelStatus, ChannelType } from './entities/channel.entity';
 export { ChannelKey, KEY_HEALTH } from './entities/channel-key.entity';
 export type { KeyHealth } from './entities/channel-key.entity';
+
+// Services for the relay, the worker's probes and the models catalog.
+export { ChannelsService } from './channels.service';
+export type { CatalogChannel, RoutableChannel, RoutableKey } from './channels.service';
+export { ChannelKeysService } from './channel-keys.service';
+export { ChannelTestService } from './channel-test.service';
+export { ChannelsError, ChannelsErrorCode } from './channels.errors';
+export { CHANNEL_ADMIN_ROLES, ChannelAdmin } from './channels-permissions';
+export { MODEL_NAME_PATTERN, GROUP_PATTERN } from './dto/channel-validators';
+export { PageQueryDto, pageOf } from './dto/page-query.dto';
+
+// Key handling.
+export { KeyCipher, channelKeyAad } from './key-crypto/key-cipher';
+export type { SealedKey } from './key-crypto/key-cipher';
+export { keyringFromEnv, createKeyring } from './key-crypto/keyring';
+export type { Keyring } from './key-crypto/keyring';
+export { maskKey, maskedKeyOf, KNOWN_KEY_PREFIXES } from './keys/key-mask';
+export { keyStatsRedisKey, readKeyStats, KEY_STATS_FIELDS } from './keys/key-stats';
+export type { KeyStats } from './keys/key-stats';
+
+// Upstream probing, shared with the relay's error handling.
+export { maskSecrets } from './probe/secret-masker';
+export { classifyResponse } from './probe/probe-classification';
+export type { ProbeHealth } from './probe/probe-classification';
+export { parseUpstreamError } from './probe/upstream-error';
+export type { UpstreamError } from './probe/upstream-error';
+export { buildProbeRequest, DEFAULT_AZURE_API_VERSION, ANTHROPIC_VERSION } from './probe/probe-request';
+export type { ProbeTarget, UpstreamRequest } from './probe/probe-request';
+export { probeUpstream } from './probe/probe-upstream';
+export type { ProbeResult } from './probe/probe-upstream';
+export { PROBE_TIMEOUT_CAP_MS } from './probe/send-upstream-request';
+export { ChannelView } from './views/channel.view';
+export { ChannelKeyView } from './views/channel-key.view';
+export { ChannelTestResultView } from './views/channel-test-result.view';

@@ -42,7 +42,7 @@ export class ChannelKey {
   @Column({ name: 'key_version', type: 'smallint' })
   keyVersion!: number;
 
-  /** Last 4 characters of the key, for `sk-…abcd`. */
+  /** A known prefix (`sk-`, `gsk`, `xai`) plus the last 4 characters, e.g. `sk-abcd` → shown `sk-…abcd`. */
   @Column({ name: 'key_hint', type: 'varchar', length: 8 })
   keyHint!: string;
 

@@ -1,0 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from '@gateway/channels';
+
+export class ListModelsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'part of the model name, case-insensitive' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}

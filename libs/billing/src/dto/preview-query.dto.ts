@@ -1,0 +1,26 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+
+/** Up to 15 digits: far beyond any request, and still exact in bigint math. */
+const TOKEN_COUNT = /^(0|[1-9]\d{0,14})$/;
+const count = (field: string) => ({ message: `${field} must be a whole number of tokens ≥ 0` });
+
+export class PreviewQueryDto {
+  @ApiPropertyOptional({
+    example: '1000',
+    description: 'all prompt tokens, cached ones included (default 0)',
+  })
+  @IsOptional()
+  @Matches(TOKEN_COUNT, count('promptTokens'))
+  promptTokens?: string;
+
+  @ApiPropertyOptional({ example: '500', description: 'default 0' })
+  @IsOptional()
+  @Matches(TOKEN_COUNT, count('completionTokens'))
+  completionTokens?: string;
+
+  @ApiPropertyOptional({ example: '200', description: 'the cached part of promptTokens (default 0)' })
+  @IsOptional()
+  @Matches(TOKEN_COUNT, count('cachedTokens'))
+  cachedTokens?: string;
+}

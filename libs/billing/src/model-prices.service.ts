@@ -1,0 +1,180 @@
+// Model prices: append-only. A change adds a row effective now; a request is billed at the row in
+// force when it started, so history is never rewritten.
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AuditService } from '@gateway/audit';
+import { PageQueryDto, pageOf } from '@gateway/channels';
+import { nanoToUsd, usdToNano } from '@gateway/db';
+import type { Actor } from '@gateway/identity';
+import { QueryFailedError, Repository } from 'typeorm';
+import { BillingError, BillingErrorCode } from './billing.errors';
+import type { PreviewQueryDto } from './dto/preview-query.dto';
+import type { SetPriceDto } from './dto/set-price.dto';
+import { ModelPrice } from './entities/model-price.entity';
+import { computeCost, microNanoToUsd } from './pricing/price-calculator';
+import { ModelPriceListView, ModelPriceView, PriceView } from './views/model-price.view';
+import { PricePreviewView } from './views/price-preview.view';
+
+export const PREVIEW_ROUNDING =
+  'token part rounded once, half up, to 0.000000001 USD; perRequest added after';
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error as QueryFailedError & { driverError?: { code?: string } }).driverError?.code === '23505'
+  );
+}
+
+@Injectable()
+export class ModelPricesService {
+  constructor(
+    @InjectRepository(ModelPrice) private readonly prices: Repository<ModelPrice>,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Adds a price row effective now (the database's clock, so every api process agrees). */
+  async setPrice(actor: Actor, model: string, dto: SetPriceDto): Promise<ModelPriceView> {
+    const input = usdToNano(dto.inputPer1M);
+    try {
+      return await this.prices.manager.transaction(async (manager) => {
+        const repo = manager.getRepository(ModelPrice);
+        const previous = await this.currentIn(repo, model);
+        const inserted = await repo
+          .createQueryBuilder()
+          .insert()
+          .into(ModelPrice)
+          .values({
+            model,
+            inputPer1MNano: input,
+            cachedInputPer1MNano:
+              dto.cachedInputPer1M === undefined ? input : usdToNano(dto.cachedInputPer1M),
+            outputPer1MNano: usdToNano(dto.outputPer1M),
+            perRequestNano: usdToNano(dto.perRequest ?? '0'),
+            // clock_timestamp(), not now(): two changes in one transaction still get distinct times.
+            effectiveFrom: () => 'clock_timestamp()',
+            createdBy: actor.userId,
+          })
+          .returning(['id'])
+          .execute();
+        const id = (inserted.identifiers[0] as { id: string }).id;
+        const row = await repo.findOneByOrFail({ id });
+        const after = ModelPriceView.of(row);
+        await this.audit.record(
+          {
+            actor,
+            tenantId: null,
+            action: 'create',
+            entityType: 'model_price',
+            entityId: row.id,
+            before: previous ? ModelPriceView.of(previous) : null,
+            after,
+          },
+          manager,
+        );
+        return after;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new BillingError(BillingErrorCode.Conflict);
+      throw error;
+    }
+  }
+
+  /** The price in force now, or null. */
+  current(model: string): Promise<ModelPrice | null> {
+    return this.currentIn(this.prices, model);
+  }
+
+  /** The price in force at `at` (a request's start), or null. For the relay's billing. */
+  priceAt(model: string, at: Date): Promise<ModelPrice | null> {
+    return this.prices
+      .createQueryBuilder('p')
+      .where('p.model = :model', { model })
+      .andWhere('p.effectiveFrom <= :at', { at })
+      .orderBy('p.effectiveFrom', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+
+  /** Current prices of many models in one query. */
+  async currentPrices(models: string[]): Promise<Map<string, ModelPrice>> {
+    if (models.length === 0) return new Map();
+    const rows = await this.prices
+      .createQueryBuilder('p')
+      .distinctOn(['p.model'])
+      .where('p.model IN (:...models)', { models })
+      .andWhere('p.effectiveFrom <= now()')
+      .orderBy('p.model', 'ASC')
+      .addOrderBy('p.effectiveFrom', 'DESC')
+      .getMany();
+    return new Map(rows.map((row) => [row.model, row]));
+  }
+
+  async currentView(model: string): Promise<ModelPriceView> {
+    const row = await this.current(model);
+    if (!row) throw new BillingError(BillingErrorCode.PriceNotSet);
+    return ModelPriceView.of(row);
+  }
+
+  /** Every price the model has had, newest first. */
+  async history(model: string, query: PageQueryDto): Promise<ModelPriceListView> {
+    const { skip, take } = pageOf(query);
+    const [rows, total] = await this.prices.findAndCount({
+      where: { model },
+      order: { effectiveFrom: 'DESC' },
+      skip,
+      take,
+    });
+    return { items: rows.map((row) => ModelPriceView.of(row)), total };
+  }
+
+  /** What a request with these token counts would cost at the current price. */
+  async preview(model: string, query: PreviewQueryDto): Promise<PricePreviewView> {
+    const promptTokens = BigInt(query.promptTokens ?? '0');
+    const cachedTokens = BigInt(query.cachedTokens ?? '0');
+    const completionTokens = BigInt(query.completionTokens ?? '0');
+    if (cachedTokens > promptTokens) {
+      throw new BillingError(
+        BillingErrorCode.ValidationFailed,
+        'cachedTokens must not exceed promptTokens (cached tokens are part of the prompt)',
+      );
+    }
+    const price = await this.current(model);
+    if (!price) throw new BillingError(BillingErrorCode.PriceNotSet);
+    const cost = computeCost(price, { promptTokens, cachedTokens, completionTokens });
+    return {
+      model,
+      costUsd: nanoToUsd(cost.totalNano),
+      breakdown: {
+        input: {
+          tokens: (promptTokens - cachedTokens).toString(),
+          ratePer1M: nanoToUsd(price.inputPer1MNano),
+          costUsd: microNanoToUsd(cost.inputMicroNano),
+        },
+        cachedInput: {
+          tokens: cachedTokens.toString(),
+          ratePer1M: nanoToUsd(price.cachedInputPer1MNano),
+          costUsd: microNanoToUsd(cost.cachedInputMicroNano),
+        },
+        output: {
+          tokens: completionTokens.toString(),
+          ratePer1M: nanoToUsd(price.outputPer1MNano),
+          costUsd: microNanoToUsd(cost.outputMicroNano),
+        },
+        tokensUsd: nanoToUsd(cost.tokensNano),
+        perRequestUsd: nanoToUsd(cost.perRequestNano),
+      },
+      price: PriceView.of(price),
+      rounding: PREVIEW_ROUNDING,
+    };
+  }
+
+  private currentIn(repo: Repository<ModelPrice>, model: string): Promise<ModelPrice | null> {
+    return repo
+      .createQueryBuilder('p')
+      .where('p.model = :model', { model })
+      .andWhere('p.effectiveFrom <= now()')
+      .orderBy('p.effectiveFrom', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+}

@@ -1,0 +1,70 @@
+// The cost of one request in integer nano-USD. No floats anywhere.
+//
+// Prices are nano-USD per 1M tokens, so tokens × price is in units of 1e-6 nano-USD ("micro-nano").
+// The three token amounts are summed exactly, then rounded ONCE, half up, to whole nano-USD (a
+// remainder of exactly half a nano rounds up); the per-request fee (already whole nano) is added
+// after. Rounding once rather than per component keeps the total independent of how it is split.
+
+export interface PriceNano {
+  inputPer1MNano: bigint;
+  cachedInputPer1MNano: bigint;
+  outputPer1MNano: bigint;
+  perRequestNano: bigint;
+}
+
+export interface TokenUsage {
+  /** All prompt tokens, cached ones included (OpenAI's prompt_tokens). */
+  promptTokens: bigint;
+  /** The part of promptTokens read from the provider's cache. */
+  cachedTokens: bigint;
+  completionTokens: bigint;
+}
+
+export interface CostBreakdown {
+  /** Exact amounts, in 1e-6 nano-USD. */
+  inputMicroNano: bigint;
+  cachedInputMicroNano: bigint;
+  outputMicroNano: bigint;
+  /** The token part, rounded half up to nano-USD. */
+  tokensNano: bigint;
+  perRequestNano: bigint;
+  /** tokensNano + perRequestNano. */
+  totalNano: bigint;
+}
+
+export const MICRO_NANO_PER_NANO = 1_000_000n;
+
+/** a / b rounded half up, for a ≥ 0 and b > 0. */
+export function divideRoundHalfUp(a: bigint, b: bigint): bigint {
+  return (a + b / 2n) / b;
+}
+
+export function computeCost(price: PriceNano, usage: TokenUsage): CostBreakdown {
+  const { promptTokens, cachedTokens, completionTokens } = usage;
+  if (promptTokens < 0n || cachedTokens < 0n || completionTokens < 0n || cachedTokens > promptTokens) {
+    throw new RangeError('token counts must be ≥ 0 with cachedTokens ≤ promptTokens');
+  }
+  const inputMicroNano = (promptTokens - cachedTokens) * price.inputPer1MNano;
+  const cachedInputMicroNano = cachedTokens * price.cachedInputPer1MNano;
+  const outputMicroNano = completionTokens * price.outputPer1MNano;
+  const tokensNano = divideRoundHalfUp(
+    inputMicroNano + cachedInputMicroNano + outputMicroNano,
+    MICRO_NANO_PER_NANO,
+  );
+  return {
+    inputMicroNano,
+    cachedInputMicroNano,
+    outputMicroNano,
+    tokensNano,
+    perRequestNano: price.perRequestNano,
+    totalNano: tokensNano + price.perRequestNano,
+  };
+}
+
+/** An exact micro-nano amount as a USD decimal string (up to 15 decimal places, zeros trimmed). */
+export function microNanoToUsd(microNano: bigint): string {
+  const scale = 1_000_000_000_000_000n; // 1e15 micro-nano per USD
+  const whole = microNano / scale;
+  const fraction = (microNano % scale).toString().padStart(15, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole.toString();
+}

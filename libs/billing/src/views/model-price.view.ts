@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { nanoToUsd } from '@gateway/db';
+import type { ModelPrice } from '../entities/model-price.entity';
+
+/** A price as the API shows it: USD decimal strings. */
+export class PriceView {
+  @ApiProperty({ example: '2.5', description: 'USD per 1M uncached prompt tokens' }) inputPer1M!: string;
+  @ApiProperty({ example: '1.25', description: 'USD per 1M cached prompt tokens' }) cachedInputPer1M!: string;
+  @ApiProperty({ example: '10', description: 'USD per 1M completion tokens' }) outputPer1M!: string;
+  @ApiProperty({ example: '0', description: 'USD per request' }) perRequest!: string;
+  @ApiProperty() effectiveFrom!: string;
+
+  static of(row: ModelPrice): PriceView {
+    return {
+      inputPer1M: nanoToUsd(row.inputPer1MNano),
+      cachedInputPer1M: nanoToUsd(row.cachedInputPer1MNano),
+      outputPer1M: nanoToUsd(row.outputPer1MNano),
+      perRequest: nanoToUsd(row.perRequestNano),
+      effectiveFrom: row.effectiveFrom.toISOString(),
+    };
+  }
+}
+
+/** One row of a model's price history. */
+export class ModelPriceView extends PriceView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) createdBy!: string | null;
+  @ApiProperty() createdAt!: string;
+
+  static override of(row: ModelPrice): ModelPriceView {
+    return {
+      id: row.id,
+      model: row.model,
+      ...PriceView.of(row),
+      createdBy: row.createdBy,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+}
+
+export class ModelPriceListView {
+  @ApiProperty({ type: [ModelPriceView] }) items!: ModelPriceView[];
+  @ApiProperty() total!: number;
+}

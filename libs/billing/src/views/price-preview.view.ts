@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PriceView } from './model-price.view';
+
+export class PreviewLineView {
+  @ApiProperty({ description: 'tokens billed at this rate' }) tokens!: string;
+  @ApiProperty({ description: 'USD per 1M tokens' }) ratePer1M!: string;
+  @ApiProperty({ description: 'exact, before rounding (up to 15 decimal places)' }) costUsd!: string;
+}
+
+export class PreviewBreakdownView {
+  @ApiProperty({ type: PreviewLineView, description: 'promptTokens − cachedTokens at inputPer1M' })
+  input!: PreviewLineView;
+  @ApiProperty({ type: PreviewLineView }) cachedInput!: PreviewLineView;
+  @ApiProperty({ type: PreviewLineView }) output!: PreviewLineView;
+  @ApiProperty({ description: 'sum of the three, rounded half up to whole nano-USD' }) tokensUsd!: string;
+  @ApiProperty() perRequestUsd!: string;
+}
+
+export class PricePreviewView {
+  @ApiProperty() model!: string;
+  @ApiProperty({ example: '0.008505', description: 'what such a request costs, in USD' }) costUsd!: string;
+  @ApiProperty({ type: PreviewBreakdownView }) breakdown!: PreviewBreakdownView;
+  @ApiProperty({ type: PriceView }) price!: PriceView;
+  @ApiProperty({
+    example: 'token part rounded once, half up, to 0.000000001 USD; perRequest added after',
+  })
+  rounding!: string;
+}

@@ -1,0 +1,337 @@
+// A channel's pool of provider keys: stored encrypted, shown masked, never echoed after creation.
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AuditService } from '@gateway/audit';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import type { Actor } from '@gateway/identity';
+import { REDIS } from '@gateway/redis';
+import type Redis from 'ioredis';
+import { In, Not, Repository } from 'typeorm';
+import { ChannelsError, ChannelsErrorCode } from './channels.errors';
+import type { ChannelKeyFieldsDto } from './dto/channel-key-fields.dto';
+import type { CreateChannelKeysDto } from './dto/create-channel-keys.dto';
+import type { ListChannelKeysQuery } from './dto/list-channel-keys.query';
+import { pageOf } from './dto/page-query.dto';
+import type { UpdateChannelKeyDto } from './dto/update-channel-key.dto';
+import { Channel } from './entities/channel.entity';
+import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
+import { channelKeyAad, KeyCipher } from './key-crypto/key-cipher';
+import { keyFingerprint } from './key-crypto/key-fingerprint';
+import { keyHintOf } from './keys/key-mask';
+import { keyStatsRedisKey, readKeyStats } from './keys/key-stats';
+import { scrubbedQueryError } from './scrubbed-query-error';
+import { isUniqueViolation } from './unique-violation';
+import { ChannelKeyView } from './views/channel-key.view';
+
+const AUDIT_KEY = 'channel_key';
+const FINGERPRINT_INDEX = 'channel_keys_channel_fingerprint_key';
+
+@Injectable()
+export class ChannelKeysService {
+  constructor(
+    @InjectRepository(Channel) private readonly channels: Repository<Channel>,
+    @InjectRepository(ChannelKey) private readonly keys: Repository<ChannelKey>,
+    private readonly cipher: KeyCipher,
+    private readonly audit: AuditService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(
+    channelId: string,
+    query: ListChannelKeysQuery,
+  ): Promise<{ items: ChannelKeyView[]; total: number }> {
+    await this.assertChannel(channelId);
+    const { skip, take } = pageOf(query);
+    const [rows, total] = await this.keys.findAndCount({
+      where: {
+        channelId,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.health ? { health: query.health } : {}),
+      },
+      order: { priority: 'DESC', weight: 'DESC', createdAt: 'ASC', id: 'ASC' },
+      skip,
+      take,
+    });
+    return { items: await this.viewsOf(rows), total };
+  }
+
+  /**
+   * Adds one key or a batch. A batch is all or nothing: any malformed or duplicate key (within the
+   * batch or already in the channel) refuses the whole request, naming positions, never keys.
+   */
+  async create(actor: Actor, channelId: string, dto: CreateChannelKeysDto): Promise<ChannelKeyView[]> {
+    const batch = dto.keys !== undefined;
+    const secrets = dto.keys ?? [dto.key as string];
+    const name = (index: number) => (batch ? `keys[${index}]` : 'key');
+    const fingerprints = secrets.map(keyFingerprint);
+
+    const problems: string[] = [];
+    const firstAt = new Map<string, number>();
+    fingerprints.forEach((fp, index) => {
+      const first = firstAt.get(fp);
+      if (first === undefined) firstAt.set(fp, index);
+      else problems.push(`${name(index)} is the same key as ${name(first)}`);
+    });
+
+    return this.keys.manager.transaction(async (manager) => {
+      // Locks the channel: concurrent batches into one channel queue up instead of racing the checks.
+      const channel = await manager
+        .getRepository(Channel)
+        .findOne({ where: { id: channelId }, lock: { mode: 'pessimistic_write' } });
+      if (!channel) throw new ChannelsError(ChannelsErrorCode.NotFound);
+
+      const existing = await manager.getRepository(ChannelKey).find({
+        where: { channelId, keyFingerprint: In([...firstAt.keys()]) },
+        select: { keyFingerprint: true },
+      });
+      const taken = new Set(existing.map((k) => k.keyFingerprint));
+      fingerprints.forEach((fp, index) => {
+        if (taken.has(fp) && firstAt.get(fp) === index)
+          problems.push(`${name(index)} is already in this channel`);
+      });
+      if (problems.length > 0) {
+        const shown = problems.slice(0, 20).join('; ');
+        const more = problems.length > 20 ? `; and ${problems.length - 20} more` : '';
+        throw new ChannelsError(ChannelsErrorCode.DuplicateKey, `nothing was added: ${shown}${more}`);
+      }
+
+      const rows = secrets.map((secret, index) =>
+        this.newRow(channelId, secret, fingerprints[index] as string, dto),
+      );
+      try {
+        await manager.getRepository(ChannelKey).save(rows, { reload: false });
+      } catch (error) {
+        if (isUniqueViolation(error, FINGERPRINT_INDEX))
+          throw new ChannelsError(ChannelsErrorCode.DuplicateKey);
+        throw scrubbedQueryError(error);
+      }
+      const saved = await manager
+        .getRepository(ChannelKey)
+        .find({ where: { id: In(rows.map((r) => r.id)) } });
+      const byId = new Map(saved.map((row) => [row.id, row]));
+      const ordered = rows.map((row) => byId.get(row.id) as ChannelKey);
+      for (const row of ordered) {
+        await this.audit.record(
+          {
+            actor,
+            tenantId: null,
+            action: 'create',
+            entityType: AUDIT_KEY,
+            entityId: row.id,
+            after: this.auditViewOf(row),
+          },
+          manager,
+        );
+      }
+      return ordered.map((row) => ChannelKeyView.of(row));
+    });
+  }
+
+  async update(
+    actor: Actor,
+    channelId: string,
+    keyId: string,
+    dto: UpdateChannelKeyDto,
+  ): Promise<ChannelKeyView> {
+    const updated = await this.keys.manager.transaction(async (manager) => {
+      const repo = manager.getRepository(ChannelKey);
+      const row = await repo.findOne({
+        where: { id: keyId, channelId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
+      const before = this.auditViewOf(row);
+
+      Object.assign(row, this.fieldsOf(dto));
+      if (dto.key !== undefined) {
+        const fingerprint = keyFingerprint(dto.key);
+        if (fingerprint !== row.keyFingerprint) {
+          const clash = await repo.exists({ where: { channelId, keyFingerprint: fingerprint } });
+          if (clash)
+            throw new ChannelsError(ChannelsErrorCode.DuplicateKey, 'key is already in this channel');
+          const sealed = this.cipher.encrypt(dto.key, channelKeyAad(channelId, keyId));
+          Object.assign(row, {
+            keyCiphertext: sealed.ciphertext,
+            keyVersion: sealed.version,
+            keyHint: keyHintOf(dto.key),
+            keyFingerprint: fingerprint,
+            // A new secret has not been checked yet.
+            health: 'unknown' as KeyHealth,
+            lastCheckedAt: null,
+          });
+        }
+      }
+      let saved: ChannelKey;
+      try {
+        saved = await repo.save(row);
+      } catch (error) {
+        if (isUniqueViolation(error, FINGERPRINT_INDEX))
+          throw new ChannelsError(ChannelsErrorCode.DuplicateKey);
+        throw scrubbedQueryError(error);
+      }
+      await this.audit.record(
+        {
+          actor,
+          tenantId: null,
+          action: 'update',
+          entityType: AUDIT_KEY,
+          entityId: keyId,
+          before,
+          after: this.auditViewOf(saved),
+        },
+        manager,
+      );
+      return saved;
+    });
+    return (await this.viewsOf([updated]))[0] as ChannelKeyView;
+  }
+
+  async remove(actor: Actor, channelId: string, keyId: string): Promise<void> {
+    await this.keys.manager.transaction(async (manager) => {
+      const repo = manager.getRepository(ChannelKey);
+      const row = await repo.findOne({
+        where: { id: keyId, channelId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
+      await repo.delete({ id: keyId });
+      await this.audit.record(
+        {
+          actor,
+          tenantId: null,
+          action: 'delete',
+          entityType: AUDIT_KEY,
+          entityId: keyId,
+          before: this.auditViewOf(row),
+        },
+        manager,
+      );
+    });
+    await this.redis.del(keyStatsRedisKey(this.config.REDIS_PREFIX, keyId));
+  }
+
+  /** The plaintext of a key; ChannelsError(key_undecryptable) if the keyring cannot open it. */
+  decrypt(row: ChannelKey): string {
+    return this.cipher.decrypt(
+      { ciphertext: row.keyCiphertext, version: row.keyVersion },
+      channelKeyAad(row.channelId, row.id),
+    );
+  }
+
+  async decryptById(keyId: string): Promise<string> {
+    const row = await this.keys.findOne({ where: { id: keyId } });
+    if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
+    return this.decrypt(row);
+  }
+
+  /**
+   * After a master-key rotation: re-encrypts every key still under an older version with the current
+   * one, so the old ENCRYPTION_KEYS_PREVIOUS entry can be retired. Idempotent; returns how many moved.
+   */
+  async reencryptToCurrentVersion(batchSize = 200): Promise<number> {
+    const current = this.cipher.currentVersion;
+    let moved = 0;
+    for (;;) {
+      const batch = await this.keys.find({
+        where: { keyVersion: Not(current) },
+        take: batchSize,
+        order: { id: 'ASC' },
+      });
+      if (batch.length === 0) return moved;
+      for (const row of batch) {
+        const sealed = this.cipher.encrypt(this.decrypt(row), channelKeyAad(row.channelId, row.id));
+        // Compare-and-set on the old ciphertext: a concurrent PATCH of the key wins.
+        const result = await this.keys.update(
+          { id: row.id, keyCiphertext: row.keyCiphertext },
+          { keyCiphertext: sealed.ciphertext, keyVersion: sealed.version },
+        );
+        moved += result.affected ?? 0;
+      }
+    }
+  }
+
+  /** The highest-priority enabled key of a channel (ties: heavier, then older), or the named one. */
+  async pickForTest(channelId: string, keyId?: string): Promise<ChannelKey> {
+    if (keyId) {
+      const row = await this.keys.findOne({ where: { id: keyId, channelId } });
+      if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound, 'no such key in this channel');
+      return row;
+    }
+    const row = await this.keys.findOne({
+      where: { channelId, status: 'enabled' },
+      order: { priority: 'DESC', weight: 'DESC', createdAt: 'ASC', id: 'ASC' },
+    });
+    if (!row) throw new ChannelsError(ChannelsErrorCode.NoEnabledKey);
+    return row;
+  }
+
+  /** Stores what a probe found; not audited (it is an observation, not an operator's change). */
+  async recordHealth(keyId: string, health: KeyHealth, checkedAt: Date): Promise<void> {
+    await this.keys.update({ id: keyId }, { health, lastCheckedAt: checkedAt });
+  }
+
+  /** An audit row's picture of a key: the view without live counters (the audit redacts secrets too). */
+  auditViewOf(row: ChannelKey): ChannelKeyView {
+    return ChannelKeyView.of(row);
+  }
+
+  private async viewsOf(rows: ChannelKey[]): Promise<ChannelKeyView[]> {
+    const stats = await readKeyStats(
+      this.redis,
+      this.config.REDIS_PREFIX,
+      rows.map((r) => r.id),
+    );
+    return rows.map((row) => ChannelKeyView.of(row, stats.get(row.id)));
+  }
+
+  private newRow(
+    channelId: string,
+    secret: string,
+    fingerprint: string,
+    dto: CreateChannelKeysDto,
+  ): ChannelKey {
+    // The id is chosen here so the ciphertext can be bound to it (AAD) before the row exists.
+    const id = randomUUID();
+    const sealed = this.cipher.encrypt(secret, channelKeyAad(channelId, id));
+    return this.keys.create({
+      id,
+      channelId,
+      label: dto.label ?? '',
+      keyCiphertext: sealed.ciphertext,
+      keyVersion: sealed.version,
+      keyHint: keyHintOf(secret),
+      keyFingerprint: fingerprint,
+      priority: 0,
+      weight: 1,
+      rpm: null,
+      tpm: null,
+      rpd: null,
+      tpd: null,
+      status: 'enabled',
+      health: 'unknown',
+      lastCheckedAt: null,
+      ...this.fieldsOf(dto),
+    });
+  }
+
+  /** The non-secret fields a request sets. null clears a limit; undefined keeps what is there. */
+  private fieldsOf(dto: ChannelKeyFieldsDto): Partial<ChannelKey> {
+    const out: Partial<ChannelKey> = {};
+    if (dto.label != null) out.label = dto.label;
+    if (dto.priority != null) out.priority = dto.priority;
+    if (dto.weight != null) out.weight = dto.weight;
+    if (dto.status != null) out.status = dto.status;
+    if (dto.rpm !== undefined) out.rpm = dto.rpm;
+    if (dto.tpm !== undefined) out.tpm = dto.tpm;
+    if (dto.rpd !== undefined) out.rpd = dto.rpd;
+    if (dto.tpd !== undefined) out.tpd = dto.tpd === null ? null : BigInt(dto.tpd);
+    return out;
+  }
+
+  private async assertChannel(channelId: string): Promise<void> {
+    if (!(await this.channels.exists({ where: { id: channelId } })))
+      throw new ChannelsError(ChannelsErrorCode.NotFound);
+  }
+}

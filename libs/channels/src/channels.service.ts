@@ -1,0 +1,318 @@
+// Channels: the upstream accounts the relay routes to. Platform-level (no tenant), operators only.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AuditService } from '@gateway/audit';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import type { Actor } from '@gateway/identity';
+import { REDIS } from '@gateway/redis';
+import type Redis from 'ioredis';
+import { EntityManager, In, Repository } from 'typeorm';
+import { normalizeBaseUrl } from './base-url';
+import { ChannelKeysService } from './channel-keys.service';
+import { CHANNEL_PRESETS, ChannelPreset } from './channel-presets';
+import { ChannelsError, ChannelsErrorCode } from './channels.errors';
+import { modelMappingProblem } from './dto/channel-validators';
+import type { CreateChannelDto } from './dto/create-channel.dto';
+import type { ListChannelsQuery } from './dto/list-channels.query';
+import { pageOf } from './dto/page-query.dto';
+import type { UpdateChannelDto } from './dto/update-channel.dto';
+import { Channel, ChannelStatus, ChannelType } from './entities/channel.entity';
+import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
+import { keyStatsRedisKey } from './keys/key-stats';
+import { isUniqueViolation } from './unique-violation';
+import { ChannelView, emptyKeyCounts, KeyCounts } from './views/channel.view';
+
+const AUDIT_CHANNEL = 'channel';
+const AUDIT_KEY = 'channel_key';
+
+/** An enabled key as the relay sees it: limits and health, never the secret (ask decryptKey). */
+export interface RoutableKey {
+  id: string;
+  label: string;
+  priority: number;
+  weight: number;
+  rpm: number | null;
+  tpm: number | null;
+  rpd: number | null;
+  tpd: bigint | null;
+  health: KeyHealth;
+}
+
+/** An enabled channel with its enabled keys, for the relay's routing table and the probes. */
+export interface RoutableChannel {
+  id: string;
+  name: string;
+  type: ChannelType;
+  baseUrl: string;
+  models: string[];
+  modelMapping: Record<string, string>;
+  priority: number;
+  weight: number;
+  groups: string[];
+  timeoutMs: number;
+  probeIntervalS: number;
+  settings: Record<string, unknown>;
+  keys: RoutableKey[];
+}
+
+/** What the models catalog needs of a channel. */
+export interface CatalogChannel {
+  id: string;
+  type: ChannelType;
+  models: string[];
+  groups: string[];
+}
+
+@Injectable()
+export class ChannelsService {
+  constructor(
+    @InjectRepository(Channel) private readonly channels: Repository<Channel>,
+    @InjectRepository(ChannelKey) private readonly keys: Repository<ChannelKey>,
+    private readonly channelKeys: ChannelKeysService,
+    private readonly audit: AuditService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  presets(): readonly ChannelPreset[] {
+    return CHANNEL_PRESETS;
+  }
+
+  async list(query: ListChannelsQuery): Promise<{ items: ChannelView[]; total: number }> {
+    const qb = this.channels.createQueryBuilder('c');
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.type) qb.andWhere('c.type = :type', { type: query.type });
+    if (query.q) qb.andWhere('c.name ILIKE :q', { q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%` });
+    const { skip, take } = pageOf(query);
+    const [rows, total] = await qb
+      .orderBy('c.priority', 'DESC')
+      .addOrderBy('c.name', 'ASC')
+      .skip(skip)
+      .take(take)
+      .getManyAndCount();
+    const counts = await this.keyCounts(rows.map((c) => c.id));
+    return { items: rows.map((c) => ChannelView.of(c, counts.get(c.id))), total };
+  }
+
+  async get(id: string): Promise<ChannelView> {
+    const channel = await this.findOrFail(id);
+    return this.viewOf(channel);
+  }
+
+  async create(actor: Actor, dto: CreateChannelDto): Promise<ChannelView> {
+    await this.assertNameFree(dto.name);
+    const channel = this.channels.create({
+      name: dto.name,
+      type: dto.type,
+      baseUrl: normalizeBaseUrl(dto.baseUrl) as string,
+      models: dto.models,
+      modelMapping: dto.modelMapping ?? {},
+      priority: dto.priority ?? 0,
+      weight: dto.weight ?? 1,
+      groups: dto.groups ?? ['default'],
+      status: dto.status ?? 'enabled',
+      timeoutMs: dto.timeoutMs ?? 60_000,
+      probeIntervalS: dto.probeIntervalS ?? 300,
+      settings: { ...(dto.settings ?? {}) },
+    });
+    const saved = await this.channels.manager.transaction(async (manager) => {
+      const row = await this.saveNamed(manager, channel);
+      const view = ChannelView.of(row);
+      await this.audit.record(
+        { actor, tenantId: null, action: 'create', entityType: AUDIT_CHANNEL, entityId: row.id, after: view },
+        manager,
+      );
+      return row;
+    });
+    return ChannelView.of(saved);
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateChannelDto): Promise<ChannelView> {
+    return this.channels.manager.transaction(async (manager) => {
+      const channel = await manager.getRepository(Channel).findOne({
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!channel) throw new ChannelsError(ChannelsErrorCode.NotFound);
+      const before = await this.viewOf(channel, manager);
+      if (dto.name !== undefined && dto.name !== null && dto.name !== channel.name)
+        await this.assertNameFree(dto.name);
+
+      // null means "not given" for these: none of them can be emptied.
+      const next: Partial<Channel> = {};
+      if (dto.name != null) next.name = dto.name;
+      if (dto.type != null) next.type = dto.type;
+      if (dto.baseUrl != null) next.baseUrl = normalizeBaseUrl(dto.baseUrl) as string;
+      if (dto.models != null) next.models = dto.models;
+      if (dto.modelMapping != null) next.modelMapping = dto.modelMapping;
+      if (dto.priority != null) next.priority = dto.priority;
+      if (dto.weight != null) next.weight = dto.weight;
+      if (dto.groups != null) next.groups = dto.groups;
+      if (dto.status != null) next.status = dto.status;
+      if (dto.timeoutMs != null) next.timeoutMs = dto.timeoutMs;
+      if (dto.probeIntervalS != null) next.probeIntervalS = dto.probeIntervalS;
+      if (dto.settings != null) next.settings = { ...dto.settings };
+      Object.assign(channel, next);
+
+      // The DTO checked a mapping against models sent with it; the merged result must hold too.
+      const problem = modelMappingProblem(channel.modelMapping, channel.models);
+      if (problem) throw new ChannelsError(ChannelsErrorCode.ValidationFailed, problem);
+
+      const saved = await this.saveNamed(manager, channel);
+      const after = await this.viewOf(saved, manager);
+      await this.audit.record(
+        { actor, tenantId: null, action: 'update', entityType: AUDIT_CHANNEL, entityId: id, before, after },
+        manager,
+      );
+      return after;
+    });
+  }
+
+  /** Deletes the channel and (by the foreign key's cascade) its keys; each deletion is audited. */
+  async remove(actor: Actor, id: string): Promise<void> {
+    const keyIds = await this.channels.manager.transaction(async (manager) => {
+      const channel = await manager.getRepository(Channel).findOne({
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!channel) throw new ChannelsError(ChannelsErrorCode.NotFound);
+      const before = await this.viewOf(channel, manager);
+      const keys = await manager.getRepository(ChannelKey).find({ where: { channelId: id } });
+      await manager.getRepository(Channel).delete({ id });
+      await this.audit.record(
+        { actor, tenantId: null, action: 'delete', entityType: AUDIT_CHANNEL, entityId: id, before },
+        manager,
+      );
+      for (const key of keys) {
+        await this.audit.record(
+          {
+            actor,
+            tenantId: null,
+            action: 'delete',
+            entityType: AUDIT_KEY,
+            entityId: key.id,
+            before: this.channelKeys.auditViewOf(key),
+          },
+          manager,
+        );
+      }
+      return keys.map((k) => k.id);
+    });
+    if (keyIds.length > 0) {
+      await this.redis.del(...keyIds.map((keyId) => keyStatsRedisKey(this.config.REDIS_PREFIX, keyId)));
+    }
+  }
+
+  // ---- for the relay, the probes and the models catalog ----
+
+  /** Enabled channels that have at least one enabled key, highest priority first. */
+  async listEnabledWithKeys(): Promise<RoutableChannel[]> {
+    const channels = await this.channels.find({
+      where: { status: 'enabled' },
+      order: { priority: 'DESC', name: 'ASC' },
+    });
+    if (channels.length === 0) return [];
+    const keys = await this.keys.find({
+      where: { channelId: In(channels.map((c) => c.id)), status: 'enabled' },
+      order: { priority: 'DESC', weight: 'DESC', createdAt: 'ASC' },
+    });
+    const byChannel = new Map<string, RoutableKey[]>();
+    for (const key of keys) {
+      const list = byChannel.get(key.channelId) ?? [];
+      list.push({
+        id: key.id,
+        label: key.label,
+        priority: key.priority,
+        weight: key.weight,
+        rpm: key.rpm,
+        tpm: key.tpm,
+        rpd: key.rpd,
+        tpd: key.tpd,
+        health: key.health,
+      });
+      byChannel.set(key.channelId, list);
+    }
+    return channels
+      .filter((c) => byChannel.has(c.id))
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        type: c.type,
+        baseUrl: c.baseUrl,
+        models: c.models,
+        modelMapping: c.modelMapping,
+        priority: c.priority,
+        weight: c.weight,
+        groups: c.groups,
+        timeoutMs: c.timeoutMs,
+        probeIntervalS: c.probeIntervalS,
+        settings: c.settings,
+        keys: byChannel.get(c.id) ?? [],
+      }));
+  }
+
+  /** Enabled channels (keys or not), for the models catalog. */
+  async listEnabledForCatalog(): Promise<CatalogChannel[]> {
+    const rows = await this.channels.find({
+      where: { status: 'enabled' },
+      select: { id: true, type: true, models: true, groups: true },
+    });
+    return rows.map((c) => ({ id: c.id, type: c.type, models: c.models, groups: c.groups }));
+  }
+
+  /** The plaintext of a provider key. Only for sending it upstream; never log or return it. */
+  decryptKey(channelKeyId: string): Promise<string> {
+    return this.channelKeys.decryptById(channelKeyId);
+  }
+
+  // ---- internals ----
+
+  async findOrFail(id: string): Promise<Channel> {
+    const channel = await this.channels.findOne({ where: { id } });
+    if (!channel) throw new ChannelsError(ChannelsErrorCode.NotFound);
+    return channel;
+  }
+
+  private async viewOf(channel: Channel, manager?: EntityManager): Promise<ChannelView> {
+    const counts = await this.keyCounts([channel.id], manager);
+    return ChannelView.of(channel, counts.get(channel.id));
+  }
+
+  private async keyCounts(channelIds: string[], manager?: EntityManager): Promise<Map<string, KeyCounts>> {
+    const counts = new Map<string, KeyCounts>(channelIds.map((id) => [id, emptyKeyCounts()]));
+    if (channelIds.length === 0) return counts;
+    const repo = manager ? manager.getRepository(ChannelKey) : this.keys;
+    const rows = await repo
+      .createQueryBuilder('k')
+      .select('k.channel_id', 'channelId')
+      .addSelect('k.status', 'status')
+      .addSelect('k.health', 'health')
+      .addSelect('COUNT(*)::int', 'n')
+      .where('k.channel_id IN (:...ids)', { ids: channelIds })
+      .groupBy('k.channel_id')
+      .addGroupBy('k.status')
+      .addGroupBy('k.health')
+      .getRawMany<{ channelId: string; status: ChannelStatus; health: KeyHealth; n: number }>();
+    for (const row of rows) {
+      const entry = counts.get(row.channelId);
+      if (!entry) continue;
+      entry.byStatus[row.status] = (entry.byStatus[row.status] ?? 0) + row.n;
+      entry.byHealth[row.health] = (entry.byHealth[row.health] ?? 0) + row.n;
+    }
+    return counts;
+  }
+
+  private async assertNameFree(name: string): Promise<void> {
+    if (await this.channels.exists({ where: { name } })) throw new ChannelsError(ChannelsErrorCode.NameTaken);
+  }
+
+  /** Saves, turning a lost race on the unique name into the same 409 as the pre-check. */
+  private async saveNamed(manager: EntityManager, channel: Channel): Promise<Channel> {
+    try {
+      return await manager.getRepository(Channel).save(channel);
+    } catch (error) {
+      if (isUniqueViolation(error, 'channels_name_key')) throw new ChannelsError(ChannelsErrorCode.NameTaken);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Max, Min } from 'class-validator';
+import { WRITABLE_CHANNEL_STATUSES, WritableStatus } from './create-channel.dto';
+
+const INT32_MAX = 2_147_483_647;
+
+/** Fields of a key other than the secret itself (shared by single and bulk creation, and PATCH). */
+export class ChannelKeyFieldsDto {
+  @ApiPropertyOptional({ maxLength: 100, default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  label?: string;
+
+  @ApiPropertyOptional({ minimum: -1000, maximum: 1000, default: 0, description: 'higher is tried first' })
+  @IsOptional()
+  @IsInt()
+  @Min(-1000)
+  @Max(1000)
+  priority?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  weight?: number;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'requests per minute; null = no limit' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(INT32_MAX)
+  rpm?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'tokens per minute; null = no limit' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(INT32_MAX)
+  tpm?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'requests per day; null = no limit' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(INT32_MAX)
+  rpd?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'tokens per day; null = no limit' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  tpd?: number | null;
+
+  @ApiPropertyOptional({ enum: WRITABLE_CHANNEL_STATUSES, default: 'enabled' })
+  @IsOptional()
+  @IsIn(WRITABLE_CHANNEL_STATUSES, { message: 'status must be enabled or disabled' })
+  status?: WritableStatus;
+}

@@ -1,0 +1,17 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { ChannelStatus, CHANNEL_STATUSES } from '../entities/channel.entity';
+import { KEY_HEALTH, KeyHealth } from '../entities/channel-key.entity';
+import { PageQueryDto } from './page-query.dto';
+
+export class ListChannelKeysQuery extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CHANNEL_STATUSES })
+  @IsOptional()
+  @IsIn(CHANNEL_STATUSES)
+  status?: ChannelStatus;
+
+  @ApiPropertyOptional({ enum: KEY_HEALTH })
+  @IsOptional()
+  @IsIn(KEY_HEALTH)
+  health?: KeyHealth;
+}

@@ -1,0 +1,48 @@
+// One probe of one key: build the provider's request, send it, classify, mask. No database here,
+// so the worker's scheduled probes and the dashboard's "test" button share exactly this.
+import { classifyResponse, ProbeHealth } from './probe-classification';
+import { buildProbeRequest, ProbeTarget } from './probe-request';
+import { sendUpstreamRequest } from './send-upstream-request';
+import { maskSecrets } from './secret-masker';
+import { parseUpstreamError } from './upstream-error';
+
+const MAX_MESSAGE_CHARS = 500;
+
+export interface ProbeResult {
+  ok: boolean;
+  result: ProbeHealth;
+  /** The upstream's HTTP status; null when no response came (timeout, connection error). */
+  status: number | null;
+  latencyMs: number;
+  /** "ok", the upstream's error text, or what went wrong on the way; secrets masked. */
+  message: string;
+}
+
+export async function probeUpstream(
+  target: ProbeTarget,
+  apiKey: string,
+  timeoutMs: number,
+): Promise<ProbeResult> {
+  const outcome = await sendUpstreamRequest(buildProbeRequest(target, apiKey), timeoutMs);
+  const safe = (text: string) => maskSecrets(text, [apiKey]).slice(0, MAX_MESSAGE_CHARS);
+  if (outcome.kind === 'failure') {
+    return {
+      ok: false,
+      result: 'error',
+      status: null,
+      latencyMs: outcome.latencyMs,
+      message: safe(outcome.detail),
+    };
+  }
+  const success = outcome.status >= 200 && outcome.status < 300;
+  const error = success ? null : parseUpstreamError(outcome.body);
+  const result = classifyResponse(outcome.status, error);
+  const message = success ? 'ok' : (error?.message ?? `HTTP ${outcome.status}`);
+  return {
+    ok: result === 'healthy',
+    result,
+    status: outcome.status,
+    latencyMs: outcome.latencyMs,
+    message: safe(message),
+  };
+}

@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CHANNEL_STATUSES, ChannelStatus } from '../entities/channel.entity';
+import { ChannelKey, KEY_HEALTH, KeyHealth } from '../entities/channel-key.entity';
+import { maskedKeyOf } from '../keys/key-mask';
+import type { KeyStats } from '../keys/key-stats';
+
+const NO_STATS: KeyStats = { cooldownUntil: null, last429At: null, totalRequests: 0, totalTokens: 0 };
+
+/** What the API shows of a provider key: a mask, never the key, its ciphertext or fingerprint. */
+export class ChannelKeyView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) channelId!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty({ example: 'sk-…abcd' }) maskedKey!: string;
+  @ApiProperty({ description: 'master key version the key is encrypted under' }) keyVersion!: number;
+  @ApiProperty() priority!: number;
+  @ApiProperty() weight!: number;
+  @ApiProperty({ type: Number, nullable: true }) rpm!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) tpm!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) rpd!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) tpd!: number | null;
+  @ApiProperty({ enum: CHANNEL_STATUSES }) status!: ChannelStatus;
+  @ApiProperty({ enum: KEY_HEALTH }) health!: KeyHealth;
+  @ApiProperty({ type: String, nullable: true }) lastCheckedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the relay skips the key until then' })
+  cooldownUntil!: string | null;
+  @ApiProperty({ type: String, nullable: true }) last429At!: string | null;
+  @ApiProperty() totalRequests!: number;
+  @ApiProperty() totalTokens!: number;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static of(key: ChannelKey, stats: KeyStats = NO_STATS): ChannelKeyView {
+    return {
+      id: key.id,
+      channelId: key.channelId,
+      label: key.label,
+      maskedKey: maskedKeyOf(key.keyHint),
+      keyVersion: key.keyVersion,
+      priority: key.priority,
+      weight: key.weight,
+      rpm: key.rpm,
+      tpm: key.tpm,
+      rpd: key.rpd,
+      tpd: key.tpd === null ? null : Number(key.tpd),
+      status: key.status,
+      health: key.health,
+      lastCheckedAt: key.lastCheckedAt?.toISOString() ?? null,
+      ...stats,
+      createdAt: key.createdAt.toISOString(),
+      updatedAt: key.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class ChannelKeyListView {
+  @ApiProperty({ type: [ChannelKeyView] }) items!: ChannelKeyView[];
+  @ApiProperty() total!: number;
+}
