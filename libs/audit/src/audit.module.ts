@@ -1,13 +1,22 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditRecorder } from '@gateway/identity';
+import { AuditController } from './audit.controller';
+import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
 import { AuditLog } from './entities/audit-log.entity';
 
 export const AUDIT_ENTITIES = [AuditLog];
 
+/**
+ * Global so that IdentityModule can inject AuditRecorder without importing this module: the audit
+ * lib depends on identity, and the dependency must not point back.
+ */
+@Global()
 @Module({
   imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES)],
-  providers: [AuditService],
-  exports: [AuditService],
+  controllers: [AuditController],
+  providers: [AuditService, AuditQueryService, { provide: AuditRecorder, useExisting: AuditService }],
+  exports: [AuditService, AuditRecorder],
 })
 export class AuditModule {}

@@ -1,23 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Actor } from '@gateway/identity';
+import { AuditEntry, AuditRecorder } from '@gateway/identity';
 import { EntityManager, Repository } from 'typeorm';
-import { AuditAction, AuditLog } from './entities/audit-log.entity';
+import { AuditLog } from './entities/audit-log.entity';
 import { redactForAudit } from './redact';
 
-export interface AuditEntry {
-  actor: Actor | null;
-  /** The tenant the changed thing belongs to; null for platform-level things. */
-  tenantId: string | null;
-  action: AuditAction;
-  entityType: string;
-  entityId: string;
-  before?: unknown;
-  after?: unknown;
-}
+export type { AuditEntry };
 
+/** Writes audit rows. Other domains call it directly; identity reaches it through its AuditRecorder port. */
 @Injectable()
-export class AuditService {
+export class AuditService implements AuditRecorder {
   constructor(@InjectRepository(AuditLog) private readonly logs: Repository<AuditLog>) {}
 
   /** Records a change; pass the transaction's manager so the row commits (or not) with the change. */

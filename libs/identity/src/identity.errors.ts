@@ -10,6 +10,10 @@ export enum IdentityErrorCode {
   RateLimited = 'rate_limited',
   Conflict = 'conflict',
   RegistrationClosed = 'registration_closed',
+  LastOwner = 'last_owner',
+  LastSuperAdmin = 'last_super_admin',
+  SelfLockout = 'self_lockout',
+  InvalidTenantForRole = 'invalid_tenant_for_role',
 }
 
 const STATUS: Record<IdentityErrorCode, HttpStatus> = {
@@ -21,6 +25,10 @@ const STATUS: Record<IdentityErrorCode, HttpStatus> = {
   [IdentityErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
   [IdentityErrorCode.Conflict]: HttpStatus.CONFLICT,
   [IdentityErrorCode.RegistrationClosed]: HttpStatus.FORBIDDEN,
+  [IdentityErrorCode.LastOwner]: HttpStatus.CONFLICT,
+  [IdentityErrorCode.LastSuperAdmin]: HttpStatus.CONFLICT,
+  [IdentityErrorCode.SelfLockout]: HttpStatus.FORBIDDEN,
+  [IdentityErrorCode.InvalidTenantForRole]: HttpStatus.BAD_REQUEST,
 };
 
 const MESSAGE: Record<IdentityErrorCode, string> = {
@@ -32,6 +40,10 @@ const MESSAGE: Record<IdentityErrorCode, string> = {
   [IdentityErrorCode.RateLimited]: 'too many attempts; wait and try again',
   [IdentityErrorCode.Conflict]: 'already exists',
   [IdentityErrorCode.RegistrationClosed]: 'public registration is disabled',
+  [IdentityErrorCode.LastOwner]: 'a tenant must keep at least one active owner',
+  [IdentityErrorCode.LastSuperAdmin]: 'the platform must keep at least one active super admin',
+  [IdentityErrorCode.SelfLockout]: 'you cannot disable or delete your own account',
+  [IdentityErrorCode.InvalidTenantForRole]: 'a super admin belongs to no tenant; every other role needs one',
 };
 
 export class IdentityError extends Error {
@@ -42,5 +54,12 @@ export class IdentityError extends Error {
   ) {
     super(message ?? MESSAGE[code]);
     this.status = STATUS[code];
+  }
+}
+
+/** 429 from the login limiter; `retryAfterSeconds` becomes the Retry-After header. */
+export class LoginRateLimitedError extends IdentityError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(IdentityErrorCode.RateLimited, `too many failed logins; retry in ${retryAfterSeconds} s`);
   }
 }

@@ -7,21 +7,39 @@ import { AccessGuard } from './auth/access.guard';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
 import { FirstAdminService } from './auth/first-admin.service';
+import { LoginRateLimiter } from './auth/login-rate-limiter';
 import { PasswordHasher } from './auth/password-hasher';
+import { RegistrationService } from './auth/registration.service';
 import { Session } from './entities/session.entity';
 import { Tenant } from './entities/tenant.entity';
 import { User } from './entities/user.entity';
 import { IdentityProcessor, IdentitySchedules } from './jobs/identity.processor';
 import { PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
+import { TenantsController } from './tenants/tenants.controller';
+import { TenantsService } from './tenants/tenants.service';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
 
 export const IDENTITY_ENTITIES = [Tenant, User, Session];
 
-/** The api side: login, sessions, the global access guard, the first super admin. */
+/**
+ * The api side: login, registration, sessions, the global access guard, the first super admin,
+ * tenants and users. Audit rows go through AuditRecorder, which the (global) AuditModule provides.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES)],
-  controllers: [AuthController],
-  providers: [PasswordHasher, AuthService, FirstAdminService, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AuthService],
+  controllers: [AuthController, TenantsController, UsersController],
+  providers: [
+    PasswordHasher,
+    LoginRateLimiter,
+    AuthService,
+    RegistrationService,
+    FirstAdminService,
+    TenantsService,
+    UsersService,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AuthService, TenantsService, UsersService],
 })
 export class IdentityModule {}
 

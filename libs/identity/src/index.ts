@@ -2,13 +2,37 @@ export { IDENTITY_ENTITIES, IdentityModule, IdentityWorkerModule } from './ident
 export { Role, ROLES } from './roles';
 export { User } from './entities/user.entity';
 export { Session } from './entities/session.entity';
+export { Tenant } from './entities/tenant.entity';
+export type { TenantStatus } from './entities/tenant.entity';
 export { AuthService } from './auth/auth.service';
 export { ACCESS_KEY, Authenticated, CurrentUser, Public, Roles } from './auth/access.decorators';
 export type { AccessRule, AuthenticatedRequest } from './auth/access.decorators';
-export { IdentityError, IdentityErrorCode } from './identity.errors';
+export { IdentityError, IdentityErrorCode, LoginRateLimitedError } from './identity.errors';
 export { PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
 export { hashSessionToken } from './auth/session-token';
-export { Tenant } from './entities/tenant.entity';
-export type { TenantStatus } from './entities/tenant.entity';
 export { canSeeTenant, CurrentActor, isSuperAdmin, readScope, UuidParam, writeTenant } from './auth/actor';
 export type { Actor } from './auth/actor';
+export { LOGIN_LIMITS } from './auth/login-rate-limiter';
+export { RetryAfterInterceptor } from './auth/retry-after.interceptor';
+export { AuditRecorder } from './audit-recorder';
+export type { AuditAction, AuditEntry } from './audit-recorder';
+export {
+  canManageRole,
+  canMoveUsersBetweenTenants,
+  EDITABLE_TENANT_FIELDS,
+  forbiddenTenantFields,
+  MANAGEABLE_ROLES,
+  TENANT_ADMIN_ROLES,
+  TENANT_EDITOR_ROLES,
+  TENANT_FIELDS,
+  USER_MANAGER_ROLES,
+} from './identity-permissions';
+export type { TenantField } from './identity-permissions';
+export { TenantsService } from './tenants/tenants.service';
+export { TenantView } from './tenants/dto/tenant-view.dto';
+export { canonicalTimeZone, IsIanaTimeZone } from './tenants/time-zone';
+export { UsersService } from './users/users.service';
+export { UserView } from './dto/user-view.dto';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQueryDto, pageWindow } from './dto/page-query.dto';
+export { OptionalButNotNull } from './dto/optional-but-not-null';
+export { isUniqueViolation } from './unique-violation';

@@ -1,22 +1,38 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LoginDto } from '../dto/login.dto';
+import { RegisterDto } from '../dto/register.dto';
 import { LoginResponse, UserView } from '../dto/user-view.dto';
 import type { User } from '../entities/user.entity';
 import { Authenticated, AuthenticatedRequest, CurrentUser, Public } from './access.decorators';
 import { SESSION_COOKIE, sessionTokenOf } from './access.guard';
-import { AuthService } from './auth.service';
+import { AuthService, LoginResult } from './auth.service';
+import { RegistrationService } from './registration.service';
+import { RetryAfterInterceptor } from './retry-after.interceptor';
 
 @ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly registration: RegistrationService,
+  ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
+  @UseInterceptors(RetryAfterInterceptor)
   @ApiOkResponse({ type: LoginResponse })
+  @ApiTooManyRequestsResponse({
+    description: 'too many failed logins for this account or IP; see Retry-After',
+  })
   async login(
     @Body() body: LoginDto,
     @Req() req: Request,
@@ -26,18 +42,24 @@ export class AuthController {
       ip: req.ip,
       userAgent: req.get('user-agent'),
     });
-    res.cookie(SESSION_COOKIE, result.accessToken, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: req.secure,
-      path: '/',
-      expires: result.expiresAt,
+    return startSession(req, res, result);
+  }
+
+  /** Only when PUBLIC_REGISTRATION is on: a new tenant with the caller as its owner, logged in. */
+  @Public()
+  @Post('register')
+  @ApiCreatedResponse({ type: LoginResponse })
+  async register(
+    @Body() body: RegisterDto,
+    @Req() req: Request & { id?: string },
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResponse> {
+    const result = await this.registration.register(body, {
+      ip: req.ip,
+      userAgent: req.get('user-agent'),
+      requestId: req.id,
     });
-    return {
-      accessToken: result.accessToken,
-      expiresAt: result.expiresAt.toISOString(),
-      user: UserView.of(result.user),
-    };
+    return startSession(req, res, result);
   }
 
   @Authenticated()
@@ -57,4 +79,20 @@ export class AuthController {
   me(@CurrentUser() user: User): UserView {
     return UserView.of(user);
   }
+}
+
+/** The session goes back both in the body (scripts) and as an httpOnly cookie (the SPA). */
+function startSession(req: Request, res: Response, result: LoginResult): LoginResponse {
+  res.cookie(SESSION_COOKIE, result.accessToken, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.secure,
+    path: '/',
+    expires: result.expiresAt,
+  });
+  return {
+    accessToken: result.accessToken,
+    expiresAt: result.expiresAt.toISOString(),
+    user: UserView.of(result.user),
+  };
 }

@@ -5,6 +5,7 @@ import { IsNull, MoreThan, Repository } from 'typeorm';
 import { Session } from '../entities/session.entity';
 import { User } from '../entities/user.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
+import { LoginRateLimiter } from './login-rate-limiter';
 import { PasswordHasher } from './password-hasher';
 import { hashSessionToken, looksLikeSessionToken, newSessionToken } from './session-token';
 
@@ -19,20 +20,35 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
+/** A disabled user, or any member of a disabled tenant, can neither log in nor use a session. */
+function mayUseDashboard(user: User): boolean {
+  return !user.disabled && user.tenant?.status !== 'disabled';
+}
+
 @Injectable()
 export class AuthService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly hasher: PasswordHasher,
+    private readonly limiter: LoginRateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async login(email: string, password: string, client: ClientInfo = {}): Promise<LoginResult> {
-    const user = await this.users.findOne({ where: { email: email.trim().toLowerCase() } });
+    const normalized = email.trim().toLowerCase();
+    const attempt = await this.limiter.reserve(normalized, client.ip);
+    const user = await this.users.findOne({ where: { email: normalized }, relations: { tenant: true } });
     const valid = await this.hasher.verify(user?.passwordHash, password);
-    if (!user || !valid || user.disabled) throw new IdentityError(IdentityErrorCode.InvalidCredentials);
+    // One answer for every failure, so a guesser learns nothing about which part was wrong.
+    if (!user || !valid || !mayUseDashboard(user))
+      throw new IdentityError(IdentityErrorCode.InvalidCredentials);
+    await this.limiter.succeeded(attempt);
+    return this.issueSession(user, client);
+  }
 
+  /** Starts a dashboard session for a user who has just proven who they are (login, registration). */
+  async issueSession(user: User, client: ClientInfo = {}): Promise<LoginResult> {
     const accessToken = newSessionToken();
     const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3_600_000);
     await this.sessions.insert({
@@ -51,9 +67,9 @@ export class AuthService {
     if (!looksLikeSessionToken(token)) return undefined;
     const session = await this.sessions.findOne({
       where: { tokenHash: hashSessionToken(token), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
-      relations: { user: true },
+      relations: { user: { tenant: true } },
     });
-    if (!session?.user || session.user.disabled) return undefined;
+    if (!session?.user || !mayUseDashboard(session.user)) return undefined;
     return session.user;
   }
 

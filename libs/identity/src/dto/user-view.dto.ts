@@ -6,7 +6,10 @@ import { Role } from '../roles';
 export class UserView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() email!: string;
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
   @ApiProperty({ enum: Role }) role!: Role;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null only for super admins' })
+  tenantId!: string | null;
   @ApiProperty() disabled!: boolean;
   @ApiProperty() createdAt!: string;
 
@@ -14,11 +17,18 @@ export class UserView {
     return {
       id: user.id,
       email: user.email,
+      name: user.name,
       role: user.role,
+      tenantId: user.tenantId,
       disabled: user.disabled,
       createdAt: user.createdAt.toISOString(),
     };
   }
+}
+
+export class UserPage {
+  @ApiProperty({ type: [UserView] }) items!: UserView[];
+  @ApiProperty() total!: number;
 }
 
 export class LoginResponse {

@@ -1,0 +1,101 @@
+// Self-service sign-up (PUBLIC_REGISTRATION=true): a new tenant of one's own, with the newcomer as
+// its owner, created together or not at all.
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditRecorder } from '../audit-recorder';
+import { RegisterDto } from '../dto/register.dto';
+import { Tenant } from '../entities/tenant.entity';
+import { User } from '../entities/user.entity';
+import { IdentityError, IdentityErrorCode } from '../identity.errors';
+import { Role } from '../roles';
+import { TenantsService } from '../tenants/tenants.service';
+import { asEmailTaken, emailTakenError } from '../users/email-taken';
+import { userAuditSnapshot } from '../users/user-audit-snapshot';
+import type { Actor } from './actor';
+import { AuthService, ClientInfo, LoginResult } from './auth.service';
+import { PasswordHasher } from './password-hasher';
+
+@Injectable()
+export class RegistrationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly auth: AuthService,
+    private readonly tenants: TenantsService,
+    private readonly audit: AuditRecorder,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async register(dto: RegisterDto, client: ClientInfo & { requestId?: string }): Promise<LoginResult> {
+    if (!this.config.PUBLIC_REGISTRATION) throw new IdentityError(IdentityErrorCode.RegistrationClosed);
+    const email = dto.email.trim().toLowerCase();
+    // Checked first for a clean answer; the unique index still decides a race.
+    if (await this.dataSource.getRepository(User).existsBy({ email })) throw emailTakenError();
+    const passwordHash = await this.hasher.hash(dto.password);
+    let user: User;
+    try {
+      user = await this.dataSource.transaction(async (manager) => {
+        const base = dto.tenantName?.trim() || email.slice(0, email.lastIndexOf('@'));
+        const tenant = await this.insertTenant(manager, base, email);
+        const owner = await manager.save(
+          manager.create(User, {
+            email,
+            name: dto.name?.trim() ?? null,
+            tenantId: tenant.id,
+            role: Role.Owner,
+            passwordHash,
+            disabled: false,
+          }),
+        );
+        const actor: Actor = {
+          userId: owner.id,
+          email,
+          role: Role.Owner,
+          tenantId: tenant.id,
+          ip: client.ip ?? null,
+          requestId: client.requestId ?? null,
+        };
+        await this.tenants.recordCreate(actor, tenant, manager);
+        await this.audit.record(
+          {
+            actor,
+            tenantId: tenant.id,
+            action: 'create',
+            entityType: 'user',
+            entityId: owner.id,
+            after: userAuditSnapshot(owner),
+          },
+          manager,
+        );
+        return owner;
+      });
+    } catch (error) {
+      throw asEmailTaken(error);
+    }
+    return this.auth.issueSession(user, client);
+  }
+
+  /**
+   * Inserts a tenant named `base`, or `base-xxxxxx` when that is taken. ON CONFLICT DO NOTHING keeps
+   * the transaction usable after a clash (a failed INSERT would abort it).
+   */
+  private async insertTenant(manager: EntityManager, base: string, billingEmail: string): Promise<Tenant> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const name = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Tenant)
+        .values({ name, group: 'default', timezone: 'UTC', billingEmail, status: 'active' })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      const id = (result.raw as { id: string }[])[0]?.id;
+      if (id) return manager.findOneByOrFail(Tenant, { id });
+    }
+    throw new IdentityError(IdentityErrorCode.Conflict, 'could not find a free tenant name; pass tenantName');
+  }
+}

@@ -1,0 +1,41 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { TenantStatus } from '../../entities/tenant.entity';
+import { OptionalButNotNull } from '../../dto/optional-but-not-null';
+import { IsIanaTimeZone } from '../time-zone';
+import { TENANT_GROUP_PATTERN } from './create-tenant.dto';
+
+/** An owner may change name, timezone and billingEmail; group and status are for a super admin. */
+export class UpdateTenantDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @OptionalButNotNull()
+  @IsString()
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ pattern: TENANT_GROUP_PATTERN.source, description: 'super admin only' })
+  @OptionalButNotNull()
+  @IsString()
+  @Matches(TENANT_GROUP_PATTERN, { message: 'group must be 1-64 of a-z, 0-9, "_" or "-"' })
+  group?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris' })
+  @OptionalButNotNull()
+  @IsIanaTimeZone()
+  timezone?: string;
+
+  @ApiPropertyOptional({ format: 'email', nullable: true, description: 'null clears it' })
+  @IsOptional()
+  @IsEmail({}, { message: 'billingEmail must be an email address' })
+  @MaxLength(320)
+  billingEmail?: string | null;
+
+  @ApiPropertyOptional({
+    enum: ['active', 'disabled'],
+    description: 'super admin only; disabling logs every member out',
+  })
+  @OptionalButNotNull()
+  @IsIn(['active', 'disabled'])
+  status?: TenantStatus;
+}

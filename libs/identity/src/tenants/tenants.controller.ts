@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, Roles } from '../auth/access.decorators';
+import { Actor, CurrentActor, UuidParam } from '../auth/actor';
+import { PageQueryDto } from '../dto/page-query.dto';
+import { TENANT_ADMIN_ROLES, TENANT_EDITOR_ROLES } from '../identity-permissions';
+import { CreateTenantDto } from './dto/create-tenant.dto';
+import { TenantPage, TenantView } from './dto/tenant-view.dto';
+import { UpdateTenantDto } from './dto/update-tenant.dto';
+import { TenantsService } from './tenants.service';
+
+@ApiTags('tenants')
+@ApiBearerAuth()
+@Controller('api/tenants')
+export class TenantsController {
+  constructor(private readonly tenants: TenantsService) {}
+
+  @Roles(...TENANT_ADMIN_ROLES)
+  @Get()
+  @ApiOkResponse({ type: TenantPage })
+  async list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<TenantPage> {
+    const { items, total } = await this.tenants.list(actor, query);
+    return { items: items.map(TenantView.of), total };
+  }
+
+  @Roles(...TENANT_ADMIN_ROLES)
+  @Post()
+  @ApiCreatedResponse({ type: TenantView })
+  async create(@CurrentActor() actor: Actor, @Body() body: CreateTenantDto): Promise<TenantView> {
+    return TenantView.of(await this.tenants.create(actor, body));
+  }
+
+  /** A super admin reads any tenant; a member only their own (another tenant's id is 404). */
+  @Authenticated()
+  @Get(':id')
+  @ApiOkResponse({ type: TenantView })
+  async get(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<TenantView> {
+    return TenantView.of(await this.tenants.get(actor, id));
+  }
+
+  @Roles(...TENANT_EDITOR_ROLES)
+  @Patch(':id')
+  @ApiOkResponse({ type: TenantView })
+  async update(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam) id: string,
+    @Body() body: UpdateTenantDto,
+  ): Promise<TenantView> {
+    return TenantView.of(await this.tenants.update(actor, id, body));
+  }
+}

@@ -1,0 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../../dto/page-query.dto';
+import { Role } from '../../roles';
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'super admin: one tenant; others: their own only' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'tenantId must be a UUID' })
+  tenantId?: string;
+
+  @ApiPropertyOptional({ enum: Role })
+  @IsOptional()
+  @IsEnum(Role, { message: `role must be one of ${Object.values(Role).join(', ')}` })
+  role?: Role;
+}

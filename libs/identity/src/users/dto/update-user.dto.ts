@@ -1,0 +1,51 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsEnum,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { OptionalButNotNull } from '../../dto/optional-but-not-null';
+import { Role } from '../../roles';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './create-user.dto';
+
+/** Changing role, password or disabling a user ends its sessions. */
+export class UpdateUserDto {
+  @ApiPropertyOptional({ enum: Role })
+  @OptionalButNotNull()
+  @IsEnum(Role, { message: `role must be one of ${Object.values(Role).join(', ')}` })
+  role?: Role;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'super admin only: move the user to another tenant (null with role super_admin)',
+  })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'tenantId must be a UUID' })
+  tenantId?: string | null;
+
+  @ApiPropertyOptional()
+  @OptionalButNotNull()
+  @IsBoolean()
+  disabled?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, description: 'null clears it' })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(200)
+  name?: string | null;
+
+  @ApiPropertyOptional({ format: 'password', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @OptionalButNotNull()
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password?: string;
+}
