@@ -1,0 +1,141 @@
+// The tenant isolation matrix: every tenant-scoped resource × every role × own/other tenant,
+// generated from one table. Another tenant's rows answer 404 (ids don't leak) or 403 where the role
+// has no access to the resource at all; they are never read, listed or changed.
+import { Role } from '@gateway/identity';
+import { ApiHarness, startApi } from '../api-harness';
+import { seedTenant, Session, sessionAs } from '../fixtures';
+
+type Method = 'get' | 'patch' | 'delete';
+
+interface ForeignRow {
+  resource: string;
+  /** Path of one row of tenant B. */
+  path: string;
+  /** A harmless, valid PATCH body. */
+  patch: object;
+  /** List path, and how to read an item's id from it. */
+  list: string;
+}
+
+const TENANT_ROLES = [Role.Owner, Role.Admin, Role.Member, Role.Finance] as const;
+const METHODS: Method[] = ['get', 'patch', 'delete'];
+
+describe('tenant isolation matrix', () => {
+  let api: ApiHarness;
+  let superAdmin: Session;
+  const sessionsA = new Map<Role, Session>();
+  let foreign: ForeignRow[] = [];
+  let tenantB: string;
+
+  beforeAll(async () => {
+    api = await startApi('isolation');
+    const a = await seedTenant(api);
+    const b = await seedTenant(api);
+    tenantB = b.id;
+    superAdmin = await sessionAs(api, Role.SuperAdmin, null);
+    for (const role of TENANT_ROLES) sessionsA.set(role, await sessionAs(api, role, a.id));
+    const ownerB = await sessionAs(api, Role.Owner, b.id);
+
+    const memberB = await superAdmin
+      .post('/api/users', {
+        email: 'member-b@example.test',
+        password: 'member-b-password',
+        tenantId: b.id,
+        role: 'member',
+      })
+      .expect(201);
+    const tokenB = await ownerB.post('/api/tokens', { name: 'b-token' }).expect(201);
+    foreign = [
+      {
+        resource: 'tenant',
+        path: `/api/tenants/${b.id}`,
+        patch: { timezone: 'Asia/Shanghai' },
+        list: '/api/tenants',
+      },
+      {
+        resource: 'user',
+        path: `/api/users/${memberB.body.id}`,
+        patch: { name: 'renamed' },
+        list: '/api/users',
+      },
+      {
+        resource: 'token',
+        path: `/api/tokens/${tokenB.body.id}`,
+        patch: { name: 'renamed' },
+        list: '/api/tokens',
+      },
+    ];
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  const cases = () =>
+    TENANT_ROLES.flatMap((role) =>
+      METHODS.flatMap((method) => [0, 1, 2].map((index) => ({ role, method, index }))),
+    );
+
+  it.each(cases())(
+    '$role of tenant A: $method on tenant B’s resource #$index → 404 or 403, never success',
+    async ({ role, method, index }) => {
+      const row = foreign[index]!;
+      const session = sessionsA.get(role)!;
+      const res =
+        method === 'patch' ? await session.patch(row.path, row.patch) : await session[method](row.path);
+      expect([403, 404]).toContain(res.status);
+      if (res.status === 403) expect(res.body.code).toBe('forbidden');
+      // And B's row is untouched: the super admin still reads it as it was.
+      const after = await superAdmin.get(row.path).expect(200);
+      if (row.resource !== 'tenant') expect(after.body.name).not.toBe('renamed');
+    },
+  );
+
+  it.each(TENANT_ROLES.flatMap((role) => [0, 1, 2].map((index) => ({ role, index }))))(
+    '$role of tenant A: listing resource #$index never shows tenant B, and naming B finds nothing',
+    async ({ role, index }) => {
+      const row = foreign[index]!;
+      const session = sessionsA.get(role)!;
+      const all = await session.get(row.list);
+      if (all.status === 200) {
+        expect(JSON.stringify(all.body.items)).not.toContain(tenantB);
+      } else {
+        expect(all.status).toBe(403);
+      }
+      const named = await session.get(`${row.list}?tenantId=${tenantB}`);
+      expect([403, 404]).toContain(named.status);
+    },
+  );
+
+  it.each(TENANT_ROLES)('%s gets 403 on every channel route (channels are the operator’s)', async (role) => {
+    const session = sessionsA.get(role)!;
+    const channel = await superAdmin
+      .post('/api/channels', {
+        name: `c-${role}`,
+        type: 'openai',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        models: ['m'],
+        groups: ['default'],
+      })
+      .expect(201);
+    for (const [method, path] of [
+      ['get', '/api/channels'],
+      ['get', `/api/channels/${channel.body.id}`],
+      ['patch', `/api/channels/${channel.body.id}`],
+      ['delete', `/api/channels/${channel.body.id}`],
+      ['get', `/api/channels/${channel.body.id}/keys`],
+    ] as const) {
+      const res = method === 'patch' ? await session.patch(path, { name: 'x' }) : await session[method](path);
+      expect(res.status).toBe(403);
+    }
+  });
+
+  it.each(['/api/tenants/', '/api/users/', '/api/tokens/', '/api/channels/'])(
+    'a non-UUID id under %s is 404, not 500',
+    async (prefix) => {
+      for (const id of ['1', 'not-a-uuid', "1' OR '1'='1", '00000000-0000-0000-0000-00000000000g']) {
+        const res = await superAdmin.get(prefix + encodeURIComponent(id));
+        expect(res.status).toBe(404);
+      }
+    },
+  );
+});
