@@ -23,10 +23,22 @@ let passwordHash: Promise<string> | undefined;
 
 export async function seedTenant(api: ApiHarness, overrides: Partial<Tenant> = {}): Promise<Tenant> {
   const repo = api.app.get(DataSource).getRepository(Tenant);
-  return repo.save(repo.create({ name: `tenant-${randomBytes(4).toString('hex')}`, group: 'default', timezone: 'UTC', ...overrides }));
+  return repo.save(
+    repo.create({
+      name: `tenant-${randomBytes(4).toString('hex')}`,
+      group: 'default',
+      timezone: 'UTC',
+      ...overrides,
+    }),
+  );
 }
 
-export async function seedUser(api: ApiHarness, role: Role, tenantId: string | null, overrides: Partial<User> = {}): Promise<User> {
+export async function seedUser(
+  api: ApiHarness,
+  role: Role,
+  tenantId: string | null,
+  overrides: Partial<User> = {},
+): Promise<User> {
   passwordHash ??= argon2.hash(PASSWORD);
   const repo = api.app.get(DataSource).getRepository(User);
   return repo.save(
@@ -42,7 +54,10 @@ export async function seedUser(api: ApiHarness, role: Role, tenantId: string | n
 }
 
 export async function login(api: ApiHarness, user: User): Promise<Session> {
-  const res = await request(api.url).post('/api/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+  const res = await request(api.url)
+    .post('/api/auth/login')
+    .send({ email: user.email, password: PASSWORD })
+    .expect(200);
   const token = (res.body as { accessToken: string }).accessToken;
   const auth = (test: request.Test) => test.set('authorization', `Bearer ${token}`);
   return {
