@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@gateway/audit';
 import { ChannelsModule } from '@gateway/channels';
+import { IdentityModule } from '@gateway/identity';
 import { ModelCatalogService } from './catalog/model-catalog.service';
-import { tenantGroupLookupProvider } from './catalog/tenant-group-lookup';
 import { ModelPrice } from './entities/model-price.entity';
 import { ModelPricesService } from './model-prices.service';
 import { ModelsController } from './models.controller';
@@ -12,9 +12,9 @@ export const BILLING_ENTITIES = [ModelPrice];
 
 /** Model prices and the models catalog (derived from the channels). */
 @Module({
-  imports: [TypeOrmModule.forFeature(BILLING_ENTITIES), AuditModule, ChannelsModule],
+  imports: [TypeOrmModule.forFeature(BILLING_ENTITIES), AuditModule, ChannelsModule, IdentityModule],
   controllers: [ModelsController],
-  providers: [ModelPricesService, ModelCatalogService, tenantGroupLookupProvider],
+  providers: [ModelPricesService, ModelCatalogService],
   exports: [ModelPricesService, ModelCatalogService],
 })
 export class BillingModule {}

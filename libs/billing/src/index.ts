@@ -14,6 +14,3 @@ export {
 } from './pricing/price-calculator';
 export type { CostBreakdown, PriceNano, TokenUsage } from './pricing/price-calculator';
 
-// The tenant → group lookup the catalog uses (see the file: a stop-gap until identity exports one).
-export { SqlTenantGroupLookup, TENANT_GROUP_LOOKUP } from './catalog/tenant-group-lookup';
-export type { TenantGroupLookup } from './catalog/tenant-group-lookup';

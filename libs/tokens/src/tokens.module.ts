@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@gateway/audit';
+import { IdentityModule } from '@gateway/identity';
 import { TokenAuthService } from './auth/token-auth.service';
 import { TokenInvalidationBus } from './auth/token-invalidation.bus';
 import { Token } from './entities/token.entity';
@@ -11,7 +12,7 @@ export const TOKENS_ENTITIES = [Token];
 
 /** /api/tokens, and the relay's cached token lookup (TokenAuthService). */
 @Module({
-  imports: [TypeOrmModule.forFeature(TOKENS_ENTITIES), AuditModule],
+  imports: [TypeOrmModule.forFeature(TOKENS_ENTITIES), AuditModule, IdentityModule],
   controllers: [TokensController],
   providers: [TokenInvalidationBus, TokenAuthService, TokensService],
   exports: [TokenAuthService, TokensService],

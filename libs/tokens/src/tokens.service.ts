@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { usdToNano } from '@gateway/db';
-import { Actor, isSuperAdmin, Tenant, writeTenant } from '@gateway/identity';
+import { Actor, isSuperAdmin, TenantsService, writeTenant } from '@gateway/identity';
 import { DataSource, EntityManager } from 'typeorm';
 import { TokenAuthService } from './auth/token-auth.service';
 import { CreateTokenDto } from './dto/create-token.dto';
@@ -30,6 +30,7 @@ export class TokensService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly auth: TokenAuthService,
+    private readonly tenants: TenantsService,
   ) {}
 
   async list(actor: Actor, options: TokenListOptions): Promise<TokenListView> {
@@ -50,11 +51,11 @@ export class TokensService {
     const tenantId = writeTenant(actor, dto.tenantId);
     const key = generateApiKey();
     const keyHash = hashApiKey(key);
+    // Only a super admin can name a tenant other than their own; it must exist (asked of identity).
+    if (isSuperAdmin(actor) && !(await this.tenants.exists(tenantId))) {
+      throw new TokensError(TokensErrorCode.TenantNotFound);
+    }
     const view = await this.dataSource.transaction(async (manager) => {
-      // tokens.tenant_id has no foreign key; only a super admin can name a tenant other than their own.
-      if (isSuperAdmin(actor) && !(await manager.existsBy(Tenant, { id: tenantId }))) {
-        throw new TokensError(TokensErrorCode.TenantNotFound);
-      }
       const token = await manager.save(
         manager.create(Token, {
           tenantId,

@@ -1,14 +1,13 @@
 // The models catalog: every model name served by an enabled channel, with its current price.
 // A tenant's users see only channels serving their tenant's group.
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CatalogChannel, ChannelsService, pageOf } from '@gateway/channels';
-import { Actor, isSuperAdmin } from '@gateway/identity';
+import { Actor, isSuperAdmin, TenantsService } from '@gateway/identity';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import type { ListModelsQuery } from '../dto/list-models.query';
 import { ModelPricesService } from '../model-prices.service';
 import { CatalogListView, CatalogModelView } from '../views/catalog-model.view';
 import { PriceView } from '../views/model-price.view';
-import { TENANT_GROUP_LOOKUP, TenantGroupLookup } from './tenant-group-lookup';
 
 interface CatalogEntry {
   id: string;
@@ -22,7 +21,7 @@ export class ModelCatalogService {
   constructor(
     private readonly channels: ChannelsService,
     private readonly prices: ModelPricesService,
-    @Inject(TENANT_GROUP_LOOKUP) private readonly tenantGroups: TenantGroupLookup,
+    private readonly tenants: TenantsService,
   ) {}
 
   async list(actor: Actor, query: ListModelsQuery): Promise<CatalogListView> {
@@ -54,7 +53,7 @@ export class ModelCatalogService {
     let channels: CatalogChannel[] = await this.channels.listEnabledForCatalog();
     let ownGroup: string | null = null;
     if (!isSuperAdmin(actor)) {
-      ownGroup = actor.tenantId ? await this.tenantGroups.groupOf(actor.tenantId) : null;
+      ownGroup = actor.tenantId ? ((await this.tenants.findGroup(actor.tenantId)) ?? null) : null;
       if (ownGroup === null) return [];
       const group = ownGroup;
       channels = channels.filter((channel) => channel.groups.includes(group));
