@@ -13,4 +13,3 @@ export {
   MICRO_NANO_PER_NANO,
 } from './pricing/price-calculator';
 export type { CostBreakdown, PriceNano, TokenUsage } from './pricing/price-calculator';
-

@@ -3,9 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { PageQueryDto, pageOf } from '@gateway/channels';
+import { Actor, PageQueryDto, pageWindow } from '@gateway/identity';
 import { nanoToUsd, usdToNano } from '@gateway/db';
-import type { Actor } from '@gateway/identity';
 import { QueryFailedError, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from './billing.errors';
 import type { PreviewQueryDto } from './dto/preview-query.dto';
@@ -117,7 +116,7 @@ export class ModelPricesService {
 
   /** Every price the model has had, newest first. */
   async history(model: string, query: PageQueryDto): Promise<ModelPriceListView> {
-    const { skip, take } = pageOf(query);
+    const { skip, take } = pageWindow(query);
     const [rows, total] = await this.prices.findAndCount({
       where: { model },
       order: { effectiveFrom: 'DESC' },

@@ -2,8 +2,7 @@
 // (OpenRouter's "openai/gpt-4o") work raw or URL-encoded as %2F.
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { PageQueryDto } from '@gateway/channels';
-import { Actor, CurrentActor } from '@gateway/identity';
+import { Actor, CurrentActor, PageQueryDto } from '@gateway/identity';
 import { CatalogReader, PriceAdmin } from './billing-permissions';
 import { ModelCatalogService } from './catalog/model-catalog.service';
 import { ListModelsQuery } from './dto/list-models.query';

@@ -1,4 +1,5 @@
 // A channel's pool of provider keys: stored encrypted, shown masked, never echoed after creation.
+import { pageWindow } from '@gateway/identity';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -12,7 +13,6 @@ import { ChannelsError, ChannelsErrorCode } from './channels.errors';
 import type { ChannelKeyFieldsDto } from './dto/channel-key-fields.dto';
 import type { CreateChannelKeysDto } from './dto/create-channel-keys.dto';
 import type { ListChannelKeysQuery } from './dto/list-channel-keys.query';
-import { pageOf } from './dto/page-query.dto';
 import type { UpdateChannelKeyDto } from './dto/update-channel-key.dto';
 import { Channel } from './entities/channel.entity';
 import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
@@ -21,7 +21,7 @@ import { keyFingerprint } from './key-crypto/key-fingerprint';
 import { keyHintOf } from './keys/key-mask';
 import { keyStatsRedisKey, readKeyStats } from './keys/key-stats';
 import { scrubbedQueryError } from './scrubbed-query-error';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '@gateway/db';
 import { ChannelKeyView } from './views/channel-key.view';
 
 const AUDIT_KEY = 'channel_key';
@@ -43,7 +43,7 @@ export class ChannelKeysService {
     query: ListChannelKeysQuery,
   ): Promise<{ items: ChannelKeyView[]; total: number }> {
     await this.assertChannel(channelId);
-    const { skip, take } = pageOf(query);
+    const { skip, take } = pageWindow(query);
     const [rows, total] = await this.keys.findAndCount({
       where: {
         channelId,

@@ -1,4 +1,5 @@
 // Channels: the upstream accounts the relay routes to. Platform-level (no tenant), operators only.
+import { pageWindow } from '@gateway/identity';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
@@ -14,12 +15,11 @@ import { ChannelsError, ChannelsErrorCode } from './channels.errors';
 import { modelMappingProblem } from './dto/channel-validators';
 import type { CreateChannelDto } from './dto/create-channel.dto';
 import type { ListChannelsQuery } from './dto/list-channels.query';
-import { pageOf } from './dto/page-query.dto';
 import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { Channel, ChannelStatus, ChannelType } from './entities/channel.entity';
 import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
 import { keyStatsRedisKey } from './keys/key-stats';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '@gateway/db';
 import { ChannelView, emptyKeyCounts, KeyCounts } from './views/channel.view';
 
 const AUDIT_CHANNEL = 'channel';
@@ -83,7 +83,7 @@ export class ChannelsService {
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.type) qb.andWhere('c.type = :type', { type: query.type });
     if (query.q) qb.andWhere('c.name ILIKE :q', { q: `%${query.q.replace(/[\\%_]/g, '\\$&')}%` });
-    const { skip, take } = pageOf(query);
+    const { skip, take } = pageWindow(query);
     const [rows, total] = await qb
       .orderBy('c.priority', 'DESC')
       .addOrderBy('c.name', 'ASC')

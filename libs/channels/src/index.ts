@@ -12,7 +12,6 @@ export { ChannelTestService } from './channel-test.service';
 export { ChannelsError, ChannelsErrorCode } from './channels.errors';
 export { CHANNEL_ADMIN_ROLES, ChannelAdmin } from './channels-permissions';
 export { MODEL_NAME_PATTERN, GROUP_PATTERN } from './dto/channel-validators';
-export { PageQueryDto, pageOf } from './dto/page-query.dto';
 
 // Key handling.
 export { KeyCipher, channelKeyAad } from './key-crypto/key-cipher';

@@ -4,3 +4,4 @@ export type { DataSourceParams } from './data-source-options';
 export { pendingSchemaChanges, runPendingMigrations } from './run-migrations';
 export { waitForPostgres } from './postgres-reachable';
 export { bigintTransformer, isUsdAmount, NANO_PER_USD, nanoToUsd, usdToNano } from './money';
+export { isUniqueViolation } from './unique-violation';

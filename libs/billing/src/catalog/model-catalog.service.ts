@@ -1,8 +1,8 @@
 // The models catalog: every model name served by an enabled channel, with its current price.
 // A tenant's users see only channels serving their tenant's group.
 import { Injectable } from '@nestjs/common';
-import { CatalogChannel, ChannelsService, pageOf } from '@gateway/channels';
-import { Actor, isSuperAdmin, TenantsService } from '@gateway/identity';
+import { CatalogChannel, ChannelsService } from '@gateway/channels';
+import { Actor, isSuperAdmin, pageWindow, TenantsService } from '@gateway/identity';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import type { ListModelsQuery } from '../dto/list-models.query';
 import { ModelPricesService } from '../model-prices.service';
@@ -30,7 +30,7 @@ export class ModelCatalogService {
       const needle = query.q.toLowerCase();
       entries = entries.filter((entry) => entry.id.toLowerCase().includes(needle));
     }
-    const { skip, take } = pageOf(query);
+    const { skip, take } = pageWindow(query);
     const page = entries.slice(skip, skip + take);
     const prices = await this.prices.currentPrices(page.map((entry) => entry.id));
     return {

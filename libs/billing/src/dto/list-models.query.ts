@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto } from '@gateway/channels';
+import { PageQueryDto } from '@gateway/identity';
 
 export class ListModelsQuery extends PageQueryDto {
   @ApiPropertyOptional({ description: 'part of the model name, case-insensitive' })

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { ChannelStatus, CHANNEL_STATUSES } from '../entities/channel.entity';
 import { KEY_HEALTH, KeyHealth } from '../entities/channel-key.entity';
-import { PageQueryDto } from './page-query.dto';
+import { PageQueryDto } from '@gateway/identity';
 
 export class ListChannelKeysQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: CHANNEL_STATUSES })

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { CHANNEL_STATUSES, CHANNEL_TYPES, ChannelStatus, ChannelType } from '../entities/channel.entity';
-import { PageQueryDto } from './page-query.dto';
+import { PageQueryDto } from '@gateway/identity';
 
 export class ListChannelsQuery extends PageQueryDto {
   @ApiPropertyOptional({ enum: CHANNEL_STATUSES })

@@ -14,7 +14,7 @@ import {
   TenantField,
 } from '../identity-permissions';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
-import { isUniqueViolation } from '../unique-violation';
+import { isUniqueViolation } from '@gateway/db';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantView } from './dto/tenant-view.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';

@@ -1,5 +1,5 @@
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
-import { isUniqueViolation } from '../unique-violation';
+import { isUniqueViolation } from '@gateway/db';
 
 export function emailTakenError(): IdentityError {
   return new IdentityError(IdentityErrorCode.Conflict, 'a user with this email already exists');
