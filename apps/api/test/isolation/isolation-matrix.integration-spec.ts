@@ -1,7 +1,9 @@
 // The tenant isolation matrix: every tenant-scoped resource × every role × own/other tenant,
 // generated from one table. Another tenant's rows answer 404 (ids don't leak) or 403 where the role
 // has no access to the resource at all; they are never read, listed or changed.
-import { Role } from '@gateway/identity';
+import { AUDIT_READER_ROLES } from '@gateway/audit';
+import { Role, USER_MANAGER_ROLES } from '@gateway/identity';
+import { TOKEN_ACCESS } from '@gateway/tokens';
 import { ApiHarness, startApi } from '../api-harness';
 import { seedTenant, Session, sessionAs } from '../fixtures';
 
@@ -26,6 +28,8 @@ describe('tenant isolation matrix', () => {
   const sessionsA = new Map<Role, Session>();
   let foreign: ForeignRow[] = [];
   let tenantB: string;
+  /** Rows of tenant A, the callers' own tenant: a member user and a token owned by A's owner. */
+  let own: { tenant: string; user: string; token: string };
 
   beforeAll(async () => {
     api = await startApi('isolation');
@@ -35,6 +39,16 @@ describe('tenant isolation matrix', () => {
     superAdmin = await sessionAs(api, Role.SuperAdmin, null);
     for (const role of TENANT_ROLES) sessionsA.set(role, await sessionAs(api, role, a.id));
     const ownerB = await sessionAs(api, Role.Owner, b.id);
+    const memberA = await superAdmin
+      .post('/api/users', {
+        email: 'member-a@example.test',
+        password: 'member-a-password',
+        tenantId: a.id,
+        role: 'member',
+      })
+      .expect(201);
+    const tokenA = await sessionsA.get(Role.Owner)!.post('/api/tokens', { name: 'a-token' }).expect(201);
+    own = { tenant: a.id, user: memberA.body.id, token: tokenA.body.id };
 
     const memberB = await superAdmin
       .post('/api/users', {
@@ -105,6 +119,46 @@ describe('tenant isolation matrix', () => {
       expect([403, 404]).toContain(named.status);
     },
   );
+
+  // The own-tenant side, from the libs' own permission tables: what each role may read at home.
+  const ownExpectations = TENANT_ROLES.flatMap((role) => [
+    { role, resource: 'tenant', expected: 200 },
+    { role, resource: 'user', expected: USER_MANAGER_ROLES.includes(role) ? 200 : 403 },
+    // The token belongs to A's owner: a member (own tokens only) does not find it.
+    {
+      role,
+      resource: 'token',
+      expected: { platform: 200, tenant: 200, own: 404, none: 403 }[TOKEN_ACCESS[role]],
+    },
+    { role, resource: 'audit', expected: AUDIT_READER_ROLES.includes(role) ? 200 : 403 },
+  ]);
+
+  it.each(ownExpectations)(
+    '$role of tenant A reads its own $resource → $expected',
+    async ({ role, resource, expected }) => {
+      const path = {
+        tenant: `/api/tenants/${own.tenant}`,
+        user: `/api/users/${own.user}`,
+        token: `/api/tokens/${own.token}`,
+        audit: `/api/audit?tenantId=${own.tenant}`,
+      }[resource]!;
+      await sessionsA.get(role)!.get(path).expect(expected);
+    },
+  );
+
+  it.each(TENANT_ROLES)('%s of tenant A never reads tenant B’s audit log', async (role) => {
+    const session = sessionsA.get(role)!;
+    const all = await session.get('/api/audit');
+    if (AUDIT_READER_ROLES.includes(role)) {
+      expect(all.status).toBe(200);
+      expect(
+        (all.body.items as { tenantId: string | null }[]).every((row) => row.tenantId === own.tenant),
+      ).toBe(true);
+    } else {
+      expect(all.status).toBe(403);
+    }
+    expect([403, 404]).toContain((await session.get(`/api/audit?tenantId=${tenantB}`)).status);
+  });
 
   it.each(TENANT_ROLES)('%s gets 403 on every channel route (channels are the operator’s)', async (role) => {
     const session = sessionsA.get(role)!;
