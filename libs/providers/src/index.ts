@@ -1,0 +1,55 @@
+// The provider layer: pure wire-format code the relay builds on (no Nest, no database).
+export { adapterFor, isProviderType, PROVIDER_TYPES, type ProviderType } from './registry';
+export type {
+  ObservedEvent,
+  PreparedRequest,
+  PrepareRequestInput,
+  ProviderAdapter,
+  ResponseUsage,
+  StreamObserver,
+  StreamObserverOptions,
+  StreamOutcome,
+} from './provider-adapter';
+
+export { decodeSseStream, SseDecodeError, SseDecoder, type SseDecoderOptions } from './sse/sse-decoder';
+export {
+  encodeSseData,
+  encodeSseDone,
+  encodeSseError,
+  encodeSseEvent,
+  type SseErrorBody,
+} from './sse/sse-encoder';
+export { isDoneEvent, SSE_DONE, type SseEvent } from './sse/sse-event';
+
+export {
+  applyModelMapping,
+  parseChatCompletionRequest,
+  parseCompletionRequest,
+  parseEmbeddingRequest,
+  parseOpenAiRequest,
+  withUsageRequested,
+  type ChatCompletionBody,
+  type ChatCompletionRequest,
+  type CompletionBody,
+  type CompletionRequest,
+  type EmbeddingBody,
+  type EmbeddingRequest,
+  type OpenAiEndpoint,
+  type OpenAiRequest,
+  type PromptInput,
+} from './openai/request';
+export type { ChatContentPart, ChatMessage, ChatRole, ChatToolCall } from './openai/chat-messages';
+export type { ChatTool, ChatToolChoice, ResponseFormat } from './openai/chat-tools';
+export { countResponseCompletion, extractResponseUsage, responseUsage } from './openai/response';
+export { OpenAiStreamObserver } from './openai/stream';
+export { openAiAdapter } from './openai/openai-adapter';
+
+export { RequestValidationError } from './validation/request-validation-error';
+export {
+  CompletionTokenCounter,
+  countChatPromptTokens,
+  countPromptInputTokens,
+  countTextTokens,
+} from './usage/token-counter';
+export type { Usage, UsageSource } from './usage/usage';
+export { maskSecret, maskSecrets } from './errors/mask-secrets';

@@ -1,0 +1,174 @@
+import { startMockUpstream, mockCompletionText, type MockUpstream } from '@gateway/mock-upstream';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { request as undiciRequest } from 'undici';
+import type { StreamOutcome } from '../provider-adapter';
+import { adapterFor } from '../registry';
+import { SseDecoder } from '../sse/sse-decoder';
+import { encodeSseEvent } from '../sse/sse-encoder';
+import { countChatPromptTokens } from '../usage/token-counter';
+import { openAiAdapter } from './openai-adapter';
+import { parseChatCompletionRequest, parseEmbeddingRequest } from './request';
+
+describe('openAiAdapter.prepareRequest', () => {
+  const chat = parseChatCompletionRequest({
+    model: 'alias',
+    messages: [{ role: 'user', content: 'hi' }],
+    stream: true,
+    top_k: 3,
+  });
+
+  it('calls the endpoint under the base URL with the key, the mapped model and the usage request', () => {
+    const prepared = openAiAdapter.prepareRequest({
+      request: chat,
+      upstreamModel: 'gpt-4o-mini',
+      baseUrl: 'https://api.example.com/v1/',
+      apiKey: 'sk-upstream',
+    });
+    expect(prepared).toEqual({
+      method: 'POST',
+      url: 'https://api.example.com/v1/chat/completions',
+      headers: {
+        authorization: 'Bearer sk-upstream',
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
+      body: { ...chat.body, model: 'gpt-4o-mini', stream_options: { include_usage: true } },
+      clientAskedForUsage: false,
+    });
+    expect(chat.body.model).toBe('alias');
+  });
+
+  it('sends embeddings as they are, with the mapped model', () => {
+    const request = parseEmbeddingRequest({ model: 'e', input: 'x', dimensions: 8 });
+    const prepared = openAiAdapter.prepareRequest({
+      request,
+      upstreamModel: 'text-embedding-3-small',
+      baseUrl: 'http://h/v1',
+      apiKey: 'k',
+    });
+    expect(prepared).toMatchObject({
+      url: 'http://h/v1/embeddings',
+      headers: { accept: 'application/json' },
+      body: { model: 'text-embedding-3-small', input: 'x', dimensions: 8 },
+      clientAskedForUsage: false,
+    });
+  });
+});
+
+/**
+ * The relay's streaming path in miniature, built only from this lib: parse, prepare, call the mock
+ * upstream, decode, observe, re-encode. The official SDK reads what comes out.
+ */
+describe('a relay built from the provider layer, read by the OpenAI SDK', () => {
+  let mock: MockUpstream;
+  let relay: Server;
+  let relayUrl: string;
+  const outcomes: StreamOutcome[] = [];
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    relay = createServer(async (req, res) => {
+      let raw = '';
+      for await (const piece of req) raw += piece;
+      const request = parseChatCompletionRequest(JSON.parse(raw));
+      const adapter = adapterFor('openai')!;
+      const prepared = adapter.prepareRequest({
+        request,
+        upstreamModel: 'mock-gpt',
+        baseUrl: mock.baseUrl,
+        apiKey: String(req.headers['x-upstream-key']),
+      });
+      const upstream = await undiciRequest(prepared.url, {
+        method: prepared.method,
+        headers: prepared.headers,
+        body: JSON.stringify(prepared.body),
+      });
+      const watch = adapter.createStreamObserver({
+        clientAskedForUsage: prepared.clientAskedForUsage,
+        promptTokens: countChatPromptTokens(request.body),
+      });
+      const decoder = new SseDecoder();
+      res.writeHead(upstream.statusCode, { 'content-type': 'text/event-stream' });
+      const forward = (events: ReturnType<SseDecoder['push']>) => {
+        for (const event of events) {
+          const observed = watch.observe(event);
+          if (!observed.suppress) res.write(encodeSseEvent(observed.event));
+        }
+      };
+      for await (const chunk of upstream.body) forward(decoder.push(chunk));
+      forward(decoder.end());
+      outcomes.push(watch.outcome());
+      res.end();
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/v1`;
+  });
+  beforeEach(() => {
+    outcomes.length = 0;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => relay.close(resolve));
+    await mock.close();
+  });
+
+  async function streamThroughRelay(
+    upstreamKey: string,
+    includeUsage: boolean,
+  ): Promise<ChatCompletionChunk[]> {
+    const client = new OpenAI({
+      apiKey: 'sk-gateway-token',
+      baseURL: relayUrl,
+      maxRetries: 0,
+      defaultHeaders: { 'x-upstream-key': upstreamKey },
+    });
+    const stream = await client.chat.completions.create({
+      model: 'my-alias',
+      messages: [{ role: 'user', content: 'Say something, please.' }],
+      stream: true,
+      ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
+    });
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    return chunks;
+  }
+
+  const text = (chunks: ChatCompletionChunk[]) =>
+    chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+
+  it('hides the usage chunk the gateway asked for, and still bills the upstream usage', async () => {
+    const chunks = await streamThroughRelay('sk-mock;chunks=4', false);
+    expect(text(chunks)).toBe(mockCompletionText(12));
+    expect(chunks.every((chunk) => chunk.choices.length > 0)).toBe(true);
+    expect(mock.requests[mock.requests.length - 1].body).toMatchObject({
+      model: 'mock-gpt',
+      stream_options: { include_usage: true },
+    });
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        usage: expect.objectContaining({ completionTokens: 12 }),
+        usageSource: 'upstream',
+        sawDone: true,
+        finishReason: 'stop',
+      }),
+    ]);
+  });
+
+  it('passes the usage chunk to a client that asked for it', async () => {
+    const chunks = await streamThroughRelay('sk-mock;chunks=4', true);
+    expect(chunks[chunks.length - 1]).toMatchObject({ choices: [], usage: { completion_tokens: 12 } });
+  });
+
+  it('counts the tokens itself when the upstream sends no usage', async () => {
+    await streamThroughRelay('sk-mock;usage=0', false);
+    // The real tokenizer, not the mock's one-token-per-word rule: "charlie" is two tokens, etc.
+    expect(outcomes[0]).toMatchObject({
+      usageSource: 'counted',
+      usage: { completionTokens: countTokens(mockCompletionText(12)) },
+      sawDone: true,
+    });
+  });
+});

@@ -1,0 +1,37 @@
+// The adapter for every OpenAI-compatible upstream (OpenAI, OpenRouter, DeepSeek, Groq, vLLM…):
+// the internal form is already OpenAI's, so preparing a call is mapping the model and asking
+// streams for their usage.
+import type { ProviderAdapter, PrepareRequestInput, PreparedRequest } from '../provider-adapter';
+import { applyModelMapping, withUsageRequested, type OpenAiEndpoint } from './request';
+import { responseUsage } from './response';
+import { OpenAiStreamObserver } from './stream';
+
+const ENDPOINT_PATHS: Record<OpenAiEndpoint, string> = {
+  'chat.completions': '/chat/completions',
+  completions: '/completions',
+  embeddings: '/embeddings',
+};
+
+function prepareRequest({ request, upstreamModel, baseUrl, apiKey }: PrepareRequestInput): PreparedRequest {
+  const prepared =
+    request.endpoint === 'embeddings'
+      ? { body: applyModelMapping(request.body, upstreamModel), clientAskedForUsage: false }
+      : withUsageRequested(applyModelMapping(request.body, upstreamModel));
+  return {
+    method: 'POST',
+    // Channel base URLs include the version segment (`…/v1`, Zhipu's `…/v4`); endpoints follow it.
+    url: `${baseUrl.replace(/\/+$/, '')}${ENDPOINT_PATHS[request.endpoint]}`,
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      accept: request.stream ? 'text/event-stream' : 'application/json',
+    },
+    ...prepared,
+  };
+}
+
+export const openAiAdapter: ProviderAdapter = {
+  prepareRequest,
+  createStreamObserver: (options) => new OpenAiStreamObserver(options),
+  responseUsage,
+};

@@ -1,0 +1,132 @@
+// Replays the wire transcripts in __fixtures__ through decoder + observer, cut at every possible
+// byte boundary (inside multi-byte UTF-8 characters too): the relay sees whatever chunking the
+// network produces, and the outcome must not depend on it.
+import { mockCompletionText } from '@gateway/mock-upstream';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StreamOutcome } from '../provider-adapter';
+import { SseDecoder } from '../sse/sse-decoder';
+import { encodeSseEvent } from '../sse/sse-encoder';
+import type { SseEvent } from '../sse/sse-event';
+import { OpenAiStreamObserver } from './stream';
+
+const PROMPT_ESTIMATE = 42;
+
+function fixture(file: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(__dirname, '__fixtures__', file)));
+}
+
+interface Replay {
+  forwarded: SseEvent[];
+  outcome: StreamOutcome;
+}
+
+/** What the relay would do: decode each chunk, let the observer judge each event, forward the rest. */
+function replay(chunks: Uint8Array[], clientAskedForUsage = false): Replay {
+  const decoder = new SseDecoder();
+  let eventIndex = 0;
+  // The clock reads the event number, so firstContentAt says which event carried the first content.
+  const watch = new OpenAiStreamObserver({
+    clientAskedForUsage,
+    promptTokens: PROMPT_ESTIMATE,
+    now: () => eventIndex,
+  });
+  const forwarded: SseEvent[] = [];
+  const handle = (events: SseEvent[]) => {
+    for (const event of events) {
+      const observed = watch.observe(event);
+      if (!observed.suppress) forwarded.push(observed.event);
+      eventIndex++;
+    }
+  };
+  for (const chunk of chunks) handle(decoder.push(chunk));
+  handle(decoder.end());
+  return { forwarded, outcome: watch.outcome() };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+const outcome = (fields: Partial<StreamOutcome>): StreamOutcome => ({
+  usage: null,
+  usageSource: 'counted',
+  finishReason: 'stop',
+  sawDone: true,
+  firstContentAt: 1,
+  upstreamError: null,
+  ...fields,
+});
+const counted = (completionTokens: number) => ({
+  promptTokens: PROMPT_ESTIMATE,
+  completionTokens,
+  cachedTokens: 0,
+  reasoningTokens: 0,
+});
+const upstream = (promptTokens: number, completionTokens: number) => ({
+  promptTokens,
+  completionTokens,
+  cachedTokens: 0,
+  reasoningTokens: 0,
+});
+
+const CHINESE_TEXT = '你好，世界！今天天气很好🌏，我们去公园散步吧。Ünïcödé ✓ 🚀';
+
+const EXPECTED: [file: string, expected: StreamOutcome, usageChunks: number][] = [
+  ['chat-stream-usage.sse', outcome({ usage: upstream(13, 12), usageSource: 'upstream' }), 1],
+  ['chat-stream-no-usage.sse', outcome({ usage: counted(countTokens(mockCompletionText(12))) }), 0],
+  [
+    'chat-stream-tool-call.sse',
+    outcome({
+      usage: upstream(13, 12),
+      usageSource: 'upstream',
+      finishReason: 'tool_calls',
+      firstContentAt: 0,
+    }),
+    1,
+  ],
+  [
+    'chat-stream-dropped.sse',
+    outcome({ usage: counted(countTokens('alpha bravo charlie')), finishReason: null, sawDone: false }),
+    0,
+  ],
+  [
+    'completions-stream-usage.sse',
+    outcome({ usage: upstream(2, 7), usageSource: 'upstream', firstContentAt: 0 }),
+    1,
+  ],
+  ['chat-stream-chinese.sse', outcome({ usage: counted(countTokens(CHINESE_TEXT)) }), 0],
+];
+
+describe.each(EXPECTED)('replaying %s', (file, expected, usageChunks) => {
+  const bytes = fixture(file);
+  const whole = replay([bytes]);
+
+  it('gives the expected outcome', () => {
+    expect(whole.outcome).toEqual(expected);
+  });
+
+  it('gives the same events and outcome cut at every byte boundary', () => {
+    for (let at = 1; at < bytes.length; at++) {
+      expect(replay([bytes.subarray(0, at), bytes.subarray(at)])).toEqual(whole);
+    }
+  });
+
+  it('gives the same events and outcome fed one byte at a time', () => {
+    expect(replay([...bytes].map((byte) => Uint8Array.of(byte)))).toEqual(whole);
+  });
+
+  it('forwards the upstream bytes unchanged to a client that asked for usage', () => {
+    const asked = replay([bytes], true);
+    expect(asked.outcome).toEqual(expected);
+    expect(Buffer.from(concat(asked.forwarded.map(encodeSseEvent)))).toEqual(Buffer.from(bytes));
+  });
+
+  it('forwards everything but the usage-only chunk to a client that did not', () => {
+    const asked = replay([bytes], true).forwarded;
+    const isUsageOnly = (event: SseEvent) => /^\{.*"choices":\[\],"usage":\{/.test(event.data);
+    expect(asked.filter(isUsageOnly)).toHaveLength(usageChunks);
+    expect(whole.forwarded).toEqual(asked.filter((event) => !isUsageOnly(event)));
+  });
+});

@@ -1,0 +1,164 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import type { StreamObserverOptions } from '../provider-adapter';
+import type { SseEvent } from '../sse/sse-event';
+import { OpenAiStreamObserver } from './stream';
+
+const chunk = (fields: object): SseEvent => ({
+  data: JSON.stringify({ object: 'chat.completion.chunk', ...fields }),
+});
+const delta = (fields: object, finish_reason: string | null = null, index = 0) =>
+  chunk({ choices: [{ index, delta: fields, finish_reason }] });
+const usageChunk = chunk({
+  choices: [],
+  usage: {
+    prompt_tokens: 20,
+    completion_tokens: 9,
+    total_tokens: 29,
+    prompt_tokens_details: { cached_tokens: 4 },
+    completion_tokens_details: { reasoning_tokens: 2 },
+  },
+});
+const DONE: SseEvent = { data: '[DONE]' };
+
+function observer(options: Partial<StreamObserverOptions> = {}) {
+  let clock = 100;
+  return new OpenAiStreamObserver({
+    clientAskedForUsage: false,
+    promptTokens: 11,
+    now: () => clock++,
+    ...options,
+  });
+}
+
+describe('OpenAiStreamObserver', () => {
+  it('takes usage from the upstream and drops the usage-only chunk the client did not ask for', () => {
+    const watch = observer();
+    expect(watch.observe(delta({ role: 'assistant', content: '' }))).toEqual({
+      suppress: false,
+      event: expect.anything(),
+    });
+    watch.observe(delta({ content: 'Hi' }));
+    watch.observe(delta({}, 'stop'));
+    expect(watch.observe(usageChunk)).toEqual({ suppress: true });
+    expect(watch.observe(DONE)).toEqual({ suppress: false, event: DONE });
+    expect(watch.outcome()).toEqual({
+      usage: { promptTokens: 20, completionTokens: 9, cachedTokens: 4, reasoningTokens: 2 },
+      usageSource: 'upstream',
+      finishReason: 'stop',
+      sawDone: true,
+      firstContentAt: 100,
+      upstreamError: null,
+    });
+  });
+
+  it('forwards the usage chunk untouched to a client that asked for it', () => {
+    expect(observer({ clientAskedForUsage: true }).observe(usageChunk)).toEqual({
+      suppress: false,
+      event: usageChunk,
+    });
+  });
+
+  it('never drops a chunk that has choices, even with usage on it', () => {
+    const both = chunk({
+      choices: [{ index: 0, delta: { content: 'x' } }],
+      usage: { prompt_tokens: 1, completion_tokens: 1 },
+    });
+    expect(observer().observe(both)).toEqual({ suppress: false, event: both });
+  });
+
+  it('ignores the `usage: null` that every chunk carries once usage is requested', () => {
+    const watch = observer();
+    watch.observe(chunk({ choices: [{ index: 0, delta: { content: 'alpha bravo' } }], usage: null }));
+    expect(watch.outcome()).toMatchObject({ usageSource: 'counted', usage: { completionTokens: 2 } });
+  });
+
+  it('counts content, refusal, reasoning and tool calls when no usage comes, and says so', () => {
+    const watch = observer();
+    watch.observe(delta({ reasoning_content: 'Let me think' }));
+    watch.observe(delta({ content: 'The answer' }));
+    watch.observe(delta({ content: ' is four.' }));
+    watch.observe(
+      delta({ tool_calls: [{ index: 0, id: 'c', function: { name: 'get_weather', arguments: '' } }] }),
+    );
+    watch.observe(delta({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }));
+    watch.observe(delta({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }));
+    watch.observe(delta({}, 'tool_calls'));
+    const plain = (text: string) => countTokens(text);
+    const reasoning = plain('Let me think');
+    expect(watch.outcome()).toEqual({
+      usage: {
+        promptTokens: 11,
+        completionTokens:
+          reasoning + plain('The answer is four.') + plain('get_weather') + plain('{"city":"Paris"}'),
+        cachedTokens: 0,
+        reasoningTokens: reasoning,
+      },
+      usageSource: 'counted',
+      finishReason: 'tool_calls',
+      sawDone: false,
+      firstContentAt: 100,
+      upstreamError: null,
+    });
+  });
+
+  it('keeps the choices of n > 1 apart while counting', () => {
+    const watch = observer();
+    watch.observe(delta({ content: 'alpha' }, null, 0));
+    watch.observe(delta({ content: 'bravo' }, null, 1));
+    watch.observe(delta({ content: 'charlie' }, null, 0));
+    // joined, "alphabravo…" would tokenize differently; per choice it is "alphacharlie" and "bravo"
+    expect(watch.outcome().usage?.completionTokens).toBe(countTokens('alphacharlie') + countTokens('bravo'));
+  });
+
+  it('counts legacy completions text', () => {
+    const watch = observer();
+    watch.observe({
+      data: JSON.stringify({ object: 'text_completion', choices: [{ index: 0, text: 'one two' }] }),
+    });
+    expect(watch.outcome().usage?.completionTokens).toBe(2);
+  });
+
+  it('does not take the empty opening delta as first content', () => {
+    let time = 0;
+    const watch = observer({ now: () => time });
+    time = 5;
+    watch.observe(delta({ role: 'assistant', content: '', refusal: null }));
+    expect(watch.outcome().firstContentAt).toBeNull();
+    time = 7;
+    watch.observe(delta({ content: 'x' }));
+    time = 9;
+    watch.observe(delta({ content: 'y' }));
+    expect(watch.outcome().firstContentAt).toBe(7);
+  });
+
+  it('reports a stream without chunks as having no usage to bill', () => {
+    expect(observer().outcome()).toMatchObject({ usage: null, usageSource: 'counted', sawDone: false });
+  });
+
+  it('passes keep-alive text and anything after [DONE] through without counting it', () => {
+    const watch = observer();
+    const junk = { data: 'ping' };
+    expect(watch.observe(junk)).toEqual({ suppress: false, event: junk });
+    watch.observe(DONE);
+    expect(watch.observe(usageChunk)).toEqual({ suppress: false, event: usageChunk });
+    expect(watch.outcome()).toMatchObject({ usage: null, sawDone: true });
+  });
+
+  it('masks secrets in an in-stream error and reports its message', () => {
+    const watch = observer({ secrets: ['custom-channel-key-9999'] });
+    const error = {
+      data: JSON.stringify({
+        error: {
+          message: 'Key sk-proj-abcdefghijklmnop1234 / custom-channel-key-9999 revoked',
+          type: 'auth',
+        },
+      }),
+    };
+    const observed = watch.observe(error);
+    expect(observed).toEqual({
+      suppress: false,
+      event: { data: JSON.stringify({ error: { message: 'Key sk-…1234 / …9999 revoked', type: 'auth' } }) },
+    });
+    expect(watch.outcome().upstreamError).toBe('Key sk-…1234 / …9999 revoked');
+  });
+});

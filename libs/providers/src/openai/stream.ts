@@ -1,0 +1,162 @@
+// Watches an OpenAI-format stream (chat or legacy completions) as the relay passes it on: usage,
+// first content, finish reason, [DONE], and a running completion token count for when the
+// upstream reports no usage. It keeps numbers and flags only, never the streamed text.
+import { maskSecrets } from '../errors/mask-secrets';
+import { isJsonObject, type JsonObject } from '../json/json-object';
+import type {
+  ObservedEvent,
+  StreamObserver,
+  StreamObserverOptions,
+  StreamOutcome,
+} from '../provider-adapter';
+import { isDoneEvent, type SseEvent } from '../sse/sse-event';
+import { CompletionTokenCounter, countTextTokens } from '../usage/token-counter';
+import type { Usage } from '../usage/usage';
+import { parseOpenAiUsage } from './usage';
+
+const SUPPRESS: ObservedEvent = { suppress: true };
+
+export class OpenAiStreamObserver implements StreamObserver {
+  private readonly now: () => number;
+  private readonly completion = new PieceCounters();
+  private readonly reasoning = new PieceCounters();
+  private upstreamUsage: Usage | null = null;
+  private finishReason: string | null = null;
+  private sawDone = false;
+  private sawChunk = false;
+  private firstContentAt: number | null = null;
+  private upstreamError: string | null = null;
+
+  constructor(private readonly options: StreamObserverOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  observe(event: SseEvent): ObservedEvent {
+    // Nothing after [DONE] is part of the answer; it is still forwarded, not interpreted.
+    if (this.sawDone) return { suppress: false, event };
+    if (isDoneEvent(event)) {
+      this.sawDone = true;
+      return { suppress: false, event };
+    }
+    const chunk = parseJson(event.data);
+    // Keep-alive text or a vendor's non-JSON event: not the observer's to judge, pass it on.
+    if (!isJsonObject(chunk)) return { suppress: false, event };
+    this.sawChunk = true;
+    if (isJsonObject(chunk['error'])) return this.observeError(event, chunk['error']);
+
+    const usage = parseOpenAiUsage(chunk['usage']);
+    if (usage !== null) this.upstreamUsage = usage;
+    const choices = chunk['choices'];
+    if (Array.isArray(choices)) for (const choice of choices) this.observeChoice(choice);
+    // The usage-only chunk that include_usage adds comes with empty choices; a client that did not
+    // ask for it must not see it (an SDK not expecting it could index choices[0]).
+    const usageOnly = usage !== null && Array.isArray(choices) && choices.length === 0;
+    return usageOnly && !this.options.clientAskedForUsage ? SUPPRESS : { suppress: false, event };
+  }
+
+  outcome(): StreamOutcome {
+    const reasoningTokens = this.reasoning.total;
+    const counted: Usage = {
+      promptTokens: this.options.promptTokens,
+      completionTokens: this.completion.total + reasoningTokens,
+      cachedTokens: 0,
+      reasoningTokens,
+    };
+    return {
+      usage: this.upstreamUsage ?? (this.sawChunk ? counted : null),
+      usageSource: this.upstreamUsage !== null ? 'upstream' : 'counted',
+      finishReason: this.finishReason,
+      sawDone: this.sawDone,
+      firstContentAt: this.firstContentAt,
+      upstreamError: this.upstreamError,
+    };
+  }
+
+  private observeChoice(choice: unknown): void {
+    if (!isJsonObject(choice)) return;
+    const index = typeof choice['index'] === 'number' ? choice['index'] : 0;
+    if (typeof choice['finish_reason'] === 'string') this.finishReason = choice['finish_reason'];
+    this.addPiece(this.completion, `${index}:text`, choice['text']); // legacy completions
+    const delta = choice['delta'];
+    if (!isJsonObject(delta)) return;
+    this.addPiece(this.completion, `${index}:content`, delta['content']);
+    this.addPiece(this.completion, `${index}:refusal`, delta['refusal']);
+    // DeepSeek and vLLM send `reasoning_content`, OpenRouter `reasoning`.
+    this.addPiece(this.reasoning, `${index}:reasoning_content`, delta['reasoning_content']);
+    this.addPiece(this.reasoning, `${index}:reasoning`, delta['reasoning']);
+    if (Array.isArray(delta['tool_calls'])) {
+      for (const call of delta['tool_calls']) this.observeToolCall(index, call);
+    }
+  }
+
+  private observeToolCall(choiceIndex: number, call: unknown): void {
+    if (!isJsonObject(call) || !isJsonObject(call['function'])) return;
+    const fn = call['function'];
+    const callIndex = typeof call['index'] === 'number' ? call['index'] : 0;
+    // The name arrives whole in one chunk; the arguments arrive in pieces.
+    if (typeof fn['name'] === 'string' && fn['name'] !== '') {
+      this.markContent();
+      this.completion.addWhole(countTextTokens(fn['name']));
+    }
+    this.addPiece(this.completion, `${choiceIndex}:tool:${callIndex}`, fn['arguments']);
+  }
+
+  private addPiece(counters: PieceCounters, key: string, piece: unknown): void {
+    if (typeof piece !== 'string' || piece === '') return;
+    this.markContent();
+    counters.add(key, piece);
+  }
+
+  private markContent(): void {
+    this.firstContentAt ??= this.now();
+  }
+
+  private observeError(event: SseEvent, error: JsonObject): ObservedEvent {
+    const secrets = this.options.secrets ?? [];
+    const message = typeof error['message'] === 'string' ? error['message'] : 'upstream error';
+    this.upstreamError = maskSecrets(message, secrets);
+    const data = maskSecrets(event.data, secrets);
+    return { suppress: false, event: data === event.data ? event : { ...event, data } };
+  }
+}
+
+/** Counters per choice and field, so pieces of interleaved choices never join into one word. */
+class PieceCounters {
+  /** More keys than this means a hostile or broken upstream; counts are folded, not kept apart. */
+  private static readonly MAX_KEYS = 512;
+  private readonly counters = new Map<string, CompletionTokenCounter>();
+  private folded = 0;
+
+  add(key: string, piece: string): void {
+    let counter = this.counters.get(key);
+    if (counter === undefined) {
+      if (this.counters.size >= PieceCounters.MAX_KEYS) this.fold();
+      counter = new CompletionTokenCounter();
+      this.counters.set(key, counter);
+    }
+    counter.add(piece);
+  }
+
+  addWhole(tokens: number): void {
+    this.folded += tokens;
+  }
+
+  get total(): number {
+    let total = this.folded;
+    for (const counter of this.counters.values()) total += counter.total;
+    return total;
+  }
+
+  private fold(): void {
+    this.folded = this.total;
+    this.counters.clear();
+  }
+}
+
+function parseJson(data: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}

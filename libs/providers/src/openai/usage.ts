@@ -1,0 +1,33 @@
+// OpenAI's `usage` object → the gateway's Usage, tolerant of the parts providers leave out.
+import { isJsonObject } from '../json/json-object';
+import type { Usage } from '../usage/usage';
+
+/**
+ * Reads `prompt_tokens`, `completion_tokens`, `prompt_tokens_details.cached_tokens` and
+ * `completion_tokens_details.reasoning_tokens`; a missing number is 0, a missing
+ * completion count is derived from `total_tokens` (embeddings report only prompt and total).
+ * DeepSeek's `prompt_cache_hit_tokens` is read when the standard cached count is absent.
+ * Returns null when there is no usage object at all (`usage: null` included).
+ */
+export function parseOpenAiUsage(value: unknown): Usage | null {
+  if (!isJsonObject(value)) return null;
+  const promptTokens = count(value['prompt_tokens']) ?? 0;
+  const total = count(value['total_tokens']);
+  const completionTokens =
+    count(value['completion_tokens']) ?? (total !== undefined ? Math.max(total - promptTokens, 0) : 0);
+  const promptDetails = isJsonObject(value['prompt_tokens_details']) ? value['prompt_tokens_details'] : {};
+  const completionDetails = isJsonObject(value['completion_tokens_details'])
+    ? value['completion_tokens_details']
+    : {};
+  return {
+    promptTokens,
+    completionTokens,
+    cachedTokens: count(promptDetails['cached_tokens']) ?? count(value['prompt_cache_hit_tokens']) ?? 0,
+    reasoningTokens: count(completionDetails['reasoning_tokens']) ?? 0,
+  };
+}
+
+/** A token count as sent; anything else (negative, fractional, a string) is treated as missing. */
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}

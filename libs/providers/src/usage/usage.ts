@@ -1,0 +1,14 @@
+// The gateway's own usage shape, whatever wire format the upstream spoke.
+
+export interface Usage {
+  promptTokens: number;
+  /** Includes reasoning tokens, as OpenAI counts them. */
+  completionTokens: number;
+  /** Prompt tokens served from the provider's cache (part of promptTokens). */
+  cachedTokens: number;
+  /** Completion tokens spent on reasoning (part of completionTokens). */
+  reasoningTokens: number;
+}
+
+/** Where the numbers came from: the upstream's report, or the gateway's own tokenizer. */
+export type UsageSource = 'upstream' | 'counted';
