@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Max, Min } from 'class-validator';
 import { WRITABLE_CHANNEL_STATUSES, WritableStatus } from './create-channel.dto';
+import { PriorityField, WeightField } from './routing-field.decorators';
 
 const INT32_MAX = 2_147_483_647;
 
@@ -12,18 +13,10 @@ export class ChannelKeyFieldsDto {
   @MaxLength(100)
   label?: string;
 
-  @ApiPropertyOptional({ minimum: -1000, maximum: 1000, default: 0, description: 'higher is tried first' })
-  @IsOptional()
-  @IsInt()
-  @Min(-1000)
-  @Max(1000)
+  @PriorityField()
   priority?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @WeightField()
   weight?: number;
 
   @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'requests per minute; null = no limit' })

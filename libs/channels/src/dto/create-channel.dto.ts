@@ -15,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PriorityField, WeightField } from './routing-field.decorators';
 import { CHANNEL_TYPES, ChannelType } from '../entities/channel.entity';
 import { ChannelSettingsDto } from './channel-settings.dto';
 import { GROUP_PATTERN, IsBaseUrl, IsModelMapping, MODEL_NAME_PATTERN } from './channel-validators';
@@ -59,18 +60,10 @@ export class CreateChannelDto {
   @IsModelMapping()
   modelMapping?: Record<string, string>;
 
-  @ApiPropertyOptional({ minimum: -1000, maximum: 1000, default: 0, description: 'higher is tried first' })
-  @IsOptional()
-  @IsInt()
-  @Min(-1000)
-  @Max(1000)
+  @PriorityField()
   priority?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @WeightField()
   weight?: number;
 
   @ApiPropertyOptional({ type: [String], default: ['default'] })
