@@ -1,17 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../users/dto/create-user.dto';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { AccountEmailField, NewPasswordField } from './account-fields';
 
 export class RegisterDto {
-  @ApiProperty({ format: 'email', maxLength: 320 })
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(320)
+  @AccountEmailField()
   email!: string;
 
-  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH)
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @NewPasswordField()
   password!: string;
 
   @ApiPropertyOptional({ maxLength: 200 })

@@ -1,29 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsEmail,
-  IsEnum,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { AccountEmailField, NewPasswordField } from '../../dto/account-fields';
 import { Role } from '../../roles';
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 256;
-
 export class CreateUserDto {
-  @ApiProperty({ format: 'email', maxLength: 320 })
-  @IsEmail({}, { message: 'email must be an email address' })
-  @MaxLength(320)
+  @AccountEmailField()
   email!: string;
 
-  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH)
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @NewPasswordField()
   password!: string;
 
   @ApiPropertyOptional({

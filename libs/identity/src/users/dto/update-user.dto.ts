@@ -1,17 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsEnum,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { OptionalButNotNull } from '../../dto/optional-but-not-null';
 import { Role } from '../../roles';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './create-user.dto';
+import { NewPasswordField } from '../../dto/account-fields';
 
 /** Changing role, password or disabling a user ends its sessions. */
 export class UpdateUserDto {
@@ -42,10 +33,7 @@ export class UpdateUserDto {
   @MaxLength(200)
   name?: string | null;
 
-  @ApiPropertyOptional({ format: 'password', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @OptionalButNotNull()
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH)
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @NewPasswordField({ optional: true })
   password?: string;
 }

@@ -1,0 +1,29 @@
+// The rules for an account's email and a new password, in one place for every DTO that takes them
+// (registration, user creation, password change). ADMIN_PASSWORD in the config follows the same minimum.
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 256;
+export const EMAIL_MAX_LENGTH = 320;
+
+export const AccountEmailField = () =>
+  applyDecorators(
+    ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH }),
+    IsEmail({}, { message: 'email must be an email address' }),
+    MaxLength(EMAIL_MAX_LENGTH),
+  );
+
+/** A password being set. Put a presence decorator (e.g. OptionalButNotNull) first where it is optional. */
+export const NewPasswordField = (options: { optional?: boolean } = {}) =>
+  applyDecorators(
+    (options.optional ? ApiPropertyOptional : ApiProperty)({
+      format: 'password',
+      minLength: PASSWORD_MIN_LENGTH,
+      maxLength: PASSWORD_MAX_LENGTH,
+    }),
+    IsString(),
+    MinLength(PASSWORD_MIN_LENGTH),
+    MaxLength(PASSWORD_MAX_LENGTH),
+  );
