@@ -1,0 +1,56 @@
+// What the relay reports about one /v1 request once it is over: exactly one event per request,
+// success or failure. The worker turns events into `usage_records` rows, idempotently by requestId.
+
+/** The /v1 endpoint a request came in on. */
+export type UsageEndpoint = 'chat.completions' | 'completions' | 'embeddings' | 'responses' | 'messages';
+
+/** Where the token counts came from: the upstream's usage, the gateway's tokenizer, or nothing ran. */
+export type UsageEventSource = 'upstream' | 'counted' | 'none';
+
+/** One upstream attempt that failed before the one that answered (or before giving up). */
+export interface UsageAttempt {
+  channelId: string;
+  channelName: string;
+  keyId: string;
+  /** Upstream HTTP status, or null for a connect error / timeout. */
+  status: number | null;
+  /** e.g. `rate_limited`, `server_error`, `timeout`, `connect_error`. */
+  code: string;
+}
+
+export interface UsageEvent {
+  /** The `x-request-id` the client saw; unique per request. */
+  requestId: string;
+  /** ISO time the gateway received the request (prices in force at this instant apply). */
+  startedAt: string;
+  tenantId: string;
+  tokenId: string;
+  endpoint: UsageEndpoint;
+  /** The model the client asked for. */
+  model: string;
+  stream: boolean;
+  /** The channel/key/upstream model that answered (or was last tried); null when none was tried. */
+  channelId: string | null;
+  channelKeyId: string | null;
+  upstreamModel: string | null;
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  usageSource: UsageEventSource;
+  /** Cost in nano-USD as a decimal integer string (bigint does not survive JSON). */
+  costNano: string;
+  /** From receipt to the last byte sent. */
+  latencyMs: number;
+  /** From receipt to the first generated content; null for non-stream or when none came. */
+  ttftMs: number | null;
+  /** HTTP status the client got; 499 when the client went away first. */
+  status: number;
+  /** Our error code (API.md table) when status >= 400 or the stream ended in error; else null. */
+  errorCode: string | null;
+  /** Human-readable, secrets masked, at most 1000 chars. */
+  errorMessage: string | null;
+  /** Failed attempts before the final one. */
+  fallbacks: UsageAttempt[];
+  clientIp: string | null;
+}
