@@ -1,7 +1,7 @@
 // Builds the api process (relay + admin API + SPA) on Express. Used by main.ts and by the tests.
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@gateway/config';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
@@ -11,6 +11,7 @@ import { requestId } from './http/request-id';
 import { SurfaceExceptionFilter } from './http/surface-exception.filter';
 import { apiValidationPipe } from './http/validation.pipe';
 import { HttpMetrics } from './system/metrics';
+import { openApiDocument } from './openapi-document';
 
 export async function createApiApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -34,15 +35,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new SurfaceExceptionFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('LLM Gateway')
-      .setDescription('Admin and tenant REST API (/api). The OpenAI-compatible relay lives under /v1.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/openapi.json',
     yamlDocumentUrl: 'api/openapi.yaml',

@@ -1,0 +1,1942 @@
+// Generated from the api's OpenAPI document by `npm run contracts:generate`: do not edit.
+// A test (apps/api/test/contracts) fails when this file differs from what the api serves.
+export interface paths {
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SystemController_health'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SystemController_ready'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AuthController_login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/register': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AuthController_register'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['AuthController_logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AuthController_me'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TenantsController_list'];
+    put?: never;
+    post: operations['TenantsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TenantsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['TenantsController_update'];
+    trace?: never;
+  };
+  '/api/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['UsersController_list'];
+    put?: never;
+    post: operations['UsersController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['UsersController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['UsersController_delete'];
+    options?: never;
+    head?: never;
+    patch: operations['UsersController_update'];
+    trace?: never;
+  };
+  '/api/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['AuditController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TokensController_list'];
+    put?: never;
+    post: operations['TokensController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TokensController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['TokensController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['TokensController_update'];
+    trace?: never;
+  };
+  '/api/channels/presets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Base URLs of well-known providers */
+    get: operations['ChannelsController_presets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ChannelsController_list'];
+    put?: never;
+    post: operations['ChannelsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/channels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ChannelsController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['ChannelsController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['ChannelsController_update'];
+    trace?: never;
+  };
+  '/api/channels/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send one real minimal request upstream with a key; the result is stored as the key’s health */
+    post: operations['ChannelsController_test'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/channels/{id}/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ChannelKeysController_list'];
+    put?: never;
+    /** Add one key ({key, …}) or many ({keys: [...], …}); all or nothing; keys are never returned */
+    post: operations['ChannelKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/channels/{id}/keys/{keyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['ChannelKeysController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['ChannelKeysController_update'];
+    trace?: never;
+  };
+  '/api/models': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Models served by enabled channels (a tenant sees its group’s), with current prices */
+    get: operations['ModelsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/models/{model}/price': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The price in force now */
+    get: operations['ModelsController_current'];
+    /** Set the price from now on (adds a row; earlier prices stay as they were) */
+    put: operations['ModelsController_setPrice'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/models/{model}/price/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a request with these token counts costs at the current price */
+    get: operations['ModelsController_preview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/models/{model}/prices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every price the model has had, newest first */
+    get: operations['ModelsController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    LoginDto: {
+      /** @example admin@example.com */
+      email: string;
+      /** Format: password */
+      password: string;
+    };
+    UserView: {
+      /** Format: uuid */
+      id: string;
+      email: string;
+      name: string | null;
+      /** @enum {string} */
+      role: 'super_admin' | 'owner' | 'admin' | 'member' | 'finance';
+      /**
+       * Format: uuid
+       * @description null only for super admins
+       */
+      tenantId: string | null;
+      disabled: boolean;
+      createdAt: string;
+    };
+    LoginResponse: {
+      /** @description Send as Authorization: Bearer <accessToken>. Also set as an httpOnly cookie. */
+      accessToken: string;
+      expiresAt: string;
+      user: components['schemas']['UserView'];
+    };
+    RegisterDto: {
+      /** Format: email */
+      email: string;
+      /** Format: password */
+      password: string;
+      name?: string;
+      /** @description name of the new tenant; derived from the email when absent; made unique */
+      tenantName?: string;
+    };
+    TenantView: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @description routing group: which channels serve this tenant */
+      group: string;
+      /** @example Europe/Paris */
+      timezone: string;
+      billingEmail: string | null;
+      /** @enum {string} */
+      status: 'active' | 'disabled';
+      createdAt: string;
+    };
+    TenantPage: {
+      items: components['schemas']['TenantView'][];
+      total: number;
+    };
+    CreateTenantDto: {
+      /** @example Acme Inc. */
+      name: string;
+      /** @default default */
+      group: string;
+      /**
+       * @default UTC
+       * @example Europe/Paris
+       */
+      timezone: string;
+      /** Format: email */
+      billingEmail?: Record<string, never> | null;
+    };
+    UpdateTenantDto: {
+      name?: string;
+      /** @description super admin only */
+      group?: string;
+      /** @example Europe/Paris */
+      timezone?: string;
+      /**
+       * Format: email
+       * @description null clears it
+       */
+      billingEmail?: Record<string, never> | null;
+      /**
+       * @description super admin only; disabling logs every member out
+       * @enum {string}
+       */
+      status?: 'active' | 'disabled';
+    };
+    UserPage: {
+      items: components['schemas']['UserView'][];
+      total: number;
+    };
+    CreateUserDto: {
+      /** Format: email */
+      email: string;
+      /** Format: password */
+      password: string;
+      /**
+       * Format: uuid
+       * @description required when a super admin creates a tenant user; null for a super admin
+       */
+      tenantId?: string | null;
+      /** @enum {string} */
+      role: 'super_admin' | 'owner' | 'admin' | 'member' | 'finance';
+      name?: Record<string, never>;
+    };
+    UpdateUserDto: {
+      /** @enum {string} */
+      role?: 'super_admin' | 'owner' | 'admin' | 'member' | 'finance';
+      /**
+       * Format: uuid
+       * @description super admin only: move the user to another tenant (null with role super_admin)
+       */
+      tenantId?: string | null;
+      disabled?: boolean;
+      /** @description null clears it */
+      name?: string | null;
+      /** Format: password */
+      password?: string;
+    };
+    AuditLogView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      action: 'create' | 'update' | 'delete';
+      entityType: string;
+      entityId: string;
+      /**
+       * Format: uuid
+       * @description null for platform-level things
+       */
+      tenantId: string | null;
+      /** Format: uuid */
+      actorUserId: string | null;
+      actorEmail: string | null;
+      before: {
+        [key: string]: unknown;
+      } | null;
+      after: {
+        [key: string]: unknown;
+      } | null;
+      ip: string | null;
+      requestId: string | null;
+      createdAt: string;
+    };
+    AuditLogPage: {
+      items: components['schemas']['AuditLogView'][];
+      total: number;
+    };
+    TokenView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      /**
+       * Format: uuid
+       * @description The member who owns it
+       */
+      userId: string | null;
+      name: string;
+      /** @example sk-…abcd */
+      maskedKey: string;
+      /**
+       * @description null = unlimited
+       * @example 25
+       */
+      quotaUsd: string | null;
+      /** @example 0.000123 */
+      usedUsd: string;
+      /** Format: date-time */
+      expiresAt: string | null;
+      models: string[];
+      ipAllowlist: string[];
+      rpm: number | null;
+      tpm: number | null;
+      /** @enum {string} */
+      status: 'active' | 'disabled';
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    TokenListView: {
+      items: components['schemas']['TokenView'][];
+      total: number;
+    };
+    CreateTokenDto: {
+      /**
+       * Format: uuid
+       * @description Required for a super admin; anyone else creates in their own tenant.
+       */
+      tenantId?: string;
+      /** @example CI pipeline */
+      name: string;
+      /**
+       * @description Spend cap in USD as a decimal string; null or absent = unlimited.
+       * @example 25.00
+       */
+      quotaUsd?: string | null;
+      /**
+       * Format: date-time
+       * @description ISO 8601, in the future; null or absent = never expires.
+       */
+      expiresAt?: string | null;
+      /** @description Models this token may call; empty = every model of the tenant. */
+      models?: string[];
+      /**
+       * @description CIDRs the token may be used from (a bare address = /32 or /128); empty = anywhere.
+       * @example [
+       *       "10.0.0.0/8",
+       *       "2001:db8::/32",
+       *       "203.0.113.7"
+       *     ]
+       */
+      ipAllowlist?: string[];
+      /** @description Requests per minute; null = no limit. */
+      rpm?: number | null;
+      /** @description Tokens per minute; null = no limit. */
+      tpm?: number | null;
+      /**
+       * @default active
+       * @enum {string}
+       */
+      status: 'active' | 'disabled';
+    };
+    CreatedTokenView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      /**
+       * Format: uuid
+       * @description The member who owns it
+       */
+      userId: string | null;
+      name: string;
+      /** @example sk-…abcd */
+      maskedKey: string;
+      /**
+       * @description null = unlimited
+       * @example 25
+       */
+      quotaUsd: string | null;
+      /** @example 0.000123 */
+      usedUsd: string;
+      /** Format: date-time */
+      expiresAt: string | null;
+      models: string[];
+      ipAllowlist: string[];
+      rpm: number | null;
+      tpm: number | null;
+      /** @enum {string} */
+      status: 'active' | 'disabled';
+      /** Format: date-time */
+      lastUsedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /**
+       * @description The full key. Shown once: store it now, it cannot be read again.
+       * @example sk-…
+       */
+      key: string;
+    };
+    UpdateTokenDto: {
+      name?: string;
+      /**
+       * @description null = unlimited
+       * @example 25.00
+       */
+      quotaUsd?: string | null;
+      /**
+       * Format: date-time
+       * @description null = never expires
+       */
+      expiresAt?: string | null;
+      models?: string[];
+      ipAllowlist?: string[];
+      rpm?: number | null;
+      tpm?: number | null;
+      /** @enum {string} */
+      status?: 'active' | 'disabled';
+    };
+    ChannelPresetView: {
+      id: string;
+      label: string;
+      /** @enum {string} */
+      type: 'openai' | 'azure-openai' | 'anthropic' | 'gemini';
+      baseUrl: string;
+      note?: string;
+    };
+    KeyStatusCounts: {
+      enabled: number;
+      disabled: number;
+      auto_disabled: number;
+    };
+    KeyHealthCounts: {
+      unknown: number;
+      healthy: number;
+      rate_limited: number;
+      invalid: number;
+      error: number;
+    };
+    ChannelView: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @enum {string} */
+      type: 'openai' | 'azure-openai' | 'anthropic' | 'gemini';
+      baseUrl: string;
+      models: string[];
+      modelMapping: {
+        [key: string]: string;
+      };
+      /** @description higher is tried first */
+      priority: number;
+      weight: number;
+      groups: string[];
+      /** @enum {string} */
+      status: 'enabled' | 'disabled' | 'auto_disabled';
+      timeoutMs: number;
+      probeIntervalS: number;
+      settings: {
+        [key: string]: unknown;
+      };
+      keyCount: number;
+      keysByStatus: components['schemas']['KeyStatusCounts'];
+      keysByHealth: components['schemas']['KeyHealthCounts'];
+      createdAt: string;
+      updatedAt: string;
+    };
+    ChannelListView: {
+      items: components['schemas']['ChannelView'][];
+      total: number;
+    };
+    ChannelSettingsDto: {
+      /**
+       * @description azure-openai: the api-version query parameter (default 2024-10-21)
+       * @example 2024-10-21
+       */
+      apiVersion?: string;
+    };
+    CreateChannelDto: {
+      /** @example openai-main */
+      name: string;
+      /** @enum {string} */
+      type: 'openai' | 'azure-openai' | 'anthropic' | 'gemini';
+      /**
+       * @description http(s); a trailing slash is removed
+       * @example https://api.openai.com/v1
+       */
+      baseUrl: string;
+      /**
+       * @description aliases included
+       * @example [
+       *       "gpt-4o",
+       *       "gpt-4o-mini"
+       *     ]
+       */
+      models: string[];
+      /**
+       * @description client-facing alias (listed in models) → upstream model name
+       * @example {
+       *       "gpt-4o": "gpt-4o-2024-11-20"
+       *     }
+       */
+      modelMapping?: {
+        [key: string]: string;
+      };
+      /**
+       * @description higher is tried first
+       * @default 0
+       */
+      priority: number;
+      /** @default 1 */
+      weight: number;
+      /**
+       * @default [
+       *       "default"
+       *     ]
+       */
+      groups: string[];
+      /**
+       * @default enabled
+       * @enum {string}
+       */
+      status: 'enabled' | 'disabled';
+      /** @default 60000 */
+      timeoutMs: number;
+      /** @default 300 */
+      probeIntervalS: number;
+      settings?: components['schemas']['ChannelSettingsDto'];
+    };
+    UpdateChannelDto: {
+      /** @example openai-main */
+      name?: string;
+      /** @enum {string} */
+      type?: 'openai' | 'azure-openai' | 'anthropic' | 'gemini';
+      /**
+       * @description http(s); a trailing slash is removed
+       * @example https://api.openai.com/v1
+       */
+      baseUrl?: string;
+      /**
+       * @description aliases included
+       * @example [
+       *       "gpt-4o",
+       *       "gpt-4o-mini"
+       *     ]
+       */
+      models?: string[];
+      /**
+       * @description client-facing alias (listed in models) → upstream model name
+       * @example {
+       *       "gpt-4o": "gpt-4o-2024-11-20"
+       *     }
+       */
+      modelMapping?: {
+        [key: string]: string;
+      };
+      /**
+       * @description higher is tried first
+       * @default 0
+       */
+      priority: number;
+      /** @default 1 */
+      weight: number;
+      /**
+       * @default [
+       *       "default"
+       *     ]
+       */
+      groups: string[];
+      /**
+       * @default enabled
+       * @enum {string}
+       */
+      status: 'enabled' | 'disabled';
+      /** @default 60000 */
+      timeoutMs: number;
+      /** @default 300 */
+      probeIntervalS: number;
+      settings?: components['schemas']['ChannelSettingsDto'];
+    };
+    TestChannelDto: {
+      /** @description one of the channel’s models (default: its first); mapped through modelMapping */
+      model?: string;
+      /**
+       * Format: uuid
+       * @description default: the highest-priority enabled key
+       */
+      keyId?: string;
+    };
+    ChannelTestResultView: {
+      /** @description true when the key answered (result healthy) */
+      ok: boolean;
+      /** @enum {string} */
+      result: 'healthy' | 'rate_limited' | 'invalid' | 'error';
+      /** @description upstream HTTP status; null when none came */
+      status: number | null;
+      latencyMs: number;
+      /** @description upstream error text with every secret masked, or "ok" */
+      message: string;
+      /** @description the model as clients name it */
+      model: string;
+      /** @description the model sent upstream (after modelMapping) */
+      upstreamModel: string;
+      /** Format: uuid */
+      keyId: string;
+      /** @example sk-…abcd */
+      maskedKey: string;
+      checkedAt: string;
+    };
+    ChannelKeyView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      channelId: string;
+      label: string;
+      /** @example sk-…abcd */
+      maskedKey: string;
+      /** @description master key version the key is encrypted under */
+      keyVersion: number;
+      priority: number;
+      weight: number;
+      rpm: number | null;
+      tpm: number | null;
+      rpd: number | null;
+      tpd: number | null;
+      /** @enum {string} */
+      status: 'enabled' | 'disabled' | 'auto_disabled';
+      /** @enum {string} */
+      health: 'unknown' | 'healthy' | 'rate_limited' | 'invalid' | 'error';
+      lastCheckedAt: string | null;
+      /** @description the relay skips the key until then */
+      cooldownUntil: string | null;
+      last429At: string | null;
+      totalRequests: number;
+      totalTokens: number;
+      createdAt: string;
+      updatedAt: string;
+    };
+    ChannelKeyListView: {
+      items: components['schemas']['ChannelKeyView'][];
+      total: number;
+    };
+    CreateChannelKeysDto: {
+      /** @default  */
+      label: string;
+      /**
+       * @description higher is tried first
+       * @default 0
+       */
+      priority: number;
+      /** @default 1 */
+      weight: number;
+      /** @description requests per minute; null = no limit */
+      rpm?: Record<string, never> | null;
+      /** @description tokens per minute; null = no limit */
+      tpm?: Record<string, never> | null;
+      /** @description requests per day; null = no limit */
+      rpd?: Record<string, never> | null;
+      /** @description tokens per day; null = no limit */
+      tpd?: Record<string, never> | null;
+      /**
+       * @default enabled
+       * @enum {string}
+       */
+      status: 'enabled' | 'disabled';
+      /**
+       * Format: password
+       * @description one key (or use keys)
+       */
+      key?: string;
+      /** @description many keys at once (or use key) */
+      keys?: string[];
+    };
+    UpdateChannelKeyDto: {
+      /** @default  */
+      label: string;
+      /**
+       * @description higher is tried first
+       * @default 0
+       */
+      priority: number;
+      /** @default 1 */
+      weight: number;
+      /** @description requests per minute; null = no limit */
+      rpm?: Record<string, never> | null;
+      /** @description tokens per minute; null = no limit */
+      tpm?: Record<string, never> | null;
+      /** @description requests per day; null = no limit */
+      rpd?: Record<string, never> | null;
+      /** @description tokens per day; null = no limit */
+      tpd?: Record<string, never> | null;
+      /**
+       * @default enabled
+       * @enum {string}
+       */
+      status: 'enabled' | 'disabled';
+      /** Format: password */
+      key?: string;
+    };
+    PriceView: {
+      /**
+       * @description USD per 1M uncached prompt tokens
+       * @example 2.5
+       */
+      inputPer1M: string;
+      /**
+       * @description USD per 1M cached prompt tokens
+       * @example 1.25
+       */
+      cachedInputPer1M: string;
+      /**
+       * @description USD per 1M completion tokens
+       * @example 10
+       */
+      outputPer1M: string;
+      /**
+       * @description USD per request
+       * @example 0
+       */
+      perRequest: string;
+      effectiveFrom: string;
+    };
+    CatalogModelView: {
+      /**
+       * @description the name clients send (aliases included)
+       * @example gpt-4o
+       */
+      id: string;
+      /** @description enabled channels serving it */
+      channels: number;
+      /**
+       * @example [
+       *       "openai"
+       *     ]
+       */
+      types: string[];
+      /** @description groups served (for a tenant: only its own) */
+      groups: string[];
+      price: components['schemas']['PriceView'] | null;
+    };
+    CatalogListView: {
+      items: components['schemas']['CatalogModelView'][];
+      total: number;
+    };
+    SetPriceDto: {
+      /**
+       * @description USD per 1M prompt tokens that were not cached
+       * @example 2.5
+       */
+      inputPer1M: string;
+      /**
+       * @description USD per 1M cached prompt tokens (default: inputPer1M)
+       * @example 1.25
+       */
+      cachedInputPer1M?: string;
+      /**
+       * @description USD per 1M completion tokens
+       * @example 10
+       */
+      outputPer1M: string;
+      /**
+       * @description USD per request, on top of tokens (default 0)
+       * @example 0
+       */
+      perRequest?: string;
+    };
+    ModelPriceView: {
+      /**
+       * @description USD per 1M uncached prompt tokens
+       * @example 2.5
+       */
+      inputPer1M: string;
+      /**
+       * @description USD per 1M cached prompt tokens
+       * @example 1.25
+       */
+      cachedInputPer1M: string;
+      /**
+       * @description USD per 1M completion tokens
+       * @example 10
+       */
+      outputPer1M: string;
+      /**
+       * @description USD per request
+       * @example 0
+       */
+      perRequest: string;
+      effectiveFrom: string;
+      /** Format: uuid */
+      id: string;
+      model: string;
+      /** Format: uuid */
+      createdBy: string | null;
+      createdAt: string;
+    };
+    PreviewLineView: {
+      /** @description tokens billed at this rate */
+      tokens: string;
+      /** @description USD per 1M tokens */
+      ratePer1M: string;
+      /** @description exact, before rounding (up to 15 decimal places) */
+      costUsd: string;
+    };
+    PreviewBreakdownView: {
+      /** @description promptTokens − cachedTokens at inputPer1M */
+      input: components['schemas']['PreviewLineView'];
+      cachedInput: components['schemas']['PreviewLineView'];
+      output: components['schemas']['PreviewLineView'];
+      /** @description sum of the three, rounded half up to whole nano-USD */
+      tokensUsd: string;
+      perRequestUsd: string;
+    };
+    PricePreviewView: {
+      model: string;
+      /**
+       * @description what such a request costs, in USD
+       * @example 0.008505
+       */
+      costUsd: string;
+      breakdown: components['schemas']['PreviewBreakdownView'];
+      price: components['schemas']['PriceView'];
+      /** @example token part rounded once, half up, to 0.000000001 USD; perRequest added after */
+      rounding: string;
+    };
+    ModelPriceListView: {
+      items: components['schemas']['ModelPriceView'][];
+      total: number;
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  SystemController_health: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The process is alive. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SystemController_ready: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Postgres and Redis answer (503 otherwise, with the same shape). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginResponse'];
+        };
+      };
+      /** @description too many failed logins for this account or IP; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_register: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RegisterDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LoginResponse'];
+        };
+      };
+    };
+  };
+  AuthController_logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AuthController_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserView'];
+        };
+      };
+    };
+  };
+  TenantsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantPage'];
+        };
+      };
+    };
+  };
+  TenantsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTenantDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantView'];
+        };
+      };
+    };
+  };
+  TenantsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantView'];
+        };
+      };
+    };
+  };
+  TenantsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTenantDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantView'];
+        };
+      };
+    };
+  };
+  UsersController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description super admin: one tenant; others: their own only */
+        tenantId?: string;
+        role?: 'super_admin' | 'owner' | 'admin' | 'member' | 'finance';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserPage'];
+        };
+      };
+    };
+  };
+  UsersController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUserDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserView'];
+        };
+      };
+    };
+  };
+  UsersController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserView'];
+        };
+      };
+    };
+  };
+  UsersController_delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UsersController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateUserDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserView'];
+        };
+      };
+    };
+  };
+  AuditController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description super admin: one tenant; an owner: their own only */
+        tenantId?: string;
+        /** @description tenant, user, token, channel, ... */
+        entityType?: string;
+        /** @description the changed thing */
+        entityId?: string;
+        action?: 'create' | 'update' | 'delete';
+        /** @description inclusive */
+        from?: string;
+        /** @description exclusive */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditLogPage'];
+        };
+      };
+    };
+  };
+  TokensController_list: {
+    parameters: {
+      query?: {
+        /** @description Super admins: one tenant. Others: their own tenant only. */
+        tenantId?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenListView'];
+        };
+      };
+    };
+  };
+  TokensController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTokenDto'];
+      };
+    };
+    responses: {
+      /** @description The full key is in `key`, this once. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedTokenView'];
+        };
+      };
+    };
+  };
+  TokensController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenView'];
+        };
+      };
+    };
+  };
+  TokensController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TokensController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTokenDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenView'];
+        };
+      };
+    };
+  };
+  ChannelsController_presets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelPresetView'][];
+        };
+      };
+    };
+  };
+  ChannelsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        status?: 'enabled' | 'disabled' | 'auto_disabled';
+        type?: 'openai' | 'azure-openai' | 'anthropic' | 'gemini';
+        /** @description part of the name, case-insensitive */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelListView'];
+        };
+      };
+    };
+  };
+  ChannelsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateChannelDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelView'];
+        };
+      };
+    };
+  };
+  ChannelsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelView'];
+        };
+      };
+    };
+  };
+  ChannelsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the channel and all its keys are deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ChannelsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateChannelDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelView'];
+        };
+      };
+    };
+  };
+  ChannelsController_test: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TestChannelDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelTestResultView'];
+        };
+      };
+    };
+  };
+  ChannelKeysController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        status?: 'enabled' | 'disabled' | 'auto_disabled';
+        health?: 'unknown' | 'healthy' | 'rate_limited' | 'invalid' | 'error';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelKeyListView'];
+        };
+      };
+    };
+  };
+  ChannelKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateChannelKeysDto'];
+      };
+    };
+    responses: {
+      /** @description one key: the key’s view; keys: {items, total} */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['ChannelKeyView'] | components['schemas']['ChannelKeyListView'];
+        };
+      };
+    };
+  };
+  ChannelKeysController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        keyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ChannelKeysController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        keyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateChannelKeyDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelKeyView'];
+        };
+      };
+    };
+  };
+  ModelsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description part of the model name, case-insensitive */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CatalogListView'];
+        };
+      };
+    };
+  };
+  ModelsController_current: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description model name; a "/" in it may be sent raw or as %2F */
+        model: unknown;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelPriceView'];
+        };
+      };
+    };
+  };
+  ModelsController_setPrice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description model name; a "/" in it may be sent raw or as %2F */
+        model: unknown;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetPriceDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelPriceView'];
+        };
+      };
+    };
+  };
+  ModelsController_preview: {
+    parameters: {
+      query?: {
+        /** @description all prompt tokens, cached ones included (default 0) */
+        promptTokens?: string;
+        /** @description default 0 */
+        completionTokens?: string;
+        /** @description the cached part of promptTokens (default 0) */
+        cachedTokens?: string;
+      };
+      header?: never;
+      path: {
+        /** @description model name; a "/" in it may be sent raw or as %2F */
+        model: unknown;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePreviewView'];
+        };
+      };
+    };
+  };
+  ModelsController_history: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path: {
+        /** @description model name; a "/" in it may be sent raw or as %2F */
+        model: unknown;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelPriceListView'];
+        };
+      };
+    };
+  };
+}
