@@ -135,6 +135,15 @@ export class TokensService {
     await this.auth.invalidate({ id, keyHash });
   }
 
+  /** Ids of the tokens `userId` owns in `tenantId`: a member's usage is the usage of these. */
+  async idsOwnedBy(tenantId: string, userId: string): Promise<string[]> {
+    const tokens = await this.dataSource.getRepository(Token).find({
+      where: { tenantId, userId },
+      select: { id: true },
+    });
+    return tokens.map((token) => token.id);
+  }
+
   /** The token if `actor` may see it, else 404: another tenant's or another member's token simply does not exist. */
   private async find(manager: EntityManager, actor: Actor, id: string, forUpdate = false): Promise<Token> {
     const token = await manager.findOne(Token, {
