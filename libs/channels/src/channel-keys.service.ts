@@ -6,7 +6,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import type { Actor } from '@gateway/identity';
-import { REDIS } from '@gateway/redis';
+import { ChangeFeed, REDIS } from '@gateway/redis';
+import { CHANNELS_TOPIC } from './channels-topic';
 import type Redis from 'ioredis';
 import { In, Not, Repository } from 'typeorm';
 import { ChannelsError, ChannelsErrorCode } from './channels.errors';
@@ -36,6 +37,7 @@ export class ChannelKeysService {
     private readonly audit: AuditService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly changes: ChangeFeed,
   ) {}
 
   async list(
@@ -75,7 +77,7 @@ export class ChannelKeysService {
       else problems.push(`${name(index)} is the same key as ${name(first)}`);
     });
 
-    return this.keys.manager.transaction(async (manager) => {
+    const views = await this.keys.manager.transaction(async (manager) => {
       // Locks the channel: concurrent batches into one channel queue up instead of racing the checks.
       const channel = await manager
         .getRepository(Channel)
@@ -127,6 +129,8 @@ export class ChannelKeysService {
       }
       return ordered.map((row) => ChannelKeyView.of(row));
     });
+    await this.changes.publish(CHANNELS_TOPIC, channelId);
+    return views;
   }
 
   async update(
@@ -185,6 +189,7 @@ export class ChannelKeysService {
       );
       return saved;
     });
+    await this.changes.publish(CHANNELS_TOPIC, channelId);
     return (await this.viewsOf([updated]))[0] as ChannelKeyView;
   }
 
@@ -209,6 +214,7 @@ export class ChannelKeysService {
         manager,
       );
     });
+    await this.changes.publish(CHANNELS_TOPIC, channelId);
     await this.redis.del(keyStatsRedisKey(this.config.REDIS_PREFIX, keyId));
   }
 

@@ -5,11 +5,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import type { Actor } from '@gateway/identity';
-import { REDIS } from '@gateway/redis';
+import { ChangeFeed, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import { EntityManager, In, Repository } from 'typeorm';
 import { normalizeBaseUrl } from './base-url';
 import { ChannelKeysService } from './channel-keys.service';
+import { CHANNELS_TOPIC } from './channels-topic';
 import { CHANNEL_PRESETS, ChannelPreset } from './channel-presets';
 import { ChannelsError, ChannelsErrorCode } from './channels.errors';
 import { modelMappingProblem } from './dto/channel-validators';
@@ -23,6 +24,7 @@ import { isUniqueViolation } from '@gateway/db';
 import { ChannelView, emptyKeyCounts, KeyCounts } from './views/channel.view';
 
 const AUDIT_CHANNEL = 'channel';
+
 const AUDIT_KEY = 'channel_key';
 
 /** An enabled key as the relay sees it: limits and health, never the secret (ask decryptKey). */
@@ -55,6 +57,34 @@ export interface RoutableChannel {
   keys: RoutableKey[];
 }
 
+/** A key in the relay's routing table. `secret` is the plaintext: keep it in memory only. */
+export interface RoutingKey {
+  id: string;
+  priority: number;
+  weight: number;
+  rpm: number | null;
+  tpm: number | null;
+  rpd: number | null;
+  tpd: number | null;
+  secret: string;
+}
+
+/** A channel in the relay's routing table. */
+export interface RoutingChannel {
+  id: string;
+  name: string;
+  type: ChannelType;
+  baseUrl: string;
+  models: string[];
+  modelMapping: Record<string, string>;
+  priority: number;
+  weight: number;
+  groups: string[];
+  timeoutMs: number;
+  settings: Record<string, unknown>;
+  keys: RoutingKey[];
+}
+
 /** What the models catalog needs of a channel. */
 export interface CatalogChannel {
   id: string;
@@ -72,6 +102,7 @@ export class ChannelsService {
     private readonly audit: AuditService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly changes: ChangeFeed,
   ) {}
 
   presets(): readonly ChannelPreset[] {
@@ -124,11 +155,12 @@ export class ChannelsService {
       );
       return row;
     });
+    await this.changes.publish(CHANNELS_TOPIC, saved.id);
     return ChannelView.of(saved);
   }
 
   async update(actor: Actor, id: string, dto: UpdateChannelDto): Promise<ChannelView> {
-    return this.channels.manager.transaction(async (manager) => {
+    const view = await this.channels.manager.transaction(async (manager) => {
       const channel = await manager.getRepository(Channel).findOne({
         where: { id },
         lock: { mode: 'pessimistic_write' },
@@ -166,6 +198,8 @@ export class ChannelsService {
       );
       return after;
     });
+    await this.changes.publish(CHANNELS_TOPIC, id);
+    return view;
   }
 
   /** Deletes the channel and (by the foreign key's cascade) its keys; each deletion is audited. */
@@ -198,6 +232,7 @@ export class ChannelsService {
       }
       return keys.map((k) => k.id);
     });
+    await this.changes.publish(CHANNELS_TOPIC, id);
     if (keyIds.length > 0) {
       await this.redis.del(...keyIds.map((keyId) => keyStatsRedisKey(this.config.REDIS_PREFIX, keyId)));
     }
@@ -249,6 +284,58 @@ export class ChannelsService {
         settings: c.settings,
         keys: byChannel.get(c.id) ?? [],
       }));
+  }
+
+  /**
+   * The relay's routing table: enabled channels with their enabled keys and each key's plaintext,
+   * read in two queries. Keys the keyring cannot open are left out (and counted), never thrown.
+   */
+  async routingTable(): Promise<{ channels: RoutingChannel[]; undecryptable: number }> {
+    const channels = await this.channels.find({ where: { status: 'enabled' } });
+    if (channels.length === 0) return { channels: [], undecryptable: 0 };
+    const rows = await this.keys.find({
+      where: { channelId: In(channels.map((c) => c.id)), status: 'enabled' },
+    });
+    let undecryptable = 0;
+    const byChannel = new Map<string, RoutingKey[]>();
+    for (const row of rows) {
+      let secret: string;
+      try {
+        secret = this.channelKeys.decrypt(row);
+      } catch {
+        undecryptable++;
+        continue;
+      }
+      const list = byChannel.get(row.channelId) ?? [];
+      list.push({
+        id: row.id,
+        priority: row.priority,
+        weight: row.weight,
+        rpm: row.rpm,
+        tpm: row.tpm,
+        rpd: row.rpd,
+        tpd: row.tpd === null ? null : Number(row.tpd),
+        secret,
+      });
+      byChannel.set(row.channelId, list);
+    }
+    return {
+      undecryptable,
+      channels: channels.map((c) => ({
+        id: c.id,
+        name: c.name,
+        type: c.type,
+        baseUrl: c.baseUrl,
+        models: c.models,
+        modelMapping: c.modelMapping,
+        priority: c.priority,
+        weight: c.weight,
+        groups: c.groups,
+        timeoutMs: c.timeoutMs,
+        settings: c.settings,
+        keys: byChannel.get(c.id) ?? [],
+      })),
+    };
   }
 
   /** Enabled channels (keys or not), for the models catalog. */

@@ -6,7 +6,14 @@ export type { KeyHealth } from './entities/channel-key.entity';
 
 // Services for the relay, the worker's probes and the models catalog.
 export { ChannelsService } from './channels.service';
-export type { CatalogChannel, RoutableChannel, RoutableKey } from './channels.service';
+export type {
+  CatalogChannel,
+  RoutableChannel,
+  RoutableKey,
+  RoutingChannel,
+  RoutingKey,
+} from './channels.service';
+export { CHANNELS_TOPIC } from './channels-topic';
 export { ChannelKeysService } from './channel-keys.service';
 export { ChannelTestService } from './channel-test.service';
 export { ChannelsError, ChannelsErrorCode } from './channels.errors';

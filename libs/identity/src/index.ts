@@ -28,7 +28,7 @@ export {
   USER_MANAGER_ROLES,
 } from './identity-permissions';
 export type { TenantField } from './identity-permissions';
-export { TenantsService } from './tenants/tenants.service';
+export { TENANTS_TOPIC, TenantsService } from './tenants/tenants.service';
 export { TenantView } from './tenants/dto/tenant-view.dto';
 export { canonicalTimeZone, IsIanaTimeZone } from './tenants/time-zone';
 export { UsersService } from './users/users.service';

@@ -4,9 +4,12 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import Redis from 'ioredis';
+import { ChangeFeed } from './change-feed';
+import { REDIS } from './redis-client';
 import { redisOptionsFromUrl } from './redis-options';
 
-export const REDIS = Symbol('REDIS');
+export { REDIS };
+
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
@@ -39,7 +42,8 @@ class RedisCloser implements OnApplicationShutdown {
         }),
     },
     RedisCloser,
+    ChangeFeed,
   ],
-  exports: [REDIS, BullModule],
+  exports: [REDIS, BullModule, ChangeFeed],
 })
 export class RedisModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { ChangeFeed } from '@gateway/redis';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditRecorder } from '../audit-recorder';
 import { Actor, canSeeTenant, readScope } from '../auth/actor';
@@ -21,6 +22,8 @@ import { UpdateTenantDto } from './dto/update-tenant.dto';
 import { canonicalTimeZone } from './time-zone';
 
 const NAME_INDEX = 'tenants_name_key';
+/** The ChangeFeed topic announced after a tenant changed (the relay drops its cached facts). */
+export const TENANTS_TOPIC = 'tenants';
 
 @Injectable()
 export class TenantsService {
@@ -28,6 +31,7 @@ export class TenantsService {
     @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditRecorder,
+    private readonly changes: ChangeFeed,
   ) {}
 
   async list(actor: Actor, query: PageQueryDto): Promise<{ items: Tenant[]; total: number }> {
@@ -74,7 +78,7 @@ export class TenantsService {
     if (!canSeeTenant(actor, id)) throw new IdentityError(IdentityErrorCode.NotFound);
     if (EDITABLE_TENANT_FIELDS[actor.role].length === 0) throw new IdentityError(IdentityErrorCode.Forbidden);
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const updated = await this.dataSource.transaction(async (manager) => {
         const tenant = await manager.findOne(Tenant, { where: { id }, lock: { mode: 'pessimistic_write' } });
         if (!tenant) throw new IdentityError(IdentityErrorCode.NotFound);
         const before = TenantView.of(tenant);
@@ -111,6 +115,8 @@ export class TenantsService {
         );
         return saved;
       });
+      await this.changes.publish(TENANTS_TOPIC, id);
+      return updated;
     } catch (error) {
       throw isUniqueViolation(error, NAME_INDEX) ? nameTakenError(dto.name?.trim() ?? '') : error;
     }
@@ -125,6 +131,15 @@ export class TenantsService {
   async findGroup(id: string): Promise<string | undefined> {
     const tenant = await this.tenants.findOne({ where: { id }, select: { id: true, group: true } });
     return tenant?.group;
+  }
+
+  /** For the relay: what a request needs of its tenant, in one read; undefined when there is none. */
+  async routingFacts(id: string): Promise<{ group: string; active: boolean } | undefined> {
+    const tenant = await this.tenants.findOne({
+      where: { id },
+      select: { id: true, group: true, status: true },
+    });
+    return tenant ? { group: tenant.group, active: tenant.status === 'active' } : undefined;
   }
 
   /** For other domains: true when the tenant exists and is not disabled. */

@@ -1,0 +1,111 @@
+// Tells every process that some configuration changed (channels, tenants, prices), so that each can
+// reload its in-process snapshot: Redis pub/sub on `${REDIS_PREFIX}:changes`, one subscriber
+// connection per process, shared by every topic.
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import type Redis from 'ioredis';
+import { REDIS } from './redis-client';
+
+/** What changed: a topic (e.g. `channels`) and optionally the id of the changed row. */
+export interface Change {
+  topic: string;
+  id: string | null;
+}
+
+/** `'lost'`: the subscription dropped or came back, so changes may have been missed: reload everything. */
+export type ChangeListener = (change: Change | 'lost') => void;
+
+@Injectable()
+export class ChangeFeed implements OnApplicationShutdown {
+  private readonly logger = new Logger('ChangeFeed');
+  private readonly listeners = new Map<string, Set<ChangeListener>>();
+  private subscriber?: Redis;
+  private subscribed = false;
+  readonly channel: string;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.channel = `${config.REDIS_PREFIX}:changes`;
+  }
+
+  /** True while this process is sure to hear every change; caches must not be trusted otherwise. */
+  get listening(): boolean {
+    return this.subscribed;
+  }
+
+  /** `listener` hears every change of `topic` (this process's own included) and every `'lost'`. */
+  subscribe(topic: string, listener: ChangeListener): () => void {
+    this.start();
+    const set = this.listeners.get(topic) ?? new Set<ChangeListener>();
+    set.add(listener);
+    this.listeners.set(topic, set);
+    return () => set.delete(listener);
+  }
+
+  /** Announces a committed change. Failing to publish is logged, not thrown: the change stands. */
+  async publish(topic: string, id: string | null = null): Promise<void> {
+    try {
+      await this.redis.publish(this.channel, JSON.stringify({ topic, id }));
+    } catch (error) {
+      this.logger.error(`could not announce a change of ${topic}: ${(error as Error).message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    this.lost();
+    await subscriber?.quit().catch(() => subscriber.disconnect());
+  }
+
+  /** Subscribes lazily, on the first listener: processes that only publish need no extra connection. */
+  private start(): void {
+    if (this.subscriber) return;
+    const subscriber = this.redis.duplicate({ connectionName: 'gateway-changes', autoResubscribe: false });
+    this.subscriber = subscriber;
+    subscriber.on('error', (error: Error) => this.logger.warn(`subscriber: ${error.message}`));
+    subscriber.on('message', (channel: string, payload: string) => {
+      if (channel !== this.channel) return;
+      const change = parseChange(payload);
+      if (change) this.emit(change.topic, change);
+      else this.logger.warn('ignored a malformed change message');
+    });
+    subscriber.on('close', () => this.lost());
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.channel).then(
+        () => {
+          if (this.subscriber !== subscriber) return;
+          this.subscribed = true;
+          this.emitAll('lost');
+        },
+        (error: Error) => this.logger.warn(`could not subscribe to ${this.channel}: ${error.message}`),
+      );
+    });
+  }
+
+  private lost(): void {
+    if (!this.subscribed) return;
+    this.subscribed = false;
+    this.emitAll('lost');
+  }
+
+  private emit(topic: string, change: Change): void {
+    for (const listener of this.listeners.get(topic) ?? []) listener(change);
+  }
+
+  private emitAll(change: 'lost'): void {
+    for (const set of this.listeners.values()) for (const listener of set) listener(change);
+  }
+}
+
+function parseChange(payload: string): Change | undefined {
+  try {
+    const value = JSON.parse(payload) as Partial<Change>;
+    if (typeof value.topic !== 'string' || value.topic === '') return undefined;
+    return { topic: value.topic, id: typeof value.id === 'string' ? value.id : null };
+  } catch {
+    return undefined;
+  }
+}
