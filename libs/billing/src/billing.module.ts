@@ -6,6 +6,7 @@ import { IdentityModule } from '@gateway/identity';
 import { ModelCatalogService } from './catalog/model-catalog.service';
 import { ModelPrice } from './entities/model-price.entity';
 import { ModelPricesService } from './model-prices.service';
+import { PriceBookService } from './pricing/price-book.service';
 import { ModelsController } from './models.controller';
 
 export const BILLING_ENTITIES = [ModelPrice];
@@ -14,7 +15,7 @@ export const BILLING_ENTITIES = [ModelPrice];
 @Module({
   imports: [TypeOrmModule.forFeature(BILLING_ENTITIES), AuditModule, ChannelsModule, IdentityModule],
   controllers: [ModelsController],
-  providers: [ModelPricesService, ModelCatalogService],
-  exports: [ModelPricesService, ModelCatalogService],
+  providers: [ModelPricesService, ModelCatalogService, PriceBookService],
+  exports: [ModelPricesService, ModelCatalogService, PriceBookService],
 })
 export class BillingModule {}

@@ -5,11 +5,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { Actor, PageQueryDto, pageWindow } from '@gateway/identity';
 import { nanoToUsd, usdToNano } from '@gateway/db';
+import { ChangeFeed } from '@gateway/redis';
 import { QueryFailedError, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from './billing.errors';
 import type { PreviewQueryDto } from './dto/preview-query.dto';
 import type { SetPriceDto } from './dto/set-price.dto';
 import { ModelPrice } from './entities/model-price.entity';
+import { PRICES_TOPIC } from './pricing/price-book.service';
 import { computeCost, microNanoToUsd } from './pricing/price-calculator';
 import { ModelPriceListView, ModelPriceView, PriceView } from './views/model-price.view';
 import { PricePreviewView } from './views/price-preview.view';
@@ -29,13 +31,14 @@ export class ModelPricesService {
   constructor(
     @InjectRepository(ModelPrice) private readonly prices: Repository<ModelPrice>,
     private readonly audit: AuditService,
+    private readonly changes: ChangeFeed,
   ) {}
 
   /** Adds a price row effective now (the database's clock, so every api process agrees). */
   async setPrice(actor: Actor, model: string, dto: SetPriceDto): Promise<ModelPriceView> {
     const input = usdToNano(dto.inputPer1M);
     try {
-      return await this.prices.manager.transaction(async (manager) => {
+      const view = await this.prices.manager.transaction(async (manager) => {
         const repo = manager.getRepository(ModelPrice);
         const previous = await this.currentIn(repo, model);
         const inserted = await repo
@@ -72,6 +75,8 @@ export class ModelPricesService {
         );
         return after;
       });
+      await this.changes.publish(PRICES_TOPIC, model);
+      return view;
     } catch (error) {
       if (isUniqueViolation(error)) throw new BillingError(BillingErrorCode.Conflict);
       throw error;

@@ -1,0 +1,53 @@
+// Every model's price history, held in process for the relay: a request is priced without a
+// database round trip (DESIGN.md invariant 1), at the row in force when it started.
+import type { ModelPrice } from '../entities/model-price.entity';
+import { computeCost, PriceNano } from './price-calculator';
+
+interface Dated extends PriceNano {
+  effectiveFrom: number;
+}
+
+export interface PricedUsage {
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+}
+
+/** An immutable snapshot of the model_prices table. */
+export class PriceBook {
+  private readonly byModel = new Map<string, Dated[]>();
+
+  constructor(rows: readonly ModelPrice[]) {
+    for (const row of rows) {
+      const list = this.byModel.get(row.model) ?? [];
+      list.push({
+        inputPer1MNano: row.inputPer1MNano,
+        cachedInputPer1MNano: row.cachedInputPer1MNano,
+        outputPer1MNano: row.outputPer1MNano,
+        perRequestNano: row.perRequestNano,
+        effectiveFrom: row.effectiveFrom.getTime(),
+      });
+      this.byModel.set(row.model, list);
+    }
+    for (const list of this.byModel.values()) list.sort((a, b) => b.effectiveFrom - a.effectiveFrom);
+  }
+
+  /** The price in force at `at` (epoch ms), or null when the model had none yet. */
+  priceAt(model: string, at: number): PriceNano | null {
+    const list = this.byModel.get(model);
+    return list?.find((price) => price.effectiveFrom <= at) ?? null;
+  }
+
+  /** Cost in nano-USD; 0 for a model without a price (the usage record still keeps its tokens). */
+  costOf(model: string, at: number, usage: PricedUsage): bigint {
+    const price = this.priceAt(model, at);
+    if (!price) return 0n;
+    const prompt = BigInt(Math.max(0, Math.floor(usage.promptTokens)));
+    const cached = BigInt(Math.max(0, Math.floor(usage.cachedTokens)));
+    return computeCost(price, {
+      promptTokens: prompt,
+      cachedTokens: cached > prompt ? prompt : cached,
+      completionTokens: BigInt(Math.max(0, Math.floor(usage.completionTokens))),
+    }).totalNano;
+  }
+}
