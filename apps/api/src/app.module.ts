@@ -8,7 +8,9 @@ import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { TokensModule } from '@gateway/tokens';
+import { UsageModule } from '@gateway/usage';
 import { RedisModule } from '@gateway/redis';
+import { RelayModule } from '@gateway/relay';
 import { ENTITIES } from '@gateway/schema';
 import { SystemModule } from './system/system.module';
 
@@ -34,6 +36,8 @@ export class AppModule {
         TokensModule,
         ChannelsModule,
         BillingModule,
+        RelayModule,
+        UsageModule,
         ...spa,
       ],
     };

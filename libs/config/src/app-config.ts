@@ -37,6 +37,23 @@ const port = z.coerce
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+function intIn(min: number, max: number) {
+  return z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+}
+
+/** A comma-separated list of HTTP status codes (400-599), e.g. `429,500,503`. */
+const statusList = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()))
+  .refine((parts) => parts.every((part) => /^[45]\d\d$/.test(part)), {
+    message: 'must be comma-separated HTTP status codes between 400 and 599',
+  })
+  .transform((parts) => Object.freeze(parts.map(Number)) as readonly number[]);
+
 // Each variable is validated on its own so that the first bad one can be named precisely.
 const schema = {
   NODE_ENV: z
@@ -76,6 +93,13 @@ const schema = {
     .min(1)
     .max(24 * 365)
     .default(24 * 7),
+  // The relay (README "Configuration" explains each).
+  RELAY_MAX_ATTEMPTS: intIn(1, 20).default(5),
+  RELAY_DEADLINE_MS: intIn(1_000, 3_600_000).default(120_000),
+  RELAY_RETRY_STATUSES: statusList.default('408,429,500,502,503,504'),
+  RELAY_COOLDOWN_BASE_MS: intIn(100, 3_600_000).default(5_000),
+  RELAY_COOLDOWN_MAX_MS: intIn(1_000, 86_400_000).default(300_000),
+  RELAY_TABLE_REFRESH_MS: intIn(1_000, 3_600_000).default(60_000),
 } as const;
 
 type Schema = typeof schema;

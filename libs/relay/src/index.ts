@@ -17,3 +17,9 @@ export {
   weightedOrder,
 } from './routing/plan-attempts';
 export type { Attempt, AttemptPlan, KeyBlock, PlanAttemptsInput } from './routing/plan-attempts';
+
+// The Nest module and what other domains may use of it.
+export { RelayModule } from './relay.module';
+export { RelayLimiter } from './limits/relay-limiter';
+export { RoutingTableService } from './table/routing-table.service';
+export { RelayError, RelayErrorCode } from './relay.errors';

@@ -10,8 +10,8 @@
 
 import { ChannelCandidate, IDLE_KEY_STATE, KeyCandidate, KeyState, KeyStateLookup } from './routing-snapshot';
 
-export interface PlanAttemptsInput {
-  readonly channels: readonly ChannelCandidate[];
+export interface PlanAttemptsInput<C extends ChannelCandidate = ChannelCandidate> {
+  readonly channels: readonly C[];
   /** The model the client asked for (a served model name or an alias in a channel's modelMapping). */
   readonly model: string;
   /** The token's groups; a channel is eligible when it shares at least one. */
@@ -30,16 +30,16 @@ export interface PlanAttemptsInput {
   readonly stickyKeyId?: string | null;
 }
 
-export interface Attempt {
-  readonly channel: ChannelCandidate;
-  readonly key: KeyCandidate;
+export interface Attempt<C extends ChannelCandidate = ChannelCandidate> {
+  readonly channel: C;
+  readonly key: C['keys'][number];
   /** What to send upstream: `modelMapping[model] ?? model`. */
   readonly upstreamModel: string;
 }
 
-export interface AttemptPlan {
+export interface AttemptPlan<C extends ChannelCandidate = ChannelCandidate> {
   /** In the order to try them; empty when nothing can serve the request now. */
-  readonly attempts: Attempt[];
+  readonly attempts: Attempt<C>[];
   /** Enabled keys of eligible channels that were left out, by reason (a cooling key counts as cooling only). */
   readonly skipped: { readonly cooling: number; readonly capped: number };
   /** Earliest `cooldownUntil` among keys skipped for cooling (ms epoch), for `Retry-After`; else null. */
@@ -152,25 +152,25 @@ function moveToFront<T>(items: T[], matches: (item: T) => boolean): T[] {
   return [items[index], ...items.slice(0, index), ...items.slice(index + 1)];
 }
 
-interface Eligible {
-  readonly channel: ChannelCandidate;
+interface Eligible<C extends ChannelCandidate> {
+  readonly channel: C;
   readonly upstreamModel: string;
-  readonly keys: KeyCandidate[];
+  readonly keys: C['keys'][number][];
 }
 
 /** Plans the ordered attempts for one request. Pure: same input (and random sequence), same plan. */
-export function planAttempts(input: PlanAttemptsInput): AttemptPlan {
+export function planAttempts<C extends ChannelCandidate>(input: PlanAttemptsInput<C>): AttemptPlan<C> {
   const { model, groups, now, random, estimatedTokens } = input;
   let cooling = 0;
   let capped = 0;
   let soonestRecovery: number | null = null;
 
-  const eligible: Eligible[] = [];
+  const eligible: Eligible<C>[] = [];
   for (const channel of input.channels) {
     if (channel.status !== 'enabled' || !sharesGroup(channel, groups)) continue;
     const upstreamModel = upstreamModelFor(channel, model);
     if (upstreamModel == null) continue;
-    const keys: KeyCandidate[] = [];
+    const keys: C['keys'][number][] = [];
     for (const key of channel.keys) {
       const state = input.keyState(key.id) ?? IDLE_KEY_STATE;
       const block = keyBlock(key, state, now, estimatedTokens);
@@ -205,7 +205,7 @@ export function planAttempts(input: PlanAttemptsInput): AttemptPlan {
     stickyKeyChannel;
   if (stickyChannel) ordered = moveToFront(ordered, (e) => e === stickyChannel);
 
-  const attempts: Attempt[] = [];
+  const attempts: Attempt<C>[] = [];
   for (const entry of ordered) {
     let keys = tieredOrder(
       entry.keys,

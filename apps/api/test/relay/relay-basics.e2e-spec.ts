@@ -1,0 +1,170 @@
+// The relay through the official OpenAI SDK against the mock upstream: every endpoint, stream and
+// non-stream, tools, and the usage record each request leaves.
+import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
+import type { UsageIngestor } from '@gateway/usage';
+import OpenAI from 'openai';
+import { startApi, type ApiHarness } from '../api-harness';
+import { createChannel, sdk, seedTenantWithToken, startIngestor, usageRecord } from './relay-fixture';
+
+describe('relay basics (openai SDK → gateway → mock upstream)', () => {
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let ingestor: UsageIngestor;
+  let admin: string;
+  let client: OpenAI;
+  let tokenId: string;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    api = await startApi('relay_basics');
+    ingestor = startIngestor(api);
+    admin = await api.adminToken();
+    await createChannel(api, admin, {
+      name: 'main',
+      baseUrl: mock.baseUrl,
+      models: ['gpt-4o-mini', 'text-embedding-3-small', 'gpt-3.5-turbo-instruct', 'fast'],
+      modelMapping: { fast: 'gpt-4o-mini' },
+      keys: ['sk-mock-main-0001'],
+    });
+    // The mock answers every request on this key with a call of the request's first tool.
+    await createChannel(api, admin, {
+      name: 'tools',
+      baseUrl: mock.baseUrl,
+      models: ['tool-model'],
+      keys: ['sk-mock;tool=1'],
+    });
+    const seeded = await seedTenantWithToken(api, admin);
+    tokenId = seeded.tokenId;
+    client = sdk(api, seeded.key);
+  });
+
+  afterAll(async () => {
+    await ingestor?.stop();
+    await api?.close();
+    await mock?.close();
+  });
+
+  beforeEach(() => mock.reset());
+
+  it('lists the models the token may use, aliases included', async () => {
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id).sort()).toEqual([
+      'fast',
+      'gpt-3.5-turbo-instruct',
+      'gpt-4o-mini',
+      'text-embedding-3-small',
+      'tool-model',
+    ]);
+    const one = await client.models.retrieve('fast');
+    expect(one.id).toBe('fast');
+  });
+
+  it('answers a non-stream chat completion and records exactly the upstream usage', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toEqual(expect.any(String));
+    expect(response.headers.get('x-routed-via')).toBe('main/gpt-4o-mini');
+    expect(response.headers.get('x-fallback-attempts')).toBeNull();
+    const requestId = response.headers.get('x-request-id') as string;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const upstream = mock.requests[0];
+    expect(upstream?.usage).toBeDefined();
+    const record = await usageRecord(api, admin, requestId);
+    expect(record).toMatchObject({
+      tokenId,
+      model: 'gpt-4o-mini',
+      upstreamModel: 'gpt-4o-mini',
+      status: 200,
+      stream: false,
+      usageSource: 'upstream',
+      promptTokens: data.usage?.prompt_tokens,
+      completionTokens: data.usage?.completion_tokens,
+      errorCode: null,
+    });
+    expect(record.promptTokens).toBe(upstream?.usage?.prompt_tokens);
+  });
+
+  it('maps an alias to the upstream model and says so in x-routed-via', async () => {
+    const { response } = await client.chat.completions
+      .create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    expect(response.headers.get('x-routed-via')).toBe('main/gpt-4o-mini');
+    expect((mock.requests[0]?.body as { model: string }).model).toBe('gpt-4o-mini');
+  });
+
+  it('streams chunks as they come; asks the upstream for usage and hides that chunk from a client that did not ask', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'count to five' }],
+      stream: true,
+    });
+    let text = '';
+    let sawUsage = false;
+    for await (const chunk of stream) {
+      if (chunk.usage) sawUsage = true;
+      text += chunk.choices[0]?.delta.content ?? '';
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(sawUsage).toBe(false);
+    const sent = mock.requests[0]?.body as { stream_options?: { include_usage?: boolean } };
+    expect(sent.stream_options?.include_usage).toBe(true);
+  });
+
+  it('passes the usage chunk to a client that asked for it, and records the same numbers with a ttft', async () => {
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'stream with usage' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .withResponse();
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+    expect(usage?.completion_tokens).toBe(mock.requests[0]?.usage?.completion_tokens);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({
+      stream: true,
+      status: 200,
+      usageSource: 'upstream',
+      promptTokens: usage?.prompt_tokens,
+      completionTokens: usage?.completion_tokens,
+    });
+    expect(record.ttftMs).toEqual(expect.any(Number));
+  });
+
+  it('streams tool calls that the SDK reassembles', async () => {
+    const runner = client.chat.completions.stream({
+      model: 'tool-model',
+      messages: [{ role: 'user', content: 'weather in Paris?' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
+    });
+    const final = await runner.finalChatCompletion();
+    const call = final.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type).toBe('function');
+    expect(call?.type === 'function' && call.function.name).toBe('get_weather');
+    expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual(expect.any(Object));
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+
+  it('relays legacy completions and embeddings', async () => {
+    const completion = await client.completions.create({
+      model: 'gpt-3.5-turbo-instruct',
+      prompt: 'Say this',
+    });
+    expect(completion.choices[0]?.text).toEqual(expect.any(String));
+    const embedding = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
+    expect(embedding.data).toHaveLength(2);
+    expect(embedding.data[0]?.embedding.length).toBeGreaterThan(0);
+  });
+});

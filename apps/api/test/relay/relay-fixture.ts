@@ -1,0 +1,155 @@
+// A relay set up the way an operator would: channels and keys through /api, a tenant, and a
+// dashboard-issued token; plus the official OpenAI SDK pointed at the gateway.
+import { REDIS } from '@gateway/redis';
+import { UsageIngestor } from '@gateway/usage';
+import { DataSource } from 'typeorm';
+import OpenAI from 'openai';
+import request from 'supertest';
+import type { ApiHarness } from '../api-harness';
+import { seedTenant } from '../fixtures';
+
+export interface ChannelSpec {
+  name: string;
+  baseUrl: string;
+  models: string[];
+  keys: string[] | { key: string; priority?: number; weight?: number; rpm?: number; tpm?: number }[];
+  priority?: number;
+  weight?: number;
+  modelMapping?: Record<string, string>;
+  timeoutMs?: number;
+  groups?: string[];
+}
+
+export interface SeededChannel {
+  id: string;
+  name: string;
+  keyIds: string[];
+}
+
+export async function createChannel(
+  api: ApiHarness,
+  admin: string,
+  spec: ChannelSpec,
+): Promise<SeededChannel> {
+  const created = await request(api.url)
+    .post('/api/channels')
+    .set('authorization', `Bearer ${admin}`)
+    .send({
+      name: spec.name,
+      type: 'openai',
+      baseUrl: spec.baseUrl,
+      models: spec.models,
+      modelMapping: spec.modelMapping ?? {},
+      priority: spec.priority ?? 0,
+      weight: spec.weight ?? 1,
+      groups: spec.groups ?? ['default'],
+      timeoutMs: spec.timeoutMs ?? 10_000,
+    })
+    .expect(201);
+  const id = (created.body as { id: string }).id;
+  const keyIds: string[] = [];
+  for (const entry of spec.keys) {
+    const body = typeof entry === 'string' ? { key: entry } : entry;
+    const added = await request(api.url)
+      .post(`/api/channels/${id}/keys`)
+      .set('authorization', `Bearer ${admin}`)
+      .send(body)
+      .expect(201);
+    const views = added.body as { id: string }[] | { id: string };
+    keyIds.push(...(Array.isArray(views) ? views : [views]).map((v) => v.id));
+  }
+  return { id, name: spec.name, keyIds };
+}
+
+export interface TokenSpec {
+  tenantId: string;
+  name?: string;
+  models?: string[];
+  rpm?: number;
+  tpm?: number;
+  ipAllowlist?: string[];
+}
+
+/** Issues a token through the dashboard API and returns its full key (shown once). */
+export async function issueToken(
+  api: ApiHarness,
+  admin: string,
+  spec: TokenSpec,
+): Promise<{ id: string; key: string }> {
+  const res = await request(api.url)
+    .post('/api/tokens')
+    .set('authorization', `Bearer ${admin}`)
+    .send({ name: spec.name ?? 'relay test', ...spec })
+    .expect(201);
+  return res.body as { id: string; key: string };
+}
+
+export async function seedTenantWithToken(
+  api: ApiHarness,
+  admin: string,
+  token: Omit<TokenSpec, 'tenantId'> = {},
+): Promise<{ tenantId: string; tokenId: string; key: string }> {
+  const tenant = await seedTenant(api);
+  const issued = await issueToken(api, admin, { ...token, tenantId: tenant.id });
+  return { tenantId: tenant.id, tokenId: issued.id, key: issued.key };
+}
+
+/** The official SDK against the gateway, without its own retries (the gateway's failover is under test). */
+export function sdk(api: ApiHarness, key: string, options: { timeout?: number } = {}): OpenAI {
+  return new OpenAI({
+    apiKey: key,
+    baseURL: `${api.url}/v1`,
+    maxRetries: 0,
+    timeout: options.timeout ?? 30_000,
+  });
+}
+
+/** The worker's usage ingestor (the real one, on the real stream), for this api's database and Redis. */
+export function startIngestor(api: ApiHarness): UsageIngestor {
+  const ingestor = new UsageIngestor(api.app.get(REDIS), api.app.get(DataSource), api.config);
+  ingestor.start();
+  return ingestor;
+}
+
+export interface UsageLogRow {
+  requestId: string;
+  model: string;
+  upstreamModel: string | null;
+  channelId: string | null;
+  channelKeyId: string | null;
+  tokenId: string;
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  usageSource: string;
+  costUsd: string;
+  status: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  ttftMs: number | null;
+  latencyMs: number;
+  stream: boolean;
+  fallbacks: { channelName: string; status: number | null; code: string }[];
+}
+
+/** Waits until the usage log has the record of `requestId` and returns it. */
+export async function usageRecord(
+  api: ApiHarness,
+  admin: string,
+  requestId: string,
+  timeoutMs = 10_000,
+): Promise<UsageLogRow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(api.url)
+      .get('/api/usage/logs')
+      .query({ pageSize: 100 })
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    const found = (res.body as { items: UsageLogRow[] }).items.find((row) => row.requestId === requestId);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no usage record for ${requestId} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,110 @@
+// The relay's atomic Redis operations (DESIGN.md invariants 4 and 5), one Lua script each, so that
+// a check and its increment cannot be split by another API process. Windows are fixed: a minute
+// (`:m:<epoch minute>`) and a UTC day (`:d:<epoch day>`), hashes of r (requests) and t (tokens).
+// A limit of -1 means "none".
+
+/**
+ * Token admission. KEYS: minute window. ARGV: rpm, tpm, estimated tokens, window ttl ms.
+ * Returns 0 (admitted, counted), 1 (rpm reached) or 2 (tpm reached). A request larger than the
+ * whole tpm is admitted into an empty window: refusing it would make the client retry forever.
+ */
+export const ADMIT_TOKEN = `
+local r = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
+local t = tonumber(redis.call('HGET', KEYS[1], 't') or '0')
+local rpm = tonumber(ARGV[1])
+local tpm = tonumber(ARGV[2])
+local est = tonumber(ARGV[3])
+if rpm >= 0 and r + 1 > rpm then return 1 end
+if tpm >= 0 and (t >= tpm or (t > 0 and t + est > tpm)) then return 2 end
+redis.call('HINCRBY', KEYS[1], 'r', 1)
+redis.call('HINCRBY', KEYS[1], 't', est)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 0
+`;
+
+/**
+ * Takes one request's slot on an upstream key. KEYS: stats hash, minute window, day window.
+ * ARGV: now ms, rpm, tpm, rpd, tpd, estimated tokens, minute ttl ms, day ttl ms.
+ * Returns {0, 0} (taken, counted), {1, cooldownUntil} (cooling down) or {2, 0} (at a cap).
+ */
+export const ACQUIRE_KEY = `
+local now = tonumber(ARGV[1])
+local cooldown = tonumber(redis.call('HGET', KEYS[1], 'cooldownUntil') or '0')
+if cooldown > now then return {1, cooldown} end
+local rpm = tonumber(ARGV[2])
+local tpm = tonumber(ARGV[3])
+local rpd = tonumber(ARGV[4])
+local tpd = tonumber(ARGV[5])
+local est = tonumber(ARGV[6])
+local mr = tonumber(redis.call('HGET', KEYS[2], 'r') or '0')
+local mt = tonumber(redis.call('HGET', KEYS[2], 't') or '0')
+local dr = tonumber(redis.call('HGET', KEYS[3], 'r') or '0')
+local dt = tonumber(redis.call('HGET', KEYS[3], 't') or '0')
+if rpm >= 0 and mr + 1 > rpm then return {2, 0} end
+if rpd >= 0 and dr + 1 > rpd then return {2, 0} end
+if tpm >= 0 and (mt >= tpm or mt + est > tpm) then return {2, 0} end
+if tpd >= 0 and (dt >= tpd or dt + est > tpd) then return {2, 0} end
+redis.call('HINCRBY', KEYS[2], 'r', 1)
+redis.call('HINCRBY', KEYS[2], 't', est)
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+redis.call('HINCRBY', KEYS[3], 'r', 1)
+redis.call('HINCRBY', KEYS[3], 't', est)
+redis.call('PEXPIRE', KEYS[3], ARGV[8])
+redis.call('HINCRBY', KEYS[1], 'totalRequests', 1)
+return {0, 0}
+`;
+
+/**
+ * A 429 from the upstream: cools the key for Retry-After, else an exponential backoff by consecutive
+ * 429s; both clamped to the maximum. Never shortens a cooldown already set.
+ * KEYS: stats hash. ARGV: now ms, retry-after ms (-1 = none), base ms, max ms. Returns cooldownUntil.
+ */
+export const COOL_KEY = `
+local now = tonumber(ARGV[1])
+local wait = tonumber(ARGV[2])
+local base = tonumber(ARGV[3])
+local max = tonumber(ARGV[4])
+local strikes = redis.call('HINCRBY', KEYS[1], 'strikes', 1)
+if wait < 0 then
+  wait = base * math.pow(2, math.min(strikes - 1, 30))
+end
+if wait > max then wait = max end
+local untilMs = now + wait
+local current = tonumber(redis.call('HGET', KEYS[1], 'cooldownUntil') or '0')
+if untilMs > current then
+  redis.call('HSET', KEYS[1], 'cooldownUntil', untilMs)
+else
+  untilMs = current
+end
+redis.call('HSET', KEYS[1], 'last429At', now)
+return untilMs
+`;
+
+/**
+ * After an attempt that reached the upstream. KEYS: stats hash, token minute window, key minute
+ * window, key day window. ARGV: outcome (`ok` | `fail` | `none`), estimated tokens, actual tokens, now ms.
+ * Windows get the difference between estimate and actual (only while they exist: an expired window
+ * must not come back without its ttl). `ok` clears the key's strike and failure streaks; `fail`
+ * (5xx, timeout, refused connection) adds to its failure streak without cooling it down; `none`
+ * (the client left) says nothing about the key.
+ */
+export const SETTLE_KEY = `
+local est = tonumber(ARGV[2])
+local actual = tonumber(ARGV[3])
+local delta = actual - est
+if delta ~= 0 then
+  for i = 2, 4 do
+    if KEYS[i] ~= '' and redis.call('EXISTS', KEYS[i]) == 1 then
+      redis.call('HINCRBY', KEYS[i], 't', delta)
+    end
+  end
+end
+if actual > 0 then redis.call('HINCRBY', KEYS[1], 'totalTokens', actual) end
+if ARGV[1] == 'ok' then
+  redis.call('HDEL', KEYS[1], 'strikes', 'failures')
+elseif ARGV[1] == 'fail' then
+  redis.call('HINCRBY', KEYS[1], 'failures', 1)
+  redis.call('HSET', KEYS[1], 'lastFailureAt', ARGV[4])
+end
+return 0
+`;

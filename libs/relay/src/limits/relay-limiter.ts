@@ -1,0 +1,182 @@
+// Limits and key state shared by every API process, in Redis (DESIGN.md invariants 4 and 5).
+// Times come from this process's clock; API processes are assumed NTP-synchronised.
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { keyStatsRedisKey } from '@gateway/channels';
+import { REDIS } from '@gateway/redis';
+import type Redis from 'ioredis';
+import type { KeyCandidate, KeyState } from '../routing/routing-snapshot';
+import { ACQUIRE_KEY, ADMIT_TOKEN, COOL_KEY, SETTLE_KEY } from './limit-scripts';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** Windows outlive their period a little, so a late settle still finds them. */
+const MINUTE_TTL_MS = 2 * MINUTE_MS;
+const DAY_TTL_MS = DAY_MS + 2 * MINUTE_MS;
+
+type RelayRedis = Redis & {
+  relayAdmitToken(key: string, rpm: number, tpm: number, est: number, ttl: number): Promise<number>;
+  relayAcquireKey(...args: (string | number)[]): Promise<[number, number]>;
+  relayCoolKey(key: string, now: number, wait: number, base: number, max: number): Promise<number>;
+  relaySettleKey(...args: (string | number)[]): Promise<number>;
+};
+
+export type TokenAdmission = { ok: true } | { ok: false; limit: 'rpm' | 'tpm'; retryAfterMs: number };
+export type KeyAcquisition = 'ok' | 'cooling' | 'capped';
+
+/** The windows one request was counted in, to settle it against later. */
+export interface CountedWindows {
+  readonly tokenWindow: string | null;
+  readonly keyMinute: string;
+  readonly keyDay: string;
+}
+
+function limit(value: number | null | undefined): number {
+  return value === null || value === undefined ? -1 : value;
+}
+
+@Injectable()
+export class RelayLimiter {
+  private readonly redis: RelayRedis;
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.prefix = config.REDIS_PREFIX;
+    redis.defineCommand('relayAdmitToken', { numberOfKeys: 1, lua: ADMIT_TOKEN });
+    redis.defineCommand('relayAcquireKey', { numberOfKeys: 3, lua: ACQUIRE_KEY });
+    redis.defineCommand('relayCoolKey', { numberOfKeys: 1, lua: COOL_KEY });
+    redis.defineCommand('relaySettleKey', { numberOfKeys: 4, lua: SETTLE_KEY });
+    this.redis = redis as RelayRedis;
+  }
+
+  tokenWindow(tokenId: string, now: number): string {
+    return `${this.prefix}:rl:t:${tokenId}:m:${Math.floor(now / MINUTE_MS)}`;
+  }
+
+  /** Counts the request against the token's rpm/tpm, or says which is reached and for how long. */
+  async admitToken(
+    token: { id: string; rpm: number | null; tpm: number | null },
+    estimatedTokens: number,
+    now: number,
+  ): Promise<TokenAdmission> {
+    const result = await this.redis.relayAdmitToken(
+      this.tokenWindow(token.id, now),
+      limit(token.rpm),
+      limit(token.tpm),
+      estimatedTokens,
+      MINUTE_TTL_MS,
+    );
+    if (result === 0) return { ok: true };
+    return { ok: false, limit: result === 1 ? 'rpm' : 'tpm', retryAfterMs: MINUTE_MS - (now % MINUTE_MS) };
+  }
+
+  /** Live state of many keys in one round trip, for planning. */
+  async keyStates(keyIds: readonly string[], now: number): Promise<Map<string, KeyState>> {
+    const states = new Map<string, KeyState>();
+    if (keyIds.length === 0) return states;
+    const pipeline = this.redis.pipeline();
+    for (const id of keyIds) {
+      pipeline.hget(keyStatsRedisKey(this.prefix, id), 'cooldownUntil');
+      pipeline.hmget(this.keyMinute(id, now), 'r', 't');
+      pipeline.hmget(this.keyDay(id, now), 'r', 't');
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    keyIds.forEach((id, index) => {
+      const [, cooldown] = replies[index * 3] ?? [];
+      const [, minute] = replies[index * 3 + 1] ?? [];
+      const [, day] = replies[index * 3 + 2] ?? [];
+      const [mr, mt] = (minute as (string | null)[] | undefined) ?? [];
+      const [dr, dt] = (day as (string | null)[] | undefined) ?? [];
+      states.set(id, {
+        cooldownUntil: cooldown ? Number(cooldown) : null,
+        requestsThisMinute: Number(mr ?? 0),
+        tokensThisMinute: Number(mt ?? 0),
+        requestsToday: Number(dr ?? 0),
+        tokensToday: Number(dt ?? 0),
+      });
+    });
+    return states;
+  }
+
+  /** Atomically checks the key's cooldown and caps and, if free, counts this request on it. */
+  async acquireKey(key: KeyCandidate, estimatedTokens: number, now: number): Promise<KeyAcquisition> {
+    const [result] = await this.redis.relayAcquireKey(
+      keyStatsRedisKey(this.prefix, key.id),
+      this.keyMinute(key.id, now),
+      this.keyDay(key.id, now),
+      now,
+      limit(key.rpm),
+      limit(key.tpm),
+      limit(key.rpd),
+      limit(key.tpd),
+      estimatedTokens,
+      MINUTE_TTL_MS,
+      DAY_TTL_MS,
+    );
+    return result === 0 ? 'ok' : result === 1 ? 'cooling' : 'capped';
+  }
+
+  windowsOf(keyId: string, tokenId: string | null, now: number): CountedWindows {
+    return {
+      tokenWindow: tokenId === null ? null : this.tokenWindow(tokenId, now),
+      keyMinute: this.keyMinute(keyId, now),
+      keyDay: this.keyDay(keyId, now),
+    };
+  }
+
+  /** A 429: cools the key (Retry-After, else exponential backoff); returns until when (ms epoch). */
+  async coolKey(keyId: string, retryAfterMs: number | null, now: number): Promise<number> {
+    return this.redis.relayCoolKey(
+      keyStatsRedisKey(this.prefix, keyId),
+      now,
+      retryAfterMs === null ? -1 : Math.max(0, Math.round(retryAfterMs)),
+      this.config.RELAY_COOLDOWN_BASE_MS,
+      this.config.RELAY_COOLDOWN_MAX_MS,
+    );
+  }
+
+  /**
+   * Settles an attempt: moves the windows from the estimate to the real token count and records the
+   * outcome on the key. Pass the token window only once per request (with its final attempt).
+   */
+  async settle(
+    keyId: string,
+    windows: CountedWindows,
+    outcome: 'ok' | 'fail' | 'none',
+    estimatedTokens: number,
+    actualTokens: number,
+    now: number,
+  ): Promise<void> {
+    await this.redis.relaySettleKey(
+      keyStatsRedisKey(this.prefix, keyId),
+      windows.tokenWindow ?? '',
+      windows.keyMinute,
+      windows.keyDay,
+      outcome,
+      estimatedTokens,
+      actualTokens,
+      now,
+    );
+  }
+
+  /** A request that was admitted but never reached an upstream gives its tokens back. */
+  async refundToken(tokenWindow: string, estimatedTokens: number): Promise<void> {
+    if (estimatedTokens <= 0) return;
+    await this.redis
+      .multi()
+      .hincrby(tokenWindow, 't', -estimatedTokens)
+      .pexpire(tokenWindow, MINUTE_TTL_MS)
+      .exec();
+  }
+
+  private keyMinute(keyId: string, now: number): string {
+    return `${this.prefix}:rl:k:${keyId}:m:${Math.floor(now / MINUTE_MS)}`;
+  }
+
+  private keyDay(keyId: string, now: number): string {
+    return `${this.prefix}:rl:k:${keyId}:d:${Math.floor(now / DAY_MS)}`;
+  }
+}

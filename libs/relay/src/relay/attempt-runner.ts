@@ -1,0 +1,294 @@
+// One attempt against one upstream key: send the request, judge the answer, and, when it is good,
+// deliver it to the client. Nothing reaches the client before the attempt is known to be good (for a
+// stream: before its first event arrived), so the caller can still fail over (DESIGN.md invariant 3).
+import { Injectable } from '@nestjs/common';
+import {
+  decodeSseStream,
+  encodeSseError,
+  encodeSseEvent,
+  type OpenAiRequest,
+  type SseEvent,
+  type StreamObserver,
+} from '@gateway/providers';
+import type { Response } from 'express';
+import { errors as undiciErrors } from 'undici';
+import type { TableChannel, TableKey } from '../table/routing-table';
+import { retryAfterMs } from '../upstream/retry-after';
+import { UpstreamClient, UpstreamResponse } from '../upstream/upstream-client';
+import type { AttemptOutcome, Retry, Served } from './attempt-outcome';
+import { writeWithBackpressure } from './backpressure';
+import { readUpstreamError } from './upstream-error-body';
+
+/** Error bodies are read for their message only; a larger one is cut. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+export interface AttemptInput {
+  request: OpenAiRequest;
+  channel: TableChannel;
+  key: TableKey;
+  upstreamModel: string;
+  promptTokens: number;
+  res: Response;
+  /** Aborted when the client goes away. */
+  clientGone: AbortSignal;
+  /** What is left of the request's deadline, for the response headers to arrive. */
+  remainingMs: number;
+  retryStatuses: ReadonlySet<number>;
+  /** Headers for the client, set when the answer is delivered (x-routed-via, x-fallback-attempts). */
+  headers: Record<string, string>;
+}
+
+/** A Retry that also says how long the upstream asked to wait (for the key's cooldown). */
+export type AttemptResult = AttemptOutcome & { retryAfterMs?: number | null };
+
+@Injectable()
+export class AttemptRunner {
+  constructor(private readonly upstream: UpstreamClient) {}
+
+  async run(input: AttemptInput): Promise<AttemptResult> {
+    const { channel, key, request, clientGone } = input;
+    const adapter = channel.adapter;
+    const prepared = adapter.prepareRequest({
+      request,
+      upstreamModel: input.upstreamModel,
+      baseUrl: channel.baseUrl,
+      apiKey: key.secret,
+    });
+    const abort = new AbortController();
+    const onGone = () => abort.abort();
+    clientGone.addEventListener('abort', onGone, { once: true });
+    try {
+      let response: UpstreamResponse;
+      try {
+        response = await this.upstream.call({
+          url: prepared.url,
+          headers: prepared.headers,
+          body: JSON.stringify(prepared.body),
+          signal: abort.signal,
+          headersTimeoutMs: Math.max(1, Math.min(channel.timeoutMs, input.remainingMs)),
+          bodyTimeoutMs: channel.timeoutMs,
+        });
+      } catch (error) {
+        return clientGone.aborted ? { kind: 'abandoned' } : failure(error, channel);
+      }
+      if (response.statusCode >= 400) return await this.judgeError(response, input);
+      if (!request.stream) return await this.deliverJson(response, input, adapter.responseUsage);
+      const observer = adapter.createStreamObserver({
+        clientAskedForUsage: prepared.clientAskedForUsage,
+        promptTokens: input.promptTokens,
+        secrets: [key.secret],
+      });
+      return await this.deliverStream(response, input, observer);
+    } finally {
+      clientGone.removeEventListener('abort', onGone);
+    }
+  }
+
+  private async judgeError(response: UpstreamResponse, input: AttemptInput): Promise<AttemptResult> {
+    const status = response.statusCode;
+    const raw = await readCapped(response, MAX_ERROR_BODY);
+    const info = readUpstreamError(raw, [input.key.secret]);
+    const wait = retryAfterMs(response.headers, Date.now());
+    if (status === 429 || input.retryStatuses.has(status)) {
+      return {
+        kind: 'retry',
+        upstreamStatus: status,
+        reason: status === 429 ? 'rate_limited' : 'server_error',
+        message: `${status}: ${info.message}`,
+        retryAfterMs: status === 429 ? wait : null,
+      };
+    }
+    // The key, not the request, is wrong: another key may well work.
+    if (status === 401 || status === 403) {
+      return {
+        kind: 'retry',
+        upstreamStatus: status,
+        reason: 'key_rejected',
+        message: `${status}: ${info.message}`,
+      };
+    }
+    return {
+      kind: 'rejected',
+      status,
+      code: info.code ?? (status === 404 ? 'model_not_found' : 'invalid_request_error'),
+      message: info.message,
+      param: info.param,
+      type: info.type,
+    };
+  }
+
+  private async deliverJson(
+    response: UpstreamResponse,
+    input: AttemptInput,
+    usageOf: (
+      body: unknown,
+      promptTokens: number,
+    ) => { usage: Served['usage']; usageSource: Served['usageSource'] },
+  ): Promise<AttemptResult> {
+    let raw: string;
+    try {
+      raw = await response.body.text();
+    } catch (error) {
+      return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input.channel);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return {
+        kind: 'retry',
+        upstreamStatus: response.statusCode,
+        reason: 'bad_response',
+        message: 'the upstream answered with invalid JSON',
+      };
+    }
+    const { usage, usageSource } = usageOf(body, input.promptTokens);
+    const served: Served = {
+      kind: 'served',
+      status: 200,
+      usage,
+      usageSource,
+      firstContentAt: null,
+      errorCode: null,
+      errorMessage: null,
+    };
+    // The upstream did the work even if the client left meanwhile: it is billed, as a 499.
+    if (input.clientGone.aborted) return { ...served, status: 499, errorCode: 'client_closed_request' };
+    const { res } = input;
+    res.status(200);
+    for (const [name, value] of Object.entries(input.headers)) res.setHeader(name, value);
+    res.setHeader('content-type', 'application/json');
+    res.end(raw);
+    return served;
+  }
+
+  private async deliverStream(
+    response: UpstreamResponse,
+    input: AttemptInput,
+    observer: StreamObserver,
+  ): Promise<AttemptResult> {
+    const events = decodeSseStream(response.body)[Symbol.asyncIterator]();
+    let first: IteratorResult<SseEvent>;
+    try {
+      first = await events.next();
+    } catch (error) {
+      return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input.channel);
+    }
+    if (first.done) {
+      return {
+        kind: 'retry',
+        upstreamStatus: 200,
+        reason: 'bad_response',
+        message: 'the upstream ended the stream before its first event',
+      };
+    }
+    const observedFirst = observer.observe(first.value);
+    const early = observer.outcome().upstreamError;
+    if (early !== null) {
+      response.body.destroy();
+      return { kind: 'retry', upstreamStatus: 200, reason: 'server_error', message: early };
+    }
+
+    const { res } = input;
+    res.status(200);
+    for (const [name, value] of Object.entries(input.headers)) res.setHeader(name, value);
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+
+    let ended: 'done' | 'stalled' | 'dropped' = 'done';
+    try {
+      if (!observedFirst.suppress) await writeWithBackpressure(res, encodeSseEvent(observedFirst.event));
+      for (;;) {
+        if (input.clientGone.aborted) break;
+        const next = await events.next();
+        if (next.done) break;
+        const observed = observer.observe(next.value);
+        if (!observed.suppress) await writeWithBackpressure(res, encodeSseEvent(observed.event));
+      }
+    } catch (error) {
+      ended = error instanceof undiciErrors.BodyTimeoutError ? 'stalled' : 'dropped';
+    }
+    const outcome = observer.outcome();
+    const served: Served = {
+      kind: 'served',
+      status: 200,
+      usage: outcome.usage,
+      usageSource: outcome.usage === null ? 'none' : outcome.usageSource,
+      firstContentAt: outcome.firstContentAt,
+      errorCode: null,
+      errorMessage: null,
+    };
+    if (input.clientGone.aborted) {
+      response.body.destroy();
+      return {
+        ...served,
+        status: 499,
+        errorCode: 'client_closed_request',
+        errorMessage: 'the client closed the connection',
+      };
+    }
+    if (outcome.sawDone) {
+      res.end();
+      return served;
+    }
+    // The stream broke after it started: say so in the stream (never a clean [DONE]), then end it.
+    const stalled = ended === 'stalled';
+    const message =
+      outcome.upstreamError ??
+      (stalled
+        ? `the upstream sent nothing for ${Math.round(input.channel.timeoutMs / 1000)} s and was cut off`
+        : 'the upstream closed the stream before it finished');
+    const code = stalled ? 'upstream_timeout' : 'upstream_error';
+    if (outcome.upstreamError === null) {
+      await writeWithBackpressure(res, encodeSseError({ message, type: 'server_error', code })).catch(
+        () => undefined,
+      );
+    }
+    res.end();
+    return { ...served, status: stalled ? 504 : 502, errorCode: code, errorMessage: message };
+  }
+}
+
+/** A failure before any answer: a timeout (the upstream was too slow) or a connection problem. */
+function failure(error: unknown, channel: TableChannel): Retry {
+  if (
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError
+  ) {
+    return {
+      kind: 'retry',
+      upstreamStatus: null,
+      reason: 'timeout',
+      message: `${channel.name} did not answer in time`,
+    };
+  }
+  const code = (error as { code?: string })?.code;
+  return {
+    kind: 'retry',
+    upstreamStatus: null,
+    reason: 'connect_error',
+    message: `${channel.name} could not be reached${code ? ` (${code})` : ''}`,
+  };
+}
+
+async function readCapped(response: UpstreamResponse, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      chunks.push(buffer);
+      size += buffer.length;
+      if (size >= limit) {
+        response.body.destroy();
+        break;
+      }
+    }
+  } catch {
+    // What arrived is enough to say something.
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}

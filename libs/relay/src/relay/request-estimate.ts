@@ -1,0 +1,36 @@
+// The gateway's own token figures for a request before it is sent: the prompt count (billed when
+// the upstream reports no usage) and the worst-case total (checked against tpm/tpd caps up front).
+import { countChatPromptTokens, countPromptInputTokens, type OpenAiRequest } from '@gateway/providers';
+
+export interface RequestEstimate {
+  promptTokens: number;
+  /** Prompt plus the most the answer may take (max_tokens × n when the client set a limit). */
+  estimatedTokens: number;
+}
+
+function positive(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+export function estimateRequest(request: OpenAiRequest): RequestEstimate {
+  switch (request.endpoint) {
+    case 'chat.completions': {
+      const body = request.body;
+      const promptTokens = countChatPromptTokens(body);
+      const maxOut = positive(body.max_completion_tokens) || positive(body.max_tokens);
+      return { promptTokens, estimatedTokens: promptTokens + maxOut * Math.max(1, positive(body.n)) };
+    }
+    case 'completions': {
+      const body = request.body;
+      const promptTokens = countPromptInputTokens(body.prompt);
+      return {
+        promptTokens,
+        estimatedTokens: promptTokens + positive(body.max_tokens) * Math.max(1, positive(body.n)),
+      };
+    }
+    case 'embeddings': {
+      const promptTokens = countPromptInputTokens(request.body.input);
+      return { promptTokens, estimatedTokens: promptTokens };
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// Sticky routing: requests carrying the same `x-session-id` (per token) go to the key that answered
+// the last one, while it is usable, so a conversation keeps its upstream (and its prompt cache).
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { REDIS } from '@gateway/redis';
+import type Redis from 'ioredis';
+
+const TTL_SECONDS = 3600;
+const MAX_SESSION_ID = 256;
+
+@Injectable()
+export class StickySessions {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The session id from the request, or null when absent or unusable. */
+  sessionOf(header: string | string[] | undefined): string | null {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (typeof value !== 'string') return null;
+    const trimmed = value.trim();
+    return trimmed === '' || trimmed.length > MAX_SESSION_ID ? null : trimmed;
+  }
+
+  async keyFor(tokenId: string, session: string): Promise<string | null> {
+    return this.redis.get(this.redisKey(tokenId, session));
+  }
+
+  async remember(tokenId: string, session: string, keyId: string): Promise<void> {
+    await this.redis.set(this.redisKey(tokenId, session), keyId, 'EX', TTL_SECONDS);
+  }
+
+  private redisKey(tokenId: string, session: string): string {
+    // Hashed: the session id is the client's text, and must not shape our key space.
+    const digest = createHash('sha256').update(session).digest('base64url').slice(0, 32);
+    return `${this.config.REDIS_PREFIX}:sticky:${tokenId}:${digest}`;
+  }
+}

@@ -1,0 +1,76 @@
+// The usage record of one request, filled in as the request goes (DESIGN.md invariant 7: exactly
+// one per request, success or failure) and turned into a UsageEvent when it is over.
+import type { PriceBook } from '@gateway/billing';
+import type { Usage } from '@gateway/providers';
+import type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from '@gateway/usage';
+
+const MAX_ERROR_MESSAGE = 1000;
+
+export class UsageDraft {
+  model: string;
+  stream = false;
+  channelId: string | null = null;
+  channelKeyId: string | null = null;
+  upstreamModel: string | null = null;
+  usage: Usage | null = null;
+  usageSource: UsageEventSource = 'none';
+  firstContentAt: number | null = null;
+  status = 500;
+  errorCode: string | null = null;
+  errorMessage: string | null = null;
+  readonly fallbacks: UsageAttempt[] = [];
+
+  constructor(
+    readonly requestId: string,
+    readonly startedAt: number,
+    readonly tenantId: string,
+    readonly tokenId: string,
+    readonly endpoint: UsageEndpoint,
+    readonly clientIp: string | null,
+    model: unknown,
+  ) {
+    // Until the body is validated, the model is whatever the client sent, if it was text.
+    this.model = typeof model === 'string' ? model.slice(0, 256) : '';
+  }
+
+  failed(status: number, code: string, message: string): void {
+    this.status = status;
+    this.errorCode = code;
+    this.errorMessage = message.slice(0, MAX_ERROR_MESSAGE);
+  }
+
+  /** The cost of what was used; nothing used (or no price for the model) costs nothing. */
+  costNano(prices: PriceBook | null): bigint {
+    if (this.usage === null || prices === null) return 0n;
+    return prices.costOf(this.model, this.startedAt, this.usage);
+  }
+
+  toEvent(prices: PriceBook | null, endedAt: number): UsageEvent {
+    const usage = this.usage;
+    return {
+      requestId: this.requestId,
+      startedAt: new Date(this.startedAt).toISOString(),
+      tenantId: this.tenantId,
+      tokenId: this.tokenId,
+      endpoint: this.endpoint,
+      model: this.model,
+      stream: this.stream,
+      channelId: this.channelId,
+      channelKeyId: this.channelKeyId,
+      upstreamModel: this.upstreamModel,
+      promptTokens: usage?.promptTokens ?? 0,
+      cachedTokens: usage?.cachedTokens ?? 0,
+      completionTokens: usage?.completionTokens ?? 0,
+      reasoningTokens: usage?.reasoningTokens ?? 0,
+      usageSource: usage === null ? 'none' : this.usageSource,
+      costNano: this.costNano(prices).toString(),
+      latencyMs: Math.max(0, endedAt - this.startedAt),
+      ttftMs: this.firstContentAt === null ? null : Math.max(0, this.firstContentAt - this.startedAt),
+      status: this.status,
+      errorCode: this.errorCode,
+      errorMessage: this.errorMessage,
+      fallbacks: this.fallbacks,
+      clientIp: this.clientIp,
+    };
+  }
+}

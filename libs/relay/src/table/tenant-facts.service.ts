@@ -1,0 +1,64 @@
+// What a request needs of its tenant (routing group, active or not), cached in process and dropped
+// when a tenant change is announced (ChangeFeed topic `tenants`).
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { TENANTS_TOPIC, TenantsService } from '@gateway/identity';
+import { ChangeFeed } from '@gateway/redis';
+
+export interface TenantFacts {
+  readonly group: string;
+  readonly active: boolean;
+}
+
+interface Entry {
+  facts: TenantFacts | undefined;
+  loadedAt: number;
+}
+
+/** A process serves few tenants compared with tokens; this bounds memory against odd growth. */
+const MAX_ENTRIES = 100_000;
+
+@Injectable()
+export class TenantFactsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<TenantFacts | undefined>>();
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly changes: ChangeFeed,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.changes.subscribe(TENANTS_TOPIC, (change) => {
+      if (change === 'lost' || change.id === null) this.entries.clear();
+      else this.entries.delete(change.id);
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
+  }
+
+  async get(tenantId: string): Promise<TenantFacts | undefined> {
+    const entry = this.entries.get(tenantId);
+    if (entry && this.changes.listening && Date.now() - entry.loadedAt < this.config.RELAY_TABLE_REFRESH_MS) {
+      return entry.facts;
+    }
+    let pending = this.loading.get(tenantId);
+    if (!pending) {
+      pending = this.tenants.routingFacts(tenantId).finally(() => this.loading.delete(tenantId));
+      this.loading.set(tenantId, pending);
+      const loadedAt = Date.now();
+      pending.then(
+        (facts) => {
+          if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+          this.entries.set(tenantId, { facts, loadedAt });
+        },
+        () => undefined,
+      );
+    }
+    return pending;
+  }
+}
