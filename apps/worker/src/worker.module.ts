@@ -4,6 +4,7 @@ import { DbModule } from '@gateway/db';
 import { IdentityWorkerModule } from '@gateway/identity';
 import { RedisModule } from '@gateway/redis';
 import { ENTITIES } from '@gateway/schema';
+import { UsageWorkerModule } from '@gateway/usage';
 
 /** The worker process: BullMQ processors of every domain, no HTTP. */
 @Module({})
@@ -17,6 +18,7 @@ export class WorkerModule {
         DbModule.forRoot({ entities: ENTITIES, applicationName: 'gateway-worker' }),
         RedisModule,
         IdentityWorkerModule,
+        UsageWorkerModule,
       ],
     };
   }

@@ -5,6 +5,7 @@ import { BILLING_ENTITIES } from '@gateway/billing';
 import { CHANNELS_ENTITIES } from '@gateway/channels';
 import { IDENTITY_ENTITIES } from '@gateway/identity';
 import { TOKENS_ENTITIES } from '@gateway/tokens';
+import { USAGE_ENTITIES } from '@gateway/usage';
 
 export const ENTITIES = [
   ...IDENTITY_ENTITIES,
@@ -12,4 +13,5 @@ export const ENTITIES = [
   ...TOKENS_ENTITIES,
   ...CHANNELS_ENTITIES,
   ...BILLING_ENTITIES,
+  ...USAGE_ENTITIES,
 ];

@@ -1,2 +1,27 @@
 // Usage: one record per /v1 request, buffered through Redis by the relay and stored by the worker.
 export type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from './usage-event';
+export { USAGE_ENTITIES, UsageModule, UsageWorkerModule } from './usage.module';
+export { UsageRecord } from './entities/usage-record.entity';
+export {
+  DEFAULT_USAGE_RECORDER_OPTIONS,
+  USAGE_RECORDER_OPTIONS,
+  UsageRecorder,
+} from './recorder/usage-recorder';
+export type { UsageRecorderOptions } from './recorder/usage-recorder';
+export {
+  DEFAULT_USAGE_INGESTOR_OPTIONS,
+  USAGE_INGESTOR_OPTIONS,
+  UsageIngestor,
+} from './ingest/usage-ingestor';
+export type { IngestRound, UsageIngestorOptions } from './ingest/usage-ingestor';
+export { insertUsageRecords } from './ingest/insert-usage-records';
+export { parseUsageEvent, USAGE_ENDPOINTS, USAGE_SOURCES } from './usage-event-parser';
+export type { ParsedUsageEvent } from './usage-event-parser';
+export { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, usageDeadStreamKey, usageStreamKey } from './usage-stream';
+export { USAGE_ACCESS, USAGE_ROLES, usageScope } from './usage-permissions';
+export type { UsageAccess, UsageScope } from './usage-permissions';
+export { UsageError, UsageErrorCode } from './usage.errors';
+export { csvCell, csvLine } from './csv/csv';
+export { UsageQueryService, USAGE_CSV_COLUMNS } from './query/usage-query.service';
+export { UsageLogPage, UsageLogView } from './views/usage-log.view';
+export { UsageSummaryView, UsageTotalsView } from './views/usage-summary.view';

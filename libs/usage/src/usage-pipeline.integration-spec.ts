@@ -1,0 +1,407 @@
+// The usage pipeline against the real Redis and PostgreSQL: recorder → stream → ingestor → rows,
+// exactly once per request id however entries are redelivered, reclaimed or raced over.
+import { randomUUID } from 'node:crypto';
+import { AddressInfo, createServer, Server, Socket, connect } from 'node:net';
+import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
+import { redisOptionsFromUrl } from '@gateway/redis';
+import { createTestDatabase, createTestRedis, TestDatabase, TestRedis, waitFor } from '@gateway/testing';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { UsageRecord } from './entities/usage-record.entity';
+import { insertUsageRecords } from './ingest/insert-usage-records';
+import { IngestRound, UsageIngestor, UsageIngestorOptions } from './ingest/usage-ingestor';
+import { UsageRecorder, UsageRecorderOptions } from './recorder/usage-recorder';
+import type { UsageEvent } from './usage-event';
+import { USAGE_ENTITIES } from './usage.module';
+import { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, usageDeadStreamKey, usageStreamKey } from './usage-stream';
+
+const TENANT = '11111111-1111-4111-8111-111111111111';
+const TOKEN = '22222222-2222-4222-8222-222222222222';
+
+function usageEvent(requestId: string, overrides: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    requestId,
+    startedAt: '2025-03-01T10:00:00.000Z',
+    tenantId: TENANT,
+    tokenId: TOKEN,
+    endpoint: 'chat.completions',
+    model: 'gpt-4o-mini',
+    stream: false,
+    channelId: null,
+    channelKeyId: null,
+    upstreamModel: null,
+    promptTokens: 10,
+    cachedTokens: 2,
+    completionTokens: 5,
+    reasoningTokens: 0,
+    usageSource: 'upstream',
+    costNano: '1000',
+    latencyMs: 100,
+    ttftMs: null,
+    status: 200,
+    errorCode: null,
+    errorMessage: null,
+    fallbacks: [],
+    clientIp: null,
+    ...overrides,
+  };
+}
+
+describe('usage pipeline', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let dataSource: DataSource;
+  let client: Redis;
+  let config: { REDIS_PREFIX: string };
+  let stream: string;
+  const ingestors: UsageIngestor[] = [];
+  const clients: Redis[] = [];
+
+  const ingestor = (options: Partial<UsageIngestorOptions> = {}) => {
+    const made = new UsageIngestor(client, dataSource, config, { claimEveryMs: 0, ...options });
+    ingestors.push(made);
+    return made;
+  };
+  const recorder = (options: Partial<UsageRecorderOptions> = {}, via: Redis = client) =>
+    new UsageRecorder(via, config, options);
+  const rows = () => dataSource.getRepository(UsageRecord).count();
+  const pending = async () => ((await client.xpending(stream, USAGE_CONSUMER_GROUP)) as [number])[0];
+  /** Rounds until one finds nothing more to do. */
+  const drain = async (target: UsageIngestor): Promise<IngestRound[]> => {
+    const rounds: IngestRound[] = [];
+    for (;;) {
+      const round = await target.ingestOnce();
+      if (round.read === 0 && round.claimed === 0) return rounds;
+      rounds.push(round);
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('usage-pipeline');
+    redis = createTestRedis('usage-pipeline');
+    dataSource = await new DataSource(
+      dataSourceOptions({ url: db.url, entities: USAGE_ENTITIES, poolSize: 4 }),
+    ).initialize();
+    await runPendingMigrations(dataSource);
+    client = new Redis(redis.url);
+    clients.push(client);
+    config = { REDIS_PREFIX: redis.prefix };
+    stream = usageStreamKey(redis.prefix);
+  });
+  beforeEach(async () => {
+    await dataSource.query('TRUNCATE usage_records');
+    await client.del(stream, usageDeadStreamKey(redis.prefix));
+  });
+  afterEach(async () => {
+    await Promise.all(ingestors.splice(0).map((i) => i.stop()));
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await redis.cleanup();
+    for (const c of clients) c.disconnect();
+    await db.drop();
+  });
+
+  it('carries events from the recorder through the stream into usage_records, then empties the stream', async () => {
+    const rec = recorder();
+    const fallbacks = [
+      { channelId: 'c0', channelName: 'backup', keyId: 'k0', status: 503, code: 'server_error' },
+    ];
+    rec.record(usageEvent('req-a', { costNano: '9007199254740993', fallbacks, stream: true, ttftMs: 40 }));
+    rec.record(usageEvent('req-b', { status: 502, errorCode: 'upstream_error', errorMessage: 'all failed' }));
+    rec.record(usageEvent('req-c'));
+    await rec.flush();
+    expect(await client.xlen(stream)).toBe(3);
+
+    const rounds = await drain(ingestor());
+    expect(rounds.reduce((sum, r) => sum + r.inserted, 0)).toBe(3);
+    const stored = await dataSource.getRepository(UsageRecord).find({ order: { requestId: 'ASC' } });
+    expect(stored.map((r) => r.requestId)).toEqual(['req-a', 'req-b', 'req-c']);
+    // Beyond 2^53: the cost survives JSON and the bigint column exactly.
+    expect(stored[0]).toMatchObject({ costNano: 9007199254740993n, fallbacks, stream: true, ttftMs: 40 });
+    expect(stored[1]).toMatchObject({ status: 502, errorCode: 'upstream_error', errorMessage: 'all failed' });
+    expect(stored[2]!.startedAt.toISOString()).toBe('2025-03-01T10:00:00.000Z');
+    expect(await client.xlen(stream)).toBe(0);
+    expect(await pending()).toBe(0);
+  });
+
+  it('stores one row for a request id recorded twice, in one batch or in two', async () => {
+    const rec = recorder();
+    const target = ingestor();
+    rec.record(usageEvent('req-dup', { costNano: '111' }));
+    rec.record(usageEvent('req-dup', { costNano: '222' }));
+    await rec.flush();
+    const first = await target.ingestOnce();
+    expect(first).toMatchObject({ read: 2, inserted: 1, duplicates: 1 });
+
+    rec.record(usageEvent('req-dup', { costNano: '333' }));
+    await rec.flush();
+    expect(await target.ingestOnce()).toMatchObject({ read: 1, inserted: 0, duplicates: 1 });
+    const stored = await dataSource.getRepository(UsageRecord).find();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.costNano).toBe(111n);
+  });
+
+  it('lets another consumer take over, exactly once, what a dead consumer read and never acknowledged', async () => {
+    const [b, c] = [ingestor({ claimIdleMs: 300 }), ingestor({ claimIdleMs: 300 })];
+    expect(await b.ingestOnce()).toMatchObject({ read: 0 }); // creates the group, finds nothing
+    const rec = recorder();
+    for (let i = 0; i < 5; i++) rec.record(usageEvent(`orphan-${i}`));
+    await rec.flush();
+
+    // The dead consumer: reads the entries, then never acknowledges them.
+    const taken = await client.call(
+      'XREADGROUP',
+      'GROUP',
+      USAGE_CONSUMER_GROUP,
+      'dead-worker',
+      'COUNT',
+      10,
+      'STREAMS',
+      stream,
+      '>',
+    );
+    expect((taken as [string, unknown[]][])[0]![1]).toHaveLength(5);
+    expect(await pending()).toBe(5);
+
+    // Not idle long enough yet: nobody touches them.
+    expect(await b.ingestOnce()).toMatchObject({ read: 0, claimed: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+
+    // Both survivors try at once; XAUTOCLAIM hands each entry to one of them.
+    const [rb, rc] = await Promise.all([b.ingestOnce(), c.ingestOnce()]);
+    expect(rb.claimed + rc.claimed).toBe(5);
+    expect(rb.inserted + rc.inserted).toBe(5);
+    expect(await rows()).toBe(5);
+    expect(await pending()).toBe(0);
+    expect(await client.xlen(stream)).toBe(0);
+  });
+
+  it('stores exactly 1000 rows when two ingestors race over 1000 events (and 100 repeats)', async () => {
+    const rec = recorder();
+    for (let i = 0; i < 1000; i++) rec.record(usageEvent(`race-${i}`, { costNano: String(i) }));
+    for (let i = 0; i < 100; i++) rec.record(usageEvent(`race-${i * 10}`));
+    await rec.flush();
+    expect(await client.xlen(stream)).toBe(1100);
+
+    // Idle 0 makes each steal the other's in-flight entries: both insert the same events.
+    const racers = [0, 1].map(() => ingestor({ claimIdleMs: 0, batchSize: 100, blockMs: 200 }));
+    racers.forEach((r) => r.start());
+    await waitFor('the stream to drain', async () =>
+      (await client.xlen(stream)) === 0 && (await pending()) === 0 ? true : undefined,
+    );
+    const started = Date.now();
+    await Promise.all(racers.map((r) => r.stop()));
+    expect(Date.now() - started).toBeLessThan(1_000);
+
+    const [{ count, distinct, cost }] = await dataSource.query(
+      `SELECT count(*)::int AS count, count(DISTINCT request_id)::int AS distinct,
+              sum(cost_nano)::text AS cost FROM usage_records`,
+    );
+    expect({ count, distinct }).toEqual({ count: 1000, distinct: 1000 });
+    // Each first recording wins: costs 0..999 (the repeats, cost 1000, never landed).
+    expect(cost).toBe(String((999 * 1000) / 2));
+  });
+
+  it('never inserts a request twice when two connections insert the same batch at once', async () => {
+    const second = await new DataSource(
+      dataSourceOptions({ url: db.url, entities: USAGE_ENTITIES, poolSize: 1 }),
+    ).initialize();
+    try {
+      const events = Array.from({ length: 500 }, (_, i) => usageEvent(`both-${i}`));
+      const [a, b] = await Promise.all([
+        insertUsageRecords(dataSource, events),
+        insertUsageRecords(second, events),
+      ]);
+      expect(a.length + b.length).toBe(500);
+      expect(await rows()).toBe(500);
+    } finally {
+      await second.destroy();
+    }
+  });
+
+  it('moves malformed entries to the dead stream with a reason, and still stores the others', async () => {
+    const good = (id: string) => JSON.stringify(usageEvent(id));
+    await client.xadd(stream, '*', USAGE_EVENT_FIELD, good('fine-1'));
+    await client.xadd(stream, '*', USAGE_EVENT_FIELD, '{"requestId": ');
+    await client.xadd(
+      stream,
+      '*',
+      USAGE_EVENT_FIELD,
+      JSON.stringify({ ...usageEvent('bad-tenant'), tenantId: 'x' }),
+    );
+    await client.xadd(stream, '*', 'something', 'else');
+    await client.xadd(stream, '*', USAGE_EVENT_FIELD, good('fine-2'));
+
+    const round = await ingestor().ingestOnce();
+    expect(round).toMatchObject({ read: 5, inserted: 2, dead: 3 });
+    const stored = await dataSource.getRepository(UsageRecord).find({ order: { requestId: 'ASC' } });
+    expect(stored.map((r) => r.requestId)).toEqual(['fine-1', 'fine-2']);
+    expect(await client.xlen(stream)).toBe(0);
+    expect(await pending()).toBe(0);
+
+    const dead = (await client.xrange(usageDeadStreamKey(redis.prefix), '-', '+')).map(([, fields]) => {
+      const map = new Map<string, string>();
+      for (let i = 0; i < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
+      return map;
+    });
+    expect(dead.map((d) => d.get('reason'))).toEqual([
+      'not JSON',
+      'tenantId must be a UUID',
+      `no "${USAGE_EVENT_FIELD}" field`,
+    ]);
+    expect(dead[0]!.get(USAGE_EVENT_FIELD)).toBe('{"requestId": ');
+  });
+
+  it('keeps events in memory while Redis is unreachable and delivers them once it is back', async () => {
+    const { proxy, via, close } = await proxiedRedis(redis.url);
+    try {
+      const rec = recorder({ maxQueued: 3, retryMinMs: 20, retryMaxMs: 100 }, via);
+      await proxy.stop();
+      for (let i = 0; i < 5; i++) rec.record(usageEvent(`offline-${i}`));
+      let flushed = false;
+      const flushing = rec.flush().then(() => (flushed = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Bounded: three kept, two dropped (and counted); nothing reached Redis yet.
+      expect(rec.stats()).toEqual({ queued: 3, dropped: 2 });
+      expect(flushed).toBe(false);
+      expect(await client.xlen(stream)).toBe(0);
+
+      await proxy.start();
+      await flushing;
+      expect(rec.stats()).toEqual({ queued: 0, dropped: 2 });
+      await drain(ingestor());
+      const stored = await dataSource.getRepository(UsageRecord).find({ order: { requestId: 'ASC' } });
+      expect(stored.map((r) => r.requestId)).toEqual(['offline-0', 'offline-1', 'offline-2']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('gives up flushing at shutdown after its deadline instead of hanging when Redis is gone', async () => {
+    const { proxy, via, close } = await proxiedRedis(redis.url);
+    try {
+      await proxy.stop();
+      const rec = recorder({ shutdownFlushMs: 200, retryMinMs: 20 }, via);
+      rec.record(usageEvent('lost-at-shutdown'));
+      const started = Date.now();
+      await rec.beforeApplicationShutdown();
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(rec.stats().queued).toBe(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('flushes at shutdown what is still queued when Redis answers', async () => {
+    const rec = recorder();
+    rec.record(usageEvent('at-shutdown'));
+    await rec.beforeApplicationShutdown();
+    expect(await client.xlen(stream)).toBe(1);
+  });
+
+  it('stops a blocked read promptly', async () => {
+    const idle = ingestor({ blockMs: 5_000 });
+    idle.start();
+    await waitFor('the blocking read', async () =>
+      ((await client.xinfo('CONSUMERS', stream, USAGE_CONSUMER_GROUP).catch(() => [])) as unknown[]).length >
+      0
+        ? true
+        : undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await idle.stop();
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('recreates its consumer group when the stream was deleted under it', async () => {
+    const target = ingestor();
+    await target.ingestOnce();
+    await client.del(stream);
+    await expect(target.ingestOnce()).rejects.toThrow(/NOGROUP/);
+    const rec = recorder();
+    rec.record(usageEvent(`after-reset-${randomUUID()}`));
+    await rec.flush();
+    expect(await target.ingestOnce()).toMatchObject({ inserted: 1 });
+  });
+});
+
+interface Proxy {
+  readonly port: number;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/**
+ * A Redis client reaching Redis through a TCP pass-through that can be cut and restored on the same
+ * port. close() restores it first, so the client can say goodbye properly (an ioredis client closed
+ * while cut off keeps a 2 s timer alive).
+ */
+async function proxiedRedis(redisUrl: string): Promise<{ proxy: Proxy; via: Redis; close(): Promise<void> }> {
+  const proxy = await tcpProxy(redisUrl);
+  const via = new Redis({
+    host: '127.0.0.1',
+    port: proxy.port,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => 50,
+  });
+  via.on('error', () => undefined);
+  await via.ping();
+  return {
+    proxy,
+    via,
+    close: async () => {
+      if (!proxy.running) await proxy.start();
+      await via.quit();
+      await proxy.stop();
+    },
+  };
+}
+
+async function tcpProxy(redisUrl: string): Promise<Proxy & { readonly running: boolean }> {
+  const target = redisOptionsFromUrl(redisUrl);
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const start = () =>
+    new Promise<void>((resolve) => {
+      const listening = createServer((socket) => {
+        const upstream = connect(target.port ?? 6379, target.host ?? '127.0.0.1');
+        for (const s of [socket, upstream]) {
+          sockets.add(s);
+          s.on('error', () => undefined);
+          s.on('close', () => {
+            sockets.delete(s);
+            socket.destroy();
+            upstream.destroy();
+          });
+        }
+        socket.pipe(upstream).pipe(socket);
+      });
+      listening.listen(port, '127.0.0.1', () => {
+        server = listening;
+        port = (listening.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      const closing = server;
+      server = undefined;
+      for (const s of sockets) s.destroy();
+      if (closing) closing.close(() => resolve());
+      else resolve();
+    });
+  await start();
+  return {
+    get port() {
+      return port;
+    },
+    get running() {
+      return server !== undefined;
+    },
+    stop,
+    start,
+  };
+}
