@@ -42,7 +42,8 @@ export class PriceBookService implements OnModuleInit, OnApplicationShutdown {
 
   /** The current book; reloads first when a change was announced or the subscription is down. */
   async current(): Promise<PriceBook> {
-    if (this.stale || !this.changes.listening) await this.reload();
+    // While a reload runs, the book it replaces is already known to be out of date.
+    if (this.loaded || this.stale || !this.changes.listening) await this.reload();
     return this.book;
   }
 

@@ -39,6 +39,8 @@ export class RoutingTableService implements OnModuleInit, OnApplicationShutdown 
 
   /** The current table; reloads first when it may be out of date. */
   async current(): Promise<RoutingTable> {
+    // While a reload runs, the table it replaces is already known to be out of date.
+    if (this.loading) return this.loading;
     if (this.table && !this.stale && this.changes.listening) return this.table;
     return this.reload();
   }
