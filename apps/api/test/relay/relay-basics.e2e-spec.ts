@@ -2,7 +2,10 @@
 // non-stream, tools, and the usage record each request leaves.
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import type { UsageIngestor } from '@gateway/usage';
+import { nanoToUsd } from '@gateway/db';
+import { countTextTokens } from '@gateway/providers';
 import OpenAI from 'openai';
+import request from 'supertest';
 import { startApi, type ApiHarness } from '../api-harness';
 import { createChannel, sdk, seedTenantWithToken, startIngestor, usageRecord } from './relay-fixture';
 
@@ -33,6 +36,20 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
       models: ['tool-model'],
       keys: ['sk-mock;tool=1'],
     });
+    // The mock answers with null content (and, streamed, no content chunks) but still counts tokens.
+    await createChannel(api, admin, {
+      name: 'nulls',
+      baseUrl: mock.baseUrl,
+      models: ['null-model'],
+      keys: ['sk-mock;null=1'],
+    });
+    // No usage in answers or streams: the gateway must count.
+    await createChannel(api, admin, {
+      name: 'silent',
+      baseUrl: mock.baseUrl,
+      models: ['silent-model'],
+      keys: ['sk-mock;usage=0;tokens=30'],
+    });
     const seeded = await seedTenantWithToken(api, admin);
     tokenId = seeded.tokenId;
     client = sdk(api, seeded.key);
@@ -52,6 +69,8 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
       'fast',
       'gpt-3.5-turbo-instruct',
       'gpt-4o-mini',
+      'null-model',
+      'silent-model',
       'text-embedding-3-small',
       'tool-model',
     ]);
@@ -166,5 +185,50 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
     const embedding = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] });
     expect(embedding.data).toHaveLength(2);
     expect(embedding.data[0]?.embedding.length).toBeGreaterThan(0);
+  });
+
+  it('bills a null-content answer for the tokens the upstream reported', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'null-model', messages: [{ role: 'user', content: 'say nothing' }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBeNull();
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record.completionTokens).toBe(data.usage?.completion_tokens);
+    expect(record.completionTokens).toBeGreaterThan(0);
+    expect(record.usageSource).toBe('upstream');
+  });
+
+  it('counts tokens itself when the upstream reports none, and says so', async () => {
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'silent-model', messages: [{ role: 'user', content: 'tell me' }], stream: true })
+      .withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record.usageSource).toBe('counted');
+    // Counted piece by piece as it streamed, it matches counting the whole text, give or take the
+    // tokens that straddle chunk boundaries.
+    const whole = countTextTokens(text);
+    expect(Math.abs(record.completionTokens - whole)).toBeLessThanOrEqual(Math.ceil(whole * 0.1) + 2);
+    expect(record.promptTokens).toBeGreaterThan(0);
+  });
+
+  it('prices a request at the model price in force, in exact decimal USD', async () => {
+    await request(api.url)
+      .put('/api/models/gpt-4o-mini/price')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ inputPer1M: '0.15', outputPer1M: '0.6' })
+      .expect(200);
+    const { data, response } = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'price me' }] })
+      .withResponse();
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    const prompt = BigInt(data.usage?.prompt_tokens ?? 0);
+    const completion = BigInt(data.usage?.completion_tokens ?? 0);
+    // nano-USD: tokens × price per 1M (in nano) / 1M, rounded half up once.
+    const microNano = prompt * 150_000_000n + completion * 600_000_000n;
+    const nano = (microNano + 500_000n) / 1_000_000n;
+    expect(record.costUsd).toBe(nanoToUsd(nano));
   });
 });

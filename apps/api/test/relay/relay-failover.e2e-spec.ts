@@ -345,6 +345,36 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
       expect(error.code).toBe('model_not_allowed');
     });
 
+    it('403 ip_not_allowed from an address outside the token allowlist', async () => {
+      const fenced = await seedTenantWithToken(api, admin, { ipAllowlist: ['10.0.0.0/8'] });
+      const error = await caught(sdk(api, fenced.key).chat.completions.create(chat('m-500')));
+      expect(error.status).toBe(403);
+      expect(error.code).toBe('ip_not_allowed');
+    });
+
+    it("401 once the token's tenant is disabled", async () => {
+      const tenantToken = await seedTenantWithToken(api, admin);
+      const tenantClient = sdk(api, tenantToken.key);
+      await tenantClient.models.list();
+      await request(api.url)
+        .patch(`/api/tenants/${tenantToken.tenantId}`)
+        .set('authorization', `Bearer ${admin}`)
+        .send({ status: 'disabled' })
+        .expect(200);
+      await waitFor(
+        'the disabled tenant to be refused',
+        async () => {
+          const error = await tenantClient.models.list().then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          return error instanceof OpenAI.AuthenticationError ? true : undefined;
+        },
+        2000,
+        20,
+      );
+    });
+
     it('429 rate_limit_exceeded with Retry-After once the token rpm is used up', async () => {
       await createChannel(api, admin, {
         name: 'crpm',
