@@ -4,6 +4,8 @@
 import { AUDIT_READER_ROLES } from '@gateway/audit';
 import { Role, USER_MANAGER_ROLES } from '@gateway/identity';
 import { TOKEN_ACCESS } from '@gateway/tokens';
+import { insertUsageRecords, USAGE_ACCESS, UsageEvent } from '@gateway/usage';
+import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
 import { seedTenant, Session, sessionAs } from '../fixtures';
 
@@ -59,6 +61,36 @@ describe('tenant isolation matrix', () => {
       })
       .expect(201);
     const tokenB = await ownerB.post('/api/tokens', { name: 'b-token' }).expect(201);
+    // One usage record in each tenant, stored as the worker stores them.
+    const usage = (requestId: string, tenantId: string, tokenId: string): UsageEvent => ({
+      requestId,
+      startedAt: new Date().toISOString(),
+      tenantId,
+      tokenId,
+      endpoint: 'chat.completions',
+      model: 'm',
+      stream: false,
+      channelId: null,
+      channelKeyId: null,
+      upstreamModel: null,
+      promptTokens: 1,
+      cachedTokens: 0,
+      completionTokens: 1,
+      reasoningTokens: 0,
+      usageSource: 'upstream',
+      costNano: '1',
+      latencyMs: 1,
+      ttftMs: null,
+      status: 200,
+      errorCode: null,
+      errorMessage: null,
+      fallbacks: [],
+      clientIp: null,
+    });
+    await insertUsageRecords(api.app.get(DataSource), [
+      usage('usage-a', a.id, tokenA.body.id),
+      usage('usage-b', b.id, tokenB.body.id),
+    ]);
     foreign = [
       {
         resource: 'tenant',
@@ -131,6 +163,7 @@ describe('tenant isolation matrix', () => {
       expected: { platform: 200, tenant: 200, own: 404, none: 403 }[TOKEN_ACCESS[role]],
     },
     { role, resource: 'audit', expected: AUDIT_READER_ROLES.includes(role) ? 200 : 403 },
+    { role, resource: 'usage', expected: USAGE_ACCESS[role] === 'none' ? 403 : 200 },
   ]);
 
   it.each(ownExpectations)(
@@ -141,6 +174,7 @@ describe('tenant isolation matrix', () => {
         user: `/api/users/${own.user}`,
         token: `/api/tokens/${own.token}`,
         audit: `/api/audit?tenantId=${own.tenant}`,
+        usage: `/api/usage/logs?tenantId=${own.tenant}`,
       }[resource]!;
       await sessionsA.get(role)!.get(path).expect(expected);
     },
@@ -158,6 +192,29 @@ describe('tenant isolation matrix', () => {
       expect(all.status).toBe(403);
     }
     expect([403, 404]).toContain((await session.get(`/api/audit?tenantId=${tenantB}`)).status);
+  });
+
+  it.each(TENANT_ROLES)('%s of tenant A never reads tenant B’s usage', async (role) => {
+    const session = sessionsA.get(role)!;
+    for (const path of ['/api/usage/logs', '/api/usage/summary?groupBy=tenant', '/api/usage/logs.csv']) {
+      const all = await session.get(path);
+      if (USAGE_ACCESS[role] === 'none') {
+        expect(all.status).toBe(403);
+      } else {
+        expect(all.status).toBe(200);
+        expect(all.text).not.toContain(tenantB);
+        expect(all.text).not.toContain('usage-b');
+      }
+      const separator = path.includes('?') ? '&' : '?';
+      expect([403, 404]).toContain((await session.get(`${path}${separator}tenantId=${tenantB}`)).status);
+    }
+    // The own tenant's record: all of it for tenant roles; for a member, only their own tokens' (none here).
+    const own = await session.get('/api/usage/logs');
+    if (USAGE_ACCESS[role] !== 'none') {
+      expect(own.body.items.map((item: { requestId: string }) => item.requestId)).toEqual(
+        USAGE_ACCESS[role] === 'own' ? [] : ['usage-a'],
+      );
+    }
   });
 
   it.each(TENANT_ROLES)('%s gets 403 on every channel route (channels are the operator’s)', async (role) => {
