@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import { writeWithBackpressure } from './backpressure';
+
+/** A writable that accepts one chunk at a time and holds it until `release()` is called. */
+function slowSink(): { sink: Writable; release(): void; received: number } {
+  let pending: (() => void) | null = null;
+  const state = {
+    received: 0,
+    sink: new Writable({
+      highWaterMark: 4,
+      write(_chunk, _encoding, callback) {
+        state.received++;
+        pending = callback;
+      },
+    }),
+    release() {
+      const callback = pending;
+      pending = null;
+      callback?.();
+    },
+  };
+  return state;
+}
+
+describe('writeWithBackpressure', () => {
+  const chunk = new Uint8Array(16);
+
+  it('waits while the client is not reading, and goes on once it drains', async () => {
+    const slow = slowSink();
+    await writeWithBackpressure(slow.sink, chunk); // accepted into the sink
+    let second = false;
+    const writing = writeWithBackpressure(slow.sink, chunk).then(() => (second = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(second).toBe(false);
+    slow.release();
+    slow.release();
+    await writing;
+    expect(second).toBe(true);
+  });
+
+  it('does not wait forever for a client that went away', async () => {
+    const slow = slowSink();
+    await writeWithBackpressure(slow.sink, chunk);
+    const writing = writeWithBackpressure(slow.sink, chunk);
+    slow.sink.destroy();
+    await expect(writing).resolves.toBeUndefined();
+    await expect(writeWithBackpressure(slow.sink, chunk)).resolves.toBeUndefined();
+  });
+});
