@@ -27,20 +27,19 @@ describe('writeWithBackpressure', () => {
 
   it('waits while the client is not reading, and goes on once it drains', async () => {
     const slow = slowSink();
-    await writeWithBackpressure(slow.sink, chunk); // accepted into the sink
-    let second = false;
-    const writing = writeWithBackpressure(slow.sink, chunk).then(() => (second = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(second).toBe(false);
-    slow.release();
+    let done = false;
+    // 16 bytes over a 4-byte high-water mark: the socket buffer is "full" until the sink takes it.
+    const writing = writeWithBackpressure(slow.sink, chunk).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toBe(false);
+    expect(slow.received).toBe(1);
     slow.release();
     await writing;
-    expect(second).toBe(true);
+    expect(done).toBe(true);
   });
 
   it('does not wait forever for a client that went away', async () => {
     const slow = slowSink();
-    await writeWithBackpressure(slow.sink, chunk);
     const writing = writeWithBackpressure(slow.sink, chunk);
     slow.sink.destroy();
     await expect(writing).resolves.toBeUndefined();
