@@ -21,5 +21,6 @@ export type { Attempt, AttemptPlan, KeyBlock, PlanAttemptsInput } from './routin
 // The Nest module and what other domains may use of it.
 export { RelayModule } from './relay.module';
 export { RelayLimiter } from './limits/relay-limiter';
+export { RelayMetrics } from './metrics/relay-metrics';
 export { RoutingTableService } from './table/routing-table.service';
 export { RelayError, RelayErrorCode } from './relay.errors';

@@ -5,6 +5,7 @@ import { IdentityModule } from '@gateway/identity';
 import { TokensModule } from '@gateway/tokens';
 import { UsageModule } from '@gateway/usage';
 import { RelayLimiter } from './limits/relay-limiter';
+import { RelayMetrics } from './metrics/relay-metrics';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayService } from './relay/relay.service';
@@ -22,10 +23,11 @@ import { UpstreamClient } from './upstream/upstream-client';
     AttemptRunner,
     UpstreamClient,
     RelayLimiter,
+    RelayMetrics,
     StickySessions,
     RoutingTableService,
     TenantFactsService,
   ],
-  exports: [RelayLimiter, RoutingTableService],
+  exports: [RelayLimiter, RelayMetrics, RoutingTableService],
 })
 export class RelayModule {}

@@ -2,8 +2,10 @@ import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@gateway/identity';
 import { REDIS } from '@gateway/redis';
+import { RelayMetrics } from '@gateway/relay';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
+import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { HttpMetrics } from './metrics';
 
@@ -26,6 +28,7 @@ export class SystemController {
     private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly metrics: HttpMetrics,
+    private readonly relayMetrics: RelayMetrics,
   ) {}
 
   @Public()
@@ -53,8 +56,9 @@ export class SystemController {
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
   async prometheus(@Res() res: Response): Promise<void> {
-    res.setHeader('Content-Type', this.metrics.registry.contentType);
-    res.send(await this.metrics.registry.metrics());
+    const registry = Registry.merge([this.metrics.registry, this.relayMetrics.registry]);
+    res.setHeader('Content-Type', registry.contentType);
+    res.send(await registry.metrics());
   }
 
   private async check(probe: () => Promise<unknown>): Promise<CheckState> {

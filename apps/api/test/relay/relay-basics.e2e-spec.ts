@@ -231,4 +231,25 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
     const nano = (microNano + 500_000n) / 1_000_000n;
     expect(record.costUsd).toBe(nanoToUsd(nano));
   });
+
+  it('counts relayed requests, upstream attempts and tokens in /metrics', async () => {
+    const metrics = (await request(api.url).get('/metrics').expect(200)).text;
+    const line = (prefix: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(prefix))
+          ?.split(' ')
+          .pop() ?? NaN,
+      );
+    expect(
+      line(
+        'gateway_relay_requests_total{endpoint="chat.completions",model="gpt-4o-mini",status="200",code="none"}',
+      ),
+    ).toBeGreaterThanOrEqual(3);
+    expect(line('gateway_relay_upstream_attempts_total{channel="main",outcome="ok"}')).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(line('gateway_relay_tokens_total{model="gpt-4o-mini",kind="completion"}')).toBeGreaterThan(0);
+  });
 });

@@ -15,6 +15,7 @@ import { checkToken, TokenAuthService, type TokenSnapshot } from '@gateway/token
 import { UsageRecorder } from '@gateway/usage';
 import type { Request, Response } from 'express';
 import { RelayLimiter } from '../limits/relay-limiter';
+import { RelayMetrics } from '../metrics/relay-metrics';
 import { RelayError, RelayErrorCode } from '../relay.errors';
 import { planAttempts } from '../routing/plan-attempts';
 import type { RoutingTable } from '../table/routing-table';
@@ -44,6 +45,7 @@ export class RelayService {
     private readonly sticky: StickySessions,
     private readonly prices: PriceBookService,
     private readonly usage: UsageRecorder,
+    private readonly metrics: RelayMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.retryStatuses = new Set(config.RELAY_RETRY_STATUSES);
@@ -209,6 +211,7 @@ export class RelayService {
       const { channel, key, upstreamModel } = attempt;
       tried.add(channel.name);
       draft.channelId = channel.id;
+      draft.channelName = channel.name;
       draft.channelKeyId = key.id;
       draft.upstreamModel = upstreamModel;
       const headers: Record<string, string> = { 'x-routed-via': `${channel.name}/${upstreamModel}` };
@@ -224,6 +227,10 @@ export class RelayService {
         remainingMs,
         retryStatuses: this.retryStatuses,
         headers,
+      });
+      this.metrics.attempts.inc({
+        channel: channel.name,
+        outcome: result.kind === 'served' ? 'ok' : result.kind === 'retry' ? result.reason : result.kind,
       });
       const windows = this.limiter.windowsOf(key.id, null, acquiredAt);
       const withToken = { ...windows, tokenWindow: ctx.tokenWindow };
@@ -414,7 +421,21 @@ export class RelayService {
         );
       }
     }
-    this.usage.record(draft.toEvent(prices, Date.now()));
+    const event = draft.toEvent(prices, Date.now());
+    this.usage.record(event);
+    const model = draft.channelId === null ? '-' : draft.model;
+    this.metrics.requests.inc({
+      endpoint: draft.endpoint,
+      model,
+      status: String(event.status),
+      code: event.errorCode ?? 'none',
+    });
+    if (event.promptTokens > 0) this.metrics.tokens.inc({ model, kind: 'prompt' }, event.promptTokens);
+    if (event.completionTokens > 0)
+      this.metrics.tokens.inc({ model, kind: 'completion' }, event.completionTokens);
+    if (event.ttftMs !== null && draft.channelName !== null) {
+      this.metrics.ttft.observe({ channel: draft.channelName }, event.ttftMs / 1000);
+    }
   }
 }
 

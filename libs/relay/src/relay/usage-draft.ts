@@ -10,6 +10,8 @@ export class UsageDraft {
   model: string;
   stream = false;
   channelId: string | null = null;
+  /** For metrics only; the record keeps the id. */
+  channelName: string | null = null;
   channelKeyId: string | null = null;
   upstreamModel: string | null = null;
   usage: Usage | null = null;
