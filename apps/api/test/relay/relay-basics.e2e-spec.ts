@@ -252,4 +252,29 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
     );
     expect(line('gateway_relay_tokens_total{model="gpt-4o-mini",kind="completion"}')).toBeGreaterThan(0);
   });
+
+  it('passes image parts, response_format and n through to the upstream untouched', async () => {
+    const data = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      n: 2,
+      response_format: { type: 'json_object' },
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'what is in this image? answer in JSON' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' } },
+          ],
+        },
+      ],
+    });
+    expect(data.choices).toHaveLength(2);
+    const sent = mock.requests[0]?.body as Record<string, unknown>;
+    expect(sent['n']).toBe(2);
+    expect(sent['response_format']).toEqual({ type: 'json_object' });
+    expect((sent['messages'] as { content: unknown[] }[])[0]?.content[1]).toEqual({
+      type: 'image_url',
+      image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'low' },
+    });
+  });
 });
