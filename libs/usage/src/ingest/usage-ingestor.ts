@@ -153,12 +153,21 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(): Promise<void> {
+    let failing = false;
     while (this.running) {
       try {
         await this.ingestOnce(this.options.blockMs);
+        if (failing) this.logger.log('usage ingestion works again');
+        failing = false;
       } catch (error) {
         if (!this.running) break;
-        this.logger.warn(`usage ingestion round failed, retrying: ${(error as Error).message}`);
+        // Once per outage, not once per retry.
+        if (!failing) {
+          this.logger.warn(
+            `usage ingestion failed, retrying every ${this.options.retryMs} ms: ${(error as Error).message}`,
+          );
+        }
+        failing = true;
         await this.pause(this.options.retryMs);
       }
     }

@@ -67,12 +67,16 @@ export class UsageRecorder implements BeforeApplicationShutdown {
   /** Queues the event for the stream and returns at once. Never throws, never waits. */
   record(event: UsageEvent): void {
     const seq = ++this.recorded;
-    let payload: string;
+    let payload: string | undefined;
     try {
       payload = JSON.stringify(event);
     } catch (error) {
       // A bigint or a cycle in the event: a relay bug, and the record cannot be written anywhere.
       this.drop(event, `not serialisable: ${(error as Error).message}`);
+      return;
+    }
+    if (typeof payload !== 'string') {
+      this.drop(event, 'not an event');
       return;
     }
     if (this.queue.length >= this.options.maxQueued) {
