@@ -1,0 +1,75 @@
+// What one benchmark run does: timings (overridable from the environment, so a quick smoke run and a
+// longer, steadier run use the same code) and the scenarios, each measured directly and through the gateway.
+
+/** @param {string} name @param {number} fallback @param {number} min @param {number} max */
+function numberFromEnv(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name} must be a number between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} id          stable id used in latest.json
+ * @property {string} title       what a reader sees in the table
+ * @property {string} model       the model name served by this scenario's channel
+ * @property {string} behaviour   the mock's behaviour options, carried in the channel keys
+ * @property {boolean} stream
+ * @property {number} concurrency requests in flight at all times (closed loop)
+ */
+
+/** Mock behaviours, one channel (and model) each; the gateway forwards the key, so the mock obeys it. */
+export const BEHAVIOURS = {
+  fast: { model: 'bench-fast', behaviour: 'latency=0;tokens=16' },
+  slow: { model: 'bench-slow', behaviour: 'latency=50;tokens=16' },
+  stream: { model: 'bench-stream', behaviour: 'tokens=20;chunkDelay=5' },
+};
+
+/** @returns {Scenario[]} */
+function scenarios() {
+  const { fast, slow, stream } = BEHAVIOURS;
+  return [
+    { id: 'chat-latency0-c32', title: 'chat, mock latency 0', ...fast, stream: false, concurrency: 32 },
+    { id: 'chat-latency0-c128', title: 'chat, mock latency 0', ...fast, stream: false, concurrency: 128 },
+    { id: 'chat-latency50-c32', title: 'chat, mock latency 50 ms', ...slow, stream: false, concurrency: 32 },
+    {
+      id: 'stream-20x5ms-c32',
+      title: 'stream, 20 chunks × 5 ms',
+      ...stream,
+      stream: true,
+      concurrency: 32,
+    },
+  ];
+}
+
+/** BENCH_SCENARIOS=id,id runs only those (ids as in latest.json). */
+function chosenScenarios() {
+  const all = scenarios();
+  const wanted = (process.env.BENCH_SCENARIOS ?? '').split(',').filter((id) => id.trim() !== '');
+  if (wanted.length === 0) return all;
+  const unknown = wanted.filter((id) => !all.some((s) => s.id === id.trim()));
+  if (unknown.length > 0) {
+    throw new Error(
+      `BENCH_SCENARIOS: unknown ${unknown.join(', ')}; known: ${all.map((s) => s.id).join(', ')}`,
+    );
+  }
+  return all.filter((s) => wanted.some((id) => id.trim() === s.id));
+}
+
+export function loadOptions() {
+  return {
+    warmupMs: numberFromEnv('BENCH_WARMUP', 2, 0, 60) * 1000,
+    durationMs: numberFromEnv('BENCH_DURATION', 7, 1, 600) * 1000,
+    /** Per-request ceiling: a request slower than this counts as an error. */
+    requestTimeoutMs: 30_000,
+    /** Keys per channel: the gateway spreads load over them, the direct run rotates through the same ones. */
+    keysPerChannel: 4,
+    scenarios: chosenScenarios(),
+    /** BENCH_PROFILE=1: the gateway writes a V8 CPU profile (open it in Chrome DevTools) when it stops. */
+    profileDir: process.env.BENCH_PROFILE === '1' ? 'bench/results/profiles' : null,
+  };
+}

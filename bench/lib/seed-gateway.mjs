@@ -1,0 +1,46 @@
+// The gateway set up the way an operator would, through /api: log in, one channel per mock behaviour
+// (pointing at the mock, with a few keys that carry the behaviour), a price per model, a tenant, a token.
+import { BEHAVIOURS } from './options.mjs';
+
+/**
+ * @param {string} gatewayUrl
+ * @param {{ email: string, password: string }} admin
+ * @param {string} mockUrl
+ * @param {number} keysPerChannel
+ * @returns {Promise<{ token: string, keysByModel: Record<string, string[]> }>}
+ */
+export async function seedGateway(gatewayUrl, admin, mockUrl, keysPerChannel) {
+  const call = async (method, path, body, bearer) => {
+    const res = await fetch(`${gatewayUrl}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`seeding: ${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    return text === '' ? {} : JSON.parse(text);
+  };
+
+  const { accessToken } = await call('POST', '/api/auth/login', admin);
+  /** @type {Record<string, string[]>} */
+  const keysByModel = {};
+  for (const [name, { model, behaviour }] of Object.entries(BEHAVIOURS)) {
+    const channel = await call(
+      'POST',
+      '/api/channels',
+      { name: `bench-${name}`, type: 'openai', baseUrl: `${mockUrl}/v1`, models: [model], timeoutMs: 30_000 },
+      accessToken,
+    );
+    // The mock ignores the key's first ";" segment and obeys the rest.
+    const keys = Array.from({ length: keysPerChannel }, (_, i) => `sk-bench-${name}-${i + 1};${behaviour}`);
+    await call('POST', `/api/channels/${channel.id}/keys`, { keys }, accessToken);
+    await call('PUT', `/api/models/${model}/price`, { inputPer1M: '0.15', outputPer1M: '0.6' }, accessToken);
+    keysByModel[model] = keys;
+  }
+  const tenant = await call('POST', '/api/tenants', { name: 'bench tenant' }, accessToken);
+  const token = await call('POST', '/api/tokens', { name: 'bench', tenantId: tenant.id }, accessToken);
+  return { token: token.key, keysByModel };
+}
