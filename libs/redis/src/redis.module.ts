@@ -10,7 +10,6 @@ import { redisOptionsFromUrl } from './redis-options';
 
 export { REDIS };
 
-
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
