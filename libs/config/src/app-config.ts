@@ -100,6 +100,9 @@ const schema = {
   RELAY_COOLDOWN_BASE_MS: intIn(100, 3_600_000).default(5_000),
   RELAY_COOLDOWN_MAX_MS: intIn(1_000, 86_400_000).default(300_000),
   RELAY_TABLE_REFRESH_MS: intIn(1_000, 3_600_000).default(60_000),
+  // Billing (README "Configuration").
+  BILLING_HOLD_TTL_MS: intIn(10_000, 86_400_000).default(3_600_000),
+  BILLING_DEFAULT_MAX_TOKENS: intIn(0, 10_000_000).default(4096),
 } as const;
 
 type Schema = typeof schema;

@@ -136,6 +136,27 @@ export class TokensService {
   }
 
   /** Ids of the tokens `userId` owns in `tenantId`: a member's usage is the usage of these. */
+  /** For the billing mirror: what the token has spent, as PostgreSQL knows it (ingested usage). */
+  async usedNano(tokenId: string): Promise<bigint> {
+    const token = await this.dataSource
+      .getRepository(Token)
+      .findOne({ where: { id: tokenId }, select: { id: true, usedNano: true } });
+    return token?.usedNano ?? 0n;
+  }
+
+  /** For usage ingestion, inside its transaction: adds each token's newly ingested spend. */
+  async addUsed(manager: EntityManager, amounts: ReadonlyMap<string, bigint>): Promise<void> {
+    for (const [tokenId, nano] of amounts) {
+      if (nano === 0n) continue;
+      await manager
+        .createQueryBuilder()
+        .update(Token)
+        .set({ usedNano: () => `used_nano + ${BigInt(nano).toString()}` })
+        .where('id = :tokenId', { tokenId })
+        .execute();
+    }
+  }
+
   async idsOwnedBy(tenantId: string, userId: string): Promise<string[]> {
     const tokens = await this.dataSource.getRepository(Token).find({
       where: { tenantId, userId },

@@ -1,0 +1,56 @@
+import { bigintTransformer } from '@gateway/db';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * What moves a tenant's money. `usage` entries are debits written by the worker from usage records
+ * (one per request, by request id); every other kind is a credit-side entry written through /api.
+ */
+export const LEDGER_KINDS = ['topup', 'redemption', 'adjustment', 'refund', 'usage'] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/**
+ * One append-only ledger line. A tenant's balance is the sum of its lines (DESIGN.md invariant 6);
+ * `tenant_balances` keeps that sum, updated in the same transaction as each insert.
+ */
+@Entity({ name: 'ledger_entries' })
+@Index('ledger_entries_tenant_created_idx', ['tenantId', 'createdAt'])
+// One debit per request, one line per redemption code: appending twice is a no-op, not a double charge.
+@Index('ledger_entries_kind_ref_key', ['tenantId', 'kind', 'ref'], { unique: true })
+export class LedgerEntry {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'ledger_entries_pkey' })
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind!: LedgerKind;
+
+  /** Signed nano-USD: credits are positive, debits negative. */
+  @Column({ name: 'amount_nano', type: 'bigint', transformer: bigintTransformer })
+  amountNano!: bigint;
+
+  /** The tenant's balance right after this line. */
+  @Column({ name: 'balance_after_nano', type: 'bigint', transformer: bigintTransformer })
+  balanceAfterNano!: bigint;
+
+  /**
+   * For credit-side lines: their position among the tenant's credit-side lines (1, 2, …), which is
+   * how the relay's Redis mirror applies them in order exactly once. Null for usage debits.
+   */
+  @Column({ name: 'credit_seq', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  creditSeq!: bigint | null;
+
+  /** What the line is about: the request id of a usage debit, the code of a redemption, … */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  ref!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  note!: string | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
