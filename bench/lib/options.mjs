@@ -33,6 +33,8 @@ export const BEHAVIOURS = {
 function scenarios() {
   const { fast, slow, stream } = BEHAVIOURS;
   return [
+    // One client: the gateway's own added latency, without any queueing behind other requests.
+    { id: 'chat-latency0-c1', title: 'chat, mock latency 0', ...fast, stream: false, concurrency: 1 },
     { id: 'chat-latency0-c32', title: 'chat, mock latency 0', ...fast, stream: false, concurrency: 32 },
     { id: 'chat-latency0-c128', title: 'chat, mock latency 0', ...fast, stream: false, concurrency: 128 },
     { id: 'chat-latency50-c32', title: 'chat, mock latency 50 ms', ...slow, stream: false, concurrency: 32 },
@@ -63,7 +65,7 @@ function chosenScenarios() {
 export function loadOptions() {
   return {
     warmupMs: numberFromEnv('BENCH_WARMUP', 2, 0, 60) * 1000,
-    durationMs: numberFromEnv('BENCH_DURATION', 7, 1, 600) * 1000,
+    durationMs: numberFromEnv('BENCH_DURATION', 6, 1, 600) * 1000,
     /** Per-request ceiling: a request slower than this counts as an error. */
     requestTimeoutMs: 30_000,
     /** Keys per channel: the gateway spreads load over them, the direct run rotates through the same ones. */
