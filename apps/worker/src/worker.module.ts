@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, loggerModule } from '@gateway/config';
+import { BillingWorkerModule } from '@gateway/billing';
 import { DbModule } from '@gateway/db';
 import { IdentityWorkerModule } from '@gateway/identity';
 import { RedisModule } from '@gateway/redis';
@@ -19,6 +20,7 @@ export class WorkerModule {
         RedisModule,
         IdentityWorkerModule,
         UsageWorkerModule,
+        BillingWorkerModule,
       ],
     };
   }

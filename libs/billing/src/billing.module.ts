@@ -5,17 +5,41 @@ import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { TokensModule } from '@gateway/tokens';
 import { BalanceMirror } from './balance/balance-mirror';
+import { HoldReaper } from './balance/hold-reaper';
 import { ModelCatalogService } from './catalog/model-catalog.service';
+import { GroupMultiplier } from './entities/group-multiplier.entity';
 import { LedgerEntry } from './entities/ledger-entry.entity';
 import { ModelPrice } from './entities/model-price.entity';
+import { RedemptionCode } from './entities/redemption-code.entity';
 import { TenantBalance } from './entities/tenant-balance.entity';
+import { NewApiImportController } from './import/newapi-import.controller';
+import { NewApiImportService } from './import/newapi-import.service';
+import { CreditPoster } from './ledger/credit-poster';
+import { LedgerController } from './ledger/ledger.controller';
+import { LedgerService } from './ledger/ledger.service';
+import { TenantBalancesModule } from './ledger/tenant-balances.module';
 import { ModelPricesService } from './model-prices.service';
+import { GroupMultipliersController } from './multipliers/group-multipliers.controller';
+import { GroupMultipliersService } from './multipliers/group-multipliers.service';
 import { PriceBookService } from './pricing/price-book.service';
 import { ModelsController } from './models.controller';
+import { RedemptionCodesController } from './redemption/redemption-codes.controller';
+import { RedemptionCodesService } from './redemption/redemption-codes.service';
+import { TopupsController } from './topups/topups.controller';
+import { TopupsService } from './topups/topups.service';
 
-export const BILLING_ENTITIES = [ModelPrice, LedgerEntry, TenantBalance];
+export const BILLING_ENTITIES = [
+  ModelPrice,
+  LedgerEntry,
+  TenantBalance,
+  RedemptionCode,
+  GroupMultiplier,
+];
 
-/** Model prices and the models catalog (derived from the channels). */
+/**
+ * Model prices and the models catalog (derived from the channels); the ledger, top-ups, redemption
+ * codes and group multipliers; the hot path's balance mirror.
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature(BILLING_ENTITIES),
@@ -23,9 +47,39 @@ export const BILLING_ENTITIES = [ModelPrice, LedgerEntry, TenantBalance];
     ChannelsModule,
     IdentityModule,
     TokensModule,
+    TenantBalancesModule,
   ],
-  controllers: [ModelsController],
-  providers: [ModelPricesService, ModelCatalogService, PriceBookService, BalanceMirror],
-  exports: [ModelPricesService, ModelCatalogService, PriceBookService, BalanceMirror],
+  controllers: [
+    ModelsController,
+    NewApiImportController,
+    LedgerController,
+    TopupsController,
+    RedemptionCodesController,
+    GroupMultipliersController,
+  ],
+  providers: [
+    ModelPricesService,
+    ModelCatalogService,
+    PriceBookService,
+    BalanceMirror,
+    CreditPoster,
+    LedgerService,
+    TopupsService,
+    RedemptionCodesService,
+    GroupMultipliersService,
+    NewApiImportService,
+  ],
+  exports: [
+    ModelPricesService,
+    ModelCatalogService,
+    PriceBookService,
+    BalanceMirror,
+    CreditPoster,
+    GroupMultipliersService,
+  ],
 })
 export class BillingModule {}
+
+/** The worker side of billing: releasing the holds of requests whose process died. */
+@Module({ providers: [HoldReaper], exports: [HoldReaper] })
+export class BillingWorkerModule {}

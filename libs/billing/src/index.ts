@@ -1,4 +1,5 @@
-export { BILLING_ENTITIES, BillingModule } from './billing.module';
+export { BILLING_ENTITIES, BillingModule, BillingWorkerModule } from './billing.module';
+export { HoldReaper } from './balance/hold-reaper';
 export { ModelPrice } from './entities/model-price.entity';
 export { LEDGER_KINDS, LedgerEntry } from './entities/ledger-entry.entity';
 export type { LedgerKind } from './entities/ledger-entry.entity';
@@ -23,3 +24,17 @@ export {
 export type { CostBreakdown, PriceNano, TokenUsage } from './pricing/price-calculator';
 export { BalanceMirror } from './balance/balance-mirror';
 export type { HoldRequest, HoldVerdict, MirrorSnapshot } from './balance/balance-mirror';
+
+// The ledger's credit side and group multipliers (for the relay's PriceBook and refunds).
+export { CreditPoster } from './ledger/credit-poster';
+export type { CreditLine, CreditTransaction } from './ledger/credit-poster';
+export { GroupMultiplier } from './entities/group-multiplier.entity';
+export { RedemptionCode } from './entities/redemption-code.entity';
+export { GroupMultipliersService } from './multipliers/group-multipliers.service';
+export {
+  applyMultiplier,
+  DEFAULT_MULTIPLIER,
+  isValidMultiplier,
+  normalizeMultiplier,
+} from './multipliers/apply-multiplier';
+export { CREDIT_WRITE_ROLES, LEDGER_READ_ROLES, REDEEM_ROLES } from './billing-permissions';

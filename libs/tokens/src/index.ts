@@ -18,3 +18,4 @@ export { CreateTokenDto } from './dto/create-token.dto';
 export { UpdateTokenDto } from './dto/update-token.dto';
 export { ListTokensQuery } from './dto/list-tokens.query';
 export { CreatedTokenView, TokenListView, TokenView } from './dto/token-view.dto';
+export { addTokenUsage } from './usage/add-token-usage';

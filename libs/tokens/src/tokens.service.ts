@@ -144,19 +144,6 @@ export class TokensService {
     return token?.usedNano ?? 0n;
   }
 
-  /** For usage ingestion, inside its transaction: adds each token's newly ingested spend. */
-  async addUsed(manager: EntityManager, amounts: ReadonlyMap<string, bigint>): Promise<void> {
-    for (const [tokenId, nano] of amounts) {
-      if (nano === 0n) continue;
-      await manager
-        .createQueryBuilder()
-        .update(Token)
-        .set({ usedNano: () => `used_nano + ${BigInt(nano).toString()}` })
-        .where('id = :tokenId', { tokenId })
-        .execute();
-    }
-  }
-
   async idsOwnedBy(tenantId: string, userId: string): Promise<string[]> {
     const tokens = await this.dataSource.getRepository(Token).find({
       where: { tenantId, userId },

@@ -8,6 +8,8 @@ import { createTestDatabase, createTestRedis, TestDatabase, TestRedis, waitFor }
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { UsageRecord } from './entities/usage-record.entity';
+import { BILLING_ENTITIES } from '@gateway/billing';
+import { TOKENS_ENTITIES } from '@gateway/tokens';
 import { insertUsageRecords } from './ingest/insert-usage-records';
 import { IngestRound, UsageIngestor, UsageIngestorOptions } from './ingest/usage-ingestor';
 import { UsageRecorder, UsageRecorderOptions } from './recorder/usage-recorder';
@@ -47,6 +49,9 @@ function usageEvent(requestId: string, overrides: Partial<UsageEvent> = {}): Usa
   };
 }
 
+/** Ingestion writes usage records, ledger debits and tokens' used quota in one transaction. */
+const PIPELINE_ENTITIES = [...USAGE_ENTITIES, ...BILLING_ENTITIES, ...TOKENS_ENTITIES];
+
 describe('usage pipeline', () => {
   let db: TestDatabase;
   let redis: TestRedis;
@@ -80,7 +85,7 @@ describe('usage pipeline', () => {
     db = await createTestDatabase('usage-pipeline');
     redis = createTestRedis('usage-pipeline');
     dataSource = await new DataSource(
-      dataSourceOptions({ url: db.url, entities: USAGE_ENTITIES, poolSize: 4 }),
+      dataSourceOptions({ url: db.url, entities: PIPELINE_ENTITIES, poolSize: 4 }),
     ).initialize();
     await runPendingMigrations(dataSource);
     client = new Redis(redis.url);
@@ -205,7 +210,7 @@ describe('usage pipeline', () => {
 
   it('never inserts a request twice when two connections insert the same batch at once', async () => {
     const second = await new DataSource(
-      dataSourceOptions({ url: db.url, entities: USAGE_ENTITIES, poolSize: 1 }),
+      dataSourceOptions({ url: db.url, entities: PIPELINE_ENTITIES, poolSize: 1 }),
     ).initialize();
     try {
       const events = Array.from({ length: 500 }, (_, i) => usageEvent(`both-${i}`));

@@ -7,7 +7,7 @@ import { countTextTokens } from '@gateway/providers';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, sdk, seedTenantWithToken, startIngestor, usageRecord } from './relay-fixture';
+import { createChannel, fund, sdk, seedTenantWithToken, startIngestor, usageRecord } from './relay-fixture';
 
 describe('relay basics (openai SDK → gateway → mock upstream)', () => {
   let api: ApiHarness;
@@ -51,6 +51,7 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
       keys: ['sk-mock;usage=0;tokens=30'],
     });
     const seeded = await seedTenantWithToken(api, admin);
+    await fund(api, seeded.tenantId, '10');
     tokenId = seeded.tokenId;
     client = sdk(api, seeded.key);
   });

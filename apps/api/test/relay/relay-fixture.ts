@@ -1,5 +1,7 @@
 // A relay set up the way an operator would: channels and keys through /api, a tenant, and a
 // dashboard-issued token; plus the official OpenAI SDK pointed at the gateway.
+import { appendLedgerLine, BalanceMirror } from '@gateway/billing';
+import { usdToNano } from '@gateway/db';
 import { REDIS } from '@gateway/redis';
 import { UsageIngestor } from '@gateway/usage';
 import { DataSource } from 'typeorm';
@@ -152,4 +154,20 @@ export async function usageRecord(
     if (Date.now() > deadline) throw new Error(`no usage record for ${requestId} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Credits a tenant the way a top-up does: a ledger line, then the live mirror. */
+export async function fund(api: ApiHarness, tenantId: string, usd: string): Promise<void> {
+  const line = await api.app
+    .get(DataSource)
+    .transaction((manager) =>
+      appendLedgerLine(manager, {
+        tenantId,
+        kind: 'topup',
+        amountNano: usdToNano(usd),
+        note: 'test funding',
+      }),
+    );
+  if (!line?.creditSeq) throw new Error('the top-up was not appended');
+  await api.app.get(BalanceMirror).applyCredit(tenantId, line.creditSeq, line.amountNano);
 }

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { createApiApp } from '../../src/api-app';
 import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, sdk, seedTenantWithToken } from './relay-fixture';
+import { createChannel, fund, sdk, seedTenantWithToken } from './relay-fixture';
 
 /** Fixed one-minute windows: a burst must not straddle a minute boundary, or it would see two windows. */
 async function awayFromMinuteEdge(): Promise<void> {
@@ -147,7 +147,8 @@ describe('relay at steady state', () => {
       .set('authorization', `Bearer ${admin}`)
       .send({ inputPer1M: '1', outputPer1M: '2' })
       .expect(200);
-    const { key } = await seedTenantWithToken(api, admin);
+    const { key, tenantId } = await seedTenantWithToken(api, admin);
+    await fund(api, tenantId, '5');
     const client = sdk(api, key);
     const chat = { model: 'm-warm', messages: [{ role: 'user' as const, content: 'hi' }] };
     // Warm-up: token, tenant, routing table and prices get loaded once.

@@ -16,7 +16,6 @@ import {
   INIT_BALANCE,
   INIT_TOKEN,
   PLACE_HOLD,
-  REAP_HOLDS,
   RESYNC_CREDITS,
   SETTLE,
 } from './balance-scripts';
@@ -78,7 +77,6 @@ export class BalanceMirror {
     redis.defineCommand('billingResyncCredits', { numberOfKeys: 1, lua: RESYNC_CREDITS });
     redis.defineCommand('billingPlaceHold', { numberOfKeys: 4, lua: PLACE_HOLD });
     redis.defineCommand('billingSettle', { numberOfKeys: 4, lua: SETTLE });
-    redis.defineCommand('billingReapHolds', { numberOfKeys: 2, lua: REAP_HOLDS });
     this.redis = redis as MirrorRedis;
   }
 
@@ -131,17 +129,6 @@ export class BalanceMirror {
     } catch (error) {
       this.logger.error(`could not mirror a credit of tenant ${tenantId}: ${(error as Error).message}`);
     }
-  }
-
-  /** Releases holds of requests that never settled (their process died). Idempotent. */
-  async reapExpiredHolds(now = Date.now(), batch = 500): Promise<number> {
-    return this.redis.billingReapHolds(
-      this.holdsKey(),
-      this.expiryKey(),
-      String(now),
-      String(batch),
-      this.prefix,
-    );
   }
 
   /** The mirror of a tenant, or null when it is not loaded. */

@@ -21,9 +21,9 @@ export async function appendLedgerLine(manager: EntityManager, line: NewLedgerLi
   if (line.kind === 'usage' && line.amountNano > 0n) throw new RangeError('a usage line is a debit');
   // Creates the balance row on first use; either way it is locked until the transaction ends.
   await manager
+    .getRepository(TenantBalance)
     .createQueryBuilder()
     .insert()
-    .into(TenantBalance)
     .values({ tenantId: line.tenantId })
     .orIgnore()
     .execute();

@@ -4,7 +4,8 @@
 // through a Redis stream.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { PriceBook, PriceBookService } from '@gateway/billing';
+import { BalanceMirror, PriceBook, PriceBookService } from '@gateway/billing';
+import { nanoToUsd } from '@gateway/db';
 import {
   parseOpenAiRequest,
   RequestValidationError,
@@ -46,6 +47,7 @@ export class RelayService {
     private readonly prices: PriceBookService,
     private readonly usage: UsageRecorder,
     private readonly metrics: RelayMetrics,
+    private readonly balances: BalanceMirror,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.retryStatuses = new Set(config.RELAY_RETRY_STATUSES);
@@ -133,7 +135,11 @@ export class RelayService {
         { param: 'model' },
       );
     }
-    const { promptTokens, estimatedTokens } = estimateRequest(request);
+    const { promptTokens, estimatedTokens, completionCeiling } = estimateRequest(
+      request,
+      this.config.BILLING_DEFAULT_MAX_TOKENS,
+    );
+    await this.holdWorstCase(token, draft, promptTokens, completionCeiling);
     const admittedAt = Date.now();
     const admission = await this.limiter.admitToken(token, estimatedTokens, admittedAt);
     if (!admission.ok) {
@@ -307,6 +313,42 @@ export class RelayService {
     throw this.exhausted(draft, { soonest, cooling, capped, tried: [...tried] });
   }
 
+  /**
+   * Holds the request's worst-case cost against the tenant's balance and the token's quota, before
+   * any upstream call (DESIGN.md invariant 6). A model without a price costs nothing and holds nothing.
+   */
+  private async holdWorstCase(
+    token: TokenSnapshot,
+    draft: UsageDraft,
+    promptTokens: number,
+    completionCeiling: number,
+  ): Promise<void> {
+    const prices = await this.prices.current();
+    const worst = prices.costOf(draft.model, draft.startedAt, {
+      promptTokens,
+      cachedTokens: 0,
+      completionTokens: completionCeiling,
+    });
+    if (worst <= 0n) return;
+    const verdict = await this.balances.hold({
+      requestId: draft.requestId,
+      tenantId: token.tenantId,
+      tokenId: token.id,
+      amountNano: worst,
+      tokenQuotaNano: token.quotaNano,
+    });
+    if (verdict === 'held') {
+      draft.held = true;
+      return;
+    }
+    throw new RelayError(
+      RelayErrorCode.InsufficientQuota,
+      verdict === 'quota'
+        ? `this key's quota is used up (this request may cost up to $${nanoToUsd(worst)})`
+        : `the balance is too low for this request, which may cost up to $${nanoToUsd(worst)}; top up or lower max_tokens`,
+    );
+  }
+
   /** The error when no attempt answered: rate limits, timeouts, or failures, as API.md's table says. */
   private exhausted(
     draft: UsageDraft,
@@ -410,9 +452,10 @@ export class RelayService {
     sendRelayError(res, this.asRelayError(error), headers);
   }
 
+  /** Settles the hold at the real cost (on every path: success, error, abort) and records the usage. */
   private async report(draft: UsageDraft): Promise<void> {
     let prices: PriceBook | null = null;
-    if (draft.usage !== null) {
+    if (draft.usage !== null || draft.held) {
       try {
         prices = await this.prices.current();
       } catch (error) {
@@ -422,6 +465,15 @@ export class RelayService {
       }
     }
     const event = draft.toEvent(prices, Date.now());
+    const cost = BigInt(event.costNano);
+    if (draft.held || cost > 0n) {
+      try {
+        await this.balances.settle(draft.tenantId, draft.tokenId, draft.requestId, cost);
+      } catch (error) {
+        // The hold expires and the worker reaps it; the usage record below still carries the cost.
+        this.logger.error(`${draft.requestId}: could not settle the hold: ${(error as Error).message}`);
+      }
+    }
     this.usage.record(event);
     const model = draft.channelId === null ? '-' : draft.model;
     this.metrics.requests.inc({

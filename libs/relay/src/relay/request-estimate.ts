@@ -6,31 +6,40 @@ export interface RequestEstimate {
   promptTokens: number;
   /** Prompt plus the most the answer may take (max_tokens × n when the client set a limit). */
   estimatedTokens: number;
+  /** The most completion tokens the answer may be billed for: max_tokens × n, else `defaultMax` × n. */
+  completionCeiling: number;
 }
 
 function positive(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
 
-export function estimateRequest(request: OpenAiRequest): RequestEstimate {
+export function estimateRequest(request: OpenAiRequest, defaultMax: number): RequestEstimate {
   switch (request.endpoint) {
     case 'chat.completions': {
       const body = request.body;
       const promptTokens = countChatPromptTokens(body);
       const maxOut = positive(body.max_completion_tokens) || positive(body.max_tokens);
-      return { promptTokens, estimatedTokens: promptTokens + maxOut * Math.max(1, positive(body.n)) };
+      const n = Math.max(1, positive(body.n));
+      return {
+        promptTokens,
+        estimatedTokens: promptTokens + maxOut * n,
+        completionCeiling: (maxOut || defaultMax) * n,
+      };
     }
     case 'completions': {
       const body = request.body;
       const promptTokens = countPromptInputTokens(body.prompt);
+      const n = Math.max(1, positive(body.n));
       return {
         promptTokens,
-        estimatedTokens: promptTokens + positive(body.max_tokens) * Math.max(1, positive(body.n)),
+        estimatedTokens: promptTokens + positive(body.max_tokens) * n,
+        completionCeiling: (positive(body.max_tokens) || defaultMax) * n,
       };
     }
     case 'embeddings': {
       const promptTokens = countPromptInputTokens(request.body.input);
-      return { promptTokens, estimatedTokens: promptTokens };
+      return { promptTokens, estimatedTokens: promptTokens, completionCeiling: 0 };
     }
   }
 }

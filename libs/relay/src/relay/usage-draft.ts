@@ -16,6 +16,8 @@ export class UsageDraft {
   upstreamModel: string | null = null;
   usage: Usage | null = null;
   usageSource: UsageEventSource = 'none';
+  /** A worst-case hold was placed and must be settled. */
+  held = false;
   firstContentAt: number | null = null;
   status = 500;
   errorCode: string | null = null;

@@ -26,7 +26,7 @@ import {
   usageDeadStreamKey,
   usageStreamKey,
 } from '../usage-stream';
-import { insertUsageRecords } from './insert-usage-records';
+import { storeUsageBatch } from './store-usage-batch';
 
 export interface UsageIngestorOptions {
   /** Entries read (and inserted) per round. */
@@ -280,11 +280,11 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     batch: { id: string; event: UsageEvent }[],
   ): Promise<{ inserted: number; refused: DeadEntry[] }> {
     try {
-      const inserted = await insertUsageRecords(
+      const inserted = await storeUsageBatch(
         this.dataSource,
         batch.map((item) => item.event),
       );
-      return { inserted: inserted.length, refused: [] };
+      return { inserted, refused: [] };
     } catch (error) {
       if (!isDataError(error)) throw error;
     }
@@ -292,7 +292,7 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     const refused: DeadEntry[] = [];
     for (const { id, event } of batch) {
       try {
-        inserted += (await insertUsageRecords(this.dataSource, [event])).length;
+        inserted += await storeUsageBatch(this.dataSource, [event]);
       } catch (error) {
         if (!isDataError(error)) throw error;
         const reason = `refused by PostgreSQL: ${(error as Error).message}`;

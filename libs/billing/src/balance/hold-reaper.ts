@@ -1,0 +1,52 @@
+// In the worker: releases holds whose request never settled because its API process died
+// (DESIGN.md invariant 6: "process crash via expiry"). Atomic and idempotent, so every worker may run it.
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { REDIS } from '@gateway/redis';
+import type Redis from 'ioredis';
+import { REAP_HOLDS } from './balance-scripts';
+
+const EVERY_MS = 30_000;
+
+@Injectable()
+export class HoldReaper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('HoldReaper');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.reap().catch((error: Error) => this.logger.warn(`could not reap holds: ${error.message}`));
+    }, EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Releases every expired hold; returns how many. */
+  async reap(now = Date.now()): Promise<number> {
+    const prefix = this.config.REDIS_PREFIX;
+    let total = 0;
+    for (;;) {
+      const released = Number(
+        await this.redis.eval(
+          REAP_HOLDS,
+          2,
+          `${prefix}:holds`,
+          `${prefix}:holds:exp`,
+          String(now),
+          '500',
+          prefix,
+        ),
+      );
+      total += released;
+      if (released < 500) return total;
+    }
+  }
+}
