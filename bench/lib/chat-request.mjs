@@ -18,7 +18,7 @@ export async function chatRequest(pool, req) {
     ok: false,
     latencyMs: performance.now() - startedAt,
     kind,
-    detail: String(detail).slice(0, 300),
+    detail: String(detail).replace(/\s+/g, ' ').slice(0, 300),
   });
   try {
     const res = await pool.request({

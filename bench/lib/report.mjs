@@ -46,7 +46,7 @@ export function markdown(report) {
   );
   lines.push('');
   lines.push(
-    `Closed loop (each of *conc.* clients sends its next request when the previous one ends), ` +
+    `Closed loop (each of _conc._ clients sends its next request when the previous one ends), ` +
       `${settings.warmupS} s warm-up discarded, then ${settings.durationS} s measured; ` +
       `latencies in ms of successful requests; TTFB = first body byte of a stream. ` +
       `Each scenario runs first directly against the mock, then through the gateway (same body, same mock behaviour).`,
@@ -120,5 +120,47 @@ export function markdown(report) {
     }
   }
   lines.push('');
-  return lines.join('\n');
+  return alignTables(lines).join('\n');
+}
+
+/** Pads the columns of each Markdown table (the way Prettier does), so the report also reads well in a terminal. */
+function alignTables(lines) {
+  const out = [];
+  let table = [];
+  const flush = () => {
+    if (table.length > 0) out.push(...alignTable(table));
+    table = [];
+  };
+  for (const line of lines) {
+    if (line.startsWith('|')) {
+      table.push(line);
+    } else {
+      flush();
+      out.push(line);
+    }
+  }
+  flush();
+  return out;
+}
+
+/** @param {string[]} rows header, separator, body rows; no cell contains "|" */
+function alignTable(rows) {
+  const cells = rows.map((row) =>
+    row
+      .slice(1, -1)
+      .split('|')
+      .map((cell) => cell.trim()),
+  );
+  const right = cells[1].map((separator) => separator.endsWith(':'));
+  const widths = right.map((_, column) =>
+    Math.max(3, ...cells.filter((_, r) => r !== 1).map((row) => row[column].length)),
+  );
+  return cells.map((row, r) => {
+    const padded = row.map((cell, column) => {
+      const width = widths[column];
+      if (r === 1) return right[column] ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width);
+      return right[column] ? cell.padStart(width) : cell.padEnd(width);
+    });
+    return `| ${padded.join(' | ')} |`;
+  });
 }
