@@ -13,7 +13,7 @@ import { stopAllChildren } from './lib/child-processes.mjs';
 import { ResourceMeter } from './lib/resource-meter.mjs';
 import { loadRun } from './lib/load-run.mjs';
 import { loadOptions } from './lib/options.mjs';
-import { machineInfo, markdown, ratios } from './lib/report.mjs';
+import { codeVersion, machineInfo, markdown, ratios } from './lib/report.mjs';
 import { createScratchStores } from './lib/scratch-stores.mjs';
 import { seedGateway } from './lib/seed-gateway.mjs';
 
@@ -104,6 +104,7 @@ async function main() {
 
   const report = {
     date: new Date().toISOString(),
+    code: codeVersion(),
     machine,
     settings: {
       warmupS: options.warmupMs / 1000,

@@ -1,5 +1,19 @@
 // The run's report: latest.json (everything measured) and latest.md (the tables a person reads).
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+
+/** The commit the checkout is at, marked when the tracked files differ from it; null outside git. */
+export function codeVersion() {
+  const git = (...args) =>
+    execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const commit = git('rev-parse', '--short', 'HEAD').trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no').trim() !== '';
+    return dirty ? `${commit} + uncommitted changes` : commit;
+  } catch {
+    return null;
+  }
+}
 
 export function machineInfo() {
   const cores = cpus();
@@ -44,6 +58,8 @@ export function markdown(report) {
       `load average at start ${machine.loadAverageAtStart.join(' / ')}. ` +
       `Load generator, mock upstream, gateway, Redis and PostgreSQL share these cores.`,
   );
+  lines.push('');
+  lines.push(`Code: ${report.code ?? 'unknown (not a git checkout)'}, as built in dist/.`);
   lines.push('');
   lines.push(
     `Closed loop (each of _conc._ clients sends its next request when the previous one ends), ` +

@@ -1,5 +1,6 @@
 // The gateway set up the way an operator would, through /api: log in, one channel per mock behaviour
-// (pointing at the mock, with a few keys that carry the behaviour), a price per model, a tenant, a token.
+// (pointing at the mock, with a few keys that carry the behaviour), a price per model, a tenant with
+// credit, a token.
 import { BEHAVIOURS } from './options.mjs';
 
 /**
@@ -10,7 +11,7 @@ import { BEHAVIOURS } from './options.mjs';
  * @returns {Promise<{ token: string, keysByModel: Record<string, string[]> }>}
  */
 export async function seedGateway(gatewayUrl, admin, mockUrl, keysPerChannel) {
-  const call = async (method, path, body, bearer) => {
+  const call = async (method, path, body, bearer, { allowNotFound = false } = {}) => {
     const res = await fetch(`${gatewayUrl}${path}`, {
       method,
       headers: {
@@ -20,6 +21,7 @@ export async function seedGateway(gatewayUrl, admin, mockUrl, keysPerChannel) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
+    if (allowNotFound && res.status === 404) return null;
     if (!res.ok) throw new Error(`seeding: ${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     return text === '' ? {} : JSON.parse(text);
   };
@@ -41,6 +43,15 @@ export async function seedGateway(gatewayUrl, admin, mockUrl, keysPerChannel) {
     keysByModel[model] = keys;
   }
   const tenant = await call('POST', '/api/tenants', { name: 'bench tenant' }, accessToken);
+  // The relay holds each request's worst-case cost against the balance (402 when short), so the tenant
+  // gets far more credit than a run spends. A gateway without top-ups (404) does not check balances.
+  await call(
+    'POST',
+    `/api/tenants/${tenant.id}/topups`,
+    { amountUsd: '100000', note: 'benchmark credit' },
+    accessToken,
+    { allowNotFound: true },
+  );
   const token = await call('POST', '/api/tokens', { name: 'bench', tenantId: tenant.id }, accessToken);
   return { token: token.key, keysByModel };
 }
