@@ -19,3 +19,4 @@ export { UpdateTokenDto } from './dto/update-token.dto';
 export { ListTokensQuery } from './dto/list-tokens.query';
 export { CreatedTokenView, TokenListView, TokenView } from './dto/token-view.dto';
 export { addTokenUsage } from './usage/add-token-usage';
+export { usedByToken } from './usage/used-by-token';

@@ -25,3 +25,6 @@ export { csvCell, csvLine } from './csv/csv';
 export { UsageQueryService, USAGE_CSV_COLUMNS } from './query/usage-query.service';
 export { UsageLogPage, UsageLogView } from './views/usage-log.view';
 export { UsageSummaryView, UsageTotalsView } from './views/usage-summary.view';
+export { reconcileUsage } from './reconcile/reconcile-usage';
+export type { ReconciliationMismatch, ReconciliationReport } from './reconcile/reconcile-usage';
+export { ReconcileUsageJob } from './reconcile/reconcile-usage.job';

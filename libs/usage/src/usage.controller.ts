@@ -1,7 +1,11 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { Actor, CurrentActor, Roles } from '@gateway/identity';
+import { Actor, CurrentActor, Role, Roles } from '@gateway/identity';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { reconcileUsage } from './reconcile/reconcile-usage';
+import { ReconciliationView } from './reconcile/reconciliation.view';
 import { UsageFilterQuery } from './dto/usage-filter.query';
 import { UsageLogsQuery } from './dto/usage-logs.query';
 import { UsageSummaryQuery } from './dto/usage-summary.query';
@@ -15,7 +19,21 @@ import { UsageSummaryView } from './views/usage-summary.view';
 @ApiBearerAuth()
 @Controller('api/usage')
 export class UsageController {
-  constructor(private readonly usage: UsageQueryService) {}
+  constructor(
+    private readonly usage: UsageQueryService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Roles(Role.SuperAdmin)
+  @Get('reconciliation')
+  @ApiOkResponse({
+    type: ReconciliationView,
+    description:
+      'Checks now that ledger usage debits and token spend equal the usage records, to the nano-dollar',
+  })
+  reconciliation(): Promise<ReconciliationView> {
+    return reconcileUsage(this.dataSource.manager);
+  }
 
   @Roles(...USAGE_ROLES)
   @Get('logs')

@@ -1,9 +1,13 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { QueueName } from '@gateway/redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ChannelsModule } from '@gateway/channels';
 import { TokensModule } from '@gateway/tokens';
 import { UsageRecord } from './entities/usage-record.entity';
 import { UsageIngestor } from './ingest/usage-ingestor';
+import { ReconcileUsageJob } from './reconcile/reconcile-usage.job';
+import { UsageProcessor, UsageSchedules } from './reconcile/usage.processor';
 import { UsageQueryService } from './query/usage-query.service';
 import { UsageRecorder } from './recorder/usage-recorder';
 import { UsageController } from './usage.controller';
@@ -24,7 +28,8 @@ export class UsageModule {}
 
 /** The worker side: the ingestor moving events from the Redis stream into usage_records. */
 @Module({
-  providers: [UsageIngestor],
-  exports: [UsageIngestor],
+  imports: [BullModule.registerQueue({ name: QueueName.Usage })],
+  providers: [UsageIngestor, ReconcileUsageJob, UsageProcessor, UsageSchedules],
+  exports: [UsageIngestor, ReconcileUsageJob],
 })
 export class UsageWorkerModule {}

@@ -212,6 +212,25 @@ describe('billing on the relay (two API processes)', () => {
     expect(mirror?.held).toBe(0n);
     expect(mirror?.debits).toBe(money.ledgerUsage);
     expect((mirror?.credits ?? 0n) - (mirror?.debits ?? 0n)).toBe(money.ledgerBalance);
+
+    const reconcile = () =>
+      request(api.url).get('/api/usage/reconciliation').set('authorization', `Bearer ${admin}`).expect(200);
+    expect((await reconcile()).body).toMatchObject({ mismatches: [] });
+    // The check can fail: one nano-dollar off on the token is caught.
+    await api.app
+      .get(DataSource)
+      .query('UPDATE tokens SET used_nano = used_nano + 1 WHERE id = $1', [tokenId]);
+    expect((await reconcile()).body.mismatches).toEqual([
+      {
+        kind: 'token',
+        id: tokenId,
+        recordsNano: money.recordsCost.toString(),
+        booksNano: (money.recordsCost + 1n).toString(),
+      },
+    ]);
+    await api.app
+      .get(DataSource)
+      .query('UPDATE tokens SET used_nano = used_nano - 1 WHERE id = $1', [tokenId]);
   });
 
   it('bills each request at the price in force when it started, even when the price changes mid-stream', async () => {
