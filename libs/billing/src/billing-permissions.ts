@@ -10,3 +10,30 @@ export const PriceAdmin = () => Roles(...PRICE_WRITE_ROLES);
  * channels serving their tenant's group (others answer 404); a super admin sees every model.
  */
 export const CatalogReader = () => Authenticated();
+
+/**
+ * Crediting money (top-ups, adjustments, redemption codes), group multipliers and price imports:
+ * the platform's operators only.
+ */
+export const CREDIT_WRITE_ROLES: readonly Role[] = [Role.SuperAdmin];
+export const CreditAdmin = () => Roles(...CREDIT_WRITE_ROLES);
+
+/**
+ * Reading a tenant's ledger: the platform, and the tenant's owner, admin and finance (a member
+ * gets 403; another tenant's id answers 404).
+ */
+export const LEDGER_READ_ROLES: readonly Role[] = [Role.SuperAdmin, Role.Owner, Role.Admin, Role.Finance];
+export const LedgerReader = () => Roles(...LEDGER_READ_ROLES);
+
+/** Redeeming a code into a tenant's balance: its owner or admin (a super admin names the tenant). */
+export const REDEEM_ROLES: readonly Role[] = [Role.SuperAdmin, Role.Owner, Role.Admin];
+export const Redeemer = () => Roles(...REDEEM_ROLES);
+
+/**
+ * A tenant's balance (also in every tenant read): anyone who may read the tenant, since whether
+ * requests will be admitted concerns every member. The ledger's lines stay with LEDGER_READ_ROLES.
+ */
+export const BalanceReader = () => Authenticated();
+
+/** A group's multiplier: anyone logged in for their own tenant's group; a super admin for any. */
+export const MultiplierReader = () => Authenticated();

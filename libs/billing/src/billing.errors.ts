@@ -6,6 +6,9 @@ export enum BillingErrorCode {
   PriceNotSet = 'price_not_set',
   ValidationFailed = 'validation_failed',
   Conflict = 'conflict',
+  RedemptionCodeNotFound = 'redemption_code_not_found',
+  RedemptionCodeRedeemed = 'redemption_code_redeemed',
+  RedemptionCodeExpired = 'redemption_code_expired',
 }
 
 const STATUS: Record<BillingErrorCode, HttpStatus> = {
@@ -13,6 +16,9 @@ const STATUS: Record<BillingErrorCode, HttpStatus> = {
   [BillingErrorCode.PriceNotSet]: HttpStatus.NOT_FOUND,
   [BillingErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [BillingErrorCode.Conflict]: HttpStatus.CONFLICT,
+  [BillingErrorCode.RedemptionCodeNotFound]: HttpStatus.NOT_FOUND,
+  [BillingErrorCode.RedemptionCodeRedeemed]: HttpStatus.CONFLICT,
+  [BillingErrorCode.RedemptionCodeExpired]: HttpStatus.GONE,
 };
 
 const MESSAGE: Record<BillingErrorCode, string> = {
@@ -20,6 +26,9 @@ const MESSAGE: Record<BillingErrorCode, string> = {
   [BillingErrorCode.PriceNotSet]: 'no price is set for this model',
   [BillingErrorCode.ValidationFailed]: 'invalid fields',
   [BillingErrorCode.Conflict]: 'changed concurrently; try again',
+  [BillingErrorCode.RedemptionCodeNotFound]: 'no such redemption code; check it for typos',
+  [BillingErrorCode.RedemptionCodeRedeemed]: 'this redemption code has already been redeemed',
+  [BillingErrorCode.RedemptionCodeExpired]: 'this redemption code has expired',
 };
 
 export class BillingError extends Error {

@@ -28,13 +28,7 @@ import { RedemptionCodesService } from './redemption/redemption-codes.service';
 import { TopupsController } from './topups/topups.controller';
 import { TopupsService } from './topups/topups.service';
 
-export const BILLING_ENTITIES = [
-  ModelPrice,
-  LedgerEntry,
-  TenantBalance,
-  RedemptionCode,
-  GroupMultiplier,
-];
+export const BILLING_ENTITIES = [ModelPrice, LedgerEntry, TenantBalance, RedemptionCode, GroupMultiplier];
 
 /**
  * Model prices and the models catalog (derived from the channels); the ledger, top-ups, redemption

@@ -24,7 +24,8 @@ export const IDENTITY_ENTITIES = [Tenant, User, Session];
 
 /**
  * The api side: login, registration, sessions, the global access guard, the first super admin,
- * tenants and users. Audit rows go through AuditRecorder, which the (global) AuditModule provides.
+ * tenants and users. Audit rows go through AuditRecorder, which the (global) AuditModule provides;
+ * tenant balances through TenantBalances, which billing provides (globally too).
  */
 @Module({
   imports: [TypeOrmModule.forFeature(IDENTITY_ENTITIES)],

@@ -37,7 +37,7 @@ describe('/api/tenants', () => {
   });
 
   describe('create and list (super admin)', () => {
-    it('creates a tenant with defaults and shows it without inventing a balance', async () => {
+    it('creates a tenant with defaults and a balance of 0 (its ledger is empty)', async () => {
       const res = await root.post('/api/tenants', { name: 'Acme Defaults' }).expect(201);
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -47,6 +47,7 @@ describe('/api/tenants', () => {
         billingEmail: null,
         status: 'active',
         createdAt: expect.any(String),
+        balanceUsd: '0',
       });
       const read = await root.get(`/api/tenants/${res.body.id}`).expect(200);
       expect(read.body).toEqual(res.body);

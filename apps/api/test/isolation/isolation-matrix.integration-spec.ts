@@ -2,6 +2,7 @@
 // generated from one table. Another tenant's rows answer 404 (ids don't leak) or 403 where the role
 // has no access to the resource at all; they are never read, listed or changed.
 import { AUDIT_READER_ROLES } from '@gateway/audit';
+import { CREDIT_WRITE_ROLES, LEDGER_READ_ROLES, REDEEM_ROLES } from '@gateway/billing';
 import { Role, USER_MANAGER_ROLES } from '@gateway/identity';
 import { TOKEN_ACCESS } from '@gateway/tokens';
 import { insertUsageRecords, USAGE_ACCESS, UsageEvent } from '@gateway/usage';
@@ -164,6 +165,9 @@ describe('tenant isolation matrix', () => {
     },
     { role, resource: 'audit', expected: AUDIT_READER_ROLES.includes(role) ? 200 : 403 },
     { role, resource: 'usage', expected: USAGE_ACCESS[role] === 'none' ? 403 : 200 },
+    { role, resource: 'ledger', expected: LEDGER_READ_ROLES.includes(role) ? 200 : 403 },
+    // Every member of a tenant sees its balance (also in the tenant read itself).
+    { role, resource: 'balance', expected: 200 },
   ]);
 
   it.each(ownExpectations)(
@@ -175,6 +179,8 @@ describe('tenant isolation matrix', () => {
         token: `/api/tokens/${own.token}`,
         audit: `/api/audit?tenantId=${own.tenant}`,
         usage: `/api/usage/logs?tenantId=${own.tenant}`,
+        ledger: `/api/tenants/${own.tenant}/ledger`,
+        balance: `/api/tenants/${own.tenant}/balance`,
       }[resource]!;
       await sessionsA.get(role)!.get(path).expect(expected);
     },
@@ -215,6 +221,26 @@ describe('tenant isolation matrix', () => {
         USAGE_ACCESS[role] === 'own' ? [] : ['usage-a'],
       );
     }
+  });
+
+  it.each(TENANT_ROLES)('%s of tenant A never reads or moves tenant B’s money', async (role) => {
+    const session = sessionsA.get(role)!;
+    const ledger = await session.get(`/api/tenants/${tenantB}/ledger`);
+    expect(ledger.status).toBe(LEDGER_READ_ROLES.includes(role) ? 404 : 403);
+    expect((await session.get(`/api/tenants/${tenantB}/balance`)).status).toBe(404);
+    for (const path of ['topups', 'adjustments']) {
+      const res = await session.post(`/api/tenants/${tenantB}/${path}`, { amountUsd: '5', note: 'x' });
+      expect(res.status).toBe(CREDIT_WRITE_ROLES.includes(role) ? 201 : 403);
+    }
+    // Redeeming into tenant B: not found for those who may redeem at all, forbidden for the rest.
+    const redeem = await session.post('/api/redemption-codes/redeem', {
+      code: '0000-0000-0000-0000-0000-0000-0000',
+      tenantId: tenantB,
+    });
+    expect(redeem.status).toBe(REDEEM_ROLES.includes(role) ? 404 : 403);
+    expect(redeem.body.code).toBe(REDEEM_ROLES.includes(role) ? 'not_found' : 'forbidden');
+    const balance = await superAdmin.get(`/api/tenants/${tenantB}/balance`).expect(200);
+    expect(balance.body.balanceUsd).toBe('0');
   });
 
   it.each(TENANT_ROLES)('%s gets 403 on every channel route (channels are the operator’s)', async (role) => {

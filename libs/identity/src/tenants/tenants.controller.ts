@@ -4,30 +4,35 @@ import { Authenticated, Roles } from '../auth/access.decorators';
 import { Actor, CurrentActor, UuidParam } from '../auth/actor';
 import { PageQueryDto } from '../dto/page-query.dto';
 import { TENANT_ADMIN_ROLES, TENANT_EDITOR_ROLES } from '../identity-permissions';
+import type { Tenant } from '../entities/tenant.entity';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantPage, TenantView } from './dto/tenant-view.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
+import { TenantBalances } from './tenant-balances';
 import { TenantsService } from './tenants.service';
 
 @ApiTags('tenants')
 @ApiBearerAuth()
 @Controller('api/tenants')
 export class TenantsController {
-  constructor(private readonly tenants: TenantsService) {}
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly balances: TenantBalances,
+  ) {}
 
   @Roles(...TENANT_ADMIN_ROLES)
   @Get()
   @ApiOkResponse({ type: TenantPage })
   async list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<TenantPage> {
     const { items, total } = await this.tenants.list(actor, query);
-    return { items: items.map(TenantView.of), total };
+    return { items: await this.views(items), total };
   }
 
   @Roles(...TENANT_ADMIN_ROLES)
   @Post()
   @ApiCreatedResponse({ type: TenantView })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateTenantDto): Promise<TenantView> {
-    return TenantView.of(await this.tenants.create(actor, body));
+    return this.view(await this.tenants.create(actor, body));
   }
 
   /** A super admin reads any tenant; a member only their own (another tenant's id is 404). */
@@ -35,7 +40,7 @@ export class TenantsController {
   @Get(':id')
   @ApiOkResponse({ type: TenantView })
   async get(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<TenantView> {
-    return TenantView.of(await this.tenants.get(actor, id));
+    return this.view(await this.tenants.get(actor, id));
   }
 
   @Roles(...TENANT_EDITOR_ROLES)
@@ -46,6 +51,17 @@ export class TenantsController {
     @Param('id', UuidParam) id: string,
     @Body() body: UpdateTenantDto,
   ): Promise<TenantView> {
-    return TenantView.of(await this.tenants.update(actor, id, body));
+    return this.view(await this.tenants.update(actor, id, body));
+  }
+
+  private async view(tenant: Tenant): Promise<TenantView> {
+    const balances = await this.balances.balancesUsd([tenant.id]);
+    return TenantView.of(tenant, balances.get(tenant.id) ?? '0');
+  }
+
+  /** Tenants with their balances, asked of billing in one query per page. */
+  private async views(tenants: Tenant[]): Promise<TenantView[]> {
+    const balances = await this.balances.balancesUsd(tenants.map((tenant) => tenant.id));
+    return tenants.map((tenant) => TenantView.of(tenant, balances.get(tenant.id) ?? '0'));
   }
 }

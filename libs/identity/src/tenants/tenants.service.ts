@@ -81,7 +81,7 @@ export class TenantsService {
       const updated = await this.dataSource.transaction(async (manager) => {
         const tenant = await manager.findOne(Tenant, { where: { id }, lock: { mode: 'pessimistic_write' } });
         if (!tenant) throw new IdentityError(IdentityErrorCode.NotFound);
-        const before = TenantView.of(tenant);
+        const before = TenantView.fields(tenant);
         const wanted = normalized(dto);
         // Sending a field unchanged is not changing it, so a client may PATCH back what it read.
         const changed = TENANT_FIELDS.filter((f) => wanted[f] !== undefined && wanted[f] !== tenant[f]);
@@ -109,7 +109,7 @@ export class TenantsService {
             entityType: 'tenant',
             entityId: saved.id,
             before,
-            after: TenantView.of(saved),
+            after: TenantView.fields(saved),
           },
           manager,
         );
@@ -155,7 +155,7 @@ export class TenantsService {
         action: 'create',
         entityType: 'tenant',
         entityId: tenant.id,
-        after: TenantView.of(tenant),
+        after: TenantView.fields(tenant),
       },
       manager,
     );

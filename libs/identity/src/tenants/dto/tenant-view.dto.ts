@@ -9,8 +9,15 @@ export class TenantView {
   @ApiProperty({ type: String, nullable: true }) billingEmail!: string | null;
   @ApiProperty({ enum: ['active', 'disabled'] }) status!: TenantStatus;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({ example: '12.5', description: 'USD: the sum of the tenant’s ledger (billing)' })
+  balanceUsd!: string;
 
-  static of(tenant: Tenant): TenantView {
+  static of(tenant: Tenant, balanceUsd: string): TenantView {
+    return { ...TenantView.fields(tenant), balanceUsd };
+  }
+
+  /** The tenant's own fields: what audit rows record (a balance moves through the ledger, not here). */
+  static fields(tenant: Tenant): Omit<TenantView, 'balanceUsd'> {
     return {
       id: tenant.id,
       name: tenant.name,
