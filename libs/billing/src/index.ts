@@ -38,3 +38,4 @@ export {
   normalizeMultiplier,
 } from './multipliers/apply-multiplier';
 export { CREDIT_WRITE_ROLES, LEDGER_READ_ROLES, REDEEM_ROLES } from './billing-permissions';
+export { usageDebitsByTenant } from './ledger/usage-debits';
