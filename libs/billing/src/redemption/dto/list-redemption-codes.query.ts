@@ -1,0 +1,21 @@
+import { PageQueryDto } from '@gateway/identity';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+
+export const REDEMPTION_CODE_STATUSES = ['unused', 'redeemed', 'expired'] as const;
+export type RedemptionCodeStatus = (typeof REDEMPTION_CODE_STATUSES)[number];
+
+export class ListRedemptionCodesQuery extends PageQueryDto {
+  @ApiPropertyOptional({
+    enum: REDEMPTION_CODE_STATUSES,
+    description: 'unused: redeemable now; expired: never redeemed and past expiresAt',
+  })
+  @IsOptional()
+  @IsIn(REDEMPTION_CODE_STATUSES, { message: 'status must be unused, redeemed or expired' })
+  status?: RedemptionCodeStatus;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the codes of one batch' })
+  @IsOptional()
+  @IsUUID('all', { message: 'batchId must be a UUID' })
+  batchId?: string;
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor } from '@gateway/identity';
+import { CreditAdmin, Redeemer } from '../billing-permissions';
+import { LedgerEntryView } from '../ledger/views/ledger-entry.view';
+import { CreateRedemptionCodesDto } from './dto/create-redemption-codes.dto';
+import { ListRedemptionCodesQuery } from './dto/list-redemption-codes.query';
+import { RedeemCodeDto } from './dto/redeem-code.dto';
+import { RedemptionCodesService } from './redemption-codes.service';
+import { CreatedRedemptionCodesView, RedemptionCodePageView } from './views/redemption-code.view';
+
+@ApiTags('billing')
+@ApiBearerAuth()
+@Controller('api/redemption-codes')
+export class RedemptionCodesController {
+  constructor(private readonly codes: RedemptionCodesService) {}
+
+  @CreditAdmin()
+  @Post()
+  @ApiOperation({ summary: 'Create a batch of codes; the codes are in this response only' })
+  @ApiCreatedResponse({ type: CreatedRedemptionCodesView })
+  create(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateRedemptionCodesDto,
+  ): Promise<CreatedRedemptionCodesView> {
+    return this.codes.create(actor, body);
+  }
+
+  @CreditAdmin()
+  @Get()
+  @ApiOperation({ summary: 'Codes, masked, newest first' })
+  @ApiOkResponse({ type: RedemptionCodePageView })
+  list(@Query() query: ListRedemptionCodesQuery): Promise<RedemptionCodePageView> {
+    return this.codes.list(query);
+  }
+
+  @Redeemer()
+  @Post('redeem')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Redeem a code into a tenant’s balance (once; 409 when redeemed, 410 when expired)',
+  })
+  @ApiOkResponse({ type: LedgerEntryView, description: 'the `redemption` ledger line' })
+  redeem(@CurrentActor() actor: Actor, @Body() body: RedeemCodeDto): Promise<LedgerEntryView> {
+    return this.codes.redeem(actor, body);
+  }
+}
