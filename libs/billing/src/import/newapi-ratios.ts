@@ -1,0 +1,98 @@
+// NewAPI / one-api ratios → our prices, exactly. In NewAPI a request costs
+// quota = tokens × ModelRatio (× CompletionRatio for completion tokens, × CacheRatio for cached
+// prompt tokens), and QuotaPerUnit quota (500000 by default) is one USD. So ratio 1 is
+// 1 / 500000 USD per token = $2 per 1M tokens ("1 === $0.002 / 1K tokens" in one-api), and:
+//   input  USD per 1M = ModelRatio × 1e6 / QuotaPerUnit
+//   output USD per 1M = input × CompletionRatio   (default 1)
+//   cached USD per 1M = input × CacheRatio        (default 1, as NewAPI's GetCacheRatio)
+// Ratios arrive as JSON numbers; each is read through its shortest decimal spelling (what
+// JSON.stringify writes), so 0.075 is exactly 75/1000, never the double nearest to it.
+import { divideRoundHalfUp } from '../pricing/price-calculator';
+
+export const DEFAULT_QUOTA_PER_UNIT = 500_000;
+
+/** An exact non-negative rational: numerator / denominator, denominator > 0. */
+export interface Exact {
+  numerator: bigint;
+  denominator: bigint;
+}
+
+const DECIMAL_SPELLING = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
+
+/** The exact value of a JSON number as it was written (its shortest round-trip decimal). */
+export function exactDecimal(value: number): Exact {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`not a non-negative number: ${value}`);
+  const match = DECIMAL_SPELLING.exec(String(value));
+  if (!match) throw new RangeError(`not a decimal number: ${value}`);
+  const [, whole = '0', fraction = '', exponentText = '0'] = match;
+  const exponent = Number(exponentText) - fraction.length;
+  const digits = BigInt(whole + fraction);
+  return exponent >= 0
+    ? { numerator: digits * 10n ** BigInt(exponent), denominator: 1n }
+    : { numerator: digits, denominator: 10n ** BigInt(-exponent) };
+}
+
+export interface NewApiRatios {
+  modelRatio: Record<string, number>;
+  completionRatio?: Record<string, number>;
+  cacheRatio?: Record<string, number>;
+  quotaPerUnit?: number;
+}
+
+export interface ConvertedPrice {
+  model: string;
+  inputPer1MNano: bigint;
+  cachedInputPer1MNano: bigint;
+  outputPer1MNano: bigint;
+  /** True when a price had to be rounded (half up) to whole nano-USD. */
+  rounded: boolean;
+}
+
+export interface Conversion {
+  prices: ConvertedPrice[];
+  /** Models named in completionRatio or cacheRatio but not in modelRatio: nothing to price them by. */
+  ignored: string[];
+}
+
+/** nano-USD in one USD × tokens in "per 1M". */
+const NANO_PER_1M_TOKENS_PER_QUOTA_UNIT = 1_000_000_000n * 1_000_000n;
+const ONE: Exact = { numerator: 1n, denominator: 1n };
+
+export function convertNewApiRatios(ratios: NewApiRatios): Conversion {
+  const quotaPerUnit = exactDecimal(ratios.quotaPerUnit ?? DEFAULT_QUOTA_PER_UNIT);
+  if (quotaPerUnit.numerator === 0n) throw new RangeError('quotaPerUnit must be greater than 0');
+  const completion = ratios.completionRatio ?? {};
+  const cache = ratios.cacheRatio ?? {};
+  const entries = Object.entries(ratios.modelRatio).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const priced = new Set(entries.map(([model]) => model));
+  const prices = entries.map(([model, ratio]) => {
+    const base = exactDecimal(ratio);
+    const per1M = (factor: Exact) => {
+      // ratio × factor × 1e15 / quotaPerUnit, as one fraction, rounded once.
+      const numerator =
+        base.numerator * factor.numerator * NANO_PER_1M_TOKENS_PER_QUOTA_UNIT * quotaPerUnit.denominator;
+      const denominator = base.denominator * factor.denominator * quotaPerUnit.numerator;
+      return { nano: divideRoundHalfUp(numerator, denominator), exact: numerator % denominator === 0n };
+    };
+    const input = per1M(ONE);
+    const output = per1M(factorOf(completion, model));
+    const cached = per1M(factorOf(cache, model));
+    return {
+      model,
+      inputPer1MNano: input.nano,
+      cachedInputPer1MNano: cached.nano,
+      outputPer1MNano: output.nano,
+      rounded: !(input.exact && output.exact && cached.exact),
+    };
+  });
+  const ignored = [...new Set([...Object.keys(completion), ...Object.keys(cache)])]
+    .filter((model) => !priced.has(model))
+    .sort();
+  return { prices, ignored };
+}
+
+/** The model's ratio in `map`, or 1 when it has none (NewAPI's default for both maps). */
+function factorOf(map: Record<string, number>, model: string): Exact {
+  const ratio = Object.prototype.hasOwnProperty.call(map, model) ? map[model] : undefined;
+  return ratio === undefined ? ONE : exactDecimal(ratio);
+}

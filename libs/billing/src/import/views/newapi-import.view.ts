@@ -1,0 +1,21 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ModelPriceView } from '../../views/model-price.view';
+
+export class ImportedPriceView extends ModelPriceView {
+  @ApiProperty({ description: 'true when a price was rounded (half up) to whole nano-USD' })
+  rounded!: boolean;
+}
+
+export class NewApiImportView {
+  @ApiProperty({ example: '500000' }) quotaPerUnit!: string;
+  @ApiProperty({ type: [ImportedPriceView], description: 'the prices added, effective now' })
+  set!: ImportedPriceView[];
+  @ApiProperty({ type: [String], description: 'models whose current price already was the converted one' })
+  unchanged!: string[];
+  @ApiProperty({
+    type: [String],
+    description:
+      'models named only in completionRatio or cacheRatio: without a model ratio there is no price',
+  })
+  ignored!: string[];
+}
