@@ -377,6 +377,225 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/models/import/newapi': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set prices from NewAPI / one-api ratios (ModelRatio, CompletionRatio, CacheRatio, QuotaPerUnit) */
+    post: operations['NewApiImportController_importNewApi'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants/{id}/ledger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s ledger lines, newest first */
+    get: operations['LedgerController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants/{id}/balance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s balance: the sum of its ledger, split into credits and debits */
+    get: operations['LedgerController_balance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants/{id}/topups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Credit the tenant’s balance (a `topup` ledger line) */
+    post: operations['TopupsController_topup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants/{id}/adjustments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Correct the tenant’s balance up or down (an `adjustment` line with a note) */
+    post: operations['TopupsController_adjust'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/redemption-codes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Codes, masked, newest first */
+    get: operations['RedemptionCodesController_list'];
+    put?: never;
+    /** Create a batch of codes; the codes are in this response only */
+    post: operations['RedemptionCodesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/redemption-codes/redeem': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Redeem a code into a tenant’s balance (once; 409 when redeemed, 410 when expired) */
+    post: operations['RedemptionCodesController_redeem'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/groups/multipliers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every group whose multiplier was set (the others are at 1) */
+    get: operations['GroupMultipliersController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/groups/{group}/multiplier': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The group’s price multiplier (1 unless set) */
+    get: operations['GroupMultipliersController_get'];
+    /** Set the group’s price multiplier from now on */
+    put: operations['GroupMultipliersController_set'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/usage/reconciliation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['UsageController_reconciliation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/usage/logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['UsageController_logs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/usage/logs.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['UsageController_csv'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/usage/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['UsageController_summary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -429,6 +648,11 @@ export interface components {
       /** @enum {string} */
       status: 'active' | 'disabled';
       createdAt: string;
+      /**
+       * @description USD: the sum of the tenant’s ledger (billing)
+       * @example 12.5
+       */
+      balanceUsd: string;
     };
     TenantPage: {
       items: components['schemas']['TenantView'][];
@@ -1070,6 +1294,394 @@ export interface components {
     ModelPriceListView: {
       items: components['schemas']['ModelPriceView'][];
       total: number;
+    };
+    ImportNewApiDto: {
+      /**
+       * @description ModelRatio: 1 = $2 per 1M prompt tokens at the default QuotaPerUnit
+       * @example {
+       *       "gpt-4o": 1.25,
+       *       "gpt-4o-mini": 0.075
+       *     }
+       */
+      modelRatio: {
+        [key: string]: number;
+      };
+      /**
+       * @description CompletionRatio: output price = input price × ratio (default 1)
+       * @example {
+       *       "gpt-4o": 4
+       *     }
+       */
+      completionRatio?: {
+        [key: string]: number;
+      };
+      /**
+       * @description CacheRatio: cached prompt price = input price × ratio (default 1)
+       * @example {
+       *       "gpt-4o": 0.5
+       *     }
+       */
+      cacheRatio?: {
+        [key: string]: number;
+      };
+      /**
+       * @description QuotaPerUnit: quota per USD
+       * @default 500000
+       */
+      quotaPerUnit: number;
+    };
+    ImportedPriceView: {
+      /**
+       * @description USD per 1M uncached prompt tokens
+       * @example 2.5
+       */
+      inputPer1M: string;
+      /**
+       * @description USD per 1M cached prompt tokens
+       * @example 1.25
+       */
+      cachedInputPer1M: string;
+      /**
+       * @description USD per 1M completion tokens
+       * @example 10
+       */
+      outputPer1M: string;
+      /**
+       * @description USD per request
+       * @example 0
+       */
+      perRequest: string;
+      effectiveFrom: string;
+      /** Format: uuid */
+      id: string;
+      model: string;
+      /** Format: uuid */
+      createdBy: string | null;
+      createdAt: string;
+      /** @description true when a price was rounded (half up) to whole nano-USD */
+      rounded: boolean;
+    };
+    NewApiImportView: {
+      /** @example 500000 */
+      quotaPerUnit: string;
+      /** @description the prices added, effective now */
+      set: components['schemas']['ImportedPriceView'][];
+      /** @description models whose current price already was the converted one */
+      unchanged: string[];
+      /** @description models named only in completionRatio or cacheRatio: without a model ratio there is no price */
+      ignored: string[];
+    };
+    LedgerEntryView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** @enum {string} */
+      kind: 'topup' | 'redemption' | 'adjustment' | 'refund' | 'usage';
+      /**
+       * @description signed: credits positive, usage debits negative
+       * @example 25
+       */
+      amountUsd: string;
+      /**
+       * @description the tenant’s balance right after this line
+       * @example 125.5
+       */
+      balanceAfterUsd: string;
+      /**
+       * @description position among the tenant’s credit-side lines (1, 2, …); null for usage debits
+       * @example 3
+       */
+      creditSeq: string | null;
+      /** @description what the line is about: the request id of a usage debit, the redemption code’s id, … */
+      ref: string | null;
+      note: string | null;
+      /**
+       * Format: uuid
+       * @description the user who wrote it
+       */
+      createdBy: string | null;
+      createdAt: string;
+    };
+    LedgerPageView: {
+      items: components['schemas']['LedgerEntryView'][];
+      total: number;
+    };
+    TenantBalanceView: {
+      /** Format: uuid */
+      tenantId: string;
+      /**
+       * @description the sum of the ledger
+       * @example 74.5
+       */
+      balanceUsd: string;
+      /**
+       * @description top-ups, redemptions, refunds and adjustments (adjustments may be negative)
+       * @example 100
+       */
+      creditsUsd: string;
+      /**
+       * @description usage debits, as a positive amount
+       * @example 25.5
+       */
+      debitsUsd: string;
+    };
+    CreateTopupDto: {
+      /**
+       * @description USD, > 0 and ≤ 1000000, at most 9 decimal places
+       * @example 25
+       */
+      amountUsd: string;
+      /** @example wire transfer 2026-11-21 */
+      note?: string;
+    };
+    CreateAdjustmentDto: {
+      /**
+       * @description USD, non-zero, negative to take money back; |amount| ≤ 1000000, at most 9 decimal places
+       * @example -1.5
+       */
+      amountUsd: string;
+      /** @example refund of a duplicated top-up */
+      note: string;
+    };
+    CreateRedemptionCodesDto: {
+      /** @example 10 */
+      count: number;
+      /**
+       * @description USD each code is worth, > 0 and ≤ 1000000
+       * @example 10
+       */
+      amountUsd: string;
+      /**
+       * Format: date-time
+       * @description after this the codes cannot be redeemed
+       */
+      expiresAt?: string;
+      /** @example launch promotion */
+      note?: string;
+    };
+    CreatedRedemptionCodeView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      batchId: string;
+      /**
+       * @description first and last characters of the code
+       * @example K7Q2…9XZA
+       */
+      maskedCode: string;
+      /** @example 10 */
+      amountUsd: string;
+      /** @enum {string} */
+      status: 'unused' | 'redeemed' | 'expired';
+      expiresAt: string | null;
+      note: string | null;
+      /** Format: uuid */
+      createdBy: string | null;
+      createdAt: string;
+      redeemedAt: string | null;
+      /** Format: uuid */
+      redeemedTenantId: string | null;
+      /** Format: uuid */
+      redeemedBy: string | null;
+      /**
+       * Format: uuid
+       * @description the redemption ledger line
+       */
+      ledgerEntryId: string | null;
+      /**
+       * @description the code itself: shown in this response only, never again
+       * @example K7Q2-M9XD-4HRT-0WVB-PJ3N-8SZE-9XZA
+       */
+      code: string;
+    };
+    CreatedRedemptionCodesView: {
+      /** Format: uuid */
+      batchId: string;
+      items: components['schemas']['CreatedRedemptionCodeView'][];
+    };
+    RedemptionCodeView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      batchId: string;
+      /**
+       * @description first and last characters of the code
+       * @example K7Q2…9XZA
+       */
+      maskedCode: string;
+      /** @example 10 */
+      amountUsd: string;
+      /** @enum {string} */
+      status: 'unused' | 'redeemed' | 'expired';
+      expiresAt: string | null;
+      note: string | null;
+      /** Format: uuid */
+      createdBy: string | null;
+      createdAt: string;
+      redeemedAt: string | null;
+      /** Format: uuid */
+      redeemedTenantId: string | null;
+      /** Format: uuid */
+      redeemedBy: string | null;
+      /**
+       * Format: uuid
+       * @description the redemption ledger line
+       */
+      ledgerEntryId: string | null;
+    };
+    RedemptionCodePageView: {
+      items: components['schemas']['RedemptionCodeView'][];
+      total: number;
+    };
+    RedeemCodeDto: {
+      /**
+       * @description case, spaces and dashes do not matter
+       * @example K7Q2-M9XD-4HRT-0WVB-PJ3N-8SZE-9XZA
+       */
+      code: string;
+      /**
+       * Format: uuid
+       * @description the tenant to credit: a super admin must name it; others redeem into their own
+       */
+      tenantId?: string;
+    };
+    GroupMultiplierView: {
+      /** @example vip */
+      group: string;
+      /**
+       * @description a request of this group costs its price × this
+       * @example 1.25
+       */
+      multiplier: string;
+      /** @description true when never set: the default of 1 applies */
+      isDefault: boolean;
+      /** Format: uuid */
+      updatedBy: string | null;
+      updatedAt: string | null;
+    };
+    GroupMultiplierListView: {
+      items: components['schemas']['GroupMultiplierView'][];
+      total: number;
+    };
+    SetMultiplierDto: {
+      /**
+       * @description a decimal string, 0 < m ≤ 100, at most 4 decimal places; 1 = list price
+       * @example 1.25
+       */
+      multiplier: string;
+    };
+    ReconciliationMismatchView: {
+      /** @enum {string} */
+      kind: 'tenant' | 'token';
+      /** @description Tenant or token id */
+      id: string;
+      /** @description Sum of usage-record costs, nano-USD (decimal string) */
+      recordsNano: string;
+      /** @description Ledger usage debits (tenant) or used quota (token), nano-USD (decimal string) */
+      booksNano: string;
+    };
+    ReconciliationView: {
+      checkedAt: string;
+      /** @description Tenants with usage or usage debits */
+      tenants: number;
+      /** @description Tokens checked */
+      tokens: number;
+      /** @description Empty when the books agree */
+      mismatches: components['schemas']['ReconciliationMismatchView'][];
+    };
+    UsageAttemptView: {
+      channelId: string;
+      channelName: string;
+      keyId: string;
+      /** @description null: connect error or timeout */
+      status: number | null;
+      /** @example rate_limited */
+      code: string;
+    };
+    UsageLogView: {
+      requestId: string;
+      /** Format: date-time */
+      startedAt: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: uuid */
+      tokenId: string;
+      /** @enum {string} */
+      endpoint: 'chat.completions' | 'completions' | 'embeddings' | 'responses' | 'messages';
+      /** @description the model the client asked for */
+      model: string;
+      upstreamModel: string | null;
+      /** Format: uuid */
+      channelId: string | null;
+      /** @description null when the channel no longer exists */
+      channelName: string | null;
+      /** Format: uuid */
+      channelKeyId: string | null;
+      stream: boolean;
+      promptTokens: number;
+      cachedTokens: number;
+      completionTokens: number;
+      reasoningTokens: number;
+      /**
+       * @description upstream usage, gateway tokenizer, or none
+       * @enum {string}
+       */
+      usageSource: 'upstream' | 'counted' | 'none';
+      /** @example 0.000123 */
+      costUsd: string;
+      latencyMs: number;
+      ttftMs: number | null;
+      /** @description HTTP status the client got; 499 when it went away first */
+      status: number;
+      errorCode: string | null;
+      errorMessage: string | null;
+      /** @description failed attempts before the final one */
+      fallbacks: components['schemas']['UsageAttemptView'][];
+    };
+    UsageLogPage: {
+      items: components['schemas']['UsageLogView'][];
+      total: number;
+    };
+    UsageSummaryItemView: {
+      requests: number;
+      /** @description status >= 400, or a stream that ended in error */
+      errors: number;
+      promptTokens: number;
+      cachedTokens: number;
+      completionTokens: number;
+      /** @example 12.345678901 */
+      costUsd: string;
+      /** @description null when there are no records */
+      avgLatencyMs: number | null;
+      p50LatencyMs: number | null;
+      p95LatencyMs: number | null;
+      /** @description over requests that had a first token */
+      avgTtftMs: number | null;
+      /** @description model name, channel/tenant/token id, hour (`2025-01-31T13:00:00Z`) or day (`2025-01-31`) in UTC; null for requests that reached no channel */
+      key: string | null;
+      /** @description the channel name when grouped by channel */
+      label: string | null;
+    };
+    UsageTotalsView: {
+      requests: number;
+      /** @description status >= 400, or a stream that ended in error */
+      errors: number;
+      promptTokens: number;
+      cachedTokens: number;
+      completionTokens: number;
+      /** @example 12.345678901 */
+      costUsd: string;
+      /** @description null when there are no records */
+      avgLatencyMs: number | null;
+      p50LatencyMs: number | null;
+      p95LatencyMs: number | null;
+      /** @description over requests that had a first token */
+      avgTtftMs: number | null;
+    };
+    UsageSummaryView: {
+      items: components['schemas']['UsageSummaryItemView'][];
+      totals: components['schemas']['UsageTotalsView'];
     };
   };
   responses: never;
@@ -1935,6 +2547,387 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ModelPriceListView'];
+        };
+      };
+    };
+  };
+  NewApiImportController_importNewApi: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ImportNewApiDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NewApiImportView'];
+        };
+      };
+    };
+  };
+  LedgerController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description written at or after (inclusive) */
+        from?: string;
+        /** @description written before (exclusive) */
+        to?: string;
+        kind?: 'topup' | 'redemption' | 'adjustment' | 'refund' | 'usage';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LedgerPageView'];
+        };
+      };
+    };
+  };
+  LedgerController_balance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantBalanceView'];
+        };
+      };
+    };
+  };
+  TopupsController_topup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTopupDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LedgerEntryView'];
+        };
+      };
+    };
+  };
+  TopupsController_adjust: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAdjustmentDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LedgerEntryView'];
+        };
+      };
+    };
+  };
+  RedemptionCodesController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description unused: redeemable now; expired: never redeemed and past expiresAt */
+        status?: 'unused' | 'redeemed' | 'expired';
+        /** @description the codes of one batch */
+        batchId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RedemptionCodePageView'];
+        };
+      };
+    };
+  };
+  RedemptionCodesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateRedemptionCodesDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedRedemptionCodesView'];
+        };
+      };
+    };
+  };
+  RedemptionCodesController_redeem: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RedeemCodeDto'];
+      };
+    };
+    responses: {
+      /** @description the `redemption` ledger line */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LedgerEntryView'];
+        };
+      };
+    };
+  };
+  GroupMultipliersController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupMultiplierListView'];
+        };
+      };
+    };
+  };
+  GroupMultipliersController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        group: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupMultiplierView'];
+        };
+      };
+    };
+  };
+  GroupMultipliersController_set: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        group: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetMultiplierDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupMultiplierView'];
+        };
+      };
+    };
+  };
+  UsageController_reconciliation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Checks now that ledger usage debits and token spend equal the usage records, to the nano-dollar */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReconciliationView'];
+        };
+      };
+    };
+  };
+  UsageController_logs: {
+    parameters: {
+      query?: {
+        /** @description started at or after (inclusive) */
+        from?: string;
+        /** @description started before (exclusive) */
+        to?: string;
+        /** @description super admin: one tenant; others: their own only */
+        tenantId?: string;
+        tokenId?: string;
+        channelId?: string;
+        /** @description the model the client asked for (exact) */
+        model?: string;
+        /** @description `success` (status < 400, no error), `error` (the rest), or one HTTP status such as 429 */
+        status?: string;
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One row per /v1 request, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageLogPage'];
+        };
+      };
+    };
+  };
+  UsageController_csv: {
+    parameters: {
+      query?: {
+        /** @description started at or after (inclusive) */
+        from?: string;
+        /** @description started before (exclusive) */
+        to?: string;
+        /** @description super admin: one tenant; others: their own only */
+        tenantId?: string;
+        tokenId?: string;
+        channelId?: string;
+        /** @description the model the client asked for (exact) */
+        model?: string;
+        /** @description `success` (status < 400, no error), `error` (the rest), or one HTTP status such as 429 */
+        status?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The same rows as /logs (every page), streamed as CSV with a header row */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  UsageController_summary: {
+    parameters: {
+      query: {
+        /** @description started at or after (inclusive) */
+        from?: string;
+        /** @description started before (exclusive) */
+        to?: string;
+        /** @description super admin: one tenant; others: their own only */
+        tenantId?: string;
+        tokenId?: string;
+        channelId?: string;
+        /** @description the model the client asked for (exact) */
+        model?: string;
+        /** @description `success` (status < 400, no error), `error` (the rest), or one HTTP status such as 429 */
+        status?: string;
+        /** @description `hour` and `day` are UTC */
+        groupBy: 'model' | 'channel' | 'tenant' | 'token' | 'hour' | 'day';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageSummaryView'];
         };
       };
     };
