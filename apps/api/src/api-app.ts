@@ -27,7 +27,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   // Order matters: these run before any Nest middleware, guard or route.
   app.use(requestId);
   app.use(app.get(HttpMetrics).middleware());
-  app.use(cookieParser());
+  // Only the dashboard's session lives in a cookie; /v1 authenticates with its own keys.
+  app.use('/api', cookieParser());
   app.use('/v1', jsonBody(BODY_LIMITS.relay));
   app.use('/api', jsonBody(BODY_LIMITS.admin));
   app.use(bodyErrorHandler());

@@ -18,6 +18,10 @@ export const REDACTED_PATHS = [
 
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 
+function quiet(path: string): boolean {
+  return QUIET_PATHS.has(path) || path === '/v1' || path.startsWith('/v1/');
+}
+
 export function loggerModule(
   config: Pick<RawConfig, 'LOG_LEVEL' | 'NODE_ENV'>,
   processName: string,
@@ -29,7 +33,8 @@ export function loggerModule(
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       // The id is assigned (and echoed as x-request-id) by the first middleware of the api.
       genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? '',
-      autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+      // /v1 requests are logged as usage records (one per request, queryable), not as log lines.
+      autoLogging: { ignore: (req) => quiet((req.url ?? '').split('?')[0] ?? '') },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,

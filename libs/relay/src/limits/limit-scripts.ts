@@ -23,35 +23,49 @@ return 0
 `;
 
 /**
- * Takes one request's slot on an upstream key. KEYS: stats hash, minute window, day window.
- * ARGV: now ms, rpm, tpm, rpd, tpd, estimated tokens, minute ttl ms, day ttl ms.
- * Returns {0, 0} (taken, counted), {1, cooldownUntil} (cooling down) or {2, 0} (at a cap).
+ * Takes one request's slot on the first usable key of a list (the router's order), in one round trip
+ * whatever the pool size. KEYS: per candidate its stats hash, minute window and day window.
+ * ARGV: now ms, estimated tokens, minute ttl ms, day ttl ms, then per candidate rpm, tpm, rpd, tpd.
+ * Returns {index of the key taken (1-based; 0 when none), soonest cooldownUntil seen (0 = none),
+ * keys cooling, keys capped} — the counts cover the keys passed over before the one taken.
  */
-export const ACQUIRE_KEY = `
+export const ACQUIRE_FIRST = `
 local now = tonumber(ARGV[1])
-local cooldown = tonumber(redis.call('HGET', KEYS[1], 'cooldownUntil') or '0')
-if cooldown > now then return {1, cooldown} end
-local rpm = tonumber(ARGV[2])
-local tpm = tonumber(ARGV[3])
-local rpd = tonumber(ARGV[4])
-local tpd = tonumber(ARGV[5])
-local est = tonumber(ARGV[6])
-local mr = tonumber(redis.call('HGET', KEYS[2], 'r') or '0')
-local mt = tonumber(redis.call('HGET', KEYS[2], 't') or '0')
-local dr = tonumber(redis.call('HGET', KEYS[3], 'r') or '0')
-local dt = tonumber(redis.call('HGET', KEYS[3], 't') or '0')
-if rpm >= 0 and mr + 1 > rpm then return {2, 0} end
-if rpd >= 0 and dr + 1 > rpd then return {2, 0} end
-if tpm >= 0 and (mt >= tpm or mt + est > tpm) then return {2, 0} end
-if tpd >= 0 and (dt >= tpd or dt + est > tpd) then return {2, 0} end
-redis.call('HINCRBY', KEYS[2], 'r', 1)
-redis.call('HINCRBY', KEYS[2], 't', est)
-redis.call('PEXPIRE', KEYS[2], ARGV[7])
-redis.call('HINCRBY', KEYS[3], 'r', 1)
-redis.call('HINCRBY', KEYS[3], 't', est)
-redis.call('PEXPIRE', KEYS[3], ARGV[8])
-redis.call('HINCRBY', KEYS[1], 'totalRequests', 1)
-return {0, 0}
+local est = tonumber(ARGV[2])
+local soonest = 0
+local cooling = 0
+local capped = 0
+for i = 1, #KEYS / 3 do
+  local stats, minute, day = KEYS[i * 3 - 2], KEYS[i * 3 - 1], KEYS[i * 3]
+  local base = 4 + (i - 1) * 4
+  local rpm, tpm = tonumber(ARGV[base + 1]), tonumber(ARGV[base + 2])
+  local rpd, tpd = tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
+  local cooldown = tonumber(redis.call('HGET', stats, 'cooldownUntil') or '0')
+  if cooldown > now then
+    cooling = cooling + 1
+    if soonest == 0 or cooldown < soonest then soonest = cooldown end
+  else
+    local mr = tonumber(redis.call('HGET', minute, 'r') or '0')
+    local mt = tonumber(redis.call('HGET', minute, 't') or '0')
+    local dr = tonumber(redis.call('HGET', day, 'r') or '0')
+    local dt = tonumber(redis.call('HGET', day, 't') or '0')
+    if (rpm >= 0 and mr + 1 > rpm) or (rpd >= 0 and dr + 1 > rpd)
+      or (tpm >= 0 and (mt >= tpm or mt + est > tpm))
+      or (tpd >= 0 and (dt >= tpd or dt + est > tpd)) then
+      capped = capped + 1
+    else
+      redis.call('HINCRBY', minute, 'r', 1)
+      redis.call('HINCRBY', minute, 't', est)
+      redis.call('PEXPIRE', minute, ARGV[3])
+      redis.call('HINCRBY', day, 'r', 1)
+      redis.call('HINCRBY', day, 't', est)
+      redis.call('PEXPIRE', day, ARGV[4])
+      redis.call('HINCRBY', stats, 'totalRequests', 1)
+      return {i, soonest, cooling, capped}
+    end
+  end
+end
+return {0, soonest, cooling, capped}
 `;
 
 /**

@@ -6,7 +6,7 @@ import { keyStatsRedisKey } from '@gateway/channels';
 import { REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import type { KeyCandidate, KeyState } from '../routing/routing-snapshot';
-import { ACQUIRE_KEY, ADMIT_TOKEN, COOL_KEY, SETTLE_KEY } from './limit-scripts';
+import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, SETTLE_KEY } from './limit-scripts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -16,13 +16,24 @@ const DAY_TTL_MS = DAY_MS + 2 * MINUTE_MS;
 
 type RelayRedis = Redis & {
   relayAdmitToken(key: string, rpm: number, tpm: number, est: number, ttl: number): Promise<number>;
-  relayAcquireKey(...args: (string | number)[]): Promise<[number, number]>;
+  relayAcquireFirst(...args: (string | number)[]): Promise<[number, number, number, number]>;
   relayCoolKey(key: string, now: number, wait: number, base: number, max: number): Promise<number>;
   relaySettleKey(...args: (string | number)[]): Promise<number>;
 };
 
 export type TokenAdmission = { ok: true } | { ok: false; limit: 'rpm' | 'tpm'; retryAfterMs: number };
 export type KeyAcquisition = 'ok' | 'cooling' | 'capped';
+
+/** What taking the first usable key of a list came to. */
+export interface FirstAcquisition {
+  /** Index in the list of the key taken, or -1 when none could be. */
+  index: number;
+  /** The earliest cooldown end among the keys passed over (ms epoch), or null. */
+  soonestRecovery: number | null;
+  /** Keys passed over because they were cooling down, or at one of their caps. */
+  cooling: number;
+  capped: number;
+}
 
 /** The windows one request was counted in, to settle it against later. */
 export interface CountedWindows {
@@ -46,7 +57,8 @@ export class RelayLimiter {
   ) {
     this.prefix = config.REDIS_PREFIX;
     redis.defineCommand('relayAdmitToken', { numberOfKeys: 1, lua: ADMIT_TOKEN });
-    redis.defineCommand('relayAcquireKey', { numberOfKeys: 3, lua: ACQUIRE_KEY });
+    // The number of keys varies per call: ioredis then takes it as the first argument.
+    redis.defineCommand('relayAcquireFirst', { lua: ACQUIRE_FIRST });
     redis.defineCommand('relayCoolKey', { numberOfKeys: 1, lua: COOL_KEY });
     redis.defineCommand('relaySettleKey', { numberOfKeys: 4, lua: SETTLE_KEY });
     this.redis = redis as RelayRedis;
@@ -103,20 +115,40 @@ export class RelayLimiter {
 
   /** Atomically checks the key's cooldown and caps and, if free, counts this request on it. */
   async acquireKey(key: KeyCandidate, estimatedTokens: number, now: number): Promise<KeyAcquisition> {
-    const [result] = await this.redis.relayAcquireKey(
-      keyStatsRedisKey(this.prefix, key.id),
-      this.keyMinute(key.id, now),
-      this.keyDay(key.id, now),
+    const result = await this.acquireFirst([key], estimatedTokens, now);
+    return result.index === 0 ? 'ok' : result.cooling > 0 ? 'cooling' : 'capped';
+  }
+
+  /**
+   * Takes a slot on the first key of `keys` (in order) that is neither cooling down nor at a cap, in
+   * one round trip: the whole pool is judged inside Redis, atomically against other processes.
+   */
+  async acquireFirst(
+    keys: readonly KeyCandidate[],
+    estimatedTokens: number,
+    now: number,
+  ): Promise<FirstAcquisition> {
+    if (keys.length === 0) return { index: -1, soonestRecovery: null, cooling: 0, capped: 0 };
+    const names: string[] = [];
+    const caps: number[] = [];
+    for (const key of keys) {
+      names.push(
+        keyStatsRedisKey(this.prefix, key.id),
+        this.keyMinute(key.id, now),
+        this.keyDay(key.id, now),
+      );
+      caps.push(limit(key.rpm), limit(key.tpm), limit(key.rpd), limit(key.tpd));
+    }
+    const [index, soonest, cooling, capped] = await this.redis.relayAcquireFirst(
+      names.length,
+      ...names,
       now,
-      limit(key.rpm),
-      limit(key.tpm),
-      limit(key.rpd),
-      limit(key.tpd),
       estimatedTokens,
       MINUTE_TTL_MS,
       DAY_TTL_MS,
+      ...caps,
     );
-    return result === 0 ? 'ok' : result === 1 ? 'cooling' : 'capped';
+    return { index: index - 1, soonestRecovery: soonest > 0 ? soonest : null, cooling, capped };
   }
 
   windowsOf(keyId: string, tokenId: string | null, now: number): CountedWindows {

@@ -185,34 +185,41 @@ export class RelayService {
     const { request, res, token, draft, gone, table, facts, estimatedTokens } = ctx;
     const now = Date.now();
     const session = this.sticky.sessionOf(ctx.res.req.headers['x-session-id']);
-    const [states, stickyKeyId] = await Promise.all([
-      this.limiter.keyStates(table.candidateKeyIds(request.model, facts.group), now),
-      session === null ? null : this.sticky.keyFor(token.id, session),
-    ]);
+    const stickyKeyId = session === null ? null : await this.sticky.keyFor(token.id, session);
+    // The order only: which keys are cooling or capped is judged in Redis, atomically, as each
+    // attempt takes its key (one round trip for the whole remaining pool).
     const plan = planAttempts({
       channels: table.channels,
       model: request.model,
       groups: [facts.group],
-      keyState: (id) => states.get(id),
+      keyState: () => undefined,
       now,
       random: Math.random,
-      maxAttempts: this.config.RELAY_MAX_ATTEMPTS,
+      maxAttempts: Number.MAX_SAFE_INTEGER,
       estimatedTokens,
       stickyKeyId,
     });
-    let soonest = plan.soonestRecovery;
-    let cooling = plan.skipped.cooling;
-    let capped = plan.skipped.capped;
+    let soonest: number | null = null;
+    let cooling = 0;
+    let capped = 0;
     const tried = new Set<string>();
+    let remaining = plan.attempts;
 
-    for (const attempt of plan.attempts) {
+    while (remaining.length > 0 && draft.fallbacks.length < this.config.RELAY_MAX_ATTEMPTS) {
       const remainingMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
       if (remainingMs <= 0 || gone.aborted) break;
       const acquiredAt = Date.now();
-      const acquired = await this.limiter.acquireKey(attempt.key, estimatedTokens, acquiredAt);
-      if (acquired === 'cooling') cooling++;
-      if (acquired === 'capped') capped++;
-      if (acquired !== 'ok') continue;
+      const taken = await this.limiter.acquireFirst(
+        remaining.map((a) => a.key),
+        estimatedTokens,
+        acquiredAt,
+      );
+      cooling += taken.cooling;
+      capped += taken.capped;
+      if (taken.soonestRecovery !== null) soonest = Math.min(soonest ?? Infinity, taken.soonestRecovery);
+      if (taken.index < 0) break;
+      const attempt = remaining[taken.index] as (typeof remaining)[number];
+      remaining = remaining.slice(taken.index + 1);
 
       const { channel, key, upstreamModel } = attempt;
       tried.add(channel.name);
