@@ -23,6 +23,17 @@ export default defineConfig({
   build: {
     outDir: resolve(workspaceRoot, 'dist/apps/web'),
     emptyOutDir: true,
+    // The component library is most of the bundle: its own chunk, cached across releases of the
+    // pages. An operator console loads it once: ~1.3 MB minified (~400 kB gzipped) is accepted.
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      output: {
+        manualChunks: {
+          react: ['react', 'react-dom', 'react-router', '@tanstack/react-query'],
+          antd: ['antd', '@ant-design/icons'],
+        },
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

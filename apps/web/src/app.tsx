@@ -1,19 +1,43 @@
-import { useTranslation } from 'react-i18next';
-import { LanguageSwitcher } from './components/language-switcher';
-import { StatusPage } from './pages/status-page';
+// The SPA's providers: server state (TanStack Query), the component library in the UI language,
+// and the router.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntdApp, ConfigProvider } from 'antd';
+import { RouterProvider } from 'react-router';
+import { isApiError } from './api/api-error';
+import { useUiLocale } from './i18n/ui-locale';
+import { router } from './router';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      refetchOnWindowFocus: false,
+      // A 4xx will not change by asking again; network errors and 5xx get two more tries.
+      retry: (failures, error) =>
+        failures < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
+    },
+  },
+});
 
 export function App() {
-  const { t } = useTranslation();
+  const { antdLocale } = useUiLocale();
   return (
-    <div className="app">
-      <header className="app__header">
-        <span className="app__brand">{t('app.name')}</span>
-        <LanguageSwitcher />
-      </header>
-      <main className="app__main">
-        <StatusPage />
-      </main>
-      <footer className="app__footer muted">{t('app.footer')}</footer>
-    </div>
+    <QueryClientProvider client={queryClient}>
+      <ConfigProvider
+        locale={antdLocale}
+        theme={{
+          token: {
+            colorPrimary: '#2f5bd3',
+            borderRadius: 6,
+            fontFamily:
+              "system-ui, -apple-system, 'Segoe UI', Roboto, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif",
+          },
+        }}
+      >
+        <AntdApp>
+          <RouterProvider router={router} />
+        </AntdApp>
+      </ConfigProvider>
+    </QueryClientProvider>
   );
 }

@@ -1,26 +1,29 @@
+import { Button, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { SUPPORTED_LANGUAGES, setLanguage } from '../i18n';
 
+/** EN / 中文; the choice is remembered (localStorage) for the next visit. */
 export function LanguageSwitcher() {
   const { t, i18n } = useTranslation();
   return (
-    <div className="language-switcher" role="group" aria-label={t('language.label')}>
+    <Space.Compact role="group" aria-label={t('language.label')}>
       {SUPPORTED_LANGUAGES.map((language) => {
         const active = i18n.resolvedLanguage === language;
         return (
-          <button
+          <Button
             key={language}
-            type="button"
-            className="language-switcher__option"
+            size="small"
+            autoInsertSpace={false}
+            type={active ? 'primary' : 'default'}
             aria-pressed={active}
             lang={language}
             data-testid={`language-${language}`}
             onClick={() => void setLanguage(language)}
           >
             {t(`language.${language}`)}
-          </button>
+          </Button>
         );
       })}
-    </div>
+    </Space.Compact>
   );
 }

@@ -1,5 +1,13 @@
+import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { CheckState } from '../api/service-status';
+
+const COLOR: Record<CheckState, string> = {
+  loading: 'default',
+  up: 'success',
+  down: 'error',
+  error: 'warning',
+};
 
 interface StatusBadgeProps {
   state: CheckState;
@@ -10,8 +18,8 @@ interface StatusBadgeProps {
 export function StatusBadge({ state, testId }: StatusBadgeProps) {
   const { t } = useTranslation();
   return (
-    <span className={`status-badge status-badge--${state}`} data-testid={testId} data-state={state}>
+    <Tag color={COLOR[state]} data-testid={testId} data-state={state} style={{ marginInlineEnd: 0 }}>
       {t(`status.state.${state}`)}
-    </span>
+    </Tag>
   );
 }

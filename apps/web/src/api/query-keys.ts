@@ -1,0 +1,45 @@
+// Every TanStack Query key of the SPA, in one place: a mutation invalidates by the prefix it touched
+// (`queryKeys.channels.all`), and a grep finds every reader of a resource.
+export type ListParams = Record<string, string | number | undefined>;
+
+export const queryKeys = {
+  session: ['session'] as const,
+  readiness: ['readiness'] as const,
+  tenants: {
+    all: ['tenants'] as const,
+    list: (params: ListParams) => ['tenants', 'list', params] as const,
+    detail: (id: string) => ['tenants', 'detail', id] as const,
+  },
+  users: {
+    all: ['users'] as const,
+    list: (params: ListParams) => ['users', 'list', params] as const,
+  },
+  tokens: {
+    all: ['tokens'] as const,
+    list: (params: ListParams) => ['tokens', 'list', params] as const,
+  },
+  channels: {
+    all: ['channels'] as const,
+    list: (params: ListParams) => ['channels', 'list', params] as const,
+    detail: (id: string) => ['channels', 'detail', id] as const,
+    presets: ['channels', 'presets'] as const,
+    keys: (channelId: string, params: ListParams) => ['channels', 'keys', channelId, params] as const,
+  },
+  models: {
+    all: ['models'] as const,
+    list: (params: ListParams) => ['models', 'list', params] as const,
+    prices: (model: string) => ['models', 'prices', model] as const,
+    preview: (model: string, mix: ListParams) => ['models', 'preview', model, mix] as const,
+  },
+  usage: {
+    all: ['usage'] as const,
+    summary: (params: ListParams) => ['usage', 'summary', params] as const,
+    logs: (params: ListParams) => ['usage', 'logs', params] as const,
+  },
+  audit: {
+    all: ['audit'] as const,
+    list: (params: ListParams) => ['audit', 'list', params] as const,
+  },
+  /** The dashboard's resource counts (each list's `total`). */
+  counts: ['counts'] as const,
+};

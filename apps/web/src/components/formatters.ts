@@ -1,0 +1,45 @@
+// Display formats that follow the UI language: dates, numbers, USD amounts (decimal strings from the
+// api, shown without float rounding), durations.
+import i18n from '../i18n';
+
+const locale = () => i18n.resolvedLanguage ?? 'en';
+
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return new Intl.NumberFormat(locale()).format(value);
+}
+
+/** Compact counts for charts and cards: 1.2K, 3.4M (1.2千 / 340万 in Chinese). */
+export function formatCompact(value: number): string {
+  return new Intl.NumberFormat(locale(), { notation: 'compact', maximumFractionDigits: 1 }).format(value);
+}
+
+/**
+ * "$0.000123" from "0.000123": trailing zeros trimmed but at least two decimals, the digits as the
+ * api sent them (a decimal string never goes through a float here).
+ */
+export function formatUsd(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  const negative = value.startsWith('-');
+  const [whole = '0', fraction = ''] = value.replace(/^-/, '').split('.');
+  const trimmed = fraction.replace(/0+$/, '').padEnd(2, '0');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}$${grouped}.${trimmed}`;
+}
+
+export function formatMs(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${formatNumber(Math.round(value))} ms`;
+}
+
+export function formatPercent(ratio: number | null): string {
+  if (ratio === null || Number.isNaN(ratio)) return '—';
+  return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
+}

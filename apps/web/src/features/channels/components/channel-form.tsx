@@ -1,0 +1,309 @@
+// Create or edit a channel. Type-aware: a preset fills type and base URL, the base URL's hint and
+// the model placeholder follow the type, and Azure's api-version appears only for Azure. On create,
+// keys can be pasted right away (one per line).
+import {
+  Alert,
+  Button,
+  Col,
+  Collapse,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Switch,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { FormError } from '../../../components/form-error';
+import { useServerErrors } from '../../../components/server-errors';
+import {
+  type Channel,
+  type ChannelPreset,
+  type ChannelType,
+  type CreateChannel,
+  useChannelPresets,
+} from '../api/channels-api';
+import { fromMappingRows, type MappingRow, ModelMappingEditor, toMappingRows } from './model-mapping-editor';
+
+export const CHANNEL_TYPES: readonly ChannelType[] = ['openai', 'azure-openai', 'anthropic', 'gemini'];
+
+const MODEL_EXAMPLES: Record<ChannelType, string> = {
+  openai: 'gpt-4o, gpt-4o-mini',
+  'azure-openai': 'gpt-4o',
+  anthropic: 'claude-sonnet-4-5',
+  gemini: 'gemini-2.5-flash',
+};
+
+interface ChannelFormValues {
+  name: string;
+  type: ChannelType;
+  baseUrl: string;
+  models: string[];
+  mappings: MappingRow[];
+  priority: number;
+  weight: number;
+  groups: string[];
+  status: 'enabled' | 'disabled';
+  timeoutMs: number;
+  probeIntervalS: number;
+  settings?: { apiVersion?: string };
+  keys?: string;
+}
+
+export interface ChannelFormResult {
+  channel: CreateChannel;
+  /** create only: the pasted keys, one per line, blanks dropped */
+  keys: string[];
+}
+
+interface ChannelFormProps {
+  channel?: Channel;
+  submitting: boolean;
+  onSubmit: (result: ChannelFormResult) => Promise<unknown>;
+  onCancel?: () => void;
+}
+
+function initialValues(channel?: Channel): Partial<ChannelFormValues> {
+  if (!channel) {
+    return {
+      type: 'openai',
+      models: [],
+      mappings: [],
+      priority: 0,
+      weight: 1,
+      groups: ['default'],
+      status: 'enabled',
+      timeoutMs: 60_000,
+      probeIntervalS: 300,
+    };
+  }
+  const apiVersion = channel.settings['apiVersion'];
+  return {
+    name: channel.name,
+    type: channel.type,
+    baseUrl: channel.baseUrl,
+    models: channel.models,
+    mappings: toMappingRows(channel.modelMapping),
+    priority: channel.priority,
+    weight: channel.weight,
+    groups: channel.groups,
+    status: channel.status === 'disabled' ? 'disabled' : 'enabled',
+    timeoutMs: channel.timeoutMs,
+    probeIntervalS: channel.probeIntervalS,
+    settings: typeof apiVersion === 'string' ? { apiVersion } : {},
+  };
+}
+
+/** The preset's note in the UI language when we have it translated, else the api's English. */
+function presetNote(t: TFunction, preset: ChannelPreset): string | undefined {
+  return isTranslatedPreset(preset.id) ? t(`channels.presetNotes.${preset.id}`) : preset.note;
+}
+
+const TRANSLATED_PRESET_NOTES = ['azure-openai', 'vllm', 'ollama'] as const;
+const isTranslatedPreset = (id: string): id is (typeof TRANSLATED_PRESET_NOTES)[number] =>
+  (TRANSLATED_PRESET_NOTES as readonly string[]).includes(id);
+
+export function splitKeys(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+export function ChannelForm({ channel, submitting, onSubmit, onCancel }: ChannelFormProps) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<ChannelFormValues>();
+  const { formError, onError, clear } = useServerErrors(form);
+  const presets = useChannelPresets();
+  const [preset, setPreset] = useState<ChannelPreset | undefined>();
+  const type = Form.useWatch('type', form) ?? channel?.type ?? 'openai';
+  const creating = !channel;
+
+  const applyPreset = (id: string) => {
+    const chosen = presets.data?.find((candidate) => candidate.id === id);
+    setPreset(chosen);
+    if (!chosen) return;
+    form.setFieldsValue({ type: chosen.type, baseUrl: chosen.baseUrl });
+    if (!form.getFieldValue('name')) form.setFieldValue('name', chosen.id);
+  };
+
+  const submit = async (values: ChannelFormValues) => {
+    clear();
+    const settings = values.type === 'azure-openai' && values.settings?.apiVersion ? values.settings : {};
+    const result: ChannelFormResult = {
+      channel: {
+        name: values.name.trim(),
+        type: values.type,
+        baseUrl: values.baseUrl.trim(),
+        models: values.models,
+        modelMapping: fromMappingRows(values.mappings),
+        priority: values.priority,
+        weight: values.weight,
+        groups: values.groups,
+        status: values.status,
+        timeoutMs: values.timeoutMs,
+        probeIntervalS: values.probeIntervalS,
+        settings,
+      },
+      keys: splitKeys(values.keys),
+    };
+    await onSubmit(result).catch(onError);
+  };
+
+  return (
+    <Form<ChannelFormValues>
+      form={form}
+      layout="vertical"
+      style={{ maxWidth: 960 }}
+      initialValues={initialValues(channel)}
+      onFinish={(values) => void submit(values)}
+      data-testid="channel-form"
+    >
+      <FormError message={formError} />
+      {creating ? (
+        <Form.Item label={t('channels.form.preset')} extra={t('channels.form.presetHint')}>
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('channels.form.presetPlaceholder')}
+            loading={presets.isPending}
+            options={presets.data?.map((candidate) => ({ value: candidate.id, label: candidate.label }))}
+            onChange={applyPreset}
+            data-testid="channel-preset"
+          />
+        </Form.Item>
+      ) : null}
+      {preset?.note ? (
+        <Alert type="info" showIcon style={{ marginBottom: 16 }} title={presetNote(t, preset)} />
+      ) : null}
+      <Row gutter={16}>
+        <Col xs={24} md={12}>
+          <Form.Item
+            name="name"
+            label={t('channels.form.name')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
+            <Input data-testid="channel-name" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name="type" label={t('channels.form.type')} rules={[{ required: true }]}>
+            <Select
+              options={CHANNEL_TYPES.map((value) => ({ value, label: t(`channels.types.${value}`) }))}
+              data-testid="channel-type"
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item
+        name="baseUrl"
+        label={t('channels.form.baseUrl')}
+        extra={t(`channels.baseUrlHint.${type}`)}
+        rules={[{ required: true, message: t('common.required') }]}
+      >
+        <Input placeholder="https://api.openai.com/v1" data-testid="channel-base-url" />
+      </Form.Item>
+      {type === 'azure-openai' ? (
+        <Form.Item
+          name={['settings', 'apiVersion']}
+          label={t('channels.form.apiVersion')}
+          extra={t('channels.form.apiVersionHint')}
+        >
+          <Input placeholder="2024-10-21" />
+        </Form.Item>
+      ) : null}
+      <Form.Item
+        name="models"
+        label={t('channels.form.models')}
+        extra={t('channels.form.modelsHint')}
+        rules={[{ required: true, type: 'array', min: 1, message: t('channels.form.modelsRequired') }]}
+      >
+        <Select
+          mode="tags"
+          tokenSeparators={[',', ' ']}
+          placeholder={MODEL_EXAMPLES[type]}
+          open={false}
+          suffixIcon={null}
+          data-testid="channel-models"
+        />
+      </Form.Item>
+      <Form.Item label={t('channels.form.modelMapping')} extra={t('channels.form.modelMappingHint')}>
+        <ModelMappingEditor />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col xs={12} md={6}>
+          <Form.Item
+            name="priority"
+            label={t('channels.form.priority')}
+            tooltip={t('channels.form.priorityHint')}
+          >
+            <InputNumber min={-1000} max={1000} style={{ width: '100%' }} data-testid="channel-priority" />
+          </Form.Item>
+        </Col>
+        <Col xs={12} md={6}>
+          <Form.Item name="weight" label={t('channels.form.weight')} tooltip={t('channels.form.weightHint')}>
+            <InputNumber min={0} max={1000} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8}>
+          <Form.Item name="groups" label={t('channels.form.groups')} tooltip={t('channels.form.groupsHint')}>
+            <Select mode="tags" open={false} suffixIcon={null} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={4}>
+          <Form.Item
+            name="status"
+            label={t('channels.form.enabled')}
+            valuePropName="checked"
+            getValueProps={(value: string) => ({ checked: value !== 'disabled' })}
+            normalize={(checked: boolean) => (checked ? 'enabled' : 'disabled')}
+          >
+            <Switch />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Collapse
+        ghost
+        style={{ marginBottom: 16 }}
+        items={[
+          {
+            key: 'advanced',
+            label: t('channels.form.advanced'),
+            forceRender: true,
+            children: (
+              <Row gutter={16}>
+                <Col xs={12}>
+                  <Form.Item name="timeoutMs" label={t('channels.form.timeoutMs')}>
+                    <InputNumber min={1000} max={600_000} step={1000} style={{ width: '100%' }} />
+                  </Form.Item>
+                </Col>
+                <Col xs={12}>
+                  <Form.Item name="probeIntervalS" label={t('channels.form.probeIntervalS')}>
+                    <InputNumber min={0} max={86_400} style={{ width: '100%' }} />
+                  </Form.Item>
+                </Col>
+              </Row>
+            ),
+          },
+        ]}
+      />
+      {creating ? (
+        <Form.Item name="keys" label={t('channels.form.keys')} extra={t('channels.form.keysHint')}>
+          <Input.TextArea rows={4} spellCheck={false} autoComplete="off" data-testid="channel-keys" />
+        </Form.Item>
+      ) : null}
+      <Typography.Paragraph type="secondary">{t('channels.form.secretsNote')}</Typography.Paragraph>
+      <Button type="primary" htmlType="submit" loading={submitting} data-testid="channel-save">
+        {creating ? t('channels.create') : t('common.save')}
+      </Button>
+      {onCancel ? (
+        <Button style={{ marginInlineStart: 8 }} onClick={onCancel}>
+          {t('common.cancel')}
+        </Button>
+      ) : null}
+    </Form>
+  );
+}

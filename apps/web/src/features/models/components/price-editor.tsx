@@ -1,0 +1,278 @@
+// Set a model's price (effective now; earlier prices are kept). A token mix shows, live, what one
+// request would cost with the draft price and, from the api's preview, with the saved one.
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Drawer,
+  Flex,
+  Form,
+  Input,
+  Row,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { describeError } from '../../../components/error-alert';
+import { FormError } from '../../../components/form-error';
+import { formatDateTime, formatUsd } from '../../../components/formatters';
+import { useServerErrors } from '../../../components/server-errors';
+import {
+  type CatalogModel,
+  type SetPrice,
+  type TokenMix,
+  usePriceHistory,
+  usePricePreview,
+  useSetPrice,
+} from '../api/models-api';
+import { draftCost, TOKEN_COUNT, USD_AMOUNT } from '../price-math';
+
+const DEFAULT_MIX: TokenMix = { promptTokens: '1000', cachedTokens: '0', completionTokens: '500' };
+
+interface PriceEditorProps {
+  model: CatalogModel | null;
+  canEdit: boolean;
+  onClose: () => void;
+  onSaved: () => void;
+}
+
+export function PriceEditor({ model, canEdit, onClose, onSaved }: PriceEditorProps) {
+  const { t } = useTranslation();
+  return (
+    <Drawer
+      open={model !== null}
+      onClose={onClose}
+      title={model ? t('models.priceFor', { model: model.id }) : ''}
+      size={640}
+      destroyOnHidden
+    >
+      {model ? <PriceEditorBody model={model} canEdit={canEdit} onSaved={onSaved} /> : null}
+    </Drawer>
+  );
+}
+
+function PriceEditorBody({
+  model,
+  canEdit,
+  onSaved,
+}: {
+  model: CatalogModel;
+  canEdit: boolean;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<SetPrice>();
+  const { formError, onError, clear } = useServerErrors(form);
+  const [mix, setMix] = useState<TokenMix>(DEFAULT_MIX);
+  const setPrice = useSetPrice(model.id);
+  const history = usePriceHistory(model.id);
+  const draft = Form.useWatch([], form) ?? {};
+  const mixValid = Object.values(mix).every((value) => TOKEN_COUNT.test(value));
+  const preview = usePricePreview(model.id, mix, model.price !== null && mixValid);
+  const draftUsd = draftCost(draft, mix);
+
+  const usdRule = { pattern: USD_AMOUNT, message: t('models.usdInvalid') };
+  const submit = (values: SetPrice) => {
+    clear();
+    const body: SetPrice = {
+      inputPer1M: values.inputPer1M,
+      outputPer1M: values.outputPer1M,
+      ...(values.cachedInputPer1M ? { cachedInputPer1M: values.cachedInputPer1M } : {}),
+      ...(values.perRequest ? { perRequest: values.perRequest } : {}),
+    };
+    setPrice.mutate(body, { onSuccess: onSaved, onError });
+  };
+
+  return (
+    <Flex vertical gap={16}>
+      {canEdit ? (
+        <Form<SetPrice>
+          form={form}
+          layout="vertical"
+          onFinish={submit}
+          initialValues={
+            model.price
+              ? {
+                  inputPer1M: model.price.inputPer1M,
+                  cachedInputPer1M: model.price.cachedInputPer1M,
+                  outputPer1M: model.price.outputPer1M,
+                  perRequest: model.price.perRequest,
+                }
+              : {}
+          }
+          data-testid="price-form"
+        >
+          <FormError message={formError} />
+          <Row gutter={16}>
+            <Col xs={12}>
+              <Form.Item
+                name="inputPer1M"
+                label={t('models.inputPer1M')}
+                rules={[{ required: true, message: t('common.required') }, usdRule]}
+              >
+                <Input prefix="$" inputMode="decimal" data-testid="price-input" />
+              </Form.Item>
+            </Col>
+            <Col xs={12}>
+              <Form.Item
+                name="outputPer1M"
+                label={t('models.outputPer1M')}
+                rules={[{ required: true, message: t('common.required') }, usdRule]}
+              >
+                <Input prefix="$" inputMode="decimal" data-testid="price-output" />
+              </Form.Item>
+            </Col>
+            <Col xs={12}>
+              <Form.Item
+                name="cachedInputPer1M"
+                label={t('models.cachedInputPer1M')}
+                extra={t('models.cachedDefault')}
+                rules={[usdRule]}
+              >
+                <Input prefix="$" inputMode="decimal" data-testid="price-cached" />
+              </Form.Item>
+            </Col>
+            <Col xs={12}>
+              <Form.Item
+                name="perRequest"
+                label={t('models.perRequest')}
+                extra={t('models.perRequestDefault')}
+                rules={[usdRule]}
+              >
+                <Input prefix="$" inputMode="decimal" data-testid="price-per-request" />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Button type="primary" htmlType="submit" loading={setPrice.isPending} data-testid="price-save">
+            {t('models.savePrice')}
+          </Button>
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+            {t('models.effectiveNow')}
+          </Typography.Paragraph>
+        </Form>
+      ) : null}
+
+      <Card size="small" title={t('models.preview.title')}>
+        <Row gutter={8} style={{ marginBottom: 12 }}>
+          {(['promptTokens', 'cachedTokens', 'completionTokens'] as const).map((field) => (
+            <Col xs={8} key={field}>
+              <Typography.Text type="secondary">{t(`models.preview.${field}`)}</Typography.Text>
+              <Input
+                value={mix[field]}
+                inputMode="numeric"
+                status={TOKEN_COUNT.test(mix[field]) ? undefined : 'error'}
+                onChange={(event) => setMix({ ...mix, [field]: event.target.value.trim() })}
+                aria-label={t(`models.preview.${field}`)}
+                data-testid={`preview-${field}`}
+              />
+            </Col>
+          ))}
+        </Row>
+        <Row gutter={16}>
+          {canEdit ? (
+            <Col xs={12}>
+              <Statistic
+                title={t('models.preview.draft')}
+                value={draftUsd === null ? '—' : formatUsd(draftUsd)}
+                data-testid="preview-draft"
+              />
+            </Col>
+          ) : null}
+          <Col xs={12}>
+            <Statistic
+              title={t('models.preview.saved')}
+              loading={preview.isFetching && !preview.data}
+              value={
+                model.price === null
+                  ? t('models.noPrice')
+                  : preview.data
+                    ? formatUsd(preview.data.costUsd)
+                    : '—'
+              }
+              data-testid="preview-saved"
+            />
+          </Col>
+        </Row>
+        {preview.isError ? (
+          <Alert type="warning" showIcon style={{ marginTop: 12 }} title={describeError(t, preview.error)} />
+        ) : null}
+        {preview.data && model.price ? (
+          <Descriptions
+            size="small"
+            bordered
+            column={1}
+            style={{ marginTop: 12 }}
+            items={[
+              {
+                key: 'input',
+                label: t('models.preview.input'),
+                children: t('models.preview.line', {
+                  tokens: preview.data.breakdown.input.tokens,
+                  rate: formatUsd(preview.data.breakdown.input.ratePer1M),
+                  cost: formatUsd(preview.data.breakdown.input.costUsd),
+                }),
+              },
+              {
+                key: 'cached',
+                label: t('models.preview.cachedInput'),
+                children: t('models.preview.line', {
+                  tokens: preview.data.breakdown.cachedInput.tokens,
+                  rate: formatUsd(preview.data.breakdown.cachedInput.ratePer1M),
+                  cost: formatUsd(preview.data.breakdown.cachedInput.costUsd),
+                }),
+              },
+              {
+                key: 'output',
+                label: t('models.preview.output'),
+                children: t('models.preview.line', {
+                  tokens: preview.data.breakdown.output.tokens,
+                  rate: formatUsd(preview.data.breakdown.output.ratePer1M),
+                  cost: formatUsd(preview.data.breakdown.output.costUsd),
+                }),
+              },
+              {
+                key: 'perRequest',
+                label: t('models.perRequest'),
+                children: formatUsd(preview.data.breakdown.perRequestUsd),
+              },
+            ]}
+          />
+        ) : null}
+      </Card>
+
+      <Card size="small" title={t('models.history')}>
+        {history.isError ? (
+          <Alert type="error" showIcon title={describeError(t, history.error)} />
+        ) : (
+          <Table
+            rowKey="id"
+            size="small"
+            loading={history.isPending}
+            dataSource={history.data?.items}
+            pagination={false}
+            locale={{ emptyText: t('models.noHistory') }}
+            columns={[
+              {
+                title: t('models.effectiveFrom'),
+                key: 'from',
+                render: (_, row) => formatDateTime(row.effectiveFrom),
+              },
+              { title: t('models.inputShort'), key: 'in', render: (_, row) => formatUsd(row.inputPer1M) },
+              {
+                title: t('models.cachedShort'),
+                key: 'cached',
+                render: (_, row) => formatUsd(row.cachedInputPer1M),
+              },
+              { title: t('models.outputShort'), key: 'out', render: (_, row) => formatUsd(row.outputPer1M) },
+              { title: t('models.perRequest'), key: 'req', render: (_, row) => formatUsd(row.perRequest) },
+            ]}
+          />
+        )}
+      </Card>
+    </Flex>
+  );
+}

@@ -1,0 +1,43 @@
+import { draftCost } from './price-math';
+
+const mix = (promptTokens: string, cachedTokens: string, completionTokens: string) => ({
+  promptTokens,
+  cachedTokens,
+  completionTokens,
+});
+
+describe('draftCost (the price editor preview before saving)', () => {
+  it('bills uncached prompt, cached prompt and completion tokens at their own rates', () => {
+    // 800 × 2.5 + 200 × 1.25 + 500 × 10 per 1M = 0.002 + 0.00025 + 0.005
+    expect(
+      draftCost(
+        { inputPer1M: '2.5', cachedInputPer1M: '1.25', outputPer1M: '10' },
+        mix('1000', '200', '500'),
+      ),
+    ).toBe('0.00725');
+  });
+
+  it('charges cached tokens at the input rate when no cached rate is given, and adds the per-request fee', () => {
+    expect(
+      draftCost({ inputPer1M: '3', outputPer1M: '0', perRequest: '0.01' }, mix('1000', '400', '0')),
+    ).toBe('0.013');
+  });
+
+  it('rounds the token part once, half up, to whole nano-USD', () => {
+    // 1 token at 0.0005 USD per 1M = 0.5 nano-USD → 1 nano-USD; 1 token at 0.0004 → 0.
+    expect(draftCost({ inputPer1M: '0.0005', outputPer1M: '0' }, mix('1', '0', '0'))).toBe('0.000000001');
+    expect(draftCost({ inputPer1M: '0.0004', outputPer1M: '0' }, mix('1', '0', '0'))).toBe('0');
+  });
+
+  it('stays exact where floats would not (huge counts, many decimals)', () => {
+    expect(draftCost({ inputPer1M: '0.123456789', outputPer1M: '0' }, mix('999999999999999', '0', '0'))).toBe(
+      '123456788.999999877',
+    );
+  });
+
+  it('gives no answer for an invalid amount, a non-integer count, or more cached than prompt tokens', () => {
+    expect(draftCost({ inputPer1M: '2.5.1', outputPer1M: '1' }, mix('1', '0', '0'))).toBeNull();
+    expect(draftCost({ inputPer1M: '1', outputPer1M: '1' }, mix('1.5', '0', '0'))).toBeNull();
+    expect(draftCost({ inputPer1M: '1', outputPer1M: '1' }, mix('10', '11', '0'))).toBeNull();
+  });
+});

@@ -1,0 +1,56 @@
+// What a request costs under a draft price, before it is saved, computed as the api does (see
+// libs/billing's price calculator): exact integers in nano-USD, the token part rounded once, half
+// up, then the per-request fee added. The api's preview stays the authority for saved prices.
+const NANO_PER_USD = 1_000_000_000n;
+const TOKENS_PER_RATE = 1_000_000n;
+
+/** A USD amount with at most 9 decimals, as the api accepts it. */
+export const USD_AMOUNT = /^(0|[1-9]\d{0,11})(\.\d{1,9})?$/;
+export const TOKEN_COUNT = /^(0|[1-9]\d{0,14})$/;
+
+export interface DraftPrice {
+  inputPer1M: string;
+  cachedInputPer1M?: string;
+  outputPer1M: string;
+  perRequest?: string;
+}
+
+export interface TokenCounts {
+  promptTokens: string;
+  cachedTokens: string;
+  completionTokens: string;
+}
+
+function nano(usd: string): bigint {
+  const [whole = '0', fraction = ''] = usd.split('.');
+  return BigInt(whole) * NANO_PER_USD + BigInt(fraction.padEnd(9, '0'));
+}
+
+function usd(nanoUsd: bigint): string {
+  const whole = nanoUsd / NANO_PER_USD;
+  const fraction = (nanoUsd % NANO_PER_USD).toString().padStart(9, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : `${whole}`;
+}
+
+/** The cost in USD, or null while a field is not a valid amount or count (or cached > prompt). */
+export function draftCost(price: Partial<DraftPrice>, counts: TokenCounts): string | null {
+  const input = price.inputPer1M ?? '';
+  const output = price.outputPer1M ?? '';
+  const cachedRate = price.cachedInputPer1M || input;
+  const perRequest = price.perRequest || '0';
+  if (![input, output, cachedRate, perRequest].every((value) => USD_AMOUNT.test(value))) return null;
+  if (
+    ![counts.promptTokens, counts.cachedTokens, counts.completionTokens].every((v) => TOKEN_COUNT.test(v))
+  ) {
+    return null;
+  }
+  const prompt = BigInt(counts.promptTokens);
+  const cached = BigInt(counts.cachedTokens);
+  if (cached > prompt) return null;
+  const scaled =
+    (prompt - cached) * nano(input) +
+    cached * nano(cachedRate) +
+    BigInt(counts.completionTokens) * nano(output);
+  const tokensNano = (scaled + TOKENS_PER_RATE / 2n) / TOKENS_PER_RATE;
+  return usd(tokensNano + nano(perRequest));
+}

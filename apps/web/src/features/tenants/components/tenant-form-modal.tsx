@@ -1,0 +1,119 @@
+// Create a tenant, or edit one (a super admin may change every field, including status).
+import { type ButtonProps, Form, Input, Modal, Select } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { FormError } from '../../../components/form-error';
+import { useServerErrors } from '../../../components/server-errors';
+import { type Tenant, useCreateTenant, useUpdateTenant } from '../api/tenants-api';
+
+interface TenantFormValues {
+  name: string;
+  group: string;
+  timezone: string;
+  billingEmail?: string;
+  status?: Tenant['status'];
+}
+
+interface TenantFormModalProps {
+  open: boolean;
+  tenant?: Tenant;
+  onClose: () => void;
+  onSaved: (tenant: Tenant) => void;
+}
+
+/** The browser's own list of IANA zones, where it has one. */
+function timeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
+}
+
+export function TenantFormModal({ open, tenant, onClose, onSaved }: TenantFormModalProps) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<TenantFormValues>();
+  const { formError, onError, clear } = useServerErrors(form);
+  const create = useCreateTenant();
+  const update = useUpdateTenant();
+
+  const submit = (values: TenantFormValues) => {
+    clear();
+    const billingEmail = values.billingEmail?.trim() || null;
+    if (tenant) {
+      update.mutate(
+        {
+          id: tenant.id,
+          body: {
+            name: values.name,
+            group: values.group,
+            timezone: values.timezone,
+            status: values.status,
+            billingEmail,
+          },
+        },
+        { onSuccess: onSaved, onError },
+      );
+    } else {
+      create.mutate(
+        { name: values.name, group: values.group, timezone: values.timezone, billingEmail },
+        { onSuccess: onSaved, onError },
+      );
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={tenant ? t('tenants.editTitle', { name: tenant.name }) : t('tenants.createTitle')}
+      okText={tenant ? t('common.save') : t('tenants.create')}
+      cancelText={t('common.cancel')}
+      okButtonProps={{ 'data-testid': 'tenant-save' } as ButtonProps}
+      confirmLoading={create.isPending || update.isPending}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      destroyOnHidden
+    >
+      <Form<TenantFormValues>
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        initialValues={
+          tenant
+            ? {
+                name: tenant.name,
+                group: tenant.group,
+                timezone: tenant.timezone,
+                billingEmail: tenant.billingEmail ?? '',
+                status: tenant.status,
+              }
+            : { group: 'default', timezone: 'UTC' }
+        }
+      >
+        <FormError message={formError} />
+        <Form.Item
+          name="name"
+          label={t('tenants.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
+          <Input data-testid="tenant-name" />
+        </Form.Item>
+        <Form.Item name="group" label={t('tenants.group')} extra={t('tenants.groupHint')}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="timezone" label={t('tenants.timezone')}>
+          <Select showSearch options={timeZones().map((zone) => ({ value: zone, label: zone }))} />
+        </Form.Item>
+        <Form.Item name="billingEmail" label={t('tenants.billingEmail')}>
+          <Input type="email" />
+        </Form.Item>
+        {tenant ? (
+          <Form.Item name="status" label={t('tenants.status')} extra={t('tenants.statusHint')}>
+            <Select
+              options={(['active', 'disabled'] as const).map((value) => ({
+                value,
+                label: t(`tenants.statuses.${value}`),
+              }))}
+            />
+          </Form.Item>
+        ) : null}
+      </Form>
+    </Modal>
+  );
+}
