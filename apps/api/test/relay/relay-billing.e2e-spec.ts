@@ -11,7 +11,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/api-app';
 import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, fund, seedTenantWithToken, startIngestor } from './relay-fixture';
+import { seedTenant } from '../fixtures';
+import { createChannel, fund, issueToken, seedTenantWithToken, startIngestor } from './relay-fixture';
 
 interface Books {
   ledgerBalance: bigint;
@@ -274,6 +275,38 @@ describe('billing on the relay (two API processes)', () => {
       const price = row.stream ? before : after;
       expect(BigInt(row.cost_nano)).toBe(nano(price, row.prompt_tokens, row.completion_tokens));
     }
+  });
+
+  it("charges a tenant group's price multiplier, exactly, on holds and costs", async () => {
+    await createChannel(api, admin, {
+      name: 'vip-only',
+      baseUrl: mock.baseUrl,
+      models: ['m-vip'],
+      groups: ['vip'],
+      keys: ['sk-mock-vip-1'],
+    });
+    await setPrice('m-vip', { inputPer1M: '0', outputPer1M: '0', perRequest: '0.000003' });
+    await request(api.url)
+      .put('/api/groups/vip/multiplier')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ multiplier: '1.5' })
+      .expect(200);
+    const tenant = await seedTenant(api, { group: 'vip' });
+    const token = await issueToken(api, admin, { tenantId: tenant.id });
+    // Exactly two requests at 1.5 × 3 = 4.5 µUSD each; a third must be refused.
+    await fund(api, tenant.id, '0.000009');
+    const [a] = clients(token.key) as [OpenAI];
+    const body = { model: 'm-vip', messages: [{ role: 'user' as const, content: 'vip' }] };
+    await a.chat.completions.create(body);
+    await a.chat.completions.create(body);
+    const third = await a.chat.completions.create(body).then(
+      () => 'ok',
+      (e: unknown) => (e instanceof OpenAI.APIError ? e.status : e),
+    );
+    expect(third).toBe(402);
+    const money = await books(tenant.id, token.id, 3);
+    expect(money.recordsCost).toBe(9000n);
+    expect(money.ledgerBalance).toBe(0n);
   });
 });
 

@@ -158,16 +158,14 @@ export async function usageRecord(
 
 /** Credits a tenant the way a top-up does: a ledger line, then the live mirror. */
 export async function fund(api: ApiHarness, tenantId: string, usd: string): Promise<void> {
-  const line = await api.app
-    .get(DataSource)
-    .transaction((manager) =>
-      appendLedgerLine(manager, {
-        tenantId,
-        kind: 'topup',
-        amountNano: usdToNano(usd),
-        note: 'test funding',
-      }),
-    );
+  const line = await api.app.get(DataSource).transaction((manager) =>
+    appendLedgerLine(manager, {
+      tenantId,
+      kind: 'topup',
+      amountNano: usdToNano(usd),
+      note: 'test funding',
+    }),
+  );
   if (!line?.creditSeq) throw new Error('the top-up was not appended');
   await api.app.get(BalanceMirror).applyCredit(tenantId, line.creditSeq, line.amountNano);
 }

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { ChangeFeed } from '@gateway/redis';
 import { Repository } from 'typeorm';
 import { ModelPrice } from '../entities/model-price.entity';
+import { GroupMultipliersService } from '../multipliers/group-multipliers.service';
 import { PriceBook } from './price-book';
 
 export const PRICES_TOPIC = 'prices';
@@ -23,6 +24,7 @@ export class PriceBookService implements OnModuleInit, OnApplicationShutdown {
     @InjectRepository(ModelPrice) private readonly prices: Repository<ModelPrice>,
     private readonly changes: ChangeFeed,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly groupMultipliers: GroupMultipliersService,
   ) {}
 
   onModuleInit(): void {
@@ -52,7 +54,11 @@ export class PriceBookService implements OnModuleInit, OnApplicationShutdown {
     this.loaded ??= (async () => {
       this.stale = false;
       try {
-        this.book = new PriceBook(await this.prices.find());
+        const [rows, multipliers] = await Promise.all([
+          this.prices.find(),
+          this.groupMultipliers.multipliers(),
+        ]);
+        this.book = new PriceBook(rows, multipliers);
       } catch (error) {
         this.stale = true;
         this.logger.error(`could not load prices: ${(error as Error).message}`);

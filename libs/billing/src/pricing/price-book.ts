@@ -1,6 +1,7 @@
 // Every model's price history, held in process for the relay: a request is priced without a
 // database round trip (DESIGN.md invariant 1), at the row in force when it started.
 import type { ModelPrice } from '../entities/model-price.entity';
+import { applyMultiplier } from '../multipliers/apply-multiplier';
 import { computeCost, PriceNano } from './price-calculator';
 
 interface Dated extends PriceNano {
@@ -17,7 +18,11 @@ export interface PricedUsage {
 export class PriceBook {
   private readonly byModel = new Map<string, Dated[]>();
 
-  constructor(rows: readonly ModelPrice[]) {
+  /** `multipliers`: tenant group → decimal multiplier; a group not listed pays 1×. */
+  constructor(
+    rows: readonly ModelPrice[],
+    private readonly multipliers: ReadonlyMap<string, string> = new Map(),
+  ) {
     for (const row of rows) {
       const list = this.byModel.get(row.model) ?? [];
       list.push({
@@ -38,8 +43,17 @@ export class PriceBook {
     return list?.find((price) => price.effectiveFrom <= at) ?? null;
   }
 
-  /** Cost in nano-USD; 0 for a model without a price (the usage record still keeps its tokens). */
-  costOf(model: string, at: number, usage: PricedUsage): bigint {
+  /**
+   * Cost in nano-USD at the price in force at `at`, times the group's multiplier (one rounding each,
+   * half up); 0 for a model without a price (the usage record still keeps its tokens).
+   */
+  costOf(model: string, at: number, usage: PricedUsage, group?: string): bigint {
+    const base = this.baseCostOf(model, at, usage);
+    const multiplier = group === undefined ? undefined : this.multipliers.get(group);
+    return multiplier === undefined || base === 0n ? base : applyMultiplier(base, multiplier);
+  }
+
+  private baseCostOf(model: string, at: number, usage: PricedUsage): bigint {
     const price = this.priceAt(model, at);
     if (!price) return 0n;
     const prompt = BigInt(Math.max(0, Math.floor(usage.promptTokens)));

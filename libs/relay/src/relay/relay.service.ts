@@ -127,6 +127,7 @@ export class RelayService {
     draft.stream = request.stream;
     this.checkModel(token, request.model, req.ip);
     const facts = await this.tenantOf(token);
+    draft.group = facts.group;
     const table = await this.tables.current();
     if (!table.serves(request.model, facts.group)) {
       throw new RelayError(
@@ -331,11 +332,16 @@ export class RelayService {
     completionCeiling: number,
   ): Promise<void> {
     const prices = await this.prices.current();
-    const worst = prices.costOf(draft.model, draft.startedAt, {
-      promptTokens,
-      cachedTokens: 0,
-      completionTokens: completionCeiling,
-    });
+    const worst = prices.costOf(
+      draft.model,
+      draft.startedAt,
+      {
+        promptTokens,
+        cachedTokens: 0,
+        completionTokens: completionCeiling,
+      },
+      draft.group,
+    );
     if (worst <= 0n) return;
     const verdict = await this.balances.hold({
       requestId: draft.requestId,

@@ -18,6 +18,8 @@ export class UsageDraft {
   usageSource: UsageEventSource = 'none';
   /** A worst-case hold was placed and must be settled. */
   held = false;
+  /** The tenant's routing group, whose price multiplier applies; unknown until the tenant is read. */
+  group: string | undefined = undefined;
   firstContentAt: number | null = null;
   status = 500;
   errorCode: string | null = null;
@@ -46,7 +48,7 @@ export class UsageDraft {
   /** The cost of what was used; nothing used (or no price for the model) costs nothing. */
   costNano(prices: PriceBook | null): bigint {
     if (this.usage === null || prices === null) return 0n;
-    return prices.costOf(this.model, this.startedAt, this.usage);
+    return prices.costOf(this.model, this.startedAt, this.usage, this.group);
   }
 
   toEvent(prices: PriceBook | null, endedAt: number): UsageEvent {
