@@ -169,6 +169,18 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
     ]);
   });
 
+  it('gives up after RELAY_MAX_ATTEMPTS (5) failed attempts, naming the channel, never a key', async () => {
+    const keys = Array.from({ length: 8 }, (_, i) => `sk-mock;status=503;latency=${i}`);
+    await createChannel(api, admin, { name: 'c503', baseUrl: mock.baseUrl, models: ['m-503'], keys });
+    const error = await caught(client.chat.completions.create(chat('m-503')));
+    expect(error.status).toBe(502);
+    expect(error.code).toBe('upstream_error');
+    expect(error.headers?.get('x-fallback-attempts')).toBe('5');
+    expect(mock.requests).toHaveLength(5);
+    expect(error.message).toContain('c503');
+    for (const key of keys) expect(error.message).not.toContain(key);
+  });
+
   it('returns an upstream 400 as it is, without trying another key', async () => {
     await createChannel(api, admin, {
       name: 'c400',
