@@ -4,3 +4,4 @@ export { redisOptionsFromUrl } from './redis-options';
 export { waitForRedis } from './redis-reachable';
 export { ChangeFeed } from './change-feed';
 export type { Change, ChangeListener } from './change-feed';
+export { AnnouncedSnapshot } from './announced-snapshot';

@@ -1,9 +1,9 @@
-// Keeps the relay's PriceBook current: loaded at start, reloaded when a price change is announced
-// (ChangeFeed topic `prices`) and, as a safety net, every RELAY_TABLE_REFRESH_MS.
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+// Keeps the relay's PriceBook current without a query per request: reloaded when a price or
+// multiplier change is announced (ChangeFeed topic `prices`) and every RELAY_TABLE_REFRESH_MS.
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { ChangeFeed } from '@gateway/redis';
+import { AnnouncedSnapshot, ChangeFeed } from '@gateway/redis';
 import { Repository } from 'typeorm';
 import { ModelPrice } from '../entities/model-price.entity';
 import { GroupMultipliersService } from '../multipliers/group-multipliers.service';
@@ -12,61 +12,27 @@ import { PriceBook } from './price-book';
 export const PRICES_TOPIC = 'prices';
 
 @Injectable()
-export class PriceBookService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('PriceBook');
-  private book = new PriceBook([]);
-  private loaded: Promise<void> | null = null;
-  private stale = true;
-  private timer?: NodeJS.Timeout;
-  private unsubscribe?: () => void;
+export class PriceBookService implements OnApplicationShutdown {
+  private readonly snapshot: AnnouncedSnapshot<PriceBook>;
 
   constructor(
-    @InjectRepository(ModelPrice) private readonly prices: Repository<ModelPrice>,
-    private readonly changes: ChangeFeed,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly groupMultipliers: GroupMultipliersService,
-  ) {}
-
-  onModuleInit(): void {
-    this.unsubscribe = this.changes.subscribe(PRICES_TOPIC, () => {
-      this.stale = true;
+    @InjectRepository(ModelPrice) prices: Repository<ModelPrice>,
+    changes: ChangeFeed,
+    @Inject(APP_CONFIG) config: AppConfig,
+    groupMultipliers: GroupMultipliersService,
+  ) {
+    this.snapshot = new AnnouncedSnapshot(changes, PRICES_TOPIC, config.RELAY_TABLE_REFRESH_MS, async () => {
+      const [rows, multipliers] = await Promise.all([prices.find(), groupMultipliers.multipliers()]);
+      return new PriceBook(rows, multipliers);
     });
-    this.timer = setInterval(() => {
-      this.stale = true;
-    }, this.config.RELAY_TABLE_REFRESH_MS);
-    this.timer.unref();
   }
 
   onApplicationShutdown(): void {
-    this.unsubscribe?.();
-    clearInterval(this.timer);
+    this.snapshot.close();
   }
 
-  /** The current book; reloads first when a change was announced or the subscription is down. */
-  async current(): Promise<PriceBook> {
-    // While a reload runs, the book it replaces is already known to be out of date.
-    if (this.loaded || this.stale || !this.changes.listening) await this.reload();
-    return this.book;
-  }
-
-  private reload(): Promise<void> {
-    // One reload at a time, whatever the number of requests waiting for it.
-    this.loaded ??= (async () => {
-      this.stale = false;
-      try {
-        const [rows, multipliers] = await Promise.all([
-          this.prices.find(),
-          this.groupMultipliers.multipliers(),
-        ]);
-        this.book = new PriceBook(rows, multipliers);
-      } catch (error) {
-        this.stale = true;
-        this.logger.error(`could not load prices: ${(error as Error).message}`);
-        throw error;
-      } finally {
-        this.loaded = null;
-      }
-    })();
-    return this.loaded;
+  /** The current book (every price row of every model, and the group multipliers). */
+  current(): Promise<PriceBook> {
+    return this.snapshot.current();
   }
 }

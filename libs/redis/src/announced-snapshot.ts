@@ -1,0 +1,51 @@
+// An in-process snapshot of some configuration (the routing table, the price book) that is reloaded
+// when a change of its topic is announced on the ChangeFeed, when the subscription was lost, and
+// every `refreshMs` as a safety net. Requests never wait on Postgres unless a reload is due, and
+// requests arriving during a reload share it (and never read the snapshot it replaces).
+import type { ChangeFeed } from './change-feed';
+
+export class AnnouncedSnapshot<T> {
+  private value: T | null = null;
+  private loading: Promise<T> | null = null;
+  private stale = true;
+  private readonly timer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly changes: ChangeFeed,
+    topic: string,
+    refreshMs: number,
+    private readonly load: () => Promise<T>,
+  ) {
+    this.unsubscribe = changes.subscribe(topic, () => {
+      this.stale = true;
+    });
+    this.timer = setInterval(() => {
+      this.stale = true;
+    }, refreshMs);
+    this.timer.unref();
+  }
+
+  async current(): Promise<T> {
+    if (this.loading) return this.loading;
+    if (this.value !== null && !this.stale && this.changes.listening) return this.value;
+    this.loading = (async () => {
+      this.stale = false;
+      try {
+        this.value = await this.load();
+        return this.value;
+      } catch (error) {
+        this.stale = true;
+        throw error;
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    clearInterval(this.timer);
+  }
+}
