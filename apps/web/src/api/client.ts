@@ -36,29 +36,3 @@ export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
   if (!response.ok) throw new ApiError(response.status, error);
   return data as T;
 }
-
-/**
- * GET of an endpoint the generated contract does not describe yet (the usage API lands with the
- * relay); the same error handling as `unwrap`.
- */
-export async function getUntyped<T>(
-  path: string,
-  query: Record<string, string | number | undefined>,
-): Promise<T> {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query))
-    if (value !== undefined && value !== '') search.set(key, String(value));
-  let response: Response;
-  try {
-    response = await fetch(`${path}?${search.toString()}`, {
-      credentials: 'same-origin',
-      headers: { accept: 'application/json' },
-    });
-  } catch {
-    throw new ApiError(0, null);
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (response.status === 401) window.dispatchEvent(new Event(SESSION_EXPIRED_EVENT));
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body as T;
-}

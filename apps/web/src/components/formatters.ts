@@ -43,3 +43,18 @@ export function formatPercent(ratio: number | null): string {
   if (ratio === null || Number.isNaN(ratio)) return '—';
   return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
 }
+
+/** A float USD amount for chart axes and tooltips: "$1.2K", "$3.5", "$0.00014" (two significant digits). */
+export function formatUsdAxis(value: number): string {
+  if (value === 0) return '$0';
+  if (Math.abs(value) >= 1000) return `$${formatCompact(value)}`;
+  const digits = Math.abs(value) >= 1 ? { maximumFractionDigits: 2 } : { maximumSignificantDigits: 2 };
+  return `$${new Intl.NumberFormat(locale(), digits).format(value)}`;
+}
+
+/** "120 / 850 ms" (p50 / p95), units once. */
+export function formatMsPair(a: number | null | undefined, b: number | null | undefined): string {
+  if (a === null || a === undefined || b === null || b === undefined) return '—';
+  if (a >= 10_000 || b >= 10_000) return `${formatMs(a)} / ${formatMs(b)}`;
+  return `${formatNumber(Math.round(a))} / ${formatNumber(Math.round(b))} ms`;
+}

@@ -11,6 +11,7 @@ import { type AuditEntry, useAuditLog } from '../features/audit/api/audit-api';
 import { AuditChanges } from '../features/audit/components/audit-changes';
 import { useTenantOptions } from '../features/tenants/api/tenants-api';
 import { usePageParams } from '../hooks/use-page-params';
+import { tableLoading } from '../components/table-loading';
 
 const ENTITY_TYPES = ['tenant', 'user', 'token', 'channel', 'channel_key', 'model_price'] as const;
 const ACTIONS = ['create', 'update', 'delete'] as const;
@@ -109,7 +110,7 @@ export function AuditPage() {
         rowKey="id"
         columns={columns}
         dataSource={audit.data?.items}
-        loading={audit.isFetching}
+        loading={tableLoading(audit)}
         pagination={pagination(audit.data?.total)}
         scroll={{ x: 'max-content' }}
         expandable={{ expandedRowRender: (entry) => <AuditChanges entry={entry} /> }}

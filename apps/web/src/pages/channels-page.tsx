@@ -15,6 +15,7 @@ import {
 import { CHANNEL_TYPES } from '../features/channels/components/channel-form';
 import { ChannelHealthSummary, StatusTag } from '../features/channels/components/health-tags';
 import { usePageParams } from '../hooks/use-page-params';
+import { tableLoading } from '../components/table-loading';
 
 const STATUSES = ['enabled', 'disabled', 'auto_disabled'] as const;
 
@@ -153,7 +154,7 @@ export function ChannelsPage() {
         rowKey="id"
         columns={columns}
         dataSource={channels.data?.items}
-        loading={channels.isFetching}
+        loading={tableLoading(channels)}
         pagination={pagination(channels.data?.total)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('channels.empty') }}

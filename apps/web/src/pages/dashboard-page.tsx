@@ -17,7 +17,7 @@ import { StatusPanel } from '../features/status/components/status-panel';
 import { useTenantOptions } from '../features/tenants/api/tenants-api';
 import { useTokens } from '../features/tokens/api/tokens-api';
 import { useUsageSummary } from '../features/usage/api/usage-api';
-import { combineTotals, fillSeries, RANGES, type RangeId, rangeWindow } from '../features/usage/usage-range';
+import { fillSeries, RANGES, type RangeId, rangeWindow } from '../features/usage/usage-range';
 
 export function DashboardPage() {
   const { t } = useTranslation();
@@ -39,7 +39,6 @@ export function DashboardPage() {
   const series = useUsageSummary(span.bucket, filters);
   const tenants = useTenantOptions(isSuperAdmin);
   const tokens = useTokens(1, 200, undefined, canSee(user.role, 'tokens'));
-  const totals = series.data ? (series.data.totals ?? combineTotals(series.data.items)) : undefined;
 
   const nameOf = (kind: BreakdownDimension, key: string) => {
     if (kind === 'tenant')
@@ -88,7 +87,7 @@ export function DashboardPage() {
           />
         ) : (
           <>
-            <UsageKpis totals={totals} loading={series.isPending} />
+            <UsageKpis totals={series.data?.totals} loading={series.isPending} />
             <UsageCharts series={fillSeries(span, series.data?.items ?? [])} bucket={span.bucket} />
             <UsageBreakdown
               dimensions={dimensions}

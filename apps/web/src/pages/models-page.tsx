@@ -12,6 +12,7 @@ import { PageHeader } from '../components/page-header';
 import { type CatalogModel, useModels } from '../features/models/api/models-api';
 import { PriceEditor } from '../features/models/components/price-editor';
 import { usePageParams } from '../hooks/use-page-params';
+import { tableLoading } from '../components/table-loading';
 
 export function ModelsPage() {
   const { t } = useTranslation();
@@ -93,7 +94,7 @@ export function ModelsPage() {
         rowKey="id"
         columns={columns}
         dataSource={models.data?.items}
-        loading={models.isFetching}
+        loading={tableLoading(models)}
         pagination={pagination(models.data?.total)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('models.empty') }}

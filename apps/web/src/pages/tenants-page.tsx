@@ -11,6 +11,7 @@ import { PageHeader } from '../components/page-header';
 import { type Tenant, useTenants } from '../features/tenants/api/tenants-api';
 import { TenantFormModal } from '../features/tenants/components/tenant-form-modal';
 import { usePageParams } from '../hooks/use-page-params';
+import { tableLoading } from '../components/table-loading';
 
 export function TenantsPage() {
   const { t } = useTranslation();
@@ -79,7 +80,7 @@ export function TenantsPage() {
         rowKey="id"
         columns={columns}
         dataSource={tenants.data?.items}
-        loading={tenants.isFetching}
+        loading={tableLoading(tenants)}
         pagination={pagination(tenants.data?.total)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('tenants.empty') }}

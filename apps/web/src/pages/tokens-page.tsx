@@ -21,6 +21,7 @@ import {
 import { CreatedTokenModal } from '../features/tokens/components/created-token-modal';
 import { TokenFormModal } from '../features/tokens/components/token-form-modal';
 import { usePageParams } from '../hooks/use-page-params';
+import { tableLoading } from '../components/table-loading';
 
 /** used / quota as a percentage for the progress bar; floats are fine for a bar's width. */
 function quotaPercent(token: Token): number | null {
@@ -201,7 +202,7 @@ export function TokensPage() {
         rowKey="id"
         columns={columns}
         dataSource={tokens.data?.items}
-        loading={tokens.isFetching}
+        loading={tableLoading(tokens)}
         pagination={pagination(tokens.data?.total)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('tokens.empty') }}

@@ -17,6 +17,7 @@ import { useTokens } from '../features/tokens/api/tokens-api';
 import { type UsageFilters, type UsageLog, usageCsvUrl, useUsageLogs } from '../features/usage/api/usage-api';
 import { StatusCode, UsageLogDrawer } from '../features/usage/components/usage-log-drawer';
 import { usePageParams } from '../hooks/use-page-params';
+import { tableLoading } from '../components/table-loading';
 
 const STATUS_FILTERS = ['success', 'error', '429', '502', '504'] as const;
 
@@ -169,7 +170,7 @@ export function UsageLogsPage() {
         rowKey="requestId"
         columns={columns}
         dataSource={logs.data?.items}
-        loading={logs.isFetching}
+        loading={tableLoading(logs)}
         pagination={pagination(logs.data?.total)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('usage.empty') }}

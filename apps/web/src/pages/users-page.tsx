@@ -14,6 +14,7 @@ import { useTenantOptions } from '../features/tenants/api/tenants-api';
 import { type User, useDeleteUser, useUsers } from '../features/users/api/users-api';
 import { UserFormModal } from '../features/users/components/user-form-modal';
 import { usePageParams } from '../hooks/use-page-params';
+import { tableLoading } from '../components/table-loading';
 
 export function UsersPage() {
   const { t } = useTranslation();
@@ -138,7 +139,7 @@ export function UsersPage() {
         rowKey="id"
         columns={columns}
         dataSource={users.data?.items}
-        loading={users.isFetching}
+        loading={tableLoading(users)}
         pagination={pagination(users.data?.total)}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('users.empty') }}

@@ -60,41 +60,5 @@ export function fillSeries(
   const byKey = new Map(
     items.filter((item) => item.key).map((item) => [bucketKey(item.key as string, window.bucket), item]),
   );
-  return window.keys.map((key) => ({ ...ZERO, ...byKey.get(key), key }));
-}
-
-/**
- * Totals over items when the api sends none: sums, and a request-weighted mean latency. Percentiles
- * cannot be combined from groups, so they stay unknown.
- */
-export function combineTotals(items: UsageSummaryItem[]): UsageTotals {
-  const totals = { ...ZERO };
-  let latencyWeight = 0;
-  let latencySum = 0;
-  let costNano = 0n;
-  for (const item of items) {
-    totals.requests += item.requests;
-    totals.errors += item.errors;
-    totals.promptTokens += item.promptTokens;
-    totals.cachedTokens += item.cachedTokens;
-    totals.completionTokens += item.completionTokens;
-    costNano += usdToNano(item.costUsd);
-    if (item.avgLatencyMs !== null) {
-      latencySum += item.avgLatencyMs * item.requests;
-      latencyWeight += item.requests;
-    }
-  }
-  totals.costUsd = nanoToUsd(costNano);
-  totals.avgLatencyMs = latencyWeight > 0 ? latencySum / latencyWeight : null;
-  return totals;
-}
-
-function usdToNano(usd: string): bigint {
-  const [whole = '0', fraction = ''] = usd.split('.');
-  return BigInt(whole) * 1_000_000_000n + BigInt(fraction.slice(0, 9).padEnd(9, '0'));
-}
-
-function nanoToUsd(nano: bigint): string {
-  const fraction = (nano % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return `${nano / 1_000_000_000n}${fraction ? `.${fraction}` : ''}`;
+  return window.keys.map((key) => ({ ...ZERO, label: null, ...byKey.get(key), key }));
 }

@@ -3,13 +3,20 @@ import { Card, Col, Empty, Row, Segmented, Table, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorAlert } from '../../../components/error-alert';
-import { formatMs, formatNumber, formatPercent, formatUsd } from '../../../components/formatters';
+import {
+  formatMs,
+  formatMsPair,
+  formatNumber,
+  formatPercent,
+  formatUsd,
+} from '../../../components/formatters';
 import {
   type UsageFilters,
   type UsageGroupBy,
   type UsageSummaryItem,
   useUsageSummary,
 } from '../../usage/api/usage-api';
+import { tableLoading } from '../../../components/table-loading';
 
 export type BreakdownDimension = Extract<UsageGroupBy, 'model' | 'channel' | 'tenant' | 'token'>;
 
@@ -77,7 +84,7 @@ export function UsageBreakdown({
             <Table<UsageSummaryItem>
               size="small"
               rowKey={(item) => item.key ?? '∅'}
-              loading={summary.isFetching}
+              loading={tableLoading(summary)}
               dataSource={items}
               pagination={{ pageSize: 10, hideOnSinglePage: true }}
               scroll={{ x: 'max-content' }}
@@ -111,7 +118,7 @@ export function UsageBreakdown({
                 {
                   title: t('dashboard.series.p50p95'),
                   key: 'latency',
-                  render: (_, item) => `${formatMs(item.p50LatencyMs)} / ${formatMs(item.p95LatencyMs)}`,
+                  render: (_, item) => formatMsPair(item.p50LatencyMs, item.p95LatencyMs),
                 },
                 {
                   title: t('dashboard.series.ttft'),

@@ -2,8 +2,6 @@
 import { Card, Col, Row, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import {
-  Area,
-  AreaChart,
   Bar,
   BarChart,
   CartesianGrid,
@@ -15,7 +13,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { formatCompact, formatMs } from '../../../components/formatters';
+import { formatCompact, formatMs, formatUsdAxis } from '../../../components/formatters';
 import i18n from '../../../i18n';
 import type { UsageSummaryItem } from '../../usage/api/usage-api';
 import type { RangeWindow } from '../../usage/usage-range';
@@ -42,7 +40,7 @@ export function UsageCharts({ series, bucket }: UsageChartsProps) {
   const { token } = theme.useToken();
   const data = series.map((row) => ({
     label: bucketLabel(row.key, bucket),
-    requests: row.requests,
+    succeeded: row.requests - row.errors,
     errors: row.errors,
     prompt: row.promptTokens - row.cachedTokens,
     cached: row.cachedTokens,
@@ -61,27 +59,27 @@ export function UsageCharts({ series, bucket }: UsageChartsProps) {
       <Col xs={24} xl={12}>
         <Card size="small" title={t('dashboard.charts.traffic')}>
           <ResponsiveContainer width="100%" height={HEIGHT}>
-            <AreaChart data={data}>
+            <BarChart data={data}>
               {grid}
               {x}
               <YAxis tick={axis} tickFormatter={formatCompact} allowDecimals={false} />
               <Tooltip />
               <Legend />
-              <Area
-                type="monotone"
-                dataKey="requests"
-                name={t('dashboard.series.requests')}
-                stroke={token.colorPrimary}
-                fill={token.colorPrimaryBg}
+              <Bar
+                isAnimationActive={false}
+                dataKey="succeeded"
+                stackId="requests"
+                name={t('dashboard.series.succeeded')}
+                fill={token.colorPrimary}
               />
-              <Area
-                type="monotone"
+              <Bar
+                isAnimationActive={false}
                 dataKey="errors"
+                stackId="requests"
                 name={t('dashboard.series.errors')}
-                stroke={token.colorError}
-                fill={token.colorErrorBg}
+                fill={token.colorError}
               />
-            </AreaChart>
+            </BarChart>
           </ResponsiveContainer>
         </Card>
       </Col>
@@ -122,8 +120,8 @@ export function UsageCharts({ series, bucket }: UsageChartsProps) {
             <BarChart data={data}>
               {grid}
               {x}
-              <YAxis tick={axis} tickFormatter={(value: number) => `$${formatCompact(value)}`} />
-              <Tooltip formatter={(value) => `$${Number(value).toFixed(6)}`} />
+              <YAxis tick={axis} tickFormatter={(value: number) => formatUsdAxis(value)} width={72} />
+              <Tooltip formatter={(value) => formatUsdAxis(Number(value))} />
               <Bar
                 isAnimationActive={false}
                 dataKey="spend"
@@ -148,7 +146,7 @@ export function UsageCharts({ series, bucket }: UsageChartsProps) {
                 dataKey="p50"
                 name={t('dashboard.series.p50')}
                 stroke={token.colorPrimary}
-                dot={false}
+                dot={{ r: 2 }}
                 connectNulls
               />
               <Line
@@ -156,7 +154,7 @@ export function UsageCharts({ series, bucket }: UsageChartsProps) {
                 dataKey="p95"
                 name={t('dashboard.series.p95')}
                 stroke={token.colorError}
-                dot={false}
+                dot={{ r: 2 }}
                 connectNulls
               />
               <Line
@@ -164,7 +162,7 @@ export function UsageCharts({ series, bucket }: UsageChartsProps) {
                 dataKey="ttft"
                 name={t('dashboard.series.ttft')}
                 stroke={token.colorSuccess}
-                dot={false}
+                dot={{ r: 2 }}
                 connectNulls
               />
             </LineChart>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import {
   formatCompact,
   formatMs,
+  formatMsPair,
   formatNumber,
   formatPercent,
   formatUsd,
@@ -37,7 +38,7 @@ export function UsageKpis({ totals, loading }: { totals: UsageTotals | undefined
       title: t('dashboard.kpi.latency'),
       value:
         totals?.p50LatencyMs != null
-          ? `${formatMs(totals.p50LatencyMs)} / ${formatMs(totals.p95LatencyMs)}`
+          ? formatMsPair(totals.p50LatencyMs, totals.p95LatencyMs)
           : formatMs(totals?.avgLatencyMs),
       tooltip:
         totals?.p50LatencyMs != null ? t('dashboard.kpi.latencyPercentiles') : t('dashboard.kpi.latencyMean'),

@@ -1,0 +1,318 @@
+// The admin console in real headless Chromium against the real api (PostgreSQL, Redis) serving the
+// built SPA (npm run build:web, which npm test does first): an operator logs in, creates a tenant
+// and its owner, a channel with two keys pointing at the mock provider, tests it, prices a model,
+// issues a token and copies its key (shown once), which the openai SDK then uses; the request
+// appears in the usage log and on the dashboard; the UI switches to Chinese; the owner sees only
+// their tenant's pages. Every page is screenshotted into test-artifacts/web/.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
+import { TEST_ADMIN, waitFor } from '@gateway/testing';
+import type { UsageIngestor } from '@gateway/usage';
+import OpenAI from 'openai';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { startIngestor } from '../../apps/api/test/relay/relay-fixture';
+
+const ROOT = resolve(__dirname, '../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts/web');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const OWNER = { email: 'owner@acme.test', password: 'owner-password-1' };
+const UI_TIMEOUT = 20_000;
+
+describe('admin console (browser)', () => {
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let ingestor: UsageIngestor;
+  let tokenKey = '';
+  const pageErrors: string[] = [];
+
+  /** Screenshots wait for antd's enter/leave motions and loading spinners to finish. */
+  const shot = async (name: string) => {
+    await page.waitForTimeout(300); // let a just-mounted page start its requests
+    await page.waitForFunction(
+      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
+        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
+    );
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  };
+  const testId = (id: string) => page.getByTestId(id);
+  const nav = async (area: string) => {
+    await testId(`nav-${area}`).click();
+    await testId('page-title').waitFor();
+  };
+  /** The open antd modal's primary button (there is one modal at a time here). */
+  const confirmModal = (id: string) => testId(id).click();
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/apps/web/index.html'))) {
+      throw new Error('dist/apps/web is missing: run npm run build:web first (npm test does)');
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    mock = await startMockUpstream();
+    api = await startApi('web_console');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-sync',
+      ],
+    });
+    ingestor = startIngestor(api);
+    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ingestor?.stop();
+    await mock?.close();
+    await api?.close();
+  });
+
+  it('explains a failed login and lets the first admin in; no default password is offered', async () => {
+    await page.goto(`${api.url}/channels`);
+    await page.waitForURL(/\/login\?next=%2Fchannels$/);
+    await testId('first-run').getByText('ADMIN_PASSWORD', { exact: true }).first().waitFor();
+    await testId('status-ready').filter({ hasText: 'up' }).waitFor();
+    await shot('login.en');
+
+    await testId('login-email').fill(TEST_ADMIN.email);
+    await testId('login-password').fill('not-the-password');
+    await testId('login-submit').click();
+    await testId('login-error').waitFor();
+    expect(await testId('login-error').textContent()).toContain('email or password is wrong');
+    await shot('login-failed.en');
+
+    await testId('login-password').fill(TEST_ADMIN.password);
+    await testId('login-submit').click();
+    // Back where the login interrupted: the channels page.
+    await page.waitForURL(/\/channels$/);
+    expect(await testId('page-title').textContent()).toBe('Channels');
+  });
+
+  it('shows the dashboard with health, counts and the usage charts', async () => {
+    await nav('dashboard');
+    await testId('status-postgres').filter({ hasText: 'up' }).waitFor();
+    await testId('count-tenants').waitFor();
+    await testId('kpi-requests').waitFor();
+    await shot('dashboard.en');
+  });
+
+  it('creates a tenant and its owner', async () => {
+    await nav('tenants');
+    await testId('new-tenant').click();
+    await testId('tenant-name').fill('Acme Test');
+    await confirmModal('tenant-save');
+    await testId('tenants-table').getByText('Acme Test').waitFor();
+    await shot('tenants.en');
+
+    await nav('users');
+    await testId('new-user').click();
+    await testId('user-email').fill(OWNER.email);
+    await testId('user-password').fill(OWNER.password);
+    await page.getByRole('dialog').getByTestId('user-role').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Owner' }).click();
+    await testId('user-tenant').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Acme Test' }).click();
+    await confirmModal('user-save');
+    await testId('users-table').getByText(OWNER.email).waitFor();
+    await shot('users.en');
+  });
+
+  it('shows the server’s validation errors on the form fields', async () => {
+    await nav('channels');
+    await testId('new-channel').click();
+    await testId('channel-name').fill('bad-url');
+    await testId('channel-base-url').fill('ftp://nowhere');
+    await testId('channel-models').click();
+    await page.keyboard.type('mock-gpt');
+    await page.keyboard.press('Enter');
+    await testId('channel-save').click();
+    // The api rejects the scheme; its message lands under the base URL field.
+    const baseUrlItem = page.locator('.ant-form-item').filter({ has: testId('channel-base-url') });
+    await baseUrlItem.locator('.ant-form-item-explain-error').waitFor();
+    await shot('channel-validation.en');
+  });
+
+  it('creates a channel with two keys, tests it and sees the result', async () => {
+    await testId('channel-name').fill('mock-provider');
+    await testId('channel-base-url').fill(mock.baseUrl);
+    await testId('channel-keys').fill('sk-mock-first-key-0001\nsk-mock-second-key-0002');
+    await testId('channel-save').click();
+    await page.waitForURL(/\/channels\/[0-9a-f-]{36}$/);
+    const keyRows = testId('channel-keys-table').locator('tbody tr.ant-table-row');
+    await waitFor(
+      'both keys in the pool',
+      async () => ((await keyRows.count()) === 2 ? true : undefined),
+      UI_TIMEOUT,
+    );
+    const rows = (await keyRows.allTextContents()).join(' ');
+    expect(rows).toContain('0001');
+    expect(rows).toContain('0002');
+
+    await testId('channel-test').click();
+    const result = testId('channel-test-result');
+    await result.waitFor();
+    expect(await result.getAttribute('data-ok')).toBe('true');
+    expect(await result.textContent()).toMatch(/answered in \d+ ms/);
+    expect(mock.requests.length).toBeGreaterThan(0);
+    await shot('channel-detail.en');
+
+    await nav('channels');
+    await testId('channels-table').getByText('mock-provider').waitFor();
+    await testId('channel-health').filter({ hasText: 'healthy' }).waitFor();
+    await shot('channels.en');
+  });
+
+  it('prices the model and previews the cost of a request', async () => {
+    await nav('models');
+    await testId('price-mock-gpt').click();
+    await testId('price-input').fill('2.5');
+    await testId('price-output').fill('10');
+    // 1000 prompt + 500 completion tokens: 1000 × 2.5 / 1M + 500 × 10 / 1M = $0.0075, before saving…
+    await testId('preview-draft').filter({ hasText: '$0.0075' }).waitFor();
+    await testId('price-save').click();
+    // …and from the api's preview once saved.
+    await testId('preview-saved').filter({ hasText: '$0.0075' }).waitFor();
+    await testId('preview-completionTokens').fill('1000');
+    await testId('preview-saved').filter({ hasText: '$0.0125' }).waitFor();
+    await shot('model-price.en');
+    await page.keyboard.press('Escape');
+    await testId('models-table').getByText('in $2.50').waitFor();
+    await shot('models.en');
+  });
+
+  it('creates a token and shows its key once, with a copy button', async () => {
+    await nav('tokens');
+    await testId('new-token').click();
+    await testId('token-tenant').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Acme Test' }).click();
+    await testId('token-name').fill('ci-pipeline');
+    await testId('token-quota').fill('25');
+    await confirmModal('token-save');
+    const shown = testId('created-token-key');
+    await shown.waitFor();
+    tokenKey = (await shown.textContent())?.trim() ?? '';
+    expect(tokenKey).toMatch(/^sk-[A-Za-z0-9_-]{20,}$/);
+    // The copy button puts exactly the key on the clipboard.
+    await shown.locator('.ant-typography-copy').click();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(tokenKey);
+    await shot('token-created.en');
+    await testId('created-token-done').click();
+    // Later reads show only a masked prefix, never the key.
+    const table = testId('tokens-table');
+    await table.getByText('ci-pipeline').waitFor();
+    expect(await table.textContent()).not.toContain(tokenKey);
+    await shot('tokens.en');
+  });
+
+  it('the openai SDK uses the copied key; the request shows in the usage log and on the dashboard', async () => {
+    // The tenant needs credit: a top-up, as an operator would make one through the api.
+    const admin = await api.adminToken();
+    const tenants = await api.http.get('/api/tenants').set('authorization', `Bearer ${admin}`).expect(200);
+    const acme = (tenants.body as { items: { id: string; name: string }[] }).items.find(
+      (t) => t.name === 'Acme Test',
+    );
+    await api.http
+      .post(`/api/tenants/${acme?.id}/topups`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ amountUsd: '10', note: 'browser test' })
+      .expect(201);
+    const client = new OpenAI({ apiKey: tokenKey, baseURL: `${api.url}/v1`, maxRetries: 0 });
+    const completion = await client.chat.completions.create({
+      model: 'mock-gpt',
+      messages: [{ role: 'user', content: 'hello from the admin console test' }],
+    });
+    expect(completion.usage?.total_tokens).toBeGreaterThan(0);
+
+    await nav('usage');
+    const rows = testId('usage-table').locator('tbody tr.ant-table-row');
+    await waitFor(
+      'the request in the usage log',
+      async () => {
+        await page.reload();
+        await testId('usage-table').waitFor();
+        return (await rows.count()) > 0 ? true : undefined;
+      },
+      UI_TIMEOUT,
+      500,
+    );
+    expect(await rows.first().textContent()).toContain('mock-gpt');
+    await shot('usage.en');
+    await rows.first().click();
+    await page.getByText('Failover trail').waitFor();
+    await shot('usage-detail.en');
+    await page.keyboard.press('Escape');
+
+    await nav('dashboard');
+    await testId('kpi-requests')
+      .filter({ hasText: /^Requests1$/ })
+      .waitFor();
+    expect(await testId('kpi-spend').textContent()).toMatch(/^Spend\$0\.0*[1-9]\d*$/);
+    await shot('dashboard-with-usage.en');
+  });
+
+  it('shows the audit trail of what was just done', async () => {
+    await nav('audit');
+    const audit = testId('audit-table');
+    await audit.getByText('Channel', { exact: true }).first().waitFor();
+    await audit.getByText('Model price', { exact: true }).first().waitFor();
+    await shot('audit.en');
+  });
+
+  it('switches to Chinese, and remembers it', async () => {
+    await nav('dashboard');
+    await testId('language-zh-CN').click();
+    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    expect(await testId('nav-channels').textContent()).toBe('渠道');
+    expect(await testId('page-title').textContent()).toBe('仪表盘');
+    await shot('dashboard.zh-CN');
+    await page.reload();
+    await testId('page-title').filter({ hasText: '仪表盘' }).waitFor();
+    for (const area of ['channels', 'models', 'tokens', 'users']) {
+      await nav(area);
+      await shot(`${area}.zh-CN`);
+    }
+    // The component library speaks Chinese too (here: the pagination's page size).
+    await nav('usage');
+    await testId('usage-table').waitFor();
+    await page.getByText('20 条/页').waitFor();
+    await testId('language-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
+  });
+
+  it('logs out, and a tenant owner sees only their tenant’s pages', async () => {
+    await testId('account-menu').click();
+    await testId('logout').click();
+    await page.waitForURL(/\/login$/);
+    await testId('login-email').fill(OWNER.email);
+    await testId('login-password').fill(OWNER.password);
+    await testId('login-submit').click();
+    await testId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+    const navText = await testId('side-nav').textContent();
+    expect(navText).toContain('Members');
+    expect(navText).toContain('Tokens');
+    expect(navText).not.toContain('Channels');
+    expect(navText).not.toContain('Tenants');
+    await shot('dashboard-owner.en');
+    await page.goto(`${api.url}/channels`);
+    await testId('forbidden-page').waitFor();
+    await nav('tokens');
+    await testId('tokens-table').getByText('ci-pipeline').waitFor();
+    await shot('tokens-owner.en');
+  });
+
+  it('threw no uncaught error in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
