@@ -23,6 +23,11 @@ export class RelayController {
     return this.relay.models(req, res, model);
   }
 
+  @Get('usage')
+  usage(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.relay.ownUsage(req, res);
+  }
+
   @Post('chat/completions')
   chatCompletions(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.relay.relay('chat.completions', req, res);

@@ -104,5 +104,15 @@ describe('seed workflow: price → top-up → SDK calls → ledger, token quota 
     expect(usdToNano((await get(`/api/tenants/${tenantId}`)).body.balanceUsd)).toBe(5_000_000_000n - spent);
     expect(usdToNano((await get(`/api/tokens/${tokenId}`)).body.usedUsd)).toBe(spent);
     expect((await get('/api/usage/reconciliation')).body.mismatches).toEqual([]);
+
+    // The token can ask for its own standing at /v1/usage, with its own key.
+    const own = await request(api.url).get('/v1/usage').set('authorization', `Bearer ${key}`).expect(200);
+    expect(own.body).toMatchObject({
+      object: 'usage',
+      token: { name: 'seed token', quotaUsd: null, remainingUsd: null },
+      tenant: { heldUsd: '0' },
+    });
+    expect(usdToNano(own.body.token.usedUsd)).toBe(spent);
+    expect(usdToNano(own.body.tenant.balanceUsd)).toBe(5_000_000_000n - spent);
   });
 });

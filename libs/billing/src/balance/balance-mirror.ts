@@ -131,6 +131,32 @@ export class BalanceMirror {
     }
   }
 
+  /**
+   * A token's live spend and its tenant's live balance (settled requests included even before the
+   * worker stored them), loading the mirrors first when needed. For `GET /v1/usage`.
+   */
+  async live(
+    tenantId: string,
+    tokenId: string,
+  ): Promise<{ balanceNano: bigint; heldNano: bigint; tokenUsedNano: bigint }> {
+    let [tenant, used] = await Promise.all([
+      this.snapshot(tenantId),
+      this.redis.hget(this.tokenKey(tokenId), 'used'),
+    ]);
+    if (tenant === null || used === null) {
+      await this.load(tenantId, tokenId);
+      [tenant, used] = await Promise.all([
+        this.snapshot(tenantId),
+        this.redis.hget(this.tokenKey(tokenId), 'used'),
+      ]);
+    }
+    return {
+      balanceNano: (tenant?.credits ?? 0n) - (tenant?.debits ?? 0n),
+      heldNano: tenant?.held ?? 0n,
+      tokenUsedNano: BigInt(used ?? '0'),
+    };
+  }
+
   /** The mirror of a tenant, or null when it is not loaded. */
   async snapshot(tenantId: string): Promise<MirrorSnapshot | null> {
     const [credits, debits, held, seq] = await this.redis.hmget(

@@ -78,6 +78,29 @@ export class RelayService {
     }
   }
 
+  /** GET /v1/usage: the calling token's own spend and what is left, live (OpenAI has no such call). */
+  async ownUsage(req: RelayRequest, res: Response): Promise<void> {
+    try {
+      const token = await this.authenticate(req);
+      await this.tenantOf(token);
+      const live = await this.balances.live(token.tenantId, token.id);
+      const remaining = token.quotaNano === null ? null : token.quotaNano - live.tokenUsedNano;
+      res.json({
+        object: 'usage',
+        token: {
+          name: token.name,
+          quotaUsd: token.quotaNano === null ? null : nanoToUsd(token.quotaNano),
+          usedUsd: nanoToUsd(live.tokenUsedNano),
+          remainingUsd: remaining === null ? null : nanoToUsd(remaining > 0n ? remaining : 0n),
+          expiresAt: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
+        },
+        tenant: { balanceUsd: nanoToUsd(live.balanceNano), heldUsd: nanoToUsd(live.heldNano) },
+      });
+    } catch (error) {
+      this.sendError(res, error);
+    }
+  }
+
   /** POST /v1/chat/completions, /v1/completions, /v1/embeddings. */
   async relay(endpoint: OpenAiEndpoint, req: RelayRequest, res: Response): Promise<void> {
     const startedAt = Date.now();
