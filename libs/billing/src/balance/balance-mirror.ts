@@ -21,10 +21,16 @@ import {
 } from './balance-scripts';
 
 type MirrorRedis = Redis & {
-  billingInitBalance(key: string, credits: string, seq: string, debits: string): Promise<number>;
+  billingInitBalance(
+    key: string,
+    credits: string,
+    seq: string,
+    debits: string,
+    balance: string,
+  ): Promise<number>;
   billingInitToken(key: string, used: string): Promise<number>;
   billingApplyCredit(key: string, seq: string, amount: string): Promise<string>;
-  billingResyncCredits(key: string, credits: string, seq: string): Promise<number>;
+  billingResyncCredits(key: string, seen: string, delta: string, seq: string): Promise<number>;
   billingPlaceHold(...args: string[]): Promise<number>;
   billingSettle(...args: string[]): Promise<number>;
   billingReapHolds(
@@ -49,6 +55,8 @@ export interface HoldRequest {
 export type HoldVerdict = 'held' | 'balance' | 'quota';
 
 export interface MirrorSnapshot {
+  /** credits − debits, kept as its own exact counter. */
+  balance: bigint;
   credits: bigint;
   debits: bigint;
   held: bigint;
@@ -151,7 +159,7 @@ export class BalanceMirror {
       ]);
     }
     return {
-      balanceNano: (tenant?.credits ?? 0n) - (tenant?.debits ?? 0n),
+      balanceNano: tenant?.balance ?? 0n,
       heldNano: tenant?.held ?? 0n,
       tokenUsedNano: BigInt(used ?? '0'),
     };
@@ -159,12 +167,13 @@ export class BalanceMirror {
 
   /** The mirror of a tenant, or null when it is not loaded. */
   async snapshot(tenantId: string): Promise<MirrorSnapshot | null> {
-    const [credits, debits, held, seq] = await this.redis.hmget(
+    const [credits, debits, held, seq, balance] = await this.redis.hmget(
       this.balanceKey(tenantId),
       'credits',
       'debits',
       'held',
       'creditSeq',
+      'balance',
     );
     if (credits === null) return null;
     return {
@@ -172,17 +181,20 @@ export class BalanceMirror {
       debits: BigInt(debits ?? '0'),
       held: BigInt(held ?? '0'),
       creditSeq: BigInt(seq ?? '0'),
+      balance: BigInt(balance ?? '0'),
     };
   }
 
   private async load(tenantId: string, tokenId: string): Promise<void> {
     const row = await this.balances.findOne({ where: { tenantId } });
-    const key = this.balanceKey(tenantId);
+    const credits = row?.creditsNano ?? 0n;
+    const debits = row?.debitsNano ?? 0n;
     await this.redis.billingInitBalance(
-      key,
-      (row?.creditsNano ?? 0n).toString(),
+      this.balanceKey(tenantId),
+      credits.toString(),
       (row?.creditSeq ?? 0n).toString(),
-      (row?.debitsNano ?? 0n).toString(),
+      debits.toString(),
+      (credits - debits).toString(),
     );
     // A credit committed between our read and the init was skipped as 'absent': read again.
     await this.resyncCredits(tenantId);
@@ -193,13 +205,21 @@ export class BalanceMirror {
   }
 
   private async resyncCredits(tenantId: string): Promise<void> {
-    const row = await this.balances.findOne({ where: { tenantId } });
-    if (!row) return;
-    await this.redis.billingResyncCredits(
-      this.balanceKey(tenantId),
-      row.creditsNano.toString(),
-      row.creditSeq.toString(),
-    );
+    const key = this.balanceKey(tenantId);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await this.balances.findOne({ where: { tenantId } });
+      if (!row) return;
+      const seen = await this.redis.hget(key, 'credits');
+      if (seen === null) return;
+      const moved = await this.redis.billingResyncCredits(
+        key,
+        seen,
+        (row.creditsNano - BigInt(seen)).toString(),
+        row.creditSeq.toString(),
+      );
+      if (moved !== -1) return;
+    }
+    this.logger.error(`could not resync the credits of tenant ${tenantId}: they kept changing`);
   }
 
   private balanceKey(tenantId: string): string {

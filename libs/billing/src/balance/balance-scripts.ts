@@ -1,15 +1,20 @@
 // The live side of tenant balances and token quotas, in Redis Lua so that a check and its hold are
-// one step for every API process (DESIGN.md invariant 6). Amounts are nano-USD integers; Lua numbers
-// are doubles, exact up to 2^53 nano-USD (about 9 million USD per counter), checked by the caller.
+// one step for every API process (DESIGN.md invariant 6). Amounts are nano-USD integers. Lua numbers
+// are doubles (exact to 2^53 nano-USD, about 9 million USD), so the ever-growing sums (credits,
+// debits) are only ever changed with HINCRBY, which Redis does in exact 64-bit integers, and never
+// used in Lua arithmetic; the balance check reads `balance` and `held`, which stay small.
 //
-// Tenant hash `bal:<tenant>`: credits, creditSeq, debits (positive), held. Available = credits −
-// debits − held. Token hash `tq:<token>`: used, held. Holds: hash `holds` requestId → "amount|tenant|
+// Tenant hash `bal:<tenant>`: credits, creditSeq, debits (positive), balance (= credits − debits),
+// held. Available = balance − held. Token hash `tq:<token>`: used, held. Holds: hash `holds` requestId → "amount|tenant|
 // token"; sorted set `holds:exp` requestId by expiry (ms), for the reaper.
 
-/** KEYS: bal. ARGV: credits, creditSeq, debits. Sets the mirror from PostgreSQL unless another process did. */
+/**
+ * KEYS: bal. ARGV: credits, creditSeq, debits, balance (computed exactly by the caller). Sets the
+ * mirror from PostgreSQL unless another process did.
+ */
 export const INIT_BALANCE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'credits', ARGV[1], 'creditSeq', ARGV[2], 'debits', ARGV[3], 'held', 0)
+redis.call('HSET', KEYS[1], 'credits', ARGV[1], 'creditSeq', ARGV[2], 'debits', ARGV[3], 'balance', ARGV[4], 'held', 0)
 return 1
 `;
 
@@ -32,16 +37,25 @@ local current = tonumber(redis.call('HGET', KEYS[1], 'creditSeq') or '0')
 if seq <= current then return 'dup' end
 if seq > current + 1 then return 'gap' end
 redis.call('HINCRBY', KEYS[1], 'credits', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'balance', ARGV[2])
 redis.call('HSET', KEYS[1], 'creditSeq', seq)
 return 'ok'
 `;
 
-/** KEYS: bal. ARGV: credits, creditSeq. Replaces the credits with PostgreSQL's when those are newer. */
+/**
+ * Moves the mirror's credits to PostgreSQL's when those are newer. KEYS: bal. ARGV: the mirror's
+ * credits as the caller read them (compared as text: no float), the difference to add (computed
+ * exactly by the caller), PostgreSQL's creditSeq. Returns 1 (moved), 0 (already as new) or -1 (the
+ * credits changed meanwhile: read again).
+ */
 export const RESYNC_CREDITS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local current = tonumber(redis.call('HGET', KEYS[1], 'creditSeq') or '0')
-if tonumber(ARGV[2]) <= current then return 0 end
-redis.call('HSET', KEYS[1], 'credits', ARGV[1], 'creditSeq', ARGV[2])
+if tonumber(ARGV[3]) <= current then return 0 end
+if redis.call('HGET', KEYS[1], 'credits') ~= ARGV[1] then return -1 end
+redis.call('HINCRBY', KEYS[1], 'credits', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'balance', ARGV[2])
+redis.call('HSET', KEYS[1], 'creditSeq', ARGV[3])
 return 1
 `;
 
@@ -54,8 +68,8 @@ export const PLACE_HOLD = `
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then return 3 end
 local amount = tonumber(ARGV[2])
 if ARGV[3] == '1' then
-  local b = redis.call('HMGET', KEYS[1], 'credits', 'debits', 'held')
-  local available = tonumber(b[1]) - tonumber(b[2]) - tonumber(b[3])
+  local b = redis.call('HMGET', KEYS[1], 'balance', 'held')
+  local available = tonumber(b[1]) - tonumber(b[2])
   if available < amount or available <= 0 then return 1 end
 end
 local quota = tonumber(ARGV[4])
@@ -87,8 +101,9 @@ if hold then
 end
 local cost = tonumber(ARGV[2])
 if cost > 0 then
-  redis.call('HINCRBY', KEYS[1], 'debits', cost)
-  redis.call('HINCRBY', KEYS[2], 'used', cost)
+  redis.call('HINCRBY', KEYS[1], 'debits', ARGV[2])
+  redis.call('HINCRBY', KEYS[1], 'balance', '-' .. ARGV[2])
+  redis.call('HINCRBY', KEYS[2], 'used', ARGV[2])
 end
 return held
 `;

@@ -1,0 +1,86 @@
+// The balance mirror's Lua on the real Redis: holds across two connections, settlement, credits in
+// order exactly once, and exact sums past 2^53 nano-USD (where Lua's doubles would round).
+import { loadConfig } from '@gateway/config';
+import { createTestRedis, type TestRedis } from '@gateway/testing';
+import type { TokensService } from '@gateway/tokens';
+import Redis from 'ioredis';
+import type { Repository } from 'typeorm';
+import type { TenantBalance } from '../entities/tenant-balance.entity';
+import { BalanceMirror } from './balance-mirror';
+
+describe('BalanceMirror (real Redis)', () => {
+  let testRedis: TestRedis;
+  let clients: Redis[];
+  const rows = new Map<string, Partial<TenantBalance>>();
+
+  beforeAll(() => {
+    testRedis = createTestRedis('balance_mirror');
+    clients = [new Redis(testRedis.url), new Redis(testRedis.url)];
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.disconnect();
+    await testRedis.cleanup();
+  });
+
+  /** A mirror as one API process has it; PostgreSQL is replaced by the rows above. */
+  function mirror(client: Redis): BalanceMirror {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+      REDIS_PREFIX: testRedis.prefix,
+    });
+    const balances = {
+      findOne: async ({ where }: { where: { tenantId: string } }) => rows.get(where.tenantId) ?? null,
+    } as unknown as Repository<TenantBalance>;
+    const tokens = { usedNano: async () => 0n } as unknown as TokensService;
+    return new BalanceMirror(client, config, balances, tokens);
+  }
+
+  const hold = (m: BalanceMirror, tenantId: string, requestId: string, amountNano: bigint) =>
+    m.hold({ requestId, tenantId, tokenId: `tok-${tenantId}`, amountNano, tokenQuotaNano: null });
+
+  it('never lets concurrent holds over two processes exceed the balance', async () => {
+    rows.set('t-race', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    const [a, b] = [mirror(clients[0] as Redis), mirror(clients[1] as Redis)];
+    const verdicts = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => hold(i % 2 ? a : b, 't-race', `r${i}`, 100n)),
+    );
+    expect(verdicts.filter((v) => v === 'held')).toHaveLength(10);
+    expect(verdicts.filter((v) => v === 'balance')).toHaveLength(20);
+    // Settling below the hold frees the difference for the next request.
+    const settled = `r${verdicts.indexOf('held')}`;
+    await a.settle('t-race', 'tok-t-race', settled, 40n);
+    expect(await b.snapshot('t-race')).toMatchObject({ balance: 960n, held: 900n, debits: 40n });
+    expect(await hold(b, 't-race', 'r-next', 60n)).toBe('held');
+    expect(await hold(b, 't-race', 'r-more', 1n)).toBe('balance');
+  });
+
+  it('applies credit lines once and in order, and resyncs from PostgreSQL on a gap', async () => {
+    rows.set('t-credit', { creditsNano: 0n, debitsNano: 0n, creditSeq: 0n });
+    const m = mirror(clients[0] as Redis);
+    expect(await hold(m, 't-credit', 'c0', 1n)).toBe('balance');
+    await m.applyCredit('t-credit', 1n, 500n);
+    await m.applyCredit('t-credit', 1n, 500n); // redelivered: ignored
+    expect(await m.snapshot('t-credit')).toMatchObject({ credits: 500n, balance: 500n, creditSeq: 1n });
+    // Line 3 arrives before line 2: the mirror takes PostgreSQL's sums instead.
+    rows.set('t-credit', { creditsNano: 800n, debitsNano: 0n, creditSeq: 3n });
+    await m.applyCredit('t-credit', 3n, 200n);
+    expect(await m.snapshot('t-credit')).toMatchObject({ credits: 800n, balance: 800n, creditSeq: 3n });
+  });
+
+  it('keeps the sums exact past 2^53 nano-USD, where a double would round', async () => {
+    const big = 2n ** 53n + 1n; // 9,007,199.254740993 USD
+    rows.set('t-big', { creditsNano: big, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    expect(await hold(m, 't-big', 'b1', 3n)).toBe('held');
+    await m.settle('t-big', 'tok-t-big', 'b1', 3n);
+    await m.applyCredit('t-big', 2n, 7n);
+    expect(await m.snapshot('t-big')).toMatchObject({
+      credits: big + 7n,
+      debits: 3n,
+      balance: big + 7n - 3n,
+      held: 0n,
+    });
+  });
+});
