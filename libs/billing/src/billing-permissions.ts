@@ -37,3 +37,14 @@ export const BalanceReader = () => Authenticated();
 
 /** A group's multiplier: anyone logged in for their own tenant's group; a super admin for any. */
 export const MultiplierReader = () => Authenticated();
+
+/** Creating and changing plans, and putting a tenant on one: the platform's operators. */
+export const PLAN_WRITE_ROLES: readonly Role[] = [Role.SuperAdmin];
+export const PlanAdmin = () => Roles(...PLAN_WRITE_ROLES);
+
+/** The plan list: anyone logged in (a tenant's users see only active plans, to choose from). */
+export const PlanReader = () => Authenticated();
+
+/** A tenant's subscription and its history: like the ledger (member 403, another tenant 404). */
+export const SUBSCRIPTION_READ_ROLES: readonly Role[] = LEDGER_READ_ROLES;
+export const SubscriptionReader = () => Roles(...SUBSCRIPTION_READ_ROLES);

@@ -9,6 +9,9 @@ export enum BillingErrorCode {
   RedemptionCodeNotFound = 'redemption_code_not_found',
   RedemptionCodeRedeemed = 'redemption_code_redeemed',
   RedemptionCodeExpired = 'redemption_code_expired',
+  PlanNameTaken = 'plan_name_taken',
+  PlanNotAvailable = 'plan_not_available',
+  NoSubscription = 'no_subscription',
 }
 
 const STATUS: Record<BillingErrorCode, HttpStatus> = {
@@ -19,6 +22,9 @@ const STATUS: Record<BillingErrorCode, HttpStatus> = {
   [BillingErrorCode.RedemptionCodeNotFound]: HttpStatus.NOT_FOUND,
   [BillingErrorCode.RedemptionCodeRedeemed]: HttpStatus.CONFLICT,
   [BillingErrorCode.RedemptionCodeExpired]: HttpStatus.GONE,
+  [BillingErrorCode.PlanNameTaken]: HttpStatus.CONFLICT,
+  [BillingErrorCode.PlanNotAvailable]: HttpStatus.BAD_REQUEST,
+  [BillingErrorCode.NoSubscription]: HttpStatus.NOT_FOUND,
 };
 
 const MESSAGE: Record<BillingErrorCode, string> = {
@@ -29,6 +35,9 @@ const MESSAGE: Record<BillingErrorCode, string> = {
   [BillingErrorCode.RedemptionCodeNotFound]: 'no such redemption code; check it for typos',
   [BillingErrorCode.RedemptionCodeRedeemed]: 'this redemption code has already been redeemed',
   [BillingErrorCode.RedemptionCodeExpired]: 'this redemption code has expired',
+  [BillingErrorCode.PlanNameTaken]: 'a plan with this name already exists',
+  [BillingErrorCode.PlanNotAvailable]: 'no such active plan; planId must name an active plan',
+  [BillingErrorCode.NoSubscription]: 'this tenant has no subscription',
 };
 
 export class BillingError extends Error {

@@ -10,7 +10,10 @@ import { ModelCatalogService } from './catalog/model-catalog.service';
 import { GroupMultiplier } from './entities/group-multiplier.entity';
 import { LedgerEntry } from './entities/ledger-entry.entity';
 import { ModelPrice } from './entities/model-price.entity';
+import { Plan } from './entities/plan.entity';
 import { RedemptionCode } from './entities/redemption-code.entity';
+import { SubscriptionChange } from './entities/subscription-change.entity';
+import { Subscription } from './entities/subscription.entity';
 import { TenantBalance } from './entities/tenant-balance.entity';
 import { NewApiImportController } from './import/newapi-import.controller';
 import { NewApiImportService } from './import/newapi-import.service';
@@ -23,16 +26,29 @@ import { GroupMultipliersController } from './multipliers/group-multipliers.cont
 import { GroupMultipliersService } from './multipliers/group-multipliers.service';
 import { PriceBookService } from './pricing/price-book.service';
 import { ModelsController } from './models.controller';
+import { PlansController } from './plans/plans.controller';
+import { PlansService } from './plans/plans.service';
 import { RedemptionCodesController } from './redemption/redemption-codes.controller';
 import { RedemptionCodesService } from './redemption/redemption-codes.service';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { TopupsController } from './topups/topups.controller';
 import { TopupsService } from './topups/topups.service';
 
-export const BILLING_ENTITIES = [ModelPrice, LedgerEntry, TenantBalance, RedemptionCode, GroupMultiplier];
+export const BILLING_ENTITIES = [
+  ModelPrice,
+  LedgerEntry,
+  TenantBalance,
+  RedemptionCode,
+  GroupMultiplier,
+  Plan,
+  Subscription,
+  SubscriptionChange,
+];
 
 /**
  * Model prices and the models catalog (derived from the channels); the ledger, top-ups, redemption
- * codes and group multipliers; the hot path's balance mirror.
+ * codes and group multipliers; plans and subscriptions; the hot path's balance mirror.
  */
 @Module({
   imports: [
@@ -50,6 +66,8 @@ export const BILLING_ENTITIES = [ModelPrice, LedgerEntry, TenantBalance, Redempt
     TopupsController,
     RedemptionCodesController,
     GroupMultipliersController,
+    PlansController,
+    SubscriptionsController,
   ],
   providers: [
     ModelPricesService,
@@ -62,6 +80,8 @@ export const BILLING_ENTITIES = [ModelPrice, LedgerEntry, TenantBalance, Redempt
     RedemptionCodesService,
     GroupMultipliersService,
     NewApiImportService,
+    PlansService,
+    SubscriptionsService,
   ],
   exports: [
     ModelPricesService,
@@ -70,6 +90,7 @@ export const BILLING_ENTITIES = [ModelPrice, LedgerEntry, TenantBalance, Redempt
     BalanceMirror,
     CreditPoster,
     GroupMultipliersService,
+    SubscriptionsService,
   ],
 })
 export class BillingModule {}

@@ -39,3 +39,14 @@ export {
 } from './multipliers/apply-multiplier';
 export { CREDIT_WRITE_ROLES, LEDGER_READ_ROLES, REDEEM_ROLES } from './billing-permissions';
 export { usageDebitsByTenant } from './ledger/usage-debits';
+
+// Plans and subscriptions (for the hot path's plan limits and allowance).
+export { Plan, PLAN_STATUSES } from './entities/plan.entity';
+export type { PlanStatus } from './entities/plan.entity';
+export { Subscription } from './entities/subscription.entity';
+export { SubscriptionChange } from './entities/subscription-change.entity';
+export { SubscriptionsService } from './subscriptions/subscriptions.service';
+export type { CurrentPlan } from './subscriptions/subscriptions.service';
+export { periodContaining } from './subscriptions/period-containing';
+export type { BillingPeriod } from './subscriptions/period-containing';
+export { PLAN_WRITE_ROLES, SUBSCRIPTION_READ_ROLES } from './billing-permissions';

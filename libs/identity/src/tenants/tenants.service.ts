@@ -133,6 +133,12 @@ export class TenantsService {
     return tenant?.group;
   }
 
+  /** For billing periods: the tenant's IANA time zone, or undefined when there is no such tenant. */
+  async findTimezone(id: string): Promise<string | undefined> {
+    const tenant = await this.tenants.findOne({ where: { id }, select: { id: true, timezone: true } });
+    return tenant?.timezone;
+  }
+
   /** For the relay: what a request needs of its tenant, in one read; undefined when there is none. */
   async routingFacts(id: string): Promise<{ group: string; active: boolean } | undefined> {
     const tenant = await this.tenants.findOne({

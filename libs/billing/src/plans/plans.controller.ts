@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor, PageQueryDto, UuidParam } from '@gateway/identity';
+import { PlanAdmin, PlanReader } from '../billing-permissions';
+import { CreatePlanDto } from './dto/create-plan.dto';
+import { UpdatePlanDto } from './dto/update-plan.dto';
+import { PlansService } from './plans.service';
+import { PlanPageView, PlanView } from './views/plan.view';
+
+@ApiTags('billing')
+@ApiBearerAuth()
+@Controller('api/plans')
+export class PlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  @PlanReader()
+  @Get()
+  @ApiOperation({ summary: 'Plans, cheapest first (a tenant’s users see the active ones only)' })
+  @ApiOkResponse({ type: PlanPageView })
+  list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<PlanPageView> {
+    return this.plans.list(actor, query);
+  }
+
+  @PlanAdmin()
+  @Post()
+  @ApiOperation({ summary: 'Create a plan' })
+  @ApiCreatedResponse({ type: PlanView })
+  create(@CurrentActor() actor: Actor, @Body() body: CreatePlanDto): Promise<PlanView> {
+    return this.plans.create(actor, body);
+  }
+
+  @PlanAdmin()
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a plan; applies to its subscribers at once' })
+  @ApiOkResponse({ type: PlanView })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam) id: string,
+    @Body() body: UpdatePlanDto,
+  ): Promise<PlanView> {
+    return this.plans.update(actor, id, body);
+  }
+}

@@ -1,0 +1,224 @@
+// A tenant's plan. Switching takes effect at once and keeps the current billing period: the new
+// plan's limits and allowance apply to the usage of the whole period so far (no proration, no
+// reset), so switching back and forth cannot be used to reset limits. Periods roll over lazily: the
+// first read after `periodEnd` moves the row to the period containing now.
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AuditService } from '@gateway/audit';
+import { isUniqueViolation } from '@gateway/db';
+import { Actor, isSuperAdmin, PageQueryDto, pageWindow, readScope, TenantsService } from '@gateway/identity';
+import { EntityManager, Repository } from 'typeorm';
+import { BillingError, BillingErrorCode } from '../billing.errors';
+import { Plan } from '../entities/plan.entity';
+import { SubscriptionChange, SubscriptionChangeKind } from '../entities/subscription-change.entity';
+import { Subscription } from '../entities/subscription.entity';
+import { PlansService } from '../plans/plans.service';
+import { SetSubscriptionDto } from './dto/set-subscription.dto';
+import { periodContaining } from './period-containing';
+import {
+  SubscriptionChangePageView,
+  SubscriptionChangeView,
+  SubscriptionView,
+} from './views/subscription.view';
+
+const AUDIT_TYPE = 'subscription';
+const TENANT_INDEX = 'subscriptions_tenant_key';
+
+/** What the hot path needs to enforce a plan: the plan and the period its limits count over. */
+export interface CurrentPlan {
+  plan: Plan;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    @InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>,
+    @InjectRepository(SubscriptionChange) private readonly changes: Repository<SubscriptionChange>,
+    private readonly plans: PlansService,
+    private readonly tenants: TenantsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The tenant's plan and current period, or null when it has none (prepaid only). */
+  async currentPlanFor(tenantId: string, now = new Date()): Promise<CurrentPlan | null> {
+    const current = await this.current(tenantId, now);
+    if (!current) return null;
+    const { subscription, plan } = current;
+    return { plan, periodStart: subscription.periodStart, periodEnd: subscription.periodEnd };
+  }
+
+  async get(actor: Actor, tenantId: string): Promise<SubscriptionView> {
+    await this.assertTenantVisible(actor, tenantId);
+    const current = await this.current(tenantId, new Date());
+    if (!current) throw new BillingError(BillingErrorCode.NoSubscription);
+    return SubscriptionView.of(current.subscription, current.plan);
+  }
+
+  /** The tenant's subscription history, newest first. */
+  async history(actor: Actor, tenantId: string, query: PageQueryDto): Promise<SubscriptionChangePageView> {
+    await this.assertTenantVisible(actor, tenantId);
+    const [rows, total] = await this.changes.findAndCount({
+      where: { tenantId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      ...pageWindow(query),
+    });
+    return { items: rows.map((row) => SubscriptionChangeView.of(row)), total };
+  }
+
+  /** Puts the tenant on `planId` from now on; the same plan again is a no-op. */
+  async set(actor: Actor, tenantId: string, dto: SetSubscriptionDto): Promise<SubscriptionView> {
+    const timezone = await this.timezoneOf(tenantId);
+    try {
+      return await this.subscriptions.manager.transaction(async (manager) => {
+        const existing = await manager.findOne(Subscription, {
+          where: { tenantId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        const plan = await this.plans.find(dto.planId, manager);
+        if (existing && existing.planId === dto.planId && plan) {
+          return SubscriptionView.of(await this.rolled(existing, timezone, new Date(), manager), plan);
+        }
+        if (!plan || plan.status !== 'active') throw new BillingError(BillingErrorCode.PlanNotAvailable);
+
+        const now = new Date();
+        let saved: Subscription;
+        let before: SubscriptionView | null = null;
+        if (existing) {
+          const fromPlan = await this.plans.find(existing.planId, manager);
+          const rolled = await this.rolled(existing, timezone, now, manager);
+          before = fromPlan ? SubscriptionView.of(rolled, fromPlan) : null;
+          saved = await manager.save(manager.merge(Subscription, rolled, { planId: plan.id }));
+          await this.recordChange(manager, actor, saved, 'switch', existing.planId, plan.id);
+        } else {
+          const anchorDay = dto.anchorDay ?? 1;
+          const period = periodContaining(now, timezone, anchorDay);
+          saved = await manager.save(
+            manager.create(Subscription, {
+              tenantId,
+              planId: plan.id,
+              anchorDay,
+              periodStart: period.start,
+              periodEnd: period.end,
+            }),
+          );
+          await this.recordChange(manager, actor, saved, 'subscribe', null, plan.id);
+        }
+        const after = SubscriptionView.of(saved, plan);
+        await this.audit.record(
+          {
+            actor,
+            tenantId,
+            action: existing ? 'update' : 'create',
+            entityType: AUDIT_TYPE,
+            entityId: tenantId,
+            before,
+            after,
+          },
+          manager,
+        );
+        return after;
+      });
+    } catch (error) {
+      // Two first subscriptions raced; the unique index let one through.
+      if (isUniqueViolation(error, TENANT_INDEX)) throw new BillingError(BillingErrorCode.Conflict);
+      throw error;
+    }
+  }
+
+  /** Ends the tenant's subscription now: from here on it is prepaid only. */
+  async end(actor: Actor, tenantId: string): Promise<void> {
+    const timezone = await this.timezoneOf(tenantId);
+    await this.subscriptions.manager.transaction(async (manager) => {
+      const existing = await manager.findOne(Subscription, {
+        where: { tenantId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!existing) throw new BillingError(BillingErrorCode.NoSubscription);
+      const rolled = await this.rolled(existing, timezone, new Date(), manager);
+      const plan = await this.plans.find(existing.planId, manager);
+      await manager.delete(Subscription, { id: existing.id });
+      await this.recordChange(manager, actor, rolled, 'end', existing.planId, null);
+      await this.audit.record(
+        {
+          actor,
+          tenantId,
+          action: 'delete',
+          entityType: AUDIT_TYPE,
+          entityId: tenantId,
+          before: plan ? SubscriptionView.of(rolled, plan) : null,
+          after: null,
+        },
+        manager,
+      );
+    });
+  }
+
+  private async current(
+    tenantId: string,
+    now: Date,
+  ): Promise<{ subscription: Subscription; plan: Plan } | null> {
+    const subscription = await this.subscriptions.findOneBy({ tenantId });
+    if (!subscription) return null;
+    const plan = await this.plans.find(subscription.planId);
+    if (!plan) return null;
+    if (now.getTime() < subscription.periodEnd.getTime()) return { subscription, plan };
+    const timezone = await this.timezoneOf(tenantId);
+    return { subscription: await this.rolled(subscription, timezone, now), plan };
+  }
+
+  /**
+   * The subscription moved to the period containing `now` when its period is over. The update is
+   * conditional on the old end so concurrent readers roll it once; the computed period is the same.
+   */
+  private async rolled(
+    subscription: Subscription,
+    timezone: string,
+    now: Date,
+    manager: EntityManager = this.subscriptions.manager,
+  ): Promise<Subscription> {
+    if (now.getTime() < subscription.periodEnd.getTime()) return subscription;
+    const period = periodContaining(now, timezone, subscription.anchorDay);
+    await manager
+      .createQueryBuilder()
+      .update(Subscription)
+      .set({ periodStart: period.start, periodEnd: period.end })
+      .where('id = :id AND period_end = :oldEnd', { id: subscription.id, oldEnd: subscription.periodEnd })
+      .execute();
+    return manager.merge(Subscription, subscription, { periodStart: period.start, periodEnd: period.end });
+  }
+
+  private async recordChange(
+    manager: EntityManager,
+    actor: Actor,
+    subscription: Subscription,
+    kind: SubscriptionChangeKind,
+    fromPlanId: string | null,
+    toPlanId: string | null,
+  ): Promise<void> {
+    await manager.insert(SubscriptionChange, {
+      tenantId: subscription.tenantId,
+      kind,
+      fromPlanId,
+      toPlanId,
+      periodStart: subscription.periodStart,
+      periodEnd: subscription.periodEnd,
+      changedBy: actor.userId,
+    });
+  }
+
+  private async timezoneOf(tenantId: string): Promise<string> {
+    const timezone = await this.tenants.findTimezone(tenantId);
+    if (!timezone) throw new BillingError(BillingErrorCode.NotFound, 'no such tenant');
+    return timezone;
+  }
+
+  /** Another tenant's id, or one that does not exist, is simply not found (404). */
+  private async assertTenantVisible(actor: Actor, tenantId: string): Promise<void> {
+    readScope(actor, tenantId);
+    if (isSuperAdmin(actor) && !(await this.tenants.exists(tenantId))) {
+      throw new BillingError(BillingErrorCode.NotFound, 'no such tenant');
+    }
+  }
+}

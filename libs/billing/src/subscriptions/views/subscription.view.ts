@@ -1,0 +1,61 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  SUBSCRIPTION_CHANGE_KINDS,
+  type SubscriptionChange,
+  type SubscriptionChangeKind,
+} from '../../entities/subscription-change.entity';
+import type { Subscription } from '../../entities/subscription.entity';
+import type { Plan } from '../../entities/plan.entity';
+import { PlanView } from '../../plans/views/plan.view';
+
+export class SubscriptionView {
+  @ApiProperty({ format: 'uuid' }) tenantId!: string;
+  @ApiProperty({ type: PlanView }) plan!: PlanView;
+  @ApiProperty({ description: 'day of the month the cycle starts on (in the tenant’s time zone)' })
+  anchorDay!: number;
+  @ApiProperty({ description: 'start of the current period (inclusive)' }) periodStart!: string;
+  @ApiProperty({ description: 'end of the current period (exclusive)' }) periodEnd!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+
+  static of(subscription: Subscription, plan: Plan): SubscriptionView {
+    return {
+      tenantId: subscription.tenantId,
+      plan: PlanView.of(plan),
+      anchorDay: subscription.anchorDay,
+      periodStart: subscription.periodStart.toISOString(),
+      periodEnd: subscription.periodEnd.toISOString(),
+      createdAt: subscription.createdAt.toISOString(),
+      updatedAt: subscription.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class SubscriptionChangeView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: SUBSCRIPTION_CHANGE_KINDS }) kind!: SubscriptionChangeKind;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) fromPlanId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) toPlanId!: string | null;
+  @ApiProperty() periodStart!: string;
+  @ApiProperty() periodEnd!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) changedBy!: string | null;
+  @ApiProperty() createdAt!: string;
+
+  static of(change: SubscriptionChange): SubscriptionChangeView {
+    return {
+      id: change.id,
+      kind: change.kind,
+      fromPlanId: change.fromPlanId,
+      toPlanId: change.toPlanId,
+      periodStart: change.periodStart.toISOString(),
+      periodEnd: change.periodEnd.toISOString(),
+      changedBy: change.changedBy,
+      createdAt: change.createdAt.toISOString(),
+    };
+  }
+}
+
+export class SubscriptionChangePageView {
+  @ApiProperty({ type: [SubscriptionChangeView] }) items!: SubscriptionChangeView[];
+  @ApiProperty() total!: number;
+}
