@@ -86,11 +86,12 @@ export class SubscriptionsService {
         let saved: Subscription;
         let before: SubscriptionView | null = null;
         if (existing) {
-          const fromPlan = await this.plans.find(existing.planId, manager);
+          const fromPlanId = existing.planId;
+          const fromPlan = await this.plans.find(fromPlanId, manager);
           const rolled = await this.rolled(existing, timezone, now, manager);
           before = fromPlan ? SubscriptionView.of(rolled, fromPlan) : null;
           saved = await manager.save(manager.merge(Subscription, rolled, { planId: plan.id }));
-          await this.recordChange(manager, actor, saved, 'switch', existing.planId, plan.id);
+          await this.recordChange(manager, actor, saved, 'switch', fromPlanId, plan.id);
         } else {
           const anchorDay = dto.anchorDay ?? 1;
           const period = periodContaining(now, timezone, anchorDay);
