@@ -532,6 +532,77 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Plans, cheapest first (a tenant’s users see the active ones only) */
+    get: operations['PlansController_list'];
+    put?: never;
+    /** Create a plan */
+    post: operations['PlansController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a plan; applies to its subscribers at once */
+    patch: operations['PlansController_update'];
+    trace?: never;
+  };
+  '/api/tenants/{id}/subscription': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s plan and current billing period (404 when it has none) */
+    get: operations['SubscriptionsController_get'];
+    /** Put the tenant on a plan now; a switch keeps the current period, whose usage counts against the new plan */
+    put: operations['SubscriptionsController_set'];
+    post?: never;
+    /** End the tenant’s subscription now (it stays prepaid) */
+    delete: operations['SubscriptionsController_end'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants/{id}/subscription/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s subscription history, newest first */
+    get: operations['SubscriptionsController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/usage/reconciliation': {
     parameters: {
       query?: never;
@@ -1570,6 +1641,143 @@ export interface components {
        * @example 1.25
        */
       multiplier: string;
+    };
+    PlanLimitsView: {
+      requests: number | null;
+      inputTokens: number | null;
+      outputTokens: number | null;
+      /** @example 100 */
+      spendUsd: string | null;
+    };
+    PlanView: {
+      /** Format: uuid */
+      id: string;
+      /** @example Pro */
+      name: string;
+      /**
+       * @description monthly fee, USD
+       * @example 20
+       */
+      priceUsd: string;
+      limits: components['schemas']['PlanLimitsView'];
+      /**
+       * @description usage covered each period before the prepaid balance
+       * @example 5
+       */
+      includedUsd: string;
+      /** @enum {string} */
+      status: 'active' | 'archived';
+      createdAt: string;
+      updatedAt: string;
+    };
+    PlanPageView: {
+      items: components['schemas']['PlanView'][];
+      total: number;
+    };
+    PlanLimitsDto: {
+      /**
+       * @description requests per period
+       * @example 100000
+       */
+      requests?: number | null;
+      /**
+       * @description input tokens per period
+       * @example 50000000
+       */
+      inputTokens?: number | null;
+      /**
+       * @description output tokens per period
+       * @example 10000000
+       */
+      outputTokens?: number | null;
+      /**
+       * @description USD spend per period, 0 to 1000000
+       * @example 100
+       */
+      spendUsd?: string | null;
+    };
+    CreatePlanDto: {
+      /** @example Pro */
+      name: string;
+      /**
+       * @description monthly fee in USD, 0 to 1000000
+       * @example 20
+       */
+      priceUsd: string;
+      /** @description monthly limits; missing = all unlimited */
+      limits?: components['schemas']['PlanLimitsDto'];
+      /**
+       * @description usage cost covered each period before the prepaid balance is used
+       * @default 0
+       * @example 5
+       */
+      includedUsd: string;
+      /**
+       * @default active
+       * @enum {string}
+       */
+      status: 'active' | 'archived';
+    };
+    UpdatePlanDto: {
+      /** @example Pro */
+      name?: string;
+      /**
+       * @description monthly fee in USD, 0 to 1000000
+       * @example 20
+       */
+      priceUsd?: string;
+      limits?: components['schemas']['PlanLimitsDto'];
+      /** @example 5 */
+      includedUsd?: string;
+      /**
+       * @description archived: existing subscribers keep it; nobody new can choose it
+       * @enum {string}
+       */
+      status?: 'active' | 'archived';
+    };
+    SubscriptionView: {
+      /** Format: uuid */
+      tenantId: string;
+      plan: components['schemas']['PlanView'];
+      /** @description day of the month the cycle starts on (in the tenant’s time zone) */
+      anchorDay: number;
+      /** @description start of the current period (inclusive) */
+      periodStart: string;
+      /** @description end of the current period (exclusive) */
+      periodEnd: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+    SubscriptionChangeView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'subscribe' | 'switch' | 'end';
+      /** Format: uuid */
+      fromPlanId: string | null;
+      /** Format: uuid */
+      toPlanId: string | null;
+      periodStart: string;
+      periodEnd: string;
+      /** Format: uuid */
+      changedBy: string | null;
+      createdAt: string;
+    };
+    SubscriptionChangePageView: {
+      items: components['schemas']['SubscriptionChangeView'][];
+      total: number;
+    };
+    SetSubscriptionDto: {
+      /**
+       * Format: uuid
+       * @description an active plan
+       */
+      planId: string;
+      /**
+       * @description day of the month the cycle starts on (clamped to short months); only used when the tenant has no subscription yet — a switch keeps the current cycle
+       * @default 1
+       */
+      anchorDay: number;
     };
     ReconciliationMismatchView: {
       /** @enum {string} */
@@ -2808,6 +3016,165 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['GroupMultiplierView'];
+        };
+      };
+    };
+  };
+  PlansController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanPageView'];
+        };
+      };
+    };
+  };
+  PlansController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePlanDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanView'];
+        };
+      };
+    };
+  };
+  PlansController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePlanDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanView'];
+        };
+      };
+    };
+  };
+  SubscriptionsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubscriptionView'];
+        };
+      };
+    };
+  };
+  SubscriptionsController_set: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetSubscriptionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubscriptionView'];
+        };
+      };
+    };
+  };
+  SubscriptionsController_end: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SubscriptionsController_history: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubscriptionChangePageView'];
         };
       };
     };
