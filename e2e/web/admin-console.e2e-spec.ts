@@ -190,6 +190,15 @@ describe('admin console (browser)', () => {
     await page.keyboard.press('Escape');
     await testId('models-table').getByText('in $2.50').waitFor();
     await shot('models.en');
+
+    // NewAPI ratios for the same price (1.25 × $2 per 1M in, × 4 out) change nothing.
+    await testId('import-newapi').click();
+    await testId('import-model-ratio').fill('{"mock-gpt": 1.25}');
+    await page.getByPlaceholder('{"gpt-4o": 4}').fill('{"mock-gpt": 4}');
+    await testId('import-run').click();
+    await testId('import-result').getByText('0 prices set, 1 unchanged, 0 ignored.').waitFor();
+    await shot('models-import.en');
+    await testId('import-run').click();
   });
 
   it('creates a token and shows its key once, with a copy button', async () => {
@@ -217,17 +226,15 @@ describe('admin console (browser)', () => {
   });
 
   it('the openai SDK uses the copied key; the request shows in the usage log and on the dashboard', async () => {
-    // The tenant needs credit: a top-up, as an operator would make one through the api.
-    const admin = await api.adminToken();
-    const tenants = await api.http.get('/api/tenants').set('authorization', `Bearer ${admin}`).expect(200);
-    const acme = (tenants.body as { items: { id: string; name: string }[] }).items.find(
-      (t) => t.name === 'Acme Test',
-    );
-    await api.http
-      .post(`/api/tenants/${acme?.id}/topups`)
-      .set('authorization', `Bearer ${admin}`)
-      .send({ amountUsd: '10', note: 'browser test' })
-      .expect(201);
+    // The tenant needs credit: the operator tops it up on the billing page.
+    await nav('billing');
+    await testId('billing-tenant').getByText('Acme Test').waitFor();
+    await testId('topup').click();
+    await testId('credit-amount').fill('10');
+    await testId('credit-save').click();
+    await testId('billing-balanceUsd').filter({ hasText: '$10.00' }).waitFor();
+    await testId('ledger-table').getByText('top-up').waitFor();
+    await shot('billing.en');
     const client = new OpenAI({ apiKey: tokenKey, baseURL: `${api.url}/v1`, maxRetries: 0 });
     const completion = await client.chat.completions.create({
       model: 'mock-gpt',
@@ -258,8 +265,15 @@ describe('admin console (browser)', () => {
     await testId('kpi-requests')
       .filter({ hasText: /^Requests1$/ })
       .waitFor();
-    expect(await testId('kpi-spend').textContent()).toMatch(/^Spend\$0\.0*[1-9]\d*$/);
+    const spend = ((await testId('kpi-spend').textContent()) ?? '').replace('Spend', '');
+    expect(spend).toMatch(/^\$0\.0*[1-9]\d*$/);
     await shot('dashboard-with-usage.en');
+
+    // The ledger debited exactly what the request cost.
+    await nav('billing');
+    await testId('ledger-table').getByText('usage', { exact: true }).waitFor();
+    expect(await testId('ledger-table').textContent()).toContain(`-${spend}`);
+    await shot('billing-after-usage.en');
   });
 
   it('shows the audit trail of what was just done', async () => {

@@ -23,6 +23,7 @@ const TokensPage = lazy(() => import('./pages/tokens-page').then((m) => ({ defau
 const UsageLogsPage = lazy(() =>
   import('./pages/usage-logs-page').then((m) => ({ default: m.UsageLogsPage })),
 );
+const BillingPage = lazy(() => import('./pages/billing-page').then((m) => ({ default: m.BillingPage })));
 const AuditPage = lazy(() => import('./pages/audit-page').then((m) => ({ default: m.AuditPage })));
 const StatusPage = lazy(() => import('./pages/status-page').then((m) => ({ default: m.StatusPage })));
 const NotFoundPage = lazy(() => import('./pages/not-found-page').then((m) => ({ default: m.NotFoundPage })));
@@ -43,6 +44,7 @@ export const router = createBrowserRouter([
       { path: 'users', element: guarded('users', <UsersPage />) },
       { path: 'tokens', element: guarded('tokens', <TokensPage />) },
       { path: 'usage', element: guarded('usage', <UsageLogsPage />) },
+      { path: 'billing', element: guarded('billing', <BillingPage />) },
       { path: 'audit', element: guarded('audit', <AuditPage />) },
       { path: 'status', element: guarded('status', <StatusPage />) },
       { path: '*', element: <NotFoundPage /> },

@@ -36,6 +36,12 @@ export const queryKeys = {
     summary: (params: ListParams) => ['usage', 'summary', params] as const,
     logs: (params: ListParams) => ['usage', 'logs', params] as const,
   },
+  billing: {
+    all: ['billing'] as const,
+    balance: (tenantId: string) => ['billing', 'balance', tenantId] as const,
+    ledger: (tenantId: string, params: ListParams) => ['billing', 'ledger', tenantId, params] as const,
+    codes: (params: ListParams) => ['billing', 'codes', params] as const,
+  },
   audit: {
     all: ['audit'] as const,
     list: (params: ListParams) => ['audit', 'list', params] as const,

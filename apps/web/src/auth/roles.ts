@@ -9,7 +9,16 @@ export const ROLES: readonly Role[] = ['super_admin', 'owner', 'admin', 'member'
 
 /** A page (and its navigation entry). */
 export type Area =
-  'dashboard' | 'channels' | 'models' | 'tenants' | 'users' | 'tokens' | 'usage' | 'audit' | 'status';
+  | 'dashboard'
+  | 'channels'
+  | 'models'
+  | 'tenants'
+  | 'users'
+  | 'tokens'
+  | 'usage'
+  | 'billing'
+  | 'audit'
+  | 'status';
 
 export const AREA_ROLES: Readonly<Record<Area, readonly Role[]>> = {
   dashboard: ROLES,
@@ -19,6 +28,7 @@ export const AREA_ROLES: Readonly<Record<Area, readonly Role[]>> = {
   users: ['super_admin', 'owner', 'admin'],
   tokens: ['super_admin', 'owner', 'admin', 'member'],
   usage: ROLES,
+  billing: ['super_admin', 'owner', 'admin', 'finance'],
   audit: ['super_admin', 'owner'],
   status: ['super_admin'],
 };
@@ -37,4 +47,8 @@ export const MANAGEABLE_ROLES: Readonly<Record<Role, readonly Role[]>> = {
 };
 
 export const canEditPrices = (role: Role) => role === 'super_admin';
+/** Top-ups, adjustments, redemption codes, price imports: the platform's operators. */
+export const canCredit = (role: Role) => role === 'super_admin';
+/** Redeeming a code into the tenant's balance (as libs/billing's REDEEM_ROLES). */
+export const canRedeem = (role: Role) => role === 'super_admin' || role === 'owner' || role === 'admin';
 export const isPlatformAdmin = (role: Role) => role === 'super_admin';

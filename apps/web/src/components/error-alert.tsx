@@ -26,6 +26,9 @@ const KNOWN_CODES = [
   'self_lockout',
   'tenant_required',
   'invalid_tenant_for_role',
+  'redemption_code_not_found',
+  'redemption_code_redeemed',
+  'redemption_code_expired',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

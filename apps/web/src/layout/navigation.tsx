@@ -9,6 +9,7 @@ import {
   LineChartOutlined,
   ShopOutlined,
   TeamOutlined,
+  WalletOutlined,
 } from '@ant-design/icons';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
@@ -36,6 +37,7 @@ export function navigationFor(role: Role, t: TFunction): NavEntry[] {
     },
     { area: 'tokens', path: '/tokens', icon: <KeyOutlined />, label: t('nav.tokens') },
     { area: 'usage', path: '/usage', icon: <LineChartOutlined />, label: t('nav.usage') },
+    { area: 'billing', path: '/billing', icon: <WalletOutlined />, label: t('nav.billing') },
     { area: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
     { area: 'status', path: '/status', icon: <HeartOutlined />, label: t('nav.status') },
   ];

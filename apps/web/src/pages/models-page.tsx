@@ -1,5 +1,6 @@
 // Models & prices: the catalog as the channels make it, each model's current price, and (super
 // admin) the price editor.
+import { ImportOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Input, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
@@ -10,6 +11,7 @@ import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
 import { type CatalogModel, useModels } from '../features/models/api/models-api';
+import { NewApiImportModal } from '../features/models/components/newapi-import-modal';
 import { PriceEditor } from '../features/models/components/price-editor';
 import { usePageParams } from '../hooks/use-page-params';
 import { tableLoading } from '../components/table-loading';
@@ -23,6 +25,7 @@ export function ModelsPage() {
   const q = search.get('q') ?? undefined;
   const models = useModels(page, pageSize, q);
   const [editing, setEditing] = useState<CatalogModel | null>(null);
+  const [importing, setImporting] = useState(false);
   // After a save the list refetches; the drawer follows the fresh row (its new price).
   const editingNow = editing
     ? (models.data?.items.find((model) => model.id === editing.id) ?? editing)
@@ -81,7 +84,17 @@ export function ModelsPage() {
 
   return (
     <>
-      <PageHeader title={t('nav.models')} subtitle={t('models.subtitle')} />
+      <PageHeader
+        title={t('nav.models')}
+        subtitle={t('models.subtitle')}
+        extra={
+          canEdit ? (
+            <Button icon={<ImportOutlined />} onClick={() => setImporting(true)} data-testid="import-newapi">
+              {t('models.import.open')}
+            </Button>
+          ) : null
+        }
+      />
       <Input.Search
         allowClear
         placeholder={t('models.searchPlaceholder')}
@@ -100,6 +113,7 @@ export function ModelsPage() {
         locale={{ emptyText: t('models.empty') }}
         data-testid="models-table"
       />
+      <NewApiImportModal open={importing} onClose={() => setImporting(false)} />
       <PriceEditor
         model={editingNow}
         canEdit={canEdit}

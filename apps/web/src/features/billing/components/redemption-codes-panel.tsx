@@ -1,0 +1,231 @@
+// Redemption codes (super admin): every code and its state; a new batch is shown once, in full.
+import { PlusOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  type ButtonProps,
+  Button,
+  DatePicker,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../../components/error-alert';
+import { FormError } from '../../../components/form-error';
+import { formatDateTime, formatUsd } from '../../../components/formatters';
+import { useServerErrors } from '../../../components/server-errors';
+import { tableLoading } from '../../../components/table-loading';
+import {
+  type CreatedRedemptionCodes,
+  type RedemptionCode,
+  useCreateRedemptionCodes,
+  useRedemptionCodes,
+} from '../api/billing-api';
+
+const STATUS_COLOR: Record<RedemptionCode['status'], string> = {
+  unused: 'blue',
+  redeemed: 'green',
+  expired: 'default',
+};
+const STATUSES: RedemptionCode['status'][] = ['unused', 'redeemed', 'expired'];
+
+interface BatchValues {
+  count: number;
+  amountUsd: string;
+  expiresAt?: Dayjs | null;
+  note?: string;
+}
+
+export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) => string }) {
+  const { t } = useTranslation();
+  const [page, setPage] = useState({ page: 1, pageSize: 20 });
+  const [status, setStatus] = useState<RedemptionCode['status'] | undefined>();
+  const codes = useRedemptionCodes(page.page, page.pageSize, status);
+  const create = useCreateRedemptionCodes();
+  const [form] = Form.useForm<BatchValues>();
+  const { formError, onError, clear } = useServerErrors(form);
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedRedemptionCodes | null>(null);
+
+  return (
+    <Flex vertical gap={12}>
+      <Flex justify="space-between" gap={8} wrap>
+        <Select
+          allowClear
+          placeholder={t('billing.codes.status')}
+          value={status}
+          onChange={(value?: RedemptionCode['status']) => {
+            setStatus(value);
+            setPage({ ...page, page: 1 });
+          }}
+          options={STATUSES.map((value) => ({ value, label: t(`billing.codes.statuses.${value}`) }))}
+          style={{ width: 180 }}
+        />
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setCreating(true)}
+          data-testid="new-codes"
+        >
+          {t('billing.codes.generate')}
+        </Button>
+      </Flex>
+      {codes.isError ? <ErrorAlert error={codes.error} onRetry={() => void codes.refetch()} /> : null}
+      <Table<RedemptionCode>
+        rowKey="id"
+        size="middle"
+        loading={tableLoading(codes)}
+        dataSource={codes.data?.items}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: t('billing.codes.empty') }}
+        pagination={{
+          current: page.page,
+          pageSize: page.pageSize,
+          total: codes.data?.total ?? 0,
+          showTotal: (count) => t('common.total', { count }),
+          onChange: (next, pageSize) => setPage({ page: next, pageSize }),
+        }}
+        columns={[
+          {
+            title: t('billing.codes.code'),
+            key: 'code',
+            render: (_, code) => <Typography.Text code>{code.maskedCode}</Typography.Text>,
+          },
+          { title: t('billing.amountUsd'), key: 'amount', render: (_, code) => formatUsd(code.amountUsd) },
+          {
+            title: t('billing.codes.status'),
+            key: 'status',
+            render: (_, code) => (
+              <Tag color={STATUS_COLOR[code.status]}>{t(`billing.codes.statuses.${code.status}`)}</Tag>
+            ),
+          },
+          {
+            title: t('billing.codes.redeemedBy'),
+            key: 'redeemed',
+            render: (_, code) =>
+              code.redeemedTenantId
+                ? `${tenantName(code.redeemedTenantId)} · ${formatDateTime(code.redeemedAt)}`
+                : '—',
+          },
+          {
+            title: t('billing.codes.expires'),
+            key: 'expires',
+            render: (_, code) => (code.expiresAt ? formatDateTime(code.expiresAt) : t('tokens.never')),
+          },
+          { title: t('billing.note'), key: 'note', render: (_, code) => code.note ?? '—' },
+          { title: t('common.created'), key: 'created', render: (_, code) => formatDateTime(code.createdAt) },
+        ]}
+      />
+      <Modal
+        open={creating}
+        title={t('billing.codes.generateTitle')}
+        okText={t('billing.codes.generate')}
+        cancelText={t('common.cancel')}
+        okButtonProps={{ 'data-testid': 'codes-save' } as ButtonProps}
+        confirmLoading={create.isPending}
+        onOk={() => form.submit()}
+        onCancel={() => setCreating(false)}
+        destroyOnHidden
+      >
+        <Form<BatchValues>
+          form={form}
+          layout="vertical"
+          initialValues={{ count: 10 }}
+          onFinish={(values) => {
+            clear();
+            create.mutate(
+              {
+                count: values.count,
+                amountUsd: values.amountUsd.trim(),
+                ...(values.expiresAt ? { expiresAt: values.expiresAt.toISOString() } : {}),
+                ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+              },
+              {
+                onSuccess: (batch) => {
+                  setCreating(false);
+                  setCreated(batch);
+                },
+                onError,
+              },
+            );
+          }}
+        >
+          <FormError message={formError} />
+          <Flex gap={16}>
+            <Form.Item
+              name="count"
+              label={t('billing.codes.count')}
+              rules={[{ required: true, message: t('common.required') }]}
+            >
+              <InputNumber min={1} max={1000} />
+            </Form.Item>
+            <Form.Item
+              name="amountUsd"
+              label={t('billing.amountUsd')}
+              rules={[
+                { required: true, message: t('common.required') },
+                { pattern: /^(0|[1-9]\d{0,6})(\.\d{1,9})?$/, message: t('models.usdInvalid') },
+              ]}
+              style={{ flex: 1 }}
+            >
+              <Input prefix="$" inputMode="decimal" />
+            </Form.Item>
+          </Flex>
+          <Form.Item name="expiresAt" label={t('billing.codes.expires')} extra={t('tokens.expiresHint')}>
+            <DatePicker
+              showTime
+              style={{ width: '100%' }}
+              disabledDate={(date) => date.isBefore(dayjs().startOf('day'))}
+            />
+          </Form.Item>
+          <Form.Item name="note" label={t('billing.note')}>
+            <Input />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
+        open={created !== null}
+        title={t('billing.codes.createdTitle', { count: created?.items.length ?? 0 })}
+        onCancel={() => setCreated(null)}
+        mask={{ closable: false }}
+        footer={
+          <Button type="primary" onClick={() => setCreated(null)}>
+            {t('tokens.storedIt')}
+          </Button>
+        }
+        width={640}
+      >
+        {created ? (
+          <>
+            <Alert
+              type="warning"
+              showIcon
+              title={t('billing.codes.shownOnce')}
+              style={{ marginBottom: 16 }}
+            />
+            <Typography.Paragraph
+              copyable={{
+                text: created.items.map((code) => code.code).join('\n'),
+                tooltips: [t('common.copy'), t('common.copied')],
+              }}
+            >
+              {t('billing.codes.copyAll')}
+            </Typography.Paragraph>
+            <pre style={{ maxHeight: 320, overflow: 'auto', margin: 0 }} data-testid="created-codes">
+              {created.items.map((code) => code.code).join('\n')}
+            </pre>
+          </>
+        ) : null}
+      </Modal>
+    </Flex>
+  );
+}

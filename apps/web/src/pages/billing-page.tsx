@@ -1,0 +1,192 @@
+// Billing: a tenant's balance and its ledger (every credit and debit, with the balance after it);
+// operators top up and adjust, owners and admins redeem codes; operators also issue the codes.
+import { MinusCircleOutlined, PlusCircleOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Flex, Row, Select, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { canCredit, canRedeem } from '../auth/roles';
+import { useCurrentUser } from '../auth/session';
+import { ErrorAlert } from '../components/error-alert';
+import { formatDateTime, formatUsd } from '../components/formatters';
+import { PageHeader } from '../components/page-header';
+import { tableLoading } from '../components/table-loading';
+import {
+  type CreditKind,
+  LEDGER_KINDS,
+  type LedgerEntry,
+  type LedgerKind,
+  useBalance,
+  useLedger,
+} from '../features/billing/api/billing-api';
+import { CreditModal } from '../features/billing/components/credit-modal';
+import { RedeemForm } from '../features/billing/components/redeem-form';
+import { RedemptionCodesPanel } from '../features/billing/components/redemption-codes-panel';
+import { useTenantOptions } from '../features/tenants/api/tenants-api';
+import { usePageParams } from '../hooks/use-page-params';
+
+const KIND_COLOR: Record<LedgerKind, string> = {
+  topup: 'green',
+  redemption: 'cyan',
+  adjustment: 'gold',
+  refund: 'blue',
+  usage: 'default',
+};
+
+export function BillingPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const user = useCurrentUser();
+  const operator = canCredit(user.role);
+  const { page, pageSize, search, setFilter, pagination } = usePageParams();
+  const tenants = useTenantOptions(operator);
+  // Operators pick a tenant (the first by default); everyone else sees their own.
+  const tenantId = operator
+    ? (search.get('tenantId') ?? tenants.data?.items[0]?.id)
+    : (user.tenantId ?? undefined);
+  const kind = (search.get('kind') as LedgerKind | null) ?? undefined;
+  const balance = useBalance(tenantId);
+  const ledger = useLedger(tenantId, page, pageSize, kind);
+  const [crediting, setCrediting] = useState<CreditKind | null>(null);
+  const tab = search.get('tab') === 'codes' && operator ? 'codes' : 'ledger';
+  const tenantName = (id: string) =>
+    tenants.data?.items.find((tenant) => tenant.id === id)?.name ?? id.slice(0, 8);
+
+  const columns: ColumnsType<LedgerEntry> = [
+    { title: t('billing.time'), key: 'time', render: (_, entry) => formatDateTime(entry.createdAt) },
+    {
+      title: t('billing.kind'),
+      key: 'kind',
+      render: (_, entry) => <Tag color={KIND_COLOR[entry.kind]}>{t(`billing.kinds.${entry.kind}`)}</Tag>,
+    },
+    {
+      title: t('billing.amountUsd'),
+      key: 'amount',
+      align: 'right',
+      render: (_, entry) => (
+        <Typography.Text type={entry.amountUsd.startsWith('-') ? undefined : 'success'}>
+          {entry.amountUsd.startsWith('-') ? formatUsd(entry.amountUsd) : `+${formatUsd(entry.amountUsd)}`}
+        </Typography.Text>
+      ),
+    },
+    {
+      title: t('billing.balanceAfter'),
+      key: 'after',
+      align: 'right',
+      render: (_, entry) => formatUsd(entry.balanceAfterUsd),
+    },
+    { title: t('billing.note'), key: 'note', render: (_, entry) => entry.note ?? entry.ref ?? '—' },
+  ];
+
+  const ledgerTab = (
+    <Flex vertical gap={16}>
+      <Row gutter={[16, 16]}>
+        {(['balanceUsd', 'creditsUsd', 'debitsUsd'] as const).map((field) => (
+          <Col xs={24} md={8} key={field}>
+            <Card size="small">
+              <Statistic
+                title={t(`billing.${field}`)}
+                loading={balance.isPending && Boolean(tenantId)}
+                value={balance.data ? formatUsd(balance.data[field]) : '—'}
+                data-testid={`billing-${field}`}
+              />
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      {balance.isError ? <ErrorAlert error={balance.error} onRetry={() => void balance.refetch()} /> : null}
+      <Flex justify="space-between" gap={8} wrap>
+        <Select
+          allowClear
+          placeholder={t('billing.kind')}
+          value={kind}
+          onChange={(value?: string) => setFilter('kind', value)}
+          options={LEDGER_KINDS.map((value) => ({ value, label: t(`billing.kinds.${value}`) }))}
+          style={{ width: 180 }}
+        />
+        <Flex gap={8} wrap>
+          {canRedeem(user.role) ? <RedeemForm tenantId={operator ? tenantId : undefined} /> : null}
+          {operator && tenantId ? (
+            <>
+              <Button
+                type="primary"
+                icon={<PlusCircleOutlined />}
+                onClick={() => setCrediting('topup')}
+                data-testid="topup"
+              >
+                {t('billing.topup')}
+              </Button>
+              <Button icon={<MinusCircleOutlined />} onClick={() => setCrediting('adjustment')}>
+                {t('billing.adjust')}
+              </Button>
+            </>
+          ) : null}
+        </Flex>
+      </Flex>
+      {ledger.isError ? <ErrorAlert error={ledger.error} onRetry={() => void ledger.refetch()} /> : null}
+      <Table<LedgerEntry>
+        rowKey="id"
+        columns={columns}
+        dataSource={ledger.data?.items}
+        loading={tableLoading(ledger)}
+        pagination={pagination(ledger.data?.total)}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: t('billing.emptyLedger') }}
+        data-testid="ledger-table"
+      />
+    </Flex>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title={t('nav.billing')}
+        subtitle={t('billing.subtitle')}
+        extra={
+          operator ? (
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              placeholder={t('users.tenant')}
+              value={tenantId}
+              loading={tenants.isPending}
+              onChange={(value: string) => setFilter('tenantId', value)}
+              options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
+              style={{ width: 240 }}
+              data-testid="billing-tenant"
+            />
+          ) : null
+        }
+      />
+      {operator && tenants.data?.items.length === 0 ? (
+        <Typography.Paragraph type="secondary">{t('billing.noTenants')}</Typography.Paragraph>
+      ) : null}
+      {operator ? (
+        <Tabs
+          activeKey={tab}
+          onChange={(key) => setFilter('tab', key === 'codes' ? 'codes' : undefined)}
+          items={[
+            { key: 'ledger', label: t('billing.tabs.ledger'), children: ledgerTab },
+            {
+              key: 'codes',
+              label: t('billing.tabs.codes'),
+              children: <RedemptionCodesPanel tenantName={tenantName} />,
+            },
+          ]}
+        />
+      ) : (
+        ledgerTab
+      )}
+      {tenantId ? (
+        <CreditModal
+          tenantId={tenantId}
+          kind={crediting}
+          onClose={() => setCrediting(null)}
+          onDone={(entry) => {
+            setCrediting(null);
+            void message.success(t('billing.credited', { amount: formatUsd(entry.amountUsd) }));
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
