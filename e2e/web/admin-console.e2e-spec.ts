@@ -276,6 +276,20 @@ describe('admin console (browser)', () => {
     await shot('billing-after-usage.en');
   });
 
+  it('chats in the playground through the relay, showing route, timing, tokens and cost', async () => {
+    await nav('playground');
+    await testId('playground-key').fill(tokenKey);
+    await testId('playground-model').getByText('mock-gpt').waitFor();
+    await testId('playground-input').fill('Say something');
+    await testId('playground-send').click();
+    // The mock's deterministic answer, streamed in.
+    await testId('message-assistant').filter({ hasText: 'alpha bravo' }).waitFor();
+    const stats = testId('playground-stats');
+    await stats.getByText('mock-provider/mock-gpt').waitFor();
+    await stats.getByText(/^\$0\.0*[1-9]\d*$/).waitFor();
+    await shot('playground.en');
+  });
+
   it('shows the audit trail of what was just done', async () => {
     await nav('audit');
     const audit = testId('audit-table');

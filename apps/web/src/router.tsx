@@ -24,6 +24,9 @@ const UsageLogsPage = lazy(() =>
   import('./pages/usage-logs-page').then((m) => ({ default: m.UsageLogsPage })),
 );
 const BillingPage = lazy(() => import('./pages/billing-page').then((m) => ({ default: m.BillingPage })));
+const PlaygroundPage = lazy(() =>
+  import('./pages/playground-page').then((m) => ({ default: m.PlaygroundPage })),
+);
 const AuditPage = lazy(() => import('./pages/audit-page').then((m) => ({ default: m.AuditPage })));
 const StatusPage = lazy(() => import('./pages/status-page').then((m) => ({ default: m.StatusPage })));
 const NotFoundPage = lazy(() => import('./pages/not-found-page').then((m) => ({ default: m.NotFoundPage })));
@@ -45,6 +48,7 @@ export const router = createBrowserRouter([
       { path: 'tokens', element: guarded('tokens', <TokensPage />) },
       { path: 'usage', element: guarded('usage', <UsageLogsPage />) },
       { path: 'billing', element: guarded('billing', <BillingPage />) },
+      { path: 'playground', element: guarded('playground', <PlaygroundPage />) },
       { path: 'audit', element: guarded('audit', <AuditPage />) },
       { path: 'status', element: guarded('status', <StatusPage />) },
       { path: '*', element: <NotFoundPage /> },

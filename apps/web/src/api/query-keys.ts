@@ -42,6 +42,10 @@ export const queryKeys = {
     ledger: (tenantId: string, params: ListParams) => ['billing', 'ledger', tenantId, params] as const,
     codes: (params: ListParams) => ['billing', 'codes', params] as const,
   },
+  playground: {
+    /** the models a pasted /v1 key may use */
+    models: (key: string) => ['playground', 'models', key] as const,
+  },
   audit: {
     all: ['audit'] as const,
     list: (params: ListParams) => ['audit', 'list', params] as const,

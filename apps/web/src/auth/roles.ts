@@ -17,6 +17,7 @@ export type Area =
   | 'tokens'
   | 'usage'
   | 'billing'
+  | 'playground'
   | 'audit'
   | 'status';
 
@@ -29,6 +30,7 @@ export const AREA_ROLES: Readonly<Record<Area, readonly Role[]>> = {
   tokens: ['super_admin', 'owner', 'admin', 'member'],
   usage: ROLES,
   billing: ['super_admin', 'owner', 'admin', 'finance'],
+  playground: ['super_admin', 'owner', 'admin', 'member'],
   audit: ['super_admin', 'owner'],
   status: ['super_admin'],
 };

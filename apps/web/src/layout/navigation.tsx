@@ -7,6 +7,7 @@ import {
   HeartOutlined,
   KeyOutlined,
   LineChartOutlined,
+  MessageOutlined,
   ShopOutlined,
   TeamOutlined,
   WalletOutlined,
@@ -38,6 +39,7 @@ export function navigationFor(role: Role, t: TFunction): NavEntry[] {
     { area: 'tokens', path: '/tokens', icon: <KeyOutlined />, label: t('nav.tokens') },
     { area: 'usage', path: '/usage', icon: <LineChartOutlined />, label: t('nav.usage') },
     { area: 'billing', path: '/billing', icon: <WalletOutlined />, label: t('nav.billing') },
+    { area: 'playground', path: '/playground', icon: <MessageOutlined />, label: t('nav.playground') },
     { area: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
     { area: 'status', path: '/status', icon: <HeartOutlined />, label: t('nav.status') },
   ];
