@@ -174,6 +174,34 @@ describe('admin console (browser)', () => {
     await shot('channels.en');
   });
 
+  it('reorders the fallback chain by drag and drop', async () => {
+    // A second channel (for another model, so the rest of the flow still routes to mock-provider).
+    const admin = await api.adminToken();
+    await api.http
+      .post('/api/channels')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ name: 'backup', type: 'openai', baseUrl: mock.baseUrl, models: ['other-model'], priority: -5 })
+      .expect(201);
+    await page.goto(`${api.url}/channels?view=chain`);
+    const chain = testId('fallback-chain');
+    await testId('chain-backup').waitFor();
+    expect(await chain.locator('[draggable=true]').allTextContents()).toEqual([
+      expect.stringContaining('mock-provider'),
+      expect.stringContaining('backup'),
+    ]);
+    await testId('chain-backup').dragTo(testId('chain-mock-provider'));
+    expect(await chain.locator('[draggable=true]').first().textContent()).toContain('backup');
+    await shot('channels-fallback.en');
+    await page.getByRole('button', { name: 'Save order' }).click();
+    // backup goes from -5 to 10; mock-provider keeps 0.
+    await page.getByText('Order saved (1 channel updated)').waitFor();
+    const channels = await api.http.get('/api/channels').set('authorization', `Bearer ${admin}`).expect(200);
+    const priority = (name: string) =>
+      (channels.body as { items: { name: string; priority: number }[] }).items.find((c) => c.name === name)
+        ?.priority;
+    expect([priority('backup'), priority('mock-provider')]).toEqual([10, 0]);
+  });
+
   it('prices the model and previews the cost of a request', async () => {
     await nav('models');
     await testId('price-mock-gpt').click();

@@ -1,6 +1,6 @@
 // Channels: every upstream account with its health at a glance; filter, open, test, delete.
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Input, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Flex, Input, Popconfirm, Select, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -13,6 +13,7 @@ import {
   useDeleteChannel,
 } from '../features/channels/api/channels-api';
 import { CHANNEL_TYPES } from '../features/channels/components/channel-form';
+import { FallbackChainEditor } from '../features/channels/components/fallback-chain-editor';
 import { ChannelHealthSummary, StatusTag } from '../features/channels/components/health-tags';
 import { usePageParams } from '../hooks/use-page-params';
 import { tableLoading } from '../components/table-loading';
@@ -29,6 +30,7 @@ export function ChannelsPage() {
     type: (search.get('type') as ChannelType | null) ?? undefined,
     status: (search.get('status') as Channel['status'] | null) ?? undefined,
   };
+  const view = search.get('view') === 'chain' ? 'chain' : 'list';
   const channels = useChannels(page, pageSize, filters);
   const remove = useDeleteChannel();
 
@@ -122,43 +124,58 @@ export function ChannelsPage() {
           </Button>
         }
       />
-      <Flex gap={8} wrap style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={t('channels.searchPlaceholder')}
-          defaultValue={filters.q}
-          onSearch={(value) => setFilter('q', value || undefined)}
-          style={{ width: 260 }}
-        />
-        <Select
-          allowClear
-          placeholder={t('channels.form.type')}
-          value={filters.type}
-          onChange={(value?: string) => setFilter('type', value)}
-          options={CHANNEL_TYPES.map((value) => ({ value, label: t(`channels.types.${value}`) }))}
-          style={{ width: 180 }}
-        />
-        <Select
-          allowClear
-          placeholder={t('channels.keys.status')}
-          value={filters.status}
-          onChange={(value?: string) => setFilter('status', value)}
-          options={STATUSES.map((value) => ({ value, label: t(`channels.status.${value}`) }))}
-          style={{ width: 180 }}
-        />
-      </Flex>
-      {channels.isError ? (
-        <ErrorAlert error={channels.error} onRetry={() => void channels.refetch()} />
-      ) : null}
-      <Table<Channel>
-        rowKey="id"
-        columns={columns}
-        dataSource={channels.data?.items}
-        loading={tableLoading(channels)}
-        pagination={pagination(channels.data?.total)}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t('channels.empty') }}
-        data-testid="channels-table"
+      <Tabs
+        activeKey={view}
+        onChange={(key) => setFilter('view', key === 'chain' ? 'chain' : undefined)}
+        items={[
+          {
+            key: 'list',
+            label: t('channels.pageTabs.list'),
+            children: (
+              <>
+                <Flex gap={8} wrap style={{ marginBottom: 16 }}>
+                  <Input.Search
+                    allowClear
+                    placeholder={t('channels.searchPlaceholder')}
+                    defaultValue={filters.q}
+                    onSearch={(value) => setFilter('q', value || undefined)}
+                    style={{ width: 260 }}
+                  />
+                  <Select
+                    allowClear
+                    placeholder={t('channels.form.type')}
+                    value={filters.type}
+                    onChange={(value?: string) => setFilter('type', value)}
+                    options={CHANNEL_TYPES.map((value) => ({ value, label: t(`channels.types.${value}`) }))}
+                    style={{ width: 180 }}
+                  />
+                  <Select
+                    allowClear
+                    placeholder={t('channels.keys.status')}
+                    value={filters.status}
+                    onChange={(value?: string) => setFilter('status', value)}
+                    options={STATUSES.map((value) => ({ value, label: t(`channels.status.${value}`) }))}
+                    style={{ width: 180 }}
+                  />
+                </Flex>
+                {channels.isError ? (
+                  <ErrorAlert error={channels.error} onRetry={() => void channels.refetch()} />
+                ) : null}
+                <Table<Channel>
+                  rowKey="id"
+                  columns={columns}
+                  dataSource={channels.data?.items}
+                  loading={tableLoading(channels)}
+                  pagination={pagination(channels.data?.total)}
+                  scroll={{ x: 'max-content' }}
+                  locale={{ emptyText: t('channels.empty') }}
+                  data-testid="channels-table"
+                />
+              </>
+            ),
+          },
+          { key: 'chain', label: t('channels.pageTabs.chain'), children: <FallbackChainEditor /> },
+        ]}
       />
     </>
   );
