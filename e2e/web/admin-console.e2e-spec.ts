@@ -284,6 +284,11 @@ describe('admin console (browser)', () => {
     );
     expect(await rows.first().textContent()).toContain('mock-gpt');
     await shot('usage.en');
+    // The CSV export link works with the browser's session (cookie), with the page's filters.
+    const csvHref = (await testId('usage-csv').getAttribute('href')) ?? '';
+    const csv = await page.request.get(`${api.url}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('mock-gpt');
     await rows.first().click();
     await page.getByText('Failover trail').waitFor();
     await shot('usage-detail.en');
