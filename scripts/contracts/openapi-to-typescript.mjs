@@ -15,7 +15,7 @@ const HEADER = `// Generated from the api's OpenAPI document by \`npm run contra
 
 /** @param {object} document an OpenAPI 3 document */
 export async function openApiToTypeScript(document) {
-  const ast = await openapiTS(document, { alphabetize: false });
+  const ast = await openapiTS(document, { alphabetize: false, defaultNonNullable: false });
   const options = await prettier.resolveConfig(CONTRACTS_FILE);
   return prettier.format(HEADER + astToString(ast), { ...options, filepath: CONTRACTS_FILE });
 }

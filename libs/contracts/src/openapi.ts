@@ -733,14 +733,14 @@ export interface components {
       /** @example Acme Inc. */
       name: string;
       /** @default default */
-      group: string;
+      group?: string;
       /**
        * @default UTC
        * @example Europe/Paris
        */
-      timezone: string;
+      timezone?: string;
       /** Format: email */
-      billingEmail?: Record<string, never> | null;
+      billingEmail?: string | null;
     };
     UpdateTenantDto: {
       name?: string;
@@ -752,7 +752,7 @@ export interface components {
        * Format: email
        * @description null clears it
        */
-      billingEmail?: Record<string, never> | null;
+      billingEmail?: string | null;
       /**
        * @description super admin only; disabling logs every member out
        * @enum {string}
@@ -775,7 +775,7 @@ export interface components {
       tenantId?: string | null;
       /** @enum {string} */
       role: 'super_admin' | 'owner' | 'admin' | 'member' | 'finance';
-      name?: Record<string, never>;
+      name?: string | null;
     };
     UpdateUserDto: {
       /** @enum {string} */
@@ -896,7 +896,7 @@ export interface components {
        * @default active
        * @enum {string}
        */
-      status: 'active' | 'disabled';
+      status?: 'active' | 'disabled';
     };
     CreatedTokenView: {
       /** Format: uuid */
@@ -1047,24 +1047,24 @@ export interface components {
        * @description higher is tried first
        * @default 0
        */
-      priority: number;
+      priority?: number;
       /** @default 1 */
-      weight: number;
+      weight?: number;
       /**
        * @default [
        *       "default"
        *     ]
        */
-      groups: string[];
+      groups?: string[];
       /**
        * @default enabled
        * @enum {string}
        */
-      status: 'enabled' | 'disabled';
+      status?: 'enabled' | 'disabled';
       /** @default 60000 */
-      timeoutMs: number;
+      timeoutMs?: number;
       /** @default 300 */
-      probeIntervalS: number;
+      probeIntervalS?: number;
       settings?: components['schemas']['ChannelSettingsDto'];
     };
     UpdateChannelDto: {
@@ -1098,24 +1098,24 @@ export interface components {
        * @description higher is tried first
        * @default 0
        */
-      priority: number;
+      priority?: number;
       /** @default 1 */
-      weight: number;
+      weight?: number;
       /**
        * @default [
        *       "default"
        *     ]
        */
-      groups: string[];
+      groups?: string[];
       /**
        * @default enabled
        * @enum {string}
        */
-      status: 'enabled' | 'disabled';
+      status?: 'enabled' | 'disabled';
       /** @default 60000 */
-      timeoutMs: number;
+      timeoutMs?: number;
       /** @default 300 */
-      probeIntervalS: number;
+      probeIntervalS?: number;
       settings?: components['schemas']['ChannelSettingsDto'];
     };
     TestChannelDto: {
@@ -1182,27 +1182,27 @@ export interface components {
     };
     CreateChannelKeysDto: {
       /** @default  */
-      label: string;
+      label?: string;
       /**
        * @description higher is tried first
        * @default 0
        */
-      priority: number;
+      priority?: number;
       /** @default 1 */
-      weight: number;
+      weight?: number;
       /** @description requests per minute; null = no limit */
-      rpm?: Record<string, never> | null;
+      rpm?: number | null;
       /** @description tokens per minute; null = no limit */
-      tpm?: Record<string, never> | null;
+      tpm?: number | null;
       /** @description requests per day; null = no limit */
-      rpd?: Record<string, never> | null;
+      rpd?: number | null;
       /** @description tokens per day; null = no limit */
-      tpd?: Record<string, never> | null;
+      tpd?: number | null;
       /**
        * @default enabled
        * @enum {string}
        */
-      status: 'enabled' | 'disabled';
+      status?: 'enabled' | 'disabled';
       /**
        * Format: password
        * @description one key (or use keys)
@@ -1213,27 +1213,27 @@ export interface components {
     };
     UpdateChannelKeyDto: {
       /** @default  */
-      label: string;
+      label?: string;
       /**
        * @description higher is tried first
        * @default 0
        */
-      priority: number;
+      priority?: number;
       /** @default 1 */
-      weight: number;
+      weight?: number;
       /** @description requests per minute; null = no limit */
-      rpm?: Record<string, never> | null;
+      rpm?: number | null;
       /** @description tokens per minute; null = no limit */
-      tpm?: Record<string, never> | null;
+      tpm?: number | null;
       /** @description requests per day; null = no limit */
-      rpd?: Record<string, never> | null;
+      rpd?: number | null;
       /** @description tokens per day; null = no limit */
-      tpd?: Record<string, never> | null;
+      tpd?: number | null;
       /**
        * @default enabled
        * @enum {string}
        */
-      status: 'enabled' | 'disabled';
+      status?: 'enabled' | 'disabled';
       /** Format: password */
       key?: string;
     };
@@ -1399,7 +1399,7 @@ export interface components {
        * @description QuotaPerUnit: quota per USD
        * @default 500000
        */
-      quotaPerUnit: number;
+      quotaPerUnit?: number;
     };
     ImportedPriceView: {
       /**
@@ -1711,12 +1711,12 @@ export interface components {
        * @default 0
        * @example 5
        */
-      includedUsd: string;
+      includedUsd?: string;
       /**
        * @default active
        * @enum {string}
        */
-      status: 'active' | 'archived';
+      status?: 'active' | 'archived';
     };
     UpdatePlanDto: {
       /** @example Pro */
@@ -1777,7 +1777,7 @@ export interface components {
        * @description day of the month the cycle starts on (clamped to short months); only used when the tenant has no subscription yet — a switch keeps the current cycle
        * @default 1
        */
-      anchorDay: number;
+      anchorDay?: number;
     };
     ReconciliationMismatchView: {
       /** @enum {string} */

@@ -19,28 +19,48 @@ export class ChannelKeyFieldsDto {
   @WeightField()
   weight?: number;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'requests per minute; null = no limit' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    description: 'requests per minute; null = no limit',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(INT32_MAX)
   rpm?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'tokens per minute; null = no limit' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    description: 'tokens per minute; null = no limit',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(INT32_MAX)
   tpm?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'requests per day; null = no limit' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    description: 'requests per day; null = no limit',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(INT32_MAX)
   rpd?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, description: 'tokens per day; null = no limit' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    description: 'tokens per day; null = no limit',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -23,7 +23,7 @@ export class CreateTenantDto {
   @IsIanaTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ format: 'email', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'email', nullable: true })
   @IsOptional()
   @IsEmail({}, { message: 'billingEmail must be an email address' })
   @MaxLength(320)

@@ -25,7 +25,7 @@ export class UpdateTenantDto {
   @IsIanaTimeZone()
   timezone?: string;
 
-  @ApiPropertyOptional({ format: 'email', nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, format: 'email', nullable: true, description: 'null clears it' })
   @IsOptional()
   @IsEmail({}, { message: 'billingEmail must be an email address' })
   @MaxLength(320)

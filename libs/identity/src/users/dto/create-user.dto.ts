@@ -24,7 +24,7 @@ export class CreateUserDto {
   @IsEnum(Role, { message: `role must be one of ${Object.values(Role).join(', ')}` })
   role!: Role;
 
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200 })
   @IsOptional()
   @IsString()
   @Matches(/\S/, { message: 'name must not be blank' })

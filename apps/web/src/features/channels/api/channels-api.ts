@@ -12,17 +12,8 @@ export type ChannelPreset = Schema<'ChannelPresetView'>;
 export type ChannelTestResult = Schema<'ChannelTestResultView'>;
 export type KeyHealth = ChannelKey['health'];
 
-/** POST /api/channels/:id/keys; the document types its limits loosely, these are numbers or null. */
-export type CreateChannelKeys = Omit<Schema<'CreateChannelKeysDto'>, 'rpm' | 'tpm' | 'rpd' | 'tpd'> &
-  KeyLimits;
-export type UpdateChannelKey = Partial<Omit<Schema<'UpdateChannelKeyDto'>, 'rpm' | 'tpm' | 'rpd' | 'tpd'>> &
-  Partial<KeyLimits>;
-interface KeyLimits {
-  rpm?: number | null;
-  tpm?: number | null;
-  rpd?: number | null;
-  tpd?: number | null;
-}
+export type CreateChannelKeys = Schema<'CreateChannelKeysDto'>;
+export type UpdateChannelKey = Schema<'UpdateChannelKeyDto'>;
 
 export interface ChannelFilters {
   q?: string;
@@ -76,14 +67,8 @@ export function useCreateChannel() {
 export function useUpdateChannel() {
   const onSuccess = useInvalidateChannels();
   return useMutation({
-    mutationFn: ({ id, body }: { id: string; body: Partial<UpdateChannel> }) =>
-      unwrap(
-        api.PATCH('/api/channels/{id}', {
-          params: { path: { id } },
-          // The document marks defaulted fields required on PATCH too; the api takes any subset.
-          body: body as UpdateChannel,
-        }),
-      ),
+    mutationFn: ({ id, body }: { id: string; body: UpdateChannel }) =>
+      unwrap(api.PATCH('/api/channels/{id}', { params: { path: { id } }, body })),
     onSuccess,
   });
 }
@@ -119,7 +104,7 @@ export function addChannelKeys(channelId: string, body: CreateChannelKeys) {
   return unwrap(
     api.POST('/api/channels/{id}/keys', {
       params: { path: { id: channelId } },
-      body: body as Schema<'CreateChannelKeysDto'>,
+      body,
     }),
   );
 }
@@ -139,7 +124,7 @@ export function useUpdateChannelKey(channelId: string) {
       unwrap(
         api.PATCH('/api/channels/{id}/keys/{keyId}', {
           params: { path: { id: channelId, keyId } },
-          body: body as Schema<'UpdateChannelKeyDto'>,
+          body,
         }),
       ),
     onSuccess,

@@ -4,10 +4,8 @@ import { api, unwrap } from '../../../api/client';
 import { queryKeys } from '../../../api/query-keys';
 
 export type Tenant = Schema<'TenantView'>;
-// The document types billingEmail as an object (a nullable-union quirk of the DTO's decorators); it
-// is an email string or null.
-export type CreateTenant = Omit<Schema<'CreateTenantDto'>, 'billingEmail'> & { billingEmail?: string | null };
-export type UpdateTenant = Omit<Schema<'UpdateTenantDto'>, 'billingEmail'> & { billingEmail?: string | null };
+export type CreateTenant = Schema<'CreateTenantDto'>;
+export type UpdateTenant = Schema<'UpdateTenantDto'>;
 
 export function useTenants(page: number, pageSize: number) {
   return useQuery({
@@ -30,8 +28,7 @@ export function useTenantOptions(enabled = true) {
 export function useCreateTenant() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateTenant) =>
-      unwrap(api.POST('/api/tenants', { body: body as Schema<'CreateTenantDto'> })),
+    mutationFn: (body: CreateTenant) => unwrap(api.POST('/api/tenants', { body })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.tenants.all });
       void queryClient.invalidateQueries({ queryKey: queryKeys.counts });
@@ -43,9 +40,7 @@ export function useUpdateTenant() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: UpdateTenant }) =>
-      unwrap(
-        api.PATCH('/api/tenants/{id}', { params: { path: { id } }, body: body as Schema<'UpdateTenantDto'> }),
-      ),
+      unwrap(api.PATCH('/api/tenants/{id}', { params: { path: { id } }, body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tenants.all }),
   });
 }

@@ -5,8 +5,7 @@ import { queryKeys } from '../../../api/query-keys';
 import type { Role } from '../../../auth/roles';
 
 export type User = Schema<'UserView'>;
-// The document types name as an object (a decorator quirk); it is a string.
-export type CreateUser = Omit<Schema<'CreateUserDto'>, 'name'> & { name?: string };
+export type CreateUser = Schema<'CreateUserDto'>;
 export type UpdateUser = Schema<'UpdateUserDto'>;
 
 export interface UserFilters {
@@ -34,8 +33,7 @@ function useInvalidateUsers() {
 export function useCreateUser() {
   const onSuccess = useInvalidateUsers();
   return useMutation({
-    mutationFn: (body: CreateUser) =>
-      unwrap(api.POST('/api/users', { body: body as Schema<'CreateUserDto'> })),
+    mutationFn: (body: CreateUser) => unwrap(api.POST('/api/users', { body })),
     onSuccess,
   });
 }
