@@ -10,6 +10,7 @@ import { ModelCatalogService } from './catalog/model-catalog.service';
 import { GroupMultiplier } from './entities/group-multiplier.entity';
 import { LedgerEntry } from './entities/ledger-entry.entity';
 import { ModelPrice } from './entities/model-price.entity';
+import { PlanPeriodUsage } from './entities/plan-period-usage.entity';
 import { Plan } from './entities/plan.entity';
 import { RedemptionCode } from './entities/redemption-code.entity';
 import { SubscriptionChange } from './entities/subscription-change.entity';
@@ -31,6 +32,7 @@ import { PlansService } from './plans/plans.service';
 import { RedemptionCodesController } from './redemption/redemption-codes.controller';
 import { RedemptionCodesService } from './redemption/redemption-codes.service';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { CurrentPlans } from './subscriptions/current-plans';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { TopupsController } from './topups/topups.controller';
 import { TopupsService } from './topups/topups.service';
@@ -44,6 +46,7 @@ export const BILLING_ENTITIES = [
   Plan,
   Subscription,
   SubscriptionChange,
+  PlanPeriodUsage,
 ];
 
 /**
@@ -82,6 +85,7 @@ export const BILLING_ENTITIES = [
     NewApiImportService,
     PlansService,
     SubscriptionsService,
+    CurrentPlans,
   ],
   exports: [
     ModelPricesService,
@@ -91,6 +95,7 @@ export const BILLING_ENTITIES = [
     CreditPoster,
     GroupMultipliersService,
     SubscriptionsService,
+    CurrentPlans,
   ],
 })
 export class BillingModule {}

@@ -23,7 +23,7 @@ export {
 } from './pricing/price-calculator';
 export type { CostBreakdown, PriceNano, TokenUsage } from './pricing/price-calculator';
 export { BalanceMirror } from './balance/balance-mirror';
-export type { HoldRequest, HoldVerdict, MirrorSnapshot } from './balance/balance-mirror';
+export type { HoldRequest, HoldVerdict, MirrorSnapshot, SettleRequest } from './balance/balance-mirror';
 
 // The ledger's credit side and group multipliers (for the relay's PriceBook and refunds).
 export { CreditPoster } from './ledger/credit-poster';
@@ -38,7 +38,7 @@ export {
   normalizeMultiplier,
 } from './multipliers/apply-multiplier';
 export { CREDIT_WRITE_ROLES, LEDGER_READ_ROLES, REDEEM_ROLES } from './billing-permissions';
-export { usageDebitsByTenant } from './ledger/usage-debits';
+export { planAllowanceByTenant, usageDebitsByTenant } from './ledger/usage-debits';
 
 // Plans and subscriptions (for the hot path's plan limits and allowance).
 export { Plan, PLAN_STATUSES } from './entities/plan.entity';
@@ -48,5 +48,10 @@ export { SubscriptionChange } from './entities/subscription-change.entity';
 export { SubscriptionsService } from './subscriptions/subscriptions.service';
 export type { CurrentPlan } from './subscriptions/subscriptions.service';
 export { periodContaining } from './subscriptions/period-containing';
+export { CurrentPlans } from './subscriptions/current-plans';
+export { PLANS_TOPIC } from './plans/plans-topic';
+export { PlanPeriodUsage } from './entities/plan-period-usage.entity';
+export { addPlanPeriodUsage, findPlanPeriodUsage } from './subscriptions/add-plan-period-usage';
+export type { PlanPeriodDelta } from './subscriptions/add-plan-period-usage';
 export type { BillingPeriod } from './subscriptions/period-containing';
 export { PLAN_WRITE_ROLES, SUBSCRIPTION_READ_ROLES } from './billing-permissions';

@@ -18,6 +18,8 @@ const event = (overrides: Record<string, unknown> = {}): Record<string, unknown>
   reasoningTokens: 0,
   usageSource: 'upstream',
   costNano: '123456',
+  coveredNano: '23456',
+  planPeriodStart: '2025-03-01T00:00:00.000Z',
   latencyMs: 850,
   ttftMs: 120,
   status: 200,
@@ -74,6 +76,9 @@ describe('parseUsageEvent', () => {
     ['costNano', '-1'],
     ['costNano', '1.5'],
     ['costNano', '9223372036854775808'],
+    ['coveredNano', 5],
+    ['coveredNano', '123457'],
+    ['planPeriodStart', '2025-02-30T00:00:00Z'],
     ['latencyMs', null],
     ['ttftMs', -5],
     ['status', 99],
@@ -104,10 +109,11 @@ describe('parseUsageEvent', () => {
 
   it('treats a left-out nullable field as null and left-out fallbacks as none', () => {
     const raw = event();
-    for (const key of ['channelId', 'channelKeyId', 'upstreamModel', 'ttftMs', 'clientIp', 'fallbacks']) {
-      delete raw[key];
-    }
+    const optional = ['channelId', 'channelKeyId', 'upstreamModel', 'ttftMs', 'clientIp', 'fallbacks'];
+    for (const key of [...optional, 'coveredNano', 'planPeriodStart']) delete raw[key];
     expect(accepted(raw)).toMatchObject({
+      coveredNano: '0',
+      planPeriodStart: null,
       channelId: null,
       channelKeyId: null,
       upstreamModel: null,

@@ -40,9 +40,10 @@ class Malformed extends Error {}
  * Parses and normalises one stream entry's JSON. Malformed: not JSON, not an object, a required
  * field missing or of the wrong type, an id that is not a UUID, a time that is not ISO 8601, a count
  * that is negative, fractional or beyond int4, a cost that is not a non-negative int8 decimal string,
- * a status outside 100-599, an unknown endpoint or usage source. Not malformed (normalised instead):
- * over-long free text (cut to the column), NUL and lone surrogates (removed), a nullable field or
- * `fallbacks` left out (null / []), unknown extra fields (ignored).
+ * a status outside 100-599, an unknown endpoint or usage source, a covered part above the cost. Not
+ * malformed (normalised instead): over-long free text (cut to the column), NUL and lone surrogates
+ * (removed), a nullable field or `fallbacks` left out (null / []), `coveredNano` left out ("0"),
+ * unknown extra fields (ignored).
  */
 export function parseUsageEvent(json: string): ParsedUsageEvent {
   let value: unknown;
@@ -65,6 +66,9 @@ function readEvent(raw: Record<string, unknown>): UsageEvent {
   if (requestId.length > USAGE_TEXT_LIMITS.requestId) {
     throw new Malformed(`requestId is longer than ${USAGE_TEXT_LIMITS.requestId} characters`);
   }
+  const costNano = nano(raw, 'costNano');
+  const coveredNano = raw['coveredNano'] === undefined ? '0' : nano(raw, 'coveredNano');
+  if (BigInt(coveredNano) > BigInt(costNano)) throw new Malformed('coveredNano must not exceed costNano');
   return {
     requestId,
     startedAt: isoTime(raw, 'startedAt'),
@@ -81,7 +85,9 @@ function readEvent(raw: Record<string, unknown>): UsageEvent {
     completionTokens: count(raw, 'completionTokens'),
     reasoningTokens: count(raw, 'reasoningTokens'),
     usageSource: oneOf(raw, 'usageSource', USAGE_SOURCES),
-    costNano: nano(raw, 'costNano'),
+    costNano,
+    coveredNano,
+    planPeriodStart: nullable(raw, 'planPeriodStart', isoTime),
     latencyMs: count(raw, 'latencyMs'),
     ttftMs: nullable(raw, 'ttftMs', count),
     status: httpStatus(raw, 'status'),

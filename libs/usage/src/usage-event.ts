@@ -40,6 +40,13 @@ export interface UsageEvent {
   usageSource: UsageEventSource;
   /** Cost in nano-USD as a decimal integer string (bigint does not survive JSON). */
   costNano: string;
+  /**
+   * The part of the cost the tenant's plan allowance covered (the rest was debited from its
+   * balance), nano-USD as a decimal string; "0" when the tenant has no plan.
+   */
+  coveredNano: string;
+  /** ISO start of the plan period the request counted toward; null when the tenant has no plan. */
+  planPeriodStart: string | null;
   /** From receipt to the last byte sent. */
   latencyMs: number;
   /** From receipt to the first generated content; null for non-stream or when none came. */

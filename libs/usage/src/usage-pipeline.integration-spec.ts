@@ -38,6 +38,8 @@ function usageEvent(requestId: string, overrides: Partial<UsageEvent> = {}): Usa
     reasoningTokens: 0,
     usageSource: 'upstream',
     costNano: '1000',
+    coveredNano: '0',
+    planPeriodStart: null,
     latencyMs: 100,
     ttftMs: null,
     status: 200,

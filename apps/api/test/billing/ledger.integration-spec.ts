@@ -36,8 +36,10 @@ describe('billing: top-ups, adjustments, ledger and balance', () => {
     const owner = await sessionAs(api, Role.Owner, tenantId);
     const token = await owner.post('/api/tokens', { name: 'mirror' }).expect(201);
     const requestId = `load-${tenantId}`;
-    await mirror.hold({ requestId, tenantId, tokenId: token.body.id, amountNano: 1n, tokenQuotaNano: null });
-    await mirror.settle(tenantId, token.body.id, requestId, 0n);
+    const tokenId = token.body.id as string;
+    const none = { plan: null, inputTokens: 0, outputTokens: 0 };
+    await mirror.hold({ requestId, tenantId, tokenId, amountNano: 1n, tokenQuotaNano: null, ...none });
+    await mirror.settle({ tenantId, tokenId, requestId, costNano: 0n, counted: false, ...none });
   };
   const topup = (tenantId: string, amountUsd: string, note?: string) =>
     root.post(`/api/tenants/${tenantId}/topups`, { amountUsd, ...(note ? { note } : {}) });

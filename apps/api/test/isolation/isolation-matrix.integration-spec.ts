@@ -80,6 +80,8 @@ describe('tenant isolation matrix', () => {
       reasoningTokens: 0,
       usageSource: 'upstream',
       costNano: '1',
+      coveredNano: '0',
+      planPeriodStart: null,
       latencyMs: 1,
       ttftMs: null,
       status: 200,

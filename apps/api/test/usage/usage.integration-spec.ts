@@ -94,6 +94,8 @@ describe('/api/usage', () => {
       reasoningTokens: 0,
       usageSource: 'upstream',
       costNano: '0',
+      coveredNano: '0',
+      planPeriodStart: null,
       latencyMs: 0,
       ttftMs: null,
       status: 200,

@@ -5,13 +5,17 @@ import { createTestRedis, type TestRedis } from '@gateway/testing';
 import type { TokensService } from '@gateway/tokens';
 import Redis from 'ioredis';
 import type { Repository } from 'typeorm';
+import type { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import type { TenantBalance } from '../entities/tenant-balance.entity';
+import type { CurrentPlan } from '../subscriptions/subscriptions.service';
 import { BalanceMirror } from './balance-mirror';
+import { HoldReaper } from './hold-reaper';
 
 describe('BalanceMirror (real Redis)', () => {
   let testRedis: TestRedis;
   let clients: Redis[];
   const rows = new Map<string, Partial<TenantBalance>>();
+  const periodRows = new Map<string, Partial<PlanPeriodUsage>>();
 
   beforeAll(() => {
     testRedis = createTestRedis('balance_mirror');
@@ -33,12 +37,35 @@ describe('BalanceMirror (real Redis)', () => {
     const balances = {
       findOne: async ({ where }: { where: { tenantId: string } }) => rows.get(where.tenantId) ?? null,
     } as unknown as Repository<TenantBalance>;
+    const periods = {
+      findOne: async ({ where }: { where: { tenantId: string } }) => periodRows.get(where.tenantId) ?? null,
+    } as unknown as Repository<PlanPeriodUsage>;
     const tokens = { usedNano: async () => 0n } as unknown as TokensService;
-    return new BalanceMirror(client, config, balances, tokens);
+    return new BalanceMirror(client, config, balances, periods, tokens);
   }
 
   const hold = (m: BalanceMirror, tenantId: string, requestId: string, amountNano: bigint) =>
-    m.hold({ requestId, tenantId, tokenId: `tok-${tenantId}`, amountNano, tokenQuotaNano: null });
+    m.hold({
+      requestId,
+      tenantId,
+      tokenId: `tok-${tenantId}`,
+      amountNano,
+      tokenQuotaNano: null,
+      plan: null,
+      inputTokens: 10,
+      outputTokens: 10,
+    });
+  const settle = (m: BalanceMirror, tenantId: string, requestId: string, costNano: bigint) =>
+    m.settle({
+      tenantId,
+      tokenId: `tok-${tenantId}`,
+      requestId,
+      costNano,
+      plan: null,
+      counted: true,
+      inputTokens: 10,
+      outputTokens: 5,
+    });
 
   it('never lets concurrent holds over two processes exceed the balance', async () => {
     rows.set('t-race', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
@@ -50,7 +77,7 @@ describe('BalanceMirror (real Redis)', () => {
     expect(verdicts.filter((v) => v === 'balance')).toHaveLength(20);
     // Settling below the hold frees the difference for the next request.
     const settled = `r${verdicts.indexOf('held')}`;
-    await a.settle('t-race', 'tok-t-race', settled, 40n);
+    await settle(a, 't-race', settled, 40n);
     expect(await b.snapshot('t-race')).toMatchObject({ balance: 960n, held: 900n, debits: 40n });
     expect(await hold(b, 't-race', 'r-next', 60n)).toBe('held');
     expect(await hold(b, 't-race', 'r-more', 1n)).toBe('balance');
@@ -74,7 +101,7 @@ describe('BalanceMirror (real Redis)', () => {
     rows.set('t-big', { creditsNano: big, debitsNano: 0n, creditSeq: 1n });
     const m = mirror(clients[0] as Redis);
     expect(await hold(m, 't-big', 'b1', 3n)).toBe('held');
-    await m.settle('t-big', 'tok-t-big', 'b1', 3n);
+    await settle(m, 't-big', 'b1', 3n);
     await m.applyCredit('t-big', 2n, 7n);
     expect(await m.snapshot('t-big')).toMatchObject({
       credits: big + 7n,
@@ -82,5 +109,80 @@ describe('BalanceMirror (real Redis)', () => {
       balance: big + 7n - 3n,
       held: 0n,
     });
+  });
+
+  it('on a plan, holds the allowance first and releases every part of a hold the reaper takes back', async () => {
+    rows.set('t-plan', { creditsNano: 100n, debitsNano: 0n, creditSeq: 1n });
+    const periodStart = new Date('2026-11-01T00:00:00Z');
+    periodRows.set('t-plan', {
+      requests: 1n,
+      inputTokens: 10n,
+      outputTokens: 10n,
+      spendNano: 50n,
+      coveredNano: 50n,
+    });
+    const plan = {
+      plan: {
+        limitRequests: 4n,
+        limitInputTokens: null,
+        limitOutputTokens: null,
+        limitSpendNano: null,
+        includedNano: 80n,
+      },
+      periodStart,
+      periodEnd: new Date('2026-12-01T00:00:00Z'),
+    } as unknown as CurrentPlan;
+    const m = mirror(clients[0] as Redis);
+    const onPlan = (requestId: string, amountNano: bigint) =>
+      m.hold({
+        requestId,
+        tenantId: 't-plan',
+        tokenId: 'tok-t-plan',
+        amountNano,
+        tokenQuotaNano: null,
+        plan,
+        inputTokens: 3,
+        outputTokens: 7,
+      });
+    // 30 of the allowance is left: a hold of 100 takes 30 from it and 70 from the balance.
+    expect(await onPlan('p1', 100n)).toBe('held');
+    expect(await m.snapshot('t-plan')).toMatchObject({ balance: 100n, held: 70n });
+    expect(await m.planPeriod('t-plan', plan)).toMatchObject({ req: 1n, hReq: 1n, hSpend: 100n, hCov: 30n });
+    // Settling at 40: the allowance covers 30, the balance pays 10.
+    const covered = await m.settle({
+      tenantId: 't-plan',
+      tokenId: 'tok-t-plan',
+      requestId: 'p1',
+      costNano: 40n,
+      plan,
+      counted: true,
+      inputTokens: 3,
+      outputTokens: 5,
+    });
+    expect(covered).toBe(30n);
+    expect(await m.snapshot('t-plan')).toMatchObject({ balance: 90n, held: 0n, debits: 10n });
+    expect(await m.planPeriod('t-plan', plan)).toMatchObject({
+      req: 2n,
+      spend: 90n,
+      cov: 80n,
+      hReq: 0n,
+      hCov: 0n,
+    });
+    // Two more requests fit the limit of 4; the third does not.
+    expect(await onPlan('p2', 10n)).toBe('held');
+    expect(await onPlan('p3', 10n)).toBe('held');
+    expect(await onPlan('p4', 10n)).toBe('plan_requests');
+    // Their process died: the reaper gives back the balance, the token and the plan period parts.
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+      REDIS_PREFIX: testRedis.prefix,
+    });
+    expect(
+      await new HoldReaper(clients[1] as Redis, config).reap(Date.now() + config.BILLING_HOLD_TTL_MS + 1),
+    ).toBeGreaterThanOrEqual(2); // with the other tests' holds left open
+    expect(await m.snapshot('t-plan')).toMatchObject({ balance: 90n, held: 0n });
+    expect(await m.planPeriod('t-plan', plan)).toMatchObject({ req: 2n, hReq: 0n, hSpend: 0n, hCov: 0n });
+    expect(await onPlan('p5', 10n)).toBe('held');
   });
 });

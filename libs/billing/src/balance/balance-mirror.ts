@@ -10,10 +10,13 @@ import { REDIS } from '@gateway/redis';
 import { TokensService } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { Repository } from 'typeorm';
+import { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import { TenantBalance } from '../entities/tenant-balance.entity';
+import type { CurrentPlan } from '../subscriptions/subscriptions.service';
 import {
   APPLY_CREDIT,
   INIT_BALANCE,
+  INIT_PLAN_PERIOD,
   INIT_TOKEN,
   PLACE_HOLD,
   RESYNC_CREDITS,
@@ -29,10 +32,11 @@ type MirrorRedis = Redis & {
     balance: string,
   ): Promise<number>;
   billingInitToken(key: string, used: string): Promise<number>;
+  billingInitPlanPeriod(key: string, ...counters: string[]): Promise<number>;
   billingApplyCredit(key: string, seq: string, amount: string): Promise<string>;
   billingResyncCredits(key: string, seen: string, delta: string, seq: string): Promise<number>;
   billingPlaceHold(...args: string[]): Promise<number>;
-  billingSettle(...args: string[]): Promise<number>;
+  billingSettle(...args: string[]): Promise<[string, string]>;
   billingReapHolds(
     holds: string,
     expiry: string,
@@ -50,9 +54,43 @@ export interface HoldRequest {
   amountNano: bigint;
   /** Null: the token has no spend cap. */
   tokenQuotaNano: bigint | null;
+  /** The tenant's plan: its limits are checked and its allowance pays first. Null: prepaid only. */
+  plan: CurrentPlan | null;
+  /** The request's input tokens and its output tokens at most, for the plan's token limits. */
+  inputTokens: number;
+  outputTokens: number;
 }
 
-export type HoldVerdict = 'held' | 'balance' | 'quota';
+/** What a request used, for settling it. */
+export interface SettleRequest {
+  tenantId: string;
+  tokenId: string;
+  requestId: string;
+  costNano: bigint;
+  /** The plan the request was admitted under (its period counts it), or null. */
+  plan: CurrentPlan | null;
+  /** Whether the request counts toward the plan's request limit (it reached an upstream's answer). */
+  counted: boolean;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What is short when a hold is refused: money (balance, token quota) or one of the plan's limits. */
+export type HoldVerdict =
+  'held' | 'balance' | 'quota' | 'plan_requests' | 'plan_input_tokens' | 'plan_output_tokens' | 'plan_spend';
+
+const VERDICTS: Record<number, HoldVerdict> = {
+  0: 'held',
+  1: 'balance',
+  2: 'quota',
+  5: 'plan_requests',
+  6: 'plan_input_tokens',
+  7: 'plan_output_tokens',
+  8: 'plan_spend',
+};
+
+/** How long a plan period's counters outlive the period (late settlements still find them). */
+const PLAN_PERIOD_GRACE_MS = 7 * 24 * 3_600_000;
 
 export interface MirrorSnapshot {
   /** credits − debits, kept as its own exact counter. */
@@ -76,6 +114,7 @@ export class BalanceMirror {
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(TenantBalance) private readonly balances: Repository<TenantBalance>,
+    @InjectRepository(PlanPeriodUsage) private readonly periods: Repository<PlanPeriodUsage>,
     private readonly tokens: TokensService,
   ) {
     this.prefix = config.REDIS_PREFIX;
@@ -83,20 +122,27 @@ export class BalanceMirror {
     redis.defineCommand('billingInitToken', { numberOfKeys: 1, lua: INIT_TOKEN });
     redis.defineCommand('billingApplyCredit', { numberOfKeys: 1, lua: APPLY_CREDIT });
     redis.defineCommand('billingResyncCredits', { numberOfKeys: 1, lua: RESYNC_CREDITS });
-    redis.defineCommand('billingPlaceHold', { numberOfKeys: 4, lua: PLACE_HOLD });
-    redis.defineCommand('billingSettle', { numberOfKeys: 4, lua: SETTLE });
+    redis.defineCommand('billingInitPlanPeriod', { numberOfKeys: 1, lua: INIT_PLAN_PERIOD });
+    redis.defineCommand('billingPlaceHold', { numberOfKeys: 5, lua: PLACE_HOLD });
+    redis.defineCommand('billingSettle', { numberOfKeys: 5, lua: SETTLE });
     this.redis = redis as MirrorRedis;
   }
 
-  /** Places a hold for a request's worst case, or says what is short. Loads a missing mirror first. */
+  /**
+   * Places a hold for a request's worst case, or says what is short. On a plan, the plan's limits
+   * are checked and its allowance pays first. Loads a missing mirror first.
+   */
   async hold(request: HoldRequest): Promise<HoldVerdict> {
     const amount = clampExact(request.amountNano);
     const quota = request.tokenQuotaNano === null ? '-1' : clampExact(request.tokenQuotaNano).toString();
+    const plan = request.plan;
+    const limit = (value: bigint | null) => (value === null ? '-1' : clampExact(value).toString());
     const args = () => [
       this.balanceKey(request.tenantId),
       this.tokenKey(request.tokenId),
       this.holdsKey(),
       this.expiryKey(),
+      this.planPeriodKey(request.tenantId, plan),
       request.requestId,
       amount.toString(),
       '1',
@@ -104,28 +150,64 @@ export class BalanceMirror {
       String(Date.now() + this.config.BILLING_HOLD_TTL_MS),
       request.tenantId,
       request.tokenId,
+      plan === null ? '0' : '1',
+      limit(plan?.plan.limitRequests ?? null),
+      limit(plan?.plan.limitInputTokens ?? null),
+      limit(plan?.plan.limitOutputTokens ?? null),
+      limit(plan?.plan.limitSpendNano ?? null),
+      plan === null ? '0' : clampExact(plan.plan.includedNano).toString(),
+      String(Math.max(0, Math.floor(request.inputTokens))),
+      String(Math.max(0, Math.floor(request.outputTokens))),
     ];
     let result = await this.redis.billingPlaceHold(...args());
     if (result === 3) {
       await this.load(request.tenantId, request.tokenId);
       result = await this.redis.billingPlaceHold(...args());
     }
-    if (result === 0) return 'held';
-    if (result === 2) return 'quota';
-    if (result === 1) return 'balance';
+    if (result === 4 && plan !== null) {
+      await this.loadPlanPeriod(request.tenantId, plan);
+      result = await this.redis.billingPlaceHold(...args());
+    }
+    const verdict = VERDICTS[result];
+    if (verdict) return verdict;
     throw new Error('the balance mirror could not be loaded');
   }
 
-  /** Releases the request's hold (if any is left) and debits its real cost. */
-  async settle(tenantId: string, tokenId: string, requestId: string, costNano: bigint): Promise<void> {
-    await this.redis.billingSettle(
-      this.balanceKey(tenantId),
-      this.tokenKey(tokenId),
+  /**
+   * Releases the request's hold (if any is left) and books its real cost: on a plan, what the
+   * allowance left covers, the rest from the balance. Returns the part the allowance covered.
+   */
+  async settle(request: SettleRequest): Promise<bigint> {
+    const { plan } = request;
+    const [, covered] = await this.redis.billingSettle(
+      this.balanceKey(request.tenantId),
+      this.tokenKey(request.tokenId),
       this.holdsKey(),
       this.expiryKey(),
-      requestId,
-      clampExact(costNano < 0n ? 0n : costNano).toString(),
+      this.planPeriodKey(request.tenantId, plan),
+      request.requestId,
+      clampExact(request.costNano < 0n ? 0n : request.costNano).toString(),
+      plan === null ? '0' : '1',
+      plan === null ? '0' : clampExact(plan.plan.includedNano).toString(),
+      request.counted ? '1' : '0',
+      String(Math.max(0, Math.floor(request.inputTokens))),
+      String(Math.max(0, Math.floor(request.outputTokens))),
     );
+    return BigInt(covered);
+  }
+
+  /** The live counters of a tenant's plan period (settled and held), or null when not loaded. */
+  async planPeriod(
+    tenantId: string,
+    plan: CurrentPlan,
+  ): Promise<Record<'req' | 'in' | 'out' | 'spend' | 'cov' | 'hReq' | 'hSpend' | 'hCov', bigint> | null> {
+    const fields = ['req', 'in', 'out', 'spend', 'cov', 'hReq', 'hSpend', 'hCov'] as const;
+    const values = await this.redis.hmget(this.planPeriodKey(tenantId, plan), ...fields);
+    if (values[0] === null) return null;
+    return Object.fromEntries(fields.map((field, i) => [field, BigInt(values[i] ?? '0')])) as Record<
+      (typeof fields)[number],
+      bigint
+    >;
   }
 
   /** After a credit-side ledger line committed. Never throws: a miss is repaired from PostgreSQL. */
@@ -204,6 +286,19 @@ export class BalanceMirror {
     );
   }
 
+  private async loadPlanPeriod(tenantId: string, plan: CurrentPlan): Promise<void> {
+    const row = await this.periods.findOne({ where: { tenantId, periodStart: plan.periodStart } });
+    await this.redis.billingInitPlanPeriod(
+      this.planPeriodKey(tenantId, plan),
+      (row?.requests ?? 0n).toString(),
+      (row?.inputTokens ?? 0n).toString(),
+      (row?.outputTokens ?? 0n).toString(),
+      (row?.spendNano ?? 0n).toString(),
+      (row?.coveredNano ?? 0n).toString(),
+      String(plan.periodEnd.getTime() + PLAN_PERIOD_GRACE_MS),
+    );
+  }
+
   private async resyncCredits(tenantId: string): Promise<void> {
     const key = this.balanceKey(tenantId);
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -228,6 +323,11 @@ export class BalanceMirror {
 
   private tokenKey(tokenId: string): string {
     return `${this.prefix}:tq:${tokenId}`;
+  }
+
+  /** A plan period's counters; a tenant without a plan gets a key that is never written. */
+  private planPeriodKey(tenantId: string, plan: CurrentPlan | null): string {
+    return `${this.prefix}:pp:${tenantId}:${plan === null ? 'none' : plan.periodStart.getTime()}`;
   }
 
   private holdsKey(): string {

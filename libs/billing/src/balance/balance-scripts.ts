@@ -5,8 +5,10 @@
 // used in Lua arithmetic; the balance check reads `balance` and `held`, which stay small.
 //
 // Tenant hash `bal:<tenant>`: credits, creditSeq, debits (positive), balance (= credits − debits),
-// held. Available = balance − held. Token hash `tq:<token>`: used, held. Holds: hash `holds` requestId → "amount|tenant|
-// token"; sorted set `holds:exp` requestId by expiry (ms), for the reaper.
+// held (the part of holds the balance answers for). Available = balance − held. Token hash
+// `tq:<token>`: used, held. Plan period hash `pp:<tenant>:<period start ms>`: req, in, out, spend,
+// cov (allowance used) and their held counterparts hReq, hIn, hOut, hSpend, hCov. Holds: hash
+// `holds` requestId → see PLACE_HOLD; sorted set `holds:exp` requestId by expiry (ms), for the reaper.
 
 /**
  * KEYS: bal. ARGV: credits, creditSeq, debits, balance (computed exactly by the caller). Sets the
@@ -60,66 +62,154 @@ return 1
 `;
 
 /**
- * Places a hold. KEYS: bal, tq, holds, holds:exp. ARGV: requestId, amount, enforce balance (1|0),
- * token quota (-1 = none), expiresAt ms, tenantId, tokenId.
- * Returns 0 (held), 1 (tenant balance short), 2 (token quota short), 3 (a mirror is not loaded).
+ * KEYS: pp. ARGV: requests, input tokens, output tokens, spend, covered (from PostgreSQL), expiry
+ * (ms since epoch). Sets a plan period's counters unless another process did.
+ */
+export const INIT_PLAN_PERIOD = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'req', ARGV[1], 'in', ARGV[2], 'out', ARGV[3], 'spend', ARGV[4], 'cov', ARGV[5],
+  'hReq', 0, 'hIn', 0, 'hOut', 0, 'hSpend', 0, 'hCov', 0)
+redis.call('PEXPIREAT', KEYS[1], ARGV[6])
+return 1
+`;
+
+/**
+ * Places a hold. KEYS: bal, tq, holds, holds:exp, pp (the tenant's plan period; unused without a
+ * plan). ARGV: 1 requestId, 2 amount, 3 enforce balance (1|0), 4 token quota (-1 = none),
+ * 5 expiresAt ms, 6 tenantId, 7 tokenId, 8 on a plan (1|0), 9-12 the plan's limits on requests,
+ * input tokens, output tokens and spend (-1 = none), 13 its included allowance, 14 the request's
+ * input tokens, 15 its output tokens at most.
+ * On a plan, its allowance pays first: only what it cannot cover is held against the balance.
+ * Returns 0 (held), 1 (tenant balance short), 2 (token quota short), 3 (a mirror is not loaded),
+ * 4 (the plan period is not loaded), 5-8 (the plan's request, input, output or spend limit).
+ * The hold is stored as "amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp".
  */
 export const PLACE_HOLD = `
+local function int(x) return string.format('%d', x) end
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then return 3 end
 local amount = tonumber(ARGV[2])
-if ARGV[3] == '1' then
+local onPlan = ARGV[8] == '1'
+local inTokens = tonumber(ARGV[14])
+local outTokens = tonumber(ARGV[15])
+local fromAllowance = 0
+if onPlan then
+  if redis.call('EXISTS', KEYS[5]) == 0 then return 4 end
+  local p = redis.call('HMGET', KEYS[5], 'req', 'in', 'out', 'spend', 'cov', 'hReq', 'hIn', 'hOut', 'hSpend', 'hCov')
+  local limit = tonumber(ARGV[9])
+  if limit >= 0 and tonumber(p[1]) + tonumber(p[6]) + 1 > limit then return 5 end
+  limit = tonumber(ARGV[10])
+  if limit >= 0 and tonumber(p[2]) + tonumber(p[7]) + inTokens > limit then return 6 end
+  limit = tonumber(ARGV[11])
+  if limit >= 0 and tonumber(p[3]) + tonumber(p[8]) + outTokens > limit then return 7 end
+  limit = tonumber(ARGV[12])
+  if limit >= 0 and tonumber(p[4]) + tonumber(p[9]) + amount > limit then return 8 end
+  local free = tonumber(ARGV[13]) - tonumber(p[5]) - tonumber(p[10])
+  if free > 0 then fromAllowance = math.min(amount, free) end
+end
+local fromBalance = amount - fromAllowance
+if ARGV[3] == '1' and fromBalance > 0 then
   local b = redis.call('HMGET', KEYS[1], 'balance', 'held')
   local available = tonumber(b[1]) - tonumber(b[2])
-  if available < amount or available <= 0 then return 1 end
+  if available < fromBalance then return 1 end
 end
 local quota = tonumber(ARGV[4])
-if quota >= 0 then
+if quota >= 0 and amount > 0 then
   local t = redis.call('HMGET', KEYS[2], 'used', 'held')
   local left = quota - tonumber(t[1]) - tonumber(t[2])
-  if left < amount or left <= 0 then return 2 end
+  if left < amount then return 2 end
 end
-redis.call('HINCRBY', KEYS[1], 'held', amount)
-redis.call('HINCRBY', KEYS[2], 'held', amount)
-redis.call('HSET', KEYS[3], ARGV[1], amount .. '|' .. ARGV[6] .. '|' .. ARGV[7])
+redis.call('HINCRBY', KEYS[1], 'held', int(fromBalance))
+redis.call('HINCRBY', KEYS[2], 'held', int(amount))
+local pp = ''
+if onPlan then
+  pp = KEYS[5]
+  redis.call('HINCRBY', pp, 'hReq', 1)
+  redis.call('HINCRBY', pp, 'hIn', int(inTokens))
+  redis.call('HINCRBY', pp, 'hOut', int(outTokens))
+  redis.call('HINCRBY', pp, 'hSpend', int(amount))
+  redis.call('HINCRBY', pp, 'hCov', int(fromAllowance))
+end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '|' .. ARGV[6] .. '|' .. ARGV[7] .. '|' .. int(fromBalance) .. '|' ..
+  ARGV[14] .. '|' .. ARGV[15] .. '|' .. int(fromAllowance) .. '|' .. pp)
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 return 0
 `;
 
 /**
- * Settles a request: releases its hold (if the reaper has not) and debits its real cost.
- * KEYS: bal, tq, holds, holds:exp. ARGV: requestId, cost. Returns the amount that was held (0 if none).
+ * Releases one stored hold (shared by SETTLE and REAP_HOLDS). Holds stored before plans existed
+ * read "amount|tenant|token" and held the whole amount against the balance.
  */
-export const SETTLE = `
-local held = 0
+const RELEASE_HOLD = `
+local function int(x) return string.format('%d', x) end
+local function releaseHold(hold, prefix, bal, tq)
+  local amount, tenant, token, rest = string.match(hold, '^(%d+)|([^|]*)|([^|]*)(.*)$')
+  local fromBalance, inTokens, outTokens, fromAllowance, pp = string.match(rest, '^|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
+  fromBalance = fromBalance or amount
+  redis.call('HINCRBY', bal or (prefix .. ':bal:' .. tenant), 'held', int(-tonumber(fromBalance)))
+  redis.call('HINCRBY', tq or (prefix .. ':tq:' .. token), 'held', int(-tonumber(amount)))
+  if pp and pp ~= '' and redis.call('EXISTS', pp) == 1 then
+    redis.call('HINCRBY', pp, 'hReq', -1)
+    redis.call('HINCRBY', pp, 'hIn', int(-tonumber(inTokens)))
+    redis.call('HINCRBY', pp, 'hOut', int(-tonumber(outTokens)))
+    redis.call('HINCRBY', pp, 'hSpend', int(-tonumber(amount)))
+    redis.call('HINCRBY', pp, 'hCov', int(-tonumber(fromAllowance)))
+  end
+  return amount
+end
+`;
+
+/**
+ * Settles a request: releases its hold (if the reaper has not) and books its real cost. On a plan,
+ * the allowance left covers what it can and the rest is debited from the balance; the request and
+ * its tokens count toward the period. KEYS: bal, tq, holds, holds:exp, pp. ARGV: requestId, cost,
+ * on a plan (1|0), included allowance, requests to count (0|1), input tokens, output tokens.
+ * Returns { amount that was held (0 if none), part of the cost the allowance covered }.
+ */
+export const SETTLE =
+  RELEASE_HOLD +
+  `
+local held = '0'
 local hold = redis.call('HGET', KEYS[3], ARGV[1])
 if hold then
-  held = tonumber(string.match(hold, '^(%d+)'))
+  held = releaseHold(hold, '', KEYS[1], KEYS[2])
   redis.call('HDEL', KEYS[3], ARGV[1])
   redis.call('ZREM', KEYS[4], ARGV[1])
-  redis.call('HINCRBY', KEYS[1], 'held', -held)
-  redis.call('HINCRBY', KEYS[2], 'held', -held)
 end
 local cost = tonumber(ARGV[2])
+local covered = 0
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[5]) == 1 then
+  local p = redis.call('HMGET', KEYS[5], 'cov', 'hCov')
+  local free = tonumber(ARGV[4]) - tonumber(p[1]) - tonumber(p[2])
+  if free > 0 and cost > 0 then covered = math.min(cost, free) end
+  redis.call('HINCRBY', KEYS[5], 'req', ARGV[5])
+  redis.call('HINCRBY', KEYS[5], 'in', ARGV[6])
+  redis.call('HINCRBY', KEYS[5], 'out', ARGV[7])
+  redis.call('HINCRBY', KEYS[5], 'spend', ARGV[2])
+  redis.call('HINCRBY', KEYS[5], 'cov', int(covered))
+end
 if cost > 0 then
-  redis.call('HINCRBY', KEYS[1], 'debits', ARGV[2])
-  redis.call('HINCRBY', KEYS[1], 'balance', '-' .. ARGV[2])
+  local charged = cost - covered
+  if charged > 0 then
+    redis.call('HINCRBY', KEYS[1], 'debits', int(charged))
+    redis.call('HINCRBY', KEYS[1], 'balance', int(-charged))
+  end
   redis.call('HINCRBY', KEYS[2], 'used', ARGV[2])
 end
-return held
+return { held, int(covered) }
 `;
 
 /**
  * Releases holds whose request never settled (its process died). KEYS: holds, holds:exp.
  * ARGV: now ms, batch size, key prefix. Returns how many were released.
  */
-export const REAP_HOLDS = `
+export const REAP_HOLDS =
+  RELEASE_HOLD +
+  `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, requestId in ipairs(expired) do
   local hold = redis.call('HGET', KEYS[1], requestId)
   if hold then
-    local amount, tenant, token = string.match(hold, '^(%d+)|([^|]*)|([^|]*)$')
-    redis.call('HINCRBY', ARGV[3] .. ':bal:' .. tenant, 'held', -tonumber(amount))
-    redis.call('HINCRBY', ARGV[3] .. ':tq:' .. token, 'held', -tonumber(amount))
+    releaseHold(hold, ARGV[3], nil, nil)
     redis.call('HDEL', KEYS[1], requestId)
   end
   redis.call('ZREM', KEYS[2], requestId)

@@ -2,10 +2,19 @@ import { bigintTransformer } from '@gateway/db';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * What moves a tenant's money. `usage` entries are debits written by the worker from usage records
- * (one per request, by request id); every other kind is a credit-side entry written through /api.
+ * What moves a tenant's money. `usage` lines are debits written by the worker from usage records
+ * (one per tenant and batch of records); `plan_allowance` lines, written beside them, give back the
+ * part of that usage a plan's included allowance covered. Both are the usage side of the books;
+ * every other kind is a credit-side line written through /api.
  */
-export const LEDGER_KINDS = ['topup', 'redemption', 'adjustment', 'refund', 'usage'] as const;
+export const LEDGER_KINDS = [
+  'topup',
+  'redemption',
+  'adjustment',
+  'refund',
+  'usage',
+  'plan_allowance',
+] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /**
@@ -36,7 +45,7 @@ export class LedgerEntry {
 
   /**
    * For credit-side lines: their position among the tenant's credit-side lines (1, 2, …), which is
-   * how the relay's Redis mirror applies them in order exactly once. Null for usage debits.
+   * how the relay's Redis mirror applies them in order exactly once. Null on the usage side.
    */
   @Column({ name: 'credit_seq', type: 'bigint', nullable: true, transformer: bigintTransformer })
   creditSeq!: bigint | null;

@@ -17,7 +17,7 @@ export class TenantBalance {
   @Column({ name: 'credits_nano', type: 'bigint', default: 0, transformer: bigintTransformer })
   creditsNano!: bigint;
 
-  /** Sum of usage debits, as a positive number. */
+  /** Sum of usage debits less what plan allowances covered of them, as a positive number. */
   @Column({ name: 'debits_nano', type: 'bigint', default: 0, transformer: bigintTransformer })
   debitsNano!: bigint;
 

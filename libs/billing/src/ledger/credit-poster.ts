@@ -8,9 +8,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BalanceMirror } from '../balance/balance-mirror';
 import { LedgerEntry } from '../entities/ledger-entry.entity';
-import { appendLedgerLine, AppendedLine, NewLedgerLine } from './ledger-writer';
+import { appendLedgerLine, AppendedLine, isUsageSide, NewLedgerLine } from './ledger-writer';
 
-export type CreditLine = NewLedgerLine & { kind: Exclude<NewLedgerLine['kind'], 'usage'> };
+export type CreditLine = NewLedgerLine & {
+  kind: Exclude<NewLedgerLine['kind'], 'usage' | 'plan_allowance'>;
+};
 
 /** What a credit transaction may do: use the manager, and append credit-side lines. */
 export interface CreditTransaction {
@@ -33,7 +35,7 @@ export class CreditPoster {
       work({
         manager,
         append: async (line) => {
-          if ((line.kind as string) === 'usage') throw new RangeError('usage debits are not credits');
+          if (isUsageSide(line.kind)) throw new RangeError('the usage side is not a credit');
           const entry = await appendLedgerLine(manager, line);
           if (entry) credits.push(entry);
           return entry;

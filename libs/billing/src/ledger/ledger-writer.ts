@@ -19,6 +19,9 @@ export type AppendedLine = LedgerEntry | null;
 
 export async function appendLedgerLine(manager: EntityManager, line: NewLedgerLine): Promise<AppendedLine> {
   if (line.kind === 'usage' && line.amountNano > 0n) throw new RangeError('a usage line is a debit');
+  if (line.kind === 'plan_allowance' && line.amountNano < 0n) {
+    throw new RangeError('a plan allowance line gives back usage');
+  }
   // Creates the balance row on first use; either way it is locked until the transaction ends.
   await manager
     .getRepository(TenantBalance)
@@ -37,7 +40,9 @@ export async function appendLedgerLine(manager: EntityManager, line: NewLedgerLi
     });
     if (exists) return null;
   }
-  const usage = line.kind === 'usage';
+  // The usage side (debits and what a plan's allowance covered of them) is what the relay settles
+  // in Redis as debits; credits are what the mirror applies by credit_seq.
+  const usage = isUsageSide(line.kind);
   balance.balanceNano += line.amountNano;
   if (usage) balance.debitsNano -= line.amountNano;
   else {
@@ -57,4 +62,8 @@ export async function appendLedgerLine(manager: EntityManager, line: NewLedgerLi
       createdBy: line.createdBy ?? null,
     }),
   );
+}
+
+export function isUsageSide(kind: LedgerKind): boolean {
+  return kind === 'usage' || kind === 'plan_allowance';
 }

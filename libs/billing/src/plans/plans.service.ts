@@ -4,12 +4,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { isUniqueViolation, usdToNano } from '@gateway/db';
 import { Actor, isSuperAdmin, PageQueryDto, pageWindow } from '@gateway/identity';
+import { ChangeFeed } from '@gateway/redis';
 import { EntityManager, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import { Plan } from '../entities/plan.entity';
 import { CreatePlanDto } from './dto/create-plan.dto';
 import { PlanLimitsDto } from './dto/plan-limits.dto';
 import { UpdatePlanDto } from './dto/update-plan.dto';
+import { PLANS_TOPIC } from './plans-topic';
 import { PlanPageView, PlanView } from './views/plan.view';
 
 const AUDIT_TYPE = 'plan';
@@ -38,6 +40,7 @@ export class PlansService {
   constructor(
     @InjectRepository(Plan) private readonly plans: Repository<Plan>,
     private readonly audit: AuditService,
+    private readonly feed: ChangeFeed,
   ) {}
 
   /** A super admin sees every plan; a tenant's user only the active ones. Cheapest first. */
@@ -90,7 +93,7 @@ export class PlansService {
 
   async update(actor: Actor, id: string, dto: UpdatePlanDto): Promise<PlanView> {
     try {
-      return await this.plans.manager.transaction(async (manager) => {
+      const view = await this.plans.manager.transaction(async (manager) => {
         const plan = await manager.findOne(Plan, { where: { id }, lock: { mode: 'pessimistic_write' } });
         if (!plan) throw new BillingError(BillingErrorCode.NotFound, 'no such plan');
         const before = PlanView.of(plan);
@@ -109,6 +112,9 @@ export class PlansService {
         );
         return after;
       });
+      // Every subscriber's limits and allowance change at once: the relay drops all cached plans.
+      await this.feed.publish(PLANS_TOPIC, null);
+      return view;
     } catch (error) {
       throw isUniqueViolation(error, NAME_INDEX) ? nameTaken(dto.name?.trim() ?? '') : error;
     }

@@ -6,12 +6,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { isUniqueViolation } from '@gateway/db';
+import { ChangeFeed } from '@gateway/redis';
 import { Actor, isSuperAdmin, PageQueryDto, pageWindow, readScope, TenantsService } from '@gateway/identity';
 import { EntityManager, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import { Plan } from '../entities/plan.entity';
 import { SubscriptionChange, SubscriptionChangeKind } from '../entities/subscription-change.entity';
 import { Subscription } from '../entities/subscription.entity';
+import { PLANS_TOPIC } from '../plans/plans-topic';
 import { PlansService } from '../plans/plans.service';
 import { SetSubscriptionDto } from './dto/set-subscription.dto';
 import { periodContaining } from './period-containing';
@@ -22,6 +24,7 @@ import {
 } from './views/subscription.view';
 
 const AUDIT_TYPE = 'subscription';
+
 const TENANT_INDEX = 'subscriptions_tenant_key';
 
 /** What the hot path needs to enforce a plan: the plan and the period its limits count over. */
@@ -39,6 +42,7 @@ export class SubscriptionsService {
     private readonly plans: PlansService,
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
+    private readonly feed: ChangeFeed,
   ) {}
 
   /** The tenant's plan and current period, or null when it has none (prepaid only). */
@@ -71,7 +75,7 @@ export class SubscriptionsService {
   async set(actor: Actor, tenantId: string, dto: SetSubscriptionDto): Promise<SubscriptionView> {
     const timezone = await this.timezoneOf(tenantId);
     try {
-      return await this.subscriptions.manager.transaction(async (manager) => {
+      const view = await this.subscriptions.manager.transaction(async (manager) => {
         const existing = await manager.findOne(Subscription, {
           where: { tenantId },
           lock: { mode: 'pessimistic_write' },
@@ -121,6 +125,9 @@ export class SubscriptionsService {
         );
         return after;
       });
+      // The relay enforces the new plan at once (CurrentPlans).
+      await this.feed.publish(PLANS_TOPIC, tenantId);
+      return view;
     } catch (error) {
       // Two first subscriptions raced; the unique index let one through.
       if (isUniqueViolation(error, TENANT_INDEX)) throw new BillingError(BillingErrorCode.Conflict);
@@ -154,6 +161,7 @@ export class SubscriptionsService {
         manager,
       );
     });
+    await this.feed.publish(PLANS_TOPIC, tenantId);
   }
 
   private async current(

@@ -4,7 +4,7 @@
 // through a Redis stream.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { BalanceMirror, PriceBook, PriceBookService } from '@gateway/billing';
+import { BalanceMirror, CurrentPlans, HoldVerdict, PriceBook, PriceBookService } from '@gateway/billing';
 import { nanoToUsd } from '@gateway/db';
 import {
   parseOpenAiRequest,
@@ -48,6 +48,7 @@ export class RelayService {
     private readonly usage: UsageRecorder,
     private readonly metrics: RelayMetrics,
     private readonly balances: BalanceMirror,
+    private readonly plans: CurrentPlans,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.retryStatuses = new Set(config.RELAY_RETRY_STATUSES);
@@ -151,6 +152,7 @@ export class RelayService {
     this.checkModel(token, request.model, req.ip);
     const facts = await this.tenantOf(token);
     draft.group = facts.group;
+    draft.plan = await this.plans.get(token.tenantId, draft.startedAt);
     const table = await this.tables.current();
     if (!table.serves(request.model, facts.group)) {
       throw new RelayError(
@@ -345,8 +347,9 @@ export class RelayService {
   }
 
   /**
-   * Holds the request's worst-case cost against the tenant's balance and the token's quota, before
-   * any upstream call (DESIGN.md invariant 6). A model without a price costs nothing and holds nothing.
+   * Holds the request's worst-case cost against the tenant's balance and the token's quota, and on a
+   * plan against its limits and allowance, before any upstream call (DESIGN.md invariant 6). A model
+   * without a price costs nothing and, for a tenant without a plan, holds nothing.
    */
   private async holdWorstCase(
     token: TokenSnapshot,
@@ -365,24 +368,22 @@ export class RelayService {
       },
       draft.group,
     );
-    if (worst <= 0n) return;
+    if (worst <= 0n && draft.plan === null) return;
     const verdict = await this.balances.hold({
       requestId: draft.requestId,
       tenantId: token.tenantId,
       tokenId: token.id,
       amountNano: worst,
       tokenQuotaNano: token.quotaNano,
+      plan: draft.plan,
+      inputTokens: promptTokens,
+      outputTokens: completionCeiling,
     });
     if (verdict === 'held') {
       draft.held = true;
       return;
     }
-    throw new RelayError(
-      RelayErrorCode.InsufficientQuota,
-      verdict === 'quota'
-        ? `this key's quota is used up (this request may cost up to $${nanoToUsd(worst)})`
-        : `the balance is too low for this request, which may cost up to $${nanoToUsd(worst)}; top up or lower max_tokens`,
-    );
+    throw new RelayError(RelayErrorCode.InsufficientQuota, refusal(verdict, worst, completionCeiling));
   }
 
   /** The error when no attempt answered: rate limits, timeouts, or failures, as API.md's table says. */
@@ -500,16 +501,26 @@ export class RelayService {
         );
       }
     }
-    const event = draft.toEvent(prices, Date.now());
-    const cost = BigInt(event.costNano);
-    if (draft.held || cost > 0n) {
+    const cost = draft.costNano(prices);
+    if (draft.held || cost > 0n || (draft.plan !== null && draft.usage !== null)) {
       try {
-        await this.balances.settle(draft.tenantId, draft.tokenId, draft.requestId, cost);
+        draft.coveredNano = await this.balances.settle({
+          tenantId: draft.tenantId,
+          tokenId: draft.tokenId,
+          requestId: draft.requestId,
+          costNano: cost,
+          plan: draft.plan,
+          // The worker counts the same way when it stores the record (store-usage-batch.ts).
+          counted: draft.usage !== null,
+          inputTokens: draft.usage?.promptTokens ?? 0,
+          outputTokens: draft.usage?.completionTokens ?? 0,
+        });
       } catch (error) {
         // The hold expires and the worker reaps it; the usage record below still carries the cost.
         this.logger.error(`${draft.requestId}: could not settle the hold: ${(error as Error).message}`);
       }
     }
+    const event = draft.toEvent(prices, Date.now());
     this.usage.record(event);
     const model = draft.channelId === null ? '-' : draft.model;
     this.metrics.requests.inc({
@@ -524,6 +535,25 @@ export class RelayService {
     if (event.ttftMs !== null && draft.channelName !== null) {
       this.metrics.ttft.observe({ channel: draft.channelName }, event.ttftMs / 1000);
     }
+  }
+}
+
+/** Why a hold was refused, for the 402 the client gets. */
+function refusal(verdict: Exclude<HoldVerdict, 'held'>, worst: bigint, completionCeiling: number): string {
+  const cost = `this request may cost up to $${nanoToUsd(worst)}`;
+  switch (verdict) {
+    case 'quota':
+      return `this key's quota is used up (${cost})`;
+    case 'balance':
+      return `the balance is too low for this request (${cost}); top up or lower max_tokens`;
+    case 'plan_requests':
+      return "the plan's request limit for this billing period is reached";
+    case 'plan_input_tokens':
+      return "the plan's input-token limit for this billing period is reached";
+    case 'plan_output_tokens':
+      return `the plan's output-token limit for this billing period would be exceeded by up to ${completionCeiling} output tokens; lower max_tokens`;
+    case 'plan_spend':
+      return `the plan's spend limit for this billing period would be exceeded (${cost}); lower max_tokens`;
   }
 }
 

@@ -1,6 +1,6 @@
 // The usage record of one request, filled in as the request goes (DESIGN.md invariant 7: exactly
 // one per request, success or failure) and turned into a UsageEvent when it is over.
-import type { PriceBook } from '@gateway/billing';
+import type { CurrentPlan, PriceBook } from '@gateway/billing';
 import type { Usage } from '@gateway/providers';
 import type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from '@gateway/usage';
 
@@ -18,6 +18,10 @@ export class UsageDraft {
   usageSource: UsageEventSource = 'none';
   /** A worst-case hold was placed and must be settled. */
   held = false;
+  /** The tenant's plan when the request was admitted: its period counts the request. */
+  plan: CurrentPlan | null = null;
+  /** What the plan's allowance covered of the cost, once settled. */
+  coveredNano = 0n;
   /** The tenant's routing group, whose price multiplier applies; unknown until the tenant is read. */
   group: string | undefined = undefined;
   firstContentAt: number | null = null;
@@ -70,6 +74,8 @@ export class UsageDraft {
       reasoningTokens: usage?.reasoningTokens ?? 0,
       usageSource: usage === null ? 'none' : this.usageSource,
       costNano: this.costNano(prices).toString(),
+      coveredNano: this.coveredNano.toString(),
+      planPeriodStart: this.plan === null ? null : this.plan.periodStart.toISOString(),
       latencyMs: Math.max(0, endedAt - this.startedAt),
       ttftMs: this.firstContentAt === null ? null : Math.max(0, this.firstContentAt - this.startedAt),
       status: this.status,

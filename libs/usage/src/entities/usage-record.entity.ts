@@ -68,6 +68,10 @@ export class UsageRecord {
   @Column({ name: 'cost_nano', type: 'bigint', transformer: bigintTransformer })
   costNano!: bigint;
 
+  /** The part of the cost a plan's included allowance covered; the rest was debited from the balance. */
+  @Column({ name: 'covered_nano', type: 'bigint', default: 0, transformer: bigintTransformer })
+  coveredNano!: bigint;
+
   @Column({ name: 'latency_ms', type: 'integer' })
   latencyMs!: number;
 

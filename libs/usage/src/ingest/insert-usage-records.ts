@@ -22,6 +22,7 @@ const COLUMNS: readonly Column[] = [
   ['reasoning_tokens', (e) => e.reasoningTokens],
   ['usage_source', (e) => e.usageSource],
   ['cost_nano', (e) => e.costNano],
+  ['covered_nano', (e) => e.coveredNano],
   ['latency_ms', (e) => e.latencyMs],
   ['ttft_ms', (e) => e.ttftMs],
   ['status', (e) => e.status],
@@ -31,7 +32,7 @@ const COLUMNS: readonly Column[] = [
   ['client_ip', (e) => e.clientIp],
 ];
 
-/** 500 events x 23 columns stays far below PostgreSQL's 65535 bind parameters. */
+/** As many events per INSERT as PostgreSQL's 65535 bind parameters allow. */
 export const MAX_INSERT_BATCH = Math.floor(65_535 / COLUMNS.length);
 
 /**

@@ -1,11 +1,19 @@
 // Stores a batch of usage events in one transaction: the records, and for the ones not stored
-// before, their money — one ledger debit per tenant and each token's used quota. Because the debits
-// are computed from the rows this very INSERT added, a redelivered or raced event is charged once.
-import { appendLedgerLine } from '@gateway/billing';
+// before, their money — one ledger debit per tenant (plus, for tenants on a plan, one line giving
+// back what the plan's allowance covered), each token's used quota, and each plan period's counters.
+// Because all of it is computed from the rows this very INSERT added, a redelivered or raced event
+// is charged once.
+import { addPlanPeriodUsage, appendLedgerLine, type PlanPeriodDelta } from '@gateway/billing';
 import { addTokenUsage } from '@gateway/tokens';
 import type { DataSource } from 'typeorm';
 import type { UsageEvent } from '../usage-event';
 import { insertUsageRecords } from './insert-usage-records';
+
+interface TenantSums {
+  nano: bigint;
+  covered: bigint;
+  requests: number;
+}
 
 export async function storeUsageBatch(
   dataSource: DataSource,
@@ -13,29 +21,62 @@ export async function storeUsageBatch(
 ): Promise<number> {
   return dataSource.transaction(async (manager) => {
     const inserted = new Set(await insertUsageRecords(manager, events));
-    const byTenant = new Map<string, { nano: bigint; requests: number }>();
+    const byTenant = new Map<string, TenantSums>();
     const byToken = new Map<string, bigint>();
+    const byPeriod = new Map<string, PlanPeriodDelta>();
     for (const event of events) {
       if (!inserted.has(event.requestId)) continue;
       const cost = BigInt(event.costNano);
+      if (event.planPeriodStart !== null) addToPeriod(byPeriod, event, cost);
       if (cost <= 0n) continue;
-      const tenant = byTenant.get(event.tenantId) ?? { nano: 0n, requests: 0 };
+      const tenant = byTenant.get(event.tenantId) ?? { nano: 0n, covered: 0n, requests: 0 };
       tenant.nano += cost;
+      tenant.covered += BigInt(event.coveredNano);
       tenant.requests += 1;
       byTenant.set(event.tenantId, tenant);
       byToken.set(event.tokenId, (byToken.get(event.tokenId) ?? 0n) + cost);
     }
     // A stable order, so two workers locking several tenants' balances cannot deadlock.
     for (const tenantId of [...byTenant.keys()].sort()) {
-      const { nano, requests } = byTenant.get(tenantId) as { nano: bigint; requests: number };
+      const { nano, covered, requests } = byTenant.get(tenantId) as TenantSums;
+      const what = `${requests} request${requests === 1 ? '' : 's'}`;
       await appendLedgerLine(manager, {
         tenantId,
         kind: 'usage',
         amountNano: -nano,
-        note: `usage of ${requests} request${requests === 1 ? '' : 's'}`,
+        note: `usage of ${what}`,
       });
+      if (covered > 0n) {
+        await appendLedgerLine(manager, {
+          tenantId,
+          kind: 'plan_allowance',
+          amountNano: covered,
+          note: `covered by the plan's included allowance (usage of ${what})`,
+        });
+      }
     }
     await addTokenUsage(manager, new Map([...byToken].sort(([a], [b]) => a.localeCompare(b))));
+    await addPlanPeriodUsage(manager, [...byPeriod.values()]);
     return inserted.size;
   });
+}
+
+/** A request counts toward its plan period as the relay counted it when settling (see RelayService). */
+function addToPeriod(byPeriod: Map<string, PlanPeriodDelta>, event: UsageEvent, cost: bigint): void {
+  const key = `${event.tenantId}|${event.planPeriodStart}`;
+  const delta = byPeriod.get(key) ?? {
+    tenantId: event.tenantId,
+    periodStart: new Date(event.planPeriodStart as string),
+    requests: 0n,
+    inputTokens: 0n,
+    outputTokens: 0n,
+    spendNano: 0n,
+    coveredNano: 0n,
+  };
+  if (event.usageSource !== 'none') delta.requests += 1n;
+  delta.inputTokens += BigInt(event.promptTokens);
+  delta.outputTokens += BigInt(event.completionTokens);
+  delta.spendNano += cost;
+  delta.coveredNano += BigInt(event.coveredNano);
+  byPeriod.set(key, delta);
 }

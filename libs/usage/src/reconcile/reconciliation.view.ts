@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class ReconciliationMismatchView {
-  @ApiProperty({ enum: ['tenant', 'token'] })
-  kind!: 'tenant' | 'token';
+  @ApiProperty({ enum: ['tenant', 'allowance', 'token'] })
+  kind!: 'tenant' | 'allowance' | 'token';
 
   @ApiProperty({ description: 'Tenant or token id' })
   id!: string;
