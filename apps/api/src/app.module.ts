@@ -7,6 +7,7 @@ import { AuditModule } from '@gateway/audit';
 import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
+import { InvoicesModule } from '@gateway/invoices';
 import { TokensModule } from '@gateway/tokens';
 import { UsageModule } from '@gateway/usage';
 import { RedisModule } from '@gateway/redis';
@@ -38,6 +39,7 @@ export class AppModule {
         BillingModule,
         RelayModule,
         UsageModule,
+        InvoicesModule,
         ...spa,
       ],
     };

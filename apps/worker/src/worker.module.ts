@@ -3,6 +3,7 @@ import { AppConfig, ConfigModule, loggerModule } from '@gateway/config';
 import { BillingWorkerModule } from '@gateway/billing';
 import { DbModule } from '@gateway/db';
 import { IdentityWorkerModule } from '@gateway/identity';
+import { InvoicesWorkerModule } from '@gateway/invoices';
 import { RedisModule } from '@gateway/redis';
 import { ENTITIES } from '@gateway/schema';
 import { UsageWorkerModule } from '@gateway/usage';
@@ -21,6 +22,7 @@ export class WorkerModule {
         IdentityWorkerModule,
         UsageWorkerModule,
         BillingWorkerModule,
+        InvoicesWorkerModule,
       ],
     };
   }

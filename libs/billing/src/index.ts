@@ -55,3 +55,9 @@ export { addPlanPeriodUsage, findPlanPeriodUsage } from './subscriptions/add-pla
 export type { PlanPeriodDelta } from './subscriptions/add-plan-period-usage';
 export type { BillingPeriod } from './subscriptions/period-containing';
 export { PLAN_WRITE_ROLES, SUBSCRIPTION_READ_ROLES } from './billing-permissions';
+
+// For invoices: a window of the ledger and the plan billed for it, read in the caller's transaction.
+export { ledgerPeriod } from './ledger/ledger-period';
+export type { LedgerPayment, LedgerPeriod } from './ledger/ledger-period';
+export { planHeldDuring } from './subscriptions/plan-held-during';
+export type { HeldPlan } from './subscriptions/plan-held-during';

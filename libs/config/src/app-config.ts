@@ -103,6 +103,14 @@ const schema = {
   // Billing (README "Configuration").
   BILLING_HOLD_TTL_MS: intIn(10_000, 86_400_000).default(3_600_000),
   BILLING_DEFAULT_MAX_TOKENS: intIn(0, 10_000_000).default(4096),
+  // Invoices (README "Configuration"): the tax rate as an exact decimal fraction, 0 to 1.
+  INVOICE_TAX_RATE: z
+    .string()
+    .regex(
+      /^(0(\.\d{1,6})?|1(\.0{1,6})?)$/,
+      'must be a decimal from 0 to 1 with at most 6 places, e.g. "0.08"',
+    )
+    .default('0'),
 } as const;
 
 type Schema = typeof schema;

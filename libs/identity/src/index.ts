@@ -36,3 +36,5 @@ export { UsersService } from './users/users.service';
 export { UserView } from './dto/user-view.dto';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQueryDto, pageWindow } from './dto/page-query.dto';
 export { OptionalButNotNull } from './dto/optional-but-not-null';
+export { tenantBillingDetails, tenantsForBilling } from './tenants/tenant-billing';
+export type { TenantBillingDetails } from './tenants/tenant-billing';

@@ -2,4 +2,5 @@
 export enum QueueName {
   Identity = 'identity',
   Usage = 'usage',
+  Invoices = 'invoices',
 }

@@ -4,6 +4,7 @@ import { AUDIT_ENTITIES } from '@gateway/audit';
 import { BILLING_ENTITIES } from '@gateway/billing';
 import { CHANNELS_ENTITIES } from '@gateway/channels';
 import { IDENTITY_ENTITIES } from '@gateway/identity';
+import { INVOICES_ENTITIES } from '@gateway/invoices';
 import { TOKENS_ENTITIES } from '@gateway/tokens';
 import { USAGE_ENTITIES } from '@gateway/usage';
 
@@ -14,4 +15,5 @@ export const ENTITIES = [
   ...CHANNELS_ENTITIES,
   ...BILLING_ENTITIES,
   ...USAGE_ENTITIES,
+  ...INVOICES_ENTITIES,
 ];

@@ -28,3 +28,5 @@ export { UsageSummaryView, UsageTotalsView } from './views/usage-summary.view';
 export { reconcileUsage } from './reconcile/reconcile-usage';
 export type { ReconciliationMismatch, ReconciliationReport } from './reconcile/reconcile-usage';
 export { ReconcileUsageJob } from './reconcile/reconcile-usage.job';
+export { usageByModel } from './query/usage-by-model';
+export type { ModelUsage } from './query/usage-by-model';

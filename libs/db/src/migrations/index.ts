@@ -1,3 +1,4 @@
+import { Invoices1795809000000 } from './1795809000000-Invoices';
 import { PlanEnforcement1795808531752 } from './1795808531752-PlanEnforcement';
 import { Plans1795328108856 } from './1795328108856-Plans';
 import { RedemptionCodesGroupMultipliers1795325917351 } from './1795325917351-RedemptionCodesGroupMultipliers';

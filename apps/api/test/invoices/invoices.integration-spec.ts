@@ -1,0 +1,554 @@
+// Invoices end to end on the real PostgreSQL and Redis: usage that went the real way in (the api's
+// UsageRecorder → Redis stream → UsageIngestor), the api enqueueing, two invoice workers (BullMQ)
+// issuing and rendering, the PDF read back as text. Totals are checked against the ledger to the
+// nano-dollar; numbers are checked gapless under racing workers; roles are checked on every read.
+import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuditLog } from '@gateway/audit';
+import { appendLedgerLine, type LedgerKind } from '@gateway/billing';
+import { ConfigModule } from '@gateway/config';
+import { DbModule, nanoToUsd } from '@gateway/db';
+import { Role, Tenant } from '@gateway/identity';
+import {
+  CLOSE_INVOICE_PERIODS_JOB,
+  CloseInvoicePeriodsJob,
+  Invoice,
+  InvoiceCounter,
+  InvoiceGenerator,
+  InvoicePdf,
+  InvoicePdfs,
+  InvoicesWorkerModule,
+  invoiceWindow,
+  periodOf,
+  previousPeriod,
+  takeNumber,
+} from '@gateway/invoices';
+import { QueueName, REDIS, RedisModule } from '@gateway/redis';
+import { ENTITIES } from '@gateway/schema';
+import { waitFor } from '@gateway/testing';
+import { UsageEvent, UsageIngestor, UsageRecorder } from '@gateway/usage';
+import { Queue } from 'bullmq';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ApiHarness, startApi } from '../api-harness';
+import { seedTenant, Session, sessionAs } from '../fixtures';
+import { pdfText } from './pdf-text';
+
+const CHINESE_TENANT = '北京示例科技有限公司';
+const CHINESE_MODEL = '深度求索-对话';
+
+interface LineBody {
+  kind: string;
+  description: string;
+  model: string | null;
+  requests: number | null;
+  inputTokens: string | null;
+  cachedTokens: string | null;
+  outputTokens: string | null;
+  amountUsd: string;
+}
+
+interface InvoiceBody {
+  id: string;
+  kind: string;
+  number: string;
+  tenantId: string;
+  period: string;
+  status: string;
+  currency: string;
+  billingName: string;
+  billingEmail: string | null;
+  lines: LineBody[];
+  payments: { kind: string; amountUsd: string; note: string | null }[];
+  subtotalUsd: string;
+  taxRate: string;
+  taxUsd: string;
+  totalUsd: string;
+  issuedAt: string;
+  pdfReady: boolean;
+}
+
+/** USD decimal string → nano (signed). */
+const nano = (usd: string): bigint => {
+  const negative = usd.startsWith('-');
+  const [whole = '0', fraction = ''] = (negative ? usd.slice(1) : usd).split('.');
+  const value = BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
+  return negative ? -value : value;
+};
+
+/** A worker process's invoice side: its own Nest context on the same database and Redis prefix. */
+async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      ConfigModule.forRoot(api.config),
+      DbModule.forRoot({ entities: ENTITIES, applicationName: 'invoices-test-worker' }),
+      RedisModule,
+      InvoicesWorkerModule,
+    ],
+  })
+  class TestWorkerModule {}
+  const app = await NestFactory.createApplicationContext(TestWorkerModule, { logger: false });
+  await app.init();
+  return app;
+}
+
+describe('invoices', () => {
+  let api: ApiHarness;
+  let db: DataSource;
+  let workers: INestApplicationContext[] = [];
+  let root: Session;
+  let tokenSeq = 0;
+
+  /** Stores usage events the real way in, then dates them (records and their ledger lines) at `at`. */
+  const ingestAt = async (tenant: Tenant, at: Date, events: Partial<UsageEvent>[]) => {
+    const [{ now: marker }] = (await db.query('SELECT now() AS now')) as { now: Date }[];
+    const recorder = api.app.get(UsageRecorder);
+    const ids: string[] = [];
+    for (const over of events) {
+      const requestId = `req-${tenant.id.slice(0, 8)}-${++tokenSeq}`;
+      ids.push(requestId);
+      recorder.record({
+        requestId,
+        startedAt: at.toISOString(),
+        tenantId: tenant.id,
+        tokenId: '00000000-0000-4000-8000-000000000001',
+        endpoint: 'chat.completions',
+        model: 'gpt-4o-mini',
+        stream: false,
+        channelId: null,
+        channelKeyId: null,
+        upstreamModel: null,
+        promptTokens: 100,
+        cachedTokens: 0,
+        completionTokens: 10,
+        reasoningTokens: 0,
+        usageSource: 'upstream',
+        costNano: '1',
+        coveredNano: '0',
+        planPeriodStart: null,
+        latencyMs: 10,
+        ttftMs: null,
+        status: 200,
+        errorCode: null,
+        errorMessage: null,
+        fallbacks: [],
+        clientIp: null,
+        ...over,
+      } as UsageEvent);
+    }
+    await recorder.flush();
+    const ingestor = new UsageIngestor(api.app.get(REDIS), db, api.config);
+    let stored = 0;
+    for (let round = await ingestor.ingestOnce(); round.read > 0; round = await ingestor.ingestOnce()) {
+      stored += round.inserted;
+    }
+    expect(stored).toBe(events.length);
+    // Test-only time travel: the batch's records and ledger lines shared one now(); move them together.
+    await db.query(`UPDATE usage_records SET created_at = $1 WHERE request_id = ANY($2)`, [at, ids]);
+    await db.query(`UPDATE ledger_entries SET created_at = $1 WHERE tenant_id = $2 AND created_at >= $3`, [
+      at,
+      tenant.id,
+      marker,
+    ]);
+  };
+
+  /** A credit-side (or plan_allowance) ledger line dated `at`. */
+  const ledgerLineAt = async (tenant: Tenant, at: Date, kind: string, amountNano: bigint, note: string) => {
+    const line = await db.transaction((manager) =>
+      appendLedgerLine(manager, { tenantId: tenant.id, kind: kind as LedgerKind, amountNano, note }),
+    );
+    await db.query(`UPDATE ledger_entries SET created_at = $1 WHERE id = $2`, [at, line!.id]);
+  };
+
+  /** −Σ ledger usage debits of the tenant in [start, end), straight from the table. */
+  const ledgerUsage = async (tenantId: string, start: Date, end: Date): Promise<bigint> => {
+    const [row] = (await db.query(
+      `SELECT coalesce(-sum(amount_nano), 0)::text AS s FROM ledger_entries
+       WHERE tenant_id = $1 AND kind = 'usage' AND created_at >= $2 AND created_at < $3`,
+      [tenantId, start, end],
+    )) as { s: string }[];
+    return BigInt(row!.s);
+  };
+
+  const waitIssued = async (session: Session, id: string): Promise<InvoiceBody> =>
+    waitFor(`invoice ${id} issued with its PDF`, async () => {
+      const res = await session.get(`/api/invoices/${id}`);
+      return res.status === 200 && (res.body as InvoiceBody).pdfReady ? (res.body as InvoiceBody) : undefined;
+    });
+
+  const download = (session: Session, id: string) =>
+    session
+      .get(`/api/invoices/${id}/pdf`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+
+  const now = new Date();
+  /** Two months back in Shanghai: closed, and clear of the current one. */
+  const shanghaiPeriod = previousPeriod(previousPeriod(periodOf(now, 'Asia/Shanghai')));
+
+  beforeAll(async () => {
+    api = await startApi('invoices');
+    db = api.app.get(DataSource);
+    workers = [await startInvoiceWorker(api), await startInvoiceWorker(api)];
+    // A new schedule runs its first period close at once; let it finish so it cannot race the tests.
+    const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Invoices));
+    await waitFor('the first scheduled period close', async () =>
+      (await queue.getJobCounts('completed')).completed >= 1 ? true : undefined,
+    );
+    root = await sessionAs(api, Role.SuperAdmin, null);
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.close()));
+    await api.close();
+  });
+
+  describe('a Chinese tenant’s month', () => {
+    let tenant: Tenant;
+    let finance: Session;
+    let invoice: InvoiceBody;
+    const window = () => invoiceWindow(shanghaiPeriod, 'Asia/Shanghai');
+
+    beforeAll(async () => {
+      tenant = await seedTenant(api, {
+        name: CHINESE_TENANT,
+        timezone: 'Asia/Shanghai',
+        billingEmail: 'finance@example.cn',
+      });
+      finance = await sessionAs(api, Role.Finance, tenant.id);
+      const { start, end } = window();
+      const inside = new Date(start.getTime() + 10 * 86_400_000);
+      // In the period: several batches, two models (one Chinese), costs that do not round.
+      await ingestAt(tenant, start, [{ model: CHINESE_MODEL, costNano: '123456789', promptTokens: 1000 }]);
+      await ingestAt(tenant, inside, [
+        {
+          model: 'gpt-4o-mini',
+          costNano: '1000000001',
+          promptTokens: 2000,
+          cachedTokens: 500,
+          completionTokens: 300,
+        },
+        { model: CHINESE_MODEL, costNano: '7', promptTokens: 3, completionTokens: 4 },
+        {
+          model: 'gpt-4o-mini',
+          costNano: '0',
+          status: 502,
+          errorCode: 'upstream_error',
+          usageSource: 'none',
+        },
+      ]);
+      await ingestAt(tenant, new Date(end.getTime() - 1), [{ model: 'gpt-4o-mini', costNano: '999' }]);
+      // Outside it: the instant it ends, before it starts, and today.
+      await ingestAt(tenant, end, [{ model: 'gpt-4o-mini', costNano: '5000000000' }]);
+      await ingestAt(tenant, new Date(start.getTime() - 1), [
+        { model: CHINESE_MODEL, costNano: '6000000000' },
+      ]);
+      await ingestAt(tenant, now, [{ model: 'gpt-4o-mini', costNano: '7000000000' }]);
+      await ledgerLineAt(tenant, inside, 'topup', 50_000_000_000n, '银行转账 wire');
+      await ledgerLineAt(tenant, end, 'topup', 1_000_000_000n, 'next month');
+
+      const res = await finance.post('/api/invoices/generate', { period: shanghaiPeriod }).expect(202);
+      expect(res.body).toEqual({
+        id: expect.any(String),
+        tenantId: tenant.id,
+        period: shanghaiPeriod,
+        status: 'queued',
+        invoice: null,
+      });
+      invoice = await waitIssued(finance, res.body.id);
+    });
+
+    it('has a line per model with its tokens, summing exactly to the ledger’s usage debits of the period', async () => {
+      const { start, end } = window();
+      expect(invoice).toMatchObject({
+        kind: 'invoice',
+        tenantId: tenant.id,
+        period: shanghaiPeriod,
+        status: 'issued',
+        currency: 'USD',
+        billingName: CHINESE_TENANT,
+        billingEmail: 'finance@example.cn',
+        taxRate: '0',
+        taxUsd: '0',
+        pdfReady: true,
+      });
+      expect(invoice.number).toMatch(new RegExp(`^INV-${now.getUTCFullYear()}-\\d{6}$`));
+      expect(invoice.lines).toEqual([
+        {
+          kind: 'usage',
+          description: 'gpt-4o-mini',
+          model: 'gpt-4o-mini',
+          requests: 3,
+          inputTokens: '2200',
+          cachedTokens: '500',
+          outputTokens: '320',
+          amountUsd: '1.000001',
+        },
+        {
+          kind: 'usage',
+          description: CHINESE_MODEL,
+          model: CHINESE_MODEL,
+          requests: 2,
+          inputTokens: '1003',
+          cachedTokens: '0',
+          outputTokens: '14',
+          amountUsd: '0.123456796',
+        },
+      ]);
+      const sumOfLines = invoice.lines.reduce((sum, line) => sum + nano(line.amountUsd), 0n);
+      expect(nano(invoice.subtotalUsd)).toBe(sumOfLines);
+      expect(nano(invoice.totalUsd)).toBe(sumOfLines);
+      expect(sumOfLines).toBe(await ledgerUsage(tenant.id, start, end));
+      expect(sumOfLines).toBe(1_123_457_796n);
+      // Top-ups are shown, not counted; the one of the next month is not there.
+      expect(invoice.payments).toEqual([
+        expect.objectContaining({ kind: 'topup', amountUsd: '50', note: '银行转账 wire' }),
+      ]);
+    });
+
+    it('the PDF carries the number, the Chinese name, each line and the total', async () => {
+      const res = await download(finance, invoice.id).expect(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.headers['content-disposition']).toBe(`attachment; filename="${invoice.number}.pdf"`);
+      const pdf = res.body as Buffer;
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const { text } = await pdfText(pdf);
+      expect(text).toContain(invoice.number);
+      expect(text).toContain(CHINESE_TENANT);
+      expect(text).toContain('finance@example.cn');
+      expect(text).toContain(CHINESE_MODEL);
+      expect(text).toContain('gpt-4o-mini');
+      for (const line of invoice.lines) expect(text).toContain(line.amountUsd);
+      expect(text).toMatch(new RegExp(`Total\\s+${invoice.totalUsd.replace('.', '\\.')}`));
+      expect(text).toContain('银行转账 wire');
+    });
+
+    it('asking again returns the same invoice (200), and the list exposes its id', async () => {
+      const again = await finance.post('/api/invoices/generate', { period: shanghaiPeriod }).expect(200);
+      expect(again.body).toMatchObject({
+        id: invoice.id,
+        status: 'issued',
+        invoice: { number: invoice.number },
+      });
+      const bySuper = await root
+        .post('/api/invoices/generate', { tenantId: tenant.id, period: shanghaiPeriod })
+        .expect(200);
+      expect(bySuper.body.invoice.number).toBe(invoice.number);
+      expect(await db.getRepository(Invoice).countBy({ tenantId: tenant.id })).toBe(1);
+
+      const list = await finance.get('/api/invoices').expect(200);
+      expect(list.body).toEqual({ items: [invoice], total: 1 });
+      const filtered = await root
+        .get(`/api/invoices?tenantId=${tenant.id}&period=${shanghaiPeriod}`)
+        .expect(200);
+      expect(filtered.body.items.map((i: InvoiceBody) => i.id)).toEqual([invoice.id]);
+      const audit = await db
+        .getRepository(AuditLog)
+        .findOneByOrFail({ entityType: 'invoice', entityId: invoice.id });
+      expect(audit).toMatchObject({ action: 'create', tenantId: tenant.id, actorUserId: finance.user.id });
+    });
+
+    it('finance, owner and super admins read it and its PDF; admin and member get 403; another tenant 404', async () => {
+      const owner = await sessionAs(api, Role.Owner, tenant.id);
+      for (const session of [finance, owner, root]) {
+        await session.get(`/api/invoices/${invoice.id}`).expect(200);
+        await download(session, invoice.id).expect(200);
+      }
+      for (const role of [Role.Admin, Role.Member]) {
+        const session = await sessionAs(api, role, tenant.id);
+        await session.get(`/api/invoices/${invoice.id}`).expect(403);
+        await session.get(`/api/invoices/${invoice.id}/pdf`).expect(403);
+        await session.get('/api/invoices').expect(403);
+        await session.post('/api/invoices/generate', { period: shanghaiPeriod }).expect(403);
+      }
+      const other = await seedTenant(api);
+      const otherFinance = await sessionAs(api, Role.Finance, other.id);
+      await otherFinance.get(`/api/invoices/${invoice.id}`).expect(404);
+      await otherFinance.get(`/api/invoices/${invoice.id}/pdf`).expect(404);
+      await otherFinance.get(`/api/invoices?tenantId=${tenant.id}`).expect(404);
+      expect((await otherFinance.get('/api/invoices').expect(200)).body).toEqual({ items: [], total: 0 });
+      await otherFinance
+        .post('/api/invoices/generate', { tenantId: tenant.id, period: shanghaiPeriod })
+        .expect(404);
+      await request(api.url).get(`/api/invoices/${invoice.id}/pdf`).expect(401);
+    });
+
+    it('is immutable: no route changes it, and the database refuses updates and deletes', async () => {
+      for (const method of ['put', 'patch', 'delete'] as const) {
+        const res = await request(api.url)
+          [method](`/api/invoices/${invoice.id}`)
+          .set('authorization', `Bearer ${root.token}`)
+          .send({ totalUsd: '0' });
+        expect(res.status).toBe(404);
+      }
+      await expect(
+        db.query(`UPDATE invoices SET total_nano = 0, subtotal_nano = 0 WHERE id = $1`, [invoice.id]),
+      ).rejects.toThrow(/immutable/);
+      await expect(db.query(`DELETE FROM invoices WHERE id = $1`, [invoice.id])).rejects.toThrow(/immutable/);
+      await expect(
+        db.query(`UPDATE invoice_pdfs SET content = '' WHERE invoice_id = $1`, [invoice.id]),
+      ).rejects.toThrow(/immutable/);
+      expect((await finance.get(`/api/invoices/${invoice.id}`).expect(200)).body).toEqual(invoice);
+    });
+  });
+
+  describe('requests that cannot be served', () => {
+    it('names the bad field (400), refuses an open period (409) and an unknown tenant (404)', async () => {
+      const tenant = await seedTenant(api);
+      for (const period of ['2026-13', '2026-1', 202610, '', null]) {
+        const res = await root.post('/api/invoices/generate', { tenantId: tenant.id, period }).expect(400);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['period']);
+      }
+      const badTenant = await root
+        .post('/api/invoices/generate', { tenantId: 'x', period: '2026-01' })
+        .expect(400);
+      expect(badTenant.body.errors.map((e: { field: string }) => e.field)).toEqual(['tenantId']);
+      await root.post('/api/invoices/generate', { period: '2026-01' }).expect(400);
+      await root
+        .post('/api/invoices/generate', {
+          tenantId: '00000000-0000-4000-8000-000000000000',
+          period: '2026-01',
+        })
+        .expect(404);
+      const open = await root
+        .post('/api/invoices/generate', { tenantId: tenant.id, period: periodOf(now, 'UTC') })
+        .expect(409);
+      expect(open.body.code).toBe('period_not_closed');
+      for (const query of ['period=2026-13', 'tenantId=nope', 'kind=bill', 'pageSize=0']) {
+        await root.get(`/api/invoices?${query}`).expect(400);
+      }
+      await root.get('/api/invoices/not-a-uuid').expect(404);
+      await root.get('/api/invoices/00000000-0000-4000-8000-000000000000/pdf').expect(404);
+      expect(await db.getRepository(Invoice).countBy({ tenantId: tenant.id })).toBe(0);
+    });
+  });
+
+  describe('plans, allowances and tax', () => {
+    it('adds the plan’s fee, subtracts what the plan included, and taxes the subtotal at the configured rate', async () => {
+      const tenant = await seedTenant(api, { timezone: 'UTC', name: 'Planned Co' });
+      const period = previousPeriod(previousPeriod(periodOf(now, 'UTC')));
+      const { start } = invoiceWindow(period, 'UTC');
+      const plan = await root.post('/api/plans', { name: `Pro ${tenant.id}`, priceUsd: '20' }).expect(201);
+      await root.put(`/api/tenants/${tenant.id}/subscription`, { planId: plan.body.id }).expect(200);
+      await db.query(`UPDATE subscription_changes SET created_at = $1 WHERE tenant_id = $2`, [
+        new Date(start.getTime() - 86_400_000),
+        tenant.id,
+      ]);
+      const inside = new Date(start.getTime() + 86_400_000);
+      await ingestAt(tenant, inside, [{ costNano: '3000000001' }]);
+      await ledgerLineAt(tenant, inside, 'plan_allowance', 2_500_000_000n, 'covered');
+
+      // The worker's config says 0; a generator configured with 8% issues this one.
+      const generator = new InvoiceGenerator(db, { ...api.config, INVOICE_TAX_RATE: '0.08' });
+      const { invoice, created } = await generator.issue(tenant.id, period);
+      expect(created).toBe(true);
+      expect(
+        invoice.lines.map((line) => [line.kind, line.description, nanoToUsd(BigInt(line.amountNano))]),
+      ).toEqual([
+        ['usage', 'gpt-4o-mini', '3.000000001'],
+        ['plan_fee', `Plan: Pro ${tenant.id}`, '20'],
+        ['plan_allowance', 'Included in plan', '-2.5'],
+      ]);
+      expect(invoice.subtotalNano).toBe(20_500_000_001n);
+      expect(invoice.taxRate).toBe('0.08');
+      expect(invoice.taxNano).toBe(1_640_000_000n); // 1640000000.08
+      expect(invoice.totalNano).toBe(22_140_000_001n);
+      // Issued by a generator, rendered by the workers' period close (its PDF was missing).
+      await workers[1]!.get(CloseInvoicePeriodsJob).run();
+      const body = await waitIssued(root, invoice.id);
+      const { text } = await pdfText((await download(root, invoice.id).expect(200)).body as Buffer);
+      expect(text).toContain('Included in plan');
+      expect(text).toContain('-2.5');
+      expect(text).toContain(body.totalUsd);
+      expect(body.totalUsd).toBe('22.140000001');
+    });
+  });
+
+  describe('numbering and racing workers', () => {
+    const numberOf = (value: string) => Number(value.split('-')[2]);
+
+    it('concurrent generation from two workers and the api: one invoice per tenant, numbers without gaps', async () => {
+      const period = previousPeriod(previousPeriod(periodOf(now, 'UTC')));
+      const tenants = await Promise.all(Array.from({ length: 6 }, () => seedTenant(api)));
+      const before = await db
+        .getRepository(InvoiceCounter)
+        .findOneBy({ kind: 'invoice', year: now.getUTCFullYear() });
+      const generators = workers.map((worker) => worker.get(InvoiceGenerator));
+      const admins = await Promise.all(tenants.map((tenant) => sessionAs(api, Role.Finance, tenant.id)));
+      await Promise.all(
+        tenants.flatMap((tenant, i) => [
+          generators[0]!.issue(tenant.id, period),
+          generators[1]!.issue(tenant.id, period),
+          generators[i % 2]!.issue(tenant.id, period),
+          admins[i]!.post('/api/invoices/generate', { period }).then((res) =>
+            expect([200, 202]).toContain(res.status),
+          ),
+        ]),
+      );
+      const invoices = await db
+        .getRepository(Invoice)
+        .find({ where: tenants.map((t) => ({ tenantId: t.id })) });
+      expect(invoices.map((i) => i.tenantId).sort()).toEqual(tenants.map((t) => t.id).sort());
+      const numbers = invoices.map((i) => numberOf(i.number)).sort((a, b) => a - b);
+      const first = (before?.lastNumber ?? 0) + 1;
+      expect(numbers).toEqual(Array.from({ length: 6 }, (_, i) => first + i));
+      const after = await db
+        .getRepository(InvoiceCounter)
+        .findOneByOrFail({ kind: 'invoice', year: now.getUTCFullYear() });
+      expect(after.lastNumber).toBe(first + 5);
+      // Every api-enqueued job found its invoice issued and rendered its PDF once.
+      await waitFor('every PDF', async () =>
+        (await db.getRepository(InvoicePdf).countBy(invoices.map((i) => ({ invoiceId: i.id })))) === 6
+          ? true
+          : undefined,
+      );
+    });
+
+    it('a rolled-back issue takes no number: the next invoice gets the one it would have had', async () => {
+      const year = now.getUTCFullYear();
+      const { lastNumber } = await db
+        .getRepository(InvoiceCounter)
+        .findOneByOrFail({ kind: 'invoice', year });
+      await expect(
+        db.transaction(async (manager) => {
+          expect(await takeNumber(manager, 'invoice', year, async () => false)).toBe(
+            `INV-${year}-${String(lastNumber + 1).padStart(6, '0')}`,
+          );
+          throw new Error('the insert failed');
+        }),
+      ).rejects.toThrow('the insert failed');
+      const tenant = await seedTenant(api);
+      const { invoice } = await workers[0]!
+        .get(InvoiceGenerator)
+        .issue(tenant.id, previousPeriod(periodOf(new Date(now.getTime() - 40 * 86_400_000), 'UTC')));
+      expect(numberOf(invoice.number)).toBe(lastNumber + 1);
+    });
+
+    it('the hourly period close issues last month’s invoice for every tenant that existed, once', async () => {
+      const tenant = await seedTenant(api, { timezone: 'America/New_York' });
+      await db.query(`UPDATE tenants SET created_at = $1 WHERE id = $2`, [
+        new Date(now.getTime() - 90 * 86_400_000),
+        tenant.id,
+      ]);
+      const fresh = await seedTenant(api, { timezone: 'America/New_York' });
+      const period = previousPeriod(periodOf(new Date(now.getTime() - 5 * 60_000), 'America/New_York'));
+      const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Invoices));
+      await queue.add(CLOSE_INVOICE_PERIODS_JOB, {});
+      const id = await waitFor('the closed period’s invoice', async () => {
+        const found = await db.getRepository(Invoice).findOneBy({ tenantId: tenant.id, period });
+        return found && (await workers[0]!.get(InvoicePdfs).missing()).length === 0 ? found.id : undefined;
+      });
+      await workers[1]!.get(CloseInvoicePeriodsJob).run();
+      await workers[0]!.get(CloseInvoicePeriodsJob).run();
+      expect(await db.getRepository(Invoice).countBy({ tenantId: tenant.id })).toBe(1);
+      expect((await db.getRepository(Invoice).findOneByOrFail({ tenantId: tenant.id })).id).toBe(id);
+      // A tenant created after the period ended owes nothing for it.
+      expect(await db.getRepository(Invoice).countBy({ tenantId: fresh.id })).toBe(0);
+    });
+  });
+});

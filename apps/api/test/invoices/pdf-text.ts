@@ -1,0 +1,27 @@
+// Reads a PDF's text back with unpdf (PDF.js). PDF.js ships as ES modules, which Jest's CommonJS
+// runtime cannot import, so the extraction runs in a plain node child process.
+import { execFile } from 'node:child_process';
+
+const SCRIPT = `
+import { extractText, getDocumentProxy } from 'unpdf';
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const pdf = await getDocumentProxy(new Uint8Array(Buffer.concat(chunks)));
+const { totalPages, text } = await extractText(pdf, { mergePages: true });
+process.stdout.write(JSON.stringify({ totalPages, text }));
+`;
+
+export function pdfText(pdf: Buffer): Promise<{ totalPages: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['--input-type=module', '-e', SCRIPT],
+      { cwd: process.cwd(), maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`text extraction failed: ${stderr || error.message}`));
+        else resolve(JSON.parse(stdout) as { totalPages: number; text: string });
+      },
+    );
+    child.stdin?.end(pdf);
+  });
+}

@@ -1,0 +1,55 @@
+import { invoiceContent, INCLUDED_IN_PLAN } from './invoice-content';
+
+const usage = (model: string, costNano: bigint) => ({
+  model,
+  requests: 2,
+  promptTokens: 100n,
+  cachedTokens: 10n,
+  completionTokens: 50n,
+  costNano,
+});
+
+describe('invoiceContent', () => {
+  it('a line per model, the plan fee, what the plan included (negative); payments are not in the total', () => {
+    const content = invoiceContent({
+      usage: [usage('gpt-4o', 1_000_000_001n), usage('深度求索', 2n)],
+      ledger: {
+        usageNano: 1_000_000_003n,
+        planAllowanceNano: 500_000_000n,
+        payments: [
+          { id: 'p1', kind: 'topup', amountNano: 25_000_000_000n, note: 'wire', createdAt: new Date(0) },
+        ],
+      },
+      plan: { planId: 'x', name: 'Pro', priceNano: 9_000_000_000n },
+      taxRate: '0.1',
+    });
+    expect(content.lines.map((line) => [line.kind, line.description, line.amountNano])).toEqual([
+      ['usage', 'gpt-4o', '1000000001'],
+      ['usage', '深度求索', '2'],
+      ['plan_fee', 'Plan: Pro', '9000000000'],
+      ['plan_allowance', INCLUDED_IN_PLAN, '-500000000'],
+    ]);
+    expect(content.subtotalNano).toBe(9_500_000_003n);
+    expect(content.taxNano).toBe(950_000_000n); // 950000000.3
+    expect(content.totalNano).toBe(10_450_000_003n);
+    expect(content.payments).toEqual([
+      {
+        ledgerEntryId: 'p1',
+        kind: 'topup',
+        date: '1970-01-01T00:00:00.000Z',
+        note: 'wire',
+        amountNano: '25000000000',
+      },
+    ]);
+  });
+
+  it('an idle period without a plan is an empty invoice of zero', () => {
+    const content = invoiceContent({
+      usage: [],
+      ledger: { usageNano: 0n, planAllowanceNano: 0n, payments: [] },
+      plan: null,
+      taxRate: '0.08',
+    });
+    expect(content).toEqual({ lines: [], payments: [], subtotalNano: 0n, taxNano: 0n, totalNano: 0n });
+  });
+});

@@ -1,0 +1,139 @@
+// Issues a tenant's invoice for a closed period, idempotently: the first call writes it, every
+// later (or racing) call returns that same invoice. Numbers come from a counter row locked in the
+// inserting transaction, so only a committed invoice takes one: no gaps, never reused.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ledgerPeriod, planHeldDuring } from '@gateway/billing';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { isUniqueViolation } from '@gateway/db';
+import { tenantBillingDetails } from '@gateway/identity';
+import { usageByModel } from '@gateway/usage';
+import { DataSource, EntityManager } from 'typeorm';
+import { Invoice, InvoiceKind } from '../entities/invoice.entity';
+import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
+import { CLOSE_GRACE_MS } from './close-grace';
+import { invoiceContent } from './invoice-content';
+import { invoiceIdFor } from './invoice-id';
+import { invoiceWindow } from './invoice-period';
+
+export interface IssuedInvoice {
+  invoice: Invoice;
+  /** false when it had been issued before (by this call's predecessor or a racing worker). */
+  created: boolean;
+}
+
+const NUMBER_PREFIX: Record<InvoiceKind, string> = { invoice: 'INV', credit_note: 'CN' };
+
+@Injectable()
+export class InvoiceGenerator {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async issue(tenantId: string, period: string, now = new Date()): Promise<IssuedInvoice> {
+    const id = invoiceIdFor(tenantId, period);
+    const existing = await this.dataSource.getRepository(Invoice).findOneBy({ id });
+    if (existing) return { invoice: existing, created: false };
+    try {
+      return await this.dataSource.transaction((manager) => this.issueIn(manager, id, tenantId, period, now));
+    } catch (error) {
+      // Only a racing issuer of the very same invoice gets here (the counter lock orders the rest).
+      if (
+        isUniqueViolation(error, 'invoices_pkey') ||
+        isUniqueViolation(error, 'invoices_tenant_period_key')
+      ) {
+        return {
+          invoice: await this.dataSource.getRepository(Invoice).findOneByOrFail({ id }),
+          created: false,
+        };
+      }
+      throw error;
+    }
+  }
+
+  private async issueIn(
+    manager: EntityManager,
+    id: string,
+    tenantId: string,
+    period: string,
+    now: Date,
+  ): Promise<IssuedInvoice> {
+    const tenant = await tenantBillingDetails(manager, tenantId);
+    if (!tenant) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such tenant');
+    const window = invoiceWindow(period, tenant.timezone);
+    if (now.getTime() < window.end.getTime() + CLOSE_GRACE_MS) {
+      throw new InvoiceError(InvoiceErrorCode.PeriodNotClosed);
+    }
+    // The period is closed: these reads cannot change any more, so they need no lock.
+    const usage = await usageByModel(manager, tenantId, window.start, window.end);
+    const ledger = await ledgerPeriod(manager, tenantId, window.start, window.end);
+    const plan = await planHeldDuring(manager, tenantId, window.start, window.end);
+    const content = invoiceContent({ usage, ledger, plan, taxRate: this.config.INVOICE_TAX_RATE });
+
+    const issuedAt = await transactionTime(manager);
+    const number = await takeNumber(manager, 'invoice', issuedAt.getUTCFullYear(), async () =>
+      // Under the counter's lock: an issuer that committed meanwhile is seen here, and this one
+      // backs out without taking a number.
+      manager.getRepository(Invoice).exists({ where: { id } }),
+    );
+    if (number === null) {
+      return { invoice: await manager.getRepository(Invoice).findOneByOrFail({ id }), created: false };
+    }
+    const invoice = manager.getRepository(Invoice).create({
+      id,
+      kind: 'invoice',
+      number,
+      tenantId,
+      period,
+      periodStart: window.start,
+      periodEnd: window.end,
+      timezone: tenant.timezone,
+      status: 'issued',
+      currency: 'USD',
+      billingName: tenant.name,
+      billingEmail: tenant.billingEmail,
+      ...content,
+      taxRate: this.config.INVOICE_TAX_RATE,
+      creditNoteOf: null,
+      reason: null,
+      issuedAt,
+    });
+    await manager.getRepository(Invoice).insert(invoice);
+    return { invoice, created: true };
+  }
+}
+
+/** now() of the transaction: the issue date and the numbering year come from the database clock. */
+export async function transactionTime(manager: EntityManager): Promise<Date> {
+  const rows = (await manager.query('SELECT now() AS now')) as [{ now: Date }];
+  return rows[0].now;
+}
+
+/**
+ * Locks the (kind, year) counter for the rest of the transaction and takes the next number, unless
+ * `alreadyDone` says (under the lock) that there is nothing to issue: then null, nothing taken.
+ */
+export async function takeNumber(
+  manager: EntityManager,
+  kind: InvoiceKind,
+  year: number,
+  alreadyDone: () => Promise<boolean>,
+): Promise<string | null> {
+  await manager.query(
+    `INSERT INTO invoice_counters (kind, year, last_number) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`,
+    [kind, year],
+  );
+  const counter = (await manager.query(
+    `SELECT last_number FROM invoice_counters WHERE kind = $1 AND year = $2 FOR UPDATE`,
+    [kind, year],
+  )) as [{ last_number: number }];
+  if (await alreadyDone()) return null;
+  const next = counter[0].last_number + 1;
+  await manager.query(`UPDATE invoice_counters SET last_number = $3 WHERE kind = $1 AND year = $2`, [
+    kind,
+    year,
+    next,
+  ]);
+  return `${NUMBER_PREFIX[kind]}-${year}-${String(next).padStart(6, '0')}`;
+}

@@ -1,0 +1,28 @@
+// Invoices: one per tenant and closed period, issued by the worker with a PDF; read through /api.
+export { INVOICES_ENTITIES, InvoicesModule, InvoicesWorkerModule } from './invoices.module';
+export { Invoice, INVOICE_KINDS, INVOICE_LINE_KINDS } from './entities/invoice.entity';
+export type {
+  InvoiceKind,
+  InvoiceLineKind,
+  StoredInvoiceLine,
+  StoredInvoicePayment,
+} from './entities/invoice.entity';
+export { InvoicePdf } from './entities/invoice-pdf.entity';
+export { InvoiceCounter } from './entities/invoice-counter.entity';
+export { InvoiceError, InvoiceErrorCode } from './invoices.errors';
+export { CREDIT_NOTE_ROLES, INVOICE_GENERATE_ROLES, INVOICE_READ_ROLES } from './invoices-permissions';
+export { InvoiceGenerator } from './generation/invoice-generator';
+export type { IssuedInvoice } from './generation/invoice-generator';
+export { CLOSE_GRACE_MS } from './generation/close-grace';
+export { invoiceIdFor } from './generation/invoice-id';
+export { invoiceWindow, periodOf, previousPeriod } from './generation/invoice-period';
+export { InvoicePdfs } from './pdf/invoice-pdfs';
+export { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
+export {
+  CLOSE_INVOICE_PERIODS_JOB,
+  GENERATE_INVOICE_JOB,
+  RENDER_INVOICE_PDF_JOB,
+  enqueueGenerateInvoice,
+} from './jobs/invoice-queue';
+export { InvoiceView, InvoicePageView, InvoiceRequestView } from './views/invoice.view';
+export { takeNumber, transactionTime } from './generation/invoice-generator';

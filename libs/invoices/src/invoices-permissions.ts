@@ -1,0 +1,17 @@
+// Who may do what with invoices. The one place these rules live.
+import { Role, Roles } from '@gateway/identity';
+
+/**
+ * Reading invoices and downloading their PDFs: the platform, and the tenant's owner and finance
+ * (admin and member get 403; another tenant's invoice answers 404).
+ */
+export const INVOICE_READ_ROLES: readonly Role[] = [Role.SuperAdmin, Role.Owner, Role.Finance];
+export const InvoiceReader = () => Roles(...INVOICE_READ_ROLES);
+
+/** Issuing a closed period's invoice on demand: the same people (a tenant's own only). */
+export const INVOICE_GENERATE_ROLES: readonly Role[] = INVOICE_READ_ROLES;
+export const InvoiceIssuer = () => Roles(...INVOICE_GENERATE_ROLES);
+
+/** Correcting an issued invoice with a credit note: the platform's operators. */
+export const CREDIT_NOTE_ROLES: readonly Role[] = [Role.SuperAdmin];
+export const CreditNoteIssuer = () => Roles(...CREDIT_NOTE_ROLES);

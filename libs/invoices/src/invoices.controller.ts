@@ -1,0 +1,70 @@
+import { Body, Controller, Get, HttpStatus, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Actor, CurrentActor, UuidParam } from '@gateway/identity';
+import type { Response } from 'express';
+import { GenerateInvoiceDto } from './dto/generate-invoice.dto';
+import { ListInvoicesQuery } from './dto/list-invoices.query';
+import { InvoiceIssuer, InvoiceReader } from './invoices-permissions';
+import { InvoicesService } from './invoices.service';
+import { InvoicePageView, InvoiceRequestView, InvoiceView } from './views/invoice.view';
+
+@ApiTags('invoices')
+@ApiBearerAuth()
+@Controller('api/invoices')
+export class InvoicesController {
+  constructor(private readonly invoices: InvoicesService) {}
+
+  @InvoiceReader()
+  @Get()
+  @ApiOperation({ summary: 'Issued invoices and credit notes, newest first' })
+  @ApiOkResponse({ type: InvoicePageView })
+  list(@CurrentActor() actor: Actor, @Query() query: ListInvoicesQuery): Promise<InvoicePageView> {
+    return this.invoices.list(actor, query);
+  }
+
+  @InvoiceIssuer()
+  @Post('generate')
+  @ApiOperation({
+    summary: 'Issue a closed period’s invoice now (the worker does it; the id is known at once)',
+  })
+  @ApiOkResponse({ type: InvoiceRequestView, description: 'already issued: `invoice` is set' })
+  @ApiAcceptedResponse({ type: InvoiceRequestView, description: 'queued: poll GET /api/invoices/{id}' })
+  async generate(
+    @CurrentActor() actor: Actor,
+    @Body() dto: GenerateInvoiceDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<InvoiceRequestView> {
+    const result = await this.invoices.generate(actor, dto);
+    res.status(result.status === 'issued' ? HttpStatus.OK : HttpStatus.ACCEPTED);
+    return result;
+  }
+
+  @InvoiceReader()
+  @Get(':id')
+  @ApiOkResponse({ type: InvoiceView })
+  get(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<InvoiceView> {
+    return this.invoices.get(actor, id);
+  }
+
+  @InvoiceReader()
+  @Get(':id/pdf')
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({
+    description: 'The invoice as a PDF (409 invoice_pdf_pending while the worker renders it)',
+  })
+  async pdf(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<StreamableFile> {
+    const { filename, content } = await this.invoices.pdf(actor, id);
+    return new StreamableFile(content, {
+      type: 'application/pdf',
+      disposition: `attachment; filename="${filename}"`,
+      length: content.length,
+    });
+  }
+}

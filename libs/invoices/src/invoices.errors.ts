@@ -1,0 +1,39 @@
+import { HttpStatus } from '@nestjs/common';
+
+/** The invoices domain's error codes, mapped to HTTP by the /api exception filter. */
+export enum InvoiceErrorCode {
+  NotFound = 'not_found',
+  PeriodNotClosed = 'period_not_closed',
+  PdfPending = 'invoice_pdf_pending',
+  NotAnInvoice = 'not_an_invoice',
+  CreditExceedsInvoice = 'credit_exceeds_invoice',
+}
+
+const STATUS: Record<InvoiceErrorCode, HttpStatus> = {
+  [InvoiceErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [InvoiceErrorCode.PeriodNotClosed]: HttpStatus.CONFLICT,
+  [InvoiceErrorCode.PdfPending]: HttpStatus.CONFLICT,
+  [InvoiceErrorCode.NotAnInvoice]: HttpStatus.CONFLICT,
+  [InvoiceErrorCode.CreditExceedsInvoice]: HttpStatus.BAD_REQUEST,
+};
+
+const MESSAGE: Record<InvoiceErrorCode, string> = {
+  [InvoiceErrorCode.NotFound]: 'not found',
+  [InvoiceErrorCode.PeriodNotClosed]: 'this period has not closed yet in the tenant’s time zone',
+  [InvoiceErrorCode.PdfPending]: 'the PDF is still being rendered; try again shortly',
+  [InvoiceErrorCode.NotAnInvoice]: 'a credit note corrects an invoice, not another credit note',
+  [InvoiceErrorCode.CreditExceedsInvoice]:
+    'amountUsd must not exceed what the invoice and its earlier credit notes leave',
+};
+
+export class InvoiceError extends Error {
+  readonly status: HttpStatus;
+  constructor(
+    readonly code: InvoiceErrorCode,
+    message?: string,
+  ) {
+    super(message ?? MESSAGE[code]);
+    this.name = 'InvoiceError';
+    this.status = STATUS[code];
+  }
+}

@@ -1,0 +1,49 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueueName } from '@gateway/redis';
+import { InvoiceCounter } from './entities/invoice-counter.entity';
+import { InvoicePdf } from './entities/invoice-pdf.entity';
+import { Invoice } from './entities/invoice.entity';
+import { InvoiceGenerator } from './generation/invoice-generator';
+import { InvoicesController } from './invoices.controller';
+import { InvoicesService } from './invoices.service';
+import { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
+import { GenerateInvoiceJob } from './jobs/generate-invoice.job';
+import { InvoicesProcessor, InvoicesSchedules } from './jobs/invoices.processor';
+import { RenderInvoicePdfJob } from './jobs/render-invoice-pdf.job';
+import { InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
+import { InvoicePdfs } from './pdf/invoice-pdfs';
+
+export const INVOICES_ENTITIES = [Invoice, InvoicePdf, InvoiceCounter];
+
+/** The api side: /api/invoices (reads, PDF download, on-demand issuing by enqueueing). */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature(INVOICES_ENTITIES),
+    BullModule.registerQueue({ name: QueueName.Invoices }),
+  ],
+  controllers: [InvoicesController],
+  providers: [InvoicesService],
+})
+export class InvoicesModule {}
+
+/** The worker side: issuing invoices, rendering their PDFs, and the hourly period close. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature(INVOICES_ENTITIES),
+    BullModule.registerQueue({ name: QueueName.Invoices }),
+  ],
+  providers: [
+    InvoiceGenerator,
+    InvoicePdfRenderer,
+    InvoicePdfs,
+    GenerateInvoiceJob,
+    RenderInvoicePdfJob,
+    CloseInvoicePeriodsJob,
+    InvoicesProcessor,
+    InvoicesSchedules,
+  ],
+  exports: [InvoiceGenerator, InvoicePdfs, CloseInvoicePeriodsJob],
+})
+export class InvoicesWorkerModule {}

@@ -1,0 +1,109 @@
+// The api side of invoices: reads, the PDF download, and on-demand issuing, which only enqueues
+// (the worker issues and renders; DESIGN.md "Off the hot path").
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditService } from '@gateway/audit';
+import {
+  Actor,
+  canSeeTenant,
+  pageWindow,
+  readScope,
+  tenantBillingDetails,
+  writeTenant,
+} from '@gateway/identity';
+import { QueueName } from '@gateway/redis';
+import { Queue } from 'bullmq';
+import { DataSource, In } from 'typeorm';
+import { GenerateInvoiceDto } from './dto/generate-invoice.dto';
+import { ListInvoicesQuery } from './dto/list-invoices.query';
+import { InvoicePdf } from './entities/invoice-pdf.entity';
+import { Invoice } from './entities/invoice.entity';
+import { CLOSE_GRACE_MS } from './generation/close-grace';
+import { invoiceIdFor } from './generation/invoice-id';
+import { invoiceWindow } from './generation/invoice-period';
+import { InvoiceError, InvoiceErrorCode } from './invoices.errors';
+import { enqueueGenerateInvoice } from './jobs/invoice-queue';
+import { INVOICE_AUDIT_TYPE, InvoicePageView, InvoiceRequestView, InvoiceView } from './views/invoice.view';
+
+@Injectable()
+export class InvoicesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Invoices) private readonly queue: Queue,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(actor: Actor, query: ListInvoicesQuery): Promise<InvoicePageView> {
+    const scope = readScope(actor, query.tenantId);
+    const [rows, total] = await this.dataSource.getRepository(Invoice).findAndCount({
+      where: {
+        ...(scope.tenantId ? { tenantId: scope.tenantId } : {}),
+        ...(query.period ? { period: query.period } : {}),
+        ...(query.kind ? { kind: query.kind } : {}),
+      },
+      order: { issuedAt: 'DESC', number: 'DESC' },
+      ...pageWindow(query),
+    });
+    const ready = await this.pdfReady(rows.map((row) => row.id));
+    return { items: rows.map((row) => InvoiceView.of(row, ready.has(row.id))), total };
+  }
+
+  async get(actor: Actor, id: string): Promise<InvoiceView> {
+    const invoice = await this.visible(actor, id);
+    return InvoiceView.of(invoice, (await this.pdfReady([id])).has(id));
+  }
+
+  async pdf(actor: Actor, id: string): Promise<{ filename: string; content: Buffer }> {
+    await this.visible(actor, id);
+    const pdf = await this.dataSource.getRepository(InvoicePdf).findOneBy({ invoiceId: id });
+    if (!pdf) throw new InvoiceError(InvoiceErrorCode.PdfPending);
+    return { filename: pdf.filename, content: pdf.content };
+  }
+
+  /** Returns the issued invoice, or enqueues its issue and answers with the id it will have. */
+  async generate(actor: Actor, dto: GenerateInvoiceDto, now = new Date()): Promise<InvoiceRequestView> {
+    const tenantId = writeTenant(actor, dto.tenantId);
+    const tenant = await tenantBillingDetails(this.dataSource.manager, tenantId);
+    if (!tenant) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such tenant');
+    const window = invoiceWindow(dto.period, tenant.timezone);
+    if (now.getTime() < window.end.getTime() + CLOSE_GRACE_MS) {
+      throw new InvoiceError(
+        InvoiceErrorCode.PeriodNotClosed,
+        `period ${dto.period} ends ${window.end.toISOString()} in ${tenant.timezone}; ` +
+          'its invoice can be issued a few minutes after that',
+      );
+    }
+    const id = invoiceIdFor(tenantId, dto.period);
+    const existing = await this.dataSource.getRepository(Invoice).findOneBy({ id });
+    if (existing) {
+      const ready = (await this.pdfReady([id])).has(id);
+      return { id, tenantId, period: dto.period, status: 'issued', invoice: InvoiceView.of(existing, ready) };
+    }
+    await enqueueGenerateInvoice(this.queue, { tenantId, period: dto.period });
+    await this.audit.record({
+      actor,
+      tenantId,
+      action: 'create',
+      entityType: INVOICE_AUDIT_TYPE,
+      entityId: id,
+      after: { tenantId, period: dto.period, status: 'queued' },
+    });
+    return { id, tenantId, period: dto.period, status: 'queued', invoice: null };
+  }
+
+  /** Another tenant's invoice, or one that does not exist, is simply not found (404). */
+  private async visible(actor: Actor, id: string): Promise<Invoice> {
+    const invoice = await this.dataSource.getRepository(Invoice).findOneBy({ id });
+    if (!invoice || !canSeeTenant(actor, invoice.tenantId)) throw new InvoiceError(InvoiceErrorCode.NotFound);
+    return invoice;
+  }
+
+  private async pdfReady(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.dataSource
+      .getRepository(InvoicePdf)
+      .find({ where: { invoiceId: In(ids) }, select: { invoiceId: true } });
+    return new Set(rows.map((row) => row.invoiceId));
+  }
+}

@@ -1,0 +1,37 @@
+// How invoice jobs are enqueued (by the api and by the period-close job alike): retried with
+// backoff, and deduplicated while one for the same invoice is waiting or running.
+import type { JobsOptions, Queue } from 'bullmq';
+
+export const GENERATE_INVOICE_JOB = 'GenerateInvoiceJob';
+export const RENDER_INVOICE_PDF_JOB = 'RenderInvoicePdfJob';
+export const CLOSE_INVOICE_PERIODS_JOB = 'CloseInvoicePeriodsJob';
+
+export interface GenerateInvoiceData {
+  tenantId: string;
+  period: string;
+}
+
+export interface RenderInvoicePdfData {
+  invoiceId: string;
+}
+
+const RETRIED: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: 1_000,
+  removeOnFail: 1_000,
+};
+
+export function enqueueGenerateInvoice(queue: Queue, data: GenerateInvoiceData): Promise<unknown> {
+  return queue.add(GENERATE_INVOICE_JOB, data, {
+    ...RETRIED,
+    deduplication: { id: `generate_${data.tenantId}_${data.period}` },
+  });
+}
+
+export function enqueueRenderInvoicePdf(queue: Queue, data: RenderInvoicePdfData): Promise<unknown> {
+  return queue.add(RENDER_INVOICE_PDF_JOB, data, {
+    ...RETRIED,
+    deduplication: { id: `render_${data.invoiceId}` },
+  });
+}

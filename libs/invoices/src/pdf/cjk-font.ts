@@ -1,0 +1,57 @@
+// The font the invoice PDFs are set in: it must cover Chinese (tenant and model names may be
+// Chinese). Noto Sans Hans (SIL OFL) from the @embedpdf/fonts-sc npm package, installed with the
+// project; never downloaded at run time. pdfkit embeds only the glyphs a document uses. A Debian
+// host's WenQuanYi Micro Hei (fonts-wqy-microhei) is the fallback.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface FontFace {
+  data: Buffer;
+  /** The face's name inside a TrueType collection (.ttc); undefined for a single-face file. */
+  family?: string;
+}
+
+export interface CjkFont {
+  regular: FontFace;
+  bold: FontFace;
+  /** Where it came from, for the startup log. */
+  source: string;
+}
+
+const SYSTEM_FALLBACK = {
+  path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  family: 'WenQuanYiMicroHei',
+};
+
+function packagedFontDir(): string | undefined {
+  try {
+    // The package exports only its index (dist/); the fonts sit beside dist/.
+    return join(dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads the font once; throws an error that says what to install when none is there. */
+export function loadCjkFont(): CjkFont {
+  const dir = packagedFontDir();
+  if (dir) {
+    const regular = join(dir, 'NotoSansHans-Regular.otf');
+    const bold = join(dir, 'NotoSansHans-Bold.otf');
+    if (existsSync(regular) && existsSync(bold)) {
+      return {
+        regular: { data: readFileSync(regular) },
+        bold: { data: readFileSync(bold) },
+        source: regular,
+      };
+    }
+  }
+  if (existsSync(SYSTEM_FALLBACK.path)) {
+    const face = { data: readFileSync(SYSTEM_FALLBACK.path), family: SYSTEM_FALLBACK.family };
+    return { regular: face, bold: face, source: SYSTEM_FALLBACK.path };
+  }
+  throw new Error(
+    'invoice PDFs need a font covering Chinese, and none was found: run `npm ci` (it installs ' +
+      '@embedpdf/fonts-sc with NotoSansHans-Regular.otf and -Bold.otf) or install fonts-wqy-microhei',
+  );
+}
