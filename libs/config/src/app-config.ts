@@ -103,6 +103,14 @@ const schema = {
   // Billing (README "Configuration").
   BILLING_HOLD_TTL_MS: intIn(10_000, 86_400_000).default(3_600_000),
   BILLING_DEFAULT_MAX_TOKENS: intIn(0, 10_000_000).default(4096),
+  // Usage rollups and raw-record retention (README "Configuration").
+  USAGE_ROLLUP_EVERY_MS: intIn(5_000, 3_600_000).default(60_000),
+  // 0 keeps raw records forever; otherwise at least 400 days (invoices re-read the past year).
+  USAGE_RETENTION_DAYS: intIn(0, 36_500)
+    .refine((days) => days === 0 || days >= 400, {
+      message: 'must be 0 (keep raw usage records forever) or at least 400 days',
+    })
+    .default(0),
   // Invoices (README "Configuration"): the tax rate as an exact decimal fraction, 0 to 1.
   INVOICE_TAX_RATE: z
     .string()

@@ -10,9 +10,20 @@ import { ReconcileUsageJob } from './reconcile/reconcile-usage.job';
 import { UsageProcessor, UsageSchedules } from './reconcile/usage.processor';
 import { UsageQueryService } from './query/usage-query.service';
 import { UsageRecorder } from './recorder/usage-recorder';
+import { UsageDailyRollup } from './rollup/entities/usage-daily-rollup.entity';
+import { UsageHourlyRollup } from './rollup/entities/usage-hourly-rollup.entity';
+import { UsageRetired } from './rollup/entities/usage-retired.entity';
+import { UsageRollupPending } from './rollup/entities/usage-rollup-pending.entity';
+import { PruneUsageRecordsJob, RollupUsageJob } from './rollup/usage-rollup.jobs';
 import { UsageController } from './usage.controller';
 
-export const USAGE_ENTITIES = [UsageRecord];
+export const USAGE_ENTITIES = [
+  UsageRecord,
+  UsageHourlyRollup,
+  UsageDailyRollup,
+  UsageRollupPending,
+  UsageRetired,
+];
 
 /**
  * The api side: UsageRecorder for the relay (import this module to get it) and /api/usage.
@@ -29,7 +40,14 @@ export class UsageModule {}
 /** The worker side: the ingestor moving events from the Redis stream into usage_records. */
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.Usage })],
-  providers: [UsageIngestor, ReconcileUsageJob, UsageProcessor, UsageSchedules],
-  exports: [UsageIngestor, ReconcileUsageJob],
+  providers: [
+    UsageIngestor,
+    ReconcileUsageJob,
+    RollupUsageJob,
+    PruneUsageRecordsJob,
+    UsageProcessor,
+    UsageSchedules,
+  ],
+  exports: [UsageIngestor, ReconcileUsageJob, RollupUsageJob, PruneUsageRecordsJob],
 })
 export class UsageWorkerModule {}

@@ -17,6 +17,7 @@ import { UsageError, UsageErrorCode } from '../usage.errors';
 import { UsageLogPage, UsageLogView } from '../views/usage-log.view';
 import type { UsageSummaryItemView, UsageSummaryView, UsageTotalsView } from '../views/usage-summary.view';
 import { ChannelNames } from './channel-names';
+import { rollupSummary } from './rollup-summary';
 import { FAILED, UsageFilter, whereUsage } from './usage-filter';
 
 /** The group key of each groupBy, as SQL over `usage_records r`. Hours and days are UTC. */
@@ -119,8 +120,18 @@ export class UsageQueryService {
     return { items: rows.map((row) => UsageLogView.of(row, nameOf(names, row.channelId))), total };
   }
 
-  /** Totals per group and overall, computed by PostgreSQL. */
+  /**
+   * Totals per group and overall, from the rollups (query/rollup-summary.ts): whole hours and days
+   * from usage_rollup_hourly/daily, partial edge hours and hours not rolled up yet from the records.
+   */
   async summary(actor: Actor, query: UsageSummaryQuery): Promise<UsageSummaryView> {
+    const filter = await this.filterFor(actor, query);
+    const { groups, totals } = await rollupSummary(this.records.manager, filter, query.groupBy);
+    return this.summaryView(query.groupBy, groups, totals);
+  }
+
+  /** The same summary computed from usage_records alone: the reference the rollups must equal. */
+  async summaryFromRecords(actor: Actor, query: UsageSummaryQuery): Promise<UsageSummaryView> {
     const filter = await this.filterFor(actor, query);
     const key = GROUP_KEY[query.groupBy];
     const byTime = query.groupBy === 'hour' || query.groupBy === 'day';
@@ -134,6 +145,15 @@ export class UsageQueryService {
       grouped.getRawMany<AggregateRow & { key: string | null }>(),
       whereUsage(this.records.createQueryBuilder('r'), filter).select(AGGREGATES).getRawOne<AggregateRow>(),
     ]);
+    return this.summaryView(query.groupBy, groups, totals);
+  }
+
+  private async summaryView(
+    groupBy: UsageGroupBy,
+    groups: (AggregateRow & { key: string | null })[],
+    totals: AggregateRow | undefined,
+  ): Promise<UsageSummaryView> {
+    const query = { groupBy };
     const names =
       query.groupBy === 'channel'
         ? await new ChannelNames(this.channels).of(groups.map((g) => g.key))

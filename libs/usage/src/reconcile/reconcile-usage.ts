@@ -38,7 +38,7 @@ async function costBy(
   const costs = new Map(rows.map((row) => [row.id, BigInt(row.cost)]));
   // Records deleted by retention are tallied in usage_retired when they go; they still count.
   const retired: { id: string; cost: string }[] = await manager.query(
-    `SELECT ${column} AS id, sum(cost_nano)::text AS cost FROM usage_retired GROUP BY ${column}`,
+    `SELECT ${column} AS id, sum(${amount})::text AS cost FROM usage_retired GROUP BY ${column}`,
   );
   for (const row of retired) costs.set(row.id, (costs.get(row.id) ?? 0n) + BigInt(row.cost));
   return costs;
