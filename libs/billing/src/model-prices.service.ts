@@ -52,6 +52,7 @@ export class ModelPricesService {
               dto.cachedInputPer1M === undefined ? input : usdToNano(dto.cachedInputPer1M),
             outputPer1MNano: usdToNano(dto.outputPer1M),
             perRequestNano: usdToNano(dto.perRequest ?? '0'),
+            reasoningPer1MNano: dto.reasoningPer1M == null ? null : usdToNano(dto.reasoningPer1M),
             // clock_timestamp(), not now(): two changes in one transaction still get distinct times.
             effectiveFrom: () => 'clock_timestamp()',
             createdBy: actor.userId,
@@ -136,15 +137,22 @@ export class ModelPricesService {
     const promptTokens = BigInt(query.promptTokens ?? '0');
     const cachedTokens = BigInt(query.cachedTokens ?? '0');
     const completionTokens = BigInt(query.completionTokens ?? '0');
+    const reasoningTokens = BigInt(query.reasoningTokens ?? '0');
     if (cachedTokens > promptTokens) {
       throw new BillingError(
         BillingErrorCode.ValidationFailed,
         'cachedTokens must not exceed promptTokens (cached tokens are part of the prompt)',
       );
     }
+    if (reasoningTokens > completionTokens) {
+      throw new BillingError(
+        BillingErrorCode.ValidationFailed,
+        'reasoningTokens must not exceed completionTokens (reasoning tokens are part of the completion)',
+      );
+    }
     const price = await this.current(model);
     if (!price) throw new BillingError(BillingErrorCode.PriceNotSet);
-    const cost = computeCost(price, { promptTokens, cachedTokens, completionTokens });
+    const cost = computeCost(price, { promptTokens, cachedTokens, completionTokens, reasoningTokens });
     return {
       model,
       costUsd: nanoToUsd(cost.totalNano),
@@ -160,9 +168,14 @@ export class ModelPricesService {
           costUsd: microNanoToUsd(cost.cachedInputMicroNano),
         },
         output: {
-          tokens: completionTokens.toString(),
+          tokens: (completionTokens - reasoningTokens).toString(),
           ratePer1M: nanoToUsd(price.outputPer1MNano),
           costUsd: microNanoToUsd(cost.outputMicroNano),
+        },
+        reasoning: {
+          tokens: reasoningTokens.toString(),
+          ratePer1M: nanoToUsd(price.reasoningPer1MNano ?? price.outputPer1MNano),
+          costUsd: microNanoToUsd(cost.reasoningMicroNano),
         },
         tokensUsd: nanoToUsd(cost.tokensNano),
         perRequestUsd: nanoToUsd(cost.perRequestNano),

@@ -178,6 +178,26 @@ describe('billing: plans and subscriptions', () => {
       }
       await api.http.get('/api/plans').expect(401);
     });
+
+    it('GET /:id shows a tenant user active plans and its own archived one, else 404', async () => {
+      const active = await createPlan();
+      const archived = await createPlan();
+      const own = await createPlan();
+      const tenant = await seedTenant(api);
+      await root.put(`/api/tenants/${tenant.id}/subscription`, { planId: own.id }).expect(200);
+      for (const plan of [archived, own]) {
+        await root.patch(`/api/plans/${plan.id}`, { status: 'archived' }).expect(200);
+      }
+      const owner = await sessionAs(api, Role.Owner, tenant.id);
+      expect((await owner.get(`/api/plans/${active.id}`).expect(200)).body).toMatchObject({ id: active.id });
+      expect((await owner.get(`/api/plans/${own.id}`).expect(200)).body).toMatchObject({
+        status: 'archived',
+      });
+      await owner.get(`/api/plans/${archived.id}`).expect(404);
+      await root.get(`/api/plans/${archived.id}`).expect(200);
+      await root.get('/api/plans/00000000-0000-4000-8000-000000000000').expect(404);
+      await root.get('/api/plans/not-a-uuid').expect(404);
+    });
   });
 
   describe('subscriptions', () => {
@@ -210,7 +230,18 @@ describe('billing: plans and subscriptions', () => {
         createdAt: first.body.createdAt,
       });
       const read = await root.get(`/api/tenants/${tenant.id}/subscription`).expect(200);
-      expect(read.body).toEqual(switched.body);
+      // Reads add the period's usage so far, with the new plan's allowance.
+      expect(read.body).toEqual({
+        ...switched.body,
+        usage: {
+          requests: '0',
+          inputTokens: '0',
+          outputTokens: '0',
+          spendUsd: '0',
+          includedUsedUsd: '0',
+          includedLeftUsd: '10',
+        },
+      });
 
       // The hot path's view: the new plan applies at once.
       const current = await api.app.get(SubscriptionsService).currentPlanFor(tenant.id);

@@ -309,6 +309,38 @@ describe('models and prices', () => {
       expect(res.body.costUsd).toBe('12500000000.00098625');
     });
 
+    it('bills reasoning tokens at their own price when one is set, else at the output price', async () => {
+      await admin
+        .put('/api/models/o-think/price', { inputPer1M: '1', outputPer1M: '10', reasoningPer1M: '40' })
+        .expect(200);
+      const res = await admin
+        .get('/api/models/o-think/price/preview?completionTokens=1000&reasoningTokens=400')
+        .expect(200);
+      // 600 × $10 + 400 × $40 per 1M
+      expect(res.body).toMatchObject({
+        costUsd: '0.022',
+        breakdown: {
+          output: { tokens: '600', ratePer1M: '10', costUsd: '0.006' },
+          reasoning: { tokens: '400', ratePer1M: '40', costUsd: '0.016' },
+        },
+        price: { reasoningPer1M: '40' },
+      });
+      // Left out (or null) again: reasoning costs the output price.
+      await admin.put('/api/models/o-think/price', { inputPer1M: '1', outputPer1M: '10' }).expect(200);
+      const plain = await admin
+        .get('/api/models/o-think/price/preview?completionTokens=1000&reasoningTokens=400')
+        .expect(200);
+      expect(plain.body).toMatchObject({ costUsd: '0.01', price: { reasoningPer1M: null } });
+      const bad = await admin
+        .put('/api/models/o-think/price', { inputPer1M: '1', outputPer1M: '10', reasoningPer1M: '-1' })
+        .expect(400);
+      expect(bad.body.errors).toEqual([{ field: 'reasoningPer1M', messages: [expect.any(String)] }]);
+      const more = await admin
+        .get('/api/models/o-think/price/preview?completionTokens=10&reasoningTokens=11')
+        .expect(400);
+      expect(more.body.message).toContain('reasoningTokens');
+    });
+
     it('refuses bad counts, naming them', async () => {
       const res = await admin
         .get('/api/models/gpt-4o/price/preview?promptTokens=-1&completionTokens=1.5&cachedTokens=abc')

@@ -164,6 +164,22 @@ describe('plans on the relay (two API processes)', () => {
       .set('authorization', `Bearer ${admin}`)
       .expect(200);
     expect(reconciliation.body.mismatches).toEqual([]);
+    // The tenant sees where it stands in the period.
+    const subscription = await request(api.url)
+      .get(`/api/tenants/${tenantId}/subscription`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect(subscription.body.usage).toEqual({
+      requests: '5',
+      inputTokens: expect.any(String),
+      outputTokens: expect.any(String),
+      spendUsd: '0.005',
+      includedUsedUsd: '0.003',
+      includedLeftUsd: '0',
+    });
+    const plan = await request(api.url).get(`/api/plans/${planId}`).set('authorization', `Bearer ${admin}`);
+    expect(plan.status).toBe(200);
+    expect(plan.body).toMatchObject({ id: planId, includedUsd: '0.003' });
   });
 
   it('lets exactly N of 10×N concurrent requests through a request limit, and a switch takes effect at once', async () => {

@@ -23,4 +23,9 @@ export class PreviewQueryDto {
   @IsOptional()
   @Matches(TOKEN_COUNT, count('cachedTokens'))
   cachedTokens?: string;
+
+  @ApiPropertyOptional({ example: '100', description: 'the reasoning part of completionTokens (default 0)' })
+  @IsOptional()
+  @Matches(TOKEN_COUNT, count('reasoningTokens'))
+  reasoningTokens?: string;
 }

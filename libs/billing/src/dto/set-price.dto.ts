@@ -25,6 +25,16 @@ export class SetPriceDto {
   @Matches(USD_PATTERN, usd('outputPer1M'))
   outputPer1M!: string;
 
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '15',
+    description: 'USD per 1M reasoning tokens (part of the completion tokens); null or left out: outputPer1M',
+  })
+  @IsOptional()
+  @Matches(USD_PATTERN, usd('reasoningPer1M'))
+  reasoningPer1M?: string | null;
+
   @ApiPropertyOptional({ example: '0', description: 'USD per request, on top of tokens (default 0)' })
   @IsOptional()
   @Matches(USD_PATTERN, usd('perRequest'))

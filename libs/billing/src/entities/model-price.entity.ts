@@ -23,6 +23,10 @@ export class ModelPrice {
   @Column({ name: 'output_per_1m_nano', type: 'bigint', transformer: bigintTransformer })
   outputPer1MNano!: bigint;
 
+  /** Null: reasoning tokens cost the output price. */
+  @Column({ name: 'reasoning_per_1m_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  reasoningPer1MNano!: bigint | null;
+
   @Column({ name: 'per_request_nano', type: 'bigint', transformer: bigintTransformer })
   perRequestNano!: bigint;
 

@@ -76,6 +76,7 @@ function samePrice(row: ModelPrice | undefined, price: ConvertedPrice): boolean 
     row.inputPer1MNano === price.inputPer1MNano &&
     row.cachedInputPer1MNano === price.cachedInputPer1MNano &&
     row.outputPer1MNano === price.outputPer1MNano &&
-    row.perRequestNano === 0n
+    row.perRequestNano === 0n &&
+    row.reasoningPer1MNano === null
   );
 }

@@ -4,6 +4,7 @@ import { Actor, CurrentActor, PageQueryDto, UuidParam } from '@gateway/identity'
 import { PlanAdmin, PlanReader } from '../billing-permissions';
 import { CreatePlanDto } from './dto/create-plan.dto';
 import { UpdatePlanDto } from './dto/update-plan.dto';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { PlansService } from './plans.service';
 import { PlanPageView, PlanView } from './views/plan.view';
 
@@ -11,7 +12,10 @@ import { PlanPageView, PlanView } from './views/plan.view';
 @ApiBearerAuth()
 @Controller('api/plans')
 export class PlansController {
-  constructor(private readonly plans: PlansService) {}
+  constructor(
+    private readonly plans: PlansService,
+    private readonly subscriptions: SubscriptionsService,
+  ) {}
 
   @PlanReader()
   @Get()
@@ -19,6 +23,15 @@ export class PlansController {
   @ApiOkResponse({ type: PlanPageView })
   list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<PlanPageView> {
     return this.plans.list(actor, query);
+  }
+
+  @PlanReader()
+  @Get(':id')
+  @ApiOperation({ summary: 'One plan (a tenant’s users see active plans and their own)' })
+  @ApiOkResponse({ type: PlanView })
+  async get(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<PlanView> {
+    const own = actor.tenantId ? await this.subscriptions.currentPlanFor(actor.tenantId) : null;
+    return this.plans.get(actor, id, own?.plan.id ?? null);
   }
 
   @PlanAdmin()

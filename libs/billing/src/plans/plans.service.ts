@@ -53,6 +53,14 @@ export class PlansService {
     return { items: rows.map((row) => PlanView.of(row)), total };
   }
 
+  /** One plan; a tenant's user sees active plans and the one its tenant is on, else 404. */
+  async get(actor: Actor, id: string, subscribedPlanId: string | null): Promise<PlanView> {
+    const plan = await this.find(id);
+    const visible = plan && (isSuperAdmin(actor) || plan.status === 'active' || plan.id === subscribedPlanId);
+    if (!visible) throw new BillingError(BillingErrorCode.NotFound, 'no such plan');
+    return PlanView.of(plan);
+  }
+
   /** For subscriptions: the plan by id, or null. */
   find(id: string, manager?: EntityManager): Promise<Plan | null> {
     return (manager ?? this.plans.manager).findOneBy(Plan, { id });

@@ -12,6 +12,8 @@ export interface PricedUsage {
   promptTokens: number;
   cachedTokens: number;
   completionTokens: number;
+  /** The part of completionTokens spent reasoning (0 when unknown). */
+  reasoningTokens?: number;
 }
 
 /** An immutable snapshot of the model_prices table. */
@@ -30,6 +32,7 @@ export class PriceBook {
         cachedInputPer1MNano: row.cachedInputPer1MNano,
         outputPer1MNano: row.outputPer1MNano,
         perRequestNano: row.perRequestNano,
+        reasoningPer1MNano: row.reasoningPer1MNano,
         effectiveFrom: row.effectiveFrom.getTime(),
       });
       this.byModel.set(row.model, list);
@@ -53,15 +56,44 @@ export class PriceBook {
     return multiplier === undefined || base === 0n ? base : applyMultiplier(base, multiplier);
   }
 
+  /**
+   * The most a request can cost: `completionCeiling` completion tokens, all of them reasoning when
+   * reasoning is priced above output. For the worst-case hold.
+   */
+  worstCostOf(
+    model: string,
+    at: number,
+    usage: { promptTokens: number; completionCeiling: number },
+    group?: string,
+  ): bigint {
+    const price = this.priceAt(model, at);
+    const reasoningDearer =
+      price?.reasoningPer1MNano != null && price.reasoningPer1MNano > price.outputPer1MNano;
+    return this.costOf(
+      model,
+      at,
+      {
+        promptTokens: usage.promptTokens,
+        cachedTokens: 0,
+        completionTokens: usage.completionCeiling,
+        reasoningTokens: reasoningDearer ? usage.completionCeiling : 0,
+      },
+      group,
+    );
+  }
+
   private baseCostOf(model: string, at: number, usage: PricedUsage): bigint {
     const price = this.priceAt(model, at);
     if (!price) return 0n;
     const prompt = BigInt(Math.max(0, Math.floor(usage.promptTokens)));
     const cached = BigInt(Math.max(0, Math.floor(usage.cachedTokens)));
+    const completion = BigInt(Math.max(0, Math.floor(usage.completionTokens)));
+    const reasoning = BigInt(Math.max(0, Math.floor(usage.reasoningTokens ?? 0)));
     return computeCost(price, {
       promptTokens: prompt,
       cachedTokens: cached > prompt ? prompt : cached,
-      completionTokens: BigInt(Math.max(0, Math.floor(usage.completionTokens))),
+      completionTokens: completion,
+      reasoningTokens: reasoning > completion ? completion : reasoning,
     }).totalNano;
   }
 }

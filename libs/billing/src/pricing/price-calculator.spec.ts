@@ -25,15 +25,17 @@ function times(a: Fraction, k: bigint): Fraction {
 
 /** cost in nano-USD, from USD-per-1M decimal strings. */
 function referenceCostNano(
-  prices: { input: string; cached: string; output: string; perRequest: string },
+  prices: { input: string; cached: string; output: string; perRequest: string; reasoning: string | null },
   prompt: bigint,
   cached: bigint,
   completion: bigint,
+  reasoning: bigint,
 ): bigint {
   let usd: Fraction = { n: 0n, d: 1n };
   usd = add(usd, times(parseDecimal(prices.input), prompt - cached));
   usd = add(usd, times(parseDecimal(prices.cached), cached));
-  usd = add(usd, times(parseDecimal(prices.output), completion));
+  usd = add(usd, times(parseDecimal(prices.output), completion - reasoning));
+  usd = add(usd, times(parseDecimal(prices.reasoning ?? prices.output), reasoning));
   // per 1M tokens → divide by 1e6; USD → nano: multiply by 1e9
   const nano = { n: usd.n * 1_000_000_000n, d: usd.d * 1_000_000n };
   const floor = nano.n / nano.d;
@@ -96,7 +98,7 @@ describe('computeCost', () => {
     expect(split.tokensNano).toBe(1n);
   });
 
-  it('refuses negative counts and more cached than prompt tokens', () => {
+  it('refuses negative counts, more cached than prompt and more reasoning than completion tokens', () => {
     const price: PriceNano = {
       inputPer1MNano: 1n,
       cachedInputPer1MNano: 1n,
@@ -109,6 +111,26 @@ describe('computeCost', () => {
     expect(() => computeCost(price, { promptTokens: -1n, cachedTokens: 0n, completionTokens: 0n })).toThrow(
       RangeError,
     );
+    expect(() =>
+      computeCost(price, { promptTokens: 0n, cachedTokens: 0n, completionTokens: 1n, reasoningTokens: 2n }),
+    ).toThrow(RangeError);
+  });
+
+  it('bills reasoning tokens at their own price when set, else at the output price', () => {
+    const base: PriceNano = {
+      inputPer1MNano: 0n,
+      cachedInputPer1MNano: 0n,
+      outputPer1MNano: 10_000_000_000n, // $10 / 1M
+      perRequestNano: 0n,
+    };
+    const usage = { promptTokens: 0n, cachedTokens: 0n, completionTokens: 1000n, reasoningTokens: 400n };
+    expect(computeCost(base, usage).totalNano).toBe(10_000_000n); // $0.01
+    const dearer = computeCost({ ...base, reasoningPer1MNano: 40_000_000_000n }, usage);
+    expect(dearer).toMatchObject({
+      outputMicroNano: 6_000_000_000_000n,
+      reasoningMicroNano: 16_000_000_000_000n,
+    });
+    expect(dearer.totalNano).toBe(22_000_000n); // 600 × $10 + 400 × $40 per 1M
   });
 
   it('matches an independent rational reference over thousands of random prices and token mixes', () => {
@@ -126,24 +148,37 @@ describe('computeCost', () => {
       return BigInt(whole as string) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
     };
     for (let i = 0; i < 5000; i++) {
-      const prices = { input: usd(), cached: usd(), output: usd(), perRequest: random() < 0.5 ? '0' : usd() };
+      const prices = {
+        input: usd(),
+        cached: usd(),
+        output: usd(),
+        perRequest: random() < 0.5 ? '0' : usd(),
+        reasoning: random() < 0.5 ? null : usd(),
+      };
       const scale = [10, 1000, 1_000_000, 2_000_000_000][int(3)] as number;
       const prompt = BigInt(int(scale));
       const cached = BigInt(Math.floor(random() * (Number(prompt) + 1)));
       const completion = BigInt(int(scale));
+      const reasoning = random() < 0.3 ? 0n : BigInt(Math.floor(random() * (Number(completion) + 1)));
       const cost = computeCost(
         {
           inputPer1MNano: usdToNano(prices.input),
           cachedInputPer1MNano: usdToNano(prices.cached),
           outputPer1MNano: usdToNano(prices.output),
           perRequestNano: usdToNano(prices.perRequest),
+          reasoningPer1MNano: prices.reasoning === null ? null : usdToNano(prices.reasoning),
         },
-        { promptTokens: prompt, cachedTokens: cached, completionTokens: completion },
+        {
+          promptTokens: prompt,
+          cachedTokens: cached,
+          completionTokens: completion,
+          reasoningTokens: reasoning,
+        },
       );
-      const expected = referenceCostNano(prices, prompt, cached, completion);
+      const expected = referenceCostNano(prices, prompt, cached, completion, reasoning);
       if (cost.totalNano !== expected) {
         throw new Error(
-          `mismatch for ${JSON.stringify(prices)} prompt=${prompt} cached=${cached} completion=${completion}: ${cost.totalNano} vs ${expected}`,
+          `mismatch for ${JSON.stringify(prices)} prompt=${prompt} cached=${cached} completion=${completion} reasoning=${reasoning}: ${cost.totalNano} vs ${expected}`,
         );
       }
     }

@@ -1,7 +1,8 @@
 // The cost of one request in integer nano-USD. No floats anywhere.
 //
 // Prices are nano-USD per 1M tokens, so tokens × price is in units of 1e-6 nano-USD ("micro-nano").
-// The three token amounts are summed exactly, then rounded ONCE, half up, to whole nano-USD (a
+// Reasoning tokens are part of the completion tokens (as OpenAI counts them); they cost the output
+// price unless the model sets its own reasoning price. The token amounts are summed exactly, then rounded ONCE, half up, to whole nano-USD (a
 // remainder of exactly half a nano rounds up); the per-request fee (already whole nano) is added
 // after. Rounding once rather than per component keeps the total independent of how it is split.
 
@@ -10,6 +11,8 @@ export interface PriceNano {
   cachedInputPer1MNano: bigint;
   outputPer1MNano: bigint;
   perRequestNano: bigint;
+  /** Reasoning tokens' price; null: they cost the output price like other completion tokens. */
+  reasoningPer1MNano?: bigint | null;
 }
 
 export interface TokenUsage {
@@ -18,13 +21,17 @@ export interface TokenUsage {
   /** The part of promptTokens read from the provider's cache. */
   cachedTokens: bigint;
   completionTokens: bigint;
+  /** The part of completionTokens spent reasoning (default 0). */
+  reasoningTokens?: bigint;
 }
 
 export interface CostBreakdown {
   /** Exact amounts, in 1e-6 nano-USD. */
   inputMicroNano: bigint;
   cachedInputMicroNano: bigint;
+  /** Completion tokens other than reasoning ones. */
   outputMicroNano: bigint;
+  reasoningMicroNano: bigint;
   /** The token part, rounded half up to nano-USD. */
   tokensNano: bigint;
   perRequestNano: bigint;
@@ -41,20 +48,32 @@ export function divideRoundHalfUp(a: bigint, b: bigint): bigint {
 
 export function computeCost(price: PriceNano, usage: TokenUsage): CostBreakdown {
   const { promptTokens, cachedTokens, completionTokens } = usage;
-  if (promptTokens < 0n || cachedTokens < 0n || completionTokens < 0n || cachedTokens > promptTokens) {
-    throw new RangeError('token counts must be ≥ 0 with cachedTokens ≤ promptTokens');
+  const reasoningTokens = usage.reasoningTokens ?? 0n;
+  if (
+    promptTokens < 0n ||
+    cachedTokens < 0n ||
+    completionTokens < 0n ||
+    reasoningTokens < 0n ||
+    cachedTokens > promptTokens ||
+    reasoningTokens > completionTokens
+  ) {
+    throw new RangeError(
+      'token counts must be ≥ 0 with cachedTokens ≤ promptTokens and reasoningTokens ≤ completionTokens',
+    );
   }
   const inputMicroNano = (promptTokens - cachedTokens) * price.inputPer1MNano;
   const cachedInputMicroNano = cachedTokens * price.cachedInputPer1MNano;
-  const outputMicroNano = completionTokens * price.outputPer1MNano;
+  const outputMicroNano = (completionTokens - reasoningTokens) * price.outputPer1MNano;
+  const reasoningMicroNano = reasoningTokens * (price.reasoningPer1MNano ?? price.outputPer1MNano);
   const tokensNano = divideRoundHalfUp(
-    inputMicroNano + cachedInputMicroNano + outputMicroNano,
+    inputMicroNano + cachedInputMicroNano + outputMicroNano + reasoningMicroNano,
     MICRO_NANO_PER_NANO,
   );
   return {
     inputMicroNano,
     cachedInputMicroNano,
     outputMicroNano,
+    reasoningMicroNano,
     tokensNano,
     perRequestNano: price.perRequestNano,
     totalNano: tokensNano + price.perRequestNano,

@@ -13,11 +13,14 @@ import { BillingError, BillingErrorCode } from '../billing.errors';
 import { Plan } from '../entities/plan.entity';
 import { SubscriptionChange, SubscriptionChangeKind } from '../entities/subscription-change.entity';
 import { Subscription } from '../entities/subscription.entity';
+import { BalanceMirror } from '../balance/balance-mirror';
 import { PLANS_TOPIC } from '../plans/plans-topic';
+import { findPlanPeriodUsage } from './add-plan-period-usage';
 import { PlansService } from '../plans/plans.service';
 import { SetSubscriptionDto } from './dto/set-subscription.dto';
 import { periodContaining } from './period-containing';
 import {
+  PlanUsageView,
   SubscriptionChangePageView,
   SubscriptionChangeView,
   SubscriptionView,
@@ -43,6 +46,7 @@ export class SubscriptionsService {
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
     private readonly feed: ChangeFeed,
+    private readonly mirror: BalanceMirror,
   ) {}
 
   /** The tenant's plan and current period, or null when it has none (prepaid only). */
@@ -57,7 +61,34 @@ export class SubscriptionsService {
     await this.assertTenantVisible(actor, tenantId);
     const current = await this.current(tenantId, new Date());
     if (!current) throw new BillingError(BillingErrorCode.NoSubscription);
-    return SubscriptionView.of(current.subscription, current.plan);
+    const { subscription, plan } = current;
+    return {
+      ...SubscriptionView.of(subscription, plan),
+      usage: PlanUsageView.of(plan, await this.periodUsage(tenantId, subscription, plan)),
+    };
+  }
+
+  /** The period's usage as the relay counts it (Redis), or as stored when Redis has no counters. */
+  private async periodUsage(tenantId: string, subscription: Subscription, plan: Plan) {
+    const current = { plan, periodStart: subscription.periodStart, periodEnd: subscription.periodEnd };
+    const live = await this.mirror.planPeriod(tenantId, current).catch(() => null);
+    if (live) {
+      return {
+        requests: live.req,
+        inputTokens: live.in,
+        outputTokens: live.out,
+        spendNano: live.spend,
+        coveredNano: live.cov,
+      };
+    }
+    const stored = await findPlanPeriodUsage(this.subscriptions.manager, tenantId, subscription.periodStart);
+    return {
+      requests: stored?.requests ?? 0n,
+      inputTokens: stored?.inputTokens ?? 0n,
+      outputTokens: stored?.outputTokens ?? 0n,
+      spendNano: stored?.spendNano ?? 0n,
+      coveredNano: stored?.coveredNano ?? 0n,
+    };
   }
 
   /** The tenant's subscription history, newest first. */

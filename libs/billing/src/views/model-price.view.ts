@@ -7,6 +7,13 @@ export class PriceView {
   @ApiProperty({ example: '2.5', description: 'USD per 1M uncached prompt tokens' }) inputPer1M!: string;
   @ApiProperty({ example: '1.25', description: 'USD per 1M cached prompt tokens' }) cachedInputPer1M!: string;
   @ApiProperty({ example: '10', description: 'USD per 1M completion tokens' }) outputPer1M!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'USD per 1M reasoning tokens; null: they cost outputPer1M',
+  })
+  reasoningPer1M!: string | null;
   @ApiProperty({ example: '0', description: 'USD per request' }) perRequest!: string;
   @ApiProperty() effectiveFrom!: string;
 
@@ -15,6 +22,7 @@ export class PriceView {
       inputPer1M: nanoToUsd(row.inputPer1MNano),
       cachedInputPer1M: nanoToUsd(row.cachedInputPer1MNano),
       outputPer1M: nanoToUsd(row.outputPer1MNano),
+      reasoningPer1M: row.reasoningPer1MNano === null ? null : nanoToUsd(row.reasoningPer1MNano),
       perRequest: nanoToUsd(row.perRequestNano),
       effectiveFrom: row.effectiveFrom.toISOString(),
     };

@@ -11,8 +11,11 @@ export class PreviewBreakdownView {
   @ApiProperty({ type: PreviewLineView, description: 'promptTokens − cachedTokens at inputPer1M' })
   input!: PreviewLineView;
   @ApiProperty({ type: PreviewLineView }) cachedInput!: PreviewLineView;
-  @ApiProperty({ type: PreviewLineView }) output!: PreviewLineView;
-  @ApiProperty({ description: 'sum of the three, rounded half up to whole nano-USD' }) tokensUsd!: string;
+  @ApiProperty({ type: PreviewLineView, description: 'completionTokens − reasoningTokens at outputPer1M' })
+  output!: PreviewLineView;
+  @ApiProperty({ type: PreviewLineView, description: 'reasoningTokens at reasoningPer1M (or outputPer1M)' })
+  reasoning!: PreviewLineView;
+  @ApiProperty({ description: 'sum of the four, rounded half up to whole nano-USD' }) tokensUsd!: string;
   @ApiProperty() perRequestUsd!: string;
 }
 

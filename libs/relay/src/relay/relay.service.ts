@@ -358,14 +358,10 @@ export class RelayService {
     completionCeiling: number,
   ): Promise<void> {
     const prices = await this.prices.current();
-    const worst = prices.costOf(
+    const worst = prices.worstCostOf(
       draft.model,
       draft.startedAt,
-      {
-        promptTokens,
-        cachedTokens: 0,
-        completionTokens: completionCeiling,
-      },
+      { promptTokens, completionCeiling },
       draft.group,
     );
     if (worst <= 0n && draft.plan === null) return;

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { nanoToUsd } from '@gateway/db';
 import {
   SUBSCRIPTION_CHANGE_KINDS,
   type SubscriptionChange,
@@ -7,6 +8,39 @@ import {
 import type { Subscription } from '../../entities/subscription.entity';
 import type { Plan } from '../../entities/plan.entity';
 import { PlanView } from '../../plans/views/plan.view';
+
+/** What the tenant used of its plan in the current period, live (requests settled a moment ago included). */
+export class PlanUsageView {
+  @ApiProperty({ example: '120', description: 'requests that got an answer (decimal string)' })
+  requests!: string;
+  @ApiProperty({ example: '53000' }) inputTokens!: string;
+  @ApiProperty({ example: '21000' }) outputTokens!: string;
+  @ApiProperty({ example: '1.25', description: 'full cost of the period’s requests, USD' }) spendUsd!: string;
+  @ApiProperty({ example: '1', description: 'part of that the included allowance paid, USD' })
+  includedUsedUsd!: string;
+  @ApiProperty({ example: '4', description: 'allowance left this period, USD' }) includedLeftUsd!: string;
+
+  static of(
+    plan: Plan,
+    used: {
+      requests: bigint;
+      inputTokens: bigint;
+      outputTokens: bigint;
+      spendNano: bigint;
+      coveredNano: bigint;
+    },
+  ): PlanUsageView {
+    const left = plan.includedNano - used.coveredNano;
+    return {
+      requests: used.requests.toString(),
+      inputTokens: used.inputTokens.toString(),
+      outputTokens: used.outputTokens.toString(),
+      spendUsd: nanoToUsd(used.spendNano),
+      includedUsedUsd: nanoToUsd(used.coveredNano),
+      includedLeftUsd: nanoToUsd(left > 0n ? left : 0n),
+    };
+  }
+}
 
 export class SubscriptionView {
   @ApiProperty({ format: 'uuid' }) tenantId!: string;
@@ -17,6 +51,8 @@ export class SubscriptionView {
   @ApiProperty({ description: 'end of the current period (exclusive)' }) periodEnd!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
+  @ApiProperty({ type: PlanUsageView, required: false, description: 'on reads: the current period’s usage' })
+  usage?: PlanUsageView;
 
   static of(subscription: Subscription, plan: Plan): SubscriptionView {
     return {
