@@ -70,7 +70,9 @@ return {0, soonest, cooling, capped}
 
 /**
  * A 429 from the upstream: cools the key for Retry-After, else an exponential backoff by consecutive
- * 429s; both clamped to the maximum. Never shortens a cooldown already set.
+ * 429s; both clamped to the maximum. Never shortens a cooldown already set. `cooldownGuessed` says
+ * whether the cooldown in force is such a guess (1) or the upstream's Retry-After (0): the worker's
+ * health probes look early at guessed ones and clear them when the key answers.
  * KEYS: stats hash. ARGV: now ms, retry-after ms (-1 = none), base ms, max ms. Returns cooldownUntil.
  */
 export const COOL_KEY = `
@@ -79,14 +81,16 @@ local wait = tonumber(ARGV[2])
 local base = tonumber(ARGV[3])
 local max = tonumber(ARGV[4])
 local strikes = redis.call('HINCRBY', KEYS[1], 'strikes', 1)
+local guessed = 0
 if wait < 0 then
   wait = base * math.pow(2, math.min(strikes - 1, 30))
+  guessed = 1
 end
 if wait > max then wait = max end
 local untilMs = now + wait
 local current = tonumber(redis.call('HGET', KEYS[1], 'cooldownUntil') or '0')
 if untilMs > current then
-  redis.call('HSET', KEYS[1], 'cooldownUntil', untilMs)
+  redis.call('HSET', KEYS[1], 'cooldownUntil', untilMs, 'cooldownGuessed', guessed)
 else
   untilMs = current
 end
