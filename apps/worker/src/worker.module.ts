@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, loggerModule } from '@gateway/config';
 import { BillingWorkerModule } from '@gateway/billing';
+import { ChannelsWorkerModule } from '@gateway/channels';
 import { DbModule } from '@gateway/db';
 import { IdentityWorkerModule } from '@gateway/identity';
 import { InvoicesWorkerModule } from '@gateway/invoices';
@@ -23,6 +24,7 @@ export class WorkerModule {
         UsageWorkerModule,
         BillingWorkerModule,
         InvoicesWorkerModule,
+        ChannelsWorkerModule,
       ],
     };
   }

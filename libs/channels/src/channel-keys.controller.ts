@@ -15,11 +15,13 @@ import { ChannelAdmin } from './channels-permissions';
 import { CreateChannelKeysDto } from './dto/create-channel-keys.dto';
 import { ListChannelKeysQuery } from './dto/list-channel-keys.query';
 import { UpdateChannelKeyDto } from './dto/update-channel-key.dto';
+import { ListKeyProbesQuery } from './dto/list-key-probes.query';
 import { ChannelKeyListView, ChannelKeyView } from './views/channel-key.view';
+import { ChannelKeyProbeListView, ChannelKeyProbeView } from './views/channel-key-probe.view';
 
 @ApiTags('channel keys')
 @ApiBearerAuth()
-@ApiExtraModels(ChannelKeyView, ChannelKeyListView)
+@ApiExtraModels(ChannelKeyView, ChannelKeyListView, ChannelKeyProbeView, ChannelKeyProbeListView)
 @Controller('api/channels/:id/keys')
 export class ChannelKeysController {
   constructor(private readonly keys: ChannelKeysService) {}
@@ -64,6 +66,31 @@ export class ChannelKeysController {
     @Body() body: UpdateChannelKeyDto,
   ): Promise<ChannelKeyView> {
     return this.keys.update(actor, channelId, keyId, body);
+  }
+
+  @ChannelAdmin()
+  @Get(':keyId/probes')
+  @ApiOperation({ summary: 'The key’s health probe history, newest first (kept PROBE_HISTORY_DAYS)' })
+  @ApiOkResponse({ type: ChannelKeyProbeListView })
+  probes(
+    @Param('id', UuidParam) channelId: string,
+    @Param('keyId', UuidParam) keyId: string,
+    @Query() query: ListKeyProbesQuery,
+  ): Promise<ChannelKeyProbeListView> {
+    return this.keys.probes(channelId, keyId, query);
+  }
+
+  @ChannelAdmin()
+  @Post(':keyId/reset-cooldown')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End the key’s cooldown now, so the relay uses it on the next request (audited)' })
+  @ApiOkResponse({ type: ChannelKeyView })
+  resetCooldown(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam) channelId: string,
+    @Param('keyId', UuidParam) keyId: string,
+  ): Promise<ChannelKeyView> {
+    return this.keys.resetCooldown(actor, channelId, keyId);
   }
 
   @ChannelAdmin()

@@ -20,7 +20,10 @@ import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
 import { channelKeyAad, KeyCipher } from './key-crypto/key-cipher';
 import { keyFingerprint } from './key-crypto/key-fingerprint';
 import { keyHintOf } from './keys/key-mask';
-import { keyStatsRedisKey, readKeyStats } from './keys/key-stats';
+import { clearKeyCooldown, keyStatsRedisKey, readKeyStats } from './keys/key-stats';
+import type { ListKeyProbesQuery } from './dto/list-key-probes.query';
+import { ChannelKeyProbe } from './entities/channel-key-probe.entity';
+import { ChannelKeyProbeView } from './views/channel-key-probe.view';
 import { scrubbedQueryError } from './scrubbed-query-error';
 import { isUniqueViolation } from '@gateway/db';
 import { ChannelKeyView } from './views/channel-key.view';
@@ -148,7 +151,12 @@ export class ChannelKeysService {
       if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
       const before = this.auditViewOf(row);
 
-      Object.assign(row, this.fieldsOf(dto));
+      const fields = this.fieldsOf(dto);
+      if (fields.status !== undefined && fields.status !== row.status) {
+        // An admin's decision replaces the probes': their streak and reason no longer apply.
+        Object.assign(row, { consecutiveFailures: 0, disabledReason: null });
+      }
+      Object.assign(row, fields);
       if (dto.key !== undefined) {
         const fingerprint = keyFingerprint(dto.key);
         if (fingerprint !== row.keyFingerprint) {
@@ -164,6 +172,8 @@ export class ChannelKeysService {
             // A new secret has not been checked yet.
             health: 'unknown' as KeyHealth,
             lastCheckedAt: null,
+            lastLatencyMs: null,
+            consecutiveFailures: 0,
           });
         }
       }
@@ -273,9 +283,44 @@ export class ChannelKeysService {
     return row;
   }
 
-  /** Stores what a probe found; not audited (it is an observation, not an operator's change). */
-  async recordHealth(keyId: string, health: KeyHealth, checkedAt: Date): Promise<void> {
-    await this.keys.update({ id: keyId }, { health, lastCheckedAt: checkedAt });
+  /** A key's probe history (scheduled, early and test-button probes), newest first. */
+  async probes(
+    channelId: string,
+    keyId: string,
+    query: ListKeyProbesQuery,
+  ): Promise<{ items: ChannelKeyProbeView[]; total: number }> {
+    if (!(await this.keys.exists({ where: { id: keyId, channelId } })))
+      throw new ChannelsError(ChannelsErrorCode.NotFound);
+    const { skip, take } = pageWindow(query);
+    const [rows, total] = await this.keys.manager.getRepository(ChannelKeyProbe).findAndCount({
+      where: { keyId, ...(query.result ? { result: query.result } : {}) },
+      order: { checkedAt: 'DESC', id: 'DESC' },
+      skip,
+      take,
+    });
+    return { items: rows.map((row) => ChannelKeyProbeView.of(row)), total };
+  }
+
+  /**
+   * Ends the key's cooldown in Redis (and its backoff streak), so the relay uses the key on the next
+   * request. Audited with the cooldown it ended.
+   */
+  async resetCooldown(actor: Actor, channelId: string, keyId: string): Promise<ChannelKeyView> {
+    const row = await this.keys.findOne({ where: { id: keyId, channelId } });
+    if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
+    const [before] = await this.viewsOf([row]);
+    await clearKeyCooldown(this.redis, this.config.REDIS_PREFIX, keyId);
+    const [after] = await this.viewsOf([row]);
+    await this.audit.record({
+      actor,
+      tenantId: null,
+      action: 'update',
+      entityType: AUDIT_KEY,
+      entityId: keyId,
+      before: { cooldownUntil: before?.cooldownUntil ?? null },
+      after: { cooldownUntil: after?.cooldownUntil ?? null },
+    });
+    return after as ChannelKeyView;
   }
 
   /** An audit row's picture of a key: the view without live counters (the audit redacts secrets too). */
@@ -318,6 +363,9 @@ export class ChannelKeysService {
       status: 'enabled',
       health: 'unknown',
       lastCheckedAt: null,
+      lastLatencyMs: null,
+      consecutiveFailures: 0,
+      disabledReason: null,
       ...this.fieldsOf(dto),
     });
   }

@@ -1,9 +1,10 @@
 // "Test" a channel: one real, minimal request upstream with one of its keys; the finding is stored
-// on the key. The worker's scheduled probes call testKey too.
+// on the key and in its probe history (the worker's scheduled probes are in health/).
 import { Injectable } from '@nestjs/common';
 import { ChannelKeysService } from './channel-keys.service';
 import { ChannelsError, ChannelsErrorCode } from './channels.errors';
 import { ChannelsService } from './channels.service';
+import { KeyHealthService } from './health/key-health.service';
 import type { TestChannelDto } from './dto/test-channel.dto';
 import { maskedKeyOf } from './keys/key-mask';
 import { probeUpstream } from './probe/probe-upstream';
@@ -14,6 +15,7 @@ export class ChannelTestService {
   constructor(
     private readonly channels: ChannelsService,
     private readonly keys: ChannelKeysService,
+    private readonly health: KeyHealthService,
   ) {}
 
   async test(channelId: string, dto: TestChannelDto): Promise<ChannelTestResultView> {
@@ -33,7 +35,8 @@ export class ChannelTestService {
       channel.timeoutMs,
     );
     const checkedAt = new Date();
-    await this.keys.recordHealth(key.id, result.result, checkedAt);
+    // Kept in the key's probe history; only the scheduled probes change its status.
+    await this.health.record({ keyId: key.id, jobId: null, trigger: 'manual', result, checkedAt });
     return {
       ...result,
       model,
@@ -42,10 +45,5 @@ export class ChannelTestService {
       maskedKey: maskedKeyOf(key.keyHint),
       checkedAt: checkedAt.toISOString(),
     };
-  }
-
-  /** Probes one key with the channel's first model (what the worker's health checks do). */
-  testKey(channelId: string, keyId: string): Promise<ChannelTestResultView> {
-    return this.test(channelId, { keyId });
   }
 }

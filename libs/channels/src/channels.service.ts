@@ -142,6 +142,7 @@ export class ChannelsService {
       weight: dto.weight ?? 1,
       groups: dto.groups ?? ['default'],
       status: dto.status ?? 'enabled',
+      disabledReason: null,
       timeoutMs: dto.timeoutMs ?? 60_000,
       probeIntervalS: dto.probeIntervalS ?? 300,
       settings: { ...(dto.settings ?? {}) },
@@ -181,6 +182,8 @@ export class ChannelsService {
       if (dto.weight != null) next.weight = dto.weight;
       if (dto.groups != null) next.groups = dto.groups;
       if (dto.status != null) next.status = dto.status;
+      // An admin's status replaces the probes' reason for theirs.
+      if (dto.status != null && dto.status !== channel.status) next.disabledReason = null;
       if (dto.timeoutMs != null) next.timeoutMs = dto.timeoutMs;
       if (dto.probeIntervalS != null) next.probeIntervalS = dto.probeIntervalS;
       if (dto.settings != null) next.settings = { ...dto.settings };

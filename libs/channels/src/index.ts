@@ -1,8 +1,10 @@
-export { CHANNELS_ENTITIES, ChannelsModule } from './channels.module';
+export { CHANNELS_ENTITIES, ChannelsModule, ChannelsWorkerModule } from './channels.module';
 export { Channel, CHANNEL_STATUSES, CHANNEL_TYPES } from './entities/channel.entity';
 export type { ChannelStatus, ChannelType } from './entities/channel.entity';
 export { ChannelKey, KEY_HEALTH } from './entities/channel-key.entity';
 export type { KeyHealth } from './entities/channel-key.entity';
+export { ChannelKeyProbe, PROBE_TRIGGERS } from './entities/channel-key-probe.entity';
+export type { ProbeTrigger } from './entities/channel-key-probe.entity';
 
 // Services for the relay, the worker's probes and the models catalog.
 export { ChannelsService } from './channels.service';
@@ -26,8 +28,32 @@ export type { SealedKey } from './key-crypto/key-cipher';
 export { keyringFromEnv, createKeyring } from './key-crypto/keyring';
 export type { Keyring } from './key-crypto/keyring';
 export { maskKey, maskedKeyOf, KNOWN_KEY_PREFIXES } from './keys/key-mask';
-export { keyStatsRedisKey, readKeyStats, KEY_STATS_FIELDS } from './keys/key-stats';
-export type { KeyStats } from './keys/key-stats';
+export {
+  keyStatsRedisKey,
+  readKeyStats,
+  readKeyCooldowns,
+  clearKeyCooldown,
+  KEY_STATS_FIELDS,
+} from './keys/key-stats';
+export type { KeyStats, KeyCooldown } from './keys/key-stats';
+
+// Health probes (the worker's side).
+export { KeyHealthService } from './health/key-health.service';
+export { ProbeKeyJob } from './health/probe-key.job';
+export type { ProbeKeyData, ProbeKeyOutcome } from './health/probe-key.job';
+export {
+  ProbeSchedules,
+  probeSchedulerId,
+  probeOffset,
+  PROBE_JOB,
+  SWEEP_JOB,
+  PRUNE_JOB,
+  SYNC_JOB,
+} from './health/probe-schedules';
+export { SweepCoolingKeysJob, earlyProbeJobId } from './health/sweep-cooling-keys.job';
+export { PruneProbeHistoryJob } from './health/prune-probe-history.job';
+export { ChannelsProcessor } from './health/channels.processor';
+export { judgeProbe, judgeChannel } from './health/probe-verdict';
 
 // Upstream probing, shared with the relay's error handling.
 export { maskSecrets } from './probe/secret-masker';

@@ -111,6 +111,10 @@ const schema = {
       message: 'must be 0 (keep raw usage records forever) or at least 400 days',
     })
     .default(0),
+  // Channel health probes (README "Configuration").
+  PROBE_FAILURE_THRESHOLD: intIn(1, 100).default(3),
+  PROBE_HISTORY_DAYS: intIn(1, 3650).default(14),
+  PROBE_RATE_PER_MINUTE: intIn(1, 100_000).default(60),
   // Invoices (README "Configuration"): the tax rate as an exact decimal fraction, 0 to 1.
   INVOICE_TAX_RATE: z
     .string()

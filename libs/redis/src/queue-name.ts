@@ -2,5 +2,6 @@
 export enum QueueName {
   Identity = 'identity',
   Usage = 'usage',
+  Channels = 'channels',
   Invoices = 'invoices',
 }

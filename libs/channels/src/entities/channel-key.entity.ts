@@ -77,6 +77,18 @@ export class ChannelKey {
   @Column({ name: 'last_checked_at', type: 'timestamptz', nullable: true })
   lastCheckedAt!: Date | null;
 
+  /** How long the last probe (scheduled or the "test" button) took, in ms. */
+  @Column({ name: 'last_latency_ms', type: 'integer', nullable: true })
+  lastLatencyMs!: number | null;
+
+  /** Scheduled probes in a row that found the key `invalid` or `error`; any other finding resets it. */
+  @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
+  consecutiveFailures!: number;
+
+  /** Why the probe set `auto_disabled` (null otherwise); an admin's `disabled` carries no reason. */
+  @Column({ name: 'disabled_reason', type: 'varchar', length: 500, nullable: true })
+  disabledReason!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -52,6 +52,10 @@ export class Channel {
   @Column({ name: 'probe_interval_s', type: 'integer', default: 300 })
   probeIntervalS!: number;
 
+  /** Why the probes set `auto_disabled` (every key of the channel failed them); null otherwise. */
+  @Column({ name: 'disabled_reason', type: 'varchar', length: 500, nullable: true })
+  disabledReason!: string | null;
+
   /** Type-specific settings (e.g. Azure's apiVersion and deployment names). */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   settings!: Record<string, unknown>;

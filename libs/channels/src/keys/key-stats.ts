@@ -53,3 +53,66 @@ export async function readKeyStats(
   });
   return stats;
 }
+
+/** A key's cooldown as the relay set it, for the health probes. */
+export interface KeyCooldown {
+  /** ms epoch. */
+  until: number;
+  /** true when it is the relay's exponential guess (a 429 without Retry-After). */
+  guessed: boolean;
+  /** ms epoch of the 429 that started it, when known. */
+  last429At: number | null;
+}
+
+/** The cooldowns in force (until > now) of many keys, in one round trip. */
+export async function readKeyCooldowns(
+  redis: Redis,
+  prefix: string,
+  keyIds: string[],
+  now: number,
+): Promise<Map<string, KeyCooldown>> {
+  const found = new Map<string, KeyCooldown>();
+  if (keyIds.length === 0) return found;
+  const pipeline = redis.pipeline();
+  for (const id of keyIds)
+    pipeline.hmget(keyStatsRedisKey(prefix, id), 'cooldownUntil', 'cooldownGuessed', 'last429At');
+  const replies = (await pipeline.exec()) ?? [];
+  keyIds.forEach((id, index) => {
+    const [error, values] = replies[index] ?? [null, []];
+    if (error) return;
+    const [until, guessed, last429At] = (values as (string | null)[] | null) ?? [];
+    const untilMs = Number(until ?? 0);
+    if (!Number.isFinite(untilMs) || untilMs <= now) return;
+    const at = Number(last429At ?? NaN);
+    found.set(id, { until: untilMs, guessed: guessed === '1', last429At: Number.isFinite(at) ? at : null });
+  });
+  return found;
+}
+
+/**
+ * Ends a key's cooldown (and its backoff streak) so the relay uses the key at once. With
+ * `onlyIfUntil`, only if the cooldown is still that one: a newer 429 that cooled the key again wins.
+ * Returns whether a cooldown was cleared.
+ */
+export async function clearKeyCooldown(
+  redis: Redis,
+  prefix: string,
+  keyId: string,
+  onlyIfUntil?: number,
+): Promise<boolean> {
+  const cleared = await redis.eval(
+    CLEAR_COOLDOWN,
+    1,
+    keyStatsRedisKey(prefix, keyId),
+    onlyIfUntil === undefined ? '' : String(onlyIfUntil),
+  );
+  return cleared === 1;
+}
+
+const CLEAR_COOLDOWN = `
+local current = redis.call('HGET', KEYS[1], 'cooldownUntil')
+if ARGV[1] ~= '' and current ~= ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], 'cooldownUntil', 'cooldownGuessed', 'strikes')
+if current then return 1 end
+return 0
+`;

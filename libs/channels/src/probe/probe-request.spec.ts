@@ -1,4 +1,9 @@
-import { ANTHROPIC_VERSION, buildProbeRequest, DEFAULT_AZURE_API_VERSION } from './probe-request';
+import {
+  ANTHROPIC_VERSION,
+  buildHealthCheckRequest,
+  buildProbeRequest,
+  DEFAULT_AZURE_API_VERSION,
+} from './probe-request';
 
 const KEY = 'sk-test-0123456789abcdef';
 
@@ -11,7 +16,7 @@ describe('buildProbeRequest', () => {
     expect(req.method).toBe('POST');
     expect(req.url).toBe('https://api.openai.com/v1/chat/completions');
     expect(req.headers).toMatchObject({ authorization: `Bearer ${KEY}`, 'content-type': 'application/json' });
-    expect(JSON.parse(req.body)).toEqual({
+    expect(JSON.parse(req.body ?? '')).toEqual({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'ping' }],
       max_tokens: 1,
@@ -33,7 +38,10 @@ describe('buildProbeRequest', () => {
     );
     expect(req.headers['api-key']).toBe(KEY);
     expect(req.headers['authorization']).toBeUndefined();
-    expect(JSON.parse(req.body)).toEqual({ messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 });
+    expect(JSON.parse(req.body ?? '')).toEqual({
+      messages: [{ role: 'user', content: 'ping' }],
+      max_tokens: 1,
+    });
   });
 
   it('azure-openai: settings.apiVersion overrides the default', () => {
@@ -62,7 +70,7 @@ describe('buildProbeRequest', () => {
     expect(req.url).toBe('https://api.anthropic.com/v1/messages');
     expect(req.headers).toMatchObject({ 'x-api-key': KEY, 'anthropic-version': ANTHROPIC_VERSION });
     expect(req.headers['authorization']).toBeUndefined();
-    expect(JSON.parse(req.body)).toEqual({
+    expect(JSON.parse(req.body ?? '')).toEqual({
       model: 'claude-3-5-haiku-latest',
       max_tokens: 1,
       messages: [{ role: 'user', content: 'ping' }],
@@ -92,7 +100,7 @@ describe('buildProbeRequest', () => {
     );
     expect(req.url).not.toContain(KEY);
     expect(req.headers['x-goog-api-key']).toBe(KEY);
-    expect(JSON.parse(req.body)).toEqual({
+    expect(JSON.parse(req.body ?? '')).toEqual({
       contents: [{ role: 'user', parts: [{ text: 'ping' }] }],
       generationConfig: { maxOutputTokens: 1 },
     });
@@ -104,5 +112,45 @@ describe('buildProbeRequest', () => {
       KEY,
     );
     expect(req.url).toBe('https://proxy.example/v1beta/models/gemini-pro:generateContent');
+  });
+});
+
+describe('buildHealthCheckRequest', () => {
+  const target = (type: 'openai' | 'anthropic' | 'gemini' | 'azure-openai', baseUrl: string) => ({
+    type,
+    baseUrl,
+    upstreamModel: 'm',
+    settings: {},
+  });
+
+  it('openai: GET {baseUrl}/models with the bearer key, no body', () => {
+    const req = buildHealthCheckRequest(target('openai', 'https://api.openai.com/v1'), KEY);
+    expect(req).toEqual({
+      method: 'GET',
+      url: 'https://api.openai.com/v1/models',
+      headers: { accept: 'application/json', authorization: `Bearer ${KEY}` },
+    });
+  });
+
+  it('anthropic: GET /v1/models with x-api-key and the API version', () => {
+    const req = buildHealthCheckRequest(target('anthropic', 'https://api.anthropic.com'), KEY);
+    expect(req.method).toBe('GET');
+    expect(req.url).toBe('https://api.anthropic.com/v1/models?limit=1');
+    expect(req.headers).toMatchObject({ 'x-api-key': KEY, 'anthropic-version': ANTHROPIC_VERSION });
+    expect(req.body).toBeUndefined();
+  });
+
+  it('gemini: GET /v1beta/models with the key in a header, never in the URL', () => {
+    const req = buildHealthCheckRequest(target('gemini', 'https://generativelanguage.googleapis.com'), KEY);
+    expect(req.url).toBe('https://generativelanguage.googleapis.com/v1beta/models?pageSize=1');
+    expect(req.url).not.toContain(KEY);
+    expect(req.headers['x-goog-api-key']).toBe(KEY);
+  });
+
+  it('azure-openai: the 1-token completion on the deployment', () => {
+    const req = buildHealthCheckRequest(target('azure-openai', 'https://r.openai.azure.com'), KEY);
+    expect(req.method).toBe('POST');
+    expect(req.url).toContain('/openai/deployments/m/chat/completions');
+    expect(JSON.parse(req.body ?? '')).toMatchObject({ max_tokens: 1 });
   });
 });

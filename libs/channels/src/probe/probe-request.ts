@@ -11,10 +11,11 @@ export interface ProbeTarget {
 }
 
 export interface UpstreamRequest {
-  method: 'POST';
+  method: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** Absent for a GET. */
+  body?: string;
 }
 
 /** Azure's GA data-plane version; a channel can pick another with settings.apiVersion. */
@@ -81,5 +82,37 @@ export function buildProbeRequest(target: ProbeTarget, apiKey: string): Upstream
         }),
       };
     }
+  }
+}
+
+/**
+ * The cheapest authenticated call that proves a key works, for the scheduled health probes: listing
+ * models where that endpoint requires the key (OpenAI and compatible servers, Anthropic, Gemini),
+ * costing no tokens; Azure's keys belong to a resource whose deployments are what matters, so there
+ * it is the 1-token completion of buildProbeRequest.
+ */
+export function buildHealthCheckRequest(target: ProbeTarget, apiKey: string): UpstreamRequest {
+  const accept = { accept: 'application/json' };
+  switch (target.type) {
+    case 'openai':
+      return {
+        method: 'GET',
+        url: `${target.baseUrl}/models`,
+        headers: { ...accept, authorization: `Bearer ${apiKey}` },
+      };
+    case 'anthropic':
+      return {
+        method: 'GET',
+        url: `${join(target.baseUrl, 'v1', '/models')}?limit=1`,
+        headers: { ...accept, 'x-api-key': apiKey, 'anthropic-version': ANTHROPIC_VERSION },
+      };
+    case 'gemini':
+      return {
+        method: 'GET',
+        url: `${join(target.baseUrl, 'v1beta', '/models')}?pageSize=1`,
+        headers: { ...accept, 'x-goog-api-key': apiKey },
+      };
+    case 'azure-openai':
+      return buildProbeRequest(target, apiKey);
   }
 }

@@ -1,7 +1,7 @@
 // One probe of one key: build the provider's request, send it, classify, mask. No database here,
 // so the worker's scheduled probes and the dashboard's "test" button share exactly this.
 import { classifyResponse, ProbeHealth } from './probe-classification';
-import { buildProbeRequest, ProbeTarget } from './probe-request';
+import { buildHealthCheckRequest, buildProbeRequest, ProbeTarget } from './probe-request';
 import { sendUpstreamRequest } from './send-upstream-request';
 import { maskSecrets } from './secret-masker';
 import { parseUpstreamError } from './upstream-error';
@@ -18,12 +18,20 @@ export interface ProbeResult {
   message: string;
 }
 
+/**
+ * `completion` (the test button) sends a 1-token chat with the chosen model; `health` (the scheduled
+ * probes) the cheapest authenticated call of buildHealthCheckRequest.
+ */
+export type ProbeKind = 'completion' | 'health';
+
 export async function probeUpstream(
   target: ProbeTarget,
   apiKey: string,
   timeoutMs: number,
+  kind: ProbeKind = 'completion',
 ): Promise<ProbeResult> {
-  const outcome = await sendUpstreamRequest(buildProbeRequest(target, apiKey), timeoutMs);
+  const req = kind === 'health' ? buildHealthCheckRequest(target, apiKey) : buildProbeRequest(target, apiKey);
+  const outcome = await sendUpstreamRequest(req, timeoutMs);
   const safe = (text: string) => maskSecrets(text, [apiKey]).slice(0, MAX_MESSAGE_CHARS);
   if (outcome.kind === 'failure') {
     return {

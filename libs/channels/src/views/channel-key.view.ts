@@ -21,7 +21,18 @@ export class ChannelKeyView {
   @ApiProperty({ type: Number, nullable: true }) tpd!: number | null;
   @ApiProperty({ enum: CHANNEL_STATUSES }) status!: ChannelStatus;
   @ApiProperty({ enum: KEY_HEALTH }) health!: KeyHealth;
-  @ApiProperty({ type: String, nullable: true }) lastCheckedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'when the last probe (or test) ran' })
+  lastCheckedAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'how long the last probe (or test) took, ms' })
+  latencyMs!: number | null;
+  @ApiProperty({ description: 'scheduled probes in a row that found the key invalid or erroring' })
+  consecutiveFailures!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'why the probes auto-disabled the key (status auto_disabled); null otherwise',
+  })
+  disabledReason!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'the relay skips the key until then' })
   cooldownUntil!: string | null;
   @ApiProperty({ type: String, nullable: true }) last429At!: string | null;
@@ -46,6 +57,9 @@ export class ChannelKeyView {
       status: key.status,
       health: key.health,
       lastCheckedAt: key.lastCheckedAt?.toISOString() ?? null,
+      latencyMs: key.lastLatencyMs,
+      consecutiveFailures: key.consecutiveFailures,
+      disabledReason: key.disabledReason,
       ...stats,
       createdAt: key.createdAt.toISOString(),
       updatedAt: key.updatedAt.toISOString(),

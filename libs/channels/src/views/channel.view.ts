@@ -49,6 +49,12 @@ export class ChannelView {
   @ApiProperty() weight!: number;
   @ApiProperty({ type: [String] }) groups!: string[];
   @ApiProperty({ enum: CHANNEL_STATUSES }) status!: ChannelStatus;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'why the probes auto-disabled the channel (status auto_disabled); null otherwise',
+  })
+  disabledReason!: string | null;
   @ApiProperty() timeoutMs!: number;
   @ApiProperty() probeIntervalS!: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) settings!: Record<string, unknown>;
@@ -70,6 +76,7 @@ export class ChannelView {
       weight: channel.weight,
       groups: channel.groups,
       status: channel.status,
+      disabledReason: channel.disabledReason ?? null,
       timeoutMs: channel.timeoutMs,
       probeIntervalS: channel.probeIntervalS,
       settings: channel.settings,

@@ -1,0 +1,14 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '@gateway/identity';
+import { ChannelKeyProbe } from '../entities/channel-key-probe.entity';
+
+const RESULTS = ['healthy', 'rate_limited', 'invalid', 'error'] as const;
+
+/** A key's probe history, newest first. */
+export class ListKeyProbesQuery extends PageQueryDto {
+  @ApiPropertyOptional({ enum: RESULTS })
+  @IsOptional()
+  @IsIn(RESULTS, { message: `result must be one of ${RESULTS.join(', ')}` })
+  result?: ChannelKeyProbe['result'];
+}

@@ -1,0 +1,158 @@
+// Stores what a probe found: a history row, the key's latest health, and (for scheduled probes)
+// the failure streak with the probe's own auto-disable / re-enable of the key and its channel.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AuditService } from '@gateway/audit';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { ChangeFeed } from '@gateway/redis';
+import { EntityManager, Repository } from 'typeorm';
+import { CHANNELS_TOPIC } from '../channels-topic';
+import { Channel } from '../entities/channel.entity';
+import { ChannelKeyProbe, ProbeTrigger } from '../entities/channel-key-probe.entity';
+import { ChannelKey } from '../entities/channel-key.entity';
+import type { ProbeResult } from '../probe/probe-upstream';
+import { judgeChannel, judgeProbe } from './probe-verdict';
+
+export interface ProbeRecord {
+  keyId: string;
+  /** The BullMQ job that probed; a second record with the same job id is ignored. Null: the test button. */
+  jobId: string | null;
+  trigger: ProbeTrigger;
+  result: ProbeResult;
+  checkedAt: Date;
+}
+
+export interface RecordedProbe {
+  /** false when the key is gone or this job's result was already stored. */
+  recorded: boolean;
+  keyTransition: 'auto_disabled' | 're_enabled' | null;
+  channelTransition: 'auto_disabled' | 're_enabled' | null;
+}
+
+const NOTHING: RecordedProbe = { recorded: false, keyTransition: null, channelTransition: null };
+
+@Injectable()
+export class KeyHealthService {
+  constructor(
+    @InjectRepository(ChannelKeyProbe) private readonly probes: Repository<ChannelKeyProbe>,
+    private readonly audit: AuditService,
+    private readonly changes: ChangeFeed,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Whether the result of this job is already stored (a retried or re-delivered job). */
+  async alreadyRecorded(jobId: string): Promise<boolean> {
+    return this.probes.exists({ where: { jobId } });
+  }
+
+  async record(input: ProbeRecord): Promise<RecordedProbe> {
+    const found = await this.probes.manager
+      .getRepository(ChannelKey)
+      .findOne({ where: { id: input.keyId }, select: { id: true, channelId: true } });
+    if (!found) return NOTHING;
+    const channelId = found.channelId;
+    const outcome = await this.probes.manager.transaction(async (manager) => {
+      // Channel, then key: the order every writer of channels and keys locks them in.
+      const channel = await manager
+        .getRepository(Channel)
+        .findOne({ where: { id: channelId }, lock: { mode: 'pessimistic_write' } });
+      const key = await manager
+        .getRepository(ChannelKey)
+        .findOne({ where: { id: input.keyId, channelId }, lock: { mode: 'pessimistic_write' } });
+      if (!channel || !key) return NOTHING;
+      const { result } = input;
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ChannelKeyProbe)
+        .values({
+          keyId: key.id,
+          channelId: key.channelId,
+          jobId: input.jobId,
+          trigger: input.trigger,
+          result: result.result,
+          httpStatus: result.status,
+          latencyMs: result.latencyMs,
+          message: result.message.slice(0, 500),
+          checkedAt: input.checkedAt,
+        })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      if ((inserted.raw as unknown[]).length === 0) return NOTHING;
+
+      const observed = {
+        health: result.result,
+        lastCheckedAt: input.checkedAt,
+        lastLatencyMs: result.latencyMs,
+      };
+      // The test button reports what it saw; only the schedule's probes decide a key's status.
+      if (input.trigger === 'manual') {
+        await manager.getRepository(ChannelKey).update({ id: key.id }, observed);
+        return { recorded: true, keyTransition: null, channelTransition: null };
+      }
+      const detail = result.status === null ? result.message : `HTTP ${result.status}: ${result.message}`;
+      const verdict = judgeProbe(key, result.result, this.config.PROBE_FAILURE_THRESHOLD, detail);
+      const before = { status: key.status, disabledReason: key.disabledReason };
+      await manager.getRepository(ChannelKey).update(
+        { id: key.id },
+        {
+          ...observed,
+          consecutiveFailures: verdict.consecutiveFailures,
+          status: verdict.status,
+          ...(verdict.disabledReason !== undefined ? { disabledReason: verdict.disabledReason } : {}),
+        },
+      );
+      if (!verdict.transition) return { recorded: true, keyTransition: null, channelTransition: null };
+      await this.audit.record(
+        {
+          actor: null,
+          tenantId: null,
+          action: 'update',
+          entityType: 'channel_key',
+          entityId: key.id,
+          before,
+          after: { status: verdict.status, disabledReason: verdict.disabledReason ?? null },
+        },
+        manager,
+      );
+      const channelTransition = await this.followChannel(manager, channel);
+      return { recorded: true, keyTransition: verdict.transition, channelTransition };
+    });
+    // The relay (and the schedules) reload the channel when a status changed.
+    if (outcome.keyTransition) await this.changes.publish(CHANNELS_TOPIC, channelId);
+    return outcome;
+  }
+
+  /** Auto-disables the channel when the probe took its last enabled key, re-enables it when one is back. */
+  private async followChannel(
+    manager: EntityManager,
+    channel: Channel,
+  ): Promise<'auto_disabled' | 're_enabled' | null> {
+    const channelId = channel.id;
+    const keys = await manager
+      .getRepository(ChannelKey)
+      .find({ where: { channelId }, select: { id: true, status: true } });
+    const next = judgeChannel(
+      channel.status,
+      keys.map((k) => k.status),
+    );
+    if (!next) return null;
+    const before = { status: channel.status, disabledReason: channel.disabledReason };
+    const after = { status: next.status, disabledReason: next.disabledReason ?? null };
+    await manager.getRepository(Channel).update({ id: channelId }, after);
+    await this.audit.record(
+      {
+        actor: null,
+        tenantId: null,
+        action: 'update',
+        entityType: 'channel',
+        entityId: channelId,
+        before,
+        after,
+      },
+      manager,
+    );
+    return next.status === 'enabled' ? 're_enabled' : 'auto_disabled';
+  }
+}

@@ -1,0 +1,120 @@
+// One scheduled (or early) probe of one key, as the worker runs it: skip what must not be probed,
+// take a slot of the provider's probe rate, make the cheapest authenticated call, store the
+// finding, and end a guessed cooldown the key has proved wrong.
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { REDIS } from '@gateway/redis';
+import type Redis from 'ioredis';
+import { Repository } from 'typeorm';
+import { ChannelKeysService } from '../channel-keys.service';
+import { Channel } from '../entities/channel.entity';
+import { ChannelKey } from '../entities/channel-key.entity';
+import { clearKeyCooldown, readKeyCooldowns } from '../keys/key-stats';
+import { probeUpstream, ProbeResult } from '../probe/probe-upstream';
+import { KeyHealthService, RecordedProbe } from './key-health.service';
+import { providerOf, takeProbeSlot } from './provider-rate';
+
+export interface ProbeKeyData {
+  channelId: string;
+  keyId: string;
+  trigger: 'scheduled' | 'early';
+}
+
+export type ProbeKeyOutcome =
+  | { skipped: 'gone' | 'disabled' | 'already_recorded' }
+  | { retryAt: number }
+  | ({
+      result: ProbeResult['result'];
+      status: number | null;
+      latencyMs: number;
+      cooldownCleared: boolean;
+    } & Omit<RecordedProbe, 'recorded'>);
+
+@Injectable()
+export class ProbeKeyJob {
+  constructor(
+    @InjectRepository(Channel) private readonly channels: Repository<Channel>,
+    @InjectRepository(ChannelKey) private readonly keys: Repository<ChannelKey>,
+    private readonly channelKeys: ChannelKeysService,
+    private readonly health: KeyHealthService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** `jobId` makes it idempotent: a job whose result is stored is not probed again. */
+  async run(jobId: string, data: ProbeKeyData): Promise<ProbeKeyOutcome> {
+    const [channel, key] = await Promise.all([
+      this.channels.findOne({ where: { id: data.channelId } }),
+      this.keys.findOne({ where: { id: data.keyId, channelId: data.channelId } }),
+    ]);
+    if (!channel || !key) return { skipped: 'gone' };
+    // An admin's `disabled` is never probed; the probe's own `auto_disabled` is, to bring it back.
+    if (channel.status === 'disabled' || key.status === 'disabled') return { skipped: 'disabled' };
+    if (await this.health.alreadyRecorded(jobId)) return { skipped: 'already_recorded' };
+
+    const now = Date.now();
+    const retryAt = await takeProbeSlot(
+      this.redis,
+      this.config.REDIS_PREFIX,
+      providerOf(channel.baseUrl),
+      this.config.PROBE_RATE_PER_MINUTE,
+      now,
+    );
+    if (retryAt !== null) return { retryAt };
+
+    const cooldown = (await readKeyCooldowns(this.redis, this.config.REDIS_PREFIX, [key.id], now)).get(
+      key.id,
+    );
+    const result = await this.probe(channel, key);
+    const recorded = await this.health.record({
+      keyId: key.id,
+      jobId,
+      trigger: data.trigger,
+      result,
+      checkedAt: new Date(),
+    });
+    if (!recorded.recorded) return { skipped: 'already_recorded' };
+    // A guessed cooldown (a 429 without Retry-After) ends when the key answers; one the upstream
+    // set with Retry-After stands.
+    const cooldownCleared =
+      result.result === 'healthy' && cooldown?.guessed === true
+        ? await clearKeyCooldown(this.redis, this.config.REDIS_PREFIX, key.id, cooldown.until)
+        : false;
+    return {
+      result: result.result,
+      status: result.status,
+      latencyMs: result.latencyMs,
+      cooldownCleared,
+      keyTransition: recorded.keyTransition,
+      channelTransition: recorded.channelTransition,
+    };
+  }
+
+  private async probe(channel: Channel, key: ChannelKey): Promise<ProbeResult> {
+    let secret: string;
+    try {
+      secret = this.channelKeys.decrypt(key);
+    } catch (error) {
+      return {
+        ok: false,
+        result: 'error',
+        status: null,
+        latencyMs: 0,
+        message: (error as Error).message.slice(0, 500),
+      };
+    }
+    const model = channel.models[0] ?? '';
+    return probeUpstream(
+      {
+        type: channel.type,
+        baseUrl: channel.baseUrl,
+        upstreamModel: channel.modelMapping[model] ?? model,
+        settings: channel.settings,
+      },
+      secret,
+      channel.timeoutMs,
+      'health',
+    );
+  }
+}
