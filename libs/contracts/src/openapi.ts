@@ -557,7 +557,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** One plan (a tenant’s users see active plans and their own) */
+    get: operations['PlansController_get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -659,6 +660,89 @@ export interface paths {
       cookie?: never;
     };
     get: operations['UsageController_summary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/invoices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Issued invoices and credit notes, newest first */
+    get: operations['InvoicesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/invoices/generate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue a closed period’s invoice now (the worker does it; the id is known at once) */
+    post: operations['InvoicesController_generate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/invoices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['InvoicesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/invoices/{id}/credit-note': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Correct an issued invoice with a credit note (the worker issues it; the id is known at once) */
+    post: operations['InvoicesController_creditNote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/invoices/{id}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['InvoicesController_pdf'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1254,6 +1338,11 @@ export interface components {
        */
       outputPer1M: string;
       /**
+       * @description USD per 1M reasoning tokens; null: they cost outputPer1M
+       * @example null
+       */
+      reasoningPer1M: string | null;
+      /**
        * @description USD per request
        * @example 0
        */
@@ -1299,6 +1388,11 @@ export interface components {
        */
       outputPer1M: string;
       /**
+       * @description USD per 1M reasoning tokens (part of the completion tokens); null or left out: outputPer1M
+       * @example 15
+       */
+      reasoningPer1M?: string | null;
+      /**
        * @description USD per request, on top of tokens (default 0)
        * @example 0
        */
@@ -1320,6 +1414,11 @@ export interface components {
        * @example 10
        */
       outputPer1M: string;
+      /**
+       * @description USD per 1M reasoning tokens; null: they cost outputPer1M
+       * @example null
+       */
+      reasoningPer1M: string | null;
       /**
        * @description USD per request
        * @example 0
@@ -1345,8 +1444,11 @@ export interface components {
       /** @description promptTokens − cachedTokens at inputPer1M */
       input: components['schemas']['PreviewLineView'];
       cachedInput: components['schemas']['PreviewLineView'];
+      /** @description completionTokens − reasoningTokens at outputPer1M */
       output: components['schemas']['PreviewLineView'];
-      /** @description sum of the three, rounded half up to whole nano-USD */
+      /** @description reasoningTokens at reasoningPer1M (or outputPer1M) */
+      reasoning: components['schemas']['PreviewLineView'];
+      /** @description sum of the four, rounded half up to whole nano-USD */
       tokensUsd: string;
       perRequestUsd: string;
     };
@@ -1418,6 +1520,11 @@ export interface components {
        */
       outputPer1M: string;
       /**
+       * @description USD per 1M reasoning tokens; null: they cost outputPer1M
+       * @example null
+       */
+      reasoningPer1M: string | null;
+      /**
        * @description USD per request
        * @example 0
        */
@@ -1448,7 +1555,7 @@ export interface components {
       /** Format: uuid */
       tenantId: string;
       /** @enum {string} */
-      kind: 'topup' | 'redemption' | 'adjustment' | 'refund' | 'usage';
+      kind: 'topup' | 'redemption' | 'adjustment' | 'refund' | 'usage' | 'plan_allowance';
       /**
        * @description signed: credits positive, usage debits negative
        * @example 25
@@ -1735,6 +1842,32 @@ export interface components {
        */
       status?: 'active' | 'archived';
     };
+    PlanUsageView: {
+      /**
+       * @description requests that got an answer (decimal string)
+       * @example 120
+       */
+      requests: string;
+      /** @example 53000 */
+      inputTokens: string;
+      /** @example 21000 */
+      outputTokens: string;
+      /**
+       * @description full cost of the period’s requests, USD
+       * @example 1.25
+       */
+      spendUsd: string;
+      /**
+       * @description part of that the included allowance paid, USD
+       * @example 1
+       */
+      includedUsedUsd: string;
+      /**
+       * @description allowance left this period, USD
+       * @example 4
+       */
+      includedLeftUsd: string;
+    };
     SubscriptionView: {
       /** Format: uuid */
       tenantId: string;
@@ -1747,6 +1880,8 @@ export interface components {
       periodEnd: string;
       createdAt: string;
       updatedAt: string;
+      /** @description on reads: the current period’s usage */
+      usage?: components['schemas']['PlanUsageView'];
     };
     SubscriptionChangeView: {
       /** Format: uuid */
@@ -1781,7 +1916,7 @@ export interface components {
     };
     ReconciliationMismatchView: {
       /** @enum {string} */
-      kind: 'tenant' | 'token';
+      kind: 'tenant' | 'allowance' | 'token';
       /** @description Tenant or token id */
       id: string;
       /** @description Sum of usage-record costs, nano-USD (decimal string) */
@@ -1890,6 +2025,129 @@ export interface components {
     UsageSummaryView: {
       items: components['schemas']['UsageSummaryItemView'][];
       totals: components['schemas']['UsageTotalsView'];
+    };
+    InvoiceLineView: {
+      /** @enum {string} */
+      kind: 'usage' | 'plan_fee' | 'plan_allowance' | 'credit';
+      /** @example gpt-4o-mini */
+      description: string;
+      /** @description usage lines: the model */
+      model: string | null;
+      requests: number | null;
+      /** @example 120000 */
+      inputTokens: string | null;
+      /** @example 0 */
+      cachedTokens: string | null;
+      /** @example 3400 */
+      outputTokens: string | null;
+      /**
+       * @description USD; negative for what a plan included
+       * @example 0.0123
+       */
+      amountUsd: string;
+    };
+    InvoicePaymentView: {
+      /** Format: uuid */
+      ledgerEntryId: string;
+      /**
+       * @description the ledger kind: topup, redemption, adjustment, refund
+       * @example topup
+       */
+      kind: string;
+      date: string;
+      note: string | null;
+      /** @example 25 */
+      amountUsd: string;
+    };
+    InvoiceView: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'invoice' | 'credit_note';
+      /** @example INV-2026-000001 */
+      number: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** @example 2026-10 */
+      period: string;
+      periodStart: string;
+      periodEnd: string;
+      /** @example Asia/Shanghai */
+      timezone: string;
+      /** @enum {string} */
+      status: 'issued';
+      /** @enum {string} */
+      currency: 'USD';
+      billingName: string;
+      billingEmail: string | null;
+      lines: components['schemas']['InvoiceLineView'][];
+      /** @description credits of the period (top-ups, redemptions, adjustments): shown, not part of the total */
+      payments: components['schemas']['InvoicePaymentView'][];
+      /**
+       * @description the sum of the lines
+       * @example 12.5
+       */
+      subtotalUsd: string;
+      /** @example 0.08 */
+      taxRate: string;
+      /** @example 1 */
+      taxUsd: string;
+      /**
+       * @description subtotal + tax
+       * @example 13.5
+       */
+      totalUsd: string;
+      /**
+       * Format: uuid
+       * @description a credit note: the invoice it corrects
+       */
+      creditNoteOf: string | null;
+      reason: string | null;
+      issuedAt: string;
+      /** @description whether GET /api/invoices/{id}/pdf has the PDF yet */
+      pdfReady: boolean;
+    };
+    InvoicePageView: {
+      items: components['schemas']['InvoiceView'][];
+      total: number;
+    };
+    GenerateInvoiceDto: {
+      /**
+       * Format: uuid
+       * @description required for a super admin; others: their own tenant
+       */
+      tenantId?: string;
+      /**
+       * @description a closed calendar month in the tenant’s time zone, "YYYY-MM"
+       * @example 2026-10
+       */
+      period: string;
+    };
+    InvoiceRequestView: {
+      /**
+       * Format: uuid
+       * @description the invoice’s id: GET /api/invoices/{id} answers 404 until issued
+       */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** @example 2026-10 */
+      period: string;
+      /**
+       * @description issued: it existed (200, `invoice` set); queued: the worker issues it shortly (202)
+       * @enum {string}
+       */
+      status: 'queued' | 'issued';
+      invoice: components['schemas']['InvoiceView'] | null;
+    };
+    CreateCreditNoteDto: {
+      /** @example usage double-counted on 3 October */
+      reason: string;
+      /**
+       * @description USD before tax, > 0 and at most what the invoice’s subtotal still allows; missing: all of it
+       * @example 1.5
+       */
+      amountUsd?: string;
     };
   };
   responses: never;
@@ -2714,6 +2972,8 @@ export interface operations {
         completionTokens?: string;
         /** @description the cached part of promptTokens (default 0) */
         cachedTokens?: string;
+        /** @description the reasoning part of completionTokens (default 0) */
+        reasoningTokens?: string;
       };
       header?: never;
       path: {
@@ -2791,7 +3051,7 @@ export interface operations {
         from?: string;
         /** @description written before (exclusive) */
         to?: string;
-        kind?: 'topup' | 'redemption' | 'adjustment' | 'refund' | 'usage';
+        kind?: 'topup' | 'redemption' | 'adjustment' | 'refund' | 'usage' | 'plan_allowance';
       };
       header?: never;
       path: {
@@ -3065,6 +3325,27 @@ export interface operations {
       };
     };
   };
+  PlansController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlanView'];
+        };
+      };
+    };
+  };
   PlansController_update: {
     parameters: {
       query?: never;
@@ -3296,6 +3577,133 @@ export interface operations {
         content: {
           'application/json': components['schemas']['UsageSummaryView'];
         };
+      };
+    };
+  };
+  InvoicesController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        /** @description super admin: one tenant; others: their own only */
+        tenantId?: string;
+        /** @description a calendar month, "YYYY-MM" */
+        period?: string;
+        kind?: 'invoice' | 'credit_note';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoicePageView'];
+        };
+      };
+    };
+  };
+  InvoicesController_generate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GenerateInvoiceDto'];
+      };
+    };
+    responses: {
+      /** @description already issued: `invoice` is set */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceRequestView'];
+        };
+      };
+      /** @description queued: poll GET /api/invoices/{id} */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceRequestView'];
+        };
+      };
+    };
+  };
+  InvoicesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceView'];
+        };
+      };
+    };
+  };
+  InvoicesController_creditNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCreditNoteDto'];
+      };
+    };
+    responses: {
+      /** @description queued: poll GET /api/invoices/{id} */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceRequestView'];
+        };
+      };
+    };
+  };
+  InvoicesController_pdf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The invoice as a PDF (409 invoice_pdf_pending while the worker renders it) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -12,6 +12,8 @@ export { InvoiceCounter } from './entities/invoice-counter.entity';
 export { InvoiceError, InvoiceErrorCode } from './invoices.errors';
 export { CREDIT_NOTE_ROLES, INVOICE_GENERATE_ROLES, INVOICE_READ_ROLES } from './invoices-permissions';
 export { InvoiceGenerator } from './generation/invoice-generator';
+export { CreditNoteIssuer } from './generation/credit-note-issuer';
+export type { CreditNoteRequest } from './generation/credit-note-issuer';
 export type { IssuedInvoice } from './generation/invoice-generator';
 export { CLOSE_GRACE_MS } from './generation/close-grace';
 export { invoiceIdFor } from './generation/invoice-id';

@@ -14,4 +14,4 @@ export const InvoiceIssuer = () => Roles(...INVOICE_GENERATE_ROLES);
 
 /** Correcting an issued invoice with a credit note: the platform's operators. */
 export const CREDIT_NOTE_ROLES: readonly Role[] = [Role.SuperAdmin];
-export const CreditNoteIssuer = () => Roles(...CREDIT_NOTE_ROLES);
+export const CreditNoteWriter = () => Roles(...CREDIT_NOTE_ROLES);

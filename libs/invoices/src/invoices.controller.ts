@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpStatus, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -9,9 +20,10 @@ import {
 } from '@nestjs/swagger';
 import { Actor, CurrentActor, UuidParam } from '@gateway/identity';
 import type { Response } from 'express';
+import { CreateCreditNoteDto } from './dto/create-credit-note.dto';
 import { GenerateInvoiceDto } from './dto/generate-invoice.dto';
 import { ListInvoicesQuery } from './dto/list-invoices.query';
-import { InvoiceIssuer, InvoiceReader } from './invoices-permissions';
+import { CreditNoteWriter, InvoiceIssuer, InvoiceReader } from './invoices-permissions';
 import { InvoicesService } from './invoices.service';
 import { InvoicePageView, InvoiceRequestView, InvoiceView } from './views/invoice.view';
 
@@ -51,6 +63,21 @@ export class InvoicesController {
   @ApiOkResponse({ type: InvoiceView })
   get(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<InvoiceView> {
     return this.invoices.get(actor, id);
+  }
+
+  @CreditNoteWriter()
+  @Post(':id/credit-note')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Correct an issued invoice with a credit note (the worker issues it; the id is known at once)',
+  })
+  @ApiAcceptedResponse({ type: InvoiceRequestView, description: 'queued: poll GET /api/invoices/{id}' })
+  creditNote(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: CreateCreditNoteDto,
+  ): Promise<InvoiceRequestView> {
+    return this.invoices.creditNote(actor, id, dto);
   }
 
   @InvoiceReader()

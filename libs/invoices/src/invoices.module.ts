@@ -5,12 +5,14 @@ import { QueueName } from '@gateway/redis';
 import { InvoiceCounter } from './entities/invoice-counter.entity';
 import { InvoicePdf } from './entities/invoice-pdf.entity';
 import { Invoice } from './entities/invoice.entity';
+import { CreditNoteIssuer } from './generation/credit-note-issuer';
 import { InvoiceGenerator } from './generation/invoice-generator';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
 import { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
 import { GenerateInvoiceJob } from './jobs/generate-invoice.job';
 import { InvoicesProcessor, InvoicesSchedules } from './jobs/invoices.processor';
+import { IssueCreditNoteJob } from './jobs/issue-credit-note.job';
 import { RenderInvoicePdfJob } from './jobs/render-invoice-pdf.job';
 import { InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
 import { InvoicePdfs } from './pdf/invoice-pdfs';
@@ -36,14 +38,16 @@ export class InvoicesModule {}
   ],
   providers: [
     InvoiceGenerator,
+    CreditNoteIssuer,
     InvoicePdfRenderer,
     InvoicePdfs,
     GenerateInvoiceJob,
     RenderInvoicePdfJob,
     CloseInvoicePeriodsJob,
+    IssueCreditNoteJob,
     InvoicesProcessor,
     InvoicesSchedules,
   ],
-  exports: [InvoiceGenerator, InvoicePdfs, CloseInvoicePeriodsJob],
+  exports: [InvoiceGenerator, CreditNoteIssuer, InvoicePdfs, CloseInvoicePeriodsJob],
 })
 export class InvoicesWorkerModule {}

@@ -4,6 +4,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import { nanoToUsd, usdToNano } from '@gateway/db';
 import {
   Actor,
   canSeeTenant,
@@ -14,16 +15,19 @@ import {
 } from '@gateway/identity';
 import { QueueName } from '@gateway/redis';
 import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
+import { CreateCreditNoteDto } from './dto/create-credit-note.dto';
 import { GenerateInvoiceDto } from './dto/generate-invoice.dto';
 import { ListInvoicesQuery } from './dto/list-invoices.query';
 import { InvoicePdf } from './entities/invoice-pdf.entity';
 import { Invoice } from './entities/invoice.entity';
 import { CLOSE_GRACE_MS } from './generation/close-grace';
+import { CreditNoteIssuer } from './generation/credit-note-issuer';
 import { invoiceIdFor } from './generation/invoice-id';
 import { invoiceWindow } from './generation/invoice-period';
 import { InvoiceError, InvoiceErrorCode } from './invoices.errors';
-import { enqueueGenerateInvoice } from './jobs/invoice-queue';
+import { enqueueGenerateInvoice, enqueueIssueCreditNote } from './jobs/invoice-queue';
 import { INVOICE_AUDIT_TYPE, InvoicePageView, InvoiceRequestView, InvoiceView } from './views/invoice.view';
 
 @Injectable()
@@ -90,6 +94,46 @@ export class InvoicesService {
       after: { tenantId, period: dto.period, status: 'queued' },
     });
     return { id, tenantId, period: dto.period, status: 'queued', invoice: null };
+  }
+
+  /**
+   * Requests a credit note on an issued invoice; the worker issues it (number, PDF). The checks here
+   * give a clear answer at once; the worker checks again under the invoice's lock.
+   */
+  async creditNote(actor: Actor, invoiceId: string, dto: CreateCreditNoteDto): Promise<InvoiceRequestView> {
+    const invoice = await this.visible(actor, invoiceId);
+    if (invoice.kind !== 'invoice') throw new InvoiceError(InvoiceErrorCode.NotAnInvoice);
+    const left = await CreditNoteIssuer.creditable(this.dataSource.manager, invoice);
+    const amountNano = dto.amountUsd === undefined ? left : usdToNano(dto.amountUsd);
+    if (amountNano <= 0n || amountNano > left) {
+      throw new InvoiceError(
+        InvoiceErrorCode.CreditExceedsInvoice,
+        `amountUsd must be greater than 0 and at most ${nanoToUsd(left)}, what is left of ${invoice.number}`,
+      );
+    }
+    const id = randomUUID();
+    const reason = dto.reason.trim();
+    await enqueueIssueCreditNote(this.queue, {
+      id,
+      invoiceId,
+      reason,
+      amountNano: dto.amountUsd === undefined ? null : amountNano.toString(),
+    });
+    await this.audit.record({
+      actor,
+      tenantId: invoice.tenantId,
+      action: 'create',
+      entityType: INVOICE_AUDIT_TYPE,
+      entityId: id,
+      after: {
+        kind: 'credit_note',
+        creditNoteOf: invoiceId,
+        reason,
+        amountUsd: nanoToUsd(amountNano),
+        status: 'queued',
+      },
+    });
+    return { id, tenantId: invoice.tenantId, period: invoice.period, status: 'queued', invoice: null };
   }
 
   /** Another tenant's invoice, or one that does not exist, is simply not found (404). */

@@ -2,6 +2,7 @@
 // UsageRecorder → Redis stream → UsageIngestor), the api enqueueing, two invoice workers (BullMQ)
 // issuing and rendering, the PDF read back as text. Totals are checked against the ledger to the
 // nano-dollar; numbers are checked gapless under racing workers; roles are checked on every read.
+import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
@@ -14,6 +15,7 @@ import { Role, Tenant } from '@gateway/identity';
 import {
   CLOSE_INVOICE_PERIODS_JOB,
   CloseInvoicePeriodsJob,
+  CreditNoteIssuer,
   Invoice,
   InvoiceCounter,
   InvoiceGenerator,
@@ -66,6 +68,8 @@ interface InvoiceBody {
   taxRate: string;
   taxUsd: string;
   totalUsd: string;
+  creditNoteOf: string | null;
+  reason: string | null;
   issuedAt: string;
   pdfReady: boolean;
 }
@@ -394,6 +398,78 @@ describe('invoices', () => {
         db.query(`UPDATE invoice_pdfs SET content = '' WHERE invoice_id = $1`, [invoice.id]),
       ).rejects.toThrow(/immutable/);
       expect((await finance.get(`/api/invoices/${invoice.id}`).expect(200)).body).toEqual(invoice);
+    });
+
+    it('is corrected by credit notes: numbered on their own, negative, never beyond the invoice', async () => {
+      const res = await root
+        .post(`/api/invoices/${invoice.id}/credit-note`, {
+          reason: '重复计费 double-counted',
+          amountUsd: '0.123457796',
+        })
+        .expect(202);
+      expect(res.body).toMatchObject({
+        tenantId: tenant.id,
+        period: shanghaiPeriod,
+        status: 'queued',
+        invoice: null,
+      });
+      const note = await waitIssued(finance, res.body.id);
+      expect(note).toMatchObject({
+        kind: 'credit_note',
+        number: `CN-${now.getUTCFullYear()}-000001`,
+        creditNoteOf: invoice.id,
+        reason: '重复计费 double-counted',
+        billingName: CHINESE_TENANT,
+        subtotalUsd: '-0.123457796',
+        totalUsd: '-0.123457796',
+        lines: [expect.objectContaining({ kind: 'credit', amountUsd: '-0.123457796' })],
+      });
+      const { text } = await pdfText((await download(finance, note.id).expect(200)).body as Buffer);
+      expect(text).toContain(note.number);
+      expect(text).toContain(invoice.number);
+      expect(text).toContain('重复计费 double-counted');
+      expect(text).toContain('-0.123457796');
+
+      // What is left (exactly 1 USD) can be credited, by two racing requests only once.
+      const issuer = workers[0]!.get(CreditNoteIssuer);
+      const racing = await Promise.allSettled(
+        ['a', 'b'].map((x) =>
+          issuer.issue({
+            id: randomUUID(),
+            invoiceId: invoice.id,
+            reason: `race ${x}`,
+            amountNano: '700000000',
+          }),
+        ),
+      );
+      expect(racing.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const rest = await root
+        .post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'the rest' })
+        .expect(202);
+      expect((await waitIssued(root, rest.body.id)).subtotalUsd).toBe('-0.3');
+      const over = await root
+        .post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'more', amountUsd: '0.000000001' })
+        .expect(400);
+      expect(over.body.code).toBe('credit_exceeds_invoice');
+      await root.post(`/api/invoices/${note.id}/credit-note`, { reason: 'x' }).expect(409);
+      await finance.post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'x' }).expect(403);
+      for (const body of [{}, { reason: '  ' }, { reason: 5 }]) {
+        const bad = await root.post(`/api/invoices/${invoice.id}/credit-note`, body).expect(400);
+        expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['reason']);
+      }
+      for (const amountUsd of ['0', '-1', 1, '1e3', '0.0000000001']) {
+        const bad = await root
+          .post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'x', amountUsd })
+          .expect(400);
+        expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['amountUsd']);
+      }
+      // The invoice itself never changed; its credit notes are listed beside it.
+      expect((await finance.get(`/api/invoices/${invoice.id}`).expect(200)).body).toEqual(invoice);
+      const notes = await finance.get('/api/invoices?kind=credit_note').expect(200);
+      expect(notes.body.total).toBe(3);
+      const numbers = (notes.body.items as InvoiceBody[]).map((n) => n.number).sort();
+      const year = now.getUTCFullYear();
+      expect(numbers).toEqual([1, 2, 3].map((n) => `CN-${year}-00000${n}`));
     });
   });
 

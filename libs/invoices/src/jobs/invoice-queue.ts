@@ -35,3 +35,16 @@ export function enqueueRenderInvoicePdf(queue: Queue, data: RenderInvoicePdfData
     deduplication: { id: `render_${data.invoiceId}` },
   });
 }
+
+export const ISSUE_CREDIT_NOTE_JOB = 'IssueCreditNoteJob';
+
+export interface IssueCreditNoteData {
+  id: string;
+  invoiceId: string;
+  reason: string;
+  amountNano: string | null;
+}
+
+export function enqueueIssueCreditNote(queue: Queue, data: IssueCreditNoteData): Promise<unknown> {
+  return queue.add(ISSUE_CREDIT_NOTE_JOB, data, { ...RETRIED, deduplication: { id: `credit_${data.id}` } });
+}

@@ -9,9 +9,12 @@ import {
   CLOSE_INVOICE_PERIODS_JOB,
   GENERATE_INVOICE_JOB,
   GenerateInvoiceData,
+  ISSUE_CREDIT_NOTE_JOB,
+  IssueCreditNoteData,
   RENDER_INVOICE_PDF_JOB,
   RenderInvoicePdfData,
 } from './invoice-queue';
+import { IssueCreditNoteJob } from './issue-credit-note.job';
 import { RenderInvoicePdfJob } from './render-invoice-pdf.job';
 
 /** Runs the invoices domain's jobs in the worker. */
@@ -21,6 +24,7 @@ export class InvoicesProcessor extends WorkerHost {
     private readonly generate: GenerateInvoiceJob,
     private readonly render: RenderInvoicePdfJob,
     private readonly close: CloseInvoicePeriodsJob,
+    private readonly creditNote: IssueCreditNoteJob,
   ) {
     super();
   }
@@ -32,6 +36,8 @@ export class InvoicesProcessor extends WorkerHost {
           return await this.generate.run(job.data as GenerateInvoiceData);
         case RENDER_INVOICE_PDF_JOB:
           return await this.render.run(job.data as RenderInvoicePdfData);
+        case ISSUE_CREDIT_NOTE_JOB:
+          return await this.creditNote.run(job.data as IssueCreditNoteData);
         case CLOSE_INVOICE_PERIODS_JOB:
           return await this.close.run();
         default:

@@ -1,0 +1,83 @@
+// Corrects an issued invoice with a credit note: a new, immutable document with its own number
+// (CN-YYYY-NNNNNN, gapless like invoices) that credits part or all of the invoice's subtotal, taxed
+// at the invoice's rate. The invoice row is locked while crediting, so concurrent credit notes
+// cannot together credit more than the invoice.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Invoice } from '../entities/invoice.entity';
+import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
+import { flatLine } from './invoice-content';
+import { takeNumber, transactionTime } from './invoice-generator';
+import { taxOn } from './tax';
+
+export interface CreditNoteRequest {
+  /** Chosen by the api when it enqueued the request, so a retry writes the same row. */
+  id: string;
+  invoiceId: string;
+  reason: string;
+  /** Pre-tax amount to credit, nano-USD; null: all that is left of the invoice's subtotal. */
+  amountNano: string | null;
+}
+
+@Injectable()
+export class CreditNoteIssuer {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** What can still be credited on `invoice` (its subtotal less earlier credit notes'). */
+  static async creditable(manager: EntityManager, invoice: Invoice): Promise<bigint> {
+    const rows = (await manager.query(
+      `SELECT coalesce(sum(subtotal_nano), 0)::text AS credited FROM invoices WHERE credit_note_of = $1`,
+      [invoice.id],
+    )) as [{ credited: string }];
+    return invoice.subtotalNano + BigInt(rows[0].credited);
+  }
+
+  async issue(request: CreditNoteRequest): Promise<Invoice> {
+    const existing = await this.dataSource.getRepository(Invoice).findOneBy({ id: request.id });
+    if (existing) return existing;
+    return this.dataSource.transaction(async (manager) => {
+      const original = await manager.getRepository(Invoice).findOne({
+        where: { id: request.invoiceId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!original) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such invoice');
+      if (original.kind !== 'invoice') throw new InvoiceError(InvoiceErrorCode.NotAnInvoice);
+      const done = await manager.getRepository(Invoice).findOneBy({ id: request.id });
+      if (done) return done;
+      const left = await CreditNoteIssuer.creditable(manager, original);
+      const amount = request.amountNano === null ? left : BigInt(request.amountNano);
+      if (amount <= 0n || amount > left) throw new InvoiceError(InvoiceErrorCode.CreditExceedsInvoice);
+
+      const issuedAt = await transactionTime(manager);
+      const number = await takeNumber(manager, 'credit_note', issuedAt.getUTCFullYear(), async () => false);
+      const subtotalNano = -amount;
+      const taxNano = taxOn(subtotalNano, original.taxRate);
+      const note = manager.getRepository(Invoice).create({
+        id: request.id,
+        kind: 'credit_note',
+        number: number as string,
+        tenantId: original.tenantId,
+        period: original.period,
+        periodStart: original.periodStart,
+        periodEnd: original.periodEnd,
+        timezone: original.timezone,
+        status: 'issued',
+        currency: 'USD',
+        billingName: original.billingName,
+        billingEmail: original.billingEmail,
+        lines: [flatLine('credit', `Credit on ${original.number}: ${request.reason}`, subtotalNano)],
+        payments: [],
+        subtotalNano,
+        taxRate: original.taxRate,
+        taxNano,
+        totalNano: subtotalNano + taxNano,
+        creditNoteOf: original.id,
+        reason: request.reason,
+        issuedAt,
+      });
+      await manager.getRepository(Invoice).insert(note);
+      return note;
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { CreditNoteIssuer } from '../generation/credit-note-issuer';
+import { InvoicePdfs } from '../pdf/invoice-pdfs';
+import type { IssueCreditNoteData } from './invoice-queue';
+
+/** Issues a requested credit note (or finds it issued) and stores its PDF. Idempotent. */
+@Injectable()
+export class IssueCreditNoteJob {
+  constructor(
+    private readonly issuer: CreditNoteIssuer,
+    private readonly pdfs: InvoicePdfs,
+  ) {}
+
+  async run(data: IssueCreditNoteData): Promise<{ invoiceId: string; number: string }> {
+    const note = await this.issuer.issue(data);
+    await this.pdfs.ensure(note.id);
+    return { invoiceId: note.id, number: note.number };
+  }
+}
