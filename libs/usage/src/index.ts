@@ -30,3 +30,10 @@ export type { ReconciliationMismatch, ReconciliationReport } from './reconcile/r
 export { ReconcileUsageJob } from './reconcile/reconcile-usage.job';
 export { usageByModel } from './query/usage-by-model';
 export type { ModelUsage } from './query/usage-by-model';
+export { PruneUsageRecordsJob, RollupUsageJob } from './rollup/usage-rollup.jobs';
+export { rollUpUsage, rollUpAllUsage } from './rollup/roll-up-usage';
+export type { RollupOptions, RollupReport } from './rollup/roll-up-usage';
+export { MIN_USAGE_RETENTION_DAYS, pruneUsageRecords } from './rollup/prune-usage-records';
+export type { PruneReport } from './rollup/prune-usage-records';
+export { UsageDailyRollup } from './rollup/entities/usage-daily-rollup.entity';
+export { UsageHourlyRollup } from './rollup/entities/usage-hourly-rollup.entity';

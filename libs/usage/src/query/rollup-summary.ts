@@ -142,18 +142,14 @@ function keyOf(groupBy: UsageGroupBy | null, source: 'raw' | 'hourly' | 'daily')
 
 const and = (parts: string[]) => (parts.length === 0 ? 'TRUE' : parts.join(' AND '));
 
-/** Rows of one rollup table (CTE `src`, alias x) as (key, kind, measures..., v, c) parts. */
-function rollupParts(src: string): string {
-  const zeros =
-    '0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint';
-  return `
-    SELECT key, 's' AS kind, requests::bigint, errors::bigint, prompt_tokens, cached_tokens, completion_tokens,
-      cost_nano, latency_sum_ms, ttft_count::bigint, ttft_sum_ms, NULL::int AS v, NULL::bigint AS c FROM ${src}
-    UNION ALL
-    SELECT key, 'l', ${zeros}, u.v, u.c::bigint FROM ${src}, unnest(${src}.latency_values, ${src}.latency_counts) AS u(v, c)
-    UNION ALL
-    SELECT key, 't', ${zeros}, u.v, u.c::bigint FROM ${src}, unnest(${src}.ttft_values, ${src}.ttft_counts) AS u(v, c)`;
-}
+/** Sums of one rollup table (CTE `src`), one row per rollup row. */
+const rollupSums = (src: string) => `
+  SELECT key, requests::bigint, errors::bigint, prompt_tokens, cached_tokens, completion_tokens, cost_nano,
+    latency_sum_ms, ttft_count::bigint, ttft_sum_ms FROM ${src}`;
+
+/** The latency histogram entries of one rollup table (CTE `src`). */
+const rollupLatencies = (src: string) => `
+  SELECT key, u.v, u.c::bigint FROM ${src}, unnest(${src}.latency_values, ${src}.latency_counts) AS u(v, c)`;
 
 /** The SQL of one summary (grouped, or totals when groupBy is null) over the given plan. */
 export function summarySql(
@@ -163,7 +159,8 @@ export function summarySql(
 ): { sql: string; params: unknown[] } {
   const params = new Params();
   const ctes: string[] = [];
-  const parts: string[] = [];
+  const sums: string[] = [];
+  const latencies: string[] = [];
 
   // Raw: the edges and the pending hours.
   const rawTime: string[] = plan.rawEdges.map(
@@ -185,17 +182,12 @@ export function summarySql(
       SELECT ${keyOf(groupBy, 'raw')} AS key, (${FAILED}) AS failed, r.prompt_tokens, r.cached_tokens,
         r.completion_tokens, r.cost_nano, r.latency_ms, r.ttft_ms
       FROM usage_records r WHERE ${where})`);
-    parts.push(`
-      SELECT key, 's' AS kind, count(*) AS requests, count(*) FILTER (WHERE failed) AS errors,
-        sum(prompt_tokens)::bigint, sum(cached_tokens)::bigint, sum(completion_tokens)::bigint,
-        sum(cost_nano)::bigint, sum(latency_ms)::bigint, count(ttft_ms), coalesce(sum(ttft_ms), 0)::bigint,
-        NULL::int AS v, NULL::bigint AS c
-      FROM raw GROUP BY key
-      UNION ALL
-      SELECT key, 'l', 0, 0, 0, 0, 0, 0, 0, 0, 0, latency_ms, count(*) FROM raw GROUP BY key, latency_ms
-      UNION ALL
-      SELECT key, 't', 0, 0, 0, 0, 0, 0, 0, 0, 0, ttft_ms, count(*) FROM raw
-        WHERE ttft_ms IS NOT NULL GROUP BY key, ttft_ms`);
+    sums.push(`
+      SELECT key, count(*), count(*) FILTER (WHERE failed), sum(prompt_tokens)::bigint,
+        sum(cached_tokens)::bigint, sum(completion_tokens)::bigint, sum(cost_nano)::bigint,
+        sum(latency_ms)::bigint, count(ttft_ms), coalesce(sum(ttft_ms), 0)::bigint
+      FROM raw GROUP BY key`);
+    latencies.push(`SELECT key, latency_ms, count(*) FROM raw GROUP BY key, latency_ms`);
   }
 
   if (!plan.rawOnly) {
@@ -224,7 +216,8 @@ export function summarySql(
       daysCovered = and(hourCover);
       ctes.push(`daily AS MATERIALIZED (
         SELECT ${keyOf(groupBy, 'daily')} AS key, x.* FROM usage_rollup_daily x WHERE ${and(dayWhere)})`);
-      parts.push(rollupParts('daily'));
+      sums.push(rollupSums('daily'));
+      latencies.push(rollupLatencies('daily'));
     }
     // Whole hours not covered by those days, and not pending.
     const hourWhere = dims();
@@ -236,7 +229,8 @@ export function summarySql(
     if (daysCovered !== null) hourWhere.push(`NOT (${daysCovered})`);
     ctes.push(`hourly AS MATERIALIZED (
       SELECT ${keyOf(groupBy, 'hourly')} AS key, x.* FROM usage_rollup_hourly x WHERE ${and(hourWhere)})`);
-    parts.push(rollupParts('hourly'));
+    sums.push(rollupSums('hourly'));
+    latencies.push(rollupLatencies('hourly'));
   }
 
   const byTime = groupBy === 'hour' || groupBy === 'day';
@@ -244,31 +238,37 @@ export function summarySql(
     groupBy === null
       ? ''
       : byTime
-        ? 'ORDER BY key ASC'
-        : 'ORDER BY sum(cost_nano) DESC, sum(requests) DESC, key ASC NULLS LAST';
-  const pct = (kind: 'l' | 't', p: number) =>
-    `round(usage_percentile(array_agg(v) FILTER (WHERE kind = '${kind}'), ` +
-    `array_agg(c) FILTER (WHERE kind = '${kind}'), ${p})::numeric, 1)::float8`;
+        ? 'ORDER BY s.key ASC'
+        : 'ORDER BY s.cost_nano DESC, s.requests DESC, s.key ASC NULLS LAST';
+  const pct = (p: number) => `round(usage_percentile(h.vs, h.cs, ${p})::numeric, 1)::float8`;
+  // Histograms are merged per key first (a value's counts summed), so the percentile walks at
+  // most one entry per distinct latency. Keys are never '' except a null channel/totals, so
+  // coalesce(key, '') joins null to null only.
   const sql = `
     WITH ${ctes.join(',\n')},
-    parts (key, kind, requests, errors, prompt_tokens, cached_tokens, completion_tokens, cost_nano,
-           latency_sum_ms, ttft_count, ttft_sum_ms, v, c) AS (${parts.join('\nUNION ALL\n')})
-    SELECT key,
-      sum(requests)::text AS requests,
-      sum(errors)::text AS errors,
-      sum(prompt_tokens)::text AS prompt_tokens,
-      sum(cached_tokens)::text AS cached_tokens,
-      sum(completion_tokens)::text AS completion_tokens,
-      sum(cost_nano)::text AS cost_nano,
-      CASE WHEN sum(requests) > 0 THEN round(sum(latency_sum_ms)::numeric / sum(requests)::numeric, 1)::float8 END
-        AS avg_latency_ms,
-      ${pct('l', 0.5)} AS p50_latency_ms,
-      ${pct('l', 0.95)} AS p95_latency_ms,
-      CASE WHEN sum(ttft_count) > 0 THEN round(sum(ttft_sum_ms)::numeric / sum(ttft_count)::numeric, 1)::float8 END
-        AS avg_ttft_ms
-    FROM parts
-    GROUP BY key
-    HAVING sum(requests) > 0
+    sum_parts (key, requests, errors, prompt_tokens, cached_tokens, completion_tokens, cost_nano,
+               latency_sum_ms, ttft_count, ttft_sum_ms) AS (${sums.join('\nUNION ALL\n')}),
+    latency_parts (key, v, c) AS (${latencies.join('\nUNION ALL\n')}),
+    s AS (
+      SELECT key, sum(requests) AS requests, sum(errors) AS errors, sum(prompt_tokens) AS prompt_tokens,
+        sum(cached_tokens) AS cached_tokens, sum(completion_tokens) AS completion_tokens,
+        sum(cost_nano) AS cost_nano, sum(latency_sum_ms) AS latency_sum_ms, sum(ttft_count) AS ttft_count,
+        sum(ttft_sum_ms) AS ttft_sum_ms
+      FROM sum_parts GROUP BY key HAVING sum(requests) > 0),
+    merged AS (SELECT key, v, sum(c)::bigint AS c FROM latency_parts GROUP BY key, v),
+    h AS (SELECT key, array_agg(v ORDER BY v) AS vs, array_agg(c ORDER BY v) AS cs FROM merged GROUP BY key)
+    SELECT s.key,
+      s.requests::text AS requests,
+      s.errors::text AS errors,
+      s.prompt_tokens::text AS prompt_tokens,
+      s.cached_tokens::text AS cached_tokens,
+      s.completion_tokens::text AS completion_tokens,
+      s.cost_nano::text AS cost_nano,
+      round(s.latency_sum_ms / s.requests, 1)::float8 AS avg_latency_ms,
+      ${pct(0.5)} AS p50_latency_ms,
+      ${pct(0.95)} AS p95_latency_ms,
+      CASE WHEN s.ttft_count > 0 THEN round(s.ttft_sum_ms / s.ttft_count, 1)::float8 END AS avg_ttft_ms
+    FROM s LEFT JOIN h ON coalesce(h.key, '') = coalesce(s.key, '')
     ${order}`;
   return { sql, params: params.values };
 }
