@@ -90,3 +90,24 @@ describe('parseConfig', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
   });
 });
+
+describe('usage rollup and retention settings', () => {
+  it('keeps raw usage records forever and rolls up every minute by default', () => {
+    expect(parseConfig({})).toMatchObject({ USAGE_RETENTION_DAYS: 0, USAGE_ROLLUP_EVERY_MS: 60_000 });
+  });
+
+  it('takes 0 or at least 400 days of retention', () => {
+    expect(parseConfig({ USAGE_RETENTION_DAYS: '0' }).USAGE_RETENTION_DAYS).toBe(0);
+    expect(parseConfig({ USAGE_RETENTION_DAYS: '400' }).USAGE_RETENTION_DAYS).toBe(400);
+    expect(parseConfig({ USAGE_RETENTION_DAYS: '730' }).USAGE_RETENTION_DAYS).toBe(730);
+  });
+
+  it.each(['30', '399', '-1', '1.5', 'forever'])('refuses USAGE_RETENTION_DAYS=%s, naming it', (value) => {
+    const error = errorOf({ USAGE_RETENTION_DAYS: value });
+    expect(error.variable).toBe('USAGE_RETENTION_DAYS');
+  });
+
+  it('names USAGE_ROLLUP_EVERY_MS when it is out of range', () => {
+    expect(errorOf({ USAGE_ROLLUP_EVERY_MS: '10' }).variable).toBe('USAGE_ROLLUP_EVERY_MS');
+  });
+});

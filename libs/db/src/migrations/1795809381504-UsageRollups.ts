@@ -63,6 +63,12 @@ export class UsageRollups1795809381504 implements MigrationInterface {
             REFERENCING NEW TABLE AS usage_new_records
             FOR EACH STATEMENT EXECUTE FUNCTION usage_rollup_mark_hours()
         `);
+        // Records stored before this migration: their hours are rolled up by the worker's next runs
+        // (read from the records until then).
+        await queryRunner.query(`
+            INSERT INTO usage_rollup_pending (hour)
+            SELECT DISTINCT date_trunc('hour', started_at, 'UTC') FROM usage_records
+        `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {

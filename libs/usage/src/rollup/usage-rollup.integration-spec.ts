@@ -338,3 +338,37 @@ describe('usage rollups', () => {
     expect(await service.summary(SUPER_ADMIN, old)).toEqual(before);
   });
 });
+
+describe('usage rollups migration', () => {
+  it('marks the hours of records stored before it, so they get rolled up too', async () => {
+    const db = await createTestDatabase('usage-rollup-migration');
+    const dataSource = await openSchema(db, 2);
+    try {
+      const migration = dataSource.migrations.find((m) => m.name?.startsWith('UsageRollups'));
+      expect(migration).toBeDefined();
+      const runner = dataSource.createQueryRunner();
+      try {
+        await migration!.down(runner);
+        const world = makeWorld();
+        await insertRecords(dataSource, randomRecords(world, prng(7), 300, START, 2 * DAY));
+        await migration!.up(runner);
+      } finally {
+        await runner.release();
+      }
+      const [{ missing }] = await dataSource.query(
+        `SELECT count(*)::int AS missing FROM (
+           SELECT DISTINCT date_trunc('hour', started_at, 'UTC') FROM usage_records
+           EXCEPT SELECT hour FROM usage_rollup_pending) AS m`,
+      );
+      expect(missing).toBe(0);
+      await rollUpAllUsage(dataSource);
+      const [{ requests }] = await dataSource.query(
+        `SELECT sum(requests)::int AS requests FROM usage_rollup_daily`,
+      );
+      expect(requests).toBe(300);
+    } finally {
+      await dataSource.destroy();
+      await db.drop();
+    }
+  });
+});
