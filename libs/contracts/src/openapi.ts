@@ -308,6 +308,40 @@ export interface paths {
     patch: operations['ChannelKeysController_update'];
     trace?: never;
   };
+  '/api/channels/{id}/keys/{keyId}/probes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The key’s health probe history, newest first (kept PROBE_HISTORY_DAYS) */
+    get: operations['ChannelKeysController_probes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/channels/{id}/keys/{keyId}/reset-cooldown': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End the key’s cooldown now, so the relay uses it on the next request (audited) */
+    post: operations['ChannelKeysController_resetCooldown'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/models': {
     parameters: {
       query?: never;
@@ -1078,6 +1112,8 @@ export interface components {
       groups: string[];
       /** @enum {string} */
       status: 'enabled' | 'disabled' | 'auto_disabled';
+      /** @description why the probes auto-disabled the channel (status auto_disabled); null otherwise */
+      disabledReason: string | null;
       timeoutMs: number;
       probeIntervalS: number;
       settings: {
@@ -1251,7 +1287,14 @@ export interface components {
       status: 'enabled' | 'disabled' | 'auto_disabled';
       /** @enum {string} */
       health: 'unknown' | 'healthy' | 'rate_limited' | 'invalid' | 'error';
+      /** @description when the last probe (or test) ran */
       lastCheckedAt: string | null;
+      /** @description how long the last probe (or test) took, ms */
+      latencyMs: number | null;
+      /** @description scheduled probes in a row that found the key invalid or erroring */
+      consecutiveFailures: number;
+      /** @description why the probes auto-disabled the key (status auto_disabled); null otherwise */
+      disabledReason: string | null;
       /** @description the relay skips the key until then */
       cooldownUntil: string | null;
       last429At: string | null;
@@ -1262,6 +1305,29 @@ export interface components {
     };
     ChannelKeyListView: {
       items: components['schemas']['ChannelKeyView'][];
+      total: number;
+    };
+    ChannelKeyProbeView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      keyId: string;
+      /**
+       * @description scheduled, early (a guessed cooldown), manual (test)
+       * @enum {string}
+       */
+      trigger: 'scheduled' | 'early' | 'manual';
+      /** @enum {string} */
+      result: 'healthy' | 'rate_limited' | 'invalid' | 'error';
+      /** @description the upstream’s HTTP status; null if none came */
+      httpStatus: number | null;
+      latencyMs: number;
+      /** @description "ok" or the upstream’s error, secrets masked */
+      message: string;
+      checkedAt: string;
+    };
+    ChannelKeyProbeListView: {
+      items: components['schemas']['ChannelKeyProbeView'][];
       total: number;
     };
     CreateChannelKeysDto: {
@@ -2880,6 +2946,54 @@ export interface operations {
         'application/json': components['schemas']['UpdateChannelKeyDto'];
       };
     };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelKeyView'];
+        };
+      };
+    };
+  };
+  ChannelKeysController_probes: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        result?: 'healthy' | 'rate_limited' | 'invalid' | 'error';
+      };
+      header?: never;
+      path: {
+        id: string;
+        keyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelKeyProbeListView'];
+        };
+      };
+    };
+  };
+  ChannelKeysController_resetCooldown: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        keyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       200: {
         headers: {
