@@ -244,6 +244,23 @@ describe('channel health probes', () => {
     expect(bySystem.map((a) => (a.after as { status: string }).status)).toEqual(['auto_disabled', 'enabled']);
   });
 
+  it('a channel the probes disabled comes back once an admin re-enabled one of its keys', async () => {
+    const key = `sk-mock-handback;status=401;fail=${THRESHOLD}`;
+    const { id, keyIds } = await channelWith([key]);
+    const keyId = keyIds[0]!;
+    for (let i = 0; i < THRESHOLD; i++) await probe(id, keyId);
+    expect(await channelRow(id)).toMatchObject({ status: 'auto_disabled' });
+    await admin.patch(`/api/channels/${id}/keys/${keyId}`, { status: 'enabled' }).expect(200);
+    expect(await keyView(id, keyId)).toMatchObject({ status: 'enabled', consecutiveFailures: 0 });
+    expect(await channelRow(id)).toMatchObject({ status: 'auto_disabled' });
+    expect(await probe(id, keyId)).toMatchObject({
+      result: 'healthy',
+      keyTransition: null,
+      channelTransition: 're_enabled',
+    });
+    expect(await channelRow(id)).toMatchObject({ status: 'enabled', disabledReason: null });
+  });
+
   it('never re-enables what an admin disabled, and does not probe it', async () => {
     const key = `sk-mock-admin;status=401;fail=${THRESHOLD}`;
     const { id, keyIds } = await channelWith([key, 'sk-mock-admin-other']);

@@ -103,24 +103,31 @@ export class KeyHealthService {
           ...(verdict.disabledReason !== undefined ? { disabledReason: verdict.disabledReason } : {}),
         },
       );
-      if (!verdict.transition) return { recorded: true, keyTransition: null, channelTransition: null };
-      await this.audit.record(
-        {
-          actor: null,
-          tenantId: null,
-          action: 'update',
-          entityType: 'channel_key',
-          entityId: key.id,
-          before,
-          after: { status: verdict.status, disabledReason: verdict.disabledReason ?? null },
-        },
-        manager,
-      );
-      const channelTransition = await this.followChannel(manager, channel);
+      if (verdict.transition) {
+        await this.audit.record(
+          {
+            actor: null,
+            tenantId: null,
+            action: 'update',
+            entityType: 'channel_key',
+            entityId: key.id,
+            before,
+            after: { status: verdict.status, disabledReason: verdict.disabledReason ?? null },
+          },
+          manager,
+        );
+      }
+      // A channel the probes disabled is looked at on every probe: an admin may have re-enabled a
+      // key by hand since, and the channel must follow once one is enabled.
+      const channelTransition =
+        verdict.transition || channel.status === 'auto_disabled'
+          ? await this.followChannel(manager, channel)
+          : null;
       return { recorded: true, keyTransition: verdict.transition, channelTransition };
     });
     // The relay (and the schedules) reload the channel when a status changed.
-    if (outcome.keyTransition) await this.changes.publish(CHANNELS_TOPIC, channelId);
+    if (outcome.keyTransition || outcome.channelTransition)
+      await this.changes.publish(CHANNELS_TOPIC, channelId);
     return outcome;
   }
 
