@@ -331,6 +331,81 @@ describe('admin console (browser)', () => {
     await shot('audit.en');
   });
 
+  it('creates plans, archives one, and subscribes the tenant then switches its plan', async () => {
+    await nav('plans');
+    const createPlan = async (name: string, price: string, included: string, requests?: string) => {
+      await testId('new-plan').click();
+      await testId('plan-name').fill(name);
+      await testId('plan-price').fill(price);
+      await testId('plan-included').fill(included);
+      if (requests) await testId('plan-limit-requests').fill(requests);
+      await confirmModal('plan-save');
+      await testId('plans-table').getByText(name, { exact: true }).waitFor();
+    };
+    // The api's validation lands on the field: a fee above the api's $1,000,000 cap.
+    await testId('new-plan').click();
+    await testId('plan-name').fill('Broken');
+    await testId('plan-price').fill('1000000.5');
+    await confirmModal('plan-save');
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
+    await page.keyboard.press('Escape');
+    await createPlan('Starter', '0', '1');
+    await createPlan('Pro', '20', '5', '100000');
+    await createPlan('Legacy', '3', '0');
+    const plans = testId('plans-table');
+    await plans.getByText('$20.00 / month').waitFor();
+    await plans.getByText('100,000 requests').waitFor();
+    await testId('plan-archive-Legacy').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: 'Archive' }).click();
+    await plans.locator('tr', { hasText: 'Legacy' }).getByText('archived').waitFor();
+    await shot('plans.en');
+
+    await nav('billing');
+    await testId('billing-tenant').getByText('Acme Test').waitFor();
+    await testId('billing-tab-plan').click();
+    await testId('subscription-none').waitFor();
+    await testId('subscription-switch').click();
+    await testId('subscription-plan-select').click();
+    // An archived plan is not offered.
+    const options = page.locator('.ant-select-item-option');
+    await options.first().waitFor();
+    expect(await options.allTextContents()).toEqual([
+      expect.stringContaining('Starter'),
+      expect.stringContaining('Pro'),
+    ]);
+    await options.filter({ hasText: 'Starter' }).click();
+    await confirmModal('subscription-save');
+    await testId('subscription-plan').filter({ hasText: 'Starter' }).waitFor();
+
+    await testId('subscription-switch').click();
+    await testId('subscription-plan-select').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Pro' }).click();
+    await confirmModal('subscription-save');
+    await testId('subscription-plan').filter({ hasText: 'Pro' }).waitFor();
+    const history = testId('subscription-history');
+    await history.getByText('Starter → Pro').waitFor();
+    await history.getByText('subscribed').waitFor();
+    // The api agrees: the tenant is on Pro, and the switch kept the period it subscribed in.
+    const admin = await api.adminToken();
+    const tenants = await api.http.get('/api/tenants').set('authorization', `Bearer ${admin}`).expect(200);
+    const acme = (tenants.body as { items: { id: string; name: string }[] }).items.find(
+      (tenant) => tenant.name === 'Acme Test',
+    );
+    const subscription = await api.http
+      .get(`/api/tenants/${acme?.id ?? ''}/subscription`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect((subscription.body as { plan: { name: string } }).plan.name).toBe('Pro');
+    const changes = await api.http
+      .get(`/api/tenants/${acme?.id ?? ''}/subscription/changes`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    const kinds = (changes.body as { items: { kind: string; periodStart: string }[] }).items;
+    expect(kinds.map((change) => change.kind)).toEqual(['switch', 'subscribe']);
+    expect(kinds[0]?.periodStart).toBe(kinds[1]?.periodStart);
+    await shot('billing-plan.en');
+  });
+
   it('switches to Chinese, and remembers it', async () => {
     await nav('dashboard');
     await testId('language-zh-CN').click();
@@ -340,10 +415,16 @@ describe('admin console (browser)', () => {
     await shot('dashboard.zh-CN');
     await page.reload();
     await testId('page-title').filter({ hasText: '仪表盘' }).waitFor();
-    for (const area of ['channels', 'models', 'tokens', 'users']) {
+    for (const area of ['channels', 'models', 'tokens', 'users', 'plans']) {
       await nav(area);
       await shot(`${area}.zh-CN`);
     }
+    await testId('plans-table').getByText('100,000 次请求').waitFor();
+    await nav('billing');
+    await testId('billing-tab-plan').click();
+    await testId('subscription-history').getByText('切换').waitFor();
+    await page.getByText('当前套餐').waitFor();
+    await shot('billing-plan.zh-CN');
     // The component library speaks Chinese too (here: the pagination's page size).
     await nav('usage');
     await testId('usage-table').waitFor();

@@ -24,6 +24,7 @@ const UsageLogsPage = lazy(() =>
   import('./pages/usage-logs-page').then((m) => ({ default: m.UsageLogsPage })),
 );
 const BillingPage = lazy(() => import('./pages/billing-page').then((m) => ({ default: m.BillingPage })));
+const PlansPage = lazy(() => import('./pages/plans-page').then((m) => ({ default: m.PlansPage })));
 const PlaygroundPage = lazy(() =>
   import('./pages/playground-page').then((m) => ({ default: m.PlaygroundPage })),
 );
@@ -48,6 +49,7 @@ export const router = createBrowserRouter([
       { path: 'tokens', element: guarded('tokens', <TokensPage />) },
       { path: 'usage', element: guarded('usage', <UsageLogsPage />) },
       { path: 'billing', element: guarded('billing', <BillingPage />) },
+      { path: 'plans', element: guarded('plans', <PlansPage />) },
       { path: 'playground', element: guarded('playground', <PlaygroundPage />) },
       { path: 'audit', element: guarded('audit', <AuditPage />) },
       { path: 'status', element: guarded('status', <StatusPage />) },

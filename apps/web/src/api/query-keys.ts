@@ -42,6 +42,13 @@ export const queryKeys = {
     ledger: (tenantId: string, params: ListParams) => ['billing', 'ledger', tenantId, params] as const,
     codes: (params: ListParams) => ['billing', 'codes', params] as const,
   },
+  plans: {
+    all: ['plans'] as const,
+    list: (params: ListParams) => ['plans', 'list', params] as const,
+    subscription: (tenantId: string) => ['plans', 'subscription', tenantId] as const,
+    changesOf: (tenantId: string) => ['plans', 'changes', tenantId] as const,
+    changes: (tenantId: string, params: ListParams) => ['plans', 'changes', tenantId, params] as const,
+  },
   playground: {
     /** the models a pasted /v1 key may use */
     models: (key: string) => ['playground', 'models', key] as const,

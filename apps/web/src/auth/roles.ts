@@ -17,6 +17,7 @@ export type Area =
   | 'tokens'
   | 'usage'
   | 'billing'
+  | 'plans'
   | 'playground'
   | 'audit'
   | 'status';
@@ -30,6 +31,7 @@ export const AREA_ROLES: Readonly<Record<Area, readonly Role[]>> = {
   tokens: ['super_admin', 'owner', 'admin', 'member'],
   usage: ROLES,
   billing: ['super_admin', 'owner', 'admin', 'finance'],
+  plans: ['super_admin'],
   playground: ['super_admin', 'owner', 'admin', 'member'],
   audit: ['super_admin', 'owner'],
   status: ['super_admin'],
@@ -53,4 +55,6 @@ export const canEditPrices = (role: Role) => role === 'super_admin';
 export const canCredit = (role: Role) => role === 'super_admin';
 /** Redeeming a code into the tenant's balance (as libs/billing's REDEEM_ROLES). */
 export const canRedeem = (role: Role) => role === 'super_admin' || role === 'owner' || role === 'admin';
+/** Creating plans and putting a tenant on one (as libs/billing's PLAN_WRITE_ROLES). */
+export const canManagePlans = (role: Role) => role === 'super_admin';
 export const isPlatformAdmin = (role: Role) => role === 'super_admin';

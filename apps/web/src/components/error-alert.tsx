@@ -29,6 +29,9 @@ const KNOWN_CODES = [
   'redemption_code_not_found',
   'redemption_code_redeemed',
   'redemption_code_expired',
+  'plan_name_taken',
+  'plan_not_available',
+  'no_subscription',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

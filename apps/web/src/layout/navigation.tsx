@@ -1,6 +1,7 @@
 // The side navigation: one entry per page, shown only to the roles that may open it (auth/roles.ts).
 import {
   ApiOutlined,
+  AppstoreOutlined,
   AuditOutlined,
   DashboardOutlined,
   DatabaseOutlined,
@@ -39,6 +40,7 @@ export function navigationFor(role: Role, t: TFunction): NavEntry[] {
     { area: 'tokens', path: '/tokens', icon: <KeyOutlined />, label: t('nav.tokens') },
     { area: 'usage', path: '/usage', icon: <LineChartOutlined />, label: t('nav.usage') },
     { area: 'billing', path: '/billing', icon: <WalletOutlined />, label: t('nav.billing') },
+    { area: 'plans', path: '/plans', icon: <AppstoreOutlined />, label: t('nav.plans') },
     { area: 'playground', path: '/playground', icon: <MessageOutlined />, label: t('nav.playground') },
     { area: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
     { area: 'status', path: '/status', icon: <HeartOutlined />, label: t('nav.status') },

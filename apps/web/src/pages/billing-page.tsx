@@ -5,7 +5,7 @@ import { App, Button, Card, Col, Flex, Row, Select, Statistic, Table, Tabs, Tag,
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { canCredit, canRedeem } from '../auth/roles';
+import { canCredit, canManagePlans, canRedeem } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
 import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
@@ -22,6 +22,7 @@ import {
 import { CreditModal } from '../features/billing/components/credit-modal';
 import { RedeemForm } from '../features/billing/components/redeem-form';
 import { RedemptionCodesPanel } from '../features/billing/components/redemption-codes-panel';
+import { SubscriptionPanel } from '../features/plans/components/subscription-panel';
 import { useTenantOptions } from '../features/tenants/api/tenants-api';
 import { usePageParams } from '../hooks/use-page-params';
 
@@ -31,6 +32,7 @@ const KIND_COLOR: Record<LedgerKind, string> = {
   adjustment: 'gold',
   refund: 'blue',
   usage: 'default',
+  plan_allowance: 'purple',
 };
 
 export function BillingPage() {
@@ -48,7 +50,8 @@ export function BillingPage() {
   const balance = useBalance(tenantId);
   const ledger = useLedger(tenantId, page, pageSize, kind);
   const [crediting, setCrediting] = useState<CreditKind | null>(null);
-  const tab = search.get('tab') === 'codes' && operator ? 'codes' : 'ledger';
+  const requestedTab = search.get('tab');
+  const tab = requestedTab === 'plan' || (requestedTab === 'codes' && operator) ? requestedTab : 'ledger';
   const tenantName = (id: string) =>
     tenants.data?.items.find((tenant) => tenant.id === id)?.name ?? id.slice(0, 8);
 
@@ -160,22 +163,29 @@ export function BillingPage() {
       {operator && tenants.data?.items.length === 0 ? (
         <Typography.Paragraph type="secondary">{t('billing.noTenants')}</Typography.Paragraph>
       ) : null}
-      {operator ? (
-        <Tabs
-          activeKey={tab}
-          onChange={(key) => setFilter('tab', key === 'codes' ? 'codes' : undefined)}
-          items={[
-            { key: 'ledger', label: t('billing.tabs.ledger'), children: ledgerTab },
-            {
-              key: 'codes',
-              label: t('billing.tabs.codes'),
-              children: <RedemptionCodesPanel tenantName={tenantName} />,
-            },
-          ]}
-        />
-      ) : (
-        ledgerTab
-      )}
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setFilter('tab', key === 'ledger' ? undefined : key)}
+        items={[
+          { key: 'ledger', label: t('billing.tabs.ledger'), children: ledgerTab },
+          {
+            key: 'plan',
+            label: <span data-testid="billing-tab-plan">{t('billing.tabs.plan')}</span>,
+            children: tenantId ? (
+              <SubscriptionPanel tenantId={tenantId} canManage={canManagePlans(user.role)} />
+            ) : null,
+          },
+          ...(operator
+            ? [
+                {
+                  key: 'codes',
+                  label: t('billing.tabs.codes'),
+                  children: <RedemptionCodesPanel tenantName={tenantName} />,
+                },
+              ]
+            : []),
+        ]}
+      />
       {tenantId ? (
         <CreditModal
           tenantId={tenantId}

@@ -10,7 +10,14 @@ export type RedemptionCode = Schema<'RedemptionCodeView'>;
 export type CreatedRedemptionCodes = Schema<'CreatedRedemptionCodesView'>;
 export type CreateRedemptionCodes = Schema<'CreateRedemptionCodesDto'>;
 
-export const LEDGER_KINDS: readonly LedgerKind[] = ['topup', 'redemption', 'adjustment', 'refund', 'usage'];
+export const LEDGER_KINDS: readonly LedgerKind[] = [
+  'topup',
+  'redemption',
+  'adjustment',
+  'refund',
+  'usage',
+  'plan_allowance',
+];
 
 export function useBalance(tenantId: string | undefined) {
   return useQuery({
