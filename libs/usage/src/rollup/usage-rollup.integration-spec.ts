@@ -279,6 +279,34 @@ describe('usage rollups', () => {
     }
   });
 
+  it('leaves nothing half done when a run dies midway; the retry completes it', async () => {
+    await insertRecords(dataSource, randomRecords(world, random, 120, START, SPAN));
+    const snapshot = async () =>
+      (
+        await dataSource.query(
+          `SELECT (SELECT count(*) FROM usage_rollup_pending)::int AS marks,
+                (SELECT coalesce(sum(requests), 0) FROM usage_rollup_hourly)::int AS hourly,
+                (SELECT coalesce(sum(requests), 0) FROM usage_rollup_daily)::int AS daily`,
+        )
+      )[0] as { marks: number; hourly: number; daily: number };
+    const before = await snapshot();
+    expect(before.marks).toBeGreaterThan(0);
+    // The days step fails after the hours were recomputed (as a crash there would).
+    await dataSource.query(
+      `ALTER TABLE usage_rollup_daily ADD CONSTRAINT fail_for_test CHECK (requests < 0) NOT VALID`,
+    );
+    try {
+      await expect(rollUpUsage(dataSource)).rejects.toThrow(/fail_for_test/);
+    } finally {
+      await dataSource.query(`ALTER TABLE usage_rollup_daily DROP CONSTRAINT fail_for_test`);
+    }
+    expect(await snapshot()).toEqual(before);
+    await rollUpAllUsage(dataSource);
+    const after = await snapshot();
+    expect(after).toEqual({ marks: 0, hourly: before.hourly + 120, daily: before.daily + 120 });
+    await expectSameAsRaw(queries(12));
+  });
+
   it('deletes raw records past the retention only from rolled-up hours, keeping totals and summaries', async () => {
     const now = new Date('2027-04-09T00:00:00Z'); // 400 days before: 2026-03-05T00:00Z
     const old = {
