@@ -3,6 +3,7 @@ import { loadConfig, type AppConfig } from '@gateway/config';
 import { createTestRedis, type TestRedis } from '@gateway/testing';
 import Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
+import { readKeyCooldowns } from '@gateway/channels';
 import { RelayLimiter } from './relay-limiter';
 
 describe('RelayLimiter (real Redis)', () => {
@@ -102,5 +103,21 @@ describe('RelayLimiter (real Redis)', () => {
     // A success clears the strikes: the next 429 without Retry-After starts again from the base.
     await b.settle('k-cool', b.windowsOf('k-cool', null, now + 40_000), 'ok', 1, 1, now + 40_000);
     expect(await a.coolKey('k-cool', null, now + 50_000)).toBe(now + 50_000 + 1000);
+  });
+
+  it('records whether the cooldown in force is a guess (no Retry-After) or the upstream’s word', async () => {
+    const cooldown = async (id: string, at: number) =>
+      (await readKeyCooldowns(clients[0] as Redis, config.REDIS_PREFIX, [id], at)).get(id);
+    await a.coolKey('k-guess', null, now);
+    expect(await cooldown('k-guess', now)).toEqual({ until: now + 1000, guessed: true, last429At: now });
+    // A longer Retry-After replaces the guess…
+    await a.coolKey('k-guess', 4900, now + 100);
+    expect(await cooldown('k-guess', now + 100)).toMatchObject({ until: now + 5000, guessed: false });
+    // …and a shorter guess (third strike: 4 s) does not replace the upstream's word.
+    await a.coolKey('k-guess', null, now + 200);
+    expect(await cooldown('k-guess', now + 200)).toMatchObject({ until: now + 5000, guessed: false });
+    // A longer guess does, and says so.
+    await a.coolKey('k-guess', null, now + 2000);
+    expect(await cooldown('k-guess', now + 2000)).toMatchObject({ until: now + 7000, guessed: true });
   });
 });
