@@ -1,0 +1,129 @@
+// Channel health probes through the real worker processes (the whole WorkerModule, twice, on one
+// Redis prefix): the domain's schedules registered once, a key's repeatable probe created from a
+// change announcement, each iteration probed once against the mock provider, and removed again.
+import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
+import {
+  Channel,
+  ChannelKey,
+  ChannelKeyProbe,
+  CHANNELS_TOPIC,
+  channelKeyAad,
+  KeyCipher,
+  probeSchedulerId,
+  PRUNE_JOB,
+  SWEEP_JOB,
+  SYNC_JOB,
+} from '@gateway/channels';
+import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
+import { MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
+import { ChangeFeed, QueueName } from '@gateway/redis';
+import { ENTITIES } from '@gateway/schema';
+import {
+  createTestDatabase,
+  createTestRedis,
+  testConfig,
+  TestDatabase,
+  TestRedis,
+  waitFor,
+} from '@gateway/testing';
+import type { Queue } from 'bullmq';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { createWorkerApp } from './worker-app';
+
+describe('channel health probes in the worker', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let dataSource: DataSource;
+  let mock: MockUpstream;
+  let workers: INestApplicationContext[] = [];
+  let queue: Queue;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('worker-probes');
+    redis = createTestRedis('worker-probes');
+    mock = await startMockUpstream();
+    dataSource = await new DataSource(
+      dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 2 }),
+    ).initialize();
+    await runPendingMigrations(dataSource);
+    const config = testConfig(db, redis, { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    workers = await Promise.all([createWorkerApp(config), createWorkerApp(config)]);
+    queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Channels));
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    await mock?.close();
+    await dataSource?.destroy();
+    await redis?.cleanup();
+    await db?.drop();
+  });
+
+  const schedulers = async () => (await queue.getJobSchedulers(0, -1)).filter((s) => s !== undefined);
+
+  it('registers the sweep, prune and sync schedules once, however many workers start', async () => {
+    const keys = (await schedulers()).map((s) => s.key);
+    for (const name of [SWEEP_JOB, PRUNE_JOB, SYNC_JOB])
+      expect(keys.filter((key) => key === name)).toEqual([name]);
+  });
+
+  it('schedules a new key on announcement, probes each iteration once, and unschedules it', async () => {
+    const channel = await dataSource.getRepository(Channel).save({
+      name: 'probed',
+      type: 'openai',
+      baseUrl: mock.baseUrl,
+      models: ['mock-gpt'],
+      modelMapping: {},
+      groups: ['default'],
+      status: 'enabled',
+      timeoutMs: 5000,
+      // Faster than the api allows (10 s), so the test is short.
+      probeIntervalS: 1,
+      settings: {},
+      disabledReason: null,
+    });
+    const secret = 'sk-mock-real-worker';
+    const id = randomUUID();
+    const sealed = workers[0]!.get(KeyCipher).encrypt(secret, channelKeyAad(channel.id, id));
+    await dataSource.getRepository(ChannelKey).insert({
+      id,
+      channelId: channel.id,
+      keyCiphertext: sealed.ciphertext,
+      keyVersion: sealed.version,
+      keyHint: 'sk-rker',
+      keyFingerprint: createHash('sha256').update(secret).digest('hex'),
+    });
+    // What the api does after saving a key.
+    await workers[1]!.get(ChangeFeed).publish(CHANNELS_TOPIC, channel.id);
+
+    await waitFor('the key scheduled', async () =>
+      (await schedulers()).some((s) => s.key === probeSchedulerId(id)) ? true : undefined,
+    );
+    expect((await schedulers()).filter((s) => s.key === probeSchedulerId(id))).toHaveLength(1);
+    const probes = dataSource.getRepository(ChannelKeyProbe);
+    await waitFor(
+      'three probes',
+      async () => ((await probes.countBy({ keyId: id })) >= 3 ? true : undefined),
+      15_000,
+    );
+    expect(await dataSource.getRepository(ChannelKey).findOneByOrFail({ id })).toMatchObject({
+      health: 'healthy',
+      status: 'enabled',
+      consecutiveFailures: 0,
+    });
+
+    await dataSource.getRepository(Channel).delete({ id: channel.id });
+    await workers[0]!.get(ChangeFeed).publish(CHANNELS_TOPIC, channel.id);
+    await waitFor('the key unscheduled', async () =>
+      (await schedulers()).some((s) => s.key === probeSchedulerId(id)) ? undefined : true,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // an iteration in flight lands
+    await mock.settled();
+    // Every upstream call was a stored probe: the two workers never took the same iteration.
+    const calls = mock.requests.filter((r) => r.apiKey === secret);
+    expect(calls.every((c) => c.method === 'GET' && c.path === '/v1/models')).toBe(true);
+    const starts = calls.map((c) => c.startedAt).sort((a, b) => a - b);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThan(500);
+  });
+});
