@@ -113,17 +113,31 @@ describe('channel health probes in the worker', () => {
       consecutiveFailures: 0,
     });
 
-    await dataSource.getRepository(Channel).delete({ id: channel.id });
+    // An admin disables the key: unscheduled, and what was probed can be compared with what was sent.
+    await dataSource.getRepository(ChannelKey).update({ id }, { status: 'disabled' });
     await workers[0]!.get(ChangeFeed).publish(CHANNELS_TOPIC, channel.id);
     await waitFor('the key unscheduled', async () =>
       (await schedulers()).some((s) => s.key === probeSchedulerId(id)) ? undefined : true,
     );
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // an iteration in flight lands
     await mock.settled();
-    // Every upstream call was a stored probe: the two workers never took the same iteration.
+    // Every upstream call was a stored probe of its own iteration: no two workers took the same one.
     const calls = mock.requests.filter((r) => r.apiKey === secret);
     expect(calls.every((c) => c.method === 'GET' && c.path === '/v1/models')).toBe(true);
-    const starts = calls.map((c) => c.startedAt).sort((a, b) => a - b);
-    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThan(500);
+    const rows = await probes.findBy({ keyId: id });
+    expect(calls).toHaveLength(rows.length);
+    expect(new Set(rows.map((r) => r.jobId)).size).toBe(rows.length);
+
+    // A deleted channel leaves no schedule behind either.
+    await dataSource.getRepository(ChannelKey).update({ id }, { status: 'enabled' });
+    await workers[1]!.get(ChangeFeed).publish(CHANNELS_TOPIC, channel.id);
+    await waitFor('the key scheduled again', async () =>
+      (await schedulers()).some((s) => s.key === probeSchedulerId(id)) ? true : undefined,
+    );
+    await dataSource.getRepository(Channel).delete({ id: channel.id });
+    await workers[0]!.get(ChangeFeed).publish(CHANNELS_TOPIC, channel.id);
+    await waitFor('the deleted channel unscheduled', async () =>
+      (await schedulers()).some((s) => s.key === probeSchedulerId(id)) ? undefined : true,
+    );
   });
 });

@@ -388,8 +388,6 @@ describe('channel health probes', () => {
     const iterations = rows.map((r) => Number(r.jobId?.split(':').pop()));
     for (let i = 1; i < iterations.length; i++)
       expect(iterations[i]! - iterations[i - 1]!).toBeGreaterThanOrEqual(1000);
-    const started = calls.map((c) => c.startedAt).sort((a, b) => a - b);
-    for (let i = 1; i < started.length; i++) expect(started[i]! - started[i - 1]!).toBeGreaterThan(500);
   });
 
   it('a worker that dies mid-probe loses the job to another, and the result counts once', async () => {
