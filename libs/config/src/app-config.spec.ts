@@ -111,3 +111,25 @@ describe('usage rollup and retention settings', () => {
     expect(errorOf({ USAGE_ROLLUP_EVERY_MS: '10' }).variable).toBe('USAGE_ROLLUP_EVERY_MS');
   });
 });
+
+describe('channel health probe settings', () => {
+  it('disables a key after 3 failed probes, keeps 14 days of history, 60 probes a minute per provider', () => {
+    expect(parseConfig({})).toMatchObject({
+      PROBE_FAILURE_THRESHOLD: 3,
+      PROBE_HISTORY_DAYS: 14,
+      PROBE_RATE_PER_MINUTE: 60,
+    });
+    expect(parseConfig({ PROBE_FAILURE_THRESHOLD: '1' }).PROBE_FAILURE_THRESHOLD).toBe(1);
+  });
+
+  it.each([
+    ['PROBE_FAILURE_THRESHOLD', '0'],
+    ['PROBE_FAILURE_THRESHOLD', 'three'],
+    ['PROBE_HISTORY_DAYS', '0'],
+    ['PROBE_HISTORY_DAYS', '2.5'],
+    ['PROBE_RATE_PER_MINUTE', '0'],
+    ['PROBE_RATE_PER_MINUTE', '-5'],
+  ])('names %s when it is %j', (variable, value) => {
+    expect(errorOf({ [variable]: value }).variable).toBe(variable);
+  });
+});
