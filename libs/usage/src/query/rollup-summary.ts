@@ -240,10 +240,17 @@ export function summarySql(
       : byTime
         ? 'ORDER BY s.key ASC'
         : 'ORDER BY s.cost_nano DESC, s.requests DESC, s.key ASC NULLS LAST';
-  const pct = (p: number) => `round(usage_percentile(h.vs, h.cs, ${p})::numeric, 1)::float8`;
-  // Histograms are merged per key first (a value's counts summed), so the percentile walks at
-  // most one entry per distinct latency. Keys are never '' except a null channel/totals, so
-  // coalesce(key, '') joins null to null only.
+  // percentile_cont(p) from the merged histogram, in its own arithmetic: rank p × (n − 1) in float8,
+  // the values at its floor and ceiling (the first v whose running count passes them), interpolated.
+  const rank = (p: number) => `(${p}::float8 * (n - 1))`;
+  const bounds = (name: string, p: number) => `
+        min(v) FILTER (WHERE upto > floor${rank(p)}) AS ${name}_lo,
+        min(v) FILTER (WHERE upto > ceil${rank(p)}) AS ${name}_hi`;
+  const pct = (name: string, p: number) =>
+    `round((h.${name}_lo::float8 + ((${p}::float8 * (h.n - 1) - floor(${p}::float8 * (h.n - 1))) ` +
+    `* (h.${name}_hi::float8 - h.${name}_lo::float8)))::numeric, 1)::float8`;
+  // Histograms are merged per key (a value's counts summed) and walked once with window sums.
+  // Keys are never '' except a null channel/totals, so coalesce(key, '') joins null to null only.
   const sql = `
     WITH ${ctes.join(',\n')},
     sum_parts (key, requests, errors, prompt_tokens, cached_tokens, completion_tokens, cost_nano,
@@ -255,8 +262,14 @@ export function summarySql(
         sum(cost_nano) AS cost_nano, sum(latency_sum_ms) AS latency_sum_ms, sum(ttft_count) AS ttft_count,
         sum(ttft_sum_ms) AS ttft_sum_ms
       FROM sum_parts GROUP BY key HAVING sum(requests) > 0),
-    merged AS (SELECT key, v, sum(c)::bigint AS c FROM latency_parts GROUP BY key, v),
-    h AS (SELECT key, array_agg(v ORDER BY v) AS vs, array_agg(c ORDER BY v) AS cs FROM merged GROUP BY key)
+    merged AS (SELECT key, v, sum(c) AS c FROM latency_parts GROUP BY key, v),
+    running AS (
+      SELECT key, v, (sum(c) OVER (PARTITION BY key ORDER BY v))::float8 AS upto,
+        (sum(c) OVER (PARTITION BY key))::float8 AS n
+      FROM merged),
+    h AS (
+      SELECT key, max(n) AS n, ${bounds('p50', 0.5)}, ${bounds('p95', 0.95)}
+      FROM running GROUP BY key)
     SELECT s.key,
       s.requests::text AS requests,
       s.errors::text AS errors,
@@ -265,8 +278,8 @@ export function summarySql(
       s.completion_tokens::text AS completion_tokens,
       s.cost_nano::text AS cost_nano,
       round(s.latency_sum_ms / s.requests, 1)::float8 AS avg_latency_ms,
-      ${pct(0.5)} AS p50_latency_ms,
-      ${pct(0.95)} AS p95_latency_ms,
+      ${pct('p50', 0.5)} AS p50_latency_ms,
+      ${pct('p95', 0.95)} AS p95_latency_ms,
       CASE WHEN s.ttft_count > 0 THEN round(s.ttft_sum_ms / s.ttft_count, 1)::float8 END AS avg_ttft_ms
     FROM s LEFT JOIN h ON coalesce(h.key, '') = coalesce(s.key, '')
     ${order}`;
