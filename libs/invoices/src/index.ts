@@ -28,3 +28,4 @@ export {
 } from './jobs/invoice-queue';
 export { InvoiceView, InvoicePageView, InvoiceRequestView } from './views/invoice.view';
 export { takeNumber, transactionTime } from './generation/invoice-generator';
+export { InvoicesProcessor } from './jobs/invoices.processor';

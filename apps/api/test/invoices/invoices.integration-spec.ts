@@ -21,17 +21,19 @@ import {
   InvoiceGenerator,
   InvoicePdf,
   InvoicePdfs,
+  InvoicesProcessor,
   InvoicesWorkerModule,
+  enqueueGenerateInvoice,
   invoiceWindow,
   periodOf,
   previousPeriod,
   takeNumber,
 } from '@gateway/invoices';
-import { QueueName, REDIS, RedisModule } from '@gateway/redis';
+import { QueueName, REDIS, RedisModule, redisOptionsFromUrl } from '@gateway/redis';
 import { ENTITIES } from '@gateway/schema';
 import { waitFor } from '@gateway/testing';
 import { UsageEvent, UsageIngestor, UsageRecorder } from '@gateway/usage';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
@@ -587,9 +589,8 @@ describe('invoices', () => {
 
     it('a rolled-back issue takes no number: the next invoice gets the one it would have had', async () => {
       const year = now.getUTCFullYear();
-      const { lastNumber } = await db
-        .getRepository(InvoiceCounter)
-        .findOneByOrFail({ kind: 'invoice', year });
+      const lastNumber =
+        (await db.getRepository(InvoiceCounter).findOneBy({ kind: 'invoice', year }))?.lastNumber ?? 0;
       await expect(
         db.transaction(async (manager) => {
           expect(await takeNumber(manager, 'invoice', year, async () => false)).toBe(
@@ -603,6 +604,65 @@ describe('invoices', () => {
         .get(InvoiceGenerator)
         .issue(tenant.id, previousPeriod(periodOf(new Date(now.getTime() - 40 * 86_400_000), 'UTC')));
       expect(numberOf(invoice.number)).toBe(lastNumber + 1);
+    });
+
+    it('a worker killed mid-job: another takes the job over; the invoice is issued once, with its PDF', async () => {
+      const tenant = await seedTenant(api);
+      const period = previousPeriod(previousPeriod(periodOf(now, 'UTC')));
+      const hosts = workers.map((worker) => worker.get(InvoicesProcessor));
+      const connection = redisOptionsFromUrl(api.config.REDIS_URL);
+      const prefix = `${api.config.REDIS_PREFIX}:bull`;
+      const generator = workers[0]!.get(InvoiceGenerator);
+      // The running workers step aside, so that the one about to die takes the job.
+      await Promise.all(hosts.map((host) => host.worker.pause()));
+      let rescuer: Worker | undefined;
+      try {
+        let issuedBeforeDeath!: (invoice: Invoice) => void;
+        const issued = new Promise<Invoice>((resolve) => (issuedBeforeDeath = resolve));
+        const dying = new Worker(
+          QueueName.Invoices,
+          async (job) => {
+            const { invoice } = await generator.issue(job.data.tenantId, job.data.period);
+            issuedBeforeDeath(invoice);
+            await new Promise(() => undefined); // dies before rendering the PDF
+          },
+          { connection, prefix, lockDuration: 1_000, stalledInterval: 300 },
+        );
+        await enqueueGenerateInvoice(workers[0]!.get<Queue>(getQueueToken(QueueName.Invoices)), {
+          tenantId: tenant.id,
+          period,
+        });
+        const invoice = await issued;
+        await dying.close(true); // killed: its lock is no longer renewed and the job never finishes
+        expect(await db.getRepository(InvoicePdf).countBy({ invoiceId: invoice.id })).toBe(0);
+        const counter = await db
+          .getRepository(InvoiceCounter)
+          .findOneByOrFail({ kind: 'invoice', year: now.getUTCFullYear() });
+
+        // Another worker finds the job stalled once its lock has expired, and runs the real job again.
+        // (BullMQ checks for stalled jobs at most once per interval across workers: up to the paused
+        // workers' 30 s default.)
+        rescuer = new Worker(QueueName.Invoices, (job) => hosts[1]!.process(job), {
+          connection,
+          prefix,
+          stalledInterval: 300,
+        });
+        await waitFor(
+          'the PDF of the rescued job',
+          async () =>
+            (await db.getRepository(InvoicePdf).countBy({ invoiceId: invoice.id })) === 1 ? true : undefined,
+          45_000,
+        );
+        expect(await db.getRepository(Invoice).findBy({ tenantId: tenant.id })).toEqual([invoice]);
+        expect(
+          await db
+            .getRepository(InvoiceCounter)
+            .findOneByOrFail({ kind: 'invoice', year: now.getUTCFullYear() }),
+        ).toEqual(counter);
+      } finally {
+        await rescuer?.close();
+        hosts.forEach((host) => host.worker.resume());
+      }
     });
 
     it('the hourly period close issues last month’s invoice for every tenant that existed, once', async () => {
