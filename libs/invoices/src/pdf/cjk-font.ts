@@ -33,8 +33,10 @@ function packagedFontDir(): string | undefined {
 }
 
 /** Loads the font once; throws an error that says what to install when none is there. */
-export function loadCjkFont(): CjkFont {
-  const dir = packagedFontDir();
+export function loadCjkFont(
+  dir = packagedFontDir(),
+  systemFallback: { path: string; family: string } = SYSTEM_FALLBACK,
+): CjkFont {
   if (dir) {
     const regular = join(dir, 'NotoSansHans-Regular.otf');
     const bold = join(dir, 'NotoSansHans-Bold.otf');
@@ -46,9 +48,9 @@ export function loadCjkFont(): CjkFont {
       };
     }
   }
-  if (existsSync(SYSTEM_FALLBACK.path)) {
-    const face = { data: readFileSync(SYSTEM_FALLBACK.path), family: SYSTEM_FALLBACK.family };
-    return { regular: face, bold: face, source: SYSTEM_FALLBACK.path };
+  if (existsSync(systemFallback.path)) {
+    const face = { data: readFileSync(systemFallback.path), family: systemFallback.family };
+    return { regular: face, bold: face, source: systemFallback.path };
   }
   throw new Error(
     'invoice PDFs need a font covering Chinese, and none was found: run `npm ci` (it installs ' +

@@ -1,6 +1,6 @@
 // Renders an issued invoice (or credit note) to PDF with pdfkit, in a font that covers Chinese.
 // The document's dates are the invoice's, so rendering the same invoice twice gives the same text.
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { nanoToUsd } from '@gateway/db';
 import PDFDocument from 'pdfkit';
 import type { Invoice } from '../entities/invoice.entity';
@@ -37,6 +37,7 @@ export class InvoicePdfRenderer implements OnModuleInit {
   /** Fails the worker's startup, with what to install, when no CJK font is there. */
   onModuleInit(): void {
     this.font ??= loadCjkFont();
+    new Logger('Invoices').log(`invoice PDFs set in ${this.font.source}`);
   }
 
   async render(invoice: Invoice): Promise<Buffer> {
