@@ -1135,6 +1135,11 @@ export interface components {
        * @example 2024-10-21
        */
       apiVersion?: string;
+      /**
+       * @description what the scheduled health probe sends: `models` lists models (no tokens; the default, except for azure-openai), `completion` a 1-token chat — for servers whose model list needs no key
+       * @enum {string}
+       */
+      healthCheck?: 'models' | 'completion';
     };
     CreateChannelDto: {
       /** @example openai-main */

@@ -177,6 +177,30 @@ describe('channel health probes', () => {
     });
   });
 
+  it('settings.healthCheck "completion" probes with a 1-token chat instead; a bad value is a 400', async () => {
+    const key = 'sk-mock-open-models';
+    const { id, keyIds } = await channelWith([key], { settings: { healthCheck: 'completion' } });
+    expect(await probe(id, keyIds[0]!)).toMatchObject({ result: 'healthy', status: 200 });
+    await mock.settled();
+    expect(requestsWith(key)).toEqual([
+      expect.objectContaining({
+        method: 'POST',
+        path: '/v1/chat/completions',
+        body: expect.objectContaining({ max_tokens: 1 }),
+      }),
+    ]);
+    const bad = await admin
+      .post('/api/channels', {
+        name: `probe-bad-${Date.now()}`,
+        type: 'openai',
+        baseUrl: mock.baseUrl,
+        models: ['mock-gpt'],
+        settings: { healthCheck: 'sometimes' },
+      })
+      .expect(400);
+    expect(JSON.stringify(bad.body)).toContain('settings.healthCheck');
+  });
+
   it('429 → rate_limited (no failure counted); 401 → invalid (one failure), masked message', async () => {
     const limited = 'sk-mock-limited;status=429';
     const bad = 'sk-mock-badkey;status=401';

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { HEALTH_CHECKS, HealthCheck } from '../probe/probe-request';
 
 /** Type-specific settings; unknown keys are refused so typos don't silently do nothing. */
 export class ChannelSettingsDto {
@@ -12,4 +13,13 @@ export class ChannelSettingsDto {
     message: 'settings.apiVersion must look like 2024-10-21 or 2025-01-01-preview',
   })
   apiVersion?: string;
+
+  @ApiPropertyOptional({
+    enum: HEALTH_CHECKS,
+    description:
+      'what the scheduled health probe sends: `models` lists models (no tokens; the default, except for azure-openai), `completion` a 1-token chat — for servers whose model list needs no key',
+  })
+  @IsOptional()
+  @IsIn(HEALTH_CHECKS, { message: `settings.healthCheck must be one of ${HEALTH_CHECKS.join(', ')}` })
+  healthCheck?: HealthCheck;
 }

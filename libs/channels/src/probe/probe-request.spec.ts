@@ -147,6 +147,21 @@ describe('buildHealthCheckRequest', () => {
     expect(req.headers['x-goog-api-key']).toBe(KEY);
   });
 
+  it('settings.healthCheck "completion": the 1-token chat, for a server whose model list is open', () => {
+    const req = buildHealthCheckRequest(
+      {
+        type: 'openai',
+        baseUrl: 'http://ollama:11434/v1',
+        upstreamModel: 'llama3',
+        settings: { healthCheck: 'completion' },
+      },
+      KEY,
+    );
+    expect(req.method).toBe('POST');
+    expect(req.url).toBe('http://ollama:11434/v1/chat/completions');
+    expect(JSON.parse(req.body ?? '')).toMatchObject({ model: 'llama3', max_tokens: 1 });
+  });
+
   it('azure-openai: the 1-token completion on the deployment', () => {
     const req = buildHealthCheckRequest(target('azure-openai', 'https://r.openai.azure.com'), KEY);
     expect(req.method).toBe('POST');

@@ -85,14 +85,21 @@ export function buildProbeRequest(target: ProbeTarget, apiKey: string): Upstream
   }
 }
 
+/** What a channel's scheduled health probe sends (settings.healthCheck); see buildHealthCheckRequest. */
+export const HEALTH_CHECKS = ['models', 'completion'] as const;
+export type HealthCheck = (typeof HEALTH_CHECKS)[number];
+
 /**
  * The cheapest authenticated call that proves a key works, for the scheduled health probes: listing
  * models where that endpoint requires the key (OpenAI and compatible servers, Anthropic, Gemini),
  * costing no tokens; Azure's keys belong to a resource whose deployments are what matters, so there
- * it is the 1-token completion of buildProbeRequest.
+ * it is the 1-token completion of buildProbeRequest, as for any channel with
+ * `settings.healthCheck: "completion"` (a server whose model list needs no key).
  */
 export function buildHealthCheckRequest(target: ProbeTarget, apiKey: string): UpstreamRequest {
   const accept = { accept: 'application/json' };
+  // A server whose model list answers without a key (some self-hosted ones) proves nothing that way.
+  if (target.settings['healthCheck'] === 'completion') return buildProbeRequest(target, apiKey);
   switch (target.type) {
     case 'openai':
       return {
