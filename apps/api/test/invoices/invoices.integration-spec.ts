@@ -151,7 +151,25 @@ describe('invoices', () => {
       stored += round.inserted;
     }
     expect(stored).toBe(events.length);
-    // Test-only time travel: the batch's records and ledger lines shared one now(); move them together.
+    // What makes an invoice exact: a stored batch's records and its ledger debit carry the same
+    // created_at (one transaction's now()), and the debit is the sum of the records' costs.
+    const stamped = async (sql: string, params: unknown[]) =>
+      ((await db.query(sql, params)) as { at: Date; cost: string }[]).map((r) => [
+        r.at.toISOString(),
+        r.cost,
+      ]);
+    const records = await stamped(
+      `SELECT created_at AS at, sum(greatest(cost_nano, 0))::text AS cost FROM usage_records
+       WHERE request_id = ANY($1) GROUP BY created_at ORDER BY created_at`,
+      [ids],
+    );
+    const debits = await stamped(
+      `SELECT created_at AS at, (-sum(amount_nano))::text AS cost FROM ledger_entries
+       WHERE tenant_id = $1 AND kind = 'usage' AND created_at >= $2 GROUP BY created_at ORDER BY created_at`,
+      [tenant.id, marker],
+    );
+    expect(debits).toEqual(records.filter(([, cost]) => cost !== '0'));
+    // Test-only time travel: move the batch's records and ledger lines together.
     await db.query(`UPDATE usage_records SET created_at = $1 WHERE request_id = ANY($2)`, [at, ids]);
     await db.query(`UPDATE ledger_entries SET created_at = $1 WHERE tenant_id = $2 AND created_at >= $3`, [
       at,
