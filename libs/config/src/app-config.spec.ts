@@ -133,3 +133,20 @@ describe('channel health probe settings', () => {
     expect(errorOf({ [variable]: value }).variable).toBe(variable);
   });
 });
+
+describe('invoice settings', () => {
+  it('taxes nothing by default and takes an exact decimal rate', () => {
+    expect(parseConfig({}).INVOICE_TAX_RATE).toBe('0');
+    expect(parseConfig({ INVOICE_TAX_RATE: '0.08' }).INVOICE_TAX_RATE).toBe('0.08');
+    expect(parseConfig({ INVOICE_TAX_RATE: '1' }).INVOICE_TAX_RATE).toBe('1');
+  });
+
+  it.each(['8%', '0,08', '.08', '-0.1', '1.5', '0.1234567', '1e-2'])(
+    'refuses INVOICE_TAX_RATE=%s, naming it',
+    (value) => {
+      const error = errorOf({ INVOICE_TAX_RATE: value });
+      expect(error.variable).toBe('INVOICE_TAX_RATE');
+      expect(error.message).toContain('0.08');
+    },
+  );
+});
