@@ -8,6 +8,7 @@ import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { InvoicesModule } from '@gateway/invoices';
+import { SettingsModule } from '@gateway/settings';
 import { TokensModule } from '@gateway/tokens';
 import { UsageModule } from '@gateway/usage';
 import { RedisModule } from '@gateway/redis';
@@ -40,6 +41,7 @@ export class AppModule {
         RelayModule,
         UsageModule,
         InvoicesModule,
+        SettingsModule,
         ...spa,
       ],
     };

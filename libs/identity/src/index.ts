@@ -31,6 +31,7 @@ export type { TenantField } from './identity-permissions';
 export { TENANTS_TOPIC, TenantsService } from './tenants/tenants.service';
 export { TenantView } from './tenants/dto/tenant-view.dto';
 export { TenantBalances } from './tenants/tenant-balances';
+export { RegistrationPolicy } from './auth/registration-policy';
 export { canonicalTimeZone, IsIanaTimeZone } from './tenants/time-zone';
 export { UsersService } from './users/users.service';
 export { UserView } from './dto/user-view.dto';

@@ -5,6 +5,7 @@ import { BILLING_ENTITIES } from '@gateway/billing';
 import { CHANNELS_ENTITIES } from '@gateway/channels';
 import { IDENTITY_ENTITIES } from '@gateway/identity';
 import { INVOICES_ENTITIES } from '@gateway/invoices';
+import { SETTINGS_ENTITIES } from '@gateway/settings';
 import { TOKENS_ENTITIES } from '@gateway/tokens';
 import { USAGE_ENTITIES } from '@gateway/usage';
 
@@ -16,4 +17,5 @@ export const ENTITIES = [
   ...BILLING_ENTITIES,
   ...USAGE_ENTITIES,
   ...INVOICES_ENTITIES,
+  ...SETTINGS_ENTITIES,
 ];

@@ -22,6 +22,17 @@ function isCodedError(value: unknown): value is CodedError {
   );
 }
 
+/** A domain error may name the fields at fault (`errors`, in the /api shape), as validation does. */
+function fieldErrorsOf(error: CodedError): FieldError[] | undefined {
+  const errors = (error as { errors?: unknown }).errors;
+  if (!Array.isArray(errors)) return undefined;
+  const valid = errors.every(
+    (e: unknown) =>
+      typeof (e as FieldError | null)?.field === 'string' && Array.isArray((e as FieldError).messages),
+  );
+  return valid && errors.length > 0 ? (errors as FieldError[]) : undefined;
+}
+
 /** Errors from body-parser carry `type` and `status`; `type` tells what went wrong. */
 interface BodyParserError extends Error {
   type: string;
@@ -61,7 +72,13 @@ export function errorFacts(exception: unknown, surface: Surface): ErrorFacts {
     };
   }
   if (isCodedError(exception)) {
-    return { status: exception.status, code: exception.code, message: exception.message };
+    const fields = fieldErrorsOf(exception);
+    return {
+      status: exception.status,
+      code: exception.code,
+      message: exception.message,
+      ...(fields ? { fields } : {}),
+    };
   }
   if (isBodyParserError(exception)) return bodyParserFacts(exception, surface);
   if (exception instanceof HttpException) {

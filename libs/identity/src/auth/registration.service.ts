@@ -1,7 +1,7 @@
-// Self-service sign-up (PUBLIC_REGISTRATION=true): a new tenant of one's own, with the newcomer as
+// Self-service sign-up (when open: the dashboard's settings, else PUBLIC_REGISTRATION): a new tenant of one's own, with the newcomer as
 // its owner, created together or not at all.
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { DataSource, EntityManager } from 'typeorm';
@@ -17,6 +17,7 @@ import { userAuditSnapshot } from '../users/user-audit-snapshot';
 import type { Actor } from './actor';
 import { AuthService, ClientInfo, LoginResult } from './auth.service';
 import { PasswordHasher } from './password-hasher';
+import { RegistrationPolicy } from './registration-policy';
 
 @Injectable()
 export class RegistrationService {
@@ -27,10 +28,16 @@ export class RegistrationService {
     private readonly tenants: TenantsService,
     private readonly audit: AuditRecorder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly policy?: RegistrationPolicy,
   ) {}
 
+  /** Open when the runtime settings say so, or, without them, when PUBLIC_REGISTRATION does. */
+  async isOpen(): Promise<boolean> {
+    return this.policy ? this.policy.isOpen() : this.config.PUBLIC_REGISTRATION;
+  }
+
   async register(dto: RegisterDto, client: ClientInfo & { requestId?: string }): Promise<LoginResult> {
-    if (!this.config.PUBLIC_REGISTRATION) throw new IdentityError(IdentityErrorCode.RegistrationClosed);
+    if (!(await this.isOpen())) throw new IdentityError(IdentityErrorCode.RegistrationClosed);
     const email = dto.email.trim().toLowerCase();
     // Checked first for a clean answer; the unique index still decides a race.
     if (await this.dataSource.getRepository(User).existsBy({ email })) throw emailTakenError();

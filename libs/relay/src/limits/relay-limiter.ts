@@ -160,13 +160,21 @@ export class RelayLimiter {
   }
 
   /** A 429: cools the key (Retry-After, else exponential backoff); returns until when (ms epoch). */
-  async coolKey(keyId: string, retryAfterMs: number | null, now: number): Promise<number> {
+  async coolKey(
+    keyId: string,
+    retryAfterMs: number | null,
+    now: number,
+    policy: { baseMs: number; maxMs: number } = {
+      baseMs: this.config.RELAY_COOLDOWN_BASE_MS,
+      maxMs: this.config.RELAY_COOLDOWN_MAX_MS,
+    },
+  ): Promise<number> {
     return this.redis.relayCoolKey(
       keyStatsRedisKey(this.prefix, keyId),
       now,
       retryAfterMs === null ? -1 : Math.max(0, Math.round(retryAfterMs)),
-      this.config.RELAY_COOLDOWN_BASE_MS,
-      this.config.RELAY_COOLDOWN_MAX_MS,
+      policy.baseMs,
+      policy.maxMs,
     );
   }
 

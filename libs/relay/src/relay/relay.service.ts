@@ -12,6 +12,7 @@ import {
   type OpenAiEndpoint,
   type OpenAiRequest,
 } from '@gateway/providers';
+import { RuntimeSettings, type RuntimeSettingsValues } from '@gateway/settings';
 import { checkToken, TokenAuthService, type TokenSnapshot } from '@gateway/tokens';
 import { UsageRecorder } from '@gateway/usage';
 import type { Request, Response } from 'express';
@@ -35,7 +36,8 @@ const MINUTE_MS = 60_000;
 @Injectable()
 export class RelayService {
   private readonly logger = new Logger('Relay');
-  private readonly retryStatuses: ReadonlySet<number>;
+  /** The retry policy of the settings object it was made from (settings change rarely). */
+  private policy: { from: RuntimeSettingsValues; retryStatuses: ReadonlySet<number> } | null = null;
 
   constructor(
     private readonly tokens: TokenAuthService,
@@ -49,10 +51,9 @@ export class RelayService {
     private readonly metrics: RelayMetrics,
     private readonly balances: BalanceMirror,
     private readonly plans: CurrentPlans,
+    private readonly settings: RuntimeSettings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.retryStatuses = new Set(config.RELAY_RETRY_STATUSES);
-  }
+  ) {}
 
   /** GET /v1/models (and /v1/models/:model): what this token may ask for, in OpenAI's list shape. */
   async models(req: RelayRequest, res: Response, only?: string): Promise<void> {
@@ -209,6 +210,8 @@ export class RelayService {
     tokenWindow: string;
   }): Promise<boolean> {
     const { request, res, token, draft, gone, table, facts, estimatedTokens } = ctx;
+    const settings = await this.settings.current();
+    const retryStatuses = this.retryStatusesOf(settings);
     const now = Date.now();
     const session = this.sticky.sessionOf(ctx.res.req.headers['x-session-id']);
     const stickyKeyId = session === null ? null : await this.sticky.keyFor(token.id, session);
@@ -231,7 +234,7 @@ export class RelayService {
     const tried = new Set<string>();
     let remaining = plan.attempts;
 
-    while (remaining.length > 0 && draft.fallbacks.length < this.config.RELAY_MAX_ATTEMPTS) {
+    while (remaining.length > 0 && draft.fallbacks.length < settings.relayMaxAttempts) {
       const remainingMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
       if (remainingMs <= 0 || gone.aborted) break;
       const acquiredAt = Date.now();
@@ -264,7 +267,7 @@ export class RelayService {
         res,
         clientGone: gone,
         remainingMs,
-        retryStatuses: this.retryStatuses,
+        retryStatuses,
         headers,
       });
       this.metrics.attempts.inc({
@@ -276,7 +279,10 @@ export class RelayService {
 
       if (result.kind === 'retry') {
         if (result.reason === 'rate_limited') {
-          const until = await this.limiter.coolKey(key.id, result.retryAfterMs ?? null, Date.now());
+          const until = await this.limiter.coolKey(key.id, result.retryAfterMs ?? null, Date.now(), {
+            baseMs: settings.relayCooldownBaseMs,
+            maxMs: settings.relayCooldownMaxMs,
+          });
           soonest = soonest === null ? until : Math.min(soonest, until);
         }
         await this.limiter.settle(
@@ -380,6 +386,13 @@ export class RelayService {
       return;
     }
     throw new RelayError(RelayErrorCode.InsufficientQuota, refusal(verdict, worst, completionCeiling));
+  }
+
+  private retryStatusesOf(settings: RuntimeSettingsValues): ReadonlySet<number> {
+    if (this.policy?.from !== settings) {
+      this.policy = { from: settings, retryStatuses: new Set(settings.relayRetryStatuses) };
+    }
+    return this.policy.retryStatuses;
   }
 
   /** The error when no attempt answered: rate limits, timeouts, or failures, as API.md's table says. */

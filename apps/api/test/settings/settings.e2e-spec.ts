@@ -1,0 +1,156 @@
+// Runtime settings (the dashboard's Settings page): super admins read and change them, bad values are
+// named and change nothing, every change is audited, and the change reaches the running processes at
+// once — sign-up opens, and the relay's retry and attempt policy follows without a restart.
+import { AuditLog } from '@gateway/audit';
+import { Role } from '@gateway/identity';
+import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
+import { waitFor } from '@gateway/testing';
+import OpenAI from 'openai';
+import { DataSource } from 'typeorm';
+import { startApi, type ApiHarness } from '../api-harness';
+import { Session, sessionAs, seedTenant } from '../fixtures';
+import { createChannel, sdk, seedTenantWithToken } from '../relay/relay-fixture';
+
+describe('runtime settings', () => {
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let root: Session;
+  let admin: string;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    api = await startApi('settings', { RELAY_MAX_ATTEMPTS: '5' });
+    root = await sessionAs(api, Role.SuperAdmin, null);
+    admin = await api.adminToken();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await mock?.close();
+  });
+
+  it('starts from the environment, and only a super admin reads or changes it', async () => {
+    const settings = await root.get('/api/settings').expect(200);
+    expect(settings.body).toEqual({
+      siteName: 'LLM Gateway',
+      siteUrl: null,
+      registrationOpen: false,
+      relayMaxAttempts: 5,
+      relayRetryStatuses: [408, 429, 500, 502, 503, 504],
+      relayCooldownBaseMs: 5000,
+      relayCooldownMaxMs: 300000,
+      overridden: [],
+    });
+    const tenant = await seedTenant(api);
+    const owner = await sessionAs(api, Role.Owner, tenant.id);
+    await owner.get('/api/settings').expect(403);
+    await owner.patch('/api/settings', { siteName: 'mine' }).expect(403);
+    await api.http.get('/api/settings').expect(401);
+    // The login page's part needs no session.
+    const open = await api.http.get('/api/settings/public').expect(200);
+    expect(open.body).toEqual({ siteName: 'LLM Gateway', siteUrl: null, registrationOpen: false });
+  });
+
+  it('names every bad field and changes nothing', async () => {
+    const bad = await root
+      .patch('/api/settings', {
+        siteName: '  ',
+        siteUrl: 'ftp://example.com',
+        registrationOpen: 'yes',
+        relayMaxAttempts: 0,
+        relayRetryStatuses: [200, 503],
+        relayCooldownBaseMs: 1.5,
+      })
+      .expect(400);
+    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'registrationOpen',
+      'relayCooldownBaseMs',
+      'relayMaxAttempts',
+      'relayRetryStatuses',
+      'siteName',
+      'siteUrl',
+    ]);
+    const crossed = await root
+      .patch('/api/settings', { relayCooldownBaseMs: 60_000, relayCooldownMaxMs: 10_000 })
+      .expect(400);
+    expect(crossed.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'relayCooldownMaxMs', messages: [expect.stringContaining('relayCooldownBaseMs')] }],
+    });
+    expect((await root.get('/api/settings').expect(200)).body.overridden).toEqual([]);
+  });
+
+  it('opens sign-up at once, audited with before and after', async () => {
+    const email = 'newcomer@example.test';
+    const body = { email, password: 'a long enough passphrase' };
+    await api.http.post('/api/auth/register').send(body).expect(403);
+    const changed = await root
+      .patch('/api/settings', {
+        registrationOpen: true,
+        siteName: ' Acme AI ',
+        siteUrl: 'https://ai.example.com',
+      })
+      .expect(200);
+    expect(changed.body).toMatchObject({
+      registrationOpen: true,
+      siteName: 'Acme AI',
+      siteUrl: 'https://ai.example.com',
+      overridden: expect.arrayContaining(['registrationOpen', 'siteName', 'siteUrl']),
+    });
+    await waitFor('sign-up to open', async () => {
+      const res = await api.http.post('/api/auth/register').send(body);
+      return res.status === 201 ? true : undefined;
+    });
+    const [audit] = await api.app
+      .get(DataSource)
+      .getRepository(AuditLog)
+      .find({ where: { entityType: 'settings' }, order: { createdAt: 'DESC' }, take: 1 });
+    expect(audit).toMatchObject({
+      action: 'update',
+      before: { registrationOpen: false, siteName: 'LLM Gateway', siteUrl: null },
+      after: { registrationOpen: true, siteName: 'Acme AI', siteUrl: 'https://ai.example.com' },
+    });
+    // Clearing the URL stores a JSON null, and the public view follows.
+    await root.patch('/api/settings', { siteUrl: null }).expect(200);
+    expect((await api.http.get('/api/settings/public').expect(200)).body).toEqual({
+      siteName: 'Acme AI',
+      siteUrl: null,
+      registrationOpen: true,
+    });
+  });
+
+  it('changes the relay’s retry statuses and attempt budget without a restart', async () => {
+    await createChannel(api, admin, {
+      name: 'flaky-500',
+      baseUrl: mock.baseUrl,
+      models: ['m-settings'],
+      priority: 10,
+      keys: ['sk-mock;status=500', 'sk-mock;status=500;latency=1'],
+    });
+    await createChannel(api, admin, {
+      name: 'steady',
+      baseUrl: mock.baseUrl,
+      models: ['m-settings'],
+      keys: ['sk-mock-steady'],
+    });
+    const { key } = await seedTenantWithToken(api, admin);
+    const client = sdk(api, key);
+    const chat = { model: 'm-settings', messages: [{ role: 'user' as const, content: 'hi' }] };
+    const outcome = () =>
+      client.chat.completions.create(chat).then(
+        () => 'ok',
+        (e: unknown) => (e instanceof OpenAI.APIError ? e.status : e),
+      );
+
+    // Defaults: both 500 keys are skipped and the steady channel answers.
+    expect(await outcome()).toBe('ok');
+    // One attempt only: the first 500 is the answer's end.
+    await root.patch('/api/settings', { relayMaxAttempts: 1 }).expect(200);
+    await waitFor('one attempt', async () => ((await outcome()) === 502 ? true : undefined));
+    // 500 is no longer retryable: it goes back to the client as it is, whatever the budget.
+    await root.patch('/api/settings', { relayMaxAttempts: 5, relayRetryStatuses: [429] }).expect(200);
+    await waitFor('500 returned', async () => ((await outcome()) === 500 ? true : undefined));
+    await root.patch('/api/settings', { relayRetryStatuses: [408, 429, 500, 502, 503, 504] }).expect(200);
+    await waitFor('failover again', async () => ((await outcome()) === 'ok' ? true : undefined));
+  });
+});

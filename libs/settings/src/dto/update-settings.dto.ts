@@ -1,0 +1,74 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { OptionalButNotNull } from '@gateway/identity';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+/** The settings to change; a field left out keeps its value. */
+export class UpdateSettingsDto {
+  @ApiPropertyOptional({ maxLength: 100, example: 'Acme AI Gateway' })
+  @OptionalButNotNull()
+  @IsString({ message: 'siteName must be a string' })
+  @Matches(/\S/, { message: 'siteName must not be blank' })
+  @MaxLength(100, { message: 'siteName must be at most 100 characters' })
+  siteName?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'https://ai.example.com',
+    description: 'null clears it',
+  })
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'siteUrl must be an http(s) URL' },
+  )
+  @MaxLength(500, { message: 'siteUrl must be at most 500 characters' })
+  siteUrl?: string | null;
+
+  @ApiPropertyOptional({ description: 'whether anyone may sign up (a new tenant of their own)' })
+  @OptionalButNotNull()
+  @IsBoolean({ message: 'registrationOpen must be true or false' })
+  registrationOpen?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 20, example: 5 })
+  @OptionalButNotNull()
+  @IsInt({ message: 'relayMaxAttempts must be a whole number' })
+  @Min(1, { message: 'relayMaxAttempts must be at least 1' })
+  @Max(20, { message: 'relayMaxAttempts must be at most 20' })
+  relayMaxAttempts?: number;
+
+  @ApiPropertyOptional({ type: [Number], example: [408, 429, 500, 502, 503, 504] })
+  @OptionalButNotNull()
+  @ArrayMinSize(0)
+  @ArrayMaxSize(200, { message: 'relayRetryStatuses must list at most 200 statuses' })
+  @IsInt({ each: true, message: 'relayRetryStatuses must be HTTP statuses from 400 to 599' })
+  @Min(400, { each: true, message: 'relayRetryStatuses must be HTTP statuses from 400 to 599' })
+  @Max(599, { each: true, message: 'relayRetryStatuses must be HTTP statuses from 400 to 599' })
+  relayRetryStatuses?: number[];
+
+  @ApiPropertyOptional({ minimum: 100, maximum: 3_600_000, example: 5000 })
+  @OptionalButNotNull()
+  @IsInt({ message: 'relayCooldownBaseMs must be a whole number of milliseconds' })
+  @Min(100, { message: 'relayCooldownBaseMs must be at least 100' })
+  @Max(3_600_000, { message: 'relayCooldownBaseMs must be at most 3600000 (an hour)' })
+  relayCooldownBaseMs?: number;
+
+  @ApiPropertyOptional({ minimum: 1000, maximum: 86_400_000, example: 300000 })
+  @OptionalButNotNull()
+  @IsInt({ message: 'relayCooldownMaxMs must be a whole number of milliseconds' })
+  @Min(1000, { message: 'relayCooldownMaxMs must be at least 1000' })
+  @Max(86_400_000, { message: 'relayCooldownMaxMs must be at most 86400000 (a day)' })
+  relayCooldownMaxMs?: number;
+}
