@@ -28,12 +28,16 @@ const MESSAGE: Record<InvoiceErrorCode, string> = {
 
 export class InvoiceError extends Error {
   readonly status: HttpStatus;
+  /** The request field at fault, when there is one (shown in the /api error's `errors[]`). */
+  readonly errors?: { field: string; messages: string[] }[];
   constructor(
     readonly code: InvoiceErrorCode,
     message?: string,
+    field?: string,
   ) {
     super(message ?? MESSAGE[code]);
     this.name = 'InvoiceError';
     this.status = STATUS[code];
+    if (field) this.errors = [{ field, messages: [this.message] }];
   }
 }

@@ -470,7 +470,10 @@ describe('invoices', () => {
       const over = await root
         .post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'more', amountUsd: '0.000000001' })
         .expect(400);
-      expect(over.body.code).toBe('credit_exceeds_invoice');
+      expect(over.body).toMatchObject({
+        code: 'credit_exceeds_invoice',
+        errors: [{ field: 'amountUsd', messages: [expect.stringContaining(invoice.number)] }],
+      });
       await root.post(`/api/invoices/${note.id}/credit-note`, { reason: 'x' }).expect(409);
       await finance.post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'x' }).expect(403);
       for (const body of [{}, { reason: '  ' }, { reason: 5 }]) {
@@ -514,7 +517,7 @@ describe('invoices', () => {
       const open = await root
         .post('/api/invoices/generate', { tenantId: tenant.id, period: periodOf(now, 'UTC') })
         .expect(409);
-      expect(open.body.code).toBe('period_not_closed');
+      expect(open.body).toMatchObject({ code: 'period_not_closed', errors: [{ field: 'period' }] });
       for (const query of ['period=2026-13', 'tenantId=nope', 'kind=bill', 'pageSize=0']) {
         await root.get(`/api/invoices?${query}`).expect(400);
       }
