@@ -204,6 +204,9 @@ describe('plans on the relay (two API processes)', () => {
     expect(await ask(a, 'm-plan-free')).toBe('ok');
     expect(await ask(b, 'm-plan-free')).toBe('402 insufficient_quota');
     expect(mock.requests).toHaveLength(N + 2);
+    // The token sees what its plan leaves, live.
+    const own = await request(api.url).get('/v1/usage').set('authorization', `Bearer ${key}`).expect(200);
+    expect(own.body.plan).toMatchObject({ requestsLeft: '0', inputTokensLeft: null, includedLeftUsd: '0' });
   });
 
   it('holds the worst case against token limits: max_tokens beyond the output limit is refused before the upstream', async () => {

@@ -87,6 +87,10 @@ export class RelayService {
       await this.tenantOf(token);
       const live = await this.balances.live(token.tenantId, token.id);
       const remaining = token.quotaNano === null ? null : token.quotaNano - live.tokenUsedNano;
+      const plan = await this.plans.get(token.tenantId);
+      const counters = plan === null ? null : await this.balances.planPeriod(token.tenantId, plan);
+      const left = (limit: bigint | null, used: bigint | undefined) =>
+        limit === null ? null : limit - (used ?? 0n) > 0n ? limit - (used ?? 0n) : 0n;
       res.json({
         object: 'usage',
         token: {
@@ -97,6 +101,22 @@ export class RelayService {
           expiresAt: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
         },
         tenant: { balanceUsd: nanoToUsd(live.balanceNano), heldUsd: nanoToUsd(live.heldNano) },
+        // What the tenant's plan leaves this period (null: no plan; a null limit: unlimited).
+        plan:
+          plan === null
+            ? null
+            : {
+                name: plan.plan.name,
+                periodStart: plan.periodStart.toISOString(),
+                periodEnd: plan.periodEnd.toISOString(),
+                includedLeftUsd: nanoToUsd(left(plan.plan.includedNano, counters?.cov) ?? 0n),
+                requestsLeft: left(plan.plan.limitRequests, counters?.req)?.toString() ?? null,
+                inputTokensLeft: left(plan.plan.limitInputTokens, counters?.in)?.toString() ?? null,
+                outputTokensLeft: left(plan.plan.limitOutputTokens, counters?.out)?.toString() ?? null,
+                spendLeftUsd: ((v) => (v === null ? null : nanoToUsd(v)))(
+                  left(plan.plan.limitSpendNano, counters?.spend),
+                ),
+              },
       });
     } catch (error) {
       this.sendError(res, error);
