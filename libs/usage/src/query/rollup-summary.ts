@@ -193,27 +193,34 @@ export function summarySql(
   if (!plan.rawOnly) {
     const dims = () => dimensionFilters('x', filter, params);
     // Whole days.
-    let daysCovered: string | null = null;
+    let notCovered: string | null = null;
     if (plan.useDays) {
       const pendingDays = [...new Set(plan.pendingHours.map(dayOf))];
       const dayWhere = dims();
-      const hourCover: string[] = [];
+      // The hours the days do not cover, as index-friendly ranges: before the first whole day,
+      // from the end of the last one, and the days that have a pending hour.
+      const outside: string[] = [];
       if (plan.fromDay !== null) {
         const p = params.add(plan.fromDay, '::date');
         dayWhere.push(`x.day >= ${p}`);
-        hourCover.push(`x.hour >= ${p}::timestamp AT TIME ZONE 'UTC'`);
+        outside.push(`x.hour < ${p}::timestamp AT TIME ZONE 'UTC'`);
       }
       if (plan.toDay !== null) {
         const p = params.add(plan.toDay, '::date');
         dayWhere.push(`x.day < ${p}`);
-        hourCover.push(`x.hour < ${p}::timestamp AT TIME ZONE 'UTC'`);
+        outside.push(`x.hour >= ${p}::timestamp AT TIME ZONE 'UTC'`);
       }
       if (pendingDays.length > 0) {
         const p = params.add(pendingDays, '::date[]');
         dayWhere.push(`x.day <> ALL(${p})`);
-        hourCover.push(`(x.hour AT TIME ZONE 'UTC')::date <> ALL(${p})`);
+        const first = params.add(pendingDays[0], '::date');
+        const last = params.add(pendingDays[pendingDays.length - 1], '::date');
+        outside.push(
+          `(x.hour >= ${first}::timestamp AT TIME ZONE 'UTC' AND x.hour < (${last} + 1)::timestamp AT TIME ZONE 'UTC'` +
+            ` AND (x.hour AT TIME ZONE 'UTC')::date = ANY(${p}))`,
+        );
       }
-      daysCovered = and(hourCover);
+      notCovered = outside.length === 0 ? 'FALSE' : `(${outside.join(' OR ')})`;
       ctes.push(`daily AS MATERIALIZED (
         SELECT ${keyOf(groupBy, 'daily')} AS key, x.* FROM usage_rollup_daily x WHERE ${and(dayWhere)})`);
       sums.push(rollupSums('daily'));
@@ -226,7 +233,7 @@ export function summarySql(
     if (plan.pendingHours.length > 0) {
       hourWhere.push(`x.hour <> ALL(${params.add(plan.pendingHours, '::timestamptz[]')})`);
     }
-    if (daysCovered !== null) hourWhere.push(`NOT (${daysCovered})`);
+    if (notCovered !== null) hourWhere.push(notCovered);
     ctes.push(`hourly AS MATERIALIZED (
       SELECT ${keyOf(groupBy, 'hourly')} AS key, x.* FROM usage_rollup_hourly x WHERE ${and(hourWhere)})`);
     sums.push(rollupSums('hourly'));
