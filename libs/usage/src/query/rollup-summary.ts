@@ -8,7 +8,7 @@
 //  - the other whole hours from usage_rollup_hourly.
 // Every hour without a mark has a rollup computed from exactly the records visible in the snapshot
 // (see rollup/roll-up-usage.ts), so sums and counts are equal; latency and TTFT percentiles are
-// computed from merged histograms with usage_percentile(), which is percentile_cont's arithmetic.
+// computed from the merged histograms with percentile_cont's own arithmetic (see pct below).
 import type { EntityManager } from 'typeorm';
 import type { UsageGroupBy } from '../dto/usage-summary.query';
 import { FAILED, UsageFilter } from './usage-filter';
