@@ -785,6 +785,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/settings/public': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The site name and whether sign-up is open (no login needed) */
+    get: operations['SettingsController_publicView'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The runtime settings in force (stored values over the environment’s defaults) */
+    get: operations['SettingsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change settings; every process applies them at once */
+    patch: operations['SettingsController_update'];
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2219,6 +2254,50 @@ export interface components {
        * @example 1.5
        */
       amountUsd?: string;
+    };
+    PublicSettingsView: {
+      siteName: string;
+      siteUrl: string | null;
+      registrationOpen: boolean;
+    };
+    SettingsView: {
+      siteName: string;
+      siteUrl: string | null;
+      registrationOpen: boolean;
+      relayMaxAttempts: number;
+      relayRetryStatuses: number[];
+      relayCooldownBaseMs: number;
+      relayCooldownMaxMs: number;
+      /** @description settings changed from the dashboard; the others are the environment’s defaults */
+      overridden: string[];
+    };
+    UpdateSettingsDto: {
+      /** @example Acme AI Gateway */
+      siteName?: string;
+      /**
+       * @description null clears it
+       * @example https://ai.example.com
+       */
+      siteUrl?: string | null;
+      /** @description whether anyone may sign up (a new tenant of their own) */
+      registrationOpen?: boolean;
+      /** @example 5 */
+      relayMaxAttempts?: number;
+      /**
+       * @example [
+       *       408,
+       *       429,
+       *       500,
+       *       502,
+       *       503,
+       *       504
+       *     ]
+       */
+      relayRetryStatuses?: number[];
+      /** @example 5000 */
+      relayCooldownBaseMs?: number;
+      /** @example 300000 */
+      relayCooldownMaxMs?: number;
     };
   };
   responses: never;
@@ -3823,6 +3902,67 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  SettingsController_publicView: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicSettingsView'];
+        };
+      };
+    };
+  };
+  SettingsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettingsView'];
+        };
+      };
+    };
+  };
+  SettingsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateSettingsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettingsView'];
+        };
       };
     };
   };
