@@ -52,7 +52,10 @@ export interface SummaryPlan {
 
 const ceilTo = (date: Date, ms: number) => new Date(Math.ceil(date.getTime() / ms) * ms);
 const floorTo = (date: Date, ms: number) => new Date(Math.floor(date.getTime() / ms) * ms);
-const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+/** YYYY-MM-DD in UTC (not toISOString: past year 9999 it writes +010000). */
+const dayOf = (date: Date) =>
+  `${String(date.getUTCFullYear()).padStart(4, '0')}-${String(date.getUTCMonth() + 1).padStart(2, '0')}-` +
+  String(date.getUTCDate()).padStart(2, '0');
 
 /** Splits [from, to) before the pending hours are known. */
 export function planRange(

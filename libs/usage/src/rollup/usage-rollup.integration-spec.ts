@@ -213,6 +213,21 @@ describe('usage rollups', () => {
     await expectSameAsRaw(queries(30));
   });
 
+  it('takes the extremes of the calendar as bounds', async () => {
+    const extremes: Partial<UsageSummaryQuery>[] = [
+      { from: '9999-12-31T12:30:00Z' },
+      { from: '9999-12-31T12:30:00Z', to: '9999-12-31T23:59:59Z' },
+      { from: '0001-01-01T00:00:00Z', to: '9999-12-31T23:59:59Z' },
+      { to: '0001-01-01T10:00:00Z' },
+      { from: '1970-01-01T00:00:00Z', to: '2026-03-03T00:00:00Z' },
+    ];
+    await expectSameAsRaw(
+      extremes.flatMap((range) =>
+        USAGE_GROUP_BY.map((groupBy) => ({ ...range, groupBy }) as UsageSummaryQuery),
+      ),
+    );
+  });
+
   it('scopes a member to their own tokens from the rollups too', async () => {
     const tokenIds = [...world.tokens.keys()];
     const tenantId = world.tokens.get(tokenIds[0] as string) as string;
