@@ -135,17 +135,21 @@ export async function rollUpUsage(
       );
       report.frozen = frozen.map((row) => row.hour);
     }
-    const marked: { hour: Date; ids: string[] }[] = await tx.query(
-      `SELECT hour, array_agg(id)::text[] AS ids FROM usage_rollup_pending
+    const marked: { hour: Date; day: string; ids: string[] }[] = await tx.query(
+      `SELECT hour, to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, array_agg(id)::text[] AS ids
+       FROM usage_rollup_pending
        WHERE $2::timestamptz IS NULL OR hour >= $2
        GROUP BY hour ORDER BY hour LIMIT $1`,
       [maxHours, frozenBefore],
     );
     if (marked.length === 0) return report;
-    const hours = marked.map((row) => row.hour.toISOString());
-    const days = [...new Set(hours.map((hour) => hour.slice(0, 10)))];
-    await tx.query(`DELETE FROM usage_rollup_hourly WHERE hour = ANY($1::timestamptz[])`, [hours]);
-    await tx.query(HOURS_FROM_RAW, [hours]);
+    // Hours go back to PostgreSQL as the Dates it gave, days as it formatted them (no JS round trip
+    // through toISOString, which writes years past 9999 in a form PostgreSQL refuses).
+    const hourValues = marked.map((row) => row.hour);
+    const hours = hourValues.map((hour) => hour.toISOString());
+    const days = [...new Set(marked.map((row) => row.day))];
+    await tx.query(`DELETE FROM usage_rollup_hourly WHERE hour = ANY($1::timestamptz[])`, [hourValues]);
+    await tx.query(HOURS_FROM_RAW, [hourValues]);
     await tx.query(`DELETE FROM usage_rollup_daily WHERE day = ANY($1::date[])`, [days]);
     await tx.query(DAYS_FROM_HOURS, [days]);
     const ids = marked.flatMap((row) => row.ids);
