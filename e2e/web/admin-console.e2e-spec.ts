@@ -4,13 +4,21 @@
 // issues a token and copies its key (shown once), which the openai SDK then uses; the request
 // appears in the usage log and on the dashboard; the UI switches to Chinese; the owner sees only
 // their tenant's pages. Every page is screenshotted into test-artifacts/web/.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule } from '@gateway/config';
+import { DbModule } from '@gateway/db';
+import { InvoicesWorkerModule } from '@gateway/invoices';
 import { MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
+import { RedisModule } from '@gateway/redis';
+import { ENTITIES } from '@gateway/schema';
 import { TEST_ADMIN, waitFor } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { startIngestor } from '../../apps/api/test/relay/relay-fixture';
 
@@ -18,7 +26,24 @@ const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const OWNER = { email: 'owner@acme.test', password: 'owner-password-1' };
+const FINANCE = { email: 'finance@acme.test', password: 'finance-password-1' };
 const UI_TIMEOUT = 20_000;
+
+/** The worker's invoice side (issuing, rendering PDFs) in its own Nest context on the api's database. */
+async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      ConfigModule.forRoot(api.config),
+      DbModule.forRoot({ entities: ENTITIES, applicationName: 'web-e2e-invoice-worker' }),
+      RedisModule,
+      InvoicesWorkerModule,
+    ],
+  })
+  class InvoiceWorkerModule {}
+  const worker = await NestFactory.createApplicationContext(InvoiceWorkerModule, { logger: false });
+  await worker.init();
+  return worker;
+}
 
 describe('admin console (browser)', () => {
   let api: ApiHarness;
@@ -27,6 +52,7 @@ describe('admin console (browser)', () => {
   let context: BrowserContext;
   let page: Page;
   let ingestor: UsageIngestor;
+  let invoiceWorker: INestApplicationContext | undefined;
   let tokenKey = '';
   const pageErrors: string[] = [];
 
@@ -74,6 +100,7 @@ describe('admin console (browser)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await invoiceWorker?.close();
     await ingestor?.stop();
     await mock?.close();
     await api?.close();
@@ -323,6 +350,48 @@ describe('admin console (browser)', () => {
     await shot('playground.en');
   });
 
+  it('shows a key cooling down after an upstream 429, resets the cooldown, and lists a key’s probes', async () => {
+    const admin = await api.adminToken();
+    const auth = { authorization: `Bearer ${admin}` };
+    const channels = await api.http.get('/api/channels').set(auth).expect(200);
+    const channel = (channels.body as { items: { id: string; name: string }[] }).items.find(
+      (c) => c.name === 'mock-provider',
+    );
+    const channelId = channel?.id ?? '';
+    // A key the mock answers with 429 and Retry-After: 3600, tried first: the relay cools it down and
+    // fails over to another key of the pool.
+    await api.http
+      .post(`/api/channels/${channelId}/keys`)
+      .set(auth)
+      .send({ key: 'sk-mock-limited;status=429;retryAfter=3600', label: 'limited', priority: 100 })
+      .expect(201);
+    const client = new OpenAI({ apiKey: tokenKey, baseURL: `${api.url}/v1`, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'mock-gpt', messages: [{ role: 'user', content: 'hi' }] });
+
+    await page.goto(`${api.url}/channels/${channelId}`);
+    const limited = testId('channel-keys-table').locator('tr.ant-table-row', { hasText: 'limited' });
+    await limited.getByTestId('key-cooldown').waitFor();
+    await shot('channel-key-cooldown.en');
+    await limited.getByTestId('key-reset-cooldown').click();
+    await limited.getByTestId('key-cooldown').waitFor({ state: 'detached' });
+    const keys = await api.http.get(`/api/channels/${channelId}/keys`).set(auth).expect(200);
+    const limitedKey = (keys.body as { items: { label: string; cooldownUntil: string | null }[] }).items.find(
+      (key) => key.label === 'limited',
+    );
+    expect(limitedKey?.cooldownUntil).toBeNull();
+
+    // Testing one key by hand is kept in its probe history.
+    const first = testId('channel-keys-table').locator('tr.ant-table-row', { hasText: '0001' });
+    await first.getByRole('button', { name: 'Test this key' }).click();
+    await testId('channel-test-result').waitFor();
+    await first.locator('.ant-table-row-expand-icon').click();
+    const probes = testId('key-probes');
+    await probes.getByText('manual test').first().waitFor();
+    await probes.getByText('healthy').first().waitFor();
+    await shot('channel-key-probes.en');
+    await first.locator('.ant-table-row-expand-icon').click();
+  });
+
   it('shows the audit trail of what was just done', async () => {
     await nav('audit');
     const audit = testId('audit-table');
@@ -411,7 +480,10 @@ describe('admin console (browser)', () => {
     await testId('language-zh-CN').click();
     await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
     expect(await testId('nav-channels').textContent()).toBe('渠道');
-    expect(await testId('page-title').textContent()).toBe('仪表盘');
+    // (the page behind a lazy route may still be on screen for a moment after the click)
+    await testId('page-title')
+      .filter({ hasText: /^仪表盘$/ })
+      .waitFor();
     await shot('dashboard.zh-CN');
     await page.reload();
     await testId('page-title').filter({ hasText: '仪表盘' }).waitFor();
@@ -452,6 +524,101 @@ describe('admin console (browser)', () => {
     await nav('tokens');
     await testId('tokens-table').getByText('ci-pipeline').waitFor();
     await shot('tokens-owner.en');
+  });
+
+  it('finance finds last month’s invoice, opens it, downloads the PDF, issues it again; in Chinese too', async () => {
+    const admin = await api.adminToken();
+    const auth = { authorization: `Bearer ${admin}` };
+    const tenants = await api.http.get('/api/tenants').set(auth).expect(200);
+    const acme = (tenants.body as { items: { id: string; name: string }[] }).items.find(
+      (tenant) => tenant.name === 'Acme Test',
+    );
+    const tenantId = acme?.id ?? '';
+    await api.http
+      .post('/api/users')
+      .set(auth)
+      .send({ ...FINANCE, role: 'finance', tenantId })
+      .expect(201);
+    // Test-only time travel: Acme's usage and ledger so far move into last month (UTC, its time
+    // zone), which has closed, so it can be invoiced.
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15, 12));
+    const period = lastMonth.toISOString().slice(0, 7);
+    const db = api.app.get(DataSource);
+    await db.query('UPDATE usage_records SET created_at = $1 WHERE tenant_id = $2', [lastMonth, tenantId]);
+    await db.query('UPDATE ledger_entries SET created_at = $1 WHERE tenant_id = $2', [lastMonth, tenantId]);
+    invoiceWorker = await startInvoiceWorker(api);
+    const requested = await api.http.post('/api/invoices/generate').set(auth).send({ tenantId, period });
+    expect([200, 202]).toContain(requested.status);
+    const invoiceId = (requested.body as { id: string }).id;
+    const invoice = await waitFor(
+      'the invoice issued and its PDF rendered',
+      async () => {
+        const res = await api.http.get(`/api/invoices/${invoiceId}`).set(auth);
+        const body = res.body as { number: string; totalUsd: string; pdfReady: boolean };
+        return res.status === 200 && body.pdfReady ? body : undefined;
+      },
+      30_000,
+      250,
+    );
+    expect(Number(invoice.totalUsd)).toBeGreaterThan(0);
+
+    await testId('account-menu').click();
+    await testId('logout').click();
+    await page.waitForURL(/\/login$/);
+    await testId('login-email').fill(FINANCE.email);
+    await testId('login-password').fill(FINANCE.password);
+    await testId('login-submit').click();
+    await testId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+    const navText = await testId('side-nav').textContent();
+    expect(navText).toContain('Invoices');
+    expect(navText).not.toContain('Tokens');
+    expect(navText).not.toContain('Plans');
+
+    await nav('invoices');
+    const list = testId('invoices-table');
+    await list.getByText(invoice.number).waitFor();
+    // The month filter keeps it; another month has none.
+    await page.getByPlaceholder('Any month').click();
+    await page.keyboard.type(period);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`period=${period}`));
+    await list.getByText(invoice.number).waitFor();
+    await shot('invoices-finance.en');
+
+    await testId(`invoice-${invoice.number}`).click();
+    await page.waitForURL(new RegExp(`/invoices/${invoiceId}$`));
+    await testId('invoice-lines').getByText('mock-gpt').first().waitFor();
+    const total = (await testId('invoice-total').textContent()) ?? '';
+    expect(Number(total.replace(/[$,]/g, ''))).toBe(Number(invoice.totalUsd));
+    await testId('invoice-payments').getByText('top-up').waitFor();
+    await shot('invoice-detail.en');
+    const [download] = await Promise.all([page.waitForEvent('download'), testId('invoice-pdf').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const pdf = readFileSync(await download.path());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // Issuing the same month again shows the same invoice (issued once).
+    await nav('invoices');
+    await testId('generate-invoice').click();
+    // Last month is offered by default.
+    expect(await page.getByRole('dialog').getByPlaceholder('Select month').inputValue()).toBe(period);
+    await confirmModal('generate-save');
+    await page.waitForURL(new RegExp(`/invoices/${invoiceId}$`));
+    await testId('invoice-total').waitFor();
+
+    await testId('language-zh-CN').click();
+    await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+    await testId('page-title')
+      .filter({ hasText: `发票 ${invoice.number}` })
+      .waitFor();
+    await page.getByText('本期入账').waitFor();
+    await shot('invoice-detail.zh-CN');
+    await nav('invoices');
+    await testId('invoices-table').getByText(invoice.number).waitFor();
+    await shot('invoices-finance.zh-CN');
+    await testId('language-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
   });
 
   it('threw no uncaught error in the page', () => {

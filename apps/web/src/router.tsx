@@ -25,6 +25,10 @@ const UsageLogsPage = lazy(() =>
 );
 const BillingPage = lazy(() => import('./pages/billing-page').then((m) => ({ default: m.BillingPage })));
 const PlansPage = lazy(() => import('./pages/plans-page').then((m) => ({ default: m.PlansPage })));
+const InvoicesPage = lazy(() => import('./pages/invoices-page').then((m) => ({ default: m.InvoicesPage })));
+const InvoiceDetailPage = lazy(() =>
+  import('./pages/invoice-detail-page').then((m) => ({ default: m.InvoiceDetailPage })),
+);
 const PlaygroundPage = lazy(() =>
   import('./pages/playground-page').then((m) => ({ default: m.PlaygroundPage })),
 );
@@ -49,6 +53,8 @@ export const router = createBrowserRouter([
       { path: 'tokens', element: guarded('tokens', <TokensPage />) },
       { path: 'usage', element: guarded('usage', <UsageLogsPage />) },
       { path: 'billing', element: guarded('billing', <BillingPage />) },
+      { path: 'invoices', element: guarded('invoices', <InvoicesPage />) },
+      { path: 'invoices/:id', element: guarded('invoices', <InvoiceDetailPage />) },
       { path: 'plans', element: guarded('plans', <PlansPage />) },
       { path: 'playground', element: guarded('playground', <PlaygroundPage />) },
       { path: 'audit', element: guarded('audit', <AuditPage />) },

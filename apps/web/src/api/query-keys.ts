@@ -24,6 +24,8 @@ export const queryKeys = {
     detail: (id: string) => ['channels', 'detail', id] as const,
     presets: ['channels', 'presets'] as const,
     keys: (channelId: string, params: ListParams) => ['channels', 'keys', channelId, params] as const,
+    probes: (channelId: string, keyId: string, params: ListParams) =>
+      ['channels', 'probes', channelId, keyId, params] as const,
   },
   models: {
     all: ['models'] as const,
@@ -48,6 +50,11 @@ export const queryKeys = {
     subscription: (tenantId: string) => ['plans', 'subscription', tenantId] as const,
     changesOf: (tenantId: string) => ['plans', 'changes', tenantId] as const,
     changes: (tenantId: string, params: ListParams) => ['plans', 'changes', tenantId, params] as const,
+  },
+  invoices: {
+    all: ['invoices'] as const,
+    list: (params: ListParams) => ['invoices', 'list', params] as const,
+    detail: (id: string) => ['invoices', 'detail', id] as const,
   },
   playground: {
     /** the models a pasted /v1 key may use */

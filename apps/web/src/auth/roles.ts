@@ -18,6 +18,7 @@ export type Area =
   | 'usage'
   | 'billing'
   | 'plans'
+  | 'invoices'
   | 'playground'
   | 'audit'
   | 'status';
@@ -32,6 +33,8 @@ export const AREA_ROLES: Readonly<Record<Area, readonly Role[]>> = {
   usage: ROLES,
   billing: ['super_admin', 'owner', 'admin', 'finance'],
   plans: ['super_admin'],
+  // As libs/invoices' INVOICE_READ_ROLES: a tenant's admin and members do not see its invoices.
+  invoices: ['super_admin', 'owner', 'finance'],
   playground: ['super_admin', 'owner', 'admin', 'member'],
   audit: ['super_admin', 'owner'],
   status: ['super_admin'],

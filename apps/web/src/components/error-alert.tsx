@@ -32,6 +32,8 @@ const KNOWN_CODES = [
   'plan_name_taken',
   'plan_not_available',
   'no_subscription',
+  'period_not_closed',
+  'invoice_pdf_pending',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

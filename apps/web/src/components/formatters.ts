@@ -58,3 +58,31 @@ export function formatMsPair(a: number | null | undefined, b: number | null | un
   if (a >= 10_000 || b >= 10_000) return `${formatMs(a)} / ${formatMs(b)}`;
   return `${formatNumber(Math.round(a))} / ${formatNumber(Math.round(b))} ms`;
 }
+
+/**
+ * A period [start, end) as the days it covers, in `timeZone` (the tenant's) when given:
+ * "Oct 1 – 31, 2026". The exclusive end is shown as the day before.
+ */
+export function formatPeriod(start: string, endExclusive: string, timeZone?: string): string {
+  const from = new Date(start);
+  const to = new Date(new Date(endExclusive).getTime() - 1);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return `${start} – ${endExclusive}`;
+  try {
+    return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone }).formatRange(from, to);
+  } catch {
+    // An unknown time zone name: the browser's own.
+    return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).formatRange(from, to);
+  }
+}
+
+/** A moment close to now: just the time when it is today, the short date and time otherwise. */
+export function formatMoment(value: string | null | undefined): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return value;
+  const today = new Date().toDateString() === date.toDateString();
+  return new Intl.DateTimeFormat(
+    locale(),
+    today ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' },
+  ).format(date);
+}

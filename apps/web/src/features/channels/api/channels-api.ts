@@ -11,6 +11,7 @@ export type ChannelKey = Schema<'ChannelKeyView'>;
 export type ChannelPreset = Schema<'ChannelPresetView'>;
 export type ChannelTestResult = Schema<'ChannelTestResultView'>;
 export type KeyHealth = ChannelKey['health'];
+export type KeyProbe = Schema<'ChannelKeyProbeView'>;
 
 export type CreateChannelKeys = Schema<'CreateChannelKeysDto'>;
 export type UpdateChannelKey = Schema<'UpdateChannelKeyDto'>;
@@ -136,6 +137,35 @@ export function useDeleteChannelKey(channelId: string) {
   return useMutation({
     mutationFn: (keyId: string) =>
       unwrap(api.DELETE('/api/channels/{id}/keys/{keyId}', { params: { path: { id: channelId, keyId } } })),
+    onSuccess,
+  });
+}
+
+/** A key's health probe history, newest first. */
+export function useKeyProbes(channelId: string, keyId: string, page: number, pageSize: number) {
+  const query = { page, pageSize };
+  return useQuery({
+    queryKey: queryKeys.channels.probes(channelId, keyId, query),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/channels/{id}/keys/{keyId}/probes', {
+          params: { path: { id: channelId, keyId }, query },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Ends a key's cooldown now, so the relay uses it on the next request. */
+export function useResetKeyCooldown(channelId: string) {
+  const onSuccess = useInvalidateChannels();
+  return useMutation({
+    mutationFn: (keyId: string) =>
+      unwrap(
+        api.POST('/api/channels/{id}/keys/{keyId}/reset-cooldown', {
+          params: { path: { id: channelId, keyId } },
+        }),
+      ),
     onSuccess,
   });
 }

@@ -1,21 +1,23 @@
 // A channel's key pool: each key's health, cooldown, counters and limits; enable/disable, test one
 // key, delete; add many at once.
-import { DeleteOutlined, ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, ExperimentOutlined, PlusOutlined, UndoOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Popconfirm, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, ErrorAlert } from '../../../components/error-alert';
-import { formatDateTime, formatNumber } from '../../../components/formatters';
+import { formatDateTime, formatMoment, formatMs, formatNumber } from '../../../components/formatters';
 import {
   type Channel,
   type ChannelKey,
   useChannelKeys,
   useDeleteChannelKey,
+  useResetKeyCooldown,
   useUpdateChannelKey,
 } from '../api/channels-api';
 import { AddKeysModal } from './add-keys-modal';
 import { KeyHealthTag, StatusTag } from './health-tags';
+import { KeyProbesTable } from './key-probes-table';
 
 interface ChannelKeysPanelProps {
   channel: Channel;
@@ -35,6 +37,7 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
   const keys = useChannelKeys(channel.id, page.page, page.pageSize);
   const update = useUpdateChannelKey(channel.id);
   const remove = useDeleteChannelKey(channel.id);
+  const resetCooldown = useResetKeyCooldown(channel.id);
 
   const columns: ColumnsType<ChannelKey> = [
     {
@@ -53,10 +56,40 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
       render: (_, key) => (
         <Flex vertical gap={4} align="flex-start">
           <KeyHealthTag health={key.health} />
+          {key.consecutiveFailures > 0 ? (
+            <Typography.Text type="danger">
+              {t('channels.keys.failuresInARow', { count: key.consecutiveFailures })}
+            </Typography.Text>
+          ) : null}
+          {key.disabledReason ? (
+            <Tooltip title={key.disabledReason}>
+              <Typography.Text type="secondary" ellipsis style={{ maxWidth: 220 }}>
+                {key.disabledReason}
+              </Typography.Text>
+            </Tooltip>
+          ) : null}
           {isCoolingDown(key) ? (
-            <Tag color="orange">
-              {t('channels.keys.coolingUntil', { time: formatDateTime(key.cooldownUntil) })}
-            </Tag>
+            <Flex vertical gap={2} align="flex-start">
+              <Tag color="orange" style={{ marginInlineEnd: 0 }} data-testid="key-cooldown">
+                {t('channels.keys.coolingUntil', { time: formatMoment(key.cooldownUntil) })}
+              </Tag>
+              <Button
+                size="small"
+                type="link"
+                style={{ paddingInline: 0 }}
+                icon={<UndoOutlined />}
+                loading={resetCooldown.isPending && resetCooldown.variables === key.id}
+                data-testid="key-reset-cooldown"
+                onClick={() =>
+                  resetCooldown.mutate(key.id, {
+                    onSuccess: () => void message.success(t('channels.keys.cooldownReset')),
+                    onError: (error) => void message.error(describeError(t, error)),
+                  })
+                }
+              >
+                {t('channels.keys.resetCooldownLong')}
+              </Button>
+            </Flex>
           ) : null}
         </Flex>
       ),
@@ -119,10 +152,15 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
       key: 'checked',
       render: (_, key) => (
         <Flex vertical>
-          <span>{formatDateTime(key.lastCheckedAt)}</span>
+          <span>
+            {formatDateTime(key.lastCheckedAt)}
+            {key.latencyMs !== null ? (
+              <Typography.Text type="secondary"> · {formatMs(key.latencyMs)}</Typography.Text>
+            ) : null}
+          </span>
           {key.last429At ? (
             <Typography.Text type="secondary">
-              {t('channels.keys.last429', { time: formatDateTime(key.last429At) })}
+              {t('channels.keys.last429', { time: formatMoment(key.last429At) })}
             </Typography.Text>
           ) : null}
         </Flex>
@@ -180,6 +218,10 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('channels.keys.empty') }}
         data-testid="channel-keys-table"
+        expandable={{
+          expandedRowRender: (key) => <KeyProbesTable channelId={channel.id} keyId={key.id} />,
+          columnTitle: t('channels.probes.history'),
+        }}
         pagination={{
           current: page.page,
           pageSize: page.pageSize,

@@ -24,7 +24,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, ErrorAlert } from '../../../components/error-alert';
 import { FormError } from '../../../components/form-error';
-import { formatDateTime, formatUsd } from '../../../components/formatters';
+import { formatDateTime, formatPeriod, formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
 import { tableLoading } from '../../../components/table-loading';
 import {
@@ -108,7 +108,7 @@ export function SubscriptionPanel({ tenantId, canManage }: SubscriptionPanelProp
             label: t('subscription.period'),
             children: (
               <span data-testid="subscription-period">
-                {formatDateTime(current.periodStart)} – {formatDateTime(current.periodEnd)}
+                {formatPeriod(current.periodStart, current.periodEnd)}
               </span>
             ),
           },
@@ -223,8 +223,7 @@ export function SubscriptionPanel({ tenantId, canManage }: SubscriptionPanelProp
             {
               title: t('subscription.historyPeriod'),
               key: 'period',
-              render: (_, change) =>
-                `${formatDateTime(change.periodStart)} – ${formatDateTime(change.periodEnd)}`,
+              render: (_, change) => formatPeriod(change.periodStart, change.periodEnd),
             },
           ]}
         />

@@ -1,0 +1,64 @@
+// Invoices: issued monthly invoices (and credit notes) of a tenant, their PDFs, and issuing a closed
+// period's invoice on demand. Super admins see every tenant's; owners and finance their own.
+import type { Schema } from '@gateway/contracts';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../../api/api-error';
+import { api, unwrap } from '../../../api/client';
+import { queryKeys } from '../../../api/query-keys';
+
+export type Invoice = Schema<'InvoiceView'>;
+export type InvoiceLine = Schema<'InvoiceLineView'>;
+export type InvoicePayment = Schema<'InvoicePaymentView'>;
+export type InvoiceRequest = Schema<'InvoiceRequestView'>;
+
+export interface InvoiceFilters {
+  tenantId?: string;
+  /** "YYYY-MM" */
+  period?: string;
+}
+
+export function useInvoices(page: number, pageSize: number, filters: InvoiceFilters) {
+  const query = { page, pageSize, ...filters };
+  return useQuery({
+    queryKey: queryKeys.invoices.list(query),
+    queryFn: () => unwrap(api.GET('/api/invoices', { params: { query } })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * One invoice. Right after a generate request the worker may not have issued it yet (404), and its
+ * PDF may still be rendering (pdfReady false): both are polled until they are there.
+ */
+export function useInvoice(id: string | undefined) {
+  return useQuery({
+    queryKey: queryKeys.invoices.detail(id ?? ''),
+    queryFn: () => unwrap(api.GET('/api/invoices/{id}', { params: { path: { id: id ?? '' } } })),
+    enabled: Boolean(id),
+    retry: (failures, error) =>
+      error instanceof ApiError && error.status === 404 ? failures < 15 : failures < 2,
+    retryDelay: 1000,
+    refetchInterval: (query) => (query.state.data && !query.state.data.pdfReady ? 2000 : false),
+  });
+}
+
+/** The PDF's URL: the session cookie authenticates it, so a plain link downloads it. */
+export const invoicePdfUrl = (id: string) => `/api/invoices/${encodeURIComponent(id)}/pdf`;
+
+export function useGenerateInvoice() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schema<'GenerateInvoiceDto'>) => unwrap(api.POST('/api/invoices/generate', { body })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.invoices.all }),
+  });
+}
+
+/** A credit note against an issued invoice (super admin); the worker issues it, like an invoice. */
+export function useIssueCreditNote(invoiceId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schema<'CreateCreditNoteDto'>) =>
+      unwrap(api.POST('/api/invoices/{id}/credit-note', { params: { path: { id: invoiceId } }, body })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.invoices.all }),
+  });
+}

@@ -1,0 +1,300 @@
+// One invoice or credit note: who it is for, the period, its lines (usage per model, plan fee, what
+// the plan included), subtotal, tax and total, the payments of the period, and the PDF. Opened right
+// after a generate request it waits for the worker to issue it.
+import { ArrowLeftOutlined, DownloadOutlined, RollbackOutlined } from '@ant-design/icons';
+import {
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Flex,
+  Result,
+  Row,
+  Skeleton,
+  Spin,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { isApiError } from '../api/api-error';
+import { isPlatformAdmin } from '../auth/roles';
+import { useCurrentUser } from '../auth/session';
+import { ErrorAlert } from '../components/error-alert';
+import {
+  formatDateTime,
+  formatNumber,
+  formatPercent,
+  formatPeriod,
+  formatUsd,
+} from '../components/formatters';
+import { PageHeader } from '../components/page-header';
+import {
+  type InvoiceLine,
+  type InvoicePayment,
+  invoicePdfUrl,
+  useInvoice,
+} from '../features/invoices/api/invoices-api';
+import { CreditNoteModal } from '../features/invoices/components/credit-note-modal';
+import { InvoiceKindTag } from '../features/invoices/components/invoice-kind-tag';
+
+const tokens = (value: string | null) => (value === null ? '—' : formatNumber(Number(value)));
+
+export function InvoiceDetailPage() {
+  const { t } = useTranslation();
+  const { id } = useParams<{ id: string }>();
+  const user = useCurrentUser();
+  const invoice = useInvoice(id);
+  const navigate = useNavigate();
+  const [crediting, setCrediting] = useState(false);
+  const back = (
+    <Link to="/invoices">
+      <ArrowLeftOutlined /> {t('invoices.back')}
+    </Link>
+  );
+
+  if (invoice.isPending) {
+    // A just-requested invoice answers 404 until the worker issues it: the query retries meanwhile.
+    return (
+      <>
+        {back}
+        <Flex vertical align="center" gap={12} style={{ padding: 48 }} data-testid="invoice-waiting">
+          <Spin />
+          <Typography.Text type="secondary">{t('invoices.waiting')}</Typography.Text>
+        </Flex>
+        <Skeleton active />
+      </>
+    );
+  }
+  if (invoice.isError) {
+    if (isApiError(invoice.error) && invoice.error.status === 404) {
+      return <Result status="404" title={t('invoices.notFound')} extra={back} />;
+    }
+    return (
+      <>
+        {back}
+        <ErrorAlert error={invoice.error} onRetry={() => void invoice.refetch()} />
+      </>
+    );
+  }
+  const data = invoice.data;
+
+  const lineColumns = [
+    {
+      title: t('invoices.line'),
+      key: 'description',
+      render: (_: unknown, line: InvoiceLine) => (
+        <Flex vertical>
+          <span>{line.description}</span>
+          {line.kind !== 'usage' ? (
+            <Typography.Text type="secondary">{t(`invoices.lineKinds.${line.kind}`)}</Typography.Text>
+          ) : null}
+        </Flex>
+      ),
+    },
+    {
+      title: t('invoices.requests'),
+      key: 'requests',
+      align: 'right' as const,
+      render: (_: unknown, line: InvoiceLine) => formatNumber(line.requests),
+    },
+    {
+      title: t('invoices.inputTokens'),
+      key: 'input',
+      align: 'right' as const,
+      render: (_: unknown, line: InvoiceLine) => tokens(line.inputTokens),
+    },
+    {
+      title: t('invoices.cachedTokens'),
+      key: 'cached',
+      align: 'right' as const,
+      render: (_: unknown, line: InvoiceLine) => tokens(line.cachedTokens),
+    },
+    {
+      title: t('invoices.outputTokens'),
+      key: 'output',
+      align: 'right' as const,
+      render: (_: unknown, line: InvoiceLine) => tokens(line.outputTokens),
+    },
+    {
+      title: t('billing.amountUsd'),
+      key: 'amount',
+      align: 'right' as const,
+      render: (_: unknown, line: InvoiceLine) => formatUsd(line.amountUsd),
+    },
+  ];
+
+  const paymentColumns = [
+    {
+      title: t('billing.time'),
+      key: 'date',
+      render: (_: unknown, p: InvoicePayment) => formatDateTime(p.date),
+    },
+    {
+      title: t('billing.kind'),
+      key: 'kind',
+      render: (_: unknown, p: InvoicePayment) => <Tag>{paymentKind(t, p.kind)}</Tag>,
+    },
+    { title: t('billing.note'), key: 'note', render: (_: unknown, p: InvoicePayment) => p.note ?? '—' },
+    {
+      title: t('billing.amountUsd'),
+      key: 'amount',
+      align: 'right' as const,
+      render: (_: unknown, p: InvoicePayment) => formatUsd(p.amountUsd),
+    },
+  ];
+
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={t('invoices.titleOf', { number: data.number })}
+        subtitle={
+          <Flex gap={8} align="center" component="span">
+            <InvoiceKindTag kind={data.kind} />
+            {t('invoices.forPeriod', { period: data.period })}
+          </Flex>
+        }
+        extra={
+          <>
+            {isPlatformAdmin(user.role) && data.kind === 'invoice' ? (
+              <Button
+                icon={<RollbackOutlined />}
+                onClick={() => setCrediting(true)}
+                data-testid="credit-note"
+              >
+                {t('invoices.issueCreditNote')}
+              </Button>
+            ) : null}
+            {data.pdfReady ? (
+              <Button
+                type="primary"
+                icon={<DownloadOutlined />}
+                href={invoicePdfUrl(data.id)}
+                download
+                data-testid="invoice-pdf"
+              >
+                {t('invoices.downloadPdf')}
+              </Button>
+            ) : (
+              <Button icon={<DownloadOutlined />} disabled loading data-testid="invoice-pdf-pending">
+                {t('invoices.pdfPending')}
+              </Button>
+            )}
+          </>
+        }
+      />
+      <Flex vertical gap={16}>
+        <Card size="small">
+          <Descriptions
+            column={{ xs: 1, md: 3 }}
+            size="small"
+            items={[
+              { key: 'to', label: t('invoices.billedTo'), children: data.billingName },
+              { key: 'email', label: t('tenants.billingEmail'), children: data.billingEmail ?? '—' },
+              { key: 'issued', label: t('invoices.issuedAt'), children: formatDateTime(data.issuedAt) },
+              {
+                key: 'period',
+                label: t('invoices.period'),
+                children: formatPeriod(data.periodStart, data.periodEnd, data.timezone),
+              },
+              { key: 'tz', label: t('tenants.timezone'), children: data.timezone },
+              { key: 'currency', label: t('invoices.currency'), children: data.currency },
+              ...(data.creditNoteOf
+                ? [
+                    {
+                      key: 'corrects',
+                      label: t('invoices.corrects'),
+                      children: (
+                        <Link to={`/invoices/${data.creditNoteOf}`}>{t('invoices.originalInvoice')}</Link>
+                      ),
+                    },
+                  ]
+                : []),
+              ...(data.reason ? [{ key: 'reason', label: t('invoices.reason'), children: data.reason }] : []),
+              ...(isPlatformAdmin(user.role)
+                ? [
+                    {
+                      key: 'tenant',
+                      label: t('users.tenant'),
+                      children: <Typography.Text code>{data.tenantId}</Typography.Text>,
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        </Card>
+        <Card size="small" title={t('invoices.lines')}>
+          <Table<InvoiceLine>
+            rowKey={(line) => `${line.kind}:${line.description}:${line.model ?? ''}`}
+            size="small"
+            columns={lineColumns}
+            dataSource={data.lines}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            locale={{ emptyText: t('invoices.noLines') }}
+            data-testid="invoice-lines"
+          />
+          <Row justify="end" style={{ marginTop: 16 }}>
+            <Col xs={24} md={10} lg={8}>
+              <Descriptions
+                column={1}
+                size="small"
+                bordered
+                data-testid="invoice-totals"
+                items={[
+                  { key: 'subtotal', label: t('invoices.subtotal'), children: formatUsd(data.subtotalUsd) },
+                  {
+                    key: 'tax',
+                    label: t('invoices.tax', { rate: formatPercent(Number(data.taxRate)) }),
+                    children: formatUsd(data.taxUsd),
+                  },
+                  {
+                    key: 'total',
+                    label: <Typography.Text strong>{t('invoices.total')}</Typography.Text>,
+                    children: (
+                      <Typography.Text strong data-testid="invoice-total">
+                        {formatUsd(data.totalUsd)}
+                      </Typography.Text>
+                    ),
+                  },
+                ]}
+              />
+            </Col>
+          </Row>
+        </Card>
+        <Card size="small" title={t('invoices.payments')}>
+          <Typography.Paragraph type="secondary">{t('invoices.paymentsHint')}</Typography.Paragraph>
+          <Table<InvoicePayment>
+            rowKey="ledgerEntryId"
+            size="small"
+            columns={paymentColumns}
+            dataSource={data.payments}
+            pagination={false}
+            locale={{ emptyText: t('invoices.noPayments') }}
+            data-testid="invoice-payments"
+          />
+        </Card>
+      </Flex>
+      <CreditNoteModal
+        invoice={data}
+        open={crediting}
+        onClose={() => setCrediting(false)}
+        onRequested={(request) => {
+          setCrediting(false);
+          void navigate(`/invoices/${request.id}`);
+        }}
+      />
+    </>
+  );
+}
+
+/** The ledger kind of a payment in the UI's words (the billing page's), or as the api sent it. */
+function paymentKind(t: ReturnType<typeof useTranslation>['t'], kind: string): string {
+  const known = ['topup', 'redemption', 'adjustment', 'refund'] as const;
+  return (known as readonly string[]).includes(kind)
+    ? t(`billing.kinds.${kind as (typeof known)[number]}`)
+    : kind;
+}
