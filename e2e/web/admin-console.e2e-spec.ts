@@ -400,6 +400,23 @@ describe('admin console (browser)', () => {
     await shot('audit.en');
   });
 
+  it('changes the runtime settings: the site name shows in the header, the relay policy is stored', async () => {
+    await nav('settings');
+    await testId('settings-siteName').fill('Acme AI Gateway');
+    await testId('settings-relayMaxAttempts').fill('4');
+    await testId('settings-save').click();
+    await page.getByText('Settings saved; every process uses them now').waitFor();
+    await testId('side-nav').getByText('Acme AI Gateway').waitFor();
+    await page.getByText('changed here').first().waitFor();
+    await shot('settings.en');
+    const admin = await api.adminToken();
+    const settings = await api.http.get('/api/settings').set('authorization', `Bearer ${admin}`).expect(200);
+    expect(settings.body).toMatchObject({ siteName: 'Acme AI Gateway', relayMaxAttempts: 4 });
+    expect((settings.body as { overridden: string[] }).overridden).toEqual(
+      expect.arrayContaining(['siteName', 'relayMaxAttempts']),
+    );
+  });
+
   it('creates plans, archives one, and subscribes the tenant then switches its plan', async () => {
     await nav('plans');
     const createPlan = async (name: string, price: string, included: string, requests?: string) => {
@@ -487,7 +504,7 @@ describe('admin console (browser)', () => {
     await shot('dashboard.zh-CN');
     await page.reload();
     await testId('page-title').filter({ hasText: '仪表盘' }).waitFor();
-    for (const area of ['channels', 'models', 'tokens', 'users', 'plans']) {
+    for (const area of ['channels', 'models', 'tokens', 'users', 'settings', 'plans']) {
       await nav(area);
       await shot(`${area}.zh-CN`);
     }

@@ -33,6 +33,7 @@ const PlaygroundPage = lazy(() =>
   import('./pages/playground-page').then((m) => ({ default: m.PlaygroundPage })),
 );
 const AuditPage = lazy(() => import('./pages/audit-page').then((m) => ({ default: m.AuditPage })));
+const SettingsPage = lazy(() => import('./pages/settings-page').then((m) => ({ default: m.SettingsPage })));
 const StatusPage = lazy(() => import('./pages/status-page').then((m) => ({ default: m.StatusPage })));
 const NotFoundPage = lazy(() => import('./pages/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 
@@ -59,6 +60,7 @@ export const router = createBrowserRouter([
       { path: 'playground', element: guarded('playground', <PlaygroundPage />) },
       { path: 'audit', element: guarded('audit', <AuditPage />) },
       { path: 'status', element: guarded('status', <StatusPage />) },
+      { path: 'settings', element: guarded('settings', <SettingsPage />) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -56,6 +56,10 @@ export const queryKeys = {
     list: (params: ListParams) => ['invoices', 'list', params] as const,
     detail: (id: string) => ['invoices', 'detail', id] as const,
   },
+  settings: {
+    all: ['settings'] as const,
+    public: ['settings-public'] as const,
+  },
   playground: {
     /** the models a pasted /v1 key may use */
     models: (key: string) => ['playground', 'models', key] as const,

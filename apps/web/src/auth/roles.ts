@@ -21,7 +21,8 @@ export type Area =
   | 'invoices'
   | 'playground'
   | 'audit'
-  | 'status';
+  | 'status'
+  | 'settings';
 
 export const AREA_ROLES: Readonly<Record<Area, readonly Role[]>> = {
   dashboard: ROLES,
@@ -38,6 +39,7 @@ export const AREA_ROLES: Readonly<Record<Area, readonly Role[]>> = {
   playground: ['super_admin', 'owner', 'admin', 'member'],
   audit: ['super_admin', 'owner'],
   status: ['super_admin'],
+  settings: ['super_admin'],
 };
 
 export function canSee(role: Role, area: Area): boolean {

@@ -7,10 +7,12 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useCurrentUser, useLogout } from '../auth/session';
 import { LanguageSwitcher } from '../components/language-switcher';
+import { useSiteName } from '../features/settings/api/settings-api';
 import { activeEntry, navigationFor } from './navigation';
 
 export function AppLayout() {
   const { t } = useTranslation();
+  const siteName = useSiteName();
   const user = useCurrentUser();
   const logout = useLogout();
   const navigate = useNavigate();
@@ -24,7 +26,7 @@ export function AppLayout() {
       <Layout.Sider breakpoint="lg" collapsedWidth={0} width={220} theme="light" data-testid="side-nav">
         <Flex align="center" style={{ height: 56, paddingInline: 24 }}>
           <Typography.Text strong style={{ fontSize: 16 }}>
-            {t('app.name')}
+            {siteName}
           </Typography.Text>
         </Flex>
         <Menu

@@ -1,6 +1,7 @@
 // The side navigation: one entry per page, shown only to the roles that may open it (auth/roles.ts).
 import {
   ApiOutlined,
+  SettingOutlined,
   AppstoreOutlined,
   AuditOutlined,
   DashboardOutlined,
@@ -46,6 +47,7 @@ export function navigationFor(role: Role, t: TFunction): NavEntry[] {
     { area: 'playground', path: '/playground', icon: <MessageOutlined />, label: t('nav.playground') },
     { area: 'audit', path: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
     { area: 'status', path: '/status', icon: <HeartOutlined />, label: t('nav.status') },
+    { area: 'settings', path: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },
   ];
   return entries.filter((entry) => canSee(role, entry.area));
 }

@@ -10,6 +10,7 @@ import { useLogin, useSession } from '../auth/session';
 import { describeError } from '../components/error-alert';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { applyServerErrors } from '../components/server-errors';
+import { useSiteName } from '../features/settings/api/settings-api';
 import { FirstRunCard } from '../features/status/components/first-run-card';
 import { StatusPanel } from '../features/status/components/status-panel';
 
@@ -25,6 +26,7 @@ function safeNext(next: string | null): string {
 
 export function LoginPage() {
   const { t } = useTranslation();
+  const siteName = useSiteName();
   const [form] = Form.useForm<LoginForm>();
   const session = useSession();
   const login = useLogin();
@@ -54,7 +56,7 @@ export function LoginPage() {
       <Layout.Header style={{ background: 'transparent', paddingInline: 24 }}>
         <Flex justify="space-between" align="center" style={{ height: '100%' }}>
           <Typography.Text strong style={{ fontSize: 16 }}>
-            {t('app.name')}
+            {siteName}
           </Typography.Text>
           <LanguageSwitcher />
         </Flex>
