@@ -241,6 +241,12 @@ describe('admin console (browser)', () => {
     await testId('preview-saved').filter({ hasText: '$0.0075' }).waitFor();
     await testId('preview-completionTokens').fill('1000');
     await testId('preview-saved').filter({ hasText: '$0.0125' }).waitFor();
+    // Reasoning tokens are part of the completion: without a reasoning price they cost the output
+    // rate (the same $0.0125); a draft reasoning price of $40 bills all 1000 at it (unsaved).
+    await testId('preview-reasoningTokens').fill('1000');
+    await testId('preview-saved').filter({ hasText: '$0.0125' }).waitFor();
+    await testId('price-reasoning').fill('40');
+    await testId('preview-draft').filter({ hasText: '$0.0425' }).waitFor();
     await shot('model-price.en');
     await page.keyboard.press('Escape');
     await testId('models-table').getByText('in $2.50').waitFor();
@@ -404,6 +410,7 @@ describe('admin console (browser)', () => {
     await nav('settings');
     await testId('settings-siteName').fill('Acme AI Gateway');
     await testId('settings-relayMaxAttempts').fill('4');
+    await testId('settings-registrationOpen').click();
     await testId('settings-save').click();
     await page.getByText('Settings saved; every process uses them now').waitFor();
     await testId('side-nav').getByText('Acme AI Gateway').waitFor();
@@ -411,7 +418,11 @@ describe('admin console (browser)', () => {
     await shot('settings.en');
     const admin = await api.adminToken();
     const settings = await api.http.get('/api/settings').set('authorization', `Bearer ${admin}`).expect(200);
-    expect(settings.body).toMatchObject({ siteName: 'Acme AI Gateway', relayMaxAttempts: 4 });
+    expect(settings.body).toMatchObject({
+      siteName: 'Acme AI Gateway',
+      relayMaxAttempts: 4,
+      registrationOpen: true,
+    });
     expect((settings.body as { overridden: string[] }).overridden).toEqual(
       expect.arrayContaining(['siteName', 'relayMaxAttempts']),
     );
@@ -636,6 +647,25 @@ describe('admin console (browser)', () => {
     await shot('invoices-finance.zh-CN');
     await testId('language-en').click();
     await page.waitForFunction("document.documentElement.lang === 'en'");
+  });
+
+  it('lets a newcomer sign up (opened in Settings) into a tenant of their own', async () => {
+    await testId('account-menu').click();
+    await testId('logout').click();
+    await page.waitForURL(/\/login$/);
+    await testId('register-link').click();
+    await page.waitForURL(/\/register$/);
+    await testId('register-email').fill('newcomer@example.test');
+    await testId('register-password').fill('newcomer-password-1');
+    await testId('register-tenant').fill('Newcomer Labs');
+    await shot('register.en');
+    await testId('register-submit').click();
+    await testId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+    const navText = await testId('side-nav').textContent();
+    expect(navText).toContain('Members');
+    expect(navText).not.toContain('Tenants');
+    const me = await page.request.get(`${api.url}/api/auth/me`);
+    expect(await me.json()).toMatchObject({ email: 'newcomer@example.test', role: 'owner' });
   });
 
   it('threw no uncaught error in the page', () => {

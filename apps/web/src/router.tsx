@@ -1,11 +1,12 @@
 // Every route of the SPA. Pages behind the login load on demand (one chunk each), the login page
 // with the app so the first screen needs one request.
-import { lazy, type ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { RequireArea, RequireSession } from './auth/require-session';
 import type { Area } from './auth/roles';
 import { LoginPage } from './pages/login-page';
 
+const RegisterPage = lazy(() => import('./pages/register-page').then((m) => ({ default: m.RegisterPage })));
 const DashboardPage = lazy(() =>
   import('./pages/dashboard-page').then((m) => ({ default: m.DashboardPage })),
 );
@@ -41,6 +42,14 @@ const guarded = (area: Area, page: ReactNode) => <RequireArea area={area}>{page}
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  {
+    path: '/register',
+    element: (
+      <Suspense fallback={null}>
+        <RegisterPage />
+      </Suspense>
+    ),
+  },
   {
     element: <RequireSession />,
     children: [

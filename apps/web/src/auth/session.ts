@@ -50,6 +50,18 @@ export function useLogin() {
   });
 }
 
+/** Sign-up (when the operators opened it): a new tenant with the caller as its owner, logged in. */
+export function useRegister() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schema<'RegisterDto'>) => unwrap(api.POST('/api/auth/register', { body })),
+    onSuccess: (result) => {
+      queryClient.clear();
+      queryClient.setQueryData(queryKeys.session, result.user);
+    },
+  });
+}
+
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({

@@ -34,6 +34,7 @@ const KNOWN_CODES = [
   'no_subscription',
   'period_not_closed',
   'invoice_pdf_pending',
+  'registration_closed',
 ] as const;
 type KnownCode = (typeof KNOWN_CODES)[number];
 

@@ -4,13 +4,13 @@ import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Flex, Form, Input, Layout, Row, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../api/api-error';
 import { useLogin, useSession } from '../auth/session';
 import { describeError } from '../components/error-alert';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { applyServerErrors } from '../components/server-errors';
-import { useSiteName } from '../features/settings/api/settings-api';
+import { usePublicSettings, useSiteName } from '../features/settings/api/settings-api';
 import { FirstRunCard } from '../features/status/components/first-run-card';
 import { StatusPanel } from '../features/status/components/status-panel';
 
@@ -27,6 +27,7 @@ function safeNext(next: string | null): string {
 export function LoginPage() {
   const { t } = useTranslation();
   const siteName = useSiteName();
+  const registrationOpen = usePublicSettings().data?.registrationOpen === true;
   const [form] = Form.useForm<LoginForm>();
   const session = useSession();
   const login = useLogin();
@@ -114,6 +115,14 @@ export function LoginPage() {
                   {t('login.submit')}
                 </Button>
               </Form>
+              {registrationOpen ? (
+                <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+                  {t('register.noAccount')}{' '}
+                  <Link to="/register" data-testid="register-link">
+                    {t('register.title')}
+                  </Link>
+                </Typography.Paragraph>
+              ) : null}
             </Card>
           </Col>
           <Col xs={24} lg={10}>

@@ -1,9 +1,15 @@
 import { draftCost } from './price-math';
 
-const mix = (promptTokens: string, cachedTokens: string, completionTokens: string) => ({
+const mix = (
+  promptTokens: string,
+  cachedTokens: string,
+  completionTokens: string,
+  reasoningTokens = '0',
+) => ({
   promptTokens,
   cachedTokens,
   completionTokens,
+  reasoningTokens,
 });
 
 describe('draftCost (the price editor preview before saving)', () => {
@@ -23,6 +29,19 @@ describe('draftCost (the price editor preview before saving)', () => {
     ).toBe('0.013');
   });
 
+  it('bills the reasoning part of the completion at the reasoning rate, or the output rate without one', () => {
+    // 300 × 10 + 200 × 40 per 1M = 0.003 + 0.008
+    expect(
+      draftCost({ inputPer1M: '0', outputPer1M: '10', reasoningPer1M: '40' }, mix('0', '0', '500', '200')),
+    ).toBe('0.011');
+    expect(
+      draftCost({ inputPer1M: '0', outputPer1M: '10', reasoningPer1M: null }, mix('0', '0', '500', '200')),
+    ).toBe('0.005');
+    expect(
+      draftCost({ inputPer1M: '0', outputPer1M: '10', reasoningPer1M: '' }, mix('0', '0', '500', '200')),
+    ).toBe('0.005');
+  });
+
   it('rounds the token part once, half up, to whole nano-USD', () => {
     // 1 token at 0.0005 USD per 1M = 0.5 nano-USD → 1 nano-USD; 1 token at 0.0004 → 0.
     expect(draftCost({ inputPer1M: '0.0005', outputPer1M: '0' }, mix('1', '0', '0'))).toBe('0.000000001');
@@ -39,5 +58,6 @@ describe('draftCost (the price editor preview before saving)', () => {
     expect(draftCost({ inputPer1M: '2.5.1', outputPer1M: '1' }, mix('1', '0', '0'))).toBeNull();
     expect(draftCost({ inputPer1M: '1', outputPer1M: '1' }, mix('1.5', '0', '0'))).toBeNull();
     expect(draftCost({ inputPer1M: '1', outputPer1M: '1' }, mix('10', '11', '0'))).toBeNull();
+    expect(draftCost({ inputPer1M: '1', outputPer1M: '1' }, mix('10', '0', '5', '6'))).toBeNull();
   });
 });

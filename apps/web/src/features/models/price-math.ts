@@ -12,6 +12,8 @@ export interface DraftPrice {
   inputPer1M: string;
   cachedInputPer1M?: string;
   outputPer1M: string;
+  /** USD per 1M reasoning tokens (part of the completion); empty: the output rate. */
+  reasoningPer1M?: string | null;
   perRequest?: string;
 }
 
@@ -19,6 +21,8 @@ export interface TokenCounts {
   promptTokens: string;
   cachedTokens: string;
   completionTokens: string;
+  /** The reasoning part of completionTokens. */
+  reasoningTokens: string;
 }
 
 function nano(usd: string): bigint {
@@ -32,25 +36,36 @@ function usd(nanoUsd: bigint): string {
   return fraction ? `${whole}.${fraction}` : `${whole}`;
 }
 
-/** The cost in USD, or null while a field is not a valid amount or count (or cached > prompt). */
+/**
+ * The cost in USD, or null while a field is not a valid amount or count (or cached > prompt, or
+ * reasoning > completion).
+ */
 export function draftCost(price: Partial<DraftPrice>, counts: TokenCounts): string | null {
   const input = price.inputPer1M ?? '';
   const output = price.outputPer1M ?? '';
   const cachedRate = price.cachedInputPer1M || input;
+  const reasoningRate = price.reasoningPer1M || output;
   const perRequest = price.perRequest || '0';
-  if (![input, output, cachedRate, perRequest].every((value) => USD_AMOUNT.test(value))) return null;
-  if (
-    ![counts.promptTokens, counts.cachedTokens, counts.completionTokens].every((v) => TOKEN_COUNT.test(v))
-  ) {
+  if (![input, output, cachedRate, reasoningRate, perRequest].every((value) => USD_AMOUNT.test(value))) {
     return null;
   }
+  const tokenCounts = [
+    counts.promptTokens,
+    counts.cachedTokens,
+    counts.completionTokens,
+    counts.reasoningTokens,
+  ];
+  if (!tokenCounts.every((v) => TOKEN_COUNT.test(v))) return null;
   const prompt = BigInt(counts.promptTokens);
   const cached = BigInt(counts.cachedTokens);
-  if (cached > prompt) return null;
+  const completion = BigInt(counts.completionTokens);
+  const reasoning = BigInt(counts.reasoningTokens);
+  if (cached > prompt || reasoning > completion) return null;
   const scaled =
     (prompt - cached) * nano(input) +
     cached * nano(cachedRate) +
-    BigInt(counts.completionTokens) * nano(output);
+    (completion - reasoning) * nano(output) +
+    reasoning * nano(reasoningRate);
   const tokensNano = (scaled + TOKENS_PER_RATE / 2n) / TOKENS_PER_RATE;
   return usd(tokensNano + nano(perRequest));
 }

@@ -11,6 +11,8 @@ export interface TokenMix {
   promptTokens: string;
   cachedTokens: string;
   completionTokens: string;
+  /** The reasoning part of completionTokens. */
+  reasoningTokens: string;
 }
 
 export function useModels(page: number, pageSize: number, q?: string) {

@@ -31,7 +31,12 @@ import {
 } from '../api/models-api';
 import { draftCost, TOKEN_COUNT, USD_AMOUNT } from '../price-math';
 
-const DEFAULT_MIX: TokenMix = { promptTokens: '1000', cachedTokens: '0', completionTokens: '500' };
+const DEFAULT_MIX: TokenMix = {
+  promptTokens: '1000',
+  cachedTokens: '0',
+  completionTokens: '500',
+  reasoningTokens: '0',
+};
 
 interface PriceEditorProps {
   model: CatalogModel | null;
@@ -82,6 +87,8 @@ function PriceEditorBody({
       inputPer1M: values.inputPer1M,
       outputPer1M: values.outputPer1M,
       ...(values.cachedInputPer1M ? { cachedInputPer1M: values.cachedInputPer1M } : {}),
+      // Sent even when empty: a new price without it bills reasoning at the output rate.
+      reasoningPer1M: values.reasoningPer1M || null,
       ...(values.perRequest ? { perRequest: values.perRequest } : {}),
     };
     setPrice.mutate(body, { onSuccess: onSaved, onError });
@@ -100,6 +107,7 @@ function PriceEditorBody({
                   inputPer1M: model.price.inputPer1M,
                   cachedInputPer1M: model.price.cachedInputPer1M,
                   outputPer1M: model.price.outputPer1M,
+                  reasoningPer1M: model.price.reasoningPer1M ?? '',
                   perRequest: model.price.perRequest,
                 }
               : {}
@@ -138,6 +146,16 @@ function PriceEditorBody({
             </Col>
             <Col xs={12}>
               <Form.Item
+                name="reasoningPer1M"
+                label={t('models.reasoningPer1M')}
+                extra={t('models.reasoningDefault')}
+                rules={[usdRule]}
+              >
+                <Input prefix="$" inputMode="decimal" data-testid="price-reasoning" />
+              </Form.Item>
+            </Col>
+            <Col xs={12}>
+              <Form.Item
                 name="perRequest"
                 label={t('models.perRequest')}
                 extra={t('models.perRequestDefault')}
@@ -158,8 +176,8 @@ function PriceEditorBody({
 
       <Card size="small" title={t('models.preview.title')}>
         <Row gutter={8} style={{ marginBottom: 12 }}>
-          {(['promptTokens', 'cachedTokens', 'completionTokens'] as const).map((field) => (
-            <Col xs={8} key={field}>
+          {(['promptTokens', 'cachedTokens', 'completionTokens', 'reasoningTokens'] as const).map((field) => (
+            <Col xs={6} key={field}>
               <Typography.Text type="secondary">{t(`models.preview.${field}`)}</Typography.Text>
               <Input
                 value={mix[field]}
@@ -235,6 +253,15 @@ function PriceEditorBody({
                 }),
               },
               {
+                key: 'reasoning',
+                label: t('models.preview.reasoning'),
+                children: t('models.preview.line', {
+                  tokens: preview.data.breakdown.reasoning.tokens,
+                  rate: formatUsd(preview.data.breakdown.reasoning.ratePer1M),
+                  cost: formatUsd(preview.data.breakdown.reasoning.costUsd),
+                }),
+              },
+              {
                 key: 'perRequest',
                 label: t('models.perRequest'),
                 children: formatUsd(preview.data.breakdown.perRequestUsd),
@@ -268,6 +295,11 @@ function PriceEditorBody({
                 render: (_, row) => formatUsd(row.cachedInputPer1M),
               },
               { title: t('models.outputShort'), key: 'out', render: (_, row) => formatUsd(row.outputPer1M) },
+              {
+                title: t('models.reasoningShort'),
+                key: 'reasoning',
+                render: (_, row) => (row.reasoningPer1M === null ? '—' : formatUsd(row.reasoningPer1M)),
+              },
               { title: t('models.perRequest'), key: 'req', render: (_, row) => formatUsd(row.perRequest) },
             ]}
           />

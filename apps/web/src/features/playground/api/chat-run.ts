@@ -12,6 +12,8 @@ export interface ChatUsage {
   promptTokens: number;
   cachedTokens: number;
   completionTokens: number;
+  /** The reasoning part of completionTokens (billed at the model's reasoning rate, if it has one). */
+  reasoningTokens: number;
 }
 
 export interface RunStats {
@@ -41,6 +43,7 @@ interface OpenAiUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
 }
 
 function toUsage(usage: OpenAiUsage | null | undefined): ChatUsage | null {
@@ -49,6 +52,7 @@ function toUsage(usage: OpenAiUsage | null | undefined): ChatUsage | null {
     promptTokens: usage.prompt_tokens ?? 0,
     cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
     completionTokens: usage.completion_tokens ?? 0,
+    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
   };
 }
 
