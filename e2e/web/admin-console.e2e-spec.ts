@@ -668,6 +668,39 @@ describe('admin console (browser)', () => {
     expect(await me.json()).toMatchObject({ email: 'newcomer@example.test', role: 'owner' });
   });
 
+  it('a super admin corrects the invoice with a credit note', async () => {
+    await testId('account-menu').click();
+    await testId('logout').click();
+    await page.waitForURL(/\/login$/);
+    await testId('login-email').fill(TEST_ADMIN.email);
+    await testId('login-password').fill(TEST_ADMIN.password);
+    await testId('login-submit').click();
+    await testId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+    await nav('invoices');
+    await testId('invoices-tenant').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Acme Test' }).click();
+    await page.waitForURL(/tenantId=/);
+    const row = testId('invoices-table').locator('tr.ant-table-row').first();
+    await row.getByText('Acme Test').waitFor();
+    await row.getByRole('link', { name: /^INV-/ }).click();
+    await page.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
+    const invoiceUrl = page.url();
+    await testId('credit-note').click();
+    await page.getByRole('dialog').locator('textarea').fill('usage double-counted in the e2e');
+    await page.getByRole('dialog').getByPlaceholder('All of it').fill('0.0001');
+    await confirmModal('credit-note-save');
+    // The worker issues it; the page waits for it, then shows what it corrects.
+    await page.waitForURL(
+      (url) => url.href !== invoiceUrl && /\/invoices\/[0-9a-f-]{36}$/.test(url.pathname),
+    );
+    await testId('page-title')
+      .filter({ hasText: /^Credit note CN-\d{4}-\d{6}$/ })
+      .waitFor();
+    await page.getByText('usage double-counted in the e2e', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'the original invoice' }).waitFor();
+    await shot('credit-note.en');
+  });
+
   it('threw no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -39,6 +39,7 @@ import {
 } from '../features/invoices/api/invoices-api';
 import { CreditNoteModal } from '../features/invoices/components/credit-note-modal';
 import { InvoiceKindTag } from '../features/invoices/components/invoice-kind-tag';
+import { useTenantOptions } from '../features/tenants/api/tenants-api';
 
 const tokens = (value: string | null) => (value === null ? '—' : formatNumber(Number(value)));
 
@@ -49,6 +50,7 @@ export function InvoiceDetailPage() {
   const invoice = useInvoice(id);
   const navigate = useNavigate();
   const [crediting, setCrediting] = useState(false);
+  const tenants = useTenantOptions(isPlatformAdmin(user.role));
   const back = (
     <Link to="/invoices">
       <ArrowLeftOutlined /> {t('invoices.back')}
@@ -150,7 +152,11 @@ export function InvoiceDetailPage() {
     <>
       {back}
       <PageHeader
-        title={t('invoices.titleOf', { number: data.number })}
+        title={
+          data.kind === 'credit_note'
+            ? t('invoices.creditNoteTitleOf', { number: data.number })
+            : t('invoices.titleOf', { number: data.number })
+        }
         subtitle={
           <Flex gap={8} align="center" component="span">
             <InvoiceKindTag kind={data.kind} />
@@ -219,7 +225,9 @@ export function InvoiceDetailPage() {
                     {
                       key: 'tenant',
                       label: t('users.tenant'),
-                      children: <Typography.Text code>{data.tenantId}</Typography.Text>,
+                      children: tenants.data?.items.find((tenant) => tenant.id === data.tenantId)?.name ?? (
+                        <Typography.Text code>{data.tenantId}</Typography.Text>
+                      ),
                     },
                   ]
                 : []),
@@ -265,18 +273,20 @@ export function InvoiceDetailPage() {
             </Col>
           </Row>
         </Card>
-        <Card size="small" title={t('invoices.payments')}>
-          <Typography.Paragraph type="secondary">{t('invoices.paymentsHint')}</Typography.Paragraph>
-          <Table<InvoicePayment>
-            rowKey="ledgerEntryId"
-            size="small"
-            columns={paymentColumns}
-            dataSource={data.payments}
-            pagination={false}
-            locale={{ emptyText: t('invoices.noPayments') }}
-            data-testid="invoice-payments"
-          />
-        </Card>
+        {data.kind === 'credit_note' ? null : (
+          <Card size="small" title={t('invoices.payments')}>
+            <Typography.Paragraph type="secondary">{t('invoices.paymentsHint')}</Typography.Paragraph>
+            <Table<InvoicePayment>
+              rowKey="ledgerEntryId"
+              size="small"
+              columns={paymentColumns}
+              dataSource={data.payments}
+              pagination={false}
+              locale={{ emptyText: t('invoices.noPayments') }}
+              data-testid="invoice-payments"
+            />
+          </Card>
+        )}
       </Flex>
       <CreditNoteModal
         invoice={data}
