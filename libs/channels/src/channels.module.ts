@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QueueName } from '@gateway/redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@gateway/audit';
+import { SettingsWorkerModule } from '@gateway/settings';
 import { ChannelKeysController } from './channel-keys.controller';
 import { ChannelKeysService } from './channel-keys.service';
 import { ChannelTestService } from './channel-test.service';
@@ -39,6 +40,7 @@ export class ChannelsModule {}
   imports: [
     TypeOrmModule.forFeature(CHANNELS_ENTITIES),
     AuditModule,
+    SettingsWorkerModule,
     BullModule.registerQueue({ name: QueueName.Channels }),
   ],
   providers: [

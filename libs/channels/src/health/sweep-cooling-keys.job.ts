@@ -1,11 +1,12 @@
 // Keys the relay cooled on a guess (a 429 without Retry-After: exponential backoff) get an early
-// probe, one backoff base after their 429, instead of sitting out the whole guess; a healthy probe
+// probe, one backoff base (the runtime setting relayCooldownBaseMs) after their 429, instead of sitting out the whole guess; a healthy probe
 // ends the cooldown. Runs every few seconds on one worker; each cooldown is probed once (job id).
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { QueueName, REDIS } from '@gateway/redis';
+import { RuntimeSettings } from '@gateway/settings';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { Repository } from 'typeorm';
@@ -26,6 +27,7 @@ export class SweepCoolingKeysJob {
     @InjectRepository(ChannelKey) private readonly keys: Repository<ChannelKey>,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly settings: RuntimeSettings,
   ) {}
 
   async run(now = Date.now()): Promise<{ enqueued: number }> {
@@ -43,11 +45,12 @@ export class SweepCoolingKeysJob {
       rows.map((r) => r.id),
       now,
     );
+    const { relayCooldownBaseMs } = await this.settings.current();
     let enqueued = 0;
     for (const row of rows) {
       const cooldown = cooldowns.get(row.id);
       if (!cooldown?.guessed) continue;
-      const probeAt = (cooldown.last429At ?? now) + this.config.RELAY_COOLDOWN_BASE_MS;
+      const probeAt = (cooldown.last429At ?? now) + relayCooldownBaseMs;
       if (probeAt >= cooldown.until) continue; // it ends on its own first
       const data: ProbeKeyData = { channelId: row.channelId, keyId: row.id, trigger: 'early' };
       await this.queue.add(PROBE_JOB, data, {
