@@ -682,8 +682,15 @@ describe('admin console (browser)', () => {
     await page.waitForURL(/tenantId=/);
     const row = testId('invoices-table').locator('tr.ant-table-row').first();
     await row.getByText('Acme Test').waitFor();
-    await row.getByRole('link', { name: /^INV-/ }).click();
+    const number = (await row.getByRole('link', { name: /^INV-/ }).textContent()) ?? '';
+    // Generating the filtered tenant's last month again opens the invoice already issued.
+    await testId('generate-invoice').click();
+    await page.getByRole('dialog').getByTestId('generate-tenant').getByText('Acme Test').waitFor();
+    await confirmModal('generate-save');
     await page.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
+    await testId('page-title')
+      .filter({ hasText: `Invoice ${number}` })
+      .waitFor();
     const invoiceUrl = page.url();
     await testId('credit-note').click();
     await page.getByRole('dialog').locator('textarea').fill('usage double-counted in the e2e');
