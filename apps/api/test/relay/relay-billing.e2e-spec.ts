@@ -4,7 +4,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BalanceMirror } from '@gateway/billing';
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
-import { waitFor } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
 import request from 'supertest';
@@ -12,7 +11,14 @@ import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/api-app';
 import { startApi, type ApiHarness } from '../api-harness';
 import { seedTenant } from '../fixtures';
-import { createChannel, fund, issueToken, seedTenantWithToken, startIngestor } from './relay-fixture';
+import {
+  createChannel,
+  fund,
+  issueToken,
+  seedTenantWithToken,
+  startIngestor,
+  usageRecordsStored,
+} from './relay-fixture';
 
 interface Books {
   ledgerBalance: bigint;
@@ -61,16 +67,7 @@ describe('billing on the relay (two API processes)', () => {
   /** What PostgreSQL says about a tenant's money, once every usage event is stored. */
   async function books(tenantId: string, tokenId: string, requests: number): Promise<Books> {
     const db = api.app.get(DataSource);
-    await waitFor(
-      'every usage record to be stored',
-      async () => {
-        const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM usage_records WHERE tenant_id = $1', [
-          tenantId,
-        ])) as { n: number }[];
-        return n >= requests ? true : undefined;
-      },
-      15_000,
-    );
+    await usageRecordsStored(api, tenantId, requests);
     const [row] = (await db.query(
       `SELECT
          (SELECT balance_nano FROM tenant_balances WHERE tenant_id = $1) AS balance,

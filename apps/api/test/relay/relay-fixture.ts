@@ -3,6 +3,7 @@
 import { appendLedgerLine, BalanceMirror } from '@gateway/billing';
 import { usdToNano } from '@gateway/db';
 import { REDIS } from '@gateway/redis';
+import { waitFor } from '@gateway/testing';
 import { UsageIngestor } from '@gateway/usage';
 import { DataSource } from 'typeorm';
 import OpenAI from 'openai';
@@ -154,6 +155,21 @@ export async function usageRecord(
     if (Date.now() > deadline) throw new Error(`no usage record for ${requestId} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Waits until the worker has stored at least `count` usage records of the tenant. */
+export async function usageRecordsStored(api: ApiHarness, tenantId: string, count: number): Promise<void> {
+  const db = api.app.get(DataSource);
+  await waitFor(
+    `${count} usage records of the tenant to be stored`,
+    async () => {
+      const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM usage_records WHERE tenant_id = $1', [
+        tenantId,
+      ])) as { n: number }[];
+      return n >= count ? true : undefined;
+    },
+    15_000,
+  );
 }
 
 /** Credits a tenant the way a top-up does: a ledger line, then the live mirror. */

@@ -13,7 +13,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/api-app';
 import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, fund, seedTenantWithToken, startIngestor } from './relay-fixture';
+import { createChannel, fund, seedTenantWithToken, startIngestor, usageRecordsStored } from './relay-fixture';
 
 const FEE_NANO = 1_000_000n; // $0.001 per request, the only price: a request's worst case is its cost
 
@@ -90,20 +90,6 @@ describe('plans on the relay (two API processes)', () => {
       } as OpenAI.ChatCompletionCreateParamsNonStreaming),
     );
 
-  async function stored(tenantId: string, requests: number): Promise<void> {
-    const db = api.app.get(DataSource);
-    await waitFor(
-      'every usage record to be stored',
-      async () => {
-        const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM usage_records WHERE tenant_id = $1', [
-          tenantId,
-        ])) as { n: number }[];
-        return n >= requests ? true : undefined;
-      },
-      15_000,
-    );
-  }
-
   it('spends the included allowance first, then the balance, and the books agree exactly', async () => {
     const planId = await createPlan({ includedUsd: '0.003' });
     const { key, tenantId, tokenId } = await seedTenantWithToken(api, admin);
@@ -126,7 +112,7 @@ describe('plans on the relay (two API processes)', () => {
     await settlesAt(0n);
     expect(await ask(b, 'm-plan-paid')).toBe('402 insufficient_quota');
 
-    await stored(tenantId, 6);
+    await usageRecordsStored(api, tenantId, 6);
     const db = api.app.get(DataSource);
     const [row] = (await db.query(
       `SELECT
@@ -229,7 +215,7 @@ describe('plans on the relay (two API processes)', () => {
     const [a, b] = clients(key) as [OpenAI, OpenAI];
     expect(await ask(a, 'm-plan-free')).toBe('ok');
     expect(await ask(b, 'm-plan-free')).toBe('ok');
-    await stored(tenantId, 2);
+    await usageRecordsStored(api, tenantId, 2);
     const plan = await api.app.get(CurrentPlans).get(tenantId);
     const redis = new Redis(api.config.REDIS_URL);
     try {
