@@ -3,6 +3,8 @@
 // issuing and rendering, the PDF read back as text. Totals are checked against the ledger to the
 // nano-dollar; numbers are checked gapless under racing workers; roles are checked on every read.
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
@@ -341,6 +343,10 @@ describe('invoices', () => {
       expect(res.headers['content-disposition']).toBe(`attachment; filename="${invoice.number}.pdf"`);
       const pdf = res.body as Buffer;
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      // Kept for a person to look at (test-artifacts/ is not committed).
+      const artifacts = join(__dirname, '../../../../test-artifacts/invoices');
+      mkdirSync(artifacts, { recursive: true });
+      writeFileSync(join(artifacts, `${invoice.number}.pdf`), pdf);
       const { text } = await pdfText(pdf);
       expect(text).toContain(invoice.number);
       expect(text).toContain(CHINESE_TENANT);

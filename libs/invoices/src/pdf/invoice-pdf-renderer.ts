@@ -78,12 +78,12 @@ export class InvoicePdfRenderer implements OnModuleInit {
         line.requests === null ? '' : String(line.requests),
         line.inputTokens ?? '',
         line.outputTokens ?? '',
-        nanoToUsd(BigInt(line.amountNano)),
+        money(BigInt(line.amountNano)),
       ]);
     }
     doc.moveDown(0.5);
     this.total(doc, REGULAR, 'Subtotal', invoice.subtotalNano);
-    this.total(doc, REGULAR, `Tax (rate ${invoice.taxRate})`, invoice.taxNano);
+    this.total(doc, REGULAR, `Tax (${percent(invoice.taxRate)})`, invoice.taxNano);
     this.total(doc, BOLD, 'Total', invoice.totalNano);
 
     if (invoice.payments.length > 0) {
@@ -97,7 +97,7 @@ export class InvoicePdfRenderer implements OnModuleInit {
           '',
           '',
           '',
-          nanoToUsd(BigInt(payment.amountNano)),
+          money(BigInt(payment.amountNano)),
         ]);
       }
     }
@@ -126,10 +126,27 @@ export class InvoicePdfRenderer implements OnModuleInit {
       width: COLUMNS.input.width + COLUMNS.output.width,
       align: 'right',
     });
-    doc.text(nanoToUsd(nano), COLUMNS.amount.x, y, { width: COLUMNS.amount.width, align: 'right' });
+    doc.text(money(nano), COLUMNS.amount.x, y, { width: COLUMNS.amount.width, align: 'right' });
     doc.x = MARGIN;
     doc.moveDown(0.2);
   }
+}
+
+/** USD as finance reads it: at least cents, and every nano-dollar there is ("1.50", "0.000405"). */
+export function money(nano: bigint): string {
+  const usd = nanoToUsd(nano);
+  const [whole, fraction = ''] = usd.split('.');
+  return `${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+/** A decimal rate ("0.08", "0.075") as a percentage ("8%", "7.5%"), exactly: the point moves two places. */
+export function percent(rate: string): string {
+  const [whole = '0', fraction = ''] = rate.split('.');
+  const digits = `${whole}${fraction.padEnd(2, '0')}`;
+  const cut = whole.length + 2;
+  const integer = digits.slice(0, cut).replace(/^0+(?=\d)/, '');
+  const rest = digits.slice(cut).replace(/0+$/, '');
+  return `${integer}${rest ? `.${rest}` : ''}%`;
 }
 
 function register(doc: PDFKit.PDFDocument, name: string, face: FontFace): void {
