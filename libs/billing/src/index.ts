@@ -51,7 +51,7 @@ export { periodContaining } from './subscriptions/period-containing';
 export { CurrentPlans } from './subscriptions/current-plans';
 export { PLANS_TOPIC } from './plans/plans-topic';
 export { PlanPeriodUsage } from './entities/plan-period-usage.entity';
-export { addPlanPeriodUsage, findPlanPeriodUsage } from './subscriptions/add-plan-period-usage';
+export { addPlanPeriodUsage } from './subscriptions/add-plan-period-usage';
 export type { PlanPeriodDelta } from './subscriptions/add-plan-period-usage';
 export type { BillingPeriod } from './subscriptions/period-containing';
 export { PLAN_WRITE_ROLES, SUBSCRIPTION_READ_ROLES } from './billing-permissions';

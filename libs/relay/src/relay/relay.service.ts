@@ -89,8 +89,11 @@ export class RelayService {
       const remaining = token.quotaNano === null ? null : token.quotaNano - live.tokenUsedNano;
       const plan = await this.plans.get(token.tenantId);
       const counters = plan === null ? null : await this.balances.planPeriod(token.tenantId, plan);
-      const left = (limit: bigint | null, used: bigint | undefined) =>
-        limit === null ? null : limit - (used ?? 0n) > 0n ? limit - (used ?? 0n) : 0n;
+      /** What a limit leaves (never below 0); null for no limit. */
+      const left = (limit: bigint | null, used = 0n) =>
+        limit === null ? null : limit > used ? limit - used : 0n;
+      const count = (value: bigint | null) => (value === null ? null : value.toString());
+      const usd = (value: bigint | null) => (value === null ? null : nanoToUsd(value));
       res.json({
         object: 'usage',
         token: {
@@ -109,13 +112,11 @@ export class RelayService {
                 name: plan.plan.name,
                 periodStart: plan.periodStart.toISOString(),
                 periodEnd: plan.periodEnd.toISOString(),
-                includedLeftUsd: nanoToUsd(left(plan.plan.includedNano, counters?.cov) ?? 0n),
-                requestsLeft: left(plan.plan.limitRequests, counters?.req)?.toString() ?? null,
-                inputTokensLeft: left(plan.plan.limitInputTokens, counters?.in)?.toString() ?? null,
-                outputTokensLeft: left(plan.plan.limitOutputTokens, counters?.out)?.toString() ?? null,
-                spendLeftUsd: ((v) => (v === null ? null : nanoToUsd(v)))(
-                  left(plan.plan.limitSpendNano, counters?.spend),
-                ),
+                includedLeftUsd: usd(left(plan.plan.includedNano, counters?.cov)),
+                requestsLeft: count(left(plan.plan.limitRequests, counters?.req)),
+                inputTokensLeft: count(left(plan.plan.limitInputTokens, counters?.in)),
+                outputTokensLeft: count(left(plan.plan.limitOutputTokens, counters?.out)),
+                spendLeftUsd: usd(left(plan.plan.limitSpendNano, counters?.spend)),
               },
       });
     } catch (error) {
@@ -549,7 +550,7 @@ export class RelayService {
         this.logger.error(`${draft.requestId}: could not settle the hold: ${(error as Error).message}`);
       }
     }
-    const event = draft.toEvent(prices, Date.now());
+    const event = draft.toEvent(cost, Date.now());
     this.usage.record(event);
     const model = draft.channelId === null ? '-' : draft.model;
     this.metrics.requests.inc({

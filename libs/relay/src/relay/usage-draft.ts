@@ -55,7 +55,8 @@ export class UsageDraft {
     return prices.costOf(this.model, this.startedAt, this.usage, this.group);
   }
 
-  toEvent(prices: PriceBook | null, endedAt: number): UsageEvent {
+  /** `costNano`: what costNano(prices) gave when the request was settled (computed once). */
+  toEvent(costNano: bigint, endedAt: number): UsageEvent {
     const usage = this.usage;
     return {
       requestId: this.requestId,
@@ -73,7 +74,7 @@ export class UsageDraft {
       completionTokens: usage?.completionTokens ?? 0,
       reasoningTokens: usage?.reasoningTokens ?? 0,
       usageSource: usage === null ? 'none' : this.usageSource,
-      costNano: this.costNano(prices).toString(),
+      costNano: costNano.toString(),
       coveredNano: this.coveredNano.toString(),
       planPeriodStart: this.plan === null ? null : this.plan.periodStart.toISOString(),
       latencyMs: Math.max(0, endedAt - this.startedAt),

@@ -27,7 +27,8 @@ export async function storeUsageBatch(
     for (const event of events) {
       if (!inserted.has(event.requestId)) continue;
       const cost = BigInt(event.costNano);
-      if (event.planPeriodStart !== null) addToPeriod(byPeriod, event, cost);
+      // A request that used nothing moved no counter (the relay did not settle it against the plan).
+      if (event.planPeriodStart !== null && event.usageSource !== 'none') addToPeriod(byPeriod, event, cost);
       if (cost <= 0n) continue;
       const tenant = byTenant.get(event.tenantId) ?? { nano: 0n, covered: 0n, requests: 0 };
       tenant.nano += cost;
@@ -73,7 +74,7 @@ function addToPeriod(byPeriod: Map<string, PlanPeriodDelta>, event: UsageEvent, 
     spendNano: 0n,
     coveredNano: 0n,
   };
-  if (event.usageSource !== 'none') delta.requests += 1n;
+  delta.requests += 1n;
   delta.inputTokens += BigInt(event.promptTokens);
   delta.outputTokens += BigInt(event.completionTokens);
   delta.spendNano += cost;
