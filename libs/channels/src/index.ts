@@ -55,12 +55,8 @@ export { PruneProbeHistoryJob } from './health/prune-probe-history.job';
 export { ChannelsProcessor } from './health/channels.processor';
 export { judgeProbe, judgeChannel } from './health/probe-verdict';
 
-// Upstream probing, shared with the relay's error handling.
-export { maskSecrets } from './probe/secret-masker';
-export { classifyResponse } from './probe/probe-classification';
+// Upstream probing (masking and the reading of upstream errors are the providers').
 export type { ProbeHealth } from './probe/probe-classification';
-export { parseUpstreamError } from './probe/upstream-error';
-export type { UpstreamError } from './probe/upstream-error';
 export { buildProbeRequest, DEFAULT_AZURE_API_VERSION, ANTHROPIC_VERSION } from './probe/probe-request';
 export type { ProbeTarget, UpstreamRequest } from './probe/probe-request';
 export { probeUpstream } from './probe/probe-upstream';

@@ -1,5 +1,11 @@
 // The provider layer: pure wire-format code the relay builds on (no Nest, no database).
-export { adapterFor, isProviderType, PROVIDER_TYPES, type ProviderType } from './registry';
+export {
+  adapterFor,
+  errorClassifierFor,
+  isProviderType,
+  PROVIDER_TYPES,
+  type ProviderType,
+} from './registry';
 export type {
   ObservedEvent,
   PreparedRequest,
@@ -52,4 +58,17 @@ export {
   countTextTokens,
 } from './usage/token-counter';
 export type { Usage, UsageSource } from './usage/usage';
+
+// Upstream errors: the one reading of them the relay and the channels' probes share.
 export { maskSecret, maskSecrets } from './errors/mask-secrets';
+export {
+  classifyUpstreamError,
+  type UpstreamErrorClassifier,
+  type UpstreamErrorResponse,
+  type UpstreamVerdict,
+  type UpstreamVerdictKind,
+} from './errors/classify-upstream-error';
+export type { UpstreamError } from './errors/upstream-error';
+export { classifyUpstreamFailure, type UpstreamFailure } from './errors/upstream-failure';
+export { readBoundedBody, type BoundedBody, type ByteSource } from './http/read-bounded-body';
+export type { HttpHeaders } from './http/http-headers';

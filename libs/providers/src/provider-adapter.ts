@@ -1,5 +1,7 @@
 // What every wire-format adapter offers the relay: how to call the upstream, how to watch its
-// stream, and how to read usage from its non-stream answer. The relay speaks only to this.
+// stream, how to read usage from its non-stream answer, and what its error answers mean. The relay
+// speaks only to this.
+import type { UpstreamErrorClassifier } from './errors/classify-upstream-error';
 import type { JsonObject } from './json/json-object';
 import type { OpenAiRequest } from './openai/request';
 import type { SseEvent } from './sse/sse-event';
@@ -76,4 +78,10 @@ export interface ProviderAdapter {
   createStreamObserver(options: StreamObserverOptions): StreamObserver;
   /** Usage of a non-stream response body: the upstream's, or counted when it sent none. */
   responseUsage(body: unknown, promptTokens: number): ResponseUsage;
+  /**
+   * What an error answer means for the key and the request; the relay and the probes act on it.
+   * Most adapters use the shared `classifyUpstreamError`; one whose provider has its own signals
+   * (an overload status, a safety block) wraps it.
+   */
+  classifyError: UpstreamErrorClassifier;
 }

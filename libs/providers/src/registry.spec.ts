@@ -1,5 +1,6 @@
+import { classifyUpstreamError } from './errors/classify-upstream-error';
 import { openAiAdapter } from './openai/openai-adapter';
-import { adapterFor, isProviderType, PROVIDER_TYPES } from './registry';
+import { adapterFor, errorClassifierFor, isProviderType, PROVIDER_TYPES } from './registry';
 
 describe('provider registry', () => {
   it('maps the openai channel type to the OpenAI adapter', () => {
@@ -12,5 +13,11 @@ describe('provider registry', () => {
       expect(adapterFor(type)).toBeUndefined();
       expect(isProviderType(type)).toBe(false);
     }
+  });
+
+  it("reads a type's errors with its adapter's classifier, and with the shared default where none speaks it", () => {
+    expect(errorClassifierFor('openai')).toBe(openAiAdapter.classifyError);
+    expect(errorClassifierFor('gemini')).toBe(classifyUpstreamError);
+    expect(errorClassifierFor('azure-openai')).toBe(classifyUpstreamError);
   });
 });

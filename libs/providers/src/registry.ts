@@ -1,4 +1,5 @@
 // Channel type → wire-format adapter. Adding a provider = adding its folder and one line here.
+import { classifyUpstreamError, type UpstreamErrorClassifier } from './errors/classify-upstream-error';
 import { openAiAdapter } from './openai/openai-adapter';
 import type { ProviderAdapter } from './provider-adapter';
 
@@ -16,4 +17,12 @@ export function isProviderType(type: string): type is ProviderType {
 /** The adapter for a channel type; undefined for a type no adapter speaks yet. */
 export function adapterFor(type: string): ProviderAdapter | undefined {
   return isProviderType(type) ? ADAPTERS[type] : undefined;
+}
+
+/**
+ * How to read a channel type's error answers: its adapter's classifier, else the shared default (the
+ * probes also check channel types that no adapter speaks yet).
+ */
+export function errorClassifierFor(type: string): UpstreamErrorClassifier {
+  return adapterFor(type)?.classifyError ?? classifyUpstreamError;
 }

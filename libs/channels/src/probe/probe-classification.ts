@@ -1,39 +1,39 @@
-// What a probe's outcome says about a key. Decided by HTTP status and the provider's error code,
-// never by looking for digits in a message.
+// What a probe's answer says about a key, as a health finding. What an upstream's error answer
+// means is the providers' reading (errorClassifierFor), the very one the relay fails over on; this
+// only names it in the probes' terms.
+import { errorClassifierFor, type UpstreamErrorResponse, type UpstreamVerdictKind } from '@gateway/providers';
 import type { KeyHealth } from '../entities/channel-key.entity';
-import type { UpstreamError } from './upstream-error';
 
 export type ProbeHealth = Exclude<KeyHealth, 'unknown'>;
 
-/** Error codes meaning "this key cannot be used until a human acts", whatever the status. */
-const KEY_UNUSABLE_CODES = new Set([
-  'insufficient_quota', // OpenAI: billing quota exhausted (sent with 429, but waiting does not help)
-  'invalid_api_key', // OpenAI-compatible servers that answer it with 400
-  'authentication_error', // Anthropic
-  'permission_error', // Anthropic
-  'billing_error', // Anthropic
-]);
-
-/** Gemini answers a bad key with 400 INVALID_ARGUMENT; the reason tells it apart from a bad request. */
-const KEY_UNUSABLE_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED']);
-
 /**
- * | outcome                                                     | health        |
- * | ----------------------------------------------------------- | ------------- |
- * | 2xx                                                         | healthy       |
- * | 401, 402, 403                                               | invalid       |
- * | any status with a key-unusable code (insufficient_quota …)  | invalid       |
- * | 400 with Gemini reason API_KEY_INVALID                      | invalid       |
- * | 429 otherwise                                               | rate_limited  |
- * | other 4xx (404 model, 400 request…), 5xx, timeout, network  | error         |
+ * | verdict                  | health       |                                               |
+ * | ------------------------ | ------------ | --------------------------------------------- |
+ * | bad_key, out_of_credit   | invalid      | no wait helps: a human must act on the key    |
+ * | rate_limited             | rate_limited | the key is genuine, only busy                 |
+ * | retry, client_error      | error        | (a timeout or a connection error is one too)  |
  */
-export function classifyResponse(status: number, error: UpstreamError | null): ProbeHealth {
-  if (status >= 200 && status < 300) return 'healthy';
-  const code = error?.code ?? null;
-  const type = error?.type ?? null;
-  if (status === 401 || status === 402 || status === 403) return 'invalid';
-  if ((code && KEY_UNUSABLE_CODES.has(code)) || (type && type === 'insufficient_quota')) return 'invalid';
-  if (error?.reasons.some((reason) => KEY_UNUSABLE_REASONS.has(reason))) return 'invalid';
-  if (status === 429) return 'rate_limited';
-  return 'error';
+const HEALTH_OF: Record<UpstreamVerdictKind, ProbeHealth> = {
+  bad_key: 'invalid',
+  out_of_credit: 'invalid',
+  rate_limited: 'rate_limited',
+  retry: 'error',
+  client_error: 'error',
+};
+
+export function probeHealthOf(kind: UpstreamVerdictKind): ProbeHealth {
+  return HEALTH_OF[kind];
+}
+
+export interface ProbeFinding {
+  result: ProbeHealth;
+  /** What the upstream said about an error (not masked), null when it said nothing or all was well. */
+  said: string | null;
+}
+
+/** The finding of an answer from a channel of `type`: 2xx is healthy, else its error's verdict. */
+export function classifyProbeAnswer(type: string, answer: UpstreamErrorResponse): ProbeFinding {
+  if (answer.status >= 200 && answer.status < 300) return { result: 'healthy', said: null };
+  const verdict = errorClassifierFor(type)(answer);
+  return { result: probeHealthOf(verdict.kind), said: verdict.error.message };
 }

@@ -1,10 +1,9 @@
 // One probe of one key: build the provider's request, send it, classify, mask. No database here,
 // so the worker's scheduled probes and the dashboard's "test" button share exactly this.
-import { classifyResponse, ProbeHealth } from './probe-classification';
+import { maskSecrets } from '@gateway/providers';
+import { classifyProbeAnswer, ProbeHealth } from './probe-classification';
 import { buildHealthCheckRequest, buildProbeRequest, ProbeTarget } from './probe-request';
 import { sendUpstreamRequest } from './send-upstream-request';
-import { maskSecrets } from './secret-masker';
-import { parseUpstreamError } from './upstream-error';
 
 const MAX_MESSAGE_CHARS = 500;
 
@@ -42,10 +41,8 @@ export async function probeUpstream(
       message: safe(outcome.detail),
     };
   }
-  const success = outcome.status >= 200 && outcome.status < 300;
-  const error = success ? null : parseUpstreamError(outcome.body);
-  const result = classifyResponse(outcome.status, error);
-  const message = success ? 'ok' : (error?.message ?? `HTTP ${outcome.status}`);
+  const { result, said } = classifyProbeAnswer(target.type, outcome);
+  const message = result === 'healthy' ? 'ok' : (said ?? `HTTP ${outcome.status}`);
   return {
     ok: result === 'healthy',
     result,

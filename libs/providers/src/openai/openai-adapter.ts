@@ -1,6 +1,7 @@
 // The adapter for every OpenAI-compatible upstream (OpenAI, OpenRouter, DeepSeek, Groq, vLLM…):
 // the internal form is already OpenAI's, so preparing a call is mapping the model and asking
 // streams for their usage.
+import { classifyUpstreamError } from '../errors/classify-upstream-error';
 import type { ProviderAdapter, PrepareRequestInput, PreparedRequest } from '../provider-adapter';
 import { applyModelMapping, withUsageRequested, type OpenAiEndpoint } from './request';
 import { responseUsage } from './response';
@@ -34,4 +35,5 @@ export const openAiAdapter: ProviderAdapter = {
   prepareRequest,
   createStreamObserver: (options) => new OpenAiStreamObserver(options),
   responseUsage,
+  classifyError: classifyUpstreamError,
 };

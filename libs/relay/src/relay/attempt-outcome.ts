@@ -13,12 +13,18 @@ export interface Served {
   errorMessage: string | null;
 }
 
-/** Worth another candidate: 429, a retryable 5xx, a refused key, a timeout or a connect error. */
+/**
+ * Worth another candidate: a rate limit, a retryable status, a refused key, an account out of
+ * credit, a timeout or a connect error (see judge-upstream-error.ts).
+ */
 export interface Retry {
   kind: 'retry';
   /** Upstream status, or null when no response came. */
   upstreamStatus: number | null;
-  /** `rate_limited` | `server_error` | `key_rejected` | `timeout` | `connect_error` | `bad_response`. */
+  /**
+   * `rate_limited` | `server_error` | `key_rejected` | `out_of_credit` | `timeout` | `connect_error`
+   * | `bad_response`.
+   */
   reason: string;
   message: string;
 }

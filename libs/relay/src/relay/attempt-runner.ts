@@ -3,21 +3,21 @@
 // stream: before its first event arrived), so the caller can still fail over (DESIGN.md invariant 3).
 import { Injectable } from '@nestjs/common';
 import {
+  classifyUpstreamFailure,
   decodeSseStream,
   encodeSseError,
   encodeSseEvent,
+  readBoundedBody,
   type OpenAiRequest,
   type SseEvent,
   type StreamObserver,
 } from '@gateway/providers';
 import type { Response } from 'express';
-import { errors as undiciErrors } from 'undici';
 import type { TableChannel, TableKey } from '../table/routing-table';
-import { retryAfterMs } from '../upstream/retry-after';
 import { UpstreamClient, UpstreamResponse } from '../upstream/upstream-client';
 import type { AttemptOutcome, Retry, Served } from './attempt-outcome';
 import { writeWithBackpressure } from './backpressure';
-import { readUpstreamError } from './upstream-error-body';
+import { judgeUpstreamError } from './judge-upstream-error';
 
 /** Error bodies are read for their message only; a larger one is cut. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -86,35 +86,10 @@ export class AttemptRunner {
 
   private async judgeError(response: UpstreamResponse, input: AttemptInput): Promise<AttemptResult> {
     const status = response.statusCode;
-    const raw = await readCapped(response, MAX_ERROR_BODY);
-    const info = readUpstreamError(raw, [input.key.secret]);
-    const wait = retryAfterMs(response.headers, Date.now());
-    if (status === 429 || input.retryStatuses.has(status)) {
-      return {
-        kind: 'retry',
-        upstreamStatus: status,
-        reason: status === 429 ? 'rate_limited' : 'server_error',
-        message: `${status}: ${info.message}`,
-        retryAfterMs: status === 429 ? wait : null,
-      };
-    }
-    // The key, not the request, is wrong: another key may well work.
-    if (status === 401 || status === 403) {
-      return {
-        kind: 'retry',
-        upstreamStatus: status,
-        reason: 'key_rejected',
-        message: `${status}: ${info.message}`,
-      };
-    }
-    return {
-      kind: 'rejected',
-      status,
-      code: info.code ?? (status === 404 ? 'model_not_found' : 'invalid_request_error'),
-      message: info.message,
-      param: info.param,
-      type: info.type,
-    };
+    // A body cut at the limit, or broken off, still says enough to classify it.
+    const { text } = await readBoundedBody(response.body, MAX_ERROR_BODY);
+    const verdict = input.channel.adapter.classifyError({ status, headers: response.headers, body: text });
+    return judgeUpstreamError(status, verdict, input.retryStatuses, [input.key.secret]);
   }
 
   private async deliverJson(
@@ -208,7 +183,7 @@ export class AttemptRunner {
         if (!observed.suppress) await writeWithBackpressure(res, encodeSseEvent(observed.event));
       }
     } catch (error) {
-      ended = error instanceof undiciErrors.BodyTimeoutError ? 'stalled' : 'dropped';
+      ended = classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
     }
     const outcome = observer.outcome();
     const served: Served = {
@@ -253,11 +228,8 @@ export class AttemptRunner {
 
 /** A failure before any answer: a timeout (the upstream was too slow) or a connection problem. */
 function failure(error: unknown, channel: TableChannel): Retry {
-  if (
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError ||
-    error instanceof undiciErrors.ConnectTimeoutError
-  ) {
+  const failed = classifyUpstreamFailure(error);
+  if (failed.cause === 'timeout') {
     return {
       kind: 'retry',
       upstreamStatus: null,
@@ -265,30 +237,10 @@ function failure(error: unknown, channel: TableChannel): Retry {
       message: `${channel.name} did not answer in time`,
     };
   }
-  const code = (error as { code?: string })?.code;
   return {
     kind: 'retry',
     upstreamStatus: null,
     reason: 'connect_error',
-    message: `${channel.name} could not be reached${code ? ` (${code})` : ''}`,
+    message: `${channel.name} could not be reached${failed.code ? ` (${failed.code})` : ''}`,
   };
-}
-
-async function readCapped(response: UpstreamResponse, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response.body) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      chunks.push(buffer);
-      size += buffer.length;
-      if (size >= limit) {
-        response.body.destroy();
-        break;
-      }
-    }
-  } catch {
-    // What arrived is enough to say something.
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }

@@ -1,16 +1,16 @@
 // How long an upstream asked us to wait, from `retry-after-ms` (OpenAI's, milliseconds) or
 // `retry-after` (seconds or an HTTP date). Null when it did not say, or said nonsense.
-import type { IncomingHttpHeaders } from 'node:http';
+import type { HttpHeaders } from '../http/http-headers';
 
 /** Longer than a day is not a rate limit we can honour; the cooldown clamp applies anyway. */
 const MAX_MS = 86_400_000;
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+function header(headers: HttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function retryAfterMs(headers: IncomingHttpHeaders, now: number): number | null {
+export function retryAfterMs(headers: HttpHeaders, now: number): number | null {
   const ms = header(headers, 'retry-after-ms');
   if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.min(Math.ceil(Number(ms)), MAX_MS);
   const raw = header(headers, 'retry-after')?.trim();

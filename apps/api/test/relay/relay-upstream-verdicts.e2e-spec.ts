@@ -1,0 +1,267 @@
+// The relay and the channel test (the probes' code) read an upstream's error answers one way, the
+// providers' classification: given the same answer, what the relay does with the key and what the
+// probe finds agree. Before they shared it, OpenAI's insufficient_quota cooled a key as a rate limit
+// in the relay while the probe found it invalid, and Google's API_KEY_INVALID (a 400) went back to
+// the client while the probe found the key invalid.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { UsageIngestor } from '@gateway/usage';
+import OpenAI from 'openai';
+import request from 'supertest';
+import { startApi, type ApiHarness } from '../api-harness';
+import { createChannel, sdk, seedTenantWithToken, startIngestor, usageRecord } from './relay-fixture';
+
+interface CannedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+const GOOD = 'sk-canned-good-0001';
+
+/** Real wire answers of the cases where the relay and the probes used to disagree, and two controls. */
+const ANSWERS: Record<string, CannedAnswer> = {
+  'sk-canned-quota-0001': {
+    status: 429,
+    headers: { 'retry-after': '30' },
+    body: {
+      error: {
+        message:
+          'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      },
+    },
+  },
+  'sk-canned-google-0001': {
+    status: 400,
+    body: [
+      {
+        error: {
+          code: 400,
+          message: 'API key not valid. Please pass a valid API key.',
+          status: 'INVALID_ARGUMENT',
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'API_KEY_INVALID',
+              domain: 'googleapis.com',
+              metadata: { service: 'generativelanguage.googleapis.com' },
+            },
+          ],
+        },
+      },
+    ],
+  },
+  'sk-canned-busy-0001': {
+    status: 429,
+    headers: { 'retry-after': '30' },
+    body: {
+      error: {
+        message: 'Rate limit reached for requests',
+        type: 'requests',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    },
+  },
+  'sk-canned-context-0001': {
+    status: 400,
+    body: {
+      error: {
+        message: "This model's maximum context length is 128000 tokens.",
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'context_length_exceeded',
+      },
+    },
+  },
+};
+
+/** An OpenAI-compatible upstream that answers each key with its canned answer (GOOD: a real answer). */
+async function startCannedUpstream(): Promise<{ baseUrl: string; keys: string[]; close(): Promise<void> }> {
+  const keys: string[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    req.on('end', () => {
+      const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      keys.push(key);
+      const canned = ANSWERS[key];
+      const answer: CannedAnswer =
+        canned ??
+        (key === GOOD
+          ? {
+              status: 200,
+              body: {
+                id: 'chatcmpl-canned',
+                object: 'chat.completion',
+                created: 0,
+                model: 'canned',
+                choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+                usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 },
+              },
+            }
+          : { status: 401, body: { error: { message: 'unknown key', code: 'invalid_api_key' } } });
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify(answer.body));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    keys,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface Agreement {
+  /** What the relay does when a good key is next in line. */
+  relay: { failsOver: true; code: string } | { failsOver: false; status: number };
+  /** Whether the key that answered so is cooled, as after a rate limit. */
+  cooled: boolean;
+  /** What the client gets when that key is the only one. */
+  alone: { status: number; code: string };
+  /** What the channel test (the probes' code) finds. */
+  probe: string;
+}
+
+const CASES: [string, string, Agreement][] = [
+  [
+    "OpenAI's insufficient_quota on a 429",
+    'sk-canned-quota-0001',
+    {
+      relay: { failsOver: true, code: 'out_of_credit' },
+      cooled: false,
+      alone: { status: 502, code: 'upstream_error' },
+      probe: 'invalid',
+    },
+  ],
+  [
+    "Google's API_KEY_INVALID on a 400",
+    'sk-canned-google-0001',
+    {
+      relay: { failsOver: true, code: 'key_rejected' },
+      cooled: false,
+      alone: { status: 502, code: 'upstream_error' },
+      probe: 'invalid',
+    },
+  ],
+  [
+    'an ordinary 429 rate limit',
+    'sk-canned-busy-0001',
+    {
+      relay: { failsOver: true, code: 'rate_limited' },
+      cooled: true,
+      alone: { status: 429, code: 'upstreams_rate_limited' },
+      probe: 'rate_limited',
+    },
+  ],
+  [
+    'a 400 about the request',
+    'sk-canned-context-0001',
+    {
+      relay: { failsOver: false, status: 400 },
+      cooled: false,
+      alone: { status: 400, code: 'context_length_exceeded' },
+      probe: 'error',
+    },
+  ],
+];
+
+describe('the relay and the probes agree on what an upstream error means', () => {
+  let api: ApiHarness;
+  let upstream: Awaited<ReturnType<typeof startCannedUpstream>>;
+  let ingestor: UsageIngestor;
+  let admin: string;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    upstream = await startCannedUpstream();
+    api = await startApi('relay_upstream_verdicts');
+    ingestor = startIngestor(api);
+    admin = await api.adminToken();
+    client = sdk(api, (await seedTenantWithToken(api, admin)).key);
+  });
+
+  afterAll(async () => {
+    await ingestor?.stop();
+    await api?.close();
+    await upstream?.close();
+  });
+
+  const chat = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'hello' }] });
+
+  async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    return error as InstanceType<typeof OpenAI.APIError>;
+  }
+
+  it.each(CASES)('%s', async (_answer, key, expected) => {
+    const slug = key.replace(/^sk-canned-|-0001$/g, '');
+    const channel = await createChannel(api, admin, {
+      name: `c-${slug}`,
+      baseUrl: upstream.baseUrl,
+      models: [`m-${slug}`],
+      keys: [
+        { key, priority: 10 },
+        { key: GOOD, priority: 0 },
+      ],
+    });
+
+    // The relay, with a good key next in line.
+    upstream.keys.length = 0;
+    if (expected.relay.failsOver) {
+      const { response } = await client.chat.completions.create(chat(`m-${slug}`)).withResponse();
+      expect(response.headers.get('x-fallback-attempts')).toBe('1');
+      expect(upstream.keys).toEqual([key, GOOD]);
+      const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+      expect(record.fallbacks).toEqual([
+        expect.objectContaining({
+          channelName: `c-${slug}`,
+          status: ANSWERS[key]?.status,
+          code: expected.relay.code,
+        }),
+      ]);
+    } else {
+      const error = await caught(client.chat.completions.create(chat(`m-${slug}`)));
+      expect(error.status).toBe(expected.relay.status);
+      expect(upstream.keys).toEqual([key]);
+    }
+
+    // What it did to the key.
+    const keys = await request(api.url)
+      .get(`/api/channels/${channel.id}/keys`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    const view = (keys.body.items as { id: string; cooldownUntil: string | null }[]).find(
+      (k) => k.id === channel.keyIds[0],
+    );
+    if (expected.cooled) expect(Date.parse(view?.cooldownUntil ?? '')).toBeGreaterThan(Date.now());
+    else expect(view?.cooldownUntil).toBeNull();
+
+    // The same key alone.
+    await createChannel(api, admin, {
+      name: `c-${slug}-alone`,
+      baseUrl: upstream.baseUrl,
+      models: [`m-${slug}-alone`],
+      keys: [key],
+    });
+    const alone = await caught(client.chat.completions.create(chat(`m-${slug}-alone`)));
+    expect({ status: alone.status, code: alone.code }).toEqual(expected.alone);
+
+    // The probe of that key.
+    const probed = await request(api.url)
+      .post(`/api/channels/${channel.id}/test`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ keyId: channel.keyIds[0] })
+      .expect(200);
+    expect(probed.body).toMatchObject({ ok: false, result: expected.probe, status: ANSWERS[key]?.status });
+  });
+});

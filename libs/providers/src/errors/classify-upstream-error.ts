@@ -1,0 +1,93 @@
+// What an upstream's error answer means for the key that got it and for the request: the one
+// reading of it that the relay (failover, cooldowns) and the channels' probes (key health) share.
+// Decided by status and the provider's error code, never by digits in a message. An adapter may
+// classify its provider's answers itself (ProviderAdapter.classifyError); this is the default.
+import type { HttpHeaders } from '../http/http-headers';
+import { retryAfterMs } from './retry-after';
+import { parseUpstreamError, type UpstreamError } from './upstream-error';
+
+/**
+ * - `retry`: transient (408, 5xx); another key or channel may answer.
+ * - `rate_limited`: the key is busy (429); it recovers after `retryAfterMs` or a backoff.
+ * - `bad_key`: the key is refused (401, 403, or a bad-key code whatever the status); no wait helps.
+ * - `out_of_credit`: the key's account is out of money or quota (402, OpenAI's `insufficient_quota`
+ *   even on a 429): no wait helps either, so it is not a rate limit.
+ * - `client_error`: the request itself is wrong (400, 404, 413, 422…); another key would say the same.
+ */
+export const UPSTREAM_VERDICT_KINDS = [
+  'retry',
+  'rate_limited',
+  'bad_key',
+  'out_of_credit',
+  'client_error',
+] as const;
+export type UpstreamVerdictKind = (typeof UPSTREAM_VERDICT_KINDS)[number];
+
+/** An upstream's answer with an error status (4xx, 5xx). */
+export interface UpstreamErrorResponse {
+  status: number;
+  headers: HttpHeaders;
+  /** The body as read (possibly cut at a byte limit). */
+  body: string;
+}
+
+export interface UpstreamVerdict {
+  kind: UpstreamVerdictKind;
+  /** How long the upstream asked to wait (`Retry-After`), null when it did not say. */
+  retryAfterMs: number | null;
+  /** What the upstream said, parsed; not masked. */
+  error: UpstreamError;
+}
+
+export type UpstreamErrorClassifier = (response: UpstreamErrorResponse, now?: number) => UpstreamVerdict;
+
+/** Codes (or OpenAI/Anthropic types) that say the account has no money or quota left. */
+const OUT_OF_CREDIT_CODES = new Set([
+  'insufficient_quota', // OpenAI, sent with a 429
+  'billing_error', // Anthropic
+]);
+
+/** Codes that say the key itself is refused, whatever the status. */
+const BAD_KEY_CODES = new Set([
+  'invalid_api_key', // OpenAI; OpenAI-compatible servers that send it with a 400
+  'authentication_error', // Anthropic
+  'permission_error', // Anthropic
+]);
+
+/** Google answers a bad key with 400 INVALID_ARGUMENT; the detail's reason tells it from a bad request. */
+const BAD_KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED']);
+
+/**
+ * | answer                                                          | kind          |
+ * | --------------------------------------------------------------- | ------------- |
+ * | 402, or any status with `insufficient_quota` / `billing_error`  | out_of_credit |
+ * | 401, 403, or any status with a bad-key code or Google reason    | bad_key       |
+ * | 429 otherwise                                                   | rate_limited  |
+ * | 408, 5xx                                                        | retry         |
+ * | other 4xx                                                       | client_error  |
+ */
+export function upstreamVerdictKind(status: number, error: UpstreamError): UpstreamVerdictKind {
+  const marks = [error.code, error.type].filter((mark): mark is string => mark !== null);
+  if (status === 402 || marks.some((mark) => OUT_OF_CREDIT_CODES.has(mark))) return 'out_of_credit';
+  if (
+    status === 401 ||
+    status === 403 ||
+    marks.some((mark) => BAD_KEY_CODES.has(mark)) ||
+    error.reasons.some((reason) => BAD_KEY_REASONS.has(reason))
+  ) {
+    return 'bad_key';
+  }
+  if (status === 429) return 'rate_limited';
+  if (status === 408 || status >= 500) return 'retry';
+  return 'client_error';
+}
+
+/** The shared default classifier: parses the body, reads `Retry-After`, applies the table above. */
+export const classifyUpstreamError: UpstreamErrorClassifier = (response, now = Date.now()) => {
+  const error = parseUpstreamError(response.body);
+  return {
+    kind: upstreamVerdictKind(response.status, error),
+    retryAfterMs: retryAfterMs(response.headers, now),
+    error,
+  };
+};

@@ -1,0 +1,73 @@
+// What the relay does with an upstream's error answer. The meaning comes from the providers'
+// classification (the one the channels' probes follow too); the relay only maps it onto failover:
+// move on to another candidate, cooling the key on a rate limit, or hand the answer to the client.
+import { maskSecrets, type UpstreamError, type UpstreamVerdict } from '@gateway/providers';
+import type { Rejected, Retry } from './attempt-outcome';
+
+const MAX_MESSAGE = 1000;
+
+/** The upstream's words as a client or a log line may see them: every secret masked, cut short. */
+export interface MaskedUpstreamError {
+  message: string;
+  code: string | null;
+  param: string | null;
+  type: string | null;
+}
+
+export function maskUpstreamError(error: UpstreamError, secrets: readonly string[]): MaskedUpstreamError {
+  const masked = (value: string | null) => (value === null ? null : maskSecrets(value, secrets));
+  return {
+    message: (masked(error.message) ?? 'the upstream gave no reason').slice(0, MAX_MESSAGE),
+    code: masked(error.code),
+    param: masked(error.param),
+    type: masked(error.type),
+  };
+}
+
+/** A Retry that also says how long the upstream asked to wait (for the key's cooldown). */
+export type JudgedRetry = Retry & { retryAfterMs?: number | null };
+
+/**
+ * | verdict               | the attempt                                                           |
+ * | --------------------- | --------------------------------------------------------------------- |
+ * | rate_limited          | retry `rate_limited`: the key cools (Retry-After, else a backoff)     |
+ * | bad_key               | retry `key_rejected`: another key may work                            |
+ * | out_of_credit         | retry `out_of_credit`: another key may work; no cooldown, since no    |
+ * |                       | wait refills an account, and it never counts as a rate limit          |
+ * | retry, client_error   | retry `server_error` when the status is one of the retry statuses     |
+ * |                       | (the operator's RELAY_RETRY_STATUSES), else the answer goes to the     |
+ * |                       | client as it is                                                       |
+ */
+export function judgeUpstreamError(
+  status: number,
+  verdict: UpstreamVerdict,
+  retryStatuses: ReadonlySet<number>,
+  secrets: readonly string[],
+): JudgedRetry | Rejected {
+  const said = maskUpstreamError(verdict.error, secrets);
+  const retry = (reason: string): JudgedRetry => ({
+    kind: 'retry',
+    upstreamStatus: status,
+    reason,
+    message: `${status}: ${said.message}`,
+  });
+  switch (verdict.kind) {
+    case 'rate_limited':
+      return { ...retry('rate_limited'), retryAfterMs: verdict.retryAfterMs };
+    case 'bad_key':
+      return retry('key_rejected');
+    case 'out_of_credit':
+      return retry('out_of_credit');
+    case 'retry':
+    case 'client_error':
+      if (retryStatuses.has(status)) return retry('server_error');
+      return {
+        kind: 'rejected',
+        status,
+        code: said.code ?? (status === 404 ? 'model_not_found' : 'invalid_request_error'),
+        message: said.message,
+        param: said.param,
+        type: said.type,
+      };
+  }
+}
