@@ -28,6 +28,6 @@ import { UpstreamClient } from './upstream/upstream-client';
     RoutingTableService,
     TenantFactsService,
   ],
-  exports: [RelayLimiter, RelayMetrics, RoutingTableService],
+  exports: [RelayLimiter, RelayMetrics],
 })
 export class RelayModule {}

@@ -233,27 +233,22 @@ export class RelayService {
     const { request, res, token, draft, gone, table, facts, estimatedTokens } = ctx;
     const settings = await this.settings.current();
     const retryStatuses = this.retryStatusesOf(settings);
-    const now = Date.now();
     const session = this.sticky.sessionOf(ctx.res.req.headers['x-session-id']);
     const stickyKeyId = session === null ? null : await this.sticky.keyFor(token.id, session);
     // The order only: which keys are cooling or capped is judged in Redis, atomically, as each
     // attempt takes its key (one round trip for the whole remaining pool).
-    const plan = planAttempts({
+    const attempts = planAttempts({
       channels: table.channels,
       model: request.model,
       groups: [facts.group],
-      keyState: () => undefined,
-      now,
       random: Math.random,
-      maxAttempts: Number.MAX_SAFE_INTEGER,
-      estimatedTokens,
       stickyKeyId,
     });
     let soonest: number | null = null;
     let cooling = 0;
     let capped = 0;
     const tried = new Set<string>();
-    let remaining = plan.attempts;
+    let remaining = attempts;
 
     while (remaining.length > 0 && draft.fallbacks.length < settings.relayMaxAttempts) {
       const remainingMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
@@ -295,8 +290,6 @@ export class RelayService {
         channel: channel.name,
         outcome: result.kind === 'served' ? 'ok' : result.kind === 'retry' ? result.reason : result.kind,
       });
-      const windows = this.limiter.windowsOf(key.id, null, acquiredAt);
-      const withToken = { ...windows, tokenWindow: ctx.tokenWindow };
 
       if (result.kind === 'retry') {
         if (result.reason === 'rate_limited') {
@@ -306,14 +299,15 @@ export class RelayService {
           });
           soonest = soonest === null ? until : Math.min(soonest, until);
         }
-        await this.limiter.settle(
-          key.id,
-          windows,
-          result.reason === 'rate_limited' ? 'none' : 'fail',
+        await this.limiter.settle({
+          keyId: key.id,
+          countedAt: acquiredAt,
+          tokenWindow: null,
+          outcome: result.reason === 'rate_limited' ? 'none' : 'fail',
           estimatedTokens,
-          0,
-          Date.now(),
-        );
+          actualTokens: 0,
+          now: Date.now(),
+        });
         draft.fallbacks.push({
           channelId: channel.id,
           channelName: channel.name,
@@ -326,12 +320,28 @@ export class RelayService {
         continue;
       }
       if (result.kind === 'abandoned') {
-        await this.limiter.settle(key.id, withToken, 'none', estimatedTokens, 0, Date.now());
+        await this.limiter.settle({
+          keyId: key.id,
+          countedAt: acquiredAt,
+          tokenWindow: ctx.tokenWindow,
+          outcome: 'none',
+          estimatedTokens,
+          actualTokens: 0,
+          now: Date.now(),
+        });
         draft.failed(499, RelayErrorCode.ClientClosed, 'the client closed the connection before the answer');
         return true;
       }
       if (result.kind === 'rejected') {
-        await this.limiter.settle(key.id, withToken, 'ok', estimatedTokens, 0, Date.now());
+        await this.limiter.settle({
+          keyId: key.id,
+          countedAt: acquiredAt,
+          tokenWindow: ctx.tokenWindow,
+          outcome: 'ok',
+          estimatedTokens,
+          actualTokens: 0,
+          now: Date.now(),
+        });
         draft.failed(result.status, result.code, result.message);
         sendRelayError(
           res,
@@ -346,14 +356,15 @@ export class RelayService {
       }
       // Served.
       const used = result.usage === null ? 0 : result.usage.promptTokens + result.usage.completionTokens;
-      await this.limiter.settle(
-        key.id,
-        withToken,
-        result.status === 499 ? 'none' : 'ok',
+      await this.limiter.settle({
+        keyId: key.id,
+        countedAt: acquiredAt,
+        tokenWindow: ctx.tokenWindow,
+        outcome: result.status === 499 ? 'none' : 'ok',
         estimatedTokens,
-        used,
-        Date.now(),
-      );
+        actualTokens: used,
+        now: Date.now(),
+      });
       draft.usage = result.usage;
       draft.usageSource = result.usageSource;
       draft.firstContentAt = result.firstContentAt;
