@@ -10,13 +10,13 @@ import {
   type SseEvent,
   type StreamObserver,
 } from '@gateway/providers';
-import type { Response } from 'express';
 import { errors as undiciErrors } from 'undici';
 import type { TableChannel, TableKey } from '../table/routing-table';
 import { retryAfterMs } from '../upstream/retry-after';
 import { UpstreamClient, UpstreamResponse } from '../upstream/upstream-client';
 import type { AttemptOutcome, Retry, Served } from './attempt-outcome';
 import { writeWithBackpressure } from './backpressure';
+import type { ClientResponse } from './client-response';
 import { readUpstreamError } from './upstream-error-body';
 
 /** Error bodies are read for their message only; a larger one is cut. */
@@ -28,7 +28,7 @@ export interface AttemptInput {
   key: TableKey;
   upstreamModel: string;
   promptTokens: number;
-  res: Response;
+  res: ClientResponse;
   /** Aborted when the client goes away. */
   clientGone: AbortSignal;
   /** What is left of the request's deadline, for the response headers to arrive. */
