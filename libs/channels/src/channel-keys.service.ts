@@ -236,12 +236,6 @@ export class ChannelKeysService {
     );
   }
 
-  async decryptById(keyId: string): Promise<string> {
-    const row = await this.keys.findOne({ where: { id: keyId } });
-    if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
-    return this.decrypt(row);
-  }
-
   /**
    * After a master-key rotation: re-encrypts every key still under an older version with the current
    * one, so the old ENCRYPTION_KEYS_PREVIOUS entry can be retired. Idempotent; returns how many moved.

@@ -27,36 +27,6 @@ const AUDIT_CHANNEL = 'channel';
 
 const AUDIT_KEY = 'channel_key';
 
-/** An enabled key as the relay sees it: limits and health, never the secret (ask decryptKey). */
-export interface RoutableKey {
-  id: string;
-  label: string;
-  priority: number;
-  weight: number;
-  rpm: number | null;
-  tpm: number | null;
-  rpd: number | null;
-  tpd: bigint | null;
-  health: KeyHealth;
-}
-
-/** An enabled channel with its enabled keys, for the relay's routing table and the probes. */
-export interface RoutableChannel {
-  id: string;
-  name: string;
-  type: ChannelType;
-  baseUrl: string;
-  models: string[];
-  modelMapping: Record<string, string>;
-  priority: number;
-  weight: number;
-  groups: string[];
-  timeoutMs: number;
-  probeIntervalS: number;
-  settings: Record<string, unknown>;
-  keys: RoutableKey[];
-}
-
 /** A key in the relay's routing table. `secret` is the plaintext: keep it in memory only. */
 export interface RoutingKey {
   id: string;
@@ -241,53 +211,7 @@ export class ChannelsService {
     }
   }
 
-  // ---- for the relay, the probes and the models catalog ----
-
-  /** Enabled channels that have at least one enabled key, highest priority first. */
-  async listEnabledWithKeys(): Promise<RoutableChannel[]> {
-    const channels = await this.channels.find({
-      where: { status: 'enabled' },
-      order: { priority: 'DESC', name: 'ASC' },
-    });
-    if (channels.length === 0) return [];
-    const keys = await this.keys.find({
-      where: { channelId: In(channels.map((c) => c.id)), status: 'enabled' },
-      order: { priority: 'DESC', weight: 'DESC', createdAt: 'ASC' },
-    });
-    const byChannel = new Map<string, RoutableKey[]>();
-    for (const key of keys) {
-      const list = byChannel.get(key.channelId) ?? [];
-      list.push({
-        id: key.id,
-        label: key.label,
-        priority: key.priority,
-        weight: key.weight,
-        rpm: key.rpm,
-        tpm: key.tpm,
-        rpd: key.rpd,
-        tpd: key.tpd,
-        health: key.health,
-      });
-      byChannel.set(key.channelId, list);
-    }
-    return channels
-      .filter((c) => byChannel.has(c.id))
-      .map((c) => ({
-        id: c.id,
-        name: c.name,
-        type: c.type,
-        baseUrl: c.baseUrl,
-        models: c.models,
-        modelMapping: c.modelMapping,
-        priority: c.priority,
-        weight: c.weight,
-        groups: c.groups,
-        timeoutMs: c.timeoutMs,
-        probeIntervalS: c.probeIntervalS,
-        settings: c.settings,
-        keys: byChannel.get(c.id) ?? [],
-      }));
-  }
+  // ---- for the relay and the models catalog ----
 
   /**
    * The relay's routing table: enabled channels with their enabled keys and each key's plaintext,
@@ -348,11 +272,6 @@ export class ChannelsService {
       select: { id: true, type: true, models: true, groups: true },
     });
     return rows.map((c) => ({ id: c.id, type: c.type, models: c.models, groups: c.groups }));
-  }
-
-  /** The plaintext of a provider key. Only for sending it upstream; never log or return it. */
-  decryptKey(channelKeyId: string): Promise<string> {
-    return this.channelKeys.decryptById(channelKeyId);
   }
 
   // ---- internals ----

@@ -8,13 +8,7 @@ export type { ProbeTrigger } from './entities/channel-key-probe.entity';
 
 // Services for the relay, the worker's probes and the models catalog.
 export { ChannelsService } from './channels.service';
-export type {
-  CatalogChannel,
-  RoutableChannel,
-  RoutableKey,
-  RoutingChannel,
-  RoutingKey,
-} from './channels.service';
+export type { CatalogChannel, RoutingChannel, RoutingKey } from './channels.service';
 export { CHANNELS_TOPIC } from './channels-topic';
 export { ChannelKeysService } from './channel-keys.service';
 export { ChannelTestService } from './channel-test.service';

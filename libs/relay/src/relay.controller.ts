@@ -1,45 +1,97 @@
-// The OpenAI-compatible surface. Thin: the relay service answers (and records) every request itself,
-// in OpenAI's error shape, so these handlers only pick the endpoint.
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+// The OpenAI-compatible surface. Thin: each handler reads what the relay needs of the HTTP request
+// into a command (nothing below reads the request) and calls its use case; the relay answers every
+// request, errors included, in OpenAI's shape.
+import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@gateway/identity';
+import type { OpenAiEndpoint } from '@gateway/providers';
 import type { Request, Response } from 'express';
-import { RelayService } from './relay/relay.service';
+import { asRelayError } from './relay/as-relay-error';
+import { sendRelayError } from './relay/send-relay-error';
+import { sessionIdOf } from './relay/sticky-sessions';
+import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
+import { ListModels } from './usecases/list-models/list-models.usecase';
+import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
 
 /** /v1 authenticates with its own API keys (Bearer sk-…), not dashboard sessions. */
 @Public()
 @ApiExcludeController()
 @Controller('v1')
 export class RelayController {
-  constructor(private readonly relay: RelayService) {}
+  private readonly logger = new Logger('Relay');
+
+  constructor(
+    private readonly listModels: ListModels,
+    private readonly ownUsage: GetOwnUsage,
+    private readonly relayRequest: RelayRequest,
+  ) {}
 
   @Get('models')
-  listModels(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.relay.models(req, res);
+  models(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.answer(res, this.listModels.execute({ apiKey: apiKeyOf(req), clientIp: req.ip }));
   }
 
   @Get('models/:model')
   retrieveModel(@Req() req: Request, @Res() res: Response, @Param('model') model: string): Promise<void> {
-    return this.relay.models(req, res, model);
+    return this.answer(res, this.listModels.execute({ apiKey: apiKeyOf(req), clientIp: req.ip, model }));
   }
 
   @Get('usage')
   usage(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.relay.ownUsage(req, res);
+    return this.answer(res, this.ownUsage.execute({ apiKey: apiKeyOf(req), clientIp: req.ip }));
   }
 
   @Post('chat/completions')
   chatCompletions(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.relay.relay('chat.completions', req, res);
+    return this.relay('chat.completions', req, res);
   }
 
   @Post('completions')
   completions(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.relay.relay('completions', req, res);
+    return this.relay('completions', req, res);
   }
 
   @Post('embeddings')
   embeddings(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.relay.relay('embeddings', req, res);
+    return this.relay('embeddings', req, res);
   }
+
+  private relay(endpoint: OpenAiEndpoint, req: Request, res: Response): Promise<void> {
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    return this.relayRequest.execute(
+      {
+        apiKey: apiKeyOf(req),
+        clientIp: req.ip,
+        endpoint,
+        requestId: String(req.id ?? ''),
+        sessionId: sessionIdOf(req.headers['x-session-id']),
+        body: req.body,
+        clientGone: gone.signal,
+      },
+      res,
+    );
+  }
+
+  /** Sends a use case's answer as JSON, or its failure in OpenAI's error shape. */
+  private async answer(res: Response, answer: Promise<unknown>): Promise<void> {
+    try {
+      res.json(await answer);
+    } catch (error) {
+      sendRelayError(res, asRelayError(error, this.logger));
+    }
+  }
+}
+
+/** The API key from `Authorization: Bearer …`, else `x-api-key`; null when neither carries one. */
+function apiKeyOf(req: Request): string | null {
+  const authorization = req.headers.authorization;
+  if (typeof authorization === 'string') {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match) return match[1] as string;
+  }
+  const apiKey = req.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey.trim() !== '' ? apiKey.trim() : null;
 }

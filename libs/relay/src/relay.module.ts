@@ -8,18 +8,28 @@ import { RelayLimiter } from './limits/relay-limiter';
 import { RelayMetrics } from './metrics/relay-metrics';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
-import { RelayService } from './relay/relay.service';
+import { RelayCallers } from './relay/relay-caller';
 import { StickySessions } from './relay/sticky-sessions';
 import { RoutingTableService } from './table/routing-table.service';
 import { TenantFactsService } from './table/tenant-facts.service';
 import { UpstreamClient } from './upstream/upstream-client';
+import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
+import { ListModels } from './usecases/list-models/list-models.usecase';
+import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
+import { RequestSettlement } from './usecases/relay-request/request-settlement';
+import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
 
 /** The /v1 relay: routing, failover, limits and metering. */
 @Module({
   imports: [TokensModule, ChannelsModule, BillingModule, IdentityModule, UsageModule],
   controllers: [RelayController],
   providers: [
-    RelayService,
+    ListModels,
+    GetOwnUsage,
+    RelayRequest,
+    WorstCaseHold,
+    RequestSettlement,
+    RelayCallers,
     AttemptRunner,
     UpstreamClient,
     RelayLimiter,
@@ -28,6 +38,6 @@ import { UpstreamClient } from './upstream/upstream-client';
     RoutingTableService,
     TenantFactsService,
   ],
-  exports: [RelayLimiter, RelayMetrics, RoutingTableService],
+  exports: [RelayLimiter, RelayMetrics],
 })
 export class RelayModule {}

@@ -47,6 +47,18 @@ describe('RelayLimiter (real Redis)', () => {
     tpd: null,
     ...caps,
   });
+  /** Takes a slot on one key: 'ok', or why not. */
+  const acquire = async (limiter: RelayLimiter, candidate: KeyCandidate, tokens: number, at: number) => {
+    const taken = await limiter.acquireFirst([candidate], tokens, at);
+    return taken.index === 0 ? 'ok' : taken.cooling > 0 ? 'cooling' : 'capped';
+  };
+  /** A key's request and token counts in its minute (`m`) or day (`d`) window, as the scripts keep them. */
+  const counted = async (id: string, window: 'm' | 'd', at: number) => {
+    const period = window === 'm' ? 60_000 : 86_400_000;
+    const name = `${testRedis.prefix}:rl:k:${id}:${window}:${Math.floor(at / period)}`;
+    const [r, t] = await (clients[0] as Redis).hmget(name, 'r', 't');
+    return { requests: Number(r ?? 0), tokens: Number(t ?? 0) };
+  };
 
   it('admits token requests up to tpm, then refuses until the window moves on', async () => {
     const token = { id: 'tok-tpm', rpm: null, tpm: 1000 };
@@ -55,14 +67,15 @@ describe('RelayLimiter (real Redis)', () => {
     expect(refused).toMatchObject({ ok: false, limit: 'tpm' });
     expect(refused.ok === false && refused.retryAfterMs).toBe(40_000);
     // Settling the first at its real size (100 tokens) frees room for the second.
-    await a.settle(
-      'k-any',
-      { tokenWindow: a.tokenWindow(token.id, now), keyMinute: '', keyDay: '' },
-      'ok',
-      600,
-      100,
+    await a.settle({
+      keyId: 'k-any',
+      countedAt: now,
+      tokenWindow: a.tokenWindow(token.id, now),
+      outcome: 'ok',
+      estimatedTokens: 600,
+      actualTokens: 100,
       now,
-    );
+    });
     expect(await b.admitToken(token, 600, now)).toEqual({ ok: true });
     expect(await a.admitToken(token, 600, now + 60_000)).toEqual({ ok: true });
   });
@@ -75,33 +88,117 @@ describe('RelayLimiter (real Redis)', () => {
   it('takes key slots atomically across processes up to rpm, and rpd across minutes', async () => {
     const capped = key('k-rpm', { rpm: 5, rpd: 7 });
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).acquireKey(capped, 10, now)),
+      Array.from({ length: 12 }, (_, i) => acquire(i % 2 ? a : b, capped, 10, now)),
     );
     expect(results.filter((r) => r === 'ok')).toHaveLength(5);
     expect(results.filter((r) => r === 'capped')).toHaveLength(7);
     const nextMinute = await Promise.all(
-      Array.from({ length: 5 }, () => a.acquireKey(capped, 10, now + 60_000)),
+      Array.from({ length: 5 }, () => acquire(a, capped, 10, now + 60_000)),
     );
     expect(nextMinute.filter((r) => r === 'ok')).toHaveLength(2);
-    const states = await b.keyStates([capped.id], now);
-    expect(states.get(capped.id)).toMatchObject({
-      requestsThisMinute: 5,
-      tokensThisMinute: 50,
-      requestsToday: 7,
+    expect(await counted(capped.id, 'm', now)).toEqual({ requests: 5, tokens: 50 });
+    expect(await counted(capped.id, 'd', now)).toEqual({ requests: 7, tokens: 70 });
+  });
+
+  it('takes the first key of a pool that is neither cooling nor capped, and says what it passed over', async () => {
+    const pool = [
+      key('p-cool-late'),
+      key('p-capped', { rpm: 1 }),
+      key('p-cool-soon'),
+      key('p-free'),
+      key('p-next'),
+    ];
+    await a.coolKey('p-cool-late', 30_000, now);
+    await a.coolKey('p-cool-soon', 5_000, now);
+    expect(await acquire(a, key('p-capped', { rpm: 1 }), 1, now)).toBe('ok');
+    expect(await b.acquireFirst(pool, 1, now)).toEqual({
+      index: 3,
+      soonestRecovery: now + 5_000,
+      cooling: 2,
+      capped: 1,
     });
+    // A cooldown that ends exactly now is over.
+    expect(await b.acquireFirst([key('p-cool-soon')], 1, now + 5_000)).toMatchObject({
+      index: 0,
+      cooling: 0,
+    });
+    expect(await b.acquireFirst([], 1, now)).toEqual({
+      index: -1,
+      soonestRecovery: null,
+      cooling: 0,
+      capped: 0,
+    });
+  });
+
+  it.each([
+    { cap: 'tpm' as const, later: now + 60_000 },
+    { cap: 'tpd' as const, later: now + 86_400_000 },
+  ])(
+    'counts the estimate against $cap: a request fits exactly, one token more does not',
+    async ({ cap, later }) => {
+      const capped = key(`k-${cap}`, { [cap]: 1000 });
+      expect(await acquire(a, capped, 900, now)).toBe('ok');
+      expect(await acquire(b, capped, 101, now)).toBe('capped');
+      expect(await acquire(b, capped, 100, now)).toBe('ok');
+      expect(await acquire(a, capped, 1, now)).toBe('capped');
+      expect(await acquire(a, capped, 1000, later)).toBe('ok');
+      expect(await acquire(a, key(`k-big-${cap}`, { [cap]: 1000 }), 1001, now)).toBe('capped');
+    },
+  );
+
+  it('settles each attempt on the windows it was counted in, and the token window with the final one only', async () => {
+    const token = { id: 'tok-settle', rpm: null, tpm: null };
+    const tokenWindow = a.tokenWindow(token.id, now);
+    const tokensOfToken = async () => Number(await (clients[0] as Redis).hget(tokenWindow, 't'));
+    expect(await a.admitToken(token, 500, now)).toEqual({ ok: true });
+    // The first key fails: its windows give the estimate back; the token's keeps it for the next try.
+    expect(await acquire(a, key('k-settle-1'), 500, now)).toBe('ok');
+    await b.settle({
+      keyId: 'k-settle-1',
+      countedAt: now,
+      tokenWindow: null,
+      outcome: 'fail',
+      estimatedTokens: 500,
+      actualTokens: 0,
+      now: now + 1000,
+    });
+    expect(await counted('k-settle-1', 'm', now)).toEqual({ requests: 1, tokens: 0 });
+    expect(await tokensOfToken()).toBe(500);
+    // The second answers, settled a minute later: the windows it was counted in get the real count.
+    expect(await acquire(a, key('k-settle-2'), 500, now)).toBe('ok');
+    await b.settle({
+      keyId: 'k-settle-2',
+      countedAt: now,
+      tokenWindow,
+      outcome: 'ok',
+      estimatedTokens: 500,
+      actualTokens: 120,
+      now: now + 60_000,
+    });
+    expect(await counted('k-settle-2', 'm', now)).toEqual({ requests: 1, tokens: 120 });
+    expect(await counted('k-settle-2', 'd', now)).toEqual({ requests: 1, tokens: 120 });
+    expect(await tokensOfToken()).toBe(120);
   });
 
   it('cools a key for Retry-After, else by doubling backoff clamped to the maximum, and never shortens a cooldown', async () => {
     expect(await a.coolKey('k-cool', 3000, now)).toBe(now + 3000);
-    expect(await b.acquireKey(key('k-cool'), 1, now + 1000)).toBe('cooling');
+    expect(await acquire(b, key('k-cool'), 1, now + 1000)).toBe('cooling');
     // Without Retry-After: the strike count (now 2) doubles the 1 s base; the longer cooldown stands.
     expect(await a.coolKey('k-cool', null, now)).toBe(now + 3000);
     expect(await a.coolKey('k-cool', null, now + 10_000)).toBe(now + 10_000 + 4000);
     expect(await a.coolKey('k-cool', null, now + 20_000)).toBe(now + 20_000 + 5000);
     expect(await a.coolKey('k-cool', 3_600_000, now + 30_000)).toBe(now + 30_000 + 5000);
-    expect(await b.acquireKey(key('k-cool'), 1, now + 40_000)).toBe('ok');
+    expect(await acquire(b, key('k-cool'), 1, now + 40_000)).toBe('ok');
     // A success clears the strikes: the next 429 without Retry-After starts again from the base.
-    await b.settle('k-cool', b.windowsOf('k-cool', null, now + 40_000), 'ok', 1, 1, now + 40_000);
+    await b.settle({
+      keyId: 'k-cool',
+      countedAt: now + 40_000,
+      tokenWindow: null,
+      outcome: 'ok',
+      estimatedTokens: 1,
+      actualTokens: 1,
+      now: now + 40_000,
+    });
     expect(await a.coolKey('k-cool', null, now + 50_000)).toBe(now + 50_000 + 1000);
   });
 

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { keyStatsRedisKey } from '@gateway/channels';
 import { REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
-import type { KeyCandidate, KeyState } from '../routing/routing-snapshot';
+import type { KeyCandidate } from '../routing/routing-snapshot';
 import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, SETTLE_KEY } from './limit-scripts';
 
 const MINUTE_MS = 60_000;
@@ -22,7 +22,6 @@ type RelayRedis = Redis & {
 };
 
 export type TokenAdmission = { ok: true } | { ok: false; limit: 'rpm' | 'tpm'; retryAfterMs: number };
-export type KeyAcquisition = 'ok' | 'cooling' | 'capped';
 
 /** What taking the first usable key of a list came to. */
 export interface FirstAcquisition {
@@ -35,11 +34,18 @@ export interface FirstAcquisition {
   capped: number;
 }
 
-/** The windows one request was counted in, to settle it against later. */
-export interface CountedWindows {
+/** One attempt that reached (or tried to reach) the upstream, to settle on its key. */
+export interface AttemptSettlement {
+  readonly keyId: string;
+  /** When the attempt took its key's slot (the `now` given to acquireFirst): the windows it counted in. */
+  readonly countedAt: number;
+  /** The request's token window, given with the request's final attempt only (once per request). */
   readonly tokenWindow: string | null;
-  readonly keyMinute: string;
-  readonly keyDay: string;
+  /** `ok`: the key answered; `fail`: 5xx, timeout, refused connection; `none`: says nothing of the key. */
+  readonly outcome: 'ok' | 'fail' | 'none';
+  readonly estimatedTokens: number;
+  readonly actualTokens: number;
+  readonly now: number;
 }
 
 function limit(value: number | null | undefined): number {
@@ -85,40 +91,6 @@ export class RelayLimiter {
     return { ok: false, limit: result === 1 ? 'rpm' : 'tpm', retryAfterMs: MINUTE_MS - (now % MINUTE_MS) };
   }
 
-  /** Live state of many keys in one round trip, for planning. */
-  async keyStates(keyIds: readonly string[], now: number): Promise<Map<string, KeyState>> {
-    const states = new Map<string, KeyState>();
-    if (keyIds.length === 0) return states;
-    const pipeline = this.redis.pipeline();
-    for (const id of keyIds) {
-      pipeline.hget(keyStatsRedisKey(this.prefix, id), 'cooldownUntil');
-      pipeline.hmget(this.keyMinute(id, now), 'r', 't');
-      pipeline.hmget(this.keyDay(id, now), 'r', 't');
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    keyIds.forEach((id, index) => {
-      const [, cooldown] = replies[index * 3] ?? [];
-      const [, minute] = replies[index * 3 + 1] ?? [];
-      const [, day] = replies[index * 3 + 2] ?? [];
-      const [mr, mt] = (minute as (string | null)[] | undefined) ?? [];
-      const [dr, dt] = (day as (string | null)[] | undefined) ?? [];
-      states.set(id, {
-        cooldownUntil: cooldown ? Number(cooldown) : null,
-        requestsThisMinute: Number(mr ?? 0),
-        tokensThisMinute: Number(mt ?? 0),
-        requestsToday: Number(dr ?? 0),
-        tokensToday: Number(dt ?? 0),
-      });
-    });
-    return states;
-  }
-
-  /** Atomically checks the key's cooldown and caps and, if free, counts this request on it. */
-  async acquireKey(key: KeyCandidate, estimatedTokens: number, now: number): Promise<KeyAcquisition> {
-    const result = await this.acquireFirst([key], estimatedTokens, now);
-    return result.index === 0 ? 'ok' : result.cooling > 0 ? 'cooling' : 'capped';
-  }
-
   /**
    * Takes a slot on the first key of `keys` (in order) that is neither cooling down nor at a cap, in
    * one round trip: the whole pool is judged inside Redis, atomically against other processes.
@@ -151,14 +123,6 @@ export class RelayLimiter {
     return { index: index - 1, soonestRecovery: soonest > 0 ? soonest : null, cooling, capped };
   }
 
-  windowsOf(keyId: string, tokenId: string | null, now: number): CountedWindows {
-    return {
-      tokenWindow: tokenId === null ? null : this.tokenWindow(tokenId, now),
-      keyMinute: this.keyMinute(keyId, now),
-      keyDay: this.keyDay(keyId, now),
-    };
-  }
-
   /** A 429: cools the key (Retry-After, else exponential backoff); returns until when (ms epoch). */
   async coolKey(
     keyId: string,
@@ -179,26 +143,19 @@ export class RelayLimiter {
   }
 
   /**
-   * Settles an attempt: moves the windows from the estimate to the real token count and records the
-   * outcome on the key. Pass the token window only once per request (with its final attempt).
+   * Settles an attempt: moves the windows it was counted in from the estimate to the real token count
+   * and records the outcome on the key.
    */
-  async settle(
-    keyId: string,
-    windows: CountedWindows,
-    outcome: 'ok' | 'fail' | 'none',
-    estimatedTokens: number,
-    actualTokens: number,
-    now: number,
-  ): Promise<void> {
+  async settle(attempt: AttemptSettlement): Promise<void> {
     await this.redis.relaySettleKey(
-      keyStatsRedisKey(this.prefix, keyId),
-      windows.tokenWindow ?? '',
-      windows.keyMinute,
-      windows.keyDay,
-      outcome,
-      estimatedTokens,
-      actualTokens,
-      now,
+      keyStatsRedisKey(this.prefix, attempt.keyId),
+      attempt.tokenWindow ?? '',
+      this.keyMinute(attempt.keyId, attempt.countedAt),
+      this.keyDay(attempt.keyId, attempt.countedAt),
+      attempt.outcome,
+      attempt.estimatedTokens,
+      attempt.actualTokens,
+      attempt.now,
     );
   }
 

@@ -12,11 +12,11 @@ import {
   type SseEvent,
   type StreamObserver,
 } from '@gateway/providers';
-import type { Response } from 'express';
 import type { TableChannel, TableKey } from '../table/routing-table';
 import { UpstreamClient, UpstreamResponse } from '../upstream/upstream-client';
 import type { AttemptOutcome, Retry, Served } from './attempt-outcome';
 import { writeWithBackpressure } from './backpressure';
+import type { ClientResponse } from './client-response';
 import { judgeUpstreamError } from './judge-upstream-error';
 
 /** Error bodies are read for their message only; a larger one is cut. */
@@ -28,7 +28,7 @@ export interface AttemptInput {
   key: TableKey;
   upstreamModel: string;
   promptTokens: number;
-  res: Response;
+  res: ClientResponse;
   /** Aborted when the client goes away. */
   clientGone: AbortSignal;
   /** What is left of the request's deadline, for the response headers to arrive. */

@@ -1,8 +1,8 @@
 // Writing to a slow client without piling its backlog up in memory (DESIGN.md invariant 2).
-import type { Writable } from 'node:stream';
+import type { DrainableWritable } from './client-response';
 
 /** Writes `chunk`; when the socket's buffer is full, waits until it drains or the client is gone. */
-export function writeWithBackpressure(out: Writable, chunk: Uint8Array): Promise<void> {
+export function writeWithBackpressure(out: DrainableWritable, chunk: Uint8Array): Promise<void> {
   if (out.destroyed || out.writableEnded) return Promise.resolve();
   if (out.write(chunk)) return Promise.resolve();
   return new Promise((resolve) => {

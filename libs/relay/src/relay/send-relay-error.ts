@@ -1,8 +1,12 @@
 // A /v1 error as OpenAI's SDKs read it: {"error":{message,type,code,param}}, with Retry-After.
-import type { Response } from 'express';
 import { openAiErrorType, RelayError } from '../relay.errors';
+import type { ClientResponse } from './client-response';
 
-export function sendRelayError(res: Response, error: RelayError, headers: Record<string, string> = {}): void {
+export function sendRelayError(
+  res: ClientResponse,
+  error: RelayError,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -16,14 +16,6 @@ export class StickySessions {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** The session id from the request, or null when absent or unusable. */
-  sessionOf(header: string | string[] | undefined): string | null {
-    const value = Array.isArray(header) ? header[0] : header;
-    if (typeof value !== 'string') return null;
-    const trimmed = value.trim();
-    return trimmed === '' || trimmed.length > MAX_SESSION_ID ? null : trimmed;
-  }
-
   async keyFor(tokenId: string, session: string): Promise<string | null> {
     return this.redis.get(this.redisKey(tokenId, session));
   }
@@ -37,4 +29,12 @@ export class StickySessions {
     const digest = createHash('sha256').update(session).digest('base64url').slice(0, 32);
     return `${this.config.REDIS_PREFIX}:sticky:${tokenId}:${digest}`;
   }
+}
+
+/** The session id from an `x-session-id` header, or null when absent or unusable. */
+export function sessionIdOf(header: string | string[] | undefined): string | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed === '' || trimmed.length > MAX_SESSION_ID ? null : trimmed;
 }

@@ -30,16 +30,29 @@ export class UsageDraft {
   errorMessage: string | null = null;
   readonly fallbacks: UsageAttempt[] = [];
 
+  readonly requestId: string;
+  readonly tenantId: string;
+  readonly tokenId: string;
+  readonly endpoint: UsageEndpoint;
+  readonly clientIp: string | null;
+
   constructor(
-    readonly requestId: string,
+    request: {
+      readonly requestId: string;
+      readonly endpoint: UsageEndpoint;
+      readonly clientIp: string | undefined;
+      readonly body: unknown;
+    },
+    token: { readonly tenantId: string; readonly id: string },
     readonly startedAt: number,
-    readonly tenantId: string,
-    readonly tokenId: string,
-    readonly endpoint: UsageEndpoint,
-    readonly clientIp: string | null,
-    model: unknown,
   ) {
+    this.requestId = request.requestId;
+    this.tenantId = token.tenantId;
+    this.tokenId = token.id;
+    this.endpoint = request.endpoint;
+    this.clientIp = request.clientIp ?? null;
     // Until the body is validated, the model is whatever the client sent, if it was text.
+    const model = (request.body as { model?: unknown } | null | undefined)?.model;
     this.model = typeof model === 'string' ? model.slice(0, 256) : '';
   }
 

@@ -1,5 +1,5 @@
 import { planAttempts, PlanAttemptsInput } from './plan-attempts';
-import { ChannelCandidate, KeyCandidate, KeyState } from './routing-snapshot';
+import { ChannelCandidate, KeyCandidate } from './routing-snapshot';
 
 /** A small seeded PRNG so weighted-order statistics are reproducible. */
 function mulberry32(seed: number): () => number {
@@ -12,8 +12,6 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 
 function key(id: string, overrides: Partial<KeyCandidate> = {}): KeyCandidate {
   return {
@@ -45,34 +43,19 @@ function channel(id: string, overrides: Partial<ChannelCandidate> = {}): Channel
   };
 }
 
-function state(overrides: Partial<KeyState> = {}): KeyState {
-  return {
-    cooldownUntil: null,
-    requestsThisMinute: 0,
-    tokensThisMinute: 0,
-    requestsToday: 0,
-    tokensToday: 0,
-    ...overrides,
-  };
-}
-
 function plan(overrides: Partial<PlanAttemptsInput> & Pick<PlanAttemptsInput, 'channels'>) {
   return planAttempts({
     model: 'gpt-4o',
     groups: ['default'],
-    keyState: () => undefined,
-    now: NOW,
     random: mulberry32(1),
-    maxAttempts: 10,
-    estimatedTokens: 100,
     ...overrides,
   });
 }
 
-const pairs = (result: ReturnType<typeof planAttempts>) =>
-  result.attempts.map((a) => `${a.channel.id}/${a.key.id}`);
-const channelOrder = (result: ReturnType<typeof planAttempts>) => [
-  ...new Set(result.attempts.map((a) => a.channel.id)),
+const pairs = (attempts: ReturnType<typeof planAttempts>) =>
+  attempts.map((a) => `${a.channel.id}/${a.key.id}`);
+const channelOrder = (attempts: ReturnType<typeof planAttempts>) => [
+  ...new Set(attempts.map((a) => a.channel.id)),
 ];
 
 describe('planAttempts', () => {
@@ -98,7 +81,7 @@ describe('planAttempts', () => {
         channel('b', { priority: 1, keys: [key('b1'), key('b2')] }),
       ];
       const result = plan({ channels });
-      expect(result.attempts.map((a) => a.channel.id)).toEqual(['a', 'a', 'a', 'b', 'b']);
+      expect(result.map((a) => a.channel.id)).toEqual(['a', 'a', 'a', 'b', 'b']);
       expect(new Set(pairs(result).slice(0, 3))).toEqual(new Set(['a/a1', 'a/a2', 'a/a3']));
     });
 
@@ -107,7 +90,7 @@ describe('planAttempts', () => {
         channel('a', { keys: [key('lo', { priority: -1 }), key('hi', { priority: 3 }), key('mid')] }),
       ];
       for (let seed = 1; seed <= 50; seed++) {
-        expect(plan({ channels, random: mulberry32(seed) }).attempts.map((a) => a.key.id)).toEqual([
+        expect(plan({ channels, random: mulberry32(seed) }).map((a) => a.key.id)).toEqual([
           'hi',
           'mid',
           'lo',
@@ -127,9 +110,9 @@ describe('planAttempts', () => {
       const runs = 10_000;
       for (let i = 0; i < runs; i++) {
         const result = plan({ channels, random });
-        firsts[result.attempts[0].channel.id]++;
-        expect(result.attempts).toHaveLength(4);
-        expect(result.attempts[3].channel.id).toBe('other-tier');
+        firsts[result[0].channel.id]++;
+        expect(result).toHaveLength(4);
+        expect(result[3].channel.id).toBe('other-tier');
       }
       expect(Math.abs(firsts.w1 / runs - 0.1)).toBeLessThanOrEqual(0.03);
       expect(Math.abs(firsts.w3 / runs - 0.3)).toBeLessThanOrEqual(0.03);
@@ -143,7 +126,7 @@ describe('planAttempts', () => {
       let k4First = 0;
       const runs = 10_000;
       for (let i = 0; i < runs; i++) {
-        if (plan({ channels, random }).attempts[0].key.id === 'k4') k4First++;
+        if (plan({ channels, random })[0].key.id === 'k4') k4First++;
       }
       expect(Math.abs(k4First / runs - 0.8)).toBeLessThanOrEqual(0.03);
     });
@@ -175,7 +158,7 @@ describe('planAttempts', () => {
         channel('direct', { models: ['gpt-4o'] }),
       ];
       const result = plan({ channels });
-      expect(result.attempts.map((a) => [a.channel.id, a.upstreamModel])).toEqual([
+      expect(result.map((a) => [a.channel.id, a.upstreamModel])).toEqual([
         ['alias', 'gpt-4o-2024-08-06'],
         ['direct', 'gpt-4o'],
       ]);
@@ -183,12 +166,12 @@ describe('planAttempts', () => {
 
     it('serves an alias even when the upstream name is not listed in models', () => {
       const channels = [channel('a', { models: [], modelMapping: { fast: 'gpt-4o-mini' } })];
-      expect(plan({ channels, model: 'fast' }).attempts.map((a) => a.upstreamModel)).toEqual(['gpt-4o-mini']);
+      expect(plan({ channels, model: 'fast' }).map((a) => a.upstreamModel)).toEqual(['gpt-4o-mini']);
     });
 
     it('returns an empty plan when nothing serves the model', () => {
       const result = plan({ channels: [channel('a'), channel('b')], model: 'claude-3-opus' });
-      expect(result).toEqual({ attempts: [], skipped: { cooling: 0, capped: 0 }, soonestRecovery: null });
+      expect(result).toEqual([]);
     });
 
     it('keeps only channels sharing a group with the token', () => {
@@ -199,7 +182,7 @@ describe('planAttempts', () => {
       ];
       expect(channelOrder(plan({ channels, groups: ['vip'] })).sort()).toEqual(['both', 'vip']);
       expect(channelOrder(plan({ channels, groups: ['default'] })).sort()).toEqual(['both', 'default']);
-      expect(plan({ channels, groups: [] }).attempts).toEqual([]);
+      expect(plan({ channels, groups: [] })).toEqual([]);
     });
 
     it('excludes disabled and auto-disabled channels and keys', () => {
@@ -216,7 +199,6 @@ describe('planAttempts', () => {
       ];
       const result = plan({ channels });
       expect(pairs(result)).toEqual(['on/k-on']);
-      expect(result.skipped).toEqual({ cooling: 0, capped: 0 });
     });
 
     it('drops a channel with no usable key', () => {
@@ -229,124 +211,35 @@ describe('planAttempts', () => {
     });
   });
 
-  describe('cooldowns', () => {
-    it('skips cooling keys and reports the soonest recovery', () => {
-      const channels = [
-        channel('a', { priority: 1, keys: [key('a1'), key('a2')] }),
-        channel('b', { keys: [key('b1'), key('b2')] }),
-      ];
-      const states: Record<string, KeyState> = {
-        a1: state({ cooldownUntil: NOW + 30_000 }),
-        b1: state({ cooldownUntil: NOW + 5_000 }),
-        b2: state({ cooldownUntil: NOW }), // expired exactly now: usable again
-      };
-      const result = plan({ channels, keyState: (id) => states[id] });
-      expect(pairs(result)).toEqual(['a/a2', 'b/b2']);
-      expect(result.skipped).toEqual({ cooling: 2, capped: 0 });
-      expect(result.soonestRecovery).toBe(NOW + 5_000);
-    });
-
-    it('returns an empty plan with the soonest recovery when every key is cooling', () => {
-      const channels = [channel('a', { keys: [key('a1'), key('a2')] })];
-      const states: Record<string, KeyState> = {
-        a1: state({ cooldownUntil: NOW + 60_000 }),
-        a2: state({ cooldownUntil: NOW + 12_000 }),
-      };
-      const result = plan({ channels, keyState: (id) => states[id] });
-      expect(result.attempts).toEqual([]);
-      expect(result.soonestRecovery).toBe(NOW + 12_000);
-      expect(result.skipped.cooling).toBe(2);
-    });
-
-    it('does not count keys of channels that do not serve the request', () => {
-      const channels = [channel('other', { models: ['x'], keys: [key('o1')] })];
-      const result = plan({ channels, keyState: () => state({ cooldownUntil: NOW + 1 }) });
-      expect(result).toEqual({ attempts: [], skipped: { cooling: 0, capped: 0 }, soonestRecovery: null });
-    });
-  });
-
-  describe('caps', () => {
-    const cases: { cap: 'rpm' | 'tpm' | 'rpd' | 'tpd'; at: Partial<KeyState>; below: Partial<KeyState> }[] = [
-      { cap: 'rpm', at: { requestsThisMinute: 10 }, below: { requestsThisMinute: 9 } },
-      // estimatedTokens is 100: 901 + 100 would exceed 1000, 900 + 100 fits exactly.
-      { cap: 'tpm', at: { tokensThisMinute: 901 }, below: { tokensThisMinute: 900 } },
-      { cap: 'rpd', at: { requestsToday: 10 }, below: { requestsToday: 9 } },
-      { cap: 'tpd', at: { tokensToday: 901 }, below: { tokensToday: 900 } },
-    ];
-    const limits = { rpm: 10, tpm: 1000, rpd: 10, tpd: 1000 };
-
-    it.each(cases)('$cap excludes a key at its limit and keeps it below', ({ cap, at, below }) => {
-      const channels = [channel('a', { keys: [key('capped', { [cap]: limits[cap] }), key('free')] })];
-      const atResult = plan({ channels, keyState: (id) => (id === 'capped' ? state(at) : undefined) });
-      expect(atResult.attempts.map((a) => a.key.id)).toEqual(['free']);
-      expect(atResult.skipped).toEqual({ cooling: 0, capped: 1 });
-
-      const belowResult = plan({ channels, keyState: (id) => (id === 'capped' ? state(below) : undefined) });
-      expect(belowResult.attempts.map((a) => a.key.id).sort()).toEqual(['capped', 'free']);
-      expect(belowResult.skipped).toEqual({ cooling: 0, capped: 0 });
-    });
-
-    it('counts estimatedTokens against tpm', () => {
-      const channels = [channel('a', { keys: [key('k', { tpm: 1000 })] })];
-      expect(plan({ channels, estimatedTokens: 1000 }).attempts).toHaveLength(1);
-      expect(plan({ channels, estimatedTokens: 1001 }).attempts).toHaveLength(0);
-    });
-
-    it('does not report a capped-only pool as recovering', () => {
-      const channels = [channel('a', { keys: [key('k', { rpm: 1 })] })];
-      const result = plan({ channels, keyState: () => state({ requestsThisMinute: 1 }) });
-      expect(result).toEqual({ attempts: [], skipped: { cooling: 0, capped: 1 }, soonestRecovery: null });
-    });
-  });
-
-  describe('bounds and stickiness', () => {
-    it('returns at most maxAttempts attempts, in plan order', () => {
-      const channels = [
-        channel('a', { priority: 2, keys: [key('a1'), key('a2')] }),
-        channel('b', { priority: 1, keys: [key('b1'), key('b2')] }),
-      ];
-      const result = plan({ channels, maxAttempts: 3 });
-      expect(result.attempts).toHaveLength(3);
-      expect(result.attempts.map((a) => a.channel.id)).toEqual(['a', 'a', 'b']);
-      expect(plan({ channels, maxAttempts: 0 }).attempts).toEqual([]);
-      expect(plan({ channels, maxAttempts: 100 }).attempts).toHaveLength(4);
-    });
-
-    it('puts a usable sticky channel and key first, even from a lower tier', () => {
+  describe('stickiness', () => {
+    it('puts a sticky key and its channel first, even from a lower tier and below a higher-priority key', () => {
       const channels = [
         channel('top', { priority: 10 }),
         channel('sticky', { priority: 0, keys: [key('s1', { priority: 5 }), key('s2')] }),
       ];
-      const result = plan({ channels, stickyChannelId: 'sticky', stickyKeyId: 's2' });
-      expect(pairs(result)).toEqual(['sticky/s2', 'sticky/s1', 'top/top-k1']);
+      expect(pairs(plan({ channels, stickyKeyId: 's2' }))).toEqual(['sticky/s2', 'sticky/s1', 'top/top-k1']);
     });
 
-    it('puts the channel of a sticky key first when only the key is given', () => {
-      const channels = [channel('top', { priority: 10 }), channel('low', { keys: [key('l1'), key('l2')] })];
-      expect(pairs(plan({ channels, stickyKeyId: 'l2' }))[0]).toBe('low/l2');
+    it('lists every other candidate after the sticky key, in the usual order', () => {
+      const channels = [
+        channel('a', { priority: 2, keys: [key('a1'), key('a2')] }),
+        channel('b', { priority: 1, keys: [key('b1')] }),
+      ];
+      const result = plan({ channels, stickyKeyId: 'b1' });
+      expect(pairs(result)[0]).toBe('b/b1');
+      expect(channelOrder(result)).toEqual(['b', 'a']);
+      expect(result).toHaveLength(3);
     });
 
-    it('ignores a sticky key that is cooling', () => {
-      const channels = [channel('top', { priority: 10 }), channel('low', { keys: [key('l1')] })];
-      const keyState = (id: string) => (id === 'l1' ? state({ cooldownUntil: NOW + 1000 }) : undefined);
-      const result = plan({ channels, keyState, stickyChannelId: 'low', stickyKeyId: 'l1' });
-      expect(pairs(result)).toEqual(['top/top-k1']);
-      expect(result.soonestRecovery).toBe(NOW + 1000);
-    });
-
-    it('keeps the sticky channel first but skips its cooling sticky key', () => {
-      const channels = [channel('top', { priority: 10 }), channel('low', { keys: [key('l1'), key('l2')] })];
-      const keyState = (id: string) => (id === 'l1' ? state({ cooldownUntil: NOW + 1000 }) : undefined);
-      const result = plan({ channels, keyState, stickyChannelId: 'low', stickyKeyId: 'l1' });
-      expect(pairs(result)).toEqual(['low/l2', 'top/top-k1']);
-    });
-
-    it('ignores a sticky channel that is not eligible', () => {
-      const channels = [channel('top', { priority: 10 }), channel('off', { status: 'disabled' })];
-      expect(pairs(plan({ channels, stickyChannelId: 'off' }))).toEqual(['top/top-k1']);
-      expect(pairs(plan({ channels, stickyChannelId: 'missing', stickyKeyId: 'nope' }))).toEqual([
-        'top/top-k1',
-      ]);
+    it('ignores a sticky key that is disabled, unknown or in a channel that does not serve the model', () => {
+      const channels = [
+        channel('top', { priority: 10 }),
+        channel('low', { keys: [key('l1', { status: 'disabled' }), key('l2')] }),
+        channel('other', { models: ['x'], keys: [key('o1')] }),
+      ];
+      expect(pairs(plan({ channels, stickyKeyId: 'l1' }))).toEqual(['top/top-k1', 'low/l2']);
+      expect(pairs(plan({ channels, stickyKeyId: 'o1' }))).toEqual(['top/top-k1', 'low/l2']);
+      expect(pairs(plan({ channels, stickyKeyId: 'nope' }))).toEqual(['top/top-k1', 'low/l2']);
     });
   });
 });

@@ -1,14 +1,16 @@
-// The pure routing core: given a snapshot of channels and live key state, decide which
-// (channel, key, upstream model) pairs to try, in order. No Nest, no I/O; time and randomness are
-// injected so the plan is reproducible in tests.
+// The pure routing core: given a snapshot of channels, decide in which order to try the
+// (channel, key, upstream model) candidates of one request. No Nest, no I/O; randomness is injected
+// so the plan is reproducible in tests.
 //
 // Order (DESIGN.md invariant 3; API.md "Priority"): channels by priority tier, higher first, weighted
-// random within a tier; inside a channel its usable keys by key priority, higher first, weighted random
-// within equal priority. The plan lists every usable key of the first channel, then the next channel's
-// ("same model on another key, then another channel"), truncated to `maxAttempts`.
-// Keys that are cooling down (invariant 4) or at one of their caps (invariant 5) are left out up front.
+// random within a tier; inside a channel its enabled keys by key priority, higher first, weighted
+// random within equal priority. The plan lists every key of the first channel, then the next
+// channel's ("same model on another key, then another channel"), with a sticky session's key first.
+// The plan is the order only: whether a key is cooling down (invariant 4) or at one of its caps
+// (invariant 5) is judged in Redis as each attempt takes its key (RelayLimiter.acquireFirst), and the
+// relay bounds the attempts (RELAY_MAX_ATTEMPTS counts the upstream calls, not the keys passed over).
 
-import { ChannelCandidate, IDLE_KEY_STATE, KeyCandidate, KeyState, KeyStateLookup } from './routing-snapshot';
+import { ChannelCandidate } from './routing-snapshot';
 
 export interface PlanAttemptsInput<C extends ChannelCandidate = ChannelCandidate> {
   readonly channels: readonly C[];
@@ -16,17 +18,9 @@ export interface PlanAttemptsInput<C extends ChannelCandidate = ChannelCandidate
   readonly model: string;
   /** The token's groups; a channel is eligible when it shares at least one. */
   readonly groups: readonly string[];
-  readonly keyState: KeyStateLookup;
-  /** ms since the epoch. */
-  readonly now: number;
   /** Uniform in [0, 1), like Math.random. */
   readonly random: () => number;
-  readonly maxAttempts: number;
-  /** Expected tokens of this request (prompt + expected completion), checked against tpm/tpd. */
-  readonly estimatedTokens: number;
-  /** Put this channel first when it is usable. */
-  readonly stickyChannelId?: string | null;
-  /** Put this key first (and its channel first, unless `stickyChannelId` names another usable one) when usable. */
+  /** Put this key, and its channel, first when it is in the plan (a sticky session's last key). */
   readonly stickyKeyId?: string | null;
 }
 
@@ -35,38 +29,6 @@ export interface Attempt<C extends ChannelCandidate = ChannelCandidate> {
   readonly key: C['keys'][number];
   /** What to send upstream: `modelMapping[model] ?? model`. */
   readonly upstreamModel: string;
-}
-
-export interface AttemptPlan<C extends ChannelCandidate = ChannelCandidate> {
-  /** In the order to try them; empty when nothing can serve the request now. */
-  readonly attempts: Attempt<C>[];
-  /** Enabled keys of eligible channels that were left out, by reason (a cooling key counts as cooling only). */
-  readonly skipped: { readonly cooling: number; readonly capped: number };
-  /** Earliest `cooldownUntil` among keys skipped for cooling (ms epoch), for `Retry-After`; else null. */
-  readonly soonestRecovery: number | null;
-}
-
-/** Why a key cannot take this request now, or null when it can. */
-export type KeyBlock = 'disabled' | 'cooling' | 'capped';
-
-/** Checks one key against its status, cooldown and caps (counters plus this request). */
-export function keyBlock(
-  key: KeyCandidate,
-  state: KeyState,
-  now: number,
-  estimatedTokens: number,
-): KeyBlock | null {
-  if (key.status !== 'enabled') return 'disabled';
-  if (state.cooldownUntil != null && state.cooldownUntil > now) return 'cooling';
-  const tokens = Math.max(0, estimatedTokens);
-  if (key.rpm != null && state.requestsThisMinute + 1 > key.rpm) return 'capped';
-  if (key.rpd != null && state.requestsToday + 1 > key.rpd) return 'capped';
-  if (key.tpm != null && (state.tokensThisMinute >= key.tpm || state.tokensThisMinute + tokens > key.tpm)) {
-    return 'capped';
-  }
-  if (key.tpd != null && (state.tokensToday >= key.tpd || state.tokensToday + tokens > key.tpd))
-    return 'capped';
-  return null;
 }
 
 /** The upstream model a channel would use for `model`, or null when it does not serve it. */
@@ -97,11 +59,7 @@ function pickIndex(random: () => number, n: number): number {
  * Weighted random order without replacement: each pick is proportional to weight among those left.
  * Items of weight 0 (or less) come after all others, in uniformly random order.
  */
-export function weightedOrder<T>(
-  items: readonly T[],
-  weightOf: (item: T) => number,
-  random: () => number,
-): T[] {
+function weightedOrder<T>(items: readonly T[], weightOf: (item: T) => number, random: () => number): T[] {
   const positive = items.filter((item) => effectiveWeight(weightOf(item)) > 0);
   const zero = items.filter((item) => effectiveWeight(weightOf(item)) === 0);
   const out: T[] = [];
@@ -130,7 +88,7 @@ export function weightedOrder<T>(
 }
 
 /** Priority tiers, higher first; weighted random order within each tier. */
-export function tieredOrder<T>(
+function tieredOrder<T>(
   items: readonly T[],
   priorityOf: (item: T) => number,
   weightOf: (item: T) => number,
@@ -158,38 +116,21 @@ interface Eligible<C extends ChannelCandidate> {
   readonly keys: C['keys'][number][];
 }
 
-/** Plans the ordered attempts for one request. Pure: same input (and random sequence), same plan. */
-export function planAttempts<C extends ChannelCandidate>(input: PlanAttemptsInput<C>): AttemptPlan<C> {
-  const { model, groups, now, random, estimatedTokens } = input;
-  let cooling = 0;
-  let capped = 0;
-  let soonestRecovery: number | null = null;
-
+/**
+ * The attempts for one request, in the order to try them; empty when no enabled channel of the
+ * token's groups serves the model with an enabled key. Pure: same input (and random sequence), same plan.
+ */
+export function planAttempts<C extends ChannelCandidate>(input: PlanAttemptsInput<C>): Attempt<C>[] {
+  const { model, groups, random, stickyKeyId } = input;
   const eligible: Eligible<C>[] = [];
   for (const channel of input.channels) {
     if (channel.status !== 'enabled' || !sharesGroup(channel, groups)) continue;
     const upstreamModel = upstreamModelFor(channel, model);
     if (upstreamModel == null) continue;
-    const keys: C['keys'][number][] = [];
-    for (const key of channel.keys) {
-      const state = input.keyState(key.id) ?? IDLE_KEY_STATE;
-      const block = keyBlock(key, state, now, estimatedTokens);
-      if (block === null) {
-        keys.push(key);
-      } else if (block === 'cooling') {
-        cooling++;
-        const until = state.cooldownUntil as number;
-        if (soonestRecovery === null || until < soonestRecovery) soonestRecovery = until;
-      } else if (block === 'capped') {
-        capped++;
-      }
-    }
+    const keys = channel.keys.filter((key) => key.status === 'enabled');
     if (keys.length > 0) eligible.push({ channel, upstreamModel, keys });
   }
-
-  const limit = Number.isFinite(input.maxAttempts) ? Math.max(0, Math.floor(input.maxAttempts)) : 0;
-  const skipped = { cooling, capped };
-  if (limit === 0 || eligible.length === 0) return { attempts: [], skipped, soonestRecovery };
+  if (eligible.length === 0) return [];
 
   let ordered = tieredOrder(
     eligible,
@@ -197,13 +138,9 @@ export function planAttempts<C extends ChannelCandidate>(input: PlanAttemptsInpu
     (e) => e.channel.weight,
     random,
   );
-  const { stickyChannelId, stickyKeyId } = input;
-  const stickyKeyChannel =
-    stickyKeyId != null ? ordered.find((e) => e.keys.some((k) => k.id === stickyKeyId)) : undefined;
-  const stickyChannel =
-    (stickyChannelId != null ? ordered.find((e) => e.channel.id === stickyChannelId) : undefined) ??
-    stickyKeyChannel;
-  if (stickyChannel) ordered = moveToFront(ordered, (e) => e === stickyChannel);
+  if (stickyKeyId != null) {
+    ordered = moveToFront(ordered, (e) => e.keys.some((k) => k.id === stickyKeyId));
+  }
 
   const attempts: Attempt<C>[] = [];
   for (const entry of ordered) {
@@ -214,10 +151,8 @@ export function planAttempts<C extends ChannelCandidate>(input: PlanAttemptsInpu
       random,
     );
     if (stickyKeyId != null) keys = moveToFront(keys, (k) => k.id === stickyKeyId);
-    for (const key of keys) {
-      if (attempts.length >= limit) return { attempts, skipped, soonestRecovery };
+    for (const key of keys)
       attempts.push({ channel: entry.channel, key, upstreamModel: entry.upstreamModel });
-    }
   }
-  return { attempts, skipped, soonestRecovery };
+  return attempts;
 }

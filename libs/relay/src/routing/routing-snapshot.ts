@@ -1,6 +1,7 @@
 // What the router sees: an in-process snapshot of channels and their key pools (invariant 1 — no
-// Postgres round trip per request), plus live per-key state (cooldowns, usage counters) looked up by id.
-// Pure data: no Nest, no I/O, so the routing core can be tested with plain objects.
+// Postgres round trip per request). Live key state (cooldowns, usage counters) stays in Redis and is
+// judged there as an attempt takes its key. Pure data: no Nest, no I/O, so the routing core can be
+// tested with plain objects.
 
 /** Same values as the channels table; only `enabled` is routable (`auto_disabled` waits for a probe). */
 export type RoutingStatus = 'enabled' | 'disabled' | 'auto_disabled';
@@ -36,25 +37,3 @@ export interface ChannelCandidate {
   readonly status: RoutingStatus;
   readonly keys: readonly KeyCandidate[];
 }
-
-/** Live state of one key, shared across API processes (Redis in production). */
-export interface KeyState {
-  /** ms since the epoch; the key is skipped while `cooldownUntil > now`. */
-  readonly cooldownUntil: number | null;
-  readonly requestsThisMinute: number;
-  readonly tokensThisMinute: number;
-  readonly requestsToday: number;
-  readonly tokensToday: number;
-}
-
-/** A key with no recorded activity and no cooldown. */
-export const IDLE_KEY_STATE: KeyState = Object.freeze({
-  cooldownUntil: null,
-  requestsThisMinute: 0,
-  tokensThisMinute: 0,
-  requestsToday: 0,
-  tokensToday: 0,
-});
-
-/** Looks up a key's live state; `undefined` is read as {@link IDLE_KEY_STATE}. */
-export type KeyStateLookup = (keyId: string) => KeyState | undefined;

@@ -35,16 +35,6 @@ export class RoutingTable {
     this.channels = routable;
   }
 
-  /** Key ids of channels that could serve `model` for `group`, to fetch their live state. */
-  candidateKeyIds(model: string, group: string): string[] {
-    const ids: string[] = [];
-    for (const channel of this.channels) {
-      if (!channel.groups.includes(group) || upstreamModelFor(channel, model) === null) continue;
-      for (const key of channel.keys) ids.push(key.id);
-    }
-    return ids;
-  }
-
   /** Does any channel serve `model` to `group` (whatever the state of its keys)? */
   serves(model: string, group: string): boolean {
     return this.channels.some((c) => c.groups.includes(group) && upstreamModelFor(c, model) !== null);

@@ -62,7 +62,7 @@ export async function storeUsageBatch(
   });
 }
 
-/** A request counts toward its plan period as the relay counted it when settling (see RelayService). */
+/** A request counts toward its plan period as the relay counted it when settling (RequestSettlement). */
 function addToPeriod(byPeriod: Map<string, PlanPeriodDelta>, event: UsageEvent, cost: bigint): void {
   const key = `${event.tenantId}|${event.planPeriodStart}`;
   const delta = byPeriod.get(key) ?? {

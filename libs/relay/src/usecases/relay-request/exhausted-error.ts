@@ -1,0 +1,53 @@
+// The error when no attempt answered: rate limits, timeouts, or failures, as API.md's table says.
+import { RelayError, RelayErrorCode } from '../../relay.errors';
+import type { UsageDraft } from '../../relay/usage-draft';
+
+const MINUTE_MS = 60_000;
+
+/** What the failover loop saw of the keys it passed over and the channels it tried. */
+export interface PassedOver {
+  /** The earliest cooldown end among the keys passed over (ms epoch), or null. */
+  soonest: number | null;
+  cooling: number;
+  capped: number;
+  tried: string[];
+}
+
+export function exhaustedError(draft: UsageDraft, seen: PassedOver, now: number): RelayError {
+  const failures = draft.fallbacks;
+  const coolingWait = seen.soonest !== null ? Math.max(1000, seen.soonest - now) : 1000;
+  const capWait = MINUTE_MS - (now % MINUTE_MS);
+  if (failures.length === 0) {
+    if (seen.cooling > 0) {
+      return new RelayError(
+        RelayErrorCode.UpstreamsRateLimited,
+        `every upstream key for ${draft.model} is cooling down after rate limits`,
+        { retryAfterMs: coolingWait },
+      );
+    }
+    if (seen.capped > 0) {
+      return new RelayError(
+        RelayErrorCode.UpstreamsRateLimited,
+        `every upstream key for ${draft.model} is at its rate limit`,
+        { retryAfterMs: capWait },
+      );
+    }
+    return new RelayError(RelayErrorCode.UpstreamError, `no upstream key is available for ${draft.model}`);
+  }
+  if (failures.every((f) => f.code === 'rate_limited')) {
+    return new RelayError(
+      RelayErrorCode.UpstreamsRateLimited,
+      `every upstream for ${draft.model} is rate limited (${seen.tried.join(', ')})`,
+      { retryAfterMs: coolingWait },
+    );
+  }
+  if (failures.every((f) => f.code === 'timeout')) {
+    return new RelayError(
+      RelayErrorCode.UpstreamTimeout,
+      `the upstream did not answer in time (tried ${seen.tried.join(', ')})`,
+    );
+  }
+  const reasons = failures.map((f) => `${f.channelName}: ${f.status ?? f.code}`).join('; ');
+  const last = draft.errorMessage ? ` Last error: ${draft.errorMessage}` : '';
+  return new RelayError(RelayErrorCode.UpstreamError, `every upstream failed (${reasons}).${last}`);
+}

@@ -1,0 +1,329 @@
+// Relaying one completion or embedding, the /v1 hot path (DESIGN.md): token auth → admission →
+// route → upstream → stream back → settle → usage record. No Postgres round trip once warm: tokens,
+// tenants, channels and prices come from in-process snapshots; limits, cooldowns and sticky
+// sessions from Redis; the usage record leaves through a Redis stream.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { CurrentPlans } from '@gateway/billing';
+import {
+  parseOpenAiRequest,
+  RequestValidationError,
+  type OpenAiEndpoint,
+  type OpenAiRequest,
+} from '@gateway/providers';
+import { RuntimeSettings, type RuntimeSettingsValues } from '@gateway/settings';
+import { checkToken, type TokenSnapshot } from '@gateway/tokens';
+import { RelayLimiter } from '../../limits/relay-limiter';
+import { RelayMetrics } from '../../metrics/relay-metrics';
+import { RelayError, RelayErrorCode } from '../../relay.errors';
+import { asRelayError } from '../../relay/as-relay-error';
+import { AttemptRunner } from '../../relay/attempt-runner';
+import type { ClientResponse } from '../../relay/client-response';
+import { RelayCallers } from '../../relay/relay-caller';
+import { estimateRequest } from '../../relay/request-estimate';
+import { sendRelayError } from '../../relay/send-relay-error';
+import { StickySessions } from '../../relay/sticky-sessions';
+import { UsageDraft } from '../../relay/usage-draft';
+import { planAttempts } from '../../routing/plan-attempts';
+import type { RoutingTable } from '../../table/routing-table';
+import { RoutingTableService } from '../../table/routing-table.service';
+import { exhaustedError } from './exhausted-error';
+import type { RelayRequestCommand } from './relay-request.command';
+import { RequestSettlement } from './request-settlement';
+import { WorstCaseHold } from './worst-case-hold';
+
+@Injectable()
+export class RelayRequest {
+  private readonly logger = new Logger('Relay');
+  /** The retry policy of the settings object it was made from (settings change rarely). */
+  private policy: { from: RuntimeSettingsValues; retryStatuses: ReadonlySet<number> } | null = null;
+
+  constructor(
+    private readonly callers: RelayCallers,
+    private readonly tables: RoutingTableService,
+    private readonly limiter: RelayLimiter,
+    private readonly runner: AttemptRunner,
+    private readonly sticky: StickySessions,
+    private readonly worstCase: WorstCaseHold,
+    private readonly settlement: RequestSettlement,
+    private readonly metrics: RelayMetrics,
+    private readonly plans: CurrentPlans,
+    private readonly settings: RuntimeSettings,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Answers on `client` (the answer, or the error in OpenAI's shape) and records the request. */
+  async execute(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
+    const startedAt = Date.now();
+    let token: TokenSnapshot;
+    try {
+      token = await this.callers.authenticate(command);
+    } catch (error) {
+      // No token, no tenant to charge: nothing to record.
+      sendRelayError(client, asRelayError(error, this.logger));
+      return;
+    }
+    const draft = new UsageDraft(command, token, startedAt);
+    try {
+      await this.serve(command, client, token, draft);
+    } catch (error) {
+      const relayError = asRelayError(error, this.logger);
+      draft.failed(relayError.status, relayError.code, relayError.message);
+      const fallbacks = draft.fallbacks.length;
+      sendRelayError(client, relayError, fallbacks > 0 ? { 'x-fallback-attempts': String(fallbacks) } : {});
+    } finally {
+      await this.settlement.close(draft);
+    }
+  }
+
+  private async serve(
+    command: RelayRequestCommand,
+    client: ClientResponse,
+    token: TokenSnapshot,
+    draft: UsageDraft,
+  ): Promise<void> {
+    const request = this.parse(command.endpoint, command.body);
+    draft.model = request.model;
+    draft.stream = request.stream;
+    this.checkModel(token, request.model, command.clientIp);
+    const facts = await this.callers.tenantOf(token);
+    draft.group = facts.group;
+    draft.plan = await this.plans.get(token.tenantId, draft.startedAt);
+    const table = await this.tables.current();
+    if (!table.serves(request.model, facts.group)) {
+      throw new RelayError(
+        RelayErrorCode.ModelNotFound,
+        `the model ${request.model} does not exist or is not served to this key`,
+        { param: 'model' },
+      );
+    }
+    const { promptTokens, estimatedTokens, completionCeiling } = estimateRequest(
+      request,
+      this.config.BILLING_DEFAULT_MAX_TOKENS,
+    );
+    await this.worstCase.hold(token, draft, promptTokens, completionCeiling);
+    const admittedAt = Date.now();
+    const admission = await this.limiter.admitToken(token, estimatedTokens, admittedAt);
+    if (!admission.ok) {
+      throw new RelayError(
+        RelayErrorCode.RateLimitExceeded,
+        `this key's ${admission.limit} limit is reached; retry after the current minute`,
+        { retryAfterMs: admission.retryAfterMs },
+      );
+    }
+    const tokenWindow = this.limiter.tokenWindow(token.id, admittedAt);
+    let settledToken = false;
+    try {
+      settledToken = await this.route({
+        command,
+        client,
+        request,
+        token,
+        draft,
+        table,
+        group: facts.group,
+        promptTokens,
+        estimatedTokens,
+        tokenWindow,
+      });
+    } finally {
+      if (!settledToken) await this.limiter.refundToken(tokenWindow, estimatedTokens).catch(() => undefined);
+    }
+  }
+
+  /** Plans the attempts and runs them in order until one answers. Returns whether the token window was settled. */
+  private async route(ctx: {
+    command: RelayRequestCommand;
+    client: ClientResponse;
+    request: OpenAiRequest;
+    token: TokenSnapshot;
+    draft: UsageDraft;
+    table: RoutingTable;
+    /** The tenant's routing group. */
+    group: string;
+    promptTokens: number;
+    estimatedTokens: number;
+    tokenWindow: string;
+  }): Promise<boolean> {
+    const { command, client, request, token, draft, table, estimatedTokens, tokenWindow } = ctx;
+    const gone = command.clientGone;
+    const settings = await this.settings.current();
+    const retryStatuses = this.retryStatusesOf(settings);
+    const session = command.sessionId;
+    const stickyKeyId = session === null ? null : await this.sticky.keyFor(token.id, session);
+    // The order only: which keys are cooling or capped is judged in Redis, atomically, as each
+    // attempt takes its key (one round trip for the whole remaining pool).
+    let remaining = planAttempts({
+      channels: table.channels,
+      model: request.model,
+      groups: [ctx.group],
+      random: Math.random,
+      stickyKeyId,
+    });
+    let soonest: number | null = null;
+    let cooling = 0;
+    let capped = 0;
+    const tried = new Set<string>();
+
+    // RELAY_MAX_ATTEMPTS bounds the upstream calls; keys passed over in Redis do not count.
+    while (remaining.length > 0 && draft.fallbacks.length < settings.relayMaxAttempts) {
+      const remainingMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
+      if (remainingMs <= 0 || gone.aborted) break;
+      const acquiredAt = Date.now();
+      const taken = await this.limiter.acquireFirst(
+        remaining.map((a) => a.key),
+        estimatedTokens,
+        acquiredAt,
+      );
+      cooling += taken.cooling;
+      capped += taken.capped;
+      if (taken.soonestRecovery !== null) soonest = Math.min(soonest ?? Infinity, taken.soonestRecovery);
+      if (taken.index < 0) break;
+      const attempt = remaining[taken.index] as (typeof remaining)[number];
+      remaining = remaining.slice(taken.index + 1);
+
+      const { channel, key, upstreamModel } = attempt;
+      tried.add(channel.name);
+      draft.channelId = channel.id;
+      draft.channelName = channel.name;
+      draft.channelKeyId = key.id;
+      draft.upstreamModel = upstreamModel;
+      const headers: Record<string, string> = { 'x-routed-via': `${channel.name}/${upstreamModel}` };
+      if (draft.fallbacks.length > 0) headers['x-fallback-attempts'] = String(draft.fallbacks.length);
+      const result = await this.runner.run({
+        request,
+        channel,
+        key,
+        upstreamModel,
+        promptTokens: ctx.promptTokens,
+        res: client,
+        clientGone: gone,
+        remainingMs,
+        retryStatuses,
+        headers,
+      });
+      this.metrics.attempts.inc({
+        channel: channel.name,
+        outcome: result.kind === 'served' ? 'ok' : result.kind === 'retry' ? result.reason : result.kind,
+      });
+
+      if (result.kind === 'retry') {
+        if (result.reason === 'rate_limited') {
+          const until = await this.limiter.coolKey(key.id, result.retryAfterMs ?? null, Date.now(), {
+            baseMs: settings.relayCooldownBaseMs,
+            maxMs: settings.relayCooldownMaxMs,
+          });
+          soonest = soonest === null ? until : Math.min(soonest, until);
+        }
+        // The token window stays counted: the request goes on with the next candidate.
+        await this.limiter.settle({
+          keyId: key.id,
+          countedAt: acquiredAt,
+          tokenWindow: null,
+          outcome: result.reason === 'rate_limited' ? 'none' : 'fail',
+          estimatedTokens,
+          actualTokens: 0,
+          now: Date.now(),
+        });
+        draft.fallbacks.push({
+          channelId: channel.id,
+          channelName: channel.name,
+          keyId: key.id,
+          status: result.upstreamStatus,
+          code: result.reason,
+        });
+        this.logger.warn(`${draft.requestId}: ${channel.name} failed (${result.reason}): ${result.message}`);
+        draft.errorMessage = result.message;
+        continue;
+      }
+      if (result.kind === 'abandoned') {
+        await this.limiter.settle({
+          keyId: key.id,
+          countedAt: acquiredAt,
+          tokenWindow,
+          outcome: 'none',
+          estimatedTokens,
+          actualTokens: 0,
+          now: Date.now(),
+        });
+        draft.failed(499, RelayErrorCode.ClientClosed, 'the client closed the connection before the answer');
+        return true;
+      }
+      if (result.kind === 'rejected') {
+        await this.limiter.settle({
+          keyId: key.id,
+          countedAt: acquiredAt,
+          tokenWindow,
+          outcome: 'ok',
+          estimatedTokens,
+          actualTokens: 0,
+          now: Date.now(),
+        });
+        draft.failed(result.status, result.code, result.message);
+        sendRelayError(
+          client,
+          new RelayError(result.code, result.message, {
+            status: result.status,
+            param: result.param,
+            type: result.type ?? undefined,
+          }),
+          { ...headers },
+        );
+        return true;
+      }
+      // Served.
+      const used = result.usage === null ? 0 : result.usage.promptTokens + result.usage.completionTokens;
+      await this.limiter.settle({
+        keyId: key.id,
+        countedAt: acquiredAt,
+        tokenWindow,
+        outcome: result.status === 499 ? 'none' : 'ok',
+        estimatedTokens,
+        actualTokens: used,
+        now: Date.now(),
+      });
+      draft.usage = result.usage;
+      draft.usageSource = result.usageSource;
+      draft.firstContentAt = result.firstContentAt;
+      draft.status = result.status;
+      draft.errorCode = result.errorCode;
+      draft.errorMessage = result.errorMessage;
+      if (session !== null && result.status === 200) {
+        this.sticky.remember(token.id, session, key.id).catch(() => undefined);
+      }
+      return true;
+    }
+
+    if (gone.aborted) {
+      draft.failed(499, RelayErrorCode.ClientClosed, 'the client closed the connection before the answer');
+      return false;
+    }
+    throw exhaustedError(draft, { soonest, cooling, capped, tried: [...tried] }, Date.now());
+  }
+
+  private retryStatusesOf(settings: RuntimeSettingsValues): ReadonlySet<number> {
+    if (this.policy?.from !== settings) {
+      this.policy = { from: settings, retryStatuses: new Set(settings.relayRetryStatuses) };
+    }
+    return this.policy.retryStatuses;
+  }
+
+  private checkModel(token: TokenSnapshot, model: string, ip: string | undefined): void {
+    if (checkToken(token, { ip, model }) === 'model_not_allowed') {
+      throw new RelayError(RelayErrorCode.ModelNotAllowed, `this key may not use the model ${model}`, {
+        param: 'model',
+      });
+    }
+  }
+
+  private parse(endpoint: OpenAiEndpoint, body: unknown): OpenAiRequest {
+    try {
+      return parseOpenAiRequest(endpoint, body);
+    } catch (error) {
+      if (error instanceof RequestValidationError) {
+        throw new RelayError(RelayErrorCode.InvalidRequest, error.message, { param: error.param });
+      }
+      throw error;
+    }
+  }
+}

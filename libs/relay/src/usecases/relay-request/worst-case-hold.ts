@@ -1,0 +1,70 @@
+// Before any upstream call, the request's worst-case cost is held against the tenant's balance and
+// the token's quota, and on a plan against its limits and allowance (DESIGN.md invariant 6).
+import { Injectable } from '@nestjs/common';
+import { BalanceMirror, HoldVerdict, PriceBookService } from '@gateway/billing';
+import { nanoToUsd } from '@gateway/db';
+import type { TokenSnapshot } from '@gateway/tokens';
+import { RelayError, RelayErrorCode } from '../../relay.errors';
+import type { UsageDraft } from '../../relay/usage-draft';
+
+@Injectable()
+export class WorstCaseHold {
+  constructor(
+    private readonly prices: PriceBookService,
+    private readonly balances: BalanceMirror,
+  ) {}
+
+  /**
+   * Holds, or refuses with a 402. A model without a price costs nothing and, for a tenant without a
+   * plan, holds nothing. Marks the draft held, so that its hold is settled whatever happens next.
+   */
+  async hold(
+    token: TokenSnapshot,
+    draft: UsageDraft,
+    promptTokens: number,
+    completionCeiling: number,
+  ): Promise<void> {
+    const prices = await this.prices.current();
+    const worst = prices.worstCostOf(
+      draft.model,
+      draft.startedAt,
+      { promptTokens, completionCeiling },
+      draft.group,
+    );
+    if (worst <= 0n && draft.plan === null) return;
+    const verdict = await this.balances.hold({
+      requestId: draft.requestId,
+      tenantId: token.tenantId,
+      tokenId: token.id,
+      amountNano: worst,
+      tokenQuotaNano: token.quotaNano,
+      plan: draft.plan,
+      inputTokens: promptTokens,
+      outputTokens: completionCeiling,
+    });
+    if (verdict === 'held') {
+      draft.held = true;
+      return;
+    }
+    throw new RelayError(RelayErrorCode.InsufficientQuota, refusal(verdict, worst, completionCeiling));
+  }
+}
+
+/** Why a hold was refused, for the 402 the client gets. */
+function refusal(verdict: Exclude<HoldVerdict, 'held'>, worst: bigint, completionCeiling: number): string {
+  const cost = `this request may cost up to $${nanoToUsd(worst)}`;
+  switch (verdict) {
+    case 'quota':
+      return `this key's quota is used up (${cost})`;
+    case 'balance':
+      return `the balance is too low for this request (${cost}); top up or lower max_tokens`;
+    case 'plan_requests':
+      return "the plan's request limit for this billing period is reached";
+    case 'plan_input_tokens':
+      return "the plan's input-token limit for this billing period is reached";
+    case 'plan_output_tokens':
+      return `the plan's output-token limit for this billing period would be exceeded by up to ${completionCeiling} output tokens; lower max_tokens`;
+    case 'plan_spend':
+      return `the plan's spend limit for this billing period would be exceeded (${cost}); lower max_tokens`;
+  }
+}
