@@ -12,7 +12,8 @@ export { PRICE_WRITE_ROLES, PriceAdmin, CatalogReader } from './billing-permissi
 // For the relay's metering and the invoices.
 export { ModelPricesService } from './model-prices.service';
 export { ModelCatalogService } from './catalog/model-catalog.service';
-export { PRICES_TOPIC, PriceBookService } from './pricing/price-book.service';
+export { PriceBookService } from './pricing/price-book.service';
+export { PRICES_TOPIC } from './pricing/prices-topic';
 export { PriceBook } from './pricing/price-book';
 export type { PricedUsage } from './pricing/price-book';
 export {

@@ -11,7 +11,7 @@ import { BillingError, BillingErrorCode } from './billing.errors';
 import type { PreviewQueryDto } from './dto/preview-query.dto';
 import type { SetPriceDto } from './dto/set-price.dto';
 import { ModelPrice } from './entities/model-price.entity';
-import { PRICES_TOPIC } from './pricing/price-book.service';
+import { PRICES_TOPIC } from './pricing/prices-topic';
 import { computeCost, microNanoToUsd } from './pricing/price-calculator';
 import { ModelPriceListView, ModelPriceView, PriceView } from './views/model-price.view';
 import { PricePreviewView } from './views/price-preview.view';
