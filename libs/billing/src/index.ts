@@ -47,7 +47,7 @@ export type { PlanStatus } from './entities/plan.entity';
 export { Subscription } from './entities/subscription.entity';
 export { SubscriptionChange } from './entities/subscription-change.entity';
 export { SubscriptionsService } from './subscriptions/subscriptions.service';
-export type { CurrentPlan } from './subscriptions/subscriptions.service';
+export type { CurrentPlan } from './subscriptions/current-plan';
 export { periodContaining } from './subscriptions/period-containing';
 export { CurrentPlans } from './subscriptions/current-plans';
 export { PLANS_TOPIC } from './plans/plans-topic';

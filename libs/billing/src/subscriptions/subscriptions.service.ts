@@ -16,6 +16,7 @@ import { Subscription } from '../entities/subscription.entity';
 import { BalanceMirror } from '../balance/balance-mirror';
 import { PLANS_TOPIC } from '../plans/plans-topic';
 import { findPlanPeriodUsage } from './add-plan-period-usage';
+import type { CurrentPlan } from './current-plan';
 import { PlansService } from '../plans/plans.service';
 import { SetSubscriptionDto } from './dto/set-subscription.dto';
 import { periodContaining } from './period-containing';
@@ -29,13 +30,6 @@ import {
 const AUDIT_TYPE = 'subscription';
 
 const TENANT_INDEX = 'subscriptions_tenant_key';
-
-/** What the hot path needs to enforce a plan: the plan and the period its limits count over. */
-export interface CurrentPlan {
-  plan: Plan;
-  periodStart: Date;
-  periodEnd: Date;
-}
 
 @Injectable()
 export class SubscriptionsService {
