@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Actor, pageWindow, readScope } from '@gateway/identity';
+import { pageWindow } from '@gateway/common';
+import { Actor, readScope } from '@gateway/identity';
 import { And, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { AuditError, AuditErrorCode } from './audit.errors';
 import { AuditQueryDto } from './dto/audit-query.dto';

@@ -3,7 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { Actor, PageQueryDto, pageWindow } from '@gateway/identity';
+import { PageQuery, pageWindow } from '@gateway/common';
+import { Actor } from '@gateway/identity';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { ChangeFeed } from '@gateway/redis';
 import { QueryFailedError, Repository } from 'typeorm';
@@ -121,7 +122,7 @@ export class ModelPricesService {
   }
 
   /** Every price the model has had, newest first. */
-  async history(model: string, query: PageQueryDto): Promise<ModelPriceListView> {
+  async history(model: string, query: PageQuery): Promise<ModelPriceListView> {
     const { skip, take } = pageWindow(query);
     const [rows, total] = await this.prices.findAndCount({
       where: { model },

@@ -10,7 +10,7 @@ export type { AccessRule, AuthenticatedRequest } from './auth/access.decorators'
 export { IdentityError, IdentityErrorCode, LoginRateLimitedError } from './identity.errors';
 export { PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
 export { hashSessionToken } from './auth/session-token';
-export { canSeeTenant, CurrentActor, isSuperAdmin, readScope, UuidParam, writeTenant } from './auth/actor';
+export { canSeeTenant, CurrentActor, isSuperAdmin, readScope, writeTenant } from './auth/actor';
 export type { Actor } from './auth/actor';
 export { LOGIN_LIMITS } from './auth/login-rate-limiter';
 export { RetryAfterInterceptor } from './auth/retry-after.interceptor';
@@ -35,7 +35,5 @@ export { RegistrationPolicy } from './auth/registration-policy';
 export { canonicalTimeZone, IsIanaTimeZone } from './tenants/time-zone';
 export { UsersService } from './users/users.service';
 export { UserView } from './dto/user-view.dto';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQueryDto, pageWindow } from './dto/page-query.dto';
-export { OptionalButNotNull } from './dto/optional-but-not-null';
 export { tenantBillingDetails, tenantsForBilling } from './tenants/tenant-billing';
 export type { TenantBillingDetails } from './tenants/tenant-billing';

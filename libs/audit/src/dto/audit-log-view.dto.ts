@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import type { AuditAction, AuditLog } from '../entities/audit-log.entity';
 import { AUDIT_ACTIONS } from './audit-query.dto';
 
@@ -43,7 +44,4 @@ export class AuditLogView {
   }
 }
 
-export class AuditLogPage {
-  @ApiProperty({ type: [AuditLogView] }) items!: AuditLogView[];
-  @ApiProperty() total!: number;
-}
+export class AuditLogPage extends PageOf(AuditLogView) {}

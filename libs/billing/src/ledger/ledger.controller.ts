@@ -1,7 +1,8 @@
 // A tenant's money under /api/tenants/:id (the tenants controller itself lives in identity).
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, UuidParam } from '@gateway/identity';
+import { UuidParam } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import { BalanceReader, LedgerReader } from '../billing-permissions';
 import { LedgerQueryDto } from './dto/ledger-query.dto';
 import { LedgerService } from './ledger.service';

@@ -2,7 +2,8 @@
 // (credits, via /api) and the worker's usage debits, both by appendLedgerLine.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Actor, isSuperAdmin, pageWindow, readScope, TenantsService } from '@gateway/identity';
+import { pageWindow } from '@gateway/common';
+import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
 import { Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import { LedgerEntry } from '../entities/ledger-entry.entity';

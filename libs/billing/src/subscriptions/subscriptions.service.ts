@@ -5,9 +5,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import { PageQuery, pageWindow } from '@gateway/common';
 import { isUniqueViolation } from '@gateway/db';
 import { ChangeFeed } from '@gateway/redis';
-import { Actor, isSuperAdmin, PageQueryDto, pageWindow, readScope, TenantsService } from '@gateway/identity';
+import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
 import { EntityManager, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import { Plan } from '../entities/plan.entity';
@@ -86,7 +87,7 @@ export class SubscriptionsService {
   }
 
   /** The tenant's subscription history, newest first. */
-  async history(actor: Actor, tenantId: string, query: PageQueryDto): Promise<SubscriptionChangePageView> {
+  async history(actor: Actor, tenantId: string, query: PageQuery): Promise<SubscriptionChangePageView> {
     await this.assertTenantVisible(actor, tenantId);
     const [rows, total] = await this.changes.findAndCount({
       where: { tenantId },

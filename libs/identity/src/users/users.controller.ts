@@ -6,8 +6,9 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { UuidParam } from '@gateway/common';
 import { Roles } from '../auth/access.decorators';
-import { Actor, CurrentActor, UuidParam } from '../auth/actor';
+import { Actor, CurrentActor } from '../auth/actor';
 import { UserPage, UserView } from '../dto/user-view.dto';
 import { USER_MANAGER_ROLES } from '../identity-permissions';
 import { CreateUserDto } from './dto/create-user.dto';

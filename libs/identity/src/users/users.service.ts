@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { pageWindow } from '@gateway/common';
 import { AuditAction, AuditRecorder } from '../audit-recorder';
 import { Actor, canSeeTenant, readScope, writeTenant } from '../auth/actor';
 import { PasswordHasher } from '../auth/password-hasher';
 import { revokeSessionsOfUser } from '../auth/revoke-sessions';
-import { pageWindow } from '../dto/page-query.dto';
 import { Tenant } from '../entities/tenant.entity';
 import { User } from '../entities/user.entity';
 import { canManageRole, canMoveUsersBetweenTenants } from '../identity-permissions';

@@ -3,8 +3,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ChannelsService } from '@gateway/channels';
+import { pageWindow } from '@gateway/common';
 import { nanoToUsd } from '@gateway/db';
-import { Actor, pageWindow } from '@gateway/identity';
+import { Actor } from '@gateway/identity';
 import { TokensService } from '@gateway/tokens';
 import { Repository } from 'typeorm';
 import { csvLine } from '../csv/csv';
