@@ -8,7 +8,7 @@ export { AuthService } from './auth/auth.service';
 export { ACCESS_KEY, Authenticated, CurrentUser, Public, Roles } from './auth/access.decorators';
 export type { AccessRule, AuthenticatedRequest } from './auth/access.decorators';
 export { IdentityError, IdentityErrorCode, LoginRateLimitedError } from './identity.errors';
-export { PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
+export { PRUNE_EXPIRED_SESSIONS_JOB, PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
 export { hashSessionToken } from './auth/session-token';
 export { canSeeTenant, CurrentActor, isSuperAdmin, readScope, writeTenant } from './auth/actor';
 export type { Actor } from './auth/actor';
