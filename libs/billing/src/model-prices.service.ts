@@ -9,7 +9,7 @@ import { nanoToUsd, usdToNano } from '@gateway/db';
 import { ChangeFeed } from '@gateway/redis';
 import { QueryFailedError, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from './billing.errors';
-import type { PreviewQueryDto } from './dto/preview-query.dto';
+import type { PricePreviewQuery } from './dto/price-preview.query';
 import type { SetPriceDto } from './dto/set-price.dto';
 import { ModelPrice } from './entities/model-price.entity';
 import { PRICES_TOPIC } from './pricing/prices-topic';
@@ -134,7 +134,7 @@ export class ModelPricesService {
   }
 
   /** What a request with these token counts would cost at the current price. */
-  async preview(model: string, query: PreviewQueryDto): Promise<PricePreviewView> {
+  async preview(model: string, query: PricePreviewQuery): Promise<PricePreviewView> {
     const promptTokens = BigInt(query.promptTokens ?? '0');
     const cachedTokens = BigInt(query.cachedTokens ?? '0');
     const completionTokens = BigInt(query.completionTokens ?? '0');

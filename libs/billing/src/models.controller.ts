@@ -8,7 +8,7 @@ import { CatalogReader, PriceAdmin } from './billing-permissions';
 import { ModelCatalogService } from './catalog/model-catalog.service';
 import { ListModelsQuery } from './dto/list-models.query';
 import { ModelParam } from './dto/model-param.decorator';
-import { PreviewQueryDto } from './dto/preview-query.dto';
+import { PricePreviewQuery } from './dto/price-preview.query';
 import { SetPriceDto } from './dto/set-price.dto';
 import { ModelPricesService } from './model-prices.service';
 import { CatalogListView } from './views/catalog-model.view';
@@ -61,7 +61,7 @@ export class ModelsController {
   async preview(
     @CurrentActor() actor: Actor,
     @ModelParam() model: string,
-    @Query() query: PreviewQueryDto,
+    @Query() query: PricePreviewQuery,
   ): Promise<PricePreviewView> {
     await this.catalog.assertVisible(actor, model);
     return this.prices.preview(model, query);

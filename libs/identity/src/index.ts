@@ -29,11 +29,11 @@ export {
 } from './identity-permissions';
 export type { TenantField } from './identity-permissions';
 export { TENANTS_TOPIC, TenantsService } from './tenants/tenants.service';
-export { TenantView } from './tenants/dto/tenant-view.dto';
+export { TenantView } from './tenants/views/tenant.view';
 export { TenantBalances } from './tenants/tenant-balances';
 export { RegistrationPolicy } from './auth/registration-policy';
 export { canonicalTimeZone, IsIanaTimeZone } from './tenants/time-zone';
 export { UsersService } from './users/users.service';
-export { UserView } from './dto/user-view.dto';
+export { UserView } from './views/user.view';
 export { tenantBillingDetails, tenantsForBilling } from './tenants/tenant-billing';
 export type { TenantBillingDetails } from './tenants/tenant-billing';

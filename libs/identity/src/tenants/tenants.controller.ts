@@ -6,7 +6,7 @@ import { Actor, CurrentActor } from '../auth/actor';
 import { TENANT_ADMIN_ROLES, TENANT_EDITOR_ROLES } from '../identity-permissions';
 import type { Tenant } from '../entities/tenant.entity';
 import { CreateTenantDto } from './dto/create-tenant.dto';
-import { TenantPage, TenantView } from './dto/tenant-view.dto';
+import { TenantPage, TenantView } from './views/tenant.view';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
 import { TenantBalances } from './tenant-balances';
 import { TenantsService } from './tenants.service';

@@ -17,7 +17,7 @@ import {
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { isUniqueViolation } from '@gateway/db';
 import { CreateTenantDto } from './dto/create-tenant.dto';
-import { TenantView } from './dto/tenant-view.dto';
+import { TenantView } from './views/tenant.view';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
 import { canonicalTimeZone } from './time-zone';
 

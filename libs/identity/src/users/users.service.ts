@@ -12,7 +12,7 @@ import { canManageRole, canMoveUsersBetweenTenants } from '../identity-permissio
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { Role } from '../roles';
 import { CreateUserDto } from './dto/create-user.dto';
-import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { asEmailTaken, emailTakenError } from './email-taken';
 import { assertMembershipKeepsItsHead, lockMembership } from './membership-invariants';
@@ -27,7 +27,7 @@ export class UsersService {
     private readonly audit: AuditRecorder,
   ) {}
 
-  async list(actor: Actor, query: ListUsersQueryDto): Promise<{ items: User[]; total: number }> {
+  async list(actor: Actor, query: ListUsersQuery): Promise<{ items: User[]; total: number }> {
     const scope = readScope(actor, query.tenantId);
     const [items, total] = await this.users.findAndCount({
       where: {

@@ -5,7 +5,7 @@ import type { AuditAction } from '../entities/audit-log.entity';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = ['create', 'update', 'delete'];
 
-export class AuditQueryDto extends PageQuery {
+export class ListAuditLogsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'super admin: one tenant; an owner: their own only' })
   @IsOptional()
   @IsUUID(undefined, { message: 'tenantId must be a UUID' })

@@ -3,7 +3,7 @@ import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { PageQuery } from '@gateway/common';
 import { Role } from '../../roles';
 
-export class ListUsersQueryDto extends PageQuery {
+export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'super admin: one tenant; others: their own only' })
   @IsOptional()
   @IsUUID(undefined, { message: 'tenantId must be a UUID' })

@@ -3,4 +3,4 @@ import { PageQuery } from '@gateway/common';
 import { UsageFilterQuery } from './usage-filter.query';
 
 /** GET /api/usage/logs: the filters plus `?page&pageSize`. */
-export class UsageLogsQuery extends IntersectionType(UsageFilterQuery, PageQuery) {}
+export class ListUsageLogsQuery extends IntersectionType(UsageFilterQuery, PageQuery) {}

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '@gateway/common';
 import type { Token, TokenStatus } from '../entities/token.entity';
 import { maskApiKey } from '../key/api-key';
-import { TOKEN_STATUSES } from './token-field-limits';
+import { TOKEN_STATUSES } from '../dto/token-field-limits';
 
 /** What the API shows of a token: never the key, never its hash. */
 export class TokenView {
