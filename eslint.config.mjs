@@ -84,12 +84,24 @@ export default [
       '**/*.spec.tsx',
       '**/*.integration-spec.ts',
       '**/*.e2e-spec.ts',
+      '**/*.fixtures.ts',
+      '**/__fixtures__/**',
       'libs/testing/**',
     ],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@gateway/testing', message: 'test helpers are for spec files only' }] },
+        {
+          paths: [{ name: '@gateway/testing', message: 'test helpers are for spec files only' }],
+          // tsconfig.build.json leaves fixtures out of dist/, so production code importing one would
+          // build only by accident (tsc follows the import) and ship test data.
+          patterns: [
+            {
+              group: ['**/*.fixtures', '**/__fixtures__/**'],
+              message: 'fixtures are for spec files only',
+            },
+          ],
+        },
       ],
     },
   },

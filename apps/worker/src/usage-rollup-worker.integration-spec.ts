@@ -7,7 +7,7 @@ import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
 import { QueueName, redisOptionsFromUrl } from '@gateway/redis';
 import { ENTITIES } from '@gateway/schema';
 import { createTestDatabase, createTestRedis, testConfig, TestDatabase, TestRedis } from '@gateway/testing';
-import { PruneUsageRecordsJob, RollupUsageJob } from '@gateway/usage';
+import { PRUNE_USAGE_RECORDS_JOB, ROLLUP_USAGE_JOB } from '@gateway/usage';
 import { Queue, QueueEvents } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -55,11 +55,11 @@ describe('usage rollups in the worker', () => {
   it('schedules the rollup once however many workers start, retried with backoff; no retention while off', async () => {
     const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Usage));
     const schedulers = await queue.getJobSchedulers();
-    const rollup = schedulers.filter((s) => s.name === RollupUsageJob.name);
+    const rollup = schedulers.filter((s) => s.name === ROLLUP_USAGE_JOB);
     expect(rollup).toHaveLength(1);
     expect(rollup[0]).toMatchObject({ every: 60_000 });
     expect(rollup[0]?.template?.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential' } });
-    expect(schedulers.some((s) => s.name === PruneUsageRecordsJob.name)).toBe(false);
+    expect(schedulers.some((s) => s.name === PRUNE_USAGE_RECORDS_JOB)).toBe(false);
   });
 
   it('rolls up through the queue with both workers taking jobs at once, exactly', async () => {
@@ -73,12 +73,12 @@ describe('usage rollups in the worker', () => {
     try {
       await events.waitUntilReady();
       // Several at once: the workers run them concurrently; each either rolls up or skips.
-      const jobs = await Promise.all(Array.from({ length: 6 }, () => queue.add(RollupUsageJob.name, {})));
+      const jobs = await Promise.all(Array.from({ length: 6 }, () => queue.add(ROLLUP_USAGE_JOB, {})));
       const results = await Promise.all(jobs.map((job) => job.waitUntilFinished(events, 30_000)));
       const rolledHours = results.reduce((n, r: { hours: string[] }) => n + r.hours.length, 0);
       expect(rolledHours).toBeGreaterThan(0);
       // Records landing meanwhile were marked; one more run takes whatever is left.
-      const last = await queue.add(RollupUsageJob.name, {});
+      const last = await queue.add(ROLLUP_USAGE_JOB, {});
       await last.waitUntilFinished(events, 30_000);
     } finally {
       await events.close();

@@ -1,9 +1,10 @@
 // The worker end to end: a real BullMQ queue on the real Redis, a job enqueued the way the api would,
-// processed by the worker against the real database; the repeatable schedule registered once.
+// processed by the worker against the real database; the repeatable schedule registered once; a job
+// no processor knows failed without retries.
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
-import { PruneExpiredSessionsJob, Role, Session, User } from '@gateway/identity';
+import { PRUNE_EXPIRED_SESSIONS_JOB, Role, Session, User } from '@gateway/identity';
 import { QueueName, redisOptionsFromUrl } from '@gateway/redis';
 import { ENTITIES } from '@gateway/schema';
 import {
@@ -75,14 +76,14 @@ describe('worker process', () => {
     const events = new QueueEvents(QueueName.Identity, { connection, prefix: `${redis.prefix}:bull` });
     try {
       await events.waitUntilReady();
-      const job = await queue.add(PruneExpiredSessionsJob.name, {});
+      const job = await queue.add(PRUNE_EXPIRED_SESSIONS_JOB, {});
       const result = await job.waitUntilFinished(events, 15_000);
       expect(result).toEqual({ deleted: 2 });
       const left = await dataSource.getRepository(Session).find();
       expect(left.map((s) => s.tokenHash.slice(0, 2)).sort()).toEqual(['c3', 'd4', 'e5']);
 
       // Running it again changes nothing: jobs are idempotent.
-      const again = await queue.add(PruneExpiredSessionsJob.name, {});
+      const again = await queue.add(PRUNE_EXPIRED_SESSIONS_JOB, {});
       expect(await again.waitUntilFinished(events, 15_000)).toEqual({ deleted: 0 });
     } finally {
       await events.close();
@@ -90,13 +91,40 @@ describe('worker process', () => {
     }
   });
 
+  it('fails a job it has no case for at once, on every queue, instead of retrying it', async () => {
+    const connection = redisOptionsFromUrl(redis.url);
+    await Promise.all(
+      Object.values(QueueName).map(async (name) => {
+        const queue = new Queue(name, { connection, prefix: `${redis.prefix}:bull` });
+        const events = new QueueEvents(name, { connection, prefix: `${redis.prefix}:bull` });
+        try {
+          await events.waitUntilReady();
+          const job = await queue.add(
+            'NoSuchJob',
+            {},
+            { attempts: 3, backoff: { type: 'fixed', delay: 10 } },
+          );
+          await expect(job.waitUntilFinished(events, 15_000)).rejects.toThrow(
+            `unknown job NoSuchJob on queue ${name}`,
+          );
+          const failed = await queue.getJob(job.id!);
+          expect(await failed!.getState()).toBe('failed');
+          expect(failed!.attemptsMade).toBe(1);
+        } finally {
+          await events.close();
+          await queue.close();
+        }
+      }),
+    );
+  });
+
   it('registers the hourly prune schedule once, however many workers start', async () => {
     const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Identity));
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers).toHaveLength(1);
     expect(schedulers[0]).toMatchObject({
-      key: PruneExpiredSessionsJob.name,
-      name: PruneExpiredSessionsJob.name,
+      key: PRUNE_EXPIRED_SESSIONS_JOB,
+      name: PRUNE_EXPIRED_SESSIONS_JOB,
       every: HOUR,
     });
   });

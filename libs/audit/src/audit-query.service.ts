@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Actor, pageWindow, readScope } from '@gateway/identity';
+import { pageWindow } from '@gateway/common';
+import { Actor, readScope } from '@gateway/identity';
 import { And, FindOptionsWhere, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import { AuditError, AuditErrorCode } from './audit.errors';
-import { AuditQueryDto } from './dto/audit-query.dto';
+import { ListAuditLogsQuery } from './dto/list-audit-logs.query';
 import { AuditLog } from './entities/audit-log.entity';
 
 /** Reads the audit log, newest first, within the caller's tenant scope. */
@@ -11,7 +12,7 @@ import { AuditLog } from './entities/audit-log.entity';
 export class AuditQueryService {
   constructor(@InjectRepository(AuditLog) private readonly logs: Repository<AuditLog>) {}
 
-  async list(actor: Actor, query: AuditQueryDto): Promise<{ items: AuditLog[]; total: number }> {
+  async list(actor: Actor, query: ListAuditLogsQuery): Promise<{ items: AuditLog[]; total: number }> {
     const scope = readScope(actor, query.tenantId);
     const from = query.from === undefined ? undefined : new Date(query.from);
     const to = query.to === undefined ? undefined : new Date(query.to);

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '@gateway/identity';
 import { AUDIT_READER_ROLES } from './audit-permissions';
 import { AuditQueryService } from './audit-query.service';
-import { AuditQueryDto } from './dto/audit-query.dto';
-import { AuditLogPage, AuditLogView } from './dto/audit-log-view.dto';
+import { ListAuditLogsQuery } from './dto/list-audit-logs.query';
+import { AuditLogPage, AuditLogView } from './views/audit-log.view';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -16,7 +16,7 @@ export class AuditController {
   @Roles(...AUDIT_READER_ROLES)
   @Get()
   @ApiOkResponse({ type: AuditLogPage })
-  async list(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto): Promise<AuditLogPage> {
+  async list(@CurrentActor() actor: Actor, @Query() query: ListAuditLogsQuery): Promise<AuditLogPage> {
     const { items, total } = await this.audit.list(actor, query);
     return { items: items.map(AuditLogView.of), total };
   }

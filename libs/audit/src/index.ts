@@ -4,7 +4,7 @@ export type { AuditEntry } from './audit.service';
 export { AuditQueryService } from './audit-query.service';
 export { AUDIT_READER_ROLES } from './audit-permissions';
 export { AuditError, AuditErrorCode } from './audit.errors';
-export { AuditLogView } from './dto/audit-log-view.dto';
+export { AuditLogView } from './views/audit-log.view';
 export { AuditLog } from './entities/audit-log.entity';
 export type { AuditAction } from './entities/audit-log.entity';
 export { redactForAudit } from './redact';

@@ -12,7 +12,8 @@ export { PRICE_WRITE_ROLES, PriceAdmin, CatalogReader } from './billing-permissi
 // For the relay's metering and the invoices.
 export { ModelPricesService } from './model-prices.service';
 export { ModelCatalogService } from './catalog/model-catalog.service';
-export { PRICES_TOPIC, PriceBookService } from './pricing/price-book.service';
+export { PriceBookService } from './pricing/price-book.service';
+export { PRICES_TOPIC } from './pricing/prices-topic';
 export { PriceBook } from './pricing/price-book';
 export type { PricedUsage } from './pricing/price-book';
 export {
@@ -46,7 +47,7 @@ export type { PlanStatus } from './entities/plan.entity';
 export { Subscription } from './entities/subscription.entity';
 export { SubscriptionChange } from './entities/subscription-change.entity';
 export { SubscriptionsService } from './subscriptions/subscriptions.service';
-export type { CurrentPlan } from './subscriptions/subscriptions.service';
+export type { CurrentPlan } from './subscriptions/current-plan';
 export { periodContaining } from './subscriptions/period-containing';
 export { CurrentPlans } from './subscriptions/current-plans';
 export { PLANS_TOPIC } from './plans/plans-topic';

@@ -3,15 +3,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { Actor, PageQueryDto, pageWindow } from '@gateway/identity';
+import { PageQuery, pageWindow } from '@gateway/common';
+import { Actor } from '@gateway/identity';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { ChangeFeed } from '@gateway/redis';
 import { QueryFailedError, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from './billing.errors';
-import type { PreviewQueryDto } from './dto/preview-query.dto';
+import type { PricePreviewQuery } from './dto/price-preview.query';
 import type { SetPriceDto } from './dto/set-price.dto';
 import { ModelPrice } from './entities/model-price.entity';
-import { PRICES_TOPIC } from './pricing/price-book.service';
+import { PRICES_TOPIC } from './pricing/prices-topic';
 import { computeCost, microNanoToUsd } from './pricing/price-calculator';
 import { ModelPriceListView, ModelPriceView, PriceView } from './views/model-price.view';
 import { PricePreviewView } from './views/price-preview.view';
@@ -121,7 +122,7 @@ export class ModelPricesService {
   }
 
   /** Every price the model has had, newest first. */
-  async history(model: string, query: PageQueryDto): Promise<ModelPriceListView> {
+  async history(model: string, query: PageQuery): Promise<ModelPriceListView> {
     const { skip, take } = pageWindow(query);
     const [rows, total] = await this.prices.findAndCount({
       where: { model },
@@ -133,7 +134,7 @@ export class ModelPricesService {
   }
 
   /** What a request with these token counts would cost at the current price. */
-  async preview(model: string, query: PreviewQueryDto): Promise<PricePreviewView> {
+  async preview(model: string, query: PricePreviewQuery): Promise<PricePreviewView> {
     const promptTokens = BigInt(query.promptTokens ?? '0');
     const cachedTokens = BigInt(query.cachedTokens ?? '0');
     const completionTokens = BigInt(query.completionTokens ?? '0');

@@ -2,12 +2,13 @@
 // (OpenRouter's "openai/gpt-4o") work raw or URL-encoded as %2F.
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, PageQueryDto } from '@gateway/identity';
+import { PageQuery } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import { CatalogReader, PriceAdmin } from './billing-permissions';
 import { ModelCatalogService } from './catalog/model-catalog.service';
 import { ListModelsQuery } from './dto/list-models.query';
 import { ModelParam } from './dto/model-param.decorator';
-import { PreviewQueryDto } from './dto/preview-query.dto';
+import { PricePreviewQuery } from './dto/price-preview.query';
 import { SetPriceDto } from './dto/set-price.dto';
 import { ModelPricesService } from './model-prices.service';
 import { CatalogListView } from './views/catalog-model.view';
@@ -60,7 +61,7 @@ export class ModelsController {
   async preview(
     @CurrentActor() actor: Actor,
     @ModelParam() model: string,
-    @Query() query: PreviewQueryDto,
+    @Query() query: PricePreviewQuery,
   ): Promise<PricePreviewView> {
     await this.catalog.assertVisible(actor, model);
     return this.prices.preview(model, query);
@@ -84,7 +85,7 @@ export class ModelsController {
   async history(
     @CurrentActor() actor: Actor,
     @ModelParam() model: string,
-    @Query() query: PageQueryDto,
+    @Query() query: PageQuery,
   ): Promise<ModelPriceListView> {
     await this.catalog.assertVisible(actor, model);
     return this.prices.history(model, query);

@@ -9,7 +9,8 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { Actor, CurrentActor, UuidParam } from '@gateway/identity';
+import { UuidParam } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import { ChannelKeysService } from './channel-keys.service';
 import { ChannelAdmin } from './channels-permissions';
 import { CreateChannelKeysDto } from './dto/create-channel-keys.dto';

@@ -1,9 +1,9 @@
 // A channel's pool of provider keys: stored encrypted, shown masked, never echoed after creation.
-import { pageWindow } from '@gateway/identity';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import { pageWindow } from '@gateway/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import type { Actor } from '@gateway/identity';
 import { ChangeFeed, REDIS } from '@gateway/redis';

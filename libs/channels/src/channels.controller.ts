@@ -7,7 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actor, CurrentActor, UuidParam } from '@gateway/identity';
+import { UuidParam } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import { ChannelTestService } from './channel-test.service';
 import { ChannelAdmin } from './channels-permissions';
 import { ChannelsService } from './channels.service';

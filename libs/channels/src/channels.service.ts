@@ -1,8 +1,8 @@
 // Channels: the upstream accounts the relay routes to. Platform-level (no tenant), operators only.
-import { pageWindow } from '@gateway/identity';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import { pageWindow } from '@gateway/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import type { Actor } from '@gateway/identity';
 import { ChangeFeed, REDIS } from '@gateway/redis';

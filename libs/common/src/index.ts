@@ -1,3 +1,8 @@
 // What every domain shares and no domain owns: the domain-error base and the /api paging and
 // parameter primitives. Nothing here knows a domain, a table or a provider.
 export {};
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery, pageWindow } from './http/page.query';
+export { PageOf } from './http/page.view';
+export type { Page } from './http/page.view';
+export { UuidParam } from './http/uuid-param';
+export { OptionalButNotNull } from './http/optional-but-not-null';

@@ -23,6 +23,7 @@ export { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
 export {
   CLOSE_INVOICE_PERIODS_JOB,
   GENERATE_INVOICE_JOB,
+  ISSUE_CREDIT_NOTE_JOB,
   RENDER_INVOICE_PDF_JOB,
   enqueueGenerateInvoice,
 } from './jobs/invoice-queue';

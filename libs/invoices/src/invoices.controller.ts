@@ -18,7 +18,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actor, CurrentActor, UuidParam } from '@gateway/identity';
+import { UuidParam } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import type { Response } from 'express';
 import { CreateCreditNoteDto } from './dto/create-credit-note.dto';
 import { GenerateInvoiceDto } from './dto/generate-invoice.dto';

@@ -4,15 +4,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import { pageWindow } from '@gateway/common';
 import { nanoToUsd, usdToNano } from '@gateway/db';
-import {
-  Actor,
-  canSeeTenant,
-  pageWindow,
-  readScope,
-  tenantBillingDetails,
-  writeTenant,
-} from '@gateway/identity';
+import { Actor, canSeeTenant, readScope, tenantBillingDetails, writeTenant } from '@gateway/identity';
 import { QueueName } from '@gateway/redis';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,6 @@
 export { REDIS, RedisModule } from './redis.module';
 export { QueueName } from './queue-name';
+export { unknownJob } from './unknown-job';
 export { redisOptionsFromUrl } from './redis-options';
 export { waitForRedis } from './redis-reachable';
 export { ChangeFeed } from './change-feed';

@@ -1,4 +1,8 @@
-/** Every BullMQ queue of the system, in one place. A job's name is its class name. */
+/**
+ * Every BullMQ queue of the system, in one place. Job names are string constants beside each
+ * domain's jobs, never `SomeJob.name`: jobs and schedulers stored in Redis keep their names across
+ * releases, so a renamed class must not rename its job.
+ */
 export enum QueueName {
   Identity = 'identity',
   Usage = 'usage',

@@ -17,6 +17,6 @@ export { TokensError, TokensErrorCode } from './tokens.errors';
 export { CreateTokenDto } from './dto/create-token.dto';
 export { UpdateTokenDto } from './dto/update-token.dto';
 export { ListTokensQuery } from './dto/list-tokens.query';
-export { CreatedTokenView, TokenListView, TokenView } from './dto/token-view.dto';
+export { CreatedTokenView, TokenListView, TokenView } from './views/token.view';
 export { addTokenUsage } from './usage/add-token-usage';
 export { usedByToken } from './usage/used-by-token';

@@ -6,10 +6,11 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Actor, CurrentActor, Roles, UuidParam } from '@gateway/identity';
+import { UuidParam } from '@gateway/common';
+import { Actor, CurrentActor, Roles } from '@gateway/identity';
 import { CreateTokenDto } from './dto/create-token.dto';
 import { ListTokensQuery } from './dto/list-tokens.query';
-import { CreatedTokenView, TokenListView, TokenView } from './dto/token-view.dto';
+import { CreatedTokenView, TokenListView, TokenView } from './views/token.view';
 import { UpdateTokenDto } from './dto/update-token.dto';
 import { TOKEN_ROLES } from './token-permissions';
 import { TokensService } from './tokens.service';

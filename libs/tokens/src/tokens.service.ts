@@ -8,7 +8,7 @@ import { Actor, isSuperAdmin, TenantsService, writeTenant } from '@gateway/ident
 import { DataSource, EntityManager } from 'typeorm';
 import { TokenAuthService } from './auth/token-auth.service';
 import { CreateTokenDto } from './dto/create-token.dto';
-import { CreatedTokenView, TokenListView, TokenView } from './dto/token-view.dto';
+import { CreatedTokenView, TokenListView, TokenView } from './views/token.view';
 import { UpdateTokenDto } from './dto/update-token.dto';
 import { Token } from './entities/token.entity';
 import { normalizeCidr } from './ip/ip-allowlist';

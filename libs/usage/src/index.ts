@@ -27,10 +27,15 @@ export { UsageLogPage, UsageLogView } from './views/usage-log.view';
 export { UsageSummaryView, UsageTotalsView } from './views/usage-summary.view';
 export { reconcileUsage } from './reconcile/reconcile-usage';
 export type { ReconciliationMismatch, ReconciliationReport } from './reconcile/reconcile-usage';
-export { ReconcileUsageJob } from './reconcile/reconcile-usage.job';
+export { RECONCILE_USAGE_JOB, ReconcileUsageJob } from './reconcile/reconcile-usage.job';
 export { usageByModel } from './query/usage-by-model';
 export type { ModelUsage } from './query/usage-by-model';
-export { PruneUsageRecordsJob, RollupUsageJob } from './rollup/usage-rollup.jobs';
+export {
+  PRUNE_USAGE_RECORDS_JOB,
+  PruneUsageRecordsJob,
+  ROLLUP_USAGE_JOB,
+  RollupUsageJob,
+} from './rollup/usage-rollup.jobs';
 export { rollUpUsage, rollUpAllUsage } from './rollup/roll-up-usage';
 export type { RollupOptions, RollupReport } from './rollup/roll-up-usage';
 export { MIN_USAGE_RETENTION_DAYS, pruneUsageRecords } from './rollup/prune-usage-records';

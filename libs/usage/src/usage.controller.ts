@@ -5,9 +5,9 @@ import { Actor, CurrentActor, Role, Roles } from '@gateway/identity';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { reconcileUsage } from './reconcile/reconcile-usage';
-import { ReconciliationView } from './reconcile/reconciliation.view';
+import { ReconciliationView } from './views/reconciliation.view';
 import { UsageFilterQuery } from './dto/usage-filter.query';
-import { UsageLogsQuery } from './dto/usage-logs.query';
+import { ListUsageLogsQuery } from './dto/list-usage-logs.query';
 import { UsageSummaryQuery } from './dto/usage-summary.query';
 import { UsageQueryService } from './query/usage-query.service';
 import { USAGE_ROLES } from './usage-permissions';
@@ -38,7 +38,7 @@ export class UsageController {
   @Roles(...USAGE_ROLES)
   @Get('logs')
   @ApiOkResponse({ type: UsageLogPage, description: 'One row per /v1 request, newest first' })
-  logs(@CurrentActor() actor: Actor, @Query() query: UsageLogsQuery): Promise<UsageLogPage> {
+  logs(@CurrentActor() actor: Actor, @Query() query: ListUsageLogsQuery): Promise<UsageLogPage> {
     return this.usage.logs(actor, query);
   }
 

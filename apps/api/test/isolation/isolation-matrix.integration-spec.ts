@@ -274,6 +274,8 @@ describe('tenant isolation matrix', () => {
       for (const id of ['1', 'not-a-uuid', "1' OR '1'='1", '00000000-0000-0000-0000-00000000000g']) {
         const res = await superAdmin.get(prefix + encodeURIComponent(id));
         expect(res.status).toBe(404);
+        // The /api shape's plain not-found: never a 400 saying the id was malformed, nor a 500.
+        expect(res.body).toEqual({ statusCode: 404, code: 'not_found', message: 'not found' });
       }
     },
   );

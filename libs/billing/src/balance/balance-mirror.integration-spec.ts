@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import type { Repository } from 'typeorm';
 import type { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import type { TenantBalance } from '../entities/tenant-balance.entity';
-import type { CurrentPlan } from '../subscriptions/subscriptions.service';
+import type { CurrentPlan } from '../subscriptions/current-plan';
 import { BalanceMirror } from './balance-mirror';
 import { HoldReaper } from './hold-reaper';
 

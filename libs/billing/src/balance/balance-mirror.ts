@@ -12,7 +12,7 @@ import type Redis from 'ioredis';
 import { Repository } from 'typeorm';
 import { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import { TenantBalance } from '../entities/tenant-balance.entity';
-import type { CurrentPlan } from '../subscriptions/subscriptions.service';
+import type { CurrentPlan } from '../subscriptions/current-plan';
 import {
   APPLY_CREDIT,
   INIT_BALANCE,

@@ -2,7 +2,8 @@
 // A tenant's users see only channels serving their tenant's group.
 import { Injectable } from '@nestjs/common';
 import { CatalogChannel, ChannelsService } from '@gateway/channels';
-import { Actor, isSuperAdmin, pageWindow, TenantsService } from '@gateway/identity';
+import { pageWindow } from '@gateway/common';
+import { Actor, isSuperAdmin, TenantsService } from '@gateway/identity';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import type { ListModelsQuery } from '../dto/list-models.query';
 import { ModelPricesService } from '../model-prices.service';

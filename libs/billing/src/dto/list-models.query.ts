@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto } from '@gateway/identity';
+import { PageQuery } from '@gateway/common';
 
-export class ListModelsQuery extends PageQueryDto {
+export class ListModelsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'part of the model name, case-insensitive' })
   @IsOptional()
   @IsString()

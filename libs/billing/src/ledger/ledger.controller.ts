@@ -1,9 +1,10 @@
 // A tenant's money under /api/tenants/:id (the tenants controller itself lives in identity).
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, UuidParam } from '@gateway/identity';
+import { UuidParam } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import { BalanceReader, LedgerReader } from '../billing-permissions';
-import { LedgerQueryDto } from './dto/ledger-query.dto';
+import { ListLedgerEntriesQuery } from './dto/list-ledger-entries.query';
 import { LedgerService } from './ledger.service';
 import { LedgerPageView } from './views/ledger-entry.view';
 import { TenantBalanceView } from './views/tenant-balance.view';
@@ -21,7 +22,7 @@ export class LedgerController {
   list(
     @CurrentActor() actor: Actor,
     @Param('id', UuidParam) id: string,
-    @Query() query: LedgerQueryDto,
+    @Query() query: ListLedgerEntriesQuery,
   ): Promise<LedgerPageView> {
     return this.ledger.list(actor, id, query);
   }

@@ -2,11 +2,12 @@
 // (credits, via /api) and the worker's usage debits, both by appendLedgerLine.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Actor, isSuperAdmin, pageWindow, readScope, TenantsService } from '@gateway/identity';
+import { pageWindow } from '@gateway/common';
+import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
 import { Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import { LedgerEntry } from '../entities/ledger-entry.entity';
-import { LedgerQueryDto } from './dto/ledger-query.dto';
+import { ListLedgerEntriesQuery } from './dto/list-ledger-entries.query';
 import { TenantBalancesReader } from './tenant-balances.reader';
 import { LedgerEntryView, LedgerPageView } from './views/ledger-entry.view';
 import { TenantBalanceView } from './views/tenant-balance.view';
@@ -20,7 +21,7 @@ export class LedgerService {
   ) {}
 
   /** A page of the tenant's lines, newest first. */
-  async list(actor: Actor, tenantId: string, query: LedgerQueryDto): Promise<LedgerPageView> {
+  async list(actor: Actor, tenantId: string, query: ListLedgerEntriesQuery): Promise<LedgerPageView> {
     await this.assertTenantVisible(actor, tenantId);
     const { skip, take } = pageWindow(query);
     const qb = this.entries.createQueryBuilder('e').where('e.tenantId = :tenantId', { tenantId });

@@ -8,7 +8,7 @@ import { ChangeFeed } from '@gateway/redis';
 import { Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import { GroupMultiplier } from '../entities/group-multiplier.entity';
-import { PRICES_TOPIC } from '../pricing/price-book.service';
+import { PRICES_TOPIC } from '../pricing/prices-topic';
 import { normalizeMultiplier } from './apply-multiplier';
 import { SetMultiplierDto } from './dto/set-multiplier.dto';
 import { GroupMultiplierListView, GroupMultiplierView } from './views/group-multiplier.view';

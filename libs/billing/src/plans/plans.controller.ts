@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, PageQueryDto, UuidParam } from '@gateway/identity';
+import { PageQuery, UuidParam } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import { PlanAdmin, PlanReader } from '../billing-permissions';
 import { CreatePlanDto } from './dto/create-plan.dto';
 import { UpdatePlanDto } from './dto/update-plan.dto';
@@ -21,7 +22,7 @@ export class PlansController {
   @Get()
   @ApiOperation({ summary: 'Plans, cheapest first (a tenant’s users see the active ones only)' })
   @ApiOkResponse({ type: PlanPageView })
-  list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<PlanPageView> {
+  list(@CurrentActor() actor: Actor, @Query() query: PageQuery): Promise<PlanPageView> {
     return this.plans.list(actor, query);
   }
 

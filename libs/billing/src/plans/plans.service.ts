@@ -2,8 +2,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import { PageQuery, pageWindow } from '@gateway/common';
 import { isUniqueViolation, usdToNano } from '@gateway/db';
-import { Actor, isSuperAdmin, PageQueryDto, pageWindow } from '@gateway/identity';
+import { Actor, isSuperAdmin } from '@gateway/identity';
 import { ChangeFeed } from '@gateway/redis';
 import { EntityManager, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';
@@ -44,7 +45,7 @@ export class PlansService {
   ) {}
 
   /** A super admin sees every plan; a tenant's user only the active ones. Cheapest first. */
-  async list(actor: Actor, query: PageQueryDto): Promise<PlanPageView> {
+  async list(actor: Actor, query: PageQuery): Promise<PlanPageView> {
     const [rows, total] = await this.plans.findAndCount({
       where: isSuperAdmin(actor) ? {} : { status: 'active' },
       order: { priceNano: 'ASC', name: 'ASC' },

@@ -8,8 +8,7 @@ import { Repository } from 'typeorm';
 import { ModelPrice } from '../entities/model-price.entity';
 import { GroupMultipliersService } from '../multipliers/group-multipliers.service';
 import { PriceBook } from './price-book';
-
-export const PRICES_TOPIC = 'prices';
+import { PRICES_TOPIC } from './prices-topic';
 
 @Injectable()
 export class PriceBookService implements OnApplicationShutdown {

@@ -5,7 +5,8 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { ChangeFeed } from '@gateway/redis';
 import { PLANS_TOPIC } from '../plans/plans-topic';
-import { CurrentPlan, SubscriptionsService } from './subscriptions.service';
+import type { CurrentPlan } from './current-plan';
+import { SubscriptionsService } from './subscriptions.service';
 
 interface Entry {
   plan: CurrentPlan | null;

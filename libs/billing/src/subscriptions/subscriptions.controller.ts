@@ -1,7 +1,8 @@
 // A tenant's plan under /api/tenants/:id (the tenants controller itself lives in identity).
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, PageQueryDto, UuidParam } from '@gateway/identity';
+import { PageQuery, UuidParam } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import { PlanAdmin, SubscriptionReader } from '../billing-permissions';
 import { SetSubscriptionDto } from './dto/set-subscription.dto';
 import { SubscriptionsService } from './subscriptions.service';
@@ -28,7 +29,7 @@ export class SubscriptionsController {
   history(
     @CurrentActor() actor: Actor,
     @Param('id', UuidParam) id: string,
-    @Query() query: PageQueryDto,
+    @Query() query: PageQuery,
   ): Promise<SubscriptionChangePageView> {
     return this.subscriptions.history(actor, id, query);
   }

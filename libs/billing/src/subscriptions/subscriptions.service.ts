@@ -5,9 +5,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import { PageQuery, pageWindow } from '@gateway/common';
 import { isUniqueViolation } from '@gateway/db';
 import { ChangeFeed } from '@gateway/redis';
-import { Actor, isSuperAdmin, PageQueryDto, pageWindow, readScope, TenantsService } from '@gateway/identity';
+import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
 import { EntityManager, Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import { Plan } from '../entities/plan.entity';
@@ -16,6 +17,7 @@ import { Subscription } from '../entities/subscription.entity';
 import { BalanceMirror } from '../balance/balance-mirror';
 import { PLANS_TOPIC } from '../plans/plans-topic';
 import { findPlanPeriodUsage } from './add-plan-period-usage';
+import type { CurrentPlan } from './current-plan';
 import { PlansService } from '../plans/plans.service';
 import { SetSubscriptionDto } from './dto/set-subscription.dto';
 import { periodContaining } from './period-containing';
@@ -29,13 +31,6 @@ import {
 const AUDIT_TYPE = 'subscription';
 
 const TENANT_INDEX = 'subscriptions_tenant_key';
-
-/** What the hot path needs to enforce a plan: the plan and the period its limits count over. */
-export interface CurrentPlan {
-  plan: Plan;
-  periodStart: Date;
-  periodEnd: Date;
-}
 
 @Injectable()
 export class SubscriptionsService {
@@ -92,7 +87,7 @@ export class SubscriptionsService {
   }
 
   /** The tenant's subscription history, newest first. */
-  async history(actor: Actor, tenantId: string, query: PageQueryDto): Promise<SubscriptionChangePageView> {
+  async history(actor: Actor, tenantId: string, query: PageQuery): Promise<SubscriptionChangePageView> {
     await this.assertTenantVisible(actor, tenantId);
     const [rows, total] = await this.changes.findAndCount({
       where: { tenantId },

@@ -1,7 +1,8 @@
 // Operators crediting a tenant: POST /api/tenants/:id/topups and /adjustments.
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, UuidParam } from '@gateway/identity';
+import { UuidParam } from '@gateway/common';
+import { Actor, CurrentActor } from '@gateway/identity';
 import { CreditAdmin } from '../billing-permissions';
 import { LedgerEntryView } from '../ledger/views/ledger-entry.view';
 import { CreateAdjustmentDto } from './dto/create-adjustment.dto';

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import { PriceView } from './model-price.view';
 
 /** A model offered by at least one enabled channel the caller may use. */
@@ -11,7 +12,4 @@ export class CatalogModelView {
   @ApiProperty({ type: PriceView, nullable: true }) price!: PriceView | null;
 }
 
-export class CatalogListView {
-  @ApiProperty({ type: [CatalogModelView] }) items!: CatalogModelView[];
-  @ApiProperty() total!: number;
-}
+export class CatalogListView extends PageOf(CatalogModelView) {}

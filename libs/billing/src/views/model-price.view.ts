@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import { nanoToUsd } from '@gateway/db';
 import type { ModelPrice } from '../entities/model-price.entity';
 
@@ -47,7 +48,4 @@ export class ModelPriceView extends PriceView {
   }
 }
 
-export class ModelPriceListView {
-  @ApiProperty({ type: [ModelPriceView] }) items!: ModelPriceView[];
-  @ApiProperty() total!: number;
-}
+export class ModelPriceListView extends PageOf(ModelPriceView) {}

@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '@gateway/common';
 import { ChannelStatus, CHANNEL_STATUSES } from '../entities/channel.entity';
 import { KEY_HEALTH, KeyHealth } from '../entities/channel-key.entity';
-import { PageQueryDto } from '@gateway/identity';
 
-export class ListChannelKeysQuery extends PageQueryDto {
+export class ListChannelKeysQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CHANNEL_STATUSES })
   @IsOptional()
   @IsIn(CHANNEL_STATUSES)

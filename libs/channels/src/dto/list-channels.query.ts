@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQuery } from '@gateway/common';
 import { CHANNEL_STATUSES, CHANNEL_TYPES, ChannelStatus, ChannelType } from '../entities/channel.entity';
-import { PageQueryDto } from '@gateway/identity';
 
-export class ListChannelsQuery extends PageQueryDto {
+export class ListChannelsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CHANNEL_STATUSES })
   @IsOptional()
   @IsIn(CHANNEL_STATUSES)

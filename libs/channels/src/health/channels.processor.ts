@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { QueueName } from '@gateway/redis';
+import { QueueName, unknownJob } from '@gateway/redis';
 import { DelayedError, Job } from 'bullmq';
 import { ProbeKeyData, ProbeKeyJob } from './probe-key.job';
 import { PROBE_JOB, PRUNE_JOB, ProbeSchedules, SWEEP_JOB, SYNC_JOB } from './probe-schedules';
@@ -40,7 +40,7 @@ export class ChannelsProcessor extends WorkerHost {
       case SYNC_JOB:
         return this.schedules.syncAll();
       default:
-        throw new Error(`unknown job ${job.name} on queue ${QueueName.Channels}`);
+        throw unknownJob(QueueName.Channels, job.name);
     }
   }
 }

@@ -14,6 +14,7 @@ import { CHANNELS_TOPIC } from '../channels-topic';
 import { ChannelKey } from '../entities/channel-key.entity';
 import type { ProbeKeyData } from './probe-key.job';
 
+// Job names as stored in Redis by earlier releases (the jobs' class names then): never change them.
 export const PROBE_JOB = 'ProbeKeyJob';
 export const SWEEP_JOB = 'SweepCoolingKeysJob';
 export const PRUNE_JOB = 'PruneProbeHistoryJob';

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import { ChannelKeyProbe, PROBE_TRIGGERS, ProbeTrigger } from '../entities/channel-key-probe.entity';
 import { KEY_HEALTH } from '../entities/channel-key.entity';
 
@@ -31,7 +32,4 @@ export class ChannelKeyProbeView {
   }
 }
 
-export class ChannelKeyProbeListView {
-  @ApiProperty({ type: [ChannelKeyProbeView] }) items!: ChannelKeyProbeView[];
-  @ApiProperty() total!: number;
-}
+export class ChannelKeyProbeListView extends PageOf(ChannelKeyProbeView) {}

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import { CHANNEL_STATUSES, ChannelStatus } from '../entities/channel.entity';
 import { ChannelKey, KEY_HEALTH, KeyHealth } from '../entities/channel-key.entity';
 import { maskedKeyOf } from '../keys/key-mask';
@@ -67,7 +68,4 @@ export class ChannelKeyView {
   }
 }
 
-export class ChannelKeyListView {
-  @ApiProperty({ type: [ChannelKeyView] }) items!: ChannelKeyView[];
-  @ApiProperty() total!: number;
-}
+export class ChannelKeyListView extends PageOf(ChannelKeyView) {}

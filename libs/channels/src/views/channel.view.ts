@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import {
   CHANNEL_STATUSES,
   CHANNEL_TYPES,
@@ -89,7 +90,4 @@ export class ChannelView {
   }
 }
 
-export class ChannelListView {
-  @ApiProperty({ type: [ChannelView] }) items!: ChannelView[];
-  @ApiProperty() total!: number;
-}
+export class ChannelListView extends PageOf(ChannelView) {}

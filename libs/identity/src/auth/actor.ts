@@ -1,6 +1,6 @@
 // Who is calling /api, and which tenant an operation may touch. Every domain scopes its queries
 // through these two functions so that a user of tenant A can never see or change tenant B.
-import { createParamDecorator, ExecutionContext, ParseUUIDPipe } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { Role } from '../roles';
 import type { AuthenticatedRequest } from './access.decorators';
@@ -60,10 +60,4 @@ export const CurrentActor = createParamDecorator((_data: unknown, ctx: Execution
     ip: req.ip ?? null,
     requestId: req.id ?? null,
   };
-});
-
-/** `@Param('id', UuidParam)`: anything that is not a UUID is simply not found (404, never 500). */
-export const UuidParam = new ParseUUIDPipe({
-  version: undefined,
-  exceptionFactory: () => new IdentityError(IdentityErrorCode.NotFound),
 });

@@ -9,7 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { LoginDto } from '../dto/login.dto';
 import { RegisterDto } from '../dto/register.dto';
-import { LoginResponse, UserView } from '../dto/user-view.dto';
+import { LoginResponse, UserView } from '../views/user.view';
 import type { User } from '../entities/user.entity';
 import { Authenticated, AuthenticatedRequest, CurrentUser, Public } from './access.decorators';
 import { SESSION_COOKIE, sessionTokenOf } from './access.guard';

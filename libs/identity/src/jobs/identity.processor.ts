@@ -1,8 +1,8 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { QueueName } from '@gateway/redis';
+import { QueueName, unknownJob } from '@gateway/redis';
 import { Job, Queue } from 'bullmq';
-import { PruneExpiredSessionsJob } from './prune-expired-sessions.job';
+import { PRUNE_EXPIRED_SESSIONS_JOB, PruneExpiredSessionsJob } from './prune-expired-sessions.job';
 
 /** Runs the identity domain's jobs in the worker. */
 @Processor(QueueName.Identity)
@@ -13,10 +13,10 @@ export class IdentityProcessor extends WorkerHost {
 
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
-      case PruneExpiredSessionsJob.name:
+      case PRUNE_EXPIRED_SESSIONS_JOB:
         return this.pruneSessions.run();
       default:
-        throw new Error(`unknown job ${job.name} on queue ${QueueName.Identity}`);
+        throw unknownJob(QueueName.Identity, job.name);
     }
   }
 }
@@ -28,9 +28,9 @@ export class IdentitySchedules implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler(
-      PruneExpiredSessionsJob.name,
+      PRUNE_EXPIRED_SESSIONS_JOB,
       { every: 60 * 60 * 1000 },
-      { name: PruneExpiredSessionsJob.name, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+      { name: PRUNE_EXPIRED_SESSIONS_JOB, opts: { removeOnComplete: 100, removeOnFail: 500 } },
     );
   }
 }

@@ -3,6 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Session } from '../entities/session.entity';
 
+/** The job's name on the identity queue: its old class name, which stored schedulers still carry. */
+export const PRUNE_EXPIRED_SESSIONS_JOB = 'PruneExpiredSessionsJob';
+
 /** Deletes sessions that expired or were revoked more than a day ago. Idempotent. */
 @Injectable()
 export class PruneExpiredSessionsJob {

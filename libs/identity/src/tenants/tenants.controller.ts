@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PageQuery, UuidParam } from '@gateway/common';
 import { Authenticated, Roles } from '../auth/access.decorators';
-import { Actor, CurrentActor, UuidParam } from '../auth/actor';
-import { PageQueryDto } from '../dto/page-query.dto';
+import { Actor, CurrentActor } from '../auth/actor';
 import { TENANT_ADMIN_ROLES, TENANT_EDITOR_ROLES } from '../identity-permissions';
 import type { Tenant } from '../entities/tenant.entity';
 import { CreateTenantDto } from './dto/create-tenant.dto';
-import { TenantPage, TenantView } from './dto/tenant-view.dto';
+import { TenantPage, TenantView } from './views/tenant.view';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
 import { TenantBalances } from './tenant-balances';
 import { TenantsService } from './tenants.service';
@@ -23,7 +23,7 @@ export class TenantsController {
   @Roles(...TENANT_ADMIN_ROLES)
   @Get()
   @ApiOkResponse({ type: TenantPage })
-  async list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<TenantPage> {
+  async list(@CurrentActor() actor: Actor, @Query() query: PageQuery): Promise<TenantPage> {
     const { items, total } = await this.tenants.list(actor, query);
     return { items: await this.views(items), total };
   }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { PageQuery, pageWindow } from '@gateway/common';
 import { ChangeFeed } from '@gateway/redis';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditRecorder } from '../audit-recorder';
 import { Actor, canSeeTenant, readScope } from '../auth/actor';
 import { revokeSessionsOfTenant } from '../auth/revoke-sessions';
-import { PageQueryDto, pageWindow } from '../dto/page-query.dto';
 import { Tenant } from '../entities/tenant.entity';
 import {
   EDITABLE_TENANT_FIELDS,
@@ -17,7 +17,7 @@ import {
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { isUniqueViolation } from '@gateway/db';
 import { CreateTenantDto } from './dto/create-tenant.dto';
-import { TenantView } from './dto/tenant-view.dto';
+import { TenantView } from './views/tenant.view';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
 import { canonicalTimeZone } from './time-zone';
 
@@ -34,7 +34,7 @@ export class TenantsService {
     private readonly changes: ChangeFeed,
   ) {}
 
-  async list(actor: Actor, query: PageQueryDto): Promise<{ items: Tenant[]; total: number }> {
+  async list(actor: Actor, query: PageQuery): Promise<{ items: Tenant[]; total: number }> {
     const scope = readScope(actor);
     const [items, total] = await this.tenants.findAndCount({
       where: scope.tenantId ? { id: scope.tenantId } : {},

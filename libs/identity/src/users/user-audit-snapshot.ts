@@ -1,4 +1,4 @@
-import { UserView } from '../dto/user-view.dto';
+import { UserView } from '../views/user.view';
 import type { User } from '../entities/user.entity';
 
 /** A user as an audit row keeps it: the view plus the hash, which the recorder redacts (it shows a secret was there, never its value). */

@@ -6,12 +6,13 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { UuidParam } from '@gateway/common';
 import { Roles } from '../auth/access.decorators';
-import { Actor, CurrentActor, UuidParam } from '../auth/actor';
-import { UserPage, UserView } from '../dto/user-view.dto';
+import { Actor, CurrentActor } from '../auth/actor';
+import { UserPage, UserView } from '../views/user.view';
 import { USER_MANAGER_ROLES } from '../identity-permissions';
 import { CreateUserDto } from './dto/create-user.dto';
-import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UsersService } from './users.service';
 
@@ -25,7 +26,7 @@ export class UsersController {
   @Roles(...USER_MANAGER_ROLES)
   @Get()
   @ApiOkResponse({ type: UserPage })
-  async list(@CurrentActor() actor: Actor, @Query() query: ListUsersQueryDto): Promise<UserPage> {
+  async list(@CurrentActor() actor: Actor, @Query() query: ListUsersQuery): Promise<UserPage> {
     const { items, total } = await this.users.list(actor, query);
     return { items: items.map(UserView.of), total };
   }

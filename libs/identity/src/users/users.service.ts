@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { pageWindow } from '@gateway/common';
 import { AuditAction, AuditRecorder } from '../audit-recorder';
 import { Actor, canSeeTenant, readScope, writeTenant } from '../auth/actor';
 import { PasswordHasher } from '../auth/password-hasher';
 import { revokeSessionsOfUser } from '../auth/revoke-sessions';
-import { pageWindow } from '../dto/page-query.dto';
 import { Tenant } from '../entities/tenant.entity';
 import { User } from '../entities/user.entity';
 import { canManageRole, canMoveUsersBetweenTenants } from '../identity-permissions';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { Role } from '../roles';
 import { CreateUserDto } from './dto/create-user.dto';
-import { ListUsersQueryDto } from './dto/list-users-query.dto';
+import { ListUsersQuery } from './dto/list-users.query';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { asEmailTaken, emailTakenError } from './email-taken';
 import { assertMembershipKeepsItsHead, lockMembership } from './membership-invariants';
@@ -27,7 +27,7 @@ export class UsersService {
     private readonly audit: AuditRecorder,
   ) {}
 
-  async list(actor: Actor, query: ListUsersQueryDto): Promise<{ items: User[]; total: number }> {
+  async list(actor: Actor, query: ListUsersQuery): Promise<{ items: User[]; total: number }> {
     const scope = readScope(actor, query.tenantId);
     const [items, total] = await this.users.findAndCount({
       where: {

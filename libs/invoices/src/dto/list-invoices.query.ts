@@ -1,11 +1,11 @@
-import { PageQueryDto } from '@gateway/identity';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { PageQuery } from '@gateway/common';
 import { INVOICE_KINDS, InvoiceKind } from '../entities/invoice.entity';
 import { PERIOD_PATTERN } from '../generation/invoice-period';
 
 /** `GET /api/invoices`: newest first; a tenant's users see only their own tenant's. */
-export class ListInvoicesQuery extends PageQueryDto {
+export class ListInvoicesQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'super admin: one tenant; others: their own only' })
   @IsOptional()
   @IsUUID(undefined, { message: 'tenantId must be a UUID' })

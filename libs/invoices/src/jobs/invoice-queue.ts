@@ -2,6 +2,7 @@
 // backoff, and deduplicated while one for the same invoice is waiting or running.
 import type { JobsOptions, Queue } from 'bullmq';
 
+// Job names as stored in Redis by earlier releases (the jobs' class names then): never change them.
 export const GENERATE_INVOICE_JOB = 'GenerateInvoiceJob';
 export const RENDER_INVOICE_PDF_JOB = 'RenderInvoicePdfJob';
 export const CLOSE_INVOICE_PERIODS_JOB = 'CloseInvoicePeriodsJob';

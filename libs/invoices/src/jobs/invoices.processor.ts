@@ -1,6 +1,6 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { QueueName } from '@gateway/redis';
+import { QueueName, unknownJob } from '@gateway/redis';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { InvoiceError } from '../invoices.errors';
 import { CloseInvoicePeriodsJob } from './close-invoice-periods.job';
@@ -41,7 +41,7 @@ export class InvoicesProcessor extends WorkerHost {
         case CLOSE_INVOICE_PERIODS_JOB:
           return await this.close.run();
         default:
-          throw new UnrecoverableError(`unknown job ${job.name} on queue ${QueueName.Invoices}`);
+          throw unknownJob(QueueName.Invoices, job.name);
       }
     } catch (error) {
       // A domain refusal (no such tenant, period still open) will not change by retrying.

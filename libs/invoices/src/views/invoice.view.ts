@@ -1,5 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import {
   INVOICE_KINDS,
   INVOICE_LINE_KINDS,
@@ -107,10 +108,7 @@ export class InvoiceView {
   }
 }
 
-export class InvoicePageView {
-  @ApiProperty({ type: [InvoiceView] }) items!: InvoiceView[];
-  @ApiProperty() total!: number;
-}
+export class InvoicePageView extends PageOf(InvoiceView) {}
 
 /** The answer to a generate (or credit note) request: the id is known at once. */
 export class InvoiceRequestView {

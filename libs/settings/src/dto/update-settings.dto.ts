@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { OptionalButNotNull } from '@gateway/identity';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -13,6 +12,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { OptionalButNotNull } from '@gateway/common';
 
 /** The settings to change; a field left out keeps its value. */
 export class UpdateSettingsDto {

@@ -14,6 +14,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { OptionalButNotNull } from '@gateway/common';
 import type { TokenStatus } from '../entities/token.entity';
 import {
   MAX_IP_ALLOWLIST,
@@ -23,7 +24,7 @@ import {
   MAX_TOKEN_NAME_LENGTH,
   TOKEN_STATUSES,
 } from './token-field-limits';
-import { IsCidrList, IsFutureInstant, IsUsdQuota, ValidateIfPresent } from './token-field-validators';
+import { IsCidrList, IsFutureInstant, IsUsdQuota } from './token-field-validators';
 
 export class CreateTokenDto {
   @ApiPropertyOptional({
@@ -67,7 +68,7 @@ export class CreateTokenDto {
     maxItems: MAX_TOKEN_MODELS,
     description: 'Models this token may call; empty = every model of the tenant.',
   })
-  @ValidateIfPresent()
+  @OptionalButNotNull()
   @IsArray()
   @ArrayMaxSize(MAX_TOKEN_MODELS)
   @IsString({ each: true })
@@ -81,7 +82,7 @@ export class CreateTokenDto {
     example: ['10.0.0.0/8', '2001:db8::/32', '203.0.113.7'],
     description: 'CIDRs the token may be used from (a bare address = /32 or /128); empty = anywhere.',
   })
-  @ValidateIfPresent()
+  @OptionalButNotNull()
   @IsArray()
   @ArrayMaxSize(MAX_IP_ALLOWLIST)
   @IsCidrList()
@@ -112,7 +113,7 @@ export class CreateTokenDto {
   tpm?: number | null;
 
   @ApiPropertyOptional({ enum: TOKEN_STATUSES, default: 'active' })
-  @ValidateIfPresent()
+  @OptionalButNotNull()
   @IsIn(TOKEN_STATUSES)
   status?: TokenStatus;
 }

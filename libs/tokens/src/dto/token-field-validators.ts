@@ -1,13 +1,7 @@
 // class-validator decorators for the token fields that the stock ones do not cover.
 import { isUsdAmount, usdToNano } from '@gateway/db';
-import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { parseCidr } from '../ip/ip-allowlist';
-
-/**
- * Validates the field whenever it is in the body, null included: for fields whose column has no
- * "unset" value (IsOptional would let null through to a NOT NULL column).
- */
-export const ValidateIfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** quota_nano is a Postgres bigint (< 9.2e18 nano); one billion USD is more than any quota needs. */
 export const MAX_QUOTA_USD = '1000000000';

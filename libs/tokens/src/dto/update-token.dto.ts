@@ -13,6 +13,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { OptionalButNotNull } from '@gateway/common';
 import type { TokenStatus } from '../entities/token.entity';
 import {
   MAX_IP_ALLOWLIST,
@@ -22,12 +23,12 @@ import {
   MAX_TOKEN_NAME_LENGTH,
   TOKEN_STATUSES,
 } from './token-field-limits';
-import { IsCidrList, IsFutureInstant, IsUsdQuota, ValidateIfPresent } from './token-field-validators';
+import { IsCidrList, IsFutureInstant, IsUsdQuota } from './token-field-validators';
 
 /** Every field optional; an absent field is left alone, null clears the nullable ones. A token never changes tenant. */
 export class UpdateTokenDto {
   @ApiPropertyOptional({ maxLength: MAX_TOKEN_NAME_LENGTH })
-  @ValidateIfPresent()
+  @OptionalButNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_TOKEN_NAME_LENGTH)
@@ -51,7 +52,7 @@ export class UpdateTokenDto {
   expiresAt?: string | null;
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_TOKEN_MODELS })
-  @ValidateIfPresent()
+  @OptionalButNotNull()
   @IsArray()
   @ArrayMaxSize(MAX_TOKEN_MODELS)
   @IsString({ each: true })
@@ -60,7 +61,7 @@ export class UpdateTokenDto {
   models?: string[];
 
   @ApiPropertyOptional({ type: [String], maxItems: MAX_IP_ALLOWLIST })
-  @ValidateIfPresent()
+  @OptionalButNotNull()
   @IsArray()
   @ArrayMaxSize(MAX_IP_ALLOWLIST)
   @IsCidrList()
@@ -81,7 +82,7 @@ export class UpdateTokenDto {
   tpm?: number | null;
 
   @ApiPropertyOptional({ enum: TOKEN_STATUSES })
-  @ValidateIfPresent()
+  @OptionalButNotNull()
   @IsIn(TOKEN_STATUSES)
   status?: TokenStatus;
 }

@@ -3,13 +3,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ChannelsService } from '@gateway/channels';
+import { pageWindow } from '@gateway/common';
 import { nanoToUsd } from '@gateway/db';
-import { Actor, pageWindow } from '@gateway/identity';
+import { Actor } from '@gateway/identity';
 import { TokensService } from '@gateway/tokens';
 import { Repository } from 'typeorm';
 import { csvLine } from '../csv/csv';
 import type { UsageFilterQuery } from '../dto/usage-filter.query';
-import type { UsageLogsQuery } from '../dto/usage-logs.query';
+import type { ListUsageLogsQuery } from '../dto/list-usage-logs.query';
 import type { UsageGroupBy, UsageSummaryQuery } from '../dto/usage-summary.query';
 import { UsageRecord } from '../entities/usage-record.entity';
 import { usageScope } from '../usage-permissions';
@@ -107,7 +108,7 @@ export class UsageQueryService {
   ) {}
 
   /** One row per request, newest first. */
-  async logs(actor: Actor, query: UsageLogsQuery): Promise<UsageLogPage> {
+  async logs(actor: Actor, query: ListUsageLogsQuery): Promise<UsageLogPage> {
     const filter = await this.filterFor(actor, query);
     const { skip, take } = pageWindow(query);
     const [rows, total] = await whereUsage(this.records.createQueryBuilder('r'), filter)

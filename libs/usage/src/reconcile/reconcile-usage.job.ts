@@ -4,6 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { reconcileUsage, ReconciliationReport } from './reconcile-usage';
 
+/** The job's name on the usage queue: its old class name, which stored schedulers still carry. */
+export const RECONCILE_USAGE_JOB = 'ReconcileUsageJob';
+
 @Injectable()
 export class ReconcileUsageJob {
   private readonly logger = new Logger('Reconciliation');

@@ -1,10 +1,15 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { QueueName } from '@gateway/redis';
+import { QueueName, unknownJob } from '@gateway/redis';
 import { Job, Queue } from 'bullmq';
-import { PruneUsageRecordsJob, RollupUsageJob } from '../rollup/usage-rollup.jobs';
-import { ReconcileUsageJob } from './reconcile-usage.job';
+import {
+  PRUNE_USAGE_RECORDS_JOB,
+  PruneUsageRecordsJob,
+  ROLLUP_USAGE_JOB,
+  RollupUsageJob,
+} from '../rollup/usage-rollup.jobs';
+import { RECONCILE_USAGE_JOB, ReconcileUsageJob } from './reconcile-usage.job';
 
 /** Runs the usage domain's jobs in the worker. */
 @Processor(QueueName.Usage)
@@ -19,14 +24,14 @@ export class UsageProcessor extends WorkerHost {
 
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
-      case ReconcileUsageJob.name:
+      case RECONCILE_USAGE_JOB:
         return this.reconcile.run();
-      case RollupUsageJob.name:
+      case ROLLUP_USAGE_JOB:
         return this.rollup.run();
-      case PruneUsageRecordsJob.name:
+      case PRUNE_USAGE_RECORDS_JOB:
         return this.prune.run();
       default:
-        throw new Error(`unknown job ${job.name} on queue ${QueueName.Usage}`);
+        throw unknownJob(QueueName.Usage, job.name);
     }
   }
 }
@@ -44,23 +49,23 @@ export class UsageSchedules implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.upsertJobScheduler(
-      ReconcileUsageJob.name,
+      RECONCILE_USAGE_JOB,
       { every: 60 * 60 * 1000 },
-      { name: ReconcileUsageJob.name, opts: { removeOnComplete: 48, removeOnFail: 200 } },
+      { name: RECONCILE_USAGE_JOB, opts: { removeOnComplete: 48, removeOnFail: 200 } },
     );
     await this.queue.upsertJobScheduler(
-      RollupUsageJob.name,
+      ROLLUP_USAGE_JOB,
       { every: this.config.USAGE_ROLLUP_EVERY_MS },
-      { name: RollupUsageJob.name, opts: { ...RETRIED, removeOnComplete: 100, removeOnFail: 200 } },
+      { name: ROLLUP_USAGE_JOB, opts: { ...RETRIED, removeOnComplete: 100, removeOnFail: 200 } },
     );
     if (this.config.USAGE_RETENTION_DAYS > 0) {
       await this.queue.upsertJobScheduler(
-        PruneUsageRecordsJob.name,
+        PRUNE_USAGE_RECORDS_JOB,
         { every: 60 * 60 * 1000 },
-        { name: PruneUsageRecordsJob.name, opts: { ...RETRIED, removeOnComplete: 48, removeOnFail: 200 } },
+        { name: PRUNE_USAGE_RECORDS_JOB, opts: { ...RETRIED, removeOnComplete: 48, removeOnFail: 200 } },
       );
     } else {
-      await this.queue.removeJobScheduler(PruneUsageRecordsJob.name);
+      await this.queue.removeJobScheduler(PRUNE_USAGE_RECORDS_JOB);
     }
   }
 }

@@ -8,7 +8,7 @@ import type { UsageSummaryQuery } from '../dto/usage-summary.query';
 import { planFor, summarySql } from '../query/rollup-summary';
 import type { UsageFilter } from '../query/usage-filter';
 import { rollUpAllUsage } from './roll-up-usage';
-import { openSchema, summaryService, SUPER_ADMIN, World } from './usage-rollup-fixtures';
+import { openSchema, summaryService, SUPER_ADMIN, World } from './usage-rollup.fixtures';
 
 const RECORDS = 1_000_000;
 const DAYS = 30;

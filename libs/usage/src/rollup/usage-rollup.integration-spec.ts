@@ -21,7 +21,7 @@ import {
   summaryService,
   SUPER_ADMIN,
   World,
-} from './usage-rollup-fixtures';
+} from './usage-rollup.fixtures';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -6,6 +6,10 @@ import { DataSource } from 'typeorm';
 import { PruneReport, pruneUsageRecords, retentionCutoff } from './prune-usage-records';
 import { rollUpUsage, RollupReport } from './roll-up-usage';
 
+// The jobs' names on the usage queue: their old class names, which stored schedulers still carry.
+export const ROLLUP_USAGE_JOB = 'RollupUsageJob';
+export const PRUNE_USAGE_RECORDS_JOB = 'PruneUsageRecordsJob';
+
 /** A day before the retention cutoff, marked hours are left alone (see RollupOptions.frozenBefore). */
 const FROZEN_MARGIN_MS = 86_400_000;
 

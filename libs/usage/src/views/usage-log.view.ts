@@ -1,5 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import type { UsageRecord } from '../entities/usage-record.entity';
 import type { UsageAttempt, UsageEndpoint, UsageEventSource } from '../usage-event';
 import { USAGE_ENDPOINTS, USAGE_SOURCES } from '../usage-event-parser';
@@ -71,7 +72,4 @@ export class UsageLogView {
   }
 }
 
-export class UsageLogPage {
-  @ApiProperty({ type: [UsageLogView] }) items!: UsageLogView[];
-  @ApiProperty() total!: number;
-}
+export class UsageLogPage extends PageOf(UsageLogView) {}

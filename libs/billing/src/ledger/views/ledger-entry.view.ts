@@ -1,5 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import { LEDGER_KINDS, LedgerEntry, LedgerKind } from '../../entities/ledger-entry.entity';
 
 /** The audit log's entityType of a ledger line. */
@@ -48,7 +49,4 @@ export class LedgerEntryView {
   }
 }
 
-export class LedgerPageView {
-  @ApiProperty({ type: [LedgerEntryView] }) items!: LedgerEntryView[];
-  @ApiProperty() total!: number;
-}
+export class LedgerPageView extends PageOf(LedgerEntryView) {}

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import type { GroupMultiplier } from '../../entities/group-multiplier.entity';
 import { DEFAULT_MULTIPLIER, normalizeMultiplier } from '../apply-multiplier';
 
@@ -21,7 +22,4 @@ export class GroupMultiplierView {
   }
 }
 
-export class GroupMultiplierListView {
-  @ApiProperty({ type: [GroupMultiplierView] }) items!: GroupMultiplierView[];
-  @ApiProperty() total!: number;
-}
+export class GroupMultiplierListView extends PageOf(GroupMultiplierView) {}

@@ -1,5 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import { PLAN_STATUSES, type Plan, type PlanStatus } from '../../entities/plan.entity';
 
 /** Monthly limits; null = unlimited. */
@@ -42,7 +43,4 @@ export class PlanView {
   }
 }
 
-export class PlanPageView {
-  @ApiProperty({ type: [PlanView] }) items!: PlanView[];
-  @ApiProperty() total!: number;
-}
+export class PlanPageView extends PageOf(PlanView) {}

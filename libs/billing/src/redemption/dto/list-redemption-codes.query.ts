@@ -1,11 +1,11 @@
-import { PageQueryDto } from '@gateway/identity';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { PageQuery } from '@gateway/common';
 
 export const REDEMPTION_CODE_STATUSES = ['unused', 'redeemed', 'expired'] as const;
 export type RedemptionCodeStatus = (typeof REDEMPTION_CODE_STATUSES)[number];
 
-export class ListRedemptionCodesQuery extends PageQueryDto {
+export class ListRedemptionCodesQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: REDEMPTION_CODE_STATUSES,
     description: 'unused: redeemable now; expired: never redeemed and past expiresAt',

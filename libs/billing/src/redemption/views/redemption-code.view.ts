@@ -1,5 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import type { RedemptionCode } from '../../entities/redemption-code.entity';
 import { REDEMPTION_CODE_STATUSES, RedemptionCodeStatus } from '../dto/list-redemption-codes.query';
 
@@ -45,10 +46,7 @@ export class RedemptionCodeView {
   }
 }
 
-export class RedemptionCodePageView {
-  @ApiProperty({ type: [RedemptionCodeView] }) items!: RedemptionCodeView[];
-  @ApiProperty() total!: number;
-}
+export class RedemptionCodePageView extends PageOf(RedemptionCodeView) {}
 
 export class CreatedRedemptionCodeView extends RedemptionCodeView {
   @ApiProperty({

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import { nanoToUsd } from '@gateway/db';
 import {
   SUBSCRIPTION_CHANGE_KINDS,
@@ -91,7 +92,4 @@ export class SubscriptionChangeView {
   }
 }
 
-export class SubscriptionChangePageView {
-  @ApiProperty({ type: [SubscriptionChangeView] }) items!: SubscriptionChangeView[];
-  @ApiProperty() total!: number;
-}
+export class SubscriptionChangePageView extends PageOf(SubscriptionChangeView) {}

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { OptionalButNotNull } from '@gateway/common';
 import type { TenantStatus } from '../../entities/tenant.entity';
-import { OptionalButNotNull } from '../../dto/optional-but-not-null';
 import { IsIanaTimeZone } from '../time-zone';
 import { TENANT_GROUP_PATTERN } from './create-tenant.dto';
 

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { OptionalButNotNull } from '../../dto/optional-but-not-null';
+import { OptionalButNotNull } from '@gateway/common';
 import { Role } from '../../roles';
 import { NewPasswordField } from '../../dto/account-fields';
 

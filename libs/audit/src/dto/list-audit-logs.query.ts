@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@gateway/identity';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageQuery } from '@gateway/common';
 import type { AuditAction } from '../entities/audit-log.entity';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = ['create', 'update', 'delete'];
 
-export class AuditQueryDto extends PageQueryDto {
+export class ListAuditLogsQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'super admin: one tenant; an owner: their own only' })
   @IsOptional()
   @IsUUID(undefined, { message: 'tenantId must be a UUID' })

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
-import { PageQueryDto } from '../../dto/page-query.dto';
+import { PageQuery } from '@gateway/common';
 import { Role } from '../../roles';
 
-export class ListUsersQueryDto extends PageQueryDto {
+export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'super admin: one tenant; others: their own only' })
   @IsOptional()
   @IsUUID(undefined, { message: 'tenantId must be a UUID' })

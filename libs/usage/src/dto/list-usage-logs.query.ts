@@ -1,6 +1,6 @@
 import { IntersectionType } from '@nestjs/swagger';
-import { PageQueryDto } from '@gateway/identity';
+import { PageQuery } from '@gateway/common';
 import { UsageFilterQuery } from './usage-filter.query';
 
 /** GET /api/usage/logs: the filters plus `?page&pageSize`. */
-export class UsageLogsQuery extends IntersectionType(UsageFilterQuery, PageQueryDto) {}
+export class ListUsageLogsQuery extends IntersectionType(UsageFilterQuery, PageQuery) {}

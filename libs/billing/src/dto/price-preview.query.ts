@@ -5,7 +5,7 @@ import { IsOptional, Matches } from 'class-validator';
 const TOKEN_COUNT = /^(0|[1-9]\d{0,14})$/;
 const count = (field: string) => ({ message: `${field} must be a whole number of tokens ≥ 0` });
 
-export class PreviewQueryDto {
+export class PricePreviewQuery {
   @ApiPropertyOptional({
     example: '1000',
     description: 'all prompt tokens, cached ones included (default 0)',

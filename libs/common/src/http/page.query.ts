@@ -6,7 +6,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 /** `?page&pageSize` of every /api list; extend it with a list's own filters. */
-export class PageQueryDto {
+export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @IsOptional()
   @Type(() => Number)
@@ -24,7 +24,7 @@ export class PageQueryDto {
 }
 
 /** TypeORM's skip/take for a page query. */
-export function pageWindow(query: PageQueryDto): { skip: number; take: number } {
+export function pageWindow(query: PageQuery): { skip: number; take: number } {
   const take = query.pageSize ?? DEFAULT_PAGE_SIZE;
   return { skip: ((query.page ?? 1) - 1) * take, take };
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import type { Tenant, TenantStatus } from '../../entities/tenant.entity';
 
 export class TenantView {
@@ -30,7 +31,4 @@ export class TenantView {
   }
 }
 
-export class TenantPage {
-  @ApiProperty({ type: [TenantView] }) items!: TenantView[];
-  @ApiProperty() total!: number;
-}
+export class TenantPage extends PageOf(TenantView) {}

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import type { User } from '../entities/user.entity';
 import { Role } from '../roles';
 
@@ -26,10 +27,7 @@ export class UserView {
   }
 }
 
-export class UserPage {
-  @ApiProperty({ type: [UserView] }) items!: UserView[];
-  @ApiProperty() total!: number;
-}
+export class UserPage extends PageOf(UserView) {}
 
 export class LoginResponse {
   @ApiProperty({

@@ -1,8 +1,9 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import type { Token, TokenStatus } from '../entities/token.entity';
 import { maskApiKey } from '../key/api-key';
-import { TOKEN_STATUSES } from './token-field-limits';
+import { TOKEN_STATUSES } from '../dto/token-field-limits';
 
 /** What the API shows of a token: never the key, never its hash. */
 export class TokenView {
@@ -56,7 +57,4 @@ export class CreatedTokenView extends TokenView {
   key!: string;
 }
 
-export class TokenListView {
-  @ApiProperty({ type: [TokenView] }) items!: TokenView[];
-  @ApiProperty() total!: number;
-}
+export class TokenListView extends PageOf(TokenView) {}

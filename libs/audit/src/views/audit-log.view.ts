@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@gateway/common';
 import type { AuditAction, AuditLog } from '../entities/audit-log.entity';
-import { AUDIT_ACTIONS } from './audit-query.dto';
+import { AUDIT_ACTIONS } from '../dto/list-audit-logs.query';
 
 /** One audit row as the API shows it; before/after were redacted when the row was written. */
 export class AuditLogView {
@@ -43,7 +44,4 @@ export class AuditLogView {
   }
 }
 
-export class AuditLogPage {
-  @ApiProperty({ type: [AuditLogView] }) items!: AuditLogView[];
-  @ApiProperty() total!: number;
-}
+export class AuditLogPage extends PageOf(AuditLogView) {}

@@ -1,10 +1,10 @@
-import { PageQueryDto } from '@gateway/identity';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { PageQuery } from '@gateway/common';
 import { LEDGER_KINDS, LedgerKind } from '../../entities/ledger-entry.entity';
 
 /** `GET /api/tenants/:id/ledger`: a page of lines, newest first, optionally of one kind and period. */
-export class LedgerQueryDto extends PageQueryDto {
+export class ListLedgerEntriesQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'written at or after (inclusive)' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date or date-time' })
