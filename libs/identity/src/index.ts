@@ -39,3 +39,7 @@ export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQueryDto, pageWindow } from './dt
 export { OptionalButNotNull } from './dto/optional-but-not-null';
 export { tenantBillingDetails, tenantsForBilling } from './tenants/tenant-billing';
 export type { TenantBillingDetails } from './tenants/tenant-billing';
+export { upsertImportedAccount } from './users/imported-account';
+export type { ImportedAccount, ImportedAccountInput } from './users/imported-account';
+export { isBcryptHash } from './auth/password-hasher';
+export type { LoginName } from './auth/auth.service';
