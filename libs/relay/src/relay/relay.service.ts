@@ -277,7 +277,9 @@ export class RelayService {
       draft.channelName = channel.name;
       draft.channelKeyId = key.id;
       draft.upstreamModel = upstreamModel;
-      const headers: Record<string, string> = { 'x-routed-via': `${channel.name}/${upstreamModel}` };
+      const headers: Record<string, string> = {
+        'x-routed-via': headerSafe(`${channel.name}/${upstreamModel}`),
+      };
       if (draft.fallbacks.length > 0) headers['x-fallback-attempts'] = String(draft.fallbacks.length);
       const result = await this.runner.run({
         request,
@@ -595,4 +597,12 @@ function apiKeyOf(req: Request): string | null {
   }
   const apiKey = req.headers['x-api-key'];
   return typeof apiKey === 'string' && apiKey.trim() !== '' ? apiKey.trim() : null;
+}
+
+/**
+ * A header value Node will send: anything outside printable ASCII (a channel named 主渠道, as
+ * operators coming from NewAPI often have) is percent-encoded instead of failing the response.
+ */
+function headerSafe(value: string): string {
+  return value.replace(/[^\x20-\x7e]+/g, (run) => encodeURIComponent(run));
 }

@@ -40,6 +40,8 @@ export class ImportNewApiDatabaseDto {
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'installation must be 1-64 letters, digits, _ . -' })
   installation?: string;
 
+  /** Documents the multipart part (multer takes it out of the body before validation sees it). */
   @ApiPropertyOptional({ type: 'string', format: 'binary', description: 'the SQLite database file' })
+  @IsOptional()
   file?: unknown;
 }
