@@ -8,6 +8,7 @@ import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { InvoicesModule } from '@gateway/invoices';
+import { MigrationModule } from '@gateway/migration';
 import { SettingsModule } from '@gateway/settings';
 import { TokensModule } from '@gateway/tokens';
 import { UsageModule } from '@gateway/usage';
@@ -42,6 +43,7 @@ export class AppModule {
         UsageModule,
         InvoicesModule,
         SettingsModule,
+        MigrationModule,
         ...spa,
       ],
     };

@@ -94,6 +94,7 @@ export const BILLING_ENTITIES = [
     BalanceMirror,
     CreditPoster,
     GroupMultipliersService,
+    NewApiImportService,
     SubscriptionsService,
     CurrentPlans,
   ],

@@ -62,3 +62,10 @@ export { ledgerPeriod } from './ledger/ledger-period';
 export type { LedgerPayment, LedgerPeriod } from './ledger/ledger-period';
 export { planHeldDuring } from './subscriptions/plan-held-during';
 export type { HeldPlan } from './subscriptions/plan-held-during';
+
+// For the NewAPI / one-api importer (@gateway/migration): the ratio import and its exact decimals.
+export { NewApiImportService } from './import/newapi-import.service';
+export { DEFAULT_QUOTA_PER_UNIT, exactDecimal } from './import/newapi-ratios';
+export type { Exact } from './import/newapi-ratios';
+export { ImportNewApiDto } from './import/dto/import-newapi.dto';
+export { NewApiImportView } from './import/views/newapi-import.view';

@@ -136,6 +136,23 @@ export class ChannelKeysService {
     return views;
   }
 
+  /** The secrets not yet in the channel's pool (an importer adds only those, so a re-run adds nothing twice). */
+  async missingKeys(channelId: string, secrets: readonly string[]): Promise<string[]> {
+    const fingerprints = secrets.map(keyFingerprint);
+    const existing = await this.keys.find({
+      where: { channelId, keyFingerprint: In([...new Set(fingerprints)]) },
+      select: { keyFingerprint: true },
+    });
+    const taken = new Set(existing.map((k) => k.keyFingerprint));
+    const seen = new Set<string>();
+    return secrets.filter((_, index) => {
+      const fp = fingerprints[index] as string;
+      if (taken.has(fp) || seen.has(fp)) return false;
+      seen.add(fp);
+      return true;
+    });
+  }
+
   async update(
     actor: Actor,
     channelId: string,

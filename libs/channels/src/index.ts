@@ -59,3 +59,9 @@ export { PROBE_TIMEOUT_CAP_MS } from './probe/send-upstream-request';
 export { ChannelView } from './views/channel.view';
 export { ChannelKeyView } from './views/channel-key.view';
 export { ChannelTestResultView } from './views/channel-test-result.view';
+
+// For the NewAPI / one-api importer: channels are created through ChannelsService like any other.
+export { CreateChannelDto } from './dto/create-channel.dto';
+export { UpdateChannelDto } from './dto/update-channel.dto';
+export { CreateChannelKeysDto, MAX_KEYS_PER_REQUEST } from './dto/create-channel-keys.dto';
+export { isProviderKey } from './keys/provider-key-format';

@@ -820,13 +820,38 @@ export interface paths {
     patch: operations['SettingsController_update'];
     trace?: never;
   };
+  '/api/imports/newapi': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import a NewAPI / one-api installation (channels, users and balances, tokens, prices, group ratios); dryRun (the default) only reports */
+    post: operations['NewApiMigrationController_importNewApi'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     LoginDto: {
-      /** @example admin@example.com */
-      email: string;
+      /**
+       * @description send email or username
+       * @example admin@example.com
+       */
+      email?: string;
+      /**
+       * @description the NewAPI / one-api username of an imported user (instead of email)
+       * @example alice
+       */
+      username?: string;
       /** Format: password */
       password: string;
     };
@@ -835,6 +860,8 @@ export interface components {
       id: string;
       email: string;
       name: string | null;
+      /** @description the sign-in name of a user imported from NewAPI / one-api; null otherwise */
+      username: string | null;
       /** @enum {string} */
       role: 'super_admin' | 'owner' | 'admin' | 'member' | 'finance';
       /**
@@ -2298,6 +2325,101 @@ export interface components {
       relayCooldownBaseMs?: number;
       /** @example 300000 */
       relayCooldownMaxMs?: number;
+    };
+    ImportNewApiDatabaseDto: {
+      /**
+       * @description mysql:// or postgres:// URL of the NewAPI database (instead of file); only read
+       * @example postgres://newapi:secret@db.example.com:5432/newapi
+       */
+      url?: string;
+      /**
+       * @description true (the default): read and report what would be imported, write nothing
+       * @default true
+       */
+      dryRun?: boolean;
+      /** @description names the source installation instead of the fingerprint taken from its first user */
+      installation?: string;
+      /**
+       * Format: binary
+       * @description the SQLite database file
+       */
+      file?: string;
+    };
+    SkippedRowView: {
+      /** @description the row id in the source table */
+      sourceId: string;
+      /** @description a name to recognise it by (channel or token name, username) */
+      label: string;
+      reason: string;
+    };
+    KindReportView: {
+      read: number;
+      /** @description made by this run (or, in a dry run, that it would make) */
+      created: number;
+      /** @description changed in the source since the last run, and updated */
+      updated: number;
+      /** @description imported before and unchanged since */
+      unchanged: number;
+      skipped: components['schemas']['SkippedRowView'][];
+      /** @description what was adapted on the way (dropped models, clamped values, …) */
+      notes: string[];
+    };
+    ConvertedAmountView: {
+      /** @enum {string} */
+      kind: 'balance' | 'token_quota';
+      sourceId: string;
+      label: string;
+      /**
+       * @description quota units in the source
+       * @example 1500000
+       */
+      quota: string;
+      /**
+       * @description the same in USD (exact decimal)
+       * @example 3
+       */
+      usd: string;
+      /** @description true when a fraction of a nano-USD was rounded down */
+      rounded: boolean;
+      /**
+       * @description balance only: what this run credited (the difference to what earlier runs did)
+       * @example 3
+       */
+      creditedUsd?: string;
+    };
+    GroupRatioView: {
+      group: string;
+      /** @example 1.5 */
+      multiplier: string;
+      /** @enum {string} */
+      outcome: 'set' | 'unchanged' | 'skipped';
+      reason?: string;
+    };
+    NewApiMigrationReport: {
+      /** @description true: nothing was written */
+      dryRun: boolean;
+      /** @enum {string} */
+      dialect: 'sqlite' | 'mysql' | 'postgres';
+      /** @description fingerprint of the source installation (how a re-run finds its earlier work) */
+      installation: string;
+      /**
+       * @description quota units per USD used for every amount
+       * @example 500000
+       */
+      quotaPerUnit: string;
+      channels: components['schemas']['KindReportView'];
+      /** @description provider keys added to the encrypted pools */
+      keysAdded: number;
+      users: components['schemas']['KindReportView'];
+      tokens: components['schemas']['KindReportView'];
+      amounts: components['schemas']['ConvertedAmountView'][];
+      groups: components['schemas']['GroupRatioView'][];
+      /** @description the prices set from ModelRatio & co. (null in a dry run, or when the source saved none) */
+      prices?: components['schemas']['NewApiImportView'] | null;
+      /** @description models with a ModelRatio in the source (what a real run would price) */
+      pricedModels: number;
+      /** @description what was not imported at all, and why */
+      notImported: string[];
     };
   };
   responses: never;
@@ -3962,6 +4084,29 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SettingsView'];
+        };
+      };
+    };
+  };
+  NewApiMigrationController_importNewApi: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['ImportNewApiDatabaseDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NewApiMigrationReport'];
         };
       };
     };

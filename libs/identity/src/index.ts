@@ -37,3 +37,7 @@ export { UsersService } from './users/users.service';
 export { UserView } from './views/user.view';
 export { tenantBillingDetails, tenantsForBilling } from './tenants/tenant-billing';
 export type { TenantBillingDetails } from './tenants/tenant-billing';
+export { upsertImportedAccount } from './users/imported-account';
+export type { ImportedAccount, ImportedAccountInput } from './users/imported-account';
+export { isBcryptHash } from './auth/password-hasher';
+export type { LoginName } from './auth/auth.service';

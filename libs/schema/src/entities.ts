@@ -5,6 +5,7 @@ import { BILLING_ENTITIES } from '@gateway/billing';
 import { CHANNELS_ENTITIES } from '@gateway/channels';
 import { IDENTITY_ENTITIES } from '@gateway/identity';
 import { INVOICES_ENTITIES } from '@gateway/invoices';
+import { MIGRATION_ENTITIES } from '@gateway/migration';
 import { SETTINGS_ENTITIES } from '@gateway/settings';
 import { TOKENS_ENTITIES } from '@gateway/tokens';
 import { USAGE_ENTITIES } from '@gateway/usage';
@@ -18,4 +19,5 @@ export const ENTITIES = [
   ...USAGE_ENTITIES,
   ...INVOICES_ENTITIES,
   ...SETTINGS_ENTITIES,
+  ...MIGRATION_ENTITIES,
 ];

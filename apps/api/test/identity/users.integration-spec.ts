@@ -429,7 +429,7 @@ describe('/api/users', () => {
         expect(JSON.stringify(body)).not.toMatch(/passwordHash|argon2|long enough password/);
       }
       expect(Object.keys(one.body).sort()).toEqual(
-        ['createdAt', 'disabled', 'email', 'id', 'name', 'role', 'tenantId'].sort(),
+        ['createdAt', 'disabled', 'email', 'id', 'name', 'role', 'tenantId', 'username'].sort(),
       );
     });
   });

@@ -38,7 +38,8 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<LoginResponse> {
-    const result = await this.auth.login(body.email, body.password, {
+    const who = body.email !== undefined ? { email: body.email } : { username: body.username ?? '' };
+    const result = await this.auth.login(who, body.password, {
       ip: req.ip,
       userAgent: req.get('user-agent'),
     });

@@ -15,6 +15,9 @@ export interface LoginResult {
   user: User;
 }
 
+/** How a user names themselves at login: the email, or an imported NewAPI user's username. */
+export type LoginName = { email: string } | { username: string };
+
 export interface ClientInfo {
   ip?: string;
   userAgent?: string;
@@ -35,16 +38,27 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(email: string, password: string, client: ClientInfo = {}): Promise<LoginResult> {
-    const normalized = email.trim().toLowerCase();
-    const attempt = await this.limiter.reserve(normalized, client.ip);
-    const user = await this.users.findOne({ where: { email: normalized }, relations: { tenant: true } });
+  async login(who: LoginName, password: string, client: ClientInfo = {}): Promise<LoginResult> {
+    const where: LoginName = 'email' in who ? { email: who.email.trim().toLowerCase() } : who;
+    // The limiter counts per account name; a username is kept apart from any email spelled the same.
+    const account = 'email' in where ? where.email : `username:${where.username}`;
+    const attempt = await this.limiter.reserve(account, client.ip);
+    const user = await this.users.findOne({ where, relations: { tenant: true } });
     const valid = await this.hasher.verify(user?.passwordHash, password);
     // One answer for every failure, so a guesser learns nothing about which part was wrong.
     if (!user || !valid || !mayUseDashboard(user))
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     await this.limiter.succeeded(attempt);
+    if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(user, password);
     return this.issueSession(user, client);
+  }
+
+  /** An imported bcrypt hash becomes argon2id once its password is known to be right. */
+  private async rehash(user: User, password: string): Promise<void> {
+    const passwordHash = await this.hasher.hash(password);
+    // Only if still the hash just verified: a password changed meanwhile must not be overwritten.
+    await this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash });
+    user.passwordHash = passwordHash;
   }
 
   /** Starts a dashboard session for a user who has just proven who they are (login, registration). */

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
+import * as bcrypt from 'bcryptjs';
+
+/** bcrypt's prefixes: what NewAPI / one-api store (Go's x/crypto/bcrypt writes `$2a$`). */
+const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$/;
 
 @Injectable()
 export class PasswordHasher {
@@ -12,9 +16,19 @@ export class PasswordHasher {
 
   async verify(hash: string | undefined, password: string): Promise<boolean> {
     try {
+      if (hash !== undefined && isBcryptHash(hash)) return await bcrypt.compare(password, hash);
       return await argon2.verify(hash ?? (await this.decoy), password);
     } catch {
       return false;
     }
   }
+
+  /** True for a hash kept only until its owner next proves the password (then stored as argon2id). */
+  needsRehash(hash: string): boolean {
+    return isBcryptHash(hash);
+  }
+}
+
+export function isBcryptHash(hash: string): boolean {
+  return BCRYPT_HASH.test(hash);
 }

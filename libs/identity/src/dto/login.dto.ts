@@ -1,11 +1,22 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsString, Length, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
+/** Either an email, or (for users moved over from NewAPI / one-api) the username they signed in with. */
 export class LoginDto {
-  @ApiProperty({ example: 'admin@example.com' })
-  @IsEmail({}, { message: 'email must be an email address' })
+  @ApiPropertyOptional({ example: 'admin@example.com', description: 'send email or username' })
+  @ValidateIf((body: LoginDto) => body.username === undefined || body.email !== undefined)
+  @IsEmail({}, { message: 'email (or username) must be an email address' })
   @MaxLength(320)
-  email!: string;
+  email?: string;
+
+  @ApiPropertyOptional({
+    example: 'alice',
+    description: 'the NewAPI / one-api username of an imported user (instead of email)',
+  })
+  @ValidateIf((body: LoginDto) => body.email === undefined)
+  @IsString({ message: 'username must be a string' })
+  @Length(1, 64)
+  username?: string;
 
   @ApiProperty({ format: 'password' })
   @IsString()

@@ -24,6 +24,14 @@ export class User {
   @Column({ type: 'varchar', length: 200, nullable: true })
   name!: string | null;
 
+  /**
+   * A sign-in name besides the email, for users moved over from NewAPI / one-api (where people sign
+   * in with a username). Null for everyone else. Compared exactly, as NewAPI does.
+   */
+  @Index('users_username_key', { unique: true })
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  username!: string | null;
+
   /** The tenant a member belongs to; null only for super admins. */
   @Index('users_tenant_id_idx')
   @Column({ name: 'tenant_id', type: 'uuid', nullable: true })
@@ -33,6 +41,7 @@ export class User {
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'users_tenant_id_fkey' })
   tenant?: Tenant;
 
+  /** argon2id; or a bcrypt hash (`$2a$`/`$2b$`/`$2y$`) imported from NewAPI until its first login rehashes it. */
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash!: string;
 

@@ -8,6 +8,12 @@ export class UserView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() email!: string;
   @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the sign-in name of a user imported from NewAPI / one-api; null otherwise',
+  })
+  username!: string | null;
   @ApiProperty({ enum: Role }) role!: Role;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null only for super admins' })
   tenantId!: string | null;
@@ -19,6 +25,7 @@ export class UserView {
       id: user.id,
       email: user.email,
       name: user.name,
+      username: user.username ?? null,
       role: user.role,
       tenantId: user.tenantId,
       disabled: user.disabled,

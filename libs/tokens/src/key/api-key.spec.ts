@@ -38,6 +38,11 @@ describe('API keys', () => {
     }
   });
 
+  it('accepts a NewAPI / one-api key as clients send it (sk- + the 48 characters NewAPI stores)', () => {
+    // NewAPI's tokens.key column holds the 48 characters without the prefix.
+    expect(looksLikeApiKey('sk-aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6kM9nP2rS5uV8')).toBe(true);
+  });
+
   it('refuses anything not shaped like a key', () => {
     const key = generateApiKey();
     expect(looksLikeApiKey(key.slice(0, -1))).toBe(false);

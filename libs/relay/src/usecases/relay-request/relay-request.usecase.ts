@@ -31,6 +31,7 @@ import { exhaustedError } from './exhausted-error';
 import type { RelayRequestCommand } from './relay-request.command';
 import { RequestSettlement } from './request-settlement';
 import { WorstCaseHold } from './worst-case-hold';
+import { headerSafe } from '../../relay/header-safe';
 
 @Injectable()
 export class RelayRequest {
@@ -188,7 +189,9 @@ export class RelayRequest {
       draft.channelName = channel.name;
       draft.channelKeyId = key.id;
       draft.upstreamModel = upstreamModel;
-      const headers: Record<string, string> = { 'x-routed-via': `${channel.name}/${upstreamModel}` };
+      const headers: Record<string, string> = {
+        'x-routed-via': headerSafe(`${channel.name}/${upstreamModel}`),
+      };
       if (draft.fallbacks.length > 0) headers['x-fallback-attempts'] = String(draft.fallbacks.length);
       const result = await this.runner.run({
         request,

@@ -1,0 +1,390 @@
+// Moving a NewAPI installation over, end to end: a NewAPI-shaped SQLite file (uploaded from the
+// console) and PostgreSQL database (through the CLI's command) are imported; the imported token's
+// original sk- key then calls /v1/chat/completions through the official SDK and is billed against
+// the imported balance to the nano-dollar; the imported user signs in with their NewAPI password.
+import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
+import type { UsageIngestor } from '@gateway/usage';
+import OpenAI from 'openai';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { importNewApiCommand } from '../../src/cli/import-newapi-command';
+import { startApi, type ApiHarness } from '../api-harness';
+import { startIngestor, usageRecordsStored } from '../relay/relay-fixture';
+import {
+  ALICE_KEY,
+  buildPostgresSource,
+  buildSqliteSource,
+  CAROL_KEY,
+  dropPostgresSource,
+  EXHAUSTED_KEY,
+  EXPIRED_KEY,
+  PASSWORDS,
+  withAliceQuota,
+} from './newapi-source-fixture';
+
+interface KindReport {
+  read: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: { sourceId: string; reason: string }[];
+  notes: string[];
+}
+interface Report {
+  dryRun: boolean;
+  installation: string;
+  quotaPerUnit: string;
+  channels: KindReport;
+  keysAdded: number;
+  users: KindReport;
+  tokens: KindReport;
+  amounts: {
+    kind: string;
+    sourceId: string;
+    quota: string;
+    usd: string;
+    rounded: boolean;
+    creditedUsd?: string;
+  }[];
+  groups: { group: string; multiplier: string; outcome: string }[];
+  prices: { set: { model: string }[] } | null;
+  notImported: string[];
+}
+
+function sdk(api: ApiHarness, key: string): OpenAI {
+  return new OpenAI({ apiKey: key, baseURL: `${api.url}/v1`, maxRetries: 0 });
+}
+
+async function scalar(api: ApiHarness, sql: string, params: unknown[] = []): Promise<string> {
+  const [row] = (await api.app.get(DataSource).query(sql, params)) as { v: string }[];
+  return String(row?.v);
+}
+
+describe('importing a NewAPI SQLite file from the console', () => {
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let ingestor: UsageIngestor;
+  let admin: string;
+  let source: Uint8Array;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    api = await startApi('newapi_sqlite');
+    ingestor = startIngestor(api);
+    admin = await api.adminToken();
+    source = await buildSqliteSource({
+      upstream: mock.url.replace(/\/v1$/, ''),
+      aliceQuota: 1_500_000,
+      prefix: '',
+    });
+  });
+
+  afterAll(async () => {
+    await ingestor?.stop();
+    await api?.close();
+    await mock?.close();
+  });
+
+  const upload = (bytes: Uint8Array, dryRun: boolean) =>
+    request(api.url)
+      .post('/api/imports/newapi')
+      .set('authorization', `Bearer ${admin}`)
+      .field('dryRun', String(dryRun))
+      .attach('file', Buffer.from(bytes), 'one-api.db');
+
+  it('a dry run reports what it would import and writes nothing', async () => {
+    const res = await upload(source, true);
+    expect(res.status).toBe(200);
+    const report = res.body as Report;
+    expect(report).toMatchObject({ dryRun: true, quotaPerUnit: '500000' });
+    expect(report.channels).toMatchObject({ read: 3, created: 3, updated: 0, unchanged: 0 });
+    expect(report.keysAdded).toBe(4);
+    expect(report.users).toMatchObject({ read: 5, created: 4 });
+    expect(report.users.skipped).toEqual([
+      expect.objectContaining({ sourceId: '5', reason: 'deleted in the source' }),
+    ]);
+    expect(report.tokens).toMatchObject({ read: 5, created: 4 });
+    expect(report.notImported.join('\n')).toContain('1 unused redemption code');
+    expect(await scalar(api, 'SELECT count(*) AS v FROM import_links')).toBe('0');
+    expect(await scalar(api, 'SELECT count(*) AS v FROM channels')).toBe('0');
+    expect(await scalar(api, 'SELECT count(*) AS v FROM users WHERE username IS NOT NULL')).toBe('0');
+  });
+
+  it('imports channels, users with their balance, tokens, prices and group ratios, audited', async () => {
+    const report = (await upload(source, false).expect(200)).body as Report;
+    expect(report.channels).toMatchObject({ created: 3 });
+    expect(report.keysAdded).toBe(4);
+    expect(report.channels.notes.join('\n')).toContain('type 15 is not routable by this gateway yet');
+    expect(report.users).toMatchObject({ created: 4 });
+    expect(report.tokens).toMatchObject({ created: 4 });
+    expect(report.tokens.skipped).toEqual([
+      expect.objectContaining({ sourceId: '5', reason: 'its user was not imported' }),
+    ]);
+    // 1,500,000 quota at 500,000 per USD = $3, exactly; used_quota (history) is not a balance.
+    expect(report.amounts).toContainEqual(
+      expect.objectContaining({
+        kind: 'balance',
+        sourceId: '2',
+        quota: '1500000',
+        usd: '3',
+        creditedUsd: '3',
+        rounded: false,
+      }),
+    );
+    expect(report.prices?.set.map((p) => p.model).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(report.groups).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ group: 'vip', multiplier: '0.8', outcome: 'set' }),
+        expect.objectContaining({ group: 'free', outcome: 'skipped' }),
+      ]),
+    );
+
+    const db = api.app.get(DataSource);
+    const channels = (await db.query(
+      `SELECT c.name, c.type, c.base_url, c.status, c.models, c.model_mapping, c.groups, c.priority, c.weight, c.settings,
+              (SELECT count(*)::int FROM channel_keys k WHERE k.channel_id = c.id) AS keys
+         FROM channels c ORDER BY c.name`,
+    )) as Record<string, unknown>[];
+    expect(channels).toEqual([
+      expect.objectContaining({
+        name: 'Azure east',
+        type: 'azure-openai',
+        status: 'disabled',
+        settings: { apiVersion: '2024-10-21' },
+        keys: 1,
+      }),
+      expect.objectContaining({
+        name: 'OpenAI 主渠道',
+        type: 'openai',
+        base_url: `${mock.url.replace(/\/v1$/, '')}/v1`,
+        status: 'enabled',
+        models: ['gpt-4o-mini', 'gpt-4o-alias'],
+        model_mapping: { 'gpt-4o-alias': 'gpt-4o-mini' },
+        groups: ['default', 'vip'],
+        priority: 5,
+        weight: 1,
+        keys: 2,
+      }),
+      expect.objectContaining({ name: '文心一言', status: 'disabled', keys: 1 }),
+    ]);
+    // Keys are stored encrypted, never as sent.
+    expect(
+      await scalar(api, "SELECT count(*) AS v FROM channel_keys WHERE key_ciphertext LIKE '%sk-upstream%'"),
+    ).toBe('0');
+
+    const users = (await db.query(
+      `SELECT u.username, u.role, u.disabled, u.tenant_id IS NULL AS no_tenant, u.email, u.name, t.name AS tenant, t."group", t.status
+         FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id WHERE u.username IS NOT NULL ORDER BY u.username`,
+    )) as Record<string, unknown>[];
+    expect(users).toEqual([
+      expect.objectContaining({
+        username: 'alice',
+        role: 'owner',
+        disabled: false,
+        email: 'alice@example.com',
+        name: '爱丽丝',
+        tenant: 'alice',
+        status: 'active',
+      }),
+      expect.objectContaining({
+        username: 'bob',
+        role: 'owner',
+        disabled: true,
+        tenant: 'bob',
+        status: 'disabled',
+      }),
+      expect.objectContaining({ username: 'carol', role: 'owner', group: 'vip', name: '卡罗尔' }),
+      expect.objectContaining({ username: 'root', role: 'super_admin', no_tenant: true }),
+    ]);
+    expect(
+      await scalar(api, `SELECT count(*) AS v FROM audit_logs WHERE entity_type = 'newapi_import'`),
+    ).toBe('1');
+  });
+
+  it('a second run doubles nothing', async () => {
+    const ledger = await scalar(api, 'SELECT count(*) AS v FROM ledger_entries');
+    const report = (await upload(source, false).expect(200)).body as Report;
+    expect(report.channels).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    expect(report.keysAdded).toBe(0);
+    expect(report.users).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+    expect(report.tokens).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+    expect(await scalar(api, 'SELECT count(*) AS v FROM ledger_entries')).toBe(ledger);
+    expect(await scalar(api, 'SELECT count(*) AS v FROM channels')).toBe('3');
+    expect(await scalar(api, 'SELECT count(*) AS v FROM tokens')).toBe('4');
+  });
+
+  it('the original sk- key calls the gateway through the SDK and is billed against the imported balance', async () => {
+    const tenantId = await scalar(api, `SELECT tenant_id AS v FROM users WHERE username = 'alice'`);
+    const before = BigInt(
+      await scalar(api, 'SELECT balance_nano AS v FROM tenant_balances WHERE tenant_id = $1', [tenantId]),
+    );
+    expect(before).toBe(3_000_000_000n);
+    const completion = await sdk(api, `sk-${ALICE_KEY}`).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hello from a NewAPI client' }],
+    });
+    expect(completion.usage).toBeDefined();
+    await usageRecordsStored(api, tenantId, 1);
+    // ModelRatio 0.075 = $0.15 per 1M prompt tokens = 150 nano each; ×4 for completion = 600 nano.
+    const { prompt_tokens: prompt, completion_tokens: output } = completion.usage!;
+    const cost = BigInt(prompt) * 150n + BigInt(output) * 600n;
+    expect(
+      await scalar(api, 'SELECT sum(cost_nano) AS v FROM usage_records WHERE tenant_id = $1', [tenantId]),
+    ).toBe(cost.toString());
+    const after = BigInt(
+      await scalar(api, 'SELECT balance_nano AS v FROM tenant_balances WHERE tenant_id = $1', [tenantId]),
+    );
+    expect(after).toBe(before - cost);
+    // The imported model mapping: the alias reaches the upstream under its mapped name.
+    await sdk(api, `sk-${ALICE_KEY}`).chat.completions.create({
+      model: 'gpt-4o-alias',
+      messages: [{ role: 'user', content: 'through the alias' }],
+    });
+    expect(mock.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4o-mini' });
+  });
+
+  it('expired and exhausted NewAPI tokens stay refused; an unlimited one keeps its allowed IPs', async () => {
+    await expect(
+      sdk(api, `sk-${EXPIRED_KEY}`).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    ).rejects.toMatchObject({ status: 401 });
+    await expect(
+      sdk(api, `sk-${EXHAUSTED_KEY}`).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    ).rejects.toMatchObject({ status: expect.any(Number) });
+    const [carol] = (await api.app
+      .get(DataSource)
+      .query(`SELECT quota_nano, ip_allowlist FROM tokens WHERE key_hint = $1`, [CAROL_KEY.slice(-4)])) as {
+      quota_nano: string | null;
+      ip_allowlist: string[];
+    }[];
+    expect(carol).toEqual({ quota_nano: null, ip_allowlist: ['127.0.0.1/32', '::1/128'] });
+  });
+
+  it('the imported user signs in with their NewAPI username and password, which is then rehashed', async () => {
+    await request(api.url).post('/api/auth/login').send({ username: 'alice', password: 'wrong' }).expect(401);
+    expect(await scalar(api, `SELECT password_hash AS v FROM users WHERE username = 'alice'`)).toMatch(
+      /^\$2[aby]\$/,
+    );
+    const res = await request(api.url)
+      .post('/api/auth/login')
+      .send({ username: 'alice', password: PASSWORDS.alice })
+      .expect(200);
+    expect(res.body).toMatchObject({ user: { username: 'alice', role: 'owner' } });
+    expect(await scalar(api, `SELECT password_hash AS v FROM users WHERE username = 'alice'`)).toMatch(
+      /^\$argon2id\$/,
+    );
+    await request(api.url)
+      .post('/api/auth/login')
+      .send({ username: 'alice', password: PASSWORDS.alice })
+      .expect(200);
+    await request(api.url)
+      .post('/api/auth/login')
+      .send({ email: 'alice@example.com', password: PASSWORDS.alice })
+      .expect(200);
+    // A disabled NewAPI user stays locked out.
+    await request(api.url)
+      .post('/api/auth/login')
+      .send({ username: 'bob', password: 'bob-password' })
+      .expect(401);
+  });
+
+  it('a re-run after a top-up in NewAPI credits only the difference', async () => {
+    const tenantId = await scalar(api, `SELECT tenant_id AS v FROM users WHERE username = 'alice'`);
+    const balance = BigInt(
+      await scalar(api, 'SELECT balance_nano AS v FROM tenant_balances WHERE tenant_id = $1', [tenantId]),
+    );
+    const report = (await upload(await withAliceQuota(source, 2_000_000), false).expect(200)).body as Report;
+    expect(report.users).toMatchObject({ updated: 1, unchanged: 3 });
+    expect(report.amounts).toContainEqual(
+      expect.objectContaining({ sourceId: '2', usd: '4', creditedUsd: '1' }),
+    );
+    const after = BigInt(
+      await scalar(api, 'SELECT balance_nano AS v FROM tenant_balances WHERE tenant_id = $1', [tenantId]),
+    );
+    expect(after - balance).toBe(1_000_000_000n);
+    // The password was not changed in the source: the rehashed one stays.
+    expect(await scalar(api, `SELECT password_hash AS v FROM users WHERE username = 'alice'`)).toMatch(
+      /^\$argon2id\$/,
+    );
+  });
+
+  it('is for super admins only and refuses a file that is not SQLite', async () => {
+    await request(api.url)
+      .post('/api/imports/newapi')
+      .field('dryRun', 'true')
+      .attach('file', Buffer.from(source), 'one-api.db')
+      .expect(401);
+    const res = await request(api.url)
+      .post('/api/imports/newapi')
+      .set('authorization', `Bearer ${admin}`)
+      .attach('file', Buffer.from('not a database at all'), 'x.db')
+      .expect(400);
+    expect(res.body).toMatchObject({ code: 'source_unreadable' });
+  });
+});
+
+describe('importing a NewAPI PostgreSQL database with the CLI command', () => {
+  const sourceDb = `newapi_src_${process.pid}`;
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let url: string;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    api = await startApi('newapi_pg', { LOG_LEVEL: 'error' });
+    await api.adminToken();
+    url = await buildPostgresSource(sourceDb, {
+      upstream: mock.url.replace(/\/v1$/, ''),
+      quotaPerUnit: '3000000',
+      aliceQuota: 3_000_001,
+      prefix: 'pg_',
+    });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await mock?.close();
+    await dropPostgresSource(sourceDb);
+  });
+
+  it('imports at the source QuotaPerUnit, rounding fractions down and saying so, and leaves the source as it was', async () => {
+    const report = (await importNewApiCommand(api.app, ['--from', url])) as unknown as Report;
+    expect(report).toMatchObject({ dryRun: false, quotaPerUnit: '3000000' });
+    expect(report.users).toMatchObject({ created: 4 });
+    expect(report.tokens).toMatchObject({ created: 4 });
+    // 3,000,001 quota / 3,000,000 per USD = $1.000000333… → 1,000,000,333 nano, rounded down.
+    expect(report.amounts).toContainEqual(
+      expect.objectContaining({
+        sourceId: '2',
+        usd: '1.000000333',
+        rounded: true,
+        creditedUsd: '1.000000333',
+      }),
+    );
+    const again = (await importNewApiCommand(api.app, ['--from', url])) as unknown as Report;
+    expect(again.users).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+    expect(again.installation).toBe(report.installation);
+    const key = `sk-${ALICE_KEY}`;
+    const completion = await sdk(api, key).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(completion.choices[0]?.message).toBeDefined();
+    await request(api.url)
+      .post('/api/auth/login')
+      .send({ username: 'pg_alice', password: PASSWORDS.alice })
+      .expect(200);
+    // Nothing in the source changed (read in a READ ONLY transaction).
+    const check = new (await import('pg')).Client({ connectionString: url });
+    await check.connect();
+    const { rows } = await check.query(`SELECT password, quota FROM users WHERE id = 2`);
+    await check.end();
+    expect(rows[0]).toMatchObject({ quota: '3000001' });
+    expect(String(rows[0].password)).toMatch(/^\$2[aby]\$/);
+  });
+});

@@ -1,0 +1,10 @@
+export { MIGRATION_ENTITIES, MigrationModule } from './migration.module';
+export { ImportLink } from './entities/import-link.entity';
+export { MigrationError, MigrationErrorCode } from './migration.errors';
+export { MIGRATION_ROLES } from './migration-permissions';
+export { NEWAPI_IMPORT_AUDIT_TYPE, NewApiMigrationService } from './newapi/newapi-migration.service';
+export type { MigrationOptions } from './newapi/newapi-migration.service';
+export { openSource, isDatabaseUrl } from './newapi/source/open-source';
+export { SourceUnreadable } from './newapi/source/sqlite-source';
+export type { NewApiSource } from './newapi/source/newapi-source';
+export { NewApiMigrationReport } from './newapi/views/newapi-migration-report.view';

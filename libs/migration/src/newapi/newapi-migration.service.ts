@@ -1,0 +1,581 @@
+// Moving a NewAPI / one-api installation over: channels and their keys, users with their balances,
+// their tokens (the same `sk-…` keeps working), prices and group ratios. Every kind runs through the
+// domain that owns it; import_links remembers what each source row became, so a re-run updates what
+// changed in the source and doubles nothing. The source is only ever read.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditService } from '@gateway/audit';
+import {
+  BillingError,
+  CreditPoster,
+  GroupMultipliersService,
+  isValidMultiplier,
+  NewApiImportService,
+  normalizeMultiplier,
+} from '@gateway/billing';
+import {
+  ChannelKeysService,
+  ChannelsError,
+  ChannelsErrorCode,
+  ChannelsService,
+  GROUP_PATTERN,
+  MAX_KEYS_PER_REQUEST,
+  MODEL_NAME_PATTERN,
+} from '@gateway/channels';
+import { nanoToUsd } from '@gateway/db';
+import { Actor, upsertImportedAccount } from '@gateway/identity';
+import { ImportedKeyRefused, TokenAuthService, upsertImportedToken } from '@gateway/tokens';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ImportLink } from '../entities/import-link.entity';
+import { MigrationError, MigrationErrorCode } from '../migration.errors';
+import { digestOf, installationFingerprint } from './installation-fingerprint';
+import { planChannel } from './newapi-channel';
+import { planToken } from './newapi-token';
+import { planUser, PlannedUser } from './newapi-user';
+import { QuotaRate, quotaRate, quotaToNano } from './quota-units';
+import { NewApiSource, SourceRow } from './source/newapi-source';
+import { text } from './source-values';
+import {
+  ConvertedAmountView,
+  GroupRatioView,
+  KindReportView,
+  NewApiMigrationReport,
+} from './views/newapi-migration-report.view';
+
+const SOURCE = 'newapi';
+export const NEWAPI_IMPORT_AUDIT_TYPE = 'newapi_import';
+
+export interface MigrationOptions {
+  dryRun: boolean;
+  /** Overrides the fingerprint taken from the source's first user. */
+  installation?: string;
+}
+
+type Links = Map<string, ImportLink>;
+type LinkFields = Pick<ImportLink, 'kind' | 'sourceId' | 'targetId' | 'digest'> &
+  Partial<Pick<ImportLink, 'creditedNano' | 'creditCount' | 'secretDigest'>>;
+
+/** What the users step leaves for the tokens step: each imported source user's tenant and user. */
+interface Owner {
+  tenantId: string | null;
+  userId: string | null;
+  group: string;
+}
+
+function emptyKind(read: number): KindReportView {
+  return { read, created: 0, updated: 0, unchanged: 0, skipped: [], notes: [] };
+}
+
+@Injectable()
+export class NewApiMigrationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly channels: ChannelsService,
+    private readonly channelKeys: ChannelKeysService,
+    private readonly poster: CreditPoster,
+    private readonly prices: NewApiImportService,
+    private readonly multipliers: GroupMultipliersService,
+    private readonly tokenAuth: TokenAuthService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async run(actor: Actor, source: NewApiSource, options: MigrationOptions): Promise<NewApiMigrationReport> {
+    const [channelRows, userRows, tokenRows, optionRows, redemptionRows] = await Promise.all([
+      source.rows('channels'),
+      source.rows('users'),
+      source.rows('tokens'),
+      source.rows('options'),
+      source.rows('redemptions'),
+    ]);
+    const settings = new Map(optionRows.map((row) => [text(row, 'key'), text(row, 'value')]));
+    let rate: QuotaRate;
+    try {
+      rate = quotaRate(settings.get('QuotaPerUnit'));
+    } catch (error) {
+      throw new MigrationError(MigrationErrorCode.ValidationFailed, (error as Error).message);
+    }
+    const installation = options.installation ?? installationFingerprint(userRows);
+    const links = await this.links(installation);
+    const report: NewApiMigrationReport = {
+      dryRun: options.dryRun,
+      dialect: source.dialect,
+      installation,
+      quotaPerUnit: rate.text,
+      channels: emptyKind(channelRows.length),
+      keysAdded: 0,
+      users: emptyKind(userRows.length),
+      tokens: emptyKind(tokenRows.length),
+      amounts: [],
+      groups: [],
+      prices: null,
+      pricedModels: 0,
+      notImported: [],
+    };
+    const link = (kind: string, sourceId: string) => links.get(`${kind}:${sourceId}`);
+    const save = (manager: EntityManager, fields: LinkFields) => this.saveLink(manager, installation, fields);
+
+    await this.importChannels(actor, channelRows, report, link, options.dryRun, save);
+    const owners = await this.importUsers(
+      actor,
+      userRows,
+      rate,
+      installation,
+      report,
+      link,
+      options.dryRun,
+      save,
+    );
+    await this.importTokens(actor, tokenRows, owners, rate, report, link, options.dryRun, save);
+    await this.importPrices(actor, settings, rate, report, options.dryRun);
+    await this.importGroupRatios(actor, settings, report, options.dryRun);
+    const unused = redemptionRows.filter((row) => text(row, 'status') === '1').length;
+    if (unused > 0) {
+      report.notImported.push(
+        `${unused} unused redemption code(s): not imported (this gateway's codes have another format); issue new ones from Billing`,
+      );
+    }
+    if (!options.dryRun) {
+      await this.audit.record({
+        actor,
+        tenantId: null,
+        action: 'create',
+        entityType: NEWAPI_IMPORT_AUDIT_TYPE,
+        entityId: installation,
+        after: summaryOf(report),
+      });
+    }
+    return report;
+  }
+
+  private async importChannels(
+    actor: Actor,
+    rows: SourceRow[],
+    report: NewApiMigrationReport,
+    link: (kind: string, id: string) => ImportLink | undefined,
+    dryRun: boolean,
+    save: (manager: EntityManager, fields: LinkFields) => Promise<void>,
+  ): Promise<void> {
+    const kind = report.channels;
+    for (const row of rows) {
+      const plan = planChannel(row);
+      if (!plan.ok) {
+        kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'name'), reason: plan.reason });
+        continue;
+      }
+      const { planned } = plan;
+      kind.notes.push(...planned.notes.map((note) => `channel ${planned.name}: ${note}`));
+      if (planned.unroutable) {
+        kind.notes.push(`channel ${planned.name}: ${planned.unroutable}; imported disabled`);
+      }
+      const digest = digestOf({ ...planned.channel, keys: planned.keys });
+      const earlier = link('channel', planned.sourceId);
+      const existing = earlier && (await this.channelExists(earlier.targetId)) ? earlier : undefined;
+      if (existing?.digest === digest) {
+        kind.unchanged += 1;
+        continue;
+      }
+      if (dryRun) {
+        if (existing) kind.updated += 1;
+        else kind.created += 1;
+        report.keysAdded += existing
+          ? (await this.channelKeys.missingKeys(existing.targetId, planned.keys)).length
+          : planned.keys.length;
+        continue;
+      }
+      let channelId: string;
+      if (existing) {
+        // The name stays what it is here: an operator may have renamed it.
+        const { name: _name, ...fields } = planned.channel;
+        channelId = (await this.channels.update(actor, existing.targetId, fields)).id;
+        kind.updated += 1;
+      } else {
+        channelId = await this.createChannel(actor, planned.channel, planned.sourceId);
+        kind.created += 1;
+      }
+      const missing = await this.channelKeys.missingKeys(channelId, planned.keys);
+      for (let i = 0; i < missing.length; i += MAX_KEYS_PER_REQUEST) {
+        await this.channelKeys.create(actor, channelId, { keys: missing.slice(i, i + MAX_KEYS_PER_REQUEST) });
+      }
+      report.keysAdded += missing.length;
+      await save(this.dataSource.manager, {
+        kind: 'channel',
+        sourceId: planned.sourceId,
+        targetId: channelId,
+        digest,
+      });
+    }
+  }
+
+  private async createChannel(
+    actor: Actor,
+    channel: Parameters<ChannelsService['create']>[1],
+    sourceId: string,
+  ): Promise<string> {
+    try {
+      return (await this.channels.create(actor, channel)).id;
+    } catch (error) {
+      if (!(error instanceof ChannelsError) || error.code !== ChannelsErrorCode.NameTaken) throw error;
+      const name = `${channel.name.slice(0, 80)} (NewAPI #${sourceId})`;
+      return (await this.channels.create(actor, { ...channel, name })).id;
+    }
+  }
+
+  private async channelExists(id: string): Promise<boolean> {
+    try {
+      await this.channels.get(id);
+      return true;
+    } catch (error) {
+      if (error instanceof ChannelsError && error.code === ChannelsErrorCode.NotFound) return false;
+      throw error;
+    }
+  }
+
+  /** All users, their tenants and opening credits in one transaction. */
+  private async importUsers(
+    actor: Actor,
+    rows: SourceRow[],
+    rate: QuotaRate,
+    installation: string,
+    report: NewApiMigrationReport,
+    link: (kind: string, id: string) => ImportLink | undefined,
+    dryRun: boolean,
+    save: (manager: EntityManager, fields: LinkFields) => Promise<void>,
+  ): Promise<Map<string, Owner>> {
+    const owners = new Map<string, Owner>();
+    const kind = report.users;
+    const planned: PlannedUser[] = [];
+    for (const row of rows) {
+      const plan = planUser(row);
+      if (!plan.ok)
+        kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'username'), reason: plan.reason });
+      else planned.push(plan.planned);
+    }
+    const work = async (manager: EntityManager | null, append: CreditAppend | null) => {
+      for (const user of planned) {
+        kind.notes.push(...user.notes);
+        const converted = quotaToNano(user.quota, rate);
+        const userLink = link('user', user.sourceId);
+        const tenantLink = link('tenant', user.sourceId);
+        const secretDigest = createHash('sha256').update(user.passwordHash).digest('hex');
+        const { passwordHash: _secret, notes: _notes, ...fields } = user;
+        const digest = digestOf({ ...fields, secretDigest });
+        const credit = converted.nano - (userLink?.creditedNano ?? 0n);
+        report.amounts.push({
+          kind: 'balance',
+          sourceId: user.sourceId,
+          label: user.username,
+          quota: user.quota.toString(),
+          usd: nanoToUsd(converted.nano),
+          rounded: converted.rounded,
+          creditedUsd: nanoToUsd(userLink?.digest === digest ? 0n : credit),
+        });
+        if (userLink && tenantLink && userLink.digest === digest) {
+          kind.unchanged += 1;
+          owners.set(user.sourceId, {
+            tenantId: tenantLink.targetId,
+            userId: userLink.targetId,
+            group: user.group,
+          });
+          continue;
+        }
+        if (userLink) kind.updated += 1;
+        else kind.created += 1;
+        if (!manager || !append) {
+          owners.set(user.sourceId, { tenantId: null, userId: null, group: user.group });
+          continue;
+        }
+        const account = await upsertImportedAccount(manager, actor, {
+          tenantId: tenantLink?.targetId ?? null,
+          userId: userLink?.targetId ?? null,
+          username: user.username,
+          email: user.email,
+          fallbackEmail: `newapi-${installation}-${user.sourceId}@imported.invalid`,
+          tenantName: user.username,
+          fallbackTenantName: `${user.username} (NewAPI #${user.sourceId})`,
+          name: user.name,
+          role: user.role,
+          disabled: user.disabled,
+          group: user.group,
+          ...(!userLink || userLink.secretDigest !== secretDigest ? { passwordHash: user.passwordHash } : {}),
+        });
+        for (const entry of account.audit) await this.audit.record(entry, manager);
+        if (account.created && account.username === null) {
+          kind.notes.push(`${user.username}: the username is taken here; they sign in with ${account.email}`);
+        }
+        if (account.created && account.email !== user.email?.toLowerCase()) {
+          kind.notes.push(`${user.username}: email missing or taken here; stored as ${account.email}`);
+        }
+        let creditCount = userLink?.creditCount ?? 0;
+        if (credit !== 0n) {
+          creditCount += 1;
+          const line = await append({
+            tenantId: account.tenantId,
+            kind: 'adjustment',
+            amountNano: credit,
+            ref: `newapi:${installation}:user:${user.sourceId}:${creditCount}`,
+            note: `NewAPI balance of ${user.username}: ${user.quota} quota at ${rate.text} per USD`,
+            createdBy: actor.userId,
+          });
+          if (line) {
+            await this.audit.record(
+              {
+                actor,
+                tenantId: account.tenantId,
+                action: 'create',
+                entityType: 'ledger_entry',
+                entityId: line.id,
+                after: { id: line.id, kind: line.kind, amountUsd: nanoToUsd(line.amountNano), ref: line.ref },
+              },
+              manager,
+            );
+          }
+        }
+        const common = { sourceId: user.sourceId, digest };
+        await save(manager, { ...common, kind: 'tenant', targetId: account.tenantId });
+        await save(manager, {
+          ...common,
+          kind: 'user',
+          targetId: account.userId,
+          creditedNano: converted.nano,
+          creditCount,
+          secretDigest,
+        });
+        owners.set(user.sourceId, { tenantId: account.tenantId, userId: account.userId, group: user.group });
+      }
+    };
+    if (dryRun) await work(null, null);
+    else await this.poster.run(({ manager, append }) => work(manager, append));
+    return owners;
+  }
+
+  /** All tokens in one transaction; the relay's caches are told after it commits. */
+  private async importTokens(
+    actor: Actor,
+    rows: SourceRow[],
+    owners: Map<string, Owner>,
+    rate: QuotaRate,
+    report: NewApiMigrationReport,
+    link: (kind: string, id: string) => ImportLink | undefined,
+    dryRun: boolean,
+    save: (manager: EntityManager, fields: LinkFields) => Promise<void>,
+  ): Promise<void> {
+    const kind = report.tokens;
+    const changed: { id: string; keyHash: string }[] = [];
+    const work = async (manager: EntityManager | null) => {
+      for (const row of rows) {
+        const plan = planToken(row);
+        if (!plan.ok) {
+          kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'name'), reason: plan.reason });
+          continue;
+        }
+        const token = plan.planned;
+        const owner = owners.get(token.sourceUserId);
+        if (!owner) {
+          kind.skipped.push({
+            sourceId: token.sourceId,
+            label: token.name,
+            reason: 'its user was not imported',
+          });
+          continue;
+        }
+        kind.notes.push(...token.notes);
+        if (token.group && token.group !== owner.group) {
+          kind.notes.push(
+            `${token.name}: token group ${JSON.stringify(token.group)} not kept (a token uses its tenant's group)`,
+          );
+        }
+        const remaining = token.remainQuota === null ? null : quotaToNano(token.remainQuota, rate);
+        if (remaining) {
+          report.amounts.push({
+            kind: 'token_quota',
+            sourceId: token.sourceId,
+            label: token.name,
+            quota: String(token.remainQuota),
+            usd: nanoToUsd(remaining.nano),
+            rounded: remaining.rounded,
+          });
+        }
+        const { notes: _notes, key, ...fields } = token;
+        const digest = digestOf({ ...fields, keyHash: createHash('sha256').update(key).digest('hex') });
+        const earlier = link('token', token.sourceId);
+        if (earlier?.digest === digest) {
+          kind.unchanged += 1;
+          continue;
+        }
+        if (!manager || !owner.tenantId) {
+          if (earlier) kind.updated += 1;
+          else kind.created += 1;
+          continue;
+        }
+        try {
+          const imported = await upsertImportedToken(manager, actor, {
+            tokenId: earlier?.targetId ?? null,
+            tenantId: owner.tenantId,
+            userId: owner.userId,
+            key,
+            name: token.name,
+            remainingNano: remaining?.nano ?? null,
+            expiresAt: token.expiresAt,
+            models: token.models,
+            ipAllowlist: token.ipAllowlist,
+            status: token.status,
+          });
+          if (imported.audit) await this.audit.record(imported.audit, manager);
+          if (imported.created) kind.created += 1;
+          else kind.updated += 1;
+          changed.push({ id: imported.token.id, keyHash: imported.token.keyHash });
+          await save(manager, {
+            kind: 'token',
+            sourceId: token.sourceId,
+            targetId: imported.token.id,
+            digest,
+          });
+        } catch (error) {
+          if (!(error instanceof ImportedKeyRefused)) throw error;
+          kind.skipped.push({ sourceId: token.sourceId, label: token.name, reason: error.message });
+        }
+      }
+    };
+    if (dryRun) await work(null);
+    else await this.dataSource.transaction((manager) => work(manager));
+    for (const token of changed) await this.tokenAuth.invalidate(token);
+  }
+
+  private async importPrices(
+    actor: Actor,
+    settings: Map<string, string>,
+    rate: QuotaRate,
+    report: NewApiMigrationReport,
+    dryRun: boolean,
+  ): Promise<void> {
+    const modelRatio = ratioMap(settings.get('ModelRatio'), 'ModelRatio', report);
+    if (!modelRatio || Object.keys(modelRatio).length === 0) {
+      report.notImported.push(
+        'prices: the source saved no ModelRatio (NewAPI then uses its built-in defaults)',
+      );
+      return;
+    }
+    report.pricedModels = Object.keys(modelRatio).length;
+    if (dryRun) return;
+    try {
+      report.prices = await this.prices.importRatios(actor, {
+        modelRatio,
+        completionRatio: ratioMap(settings.get('CompletionRatio'), 'CompletionRatio', report),
+        cacheRatio: ratioMap(settings.get('CacheRatio'), 'CacheRatio', report),
+        quotaPerUnit: Number(rate.text),
+      });
+    } catch (error) {
+      if (!(error instanceof BillingError)) throw error;
+      report.notImported.push(`prices: ${error.message}`);
+    }
+  }
+
+  private async importGroupRatios(
+    actor: Actor,
+    settings: Map<string, string>,
+    report: NewApiMigrationReport,
+    dryRun: boolean,
+  ): Promise<void> {
+    const ratios = ratioMap(settings.get('GroupRatio'), 'GroupRatio', report, GROUP_NAME) ?? {};
+    const current = await this.multipliers.multipliers();
+    for (const [rawGroup, ratio] of Object.entries(ratios)) {
+      const group = rawGroup.toLowerCase();
+      const multiplier = String(ratio);
+      const view: GroupRatioView = { group, multiplier, outcome: 'set' };
+      if (!GROUP_PATTERN.test(group)) {
+        report.groups.push({ ...view, outcome: 'skipped', reason: 'not a group name here' });
+        continue;
+      }
+      if (!isValidMultiplier(multiplier)) {
+        report.groups.push({
+          ...view,
+          outcome: 'skipped',
+          reason: 'a multiplier must be > 0 and ≤ 100, 4 decimals at most',
+        });
+        continue;
+      }
+      const canonical = normalizeMultiplier(multiplier);
+      if ((current.get(group) ?? '1') === canonical) {
+        report.groups.push({ ...view, multiplier: canonical, outcome: 'unchanged' });
+        continue;
+      }
+      if (!dryRun) await this.multipliers.set(actor, group, { multiplier: canonical });
+      report.groups.push({ ...view, multiplier: canonical });
+    }
+  }
+
+  private async links(installation: string): Promise<Links> {
+    const rows = await this.dataSource.getRepository(ImportLink).findBy({ source: SOURCE, installation });
+    return new Map(rows.map((row) => [`${row.kind}:${row.sourceId}`, row]));
+  }
+
+  private async saveLink(manager: EntityManager, installation: string, fields: LinkFields): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(ImportLink)
+      .values({ source: SOURCE, installation, ...fields })
+      .orUpdate(
+        ['target_id', 'digest', 'credited_nano', 'credit_count', 'secret_digest', 'updated_at'],
+        ['source', 'installation', 'kind', 'source_id'],
+      )
+      .execute();
+  }
+}
+
+type CreditAppend = Parameters<Parameters<CreditPoster['run']>[0]>[0]['append'];
+
+const GROUP_NAME = /^.{1,64}$/;
+
+/** A `{name: number}` option (ModelRatio and kin), its unusable entries reported and dropped. */
+function ratioMap(
+  json: string | undefined,
+  option: string,
+  report: NewApiMigrationReport,
+  names: RegExp = MODEL_NAME_PATTERN,
+): Record<string, number> | undefined {
+  if (!json?.trim()) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    report.notImported.push(`${option}: not JSON`);
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const kept: Record<string, number> = {};
+  const dropped: string[] = [];
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (names.test(name) && typeof value === 'number' && Number.isFinite(value) && value >= 0)
+      kept[name] = value;
+    else dropped.push(name);
+  }
+  if (dropped.length > 0)
+    report.notImported.push(`${option}: entries dropped: ${dropped.slice(0, 20).join(', ')}`);
+  return kept;
+}
+
+function summaryOf(report: NewApiMigrationReport): Record<string, unknown> {
+  const counts = (kind: KindReportView) => ({
+    read: kind.read,
+    created: kind.created,
+    updated: kind.updated,
+    unchanged: kind.unchanged,
+    skipped: kind.skipped.length,
+  });
+  const credited = report.amounts.filter(
+    (a): a is ConvertedAmountView & { creditedUsd: string } => a.creditedUsd !== undefined,
+  );
+  return {
+    dialect: report.dialect,
+    quotaPerUnit: report.quotaPerUnit,
+    channels: counts(report.channels),
+    keysAdded: report.keysAdded,
+    users: counts(report.users),
+    tokens: counts(report.tokens),
+    credits: credited.map((a) => ({ sourceId: a.sourceId, creditedUsd: a.creditedUsd })),
+    prices: report.prices?.set.length ?? 0,
+    groups: report.groups.filter((g) => g.outcome === 'set').length,
+  };
+}

@@ -1,0 +1,62 @@
+// A NewAPI / one-api `tokens` row → the /v1 token this gateway makes of it. `key` is stored without
+// the `sk-` clients send; status 1 enabled, 2 disabled, 3 expired, 4 exhausted; `expired_time` is
+// Unix seconds, -1 = never; `remain_quota` is left to spend unless `unlimited_quota`.
+import { MODEL_NAME_PATTERN } from '@gateway/channels';
+import { normalizeCidr, type TokenStatus } from '@gateway/tokens';
+import type { SourceRow } from './source/newapi-source';
+import { flag, integer, list, text } from './source-values';
+
+export interface PlannedToken {
+  sourceId: string;
+  sourceUserId: string;
+  name: string;
+  key: string;
+  status: TokenStatus;
+  expiresAt: Date | null;
+  /** null = unlimited. */
+  remainQuota: bigint | null;
+  models: string[];
+  ipAllowlist: string[];
+  group: string;
+  notes: string[];
+}
+
+export type TokenPlan = { ok: true; planned: PlannedToken } | { ok: false; reason: string };
+
+export function planToken(row: SourceRow): TokenPlan {
+  if (text(row, 'deleted_at').trim() !== '') return { ok: false, reason: 'deleted in the source' };
+  const stored = text(row, 'key').trim();
+  if (!stored) return { ok: false, reason: 'no key' };
+  const name = (text(row, 'name').trim() || 'imported').slice(0, 100);
+  const notes: string[] = [];
+  // Expired (3) and exhausted (4) stay active here: their expiry and cap say the same, and an
+  // operator who extends either gets a working key, as in NewAPI.
+  const status: TokenStatus = integer(row, 'status', 1n) === 2n ? 'disabled' : 'active';
+  const expiredTime = integer(row, 'expired_time', -1n);
+  const models = flag(row, 'model_limits_enabled')
+    ? list(text(row, 'model_limits')).filter((model) => MODEL_NAME_PATTERN.test(model))
+    : [];
+  const ipAllowlist: string[] = [];
+  for (const entry of list(text(row, 'allow_ips'), /[\r\n,]+/)) {
+    const cidr = normalizeCidr(entry);
+    if (cidr) ipAllowlist.push(cidr);
+    else notes.push(`${name}: allowed IP ${JSON.stringify(entry)} is not an address or CIDR; dropped`);
+  }
+  const remain = integer(row, 'remain_quota');
+  return {
+    ok: true,
+    planned: {
+      sourceId: text(row, 'id'),
+      sourceUserId: text(row, 'user_id'),
+      name,
+      key: stored.startsWith('sk-') ? stored : `sk-${stored}`,
+      status,
+      expiresAt: expiredTime < 0n ? null : new Date(Number(expiredTime) * 1000),
+      remainQuota: flag(row, 'unlimited_quota') ? null : remain < 0n ? 0n : remain,
+      models,
+      ipAllowlist: [...new Set(ipAllowlist)],
+      group: text(row, 'group').trim().toLowerCase(),
+      notes,
+    },
+  };
+}

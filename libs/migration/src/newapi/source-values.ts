@@ -1,0 +1,37 @@
+// Reading a NewAPI column whatever the driver made of it: SQLite gives numbers, PostgreSQL's BIGINT
+// and MySQL's (with bigNumberStrings) give strings, a missing column gives undefined.
+import type { SourceRow } from './source/newapi-source';
+
+export function text(row: SourceRow, column: string): string {
+  const value = row[column];
+  if (value === null || value === undefined) return '';
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return String(value);
+}
+
+/** An integer column as a bigint (quota columns exceed 2^53 in no real installation, but are BIGINT). */
+export function integer(row: SourceRow, column: string, fallback = 0n): bigint {
+  const value = row[column];
+  if (value === null || value === undefined || value === '') return fallback;
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? BigInt(Math.trunc(value)) : fallback;
+  if (typeof value === 'boolean') return value ? 1n : 0n;
+  return /^-?\d+$/.test(String(value).trim()) ? BigInt(String(value).trim()) : fallback;
+}
+
+export function flag(row: SourceRow, column: string): boolean {
+  const value = row[column];
+  return value === true || value === 1 || value === '1' || value === 't' || value === 'true' || value === 1n;
+}
+
+/** Comma- (or newline-) separated values, trimmed, empties and duplicates dropped, order kept. */
+export function list(value: string, separator = /,/): string[] {
+  return [
+    ...new Set(
+      value
+        .split(separator)
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    ),
+  ];
+}

@@ -1,0 +1,34 @@
+// A NewAPI SQLite file, read in memory by sql.js (WebAssembly): the file itself is never opened for
+// writing, so nothing in the source can change.
+import initSqlJs, { Database } from 'sql.js';
+import { NewApiSource, SourceRow, SourceTable } from './newapi-source';
+
+export async function openSqliteSource(bytes: Uint8Array): Promise<NewApiSource> {
+  const SQL = await initSqlJs();
+  let db: Database;
+  try {
+    db = new SQL.Database(bytes);
+    db.exec('SELECT count(*) FROM sqlite_master');
+  } catch (error) {
+    throw new SourceUnreadable(`not a SQLite database: ${(error as Error).message}`);
+  }
+  return {
+    dialect: 'sqlite',
+    rows: async (table: SourceTable) => {
+      const exists = db.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${table}'`);
+      if (exists.length === 0) return [];
+      const statement = db.prepare(`SELECT * FROM "${table}"`);
+      const rows: SourceRow[] = [];
+      try {
+        while (statement.step()) rows.push(statement.getAsObject() as SourceRow);
+      } finally {
+        statement.free();
+      }
+      return rows;
+    },
+    close: async () => db.close(),
+  };
+}
+
+/** The source could not be opened or read (a clean 400 / CLI message, not a crash). */
+export class SourceUnreadable extends Error {}
