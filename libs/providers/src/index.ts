@@ -72,3 +72,28 @@ export type { UpstreamError } from './errors/upstream-error';
 export { classifyUpstreamFailure, type UpstreamFailure } from './errors/upstream-failure';
 export { readBoundedBody, type BoundedBody, type ByteSource } from './http/read-bounded-body';
 export type { HttpHeaders } from './http/http-headers';
+
+// The canonical model every wire format translates to and from (issue #13 builds the codecs).
+export type {
+  CanonicalCodec,
+  CanonicalFinishReason,
+  CanonicalImage,
+  CanonicalMessage,
+  CanonicalPart,
+  CanonicalReasoning,
+  CanonicalRequest,
+  CanonicalResponse,
+  CanonicalResponseFormat,
+  CanonicalStreamDecoder,
+  CanonicalStreamEncoder,
+  CanonicalStreamEvent,
+  CanonicalText,
+  CanonicalThinking,
+  CanonicalTool,
+  CanonicalToolCall,
+  CanonicalToolChoice,
+  CanonicalToolResult,
+  CanonicalUsage,
+  UpstreamCall,
+  UpstreamTarget,
+} from './canonical/canonical-model';
