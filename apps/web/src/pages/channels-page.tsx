@@ -1,11 +1,12 @@
 // Channels: every upstream account with its health at a glance; filter, open, test, delete.
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Input, Popconfirm, Select, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Flex, Input, Popconfirm, Select, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { describeError, ErrorAlert } from '../components/error-alert';
+import { describeError } from '../components/error-alert';
 import { PageHeader } from '../components/page-header';
+import { QueryTable } from '../components/query-table';
 import {
   type Channel,
   type ChannelType,
@@ -16,7 +17,6 @@ import { CHANNEL_TYPES } from '../features/channels/components/channel-form';
 import { FallbackChainEditor } from '../features/channels/components/fallback-chain-editor';
 import { ChannelHealthSummary, StatusTag } from '../features/channels/components/health-tags';
 import { usePageParams } from '../hooks/use-page-params';
-import { tableLoading } from '../components/table-loading';
 
 const STATUSES = ['enabled', 'disabled', 'auto_disabled'] as const;
 
@@ -158,16 +158,11 @@ export function ChannelsPage() {
                     style={{ width: 180 }}
                   />
                 </Flex>
-                {channels.isError ? (
-                  <ErrorAlert error={channels.error} onRetry={() => void channels.refetch()} />
-                ) : null}
-                <Table<Channel>
+                <QueryTable<Channel>
+                  query={channels}
+                  pagination={pagination}
                   rowKey="id"
                   columns={columns}
-                  dataSource={channels.data?.items}
-                  loading={tableLoading(channels)}
-                  pagination={pagination(channels.data?.total)}
-                  scroll={{ x: 'max-content' }}
                   locale={{ emptyText: t('channels.empty') }}
                   data-testid="channels-table"
                 />
