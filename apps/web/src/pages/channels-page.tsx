@@ -1,10 +1,10 @@
 // Channels: every upstream account with its health at a glance; filter, open, test, delete.
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Input, Popconfirm, Select, Tabs, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Flex, Input, Select, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { describeError } from '../components/error-alert';
+import { DeleteButton } from '../components/delete-button';
 import { PageHeader } from '../components/page-header';
 import { QueryTable } from '../components/query-table';
 import {
@@ -22,7 +22,6 @@ const STATUSES = ['enabled', 'disabled', 'auto_disabled'] as const;
 
 export function ChannelsPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const { page, pageSize, search, setFilter, pagination } = usePageParams();
   const filters = {
@@ -89,20 +88,11 @@ export function ChannelsPage() {
           <Button size="small" onClick={() => void navigate(`/channels/${channel.id}`)}>
             {t('common.open')}
           </Button>
-          <Popconfirm
-            title={t('channels.deleteConfirm', { name: channel.name })}
-            okText={t('common.delete')}
-            cancelText={t('common.cancel')}
-            okButtonProps={{ danger: true }}
-            onConfirm={() =>
-              remove
-                .mutateAsync(channel.id)
-                .then(() => void message.success(t('channels.deleted')))
-                .catch((error: unknown) => void message.error(describeError(t, error)))
-            }
-          >
-            <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
-          </Popconfirm>
+          <DeleteButton
+            confirm={t('channels.deleteConfirm', { name: channel.name })}
+            deleted={t('channels.deleted')}
+            onDelete={() => remove.mutateAsync(channel.id)}
+          />
         </Flex>
       ),
     },

@@ -1,7 +1,7 @@
 // Tokens: the /v1 keys of a tenant (members: their own). Create (the key is shown once), edit
 // limits, enable/disable, delete; spend against quota at a glance; a link to each token's usage.
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Popconfirm, Progress, Switch, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Flex, Progress, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { Link } from 'react-router';
 import { useCurrentUser } from '../auth/session';
 import { describeError } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
+import { DeleteButton } from '../components/delete-button';
 import { PageHeader } from '../components/page-header';
 import { QueryTable } from '../components/query-table';
 import { useTenantName } from '../features/tenants/api/tenants-api';
@@ -150,20 +151,11 @@ export function TokensPage() {
           <Link to={`/usage?tokenId=${token.id}`}>
             <Button size="small">{t('tokens.usage')}</Button>
           </Link>
-          <Popconfirm
-            title={t('tokens.deleteConfirm', { name: token.name })}
-            okText={t('common.delete')}
-            cancelText={t('common.cancel')}
-            okButtonProps={{ danger: true }}
-            onConfirm={() =>
-              remove
-                .mutateAsync(token.id)
-                .then(() => void message.success(t('tokens.deleted')))
-                .catch((error: unknown) => void message.error(describeError(t, error)))
-            }
-          >
-            <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
-          </Popconfirm>
+          <DeleteButton
+            confirm={t('tokens.deleteConfirm', { name: token.name })}
+            deleted={t('tokens.deleted')}
+            onDelete={() => remove.mutateAsync(token.id)}
+          />
         </Flex>
       ),
     },

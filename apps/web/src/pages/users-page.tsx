@@ -1,14 +1,14 @@
 // Users (super admin: everyone, filterable by tenant and role) or Members (owners and admins: their
 // tenant). Create, change role, disable, reset a password, delete.
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Popconfirm, Select, Tag } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Flex, Select, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MANAGEABLE_ROLES, ROLES, type Role } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
-import { describeError } from '../components/error-alert';
 import { formatDateTime } from '../components/formatters';
+import { DeleteButton } from '../components/delete-button';
 import { PageHeader } from '../components/page-header';
 import { QueryTable } from '../components/query-table';
 import { useTenantName } from '../features/tenants/api/tenants-api';
@@ -72,20 +72,11 @@ export function UsersPage() {
             <Button size="small" onClick={() => setEditing(user)}>
               {t('common.edit')}
             </Button>
-            <Popconfirm
-              title={t('users.deleteConfirm', { email: user.email })}
-              okText={t('common.delete')}
-              cancelText={t('common.cancel')}
-              okButtonProps={{ danger: true }}
-              onConfirm={() =>
-                remove
-                  .mutateAsync(user.id)
-                  .then(() => void message.success(t('users.deleted')))
-                  .catch((error: unknown) => void message.error(describeError(t, error)))
-              }
-            >
-              <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
-            </Popconfirm>
+            <DeleteButton
+              confirm={t('users.deleteConfirm', { email: user.email })}
+              deleted={t('users.deleted')}
+              onDelete={() => remove.mutateAsync(user.id)}
+            />
           </Flex>
         ) : null,
     },
