@@ -4,20 +4,11 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
 } from 'openai/resources/chat/completions';
 import { mockCompletionText, mockToolArguments } from './generated-text';
-import { startMockUpstream, type MockUpstream } from './mock-upstream';
 import { countChatPromptTokens, countTokens } from './token-count';
+import { mockUpstreamPerSuite } from '../test/mock-upstream-fixture';
 
-let mock: MockUpstream;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-});
-beforeEach(() => mock.reset());
-afterAll(() => mock.close());
-
-function client(apiKey = 'sk-mock'): OpenAI {
-  return new OpenAI({ apiKey, baseURL: mock.baseUrl, maxRetries: 0 });
-}
+const upstream = mockUpstreamPerSuite();
+const { client } = upstream;
 
 const messages = [
   { role: 'system' as const, content: 'You are a test.' },
@@ -60,7 +51,7 @@ describe('POST /v1/chat/completions', () => {
       total_tokens: countChatPromptTokens(messages) + 7,
     });
     expect(countTokens(choice.message.content ?? '')).toBe(completion.usage?.completion_tokens);
-    expect(mock.requests[0]).toMatchObject({
+    expect(upstream.mock.requests[0]).toMatchObject({
       method: 'POST',
       path: '/v1/chat/completions',
       apiKey: 'sk-mock;tokens=7',
@@ -111,7 +102,7 @@ describe('POST /v1/chat/completions', () => {
   it('leaves usage out with usage=0, yet records what it would have billed', async () => {
     const completion = await client('sk;usage=0;tokens=5').chat.completions.create(params);
     expect(completion.usage).toBeUndefined();
-    expect(mock.requests[0].usage?.completion_tokens).toBe(5);
+    expect(upstream.mock.requests[0].usage?.completion_tokens).toBe(5);
   });
 
   it('answers null content that still bills with null=1', async () => {
@@ -171,7 +162,12 @@ describe('POST /v1/chat/completions with stream: true', () => {
     expect(chunks[5].choices[0].finish_reason).toBe('stop');
     expect(chunks.some((chunk) => chunk.usage)).toBe(false);
     expect(streamedContent(chunks)).toBe(plain.choices[0].message.content);
-    expect(mock.requests[1]).toMatchObject({ stream: true, status: 200, chunksSent: 6, aborted: false });
+    expect(upstream.mock.requests[1]).toMatchObject({
+      stream: true,
+      status: 200,
+      chunksSent: 6,
+      aborted: false,
+    });
   });
 
   it('ends with a usage chunk with include_usage', async () => {
@@ -190,7 +186,7 @@ describe('POST /v1/chat/completions with stream: true', () => {
       total_tokens: countChatPromptTokens(messages) + 5,
     });
     expect(countTokens(streamedContent(chunks))).toBe(last.usage?.completion_tokens);
-    expect(last.usage).toEqual(mock.requests[0].usage);
+    expect(last.usage).toEqual(upstream.mock.requests[0].usage);
   });
 
   it('sends no usage chunk with usage=0, even with include_usage', async () => {

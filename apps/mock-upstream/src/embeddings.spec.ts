@@ -1,18 +1,9 @@
 import OpenAI from 'openai';
 import { embeddingVector } from './embedding-vector';
-import { startMockUpstream, type MockUpstream } from './mock-upstream';
+import { mockUpstreamPerSuite } from '../test/mock-upstream-fixture';
 
-let mock: MockUpstream;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-});
-beforeEach(() => mock.reset());
-afterAll(() => mock.close());
-
-function client(apiKey = 'sk-mock'): OpenAI {
-  return new OpenAI({ apiKey, baseURL: mock.baseUrl, maxRetries: 0 });
-}
+const upstream = mockUpstreamPerSuite();
+const { client } = upstream;
 
 describe('embeddingVector', () => {
   it('is deterministic, unit length and text-dependent', () => {
@@ -29,7 +20,7 @@ describe('POST /v1/embeddings', () => {
   it('answers base64, as the SDK asks by default, which the SDK decodes to the float32 vectors', async () => {
     const response = await client().embeddings.create({ model: 'mock-embed', input: ['hello world', 'bye'] });
 
-    expect(mock.requests[0].body).toMatchObject({ encoding_format: 'base64' });
+    expect(upstream.mock.requests[0].body).toMatchObject({ encoding_format: 'base64' });
     expect(response.object).toBe('list');
     expect(response.model).toBe('mock-embed');
     expect(response.data.map((item) => item.index)).toEqual([0, 1]);

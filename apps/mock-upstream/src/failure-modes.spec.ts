@@ -2,15 +2,8 @@ import { once } from 'node:events';
 import { request, type IncomingMessage } from 'node:http';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { startMockUpstream, type MockUpstream } from './mock-upstream';
-
-let mock: MockUpstream;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-});
-beforeEach(() => mock.reset());
-afterAll(() => mock.close());
+import { startMockUpstream } from './mock-upstream';
+import { mockUpstreamPerSuite } from '../test/mock-upstream-fixture';
 
 /**
  * Under Jest, fetch's AbortError is a DOMException of another realm, not `instanceof Error` in the
@@ -25,9 +18,9 @@ const sameRealmFetch = (input: string | URL | Request, init?: RequestInit): Prom
     throw Object.assign(new Error(message), { name });
   });
 
-function client(apiKey: string, options: { timeout?: number } = {}): OpenAI {
-  return new OpenAI({ apiKey, baseURL: mock.baseUrl, maxRetries: 0, fetch: sameRealmFetch, ...options });
-}
+const upstream = mockUpstreamPerSuite();
+const client = (apiKey: string, options: { timeout?: number } = {}): OpenAI =>
+  upstream.client(apiKey, { fetch: sameRealmFetch, ...options });
 
 const params = { model: 'mock-gpt', messages: [{ role: 'user' as const, content: 'hi' }] };
 
@@ -50,7 +43,7 @@ describe('status=', () => {
     expect(rateLimit.status).toBe(429);
     expect(rateLimit.code).toBe('rate_limit_exceeded');
     expect(rateLimit.headers?.get('retry-after')).toBe('3');
-    expect(mock.requests[0]).toMatchObject({ status: 429, usage: undefined });
+    expect(upstream.mock.requests[0]).toMatchObject({ status: 429, usage: undefined });
   });
 
   it('401 surfaces as AuthenticationError', async () => {
@@ -87,9 +80,9 @@ describe('fail=K', () => {
     await expect(
       client('sk;status=503;fail=1;tokens=2').chat.completions.create(params),
     ).rejects.toBeInstanceOf(OpenAI.InternalServerError);
-    expect(mock.requests.map((r) => r.status)).toEqual([503, 503, 200, 503]);
+    expect(upstream.mock.requests.map((r) => r.status)).toEqual([503, 503, 200, 503]);
 
-    mock.reset();
+    upstream.mock.reset();
     await expect(flaky.chat.completions.create(params)).rejects.toBeInstanceOf(OpenAI.InternalServerError);
   });
 });
@@ -129,8 +122,13 @@ describe('drop=N', () => {
 
     await expect(iterate()).rejects.toThrow();
     expect(received).toHaveLength(3);
-    await mock.settled();
-    expect(mock.requests[0]).toMatchObject({ dropped: true, aborted: false, chunksSent: 3, status: 200 });
+    await upstream.mock.settled();
+    expect(upstream.mock.requests[0]).toMatchObject({
+      dropped: true,
+      aborted: false,
+      chunksSent: 3,
+      status: 200,
+    });
   });
 
   it('cuts a stream of fewer chunks before [DONE]', async () => {
@@ -147,8 +145,8 @@ describe('drop=N', () => {
     await expect(client('sk;drop=0').chat.completions.create(params)).rejects.toBeInstanceOf(
       OpenAI.APIConnectionError,
     );
-    await mock.settled();
-    expect(mock.requests[0]).toMatchObject({ dropped: true, status: 0 });
+    await upstream.mock.settled();
+    expect(upstream.mock.requests[0]).toMatchObject({ dropped: true, status: 0 });
   });
 });
 
@@ -159,17 +157,17 @@ describe('disconnects', () => {
       client('sk;hang=1', { timeout: 200 }).chat.completions.create(params),
     ).rejects.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    await mock.settled();
-    expect(mock.requests[0]).toMatchObject({ aborted: true, status: 0, behaviour: { hang: true } });
-    expect(mock.requests[0].endedAt).toBeGreaterThanOrEqual(mock.requests[0].startedAt);
+    await upstream.mock.settled();
+    expect(upstream.mock.requests[0]).toMatchObject({ aborted: true, status: 0, behaviour: { hang: true } });
+    expect(upstream.mock.requests[0].endedAt).toBeGreaterThanOrEqual(upstream.mock.requests[0].startedAt);
   });
 
   it('stops waiting when the client leaves during latency: nothing is sent later', async () => {
     await expect(
       client('sk;latency=300', { timeout: 50 }).chat.completions.create(params),
     ).rejects.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
-    await mock.settled();
-    const [record] = mock.requests;
+    await upstream.mock.settled();
+    const [record] = upstream.mock.requests;
     expect(record.aborted).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 350));
     // Had the latency timer survived the disconnect, the mock would have answered into the void by now.
@@ -188,8 +186,8 @@ describe('disconnects', () => {
       if (++received === 2) controller.abort();
     }
 
-    await mock.settled();
-    const [record] = mock.requests;
+    await upstream.mock.settled();
+    const [record] = upstream.mock.requests;
     expect(record.aborted).toBe(true);
     expect(record.status).toBe(200);
     expect(record.chunksSent).toBeGreaterThanOrEqual(2);
@@ -197,7 +195,7 @@ describe('disconnects', () => {
   });
 
   it('waits for a slow reader instead of buffering the whole stream (backpressure)', async () => {
-    const req = request(`${mock.baseUrl}/chat/completions`, {
+    const req = request(`${upstream.mock.baseUrl}/chat/completions`, {
       method: 'POST',
       headers: { authorization: 'Bearer sk;tokens=100000', 'content-type': 'application/json' },
     });
@@ -206,7 +204,7 @@ describe('disconnects', () => {
     const [res] = (await once(req, 'response')) as [IncomingMessage];
     expect(res.statusCode).toBe(200);
     // Never read the body: the socket buffers fill up and the mock has to wait.
-    const record = mock.requests[0];
+    const record = upstream.mock.requests[0];
     let previous = -1;
     await until(() => {
       const stalled = record.chunksSent > 0 && record.chunksSent === previous;
@@ -218,7 +216,7 @@ describe('disconnects', () => {
     expect(record.chunksSent).toBeLessThan(100_002);
 
     req.destroy();
-    await mock.settled();
+    await upstream.mock.settled();
     expect(record.aborted).toBe(true);
     expect(record.chunksSent).toBe(previous);
   });

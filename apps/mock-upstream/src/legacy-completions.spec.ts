@@ -1,20 +1,10 @@
-import OpenAI from 'openai';
 import type { Completion } from 'openai/resources/completions';
 import { mockCompletionText } from './generated-text';
-import { startMockUpstream, type MockUpstream } from './mock-upstream';
 import { countTokens } from './token-count';
+import { mockUpstreamPerSuite } from '../test/mock-upstream-fixture';
 
-let mock: MockUpstream;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-});
-beforeEach(() => mock.reset());
-afterAll(() => mock.close());
-
-function client(apiKey = 'sk-mock'): OpenAI {
-  return new OpenAI({ apiKey, baseURL: mock.baseUrl, maxRetries: 0 });
-}
+const upstream = mockUpstreamPerSuite();
+const { client } = upstream;
 
 async function collect(stream: AsyncIterable<Completion>): Promise<Completion[]> {
   const chunks: Completion[] = [];

@@ -1,17 +1,9 @@
 import OpenAI from 'openai';
-import { startMockUpstream, type MockUpstream } from './mock-upstream';
 import { MOCK_MODELS } from './models';
+import { mockUpstreamPerSuite } from '../test/mock-upstream-fixture';
 
-let mock: MockUpstream;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-});
-afterAll(() => mock.close());
-
-function client(apiKey = 'sk-mock'): OpenAI {
-  return new OpenAI({ apiKey, baseURL: mock.baseUrl, maxRetries: 0 });
-}
+const upstream = mockUpstreamPerSuite();
+const { client } = upstream;
 
 describe('GET /v1/models', () => {
   it('lists the mock models in the OpenAI shape', async () => {
@@ -35,7 +27,7 @@ describe('GET /v1/models', () => {
   });
 
   it('requires auth like the other endpoints', async () => {
-    const response = await fetch(`${mock.baseUrl}/models`);
+    const response = await fetch(`${upstream.mock.baseUrl}/models`);
     expect(response.status).toBe(401);
   });
 });

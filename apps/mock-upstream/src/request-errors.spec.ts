@@ -1,17 +1,9 @@
 import OpenAI from 'openai';
-import { startMockUpstream, type MockUpstream } from './mock-upstream';
+import { mockUpstreamPerSuite } from '../test/mock-upstream-fixture';
 
-let mock: MockUpstream;
-
-beforeAll(async () => {
-  mock = await startMockUpstream();
-});
-beforeEach(() => mock.reset());
-afterAll(() => mock.close());
-
-function client(apiKey = 'sk-mock', headers: Record<string, string> = {}): OpenAI {
-  return new OpenAI({ apiKey, baseURL: mock.baseUrl, maxRetries: 0, defaultHeaders: headers });
-}
+const upstream = mockUpstreamPerSuite();
+const client = (apiKey = 'sk-mock', headers: Record<string, string> = {}): OpenAI =>
+  upstream.client(apiKey, { defaultHeaders: headers });
 
 const params = { model: 'mock-gpt', messages: [{ role: 'user' as const, content: 'hi' }] };
 
@@ -20,7 +12,7 @@ function post(
   body: string,
   headers: Record<string, string> = { authorization: 'Bearer sk' },
 ): Promise<Response> {
-  return fetch(`${mock.baseUrl}${path}`, {
+  return fetch(`${upstream.mock.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
@@ -42,7 +34,7 @@ describe('requests the mock refuses', () => {
     const response = await post('/chat/completions', JSON.stringify(params), {});
     expect(response.status).toBe(401);
     expect(await errorOf(response)).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
-    expect(mock.requests[0]).toMatchObject({ apiKey: undefined, status: 401, behaviour: undefined });
+    expect(upstream.mock.requests[0]).toMatchObject({ apiKey: undefined, status: 401, behaviour: undefined });
   });
 
   it('answers 400 naming a misspelt option, which the SDK surfaces as BadRequestError', async () => {
@@ -85,7 +77,7 @@ describe('requests the mock refuses', () => {
     expect(unknown.status).toBe(404);
     expect((await errorOf(unknown)).message).toBe('Invalid URL (POST /v1/nothing/here)');
 
-    const wrongMethod = await fetch(`${mock.baseUrl}/chat/completions?x=1`, {
+    const wrongMethod = await fetch(`${upstream.mock.baseUrl}/chat/completions?x=1`, {
       headers: { authorization: 'Bearer sk' },
     });
     expect(wrongMethod.status).toBe(404);
@@ -96,11 +88,11 @@ describe('requests the mock refuses', () => {
     await post('/chat/completions', '\u0000\uffff');
     await post('/chat/completions', JSON.stringify({ model: 1, messages: 'no' }));
     await post('/embeddings', JSON.stringify({ model: 'e', input: [{}] }));
-    await fetch(`${mock.baseUrl}/models/%E0%A4%A`, { headers: { authorization: 'Bearer sk' } });
+    await fetch(`${upstream.mock.baseUrl}/models/%E0%A4%A`, { headers: { authorization: 'Bearer sk' } });
     await expect(client().chat.completions.create(params)).resolves.toMatchObject({
       object: 'chat.completion',
     });
-    expect(mock.requests.map((r) => r.status)).toEqual([400, 400, 400, 404, 200]);
+    expect(upstream.mock.requests.map((r) => r.status)).toEqual([400, 400, 400, 404, 200]);
   });
 });
 
@@ -113,7 +105,7 @@ describe('the x-mock header', () => {
       'x-mock': 'status=200',
     }).chat.completions.create(params);
     expect(completion.usage?.completion_tokens).toBe(2);
-    expect(mock.requests[1].behaviour).toMatchObject({ status: 200, tokens: 2 });
+    expect(upstream.mock.requests[1].behaviour).toMatchObject({ status: 200, tokens: 2 });
   });
 
   it('works with a plain key', async () => {

@@ -1,4 +1,4 @@
-import { formatPeriod, formatUsd } from './formatters';
+import { formatPeriod, formatSuccessRate, formatUsd } from './formatters';
 
 // The formatters follow the UI language; English here (the real i18n setup needs a browser).
 jest.mock('../i18n', () => ({ __esModule: true, default: { resolvedLanguage: 'en' } }));
@@ -23,5 +23,11 @@ describe('formatters', () => {
     expect(formatUsd('0.000275')).toBe('$0.000275');
     expect(formatUsd('-0.0001')).toBe('-$0.0001');
     expect(formatUsd('1234567.5')).toBe('$1,234,567.50');
+  });
+
+  it('shows the success rate of the requests, and none without requests', () => {
+    expect(formatSuccessRate(200, 3)).toBe('98.5%');
+    expect(formatSuccessRate(5, 5)).toBe('0%');
+    expect(formatSuccessRate(0, 0)).toBe('—');
   });
 });

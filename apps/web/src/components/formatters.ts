@@ -44,6 +44,11 @@ export function formatPercent(ratio: number | null): string {
   return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
 }
 
+/** The share of requests that did not fail; "—" when there were none. */
+export function formatSuccessRate(requests: number, errors: number): string {
+  return requests > 0 ? formatPercent((requests - errors) / requests) : '—';
+}
+
 /** A float USD amount for chart axes and tooltips: "$1.2K", "$3.5", "$0.00014" (two significant digits). */
 export function formatUsdAxis(value: number): string {
   if (value === 0) return '$0';

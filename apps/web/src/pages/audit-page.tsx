@@ -1,17 +1,17 @@
 // Audit log: who changed what and when, with the before/after of each change.
-import { DatePicker, Flex, Select, Table, Tag } from 'antd';
+import { DatePicker, Flex, Select, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../auth/session';
-import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
+import { QueryTable } from '../components/query-table';
 import { type AuditEntry, useAuditLog } from '../features/audit/api/audit-api';
 import { AuditChanges } from '../features/audit/components/audit-changes';
-import { useTenantOptions } from '../features/tenants/api/tenants-api';
+import { useTenantName } from '../features/tenants/api/tenants-api';
+import { TenantSelect } from '../features/tenants/components/tenant-select';
 import { usePageParams } from '../hooks/use-page-params';
-import { tableLoading } from '../components/table-loading';
 
 const ENTITY_TYPES = ['tenant', 'user', 'token', 'channel', 'channel_key', 'model_price'] as const;
 const ACTIONS = ['create', 'update', 'delete'] as const;
@@ -33,7 +33,7 @@ export function AuditPage() {
     to: search.get('to') ?? undefined,
   };
   const audit = useAuditLog(page, pageSize, filters);
-  const tenants = useTenantOptions(isSuperAdmin);
+  const tenantName = useTenantName(isSuperAdmin);
   const entityLabel = (type: string) => (isKnownEntity(type) ? t(`audit.entities.${type}`) : type);
 
   const columns: ColumnsType<AuditEntry> = [
@@ -57,11 +57,7 @@ export function AuditPage() {
           {
             title: t('users.tenant'),
             key: 'tenant',
-            render: (_: unknown, entry: AuditEntry) =>
-              entry.tenantId === null
-                ? t('users.platform')
-                : (tenants.data?.items.find((tenant) => tenant.id === entry.tenantId)?.name ??
-                  entry.tenantId.slice(0, 8)),
+            render: (_: unknown, entry: AuditEntry) => tenantName(entry.tenantId),
           },
         ]
       : []),
@@ -78,13 +74,11 @@ export function AuditPage() {
           onChange={(range) => setFilters({ from: range?.[0]?.toISOString(), to: range?.[1]?.toISOString() })}
         />
         {isSuperAdmin ? (
-          <Select
+          <TenantSelect
             allowClear
-            showSearch={{ optionFilterProp: 'label' }}
             placeholder={t('users.tenant')}
             value={filters.tenantId}
             onChange={(value?: string) => setFilter('tenantId', value)}
-            options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
             style={{ width: 200 }}
           />
         ) : null}
@@ -105,14 +99,11 @@ export function AuditPage() {
           style={{ width: 140 }}
         />
       </Flex>
-      {audit.isError ? <ErrorAlert error={audit.error} onRetry={() => void audit.refetch()} /> : null}
-      <Table<AuditEntry>
+      <QueryTable<AuditEntry>
+        query={audit}
+        pagination={pagination}
         rowKey="id"
         columns={columns}
-        dataSource={audit.data?.items}
-        loading={tableLoading(audit)}
-        pagination={pagination(audit.data?.total)}
-        scroll={{ x: 'max-content' }}
         expandable={{ expandedRowRender: (entry) => <AuditChanges entry={entry} /> }}
         locale={{ emptyText: t('audit.empty') }}
         data-testid="audit-table"

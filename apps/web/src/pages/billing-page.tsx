@@ -1,7 +1,7 @@
 // Billing: a tenant's balance and its ledger (every credit and debit, with the balance after it);
 // operators top up and adjust, owners and admins redeem codes; operators also issue the codes.
 import { MinusCircleOutlined, PlusCircleOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Flex, Row, Select, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, Flex, Row, Select, Statistic, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { useCurrentUser } from '../auth/session';
 import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
-import { tableLoading } from '../components/table-loading';
+import { QueryTable } from '../components/query-table';
 import {
   type CreditKind,
   LEDGER_KINDS,
@@ -23,7 +23,8 @@ import { CreditModal } from '../features/billing/components/credit-modal';
 import { RedeemForm } from '../features/billing/components/redeem-form';
 import { RedemptionCodesPanel } from '../features/billing/components/redemption-codes-panel';
 import { SubscriptionPanel } from '../features/plans/components/subscription-panel';
-import { useTenantOptions } from '../features/tenants/api/tenants-api';
+import { useTenantName, useTenantOptions } from '../features/tenants/api/tenants-api';
+import { TenantSelect } from '../features/tenants/components/tenant-select';
 import { usePageParams } from '../hooks/use-page-params';
 
 const KIND_COLOR: Record<LedgerKind, string> = {
@@ -52,8 +53,7 @@ export function BillingPage() {
   const [crediting, setCrediting] = useState<CreditKind | null>(null);
   const requestedTab = search.get('tab');
   const tab = requestedTab === 'plan' || (requestedTab === 'codes' && operator) ? requestedTab : 'ledger';
-  const tenantName = (id: string) =>
-    tenants.data?.items.find((tenant) => tenant.id === id)?.name ?? id.slice(0, 8);
+  const tenantName = useTenantName(operator);
 
   const columns: ColumnsType<LedgerEntry> = [
     { title: t('billing.time'), key: 'time', render: (_, entry) => formatDateTime(entry.createdAt) },
@@ -126,14 +126,11 @@ export function BillingPage() {
           ) : null}
         </Flex>
       </Flex>
-      {ledger.isError ? <ErrorAlert error={ledger.error} onRetry={() => void ledger.refetch()} /> : null}
-      <Table<LedgerEntry>
+      <QueryTable<LedgerEntry>
+        query={ledger}
+        pagination={pagination}
         rowKey="id"
         columns={columns}
-        dataSource={ledger.data?.items}
-        loading={tableLoading(ledger)}
-        pagination={pagination(ledger.data?.total)}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('billing.emptyLedger') }}
         data-testid="ledger-table"
       />
@@ -147,13 +144,10 @@ export function BillingPage() {
         subtitle={t('billing.subtitle')}
         extra={
           operator ? (
-            <Select
-              showSearch={{ optionFilterProp: 'label' }}
+            <TenantSelect
               placeholder={t('users.tenant')}
               value={tenantId}
-              loading={tenants.isPending}
               onChange={(value: string) => setFilter('tenantId', value)}
-              options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
               style={{ width: 240 }}
               data-testid="billing-tenant"
             />

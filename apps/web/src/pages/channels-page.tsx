@@ -1,11 +1,12 @@
 // Channels: every upstream account with its health at a glance; filter, open, test, delete.
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Input, Popconfirm, Select, Table, Tabs, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Flex, Input, Select, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { describeError, ErrorAlert } from '../components/error-alert';
+import { DeleteButton } from '../components/delete-button';
 import { PageHeader } from '../components/page-header';
+import { QueryTable } from '../components/query-table';
 import {
   type Channel,
   type ChannelType,
@@ -16,13 +17,11 @@ import { CHANNEL_TYPES } from '../features/channels/components/channel-form';
 import { FallbackChainEditor } from '../features/channels/components/fallback-chain-editor';
 import { ChannelHealthSummary, StatusTag } from '../features/channels/components/health-tags';
 import { usePageParams } from '../hooks/use-page-params';
-import { tableLoading } from '../components/table-loading';
 
 const STATUSES = ['enabled', 'disabled', 'auto_disabled'] as const;
 
 export function ChannelsPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const { page, pageSize, search, setFilter, pagination } = usePageParams();
   const filters = {
@@ -89,20 +88,11 @@ export function ChannelsPage() {
           <Button size="small" onClick={() => void navigate(`/channels/${channel.id}`)}>
             {t('common.open')}
           </Button>
-          <Popconfirm
-            title={t('channels.deleteConfirm', { name: channel.name })}
-            okText={t('common.delete')}
-            cancelText={t('common.cancel')}
-            okButtonProps={{ danger: true }}
-            onConfirm={() =>
-              remove
-                .mutateAsync(channel.id)
-                .then(() => void message.success(t('channels.deleted')))
-                .catch((error: unknown) => void message.error(describeError(t, error)))
-            }
-          >
-            <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
-          </Popconfirm>
+          <DeleteButton
+            confirm={t('channels.deleteConfirm', { name: channel.name })}
+            deleted={t('channels.deleted')}
+            onDelete={() => remove.mutateAsync(channel.id)}
+          />
         </Flex>
       ),
     },
@@ -158,16 +148,11 @@ export function ChannelsPage() {
                     style={{ width: 180 }}
                   />
                 </Flex>
-                {channels.isError ? (
-                  <ErrorAlert error={channels.error} onRetry={() => void channels.refetch()} />
-                ) : null}
-                <Table<Channel>
+                <QueryTable<Channel>
+                  query={channels}
+                  pagination={pagination}
                   rowKey="id"
                   columns={columns}
-                  dataSource={channels.data?.items}
-                  loading={tableLoading(channels)}
-                  pagination={pagination(channels.data?.total)}
-                  scroll={{ x: 'max-content' }}
                   locale={{ emptyText: t('channels.empty') }}
                   data-testid="channels-table"
                 />

@@ -14,7 +14,7 @@ import { type BreakdownDimension, UsageBreakdown } from '../features/dashboard/c
 import { UsageCharts } from '../features/dashboard/components/usage-charts';
 import { UsageKpis } from '../features/dashboard/components/usage-kpis';
 import { StatusPanel } from '../features/status/components/status-panel';
-import { useTenantOptions } from '../features/tenants/api/tenants-api';
+import { useTenantName } from '../features/tenants/api/tenants-api';
 import { useTokens } from '../features/tokens/api/tokens-api';
 import { useUsageSummary } from '../features/usage/api/usage-api';
 import { fillSeries, RANGES, type RangeId, rangeWindow } from '../features/usage/usage-range';
@@ -37,12 +37,11 @@ export function DashboardPage() {
   const span = useMemo(() => rangeWindow(range), [range]);
   const filters = { from: span.from, to: span.to };
   const series = useUsageSummary(span.bucket, filters);
-  const tenants = useTenantOptions(isSuperAdmin);
+  const tenantName = useTenantName(isSuperAdmin);
   const tokens = useTokens(1, 200, undefined, canSee(user.role, 'tokens'));
 
   const nameOf = (kind: BreakdownDimension, key: string) => {
-    if (kind === 'tenant')
-      return tenants.data?.items.find((tenant) => tenant.id === key)?.name ?? key.slice(0, 8);
+    if (kind === 'tenant') return tenantName(key);
     if (kind === 'token')
       return tokens.data?.items.find((token) => token.id === key)?.name ?? key.slice(0, 8);
     return key;

@@ -42,6 +42,11 @@ import { InvoiceKindTag } from '../features/invoices/components/invoice-kind-tag
 import { useTenantOptions } from '../features/tenants/api/tenants-api';
 
 const tokens = (value: string | null) => (value === null ? '—' : formatNumber(Number(value)));
+const TOKEN_COLUMNS = [
+  { field: 'inputTokens', key: 'input' },
+  { field: 'cachedTokens', key: 'cached' },
+  { field: 'outputTokens', key: 'output' },
+] as const;
 
 export function InvoiceDetailPage() {
   const { t } = useTranslation();
@@ -102,24 +107,12 @@ export function InvoiceDetailPage() {
       align: 'right' as const,
       render: (_: unknown, line: InvoiceLine) => formatNumber(line.requests),
     },
-    {
-      title: t('invoices.inputTokens'),
-      key: 'input',
+    ...TOKEN_COLUMNS.map(({ field, key }) => ({
+      title: t(`invoices.${field}`),
+      key,
       align: 'right' as const,
-      render: (_: unknown, line: InvoiceLine) => tokens(line.inputTokens),
-    },
-    {
-      title: t('invoices.cachedTokens'),
-      key: 'cached',
-      align: 'right' as const,
-      render: (_: unknown, line: InvoiceLine) => tokens(line.cachedTokens),
-    },
-    {
-      title: t('invoices.outputTokens'),
-      key: 'output',
-      align: 'right' as const,
-      render: (_: unknown, line: InvoiceLine) => tokens(line.outputTokens),
-    },
+      render: (_: unknown, line: InvoiceLine) => tokens(line[field]),
+    })),
     {
       title: t('billing.amountUsd'),
       key: 'amount',

@@ -1,7 +1,7 @@
 // Invoices: a tenant's issued monthly invoices and credit notes, newest first, filtered by month (and
 // by tenant for a super admin); open one, download its PDF, or issue a closed month's invoice now.
 import { DownloadOutlined, FileAddOutlined } from '@ant-design/icons';
-import { Button, DatePicker, Flex, Select, Table, Tag, Typography } from 'antd';
+import { Button, DatePicker, Flex, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -9,14 +9,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { isPlatformAdmin } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
-import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
-import { tableLoading } from '../components/table-loading';
+import { QueryTable } from '../components/query-table';
 import { type Invoice, invoicePdfUrl, useInvoices } from '../features/invoices/api/invoices-api';
 import { GenerateInvoiceModal } from '../features/invoices/components/generate-invoice-modal';
 import { InvoiceKindTag } from '../features/invoices/components/invoice-kind-tag';
-import { useTenantOptions } from '../features/tenants/api/tenants-api';
+import { useTenantName } from '../features/tenants/api/tenants-api';
+import { TenantSelect } from '../features/tenants/components/tenant-select';
 import { usePageParams } from '../hooks/use-page-params';
 
 const PERIOD = 'YYYY-MM';
@@ -27,13 +27,11 @@ export function InvoicesPage() {
   const user = useCurrentUser();
   const operator = isPlatformAdmin(user.role);
   const { page, pageSize, search, setFilter, pagination } = usePageParams();
-  const tenants = useTenantOptions(operator);
   const tenantId = operator ? (search.get('tenantId') ?? undefined) : undefined;
   const period = search.get('period') ?? undefined;
   const invoices = useInvoices(page, pageSize, { tenantId, period });
   const [generating, setGenerating] = useState(false);
-  const tenantName = (id: string) =>
-    tenants.data?.items.find((tenant) => tenant.id === id)?.name ?? id.slice(0, 8);
+  const tenantName = useTenantName(operator);
 
   const columns: ColumnsType<Invoice> = [
     {
@@ -115,14 +113,11 @@ export function InvoicesPage() {
       />
       <Flex gap={8} wrap style={{ marginBottom: 16 }}>
         {operator ? (
-          <Select
+          <TenantSelect
             allowClear
-            showSearch={{ optionFilterProp: 'label' }}
             placeholder={t('invoices.allTenants')}
             value={tenantId}
-            loading={tenants.isPending}
             onChange={(value?: string) => setFilter('tenantId', value)}
-            options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
             style={{ width: 240 }}
             data-testid="invoices-tenant"
           />
@@ -135,16 +130,11 @@ export function InvoicesPage() {
           data-testid="invoices-period"
         />
       </Flex>
-      {invoices.isError ? (
-        <ErrorAlert error={invoices.error} onRetry={() => void invoices.refetch()} />
-      ) : null}
-      <Table<Invoice>
+      <QueryTable<Invoice>
+        query={invoices}
+        pagination={pagination}
         rowKey="id"
         columns={columns}
-        dataSource={invoices.data?.items}
-        loading={tableLoading(invoices)}
-        pagination={pagination(invoices.data?.total)}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('invoices.empty') }}
         data-testid="invoices-table"
       />

@@ -1,20 +1,19 @@
 // Models & prices: the catalog as the channels make it, each model's current price, and (super
 // admin) the price editor.
 import { ImportOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Input, Table, Tag, Typography } from 'antd';
+import { App, Button, Flex, Input, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { canEditPrices } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
-import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
+import { QueryTable } from '../components/query-table';
 import { type CatalogModel, useModels } from '../features/models/api/models-api';
 import { NewApiImportModal } from '../features/models/components/newapi-import-modal';
 import { PriceEditor } from '../features/models/components/price-editor';
 import { usePageParams } from '../hooks/use-page-params';
-import { tableLoading } from '../components/table-loading';
 
 export function ModelsPage() {
   const { t } = useTranslation();
@@ -102,14 +101,11 @@ export function ModelsPage() {
         onSearch={(value) => setFilter('q', value || undefined)}
         style={{ width: 280, marginBottom: 16 }}
       />
-      {models.isError ? <ErrorAlert error={models.error} onRetry={() => void models.refetch()} /> : null}
-      <Table<CatalogModel>
+      <QueryTable<CatalogModel>
+        query={models}
+        pagination={pagination}
         rowKey="id"
         columns={columns}
-        dataSource={models.data?.items}
-        loading={tableLoading(models)}
-        pagination={pagination(models.data?.total)}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('models.empty') }}
         data-testid="models-table"
       />

@@ -1,14 +1,14 @@
 // Plans (super admin): the monthly packages tenants subscribe to — fee, included usage allowance and
 // limits. Archiving keeps a plan for its current subscribers while nobody new can choose it.
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Popconfirm, Table, Tag, Typography } from 'antd';
+import { App, Button, Flex, Popconfirm, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { describeError, ErrorAlert } from '../components/error-alert';
+import { describeError } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
-import { tableLoading } from '../components/table-loading';
+import { QueryTable } from '../components/query-table';
 import { type Plan, usePlans, useUpdatePlan } from '../features/plans/api/plans-api';
 import { PlanFormModal } from '../features/plans/components/plan-form-modal';
 import { PlanLimitsList } from '../features/plans/components/plan-limits-list';
@@ -107,14 +107,11 @@ export function PlansPage() {
           </Button>
         }
       />
-      {plans.isError ? <ErrorAlert error={plans.error} onRetry={() => void plans.refetch()} /> : null}
-      <Table<Plan>
+      <QueryTable<Plan>
+        query={plans}
+        pagination={pagination}
         rowKey="id"
         columns={columns}
-        dataSource={plans.data?.items}
-        loading={tableLoading(plans)}
-        pagination={pagination(plans.data?.total)}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('plans.empty') }}
         data-testid="plans-table"
       />

@@ -1,17 +1,16 @@
 // Tenants (super admin): every customer organisation, its routing group and status.
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Table, Tag } from 'antd';
+import { App, Button, Flex, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
+import { QueryTable } from '../components/query-table';
 import { type Tenant, useTenants } from '../features/tenants/api/tenants-api';
 import { TenantFormModal } from '../features/tenants/components/tenant-form-modal';
 import { usePageParams } from '../hooks/use-page-params';
-import { tableLoading } from '../components/table-loading';
 
 export function TenantsPage() {
   const { t } = useTranslation();
@@ -75,14 +74,11 @@ export function TenantsPage() {
           </Button>
         }
       />
-      {tenants.isError ? <ErrorAlert error={tenants.error} onRetry={() => void tenants.refetch()} /> : null}
-      <Table<Tenant>
+      <QueryTable<Tenant>
+        query={tenants}
+        pagination={pagination}
         rowKey="id"
         columns={columns}
-        dataSource={tenants.data?.items}
-        loading={tableLoading(tenants)}
-        pagination={pagination(tenants.data?.total)}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('tenants.empty') }}
         data-testid="tenants-table"
       />

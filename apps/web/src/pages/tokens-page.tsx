@@ -1,16 +1,19 @@
 // Tokens: the /v1 keys of a tenant (members: their own). Create (the key is shown once), edit
 // limits, enable/disable, delete; spend against quota at a glance; a link to each token's usage.
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Popconfirm, Progress, Select, Switch, Table, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Flex, Progress, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useCurrentUser } from '../auth/session';
-import { describeError, ErrorAlert } from '../components/error-alert';
+import { describeError } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
+import { DeleteButton } from '../components/delete-button';
 import { PageHeader } from '../components/page-header';
-import { useTenantOptions } from '../features/tenants/api/tenants-api';
+import { QueryTable } from '../components/query-table';
+import { useTenantName } from '../features/tenants/api/tenants-api';
+import { TenantSelect } from '../features/tenants/components/tenant-select';
 import {
   type CreatedToken,
   type Token,
@@ -21,7 +24,6 @@ import {
 import { CreatedTokenModal } from '../features/tokens/components/created-token-modal';
 import { TokenFormModal } from '../features/tokens/components/token-form-modal';
 import { usePageParams } from '../hooks/use-page-params';
-import { tableLoading } from '../components/table-loading';
 
 /** used / quota as a percentage for the progress bar; floats are fine for a bar's width. */
 function quotaPercent(token: Token): number | null {
@@ -38,13 +40,11 @@ export function TokensPage() {
   const { page, pageSize, search, setFilter, pagination } = usePageParams();
   const tenantId = search.get('tenantId') ?? undefined;
   const tokens = useTokens(page, pageSize, tenantId);
-  const tenants = useTenantOptions(isSuperAdmin);
   const update = useUpdateToken();
   const remove = useDeleteToken();
   const [editing, setEditing] = useState<Token | 'new' | null>(null);
   const [created, setCreated] = useState<CreatedToken | null>(null);
-  const tenantName = (id: string) =>
-    tenants.data?.items.find((tenant) => tenant.id === id)?.name ?? id.slice(0, 8);
+  const tenantName = useTenantName(isSuperAdmin);
 
   const columns: ColumnsType<Token> = [
     {
@@ -151,20 +151,11 @@ export function TokensPage() {
           <Link to={`/usage?tokenId=${token.id}`}>
             <Button size="small">{t('tokens.usage')}</Button>
           </Link>
-          <Popconfirm
-            title={t('tokens.deleteConfirm', { name: token.name })}
-            okText={t('common.delete')}
-            cancelText={t('common.cancel')}
-            okButtonProps={{ danger: true }}
-            onConfirm={() =>
-              remove
-                .mutateAsync(token.id)
-                .then(() => void message.success(t('tokens.deleted')))
-                .catch((error: unknown) => void message.error(describeError(t, error)))
-            }
-          >
-            <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
-          </Popconfirm>
+          <DeleteButton
+            confirm={t('tokens.deleteConfirm', { name: token.name })}
+            deleted={t('tokens.deleted')}
+            onDelete={() => remove.mutateAsync(token.id)}
+          />
         </Flex>
       ),
     },
@@ -187,24 +178,19 @@ export function TokensPage() {
         }
       />
       {isSuperAdmin ? (
-        <Select
+        <TenantSelect
           allowClear
-          showSearch={{ optionFilterProp: 'label' }}
           placeholder={t('users.tenant')}
           value={tenantId}
           onChange={(value?: string) => setFilter('tenantId', value)}
-          options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
           style={{ width: 240, marginBottom: 16 }}
         />
       ) : null}
-      {tokens.isError ? <ErrorAlert error={tokens.error} onRetry={() => void tokens.refetch()} /> : null}
-      <Table<Token>
+      <QueryTable<Token>
+        query={tokens}
+        pagination={pagination}
         rowKey="id"
         columns={columns}
-        dataSource={tokens.data?.items}
-        loading={tableLoading(tokens)}
-        pagination={pagination(tokens.data?.total)}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('tokens.empty') }}
         data-testid="tokens-table"
       />

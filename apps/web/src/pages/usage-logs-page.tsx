@@ -1,23 +1,22 @@
 // Usage logs: one row per /v1 request, filtered by time, tenant, token, model, channel and status;
 // a row opens the request's detail with its failover trail; the same filters export as CSV.
 import { DownloadOutlined } from '@ant-design/icons';
-import { Button, DatePicker, Flex, Input, Select, Table, Typography } from 'antd';
+import { Button, DatePicker, Flex, Input, Select, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { canSee } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
-import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime, formatMs, formatNumber, formatUsd } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
+import { QueryTable } from '../components/query-table';
 import { useChannels } from '../features/channels/api/channels-api';
-import { useTenantOptions } from '../features/tenants/api/tenants-api';
+import { TenantSelect } from '../features/tenants/components/tenant-select';
 import { useTokens } from '../features/tokens/api/tokens-api';
 import { type UsageFilters, type UsageLog, usageCsvUrl, useUsageLogs } from '../features/usage/api/usage-api';
 import { StatusCode, UsageLogDrawer } from '../features/usage/components/usage-log-drawer';
 import { usePageParams } from '../hooks/use-page-params';
-import { tableLoading } from '../components/table-loading';
 
 const STATUS_FILTERS = ['success', 'error', '429', '502', '504'] as const;
 
@@ -36,7 +35,6 @@ export function UsageLogsPage() {
     status: search.get('status') ?? undefined,
   };
   const logs = useUsageLogs(page, pageSize, filters);
-  const tenants = useTenantOptions(isSuperAdmin);
   const tokens = useTokens(1, 200, undefined, canSee(user.role, 'tokens'));
   const channels = useChannels(1, 200, {}, isSuperAdmin);
   const [open, setOpen] = useState<UsageLog | null>(null);
@@ -117,13 +115,11 @@ export function UsageLogsPage() {
           ]}
         />
         {isSuperAdmin ? (
-          <Select
+          <TenantSelect
             allowClear
-            showSearch={{ optionFilterProp: 'label' }}
             placeholder={t('users.tenant')}
             value={filters.tenantId}
             onChange={(value?: string) => setFilter('tenantId', value)}
-            options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
             style={{ width: 200 }}
           />
         ) : null}
@@ -165,14 +161,11 @@ export function UsageLogsPage() {
           style={{ width: 160 }}
         />
       </Flex>
-      {logs.isError ? <ErrorAlert error={logs.error} onRetry={() => void logs.refetch()} /> : null}
-      <Table<UsageLog>
+      <QueryTable<UsageLog>
+        query={logs}
+        pagination={pagination}
         rowKey="requestId"
         columns={columns}
-        dataSource={logs.data?.items}
-        loading={tableLoading(logs)}
-        pagination={pagination(logs.data?.total)}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('usage.empty') }}
         onRow={(log) => ({ onClick: () => setOpen(log), style: { cursor: 'pointer' } })}
         data-testid="usage-table"

@@ -1,20 +1,21 @@
 // Users (super admin: everyone, filterable by tenant and role) or Members (owners and admins: their
 // tenant). Create, change role, disable, reset a password, delete.
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Popconfirm, Select, Table, Tag } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Flex, Select, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MANAGEABLE_ROLES, ROLES, type Role } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
-import { describeError, ErrorAlert } from '../components/error-alert';
 import { formatDateTime } from '../components/formatters';
+import { DeleteButton } from '../components/delete-button';
 import { PageHeader } from '../components/page-header';
-import { useTenantOptions } from '../features/tenants/api/tenants-api';
+import { QueryTable } from '../components/query-table';
+import { useTenantName } from '../features/tenants/api/tenants-api';
+import { TenantSelect } from '../features/tenants/components/tenant-select';
 import { type User, useDeleteUser, useUsers } from '../features/users/api/users-api';
 import { UserFormModal } from '../features/users/components/user-form-modal';
 import { usePageParams } from '../hooks/use-page-params';
-import { tableLoading } from '../components/table-loading';
 
 export function UsersPage() {
   const { t } = useTranslation();
@@ -25,13 +26,9 @@ export function UsersPage() {
   const tenantId = search.get('tenantId') ?? undefined;
   const role = (search.get('role') as Role | null) ?? undefined;
   const users = useUsers(page, pageSize, { tenantId, role });
-  const tenants = useTenantOptions(isSuperAdmin);
   const remove = useDeleteUser();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
-  const tenantName = (id: string | null) =>
-    id === null
-      ? t('users.platform')
-      : (tenants.data?.items.find((tenant) => tenant.id === id)?.name ?? id.slice(0, 8));
+  const tenantName = useTenantName(isSuperAdmin);
   const mayManage = (user: User) => user.id !== actor.id && MANAGEABLE_ROLES[actor.role].includes(user.role);
 
   const columns: ColumnsType<User> = [
@@ -75,20 +72,11 @@ export function UsersPage() {
             <Button size="small" onClick={() => setEditing(user)}>
               {t('common.edit')}
             </Button>
-            <Popconfirm
-              title={t('users.deleteConfirm', { email: user.email })}
-              okText={t('common.delete')}
-              cancelText={t('common.cancel')}
-              okButtonProps={{ danger: true }}
-              onConfirm={() =>
-                remove
-                  .mutateAsync(user.id)
-                  .then(() => void message.success(t('users.deleted')))
-                  .catch((error: unknown) => void message.error(describeError(t, error)))
-              }
-            >
-              <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
-            </Popconfirm>
+            <DeleteButton
+              confirm={t('users.deleteConfirm', { email: user.email })}
+              deleted={t('users.deleted')}
+              onDelete={() => remove.mutateAsync(user.id)}
+            />
           </Flex>
         ) : null,
     },
@@ -112,13 +100,11 @@ export function UsersPage() {
       />
       <Flex gap={8} wrap style={{ marginBottom: 16 }}>
         {isSuperAdmin ? (
-          <Select
+          <TenantSelect
             allowClear
-            showSearch={{ optionFilterProp: 'label' }}
             placeholder={t('users.tenant')}
             value={tenantId}
             onChange={(value?: string) => setFilter('tenantId', value)}
-            options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
             style={{ width: 240 }}
           />
         ) : null}
@@ -134,14 +120,11 @@ export function UsersPage() {
           style={{ width: 180 }}
         />
       </Flex>
-      {users.isError ? <ErrorAlert error={users.error} onRetry={() => void users.refetch()} /> : null}
-      <Table<User>
+      <QueryTable<User>
+        query={users}
+        pagination={pagination}
         rowKey="id"
         columns={columns}
-        dataSource={users.data?.items}
-        loading={tableLoading(users)}
-        pagination={pagination(users.data?.total)}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('users.empty') }}
         data-testid="users-table"
       />

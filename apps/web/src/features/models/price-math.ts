@@ -1,11 +1,11 @@
 // What a request costs under a draft price, before it is saved, computed as the api does (see
 // libs/billing's price calculator): exact integers in nano-USD, the token part rounded once, half
 // up, then the per-request fee added. The api's preview stays the authority for saved prices.
+import { USD_AMOUNT } from '../../components/usd-amount';
+
 const NANO_PER_USD = 1_000_000_000n;
 const TOKENS_PER_RATE = 1_000_000n;
 
-/** A USD amount with at most 9 decimals, as the api accepts it. */
-export const USD_AMOUNT = /^(0|[1-9]\d{0,11})(\.\d{1,9})?$/;
 export const TOKEN_COUNT = /^(0|[1-9]\d{0,14})$/;
 
 export interface DraftPrice {

@@ -2,7 +2,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import {
   Alert,
-  type ButtonProps,
   Button,
   DatePicker,
   Flex,
@@ -11,7 +10,6 @@ import {
   InputNumber,
   Modal,
   Select,
-  Table,
   Tag,
   Typography,
 } from 'antd';
@@ -19,11 +17,12 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../../../components/error-alert';
-import { FormError } from '../../../components/form-error';
+import { AmountField } from '../../../components/amount-field';
+import { FormModal } from '../../../components/form-modal';
 import { formatDateTime, formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
-import { tableLoading } from '../../../components/table-loading';
+import { QueryTable } from '../../../components/query-table';
+import { usePageState } from '../../../hooks/use-page-state';
 import {
   type CreatedRedemptionCodes,
   type RedemptionCode,
@@ -47,9 +46,9 @@ interface BatchValues {
 
 export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) => string }) {
   const { t } = useTranslation();
-  const [page, setPage] = useState({ page: 1, pageSize: 20 });
+  const paging = usePageState(20, { showTotal: (count) => t('common.total', { count }) });
   const [status, setStatus] = useState<RedemptionCode['status'] | undefined>();
-  const codes = useRedemptionCodes(page.page, page.pageSize, status);
+  const codes = useRedemptionCodes(paging.page, paging.pageSize, status);
   const create = useCreateRedemptionCodes();
   const [form] = Form.useForm<BatchValues>();
   const { formError, onError, clear } = useServerErrors(form);
@@ -65,7 +64,7 @@ export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) 
           value={status}
           onChange={(value?: RedemptionCode['status']) => {
             setStatus(value);
-            setPage({ ...page, page: 1 });
+            paging.firstPage();
           }}
           options={STATUSES.map((value) => ({ value, label: t(`billing.codes.statuses.${value}`) }))}
           style={{ width: 180 }}
@@ -79,21 +78,12 @@ export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) 
           {t('billing.codes.generate')}
         </Button>
       </Flex>
-      {codes.isError ? <ErrorAlert error={codes.error} onRetry={() => void codes.refetch()} /> : null}
-      <Table<RedemptionCode>
+      <QueryTable<RedemptionCode>
+        query={codes}
+        pagination={paging.pagination}
         rowKey="id"
         size="middle"
-        loading={tableLoading(codes)}
-        dataSource={codes.data?.items}
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('billing.codes.empty') }}
-        pagination={{
-          current: page.page,
-          pageSize: page.pageSize,
-          total: codes.data?.total ?? 0,
-          showTotal: (count) => t('common.total', { count }),
-          onChange: (next, pageSize) => setPage({ page: next, pageSize }),
-        }}
         columns={[
           {
             title: t('billing.codes.code'),
@@ -125,73 +115,56 @@ export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) 
           { title: t('common.created'), key: 'created', render: (_, code) => formatDateTime(code.createdAt) },
         ]}
       />
-      <Modal
+      <FormModal<BatchValues>
+        form={form}
         open={creating}
         title={t('billing.codes.generateTitle')}
         okText={t('billing.codes.generate')}
-        cancelText={t('common.cancel')}
-        okButtonProps={{ 'data-testid': 'codes-save' } as ButtonProps}
-        confirmLoading={create.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => setCreating(false)}
-        destroyOnHidden
+        okTestId="codes-save"
+        saving={create.isPending}
+        formError={formError}
+        onClose={() => setCreating(false)}
+        initialValues={{ count: 10 }}
+        onFinish={(values) => {
+          clear();
+          create.mutate(
+            {
+              count: values.count,
+              amountUsd: values.amountUsd.trim(),
+              ...(values.expiresAt ? { expiresAt: values.expiresAt.toISOString() } : {}),
+              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+            },
+            {
+              onSuccess: (batch) => {
+                setCreating(false);
+                setCreated(batch);
+              },
+              onError,
+            },
+          );
+        }}
       >
-        <Form<BatchValues>
-          form={form}
-          layout="vertical"
-          initialValues={{ count: 10 }}
-          onFinish={(values) => {
-            clear();
-            create.mutate(
-              {
-                count: values.count,
-                amountUsd: values.amountUsd.trim(),
-                ...(values.expiresAt ? { expiresAt: values.expiresAt.toISOString() } : {}),
-                ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-              },
-              {
-                onSuccess: (batch) => {
-                  setCreating(false);
-                  setCreated(batch);
-                },
-                onError,
-              },
-            );
-          }}
-        >
-          <FormError message={formError} />
-          <Flex gap={16}>
-            <Form.Item
-              name="count"
-              label={t('billing.codes.count')}
-              rules={[{ required: true, message: t('common.required') }]}
-            >
-              <InputNumber min={1} max={1000} />
-            </Form.Item>
-            <Form.Item
-              name="amountUsd"
-              label={t('billing.amountUsd')}
-              rules={[
-                { required: true, message: t('common.required') },
-                { pattern: /^(0|[1-9]\d{0,6})(\.\d{1,9})?$/, message: t('models.usdInvalid') },
-              ]}
-              style={{ flex: 1 }}
-            >
-              <Input prefix="$" inputMode="decimal" />
-            </Form.Item>
-          </Flex>
-          <Form.Item name="expiresAt" label={t('billing.codes.expires')} extra={t('tokens.expiresHint')}>
-            <DatePicker
-              showTime
-              style={{ width: '100%' }}
-              disabledDate={(date) => date.isBefore(dayjs().startOf('day'))}
-            />
+        <Flex gap={16}>
+          <Form.Item
+            name="count"
+            label={t('billing.codes.count')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
+            <InputNumber min={1} max={1000} />
           </Form.Item>
-          <Form.Item name="note" label={t('billing.note')}>
-            <Input />
-          </Form.Item>
-        </Form>
-      </Modal>
+          <AmountField required style={{ flex: 1 }} />
+        </Flex>
+        <Form.Item name="expiresAt" label={t('billing.codes.expires')} extra={t('tokens.expiresHint')}>
+          <DatePicker
+            showTime
+            style={{ width: '100%' }}
+            disabledDate={(date) => date.isBefore(dayjs().startOf('day'))}
+          />
+        </Form.Item>
+        <Form.Item name="note" label={t('billing.note')}>
+          <Input />
+        </Form.Item>
+      </FormModal>
       <Modal
         open={created !== null}
         title={t('billing.codes.createdTitle', { count: created?.items.length ?? 0 })}

@@ -1,7 +1,7 @@
 // Add provider keys to a channel: paste one or many (one per line); all or nothing on the server.
-import { type ButtonProps, Form, Input, InputNumber, Modal, Row, Col, Typography } from 'antd';
+import { Form, Input, InputNumber, Row, Col, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { FormError } from '../../../components/form-error';
+import { FormModal } from '../../../components/form-modal';
 import { useServerErrors } from '../../../components/server-errors';
 import { useAddChannelKeys } from '../api/channels-api';
 import { splitKeys } from './channel-form';
@@ -65,55 +65,50 @@ export function AddKeysModal({ channelId, open, onClose, onAdded }: AddKeysModal
   );
 
   return (
-    <Modal
+    <FormModal<AddKeysValues>
+      form={form}
       open={open}
       title={t('channels.keys.addTitle')}
       okText={count > 1 ? t('channels.keys.addMany', { count }) : t('channels.keys.addOne')}
-      okButtonProps={{ disabled: count === 0, 'data-testid': 'add-keys-submit' } as ButtonProps}
-      confirmLoading={addKeys.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
+      okTestId="add-keys-submit"
+      okDisabled={count === 0}
+      saving={addKeys.isPending}
+      formError={formError}
+      onClose={onClose}
+      onFinish={submit}
       width={640}
-      destroyOnHidden
+      initialValues={{ priority: 0, weight: 1 }}
     >
-      <Form<AddKeysValues>
-        form={form}
-        layout="vertical"
-        initialValues={{ priority: 0, weight: 1 }}
-        onFinish={submit}
+      <Form.Item
+        name="keys"
+        label={t('channels.keys.keys')}
+        extra={t('channels.keys.keysHint')}
+        rules={[{ required: true, message: t('channels.keys.keysRequired') }]}
       >
-        <FormError message={formError} />
-        <Form.Item
-          name="keys"
-          label={t('channels.keys.keys')}
-          extra={t('channels.keys.keysHint')}
-          rules={[{ required: true, message: t('channels.keys.keysRequired') }]}
-        >
-          <Input.TextArea rows={6} spellCheck={false} autoComplete="off" data-testid="add-keys-input" />
-        </Form.Item>
-        <Row gutter={16}>
-          <Col xs={24} md={12}>
-            <Form.Item name="label" label={t('channels.keys.label')}>
-              <Input />
-            </Form.Item>
-          </Col>
-          <Col xs={12} md={6}>
-            <Form.Item name="priority" label={t('channels.form.priority')}>
-              <InputNumber style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} md={6}>
-            <Form.Item name="weight" label={t('channels.form.weight')}>
-              <InputNumber min={0} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-          {limit('rpm')}
-          {limit('tpm')}
-          {limit('rpd')}
-          {limit('tpd')}
-        </Row>
-        <Typography.Text type="secondary">{t('channels.form.secretsNote')}</Typography.Text>
-      </Form>
-    </Modal>
+        <Input.TextArea rows={6} spellCheck={false} autoComplete="off" data-testid="add-keys-input" />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col xs={24} md={12}>
+          <Form.Item name="label" label={t('channels.keys.label')}>
+            <Input />
+          </Form.Item>
+        </Col>
+        <Col xs={12} md={6}>
+          <Form.Item name="priority" label={t('channels.form.priority')}>
+            <InputNumber style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} md={6}>
+          <Form.Item name="weight" label={t('channels.form.weight')}>
+            <InputNumber min={0} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        {limit('rpm')}
+        {limit('tpm')}
+        {limit('rpd')}
+        {limit('tpd')}
+      </Row>
+      <Typography.Text type="secondary">{t('channels.form.secretsNote')}</Typography.Text>
+    </FormModal>
   );
 }

@@ -1,18 +1,18 @@
 // A key's health probe history (scheduled, early for a guessed cooldown, or a manual test): when,
 // what it found, the upstream's status, how long it took and what the upstream said.
 import { Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../components/error-alert';
 import { formatDateTime, formatMs } from '../../../components/formatters';
 import { tableLoading } from '../../../components/table-loading';
+import { usePageState } from '../../../hooks/use-page-state';
 import { type KeyProbe, useKeyProbes } from '../api/channels-api';
 import { HEALTH_COLOR } from './health-tags';
 
 export function KeyProbesTable({ channelId, keyId }: { channelId: string; keyId: string }) {
   const { t } = useTranslation();
-  const [page, setPage] = useState({ page: 1, pageSize: 10 });
-  const probes = useKeyProbes(channelId, keyId, page.page, page.pageSize);
+  const paging = usePageState(10, { hideOnSinglePage: true, size: 'small' });
+  const probes = useKeyProbes(channelId, keyId, paging.page, paging.pageSize);
   if (probes.isError) return <ErrorAlert error={probes.error} onRetry={() => void probes.refetch()} />;
   return (
     <Table<KeyProbe>
@@ -22,14 +22,7 @@ export function KeyProbesTable({ channelId, keyId }: { channelId: string; keyId:
       loading={tableLoading(probes)}
       locale={{ emptyText: t('channels.probes.empty') }}
       data-testid="key-probes"
-      pagination={{
-        current: page.page,
-        pageSize: page.pageSize,
-        total: probes.data?.total ?? 0,
-        hideOnSinglePage: true,
-        size: 'small',
-        onChange: (next, pageSize) => setPage({ page: next, pageSize }),
-      }}
+      pagination={paging.pagination(probes.data?.total)}
       columns={[
         { title: t('billing.time'), key: 'at', render: (_, probe) => formatDateTime(probe.checkedAt) },
         {

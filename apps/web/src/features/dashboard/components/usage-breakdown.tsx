@@ -7,7 +7,7 @@ import {
   formatMs,
   formatMsPair,
   formatNumber,
-  formatPercent,
+  formatSuccessRate,
   formatUsd,
 } from '../../../components/formatters';
 import {
@@ -102,8 +102,7 @@ export function UsageBreakdown({
                 {
                   title: t('dashboard.kpi.successRate'),
                   key: 'success',
-                  render: (_, item) =>
-                    item.requests ? formatPercent((item.requests - item.errors) / item.requests) : '—',
+                  render: (_, item) => formatSuccessRate(item.requests, item.errors),
                 },
                 {
                   title: t('dashboard.kpi.tokens'),

@@ -6,7 +6,7 @@ import {
   formatMs,
   formatMsPair,
   formatNumber,
-  formatPercent,
+  formatSuccessRate,
   formatUsd,
 } from '../../../components/formatters';
 import type { UsageTotals } from '../../usage/api/usage-api';
@@ -20,7 +20,7 @@ export function UsageKpis({ totals, loading }: { totals: UsageTotals | undefined
     {
       key: 'success',
       title: t('dashboard.kpi.successRate'),
-      value: requests > 0 ? formatPercent((requests - (totals?.errors ?? 0)) / requests) : '—',
+      value: formatSuccessRate(requests, totals?.errors ?? 0),
     },
     {
       key: 'tokens',

@@ -21,6 +21,8 @@ import { describeError } from '../../../components/error-alert';
 import { FormError } from '../../../components/form-error';
 import { formatDateTime, formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
+import { USD_AMOUNT } from '../../../components/usd-amount';
+import { UsdInput } from '../../../components/usd-input';
 import {
   type CatalogModel,
   type SetPrice,
@@ -29,7 +31,29 @@ import {
   usePricePreview,
   useSetPrice,
 } from '../api/models-api';
-import { draftCost, TOKEN_COUNT, USD_AMOUNT } from '../price-math';
+import { draftCost, TOKEN_COUNT } from '../price-math';
+
+/** The price form's fields, two a row: the rates first (required), then what defaults without them. */
+const PRICE_FIELDS = [
+  { name: 'inputPer1M', testId: 'price-input', required: true, extra: null },
+  { name: 'outputPer1M', testId: 'price-output', required: true, extra: null },
+  { name: 'cachedInputPer1M', testId: 'price-cached', required: false, extra: 'models.cachedDefault' },
+  { name: 'reasoningPer1M', testId: 'price-reasoning', required: false, extra: 'models.reasoningDefault' },
+  { name: 'perRequest', testId: 'price-per-request', required: false, extra: 'models.perRequestDefault' },
+] as const satisfies readonly {
+  name: keyof SetPrice;
+  testId: string;
+  required: boolean;
+  extra: string | null;
+}[];
+
+/** The preview's per-token parts, in the order of the api's breakdown. */
+const PREVIEW_PARTS = [
+  { part: 'input', label: 'models.preview.input' },
+  { part: 'cachedInput', label: 'models.preview.cachedInput' },
+  { part: 'output', label: 'models.preview.output' },
+  { part: 'reasoning', label: 'models.preview.reasoning' },
+] as const;
 
 const DEFAULT_MIX: TokenMix = {
   promptTokens: '1000',
@@ -116,54 +140,20 @@ function PriceEditorBody({
         >
           <FormError message={formError} />
           <Row gutter={16}>
-            <Col xs={12}>
-              <Form.Item
-                name="inputPer1M"
-                label={t('models.inputPer1M')}
-                rules={[{ required: true, message: t('common.required') }, usdRule]}
-              >
-                <Input prefix="$" inputMode="decimal" data-testid="price-input" />
-              </Form.Item>
-            </Col>
-            <Col xs={12}>
-              <Form.Item
-                name="outputPer1M"
-                label={t('models.outputPer1M')}
-                rules={[{ required: true, message: t('common.required') }, usdRule]}
-              >
-                <Input prefix="$" inputMode="decimal" data-testid="price-output" />
-              </Form.Item>
-            </Col>
-            <Col xs={12}>
-              <Form.Item
-                name="cachedInputPer1M"
-                label={t('models.cachedInputPer1M')}
-                extra={t('models.cachedDefault')}
-                rules={[usdRule]}
-              >
-                <Input prefix="$" inputMode="decimal" data-testid="price-cached" />
-              </Form.Item>
-            </Col>
-            <Col xs={12}>
-              <Form.Item
-                name="reasoningPer1M"
-                label={t('models.reasoningPer1M')}
-                extra={t('models.reasoningDefault')}
-                rules={[usdRule]}
-              >
-                <Input prefix="$" inputMode="decimal" data-testid="price-reasoning" />
-              </Form.Item>
-            </Col>
-            <Col xs={12}>
-              <Form.Item
-                name="perRequest"
-                label={t('models.perRequest')}
-                extra={t('models.perRequestDefault')}
-                rules={[usdRule]}
-              >
-                <Input prefix="$" inputMode="decimal" data-testid="price-per-request" />
-              </Form.Item>
-            </Col>
+            {PRICE_FIELDS.map((field) => (
+              <Col xs={12} key={field.name}>
+                <Form.Item
+                  name={field.name}
+                  label={t(`models.${field.name}`)}
+                  extra={field.extra ? t(field.extra) : undefined}
+                  rules={
+                    field.required ? [{ required: true, message: t('common.required') }, usdRule] : [usdRule]
+                  }
+                >
+                  <UsdInput data-testid={field.testId} />
+                </Form.Item>
+              </Col>
+            ))}
           </Row>
           <Button type="primary" htmlType="submit" loading={setPrice.isPending} data-testid="price-save">
             {t('models.savePrice')}
@@ -225,42 +215,15 @@ function PriceEditorBody({
             column={1}
             style={{ marginTop: 12 }}
             items={[
-              {
-                key: 'input',
-                label: t('models.preview.input'),
+              ...PREVIEW_PARTS.map(({ part, label }) => ({
+                key: part,
+                label: t(label),
                 children: t('models.preview.line', {
-                  tokens: preview.data.breakdown.input.tokens,
-                  rate: formatUsd(preview.data.breakdown.input.ratePer1M),
-                  cost: formatUsd(preview.data.breakdown.input.costUsd),
+                  tokens: preview.data.breakdown[part].tokens,
+                  rate: formatUsd(preview.data.breakdown[part].ratePer1M),
+                  cost: formatUsd(preview.data.breakdown[part].costUsd),
                 }),
-              },
-              {
-                key: 'cached',
-                label: t('models.preview.cachedInput'),
-                children: t('models.preview.line', {
-                  tokens: preview.data.breakdown.cachedInput.tokens,
-                  rate: formatUsd(preview.data.breakdown.cachedInput.ratePer1M),
-                  cost: formatUsd(preview.data.breakdown.cachedInput.costUsd),
-                }),
-              },
-              {
-                key: 'output',
-                label: t('models.preview.output'),
-                children: t('models.preview.line', {
-                  tokens: preview.data.breakdown.output.tokens,
-                  rate: formatUsd(preview.data.breakdown.output.ratePer1M),
-                  cost: formatUsd(preview.data.breakdown.output.costUsd),
-                }),
-              },
-              {
-                key: 'reasoning',
-                label: t('models.preview.reasoning'),
-                children: t('models.preview.line', {
-                  tokens: preview.data.breakdown.reasoning.tokens,
-                  rate: formatUsd(preview.data.breakdown.reasoning.ratePer1M),
-                  cost: formatUsd(preview.data.breakdown.reasoning.costUsd),
-                }),
-              },
+              })),
               {
                 key: 'perRequest',
                 label: t('models.perRequest'),

@@ -4,7 +4,6 @@
 import { SwapOutlined } from '@ant-design/icons';
 import {
   App,
-  type ButtonProps,
   Button,
   Card,
   Descriptions,
@@ -12,21 +11,20 @@ import {
   Flex,
   Form,
   InputNumber,
-  Modal,
   Popconfirm,
   Select,
   Skeleton,
-  Table,
   Tag,
   Typography,
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, ErrorAlert } from '../../../components/error-alert';
-import { FormError } from '../../../components/form-error';
+import { FormModal } from '../../../components/form-modal';
 import { formatDateTime, formatPeriod, formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
-import { tableLoading } from '../../../components/table-loading';
+import { QueryTable } from '../../../components/query-table';
+import { usePageState } from '../../../hooks/use-page-state';
 import {
   type SubscriptionChange,
   useEndSubscription,
@@ -44,6 +42,11 @@ const KIND_COLOR: Record<SubscriptionChange['kind'], string> = {
   end: 'default',
 };
 
+interface SubscriptionValues {
+  planId: string;
+  anchorDay?: number;
+}
+
 interface SubscriptionPanelProps {
   tenantId: string;
   /** May subscribe, switch and end (the api allows super admins). */
@@ -55,11 +58,14 @@ export function SubscriptionPanel({ tenantId, canManage }: SubscriptionPanelProp
   const { message } = App.useApp();
   const subscription = useSubscription(tenantId);
   const plans = usePlanOptions();
-  const [historyPage, setHistoryPage] = useState({ page: 1, pageSize: 10 });
+  const historyPage = usePageState(10, {
+    hideOnSinglePage: true,
+    showTotal: (count) => t('common.total', { count }),
+  });
   const changes = useSubscriptionChanges(tenantId, historyPage.page, historyPage.pageSize);
   const set = useSetSubscription(tenantId);
   const end = useEndSubscription(tenantId);
-  const [form] = Form.useForm<{ planId: string; anchorDay?: number }>();
+  const [form] = Form.useForm<SubscriptionValues>();
   const { formError, onError, clear } = useServerErrors(form);
   const [choosing, setChoosing] = useState(false);
   const current = subscription.data ?? null;
@@ -180,23 +186,13 @@ export function SubscriptionPanel({ tenantId, canManage }: SubscriptionPanelProp
         </Card>
       ) : null}
       <Card size="small" title={t('subscription.history')}>
-        {changes.isError ? <ErrorAlert error={changes.error} onRetry={() => void changes.refetch()} /> : null}
-        <Table<SubscriptionChange>
+        <QueryTable<SubscriptionChange>
+          query={changes}
+          pagination={historyPage.pagination}
           rowKey="id"
           size="small"
-          dataSource={changes.data?.items}
-          loading={tableLoading(changes)}
-          scroll={{ x: 'max-content' }}
           locale={{ emptyText: t('subscription.noHistory') }}
           data-testid="subscription-history"
-          pagination={{
-            current: historyPage.page,
-            pageSize: historyPage.pageSize,
-            total: changes.data?.total ?? 0,
-            hideOnSinglePage: true,
-            showTotal: (count) => t('common.total', { count }),
-            onChange: (page, pageSize) => setHistoryPage({ page, pageSize }),
-          }}
           columns={[
             {
               title: t('billing.time'),
@@ -228,68 +224,60 @@ export function SubscriptionPanel({ tenantId, canManage }: SubscriptionPanelProp
           ]}
         />
       </Card>
-      <Modal
+      <FormModal<SubscriptionValues>
+        form={form}
         open={choosing}
         title={current ? t('subscription.switchTitle') : t('subscription.subscribeTitle')}
         okText={current ? t('subscription.switch') : t('subscription.subscribe')}
-        cancelText={t('common.cancel')}
-        okButtonProps={{ 'data-testid': 'subscription-save' } as ButtonProps}
-        confirmLoading={set.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => setChoosing(false)}
-        afterClose={() => form.resetFields()}
-        destroyOnHidden
-      >
-        <Form
-          form={form}
-          layout="vertical"
-          initialValues={{ planId: undefined, anchorDay: 1 }}
-          onFinish={(values) => {
-            clear();
-            set.mutate(
-              current ? { planId: values.planId } : { planId: values.planId, anchorDay: values.anchorDay },
-              {
-                onSuccess: (saved) => {
-                  setChoosing(false);
-                  void message.success(t('subscription.saved', { name: saved.plan.name }));
-                },
-                onError,
+        okTestId="subscription-save"
+        saving={set.isPending}
+        formError={formError}
+        onClose={() => setChoosing(false)}
+        initialValues={{ planId: undefined, anchorDay: 1 }}
+        onFinish={(values) => {
+          clear();
+          set.mutate(
+            current ? { planId: values.planId } : { planId: values.planId, anchorDay: values.anchorDay },
+            {
+              onSuccess: (saved) => {
+                setChoosing(false);
+                void message.success(t('subscription.saved', { name: saved.plan.name }));
               },
-            );
-          }}
+              onError,
+            },
+          );
+        }}
+      >
+        {current ? (
+          <Typography.Paragraph type="secondary">{t('subscription.switchHint')}</Typography.Paragraph>
+        ) : null}
+        <Form.Item
+          name="planId"
+          label={t('subscription.plan')}
+          rules={[{ required: true, message: t('subscription.planRequired') }]}
         >
-          <FormError message={formError} />
-          {current ? (
-            <Typography.Paragraph type="secondary">{t('subscription.switchHint')}</Typography.Paragraph>
-          ) : null}
+          <Select
+            loading={plans.isPending}
+            data-testid="subscription-plan-select"
+            notFoundContent={t('subscription.noPlans')}
+            options={activePlans
+              .filter((plan) => plan.id !== current?.plan.id)
+              .map((plan) => ({
+                value: plan.id,
+                label: `${plan.name} · ${t('plans.perMonth', { amount: formatUsd(plan.priceUsd) })}`,
+              }))}
+          />
+        </Form.Item>
+        {current ? null : (
           <Form.Item
-            name="planId"
-            label={t('subscription.plan')}
-            rules={[{ required: true, message: t('subscription.planRequired') }]}
+            name="anchorDay"
+            label={t('subscription.anchorDay')}
+            extra={t('subscription.anchorHint')}
           >
-            <Select
-              loading={plans.isPending}
-              data-testid="subscription-plan-select"
-              notFoundContent={t('subscription.noPlans')}
-              options={activePlans
-                .filter((plan) => plan.id !== current?.plan.id)
-                .map((plan) => ({
-                  value: plan.id,
-                  label: `${plan.name} · ${t('plans.perMonth', { amount: formatUsd(plan.priceUsd) })}`,
-                }))}
-            />
+            <InputNumber min={1} max={31} precision={0} />
           </Form.Item>
-          {current ? null : (
-            <Form.Item
-              name="anchorDay"
-              label={t('subscription.anchorDay')}
-              extra={t('subscription.anchorHint')}
-            >
-              <InputNumber min={1} max={31} precision={0} />
-            </Form.Item>
-          )}
-        </Form>
-      </Modal>
+        )}
+      </FormModal>
     </Flex>
   );
 }

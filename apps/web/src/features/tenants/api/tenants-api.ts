@@ -1,5 +1,6 @@
 import type { Schema } from '@gateway/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../../api/client';
 import { queryKeys } from '../../../api/query-keys';
 
@@ -23,6 +24,19 @@ export function useTenantOptions(enabled = true) {
     enabled,
     staleTime: 60_000,
   });
+}
+
+/**
+ * A tenant's name for its id where the tenants are loaded (`enabled`: the actor may list them), else
+ * the id's first characters; no tenant (null) is the platform.
+ */
+export function useTenantName(enabled: boolean) {
+  const { t } = useTranslation();
+  const tenants = useTenantOptions(enabled);
+  return (id: string | null) =>
+    id === null
+      ? t('users.platform')
+      : (tenants.data?.items.find((tenant) => tenant.id === id)?.name ?? id.slice(0, 8));
 }
 
 export function useCreateTenant() {

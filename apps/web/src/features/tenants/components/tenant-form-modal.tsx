@@ -1,7 +1,7 @@
 // Create a tenant, or edit one (a super admin may change every field, including status).
-import { type ButtonProps, Form, Input, Modal, Select } from 'antd';
+import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { FormError } from '../../../components/form-error';
+import { FormModal } from '../../../components/form-modal';
 import { useServerErrors } from '../../../components/server-errors';
 import { type Tenant, useCreateTenant, useUpdateTenant } from '../api/tenants-api';
 
@@ -59,61 +59,54 @@ export function TenantFormModal({ open, tenant, onClose, onSaved }: TenantFormMo
   };
 
   return (
-    <Modal
+    <FormModal<TenantFormValues>
+      form={form}
       open={open}
       title={tenant ? t('tenants.editTitle', { name: tenant.name }) : t('tenants.createTitle')}
       okText={tenant ? t('common.save') : t('tenants.create')}
-      cancelText={t('common.cancel')}
-      okButtonProps={{ 'data-testid': 'tenant-save' } as ButtonProps}
-      confirmLoading={create.isPending || update.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      okTestId="tenant-save"
+      saving={create.isPending || update.isPending}
+      formError={formError}
+      onClose={onClose}
+      onFinish={submit}
+      initialValues={
+        tenant
+          ? {
+              name: tenant.name,
+              group: tenant.group,
+              timezone: tenant.timezone,
+              billingEmail: tenant.billingEmail ?? '',
+              status: tenant.status,
+            }
+          : { group: 'default', timezone: 'UTC' }
+      }
     >
-      <Form<TenantFormValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={
-          tenant
-            ? {
-                name: tenant.name,
-                group: tenant.group,
-                timezone: tenant.timezone,
-                billingEmail: tenant.billingEmail ?? '',
-                status: tenant.status,
-              }
-            : { group: 'default', timezone: 'UTC' }
-        }
+      <Form.Item
+        name="name"
+        label={t('tenants.name')}
+        rules={[{ required: true, whitespace: true, message: t('common.required') }]}
       >
-        <FormError message={formError} />
-        <Form.Item
-          name="name"
-          label={t('tenants.name')}
-          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
-        >
-          <Input data-testid="tenant-name" />
+        <Input data-testid="tenant-name" />
+      </Form.Item>
+      <Form.Item name="group" label={t('tenants.group')} extra={t('tenants.groupHint')}>
+        <Input />
+      </Form.Item>
+      <Form.Item name="timezone" label={t('tenants.timezone')}>
+        <Select showSearch options={timeZones().map((zone) => ({ value: zone, label: zone }))} />
+      </Form.Item>
+      <Form.Item name="billingEmail" label={t('tenants.billingEmail')}>
+        <Input type="email" />
+      </Form.Item>
+      {tenant ? (
+        <Form.Item name="status" label={t('tenants.status')} extra={t('tenants.statusHint')}>
+          <Select
+            options={(['active', 'disabled'] as const).map((value) => ({
+              value,
+              label: t(`tenants.statuses.${value}`),
+            }))}
+          />
         </Form.Item>
-        <Form.Item name="group" label={t('tenants.group')} extra={t('tenants.groupHint')}>
-          <Input />
-        </Form.Item>
-        <Form.Item name="timezone" label={t('tenants.timezone')}>
-          <Select showSearch options={timeZones().map((zone) => ({ value: zone, label: zone }))} />
-        </Form.Item>
-        <Form.Item name="billingEmail" label={t('tenants.billingEmail')}>
-          <Input type="email" />
-        </Form.Item>
-        {tenant ? (
-          <Form.Item name="status" label={t('tenants.status')} extra={t('tenants.statusHint')}>
-            <Select
-              options={(['active', 'disabled'] as const).map((value) => ({
-                value,
-                label: t(`tenants.statuses.${value}`),
-              }))}
-            />
-          </Form.Item>
-        ) : null}
-      </Form>
-    </Modal>
+      ) : null}
+    </FormModal>
   );
 }

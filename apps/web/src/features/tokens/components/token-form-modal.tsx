@@ -1,23 +1,14 @@
 // Create or edit a /v1 token: quota (USD), expiry, allowed models, IP allowlist (CIDR), rpm/tpm.
-import {
-  type ButtonProps,
-  Col,
-  DatePicker,
-  Form,
-  Input,
-  InputNumber,
-  Modal,
-  Row,
-  Select,
-  Switch,
-} from 'antd';
+import { Col, DatePicker, Form, Input, InputNumber, Row, Select, Switch } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../../../auth/session';
-import { FormError } from '../../../components/form-error';
+import { FormModal } from '../../../components/form-modal';
 import { useServerErrors } from '../../../components/server-errors';
+import { USD_AMOUNT } from '../../../components/usd-amount';
+import { UsdInput } from '../../../components/usd-input';
 import { useModels } from '../../models/api/models-api';
-import { useTenantOptions } from '../../tenants/api/tenants-api';
+import { TenantSelect } from '../../tenants/components/tenant-select';
 import { type CreatedToken, type Token, useCreateToken, useUpdateToken } from '../api/tokens-api';
 
 interface TokenFormValues {
@@ -41,8 +32,6 @@ interface TokenFormModalProps {
   onSaved: (token: Token) => void;
 }
 
-const USD = /^(0|[1-9]\d{0,11})(\.\d{1,9})?$/;
-
 export function TokenFormModal({
   open,
   token,
@@ -58,7 +47,6 @@ export function TokenFormModal({
   const { formError, onError, clear } = useServerErrors(form);
   const create = useCreateToken();
   const update = useUpdateToken();
-  const tenants = useTenantOptions(isSuperAdmin && open && !token);
   const models = useModels(1, 200);
 
   const submit = (values: TokenFormValues) => {
@@ -84,127 +72,110 @@ export function TokenFormModal({
   };
 
   return (
-    <Modal
+    <FormModal<TokenFormValues>
+      form={form}
       open={open}
       title={token ? t('tokens.editTitle', { name: token.name }) : t('tokens.createTitle')}
       okText={token ? t('common.save') : t('tokens.create')}
-      cancelText={t('common.cancel')}
-      okButtonProps={{ 'data-testid': 'token-save' } as ButtonProps}
-      confirmLoading={create.isPending || update.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
+      okTestId="token-save"
+      saving={create.isPending || update.isPending}
+      formError={formError}
+      onClose={onClose}
+      onFinish={submit}
       width={640}
-      destroyOnHidden
+      initialValues={
+        token
+          ? {
+              name: token.name,
+              quotaUsd: token.quotaUsd ?? '',
+              expiresAt: token.expiresAt ? dayjs(token.expiresAt) : null,
+              models: token.models,
+              ipAllowlist: token.ipAllowlist,
+              rpm: token.rpm,
+              tpm: token.tpm,
+              status: token.status,
+            }
+          : { models: [], ipAllowlist: [], status: 'active', tenantId: defaultTenantId }
+      }
     >
-      <Form<TokenFormValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={
-          token
-            ? {
-                name: token.name,
-                quotaUsd: token.quotaUsd ?? '',
-                expiresAt: token.expiresAt ? dayjs(token.expiresAt) : null,
-                models: token.models,
-                ipAllowlist: token.ipAllowlist,
-                rpm: token.rpm,
-                tpm: token.tpm,
-                status: token.status,
-              }
-            : { models: [], ipAllowlist: [], status: 'active', tenantId: defaultTenantId }
-        }
+      {isSuperAdmin && !token ? (
+        <Form.Item
+          name="tenantId"
+          label={t('users.tenant')}
+          rules={[{ required: true, message: t('users.tenantRequired') }]}
+        >
+          <TenantSelect data-testid="token-tenant" />
+        </Form.Item>
+      ) : null}
+      <Form.Item
+        name="name"
+        label={t('tokens.name')}
+        rules={[{ required: true, whitespace: true, message: t('common.required') }]}
       >
-        <FormError message={formError} />
-        {isSuperAdmin && !token ? (
+        <Input data-testid="token-name" />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col xs={24} md={12}>
           <Form.Item
-            name="tenantId"
-            label={t('users.tenant')}
-            rules={[{ required: true, message: t('users.tenantRequired') }]}
+            name="quotaUsd"
+            label={t('tokens.quotaUsd')}
+            extra={t('tokens.quotaHint')}
+            rules={[{ pattern: USD_AMOUNT, message: t('models.usdInvalid') }]}
           >
-            <Select
-              showSearch={{ optionFilterProp: 'label' }}
-              loading={tenants.isPending}
-              options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
-              data-testid="token-tenant"
+            <UsdInput placeholder={t('common.unlimited')} data-testid="token-quota" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item name="expiresAt" label={t('tokens.expiresAt')} extra={t('tokens.expiresHint')}>
+            <DatePicker
+              showTime
+              style={{ width: '100%' }}
+              disabledDate={(date) => date.isBefore(dayjs().startOf('day'))}
+              placeholder={t('tokens.never')}
             />
           </Form.Item>
-        ) : null}
-        <Form.Item
-          name="name"
-          label={t('tokens.name')}
-          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
-        >
-          <Input data-testid="token-name" />
-        </Form.Item>
-        <Row gutter={16}>
-          <Col xs={24} md={12}>
-            <Form.Item
-              name="quotaUsd"
-              label={t('tokens.quotaUsd')}
-              extra={t('tokens.quotaHint')}
-              rules={[{ pattern: USD, message: t('models.usdInvalid') }]}
-            >
-              <Input
-                prefix="$"
-                inputMode="decimal"
-                placeholder={t('common.unlimited')}
-                data-testid="token-quota"
-              />
-            </Form.Item>
-          </Col>
-          <Col xs={24} md={12}>
-            <Form.Item name="expiresAt" label={t('tokens.expiresAt')} extra={t('tokens.expiresHint')}>
-              <DatePicker
-                showTime
-                style={{ width: '100%' }}
-                disabledDate={(date) => date.isBefore(dayjs().startOf('day'))}
-                placeholder={t('tokens.never')}
-              />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="models" label={t('tokens.models')} extra={t('tokens.modelsHint')}>
-          <Select
-            mode="tags"
-            placeholder={t('tokens.allModels')}
-            options={models.data?.items.map((model) => ({ value: model.id, label: model.id }))}
-            data-testid="token-models"
-          />
-        </Form.Item>
-        <Form.Item name="ipAllowlist" label={t('tokens.ipAllowlist')} extra={t('tokens.ipAllowlistHint')}>
-          <Select
-            mode="tags"
-            open={false}
-            suffixIcon={null}
-            tokenSeparators={[',', ' ']}
-            placeholder={t('tokens.anywhere')}
-          />
-        </Form.Item>
-        <Row gutter={16}>
-          <Col xs={12} md={8}>
-            <Form.Item name="rpm" label={t('tokens.rpm')}>
-              <InputNumber min={1} style={{ width: '100%' }} placeholder={t('common.unlimited')} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} md={8}>
-            <Form.Item name="tpm" label={t('tokens.tpm')}>
-              <InputNumber min={1} style={{ width: '100%' }} placeholder={t('common.unlimited')} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} md={8}>
-            <Form.Item
-              name="status"
-              label={t('tokens.enabled')}
-              valuePropName="checked"
-              getValueProps={(value: string) => ({ checked: value === 'active' })}
-              normalize={(checked: boolean) => (checked ? 'active' : 'disabled')}
-            >
-              <Switch />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Form>
-    </Modal>
+        </Col>
+      </Row>
+      <Form.Item name="models" label={t('tokens.models')} extra={t('tokens.modelsHint')}>
+        <Select
+          mode="tags"
+          placeholder={t('tokens.allModels')}
+          options={models.data?.items.map((model) => ({ value: model.id, label: model.id }))}
+          data-testid="token-models"
+        />
+      </Form.Item>
+      <Form.Item name="ipAllowlist" label={t('tokens.ipAllowlist')} extra={t('tokens.ipAllowlistHint')}>
+        <Select
+          mode="tags"
+          open={false}
+          suffixIcon={null}
+          tokenSeparators={[',', ' ']}
+          placeholder={t('tokens.anywhere')}
+        />
+      </Form.Item>
+      <Row gutter={16}>
+        <Col xs={12} md={8}>
+          <Form.Item name="rpm" label={t('tokens.rpm')}>
+            <InputNumber min={1} style={{ width: '100%' }} placeholder={t('common.unlimited')} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} md={8}>
+          <Form.Item name="tpm" label={t('tokens.tpm')}>
+            <InputNumber min={1} style={{ width: '100%' }} placeholder={t('common.unlimited')} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8}>
+          <Form.Item
+            name="status"
+            label={t('tokens.enabled')}
+            valuePropName="checked"
+            getValueProps={(value: string) => ({ checked: value === 'active' })}
+            normalize={(checked: boolean) => (checked ? 'active' : 'disabled')}
+          >
+            <Switch />
+          </Form.Item>
+        </Col>
+      </Row>
+    </FormModal>
   );
 }

@@ -1,12 +1,12 @@
 // Create a user (a super admin for any tenant, owners and admins for their own) or edit one: role,
 // name, disabled, a new password. Roles offered are the ones the actor may hand out.
-import { type ButtonProps, Form, Input, Modal, Select, Switch } from 'antd';
+import { Form, Input, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { MANAGEABLE_ROLES, type Role } from '../../../auth/roles';
 import { useCurrentUser } from '../../../auth/session';
-import { FormError } from '../../../components/form-error';
+import { FormModal } from '../../../components/form-modal';
 import { useServerErrors } from '../../../components/server-errors';
-import { useTenantOptions } from '../../tenants/api/tenants-api';
+import { TenantSelect } from '../../tenants/components/tenant-select';
 import { type User, useCreateUser, useUpdateUser } from '../api/users-api';
 
 interface UserFormValues {
@@ -34,7 +34,6 @@ export function UserFormModal({ open, user, defaultTenantId, onClose, onSaved }:
   const create = useCreateUser();
   const update = useUpdateUser();
   const isSuperAdmin = actor.role === 'super_admin';
-  const tenants = useTenantOptions(isSuperAdmin && open);
   const role = Form.useWatch('role', form);
 
   const submit = (values: UserFormValues) => {
@@ -69,83 +68,71 @@ export function UserFormModal({ open, user, defaultTenantId, onClose, onSaved }:
   };
 
   return (
-    <Modal
+    <FormModal<UserFormValues>
+      form={form}
       open={open}
       title={user ? t('users.editTitle', { email: user.email }) : t('users.createTitle')}
       okText={user ? t('common.save') : t('users.create')}
-      cancelText={t('common.cancel')}
-      okButtonProps={{ 'data-testid': 'user-save' } as ButtonProps}
-      confirmLoading={create.isPending || update.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      okTestId="user-save"
+      saving={create.isPending || update.isPending}
+      formError={formError}
+      onClose={onClose}
+      onFinish={submit}
+      initialValues={
+        user
+          ? {
+              email: user.email,
+              name: user.name ?? '',
+              role: user.role,
+              tenantId: user.tenantId ?? undefined,
+              disabled: user.disabled,
+            }
+          : { role: 'member', tenantId: defaultTenantId }
+      }
     >
-      <Form<UserFormValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={
-          user
-            ? {
-                email: user.email,
-                name: user.name ?? '',
-                role: user.role,
-                tenantId: user.tenantId ?? undefined,
-                disabled: user.disabled,
-              }
-            : { role: 'member', tenantId: defaultTenantId }
-        }
+      <Form.Item
+        name="email"
+        label={t('users.email')}
+        rules={[{ required: true, type: 'email', message: t('login.emailRequired') }]}
       >
-        <FormError message={formError} />
+        <Input disabled={Boolean(user)} autoComplete="off" data-testid="user-email" />
+      </Form.Item>
+      <Form.Item name="name" label={t('users.name')}>
+        <Input />
+      </Form.Item>
+      <Form.Item
+        name="password"
+        label={user ? t('users.newPassword') : t('users.password')}
+        extra={t('users.passwordHint')}
+        rules={user ? [] : [{ required: true, message: t('common.required') }]}
+      >
+        <Input.Password autoComplete="new-password" data-testid="user-password" />
+      </Form.Item>
+      <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+        <Select
+          options={MANAGEABLE_ROLES[actor.role].map((value) => ({ value, label: t(`roles.${value}`) }))}
+          data-testid="user-role"
+        />
+      </Form.Item>
+      {isSuperAdmin && role !== 'super_admin' ? (
         <Form.Item
-          name="email"
-          label={t('users.email')}
-          rules={[{ required: true, type: 'email', message: t('login.emailRequired') }]}
+          name="tenantId"
+          label={t('users.tenant')}
+          rules={[{ required: true, message: t('users.tenantRequired') }]}
         >
-          <Input disabled={Boolean(user)} autoComplete="off" data-testid="user-email" />
+          <TenantSelect data-testid="user-tenant" />
         </Form.Item>
-        <Form.Item name="name" label={t('users.name')}>
-          <Input />
-        </Form.Item>
+      ) : null}
+      {user ? (
         <Form.Item
-          name="password"
-          label={user ? t('users.newPassword') : t('users.password')}
-          extra={t('users.passwordHint')}
-          rules={user ? [] : [{ required: true, message: t('common.required') }]}
+          name="disabled"
+          label={t('users.disabled')}
+          valuePropName="checked"
+          extra={t('users.disabledHint')}
         >
-          <Input.Password autoComplete="new-password" data-testid="user-password" />
+          <Switch />
         </Form.Item>
-        <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
-          <Select
-            options={MANAGEABLE_ROLES[actor.role].map((value) => ({ value, label: t(`roles.${value}`) }))}
-            data-testid="user-role"
-          />
-        </Form.Item>
-        {isSuperAdmin && role !== 'super_admin' ? (
-          <Form.Item
-            name="tenantId"
-            label={t('users.tenant')}
-            rules={[{ required: true, message: t('users.tenantRequired') }]}
-          >
-            <Select
-              showSearch={{ optionFilterProp: 'label' }}
-              loading={tenants.isPending}
-              options={tenants.data?.items.map((tenant) => ({ value: tenant.id, label: tenant.name }))}
-              data-testid="user-tenant"
-            />
-          </Form.Item>
-        ) : null}
-        {user ? (
-          <Form.Item
-            name="disabled"
-            label={t('users.disabled')}
-            valuePropName="checked"
-            extra={t('users.disabledHint')}
-          >
-            <Switch />
-          </Form.Item>
-        ) : null}
-      </Form>
-    </Modal>
+      ) : null}
+    </FormModal>
   );
 }
