@@ -23,4 +23,5 @@ export { RelayModule } from './relay.module';
 export { RelayLimiter } from './limits/relay-limiter';
 export { RelayMetrics } from './metrics/relay-metrics';
 export { RoutingTableService } from './table/routing-table.service';
+export { TenantFactsService } from './table/tenant-facts.service';
 export { RelayError, RelayErrorCode } from './relay.errors';
