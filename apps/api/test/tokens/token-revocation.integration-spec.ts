@@ -41,10 +41,11 @@ describe('tokens of a user who may no longer hold them', () => {
 
   /** Process B (which did not make the change) refuses every key within a second. */
   const refusedEverywhere = async (keys: string[]) => {
+    const other = secondUrl;
     for (const key of keys) {
       await waitFor(
         'process B to refuse the key',
-        async () => ((await models(secondUrl, key)).status === 401 ? true : undefined),
+        async () => ((await models(other, key)).status === 401 ? true : undefined),
         1_000,
         10,
       );
