@@ -22,7 +22,9 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Decides req.ip (IP allowlists, the login limiter, audit) and req.secure (the session cookie).
+  const trust = config.TRUST_PROXY;
+  app.set('trust proxy', typeof trust === 'object' ? [...trust] : trust);
 
   // Order matters: these run before any Nest middleware, guard or route.
   app.use(requestId);

@@ -150,3 +150,43 @@ describe('invoice settings', () => {
     },
   );
 });
+
+describe('TRUST_PROXY', () => {
+  it('trusts only a proxy on loopback by default', () => {
+    expect(parseConfig({}).TRUST_PROXY).toEqual(['loopback']);
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['0', 0],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.0/8, 192.168.1.7,fd00::/8', ['10.0.0.0/8', '192.168.1.7', 'fd00::/8']],
+    ['loopback,uniquelocal,linklocal', ['loopback', 'uniquelocal', 'linklocal']],
+    ['10.0.0.0/255.0.0.0', ['10.0.0.0/255.0.0.0']],
+  ])('reads %j as an Express trust-proxy value', (value, expected) => {
+    expect(parseConfig({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it.each(['yes please', '10.0.0.0/33', '300.1.1.1', 'fd00::/129', '-1', '1.5', 'loopback,,', 'localhost'])(
+    'refuses TRUST_PROXY=%j in one line naming it',
+    (value) => {
+      const error = errorOf({ TRUST_PROXY: value });
+      expect(error.variable).toBe('TRUST_PROXY');
+      expect(error.message.split('\n')).toHaveLength(1);
+    },
+  );
+});
+
+describe('METRICS_TOKEN', () => {
+  it('is unset by default and never echoed in an error', () => {
+    expect(parseConfig({}).METRICS_TOKEN).toBeUndefined();
+    expect(parseConfig({ METRICS_TOKEN: 'a-long-enough-scrape-token' }).METRICS_TOKEN).toBe(
+      'a-long-enough-scrape-token',
+    );
+    const error = errorOf({ METRICS_TOKEN: 'short' });
+    expect(error.variable).toBe('METRICS_TOKEN');
+    expect(error.message).not.toContain('short"');
+  });
+});

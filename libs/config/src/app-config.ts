@@ -1,5 +1,6 @@
 // The process configuration: read once from the environment, validated, frozen.
 import { z } from 'zod';
+import { trustProxy } from './trust-proxy';
 
 export class ConfigError extends Error {
   constructor(
@@ -87,6 +88,13 @@ const schema = {
     .min(0)
     .max(600)
     .default(30),
+  // Whose X-Forwarded-For/-Proto is believed (README "Configuration").
+  TRUST_PROXY: trustProxy,
+  // Set: GET /metrics needs `Authorization: Bearer <it>`; unset: only loopback clients may scrape.
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces')
+    .optional(),
   SESSION_TTL_HOURS: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
@@ -129,7 +137,13 @@ type Schema = typeof schema;
 export type RawConfig = { [K in keyof Schema]: z.output<Schema[K]> };
 
 /** Variables whose values must never be echoed back, not even in a config error. */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'ENCRYPTION_KEY', 'ADMIN_PASSWORD']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ENCRYPTION_KEY',
+  'ADMIN_PASSWORD',
+  'METRICS_TOKEN',
+]);
 
 export function parseConfig(env: NodeJS.ProcessEnv): RawConfig {
   const out: Record<string, unknown> = {};

@@ -1,5 +1,6 @@
 export { ConfigError, parseConfig } from './app-config';
 export type { LogLevel, RawConfig } from './app-config';
+export type { TrustProxy } from './trust-proxy';
 export { loadConfig } from './load-config';
 export type { AppConfig } from './load-config';
 export { readOrCreateEncryptionKey } from './encryption-key-file';

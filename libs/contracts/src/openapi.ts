@@ -1027,7 +1027,12 @@ export interface components {
       rpm: number | null;
       tpm: number | null;
       /** @enum {string} */
-      status: 'active' | 'disabled';
+      status: 'active' | 'disabled' | 'revoked';
+      /**
+       * @description Why a revoked token stopped: its owner was removed, disabled, made finance or moved
+       * @enum {string|null}
+       */
+      revokedReason: 'owner_removed' | 'owner_disabled' | 'owner_role_finance' | 'owner_moved' | null;
       /** Format: date-time */
       lastUsedAt: string | null;
       /** Format: date-time */
@@ -1105,7 +1110,12 @@ export interface components {
       rpm: number | null;
       tpm: number | null;
       /** @enum {string} */
-      status: 'active' | 'disabled';
+      status: 'active' | 'disabled' | 'revoked';
+      /**
+       * @description Why a revoked token stopped: its owner was removed, disabled, made finance or moved
+       * @enum {string|null}
+       */
+      revokedReason: 'owner_removed' | 'owner_disabled' | 'owner_role_finance' | 'owner_moved' | null;
       /** Format: date-time */
       lastUsedAt: string | null;
       /** Format: date-time */

@@ -16,9 +16,9 @@ describe('identity permissions', () => {
     for (const role of TENANT_ROLES) expect(canManageRole(role, Role.SuperAdmin)).toBe(false);
   });
 
-  it('an owner manages every tenant role; an admin only members and finance', () => {
+  it('an owner manages every tenant role; an admin only members (finance reads invoices, an admin does not)', () => {
     expect(MANAGEABLE_ROLES[Role.Owner]).toEqual(expect.arrayContaining(TENANT_ROLES));
-    expect([...MANAGEABLE_ROLES[Role.Admin]].sort()).toEqual([Role.Finance, Role.Member]);
+    expect([...MANAGEABLE_ROLES[Role.Admin]].sort()).toEqual([Role.Member]);
   });
 
   it('members and finance manage nobody, so they may not even list users', () => {

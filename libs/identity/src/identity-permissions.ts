@@ -3,11 +3,15 @@
 // here: it comes from readScope / canSeeTenant and answers 404.
 import { Role, ROLES } from './roles';
 
-/** The roles each role may create, edit, disable, delete and hand out. */
+/**
+ * The roles each role may create, edit, disable, delete and hand out. A role never manages one that
+ * can reach what it cannot: whoever sets a user's role or password can act as that user. So an
+ * admin, who may not read invoices, manages no finance user (who does).
+ */
 export const MANAGEABLE_ROLES: Readonly<Record<Role, readonly Role[]>> = {
   [Role.SuperAdmin]: ROLES,
   [Role.Owner]: [Role.Owner, Role.Admin, Role.Member, Role.Finance],
-  [Role.Admin]: [Role.Member, Role.Finance],
+  [Role.Admin]: [Role.Member],
   [Role.Member]: [],
   [Role.Finance]: [],
 };

@@ -34,6 +34,8 @@ export { TenantBalances } from './tenants/tenant-balances';
 export { RegistrationPolicy } from './auth/registration-policy';
 export { canonicalTimeZone, IsIanaTimeZone } from './tenants/time-zone';
 export { UsersService } from './users/users.service';
+export { TOKEN_REVOCATION_REASONS, UserTokens } from './users/user-tokens';
+export type { TokenRevocationReason } from './users/user-tokens';
 export { UserView } from './views/user.view';
 export { tenantBillingDetails, tenantsForBilling } from './tenants/tenant-billing';
 export type { TenantBillingDetails } from './tenants/tenant-billing';

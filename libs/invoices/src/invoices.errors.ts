@@ -4,6 +4,7 @@ import { HttpStatus } from '@nestjs/common';
 export enum InvoiceErrorCode {
   NotFound = 'not_found',
   PeriodNotClosed = 'period_not_closed',
+  PeriodBeforeTenant = 'period_before_tenant',
   PdfPending = 'invoice_pdf_pending',
   NotAnInvoice = 'not_an_invoice',
   CreditExceedsInvoice = 'credit_exceeds_invoice',
@@ -12,6 +13,7 @@ export enum InvoiceErrorCode {
 const STATUS: Record<InvoiceErrorCode, HttpStatus> = {
   [InvoiceErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [InvoiceErrorCode.PeriodNotClosed]: HttpStatus.CONFLICT,
+  [InvoiceErrorCode.PeriodBeforeTenant]: HttpStatus.CONFLICT,
   [InvoiceErrorCode.PdfPending]: HttpStatus.CONFLICT,
   [InvoiceErrorCode.NotAnInvoice]: HttpStatus.CONFLICT,
   [InvoiceErrorCode.CreditExceedsInvoice]: HttpStatus.BAD_REQUEST,
@@ -20,6 +22,7 @@ const STATUS: Record<InvoiceErrorCode, HttpStatus> = {
 const MESSAGE: Record<InvoiceErrorCode, string> = {
   [InvoiceErrorCode.NotFound]: 'not found',
   [InvoiceErrorCode.PeriodNotClosed]: 'this period has not closed yet in the tenant’s time zone',
+  [InvoiceErrorCode.PeriodBeforeTenant]: 'this period ended before the tenant existed',
   [InvoiceErrorCode.PdfPending]: 'the PDF is still being rendered; try again shortly',
   [InvoiceErrorCode.NotAnInvoice]: 'a credit note corrects an invoice, not another credit note',
   [InvoiceErrorCode.CreditExceedsInvoice]:

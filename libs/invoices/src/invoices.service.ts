@@ -16,10 +16,9 @@ import { GenerateInvoiceDto } from './dto/generate-invoice.dto';
 import { ListInvoicesQuery } from './dto/list-invoices.query';
 import { InvoicePdf } from './entities/invoice-pdf.entity';
 import { Invoice } from './entities/invoice.entity';
-import { CLOSE_GRACE_MS } from './generation/close-grace';
 import { CreditNoteIssuer } from './generation/credit-note-issuer';
 import { invoiceIdFor } from './generation/invoice-id';
-import { invoiceWindow } from './generation/invoice-period';
+import { issuableWindow } from './generation/issuable-period';
 import { InvoiceError, InvoiceErrorCode } from './invoices.errors';
 import { enqueueGenerateInvoice, enqueueIssueCreditNote } from './jobs/invoice-queue';
 import { INVOICE_AUDIT_TYPE, InvoicePageView, InvoiceRequestView, InvoiceView } from './views/invoice.view';
@@ -64,15 +63,7 @@ export class InvoicesService {
     const tenantId = writeTenant(actor, dto.tenantId);
     const tenant = await tenantBillingDetails(this.dataSource.manager, tenantId);
     if (!tenant) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such tenant');
-    const window = invoiceWindow(dto.period, tenant.timezone);
-    if (now.getTime() < window.end.getTime() + CLOSE_GRACE_MS) {
-      throw new InvoiceError(
-        InvoiceErrorCode.PeriodNotClosed,
-        `period ${dto.period} ends ${window.end.toISOString()} in ${tenant.timezone}; ` +
-          'its invoice can be issued a few minutes after that',
-        'period',
-      );
-    }
+    issuableWindow(dto.period, tenant, now);
     const id = invoiceIdFor(tenantId, dto.period);
     const existing = await this.dataSource.getRepository(Invoice).findOneBy({ id });
     if (existing) {

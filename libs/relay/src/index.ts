@@ -4,4 +4,5 @@
 export { RelayModule } from './relay.module';
 export { RelayLimiter } from './limits/relay-limiter';
 export { RelayMetrics } from './metrics/relay-metrics';
+export { TenantFactsService } from './table/tenant-facts.service';
 export { RelayError, RelayErrorCode } from './relay.errors';

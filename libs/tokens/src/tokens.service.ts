@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { usdToNano } from '@gateway/db';
-import { Actor, isSuperAdmin, TenantsService, writeTenant } from '@gateway/identity';
+import { Actor, isSuperAdmin, TenantsService, UsersService, writeTenant } from '@gateway/identity';
 import { DataSource, EntityManager } from 'typeorm';
 import { TokenAuthService } from './auth/token-auth.service';
 import { CreateTokenDto } from './dto/create-token.dto';
@@ -31,6 +31,7 @@ export class TokensService {
     private readonly audit: AuditService,
     private readonly auth: TokenAuthService,
     private readonly tenants: TenantsService,
+    private readonly users: UsersService,
   ) {}
 
   async list(actor: Actor, options: TokenListOptions): Promise<TokenListView> {
@@ -55,11 +56,14 @@ export class TokensService {
     if (isSuperAdmin(actor) && !(await this.tenants.exists(tenantId))) {
       throw new TokensError(TokensErrorCode.TenantNotFound);
     }
+    const userId = tokenOwnerFor(actor);
     const view = await this.dataSource.transaction(async (manager) => {
+      // The session was checked when the request began; the owner may have been disabled since.
+      if (userId !== null) await this.users.assertMayHoldTokens(manager, userId, tenantId);
       const token = await manager.save(
         manager.create(Token, {
           tenantId,
-          userId: tokenOwnerFor(actor),
+          userId,
           name: dto.name,
           keyHash,
           keyHint: apiKeyHint(key),
@@ -71,6 +75,7 @@ export class TokensService {
           rpm: dto.rpm ?? null,
           tpm: dto.tpm ?? null,
           status: dto.status ?? 'active',
+          revokedReason: null,
           lastUsedAt: null,
         }),
       );
@@ -90,6 +95,9 @@ export class TokensService {
     const { view, keyHash, changed } = await this.dataSource.transaction(async (manager) => {
       const token = await this.find(manager, actor, id, true);
       const before = TokenView.of(token);
+      if (token.status === 'revoked' && dto.status !== undefined && dto.status !== token.status) {
+        throw new TokensError(TokensErrorCode.Revoked);
+      }
       if (dto.name !== undefined) token.name = dto.name;
       if (dto.quotaUsd !== undefined)
         token.quotaNano = dto.quotaUsd === null ? null : usdToNano(dto.quotaUsd);

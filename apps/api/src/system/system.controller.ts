@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpStatus, Inject, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@gateway/identity';
 import { REDIS } from '@gateway/redis';
@@ -8,6 +8,7 @@ import type Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { HttpMetrics } from './metrics';
+import { MetricsAccessGuard } from './metrics-access.guard';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -52,6 +53,7 @@ export class SystemController {
   }
 
   @Public()
+  @UseGuards(MetricsAccessGuard)
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')

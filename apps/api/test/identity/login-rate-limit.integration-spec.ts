@@ -1,4 +1,4 @@
-// The login brake: failures per account and per IP, counted in Redis and so shared by every api
+// The login brake: failures per (account, IP) pair and per IP, counted in Redis and so shared by every api
 // process; 429 rate_limited with Retry-After; a successful login clears the account's count.
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LOGIN_LIMITS, Role } from '@gateway/identity';
@@ -39,7 +39,7 @@ describe('login rate limit', () => {
   const attempt = (url: string, ip: string, email: string, password: string) =>
     request(url).post('/api/auth/login').set('x-forwarded-for', ip).send({ email, password });
 
-  it(`locks an account after ${LOGIN_LIMITS.accountFailures} failures, even for the right password`, async () => {
+  it(`locks an account for the guessing address after ${LOGIN_LIMITS.accountFailures} failures, even for the right password`, async () => {
     const user = await seedUser(api, Role.Member, tenantId);
     const ip = freshIp();
     for (let i = 0; i < LOGIN_LIMITS.accountFailures; i++) {
@@ -50,11 +50,24 @@ describe('login rate limit', () => {
     const retryAfter = Number(locked.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(LOGIN_LIMITS.windowMs / 1000);
-    // The account is locked from any address, not just the guesser's.
-    await attempt(api.url, freshIp(), user.email, PASSWORD).expect(429);
+    // Only for the guesser: whoever knows the address cannot lock its owner out from elsewhere.
+    await attempt(api.url, freshIp(), user.email, PASSWORD).expect(200);
     // Other accounts from the same address are unaffected.
     const other = await seedUser(api, Role.Member, tenantId);
     await attempt(api.url, ip, other.email, PASSWORD).expect(200);
+  });
+
+  it('a guesser spreading over many accounts still meets the per-address limit', async () => {
+    const ip = freshIp();
+    const users = await Promise.all([0, 1, 2, 3].map(() => seedUser(api, Role.Member, tenantId)));
+    let refused = 0;
+    for (let i = 0; i < LOGIN_LIMITS.ipFailures + 1; i++) {
+      const res = await attempt(api.url, ip, users[i % users.length]!.email, 'wrong password');
+      if (res.status === 429) refused++;
+    }
+    expect(refused).toBeGreaterThan(0);
+    await attempt(api.url, ip, users[0]!.email, PASSWORD).expect(429);
+    await attempt(api.url, freshIp(), users[0]!.email, PASSWORD).expect(200);
   });
 
   it('keeps its counters under REDIS_PREFIX:login:, with an expiry, never the email itself', async () => {
@@ -138,9 +151,10 @@ describe('login rate limit', () => {
 
   it('concurrent guesses cannot slip past the account limit', async () => {
     const user = await seedUser(api, Role.Member, tenantId);
+    const ip = freshIp();
     const results = await Promise.all(
       Array.from({ length: LOGIN_LIMITS.accountFailures * 2 }, (_, i) =>
-        attempt(i % 2 === 0 ? api.url : secondUrl, freshIp(), user.email, 'wrong password'),
+        attempt(i % 2 === 0 ? api.url : secondUrl, ip, user.email, 'wrong password'),
       ),
     );
     const statuses = results.map((r) => r.status);

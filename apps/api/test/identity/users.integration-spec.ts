@@ -170,9 +170,32 @@ describe('/api/users', () => {
 
     it('an owner or admin creating without tenantId creates in their own tenant', async () => {
       const res = await inA[Role.Admin]
-        .post('/api/users', { email: email(), password: 'long enough password', role: 'finance' })
+        .post('/api/users', { email: email(), password: 'long enough password', role: 'member' })
         .expect(201);
       expect(res.body.tenantId).toBe(tenantA.id);
+    });
+
+    it('an admin may not grant more than it has: no finance user (who reads invoices) made, promoted or taken over', async () => {
+      const admin = inA[Role.Admin];
+      const created = await admin
+        .post('/api/users', { email: email(), password: 'long enough password', role: 'finance' })
+        .expect(403);
+      expect(created.body).toMatchObject({ code: 'forbidden' });
+      const member = await seedUser(api, Role.Member, tenantA.id);
+      await admin.patch(`/api/users/${member.id}`, { role: 'finance' }).expect(403);
+      expect((await db.getRepository(User).findOneByOrFail({ id: member.id })).role).toBe(Role.Member);
+      // Nor by setting an existing finance user's password and logging in as them.
+      const finance = await seedUser(api, Role.Finance, tenantA.id);
+      await admin.patch(`/api/users/${finance.id}`, { password: 'an admin-chosen password' }).expect(403);
+      await admin.delete(`/api/users/${finance.id}`).expect(403);
+      await api.http
+        .post('/api/auth/login')
+        .send({ email: finance.email, password: 'an admin-chosen password' })
+        .expect(401);
+      // An owner, who reads invoices, still may.
+      await inA[Role.Owner]
+        .post('/api/users', { email: email(), password: 'long enough password', role: 'finance' })
+        .expect(201);
     });
 
     it('a super admin moves a user between tenants', async () => {

@@ -39,8 +39,12 @@ import { Queue, Worker } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
-import { seedTenant, Session, sessionAs } from '../fixtures';
+import { seedTenant as seedTenantNow, Session, sessionAs } from '../fixtures';
 import { pdfText } from './pdf-text';
+
+/** Tenants here are invoiced for past months, so they must have existed then (a year back is plenty). */
+const seedTenant: typeof seedTenantNow = (api, overrides = {}) =>
+  seedTenantNow(api, { createdAt: new Date(Date.now() - 400 * 86_400_000), ...overrides });
 
 const CHINESE_TENANT = '北京示例科技有限公司';
 const CHINESE_MODEL = '深度求索-对话';
@@ -533,6 +537,47 @@ describe('invoices', () => {
     });
   });
 
+  describe('months the tenant never had', () => {
+    /** Every job on the invoices queue, in any state, that names `tenantId`. */
+    const jobsFor = async (tenantId: string) => {
+      const queue = api.app.get<Queue>(getQueueToken(QueueName.Invoices));
+      const jobs = await queue.getJobs([
+        'waiting',
+        'delayed',
+        'prioritized',
+        'active',
+        'completed',
+        'failed',
+      ]);
+      return jobs.filter((job) => (job?.data as { tenantId?: string } | undefined)?.tenantId === tenantId);
+    };
+
+    it('refuses (409 period_before_tenant) any month that ended before the tenant was created, queueing nothing', async () => {
+      // Created half an hour into this month in Shanghai: still last month in UTC, but in the tenant's
+      // own zone last month ended before it existed.
+      const thisMonth = invoiceWindow(periodOf(now, 'Asia/Shanghai'), 'Asia/Shanghai');
+      const createdAt = new Date(thisMonth.start.getTime() + 30 * 60_000);
+      const tenant = await seedTenantNow(api, { timezone: 'Asia/Shanghai', createdAt });
+      const owner = await sessionAs(api, Role.Owner, tenant.id);
+      const finance = await sessionAs(api, Role.Finance, tenant.id);
+      const lastMonth = previousPeriod(periodOf(now, 'Asia/Shanghai'));
+      for (const period of [lastMonth, previousPeriod(lastMonth), '2000-01', '1970-01', '0001-01']) {
+        for (const session of [owner, finance, root]) {
+          const res = await session
+            .post('/api/invoices/generate', { tenantId: tenant.id, period })
+            .expect(409);
+          expect(res.body).toMatchObject({ code: 'period_before_tenant', errors: [{ field: 'period' }] });
+        }
+      }
+      // A worker asked directly (a job that got queued anyway) refuses too, and takes no number.
+      await expect(workers[0]!.get(InvoiceGenerator).issue(tenant.id, lastMonth)).rejects.toMatchObject({
+        code: 'period_before_tenant',
+      });
+      expect(await jobsFor(tenant.id)).toEqual([]);
+      expect(await db.getRepository(Invoice).countBy({ tenantId: tenant.id })).toBe(0);
+    });
+  });
+
   describe('plans, allowances and tax', () => {
     it('adds the plan’s fee, subtracts what the plan included, and taxes the subtotal at the configured rate', async () => {
       const tenant = await seedTenant(api, { timezone: 'UTC', name: 'Planned Co' });
@@ -698,7 +743,7 @@ describe('invoices', () => {
         new Date(now.getTime() - 90 * 86_400_000),
         tenant.id,
       ]);
-      const fresh = await seedTenant(api, { timezone: 'America/New_York' });
+      const fresh = await seedTenantNow(api, { timezone: 'America/New_York' });
       const period = previousPeriod(periodOf(new Date(now.getTime() - 5 * 60_000), 'America/New_York'));
       const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Invoices));
       await queue.add(CLOSE_INVOICE_PERIODS_JOB, {});

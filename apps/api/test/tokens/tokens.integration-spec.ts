@@ -23,6 +23,7 @@ interface TokenBody {
   rpm: number | null;
   tpm: number | null;
   status: string;
+  revokedReason: string | null;
   lastUsedAt: string | null;
   createdAt: string;
 }
@@ -98,6 +99,7 @@ describe('/api/tokens', () => {
         rpm: 60,
         tpm: 100_000,
         status: 'active',
+        revokedReason: null,
         lastUsedAt: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

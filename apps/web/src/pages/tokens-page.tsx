@@ -1,7 +1,7 @@
 // Tokens: the /v1 keys of a tenant (members: their own). Create (the key is shown once), edit
 // limits, enable/disable, delete; spend against quota at a glance; a link to each token's usage.
 import { PlusOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Progress, Switch, Tag, Typography } from 'antd';
+import { App, Button, Flex, Progress, Switch, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -125,20 +125,27 @@ export function TokensPage() {
     {
       title: t('tokens.enabled'),
       key: 'status',
-      render: (_, token) => (
-        <Switch
-          size="small"
-          checked={token.status === 'active'}
-          loading={update.isPending && update.variables?.id === token.id}
-          aria-label={t('tokens.enabled')}
-          onChange={(checked) =>
-            update.mutate(
-              { id: token.id, body: { status: checked ? 'active' : 'disabled' } },
-              { onError: (error) => void message.error(describeError(t, error)) },
-            )
-          }
-        />
-      ),
+      render: (_, token) =>
+        token.status === 'revoked' ? (
+          <Tooltip title={token.revokedReason ? t(`tokens.revokedReason.${token.revokedReason}`) : undefined}>
+            <Tag color="red" data-testid="token-revoked">
+              {t('tokens.revoked')}
+            </Tag>
+          </Tooltip>
+        ) : (
+          <Switch
+            size="small"
+            checked={token.status === 'active'}
+            loading={update.isPending && update.variables?.id === token.id}
+            aria-label={t('tokens.enabled')}
+            onChange={(checked) =>
+              update.mutate(
+                { id: token.id, body: { status: checked ? 'active' : 'disabled' } },
+                { onError: (error) => void message.error(describeError(t, error)) },
+              )
+            }
+          />
+        ),
     },
     {
       title: t('common.actions'),

@@ -1,4 +1,5 @@
-// Brute-force brake for /api/auth/login, per account and per client IP. The counters live only in
+// Brute-force brake for /api/auth/login, per (account, client IP) pair and per client IP. Not per
+// account alone: then anyone who knows an address could lock its owner out from everywhere. The counters live only in
 // Redis, so every api process enforces the same limits. Each attempt is reserved atomically before
 // the password is checked (concurrent guesses cannot slip past the limit) and handed back when the
 // login succeeds, so only failures count.
@@ -10,7 +11,7 @@ import type Redis from 'ioredis';
 import { LoginRateLimitedError } from '../identity.errors';
 
 export const LOGIN_LIMITS = {
-  /** Failed logins per account (email) per window. */
+  /** Failed logins per account (email) from one client IP per window. */
   accountFailures: 10,
   /** Failed logins per client IP per window, over every account. */
   ipFailures: 30,
@@ -96,8 +97,9 @@ export class LoginRateLimiter {
 
   private keysFor(email: string, ip: string | undefined): [string, string] {
     const base = `${this.config.REDIS_PREFIX}:login`;
+    const client = ip || 'unknown';
     // Hashed, so Redis holds no email addresses and no odd characters end up in key names.
-    const account = createHash('sha256').update(email).digest('hex');
-    return [`${base}:account:${account}`, `${base}:ip:${ip || 'unknown'}`];
+    const pair = createHash('sha256').update(`${email}\n${client}`).digest('hex');
+    return [`${base}:account:${pair}`, `${base}:ip:${client}`];
   }
 }

@@ -17,6 +17,7 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { asEmailTaken, emailTakenError } from './email-taken';
 import { assertMembershipKeepsItsHead, lockMembership } from './membership-invariants';
 import { userAuditSnapshot } from './user-audit-snapshot';
+import { TokenRevocationReason, UserTokens } from './user-tokens';
 
 @Injectable()
 export class UsersService {
@@ -25,6 +26,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditRecorder,
+    private readonly tokens: UserTokens,
   ) {}
 
   async list(actor: Actor, query: ListUsersQuery): Promise<{ items: User[]; total: number }> {
@@ -81,7 +83,8 @@ export class UsersService {
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<User> {
     // Hashing is slow; do it before taking any lock.
     const passwordHash = dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
-    return this.dataSource.transaction(async (manager) => {
+    let announce: (() => Promise<void>) | undefined;
+    const updated = await this.dataSource.transaction(async (manager) => {
       const target = await this.lockedTarget(manager, actor, id);
       if (target.id === actor.userId && dto.disabled === true) {
         throw new IdentityError(IdentityErrorCode.SelfLockout);
@@ -112,19 +115,41 @@ export class UsersService {
       });
       const saved = await manager.save(target);
       if (endsSessions) await revokeSessionsOfUser(manager, saved.id);
+      const reason = tokenRevocationReason(before, saved);
+      if (reason) announce = await this.tokens.revokeHeldBy(manager, actor, saved.id, reason);
       await this.recordChange(manager, actor, 'update', saved.id, before, saved, passwordHash !== undefined);
       return saved;
     });
+    await announce?.();
+    return updated;
+  }
+
+  /**
+   * For the tokens lib, inside its transaction: waits for any change to the user in flight (and holds
+   * it off until that transaction ends), then refuses a user who may not hold a /v1 token in `tenantId`,
+   * so a token cannot be issued to someone whose revocation is committing at the same moment.
+   */
+  async assertMayHoldTokens(manager: EntityManager, userId: string, tenantId: string): Promise<void> {
+    const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_read' } });
+    if (!user || user.disabled || user.role === Role.Finance || user.tenantId !== tenantId) {
+      throw new IdentityError(
+        IdentityErrorCode.Forbidden,
+        'this user may not hold /v1 tokens in this tenant',
+      );
+    }
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    const announce = await this.dataSource.transaction(async (manager) => {
       const target = await this.lockedTarget(manager, actor, id);
       if (target.id === actor.userId) throw new IdentityError(IdentityErrorCode.SelfLockout);
       await assertMembershipKeepsItsHead(manager, target, null);
       await manager.delete(User, { id: target.id });
+      const revoked = await this.tokens.revokeHeldBy(manager, actor, target.id, 'owner_removed');
       await this.recordChange(manager, actor, 'delete', target.id, target, null);
+      return revoked;
     });
+    await announce();
   }
 
   /**
@@ -221,4 +246,12 @@ export class UsersService {
       );
     }
   }
+}
+
+/** Why a change leaves the user unfit to hold the /v1 tokens they have, or null when it does not. */
+function tokenRevocationReason(before: User, after: User): TokenRevocationReason | null {
+  if (after.disabled && !before.disabled) return 'owner_disabled';
+  if (after.tenantId !== before.tenantId) return 'owner_moved';
+  if (after.role === Role.Finance && before.role !== Role.Finance) return 'owner_role_finance';
+  return null;
 }

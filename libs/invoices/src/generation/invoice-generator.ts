@@ -11,10 +11,9 @@ import { usageByModel } from '@gateway/usage';
 import { DataSource, EntityManager } from 'typeorm';
 import { Invoice, InvoiceKind } from '../entities/invoice.entity';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
-import { CLOSE_GRACE_MS } from './close-grace';
 import { invoiceContent } from './invoice-content';
 import { invoiceIdFor } from './invoice-id';
-import { invoiceWindow } from './invoice-period';
+import { issuableWindow } from './issuable-period';
 
 export interface IssuedInvoice {
   invoice: Invoice;
@@ -61,10 +60,7 @@ export class InvoiceGenerator {
   ): Promise<IssuedInvoice> {
     const tenant = await tenantBillingDetails(manager, tenantId);
     if (!tenant) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such tenant');
-    const window = invoiceWindow(period, tenant.timezone);
-    if (now.getTime() < window.end.getTime() + CLOSE_GRACE_MS) {
-      throw new InvoiceError(InvoiceErrorCode.PeriodNotClosed);
-    }
+    const window = issuableWindow(period, tenant, now);
     // The period is closed: these reads cannot change any more, so they need no lock.
     const usage = await usageByModel(manager, tenantId, window.start, window.end);
     const ledger = await ledgerPeriod(manager, tenantId, window.start, window.end);

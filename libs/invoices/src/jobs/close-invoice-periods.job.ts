@@ -12,6 +12,7 @@ import { Invoice } from '../entities/invoice.entity';
 import { CLOSE_GRACE_MS } from '../generation/close-grace';
 import { invoiceIdFor } from '../generation/invoice-id';
 import { invoiceWindow, periodOf, previousPeriod } from '../generation/invoice-period';
+import { tenantHadPeriod } from '../generation/issuable-period';
 import { InvoicePdfs } from '../pdf/invoice-pdfs';
 import { enqueueGenerateInvoice, enqueueRenderInvoicePdf } from './invoice-queue';
 
@@ -28,8 +29,7 @@ export class CloseInvoicePeriodsJob {
     for (const tenant of await tenantsForBilling(this.dataSource.manager)) {
       const period = previousPeriod(periodOf(new Date(now.getTime() - CLOSE_GRACE_MS), tenant.timezone));
       const window = invoiceWindow(period, tenant.timezone);
-      // A tenant created after the period ended had nothing in it.
-      if (tenant.createdAt.getTime() >= window.end.getTime()) continue;
+      if (!tenantHadPeriod(tenant, window)) continue;
       const id = invoiceIdFor(tenant.id, period);
       if (await this.dataSource.getRepository(Invoice).exists({ where: { id } })) continue;
       await enqueueGenerateInvoice(this.queue, { tenantId: tenant.id, period });

@@ -22,6 +22,11 @@ const MAX_ENTRIES = 100_000;
 export class TenantFactsService implements OnModuleInit, OnApplicationShutdown {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<TenantFacts | undefined>>();
+  /**
+   * Bumped by every change: a read that began before one may have seen the old row (an active
+   * tenant just disabled), so it must neither fill the cache nor be joined by later requests.
+   */
+  private generation = 0;
   private unsubscribe?: () => void;
 
   constructor(
@@ -32,8 +37,14 @@ export class TenantFactsService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.unsubscribe = this.changes.subscribe(TENANTS_TOPIC, (change) => {
-      if (change === 'lost' || change.id === null) this.entries.clear();
-      else this.entries.delete(change.id);
+      this.generation++;
+      if (change === 'lost' || change.id === null) {
+        this.entries.clear();
+        this.loading.clear();
+      } else {
+        this.entries.delete(change.id);
+        this.loading.delete(change.id);
+      }
     });
   }
 
@@ -46,19 +57,22 @@ export class TenantFactsService implements OnModuleInit, OnApplicationShutdown {
     if (entry && this.changes.listening && Date.now() - entry.loadedAt < this.config.RELAY_TABLE_REFRESH_MS) {
       return entry.facts;
     }
-    let pending = this.loading.get(tenantId);
-    if (!pending) {
-      pending = this.tenants.routingFacts(tenantId).finally(() => this.loading.delete(tenantId));
-      this.loading.set(tenantId, pending);
-      const loadedAt = Date.now();
-      pending.then(
-        (facts) => {
-          if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-          this.entries.set(tenantId, { facts, loadedAt });
-        },
-        () => undefined,
-      );
-    }
+    const inFlight = this.loading.get(tenantId);
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const loadedAt = Date.now();
+    const pending: Promise<TenantFacts | undefined> = this.tenants.routingFacts(tenantId).finally(() => {
+      if (this.loading.get(tenantId) === pending) this.loading.delete(tenantId);
+    });
+    this.loading.set(tenantId, pending);
+    pending.then(
+      (facts) => {
+        if (generation !== this.generation || !this.changes.listening) return;
+        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+        this.entries.set(tenantId, { facts, loadedAt });
+      },
+      () => undefined,
+    );
     return pending;
   }
 }

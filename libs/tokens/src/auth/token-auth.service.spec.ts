@@ -23,6 +23,7 @@ function row(keyHash: string, overrides: Partial<Token> = {}): Token {
     rpm: null,
     tpm: null,
     status: 'active',
+    revokedReason: null,
     lastUsedAt: null,
     createdAt: new Date(),
     updatedAt: new Date(),

@@ -19,6 +19,7 @@ function token(overrides: Partial<Token> = {}): Token {
     rpm: 60,
     tpm: null,
     status: 'active',
+    revokedReason: null,
     lastUsedAt: null,
     createdAt: new Date(NOW - 1000),
     updatedAt: new Date(NOW - 1000),

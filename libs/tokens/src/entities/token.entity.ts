@@ -1,7 +1,9 @@
 import { bigintTransformer } from '@gateway/db';
+import type { TokenRevocationReason } from '@gateway/identity';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type TokenStatus = 'active' | 'disabled';
+/** `revoked` is final: set when the owner may no longer hold keys (see `revokedReason`), never by hand. */
+export type TokenStatus = 'active' | 'disabled' | 'revoked';
 
 /**
  * A /v1 API key of a tenant. Only the SHA-256 of the key is stored, plus a display hint; the key
@@ -58,6 +60,10 @@ export class Token {
 
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: TokenStatus;
+
+  /** Why the token was revoked; null unless `status` is `revoked`. */
+  @Column({ name: 'revoked_reason', type: 'varchar', length: 32, nullable: true })
+  revokedReason!: TokenRevocationReason | null;
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;

@@ -1,9 +1,10 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '@gateway/common';
+import { TOKEN_REVOCATION_REASONS, type TokenRevocationReason } from '@gateway/identity';
 import type { Token, TokenStatus } from '../entities/token.entity';
 import { maskApiKey } from '../key/api-key';
-import { TOKEN_STATUSES } from '../dto/token-field-limits';
+import { TOKEN_VIEW_STATUSES } from '../dto/token-field-limits';
 
 /** What the API shows of a token: never the key, never its hash. */
 export class TokenView {
@@ -21,7 +22,13 @@ export class TokenView {
   @ApiProperty({ type: [String] }) ipAllowlist!: string[];
   @ApiProperty({ type: Number, nullable: true }) rpm!: number | null;
   @ApiProperty({ type: Number, nullable: true }) tpm!: number | null;
-  @ApiProperty({ enum: TOKEN_STATUSES }) status!: TokenStatus;
+  @ApiProperty({ enum: TOKEN_VIEW_STATUSES }) status!: TokenStatus;
+  @ApiProperty({
+    enum: TOKEN_REVOCATION_REASONS,
+    nullable: true,
+    description: 'Why a revoked token stopped: its owner was removed, disabled, made finance or moved',
+  })
+  revokedReason!: TokenRevocationReason | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastUsedAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -41,6 +48,7 @@ export class TokenView {
       rpm: token.rpm,
       tpm: token.tpm,
       status: token.status,
+      revokedReason: token.revokedReason,
       lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
       createdAt: token.createdAt.toISOString(),
       updatedAt: token.updatedAt.toISOString(),

@@ -59,7 +59,8 @@ export function TokenFormModal({
       ipAllowlist: values.ipAllowlist,
       rpm: values.rpm ?? null,
       tpm: values.tpm ?? null,
-      status: values.status,
+      // A revoked token stays revoked: the api refuses to set its status.
+      status: values.status === 'revoked' ? undefined : values.status,
     };
     if (token) {
       update.mutate({ id: token.id, body: fields }, { onSuccess: onSaved, onError });
