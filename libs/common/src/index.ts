@@ -1,3 +1,12 @@
 // What every domain shares and no domain owns: the domain-error base and the /api paging and
 // parameter primitives. Nothing here knows a domain, a table or a provider.
-export {};
+export {
+  DomainError,
+  domainErrorBase,
+  type DomainErrorDetails,
+  type DomainErrorEntry,
+  type DomainErrorTable,
+  type FieldError,
+} from './errors/domain-error';
+export { domainErrorFacts, type ErrorFacts } from './errors/error-facts';
+export { writeErrorResponse, type ErrorResponse } from './errors/write-error-response';
