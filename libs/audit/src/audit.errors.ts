@@ -1,25 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
 
-/** The audit domain's error codes, mapped to HTTP by the /api exception filter. */
+/** The audit domain's error codes; their statuses and messages are in AUDIT_ERRORS. */
 export enum AuditErrorCode {
   InvalidRange = 'invalid_range',
 }
 
-const STATUS: Record<AuditErrorCode, HttpStatus> = {
-  [AuditErrorCode.InvalidRange]: HttpStatus.BAD_REQUEST,
+const AUDIT_ERRORS: DomainErrorTable<AuditErrorCode> = {
+  [AuditErrorCode.InvalidRange]: { status: HttpStatus.BAD_REQUEST, message: 'from must not be after to' },
 };
 
-const MESSAGE: Record<AuditErrorCode, string> = {
-  [AuditErrorCode.InvalidRange]: 'from must not be after to',
-};
-
-export class AuditError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: AuditErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.status = STATUS[code];
-  }
-}
+export class AuditError extends domainErrorBase(AUDIT_ERRORS) {}

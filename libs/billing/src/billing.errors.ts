@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
 
-/** The billing domain's error codes, mapped to HTTP by the /api exception filter. */
+/** The billing domain's error codes; their statuses and messages are in BILLING_ERRORS. */
 export enum BillingErrorCode {
   NotFound = 'not_found',
   PriceNotSet = 'price_not_set',
@@ -14,40 +15,35 @@ export enum BillingErrorCode {
   NoSubscription = 'no_subscription',
 }
 
-const STATUS: Record<BillingErrorCode, HttpStatus> = {
-  [BillingErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [BillingErrorCode.PriceNotSet]: HttpStatus.NOT_FOUND,
-  [BillingErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
-  [BillingErrorCode.Conflict]: HttpStatus.CONFLICT,
-  [BillingErrorCode.RedemptionCodeNotFound]: HttpStatus.NOT_FOUND,
-  [BillingErrorCode.RedemptionCodeRedeemed]: HttpStatus.CONFLICT,
-  [BillingErrorCode.RedemptionCodeExpired]: HttpStatus.GONE,
-  [BillingErrorCode.PlanNameTaken]: HttpStatus.CONFLICT,
-  [BillingErrorCode.PlanNotAvailable]: HttpStatus.BAD_REQUEST,
-  [BillingErrorCode.NoSubscription]: HttpStatus.NOT_FOUND,
+const BILLING_ERRORS: DomainErrorTable<BillingErrorCode> = {
+  [BillingErrorCode.NotFound]: { status: HttpStatus.NOT_FOUND, message: 'not found' },
+  [BillingErrorCode.PriceNotSet]: { status: HttpStatus.NOT_FOUND, message: 'no price is set for this model' },
+  [BillingErrorCode.ValidationFailed]: { status: HttpStatus.BAD_REQUEST, message: 'invalid fields' },
+  [BillingErrorCode.Conflict]: { status: HttpStatus.CONFLICT, message: 'changed concurrently; try again' },
+  [BillingErrorCode.RedemptionCodeNotFound]: {
+    status: HttpStatus.NOT_FOUND,
+    message: 'no such redemption code; check it for typos',
+  },
+  [BillingErrorCode.RedemptionCodeRedeemed]: {
+    status: HttpStatus.CONFLICT,
+    message: 'this redemption code has already been redeemed',
+  },
+  [BillingErrorCode.RedemptionCodeExpired]: {
+    status: HttpStatus.GONE,
+    message: 'this redemption code has expired',
+  },
+  [BillingErrorCode.PlanNameTaken]: {
+    status: HttpStatus.CONFLICT,
+    message: 'a plan with this name already exists',
+  },
+  [BillingErrorCode.PlanNotAvailable]: {
+    status: HttpStatus.BAD_REQUEST,
+    message: 'no such active plan; planId must name an active plan',
+  },
+  [BillingErrorCode.NoSubscription]: {
+    status: HttpStatus.NOT_FOUND,
+    message: 'this tenant has no subscription',
+  },
 };
 
-const MESSAGE: Record<BillingErrorCode, string> = {
-  [BillingErrorCode.NotFound]: 'not found',
-  [BillingErrorCode.PriceNotSet]: 'no price is set for this model',
-  [BillingErrorCode.ValidationFailed]: 'invalid fields',
-  [BillingErrorCode.Conflict]: 'changed concurrently; try again',
-  [BillingErrorCode.RedemptionCodeNotFound]: 'no such redemption code; check it for typos',
-  [BillingErrorCode.RedemptionCodeRedeemed]: 'this redemption code has already been redeemed',
-  [BillingErrorCode.RedemptionCodeExpired]: 'this redemption code has expired',
-  [BillingErrorCode.PlanNameTaken]: 'a plan with this name already exists',
-  [BillingErrorCode.PlanNotAvailable]: 'no such active plan; planId must name an active plan',
-  [BillingErrorCode.NoSubscription]: 'this tenant has no subscription',
-};
-
-export class BillingError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: BillingErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.name = 'BillingError';
-    this.status = STATUS[code];
-  }
-}
+export class BillingError extends domainErrorBase(BILLING_ERRORS) {}

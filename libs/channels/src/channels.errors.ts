@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
 
-/** The channels domain's error codes, mapped to HTTP by the /api exception filter. */
+/** The channels domain's error codes; their statuses and messages are in CHANNELS_ERRORS. */
 export enum ChannelsErrorCode {
   NotFound = 'not_found',
   NameTaken = 'channel_name_taken',
@@ -11,36 +12,31 @@ export enum ChannelsErrorCode {
   KeyUndecryptable = 'key_undecryptable',
 }
 
-const STATUS: Record<ChannelsErrorCode, HttpStatus> = {
-  [ChannelsErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [ChannelsErrorCode.NameTaken]: HttpStatus.CONFLICT,
-  [ChannelsErrorCode.DuplicateKey]: HttpStatus.CONFLICT,
-  [ChannelsErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
-  [ChannelsErrorCode.ModelNotServed]: HttpStatus.BAD_REQUEST,
-  [ChannelsErrorCode.NoEnabledKey]: HttpStatus.CONFLICT,
+const CHANNELS_ERRORS: DomainErrorTable<ChannelsErrorCode> = {
+  [ChannelsErrorCode.NotFound]: { status: HttpStatus.NOT_FOUND, message: 'not found' },
+  [ChannelsErrorCode.NameTaken]: {
+    status: HttpStatus.CONFLICT,
+    message: 'a channel with this name already exists',
+  },
+  [ChannelsErrorCode.DuplicateKey]: {
+    status: HttpStatus.CONFLICT,
+    message: 'this key is already in the channel',
+  },
+  [ChannelsErrorCode.ValidationFailed]: { status: HttpStatus.BAD_REQUEST, message: 'invalid fields' },
+  [ChannelsErrorCode.ModelNotServed]: {
+    status: HttpStatus.BAD_REQUEST,
+    message: 'the channel does not serve this model',
+  },
+  [ChannelsErrorCode.NoEnabledKey]: {
+    status: HttpStatus.CONFLICT,
+    message: 'the channel has no enabled key',
+  },
   // The stored ciphertext does not open with the configured keyring: an operator problem, not the caller's.
-  [ChannelsErrorCode.KeyUndecryptable]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ChannelsErrorCode.KeyUndecryptable]: {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    message:
+      'a stored provider key cannot be decrypted with the configured ENCRYPTION_KEY (or ENCRYPTION_KEYS_PREVIOUS)',
+  },
 };
 
-const MESSAGE: Record<ChannelsErrorCode, string> = {
-  [ChannelsErrorCode.NotFound]: 'not found',
-  [ChannelsErrorCode.NameTaken]: 'a channel with this name already exists',
-  [ChannelsErrorCode.DuplicateKey]: 'this key is already in the channel',
-  [ChannelsErrorCode.ValidationFailed]: 'invalid fields',
-  [ChannelsErrorCode.ModelNotServed]: 'the channel does not serve this model',
-  [ChannelsErrorCode.NoEnabledKey]: 'the channel has no enabled key',
-  [ChannelsErrorCode.KeyUndecryptable]:
-    'a stored provider key cannot be decrypted with the configured ENCRYPTION_KEY (or ENCRYPTION_KEYS_PREVIOUS)',
-};
-
-export class ChannelsError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: ChannelsErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.name = 'ChannelsError';
-    this.status = STATUS[code];
-  }
-}
+export class ChannelsError extends domainErrorBase(CHANNELS_ERRORS) {}

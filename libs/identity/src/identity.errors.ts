@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
 
-/** The identity domain's error codes, mapped to HTTP by the /api exception filter. */
+/** The identity domain's error codes; their statuses and messages are in IDENTITY_ERRORS. */
 export enum IdentityErrorCode {
   InvalidCredentials = 'invalid_credentials',
   Unauthenticated = 'unauthenticated',
@@ -16,50 +17,55 @@ export enum IdentityErrorCode {
   InvalidTenantForRole = 'invalid_tenant_for_role',
 }
 
-const STATUS: Record<IdentityErrorCode, HttpStatus> = {
-  [IdentityErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
-  [IdentityErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
-  [IdentityErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
-  [IdentityErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [IdentityErrorCode.TenantRequired]: HttpStatus.BAD_REQUEST,
-  [IdentityErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
-  [IdentityErrorCode.Conflict]: HttpStatus.CONFLICT,
-  [IdentityErrorCode.RegistrationClosed]: HttpStatus.FORBIDDEN,
-  [IdentityErrorCode.LastOwner]: HttpStatus.CONFLICT,
-  [IdentityErrorCode.LastSuperAdmin]: HttpStatus.CONFLICT,
-  [IdentityErrorCode.SelfLockout]: HttpStatus.FORBIDDEN,
-  [IdentityErrorCode.InvalidTenantForRole]: HttpStatus.BAD_REQUEST,
+const IDENTITY_ERRORS: DomainErrorTable<IdentityErrorCode> = {
+  [IdentityErrorCode.InvalidCredentials]: {
+    status: HttpStatus.UNAUTHORIZED,
+    message: 'email or password is wrong',
+  },
+  [IdentityErrorCode.Unauthenticated]: {
+    status: HttpStatus.UNAUTHORIZED,
+    message: 'log in first: send Authorization: Bearer <accessToken>',
+  },
+  [IdentityErrorCode.Forbidden]: { status: HttpStatus.FORBIDDEN, message: 'your role may not do this' },
+  [IdentityErrorCode.NotFound]: { status: HttpStatus.NOT_FOUND, message: 'not found' },
+  [IdentityErrorCode.TenantRequired]: {
+    status: HttpStatus.BAD_REQUEST,
+    message: 'tenantId is required for a super admin',
+  },
+  [IdentityErrorCode.RateLimited]: {
+    status: HttpStatus.TOO_MANY_REQUESTS,
+    message: 'too many attempts; wait and try again',
+  },
+  [IdentityErrorCode.Conflict]: { status: HttpStatus.CONFLICT, message: 'already exists' },
+  [IdentityErrorCode.RegistrationClosed]: {
+    status: HttpStatus.FORBIDDEN,
+    message: 'public registration is disabled',
+  },
+  [IdentityErrorCode.LastOwner]: {
+    status: HttpStatus.CONFLICT,
+    message: 'a tenant must keep at least one active owner',
+  },
+  [IdentityErrorCode.LastSuperAdmin]: {
+    status: HttpStatus.CONFLICT,
+    message: 'the platform must keep at least one active super admin',
+  },
+  [IdentityErrorCode.SelfLockout]: {
+    status: HttpStatus.FORBIDDEN,
+    message: 'you cannot disable or delete your own account',
+  },
+  [IdentityErrorCode.InvalidTenantForRole]: {
+    status: HttpStatus.BAD_REQUEST,
+    message: 'a super admin belongs to no tenant; every other role needs one',
+  },
 };
 
-const MESSAGE: Record<IdentityErrorCode, string> = {
-  [IdentityErrorCode.InvalidCredentials]: 'email or password is wrong',
-  [IdentityErrorCode.Unauthenticated]: 'log in first: send Authorization: Bearer <accessToken>',
-  [IdentityErrorCode.Forbidden]: 'your role may not do this',
-  [IdentityErrorCode.NotFound]: 'not found',
-  [IdentityErrorCode.TenantRequired]: 'tenantId is required for a super admin',
-  [IdentityErrorCode.RateLimited]: 'too many attempts; wait and try again',
-  [IdentityErrorCode.Conflict]: 'already exists',
-  [IdentityErrorCode.RegistrationClosed]: 'public registration is disabled',
-  [IdentityErrorCode.LastOwner]: 'a tenant must keep at least one active owner',
-  [IdentityErrorCode.LastSuperAdmin]: 'the platform must keep at least one active super admin',
-  [IdentityErrorCode.SelfLockout]: 'you cannot disable or delete your own account',
-  [IdentityErrorCode.InvalidTenantForRole]: 'a super admin belongs to no tenant; every other role needs one',
-};
+export class IdentityError extends domainErrorBase(IDENTITY_ERRORS) {}
 
-export class IdentityError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: IdentityErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.status = STATUS[code];
-  }
-}
-
-/** 429 from the login limiter; `retryAfterSeconds` becomes the Retry-After header. */
+/** 429 from the login limiter; the surfaces send `retryAfterSeconds` as Retry-After. */
 export class LoginRateLimitedError extends IdentityError {
   constructor(readonly retryAfterSeconds: number) {
-    super(IdentityErrorCode.RateLimited, `too many failed logins; retry in ${retryAfterSeconds} s`);
+    super(IdentityErrorCode.RateLimited, `too many failed logins; retry in ${retryAfterSeconds} s`, {
+      retryAfterMs: retryAfterSeconds * 1000,
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
 
-/** The invoices domain's error codes, mapped to HTTP by the /api exception filter. */
+/** The invoices domain's error codes; their statuses and messages are in INVOICE_ERRORS. */
 export enum InvoiceErrorCode {
   NotFound = 'not_found',
   PeriodNotClosed = 'period_not_closed',
@@ -9,35 +10,24 @@ export enum InvoiceErrorCode {
   CreditExceedsInvoice = 'credit_exceeds_invoice',
 }
 
-const STATUS: Record<InvoiceErrorCode, HttpStatus> = {
-  [InvoiceErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [InvoiceErrorCode.PeriodNotClosed]: HttpStatus.CONFLICT,
-  [InvoiceErrorCode.PdfPending]: HttpStatus.CONFLICT,
-  [InvoiceErrorCode.NotAnInvoice]: HttpStatus.CONFLICT,
-  [InvoiceErrorCode.CreditExceedsInvoice]: HttpStatus.BAD_REQUEST,
+const INVOICE_ERRORS: DomainErrorTable<InvoiceErrorCode> = {
+  [InvoiceErrorCode.NotFound]: { status: HttpStatus.NOT_FOUND, message: 'not found' },
+  [InvoiceErrorCode.PeriodNotClosed]: {
+    status: HttpStatus.CONFLICT,
+    message: 'this period has not closed yet in the tenant’s time zone',
+  },
+  [InvoiceErrorCode.PdfPending]: {
+    status: HttpStatus.CONFLICT,
+    message: 'the PDF is still being rendered; try again shortly',
+  },
+  [InvoiceErrorCode.NotAnInvoice]: {
+    status: HttpStatus.CONFLICT,
+    message: 'a credit note corrects an invoice, not another credit note',
+  },
+  [InvoiceErrorCode.CreditExceedsInvoice]: {
+    status: HttpStatus.BAD_REQUEST,
+    message: 'amountUsd must not exceed what the invoice and its earlier credit notes leave',
+  },
 };
 
-const MESSAGE: Record<InvoiceErrorCode, string> = {
-  [InvoiceErrorCode.NotFound]: 'not found',
-  [InvoiceErrorCode.PeriodNotClosed]: 'this period has not closed yet in the tenant’s time zone',
-  [InvoiceErrorCode.PdfPending]: 'the PDF is still being rendered; try again shortly',
-  [InvoiceErrorCode.NotAnInvoice]: 'a credit note corrects an invoice, not another credit note',
-  [InvoiceErrorCode.CreditExceedsInvoice]:
-    'amountUsd must not exceed what the invoice and its earlier credit notes leave',
-};
-
-export class InvoiceError extends Error {
-  readonly status: HttpStatus;
-  /** The request field at fault, when there is one (shown in the /api error's `errors[]`). */
-  readonly errors?: { field: string; messages: string[] }[];
-  constructor(
-    readonly code: InvoiceErrorCode,
-    message?: string,
-    field?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.name = 'InvoiceError';
-    this.status = STATUS[code];
-    if (field) this.errors = [{ field, messages: [this.message] }];
-  }
-}
+export class InvoiceError extends domainErrorBase(INVOICE_ERRORS) {}

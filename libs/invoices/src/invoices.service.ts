@@ -76,7 +76,7 @@ export class InvoicesService {
         InvoiceErrorCode.PeriodNotClosed,
         `period ${dto.period} ends ${window.end.toISOString()} in ${tenant.timezone}; ` +
           'its invoice can be issued a few minutes after that',
-        'period',
+        { field: 'period' },
       );
     }
     const id = invoiceIdFor(tenantId, dto.period);
@@ -110,7 +110,7 @@ export class InvoicesService {
       throw new InvoiceError(
         InvoiceErrorCode.CreditExceedsInvoice,
         `amountUsd must be greater than 0 and at most ${nanoToUsd(left)}, what is left of ${invoice.number}`,
-        'amountUsd',
+        { field: 'amountUsd' },
       );
     }
     const id = randomUUID();

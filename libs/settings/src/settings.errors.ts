@@ -1,23 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
 
-/** The settings domain's error codes, mapped to HTTP by the /api exception filter. */
+/** The settings domain's error codes; their statuses and messages are in SETTINGS_ERRORS. */
 export enum SettingsErrorCode {
   ValidationFailed = 'validation_failed',
 }
 
-const STATUS: Record<SettingsErrorCode, HttpStatus> = {
-  [SettingsErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+const SETTINGS_ERRORS: DomainErrorTable<SettingsErrorCode> = {
+  [SettingsErrorCode.ValidationFailed]: { status: HttpStatus.BAD_REQUEST, message: 'invalid fields' },
 };
 
-export class SettingsError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: SettingsErrorCode,
-    message: string,
-    /** The fields at fault, in the /api error shape. */
-    readonly errors?: { field: string; messages: string[] }[],
-  ) {
-    super(message);
-    this.status = STATUS[code];
-  }
-}
+export class SettingsError extends domainErrorBase(SETTINGS_ERRORS) {}

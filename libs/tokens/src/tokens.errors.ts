@@ -1,28 +1,15 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
 
-/** The tokens domain's error codes, mapped to HTTP by the /api exception filter. */
+/** The tokens domain's error codes; their statuses and messages are in TOKENS_ERRORS. */
 export enum TokensErrorCode {
   NotFound = 'not_found',
   TenantNotFound = 'tenant_not_found',
 }
 
-const STATUS: Record<TokensErrorCode, HttpStatus> = {
-  [TokensErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [TokensErrorCode.TenantNotFound]: HttpStatus.NOT_FOUND,
+const TOKENS_ERRORS: DomainErrorTable<TokensErrorCode> = {
+  [TokensErrorCode.NotFound]: { status: HttpStatus.NOT_FOUND, message: 'token not found' },
+  [TokensErrorCode.TenantNotFound]: { status: HttpStatus.NOT_FOUND, message: 'tenant not found' },
 };
 
-const MESSAGE: Record<TokensErrorCode, string> = {
-  [TokensErrorCode.NotFound]: 'token not found',
-  [TokensErrorCode.TenantNotFound]: 'tenant not found',
-};
-
-export class TokensError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: TokensErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.status = STATUS[code];
-  }
-}
+export class TokensError extends domainErrorBase(TOKENS_ERRORS) {}

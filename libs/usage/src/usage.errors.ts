@@ -1,25 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
 
-/** The usage domain's error codes, mapped to HTTP by the /api exception filter. */
+/** The usage domain's error codes; their statuses and messages are in USAGE_ERRORS. */
 export enum UsageErrorCode {
   InvalidRange = 'invalid_range',
 }
 
-const STATUS: Record<UsageErrorCode, HttpStatus> = {
-  [UsageErrorCode.InvalidRange]: HttpStatus.BAD_REQUEST,
+const USAGE_ERRORS: DomainErrorTable<UsageErrorCode> = {
+  [UsageErrorCode.InvalidRange]: { status: HttpStatus.BAD_REQUEST, message: 'to must be after from' },
 };
 
-const MESSAGE: Record<UsageErrorCode, string> = {
-  [UsageErrorCode.InvalidRange]: 'to must be after from',
-};
-
-export class UsageError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: UsageErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.status = STATUS[code];
-  }
-}
+export class UsageError extends domainErrorBase(USAGE_ERRORS) {}
