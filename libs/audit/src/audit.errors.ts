@@ -1,13 +1,15 @@
 import { HttpStatus } from '@nestjs/common';
-import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The audit domain's error codes; their statuses and messages are in AUDIT_ERRORS. */
-export enum AuditErrorCode {
-  InvalidRange = 'invalid_range',
-}
+/** The audit domain's errors: each code with the HTTP status and the message clients see. */
+const AUDIT_ERRORS = {
+  InvalidRange: {
+    code: 'invalid_range',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'from must not be after to',
+  },
+} as const;
 
-const AUDIT_ERRORS: DomainErrorTable<AuditErrorCode> = {
-  [AuditErrorCode.InvalidRange]: { status: HttpStatus.BAD_REQUEST, message: 'from must not be after to' },
-};
+export const AuditErrorCode = domainErrorCodes(AUDIT_ERRORS);
 
 export class AuditError extends domainErrorBase(AUDIT_ERRORS) {}

@@ -3,6 +3,9 @@
 export {
   DomainError,
   domainErrorBase,
+  domainErrorCodes,
+  type DomainErrorCodeOf,
+  type DomainErrorCodes,
   type DomainErrorDetails,
   type DomainErrorEntry,
   type DomainErrorTable,

@@ -1,63 +1,59 @@
 import { HttpStatus } from '@nestjs/common';
-import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The identity domain's error codes; their statuses and messages are in IDENTITY_ERRORS. */
-export enum IdentityErrorCode {
-  InvalidCredentials = 'invalid_credentials',
-  Unauthenticated = 'unauthenticated',
-  Forbidden = 'forbidden',
-  NotFound = 'not_found',
-  TenantRequired = 'tenant_required',
-  RateLimited = 'rate_limited',
-  Conflict = 'conflict',
-  RegistrationClosed = 'registration_closed',
-  LastOwner = 'last_owner',
-  LastSuperAdmin = 'last_super_admin',
-  SelfLockout = 'self_lockout',
-  InvalidTenantForRole = 'invalid_tenant_for_role',
-}
-
-const IDENTITY_ERRORS: DomainErrorTable<IdentityErrorCode> = {
-  [IdentityErrorCode.InvalidCredentials]: {
+/** The identity domain's errors: each code with the HTTP status and the message clients see. */
+const IDENTITY_ERRORS = {
+  InvalidCredentials: {
+    code: 'invalid_credentials',
     status: HttpStatus.UNAUTHORIZED,
     message: 'email or password is wrong',
   },
-  [IdentityErrorCode.Unauthenticated]: {
+  Unauthenticated: {
+    code: 'unauthenticated',
     status: HttpStatus.UNAUTHORIZED,
     message: 'log in first: send Authorization: Bearer <accessToken>',
   },
-  [IdentityErrorCode.Forbidden]: { status: HttpStatus.FORBIDDEN, message: 'your role may not do this' },
-  [IdentityErrorCode.NotFound]: { status: HttpStatus.NOT_FOUND, message: 'not found' },
-  [IdentityErrorCode.TenantRequired]: {
+  Forbidden: { code: 'forbidden', status: HttpStatus.FORBIDDEN, message: 'your role may not do this' },
+  NotFound: { code: 'not_found', status: HttpStatus.NOT_FOUND, message: 'not found' },
+  TenantRequired: {
+    code: 'tenant_required',
     status: HttpStatus.BAD_REQUEST,
     message: 'tenantId is required for a super admin',
   },
-  [IdentityErrorCode.RateLimited]: {
+  RateLimited: {
+    code: 'rate_limited',
     status: HttpStatus.TOO_MANY_REQUESTS,
     message: 'too many attempts; wait and try again',
   },
-  [IdentityErrorCode.Conflict]: { status: HttpStatus.CONFLICT, message: 'already exists' },
-  [IdentityErrorCode.RegistrationClosed]: {
+  Conflict: { code: 'conflict', status: HttpStatus.CONFLICT, message: 'already exists' },
+  RegistrationClosed: {
+    code: 'registration_closed',
     status: HttpStatus.FORBIDDEN,
     message: 'public registration is disabled',
   },
-  [IdentityErrorCode.LastOwner]: {
+  LastOwner: {
+    code: 'last_owner',
     status: HttpStatus.CONFLICT,
     message: 'a tenant must keep at least one active owner',
   },
-  [IdentityErrorCode.LastSuperAdmin]: {
+  LastSuperAdmin: {
+    code: 'last_super_admin',
     status: HttpStatus.CONFLICT,
     message: 'the platform must keep at least one active super admin',
   },
-  [IdentityErrorCode.SelfLockout]: {
+  SelfLockout: {
+    code: 'self_lockout',
     status: HttpStatus.FORBIDDEN,
     message: 'you cannot disable or delete your own account',
   },
-  [IdentityErrorCode.InvalidTenantForRole]: {
+  InvalidTenantForRole: {
+    code: 'invalid_tenant_for_role',
     status: HttpStatus.BAD_REQUEST,
     message: 'a super admin belongs to no tenant; every other role needs one',
   },
-};
+} as const;
+
+export const IdentityErrorCode = domainErrorCodes(IDENTITY_ERRORS);
 
 export class IdentityError extends domainErrorBase(IDENTITY_ERRORS) {}
 

@@ -1,13 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The settings domain's error codes; their statuses and messages are in SETTINGS_ERRORS. */
-export enum SettingsErrorCode {
-  ValidationFailed = 'validation_failed',
-}
+/** The settings domain's errors: each code with the HTTP status and the message clients see. */
+const SETTINGS_ERRORS = {
+  ValidationFailed: { code: 'validation_failed', status: HttpStatus.BAD_REQUEST, message: 'invalid fields' },
+} as const;
 
-const SETTINGS_ERRORS: DomainErrorTable<SettingsErrorCode> = {
-  [SettingsErrorCode.ValidationFailed]: { status: HttpStatus.BAD_REQUEST, message: 'invalid fields' },
-};
+export const SettingsErrorCode = domainErrorCodes(SETTINGS_ERRORS);
 
 export class SettingsError extends domainErrorBase(SETTINGS_ERRORS) {}

@@ -1,15 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
-import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The tokens domain's error codes; their statuses and messages are in TOKENS_ERRORS. */
-export enum TokensErrorCode {
-  NotFound = 'not_found',
-  TenantNotFound = 'tenant_not_found',
-}
+/** The tokens domain's errors: each code with the HTTP status and the message clients see. */
+const TOKENS_ERRORS = {
+  NotFound: { code: 'not_found', status: HttpStatus.NOT_FOUND, message: 'token not found' },
+  TenantNotFound: { code: 'tenant_not_found', status: HttpStatus.NOT_FOUND, message: 'tenant not found' },
+} as const;
 
-const TOKENS_ERRORS: DomainErrorTable<TokensErrorCode> = {
-  [TokensErrorCode.NotFound]: { status: HttpStatus.NOT_FOUND, message: 'token not found' },
-  [TokensErrorCode.TenantNotFound]: { status: HttpStatus.NOT_FOUND, message: 'tenant not found' },
-};
+export const TokensErrorCode = domainErrorCodes(TOKENS_ERRORS);
 
 export class TokensError extends domainErrorBase(TOKENS_ERRORS) {}

@@ -1,13 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import { domainErrorBase, type DomainErrorTable } from '@gateway/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The usage domain's error codes; their statuses and messages are in USAGE_ERRORS. */
-export enum UsageErrorCode {
-  InvalidRange = 'invalid_range',
-}
+/** The usage domain's errors: each code with the HTTP status and the message clients see. */
+const USAGE_ERRORS = {
+  InvalidRange: { code: 'invalid_range', status: HttpStatus.BAD_REQUEST, message: 'to must be after from' },
+} as const;
 
-const USAGE_ERRORS: DomainErrorTable<UsageErrorCode> = {
-  [UsageErrorCode.InvalidRange]: { status: HttpStatus.BAD_REQUEST, message: 'to must be after from' },
-};
+export const UsageErrorCode = domainErrorCodes(USAGE_ERRORS);
 
 export class UsageError extends domainErrorBase(USAGE_ERRORS) {}

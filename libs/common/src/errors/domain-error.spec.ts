@@ -1,24 +1,26 @@
 import express from 'express';
 import request from 'supertest';
-import { DomainError, domainErrorBase, type DomainErrorTable } from './domain-error';
+import { DomainError, domainErrorBase, domainErrorCodes, type DomainErrorCodeOf } from './domain-error';
 import { domainErrorFacts } from './error-facts';
 import { writeErrorResponse } from './write-error-response';
 
-enum ShopErrorCode {
-  NotFound = 'not_found',
-  SoldOut = 'sold_out',
-  TooFast = 'too_fast',
-}
+const SHOP_ERRORS = {
+  NotFound: { code: 'not_found', status: 404, message: 'no such item' },
+  SoldOut: { code: 'sold_out', status: 409, message: 'sold out' },
+  TooFast: { code: 'too_fast', status: 429, message: 'slow down' },
+} as const;
 
-const SHOP_ERRORS: DomainErrorTable<ShopErrorCode> = {
-  [ShopErrorCode.NotFound]: { status: 404, message: 'no such item' },
-  [ShopErrorCode.SoldOut]: { status: 409, message: 'sold out' },
-  [ShopErrorCode.TooFast]: { status: 429, message: 'slow down' },
-};
+const ShopErrorCode = domainErrorCodes(SHOP_ERRORS);
 
 class ShopError extends domainErrorBase(SHOP_ERRORS) {}
 
 describe('DomainError', () => {
+  it('names each code of the table once, for throwers', () => {
+    expect(ShopErrorCode).toEqual({ NotFound: 'not_found', SoldOut: 'sold_out', TooFast: 'too_fast' });
+    const code: DomainErrorCodeOf<typeof SHOP_ERRORS> = ShopErrorCode.TooFast;
+    expect(new ShopError(code).status).toBe(429);
+  });
+
   it('takes its status and default message from the domain table', () => {
     const error = new ShopError(ShopErrorCode.SoldOut);
     expect(error).toBeInstanceOf(DomainError);

@@ -7,14 +7,26 @@ export interface FieldError {
   messages: string[];
 }
 
-/** What clients see for one code: its HTTP status, and the message when the thrower gives none. */
+/** One row of a domain's table: the code clients see, its HTTP status, the message when the thrower gives none. */
 export interface DomainErrorEntry {
+  readonly code: string;
   readonly status: number;
   readonly message: string;
 }
 
-/** A domain's codes, each with its entry; typed so a code without an entry does not compile. */
-export type DomainErrorTable<Code extends string> = { readonly [C in Code]: DomainErrorEntry };
+/**
+ * A domain's errors by the name throwers use, each code written once:
+ * `{ NotFound: { code: 'not_found', status: HttpStatus.NOT_FOUND, message: 'not found' } } as const`.
+ */
+export type DomainErrorTable = Readonly<Record<string, DomainErrorEntry>>;
+
+/** The codes of a table, by name: what `BillingErrorCode.NotFound` is. */
+export type DomainErrorCodes<Table extends DomainErrorTable> = {
+  readonly [Name in keyof Table]: Table[Name]['code'];
+};
+
+/** Any one code of a table: the type of `BillingErrorCode`. */
+export type DomainErrorCodeOf<Table extends DomainErrorTable> = Table[keyof Table]['code'];
 
 /** What a thrower may add to its code's entry. */
 export interface DomainErrorDetails {
@@ -36,13 +48,13 @@ export abstract class DomainError<Code extends string = string> extends Error {
 
   protected constructor(
     readonly code: Code,
-    entry: DomainErrorEntry,
-    message?: string,
+    status: number,
+    message: string,
     details: DomainErrorDetails = {},
   ) {
-    super(message ?? entry.message);
+    super(message);
     this.name = new.target.name;
-    this.status = entry.status;
+    this.status = status;
     const fields =
       details.fields ??
       (details.field === undefined ? [] : [{ field: details.field, messages: [this.message] }]);
@@ -52,15 +64,27 @@ export abstract class DomainError<Code extends string = string> extends Error {
   }
 }
 
+/** A table's codes by name, for throwers: `BillingErrorCode.NotFound` is `'not_found'`. */
+export function domainErrorCodes<Table extends DomainErrorTable>(table: Table): DomainErrorCodes<Table> {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, entry]) => [name, entry.code]),
+  ) as DomainErrorCodes<Table>;
+}
+
 /**
  * The base class of one domain's errors, bound to that domain's table:
  * `export class BillingError extends domainErrorBase(BILLING_ERRORS) {}`, thrown as
  * `new BillingError(BillingErrorCode.NotFound)` or with a more precise message and details.
  */
-export function domainErrorBase<Code extends string>(table: DomainErrorTable<Code>) {
+export function domainErrorBase<Table extends DomainErrorTable>(table: Table) {
+  type Code = DomainErrorCodeOf<Table>;
+  const byCode: Record<string, DomainErrorEntry> = Object.fromEntries(
+    Object.values(table).map((entry) => [entry.code, entry]),
+  );
   abstract class TabledDomainError extends DomainError<Code> {
     constructor(code: Code, message?: string, details?: DomainErrorDetails) {
-      super(code, table[code], message, details);
+      const entry = byCode[code];
+      super(code, entry.status, message ?? entry.message, details);
     }
   }
   return TabledDomainError;
