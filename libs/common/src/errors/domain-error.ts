@@ -7,7 +7,10 @@ export interface FieldError {
   messages: string[];
 }
 
-/** One row of a domain's table: the code clients see, its HTTP status, the message when the thrower gives none. */
+/**
+ * One row of a domain's table: the code clients see, its HTTP status, and the message used when the
+ * thrower gives none.
+ */
 export interface DomainErrorEntry {
   readonly code: string;
   readonly status: number;
