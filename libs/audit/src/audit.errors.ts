@@ -1,25 +1,15 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The audit domain's error codes, mapped to HTTP by the /api exception filter. */
-export enum AuditErrorCode {
-  InvalidRange = 'invalid_range',
-}
+/** The audit domain's errors: each code with the HTTP status and the message clients see. */
+const AUDIT_ERRORS = {
+  InvalidRange: {
+    code: 'invalid_range',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'from must not be after to',
+  },
+} as const;
 
-const STATUS: Record<AuditErrorCode, HttpStatus> = {
-  [AuditErrorCode.InvalidRange]: HttpStatus.BAD_REQUEST,
-};
+export const AuditErrorCode = domainErrorCodes(AUDIT_ERRORS);
 
-const MESSAGE: Record<AuditErrorCode, string> = {
-  [AuditErrorCode.InvalidRange]: 'from must not be after to',
-};
-
-export class AuditError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: AuditErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.status = STATUS[code];
-  }
-}
+export class AuditError extends domainErrorBase(AUDIT_ERRORS) {}

@@ -1,46 +1,39 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The channels domain's error codes, mapped to HTTP by the /api exception filter. */
-export enum ChannelsErrorCode {
-  NotFound = 'not_found',
-  NameTaken = 'channel_name_taken',
-  DuplicateKey = 'duplicate_key',
-  ValidationFailed = 'validation_failed',
-  ModelNotServed = 'model_not_served',
-  NoEnabledKey = 'no_enabled_key',
-  KeyUndecryptable = 'key_undecryptable',
-}
-
-const STATUS: Record<ChannelsErrorCode, HttpStatus> = {
-  [ChannelsErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [ChannelsErrorCode.NameTaken]: HttpStatus.CONFLICT,
-  [ChannelsErrorCode.DuplicateKey]: HttpStatus.CONFLICT,
-  [ChannelsErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
-  [ChannelsErrorCode.ModelNotServed]: HttpStatus.BAD_REQUEST,
-  [ChannelsErrorCode.NoEnabledKey]: HttpStatus.CONFLICT,
+/** The channels domain's errors: each code with the HTTP status and the message clients see. */
+const CHANNELS_ERRORS = {
+  NotFound: { code: 'not_found', status: HttpStatus.NOT_FOUND, message: 'not found' },
+  NameTaken: {
+    code: 'channel_name_taken',
+    status: HttpStatus.CONFLICT,
+    message: 'a channel with this name already exists',
+  },
+  DuplicateKey: {
+    code: 'duplicate_key',
+    status: HttpStatus.CONFLICT,
+    message: 'this key is already in the channel',
+  },
+  ValidationFailed: { code: 'validation_failed', status: HttpStatus.BAD_REQUEST, message: 'invalid fields' },
+  ModelNotServed: {
+    code: 'model_not_served',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'the channel does not serve this model',
+  },
+  NoEnabledKey: {
+    code: 'no_enabled_key',
+    status: HttpStatus.CONFLICT,
+    message: 'the channel has no enabled key',
+  },
   // The stored ciphertext does not open with the configured keyring: an operator problem, not the caller's.
-  [ChannelsErrorCode.KeyUndecryptable]: HttpStatus.INTERNAL_SERVER_ERROR,
-};
+  KeyUndecryptable: {
+    code: 'key_undecryptable',
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    message:
+      'a stored provider key cannot be decrypted with the configured ENCRYPTION_KEY (or ENCRYPTION_KEYS_PREVIOUS)',
+  },
+} as const;
 
-const MESSAGE: Record<ChannelsErrorCode, string> = {
-  [ChannelsErrorCode.NotFound]: 'not found',
-  [ChannelsErrorCode.NameTaken]: 'a channel with this name already exists',
-  [ChannelsErrorCode.DuplicateKey]: 'this key is already in the channel',
-  [ChannelsErrorCode.ValidationFailed]: 'invalid fields',
-  [ChannelsErrorCode.ModelNotServed]: 'the channel does not serve this model',
-  [ChannelsErrorCode.NoEnabledKey]: 'the channel has no enabled key',
-  [ChannelsErrorCode.KeyUndecryptable]:
-    'a stored provider key cannot be decrypted with the configured ENCRYPTION_KEY (or ENCRYPTION_KEYS_PREVIOUS)',
-};
+export const ChannelsErrorCode = domainErrorCodes(CHANNELS_ERRORS);
 
-export class ChannelsError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: ChannelsErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.name = 'ChannelsError';
-    this.status = STATUS[code];
-  }
-}
+export class ChannelsError extends domainErrorBase(CHANNELS_ERRORS) {}

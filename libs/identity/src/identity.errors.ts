@@ -1,65 +1,67 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The identity domain's error codes, mapped to HTTP by the /api exception filter. */
-export enum IdentityErrorCode {
-  InvalidCredentials = 'invalid_credentials',
-  Unauthenticated = 'unauthenticated',
-  Forbidden = 'forbidden',
-  NotFound = 'not_found',
-  TenantRequired = 'tenant_required',
-  RateLimited = 'rate_limited',
-  Conflict = 'conflict',
-  RegistrationClosed = 'registration_closed',
-  LastOwner = 'last_owner',
-  LastSuperAdmin = 'last_super_admin',
-  SelfLockout = 'self_lockout',
-  InvalidTenantForRole = 'invalid_tenant_for_role',
-}
+/** The identity domain's errors: each code with the HTTP status and the message clients see. */
+const IDENTITY_ERRORS = {
+  InvalidCredentials: {
+    code: 'invalid_credentials',
+    status: HttpStatus.UNAUTHORIZED,
+    message: 'email or password is wrong',
+  },
+  Unauthenticated: {
+    code: 'unauthenticated',
+    status: HttpStatus.UNAUTHORIZED,
+    message: 'log in first: send Authorization: Bearer <accessToken>',
+  },
+  Forbidden: { code: 'forbidden', status: HttpStatus.FORBIDDEN, message: 'your role may not do this' },
+  NotFound: { code: 'not_found', status: HttpStatus.NOT_FOUND, message: 'not found' },
+  TenantRequired: {
+    code: 'tenant_required',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'tenantId is required for a super admin',
+  },
+  RateLimited: {
+    code: 'rate_limited',
+    status: HttpStatus.TOO_MANY_REQUESTS,
+    message: 'too many attempts; wait and try again',
+  },
+  Conflict: { code: 'conflict', status: HttpStatus.CONFLICT, message: 'already exists' },
+  RegistrationClosed: {
+    code: 'registration_closed',
+    status: HttpStatus.FORBIDDEN,
+    message: 'public registration is disabled',
+  },
+  LastOwner: {
+    code: 'last_owner',
+    status: HttpStatus.CONFLICT,
+    message: 'a tenant must keep at least one active owner',
+  },
+  LastSuperAdmin: {
+    code: 'last_super_admin',
+    status: HttpStatus.CONFLICT,
+    message: 'the platform must keep at least one active super admin',
+  },
+  SelfLockout: {
+    code: 'self_lockout',
+    status: HttpStatus.FORBIDDEN,
+    message: 'you cannot disable or delete your own account',
+  },
+  InvalidTenantForRole: {
+    code: 'invalid_tenant_for_role',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'a super admin belongs to no tenant; every other role needs one',
+  },
+} as const;
 
-const STATUS: Record<IdentityErrorCode, HttpStatus> = {
-  [IdentityErrorCode.InvalidCredentials]: HttpStatus.UNAUTHORIZED,
-  [IdentityErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
-  [IdentityErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
-  [IdentityErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [IdentityErrorCode.TenantRequired]: HttpStatus.BAD_REQUEST,
-  [IdentityErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
-  [IdentityErrorCode.Conflict]: HttpStatus.CONFLICT,
-  [IdentityErrorCode.RegistrationClosed]: HttpStatus.FORBIDDEN,
-  [IdentityErrorCode.LastOwner]: HttpStatus.CONFLICT,
-  [IdentityErrorCode.LastSuperAdmin]: HttpStatus.CONFLICT,
-  [IdentityErrorCode.SelfLockout]: HttpStatus.FORBIDDEN,
-  [IdentityErrorCode.InvalidTenantForRole]: HttpStatus.BAD_REQUEST,
-};
+export const IdentityErrorCode = domainErrorCodes(IDENTITY_ERRORS);
 
-const MESSAGE: Record<IdentityErrorCode, string> = {
-  [IdentityErrorCode.InvalidCredentials]: 'email or password is wrong',
-  [IdentityErrorCode.Unauthenticated]: 'log in first: send Authorization: Bearer <accessToken>',
-  [IdentityErrorCode.Forbidden]: 'your role may not do this',
-  [IdentityErrorCode.NotFound]: 'not found',
-  [IdentityErrorCode.TenantRequired]: 'tenantId is required for a super admin',
-  [IdentityErrorCode.RateLimited]: 'too many attempts; wait and try again',
-  [IdentityErrorCode.Conflict]: 'already exists',
-  [IdentityErrorCode.RegistrationClosed]: 'public registration is disabled',
-  [IdentityErrorCode.LastOwner]: 'a tenant must keep at least one active owner',
-  [IdentityErrorCode.LastSuperAdmin]: 'the platform must keep at least one active super admin',
-  [IdentityErrorCode.SelfLockout]: 'you cannot disable or delete your own account',
-  [IdentityErrorCode.InvalidTenantForRole]: 'a super admin belongs to no tenant; every other role needs one',
-};
+export class IdentityError extends domainErrorBase(IDENTITY_ERRORS) {}
 
-export class IdentityError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: IdentityErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.status = STATUS[code];
-  }
-}
-
-/** 429 from the login limiter; `retryAfterSeconds` becomes the Retry-After header. */
+/** 429 from the login limiter; the surfaces send `retryAfterSeconds` as Retry-After. */
 export class LoginRateLimitedError extends IdentityError {
   constructor(readonly retryAfterSeconds: number) {
-    super(IdentityErrorCode.RateLimited, `too many failed logins; retry in ${retryAfterSeconds} s`);
+    super(IdentityErrorCode.RateLimited, `too many failed logins; retry in ${retryAfterSeconds} s`, {
+      retryAfterMs: retryAfterSeconds * 1000,
+    });
   }
 }

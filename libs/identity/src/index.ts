@@ -13,7 +13,6 @@ export { hashSessionToken } from './auth/session-token';
 export { canSeeTenant, CurrentActor, isSuperAdmin, readScope, writeTenant } from './auth/actor';
 export type { Actor } from './auth/actor';
 export { LOGIN_LIMITS } from './auth/login-rate-limiter';
-export { RetryAfterInterceptor } from './auth/retry-after.interceptor';
 export { AuditRecorder } from './audit-recorder';
 export type { AuditAction, AuditEntry } from './audit-recorder';
 export {

@@ -95,7 +95,7 @@ export class InvoicesService {
       throw new InvoiceError(
         InvoiceErrorCode.CreditExceedsInvoice,
         `amountUsd must be greater than 0 and at most ${nanoToUsd(left)}, what is left of ${invoice.number}`,
-        'amountUsd',
+        { field: 'amountUsd' },
       );
     }
     const id = randomUUID();

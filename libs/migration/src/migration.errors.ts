@@ -1,23 +1,20 @@
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 import { HttpStatus } from '@nestjs/common';
 
-/** The migration domain's error codes, mapped to HTTP by the /api exception filter. */
-export enum MigrationErrorCode {
-  SourceUnreadable = 'source_unreadable',
-  ValidationFailed = 'validation_failed',
-}
+/** The migration domain's errors: each code with the HTTP status and the message clients see. */
+const MIGRATION_ERRORS = {
+  SourceUnreadable: {
+    code: 'source_unreadable',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'the NewAPI source could not be read',
+  },
+  ValidationFailed: {
+    code: 'validation_failed',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'the NewAPI source does not look like a NewAPI or one-api database',
+  },
+} as const;
 
-const STATUS: Record<MigrationErrorCode, HttpStatus> = {
-  [MigrationErrorCode.SourceUnreadable]: HttpStatus.BAD_REQUEST,
-  [MigrationErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
-};
+export const MigrationErrorCode = domainErrorCodes(MIGRATION_ERRORS);
 
-export class MigrationError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: MigrationErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.status = STATUS[code];
-  }
-}
+export class MigrationError extends domainErrorBase(MIGRATION_ERRORS) {}

@@ -49,6 +49,12 @@ export type { ChatTool, ChatToolChoice, ResponseFormat } from './openai/chat-too
 export { countResponseCompletion, extractResponseUsage, responseUsage } from './openai/response';
 export { OpenAiStreamObserver } from './openai/stream';
 export { openAiAdapter } from './openai/openai-adapter';
+export {
+  openAiErrorBody,
+  openAiErrorType,
+  type OpenAiErrorBody,
+  type OpenAiErrorInput,
+} from './openai/error-body';
 
 export { RequestValidationError } from './validation/request-validation-error';
 export {

@@ -1,57 +1,68 @@
 // The relay's failures, as API.md's /v1 table names them: status, OpenAI error `code`, `param`.
+import { DomainError, domainErrorCodes } from '@gateway/common';
 
-export enum RelayErrorCode {
-  InvalidApiKey = 'invalid_api_key',
-  ModelNotAllowed = 'model_not_allowed',
-  IpNotAllowed = 'ip_not_allowed',
-  ModelNotFound = 'model_not_found',
-  InvalidRequest = 'invalid_request_error',
-  InsufficientQuota = 'insufficient_quota',
-  RateLimitExceeded = 'rate_limit_exceeded',
-  UpstreamsRateLimited = 'upstreams_rate_limited',
-  UpstreamError = 'upstream_error',
-  UpstreamTimeout = 'upstream_timeout',
-  ClientClosed = 'client_closed_request',
-  Internal = 'internal_error',
-}
-
-const STATUS: Record<RelayErrorCode, number> = {
-  [RelayErrorCode.InvalidApiKey]: 401,
-  [RelayErrorCode.ModelNotAllowed]: 403,
-  [RelayErrorCode.IpNotAllowed]: 403,
-  [RelayErrorCode.ModelNotFound]: 404,
-  [RelayErrorCode.InvalidRequest]: 400,
-  [RelayErrorCode.InsufficientQuota]: 402,
-  [RelayErrorCode.RateLimitExceeded]: 429,
-  [RelayErrorCode.UpstreamsRateLimited]: 429,
-  [RelayErrorCode.UpstreamError]: 502,
-  [RelayErrorCode.UpstreamTimeout]: 504,
+// The messages are fallbacks: the relay says what exactly failed for the request at hand.
+const RELAY_ERRORS = {
+  InvalidApiKey: {
+    code: 'invalid_api_key',
+    status: 401,
+    message: 'the API key is missing, invalid or disabled',
+  },
+  ModelNotAllowed: { code: 'model_not_allowed', status: 403, message: 'this key may not use this model' },
+  IpNotAllowed: {
+    code: 'ip_not_allowed',
+    status: 403,
+    message: 'this key may not be used from this address',
+  },
+  ModelNotFound: { code: 'model_not_found', status: 404, message: 'the model does not exist for this key' },
+  InvalidRequest: { code: 'invalid_request_error', status: 400, message: 'the request is not valid' },
+  InsufficientQuota: {
+    code: 'insufficient_quota',
+    status: 402,
+    message: 'the quota or balance is exhausted',
+  },
+  RateLimitExceeded: {
+    code: 'rate_limit_exceeded',
+    status: 429,
+    message: "this key's rate limit is reached",
+  },
+  UpstreamsRateLimited: {
+    code: 'upstreams_rate_limited',
+    status: 429,
+    message: 'every upstream is rate limited',
+  },
+  UpstreamError: { code: 'upstream_error', status: 502, message: 'every upstream failed' },
+  UpstreamTimeout: { code: 'upstream_timeout', status: 504, message: 'the upstream timed out' },
   // nginx's convention for "the client went away"; only ever seen in usage records.
-  [RelayErrorCode.ClientClosed]: 499,
-  [RelayErrorCode.Internal]: 500,
-};
+  ClientClosed: { code: 'client_closed_request', status: 499, message: 'the client closed the connection' },
+  Internal: { code: 'internal_error', status: 500, message: 'the gateway failed to handle this request' },
+} as const;
 
-export class RelayError extends Error {
-  readonly status: number;
+export const RelayErrorCode = domainErrorCodes(RELAY_ERRORS);
 
-  constructor(
-    readonly code: RelayErrorCode | string,
-    message: string,
-    readonly extra: { status?: number; param?: string | null; retryAfterMs?: number; type?: string } = {},
-  ) {
-    super(message);
-    this.name = 'RelayError';
-    this.status = extra.status ?? STATUS[code as RelayErrorCode] ?? 502;
-  }
+/** What a relay failure may carry besides its code and message. */
+export interface RelayErrorExtra {
+  /** An upstream's own status, when its rejection is passed on under its own code. */
+  status?: number;
+  param?: string | null;
+  retryAfterMs?: number;
+  /** An upstream's own OpenAI `type`, passed on with its rejection. */
+  type?: string;
 }
 
-/** OpenAI's error `type` for a status, as its SDKs expect. */
-export function openAiErrorType(status: number): string {
-  if (status === 401) return 'authentication_error';
-  if (status === 402) return 'insufficient_quota';
-  if (status === 403) return 'permission_error';
-  if (status === 404) return 'not_found_error';
-  if (status === 429) return 'rate_limit_error';
-  if (status >= 500) return 'server_error';
-  return 'invalid_request_error';
+/** A relay code, or an upstream's own code when the relay passes an upstream's rejection on. */
+export class RelayError extends DomainError {
+  readonly upstreamType?: string;
+
+  constructor(code: string, message?: string, extra: RelayErrorExtra = {}) {
+    const entry = Object.values(RELAY_ERRORS).find((e) => e.code === code);
+    super(
+      code,
+      // An upstream's code is in no table: its own status comes with it; failing that, a bad gateway.
+      extra.status ?? entry?.status ?? 502,
+      message ?? entry?.message ?? 'the upstream refused the request',
+      { param: extra.param, retryAfterMs: extra.retryAfterMs },
+    );
+    if (extra.type !== undefined) this.upstreamType = extra.type;
+  }
 }

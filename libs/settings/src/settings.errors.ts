@@ -1,23 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The settings domain's error codes, mapped to HTTP by the /api exception filter. */
-export enum SettingsErrorCode {
-  ValidationFailed = 'validation_failed',
-}
+/** The settings domain's errors: each code with the HTTP status and the message clients see. */
+const SETTINGS_ERRORS = {
+  ValidationFailed: { code: 'validation_failed', status: HttpStatus.BAD_REQUEST, message: 'invalid fields' },
+} as const;
 
-const STATUS: Record<SettingsErrorCode, HttpStatus> = {
-  [SettingsErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
-};
+export const SettingsErrorCode = domainErrorCodes(SETTINGS_ERRORS);
 
-export class SettingsError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: SettingsErrorCode,
-    message: string,
-    /** The fields at fault, in the /api error shape. */
-    readonly errors?: { field: string; messages: string[] }[],
-  ) {
-    super(message);
-    this.status = STATUS[code];
-  }
-}
+export class SettingsError extends domainErrorBase(SETTINGS_ERRORS) {}

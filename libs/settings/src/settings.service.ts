@@ -68,9 +68,7 @@ export class SettingsService {
       const after: RuntimeSettingsValues = { ...before, ...given };
       if (after.relayCooldownMaxMs < after.relayCooldownBaseMs) {
         const message = 'relayCooldownMaxMs must not be below relayCooldownBaseMs';
-        throw new SettingsError(SettingsErrorCode.ValidationFailed, message, [
-          { field: 'relayCooldownMaxMs', messages: [message] },
-        ]);
+        throw new SettingsError(SettingsErrorCode.ValidationFailed, message, { field: 'relayCooldownMaxMs' });
       }
       const changed = SETTING_KEYS.filter(
         (key) => key in given && JSON.stringify(before[key]) !== JSON.stringify(after[key]),

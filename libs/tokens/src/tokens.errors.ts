@@ -1,31 +1,17 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The tokens domain's error codes, mapped to HTTP by the /api exception filter. */
-export enum TokensErrorCode {
-  NotFound = 'not_found',
-  TenantNotFound = 'tenant_not_found',
-  Revoked = 'token_revoked',
-}
+/** The tokens domain's errors: each code with the HTTP status and the message clients see. */
+const TOKENS_ERRORS = {
+  NotFound: { code: 'not_found', status: HttpStatus.NOT_FOUND, message: 'token not found' },
+  TenantNotFound: { code: 'tenant_not_found', status: HttpStatus.NOT_FOUND, message: 'tenant not found' },
+  Revoked: {
+    code: 'token_revoked',
+    status: HttpStatus.CONFLICT,
+    message: 'a revoked token stays revoked; create a new one',
+  },
+} as const;
 
-const STATUS: Record<TokensErrorCode, HttpStatus> = {
-  [TokensErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [TokensErrorCode.TenantNotFound]: HttpStatus.NOT_FOUND,
-  [TokensErrorCode.Revoked]: HttpStatus.CONFLICT,
-};
+export const TokensErrorCode = domainErrorCodes(TOKENS_ERRORS);
 
-const MESSAGE: Record<TokensErrorCode, string> = {
-  [TokensErrorCode.NotFound]: 'token not found',
-  [TokensErrorCode.TenantNotFound]: 'tenant not found',
-  [TokensErrorCode.Revoked]: 'a revoked token stays revoked; create a new one',
-};
-
-export class TokensError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: TokensErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.status = STATUS[code];
-  }
-}
+export class TokensError extends domainErrorBase(TOKENS_ERRORS) {}

@@ -1,25 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
+import { domainErrorBase, domainErrorCodes } from '@gateway/common';
 
-/** The usage domain's error codes, mapped to HTTP by the /api exception filter. */
-export enum UsageErrorCode {
-  InvalidRange = 'invalid_range',
-}
+/** The usage domain's errors: each code with the HTTP status and the message clients see. */
+const USAGE_ERRORS = {
+  InvalidRange: { code: 'invalid_range', status: HttpStatus.BAD_REQUEST, message: 'to must be after from' },
+} as const;
 
-const STATUS: Record<UsageErrorCode, HttpStatus> = {
-  [UsageErrorCode.InvalidRange]: HttpStatus.BAD_REQUEST,
-};
+export const UsageErrorCode = domainErrorCodes(USAGE_ERRORS);
 
-const MESSAGE: Record<UsageErrorCode, string> = {
-  [UsageErrorCode.InvalidRange]: 'to must be after from',
-};
-
-export class UsageError extends Error {
-  readonly status: HttpStatus;
-  constructor(
-    readonly code: UsageErrorCode,
-    message?: string,
-  ) {
-    super(message ?? MESSAGE[code]);
-    this.status = STATUS[code];
-  }
-}
+export class UsageError extends domainErrorBase(USAGE_ERRORS) {}

@@ -1,36 +1,12 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { ErrorFacts, FieldError, Surface } from './error-shapes';
+import { DomainError, domainErrorFacts, type ErrorFacts, type FieldError } from '@gateway/common';
+import type { Surface } from './error-shapes';
 
 /** Raised by the global ValidationPipe: every bad field is named. */
 export class ValidationFailedException extends HttpException {
   constructor(readonly fields: FieldError[]) {
     super(`invalid fields: ${fields.map((f) => f.field).join(', ')}`, HttpStatus.BAD_REQUEST);
   }
-}
-
-/** A typed domain error (IdentityError and its kin): it carries its own status and code. */
-interface CodedError extends Error {
-  status: number;
-  code: string;
-}
-
-function isCodedError(value: unknown): value is CodedError {
-  return (
-    value instanceof Error &&
-    typeof (value as Partial<CodedError>).status === 'number' &&
-    typeof (value as Partial<CodedError>).code === 'string'
-  );
-}
-
-/** A domain error may name the fields at fault (`errors`, in the /api shape), as validation does. */
-function fieldErrorsOf(error: CodedError): FieldError[] | undefined {
-  const errors = (error as { errors?: unknown }).errors;
-  if (!Array.isArray(errors)) return undefined;
-  const valid = errors.every(
-    (e: unknown) =>
-      typeof (e as FieldError | null)?.field === 'string' && Array.isArray((e as FieldError).messages),
-  );
-  return valid && errors.length > 0 ? (errors as FieldError[]) : undefined;
 }
 
 /** Errors from body-parser carry `type` and `status`; `type` tells what went wrong. */
@@ -69,17 +45,11 @@ export function errorFacts(exception: unknown, surface: Surface): ErrorFacts {
       code: surface === 'openai' ? 'invalid_request_error' : 'validation_failed',
       message: exception.fields.map((f) => f.messages.join('; ')).join('; '),
       fields: exception.fields,
+      param: exception.fields[0]?.field ?? null,
     };
   }
-  if (isCodedError(exception)) {
-    const fields = fieldErrorsOf(exception);
-    return {
-      status: exception.status,
-      code: exception.code,
-      message: exception.message,
-      ...(fields ? { fields } : {}),
-    };
-  }
+  // Every domain error carries its own status: none may fall through to the bare 500 below.
+  if (exception instanceof DomainError) return domainErrorFacts(exception);
   if (isBodyParserError(exception)) return bodyParserFacts(exception, surface);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { writeErrorResponse } from '@gateway/common';
 import type { Request, Response } from 'express';
 import { errorFacts } from './error-facts';
 import { errorBody, surfaceOf } from './error-shapes';
@@ -24,9 +25,5 @@ export function sendError(exception: unknown, req: Request, res: Response, logge
   const facts = errorFacts(exception, surface);
   if (facts.status >= 500)
     logger.error({ err: exception, reqId: (req as { id?: string }).id }, 'request failed');
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.status(facts.status).json(errorBody(surface, facts));
+  writeErrorResponse(res, facts, errorBody(surface, facts));
 }

@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError } from './error-shapes';
+import type { FieldError } from '@gateway/common';
 import { ValidationFailedException } from './error-facts';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -15,7 +15,6 @@ import { Authenticated, AuthenticatedRequest, CurrentUser, Public } from './acce
 import { SESSION_COOKIE, sessionTokenOf } from './access.guard';
 import { AuthService, LoginResult } from './auth.service';
 import { RegistrationService } from './registration.service';
-import { RetryAfterInterceptor } from './retry-after.interceptor';
 
 @ApiTags('auth')
 @Controller('api/auth')
@@ -28,7 +27,6 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @UseInterceptors(RetryAfterInterceptor)
   @ApiOkResponse({ type: LoginResponse })
   @ApiTooManyRequestsResponse({
     description: 'too many failed logins for this account or IP; see Retry-After',

@@ -21,14 +21,14 @@ export function issuableWindow(period: string, tenant: TenantBillingDetails, now
       InvoiceErrorCode.PeriodNotClosed,
       `period ${period} ends ${window.end.toISOString()} in ${tenant.timezone}; ` +
         'its invoice can be issued a few minutes after that',
-      'period',
+      { field: 'period' },
     );
   }
   if (!tenantHadPeriod(tenant, window)) {
     throw new InvoiceError(
       InvoiceErrorCode.PeriodBeforeTenant,
       `period ${period} ended before the tenant was created (${tenant.createdAt.toISOString()})`,
-      'period',
+      { field: 'period' },
     );
   }
   return window;

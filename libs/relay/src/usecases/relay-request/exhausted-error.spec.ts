@@ -31,11 +31,11 @@ describe('exhaustedError', () => {
     expect(error).toMatchObject({
       status: 429,
       code: 'upstreams_rate_limited',
-      extra: { retryAfterMs: 7_500 },
+      retryAfterMs: 7_500,
     });
-    expect(
-      exhaustedError(draftWith([]), seen({ cooling: 1, soonest: NOW + 10 }), NOW).extra.retryAfterMs,
-    ).toBe(1000);
+    expect(exhaustedError(draftWith([]), seen({ cooling: 1, soonest: NOW + 10 }), NOW).retryAfterMs).toBe(
+      1000,
+    );
   });
 
   it('with no upstream call, a capped pool is a 429 until the next minute', () => {
