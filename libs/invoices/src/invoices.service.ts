@@ -1,5 +1,5 @@
 // The api side of invoices: reads, the PDF download, and on-demand issuing, which only enqueues
-// (the worker issues and renders; DESIGN.md "Off the hot path").
+// (the worker issues and renders; docs/design.md "Processes").
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';

@@ -1,4 +1,4 @@
-// The relay's failures, as API.md's /v1 table names them: status, OpenAI error `code`, `param`.
+// The relay's failures, as docs/api.md's /v1 table names them: status, OpenAI error `code`, `param`.
 import { DomainError, domainErrorCodes } from '@gateway/common';
 
 // The messages are fallbacks: the relay says what exactly failed for the request at hand.

@@ -53,7 +53,7 @@ export interface UsageEvent {
   ttftMs: number | null;
   /** HTTP status the client got; 499 when the client went away first. */
   status: number;
-  /** Our error code (API.md table) when status >= 400 or the stream ended in error; else null. */
+  /** Our error code (docs/api.md table) when status >= 400 or the stream ended in error; else null. */
   errorCode: string | null;
   /** Human-readable, secrets masked, at most 1000 chars. */
   errorMessage: string | null;

@@ -1,6 +1,6 @@
 // Money under concurrency, through the official SDK over two API processes: holds cap spending at
 // the balance, every path settles, and ledger, usage records, token spend and the live mirror agree
-// to the nano-dollar once the usage stream has drained (DESIGN.md invariants 6 and 7).
+// to the nano-dollar once the usage stream has drained (docs/design.md invariants 6 and 7).
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BalanceMirror } from '@gateway/billing';
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';

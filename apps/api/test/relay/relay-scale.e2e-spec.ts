@@ -134,7 +134,7 @@ describe('relay at steady state', () => {
     await mock?.close();
   });
 
-  it('sends no SQL at all while relaying a burst once warm (DESIGN.md invariant 1)', async () => {
+  it('sends no SQL at all while relaying a burst once warm (docs/design.md invariant 1)', async () => {
     const admin = await api.adminToken();
     await createChannel(api, admin, {
       name: 'warm',

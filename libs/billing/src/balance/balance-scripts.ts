@@ -1,5 +1,5 @@
 // The live side of tenant balances and token quotas, in Redis Lua so that a check and its hold are
-// one step for every API process (DESIGN.md invariant 6). Amounts are nano-USD integers. Lua numbers
+// one step for every API process (docs/design.md invariant 6). Amounts are nano-USD integers. Lua numbers
 // are doubles (exact to 2^53 nano-USD, about 9 million USD), so the ever-growing sums (credits,
 // debits) are only ever changed with HINCRBY, which Redis does in exact 64-bit integers, and never
 // used in Lua arithmetic; the balance check reads `balance` and `held`, which stay small.

@@ -1,5 +1,5 @@
 // In the worker: releases holds whose request never settled because its API process died
-// (DESIGN.md invariant 6: "process crash via expiry"). Atomic and idempotent, so every worker may run it.
+// (docs/design.md invariant 6: "process crash via expiry"). Atomic and idempotent, so every worker may run it.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { REDIS } from '@gateway/redis';

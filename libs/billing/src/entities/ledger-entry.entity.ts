@@ -18,7 +18,7 @@ export const LEDGER_KINDS = [
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
 /**
- * One append-only ledger line. A tenant's balance is the sum of its lines (DESIGN.md invariant 6);
+ * One append-only ledger line. A tenant's balance is the sum of its lines (docs/design.md invariant 6);
  * `tenant_balances` keeps that sum, updated in the same transaction as each insert.
  */
 @Entity({ name: 'ledger_entries' })

@@ -1,5 +1,5 @@
 // Every model's price history, held in process for the relay: a request is priced without a
-// database round trip (DESIGN.md invariant 1), at the row in force when it started.
+// database round trip (docs/design.md invariant 1), at the row in force when it started.
 import type { ModelPrice } from '../entities/model-price.entity';
 import { applyMultiplier } from '../multipliers/apply-multiplier';
 import { computeCost, PriceNano } from './price-calculator';

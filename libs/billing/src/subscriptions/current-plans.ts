@@ -1,6 +1,6 @@
 // The hot path's view of tenants' plans: SubscriptionsService.currentPlanFor, cached in process and
 // dropped when a subscription or a plan changes (ChangeFeed topic `plans`) or its period ends, so
-// enforcing a plan costs no PostgreSQL round trip per request (DESIGN.md invariant 1).
+// enforcing a plan costs no PostgreSQL round trip per request (docs/design.md invariant 1).
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { ChangeFeed } from '@gateway/redis';

@@ -1,4 +1,4 @@
-// The relay's atomic Redis operations (DESIGN.md invariants 4 and 5), one Lua script each, so that
+// The relay's atomic Redis operations (docs/design.md invariants 4 and 5), one Lua script each, so that
 // a check and its increment cannot be split by another API process. Windows are fixed: a minute
 // (`:m:<epoch minute>`) and a UTC day (`:d:<epoch day>`), hashes of r (requests) and t (tokens).
 // A limit of -1 means "none".

@@ -1,4 +1,4 @@
-// Limits and key state shared by every API process, in Redis (DESIGN.md invariants 4 and 5).
+// Limits and key state shared by every API process, in Redis (docs/design.md invariants 4 and 5).
 // Times come from this process's clock; API processes are assumed NTP-synchronised.
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';

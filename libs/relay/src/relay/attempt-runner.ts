@@ -1,6 +1,6 @@
 // One attempt against one upstream key: send the request, judge the answer, and, when it is good,
 // deliver it to the client. Nothing reaches the client before the attempt is known to be good (for a
-// stream: before its first event arrived), so the caller can still fail over (DESIGN.md invariant 3).
+// stream: before its first event arrived), so the caller can still fail over (docs/design.md invariant 3).
 import { Injectable } from '@nestjs/common';
 import {
   classifyUpstreamFailure,

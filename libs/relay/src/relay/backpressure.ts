@@ -1,4 +1,4 @@
-// Writing to a slow client without piling its backlog up in memory (DESIGN.md invariant 2).
+// Writing to a slow client without piling its backlog up in memory (docs/design.md invariant 2).
 import type { DrainableWritable } from './client-response';
 
 /** Writes `chunk`; when the socket's buffer is full, waits until it drains or the client is gone. */

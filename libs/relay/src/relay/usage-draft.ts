@@ -1,4 +1,4 @@
-// The usage record of one request, filled in as the request goes (DESIGN.md invariant 7: exactly
+// The usage record of one request, filled in as the request goes (docs/design.md invariant 7: exactly
 // one per request, success or failure) and turned into a UsageEvent when it is over.
 import type { CurrentPlan, PriceBook } from '@gateway/billing';
 import type { Usage } from '@gateway/providers';

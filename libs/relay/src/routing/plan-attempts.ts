@@ -2,7 +2,7 @@
 // (channel, key, upstream model) candidates of one request. No Nest, no I/O; randomness is injected
 // so the plan is reproducible in tests.
 //
-// Order (DESIGN.md invariant 3; API.md "Priority"): channels by priority tier, higher first, weighted
+// Order (docs/design.md invariant 3; docs/api.md "Priority"): channels by priority tier, higher first, weighted
 // random within a tier; inside a channel its enabled keys by key priority, higher first, weighted
 // random within equal priority. The plan lists every key of the first channel, then the next
 // channel's ("same model on another key, then another channel"), with a sticky session's key first.

@@ -1,4 +1,4 @@
-// Keeps the relay's RoutingTable current without a database read per request (DESIGN.md
+// Keeps the relay's RoutingTable current without a database read per request (docs/design.md
 // invariant 1): reloaded when a channel change is announced (ChangeFeed topic `channels`), when the
 // subscription was lost, and every RELAY_TABLE_REFRESH_MS as a safety net.
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';

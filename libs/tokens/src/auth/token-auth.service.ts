@@ -1,6 +1,6 @@
 // The relay's token lookup: raw key → immutable snapshot, from an in-process cache that other api
 // processes invalidate through Redis pub/sub. A cached lookup touches neither Postgres nor Redis
-// (DESIGN.md, hot-path invariant 1).
+// (docs/design.md, hot-path invariant 1).
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';

@@ -1,4 +1,4 @@
-// The books must agree (DESIGN.md invariants 6 and 7): for every tenant, the ledger's usage debits
+// The books must agree (docs/design.md invariants 6 and 7): for every tenant, the ledger's usage debits
 // equal the cost of its usage records and its plan-allowance lines the part of that cost its plan
 // covered; for every token, its used quota equals the cost of its records. Records, debits and token spend are written in one transaction, so this holds at any
 // moment, not only once the usage stream has drained.

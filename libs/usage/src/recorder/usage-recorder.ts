@@ -1,5 +1,5 @@
 // The api's end of the usage buffer: the relay hands over one event per request and moves on; the
-// event reaches the Redis stream in the background. No Postgres here (DESIGN.md invariant 1).
+// event reaches the Redis stream in the background. No Postgres here (docs/design.md invariant 1).
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { REDIS } from '@gateway/redis';

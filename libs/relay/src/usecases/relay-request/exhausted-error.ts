@@ -1,4 +1,4 @@
-// The error when no attempt answered: rate limits, timeouts, or failures, as API.md's table says.
+// The error when no attempt answered: rate limits, timeouts, or failures, as docs/api.md's table says.
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import type { UsageDraft } from '../../relay/usage-draft';
 

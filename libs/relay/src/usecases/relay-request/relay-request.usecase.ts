@@ -1,4 +1,4 @@
-// Relaying one completion or embedding, the /v1 hot path (DESIGN.md): token auth → admission →
+// Relaying one completion or embedding, the /v1 hot path (docs/design.md): token auth → admission →
 // route → upstream → stream back → settle → usage record. No Postgres round trip once warm: tokens,
 // tenants, channels and prices come from in-process snapshots; limits, cooldowns and sticky
 // sessions from Redis; the usage record leaves through a Redis stream.

@@ -1,5 +1,5 @@
 // The end of every relayed request, whatever came of it (success, upstream error, client abort):
-// its hold is settled at the real cost, its one usage record leaves for the worker (DESIGN.md
+// its hold is settled at the real cost, its one usage record leaves for the worker (docs/design.md
 // invariants 6 and 7), and the relay's metrics count it.
 import { Injectable, Logger } from '@nestjs/common';
 import { BalanceMirror, PriceBook, PriceBookService } from '@gateway/billing';

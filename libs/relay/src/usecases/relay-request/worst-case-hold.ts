@@ -1,5 +1,5 @@
 // Before any upstream call, the request's worst-case cost is held against the tenant's balance and
-// the token's quota, and on a plan against its limits and allowance (DESIGN.md invariant 6).
+// the token's quota, and on a plan against its limits and allowance (docs/design.md invariant 6).
 import { Injectable } from '@nestjs/common';
 import { BalanceMirror, HoldVerdict, PriceBookService } from '@gateway/billing';
 import { nanoToUsd } from '@gateway/db';
