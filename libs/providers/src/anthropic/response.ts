@@ -62,16 +62,13 @@ function toolInput(argumentsText: string): JsonObject {
 /** Canonical → the Message a /v1/messages client reads. */
 export function encodeAnthropicResponse(response: CanonicalResponse): JsonObject {
   const content = response.content.map((part): JsonObject => {
-    switch (part.type) {
-      case 'text':
-        return { type: 'text', text: part.text };
-      case 'tool_call':
-        return { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments) };
-      case 'thinking':
-        return part.redacted !== undefined
-          ? { type: 'redacted_thinking', data: part.redacted }
-          : { type: 'thinking', thinking: part.text, signature: part.signature ?? '' };
+    if (part.type === 'text') return { type: 'text', text: part.text };
+    if (part.type === 'tool_call') {
+      return { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments) };
     }
+    return part.redacted !== undefined
+      ? { type: 'redacted_thinking', data: part.redacted }
+      : { type: 'thinking', thinking: part.text, signature: part.signature ?? '' };
   });
   return {
     id: response.id,
