@@ -103,3 +103,23 @@ export type {
   UpstreamCall,
   UpstreamTarget,
 } from './canonical/canonical-model';
+
+// Anthropic Messages: the /v1/messages ingress and the Anthropic upstream (issue #13).
+export { anthropicCodec } from './anthropic/anthropic-codec';
+export {
+  anthropicHeaders,
+  anthropicUrl,
+  buildAnthropicRequest,
+  DEFAULT_ANTHROPIC_VERSION,
+  parseAnthropicRequest,
+} from './anthropic/request';
+export { decodeAnthropicResponse, encodeAnthropicResponse } from './anthropic/response';
+export { AnthropicStreamDecoder, AnthropicStreamEncoder, anthropicPingEvent } from './anthropic/stream';
+export {
+  anthropicErrorBody,
+  anthropicErrorType,
+  anthropicStreamErrorEvent,
+  classifyAnthropicError,
+  type AnthropicErrorBody,
+} from './anthropic/error';
+export { buildAnthropicProbe, type AnthropicProbeCall } from './anthropic/probe';

@@ -159,13 +159,17 @@ export interface CanonicalResponse {
 /**
  * What happened in a stream, in order, independent of how the format framed it. A tool call is
  * opened once (`tool_call_start`, with its id and name) and its arguments arrive as deltas; `index`
- * numbers the calls of the answer from 0 in the order they started.
+ * numbers the calls of the answer from 0 in the order they started. A `usage` event is the whole
+ * count so far, not an increment (Anthropic reports input counts at the start and cumulative output
+ * at the end, Gemini repeats its totals): the last one wins.
  */
 export type CanonicalStreamEvent =
   | { type: 'start'; id: string; model: string }
   | { type: 'text_delta'; text: string }
   | { type: 'thinking_delta'; text: string }
   | { type: 'thinking_signature'; signature: string }
+  /** An Anthropic `redacted_thinking` block (its opaque `data`), which must go back unchanged next turn. */
+  | { type: 'thinking_redacted'; data: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; arguments: string }
   | { type: 'usage'; usage: CanonicalUsage }
@@ -222,7 +226,11 @@ export interface CanonicalCodec {
   /** Ingress: a canonical answer → the client's format. */
   encodeResponse(response: CanonicalResponse): JsonObject;
   createStreamEncoder(): CanonicalStreamEncoder;
-  /** Upstream: canonical → the provider's request. */
+  /**
+   * Upstream: canonical → the provider's request. A format that requires an output limit
+   * (Anthropic's `max_tokens`) throws when `maxOutputTokens` is null: the relay sets it from what it
+   * held before building.
+   */
   buildRequest(request: CanonicalRequest, target: UpstreamTarget): UpstreamCall;
   /** Upstream: the provider's non-stream answer → canonical. */
   decodeResponse(body: unknown): CanonicalResponse;

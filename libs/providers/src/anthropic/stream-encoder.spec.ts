@@ -1,0 +1,222 @@
+// The client side of /v1/messages: what AnthropicStreamEncoder writes must parse with the official
+// `@anthropic-ai/sdk` (its MessageStream over a fake fetch) and reassemble text, thinking, signatures
+// and tool input JSON exactly, with finalMessage().usage right.
+import Anthropic, { APIError } from '@anthropic-ai/sdk';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CanonicalStreamEvent, CanonicalUsage } from '../canonical/canonical-model';
+import { SseDecoder } from '../sse/sse-decoder';
+import { AnthropicStreamDecoder, AnthropicStreamEncoder, anthropicPingEvent } from './stream';
+
+/** A client whose every request is answered with `sse` as an event stream. */
+function clientAnswering(sse: string): Anthropic {
+  return new Anthropic({
+    apiKey: 'sk-ant-test',
+    baseURL: 'http://gateway.test',
+    maxRetries: 0,
+    fetch: async () => new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+  });
+}
+
+function streamOf(sse: string) {
+  return clientAnswering(sse).messages.stream({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 1024,
+    messages: [{ role: 'user', content: 'Hi' }],
+  });
+}
+
+function encodeAll(events: CanonicalStreamEvent[]): string {
+  const encoder = new AnthropicStreamEncoder();
+  return events.map((event) => encoder.encode(event)).join('') + encoder.finish();
+}
+
+/** The raw events of `sse`, as the SDK's own SSE parser reads them. */
+function rawEvents(sse: string): Array<{ event: string | undefined; data: Record<string, unknown> }> {
+  const decoder = new SseDecoder();
+  return [...decoder.push(new TextEncoder().encode(sse)), ...decoder.end()].map((e) => ({
+    event: e.event,
+    data: JSON.parse(e.data) as Record<string, unknown>,
+  }));
+}
+
+const usage = (fields: Partial<CanonicalUsage>): CanonicalUsage => ({
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+  ...fields,
+});
+
+// Arguments as an OpenAI upstream streams them: split anywhere, multi-byte text and escapes included.
+const WEATHER_ARGS = ['{"loc', 'ation": "São', ' Paulo, 日本', '\\"quoted\\"", "unit', '": "c"}'];
+const TIME_ARGS = ['{"tz":', ' "UTC"}'];
+
+/** A tool-call answer in the order an OpenAI-compatible upstream gives it: usage after finish. */
+const OPENAI_ORDER: CanonicalStreamEvent[] = [
+  { type: 'start', id: 'chatcmpl-1', model: 'gpt-4o-mini' },
+  { type: 'text_delta', text: 'Checking ' },
+  { type: 'text_delta', text: 'two things…' },
+  { type: 'tool_call_start', index: 0, id: 'call_a', name: 'get_weather' },
+  ...WEATHER_ARGS.map((a): CanonicalStreamEvent => ({ type: 'tool_call_delta', index: 0, arguments: a })),
+  { type: 'tool_call_start', index: 1, id: 'call_b', name: 'get_time' },
+  ...TIME_ARGS.map((a): CanonicalStreamEvent => ({ type: 'tool_call_delta', index: 1, arguments: a })),
+  { type: 'finish', finishReason: 'tool_calls' },
+  {
+    type: 'usage',
+    usage: usage({ promptTokens: 1500, completionTokens: 40, cachedTokens: 1024, reasoningTokens: 8 }),
+  },
+];
+
+describe('AnthropicStreamEncoder, read by @anthropic-ai/sdk', () => {
+  it('reassembles text and every tool input exactly, with usage and stop reason', async () => {
+    const stream = streamOf(encodeAll(OPENAI_ORDER));
+    const texts: string[] = [];
+    const json: string[] = [];
+    stream.on('text', (delta) => texts.push(delta));
+    stream.on('inputJson', (partial) => json.push(partial));
+    const message = await stream.finalMessage();
+
+    expect(texts.join('')).toBe('Checking two things…');
+    expect(json.join('')).toBe(WEATHER_ARGS.join('') + TIME_ARGS.join(''));
+    expect(message.id).toBe('chatcmpl-1');
+    expect(message.model).toBe('gpt-4o-mini');
+    expect(message.content).toEqual([
+      { type: 'text', text: 'Checking two things…' },
+      { type: 'tool_use', id: 'call_a', name: 'get_weather', input: JSON.parse(WEATHER_ARGS.join('')) },
+      { type: 'tool_use', id: 'call_b', name: 'get_time', input: { tz: 'UTC' } },
+    ]);
+    expect(message.stop_reason).toBe('tool_use');
+    // Anthropic's input_tokens excludes the cache: 1500 - 1024 read.
+    expect(message.usage).toMatchObject({
+      input_tokens: 476,
+      cache_read_input_tokens: 1024,
+      cache_creation_input_tokens: 0,
+      output_tokens: 40,
+      output_tokens_details: { thinking_tokens: 8 },
+    });
+  });
+
+  it('writes the full event sequence with consecutive block indices, each block started and stopped once', () => {
+    const events = rawEvents(encodeAll(OPENAI_ORDER));
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe('message_start');
+    expect(names.slice(-2)).toEqual(['message_delta', 'message_stop']);
+    for (const e of events) expect(e.data['type']).toBe(e.event);
+    const starts = events.filter((e) => e.event === 'content_block_start').map((e) => e.data['index']);
+    const stops = events.filter((e) => e.event === 'content_block_stop').map((e) => e.data['index']);
+    expect(starts).toEqual([0, 1, 2]);
+    expect(stops).toEqual([0, 1, 2]);
+    // Every delta goes to the block that is open at the time.
+    let open = -1;
+    for (const e of events) {
+      if (e.event === 'content_block_start') open = e.data['index'] as number;
+      if (e.event === 'content_block_delta') expect(e.data['index']).toBe(open);
+      if (e.event === 'content_block_stop') open = -1;
+    }
+  });
+
+  it.each(['messages-stream-text.sse', 'messages-stream-tool-use.sse', 'messages-stream-thinking.sse'])(
+    'carries %s from an Anthropic upstream to the SDK as the SDK reads the upstream itself',
+    async (file) => {
+      const upstream = readFileSync(join(__dirname, '__fixtures__', file), 'utf8');
+      const decoder = new AnthropicStreamDecoder();
+      const canonical = rawEvents(upstream).flatMap((e) =>
+        decoder.decode(e.event ?? null, JSON.stringify(e.data)),
+      );
+      const direct = await streamOf(upstream).finalMessage();
+      const relayed = await streamOf(encodeAll(canonical)).finalMessage();
+
+      expect(relayed.content).toEqual(direct.content);
+      expect(relayed.stop_reason).toBe(direct.stop_reason);
+      expect(relayed.id).toBe(direct.id);
+      for (const field of [
+        'input_tokens',
+        'output_tokens',
+        'cache_read_input_tokens',
+        'cache_creation_input_tokens',
+      ] as const) {
+        expect(relayed.usage[field] ?? 0).toBe(direct.usage[field] ?? 0);
+      }
+    },
+  );
+
+  it('keeps thinking, its signature and a redacted block apart, and starts a new block after a signature', async () => {
+    const message = await streamOf(
+      encodeAll([
+        { type: 'start', id: 'msg_1', model: 'claude' },
+        { type: 'thinking_delta', text: 'first ' },
+        { type: 'thinking_delta', text: 'thought' },
+        { type: 'thinking_signature', signature: 'sig-1' },
+        { type: 'thinking_delta', text: 'second' },
+        { type: 'thinking_signature', signature: 'sig-2' },
+        { type: 'thinking_redacted', data: 'opaque' },
+        { type: 'text_delta', text: 'answer' },
+        { type: 'finish', finishReason: 'stop' },
+      ]),
+    ).finalMessage();
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: 'first thought', signature: 'sig-1' },
+      { type: 'thinking', thinking: 'second', signature: 'sig-2' },
+      { type: 'redacted_thinking', data: 'opaque' },
+      { type: 'text', text: 'answer' },
+    ]);
+    expect(message.stop_reason).toBe('end_turn');
+  });
+
+  it('ends a broken stream with an error event the SDK throws, never message_stop', async () => {
+    const encoder = new AnthropicStreamEncoder();
+    const sse =
+      encoder.encode({ type: 'start', id: 'msg_2', model: 'claude' }) +
+      encoder.encode({ type: 'text_delta', text: 'Once upon' }) +
+      anthropicPingEvent() +
+      encoder.fail('The upstream dropped the stream.', 'overloaded_error');
+    expect(rawEvents(sse).map((e) => e.event)).not.toContain('message_stop');
+    const stream = streamOf(sse);
+    const texts: string[] = [];
+    stream.on('text', (delta) => texts.push(delta));
+    const failure = await stream.finalMessage().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(APIError);
+    expect((failure as APIError).type).toBe('overloaded_error');
+    expect((failure as APIError).error).toEqual({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'The upstream dropped the stream.' },
+    });
+    expect(texts).toEqual(['Once upon']);
+  });
+
+  it('sends a gateway code the SDK does not know as api_error, and an upstream error event as one', () => {
+    const encoder = new AnthropicStreamEncoder();
+    expect(rawEvents(encoder.fail('boom', 'upstream_failed'))[0]?.data).toEqual({
+      type: 'error',
+      error: { type: 'api_error', message: 'boom' },
+    });
+    expect(
+      rawEvents(encoder.encode({ type: 'error', message: 'slow down', code: 'rate_limit_error' }))[0]?.data,
+    ).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: 'slow down' },
+    });
+  });
+
+  it('puts input counts an upstream gave before any content into message_start', () => {
+    const encoder = new AnthropicStreamEncoder();
+    encoder.encode({ type: 'start', id: 'msg_3', model: 'claude' });
+    encoder.encode({
+      type: 'usage',
+      usage: usage({ promptTokens: 30, cacheWriteTokens: 10, completionTokens: 1 }),
+    });
+    const first = rawEvents(encoder.encode({ type: 'text_delta', text: 'x' }))[0];
+    expect(first?.event).toBe('message_start');
+    expect((first?.data['message'] as Record<string, unknown>)['usage']).toEqual({
+      input_tokens: 20,
+      cache_creation_input_tokens: 10,
+      cache_read_input_tokens: 0,
+      output_tokens: 1,
+    });
+  });
+});
