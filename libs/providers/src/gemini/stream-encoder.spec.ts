@@ -1,6 +1,8 @@
 // What GeminiStreamEncoder writes must be what @google/genai reads: the SDK's own stream parser
 // runs over a fake fetch serving the encoder's text, and the SDK's answers are checked.
-import { ApiError, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import type { GenerateContentResponse, GoogleGenAI } from '@google/genai' with {
+  'resolution-mode': 'import',
+};
 import type { CanonicalStreamEvent } from '../canonical/canonical-model';
 import { GeminiStreamEncoder } from './stream';
 
@@ -19,10 +21,14 @@ function encode(events: CanonicalStreamEvent[], ending: 'finish' | { fail: strin
 }
 
 /** A client whose fetch answers with `sse`, served in small byte pieces as a network would. */
-function clientServing(sse: string): { ai: GoogleGenAI; requests: Request[] } {
+/** The SDK ships as an ES module; a dynamic import loads it from these CommonJS specs. */
+const genai = () => import('@google/genai');
+
+async function clientServing(sse: string): Promise<{ ai: GoogleGenAI; requests: Request[] }> {
+  const { GoogleGenAI } = await genai();
   const requests: Request[] = [];
   const bytes = new TextEncoder().encode(sse);
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
     requests.push(new Request(input, init));
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -50,7 +56,7 @@ const start: CanonicalStreamEvent = { type: 'start', id: 'resp-1', model: 'claud
 describe('GeminiStreamEncoder read by @google/genai', () => {
   it('reassembles text and reasoning exactly, with the usage and finish reason in the last chunk', async () => {
     const text = ['你好', '，世界🌏', '! Ünïcödé'];
-    const { ai, requests } = clientServing(
+    const { ai, requests } = await clientServing(
       encode([
         start,
         { type: 'thinking_delta', text: 'Thinking about ' },
@@ -88,7 +94,7 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
   });
 
   it('sends each tool call whole, with arguments that arrived in pieces, as the SDK functionCalls', async () => {
-    const { ai } = clientServing(
+    const { ai } = await clientServing(
       encode([
         start,
         { type: 'text_delta', text: 'Checking.' },
@@ -113,7 +119,7 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
   });
 
   it('ends a call whose arguments are not JSON as Gemini does: left out, MALFORMED_FUNCTION_CALL', async () => {
-    const { ai } = clientServing(
+    const { ai } = await clientServing(
       encode([
         start,
         { type: 'tool_call_start', index: 0, id: 'c1', name: 'get_weather' },
@@ -127,7 +133,7 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
   });
 
   it('lets a chat session record the streamed turn in its history', async () => {
-    const { ai } = clientServing(
+    const { ai } = await clientServing(
       encode([
         start,
         { type: 'text_delta', text: 'Hello' },
@@ -146,7 +152,7 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
       fail: 'The upstream dropped the stream.',
     });
     expect(sse).not.toContain('finishReason');
-    const { ai } = clientServing(sse);
+    const { ai } = await clientServing(sse);
     const seen: string[] = [];
     const failure = (async () => {
       for await (const chunk of await ai.models.generateContentStream({
@@ -156,7 +162,7 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
         seen.push(chunk.text ?? '');
       }
     })();
-    await expect(failure).rejects.toBeInstanceOf(ApiError);
+    await expect(failure).rejects.toBeInstanceOf((await genai()).ApiError);
     await expect(failure).rejects.toMatchObject({ status: 500 });
     expect(seen).toEqual(['Once']);
   });
