@@ -100,6 +100,7 @@ export type {
   CanonicalToolChoice,
   CanonicalToolResult,
   CanonicalUsage,
+  IngressContext,
   UpstreamCall,
   UpstreamTarget,
 } from './canonical/canonical-model';
@@ -123,3 +124,24 @@ export {
   type AnthropicErrorBody,
 } from './anthropic/error';
 export { buildAnthropicProbe, type AnthropicProbeCall } from './anthropic/probe';
+
+// Gemini generateContent (issue #13): the codec, its ingress helpers, error classification and probe.
+export { geminiCodec } from './gemini/gemini-codec';
+export {
+  buildGeminiRequest,
+  buildGeminiRequestBody,
+  geminiModelUrl,
+  parseGeminiRequest,
+} from './gemini/request';
+export { decodeGeminiResponse, encodeGeminiResponse } from './gemini/response';
+export { GeminiStreamDecoder, GeminiStreamEncoder } from './gemini/stream';
+export {
+  classifyGeminiError,
+  GeminiPromptBlockedError,
+  geminiErrorBody,
+  googleRpcStatus,
+  PROMPT_BLOCKED_CODE,
+  type GeminiErrorBody,
+  type GeminiErrorInput,
+} from './gemini/error';
+export { buildGeminiProbeRequest, type GeminiProbeRequest } from './gemini/probe';

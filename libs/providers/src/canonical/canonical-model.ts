@@ -216,13 +216,23 @@ export interface CanonicalStreamEncoder {
 }
 
 /**
+ * What the ingress route knows from outside the body. Gemini puts the model and streaming in the
+ * URL (`/v1beta/models/{model}:streamGenerateContent`), not in the body; formats that carry them in
+ * the body ignore this.
+ */
+export interface IngressContext {
+  model?: string;
+  stream?: boolean;
+}
+
+/**
  * A wire format seen from both sides: as an ingress (a client speaks it to the gateway) and as an
  * upstream (the gateway speaks it to a provider). Pure functions; validation failures throw
  * RequestValidationError naming the field.
  */
 export interface CanonicalCodec {
   /** Ingress: the client's body → canonical (validated). */
-  parseRequest(body: unknown): CanonicalRequest;
+  parseRequest(body: unknown, context?: IngressContext): CanonicalRequest;
   /** Ingress: a canonical answer → the client's format. */
   encodeResponse(response: CanonicalResponse): JsonObject;
   createStreamEncoder(): CanonicalStreamEncoder;
@@ -232,7 +242,11 @@ export interface CanonicalCodec {
    * held before building.
    */
   buildRequest(request: CanonicalRequest, target: UpstreamTarget): UpstreamCall;
-  /** Upstream: the provider's non-stream answer → canonical. */
+  /**
+   * Upstream: the provider's non-stream answer → canonical. Throws RequestValidationError when the
+   * provider refused the request itself in a success answer (Gemini's blocked prompt): the client's
+   * error, not a retry.
+   */
   decodeResponse(body: unknown): CanonicalResponse;
   createStreamDecoder(): CanonicalStreamDecoder;
 }

@@ -1,0 +1,221 @@
+// streamGenerateContent?alt=sse, both ways. Each `data:` event is a whole GenerateContentResponse
+// holding the next parts of the answer; a functionCall arrives whole in one of them; usageMetadata
+// grows chunk by chunk and the final counts (and the finishReason) may come in a last chunk with no
+// parts at all. There is no end marker: a clean end is a finishReason, then the connection closing.
+import type {
+  CanonicalFinishReason,
+  CanonicalStreamDecoder,
+  CanonicalStreamEncoder,
+  CanonicalStreamEvent,
+  CanonicalText,
+  CanonicalThinking,
+  CanonicalToolCall,
+  CanonicalUsage,
+} from '../canonical/canonical-model';
+import { isJsonObject } from '../json/json-object';
+import { blockedPromptMessage, blockReasonOf, geminiErrorBody, PROMPT_BLOCKED_CODE } from './error';
+import { canonicalFinishReason, geminiFinishReason, MALFORMED_FUNCTION_CALL } from './finish-reason';
+import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './gemini-wire';
+import { CanonicalPartsBuilder, tryArgumentsObject } from './parts';
+import { readAnswerParts, syntheticCallId } from './response';
+import { canonicalUsage, geminiUsageMetadata } from './usage';
+
+type AnswerPart = CanonicalText | CanonicalToolCall | CanonicalThinking;
+
+/**
+ * Gemini chunks → canonical events. Usage and the finish reason are held until the stream ends, so
+ * they come once, with the last counts, whichever chunk carried them; a stream cut before its
+ * finishReason yields the usage seen so far and no `finish`. A blocked prompt becomes an `error`
+ * with code `prompt_blocked` (the client's fault); Google's `{"error":…}` chunk an `error` with its
+ * status.
+ */
+export class GeminiStreamDecoder implements CanonicalStreamDecoder {
+  private started = false;
+  private responseId = '';
+  private calls = 0;
+  private finishReason: string | undefined;
+  private usage: CanonicalUsage | null = null;
+
+  decode(_event: string | null, data: string): CanonicalStreamEvent[] {
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      return [{ type: 'error', message: 'The upstream sent a stream chunk that is not JSON.', code: null }];
+    }
+    if (!isJsonObject(chunk)) return [];
+    const error = chunk['error'];
+    if (isJsonObject(error)) {
+      const message =
+        typeof error['message'] === 'string' ? error['message'] : 'The upstream reported an error.';
+      const code =
+        typeof error['status'] === 'string'
+          ? error['status']
+          : typeof error['code'] === 'number'
+            ? String(error['code'])
+            : null;
+      return [{ type: 'error', message, code }];
+    }
+    const events: CanonicalStreamEvent[] = [];
+    if (!this.started) {
+      this.started = true;
+      this.responseId = typeof chunk['responseId'] === 'string' ? chunk['responseId'] : '';
+      const model = typeof chunk['modelVersion'] === 'string' ? chunk['modelVersion'] : '';
+      events.push({ type: 'start', id: this.responseId, model });
+    }
+    this.usage = canonicalUsage(chunk['usageMetadata']) ?? this.usage;
+    const candidates = Array.isArray(chunk['candidates']) ? chunk['candidates'] : [];
+    const candidate = isJsonObject(candidates[0]) ? candidates[0] : null;
+    const blocked = blockReasonOf(chunk);
+    if (blocked !== null && candidate === null) {
+      events.push({
+        type: 'error',
+        message: blockedPromptMessage(blocked.reason, blocked.message),
+        code: PROMPT_BLOCKED_CODE,
+      });
+      return events;
+    }
+    if (candidate === null) return events;
+    if (typeof candidate['finishReason'] === 'string') this.finishReason = candidate['finishReason'];
+    const content = isJsonObject(candidate['content']) ? candidate['content'] : {};
+    const builder = new CanonicalPartsBuilder<AnswerPart>();
+    const first = this.calls;
+    this.calls += readAnswerParts(
+      content['parts'],
+      builder,
+      (index) => syntheticCallId(this.responseId, index),
+      first,
+    );
+    let index = first;
+    for (const part of builder.parts) {
+      if (part.type === 'text') {
+        if (part.text !== '') events.push({ type: 'text_delta', text: part.text });
+      } else if (part.type === 'thinking') {
+        if (part.text !== '') events.push({ type: 'thinking_delta', text: part.text });
+        if (part.signature !== undefined)
+          events.push({ type: 'thinking_signature', signature: part.signature });
+      } else {
+        events.push({ type: 'tool_call_start', index, id: part.id, name: part.name });
+        events.push({ type: 'tool_call_delta', index, arguments: part.arguments });
+        index++;
+      }
+    }
+    return events;
+  }
+
+  end(): CanonicalStreamEvent[] {
+    const events: CanonicalStreamEvent[] = [];
+    if (this.usage !== null) events.push({ type: 'usage', usage: this.usage });
+    const finishReason = canonicalFinishReason(this.finishReason, this.calls > 0);
+    if (finishReason !== null) events.push({ type: 'finish', finishReason });
+    return events;
+  }
+}
+
+interface OpenCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** `data: <JSON>` framed as Google frames it (CRLF line ends). */
+function frame(chunk: GeminiGenerateContentResponse | object): string {
+  return `data: ${JSON.stringify(chunk)}\r\n\r\n`;
+}
+
+/**
+ * Canonical events → the SSE a @google/genai client reads. A call's arguments are collected and sent
+ * whole (Gemini never splits a functionCall) once the call is complete: when anything else arrives
+ * or the stream finishes. Every chunk carries at least one non-empty part and the last one the
+ * finishReason and usage: a chat session (`ai.chats`) records its history only then.
+ */
+export class GeminiStreamEncoder implements CanonicalStreamEncoder {
+  private id = '';
+  private model = '';
+  private readonly open = new Map<number, OpenCall>();
+  private finishReason: CanonicalFinishReason | null = null;
+  private usage: CanonicalUsage | null = null;
+  private malformed: string | null = null;
+
+  encode(event: CanonicalStreamEvent): string {
+    switch (event.type) {
+      case 'start':
+        this.id = event.id;
+        this.model = event.model;
+        return '';
+      case 'tool_call_start':
+        this.open.set(event.index, { id: event.id, name: event.name, arguments: '' });
+        return '';
+      case 'tool_call_delta': {
+        const call = this.open.get(event.index);
+        if (call !== undefined) call.arguments += event.arguments;
+        return '';
+      }
+      case 'text_delta':
+        return this.flush() + (event.text === '' ? '' : this.chunk([{ text: event.text }]));
+      case 'thinking_delta':
+        return this.flush() + (event.text === '' ? '' : this.chunk([{ text: event.text, thought: true }]));
+      case 'thinking_signature':
+        return this.flush() + this.chunk([{ text: '', thought: true, thoughtSignature: event.signature }]);
+      case 'thinking_redacted':
+        // Anthropic's encrypted reasoning means nothing to Gemini and must not reach its client.
+        return '';
+      case 'usage':
+        this.usage = event.usage;
+        return this.flush();
+      case 'finish':
+        this.finishReason = event.finishReason;
+        return '';
+      case 'error':
+        return this.fail(event.message, event.code ?? 'upstream_error');
+    }
+  }
+
+  finish(): string {
+    const parts = this.completedCalls();
+    const candidate: GeminiCandidate = {
+      content: { role: 'model', parts: parts.length > 0 ? parts : [{ text: '' }] },
+      finishReason: this.malformed === null ? geminiFinishReason(this.finishReason) : MALFORMED_FUNCTION_CALL,
+      index: 0,
+    };
+    if (this.malformed !== null) candidate.finishMessage = this.malformed;
+    return frame({
+      candidates: [candidate],
+      ...(this.usage === null ? {} : { usageMetadata: geminiUsageMetadata(this.usage) }),
+      modelVersion: this.model,
+      responseId: this.id,
+    });
+  }
+
+  /** Google's error object as a chunk; @google/genai throws an ApiError on it. Open calls are dropped. */
+  fail(message: string, code: string): string {
+    this.open.clear();
+    return frame(geminiErrorBody({ status: 500, message, code }));
+  }
+
+  private chunk(parts: GeminiPart[]): string {
+    return frame({
+      candidates: [{ content: { role: 'model', parts }, index: 0 }],
+      modelVersion: this.model,
+      responseId: this.id,
+    });
+  }
+
+  private flush(): string {
+    const parts = this.completedCalls();
+    return parts.length === 0 ? '' : this.chunk(parts);
+  }
+
+  /** The open calls as parts, in index order; one whose arguments are not a JSON object is left out. */
+  private completedCalls(): GeminiPart[] {
+    const calls = [...this.open.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+    this.open.clear();
+    const parts: GeminiPart[] = [];
+    for (const call of calls) {
+      const args = tryArgumentsObject(call.arguments);
+      if (args === null) this.malformed ??= `Malformed function call: ${call.name}(${call.arguments})`;
+      else parts.push({ functionCall: { id: call.id, name: call.name, args } });
+    }
+    return parts;
+  }
+}
