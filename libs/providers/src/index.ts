@@ -145,3 +145,14 @@ export {
   type GeminiErrorInput,
 } from './gemini/error';
 export { buildGeminiProbeRequest, type GeminiProbeRequest } from './gemini/probe';
+
+// OpenAI chat completions, Responses (ingress only) and Azure OpenAI codecs (issue #13).
+export { openAiChatCodec } from './openai/chat-codec';
+export { UpstreamFormatError } from './openai/chat-canonical-response';
+export { NotAnUpstreamFormatError, openAiResponsesCodec } from './openai-responses/responses-codec';
+export {
+  AZURE_DEFAULT_API_VERSION,
+  azureOpenAiCodec,
+  classifyAzureOpenAiError,
+} from './azure-openai/azure-codec';
+export { buildAzureProbeRequest } from './azure-openai/probe';

@@ -113,6 +113,12 @@ export interface CanonicalRequest {
   responseFormat: CanonicalResponseFormat | null;
   reasoning: CanonicalReasoning | null;
   stream: boolean;
+  /**
+   * OpenAI chat ingress only: the client asked for the usage-only last chunk
+   * (`stream_options.include_usage`), which a client that did not ask may choke on. Absent means
+   * no; other ingresses report usage in their own framing regardless, and upstreams are always asked.
+   */
+  includeUsage?: boolean;
   /** The end user's id, where a format carries one (OpenAI `user`, Anthropic `metadata.user_id`). */
   user: string | null;
 }
@@ -235,7 +241,11 @@ export interface CanonicalCodec {
   parseRequest(body: unknown, context?: IngressContext): CanonicalRequest;
   /** Ingress: a canonical answer → the client's format. */
   encodeResponse(response: CanonicalResponse): JsonObject;
-  createStreamEncoder(): CanonicalStreamEncoder;
+  /**
+   * `request` is the client's parsed request (optional, so an encoder that needs nothing from it
+   * may ignore it): OpenAI chat reads `includeUsage`, Responses echoes the request's settings.
+   */
+  createStreamEncoder(request?: CanonicalRequest): CanonicalStreamEncoder;
   /**
    * Upstream: canonical → the provider's request. A format that requires an output limit
    * (Anthropic's `max_tokens`) throws when `maxOutputTokens` is null: the relay sets it from what it
