@@ -28,10 +28,11 @@ export function handleRequest(state: UpstreamState, req: IncomingMessage, res: S
   // A write racing a disconnect can error; 'close' already records the disconnect, and an
   // unhandled 'error' would bring down the whole test process.
   res.on('error', () => undefined);
-  res.setHeader('x-request-id', `req_mock_${record.seq}`);
   const method = req.method ?? 'GET';
   const route = findRoute(method, record.path, req.headers);
   const format = route?.format ?? formatOfPath(record.path);
+  res.setHeader('x-request-id', `req_mock_${record.seq}`);
+  if (format.requestIdHeader !== undefined) res.setHeader(format.requestIdHeader, `req_mock_${record.seq}`);
   answer(state, req, res, record, route, controller.signal).catch((error: unknown) =>
     answerFailure(res, record, format, controller.signal, error),
   );

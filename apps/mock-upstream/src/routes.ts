@@ -38,7 +38,6 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'POST /v1/messages': anthropic(anthropicMessages),
   'POST /v1/messages/count_tokens': anthropic(anthropicCountTokens),
   'GET /v1beta/models': gemini(listGeminiModels, false),
-  'GET /v1/models?anthropic': anthropic(listAnthropicModels, false),
 };
 
 const MODEL_PATH = /^\/v1\/models\/([^/]+)$/;
@@ -48,11 +47,12 @@ const AZURE_CHAT_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
 /**
  * The route of `method path` (path without query), or undefined for an unknown URL. `/v1/models`
- * is both OpenAI's and Anthropic's: a request with `anthropic-version` gets Anthropic's listing.
+ * is both OpenAI's and Anthropic's: a request with `anthropic-version` gets Anthropic's answer.
  */
 export function findRoute(method: string, path: string, headers: IncomingHttpHeaders): Route | undefined {
-  const isAnthropic = headers['anthropic-version'] !== undefined && headers['x-api-key'] !== undefined;
-  const route = ROUTES[`${method} ${path}${isAnthropic && path === '/v1/models' ? '?anthropic' : ''}`];
+  const isAnthropic = headers['anthropic-version'] !== undefined;
+  if (isAnthropic && method === 'GET' && path === '/v1/models') return anthropic(listAnthropicModels, false);
+  const route = ROUTES[`${method} ${path}`];
   if (route !== undefined) return route;
   try {
     return patternRoute(method, path, isAnthropic);

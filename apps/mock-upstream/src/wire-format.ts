@@ -8,6 +8,8 @@ import type { HttpError } from './http-error';
  */
 export interface WireFormat {
   name: 'openai' | 'anthropic' | 'gemini';
+  /** A header of the format's own that carries the request id (besides `x-request-id`). */
+  requestIdHeader?: string;
   /** The request's API key, undefined when it has none. */
   apiKey(req: IncomingMessage, query: URLSearchParams): string | undefined;
   /** The answer to a request without a key. */

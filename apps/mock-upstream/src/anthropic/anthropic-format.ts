@@ -1,5 +1,6 @@
 import { HttpError } from '../http-error';
 import { headerKey } from '../openai-format';
+import { bearerToken } from '../request-headers';
 import { retryAfterHeaders, type WireFormat } from '../wire-format';
 
 /** Anthropic's error types by status (https://docs.anthropic.com/en/api/errors). */
@@ -33,13 +34,15 @@ const SIMULATED_MESSAGES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Anthropic's Messages API: the key in `x-api-key`, an `anthropic-version` header required,
+ * Anthropic's Messages API: the key in `x-api-key` (or `Authorization: Bearer`, which the SDK's 1.x
+ * sends for an API key too), an `anthropic-version` header required,
  * errors as `{"type":"error","error":{"type","message"},"request_id"}`, and streams of named events
  * (`event: <type>`) with no terminator after `message_stop`.
  */
 export const ANTHROPIC_FORMAT: WireFormat = {
   name: 'anthropic',
-  apiKey: (req) => headerKey(req.headers['x-api-key']),
+  requestIdHeader: 'request-id',
+  apiKey: (req) => headerKey(req.headers['x-api-key']) ?? bearerToken(req.headers.authorization),
   missingKey: () => new HttpError(401, 'x-api-key header is required', 'authentication_error'),
   checkHeaders: (req) => {
     if (headerKey(req.headers['anthropic-version']) === undefined) {
