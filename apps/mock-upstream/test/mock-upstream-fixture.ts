@@ -46,7 +46,14 @@ export function mockUpstreamPerSuite(): MockUpstreamFixture {
     gemini: (apiKey = 'AIza-mock', httpOptions = {}) =>
       new genai.GoogleGenAI({
         apiKey,
-        httpOptions: { baseUrl: running().url, retryOptions: { attempts: 1 }, ...httpOptions },
+        httpOptions: {
+          baseUrl: running().url,
+          retryOptions: { attempts: 1 },
+          // Under Jest the SDK's own fetch fails every request ("fetch failed", a realm mismatch);
+          // the test realm's fetch works, and plain Node needs none of this.
+          fetch: (input, init) => fetch(input, init),
+          ...httpOptions,
+        },
       }),
     azure: (apiKey = 'azure-mock', deployment = 'my-gpt') =>
       new AzureOpenAI({
