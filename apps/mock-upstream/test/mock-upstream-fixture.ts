@@ -8,7 +8,6 @@ import { startMockUpstream, type MockUpstream } from '../src/mock-upstream';
 
 // @google/genai's Node types are ESM-only while this code compiles to CommonJS: its types come by
 // a type import, the code by require (which resolves the package's own CommonJS build).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const genai = require('@google/genai') as typeof GenAI;
 
 export interface MockUpstreamFixture {
