@@ -23,7 +23,8 @@ describe('parseBehaviour', () => {
   it('reads every option from the key', () => {
     expect(
       parseBehaviour(
-        'sk-mock;latency=5;ttft=6;chunks=7;chunkDelay=8;tokens=9;status=429;retryAfter=3;hang=1;drop=2;usage=0;tool=1;null=true;fail=4',
+        'sk-mock;latency=5;ttft=6;chunks=7;chunkDelay=8;tokens=9;status=429;retryAfter=3;hang=1;drop=2;usage=0;tool=1;null=true;fail=4' +
+          ';streamError=5;reasoning=6;cacheRead=7;cacheWrite=8;safety=1;blocked=true',
       ),
     ).toEqual({
       latency: 5,
@@ -39,6 +40,12 @@ describe('parseBehaviour', () => {
       tool: true,
       null: true,
       fail: 4,
+      streamError: 5,
+      reasoning: 6,
+      cacheRead: 7,
+      cacheWrite: 8,
+      safety: true,
+      blocked: true,
     });
   });
 
@@ -55,6 +62,7 @@ describe('parseBehaviour', () => {
     expect(parseBehaviour('sk;fail=2').status).toBe(500);
     expect(parseBehaviour('sk;fail=2;status=429').status).toBe(429);
     expect(parseBehaviour('sk;fail=2;drop=1').status).toBe(200);
+    expect(parseBehaviour('sk;fail=2;streamError=1').status).toBe(200);
   });
 
   it('names an unknown option, from the key or the header', () => {

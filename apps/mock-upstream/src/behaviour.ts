@@ -28,8 +28,20 @@ export interface MockBehaviour {
   tool: boolean;
   /** Non-stream: `content: null`; stream: no content chunks. Usage still counts the tokens. */
   null: boolean;
-  /** Apply the failure (status, hang or drop) only to the first `fail` requests with the same key and header. */
+  /** Apply the failure (status, hang, drop or streamError) only to the first `fail` requests with the same key and header. */
   fail?: number;
+  /** End a stream after this many chunks with the format's own mid-stream error event (0: before any content). */
+  streamError?: number;
+  /** Thinking tokens, when the request enables thinking (Anthropic `thinking`, Gemini `thinkingConfig.includeThoughts`). */
+  reasoning: number;
+  /** Prompt tokens reported as read from the provider's cache (capped by the prompt). */
+  cacheRead: number;
+  /** Prompt tokens reported as written to the cache (Anthropic `cache_creation_input_tokens`). */
+  cacheWrite: number;
+  /** Gemini: the answer stops with `finishReason: SAFETY`. */
+  safety: boolean;
+  /** Gemini: the prompt is blocked (`promptFeedback.blockReason`), no candidates. */
+  blocked: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
@@ -41,6 +53,11 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   usage: true,
   tool: false,
   null: false,
+  reasoning: 4,
+  cacheRead: 0,
+  cacheWrite: 0,
+  safety: false,
+  blocked: false,
 });
 
 /** A mock option that is unknown or has a bad value: the mock answers 400 naming `option`. */
@@ -55,8 +72,20 @@ export class BehaviourError extends Error {
 }
 
 type NumericOption =
-  'latency' | 'ttft' | 'chunks' | 'chunkDelay' | 'tokens' | 'status' | 'retryAfter' | 'drop' | 'fail';
-type FlagOption = 'hang' | 'usage' | 'tool' | 'null';
+  | 'latency'
+  | 'ttft'
+  | 'chunks'
+  | 'chunkDelay'
+  | 'tokens'
+  | 'status'
+  | 'retryAfter'
+  | 'drop'
+  | 'fail'
+  | 'streamError'
+  | 'reasoning'
+  | 'cacheRead'
+  | 'cacheWrite';
+type FlagOption = 'hang' | 'usage' | 'tool' | 'null' | 'safety' | 'blocked';
 
 interface IntegerRange {
   min: number;
@@ -90,9 +119,13 @@ const NUMERIC_OPTIONS: Record<NumericOption, IntegerRange> = {
   retryAfter: { min: 0, max: 86_400, expected: 'seconds from 0 to 86400' },
   drop: { min: 0, max: 1_000_000, expected: 'a chunk count from 0 to 1000000' },
   fail: { min: 0, max: 1_000_000, expected: 'a request count from 0 to 1000000' },
+  streamError: { min: 0, max: 1_000_000, expected: 'a chunk count from 0 to 1000000' },
+  reasoning: { min: 0, max: MAX_TOKENS_OPTION, expected: `an integer from 0 to ${MAX_TOKENS_OPTION}` },
+  cacheRead: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
+  cacheWrite: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
 };
 
-const FLAG_OPTIONS: readonly FlagOption[] = ['hang', 'usage', 'tool', 'null'];
+const FLAG_OPTIONS: readonly FlagOption[] = ['hang', 'usage', 'tool', 'null', 'safety', 'blocked'];
 const FLAG_VALUES: Readonly<Record<string, boolean>> = { '1': true, true: true, '0': false, false: false };
 
 const KNOWN_OPTIONS = [...Object.keys(NUMERIC_OPTIONS), ...FLAG_OPTIONS].join(', ');
@@ -119,7 +152,11 @@ export function parseBehaviour(apiKey: string | undefined, header?: string): Moc
   const behaviour: MockBehaviour = { ...DEFAULT_BEHAVIOUR };
   if (apiKey !== undefined) applyOptions(behaviour, apiKey.split(';').slice(1), 'API key');
   if (header !== undefined) applyOptions(behaviour, header.split(';'), 'x-mock header');
-  const failsOtherwise = behaviour.status !== 200 || behaviour.hang || behaviour.drop !== undefined;
+  const failsOtherwise =
+    behaviour.status !== 200 ||
+    behaviour.hang ||
+    behaviour.drop !== undefined ||
+    behaviour.streamError !== undefined;
   if (behaviour.fail !== undefined && !failsOtherwise) behaviour.status = 500;
   return behaviour;
 }

@@ -30,3 +30,21 @@ export function planCompletion(
   }
   return plan;
 }
+
+/** A single answer that may think first: thinking and text share the request's output budget, thinking first. */
+export interface ThinkingPlan {
+  /** Thinking tokens (0 when the request does not enable thinking). */
+  thinking: number;
+  /** The answer's own tokens, and whether the budget cut them. */
+  text: CompletionPlan;
+}
+
+export function planThinkingCompletion(
+  behaviour: MockBehaviour,
+  maxTokens: number | undefined,
+  thinkingEnabled: boolean,
+): ThinkingPlan {
+  const thinking = thinkingEnabled ? Math.min(behaviour.reasoning, maxTokens ?? behaviour.reasoning) : 0;
+  const left = maxTokens === undefined ? undefined : maxTokens - thinking;
+  return { thinking, text: planCompletion(behaviour, left, 1) };
+}

@@ -13,7 +13,14 @@ export class FailBudget {
     const count = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, count);
     if (count <= behaviour.fail) return behaviour;
-    return { ...behaviour, status: 200, retryAfter: undefined, hang: false, drop: undefined };
+    return {
+      ...behaviour,
+      status: 200,
+      retryAfter: undefined,
+      hang: false,
+      drop: undefined,
+      streamError: undefined,
+    };
   }
 
   reset(): void {

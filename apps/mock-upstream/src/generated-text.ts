@@ -39,6 +39,14 @@ export function mockCompletionText(tokens: number, choice = 0): string {
   return generatedText(0, tokens, choice);
 }
 
+/** Thinking starts at another word than the answer, so the two never read the same. */
+const THINKING_CHOICE = 8;
+
+/** Tokens `start` to `end` of the thinking that precedes an answer (Anthropic thinking, Gemini thoughts). */
+export function thinkingText(start: number, end: number): string {
+  return generatedText(start, end, THINKING_CHOICE);
+}
+
 const ARGUMENTS_OPENING = '{"mock":"';
 const ARGUMENTS_CLOSING = '"}';
 

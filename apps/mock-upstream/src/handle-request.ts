@@ -5,12 +5,12 @@ import { dropConnection } from './exchange';
 import { HttpError } from './http-error';
 import type { RecordedRequest } from './recorded-request';
 import { parseJsonObject, readBody } from './request-body';
-import { bearerToken, headerText } from './request-headers';
-import { findRoute } from './routes';
+import { headerText } from './request-headers';
+import { findRoute, formatOfPath, type Route } from './routes';
 import { sendJson } from './send-json';
-import { simulatedError } from './simulated-error';
 import { deliverStream } from './stream-delivery';
 import type { UpstreamState } from './upstream-state';
+import type { WireFormat } from './wire-format';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -28,9 +28,13 @@ export function handleRequest(state: UpstreamState, req: IncomingMessage, res: S
   // A write racing a disconnect can error; 'close' already records the disconnect, and an
   // unhandled 'error' would bring down the whole test process.
   res.on('error', () => undefined);
+  const method = req.method ?? 'GET';
+  const route = findRoute(method, record.path, req.headers);
+  const format = route?.format ?? formatOfPath(record.path);
   res.setHeader('x-request-id', `req_mock_${record.seq}`);
-  answer(state, req, res, record, controller.signal).catch((error: unknown) =>
-    answerFailure(res, record, controller.signal, error),
+  if (format.requestIdHeader !== undefined) res.setHeader(format.requestIdHeader, `req_mock_${record.seq}`);
+  answer(state, req, res, record, route, controller.signal).catch((error: unknown) =>
+    answerFailure(res, record, format, controller.signal, error),
   );
 }
 
@@ -39,25 +43,19 @@ async function answer(
   req: IncomingMessage,
   res: ServerResponse,
   record: RecordedRequest,
+  route: Route | undefined,
   signal: AbortSignal,
 ): Promise<void> {
-  const method = req.method ?? 'GET';
-  const route = findRoute(method, record.path);
   if (route === undefined)
-    throw new HttpError(404, `Invalid URL (${method} ${record.path})`, 'invalid_request_error');
+    throw new HttpError(404, `Invalid URL (${record.method} ${record.path})`, 'invalid_request_error');
+  const { format } = route;
   const raw = route.hasBody ? await readBody(req, MAX_BODY_BYTES) : undefined;
 
-  const apiKey = bearerToken(req.headers.authorization);
+  const query = new URLSearchParams(queryOf(req.url));
+  const apiKey = format.apiKey(req, query);
   record.apiKey = apiKey;
-  if (apiKey === undefined) {
-    throw new HttpError(
-      401,
-      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-      'invalid_request_error',
-      null,
-      'invalid_api_key',
-    );
-  }
+  if (apiKey === undefined) throw format.missingKey();
+  format.checkHeaders?.(req);
   const mockHeader = headerText(req.headers['x-mock']);
   const requested = requestedBehaviour(apiKey, mockHeader);
   record.behaviour = requested;
@@ -69,6 +67,7 @@ async function answer(
     behaviour: requested,
     seq: record.seq,
     created: Math.floor(Date.now() / 1000),
+    query,
   });
   // Counted only now, so requests the mock refused as invalid do not use up a `fail` budget.
   const behaviour = state.failBudget.apply(`${apiKey}\n${mockHeader ?? ''}`, requested);
@@ -79,15 +78,20 @@ async function answer(
   if (behaviour.hang) return; // the connection's close ends the request; nothing to clean up
   if (behaviour.status !== 200) {
     await sleep(behaviour.latency, signal);
-    const error = simulatedError(behaviour.status, behaviour.retryAfter);
-    sendJson(res, record, error.status, error.toBody(), error.headers);
+    const error = format.simulatedError(behaviour.status, behaviour.retryAfter);
+    sendJson(res, record, error.status, format.errorBody(error, record.seq), error.headers);
     return;
   }
   record.usage = response.usage;
-  if (response.kind === 'stream') return deliverStream(exchange, response.steps);
+  if (response.kind === 'stream') return deliverStream(exchange, response.steps, format.stream);
   await sleep(behaviour.latency, signal);
   if (behaviour.drop !== undefined) return dropConnection(exchange);
   sendJson(res, record, 200, response.body);
+}
+
+function queryOf(url: string | undefined): string {
+  const start = url?.indexOf('?') ?? -1;
+  return url === undefined || start < 0 ? '' : url.slice(start + 1);
 }
 
 function requestedBehaviour(apiKey: string, mockHeader: string | undefined): MockBehaviour {
@@ -103,6 +107,7 @@ function requestedBehaviour(apiKey: string, mockHeader: string | undefined): Moc
 function answerFailure(
   res: ServerResponse,
   record: RecordedRequest,
+  format: WireFormat,
   signal: AbortSignal,
   error: unknown,
 ): void {
@@ -119,5 +124,5 @@ function answerFailure(
           `mock-upstream failed: ${error instanceof Error ? error.message : String(error)}`,
           'server_error',
         );
-  sendJson(res, record, httpError.status, httpError.toBody(), httpError.headers);
+  sendJson(res, record, httpError.status, format.errorBody(httpError, record.seq), httpError.headers);
 }

@@ -1,10 +1,21 @@
 import type { MockBehaviour } from './behaviour';
 import type { JsonObject } from './request-fields';
 
+/**
+ * Usage in OpenAI's convention, whatever the format answered: `prompt_tokens` includes cache reads
+ * and writes, `completion_tokens` includes reasoning. The details are set when non-zero, on the
+ * record only (an OpenAI answer carries the three counts).
+ */
 export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Prompt tokens read from the cache. */
+  cache_read_tokens?: number;
+  /** Prompt tokens written to the cache. */
+  cache_write_tokens?: number;
+  /** Completion tokens spent thinking. */
+  reasoning_tokens?: number;
 }
 
 export function usageOf(promptTokens: number, completionTokens: number): Usage {
@@ -12,6 +23,30 @@ export function usageOf(promptTokens: number, completionTokens: number): Usage {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
+  };
+}
+
+/** How a prompt splits between cache reads, cache writes and uncached tokens (`cacheRead`, `cacheWrite`). */
+export interface PromptSplit {
+  total: number;
+  cacheRead: number;
+  cacheWrite: number;
+  uncached: number;
+}
+
+export function splitPrompt(total: number, behaviour: MockBehaviour): PromptSplit {
+  const cacheRead = Math.min(behaviour.cacheRead, total);
+  const cacheWrite = Math.min(behaviour.cacheWrite, total - cacheRead);
+  return { total, cacheRead, cacheWrite, uncached: total - cacheRead - cacheWrite };
+}
+
+/** The usage a record keeps for an answer with cache and thinking details (zero details left out). */
+export function detailedUsage(prompt: PromptSplit, completionTokens: number, reasoningTokens: number): Usage {
+  return {
+    ...usageOf(prompt.total, completionTokens),
+    ...(prompt.cacheRead > 0 ? { cache_read_tokens: prompt.cacheRead } : {}),
+    ...(prompt.cacheWrite > 0 ? { cache_write_tokens: prompt.cacheWrite } : {}),
+    ...(reasoningTokens > 0 ? { reasoning_tokens: reasoningTokens } : {}),
   };
 }
 
@@ -24,6 +59,8 @@ export interface EndpointInput {
   seq: number;
   /** Unix seconds, the `created` of the response. */
   created: number;
+  /** The URL's query parameters. */
+  query: URLSearchParams;
 }
 
 /**

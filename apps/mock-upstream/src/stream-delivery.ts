@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { sleep } from './abortable-sleep';
 import { dropConnection, type Exchange } from './exchange';
+import type { StreamFraming } from './wire-format';
 
 const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -8,12 +9,18 @@ const SSE_HEADERS = {
 };
 
 /**
- * Sends `steps` as server-sent events: nothing (not even the headers) before `ttft` (default:
- * `latency`), so time-to-first-byte is time-to-first-token; then `chunkDelay` between steps;
- * then `data: [DONE]`. With `drop=N` the connection is cut right after the Nth chunk instead.
+ * Sends `steps` as server-sent events framed by `framing`: nothing (not even the headers) before
+ * `ttft` (default: `latency`), so time-to-first-byte is time-to-first-token; then `chunkDelay`
+ * between steps; then the format's terminator (OpenAI's `data: [DONE]`). With `drop=N` the
+ * connection is cut right after the Nth chunk instead; with `streamError=N` the Nth chunk is
+ * followed by the format's error event and the end of the response.
  * A slow reader pauses the generation (backpressure) rather than growing a buffer.
  */
-export async function deliverStream(exchange: Exchange, steps: Iterable<object[]>): Promise<void> {
+export async function deliverStream(
+  exchange: Exchange,
+  steps: Iterable<object[]>,
+  framing: StreamFraming,
+): Promise<void> {
   const { res, behaviour, signal } = exchange;
   await sleep(behaviour.ttft ?? behaviour.latency, signal);
   if (behaviour.drop === 0) {
@@ -22,29 +29,45 @@ export async function deliverStream(exchange: Exchange, steps: Iterable<object[]
   }
   exchange.record.status = 200;
   res.writeHead(200, SSE_HEADERS);
+  if (behaviour.streamError === 0) {
+    res.end(framing.frame(framing.errorChunk()));
+    return;
+  }
   let first = true;
   for (const step of steps) {
     if (!first) await sleep(behaviour.chunkDelay, signal);
     first = false;
-    if (!(await writeStep(exchange, step))) return;
+    if (!(await writeStep(exchange, step, framing))) return;
   }
   if (behaviour.drop !== undefined) {
-    dropConnection(exchange); // asked to drop after more chunks than there are: cut before [DONE]
+    dropConnection(exchange); // asked to drop after more chunks than there are: cut before the end
     return;
   }
-  res.end('data: [DONE]\n\n');
+  if (behaviour.streamError !== undefined) {
+    res.end(framing.frame(framing.errorChunk())); // more chunks asked for than there are: error at the end
+    return;
+  }
+  res.end(framing.terminator ?? '');
 }
 
-/** Writes one step; false when `drop` cut the connection within it. */
-async function writeStep(exchange: Exchange, chunks: readonly object[]): Promise<boolean> {
+/** Writes one step; false when `drop` or `streamError` ended the response within it. */
+async function writeStep(
+  exchange: Exchange,
+  chunks: readonly object[],
+  framing: StreamFraming,
+): Promise<boolean> {
   const { record, behaviour } = exchange;
   let payload = '';
   for (const chunk of chunks) {
-    payload += `data: ${JSON.stringify(chunk)}\n\n`;
+    payload += framing.frame(chunk);
     record.chunksSent++;
     if (record.chunksSent === behaviour.drop) {
       await flush(exchange, payload);
       dropConnection(exchange);
+      return false;
+    }
+    if (record.chunksSent === behaviour.streamError) {
+      exchange.res.end(payload + framing.frame(framing.errorChunk()));
       return false;
     }
   }

@@ -1,0 +1,64 @@
+import { HttpError } from '../http-error';
+import { isJsonObject, type JsonObject } from '../request-fields';
+
+// Anthropic's validation messages name the field first: `max_tokens: Field required`.
+
+export function anthropicInvalid(field: string, problem: string): HttpError {
+  return new HttpError(400, `${field}: ${problem}`, 'invalid_request_error', field);
+}
+
+export function anthropicModel(body: JsonObject): string {
+  const model = body['model'];
+  if (model === undefined) throw anthropicInvalid('model', 'Field required');
+  if (typeof model !== 'string' || model === '')
+    throw anthropicInvalid('model', 'Input should be a valid string');
+  return model;
+}
+
+export function anthropicMessageList(body: JsonObject): unknown[] {
+  const messages = body['messages'];
+  if (messages === undefined) throw anthropicInvalid('messages', 'Field required');
+  if (!Array.isArray(messages)) throw anthropicInvalid('messages', 'Input should be a valid list');
+  messages.forEach((message, index) => {
+    const field = `messages.${index}`;
+    if (!isJsonObject(message)) throw anthropicInvalid(field, 'Input should be a valid dictionary');
+    if (message['role'] !== 'user' && message['role'] !== 'assistant') {
+      throw anthropicInvalid(`${field}.role`, "Input should be 'user' or 'assistant'");
+    }
+    const content = message['content'];
+    if (typeof content !== 'string' && !Array.isArray(content)) {
+      throw anthropicInvalid(`${field}.content`, 'Input should be a valid string or list');
+    }
+  });
+  return messages;
+}
+
+/** `max_tokens`, which the Messages API requires. */
+export function anthropicMaxTokens(body: JsonObject): number {
+  const maxTokens = body['max_tokens'];
+  if (maxTokens === undefined) throw anthropicInvalid('max_tokens', 'Field required');
+  if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1) {
+    throw anthropicInvalid('max_tokens', 'Input should be an integer greater than or equal to 1');
+  }
+  return maxTokens;
+}
+
+/** Whether `thinking` asks for extended thinking (`enabled`, or `adaptive` on newer models). */
+export function thinkingEnabled(body: JsonObject): boolean {
+  const thinking = body['thinking'];
+  if (thinking === undefined || thinking === null) return false;
+  if (!isJsonObject(thinking)) throw anthropicInvalid('thinking', 'Input should be a valid dictionary');
+  return thinking['type'] === 'enabled' || thinking['type'] === 'adaptive';
+}
+
+/** The first tool's name, or undefined when the request has no tools. */
+export function firstAnthropicTool(body: JsonObject): string | undefined {
+  const tools = body['tools'];
+  if (tools === undefined || tools === null) return undefined;
+  if (!Array.isArray(tools)) throw anthropicInvalid('tools', 'Input should be a valid list');
+  if (tools.length === 0) return undefined;
+  const first: unknown = tools[0];
+  const name = isJsonObject(first) ? first['name'] : undefined;
+  if (typeof name !== 'string' || name === '') throw anthropicInvalid('tools.0.name', 'Field required');
+  return name;
+}

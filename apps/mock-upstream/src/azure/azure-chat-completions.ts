@@ -1,0 +1,22 @@
+import { chatCompletions } from '../chat-completions';
+import { HttpError } from '../http-error';
+import type { Endpoint } from '../mock-response';
+
+/**
+ * `POST /openai/deployments/{deployment}/chat/completions?api-version=…`: Azure OpenAI's route to
+ * the chat completions behaviour, the deployment standing for the model (a body `model` is ignored).
+ */
+export function azureChatCompletions(deployment: string): Endpoint {
+  return (input) => {
+    if (!input.query.get('api-version')) {
+      throw new HttpError(
+        404,
+        'Resource not found (the api-version query parameter is required).',
+        'invalid_request_error',
+        'api-version',
+        '404',
+      );
+    }
+    return chatCompletions({ ...input, body: { ...input.body, model: deployment } });
+  };
+}
