@@ -117,7 +117,7 @@ describe('admin console (browser)', () => {
     await testId('login-password').fill('not-the-password');
     await testId('login-submit').click();
     await testId('login-error').waitFor();
-    expect(await testId('login-error').textContent()).toContain('email or password is wrong');
+    expect(await testId('login-error').textContent()).toContain('username or password is wrong');
     await shot('login-failed.en');
 
     await testId('login-password').fill(TEST_ADMIN.password);
