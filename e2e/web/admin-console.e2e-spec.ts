@@ -727,7 +727,7 @@ describe('admin console (browser)', () => {
       const card = testId('newapi-import');
       await card.scrollIntoViewIfNeeded();
       await card.locator('input[type=file]').setInputFiles(file);
-      await card.getByText('one-api.db').waitFor();
+      await card.getByText('one-api.db', { exact: true }).waitFor();
       await testId('newapi-dry-run').click();
       const report = testId('newapi-dry-run-report');
       await report.waitFor();
