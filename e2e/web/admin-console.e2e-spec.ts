@@ -3,8 +3,10 @@
 // and its owner, a channel with two keys pointing at the mock provider, tests it, prices a model,
 // issues a token and copies its key (shown once), which the openai SDK then uses; the request
 // appears in the usage log and on the dashboard; the UI switches to Chinese; the owner sees only
-// their tenant's pages. Every page is screenshotted into test-artifacts/web/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+// their tenant's pages; a NewAPI installation is moved over from Settings and one of its users signs
+// in with their NewAPI username. Every page is screenshotted into test-artifacts/web/.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -20,6 +22,7 @@ import OpenAI from 'openai';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { buildSqliteSource, PASSWORDS } from '../../apps/api/test/migration/newapi-source-fixture';
 import { startIngestor } from '../../apps/api/test/relay/relay-fixture';
 
 const ROOT = resolve(__dirname, '../..');
@@ -117,7 +120,7 @@ describe('admin console (browser)', () => {
     await testId('login-password').fill('not-the-password');
     await testId('login-submit').click();
     await testId('login-error').waitFor();
-    expect(await testId('login-error').textContent()).toContain('email or password is wrong');
+    expect(await testId('login-error').textContent()).toContain('username or password is wrong');
     await shot('login-failed.en');
 
     await testId('login-password').fill(TEST_ADMIN.password);
@@ -706,6 +709,89 @@ describe('admin console (browser)', () => {
     await page.getByText('usage double-counted in the e2e', { exact: true }).waitFor();
     await page.getByRole('link', { name: 'the original invoice' }).waitFor();
     await shot('credit-note.en');
+  });
+
+  it('a super admin moves a NewAPI installation over from Settings; its user signs in by username', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'newapi-web-'));
+    const file = join(dir, 'one-api.db');
+    writeFileSync(
+      file,
+      await buildSqliteSource({
+        upstream: mock.url.replace(/\/v1$/, ''),
+        aliceQuota: 1_500_000,
+        prefix: 'na_',
+      }),
+    );
+    try {
+      await nav('settings');
+      const card = testId('newapi-import');
+      await card.scrollIntoViewIfNeeded();
+      await card.locator('input[type=file]').setInputFiles(file);
+      await card.getByText('one-api.db', { exact: true }).waitFor();
+      await testId('newapi-dry-run').click();
+      const report = testId('newapi-dry-run-report');
+      await report.waitFor();
+      await page.getByText('Dry run: nothing was written').waitFor();
+      const counts = testId('newapi-counts');
+      await counts.locator('tr', { hasText: 'Users' }).getByText('4', { exact: true }).waitFor();
+      await counts
+        .locator('tr', { hasText: 'Redemption codes' })
+        .getByText('2', { exact: true })
+        .first()
+        .waitFor();
+      await testId('newapi-skipped').getByText('deleted in the source').first().waitFor();
+      await testId('newapi-skipped').getByText('used in the source').waitFor();
+      // alice's 1,500,000 quota at 500,000 per USD, exactly $3.
+      await testId('newapi-amounts')
+        .locator('tr', { hasText: 'na_alice' })
+        .getByText('$3.00')
+        .first()
+        .waitFor();
+      await shot('settings-newapi-dry-run.en');
+      // Nothing was written by the dry run.
+      const db = api.app.get(DataSource);
+      const imported = async () =>
+        Number(
+          (
+            (await db.query(`SELECT count(*)::int AS n FROM users WHERE username LIKE 'na_%'`)) as {
+              n: number;
+            }[]
+          )[0]?.n,
+        );
+      expect(await imported()).toBe(0);
+
+      await testId('language-zh-CN').click();
+      await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+      await page.getByText('试运行：未写入任何内容').waitFor();
+      await testId('newapi-counts').getByText('将创建').waitFor();
+      await shot('settings-newapi-dry-run.zh-CN');
+      await testId('language-en').click();
+      await page.waitForFunction("document.documentElement.lang === 'en'");
+
+      await testId('newapi-run').click();
+      await page.locator('.ant-popconfirm').getByRole('button', { name: 'Import' }).click();
+      await testId('newapi-result').waitFor();
+      await page.getByText('Imported', { exact: true }).waitFor();
+      await testId('newapi-counts').getByText('Created').waitFor();
+      await shot('settings-newapi-imported.en');
+      expect(await imported()).toBe(4);
+      await nav('channels');
+      await testId('channels-table').getByText('OpenAI 主渠道').waitFor();
+
+      await testId('account-menu').click();
+      await testId('logout').click();
+      await page.waitForURL(/\/login$/);
+      await testId('login-email').fill('na_alice');
+      await testId('login-password').fill(PASSWORDS.alice);
+      await shot('login-username.en');
+      await testId('login-submit').click();
+      await testId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+      const me = await page.request.get(`${api.url}/api/auth/me`);
+      expect(await me.json()).toMatchObject({ username: 'na_alice', role: 'owner' });
+      await shot('dashboard-newapi-user.en');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('threw no uncaught error in the page', () => {

@@ -69,3 +69,8 @@ export { DEFAULT_QUOTA_PER_UNIT, exactDecimal } from './import/newapi-ratios';
 export type { Exact } from './import/newapi-ratios';
 export { ImportNewApiDto } from './import/dto/import-newapi.dto';
 export { NewApiImportView } from './import/views/newapi-import.view';
+export { newImportBatchId, upsertImportedRedemptionCode } from './redemption/imported-redemption-code';
+export type {
+  ImportedRedemptionCode,
+  ImportedRedemptionCodeInput,
+} from './redemption/imported-redemption-code';

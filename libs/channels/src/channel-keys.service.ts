@@ -9,7 +9,7 @@ import type { Actor } from '@gateway/identity';
 import { ChangeFeed, REDIS } from '@gateway/redis';
 import { CHANNELS_TOPIC } from './channels-topic';
 import type Redis from 'ioredis';
-import { In, Not, Repository } from 'typeorm';
+import { EntityManager, In, Not, Repository } from 'typeorm';
 import { ChannelsError, ChannelsErrorCode } from './channels.errors';
 import type { ChannelKeyFieldsDto } from './dto/channel-key-fields.dto';
 import type { CreateChannelKeysDto } from './dto/create-channel-keys.dto';
@@ -65,8 +65,15 @@ export class ChannelKeysService {
   /**
    * Adds one key or a batch. A batch is all or nothing: any malformed or duplicate key (within the
    * batch or already in the channel) refuses the whole request, naming positions, never keys.
+   * With `inside`, the keys are added in the caller's transaction, which then announces the change
+   * (ChannelsService.announce) once it has committed.
    */
-  async create(actor: Actor, channelId: string, dto: CreateChannelKeysDto): Promise<ChannelKeyView[]> {
+  async create(
+    actor: Actor,
+    channelId: string,
+    dto: CreateChannelKeysDto,
+    inside?: EntityManager,
+  ): Promise<ChannelKeyView[]> {
     const batch = dto.keys !== undefined;
     const secrets = dto.keys ?? [dto.key as string];
     const name = (index: number) => (batch ? `keys[${index}]` : 'key');
@@ -80,7 +87,7 @@ export class ChannelKeysService {
       else problems.push(`${name(index)} is the same key as ${name(first)}`);
     });
 
-    const views = await this.keys.manager.transaction(async (manager) => {
+    const views = await this.transaction(inside, async (manager) => {
       // Locks the channel: concurrent batches into one channel queue up instead of racing the checks.
       const channel = await manager
         .getRepository(Channel)
@@ -132,14 +139,21 @@ export class ChannelKeysService {
       }
       return ordered.map((row) => ChannelKeyView.of(row));
     });
-    await this.changes.publish(CHANNELS_TOPIC, channelId);
+    if (!inside) await this.changes.publish(CHANNELS_TOPIC, channelId);
     return views;
   }
 
-  /** The secrets not yet in the channel's pool (an importer adds only those, so a re-run adds nothing twice). */
-  async missingKeys(channelId: string, secrets: readonly string[]): Promise<string[]> {
+  /**
+   * The secrets not yet in the channel's pool (an importer adds only those, so a re-run adds nothing
+   * twice); `inside` also sees keys added earlier in the caller's transaction.
+   */
+  async missingKeys(
+    channelId: string,
+    secrets: readonly string[],
+    inside?: EntityManager,
+  ): Promise<string[]> {
     const fingerprints = secrets.map(keyFingerprint);
-    const existing = await this.keys.find({
+    const existing = await (inside ? inside.getRepository(ChannelKey) : this.keys).find({
       where: { channelId, keyFingerprint: In([...new Set(fingerprints)]) },
       select: { keyFingerprint: true },
     });
@@ -393,6 +407,10 @@ export class ChannelKeysService {
     if (dto.rpd !== undefined) out.rpd = dto.rpd;
     if (dto.tpd !== undefined) out.tpd = dto.tpd === null ? null : BigInt(dto.tpd);
     return out;
+  }
+
+  private transaction<T>(inside: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>) {
+    return inside ? work(inside) : this.keys.manager.transaction(work);
   }
 
   private async assertChannel(channelId: string): Promise<void> {

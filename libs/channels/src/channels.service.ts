@@ -100,8 +100,12 @@ export class ChannelsService {
     return this.viewOf(channel);
   }
 
-  async create(actor: Actor, dto: CreateChannelDto): Promise<ChannelView> {
-    await this.assertNameFree(dto.name);
+  /**
+   * With `inside`, the channel is made in the caller's transaction (an importer's, so that a kind is
+   * all or nothing) and the caller calls announce() once it has committed.
+   */
+  async create(actor: Actor, dto: CreateChannelDto, inside?: EntityManager): Promise<ChannelView> {
+    await this.assertNameFree(dto.name, inside);
     const channel = this.channels.create({
       name: dto.name,
       type: dto.type,
@@ -117,7 +121,7 @@ export class ChannelsService {
       probeIntervalS: dto.probeIntervalS ?? 300,
       settings: { ...(dto.settings ?? {}) },
     });
-    const saved = await this.channels.manager.transaction(async (manager) => {
+    const saved = await this.transaction(inside, async (manager) => {
       const row = await this.saveNamed(manager, channel);
       const view = ChannelView.of(row);
       await this.audit.record(
@@ -126,12 +130,18 @@ export class ChannelsService {
       );
       return row;
     });
-    await this.changes.publish(CHANNELS_TOPIC, saved.id);
+    if (!inside) await this.announce([saved.id]);
     return ChannelView.of(saved);
   }
 
-  async update(actor: Actor, id: string, dto: UpdateChannelDto): Promise<ChannelView> {
-    const view = await this.channels.manager.transaction(async (manager) => {
+  /** As create(): `inside` runs it in the caller's transaction, which then calls announce(). */
+  async update(
+    actor: Actor,
+    id: string,
+    dto: UpdateChannelDto,
+    inside?: EntityManager,
+  ): Promise<ChannelView> {
+    const view = await this.transaction(inside, async (manager) => {
       const channel = await manager.getRepository(Channel).findOne({
         where: { id },
         lock: { mode: 'pessimistic_write' },
@@ -139,7 +149,7 @@ export class ChannelsService {
       if (!channel) throw new ChannelsError(ChannelsErrorCode.NotFound);
       const before = await this.viewOf(channel, manager);
       if (dto.name !== undefined && dto.name !== null && dto.name !== channel.name)
-        await this.assertNameFree(dto.name);
+        await this.assertNameFree(dto.name, manager);
 
       // null means "not given" for these: none of them can be emptied.
       const next: Partial<Channel> = {};
@@ -171,8 +181,13 @@ export class ChannelsService {
       );
       return after;
     });
-    await this.changes.publish(CHANNELS_TOPIC, id);
+    if (!inside) await this.announce([id]);
     return view;
+  }
+
+  /** Tells the relays and the catalog that these channels changed (after their transaction committed). */
+  async announce(channelIds: readonly string[]): Promise<void> {
+    for (const id of channelIds) await this.changes.publish(CHANNELS_TOPIC, id);
   }
 
   /** Deletes the channel and (by the foreign key's cascade) its keys; each deletion is audited. */
@@ -311,8 +326,14 @@ export class ChannelsService {
     return counts;
   }
 
-  private async assertNameFree(name: string): Promise<void> {
-    if (await this.channels.exists({ where: { name } })) throw new ChannelsError(ChannelsErrorCode.NameTaken);
+  /** Also sees the channels made earlier in the same transaction when given its manager. */
+  private async assertNameFree(name: string, manager?: EntityManager): Promise<void> {
+    const repo = manager ? manager.getRepository(Channel) : this.channels;
+    if (await repo.exists({ where: { name } })) throw new ChannelsError(ChannelsErrorCode.NameTaken);
+  }
+
+  private transaction<T>(inside: EntityManager | undefined, work: (manager: EntityManager) => Promise<T>) {
+    return inside ? work(inside) : this.channels.manager.transaction(work);
   }
 
   /** Saves, turning a lost race on the unique name into the same 409 as the pre-check. */

@@ -829,7 +829,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Import a NewAPI / one-api installation (channels, users and balances, tokens, prices, group ratios); dryRun (the default) only reports */
+    /** Import a NewAPI / one-api installation (channels, users and balances, tokens, unused redemption codes, prices, group ratios); dryRun (the default) only reports */
     post: operations['NewApiMigrationController_importNewApi'];
     delete?: never;
     options?: never;
@@ -2376,7 +2376,7 @@ export interface components {
     };
     ConvertedAmountView: {
       /** @enum {string} */
-      kind: 'balance' | 'token_quota';
+      kind: 'balance' | 'token_quota' | 'redemption_code';
       sourceId: string;
       label: string;
       /**
@@ -2422,6 +2422,8 @@ export interface components {
       keysAdded: number;
       users: components['schemas']['KindReportView'];
       tokens: components['schemas']['KindReportView'];
+      /** @description redemption codes not yet used in the source (redeemable here with the same code) */
+      redemptionCodes: components['schemas']['KindReportView'];
       amounts: components['schemas']['ConvertedAmountView'][];
       groups: components['schemas']['GroupRatioView'][];
       /** @description the prices set from ModelRatio & co. (null in a dry run, or when the source saved none) */

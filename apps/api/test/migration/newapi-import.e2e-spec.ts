@@ -1,9 +1,11 @@
 // Moving a NewAPI installation over, end to end: a NewAPI-shaped SQLite file (uploaded from the
-// console) and PostgreSQL database (through the CLI's command) are imported; the imported token's
-// original sk- key then calls /v1/chat/completions through the official SDK and is billed against
-// the imported balance to the nano-dollar; the imported user signs in with their NewAPI password.
+// console), a PostgreSQL and a MySQL (MariaDB) database (through the CLI's command) are imported; the
+// imported token's original sk- key then calls /v1/chat/completions through the official SDK and is
+// billed against the imported balance to the nano-dollar; the imported user signs in with their
+// NewAPI password and redeems a NewAPI redemption code they still held.
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import type { UsageIngestor } from '@gateway/usage';
+import { createHash } from 'node:crypto';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -12,13 +14,16 @@ import { startApi, type ApiHarness } from '../api-harness';
 import { startIngestor, usageRecordsStored } from '../relay/relay-fixture';
 import {
   ALICE_KEY,
+  buildMysqlSource,
   buildPostgresSource,
   buildSqliteSource,
   CAROL_KEY,
+  dropMysqlSource,
   dropPostgresSource,
   EXHAUSTED_KEY,
   EXPIRED_KEY,
   PASSWORDS,
+  REDEMPTION_CODES,
   withAliceQuota,
 } from './newapi-source-fixture';
 
@@ -38,6 +43,7 @@ interface Report {
   keysAdded: number;
   users: KindReport;
   tokens: KindReport;
+  redemptionCodes: KindReport;
   amounts: {
     kind: string;
     sourceId: string;
@@ -104,7 +110,13 @@ describe('importing a NewAPI SQLite file from the console', () => {
       expect.objectContaining({ sourceId: '5', reason: 'deleted in the source' }),
     ]);
     expect(report.tokens).toMatchObject({ read: 5, created: 4 });
-    expect(report.notImported.join('\n')).toContain('1 unused redemption code');
+    expect(report.redemptionCodes).toMatchObject({ read: 5, created: 2 });
+    expect(report.redemptionCodes.skipped).toEqual([
+      expect.objectContaining({ sourceId: '2', reason: 'used in the source' }),
+      expect.objectContaining({ sourceId: '3', reason: 'expired in the source' }),
+      expect.objectContaining({ sourceId: '4', reason: 'disabled in the source' }),
+    ]);
+    expect(await scalar(api, 'SELECT count(*) AS v FROM redemption_codes')).toBe('0');
     expect(await scalar(api, 'SELECT count(*) AS v FROM import_links')).toBe('0');
     expect(await scalar(api, 'SELECT count(*) AS v FROM channels')).toBe('0');
     expect(await scalar(api, 'SELECT count(*) AS v FROM users WHERE username IS NOT NULL')).toBe('0');
@@ -131,6 +143,34 @@ describe('importing a NewAPI SQLite file from the console', () => {
         rounded: false,
       }),
     );
+    // Unused codes at the same rate as balances: 500,000 → $1, 750,000 → $1.50.
+    expect(report.redemptionCodes).toMatchObject({ created: 2 });
+    expect(report.amounts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'redemption_code', sourceId: '1', quota: '500000', usd: '1' }),
+        expect.objectContaining({ kind: 'redemption_code', sourceId: '5', quota: '750000', usd: '1.5' }),
+      ]),
+    );
+    const codes = (await api.app
+      .get(DataSource)
+      .query(
+        `SELECT hint, amount_nano, expires_at, code_hash, row_to_json(c)::text AS whole FROM redemption_codes c ORDER BY amount_nano`,
+      )) as {
+      hint: string;
+      amount_nano: string;
+      expires_at: Date | null;
+      code_hash: string;
+      whole: string;
+    }[];
+    expect(codes.map((c) => [c.hint, c.amount_nano, c.expires_at?.toISOString() ?? null])).toEqual([
+      ['0123…cdef', '1000000000', null],
+      ['fedc…3210', '1500000000', '2100-01-01T00:00:00.000Z'],
+    ]);
+    // Stored like a code made here: its SHA-256 and a hint, never the code.
+    expect(codes[0]!.code_hash).toBe(createHash('sha256').update(REDEMPTION_CODES.gift).digest('hex'));
+    expect(
+      codes.some((c) => c.whole.includes(REDEMPTION_CODES.gift) || c.whole.includes(REDEMPTION_CODES.later)),
+    ).toBe(false);
     expect(report.prices?.set.map((p) => p.model).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
     expect(report.groups).toEqual(
       expect.arrayContaining([
@@ -208,6 +248,8 @@ describe('importing a NewAPI SQLite file from the console', () => {
     expect(report.keysAdded).toBe(0);
     expect(report.users).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
     expect(report.tokens).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+    expect(report.redemptionCodes).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    expect(await scalar(api, 'SELECT count(*) AS v FROM redemption_codes')).toBe('2');
     expect(await scalar(api, 'SELECT count(*) AS v FROM ledger_entries')).toBe(ledger);
     expect(await scalar(api, 'SELECT count(*) AS v FROM channels')).toBe('3');
     expect(await scalar(api, 'SELECT count(*) AS v FROM tokens')).toBe('4');
@@ -293,6 +335,39 @@ describe('importing a NewAPI SQLite file from the console', () => {
       .expect(401);
   });
 
+  it('the imported user redeems the NewAPI code they still held, once, as NewAPI printed it', async () => {
+    const login = await request(api.url)
+      .post('/api/auth/login')
+      .send({ username: 'alice', password: PASSWORDS.alice })
+      .expect(200);
+    const token = (login.body as { accessToken: string }).accessToken;
+    const tenantId = await scalar(api, `SELECT tenant_id AS v FROM users WHERE username = 'alice'`);
+    const balance = async () =>
+      BigInt(
+        await scalar(api, 'SELECT balance_nano AS v FROM tenant_balances WHERE tenant_id = $1', [tenantId]),
+      );
+    const before = await balance();
+    const redeem = (code: string) =>
+      request(api.url)
+        .post('/api/redemption-codes/redeem')
+        .set('authorization', `Bearer ${token}`)
+        .send({ code });
+    const res = await redeem(REDEMPTION_CODES.gift.toUpperCase()).expect(200);
+    expect(res.body).toMatchObject({ tenantId, kind: 'redemption', amountUsd: '1' });
+    expect((await balance()) - before).toBe(1_000_000_000n);
+    expect((await redeem(REDEMPTION_CODES.gift).expect(409)).body).toMatchObject({
+      code: 'redemption_code_redeemed',
+    });
+    // Codes used, disabled or expired in NewAPI were not imported.
+    expect((await redeem('a'.repeat(32)).expect(404)).body).toMatchObject({
+      code: 'redemption_code_not_found',
+    });
+    // A re-run leaves a code redeemed here alone: it does not come back as a fresh one.
+    const again = (await upload(source, false).expect(200)).body as Report;
+    expect(again.redemptionCodes).toMatchObject({ created: 0, unchanged: 2 });
+    await redeem(REDEMPTION_CODES.gift).expect(409);
+  });
+
   it('a re-run after a top-up in NewAPI credits only the difference', async () => {
     const tenantId = await scalar(api, `SELECT tenant_id AS v FROM users WHERE username = 'alice'`);
     const balance = BigInt(
@@ -352,6 +427,28 @@ describe('importing a NewAPI PostgreSQL database with the CLI command', () => {
     await dropPostgresSource(sourceDb);
   });
 
+  it('a channel row that fails rolls back every channel of the run (one transaction per kind)', async () => {
+    const db = api.app.get(DataSource);
+    // The second source channel (Azure east) fails on insert, after the first one was written.
+    await db.query(`CREATE FUNCTION refuse_azure() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name = 'Azure east' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+    await db.query(
+      `CREATE TRIGGER refuse_azure BEFORE INSERT ON channels FOR EACH ROW EXECUTE FUNCTION refuse_azure()`,
+    );
+    try {
+      await expect(importNewApiCommand(api.app, ['--from', url])).rejects.toThrow('refused by the test');
+    } finally {
+      await db.query(`DROP TRIGGER refuse_azure ON channels`);
+      await db.query(`DROP FUNCTION refuse_azure()`);
+    }
+    expect(await scalar(api, 'SELECT count(*) AS v FROM channels')).toBe('0');
+    expect(await scalar(api, 'SELECT count(*) AS v FROM channel_keys')).toBe('0');
+    expect(await scalar(api, `SELECT count(*) AS v FROM audit_logs WHERE entity_type LIKE 'channel%'`)).toBe(
+      '0',
+    );
+    expect(await scalar(api, 'SELECT count(*) AS v FROM import_links')).toBe('0');
+  });
+
   it('imports at the source QuotaPerUnit, rounding fractions down and saying so, and leaves the source as it was', async () => {
     const report = (await importNewApiCommand(api.app, ['--from', url])) as unknown as Report;
     expect(report).toMatchObject({ dryRun: false, quotaPerUnit: '3000000' });
@@ -386,5 +483,76 @@ describe('importing a NewAPI PostgreSQL database with the CLI command', () => {
     await check.end();
     expect(rows[0]).toMatchObject({ quota: '3000001' });
     expect(String(rows[0].password)).toMatch(/^\$2[aby]\$/);
+  });
+});
+
+describe('importing a NewAPI MySQL (MariaDB) database through a mysql:// URL', () => {
+  const sourceDb = `newapi_src_${process.pid}_${Date.now()}`;
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let url: string;
+
+  beforeAll(async () => {
+    // First, so that a MariaDB that does not answer fails here with its message, before an api boots.
+    mock = await startMockUpstream();
+    url = await buildMysqlSource(sourceDb, {
+      upstream: mock.url.replace(/\/v1$/, ''),
+      aliceQuota: 2_500_000,
+      prefix: 'my_',
+    });
+    api = await startApi('newapi_mysql', { LOG_LEVEL: 'error' });
+    await api.adminToken();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await mock?.close();
+    await dropMysqlSource(sourceDb);
+  });
+
+  it('imports every kind from MySQL, and the key, the password and a redemption code work', async () => {
+    const dry = (await importNewApiCommand(api.app, ['--from', url, '--dry-run'])) as unknown as Report;
+    expect(dry).toMatchObject({ dryRun: true, dialect: 'mysql' });
+    expect(await scalar(api, 'SELECT count(*) AS v FROM channels')).toBe('0');
+
+    const report = (await importNewApiCommand(api.app, ['--from', url])) as unknown as Report;
+    expect(report).toMatchObject({ dryRun: false, dialect: 'mysql', quotaPerUnit: '500000' });
+    expect(report.channels).toMatchObject({ read: 3, created: 3 });
+    expect(report.keysAdded).toBe(4);
+    expect(report.users).toMatchObject({ read: 5, created: 4 });
+    expect(report.users.skipped).toEqual([
+      expect.objectContaining({ sourceId: '5', reason: 'deleted in the source' }),
+    ]);
+    expect(report.tokens).toMatchObject({ read: 5, created: 4 });
+    expect(report.redemptionCodes).toMatchObject({ read: 5, created: 2 });
+    expect(report.amounts).toContainEqual(
+      expect.objectContaining({ kind: 'balance', sourceId: '2', usd: '5', creditedUsd: '5', rounded: false }),
+    );
+    const names = (await api.app.get(DataSource).query(`SELECT name FROM channels ORDER BY name`)) as {
+      name: string;
+    }[];
+    expect(names.map((n) => n.name)).toEqual(['Azure east', 'OpenAI 主渠道', '文心一言']);
+    const display = await scalar(api, `SELECT name AS v FROM users WHERE username = 'my_alice'`);
+    expect(display).toBe('爱丽丝');
+
+    const again = (await importNewApiCommand(api.app, ['--from', url])) as unknown as Report;
+    expect(again.installation).toBe(report.installation);
+    expect(again.users).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+    expect(again.redemptionCodes).toMatchObject({ created: 0, unchanged: 2 });
+
+    const completion = await sdk(api, `sk-${ALICE_KEY}`).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi from MySQL' }],
+    });
+    expect(completion.choices[0]?.message).toBeDefined();
+    const login = await request(api.url)
+      .post('/api/auth/login')
+      .send({ username: 'my_alice', password: PASSWORDS.alice })
+      .expect(200);
+    await request(api.url)
+      .post('/api/redemption-codes/redeem')
+      .set('authorization', `Bearer ${(login.body as { accessToken: string }).accessToken}`)
+      .send({ code: REDEMPTION_CODES.later })
+      .expect(200);
   });
 });

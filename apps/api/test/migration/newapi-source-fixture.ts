@@ -1,8 +1,10 @@
 // NewAPI-shaped databases built from NewAPI's documented columns (model/channel.go, user.go,
-// token.go, option.go, redemption.go), as a SQLite file (sql.js) and as a PostgreSQL database, with
-// the awkward rows a real installation has: multi-key channels, a model mapping, Chinese names, an
-// unroutable channel type, expired and exhausted tokens, unlimited quota, a disabled and a deleted user.
+// token.go, option.go, redemption.go), as a SQLite file (sql.js), a PostgreSQL and a MySQL (MariaDB)
+// database, with the awkward rows a real installation has: multi-key channels, a model mapping,
+// Chinese names, an unroutable channel type, expired and exhausted tokens, unlimited quota, a disabled
+// and a deleted user, redemption codes unused, used, disabled and expired.
 import * as bcrypt from 'bcryptjs';
+import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import initSqlJs from 'sql.js';
 
@@ -22,7 +24,8 @@ const DDL = [
      "group" varchar(64) DEFAULT '', deleted_at timestamp NULL)`,
   `CREATE TABLE options ("key" varchar(255) PRIMARY KEY, value text)`,
   `CREATE TABLE redemptions (id integer PRIMARY KEY, user_id integer, "key" char(32) UNIQUE, status integer DEFAULT 1,
-     name varchar(255), quota bigint DEFAULT 100, created_time bigint, redeemed_time bigint, used_user_id integer)`,
+     name varchar(255), quota bigint DEFAULT 100, created_time bigint, redeemed_time bigint, used_user_id integer,
+     expired_time bigint DEFAULT 0, deleted_at timestamp NULL)`,
 ];
 
 export const PASSWORDS = { alice: 'alice-newapi-password', root: 'root-newapi-password' };
@@ -31,6 +34,12 @@ export const ALICE_KEY = 'aliceK3yFromNewApi000000000000000000000000000001';
 export const EXPIRED_KEY = 'expiredK3yFromNewApi0000000000000000000000000002';
 export const EXHAUSTED_KEY = 'exhaustedK3yFromNewApi00000000000000000000000003';
 export const CAROL_KEY = 'carolUnlimitedK3yFromNewApi000000000000000000004';
+
+/** The NewAPI codes (32 hex characters) still unused in every source: $1 and $1.50 at 500,000 per USD. */
+export const REDEMPTION_CODES = {
+  gift: '0123456789abcdef0123456789abcdef',
+  later: 'fedcba9876543210fedcba9876543210',
+};
 
 export interface SourceSpec {
   /** Where the one routable channel points (the mock upstream, without /v1 as NewAPI stores it). */
@@ -203,7 +212,27 @@ async function rows(spec: SourceSpec): Promise<Record<string, Row[]>> {
       { key: 'GroupRatio', value: '{"default":1,"vip":0.8,"free":0}' },
     ],
     redemptions: [
-      { id: 1, user_id: 1, key: '0123456789abcdef0123456789abcdef', status: 1, name: 'gift', quota: 500000 },
+      { id: 1, user_id: 1, key: REDEMPTION_CODES.gift, status: 1, name: '礼品卡', quota: 500000 },
+      { id: 2, user_id: 1, key: 'a'.repeat(32), status: 3, name: 'used', quota: 500000, used_user_id: 2 },
+      {
+        id: 3,
+        user_id: 1,
+        key: 'b'.repeat(32),
+        status: 1,
+        name: 'expired',
+        quota: 500000,
+        expired_time: 1_600_000_000,
+      },
+      { id: 4, user_id: 1, key: 'c'.repeat(32), status: 2, name: 'disabled', quota: 500000 },
+      {
+        id: 5,
+        user_id: 1,
+        key: REDEMPTION_CODES.later,
+        status: 1,
+        name: 'until 2100',
+        quota: 750000,
+        expired_time: 4_102_444_800,
+      },
     ],
   };
 }
@@ -265,6 +294,63 @@ export async function dropPostgresSource(name: string): Promise<void> {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
+}
+
+/** Where the MariaDB of this machine kind answers (and CI's, which .ci/run starts when it is down). */
+export const MYSQL_SERVER_URL = process.env.NEWAPI_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+/**
+ * Creates database `name` on the local MariaDB / MySQL with the same rows; returns its URL. A server
+ * that does not answer is an error that says so: this test is how the MySQL reader is known to work.
+ */
+export async function buildMysqlSource(name: string, spec: SourceSpec): Promise<string> {
+  let admin: Awaited<ReturnType<typeof createConnection>>;
+  try {
+    admin = await createConnection({ uri: MYSQL_SERVER_URL, connectTimeout: 5000 });
+  } catch (error) {
+    throw new Error(
+      `MariaDB/MySQL is not reachable at ${MYSQL_SERVER_URL} (${(error as Error).message}); ` +
+        'start it (on this machine kind: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd; .ci/run does) ' +
+        'or point NEWAPI_TEST_MYSQL_URL at one. The MySQL import test does not skip.',
+    );
+  }
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(MYSQL_SERVER_URL);
+  url.pathname = `/${name}`;
+  const client = await createConnection({ uri: url.toString(), charset: 'utf8mb4' });
+  try {
+    // NewAPI's MySQL schema quotes `key` and `group` with backticks; ANSI_QUOTES lets the same DDL
+    // (double quotes) build it.
+    await client.query(`SET SESSION sql_mode = 'ANSI_QUOTES'`);
+    for (const ddl of DDL) await client.query(ddl);
+    for (const [table, list] of Object.entries(await rows(spec))) {
+      for (const row of list) {
+        const columns = Object.keys(row);
+        await client.query(
+          `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          columns.map((c) => row[c] ?? null),
+        );
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return url.toString();
+}
+
+export async function dropMysqlSource(name: string): Promise<void> {
+  const admin = await createConnection({ uri: MYSQL_SERVER_URL, connectTimeout: 5000 }).catch(() => null);
+  if (!admin) return;
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Changes alice's quota in a SQLite source (a user topped up in NewAPI before the re-run). */

@@ -64,6 +64,10 @@ export const queryKeys = {
     /** the models a pasted /v1 key may use */
     models: (key: string) => ['playground', 'models', key] as const,
   },
+  imports: {
+    /** the NewAPI / one-api import (a mutation: its dry run and its real run) */
+    newapi: ['imports', 'newapi'] as const,
+  },
   audit: {
     all: ['audit'] as const,
     list: (params: ListParams) => ['audit', 'list', params] as const,

@@ -17,6 +17,7 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/api-error';
@@ -295,7 +296,7 @@ export function InvoiceDetailPage() {
 }
 
 /** The ledger kind of a payment in the UI's words (the billing page's), or as the api sent it. */
-function paymentKind(t: ReturnType<typeof useTranslation>['t'], kind: string): string {
+function paymentKind(t: TFunction, kind: string): string {
   const known = ['topup', 'redemption', 'adjustment', 'refund'] as const;
   return (known as readonly string[]).includes(kind)
     ? t(`billing.kinds.${kind as (typeof known)[number]}`)

@@ -1,11 +1,12 @@
 // The entry page: log in, see whether the gateway is healthy, and learn how the first admin account
 // is made (there is no default password).
-import { LockOutlined, MailOutlined } from '@ant-design/icons';
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Flex, Form, Input, Layout, Row, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../api/api-error';
+import { loginBody } from '../auth/login-body';
 import { useLogin, useSession } from '../auth/session';
 import { describeError } from '../components/error-alert';
 import { LanguageSwitcher } from '../components/language-switcher';
@@ -15,7 +16,8 @@ import { FirstRunCard } from '../features/status/components/first-run-card';
 import { StatusPanel } from '../features/status/components/status-panel';
 
 interface LoginForm {
-  email: string;
+  /** An email, or the username of a user imported from NewAPI / one-api. */
+  login: string;
   password: string;
 }
 
@@ -40,7 +42,7 @@ export function LoginPage() {
 
   const submit = (values: LoginForm) => {
     setFailure(null);
-    login.mutate(values, {
+    login.mutate(loginBody(values.login, values.password), {
       onSuccess: () => void navigate(next, { replace: true }),
       onError: (error) => {
         const unplaced = applyServerErrors(form, error);
@@ -88,11 +90,11 @@ export function LoginPage() {
               ) : null}
               <Form<LoginForm> form={form} layout="vertical" requiredMark={false} onFinish={submit}>
                 <Form.Item
-                  name="email"
+                  name="login"
                   label={t('login.email')}
-                  rules={[{ required: true, type: 'email', message: t('login.emailRequired') }]}
+                  rules={[{ required: true, whitespace: true, message: t('login.emailRequired') }]}
                 >
-                  <Input prefix={<MailOutlined />} autoComplete="username" data-testid="login-email" />
+                  <Input prefix={<UserOutlined />} autoComplete="username" data-testid="login-email" />
                 </Form.Item>
                 <Form.Item
                   name="password"

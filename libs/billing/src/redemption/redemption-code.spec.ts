@@ -43,4 +43,13 @@ describe('redemption codes', () => {
     expect(hint).toBe(`${canonical.slice(0, 4)}…${canonical.slice(-4)}`);
     expect(hint).not.toContain(canonical.slice(4, -4));
   });
+
+  it('take a NewAPI / one-api code (32 hex characters) in its own lower-case form, never as one of ours', () => {
+    const newapi = '0123456789ABCDEF0123456789abcdef';
+    expect(normalizeRedemptionCode(newapi)).toBe(newapi.toLowerCase());
+    expect(normalizeRedemptionCode(' 01234567-89ab-cdef-0123-456789abcdef ')).toBe(newapi.toLowerCase());
+    expect(normalizeRedemptionCode(`${newapi}0`)).toBeNull();
+    expect(normalizeRedemptionCode(newapi.replace('A', 'G'))).toBeNull();
+    expect(redemptionCodeHint(newapi.toLowerCase())).toBe('0123…cdef');
+  });
 });

@@ -18,17 +18,24 @@ export function generateRedemptionCode(): string {
   return groups.join('-');
 }
 
+/** A code imported from NewAPI / one-api: 32 hex characters (a UUID without its dashes). */
+const NEWAPI_CODE = /^[0-9a-f]{32}$/i;
+
 /**
  * The code as typed → its canonical 28 characters, or null when it cannot be a code. Case, spaces
- * and dashes don't matter; O reads as 0 and I/L as 1, as Crockford's alphabet intends.
+ * and dashes don't matter; O reads as 0 and I/L as 1, as Crockford's alphabet intends. A code
+ * imported from NewAPI keeps its own shape (32 lower-case hex characters): its customers hold it as
+ * NewAPI printed it, and its length can never be one of ours.
  */
 export function normalizeRedemptionCode(input: string): string | null {
+  const compact = input.replace(/[\s-]/g, '');
+  if (NEWAPI_CODE.test(compact)) return compact.toLowerCase();
   const canonical = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (canonical.length !== CODE_LENGTH) return null;
   return [...canonical].every((char) => ALPHABET.includes(char)) ? canonical : null;
 }
 
-/** What the database keeps: SHA-256 of the canonical code (140 random bits need no slow hash). */
+/** What the database keeps: SHA-256 of the canonical code (140 or 128 random bits need no slow hash). */
 export function hashRedemptionCode(canonical: string): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }

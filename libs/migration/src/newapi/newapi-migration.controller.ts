@@ -29,7 +29,7 @@ export class NewApiMigrationController {
   @ApiConsumes('multipart/form-data')
   @ApiOperation({
     summary:
-      'Import a NewAPI / one-api installation (channels, users and balances, tokens, prices, group ratios); dryRun (the default) only reports',
+      'Import a NewAPI / one-api installation (channels, users and balances, tokens, unused redemption codes, prices, group ratios); dryRun (the default) only reports',
   })
   @ApiOkResponse({ type: NewApiMigrationReport })
   async importNewApi(

@@ -10,8 +10,10 @@ import {
   CreditPoster,
   GroupMultipliersService,
   isValidMultiplier,
+  newImportBatchId,
   NewApiImportService,
   normalizeMultiplier,
+  upsertImportedRedemptionCode,
 } from '@gateway/billing';
 import {
   ChannelKeysService,
@@ -31,6 +33,7 @@ import { ImportLink } from '../entities/import-link.entity';
 import { MigrationError, MigrationErrorCode } from '../migration.errors';
 import { digestOf, installationFingerprint } from './installation-fingerprint';
 import { planChannel } from './newapi-channel';
+import { planRedemption } from './newapi-redemption';
 import { planToken } from './newapi-token';
 import { planUser, PlannedUser } from './newapi-user';
 import { QuotaRate, quotaRate, quotaToNano } from './quota-units';
@@ -106,6 +109,7 @@ export class NewApiMigrationService {
       keysAdded: 0,
       users: emptyKind(userRows.length),
       tokens: emptyKind(tokenRows.length),
+      redemptionCodes: emptyKind(redemptionRows.length),
       amounts: [],
       groups: [],
       prices: null,
@@ -129,12 +133,7 @@ export class NewApiMigrationService {
     await this.importTokens(actor, tokenRows, owners, rate, report, link, options.dryRun, save);
     await this.importPrices(actor, settings, rate, report, options.dryRun);
     await this.importGroupRatios(actor, settings, report, options.dryRun);
-    const unused = redemptionRows.filter((row) => text(row, 'status') === '1').length;
-    if (unused > 0) {
-      report.notImported.push(
-        `${unused} unused redemption code(s): not imported (this gateway's codes have another format); issue new ones from Billing`,
-      );
-    }
+    await this.importRedemptionCodes(actor, redemptionRows, rate, report, link, options.dryRun, save);
     if (!options.dryRun) {
       await this.audit.record({
         actor,
@@ -148,6 +147,7 @@ export class NewApiMigrationService {
     return report;
   }
 
+  /** All channels and their keys in one transaction; the relays are told after it commits. */
   private async importChannels(
     actor: Actor,
     rows: SourceRow[],
@@ -157,67 +157,76 @@ export class NewApiMigrationService {
     save: (manager: EntityManager, fields: LinkFields) => Promise<void>,
   ): Promise<void> {
     const kind = report.channels;
-    for (const row of rows) {
-      const plan = planChannel(row);
-      if (!plan.ok) {
-        kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'name'), reason: plan.reason });
-        continue;
+    const touched: string[] = [];
+    const work = async (manager: EntityManager | null) => {
+      for (const row of rows) {
+        const plan = planChannel(row);
+        if (!plan.ok) {
+          kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'name'), reason: plan.reason });
+          continue;
+        }
+        const { planned } = plan;
+        kind.notes.push(...planned.notes.map((note) => `channel ${planned.name}: ${note}`));
+        if (planned.unroutable) {
+          kind.notes.push(`channel ${planned.name}: ${planned.unroutable}; imported disabled`);
+        }
+        const digest = digestOf({ ...planned.channel, keys: planned.keys });
+        const earlier = link('channel', planned.sourceId);
+        const existing = earlier && (await this.channelExists(earlier.targetId)) ? earlier : undefined;
+        if (existing?.digest === digest) {
+          kind.unchanged += 1;
+          continue;
+        }
+        if (!manager) {
+          if (existing) kind.updated += 1;
+          else kind.created += 1;
+          report.keysAdded += existing
+            ? (await this.channelKeys.missingKeys(existing.targetId, planned.keys)).length
+            : planned.keys.length;
+          continue;
+        }
+        let channelId: string;
+        if (existing) {
+          // The name stays what it is here: an operator may have renamed it.
+          const { name: _name, ...fields } = planned.channel;
+          channelId = (await this.channels.update(actor, existing.targetId, fields, manager)).id;
+          kind.updated += 1;
+        } else {
+          channelId = await this.createChannel(actor, planned.channel, planned.sourceId, manager);
+          kind.created += 1;
+        }
+        touched.push(channelId);
+        const missing = await this.channelKeys.missingKeys(channelId, planned.keys, manager);
+        for (let i = 0; i < missing.length; i += MAX_KEYS_PER_REQUEST) {
+          await this.channelKeys.create(
+            actor,
+            channelId,
+            { keys: missing.slice(i, i + MAX_KEYS_PER_REQUEST) },
+            manager,
+          );
+        }
+        report.keysAdded += missing.length;
+        await save(manager, { kind: 'channel', sourceId: planned.sourceId, targetId: channelId, digest });
       }
-      const { planned } = plan;
-      kind.notes.push(...planned.notes.map((note) => `channel ${planned.name}: ${note}`));
-      if (planned.unroutable) {
-        kind.notes.push(`channel ${planned.name}: ${planned.unroutable}; imported disabled`);
-      }
-      const digest = digestOf({ ...planned.channel, keys: planned.keys });
-      const earlier = link('channel', planned.sourceId);
-      const existing = earlier && (await this.channelExists(earlier.targetId)) ? earlier : undefined;
-      if (existing?.digest === digest) {
-        kind.unchanged += 1;
-        continue;
-      }
-      if (dryRun) {
-        if (existing) kind.updated += 1;
-        else kind.created += 1;
-        report.keysAdded += existing
-          ? (await this.channelKeys.missingKeys(existing.targetId, planned.keys)).length
-          : planned.keys.length;
-        continue;
-      }
-      let channelId: string;
-      if (existing) {
-        // The name stays what it is here: an operator may have renamed it.
-        const { name: _name, ...fields } = planned.channel;
-        channelId = (await this.channels.update(actor, existing.targetId, fields)).id;
-        kind.updated += 1;
-      } else {
-        channelId = await this.createChannel(actor, planned.channel, planned.sourceId);
-        kind.created += 1;
-      }
-      const missing = await this.channelKeys.missingKeys(channelId, planned.keys);
-      for (let i = 0; i < missing.length; i += MAX_KEYS_PER_REQUEST) {
-        await this.channelKeys.create(actor, channelId, { keys: missing.slice(i, i + MAX_KEYS_PER_REQUEST) });
-      }
-      report.keysAdded += missing.length;
-      await save(this.dataSource.manager, {
-        kind: 'channel',
-        sourceId: planned.sourceId,
-        targetId: channelId,
-        digest,
-      });
-    }
+    };
+    if (dryRun) await work(null);
+    else await this.dataSource.transaction((manager) => work(manager));
+    await this.channels.announce(touched);
   }
 
   private async createChannel(
     actor: Actor,
     channel: Parameters<ChannelsService['create']>[1],
     sourceId: string,
+    manager: EntityManager,
   ): Promise<string> {
     try {
-      return (await this.channels.create(actor, channel)).id;
+      return (await this.channels.create(actor, channel, manager)).id;
     } catch (error) {
+      // The name check comes before any write, so the transaction is still usable here.
       if (!(error instanceof ChannelsError) || error.code !== ChannelsErrorCode.NameTaken) throw error;
       const name = `${channel.name.slice(0, 80)} (NewAPI #${sourceId})`;
-      return (await this.channels.create(actor, { ...channel, name })).id;
+      return (await this.channels.create(actor, { ...channel, name }, manager)).id;
     }
   }
 
@@ -442,6 +451,90 @@ export class NewApiMigrationService {
     for (const token of changed) await this.tokenAuth.invalidate(token);
   }
 
+  /** Codes not yet used in the source, all in one transaction; each one redeemable here as it was there. */
+  private async importRedemptionCodes(
+    actor: Actor,
+    rows: SourceRow[],
+    rate: QuotaRate,
+    report: NewApiMigrationReport,
+    link: (kind: string, id: string) => ImportLink | undefined,
+    dryRun: boolean,
+    save: (manager: EntityManager, fields: LinkFields) => Promise<void>,
+  ): Promise<void> {
+    const kind = report.redemptionCodes;
+    const now = new Date();
+    const batchId = newImportBatchId();
+    const work = async (manager: EntityManager | null) => {
+      for (const row of rows) {
+        const plan = planRedemption(row, now);
+        const earlier = link('redemption_code', text(row, 'id'));
+        if (!plan.ok) {
+          kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'name'), reason: plan.reason });
+          if (earlier) {
+            kind.notes.push(
+              `code #${text(row, 'id')} was imported by an earlier run and is ${plan.reason} now: it stays redeemable here until an operator removes it`,
+            );
+          }
+          continue;
+        }
+        const code = plan.planned;
+        const amount = quotaToNano(code.quota, rate);
+        const label = code.name || `#${code.sourceId}`;
+        report.amounts.push({
+          kind: 'redemption_code',
+          sourceId: code.sourceId,
+          label,
+          quota: code.quota.toString(),
+          usd: nanoToUsd(amount.nano),
+          rounded: amount.rounded,
+        });
+        if (amount.nano === 0n) {
+          kind.skipped.push({ sourceId: code.sourceId, label, reason: 'worth less than a nano-dollar here' });
+          continue;
+        }
+        const { code: secret, ...fields } = code;
+        const digest = digestOf({ ...fields, codeHash: createHash('sha256').update(secret).digest('hex') });
+        if (earlier?.digest === digest) {
+          kind.unchanged += 1;
+          continue;
+        }
+        if (!manager) {
+          if (earlier) kind.updated += 1;
+          else kind.created += 1;
+          continue;
+        }
+        const imported = await upsertImportedRedemptionCode(manager, actor, {
+          codeId: earlier?.targetId ?? null,
+          code: secret,
+          amountNano: amount.nano,
+          expiresAt: code.expiresAt,
+          note: `NewAPI redemption code ${label}: ${code.quota} quota at ${rate.text} per USD`,
+          batchId,
+        });
+        if (imported.outcome === 'kept') {
+          if (imported.code) {
+            kind.unchanged += 1;
+            kind.notes.push(`code ${label}: ${imported.reason}; left as it is`);
+          } else {
+            kind.skipped.push({ sourceId: code.sourceId, label, reason: imported.reason });
+          }
+          continue;
+        }
+        await this.audit.record(imported.audit, manager);
+        if (imported.outcome === 'created') kind.created += 1;
+        else kind.updated += 1;
+        await save(manager, {
+          kind: 'redemption_code',
+          sourceId: code.sourceId,
+          targetId: imported.code.id,
+          digest,
+        });
+      }
+    };
+    if (dryRun) await work(null);
+    else await this.dataSource.transaction((manager) => work(manager));
+  }
+
   private async importPrices(
     actor: Actor,
     settings: Map<string, string>,
@@ -574,6 +667,7 @@ function summaryOf(report: NewApiMigrationReport): Record<string, unknown> {
     keysAdded: report.keysAdded,
     users: counts(report.users),
     tokens: counts(report.tokens),
+    redemptionCodes: counts(report.redemptionCodes),
     credits: credited.map((a) => ({ sourceId: a.sourceId, creditedUsd: a.creditedUsd })),
     prices: report.prices?.set.length ?? 0,
     groups: report.groups.filter((g) => g.outcome === 'set').length,

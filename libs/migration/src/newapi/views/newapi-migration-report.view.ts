@@ -22,7 +22,8 @@ export class KindReportView {
 }
 
 export class ConvertedAmountView {
-  @ApiProperty({ enum: ['balance', 'token_quota'] }) kind!: 'balance' | 'token_quota';
+  @ApiProperty({ enum: ['balance', 'token_quota', 'redemption_code'] })
+  kind!: 'balance' | 'token_quota' | 'redemption_code';
   @ApiProperty() sourceId!: string;
   @ApiProperty() label!: string;
   @ApiProperty({ description: 'quota units in the source', example: '1500000' }) quota!: string;
@@ -55,6 +56,11 @@ export class NewApiMigrationReport {
   @ApiProperty({ description: 'provider keys added to the encrypted pools' }) keysAdded!: number;
   @ApiProperty({ type: KindReportView }) users!: KindReportView;
   @ApiProperty({ type: KindReportView }) tokens!: KindReportView;
+  @ApiProperty({
+    type: KindReportView,
+    description: 'redemption codes not yet used in the source (redeemable here with the same code)',
+  })
+  redemptionCodes!: KindReportView;
   @ApiProperty({ type: [ConvertedAmountView] }) amounts!: ConvertedAmountView[];
   @ApiProperty({ type: [GroupRatioView] }) groups!: GroupRatioView[];
   @ApiPropertyOptional({
