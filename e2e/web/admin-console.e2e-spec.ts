@@ -578,6 +578,8 @@ describe('admin console (browser)', () => {
     const db = api.app.get(DataSource);
     await db.query('UPDATE usage_records SET created_at = $1 WHERE tenant_id = $2', [lastMonth, tenantId]);
     await db.query('UPDATE ledger_entries SET created_at = $1 WHERE tenant_id = $2', [lastMonth, tenantId]);
+    // The tenant too, since a month that ended before a tenant existed cannot be invoiced.
+    await db.query('UPDATE tenants SET created_at = $1 WHERE id = $2', [lastMonth, tenantId]);
     invoiceWorker = await startInvoiceWorker(api);
     const requested = await api.http.post('/api/invoices/generate').set(auth).send({ tenantId, period });
     expect([200, 202]).toContain(requested.status);

@@ -43,7 +43,7 @@ describe('exhaustedError', () => {
     expect(error).toMatchObject({
       status: 429,
       code: 'upstreams_rate_limited',
-      extra: { retryAfterMs: 40_000 },
+      retryAfterMs: 40_000,
     });
     expect(error.message).toContain('gpt-4o');
   });
@@ -64,7 +64,7 @@ describe('exhaustedError', () => {
     expect(error).toMatchObject({
       status: 429,
       code: 'upstreams_rate_limited',
-      extra: { retryAfterMs: 3_000 },
+      retryAfterMs: 3_000,
     });
     expect(error.message).toContain('(a, b)');
   });
