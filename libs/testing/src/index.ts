@@ -5,3 +5,4 @@ export type { TestRedis } from './test-redis';
 export { TEST_ADMIN, testConfig } from './test-config';
 export { waitFor } from './wait-for';
 export { testActor } from './test-actor';
+export { seededRandom } from './seeded-random';
