@@ -51,3 +51,17 @@ export async function startApi(suite: string, env: NodeJS.ProcessEnv = {}): Prom
     },
   };
 }
+
+/** Another api process on the harness's database and Redis prefix, as a second replica runs. */
+export interface Replica {
+  app: NestExpressApplication;
+  /** http://127.0.0.1:PORT of this process. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startReplica(api: ApiHarness): Promise<Replica> {
+  const app = await createApiApp(api.config);
+  await app.listen(0, '127.0.0.1');
+  return { app, url: await app.getUrl(), close: () => app.close() };
+}
