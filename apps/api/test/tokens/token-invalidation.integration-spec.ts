@@ -6,7 +6,7 @@ import { waitFor } from '@gateway/testing';
 import { TokenAuthService, TokenInvalidationBus } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { Client } from 'pg';
-import { ApiHarness, Replica, startApi, startReplica } from '../api-harness';
+import { ApiHarness, Replica, startApi, startReplica, tokenInvalidationsHeard } from '../api-harness';
 import { seedTenant, Session, sessionAs } from '../fixtures';
 
 describe('token cache across api processes', () => {
@@ -54,12 +54,7 @@ describe('token cache across api processes', () => {
     authA = api.app.get(TokenAuthService);
     authB = second.app.get(TokenAuthService);
     expect(authB).not.toBe(authA);
-    // A process caches nothing until its subscription stands; wait for both.
-    await waitFor('both processes to subscribe', async () =>
-      api.app.get(TokenInvalidationBus).listening && second.app.get(TokenInvalidationBus).listening
-        ? true
-        : undefined,
-    );
+    await tokenInvalidationsHeard(api.app, second.app);
   });
   afterAll(async () => {
     await second.close();

@@ -3,11 +3,11 @@
 // same transaction, the other process's warm cache drops it, and the token list says why.
 import { Role, User } from '@gateway/identity';
 import { waitFor } from '@gateway/testing';
-import { Token, TokenInvalidationBus } from '@gateway/tokens';
+import { Token } from '@gateway/tokens';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ApiHarness, Replica, startApi, startReplica } from '../api-harness';
+import { ApiHarness, Replica, startApi, startReplica, tokenInvalidationsHeard } from '../api-harness';
 import { login, seedTenant, seedUser, Session, sessionAs } from '../fixtures';
 
 describe('tokens of a user who may no longer hold them', () => {
@@ -69,11 +69,7 @@ describe('tokens of a user who may no longer hold them', () => {
     tenantId = (await seedTenant(api)).id;
     owner = await sessionAs(api, Role.Owner, tenantId);
     superAdmin = await sessionAs(api, Role.SuperAdmin, null);
-    await waitFor('both processes to subscribe', async () =>
-      api.app.get(TokenInvalidationBus).listening && second.app.get(TokenInvalidationBus).listening
-        ? true
-        : undefined,
-    );
+    await tokenInvalidationsHeard(api.app, second.app);
   });
   afterAll(async () => {
     await second.close();
