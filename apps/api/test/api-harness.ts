@@ -8,7 +8,9 @@ import {
   testConfig,
   TestDatabase,
   TestRedis,
+  waitFor,
 } from '@gateway/testing';
+import { TokenInvalidationBus } from '@gateway/tokens';
 import request from 'supertest';
 import { createApiApp } from '../src/api-app';
 
@@ -50,4 +52,25 @@ export async function startApi(suite: string, env: NodeJS.ProcessEnv = {}): Prom
       await db.drop();
     },
   };
+}
+
+/** Another api process on the harness's database and Redis prefix, as a second replica runs. */
+export interface Replica {
+  app: NestExpressApplication;
+  /** http://127.0.0.1:PORT of this process. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startReplica(api: ApiHarness): Promise<Replica> {
+  const app = await createApiApp(api.config);
+  await app.listen(0, '127.0.0.1');
+  return { app, url: await app.getUrl(), close: () => app.close() };
+}
+
+/** Waits until each process hears token invalidations: until then it caches no token at all. */
+export async function tokenInvalidationsHeard(...apps: NestExpressApplication[]): Promise<void> {
+  await waitFor('every process to subscribe to token invalidations', async () =>
+    apps.every((app) => app.get(TokenInvalidationBus).listening) ? true : undefined,
+  );
 }

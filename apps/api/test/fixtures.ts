@@ -2,6 +2,7 @@
 // not depend on the API they are testing) and logged in through the real /api/auth/login.
 import { randomBytes } from 'node:crypto';
 import { Role, Tenant, User } from '@gateway/identity';
+import type { UsageEvent } from '@gateway/usage';
 import * as argon2 from 'argon2';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -74,4 +75,35 @@ export async function login(api: ApiHarness, user: User): Promise<Session> {
 /** A user of `role` in `tenantId` (null for super_admin), logged in. */
 export async function sessionAs(api: ApiHarness, role: Role, tenantId: string | null): Promise<Session> {
   return login(api, await seedUser(api, role, role === Role.SuperAdmin ? null : tenantId));
+}
+
+/** A usage event of a successful chat completion that cost nothing; `over` says what a test is about. */
+export function usageEvent(
+  over: Partial<UsageEvent> & Pick<UsageEvent, 'requestId' | 'tenantId' | 'tokenId'>,
+): UsageEvent {
+  return {
+    startedAt: new Date().toISOString(),
+    endpoint: 'chat.completions',
+    model: 'gpt-4o-mini',
+    stream: false,
+    channelId: null,
+    channelKeyId: null,
+    upstreamModel: null,
+    promptTokens: 0,
+    cachedTokens: 0,
+    completionTokens: 0,
+    reasoningTokens: 0,
+    usageSource: 'upstream',
+    costNano: '0',
+    coveredNano: '0',
+    planPeriodStart: null,
+    latencyMs: 0,
+    ttftMs: null,
+    status: 200,
+    errorCode: null,
+    errorMessage: null,
+    fallbacks: [],
+    clientIp: null,
+    ...over,
+  };
 }

@@ -2,7 +2,6 @@
 // Redis prefix): the domain's schedules registered once, a key's repeatable probe created from a
 // change announcement, each iteration probed once against the mock provider, and removed again.
 import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplicationContext } from '@nestjs/common';
 import {
   Channel,
   ChannelKey,
@@ -15,49 +14,30 @@ import {
   SWEEP_JOB,
   SYNC_JOB,
 } from '@gateway/channels';
-import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
 import { MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
 import { ChangeFeed, QueueName } from '@gateway/redis';
-import { ENTITIES } from '@gateway/schema';
-import {
-  createTestDatabase,
-  createTestRedis,
-  testConfig,
-  TestDatabase,
-  TestRedis,
-  waitFor,
-} from '@gateway/testing';
+import { waitFor } from '@gateway/testing';
 import type { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createWorkerApp } from './worker-app';
+import { startWorkerPair, type WorkerPair } from './worker-pair.fixtures';
 
 describe('channel health probes in the worker', () => {
-  let db: TestDatabase;
-  let redis: TestRedis;
+  let pair: WorkerPair;
   let dataSource: DataSource;
   let mock: MockUpstream;
-  let workers: INestApplicationContext[] = [];
+  let workers: WorkerPair['workers'];
   let queue: Queue;
 
   beforeAll(async () => {
-    db = await createTestDatabase('worker-probes');
-    redis = createTestRedis('worker-probes');
     mock = await startMockUpstream();
-    dataSource = await new DataSource(
-      dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 2 }),
-    ).initialize();
-    await runPendingMigrations(dataSource);
-    const config = testConfig(db, redis, { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
-    workers = await Promise.all([createWorkerApp(config), createWorkerApp(config)]);
-    queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Channels));
+    pair = await startWorkerPair('worker-probes');
+    ({ dataSource, workers } = pair);
+    queue = workers[0].get<Queue>(getQueueToken(QueueName.Channels));
   });
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.close()));
+    await pair?.close();
     await mock?.close();
-    await dataSource?.destroy();
-    await redis?.cleanup();
-    await db?.drop();
   });
 
   const schedulers = async () => (await queue.getJobSchedulers(0, -1)).filter((s) => s !== undefined);

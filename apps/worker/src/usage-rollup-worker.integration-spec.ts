@@ -2,41 +2,27 @@
 // scheduled once (retried with backoff), retention not scheduled while it is off, and a burst of
 // rollup jobs processed by both workers at once leaving exact rollups (no double counting).
 import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplicationContext } from '@nestjs/common';
-import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
 import { QueueName, redisOptionsFromUrl } from '@gateway/redis';
-import { ENTITIES } from '@gateway/schema';
-import { createTestDatabase, createTestRedis, testConfig, TestDatabase, TestRedis } from '@gateway/testing';
+import type { TestRedis } from '@gateway/testing';
 import { PRUNE_USAGE_RECORDS_JOB, ROLLUP_USAGE_JOB } from '@gateway/usage';
 import { Queue, QueueEvents } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createWorkerApp } from './worker-app';
+import { startWorkerPair, type WorkerPair } from './worker-pair.fixtures';
 
 const HOUR = 3_600_000;
 
 describe('usage rollups in the worker', () => {
-  let db: TestDatabase;
+  let pair: WorkerPair;
   let redis: TestRedis;
   let dataSource: DataSource;
-  let workers: INestApplicationContext[] = [];
+  let workers: WorkerPair['workers'];
 
   beforeAll(async () => {
-    db = await createTestDatabase('worker-rollup');
-    redis = createTestRedis('worker-rollup');
-    dataSource = await new DataSource(
-      dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 4 }),
-    ).initialize();
-    await runPendingMigrations(dataSource);
-    const config = testConfig(db, redis, { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
-    workers = await Promise.all([createWorkerApp(config), createWorkerApp(config)]);
+    pair = await startWorkerPair('worker-rollup', { poolSize: 4 });
+    ({ redis, dataSource, workers } = pair);
   });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.close()));
-    await dataSource?.destroy();
-    await redis?.cleanup();
-    await db?.drop();
-  });
+  afterAll(() => pair?.close());
 
   const insert = async (count: number, start: number) => {
     const tenant = randomUUID();

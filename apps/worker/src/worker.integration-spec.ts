@@ -2,52 +2,31 @@
 // processed by the worker against the real database; the repeatable schedule registered once; a job
 // no processor knows failed without retries.
 import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplicationContext } from '@nestjs/common';
-import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
 import { PRUNE_EXPIRED_SESSIONS_JOB, Role, Session, User } from '@gateway/identity';
 import { QueueName, redisOptionsFromUrl } from '@gateway/redis';
-import { ENTITIES } from '@gateway/schema';
-import {
-  createTestDatabase,
-  createTestRedis,
-  testConfig,
-  TestDatabase,
-  TestRedis,
-  waitFor,
-} from '@gateway/testing';
+import { TestRedis, waitFor } from '@gateway/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { createWorkerApp } from './worker-app';
+import { startWorkerPair, type WorkerPair } from './worker-pair.fixtures';
 
 const HOUR = 3_600_000;
 
 describe('worker process', () => {
-  let db: TestDatabase;
+  let pair: WorkerPair;
   let redis: TestRedis;
   let dataSource: DataSource;
-  let workers: INestApplicationContext[] = [];
+  let workers: WorkerPair['workers'];
 
   beforeAll(async () => {
-    db = await createTestDatabase('worker');
-    redis = createTestRedis('worker');
-    dataSource = await new DataSource(
-      dataSourceOptions({ url: db.url, entities: ENTITIES, poolSize: 2 }),
-    ).initialize();
-    await runPendingMigrations(dataSource);
-    const config = testConfig(db, redis, { ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
-    workers = await Promise.all([createWorkerApp(config), createWorkerApp(config)]);
+    pair = await startWorkerPair('worker');
+    ({ redis, dataSource, workers } = pair);
     // A new schedule runs its first iteration at once; let it finish so it cannot race the tests.
     const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Identity));
     await waitFor('the first scheduled prune', async () =>
       (await queue.getJobCounts('completed')).completed >= 1 ? true : undefined,
     );
   });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.close()));
-    await dataSource.destroy();
-    await redis.cleanup();
-    await db.drop();
-  });
+  afterAll(() => pair?.close());
 
   it('prunes expired and long-revoked sessions through the identity queue, keeping live ones', async () => {
     const user = await dataSource

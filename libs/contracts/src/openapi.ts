@@ -1046,20 +1046,13 @@ export interface components {
     };
     CreateTokenDto: {
       /**
-       * Format: uuid
-       * @description Required for a super admin; anyone else creates in their own tenant.
-       */
-      tenantId?: string;
-      /** @example CI pipeline */
-      name: string;
-      /**
-       * @description Spend cap in USD as a decimal string; null or absent = unlimited.
+       * @description Spend cap in USD as a decimal string; null = unlimited (as is leaving it out on create).
        * @example 25.00
        */
       quotaUsd?: string | null;
       /**
        * Format: date-time
-       * @description ISO 8601, in the future; null or absent = never expires.
+       * @description ISO 8601, in the future; null = never expires (as does leaving it out on create).
        */
       expiresAt?: string | null;
       /** @description Models this token may call; empty = every model of the tenant. */
@@ -1077,6 +1070,13 @@ export interface components {
       rpm?: number | null;
       /** @description Tokens per minute; null = no limit. */
       tpm?: number | null;
+      /**
+       * Format: uuid
+       * @description Required for a super admin; anyone else creates in their own tenant.
+       */
+      tenantId?: string;
+      /** @example CI pipeline */
+      name: string;
       /**
        * @default active
        * @enum {string}
@@ -1129,21 +1129,32 @@ export interface components {
       key: string;
     };
     UpdateTokenDto: {
-      name?: string;
       /**
-       * @description null = unlimited
+       * @description Spend cap in USD as a decimal string; null = unlimited (as is leaving it out on create).
        * @example 25.00
        */
       quotaUsd?: string | null;
       /**
        * Format: date-time
-       * @description null = never expires
+       * @description ISO 8601, in the future; null = never expires (as does leaving it out on create).
        */
       expiresAt?: string | null;
+      /** @description Models this token may call; empty = every model of the tenant. */
       models?: string[];
+      /**
+       * @description CIDRs the token may be used from (a bare address = /32 or /128); empty = anywhere.
+       * @example [
+       *       "10.0.0.0/8",
+       *       "2001:db8::/32",
+       *       "203.0.113.7"
+       *     ]
+       */
       ipAllowlist?: string[];
+      /** @description Requests per minute; null = no limit. */
       rpm?: number | null;
+      /** @description Tokens per minute; null = no limit. */
       tpm?: number | null;
+      name?: string;
       /** @enum {string} */
       status?: 'active' | 'disabled';
     };

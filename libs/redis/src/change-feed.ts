@@ -4,6 +4,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import type Redis from 'ioredis';
+import { PubSubSubscriber } from './pubsub-subscriber';
 import { REDIS } from './redis-client';
 
 /** What changed: a topic (e.g. `channels`) and optionally the id of the changed row. */
@@ -19,8 +20,7 @@ export type ChangeListener = (change: Change | 'lost') => void;
 export class ChangeFeed implements OnApplicationShutdown {
   private readonly logger = new Logger('ChangeFeed');
   private readonly listeners = new Map<string, Set<ChangeListener>>();
-  private subscriber?: Redis;
-  private subscribed = false;
+  private readonly subscriber: PubSubSubscriber;
   readonly channel: string;
 
   constructor(
@@ -28,16 +28,28 @@ export class ChangeFeed implements OnApplicationShutdown {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.channel = `${config.REDIS_PREFIX}:changes`;
+    this.subscriber = new PubSubSubscriber(redis, {
+      channel: this.channel,
+      connectionName: 'gateway-changes',
+      logger: this.logger,
+      onMessage: (payload) => {
+        const change = parseChange(payload);
+        if (change) this.emit(change.topic, change);
+        else this.logger.warn('ignored a malformed change message');
+      },
+      onLost: () => this.emitAll('lost'),
+    });
   }
 
   /** True while this process is sure to hear every change; caches must not be trusted otherwise. */
   get listening(): boolean {
-    return this.subscribed;
+    return this.subscriber.listening;
   }
 
   /** `listener` hears every change of `topic` (this process's own included) and every `'lost'`. */
   subscribe(topic: string, listener: ChangeListener): () => void {
-    this.start();
+    // Subscribes lazily, on the first listener: processes that only publish need no extra connection.
+    this.subscriber.start();
     const set = this.listeners.get(topic) ?? new Set<ChangeListener>();
     set.add(listener);
     this.listeners.set(topic, set);
@@ -54,41 +66,7 @@ export class ChangeFeed implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const subscriber = this.subscriber;
-    this.subscriber = undefined;
-    this.lost();
-    await subscriber?.quit().catch(() => subscriber.disconnect());
-  }
-
-  /** Subscribes lazily, on the first listener: processes that only publish need no extra connection. */
-  private start(): void {
-    if (this.subscriber) return;
-    const subscriber = this.redis.duplicate({ connectionName: 'gateway-changes', autoResubscribe: false });
-    this.subscriber = subscriber;
-    subscriber.on('error', (error: Error) => this.logger.warn(`subscriber: ${error.message}`));
-    subscriber.on('message', (channel: string, payload: string) => {
-      if (channel !== this.channel) return;
-      const change = parseChange(payload);
-      if (change) this.emit(change.topic, change);
-      else this.logger.warn('ignored a malformed change message');
-    });
-    subscriber.on('close', () => this.lost());
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(
-        () => {
-          if (this.subscriber !== subscriber) return;
-          this.subscribed = true;
-          this.emitAll('lost');
-        },
-        (error: Error) => this.logger.warn(`could not subscribe to ${this.channel}: ${error.message}`),
-      );
-    });
-  }
-
-  private lost(): void {
-    if (!this.subscribed) return;
-    this.subscribed = false;
-    this.emitAll('lost');
+    await this.subscriber.stop();
   }
 
   private emit(topic: string, change: Change): void {

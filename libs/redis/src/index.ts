@@ -4,5 +4,7 @@ export { unknownJob } from './unknown-job';
 export { redisOptionsFromUrl } from './redis-options';
 export { waitForRedis } from './redis-reachable';
 export { ChangeFeed } from './change-feed';
+export { PubSubSubscriber } from './pubsub-subscriber';
+export type { PubSubSubscriberOptions } from './pubsub-subscriber';
 export type { Change, ChangeListener } from './change-feed';
 export { AnnouncedSnapshot } from './announced-snapshot';

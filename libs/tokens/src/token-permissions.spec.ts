@@ -1,14 +1,9 @@
 import { Actor, IdentityError, Role } from '@gateway/identity';
+import { testActor } from '@gateway/testing';
 import { TOKEN_ROLES, tokenOwnerFor, tokenScope } from './token-permissions';
 
-const actor = (role: Role, tenantId: string | null = 'tenant-a'): Actor => ({
-  userId: `user-${role}`,
-  email: `${role}@example.test`,
-  role,
-  tenantId: role === Role.SuperAdmin ? null : tenantId,
-  ip: null,
-  requestId: null,
-});
+const actor = (role: Role, tenantId = 'tenant-a'): Actor =>
+  testActor(role, role === Role.SuperAdmin ? null : tenantId);
 
 describe('token permissions', () => {
   it('let every role but finance reach the token routes', () => {

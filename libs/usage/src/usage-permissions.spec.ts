@@ -1,14 +1,9 @@
 import { Actor, Role } from '@gateway/identity';
+import { testActor } from '@gateway/testing';
 import { USAGE_ROLES, usageScope } from './usage-permissions';
 
-const actor = (role: Role, tenantId: string | null = 'tenant-a'): Actor => ({
-  userId: `user-${role}`,
-  email: `${role}@example.test`,
-  role,
-  tenantId: role === Role.SuperAdmin ? null : tenantId,
-  ip: null,
-  requestId: null,
-});
+const actor = (role: Role, tenantId = 'tenant-a'): Actor =>
+  testActor(role, role === Role.SuperAdmin ? null : tenantId);
 
 describe('usage permissions', () => {
   it('let every role read usage (finance included: it reads usage and invoices)', () => {

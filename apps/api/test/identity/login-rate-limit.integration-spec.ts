@@ -1,12 +1,10 @@
 // The login brake: failures per (account, IP) pair and per IP, counted in Redis and so shared by every api
 // process; 429 rate_limited with Retry-After; a successful login clears the account's count.
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { LOGIN_LIMITS, Role } from '@gateway/identity';
 import { TEST_REDIS_URL } from '@gateway/testing';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { createApiApp } from '../../src/api-app';
-import { ApiHarness, startApi } from '../api-harness';
+import { ApiHarness, Replica, startApi, startReplica } from '../api-harness';
 import { seedTenant, seedUser } from '../fixtures';
 
 const PASSWORD = 'fixture-password-1';
@@ -16,17 +14,13 @@ const freshIp = () => `198.51.100.${nextIp++}`;
 
 describe('login rate limit', () => {
   let api: ApiHarness;
-  let second: NestExpressApplication;
-  let secondUrl: string;
+  let second: Replica;
   let tenantId: string;
   let redis: Redis;
 
   beforeAll(async () => {
     api = await startApi('identity-login-limit');
-    // A second api process against the same database and Redis prefix.
-    second = await createApiApp(api.config);
-    await second.listen(0, '127.0.0.1');
-    secondUrl = await second.getUrl();
+    second = await startReplica(api);
     tenantId = (await seedTenant(api)).id;
     redis = new Redis(TEST_REDIS_URL);
   });
@@ -132,10 +126,10 @@ describe('login rate limit', () => {
     const user = await seedUser(api, Role.Member, tenantId);
     const ip = freshIp();
     for (let i = 0; i < LOGIN_LIMITS.accountFailures; i++) {
-      await attempt(i % 2 === 0 ? api.url : secondUrl, ip, user.email, 'wrong password').expect(401);
+      await attempt(i % 2 === 0 ? api.url : second.url, ip, user.email, 'wrong password').expect(401);
     }
     const first = await attempt(api.url, ip, user.email, PASSWORD).expect(429);
-    const other = await attempt(secondUrl, ip, user.email, PASSWORD).expect(429);
+    const other = await attempt(second.url, ip, user.email, PASSWORD).expect(429);
     expect(first.headers['retry-after']).toBeDefined();
     expect(other.headers['retry-after']).toBeDefined();
   });
@@ -143,10 +137,10 @@ describe('login rate limit', () => {
   it('the address limit is shared by two api processes too', async () => {
     const ip = freshIp();
     for (let i = 0; i < LOGIN_LIMITS.ipFailures; i++) {
-      await attempt(i % 2 === 0 ? secondUrl : api.url, ip, `ghost-${i}@example.test`, 'wrong').expect(401);
+      await attempt(i % 2 === 0 ? second.url : api.url, ip, `ghost-${i}@example.test`, 'wrong').expect(401);
     }
     await attempt(api.url, ip, 'ghost-x@example.test', 'wrong').expect(429);
-    await attempt(secondUrl, ip, 'ghost-y@example.test', 'wrong').expect(429);
+    await attempt(second.url, ip, 'ghost-y@example.test', 'wrong').expect(429);
   });
 
   it('concurrent guesses cannot slip past the account limit', async () => {
@@ -154,7 +148,7 @@ describe('login rate limit', () => {
     const ip = freshIp();
     const results = await Promise.all(
       Array.from({ length: LOGIN_LIMITS.accountFailures * 2 }, (_, i) =>
-        attempt(i % 2 === 0 ? api.url : secondUrl, ip, user.email, 'wrong password'),
+        attempt(i % 2 === 0 ? api.url : second.url, ip, user.email, 'wrong password'),
       ),
     );
     const statuses = results.map((r) => r.status);

@@ -39,7 +39,7 @@ import { Queue, Worker } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
-import { seedTenant as seedTenantNow, Session, sessionAs } from '../fixtures';
+import { seedTenant as seedTenantNow, Session, sessionAs, usageEvent } from '../fixtures';
 import { pdfText } from './pdf-text';
 
 /** Tenants here are invoiced for past months, so they must have existed then (a year back is plenty). */
@@ -121,34 +121,19 @@ describe('invoices', () => {
     for (const over of events) {
       const requestId = `req-${tenant.id.slice(0, 8)}-${++tokenSeq}`;
       ids.push(requestId);
-      recorder.record({
-        requestId,
-        startedAt: at.toISOString(),
-        tenantId: tenant.id,
-        tokenId: '00000000-0000-4000-8000-000000000001',
-        endpoint: 'chat.completions',
-        model: 'gpt-4o-mini',
-        stream: false,
-        channelId: null,
-        channelKeyId: null,
-        upstreamModel: null,
-        promptTokens: 100,
-        cachedTokens: 0,
-        completionTokens: 10,
-        reasoningTokens: 0,
-        usageSource: 'upstream',
-        costNano: '1',
-        coveredNano: '0',
-        planPeriodStart: null,
-        latencyMs: 10,
-        ttftMs: null,
-        status: 200,
-        errorCode: null,
-        errorMessage: null,
-        fallbacks: [],
-        clientIp: null,
-        ...over,
-      } as UsageEvent);
+      recorder.record(
+        usageEvent({
+          requestId,
+          startedAt: at.toISOString(),
+          tenantId: tenant.id,
+          tokenId: '00000000-0000-4000-8000-000000000001',
+          promptTokens: 100,
+          completionTokens: 10,
+          costNano: '1',
+          latencyMs: 10,
+          ...over,
+        }),
+      );
     }
     await recorder.flush();
     const ingestor = new UsageIngestor(api.app.get(REDIS), db, api.config);

@@ -8,7 +8,7 @@ import { TOKEN_ACCESS } from '@gateway/tokens';
 import { insertUsageRecords, USAGE_ACCESS, UsageEvent } from '@gateway/usage';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
-import { seedTenant, Session, sessionAs } from '../fixtures';
+import { seedTenant, Session, sessionAs, usageEvent } from '../fixtures';
 
 type Method = 'get' | 'patch' | 'delete';
 
@@ -63,33 +63,17 @@ describe('tenant isolation matrix', () => {
       .expect(201);
     const tokenB = await ownerB.post('/api/tokens', { name: 'b-token' }).expect(201);
     // One usage record in each tenant, stored as the worker stores them.
-    const usage = (requestId: string, tenantId: string, tokenId: string): UsageEvent => ({
-      requestId,
-      startedAt: new Date().toISOString(),
-      tenantId,
-      tokenId,
-      endpoint: 'chat.completions',
-      model: 'm',
-      stream: false,
-      channelId: null,
-      channelKeyId: null,
-      upstreamModel: null,
-      promptTokens: 1,
-      cachedTokens: 0,
-      completionTokens: 1,
-      reasoningTokens: 0,
-      usageSource: 'upstream',
-      costNano: '1',
-      coveredNano: '0',
-      planPeriodStart: null,
-      latencyMs: 1,
-      ttftMs: null,
-      status: 200,
-      errorCode: null,
-      errorMessage: null,
-      fallbacks: [],
-      clientIp: null,
-    });
+    const usage = (requestId: string, tenantId: string, tokenId: string): UsageEvent =>
+      usageEvent({
+        requestId,
+        tenantId,
+        tokenId,
+        model: 'm',
+        promptTokens: 1,
+        completionTokens: 1,
+        costNano: '1',
+        latencyMs: 1,
+      });
     await insertUsageRecords(api.app.get(DataSource), [
       usage('usage-a', a.id, tokenA.body.id),
       usage('usage-b', b.id, tokenB.body.id),

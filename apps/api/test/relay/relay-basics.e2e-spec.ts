@@ -1,27 +1,32 @@
 // The relay through the official OpenAI SDK against the mock upstream: every endpoint, stream and
 // non-stream, tools, and the usage record each request leaves.
-import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
-import type { UsageIngestor } from '@gateway/usage';
+import type { MockUpstream } from '@gateway/mock-upstream';
 import { nanoToUsd } from '@gateway/db';
 import { countTextTokens } from '@gateway/providers';
 import OpenAI from 'openai';
 import request from 'supertest';
-import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, fund, sdk, seedTenantWithToken, startIngestor, usageRecord } from './relay-fixture';
+import type { ApiHarness } from '../api-harness';
+import {
+  createChannel,
+  fund,
+  sdk,
+  seedTenantWithToken,
+  usageRecord,
+  type Relay,
+  startRelay,
+} from './relay-fixture';
 
 describe('relay basics (openai SDK → gateway → mock upstream)', () => {
+  let relay: Relay;
   let api: ApiHarness;
   let mock: MockUpstream;
-  let ingestor: UsageIngestor;
   let admin: string;
   let client: OpenAI;
   let tokenId: string;
 
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    api = await startApi('relay_basics');
-    ingestor = startIngestor(api);
-    admin = await api.adminToken();
+    relay = await startRelay('relay_basics', { ingestor: true });
+    ({ api, mock, admin } = relay);
     await createChannel(api, admin, {
       name: 'main',
       baseUrl: mock.baseUrl,
@@ -56,11 +61,7 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
     client = sdk(api, seeded.key);
   });
 
-  afterAll(async () => {
-    await ingestor?.stop();
-    await api?.close();
-    await mock?.close();
-  });
+  afterAll(() => relay?.close());
 
   beforeEach(() => mock.reset());
 

@@ -1,22 +1,20 @@
 // Money under concurrency, through the official SDK over two API processes: holds cap spending at
 // the balance, every path settles, and ledger, usage records, token spend and the live mirror agree
 // to the nano-dollar once the usage stream has drained (docs/design.md invariants 6 and 7).
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BalanceMirror } from '@gateway/billing';
-import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
-import type { UsageIngestor } from '@gateway/usage';
+import type { MockUpstream } from '@gateway/mock-upstream';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../src/api-app';
-import { startApi, type ApiHarness } from '../api-harness';
+import type { ApiHarness } from '../api-harness';
 import { seedTenant } from '../fixtures';
 import {
   createChannel,
   fund,
   issueToken,
   seedTenantWithToken,
-  startIngestor,
+  type RelayPair,
+  startRelayPair,
   usageRecordsStored,
 } from './relay-fixture';
 
@@ -29,32 +27,16 @@ interface Books {
 }
 
 describe('billing on the relay (two API processes)', () => {
+  let relay: RelayPair;
   let api: ApiHarness;
-  let second: NestExpressApplication;
-  let secondUrl: string;
   let mock: MockUpstream;
-  let ingestor: UsageIngestor;
   let admin: string;
 
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    api = await startApi('relay_billing');
-    second = await createApiApp(api.config);
-    await second.listen(0, '127.0.0.1');
-    secondUrl = await second.getUrl();
-    ingestor = startIngestor(api);
-    admin = await api.adminToken();
+    relay = await startRelayPair('relay_billing', { ingestor: true });
+    ({ api, mock, admin } = relay);
   });
-
-  afterAll(async () => {
-    await ingestor?.stop();
-    await second?.close();
-    await api?.close();
-    await mock?.close();
-  });
-
-  const clients = (key: string) =>
-    [api.url, secondUrl].map((url) => new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0 }));
+  afterAll(() => relay?.close());
 
   async function setPrice(model: string, price: Record<string, string>): Promise<void> {
     await request(api.url)
@@ -102,7 +84,7 @@ describe('billing on the relay (two API processes)', () => {
     const { key, tenantId, tokenId } = await seedTenantWithToken(api, admin);
     await fund(api, tenantId, (0.001 * K).toFixed(3));
     mock.reset();
-    const [a, b] = clients(key) as [OpenAI, OpenAI];
+    const [a, b] = relay.clients(key);
     const results = await Promise.all(
       Array.from({ length: 10 * K }, (_, i) =>
         (i % 2 ? a : b).chat.completions
@@ -168,7 +150,7 @@ describe('billing on the relay (two API processes)', () => {
     }
     const { key, tenantId, tokenId } = await seedTenantWithToken(api, admin);
     await fund(api, tenantId, '3');
-    const [a, b] = clients(key) as [OpenAI, OpenAI];
+    const [a, b] = relay.clients(key);
     const jobs: Promise<unknown>[] = [];
     for (let i = 0; i < 40; i++) {
       const client = i % 2 ? a : b;
@@ -243,7 +225,7 @@ describe('billing on the relay (two API processes)', () => {
     await setPrice('m-repriced', before);
     const { key, tenantId, tokenId } = await seedTenantWithToken(api, admin);
     await fund(api, tenantId, '1');
-    const [a, b] = clients(key) as [OpenAI, OpenAI];
+    const [a, b] = relay.clients(key);
     const body = {
       model: 'm-repriced',
       messages: [{ role: 'user' as const, content: 'price change' }],
@@ -292,7 +274,7 @@ describe('billing on the relay (two API processes)', () => {
     const token = await issueToken(api, admin, { tenantId: tenant.id });
     // Exactly two requests at 1.5 × 3 = 4.5 µUSD each; a third must be refused.
     await fund(api, tenant.id, '0.000009');
-    const [a] = clients(token.key) as [OpenAI];
+    const [a] = relay.clients(token.key);
     const body = { model: 'm-vip', messages: [{ role: 'user' as const, content: 'vip' }] };
     await a.chat.completions.create(body);
     await a.chat.completions.create(body);

@@ -1,51 +1,42 @@
 // Failover, cooldowns, broken streams and refusals, through the official OpenAI SDK against the
 // mock upstream. Each test routes its own model to its own channels, so tests do not share keys.
-import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
+import type { MockUpstream } from '@gateway/mock-upstream';
 import { waitFor } from '@gateway/testing';
-import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
 import request from 'supertest';
-import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, sdk, seedTenantWithToken, startIngestor, usageRecord } from './relay-fixture';
+import type { ApiHarness } from '../api-harness';
+import {
+  createChannel,
+  sdk,
+  seedTenantWithToken,
+  sdkError,
+  type Relay,
+  startRelay,
+  usageRecord,
+} from './relay-fixture';
 
 const GOOD = 'sk-mock-good-key-0001';
 
 describe('relay failover (openai SDK → gateway → mock upstream)', () => {
+  let relay: Relay;
   let api: ApiHarness;
   let mock: MockUpstream;
-  let ingestor: UsageIngestor;
   let admin: string;
   let client: OpenAI;
   let key: string;
 
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    api = await startApi('relay_failover');
-    ingestor = startIngestor(api);
-    admin = await api.adminToken();
+    relay = await startRelay('relay_failover', { ingestor: true });
+    ({ api, mock, admin } = relay);
     ({ key } = await seedTenantWithToken(api, admin));
     client = sdk(api, key);
   });
-
-  afterAll(async () => {
-    await ingestor?.stop();
-    await api?.close();
-    await mock?.close();
-  });
+  afterAll(() => relay?.close());
 
   beforeEach(() => mock.reset());
 
   const chat = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'hello' }] });
   const upstreamKeys = () => mock.requests.map((r) => r.apiKey);
-
-  async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(OpenAI.APIError);
-    return error as InstanceType<typeof OpenAI.APIError>;
-  }
 
   async function keyViews(channelId: string) {
     const res = await request(api.url)
@@ -104,13 +95,13 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
       models: ['m-cool'],
       keys: ['sk-mock;status=429;retryAfter=20'],
     });
-    const first = await caught(client.chat.completions.create(chat('m-cool')));
+    const first = await sdkError(client.chat.completions.create(chat('m-cool')));
     expect(first.status).toBe(429);
     expect(first.code).toBe('upstreams_rate_limited');
     expect(Number(first.headers?.get('retry-after'))).toBeGreaterThanOrEqual(19);
     expect(mock.requests).toHaveLength(1);
 
-    const second = await caught(client.chat.completions.create(chat('m-cool')));
+    const second = await sdkError(client.chat.completions.create(chat('m-cool')));
     expect(second.code).toBe('upstreams_rate_limited');
     const retryAfter = Number(second.headers?.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
@@ -138,7 +129,7 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
       models: ['m-401-only'],
       keys: [bad],
     });
-    const error = await caught(client.chat.completions.create(chat('m-401-only')));
+    const error = await sdkError(client.chat.completions.create(chat('m-401-only')));
     expect(error.status).toBe(502);
     expect(error.code).toBe('upstream_error');
     expect(error.message).toContain('c401only');
@@ -172,7 +163,7 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
   it('gives up after RELAY_MAX_ATTEMPTS (5) failed attempts, naming the channel, never a key', async () => {
     const keys = Array.from({ length: 8 }, (_, i) => `sk-mock;status=503;latency=${i}`);
     await createChannel(api, admin, { name: 'c503', baseUrl: mock.baseUrl, models: ['m-503'], keys });
-    const error = await caught(client.chat.completions.create(chat('m-503')));
+    const error = await sdkError(client.chat.completions.create(chat('m-503')));
     expect(error.status).toBe(502);
     expect(error.code).toBe('upstream_error');
     expect(error.headers?.get('x-fallback-attempts')).toBe('5');
@@ -191,7 +182,7 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
         { key: GOOD, priority: 0 },
       ],
     });
-    const error = await caught(client.chat.completions.create(chat('m-400')));
+    const error = await sdkError(client.chat.completions.create(chat('m-400')));
     expect(error.status).toBe(400);
     expect(mock.requests).toHaveLength(1);
   });
@@ -217,7 +208,7 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
       timeoutMs: 1000,
       keys: ['sk-mock;hang=1'],
     });
-    const error = await caught(client.chat.completions.create(chat('m-hang-only')));
+    const error = await sdkError(client.chat.completions.create(chat('m-hang-only')));
     expect(error.status).toBe(504);
     expect(error.code).toBe('upstream_timeout');
     // The gateway hung up on the upstream it gave up on.
@@ -327,14 +318,14 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
 
   describe('refusals the client can fix, in OpenAI error shape', () => {
     it('401 invalid_api_key for a missing or unknown key', async () => {
-      const error = await caught(sdk(api, 'sk-' + 'x'.repeat(48)).chat.completions.create(chat('m-any')));
+      const error = await sdkError(sdk(api, 'sk-' + 'x'.repeat(48)).chat.completions.create(chat('m-any')));
       expect(error.status).toBe(401);
       expect(error.code).toBe('invalid_api_key');
       expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     });
 
     it('400 naming the field for a malformed body, recorded against the token', async () => {
-      const error = await caught(
+      const error = await sdkError(
         client.chat.completions.create({
           model: 'm-any',
           messages: [{ role: 'robot', content: 'x' }],
@@ -345,21 +336,21 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
     });
 
     it('404 model_not_found for a model no channel serves', async () => {
-      const error = await caught(client.chat.completions.create(chat('no-such-model')));
+      const error = await sdkError(client.chat.completions.create(chat('no-such-model')));
       expect(error.status).toBe(404);
       expect(error.code).toBe('model_not_found');
     });
 
     it('403 model_not_allowed for a model outside the token list', async () => {
       const limited = await seedTenantWithToken(api, admin, { models: ['m-500'] });
-      const error = await caught(sdk(api, limited.key).chat.completions.create(chat('m-429')));
+      const error = await sdkError(sdk(api, limited.key).chat.completions.create(chat('m-429')));
       expect(error.status).toBe(403);
       expect(error.code).toBe('model_not_allowed');
     });
 
     it('403 ip_not_allowed from an address outside the token allowlist', async () => {
       const fenced = await seedTenantWithToken(api, admin, { ipAllowlist: ['10.0.0.0/8'] });
-      const error = await caught(sdk(api, fenced.key).chat.completions.create(chat('m-500')));
+      const error = await sdkError(sdk(api, fenced.key).chat.completions.create(chat('m-500')));
       expect(error.status).toBe(403);
       expect(error.code).toBe('ip_not_allowed');
     });
@@ -398,7 +389,7 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
       const limitedClient = sdk(api, limited.key);
       await limitedClient.chat.completions.create(chat('m-rpm'));
       await limitedClient.chat.completions.create(chat('m-rpm'));
-      const error = await caught(limitedClient.chat.completions.create(chat('m-rpm')));
+      const error = await sdkError(limitedClient.chat.completions.create(chat('m-rpm')));
       expect(error.status).toBe(429);
       expect(error.code).toBe('rate_limit_exceeded');
       expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);

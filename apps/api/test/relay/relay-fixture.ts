@@ -2,14 +2,82 @@
 // dashboard-issued token; plus the official OpenAI SDK pointed at the gateway.
 import { appendLedgerLine, BalanceMirror } from '@gateway/billing';
 import { usdToNano } from '@gateway/db';
+import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import { REDIS } from '@gateway/redis';
 import { waitFor } from '@gateway/testing';
 import { UsageIngestor } from '@gateway/usage';
 import { DataSource } from 'typeorm';
 import OpenAI from 'openai';
 import request from 'supertest';
-import type { ApiHarness } from '../api-harness';
+import { startApi, startReplica, type ApiHarness } from '../api-harness';
 import { seedTenant } from '../fixtures';
+
+/** An api process with the mock upstream behind it and a super admin's access token. */
+export interface Relay {
+  api: ApiHarness;
+  mock: MockUpstream;
+  admin: string;
+  close(): Promise<void>;
+}
+
+/** `ingestor`: run the worker's usage ingestor too, for suites that read usage or the books. */
+export async function startRelay(suite: string, options: { ingestor?: boolean } = {}): Promise<Relay> {
+  let mock: MockUpstream | undefined;
+  let api: ApiHarness | undefined;
+  let ingestor: UsageIngestor | undefined;
+  // Stops whatever did start, so that a failed setup leaves no server or connection behind.
+  const close = async () => {
+    await ingestor?.stop();
+    await api?.close();
+    await mock?.close();
+  };
+  try {
+    mock = await startMockUpstream();
+    api = await startApi(suite);
+    if (options.ingestor) ingestor = startIngestor(api);
+    return { api, mock, admin: await api.adminToken(), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The same with a second api process on its database and Redis prefix, as two replicas behind a load balancer. */
+export interface RelayPair extends Relay {
+  /** The official SDK against the first and the second process, without its own retries. */
+  clients(key: string): [OpenAI, OpenAI];
+}
+
+export async function startRelayPair(
+  suite: string,
+  options: { ingestor?: boolean } = {},
+): Promise<RelayPair> {
+  const relay = await startRelay(suite, options);
+  const second = await startReplica(relay.api).catch(async (error: unknown) => {
+    await relay.close();
+    throw error;
+  });
+  const client = (url: string, key: string) =>
+    new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0 });
+  return {
+    ...relay,
+    clients: (key) => [client(relay.api.url, key), client(second.url, key)],
+    close: async () => {
+      await second.close();
+      await relay.close();
+    },
+  };
+}
+
+/** The error an SDK call failed with; the test fails if it did not fail with an API error. */
+export async function sdkError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(OpenAI.APIError);
+  return error as InstanceType<typeof OpenAI.APIError>;
+}
 
 export interface ChannelSpec {
   name: string;

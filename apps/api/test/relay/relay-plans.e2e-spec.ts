@@ -2,38 +2,35 @@
 // are enforced before any upstream call, its included allowance pays before the prepaid balance,
 // switching plans takes effect at once, and the ledger, usage records, plan counters and the live
 // Redis side agree to the nano-dollar (issue 5: "plan first, then balance").
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BalanceMirror, CurrentPlans } from '@gateway/billing';
-import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
+import type { MockUpstream } from '@gateway/mock-upstream';
 import { waitFor } from '@gateway/testing';
-import type { UsageIngestor } from '@gateway/usage';
 import Redis from 'ioredis';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../src/api-app';
-import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, fund, seedTenantWithToken, startIngestor, usageRecordsStored } from './relay-fixture';
+import type { ApiHarness } from '../api-harness';
+import {
+  createChannel,
+  fund,
+  seedTenantWithToken,
+  startRelayPair,
+  type RelayPair,
+  usageRecordsStored,
+} from './relay-fixture';
 
 const FEE_NANO = 1_000_000n; // $0.001 per request, the only price: a request's worst case is its cost
 
 describe('plans on the relay (two API processes)', () => {
+  let relay: RelayPair;
   let api: ApiHarness;
-  let second: NestExpressApplication;
-  let secondUrl: string;
   let mock: MockUpstream;
-  let ingestor: UsageIngestor;
   let admin: string;
   let plans = 0;
 
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    api = await startApi('relay_plans');
-    second = await createApiApp(api.config);
-    await second.listen(0, '127.0.0.1');
-    secondUrl = await second.getUrl();
-    ingestor = startIngestor(api);
-    admin = await api.adminToken();
+    relay = await startRelayPair('relay_plans', { ingestor: true });
+    ({ api, mock, admin } = relay);
     await createChannel(api, admin, {
       name: 'plan-paid',
       baseUrl: mock.baseUrl,
@@ -47,15 +44,7 @@ describe('plans on the relay (two API processes)', () => {
       .expect(200);
   });
 
-  afterAll(async () => {
-    await ingestor?.stop();
-    await second?.close();
-    await api?.close();
-    await mock?.close();
-  });
-
-  const clients = (key: string) =>
-    [api.url, secondUrl].map((url) => new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0 }));
+  afterAll(() => relay?.close());
 
   async function createPlan(body: Record<string, unknown>): Promise<string> {
     const res = await request(api.url)
@@ -95,7 +84,7 @@ describe('plans on the relay (two API processes)', () => {
     const { key, tenantId, tokenId } = await seedTenantWithToken(api, admin);
     await fund(api, tenantId, '0.002');
     await subscribe(tenantId, planId);
-    const [a, b] = clients(key) as [OpenAI, OpenAI];
+    const [a, b] = relay.clients(key);
     const mirror = api.app.get(BalanceMirror);
     // A request settles just after its response ends: wait for the live side to say so.
     const settlesAt = (balance: bigint) =>
@@ -174,7 +163,7 @@ describe('plans on the relay (two API processes)', () => {
     const bigger = await createPlan({ limits: { requests: N + 2 } });
     const { key, tenantId } = await seedTenantWithToken(api, admin);
     await subscribe(tenantId, small);
-    const [a, b] = clients(key) as [OpenAI, OpenAI];
+    const [a, b] = relay.clients(key);
     mock.reset();
     // A model without a price: the plan still counts and limits it.
     const results = await Promise.all(
@@ -199,7 +188,7 @@ describe('plans on the relay (two API processes)', () => {
     const planId = await createPlan({ limits: { outputTokens: 100, inputTokens: 1000 } });
     const { key, tenantId } = await seedTenantWithToken(api, admin);
     await subscribe(tenantId, planId);
-    const [a] = clients(key) as [OpenAI];
+    const [a] = relay.clients(key);
     mock.reset();
     const refused = await ask(a, 'm-plan-free', { max_tokens: 101 });
     expect(refused).toBe('402 insufficient_quota');
@@ -212,7 +201,7 @@ describe('plans on the relay (two API processes)', () => {
     const planId = await createPlan({ limits: { requests: 3 } });
     const { key, tenantId } = await seedTenantWithToken(api, admin);
     await subscribe(tenantId, planId);
-    const [a, b] = clients(key) as [OpenAI, OpenAI];
+    const [a, b] = relay.clients(key);
     expect(await ask(a, 'm-plan-free')).toBe('ok');
     expect(await ask(b, 'm-plan-free')).toBe('ok');
     await usageRecordsStored(api, tenantId, 2);

@@ -1,14 +1,21 @@
 // The relay across processes and at steady state: limits hold across two API processes, a channel
 // change made through one is obeyed by the other, and a warm relay sends no SQL at all.
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
+import type { MockUpstream } from '@gateway/mock-upstream';
 import { waitFor } from '@gateway/testing';
 import OpenAI from 'openai';
 import { Client } from 'pg';
 import request from 'supertest';
-import { createApiApp } from '../../src/api-app';
-import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, fund, sdk, seedTenantWithToken } from './relay-fixture';
+import type { ApiHarness } from '../api-harness';
+import {
+  createChannel,
+  fund,
+  sdk,
+  seedTenantWithToken,
+  startRelay,
+  startRelayPair,
+  type Relay,
+  type RelayPair,
+} from './relay-fixture';
 
 /** Fixed one-minute windows: a burst must not straddle a minute boundary, or it would see two windows. */
 async function awayFromMinuteEdge(): Promise<void> {
@@ -24,32 +31,20 @@ function outcome(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('relay across processes', () => {
+  let relay: RelayPair;
   let api: ApiHarness;
-  let second: NestExpressApplication;
-  let secondUrl: string;
   let mock: MockUpstream;
   let admin: string;
 
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    api = await startApi('relay_scale');
-    second = await createApiApp(api.config);
-    await second.listen(0, '127.0.0.1');
-    secondUrl = await second.getUrl();
-    admin = await api.adminToken();
+    relay = await startRelayPair('relay_scale');
+    ({ api, mock, admin } = relay);
   });
-
-  afterAll(async () => {
-    await second?.close();
-    await api?.close();
-    await mock?.close();
-  });
+  afterAll(() => relay?.close());
 
   beforeEach(() => mock.reset());
 
   const chat = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'hi' }] });
-  const clientOf = (url: string, key: string) =>
-    new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0 });
 
   it('enforces a token rpm across two API processes', async () => {
     await createChannel(api, admin, {
@@ -59,8 +54,7 @@ describe('relay across processes', () => {
       keys: ['sk-mock-a1'],
     });
     const { key } = await seedTenantWithToken(api, admin, { rpm: 5 });
-    const a = clientOf(api.url, key);
-    const b = clientOf(secondUrl, key);
+    const [a, b] = relay.clients(key);
     await awayFromMinuteEdge();
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -80,8 +74,7 @@ describe('relay across processes', () => {
       keys: [{ key: 'sk-mock-capped', rpm: 3 }],
     });
     const { key } = await seedTenantWithToken(api, admin);
-    const a = clientOf(api.url, key);
-    const b = clientOf(secondUrl, key);
+    const [a, b] = relay.clients(key);
     await awayFromMinuteEdge();
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -101,7 +94,7 @@ describe('relay across processes', () => {
       keys: ['sk-mock-d1'],
     });
     const { key } = await seedTenantWithToken(api, admin);
-    const b = clientOf(secondUrl, key);
+    const [, b] = relay.clients(key);
     await b.chat.completions.create(chat('m-disable'));
     await request(api.url)
       .patch(`/api/channels/${channel.id}`)
@@ -121,21 +114,18 @@ describe('relay across processes', () => {
 });
 
 describe('relay at steady state', () => {
+  let relay: Relay;
   let api: ApiHarness;
   let mock: MockUpstream;
+  let admin: string;
 
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    api = await startApi('relay_zero_sql');
+    relay = await startRelay('relay_zero_sql');
+    ({ api, mock, admin } = relay);
   });
-
-  afterAll(async () => {
-    await api?.close();
-    await mock?.close();
-  });
+  afterAll(() => relay?.close());
 
   it('sends no SQL at all while relaying a burst once warm (docs/design.md invariant 1)', async () => {
-    const admin = await api.adminToken();
     await createChannel(api, admin, {
       name: 'warm',
       baseUrl: mock.baseUrl,

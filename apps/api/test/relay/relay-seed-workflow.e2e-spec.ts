@@ -1,33 +1,25 @@
 // The operator's first hour, end to end through the public surfaces only: set a price, top up a
 // tenant, call the gateway with the official SDK (non-stream and stream), and see the ledger, the
 // token's used quota and the usage log move by exactly the same amount.
-import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
+import type { MockUpstream } from '@gateway/mock-upstream';
 import { usdToNano } from '@gateway/db';
 import { waitFor } from '@gateway/testing';
-import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
 import request from 'supertest';
-import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, sdk, seedTenantWithToken, startIngestor } from './relay-fixture';
+import type { ApiHarness } from '../api-harness';
+import { createChannel, sdk, seedTenantWithToken, startRelay, type Relay } from './relay-fixture';
 
 describe('seed workflow: price → top-up → SDK calls → ledger, token quota and usage log agree', () => {
+  let relay: Relay;
   let api: ApiHarness;
   let mock: MockUpstream;
-  let ingestor: UsageIngestor;
   let admin: string;
 
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    api = await startApi('relay_seed');
-    ingestor = startIngestor(api);
-    admin = await api.adminToken();
+    relay = await startRelay('relay_seed', { ingestor: true });
+    ({ api, mock, admin } = relay);
   });
-
-  afterAll(async () => {
-    await ingestor?.stop();
-    await api?.close();
-    await mock?.close();
-  });
+  afterAll(() => relay?.close());
 
   const get = (path: string) =>
     request(api.url).get(path).set('authorization', `Bearer ${admin}`).expect(200);

@@ -9,7 +9,14 @@ import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { startApi, type ApiHarness } from '../api-harness';
-import { createChannel, sdk, seedTenantWithToken, startIngestor, usageRecord } from './relay-fixture';
+import {
+  createChannel,
+  sdk,
+  seedTenantWithToken,
+  sdkError,
+  startIngestor,
+  usageRecord,
+} from './relay-fixture';
 
 interface CannedAnswer {
   status: number;
@@ -194,15 +201,6 @@ describe('the relay and the probes agree on what an upstream error means', () =>
 
   const chat = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'hello' }] });
 
-  async function caught(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-    const error = await promise.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(OpenAI.APIError);
-    return error as InstanceType<typeof OpenAI.APIError>;
-  }
-
   it.each(CASES)('%s', async (_answer, key, expected) => {
     const slug = key.replace(/^sk-canned-|-0001$/g, '');
     const channel = await createChannel(api, admin, {
@@ -230,7 +228,7 @@ describe('the relay and the probes agree on what an upstream error means', () =>
         }),
       ]);
     } else {
-      const error = await caught(client.chat.completions.create(chat(`m-${slug}`)));
+      const error = await sdkError(client.chat.completions.create(chat(`m-${slug}`)));
       expect(error.status).toBe(expected.relay.status);
       expect(upstream.keys).toEqual([key]);
     }
@@ -253,7 +251,7 @@ describe('the relay and the probes agree on what an upstream error means', () =>
       models: [`m-${slug}-alone`],
       keys: [key],
     });
-    const alone = await caught(client.chat.completions.create(chat(`m-${slug}-alone`)));
+    const alone = await sdkError(client.chat.completions.create(chat(`m-${slug}-alone`)));
     expect({ status: alone.status, code: alone.code }).toEqual(expected.alone);
 
     // The probe of that key.

@@ -1,19 +1,17 @@
 // Two api processes on one database and one Redis prefix: a token changed through one is seen by the
 // other's cached lookup within a second (Redis pub/sub), and a cached lookup costs no SQL and no Redis.
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Role } from '@gateway/identity';
 import { REDIS } from '@gateway/redis';
 import { waitFor } from '@gateway/testing';
 import { TokenAuthService, TokenInvalidationBus } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { Client } from 'pg';
-import { createApiApp } from '../../src/api-app';
-import { ApiHarness, startApi } from '../api-harness';
+import { ApiHarness, Replica, startApi, startReplica, tokenInvalidationsHeard } from '../api-harness';
 import { seedTenant, Session, sessionAs } from '../fixtures';
 
 describe('token cache across api processes', () => {
   let api: ApiHarness;
-  let second: NestExpressApplication;
+  let second: Replica;
   let owner: Session;
   let authA: TokenAuthService;
   let authB: TokenAuthService;
@@ -50,19 +48,13 @@ describe('token cache across api processes', () => {
 
   beforeAll(async () => {
     api = await startApi('token-invalidation');
-    second = await createApiApp(api.config);
-    await second.listen(0, '127.0.0.1');
+    second = await startReplica(api);
     const tenant = await seedTenant(api);
     owner = await sessionAs(api, Role.Owner, tenant.id);
     authA = api.app.get(TokenAuthService);
-    authB = second.get(TokenAuthService);
+    authB = second.app.get(TokenAuthService);
     expect(authB).not.toBe(authA);
-    // A process caches nothing until its subscription stands; wait for both.
-    await waitFor('both processes to subscribe', async () =>
-      api.app.get(TokenInvalidationBus).listening && second.get(TokenInvalidationBus).listening
-        ? true
-        : undefined,
-    );
+    await tokenInvalidationsHeard(api.app, second.app);
   });
   afterAll(async () => {
     await second.close();
@@ -117,7 +109,7 @@ describe('token cache across api processes', () => {
 
   it('a cached lookup of an unchanged token issues no SQL query and no Redis command', async () => {
     const { key } = await issue();
-    const redisB = second.get<Redis>(REDIS);
+    const redisB = second.app.get<Redis>(REDIS);
     const sql = jest.spyOn(Client.prototype, 'query');
     const redisCommands = jest.spyOn(redisB, 'sendCommand');
     try {
@@ -151,7 +143,7 @@ describe('token cache across api processes', () => {
   });
 
   it('a process closes its subscriber connection when it shuts down', async () => {
-    const third = await createApiApp(api.config);
+    const third = await startReplica(api);
     const channel = api.app.get(TokenInvalidationBus).channel;
     const redis = api.app.get<Redis>(REDIS);
     const count = async () => ((await redis.pubsub('NUMSUB', channel)) as [string, number])[1];
@@ -160,9 +152,9 @@ describe('token cache across api processes', () => {
       async () => ((await count()) === 3 ? true : undefined),
       2_000,
     );
-    expect(third.get(TokenInvalidationBus).listening).toBe(true);
+    expect(third.app.get(TokenInvalidationBus).listening).toBe(true);
     await third.close();
-    expect(third.get(TokenInvalidationBus).listening).toBe(false);
+    expect(third.app.get(TokenInvalidationBus).listening).toBe(false);
     await waitFor('the subscriber to go', async () => ((await count()) === 2 ? true : undefined), 2_000);
   });
 });

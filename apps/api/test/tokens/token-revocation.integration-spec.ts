@@ -1,21 +1,18 @@
 // A user who may no longer act for a tenant loses their /v1 keys at once, on every api process:
 // deleted, disabled, made finance or moved to another tenant, each token they hold is revoked in the
 // same transaction, the other process's warm cache drops it, and the token list says why.
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Role, User } from '@gateway/identity';
 import { waitFor } from '@gateway/testing';
-import { Token, TokenInvalidationBus } from '@gateway/tokens';
+import { Token } from '@gateway/tokens';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../src/api-app';
-import { ApiHarness, startApi } from '../api-harness';
+import { ApiHarness, Replica, startApi, startReplica, tokenInvalidationsHeard } from '../api-harness';
 import { login, seedTenant, seedUser, Session, sessionAs } from '../fixtures';
 
 describe('tokens of a user who may no longer hold them', () => {
   let api: ApiHarness;
-  let second: NestExpressApplication;
-  let secondUrl: string;
+  let second: Replica;
   let tenantId: string;
   let owner: Session;
   let superAdmin: Session;
@@ -32,7 +29,7 @@ describe('tokens of a user who may no longer hold them', () => {
       };
       ids.push(body.id);
       keys.push(body.key);
-      for (const url of [api.url, secondUrl]) await models(url, body.key).expect(200);
+      for (const url of [api.url, second.url]) await models(url, body.key).expect(200);
     }
     return { user: session.user, keys, ids };
   };
@@ -41,7 +38,7 @@ describe('tokens of a user who may no longer hold them', () => {
 
   /** Process B (which did not make the change) refuses every key within a second. */
   const refusedEverywhere = async (keys: string[]) => {
-    const other = secondUrl;
+    const other = second.url;
     for (const key of keys) {
       await waitFor(
         'process B to refuse the key',
@@ -51,7 +48,7 @@ describe('tokens of a user who may no longer hold them', () => {
       );
       const res = await models(api.url, key).expect(401);
       expect(res.body).toMatchObject({ error: { code: 'invalid_api_key' } });
-      const sdk = new OpenAI({ apiKey: key, baseURL: `${secondUrl}/v1`, maxRetries: 0 });
+      const sdk = new OpenAI({ apiKey: key, baseURL: `${second.url}/v1`, maxRetries: 0 });
       await expect(sdk.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     }
   };
@@ -68,17 +65,11 @@ describe('tokens of a user who may no longer hold them', () => {
 
   beforeAll(async () => {
     api = await startApi('token-revocation');
-    second = await createApiApp(api.config);
-    await second.listen(0, '127.0.0.1');
-    secondUrl = await second.getUrl();
+    second = await startReplica(api);
     tenantId = (await seedTenant(api)).id;
     owner = await sessionAs(api, Role.Owner, tenantId);
     superAdmin = await sessionAs(api, Role.SuperAdmin, null);
-    await waitFor('both processes to subscribe', async () =>
-      api.app.get(TokenInvalidationBus).listening && second.get(TokenInvalidationBus).listening
-        ? true
-        : undefined,
-    );
+    await tokenInvalidationsHeard(api.app, second.app);
   });
   afterAll(async () => {
     await second.close();
@@ -98,7 +89,7 @@ describe('tokens of a user who may no longer hold them', () => {
     await refusedEverywhere(keys);
     await shownReason(ids, 'owner_disabled');
     await owner.patch(`/api/users/${user.id}`, { disabled: false }).expect(200);
-    await models(secondUrl, keys[0]!).expect(401);
+    await models(second.url, keys[0]!).expect(401);
     const res = await owner.patch(`/api/tokens/${ids[0]}`, { status: 'active' }).expect(409);
     expect(res.body).toMatchObject({ code: 'token_revoked' });
     await models(api.url, keys[0]!).expect(401);
@@ -125,7 +116,7 @@ describe('tokens of a user who may no longer hold them', () => {
     await owner.patch(`/api/users/${kept.user.id}`, { name: 'Renamed' }).expect(200);
     await owner.patch(`/api/users/${gone.user.id}`, { disabled: true }).expect(200);
     await refusedEverywhere(gone.keys);
-    for (const key of kept.keys) await models(secondUrl, key).expect(200);
+    for (const key of kept.keys) await models(second.url, key).expect(200);
     const rows = await api.app.get(DataSource).getRepository(Token).findBy({ userId: kept.user.id });
     expect(rows.map((t) => [t.status, t.revokedReason])).toEqual([
       ['active', null],
@@ -141,6 +132,6 @@ describe('tokens of a user who may no longer hold them', () => {
     ]);
     const rows = await api.app.get(DataSource).getRepository(Token).findBy({ userId: session.user.id });
     expect(rows.every((t) => t.status === 'revoked')).toBe(true);
-    if (created.status === 201) await models(secondUrl, (created.body as { key: string }).key).expect(401);
+    if (created.status === 201) await models(second.url, (created.body as { key: string }).key).expect(401);
   });
 });

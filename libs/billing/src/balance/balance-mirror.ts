@@ -138,12 +138,7 @@ export class BalanceMirror {
     const plan = request.plan;
     const limit = (value: bigint | null) => (value === null ? '-1' : clampExact(value).toString());
     const args = () => [
-      this.balanceKey(request.tenantId),
-      this.tokenKey(request.tokenId),
-      this.holdsKey(),
-      this.expiryKey(),
-      this.planPeriodKey(request.tenantId, plan),
-      request.requestId,
+      ...this.requestKeys(request, plan),
       amount.toString(),
       '1',
       quota,
@@ -180,12 +175,7 @@ export class BalanceMirror {
   async settle(request: SettleRequest): Promise<bigint> {
     const { plan } = request;
     const [, covered] = await this.redis.billingSettle(
-      this.balanceKey(request.tenantId),
-      this.tokenKey(request.tokenId),
-      this.holdsKey(),
-      this.expiryKey(),
-      this.planPeriodKey(request.tenantId, plan),
-      request.requestId,
+      ...this.requestKeys(request, plan),
       clampExact(request.costNano < 0n ? 0n : request.costNano).toString(),
       plan === null ? '0' : '1',
       plan === null ? '0' : clampExact(plan.plan.includedNano).toString(),
@@ -194,6 +184,21 @@ export class BalanceMirror {
       String(Math.max(0, Math.floor(request.outputTokens))),
     );
     return BigInt(covered);
+  }
+
+  /** What PLACE_HOLD and SETTLE both start with: their five KEYS, then the request id. */
+  private requestKeys(
+    request: { tenantId: string; tokenId: string; requestId: string },
+    plan: CurrentPlan | null,
+  ): string[] {
+    return [
+      this.balanceKey(request.tenantId),
+      this.tokenKey(request.tokenId),
+      this.holdsKey(),
+      this.expiryKey(),
+      this.planPeriodKey(request.tenantId, plan),
+      request.requestId,
+    ];
   }
 
   /** The live counters of a tenant's plan period (settled and held), or null when not loaded. */

@@ -1,5 +1,6 @@
 import { bigintTransformer } from '@gateway/db';
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { AuthoredColumns } from './authored-columns';
 
 /**
  * What moves a tenant's money. `usage` lines are debits written by the worker from usage records
@@ -25,7 +26,7 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 @Index('ledger_entries_tenant_created_idx', ['tenantId', 'createdAt'])
 // One debit per request, one line per redemption code: appending twice is a no-op, not a double charge.
 @Index('ledger_entries_kind_ref_key', ['tenantId', 'kind', 'ref'], { unique: true })
-export class LedgerEntry {
+export class LedgerEntry extends AuthoredColumns {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'ledger_entries_pkey' })
   id!: string;
 
@@ -53,13 +54,4 @@ export class LedgerEntry {
   /** What the line is about: the request id of a usage debit, the code of a redemption, … */
   @Column({ type: 'varchar', length: 200, nullable: true })
   ref!: string | null;
-
-  @Column({ type: 'text', nullable: true })
-  note!: string | null;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy!: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
 }

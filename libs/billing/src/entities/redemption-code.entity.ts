@@ -1,5 +1,6 @@
 import { bigintTransformer } from '@gateway/db';
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { AuthoredColumns } from './authored-columns';
 
 /**
  * A prepaid code worth `amountNano`, redeemable once into one tenant's balance. The code itself is
@@ -9,7 +10,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
 @Check('redemption_codes_amount_check', '"amount_nano" > 0')
 @Index('redemption_codes_created_idx', ['createdAt'])
 @Index('redemption_codes_batch_idx', ['batchId'])
-export class RedemptionCode {
+export class RedemptionCode extends AuthoredColumns {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'redemption_codes_pkey' })
   id!: string;
 
@@ -31,15 +32,6 @@ export class RedemptionCode {
 
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
-
-  @Column({ type: 'text', nullable: true })
-  note!: string | null;
-
-  @Column({ name: 'created_by', type: 'uuid', nullable: true })
-  createdBy!: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
 
   @Column({ name: 'redeemed_at', type: 'timestamptz', nullable: true })
   redeemedAt!: Date | null;

@@ -1,4 +1,5 @@
 import { nanoToUsd } from '@gateway/db';
+import { seededRandom } from '@gateway/testing';
 import { computeCost, divideRoundHalfUp, microNanoToUsd, PriceNano } from './price-calculator';
 
 /**
@@ -43,17 +44,6 @@ function referenceCostNano(
   const tokens = 2n * remainder >= nano.d ? floor + 1n : floor;
   const perRequest = parseDecimal(prices.perRequest);
   return tokens + (perRequest.n * 1_000_000_000n) / perRequest.d;
-}
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('computeCost', () => {
@@ -134,7 +124,7 @@ describe('computeCost', () => {
   });
 
   it('matches an independent rational reference over thousands of random prices and token mixes', () => {
-    const random = prng(20240611);
+    const random = seededRandom(20240611);
     const int = (max: number) => Math.floor(random() * (max + 1));
     const usd = (): string => {
       // prices from 0 to ~$100,000 per 1M, with 0-9 decimals, some exactly zero

@@ -3,6 +3,7 @@ import { loadConfig, type AppConfig } from '@gateway/config';
 import { createTestRedis, type TestRedis } from '@gateway/testing';
 import Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
+import { keyCandidate as key } from '../routing/routing-candidates.fixtures';
 import { readKeyCooldowns } from '@gateway/channels';
 import { RelayLimiter } from './relay-limiter';
 
@@ -36,17 +37,6 @@ describe('RelayLimiter (real Redis)', () => {
     await testRedis.cleanup();
   });
 
-  const key = (id: string, caps: Partial<KeyCandidate> = {}): KeyCandidate => ({
-    id,
-    priority: 0,
-    weight: 1,
-    status: 'enabled',
-    rpm: null,
-    tpm: null,
-    rpd: null,
-    tpd: null,
-    ...caps,
-  });
   /** Takes a slot on one key: 'ok', or why not. */
   const acquire = async (limiter: RelayLimiter, candidate: KeyCandidate, tokens: number, at: number) => {
     const taken = await limiter.acquireFirst([candidate], tokens, at);

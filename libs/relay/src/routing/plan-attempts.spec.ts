@@ -1,53 +1,12 @@
 import { planAttempts, PlanAttemptsInput } from './plan-attempts';
-import { ChannelCandidate, KeyCandidate } from './routing-snapshot';
-
-/** A small seeded PRNG so weighted-order statistics are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function key(id: string, overrides: Partial<KeyCandidate> = {}): KeyCandidate {
-  return {
-    id,
-    priority: 0,
-    weight: 1,
-    status: 'enabled',
-    rpm: null,
-    tpm: null,
-    rpd: null,
-    tpd: null,
-    ...overrides,
-  };
-}
-
-function channel(id: string, overrides: Partial<ChannelCandidate> = {}): ChannelCandidate {
-  return {
-    id,
-    name: `ch-${id}`,
-    type: 'openai',
-    models: ['gpt-4o'],
-    modelMapping: {},
-    priority: 0,
-    weight: 1,
-    groups: ['default'],
-    status: 'enabled',
-    keys: [key(`${id}-k1`)],
-    ...overrides,
-  };
-}
+import { seededRandom } from '@gateway/testing';
+import { channelCandidate as channel, keyCandidate as key } from './routing-candidates.fixtures';
 
 function plan(overrides: Partial<PlanAttemptsInput> & Pick<PlanAttemptsInput, 'channels'>) {
   return planAttempts({
     model: 'gpt-4o',
     groups: ['default'],
-    random: mulberry32(1),
+    random: seededRandom(1),
     ...overrides,
   });
 }
@@ -68,7 +27,7 @@ describe('planAttempts', () => {
         channel('mid-b', { priority: 0, weight: 500 }),
       ];
       for (let seed = 1; seed <= 200; seed++) {
-        const order = channelOrder(plan({ channels, random: mulberry32(seed) }));
+        const order = channelOrder(plan({ channels, random: seededRandom(seed) }));
         expect(order[0]).toBe('high');
         expect(new Set(order.slice(1, 3))).toEqual(new Set(['mid-a', 'mid-b']));
         expect(order[3]).toBe('low');
@@ -90,7 +49,7 @@ describe('planAttempts', () => {
         channel('a', { keys: [key('lo', { priority: -1 }), key('hi', { priority: 3 }), key('mid')] }),
       ];
       for (let seed = 1; seed <= 50; seed++) {
-        expect(plan({ channels, random: mulberry32(seed) }).map((a) => a.key.id)).toEqual([
+        expect(plan({ channels, random: seededRandom(seed) }).map((a) => a.key.id)).toEqual([
           'hi',
           'mid',
           'lo',
@@ -105,7 +64,7 @@ describe('planAttempts', () => {
         channel('w6', { weight: 6 }),
         channel('other-tier', { priority: -1, weight: 100 }),
       ];
-      const random = mulberry32(42);
+      const random = seededRandom(42);
       const firsts: Record<string, number> = { w1: 0, w3: 0, w6: 0, 'other-tier': 0 };
       const runs = 10_000;
       for (let i = 0; i < runs; i++) {
@@ -122,7 +81,7 @@ describe('planAttempts', () => {
 
     it('splits first choices between keys of one priority by weight (±3% over 10,000 plans)', () => {
       const channels = [channel('a', { keys: [key('k1', { weight: 1 }), key('k4', { weight: 4 })] })];
-      const random = mulberry32(7);
+      const random = seededRandom(7);
       let k4First = 0;
       const runs = 10_000;
       for (let i = 0; i < runs; i++) {
@@ -134,15 +93,15 @@ describe('planAttempts', () => {
     it('never picks a weight-0 channel before a weighted one of the same tier, but still lists it last', () => {
       const channels = [channel('zero', { weight: 0 }), channel('one', { weight: 1 })];
       for (let seed = 1; seed <= 200; seed++) {
-        expect(channelOrder(plan({ channels, random: mulberry32(seed) }))).toEqual(['one', 'zero']);
+        expect(channelOrder(plan({ channels, random: seededRandom(seed) }))).toEqual(['one', 'zero']);
       }
       expect(channelOrder(plan({ channels: [channel('zero', { weight: 0 })] }))).toEqual(['zero']);
     });
 
     it('is reproducible for the same random sequence', () => {
       const channels = [channel('a'), channel('b'), channel('c', { keys: [key('c1'), key('c2')] })];
-      expect(pairs(plan({ channels, random: mulberry32(9) }))).toEqual(
-        pairs(plan({ channels, random: mulberry32(9) })),
+      expect(pairs(plan({ channels, random: seededRandom(9) }))).toEqual(
+        pairs(plan({ channels, random: seededRandom(9) })),
       );
     });
   });

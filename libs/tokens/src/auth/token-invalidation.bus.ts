@@ -2,7 +2,7 @@
 // `${REDIS_PREFIX}:tokens:invalidate`, one subscriber connection per process.
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { REDIS } from '@gateway/redis';
+import { PubSubSubscriber, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 
 export interface TokenInvalidation {
@@ -17,8 +17,7 @@ type Listener = (message: TokenInvalidation | 'all') => void;
 export class TokenInvalidationBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TokenInvalidation');
   private readonly listeners = new Set<Listener>();
-  private subscriber?: Redis;
-  private subscribed = false;
+  private readonly subscriber: PubSubSubscriber;
   readonly channel: string;
 
   constructor(
@@ -26,6 +25,17 @@ export class TokenInvalidationBus implements OnModuleInit, OnApplicationShutdown
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.channel = `${config.REDIS_PREFIX}:tokens:invalidate`;
+    this.subscriber = new PubSubSubscriber(redis, {
+      channel: this.channel,
+      connectionName: 'gateway-token-invalidation',
+      logger: this.logger,
+      onMessage: (payload) => {
+        const message = parse(payload);
+        if (message) this.emit(message);
+        else this.logger.warn('ignored a malformed invalidation message');
+      },
+      onLost: () => this.emit('all'),
+    });
   }
 
   /**
@@ -33,7 +43,7 @@ export class TokenInvalidationBus implements OnModuleInit, OnApplicationShutdown
    * filled) otherwise: a change published while the subscription was down would go unnoticed.
    */
   get listening(): boolean {
-    return this.subscribed;
+    return this.subscriber.listening;
   }
 
   /**
@@ -41,38 +51,11 @@ export class TokenInvalidationBus implements OnModuleInit, OnApplicationShutdown
    * Redis is down; until the subscription stands, `listening` is false.
    */
   onModuleInit(): void {
-    // A subscribed connection can do nothing else, hence a connection of its own. We subscribe
-    // again ourselves after each reconnect, so that we know when the subscription stands.
-    const subscriber = this.redis.duplicate({
-      connectionName: 'gateway-token-invalidation',
-      autoResubscribe: false,
-    });
-    this.subscriber = subscriber;
-    subscriber.on('error', (error: Error) => this.logger.warn(`subscriber: ${error.message}`));
-    subscriber.on('message', (channel: string, payload: string) => {
-      if (channel !== this.channel) return;
-      const message = parse(payload);
-      if (message) this.emit(message);
-      else this.logger.warn('ignored a malformed invalidation message');
-    });
-    subscriber.on('close', () => this.lost());
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(
-        () => {
-          if (this.subscriber !== subscriber) return;
-          this.subscribed = true;
-          this.emit('all');
-        },
-        (error: Error) => this.logger.warn(`could not subscribe to ${this.channel}: ${error.message}`),
-      );
-    });
+    this.subscriber.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const subscriber = this.subscriber;
-    this.subscriber = undefined;
-    this.lost();
-    await subscriber?.quit().catch(() => subscriber.disconnect());
+    await this.subscriber.stop();
   }
 
   /** `listener` hears every invalidation, including this process's own. */
@@ -83,12 +66,6 @@ export class TokenInvalidationBus implements OnModuleInit, OnApplicationShutdown
 
   async publish(message: TokenInvalidation): Promise<void> {
     await this.redis.publish(this.channel, JSON.stringify({ id: message.id, keyHash: message.keyHash }));
-  }
-
-  private lost(): void {
-    if (!this.subscribed) return;
-    this.subscribed = false;
-    this.emit('all');
   }
 
   private emit(message: TokenInvalidation | 'all'): void {

@@ -19,8 +19,8 @@ const DAY_MS = 86_400_000;
 const HOUR_FORMAT = `'YYYY-MM-DD"T"HH24":00:00Z"'`;
 const DAY_FORMAT = `'YYYY-MM-DD'`;
 
-export interface SummaryRow {
-  key: string | null;
+/** One summary's numbers, as both the rollups and the raw records answer them. */
+export interface AggregateRow {
   requests: string;
   errors: string;
   prompt_tokens: string;
@@ -31,6 +31,11 @@ export interface SummaryRow {
   p50_latency_ms: number | null;
   p95_latency_ms: number | null;
   avg_ttft_ms: number | null;
+}
+
+/** One group of a summary; key null: the totals, or the group of a null channel. */
+export interface SummaryRow extends AggregateRow {
+  key: string | null;
 }
 
 /** Which table each part of the range comes from (exported for tests and for EXPLAIN). */

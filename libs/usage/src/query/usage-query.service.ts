@@ -18,7 +18,7 @@ import { UsageError, UsageErrorCode } from '../usage.errors';
 import { UsageLogPage, UsageLogView } from '../views/usage-log.view';
 import type { UsageSummaryItemView, UsageSummaryView, UsageTotalsView } from '../views/usage-summary.view';
 import { ChannelNames } from './channel-names';
-import { rollupSummary } from './rollup-summary';
+import { AggregateRow, rollupSummary, SummaryRow } from './rollup-summary';
 import { FAILED, UsageFilter, whereUsage } from './usage-filter';
 
 /** The group key of each groupBy, as SQL over `usage_records r`. Hours and days are UTC. */
@@ -43,19 +43,6 @@ const AGGREGATES = `
   round((percentile_cont(0.5) WITHIN GROUP (ORDER BY r.latency_ms))::numeric, 1)::float8 AS p50_latency_ms,
   round((percentile_cont(0.95) WITHIN GROUP (ORDER BY r.latency_ms))::numeric, 1)::float8 AS p95_latency_ms,
   round(avg(r.ttft_ms), 1)::float8 AS avg_ttft_ms`;
-
-interface AggregateRow {
-  requests: string;
-  errors: string;
-  prompt_tokens: string;
-  cached_tokens: string;
-  completion_tokens: string;
-  cost_nano: string;
-  avg_latency_ms: number | null;
-  p50_latency_ms: number | null;
-  p95_latency_ms: number | null;
-  avg_ttft_ms: number | null;
-}
 
 const NO_ROWS: AggregateRow = {
   requests: '0',
@@ -143,7 +130,7 @@ export class UsageQueryService {
       .orderBy(byTime ? 'key' : 'sum(r.cost_nano)', byTime ? 'ASC' : 'DESC');
     if (!byTime) grouped.addOrderBy('count(*)', 'DESC').addOrderBy('key', 'ASC', 'NULLS LAST');
     const [groups, totals] = await Promise.all([
-      grouped.getRawMany<AggregateRow & { key: string | null }>(),
+      grouped.getRawMany<SummaryRow>(),
       whereUsage(this.records.createQueryBuilder('r'), filter).select(AGGREGATES).getRawOne<AggregateRow>(),
     ]);
     return this.summaryView(query.groupBy, groups, totals);
@@ -151,7 +138,7 @@ export class UsageQueryService {
 
   private async summaryView(
     groupBy: UsageGroupBy,
-    groups: (AggregateRow & { key: string | null })[],
+    groups: SummaryRow[],
     totals: AggregateRow | undefined,
   ): Promise<UsageSummaryView> {
     const query = { groupBy };

@@ -5,7 +5,7 @@
 // workers racing ingestion, and retention.
 import { randomUUID } from 'node:crypto';
 import { Role } from '@gateway/identity';
-import { createTestDatabase, TestDatabase } from '@gateway/testing';
+import { createTestDatabase, seededRandom, TestDatabase } from '@gateway/testing';
 import { DataSource } from 'typeorm';
 import { USAGE_GROUP_BY, UsageSummaryQuery } from '../dto/usage-summary.query';
 import { reconcileUsage } from '../reconcile/reconcile-usage';
@@ -16,7 +16,6 @@ import {
   insertRecords,
   makeWorld,
   openSchema,
-  prng,
   randomRecords,
   summaryService,
   SUPER_ADMIN,
@@ -33,7 +32,7 @@ describe('usage rollups', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let world: World;
-  const random = prng(20261127);
+  const random = seededRandom(20261127);
 
   beforeAll(async () => {
     db = await createTestDatabase('usage-rollup');
@@ -393,7 +392,7 @@ describe('usage rollups migration', () => {
       try {
         await migration!.down(runner);
         const world = makeWorld();
-        await insertRecords(dataSource, randomRecords(world, prng(7), 300, START, 2 * DAY));
+        await insertRecords(dataSource, randomRecords(world, seededRandom(7), 300, START, 2 * DAY));
         await migration!.up(runner);
       } finally {
         await runner.release();
