@@ -17,6 +17,15 @@ const ROUTES: Record<number, Route> = {
   1: { label: 'OpenAI', type: 'openai', defaultBaseUrl: 'https://api.openai.com', appendV1: true },
   3: { label: 'Azure', type: 'azure-openai', defaultBaseUrl: '', appendV1: false },
   4: { label: 'Ollama', type: 'openai', defaultBaseUrl: 'http://localhost:11434', appendV1: true },
+  // OpenAI-compatible resellers and proxies, the same numbers in NewAPI and one-api: only a base URL
+  // tells them apart, so a row without one is skipped.
+  6: { label: 'OpenAI Max', type: 'openai', defaultBaseUrl: '', appendV1: true },
+  7: { label: 'OhMyGPT', type: 'openai', defaultBaseUrl: '', appendV1: true },
+  8: { label: 'Custom (OpenAI-compatible)', type: 'openai', defaultBaseUrl: '', appendV1: true },
+  9: { label: 'AILS', type: 'openai', defaultBaseUrl: '', appendV1: true },
+  10: { label: 'AI Proxy', type: 'openai', defaultBaseUrl: '', appendV1: true },
+  12: { label: 'API2GPT', type: 'openai', defaultBaseUrl: '', appendV1: true },
+  13: { label: 'AIGC2D', type: 'openai', defaultBaseUrl: '', appendV1: true },
   14: { label: 'Anthropic', type: 'anthropic', defaultBaseUrl: 'https://api.anthropic.com', appendV1: false },
   20: { label: 'OpenRouter', type: 'openai', defaultBaseUrl: 'https://openrouter.ai/api', appendV1: true },
   24: {
