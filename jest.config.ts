@@ -33,7 +33,11 @@ const common = {
 
 const config: Config = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts?(x)', '<rootDir>/docs/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts?(x)', '<rootDir>/docs/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
