@@ -84,8 +84,8 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
           })
         );
       }
+      // Anthropic's encrypted reasoning and signatures: OpenAI's clients have no place for them.
       case 'thinking_redacted':
-      // Anthropic's encrypted reasoning: OpenAI's clients have no place for it.
       case 'thinking_signature':
         return '';
       case 'text_delta': {

@@ -189,8 +189,8 @@ export class ChatStreamEncoder implements CanonicalStreamEncoder {
         return this.announce() + this.chunk({ content: event.text });
       case 'thinking_delta':
         return this.announce() + this.chunk({ reasoning_content: event.text });
+      // Anthropic's encrypted reasoning and signatures: OpenAI's clients have no place for them.
       case 'thinking_redacted':
-      // Anthropic's encrypted reasoning: OpenAI's clients have no place for it.
       case 'thinking_signature':
         return '';
       case 'tool_call_start':
