@@ -3,8 +3,9 @@ import 'reflect-metadata';
 import { loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
-import { createWorkerApp } from './worker-app';
+import { bullWorkers, createWorkerApp } from './worker-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,6 +17,28 @@ async function main(): Promise<void> {
   ]);
   const app = await createWorkerApp(config);
   app.get(Logger).log('worker started');
+  const stop = (signal: NodeJS.Signals) => void finishAndClose(app, signal);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/**
+ * Jobs first, connections after: every BullMQ worker stops taking jobs and finishes the ones it
+ * holds while PostgreSQL and Redis are still open. A job cut by a harder kill keeps its lock only
+ * until the lock expires; BullMQ then hands it, as stalled, to another worker.
+ */
+async function finishAndClose(app: INestApplicationContext, signal: NodeJS.Signals): Promise<void> {
+  const logger = app.get(Logger);
+  logger.log(`${signal}: finishing current jobs`);
+  try {
+    await Promise.all(bullWorkers(app).map((worker) => worker.close()));
+    await app.close();
+    logger.log('worker stopped');
+    process.exit(0);
+  } catch (error) {
+    console.error(`worker failed to stop cleanly: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -17,7 +17,7 @@ import {
 } from '@gateway/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { createWorkerApp } from './worker-app';
+import { bullWorkers, createWorkerApp } from './worker-app';
 
 const HOUR = 3_600_000;
 
@@ -47,6 +47,14 @@ describe('worker process', () => {
     await dataSource.destroy();
     await redis.cleanup();
     await db.drop();
+  });
+
+  it('finds the BullMQ worker of every processor, which a stopping worker closes before the database', () => {
+    const running = bullWorkers(workers[0]!);
+    expect(running.map((worker) => worker.name).sort()).toEqual(
+      [QueueName.Channels, QueueName.Identity, QueueName.Invoices, QueueName.Usage].sort(),
+    );
+    expect(running.every((worker) => worker.isRunning())).toBe(true);
   });
 
   it('prunes expired and long-revoked sessions through the identity queue, keeping live ones', async () => {
