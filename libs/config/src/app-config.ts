@@ -96,6 +96,9 @@ const schema = {
     .min(0)
     .max(600)
     .default(30),
+  // The worker proves it is alive (PostgreSQL and Redis answer) by touching this file every 10 s;
+  // the container healthcheck reads its age (README "Small host").
+  WORKER_HEARTBEAT_FILE: z.string().min(1, 'must not be empty').optional(),
   // How long a stopping api lets in-flight requests and streams finish (README "Rolling restarts").
   SHUTDOWN_GRACE_MS: intIn(0, 3_600_000).default(30_000),
   // Whose X-Forwarded-For/-Proto is believed (README "Configuration").
