@@ -66,7 +66,8 @@ describe('deploy/docker/entrypoint.sh', () => {
     if (limit !== null) writeFileSync(join(cgroup, 'memory.max'), `${limit}\n`);
     const entry = join(cgroup, 'entrypoint.sh');
     writeFileSync(entry, script, { mode: 0o755 });
-    return execFileSync(entry, ['sh', '-c', 'printf %s "${NODE_OPTIONS:-}"'], {
+    // The role falls through to `exec "$@"`: a shell that prints the NODE_OPTIONS node would get.
+    return execFileSync(entry, ['sh', '-c', 'printf %s "$NODE_OPTIONS"'], {
       encoding: 'utf8',
       env: { PATH: process.env['PATH'], NODE_OPTIONS: nodeOptions },
     }).trim();

@@ -1,6 +1,6 @@
 // The variables deployments set: the migration runner's direct connection (PgBouncer), the drain
 // grace of a stopping api, and the build's commit shown with the version.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, parseConfig } from './app-config';
@@ -36,7 +36,9 @@ describe('SHUTDOWN_GRACE_MS', () => {
 
 describe('gatewayVersion', () => {
   it("is the gateway package's version, with GATEWAY_COMMIT when the build set one", () => {
-    const { version } = require('../../../package.json') as { version: string };
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(gatewayVersion(undefined)).toEqual({ version });
     expect(gatewayVersion(parseConfig({ GATEWAY_COMMIT: 'abc1234' }).GATEWAY_COMMIT)).toEqual({
       version,
