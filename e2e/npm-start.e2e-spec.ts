@@ -1,9 +1,10 @@
 // `npm start` as a new user runs it (after `npm run build`, which `npm test` does first): no
 // DATABASE_URL, so embedded PostgreSQL in a fresh DATA_DIR; api + worker + SPA on one port; the
 // first admin logs in; the SPA renders in real Chromium; secrets stay out of the logs; a restart
-// keeps the data; Ctrl-C stops everything the launcher started.
-import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+// keeps the data and, with no source changed, rebuilds nothing; Ctrl-C stops everything the
+// launcher started.
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,12 @@ import { chromium } from 'playwright-core';
 
 const ROOT = resolve(__dirname, '..');
 const LAUNCHER = join(ROOT, 'dist/apps/api/src/launcher/launcher.js');
+/** What `npm start` runs: scripts/build.mjs (build what changed), then the launcher in-process. */
+const NPM_START = join(ROOT, 'scripts/start.mjs');
+/** Outputs of both builds: an untouched mtime means that build did not run. */
+const BUILT = ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js', 'dist/apps/web/index.html'].map(
+  (f) => join(ROOT, f),
+);
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const ADMIN = { email: 'owner@example.test', password: 'a-long-first-password' };
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -24,11 +31,11 @@ interface Launched {
 
 let launches = 0;
 
-/** Runs the launcher; its whole output is also kept as a test artifact. */
-function launch(env: NodeJS.ProcessEnv): Launched {
+/** Runs the launcher (or `entry`); its whole output is also kept as a test artifact. */
+function launch(env: NodeJS.ProcessEnv, entry = LAUNCHER): Launched {
   let output = '';
   const logFile = join(ARTIFACTS, `npm-start-${++launches}.log`);
-  const child = spawn(process.execPath, [LAUNCHER], {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -174,9 +181,14 @@ describe('npm start on a fresh machine', () => {
       await page.getByTestId('status-ready').filter({ hasText: 'up' }).waitFor({ timeout: 15_000 });
       expect(await page.getByTestId('status-postgres').textContent()).toContain('up');
       expect(await page.getByTestId('status-redis').textContent()).toContain('up');
+      // The running version, as /health states it.
+      const { version } = (await (await fetch(`${base}/health`)).json()) as { version: string };
+      expect(version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(await page.getByTestId('status-version').textContent()).toBe(`Version ${version}`);
       await page.screenshot({ path: join(ARTIFACTS, 'status-page.en.png'), fullPage: true });
       await page.getByTestId('language-zh-CN').click();
       await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
+      expect(await page.getByTestId('status-version').textContent()).toContain('版本');
       await page.screenshot({ path: join(ARTIFACTS, 'status-page.zh-CN.png'), fullPage: true });
     } finally {
       await browser.close();
@@ -194,8 +206,15 @@ describe('npm start on a fresh machine', () => {
     expect(await portOpen(pgPort)).toBe(false);
   });
 
-  it('starts again on the same data: no new initdb, the admin still logs in', async () => {
-    const second = launch(env);
+  it('starts again through npm start on the same data: nothing rebuilt, no new initdb, the admin still logs in', async () => {
+    // Bring dist/ up to date (a no-op after `npm test`'s build), then note when each output was written.
+    const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(build.status).toBe(0);
+    const mtimes = BUILT.map((file) => statSync(file).mtimeMs);
+    const second = launch(env, NPM_START);
     running.push(second);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(
@@ -209,6 +228,10 @@ describe('npm start on a fresh machine', () => {
       250,
     );
     expect(second.output()).not.toContain('initialising embedded PostgreSQL');
+    expect(second.output()).toContain('build: server is up to date');
+    expect(second.output()).toContain('build: console is up to date');
+    expect(second.output()).not.toContain('build: building');
+    expect(BUILT.map((file) => statSync(file).mtimeMs)).toEqual(mtimes);
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -10,6 +10,7 @@ import { BODY_LIMITS, bodyErrorHandler, jsonBody } from './http/body-parsing';
 import { requestId } from './http/request-id';
 import { SurfaceExceptionFilter } from './http/surface-exception.filter';
 import { apiValidationPipe } from './http/validation.pipe';
+import { Drain } from './system/drain';
 import { HttpMetrics } from './system/metrics';
 import { openApiDocument } from './openapi-document';
 
@@ -27,6 +28,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.set('trust proxy', typeof trust === 'object' ? [...trust] : trust);
 
   // Order matters: these run before any Nest middleware, guard or route.
+  const drain = app.get(Drain);
+  app.use(drain.middleware());
   app.use(requestId);
   app.use(app.get(HttpMetrics).middleware());
   // Only the dashboard's session lives in a cookie; /v1 authenticates with its own keys.
@@ -37,6 +40,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
 
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new SurfaceExceptionFilter());
+  app.useGlobalInterceptors(drain);
 
   const document = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {
@@ -44,7 +48,8 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
     yamlDocumentUrl: 'api/openapi.yaml',
   });
 
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): a signal must not close the database under in-flight requests;
+  // main.ts drains first (./system/drain.ts), then closes.
   await app.init();
   return app;
 }

@@ -2,9 +2,12 @@
 // both surfaces, the first super admin, login / me / logout, and OpenAPI.
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { ACCESS_KEY, Session, User } from '@gateway/identity';
-import { TEST_ADMIN } from '@gateway/testing';
+import { TEST_ADMIN, waitFor } from '@gateway/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../test/api-harness';
+import { Drain } from './system/drain';
 
 describe('api process', () => {
   let api: ApiHarness;
@@ -17,9 +20,10 @@ describe('api process', () => {
   });
 
   describe('system endpoints', () => {
-    it('GET /health answers ok', async () => {
+    it('GET /health answers ok with the running version', async () => {
       const res = await api.http.get('/health').expect(200);
-      expect(res.body).toEqual({ status: 'ok' });
+      const { version } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
+      expect(res.body).toEqual({ status: 'ok', version });
     });
 
     it('GET /ready checks Postgres and Redis for real', async () => {
@@ -276,6 +280,39 @@ describe('api process whose Redis is down', () => {
       await api.http.get('/health').expect(200);
       const res = await api.http.get('/ready').expect(503);
       expect(res.body).toEqual({ status: 'unavailable', checks: { postgres: 'up', redis: 'down' } });
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('api process that is draining', () => {
+  it('says 503 draining at /ready, shows its commit at /health, and waits for in-flight requests', async () => {
+    const api = await startApi('api-drain', { GATEWAY_COMMIT: '0123abc' });
+    try {
+      const drain = api.app.get(Drain);
+      expect((await api.http.get('/health').expect(200)).body).toMatchObject({ commit: '0123abc' });
+      expect(drain.inFlight).toBe(0);
+      await expect(drain.whenIdle(10)).resolves.toBe(true);
+      drain.start();
+      const res = await api.http.get('/ready').expect(503);
+      expect(res.body).toEqual({ status: 'draining', checks: { postgres: 'up', redis: 'up' } });
+      // Kept-alive connections are told to close, so they carry no new request into this process.
+      expect(res.headers['connection']).toBe('close');
+      // A request in flight holds the drain until its handler (and what it does after answering) ends.
+      const slow = api.http
+        .post('/api/auth/login')
+        .send({ email: 'x@example.test', password: 'wrong-password' });
+      const pending = slow.then((r) => r.status);
+      await waitFor(
+        'the login to be in flight',
+        async () => (drain.inFlight > 0 ? true : undefined),
+        5_000,
+        1,
+      );
+      await expect(drain.whenIdle(0)).resolves.toBe(false);
+      await expect(drain.whenIdle(10_000)).resolves.toBe(true);
+      expect(await pending).toBe(401);
     } finally {
       await api.close();
     }

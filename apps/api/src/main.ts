@@ -1,10 +1,16 @@
 // The api process: `node dist/apps/api/src/main.js` (npm start runs it for you).
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { createApiApp } from './api-app';
+import { Drain } from './system/drain';
+
+/** After the grace, cut streams still get this long to settle (their client is gone) before the pools close. */
+const SETTLE_AFTER_CUT_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,7 +22,39 @@ async function main(): Promise<void> {
   ]);
   const app = await createApiApp(config);
   await app.listen(config.PORT, config.HOST);
-  app.get(Logger).log(`api listening on http://${config.HOST}:${config.PORT}`);
+  const logger = app.get(Logger);
+  logger.log(`api listening on http://${config.HOST}:${config.PORT}`);
+  const stop = (signal: NodeJS.Signals) => void drainAndClose(app, config.SHUTDOWN_GRACE_MS, signal);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/**
+ * A rolling restart loses nothing: stop being ready and stop accepting, let what was accepted
+ * finish (streams included, each settling its hold and queueing its usage event in Redis), and
+ * only then close the database and Redis. What outlives the grace is cut, and still settled.
+ */
+async function drainAndClose(app: NestExpressApplication, graceMs: number, signal: NodeJS.Signals) {
+  const logger = app.get(Logger);
+  const drain = app.get(Drain);
+  const server = app.getHttpServer() as Server;
+  drain.start();
+  logger.log(`${signal}: draining ${drain.inFlight} in-flight request(s), up to ${graceMs} ms`);
+  // Closes the listener and the idle kept-alive connections; busy ones close after their response.
+  server.close();
+  if (!(await drain.whenIdle(graceMs))) {
+    logger.warn(`grace of ${graceMs} ms over: cutting ${drain.inFlight} request(s)`);
+    server.closeAllConnections();
+    await drain.whenIdle(SETTLE_AFTER_CUT_MS);
+  }
+  try {
+    await app.close();
+    logger.log('api stopped');
+    process.exit(0);
+  } catch (error) {
+    console.error(`api failed to stop cleanly: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

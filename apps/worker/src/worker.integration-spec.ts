@@ -8,6 +8,7 @@ import { TestRedis, waitFor } from '@gateway/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { startWorkerPair, type WorkerPair } from './worker-pair.fixtures';
+import { bullWorkers } from './worker-app';
 
 const HOUR = 3_600_000;
 
@@ -27,6 +28,14 @@ describe('worker process', () => {
     );
   });
   afterAll(() => pair?.close());
+
+  it('finds the BullMQ worker of every processor, which a stopping worker closes before the database', () => {
+    const running = bullWorkers(workers[0]!);
+    expect(running.map((worker) => worker.name).sort()).toEqual(
+      [QueueName.Channels, QueueName.Identity, QueueName.Invoices, QueueName.Usage].sort(),
+    );
+    expect(running.every((worker) => worker.isRunning())).toBe(true);
+  });
 
   it('prunes expired and long-revoked sessions through the identity queue, keeping live ones', async () => {
     const user = await dataSource

@@ -63,6 +63,9 @@ const schema = {
   PORT: port.default(3000),
   HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
+  // Behind a transaction-pooling PgBouncer: a direct (session) connection for the migration runner,
+  // whose advisory lock is session-scoped (README "PgBouncer").
+  DATABASE_DIRECT_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z
     .string()
@@ -82,12 +85,22 @@ const schema = {
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   WEB_DIST_DIR: z.string().min(1, 'must not be empty').default('dist/apps/web'),
+  // The commit the build came from (the Dockerfile's GATEWAY_COMMIT build argument), shown at /health.
+  GATEWAY_COMMIT: z
+    .string()
+    .regex(/^[0-9a-zA-Z._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-" (a commit hash)')
+    .optional(),
   STARTUP_WAIT_SECONDS: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
     .min(0)
     .max(600)
     .default(30),
+  // The worker proves it is alive (PostgreSQL and Redis answer) by touching this file every 10 s;
+  // the container healthcheck reads its age (README "Small host").
+  WORKER_HEARTBEAT_FILE: z.string().min(1, 'must not be empty').optional(),
+  // How long a stopping api lets in-flight requests and streams finish (README "Rolling restarts").
+  SHUTDOWN_GRACE_MS: intIn(0, 3_600_000).default(30_000),
   // Whose X-Forwarded-For/-Proto is believed (README "Configuration").
   TRUST_PROXY: trustProxy,
   // Set: GET /metrics needs `Authorization: Bearer <it>`; unset: only loopback clients may scrape.
@@ -139,6 +152,7 @@ export type RawConfig = { [K in keyof Schema]: z.output<Schema[K]> };
 /** Variables whose values must never be echoed back, not even in a config error. */
 const SECRET_VARIABLES = new Set([
   'DATABASE_URL',
+  'DATABASE_DIRECT_URL',
   'REDIS_URL',
   'ENCRYPTION_KEY',
   'ADMIN_PASSWORD',

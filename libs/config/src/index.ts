@@ -7,3 +7,6 @@ export { readOrCreateEncryptionKey } from './encryption-key-file';
 export { APP_CONFIG, ConfigModule } from './config.module';
 export { loggerModule, REDACTED_PATHS } from './logging';
 export { startupFailureLine, UnreachableError } from './startup-error';
+export { gatewayVersion } from './version';
+export type { GatewayVersion } from './version';
+export { migrationDatabaseUrl } from './migration-url';

@@ -1,6 +1,6 @@
-import { DynamicModule, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { APP_CONFIG, AppConfig, migrationDatabaseUrl } from '@gateway/config';
 import { DataSource, MixedList } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 import { runPendingMigrations } from './run-migrations';
@@ -10,14 +10,39 @@ interface DbModuleOptions {
   applicationName: string;
 }
 
-/** Applies pending migrations when the process starts, before it serves anything. */
+const DB_MODULE_OPTIONS = Symbol('DB_MODULE_OPTIONS');
+
+/**
+ * Applies pending migrations when the process starts, before it serves anything: over the pool,
+ * or over a connection of its own to DATABASE_DIRECT_URL when that is set (behind PgBouncer).
+ */
 @Injectable()
 class MigrateOnStart implements OnModuleInit {
   private readonly logger = new Logger('Database');
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DB_MODULE_OPTIONS) private readonly options: DbModuleOptions,
+  ) {}
   async onModuleInit(): Promise<void> {
-    const applied = await runPendingMigrations(this.dataSource);
-    if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+    const url = migrationDatabaseUrl(this.config);
+    const direct =
+      url === undefined || url === this.config.DATABASE_URL
+        ? undefined
+        : await new DataSource(
+            dataSourceOptions({
+              url,
+              entities: this.options.entities,
+              applicationName: `${this.options.applicationName}-migrate`,
+              poolSize: 1,
+            }),
+          ).initialize();
+    try {
+      const applied = await runPendingMigrations(direct ?? this.dataSource);
+      if (applied.length > 0) this.logger.log(`applied migrations: ${applied.join(', ')}`);
+    } finally {
+      await direct?.destroy();
+    }
   }
 }
 
@@ -38,7 +63,7 @@ export class DbModule {
             }),
         }),
       ],
-      providers: [MigrateOnStart],
+      providers: [{ provide: DB_MODULE_OPTIONS, useValue: options }, MigrateOnStart],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpStatus, Inject, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { APP_CONFIG, type AppConfig, gatewayVersion, type GatewayVersion } from '@gateway/config';
 import { Public } from '@gateway/identity';
 import { REDIS } from '@gateway/redis';
 import { RelayMetrics } from '@gateway/relay';
@@ -7,6 +8,7 @@ import type { Response } from 'express';
 import type Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { Drain } from './drain';
 import { HttpMetrics } from './metrics';
 import { MetricsAccessGuard } from './metrics-access.guard';
 
@@ -30,13 +32,19 @@ export class SystemController {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly metrics: HttpMetrics,
     private readonly relayMetrics: RelayMetrics,
-  ) {}
+    private readonly drain: Drain,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.version = gatewayVersion(config.GATEWAY_COMMIT);
+  }
+
+  private readonly version: GatewayVersion;
 
   @Public()
   @Get('health')
   @ApiOkResponse({ description: 'The process is alive.' })
-  health(): { status: 'ok' } {
-    return { status: 'ok' };
+  health(): { status: 'ok' } & GatewayVersion {
+    return { status: 'ok', ...this.version };
   }
 
   @Public()
@@ -47,9 +55,10 @@ export class SystemController {
       this.check(() => this.dataSource.query('SELECT 1')),
       this.check(() => this.redis.ping()),
     ]);
-    const ok = postgres === 'up' && redis === 'up';
+    const ok = postgres === 'up' && redis === 'up' && !this.drain.draining;
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'unavailable', checks: { postgres, redis } };
+    const status = this.drain.draining ? 'draining' : ok ? 'ok' : 'unavailable';
+    return { status, checks: { postgres, redis } };
   }
 
   @Public()

@@ -5,6 +5,7 @@ export type ListParams = Record<string, string | number | undefined>;
 export const queryKeys = {
   session: ['session'] as const,
   readiness: ['readiness'] as const,
+  version: ['version'] as const,
   tenants: {
     all: ['tenants'] as const,
     list: (params: ListParams) => ['tenants', 'list', params] as const,

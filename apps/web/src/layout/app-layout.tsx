@@ -1,5 +1,5 @@
 // The frame of every page behind the login: side navigation for the user's role, a header with the
-// language switch and the account menu (role, tenant, log out).
+// language switch and the account menu (role, tenant, log out), and a footer naming the running version.
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Flex, Layout, Menu, Spin, Tag, theme, Typography } from 'antd';
 import { Suspense } from 'react';
@@ -8,11 +8,13 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useCurrentUser, useLogout } from '../auth/session';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { useSiteName } from '../features/settings/api/settings-api';
+import { useGatewayVersion } from '../features/status/api/service-status';
 import { activeEntry, navigationFor } from './navigation';
 
 export function AppLayout() {
   const { t } = useTranslation();
   const siteName = useSiteName();
+  const version = useGatewayVersion();
   const user = useCurrentUser();
   const logout = useLogout();
   const navigate = useNavigate();
@@ -88,6 +90,13 @@ export function AppLayout() {
             <Outlet />
           </Suspense>
         </Layout.Content>
+        {version && (
+          <Layout.Footer style={{ textAlign: 'center', paddingBlock: 12 }}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="app-version">
+              {t('app.name')} · {t('status.version', { version })}
+            </Typography.Text>
+          </Layout.Footer>
+        )}
       </Layout>
     </Layout>
   );

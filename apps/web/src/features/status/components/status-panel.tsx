@@ -50,6 +50,12 @@ export function StatusPanel() {
       </Flex>
       <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0, fontSize: 12 }}>
         {checkedAt}
+        {status.version && (
+          <>
+            {' · '}
+            <span data-testid="status-version">{t('status.version', { version: status.version })}</span>
+          </>
+        )}
       </Typography.Paragraph>
     </Card>
   );

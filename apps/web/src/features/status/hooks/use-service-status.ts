@@ -6,6 +6,8 @@ export interface ServiceStatus {
   ready: CheckState;
   checks: Record<DependencyCheck, CheckState>;
   checkedAt: Date | null;
+  /** The running version as /health states it. */
+  version: string | null;
 }
 
 const INITIAL_STATUS: ServiceStatus = {
@@ -13,6 +15,7 @@ const INITIAL_STATUS: ServiceStatus = {
   ready: 'loading',
   checks: { postgres: 'loading', redis: 'loading' },
   checkedAt: null,
+  version: null,
 };
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -33,12 +36,18 @@ export function useServiceStatus(pollIntervalMs = 15_000) {
     const timeout = window.setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     setRefreshing(true);
     try {
-      const [api, readiness] = await Promise.all([
+      const [health, readiness] = await Promise.all([
         fetchHealth(controller.signal),
         fetchReadiness(controller.signal),
       ]);
       if (current.current !== controller) return; // superseded by a newer round, or unmounted
-      setStatus({ api, ready: readiness.ready, checks: readiness.checks, checkedAt: new Date() });
+      setStatus({
+        api: health.state,
+        ready: readiness.ready,
+        checks: readiness.checks,
+        checkedAt: new Date(),
+        version: health.version,
+      });
       setRefreshing(false);
     } finally {
       window.clearTimeout(timeout);

@@ -1,0 +1,61 @@
+// The variables deployments set: the migration runner's direct connection (PgBouncer), the drain
+// grace of a stopping api, and the build's commit shown with the version.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, parseConfig } from './app-config';
+import { migrationDatabaseUrl } from './migration-url';
+import { gatewayVersion } from './version';
+
+const pooled = 'postgres://gw:secret@pgbouncer:6432/gw';
+const direct = 'postgres://gw:secret@postgres:5432/gw';
+
+describe('DATABASE_DIRECT_URL', () => {
+  it('is what the migration runner connects to when set, and only then', () => {
+    expect(migrationDatabaseUrl(parseConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct }))).toBe(
+      direct,
+    );
+    expect(migrationDatabaseUrl(parseConfig({ DATABASE_URL: pooled }))).toBe(pooled);
+    expect(migrationDatabaseUrl(parseConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: '' }))).toBe(pooled);
+  });
+
+  it('must be a postgres URL, and a bad one is refused without echoing it', () => {
+    expect(() => parseConfig({ DATABASE_DIRECT_URL: 'mysql://root:hunter2@db/gw' })).toThrow(ConfigError);
+    expect(() => parseConfig({ DATABASE_DIRECT_URL: 'mysql://root:hunter2@db/gw' })).not.toThrow(/hunter2/);
+  });
+});
+
+describe('SHUTDOWN_GRACE_MS', () => {
+  it('defaults to 30 s and takes 0 to one hour', () => {
+    expect(parseConfig({}).SHUTDOWN_GRACE_MS).toBe(30_000);
+    expect(parseConfig({ SHUTDOWN_GRACE_MS: '0' }).SHUTDOWN_GRACE_MS).toBe(0);
+    expect(() => parseConfig({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/SHUTDOWN_GRACE_MS/);
+    expect(() => parseConfig({ SHUTDOWN_GRACE_MS: '3600001' })).toThrow(/SHUTDOWN_GRACE_MS/);
+  });
+});
+
+describe('gatewayVersion', () => {
+  it("is the gateway package's version, with GATEWAY_COMMIT when the build set one", () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(gatewayVersion(undefined)).toEqual({ version });
+    expect(gatewayVersion(parseConfig({ GATEWAY_COMMIT: 'abc1234' }).GATEWAY_COMMIT)).toEqual({
+      version,
+      commit: 'abc1234',
+    });
+    expect(() => parseConfig({ GATEWAY_COMMIT: 'abc 1234' })).toThrow(/GATEWAY_COMMIT/);
+  });
+
+  it('skips package.json files of other packages on the way up', () => {
+    const root = mkdtempSync(join(tmpdir(), 'gw-version-'));
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'llm-gateway', version: '9.8.7' }));
+    const nested = join(root, 'node_modules', 'other', 'lib');
+    mkdirSync(nested, { recursive: true });
+    writeFileSync(
+      join(root, 'node_modules', 'other', 'package.json'),
+      JSON.stringify({ name: 'other', version: '1.0.0' }),
+    );
+    expect(gatewayVersion(undefined, nested)).toEqual({ version: '9.8.7' });
+  });
+});
