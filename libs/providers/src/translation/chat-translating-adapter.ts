@@ -62,11 +62,10 @@ function prepareRequest(codec: CanonicalCodec, input: PrepareRequestInput): Prep
     );
   }
   const parsed = openAiChatCodec.parseRequest(request.body);
-  // The hold is a ceiling: an upstream is never left to pick its own (possibly larger) limit.
-  const canonical: CanonicalRequest = {
-    ...parsed,
-    maxOutputTokens: parsed.maxOutputTokens ?? input.heldOutputTokens,
-  };
+  // The hold is a ceiling: an upstream is never left to pick its own (possibly larger) limit. A
+  // gateway that holds nothing (BILLING_DEFAULT_MAX_TOKENS=0) leaves it to the format's own rule.
+  const held = input.heldOutputTokens > 0 ? input.heldOutputTokens : null;
+  const canonical: CanonicalRequest = { ...parsed, maxOutputTokens: parsed.maxOutputTokens ?? held };
   const call = codec.buildRequest(canonical, {
     baseUrl: input.baseUrl,
     apiKey: input.apiKey,
