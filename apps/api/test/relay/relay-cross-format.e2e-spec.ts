@@ -163,7 +163,7 @@ describe('chat completions clients served by other formats (openai SDK → gatew
       await price(model);
       // The mock's options ride in the channel key (the gateway never forwards the client's headers).
       await channel(type, `ch-${type}-tool`, `${model}-tool`, `${key};tool=1;chunks=6`, extra);
-      await channel(type, `ch-${type}-drop`, `${model}-drop`, `${key};drop=3`, extra);
+      await channel(type, `ch-${type}-drop`, `${model}-drop`, `${key};drop=6`, extra);
     });
 
     it('answers a non-stream request, sets the held max output, and bills what the upstream reported', async () => {
@@ -301,6 +301,25 @@ describe('chat completions clients served by other formats (openai SDK → gatew
     const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
     expect(record.fallbacks).toEqual([
       expect.objectContaining({ channelName: 'ch-overloaded', status: 529, code: 'server_error' }),
+    ]);
+  });
+
+  it('fails over from an Anthropic stream that errors before any content (after message_start)', async () => {
+    await channel('anthropic', 'ch-stream-overloaded', 'x-stream-failover', 'sk-ant-mock;streamError=0', {
+      priority: 10,
+    });
+    await channel('gemini', 'ch-stream-rescue', 'x-stream-failover', 'AIza-rescue');
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'x-stream-failover', messages: [{ role: 'user', content: 'hello' }], stream: true })
+      .withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toMatch(/^alpha bravo/);
+    expect(response.headers.get('x-routed-via')).toBe('ch-stream-rescue/x-stream-failover');
+    expect(response.headers.get('x-fallback-attempts')).toBe('1');
+    expect(mock.requests.map((r) => r.path)).toEqual([
+      '/v1/messages',
+      '/v1beta/models/x-stream-failover:streamGenerateContent',
     ]);
   });
 });

@@ -211,6 +211,45 @@ describe('chat completions clients served by another format', () => {
     expect(leaky.outcome().upstreamError).not.toContain('sk-ant-secret-key-0001');
   });
 
+  it('sends nothing before the first content, so an overload right after message_start can still fail over', () => {
+    const observer = anthropic.createStreamObserver({ clientAskedForUsage: false, promptTokens: 3 });
+    const start = {
+      type: 'message_start',
+      message: { id: 'msg_1', model: 'claude', usage: { input_tokens: 3, output_tokens: 1 } },
+    };
+    expect(observer.observe({ event: 'message_start', data: JSON.stringify(start) })).toEqual({
+      suppress: true,
+    });
+    expect(observer.observe({ event: 'ping', data: '{"type":"ping"}' })).toEqual({ suppress: true });
+    const overloaded = observer.observe({
+      event: 'error',
+      data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+    });
+    expect(observer.outcome().upstreamError).toBe('Overloaded');
+    // Released with the error (the relay discards it and fails over when nothing was sent yet).
+    expect(chunks('text' in overloaded ? overloaded.text : '')).toEqual([
+      expect.objectContaining({
+        choices: [expect.objectContaining({ delta: { role: 'assistant', content: '' } })],
+      }),
+      { error: expect.objectContaining({ message: 'Overloaded' }) },
+    ]);
+
+    const fine = anthropic.createStreamObserver({ clientAskedForUsage: false, promptTokens: 3 });
+    fine.observe({ event: 'message_start', data: JSON.stringify(start) });
+    const first = fine.observe({
+      event: 'content_block_start',
+      data: JSON.stringify({
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: 'Hi' },
+      }),
+    });
+    expect(chunks('text' in first ? first.text : '').map((c) => c['choices'])).toEqual([
+      [expect.objectContaining({ delta: { role: 'assistant', content: '' } })],
+      [expect.objectContaining({ delta: { content: 'Hi' } })],
+    ]);
+  });
+
   it("reads Gemini's last usage-only chunk, reasoning included, and ends in [DONE]", () => {
     const observer = gemini.createStreamObserver({ clientAskedForUsage: false, promptTokens: 1 });
     const out = replay(observer, fixture('gemini', 'stream-thoughts-usage-last.sse'));

@@ -125,6 +125,8 @@ export class TranslatingStreamObserver implements StreamObserver {
   private sawDone = false;
   private firstContentAt: number | null = null;
   private upstreamError: string | null = null;
+  private held = '';
+  private released = false;
 
   constructor(
     private readonly decoder: CanonicalStreamDecoder,
@@ -136,12 +138,13 @@ export class TranslatingStreamObserver implements StreamObserver {
 
   observe(event: SseEvent): ObservedEvent {
     this.sawChunk = true;
-    const text = this.write(this.decoder.decode(event.event ?? null, event.data));
+    const text = this.release(this.write(this.decoder.decode(event.event ?? null, event.data)));
     return text === '' ? SUPPRESS : { suppress: false, text };
   }
 
   end(): string {
-    let text = this.write(this.decoder.end());
+    let text = this.held + this.write(this.decoder.end());
+    this.held = '';
     if (this.finishReason !== null && this.upstreamError === null) {
       this.sawDone = true;
       text += this.encoder.finish();
@@ -150,7 +153,24 @@ export class TranslatingStreamObserver implements StreamObserver {
   }
 
   fail(message: string, code: string): string {
-    return this.encoder.fail(message, code);
+    const held = this.held;
+    this.held = '';
+    return held + this.encoder.fail(message, code);
+  }
+
+  /**
+   * Holds the text written before anything generated (the role chunk Anthropic's message_start
+   * yields) so the relay has not committed to this upstream when an error follows: it can still
+   * fail over. Content, a finish or an error releases it.
+   */
+  private release(text: string): string {
+    if (this.released) return text;
+    this.held += text;
+    if (this.firstContentAt === null && this.finishReason === null && this.upstreamError === null) return '';
+    this.released = true;
+    const all = this.held;
+    this.held = '';
+    return all;
   }
 
   outcome(): StreamOutcome {

@@ -184,7 +184,23 @@ export class AttemptRunner {
         message: 'the upstream ended the stream before its first event',
       };
     }
-    const observedFirst = observer.observe(first.value);
+    let observedFirst = observer.observe(first.value);
+    // Events the client is not sent yet (a translated stream's preamble, Anthropic's ping) do not
+    // commit the attempt: an error among them still fails over. A pass-through stream's first
+    // event is forwarded, so this reads nothing more for it.
+    let exhausted = false;
+    try {
+      while (observedFirst.suppress && observer.outcome().upstreamError === null) {
+        const next = await events.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        observedFirst = observer.observe(next.value);
+      }
+    } catch (error) {
+      return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input.channel);
+    }
     const early = observer.outcome().upstreamError;
     if (early !== null) {
       response.body.destroy();
@@ -204,7 +220,9 @@ export class AttemptRunner {
       await writeObserved(res, observedFirst);
       for (;;) {
         if (input.clientGone.aborted) break;
-        const next = await events.next();
+        const next: IteratorResult<SseEvent> = exhausted
+          ? { done: true, value: undefined }
+          : await events.next();
         if (next.done) {
           // A translated stream's terminator comes from the observer, only on a clean end.
           const tail = observer.end?.() ?? '';
