@@ -75,6 +75,11 @@ export interface StreamOutcome {
   firstContentAt: number | null;
   /** The message of an error event the upstream sent mid-stream, secrets masked. */
   upstreamError: string | null;
+  /**
+   * That error was the request's fault (Gemini's blocked prompt, sent in a 200 stream): another
+   * channel would refuse it too, so before anything reached the client it is answered, not retried.
+   */
+  clientFault?: boolean;
 }
 
 /** Watches one upstream stream, event by event, keeping counts and flags but never the text. */

@@ -285,6 +285,26 @@ describe('chat completions clients served by other formats (openai SDK → gatew
     expect(mock.requests).toHaveLength(0);
   });
 
+  it("answers Gemini's blocked prompt as the client's 400, streamed or not, without trying another channel", async () => {
+    await channel('gemini', 'ch-blocked', 'x-blocked', 'AIza-mock;blocked=1', { priority: 10 });
+    await channel('anthropic', 'ch-unblocked', 'x-blocked', 'sk-ant-mock');
+    for (const stream of [false, true]) {
+      mock.reset();
+      const error = await client.chat.completions
+        .create({ model: 'x-blocked', messages: [{ role: 'user', content: 'hello' }], stream })
+        .then(
+          () => undefined,
+          (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+        );
+      expect(error?.status).toBe(400);
+      expect(error?.message).toMatch(/SAFETY/);
+      expect(error?.param).toBe('messages');
+      expect(mock.requests.map((r) => r.path)).toEqual([
+        `/v1beta/models/x-blocked:${stream ? 'streamGenerateContent' : 'generateContent'}`,
+      ]);
+    }
+  });
+
   it('fails over from an overloaded Anthropic channel (529) to a Gemini channel', async () => {
     await channel('anthropic', 'ch-overloaded', 'x-failover', 'sk-ant-mock;status=529', { priority: 10 });
     await channel('gemini', 'ch-rescue', 'x-failover', 'AIza-rescue');

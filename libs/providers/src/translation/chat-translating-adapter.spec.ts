@@ -120,7 +120,9 @@ describe('chat completions clients served by another format', () => {
 
   it("makes Gemini's blocked prompt the client's error", () => {
     const body: unknown = JSON.parse(fixture('gemini', 'response-blocked-prompt.json').toString());
-    expect(() => gemini.translateResponse?.(body, 1)).toThrow(RequestValidationError);
+    expect(() => gemini.translateResponse?.(body, 1)).toThrow(
+      expect.objectContaining({ name: 'RequestValidationError', param: 'messages' }),
+    );
   });
 
   it('rewrites an Anthropic stream into chunks a chat client reassembles, ending in [DONE]', () => {
@@ -258,6 +260,18 @@ describe('chat completions clients served by another format', () => {
     expect(outcome.sawDone).toBe(true);
     expect(outcome.usageSource).toBe('upstream');
     expect(outcome.usage?.reasoningTokens).toBeGreaterThan(0);
+  });
+
+  it("makes Gemini's blocked prompt in a stream the client's fault, not a reason to fail over", () => {
+    const observer = gemini.createStreamObserver({ clientAskedForUsage: false, promptTokens: 1 });
+    replay(observer, fixture('gemini', 'stream-blocked-prompt.sse'));
+    expect(observer.outcome()).toMatchObject({ clientFault: true, sawDone: false });
+    expect(observer.outcome().upstreamError).not.toBeNull();
+
+    const overloaded = gemini.createStreamObserver({ clientAskedForUsage: false, promptTokens: 1 });
+    replay(overloaded, fixture('gemini', 'stream-error.sse'));
+    expect(overloaded.outcome()).toMatchObject({ clientFault: false });
+    expect(overloaded.outcome().upstreamError).not.toBeNull();
   });
 
   it('counts the tokens itself when the upstream reports none', () => {

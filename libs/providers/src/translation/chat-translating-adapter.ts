@@ -13,6 +13,7 @@ import type {
 } from '../canonical/canonical-model';
 import type { UpstreamErrorClassifier } from '../errors/classify-upstream-error';
 import { maskSecrets } from '../errors/mask-secrets';
+import { PROMPT_BLOCKED_CODE } from '../gemini/error';
 import { openAiChatCodec } from '../openai/chat-codec';
 import type {
   ObservedEvent,
@@ -36,7 +37,16 @@ export function chatTranslatingAdapter(
   classifyError: UpstreamErrorClassifier,
 ): ProviderAdapter {
   const translate = (body: unknown, promptTokens: number): TranslatedResponse => {
-    const answer = codec.decodeResponse(body);
+    let answer: CanonicalResponse;
+    try {
+      answer = codec.decodeResponse(body);
+    } catch (error) {
+      // A refusal of the request (Gemini's blocked prompt names its own `contents`): for a chat
+      // client it is about its `messages`.
+      if (error instanceof RequestValidationError)
+        throw new RequestValidationError('messages', error.message);
+      throw error;
+    }
     return { body: openAiChatCodec.encodeResponse(answer), ...answerUsage(answer, promptTokens) };
   };
   return {
@@ -127,6 +137,7 @@ export class TranslatingStreamObserver implements StreamObserver {
   private upstreamError: string | null = null;
   private held = '';
   private released = false;
+  private clientFault = false;
 
   constructor(
     private readonly decoder: CanonicalStreamDecoder,
@@ -188,6 +199,7 @@ export class TranslatingStreamObserver implements StreamObserver {
       sawDone: this.sawDone,
       firstContentAt: this.firstContentAt,
       upstreamError: this.upstreamError,
+      clientFault: this.clientFault,
     };
   }
 
@@ -224,6 +236,7 @@ export class TranslatingStreamObserver implements StreamObserver {
       case 'error': {
         const message = maskSecrets(event.message, this.options.secrets ?? []);
         this.upstreamError = message;
+        this.clientFault = event.code === PROMPT_BLOCKED_CODE;
         return { ...event, message };
       }
       default:

@@ -201,9 +201,10 @@ export class AttemptRunner {
     } catch (error) {
       return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input.channel);
     }
-    const early = observer.outcome().upstreamError;
+    const { upstreamError: early, clientFault } = observer.outcome();
     if (early !== null) {
       response.body.destroy();
+      if (clientFault === true) return rejectedRequest(new RequestValidationError('messages', early));
       return { kind: 'retry', upstreamStatus: 200, reason: 'server_error', message: early };
     }
 
