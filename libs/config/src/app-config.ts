@@ -117,7 +117,7 @@ const schema = {
   // The relay (README "Configuration" explains each).
   RELAY_MAX_ATTEMPTS: intIn(1, 20).default(5),
   RELAY_DEADLINE_MS: intIn(1_000, 3_600_000).default(120_000),
-  RELAY_RETRY_STATUSES: statusList.default('408,429,500,502,503,504'),
+  RELAY_RETRY_STATUSES: statusList.default('408,429,500,502,503,504,529'),
   RELAY_COOLDOWN_BASE_MS: intIn(100, 3_600_000).default(5_000),
   RELAY_COOLDOWN_MAX_MS: intIn(1_000, 86_400_000).default(300_000),
   RELAY_TABLE_REFRESH_MS: intIn(1_000, 3_600_000).default(60_000),

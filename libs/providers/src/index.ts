@@ -15,6 +15,7 @@ export type {
   StreamObserver,
   StreamObserverOptions,
   StreamOutcome,
+  TranslatedResponse,
 } from './provider-adapter';
 
 export { decodeSseStream, SseDecodeError, SseDecoder, type SseDecoderOptions } from './sse/sse-decoder';

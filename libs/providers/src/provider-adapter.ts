@@ -1,9 +1,10 @@
 // What every wire-format adapter offers the relay: how to call the upstream, how to watch its
 // stream, how to read usage from its non-stream answer, and what its error answers mean. The relay
 // speaks only to this.
+import type { CanonicalRequest } from './canonical/canonical-model';
 import type { UpstreamErrorClassifier } from './errors/classify-upstream-error';
 import type { JsonObject } from './json/json-object';
-import type { OpenAiRequest } from './openai/request';
+import type { OpenAiEndpoint, OpenAiRequest } from './openai/request';
 import type { SseEvent } from './sse/sse-event';
 import type { Usage, UsageSource } from './usage/usage';
 
@@ -15,6 +16,13 @@ export interface PrepareRequestInput {
   /** The channel's base URL, e.g. `https://api.openai.com/v1`. */
   baseUrl: string;
   apiKey: string;
+  /** The channel's type-specific settings (Azure `apiVersion`, Anthropic `anthropicVersion`, ...). */
+  settings: Readonly<Record<string, unknown>>;
+  /**
+   * The most output tokens the relay held money for, per answer: the client's own limit, else the
+   * default it held (docs/design.md invariant 6). An adapter sets it upstream when the client set none.
+   */
+  heldOutputTokens: number;
 }
 
 export interface PreparedRequest {
@@ -28,11 +36,15 @@ export interface PreparedRequest {
    * suppresses the usage-only chunk the client never asked for.
    */
   clientAskedForUsage: boolean;
+  /** A translating adapter's parse of the client's request, which its stream observer needs back. */
+  clientRequest?: CanonicalRequest;
 }
 
 export interface StreamObserverOptions {
   /** From PreparedRequest. */
   clientAskedForUsage: boolean;
+  /** From PreparedRequest. */
+  clientRequest?: CanonicalRequest;
   /** The gateway's prompt estimate, billed only when the upstream reports no usage. */
   promptTokens: number;
   /** Clock for `firstContentAt` (default `Date.now`). */
@@ -41,8 +53,12 @@ export interface StreamObserverOptions {
   secrets?: readonly string[];
 }
 
-/** What to do with one upstream event: forward `event` (possibly rewritten), or drop it. */
-export type ObservedEvent = { suppress: true } | { suppress: false; event: SseEvent };
+/**
+ * What to do with one upstream event: forward `event` (possibly rewritten), write `text` instead
+ * (a translating observer's wire text in the client's format, possibly several events), or drop it.
+ */
+export type ObservedEvent =
+  { suppress: true } | { suppress: false; event: SseEvent } | { suppress: false; text: string };
 
 export interface StreamOutcome {
   /**
@@ -59,11 +75,24 @@ export interface StreamOutcome {
   firstContentAt: number | null;
   /** The message of an error event the upstream sent mid-stream, secrets masked. */
   upstreamError: string | null;
+  /**
+   * That error was the request's fault (Gemini's blocked prompt, sent in a 200 stream): another
+   * channel would refuse it too, so before anything reached the client it is answered, not retried.
+   */
+  clientFault?: boolean;
 }
 
 /** Watches one upstream stream, event by event, keeping counts and flags but never the text. */
 export interface StreamObserver {
   observe(event: SseEvent): ObservedEvent;
+  /**
+   * The upstream stream ended cleanly (no network error): the text still owed to the client, e.g.
+   * a translated stream's terminator. Absent for a pass-through observer (the upstream's own
+   * terminator was forwarded).
+   */
+  end?(): string;
+  /** The client format's error event for a stream that broke; absent means OpenAI's error chunk. */
+  fail?(message: string, code: string): string;
   /** The outcome so far; call it when the stream ended (done, dropped or aborted). */
   outcome(): StreamOutcome;
 }
@@ -73,11 +102,28 @@ export interface ResponseUsage {
   usageSource: UsageSource;
 }
 
+/** A non-stream answer rewritten into the client's format, with its usage. */
+export interface TranslatedResponse extends ResponseUsage {
+  body: JsonObject;
+}
+
 export interface ProviderAdapter {
+  /** The client endpoints this adapter can serve; the relay skips its channels for the others. */
+  endpoints: readonly OpenAiEndpoint[];
+  /**
+   * Throws RequestValidationError (naming the field) when the request cannot be carried to this
+   * format: the client's fault, not a reason to try another channel.
+   */
   prepareRequest(input: PrepareRequestInput): PreparedRequest;
   createStreamObserver(options: StreamObserverOptions): StreamObserver;
   /** Usage of a non-stream response body: the upstream's, or counted when it sent none. */
   responseUsage(body: unknown, promptTokens: number): ResponseUsage;
+  /**
+   * Present when the upstream speaks another format than the client: the answer in the client's
+   * format, with its usage. Absent means the body passes through as it came. Throws
+   * RequestValidationError when the upstream refused the request inside a success answer.
+   */
+  translateResponse?(body: unknown, promptTokens: number): TranslatedResponse;
   /**
    * What an error answer means for the key and the request; the relay and the probes act on it.
    * Most adapters use the shared `classifyUpstreamError`; one whose provider has its own signals

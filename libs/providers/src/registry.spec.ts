@@ -1,15 +1,25 @@
+import { classifyAnthropicError } from './anthropic/error';
 import { classifyUpstreamError } from './errors/classify-upstream-error';
+import { classifyGeminiError } from './gemini/error';
 import { openAiAdapter } from './openai/openai-adapter';
 import { adapterFor, errorClassifierFor, isProviderType, PROVIDER_TYPES } from './registry';
 
 describe('provider registry', () => {
-  it('maps the openai channel type to the OpenAI adapter', () => {
+  it('maps every channel type with a wire format to its adapter', () => {
     expect(adapterFor('openai')).toBe(openAiAdapter);
-    expect(PROVIDER_TYPES).toEqual(['openai']);
+    expect(PROVIDER_TYPES).toEqual(['openai', 'azure-openai', 'anthropic', 'gemini']);
+    for (const type of PROVIDER_TYPES) expect(adapterFor(type)?.endpoints).toContain('chat.completions');
   });
 
-  it('knows no adapter for types not built yet, nor for inherited property names', () => {
-    for (const type of ['anthropic', 'gemini', 'azure-openai', 'toString', '__proto__', '']) {
+  it('serves legacy completions and embeddings only through OpenAI-compatible channels', () => {
+    for (const type of ['azure-openai', 'anthropic', 'gemini']) {
+      expect(adapterFor(type)?.endpoints).toEqual(['chat.completions']);
+    }
+    expect(openAiAdapter.endpoints).toEqual(['chat.completions', 'completions', 'embeddings']);
+  });
+
+  it('knows no adapter for unknown types, nor for inherited property names', () => {
+    for (const type of ['cohere', 'toString', '__proto__', '']) {
       expect(adapterFor(type)).toBeUndefined();
       expect(isProviderType(type)).toBe(false);
     }
@@ -17,7 +27,9 @@ describe('provider registry', () => {
 
   it("reads a type's errors with its adapter's classifier, and with the shared default where none speaks it", () => {
     expect(errorClassifierFor('openai')).toBe(openAiAdapter.classifyError);
-    expect(errorClassifierFor('gemini')).toBe(classifyUpstreamError);
+    expect(errorClassifierFor('anthropic')).toBe(classifyAnthropicError);
+    expect(errorClassifierFor('gemini')).toBe(classifyGeminiError);
     expect(errorClassifierFor('azure-openai')).toBe(classifyUpstreamError);
+    expect(errorClassifierFor('cohere')).toBe(classifyUpstreamError);
   });
 });

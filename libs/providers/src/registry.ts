@@ -1,10 +1,19 @@
 // Channel type → wire-format adapter. Adding a provider = adding its folder and one line here.
+import { anthropicCodec } from './anthropic/anthropic-codec';
+import { classifyAnthropicError } from './anthropic/error';
+import { azureOpenAiAdapter } from './azure-openai/azure-adapter';
 import { classifyUpstreamError, type UpstreamErrorClassifier } from './errors/classify-upstream-error';
+import { classifyGeminiError } from './gemini/error';
+import { geminiCodec } from './gemini/gemini-codec';
 import { openAiAdapter } from './openai/openai-adapter';
 import type { ProviderAdapter } from './provider-adapter';
+import { chatTranslatingAdapter } from './translation/chat-translating-adapter';
 
 const ADAPTERS = {
   openai: openAiAdapter,
+  'azure-openai': azureOpenAiAdapter,
+  anthropic: chatTranslatingAdapter(anthropicCodec, classifyAnthropicError),
+  gemini: chatTranslatingAdapter(geminiCodec, classifyGeminiError),
 } as const satisfies Record<string, ProviderAdapter>;
 
 export type ProviderType = keyof typeof ADAPTERS;

@@ -36,7 +36,7 @@ describe('runtime settings', () => {
       siteUrl: null,
       registrationOpen: false,
       relayMaxAttempts: 5,
-      relayRetryStatuses: [408, 429, 500, 502, 503, 504],
+      relayRetryStatuses: [408, 429, 500, 502, 503, 504, 529],
       relayCooldownBaseMs: 5000,
       relayCooldownMaxMs: 300000,
       overridden: [],

@@ -1,4 +1,13 @@
 // The smallest real request that proves a key works, in each provider's own wire format.
+import {
+  anthropicHeaders,
+  anthropicUrl,
+  AZURE_DEFAULT_API_VERSION,
+  buildAnthropicProbe,
+  buildAzureProbeRequest,
+  buildGeminiProbeRequest,
+  DEFAULT_ANTHROPIC_VERSION,
+} from '@gateway/providers';
 import type { ChannelType } from '../entities/channel.entity';
 
 export interface ProbeTarget {
@@ -19,8 +28,8 @@ export interface UpstreamRequest {
 }
 
 /** Azure's GA data-plane version; a channel can pick another with settings.apiVersion. */
-export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
-export const ANTHROPIC_VERSION = '2023-06-01';
+export const DEFAULT_AZURE_API_VERSION = AZURE_DEFAULT_API_VERSION;
+export const ANTHROPIC_VERSION = DEFAULT_ANTHROPIC_VERSION;
 
 const PING = 'ping';
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -46,22 +55,15 @@ export function buildProbeRequest(target: ProbeTarget, apiKey: string): Upstream
         }),
       };
     case 'azure-openai': {
-      const configured = target.settings['apiVersion'];
-      const apiVersion =
-        typeof configured === 'string' && configured ? configured : DEFAULT_AZURE_API_VERSION;
-      const deployment = encodeURIComponent(target.upstreamModel);
-      return {
-        method: 'POST',
-        url: `${target.baseUrl}/openai/deployments/${deployment}/chat/completions?api-version=${encodeURIComponent(apiVersion)}`,
-        headers: { ...JSON_HEADERS, 'api-key': apiKey },
-        body: JSON.stringify({ messages: [{ role: 'user', content: PING }], max_tokens: 1 }),
-      };
+      // The relay's own Azure request builder (deployment URL, api-version, api-key header).
+      const call = buildAzureProbeRequest({ ...target, apiKey });
+      return { ...call, body: JSON.stringify(call.body) };
     }
     case 'anthropic':
       return {
         method: 'POST',
-        url: join(target.baseUrl, 'v1', '/messages'),
-        headers: { ...JSON_HEADERS, 'x-api-key': apiKey, 'anthropic-version': ANTHROPIC_VERSION },
+        url: anthropicUrl(target.baseUrl, '/messages'),
+        headers: { ...JSON_HEADERS, ...anthropicHeaders({ apiKey, settings: target.settings }) },
         body: JSON.stringify({
           model: target.upstreamModel,
           max_tokens: 1,
@@ -107,18 +109,11 @@ export function buildHealthCheckRequest(target: ProbeTarget, apiKey: string): Up
         url: `${target.baseUrl}/models`,
         headers: { ...accept, authorization: `Bearer ${apiKey}` },
       };
+    // The providers' own probe builders: the same URL and headers the relay uses.
     case 'anthropic':
-      return {
-        method: 'GET',
-        url: `${join(target.baseUrl, 'v1', '/models')}?limit=1`,
-        headers: { ...accept, 'x-api-key': apiKey, 'anthropic-version': ANTHROPIC_VERSION },
-      };
+      return buildAnthropicProbe({ ...target, apiKey });
     case 'gemini':
-      return {
-        method: 'GET',
-        url: `${join(target.baseUrl, 'v1beta', '/models')}?pageSize=1`,
-        headers: { ...accept, 'x-goog-api-key': apiKey },
-      };
+      return buildGeminiProbeRequest({ ...target, apiKey });
     case 'azure-openai':
       return buildProbeRequest(target, apiKey);
   }

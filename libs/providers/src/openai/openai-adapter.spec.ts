@@ -27,6 +27,8 @@ describe('openAiAdapter.prepareRequest', () => {
       upstreamModel: 'gpt-4o-mini',
       baseUrl: 'https://api.example.com/v1/',
       apiKey: 'sk-upstream',
+      settings: {},
+      heldOutputTokens: 4096,
     });
     expect(prepared).toEqual({
       method: 'POST',
@@ -49,6 +51,8 @@ describe('openAiAdapter.prepareRequest', () => {
       upstreamModel: 'text-embedding-3-small',
       baseUrl: 'http://h/v1',
       apiKey: 'k',
+      settings: {},
+      heldOutputTokens: 0,
     });
     expect(prepared).toMatchObject({
       url: 'http://h/v1/embeddings',
@@ -81,6 +85,8 @@ describe('a relay built from the provider layer, read by the OpenAI SDK', () => 
         upstreamModel: 'mock-gpt',
         baseUrl: mock.baseUrl,
         apiKey: String(req.headers['x-upstream-key']),
+        settings: {},
+        heldOutputTokens: 4096,
       });
       const upstream = await undiciRequest(prepared.url, {
         method: prepared.method,
@@ -96,7 +102,7 @@ describe('a relay built from the provider layer, read by the OpenAI SDK', () => 
       const forward = (events: ReturnType<SseDecoder['push']>) => {
         for (const event of events) {
           const observed = watch.observe(event);
-          if (!observed.suppress) res.write(encodeSseEvent(observed.event));
+          if (!observed.suppress && 'event' in observed) res.write(encodeSseEvent(observed.event));
         }
       };
       for await (const chunk of upstream.body) forward(decoder.push(chunk));

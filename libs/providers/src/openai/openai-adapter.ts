@@ -32,6 +32,7 @@ function prepareRequest({ request, upstreamModel, baseUrl, apiKey }: PrepareRequ
 }
 
 export const openAiAdapter: ProviderAdapter = {
+  endpoints: ['chat.completions', 'completions', 'embeddings'],
   prepareRequest,
   createStreamObserver: (options) => new OpenAiStreamObserver(options),
   responseUsage,

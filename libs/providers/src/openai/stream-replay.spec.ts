@@ -36,7 +36,7 @@ function replay(chunks: Uint8Array[], clientAskedForUsage = false): Replay {
   const handle = (events: SseEvent[]) => {
     for (const event of events) {
       const observed = watch.observe(event);
-      if (!observed.suppress) forwarded.push(observed.event);
+      if (!observed.suppress && 'event' in observed) forwarded.push(observed.event);
       eventIndex++;
     }
   };

@@ -8,13 +8,17 @@ import {
   encodeSseError,
   encodeSseEvent,
   readBoundedBody,
+  RequestValidationError,
+  type ObservedEvent,
   type OpenAiRequest,
+  type PreparedRequest,
+  type ProviderAdapter,
   type SseEvent,
   type StreamObserver,
 } from '@gateway/providers';
 import type { TableChannel, TableKey } from '../table/routing-table';
 import { UpstreamClient, UpstreamResponse } from '../upstream/upstream-client';
-import type { AttemptOutcome, Retry, Served } from './attempt-outcome';
+import type { AttemptOutcome, Rejected, Retry, Served } from './attempt-outcome';
 import { writeWithBackpressure } from './backpressure';
 import type { ClientResponse } from './client-response';
 import { judgeUpstreamError } from './judge-upstream-error';
@@ -28,6 +32,8 @@ export interface AttemptInput {
   key: TableKey;
   upstreamModel: string;
   promptTokens: number;
+  /** The most output tokens held for one answer (the client's limit, else the default held). */
+  heldOutputTokens: number;
   res: ClientResponse;
   /** Aborted when the client goes away. */
   clientGone: AbortSignal;
@@ -48,12 +54,21 @@ export class AttemptRunner {
   async run(input: AttemptInput): Promise<AttemptResult> {
     const { channel, key, request, clientGone } = input;
     const adapter = channel.adapter;
-    const prepared = adapter.prepareRequest({
-      request,
-      upstreamModel: input.upstreamModel,
-      baseUrl: channel.baseUrl,
-      apiKey: key.secret,
-    });
+    let prepared: PreparedRequest;
+    try {
+      prepared = adapter.prepareRequest({
+        request,
+        upstreamModel: input.upstreamModel,
+        baseUrl: channel.baseUrl,
+        apiKey: key.secret,
+        settings: channel.settings,
+        heldOutputTokens: input.heldOutputTokens,
+      });
+    } catch (error) {
+      // The request cannot be carried to this channel's format (n > 1, a part it has no place for).
+      if (error instanceof RequestValidationError) return rejectedRequest(error);
+      throw error;
+    }
     const abort = new AbortController();
     const onGone = () => abort.abort();
     clientGone.addEventListener('abort', onGone, { once: true });
@@ -72,9 +87,10 @@ export class AttemptRunner {
         return clientGone.aborted ? { kind: 'abandoned' } : failure(error, channel);
       }
       if (response.statusCode >= 400) return await this.judgeError(response, input);
-      if (!request.stream) return await this.deliverJson(response, input, adapter.responseUsage);
+      if (!request.stream) return await this.deliverJson(response, input, adapter);
       const observer = adapter.createStreamObserver({
         clientAskedForUsage: prepared.clientAskedForUsage,
+        clientRequest: prepared.clientRequest,
         promptTokens: input.promptTokens,
         secrets: [key.secret],
       });
@@ -95,10 +111,7 @@ export class AttemptRunner {
   private async deliverJson(
     response: UpstreamResponse,
     input: AttemptInput,
-    usageOf: (
-      body: unknown,
-      promptTokens: number,
-    ) => { usage: Served['usage']; usageSource: Served['usageSource'] },
+    adapter: ProviderAdapter,
   ): Promise<AttemptResult> {
     let raw: string;
     try {
@@ -117,7 +130,21 @@ export class AttemptRunner {
         message: 'the upstream answered with invalid JSON',
       };
     }
-    const { usage, usageSource } = usageOf(body, input.promptTokens);
+    let answer: { text: string; usage: Served['usage']; usageSource: Served['usageSource'] };
+    try {
+      answer = readAnswer(adapter, raw, body, input.promptTokens);
+    } catch (error) {
+      // A refusal inside a success answer (Gemini's blocked prompt) is the client's; anything else
+      // the translation choked on is a broken answer, worth another candidate.
+      if (error instanceof RequestValidationError) return rejectedRequest(error);
+      return {
+        kind: 'retry',
+        upstreamStatus: response.statusCode,
+        reason: 'bad_response',
+        message: 'the upstream answered with a body the gateway could not read',
+      };
+    }
+    const { usage, usageSource } = answer;
     const served: Served = {
       kind: 'served',
       status: 200,
@@ -133,7 +160,7 @@ export class AttemptRunner {
     res.status(200);
     for (const [name, value] of Object.entries(input.headers)) res.setHeader(name, value);
     res.setHeader('content-type', 'application/json');
-    res.end(raw);
+    res.end(answer.text);
     return served;
   }
 
@@ -157,10 +184,27 @@ export class AttemptRunner {
         message: 'the upstream ended the stream before its first event',
       };
     }
-    const observedFirst = observer.observe(first.value);
-    const early = observer.outcome().upstreamError;
+    let observedFirst = observer.observe(first.value);
+    // Events the client is not sent yet (a translated stream's preamble, Anthropic's ping) do not
+    // commit the attempt: an error among them still fails over. A pass-through stream's first
+    // event is forwarded, so this reads nothing more for it.
+    let exhausted = false;
+    try {
+      while (observedFirst.suppress && observer.outcome().upstreamError === null) {
+        const next = await events.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        observedFirst = observer.observe(next.value);
+      }
+    } catch (error) {
+      return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input.channel);
+    }
+    const { upstreamError: early, clientFault } = observer.outcome();
     if (early !== null) {
       response.body.destroy();
+      if (clientFault === true) return rejectedRequest(new RequestValidationError('messages', early));
       return { kind: 'retry', upstreamStatus: 200, reason: 'server_error', message: early };
     }
 
@@ -174,13 +218,19 @@ export class AttemptRunner {
 
     let ended: 'done' | 'stalled' | 'dropped' = 'done';
     try {
-      if (!observedFirst.suppress) await writeWithBackpressure(res, encodeSseEvent(observedFirst.event));
+      await writeObserved(res, observedFirst);
       for (;;) {
         if (input.clientGone.aborted) break;
-        const next = await events.next();
-        if (next.done) break;
-        const observed = observer.observe(next.value);
-        if (!observed.suppress) await writeWithBackpressure(res, encodeSseEvent(observed.event));
+        const next: IteratorResult<SseEvent> = exhausted
+          ? { done: true, value: undefined }
+          : await events.next();
+        if (next.done) {
+          // A translated stream's terminator comes from the observer, only on a clean end.
+          const tail = observer.end?.() ?? '';
+          if (tail !== '') await writeWithBackpressure(res, Buffer.from(tail));
+          break;
+        }
+        await writeObserved(res, observer.observe(next.value));
       }
     } catch (error) {
       ended = classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
@@ -217,13 +267,51 @@ export class AttemptRunner {
         : 'the upstream closed the stream before it finished');
     const code = stalled ? 'upstream_timeout' : 'upstream_error';
     if (outcome.upstreamError === null) {
-      await writeWithBackpressure(res, encodeSseError({ message, type: 'server_error', code })).catch(
-        () => undefined,
-      );
+      const failed = observer.fail?.(message, code);
+      const text =
+        failed === undefined ? encodeSseError({ message, type: 'server_error', code }) : Buffer.from(failed);
+      await writeWithBackpressure(res, text).catch(() => undefined);
     }
     res.end();
     return { ...served, status: stalled ? 504 : 502, errorCode: code, errorMessage: message };
   }
+}
+
+async function writeObserved(res: ClientResponse, observed: ObservedEvent): Promise<void> {
+  if (observed.suppress) return;
+  await writeWithBackpressure(
+    res,
+    'text' in observed ? Buffer.from(observed.text) : encodeSseEvent(observed.event),
+  );
+}
+
+/** The answer's text for the client (translated when the adapter translates) and its usage. */
+function readAnswer(
+  adapter: ProviderAdapter,
+  raw: string,
+  body: unknown,
+  promptTokens: number,
+): { text: string; usage: Served['usage']; usageSource: Served['usageSource'] } {
+  if (adapter.translateResponse === undefined) {
+    return { text: raw, ...adapter.responseUsage(body, promptTokens) };
+  }
+  const translated = adapter.translateResponse(body, promptTokens);
+  return {
+    text: JSON.stringify(translated.body),
+    usage: translated.usage,
+    usageSource: translated.usageSource,
+  };
+}
+
+function rejectedRequest(error: RequestValidationError): Rejected {
+  return {
+    kind: 'rejected',
+    status: 400,
+    code: 'invalid_request_error',
+    message: error.message,
+    param: error.param,
+    type: 'invalid_request_error',
+  };
 }
 
 /** A failure before any answer: a timeout (the upstream was too slow) or a connection problem. */

@@ -8,6 +8,8 @@ export interface RequestEstimate {
   estimatedTokens: number;
   /** The most completion tokens the answer may be billed for: max_tokens × n, else `defaultMax` × n. */
   completionCeiling: number;
+  /** The same ceiling for one answer (max_tokens, else `defaultMax`): what an upstream may be asked for. */
+  heldOutputTokens: number;
 }
 
 function positive(value: unknown): number {
@@ -25,6 +27,7 @@ export function estimateRequest(request: OpenAiRequest, defaultMax: number): Req
         promptTokens,
         estimatedTokens: promptTokens + maxOut * n,
         completionCeiling: (maxOut || defaultMax) * n,
+        heldOutputTokens: maxOut || defaultMax,
       };
     }
     case 'completions': {
@@ -35,11 +38,12 @@ export function estimateRequest(request: OpenAiRequest, defaultMax: number): Req
         promptTokens,
         estimatedTokens: promptTokens + positive(body.max_tokens) * n,
         completionCeiling: (positive(body.max_tokens) || defaultMax) * n,
+        heldOutputTokens: positive(body.max_tokens) || defaultMax,
       };
     }
     case 'embeddings': {
       const promptTokens = countPromptInputTokens(request.body.input);
-      return { promptTokens, estimatedTokens: promptTokens, completionCeiling: 0 };
+      return { promptTokens, estimatedTokens: promptTokens, completionCeiling: 0, heldOutputTokens: 0 };
     }
   }
 }

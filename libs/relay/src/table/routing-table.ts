@@ -9,6 +9,8 @@ export interface TableChannel extends ChannelCandidate {
   readonly type: RoutingChannel['type'];
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  /** Type-specific settings the adapter reads (Azure `apiVersion`, ...). */
+  readonly settings: Readonly<Record<string, unknown>>;
   readonly keys: readonly TableKey[];
   /** How to speak to it. */
   readonly adapter: ProviderAdapter;

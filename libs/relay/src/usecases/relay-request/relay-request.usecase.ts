@@ -98,7 +98,7 @@ export class RelayRequest {
         { param: 'model' },
       );
     }
-    const { promptTokens, estimatedTokens, completionCeiling } = estimateRequest(
+    const { promptTokens, estimatedTokens, completionCeiling, heldOutputTokens } = estimateRequest(
       request,
       this.config.BILLING_DEFAULT_MAX_TOKENS,
     );
@@ -124,6 +124,7 @@ export class RelayRequest {
         table,
         group: facts.group,
         promptTokens,
+        heldOutputTokens,
         estimatedTokens,
         tokenWindow,
       });
@@ -143,6 +144,7 @@ export class RelayRequest {
     /** The tenant's routing group. */
     group: string;
     promptTokens: number;
+    heldOutputTokens: number;
     estimatedTokens: number;
     tokenWindow: string;
   }): Promise<boolean> {
@@ -154,13 +156,22 @@ export class RelayRequest {
     const stickyKeyId = session === null ? null : await this.sticky.keyFor(token.id, session);
     // The order only: which keys are cooling or capped is judged in Redis, atomically, as each
     // attempt takes its key (one round trip for the whole remaining pool).
-    let remaining = planAttempts({
+    const planned = planAttempts({
       channels: table.channels,
       model: request.model,
       groups: [ctx.group],
       random: Math.random,
       stickyKeyId,
     });
+    // Legacy completions and embeddings exist only in OpenAI's format: other channels are skipped.
+    let remaining = planned.filter((a) => a.channel.adapter.endpoints.includes(request.endpoint));
+    if (planned.length > 0 && remaining.length === 0) {
+      throw new RelayError(
+        RelayErrorCode.InvalidRequest,
+        `the model ${request.model} is served only through /v1/chat/completions (its channels do not speak this endpoint)`,
+        { param: 'model' },
+      );
+    }
     let soonest: number | null = null;
     let cooling = 0;
     let capped = 0;
@@ -199,6 +210,7 @@ export class RelayRequest {
         key,
         upstreamModel,
         promptTokens: ctx.promptTokens,
+        heldOutputTokens: ctx.heldOutputTokens,
         res: client,
         clientGone: gone,
         remainingMs,

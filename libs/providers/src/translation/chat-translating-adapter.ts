@@ -1,0 +1,251 @@
+// A ProviderAdapter for an upstream that speaks another format than the client's chat completions:
+// the request goes OpenAI chat → canonical → the upstream's format, and its answer and stream come
+// back the other way. Same-format channels (OpenAI-compatible) do not use it: their bodies pass
+// through untouched (openai-adapter.ts).
+import type {
+  CanonicalCodec,
+  CanonicalRequest,
+  CanonicalResponse,
+  CanonicalStreamDecoder,
+  CanonicalStreamEncoder,
+  CanonicalStreamEvent,
+  CanonicalUsage,
+} from '../canonical/canonical-model';
+import type { UpstreamErrorClassifier } from '../errors/classify-upstream-error';
+import { maskSecrets } from '../errors/mask-secrets';
+import { PROMPT_BLOCKED_CODE } from '../gemini/error';
+import { openAiChatCodec } from '../openai/chat-codec';
+import type {
+  ObservedEvent,
+  PreparedRequest,
+  PrepareRequestInput,
+  ProviderAdapter,
+  ResponseUsage,
+  StreamObserver,
+  StreamObserverOptions,
+  StreamOutcome,
+  TranslatedResponse,
+} from '../provider-adapter';
+import type { SseEvent } from '../sse/sse-event';
+import { CompletionTokenCounter, countTextTokens } from '../usage/token-counter';
+import type { Usage } from '../usage/usage';
+import { RequestValidationError } from '../validation/request-validation-error';
+
+/** The adapter of a channel type whose wire format is `codec`, for /v1/chat/completions clients. */
+export function chatTranslatingAdapter(
+  codec: CanonicalCodec,
+  classifyError: UpstreamErrorClassifier,
+): ProviderAdapter {
+  const translate = (body: unknown, promptTokens: number): TranslatedResponse => {
+    let answer: CanonicalResponse;
+    try {
+      answer = codec.decodeResponse(body);
+    } catch (error) {
+      // A refusal of the request (Gemini's blocked prompt names its own `contents`): for a chat
+      // client it is about its `messages`.
+      if (error instanceof RequestValidationError)
+        throw new RequestValidationError('messages', error.message);
+      throw error;
+    }
+    return { body: openAiChatCodec.encodeResponse(answer), ...answerUsage(answer, promptTokens) };
+  };
+  return {
+    // Legacy completions and embeddings have no canonical form; another format cannot serve them.
+    endpoints: ['chat.completions'],
+    prepareRequest: (input) => prepareRequest(codec, input),
+    createStreamObserver: (options) => new TranslatingStreamObserver(codec.createStreamDecoder(), options),
+    responseUsage: (body, promptTokens) => {
+      const { usage, usageSource } = translate(body, promptTokens);
+      return { usage, usageSource };
+    },
+    translateResponse: translate,
+    classifyError,
+  };
+}
+
+function prepareRequest(codec: CanonicalCodec, input: PrepareRequestInput): PreparedRequest {
+  const { request } = input;
+  if (request.endpoint !== 'chat.completions') {
+    throw new RequestValidationError(
+      'model',
+      `The model ${request.model} is served here only through /v1/chat/completions.`,
+    );
+  }
+  const parsed = openAiChatCodec.parseRequest(request.body);
+  // The hold is a ceiling: an upstream is never left to pick its own (possibly larger) limit. A
+  // gateway that holds nothing (BILLING_DEFAULT_MAX_TOKENS=0) leaves it to the format's own rule.
+  const held = input.heldOutputTokens > 0 ? input.heldOutputTokens : null;
+  const canonical: CanonicalRequest = { ...parsed, maxOutputTokens: parsed.maxOutputTokens ?? held };
+  const call = codec.buildRequest(canonical, {
+    baseUrl: input.baseUrl,
+    apiKey: input.apiKey,
+    upstreamModel: input.upstreamModel,
+    settings: input.settings,
+  });
+  return { ...call, clientAskedForUsage: canonical.includeUsage === true, clientRequest: canonical };
+}
+
+/** The gateway's Usage from a canonical count; cache writes stay inside promptTokens (no column of their own yet). */
+function toUsage(usage: CanonicalUsage): Usage {
+  return {
+    promptTokens: usage.promptTokens,
+    completionTokens: usage.completionTokens,
+    cachedTokens: usage.cachedTokens,
+    reasoningTokens: usage.reasoningTokens,
+  };
+}
+
+function answerUsage(answer: CanonicalResponse, promptTokens: number): ResponseUsage {
+  if (answer.usage !== null) return { usage: toUsage(answer.usage), usageSource: 'upstream' };
+  let completion = 0;
+  let reasoning = 0;
+  for (const part of answer.content) {
+    if (part.type === 'text') completion += countTextTokens(part.text);
+    else if (part.type === 'thinking') reasoning += countTextTokens(part.text);
+    else completion += countTextTokens(part.name) + countTextTokens(part.arguments);
+  }
+  return {
+    usage: {
+      promptTokens,
+      completionTokens: completion + reasoning,
+      cachedTokens: 0,
+      reasoningTokens: reasoning,
+    },
+    usageSource: 'counted',
+  };
+}
+
+const SUPPRESS: ObservedEvent = { suppress: true };
+
+/**
+ * Decodes the upstream's events into canonical ones and writes them as chat completion chunks,
+ * keeping the same counts and flags as the pass-through observer (usage, first content, finish,
+ * clean end, in-stream error). A clean end is a finish followed by the upstream closing the stream
+ * without a network error; only then does the client get `[DONE]`.
+ */
+export class TranslatingStreamObserver implements StreamObserver {
+  private readonly encoder: CanonicalStreamEncoder;
+  private readonly now: () => number;
+  private readonly completion = new CompletionTokenCounter();
+  private readonly reasoning = new CompletionTokenCounter();
+  private readonly toolNames = { tokens: 0 };
+  private upstreamUsage: Usage | null = null;
+  private finishReason: string | null = null;
+  private sawChunk = false;
+  private sawDone = false;
+  private firstContentAt: number | null = null;
+  private upstreamError: string | null = null;
+  private held = '';
+  private released = false;
+  private clientFault = false;
+
+  constructor(
+    private readonly decoder: CanonicalStreamDecoder,
+    private readonly options: StreamObserverOptions,
+  ) {
+    this.encoder = openAiChatCodec.createStreamEncoder(options.clientRequest);
+    this.now = options.now ?? Date.now;
+  }
+
+  observe(event: SseEvent): ObservedEvent {
+    this.sawChunk = true;
+    const text = this.release(this.write(this.decoder.decode(event.event ?? null, event.data)));
+    return text === '' ? SUPPRESS : { suppress: false, text };
+  }
+
+  end(): string {
+    let text = this.held + this.write(this.decoder.end());
+    this.held = '';
+    if (this.finishReason !== null && this.upstreamError === null) {
+      this.sawDone = true;
+      text += this.encoder.finish();
+    }
+    return text;
+  }
+
+  fail(message: string, code: string): string {
+    const held = this.held;
+    this.held = '';
+    return held + this.encoder.fail(message, code);
+  }
+
+  /**
+   * Holds the text written before anything generated (the role chunk Anthropic's message_start
+   * yields) so the relay has not committed to this upstream when an error follows: it can still
+   * fail over. Content, a finish or an error releases it.
+   */
+  private release(text: string): string {
+    if (this.released) return text;
+    this.held += text;
+    if (this.firstContentAt === null && this.finishReason === null && this.upstreamError === null) return '';
+    this.released = true;
+    const all = this.held;
+    this.held = '';
+    return all;
+  }
+
+  outcome(): StreamOutcome {
+    const reasoningTokens = this.reasoning.total;
+    const counted: Usage = {
+      promptTokens: this.options.promptTokens,
+      completionTokens: this.completion.total + this.toolNames.tokens + reasoningTokens,
+      cachedTokens: 0,
+      reasoningTokens,
+    };
+    return {
+      usage: this.upstreamUsage ?? (this.sawChunk ? counted : null),
+      usageSource: this.upstreamUsage !== null ? 'upstream' : 'counted',
+      finishReason: this.finishReason,
+      sawDone: this.sawDone,
+      firstContentAt: this.firstContentAt,
+      upstreamError: this.upstreamError,
+      clientFault: this.clientFault,
+    };
+  }
+
+  private write(events: CanonicalStreamEvent[]): string {
+    let text = '';
+    for (const event of events) text += this.encoder.encode(this.note(event));
+    return text;
+  }
+
+  /** Keeps the counts and flags; returns the event to encode (an error's message masked). */
+  private note(event: CanonicalStreamEvent): CanonicalStreamEvent {
+    switch (event.type) {
+      case 'text_delta':
+        this.markContent();
+        this.completion.add(event.text);
+        break;
+      case 'thinking_delta':
+        this.markContent();
+        this.reasoning.add(event.text);
+        break;
+      case 'tool_call_start':
+        this.markContent();
+        this.toolNames.tokens += countTextTokens(event.name);
+        break;
+      case 'tool_call_delta':
+        this.completion.add(event.arguments);
+        break;
+      case 'usage':
+        this.upstreamUsage = toUsage(event.usage);
+        break;
+      case 'finish':
+        this.finishReason = event.finishReason;
+        break;
+      case 'error': {
+        const message = maskSecrets(event.message, this.options.secrets ?? []);
+        this.upstreamError = message;
+        this.clientFault = event.code === PROMPT_BLOCKED_CODE;
+        return { ...event, message };
+      }
+      default:
+        break;
+    }
+    return event;
+  }
+
+  private markContent(): void {
+    this.firstContentAt ??= this.now();
+  }
+}
