@@ -92,6 +92,9 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
 
     const upstream = mock.requests[0];
     expect(upstream?.usage).toBeDefined();
+    // The client set no limit: the upstream is asked for no more than the hold covers.
+    expect(upstream?.body).toMatchObject({ max_tokens: api.config.BILLING_DEFAULT_MAX_TOKENS });
+    expect(upstream?.body).not.toHaveProperty('max_completion_tokens');
     const record = await usageRecord(api, admin, requestId);
     expect(record).toMatchObject({
       tokenId,
@@ -105,6 +108,16 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
       errorCode: null,
     });
     expect(record.promptTokens).toBe(upstream?.usage?.prompt_tokens);
+  });
+
+  it('leaves a client’s own output limit alone, in whichever field it came', async () => {
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_completion_tokens: 7,
+    });
+    expect(mock.requests[0]?.body).toMatchObject({ max_completion_tokens: 7 });
+    expect(mock.requests[0]?.body).not.toHaveProperty('max_tokens');
   });
 
   it('maps an alias to the upstream model and says so in x-routed-via', async () => {

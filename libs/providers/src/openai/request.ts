@@ -147,6 +147,26 @@ export function withUsageRequested<B extends StreamableBody>(
   return { body: { ...body, stream_options: { ...options, include_usage: true } }, clientAskedForUsage };
 }
 
+// OpenAI's reasoning models refuse `max_tokens`; every other OpenAI-compatible server knows it,
+// while many do not know `max_completion_tokens`. Azure deployments are matched by their name.
+const REASONING_MODEL = /^(o\d|gpt-5)/i;
+
+/**
+ * The body with an output ceiling of `held` tokens per answer when the client set none, in the field
+ * the upstream model understands: the hold must bound what the upstream may generate. 0 (the
+ * gateway holds nothing) leaves the upstream's own default.
+ */
+export function withOutputCeiling<B extends ChatCompletionBody | CompletionBody>(
+  body: B,
+  upstreamModel: string,
+  held: number,
+): B {
+  if (held <= 0 || !isAbsent(body.max_tokens) || !isAbsent(body['max_completion_tokens'])) return body;
+  const field =
+    'messages' in body && REASONING_MODEL.test(upstreamModel) ? 'max_completion_tokens' : 'max_tokens';
+  return { ...body, [field]: held };
+}
+
 /** The body with the model the channel knows it by; the client's body itself is never modified. */
 export function applyModelMapping<B extends { model: string }>(body: B, upstreamModel: string): B {
   return body.model === upstreamModel ? body : { ...body, model: upstreamModel };
