@@ -120,6 +120,21 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
     expect(mock.requests[0]?.body).not.toHaveProperty('max_tokens');
   });
 
+  it.each(['max_tokens', 'max_completion_tokens'])(
+    'refuses a %s beyond what a hold can cover with a 400 naming it, before any upstream call',
+    async (field) => {
+      const refused = await client.chat.completions
+        .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], [field]: 2 ** 40 })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(refused).toMatchObject({ status: 400, param: field, type: 'invalid_request_error' });
+      expect(mock.requests).toHaveLength(0);
+    },
+  );
+
   it('maps an alias to the upstream model and says so in x-routed-via', async () => {
     const { response } = await client.chat.completions
       .create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] })
