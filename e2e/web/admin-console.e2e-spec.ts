@@ -665,6 +665,12 @@ describe('admin console (browser)', () => {
     await testId('register-tenant').fill('Newcomer Labs');
     await shot('register.en');
     await testId('register-submit').click();
+    // The same answer whether or not the email was taken, so the newcomer logs in next.
+    await page.waitForURL(/\/login$/);
+    await testId('register-accepted').waitFor();
+    expect(await testId('login-email').inputValue()).toBe('newcomer@example.test');
+    await testId('login-password').fill('newcomer-password-1');
+    await testId('login-submit').click();
     await testId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
     const navText = await testId('side-nav').textContent();
     expect(navText).toContain('Members');

@@ -887,6 +887,13 @@ export interface components {
       /** @description name of the new tenant; derived from the email when absent; made unique */
       tenantName?: string;
     };
+    RegistrationAccepted: {
+      /**
+       * @description The same for a new and an existing email; log in next with the password just chosen.
+       * @enum {string}
+       */
+      status: 'accepted';
+    };
     TenantView: {
       /** Format: uuid */
       id: string;
@@ -2532,13 +2539,20 @@ export interface operations {
       };
     };
     responses: {
-      201: {
+      202: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['LoginResponse'];
+          'application/json': components['schemas']['RegistrationAccepted'];
         };
+      };
+      /** @description too many sign-ups from this IP; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -9,6 +9,7 @@ import { AuthService } from './auth/auth.service';
 import { FirstAdminService } from './auth/first-admin.service';
 import { LoginRateLimiter } from './auth/login-rate-limiter';
 import { PasswordHasher } from './auth/password-hasher';
+import { RegistrationRateLimiter } from './auth/registration-rate-limiter';
 import { RegistrationService } from './auth/registration.service';
 import { Session } from './entities/session.entity';
 import { Tenant } from './entities/tenant.entity';
@@ -35,6 +36,7 @@ export const IDENTITY_ENTITIES = [Tenant, User, Session];
     LoginRateLimiter,
     AuthService,
     RegistrationService,
+    RegistrationRateLimiter,
     FirstAdminService,
     TenantsService,
     UsersService,

@@ -13,6 +13,7 @@ export { hashSessionToken } from './auth/session-token';
 export { canSeeTenant, CurrentActor, isSuperAdmin, readScope, writeTenant } from './auth/actor';
 export type { Actor } from './auth/actor';
 export { LOGIN_LIMITS } from './auth/login-rate-limiter';
+export { REGISTRATION_LIMITS } from './auth/registration-rate-limiter';
 export { AuditRecorder } from './audit-recorder';
 export type { AuditAction, AuditEntry } from './audit-recorder';
 export {

@@ -157,6 +157,34 @@ describe('models and prices', () => {
       await admin.put('/api/models/has%20space/price', price()).expect(400);
     });
 
+    it('refuses prices the cost arithmetic cannot hold, naming each, and writes nothing', async () => {
+      const res = await admin
+        .put('/api/models/gpt-4o/price', {
+          inputPer1M: '999999999999',
+          cachedInputPer1M: '1000000.000000001',
+          outputPer1M: '999999999999.999999999',
+          reasoningPer1M: '2000000',
+          perRequest: '1000001',
+        })
+        .expect(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect((res.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+        'cachedInputPer1M',
+        'inputPer1M',
+        'outputPer1M',
+        'perRequest',
+        'reasoningPer1M',
+      ]);
+      expect(await db.getRepository(ModelPrice).count({ where: { model: 'gpt-4o' } })).toBe(0);
+      await admin
+        .put('/api/models/price-ceiling/price', {
+          inputPer1M: '1000000',
+          outputPer1M: '1000000',
+          perRequest: '1000000',
+        })
+        .expect(200);
+    });
+
     it('each change adds a row effective now; earlier rows are never rewritten; history is newest first', async () => {
       const model = 'history-model';
       const first = await admin.put(`/api/models/${model}/price`, price({ inputPer1M: '1' })).expect(200);

@@ -92,6 +92,9 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
 
     const upstream = mock.requests[0];
     expect(upstream?.usage).toBeDefined();
+    // The client set no limit: the upstream is asked for no more than the hold covers.
+    expect(upstream?.body).toMatchObject({ max_tokens: api.config.BILLING_DEFAULT_MAX_TOKENS });
+    expect(upstream?.body).not.toHaveProperty('max_completion_tokens');
     const record = await usageRecord(api, admin, requestId);
     expect(record).toMatchObject({
       tokenId,
@@ -106,6 +109,31 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
     });
     expect(record.promptTokens).toBe(upstream?.usage?.prompt_tokens);
   });
+
+  it('leaves a client’s own output limit alone, in whichever field it came', async () => {
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_completion_tokens: 7,
+    });
+    expect(mock.requests[0]?.body).toMatchObject({ max_completion_tokens: 7 });
+    expect(mock.requests[0]?.body).not.toHaveProperty('max_tokens');
+  });
+
+  it.each(['max_tokens', 'max_completion_tokens'])(
+    'refuses a %s beyond what a hold can cover with a 400 naming it, before any upstream call',
+    async (field) => {
+      const refused = await client.chat.completions
+        .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], [field]: 2 ** 40 })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(refused).toMatchObject({ status: 400, param: field, type: 'invalid_request_error' });
+      expect(mock.requests).toHaveLength(0);
+    },
+  );
 
   it('maps an alias to the upstream model and says so in x-routed-via', async () => {
     const { response } = await client.chat.completions

@@ -190,8 +190,13 @@ describe('chat completions clients served by other formats (openai SDK → gatew
       const held = api.config.BILLING_DEFAULT_MAX_TOKENS;
       if (type === 'anthropic') expect(body['max_tokens']).toBe(held);
       if (type === 'gemini') expect(body['generationConfig']).toMatchObject({ maxOutputTokens: held });
-      // Azure passes the client's body through: nothing added the client did not ask for but usage.
-      if (type === 'azure-openai') expect(body['model']).toBeUndefined();
+      // Azure passes the client's body through: nothing added the client did not ask for but usage
+      // and the held output ceiling.
+      if (type === 'azure-openai') {
+        expect(body['model']).toBeUndefined();
+        expect(body['max_tokens']).toBe(held);
+        expect(body).not.toHaveProperty('max_completion_tokens');
+      }
 
       expect(data.usage?.prompt_tokens).toBe(recorded.usage?.prompt_tokens);
       const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);

@@ -99,7 +99,7 @@ describe('runtime settings', () => {
     });
     await waitFor('sign-up to open', async () => {
       const res = await api.http.post('/api/auth/register').send(body);
-      return res.status === 201 ? true : undefined;
+      return res.status === 202 ? true : undefined;
     });
     const [audit] = await api.app
       .get(DataSource)

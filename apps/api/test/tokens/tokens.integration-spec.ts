@@ -216,6 +216,9 @@ describe('/api/tokens', () => {
       ['a quota in exponent notation', { quotaUsd: '1e3' }, 'quotaUsd'],
       ['a quota finer than a nano-dollar', { quotaUsd: '0.0000000001' }, 'quotaUsd'],
       ['a quota beyond a billion dollars', { quotaUsd: '1000000000.01' }, 'quotaUsd'],
+      // The Redis mirror counts in Lua doubles, exact only to 2^53 nano-USD (about $9M).
+      ['a quota the money mirror cannot hold exactly', { quotaUsd: '1000000.000000001' }, 'quotaUsd'],
+      ['a quota past 2^53 nano-USD', { quotaUsd: '9007199.254740993' }, 'quotaUsd'],
       ['an expiry in the past', { expiresAt: '2020-01-01T00:00:00Z' }, 'expiresAt'],
       ['an expiry that is no date', { expiresAt: 'tomorrow' }, 'expiresAt'],
       ['too many models', { models: Array.from({ length: 201 }, (_, i) => `m${i}`) }, 'models'],

@@ -50,16 +50,16 @@ export function useLogin() {
   });
 }
 
-/** Sign-up (when the operators opened it): a new tenant with the caller as its owner, logged in. */
+/** Sign-up (when the operators opened it): a new tenant with the caller as its owner, who logs in next. */
 export function useRegister() {
-  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: Schema<'RegisterDto'>) => unwrap(api.POST('/api/auth/register', { body })),
-    onSuccess: (result) => {
-      queryClient.clear();
-      queryClient.setQueryData(queryKeys.session, result.user);
-    },
   });
+}
+
+/** What the register page hands the login page (router state) after a sign-up. */
+export interface RegisteredState {
+  registered: string;
 }
 
 export function useLogout() {

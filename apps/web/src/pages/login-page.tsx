@@ -4,10 +4,10 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Flex, Form, Input, Layout, Row, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../api/api-error';
 import { loginBody } from '../auth/login-body';
-import { useLogin, useSession } from '../auth/session';
+import { RegisteredState, useLogin, useSession } from '../auth/session';
 import { describeError } from '../components/error-alert';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { applyServerErrors } from '../components/server-errors';
@@ -35,6 +35,7 @@ export function LoginPage() {
   const login = useLogin();
   const navigate = useNavigate();
   const [search] = useSearchParams();
+  const registered = (useLocation().state as Partial<RegisteredState> | null)?.registered;
   const [failure, setFailure] = useState<string | null>(null);
   const next = safeNext(search.get('next'));
 
@@ -72,6 +73,15 @@ export function LoginPage() {
                 {t('login.title')}
               </Typography.Title>
               <Typography.Paragraph type="secondary">{t('app.tagline')}</Typography.Paragraph>
+              {registered && !failure ? (
+                <Alert
+                  type="success"
+                  showIcon
+                  title={t('register.accepted')}
+                  style={{ marginBottom: 16 }}
+                  data-testid="register-accepted"
+                />
+              ) : null}
               {failure ? (
                 <Alert
                   type="error"
@@ -88,7 +98,13 @@ export function LoginPage() {
                   data-testid="login-error"
                 />
               ) : null}
-              <Form<LoginForm> form={form} layout="vertical" requiredMark={false} onFinish={submit}>
+              <Form<LoginForm>
+                form={form}
+                layout="vertical"
+                requiredMark={false}
+                onFinish={submit}
+                initialValues={registered ? { login: registered } : undefined}
+              >
                 <Form.Item
                   name="login"
                   label={t('login.email')}

@@ -1,10 +1,11 @@
 // Sign-up, when the operators opened it (Settings): a new tenant of one's own, with oneself as its
-// owner, logged in at once. Closed sign-up says so and points to the login.
+// owner. The server answers alike for a new and a taken email (it must not tell who has an account),
+// so the newcomer goes on to the login, email filled in. Closed sign-up says so and points to the login.
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Form, Input, Layout, Skeleton, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
-import { useRegister, useSession } from '../auth/session';
+import { RegisteredState, useRegister, useSession } from '../auth/session';
 import { FormError } from '../components/form-error';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { useServerErrors } from '../components/server-errors';
@@ -48,7 +49,13 @@ export function RegisterPage() {
               ...(values.name?.trim() ? { name: values.name.trim() } : {}),
               ...(values.tenantName?.trim() ? { tenantName: values.tenantName.trim() } : {}),
             },
-            { onSuccess: () => void navigate('/', { replace: true }), onError },
+            {
+              onSuccess: () => {
+                const state: RegisteredState = { registered: values.email.trim() };
+                void navigate('/login', { replace: true, state });
+              },
+              onError,
+            },
           );
         }}
       >

@@ -1,16 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { usdToNano } from '@gateway/db';
+import { IsOptional, ValidateBy } from 'class-validator';
 
 /** A non-negative USD amount with at most 9 decimal places (whole nano-USD), as a string. */
 export const USD_PATTERN = /^(0|[1-9]\d{0,11})(\.\d{1,9})?$/;
-const usd = (field: string) => ({
-  message: `${field} must be a USD amount as a string, e.g. "2.5" (at most 9 decimal places)`,
-});
+
+/**
+ * $1 a token (or a request) is beyond any real price, and keeps the stored nano-USD rates inside a
+ * Postgres bigint and a request's cost inside what the money mirror holds exactly.
+ */
+export const MAX_PRICE_USD = '1000000';
+const MAX_PRICE_NANO = usdToNano(MAX_PRICE_USD);
+
+const IsPriceUsd = (field: string) =>
+  ValidateBy({
+    name: 'isPriceUsd',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && USD_PATTERN.test(value) && usdToNano(value) <= MAX_PRICE_NANO,
+      defaultMessage: () =>
+        `${field} must be a USD amount as a string, e.g. "2.5", from 0 to ${MAX_PRICE_USD} (at most 9 decimal places)`,
+    },
+  });
 
 /** A model's price from now on. Every change adds a row; earlier prices are never rewritten. */
 export class SetPriceDto {
   @ApiProperty({ example: '2.5', description: 'USD per 1M prompt tokens that were not cached' })
-  @Matches(USD_PATTERN, usd('inputPer1M'))
+  @IsPriceUsd('inputPer1M')
   inputPer1M!: string;
 
   @ApiPropertyOptional({
@@ -18,11 +34,11 @@ export class SetPriceDto {
     description: 'USD per 1M cached prompt tokens (default: inputPer1M)',
   })
   @IsOptional()
-  @Matches(USD_PATTERN, usd('cachedInputPer1M'))
+  @IsPriceUsd('cachedInputPer1M')
   cachedInputPer1M?: string;
 
   @ApiProperty({ example: '10', description: 'USD per 1M completion tokens' })
-  @Matches(USD_PATTERN, usd('outputPer1M'))
+  @IsPriceUsd('outputPer1M')
   outputPer1M!: string;
 
   @ApiPropertyOptional({
@@ -32,11 +48,11 @@ export class SetPriceDto {
     description: 'USD per 1M reasoning tokens (part of the completion tokens); null or left out: outputPer1M',
   })
   @IsOptional()
-  @Matches(USD_PATTERN, usd('reasoningPer1M'))
+  @IsPriceUsd('reasoningPer1M')
   reasoningPer1M?: string | null;
 
   @ApiPropertyOptional({ example: '0', description: 'USD per request, on top of tokens (default 0)' })
   @IsOptional()
-  @Matches(USD_PATTERN, usd('perRequest'))
+  @IsPriceUsd('perRequest')
   perRequest?: string;
 }

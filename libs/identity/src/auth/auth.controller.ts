@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiCreatedResponse,
+  ApiAcceptedResponse,
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -9,7 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { LoginDto } from '../dto/login.dto';
 import { RegisterDto } from '../dto/register.dto';
-import { LoginResponse, UserView } from '../views/user.view';
+import { LoginResponse, RegistrationAccepted, UserView } from '../views/user.view';
 import type { User } from '../entities/user.entity';
 import { Authenticated, AuthenticatedRequest, CurrentUser, Public } from './access.decorators';
 import { SESSION_COOKIE, sessionTokenOf } from './access.guard';
@@ -44,21 +44,25 @@ export class AuthController {
     return startSession(req, res, result);
   }
 
-  /** Only when PUBLIC_REGISTRATION is on: a new tenant with the caller as its owner, logged in. */
+  /**
+   * Only when sign-up is open: a new tenant with the caller as its owner. The answer is the same
+   * whether or not the email already had an account, and opens no session: log in next.
+   */
   @Public()
   @Post('register')
-  @ApiCreatedResponse({ type: LoginResponse })
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: RegistrationAccepted })
+  @ApiTooManyRequestsResponse({ description: 'too many sign-ups from this IP; see Retry-After' })
   async register(
     @Body() body: RegisterDto,
     @Req() req: Request & { id?: string },
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<LoginResponse> {
-    const result = await this.registration.register(body, {
+  ): Promise<RegistrationAccepted> {
+    await this.registration.register(body, {
       ip: req.ip,
       userAgent: req.get('user-agent'),
       requestId: req.id,
     });
-    return startSession(req, res, result);
+    return { status: 'accepted' };
   }
 
   @Authenticated()

@@ -1,9 +1,12 @@
 // Self-service sign-up (when open: the dashboard's settings, else PUBLIC_REGISTRATION): a new tenant of one's own, with the newcomer as
-// its owner, created together or not at all.
+// its owner, created together or not at all. A taken email gets the same answer after the same work
+// (the password is hashed either way), so sign-up cannot be used to learn who has an account; the
+// newcomer logs in next.
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { isUniqueViolation } from '@gateway/db';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditRecorder } from '../audit-recorder';
 import { RegisterDto } from '../dto/register.dto';
@@ -12,19 +15,19 @@ import { User } from '../entities/user.entity';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { Role } from '../roles';
 import { TenantsService } from '../tenants/tenants.service';
-import { asEmailTaken, emailTakenError } from '../users/email-taken';
 import { userAuditSnapshot } from '../users/user-audit-snapshot';
 import type { Actor } from './actor';
-import { AuthService, ClientInfo, LoginResult } from './auth.service';
+import { ClientInfo } from './auth.service';
 import { PasswordHasher } from './password-hasher';
 import { RegistrationPolicy } from './registration-policy';
+import { RegistrationRateLimiter } from './registration-rate-limiter';
 
 @Injectable()
 export class RegistrationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
-    private readonly auth: AuthService,
+    private readonly limiter: RegistrationRateLimiter,
     private readonly tenants: TenantsService,
     private readonly audit: AuditRecorder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,15 +39,17 @@ export class RegistrationService {
     return this.policy ? this.policy.isOpen() : this.config.PUBLIC_REGISTRATION;
   }
 
-  async register(dto: RegisterDto, client: ClientInfo & { requestId?: string }): Promise<LoginResult> {
+  /** Creates the tenant and its owner unless the email is taken; the caller cannot tell which happened. */
+  async register(dto: RegisterDto, client: ClientInfo & { requestId?: string }): Promise<void> {
     if (!(await this.isOpen())) throw new IdentityError(IdentityErrorCode.RegistrationClosed);
+    await this.limiter.reserve(client.ip);
     const email = dto.email.trim().toLowerCase();
-    // Checked first for a clean answer; the unique index still decides a race.
-    if (await this.dataSource.getRepository(User).existsBy({ email })) throw emailTakenError();
+    // Hashed before the lookup, so a taken email costs the same time as a free one.
     const passwordHash = await this.hasher.hash(dto.password);
-    let user: User;
+    // Checked first to skip a doomed transaction; the unique index still decides a race.
+    if (await this.dataSource.getRepository(User).existsBy({ email })) return;
     try {
-      user = await this.dataSource.transaction(async (manager) => {
+      await this.dataSource.transaction(async (manager) => {
         const base = dto.tenantName?.trim() || email.slice(0, email.lastIndexOf('@'));
         const tenant = await this.insertTenant(manager, base, email);
         const owner = await manager.save(
@@ -77,12 +82,10 @@ export class RegistrationService {
           },
           manager,
         );
-        return owner;
       });
     } catch (error) {
-      throw asEmailTaken(error);
+      if (!isUniqueViolation(error, 'users_email_key')) throw error;
     }
-    return this.auth.issueSession(user, client);
   }
 
   /**

@@ -44,3 +44,12 @@ export class LoginResponse {
   @ApiProperty() expiresAt!: string;
   @ApiProperty({ type: UserView }) user!: UserView;
 }
+
+/** The one answer to a sign-up, whether or not the email already had an account. */
+export class RegistrationAccepted {
+  @ApiProperty({
+    enum: ['accepted'],
+    description: 'The same for a new and an existing email; log in next with the password just chosen.',
+  })
+  status!: 'accepted';
+}

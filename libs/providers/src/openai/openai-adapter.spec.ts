@@ -11,7 +11,7 @@ import { SseDecoder } from '../sse/sse-decoder';
 import { encodeSseEvent } from '../sse/sse-encoder';
 import { countChatPromptTokens } from '../usage/token-counter';
 import { openAiAdapter } from './openai-adapter';
-import { parseChatCompletionRequest, parseEmbeddingRequest } from './request';
+import { parseChatCompletionRequest, parseCompletionRequest, parseEmbeddingRequest } from './request';
 
 describe('openAiAdapter.prepareRequest', () => {
   const chat = parseChatCompletionRequest({
@@ -38,10 +38,57 @@ describe('openAiAdapter.prepareRequest', () => {
         'content-type': 'application/json',
         accept: 'text/event-stream',
       },
-      body: { ...chat.body, model: 'gpt-4o-mini', stream_options: { include_usage: true } },
+      body: {
+        ...chat.body,
+        model: 'gpt-4o-mini',
+        stream_options: { include_usage: true },
+        max_tokens: 4096,
+      },
       clientAskedForUsage: false,
     });
     expect(chat.body.model).toBe('alias');
+    expect(chat.body).not.toHaveProperty('max_tokens');
+  });
+
+  describe('caps the output at the hold when the client set no limit', () => {
+    const prepare = (body: Record<string, unknown>, upstreamModel: string, heldOutputTokens = 512) =>
+      openAiAdapter.prepareRequest({
+        request: body['prompt']
+          ? parseCompletionRequest(body)
+          : parseChatCompletionRequest({ messages: [{ role: 'user', content: 'hi' }], ...body }),
+        upstreamModel,
+        baseUrl: 'http://h/v1',
+        apiKey: 'k',
+        settings: {},
+        heldOutputTokens,
+      }).body;
+
+    it('in max_tokens, which every OpenAI-compatible server knows', () => {
+      expect(prepare({ model: 'm' }, 'deepseek-chat')).toMatchObject({ max_tokens: 512 });
+      expect(prepare({ model: 'm', prompt: 'x' }, 'gpt-3.5-turbo-instruct')).toMatchObject({
+        max_tokens: 512,
+      });
+    });
+
+    it('in max_completion_tokens for OpenAI reasoning models, which refuse max_tokens', () => {
+      for (const model of ['o1', 'o3-mini', 'o4-mini', 'gpt-5', 'gpt-5-mini']) {
+        const body = prepare({ model: 'm' }, model);
+        expect(body).toMatchObject({ max_completion_tokens: 512 });
+        expect(body).not.toHaveProperty('max_tokens');
+      }
+      expect(prepare({ model: 'm', prompt: 'x' }, 'o1')).toMatchObject({ max_tokens: 512 });
+    });
+
+    it('never over a limit the client set, in either field, nor when nothing was held', () => {
+      expect(prepare({ model: 'm', max_tokens: 9 }, 'o3')).toEqual(
+        expect.not.objectContaining({ max_completion_tokens: expect.anything() }),
+      );
+      expect(prepare({ model: 'm', max_completion_tokens: 9 }, 'gpt-4o')).not.toHaveProperty('max_tokens');
+      expect(prepare({ model: 'm', prompt: 'x', max_tokens: 0 }, 'davinci')).toMatchObject({ max_tokens: 0 });
+      const unheld = prepare({ model: 'm' }, 'gpt-4o', 0);
+      expect(unheld).not.toHaveProperty('max_tokens');
+      expect(unheld).not.toHaveProperty('max_completion_tokens');
+    });
   });
 
   it('sends embeddings as they are, with the mapped model', () => {

@@ -1,9 +1,9 @@
 // The adapter for every OpenAI-compatible upstream (OpenAI, OpenRouter, DeepSeek, Groq, vLLM…):
 // the internal form is already OpenAI's, so preparing a call is mapping the model and asking
-// streams for their usage.
+// streams for their usage, and capping the output at the hold when the client did not.
 import { classifyUpstreamError } from '../errors/classify-upstream-error';
 import type { ProviderAdapter, PrepareRequestInput, PreparedRequest } from '../provider-adapter';
-import { applyModelMapping, withUsageRequested, type OpenAiEndpoint } from './request';
+import { applyModelMapping, withOutputCeiling, withUsageRequested, type OpenAiEndpoint } from './request';
 import { responseUsage } from './response';
 import { OpenAiStreamObserver } from './stream';
 
@@ -13,11 +13,19 @@ const ENDPOINT_PATHS: Record<OpenAiEndpoint, string> = {
   embeddings: '/embeddings',
 };
 
-function prepareRequest({ request, upstreamModel, baseUrl, apiKey }: PrepareRequestInput): PreparedRequest {
+function prepareRequest({
+  request,
+  upstreamModel,
+  baseUrl,
+  apiKey,
+  heldOutputTokens,
+}: PrepareRequestInput): PreparedRequest {
   const prepared =
     request.endpoint === 'embeddings'
       ? { body: applyModelMapping(request.body, upstreamModel), clientAskedForUsage: false }
-      : withUsageRequested(applyModelMapping(request.body, upstreamModel));
+      : withUsageRequested(
+          withOutputCeiling(applyModelMapping(request.body, upstreamModel), upstreamModel, heldOutputTokens),
+        );
   return {
     method: 'POST',
     // Channel base URLs include the version segment (`…/v1`, Zhipu's `…/v4`); endpoints follow it.

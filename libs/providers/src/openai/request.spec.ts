@@ -152,6 +152,10 @@ describe('parseChatCompletionRequest', () => {
     ['max_tokens', 0, 'max_tokens'],
     ['max_tokens', '100', 'max_tokens'],
     ['max_completion_tokens', -1, 'max_completion_tokens'],
+    // More than the hold and the rate counters can hold (max × n stays far below 2^53).
+    ['max_tokens', 1_000_001, 'max_tokens'],
+    ['max_tokens', 1e21, 'max_tokens'],
+    ['max_completion_tokens', 2 ** 53, 'max_completion_tokens'],
     ['stream_options', 'on', 'stream_options'],
     ['tools', {}, 'tools'],
     ['tools', [{ type: 'function' }], 'tools[0].function'],
@@ -266,6 +270,7 @@ describe('parseCompletionRequest', () => {
     [{ model: 'm', prompt: ['a', 2] }, 'prompt[1]'],
     [{ model: 'm', prompt: [[1], [-1]] }, 'prompt[1][0]'],
     [{ model: 'm', prompt: 'x', max_tokens: -1 }, 'max_tokens'],
+    [{ model: 'm', prompt: 'x', max_tokens: 1_000_001 }, 'max_tokens'],
     [{ model: 'm', prompt: 'x', stream: 1 }, 'stream'],
   ])('rejects %j naming %s', (body, param) => {
     expect(rejection(() => parseCompletionRequest(body)).param).toBe(param);

@@ -31,6 +31,11 @@ export type OpenAiEndpoint = 'chat.completions' | 'completions' | 'embeddings';
 export const MAX_MODEL_NAME_LENGTH = 256;
 /** OpenAI's own limit on `n`. */
 export const MAX_CHOICES = 128;
+/**
+ * The most output tokens one answer may ask for: far above any model's, and low enough that the
+ * hold (× n × price) and the token-rate counters stay exact integers.
+ */
+export const MAX_OUTPUT_TOKENS = 1_000_000;
 
 export interface StreamOptions {
   include_usage?: boolean;
@@ -91,7 +96,7 @@ export function parseChatCompletionRequest(value: unknown): ChatCompletionReques
   const stream = validateStreaming(body);
   if (!isAbsent(body['n'])) requireInteger(body['n'], 'n', { min: 1, max: MAX_CHOICES });
   for (const field of ['max_tokens', 'max_completion_tokens']) {
-    if (!isAbsent(body[field])) requireInteger(body[field], field, { min: 1 });
+    if (!isAbsent(body[field])) requireInteger(body[field], field, { min: 1, max: MAX_OUTPUT_TOKENS });
   }
   if (!isAbsent(body['tools'])) validateTools(body['tools']);
   if (!isAbsent(body['tool_choice'])) validateToolChoice(body['tool_choice']);
@@ -106,7 +111,9 @@ export function parseCompletionRequest(value: unknown): CompletionRequest {
   const stream = validateStreaming(body);
   if (!isAbsent(body['n'])) requireInteger(body['n'], 'n', { min: 1, max: MAX_CHOICES });
   // 0 is legal here: with `echo` it scores the prompt without generating anything.
-  if (!isAbsent(body['max_tokens'])) requireInteger(body['max_tokens'], 'max_tokens', { min: 0 });
+  if (!isAbsent(body['max_tokens'])) {
+    requireInteger(body['max_tokens'], 'max_tokens', { min: 0, max: MAX_OUTPUT_TOKENS });
+  }
   return { endpoint: 'completions', model, stream, body: body as CompletionBody };
 }
 
@@ -145,6 +152,26 @@ export function withUsageRequested<B extends StreamableBody>(
   const clientAskedForUsage = options.include_usage === true;
   if (clientAskedForUsage) return { body, clientAskedForUsage };
   return { body: { ...body, stream_options: { ...options, include_usage: true } }, clientAskedForUsage };
+}
+
+// OpenAI's reasoning models refuse `max_tokens`; every other OpenAI-compatible server knows it,
+// while many do not know `max_completion_tokens`. Azure deployments are matched by their name.
+const REASONING_MODEL = /^(o\d|gpt-5)/i;
+
+/**
+ * The body with an output ceiling of `held` tokens per answer when the client set none, in the field
+ * the upstream model understands: the hold must bound what the upstream may generate. 0 (the
+ * gateway holds nothing) leaves the upstream's own default.
+ */
+export function withOutputCeiling<B extends ChatCompletionBody | CompletionBody>(
+  body: B,
+  upstreamModel: string,
+  held: number,
+): B {
+  if (held <= 0 || !isAbsent(body.max_tokens) || !isAbsent(body['max_completion_tokens'])) return body;
+  const field =
+    'messages' in body && REASONING_MODEL.test(upstreamModel) ? 'max_completion_tokens' : 'max_tokens';
+  return { ...body, [field]: held };
 }
 
 /** The body with the model the channel knows it by; the client's body itself is never modified. */

@@ -3,8 +3,11 @@ import { isUsdAmount, usdToNano } from '@gateway/db';
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { parseCidr } from '../ip/ip-allowlist';
 
-/** quota_nano is a Postgres bigint (< 9.2e18 nano); one billion USD is more than any quota needs. */
-export const MAX_QUOTA_USD = '1000000000';
+/**
+ * The hot path's Redis mirror counts a token's spend in Lua doubles, exact only to 2^53 nano-USD
+ * (about $9M, decision 0005); one million USD, like credits and plan amounts, stays well inside.
+ */
+export const MAX_QUOTA_USD = '1000000';
 const MAX_QUOTA_NANO = usdToNano(MAX_QUOTA_USD);
 
 /** A decimal USD string (`"12.5"`, not the number 12.5), at most MAX_QUOTA_USD. */
