@@ -13,6 +13,7 @@ import { StickySessions } from './relay/sticky-sessions';
 import { RoutingTableService } from './table/routing-table.service';
 import { TenantFactsService } from './table/tenant-facts.service';
 import { UpstreamClient } from './upstream/upstream-client';
+import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
 import { ListModels } from './usecases/list-models/list-models.usecase';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
@@ -26,6 +27,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
   providers: [
     ListModels,
     GetOwnUsage,
+    CountTokens,
     RelayRequest,
     WorstCaseHold,
     RequestSettlement,

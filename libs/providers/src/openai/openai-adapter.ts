@@ -2,6 +2,7 @@
 // the internal form is already OpenAI's, so preparing a call is mapping the model and asking
 // streams for their usage.
 import { classifyUpstreamError } from '../errors/classify-upstream-error';
+import { openAiChatCodec } from './chat-codec';
 import type { ProviderAdapter, PrepareRequestInput, PreparedRequest } from '../provider-adapter';
 import { applyModelMapping, withUsageRequested, type OpenAiEndpoint } from './request';
 import { responseUsage } from './response';
@@ -33,6 +34,7 @@ function prepareRequest({ request, upstreamModel, baseUrl, apiKey }: PrepareRequ
 
 export const openAiAdapter: ProviderAdapter = {
   endpoints: ['chat.completions', 'completions', 'embeddings'],
+  codec: openAiChatCodec,
   prepareRequest,
   createStreamObserver: (options) => new OpenAiStreamObserver(options),
   responseUsage,
