@@ -1,11 +1,18 @@
-// The /v1 surface: OpenAI's routes and Anthropic's Messages. Thin: each handler reads what the relay
-// needs of the HTTP request into a command (nothing below reads the request) and calls its use case;
-// the relay answers every request, errors included, in the shape of the route's format. This is the
-// one place that names a format: it hands the relay the ingress (codec and error shape) to speak.
+// The /v1 surface: OpenAI's routes (Responses included) and Anthropic's Messages. Thin: each handler
+// reads what the relay needs of the HTTP request into a command (nothing below reads the request)
+// and calls its use case; the relay answers every request, errors included, in the shape of the
+// route's format. This is the one place that names a format: it hands the relay the ingress (codec
+// and error shape) to speak.
 import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@gateway/identity';
-import { anthropicCodec, anthropicErrorBody, type OpenAiEndpoint } from '@gateway/providers';
+import {
+  anthropicCodec,
+  anthropicErrorBody,
+  openAiErrorBody,
+  openAiResponsesCodec,
+  type OpenAiEndpoint,
+} from '@gateway/providers';
 import type { Request, Response } from 'express';
 import { asRelayError } from './relay/as-relay-error';
 import { sendRelayError, type ErrorBodyOf } from './relay/send-relay-error';
@@ -22,6 +29,13 @@ const MESSAGES: RelayIngress = {
   codec: anthropicCodec,
   // Anthropic's SDK reads `error.type`, which its status table decides (an upstream's OpenAI type is no help).
   errorBody: ({ status, message }) => anthropicErrorBody({ status, message }),
+};
+
+/** OpenAI's Responses API (`client.responses.create`), stateless: the whole conversation in `input`. */
+const RESPONSES: RelayIngress = {
+  endpoint: 'responses',
+  codec: openAiResponsesCodec,
+  errorBody: openAiErrorBody,
 };
 
 /** /v1 authenticates with its own API keys (Bearer sk-…), not dashboard sessions. */
@@ -71,6 +85,11 @@ export class RelayController {
   @Post('messages')
   messages(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.relay(MESSAGES, req, res);
+  }
+
+  @Post('responses')
+  responses(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.relay(RESPONSES, req, res);
   }
 
   @Post('messages/count_tokens')
