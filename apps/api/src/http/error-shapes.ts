@@ -1,6 +1,12 @@
-// The two error dialects of the api process: OpenAI's for /v1 (so SDKs surface them) and our own for /api.
+// The error dialects of the api process: the relay's for /v1 (OpenAI's, Anthropic's under
+// /v1/messages, so each SDK surfaces them) and our own for /api.
 import type { ErrorFacts, FieldError } from '@gateway/common';
-import { openAiErrorBody, type OpenAiErrorBody } from '@gateway/providers';
+import {
+  anthropicErrorBody,
+  openAiErrorBody,
+  type AnthropicErrorBody,
+  type OpenAiErrorBody,
+} from '@gateway/providers';
 import type { Request } from 'express';
 
 export type Surface = 'openai' | 'api';
@@ -25,6 +31,17 @@ export function apiErrorBody(facts: ErrorFacts): ApiErrorBody {
   };
 }
 
-export function errorBody(surface: Surface, facts: ErrorFacts): ApiErrorBody | OpenAiErrorBody {
-  return surface === 'openai' ? openAiErrorBody(facts) : apiErrorBody(facts);
+/**
+ * `path` picks the relay ingress's own shape: a malformed or oversized body sent to /v1/messages is
+ * answered as Anthropic answers, like every other error there.
+ */
+export function errorBody(
+  surface: Surface,
+  facts: ErrorFacts,
+  path = '',
+): ApiErrorBody | OpenAiErrorBody | AnthropicErrorBody {
+  if (surface === 'api') return apiErrorBody(facts);
+  return path === '/v1/messages' || path.startsWith('/v1/messages/')
+    ? anthropicErrorBody(facts)
+    : openAiErrorBody(facts);
 }

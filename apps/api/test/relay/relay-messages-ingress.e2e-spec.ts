@@ -276,7 +276,7 @@ describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', (
     expect(answer.type).toBe('message');
   });
 
-  it("answers every gateway error in Anthropic's shape: auth, validation, unknown model", async () => {
+  it("answers every gateway error in Anthropic's shape: auth, validation, malformed JSON, unknown model", async () => {
     const noKey = await request(api.url)
       .post('/v1/messages')
       .send({ model: 'm-openai', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })
@@ -303,6 +303,15 @@ describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', (
       type: 'error',
       error: { type: 'invalid_request_error', message: expect.stringContaining('max_tokens') },
     });
+
+    // Refused before the relay (malformed JSON): still Anthropic's shape.
+    const malformed = await request(api.url)
+      .post('/v1/messages')
+      .set('x-api-key', key)
+      .set('content-type', 'application/json')
+      .send('{"model": ')
+      .expect(400);
+    expect(malformed.body).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
 
     const unknown = await client.messages
       .create({ model: 'no-such-model', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })
