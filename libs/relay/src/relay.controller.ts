@@ -130,7 +130,7 @@ export class RelayController {
 }
 
 /** The API key from `Authorization: Bearer …`, else `x-api-key`; null when neither carries one. */
-function apiKeyOf(req: Request): string | null {
+export function apiKeyOf(req: Request): string | null {
   const authorization = req.headers.authorization;
   if (typeof authorization === 'string') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

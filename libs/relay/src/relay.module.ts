@@ -6,6 +6,7 @@ import { TokensModule } from '@gateway/tokens';
 import { UsageModule } from '@gateway/usage';
 import { RelayLimiter } from './limits/relay-limiter';
 import { RelayMetrics } from './metrics/relay-metrics';
+import { GenerateContentController } from './generate-content.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayCallers } from './relay/relay-caller';
@@ -23,7 +24,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
 /** The /v1 relay: routing, failover, limits and metering. */
 @Module({
   imports: [TokensModule, ChannelsModule, BillingModule, IdentityModule, UsageModule],
-  controllers: [RelayController],
+  controllers: [RelayController, GenerateContentController],
   providers: [
     ListModels,
     GetOwnUsage,

@@ -1,8 +1,10 @@
-// The error dialects of the api process: the relay's for /v1 (OpenAI's, Anthropic's under
-// /v1/messages, so each SDK surfaces them) and our own for /api.
+// The error dialects of the api process: the relay's for /v1 (OpenAI's; Anthropic's under
+// /v1/messages, Google's under /v1beta, so each SDK surfaces them) and our own for /api.
 import type { ErrorFacts, FieldError } from '@gateway/common';
 import {
   anthropicErrorBody,
+  geminiErrorBody,
+  type GeminiErrorBody,
   openAiErrorBody,
   type AnthropicErrorBody,
   type OpenAiErrorBody,
@@ -12,7 +14,8 @@ import type { Request } from 'express';
 export type Surface = 'openai' | 'api';
 
 export function surfaceOf(req: Pick<Request, 'path'>): Surface {
-  return req.path === '/v1' || req.path.startsWith('/v1/') ? 'openai' : 'api';
+  const relayed = req.path === '/v1' || req.path.startsWith('/v1/') || req.path.startsWith('/v1beta/');
+  return relayed ? 'openai' : 'api';
 }
 
 export interface ApiErrorBody {
@@ -39,8 +42,9 @@ export function errorBody(
   surface: Surface,
   facts: ErrorFacts,
   path = '',
-): ApiErrorBody | OpenAiErrorBody | AnthropicErrorBody {
+): ApiErrorBody | OpenAiErrorBody | AnthropicErrorBody | GeminiErrorBody {
   if (surface === 'api') return apiErrorBody(facts);
+  if (path.startsWith('/v1beta/')) return geminiErrorBody(facts);
   return path === '/v1/messages' || path.startsWith('/v1/messages/')
     ? anthropicErrorBody(facts)
     : openAiErrorBody(facts);

@@ -9,7 +9,7 @@ import type { ErrorBodyOf } from '../../relay/send-relay-error';
  */
 export interface RelayIngress {
   /** The usage record's endpoint. */
-  readonly endpoint: 'messages' | 'responses';
+  readonly endpoint: 'messages' | 'responses' | 'generate_content';
   readonly codec: CanonicalCodec;
   /** What the route says outside the body (Gemini's model and streaming). */
   readonly context?: IngressContext;
