@@ -35,6 +35,7 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   // Only the dashboard's session lives in a cookie; /v1 authenticates with its own keys.
   app.use('/api', cookieParser());
   app.use('/v1', jsonBody(BODY_LIMITS.relay));
+  app.use('/v1beta', jsonBody(BODY_LIMITS.relay));
   app.use('/api', jsonBody(BODY_LIMITS.admin));
   app.use(bodyErrorHandler());
 

@@ -18,7 +18,16 @@ import { ENTITIES } from '@gateway/schema';
 import { SystemModule } from './system/system.module';
 
 /** Paths the SPA's index.html must never answer for. */
-const SERVER_PATHS = ['/api', '/api/{*rest}', '/v1', '/v1/{*rest}', '/health', '/ready', '/metrics'];
+const SERVER_PATHS = [
+  '/api',
+  '/api/{*rest}',
+  '/v1',
+  '/v1/{*rest}',
+  '/v1beta/{*rest}',
+  '/health',
+  '/ready',
+  '/metrics',
+];
 
 @Module({})
 export class AppModule {

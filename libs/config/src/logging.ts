@@ -19,7 +19,7 @@ export const REDACTED_PATHS = [
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 function quiet(path: string): boolean {
-  return QUIET_PATHS.has(path) || path === '/v1' || path.startsWith('/v1/');
+  return QUIET_PATHS.has(path) || path === '/v1' || path.startsWith('/v1/') || path.startsWith('/v1beta/');
 }
 
 export function loggerModule(

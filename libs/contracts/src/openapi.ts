@@ -2112,7 +2112,8 @@ export interface components {
       /** Format: uuid */
       tokenId: string;
       /** @enum {string} */
-      endpoint: 'chat.completions' | 'completions' | 'embeddings' | 'responses' | 'messages';
+      endpoint:
+        'chat.completions' | 'completions' | 'embeddings' | 'responses' | 'messages' | 'generate_content';
       /** @description the model the client asked for */
       model: string;
       upstreamModel: string | null;

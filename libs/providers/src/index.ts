@@ -6,7 +6,10 @@ export {
   PROVIDER_TYPES,
   type ProviderType,
 } from './registry';
+export { bindOpenAiRequest } from './provider-adapter';
+export { ingressAttempt, type IngressRequest } from './translation/ingress-attempt';
 export type {
+  AttemptAdapter,
   ObservedEvent,
   PreparedRequest,
   PrepareRequestInput,
@@ -16,6 +19,7 @@ export type {
   StreamObserverOptions,
   StreamOutcome,
   TranslatedResponse,
+  UpstreamCallInput,
 } from './provider-adapter';
 
 export { decodeSseStream, SseDecodeError, SseDecoder, type SseDecoderOptions } from './sse/sse-decoder';
@@ -60,6 +64,7 @@ export {
 export { RequestValidationError } from './validation/request-validation-error';
 export {
   CompletionTokenCounter,
+  countCanonicalPromptTokens,
   countChatPromptTokens,
   countPromptInputTokens,
   countTextTokens,

@@ -1,16 +1,20 @@
 // What every wire-format adapter offers the relay: how to call the upstream, how to watch its
 // stream, how to read usage from its non-stream answer, and what its error answers mean. The relay
 // speaks only to this.
-import type { CanonicalRequest } from './canonical/canonical-model';
+import type { CanonicalCodec, CanonicalRequest } from './canonical/canonical-model';
 import type { UpstreamErrorClassifier } from './errors/classify-upstream-error';
 import type { JsonObject } from './json/json-object';
 import type { OpenAiEndpoint, OpenAiRequest } from './openai/request';
 import type { SseEvent } from './sse/sse-event';
 import type { Usage, UsageSource } from './usage/usage';
 
-export interface PrepareRequestInput {
+export interface PrepareRequestInput extends UpstreamCallInput {
   /** The client's request, validated, in the internal (OpenAI-shaped) form. */
   request: OpenAiRequest;
+}
+
+/** One attempt's channel facts, whatever the client's request and format. */
+export interface UpstreamCallInput {
   /** The model as the channel names it (after the channel's model mapping). */
   upstreamModel: string;
   /** The channel's base URL, e.g. `https://api.openai.com/v1`. */
@@ -110,6 +114,8 @@ export interface TranslatedResponse extends ResponseUsage {
 export interface ProviderAdapter {
   /** The client endpoints this adapter can serve; the relay skips its channels for the others. */
   endpoints: readonly OpenAiEndpoint[];
+  /** The channel's wire format: how clients of the other ingresses (/v1/messages, ...) reach it. */
+  codec: CanonicalCodec;
   /**
    * Throws RequestValidationError (naming the field) when the request cannot be carried to this
    * format: the client's fault, not a reason to try another channel.
@@ -130,4 +136,24 @@ export interface ProviderAdapter {
    * (an overload status, a safety block) wraps it.
    */
   classifyError: UpstreamErrorClassifier;
+}
+
+/**
+ * One attempt's adapter with the client's request already bound: what the attempt runner speaks to,
+ * whichever ingress the client used (ingress-attempt.ts binds a canonical request, `bindOpenAiRequest`
+ * an OpenAI one).
+ */
+export interface AttemptAdapter extends Omit<ProviderAdapter, 'endpoints' | 'codec' | 'prepareRequest'> {
+  prepareRequest(input: UpstreamCallInput): PreparedRequest;
+}
+
+/** The OpenAI-shaped request's attempt: the channel's adapter as it is, the request bound. */
+export function bindOpenAiRequest(adapter: ProviderAdapter, request: OpenAiRequest): AttemptAdapter {
+  return {
+    prepareRequest: (input) => adapter.prepareRequest({ ...input, request }),
+    createStreamObserver: adapter.createStreamObserver,
+    responseUsage: adapter.responseUsage,
+    translateResponse: adapter.translateResponse,
+    classifyError: adapter.classifyError,
+  };
 }

@@ -1,17 +1,42 @@
-// The OpenAI-compatible surface. Thin: each handler reads what the relay needs of the HTTP request
-// into a command (nothing below reads the request) and calls its use case; the relay answers every
-// request, errors included, in OpenAI's shape.
+// The /v1 surface: OpenAI's routes (Responses included) and Anthropic's Messages. Thin: each handler
+// reads what the relay needs of the HTTP request into a command (nothing below reads the request)
+// and calls its use case; the relay answers every request, errors included, in the shape of the
+// route's format. This is the one place that names a format: it hands the relay the ingress (codec
+// and error shape) to speak.
 import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@gateway/identity';
-import type { OpenAiEndpoint } from '@gateway/providers';
+import {
+  anthropicCodec,
+  anthropicErrorBody,
+  openAiErrorBody,
+  openAiResponsesCodec,
+  type OpenAiEndpoint,
+} from '@gateway/providers';
 import type { Request, Response } from 'express';
 import { asRelayError } from './relay/as-relay-error';
-import { sendRelayError } from './relay/send-relay-error';
+import { sendRelayError, type ErrorBodyOf } from './relay/send-relay-error';
 import { sessionIdOf } from './relay/sticky-sessions';
+import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
 import { ListModels } from './usecases/list-models/list-models.usecase';
+import type { RelayIngress } from './usecases/relay-request/relay-request.command';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
+
+/** Anthropic's Messages API, for `@anthropic-ai/sdk` and Claude Code. */
+const MESSAGES: RelayIngress = {
+  endpoint: 'messages',
+  codec: anthropicCodec,
+  // Anthropic's SDK reads `error.type`, which its status table decides (an upstream's OpenAI type is no help).
+  errorBody: ({ status, message }) => anthropicErrorBody({ status, message }),
+};
+
+/** OpenAI's Responses API (`client.responses.create`), stateless: the whole conversation in `input`. */
+const RESPONSES: RelayIngress = {
+  endpoint: 'responses',
+  codec: openAiResponsesCodec,
+  errorBody: openAiErrorBody,
+};
 
 /** /v1 authenticates with its own API keys (Bearer sk-…), not dashboard sessions. */
 @Public()
@@ -23,6 +48,7 @@ export class RelayController {
   constructor(
     private readonly listModels: ListModels,
     private readonly ownUsage: GetOwnUsage,
+    private readonly countTokens: CountTokens,
     private readonly relayRequest: RelayRequest,
   ) {}
 
@@ -56,37 +82,55 @@ export class RelayController {
     return this.relay('embeddings', req, res);
   }
 
-  private relay(endpoint: OpenAiEndpoint, req: Request, res: Response): Promise<void> {
+  @Post('messages')
+  messages(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.relay(MESSAGES, req, res);
+  }
+
+  @Post('responses')
+  responses(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.relay(RESPONSES, req, res);
+  }
+
+  @Post('messages/count_tokens')
+  messagesCountTokens(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const command = { apiKey: apiKeyOf(req), clientIp: req.ip, codec: MESSAGES.codec, body: req.body };
+    return this.answer(res, this.countTokens.execute(command), MESSAGES.errorBody);
+  }
+
+  private relay(format: OpenAiEndpoint | RelayIngress, req: Request, res: Response): Promise<void> {
     const gone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) gone.abort();
     });
+    const base = {
+      apiKey: apiKeyOf(req),
+      clientIp: req.ip,
+      requestId: String(req.id ?? ''),
+      sessionId: sessionIdOf(req.headers['x-session-id']),
+      body: req.body,
+      clientGone: gone.signal,
+    };
     return this.relayRequest.execute(
-      {
-        apiKey: apiKeyOf(req),
-        clientIp: req.ip,
-        endpoint,
-        requestId: String(req.id ?? ''),
-        sessionId: sessionIdOf(req.headers['x-session-id']),
-        body: req.body,
-        clientGone: gone.signal,
-      },
+      typeof format === 'string'
+        ? { ...base, endpoint: format }
+        : { ...base, endpoint: format.endpoint, ingress: format },
       res,
     );
   }
 
-  /** Sends a use case's answer as JSON, or its failure in OpenAI's error shape. */
-  private async answer(res: Response, answer: Promise<unknown>): Promise<void> {
+  /** Sends a use case's answer as JSON, or its failure in the route's error shape (OpenAI's by default). */
+  private async answer(res: Response, answer: Promise<unknown>, errorBody?: ErrorBodyOf): Promise<void> {
     try {
       res.json(await answer);
     } catch (error) {
-      sendRelayError(res, asRelayError(error, this.logger));
+      sendRelayError(res, asRelayError(error, this.logger), {}, errorBody);
     }
   }
 }
 
 /** The API key from `Authorization: Bearer …`, else `x-api-key`; null when neither carries one. */
-function apiKeyOf(req: Request): string | null {
+export function apiKeyOf(req: Request): string | null {
   const authorization = req.headers.authorization;
   if (typeof authorization === 'string') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

@@ -6,6 +6,7 @@ import { TokensModule } from '@gateway/tokens';
 import { UsageModule } from '@gateway/usage';
 import { RelayLimiter } from './limits/relay-limiter';
 import { RelayMetrics } from './metrics/relay-metrics';
+import { GenerateContentController } from './generate-content.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayCallers } from './relay/relay-caller';
@@ -13,6 +14,7 @@ import { StickySessions } from './relay/sticky-sessions';
 import { RoutingTableService } from './table/routing-table.service';
 import { TenantFactsService } from './table/tenant-facts.service';
 import { UpstreamClient } from './upstream/upstream-client';
+import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
 import { ListModels } from './usecases/list-models/list-models.usecase';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
@@ -22,10 +24,11 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
 /** The /v1 relay: routing, failover, limits and metering. */
 @Module({
   imports: [TokensModule, ChannelsModule, BillingModule, IdentityModule, UsageModule],
-  controllers: [RelayController],
+  controllers: [RelayController, GenerateContentController],
   providers: [
     ListModels,
     GetOwnUsage,
+    CountTokens,
     RelayRequest,
     WorstCaseHold,
     RequestSettlement,

@@ -9,6 +9,7 @@ export const USAGE_ENDPOINTS: readonly UsageEndpoint[] = [
   'embeddings',
   'responses',
   'messages',
+  'generate_content',
 ];
 export const USAGE_SOURCES: readonly UsageEventSource[] = ['upstream', 'counted', 'none'];
 

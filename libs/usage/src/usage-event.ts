@@ -2,7 +2,8 @@
 // success or failure. The worker turns events into `usage_records` rows, idempotently by requestId.
 
 /** The /v1 endpoint a request came in on. */
-export type UsageEndpoint = 'chat.completions' | 'completions' | 'embeddings' | 'responses' | 'messages';
+export type UsageEndpoint =
+  'chat.completions' | 'completions' | 'embeddings' | 'responses' | 'messages' | 'generate_content';
 
 /** Where the token counts came from: the upstream's usage, the gateway's tokenizer, or nothing ran. */
 export type UsageEventSource = 'upstream' | 'counted' | 'none';

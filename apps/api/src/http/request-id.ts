@@ -11,7 +11,7 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestId(req: Request & { id?: string }, res: Response, next: NextFunction): void {
   const incoming = req.headers['x-request-id'];
-  const relayed = req.path === '/v1' || req.path.startsWith('/v1/');
+  const relayed = req.path === '/v1' || req.path.startsWith('/v1/') || req.path.startsWith('/v1beta/');
   const id =
     !relayed && typeof incoming === 'string' && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
   req.id = id;

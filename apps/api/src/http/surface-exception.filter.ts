@@ -25,5 +25,5 @@ export function sendError(exception: unknown, req: Request, res: Response, logge
   const facts = errorFacts(exception, surface);
   if (facts.status >= 500)
     logger.error({ err: exception, reqId: (req as { id?: string }).id }, 'request failed');
-  writeErrorResponse(res, facts, errorBody(surface, facts));
+  writeErrorResponse(res, facts, errorBody(surface, facts, req.path));
 }

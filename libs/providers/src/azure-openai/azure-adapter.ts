@@ -4,7 +4,7 @@
 // (the deployment decides it) differ.
 import { openAiAdapter } from '../openai/openai-adapter';
 import type { PreparedRequest, PrepareRequestInput, ProviderAdapter } from '../provider-adapter';
-import { azureApiVersion, classifyAzureOpenAiError } from './azure-codec';
+import { azureApiVersion, azureOpenAiCodec, classifyAzureOpenAiError } from './azure-codec';
 
 function prepareRequest(input: PrepareRequestInput): PreparedRequest {
   const prepared = openAiAdapter.prepareRequest(input);
@@ -25,6 +25,7 @@ export const azureOpenAiAdapter: ProviderAdapter = {
   ...openAiAdapter,
   // Azure serves embeddings and legacy completions at other deployment paths; not wired (untested).
   endpoints: ['chat.completions'],
+  codec: azureOpenAiCodec,
   prepareRequest,
   classifyError: classifyAzureOpenAiError,
 };

@@ -2,6 +2,7 @@
 // the internal form is already OpenAI's, so preparing a call is mapping the model and asking
 // streams for their usage, and capping the output at the hold when the client did not.
 import { classifyUpstreamError } from '../errors/classify-upstream-error';
+import { openAiChatCodec } from './chat-codec';
 import type { ProviderAdapter, PrepareRequestInput, PreparedRequest } from '../provider-adapter';
 import { applyModelMapping, withOutputCeiling, withUsageRequested, type OpenAiEndpoint } from './request';
 import { responseUsage } from './response';
@@ -41,6 +42,7 @@ function prepareRequest({
 
 export const openAiAdapter: ProviderAdapter = {
   endpoints: ['chat.completions', 'completions', 'embeddings'],
+  codec: openAiChatCodec,
   prepareRequest,
   createStreamObserver: (options) => new OpenAiStreamObserver(options),
   responseUsage,

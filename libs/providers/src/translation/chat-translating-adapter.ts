@@ -26,6 +26,7 @@ import type {
   StreamOutcome,
   TranslatedResponse,
 } from '../provider-adapter';
+import { encodeSseEvent } from '../sse/sse-encoder';
 import type { SseEvent } from '../sse/sse-event';
 import { CompletionTokenCounter, countTextTokens } from '../usage/token-counter';
 import type { Usage } from '../usage/usage';
@@ -52,6 +53,7 @@ export function chatTranslatingAdapter(
   return {
     // Legacy completions and embeddings have no canonical form; another format cannot serve them.
     endpoints: ['chat.completions'],
+    codec,
     prepareRequest: (input) => prepareRequest(codec, input),
     createStreamObserver: (options) => new TranslatingStreamObserver(codec.createStreamDecoder(), options),
     responseUsage: (body, promptTokens) => {
@@ -86,7 +88,7 @@ function prepareRequest(codec: CanonicalCodec, input: PrepareRequestInput): Prep
 }
 
 /** The gateway's Usage from a canonical count; cache writes stay inside promptTokens (no column of their own yet). */
-function toUsage(usage: CanonicalUsage): Usage {
+export function toUsage(usage: CanonicalUsage): Usage {
   return {
     promptTokens: usage.promptTokens,
     completionTokens: usage.completionTokens,
@@ -95,7 +97,7 @@ function toUsage(usage: CanonicalUsage): Usage {
   };
 }
 
-function answerUsage(answer: CanonicalResponse, promptTokens: number): ResponseUsage {
+export function answerUsage(answer: CanonicalResponse, promptTokens: number): ResponseUsage {
   if (answer.usage !== null) return { usage: toUsage(answer.usage), usageSource: 'upstream' };
   let completion = 0;
   let reasoning = 0;
@@ -116,6 +118,7 @@ function answerUsage(answer: CanonicalResponse, promptTokens: number): ResponseU
 }
 
 const SUPPRESS: ObservedEvent = { suppress: true };
+const utf8 = new TextDecoder();
 
 /**
  * Decodes the upstream's events into canonical ones and writes them as chat completion chunks,
@@ -139,26 +142,36 @@ export class TranslatingStreamObserver implements StreamObserver {
   private released = false;
   private clientFault = false;
 
+  /**
+   * `encoder` writes the client's format (OpenAI chat unless given). With `passThrough` the client
+   * speaks the upstream's own format: each upstream event is decoded only for the counts and flags
+   * and forwarded as it came (its own terminator included); the encoder only writes a broken
+   * stream's error event.
+   */
   constructor(
     private readonly decoder: CanonicalStreamDecoder,
     private readonly options: StreamObserverOptions,
+    encoder?: CanonicalStreamEncoder,
+    private readonly passThrough = false,
   ) {
-    this.encoder = openAiChatCodec.createStreamEncoder(options.clientRequest);
+    this.encoder = encoder ?? openAiChatCodec.createStreamEncoder(options.clientRequest);
     this.now = options.now ?? Date.now;
   }
 
   observe(event: SseEvent): ObservedEvent {
     this.sawChunk = true;
-    const text = this.release(this.write(this.decoder.decode(event.event ?? null, event.data)));
+    const written = this.write(this.decoder.decode(event.event ?? null, event.data));
+    const text = this.release(this.passThrough ? utf8.decode(encodeSseEvent(event)) : written);
     return text === '' ? SUPPRESS : { suppress: false, text };
   }
 
   end(): string {
-    let text = this.held + this.write(this.decoder.end());
+    const written = this.write(this.decoder.end());
+    let text = this.held + (this.passThrough ? '' : written);
     this.held = '';
     if (this.finishReason !== null && this.upstreamError === null) {
       this.sawDone = true;
-      text += this.encoder.finish();
+      if (!this.passThrough) text += this.encoder.finish();
     }
     return text;
   }

@@ -3,6 +3,7 @@
 // provider, so they are approximations (close for OpenAI models, rougher for others), and are
 // recorded with usageSource 'counted' so nobody mistakes them for the upstream's numbers.
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import type { CanonicalPart, CanonicalRequest } from '../canonical/canonical-model';
 import { isJsonObject } from '../json/json-object';
 import type { ChatMessage } from '../openai/chat-messages';
 import type { ChatCompletionBody, PromptInput } from '../openai/request';
@@ -84,6 +85,35 @@ export function countChatPromptTokens(body: ChatCompletionBody): number {
   if (Array.isArray(body.tools) && body.tools.length > 0)
     total += countTextTokens(JSON.stringify(body.tools));
   return total;
+}
+
+/**
+ * The same estimate for a canonical request (the /v1/messages, Responses and Gemini ingresses):
+ * OpenAI's per-message framing, whatever framing the upstream will add.
+ */
+export function countCanonicalPromptTokens(request: CanonicalRequest): number {
+  let total = REPLY_PRIMING_TOKENS;
+  for (const text of request.system) total += TOKENS_PER_MESSAGE + countTextTokens(text.text);
+  for (const message of request.messages) {
+    total += TOKENS_PER_MESSAGE + countTextTokens(message.role);
+    for (const part of message.content) total += countPartTokens(part);
+  }
+  if (request.tools.length > 0) total += countTextTokens(JSON.stringify(request.tools));
+  return total;
+}
+
+function countPartTokens(part: CanonicalPart): number {
+  switch (part.type) {
+    case 'text':
+    case 'thinking':
+      return countTextTokens(part.text);
+    case 'tool_call':
+      return countTextTokens(part.name) + countTextTokens(part.arguments);
+    case 'tool_result':
+      return part.content.reduce((sum, inner) => sum + countPartTokens(inner), 0);
+    default:
+      return NON_TEXT_PART_TOKENS;
+  }
 }
 
 function countContentTokens(content: ChatMessage['content']): number {

@@ -9,10 +9,9 @@ import {
   encodeSseEvent,
   readBoundedBody,
   RequestValidationError,
+  type AttemptAdapter,
   type ObservedEvent,
-  type OpenAiRequest,
   type PreparedRequest,
-  type ProviderAdapter,
   type SseEvent,
   type StreamObserver,
 } from '@gateway/providers';
@@ -27,7 +26,9 @@ import { judgeUpstreamError } from './judge-upstream-error';
 const MAX_ERROR_BODY = 64 * 1024;
 
 export interface AttemptInput {
-  request: OpenAiRequest;
+  /** The channel's adapter with the client's request bound, in whichever format the client spoke. */
+  adapter: AttemptAdapter;
+  stream: boolean;
   channel: TableChannel;
   key: TableKey;
   upstreamModel: string;
@@ -52,12 +53,10 @@ export class AttemptRunner {
   constructor(private readonly upstream: UpstreamClient) {}
 
   async run(input: AttemptInput): Promise<AttemptResult> {
-    const { channel, key, request, clientGone } = input;
-    const adapter = channel.adapter;
+    const { channel, key, adapter, clientGone } = input;
     let prepared: PreparedRequest;
     try {
       prepared = adapter.prepareRequest({
-        request,
         upstreamModel: input.upstreamModel,
         baseUrl: channel.baseUrl,
         apiKey: key.secret,
@@ -87,7 +86,7 @@ export class AttemptRunner {
         return clientGone.aborted ? { kind: 'abandoned' } : failure(error, channel);
       }
       if (response.statusCode >= 400) return await this.judgeError(response, input);
-      if (!request.stream) return await this.deliverJson(response, input, adapter);
+      if (!input.stream) return await this.deliverJson(response, input, adapter);
       const observer = adapter.createStreamObserver({
         clientAskedForUsage: prepared.clientAskedForUsage,
         clientRequest: prepared.clientRequest,
@@ -104,14 +103,14 @@ export class AttemptRunner {
     const status = response.statusCode;
     // A body cut at the limit, or broken off, still says enough to classify it.
     const { text } = await readBoundedBody(response.body, MAX_ERROR_BODY);
-    const verdict = input.channel.adapter.classifyError({ status, headers: response.headers, body: text });
+    const verdict = input.adapter.classifyError({ status, headers: response.headers, body: text });
     return judgeUpstreamError(status, verdict, input.retryStatuses, [input.key.secret]);
   }
 
   private async deliverJson(
     response: UpstreamResponse,
     input: AttemptInput,
-    adapter: ProviderAdapter,
+    adapter: AttemptAdapter,
   ): Promise<AttemptResult> {
     let raw: string;
     try {
@@ -287,7 +286,7 @@ async function writeObserved(res: ClientResponse, observed: ObservedEvent): Prom
 
 /** The answer's text for the client (translated when the adapter translates) and its usage. */
 function readAnswer(
-  adapter: ProviderAdapter,
+  adapter: AttemptAdapter,
   raw: string,
   body: unknown,
   promptTokens: number,

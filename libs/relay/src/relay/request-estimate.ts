@@ -1,6 +1,12 @@
 // The gateway's own token figures for a request before it is sent: the prompt count (billed when
 // the upstream reports no usage) and the worst-case total (checked against tpm/tpd caps up front).
-import { countChatPromptTokens, countPromptInputTokens, type OpenAiRequest } from '@gateway/providers';
+import {
+  countCanonicalPromptTokens,
+  countChatPromptTokens,
+  countPromptInputTokens,
+  type CanonicalRequest,
+  type OpenAiRequest,
+} from '@gateway/providers';
 
 export interface RequestEstimate {
   promptTokens: number;
@@ -46,4 +52,16 @@ export function estimateRequest(request: OpenAiRequest, defaultMax: number): Req
       return { promptTokens, estimatedTokens: promptTokens, completionCeiling: 0, heldOutputTokens: 0 };
     }
   }
+}
+
+/** The same figures for a canonical ingress's request (one answer: these formats have no `n`). */
+export function estimateCanonicalRequest(request: CanonicalRequest, defaultMax: number): RequestEstimate {
+  const promptTokens = countCanonicalPromptTokens(request);
+  const maxOut = positive(request.maxOutputTokens);
+  return {
+    promptTokens,
+    estimatedTokens: promptTokens + maxOut,
+    completionCeiling: maxOut || defaultMax,
+    heldOutputTokens: maxOut || defaultMax,
+  };
 }

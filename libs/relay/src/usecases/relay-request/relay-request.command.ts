@@ -1,9 +1,22 @@
-import type { OpenAiEndpoint } from '@gateway/providers';
+import type { CanonicalCodec, IngressContext, OpenAiEndpoint } from '@gateway/providers';
 import type { RelayCaller } from '../../relay/relay-caller';
+import type { ErrorBodyOf } from '../../relay/send-relay-error';
 
-/** POST /v1/chat/completions, /v1/completions or /v1/embeddings, as the controller read it. */
-export interface RelayRequestCommand extends RelayCaller {
-  readonly endpoint: OpenAiEndpoint;
+/**
+ * A client format other than OpenAI's chat/completions/embeddings (/v1/messages, ...): its codec
+ * parses the request and writes the answer, its stream and its errors. The controller picks it;
+ * the relay never names it.
+ */
+export interface RelayIngress {
+  /** The usage record's endpoint. */
+  readonly endpoint: 'messages' | 'responses' | 'generate_content';
+  readonly codec: CanonicalCodec;
+  /** What the route says outside the body (Gemini's model and streaming). */
+  readonly context?: IngressContext;
+  readonly errorBody: ErrorBodyOf;
+}
+
+interface RelayRequestBase extends RelayCaller {
   /** The id the access log and the usage record share. */
   readonly requestId: string;
   /** `x-session-id`, for sticky routing; null when absent or unusable. */
@@ -13,3 +26,13 @@ export interface RelayRequestCommand extends RelayCaller {
   /** Aborted when the client goes away before its answer is complete. */
   readonly clientGone: AbortSignal;
 }
+
+/**
+ * POST /v1/chat/completions, /v1/completions or /v1/embeddings (OpenAI's format, relayed without a
+ * canonical round trip), or another ingress's route, as the controller read it.
+ */
+export type RelayRequestCommand = RelayRequestBase &
+  (
+    | { readonly endpoint: OpenAiEndpoint; readonly ingress?: undefined }
+    | { readonly endpoint: RelayIngress['endpoint']; readonly ingress: RelayIngress }
+  );

@@ -6,10 +6,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { CurrentPlans } from '@gateway/billing';
 import {
+  bindOpenAiRequest,
+  ingressAttempt,
   parseOpenAiRequest,
   RequestValidationError,
+  type AttemptAdapter,
   type OpenAiEndpoint,
-  type OpenAiRequest,
+  type ProviderAdapter,
 } from '@gateway/providers';
 import { RuntimeSettings, type RuntimeSettingsValues } from '@gateway/settings';
 import { checkToken, type TokenSnapshot } from '@gateway/tokens';
@@ -20,7 +23,11 @@ import { asRelayError } from '../../relay/as-relay-error';
 import { AttemptRunner } from '../../relay/attempt-runner';
 import type { ClientResponse } from '../../relay/client-response';
 import { RelayCallers } from '../../relay/relay-caller';
-import { estimateRequest } from '../../relay/request-estimate';
+import {
+  estimateCanonicalRequest,
+  estimateRequest,
+  type RequestEstimate,
+} from '../../relay/request-estimate';
 import { sendRelayError } from '../../relay/send-relay-error';
 import { StickySessions } from '../../relay/sticky-sessions';
 import { UsageDraft } from '../../relay/usage-draft';
@@ -28,10 +35,21 @@ import { planAttempts } from '../../routing/plan-attempts';
 import type { RoutingTable } from '../../table/routing-table';
 import { RoutingTableService } from '../../table/routing-table.service';
 import { exhaustedError } from './exhausted-error';
-import type { RelayRequestCommand } from './relay-request.command';
+import type { RelayIngress, RelayRequestCommand } from './relay-request.command';
 import { RequestSettlement } from './request-settlement';
 import { WorstCaseHold } from './worst-case-hold';
 import { headerSafe } from '../../relay/header-safe';
+
+/** The client's request as the relay routes it, whatever format the client spoke. */
+interface Relayed {
+  model: string;
+  stream: boolean;
+  estimate: RequestEstimate;
+  /** Whether a channel can serve it (legacy completions and embeddings exist only in OpenAI's format). */
+  servedBy(adapter: ProviderAdapter): boolean;
+  /** The channel's adapter with this request bound. */
+  attempt(adapter: ProviderAdapter): AttemptAdapter;
+}
 
 @Injectable()
 export class RelayRequest {
@@ -53,15 +71,16 @@ export class RelayRequest {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Answers on `client` (the answer, or the error in OpenAI's shape) and records the request. */
+  /** Answers on `client` (the answer, or the error in the ingress's shape) and records the request. */
   async execute(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
     const startedAt = Date.now();
+    const errorBody = command.ingress?.errorBody;
     let token: TokenSnapshot;
     try {
       token = await this.callers.authenticate(command);
     } catch (error) {
       // No token, no tenant to charge: nothing to record.
-      sendRelayError(client, asRelayError(error, this.logger));
+      sendRelayError(client, asRelayError(error, this.logger), {}, errorBody);
       return;
     }
     const draft = new UsageDraft(command, token, startedAt);
@@ -71,7 +90,12 @@ export class RelayRequest {
       const relayError = asRelayError(error, this.logger);
       draft.failed(relayError.status, relayError.code, relayError.message);
       const fallbacks = draft.fallbacks.length;
-      sendRelayError(client, relayError, fallbacks > 0 ? { 'x-fallback-attempts': String(fallbacks) } : {});
+      sendRelayError(
+        client,
+        relayError,
+        fallbacks > 0 ? { 'x-fallback-attempts': String(fallbacks) } : {},
+        errorBody,
+      );
     } finally {
       await this.settlement.close(draft);
     }
@@ -83,7 +107,7 @@ export class RelayRequest {
     token: TokenSnapshot,
     draft: UsageDraft,
   ): Promise<void> {
-    const request = this.parse(command.endpoint, command.body);
+    const request = this.parse(command);
     draft.model = request.model;
     draft.stream = request.stream;
     this.checkModel(token, request.model, command.clientIp);
@@ -98,10 +122,7 @@ export class RelayRequest {
         { param: 'model' },
       );
     }
-    const { promptTokens, estimatedTokens, completionCeiling, heldOutputTokens } = estimateRequest(
-      request,
-      this.config.BILLING_DEFAULT_MAX_TOKENS,
-    );
+    const { promptTokens, estimatedTokens, completionCeiling, heldOutputTokens } = request.estimate;
     await this.worstCase.hold(token, draft, promptTokens, completionCeiling);
     const admittedAt = Date.now();
     const admission = await this.limiter.admitToken(token, estimatedTokens, admittedAt);
@@ -137,7 +158,7 @@ export class RelayRequest {
   private async route(ctx: {
     command: RelayRequestCommand;
     client: ClientResponse;
-    request: OpenAiRequest;
+    request: Relayed;
     token: TokenSnapshot;
     draft: UsageDraft;
     table: RoutingTable;
@@ -164,7 +185,7 @@ export class RelayRequest {
       stickyKeyId,
     });
     // Legacy completions and embeddings exist only in OpenAI's format: other channels are skipped.
-    let remaining = planned.filter((a) => a.channel.adapter.endpoints.includes(request.endpoint));
+    let remaining = planned.filter((a) => request.servedBy(a.channel.adapter));
     if (planned.length > 0 && remaining.length === 0) {
       throw new RelayError(
         RelayErrorCode.InvalidRequest,
@@ -205,7 +226,8 @@ export class RelayRequest {
       };
       if (draft.fallbacks.length > 0) headers['x-fallback-attempts'] = String(draft.fallbacks.length);
       const result = await this.runner.run({
-        request,
+        adapter: request.attempt(channel.adapter),
+        stream: request.stream,
         channel,
         key,
         upstreamModel,
@@ -283,6 +305,7 @@ export class RelayRequest {
             type: result.type ?? undefined,
           }),
           { ...headers },
+          command.ingress?.errorBody,
         );
         return true;
       }
@@ -331,14 +354,42 @@ export class RelayRequest {
     }
   }
 
-  private parse(endpoint: OpenAiEndpoint, body: unknown): OpenAiRequest {
+  private parse(command: RelayRequestCommand): Relayed {
     try {
-      return parseOpenAiRequest(endpoint, body);
+      return command.ingress === undefined
+        ? this.openAiRequest(command.endpoint, command.body)
+        : this.ingressRequest(command.ingress, command.body);
     } catch (error) {
       if (error instanceof RequestValidationError) {
         throw new RelayError(RelayErrorCode.InvalidRequest, error.message, { param: error.param });
       }
       throw error;
     }
+  }
+
+  /** OpenAI's formats: the body passes through to OpenAI-compatible channels as it came. */
+  private openAiRequest(endpoint: OpenAiEndpoint, body: unknown): Relayed {
+    const request = parseOpenAiRequest(endpoint, body);
+    return {
+      model: request.model,
+      stream: request.stream,
+      estimate: estimateRequest(request, this.config.BILLING_DEFAULT_MAX_TOKENS),
+      servedBy: (adapter) => adapter.endpoints.includes(request.endpoint),
+      attempt: (adapter) => bindOpenAiRequest(adapter, request),
+    };
+  }
+
+  /** Another ingress: parsed to canonical, which every channel's format can be built from. */
+  private ingressRequest(ingress: RelayIngress, body: unknown): Relayed {
+    const request = ingress.codec.parseRequest(body, ingress.context);
+    // The codec accepted it, so it is a JSON object.
+    const sent = body as Record<string, unknown>;
+    return {
+      model: request.model,
+      stream: request.stream,
+      estimate: estimateCanonicalRequest(request, this.config.BILLING_DEFAULT_MAX_TOKENS),
+      servedBy: () => true,
+      attempt: (adapter) => ingressAttempt(adapter, { codec: ingress.codec, request, body: sent }),
+    };
   }
 }

@@ -1,0 +1,83 @@
+// A client that spoke a canonical ingress (/v1/messages, ...) served by any channel: the attempt
+// builds the upstream call from the client's canonical request in the channel's format, decodes the
+// answer and stream back to canonical and encodes them in the client's format. When the channel
+// speaks the client's own format the body passes through with only the fields the gateway must set
+// changed, and the stream is forwarded as it came (decoded only for the counts).
+import type { CanonicalCodec, CanonicalRequest, CanonicalResponse } from '../canonical/canonical-model';
+import type { JsonObject } from '../json/json-object';
+import type {
+  AttemptAdapter,
+  PreparedRequest,
+  ProviderAdapter,
+  TranslatedResponse,
+  UpstreamCallInput,
+} from '../provider-adapter';
+import { RequestValidationError } from '../validation/request-validation-error';
+import { answerUsage, TranslatingStreamObserver } from './chat-translating-adapter';
+
+export interface IngressRequest {
+  /** The client's format. */
+  codec: CanonicalCodec;
+  /** The client's request, parsed by `codec`. */
+  request: CanonicalRequest;
+  /** The client's body as sent, for a same-format channel's pass-through. */
+  body: JsonObject;
+}
+
+/** The attempt adapter for one canonical-ingress request on one channel. */
+export function ingressAttempt(channel: ProviderAdapter, ingress: IngressRequest): AttemptAdapter {
+  const upstream = channel.codec;
+  // Pass-through needs the client's own output limit: the body then already asks for no more than
+  // was held. Without one the canonical round trip sets the held ceiling.
+  const passThrough = upstream === ingress.codec && ingress.request.maxOutputTokens !== null;
+  const decode = (body: unknown): CanonicalResponse => {
+    try {
+      return upstream.decodeResponse(body);
+    } catch (error) {
+      if (error instanceof RequestValidationError)
+        throw new RequestValidationError('messages', error.message);
+      throw error;
+    }
+  };
+  const translate = (body: unknown, promptTokens: number): TranslatedResponse => {
+    const answer = decode(body);
+    return { body: ingress.codec.encodeResponse(answer), ...answerUsage(answer, promptTokens) };
+  };
+  return {
+    prepareRequest: (input) => prepare(upstream, ingress, input, passThrough),
+    createStreamObserver: (options) =>
+      new TranslatingStreamObserver(
+        upstream.createStreamDecoder(),
+        options,
+        ingress.codec.createStreamEncoder(ingress.request),
+        passThrough,
+      ),
+    responseUsage: (body, promptTokens) => answerUsage(decode(body), promptTokens),
+    ...(passThrough ? {} : { translateResponse: translate }),
+    classifyError: channel.classifyError,
+  };
+}
+
+function prepare(
+  upstream: CanonicalCodec,
+  ingress: IngressRequest,
+  input: UpstreamCallInput,
+  passThrough: boolean,
+): PreparedRequest {
+  const { request } = ingress;
+  // The hold is a ceiling: an upstream is never left to pick its own (possibly larger) limit.
+  const held = input.heldOutputTokens > 0 ? input.heldOutputTokens : null;
+  const canonical: CanonicalRequest = { ...request, maxOutputTokens: request.maxOutputTokens ?? held };
+  const call = upstream.buildRequest(canonical, {
+    baseUrl: input.baseUrl,
+    apiKey: input.apiKey,
+    upstreamModel: input.upstreamModel,
+    settings: input.settings,
+  });
+  // The client's fields kept; only the model (when the format carries it in the body) changes.
+  const body: JsonObject = passThrough
+    ? { ...ingress.body, ...(call.body['model'] === undefined ? {} : { model: call.body['model'] }) }
+    : call.body;
+  // Other ingresses report usage in their own framing: the upstream is always asked for it.
+  return { ...call, body, clientAskedForUsage: true, clientRequest: canonical };
+}

@@ -1,0 +1,82 @@
+// Google's Gemini surface, for `@google/genai` clients: POST /v1beta/models/{model}:generateContent
+// and :streamGenerateContent?alt=sse. The model and streaming live in the URL, the key in
+// `x-goog-api-key` or `?key=` (the access log redacts it); the relay answers, errors included, in
+// Google's format.
+import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@gateway/identity';
+import { geminiCodec, geminiErrorBody } from '@gateway/providers';
+import type { Request, Response } from 'express';
+import { RelayError, RelayErrorCode } from './relay.errors';
+import { apiKeyOf } from './relay.controller';
+import { sendRelayError } from './relay/send-relay-error';
+import { sessionIdOf } from './relay/sticky-sessions';
+import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
+
+const errorBody = geminiErrorBody;
+
+@Public()
+@ApiExcludeController()
+@Controller('v1beta')
+export class GenerateContentController {
+  constructor(private readonly relayRequest: RelayRequest) {}
+
+  /** `target` is `{model}:{method}`; a model name may itself hold colons, the method follows the last. */
+  @Post('models/:target')
+  generate(@Req() req: Request, @Res() res: Response, @Param('target') target: string): Promise<void> {
+    const at = target.lastIndexOf(':');
+    const model = at > 0 ? target.slice(0, at) : '';
+    const method = at > 0 ? target.slice(at + 1) : '';
+    const stream = method === 'streamGenerateContent';
+    if (model === '' || (!stream && method !== 'generateContent')) {
+      sendRelayError(
+        res,
+        new RelayError(RelayErrorCode.InvalidRequest, `the method ${method || target} is not served here`, {
+          status: 404,
+          param: null,
+        }),
+        {},
+        errorBody,
+      );
+      return Promise.resolve();
+    }
+    if (stream && req.query['alt'] !== 'sse') {
+      // Without alt=sse Google streams one JSON array; the gateway streams server-sent events only.
+      sendRelayError(
+        res,
+        new RelayError(RelayErrorCode.InvalidRequest, 'streamGenerateContent is served with ?alt=sse only', {
+          param: 'alt',
+        }),
+        {},
+        errorBody,
+      );
+      return Promise.resolve();
+    }
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    return this.relayRequest.execute(
+      {
+        apiKey: googleKeyOf(req),
+        clientIp: req.ip,
+        requestId: String(req.id ?? ''),
+        sessionId: sessionIdOf(req.headers['x-session-id']),
+        body: req.body,
+        clientGone: gone.signal,
+        endpoint: 'generate_content',
+        ingress: { endpoint: 'generate_content', codec: geminiCodec, context: { model, stream }, errorBody },
+      },
+      res,
+    );
+  }
+}
+
+/** Google's places for the key (`x-goog-api-key`, `?key=`), then the relay's own (Bearer, x-api-key). */
+function googleKeyOf(req: Request): string | null {
+  const header = req.headers['x-goog-api-key'];
+  if (typeof header === 'string' && header.trim() !== '') return header.trim();
+  const query = req.query['key'];
+  if (typeof query === 'string' && query.trim() !== '') return query.trim();
+  return apiKeyOf(req);
+}
