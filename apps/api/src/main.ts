@@ -1,6 +1,8 @@
 // The api process: `node dist/apps/api/src/main.js` (npm start runs it for you).
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { AppConfig } from '@gateway/config';
 import { loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
@@ -21,12 +23,30 @@ async function main(): Promise<void> {
     waitForRedis(config.REDIS_URL, config.STARTUP_WAIT_SECONDS * 1000),
   ]);
   const app = await createApiApp(config);
+  // Before listening, so /ready answers only once both halves run.
+  const worker = config.SINGLE_PROCESS ? await startWorkerHere(config) : undefined;
   await app.listen(config.PORT, config.HOST);
   const logger = app.get(Logger);
   logger.log(`api listening on http://${config.HOST}:${config.PORT}`);
-  const stop = (signal: NodeJS.Signals) => void drainAndClose(app, config.SHUTDOWN_GRACE_MS, signal);
+  const stop = (signal: NodeJS.Signals) => void drainAndClose(app, config.SHUTDOWN_GRACE_MS, signal, worker);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+interface InProcessWorker {
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * SINGLE_PROCESS: the worker's runtime runs in this process too (a host where two Node processes do
+ * not fit). It is loaded by path, as the launcher starts it, because apps do not import each other;
+ * the layout under dist/ (and under the sources, for tests) is the same.
+ */
+async function startWorkerHere(config: AppConfig): Promise<InProcessWorker> {
+  const runtime = require(join(__dirname, '..', '..', 'worker', 'src', 'worker-runtime')) as {
+    startWorker(config: AppConfig): Promise<InProcessWorker>;
+  };
+  return runtime.startWorker(config);
 }
 
 /**
@@ -34,7 +54,12 @@ async function main(): Promise<void> {
  * finish (streams included, each settling its hold and queueing its usage event in Redis), and
  * only then close the database and Redis. What outlives the grace is cut, and still settled.
  */
-async function drainAndClose(app: NestExpressApplication, graceMs: number, signal: NodeJS.Signals) {
+async function drainAndClose(
+  app: NestExpressApplication,
+  graceMs: number,
+  signal: NodeJS.Signals,
+  worker: InProcessWorker | undefined,
+) {
   const logger = app.get(Logger);
   const drain = app.get(Drain);
   const server = app.getHttpServer() as Server;
@@ -48,6 +73,8 @@ async function drainAndClose(app: NestExpressApplication, graceMs: number, signa
     await drain.whenIdle(SETTLE_AFTER_CUT_MS);
   }
   try {
+    // In one process the worker goes after the api's requests settled: their usage events are queued.
+    await worker?.stop(signal);
     await app.close();
     logger.log('api stopped');
     process.exit(0);

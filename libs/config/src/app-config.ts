@@ -101,6 +101,8 @@ const schema = {
   WORKER_HEARTBEAT_FILE: z.string().min(1, 'must not be empty').optional(),
   // How long a stopping api lets in-flight requests and streams finish (README "Rolling restarts").
   SHUTDOWN_GRACE_MS: intIn(0, 3_600_000).default(30_000),
+  // The api process also runs the worker's jobs (README "Small host"): one Node process instead of two.
+  SINGLE_PROCESS: booleanFlag.default('false'),
   // Whose X-Forwarded-For/-Proto is believed (README "Configuration").
   TRUST_PROXY: trustProxy,
   // Set: GET /metrics needs `Authorization: Bearer <it>`; unset: only loopback clients may scrape.

@@ -34,6 +34,14 @@ describe('SHUTDOWN_GRACE_MS', () => {
   });
 });
 
+describe('SINGLE_PROCESS', () => {
+  it('is off unless set, and refuses what is not a boolean', () => {
+    expect(parseConfig({}).SINGLE_PROCESS).toBe(false);
+    expect(parseConfig({ SINGLE_PROCESS: 'true' }).SINGLE_PROCESS).toBe(true);
+    expect(() => parseConfig({ SINGLE_PROCESS: 'both' })).toThrow(/SINGLE_PROCESS/);
+  });
+});
+
 describe('gatewayVersion', () => {
   it("is the gateway package's version, with GATEWAY_COMMIT when the build set one", () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {

@@ -7,7 +7,12 @@ import { ConfigError, parseConfig, readOrCreateEncryptionKey } from '@gateway/co
 import { LauncherError, RunningPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { ensureLocalRedis, LocalRedis, redisAnswers } from './local-redis';
 
-const CHILD_STOP_TIMEOUT_MS = 15_000;
+/**
+ * What a child gets beyond SHUTDOWN_GRACE_MS before SIGKILL: the api settles cut streams (5 s) and
+ * closes its pools; the worker finishes the job it holds. Killing earlier would cut what the grace
+ * promised to let finish.
+ */
+const CHILD_STOP_MARGIN_MS = 15_000;
 
 function log(line: string): void {
   process.stdout.write(JSON.stringify({ level: 30, time: Date.now(), name: 'launcher', msg: line }) + '\n');
@@ -27,7 +32,8 @@ async function main(): Promise<void> {
   const stopAll = async (exitCode: number): Promise<never> => {
     if (stopping) return new Promise<never>(() => undefined);
     stopping = true;
-    await Promise.all(children.map(stopChild));
+    const stopTimeoutMs = config.SHUTDOWN_GRACE_MS + CHILD_STOP_MARGIN_MS;
+    await Promise.all(children.map((child) => stopChild(child, stopTimeoutMs)));
     await redis?.stop().catch(() => undefined);
     await postgres?.stop().catch(() => undefined);
     log('stopped');
@@ -63,16 +69,15 @@ async function main(): Promise<void> {
     });
     return child;
   };
-  children.push(
-    startChild('api', join(dist, 'api/src/main.js')),
-    startChild('worker', join(dist, 'worker/src/main.js')),
-  );
+  children.push(startChild('api', join(dist, 'api/src/main.js')));
+  // SINGLE_PROCESS: the api runs the worker's jobs itself.
+  if (!config.SINGLE_PROCESS) children.push(startChild('worker', join(dist, 'worker/src/main.js')));
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolveStop) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_STOP_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolveStop();

@@ -2,14 +2,8 @@
 // the official SDK against slow mock-upstream streams; one gets SIGTERM mid-stream and is started
 // again. Every request either completed or was never accepted (0 cut streams), every accepted one
 // has its usage record, and the books reconcile.
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { BalanceMirror } from '@gateway/billing';
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
-import { waitFor } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
 import request from 'supertest';
@@ -22,26 +16,11 @@ import {
   startIngestor,
   usageRecordsStored,
 } from '../relay/relay-fixture';
+import { freePort, startApiProcess, whenReady, type ApiProcess } from './api-process';
 
-const MAIN = resolve(__dirname, '../../../../dist/apps/api/src/main.js');
 const GRACE_MS = Number(process.env['ROLLING_GRACE_MS'] ?? 15_000);
 // 16 chunks 120 ms apart: each stream lasts ~2 s, so SIGTERM always finds some in flight.
 const SLOW_KEY = 'sk-mock-slow;chunks=16;chunkDelay=120;tokens=16';
-
-interface ApiProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 type Outcome = 'completed' | 'refused' | 'cut';
 
@@ -53,44 +32,9 @@ describe('a rolling restart under streaming load', () => {
   const processes: ApiProcess[] = [];
 
   function startProcess(port: number): ApiProcess {
-    let output = '';
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env['PATH'],
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATABASE_URL: api.config.DATABASE_URL,
-        REDIS_URL: api.config.REDIS_URL,
-        REDIS_PREFIX: api.config.REDIS_PREFIX,
-        ENCRYPTION_KEY: api.config.ENCRYPTION_KEY,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'gw-rolling-')),
-        LOG_LEVEL: 'info',
-        SHUTDOWN_GRACE_MS: String(GRACE_MS),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolveExit) =>
-      child.once('exit', (code) => resolveExit(code)),
-    );
-    const started = { child, output: () => output, exited };
+    const started = startApiProcess(api, port, { SHUTDOWN_GRACE_MS: String(GRACE_MS) });
     processes.push(started);
     return started;
-  }
-
-  async function ready(port: number, proc: ApiProcess): Promise<void> {
-    await waitFor(
-      `the api on :${port} to be ready`,
-      async () => {
-        if (proc.child.exitCode !== null) throw new Error(`api exited early:\n${proc.output()}`);
-        const res = await fetch(`http://127.0.0.1:${port}/ready`).catch(() => undefined);
-        return res?.status === 200 ? true : undefined;
-      },
-      30_000,
-      100,
-    );
   }
 
   beforeAll(async () => {
@@ -125,7 +69,7 @@ describe('a rolling restart under streaming load', () => {
     const ports = [await freePort(), await freePort()] as [number, number];
     const first = startProcess(ports[0]);
     startProcess(ports[1]);
-    await Promise.all([ready(ports[0], first), ready(ports[1], processes[1]!)]);
+    await Promise.all([whenReady(first), whenReady(processes[1]!)]);
     const clients = ports.map(
       (port) =>
         new OpenAI({ apiKey: key, baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, timeout: 30_000 }),
@@ -191,7 +135,7 @@ describe('a rolling restart under streaming load', () => {
       expect(await first.exited).toBe(0);
       expect(first.output()).toContain('SIGTERM: draining');
       const restarted = startProcess(ports[0]);
-      await ready(ports[0], restarted);
+      await whenReady(restarted);
       await new Promise((r) => setTimeout(r, 2_500));
     } finally {
       running = false;
