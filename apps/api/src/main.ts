@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   // starting together), rather than a stack from deep inside the framework.
   await Promise.all([
     waitForPostgres(config.DATABASE_URL, config.STARTUP_WAIT_SECONDS * 1000),
-    waitForRedis(config.REDIS_URL, config.STARTUP_WAIT_SECONDS * 1000),
+    waitForRedis(config, config.STARTUP_WAIT_SECONDS * 1000),
   ]);
   const app = await createApiApp(config);
   // Before listening, so /ready answers only once both halves run.

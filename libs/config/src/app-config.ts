@@ -67,10 +67,29 @@ const schema = {
   // whose advisory lock is session-scoped (README "PgBouncer").
   DATABASE_DIRECT_URL: urlWithProtocols(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  // `{name}` (a hash tag) keeps every key in one Redis Cluster slot; REDIS_CLUSTER adds the braces.
   REDIS_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
+    .regex(
+      /^(\{[A-Za-z0-9_.-]{1,62}\}|[A-Za-z0-9_.-]{1,64})$/,
+      'must be 1-64 letters, digits, "_", "." or "-", optionally in braces',
+    )
     .default('gw'),
+  // REDIS_URL is one node of a Redis Cluster (README "Redis beyond one node").
+  REDIS_CLUSTER: booleanFlag.default('false'),
+  // Redis behind Sentinel: its addresses (host:port, comma-separated); REDIS_URL then gives only the
+  // master's credentials, database and TLS.
+  REDIS_SENTINELS: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.:[\]-]+:\d{1,5}(,[A-Za-z0-9_.:[\]-]+:\d{1,5})*$/,
+      'must be host:port pairs separated by commas',
+    )
+    .optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, "_", "." or "-"')
+    .default('mymaster'),
   ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)')
@@ -182,6 +201,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): RawConfig {
       missing,
       'must be set together with ' + (missing === 'ADMIN_EMAIL' ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'),
     );
+  }
+  if (config.REDIS_CLUSTER && config.REDIS_SENTINELS !== undefined) {
+    throw new ConfigError('REDIS_SENTINELS', 'must not be set together with REDIS_CLUSTER (choose one)');
+  }
+  // On a cluster every multi-key script must stay in one slot: one hash tag over the whole prefix.
+  if (config.REDIS_CLUSTER && !config.REDIS_PREFIX.startsWith('{')) {
+    out['REDIS_PREFIX'] = `{${config.REDIS_PREFIX}}`;
   }
   if (config.NODE_ENV === 'production' && config.ENCRYPTION_KEY === undefined) {
     throw new ConfigError('ENCRYPTION_KEY', 'must be set in production (64 hexadecimal characters)');

@@ -34,6 +34,26 @@ describe('SHUTDOWN_GRACE_MS', () => {
   });
 });
 
+describe('Redis topology', () => {
+  it('wraps REDIS_PREFIX in one hash tag on a cluster, and keeps a prefix already in braces', () => {
+    expect(parseConfig({ REDIS_CLUSTER: 'true' }).REDIS_PREFIX).toBe('{gw}');
+    expect(parseConfig({ REDIS_CLUSTER: 'true', REDIS_PREFIX: 'prod' }).REDIS_PREFIX).toBe('{prod}');
+    expect(parseConfig({ REDIS_CLUSTER: 'true', REDIS_PREFIX: '{prod}' }).REDIS_PREFIX).toBe('{prod}');
+    expect(parseConfig({ REDIS_PREFIX: 'prod' }).REDIS_PREFIX).toBe('prod');
+    expect(() => parseConfig({ REDIS_PREFIX: '{prod' })).toThrow(/REDIS_PREFIX/);
+  });
+
+  it('takes sentinels as host:port pairs, not together with a cluster', () => {
+    expect(parseConfig({ REDIS_SENTINELS: '10.0.0.1:26379,sentinel-b:26379' }).REDIS_SENTINEL_NAME).toBe(
+      'mymaster',
+    );
+    expect(() => parseConfig({ REDIS_SENTINELS: '10.0.0.1' })).toThrow(/REDIS_SENTINELS/);
+    expect(() => parseConfig({ REDIS_SENTINELS: '10.0.0.1:26379', REDIS_CLUSTER: 'true' })).toThrow(
+      /REDIS_SENTINELS/,
+    );
+  });
+});
+
 describe('SINGLE_PROCESS', () => {
   it('is off unless set, and refuses what is not a boolean', () => {
     expect(parseConfig({}).SINGLE_PROCESS).toBe(false);

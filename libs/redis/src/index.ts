@@ -3,6 +3,8 @@ export { QueueName } from './queue-name';
 export { unknownJob } from './unknown-job';
 export { redisOptionsFromUrl } from './redis-options';
 export { waitForRedis } from './redis-reachable';
+export { connectRedis, duplicateRedis } from './redis-topology';
+export type { RedisTopology } from './redis-topology';
 export { ChangeFeed } from './change-feed';
 export { PubSubSubscriber } from './pubsub-subscriber';
 export type { PubSubSubscriberOptions } from './pubsub-subscriber';

@@ -2,6 +2,7 @@
 // else), for the ChangeFeed and the token invalidation bus alike.
 import type { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { duplicateRedis } from './redis-topology';
 
 export interface PubSubSubscriberOptions {
   channel: string;
@@ -39,7 +40,7 @@ export class PubSubSubscriber {
   start(): void {
     if (this.subscriber) return;
     const { channel, logger } = this.options;
-    const subscriber = this.redis.duplicate({
+    const subscriber = duplicateRedis(this.redis, {
       connectionName: this.options.connectionName,
       autoResubscribe: false,
     });

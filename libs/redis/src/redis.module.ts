@@ -3,28 +3,44 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import Redis from 'ioredis';
+import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { ChangeFeed } from './change-feed';
 import { REDIS } from './redis-client';
-import { redisOptionsFromUrl } from './redis-options';
+import { bullConnection, connectRedis } from './redis-topology';
 
 export { REDIS };
 
+/** What BullMQ connects with, once per application: on a cluster a client this module closes. */
+const BULL_CONNECTION = Symbol('BULL_CONNECTION');
+
+@Module({
+  providers: [{ provide: BULL_CONNECTION, inject: [APP_CONFIG], useFactory: bullConnection }],
+  exports: [BULL_CONNECTION],
+})
+class BullConnectionModule {}
+
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(BULL_CONNECTION) private readonly bull: RedisOptions | Cluster,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const clients: (Redis | Cluster)[] = [this.redis];
+    if (this.bull instanceof Cluster) clients.push(this.bull);
+    await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
   }
 }
 
 @Global()
 @Module({
   imports: [
+    BullConnectionModule,
     BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        connection: redisOptionsFromUrl(config.REDIS_URL),
+      imports: [BullConnectionModule],
+      inject: [APP_CONFIG, BULL_CONNECTION],
+      useFactory: (config: AppConfig, connection: RedisOptions | Cluster) => ({
+        connection,
         prefix: `${config.REDIS_PREFIX}:bull`,
       }),
     }),
@@ -34,8 +50,7 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Redis({
-          ...redisOptionsFromUrl(config.REDIS_URL),
+        connectRedis(config, {
           connectionName: 'gateway',
           maxRetriesPerRequest: 2,
           // Commands issued in the same tick share one write: the relay's concurrent requests

@@ -6,3 +6,5 @@ export { TEST_ADMIN, testConfig } from './test-config';
 export { waitFor } from './wait-for';
 export { testActor } from './test-actor';
 export { seededRandom } from './seeded-random';
+export { startRedisCluster, startRedisWithSentinel } from './local-redis-topologies';
+export type { LocalRedisTopology } from './local-redis-topologies';

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { REDIS } from '@gateway/redis';
+import { duplicateRedis, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { UsageEvent } from '../usage-event';
@@ -212,7 +212,7 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private openReader(): Redis {
-    const reader = this.redis.duplicate({ connectionName: 'gateway-usage-reader' });
+    const reader = duplicateRedis(this.redis, { connectionName: 'gateway-usage-reader' });
     // Failures surface as rejected reads (logged by the loop); this only keeps ioredis quiet.
     reader.on('error', () => undefined);
     return reader;
