@@ -64,6 +64,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   let url = '';
 
   const server: Server = createServer((req, res) => {
+    // The hosted Checkout page the customer's browser is sent to.
+    if (req.method === 'GET' && req.url?.startsWith('/c/pay/')) {
+      const session = sessions.get(req.url.slice('/c/pay/'.length));
+      res.writeHead(session ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(session ? `<p>Pay ${session.amount_total} ${session.currency}</p>` : 'no such session');
+      return;
+    }
     void (async () => {
       const form = await readForm(req);
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
