@@ -150,7 +150,7 @@ describe('online top-ups (browser)', () => {
     await page.goto(order?.return_url ?? '');
     await testId('topup-return-status').filter({ hasText: '$10.00 was credited' }).waitFor();
     await testId('billing-balanceUsd').filter({ hasText: '$10.00' }).waitFor();
-    await testId('topup-orders').getByText('paid').waitFor();
+    await testId('topup-orders').getByText('paid', { exact: true }).waitFor();
     await testId('ledger-table').getByText('EPay alipay').waitFor();
     await shot('billing-topup-paid.en');
   });

@@ -170,7 +170,7 @@ export function PaymentProvidersCard() {
   const { t } = useTranslation();
   const providers = usePaymentProviders();
   return (
-    <Card title={t('payments.providers.title')} data-testid="payment-providers">
+    <Card size="small" title={t('payments.providers.title')} data-testid="payment-providers">
       <Typography.Paragraph type="secondary">{t('payments.providers.intro')}</Typography.Paragraph>
       {providers.isPending ? <Skeleton active /> : null}
       {providers.isError ? (
