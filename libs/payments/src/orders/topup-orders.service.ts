@@ -14,7 +14,7 @@ import { Repository } from 'typeorm';
 import { TopupOrder } from '../entities/topup-order.entity';
 import { epaySubmitUrl } from '../epay/epay-protocol';
 import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
-import { PaymentProvidersService } from '../providers/payment-providers.service';
+import { EpayAccount, PaymentProvidersService, StripeAccount } from '../providers/payment-providers.service';
 import { NOTIFY_PATHS } from '../providers/views/payment-provider.view';
 import { createCheckoutSession } from '../stripe/stripe-checkout';
 import { stripeClient } from '../stripe/stripe-client';
@@ -26,6 +26,30 @@ import { TOPUP_ORDER_AUDIT_TYPE, TopupOrderPageView, TopupOrderView } from './vi
 
 /** How long a customer has to pay (Stripe Checkout accepts 30 minutes to 24 hours). */
 export const TOPUP_ORDER_TTL_MS = 60 * 60 * 1000;
+
+/** The provider an order is paid through, opened with its secrets. */
+type Paying = { provider: 'stripe'; account: StripeAccount } | { provider: 'epay'; account: EpayAccount };
+
+/** EPay needs one of its enabled methods; Stripe Checkout takes none. */
+function chooseMethod(paying: Paying, method: string | undefined): string | null {
+  if (paying.provider === 'stripe') {
+    if (method === undefined) return null;
+    throw new PaymentsError(PaymentsErrorCode.ValidationFailed, 'method is for EPay only', {
+      field: 'method',
+    });
+  }
+  const methods: readonly string[] = paying.account.methods;
+  if (!method || !methods.includes(method)) {
+    throw new PaymentsError(
+      PaymentsErrorCode.ValidationFailed,
+      `method must be one of ${methods.join(', ')}`,
+      {
+        field: 'method',
+      },
+    );
+  }
+  return method;
+}
 
 @Injectable()
 export class TopupOrdersService {
@@ -62,25 +86,12 @@ export class TopupOrdersService {
     readScope(actor, tenantId);
     if (!(await this.tenants.exists(tenantId))) throw new PaymentsError(PaymentsErrorCode.NotFound);
     const amountNano = usdToNano(dto.amountUsd);
-    const account = dto.provider === 'stripe' ? await this.providers.stripe() : await this.providers.epay();
-    let method: string | null = null;
-    if (dto.provider === 'epay') {
-      const methods = (account as Awaited<ReturnType<PaymentProvidersService['epay']>>).methods;
-      if (!dto.method || !methods.includes(dto.method)) {
-        throw new PaymentsError(
-          PaymentsErrorCode.ValidationFailed,
-          `method must be one of ${methods.join(', ')}`,
-          {
-            field: 'method',
-          },
-        );
-      }
-      method = dto.method;
-    } else if (dto.method !== undefined) {
-      throw new PaymentsError(PaymentsErrorCode.ValidationFailed, 'method is for EPay only', {
-        field: 'method',
-      });
-    }
+    const paying: Paying =
+      dto.provider === 'stripe'
+        ? { provider: 'stripe', account: await this.providers.stripe() }
+        : { provider: 'epay', account: await this.providers.epay() };
+    const { account } = paying;
+    const method = chooseMethod(paying, dto.method);
     const charge = chargeMinor(amountNano, account.currency, account.usdRate);
     if (charge < 1n) {
       throw new PaymentsError(PaymentsErrorCode.ValidationFailed, 'amountUsd is too small to charge', {
@@ -125,15 +136,15 @@ export class TopupOrdersService {
     const base = ((await this.settings.current()).siteUrl ?? origin).replace(/\/+$/, '');
     const returnUrl = `${base}/billing?topup=${order.id}`;
     const name = `Top-up ${nanoToUsd(amountNano)} USD`;
-    if (dto.provider === 'epay') {
-      order.payUrl = epaySubmitUrl(await this.providers.epay(), order, {
+    if (paying.provider === 'epay') {
+      order.payUrl = epaySubmitUrl(paying.account, order, {
         notifyUrl: `${base}${NOTIFY_PATHS.epay}`,
         returnUrl,
         name,
       });
     } else {
       try {
-        const stripe = stripeClient((await this.providers.stripe()).secretKey, this.config.STRIPE_API_URL);
+        const stripe = stripeClient(paying.account.secretKey, this.config.STRIPE_API_URL);
         const session = await createCheckoutSession(stripe, order, name, {
           successUrl: `${returnUrl}&result=success`,
           cancelUrl: `${returnUrl}&result=cancel`,
