@@ -10,7 +10,7 @@ import { usdToNano } from '@gateway/db';
 import { Role, Tenant } from '@gateway/identity';
 import { PaymentEvent, TopupOrder } from '@gateway/payments';
 import { DataSource } from 'typeorm';
-import { ApiHarness, startApi } from '../api-harness';
+import { ApiHarness, startApi, startReplica } from '../api-harness';
 import { seedTenant, Session, sessionAs } from '../fixtures';
 import { FakeEpay, startFakeEpay } from './fake-epay';
 import { FakeStripe, startFakeStripe } from './fake-stripe';
@@ -341,21 +341,28 @@ describe('payments: online top-ups through Stripe and EPay', () => {
       expect(await topupLines(created.id)).toHaveLength(0);
     });
 
-    it('credits once when deliveries arrive at the same time', async () => {
-      const before = await balanceNano();
-      const created = await startStripe('3');
-      const event = stripe.event(created.providerRef ?? '');
-      const other = stripe.event(created.providerRef ?? '', 'checkout.session.async_payment_succeeded');
-      const results = await Promise.all([
-        ...Array.from({ length: 4 }, () => stripe.deliver(webhookUrl, event, WEBHOOK_SECRET)),
-        ...Array.from({ length: 4 }, () => stripe.deliver(webhookUrl, other, WEBHOOK_SECRET)),
-      ]);
-      expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
-      const outcomes = results.map((r) => (r.body as { outcome: string }).outcome);
-      expect(outcomes.filter((o) => o === 'credited')).toHaveLength(1);
-      expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(7);
-      expect((await balanceNano()) - before).toBe(3_000_000_000n);
-      expect(await topupLines(created.id)).toHaveLength(1);
+    it('credits once when deliveries arrive at the same time, at two api processes', async () => {
+      const replica = await startReplica(api);
+      try {
+        const before = await balanceNano();
+        const created = await startStripe('3');
+        const event = stripe.event(created.providerRef ?? '');
+        const other = stripe.event(created.providerRef ?? '', 'checkout.session.async_payment_succeeded');
+        const urls = [webhookUrl, `${replica.url}/api/payments/stripe/webhook`];
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            stripe.deliver(urls[i % 2] ?? webhookUrl, i < 4 ? event : other, WEBHOOK_SECRET),
+          ),
+        );
+        expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+        const outcomes = results.map((r) => (r.body as { outcome: string }).outcome);
+        expect(outcomes.filter((o) => o === 'credited')).toHaveLength(1);
+        expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(7);
+        expect((await balanceNano()) - before).toBe(3_000_000_000n);
+        expect(await topupLines(created.id)).toHaveLength(1);
+      } finally {
+        await replica.close();
+      }
     });
 
     it('marks an order expired or failed when Stripe says so, and ignores unrelated events', async () => {
