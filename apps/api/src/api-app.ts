@@ -6,7 +6,7 @@ import type { AppConfig } from '@gateway/config';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { BODY_LIMITS, bodyErrorHandler, jsonBody } from './http/body-parsing';
+import { BODY_LIMITS, bodyErrorHandler, formBody, jsonBody, rawBody } from './http/body-parsing';
 import { requestId } from './http/request-id';
 import { SurfaceExceptionFilter } from './http/surface-exception.filter';
 import { apiValidationPipe } from './http/validation.pipe';
@@ -36,6 +36,9 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.use('/api', cookieParser());
   app.use('/v1', jsonBody(BODY_LIMITS.relay));
   app.use('/v1beta', jsonBody(BODY_LIMITS.relay));
+  // Before /api's JSON parser, which then leaves these bodies alone.
+  app.use('/api/payments/stripe/webhook', rawBody(BODY_LIMITS.admin));
+  app.use('/api/payments/epay/notify', formBody(BODY_LIMITS.admin));
   app.use('/api', jsonBody(BODY_LIMITS.admin));
   app.use(bodyErrorHandler());
 

@@ -9,6 +9,7 @@ import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { InvoicesModule } from '@gateway/invoices';
 import { MigrationModule } from '@gateway/migration';
+import { PaymentsModule } from '@gateway/payments';
 import { SettingsModule } from '@gateway/settings';
 import { TokensModule } from '@gateway/tokens';
 import { UsageModule } from '@gateway/usage';
@@ -53,6 +54,7 @@ export class AppModule {
         InvoicesModule,
         SettingsModule,
         MigrationModule,
+        PaymentsModule,
         ...spa,
       ],
     };

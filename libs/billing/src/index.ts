@@ -39,6 +39,8 @@ export {
   normalizeMultiplier,
 } from './multipliers/apply-multiplier';
 export { CREDIT_WRITE_ROLES, LEDGER_READ_ROLES, REDEEM_ROLES } from './billing-permissions';
+// For online top-ups (@gateway/payments): the amount a credit line may carry.
+export { IsCreditUsd, MAX_CREDIT_USD } from './dto/credit-amount';
 export { planAllowanceByTenant, usageDebitsByTenant } from './ledger/usage-debits';
 
 // Plans and subscriptions (for the hot path's plan limits and allowance).

@@ -151,6 +151,16 @@ describe('invoice settings', () => {
   );
 });
 
+describe('STRIPE_API_URL', () => {
+  it('calls Stripe itself by default and takes another http(s) base, such as a local mock', () => {
+    expect(parseConfig({}).STRIPE_API_URL).toBe('https://api.stripe.com');
+    expect(parseConfig({ STRIPE_API_URL: 'http://127.0.0.1:12111' }).STRIPE_API_URL).toBe(
+      'http://127.0.0.1:12111',
+    );
+    expect(errorOf({ STRIPE_API_URL: 'ftp://stripe' }).variable).toBe('STRIPE_API_URL');
+  });
+});
+
 describe('TRUST_PROXY', () => {
   it('trusts only a proxy on loopback by default', () => {
     expect(parseConfig({}).TRUST_PROXY).toEqual(['loopback']);

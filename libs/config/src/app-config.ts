@@ -165,6 +165,8 @@ const schema = {
       'must be a decimal from 0 to 1 with at most 6 places, e.g. "0.08"',
     )
     .default('0'),
+  // Online top-ups (README "Online top-ups"): where the Stripe client sends its API calls.
+  STRIPE_API_URL: urlWithProtocols(['https:', 'http:']).default('https://api.stripe.com'),
 } as const;
 
 type Schema = typeof schema;

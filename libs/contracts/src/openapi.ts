@@ -837,6 +837,143 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/payment-providers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stripe and EPay as configured (secrets masked) */
+    get: operations['PaymentProvidersController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payment-providers/stripe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Configure Stripe Checkout: keys, currency and rate, enabled */
+    patch: operations['PaymentProvidersController_updateStripe'];
+    trace?: never;
+  };
+  '/api/payment-providers/epay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Configure EPay (易支付): gateway, merchant id and key, methods, CNY rate, enabled */
+    patch: operations['PaymentProvidersController_updateEpay'];
+    trace?: never;
+  };
+  '/api/payments/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The enabled ways to top up online, with their currency and rate */
+    get: operations['TopupOrdersController_options'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants/{id}/topup-orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant’s online top-ups, newest first */
+    get: operations['TopupOrdersController_list'];
+    put?: never;
+    /** Start an online top-up; send the customer to its payUrl */
+    post: operations['TopupOrdersController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tenants/{id}/topup-orders/{orderId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One online top-up (poll it after the customer comes back) */
+    get: operations['TopupOrdersController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payments/stripe/webhook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stripe’s webhook (checkout.session.*), verified by its Stripe-Signature */
+    post: operations['PaymentNotificationsController_stripe'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payments/epay/notify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** EPay’s notify_url, verified by its MD5 sign; answers `success` */
+    get: operations['PaymentNotificationsController_epayGet'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2451,6 +2588,180 @@ export interface components {
       pricedModels: number;
       /** @description what was not imported at all, and why */
       notImported: string[];
+    };
+    PaymentProviderView: {
+      /** @enum {string} */
+      provider: 'stripe' | 'epay';
+      enabled: boolean;
+      /** @example usd */
+      currency: string;
+      /**
+       * @description units of currency per 1 USD credited
+       * @example 1
+       */
+      usdRate: string;
+      /** @description EPay only */
+      gatewayUrl?: string | null;
+      /** @description EPay only */
+      pid?: string | null;
+      /** @description EPay only */
+      methods?: ('alipay' | 'wxpay')[];
+      /**
+       * @description each secret’s mask, null when not set
+       * @example {
+       *       "secretKey": "sk_live_…abcd",
+       *       "webhookSecret": null
+       *     }
+       */
+      secrets: {
+        [key: string]: string | null;
+      };
+      /**
+       * @description give the provider this path under the site URL
+       * @example /api/payments/stripe/webhook
+       */
+      notifyPath: string;
+      updatedAt: string | null;
+    };
+    UpdateStripeProviderDto: {
+      /** @description tenants may top up through Stripe Checkout */
+      enabled?: boolean;
+      /**
+       * @description secret or restricted API key (write-only)
+       * @example sk_live_…
+       */
+      secretKey?: string;
+      /**
+       * @description the webhook endpoint’s signing secret (write-only)
+       * @example whsec_…
+       */
+      webhookSecret?: string;
+      /**
+       * @description what customers are charged in
+       * @example usd
+       * @enum {string}
+       */
+      currency?: 'usd' | 'cny' | 'eur' | 'gbp' | 'hkd' | 'sgd' | 'jpy';
+      /**
+       * @description units of currency per 1 USD credited ("1" for usd)
+       * @example 1
+       */
+      usdRate?: string;
+    };
+    UpdateEpayProviderDto: {
+      /** @description tenants may top up through EPay (Alipay, WeChat Pay) */
+      enabled?: boolean;
+      /**
+       * @description the gateway’s base URL
+       * @example https://pay.example.com
+       */
+      gatewayUrl?: string;
+      /**
+       * @description the merchant id
+       * @example 1001
+       */
+      pid?: string;
+      /** @description the merchant key that signs requests and notifications (write-only) */
+      key?: string;
+      /**
+       * @example [
+       *       "alipay",
+       *       "wxpay"
+       *     ]
+       */
+      methods?: ('alipay' | 'wxpay')[];
+      /**
+       * @description CNY charged per 1 USD credited
+       * @example 7.2
+       */
+      usdRate?: string;
+    };
+    PaymentOptionView: {
+      /** @enum {string} */
+      provider: 'stripe' | 'epay';
+      /** @example cny */
+      currency: string;
+      /**
+       * @description units of currency charged per USD credited
+       * @example 7.2
+       */
+      usdRate: string;
+      /** @description EPay’s payment types; empty for Stripe */
+      methods: ('alipay' | 'wxpay')[];
+    };
+    PaymentOptionsView: {
+      providers: components['schemas']['PaymentOptionView'][];
+    };
+    CreateTopupOrderDto: {
+      /**
+       * @description USD to credit, > 0 and ≤ 1000000
+       * @example 25
+       */
+      amountUsd: string;
+      /** @enum {string} */
+      provider: 'stripe' | 'epay';
+      /**
+       * @description EPay only: Alipay or WeChat Pay
+       * @enum {string}
+       */
+      method?: 'alipay' | 'wxpay';
+    };
+    TopupOrderView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** @enum {string} */
+      provider: 'stripe' | 'epay';
+      /** @example alipay */
+      method: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'paid' | 'failed' | 'expired';
+      /**
+       * @description USD credited when paid
+       * @example 10
+       */
+      amountUsd: string;
+      /** @example cny */
+      currency: string;
+      /**
+       * @description what the provider charges, in currency
+       * @example 72.00
+       */
+      chargeAmount: string;
+      /**
+       * @description units of currency per USD, fixed when the order was made
+       * @example 7.2
+       */
+      usdRate: string;
+      /** @description where the customer pays */
+      payUrl: string | null;
+      /** @description the provider’s id of the payment */
+      providerRef: string | null;
+      /** @example amount_mismatch */
+      failureReason: string | null;
+      /**
+       * Format: uuid
+       * @description the `topup` ledger line
+       */
+      ledgerEntryId: string | null;
+      /** Format: uuid */
+      createdBy: string | null;
+      createdAt: string;
+      expiresAt: string;
+      paidAt: string | null;
+    };
+    TopupOrderPageView: {
+      items: components['schemas']['TopupOrderView'][];
+      total: number;
+    };
+    StripeWebhookAnswerView: {
+      received: boolean;
+      /**
+       * @description credited, duplicate, failed, expired, unknown_order or ignored
+       * @example credited
+       */
+      outcome: string;
     };
   };
   responses: never;
@@ -4145,6 +4456,202 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NewApiMigrationReport'];
+        };
+      };
+    };
+  };
+  PaymentProvidersController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentProviderView'][];
+        };
+      };
+    };
+  };
+  PaymentProvidersController_updateStripe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateStripeProviderDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentProviderView'];
+        };
+      };
+    };
+  };
+  PaymentProvidersController_updateEpay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateEpayProviderDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentProviderView'];
+        };
+      };
+    };
+  };
+  TopupOrdersController_options: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentOptionsView'];
+        };
+      };
+    };
+  };
+  TopupOrdersController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+        status?: 'pending' | 'paid' | 'failed' | 'expired';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TopupOrderPageView'];
+        };
+      };
+    };
+  };
+  TopupOrdersController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTopupOrderDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TopupOrderView'];
+        };
+      };
+    };
+  };
+  TopupOrdersController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        orderId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TopupOrderView'];
+        };
+      };
+    };
+  };
+  PaymentNotificationsController_stripe: {
+    parameters: {
+      query?: never;
+      header: {
+        'stripe-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StripeWebhookAnswerView'];
+        };
+      };
+    };
+  };
+  PaymentNotificationsController_epayGet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': string;
         };
       };
     };

@@ -6,6 +6,7 @@ import { CHANNELS_ENTITIES } from '@gateway/channels';
 import { IDENTITY_ENTITIES } from '@gateway/identity';
 import { INVOICES_ENTITIES } from '@gateway/invoices';
 import { MIGRATION_ENTITIES } from '@gateway/migration';
+import { PAYMENTS_ENTITIES } from '@gateway/payments';
 import { SETTINGS_ENTITIES } from '@gateway/settings';
 import { TOKENS_ENTITIES } from '@gateway/tokens';
 import { USAGE_ENTITIES } from '@gateway/usage';
@@ -20,4 +21,5 @@ export const ENTITIES = [
   ...INVOICES_ENTITIES,
   ...SETTINGS_ENTITIES,
   ...MIGRATION_ENTITIES,
+  ...PAYMENTS_ENTITIES,
 ];

@@ -19,6 +19,15 @@ export function jsonBody(limit: string): RequestHandler {
   return express.json({ limit, verify: assertUtf8 });
 }
 
+/** Payment providers' notifications: Stripe signs the exact bytes, EPay may post a form. */
+export function rawBody(limit: string): RequestHandler {
+  return express.raw({ type: () => true, limit });
+}
+
+export function formBody(limit: string): RequestHandler {
+  return express.urlencoded({ extended: false, limit, verify: assertUtf8 });
+}
+
 /** Turns body-parser failures (bad JSON, too large, bad encoding) into the surface's error shape. */
 export function bodyErrorHandler(): (err: unknown, req: Request, res: Response, next: NextFunction) => void {
   const logger = new Logger('Http');

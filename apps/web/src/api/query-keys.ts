@@ -45,6 +45,14 @@ export const queryKeys = {
     ledger: (tenantId: string, params: ListParams) => ['billing', 'ledger', tenantId, params] as const,
     codes: (params: ListParams) => ['billing', 'codes', params] as const,
   },
+  payments: {
+    all: ['payments'] as const,
+    /** the enabled ways to top up online */
+    options: ['payments', 'options'] as const,
+    providers: ['payments', 'providers'] as const,
+    orders: (tenantId: string, params: ListParams) => ['payments', 'orders', tenantId, params] as const,
+    order: (tenantId: string, orderId: string) => ['payments', 'order', tenantId, orderId] as const,
+  },
   plans: {
     all: ['plans'] as const,
     list: (params: ListParams) => ['plans', 'list', params] as const,

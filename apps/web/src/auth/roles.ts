@@ -60,6 +60,8 @@ export const canEditPrices = (role: Role) => role === 'super_admin';
 export const canCredit = (role: Role) => role === 'super_admin';
 /** Redeeming a code into the tenant's balance (as libs/billing's REDEEM_ROLES). */
 export const canRedeem = (role: Role) => role === 'super_admin' || role === 'owner' || role === 'admin';
+/** Paying a top-up online (as libs/payments' TOPUP_PAYER_ROLES): the tenant's owner and finance. */
+export const canPayOnline = (role: Role) => role === 'owner' || role === 'finance';
 /** Creating plans and putting a tenant on one (as libs/billing's PLAN_WRITE_ROLES). */
 export const canManagePlans = (role: Role) => role === 'super_admin';
 export const isPlatformAdmin = (role: Role) => role === 'super_admin';

@@ -1,11 +1,12 @@
 // Billing: a tenant's balance and its ledger (every credit and debit, with the balance after it);
 // operators top up and adjust, owners and admins redeem codes; operators also issue the codes.
+// A tenant's owner and finance top up online (Stripe, EPay) from here.
 import { MinusCircleOutlined, PlusCircleOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Flex, Row, Select, Statistic, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { canCredit, canManagePlans, canRedeem } from '../auth/roles';
+import { canCredit, canManagePlans, canPayOnline, canRedeem } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
 import { ErrorAlert } from '../components/error-alert';
 import { formatDateTime, formatUsd } from '../components/formatters';
@@ -22,6 +23,7 @@ import {
 import { CreditModal } from '../features/billing/components/credit-modal';
 import { RedeemForm } from '../features/billing/components/redeem-form';
 import { RedemptionCodesPanel } from '../features/billing/components/redemption-codes-panel';
+import { OnlineTopupCard } from '../features/payments/components/online-topup-card';
 import { SubscriptionPanel } from '../features/plans/components/subscription-panel';
 import { useTenantName, useTenantOptions } from '../features/tenants/api/tenants-api';
 import { TenantSelect } from '../features/tenants/components/tenant-select';
@@ -98,6 +100,7 @@ export function BillingPage() {
         ))}
       </Row>
       {balance.isError ? <ErrorAlert error={balance.error} onRetry={() => void balance.refetch()} /> : null}
+      {canPayOnline(user.role) && tenantId ? <OnlineTopupCard tenantId={tenantId} /> : null}
       <Flex justify="space-between" gap={8} wrap>
         <Select
           allowClear

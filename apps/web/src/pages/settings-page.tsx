@@ -1,6 +1,6 @@
 // Settings (super admin): the site's name and URL, open sign-up, and the relay's retry and cooldown
 // policy. Values changed here override the environment's defaults; each is marked as such. Below
-// them, moving a NewAPI / one-api installation over.
+// them, the online payment providers (Stripe, EPay) and moving a NewAPI / one-api installation over.
 import {
   App,
   Button,
@@ -23,6 +23,7 @@ import { FormError } from '../components/form-error';
 import { PageHeader } from '../components/page-header';
 import { useServerErrors } from '../components/server-errors';
 import { NewApiImportCard } from '../features/imports/components/newapi-import-card';
+import { PaymentProvidersCard } from '../features/payments/components/payment-providers-card';
 import { type Settings, useSettings, useUpdateSettings } from '../features/settings/api/settings-api';
 
 type SettingsValues = Omit<Settings, 'overridden' | 'siteUrl'> & { siteUrl?: string };
@@ -151,6 +152,9 @@ export function SettingsPage() {
           </Button>
         </Flex>
       </Form>
+      <div style={{ marginTop: 24 }}>
+        <PaymentProvidersCard />
+      </div>
       <div style={{ marginTop: 24 }}>
         <NewApiImportCard />
       </div>

@@ -1,0 +1,191 @@
+// Online top-ups in the console, in real headless Chromium against the real api and local fakes of
+// Stripe and EPay: a super admin configures both providers on the Settings page, then a tenant's
+// owner tops up from the Billing page through EPay (Alipay) and Stripe Checkout: the browser goes to
+// the provider's page, the provider notifies the gateway, and back on Billing the order shows paid
+// and the balance credited. Screenshots in English and Chinese go to test-artifacts/web/.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Role } from '@gateway/identity';
+import { TEST_ADMIN } from '@gateway/testing';
+import * as argon2 from 'argon2';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { seedTenant, seedUser } from '../../apps/api/test/fixtures';
+import { FakeEpay, startFakeEpay } from '../../apps/api/test/payments/fake-epay';
+import { FakeStripe, startFakeStripe } from '../../apps/api/test/payments/fake-stripe';
+
+const ROOT = resolve(__dirname, '../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts/web');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const OWNER = { email: 'payer@acme.test', password: 'payer-password-1' };
+const WEBHOOK_SECRET = 'whsec_c2lnbmluZ3NlY3JldGZvcnRlc3Rz';
+const UI_TIMEOUT = 20_000;
+
+describe('online top-ups (browser)', () => {
+  let api: ApiHarness;
+  let stripe: FakeStripe;
+  let epay: FakeEpay;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let tenantId = '';
+  const pageErrors: string[] = [];
+
+  const shot = async (name: string) => {
+    await page.waitForTimeout(300);
+    await page.waitForFunction(
+      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
+        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
+    );
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  };
+  const testId = (id: string) => page.getByTestId(id);
+  const login = async (email: string, password: string) => {
+    await page.goto(`${api.url}/login`);
+    await testId('login-email').fill(email);
+    await testId('login-password').fill(password);
+    await testId('login-submit').click();
+    await testId('page-title').waitFor();
+  };
+  const language = async (lang: 'en' | 'zh-CN') => {
+    await testId(`language-${lang}`).click();
+    await page.waitForFunction(`document.documentElement.lang === '${lang}'`);
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/apps/web/index.html'))) {
+      throw new Error('dist/apps/web is missing: run npm run build:web first (npm test does)');
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    stripe = await startFakeStripe();
+    epay = await startFakeEpay();
+    api = await startApi('web_payments', { STRIPE_API_URL: stripe.url });
+    const tenant = await seedTenant(api, { name: 'Acme Payments' });
+    tenantId = tenant.id;
+    await seedUser(api, Role.Owner, tenant.id, {
+      email: OWNER.email,
+      passwordHash: await argon2.hash(OWNER.password),
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await stripe?.close();
+    await epay?.close();
+  });
+
+  it('a super admin configures Stripe and EPay on the Settings page; secrets show only masked', async () => {
+    await login(TEST_ADMIN.email, TEST_ADMIN.password);
+    await page.goto(`${api.url}/settings`);
+    const providers = testId('payment-providers');
+    await providers.waitFor();
+    // Enabling without secrets is refused, with the field named.
+    await testId('stripe-enabled').click();
+    await testId('stripe-save').click();
+    await providers.getByText('set secretKey, webhookSecret before enabling stripe').first().waitFor();
+
+    await testId('stripe-secretKey').fill(stripe.secretKey);
+    await testId('stripe-webhookSecret').fill(WEBHOOK_SECRET);
+    await testId('stripe-save').click();
+    await page.getByText('Payment provider saved').first().waitFor();
+    await testId('epay-gatewayUrl').fill(epay.url);
+    await testId('epay-pid').fill(epay.pid);
+    await testId('epay-key').fill(epay.key);
+    await testId('epay-usdRate').fill('7.2');
+    await testId('epay-enabled').click();
+    await testId('epay-save').click();
+    await page.getByText('Payment provider saved').first().waitFor();
+    await page.reload();
+    await providers.waitFor();
+    expect(await testId('stripe-secretKey').getAttribute('placeholder')).toBe(
+      `sk_test_…${stripe.secretKey.slice(-4)}`,
+    );
+    expect(await testId('notify-url-stripe').textContent()).toBe(`${api.url}/api/payments/stripe/webhook`);
+    expect(await testId('notify-url-epay').textContent()).toBe(`${api.url}/api/payments/epay/notify`);
+    expect(await page.content()).not.toContain(stripe.secretKey);
+    await providers.scrollIntoViewIfNeeded();
+    await shot('settings-payments.en');
+    await language('zh-CN');
+    await providers.getByText('支付渠道').first().waitFor();
+    await shot('settings-payments.zh-CN');
+    await language('en');
+    await testId('account-menu').click();
+    await testId('logout').click();
+    await page.waitForURL(/\/login$/);
+  });
+
+  it('the owner pays through EPay (Alipay); back on Billing the order is paid and the balance credited', async () => {
+    await login(OWNER.email, OWNER.password);
+    await page.goto(`${api.url}/billing`);
+    const card = testId('online-topup');
+    await card.waitFor();
+    await testId('topup-amount').fill('10');
+    await card.getByText('Alipay').click();
+    await testId('topup-preview').filter({ hasText: '72.00 CNY' }).waitFor();
+    await shot('billing-topup.en');
+    await testId('topup-pay').click();
+    // The browser is on the gateway's page, with the signed order it accepted.
+    await page.waitForURL(new RegExp(`^${epay.url}/submit\\.php`));
+    await page.getByText('¥72.00').waitFor();
+    expect(epay.refused).toBe(0);
+    const [outTradeNo, order] = [...epay.orders.entries()][0] ?? [];
+    expect(order).toMatchObject({ type: 'alipay', money: '72.00' });
+    expect(await epay.notify(outTradeNo ?? '')).toEqual({ status: 200, text: 'success' });
+
+    await page.goto(order?.return_url ?? '');
+    await testId('topup-return-status').filter({ hasText: '$10.00 was credited' }).waitFor();
+    await testId('billing-balanceUsd').filter({ hasText: '$10.00' }).waitFor();
+    await testId('topup-orders').getByText('paid', { exact: true }).waitFor();
+    await testId('ledger-table').getByText('EPay alipay').waitFor();
+    await shot('billing-topup-paid.en');
+  });
+
+  it('the owner pays through Stripe Checkout; in Chinese too', async () => {
+    await page.goto(`${api.url}/billing`);
+    await language('zh-CN');
+    const card = testId('online-topup');
+    await card.getByText('在线充值').waitFor();
+    await testId('topup-amount').fill('5');
+    await card.getByText('银行卡（Stripe）').click();
+    await testId('topup-preview').filter({ hasText: '5.00 USD' }).waitFor();
+    await shot('billing-topup.zh-CN');
+    await testId('topup-pay').click();
+    await page.waitForURL(new RegExp(`^${stripe.url}/c/pay/cs_test_`));
+    const session = [...stripe.sessions.values()].at(-1);
+    expect(session).toMatchObject({ amount_total: 500, currency: 'usd' });
+    const delivered = await stripe.deliver(
+      `${api.url}/api/payments/stripe/webhook`,
+      stripe.event(session?.id ?? ''),
+      WEBHOOK_SECRET,
+    );
+    expect(delivered.status).toBe(200);
+
+    await page.goto(session?.success_url ?? '');
+    await testId('topup-return-status').filter({ hasText: '已充入余额' }).waitFor();
+    await testId('billing-balanceUsd').filter({ hasText: '$15.00' }).waitFor();
+    await shot('billing-topup-paid.zh-CN');
+    const balance = await fetch(`${api.url}/api/tenants/${tenantId}/balance`, {
+      headers: { cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
+    });
+    expect(((await balance.json()) as { balanceUsd: string }).balanceUsd).toBe('15');
+  });
+
+  it('threw no uncaught error in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+// Acting on a verified provider notification, exactly once. One transaction (CreditPoster: the
+// Redis balance mirror hears of the credit only after it commits, docs/design.md "Money"):
+//   1. the event is recorded under its unique (provider, event id): a redelivery stops here;
+//   2. the order is locked, so concurrent deliveries of different events for it serialise;
+//   3. a paid order is never credited again; the amount and currency paid must be the order's;
+//   4. the credit is a `topup` ledger line with ref `payment:<order id>`, unique per tenant, which
+//      the ledger writer refuses to append twice.
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@gateway/audit';
+import { CreditPoster } from '@gateway/billing';
+import { EntityManager } from 'typeorm';
+import { PaymentEvent } from '../entities/payment-event.entity';
+import { TopupOrder } from '../entities/topup-order.entity';
+import type { PaymentNotice } from './payment-notice';
+import { TOPUP_ORDER_AUDIT_TYPE, TopupOrderView } from './views/topup-order.view';
+
+export type SettlementOutcome =
+  'credited' | 'duplicate' | 'amount_mismatch' | 'failed' | 'expired' | 'unknown_order' | 'ignored';
+
+export function topupLedgerRef(orderId: string): string {
+  return `payment:${orderId}`;
+}
+
+const PROVIDER_NAMES = { stripe: 'Stripe', epay: 'EPay' } as const;
+
+@Injectable()
+export class PaymentSettlement {
+  constructor(
+    private readonly poster: CreditPoster,
+    private readonly audit: AuditService,
+  ) {}
+
+  async apply(notice: PaymentNotice): Promise<SettlementOutcome> {
+    return this.poster.run(async ({ manager, append }) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(PaymentEvent)
+        .values({
+          provider: notice.provider,
+          eventId: notice.eventId,
+          type: notice.type.slice(0, 64),
+          orderId: notice.orderId,
+          outcome: 'received',
+        })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      const eventRowId = (inserted.raw as { id: string }[])[0]?.id;
+      if (!eventRowId) return 'duplicate';
+      const outcome = await this.act(manager, notice, append);
+      await manager.update(PaymentEvent, { id: eventRowId }, { outcome });
+      return outcome;
+    });
+  }
+
+  private async act(
+    manager: EntityManager,
+    notice: PaymentNotice,
+    append: Parameters<Parameters<CreditPoster['run']>[0]>[0]['append'],
+  ): Promise<SettlementOutcome> {
+    if (!notice.orderId) return 'unknown_order';
+    const order = await manager.findOne(TopupOrder, {
+      where: { id: notice.orderId, provider: notice.provider },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!order) return 'unknown_order';
+    // A Checkout session names its order; it must be the session the order was created with.
+    if (order.provider === 'stripe' && order.providerRef !== notice.providerRef) return 'unknown_order';
+    if (order.status === 'paid') return 'duplicate';
+    const before = TopupOrderView.of(order);
+
+    if (notice.outcome === 'pending') return 'ignored';
+    if (notice.outcome === 'failed' || notice.outcome === 'expired') {
+      if (order.status !== 'pending') return 'ignored';
+      order.status = notice.outcome;
+      order.failureReason = notice.outcome === 'failed' ? 'payment_failed' : null;
+      await this.save(manager, order, before);
+      return notice.outcome;
+    }
+
+    const paid = notice.paid;
+    if (!paid || paid.currency.toLowerCase() !== order.currency || paid.minor !== order.chargeMinor) {
+      // Nothing is credited; the order says why, for an operator to look into.
+      order.status = 'failed';
+      order.failureReason = 'amount_mismatch';
+      await this.save(manager, order, before);
+      return 'amount_mismatch';
+    }
+    // Paid beats expired: the customer's money was taken, so the order is credited.
+    const entry = await append({
+      tenantId: order.tenantId,
+      kind: 'topup',
+      amountNano: order.amountNano,
+      ref: topupLedgerRef(order.id),
+      note: `${PROVIDER_NAMES[order.provider]}${order.method ? ` ${order.method}` : ''} ${notice.providerRef}`,
+      createdBy: order.createdBy,
+    });
+    if (!entry) return 'duplicate';
+    Object.assign(order, {
+      status: 'paid',
+      failureReason: null,
+      paidAt: new Date(),
+      ledgerEntryId: entry.id,
+      providerRef: notice.providerRef,
+    });
+    await this.save(manager, order, before);
+    return 'credited';
+  }
+
+  private async save(manager: EntityManager, order: TopupOrder, before: TopupOrderView): Promise<void> {
+    await manager.save(order);
+    await this.audit.record(
+      {
+        actor: null,
+        tenantId: order.tenantId,
+        action: 'update',
+        entityType: TOPUP_ORDER_AUDIT_TYPE,
+        entityId: order.id,
+        before: { ...before },
+        after: { ...TopupOrderView.of(order) },
+      },
+      manager,
+    );
+  }
+}

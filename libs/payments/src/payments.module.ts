@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@gateway/audit';
+import { BillingModule } from '@gateway/billing';
+import { ChannelsModule } from '@gateway/channels';
+import { IdentityModule } from '@gateway/identity';
+import { PaymentEvent } from './entities/payment-event.entity';
+import { PaymentProviderConfig } from './entities/payment-provider-config.entity';
+import { TopupOrder } from './entities/topup-order.entity';
+import { PaymentSettlement } from './orders/payment-settlement';
+import { TopupOrdersController } from './orders/topup-orders.controller';
+import { TopupOrdersService } from './orders/topup-orders.service';
+import { PaymentProvidersController } from './providers/payment-providers.controller';
+import { PaymentProvidersService } from './providers/payment-providers.service';
+import { PaymentNotificationsController } from './webhooks/payment-notifications.controller';
+import { PaymentNotificationsService } from './webhooks/payment-notifications.service';
+
+export const PAYMENTS_ENTITIES = [PaymentProviderConfig, TopupOrder, PaymentEvent];
+
+/**
+ * Online top-ups: payment providers (Stripe Checkout, EPay) configured by a super admin, orders a
+ * tenant pays through them, and the providers' verified notifications crediting the ledger once.
+ * Needs APP_CONFIG, REDIS and the settings (global modules).
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature(PAYMENTS_ENTITIES),
+    AuditModule,
+    BillingModule,
+    ChannelsModule,
+    IdentityModule,
+  ],
+  controllers: [PaymentProvidersController, TopupOrdersController, PaymentNotificationsController],
+  providers: [PaymentProvidersService, TopupOrdersService, PaymentSettlement, PaymentNotificationsService],
+  exports: [PaymentSettlement],
+})
+export class PaymentsModule {}

@@ -1,0 +1,52 @@
+// Providers' notifications: verified with the provider's own rule, then settled once.
+import { Injectable, Logger } from '@nestjs/common';
+import type Stripe from 'stripe';
+import { EPAY_ACK, epayNotice } from '../epay/epay-protocol';
+import { PaymentSettlement, SettlementOutcome } from '../orders/payment-settlement';
+import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
+import { PaymentProvidersService } from '../providers/payment-providers.service';
+import { stripeNotice, verifyStripeEvent } from '../stripe/stripe-notification';
+import { StripeWebhookAnswerView } from './views/stripe-webhook-answer.view';
+
+@Injectable()
+export class PaymentNotificationsService {
+  private readonly logger = new Logger(PaymentNotificationsService.name);
+
+  constructor(
+    private readonly providers: PaymentProvidersService,
+    private readonly settlement: PaymentSettlement,
+  ) {}
+
+  /** Stripe's webhook: `rawBody` exactly as sent (the signature covers its bytes). */
+  async stripe(rawBody: unknown, signature: string | undefined): Promise<StripeWebhookAnswerView> {
+    const account = await this.providers.stripe('notification');
+    if (!Buffer.isBuffer(rawBody) || !signature || !account.webhookSecret) {
+      throw new PaymentsError(PaymentsErrorCode.SignatureInvalid, undefined, { field: 'stripe-signature' });
+    }
+    let event: Stripe.Event;
+    try {
+      event = verifyStripeEvent(rawBody, signature, account.webhookSecret);
+    } catch {
+      throw new PaymentsError(PaymentsErrorCode.SignatureInvalid, undefined, { field: 'stripe-signature' });
+    }
+    const notice = stripeNotice(event);
+    const outcome: SettlementOutcome = notice ? await this.settlement.apply(notice) : 'ignored';
+    this.log('stripe', event.id, outcome);
+    if (outcome === 'amount_mismatch') throw new PaymentsError(PaymentsErrorCode.AmountMismatch);
+    return { received: true, outcome };
+  }
+
+  /** EPay's notify_url (query string or form body); answers `success` once acted on. */
+  async epay(params: Record<string, unknown>): Promise<string> {
+    const notice = epayNotice(params, await this.providers.epay('notification'));
+    if (!notice) throw new PaymentsError(PaymentsErrorCode.SignatureInvalid, undefined, { field: 'sign' });
+    const outcome = await this.settlement.apply(notice);
+    this.log('epay', notice.eventId, outcome);
+    if (outcome === 'amount_mismatch') throw new PaymentsError(PaymentsErrorCode.AmountMismatch);
+    return EPAY_ACK;
+  }
+
+  private log(provider: string, eventId: string, outcome: SettlementOutcome): void {
+    this.logger.log({ provider, eventId, outcome }, 'payment notification');
+  }
+}

@@ -1,0 +1,11 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** What Stripe's webhook delivery is answered (Stripe needs only the 2xx). */
+export class StripeWebhookAnswerView {
+  @ApiProperty() received!: boolean;
+  @ApiProperty({
+    example: 'credited',
+    description: 'credited, duplicate, failed, expired, unknown_order or ignored',
+  })
+  outcome!: string;
+}
