@@ -10,6 +10,7 @@ import { GenerateContentController } from './generate-content.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayCallers } from './relay/relay-caller';
+import { RelayInFlight } from './relay/relay-in-flight';
 import { StickySessions } from './relay/sticky-sessions';
 import { RoutingTableService } from './table/routing-table.service';
 import { TenantFactsService } from './table/tenant-facts.service';
@@ -33,6 +34,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     WorstCaseHold,
     RequestSettlement,
     RelayCallers,
+    RelayInFlight,
     AttemptRunner,
     UpstreamClient,
     RelayLimiter,
@@ -41,6 +43,6 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RoutingTableService,
     TenantFactsService,
   ],
-  exports: [RelayLimiter, RelayMetrics],
+  exports: [RelayLimiter, RelayMetrics, RelayInFlight],
 })
 export class RelayModule {}

@@ -23,6 +23,7 @@ import { asRelayError } from '../../relay/as-relay-error';
 import { AttemptRunner } from '../../relay/attempt-runner';
 import type { ClientResponse } from '../../relay/client-response';
 import { RelayCallers } from '../../relay/relay-caller';
+import { RelayInFlight } from '../../relay/relay-in-flight';
 import {
   estimateCanonicalRequest,
   estimateRequest,
@@ -68,11 +69,17 @@ export class RelayRequest {
     private readonly metrics: RelayMetrics,
     private readonly plans: CurrentPlans,
     private readonly settings: RuntimeSettings,
+    private readonly inFlight: RelayInFlight,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Answers on `client` (the answer, or the error in the ingress's shape) and records the request. */
-  async execute(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
+  execute(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
+    // Counted until settled: a draining process waits for the settlement after the answer too.
+    return this.inFlight.track(() => this.relay(command, client));
+  }
+
+  private async relay(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
     const startedAt = Date.now();
     const errorBody = command.ingress?.errorBody;
     let token: TokenSnapshot;
