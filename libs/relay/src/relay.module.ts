@@ -19,6 +19,7 @@ import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
 import { ListModels } from './usecases/list-models/list-models.usecase';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
+import { RequestAdmission } from './usecases/relay-request/request-admission';
 import { RequestSettlement } from './usecases/relay-request/request-settlement';
 import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
 
@@ -32,6 +33,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     CountTokens,
     RelayRequest,
     WorstCaseHold,
+    RequestAdmission,
     RequestSettlement,
     RelayCallers,
     RelayInFlight,
