@@ -348,6 +348,21 @@ export class RelayRequest {
       return true;
     }
 
+    const untried = first !== null && first.index >= 0 ? remaining[first.index] : undefined;
+    if (untried !== undefined) {
+      // Admitted with a key, then out of time (or the client left) before calling it: give the key's
+      // windows their estimate back (the token's is refunded by serve()).
+      draft.attempt = {
+        keyId: untried.key.id,
+        limits: untried.key,
+        countedAt: acquiredAt,
+        tokenWindow: null,
+        outcome: 'none',
+        estimatedTokens,
+        actualTokens: 0,
+        now: Date.now(),
+      };
+    }
     if (gone.aborted) {
       draft.failed(499, RelayErrorCode.ClientClosed, 'the client closed the connection before the answer');
       return false;
