@@ -158,7 +158,7 @@ describe('CompletionTokenCounter', () => {
 
 describe('the o200k tables', () => {
   // A fresh process: this suite's own imports above have loaded the tables already.
-  it('are loaded at the first count, not when the library is imported (a worker never pays ~70 MB)', () => {
+  it('are loaded at the first count, not when the library is imported (a worker never pays for them)', () => {
     const script = [
       "const providers = require('./libs/providers/src/index.ts');",
       "const loaded = () => Object.keys(require.cache).some((path) => path.includes('o200k_base'));",

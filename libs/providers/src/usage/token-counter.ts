@@ -23,8 +23,9 @@ export const REPLY_PRIMING_TOKENS = 3;
 export const NON_TEXT_PART_TOKENS = 85;
 
 /**
- * The o200k tables take ~70 MB once loaded: they are loaded at the first count, so a process that
- * never counts (the worker, whose probes only import this library) never pays for them (issue #16).
+ * The o200k tables take tens of MB once loaded (35 MB of the worker's RSS): they are loaded at the
+ * first count, so a process that never counts (the worker, whose probes only import this library)
+ * never pays for them (issue #16).
  */
 let o200k: typeof O200k.countTokens | undefined;
 
