@@ -44,7 +44,6 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
 
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new SurfaceExceptionFilter());
-  app.useGlobalInterceptors(drain);
 
   const document = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {

@@ -5,6 +5,7 @@ import { ACCESS_KEY, Session, User } from '@gateway/identity';
 import { TEST_ADMIN, waitFor } from '@gateway/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../test/api-harness';
 import { Drain } from './system/drain';
@@ -54,6 +55,20 @@ describe('api process', () => {
       const none = await api.http.get('/api/nothing').expect(404);
       expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
+  });
+
+  it('binds a request logger (pino-http) for /api but not for /v1, which is logged as usage records', async () => {
+    const child = jest.spyOn(PinoLogger.root, 'child');
+    try {
+      await api.http.get('/v1/models').expect(401);
+      await api.http.post('/v1/chat/completions').send({}).expect(401);
+      await api.http.get('/v1beta/models').expect(404);
+      expect(child).not.toHaveBeenCalled();
+      await api.http.get('/api/nothing').expect(404);
+      expect(child).toHaveBeenCalled();
+    } finally {
+      child.mockRestore();
+    }
   });
 
   describe('bad input gets a 4xx in the surface’s shape and changes nothing', () => {

@@ -23,7 +23,8 @@ export {
   MICRO_NANO_PER_NANO,
 } from './pricing/price-calculator';
 export type { CostBreakdown, PriceNano, TokenUsage } from './pricing/price-calculator';
-export { BalanceMirror } from './balance/balance-mirror';
+export { BalanceMirror, verdictOf } from './balance/balance-mirror';
+export { HOLD_FUNCTIONS, SETTLE_FUNCTIONS } from './balance/balance-scripts';
 export type { HoldRequest, HoldVerdict, MirrorSnapshot, SettleRequest } from './balance/balance-mirror';
 
 // The ledger's credit side and group multipliers (for the relay's PriceBook and refunds).

@@ -4,5 +4,6 @@
 export { RelayModule } from './relay.module';
 export { RelayLimiter } from './limits/relay-limiter';
 export { RelayMetrics } from './metrics/relay-metrics';
+export { RelayInFlight } from './relay/relay-in-flight';
 export { TenantFactsService } from './table/tenant-facts.service';
 export { RelayError, RelayErrorCode } from './relay.errors';

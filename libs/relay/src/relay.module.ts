@@ -10,6 +10,7 @@ import { GenerateContentController } from './generate-content.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayCallers } from './relay/relay-caller';
+import { RelayInFlight } from './relay/relay-in-flight';
 import { StickySessions } from './relay/sticky-sessions';
 import { RoutingTableService } from './table/routing-table.service';
 import { TenantFactsService } from './table/tenant-facts.service';
@@ -18,6 +19,7 @@ import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
 import { ListModels } from './usecases/list-models/list-models.usecase';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
+import { RequestAdmission } from './usecases/relay-request/request-admission';
 import { RequestSettlement } from './usecases/relay-request/request-settlement';
 import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
 
@@ -31,8 +33,10 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     CountTokens,
     RelayRequest,
     WorstCaseHold,
+    RequestAdmission,
     RequestSettlement,
     RelayCallers,
+    RelayInFlight,
     AttemptRunner,
     UpstreamClient,
     RelayLimiter,
@@ -41,6 +45,6 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RoutingTableService,
     TenantFactsService,
   ],
-  exports: [RelayLimiter, RelayMetrics],
+  exports: [RelayLimiter, RelayMetrics, RelayInFlight],
 })
 export class RelayModule {}

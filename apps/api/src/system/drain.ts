@@ -1,24 +1,27 @@
 // A stopping api (SIGTERM, a rolling restart) drains instead of dropping: /ready turns 503 so load
 // balancers stop sending, the listener closes, and requests already accepted run to their end (a
 // stream to its last chunk, then its settlement and usage event) within SHUTDOWN_GRACE_MS.
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { RelayInFlight } from '@gateway/relay';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { finalize, type Observable } from 'rxjs';
 
 @Injectable()
-export class Drain implements NestInterceptor {
+export class Drain {
   private stopping = false;
-  /** Requests whose response is not closed yet, plus handlers still running after their response
-   * (the relay settles a request's hold and queues its usage event once the answer has gone out). */
+  /** Requests whose response is not closed yet. */
   private open = 0;
   private waiters: (() => void)[] = [];
+
+  /** The relay counts its own requests until settled: it settles a request's hold and queues its
+   * usage event once the answer has gone out. No other route works on after its response. */
+  constructor(private readonly relay: RelayInFlight) {}
 
   get draining(): boolean {
     return this.stopping;
   }
 
   get inFlight(): number {
-    return this.open;
+    return Math.max(this.open, this.relay.count);
   }
 
   /** From here on /ready answers 503 and every response asks its client to close the connection. */
@@ -27,19 +30,22 @@ export class Drain implements NestInterceptor {
   }
 
   /** Resolves true once nothing is in flight, or false when `timeoutMs` passed first. */
-  whenIdle(timeoutMs: number): Promise<boolean> {
-    if (this.open === 0) return Promise.resolve(true);
-    return new Promise((resolveIdle) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((waiter) => waiter !== done);
-        resolveIdle(false);
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        resolveIdle(true);
-      };
-      this.waiters.push(done);
-    });
+  async whenIdle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    // Responses first, then what the relay does after them; again if a response opened meanwhile.
+    while (this.open > 0 || this.relay.count > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), left);
+      });
+      const idle = (this.open > 0 ? this.responsesClosed() : this.relay.whenIdle()).then(() => true);
+      const done = await Promise.race([idle, timeout]);
+      clearTimeout(timer);
+      if (!done) return false;
+    }
+    return true;
   }
 
   /** The first middleware: counts a request from its arrival until its response closes. */
@@ -47,20 +53,14 @@ export class Drain implements NestInterceptor {
     return (_req: Request, res: Response, next: NextFunction) => {
       // A kept-alive connection must not carry new requests into a process that is going away.
       if (this.stopping) res.setHeader('Connection', 'close');
-      this.enter();
+      this.open++;
       res.once('close', () => this.leave());
       next();
     };
   }
 
-  /** Counts a handler until it has returned: what it does after the response (settling) counts too. */
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    this.enter();
-    return next.handle().pipe(finalize(() => this.leave()));
-  }
-
-  private enter(): void {
-    this.open++;
+  private responsesClosed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   private leave(): void {

@@ -101,6 +101,13 @@ export interface MirrorSnapshot {
   creditSeq: bigint;
 }
 
+/** A hold script's answer as a verdict; a mirror it could not load is an error. */
+export function verdictOf(code: number): HoldVerdict {
+  const verdict = VERDICTS[code];
+  if (verdict) return verdict;
+  throw new Error('the balance mirror could not be loaded');
+}
+
 /** Lua numbers are doubles: beyond 2^53 an amount is no longer exact, so refuse it outright. */
 const MAX_EXACT = 2n ** 53n - 1n;
 
@@ -133,39 +140,61 @@ export class BalanceMirror {
    * are checked and its allowance pays first. Loads a missing mirror first.
    */
   async hold(request: HoldRequest): Promise<HoldVerdict> {
+    const { keys, args } = this.holdArguments(request);
+    let result = await this.redis.billingPlaceHold(...keys, ...args);
+    // A missing mirror, then a missing plan period: at most two loads.
+    for (let loads = 0; loads < 2 && (await this.loadFor(request, result)); loads++) {
+      result = await this.redis.billingPlaceHold(...keys, ...args);
+    }
+    return verdictOf(result);
+  }
+
+  /**
+   * A hold as the KEYS and ARGV of HOLD_FUNCTIONS' holdCheck and holdApply, for a script that places
+   * it along with other admission checks (the relay's, one round trip before the upstream call).
+   */
+  holdArguments(request: HoldRequest): { keys: string[]; args: string[] } {
     const amount = clampExact(request.amountNano);
     const quota = request.tokenQuotaNano === null ? '-1' : clampExact(request.tokenQuotaNano).toString();
     const plan = request.plan;
     const limit = (value: bigint | null) => (value === null ? '-1' : clampExact(value).toString());
-    const args = () => [
-      ...this.requestKeys(request, plan),
-      amount.toString(),
-      '1',
-      quota,
-      String(Date.now() + this.config.BILLING_HOLD_TTL_MS),
-      request.tenantId,
-      request.tokenId,
-      plan === null ? '0' : '1',
-      limit(plan?.plan.limitRequests ?? null),
-      limit(plan?.plan.limitInputTokens ?? null),
-      limit(plan?.plan.limitOutputTokens ?? null),
-      limit(plan?.plan.limitSpendNano ?? null),
-      plan === null ? '0' : clampExact(plan.plan.includedNano).toString(),
-      String(Math.max(0, Math.floor(request.inputTokens))),
-      String(Math.max(0, Math.floor(request.outputTokens))),
-    ];
-    let result = await this.redis.billingPlaceHold(...args());
-    if (result === 3) {
+    return {
+      keys: this.requestKeys(request, plan),
+      args: [
+        request.requestId,
+        amount.toString(),
+        '1',
+        quota,
+        String(Date.now() + this.config.BILLING_HOLD_TTL_MS),
+        request.tenantId,
+        request.tokenId,
+        plan === null ? '0' : '1',
+        limit(plan?.plan.limitRequests ?? null),
+        limit(plan?.plan.limitInputTokens ?? null),
+        limit(plan?.plan.limitOutputTokens ?? null),
+        limit(plan?.plan.limitSpendNano ?? null),
+        plan === null ? '0' : clampExact(plan.plan.includedNano).toString(),
+        String(Math.max(0, Math.floor(request.inputTokens))),
+        String(Math.max(0, Math.floor(request.outputTokens))),
+      ],
+    };
+  }
+
+  /**
+   * After holdCheck answered `code`: when a mirror (3) or the plan period (4) was missing, loads it
+   * from PostgreSQL and returns true (check again); false for any other answer. Callers bound their
+   * retries: what is still missing after that is an error (verdictOf).
+   */
+  async loadFor(request: HoldRequest, code: number): Promise<boolean> {
+    if (code === 3) {
       await this.load(request.tenantId, request.tokenId);
-      result = await this.redis.billingPlaceHold(...args());
+      return true;
     }
-    if (result === 4 && plan !== null) {
-      await this.loadPlanPeriod(request.tenantId, plan);
-      result = await this.redis.billingPlaceHold(...args());
+    if (code === 4 && request.plan !== null) {
+      await this.loadPlanPeriod(request.tenantId, request.plan);
+      return true;
     }
-    const verdict = VERDICTS[result];
-    if (verdict) return verdict;
-    throw new Error('the balance mirror could not be loaded');
+    return false;
   }
 
   /**
@@ -173,31 +202,36 @@ export class BalanceMirror {
    * allowance left covers, the rest from the balance. Returns the part the allowance covered.
    */
   async settle(request: SettleRequest): Promise<bigint> {
-    const { plan } = request;
-    const [, covered] = await this.redis.billingSettle(
-      ...this.requestKeys(request, plan),
-      clampExact(request.costNano < 0n ? 0n : request.costNano).toString(),
-      plan === null ? '0' : '1',
-      plan === null ? '0' : clampExact(plan.plan.includedNano).toString(),
-      request.counted ? '1' : '0',
-      String(Math.max(0, Math.floor(request.inputTokens))),
-      String(Math.max(0, Math.floor(request.outputTokens))),
-    );
+    const { keys, args } = this.settleArguments(request);
+    const [, covered] = await this.redis.billingSettle(...keys, ...args);
     return BigInt(covered);
   }
 
-  /** What PLACE_HOLD and SETTLE both start with: their five KEYS, then the request id. */
-  private requestKeys(
-    request: { tenantId: string; tokenId: string; requestId: string },
-    plan: CurrentPlan | null,
-  ): string[] {
+  /** A settlement as the KEYS and ARGV of SETTLE_FUNCTIONS' settleHold, for a script that settles more. */
+  settleArguments(request: SettleRequest): { keys: string[]; args: string[] } {
+    const { plan } = request;
+    return {
+      keys: this.requestKeys(request, plan),
+      args: [
+        request.requestId,
+        clampExact(request.costNano < 0n ? 0n : request.costNano).toString(),
+        plan === null ? '0' : '1',
+        plan === null ? '0' : clampExact(plan.plan.includedNano).toString(),
+        request.counted ? '1' : '0',
+        String(Math.max(0, Math.floor(request.inputTokens))),
+        String(Math.max(0, Math.floor(request.outputTokens))),
+      ],
+    };
+  }
+
+  /** The five KEYS of a hold and its settlement: bal, tq, holds, holds:exp, pp. */
+  private requestKeys(request: { tenantId: string; tokenId: string }, plan: CurrentPlan | null): string[] {
     return [
       this.balanceKey(request.tenantId),
       this.tokenKey(request.tokenId),
       this.holdsKey(),
       this.expiryKey(),
       this.planPeriodKey(request.tenantId, plan),
-      request.requestId,
     ];
   }
 

@@ -74,64 +74,83 @@ return 1
 `;
 
 /**
- * Places a hold. KEYS: bal, tq, holds, holds:exp, pp (the tenant's plan period; unused without a
- * plan). ARGV: 1 requestId, 2 amount, 3 enforce balance (1|0), 4 token quota (-1 = none),
- * 5 expiresAt ms, 6 tenantId, 7 tokenId, 8 on a plan (1|0), 9-12 the plan's limits on requests,
- * input tokens, output tokens and spend (-1 = none), 13 its included allowance, 14 the request's
- * input tokens, 15 its output tokens at most.
+ * Placing a hold, as two Lua functions over the hold's KEYS and ARGV (given as tables), so that a
+ * script can check a hold with its other admission checks and write it only once all passed. Shared
+ * by PLACE_HOLD and the relay's admission script (one round trip before the upstream call).
+ * K: bal, tq, holds, holds:exp, pp (the tenant's plan period; unused without a plan).
+ * A: 1 requestId, 2 amount, 3 enforce balance (1|0), 4 token quota (-1 = none), 5 expiresAt ms,
+ * 6 tenantId, 7 tokenId, 8 on a plan (1|0), 9-12 the plan's limits on requests, input tokens, output
+ * tokens and spend (-1 = none), 13 its included allowance, 14 the request's input tokens, 15 its
+ * output tokens at most.
  * On a plan, its allowance pays first: only what it cannot cover is held against the balance.
- * Returns 0 (held), 1 (tenant balance short), 2 (token quota short), 3 (a mirror is not loaded),
- * 4 (the plan period is not loaded), 5-8 (the plan's request, input, output or spend limit).
- * The hold is stored as "amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp".
+ * holdCheck returns 0 (would be held) and the part the allowance pays, or 1 (tenant balance short),
+ * 2 (token quota short), 3 (a mirror is not loaded), 4 (the plan period is not loaded), 5-8 (the
+ * plan's request, input, output or spend limit). It writes nothing. holdApply writes the hold,
+ * stored as "amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp".
  */
-export const PLACE_HOLD = `
-local function int(x) return string.format('%d', x) end
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then return 3 end
-local amount = tonumber(ARGV[2])
-local onPlan = ARGV[8] == '1'
-local inTokens = tonumber(ARGV[14])
-local outTokens = tonumber(ARGV[15])
-local fromAllowance = 0
-if onPlan then
-  if redis.call('EXISTS', KEYS[5]) == 0 then return 4 end
-  local p = redis.call('HMGET', KEYS[5], 'req', 'in', 'out', 'spend', 'cov', 'hReq', 'hIn', 'hOut', 'hSpend', 'hCov')
-  local limit = tonumber(ARGV[9])
-  if limit >= 0 and tonumber(p[1]) + tonumber(p[6]) + 1 > limit then return 5 end
-  limit = tonumber(ARGV[10])
-  if limit >= 0 and tonumber(p[2]) + tonumber(p[7]) + inTokens > limit then return 6 end
-  limit = tonumber(ARGV[11])
-  if limit >= 0 and tonumber(p[3]) + tonumber(p[8]) + outTokens > limit then return 7 end
-  limit = tonumber(ARGV[12])
-  if limit >= 0 and tonumber(p[4]) + tonumber(p[9]) + amount > limit then return 8 end
-  local free = tonumber(ARGV[13]) - tonumber(p[5]) - tonumber(p[10])
-  if free > 0 then fromAllowance = math.min(amount, free) end
+export const HOLD_FUNCTIONS = `
+local function holdInt(x) return string.format('%d', x) end
+local function holdCheck(K, A)
+  local b = redis.call('HMGET', K[1], 'balance', 'held')
+  local t = redis.call('HMGET', K[2], 'used', 'held')
+  if not b[1] or not t[1] then return 3, 0 end
+  local amount = tonumber(A[2])
+  local inTokens = tonumber(A[14])
+  local outTokens = tonumber(A[15])
+  local fromAllowance = 0
+  if A[8] == '1' then
+    local p = redis.call('HMGET', K[5], 'req', 'in', 'out', 'spend', 'cov', 'hReq', 'hIn', 'hOut', 'hSpend', 'hCov')
+    if not p[1] then return 4, 0 end
+    local limit = tonumber(A[9])
+    if limit >= 0 and tonumber(p[1]) + tonumber(p[6]) + 1 > limit then return 5, 0 end
+    limit = tonumber(A[10])
+    if limit >= 0 and tonumber(p[2]) + tonumber(p[7]) + inTokens > limit then return 6, 0 end
+    limit = tonumber(A[11])
+    if limit >= 0 and tonumber(p[3]) + tonumber(p[8]) + outTokens > limit then return 7, 0 end
+    limit = tonumber(A[12])
+    if limit >= 0 and tonumber(p[4]) + tonumber(p[9]) + amount > limit then return 8, 0 end
+    local free = tonumber(A[13]) - tonumber(p[5]) - tonumber(p[10])
+    if free > 0 then fromAllowance = math.min(amount, free) end
+  end
+  local fromBalance = amount - fromAllowance
+  if A[3] == '1' and fromBalance > 0 then
+    local available = tonumber(b[1]) - tonumber(b[2] or '0')
+    if available < fromBalance then return 1, 0 end
+  end
+  local quota = tonumber(A[4])
+  if quota >= 0 and amount > 0 then
+    local left = quota - tonumber(t[1]) - tonumber(t[2] or '0')
+    if left < amount then return 2, 0 end
+  end
+  return 0, fromAllowance
 end
-local fromBalance = amount - fromAllowance
-if ARGV[3] == '1' and fromBalance > 0 then
-  local b = redis.call('HMGET', KEYS[1], 'balance', 'held')
-  local available = tonumber(b[1]) - tonumber(b[2])
-  if available < fromBalance then return 1 end
+local function holdApply(K, A, fromAllowance)
+  local amount = tonumber(A[2])
+  local fromBalance = amount - fromAllowance
+  redis.call('HINCRBY', K[1], 'held', holdInt(fromBalance))
+  redis.call('HINCRBY', K[2], 'held', holdInt(amount))
+  local pp = ''
+  if A[8] == '1' then
+    pp = K[5]
+    redis.call('HINCRBY', pp, 'hReq', 1)
+    redis.call('HINCRBY', pp, 'hIn', holdInt(tonumber(A[14])))
+    redis.call('HINCRBY', pp, 'hOut', holdInt(tonumber(A[15])))
+    redis.call('HINCRBY', pp, 'hSpend', holdInt(amount))
+    redis.call('HINCRBY', pp, 'hCov', holdInt(fromAllowance))
+  end
+  redis.call('HSET', K[3], A[1], A[2] .. '|' .. A[6] .. '|' .. A[7] .. '|' .. holdInt(fromBalance) .. '|' ..
+    A[14] .. '|' .. A[15] .. '|' .. holdInt(fromAllowance) .. '|' .. pp)
+  redis.call('ZADD', K[4], A[5], A[1])
 end
-local quota = tonumber(ARGV[4])
-if quota >= 0 and amount > 0 then
-  local t = redis.call('HMGET', KEYS[2], 'used', 'held')
-  local left = quota - tonumber(t[1]) - tonumber(t[2])
-  if left < amount then return 2 end
-end
-redis.call('HINCRBY', KEYS[1], 'held', int(fromBalance))
-redis.call('HINCRBY', KEYS[2], 'held', int(amount))
-local pp = ''
-if onPlan then
-  pp = KEYS[5]
-  redis.call('HINCRBY', pp, 'hReq', 1)
-  redis.call('HINCRBY', pp, 'hIn', int(inTokens))
-  redis.call('HINCRBY', pp, 'hOut', int(outTokens))
-  redis.call('HINCRBY', pp, 'hSpend', int(amount))
-  redis.call('HINCRBY', pp, 'hCov', int(fromAllowance))
-end
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2] .. '|' .. ARGV[6] .. '|' .. ARGV[7] .. '|' .. int(fromBalance) .. '|' ..
-  ARGV[14] .. '|' .. ARGV[15] .. '|' .. int(fromAllowance) .. '|' .. pp)
-redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
+`;
+
+/** Places a hold. KEYS and ARGV: those of HOLD_FUNCTIONS. Returns holdCheck's verdict (0 = held). */
+export const PLACE_HOLD =
+  HOLD_FUNCTIONS +
+  `
+local verdict, fromAllowance = holdCheck(KEYS, ARGV)
+if verdict ~= 0 then return verdict end
+holdApply(KEYS, ARGV, fromAllowance)
 return 0
 `;
 
@@ -161,41 +180,52 @@ end
 /**
  * Settles a request: releases its hold (if the reaper has not) and books its real cost. On a plan,
  * the allowance left covers what it can and the rest is debited from the balance; the request and
- * its tokens count toward the period. KEYS: bal, tq, holds, holds:exp, pp. ARGV: requestId, cost,
- * on a plan (1|0), included allowance, requests to count (0|1), input tokens, output tokens.
- * Returns { amount that was held (0 if none), part of the cost the allowance covered }.
+ * its tokens count toward the period. A Lua function `settleHold(K, A)`, shared by SETTLE and the
+ * relay's settlement script (one round trip after the upstream call). K: bal, tq, holds, holds:exp,
+ * pp. A: requestId, cost, on a plan (1|0), included allowance, requests to count (0|1), input
+ * tokens, output tokens. Returns { amount that was held (0 if none), part of the cost the allowance
+ * covered }.
  */
-export const SETTLE =
+export const SETTLE_FUNCTIONS =
   RELEASE_HOLD +
   `
-local held = '0'
-local hold = redis.call('HGET', KEYS[3], ARGV[1])
-if hold then
-  held = releaseHold(hold, '', KEYS[1], KEYS[2])
-  redis.call('HDEL', KEYS[3], ARGV[1])
-  redis.call('ZREM', KEYS[4], ARGV[1])
-end
-local cost = tonumber(ARGV[2])
-local covered = 0
-if ARGV[3] == '1' and redis.call('EXISTS', KEYS[5]) == 1 then
-  local p = redis.call('HMGET', KEYS[5], 'cov', 'hCov')
-  local free = tonumber(ARGV[4]) - tonumber(p[1]) - tonumber(p[2])
-  if free > 0 and cost > 0 then covered = math.min(cost, free) end
-  redis.call('HINCRBY', KEYS[5], 'req', ARGV[5])
-  redis.call('HINCRBY', KEYS[5], 'in', ARGV[6])
-  redis.call('HINCRBY', KEYS[5], 'out', ARGV[7])
-  redis.call('HINCRBY', KEYS[5], 'spend', ARGV[2])
-  redis.call('HINCRBY', KEYS[5], 'cov', int(covered))
-end
-if cost > 0 then
-  local charged = cost - covered
-  if charged > 0 then
-    redis.call('HINCRBY', KEYS[1], 'debits', int(charged))
-    redis.call('HINCRBY', KEYS[1], 'balance', int(-charged))
+local function settleHold(K, A)
+  local held = '0'
+  local hold = redis.call('HGET', K[3], A[1])
+  if hold then
+    held = releaseHold(hold, '', K[1], K[2])
+    redis.call('HDEL', K[3], A[1])
+    redis.call('ZREM', K[4], A[1])
   end
-  redis.call('HINCRBY', KEYS[2], 'used', ARGV[2])
+  local cost = tonumber(A[2])
+  local covered = 0
+  if A[3] == '1' and redis.call('EXISTS', K[5]) == 1 then
+    local p = redis.call('HMGET', K[5], 'cov', 'hCov')
+    local free = tonumber(A[4]) - tonumber(p[1]) - tonumber(p[2])
+    if free > 0 and cost > 0 then covered = math.min(cost, free) end
+    redis.call('HINCRBY', K[5], 'req', A[5])
+    redis.call('HINCRBY', K[5], 'in', A[6])
+    redis.call('HINCRBY', K[5], 'out', A[7])
+    redis.call('HINCRBY', K[5], 'spend', A[2])
+    redis.call('HINCRBY', K[5], 'cov', int(covered))
+  end
+  if cost > 0 then
+    local charged = cost - covered
+    if charged > 0 then
+      redis.call('HINCRBY', K[1], 'debits', int(charged))
+      redis.call('HINCRBY', K[1], 'balance', int(-charged))
+    end
+    redis.call('HINCRBY', K[2], 'used', A[2])
+  end
+  return { held, int(covered) }
 end
-return { held, int(covered) }
+`;
+
+/** Settles a request. KEYS and ARGV: those of settleHold (SETTLE_FUNCTIONS). */
+export const SETTLE =
+  SETTLE_FUNCTIONS +
+  `
+return settleHold(KEYS, ARGV)
 `;
 
 /**

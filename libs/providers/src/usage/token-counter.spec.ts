@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatCompletionBody } from '../openai/request';
 import {
@@ -151,5 +153,24 @@ describe('CompletionTokenCounter', () => {
     expect(counter.total).toBe(first);
     counter.add('vo');
     expect(counter.total).toBe(plain('alpha bravo'));
+  });
+});
+
+describe('the o200k tables', () => {
+  // A fresh process: this suite's own imports above have loaded the tables already.
+  it('are loaded at the first count, not when the library is imported (a worker never pays for them)', () => {
+    const script = [
+      "const providers = require('./libs/providers/src/index.ts');",
+      "const loaded = () => Object.keys(require.cache).some((path) => path.includes('o200k_base'));",
+      'const before = loaded();',
+      "const tokens = providers.countTextTokens('hello world');",
+      'process.stdout.write(JSON.stringify({ before, tokens, after: loaded() }));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['-r', 'esbuild-register', '-e', script], {
+      cwd: join(__dirname, '../../../..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(JSON.parse(out)).toEqual({ before: false, tokens: countTokens('hello world'), after: true });
   });
 });

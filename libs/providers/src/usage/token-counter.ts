@@ -2,7 +2,7 @@
 // fallback when an upstream reports no usage. They use OpenAI's o200k_base encoding for every
 // provider, so they are approximations (close for OpenAI models, rougher for others), and are
 // recorded with usageSource 'counted' so nobody mistakes them for the upstream's numbers.
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { CanonicalPart, CanonicalRequest } from '../canonical/canonical-model';
 import { isJsonObject } from '../json/json-object';
 import type { ChatMessage } from '../openai/chat-messages';
@@ -21,6 +21,18 @@ export const REPLY_PRIMING_TOKENS = 3;
  * gateway does not decode; a flat charge (OpenAI's low-detail image base) keeps holds non-zero.
  */
 export const NON_TEXT_PART_TOKENS = 85;
+
+/**
+ * The o200k tables take tens of MB once loaded (35 MB of the worker's RSS): they are loaded at the
+ * first count, so a process that never counts (the worker, whose probes only import this library)
+ * never pays for them (issue #16).
+ */
+let o200k: typeof O200k.countTokens | undefined;
+
+function countTokens(text: string, options: Parameters<typeof O200k.countTokens>[1]): number {
+  o200k ??= (require('gpt-tokenizer/encoding/o200k_base') as typeof O200k).countTokens;
+  return o200k(text, options);
+}
 
 // User text may contain `<|endoftext|>` and friends; they are text here, never control tokens.
 const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };

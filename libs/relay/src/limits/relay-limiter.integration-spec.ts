@@ -137,12 +137,12 @@ describe('RelayLimiter (real Redis)', () => {
   );
 
   it('settles each attempt on the windows it was counted in, and the token window with the final one only', async () => {
-    const token = { id: 'tok-settle', rpm: null, tpm: null };
+    const token = { id: 'tok-settle', rpm: null, tpm: 100_000 };
     const tokenWindow = a.tokenWindow(token.id, now);
     const tokensOfToken = async () => Number(await (clients[0] as Redis).hget(tokenWindow, 't'));
     expect(await a.admitToken(token, 500, now)).toEqual({ ok: true });
     // The first key fails: its windows give the estimate back; the token's keeps it for the next try.
-    expect(await acquire(a, key('k-settle-1'), 500, now)).toBe('ok');
+    expect(await acquire(a, key('k-settle-1', { tpm: 100_000, tpd: 1_000_000 }), 500, now)).toBe('ok');
     await b.settle({
       keyId: 'k-settle-1',
       countedAt: now,
@@ -155,7 +155,7 @@ describe('RelayLimiter (real Redis)', () => {
     expect(await counted('k-settle-1', 'm', now)).toEqual({ requests: 1, tokens: 0 });
     expect(await tokensOfToken()).toBe(500);
     // The second answers, settled a minute later: the windows it was counted in get the real count.
-    expect(await acquire(a, key('k-settle-2'), 500, now)).toBe('ok');
+    expect(await acquire(a, key('k-settle-2', { rpm: 100, rpd: 1000 }), 500, now)).toBe('ok');
     await b.settle({
       keyId: 'k-settle-2',
       countedAt: now,
@@ -168,6 +168,37 @@ describe('RelayLimiter (real Redis)', () => {
     expect(await counted('k-settle-2', 'm', now)).toEqual({ requests: 1, tokens: 120 });
     expect(await counted('k-settle-2', 'd', now)).toEqual({ requests: 1, tokens: 120 });
     expect(await tokensOfToken()).toBe(120);
+  });
+
+  it('keeps no windows for a token or key without limits, and still counts the key requests and tokens', async () => {
+    const token = { id: 'tok-free', rpm: null, tpm: null };
+    expect(await a.admitToken(token, 500, now)).toEqual({ ok: true });
+    expect(a.tokenWindowOf(token, now)).toBeNull();
+    expect(await (clients[0] as Redis).exists(a.tokenWindow(token.id, now))).toBe(0);
+    const free = key('k-free');
+    expect(await acquire(a, free, 500, now)).toBe('ok');
+    await b.settle({
+      keyId: free.id,
+      limits: free,
+      countedAt: now,
+      tokenWindow: null,
+      outcome: 'ok',
+      estimatedTokens: 500,
+      actualTokens: 120,
+      now,
+    });
+    expect(await counted(free.id, 'm', now)).toEqual({ requests: 0, tokens: 0 });
+    expect(await counted(free.id, 'd', now)).toEqual({ requests: 0, tokens: 0 });
+    const stats = await (clients[0] as Redis).hmget(
+      `${testRedis.prefix}:key:${free.id}`,
+      'totalRequests',
+      'totalTokens',
+    );
+    expect(stats).toEqual(['1', '120']);
+    // A limit set later starts counting from then on.
+    const limited = key('k-free', { rpm: 1 });
+    expect(await acquire(a, limited, 1, now)).toBe('ok');
+    expect(await acquire(b, limited, 1, now)).toBe('capped');
   });
 
   it('cools a key for Retry-After, else by doubling backoff clamped to the maximum, and never shortens a cooldown', async () => {

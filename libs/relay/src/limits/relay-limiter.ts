@@ -34,9 +34,27 @@ export interface FirstAcquisition {
   capped: number;
 }
 
+/** A key's limits: which of its windows are kept. */
+export type KeyLimits = Pick<KeyCandidate, 'rpm' | 'tpm' | 'rpd' | 'tpd'>;
+
+/** A token's limits: whether its minute window is kept. */
+export interface TokenLimits {
+  readonly id: string;
+  readonly rpm: number | null;
+  readonly tpm: number | null;
+}
+
+/** KEYS and ARGV of one of the scripts' Lua functions, for a script that runs several. */
+export interface ScriptArguments {
+  keys: string[];
+  args: (string | number)[];
+}
+
 /** One attempt that reached (or tried to reach) the upstream, to settle on its key. */
 export interface AttemptSettlement {
   readonly keyId: string;
+  /** The key's limits when it was taken (which windows it was counted in); absent: look at both. */
+  readonly limits?: KeyLimits;
   /** When the attempt took its key's slot (the `now` given to acquireFirst): the windows it counted in. */
   readonly countedAt: number;
   /** The request's token window, given with the request's final attempt only (once per request). */
@@ -74,21 +92,35 @@ export class RelayLimiter {
     return `${this.prefix}:rl:t:${tokenId}:m:${Math.floor(now / MINUTE_MS)}`;
   }
 
+  /** The token's minute window, or null when it has neither rpm nor tpm: nothing to count then. */
+  tokenWindowOf(token: TokenLimits, now: number): string | null {
+    return token.rpm === null && token.tpm === null ? null : this.tokenWindow(token.id, now);
+  }
+
+  /** Arguments of tokenCheck / tokenCount after the window: rpm, tpm, estimated tokens, ttl ms. */
+  tokenArguments(token: TokenLimits, estimatedTokens: number): (string | number)[] {
+    return [limit(token.rpm), limit(token.tpm), estimatedTokens, MINUTE_TTL_MS];
+  }
+
+  /** What a refusal by tokenCheck (1 rpm, 2 tpm) tells the client. */
+  tokenRefusal(verdict: number, now: number): TokenAdmission {
+    if (verdict === 0) return { ok: true };
+    return { ok: false, limit: verdict === 1 ? 'rpm' : 'tpm', retryAfterMs: MINUTE_MS - (now % MINUTE_MS) };
+  }
+
   /** Counts the request against the token's rpm/tpm, or says which is reached and for how long. */
-  async admitToken(
-    token: { id: string; rpm: number | null; tpm: number | null },
-    estimatedTokens: number,
-    now: number,
-  ): Promise<TokenAdmission> {
+  async admitToken(token: TokenLimits, estimatedTokens: number, now: number): Promise<TokenAdmission> {
+    const window = this.tokenWindowOf(token, now);
+    if (window === null) return { ok: true };
+    const [rpm, tpm, est, ttl] = this.tokenArguments(token, estimatedTokens);
     const result = await this.redis.relayAdmitToken(
-      this.tokenWindow(token.id, now),
-      limit(token.rpm),
-      limit(token.tpm),
-      estimatedTokens,
-      MINUTE_TTL_MS,
+      window,
+      Number(rpm),
+      Number(tpm),
+      Number(est),
+      Number(ttl),
     );
-    if (result === 0) return { ok: true };
-    return { ok: false, limit: result === 1 ? 'rpm' : 'tpm', retryAfterMs: MINUTE_MS - (now % MINUTE_MS) };
+    return this.tokenRefusal(result, now);
   }
 
   /**
@@ -101,25 +133,24 @@ export class RelayLimiter {
     now: number,
   ): Promise<FirstAcquisition> {
     if (keys.length === 0) return { index: -1, soonestRecovery: null, cooling: 0, capped: 0 };
+    const { keys: names, args } = this.acquisitionArguments(keys, estimatedTokens, now);
+    return this.acquisitionOf(await this.redis.relayAcquireFirst(names.length, ...names, ...args));
+  }
+
+  /** KEYS and ARGV of acquireFirst (limit-scripts.ts) for these keys in this order. */
+  acquisitionArguments(keys: readonly KeyCandidate[], estimatedTokens: number, now: number): ScriptArguments {
     const names: string[] = [];
     const caps: number[] = [];
     for (const key of keys) {
-      names.push(
-        keyStatsRedisKey(this.prefix, key.id),
-        this.keyMinute(key.id, now),
-        this.keyDay(key.id, now),
-      );
+      const windows = this.keyWindows(key.id, now, key);
+      names.push(keyStatsRedisKey(this.prefix, key.id), windows.minute, windows.day);
       caps.push(limit(key.rpm), limit(key.tpm), limit(key.rpd), limit(key.tpd));
     }
-    const [index, soonest, cooling, capped] = await this.redis.relayAcquireFirst(
-      names.length,
-      ...names,
-      now,
-      estimatedTokens,
-      MINUTE_TTL_MS,
-      DAY_TTL_MS,
-      ...caps,
-    );
+    return { keys: names, args: [now, estimatedTokens, MINUTE_TTL_MS, DAY_TTL_MS, ...caps] };
+  }
+
+  /** acquireFirst's answer {index (1-based), soonest, cooling, capped} as a FirstAcquisition. */
+  acquisitionOf([index, soonest, cooling, capped]: [number, number, number, number]): FirstAcquisition {
     return { index: index - 1, soonestRecovery: soonest > 0 ? soonest : null, cooling, capped };
   }
 
@@ -147,16 +178,22 @@ export class RelayLimiter {
    * and records the outcome on the key.
    */
   async settle(attempt: AttemptSettlement): Promise<void> {
-    await this.redis.relaySettleKey(
-      keyStatsRedisKey(this.prefix, attempt.keyId),
-      attempt.tokenWindow ?? '',
-      this.keyMinute(attempt.keyId, attempt.countedAt),
-      this.keyDay(attempt.keyId, attempt.countedAt),
-      attempt.outcome,
-      attempt.estimatedTokens,
-      attempt.actualTokens,
-      attempt.now,
-    );
+    const { keys, args } = this.settlementArguments(attempt);
+    await this.redis.relaySettleKey(...keys, ...args);
+  }
+
+  /** KEYS and ARGV of settleKey (limit-scripts.ts) for this attempt. */
+  settlementArguments(attempt: AttemptSettlement): ScriptArguments {
+    const windows = this.keyWindows(attempt.keyId, attempt.countedAt, attempt.limits);
+    return {
+      keys: [
+        keyStatsRedisKey(this.prefix, attempt.keyId),
+        attempt.tokenWindow ?? '',
+        windows.minute,
+        windows.day,
+      ],
+      args: [attempt.outcome, attempt.estimatedTokens, attempt.actualTokens, attempt.now],
+    };
   }
 
   /** A request that was admitted but never reached an upstream gives its tokens back. */
@@ -169,11 +206,16 @@ export class RelayLimiter {
       .exec();
   }
 
-  private keyMinute(keyId: string, now: number): string {
-    return `${this.prefix}:rl:k:${keyId}:m:${Math.floor(now / MINUTE_MS)}`;
-  }
-
-  private keyDay(keyId: string, now: number): string {
-    return `${this.prefix}:rl:k:${keyId}:d:${Math.floor(now / DAY_MS)}`;
+  /** A key's minute and day windows at `now`; '' for one it keeps no count in (no limit of it). */
+  private keyWindows(keyId: string, now: number, limits?: KeyLimits): { minute: string; day: string } {
+    const base = `${this.prefix}:rl:k:${keyId}`;
+    return {
+      minute:
+        limits && limits.rpm === null && limits.tpm === null
+          ? ''
+          : `${base}:m:${Math.floor(now / MINUTE_MS)}`,
+      day:
+        limits && limits.rpd === null && limits.tpd === null ? '' : `${base}:d:${Math.floor(now / DAY_MS)}`,
+    };
   }
 }

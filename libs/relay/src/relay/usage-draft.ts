@@ -3,6 +3,7 @@
 import type { CurrentPlan, PriceBook } from '@gateway/billing';
 import type { Usage } from '@gateway/providers';
 import type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from '@gateway/usage';
+import type { AttemptSettlement } from '../limits/relay-limiter';
 
 const MAX_ERROR_MESSAGE = 1000;
 
@@ -16,6 +17,8 @@ export class UsageDraft {
   upstreamModel: string | null = null;
   usage: Usage | null = null;
   usageSource: UsageEventSource = 'none';
+  /** The last attempt, which reached an upstream: settled on its key along with the hold. */
+  attempt: AttemptSettlement | null = null;
   /** A worst-case hold was placed and must be settled. */
   held = false;
   /** The tenant's plan when the request was admitted: its period counts the request. */

@@ -16,13 +16,14 @@ import {
 } from '@gateway/providers';
 import { RuntimeSettings, type RuntimeSettingsValues } from '@gateway/settings';
 import { checkToken, type TokenSnapshot } from '@gateway/tokens';
-import { RelayLimiter } from '../../limits/relay-limiter';
+import { RelayLimiter, type FirstAcquisition } from '../../limits/relay-limiter';
 import { RelayMetrics } from '../../metrics/relay-metrics';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import { asRelayError } from '../../relay/as-relay-error';
 import { AttemptRunner } from '../../relay/attempt-runner';
 import type { ClientResponse } from '../../relay/client-response';
 import { RelayCallers } from '../../relay/relay-caller';
+import { RelayInFlight } from '../../relay/relay-in-flight';
 import {
   estimateCanonicalRequest,
   estimateRequest,
@@ -37,7 +38,7 @@ import { RoutingTableService } from '../../table/routing-table.service';
 import { exhaustedError } from './exhausted-error';
 import type { RelayIngress, RelayRequestCommand } from './relay-request.command';
 import { RequestSettlement } from './request-settlement';
-import { WorstCaseHold } from './worst-case-hold';
+import { RequestAdmission } from './request-admission';
 import { headerSafe } from '../../relay/header-safe';
 
 /** The client's request as the relay routes it, whatever format the client spoke. */
@@ -63,16 +64,22 @@ export class RelayRequest {
     private readonly limiter: RelayLimiter,
     private readonly runner: AttemptRunner,
     private readonly sticky: StickySessions,
-    private readonly worstCase: WorstCaseHold,
+    private readonly admission: RequestAdmission,
     private readonly settlement: RequestSettlement,
     private readonly metrics: RelayMetrics,
     private readonly plans: CurrentPlans,
     private readonly settings: RuntimeSettings,
+    private readonly inFlight: RelayInFlight,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Answers on `client` (the answer, or the error in the ingress's shape) and records the request. */
-  async execute(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
+  execute(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
+    // Counted until settled: a draining process waits for the settlement after the answer too.
+    return this.inFlight.track(() => this.relay(command, client));
+  }
+
+  private async relay(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
     const startedAt = Date.now();
     const errorBody = command.ingress?.errorBody;
     let token: TokenSnapshot;
@@ -122,18 +129,7 @@ export class RelayRequest {
         { param: 'model' },
       );
     }
-    const { promptTokens, estimatedTokens, completionCeiling, heldOutputTokens } = request.estimate;
-    await this.worstCase.hold(token, draft, promptTokens, completionCeiling);
-    const admittedAt = Date.now();
-    const admission = await this.limiter.admitToken(token, estimatedTokens, admittedAt);
-    if (!admission.ok) {
-      throw new RelayError(
-        RelayErrorCode.RateLimitExceeded,
-        `this key's ${admission.limit} limit is reached; retry after the current minute`,
-        { retryAfterMs: admission.retryAfterMs },
-      );
-    }
-    const tokenWindow = this.limiter.tokenWindow(token.id, admittedAt);
+    let tokenWindow: string | null = null;
     let settledToken = false;
     try {
       settledToken = await this.route({
@@ -144,13 +140,12 @@ export class RelayRequest {
         draft,
         table,
         group: facts.group,
-        promptTokens,
-        heldOutputTokens,
-        estimatedTokens,
-        tokenWindow,
+        admitted: (window) => (tokenWindow = window),
       });
     } finally {
-      if (!settledToken) await this.limiter.refundToken(tokenWindow, estimatedTokens).catch(() => undefined);
+      if (!settledToken && tokenWindow !== null) {
+        await this.limiter.refundToken(tokenWindow, request.estimate.estimatedTokens).catch(() => undefined);
+      }
     }
   }
 
@@ -164,12 +159,11 @@ export class RelayRequest {
     table: RoutingTable;
     /** The tenant's routing group. */
     group: string;
-    promptTokens: number;
-    heldOutputTokens: number;
-    estimatedTokens: number;
-    tokenWindow: string;
+    /** Told the token window the request was counted in, once admitted. */
+    admitted(tokenWindow: string | null): void;
   }): Promise<boolean> {
-    const { command, client, request, token, draft, table, estimatedTokens, tokenWindow } = ctx;
+    const { command, client, request, token, draft, table } = ctx;
+    const { estimatedTokens, promptTokens, heldOutputTokens } = request.estimate;
     const gone = command.clientGone;
     const settings = await this.settings.current();
     const retryStatuses = this.retryStatusesOf(settings);
@@ -198,16 +192,33 @@ export class RelayRequest {
     let capped = 0;
     const tried = new Set<string>();
 
+    // One round trip admits the request and takes its first key (the hold and the token's limits
+    // are checked even when no channel is left, so a 402 or 429 still says why).
+    let acquiredAt = Date.now();
+    const admission = await this.admission.admit(
+      token,
+      draft,
+      request.estimate,
+      remaining.map((a) => a.key),
+      acquiredAt,
+    );
+    const tokenWindow = admission.tokenWindow;
+    ctx.admitted(tokenWindow);
+    let first: FirstAcquisition | null = admission.acquisition;
+
     // RELAY_MAX_ATTEMPTS bounds the upstream calls; keys passed over in Redis do not count.
     while (remaining.length > 0 && draft.fallbacks.length < settings.relayMaxAttempts) {
       const remainingMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
       if (remainingMs <= 0 || gone.aborted) break;
-      const acquiredAt = Date.now();
-      const taken = await this.limiter.acquireFirst(
-        remaining.map((a) => a.key),
-        estimatedTokens,
-        acquiredAt,
-      );
+      if (first === null) acquiredAt = Date.now();
+      const taken =
+        first ??
+        (await this.limiter.acquireFirst(
+          remaining.map((a) => a.key),
+          estimatedTokens,
+          acquiredAt,
+        ));
+      first = null;
       cooling += taken.cooling;
       capped += taken.capped;
       if (taken.soonestRecovery !== null) soonest = Math.min(soonest ?? Infinity, taken.soonestRecovery);
@@ -231,8 +242,8 @@ export class RelayRequest {
         channel,
         key,
         upstreamModel,
-        promptTokens: ctx.promptTokens,
-        heldOutputTokens: ctx.heldOutputTokens,
+        promptTokens,
+        heldOutputTokens,
         res: client,
         clientGone: gone,
         remainingMs,
@@ -255,6 +266,7 @@ export class RelayRequest {
         // The token window stays counted: the request goes on with the next candidate.
         await this.limiter.settle({
           keyId: key.id,
+          limits: key,
           countedAt: acquiredAt,
           tokenWindow: null,
           outcome: result.reason === 'rate_limited' ? 'none' : 'fail',
@@ -273,29 +285,32 @@ export class RelayRequest {
         draft.errorMessage = result.message;
         continue;
       }
+      // The request's last attempt is settled with its hold and usage event (RequestSettlement).
       if (result.kind === 'abandoned') {
-        await this.limiter.settle({
+        draft.attempt = {
           keyId: key.id,
+          limits: key,
           countedAt: acquiredAt,
           tokenWindow,
           outcome: 'none',
           estimatedTokens,
           actualTokens: 0,
           now: Date.now(),
-        });
+        };
         draft.failed(499, RelayErrorCode.ClientClosed, 'the client closed the connection before the answer');
         return true;
       }
       if (result.kind === 'rejected') {
-        await this.limiter.settle({
+        draft.attempt = {
           keyId: key.id,
+          limits: key,
           countedAt: acquiredAt,
           tokenWindow,
           outcome: 'ok',
           estimatedTokens,
           actualTokens: 0,
           now: Date.now(),
-        });
+        };
         draft.failed(result.status, result.code, result.message);
         sendRelayError(
           client,
@@ -311,15 +326,16 @@ export class RelayRequest {
       }
       // Served.
       const used = result.usage === null ? 0 : result.usage.promptTokens + result.usage.completionTokens;
-      await this.limiter.settle({
+      draft.attempt = {
         keyId: key.id,
+        limits: key,
         countedAt: acquiredAt,
         tokenWindow,
         outcome: result.status === 499 ? 'none' : 'ok',
         estimatedTokens,
         actualTokens: used,
         now: Date.now(),
-      });
+      };
       draft.usage = result.usage;
       draft.usageSource = result.usageSource;
       draft.firstContentAt = result.firstContentAt;
@@ -332,6 +348,21 @@ export class RelayRequest {
       return true;
     }
 
+    const untried = first !== null && first.index >= 0 ? remaining[first.index] : undefined;
+    if (untried !== undefined) {
+      // Admitted with a key, then out of time (or the client left) before calling it: give the key's
+      // windows their estimate back (the token's is refunded by serve()).
+      draft.attempt = {
+        keyId: untried.key.id,
+        limits: untried.key,
+        countedAt: acquiredAt,
+        tokenWindow: null,
+        outcome: 'none',
+        estimatedTokens,
+        actualTokens: 0,
+        now: Date.now(),
+      };
+    }
     if (gone.aborted) {
       draft.failed(499, RelayErrorCode.ClientClosed, 'the client closed the connection before the answer');
       return false;

@@ -1,22 +1,42 @@
 // The end of every relayed request, whatever came of it (success, upstream error, client abort):
 // its hold is settled at the real cost, its one usage record leaves for the worker (docs/design.md
-// invariants 6 and 7), and the relay's metrics count it.
-import { Injectable, Logger } from '@nestjs/common';
+// invariants 6 and 7), and the relay's metrics count it. The key's windows, the hold and the usage
+// event go in one Redis round trip (SETTLE_REQUEST); a request with none of the first two hands its
+// event to the batching recorder.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { BalanceMirror, PriceBook, PriceBookService } from '@gateway/billing';
-import { UsageRecorder } from '@gateway/usage';
+import { REDIS } from '@gateway/redis';
+import { USAGE_EVENT_FIELD, UsageRecorder, usageStreamKey, type UsageEvent } from '@gateway/usage';
+import type Redis from 'ioredis';
+import { RelayLimiter } from '../../limits/relay-limiter';
 import { RelayMetrics } from '../../metrics/relay-metrics';
 import type { UsageDraft } from '../../relay/usage-draft';
+import { HOLD_KEYS, SETTLE_ARGS, SETTLE_REQUEST } from './hot-path-scripts';
+
+type SettlementRedis = Redis & {
+  relaySettleRequest(...args: (string | number)[]): Promise<string>;
+};
 
 @Injectable()
 export class RequestSettlement {
   private readonly logger = new Logger('Relay');
+  private readonly redis: SettlementRedis;
+  private readonly stream: string;
 
   constructor(
+    @Inject(REDIS) redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly prices: PriceBookService,
     private readonly balances: BalanceMirror,
+    private readonly limiter: RelayLimiter,
     private readonly usage: UsageRecorder,
     private readonly metrics: RelayMetrics,
-  ) {}
+  ) {
+    redis.defineCommand('relaySettleRequest', { numberOfKeys: 10, lua: SETTLE_REQUEST });
+    this.redis = redis as SettlementRedis;
+    this.stream = usageStreamKey(config.REDIS_PREFIX);
+  }
 
   async close(draft: UsageDraft): Promise<void> {
     let prices: PriceBook | null = null;
@@ -30,26 +50,48 @@ export class RequestSettlement {
       }
     }
     const cost = draft.costNano(prices);
-    if (draft.held || cost > 0n || (draft.plan !== null && draft.usage !== null)) {
+    const money =
+      draft.held || cost > 0n || (draft.plan !== null && draft.usage !== null)
+        ? this.balances.settleArguments({
+            tenantId: draft.tenantId,
+            tokenId: draft.tokenId,
+            requestId: draft.requestId,
+            costNano: cost,
+            plan: draft.plan,
+            // The worker counts the same way when it stores the record (store-usage-batch.ts).
+            counted: draft.usage !== null,
+            inputTokens: draft.usage?.promptTokens ?? 0,
+            outputTokens: draft.usage?.completionTokens ?? 0,
+          })
+        : null;
+    const attempt = draft.attempt === null ? null : this.limiter.settlementArguments(draft.attempt);
+    let event: UsageEvent;
+    if (money === null && attempt === null) {
+      event = draft.toEvent(cost, Date.now());
+      this.usage.record(event);
+    } else {
+      event = draft.toEvent(cost, Date.now());
       try {
-        draft.coveredNano = await this.balances.settle({
-          tenantId: draft.tenantId,
-          tokenId: draft.tokenId,
-          requestId: draft.requestId,
-          costNano: cost,
-          plan: draft.plan,
-          // The worker counts the same way when it stores the record (store-usage-batch.ts).
-          counted: draft.usage !== null,
-          inputTokens: draft.usage?.promptTokens ?? 0,
-          outputTokens: draft.usage?.completionTokens ?? 0,
-        });
+        const covered = await this.redis.relaySettleRequest(
+          ...(money?.keys ?? Array<string>(HOLD_KEYS).fill('')),
+          ...(attempt?.keys ?? ['', '', '', '']),
+          this.stream,
+          money === null ? '0' : '1',
+          ...(money?.args ?? Array<string>(SETTLE_ARGS).fill('')),
+          attempt === null ? '0' : '1',
+          ...(attempt?.args ?? ['', '', '', '']),
+          USAGE_EVENT_FIELD,
+          payloadUpToCovered(event),
+        );
+        draft.coveredNano = BigInt(covered);
+        event = { ...event, coveredNano: covered };
       } catch (error) {
-        // The hold expires and the worker reaps it; the usage record below still carries the cost.
-        this.logger.error(`${draft.requestId}: could not settle the hold: ${(error as Error).message}`);
+        // The hold expires and the worker reaps it; the event still carries the cost. Should the
+        // script have run after all, the worker stores the event once (idempotent by request id).
+        this.logger.error(`${draft.requestId}: could not settle the request: ${(error as Error).message}`);
+        this.usage.record(event);
       }
     }
-    const event = draft.toEvent(cost, Date.now());
-    this.usage.record(event);
     const model = draft.channelId === null ? '-' : draft.model;
     this.metrics.requests.inc({
       endpoint: draft.endpoint,
@@ -64,4 +106,13 @@ export class RequestSettlement {
       this.metrics.ttft.observe({ channel: draft.channelName }, event.ttftMs / 1000);
     }
   }
+}
+
+/**
+ * The event's JSON with `coveredNano` last and its value left open: the settlement script appends
+ * the amount the plan's allowance covered (known only once the hold is settled) and the closing `"}`.
+ */
+export function payloadUpToCovered(event: UsageEvent): string {
+  const { coveredNano: _covered, ...rest } = event;
+  return `${JSON.stringify(rest).slice(0, -1)},"coveredNano":"`;
 }

@@ -1,7 +1,7 @@
 // Before any upstream call, the request's worst-case cost is held against the tenant's balance and
 // the token's quota, and on a plan against its limits and allowance (docs/design.md invariant 6).
 import { Injectable } from '@nestjs/common';
-import { BalanceMirror, HoldVerdict, PriceBookService } from '@gateway/billing';
+import { PriceBookService, type HoldRequest, type HoldVerdict } from '@gateway/billing';
 import { nanoToUsd } from '@gateway/db';
 import type { TokenSnapshot } from '@gateway/tokens';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
@@ -9,21 +9,18 @@ import type { UsageDraft } from '../../relay/usage-draft';
 
 @Injectable()
 export class WorstCaseHold {
-  constructor(
-    private readonly prices: PriceBookService,
-    private readonly balances: BalanceMirror,
-  ) {}
+  constructor(private readonly prices: PriceBookService) {}
 
   /**
-   * Holds, or refuses with a 402. A model without a price costs nothing and, for a tenant without a
-   * plan, holds nothing. Marks the draft held, so that its hold is settled whatever happens next.
+   * The hold a request needs, or null: a model without a price costs nothing and, for a tenant
+   * without a plan, holds nothing. The relay's admission script places it (RequestAdmission).
    */
-  async hold(
+  async request(
     token: TokenSnapshot,
     draft: UsageDraft,
     promptTokens: number,
     completionCeiling: number,
-  ): Promise<void> {
+  ): Promise<HoldRequest | null> {
     const prices = await this.prices.current();
     const worst = prices.worstCostOf(
       draft.model,
@@ -31,8 +28,8 @@ export class WorstCaseHold {
       { promptTokens, completionCeiling },
       draft.group,
     );
-    if (worst <= 0n && draft.plan === null) return;
-    const verdict = await this.balances.hold({
+    if (worst <= 0n && draft.plan === null) return null;
+    return {
       requestId: draft.requestId,
       tenantId: token.tenantId,
       tokenId: token.id,
@@ -41,12 +38,15 @@ export class WorstCaseHold {
       plan: draft.plan,
       inputTokens: promptTokens,
       outputTokens: completionCeiling,
-    });
-    if (verdict === 'held') {
-      draft.held = true;
-      return;
-    }
-    throw new RelayError(RelayErrorCode.InsufficientQuota, refusal(verdict, worst, completionCeiling));
+    };
+  }
+
+  /** The 402 for a refused hold. */
+  refused(verdict: Exclude<HoldVerdict, 'held'>, hold: HoldRequest): RelayError {
+    return new RelayError(
+      RelayErrorCode.InsufficientQuota,
+      refusal(verdict, hold.amountNano, hold.outputTokens),
+    );
   }
 }
 

@@ -1,0 +1,177 @@
+// The hot path's cost in store calls, pinned (issue #16): a warm relayed request, streamed or not,
+// sends no SQL and at most a fixed number of Redis commands in a fixed number of round trips. Counted,
+// not timed, so a loaded machine cannot make it flaky; a change that adds a Redis call to every
+// request fails here and has to raise the pin on purpose.
+import type { MockUpstream } from '@gateway/mock-upstream';
+import { TEST_REDIS_URL, waitFor } from '@gateway/testing';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import request from 'supertest';
+import type { ApiHarness } from '../api-harness';
+import { createChannel, fund, sdk, seedTenantWithToken, startRelay, type Relay } from './relay-fixture';
+
+/** The pins: what one warm request costs now. Lower them when the hot path gets cheaper. */
+const BUDGET = {
+  /** Commands Redis executes for the request, those run inside Lua scripts included (was 46). */
+  commands: 21,
+  /** Calls the api makes to Redis (a MULTI…EXEC block is one): admission, then settlement (was 6). */
+  roundTrips: 2,
+};
+
+/** What MONITOR saw of one suite's key prefix: commands by name, and the client-sent ones. */
+class RedisCommandTap {
+  private monitor: Redis | undefined;
+  /** Every command seen: `name` or `lua:name` for one run inside a script. */
+  seen: string[] = [];
+  roundTrips = 0;
+  private inOurs = false;
+  private inMulti = false;
+
+  constructor(private readonly prefix: string) {}
+
+  async start(): Promise<void> {
+    const client = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    this.monitor = await client.monitor();
+    client.disconnect();
+    // Scripts run atomically: their commands come right after the call that ran them, so a
+    // script's commands are ours when the call before them was.
+    this.monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      const name = String(args[0]).toLowerCase();
+      if (source === 'lua') {
+        if (this.inOurs) this.seen.push(`lua:${name}`);
+        return;
+      }
+      this.inOurs = args.some((arg) => String(arg).startsWith(`${this.prefix}:`));
+      if (!this.inOurs && !(this.inMulti && (name === 'exec' || name === 'discard'))) return;
+      this.inOurs = true;
+      this.seen.push(name);
+      if (name === 'multi') this.inMulti = true;
+      else if (name === 'exec' || name === 'discard') this.inMulti = false;
+      if (!this.inMulti && name !== 'exec' && name !== 'discard') this.roundTrips++;
+    });
+    // MONITOR only starts reporting once the server confirmed it: wait for our own ping to show.
+    const probe = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      await waitFor('MONITOR to report', async () => {
+        await probe.exists(`${this.prefix}:monitor-probe`);
+        return this.seen.length > 0 ? true : undefined;
+      });
+    } finally {
+      probe.disconnect();
+    }
+    this.reset();
+  }
+
+  reset(): void {
+    this.seen = [];
+    this.roundTrips = 0;
+  }
+
+  /** Commands by name, for a failure message that says what grew. */
+  breakdown(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const name of this.seen) counts[name] = (counts[name] ?? 0) + 1;
+    return counts;
+  }
+
+  stop(): void {
+    this.monitor?.disconnect();
+  }
+}
+
+describe('the hot path budget of a warm relayed request', () => {
+  let relay: Relay;
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let tap: RedisCommandTap;
+  let key: string;
+  let queries = 0;
+  const query = Client.prototype.query;
+
+  beforeAll(async () => {
+    relay = await startRelay('relay_hot_path_budget');
+    ({ api, mock } = relay);
+    const { admin } = relay;
+    await createChannel(api, admin, {
+      name: 'budget',
+      baseUrl: mock.baseUrl,
+      models: ['m-budget'],
+      keys: ['sk-mock-b1', 'sk-mock-b2'],
+    });
+    await request(api.url)
+      .put('/api/models/m-budget/price')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ inputPer1M: '1', outputPer1M: '2' })
+      .expect(200);
+    const seeded = await seedTenantWithToken(api, admin);
+    key = seeded.key;
+    await fund(api, seeded.tenantId, '5');
+    // Warm-up: the token, tenant, plan, routing table, prices and scripts get loaded once.
+    for (let i = 0; i < 2; i++) {
+      await nonStream();
+      await stream();
+    }
+    tap = new RedisCommandTap(api.redis.prefix);
+    await tap.start();
+    Client.prototype.query = function counted(this: Client, ...args: unknown[]) {
+      queries++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+  });
+  afterAll(async () => {
+    Client.prototype.query = query;
+    tap?.stop();
+    await relay?.close();
+  });
+  beforeEach(() => {
+    tap.reset();
+    queries = 0;
+  });
+
+  const chat = { model: 'm-budget', messages: [{ role: 'user' as const, content: 'hi' }] };
+
+  async function nonStream(): Promise<void> {
+    const answer = await sdk(api, key).chat.completions.create(chat);
+    expect(answer.choices[0]?.message.content).toBeTruthy();
+  }
+
+  async function stream(): Promise<void> {
+    const chunks = await sdk(api, key).chat.completions.create({ ...chat, stream: true });
+    let text = '';
+    for await (const chunk of chunks) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).not.toBe('');
+  }
+
+  /** The usage event is the last thing a request writes: once it is in the stream, the request is done. */
+  async function requestDone(): Promise<void> {
+    await waitFor('the usage event to reach the stream', async () =>
+      tap.seen.some((name) => name.endsWith('xadd')) ? true : undefined,
+    );
+    // Anything fire-and-forget after it would still be counted.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+
+  function expectWithinBudget(): void {
+    const spent = { commands: tap.seen.length, roundTrips: tap.roundTrips };
+    const over = spent.commands > BUDGET.commands || spent.roundTrips > BUDGET.roundTrips;
+    // Said this way so that a failure shows what was spent and which command grew.
+    expect(over ? { overBudget: spent, pinned: BUDGET, commands: tap.breakdown() } : 'within budget').toBe(
+      'within budget',
+    );
+    expect(queries).toBe(0);
+    // The tap counts something at all: a request that reached Redis for nothing would be a broken tap.
+    expect(spent.commands).toBeGreaterThan(0);
+  }
+
+  it('a non-streamed chat completion', async () => {
+    await nonStream();
+    await requestDone();
+    expectWithinBudget();
+  });
+
+  it('a streamed chat completion', async () => {
+    await stream();
+    await requestDone();
+    expectWithinBudget();
+  });
+});
