@@ -22,6 +22,9 @@ export { InvoicePdfs } from './pdf/invoice-pdfs';
 export { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
 export {
   CLOSE_INVOICE_PERIODS_JOB,
+  DELIVER_INVOICE_JOB,
+  DELIVERY_ATTEMPTS,
+  enqueueDeliverInvoice,
   GENERATE_INVOICE_JOB,
   ISSUE_CREDIT_NOTE_JOB,
   RENDER_INVOICE_PDF_JOB,
@@ -43,3 +46,5 @@ export { PAYMENT_RECORD_ROLES } from './invoices-permissions';
 export { convertInvoice, convertNano, ROUNDING_RULE } from './generation/currency-conversion';
 export { InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
 export type { InvoiceRenderContext } from './pdf/invoice-pdf-renderer';
+export { DeliverInvoiceJob } from './delivery/invoice-delivery.job';
+export { invoiceEmail } from './delivery/invoice-email';

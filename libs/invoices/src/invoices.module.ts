@@ -11,6 +11,7 @@ import { CreditNoteIssuer } from './generation/credit-note-issuer';
 import { InvoiceGenerator } from './generation/invoice-generator';
 import { InvoicesController, InvoicesExportController } from './invoices.controller';
 import { InvoiceSettlements } from './settlement/invoice-settlements';
+import { DeliverInvoiceJob } from './delivery/invoice-delivery.job';
 import { InvoicesService } from './invoices.service';
 import { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
 import { GenerateInvoiceJob } from './jobs/generate-invoice.job';
@@ -50,6 +51,7 @@ export class InvoicesModule {}
     CloseInvoicePeriodsJob,
     IssueCreditNoteJob,
     InvoiceSettlements,
+    DeliverInvoiceJob,
     InvoicesProcessor,
     InvoicesSchedules,
   ],

@@ -284,7 +284,8 @@ describe('invoices', () => {
         kind: 'invoice',
         tenantId: tenant.id,
         period: shanghaiPeriod,
-        status: 'issued',
+        // Nothing recorded against it yet: open until paid or credited.
+        status: 'open',
         currency: 'USD',
         billingName: CHINESE_TENANT,
         billingEmail: 'finance@example.cn',

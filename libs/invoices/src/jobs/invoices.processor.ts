@@ -7,6 +7,7 @@ import { CloseInvoicePeriodsJob } from './close-invoice-periods.job';
 import { GenerateInvoiceJob } from './generate-invoice.job';
 import {
   CLOSE_INVOICE_PERIODS_JOB,
+  DELIVER_INVOICE_JOB,
   GENERATE_INVOICE_JOB,
   GenerateInvoiceData,
   ISSUE_CREDIT_NOTE_JOB,
@@ -15,6 +16,7 @@ import {
   RenderInvoicePdfData,
 } from './invoice-queue';
 import { IssueCreditNoteJob } from './issue-credit-note.job';
+import { DeliverInvoiceData, DeliverInvoiceJob } from '../delivery/invoice-delivery.job';
 import { RenderInvoicePdfJob } from './render-invoice-pdf.job';
 
 /** Runs the invoices domain's jobs in the worker. */
@@ -25,6 +27,7 @@ export class InvoicesProcessor extends WorkerHost {
     private readonly render: RenderInvoicePdfJob,
     private readonly close: CloseInvoicePeriodsJob,
     private readonly creditNote: IssueCreditNoteJob,
+    private readonly deliver: DeliverInvoiceJob,
   ) {
     super();
   }
@@ -38,6 +41,13 @@ export class InvoicesProcessor extends WorkerHost {
           return await this.render.run(job.data as RenderInvoicePdfData);
         case ISSUE_CREDIT_NOTE_JOB:
           return await this.creditNote.run(job.data as IssueCreditNoteData);
+        case DELIVER_INVOICE_JOB: {
+          const number = job.attemptsMade + 1;
+          return await this.deliver.run(job.data as DeliverInvoiceData, {
+            number,
+            last: number >= (job.opts.attempts ?? 1),
+          });
+        }
         case CLOSE_INVOICE_PERIODS_JOB:
           return await this.close.run();
         default:
