@@ -42,6 +42,7 @@ describe('/api/tenants', () => {
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         name: 'Acme Defaults',
+        billingProfile: null,
         group: 'default',
         timezone: 'UTC',
         billingEmail: null,

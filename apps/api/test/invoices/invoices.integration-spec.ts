@@ -303,6 +303,7 @@ describe('invoices', () => {
           inputTokens: '2200',
           cachedTokens: '500',
           outputTokens: '320',
+          unitPrices: null, // no price rows in this suite: the cost came with the usage
           amountUsd: '1.000001',
         },
         {
@@ -313,6 +314,7 @@ describe('invoices', () => {
           inputTokens: '1003',
           cachedTokens: '0',
           outputTokens: '14',
+          unitPrices: null, // no price rows in this suite: the cost came with the usage
           amountUsd: '0.123456796',
         },
       ]);
@@ -482,8 +484,13 @@ describe('invoices', () => {
           .expect(400);
         expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['amountUsd']);
       }
-      // The invoice itself never changed; its credit notes are listed beside it.
-      expect((await finance.get(`/api/invoices/${invoice.id}`).expect(200)).body).toEqual(invoice);
+      // The invoice itself never changed, only where it stands: credited in full, nothing left to pay.
+      expect((await finance.get(`/api/invoices/${invoice.id}`).expect(200)).body).toEqual({
+        ...invoice,
+        status: 'credited',
+        amountDueUsd: '0',
+        balanceDueUsd: '0',
+      });
       const notes = await finance.get('/api/invoices?kind=credit_note').expect(200);
       expect(notes.body.total).toBe(3);
       const numbers = (notes.body.items as InvoiceBody[]).map((n) => n.number).sort();
