@@ -32,7 +32,7 @@ export {
 } from './jobs/invoice-queue';
 export { InvoiceView, InvoicePageView, InvoiceRequestView } from './views/invoice.view';
 export { takeNumber, transactionTime } from './generation/invoice-generator';
-export { InvoicesProcessor } from './jobs/invoices.processor';
+export { InvoiceDeliveryProcessor, InvoicesProcessor } from './jobs/invoices.processor';
 export { InvoiceSettlement, SETTLEMENT_SOURCES } from './entities/invoice-settlement.entity';
 export type { SettlementSource } from './entities/invoice-settlement.entity';
 export { InvoiceDelivery, DELIVERY_STATUSES } from './entities/invoice-delivery.entity';

@@ -15,7 +15,7 @@ import { DeliverInvoiceJob } from './delivery/invoice-delivery.job';
 import { InvoicesService } from './invoices.service';
 import { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
 import { GenerateInvoiceJob } from './jobs/generate-invoice.job';
-import { InvoicesProcessor, InvoicesSchedules } from './jobs/invoices.processor';
+import { InvoiceDeliveryProcessor, InvoicesProcessor, InvoicesSchedules } from './jobs/invoices.processor';
 import { IssueCreditNoteJob } from './jobs/issue-credit-note.job';
 import { RenderInvoicePdfJob } from './jobs/render-invoice-pdf.job';
 import { InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
@@ -40,6 +40,7 @@ export class InvoicesModule {}
   imports: [
     TypeOrmModule.forFeature(INVOICES_ENTITIES),
     BullModule.registerQueue({ name: QueueName.Invoices }),
+    BullModule.registerQueue({ name: QueueName.InvoiceDelivery }),
   ],
   providers: [
     InvoiceGenerator,
@@ -53,6 +54,7 @@ export class InvoicesModule {}
     InvoiceSettlements,
     DeliverInvoiceJob,
     InvoicesProcessor,
+    InvoiceDeliveryProcessor,
     InvoicesSchedules,
   ],
   exports: [InvoiceGenerator, CreditNoteIssuer, InvoicePdfs, CloseInvoicePeriodsJob, InvoiceSettlements],

@@ -190,7 +190,11 @@ describe('invoices', () => {
   const waitIssued = async (session: Session, id: string): Promise<InvoiceBody> =>
     waitFor(`invoice ${id} issued with its PDF`, async () => {
       const res = await session.get(`/api/invoices/${id}`);
-      return res.status === 200 && (res.body as InvoiceBody).pdfReady ? (res.body as InvoiceBody) : undefined;
+      // Settled: the PDF stored and the email's fate known (skipped here: no SMTP server is set).
+      const body = res.body as InvoiceBody & { delivery: { status: string } | null };
+      return res.status === 200 && body.pdfReady && body.delivery && body.delivery.status !== 'pending'
+        ? (res.body as InvoiceBody)
+        : undefined;
     });
 
   const download = (session: Session, id: string) =>

@@ -12,7 +12,7 @@ export class GenerateInvoiceJob {
   constructor(
     private readonly generator: InvoiceGenerator,
     private readonly pdfs: InvoicePdfs,
-    @InjectQueue(QueueName.Invoices) private readonly queue: Queue,
+    @InjectQueue(QueueName.InvoiceDelivery) private readonly deliveries: Queue,
   ) {}
 
   async run(data: GenerateInvoiceData): Promise<{ invoiceId: string; number: string; created: boolean }> {
@@ -20,7 +20,7 @@ export class GenerateInvoiceJob {
     // Also when it existed: a worker killed between the two steps left it without a PDF.
     await this.pdfs.ensure(invoice.id);
     // Mailed once it has its PDF (the delivery job skips an invoice already sent).
-    await enqueueDeliverInvoice(this.queue, { invoiceId: invoice.id });
+    await enqueueDeliverInvoice(this.deliveries, { invoiceId: invoice.id });
     return { invoiceId: invoice.id, number: invoice.number, created };
   }
 }

@@ -50,6 +50,7 @@ export function enqueueIssueCreditNote(queue: Queue, data: IssueCreditNoteData):
   return queue.add(ISSUE_CREDIT_NOTE_JOB, data, { ...RETRIED, deduplication: { id: `credit_${data.id}` } });
 }
 
+/** On QueueName.InvoiceDelivery. */
 export const DELIVER_INVOICE_JOB = 'DeliverInvoiceJob';
 
 /** Sends are retried more patiently than issuing: a mail server may be down for a while. */

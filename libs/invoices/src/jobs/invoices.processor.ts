@@ -7,7 +7,6 @@ import { CloseInvoicePeriodsJob } from './close-invoice-periods.job';
 import { GenerateInvoiceJob } from './generate-invoice.job';
 import {
   CLOSE_INVOICE_PERIODS_JOB,
-  DELIVER_INVOICE_JOB,
   GENERATE_INVOICE_JOB,
   GenerateInvoiceData,
   ISSUE_CREDIT_NOTE_JOB,
@@ -17,6 +16,7 @@ import {
 } from './invoice-queue';
 import { IssueCreditNoteJob } from './issue-credit-note.job';
 import { DeliverInvoiceData, DeliverInvoiceJob } from '../delivery/invoice-delivery.job';
+import { DELIVER_INVOICE_JOB } from './invoice-queue';
 import { RenderInvoicePdfJob } from './render-invoice-pdf.job';
 
 /** Runs the invoices domain's jobs in the worker. */
@@ -27,7 +27,6 @@ export class InvoicesProcessor extends WorkerHost {
     private readonly render: RenderInvoicePdfJob,
     private readonly close: CloseInvoicePeriodsJob,
     private readonly creditNote: IssueCreditNoteJob,
-    private readonly deliver: DeliverInvoiceJob,
   ) {
     super();
   }
@@ -41,13 +40,6 @@ export class InvoicesProcessor extends WorkerHost {
           return await this.render.run(job.data as RenderInvoicePdfData);
         case ISSUE_CREDIT_NOTE_JOB:
           return await this.creditNote.run(job.data as IssueCreditNoteData);
-        case DELIVER_INVOICE_JOB: {
-          const number = job.attemptsMade + 1;
-          return await this.deliver.run(job.data as DeliverInvoiceData, {
-            number,
-            last: number >= (job.opts.attempts ?? 1),
-          });
-        }
         case CLOSE_INVOICE_PERIODS_JOB:
           return await this.close.run();
         default:
@@ -72,5 +64,32 @@ export class InvoicesSchedules implements OnApplicationBootstrap {
       { every: 60 * 60 * 1000 },
       { name: CLOSE_INVOICE_PERIODS_JOB, opts: { removeOnComplete: 48, removeOnFail: 200 } },
     );
+  }
+}
+
+/** Mails issued invoices, on a queue of its own. */
+@Processor(QueueName.InvoiceDelivery)
+export class InvoiceDeliveryProcessor extends WorkerHost {
+  constructor(private readonly deliver: DeliverInvoiceJob) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    try {
+      switch (job.name) {
+        case DELIVER_INVOICE_JOB: {
+          const number = job.attemptsMade + 1;
+          return await this.deliver.run(job.data as DeliverInvoiceData, {
+            number,
+            last: number >= (job.opts.attempts ?? 1),
+          });
+        }
+        default:
+          throw unknownJob(QueueName.InvoiceDelivery, job.name);
+      }
+    } catch (error) {
+      if (error instanceof InvoiceError) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+      throw error;
+    }
   }
 }

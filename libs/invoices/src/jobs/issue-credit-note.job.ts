@@ -12,13 +12,13 @@ export class IssueCreditNoteJob {
   constructor(
     private readonly issuer: CreditNoteIssuer,
     private readonly pdfs: InvoicePdfs,
-    @InjectQueue(QueueName.Invoices) private readonly queue: Queue,
+    @InjectQueue(QueueName.InvoiceDelivery) private readonly deliveries: Queue,
   ) {}
 
   async run(data: IssueCreditNoteData): Promise<{ invoiceId: string; number: string }> {
     const note = await this.issuer.issue(data);
     await this.pdfs.ensure(note.id);
-    await enqueueDeliverInvoice(this.queue, { invoiceId: note.id });
+    await enqueueDeliverInvoice(this.deliveries, { invoiceId: note.id });
     return { invoiceId: note.id, number: note.number };
   }
 }
