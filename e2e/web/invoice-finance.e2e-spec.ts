@@ -201,8 +201,9 @@ describe('finance in the console (browser)', () => {
     for (const text of ['待付款', 'Acme AI Ltd.', '上海示例科技有限公司', '1 USD = 7.1234 CNY']) {
       await accounting.getByText(text, { exact: false }).first().waitFor();
     }
-    // 6.03 USD × 7.1234 = 42.954102 → 42.95 CNY
-    await page.getByTestId('invoice-converted').getByText('42.95 CNY').first().waitFor();
+    // Each line converted and rounded, then summed: 7.16 + 14.32 + 21.48 = 42.96 CNY (6.03 USD × 7.1234
+    // would be 42.954102: the stated rule, not the rate applied to the total).
+    await page.getByTestId('invoice-converted').getByText('42.96 CNY').first().waitFor();
     await shot(page, 'invoice-detail-finance.zh-CN');
 
     // The month's CSV, with the link the page offers.
@@ -211,7 +212,7 @@ describe('finance in the console (browser)', () => {
     expect(href).toBe(`/api/invoices.csv?period=${period}`);
     const csv = await (await context.request.get(`${api.url}${href}`)).text();
     expect(csv).toContain('上海示例科技有限公司');
-    expect(csv).toContain('42.95');
+    expect(csv).toContain('42.96');
     await context.close();
   });
 

@@ -188,14 +188,18 @@ describe('invoices', () => {
   };
 
   const waitIssued = async (session: Session, id: string): Promise<InvoiceBody> =>
-    waitFor(`invoice ${id} issued with its PDF`, async () => {
-      const res = await session.get(`/api/invoices/${id}`);
-      // Settled: the PDF stored and the email's fate known (skipped here: no SMTP server is set).
-      const body = res.body as InvoiceBody & { delivery: { status: string } | null };
-      return res.status === 200 && body.pdfReady && body.delivery && body.delivery.status !== 'pending'
-        ? (res.body as InvoiceBody)
-        : undefined;
-    });
+    waitFor(
+      `invoice ${id} issued with its PDF`,
+      async () => {
+        const res = await session.get(`/api/invoices/${id}`);
+        // Settled: the PDF stored and the email's fate known (skipped here: no SMTP server is set).
+        const body = res.body as InvoiceBody & { delivery: { status: string } | null };
+        return res.status === 200 && body.pdfReady && body.delivery && body.delivery.status !== 'pending'
+          ? (res.body as InvoiceBody)
+          : undefined;
+      },
+      25_000,
+    );
 
   const download = (session: Session, id: string) =>
     session

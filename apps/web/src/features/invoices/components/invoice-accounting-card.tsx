@@ -1,7 +1,7 @@
 // What an accountant needs beside the lines: issuer and customer as they were at issue, the due
 // date and payment status, the amounts in the billed currency at the stated rate, the payments
 // received, and whether the invoice reached the customer by email.
-import { Card, Col, Descriptions, Row, Table, Tag, Typography } from 'antd';
+import { Card, Col, Descriptions, Flex, Row, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatUsd } from '../../../components/formatters';
 import type { Invoice, InvoiceSettlement } from '../api/invoices-api';
@@ -14,12 +14,15 @@ const DELIVERY_COLORS = {
   skipped: 'default',
 } as const;
 
-const lines = (values: (string | null | undefined)[]) =>
-  values.filter(Boolean).map((value, i) => (
-    <div key={i} style={{ whiteSpace: 'pre-line' }}>
-      {value}
-    </div>
-  ));
+const lines = (values: (string | null | undefined)[]) => (
+  <Flex vertical>
+    {values.filter(Boolean).map((value, i) => (
+      <span key={i} style={{ whiteSpace: 'pre-line' }}>
+        {value}
+      </span>
+    ))}
+  </Flex>
+);
 
 export function InvoiceAccountingCard({ invoice }: { invoice: Invoice }) {
   const { t } = useTranslation();
