@@ -32,7 +32,13 @@ describe('worker process', () => {
   it('finds the BullMQ worker of every processor, which a stopping worker closes before the database', () => {
     const running = bullWorkers(workers[0]!);
     expect(running.map((worker) => worker.name).sort()).toEqual(
-      [QueueName.Channels, QueueName.Identity, QueueName.Invoices, QueueName.Usage].sort(),
+      [
+        QueueName.Channels,
+        QueueName.Identity,
+        QueueName.Invoices,
+        QueueName.InvoiceDelivery,
+        QueueName.Usage,
+      ].sort(),
     );
     expect(running.every((worker) => worker.isRunning())).toBe(true);
   });

@@ -65,6 +65,8 @@ export { ledgerPeriod } from './ledger/ledger-period';
 export type { LedgerPayment, LedgerPeriod } from './ledger/ledger-period';
 export { planHeldDuring } from './subscriptions/plan-held-during';
 export type { HeldPlan } from './subscriptions/plan-held-during';
+export { unitPricesDuring } from './pricing/unit-prices-during';
+export type { UnitPrices } from './pricing/unit-prices-during';
 
 // For the NewAPI / one-api importer (@gateway/migration): the ratio import and its exact decimals.
 export { NewApiImportService } from './import/newapi-import.service';

@@ -18,3 +18,4 @@ export { PageOf } from './http/page.view';
 export type { Page } from './http/page.view';
 export { UuidParam } from './http/uuid-param';
 export { OptionalButNotNull } from './http/optional-but-not-null';
+export { isIsoCurrency, minorToDecimal, minorUnitDigits } from './money/currency';

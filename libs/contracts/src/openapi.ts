@@ -769,6 +769,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/invoices/{id}/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a payment received for an invoice (a bank transfer); the status follows */
+    post: operations['InvoicesController_recordPayment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/invoices/{id}/pdf': {
     parameters: {
       query?: never;
@@ -777,6 +794,23 @@ export interface paths {
       cookie?: never;
     };
     get: operations['InvoicesController_pdf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/invoices.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A month’s invoices and credit notes as CSV, for accounting */
+    get: operations['InvoicesExportController_csv'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1031,6 +1065,19 @@ export interface components {
        */
       status: 'accepted';
     };
+    BillingProfileView: {
+      legalName: string | null;
+      address: string | null;
+      /** @example CN */
+      country: string | null;
+      taxId: string | null;
+      /** Format: email */
+      email: string | null;
+      /** @example CNY */
+      currency: string;
+      /** @enum {string} */
+      language: 'en' | 'zh-CN';
+    };
     TenantView: {
       /** Format: uuid */
       id: string;
@@ -1042,6 +1089,8 @@ export interface components {
       billingEmail: string | null;
       /** @enum {string} */
       status: 'active' | 'disabled';
+      /** @description who invoices are made out to (copied into each at issue); null until filled in */
+      billingProfile: components['schemas']['BillingProfileView'] | null;
       createdAt: string;
       /**
        * @description USD: the sum of the tenant’s ledger (billing)
@@ -1066,6 +1115,34 @@ export interface components {
       /** Format: email */
       billingEmail?: string | null;
     };
+    BillingProfileDto: {
+      /** @example 北京示例科技有限公司 */
+      legalName?: string | null;
+      address?: string | null;
+      /**
+       * @description ISO 3166-1 alpha-2
+       * @example CN
+       */
+      country?: string | null;
+      taxId?: string | null;
+      /**
+       * Format: email
+       * @description where invoices are mailed; null: the tenant’s billingEmail
+       */
+      email?: string | null;
+      /**
+       * @description ISO 4217: the invoices’ currency
+       * @default USD
+       * @example CNY
+       */
+      currency?: string;
+      /**
+       * @description the invoices’ language
+       * @default en
+       * @enum {string}
+       */
+      language?: 'en' | 'zh-CN';
+    };
     UpdateTenantDto: {
       name?: string;
       /** @description super admin only */
@@ -1082,6 +1159,8 @@ export interface components {
        * @enum {string}
        */
       status?: 'active' | 'disabled';
+      /** @description the owner and finance keep it; fields left out keep their values; null clears it */
+      billingProfile?: components['schemas']['BillingProfileDto'] | null;
     };
     UserPage: {
       items: components['schemas']['UserView'][];
@@ -2325,6 +2404,79 @@ export interface components {
       items: components['schemas']['UsageSummaryItemView'][];
       totals: components['schemas']['UsageTotalsView'];
     };
+    ConvertedAmountsView: {
+      /** @example CNY */
+      currency: string;
+      /** @description each line’s amount in the currency, in line order */
+      lines: string[];
+      /** @example 88.86 */
+      subtotal: string;
+      /** @example 0 */
+      tax: string;
+      /** @example 88.86 */
+      total: string;
+      /** @description how amounts were converted and rounded */
+      roundingRule: string;
+    };
+    IssuerSnapshotView: {
+      legalName: string;
+      address: string;
+      taxId: string | null;
+      email: string | null;
+      paymentInstructions: string | null;
+      footer: string | null;
+      taxLabel: string | null;
+      paymentTermsDays: number;
+    };
+    CustomerView: {
+      legalName: string;
+      address: string | null;
+      country: string | null;
+      taxId: string | null;
+      email: string | null;
+    };
+    InvoiceSettlementView: {
+      /** Format: uuid */
+      id: string;
+      /** @example 13.5 */
+      amountUsd: string;
+      reference: string;
+      /** @enum {string} */
+      source: 'manual' | 'online';
+      paidAt: string;
+    };
+    InvoiceDeliveryView: {
+      /** @enum {string} */
+      status: 'pending' | 'sent' | 'failed' | 'skipped';
+      recipient: string | null;
+      attempts: number;
+      lastError: string | null;
+      sentAt: string | null;
+    };
+    UnitPricesView: {
+      /**
+       * @description USD per 1M input tokens
+       * @example 0.15
+       */
+      inputPer1M: string;
+      /**
+       * @description USD per 1M cached input tokens
+       * @example 0.075
+       */
+      cachedPer1M: string;
+      /**
+       * @description USD per 1M output tokens
+       * @example 0.6
+       */
+      outputPer1M: string;
+      /**
+       * @description USD per request
+       * @example 0
+       */
+      perRequest: string;
+      /** @description the price changed in the period: these are the last; the amount is exact */
+      changedInPeriod: boolean;
+    };
     InvoiceLineView: {
       /** @enum {string} */
       kind: 'usage' | 'plan_fee' | 'plan_allowance' | 'credit';
@@ -2344,6 +2496,8 @@ export interface components {
        * @example 0.0123
        */
       amountUsd: string;
+      /** @description usage lines: the unit prices charged */
+      unitPrices: components['schemas']['UnitPricesView'] | null;
     };
     InvoicePaymentView: {
       /** Format: uuid */
@@ -2373,10 +2527,58 @@ export interface components {
       periodEnd: string;
       /** @example Asia/Shanghai */
       timezone: string;
-      /** @enum {string} */
-      status: 'issued';
-      /** @enum {string} */
-      currency: 'USD';
+      /**
+       * @description open until paid or credited in full (a credit note is `credited`)
+       * @enum {string}
+       */
+      status: 'open' | 'paid' | 'credited';
+      /**
+       * @description ISO 4217: what the invoice is stated in; *Usd fields stay USD
+       * @example CNY
+       */
+      currency: string;
+      /**
+       * @description units of currency per USD, fixed at issue
+       * @example 7.1234
+       */
+      exchangeRate: string | null;
+      /**
+       * @description the month whose rate was used
+       * @example 2026-10
+       */
+      exchangeRatePeriod: string | null;
+      /** @description the amounts in `currency` (null for USD) */
+      converted: components['schemas']['ConvertedAmountsView'] | null;
+      /**
+       * @description the PDF’s language
+       * @example zh-CN
+       */
+      language: string;
+      /** @description the issuer as it was at issue */
+      issuer: components['schemas']['IssuerSnapshotView'] | null;
+      /** @description the customer as it was at issue */
+      customer: components['schemas']['CustomerView'] | null;
+      /** @description issue date + the payment terms */
+      dueAt: string | null;
+      /**
+       * @description USD: total less credit notes
+       * @example 13.5
+       */
+      amountDueUsd: string;
+      /**
+       * @description USD received (payments recorded against it)
+       * @example 0
+       */
+      paidUsd: string;
+      /**
+       * @description USD still to pay
+       * @example 13.5
+       */
+      balanceDueUsd: string;
+      /** @description payments received against this invoice */
+      settlements: components['schemas']['InvoiceSettlementView'][];
+      /** @description the email to the customer */
+      delivery: components['schemas']['InvoiceDeliveryView'] | null;
       billingName: string;
       billingEmail: string | null;
       lines: components['schemas']['InvoiceLineView'][];
@@ -2448,10 +2650,57 @@ export interface components {
        */
       amountUsd?: string;
     };
+    RecordPaymentDto: {
+      /**
+       * @description USD, > 0 and at most what is left to pay
+       * @example 13.5
+       */
+      amountUsd: string;
+      /** @example wire 2026-11-04 #88231 */
+      reference: string;
+      /**
+       * @description when it was received; default now
+       * @example 2026-11-04T00:00:00Z
+       */
+      paidAt?: string;
+    };
     PublicSettingsView: {
       siteName: string;
       siteUrl: string | null;
       registrationOpen: boolean;
+    };
+    IssuerView: {
+      legalName: string;
+      address: string;
+      taxId: string | null;
+      email: string | null;
+      paymentInstructions: string | null;
+      footer: string | null;
+      /** @example VAT */
+      taxLabel: string | null;
+      /** @example 30 */
+      paymentTermsDays: number;
+      /** @description a data: URL (PNG or JPEG) */
+      logo: string | null;
+    };
+    SmtpView: {
+      host: string;
+      port: number;
+      secure: boolean;
+      username: string | null;
+      passwordSet: boolean;
+      from: string;
+    };
+    ExchangeRateView: {
+      /** @example 2026-10 */
+      period: string;
+      /** @example CNY */
+      currency: string;
+      /**
+       * @description units of `currency` per USD
+       * @example 7.1234
+       */
+      rate: string;
     };
     SettingsView: {
       siteName: string;
@@ -2461,8 +2710,73 @@ export interface components {
       relayRetryStatuses: number[];
       relayCooldownBaseMs: number;
       relayCooldownMaxMs: number;
+      /** @description who issues the invoices; null until set */
+      issuer: components['schemas']['IssuerView'] | null;
+      /** @description where invoice emails leave from; null: not mailed */
+      smtp: components['schemas']['SmtpView'] | null;
+      /** @description monthly rates for tenants billed in another currency */
+      exchangeRates: components['schemas']['ExchangeRateView'][];
       /** @description settings changed from the dashboard; the others are the environment’s defaults */
       overridden: string[];
+    };
+    IssuerSettingsDto: {
+      /** @example Acme AI Ltd. */
+      legalName: string;
+      /**
+       * @example 1 Market St
+       *     San Francisco, CA 94105
+       *     USA
+       */
+      address: string;
+      /** @example US12-3456789 */
+      taxId?: string | null;
+      /** Format: email */
+      email?: string | null;
+      /** @example IBAN DE89 3704 0044 0532 0130 00 */
+      paymentInstructions?: string | null;
+      footer?: string | null;
+      /**
+       * @description the tax’s name on invoices
+       * @example VAT
+       */
+      taxLabel?: string | null;
+      /**
+       * @description days from issue to due date
+       * @example 30
+       */
+      paymentTermsDays?: number;
+      /** @description a PNG or JPEG as a data: URL (at most 200000 characters); null removes it */
+      logo?: string | null;
+    };
+    SmtpSettingsDto: {
+      /** @example smtp.example.com */
+      host: string;
+      /** @example 587 */
+      port: number;
+      /**
+       * @description TLS from the start (465); false: STARTTLS when offered
+       * @default false
+       */
+      secure?: boolean;
+      username?: string | null;
+      /** @description write-only: never read back; left out keeps the stored one, null clears it */
+      password?: string | null;
+      /** @example Acme Billing <billing@acme.example> */
+      from: string;
+    };
+    ExchangeRateDto: {
+      /**
+       * @description the invoices’ month, YYYY-MM
+       * @example 2026-10
+       */
+      period: string;
+      /** @example CNY */
+      currency: string;
+      /**
+       * @description units of `currency` per USD; positive, at most 6 decimals
+       * @example 7.1234
+       */
+      rate: string;
     };
     UpdateSettingsDto: {
       /** @example Acme AI Gateway */
@@ -2491,6 +2805,12 @@ export interface components {
       relayCooldownBaseMs?: number;
       /** @example 300000 */
       relayCooldownMaxMs?: number;
+      /** @description the invoices’ issuer; fields left out keep their values; null removes it */
+      issuer?: components['schemas']['IssuerSettingsDto'] | null;
+      /** @description the SMTP server invoices are mailed through; null stops mailing */
+      smtp?: components['schemas']['SmtpSettingsDto'] | null;
+      /** @description every monthly rate (replaces the list); one per month and currency */
+      exchangeRates?: components['schemas']['ExchangeRateDto'][];
     };
     ImportNewApiDatabaseDto: {
       /**
@@ -4356,6 +4676,31 @@ export interface operations {
       };
     };
   };
+  InvoicesController_recordPayment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordPaymentDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceView'];
+        };
+      };
+    };
+  };
   InvoicesController_pdf: {
     parameters: {
       query?: never;
@@ -4368,6 +4713,29 @@ export interface operations {
     requestBody?: never;
     responses: {
       /** @description The invoice as a PDF (409 invoice_pdf_pending while the worker renders it) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  InvoicesExportController_csv: {
+    parameters: {
+      query: {
+        /** @description a calendar month, "YYYY-MM" */
+        period: string;
+        /** @description super admin: one tenant; others: their own only */
+        tenantId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One row per document, by number, with a header row */
       200: {
         headers: {
           [name: string]: unknown;

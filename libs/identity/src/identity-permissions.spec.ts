@@ -40,8 +40,17 @@ describe('identity permissions', () => {
       'status',
     ]);
     expect(forbiddenTenantFields(Role.SuperAdmin, ['group', 'status'])).toEqual([]);
-    expect(TENANT_EDITOR_ROLES).toEqual([Role.SuperAdmin, Role.Owner]);
-    for (const role of [Role.Admin, Role.Member, Role.Finance])
-      expect(EDITABLE_TENANT_FIELDS[role]).toEqual([]);
+    expect(TENANT_EDITOR_ROLES).toEqual([Role.SuperAdmin, Role.Owner, Role.Finance]);
+    for (const role of [Role.Admin, Role.Member]) expect(EDITABLE_TENANT_FIELDS[role]).toEqual([]);
+  });
+
+  it('the owner and finance keep the billing profile; finance changes nothing else', () => {
+    expect(forbiddenTenantFields(Role.Owner, ['billingProfile'])).toEqual([]);
+    expect(forbiddenTenantFields(Role.Finance, ['billingProfile'])).toEqual([]);
+    expect(forbiddenTenantFields(Role.Finance, ['name', 'billingEmail', 'billingProfile'])).toEqual([
+      'name',
+      'billingEmail',
+    ]);
+    expect(forbiddenTenantFields(Role.Admin, ['billingProfile'])).toEqual(['billingProfile']);
   });
 });

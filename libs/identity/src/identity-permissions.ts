@@ -29,9 +29,16 @@ export function canMoveUsersBetweenTenants(actor: Role): boolean {
   return actor === Role.SuperAdmin;
 }
 
-export type TenantField = 'name' | 'group' | 'timezone' | 'billingEmail' | 'status';
+export type TenantField = 'name' | 'group' | 'timezone' | 'billingEmail' | 'status' | 'billingProfile';
 
-export const TENANT_FIELDS: readonly TenantField[] = ['name', 'group', 'timezone', 'billingEmail', 'status'];
+export const TENANT_FIELDS: readonly TenantField[] = [
+  'name',
+  'group',
+  'timezone',
+  'billingEmail',
+  'status',
+  'billingProfile',
+];
 
 /**
  * The tenant fields each role may change (on its own tenant; a super admin on any). Group and status
@@ -39,10 +46,11 @@ export const TENANT_FIELDS: readonly TenantField[] = ['name', 'group', 'timezone
  */
 export const EDITABLE_TENANT_FIELDS: Readonly<Record<Role, readonly TenantField[]>> = {
   [Role.SuperAdmin]: TENANT_FIELDS,
-  [Role.Owner]: ['name', 'timezone', 'billingEmail'],
+  [Role.Owner]: ['name', 'timezone', 'billingEmail', 'billingProfile'],
   [Role.Admin]: [],
   [Role.Member]: [],
-  [Role.Finance]: [],
+  // Finance files the invoices, so it keeps the name and address they are made out to.
+  [Role.Finance]: ['billingProfile'],
 };
 
 /** Roles that may list every tenant and create tenants. */

@@ -22,6 +22,9 @@ export { InvoicePdfs } from './pdf/invoice-pdfs';
 export { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
 export {
   CLOSE_INVOICE_PERIODS_JOB,
+  DELIVER_INVOICE_JOB,
+  DELIVERY_ATTEMPTS,
+  enqueueDeliverInvoice,
   GENERATE_INVOICE_JOB,
   ISSUE_CREDIT_NOTE_JOB,
   RENDER_INVOICE_PDF_JOB,
@@ -29,4 +32,19 @@ export {
 } from './jobs/invoice-queue';
 export { InvoiceView, InvoicePageView, InvoiceRequestView } from './views/invoice.view';
 export { takeNumber, transactionTime } from './generation/invoice-generator';
-export { InvoicesProcessor } from './jobs/invoices.processor';
+export { InvoiceDeliveryProcessor, InvoicesProcessor } from './jobs/invoices.processor';
+export { InvoiceSettlement, SETTLEMENT_SOURCES } from './entities/invoice-settlement.entity';
+export type { SettlementSource } from './entities/invoice-settlement.entity';
+export { InvoiceDelivery, DELIVERY_STATUSES } from './entities/invoice-delivery.entity';
+export type { DeliveryStatus } from './entities/invoice-delivery.entity';
+// For online payments: settle an invoice (idempotent per invoice and provider reference).
+export { InvoiceSettlements } from './settlement/invoice-settlements';
+export type { SettleInvoiceCommand, SettleResult } from './settlement/invoice-settlements';
+export { INVOICE_STATUSES, standingOf } from './settlement/invoice-standing';
+export type { InvoiceStanding, InvoiceStatus } from './settlement/invoice-standing';
+export { PAYMENT_RECORD_ROLES } from './invoices-permissions';
+export { convertInvoice, convertNano, ROUNDING_RULE } from './generation/currency-conversion';
+export { InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
+export type { InvoiceRenderContext } from './pdf/invoice-pdf-renderer';
+export { DeliverInvoiceJob } from './delivery/invoice-delivery.job';
+export { invoiceEmail } from './delivery/invoice-email';

@@ -15,3 +15,7 @@ export const InvoiceIssuer = () => Roles(...INVOICE_GENERATE_ROLES);
 /** Correcting an issued invoice with a credit note: the platform's operators. */
 export const CREDIT_NOTE_ROLES: readonly Role[] = [Role.SuperAdmin];
 export const CreditNoteWriter = () => Roles(...CREDIT_NOTE_ROLES);
+
+/** Recording a payment received outside the gateway: the platform's operators. */
+export const PAYMENT_RECORD_ROLES: readonly Role[] = [Role.SuperAdmin];
+export const PaymentRecorder = () => Roles(...PAYMENT_RECORD_ROLES);

@@ -13,6 +13,7 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -24,7 +25,10 @@ import type { Response } from 'express';
 import { CreateCreditNoteDto } from './dto/create-credit-note.dto';
 import { GenerateInvoiceDto } from './dto/generate-invoice.dto';
 import { ListInvoicesQuery } from './dto/list-invoices.query';
-import { CreditNoteWriter, InvoiceIssuer, InvoiceReader } from './invoices-permissions';
+import { Readable } from 'node:stream';
+import { ExportInvoicesQuery } from './dto/export-invoices.query';
+import { RecordPaymentDto } from './dto/record-payment.dto';
+import { CreditNoteWriter, InvoiceIssuer, InvoiceReader, PaymentRecorder } from './invoices-permissions';
 import { InvoicesService } from './invoices.service';
 import { InvoicePageView, InvoiceRequestView, InvoiceView } from './views/invoice.view';
 
@@ -81,6 +85,19 @@ export class InvoicesController {
     return this.invoices.creditNote(actor, id, dto);
   }
 
+  @PaymentRecorder()
+  @Post(':id/payments')
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: 'Record a payment received for an invoice (a bank transfer); the status follows' })
+  @ApiCreatedResponse({ type: InvoiceView })
+  recordPayment(
+    @CurrentActor() actor: Actor,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: RecordPaymentDto,
+  ): Promise<InvoiceView> {
+    return this.invoices.recordPayment(actor, id, dto);
+  }
+
   @InvoiceReader()
   @Get(':id/pdf')
   @ApiProduces('application/pdf')
@@ -93,6 +110,27 @@ export class InvoicesController {
       type: 'application/pdf',
       disposition: `attachment; filename="${filename}"`,
       length: content.length,
+    });
+  }
+}
+
+/** `GET /api/invoices.csv`: beside /api/invoices/{id}, so it has a controller of its own. */
+@ApiTags('invoices')
+@ApiBearerAuth()
+@Controller('api')
+export class InvoicesExportController {
+  constructor(private readonly invoices: InvoicesService) {}
+
+  @InvoiceReader()
+  @Get('invoices.csv')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'A month’s invoices and credit notes as CSV, for accounting' })
+  @ApiOkResponse({ description: 'One row per document, by number, with a header row' })
+  async csv(@CurrentActor() actor: Actor, @Query() query: ExportInvoicesQuery): Promise<StreamableFile> {
+    const lines = await this.invoices.csv(actor, query);
+    return new StreamableFile(Readable.from(lines), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="invoices-${query.period}.csv"`,
     });
   }
 }

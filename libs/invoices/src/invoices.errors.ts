@@ -24,6 +24,26 @@ const INVOICE_ERRORS = {
     status: HttpStatus.CONFLICT,
     message: 'a credit note corrects an invoice, not another credit note',
   },
+  ExchangeRateMissing: {
+    code: 'exchange_rate_missing',
+    status: HttpStatus.CONFLICT,
+    message: 'the tenant is billed in another currency and no exchange rate is set for the period',
+  },
+  PaymentExceedsBalance: {
+    code: 'payment_exceeds_balance',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'amountUsd must not exceed what is left to pay on the invoice',
+  },
+  DuplicatePayment: {
+    code: 'duplicate_payment',
+    status: HttpStatus.CONFLICT,
+    message: 'a payment with this reference is already recorded on the invoice',
+  },
+  NotPayable: {
+    code: 'invoice_not_payable',
+    status: HttpStatus.CONFLICT,
+    message: 'this invoice is not open: it is paid or credited in full',
+  },
   CreditExceedsInvoice: {
     code: 'credit_exceeds_invoice',
     status: HttpStatus.BAD_REQUEST,

@@ -4,20 +4,24 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueName } from '@gateway/redis';
 import { InvoiceCounter } from './entities/invoice-counter.entity';
 import { InvoicePdf } from './entities/invoice-pdf.entity';
+import { InvoiceDelivery } from './entities/invoice-delivery.entity';
+import { InvoiceSettlement } from './entities/invoice-settlement.entity';
 import { Invoice } from './entities/invoice.entity';
 import { CreditNoteIssuer } from './generation/credit-note-issuer';
 import { InvoiceGenerator } from './generation/invoice-generator';
-import { InvoicesController } from './invoices.controller';
+import { InvoicesController, InvoicesExportController } from './invoices.controller';
+import { InvoiceSettlements } from './settlement/invoice-settlements';
+import { DeliverInvoiceJob } from './delivery/invoice-delivery.job';
 import { InvoicesService } from './invoices.service';
 import { CloseInvoicePeriodsJob } from './jobs/close-invoice-periods.job';
 import { GenerateInvoiceJob } from './jobs/generate-invoice.job';
-import { InvoicesProcessor, InvoicesSchedules } from './jobs/invoices.processor';
+import { InvoiceDeliveryProcessor, InvoicesProcessor, InvoicesSchedules } from './jobs/invoices.processor';
 import { IssueCreditNoteJob } from './jobs/issue-credit-note.job';
 import { RenderInvoicePdfJob } from './jobs/render-invoice-pdf.job';
 import { InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
 import { InvoicePdfs } from './pdf/invoice-pdfs';
 
-export const INVOICES_ENTITIES = [Invoice, InvoicePdf, InvoiceCounter];
+export const INVOICES_ENTITIES = [Invoice, InvoicePdf, InvoiceCounter, InvoiceSettlement, InvoiceDelivery];
 
 /** The api side: /api/invoices (reads, PDF download, on-demand issuing by enqueueing). */
 @Module({
@@ -25,8 +29,9 @@ export const INVOICES_ENTITIES = [Invoice, InvoicePdf, InvoiceCounter];
     TypeOrmModule.forFeature(INVOICES_ENTITIES),
     BullModule.registerQueue({ name: QueueName.Invoices }),
   ],
-  controllers: [InvoicesController],
-  providers: [InvoicesService],
+  controllers: [InvoicesController, InvoicesExportController],
+  providers: [InvoicesService, InvoiceSettlements],
+  exports: [InvoiceSettlements],
 })
 export class InvoicesModule {}
 
@@ -35,6 +40,7 @@ export class InvoicesModule {}
   imports: [
     TypeOrmModule.forFeature(INVOICES_ENTITIES),
     BullModule.registerQueue({ name: QueueName.Invoices }),
+    BullModule.registerQueue({ name: QueueName.InvoiceDelivery }),
   ],
   providers: [
     InvoiceGenerator,
@@ -45,9 +51,12 @@ export class InvoicesModule {}
     RenderInvoicePdfJob,
     CloseInvoicePeriodsJob,
     IssueCreditNoteJob,
+    InvoiceSettlements,
+    DeliverInvoiceJob,
     InvoicesProcessor,
+    InvoiceDeliveryProcessor,
     InvoicesSchedules,
   ],
-  exports: [InvoiceGenerator, CreditNoteIssuer, InvoicePdfs, CloseInvoicePeriodsJob],
+  exports: [InvoiceGenerator, CreditNoteIssuer, InvoicePdfs, CloseInvoicePeriodsJob, InvoiceSettlements],
 })
 export class InvoicesWorkerModule {}

@@ -20,8 +20,21 @@ import { CreditNoteIssuer } from './generation/credit-note-issuer';
 import { invoiceIdFor } from './generation/invoice-id';
 import { issuableWindow } from './generation/issuable-period';
 import { InvoiceError, InvoiceErrorCode } from './invoices.errors';
+import { billingSettings } from '@gateway/settings';
+import { ExportInvoicesQuery } from './dto/export-invoices.query';
+import { RecordPaymentDto } from './dto/record-payment.dto';
+import { invoiceCurrency } from './generation/invoice-generator';
+import { invoicesCsv } from './export/invoices-csv';
+import { InvoiceSettlements } from './settlement/invoice-settlements';
+import { invoiceStandings, InvoiceStanding } from './settlement/invoice-standing';
 import { enqueueGenerateInvoice, enqueueIssueCreditNote } from './jobs/invoice-queue';
-import { INVOICE_AUDIT_TYPE, InvoicePageView, InvoiceRequestView, InvoiceView } from './views/invoice.view';
+import {
+  INVOICE_AUDIT_TYPE,
+  INVOICE_PAYMENT_AUDIT_TYPE,
+  InvoicePageView,
+  InvoiceRequestView,
+  InvoiceView,
+} from './views/invoice.view';
 
 @Injectable()
 export class InvoicesService {
@@ -29,6 +42,7 @@ export class InvoicesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Invoices) private readonly queue: Queue,
     private readonly audit: AuditService,
+    private readonly settlements: InvoiceSettlements,
   ) {}
 
   async list(actor: Actor, query: ListInvoicesQuery): Promise<InvoicePageView> {
@@ -42,13 +56,61 @@ export class InvoicesService {
       order: { issuedAt: 'DESC', number: 'DESC' },
       ...pageWindow(query),
     });
-    const ready = await this.pdfReady(rows.map((row) => row.id));
-    return { items: rows.map((row) => InvoiceView.of(row, ready.has(row.id))), total };
+    return { items: await this.views(rows), total };
   }
 
   async get(actor: Actor, id: string): Promise<InvoiceView> {
     const invoice = await this.visible(actor, id);
-    return InvoiceView.of(invoice, (await this.pdfReady([id])).has(id));
+    return (await this.views([invoice]))[0] as InvoiceView;
+  }
+
+  /** Records a payment received outside the gateway (super admin); audited. */
+  async recordPayment(actor: Actor, id: string, dto: RecordPaymentDto): Promise<InvoiceView> {
+    const invoice = await this.visible(actor, id);
+    const paidAt = dto.paidAt ? new Date(dto.paidAt) : new Date();
+    const reference = dto.reference.trim();
+    await this.dataSource.transaction(async (manager) => {
+      const { settlement } = await this.settlements.settle(
+        {
+          invoiceId: invoice.id,
+          amountNano: usdToNano(dto.amountUsd),
+          reference,
+          source: 'manual',
+          paidAt,
+          recordedBy: actor.userId,
+        },
+        manager,
+      );
+      await this.audit.record(
+        {
+          actor,
+          tenantId: invoice.tenantId,
+          action: 'create',
+          entityType: INVOICE_PAYMENT_AUDIT_TYPE,
+          entityId: settlement.id,
+          after: {
+            invoiceId: invoice.id,
+            number: invoice.number,
+            amountUsd: nanoToUsd(settlement.amountNano),
+            reference,
+            paidAt: paidAt.toISOString(),
+          },
+        },
+        manager,
+      );
+    });
+    return this.get(actor, id);
+  }
+
+  /** One month's invoices and credit notes as CSV rows (header first), for the accountant. */
+  async csv(actor: Actor, query: ExportInvoicesQuery): Promise<string[]> {
+    const scope = readScope(actor, query.tenantId);
+    const rows = await this.dataSource.getRepository(Invoice).find({
+      where: { period: query.period, ...(scope.tenantId ? { tenantId: scope.tenantId } : {}) },
+      order: { number: 'ASC' },
+    });
+    const standings = await invoiceStandings(this.dataSource.manager, rows);
+    return invoicesCsv(rows, standings);
   }
 
   async pdf(actor: Actor, id: string): Promise<{ filename: string; content: Buffer }> {
@@ -67,9 +129,11 @@ export class InvoicesService {
     const id = invoiceIdFor(tenantId, dto.period);
     const existing = await this.dataSource.getRepository(Invoice).findOneBy({ id });
     if (existing) {
-      const ready = (await this.pdfReady([id])).has(id);
-      return { id, tenantId, period: dto.period, status: 'issued', invoice: InvoiceView.of(existing, ready) };
+      const [invoice] = await this.views([existing]);
+      return { id, tenantId, period: dto.period, status: 'issued', invoice: invoice as InvoiceView };
     }
+    // A tenant billed in another currency needs the month's rate first; say so now, not in the worker.
+    invoiceCurrency(tenant, await billingSettings(this.dataSource.manager), dto.period);
     await enqueueGenerateInvoice(this.queue, { tenantId, period: dto.period });
     await this.audit.record({
       actor,
@@ -128,6 +192,14 @@ export class InvoicesService {
     const invoice = await this.dataSource.getRepository(Invoice).findOneBy({ id });
     if (!invoice || !canSeeTenant(actor, invoice.tenantId)) throw new InvoiceError(InvoiceErrorCode.NotFound);
     return invoice;
+  }
+
+  private async views(rows: Invoice[]): Promise<InvoiceView[]> {
+    const ready = await this.pdfReady(rows.map((row) => row.id));
+    const standings = await invoiceStandings(this.dataSource.manager, rows);
+    return rows.map((row) =>
+      InvoiceView.of(row, ready.has(row.id), standings.get(row.id) as InvoiceStanding),
+    );
   }
 
   private async pdfReady(ids: string[]): Promise<Set<string>> {

@@ -8,4 +8,6 @@ export enum QueueName {
   Usage = 'usage',
   Channels = 'channels',
   Invoices = 'invoices',
+  /** Mailing issued invoices: apart, so a slow or down mail server never holds up issuing. */
+  InvoiceDelivery = 'invoice-delivery',
 }

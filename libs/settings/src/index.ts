@@ -6,3 +6,5 @@ export { SettingsError, SettingsErrorCode } from './settings.errors';
 export { SETTING_KEYS, SETTINGS_TOPIC, defaultSettings } from './settings-schema';
 export type { RuntimeSettingsValues, SettingKey } from './settings-schema';
 export { SETTINGS_ROLES } from './settings-permissions';
+export { billingSettings, DEFAULT_PAYMENT_TERMS_DAYS, exchangeRateFor } from './billing/billing-settings';
+export type { BillingSettings, ExchangeRate, IssuerSettings, SmtpSettings } from './billing/billing-settings';

@@ -1,6 +1,7 @@
 // The runtime settings: what each is, and its default from the environment. Changing one from the
 // dashboard stores a row; every process picks it up at once (ChangeFeed topic `settings`).
 import type { AppConfig } from '@gateway/config';
+import type { ExchangeRate, IssuerSettings, SmtpSettings } from './billing/billing-settings';
 
 export interface RuntimeSettingsValues {
   /** Shown in the dashboard's title and on invoices' header. */
@@ -17,6 +18,12 @@ export interface RuntimeSettingsValues {
   relayCooldownBaseMs: number;
   /** The longest cooldown, Retry-After included. */
   relayCooldownMaxMs: number;
+  /** Who issues the invoices (copied into each invoice when it is issued); null until set. */
+  issuer: IssuerSettings | null;
+  /** The SMTP server invoices are mailed through; null: invoices are not mailed. */
+  smtp: SmtpSettings | null;
+  /** Monthly exchange rates for tenants billed in another currency than USD. */
+  exchangeRates: ExchangeRate[];
 }
 
 export type SettingKey = keyof RuntimeSettingsValues;
@@ -29,6 +36,9 @@ export const SETTING_KEYS: readonly SettingKey[] = [
   'relayRetryStatuses',
   'relayCooldownBaseMs',
   'relayCooldownMaxMs',
+  'issuer',
+  'smtp',
+  'exchangeRates',
 ];
 
 export const SETTINGS_TOPIC = 'settings';
@@ -42,5 +52,8 @@ export function defaultSettings(config: AppConfig): RuntimeSettingsValues {
     relayRetryStatuses: [...config.RELAY_RETRY_STATUSES],
     relayCooldownBaseMs: config.RELAY_COOLDOWN_BASE_MS,
     relayCooldownMaxMs: config.RELAY_COOLDOWN_MAX_MS,
+    issuer: null,
+    smtp: null,
+    exchangeRates: [],
   };
 }

@@ -18,7 +18,16 @@ import {
   SettingKey,
   SETTINGS_TOPIC,
 } from './settings-schema';
-import { PublicSettingsView, SettingsView } from './views/settings.view';
+import { PublicSettingsView, SettingsView, SmtpView } from './views/settings.view';
+import {
+  DEFAULT_PAYMENT_TERMS_DAYS,
+  ExchangeRate,
+  IssuerSettings,
+  SmtpSettings,
+} from './billing/billing-settings';
+import { IssuerSettingsDto } from './dto/issuer-settings.dto';
+import { SmtpSettingsDto } from './dto/smtp-settings.dto';
+import { ExchangeRateDto } from './dto/exchange-rate.dto';
 
 const AUDIT_TYPE = 'settings';
 
@@ -45,7 +54,7 @@ export class SettingsService {
 
   async get(): Promise<SettingsView> {
     const { values, overridden } = await this.values();
-    return { ...values, overridden };
+    return SettingsView.of(values, overridden);
   }
 
   async publicView(): Promise<PublicSettingsView> {
@@ -58,14 +67,17 @@ export class SettingsService {
       SETTING_KEYS.filter((key) => dto[key] !== undefined).map((key) => [key, dto[key]]),
     ) as Partial<RuntimeSettingsValues>;
     if (given.siteName !== undefined) given.siteName = given.siteName.trim();
+    if (given.exchangeRates !== undefined) given.exchangeRates = normalizedRates(given.exchangeRates);
     if (given.relayRetryStatuses !== undefined) {
       given.relayRetryStatuses = [...new Set(given.relayRetryStatuses)].sort((a, b) => a - b);
     }
     const view = await this.rows.manager.transaction(async (manager) => {
       // One change at a time, so the cross-field check below sees what it is checking.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['gateway:settings']);
-      const before = await this.get();
+      const { values: before, overridden: wasOverridden } = await this.values();
       const after: RuntimeSettingsValues = { ...before, ...given };
+      if (dto.issuer !== undefined) after.issuer = mergedIssuer(before.issuer, dto.issuer);
+      if (dto.smtp !== undefined) after.smtp = mergedSmtp(before.smtp, dto.smtp);
       if (after.relayCooldownMaxMs < after.relayCooldownBaseMs) {
         const message = 'relayCooldownMaxMs must not be below relayCooldownBaseMs';
         throw new SettingsError(SettingsErrorCode.ValidationFailed, message, { field: 'relayCooldownMaxMs' });
@@ -81,10 +93,12 @@ export class SettingsService {
           [key, JSON.stringify(after[key]), actor.userId],
         );
       }
-      const overridden = [...new Set([...before.overridden, ...changed])];
-      const result: SettingsView = { ...after, overridden };
+      const overridden = [...new Set([...wasOverridden, ...changed])];
+      const result = SettingsView.of(after, overridden);
       if (changed.length > 0) {
-        const pick = (v: RuntimeSettingsValues) => Object.fromEntries(changed.map((key) => [key, v[key]]));
+        // The audit log shows what the settings page shows: never the SMTP password.
+        const pick = (v: RuntimeSettingsValues) =>
+          Object.fromEntries(changed.map((key) => [key, key === 'smtp' ? SmtpView.of(v.smtp) : v[key]]));
         await this.audit.record(
           {
             actor,
@@ -103,4 +117,85 @@ export class SettingsService {
     if (view.changed) await this.changes.publish(SETTINGS_TOPIC);
     return view.result;
   }
+}
+
+function invalid(field: string, message: string): SettingsError {
+  return new SettingsError(SettingsErrorCode.ValidationFailed, message, { field });
+}
+
+const trimmedOrNull = (value: string | null | undefined): string | null | undefined =>
+  value === undefined || value === null ? value : value.trim() || null;
+
+const lowerCased = (value: string | null | undefined) =>
+  typeof value === 'string' ? value.toLowerCase() : value;
+
+/** The issuer after a PATCH: fields left out keep their values; legal name and address are required. */
+function mergedIssuer(before: IssuerSettings | null, dto: IssuerSettingsDto | null): IssuerSettings | null {
+  if (dto === null) return null;
+  const given = {
+    legalName: dto.legalName?.trim(),
+    address: dto.address?.trim(),
+    taxId: trimmedOrNull(dto.taxId),
+    email: lowerCased(trimmedOrNull(dto.email)),
+    paymentInstructions: trimmedOrNull(dto.paymentInstructions),
+    footer: trimmedOrNull(dto.footer),
+    taxLabel: trimmedOrNull(dto.taxLabel),
+    paymentTermsDays: dto.paymentTermsDays,
+    logo: dto.logo,
+  };
+  const merged: Partial<IssuerSettings> = { ...(before ?? {}) };
+  for (const [key, value] of Object.entries(given)) {
+    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  }
+  if (!merged.legalName) throw invalid('issuer.legalName', 'issuer.legalName is required');
+  if (!merged.address) throw invalid('issuer.address', 'issuer.address is required');
+  return {
+    legalName: merged.legalName,
+    address: merged.address,
+    taxId: merged.taxId ?? null,
+    email: merged.email ?? null,
+    paymentInstructions: merged.paymentInstructions ?? null,
+    footer: merged.footer ?? null,
+    taxLabel: merged.taxLabel ?? null,
+    paymentTermsDays: merged.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS,
+    logo: merged.logo ?? null,
+  };
+}
+
+/** The SMTP server after a PATCH: a password left out is the one stored before. */
+function mergedSmtp(before: SmtpSettings | null, dto: SmtpSettingsDto | null): SmtpSettings | null {
+  if (dto === null) return null;
+  return {
+    host: dto.host.trim(),
+    port: dto.port,
+    secure: dto.secure ?? false,
+    username: trimmedOrNull(dto.username) ?? null,
+    password: dto.password === undefined ? (before?.password ?? null) : dto.password || null,
+    from: dto.from.trim(),
+  };
+}
+
+/** One rate per month and currency, in a stable order (newest month first). */
+function normalizedRates(rates: readonly ExchangeRateDto[]): ExchangeRate[] {
+  const seen = new Set<string>();
+  rates.forEach((rate, i) => {
+    const key = `${rate.period} ${rate.currency}`;
+    if (seen.has(key)) {
+      throw invalid(`exchangeRates.${i}`, `exchangeRates lists ${rate.currency} for ${rate.period} twice`);
+    }
+    seen.add(key);
+  });
+  return rates
+    .map((rate) => ({ period: rate.period, currency: rate.currency, rate: canonicalRate(rate.rate) }))
+    .sort((a, b) =>
+      a.period === b.period ? a.currency.localeCompare(b.currency) : a.period < b.period ? 1 : -1,
+    );
+}
+
+/** "07.10" → "7.1": the same number always reads the same, so an unchanged list is no change. */
+function canonicalRate(rate: string): string {
+  const [whole = '0', fraction = ''] = rate.split('.');
+  const integer = whole.replace(/^0+(?=\d)/, '');
+  const rest = fraction.replace(/0+$/, '');
+  return rest ? `${integer}.${rest}` : integer;
 }

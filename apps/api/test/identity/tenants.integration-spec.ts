@@ -42,6 +42,7 @@ describe('/api/tenants', () => {
       expect(res.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         name: 'Acme Defaults',
+        billingProfile: null,
         group: 'default',
         timezone: 'UTC',
         billingEmail: null,
@@ -142,6 +143,15 @@ describe('/api/tenants', () => {
       timezone: () => 'Asia/Tokyo',
       billingEmail: () => 'finance@example.test',
       status: () => 'active',
+      billingProfile: () => ({
+        legalName: '北京示例科技有限公司',
+        address: '北京市海淀区 1 号',
+        country: 'CN',
+        taxId: '91110000MA00000000',
+        email: 'ap@example.cn',
+        currency: 'CNY',
+        language: 'zh-CN',
+      }),
     };
 
     // The table comes from the exported rules: every role × every field, on the role's own tenant.
@@ -162,9 +172,9 @@ describe('/api/tenants', () => {
       const res = await session.patch(`/api/tenants/${tenant.id}`, { [field]: value });
       expect(res.status).toBe(allowed ? 200 : 403);
       const stored = await api.app.get(DataSource).getRepository(Tenant).findOneByOrFail({ id: tenant.id });
-      if (allowed) expect(stored[field]).toBe(value);
+      if (allowed) expect(stored[field]).toEqual(value);
       else {
-        expect(stored[field]).toBe(tenant[field]);
+        expect(stored[field]).toEqual(tenant[field]);
         if (EDITABLE_TENANT_FIELDS[role].length > 0) expect(res.body.message).toContain(field);
       }
     });

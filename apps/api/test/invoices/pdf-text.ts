@@ -25,3 +25,28 @@ export function pdfText(pdf: Buffer): Promise<{ totalPages: number; text: string
     child.stdin?.end(pdf);
   });
 }
+
+const PAGES_SCRIPT = `
+import { extractText, getDocumentProxy } from 'unpdf';
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const pdf = await getDocumentProxy(new Uint8Array(Buffer.concat(chunks)));
+const { text } = await extractText(pdf, { mergePages: false });
+process.stdout.write(JSON.stringify(text));
+`;
+
+/** Each page's text, in order. */
+export function pdfPages(pdf: Buffer): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['--input-type=module', '-e', PAGES_SCRIPT],
+      { cwd: process.cwd(), maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`text extraction failed: ${stderr || error.message}`));
+        else resolve(JSON.parse(stdout) as string[]);
+      },
+    );
+    child.stdin?.end(pdf);
+  });
+}

@@ -39,6 +39,9 @@ describe('runtime settings', () => {
       relayRetryStatuses: [408, 429, 500, 502, 503, 504, 529],
       relayCooldownBaseMs: 5000,
       relayCooldownMaxMs: 300000,
+      issuer: null,
+      smtp: null,
+      exchangeRates: [],
       overridden: [],
     });
     const tenant = await seedTenant(api);

@@ -1,7 +1,7 @@
 // One invoice or credit note: who it is for, the period, its lines (usage per model, plan fee, what
 // the plan included), subtotal, tax and total, the payments of the period, and the PDF. Opened right
 // after a generate request it waits for the worker to issue it.
-import { ArrowLeftOutlined, DownloadOutlined, RollbackOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, DollarOutlined, DownloadOutlined, RollbackOutlined } from '@ant-design/icons';
 import {
   Button,
   Card,
@@ -39,7 +39,10 @@ import {
   useInvoice,
 } from '../features/invoices/api/invoices-api';
 import { CreditNoteModal } from '../features/invoices/components/credit-note-modal';
+import { InvoiceAccountingCard } from '../features/invoices/components/invoice-accounting-card';
+import { RecordPaymentModal } from '../features/invoices/components/record-payment-modal';
 import { InvoiceKindTag } from '../features/invoices/components/invoice-kind-tag';
+import { InvoiceStatusTag } from '../features/invoices/components/invoice-status-tag';
 import { useTenantOptions } from '../features/tenants/api/tenants-api';
 
 const tokens = (value: string | null) => (value === null ? '—' : formatNumber(Number(value)));
@@ -56,6 +59,7 @@ export function InvoiceDetailPage() {
   const invoice = useInvoice(id);
   const navigate = useNavigate();
   const [crediting, setCrediting] = useState(false);
+  const [paying, setPaying] = useState(false);
   const tenants = useTenantOptions(isPlatformAdmin(user.role));
   const back = (
     <Link to="/invoices">
@@ -96,6 +100,16 @@ export function InvoiceDetailPage() {
       render: (_: unknown, line: InvoiceLine) => (
         <Flex vertical>
           <span>{line.description}</span>
+          {line.unitPrices ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('invoices.unitPrices', {
+                input: formatUsd(line.unitPrices.inputPer1M),
+                cached: formatUsd(line.unitPrices.cachedPer1M),
+                output: formatUsd(line.unitPrices.outputPer1M),
+                perRequest: formatUsd(line.unitPrices.perRequest),
+              })}
+            </Typography.Text>
+          ) : null}
           {line.kind !== 'usage' ? (
             <Typography.Text type="secondary">{t(`invoices.lineKinds.${line.kind}`)}</Typography.Text>
           ) : null}
@@ -159,6 +173,11 @@ export function InvoiceDetailPage() {
         }
         extra={
           <>
+            {isPlatformAdmin(user.role) && data.kind === 'invoice' && data.status === 'open' ? (
+              <Button icon={<DollarOutlined />} onClick={() => setPaying(true)} data-testid="record-payment">
+                {t('invoices.recordPayment')}
+              </Button>
+            ) : null}
             {isPlatformAdmin(user.role) && data.kind === 'invoice' ? (
               <Button
                 icon={<RollbackOutlined />}
@@ -202,6 +221,11 @@ export function InvoiceDetailPage() {
               },
               { key: 'tz', label: t('tenants.timezone'), children: data.timezone },
               { key: 'currency', label: t('invoices.currency'), children: data.currency },
+              {
+                key: 'status',
+                label: t('invoices.status'),
+                children: <InvoiceStatusTag status={data.status} />,
+              },
               ...(data.creditNoteOf
                 ? [
                     {
@@ -228,6 +252,7 @@ export function InvoiceDetailPage() {
             ]}
           />
         </Card>
+        <InvoiceAccountingCard invoice={data} />
         <Card size="small" title={t('invoices.lines')}>
           <Table<InvoiceLine>
             rowKey={(line) => `${line.kind}:${line.description}:${line.model ?? ''}`}
@@ -282,6 +307,7 @@ export function InvoiceDetailPage() {
           </Card>
         )}
       </Flex>
+      <RecordPaymentModal invoice={data} open={paying} onClose={() => setPaying(false)} />
       <CreditNoteModal
         invoice={data}
         open={crediting}

@@ -1,7 +1,7 @@
 // Invoices: a tenant's issued monthly invoices and credit notes, newest first, filtered by month (and
 // by tenant for a super admin); open one, download its PDF, or issue a closed month's invoice now.
 import { DownloadOutlined, FileAddOutlined } from '@ant-design/icons';
-import { Button, DatePicker, Flex, Tag, Typography } from 'antd';
+import { Button, DatePicker, Flex, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -12,7 +12,14 @@ import { useCurrentUser } from '../auth/session';
 import { formatDateTime, formatUsd } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
 import { QueryTable } from '../components/query-table';
-import { type Invoice, invoicePdfUrl, useInvoices } from '../features/invoices/api/invoices-api';
+import {
+  type Invoice,
+  invoicePdfUrl,
+  invoicesCsvUrl,
+  useInvoices,
+} from '../features/invoices/api/invoices-api';
+import { InvoiceStatusTag } from '../features/invoices/components/invoice-status-tag';
+import { BillingProfileCard } from '../features/tenants/components/billing-profile-card';
 import { GenerateInvoiceModal } from '../features/invoices/components/generate-invoice-modal';
 import { InvoiceKindTag } from '../features/invoices/components/invoice-kind-tag';
 import { useTenantName } from '../features/tenants/api/tenants-api';
@@ -32,6 +39,8 @@ export function InvoicesPage() {
   const invoices = useInvoices(page, pageSize, { tenantId, period });
   const [generating, setGenerating] = useState(false);
   const tenantName = useTenantName(operator);
+  // Whose billing profile to show: the user's own tenant, or the one a super admin filtered by.
+  const profileTenant = operator ? tenantId : (user.tenantId ?? undefined);
 
   const columns: ColumnsType<Invoice> = [
     {
@@ -59,10 +68,33 @@ export function InvoicesPage() {
       : []),
     { title: t('invoices.period'), key: 'period', render: (_, invoice) => invoice.period },
     {
+      title: t('invoices.status'),
+      key: 'status',
+      render: (_, invoice) => <InvoiceStatusTag status={invoice.status} />,
+    },
+    {
+      title: t('invoices.dueAt'),
+      key: 'due',
+      render: (_, invoice) => (invoice.dueAt ? formatDateTime(invoice.dueAt) : '—'),
+    },
+    {
       title: t('invoices.total'),
       key: 'total',
       align: 'right',
-      render: (_, invoice) => <Typography.Text strong>{formatUsd(invoice.totalUsd)}</Typography.Text>,
+      render: (_, invoice) => (
+        <Flex vertical align="end">
+          <Typography.Text strong>{formatUsd(invoice.totalUsd)}</Typography.Text>
+          {invoice.converted ? (
+            <Typography.Text type="secondary">{`${invoice.converted.total} ${invoice.currency}`}</Typography.Text>
+          ) : null}
+        </Flex>
+      ),
+    },
+    {
+      title: t('invoices.delivery'),
+      key: 'delivery',
+      render: (_, invoice) =>
+        invoice.delivery ? t(`invoices.deliveryStatuses.${invoice.delivery.status}`) : '—',
     },
     {
       title: t('invoices.issuedAt'),
@@ -129,7 +161,19 @@ export function InvoicesPage() {
           onChange={(value) => setFilter('period', value ? value.format(PERIOD) : undefined)}
           data-testid="invoices-period"
         />
+        <Tooltip title={period ? undefined : t('invoices.csvNeedsPeriod')}>
+          <Button
+            icon={<DownloadOutlined />}
+            disabled={!period}
+            href={period ? invoicesCsvUrl(period, tenantId) : undefined}
+            download
+            data-testid="invoices-csv"
+          >
+            {t('invoices.csv')}
+          </Button>
+        </Tooltip>
       </Flex>
+      {profileTenant ? <BillingProfileCard tenantId={profileTenant} /> : null}
       <QueryTable<Invoice>
         query={invoices}
         pagination={pagination}

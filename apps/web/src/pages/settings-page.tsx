@@ -25,8 +25,13 @@ import { useServerErrors } from '../components/server-errors';
 import { NewApiImportCard } from '../features/imports/components/newapi-import-card';
 import { PaymentProvidersCard } from '../features/payments/components/payment-providers-card';
 import { type Settings, useSettings, useUpdateSettings } from '../features/settings/api/settings-api';
+import { ExchangeRatesCard } from '../features/settings/components/exchange-rates-card';
+import { IssuerCard } from '../features/settings/components/issuer-card';
+import { SmtpCard } from '../features/settings/components/smtp-card';
 
-type SettingsValues = Omit<Settings, 'overridden' | 'siteUrl'> & { siteUrl?: string };
+type SettingsValues = Omit<Settings, 'overridden' | 'siteUrl' | 'issuer' | 'smtp' | 'exchangeRates'> & {
+  siteUrl?: string;
+};
 
 const RETRY_STATUS_CHOICES = [408, 409, 425, 429, 500, 502, 503, 504, 529];
 
@@ -58,7 +63,7 @@ export function SettingsPage() {
       <Form<SettingsValues>
         form={form}
         layout="vertical"
-        initialValues={{ ...current, siteUrl: current.siteUrl ?? '' }}
+        initialValues={{ ...siteAndRelay(current), siteUrl: current.siteUrl ?? '' }}
         onFinish={(values) => {
           clear();
           update.mutate(
@@ -73,7 +78,7 @@ export function SettingsPage() {
             },
             {
               onSuccess: (saved) => {
-                form.setFieldsValue({ ...saved, siteUrl: saved.siteUrl ?? '' });
+                form.setFieldsValue({ ...siteAndRelay(saved), siteUrl: saved.siteUrl ?? '' });
                 void message.success(t('settings.saved'));
               },
               onError,
@@ -152,6 +157,17 @@ export function SettingsPage() {
           </Button>
         </Flex>
       </Form>
+      <Flex vertical gap={16} style={{ marginTop: 24 }}>
+        <IssuerCard settings={current} />
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={12}>
+            <SmtpCard settings={current} />
+          </Col>
+          <Col xs={24} lg={12}>
+            <ExchangeRatesCard settings={current} />
+          </Col>
+        </Row>
+      </Flex>
       <div style={{ marginTop: 24 }}>
         <PaymentProvidersCard />
       </div>
@@ -160,4 +176,10 @@ export function SettingsPage() {
       </div>
     </>
   );
+}
+
+/** The fields of the site and relay form (the billing cards below keep their own). */
+function siteAndRelay(settings: Settings): Omit<SettingsValues, 'siteUrl'> {
+  const { overridden: _o, siteUrl: _s, issuer: _i, smtp: _m, exchangeRates: _r, ...rest } = settings;
+  return rest;
 }

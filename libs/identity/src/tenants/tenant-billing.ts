@@ -1,7 +1,7 @@
 // For invoices (which run in the worker, without the api's tenant service): who a tenant bills and
 // the zone of its billing periods, read in the caller's transaction.
 import type { EntityManager } from 'typeorm';
-import { Tenant } from '../entities/tenant.entity';
+import { Tenant, TenantBillingProfile } from '../entities/tenant.entity';
 
 export interface TenantBillingDetails {
   id: string;
@@ -9,9 +9,20 @@ export interface TenantBillingDetails {
   billingEmail: string | null;
   timezone: string;
   createdAt: Date;
+  /** The routing group, whose price multiplier the invoice's unit prices include. */
+  group: string;
+  billingProfile: TenantBillingProfile | null;
 }
 
-const FIELDS = { id: true, name: true, billingEmail: true, timezone: true, createdAt: true } as const;
+const FIELDS = {
+  id: true,
+  name: true,
+  billingEmail: true,
+  timezone: true,
+  createdAt: true,
+  group: true,
+  billingProfile: true,
+} as const;
 
 export async function tenantBillingDetails(
   manager: EntityManager,

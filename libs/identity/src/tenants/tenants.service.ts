@@ -6,7 +6,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditRecorder } from '../audit-recorder';
 import { Actor, canSeeTenant, readScope } from '../auth/actor';
 import { revokeSessionsOfTenant } from '../auth/revoke-sessions';
-import { Tenant } from '../entities/tenant.entity';
+import { Tenant, TenantBillingProfile } from '../entities/tenant.entity';
 import {
   EDITABLE_TENANT_FIELDS,
   forbiddenTenantFields,
@@ -16,6 +16,7 @@ import {
 } from '../identity-permissions';
 import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { isUniqueViolation } from '@gateway/db';
+import { BillingProfileDto } from './dto/billing-profile.dto';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantView } from './views/tenant.view';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
@@ -84,7 +85,12 @@ export class TenantsService {
         const before = TenantView.fields(tenant);
         const wanted = normalized(dto);
         // Sending a field unchanged is not changing it, so a client may PATCH back what it read.
-        const changed = TENANT_FIELDS.filter((f) => wanted[f] !== undefined && wanted[f] !== tenant[f]);
+        if (dto.billingProfile !== undefined) {
+          wanted.billingProfile = mergedBillingProfile(tenant.billingProfile, dto.billingProfile);
+        }
+        const changed = TENANT_FIELDS.filter(
+          (f) => wanted[f] !== undefined && JSON.stringify(wanted[f]) !== JSON.stringify(tenant[f]),
+        );
         const refused = forbiddenTenantFields(actor.role, changed);
         if (refused.length > 0) {
           throw new IdentityError(
@@ -182,6 +188,40 @@ function normalized(dto: UpdateTenantDto): TenantChanges {
     billingEmail: dto.billingEmail === undefined ? undefined : (dto.billingEmail?.toLowerCase() ?? null),
     status: dto.status,
   };
+}
+
+const DEFAULT_PROFILE: TenantBillingProfile = {
+  legalName: null,
+  address: null,
+  country: null,
+  taxId: null,
+  email: null,
+  currency: 'USD',
+  language: 'en',
+};
+
+/** The profile after a PATCH: fields left out keep their values; blank text clears a field. */
+function mergedBillingProfile(
+  before: TenantBillingProfile | null,
+  dto: BillingProfileDto | null,
+): TenantBillingProfile | null {
+  if (dto === null) return null;
+  const text = (value: string | null | undefined) =>
+    value === undefined ? undefined : value?.trim() || null;
+  const given: Partial<TenantBillingProfile> = {
+    legalName: text(dto.legalName),
+    address: text(dto.address),
+    country: text(dto.country)?.toUpperCase() ?? text(dto.country),
+    taxId: text(dto.taxId),
+    email: text(dto.email)?.toLowerCase() ?? text(dto.email),
+    currency: dto.currency,
+    language: dto.language,
+  };
+  const merged: TenantBillingProfile = { ...DEFAULT_PROFILE, ...(before ?? {}) };
+  for (const [key, value] of Object.entries(given)) {
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  return merged;
 }
 
 function pick(changes: TenantChanges, fields: readonly TenantField[]): TenantChanges {

@@ -17,6 +17,54 @@ export interface StoredInvoiceLine {
   cachedTokens: string | null;
   outputTokens: string | null;
   amountNano: string;
+  /** Usage lines: the prices charged (after the group's multiplier), nano-USD; absent on older invoices. */
+  unitPrices?: StoredUnitPrices | null;
+}
+
+/** A model's unit prices on an invoice line, nano-USD as decimal strings of integers. */
+export interface StoredUnitPrices {
+  inputPer1MNano: string;
+  cachedPer1MNano: string;
+  outputPer1MNano: string;
+  perRequestNano: string;
+  /** The price changed during the period: these are the last ones, the amount is exact per request. */
+  changedInPeriod: boolean;
+}
+
+/** The issuer as it was when the invoice was issued. */
+export interface StoredIssuer {
+  legalName: string;
+  address: string;
+  taxId: string | null;
+  email: string | null;
+  paymentInstructions: string | null;
+  footer: string | null;
+  /** Absent on invoices issued before there was one. */
+  taxLabel?: string | null;
+  paymentTermsDays: number;
+  logo: string | null;
+}
+
+/** The customer as it was when the invoice was issued. */
+export interface StoredCustomer {
+  legalName: string;
+  address: string | null;
+  country: string | null;
+  taxId: string | null;
+  email: string | null;
+}
+
+/**
+ * The amounts in the invoice's currency when it is not USD, in minor units (fen for CNY) as decimal
+ * strings: each USD amount × rate rounded half away from zero to the minor unit, the subtotal the
+ * sum of the converted lines, the tax computed on it at the invoice's rate and rounded the same way.
+ */
+export interface StoredConversion {
+  minorDigits: number;
+  lineMinor: string[];
+  subtotalMinor: string;
+  taxMinor: string;
+  totalMinor: string;
 }
 
 /** A credit-side ledger line of the period, shown as a payment (not counted in the total). */
@@ -74,8 +122,35 @@ export class Invoice {
   @Column({ type: 'varchar', length: 16, default: 'issued' })
   status!: 'issued';
 
+  /** ISO 4217: the currency the invoice is stated in (the ledger and the *_nano columns stay USD). */
   @Column({ type: 'varchar', length: 3, default: 'USD' })
-  currency!: 'USD';
+  currency!: string;
+
+  /** Units of `currency` per USD, fixed at issue; null for USD. */
+  @Column({ name: 'exchange_rate', type: 'varchar', length: 20, nullable: true })
+  exchangeRate!: string | null;
+
+  /** The month whose rate was used (the period's own, or the latest before it). */
+  @Column({ name: 'exchange_rate_period', type: 'varchar', length: 7, nullable: true })
+  exchangeRatePeriod!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  converted!: StoredConversion | null;
+
+  /** The labels' language ('en' or 'zh-CN'), from the tenant's billing profile at issue. */
+  @Column({ type: 'varchar', length: 8, default: 'en' })
+  language!: string;
+
+  /** Copied from the settings at issue (null on invoices issued before there was one). */
+  @Column({ type: 'jsonb', nullable: true })
+  issuer!: StoredIssuer | null;
+
+  /** Copied from the tenant's billing profile at issue (null on invoices issued before). */
+  @Column({ type: 'jsonb', nullable: true })
+  customer!: StoredCustomer | null;
+
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
+  dueAt!: Date | null;
 
   @Column({ name: 'billing_name', type: 'varchar', length: 200 })
   billingName!: string;

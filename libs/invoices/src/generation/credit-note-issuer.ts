@@ -10,6 +10,8 @@ import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
 import { flatLine } from './invoice-content';
 import { takeNumber, transactionTime } from './invoice-generator';
 import { taxOn } from './tax';
+import { convertInvoice } from './currency-conversion';
+import { minorUnitDigits } from '@gateway/common';
 
 export interface CreditNoteRequest {
   /** Chosen by the api when it enqueued the request, so a retry writes the same row. */
@@ -63,7 +65,22 @@ export class CreditNoteIssuer {
         periodEnd: original.periodEnd,
         timezone: original.timezone,
         status: 'issued',
-        currency: 'USD',
+        currency: original.currency,
+        exchangeRate: original.exchangeRate,
+        exchangeRatePeriod: original.exchangeRatePeriod,
+        // Converted at the invoice's rate, so the credit note undoes exactly what the invoice said.
+        converted: original.exchangeRate
+          ? convertInvoice(
+              [subtotalNano],
+              original.exchangeRate,
+              minorUnitDigits(original.currency),
+              original.taxRate,
+            )
+          : null,
+        language: original.language,
+        issuer: original.issuer,
+        customer: original.customer,
+        dueAt: null,
         billingName: original.billingName,
         billingEmail: original.billingEmail,
         lines: [flatLine('credit', `Credit on ${original.number}: ${request.reason}`, subtotalNano)],

@@ -1,7 +1,7 @@
 // What an invoice says, from the period's facts: a line per model (tokens and amount), the plan's
 // fee, what the plan's allowance covered (negative), and the period's credits shown as payments.
 // Pure, so the arithmetic is tested without a database.
-import type { HeldPlan, LedgerPeriod } from '@gateway/billing';
+import type { HeldPlan, LedgerPeriod, UnitPrices } from '@gateway/billing';
 import type { ModelUsage } from '@gateway/usage';
 import type { StoredInvoiceLine, StoredInvoicePayment } from '../entities/invoice.entity';
 import { taxOn } from './tax';
@@ -10,6 +10,8 @@ export interface InvoiceFacts {
   usage: readonly ModelUsage[];
   ledger: LedgerPeriod;
   plan: HeldPlan | null;
+  /** Each model's unit prices (after the group's multiplier); a model without one shows none. */
+  prices?: ReadonlyMap<string, UnitPrices>;
   taxRate: string;
 }
 
@@ -33,6 +35,7 @@ export function invoiceContent(facts: InvoiceFacts): InvoiceContent {
     cachedTokens: row.cachedTokens.toString(),
     outputTokens: row.completionTokens.toString(),
     amountNano: row.costNano.toString(),
+    unitPrices: unitPricesOf(facts.prices?.get(row.model)),
   }));
   if (facts.plan) {
     lines.push(flatLine('plan_fee', `Plan: ${facts.plan.name}`, facts.plan.priceNano));
@@ -66,5 +69,16 @@ export function flatLine(
     cachedTokens: null,
     outputTokens: null,
     amountNano: amountNano.toString(),
+  };
+}
+
+function unitPricesOf(prices: UnitPrices | undefined): StoredInvoiceLine['unitPrices'] {
+  if (!prices) return null;
+  return {
+    inputPer1MNano: prices.inputPer1MNano.toString(),
+    cachedPer1MNano: prices.cachedPer1MNano.toString(),
+    outputPer1MNano: prices.outputPer1MNano.toString(),
+    perRequestNano: prices.perRequestNano.toString(),
+    changedInPeriod: prices.changedInPeriod,
   };
 }

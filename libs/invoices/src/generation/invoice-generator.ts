@@ -3,13 +3,21 @@
 // inserting transaction, so only a committed invoice takes one: no gaps, never reused.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ledgerPeriod, planHeldDuring } from '@gateway/billing';
+import { ledgerPeriod, planHeldDuring, unitPricesDuring } from '@gateway/billing';
+import { minorUnitDigits } from '@gateway/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { isUniqueViolation } from '@gateway/db';
-import { tenantBillingDetails } from '@gateway/identity';
+import { TenantBillingDetails, tenantBillingDetails } from '@gateway/identity';
+import {
+  billingSettings,
+  BillingSettings,
+  DEFAULT_PAYMENT_TERMS_DAYS,
+  exchangeRateFor,
+} from '@gateway/settings';
 import { usageByModel } from '@gateway/usage';
 import { DataSource, EntityManager } from 'typeorm';
-import { Invoice, InvoiceKind } from '../entities/invoice.entity';
+import { Invoice, InvoiceKind, StoredCustomer, StoredIssuer } from '../entities/invoice.entity';
+import { convertInvoice } from './currency-conversion';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
 import { invoiceContent } from './invoice-content';
 import { invoiceIdFor } from './invoice-id';
@@ -65,7 +73,16 @@ export class InvoiceGenerator {
     const usage = await usageByModel(manager, tenantId, window.start, window.end);
     const ledger = await ledgerPeriod(manager, tenantId, window.start, window.end);
     const plan = await planHeldDuring(manager, tenantId, window.start, window.end);
-    const content = invoiceContent({ usage, ledger, plan, taxRate: this.config.INVOICE_TAX_RATE });
+    const prices = await unitPricesDuring(
+      manager,
+      usage.map((row) => row.model),
+      tenant.group,
+      window.start,
+      window.end,
+    );
+    const content = invoiceContent({ usage, ledger, plan, prices, taxRate: this.config.INVOICE_TAX_RATE });
+    const settings = await billingSettings(manager);
+    const currency = invoiceCurrency(tenant, settings, period);
 
     const issuedAt = await transactionTime(manager);
     const number = await takeNumber(manager, 'invoice', issuedAt.getUTCFullYear(), async () =>
@@ -86,9 +103,23 @@ export class InvoiceGenerator {
       periodEnd: window.end,
       timezone: tenant.timezone,
       status: 'issued',
-      currency: 'USD',
-      billingName: tenant.name,
-      billingEmail: tenant.billingEmail,
+      ...currency,
+      converted: currency.exchangeRate
+        ? convertInvoice(
+            content.lines.map((line) => BigInt(line.amountNano)),
+            currency.exchangeRate,
+            minorUnitDigits(currency.currency),
+            this.config.INVOICE_TAX_RATE,
+          )
+        : null,
+      language: tenant.billingProfile?.language ?? 'en',
+      issuer: issuerSnapshot(settings),
+      customer: customerSnapshot(tenant),
+      dueAt: new Date(
+        issuedAt.getTime() + (settings.issuer?.paymentTermsDays ?? DEFAULT_PAYMENT_TERMS_DAYS) * 86_400_000,
+      ),
+      billingName: customerSnapshot(tenant).legalName,
+      billingEmail: customerSnapshot(tenant).email,
       ...content,
       taxRate: this.config.INVOICE_TAX_RATE,
       creditNoteOf: null,
@@ -98,6 +129,45 @@ export class InvoiceGenerator {
     await manager.getRepository(Invoice).insert(invoice);
     return { invoice, created: true };
   }
+}
+
+/**
+ * The invoice's currency and the rate fixed for it: USD needs none; another currency needs a rate
+ * for the period (or an earlier month), else the invoice waits (409 exchange_rate_missing).
+ */
+export function invoiceCurrency(
+  tenant: Pick<TenantBillingDetails, 'billingProfile'>,
+  settings: Pick<BillingSettings, 'exchangeRates'>,
+  period: string,
+): { currency: string; exchangeRate: string | null; exchangeRatePeriod: string | null } {
+  const currency = tenant.billingProfile?.currency ?? 'USD';
+  if (currency === 'USD') return { currency, exchangeRate: null, exchangeRatePeriod: null };
+  const rate = exchangeRateFor(settings.exchangeRates, currency, period);
+  if (!rate) {
+    throw new InvoiceError(
+      InvoiceErrorCode.ExchangeRateMissing,
+      `no exchange rate for ${currency} in or before ${period}: a super admin sets it in the settings`,
+    );
+  }
+  return { currency, exchangeRate: rate.rate, exchangeRatePeriod: rate.period };
+}
+
+function issuerSnapshot(settings: Pick<BillingSettings, 'issuer'>): StoredIssuer | null {
+  return settings.issuer ? { ...settings.issuer } : null;
+}
+
+/** The customer as the profile names it, falling back to the tenant's name and billing email. */
+export function customerSnapshot(
+  tenant: Pick<TenantBillingDetails, 'name' | 'billingEmail' | 'billingProfile'>,
+): StoredCustomer {
+  const profile = tenant.billingProfile;
+  return {
+    legalName: profile?.legalName ?? tenant.name,
+    address: profile?.address ?? null,
+    country: profile?.country ?? null,
+    taxId: profile?.taxId ?? null,
+    email: profile?.email ?? tenant.billingEmail,
+  };
 }
 
 /** now() of the transaction: the issue date and the numbering year come from the database clock. */

@@ -49,3 +49,19 @@ export interface IssueCreditNoteData {
 export function enqueueIssueCreditNote(queue: Queue, data: IssueCreditNoteData): Promise<unknown> {
   return queue.add(ISSUE_CREDIT_NOTE_JOB, data, { ...RETRIED, deduplication: { id: `credit_${data.id}` } });
 }
+
+/** On QueueName.InvoiceDelivery. */
+export const DELIVER_INVOICE_JOB = 'DeliverInvoiceJob';
+
+/** Sends are retried more patiently than issuing: a mail server may be down for a while. */
+export const DELIVERY_ATTEMPTS = 6;
+
+export function enqueueDeliverInvoice(queue: Queue, data: { invoiceId: string }): Promise<unknown> {
+  return queue.add(DELIVER_INVOICE_JOB, data, {
+    attempts: DELIVERY_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: 1_000,
+    removeOnFail: 1_000,
+    deduplication: { id: `deliver_${data.invoiceId}` },
+  });
+}

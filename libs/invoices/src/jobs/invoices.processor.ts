@@ -15,6 +15,8 @@ import {
   RenderInvoicePdfData,
 } from './invoice-queue';
 import { IssueCreditNoteJob } from './issue-credit-note.job';
+import { DeliverInvoiceData, DeliverInvoiceJob } from '../delivery/invoice-delivery.job';
+import { DELIVER_INVOICE_JOB } from './invoice-queue';
 import { RenderInvoicePdfJob } from './render-invoice-pdf.job';
 
 /** Runs the invoices domain's jobs in the worker. */
@@ -62,5 +64,32 @@ export class InvoicesSchedules implements OnApplicationBootstrap {
       { every: 60 * 60 * 1000 },
       { name: CLOSE_INVOICE_PERIODS_JOB, opts: { removeOnComplete: 48, removeOnFail: 200 } },
     );
+  }
+}
+
+/** Mails issued invoices, on a queue of its own. */
+@Processor(QueueName.InvoiceDelivery)
+export class InvoiceDeliveryProcessor extends WorkerHost {
+  constructor(private readonly deliver: DeliverInvoiceJob) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    try {
+      switch (job.name) {
+        case DELIVER_INVOICE_JOB: {
+          const number = job.attemptsMade + 1;
+          return await this.deliver.run(job.data as DeliverInvoiceData, {
+            number,
+            last: number >= (job.opts.attempts ?? 1),
+          });
+        }
+        default:
+          throw unknownJob(QueueName.InvoiceDelivery, job.name);
+      }
+    } catch (error) {
+      if (error instanceof InvoiceError) throw new UnrecoverableError(`${error.code}: ${error.message}`);
+      throw error;
+    }
   }
 }

@@ -1,13 +1,25 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
+import { QueueName } from '@gateway/redis';
+import { Queue } from 'bullmq';
 import { InvoicePdfs } from '../pdf/invoice-pdfs';
-import type { RenderInvoicePdfData } from './invoice-queue';
+import { enqueueDeliverInvoice, type RenderInvoicePdfData } from './invoice-queue';
 
-/** Renders and stores an issued invoice's PDF if it is not stored yet. Idempotent. */
+/**
+ * Renders and stores an issued invoice's PDF if it is not stored yet, then has it mailed (an invoice
+ * whose worker died before rendering is delivered too; the delivery skips one already sent).
+ * Idempotent.
+ */
 @Injectable()
 export class RenderInvoicePdfJob {
-  constructor(private readonly pdfs: InvoicePdfs) {}
+  constructor(
+    private readonly pdfs: InvoicePdfs,
+    @InjectQueue(QueueName.InvoiceDelivery) private readonly deliveries: Queue,
+  ) {}
 
   async run(data: RenderInvoicePdfData): Promise<{ rendered: boolean }> {
-    return { rendered: await this.pdfs.ensure(data.invoiceId) };
+    const rendered = await this.pdfs.ensure(data.invoiceId);
+    await enqueueDeliverInvoice(this.deliveries, { invoiceId: data.invoiceId });
+    return { rendered };
   }
 }

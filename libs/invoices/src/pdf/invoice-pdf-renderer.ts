@@ -1,30 +1,34 @@
-// Renders an issued invoice (or credit note) to PDF with pdfkit, in a font that covers Chinese.
-// The document's dates are the invoice's, so rendering the same invoice twice gives the same text.
+// Renders an issued invoice (or credit note) to PDF with pdfkit, in a font that covers Chinese, with
+// the labels in the tenant's language. The document's dates are the invoice's, so rendering the same
+// invoice twice gives the same text. Long invoices break across pages with the table's header
+// repeated and every page numbered.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { nanoToUsd } from '@gateway/db';
 import PDFDocument from 'pdfkit';
-import type { Invoice } from '../entities/invoice.entity';
+import type { Invoice, StoredInvoiceLine } from '../entities/invoice.entity';
+import { minorText } from '../generation/currency-conversion';
+import type { InvoiceStatus } from '../settlement/invoice-standing';
 import { CjkFont, FontFace, loadCjkFont } from './cjk-font';
+import { invoiceLabels, InvoiceLabels } from './invoice-labels';
 
 const REGULAR = 'cjk';
 const BOLD = 'cjk-bold';
 const MARGIN = 50;
+const FOOTER_SPACE = 40;
+const GREY = '#555555';
 
-/** Column x positions and widths of the lines table (A4 is 595 pt wide). */
-const COLUMNS = {
-  description: { x: MARGIN, width: 205 },
-  requests: { x: 255, width: 55 },
-  input: { x: 310, width: 75 },
-  output: { x: 385, width: 75 },
-  amount: { x: 460, width: 85 },
-} as const;
+interface Column {
+  x: number;
+  width: number;
+}
 
-const KIND_LABELS: Record<string, string> = {
-  topup: 'Top-up',
-  redemption: 'Redemption code',
-  adjustment: 'Adjustment',
-  refund: 'Refund',
-};
+/** What the document says beyond the invoice row itself. */
+export interface InvoiceRenderContext {
+  /** The payment status when rendered (at issue: open, or paid when nothing is due). */
+  status: InvoiceStatus;
+  /** For a credit note: the number of the invoice it corrects. */
+  correctsNumber?: string | null;
+}
 
 export function invoiceFilename(invoice: Pick<Invoice, 'number'>): string {
   return `${invoice.number}.pdf`;
@@ -40,15 +44,17 @@ export class InvoicePdfRenderer implements OnModuleInit {
     new Logger('Invoices').log(`invoice PDFs set in ${this.font.source}`);
   }
 
-  async render(invoice: Invoice): Promise<Buffer> {
+  async render(invoice: Invoice, context: InvoiceRenderContext = { status: 'open' }): Promise<Buffer> {
     const font = (this.font ??= loadCjkFont());
-    const title = invoice.kind === 'credit_note' ? 'Credit note' : 'Invoice';
+    const labels = invoiceLabels(invoice.language ?? 'en');
+    const title = invoice.kind === 'credit_note' ? labels.creditNote : labels.invoice;
     const doc = new PDFDocument({
       size: 'A4',
       margin: MARGIN,
+      bufferPages: true,
       info: {
         Title: `${title} ${invoice.number}`,
-        Author: 'LLM gateway',
+        Author: invoice.issuer?.legalName ?? 'LLM gateway',
         CreationDate: invoice.issuedAt,
         ModDate: invoice.issuedAt,
       },
@@ -56,80 +62,339 @@ export class InvoicePdfRenderer implements OnModuleInit {
     const done = collect(doc);
     register(doc, REGULAR, font.regular);
     register(doc, BOLD, font.bold);
-
-    doc.font(BOLD).fontSize(20).text(`${title} ${invoice.number}`);
-    doc.moveDown(0.5);
-    doc.font(REGULAR).fontSize(10);
-    doc.text(`Issued: ${invoice.issuedAt.toISOString().slice(0, 10)}`);
-    doc.text(`Period: ${invoice.period} (${invoice.timezone})`);
-    doc.text(`Currency: ${invoice.currency}`);
-    if (invoice.creditNoteOf) doc.text(`Corrects invoice: ${invoice.creditNoteOf}`);
-    if (invoice.reason) doc.text(`Reason: ${invoice.reason}`);
-    doc.moveDown();
-    doc.font(BOLD).text('Bill to');
-    doc.font(REGULAR).text(invoice.billingName);
-    if (invoice.billingEmail) doc.text(invoice.billingEmail);
-    doc.moveDown();
-
-    this.row(doc, BOLD, ['Description', 'Requests', 'Input tokens', 'Output tokens', 'Amount (USD)']);
-    for (const line of invoice.lines) {
-      this.row(doc, REGULAR, [
-        line.description,
-        line.requests === null ? '' : String(line.requests),
-        line.inputTokens ?? '',
-        line.outputTokens ?? '',
-        money(BigInt(line.amountNano)),
-      ]);
-    }
-    doc.moveDown(0.5);
-    this.total(doc, REGULAR, 'Subtotal', invoice.subtotalNano);
-    this.total(doc, REGULAR, `Tax (${percent(invoice.taxRate)})`, invoice.taxNano);
-    this.total(doc, BOLD, 'Total', invoice.totalNano);
-
-    if (invoice.payments.length > 0) {
-      doc.moveDown();
-      doc.x = MARGIN;
-      doc.font(BOLD).text('Payments and credits in the period (not part of the total)');
-      for (const payment of invoice.payments) {
-        const label = `${payment.date.slice(0, 10)}  ${KIND_LABELS[payment.kind] ?? payment.kind}`;
-        this.row(doc, REGULAR, [
-          payment.note ? `${label}: ${payment.note}` : label,
-          '',
-          '',
-          '',
-          money(BigInt(payment.amountNano)),
-        ]);
-      }
-    }
+    new InvoiceDocument(doc, invoice, labels, context).write();
     doc.end();
     return done;
   }
+}
 
-  private row(doc: PDFKit.PDFDocument, font: string, cells: [string, string, string, string, string]): void {
-    if (doc.y > doc.page.height - MARGIN * 2) doc.addPage();
+/** One document being written: the layout decisions in one place. */
+class InvoiceDocument {
+  private readonly converted: boolean;
+  private readonly columns: Column[];
+  private readonly headers: string[];
+
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly invoice: Invoice,
+    private readonly labels: InvoiceLabels,
+    private readonly context: InvoiceRenderContext,
+  ) {
+    this.converted = invoice.converted !== null && invoice.converted !== undefined;
+    const widths = this.converted ? [140, 45, 62, 58, 62, 64, 64] : [175, 50, 70, 60, 70, 70];
+    let x = MARGIN;
+    this.columns = widths.map((width) => {
+      const column = { x, width };
+      x += width;
+      return column;
+    });
+    this.headers = [
+      labels.description,
+      labels.requests,
+      labels.input,
+      labels.cached,
+      labels.output,
+      labels.amount('USD'),
+      ...(this.converted ? [labels.amount(invoice.currency)] : []),
+    ];
+  }
+
+  write(): void {
+    this.header();
+    this.parties();
+    this.facts();
+    this.table();
+    this.totals();
+    this.payments();
+    this.closing();
+    this.pageNumbers();
+  }
+
+  private get bottom(): number {
+    return this.doc.page.height - MARGIN - FOOTER_SPACE;
+  }
+
+  private ensureRoom(height: number, repeatTableHeader = false): void {
+    if (this.doc.y + height <= this.bottom) return;
+    this.doc.addPage();
+    if (repeatTableHeader) this.tableHeader();
+  }
+
+  private header(): void {
+    const { doc, invoice, labels } = this;
+    const logo = invoice.issuer?.logo ? logoBuffer(invoice.issuer.logo) : null;
+    const top = doc.y;
+    if (logo) {
+      try {
+        doc.image(logo, doc.page.width - MARGIN - 120, top, { fit: [120, 48], align: 'right' });
+      } catch {
+        // A logo pdfkit cannot read is left out rather than failing the invoice.
+      }
+    }
+    const title = invoice.kind === 'credit_note' ? labels.creditNote : labels.invoice;
+    doc
+      .font(BOLD)
+      .fontSize(20)
+      .fillColor('black')
+      .text(`${title} ${invoice.number}`, MARGIN, top, { width: 330 });
+    doc.y = Math.max(doc.y, top + 52);
+    doc.moveDown(0.5);
+  }
+
+  private parties(): void {
+    const { doc, invoice, labels } = this;
+    const top = doc.y;
+    const half = (doc.page.width - MARGIN * 2) / 2 - 10;
+    const block = (x: number, heading: string, lines: (string | null | undefined)[]) => {
+      doc.font(BOLD).fontSize(10).text(heading, x, top, { width: half });
+      doc.font(REGULAR).fontSize(9);
+      for (const line of lines) if (line) doc.text(line, x, doc.y, { width: half });
+      return doc.y;
+    };
+    const issuer = invoice.issuer;
+    const left = block(
+      MARGIN,
+      labels.issuer,
+      issuer
+        ? [issuer.legalName, issuer.address, issuer.taxId && `${labels.taxId}: ${issuer.taxId}`, issuer.email]
+        : ['—'],
+    );
+    const customer = invoice.customer;
+    const right = block(
+      MARGIN + half + 20,
+      labels.billTo,
+      customer
+        ? [
+            customer.legalName,
+            customer.address,
+            customer.country,
+            customer.taxId && `${labels.taxId}: ${customer.taxId}`,
+            customer.email,
+          ]
+        : [invoice.billingName, invoice.billingEmail],
+    );
+    doc.x = MARGIN;
+    doc.y = Math.max(left, right);
+    doc.moveDown();
+  }
+
+  private facts(): void {
+    const { doc, invoice, labels, context } = this;
+    const facts: [string, string][] = [
+      [labels.invoiceDate, day(invoice.issuedAt)],
+      ...(invoice.dueAt ? [[labels.dueDate, day(invoice.dueAt)] as [string, string]] : []),
+      [labels.period, `${invoice.period} (${invoice.timezone})`],
+      [labels.currency, invoice.currency],
+      [labels.status, labels.statuses[context.status]],
+    ];
+    if (context.correctsNumber) facts.push([labels.corrects, context.correctsNumber]);
+    if (invoice.reason) facts.push([labels.reason, invoice.reason]);
+    doc.fontSize(9);
+    for (const [label, value] of facts) {
+      doc.font(BOLD).text(`${label}: `, MARGIN, doc.y, { continued: true });
+      doc.font(REGULAR).text(value);
+    }
+    if (invoice.exchangeRate && invoice.exchangeRatePeriod) {
+      doc
+        .font(REGULAR)
+        .text(labels.exchangeRate(invoice.currency, invoice.exchangeRate, invoice.exchangeRatePeriod));
+      doc
+        .fillColor(GREY)
+        .fontSize(8)
+        .text(labels.rounding, { width: doc.page.width - MARGIN * 2 });
+      doc.fillColor('black');
+    }
+    doc.moveDown();
+  }
+
+  private tableHeader(): void {
+    this.row(BOLD, this.headers, 9);
+    const y = this.doc.y - 1;
+    this.doc
+      .moveTo(MARGIN, y)
+      .lineTo(this.doc.page.width - MARGIN, y)
+      .lineWidth(0.5)
+      .stroke();
+    this.doc.y += 2;
+  }
+
+  private table(): void {
+    this.ensureRoom(60);
+    this.tableHeader();
+    this.invoice.lines.forEach((line, i) => {
+      const minor = this.invoice.converted?.lineMinor[i];
+      const amounts = [money(BigInt(line.amountNano))];
+      if (this.converted) amounts.push(minor === undefined ? '' : minorText(minor, this.digits));
+      const cells = [
+        this.describe(line),
+        line.requests === null ? '' : String(line.requests),
+        line.inputTokens ?? '',
+        line.cachedTokens ?? '',
+        line.outputTokens ?? '',
+        ...amounts,
+      ];
+      const note = this.priceNote(line);
+      // A line and its unit prices stay on one page.
+      this.ensureRoom(note ? 26 : 14, true);
+      this.row(REGULAR, cells, 8);
+      if (note) {
+        this.doc.font(REGULAR).fontSize(7).fillColor(GREY);
+        this.doc.text(note, MARGIN + 8, this.doc.y - 1, { width: this.doc.page.width - MARGIN * 2 - 8 });
+        this.doc.fillColor('black');
+        this.doc.x = MARGIN;
+        this.doc.y += 2;
+      }
+    });
+    this.doc.moveDown(0.5);
+  }
+
+  private get digits(): number {
+    return this.invoice.converted?.minorDigits ?? 2;
+  }
+
+  private describe(line: StoredInvoiceLine): string {
+    if (line.kind === 'plan_allowance') return this.labels.includedInPlan;
+    if (line.kind === 'plan_fee') return line.description.replace(/^Plan: /, `${this.labels.planFee}: `);
+    return line.description;
+  }
+
+  private priceNote(line: StoredInvoiceLine): string | null {
+    const prices = line.unitPrices;
+    if (!prices) return null;
+    const note = this.labels.unitPrices(
+      money(BigInt(prices.inputPer1MNano)),
+      money(BigInt(prices.cachedPer1MNano)),
+      money(BigInt(prices.outputPer1MNano)),
+      money(BigInt(prices.perRequestNano)),
+    );
+    return prices.changedInPeriod ? `${note} (${this.labels.priceChanged})` : note;
+  }
+
+  private row(font: string, cells: string[], size: number): void {
+    const { doc } = this;
     const y = doc.y;
-    doc.font(font).fontSize(9);
+    doc.font(font).fontSize(size);
     let bottom = y;
-    Object.values(COLUMNS).forEach((column, i) => {
-      const cell = cells[i] ?? '';
-      doc.text(cell, column.x, y, { width: column.width, align: i === 0 ? 'left' : 'right' });
+    this.columns.forEach((column, i) => {
+      doc.text(cells[i] ?? '', column.x, y, {
+        width: column.width - (i === 0 ? 6 : 0),
+        align: i === 0 ? 'left' : 'right',
+      });
       bottom = Math.max(bottom, doc.y);
     });
     doc.x = MARGIN;
     doc.y = bottom + 3;
   }
 
-  private total(doc: PDFKit.PDFDocument, font: string, label: string, nano: bigint): void {
+  private totals(): void {
+    const { invoice, labels } = this;
+    const taxLabel = `${invoice.issuer?.taxLabel || labels.tax} (${percent(invoice.taxRate)})`;
+    const converted = invoice.converted;
+    this.ensureRoom(60);
+    this.total(REGULAR, labels.subtotal, invoice.subtotalNano, converted?.subtotalMinor);
+    this.total(REGULAR, taxLabel, invoice.taxNano, converted?.taxMinor);
+    this.total(BOLD, labels.total, invoice.totalNano, converted?.totalMinor);
+  }
+
+  private total(font: string, label: string, nano: bigint, minor: string | undefined): void {
+    const { doc } = this;
+    // The USD amount may carry every nano-dollar, so it gets the two columns left of its own end.
+    const from = (this.columns[4] as Column).x;
+    const to = (this.columns[5] as Column).x + (this.columns[5] as Column).width;
     const y = doc.y;
-    doc.font(font).fontSize(10);
-    doc.text(label, COLUMNS.input.x, y, {
-      width: COLUMNS.input.width + COLUMNS.output.width,
-      align: 'right',
-    });
-    doc.text(money(nano), COLUMNS.amount.x, y, { width: COLUMNS.amount.width, align: 'right' });
+    doc.font(font).fontSize(9);
+    doc.text(label, MARGIN, y, { width: from - MARGIN - 6, align: 'right' });
+    doc.text(money(nano), from, y, { width: to - from, align: 'right' });
+    const convertedColumn = this.columns[6];
+    if (convertedColumn && minor !== undefined) {
+      doc.text(minorText(minor, this.digits), convertedColumn.x, y, {
+        width: convertedColumn.width,
+        align: 'right',
+      });
+    }
     doc.x = MARGIN;
     doc.moveDown(0.2);
   }
+
+  private payments(): void {
+    const { doc, invoice, labels } = this;
+    if (invoice.payments.length === 0) return;
+    doc.moveDown();
+    this.ensureRoom(30);
+    doc.x = MARGIN;
+    doc.font(BOLD).fontSize(9).text(labels.paymentsInPeriod);
+    for (const payment of invoice.payments) {
+      this.ensureRoom(14);
+      const label = `${payment.date.slice(0, 10)}  ${labels.paymentKinds[payment.kind] ?? payment.kind}`;
+      const cells = [
+        payment.note ? `${label}: ${payment.note}` : label,
+        '',
+        '',
+        '',
+        '',
+        money(BigInt(payment.amountNano)),
+      ];
+      this.row(REGULAR, cells, 8);
+    }
+  }
+
+  private closing(): void {
+    const { doc, invoice, labels } = this;
+    const issuer = invoice.issuer;
+    if (invoice.kind === 'invoice' && issuer?.paymentInstructions) {
+      doc.moveDown();
+      this.ensureRoom(40);
+      doc.x = MARGIN;
+      doc.font(BOLD).fontSize(9).text(labels.paymentInstructions);
+      doc
+        .font(REGULAR)
+        .fontSize(9)
+        .text(issuer.paymentInstructions, { width: doc.page.width - MARGIN * 2 });
+    }
+    if (issuer?.footer) {
+      doc.moveDown();
+      this.ensureRoom(30);
+      doc.x = MARGIN;
+      doc
+        .font(REGULAR)
+        .fontSize(8)
+        .fillColor(GREY)
+        .text(issuer.footer, { width: doc.page.width - MARGIN * 2 });
+      doc.fillColor('black');
+    }
+  }
+
+  /** "Page n of N" at the foot of every page, written once the page count is known. */
+  private pageNumbers(): void {
+    const { doc } = this;
+    const range = doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      doc.switchToPage(i);
+      const margin = doc.page.margins.bottom;
+      doc.page.margins.bottom = 0; // writing below the margin must not open another page
+      doc
+        .font(REGULAR)
+        .fontSize(8)
+        .fillColor(GREY)
+        .text(
+          `${this.invoice.number} · ${this.labels.page(i - range.start + 1, range.count)}`,
+          MARGIN,
+          doc.page.height - MARGIN - 12,
+          { width: doc.page.width - MARGIN * 2, align: 'center', lineBreak: false },
+        );
+      doc.page.margins.bottom = margin;
+    }
+    doc.fillColor('black');
+  }
+}
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function logoBuffer(dataUrl: string): Buffer | null {
+  const comma = dataUrl.indexOf(',');
+  return comma < 0 ? null : Buffer.from(dataUrl.slice(comma + 1), 'base64');
 }
 
 /** USD as finance reads it: at least cents, and every nano-dollar there is ("1.50", "0.000405"). */

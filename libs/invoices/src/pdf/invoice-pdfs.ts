@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { InvoicePdf } from '../entities/invoice-pdf.entity';
 import { Invoice } from '../entities/invoice.entity';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
+import { invoiceStandings } from '../settlement/invoice-standing';
 import { invoiceFilename, InvoicePdfRenderer } from './invoice-pdf-renderer';
 
 @Injectable()
@@ -21,7 +22,16 @@ export class InvoicePdfs {
     if (await pdfs.exists({ where: { invoiceId } })) return false;
     const invoice = await this.dataSource.getRepository(Invoice).findOneBy({ id: invoiceId });
     if (!invoice) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such invoice');
-    const content = await this.renderer.render(invoice);
+    const standing = (await invoiceStandings(this.dataSource.manager, [invoice])).get(invoice.id);
+    const original = invoice.creditNoteOf
+      ? await this.dataSource
+          .getRepository(Invoice)
+          .findOne({ where: { id: invoice.creditNoteOf }, select: { id: true, number: true } })
+      : null;
+    const content = await this.renderer.render(invoice, {
+      status: standing?.status ?? 'open',
+      correctsNumber: original?.number ?? null,
+    });
     const result = await pdfs
       .createQueryBuilder()
       .insert()

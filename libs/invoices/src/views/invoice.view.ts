@@ -7,12 +7,117 @@ import {
   Invoice,
   InvoiceKind,
   InvoiceLineKind,
+  StoredCustomer,
   StoredInvoiceLine,
   StoredInvoicePayment,
+  StoredIssuer,
+  StoredUnitPrices,
 } from '../entities/invoice.entity';
+import { DELIVERY_STATUSES, DeliveryStatus, InvoiceDelivery } from '../entities/invoice-delivery.entity';
+import {
+  SETTLEMENT_SOURCES,
+  SettlementSource,
+  InvoiceSettlement,
+} from '../entities/invoice-settlement.entity';
+import { minorText, ROUNDING_RULE } from '../generation/currency-conversion';
+import { INVOICE_STATUSES, InvoiceStanding, InvoiceStatus } from '../settlement/invoice-standing';
+
+export class UnitPricesView {
+  @ApiProperty({ example: '0.15', description: 'USD per 1M input tokens' }) inputPer1M!: string;
+  @ApiProperty({ example: '0.075', description: 'USD per 1M cached input tokens' }) cachedPer1M!: string;
+  @ApiProperty({ example: '0.6', description: 'USD per 1M output tokens' }) outputPer1M!: string;
+  @ApiProperty({ example: '0', description: 'USD per request' }) perRequest!: string;
+  @ApiProperty({ description: 'the price changed in the period: these are the last; the amount is exact' })
+  changedInPeriod!: boolean;
+
+  static of(prices: StoredUnitPrices | null | undefined): UnitPricesView | null {
+    if (!prices) return null;
+    return {
+      inputPer1M: nanoToUsd(BigInt(prices.inputPer1MNano)),
+      cachedPer1M: nanoToUsd(BigInt(prices.cachedPer1MNano)),
+      outputPer1M: nanoToUsd(BigInt(prices.outputPer1MNano)),
+      perRequest: nanoToUsd(BigInt(prices.perRequestNano)),
+      changedInPeriod: prices.changedInPeriod,
+    };
+  }
+}
+
+export class IssuerSnapshotView {
+  @ApiProperty() legalName!: string;
+  @ApiProperty() address!: string;
+  @ApiProperty({ type: String, nullable: true }) taxId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+  @ApiProperty({ type: String, nullable: true }) paymentInstructions!: string | null;
+  @ApiProperty({ type: String, nullable: true }) footer!: string | null;
+  @ApiProperty({ type: String, nullable: true }) taxLabel!: string | null;
+  @ApiProperty() paymentTermsDays!: number;
+
+  static of(issuer: StoredIssuer | null): IssuerSnapshotView | null {
+    if (!issuer) return null;
+    const { logo: _logo, taxLabel, ...rest } = issuer;
+    return { ...rest, taxLabel: taxLabel ?? null };
+  }
+}
+
+export class CustomerView implements StoredCustomer {
+  @ApiProperty() legalName!: string;
+  @ApiProperty({ type: String, nullable: true }) address!: string | null;
+  @ApiProperty({ type: String, nullable: true }) country!: string | null;
+  @ApiProperty({ type: String, nullable: true }) taxId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) email!: string | null;
+}
+
+export class ConvertedAmountsView {
+  @ApiProperty({ example: 'CNY' }) currency!: string;
+  @ApiProperty({ type: [String], description: 'each line’s amount in the currency, in line order' })
+  lines!: string[];
+  @ApiProperty({ example: '88.86' }) subtotal!: string;
+  @ApiProperty({ example: '0' }) tax!: string;
+  @ApiProperty({ example: '88.86' }) total!: string;
+  @ApiProperty({ description: 'how amounts were converted and rounded' }) roundingRule!: string;
+}
+
+export class InvoiceSettlementView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: '13.5' }) amountUsd!: string;
+  @ApiProperty() reference!: string;
+  @ApiProperty({ enum: SETTLEMENT_SOURCES }) source!: SettlementSource;
+  @ApiProperty() paidAt!: string;
+
+  static of(row: InvoiceSettlement): InvoiceSettlementView {
+    return {
+      id: row.id,
+      amountUsd: nanoToUsd(row.amountNano),
+      reference: row.reference,
+      source: row.source,
+      paidAt: row.paidAt.toISOString(),
+    };
+  }
+}
+
+export class InvoiceDeliveryView {
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status!: DeliveryStatus;
+  @ApiProperty({ type: String, nullable: true }) recipient!: string | null;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: String, nullable: true }) sentAt!: string | null;
+
+  static of(row: InvoiceDelivery | null): InvoiceDeliveryView | null {
+    if (!row) return null;
+    return {
+      status: row.status,
+      recipient: row.recipient,
+      attempts: row.attempts,
+      lastError: row.lastError,
+      sentAt: row.sentAt?.toISOString() ?? null,
+    };
+  }
+}
 
 /** The audit log's entityType of an invoice or credit note. */
 export const INVOICE_AUDIT_TYPE = 'invoice';
+/** The audit log's entityType of a payment recorded against an invoice. */
+export const INVOICE_PAYMENT_AUDIT_TYPE = 'invoice_payment';
 
 export class InvoiceLineView {
   @ApiProperty({ enum: INVOICE_LINE_KINDS }) kind!: InvoiceLineKind;
@@ -24,10 +129,12 @@ export class InvoiceLineView {
   @ApiProperty({ type: String, nullable: true, example: '3400' }) outputTokens!: string | null;
   @ApiProperty({ example: '0.0123', description: 'USD; negative for what a plan included' })
   amountUsd!: string;
+  @ApiProperty({ type: UnitPricesView, nullable: true, description: 'usage lines: the unit prices charged' })
+  unitPrices!: UnitPricesView | null;
 
   static of(line: StoredInvoiceLine): InvoiceLineView {
-    const { amountNano, ...rest } = line;
-    return { ...rest, amountUsd: nanoToUsd(BigInt(amountNano)) };
+    const { amountNano, unitPrices, ...rest } = line;
+    return { ...rest, amountUsd: nanoToUsd(BigInt(amountNano)), unitPrices: UnitPricesView.of(unitPrices) };
   }
 }
 
@@ -55,8 +162,50 @@ export class InvoiceView {
   @ApiProperty() periodStart!: string;
   @ApiProperty() periodEnd!: string;
   @ApiProperty({ example: 'Asia/Shanghai' }) timezone!: string;
-  @ApiProperty({ enum: ['issued'] }) status!: 'issued';
-  @ApiProperty({ enum: ['USD'] }) currency!: 'USD';
+  @ApiProperty({
+    enum: INVOICE_STATUSES,
+    description: 'open until paid or credited in full (a credit note is `credited`)',
+  })
+  status!: InvoiceStatus;
+  @ApiProperty({
+    example: 'CNY',
+    description: 'ISO 4217: what the invoice is stated in; *Usd fields stay USD',
+  })
+  currency!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '7.1234',
+    description: 'units of currency per USD, fixed at issue',
+  })
+  exchangeRate!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2026-10',
+    description: 'the month whose rate was used',
+  })
+  exchangeRatePeriod!: string | null;
+  @ApiProperty({
+    type: ConvertedAmountsView,
+    nullable: true,
+    description: 'the amounts in `currency` (null for USD)',
+  })
+  converted!: ConvertedAmountsView | null;
+  @ApiProperty({ example: 'zh-CN', description: 'the PDF’s language' }) language!: string;
+  @ApiProperty({ type: IssuerSnapshotView, nullable: true, description: 'the issuer as it was at issue' })
+  issuer!: IssuerSnapshotView | null;
+  @ApiProperty({ type: CustomerView, nullable: true, description: 'the customer as it was at issue' })
+  customer!: CustomerView | null;
+  @ApiProperty({ type: String, nullable: true, description: 'issue date + the payment terms' })
+  dueAt!: string | null;
+  @ApiProperty({ example: '13.5', description: 'USD: total less credit notes' }) amountDueUsd!: string;
+  @ApiProperty({ example: '0', description: 'USD received (payments recorded against it)' }) paidUsd!: string;
+  @ApiProperty({ example: '13.5', description: 'USD still to pay' }) balanceDueUsd!: string;
+  @ApiProperty({ type: [InvoiceSettlementView], description: 'payments received against this invoice' })
+  settlements!: InvoiceSettlementView[];
+  @ApiProperty({ type: InvoiceDeliveryView, nullable: true, description: 'the email to the customer' })
+  delivery!: InvoiceDeliveryView | null;
   @ApiProperty() billingName!: string;
   @ApiProperty({ type: String, nullable: true }) billingEmail!: string | null;
   @ApiProperty({ type: [InvoiceLineView] }) lines!: InvoiceLineView[];
@@ -80,7 +229,8 @@ export class InvoiceView {
   @ApiProperty() issuedAt!: string;
   @ApiProperty({ description: 'whether GET /api/invoices/{id}/pdf has the PDF yet' }) pdfReady!: boolean;
 
-  static of(invoice: Invoice, pdfReady: boolean): InvoiceView {
+  static of(invoice: Invoice, pdfReady: boolean, standing: InvoiceStanding): InvoiceView {
+    const digits = invoice.converted?.minorDigits ?? 2;
     return {
       id: invoice.id,
       kind: invoice.kind,
@@ -90,8 +240,29 @@ export class InvoiceView {
       periodStart: invoice.periodStart.toISOString(),
       periodEnd: invoice.periodEnd.toISOString(),
       timezone: invoice.timezone,
-      status: invoice.status,
+      status: standing.status,
       currency: invoice.currency,
+      exchangeRate: invoice.exchangeRate,
+      exchangeRatePeriod: invoice.exchangeRatePeriod,
+      converted: invoice.converted
+        ? {
+            currency: invoice.currency,
+            lines: invoice.converted.lineMinor.map((minor) => minorText(minor, digits)),
+            subtotal: minorText(invoice.converted.subtotalMinor, digits),
+            tax: minorText(invoice.converted.taxMinor, digits),
+            total: minorText(invoice.converted.totalMinor, digits),
+            roundingRule: ROUNDING_RULE,
+          }
+        : null,
+      language: invoice.language,
+      issuer: IssuerSnapshotView.of(invoice.issuer),
+      customer: invoice.customer,
+      dueAt: invoice.dueAt?.toISOString() ?? null,
+      amountDueUsd: nanoToUsd(standing.amountDueNano),
+      paidUsd: nanoToUsd(standing.paidNano),
+      balanceDueUsd: nanoToUsd(standing.balanceDueNano),
+      settlements: standing.settlements.map((row) => InvoiceSettlementView.of(row)),
+      delivery: InvoiceDeliveryView.of(standing.delivery),
       billingName: invoice.billingName,
       billingEmail: invoice.billingEmail,
       lines: invoice.lines.map((line) => InvoiceLineView.of(line)),

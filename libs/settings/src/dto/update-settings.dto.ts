@@ -1,9 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -11,8 +14,12 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
 import { OptionalButNotNull } from '@gateway/common';
+import { ExchangeRateDto } from './exchange-rate.dto';
+import { IssuerSettingsDto } from './issuer-settings.dto';
+import { SmtpSettingsDto } from './smtp-settings.dto';
 
 /** The settings to change; a field left out keeps its value. */
 export class UpdateSettingsDto {
@@ -71,4 +78,37 @@ export class UpdateSettingsDto {
   @Min(1000, { message: 'relayCooldownMaxMs must be at least 1000' })
   @Max(86_400_000, { message: 'relayCooldownMaxMs must be at most 86400000 (a day)' })
   relayCooldownMaxMs?: number;
+
+  @ApiPropertyOptional({
+    type: IssuerSettingsDto,
+    nullable: true,
+    description: 'the invoices’ issuer; fields left out keep their values; null removes it',
+  })
+  @IsOptional()
+  @IsObject({ message: 'issuer must be an object' })
+  @ValidateNested()
+  @Type(() => IssuerSettingsDto)
+  issuer?: IssuerSettingsDto | null;
+
+  @ApiPropertyOptional({
+    type: SmtpSettingsDto,
+    nullable: true,
+    description: 'the SMTP server invoices are mailed through; null stops mailing',
+  })
+  @IsOptional()
+  @IsObject({ message: 'smtp must be an object' })
+  @ValidateNested()
+  @Type(() => SmtpSettingsDto)
+  smtp?: SmtpSettingsDto | null;
+
+  @ApiPropertyOptional({
+    type: [ExchangeRateDto],
+    description: 'every monthly rate (replaces the list); one per month and currency',
+  })
+  @OptionalButNotNull()
+  @IsArray({ message: 'exchangeRates must be a list' })
+  @ArrayMaxSize(2000, { message: 'exchangeRates must list at most 2000 rates' })
+  @ValidateNested({ each: true })
+  @Type(() => ExchangeRateDto)
+  exchangeRates?: ExchangeRateDto[];
 }

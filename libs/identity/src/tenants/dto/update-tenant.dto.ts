@@ -1,11 +1,25 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { OptionalButNotNull } from '@gateway/common';
 import type { TenantStatus } from '../../entities/tenant.entity';
 import { IsIanaTimeZone } from '../time-zone';
+import { BillingProfileDto } from './billing-profile.dto';
 import { TENANT_GROUP_PATTERN } from './create-tenant.dto';
 
-/** An owner may change name, timezone and billingEmail; group and status are for a super admin. */
+/**
+ * An owner may change name, timezone, billingEmail and billingProfile (finance only billingProfile);
+ * group and status are for a super admin.
+ */
 export class UpdateTenantDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @OptionalButNotNull()
@@ -38,4 +52,15 @@ export class UpdateTenantDto {
   @OptionalButNotNull()
   @IsIn(['active', 'disabled'])
   status?: TenantStatus;
+
+  @ApiPropertyOptional({
+    type: BillingProfileDto,
+    nullable: true,
+    description: 'the owner and finance keep it; fields left out keep their values; null clears it',
+  })
+  @IsOptional()
+  @IsObject({ message: 'billingProfile must be an object' })
+  @ValidateNested()
+  @Type(() => BillingProfileDto)
+  billingProfile?: BillingProfileDto | null;
 }

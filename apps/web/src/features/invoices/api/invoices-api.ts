@@ -62,3 +62,25 @@ export function useIssueCreditNote(invoiceId: string) {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.invoices.all }),
   });
 }
+
+export type InvoiceStatus = Invoice['status'];
+export type InvoiceSettlement = Schema<'InvoiceSettlementView'>;
+
+/** Records a payment received for an invoice (super admin); the invoice's status follows. */
+export function useRecordPayment(invoiceId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schema<'RecordPaymentDto'>) =>
+      unwrap(api.POST('/api/invoices/{id}/payments', { params: { path: { id: invoiceId } }, body })),
+    onSuccess: (invoice) => {
+      queryClient.setQueryData(queryKeys.invoices.detail(invoiceId), invoice);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.invoices.all });
+    },
+  });
+}
+
+/** A month's invoices as CSV; the session cookie authenticates the plain link. */
+export function invoicesCsvUrl(period: string, tenantId?: string): string {
+  const query = new URLSearchParams({ period, ...(tenantId ? { tenantId } : {}) });
+  return `/api/invoices.csv?${query.toString()}`;
+}

@@ -58,3 +58,12 @@ export function useUpdateTenant() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tenants.all }),
   });
 }
+
+/** One tenant (its billing profile included); members read their own. */
+export function useTenant(id: string | undefined) {
+  return useQuery({
+    queryKey: queryKeys.tenants.detail(id ?? ''),
+    queryFn: () => unwrap(api.GET('/api/tenants/{id}', { params: { path: { id: id ?? '' } } })),
+    enabled: Boolean(id),
+  });
+}

@@ -1,0 +1,583 @@
+// Invoices an accountant can file, on the real PostgreSQL and Redis with a real invoice worker: the
+// issuer (settings) and the tenant's billing profile copied in at issue, a CNY tenant billed at the
+// month's rate (audited), payments and the status they give, the CSV export, and delivery by email
+// to a local SMTP sink (smtp-server) that refuses the first attempt, so the retry is exercised.
+import type { AddressInfo } from 'node:net';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuditLog } from '@gateway/audit';
+import { ModelPrice } from '@gateway/billing';
+import { ConfigModule } from '@gateway/config';
+import { DbModule } from '@gateway/db';
+import { Role, Tenant } from '@gateway/identity';
+import {
+  InvoiceSettlement,
+  InvoiceSettlements,
+  InvoicesWorkerModule,
+  invoiceWindow,
+  periodOf,
+  previousPeriod,
+} from '@gateway/invoices';
+import { REDIS, RedisModule } from '@gateway/redis';
+import { ENTITIES } from '@gateway/schema';
+import { waitFor } from '@gateway/testing';
+import { UsageIngestor, UsageRecorder } from '@gateway/usage';
+import { SMTPServer } from 'smtp-server';
+import { DataSource } from 'typeorm';
+import { ApiHarness, startApi } from '../api-harness';
+import { seedTenant, Session, sessionAs, usageEvent } from '../fixtures';
+import { pdfText } from './pdf-text';
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+/** A local SMTP server: refuses the first message (451, try later), accepts the rest. */
+async function startSmtpSink(): Promise<{
+  server: SMTPServer;
+  port: number;
+  received: Received[];
+  refused: number;
+}> {
+  const state = { received: [] as Received[], refused: 0 };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (state.refused === 0) {
+          state.refused++;
+          const error = Object.assign(new Error('try again later'), { responseCode: 451 });
+          callback(error);
+          return;
+        }
+        state.received.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    received: state.received,
+    get refused() {
+      return state.refused;
+    },
+  };
+}
+
+async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      ConfigModule.forRoot(api.config),
+      DbModule.forRoot({ entities: ENTITIES, applicationName: 'invoice-finance-worker' }),
+      RedisModule,
+      InvoicesWorkerModule,
+    ],
+  })
+  class TestWorkerModule {}
+  const app = await NestFactory.createApplicationContext(TestWorkerModule, { logger: false });
+  await app.init();
+  return app;
+}
+
+const PNG_1X1 =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+describe('invoices an accountant can file', () => {
+  let api: ApiHarness;
+  let db: DataSource;
+  let worker: INestApplicationContext;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  let root: Session;
+  let seq = 0;
+  const period = previousPeriod(previousPeriod(periodOf(new Date(), 'Asia/Shanghai')));
+
+  /** Usage stored the real way in (recorder → stream → ingestor), then dated inside `period`. */
+  const usageIn = async (tenant: Tenant, events: { model: string; costNano: string }[]) => {
+    const at = new Date(invoiceWindow(period, tenant.timezone).start.getTime() + 86_400_000);
+    const [{ now: marker }] = (await db.query('SELECT now() AS now')) as { now: Date }[];
+    const recorder = api.app.get(UsageRecorder);
+    const ids: string[] = [];
+    for (const event of events) {
+      const requestId = `fin-${++seq}-${tenant.id.slice(0, 8)}`;
+      ids.push(requestId);
+      recorder.record(
+        usageEvent({
+          requestId,
+          tenantId: tenant.id,
+          tokenId: '00000000-0000-4000-8000-000000000001',
+          startedAt: at.toISOString(),
+          promptTokens: 1000,
+          completionTokens: 100,
+          ...event,
+        }),
+      );
+    }
+    await recorder.flush();
+    const ingestor = new UsageIngestor(api.app.get(REDIS), db, api.config);
+    for (let round = await ingestor.ingestOnce(); round.read > 0; round = await ingestor.ingestOnce()) {
+      // until the stream is drained
+    }
+    await db.query(`UPDATE usage_records SET created_at = $1 WHERE request_id = ANY($2)`, [at, ids]);
+    await db.query(`UPDATE ledger_entries SET created_at = $1 WHERE tenant_id = $2 AND created_at >= $3`, [
+      at,
+      tenant.id,
+      marker,
+    ]);
+  };
+
+  const issue = async (session: Session, tenantId?: string) => {
+    const res = await session.post('/api/invoices/generate', { period, ...(tenantId ? { tenantId } : {}) });
+    expect([200, 202]).toContain(res.status);
+    return waitFor(
+      `invoice ${res.body.id} issued`,
+      async () => {
+        const got = await session.get(`/api/invoices/${res.body.id}`);
+        return got.status === 200 && got.body.pdfReady ? got.body : undefined;
+      },
+      60_000,
+    );
+  };
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    api = await startApi('invoice_finance');
+    db = api.app.get(DataSource);
+    worker = await startInvoiceWorker(api);
+    root = await sessionAs(api, Role.SuperAdmin, null);
+    await db.getRepository(ModelPrice).insert({
+      model: 'qwen-max',
+      inputPer1MNano: 1_600_000_000n,
+      cachedInputPer1MNano: 400_000_000n,
+      outputPer1MNano: 6_400_000_000n,
+      perRequestNano: 0n,
+      reasoningPer1MNano: null,
+      effectiveFrom: new Date('2020-01-01T00:00:00Z'),
+      createdBy: null,
+    });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await new Promise<void>((resolve) => sink.server.close(() => resolve()));
+  });
+
+  describe('settings: issuer, SMTP and exchange rates', () => {
+    it('refuses bad input naming the field, and changes nothing', async () => {
+      const bad = [
+        [{ issuer: { address: 'x' } }, 'issuer.legalName'],
+        [{ issuer: { legalName: 'A', address: 'B', paymentTermsDays: 400 } }, 'issuer.paymentTermsDays'],
+        [{ issuer: { legalName: 'A', address: 'B', logo: 'data:text/html;base64,AAAA' } }, 'issuer.logo'],
+        [{ issuer: { legalName: 'A', address: 'B', email: 'nope' } }, 'issuer.email'],
+        [{ smtp: { host: 'smtp.example', port: 70000, from: 'a@b.example' } }, 'smtp.port'],
+        [{ smtp: { host: 'smtp.example', port: 25, from: 'not an address' } }, 'smtp.from'],
+        [{ exchangeRates: [{ period: '2026-13', currency: 'CNY', rate: '7.1' }] }, 'exchangeRates.0.period'],
+        [
+          { exchangeRates: [{ period: '2026-10', currency: 'XXY', rate: '7.1' }] },
+          'exchangeRates.0.currency',
+        ],
+        [{ exchangeRates: [{ period: '2026-10', currency: 'USD', rate: '1' }] }, 'exchangeRates.0.currency'],
+        [{ exchangeRates: [{ period: '2026-10', currency: 'CNY', rate: '0' }] }, 'exchangeRates.0.rate'],
+        [
+          { exchangeRates: [{ period: '2026-10', currency: 'CNY', rate: '7.1234567' }] },
+          'exchangeRates.0.rate',
+        ],
+        [
+          {
+            exchangeRates: [
+              { period: '2026-10', currency: 'CNY', rate: '7.1' },
+              { period: '2026-10', currency: 'CNY', rate: '7.2' },
+            ],
+          },
+          'exchangeRates.1',
+        ],
+      ] as const;
+      for (const [body, field] of bad) {
+        const res = await root.patch('/api/settings', body).expect(400);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      }
+      const read = await root.get('/api/settings').expect(200);
+      expect(read.body).toMatchObject({ issuer: null, smtp: null, exchangeRates: [] });
+    });
+
+    it('stores the issuer (with its logo), SMTP (password never read back nor audited) and rates, audited', async () => {
+      const res = await root
+        .patch('/api/settings', {
+          issuer: {
+            legalName: 'Acme AI Ltd.',
+            address: '1 Market St\nSan Francisco',
+            taxId: 'US12-3456789',
+            email: 'Billing@Acme.example',
+            paymentInstructions: '银行转账 IBAN DE89 3704 0044 0532 0130 00',
+            footer: 'Thank you.',
+            taxLabel: 'VAT',
+            paymentTermsDays: 14,
+            logo: PNG_1X1,
+          },
+          smtp: {
+            host: '127.0.0.1',
+            port: sink.port,
+            secure: false,
+            username: null,
+            password: 'smtp-secret-123',
+            from: 'Acme Billing <billing@acme.example>',
+          },
+          exchangeRates: [{ period, currency: 'CNY', rate: '7.12340' }],
+        })
+        .expect(200);
+      expect(res.body.issuer).toMatchObject({
+        legalName: 'Acme AI Ltd.',
+        email: 'billing@acme.example',
+        logo: PNG_1X1,
+      });
+      expect(res.body.smtp).toEqual({
+        host: '127.0.0.1',
+        port: sink.port,
+        secure: false,
+        username: null,
+        passwordSet: true,
+        from: 'Acme Billing <billing@acme.example>',
+      });
+      expect(res.body.exchangeRates).toEqual([{ period, currency: 'CNY', rate: '7.1234' }]);
+      expect(JSON.stringify((await root.get('/api/settings').expect(200)).body)).not.toContain(
+        'smtp-secret-123',
+      );
+      const audit = await db.getRepository(AuditLog).find({ where: { entityType: 'settings' } });
+      expect(audit.length).toBeGreaterThan(0);
+      expect(JSON.stringify(audit)).not.toContain('smtp-secret-123');
+      expect(JSON.stringify(audit)).toContain('7.1234');
+      // A partial issuer change keeps the rest.
+      const again = await root.patch('/api/settings', { issuer: { footer: 'Thanks!' } }).expect(200);
+      expect(again.body.issuer).toMatchObject({
+        legalName: 'Acme AI Ltd.',
+        footer: 'Thanks!',
+        paymentTermsDays: 14,
+      });
+    });
+  });
+
+  describe('a tenant billed in CNY, in Chinese', () => {
+    let tenant: Tenant;
+    let finance: Session;
+    let invoice: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+    beforeAll(async () => {
+      tenant = await seedTenant(api, {
+        name: `shanghai-${Date.now()}`,
+        timezone: 'Asia/Shanghai',
+        billingEmail: 'ops@example.cn',
+        createdAt: new Date(Date.now() - 400 * 86_400_000),
+      });
+      finance = await sessionAs(api, Role.Finance, tenant.id);
+    });
+
+    it('the owner and finance keep the billing profile; an admin may not; bad fields are named', async () => {
+      const admin = await sessionAs(api, Role.Admin, tenant.id);
+      await admin.patch(`/api/tenants/${tenant.id}`, { billingProfile: { legalName: 'x' } }).expect(403);
+      const bad = await finance
+        .patch(`/api/tenants/${tenant.id}`, {
+          billingProfile: { currency: 'RMB', language: 'fr', country: 'China' },
+        })
+        .expect(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'billingProfile.country',
+        'billingProfile.currency',
+        'billingProfile.language',
+      ]);
+      await finance.patch(`/api/tenants/${tenant.id}`, { name: 'renamed' }).expect(403);
+      const res = await finance
+        .patch(`/api/tenants/${tenant.id}`, {
+          billingProfile: {
+            legalName: '上海示例科技有限公司',
+            address: '上海市浦东新区 88 号',
+            country: 'cn',
+            taxId: '91310000MA1K000000',
+            email: 'AP@example.cn',
+            currency: 'CNY',
+            language: 'zh-CN',
+          },
+        })
+        .expect(200);
+      expect(res.body.billingProfile).toEqual({
+        legalName: '上海示例科技有限公司',
+        address: '上海市浦东新区 88 号',
+        country: 'CN',
+        taxId: '91310000MA1K000000',
+        email: 'ap@example.cn',
+        currency: 'CNY',
+        language: 'zh-CN',
+      });
+    });
+
+    it('without a rate for the month the invoice is refused (409), naming the currency', async () => {
+      await root.patch('/api/settings', { exchangeRates: [] }).expect(200);
+      const res = await finance.post('/api/invoices/generate', { period }).expect(409);
+      expect(res.body).toMatchObject({ code: 'exchange_rate_missing' });
+      expect(res.body.message).toContain('CNY');
+      await root
+        .patch('/api/settings', { exchangeRates: [{ period, currency: 'CNY', rate: '7.1234' }] })
+        .expect(200);
+    });
+
+    it('is issued with the issuer and customer as they were, the due date, unit prices and CNY amounts at the rate', async () => {
+      await usageIn(tenant, [
+        { model: 'qwen-max', costNano: '1005000000' },
+        { model: 'qwen-max', costNano: '1005000000' },
+        { model: 'deepseek-chat', costNano: '333333333' },
+      ]);
+      invoice = await issue(finance);
+      expect(invoice).toMatchObject({
+        status: 'open',
+        currency: 'CNY',
+        exchangeRate: '7.1234',
+        exchangeRatePeriod: period,
+        language: 'zh-CN',
+        issuer: { legalName: 'Acme AI Ltd.', taxId: 'US12-3456789', taxLabel: 'VAT', paymentTermsDays: 14 },
+        customer: {
+          legalName: '上海示例科技有限公司',
+          taxId: '91310000MA1K000000',
+          email: 'ap@example.cn',
+          country: 'CN',
+        },
+        billingName: '上海示例科技有限公司',
+        totalUsd: '2.343333333',
+        balanceDueUsd: '2.343333333',
+        paidUsd: '0',
+      });
+      expect(new Date(invoice.dueAt).getTime() - new Date(invoice.issuedAt).getTime()).toBe(14 * 86_400_000);
+      const qwen = invoice.lines.find((line: { model: string }) => line.model === 'qwen-max');
+      expect(qwen.unitPrices).toEqual({
+        inputPer1M: '1.6',
+        cachedPer1M: '0.4',
+        outputPer1M: '6.4',
+        perRequest: '0',
+        changedInPeriod: false,
+      });
+      // 2.01 USD × 7.1234 = 14.318034 → 14.32; 0.333333333 × 7.1234 = 2.374466664 → 2.37.
+      const byModel = Object.fromEntries(
+        invoice.lines.map((line: { model: string }, i: number) => [line.model, invoice.converted.lines[i]]),
+      );
+      expect(byModel).toEqual({ 'qwen-max': '14.32', 'deepseek-chat': '2.37' });
+      expect(invoice.converted).toMatchObject({
+        currency: 'CNY',
+        subtotal: '16.69',
+        tax: '0.00',
+        total: '16.69',
+      });
+      expect(invoice.converted.roundingRule).toContain('half away from zero');
+
+      // Later changes to the issuer or the profile do not touch what was issued.
+      await root.patch('/api/settings', { issuer: { legalName: 'Renamed Corp' } }).expect(200);
+      await finance
+        .patch(`/api/tenants/${tenant.id}`, { billingProfile: { legalName: '新名字' } })
+        .expect(200);
+      const reread = await finance.get(`/api/invoices/${invoice.id}`).expect(200);
+      expect(reread.body.issuer.legalName).toBe('Acme AI Ltd.');
+      expect(reread.body.customer.legalName).toBe('上海示例科技有限公司');
+      await root.patch('/api/settings', { issuer: { legalName: 'Acme AI Ltd.' } }).expect(200);
+    }, 120_000);
+
+    it('the PDF is in Chinese, names both parties and states the rate and the converted total', async () => {
+      const res = await finance
+        .get(`/api/invoices/${invoice.id}/pdf`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const { text } = await pdfText(res.body as Buffer);
+      for (const expected of [
+        '发票',
+        invoice.number,
+        'Acme AI Ltd.',
+        'US12-3456789',
+        '上海示例科技有限公司',
+        '91310000MA1K000000',
+        '付款截止日期',
+        invoice.dueAt.slice(0, 10),
+        '1 USD = 7.1234 CNY',
+        '16.69',
+        '待付款',
+        '第 1 页，共 1 页',
+        '单价',
+      ]) {
+        expect(text).toContain(expected);
+      }
+    });
+
+    it('is mailed to the billing email with the PDF attached, after a refused first attempt', async () => {
+      const delivered = await waitFor(
+        'the invoice delivered',
+        async () => {
+          const res = await finance.get(`/api/invoices/${invoice.id}`);
+          return res.body.delivery?.status === 'sent' ? res.body.delivery : undefined;
+        },
+        90_000,
+      );
+      expect(delivered).toMatchObject({
+        status: 'sent',
+        recipient: 'ap@example.cn',
+        attempts: 2,
+        lastError: null,
+      });
+      expect(sink.refused).toBe(1);
+      const mail = sink.received.find((m) => m.to.includes('ap@example.cn'));
+      expect(mail).toBeDefined();
+      expect(mail!.raw).toContain(`${invoice.number}.pdf`);
+      expect(mail!.raw).toContain('application/pdf');
+      const body = mail!.raw.split(/\r?\n\r?\n/);
+      const pdfPart = body.findIndex((part) => part.includes('application/pdf'));
+      const pdf = Buffer.from(body[pdfPart + 1]!.replace(/\s+/g, ''), 'base64');
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    }, 120_000);
+
+    it('payments: only a super admin records them; bad input is named; the status follows; online settles once', async () => {
+      const owner = await sessionAs(api, Role.Owner, tenant.id);
+      await owner
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '1', reference: 'x' })
+        .expect(403);
+      const bad = await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: 1, reference: ' ', paidAt: 'yesterday' })
+        .expect(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'amountUsd',
+        'paidAt',
+        'reference',
+      ]);
+      const over = await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '2.343333334', reference: 'wire-1' })
+        .expect(400);
+      expect(over.body).toMatchObject({ code: 'payment_exceeds_balance', errors: [{ field: 'amountUsd' }] });
+
+      const part = await root
+        .post(`/api/invoices/${invoice.id}/payments`, {
+          amountUsd: '1',
+          reference: 'wire-1',
+          paidAt: '2026-11-05T00:00:00Z',
+        })
+        .expect(201);
+      expect(part.body).toMatchObject({ status: 'open', paidUsd: '1', balanceDueUsd: '1.343333333' });
+      await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '1', reference: 'wire-1' })
+        .expect(409);
+
+      // An online payment (what a payment provider's webhook calls), delivered twice: settled once.
+      const settlements = worker.get(InvoiceSettlements);
+      const online = {
+        invoiceId: invoice.id,
+        amountNano: 1_343_333_333n,
+        reference: 'cs_test_123',
+        source: 'online' as const,
+        paidAt: new Date(),
+        recordedBy: null,
+      };
+      const first = await settlements.settle(online);
+      const second = await settlements.settle(online);
+      expect([first.created, second.created]).toEqual([true, false]);
+      expect(second.standing.status).toBe('paid');
+      expect(await db.getRepository(InvoiceSettlement).countBy({ invoiceId: invoice.id })).toBe(2);
+
+      const paid = await finance.get(`/api/invoices/${invoice.id}`).expect(200);
+      expect(paid.body).toMatchObject({ status: 'paid', paidUsd: '2.343333333', balanceDueUsd: '0' });
+      expect(paid.body.settlements.map((s: { reference: string }) => s.reference)).toEqual([
+        'wire-1',
+        'cs_test_123',
+      ]);
+      const more = await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.01', reference: 'wire-2' })
+        .expect(409);
+      expect(more.body.code).toBe('invoice_not_payable');
+      const audit = await db.getRepository(AuditLog).find({ where: { entityType: 'invoice_payment' } });
+      expect(audit.map((row) => (row.after as { reference: string }).reference)).toEqual(['wire-1']);
+    });
+
+    it('the month’s CSV lists it with its status, tax IDs and CNY amounts; bad periods are named', async () => {
+      const bad = await finance.get('/api/invoices.csv?period=2026-13').expect(400);
+      expect(bad.body.errors[0].field).toBe('period');
+      await finance.get('/api/invoices.csv').expect(400);
+      const res = await finance.get(`/api/invoices.csv?period=${period}`).expect(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      const [header, ...rows] = (res.text as string).trim().split('\r\n');
+      expect(header!.split(',')).toContain('balance_due_usd');
+      expect(rows).toHaveLength(1);
+      const row = Object.fromEntries(header!.split(',').map((name, i) => [name, rows[0]!.split(',')[i]]));
+      expect(row).toMatchObject({
+        number: invoice.number,
+        kind: 'invoice',
+        customer: '上海示例科技有限公司',
+        customer_tax_id: '91310000MA1K000000',
+        status: 'paid',
+        total_usd: '2.343333333',
+        currency: 'CNY',
+        exchange_rate: '7.1234',
+        total_in_currency: '16.69',
+        delivery: 'sent',
+      });
+      // Another tenant's finance sees none of it.
+      const other = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });
+      const stranger = await sessionAs(api, Role.Finance, other.id);
+      const theirs = await stranger.get(`/api/invoices.csv?period=${period}`).expect(200);
+      expect((theirs.text as string).trim().split('\r\n')).toHaveLength(1);
+    });
+  });
+
+  describe('a USD tenant credited in full', () => {
+    it('is `credited`; its credit note references it and says so on the PDF', async () => {
+      const tenant = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });
+      await usageIn(tenant, [{ model: 'gpt-4o-mini', costNano: '500000000' }]);
+      const invoice = await issue(root, tenant.id);
+      expect(invoice).toMatchObject({
+        status: 'open',
+        currency: 'USD',
+        exchangeRate: null,
+        converted: null,
+        language: 'en',
+      });
+      const requested = await root
+        .post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'goodwill' })
+        .expect(202);
+      const note = await waitFor(
+        'the credit note',
+        async () => {
+          const res = await root.get(`/api/invoices/${requested.body.id}`);
+          return res.status === 200 && res.body.pdfReady ? res.body : undefined;
+        },
+        60_000,
+      );
+      expect(note).toMatchObject({ kind: 'credit_note', status: 'credited', creditNoteOf: invoice.id });
+      expect((await root.get(`/api/invoices/${invoice.id}`).expect(200)).body).toMatchObject({
+        status: 'credited',
+        balanceDueUsd: '0',
+      });
+      const res = await root
+        .get(`/api/invoices/${note.id}/pdf`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const { text } = await pdfText(res.body as Buffer);
+      expect(text).toContain(`Corrects invoice: ${invoice.number}`);
+      expect(text).toContain('Credit note');
+      expect(text).toContain('Page 1 of 1');
+      await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.1', reference: 'late' })
+        .expect(409);
+    }, 120_000);
+  });
+});

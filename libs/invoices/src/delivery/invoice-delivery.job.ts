@@ -1,0 +1,95 @@
+// Mails an issued invoice (PDF attached) to the customer's billing address through the SMTP server
+// in the settings. BullMQ retries a failed send with backoff; each attempt is written to
+// invoice_deliveries, so the console shows pending, sent, failed (after the last attempt) or
+// skipped (no SMTP server, or nobody to send to). A sent invoice is never sent again.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { billingSettings, SmtpSettings } from '@gateway/settings';
+import { createTransport } from 'nodemailer';
+import { DataSource } from 'typeorm';
+import { InvoiceDelivery, DeliveryStatus } from '../entities/invoice-delivery.entity';
+import { InvoicePdf } from '../entities/invoice-pdf.entity';
+import { Invoice } from '../entities/invoice.entity';
+import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
+import { invoiceEmail } from './invoice-email';
+
+export interface DeliverInvoiceData {
+  invoiceId: string;
+}
+
+/** Where this attempt stands among the job's attempts (from BullMQ). */
+export interface DeliveryAttempt {
+  /** 1 for the first. */
+  number: number;
+  last: boolean;
+}
+
+const SMTP_TIMEOUT_MS = 30_000;
+
+@Injectable()
+export class DeliverInvoiceJob {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async run(data: DeliverInvoiceData, attempt: DeliveryAttempt): Promise<{ status: DeliveryStatus }> {
+    const deliveries = this.dataSource.getRepository(InvoiceDelivery);
+    const done = await deliveries.findOneBy({ invoiceId: data.invoiceId });
+    if (done?.status === 'sent') return { status: 'sent' };
+    const invoice = await this.dataSource.getRepository(Invoice).findOneBy({ id: data.invoiceId });
+    if (!invoice) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such invoice');
+    const pdf = await this.dataSource.getRepository(InvoicePdf).findOneBy({ invoiceId: invoice.id });
+    if (!pdf) throw new InvoiceError(InvoiceErrorCode.PdfPending);
+    const recipient = invoice.customer?.email ?? invoice.billingEmail;
+    const { smtp } = await billingSettings(this.dataSource.manager);
+    const record = (row: Partial<InvoiceDelivery>) =>
+      deliveries.upsert({ invoiceId: invoice.id, recipient, ...row }, ['invoiceId']);
+    if (!smtp || !recipient) {
+      const reason = !smtp ? 'no SMTP server is configured' : 'the customer has no billing email';
+      await record({ status: 'skipped', attempts: done?.attempts ?? 0, lastError: reason });
+      return { status: 'skipped' };
+    }
+    const attempts = (done?.attempts ?? 0) + 1;
+    await record({ status: 'pending', attempts, lastError: done?.lastError ?? null });
+    try {
+      const email = invoiceEmail(invoice);
+      const info = await transport(smtp).sendMail({
+        from: smtp.from,
+        to: recipient,
+        subject: email.subject,
+        text: email.text,
+        attachments: [{ filename: pdf.filename, content: pdf.content, contentType: 'application/pdf' }],
+      });
+      await record({
+        status: 'sent',
+        attempts,
+        lastError: null,
+        messageId: String(info.messageId ?? '').slice(0, 300) || null,
+        sentAt: new Date(),
+      });
+      return { status: 'sent' };
+    } catch (error) {
+      await record({
+        status: attempt.last ? 'failed' : 'pending',
+        attempts,
+        lastError: describe(error).slice(0, 500),
+      });
+      throw error;
+    }
+  }
+}
+
+function transport(smtp: SmtpSettings) {
+  return createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? '' } : undefined,
+    connectionTimeout: SMTP_TIMEOUT_MS,
+    greetingTimeout: SMTP_TIMEOUT_MS,
+    socketTimeout: SMTP_TIMEOUT_MS,
+  });
+}
+
+/** The server's answer or the network error, never the credentials (nodemailer does not echo them). */
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,122 @@
+// The words on an invoice PDF, in the languages a tenant may choose (its billing profile's
+// `language`). Amounts and dates are written the same way in both, so an accountant reads them alike.
+export interface InvoiceLabels {
+  invoice: string;
+  creditNote: string;
+  issuer: string;
+  billTo: string;
+  taxId: string;
+  invoiceDate: string;
+  dueDate: string;
+  period: string;
+  currency: string;
+  exchangeRate: (currency: string, rate: string, month: string) => string;
+  rounding: string;
+  status: string;
+  statuses: Record<'open' | 'paid' | 'credited', string>;
+  corrects: string;
+  reason: string;
+  description: string;
+  requests: string;
+  input: string;
+  cached: string;
+  output: string;
+  amount: (currency: string) => string;
+  unitPrices: (input: string, cached: string, output: string, perRequest: string) => string;
+  priceChanged: string;
+  planFee: string;
+  includedInPlan: string;
+  subtotal: string;
+  tax: string;
+  total: string;
+  amountDue: string;
+  paymentInstructions: string;
+  paymentsInPeriod: string;
+  page: (n: number, of: number) => string;
+  paymentKinds: Record<string, string>;
+}
+
+const EN: InvoiceLabels = {
+  invoice: 'Invoice',
+  creditNote: 'Credit note',
+  issuer: 'From',
+  billTo: 'Bill to',
+  taxId: 'Tax ID',
+  invoiceDate: 'Invoice date',
+  dueDate: 'Due date',
+  period: 'Period',
+  currency: 'Currency',
+  exchangeRate: (currency, rate, month) => `Exchange rate: 1 USD = ${rate} ${currency} (rate of ${month})`,
+  rounding:
+    'Rounding: each amount is converted at this rate and rounded half away from zero to the minor unit; the subtotal is the sum of the converted lines; tax is computed on it and rounded the same way.',
+  status: 'Payment status',
+  statuses: { open: 'Open', paid: 'Paid', credited: 'Credited' },
+  corrects: 'Corrects invoice',
+  reason: 'Reason',
+  description: 'Description',
+  requests: 'Requests',
+  input: 'Input tokens',
+  cached: 'Cached tokens',
+  output: 'Output tokens',
+  amount: (currency) => `Amount (${currency})`,
+  unitPrices: (input, cached, output, perRequest) =>
+    `Unit prices (USD): ${input} input, ${cached} cached, ${output} output per 1M tokens; ${perRequest} per request`,
+  priceChanged: 'price changed in the period; amount at the price of each request',
+  planFee: 'Plan',
+  includedInPlan: 'Included in plan',
+  subtotal: 'Subtotal',
+  tax: 'Tax',
+  total: 'Total',
+  amountDue: 'Amount due',
+  paymentInstructions: 'Payment instructions',
+  paymentsInPeriod: 'Payments and credits in the period (not part of the total)',
+  page: (n, of) => `Page ${n} of ${of}`,
+  paymentKinds: {
+    topup: 'Top-up',
+    redemption: 'Redemption code',
+    adjustment: 'Adjustment',
+    refund: 'Refund',
+  },
+};
+
+const ZH: InvoiceLabels = {
+  invoice: '发票',
+  creditNote: '红字发票（贷项通知单）',
+  issuer: '开票方',
+  billTo: '购买方',
+  taxId: '税号',
+  invoiceDate: '开票日期',
+  dueDate: '付款截止日期',
+  period: '账期',
+  currency: '币种',
+  exchangeRate: (currency, rate, month) => `汇率：1 USD = ${rate} ${currency}（${month} 汇率）`,
+  rounding:
+    '舍入规则：各金额按此汇率换算后四舍五入（远离零）至最小货币单位；小计为换算后各行之和；税额按换算后小计计算并同样舍入。',
+  status: '付款状态',
+  statuses: { open: '待付款', paid: '已付款', credited: '已冲销' },
+  corrects: '更正发票',
+  reason: '原因',
+  description: '项目',
+  requests: '请求数',
+  input: '输入 tokens',
+  cached: '缓存 tokens',
+  output: '输出 tokens',
+  amount: (currency) => `金额（${currency}）`,
+  unitPrices: (input, cached, output, perRequest) =>
+    `单价（USD）：每百万 tokens 输入 ${input}，缓存 ${cached}，输出 ${output}；每次请求 ${perRequest}`,
+  priceChanged: '本期内价格有变动；金额按每次请求时的价格计算',
+  planFee: '套餐',
+  includedInPlan: '套餐内包含',
+  subtotal: '小计',
+  tax: '税',
+  total: '合计',
+  amountDue: '应付金额',
+  paymentInstructions: '付款方式',
+  paymentsInPeriod: '本期付款与充值（不计入合计）',
+  page: (n, of) => `第 ${n} 页，共 ${of} 页`,
+  paymentKinds: { topup: '充值', redemption: '兑换码', adjustment: '调整', refund: '退款' },
+};
+
+export function invoiceLabels(language: string): InvoiceLabels {
+  return language === 'zh-CN' ? ZH : EN;
+}

@@ -1,0 +1,88 @@
+// Records payments against invoices. Online payments call `settle` with source "online" and the
+// provider's payment id as the reference: a redelivered notification settles once. The invoice row
+// is locked while settling, so two payments cannot together pay more than is due.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { nanoToUsd } from '@gateway/db';
+import { DataSource, EntityManager } from 'typeorm';
+import { InvoiceSettlement, SettlementSource } from '../entities/invoice-settlement.entity';
+import { Invoice } from '../entities/invoice.entity';
+import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
+import { invoiceStandings, InvoiceStanding } from './invoice-standing';
+
+export interface SettleInvoiceCommand {
+  invoiceId: string;
+  /** nano-USD, > 0. */
+  amountNano: bigint;
+  /** The bank's or the payment provider's reference; unique per invoice and source. */
+  reference: string;
+  source: SettlementSource;
+  paidAt: Date;
+  /** The user who recorded it (null for an online payment). */
+  recordedBy: string | null;
+}
+
+export interface SettleResult {
+  settlement: InvoiceSettlement;
+  /** false when this reference had been recorded before (an online redelivery): nothing changed. */
+  created: boolean;
+  standing: InvoiceStanding;
+}
+
+@Injectable()
+export class InvoiceSettlements {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Settles (part of) an invoice. Refuses a credit note, an invoice already paid or credited in
+   * full, and more than is left to pay. The same reference again: for an online payment the first
+   * settlement is returned unchanged; for a manual one it is a 409 duplicate_payment.
+   */
+  async settle(command: SettleInvoiceCommand, manager?: EntityManager): Promise<SettleResult> {
+    const run = (m: EntityManager) => this.settleIn(m, command);
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  private async settleIn(manager: EntityManager, command: SettleInvoiceCommand): Promise<SettleResult> {
+    const invoice = await manager.getRepository(Invoice).findOne({
+      where: { id: command.invoiceId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!invoice) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such invoice');
+    if (invoice.kind !== 'invoice') {
+      throw new InvoiceError(InvoiceErrorCode.NotAnInvoice, 'a credit note is not paid');
+    }
+    const repeated = await manager.getRepository(InvoiceSettlement).findOneBy({
+      invoiceId: invoice.id,
+      source: command.source,
+      reference: command.reference,
+    });
+    if (repeated) {
+      if (command.source === 'manual') {
+        throw new InvoiceError(InvoiceErrorCode.DuplicatePayment, undefined, { field: 'reference' });
+      }
+      const standing = (await invoiceStandings(manager, [invoice])).get(invoice.id) as InvoiceStanding;
+      return { settlement: repeated, created: false, standing };
+    }
+    const before = (await invoiceStandings(manager, [invoice])).get(invoice.id) as InvoiceStanding;
+    if (before.status !== 'open') throw new InvoiceError(InvoiceErrorCode.NotPayable);
+    if (command.amountNano <= 0n || command.amountNano > before.balanceDueNano) {
+      throw new InvoiceError(
+        InvoiceErrorCode.PaymentExceedsBalance,
+        `amountUsd must be greater than 0 and at most ${nanoToUsd(before.balanceDueNano)}, what is left to pay on ${invoice.number}`,
+        { field: 'amountUsd' },
+      );
+    }
+    const settlement = manager.getRepository(InvoiceSettlement).create({
+      invoiceId: invoice.id,
+      amountNano: command.amountNano,
+      reference: command.reference,
+      source: command.source,
+      paidAt: command.paidAt,
+      recordedBy: command.recordedBy,
+    });
+    await manager.getRepository(InvoiceSettlement).insert(settlement);
+    const standing = (await invoiceStandings(manager, [invoice])).get(invoice.id) as InvoiceStanding;
+    return { settlement, created: true, standing };
+  }
+}

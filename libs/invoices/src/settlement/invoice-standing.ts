@@ -1,0 +1,77 @@
+// Where an invoice stands: open until paid or credited in full. Invoices never change (docs/design.md
+// "Money"), so this is read from their credit notes and the payments recorded against them.
+import { EntityManager, In } from 'typeorm';
+import { InvoiceDelivery } from '../entities/invoice-delivery.entity';
+import { InvoiceSettlement } from '../entities/invoice-settlement.entity';
+import type { Invoice } from '../entities/invoice.entity';
+
+export const INVOICE_STATUSES = ['open', 'paid', 'credited'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+export interface InvoiceStanding {
+  status: InvoiceStatus;
+  /** The total less its credit notes' totals, nano-USD. */
+  amountDueNano: bigint;
+  paidNano: bigint;
+  /** What is left to pay (never below 0). */
+  balanceDueNano: bigint;
+  settlements: InvoiceSettlement[];
+  delivery: InvoiceDelivery | null;
+}
+
+export interface Credits {
+  subtotalNano: bigint;
+  totalNano: bigint;
+}
+
+/** The pure rule, tested without a database. */
+export function standingOf(
+  invoice: Pick<Invoice, 'kind' | 'subtotalNano' | 'totalNano'>,
+  credits: Credits,
+  paidNano: bigint,
+): { status: InvoiceStatus; amountDueNano: bigint; balanceDueNano: bigint } {
+  // Credit notes carry negative amounts.
+  const amountDueNano = invoice.totalNano + credits.totalNano;
+  const left = amountDueNano - paidNano;
+  const balanceDueNano = left > 0n ? left : 0n;
+  if (invoice.kind === 'credit_note') return { status: 'credited', amountDueNano, balanceDueNano: 0n };
+  const fullyCredited = invoice.subtotalNano > 0n && invoice.subtotalNano + credits.subtotalNano <= 0n;
+  if (fullyCredited) return { status: 'credited', amountDueNano, balanceDueNano: 0n };
+  return { status: left <= 0n ? 'paid' : 'open', amountDueNano, balanceDueNano };
+}
+
+/** Standings of many invoices in three queries. */
+export async function invoiceStandings(
+  manager: EntityManager,
+  invoices: readonly Invoice[],
+): Promise<Map<string, InvoiceStanding>> {
+  const result = new Map<string, InvoiceStanding>();
+  if (invoices.length === 0) return result;
+  const ids = invoices.map((invoice) => invoice.id);
+  const credits = (await manager.query(
+    `SELECT credit_note_of AS id, sum(subtotal_nano)::text AS subtotal, sum(total_nano)::text AS total
+     FROM invoices WHERE credit_note_of = ANY($1) GROUP BY credit_note_of`,
+    [ids],
+  )) as { id: string; subtotal: string; total: string }[];
+  const settlements = await manager
+    .getRepository(InvoiceSettlement)
+    .find({ where: { invoiceId: In(ids) }, order: { paidAt: 'ASC', createdAt: 'ASC' } });
+  const deliveries = await manager.getRepository(InvoiceDelivery).find({ where: { invoiceId: In(ids) } });
+  for (const invoice of invoices) {
+    const credit = credits.find((row) => row.id === invoice.id);
+    const own = settlements.filter((row) => row.invoiceId === invoice.id);
+    const paidNano = own.reduce((sum, row) => sum + row.amountNano, 0n);
+    const standing = standingOf(
+      invoice,
+      { subtotalNano: BigInt(credit?.subtotal ?? 0), totalNano: BigInt(credit?.total ?? 0) },
+      paidNano,
+    );
+    result.set(invoice.id, {
+      ...standing,
+      paidNano,
+      settlements: own,
+      delivery: deliveries.find((row) => row.invoiceId === invoice.id) ?? null,
+    });
+  }
+  return result;
+}
