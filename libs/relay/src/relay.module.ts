@@ -7,6 +7,7 @@ import { UsageModule } from '@gateway/usage';
 import { RelayLimiter } from './limits/relay-limiter';
 import { RelayMetrics } from './metrics/relay-metrics';
 import { GenerateContentController } from './generate-content.controller';
+import { MediaController } from './media.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayCallers } from './relay/relay-caller';
@@ -17,6 +18,8 @@ import { UpstreamClient } from './upstream/upstream-client';
 import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
 import { ListModels } from './usecases/list-models/list-models.usecase';
+import { MediaAttemptRunner } from './usecases/relay-media/media-attempt-runner';
+import { MediaRelays } from './usecases/relay-media/media-relays';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
 import { RequestSettlement } from './usecases/relay-request/request-settlement';
 import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
@@ -24,7 +27,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
 /** The /v1 relay: routing, failover, limits and metering. */
 @Module({
   imports: [TokensModule, ChannelsModule, BillingModule, IdentityModule, UsageModule],
-  controllers: [RelayController, GenerateContentController],
+  controllers: [RelayController, GenerateContentController, MediaController],
   providers: [
     ListModels,
     GetOwnUsage,
@@ -34,6 +37,8 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RequestSettlement,
     RelayCallers,
     AttemptRunner,
+    MediaAttemptRunner,
+    MediaRelays,
     UpstreamClient,
     RelayLimiter,
     RelayMetrics,
