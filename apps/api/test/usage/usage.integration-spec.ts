@@ -195,6 +195,8 @@ describe('/api/usage', () => {
         completionTokens: 0,
         reasoningTokens: 0,
         usageSource: 'upstream',
+        billedUnit: 'tokens',
+        billedQuantity: 300,
         costUsd: '0',
         latencyMs: 300,
         ttftMs: null,
