@@ -110,7 +110,7 @@ describe('media routes in the console (browser)', () => {
     await testId('price-output').fill('0');
     await testId('price-characters').fill('15');
     await testId('price-save').click();
-    await page.getByText('$15/1M chars').waitFor();
+    await page.getByText('$15.00/1M chars').waitFor();
     await page.keyboard.press('Escape');
   });
 
@@ -130,6 +130,10 @@ describe('media routes in the console (browser)', () => {
     await testId('media-input').fill('a lighthouse at dusk');
     await testId('media-run').click();
     await testId('media-image').waitFor();
+    // The image the gateway relayed is shown (it decoded), not a broken link.
+    await page.waitForFunction(
+      '(document.querySelector(\'[data-testid="media-image"]\')?.naturalWidth ?? 0) > 0',
+    );
     await testId('playground-stats').getByText('media/dall-e-3').waitFor();
     await shot('playground-image.en');
 
@@ -139,10 +143,10 @@ describe('media routes in the console (browser)', () => {
     await testId('media-input').fill('Hello from the gateway');
     await testId('media-run').click();
     await testId('media-audio').waitFor();
-    const audioBytes = await page.evaluate(async () => {
-      const src = document.querySelector('[data-testid="media-audio"]')?.getAttribute('src');
-      return src ? (await (await fetch(src)).arrayBuffer()).byteLength : 0;
-    });
+    const audioBytes = await page.evaluate<number>(
+      "(async () => { const src = document.querySelector('[data-testid=\"media-audio\"]')?.getAttribute('src');" +
+        ' return src ? (await (await fetch(src)).arrayBuffer()).byteLength : 0; })()',
+    );
     // The mock speaks 160 bytes per character.
     expect(audioBytes).toBe('Hello from the gateway'.length * 160);
     await testId('playground-stats').getByText('media/tts-1').waitFor();

@@ -420,7 +420,7 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     }, 10);
     let answer: { requestId: string; text: string };
     try {
-      answer = await uploadFromChild(api.url, client.apiKey, size);
+      answer = await uploadFromChild(api.url, client.apiKey as string, size);
     } finally {
       clearInterval(sampler);
     }

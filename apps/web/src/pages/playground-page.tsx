@@ -261,16 +261,20 @@ export function PlaygroundPage() {
                     data-testid="playground-model"
                   />
                 </Form.Item>
-                <Form.Item label={t('playground.system')}>
-                  <Input.TextArea
-                    value={system}
-                    onChange={(event) => setSystem(event.target.value)}
-                    autoSize={{ minRows: 2, maxRows: 6 }}
-                  />
-                </Form.Item>
-                <Form.Item label={t('playground.stream')} style={{ marginBottom: 0 }}>
-                  <Switch checked={stream} onChange={setStream} />
-                </Form.Item>
+                {mode === 'chat' ? (
+                  <>
+                    <Form.Item label={t('playground.system')}>
+                      <Input.TextArea
+                        value={system}
+                        onChange={(event) => setSystem(event.target.value)}
+                        autoSize={{ minRows: 2, maxRows: 6 }}
+                      />
+                    </Form.Item>
+                    <Form.Item label={t('playground.stream')} style={{ marginBottom: 0 }}>
+                      <Switch checked={stream} onChange={setStream} />
+                    </Form.Item>
+                  </>
+                ) : null}
               </Form>
             </Card>
             <RunStatsCard stats={stats} model={statsModel} />

@@ -27,7 +27,15 @@ export async function runImage(options: {
   const response = await fetch('/v1/images/generations', {
     method: 'POST',
     headers: bearer(options.key),
-    body: JSON.stringify({ model: options.model, prompt: options.prompt, n: 1, size: options.size }),
+    body: JSON.stringify({
+      model: options.model,
+      prompt: options.prompt,
+      n: 1,
+      size: options.size,
+      // DALL·E answers a URL by default, which expires; gpt-image models always answer base64 (and
+      // refuse the field).
+      ...(/^dall-e/i.test(options.model) ? { response_format: 'b64_json' } : {}),
+    }),
     signal: options.signal,
   });
   if (!response.ok) throw await relayError(response);
