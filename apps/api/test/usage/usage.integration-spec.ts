@@ -386,6 +386,7 @@ describe('/api/usage', () => {
         stream: 'true',
         ttftMs: '100',
         reasoningTokens: '7',
+        billedUnit: 'tokens',
       });
       expect(r3['ttftMs']).toBe('');
     });
