@@ -2,6 +2,7 @@
 // each route's answer, the unit and exact cost its usage record bills, failover before the first
 // byte (an upload sent again from disk), and a 25 MB transcription upload that leaves memory flat.
 import type { MockUpstream } from '@gateway/mock-upstream';
+import { waitFor } from '@gateway/testing';
 import { countTextTokens } from '@gateway/providers';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -119,6 +120,13 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
         'bge-reranker',
       ],
       keys: ['sk-mock-media-0001'],
+    });
+    // Speech of 20,000 chunks of 16 KiB (312 MiB), made by the mock only as they are read.
+    await createChannel(api, admin, {
+      name: 'endless',
+      baseUrl: mock.baseUrl,
+      models: ['tts-endless'],
+      keys: ['sk-mock-endless;chunks=20000'],
     });
     // Tried first for these models, always failing with a 503: the answer must come from `spare`.
     await createChannel(api, admin, {
@@ -303,6 +311,40 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     expect(record.costUsd).toBe(((characters * 15) / 1e6).toString());
   });
 
+  it('passes speech on with backpressure, and stops the upstream when the client goes away', async () => {
+    const response = await client.audio.speech.create({
+      model: 'tts-endless',
+      voice: 'alloy',
+      input: 'long',
+    });
+    const requestId = response.headers.get('x-request-id') as string;
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect((await reader.read()).value?.length).toBeGreaterThan(0);
+    // The client reads no more: socket buffers fill, and the gateway stops reading the upstream,
+    // which stops making audio. Far less than the 312 MiB is ever made.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const made = mock.requests[0]?.chunksSent ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(mock.requests[0]?.chunksSent).toBe(made);
+    console.log(
+      `speech with a stalled client: the mock made ${made} of 20000 chunks (${((made * 16) / 1024).toFixed(1)} MiB)`,
+    );
+    expect(made * 16 * 1024).toBeLessThan(64 * 1024 * 1024);
+    await reader.cancel();
+    await waitFor(
+      'the upstream request to be aborted',
+      async () => (mock.requests[0]?.aborted ? true : undefined),
+      10_000,
+    );
+    const record = await usageRecord(api, admin, requestId);
+    expect(record).toMatchObject({
+      status: 499,
+      errorCode: 'client_closed_request',
+      billedUnit: 'characters',
+      billedQuantity: 4,
+    });
+  });
+
   it('moderates with the default model and bills the counted tokens plus the request fee', async () => {
     const { data, response } = await client.moderations
       .create({ input: ['I will kill the process', 'hello'] })
@@ -399,31 +441,38 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     // only: buffering the upload whole in either would add at least 25 MB.
     const size = 25_000_000;
     const gc = collector();
-    gc();
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const live = () => {
       const memory = process.memoryUsage();
       return memory.heapUsed + memory.external;
     };
-    const before = { rss: process.memoryUsage().rss, live: live() };
-    const peak = { ...before };
-    // RSS as it is (garbage included) every 10 ms; what is still referenced after a full collection
-    // every 250 ms (a collection of this process's heap is too slow to run more often).
-    let ticks = 0;
-    const sampler = setInterval(() => {
-      peak.rss = Math.max(peak.rss, process.memoryUsage().rss);
-      if (++ticks % 25 !== 0) return;
+    // What is still referenced: two full collections, each given a moment to hand freed buffers back.
+    const settled = async () => {
       gc();
-      // Freed buffers leave the external count a moment after the collection.
-      setTimeout(() => {
-        peak.live = Math.max(peak.live, live());
-      }, 1);
+      await pause(10);
+      gc();
+      await pause(10);
+      return live();
+    };
+    const before = { rss: process.memoryUsage().rss, live: await settled() };
+    const peak = { ...before };
+    let done = false;
+    const upload = uploadFromChild(api.url, client.apiKey as string, size).finally(() => {
+      done = true;
+    });
+    // RSS as it is (garbage included) every 10 ms; live memory every 150 ms (collections are slow).
+    const rssSampler = setInterval(() => {
+      peak.rss = Math.max(peak.rss, process.memoryUsage().rss);
     }, 10);
-    let answer: { requestId: string; text: string };
     try {
-      answer = await uploadFromChild(api.url, client.apiKey as string, size);
+      while (!done) {
+        peak.live = Math.max(peak.live, await settled());
+        await pause(150);
+      }
     } finally {
-      clearInterval(sampler);
+      clearInterval(rssSampler);
     }
+    const answer = await upload;
     const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
     console.log(
       `25 MB transcription upload: live memory (heap + buffers after GC) grew by ${mb(peak.live - before.live)} MB at peak, RSS by ${mb(peak.rss - before.rss)} MB`,

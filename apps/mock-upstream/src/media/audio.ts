@@ -7,6 +7,7 @@ import type { Endpoint, EndpointInput, MockResponse } from '../mock-response';
 import { usageOf } from '../mock-response';
 import { invalidField, requireString } from '../request-fields';
 import { countTokens } from '../token-count';
+import { BINARY_CHUNK_BYTES } from './binary-delivery';
 import { isFormFile, type FormFile } from './multipart-form';
 import { MEDIA_STREAM } from './media-stream';
 
@@ -136,7 +137,10 @@ function clock(seconds: number, separator: string): string {
   return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}${separator}${pad(ms % 1000, 3)}`;
 }
 
-/** POST /v1/audio/speech: `SPEECH_BYTES_PER_CHARACTER` bytes of audio per input character, or SSE deltas. */
+/**
+ * POST /v1/audio/speech: `SPEECH_BYTES_PER_CHARACTER` bytes of audio per input character (or `chunks`
+ * chunks of 16 KiB), or SSE deltas with `stream_format: "sse"`.
+ */
 export const speech: Endpoint = (input) => {
   const { body } = input;
   requireString(body, 'model');
@@ -148,7 +152,11 @@ export const speech: Endpoint = (input) => {
   if (contentType === undefined)
     throw invalidField('response_format', "one of 'mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'");
   const characters = [...text].length;
-  const size = characters * SPEECH_BYTES_PER_CHARACTER;
+  // `chunks=N` asks for N chunks of audio instead (backpressure tests: made only as they are read).
+  const size =
+    input.behaviour.chunks === undefined
+      ? characters * SPEECH_BYTES_PER_CHARACTER
+      : input.behaviour.chunks * BINARY_CHUNK_BYTES;
   if (body['stream_format'] === 'sse') {
     const chunk = Buffer.alloc(Math.min(size, 4096), 7).toString('base64');
     return {
