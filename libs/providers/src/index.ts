@@ -184,3 +184,4 @@ export {
 } from './openai-media/media-usage';
 export { multipartBody, type MultipartBody, type MultipartFilePart } from './openai-media/multipart-body';
 export { prepareMediaCall, type MediaCall } from './openai-media/media-call';
+export { wavSeconds, WAV_HEADER_BYTES } from './openai-media/wav-duration';

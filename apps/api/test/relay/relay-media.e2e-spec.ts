@@ -274,6 +274,26 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     }
   });
 
+  it('holds a WAV upload for its exact duration and any other upload for the bound from its size', async () => {
+    // $0.001 covers 10 s at $0.0001/s: a 7.5 s WAV (held as 8 s), not the 121 s its 240 kB bound to.
+    const poor = await seedTenantWithToken(api, admin);
+    await fund(api, poor.tenantId, '0.001');
+    const poorClient = sdk(api, poor.key);
+    const audio = wav(32_000 * 7 + 16_000);
+    const heard = await poorClient.audio.transcriptions.create({
+      file: await toFile(audio, 'a.wav'),
+      model: 'whisper-1',
+    });
+    expect(heard.text).toContain('fox');
+    const opaque = Buffer.from(audio);
+    opaque.write('ID3\u0004', 0, 'latin1');
+    const refused = await sdkError(
+      poorClient.audio.transcriptions.create({ file: await toFile(opaque, 'a.mp3'), model: 'whisper-1' }),
+    );
+    expect(refused.status).toBe(402);
+    expect(refused.message).toContain('$0.0121');
+  });
+
   it('streams a gpt-4o-transcribe transcription and bills its tokens', async () => {
     const audio = wav(32_000 * 3);
     const { data, response } = await client.audio.transcriptions

@@ -1,6 +1,7 @@
 import { RequestValidationError } from '../validation/request-validation-error';
 import { parseJsonMediaRequest, parseMultipartMediaRequest } from './media-request';
 import { mediaJsonUsage, subtitleSeconds } from './media-usage';
+import { wavSeconds } from './wav-duration';
 
 const param = (fn: () => unknown): string | null | undefined => {
   try {
@@ -122,5 +123,31 @@ describe('media requests', () => {
     expect(mediaJsonUsage({ results: [], usage: { total_tokens: 11 } }).tokens?.promptTokens).toBe(11);
     expect(subtitleSeconds('1\n00:00:00,000 --> 00:01:02,500\nhi\n')).toBe(62.5);
     expect(subtitleSeconds('plain text')).toBeNull();
+  });
+});
+
+describe('wavSeconds', () => {
+  const header = (overrides: { byteRate?: number; format?: number } = {}) => {
+    const head = Buffer.alloc(44);
+    head.write('RIFF', 0, 'latin1');
+    head.write('WAVEfmt ', 8, 'latin1');
+    head.writeUInt16LE(overrides.format ?? 1, 20);
+    head.writeUInt16LE(1, 22);
+    head.writeUInt32LE(16_000, 24);
+    head.writeUInt32LE(overrides.byteRate ?? 32_000, 28);
+    head.writeUInt16LE(2, 32);
+    head.writeUInt16LE(16, 34);
+    head.write('data', 36, 'latin1');
+    return head;
+  };
+
+  it('reads a PCM WAV duration from its header and size', () => {
+    expect(wavSeconds(header(), 44 + 32_000 * 7.5)).toBe(7.5);
+  });
+
+  it('gives null for other formats and for headers whose fields disagree', () => {
+    expect(wavSeconds(header({ byteRate: 3_200_000 }), 1_000_044)).toBeNull();
+    expect(wavSeconds(header({ format: 3 }), 1_000_044)).toBeNull();
+    expect(wavSeconds(Buffer.from('ID3\u0004mp3 bytes…'), 1000)).toBeNull();
   });
 });

@@ -16,6 +16,7 @@ import {
 } from '../validation/field-checks';
 import { RequestValidationError } from '../validation/request-validation-error';
 import type { MediaEndpoint } from './media-endpoint';
+import { wavSeconds } from './wav-duration';
 
 /** OpenAI's limits. */
 export const MAX_IMAGES = 10;
@@ -28,8 +29,8 @@ export const DEFAULT_MODERATION_MODEL = 'omni-moderation-latest';
 /** What a request may use at most, as its route measures use. */
 export type MediaWorstCase =
   | { kind: 'images'; count: number; size: string | null; quality: string | null }
-  /** An upload: the relay bounds its duration from the file's size. */
-  | { kind: 'audio'; bytes: number }
+  /** An upload: its duration when cheap to read exactly (PCM WAV), else bounded from its size. */
+  | { kind: 'audio'; bytes: number; seconds: number | null }
   | { kind: 'speech'; characters: number }
   /** Text the gateway counts tokens of (moderations, rerank). */
   | { kind: 'text'; texts: string[] };
@@ -54,6 +55,8 @@ export interface UploadedFile {
   filename: string;
   contentType: string;
   size: number;
+  /** The file's first bytes (up to 44), for reading a WAV header. */
+  head?: Uint8Array;
 }
 
 export interface MultipartMediaRequest extends MediaRequestBase {
@@ -196,7 +199,9 @@ export function parseMultipartMediaRequest(
   if (stream && endpoint === 'audio.translations') {
     throw new RequestValidationError('stream', "Invalid 'stream': translations do not stream.");
   }
-  return { ...base, stream, worst: { kind: 'audio', bytes: (audio[0] as UploadedFile).size } };
+  const file = audio[0] as UploadedFile;
+  const seconds = file.head === undefined ? null : wavSeconds(file.head, file.size);
+  return { ...base, stream, worst: { kind: 'audio', bytes: file.size, seconds } };
 }
 
 /** The options images.generations and images.edits share: n, size, quality, response_format, stream. */

@@ -104,7 +104,7 @@ export class MediaRelays {
         };
       }
       case 'audio': {
-        const seconds = Math.ceil(worst.bytes / AUDIO_MIN_BYTES_PER_SECOND);
+        const seconds = Math.ceil(worst.seconds ?? worst.bytes / AUDIO_MIN_BYTES_PER_SECOND);
         return {
           kind: 'audio',
           seconds,

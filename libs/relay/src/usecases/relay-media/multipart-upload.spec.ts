@@ -43,7 +43,17 @@ describe('MultipartUpload', () => {
         ['model', 'whisper-1'],
         ['language', 'en'],
       ]);
-      expect(files).toEqual([{ field: 'file', filename: 'a.wav', contentType: 'audio/wav', size: 300_000 }]);
+      expect(files).toEqual([
+        {
+          field: 'file',
+          filename: 'a.wav',
+          contentType: 'audio/wav',
+          size: 300_000,
+          head: expect.any(Buffer),
+        },
+      ]);
+      // The first 44 bytes are kept, for a WAV header.
+      expect(files[0]?.head).toHaveLength(44);
       const [part] = stored.parts(files);
       const chunks: Buffer[] = [];
       for await (const chunk of part!.open()) chunks.push(chunk as Buffer);

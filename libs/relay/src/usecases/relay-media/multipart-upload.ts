@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { MultipartFilePart, UploadedFile } from '@gateway/providers';
+import { WAV_HEADER_BYTES, type MultipartFilePart, type UploadedFile } from '@gateway/providers';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 
 /** What the client's request offers: its headers and its unread body. */
@@ -110,12 +110,19 @@ export class MultipartUpload {
       const path = join(dir, `${files.length}`);
       files.push(file);
       this.paths.set(file, path);
+      const head: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => {
+        // A copy: a slice would keep the whole chunk alive.
+        if (file.size < WAV_HEADER_BYTES)
+          head.push(Buffer.from(chunk.subarray(0, WAV_HEADER_BYTES - file.size)));
         file.size += chunk.length;
         stored += chunk.length;
         if (stored > this.limits.fileBytes) fail(tooLarge(name, this.limits.fileBytes));
       });
       stream.on('limit', () => fail(tooLarge(name, this.limits.fileBytes)));
+      stream.on('end', () => {
+        file.head = Buffer.concat(head);
+      });
       writes.push(
         pipeline(stream, createWriteStream(path)).catch((error: unknown) => {
           fail(
