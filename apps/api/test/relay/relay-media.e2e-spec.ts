@@ -331,6 +331,22 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     expect(record.costUsd).toBe(((characters * 15) / 1e6).toString());
   });
 
+  it('passes speech as server-sent events on when asked, billed in characters', async () => {
+    const response = await client.audio.speech.create({
+      model: 'tts-1',
+      voice: 'alloy',
+      input: 'Hello',
+      stream_format: 'sse',
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    expect(text).toContain('"type":"speech.audio.delta"');
+    expect(text).toContain('"type":"speech.audio.done"');
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({ stream: true, billedUnit: 'characters', billedQuantity: 5 });
+    expect(record.costUsd).toBe('0.000075');
+  });
+
   it('passes speech on with backpressure, and stops the upstream when the client goes away', async () => {
     const response = await client.audio.speech.create({
       model: 'tts-endless',
