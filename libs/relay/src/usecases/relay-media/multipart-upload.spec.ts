@@ -104,6 +104,22 @@ describe('MultipartUpload', () => {
     await cut.dispose();
   });
 
+  it('records a client that leaves mid-upload as gone (499), not as a bad request', async () => {
+    const full = upload({ model: 'm' }, 1_000_000);
+    async function* cut() {
+      let sent = 0;
+      for await (const chunk of full) {
+        yield chunk as Buffer;
+        sent += (chunk as Buffer).length;
+        if (sent > 200_000) throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+      }
+    }
+    const body = Readable.from(cut(), { objectMode: false });
+    const stored = new MultipartUpload({ headers, body }, { fileBytes: 2_000_000 });
+    await expect(stored.read()).rejects.toMatchObject({ code: 'client_closed_request', status: 499 });
+    await stored.dispose();
+  });
+
   it('stores a 25 MB upload with flat memory', async () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;

@@ -148,12 +148,26 @@ export class MultipartUpload {
     try {
       await pipeline(this.source.body, parser);
     } catch (error) {
-      fail(
-        new RelayError(
-          RelayErrorCode.InvalidRequest,
-          `the upload is malformed or was cut off: ${(error as Error).message}`,
-        ),
-      );
+      // The client went away mid-upload: recorded as such (499), not as a bad request, whatever
+      // the file's own stream made of being cut off first.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (
+        code === 'ECONNRESET' ||
+        code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+        (error as Error).message === 'aborted'
+      ) {
+        failure = new RelayError(
+          RelayErrorCode.ClientClosed,
+          'the client closed the connection during the upload',
+        );
+      } else {
+        fail(
+          new RelayError(
+            RelayErrorCode.InvalidRequest,
+            `the upload is malformed or was cut off: ${(error as Error).message}`,
+          ),
+        );
+      }
     }
     await Promise.all(writes);
     if (failure !== null) throw failure;
