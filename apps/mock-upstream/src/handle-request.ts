@@ -8,11 +8,15 @@ import { parseJsonObject, readBody } from './request-body';
 import { headerText } from './request-headers';
 import { findRoute, formatOfPath, type Route } from './routes';
 import { sendJson } from './send-json';
+import { deliverBinary } from './media/binary-delivery';
+import { readMultipartForm } from './media/multipart-form';
 import { deliverStream } from './stream-delivery';
 import type { UpstreamState } from './upstream-state';
 import type { WireFormat } from './wire-format';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** OpenAI's upload limit is 25 MB for audio, 50 MB per image. */
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 
 export function handleRequest(state: UpstreamState, req: IncomingMessage, res: ServerResponse): void {
   const record = state.open(req);
@@ -49,7 +53,8 @@ async function answer(
   if (route === undefined)
     throw new HttpError(404, `Invalid URL (${record.method} ${record.path})`, 'invalid_request_error');
   const { format } = route;
-  const raw = route.hasBody ? await readBody(req, MAX_BODY_BYTES) : undefined;
+  const form = route.multipart === true ? await readMultipartForm(req, MAX_UPLOAD_BYTES) : undefined;
+  const raw = route.hasBody && form === undefined ? await readBody(req, MAX_BODY_BYTES) : undefined;
 
   const query = new URLSearchParams(queryOf(req.url));
   const apiKey = format.apiKey(req, query);
@@ -59,8 +64,8 @@ async function answer(
   const mockHeader = headerText(req.headers['x-mock']);
   const requested = requestedBehaviour(apiKey, mockHeader);
   record.behaviour = requested;
-  const body = raw === undefined ? {} : parseJsonObject(raw);
-  if (raw !== undefined) record.body = body;
+  const body = form ?? (raw === undefined ? {} : parseJsonObject(raw));
+  if (raw !== undefined || form !== undefined) record.body = body;
 
   const response = route.endpoint({
     body,
@@ -83,9 +88,20 @@ async function answer(
     return;
   }
   record.usage = response.usage;
-  if (response.kind === 'stream') return deliverStream(exchange, response.steps, format.stream);
+  if (response.kind === 'stream')
+    return deliverStream(exchange, response.steps, response.framing ?? format.stream);
+  if (response.kind === 'binary') return deliverBinary(exchange, response);
   await sleep(behaviour.latency, signal);
   if (behaviour.drop !== undefined) return dropConnection(exchange);
+  if (response.kind === 'text') {
+    record.status = 200;
+    res.writeHead(200, {
+      'content-type': response.contentType,
+      'content-length': Buffer.byteLength(response.text),
+    });
+    res.end(response.text);
+    return;
+  }
   sendJson(res, record, 200, response.body);
 }
 

@@ -1,5 +1,6 @@
 import type { MockBehaviour } from './behaviour';
 import type { JsonObject } from './request-fields';
+import type { StreamFraming } from './wire-format';
 
 /**
  * Usage in OpenAI's convention, whatever the format answered: `prompt_tokens` includes cache reads
@@ -68,7 +69,13 @@ export interface EndpointInput {
  * delays, drops, backpressure) lives in one place. `usage` is what the mock bills, sent or not.
  */
 export type MockResponse =
-  { kind: 'json'; body: object; usage?: Usage } | { kind: 'stream'; steps: Iterable<object[]>; usage: Usage };
+  | { kind: 'json'; body: object; usage?: Usage }
+  /** `framing`: the route's own event framing (the media routes'), else the format's. */
+  | { kind: 'stream'; steps: Iterable<object[]>; usage: Usage; framing?: StreamFraming }
+  /** A text answer (a transcript as text, SRT or WebVTT). */
+  | { kind: 'text'; contentType: string; text: string; usage?: Usage }
+  /** Bytes made as they are sent (speech audio): `size` bytes, the i-th being `byte(i)`. */
+  | { kind: 'binary'; contentType: string; size: number; byte: (index: number) => number; usage?: Usage };
 
 /** Validates the request (throwing `HttpError`) and builds the answer; pure, no I/O. */
 export type Endpoint = (input: EndpointInput) => MockResponse;

@@ -9,6 +9,10 @@ import { GEMINI_FORMAT } from './gemini/gemini-format';
 import { generateContent } from './gemini/gemini-generate-content';
 import { geminiCountTokens, listGeminiModels } from './gemini/gemini-models';
 import { legacyCompletions } from './legacy-completions';
+import { speech, transcriptions, translations } from './media/audio';
+import { imagesEdits, imagesGenerations } from './media/images';
+import { moderations } from './media/moderations';
+import { rerank } from './media/rerank';
 import type { Endpoint } from './mock-response';
 import { listModels, retrieveModel } from './models';
 import { AZURE_OPENAI_FORMAT, OPENAI_FORMAT } from './openai-format';
@@ -18,6 +22,8 @@ export interface Route {
   endpoint: Endpoint;
   /** Whether the request carries a JSON body to read and parse. */
   hasBody: boolean;
+  /** The body is a multipart/form-data upload (OpenAI's images/edits and audio routes). */
+  multipart?: boolean;
   /** The provider format the route speaks: its auth, errors and stream framing. */
   format: WireFormat;
 }
@@ -35,6 +41,13 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'POST /v1/chat/completions': openai(chatCompletions),
   'POST /v1/completions': openai(legacyCompletions),
   'POST /v1/embeddings': openai(embeddings),
+  'POST /v1/images/generations': openai(imagesGenerations),
+  'POST /v1/images/edits': { ...openai(imagesEdits), multipart: true },
+  'POST /v1/audio/transcriptions': { ...openai(transcriptions), multipart: true },
+  'POST /v1/audio/translations': { ...openai(translations), multipart: true },
+  'POST /v1/audio/speech': openai(speech),
+  'POST /v1/moderations': openai(moderations),
+  'POST /v1/rerank': openai(rerank),
   'POST /v1/messages': anthropic(anthropicMessages),
   'POST /v1/messages/count_tokens': anthropic(anthropicCountTokens),
   'GET /v1beta/models': gemini(listGeminiModels, false),

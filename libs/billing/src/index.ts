@@ -16,6 +16,8 @@ export { PriceBookService } from './pricing/price-book.service';
 export { PRICES_TOPIC } from './pricing/prices-topic';
 export { PriceBook } from './pricing/price-book';
 export type { PricedUsage } from './pricing/price-book';
+export { BILLED_UNITS, billMetered, imageRateNano } from './pricing/metered-cost';
+export type { BilledUnit, MeteredBill, MeteredTokens, MeteredUsage } from './pricing/metered-cost';
 export {
   computeCost,
   divideRoundHalfUp,

@@ -13,6 +13,7 @@ import type { PricePreviewQuery } from './dto/price-preview.query';
 import type { SetPriceDto } from './dto/set-price.dto';
 import { ModelPrice } from './entities/model-price.entity';
 import { PRICES_TOPIC } from './pricing/prices-topic';
+import { billMetered, imageRateNano, type MeteredUsage } from './pricing/metered-cost';
 import { computeCost, microNanoToUsd } from './pricing/price-calculator';
 import { ModelPriceListView, ModelPriceView, PriceView } from './views/model-price.view';
 import { PricePreviewView } from './views/price-preview.view';
@@ -54,6 +55,18 @@ export class ModelPricesService {
             outputPer1MNano: usdToNano(dto.outputPer1M),
             perRequestNano: usdToNano(dto.perRequest ?? '0'),
             reasoningPer1MNano: dto.reasoningPer1M == null ? null : usdToNano(dto.reasoningPer1M),
+            perImageNano: dto.perImage == null ? null : usdToNano(dto.perImage),
+            perImageBySize:
+              dto.perImageBySize == null
+                ? null
+                : Object.fromEntries(
+                    Object.entries(dto.perImageBySize).map(([size, usd]) => [
+                      size,
+                      usdToNano(usd).toString(),
+                    ]),
+                  ),
+            perAudioSecondNano: dto.perAudioSecond == null ? null : usdToNano(dto.perAudioSecond),
+            charactersPer1MNano: dto.charactersPer1M == null ? null : usdToNano(dto.charactersPer1M),
             // clock_timestamp(), not now(): two changes in one transaction still get distinct times.
             effectiveFrom: () => 'clock_timestamp()',
             createdBy: actor.userId,
@@ -151,12 +164,24 @@ export class ModelPricesService {
         'reasoningTokens must not exceed completionTokens (reasoning tokens are part of the completion)',
       );
     }
+    const metered = meteredOf(query, { promptTokens, cachedTokens, completionTokens, reasoningTokens });
     const price = await this.current(model);
     if (!price) throw new BillingError(BillingErrorCode.PriceNotSet);
     const cost = computeCost(price, { promptTokens, cachedTokens, completionTokens, reasoningTokens });
+    const nanoPrice = priceNanoOf(price);
+    const bill = metered === null ? null : billMetered(nanoPrice, metered);
     return {
       model,
-      costUsd: nanoToUsd(cost.totalNano),
+      costUsd: nanoToUsd(bill === null ? cost.totalNano : bill.costNano),
+      billed:
+        bill === null || metered === null
+          ? null
+          : {
+              unit: bill.unit,
+              quantity: bill.quantity.toString(),
+              rate: unitRate(nanoPrice, metered, bill.unit),
+              costUsd: nanoToUsd(bill.costNano),
+            },
       breakdown: {
         input: {
           tokens: (promptTokens - cachedTokens).toString(),
@@ -195,4 +220,66 @@ export class ModelPricesService {
       .limit(1)
       .getOne();
   }
+}
+
+/** The non-token quantity the preview was asked about; at most one kind. */
+function meteredOf(
+  query: PricePreviewQuery,
+  tokens: { promptTokens: bigint; cachedTokens: bigint; completionTokens: bigint; reasoningTokens: bigint },
+): MeteredUsage | null {
+  const asked = (['images', 'audioSeconds', 'characters'] as const).filter((f) => query[f] !== undefined);
+  if (asked.length > 1) {
+    throw new BillingError(
+      BillingErrorCode.ValidationFailed,
+      `${asked.join(' and ')}: a request bills in one unit; ask about one of images, audioSeconds, characters`,
+    );
+  }
+  const reported =
+    tokens.promptTokens + tokens.completionTokens > 0n
+      ? {
+          promptTokens: Number(tokens.promptTokens),
+          cachedTokens: Number(tokens.cachedTokens),
+          completionTokens: Number(tokens.completionTokens),
+          reasoningTokens: Number(tokens.reasoningTokens),
+        }
+      : null;
+  if (query.images !== undefined) {
+    return {
+      kind: 'images',
+      count: Number(query.images),
+      size: query.size ?? null,
+      quality: query.quality ?? null,
+      tokens: reported,
+    };
+  }
+  if (query.audioSeconds !== undefined) {
+    return { kind: 'audio', seconds: Number(query.audioSeconds), tokens: reported };
+  }
+  if (query.characters !== undefined) {
+    return { kind: 'speech', characters: Number(query.characters), tokens: reported };
+  }
+  return null;
+}
+
+function priceNanoOf(row: ModelPrice) {
+  const bySize = row.perImageBySize;
+  return {
+    ...row,
+    perImageBySizeNano:
+      bySize === null
+        ? null
+        : Object.fromEntries(Object.entries(bySize).map(([size, nano]) => [size, BigInt(nano)])),
+  };
+}
+
+function unitRate(price: ReturnType<typeof priceNanoOf>, metered: MeteredUsage, unit: string): string | null {
+  if (unit === 'images' && metered.kind === 'images') {
+    const rate = imageRateNano(price, metered.size, metered.quality);
+    return rate === null ? null : nanoToUsd(rate);
+  }
+  if (unit === 'audio_seconds' && price.perAudioSecondNano !== null)
+    return nanoToUsd(price.perAudioSecondNano);
+  if (unit === 'characters' && price.charactersPer1MNano !== null)
+    return nanoToUsd(price.charactersPer1MNano);
+  return null;
 }

@@ -1724,6 +1724,28 @@ export interface components {
        * @example 0
        */
       perRequest: string;
+      /**
+       * @description USD per image; null: not priced per image
+       * @example null
+       */
+      perImage: string | null;
+      /**
+       * @description USD per image by size (or "size/quality"), overriding perImage
+       * @example null
+       */
+      perImageBySize: {
+        [key: string]: string;
+      } | null;
+      /**
+       * @description USD per second of input audio
+       * @example null
+       */
+      perAudioSecond: string | null;
+      /**
+       * @description USD per 1M characters of speech input
+       * @example null
+       */
+      charactersPer1M: string | null;
       effectiveFrom: string;
     };
     CatalogModelView: {
@@ -1770,6 +1792,32 @@ export interface components {
        */
       reasoningPer1M?: string | null;
       /**
+       * @description USD per image on /v1/images/*; null or left out: images are not priced per image
+       * @example 0.04
+       */
+      perImage?: string | null;
+      /**
+       * @description USD per image by size, or by size and quality ("1024x1024/hd"); overrides perImage for the sizes it names
+       * @example {
+       *       "1024x1024": "0.04",
+       *       "1024x1792": "0.08",
+       *       "1024x1024/hd": "0.08"
+       *     }
+       */
+      perImageBySize?: {
+        [key: string]: string;
+      } | null;
+      /**
+       * @description USD per second of input audio on /v1/audio/transcriptions and /translations
+       * @example 0.0001
+       */
+      perAudioSecond?: string | null;
+      /**
+       * @description USD per 1M input characters on /v1/audio/speech
+       * @example 15
+       */
+      charactersPer1M?: string | null;
+      /**
        * @description USD per request, on top of tokens (default 0)
        * @example 0
        */
@@ -1801,6 +1849,28 @@ export interface components {
        * @example 0
        */
       perRequest: string;
+      /**
+       * @description USD per image; null: not priced per image
+       * @example null
+       */
+      perImage: string | null;
+      /**
+       * @description USD per image by size (or "size/quality"), overriding perImage
+       * @example null
+       */
+      perImageBySize: {
+        [key: string]: string;
+      } | null;
+      /**
+       * @description USD per second of input audio
+       * @example null
+       */
+      perAudioSecond: string | null;
+      /**
+       * @description USD per 1M characters of speech input
+       * @example null
+       */
+      charactersPer1M: string | null;
       effectiveFrom: string;
       /** Format: uuid */
       id: string;
@@ -1829,6 +1899,19 @@ export interface components {
       tokensUsd: string;
       perRequestUsd: string;
     };
+    PreviewUnitLineView: {
+      /** @enum {string} */
+      unit: 'tokens' | 'images' | 'audio_seconds' | 'characters' | 'requests';
+      /**
+       * @description units billed
+       * @example 2
+       */
+      quantity: string;
+      /** @description USD per unit (per 1M for characters); null when billed by tokens or per request */
+      rate: string | null;
+      /** @description what the request costs, per request fee included */
+      costUsd: string;
+    };
     PricePreviewView: {
       model: string;
       /**
@@ -1838,6 +1921,8 @@ export interface components {
       costUsd: string;
       breakdown: components['schemas']['PreviewBreakdownView'];
       price: components['schemas']['PriceView'];
+      /** @description set when images, audioSeconds or characters were asked: the unit the request bills in (costUsd is then this line's) */
+      billed: components['schemas']['PreviewUnitLineView'] | null;
       /** @example token part rounded once, half up, to 0.000000001 USD; perRequest added after */
       rounding: string;
     };
@@ -1906,6 +1991,28 @@ export interface components {
        * @example 0
        */
       perRequest: string;
+      /**
+       * @description USD per image; null: not priced per image
+       * @example null
+       */
+      perImage: string | null;
+      /**
+       * @description USD per image by size (or "size/quality"), overriding perImage
+       * @example null
+       */
+      perImageBySize: {
+        [key: string]: string;
+      } | null;
+      /**
+       * @description USD per second of input audio
+       * @example null
+       */
+      perAudioSecond: string | null;
+      /**
+       * @description USD per 1M characters of speech input
+       * @example null
+       */
+      charactersPer1M: string | null;
       effectiveFrom: string;
       /** Format: uuid */
       id: string;
@@ -2329,7 +2436,19 @@ export interface components {
       tokenId: string;
       /** @enum {string} */
       endpoint:
-        'chat.completions' | 'completions' | 'embeddings' | 'responses' | 'messages' | 'generate_content';
+        | 'chat.completions'
+        | 'completions'
+        | 'embeddings'
+        | 'responses'
+        | 'messages'
+        | 'generate_content'
+        | 'images.generations'
+        | 'images.edits'
+        | 'audio.transcriptions'
+        | 'audio.translations'
+        | 'audio.speech'
+        | 'moderations'
+        | 'rerank';
       /** @description the model the client asked for */
       model: string;
       upstreamModel: string | null;
@@ -2349,6 +2468,16 @@ export interface components {
        * @enum {string}
        */
       usageSource: 'upstream' | 'counted' | 'none';
+      /**
+       * @description the unit the cost was computed in
+       * @enum {string}
+       */
+      billedUnit: 'tokens' | 'images' | 'audio_seconds' | 'characters' | 'requests';
+      /**
+       * @description how many of billedUnit were billed
+       * @example 2
+       */
+      billedQuantity: number;
       /** @example 0.000123 */
       costUsd: string;
       latencyMs: number;
@@ -3963,6 +4092,16 @@ export interface operations {
         cachedTokens?: string;
         /** @description the reasoning part of completionTokens (default 0) */
         reasoningTokens?: string;
+        /** @description images produced (an /v1/images/* request); bills at the image price for size/quality */
+        images?: string;
+        /** @description the images' size */
+        size?: string;
+        /** @description the images' quality */
+        quality?: string;
+        /** @description seconds of input audio (a transcription or translation) */
+        audioSeconds?: string;
+        /** @description input characters of a speech request */
+        characters?: string;
       };
       header?: never;
       path: {

@@ -162,3 +162,26 @@ export {
   classifyAzureOpenAiError,
 } from './azure-openai/azure-codec';
 export { buildAzureProbeRequest } from './azure-openai/probe';
+
+// OpenAI's media routes (images, audio, moderations) and rerank, relayed to OpenAI-compatible channels.
+export { MEDIA_PATHS, MULTIPART_MEDIA_ENDPOINTS, type MediaEndpoint } from './openai-media/media-endpoint';
+export {
+  characterCount,
+  DEFAULT_MODERATION_MODEL,
+  parseJsonMediaRequest,
+  parseMultipartMediaRequest,
+  type JsonMediaRequest,
+  type MediaRequest,
+  type MediaWorstCase,
+  type MultipartMediaRequest,
+  type UploadedFile,
+} from './openai-media/media-request';
+export {
+  mediaEventUsage,
+  mediaJsonUsage,
+  subtitleSeconds,
+  type MediaAnswerUsage,
+} from './openai-media/media-usage';
+export { multipartBody, type MultipartBody, type MultipartFilePart } from './openai-media/multipart-body';
+export { prepareMediaCall, type MediaCall } from './openai-media/media-call';
+export { wavSeconds, WAV_HEADER_BYTES } from './openai-media/wav-duration';

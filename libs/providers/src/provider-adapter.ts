@@ -4,6 +4,7 @@
 import type { CanonicalCodec, CanonicalRequest } from './canonical/canonical-model';
 import type { UpstreamErrorClassifier } from './errors/classify-upstream-error';
 import type { JsonObject } from './json/json-object';
+import type { MediaEndpoint } from './openai-media/media-endpoint';
 import type { OpenAiEndpoint, OpenAiRequest } from './openai/request';
 import type { SseEvent } from './sse/sse-event';
 import type { Usage, UsageSource } from './usage/usage';
@@ -116,6 +117,11 @@ export interface ProviderAdapter {
   endpoints: readonly OpenAiEndpoint[];
   /** The channel's wire format: how clients of the other ingresses (/v1/messages, ...) reach it. */
   codec: CanonicalCodec;
+  /**
+   * The media routes (images, audio, moderations, rerank) the format relays as OpenAI's; absent: none,
+   * and the relay skips the channel for them.
+   */
+  mediaEndpoints?: readonly MediaEndpoint[];
   /**
    * Throws RequestValidationError (naming the field) when the request cannot be carried to this
    * format: the client's fault, not a reason to try another channel.

@@ -16,6 +16,7 @@ const RELAY_ERRORS = {
   },
   ModelNotFound: { code: 'model_not_found', status: 404, message: 'the model does not exist for this key' },
   InvalidRequest: { code: 'invalid_request_error', status: 400, message: 'the request is not valid' },
+  RequestTooLarge: { code: 'request_too_large', status: 413, message: 'the request body is too large' },
   InsufficientQuota: {
     code: 'insufficient_quota',
     status: 402,

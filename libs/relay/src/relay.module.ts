@@ -7,6 +7,7 @@ import { UsageModule } from '@gateway/usage';
 import { RelayLimiter } from './limits/relay-limiter';
 import { RelayMetrics } from './metrics/relay-metrics';
 import { GenerateContentController } from './generate-content.controller';
+import { MediaController } from './media.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayCallers } from './relay/relay-caller';
@@ -18,6 +19,8 @@ import { UpstreamClient } from './upstream/upstream-client';
 import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
 import { ListModels } from './usecases/list-models/list-models.usecase';
+import { MediaAttemptRunner } from './usecases/relay-media/media-attempt-runner';
+import { MediaRelays } from './usecases/relay-media/media-relays';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
 import { RequestAdmission } from './usecases/relay-request/request-admission';
 import { RequestSettlement } from './usecases/relay-request/request-settlement';
@@ -26,7 +29,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
 /** The /v1 relay: routing, failover, limits and metering. */
 @Module({
   imports: [TokensModule, ChannelsModule, BillingModule, IdentityModule, UsageModule],
-  controllers: [RelayController, GenerateContentController],
+  controllers: [RelayController, GenerateContentController, MediaController],
   providers: [
     ListModels,
     GetOwnUsage,
@@ -38,6 +41,8 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RelayCallers,
     RelayInFlight,
     AttemptRunner,
+    MediaAttemptRunner,
+    MediaRelays,
     UpstreamClient,
     RelayLimiter,
     RelayMetrics,

@@ -1,5 +1,11 @@
 // Usage: one record per /v1 request, buffered through Redis by the relay and stored by the worker.
-export type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from './usage-event';
+export type {
+  UsageAttempt,
+  UsageBilledUnit,
+  UsageEndpoint,
+  UsageEvent,
+  UsageEventSource,
+} from './usage-event';
 export { USAGE_ENTITIES, UsageModule, UsageWorkerModule } from './usage.module';
 export { UsageRecord } from './entities/usage-record.entity';
 export {
@@ -15,7 +21,7 @@ export {
 } from './ingest/usage-ingestor';
 export type { IngestRound, UsageIngestorOptions } from './ingest/usage-ingestor';
 export { insertUsageRecords } from './ingest/insert-usage-records';
-export { parseUsageEvent, USAGE_ENDPOINTS, USAGE_SOURCES } from './usage-event-parser';
+export { parseUsageEvent, USAGE_BILLED_UNITS, USAGE_ENDPOINTS, USAGE_SOURCES } from './usage-event-parser';
 export type { ParsedUsageEvent } from './usage-event-parser';
 export { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, usageDeadStreamKey, usageStreamKey } from './usage-stream';
 export { USAGE_ACCESS, USAGE_ROLES, usageScope } from './usage-permissions';

@@ -17,6 +17,8 @@ const event = (overrides: Record<string, unknown> = {}): Record<string, unknown>
   completionTokens: 34,
   reasoningTokens: 0,
   usageSource: 'upstream',
+  billedUnit: 'tokens',
+  billedQuantity: 46,
   costNano: '123456',
   coveredNano: '23456',
   planPeriodStart: '2025-03-01T00:00:00.000Z',
@@ -41,6 +43,33 @@ const accepted = (value: unknown): UsageEvent => {
 describe('parseUsageEvent', () => {
   it('accepts a well-formed event unchanged', () => {
     expect(accepted(event())).toEqual(event());
+  });
+
+  it('bills an event of an older relay, without a unit, in its tokens', () => {
+    const { billedUnit: _unit, billedQuantity: _quantity, ...older } = event();
+    expect(accepted(older)).toMatchObject({ billedUnit: 'tokens', billedQuantity: 46 });
+  });
+
+  it("keeps a media route's unit and quantity, and refuses unknown units or bad quantities", () => {
+    expect(
+      accepted(event({ endpoint: 'audio.speech', billedUnit: 'characters', billedQuantity: 1080 })),
+    ).toMatchObject({
+      endpoint: 'audio.speech',
+      billedUnit: 'characters',
+      billedQuantity: 1080,
+    });
+    expect(parse(event({ billedUnit: 'minutes' }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/billedUnit/),
+    });
+    expect(parse(event({ billedQuantity: -1 }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/billedQuantity/),
+    });
+    expect(parse(event({ billedQuantity: 1.5 }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/billedQuantity/),
+    });
   });
 
   it.each([

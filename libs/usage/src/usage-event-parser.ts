@@ -1,7 +1,13 @@
 // What counts as a well-formed usage event. The worker stores only events that pass (anything else
 // goes to the dead stream), so every rule here is also a guarantee that the batch INSERT cannot
 // fail on a value: a bad uuid or an out-of-range integer in one event would otherwise sink the batch.
-import type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from './usage-event';
+import type {
+  UsageAttempt,
+  UsageBilledUnit,
+  UsageEndpoint,
+  UsageEvent,
+  UsageEventSource,
+} from './usage-event';
 
 export const USAGE_ENDPOINTS: readonly UsageEndpoint[] = [
   'chat.completions',
@@ -10,6 +16,20 @@ export const USAGE_ENDPOINTS: readonly UsageEndpoint[] = [
   'responses',
   'messages',
   'generate_content',
+  'images.generations',
+  'images.edits',
+  'audio.transcriptions',
+  'audio.translations',
+  'audio.speech',
+  'moderations',
+  'rerank',
+];
+export const USAGE_BILLED_UNITS: readonly UsageBilledUnit[] = [
+  'tokens',
+  'images',
+  'audio_seconds',
+  'characters',
+  'requests',
 ];
 export const USAGE_SOURCES: readonly UsageEventSource[] = ['upstream', 'counted', 'none'];
 
@@ -70,6 +90,8 @@ function readEvent(raw: Record<string, unknown>): UsageEvent {
   const costNano = nano(raw, 'costNano');
   const coveredNano = raw['coveredNano'] === undefined ? '0' : nano(raw, 'coveredNano');
   if (BigInt(coveredNano) > BigInt(costNano)) throw new Malformed('coveredNano must not exceed costNano');
+  const promptTokens = count(raw, 'promptTokens');
+  const completionTokens = count(raw, 'completionTokens');
   return {
     requestId,
     startedAt: isoTime(raw, 'startedAt'),
@@ -81,11 +103,14 @@ function readEvent(raw: Record<string, unknown>): UsageEvent {
     channelId: nullable(raw, 'channelId', uuid),
     channelKeyId: nullable(raw, 'channelKeyId', uuid),
     upstreamModel: nullable(raw, 'upstreamModel', (r, k) => cut(text(r, k), USAGE_TEXT_LIMITS.model)),
-    promptTokens: count(raw, 'promptTokens'),
+    promptTokens,
     cachedTokens: count(raw, 'cachedTokens'),
-    completionTokens: count(raw, 'completionTokens'),
+    completionTokens,
     reasoningTokens: count(raw, 'reasoningTokens'),
     usageSource: oneOf(raw, 'usageSource', USAGE_SOURCES),
+    billedUnit: raw['billedUnit'] === undefined ? 'tokens' : oneOf(raw, 'billedUnit', USAGE_BILLED_UNITS),
+    billedQuantity:
+      raw['billedQuantity'] === undefined ? promptTokens + completionTokens : quantity(raw, 'billedQuantity'),
     costNano,
     coveredNano,
     planPeriodStart: nullable(raw, 'planPeriodStart', isoTime),
@@ -174,6 +199,14 @@ function bool(raw: Record<string, unknown>, key: string): boolean {
 function count(raw: Record<string, unknown>, key: string): number {
   const value = raw[key];
   if (!isInt(value, 0, INT4_MAX)) throw new Malformed(`${key} must be a whole number from 0 to ${INT4_MAX}`);
+  return value;
+}
+
+function quantity(raw: Record<string, unknown>, key: string): number {
+  const value = raw[key];
+  if (!isInt(value, 0, Number.MAX_SAFE_INTEGER)) {
+    throw new Malformed(`${key} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
+  }
   return value;
 }
 

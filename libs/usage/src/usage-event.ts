@@ -3,7 +3,22 @@
 
 /** The /v1 endpoint a request came in on. */
 export type UsageEndpoint =
-  'chat.completions' | 'completions' | 'embeddings' | 'responses' | 'messages' | 'generate_content';
+  | 'chat.completions'
+  | 'completions'
+  | 'embeddings'
+  | 'responses'
+  | 'messages'
+  | 'generate_content'
+  | 'images.generations'
+  | 'images.edits'
+  | 'audio.transcriptions'
+  | 'audio.translations'
+  | 'audio.speech'
+  | 'moderations'
+  | 'rerank';
+
+/** The unit a request was billed in (the model's price decides it; docs/api.md). */
+export type UsageBilledUnit = 'tokens' | 'images' | 'audio_seconds' | 'characters' | 'requests';
 
 /** Where the token counts came from: the upstream's usage, the gateway's tokenizer, or nothing ran. */
 export type UsageEventSource = 'upstream' | 'counted' | 'none';
@@ -39,6 +54,10 @@ export interface UsageEvent {
   completionTokens: number;
   reasoningTokens: number;
   usageSource: UsageEventSource;
+  /** The unit the cost was computed in; left out by older relays: `tokens`. */
+  billedUnit?: UsageBilledUnit;
+  /** How many of `billedUnit` were billed; left out: prompt + completion tokens. */
+  billedQuantity?: number;
   /** Cost in nano-USD as a decimal integer string (bigint does not survive JSON). */
   costNano: string;
   /**

@@ -194,6 +194,8 @@ export interface UsageLogRow {
   completionTokens: number;
   reasoningTokens: number;
   usageSource: string;
+  billedUnit: string;
+  billedQuantity: number;
   costUsd: string;
   status: number;
   errorCode: string | null;

@@ -195,6 +195,8 @@ describe('/api/usage', () => {
         completionTokens: 0,
         reasoningTokens: 0,
         usageSource: 'upstream',
+        billedUnit: 'tokens',
+        billedQuantity: 300,
         costUsd: '0',
         latencyMs: 300,
         ttftMs: null,
@@ -384,6 +386,7 @@ describe('/api/usage', () => {
         stream: 'true',
         ttftMs: '100',
         reasoningTokens: '7',
+        billedUnit: 'tokens',
       });
       expect(r3['ttftMs']).toBe('');
     });

@@ -2,7 +2,21 @@
 // and see how the request was served: routed via, failed attempts, TTFT, tokens and cost.
 import { ClearOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Flex, Form, Input, Row, Select, Switch, Typography, theme } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Flex,
+  Form,
+  Input,
+  Row,
+  Segmented,
+  Select,
+  Switch,
+  Typography,
+  theme,
+} from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,6 +29,7 @@ import {
   type RunStats,
   runChat,
 } from '../features/playground/api/chat-run';
+import { MediaPanel, type MediaMode } from '../features/playground/components/media-panel';
 import { RunStatsCard } from '../features/playground/components/run-stats-card';
 
 // The pasted key lives for this browser tab only.
@@ -35,6 +50,7 @@ export function PlaygroundPage() {
   const [model, setModel] = useState<string | undefined>();
   const [system, setSystem] = useState('');
   const [stream, setStream] = useState(true);
+  const [mode, setMode] = useState<'chat' | MediaMode>('chat');
   const [input, setInput] = useState('');
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [answer, setAnswer] = useState<string | null>(null);
@@ -122,76 +138,99 @@ export function PlaygroundPage() {
       <PageHeader title={t('nav.playground')} subtitle={t('playground.subtitle')} />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
-          <Card
-            title={t('playground.chat')}
-            extra={
-              <Button
-                icon={<ClearOutlined />}
-                size="small"
-                onClick={() => setMessages([])}
-                disabled={running}
-              >
-                {t('playground.clear')}
-              </Button>
-            }
-          >
-            <Flex
-              vertical
-              gap={12}
-              style={{ minHeight: 280, marginBottom: 16 }}
-              data-testid="playground-transcript"
-            >
-              {messages.length === 0 && answer === null ? (
-                <Typography.Text type="secondary">{t('playground.empty')}</Typography.Text>
-              ) : null}
-              {messages.map(bubble)}
-              {answer !== null ? bubble({ role: 'assistant', content: answer || '…' }, 'pending') : null}
-            </Flex>
-            {error ? (
-              <Alert
-                type="error"
-                showIcon
-                title={t('playground.failed')}
-                description={error}
-                style={{ marginBottom: 12 }}
-              />
-            ) : null}
-            <Flex gap={8} align="flex-end">
-              <Input.TextArea
-                value={input}
-                onChange={(event) => setInput(event.target.value)}
-                onPressEnter={(event) => {
-                  if (!event.shiftKey) {
-                    event.preventDefault();
-                    void send();
-                  }
-                }}
-                autoSize={{ minRows: 2, maxRows: 8 }}
-                placeholder={t('playground.inputPlaceholder')}
-                data-testid="playground-input"
-              />
-              {running ? (
-                <Button icon={<StopOutlined />} onClick={() => abort.current?.abort()}>
-                  {t('playground.stop')}
-                </Button>
-              ) : (
+          {mode !== 'chat' ? (
+            <MediaPanel
+              mode={mode}
+              apiKey={key}
+              model={chosenModel}
+              onStats={(result, used) => {
+                setStats(result);
+                setStatsModel(used);
+              }}
+            />
+          ) : (
+            <Card
+              title={t('playground.chat')}
+              extra={
                 <Button
-                  type="primary"
-                  icon={<SendOutlined />}
-                  onClick={() => void send()}
-                  disabled={!chosenModel || !input.trim()}
-                  data-testid="playground-send"
+                  icon={<ClearOutlined />}
+                  size="small"
+                  onClick={() => setMessages([])}
+                  disabled={running}
                 >
-                  {t('playground.send')}
+                  {t('playground.clear')}
                 </Button>
-              )}
-            </Flex>
-          </Card>
+              }
+            >
+              <Flex
+                vertical
+                gap={12}
+                style={{ minHeight: 280, marginBottom: 16 }}
+                data-testid="playground-transcript"
+              >
+                {messages.length === 0 && answer === null ? (
+                  <Typography.Text type="secondary">{t('playground.empty')}</Typography.Text>
+                ) : null}
+                {messages.map(bubble)}
+                {answer !== null ? bubble({ role: 'assistant', content: answer || '…' }, 'pending') : null}
+              </Flex>
+              {error ? (
+                <Alert
+                  type="error"
+                  showIcon
+                  title={t('playground.failed')}
+                  description={error}
+                  style={{ marginBottom: 12 }}
+                />
+              ) : null}
+              <Flex gap={8} align="flex-end">
+                <Input.TextArea
+                  value={input}
+                  onChange={(event) => setInput(event.target.value)}
+                  onPressEnter={(event) => {
+                    if (!event.shiftKey) {
+                      event.preventDefault();
+                      void send();
+                    }
+                  }}
+                  autoSize={{ minRows: 2, maxRows: 8 }}
+                  placeholder={t('playground.inputPlaceholder')}
+                  data-testid="playground-input"
+                />
+                {running ? (
+                  <Button icon={<StopOutlined />} onClick={() => abort.current?.abort()}>
+                    {t('playground.stop')}
+                  </Button>
+                ) : (
+                  <Button
+                    type="primary"
+                    icon={<SendOutlined />}
+                    onClick={() => void send()}
+                    disabled={!chosenModel || !input.trim()}
+                    data-testid="playground-send"
+                  >
+                    {t('playground.send')}
+                  </Button>
+                )}
+              </Flex>
+            </Card>
+          )}
         </Col>
         <Col xs={24} xl={8}>
           <Flex vertical gap={16}>
             <Card size="small" title={t('playground.settings')}>
               <Form layout="vertical">
+                <Form.Item label={t('playground.mode')}>
+                  <Segmented
+                    value={mode}
+                    onChange={(value) => setMode(value as 'chat' | MediaMode)}
+                    options={(['chat', 'image', 'speech'] as const).map((value) => ({
+                      value,
+                      label: t(`playground.modes.${value}`),
+                    }))}
+                    data-testid="playground-mode"
+                  />
+                </Form.Item>
                 <Form.Item
                   label={t('playground.key')}
                   extra={
@@ -222,16 +261,20 @@ export function PlaygroundPage() {
                     data-testid="playground-model"
                   />
                 </Form.Item>
-                <Form.Item label={t('playground.system')}>
-                  <Input.TextArea
-                    value={system}
-                    onChange={(event) => setSystem(event.target.value)}
-                    autoSize={{ minRows: 2, maxRows: 6 }}
-                  />
-                </Form.Item>
-                <Form.Item label={t('playground.stream')} style={{ marginBottom: 0 }}>
-                  <Switch checked={stream} onChange={setStream} />
-                </Form.Item>
+                {mode === 'chat' ? (
+                  <>
+                    <Form.Item label={t('playground.system')}>
+                      <Input.TextArea
+                        value={system}
+                        onChange={(event) => setSystem(event.target.value)}
+                        autoSize={{ minRows: 2, maxRows: 6 }}
+                      />
+                    </Form.Item>
+                    <Form.Item label={t('playground.stream')} style={{ marginBottom: 0 }}>
+                      <Switch checked={stream} onChange={setStream} />
+                    </Form.Item>
+                  </>
+                ) : null}
               </Form>
             </Card>
             <RunStatsCard stats={stats} model={statsModel} />

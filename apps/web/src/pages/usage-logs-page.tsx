@@ -73,6 +73,15 @@ export function UsageLogsPage() {
       render: (_, log) =>
         `${formatNumber(log.promptTokens)} / ${formatNumber(log.cachedTokens)} / ${formatNumber(log.completionTokens)}`,
     },
+    {
+      title: t('usage.billed'),
+      key: 'billed',
+      render: (_, log) => (
+        <span data-testid="usage-billed">
+          {t(`usage.units.${log.billedUnit}`, { formatted: formatNumber(log.billedQuantity) })}
+        </span>
+      ),
+    },
     { title: t('usage.cost'), key: 'cost', render: (_, log) => formatUsd(log.costUsd) },
     { title: t('usage.latency'), key: 'latency', render: (_, log) => formatMs(log.latencyMs) },
     { title: t('usage.ttft'), key: 'ttft', render: (_, log) => formatMs(log.ttftMs) },

@@ -28,4 +28,37 @@ export class PricePreviewQuery {
   @IsOptional()
   @Matches(TOKEN_COUNT, count('reasoningTokens'))
   reasoningTokens?: string;
+
+  @ApiPropertyOptional({
+    example: '2',
+    description: 'images produced (an /v1/images/* request); bills at the image price for size/quality',
+  })
+  @IsOptional()
+  @Matches(/^(0|[1-9]\d{0,5})$/, { message: 'images must be a whole number of images from 0 to 999999' })
+  images?: string;
+
+  @ApiPropertyOptional({ example: '1024x1024', description: "the images' size" })
+  @IsOptional()
+  @Matches(/^(\d{1,5}x\d{1,5}|auto)$/, { message: 'size must be WIDTHxHEIGHT, e.g. 1024x1024, or auto' })
+  size?: string;
+
+  @ApiPropertyOptional({ example: 'hd', description: "the images' quality" })
+  @IsOptional()
+  @Matches(/^(auto|standard|hd|low|medium|high)$/, {
+    message: 'quality must be one of auto, standard, hd, low, medium, high',
+  })
+  quality?: string;
+
+  @ApiPropertyOptional({
+    example: '90',
+    description: 'seconds of input audio (a transcription or translation)',
+  })
+  @IsOptional()
+  @Matches(/^(0|[1-9]\d{0,8})$/, { message: 'audioSeconds must be a whole number of seconds ≥ 0' })
+  audioSeconds?: string;
+
+  @ApiPropertyOptional({ example: '1200', description: 'input characters of a speech request' })
+  @IsOptional()
+  @Matches(/^(0|[1-9]\d{0,11})$/, { message: 'characters must be a whole number of characters ≥ 0' })
+  characters?: string;
 }

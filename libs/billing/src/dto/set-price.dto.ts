@@ -23,6 +23,34 @@ const IsPriceUsd = (field: string) =>
     },
   });
 
+/** `1024x1024`, `auto`, optionally with a quality: `1024x1024/hd`, `1536x1024/high`. */
+export const IMAGE_SIZE_KEY = /^(\d{1,5}x\d{1,5}|auto)(\/(auto|standard|hd|low|medium|high))?$/;
+const MAX_IMAGE_SIZES = 32;
+
+const IsImageSizePrices = () =>
+  ValidateBy({
+    name: 'isImageSizePrices',
+    validator: {
+      validate: (value: unknown) => {
+        if (value === null) return true;
+        if (typeof value !== 'object' || Array.isArray(value)) return false;
+        const entries = Object.entries(value as Record<string, unknown>);
+        return (
+          entries.length <= MAX_IMAGE_SIZES &&
+          entries.every(
+            ([size, usd]) =>
+              IMAGE_SIZE_KEY.test(size) &&
+              typeof usd === 'string' &&
+              USD_PATTERN.test(usd) &&
+              usdToNano(usd) <= MAX_PRICE_NANO,
+          )
+        );
+      },
+      defaultMessage: () =>
+        `perImageBySize must map up to ${MAX_IMAGE_SIZES} sizes ("1024x1024", or with a quality: "1024x1024/hd") to USD amounts as strings, e.g. {"1024x1024": "0.04"}`,
+    },
+  });
+
 /** A model's price from now on. Every change adds a row; earlier prices are never rewritten. */
 export class SetPriceDto {
   @ApiProperty({ example: '2.5', description: 'USD per 1M prompt tokens that were not cached' })
@@ -50,6 +78,48 @@ export class SetPriceDto {
   @IsOptional()
   @IsPriceUsd('reasoningPer1M')
   reasoningPer1M?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '0.04',
+    description: 'USD per image on /v1/images/*; null or left out: images are not priced per image',
+  })
+  @IsOptional()
+  @IsPriceUsd('perImage')
+  perImage?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    example: { '1024x1024': '0.04', '1024x1792': '0.08', '1024x1024/hd': '0.08' },
+    description:
+      'USD per image by size, or by size and quality ("1024x1024/hd"); overrides perImage for the sizes it names',
+  })
+  @IsOptional()
+  @IsImageSizePrices()
+  perImageBySize?: Record<string, string> | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '0.0001',
+    description: 'USD per second of input audio on /v1/audio/transcriptions and /translations',
+  })
+  @IsOptional()
+  @IsPriceUsd('perAudioSecond')
+  perAudioSecond?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '15',
+    description: 'USD per 1M input characters on /v1/audio/speech',
+  })
+  @IsOptional()
+  @IsPriceUsd('charactersPer1M')
+  charactersPer1M?: string | null;
 
   @ApiPropertyOptional({ example: '0', description: 'USD per request, on top of tokens (default 0)' })
   @IsOptional()

@@ -27,6 +27,22 @@ export class ModelPrice {
   @Column({ name: 'reasoning_per_1m_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
   reasoningPer1MNano!: bigint | null;
 
+  /** Per image on the images routes; null: not priced per image. */
+  @Column({ name: 'per_image_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  perImageNano!: bigint | null;
+
+  /** Per image by size (`1024x1024`) or size and quality (`1024x1024/hd`): nano-USD as decimal strings. */
+  @Column({ name: 'per_image_by_size', type: 'jsonb', nullable: true })
+  perImageBySize!: Record<string, string> | null;
+
+  /** Per second of input audio (transcriptions, translations). */
+  @Column({ name: 'per_audio_second_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  perAudioSecondNano!: bigint | null;
+
+  /** Per 1M characters of speech input. */
+  @Column({ name: 'characters_per_1m_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  charactersPer1MNano!: bigint | null;
+
   @Column({ name: 'per_request_nano', type: 'bigint', transformer: bigintTransformer })
   perRequestNano!: bigint;
 

@@ -2,6 +2,7 @@
 // database round trip (docs/design.md invariant 1), at the row in force when it started.
 import type { ModelPrice } from '../entities/model-price.entity';
 import { applyMultiplier } from '../multipliers/apply-multiplier';
+import { billMetered, type MeteredBill, type MeteredUsage } from './metered-cost';
 import { computeCost, PriceNano } from './price-calculator';
 
 interface Dated extends PriceNano {
@@ -33,6 +34,10 @@ export class PriceBook {
         outputPer1MNano: row.outputPer1MNano,
         perRequestNano: row.perRequestNano,
         reasoningPer1MNano: row.reasoningPer1MNano,
+        perImageNano: row.perImageNano,
+        perImageBySizeNano: imageSizePrices(row.perImageBySize),
+        perAudioSecondNano: row.perAudioSecondNano,
+        charactersPer1MNano: row.charactersPer1MNano,
         effectiveFrom: row.effectiveFrom.getTime(),
       });
       this.byModel.set(row.model, list);
@@ -82,6 +87,18 @@ export class PriceBook {
     );
   }
 
+  /**
+   * The bill of a non-chat request (images, audio, speech, moderations, rerank) at the price in force
+   * at `at`: its unit, quantity and cost times the group's multiplier. Also the worst case for its
+   * hold, given the worst usage the request allows.
+   */
+  billOf(model: string, at: number, usage: MeteredUsage, group?: string): MeteredBill {
+    const bill = billMetered(this.priceAt(model, at), usage);
+    const multiplier = group === undefined ? undefined : this.multipliers.get(group);
+    if (multiplier === undefined || bill.costNano === 0n) return bill;
+    return { ...bill, costNano: applyMultiplier(bill.costNano, multiplier) };
+  }
+
   private baseCostOf(model: string, at: number, usage: PricedUsage): bigint {
     const price = this.priceAt(model, at);
     if (!price) return 0n;
@@ -96,4 +113,14 @@ export class PriceBook {
       reasoningTokens: reasoning > completion ? completion : reasoning,
     }).totalNano;
   }
+}
+
+/** The stored `{size: nano}` map as bigints; entries that are not whole nano amounts are ignored. */
+function imageSizePrices(stored: Readonly<Record<string, string>> | null): Record<string, bigint> | null {
+  if (stored === null) return null;
+  const prices: Record<string, bigint> = {};
+  for (const [size, nano] of Object.entries(stored)) {
+    if (/^\d{1,19}$/.test(nano)) prices[size] = BigInt(nano);
+  }
+  return prices;
 }

@@ -13,6 +13,14 @@ export interface PriceNano {
   perRequestNano: bigint;
   /** Reasoning tokens' price; null: they cost the output price like other completion tokens. */
   reasoningPer1MNano?: bigint | null;
+  /** Per image (images routes); null: images are not priced per image. */
+  perImageNano?: bigint | null;
+  /** Per image by `size` or `size/quality` (e.g. `1024x1024`, `1024x1024/hd`), overriding perImageNano. */
+  perImageBySizeNano?: Readonly<Record<string, bigint>> | null;
+  /** Per second of input audio (transcriptions, translations). */
+  perAudioSecondNano?: bigint | null;
+  /** Per 1M input characters of speech (audio/speech). */
+  charactersPer1MNano?: bigint | null;
 }
 
 export interface TokenUsage {

@@ -16,6 +16,30 @@ export class PriceView {
   })
   reasoningPer1M!: string | null;
   @ApiProperty({ example: '0', description: 'USD per request' }) perRequest!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'USD per image; null: not priced per image',
+  })
+  perImage!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    example: null,
+    description: 'USD per image by size (or "size/quality"), overriding perImage',
+  })
+  perImageBySize!: Record<string, string> | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'USD per second of input audio' })
+  perAudioSecond!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'USD per 1M characters of speech input',
+  })
+  charactersPer1M!: string | null;
   @ApiProperty() effectiveFrom!: string;
 
   static of(row: ModelPrice): PriceView {
@@ -25,6 +49,15 @@ export class PriceView {
       outputPer1M: nanoToUsd(row.outputPer1MNano),
       reasoningPer1M: row.reasoningPer1MNano === null ? null : nanoToUsd(row.reasoningPer1MNano),
       perRequest: nanoToUsd(row.perRequestNano),
+      perImage: nullableUsd(row.perImageNano),
+      perImageBySize:
+        row.perImageBySize === null
+          ? null
+          : Object.fromEntries(
+              Object.entries(row.perImageBySize).map(([size, nano]) => [size, nanoToUsd(BigInt(nano))]),
+            ),
+      perAudioSecond: nullableUsd(row.perAudioSecondNano),
+      charactersPer1M: nullableUsd(row.charactersPer1MNano),
       effectiveFrom: row.effectiveFrom.toISOString(),
     };
   }
@@ -49,3 +82,7 @@ export class ModelPriceView extends PriceView {
 }
 
 export class ModelPriceListView extends PageOf(ModelPriceView) {}
+
+function nullableUsd(nano: bigint | null): string | null {
+  return nano === null ? null : nanoToUsd(nano);
+}

@@ -10,6 +10,30 @@ const usage = (model: string, costNano: bigint) => ({
 });
 
 describe('invoiceContent', () => {
+  it('names what a media model was billed in besides tokens on its line', () => {
+    const content = invoiceContent({
+      usage: [
+        { ...usage('dall-e-3', 160_000_000n), billed: [{ unit: 'images', quantity: 4n }] },
+        { ...usage('whisper-1', 800_000n), billed: [{ unit: 'audio_seconds', quantity: 1n }] },
+        {
+          ...usage('tts-1', 16_200_000n),
+          billed: [
+            { unit: 'characters', quantity: 1080n },
+            { unit: 'requests', quantity: 2n },
+          ],
+        },
+      ],
+      ledger: { usageNano: 176_999_999n, planAllowanceNano: 0n, payments: [] },
+      plan: null,
+      taxRate: '0',
+    });
+    expect(content.lines.map((line) => line.description)).toEqual([
+      'dall-e-3 (4 images)',
+      'whisper-1 (1 second of audio)',
+      'tts-1 (1080 characters, 2 requests)',
+    ]);
+  });
+
   it('a line per model, the plan fee, what the plan included (negative); payments are not in the total', () => {
     const content = invoiceContent({
       usage: [usage('gpt-4o', 1_000_000_001n), usage('深度求索', 2n)],

@@ -28,7 +28,7 @@ export const INCLUDED_IN_PLAN = 'Included in plan';
 export function invoiceContent(facts: InvoiceFacts): InvoiceContent {
   const lines: StoredInvoiceLine[] = facts.usage.map((row) => ({
     kind: 'usage',
-    description: row.model,
+    description: describeUsage(row),
     model: row.model,
     requests: row.requests,
     inputTokens: row.promptTokens.toString(),
@@ -53,6 +53,22 @@ export function invoiceContent(facts: InvoiceFacts): InvoiceContent {
   const subtotalNano = lines.reduce((sum, line) => sum + BigInt(line.amountNano), 0n);
   const taxNano = taxOn(subtotalNano, facts.taxRate);
   return { lines, payments, subtotalNano, taxNano, totalNano: subtotalNano + taxNano };
+}
+
+const UNIT_NAMES: Readonly<Record<string, [one: string, many: string]>> = {
+  images: ['image', 'images'],
+  audio_seconds: ['second of audio', 'seconds of audio'],
+  characters: ['character', 'characters'],
+  requests: ['request', 'requests'],
+};
+
+/** The model, and what it was billed in besides tokens: `dall-e-3 (2 images)`. */
+function describeUsage(row: ModelUsage): string {
+  const units = (row.billed ?? []).map(({ unit, quantity }) => {
+    const [one, many] = UNIT_NAMES[unit] ?? [unit, unit];
+    return `${quantity} ${quantity === 1n ? one : many}`;
+  });
+  return units.length === 0 ? row.model : `${row.model} (${units.join(', ')})`;
 }
 
 export function flatLine(

@@ -43,6 +43,15 @@ function prepareRequest({
 export const openAiAdapter: ProviderAdapter = {
   endpoints: ['chat.completions', 'completions', 'embeddings'],
   codec: openAiChatCodec,
+  mediaEndpoints: [
+    'images.generations',
+    'images.edits',
+    'audio.transcriptions',
+    'audio.translations',
+    'audio.speech',
+    'moderations',
+    'rerank',
+  ],
   prepareRequest,
   createStreamObserver: (options) => new OpenAiStreamObserver(options),
   responseUsage,

@@ -1,4 +1,5 @@
 // What one upstream attempt came to, as the relay's failover loop needs to know it.
+import type { MeteredUsage } from '@gateway/billing';
 import type { Usage, UsageSource } from '@gateway/providers';
 
 /** The answer reached the client (fully, or a stream that started); the request is over. */
@@ -11,6 +12,8 @@ export interface Served {
   /** Set when a started stream did not end cleanly (drop, stall, client gone). */
   errorCode: string | null;
   errorMessage: string | null;
+  /** A media route's use (images, audio seconds, characters, tokens), which its price bills. */
+  metered?: MeteredUsage;
 }
 
 /**

@@ -1,6 +1,12 @@
 // The usage record of one request, filled in as the request goes (docs/design.md invariant 7: exactly
 // one per request, success or failure) and turned into a UsageEvent when it is over.
-import type { CurrentPlan, PriceBook } from '@gateway/billing';
+import {
+  billMetered,
+  type BilledUnit,
+  type CurrentPlan,
+  type MeteredUsage,
+  type PriceBook,
+} from '@gateway/billing';
 import type { Usage } from '@gateway/providers';
 import type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from '@gateway/usage';
 import type { AttemptSettlement } from '../limits/relay-limiter';
@@ -27,6 +33,12 @@ export class UsageDraft {
   coveredNano = 0n;
   /** The tenant's routing group, whose price multiplier applies; unknown until the tenant is read. */
   group: string | undefined = undefined;
+  /** A media route's worst case, which its hold covers; null for token-billed routes. */
+  worstMetered: MeteredUsage | null = null;
+  /** A media route's use as served; null for token-billed routes and failed requests. */
+  metered: MeteredUsage | null = null;
+  /** Set by costNano: the unit and quantity the cost was computed in. */
+  private billed: { unit: BilledUnit; quantity: bigint } | null = null;
   firstContentAt: number | null = null;
   status = 500;
   errorCode: string | null = null;
@@ -67,6 +79,14 @@ export class UsageDraft {
 
   /** The cost of what was used; nothing used (or no price for the model) costs nothing. */
   costNano(prices: PriceBook | null): bigint {
+    if (this.metered !== null) {
+      const bill =
+        prices === null
+          ? { ...billMetered(null, this.metered), costNano: 0n }
+          : prices.billOf(this.model, this.startedAt, this.metered, this.group);
+      this.billed = { unit: bill.unit, quantity: bill.quantity };
+      return bill.costNano;
+    }
     if (this.usage === null || prices === null) return 0n;
     return prices.costOf(this.model, this.startedAt, this.usage, this.group);
   }
@@ -90,6 +110,10 @@ export class UsageDraft {
       completionTokens: usage?.completionTokens ?? 0,
       reasoningTokens: usage?.reasoningTokens ?? 0,
       usageSource: usage === null ? 'none' : this.usageSource,
+      billedUnit: this.billed?.unit ?? 'tokens',
+      billedQuantity: Number(
+        this.billed?.quantity ?? BigInt((usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0)),
+      ),
       costNano: costNano.toString(),
       coveredNano: this.coveredNano.toString(),
       planPeriodStart: this.plan === null ? null : this.plan.periodStart.toISOString(),

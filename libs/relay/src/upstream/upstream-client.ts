@@ -1,12 +1,14 @@
 // The relay's HTTP client to upstreams: one undici Agent for the process, keeping connections
 // alive per origin so a request does not pay a TCP (and TLS) handshake.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import { Agent, Dispatcher, request } from 'undici';
 
 export interface UpstreamCall {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** JSON text, or a stream (a media route's multipart upload, read from disk as it is sent). */
+  body: string | Readable;
   signal: AbortSignal;
   /** Time allowed for the response headers. */
   headersTimeoutMs: number;

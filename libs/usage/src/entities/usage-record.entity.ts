@@ -1,6 +1,6 @@
 import { bigintTransformer } from '@gateway/db';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { UsageAttempt, UsageEndpoint, UsageEventSource } from '../usage-event';
+import type { UsageAttempt, UsageBilledUnit, UsageEndpoint, UsageEventSource } from '../usage-event';
 
 /**
  * One /v1 request, as the relay reported it (a UsageEvent) and the worker stored it. Append-only;
@@ -64,6 +64,14 @@ export class UsageRecord {
 
   @Column({ name: 'usage_source', type: 'varchar', length: 16 })
   usageSource!: UsageEventSource;
+
+  /** What the cost was computed in: tokens, images, audio seconds, characters or requests. */
+  @Column({ name: 'billed_unit', type: 'varchar', length: 16, default: 'tokens' })
+  billedUnit!: UsageBilledUnit;
+
+  /** How many of billedUnit were billed. */
+  @Column({ name: 'billed_quantity', type: 'bigint', default: 0, transformer: bigintTransformer })
+  billedQuantity!: bigint;
 
   @Column({ name: 'cost_nano', type: 'bigint', transformer: bigintTransformer })
   costNano!: bigint;

@@ -11,6 +11,8 @@ export interface ModelUsage {
   cachedTokens: bigint;
   completionTokens: bigint;
   costNano: bigint;
+  /** What the model's requests were billed in besides tokens (images, audio seconds, …), if anything. */
+  billed?: { unit: string; quantity: bigint }[];
 }
 
 /** Records stored in [from, to), per model (sorted by model), in the caller's transaction. */
@@ -27,6 +29,8 @@ export async function usageByModel(
     cached: string;
     completion: string;
     cost: string;
+    unit: string;
+    quantity: string;
   }[] = await manager
     .getRepository(UsageRecord)
     .createQueryBuilder('u')
@@ -37,17 +41,34 @@ export async function usageByModel(
     .addSelect('coalesce(sum(u.completion_tokens), 0)', 'completion')
     // Only positive costs are debited (store-usage-batch.ts); a zero-cost request adds nothing.
     .addSelect('coalesce(sum(greatest(u.cost_nano, 0)), 0)', 'cost')
+    .addSelect('u.billed_unit', 'unit')
+    .addSelect('coalesce(sum(u.billed_quantity), 0)', 'quantity')
     .where('u.tenant_id = :tenantId', { tenantId })
     .andWhere('u.created_at >= :from AND u.created_at < :to', { from, to })
     .groupBy('u.model')
+    .addGroupBy('u.billed_unit')
     .orderBy('u.model', 'ASC')
+    .addOrderBy('u.billed_unit', 'ASC')
     .getRawMany();
-  return rows.map((row) => ({
-    model: row.model,
-    requests: Number(row.requests),
-    promptTokens: BigInt(row.prompt),
-    cachedTokens: BigInt(row.cached),
-    completionTokens: BigInt(row.completion),
-    costNano: BigInt(row.cost),
-  }));
+  // One line per model: its units other than tokens are listed beside the token counts.
+  const byModel = new Map<string, ModelUsage>();
+  for (const row of rows) {
+    const line = byModel.get(row.model) ?? {
+      model: row.model,
+      requests: 0,
+      promptTokens: 0n,
+      cachedTokens: 0n,
+      completionTokens: 0n,
+      costNano: 0n,
+    };
+    line.requests += Number(row.requests);
+    line.promptTokens += BigInt(row.prompt);
+    line.cachedTokens += BigInt(row.cached);
+    line.completionTokens += BigInt(row.completion);
+    line.costNano += BigInt(row.cost);
+    if (row.unit !== 'tokens')
+      line.billed = [...(line.billed ?? []), { unit: row.unit, quantity: BigInt(row.quantity) }];
+    byModel.set(row.model, line);
+  }
+  return [...byModel.values()];
 }

@@ -77,6 +77,8 @@ export const USAGE_CSV_COLUMNS = [
   'completionTokens',
   'reasoningTokens',
   'usageSource',
+  'billedUnit',
+  'billedQuantity',
   'costUsd',
   'latencyMs',
   'ttftMs',

@@ -2,8 +2,8 @@ import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '@gateway/common';
 import type { UsageRecord } from '../entities/usage-record.entity';
-import type { UsageAttempt, UsageEndpoint, UsageEventSource } from '../usage-event';
-import { USAGE_ENDPOINTS, USAGE_SOURCES } from '../usage-event-parser';
+import type { UsageAttempt, UsageBilledUnit, UsageEndpoint, UsageEventSource } from '../usage-event';
+import { USAGE_BILLED_UNITS, USAGE_ENDPOINTS, USAGE_SOURCES } from '../usage-event-parser';
 
 export class UsageAttemptView {
   @ApiProperty() channelId!: string;
@@ -34,6 +34,9 @@ export class UsageLogView {
   @ApiProperty() reasoningTokens!: number;
   @ApiProperty({ enum: USAGE_SOURCES, description: 'upstream usage, gateway tokenizer, or none' })
   usageSource!: UsageEventSource;
+  @ApiProperty({ enum: USAGE_BILLED_UNITS, description: 'the unit the cost was computed in' })
+  billedUnit!: UsageBilledUnit;
+  @ApiProperty({ example: 2, description: 'how many of billedUnit were billed' }) billedQuantity!: number;
   @ApiProperty({ example: '0.000123' }) costUsd!: string;
   @ApiProperty() latencyMs!: number;
   @ApiProperty({ type: Number, nullable: true }) ttftMs!: number | null;
@@ -61,6 +64,8 @@ export class UsageLogView {
       completionTokens: record.completionTokens,
       reasoningTokens: record.reasoningTokens,
       usageSource: record.usageSource,
+      billedUnit: record.billedUnit,
+      billedQuantity: Number(record.billedQuantity),
       costUsd: nanoToUsd(record.costNano),
       latencyMs: record.latencyMs,
       ttftMs: record.ttftMs,

@@ -1,4 +1,5 @@
-import type { CanonicalCodec, IngressContext, OpenAiEndpoint } from '@gateway/providers';
+import type { CanonicalCodec, IngressContext, MediaEndpoint, OpenAiEndpoint } from '@gateway/providers';
+import type { MediaIngress } from '../relay-media/media-ingress';
 import type { RelayCaller } from '../../relay/relay-caller';
 import type { ErrorBodyOf } from '../../relay/send-relay-error';
 
@@ -33,6 +34,12 @@ interface RelayRequestBase extends RelayCaller {
  */
 export type RelayRequestCommand = RelayRequestBase &
   (
-    | { readonly endpoint: OpenAiEndpoint; readonly ingress?: undefined }
-    | { readonly endpoint: RelayIngress['endpoint']; readonly ingress: RelayIngress }
+    | { readonly endpoint: OpenAiEndpoint; readonly ingress?: undefined; readonly media?: undefined }
+    | {
+        readonly endpoint: RelayIngress['endpoint'];
+        readonly ingress: RelayIngress;
+        readonly media?: undefined;
+      }
+    /** Images, audio, moderations, rerank: the request is read (an upload stored) when the relay asks. */
+    | { readonly endpoint: MediaEndpoint; readonly ingress?: undefined; readonly media: MediaIngress }
   );

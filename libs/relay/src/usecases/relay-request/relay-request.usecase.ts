@@ -4,7 +4,7 @@
 // sessions from Redis; the usage record leaves through a Redis stream.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { CurrentPlans } from '@gateway/billing';
+import { CurrentPlans, type MeteredUsage } from '@gateway/billing';
 import {
   bindOpenAiRequest,
   ingressAttempt,
@@ -20,7 +20,7 @@ import { RelayLimiter, type FirstAcquisition } from '../../limits/relay-limiter'
 import { RelayMetrics } from '../../metrics/relay-metrics';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import { asRelayError } from '../../relay/as-relay-error';
-import { AttemptRunner } from '../../relay/attempt-runner';
+import { AttemptRunner, type AttemptInput, type AttemptResult } from '../../relay/attempt-runner';
 import type { ClientResponse } from '../../relay/client-response';
 import { RelayCallers } from '../../relay/relay-caller';
 import { RelayInFlight } from '../../relay/relay-in-flight';
@@ -42,15 +42,27 @@ import { RequestAdmission } from './request-admission';
 import { headerSafe } from '../../relay/header-safe';
 
 /** The client's request as the relay routes it, whatever format the client spoke. */
-interface Relayed {
+export type Relayed = {
   model: string;
   stream: boolean;
   estimate: RequestEstimate;
   /** Whether a channel can serve it (legacy completions and embeddings exist only in OpenAI's format). */
   servedBy(adapter: ProviderAdapter): boolean;
-  /** The channel's adapter with this request bound. */
-  attempt(adapter: ProviderAdapter): AttemptAdapter;
-}
+} & (
+  | {
+      /** The channel's adapter with this request bound. */
+      attempt(adapter: ProviderAdapter): AttemptAdapter;
+      run?: undefined;
+      worst?: undefined;
+    }
+  | {
+      attempt?: undefined;
+      /** A media route's own attempt (multipart uploads, binary answers): usecases/relay-media. */
+      run(adapter: ProviderAdapter, input: Omit<AttemptInput, 'adapter'>): Promise<AttemptResult>;
+      /** What the hold covers: the most the request may use in its route's unit. */
+      worst: MeteredUsage;
+    }
+);
 
 @Injectable()
 export class RelayRequest {
@@ -114,9 +126,10 @@ export class RelayRequest {
     token: TokenSnapshot,
     draft: UsageDraft,
   ): Promise<void> {
-    const request = this.parse(command);
+    const request = await this.parse(command);
     draft.model = request.model;
     draft.stream = request.stream;
+    draft.worstMetered = request.worst ?? null;
     this.checkModel(token, request.model, command.clientIp);
     const facts = await this.callers.tenantOf(token);
     draft.group = facts.group;
@@ -183,7 +196,9 @@ export class RelayRequest {
     if (planned.length > 0 && remaining.length === 0) {
       throw new RelayError(
         RelayErrorCode.InvalidRequest,
-        `the model ${request.model} is served only through /v1/chat/completions (its channels do not speak this endpoint)`,
+        request.run === undefined
+          ? `the model ${request.model} is served only through /v1/chat/completions (its channels do not speak this endpoint)`
+          : `the model ${request.model} is not served on this route (its channels do not speak it)`,
         { param: 'model' },
       );
     }
@@ -236,8 +251,7 @@ export class RelayRequest {
         'x-routed-via': headerSafe(`${channel.name}/${upstreamModel}`),
       };
       if (draft.fallbacks.length > 0) headers['x-fallback-attempts'] = String(draft.fallbacks.length);
-      const result = await this.runner.run({
-        adapter: request.attempt(channel.adapter),
+      const input = {
         stream: request.stream,
         channel,
         key,
@@ -249,7 +263,11 @@ export class RelayRequest {
         remainingMs,
         retryStatuses,
         headers,
-      });
+      };
+      const result =
+        request.run === undefined
+          ? await this.runner.run({ ...input, adapter: request.attempt(channel.adapter) })
+          : await request.run(channel.adapter, input);
       this.metrics.attempts.inc({
         channel: channel.name,
         outcome: result.kind === 'served' ? 'ok' : result.kind === 'retry' ? result.reason : result.kind,
@@ -338,6 +356,7 @@ export class RelayRequest {
       };
       draft.usage = result.usage;
       draft.usageSource = result.usageSource;
+      draft.metered = result.metered ?? null;
       draft.firstContentAt = result.firstContentAt;
       draft.status = result.status;
       draft.errorCode = result.errorCode;
@@ -385,8 +404,9 @@ export class RelayRequest {
     }
   }
 
-  private parse(command: RelayRequestCommand): Relayed {
+  private async parse(command: RelayRequestCommand): Promise<Relayed> {
     try {
+      if (command.media !== undefined) return await command.media.relayed();
       return command.ingress === undefined
         ? this.openAiRequest(command.endpoint, command.body)
         : this.ingressRequest(command.ingress, command.body);

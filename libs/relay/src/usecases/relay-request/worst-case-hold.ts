@@ -22,12 +22,11 @@ export class WorstCaseHold {
     completionCeiling: number,
   ): Promise<HoldRequest | null> {
     const prices = await this.prices.current();
-    const worst = prices.worstCostOf(
-      draft.model,
-      draft.startedAt,
-      { promptTokens, completionCeiling },
-      draft.group,
-    );
+    // A media route holds its worst case in its own unit (n images, the upload's duration bound, …).
+    const worst =
+      draft.worstMetered === null
+        ? prices.worstCostOf(draft.model, draft.startedAt, { promptTokens, completionCeiling }, draft.group)
+        : prices.billOf(draft.model, draft.startedAt, draft.worstMetered, draft.group).costNano;
     if (worst <= 0n && draft.plan === null) return null;
     return {
       requestId: draft.requestId,

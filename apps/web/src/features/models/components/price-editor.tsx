@@ -40,6 +40,19 @@ const PRICE_FIELDS = [
   { name: 'cachedInputPer1M', testId: 'price-cached', required: false, extra: 'models.cachedDefault' },
   { name: 'reasoningPer1M', testId: 'price-reasoning', required: false, extra: 'models.reasoningDefault' },
   { name: 'perRequest', testId: 'price-per-request', required: false, extra: 'models.perRequestDefault' },
+  { name: 'perImage', testId: 'price-per-image', required: false, extra: 'models.perImageDefault' },
+  {
+    name: 'perAudioSecond',
+    testId: 'price-per-audio-second',
+    required: false,
+    extra: 'models.perAudioSecondDefault',
+  },
+  {
+    name: 'charactersPer1M',
+    testId: 'price-characters',
+    required: false,
+    extra: 'models.charactersPer1MDefault',
+  },
 ] as const satisfies readonly {
   name: keyof SetPrice;
   testId: string;
@@ -61,6 +74,30 @@ const DEFAULT_MIX: TokenMix = {
   completionTokens: '500',
   reasoningTokens: '0',
 };
+
+/** `1024x1024 = 0.04` lines ↔ the api's `{ "1024x1024": "0.04" }`; null for blank text, undefined when malformed. */
+const SIZE_LINE =
+  /^\s*((?:\d{1,5}x\d{1,5}|auto)(?:\/(?:auto|standard|hd|low|medium|high))?)\s*[=:]\s*(\S+)\s*$/;
+
+export function parseSizePrices(text: string | undefined): Record<string, string> | null | undefined {
+  const lines = (text ?? '').split('\n').filter((line) => line.trim() !== '');
+  if (lines.length === 0) return null;
+  const prices: Record<string, string> = {};
+  for (const line of lines) {
+    const match = SIZE_LINE.exec(line);
+    if (!match || !USD_AMOUNT.test(match[2] as string)) return undefined;
+    prices[match[1] as string] = match[2] as string;
+  }
+  return prices;
+}
+
+function sizePricesText(prices: Record<string, string> | null | undefined): string {
+  return Object.entries(prices ?? {})
+    .map(([size, usd]) => `${size} = ${usd}`)
+    .join('\n');
+}
+
+type PriceForm = Omit<SetPrice, 'perImageBySize'> & { perImageBySize?: string };
 
 interface PriceEditorProps {
   model: CatalogModel | null;
@@ -94,7 +131,7 @@ function PriceEditorBody({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<SetPrice>();
+  const [form] = Form.useForm<PriceForm>();
   const { formError, onError, clear } = useServerErrors(form);
   const [mix, setMix] = useState<TokenMix>(DEFAULT_MIX);
   const setPrice = useSetPrice(model.id);
@@ -105,9 +142,14 @@ function PriceEditorBody({
   const draftUsd = draftCost(draft, mix);
 
   const usdRule = { pattern: USD_AMOUNT, message: t('models.usdInvalid') };
-  const submit = (values: SetPrice) => {
+  const submit = (values: PriceForm) => {
     clear();
     const body: SetPrice = {
+      // Sent even when empty, like reasoningPer1M: a new price row without them does not price media.
+      perImage: values.perImage || null,
+      perImageBySize: parseSizePrices(values.perImageBySize) ?? null,
+      perAudioSecond: values.perAudioSecond || null,
+      charactersPer1M: values.charactersPer1M || null,
       inputPer1M: values.inputPer1M,
       outputPer1M: values.outputPer1M,
       ...(values.cachedInputPer1M ? { cachedInputPer1M: values.cachedInputPer1M } : {}),
@@ -121,7 +163,7 @@ function PriceEditorBody({
   return (
     <Flex vertical gap={16}>
       {canEdit ? (
-        <Form<SetPrice>
+        <Form<PriceForm>
           form={form}
           layout="vertical"
           onFinish={submit}
@@ -133,6 +175,10 @@ function PriceEditorBody({
                   outputPer1M: model.price.outputPer1M,
                   reasoningPer1M: model.price.reasoningPer1M ?? '',
                   perRequest: model.price.perRequest,
+                  perImage: model.price.perImage ?? '',
+                  perImageBySize: sizePricesText(model.price.perImageBySize),
+                  perAudioSecond: model.price.perAudioSecond ?? '',
+                  charactersPer1M: model.price.charactersPer1M ?? '',
                 }
               : {}
           }
@@ -154,6 +200,27 @@ function PriceEditorBody({
                 </Form.Item>
               </Col>
             ))}
+            <Col xs={24}>
+              <Form.Item
+                name="perImageBySize"
+                label={t('models.perImageBySize')}
+                extra={t('models.perImageBySizeHelp')}
+                rules={[
+                  {
+                    validator: (_, value: string | undefined) =>
+                      parseSizePrices(value) === undefined
+                        ? Promise.reject(new Error(t('models.perImageBySizeInvalid')))
+                        : Promise.resolve(),
+                  },
+                ]}
+              >
+                <Input.TextArea
+                  autoSize={{ minRows: 1, maxRows: 6 }}
+                  placeholder="1024x1024 = 0.04"
+                  data-testid="price-image-sizes"
+                />
+              </Form.Item>
+            </Col>
           </Row>
           <Button type="primary" htmlType="submit" loading={setPrice.isPending} data-testid="price-save">
             {t('models.savePrice')}
@@ -264,6 +331,21 @@ function PriceEditorBody({
                 render: (_, row) => (row.reasoningPer1M === null ? '—' : formatUsd(row.reasoningPer1M)),
               },
               { title: t('models.perRequest'), key: 'req', render: (_, row) => formatUsd(row.perRequest) },
+              {
+                title: t('models.mediaShort'),
+                key: 'media',
+                render: (_, row) =>
+                  [
+                    row.perImage === null ? null : `${formatUsd(row.perImage)}/img`,
+                    ...Object.entries(row.perImageBySize ?? {}).map(
+                      ([size, usd]) => `${size} ${formatUsd(usd)}`,
+                    ),
+                    row.perAudioSecond === null ? null : `${formatUsd(row.perAudioSecond)}/s`,
+                    row.charactersPer1M === null ? null : `${formatUsd(row.charactersPer1M)}/1M chars`,
+                  ]
+                    .filter((part) => part !== null)
+                    .join(', ') || '—',
+              },
             ]}
           />
         )}

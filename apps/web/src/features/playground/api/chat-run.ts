@@ -56,7 +56,7 @@ function toUsage(usage: OpenAiUsage | null | undefined): ChatUsage | null {
   };
 }
 
-async function relayError(response: Response): Promise<RelayError> {
+export async function relayError(response: Response): Promise<RelayError> {
   const body = (await response.json().catch(() => null)) as {
     error?: { message?: string; code?: string };
   } | null;

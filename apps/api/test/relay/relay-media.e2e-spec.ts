@@ -1,0 +1,524 @@
+// Images, audio, moderations and rerank through the official OpenAI SDK → gateway → mock upstream:
+// each route's answer, the unit and exact cost its usage record bills, failover before the first
+// byte (an upload sent again from disk), and a 25 MB transcription upload that leaves memory flat.
+import type { MockUpstream } from '@gateway/mock-upstream';
+import { waitFor } from '@gateway/testing';
+import { countTextTokens } from '@gateway/providers';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import OpenAI, { toFile } from 'openai';
+import request from 'supertest';
+import type { ApiHarness } from '../api-harness';
+import {
+  createChannel,
+  fund,
+  sdk,
+  sdkError,
+  seedTenantWithToken,
+  startRelay,
+  usageRecord,
+  type Relay,
+} from './relay-fixture';
+
+/** A PCM WAV file: 16 kHz, mono, 16-bit (32,000 bytes a second), `dataBytes` of samples. */
+function wav(dataBytes: number): Buffer {
+  const file = Buffer.alloc(44 + dataBytes, 0);
+  file.write('RIFF', 0, 'latin1');
+  file.writeUInt32LE(36 + dataBytes, 4);
+  file.write('WAVEfmt ', 8, 'latin1');
+  file.writeUInt32LE(16, 16);
+  file.writeUInt16LE(1, 20);
+  file.writeUInt16LE(1, 22);
+  file.writeUInt32LE(16_000, 24);
+  file.writeUInt32LE(32_000, 28);
+  file.writeUInt16LE(2, 32);
+  file.writeUInt16LE(16, 34);
+  file.write('data', 36, 'latin1');
+  file.writeUInt32LE(dataBytes, 40);
+  for (let i = 44; i < file.length; i += 997) file[i] = i % 251;
+  return file;
+}
+
+/**
+ * `client.audio.transcriptions.create` with a `size`-byte WAV, from a child process (its own memory),
+ * through the official SDK; resolves with the request id and the transcript.
+ */
+function uploadFromChild(
+  url: string,
+  apiKey: string,
+  size: number,
+): Promise<{ requestId: string; text: string }> {
+  const script = `
+    const { default: OpenAI, toFile } = require('openai');
+    (async () => {
+      const size = Number(process.env.SIZE);
+      const file = Buffer.alloc(size);
+      file.write('RIFF', 0, 'latin1'); file.writeUInt32LE(size - 8, 4); file.write('WAVEfmt ', 8, 'latin1');
+      file.writeUInt32LE(16, 16); file.writeUInt16LE(1, 20); file.writeUInt16LE(1, 22);
+      file.writeUInt32LE(16000, 24); file.writeUInt32LE(32000, 28); file.writeUInt16LE(2, 32);
+      file.writeUInt16LE(16, 34); file.write('data', 36, 'latin1'); file.writeUInt32LE(size - 44, 40);
+      const client = new OpenAI({ apiKey: process.env.KEY, baseURL: process.env.BASE_URL, maxRetries: 0, timeout: 120000 });
+      const { data, response } = await client.audio.transcriptions
+        .create({ file: await toFile(file, 'long.wav'), model: 'whisper-1' })
+        .withResponse();
+      process.stdout.write(JSON.stringify({ requestId: response.headers.get('x-request-id'), text: data.text }));
+    })().catch((error) => { console.error(error); process.exit(1); });
+  `;
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['-e', script],
+      { env: { ...process.env, SIZE: String(size), KEY: apiKey, BASE_URL: `${url}/v1` }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`the SDK upload failed: ${stderr || error.message}`));
+        else resolve(JSON.parse(stdout) as { requestId: string; text: string });
+      },
+    );
+  });
+}
+
+/** A full garbage collection on demand (the flag can be set at run time; `gc` then exists in a new context). */
+function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** The mock's speech bytes for `characters` input characters (apps/mock-upstream/src/media/audio.ts). */
+const SPEECH_BYTES_PER_CHARACTER = 160;
+
+describe('media routes (openai SDK → gateway → mock upstream)', () => {
+  let relay: Relay;
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let admin: string;
+  let client: OpenAI;
+
+  async function setPrice(model: string, price: Record<string, unknown>): Promise<void> {
+    await request(api.url)
+      .put(`/api/models/${model}/price`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ inputPer1M: '0', outputPer1M: '0', ...price })
+      .expect(200);
+  }
+
+  beforeAll(async () => {
+    relay = await startRelay('relay_media', { ingestor: true });
+    ({ api, mock, admin } = relay);
+    await createChannel(api, admin, {
+      name: 'media',
+      baseUrl: mock.baseUrl,
+      models: [
+        'dall-e-3',
+        'gpt-image-1',
+        'whisper-1',
+        'gpt-4o-transcribe',
+        'tts-1',
+        'omni-moderation-latest',
+        'bge-reranker',
+      ],
+      keys: ['sk-mock-media-0001'],
+    });
+    // Speech of 20,000 chunks of 16 KiB (312 MiB), made by the mock only as they are read.
+    await createChannel(api, admin, {
+      name: 'endless',
+      baseUrl: mock.baseUrl,
+      models: ['tts-endless'],
+      keys: ['sk-mock-endless;chunks=20000'],
+    });
+    // Tried first for these models, always failing with a 503: the answer must come from `spare`.
+    await createChannel(api, admin, {
+      name: 'broken',
+      baseUrl: mock.baseUrl,
+      models: ['dall-e-2', 'whisper-2'],
+      keys: ['sk-mock-broken;status=503'],
+      priority: 10,
+    });
+    await createChannel(api, admin, {
+      name: 'spare',
+      baseUrl: mock.baseUrl,
+      models: ['dall-e-2', 'whisper-2'],
+      keys: ['sk-mock-spare-0001'],
+    });
+    await setPrice('dall-e-3', {
+      perImage: '0.04',
+      perImageBySize: { '1024x1792': '0.08', '1024x1024/hd': '0.08' },
+    });
+    await setPrice('dall-e-2', { perImage: '0.02' });
+    await setPrice('gpt-image-1', { inputPer1M: '5', outputPer1M: '40' });
+    await setPrice('whisper-1', { perAudioSecond: '0.0001' });
+    await setPrice('whisper-2', { perAudioSecond: '0.0001' });
+    await setPrice('gpt-4o-transcribe', { inputPer1M: '6', outputPer1M: '10' });
+    await setPrice('tts-1', { charactersPer1M: '15' });
+    await setPrice('omni-moderation-latest', { inputPer1M: '0.1', perRequest: '0.0001' });
+    await setPrice('bge-reranker', { inputPer1M: '0.02' });
+    const seeded = await seedTenantWithToken(api, admin);
+    await fund(api, seeded.tenantId, '20');
+    client = sdk(api, seeded.key, { timeout: 120_000 });
+  });
+
+  afterAll(() => relay?.close());
+
+  beforeEach(() => mock.reset());
+
+  it('generates images and bills them per image at the size and quality asked', async () => {
+    const { data, response } = await client.images
+      .generate({ model: 'dall-e-3', prompt: 'a lighthouse', n: 2, size: '1024x1024', quality: 'hd' })
+      .withResponse();
+    expect(data.data).toHaveLength(2);
+    expect(response.headers.get('x-routed-via')).toBe('media/dall-e-3');
+    expect(mock.requests[0]?.path).toBe('/v1/images/generations');
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({ billedUnit: 'images', billedQuantity: 2, costUsd: '0.16', status: 200 });
+
+    // No price for the size: perImage applies.
+    const plain = await client.images
+      .generate({ model: 'dall-e-3', prompt: 'a boat', size: '1792x1024' })
+      .withResponse();
+    const second = await usageRecord(api, admin, plain.response.headers.get('x-request-id') as string);
+    expect(second).toMatchObject({ billedUnit: 'images', billedQuantity: 1, costUsd: '0.04' });
+  });
+
+  it('bills gpt-image-1 by the tokens it reports, streamed or not', async () => {
+    const { data, response } = await client.images
+      .generate({ model: 'gpt-image-1', prompt: 'a red square' })
+      .withResponse();
+    const usage = data.usage as { input_tokens: number; output_tokens: number };
+    expect(usage.output_tokens).toBeGreaterThan(0);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    const cost = (usage.input_tokens * 5 + usage.output_tokens * 40) / 1e6;
+    expect(record).toMatchObject({
+      billedUnit: 'tokens',
+      billedQuantity: usage.input_tokens + usage.output_tokens,
+      promptTokens: usage.input_tokens,
+      completionTokens: usage.output_tokens,
+    });
+    expect(Number(record.costUsd)).toBeCloseTo(cost, 9);
+
+    const streamed = await client.images
+      .generate({ model: 'gpt-image-1', prompt: 'a red square', n: 2, stream: true })
+      .withResponse();
+    const events: string[] = [];
+    for await (const event of streamed.data) events.push(event.type);
+    expect(events).toEqual(['image_generation.completed', 'image_generation.completed']);
+    const streamedRecord = await usageRecord(
+      api,
+      admin,
+      streamed.response.headers.get('x-request-id') as string,
+    );
+    expect(streamedRecord).toMatchObject({ billedUnit: 'tokens', stream: true, status: 200 });
+    expect(streamedRecord.completionTokens).toBe(2 * usage.output_tokens);
+  });
+
+  it('relays an image edit upload byte for byte', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const { data, response } = await client.images
+      .edit({
+        model: 'dall-e-3',
+        image: await toFile(png, 'in.png', { type: 'image/png' }),
+        prompt: 'make it blue',
+      })
+      .withResponse();
+    expect(data.data?.[0]).toBeDefined();
+    const sent = mock.requests[0]?.body as Record<string, unknown>;
+    expect(sent['image']).toMatchObject({ filename: 'in.png', size: png.length, sha256: sha256(png) });
+    expect(sent['prompt']).toBe('make it blue');
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({
+      endpoint: 'images.edits',
+      billedUnit: 'images',
+      billedQuantity: 1,
+      costUsd: '0.04',
+    });
+  });
+
+  it('transcribes an upload and bills the seconds the upstream reports', async () => {
+    const audio = wav(32_000 * 7 + 16_000); // 7.5 s → billed as 8 started seconds
+    const { data, response } = await client.audio.transcriptions
+      .create({ file: await toFile(audio, 'speech.wav'), model: 'whisper-1' })
+      .withResponse();
+    expect(data.text).toContain('quick brown fox');
+    expect((mock.requests[0]?.body as Record<string, unknown>)['file']).toMatchObject({
+      size: audio.length,
+      sha256: sha256(audio),
+    });
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({
+      endpoint: 'audio.transcriptions',
+      billedUnit: 'audio_seconds',
+      billedQuantity: 8,
+      costUsd: '0.0008',
+    });
+
+    // verbose_json's duration; an SRT transcript's last cue.
+    const verbose = await client.audio.transcriptions
+      .create({
+        file: await toFile(audio, 'speech.wav'),
+        model: 'whisper-1',
+        response_format: 'verbose_json',
+      })
+      .withResponse();
+    expect(verbose.data.duration).toBe(7.5);
+    const srt = await client.audio.translations
+      .create({ file: await toFile(audio, 'speech.wav'), model: 'whisper-1', response_format: 'srt' })
+      .withResponse();
+    expect(srt.data).toContain('-->');
+    for (const done of [verbose, srt]) {
+      const row = await usageRecord(api, admin, done.response.headers.get('x-request-id') as string);
+      expect(row).toMatchObject({ billedUnit: 'audio_seconds', billedQuantity: 8, costUsd: '0.0008' });
+    }
+  });
+
+  it('holds a WAV upload for its exact duration and any other upload for the bound from its size', async () => {
+    // $0.001 covers 10 s at $0.0001/s: a 7.5 s WAV (held as 8 s), not the 121 s its 240 kB bound to.
+    const poor = await seedTenantWithToken(api, admin);
+    await fund(api, poor.tenantId, '0.001');
+    const poorClient = sdk(api, poor.key);
+    const audio = wav(32_000 * 7 + 16_000);
+    const heard = await poorClient.audio.transcriptions.create({
+      file: await toFile(audio, 'a.wav'),
+      model: 'whisper-1',
+    });
+    expect(heard.text).toContain('fox');
+    const opaque = Buffer.from(audio);
+    opaque.write('ID3\u0004', 0, 'latin1');
+    const refused = await sdkError(
+      poorClient.audio.transcriptions.create({ file: await toFile(opaque, 'a.mp3'), model: 'whisper-1' }),
+    );
+    expect(refused.status).toBe(402);
+    expect(refused.message).toContain('$0.0121');
+  });
+
+  it('streams a gpt-4o-transcribe transcription and bills its tokens', async () => {
+    const audio = wav(32_000 * 3);
+    const { data, response } = await client.audio.transcriptions
+      .create({ file: await toFile(audio, 'a.wav'), model: 'gpt-4o-transcribe', stream: true })
+      .withResponse();
+    const types: string[] = [];
+    let usage: { input_tokens: number; output_tokens: number } | undefined;
+    for await (const event of data) {
+      types.push(event.type);
+      if (event.type === 'transcript.text.done') usage = event.usage as typeof usage;
+    }
+    expect(types.at(-1)).toBe('transcript.text.done');
+    expect(usage?.input_tokens).toBe(30);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({
+      billedUnit: 'tokens',
+      promptTokens: 30,
+      completionTokens: usage?.output_tokens,
+    });
+    expect(Number(record.costUsd)).toBeCloseTo((30 * 6 + (usage?.output_tokens ?? 0) * 10) / 1e6, 9);
+  });
+
+  it('streams speech audio back as the upstream makes it and bills its characters', async () => {
+    const input = 'Hello from the gateway! 👋 '.repeat(40);
+    const characters = [...input].length;
+    const response = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input });
+    expect(response.headers.get('content-type')).toBe('audio/mpeg');
+    expect(response.headers.get('x-routed-via')).toBe('media/tts-1');
+    const audio = Buffer.from(await response.arrayBuffer());
+    expect(audio.length).toBe(characters * SPEECH_BYTES_PER_CHARACTER);
+    expect(audio.every((byte, index) => byte === (index * 31 + 7) % 256)).toBe(true);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    // 1,080 characters at $15 per 1M: $0.0162.
+    expect(record).toMatchObject({ billedUnit: 'characters', billedQuantity: characters });
+    expect(record.costUsd).toBe(((characters * 15) / 1e6).toString());
+  });
+
+  it('passes speech as server-sent events on when asked, billed in characters', async () => {
+    const response = await client.audio.speech.create({
+      model: 'tts-1',
+      voice: 'alloy',
+      input: 'Hello',
+      stream_format: 'sse',
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    expect(text).toContain('"type":"speech.audio.delta"');
+    expect(text).toContain('"type":"speech.audio.done"');
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({ stream: true, billedUnit: 'characters', billedQuantity: 5 });
+    expect(record.costUsd).toBe('0.000075');
+  });
+
+  it('passes speech on with backpressure, and stops the upstream when the client goes away', async () => {
+    const response = await client.audio.speech.create({
+      model: 'tts-endless',
+      voice: 'alloy',
+      input: 'long',
+    });
+    const requestId = response.headers.get('x-request-id') as string;
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    expect((await reader.read()).value?.length).toBeGreaterThan(0);
+    // The client reads no more: socket buffers fill, and the gateway stops reading the upstream,
+    // which stops making audio. Far less than the 312 MiB is ever made.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const made = mock.requests[0]?.chunksSent ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(mock.requests[0]?.chunksSent).toBe(made);
+    console.log(
+      `speech with a stalled client: the mock made ${made} of 20000 chunks (${((made * 16) / 1024).toFixed(1)} MiB)`,
+    );
+    expect(made * 16 * 1024).toBeLessThan(64 * 1024 * 1024);
+    await reader.cancel();
+    await waitFor(
+      'the upstream request to be aborted',
+      async () => (mock.requests[0]?.aborted ? true : undefined),
+      10_000,
+    );
+    const record = await usageRecord(api, admin, requestId);
+    expect(record).toMatchObject({
+      status: 499,
+      errorCode: 'client_closed_request',
+      billedUnit: 'characters',
+      billedQuantity: 4,
+    });
+  });
+
+  it('moderates with the default model and bills the counted tokens plus the request fee', async () => {
+    const { data, response } = await client.moderations
+      .create({ input: ['I will kill the process', 'hello'] })
+      .withResponse();
+    expect(data.results.map((r) => r.flagged)).toEqual([true, false]);
+    expect(data.model).toBe('omni-moderation-latest');
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    const tokens = countTextTokens('I will kill the process') + countTextTokens('hello');
+    expect(record).toMatchObject({ billedUnit: 'tokens', billedQuantity: tokens, usageSource: 'counted' });
+    expect(Number(record.costUsd)).toBeCloseTo((tokens * 0.1) / 1e6 + 0.0001, 9);
+  });
+
+  it('reranks documents in the vLLM shape and bills the tokens the server reports', async () => {
+    const { data, response } = await client
+      .post<{ results: { index: number; relevance_score: number }[]; usage: { total_tokens: number } }>(
+        '/rerank',
+        {
+          body: {
+            model: 'bge-reranker',
+            query: 'red apple',
+            documents: ['a green pear', 'a red apple', 'the sky'],
+            top_n: 2,
+          },
+        },
+      )
+      .withResponse();
+    expect(data.results[0]?.index).toBe(1);
+    expect(data.results).toHaveLength(2);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({
+      endpoint: 'rerank',
+      billedUnit: 'tokens',
+      promptTokens: data.usage.total_tokens,
+    });
+    expect(Number(record.costUsd)).toBeCloseTo((data.usage.total_tokens * 0.02) / 1e6, 12);
+  });
+
+  it('fails over before the first byte, sending an upload again from disk', async () => {
+    const audio = wav(32_000 * 2);
+    const { data, response } = await client.audio.transcriptions
+      .create({ file: await toFile(audio, 'again.wav'), model: 'whisper-2' })
+      .withResponse();
+    expect(data.text).toContain('fox');
+    expect(response.headers.get('x-routed-via')).toBe('spare/whisper-2');
+    expect(response.headers.get('x-fallback-attempts')).toBe('1');
+    const bodies = mock.requests.map((r) => (r.body as Record<string, unknown>)['file']);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toMatchObject({ sha256: sha256(audio) });
+    expect(bodies[1]).toMatchObject({ sha256: sha256(audio) });
+
+    const image = await client.images.generate({ model: 'dall-e-2', prompt: 'x' }).withResponse();
+    expect(image.response.headers.get('x-routed-via')).toBe('spare/dall-e-2');
+    const record = await usageRecord(api, admin, image.response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({ billedUnit: 'images', costUsd: '0.02' });
+    expect(record.fallbacks).toEqual([expect.objectContaining({ channelName: 'broken', status: 503 })]);
+  });
+
+  it('refuses bad input with a 400 naming the field, before any upstream call', async () => {
+    const noPrompt = await sdkError(client.images.generate({ model: 'dall-e-3' } as never));
+    expect(noPrompt.status).toBe(400);
+    expect((noPrompt.error as { param?: string }).param).toBe('prompt');
+    const tooMany = await sdkError(client.images.generate({ model: 'dall-e-3', prompt: 'x', n: 11 }));
+    expect((tooMany.error as { param?: string }).param).toBe('n');
+    const noVoice = await sdkError(client.audio.speech.create({ model: 'tts-1', input: 'hi' } as never));
+    expect((noVoice.error as { param?: string }).param).toBe('voice');
+    const noModel = await sdkError(
+      client.audio.transcriptions.create({ file: await toFile(wav(10), 'a.wav') } as never),
+    );
+    expect((noModel.error as { param?: string }).param).toBe('model');
+    const notAFile = await request(api.url)
+      .post('/v1/audio/transcriptions')
+      .set('authorization', `Bearer ${client.apiKey}`)
+      .send({ model: 'whisper-1' })
+      .expect(400);
+    expect((notAFile.body as { error: { message: string } }).error.message).toContain('multipart/form-data');
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('refuses an upload over the route limit with a 413 naming the file', async () => {
+    const tooBig = Buffer.alloc(25 * 1024 * 1024 + 1);
+    const refused = await request(api.url)
+      .post('/v1/audio/transcriptions')
+      .set('authorization', `Bearer ${client.apiKey}`)
+      .field('model', 'whisper-1')
+      .attach('file', tooBig, 'big.wav')
+      .ok(() => true);
+    expect(refused.status).toBe(413);
+    expect(refused.body).toMatchObject({ error: { code: 'request_too_large', param: 'file' } });
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('uploads 25 MB for transcription with flat memory and bills its duration', async () => {
+    // The SDK runs in a child process, so this process's memory is the gateway's and the mock's
+    // only: buffering the upload whole in either would add at least 25 MB.
+    const size = 25_000_000;
+    const gc = collector();
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const live = () => {
+      const memory = process.memoryUsage();
+      return memory.heapUsed + memory.external;
+    };
+    // What is still referenced: two full collections, each given a moment to hand freed buffers back.
+    const settled = async () => {
+      gc();
+      await pause(10);
+      gc();
+      await pause(10);
+      return live();
+    };
+    const before = { rss: process.memoryUsage().rss, live: await settled() };
+    const peak = { ...before };
+    let done = false;
+    const upload = uploadFromChild(api.url, client.apiKey as string, size).finally(() => {
+      done = true;
+    });
+    // RSS as it is (garbage included) every 10 ms; live memory every 150 ms (collections are slow).
+    const rssSampler = setInterval(() => {
+      peak.rss = Math.max(peak.rss, process.memoryUsage().rss);
+    }, 10);
+    try {
+      while (!done) {
+        peak.live = Math.max(peak.live, await settled());
+        await pause(150);
+      }
+    } finally {
+      clearInterval(rssSampler);
+    }
+    const answer = await upload;
+    const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+    console.log(
+      `25 MB transcription upload: live memory (heap + buffers after GC) grew by ${mb(peak.live - before.live)} MB at peak, RSS by ${mb(peak.rss - before.rss)} MB`,
+    );
+    expect(peak.live - before.live).toBeLessThan(8 * 1024 * 1024);
+    expect(answer.text).toContain('fox');
+    expect((mock.requests[0]?.body as Record<string, unknown>)['file']).toMatchObject({ size });
+    const seconds = Math.ceil((size - 44) / 32_000);
+    const record = await usageRecord(api, admin, answer.requestId);
+    expect(record).toMatchObject({ billedUnit: 'audio_seconds', billedQuantity: seconds });
+    expect(record.costUsd).toBe((seconds / 10_000).toString());
+  });
+});

@@ -1,0 +1,80 @@
+// What a media route's answer says it used: images made, seconds of audio heard, tokens reported.
+// The relay meters from this; a figure the upstream did not report is null (the relay falls back to
+// the request's own measure or the gateway's count).
+import { isJsonObject } from '../json/json-object';
+import type { Usage } from '../usage/usage';
+
+export interface MediaAnswerUsage {
+  /** Images in the answer (`data.length`). */
+  images: number | null;
+  /** Seconds of input audio (`usage.seconds`, verbose_json's `duration`, a subtitle's last cue). */
+  seconds: number | null;
+  /** Tokens, when the upstream reported them. */
+  tokens: Usage | null;
+}
+
+const NONE: MediaAnswerUsage = { images: null, seconds: null, tokens: null };
+
+/** The usage of a JSON answer (images, transcriptions' json formats, moderations, rerank). */
+export function mediaJsonUsage(body: unknown): MediaAnswerUsage {
+  if (!isJsonObject(body)) return NONE;
+  const images = Array.isArray(body['data']) && body['object'] !== 'list' ? body['data'].length : null;
+  let seconds: number | null = nonNegative(body['duration']);
+  let tokens: Usage | null = null;
+  const usage = body['usage'];
+  if (isJsonObject(usage)) {
+    if (usage['type'] === 'duration') seconds = nonNegative(usage['seconds']) ?? seconds;
+    const input = nonNegative(usage['input_tokens']) ?? nonNegative(usage['prompt_tokens']);
+    const output = nonNegative(usage['output_tokens']) ?? nonNegative(usage['completion_tokens']) ?? 0;
+    const total = nonNegative(usage['total_tokens']);
+    // Rerank servers (vLLM, Jina) report only total_tokens: all of it is input.
+    const prompt = input ?? total;
+    if (prompt !== null)
+      tokens = { promptTokens: prompt, completionTokens: output, cachedTokens: 0, reasoningTokens: 0 };
+  }
+  const meta = body['meta'];
+  if (tokens === null && isJsonObject(meta) && isJsonObject(meta['billed_units'])) {
+    // Cohere's rerank: billed_units.input_tokens when present.
+    const input = nonNegative(meta['billed_units']['input_tokens']);
+    if (input !== null)
+      tokens = { promptTokens: input, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
+  }
+  return { images, seconds, tokens };
+}
+
+/** The duration a text answer shows: an SRT or WebVTT transcript's last cue end; null for plain text. */
+export function subtitleSeconds(text: string): number | null {
+  const cue = /(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})\s*$/;
+  let last: number | null = null;
+  for (const line of text.split('\n')) {
+    const arrow = line.indexOf('-->');
+    if (arrow < 0) continue;
+    const match = cue.exec(
+      line
+        .slice(arrow + 3)
+        .trim()
+        .split(/\s+/)[0] ?? '',
+    );
+    if (match === null) continue;
+    const [, h, m, s, ms] = match.map(Number) as [number, number, number, number, number];
+    last = h * 3600 + m * 60 + s + ms / 1000;
+  }
+  return last;
+}
+
+/** The usage an event of a media stream carries (`image_generation.completed`, `transcript.text.done`). */
+export function mediaEventUsage(data: string): MediaAnswerUsage | null {
+  if (!data.includes('"usage"')) return null;
+  try {
+    const event = JSON.parse(data) as unknown;
+    return isJsonObject(event) && isJsonObject(event['usage'])
+      ? mediaJsonUsage({ usage: event['usage'] })
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function nonNegative(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+}

@@ -1,0 +1,142 @@
+// Turns a media route's request (images, audio, moderations, rerank) into what the relay's failover
+// loop routes: the model, the worst case its hold covers in the route's unit, the channels that can
+// serve it, and its own attempt (usecases/relay-request runs it like any other).
+import { Inject, Injectable } from '@nestjs/common';
+import type { MeteredUsage } from '@gateway/billing';
+import { APP_CONFIG, type AppConfig } from '@gateway/config';
+import {
+  countTextTokens,
+  parseJsonMediaRequest,
+  parseMultipartMediaRequest,
+  type MediaEndpoint,
+  type MediaRequest,
+  type MultipartFilePart,
+} from '@gateway/providers';
+import type { RequestEstimate } from '../../relay/request-estimate';
+import type { Relayed } from '../relay-request/relay-request.usecase';
+import { MediaAttemptRunner } from './media-attempt-runner';
+import type { MediaIngress } from './media-ingress';
+import { MultipartUpload, type UploadSource } from './multipart-upload';
+
+/**
+ * Per-route upload limits: OpenAI's 25 MB for audio, and room for several images (and a mask) on
+ * images/edits.
+ */
+export const UPLOAD_LIMITS: Readonly<Record<'audio' | 'images', number>> = {
+  audio: 25 * 1024 * 1024,
+  images: 64 * 1024 * 1024,
+};
+
+/**
+ * The hold's bound on an upload's duration when it cannot be read cheaply: audio is assumed to
+ * carry at least 16 kbit/s (2,000 bytes a second), below any speech codec's usual rate.
+ */
+export const AUDIO_MIN_BYTES_PER_SECOND = 2000;
+/** Audio tokens a second of input can take at most (gpt-4o-transcribe uses about 10). */
+const AUDIO_TOKENS_PER_SECOND = 50;
+/** The most tokens one image may take, in or out (gpt-image-1's largest is about 6,200). */
+const IMAGE_TOKENS_CEILING = 8192;
+
+/** A media ingress that must also clean up after itself (an upload's stored files). */
+export interface DisposableMediaIngress extends MediaIngress {
+  dispose(): Promise<void>;
+}
+
+@Injectable()
+export class MediaRelays {
+  constructor(
+    private readonly runner: MediaAttemptRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** A JSON route (images/generations, audio/speech, moderations, rerank). */
+  json(endpoint: MediaEndpoint, body: unknown): MediaIngress {
+    return { relayed: async () => this.relayed(parseJsonMediaRequest(endpoint, body), []) };
+  }
+
+  /** A multipart route (images/edits, audio/transcriptions and /translations): the upload is read when relayed. */
+  upload(endpoint: MediaEndpoint, source: UploadSource, limitBytes: number): DisposableMediaIngress {
+    const upload = new MultipartUpload(source, { fileBytes: limitBytes });
+    return {
+      relayed: async () => {
+        const stored = await upload.read();
+        const request = parseMultipartMediaRequest(endpoint, stored.fields, stored.files);
+        return this.relayed(request, upload.parts(request.files));
+      },
+      dispose: () => upload.dispose(),
+    };
+  }
+
+  private relayed(request: MediaRequest, files: readonly MultipartFilePart[]): Relayed {
+    const worst = this.worstOf(request);
+    const promptTokens = worst.kind === 'tokens' ? worst.tokens.promptTokens : 0;
+    const estimate: RequestEstimate = {
+      promptTokens,
+      estimatedTokens: promptTokens,
+      completionCeiling: 0,
+      heldOutputTokens: 0,
+    };
+    const plan = { request, files, worst };
+    return {
+      model: request.model,
+      stream: request.stream,
+      estimate,
+      worst,
+      servedBy: (adapter) => adapter.mediaEndpoints?.includes(request.endpoint) ?? false,
+      run: (adapter, input) => this.runner.run(adapter, input, plan),
+    };
+  }
+
+  /** The most the request may use, in every unit its price may bill it in. */
+  private worstOf(request: MediaRequest): MeteredUsage {
+    const worst = request.worst;
+    switch (worst.kind) {
+      case 'images': {
+        const prompt = request.kind === 'json' ? request.body['prompt'] : fieldOf(request, 'prompt');
+        const inputImages = request.kind === 'multipart' ? request.files.length : 0;
+        return {
+          ...worst,
+          tokens: {
+            promptTokens: countText(prompt) + inputImages * IMAGE_TOKENS_CEILING,
+            cachedTokens: 0,
+            completionTokens: worst.count * IMAGE_TOKENS_CEILING,
+          },
+        };
+      }
+      case 'audio': {
+        const seconds = Math.ceil(worst.seconds ?? worst.bytes / AUDIO_MIN_BYTES_PER_SECOND);
+        return {
+          kind: 'audio',
+          seconds,
+          tokens: {
+            promptTokens: seconds * AUDIO_TOKENS_PER_SECOND + countText(fieldOf(request, 'prompt')),
+            cachedTokens: 0,
+            completionTokens: this.config.BILLING_DEFAULT_MAX_TOKENS,
+          },
+        };
+      }
+      case 'speech':
+        return { kind: 'speech', characters: worst.characters, tokens: null };
+      case 'text': {
+        // Servers count with their own tokenizers and templates: the hold leaves room for that.
+        const counted = worst.texts.reduce((sum, text) => sum + countText(text), 0);
+        return {
+          kind: 'tokens',
+          tokens: {
+            promptTokens: counted * 2 + 64 * worst.texts.length,
+            cachedTokens: 0,
+            completionTokens: 0,
+          },
+        };
+      }
+    }
+  }
+}
+
+function fieldOf(request: MediaRequest, name: string): string | undefined {
+  return request.kind === 'multipart' ? request.fields.find(([field]) => field === name)?.[1] : undefined;
+}
+
+function countText(value: unknown): number {
+  return typeof value === 'string' && value !== '' ? countTextTokens(value) : 0;
+}
