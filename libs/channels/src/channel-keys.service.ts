@@ -385,6 +385,7 @@ export class ChannelKeysService {
       tpm: null,
       rpd: null,
       tpd: null,
+      modelLimits: {},
       status: 'enabled',
       health: 'unknown',
       lastCheckedAt: null,
@@ -406,6 +407,7 @@ export class ChannelKeysService {
     if (dto.tpm !== undefined) out.tpm = dto.tpm;
     if (dto.rpd !== undefined) out.rpd = dto.rpd;
     if (dto.tpd !== undefined) out.tpd = dto.tpd === null ? null : BigInt(dto.tpd);
+    if (dto.modelLimits != null) out.modelLimits = dto.modelLimits;
     return out;
   }
 

@@ -10,6 +10,7 @@ import { GenerateContentController } from './generate-content.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayCallers } from './relay/relay-caller';
+import { KeyVerdicts } from './relay/key-verdicts';
 import { StickySessions } from './relay/sticky-sessions';
 import { RoutingTableService } from './table/routing-table.service';
 import { TenantFactsService } from './table/tenant-facts.service';
@@ -38,6 +39,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RelayLimiter,
     RelayMetrics,
     StickySessions,
+    KeyVerdicts,
     RoutingTableService,
     TenantFactsService,
   ],

@@ -131,6 +131,62 @@ export class KeyHealthService {
     return outcome;
   }
 
+  /**
+   * The relay saw the upstream refuse the key (401/403, an invalid-key code): it is `invalid` and
+   * `auto_disabled` at once (its probes re-enable it once it answers again), audited, and every relay
+   * reloads without it. A key already out of rotation is left as it is. Returns whether it changed.
+   */
+  async keyRefusedWhileRelaying(keyId: string, detail: string, at: Date): Promise<boolean> {
+    const changed = await this.probes.manager.transaction(async (manager) => {
+      const found = await manager
+        .getRepository(ChannelKey)
+        .findOne({ where: { id: keyId }, select: { id: true, channelId: true } });
+      if (!found) return null;
+      const channel = await manager
+        .getRepository(Channel)
+        .findOne({ where: { id: found.channelId }, lock: { mode: 'pessimistic_write' } });
+      const key = await manager
+        .getRepository(ChannelKey)
+        .findOne({ where: { id: keyId }, lock: { mode: 'pessimistic_write' } });
+      if (!channel || !key || key.status !== 'enabled') return null;
+      const before = { status: key.status, health: key.health, disabledReason: key.disabledReason };
+      const after = {
+        status: 'auto_disabled' as const,
+        health: 'invalid' as const,
+        disabledReason: `the upstream refused the key while relaying: ${detail}`.slice(0, 500),
+      };
+      await manager.getRepository(ChannelKey).update({ id: keyId }, { ...after, lastCheckedAt: at });
+      await this.audit.record(
+        { actor: null, tenantId: null, action: 'update', entityType: 'channel_key', entityId: keyId, before, after },
+        manager,
+      );
+      await this.followChannel(manager, channel);
+      return channel.id;
+    });
+    if (changed === null) return false;
+    await this.changes.publish(CHANNELS_TOPIC, changed);
+    return true;
+  }
+
+  /**
+   * The relay found the key's account out of credit and cooled it until `until`: audited once per
+   * cooldown (the relay calls this only when its answer started the cooldown).
+   */
+  async keyOutOfCreditWhileRelaying(keyId: string, detail: string, until: Date): Promise<void> {
+    const key = await this.probes.manager
+      .getRepository(ChannelKey)
+      .findOne({ where: { id: keyId }, select: { id: true } });
+    if (!key) return;
+    await this.audit.record({
+      actor: null,
+      tenantId: null,
+      action: 'update',
+      entityType: 'channel_key',
+      entityId: keyId,
+      after: { cooldownUntil: until.toISOString(), cooldownReason: 'out_of_credit', detail: detail.slice(0, 500) },
+    });
+  }
+
   /** Auto-disables the channel when the probe took its last enabled key, re-enables it when one is back. */
   private async followChannel(
     manager: EntityManager,

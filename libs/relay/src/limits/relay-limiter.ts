@@ -6,7 +6,7 @@ import { keyStatsRedisKey } from '@gateway/channels';
 import { REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
-import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, SETTLE_KEY } from './limit-scripts';
+import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, REFUSE_KEY, SETTLE_KEY } from './limit-scripts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -16,8 +16,9 @@ const DAY_TTL_MS = DAY_MS + 2 * MINUTE_MS;
 
 type RelayRedis = Redis & {
   relayAdmitToken(key: string, rpm: number, tpm: number, est: number, ttl: number): Promise<number>;
-  relayAcquireFirst(...args: (string | number)[]): Promise<[number, number, number, number]>;
-  relayCoolKey(key: string, now: number, wait: number, base: number, max: number): Promise<number>;
+  relayAcquireFirst(...args: (string | number)[]): Promise<[number, number, number, number, number]>;
+  relayCoolKey(...args: (string | number)[]): Promise<[number, number]>;
+  relayRefuseKey(key: string, until: number, now: number): Promise<number>;
   relaySettleKey(...args: (string | number)[]): Promise<number>;
 };
 
@@ -32,11 +33,29 @@ export interface FirstAcquisition {
   /** Keys passed over because they were cooling down, or at one of their caps. */
   cooling: number;
   capped: number;
+  /** Keys passed over because the upstream just refused them (401/403). */
+  refused: number;
+}
+
+/** One candidate for acquireFirst: a key and the upstream model it would be asked for. */
+export interface KeyModel {
+  readonly key: KeyCandidate;
+  readonly upstreamModel: string;
+}
+
+/** What a cooldown came to. */
+export interface Cooled {
+  /** ms epoch. */
+  until: number;
+  /** This call started it (the scope was not cooling already). */
+  started: boolean;
 }
 
 /** One attempt that reached (or tried to reach) the upstream, to settle on its key. */
 export interface AttemptSettlement {
   readonly keyId: string;
+  /** The upstream model the attempt asked for (its per-model windows and streaks). */
+  readonly upstreamModel: string;
   /** When the attempt took its key's slot (the `now` given to acquireFirst): the windows it counted in. */
   readonly countedAt: number;
   /** The request's token window, given with the request's final attempt only (once per request). */
@@ -65,8 +84,9 @@ export class RelayLimiter {
     redis.defineCommand('relayAdmitToken', { numberOfKeys: 1, lua: ADMIT_TOKEN });
     // The number of keys varies per call: ioredis then takes it as the first argument.
     redis.defineCommand('relayAcquireFirst', { lua: ACQUIRE_FIRST });
-    redis.defineCommand('relayCoolKey', { numberOfKeys: 1, lua: COOL_KEY });
-    redis.defineCommand('relaySettleKey', { numberOfKeys: 4, lua: SETTLE_KEY });
+    redis.defineCommand('relayCoolKey', { lua: COOL_KEY });
+    redis.defineCommand('relayRefuseKey', { numberOfKeys: 1, lua: REFUSE_KEY });
+    redis.defineCommand('relaySettleKey', { numberOfKeys: 6, lua: SETTLE_KEY });
     this.redis = redis as RelayRedis;
   }
 
@@ -96,22 +116,27 @@ export class RelayLimiter {
    * one round trip: the whole pool is judged inside Redis, atomically against other processes.
    */
   async acquireFirst(
-    keys: readonly KeyCandidate[],
+    candidates: readonly KeyModel[],
     estimatedTokens: number,
     now: number,
   ): Promise<FirstAcquisition> {
-    if (keys.length === 0) return { index: -1, soonestRecovery: null, cooling: 0, capped: 0 };
+    if (candidates.length === 0)
+      return { index: -1, soonestRecovery: null, cooling: 0, capped: 0, refused: 0 };
     const names: string[] = [];
-    const caps: number[] = [];
-    for (const key of keys) {
+    const caps: (number | string)[] = [];
+    for (const { key, upstreamModel } of candidates) {
       names.push(
         keyStatsRedisKey(this.prefix, key.id),
         this.keyMinute(key.id, now),
         this.keyDay(key.id, now),
+        this.keyMinute(key.id, now, upstreamModel),
+        this.keyDay(key.id, now, upstreamModel),
       );
+      const own = key.modelLimits[upstreamModel];
       caps.push(limit(key.rpm), limit(key.tpm), limit(key.rpd), limit(key.tpd));
+      caps.push(limit(own?.rpm), limit(own?.tpm), limit(own?.rpd), limit(own?.tpd), upstreamModel);
     }
-    const [index, soonest, cooling, capped] = await this.redis.relayAcquireFirst(
+    const [index, soonest, cooling, capped, refused] = await this.redis.relayAcquireFirst(
       names.length,
       ...names,
       now,
@@ -120,10 +145,10 @@ export class RelayLimiter {
       DAY_TTL_MS,
       ...caps,
     );
-    return { index: index - 1, soonestRecovery: soonest > 0 ? soonest : null, cooling, capped };
+    return { index: index - 1, soonestRecovery: soonest > 0 ? soonest : null, cooling, capped, refused };
   }
 
-  /** A 429: cools the key (Retry-After, else exponential backoff); returns until when (ms epoch). */
+  /** A 429 on the whole key: cools it (Retry-After, else exponential backoff); returns until when (ms epoch). */
   async coolKey(
     keyId: string,
     retryAfterMs: number | null,
@@ -133,13 +158,42 @@ export class RelayLimiter {
       maxMs: this.config.RELAY_COOLDOWN_MAX_MS,
     },
   ): Promise<number> {
-    return this.redis.relayCoolKey(
-      keyStatsRedisKey(this.prefix, keyId),
-      now,
-      retryAfterMs === null ? -1 : Math.max(0, Math.round(retryAfterMs)),
-      policy.baseMs,
-      policy.maxMs,
+    return (await this.cool({ keyId, retryAfterMs, now, ...policy })).until;
+  }
+
+  /**
+   * Cools one model on a key (`model`) or the whole key (`model: null`) for `retryAfterMs`, else an
+   * exponential backoff; `reason` says why, for the key pool page (`out_of_credit` cools long).
+   */
+  async cool(input: {
+    keyId: string;
+    retryAfterMs: number | null;
+    now: number;
+    baseMs: number;
+    maxMs: number;
+    model?: string | null;
+    reason?: 'rate_limited' | 'out_of_credit';
+  }): Promise<Cooled> {
+    const [until, started] = await this.redis.relayCoolKey(
+      1,
+      keyStatsRedisKey(this.prefix, input.keyId),
+      input.now,
+      input.retryAfterMs === null ? -1 : Math.max(0, Math.round(input.retryAfterMs)),
+      input.baseMs,
+      input.maxMs,
+      input.model ?? '',
+      input.reason ?? 'rate_limited',
     );
+    return { until, started: started === 1 };
+  }
+
+  /**
+   * The upstream refused the key: no relay process takes it for `forMs` (until their tables, reloaded
+   * on the announcement, leave it out). Returns whether this call marked it first.
+   */
+  async refuseKey(keyId: string, now: number, forMs: number): Promise<boolean> {
+    const marked = await this.redis.relayRefuseKey(keyStatsRedisKey(this.prefix, keyId), now + forMs, now);
+    return marked === 1;
   }
 
   /**
@@ -152,10 +206,13 @@ export class RelayLimiter {
       attempt.tokenWindow ?? '',
       this.keyMinute(attempt.keyId, attempt.countedAt),
       this.keyDay(attempt.keyId, attempt.countedAt),
+      this.keyMinute(attempt.keyId, attempt.countedAt, attempt.upstreamModel),
+      this.keyDay(attempt.keyId, attempt.countedAt, attempt.upstreamModel),
       attempt.outcome,
       attempt.estimatedTokens,
       attempt.actualTokens,
       attempt.now,
+      attempt.upstreamModel,
     );
   }
 
@@ -169,11 +226,14 @@ export class RelayLimiter {
       .exec();
   }
 
-  private keyMinute(keyId: string, now: number): string {
-    return `${this.prefix}:rl:k:${keyId}:m:${Math.floor(now / MINUTE_MS)}`;
+  /** The key's minute window, or with `model` the (key, model) one. */
+  private keyMinute(keyId: string, now: number, model?: string): string {
+    const scope = model === undefined ? keyId : `${keyId}:${model}`;
+    return `${this.prefix}:rl:k:${scope}:m:${Math.floor(now / MINUTE_MS)}`;
   }
 
-  private keyDay(keyId: string, now: number): string {
-    return `${this.prefix}:rl:k:${keyId}:d:${Math.floor(now / DAY_MS)}`;
+  private keyDay(keyId: string, now: number, model?: string): string {
+    const scope = model === undefined ? keyId : `${keyId}:${model}`;
+    return `${this.prefix}:rl:k:${scope}:d:${Math.floor(now / DAY_MS)}`;
   }
 }

@@ -14,6 +14,8 @@ export class UsageDraft {
   channelName: string | null = null;
   channelKeyId: string | null = null;
   upstreamModel: string | null = null;
+  /** The model that answered (or was last tried): the one asked, or a chain's member. Priced as such. */
+  servedModel: string | null = null;
   usage: Usage | null = null;
   usageSource: UsageEventSource = 'none';
   /** A worst-case hold was placed and must be settled. */
@@ -65,7 +67,7 @@ export class UsageDraft {
   /** The cost of what was used; nothing used (or no price for the model) costs nothing. */
   costNano(prices: PriceBook | null): bigint {
     if (this.usage === null || prices === null) return 0n;
-    return prices.costOf(this.model, this.startedAt, this.usage, this.group);
+    return prices.costOf(this.servedModel ?? this.model, this.startedAt, this.usage, this.group);
   }
 
   /** `costNano`: what costNano(prices) gave when the request was settled (computed once). */
@@ -82,6 +84,7 @@ export class UsageDraft {
       channelId: this.channelId,
       channelKeyId: this.channelKeyId,
       upstreamModel: this.upstreamModel,
+      servedModel: this.servedModel,
       promptTokens: usage?.promptTokens ?? 0,
       cachedTokens: usage?.cachedTokens ?? 0,
       completionTokens: usage?.completionTokens ?? 0,

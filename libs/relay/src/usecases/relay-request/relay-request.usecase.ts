@@ -29,9 +29,11 @@ import {
   type RequestEstimate,
 } from '../../relay/request-estimate';
 import { sendRelayError } from '../../relay/send-relay-error';
-import { StickySessions } from '../../relay/sticky-sessions';
+import { KeyVerdicts } from '../../relay/key-verdicts';
+import { conversationOf, StickySessions } from '../../relay/sticky-sessions';
 import { UsageDraft } from '../../relay/usage-draft';
 import { planAttempts } from '../../routing/plan-attempts';
+import { transientBackoffMs } from '../../routing/transient-retry';
 import type { RoutingTable } from '../../table/routing-table';
 import { RoutingTableService } from '../../table/routing-table.service';
 import { exhaustedError } from './exhausted-error';
@@ -66,6 +68,7 @@ export class RelayRequest {
     private readonly worstCase: WorstCaseHold,
     private readonly settlement: RequestSettlement,
     private readonly metrics: RelayMetrics,
+    private readonly verdicts: KeyVerdicts,
     private readonly plans: CurrentPlans,
     private readonly settings: RuntimeSettings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -110,20 +113,13 @@ export class RelayRequest {
     const request = this.parse(command);
     draft.model = request.model;
     draft.stream = request.stream;
-    this.checkModel(token, request.model, command.clientIp);
     const facts = await this.callers.tenantOf(token);
     draft.group = facts.group;
     draft.plan = await this.plans.get(token.tenantId, draft.startedAt);
     const table = await this.tables.current();
-    if (!table.serves(request.model, facts.group)) {
-      throw new RelayError(
-        RelayErrorCode.ModelNotFound,
-        `the model ${request.model} does not exist or is not served to this key`,
-        { param: 'model' },
-      );
-    }
+    const models = this.modelsToTry(table, token, request.model, facts.group, command.clientIp);
     const { promptTokens, estimatedTokens, completionCeiling, heldOutputTokens } = request.estimate;
-    await this.worstCase.hold(token, draft, promptTokens, completionCeiling);
+    await this.worstCase.hold(token, draft, promptTokens, completionCeiling, models);
     const admittedAt = Date.now();
     const admission = await this.limiter.admitToken(token, estimatedTokens, admittedAt);
     if (!admission.ok) {
@@ -143,6 +139,7 @@ export class RelayRequest {
         token,
         draft,
         table,
+        models,
         group: facts.group,
         promptTokens,
         heldOutputTokens,
@@ -162,6 +159,8 @@ export class RelayRequest {
     token: TokenSnapshot;
     draft: UsageDraft;
     table: RoutingTable;
+    /** The models to try, in order (one, or a chain's). */
+    models: readonly string[];
     /** The tenant's routing group. */
     group: string;
     promptTokens: number;
@@ -173,17 +172,23 @@ export class RelayRequest {
     const gone = command.clientGone;
     const settings = await this.settings.current();
     const retryStatuses = this.retryStatusesOf(settings);
-    const session = command.sessionId;
+    // Without x-session-id, a conversation is recognised by its leading messages (unless the group
+    // turned that off), so its turns stay on the key that holds their prompt cache.
+    const inferred = command.sessionId === null && table.hashesSessions(ctx.group);
+    const session = inferred ? conversationOf(command.body) : command.sessionId;
     const stickyKeyId = session === null ? null : await this.sticky.keyFor(token.id, session);
     // The order only: which keys are cooling or capped is judged in Redis, atomically, as each
-    // attempt takes its key (one round trip for the whole remaining pool).
-    const planned = planAttempts({
-      channels: table.channels,
-      model: request.model,
-      groups: [ctx.group],
-      random: Math.random,
-      stickyKeyId,
-    });
+    // attempt takes its key (one round trip for the whole remaining pool). A chain's models come
+    // one after the other, each with all its candidates.
+    const planned = ctx.models.flatMap((model) =>
+      planAttempts({
+        channels: table.channels,
+        model,
+        groups: [ctx.group],
+        random: Math.random,
+        stickyKeyId,
+      }).map((attempt) => ({ ...attempt, model })),
+    );
     // Legacy completions and embeddings exist only in OpenAI's format: other channels are skipped.
     let remaining = planned.filter((a) => request.servedBy(a.channel.adapter));
     if (planned.length > 0 && remaining.length === 0) {
@@ -197,21 +202,34 @@ export class RelayRequest {
     let cooling = 0;
     let capped = 0;
     const tried = new Set<string>();
+    // Candidates that just answered 408/5xx or could not be reached: tried again, after a jittered
+    // pause, once no other candidate is left (a single-key upstream's blip is not a 502).
+    let transient: typeof remaining = [];
+    let transientRounds = 0;
 
     // RELAY_MAX_ATTEMPTS bounds the upstream calls; keys passed over in Redis do not count.
-    while (remaining.length > 0 && draft.fallbacks.length < settings.relayMaxAttempts) {
+    while (draft.fallbacks.length < settings.relayMaxAttempts) {
+      if (remaining.length === 0) {
+        const pause = transientBackoffMs(transientRounds, Math.random);
+        const leftMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
+        if (transient.length === 0 || gone.aborted || leftMs <= pause) break;
+        await sleepUnlessGone(pause, gone);
+        transientRounds++;
+        remaining = transient;
+        transient = [];
+      }
       const remainingMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
       if (remainingMs <= 0 || gone.aborted) break;
       const acquiredAt = Date.now();
-      const taken = await this.limiter.acquireFirst(
-        remaining.map((a) => a.key),
-        estimatedTokens,
-        acquiredAt,
-      );
+      const taken = await this.limiter.acquireFirst(remaining, estimatedTokens, acquiredAt);
       cooling += taken.cooling;
       capped += taken.capped;
       if (taken.soonestRecovery !== null) soonest = Math.min(soonest ?? Infinity, taken.soonestRecovery);
-      if (taken.index < 0) break;
+      if (taken.index < 0) {
+        // None of these can be taken now; what is left are the transient failures, if any.
+        remaining = [];
+        continue;
+      }
       const attempt = remaining[taken.index] as (typeof remaining)[number];
       remaining = remaining.slice(taken.index + 1);
 
@@ -221,6 +239,7 @@ export class RelayRequest {
       draft.channelName = channel.name;
       draft.channelKeyId = key.id;
       draft.upstreamModel = upstreamModel;
+      draft.servedModel = attempt.model;
       const headers: Record<string, string> = {
         'x-routed-via': headerSafe(`${channel.name}/${upstreamModel}`),
       };
@@ -246,15 +265,25 @@ export class RelayRequest {
 
       if (result.kind === 'retry') {
         if (result.reason === 'rate_limited') {
-          const until = await this.limiter.coolKey(key.id, result.retryAfterMs ?? null, Date.now(), {
-            baseMs: settings.relayCooldownBaseMs,
-            maxMs: settings.relayCooldownMaxMs,
+          const until = await this.verdicts.rateLimited({
+            keyId: key.id,
+            upstreamModel,
+            retryAfterMs: result.retryAfterMs ?? null,
+            wholeKey: result.wholeKey === true,
+            policy: { baseMs: settings.relayCooldownBaseMs, maxMs: settings.relayCooldownMaxMs },
           });
           soonest = soonest === null ? until : Math.min(soonest, until);
+        } else if (result.reason === 'out_of_credit') {
+          await this.verdicts.outOfCredit(key.id, result.message);
+        } else if (result.reason === 'key_rejected') {
+          await this.verdicts.refused(key.id, result.message);
+        } else if (TRANSIENT_REASONS.has(result.reason)) {
+          transient.push(attempt);
         }
         // The token window stays counted: the request goes on with the next candidate.
         await this.limiter.settle({
           keyId: key.id,
+          upstreamModel,
           countedAt: acquiredAt,
           tokenWindow: null,
           outcome: result.reason === 'rate_limited' ? 'none' : 'fail',
@@ -276,6 +305,7 @@ export class RelayRequest {
       if (result.kind === 'abandoned') {
         await this.limiter.settle({
           keyId: key.id,
+          upstreamModel,
           countedAt: acquiredAt,
           tokenWindow,
           outcome: 'none',
@@ -289,6 +319,7 @@ export class RelayRequest {
       if (result.kind === 'rejected') {
         await this.limiter.settle({
           keyId: key.id,
+          upstreamModel,
           countedAt: acquiredAt,
           tokenWindow,
           outcome: 'ok',
@@ -313,6 +344,7 @@ export class RelayRequest {
       const used = result.usage === null ? 0 : result.usage.promptTokens + result.usage.completionTokens;
       await this.limiter.settle({
         keyId: key.id,
+        upstreamModel,
         countedAt: acquiredAt,
         tokenWindow,
         outcome: result.status === 499 ? 'none' : 'ok',
@@ -327,7 +359,7 @@ export class RelayRequest {
       draft.errorCode = result.errorCode;
       draft.errorMessage = result.errorMessage;
       if (session !== null && result.status === 200) {
-        this.sticky.remember(token.id, session, key.id).catch(() => undefined);
+        this.sticky.remember(token.id, session, key.id, inferred).catch(() => undefined);
       }
       return true;
     }
@@ -344,6 +376,39 @@ export class RelayRequest {
       this.policy = { from: settings, retryStatuses: new Set(settings.relayRetryStatuses) };
     }
     return this.policy.retryStatuses;
+  }
+
+  /**
+   * The models a request tries: the one asked (then the chain attached to it), a chain's, or for
+   * `auto` the group's default chain's. The token's model allowlist applies to each model served: a
+   * chain's members the token may not use are skipped, and a request left with none is refused.
+   */
+  private modelsToTry(
+    table: RoutingTable,
+    token: TokenSnapshot,
+    asked: string,
+    group: string,
+    ip: string | undefined,
+  ): readonly string[] {
+    const route = table.route(asked, group);
+    if (route === null) {
+      // A token limited to some models learns nothing of the others: refused as before.
+      this.checkModel(token, asked, ip);
+      throw new RelayError(
+        RelayErrorCode.ModelNotFound,
+        `the model ${asked} does not exist or is not served to this key`,
+        { param: 'model' },
+      );
+    }
+    if (route.via === 'direct') this.checkModel(token, asked, ip);
+    const allowed = route.models.filter((model) => checkToken(token, { ip, model }) !== 'model_not_allowed');
+    if (allowed.length === 0) this.checkModel(token, asked, ip);
+    if (allowed.length === 0) {
+      throw new RelayError(RelayErrorCode.ModelNotAllowed, `this key may use none of the models of ${asked}`, {
+        param: 'model',
+      });
+    }
+    return allowed;
   }
 
   private checkModel(token: TokenSnapshot, model: string, ip: string | undefined): void {
@@ -392,4 +457,20 @@ export class RelayRequest {
       attempt: (adapter) => ingressAttempt(adapter, { codec: ingress.codec, request, body: sent }),
     };
   }
+}
+
+/** Failures of one key that another try may not see: 408/5xx, timeouts, refused connections. */
+const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['server_error', 'timeout', 'connect_error']);
+
+/** Waits `ms`, or less when the client goes away meanwhile. */
+function sleepUnlessGone(ms: number, gone: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      gone.removeEventListener('abort', done);
+      resolve();
+    }
+    gone.addEventListener('abort', done, { once: true });
+  });
 }

@@ -23,14 +23,15 @@ export class WorstCaseHold {
     draft: UsageDraft,
     promptTokens: number,
     completionCeiling: number,
+    /** The models the request may be served by (a chain's): the dearest is held. */
+    models: readonly string[] = [draft.model],
   ): Promise<void> {
     const prices = await this.prices.current();
-    const worst = prices.worstCostOf(
-      draft.model,
-      draft.startedAt,
-      { promptTokens, completionCeiling },
-      draft.group,
-    );
+    let worst = 0n;
+    for (const model of models) {
+      const cost = prices.worstCostOf(model, draft.startedAt, { promptTokens, completionCeiling }, draft.group);
+      if (cost > worst) worst = cost;
+    }
     if (worst <= 0n && draft.plan === null) return;
     const verdict = await this.balances.hold({
       requestId: draft.requestId,
