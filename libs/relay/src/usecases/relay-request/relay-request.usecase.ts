@@ -380,8 +380,9 @@ export class RelayRequest {
 
   /**
    * The models a request tries: the one asked (then the chain attached to it), a chain's, or for
-   * `auto` the group's default chain's. The token's model allowlist applies to each model served: a
-   * chain's members the token may not use are skipped, and a request left with none is refused.
+   * `auto` the group's default chain's. A token's model allowlist applies to the name asked and to
+   * each model served: members the token may not use are skipped, and a request left with none is
+   * refused.
    */
   private modelsToTry(
     table: RoutingTable,
@@ -390,19 +391,17 @@ export class RelayRequest {
     group: string,
     ip: string | undefined,
   ): readonly string[] {
+    // A token limited to some models learns nothing of the others: refused before the lookup.
+    this.checkModel(token, asked, ip);
     const route = table.route(asked, group);
     if (route === null) {
-      // A token limited to some models learns nothing of the others: refused as before.
-      this.checkModel(token, asked, ip);
       throw new RelayError(
         RelayErrorCode.ModelNotFound,
         `the model ${asked} does not exist or is not served to this key`,
         { param: 'model' },
       );
     }
-    if (route.via === 'direct') this.checkModel(token, asked, ip);
     const allowed = route.models.filter((model) => checkToken(token, { ip, model }) !== 'model_not_allowed');
-    if (allowed.length === 0) this.checkModel(token, asked, ip);
     if (allowed.length === 0) {
       throw new RelayError(RelayErrorCode.ModelNotAllowed, `this key may use none of the models of ${asked}`, {
         param: 'model',
