@@ -1,6 +1,7 @@
 // The side navigation: one entry per page, shown only to the roles that may open it (auth/roles.ts).
 import {
   ApiOutlined,
+  BranchesOutlined,
   SettingOutlined,
   AppstoreOutlined,
   AuditOutlined,
@@ -30,6 +31,12 @@ export function navigationFor(role: Role, t: TFunction): NavEntry[] {
   const entries: NavEntry[] = [
     { area: 'dashboard', path: '/', icon: <DashboardOutlined />, label: t('nav.dashboard') },
     { area: 'channels', path: '/channels', icon: <ApiOutlined />, label: t('nav.channels') },
+    {
+      area: 'channels',
+      path: '/model-chains',
+      icon: <BranchesOutlined />,
+      label: t('nav.modelChains'),
+    },
     { area: 'models', path: '/models', icon: <DatabaseOutlined />, label: t('nav.models') },
     { area: 'tenants', path: '/tenants', icon: <ShopOutlined />, label: t('nav.tenants') },
     {

@@ -132,7 +132,18 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
 
   const submit = async (values: ChannelFormValues) => {
     clear();
-    const settings = values.type === 'azure-openai' && values.settings?.apiVersion ? values.settings : {};
+    // A preset's own settings (OpenRouter is probed with a completion) come along on creation; an
+    // edit keeps the channel's (its health check among them).
+    const kept = creating
+      ? preset?.type === values.type
+        ? (preset.settings ?? {})
+        : {}
+      : (channel?.settings ?? {});
+    const others = Object.fromEntries(Object.entries(kept).filter(([name]) => name !== 'apiVersion'));
+    const settings =
+      values.type === 'azure-openai' && values.settings?.apiVersion
+        ? { ...others, apiVersion: values.settings.apiVersion }
+        : others;
     const result: ChannelFormResult = {
       channel: {
         name: values.name.trim(),
