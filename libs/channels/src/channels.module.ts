@@ -40,7 +40,14 @@ export const CHANNELS_ENTITIES = [Channel, ChannelKey, ChannelKeyProbe, ModelCha
     KeyHealthService,
     ModelChainsService,
   ],
-  exports: [ChannelsService, ChannelKeysService, ChannelTestService, KeyCipher, ModelChainsService, KeyHealthService],
+  exports: [
+    ChannelsService,
+    ChannelKeysService,
+    ChannelTestService,
+    KeyCipher,
+    ModelChainsService,
+    KeyHealthService,
+  ],
 })
 export class ChannelsModule {}
 

@@ -244,7 +244,9 @@ describe('routing: chains, per-model cooldowns, live key health (openai SDK → 
       expect(nameOnly.status).toBe(403);
       expect(nameOnly.code).toBe('model_not_allowed');
       // A member alone does not open the chain.
-      const memberOnly = await sdkError((await only(['qwen-paid'])).chat.completions.create(chat('free-chat')));
+      const memberOnly = await sdkError(
+        (await only(['qwen-paid'])).chat.completions.create(chat('free-chat')),
+      );
       expect(memberOnly.status).toBe(403);
       // The chain and one member: that member serves, the others are skipped.
       mock.reset();
@@ -421,11 +423,12 @@ describe('routing: chains, per-model cooldowns, live key health (openai SDK → 
       expect(Date.parse(cooled ?? new Date(started).toISOString()) - started).toBeLessThan(15_000);
 
       // Back in rotation once its cooldown is over.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(cooled ?? '') - Date.now()) + 200));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, Date.parse(cooled ?? '') - Date.now()) + 200),
+      );
       mock.reset();
       for (let i = 0; i < 12; i++) await (i % 2 === 0 ? a : b).chat.completions.create(chat('m-drill'));
       expect(callsTo(flaky429)).toBeGreaterThan(0);
-      // eslint-disable-next-line no-console
       console.log(
         `drill (one 503-flaky, one 429-flaky, one healthy key): ${JSON.stringify({ ...figures, cooldownMs })}`,
       );
@@ -445,7 +448,6 @@ describe('routing: chains, per-model cooldowns, live key health (openai SDK → 
       const figures = await burst('m-all-flaky');
       const upstreamRate = figures.upstreamErrors / figures.upstreamCalls;
       expect(figures.clientErrors / 30).toBeLessThanOrEqual(upstreamRate);
-      // eslint-disable-next-line no-console
       console.log(`drill (every key flaky): ${JSON.stringify({ ...figures, upstreamRate })}`);
     });
   });

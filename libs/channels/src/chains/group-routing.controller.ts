@@ -16,7 +16,9 @@ export class GroupRoutingController {
 
   @ChannelAdmin()
   @Get(':group/routing')
-  @ApiOperation({ summary: 'The group’s `auto` chain and whether conversations are recognised without a header' })
+  @ApiOperation({
+    summary: 'The group’s `auto` chain and whether conversations are recognised without a header',
+  })
   @ApiOkResponse({ type: GroupRoutingView })
   get(@Param() params: RoutingGroupParamDto): Promise<GroupRoutingView> {
     return this.chains.groupRouting(params.group);
@@ -36,7 +38,9 @@ export class GroupRoutingController {
 
   @ChannelAdmin()
   @Put(':group/hashed-sessions')
-  @ApiOperation({ summary: 'Keep header-less conversations on their key (by their leading messages), or not' })
+  @ApiOperation({
+    summary: 'Keep header-less conversations on their key (by their leading messages), or not',
+  })
   @ApiOkResponse({ type: GroupRoutingView })
   setHashedSessions(
     @CurrentActor() actor: Actor,

@@ -201,7 +201,11 @@ export class ModelChainsService {
     return view;
   }
 
-  private async groupViewIn(manager: EntityManager, group: string, row: GroupRouting): Promise<GroupRoutingView> {
+  private async groupViewIn(
+    manager: EntityManager,
+    group: string,
+    row: GroupRouting,
+  ): Promise<GroupRoutingView> {
     const chain =
       row.defaultChainId === null
         ? null
@@ -260,7 +264,10 @@ function checkSelfReference(name: string, models: readonly string[]): void {
   }
 }
 
-function groupView(group: string, row: (GroupRouting & { defaultChain?: ModelChain | null }) | null): GroupRoutingView {
+function groupView(
+  group: string,
+  row: (GroupRouting & { defaultChain?: ModelChain | null }) | null,
+): GroupRoutingView {
   return {
     group,
     defaultChain: row?.defaultChain?.name ?? null,

@@ -157,7 +157,15 @@ export class KeyHealthService {
       };
       await manager.getRepository(ChannelKey).update({ id: keyId }, { ...after, lastCheckedAt: at });
       await this.audit.record(
-        { actor: null, tenantId: null, action: 'update', entityType: 'channel_key', entityId: keyId, before, after },
+        {
+          actor: null,
+          tenantId: null,
+          action: 'update',
+          entityType: 'channel_key',
+          entityId: keyId,
+          before,
+          after,
+        },
         manager,
       );
       await this.followChannel(manager, channel);
@@ -183,7 +191,11 @@ export class KeyHealthService {
       action: 'update',
       entityType: 'channel_key',
       entityId: keyId,
-      after: { cooldownUntil: until.toISOString(), cooldownReason: 'out_of_credit', detail: detail.slice(0, 500) },
+      after: {
+        cooldownUntil: until.toISOString(),
+        cooldownReason: 'out_of_credit',
+        detail: detail.slice(0, 500),
+      },
     });
   }
 

@@ -66,7 +66,12 @@ export class ChannelKeyView {
     type: 'object',
     additionalProperties: {
       type: 'object',
-      properties: { rpm: { type: 'integer' }, tpm: { type: 'integer' }, rpd: { type: 'integer' }, tpd: { type: 'integer' } },
+      properties: {
+        rpm: { type: 'integer' },
+        tpm: { type: 'integer' },
+        rpd: { type: 'integer' },
+        tpd: { type: 'integer' },
+      },
     },
     description: 'caps per upstream model',
   })

@@ -274,7 +274,9 @@ describe('RelayLimiter (real Redis)', () => {
         now + 2,
       ),
     ).toMatchObject({ index: 1, refused: 1, cooling: 0 });
-    expect(await b.acquireFirst([{ key: key('k-refused'), upstreamModel: 'm' }], 1, now + 60_001)).toMatchObject({
+    expect(
+      await b.acquireFirst([{ key: key('k-refused'), upstreamModel: 'm' }], 1, now + 60_001),
+    ).toMatchObject({
       index: 0,
     });
   });

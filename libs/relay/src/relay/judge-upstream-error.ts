@@ -54,7 +54,11 @@ export function judgeUpstreamError(
   });
   switch (verdict.kind) {
     case 'rate_limited':
-      return { ...retry('rate_limited'), retryAfterMs: verdict.retryAfterMs, wholeKey: verdict.wholeKey === true };
+      return {
+        ...retry('rate_limited'),
+        retryAfterMs: verdict.retryAfterMs,
+        wholeKey: verdict.wholeKey === true,
+      };
     case 'bad_key':
       return retry('key_rejected');
     case 'out_of_credit':

@@ -7,7 +7,6 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { KeyHealthService } from '@gateway/channels';
 import { RelayLimiter } from '../limits/relay-limiter';
 
-
 @Injectable()
 export class KeyVerdicts {
   private readonly logger = new Logger('Relay');
@@ -50,7 +49,9 @@ export class KeyVerdicts {
     if (cooled.started) {
       this.health
         .keyOutOfCreditWhileRelaying(keyId, detail, new Date(cooled.until))
-        .catch((error: unknown) => this.logger.error(`could not audit key ${keyId}: ${(error as Error).message}`));
+        .catch((error: unknown) =>
+          this.logger.error(`could not audit key ${keyId}: ${(error as Error).message}`),
+        );
     }
     return cooled.until;
   }

@@ -56,8 +56,7 @@ export function conversationOf(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const request = body as Record<string, unknown>;
   const turns = [request.messages, request.contents, request.input].find(Array.isArray) as
-    | unknown[]
-    | undefined;
+    unknown[] | undefined;
   if (turns === undefined || turns.length === 0) return null;
   // Leading system (or developer) messages, then the first message of the conversation itself.
   const firstTurn = turns.findIndex((turn) => !isInstruction(turn));

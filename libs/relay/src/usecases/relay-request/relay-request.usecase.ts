@@ -403,9 +403,13 @@ export class RelayRequest {
     }
     const allowed = route.models.filter((model) => checkToken(token, { ip, model }) !== 'model_not_allowed');
     if (allowed.length === 0) {
-      throw new RelayError(RelayErrorCode.ModelNotAllowed, `this key may use none of the models of ${asked}`, {
-        param: 'model',
-      });
+      throw new RelayError(
+        RelayErrorCode.ModelNotAllowed,
+        `this key may use none of the models of ${asked}`,
+        {
+          param: 'model',
+        },
+      );
     }
     return allowed;
   }

@@ -29,7 +29,12 @@ export class WorstCaseHold {
     const prices = await this.prices.current();
     let worst = 0n;
     for (const model of models) {
-      const cost = prices.worstCostOf(model, draft.startedAt, { promptTokens, completionCeiling }, draft.group);
+      const cost = prices.worstCostOf(
+        model,
+        draft.startedAt,
+        { promptTokens, completionCeiling },
+        draft.group,
+      );
       if (cost > worst) worst = cost;
     }
     if (worst <= 0n && draft.plan === null) return;

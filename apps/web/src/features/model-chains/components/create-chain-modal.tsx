@@ -64,7 +64,11 @@ export function CreateChainModal({ open, knownModels, onClose, onSaved }: Create
       >
         <Select mode="tags" options={options} tokenSeparators={[',', ' ']} data-testid="chain-models" />
       </Form.Item>
-      <Form.Item name="fallbackFor" label={t('modelChains.fallbackForLabel')} extra={t('modelChains.fallbackForHelp')}>
+      <Form.Item
+        name="fallbackFor"
+        label={t('modelChains.fallbackForLabel')}
+        extra={t('modelChains.fallbackForHelp')}
+      >
         <Select mode="tags" options={options} tokenSeparators={[',', ' ']} />
       </Form.Item>
     </FormModal>
