@@ -22,6 +22,8 @@ import { type Area, canSee, type Role } from '../auth/roles';
 
 export interface NavEntry {
   area: Area;
+  /** Tells apart two entries of one area (its data-testid); the area's name when absent. */
+  id?: string;
   path: string;
   icon: ReactNode;
   label: string;
@@ -33,6 +35,7 @@ export function navigationFor(role: Role, t: TFunction): NavEntry[] {
     { area: 'channels', path: '/channels', icon: <ApiOutlined />, label: t('nav.channels') },
     {
       area: 'channels',
+      id: 'model-chains',
       path: '/model-chains',
       icon: <BranchesOutlined />,
       label: t('nav.modelChains'),
