@@ -161,6 +161,37 @@ describe('model chains and key health in the console (browser)', () => {
     await shot('key-pool-health.en');
   });
 
+  it('starts keys of a channel made from a free-tier preset at the provider’s published caps', async () => {
+    await testId('nav-channels').click();
+    await testId('new-channel').click();
+    await testId('channel-preset').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Groq' }).click();
+    await testId('preset-free-tier').waitFor();
+    await testId('channel-name').fill('groq-free');
+    await testId('channel-base-url').fill(mock.baseUrl);
+    await testId('channel-models').click();
+    await page.keyboard.type('llama-3.3-70b-versatile');
+    await page.keyboard.press('Enter');
+    await testId('channel-keys').fill('gsk_mock-free-tier-key-0001');
+    await shot('channel-new-free-tier.en');
+    await testId('channel-save').click();
+    await page.waitForURL(/\/channels\/[0-9a-f-]{36}$/);
+    const id = /\/channels\/([0-9a-f-]{36})$/.exec(page.url())?.[1] as string;
+    const keys = await request(api.url)
+      .get(`/api/channels/${id}/keys`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    const [created] = (keys.body as { items: { modelLimits: Record<string, unknown> }[] }).items;
+    expect(created?.modelLimits['llama-3.3-70b-versatile']).toEqual({
+      rpm: 30,
+      rpd: 1000,
+      tpm: 12000,
+      tpd: 100000,
+    });
+    await page.goto(`${api.url}/channels/${pool.id}`);
+    await testId('channel-keys-table').waitFor();
+  });
+
   it('speaks Chinese on both pages', async () => {
     await testId('language-zh-CN').click();
     await page.waitForFunction("document.documentElement.lang === 'zh-CN'");

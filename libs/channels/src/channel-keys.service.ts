@@ -327,8 +327,8 @@ export class ChannelKeysService {
   }
 
   /**
-   * Ends the key's cooldown in Redis (and its backoff streak), so the relay uses the key on the next
-   * request. Audited with the cooldown it ended.
+   * Ends the key's cooldowns in Redis (its own and its models', and their backoff streaks), so the
+   * relay uses the key on the next request. Audited with the cooldowns it ended.
    */
   async resetCooldown(actor: Actor, channelId: string, keyId: string): Promise<ChannelKeyView> {
     const row = await this.keys.findOne({ where: { id: keyId, channelId } });
@@ -342,8 +342,8 @@ export class ChannelKeysService {
       action: 'update',
       entityType: AUDIT_KEY,
       entityId: keyId,
-      before: { cooldownUntil: before?.cooldownUntil ?? null },
-      after: { cooldownUntil: after?.cooldownUntil ?? null },
+      before: { cooldownUntil: before?.cooldownUntil ?? null, modelCooldowns: before?.modelCooldowns ?? {} },
+      after: { cooldownUntil: after?.cooldownUntil ?? null, modelCooldowns: after?.modelCooldowns ?? {} },
     });
     return after as ChannelKeyView;
   }
