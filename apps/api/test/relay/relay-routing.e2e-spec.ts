@@ -259,6 +259,22 @@ describe('routing: chains, per-model cooldowns, live key health (openai SDK → 
       expect(listed).toEqual(['qwen-paid']);
     });
 
+    it('answers 404 for a chain none of whose models the group is served', async () => {
+      const ghost = await request(api.url)
+        .post('/api/model-chains')
+        .set(admin$())
+        .send({ name: 'ghost-chain', models: ['nobody-serves-this'] })
+        .expect(201);
+      const error = await sdkError(b.chat.completions.create(chat('ghost-chain')));
+      expect(error.status).toBe(404);
+      expect(error.code).toBe('model_not_found');
+      expect(mock.requests).toHaveLength(0);
+      await request(api.url)
+        .delete(`/api/model-chains/${(ghost.body as { id: string }).id}`)
+        .set(admin$())
+        .expect(204);
+    });
+
     it('deletes a chain: its name and `auto` stop being served everywhere', async () => {
       await request(api.url).delete(`/api/model-chains/${chainId}`).set(admin$()).expect(204);
       await request(api.url).delete(`/api/model-chains/${chainId}`).set(admin$()).expect(404);

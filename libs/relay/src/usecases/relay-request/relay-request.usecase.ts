@@ -394,7 +394,8 @@ export class RelayRequest {
     // A token limited to some models learns nothing of the others: refused before the lookup.
     this.checkModel(token, asked, ip);
     const route = table.route(asked, group);
-    if (route === null) {
+    // A chain none of whose models the group is served is as unknown as a model nobody serves.
+    if (route === null || !route.models.some((model) => table.serves(model, group))) {
       throw new RelayError(
         RelayErrorCode.ModelNotFound,
         `the model ${asked} does not exist or is not served to this key`,
