@@ -20,7 +20,7 @@ import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
 import { channelKeyAad, KeyCipher } from './key-crypto/key-cipher';
 import { keyFingerprint } from './key-crypto/key-fingerprint';
 import { keyHintOf } from './keys/key-mask';
-import { clearKeyCooldown, keyStatsRedisKey, readKeyStats } from './keys/key-stats';
+import { clearKeyCooldown, clearKeyRefusal, keyStatsRedisKey, readKeyStats } from './keys/key-stats';
 import type { ListKeyProbesQuery } from './dto/list-key-probes.query';
 import { ChannelKeyProbe } from './entities/channel-key-probe.entity';
 import { ChannelKeyProbeView } from './views/channel-key-probe.view';
@@ -230,6 +230,9 @@ export class ChannelKeysService {
       );
       return saved;
     });
+    // An enabled (or new) key is no longer the one the relay saw refused: every relay may take it.
+    if (dto.status === 'enabled' || dto.key !== undefined)
+      await clearKeyRefusal(this.redis, this.config.REDIS_PREFIX, keyId);
     await this.changes.publish(CHANNELS_TOPIC, channelId);
     return (await this.viewsOf([updated]))[0] as ChannelKeyView;
   }

@@ -346,6 +346,22 @@ describe('routing: chains, per-model cooldowns, live key health (openai SDK → 
     expect(audit.map((r) => (r.after as { status?: string } | null)?.status)).toContain('auto_disabled');
     for (let i = 0; i < 4; i++) await (i % 2 === 0 ? a : b).chat.completions.create(chat('m-revoked'));
     expect(callsTo(revoked)).toBe(1);
+
+    // An admin who enables it again lifts the refusal: once the other process has reloaded, it is
+    // tried again (and, still revoked, refused again).
+    await request(api.url)
+      .patch(`/api/channels/${channel.id}/keys/${revokedId}`)
+      .set(admin$())
+      .send({ status: 'enabled' })
+      .expect(200);
+    await waitFor('the re-enabled key to be tried again', async () => {
+      await b.chat.completions.create(chat('m-revoked'));
+      return callsTo(revoked) === 2 ? true : undefined;
+    });
+    await waitFor('the key to be refused again', async () => {
+      const row = await keyRow(channel.id, revokedId);
+      return row.status === 'auto_disabled' ? true : undefined;
+    });
   });
 
   describe('transient errors on the last candidate', () => {

@@ -4,9 +4,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { ChangeFeed } from '@gateway/redis';
+import { ChangeFeed, REDIS } from '@gateway/redis';
+import type Redis from 'ioredis';
 import { EntityManager, Repository } from 'typeorm';
 import { CHANNELS_TOPIC } from '../channels-topic';
+import { clearKeyRefusal } from '../keys/key-stats';
 import { Channel } from '../entities/channel.entity';
 import { ChannelKeyProbe, ProbeTrigger } from '../entities/channel-key-probe.entity';
 import { ChannelKey } from '../entities/channel-key.entity';
@@ -38,6 +40,7 @@ export class KeyHealthService {
     private readonly audit: AuditService,
     private readonly changes: ChangeFeed,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   /** Whether the result of this job is already stored (a retried or re-delivered job). */
@@ -125,6 +128,9 @@ export class KeyHealthService {
           : null;
       return { recorded: true, keyTransition: verdict.transition, channelTransition };
     });
+    // A key the probe found healthy again is no longer refused by the relays either.
+    if (outcome.keyTransition === 're_enabled')
+      await clearKeyRefusal(this.redis, this.config.REDIS_PREFIX, input.keyId);
     // The relay (and the schedules) reload the channel when a status changed.
     if (outcome.keyTransition || outcome.channelTransition)
       await this.changes.publish(CHANNELS_TOPIC, channelId);

@@ -147,3 +147,8 @@ if ARGV[1] == '' then
 end
 return cleared
 `;
+
+/** Lifts the relay's refusal of a key (its 401/403 bridge) once the key is enabled again. */
+export async function clearKeyRefusal(redis: Redis, prefix: string, keyId: string): Promise<void> {
+  await redis.hdel(keyStatsRedisKey(prefix, keyId), 'invalidUntil');
+}
