@@ -367,8 +367,8 @@ describe('admin console (browser)', () => {
       (c) => c.name === 'mock-provider',
     );
     const channelId = channel?.id ?? '';
-    // A key the mock answers with 429 and Retry-After: 3600, tried first: the relay cools it down and
-    // fails over to another key of the pool.
+    // A key the mock answers with 429 and Retry-After: 3600, tried first: the relay cools the model on
+    // it and fails over to another key of the pool.
     await api.http
       .post(`/api/channels/${channelId}/keys`)
       .set(auth)
@@ -379,15 +379,18 @@ describe('admin console (browser)', () => {
 
     await page.goto(`${api.url}/channels/${channelId}`);
     const limited = testId('channel-keys-table').locator('tr.ant-table-row', { hasText: 'limited' });
-    await limited.getByTestId('key-cooldown').waitFor();
+    await limited.getByTestId('key-model-cooldown').filter({ hasText: 'mock-gpt' }).waitFor();
     await shot('channel-key-cooldown.en');
     await limited.getByTestId('key-reset-cooldown').click();
-    await limited.getByTestId('key-cooldown').waitFor({ state: 'detached' });
+    await limited.getByTestId('key-model-cooldown').waitFor({ state: 'detached' });
     const keys = await api.http.get(`/api/channels/${channelId}/keys`).set(auth).expect(200);
-    const limitedKey = (keys.body as { items: { label: string; cooldownUntil: string | null }[] }).items.find(
-      (key) => key.label === 'limited',
-    );
+    const limitedKey = (
+      keys.body as {
+        items: { label: string; cooldownUntil: string | null; modelCooldowns: Record<string, string> }[];
+      }
+    ).items.find((key) => key.label === 'limited');
     expect(limitedKey?.cooldownUntil).toBeNull();
+    expect(limitedKey?.modelCooldowns).toEqual({});
 
     // Testing one key by hand is kept in its probe history.
     const first = testId('channel-keys-table').locator('tr.ant-table-row', { hasText: '0001' });

@@ -1,6 +1,7 @@
 /**
  * How the mock answers one request. Tests pick it per request through the API key (the gateway
- * forwards its own channel key, never the client's headers) or the `x-mock` header.
+ * forwards its own channel key, never the client's headers), options after the model name in an
+ * OpenAI-format body (`mock-gpt;status=429`, for one model of a key), or the `x-mock` header.
  * Field names are the option names, so what a test writes is what it reads back in a record.
  */
 export interface MockBehaviour {
@@ -30,6 +31,8 @@ export interface MockBehaviour {
   null: boolean;
   /** Apply the failure (status, hang, drop or streamError) only to the first `fail` requests with the same key and header. */
   fail?: number;
+  /** Apply the failure only to every `every`-th request with the same key and header (the Nth, 2Nth, …); the others succeed. */
+  every?: number;
   /** End a stream after this many chunks with the format's own mid-stream error event (0: before any content). */
   streamError?: number;
   /** Thinking tokens, when the request enables thinking (Anthropic `thinking`, Gemini `thinkingConfig.includeThoughts`). */
@@ -81,6 +84,7 @@ type NumericOption =
   | 'retryAfter'
   | 'drop'
   | 'fail'
+  | 'every'
   | 'streamError'
   | 'reasoning'
   | 'cacheRead'
@@ -119,6 +123,7 @@ const NUMERIC_OPTIONS: Record<NumericOption, IntegerRange> = {
   retryAfter: { min: 0, max: 86_400, expected: 'seconds from 0 to 86400' },
   drop: { min: 0, max: 1_000_000, expected: 'a chunk count from 0 to 1000000' },
   fail: { min: 0, max: 1_000_000, expected: 'a request count from 0 to 1000000' },
+  every: { min: 1, max: 1_000_000, expected: 'a request count from 1 to 1000000' },
   streamError: { min: 0, max: 1_000_000, expected: 'a chunk count from 0 to 1000000' },
   reasoning: { min: 0, max: MAX_TOKENS_OPTION, expected: `an integer from 0 to ${MAX_TOKENS_OPTION}` },
   cacheRead: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
@@ -145,7 +150,7 @@ function isFlagOption(name: string): name is FlagOption {
  *   `sk-mock` work unchanged), every later one is a `name=value` option: `sk-mock;status=429;retryAfter=3`.
  * - `header` (the `x-mock` header): `name=value;name=value`, no prefix; each option overrides the key's.
  *
- * Empty segments and spaces around names and values are ignored. `fail` without a failure implies `status=500`.
+ * Empty segments and spaces around names and values are ignored. `fail` or `every` without a failure implies `status=500`.
  * Throws `BehaviourError` for an unknown option or a bad value, so a typo in a test fails loudly.
  */
 export function parseBehaviour(apiKey: string | undefined, header?: string): MockBehaviour {
@@ -157,7 +162,8 @@ export function parseBehaviour(apiKey: string | undefined, header?: string): Moc
     behaviour.hang ||
     behaviour.drop !== undefined ||
     behaviour.streamError !== undefined;
-  if (behaviour.fail !== undefined && !failsOtherwise) behaviour.status = 500;
+  if ((behaviour.fail !== undefined || behaviour.every !== undefined) && !failsOtherwise)
+    behaviour.status = 500;
   return behaviour;
 }
 

@@ -87,6 +87,22 @@ describe('fail=K', () => {
   });
 });
 
+describe('every=N', () => {
+  it('fails every Nth request of a key (a flaky key), and succeeds between', async () => {
+    const flaky = client('sk;status=429;every=2;tokens=2');
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push(
+        await flaky.chat.completions.create(params).then(
+          () => 200,
+          (error: InstanceType<typeof OpenAI.APIError>) => error.status as number,
+        ),
+      );
+    }
+    expect(statuses).toEqual([200, 429, 200, 429]);
+  });
+});
+
 describe('timing', () => {
   it('latency delays a non-stream answer', async () => {
     const started = Date.now();

@@ -62,10 +62,16 @@ async function answer(
   if (apiKey === undefined) throw format.missingKey();
   format.checkHeaders?.(req);
   const mockHeader = headerText(req.headers['x-mock']);
-  const requested = requestedBehaviour(apiKey, mockHeader);
+  let requested = requestedBehaviour(apiKey, mockHeader);
   record.behaviour = requested;
   const body = form ?? (raw === undefined ? {} : parseJsonObject(raw));
   if (raw !== undefined || form !== undefined) record.body = body;
+  // Options after the model name (`m;status=429`) apply to that model only: one key, models that differ.
+  const modelOptions = typeof body.model === 'string' ? body.model.split(';').slice(1).join(';') : '';
+  if (modelOptions !== '') {
+    requested = requestedBehaviour(`${apiKey};${modelOptions}`, mockHeader);
+    record.behaviour = requested;
+  }
 
   const response = route.endpoint({
     body,
@@ -75,7 +81,7 @@ async function answer(
     query,
   });
   // Counted only now, so requests the mock refused as invalid do not use up a `fail` budget.
-  const behaviour = state.failBudget.apply(`${apiKey}\n${mockHeader ?? ''}`, requested);
+  const behaviour = state.failBudget.apply(`${apiKey}\n${mockHeader ?? ''}\n${modelOptions}`, requested);
   record.behaviour = behaviour;
   record.stream = response.kind === 'stream';
   const exchange = { res, record, behaviour, signal };

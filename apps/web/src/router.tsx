@@ -17,6 +17,9 @@ const ChannelNewPage = lazy(() =>
 const ChannelDetailPage = lazy(() =>
   import('./pages/channel-detail-page').then((m) => ({ default: m.ChannelDetailPage })),
 );
+const ModelChainsPage = lazy(() =>
+  import('./pages/model-chains-page').then((m) => ({ default: m.ModelChainsPage })),
+);
 const ModelsPage = lazy(() => import('./pages/models-page').then((m) => ({ default: m.ModelsPage })));
 const TenantsPage = lazy(() => import('./pages/tenants-page').then((m) => ({ default: m.TenantsPage })));
 const UsersPage = lazy(() => import('./pages/users-page').then((m) => ({ default: m.UsersPage })));
@@ -57,6 +60,7 @@ export const router = createBrowserRouter([
       { path: 'channels', element: guarded('channels', <ChannelsPage />) },
       { path: 'channels/new', element: guarded('channels', <ChannelNewPage />) },
       { path: 'channels/:id', element: guarded('channels', <ChannelDetailPage />) },
+      { path: 'model-chains', element: guarded('channels', <ModelChainsPage />) },
       { path: 'models', element: guarded('models', <ModelsPage />) },
       { path: 'tenants', element: guarded('tenants', <TenantsPage />) },
       { path: 'users', element: guarded('users', <UsersPage />) },

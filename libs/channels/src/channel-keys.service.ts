@@ -20,7 +20,7 @@ import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
 import { channelKeyAad, KeyCipher } from './key-crypto/key-cipher';
 import { keyFingerprint } from './key-crypto/key-fingerprint';
 import { keyHintOf } from './keys/key-mask';
-import { clearKeyCooldown, keyStatsRedisKey, readKeyStats } from './keys/key-stats';
+import { clearKeyCooldown, clearKeyRefusal, keyStatsRedisKey, readKeyStats } from './keys/key-stats';
 import type { ListKeyProbesQuery } from './dto/list-key-probes.query';
 import { ChannelKeyProbe } from './entities/channel-key-probe.entity';
 import { ChannelKeyProbeView } from './views/channel-key-probe.view';
@@ -230,6 +230,9 @@ export class ChannelKeysService {
       );
       return saved;
     });
+    // An enabled (or new) key is no longer the one the relay saw refused: every relay may take it.
+    if (dto.status === 'enabled' || dto.key !== undefined)
+      await clearKeyRefusal(this.redis, this.config.REDIS_PREFIX, keyId);
     await this.changes.publish(CHANNELS_TOPIC, channelId);
     return (await this.viewsOf([updated]))[0] as ChannelKeyView;
   }
@@ -327,8 +330,8 @@ export class ChannelKeysService {
   }
 
   /**
-   * Ends the key's cooldown in Redis (and its backoff streak), so the relay uses the key on the next
-   * request. Audited with the cooldown it ended.
+   * Ends the key's cooldowns in Redis (its own and its models', and their backoff streaks), so the
+   * relay uses the key on the next request. Audited with the cooldowns it ended.
    */
   async resetCooldown(actor: Actor, channelId: string, keyId: string): Promise<ChannelKeyView> {
     const row = await this.keys.findOne({ where: { id: keyId, channelId } });
@@ -342,8 +345,8 @@ export class ChannelKeysService {
       action: 'update',
       entityType: AUDIT_KEY,
       entityId: keyId,
-      before: { cooldownUntil: before?.cooldownUntil ?? null },
-      after: { cooldownUntil: after?.cooldownUntil ?? null },
+      before: { cooldownUntil: before?.cooldownUntil ?? null, modelCooldowns: before?.modelCooldowns ?? {} },
+      after: { cooldownUntil: after?.cooldownUntil ?? null, modelCooldowns: after?.modelCooldowns ?? {} },
     });
     return after as ChannelKeyView;
   }
@@ -385,6 +388,7 @@ export class ChannelKeysService {
       tpm: null,
       rpd: null,
       tpd: null,
+      modelLimits: {},
       status: 'enabled',
       health: 'unknown',
       lastCheckedAt: null,
@@ -406,6 +410,7 @@ export class ChannelKeysService {
     if (dto.tpm !== undefined) out.tpm = dto.tpm;
     if (dto.rpd !== undefined) out.rpd = dto.rpd;
     if (dto.tpd !== undefined) out.tpd = dto.tpd === null ? null : BigInt(dto.tpd);
+    if (dto.modelLimits != null) out.modelLimits = dto.modelLimits;
     return out;
   }
 

@@ -14,6 +14,11 @@ const CHANNELS_ERRORS = {
     status: HttpStatus.CONFLICT,
     message: 'this key is already in the channel',
   },
+  ChainNameTaken: {
+    code: 'chain_name_taken',
+    status: HttpStatus.CONFLICT,
+    message: 'a model chain with this name already exists',
+  },
   ValidationFailed: { code: 'validation_failed', status: HttpStatus.BAD_REQUEST, message: 'invalid fields' },
   ModelNotServed: {
     code: 'model_not_served',

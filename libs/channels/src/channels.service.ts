@@ -18,7 +18,7 @@ import type { CreateChannelDto } from './dto/create-channel.dto';
 import type { ListChannelsQuery } from './dto/list-channels.query';
 import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { Channel, ChannelStatus, ChannelType } from './entities/channel.entity';
-import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
+import { ChannelKey, KeyHealth, ModelLimits } from './entities/channel-key.entity';
 import { keyStatsRedisKey } from './keys/key-stats';
 import { isUniqueViolation } from '@gateway/db';
 import { ChannelView, emptyKeyCounts, KeyCounts } from './views/channel.view';
@@ -36,6 +36,7 @@ export interface RoutingKey {
   tpm: number | null;
   rpd: number | null;
   tpd: number | null;
+  modelLimits: Record<string, ModelLimits>;
   secret: string;
 }
 
@@ -257,6 +258,7 @@ export class ChannelsService {
         tpm: row.tpm,
         rpd: row.rpd,
         tpd: row.tpd === null ? null : Number(row.tpd),
+        modelLimits: row.modelLimits ?? {},
         secret,
       });
       byChannel.set(row.channelId, list);

@@ -9,7 +9,13 @@ export type { ProbeTrigger } from './entities/channel-key-probe.entity';
 // Services for the relay, the worker's probes and the models catalog.
 export { ChannelsService } from './channels.service';
 export type { CatalogChannel, RoutingChannel, RoutingKey } from './channels.service';
-export { CHANNELS_TOPIC } from './channels-topic';
+export { CHANNELS_TOPIC, MODEL_CHAINS_TOPIC } from './channels-topic';
+export { ModelChain } from './entities/model-chain.entity';
+export { GroupRouting } from './entities/group-routing.entity';
+export { ModelChainsService } from './chains/model-chains.service';
+export type { RoutingChain, RoutingConfig } from './chains/model-chains.service';
+export { AUTO_MODEL } from './dto/chain-validators';
+export type { ModelLimits } from './entities/channel-key.entity';
 export { ChannelKeysService } from './channel-keys.service';
 export { ChannelTestService } from './channel-test.service';
 export { ChannelsError, ChannelsErrorCode } from './channels.errors';

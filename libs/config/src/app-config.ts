@@ -141,6 +141,7 @@ const schema = {
   RELAY_RETRY_STATUSES: statusList.default('408,429,500,502,503,504,529'),
   RELAY_COOLDOWN_BASE_MS: intIn(100, 3_600_000).default(5_000),
   RELAY_COOLDOWN_MAX_MS: intIn(1_000, 86_400_000).default(300_000),
+  RELAY_OUT_OF_CREDIT_COOLDOWN_MS: intIn(1_000, 604_800_000).default(3_600_000),
   RELAY_TABLE_REFRESH_MS: intIn(1_000, 3_600_000).default(60_000),
   // Billing (README "Configuration").
   BILLING_HOLD_TTL_MS: intIn(10_000, 86_400_000).default(3_600_000),

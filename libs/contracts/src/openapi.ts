@@ -342,6 +342,90 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/model-chains': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ModelChainsController_list'];
+    put?: never;
+    /** A named, ordered list of models clients can ask for as one model */
+    post: operations['ModelChainsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/model-chains/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ModelChainsController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['ModelChainsController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['ModelChainsController_update'];
+    trace?: never;
+  };
+  '/api/groups/{group}/routing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The group’s `auto` chain and whether conversations are recognised without a header */
+    get: operations['GroupRoutingController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/groups/{group}/default-chain': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** The chain `model: "auto"` means for the group (null: none) */
+    put: operations['GroupRoutingController_setDefaultChain'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/groups/{group}/hashed-sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Keep header-less conversations on their key (by their leading messages), or not */
+    put: operations['GroupRoutingController_setHashedSessions'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/models': {
     parameters: {
       query?: never;
@@ -1381,6 +1465,27 @@ export interface components {
       /** @enum {string} */
       status?: 'active' | 'disabled';
     };
+    FreeTierCapsView: {
+      /** @description when the figures were read from the source (YYYY-MM-DD) */
+      takenOn: string;
+      source: string;
+      /** @description caps on the whole key, every model together */
+      keyLimits?: {
+        rpm?: number;
+        tpm?: number;
+        rpd?: number;
+        tpd?: number;
+      };
+      /** @description caps per model on one key (a key’s modelLimits) */
+      modelLimits: {
+        [key: string]: {
+          rpm?: number;
+          tpm?: number;
+          rpd?: number;
+          tpd?: number;
+        };
+      };
+    };
     ChannelPresetView: {
       id: string;
       label: string;
@@ -1388,6 +1493,11 @@ export interface components {
       type: 'openai' | 'azure-openai' | 'anthropic' | 'gemini';
       baseUrl: string;
       note?: string;
+      settings?: {
+        [key: string]: unknown;
+      };
+      /** @description the provider’s published free-tier caps */
+      freeTier?: components['schemas']['FreeTierCapsView'];
     };
     KeyStatusCounts: {
       enabled: number;
@@ -1608,6 +1718,23 @@ export interface components {
       disabledReason: string | null;
       /** @description the relay skips the key until then */
       cooldownUntil: string | null;
+      /** @description `rate_limited` (a 429) or `out_of_credit` (402, insufficient_quota) while cooling */
+      cooldownReason: string | null;
+      /** @description models cooling on this key only (a 429 for that model), until when */
+      modelCooldowns: {
+        [key: string]: string;
+      };
+      /** @description the upstream refused the key (401/403): no relay takes it until then (it is auto-disabled) */
+      refusedUntil: string | null;
+      /** @description caps per upstream model */
+      modelLimits: {
+        [key: string]: {
+          rpm?: number;
+          tpm?: number;
+          rpd?: number;
+          tpd?: number;
+        };
+      };
       last429At: string | null;
       totalRequests: number;
       totalTokens: number;
@@ -1665,6 +1792,25 @@ export interface components {
        */
       status?: 'enabled' | 'disabled';
       /**
+       * @description caps per upstream model, beside the key’s own; replaces the whole map ({} removes them)
+       * @example {
+       *       "llama-3.3-70b-versatile": {
+       *         "rpm": 30,
+       *         "rpd": 1000,
+       *         "tpm": 12000,
+       *         "tpd": 100000
+       *       }
+       *     }
+       */
+      modelLimits?: {
+        [key: string]: {
+          rpm?: number;
+          tpm?: number;
+          rpd?: number;
+          tpd?: number;
+        };
+      };
+      /**
        * Format: password
        * @description one key (or use keys)
        */
@@ -1695,8 +1841,109 @@ export interface components {
        * @enum {string}
        */
       status?: 'enabled' | 'disabled';
+      /**
+       * @description caps per upstream model, beside the key’s own; replaces the whole map ({} removes them)
+       * @example {
+       *       "llama-3.3-70b-versatile": {
+       *         "rpm": 30,
+       *         "rpd": 1000,
+       *         "tpm": 12000,
+       *         "tpd": 100000
+       *       }
+       *     }
+       */
+      modelLimits?: {
+        [key: string]: {
+          rpm?: number;
+          tpm?: number;
+          rpd?: number;
+          tpd?: number;
+        };
+      };
       /** Format: password */
       key?: string;
+    };
+    ModelChainView: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @description tried in this order */
+      models: string[];
+      fallbackFor: string[];
+      /** @description groups whose `auto` is this chain */
+      defaultFor: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    ModelChainListView: {
+      items: components['schemas']['ModelChainView'][];
+      total: number;
+    };
+    CreateModelChainDto: {
+      /**
+       * @description what clients ask for; not "auto"
+       * @example free-chat
+       */
+      name: string;
+      /**
+       * @description the models to try, in order
+       * @example [
+       *       "meta-llama/llama-3.3-70b-instruct:free",
+       *       "gemini-2.0-flash",
+       *       "qwen-2.5-72b"
+       *     ]
+       */
+      models: string[];
+      /**
+       * @description models whose own candidates, once all exhausted, fall back to this chain
+       * @example [
+       *       "gpt-4o-mini"
+       *     ]
+       */
+      fallbackFor?: string[];
+    };
+    UpdateModelChainDto: {
+      /**
+       * @description what clients ask for; not "auto"
+       * @example free-chat
+       */
+      name?: string;
+      /**
+       * @description the models to try, in order
+       * @example [
+       *       "meta-llama/llama-3.3-70b-instruct:free",
+       *       "gemini-2.0-flash",
+       *       "qwen-2.5-72b"
+       *     ]
+       */
+      models?: string[];
+      /**
+       * @description models whose own candidates, once all exhausted, fall back to this chain
+       * @example [
+       *       "gpt-4o-mini"
+       *     ]
+       */
+      fallbackFor?: string[];
+    };
+    GroupRoutingView: {
+      group: string;
+      /** @description the chain `auto` means; null: none */
+      defaultChain: string | null;
+      /** @description conversations without x-session-id are recognised by their leading messages */
+      hashedSessions: boolean;
+    };
+    SetDefaultChainDto: {
+      /**
+       * @description the chain `model: "auto"` means for the group; null: `auto` is not served
+       * @example free-chat
+       */
+      chain: string | null;
+    };
+    SetHashedSessionsDto: {
+      /** @description without x-session-id, keep a conversation (recognised by its leading messages) on its key; false spreads every request */
+      enabled: boolean;
     };
     PriceView: {
       /**
@@ -2452,6 +2699,8 @@ export interface components {
       /** @description the model the client asked for */
       model: string;
       upstreamModel: string | null;
+      /** @description the model that answered and was priced: a chain member for a chain or `auto`, else `model` */
+      servedModel: string;
       /** Format: uuid */
       channelId: string | null;
       /** @description null when the channel no longer exists */
@@ -4005,6 +4254,188 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ChannelKeyView'];
+        };
+      };
+    };
+  };
+  ModelChainsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelChainListView'];
+        };
+      };
+    };
+  };
+  ModelChainsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateModelChainDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelChainView'];
+        };
+      };
+    };
+  };
+  ModelChainsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelChainView'];
+        };
+      };
+    };
+  };
+  ModelChainsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted; groups whose `auto` it was no longer serve `auto` */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ModelChainsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateModelChainDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelChainView'];
+        };
+      };
+    };
+  };
+  GroupRoutingController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        group: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupRoutingView'];
+        };
+      };
+    };
+  };
+  GroupRoutingController_setDefaultChain: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        group: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetDefaultChainDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupRoutingView'];
+        };
+      };
+    };
+  };
+  GroupRoutingController_setHashedSessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        group: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetHashedSessionsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupRoutingView'];
         };
       };
     };

@@ -13,13 +13,17 @@ export class AnnouncedSnapshot<T> {
 
   constructor(
     private readonly changes: ChangeFeed,
-    topic: string,
+    /** One topic, or several whose announcements all make the snapshot stale. */
+    topic: string | readonly string[],
     refreshMs: number,
     private readonly load: () => Promise<T>,
   ) {
-    this.unsubscribe = changes.subscribe(topic, () => {
-      this.stale = true;
-    });
+    const unsubscribes = (typeof topic === 'string' ? [topic] : topic).map((name) =>
+      changes.subscribe(name, () => {
+        this.stale = true;
+      }),
+    );
+    this.unsubscribe = () => unsubscribes.forEach((unsubscribe) => unsubscribe());
     this.timer = setInterval(() => {
       this.stale = true;
     }, refreshMs);

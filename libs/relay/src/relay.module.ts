@@ -12,6 +12,7 @@ import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
 import { RelayCallers } from './relay/relay-caller';
 import { RelayInFlight } from './relay/relay-in-flight';
+import { KeyVerdicts } from './relay/key-verdicts';
 import { StickySessions } from './relay/sticky-sessions';
 import { RoutingTableService } from './table/routing-table.service';
 import { TenantFactsService } from './table/tenant-facts.service';
@@ -47,6 +48,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RelayLimiter,
     RelayMetrics,
     StickySessions,
+    KeyVerdicts,
     RoutingTableService,
     TenantFactsService,
   ],

@@ -12,6 +12,7 @@ const event = (overrides: Record<string, unknown> = {}): Record<string, unknown>
   channelId: '33333333-3333-4333-8333-333333333333',
   channelKeyId: '44444444-4444-4444-8444-444444444444',
   upstreamModel: 'gpt-4o-mini-2024-07-18',
+  servedModel: 'gpt-4o-mini',
   promptTokens: 12,
   cachedTokens: 0,
   completionTokens: 34,
@@ -138,7 +139,15 @@ describe('parseUsageEvent', () => {
 
   it('treats a left-out nullable field as null and left-out fallbacks as none', () => {
     const raw = event();
-    const optional = ['channelId', 'channelKeyId', 'upstreamModel', 'ttftMs', 'clientIp', 'fallbacks'];
+    const optional = [
+      'channelId',
+      'channelKeyId',
+      'upstreamModel',
+      'servedModel',
+      'ttftMs',
+      'clientIp',
+      'fallbacks',
+    ];
     for (const key of [...optional, 'coveredNano', 'planPeriodStart']) delete raw[key];
     expect(accepted(raw)).toMatchObject({
       coveredNano: '0',
@@ -146,6 +155,7 @@ describe('parseUsageEvent', () => {
       channelId: null,
       channelKeyId: null,
       upstreamModel: null,
+      servedModel: null,
       ttftMs: null,
       clientIp: null,
       fallbacks: [],

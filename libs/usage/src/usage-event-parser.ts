@@ -103,6 +103,8 @@ function readEvent(raw: Record<string, unknown>): UsageEvent {
     channelId: nullable(raw, 'channelId', uuid),
     channelKeyId: nullable(raw, 'channelKeyId', uuid),
     upstreamModel: nullable(raw, 'upstreamModel', (r, k) => cut(text(r, k), USAGE_TEXT_LIMITS.model)),
+    // Absent in events written before chains existed.
+    servedModel: nullable(raw, 'servedModel', (r, k) => cut(text(r, k), USAGE_TEXT_LIMITS.model)),
     promptTokens,
     cachedTokens: count(raw, 'cachedTokens'),
     completionTokens,

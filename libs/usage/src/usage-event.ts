@@ -49,6 +49,8 @@ export interface UsageEvent {
   channelId: string | null;
   channelKeyId: string | null;
   upstreamModel: string | null;
+  /** The model that answered when it is not the one asked (a chain's or `auto`'s member); priced as such. */
+  servedModel?: string | null;
   promptTokens: number;
   cachedTokens: number;
   completionTokens: number;

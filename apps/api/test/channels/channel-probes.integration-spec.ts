@@ -64,6 +64,7 @@ interface KeyView {
   consecutiveFailures: number;
   disabledReason: string | null;
   cooldownUntil: string | null;
+  modelCooldowns: Record<string, string>;
 }
 
 describe('channel health probes', () => {
@@ -460,7 +461,8 @@ describe('channel health probes', () => {
   });
 
   it('reset-cooldown (super admin, audited) makes the relay route to the key again at once', async () => {
-    // One 429 without Retry-After: the relay cools the key on a guess (RELAY_COOLDOWN_BASE_MS = 20 s).
+    // One 429 without Retry-After: the relay cools the model on the key on a guess
+    // (RELAY_COOLDOWN_BASE_MS = 20 s).
     const key = 'sk-mock-cool;status=429;fail=1';
     const model = `cool-model-${Date.now()}`;
     const { id, keyIds } = await channelWith([key], {
@@ -482,7 +484,8 @@ describe('channel health probes', () => {
 
     expect((await chat()).status).toBe(429);
     const cooling = await keyView(id, keyIds[0]!);
-    expect(Date.parse(cooling.cooldownUntil as string)).toBeGreaterThan(Date.now() + 5_000);
+    expect(cooling.cooldownUntil).toBeNull();
+    expect(Date.parse(cooling.modelCooldowns['mock-gpt'] as string)).toBeGreaterThan(Date.now() + 5_000);
     const sent = requestsWith(key).length;
     const skipped = await chat();
     expect(skipped.status).toBe(429);
@@ -491,10 +494,10 @@ describe('channel health probes', () => {
     // Only a super admin may reset; a tenant owner gets 403 and nothing changes.
     const owner = await sessionAs(api, Role.Owner, tenantId);
     await owner.post(`/api/channels/${id}/keys/${keyIds[0]}/reset-cooldown`).expect(403);
-    expect((await keyView(id, keyIds[0]!)).cooldownUntil).not.toBeNull();
+    expect((await keyView(id, keyIds[0]!)).modelCooldowns).toEqual(cooling.modelCooldowns);
 
     const reset = await admin.post(`/api/channels/${id}/keys/${keyIds[0]}/reset-cooldown`).expect(200);
-    expect(reset.body).toMatchObject({ id: keyIds[0], cooldownUntil: null });
+    expect(reset.body).toMatchObject({ id: keyIds[0], cooldownUntil: null, modelCooldowns: {} });
     const routed = await chat();
     expect(routed.status).toBe(200);
     expect(routed.headers.get('x-routed-via')).toBe(`${(await channelRow(id)).name}/mock-gpt`);
@@ -502,8 +505,8 @@ describe('channel health probes', () => {
     const audit = await db
       .getRepository(AuditLog)
       .findOneOrFail({ where: { entityId: keyIds[0]!, action: 'update', actorUserId: admin.user.id } });
-    expect(audit.before).toEqual({ cooldownUntil: cooling.cooldownUntil });
-    expect(audit.after).toEqual({ cooldownUntil: null });
+    expect(audit.before).toEqual({ cooldownUntil: null, modelCooldowns: cooling.modelCooldowns });
+    expect(audit.after).toEqual({ cooldownUntil: null, modelCooldowns: {} });
 
     await admin
       .post(`/api/channels/${id}/keys/00000000-0000-4000-8000-000000000000/reset-cooldown`)
@@ -515,8 +518,9 @@ describe('channel health probes', () => {
     const [guessed, told] = keyIds as [string, string];
     const limiter = api.app.get(RelayLimiter);
     const now = Date.now();
-    // Two 429s without Retry-After: the second doubles the guess (40 s), so an early look pays off.
-    await limiter.coolKey(guessed, null, now - 25_000);
+    // Two 429s without Retry-After, the second after the first cooldown ended: it doubles the guess
+    // (40 s), so an early look pays off.
+    await limiter.coolKey(guessed, null, now - 45_000);
     const until = await limiter.coolKey(guessed, null, now - 20_000);
     // The upstream said how long: that one stands.
     const toldUntil = await limiter.coolKey(told, 120_000, now);

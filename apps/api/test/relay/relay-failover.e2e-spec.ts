@@ -48,6 +48,7 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
         items: {
           id: string;
           cooldownUntil: string | null;
+          modelCooldowns: Record<string, string>;
           last429At: string | null;
           totalRequests: number;
         }[];
@@ -72,7 +73,9 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
 
     const views = await keyViews(channel.id);
     const cooled = views.find((v) => v.id === channel.keyIds[0]);
-    const cooldown = Date.parse(cooled?.cooldownUntil ?? '');
+    // The 429 was about the model on that key: the model cools there, not the key's other models.
+    expect(cooled?.cooldownUntil).toBeNull();
+    const cooldown = Date.parse(cooled?.modelCooldowns['m-429'] ?? '');
     expect(cooldown - Date.now()).toBeGreaterThan(25_000);
     expect(cooldown - Date.now()).toBeLessThanOrEqual(30_000);
     expect(cooled?.last429At).not.toBeNull();
@@ -311,9 +314,26 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
       });
     }
     expect(new Set(upstreamKeys()).size).toBe(1);
+    // Without the header, different conversations are spread over the keys…
     mock.reset();
-    for (let i = 0; i < 24; i++) await client.chat.completions.create(chat('m-sticky'));
+    for (let i = 0; i < 24; i++) {
+      await client.chat.completions.create({
+        model: 'm-sticky',
+        messages: [{ role: 'user', content: `conversation ${i}` }],
+      });
+    }
     expect(new Set(upstreamKeys()).size).toBe(2);
+    // …and one conversation, recognised by its leading messages, stays on one key turn after turn.
+    mock.reset();
+    const turns: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'a conversation without a session header' },
+    ];
+    for (let i = 0; i < 8; i++) {
+      await client.chat.completions.create({ model: 'm-sticky', messages: turns });
+      turns.push({ role: 'assistant', content: `answer ${i}` }, { role: 'user', content: `turn ${i + 2}` });
+    }
+    expect(new Set(upstreamKeys()).size).toBe(1);
   });
 
   describe('refusals the client can fix, in OpenAI error shape', () => {

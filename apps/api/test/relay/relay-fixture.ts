@@ -20,8 +20,14 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** `ingestor`: run the worker's usage ingestor too, for suites that read usage or the books. */
-export async function startRelay(suite: string, options: { ingestor?: boolean } = {}): Promise<Relay> {
+/**
+ * `ingestor`: run the worker's usage ingestor too, for suites that read usage or the books; `env`:
+ * configuration the suite needs besides the test defaults.
+ */
+export async function startRelay(
+  suite: string,
+  options: { ingestor?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<Relay> {
   let mock: MockUpstream | undefined;
   let api: ApiHarness | undefined;
   let ingestor: UsageIngestor | undefined;
@@ -33,7 +39,7 @@ export async function startRelay(suite: string, options: { ingestor?: boolean } 
   };
   try {
     mock = await startMockUpstream();
-    api = await startApi(suite);
+    api = await startApi(suite, options.env);
     if (options.ingestor) ingestor = startIngestor(api);
     return { api, mock, admin: await api.adminToken(), close };
   } catch (error) {
@@ -50,7 +56,7 @@ export interface RelayPair extends Relay {
 
 export async function startRelayPair(
   suite: string,
-  options: { ingestor?: boolean } = {},
+  options: { ingestor?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RelayPair> {
   const relay = await startRelay(suite, options);
   const second = await startReplica(relay.api).catch(async (error: unknown) => {
@@ -186,6 +192,7 @@ export interface UsageLogRow {
   requestId: string;
   model: string;
   upstreamModel: string | null;
+  servedModel: string;
   channelId: string | null;
   channelKeyId: string | null;
   tokenId: string;

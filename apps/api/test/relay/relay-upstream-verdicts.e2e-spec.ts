@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
 import request from 'supertest';
+import { waitFor } from '@gateway/testing';
 import { startApi, type ApiHarness } from '../api-harness';
 import {
   createChannel,
@@ -127,8 +128,11 @@ async function startCannedUpstream(): Promise<{ baseUrl: string; keys: string[];
 interface Agreement {
   /** What the relay does when a good key is next in line. */
   relay: { failsOver: true; code: string } | { failsOver: false; status: number };
-  /** Whether the key that answered so is cooled, as after a rate limit. */
-  cooled: boolean;
+  /**
+   * What happens to the key that answered so: nothing; its model cools on it (a rate limit); the
+   * whole key cools long (out of credit); or it is refused and auto-disabled (a bad key).
+   */
+  key: 'kept' | 'model_cooled' | 'out_of_credit' | 'refused';
   /** What the client gets when that key is the only one. */
   alone: { status: number; code: string };
   /** What the channel test (the probes' code) finds. */
@@ -141,7 +145,7 @@ const CASES: [string, string, Agreement][] = [
     'sk-canned-quota-0001',
     {
       relay: { failsOver: true, code: 'out_of_credit' },
-      cooled: false,
+      key: 'out_of_credit',
       alone: { status: 502, code: 'upstream_error' },
       probe: 'invalid',
     },
@@ -151,7 +155,7 @@ const CASES: [string, string, Agreement][] = [
     'sk-canned-google-0001',
     {
       relay: { failsOver: true, code: 'key_rejected' },
-      cooled: false,
+      key: 'refused',
       alone: { status: 502, code: 'upstream_error' },
       probe: 'invalid',
     },
@@ -161,7 +165,7 @@ const CASES: [string, string, Agreement][] = [
     'sk-canned-busy-0001',
     {
       relay: { failsOver: true, code: 'rate_limited' },
-      cooled: true,
+      key: 'model_cooled',
       alone: { status: 429, code: 'upstreams_rate_limited' },
       probe: 'rate_limited',
     },
@@ -171,7 +175,7 @@ const CASES: [string, string, Agreement][] = [
     'sk-canned-context-0001',
     {
       relay: { failsOver: false, status: 400 },
-      cooled: false,
+      key: 'kept',
       alone: { status: 400, code: 'context_length_exceeded' },
       probe: 'error',
     },
@@ -234,15 +238,44 @@ describe('the relay and the probes agree on what an upstream error means', () =>
     }
 
     // What it did to the key.
-    const keys = await request(api.url)
-      .get(`/api/channels/${channel.id}/keys`)
-      .set('authorization', `Bearer ${admin}`)
-      .expect(200);
-    const view = (keys.body.items as { id: string; cooldownUntil: string | null }[]).find(
-      (k) => k.id === channel.keyIds[0],
-    );
-    if (expected.cooled) expect(Date.parse(view?.cooldownUntil ?? '')).toBeGreaterThan(Date.now());
-    else expect(view?.cooldownUntil).toBeNull();
+    interface KeyRow {
+      id: string;
+      status: string;
+      health: string;
+      cooldownUntil: string | null;
+      cooldownReason: string | null;
+      modelCooldowns: Record<string, string>;
+    }
+    const keyView = async () => {
+      const keys = await request(api.url)
+        .get(`/api/channels/${channel.id}/keys`)
+        .set('authorization', `Bearer ${admin}`)
+        .expect(200);
+      return (keys.body.items as KeyRow[]).find((k) => k.id === channel.keyIds[0]) as KeyRow;
+    };
+    const view = await keyView();
+    const hourFromNow = Date.now() + 3_600_000;
+    switch (expected.key) {
+      case 'model_cooled':
+        expect(view.cooldownUntil).toBeNull();
+        expect(Date.parse(view.modelCooldowns[`m-${slug}`] ?? '')).toBeGreaterThan(Date.now());
+        break;
+      case 'out_of_credit':
+        expect(view.cooldownReason).toBe('out_of_credit');
+        expect(Date.parse(view.cooldownUntil ?? '')).toBeGreaterThan(hourFromNow - 60_000);
+        break;
+      case 'refused':
+        // Marked in the database (audited, announced) right after the answer.
+        await waitFor('the refused key to be auto-disabled', async () => {
+          const now = await keyView();
+          return now.status === 'auto_disabled' && now.health === 'invalid' ? true : undefined;
+        });
+        break;
+      case 'kept':
+        expect(view.cooldownUntil).toBeNull();
+        expect(view.modelCooldowns).toEqual({});
+        expect(view.status).toBe('enabled');
+    }
 
     // The same key alone.
     await createChannel(api, admin, {

@@ -138,9 +138,14 @@ describe('runtime settings', () => {
     });
     const { key } = await seedTenantWithToken(api, admin);
     const client = sdk(api, key);
-    const chat = { model: 'm-settings', messages: [{ role: 'user' as const, content: 'hi' }] };
+    // A new conversation each time: one that answered before would stick to its key.
+    let turn = 0;
+    const chat = () => ({
+      model: 'm-settings',
+      messages: [{ role: 'user' as const, content: `hi ${turn++}` }],
+    });
     const outcome = () =>
-      client.chat.completions.create(chat).then(
+      client.chat.completions.create(chat()).then(
         () => 'ok',
         (e: unknown) => (e instanceof OpenAI.APIError ? e.status : e),
       );

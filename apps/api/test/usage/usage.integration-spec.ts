@@ -186,6 +186,8 @@ describe('/api/usage', () => {
         endpoint: 'chat.completions',
         model: 'claude-3',
         upstreamModel: 'claude-3-opus',
+        // Recorded before chains (no servedModel): the model asked is the one served.
+        servedModel: 'claude-3',
         channelId: channel.backup,
         channelName: 'backup',
         channelKeyId: null,

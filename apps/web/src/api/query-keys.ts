@@ -28,6 +28,11 @@ export const queryKeys = {
     probes: (channelId: string, keyId: string, params: ListParams) =>
       ['channels', 'probes', channelId, keyId, params] as const,
   },
+  modelChains: {
+    all: ['model-chains'] as const,
+    list: ['model-chains', 'list'] as const,
+    routing: (group: string) => ['model-chains', 'routing', group] as const,
+  },
   models: {
     all: ['models'] as const,
     list: (params: ListParams) => ['models', 'list', params] as const,

@@ -38,7 +38,7 @@ export function AppLayout() {
             key: entry.path,
             icon: entry.icon,
             label: entry.label,
-            'data-testid': `nav-${entry.area}`,
+            'data-testid': `nav-${entry.id ?? entry.area}`,
           }))}
           onClick={({ key }) => void navigate(key)}
           style={{ borderInlineEnd: 0 }}

@@ -1,6 +1,7 @@
 // The side navigation: one entry per page, shown only to the roles that may open it (auth/roles.ts).
 import {
   ApiOutlined,
+  BranchesOutlined,
   SettingOutlined,
   AppstoreOutlined,
   AuditOutlined,
@@ -21,6 +22,8 @@ import { type Area, canSee, type Role } from '../auth/roles';
 
 export interface NavEntry {
   area: Area;
+  /** Tells apart two entries of one area (its data-testid); the area's name when absent. */
+  id?: string;
   path: string;
   icon: ReactNode;
   label: string;
@@ -30,6 +33,13 @@ export function navigationFor(role: Role, t: TFunction): NavEntry[] {
   const entries: NavEntry[] = [
     { area: 'dashboard', path: '/', icon: <DashboardOutlined />, label: t('nav.dashboard') },
     { area: 'channels', path: '/channels', icon: <ApiOutlined />, label: t('nav.channels') },
+    {
+      area: 'channels',
+      id: 'model-chains',
+      path: '/model-chains',
+      icon: <BranchesOutlined />,
+      label: t('nav.modelChains'),
+    },
     { area: 'models', path: '/models', icon: <DatabaseOutlined />, label: t('nav.models') },
     { area: 'tenants', path: '/tenants', icon: <ShopOutlined />, label: t('nav.tenants') },
     {

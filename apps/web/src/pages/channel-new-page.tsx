@@ -13,11 +13,18 @@ export function ChannelNewPage() {
   const navigate = useNavigate();
   const create = useCreateChannel();
 
-  const submit = async ({ channel, keys }: ChannelFormResult) => {
+  const submit = async ({ channel, keys, keyCaps }: ChannelFormResult) => {
     const created = await create.mutateAsync(channel);
     if (keys.length > 0) {
       try {
-        await addChannelKeys(created.id, { keys, label: '', priority: 0, weight: 1, status: 'enabled' });
+        await addChannelKeys(created.id, {
+          keys,
+          label: '',
+          priority: 0,
+          weight: 1,
+          status: 'enabled',
+          ...keyCaps,
+        });
       } catch (error) {
         // The channel exists; say why its keys did not make it and let the key pool take over.
         void message.error(t('channels.keysNotAdded', { reason: describeError(t, error) }));

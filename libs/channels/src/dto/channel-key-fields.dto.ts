@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Max, Min } from 'class-validator';
+import { IsModelLimits } from './model-limits.validator';
 import { WRITABLE_CHANNEL_STATUSES, WritableStatus } from './create-channel.dto';
 import { PriorityField, WeightField } from './routing-field.decorators';
 
@@ -71,4 +72,22 @@ export class ChannelKeyFieldsDto {
   @IsOptional()
   @IsIn(WRITABLE_CHANNEL_STATUSES, { message: 'status must be enabled or disabled' })
   status?: WritableStatus;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        rpm: { type: 'integer', minimum: 1 },
+        tpm: { type: 'integer', minimum: 1 },
+        rpd: { type: 'integer', minimum: 1 },
+        tpd: { type: 'integer', minimum: 1 },
+      },
+    },
+    example: { 'llama-3.3-70b-versatile': { rpm: 30, rpd: 1000, tpm: 12000, tpd: 100000 } },
+    description: 'caps per upstream model, beside the key’s own; replaces the whole map ({} removes them)',
+  })
+  @IsOptional()
+  @IsModelLimits()
+  modelLimits?: Record<string, { rpm?: number; tpm?: number; rpd?: number; tpd?: number }>;
 }

@@ -11,6 +11,14 @@ import {
 import { bigintTransformer } from '@gateway/db';
 import { Channel, ChannelStatus } from './channel.entity';
 
+/** One model's caps on a key; a missing one is no limit. */
+export interface ModelLimits {
+  rpm?: number;
+  tpm?: number;
+  rpd?: number;
+  tpd?: number;
+}
+
 export const KEY_HEALTH = ['unknown', 'healthy', 'rate_limited', 'invalid', 'error'] as const;
 export type KeyHealth = (typeof KEY_HEALTH)[number];
 
@@ -67,6 +75,13 @@ export class ChannelKey {
 
   @Column({ type: 'bigint', nullable: true, transformer: bigintTransformer })
   tpd!: bigint | null;
+
+  /**
+   * Caps per upstream model, as providers enforce them on free tiers (model → rpm/tpm/rpd/tpd);
+   * counted in windows of their own beside the key's caps above.
+   */
+  @Column({ name: 'model_limits', type: 'jsonb', default: () => "'{}'" })
+  modelLimits!: Record<string, ModelLimits>;
 
   @Column({ type: 'varchar', length: 16, default: 'enabled' })
   status!: ChannelStatus;

@@ -4,9 +4,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { ChangeFeed } from '@gateway/redis';
+import { ChangeFeed, REDIS } from '@gateway/redis';
+import type Redis from 'ioredis';
 import { EntityManager, Repository } from 'typeorm';
 import { CHANNELS_TOPIC } from '../channels-topic';
+import { clearKeyRefusal } from '../keys/key-stats';
 import { Channel } from '../entities/channel.entity';
 import { ChannelKeyProbe, ProbeTrigger } from '../entities/channel-key-probe.entity';
 import { ChannelKey } from '../entities/channel-key.entity';
@@ -38,6 +40,7 @@ export class KeyHealthService {
     private readonly audit: AuditService,
     private readonly changes: ChangeFeed,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   /** Whether the result of this job is already stored (a retried or re-delivered job). */
@@ -125,10 +128,81 @@ export class KeyHealthService {
           : null;
       return { recorded: true, keyTransition: verdict.transition, channelTransition };
     });
+    // A key the probe found healthy again is no longer refused by the relays either.
+    if (outcome.keyTransition === 're_enabled')
+      await clearKeyRefusal(this.redis, this.config.REDIS_PREFIX, input.keyId);
     // The relay (and the schedules) reload the channel when a status changed.
     if (outcome.keyTransition || outcome.channelTransition)
       await this.changes.publish(CHANNELS_TOPIC, channelId);
     return outcome;
+  }
+
+  /**
+   * The relay saw the upstream refuse the key (401/403, an invalid-key code): it is `invalid` and
+   * `auto_disabled` at once (its probes re-enable it once it answers again), audited, and every relay
+   * reloads without it. A key already out of rotation is left as it is. Returns whether it changed.
+   */
+  async keyRefusedWhileRelaying(keyId: string, detail: string, at: Date): Promise<boolean> {
+    const changed = await this.probes.manager.transaction(async (manager) => {
+      const found = await manager
+        .getRepository(ChannelKey)
+        .findOne({ where: { id: keyId }, select: { id: true, channelId: true } });
+      if (!found) return null;
+      const channel = await manager
+        .getRepository(Channel)
+        .findOne({ where: { id: found.channelId }, lock: { mode: 'pessimistic_write' } });
+      const key = await manager
+        .getRepository(ChannelKey)
+        .findOne({ where: { id: keyId }, lock: { mode: 'pessimistic_write' } });
+      if (!channel || !key || key.status !== 'enabled') return null;
+      const before = { status: key.status, health: key.health, disabledReason: key.disabledReason };
+      const after = {
+        status: 'auto_disabled' as const,
+        health: 'invalid' as const,
+        disabledReason: `the upstream refused the key while relaying: ${detail}`.slice(0, 500),
+      };
+      await manager.getRepository(ChannelKey).update({ id: keyId }, { ...after, lastCheckedAt: at });
+      await this.audit.record(
+        {
+          actor: null,
+          tenantId: null,
+          action: 'update',
+          entityType: 'channel_key',
+          entityId: keyId,
+          before,
+          after,
+        },
+        manager,
+      );
+      await this.followChannel(manager, channel);
+      return channel.id;
+    });
+    if (changed === null) return false;
+    await this.changes.publish(CHANNELS_TOPIC, changed);
+    return true;
+  }
+
+  /**
+   * The relay found the key's account out of credit and cooled it until `until`: audited once per
+   * cooldown (the relay calls this only when its answer started the cooldown).
+   */
+  async keyOutOfCreditWhileRelaying(keyId: string, detail: string, until: Date): Promise<void> {
+    const key = await this.probes.manager
+      .getRepository(ChannelKey)
+      .findOne({ where: { id: keyId }, select: { id: true } });
+    if (!key) return;
+    await this.audit.record({
+      actor: null,
+      tenantId: null,
+      action: 'update',
+      entityType: 'channel_key',
+      entityId: keyId,
+      after: {
+        cooldownUntil: until.toISOString(),
+        cooldownReason: 'out_of_credit',
+        detail: detail.slice(0, 500),
+      },
+    });
   }
 
   /** Auto-disables the channel when the probe took its last enabled key, re-enables it when one is back. */

@@ -6,6 +6,12 @@ export const KEY_STATS_FIELDS = ['cooldownUntil', 'last429At', 'totalRequests', 
 export interface KeyStats {
   /** ISO time until which the relay skips the key; null when not cooling down. */
   cooldownUntil: string | null;
+  /** Why the key cools: `rate_limited` (a 429) or `out_of_credit` (402, insufficient_quota). */
+  cooldownReason: string | null;
+  /** Models cooling on this key only (a 429 for that model), model → ISO time; in force ones only. */
+  modelCooldowns: Record<string, string>;
+  /** ISO time until which no relay takes the key because the upstream refused it (then it is auto-disabled). */
+  refusedUntil: string | null;
   last429At: string | null;
   totalRequests: number;
   totalTokens: number;
@@ -33,25 +39,41 @@ export async function readKeyStats(
   redis: Redis,
   prefix: string,
   keyIds: string[],
+  now = Date.now(),
 ): Promise<Map<string, KeyStats>> {
   const stats = new Map<string, KeyStats>();
   if (keyIds.length === 0) return stats;
   const pipeline = redis.pipeline();
-  for (const id of keyIds) pipeline.hmget(keyStatsRedisKey(prefix, id), ...KEY_STATS_FIELDS);
+  for (const id of keyIds) pipeline.hgetall(keyStatsRedisKey(prefix, id));
   const replies = (await pipeline.exec()) ?? [];
   keyIds.forEach((id, index) => {
-    const [error, values] = replies[index] ?? [null, []];
-    const [cooldownUntil = null, last429At = null, totalRequests = null, totalTokens = null] = error
-      ? []
-      : ((values as (string | null)[]) ?? []);
+    const [error, values] = replies[index] ?? [null, {}];
+    const hash = error ? {} : ((values as Record<string, string> | null) ?? {});
+    const field = (name: string) => hash[name] ?? null;
+    const cooldownUntil = inForce(field('cooldownUntil'), now);
+    const modelCooldowns: Record<string, string> = {};
+    for (const [name, value] of Object.entries(hash)) {
+      if (!name.startsWith('cd:')) continue;
+      const until = inForce(value, now);
+      if (until !== null) modelCooldowns[name.slice(3)] = until;
+    }
     stats.set(id, {
-      cooldownUntil: timeOf(cooldownUntil),
-      last429At: timeOf(last429At),
-      totalRequests: countOf(totalRequests),
-      totalTokens: countOf(totalTokens),
+      cooldownUntil,
+      cooldownReason: cooldownUntil === null ? null : (field('cooldownReason') ?? 'rate_limited'),
+      modelCooldowns,
+      refusedUntil: inForce(field('invalidUntil'), now),
+      last429At: timeOf(field('last429At')),
+      totalRequests: countOf(field('totalRequests')),
+      totalTokens: countOf(field('totalTokens')),
     });
   });
   return stats;
+}
+
+/** A stored time as ISO when it is still ahead of `now`, else null. */
+function inForce(raw: string | null, now: number): string | null {
+  const iso = timeOf(raw);
+  return iso !== null && Date.parse(iso) > now ? iso : null;
 }
 
 /** A key's cooldown as the relay set it, for the health probes. */
@@ -109,10 +131,24 @@ export async function clearKeyCooldown(
   return cleared === 1;
 }
 
+// Without `onlyIfUntil` (the console's reset), the per-model cooldowns go too.
 const CLEAR_COOLDOWN = `
 local current = redis.call('HGET', KEYS[1], 'cooldownUntil')
 if ARGV[1] ~= '' and current ~= ARGV[1] then return 0 end
-redis.call('HDEL', KEYS[1], 'cooldownUntil', 'cooldownGuessed', 'strikes')
-if current then return 1 end
-return 0
+redis.call('HDEL', KEYS[1], 'cooldownUntil', 'cooldownGuessed', 'cooldownReason', 'strikes')
+local cleared = current and 1 or 0
+if ARGV[1] == '' then
+  for _, name in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if string.sub(name, 1, 3) == 'cd:' then cleared = 1 end
+    if string.sub(name, 1, 3) == 'cd:' or string.sub(name, 1, 4) == 'cdg:' or string.sub(name, 1, 8) == 'strikes:' then
+      redis.call('HDEL', KEYS[1], name)
+    end
+  end
+end
+return cleared
 `;
+
+/** Lifts the relay's refusal of a key (its 401/403 bridge) once the key is enabled again. */
+export async function clearKeyRefusal(redis: Redis, prefix: string, keyId: string): Promise<void> {
+  await redis.hdel(keyStatsRedisKey(prefix, keyId), 'invalidUntil');
+}

@@ -5,7 +5,15 @@ import { ChannelKey, KEY_HEALTH, KeyHealth } from '../entities/channel-key.entit
 import { maskedKeyOf } from '../keys/key-mask';
 import type { KeyStats } from '../keys/key-stats';
 
-const NO_STATS: KeyStats = { cooldownUntil: null, last429At: null, totalRequests: 0, totalTokens: 0 };
+const NO_STATS: KeyStats = {
+  cooldownUntil: null,
+  cooldownReason: null,
+  modelCooldowns: {},
+  refusedUntil: null,
+  last429At: null,
+  totalRequests: 0,
+  totalTokens: 0,
+};
 
 /** What the API shows of a provider key: a mask, never the key, its ciphertext or fingerprint. */
 export class ChannelKeyView {
@@ -36,6 +44,38 @@ export class ChannelKeyView {
   disabledReason!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'the relay skips the key until then' })
   cooldownUntil!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: '`rate_limited` (a 429) or `out_of_credit` (402, insufficient_quota) while cooling',
+  })
+  cooldownReason!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', format: 'date-time' },
+    description: 'models cooling on this key only (a 429 for that model), until when',
+  })
+  modelCooldowns!: Record<string, string>;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the upstream refused the key (401/403): no relay takes it until then (it is auto-disabled)',
+  })
+  refusedUntil!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        rpm: { type: 'integer' },
+        tpm: { type: 'integer' },
+        rpd: { type: 'integer' },
+        tpd: { type: 'integer' },
+      },
+    },
+    description: 'caps per upstream model',
+  })
+  modelLimits!: Record<string, { rpm?: number; tpm?: number; rpd?: number; tpd?: number }>;
   @ApiProperty({ type: String, nullable: true }) last429At!: string | null;
   @ApiProperty() totalRequests!: number;
   @ApiProperty() totalTokens!: number;
@@ -61,6 +101,7 @@ export class ChannelKeyView {
       latencyMs: key.lastLatencyMs,
       consecutiveFailures: key.consecutiveFailures,
       disabledReason: key.disabledReason,
+      modelLimits: key.modelLimits ?? {},
       ...stats,
       createdAt: key.createdAt.toISOString(),
       updatedAt: key.updatedAt.toISOString(),

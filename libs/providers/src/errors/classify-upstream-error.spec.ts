@@ -1,4 +1,4 @@
-import { classifyUpstreamError } from './classify-upstream-error';
+import { classifyUpstreamError, limitsWholeKey } from './classify-upstream-error';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const kindOf = (status: number, body: unknown = '', headers: Record<string, string> = {}) =>
@@ -79,5 +79,26 @@ describe('classifyUpstreamError', () => {
       code: 'invalid_api_key',
       message: expect.stringContaining('sk-abcdefghijklmnop1234'),
     });
+  });
+});
+
+describe('limitsWholeKey', () => {
+  const error = (message: string | null, code: string | null = null) =>
+    ({ message, code, type: null, param: null, reasons: [] }) as Parameters<typeof limitsWholeKey>[0];
+
+  it('reads OpenRouter’s per-account caps on free models as the whole key being limited', () => {
+    expect(limitsWholeKey(error('Rate limit exceeded: free-models-per-day. Add 10 credits'))).toBe(true);
+    expect(limitsWholeKey(error('Rate limit exceeded: free-models-per-min.'))).toBe(true);
+  });
+
+  it('reads any other rate limit as the model’s on this key', () => {
+    expect(limitsWholeKey(error('Rate limit reached for requests', 'rate_limit_exceeded'))).toBe(false);
+    expect(limitsWholeKey(error(null))).toBe(false);
+  });
+
+  it('is set on a 429 verdict only', () => {
+    const body = JSON.stringify({ error: { message: 'Rate limit exceeded: free-models-per-day' } });
+    expect(classifyUpstreamError({ status: 429, headers: {}, body }).wholeKey).toBe(true);
+    expect(classifyUpstreamError({ status: 500, headers: {}, body }).wholeKey).toBe(false);
   });
 });

@@ -37,6 +37,11 @@ export interface UpstreamVerdict {
   retryAfterMs: number | null;
   /** What the upstream said, parsed; not masked. */
   error: UpstreamError;
+  /**
+   * A rate limit on the whole key (account), not only on the model asked: every model of the key
+   * waits. Absent or false: the limit is the model's on this key.
+   */
+  wholeKey?: boolean;
 }
 
 export type UpstreamErrorClassifier = (response: UpstreamErrorResponse, now?: number) => UpstreamVerdict;
@@ -82,12 +87,26 @@ export function upstreamVerdictKind(status: number, error: UpstreamError): Upstr
   return 'client_error';
 }
 
+/**
+ * Markers of a limit that counts every model of the key together: OpenRouter's daily and per-minute
+ * caps on free models are per account, whichever free model is asked.
+ */
+const WHOLE_KEY_MARKERS = ['free-models-per-day', 'free-models-per-min'];
+
+/** Whether a rate-limit answer says the whole key (account) is limited, not only the model asked. */
+export function limitsWholeKey(error: UpstreamError): boolean {
+  const said = `${error.code ?? ''} ${error.message ?? ''}`.toLowerCase();
+  return WHOLE_KEY_MARKERS.some((marker) => said.includes(marker));
+}
+
 /** The shared default classifier: parses the body, reads `Retry-After`, applies the table above. */
 export const classifyUpstreamError: UpstreamErrorClassifier = (response, now = Date.now()) => {
   const error = parseUpstreamError(response.body);
+  const kind = upstreamVerdictKind(response.status, error);
   return {
-    kind: upstreamVerdictKind(response.status, error),
+    kind,
     retryAfterMs: retryAfterMs(response.headers, now),
     error,
+    wholeKey: kind === 'rate_limited' && limitsWholeKey(error),
   };
 };

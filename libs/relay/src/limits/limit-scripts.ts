@@ -44,11 +44,15 @@ return verdict
 /**
  * Takes one request's slot on the first usable key of a list (the router's order), whatever the pool
  * size, as a Lua function acquireFirst(K, A) shared by ACQUIRE_FIRST and the relay's admission
- * script. K: per candidate its stats hash, minute window and day window; a window is '' when the key
- * has no limit it counts for (nothing to count, nothing to read). A: now ms, estimated tokens,
- * minute ttl ms, day ttl ms, then per candidate rpm, tpm, rpd, tpd. Returns {index of the key taken
- * (1-based; 0 when none), soonest cooldownUntil seen (0 = none), keys cooling, keys capped} — the
- * counts cover the keys passed over before the one taken.
+ * script. Each candidate is a (key, upstream model) pair: providers limit and cool a model on a key,
+ * not only the key. K: per candidate its stats hash, minute window, day window, and the (key, model)
+ * minute and day windows; a window is '' when nothing is limited in it (nothing to count, nothing to
+ * read). A: now ms, estimated tokens, minute ttl ms, day ttl ms, then per candidate rpm, tpm, rpd,
+ * tpd, the model's rpm, tpm, rpd, tpd, and the model name. In the stats hash, `cooldownUntil` cools
+ * the whole key, `cd:<model>` one model on it, and `invalidUntil` bridges a key the upstream refused
+ * until every relay has reloaded without it. Returns {index of the key taken (1-based; 0 when none),
+ * soonest cooldown end seen (0 = none), candidates cooling, capped, refused} — the counts cover the
+ * candidates passed over.
  */
 export const ACQUIRE_FIRST_FUNCTION = `
 local function acquireFirst(K, A)
@@ -57,46 +61,54 @@ local function acquireFirst(K, A)
   local soonest = 0
   local cooling = 0
   local capped = 0
-  for i = 1, #K / 3 do
-    local stats, minute, day = K[i * 3 - 2], K[i * 3 - 1], K[i * 3]
-    local base = 4 + (i - 1) * 4
+  local refused = 0
+  local function over(window, r, t)
+    if window == '' then return false end
+    if r < 0 and t < 0 then return false end
+    local w = redis.call('HMGET', window, 'r', 't')
+    local used_r, used_t = tonumber(w[1] or '0'), tonumber(w[2] or '0')
+    if r >= 0 and used_r + 1 > r then return true end
+    if t >= 0 and (used_t >= t or used_t + est > t) then return true end
+    return false
+  end
+  local function count(window, ttl)
+    if window == '' then return end
+    redis.call('HINCRBY', window, 'r', 1)
+    redis.call('HINCRBY', window, 't', est)
+    redis.call('PEXPIRE', window, ttl)
+  end
+  for i = 1, #K / 5 do
+    local stats, minute, day = K[i * 5 - 4], K[i * 5 - 3], K[i * 5 - 2]
+    local mminute, mday = K[i * 5 - 1], K[i * 5]
+    local base = 4 + (i - 1) * 9
     local rpm, tpm = tonumber(A[base + 1]), tonumber(A[base + 2])
     local rpd, tpd = tonumber(A[base + 3]), tonumber(A[base + 4])
-    local cooldown = tonumber(redis.call('HGET', stats, 'cooldownUntil') or '0')
-    if cooldown > now then
+    local mrpm, mtpm = tonumber(A[base + 5]), tonumber(A[base + 6])
+    local mrpd, mtpd = tonumber(A[base + 7]), tonumber(A[base + 8])
+    local model = A[base + 9]
+    local fields = redis.call('HMGET', stats, 'cooldownUntil', 'cd:' .. model, 'invalidUntil')
+    local cooldown = math.max(tonumber(fields[1] or '0'), tonumber(fields[2] or '0'))
+    if tonumber(fields[3] or '0') > now then
+      refused = refused + 1
+    elseif cooldown > now then
       cooling = cooling + 1
       if soonest == 0 or cooldown < soonest then soonest = cooldown end
+    elseif over(minute, rpm, tpm) or over(day, rpd, tpd)
+      or over(mminute, mrpm, mtpm) or over(mday, mrpd, mtpd) then
+      capped = capped + 1
     else
-      local mr, mt, dr, dt = 0, 0, 0, 0
-      if minute ~= '' then
-        local m = redis.call('HMGET', minute, 'r', 't')
-        mr, mt = tonumber(m[1] or '0'), tonumber(m[2] or '0')
-      end
-      if day ~= '' then
-        local d = redis.call('HMGET', day, 'r', 't')
-        dr, dt = tonumber(d[1] or '0'), tonumber(d[2] or '0')
-      end
-      if (rpm >= 0 and mr + 1 > rpm) or (rpd >= 0 and dr + 1 > rpd)
-        or (tpm >= 0 and (mt >= tpm or mt + est > tpm))
-        or (tpd >= 0 and (dt >= tpd or dt + est > tpd)) then
-        capped = capped + 1
-      else
-        if minute ~= '' then
-          redis.call('HINCRBY', minute, 'r', 1)
-          redis.call('HINCRBY', minute, 't', est)
-          redis.call('PEXPIRE', minute, A[3])
-        end
-        if day ~= '' then
-          redis.call('HINCRBY', day, 'r', 1)
-          redis.call('HINCRBY', day, 't', est)
-          redis.call('PEXPIRE', day, A[4])
-        end
-        redis.call('HINCRBY', stats, 'totalRequests', 1)
-        return {i, soonest, cooling, capped}
-      end
+      count(minute, A[3])
+      count(day, A[4])
+      if mrpm >= 0 or mtpm >= 0 then count(mminute, A[3]) end
+      if mrpd >= 0 or mtpd >= 0 then count(mday, A[4]) end
+      redis.call('HINCRBY', stats, 'totalRequests', 1)
+      return {i, soonest, cooling, capped, refused}
     end
   end
+  end
   return {0, soonest, cooling, capped}
+end
+  return {0, soonest, cooling, capped, refused}
 end
 `;
 
@@ -108,18 +120,32 @@ return acquireFirst(KEYS, ARGV)
 `;
 
 /**
- * A 429 from the upstream: cools the key for Retry-After, else an exponential backoff by consecutive
- * 429s; both clamped to the maximum. Never shortens a cooldown already set. `cooldownGuessed` says
- * whether the cooldown in force is such a guess (1) or the upstream's Retry-After (0): the worker's
- * health probes look early at guessed ones and clear them when the key answers.
- * KEYS: stats hash. ARGV: now ms, retry-after ms (-1 = none), base ms, max ms. Returns cooldownUntil.
+ * A 429 (or an account out of credit): cools the key, or one model on it (`scope` = the model's name;
+ * '' for the whole key), for the wait given, else an exponential backoff by consecutive 429s; both
+ * clamped to the maximum. Never shortens a cooldown already set, and a 429 that arrives while its
+ * scope is already cooling adds no strike: requests that were in flight when the first 429 came must
+ * not multiply the backoff (docs/design.md invariant 4). `cooldownGuessed` / `cdg:<model>` says the
+ * cooldown is such a guess (the worker's probes look early at the key's own guessed ones).
+ * KEYS: stats hash. ARGV: now ms, wait ms (-1 = none), base ms, max ms, scope, reason.
+ * Returns {cooldownUntil, 1 when this call started the cooldown else 0}.
  */
 export const COOL_KEY = `
 local now = tonumber(ARGV[1])
 local wait = tonumber(ARGV[2])
 local base = tonumber(ARGV[3])
 local max = tonumber(ARGV[4])
-local strikes = redis.call('HINCRBY', KEYS[1], 'strikes', 1)
+local scope = ARGV[5]
+local untilField, strikesField, guessedField = 'cooldownUntil', 'strikes', 'cooldownGuessed'
+if scope ~= '' then
+  untilField, strikesField, guessedField = 'cd:' .. scope, 'strikes:' .. scope, 'cdg:' .. scope
+end
+local current = tonumber(redis.call('HGET', KEYS[1], untilField) or '0')
+local cooling = current > now
+local strikes = tonumber(redis.call('HGET', KEYS[1], strikesField) or '0')
+if not cooling then
+  strikes = redis.call('HINCRBY', KEYS[1], strikesField, 1)
+end
+if strikes < 1 then strikes = 1 end
 local guessed = 0
 if wait < 0 then
   wait = base * math.pow(2, math.min(strikes - 1, 30))
@@ -127,25 +153,38 @@ if wait < 0 then
 end
 if wait > max then wait = max end
 local untilMs = now + wait
-local current = tonumber(redis.call('HGET', KEYS[1], 'cooldownUntil') or '0')
 if untilMs > current then
-  redis.call('HSET', KEYS[1], 'cooldownUntil', untilMs, 'cooldownGuessed', guessed)
+  redis.call('HSET', KEYS[1], untilField, untilMs, guessedField, guessed)
+  if scope == '' then redis.call('HSET', KEYS[1], 'cooldownReason', ARGV[6]) end
 else
   untilMs = current
 end
 redis.call('HSET', KEYS[1], 'last429At', now)
-return untilMs
+if cooling then return {untilMs, 0} end
+return {untilMs, 1}
+`;
+
+/**
+ * The upstream refused the key (401/403, an invalid-key code): no relay takes it until `until`, by
+ * which time every relay has reloaded its table without it (the key is auto-disabled in PostgreSQL).
+ * KEYS: stats hash. ARGV: until ms, now ms. Returns 1 when this call marked it, 0 when it already was.
+ */
+export const REFUSE_KEY = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'invalidUntil') or '0')
+redis.call('HSET', KEYS[1], 'invalidUntil', math.max(current, tonumber(ARGV[1])))
+if current >= tonumber(ARGV[2]) then return 0 end
+return 1
 `;
 
 /**
  * After an attempt that reached the upstream, as a Lua function settleKey(K, A) shared by SETTLE_KEY
  * and the relay's settlement script. K: stats hash, token minute window, key minute window, key day
- * window ('' for a window the attempt was not counted in). A: outcome (`ok` | `fail` | `none`),
- * estimated tokens, actual tokens, now ms.
- * Windows get the difference between estimate and actual (only while they exist: an expired window
- * must not come back without its ttl). `ok` clears the key's strike and failure streaks; `fail`
- * (5xx, timeout, refused connection) adds to its failure streak without cooling it down; `none`
- * (the client left) says nothing about the key.
+ * window, (key, model) minute and day windows ('' for a window the attempt was not counted in). A:
+ * outcome (`ok` | `fail` | `none`), estimated tokens, actual tokens, now ms, model. Windows get the
+ * difference between estimate and actual (only while they exist: an expired window must not come
+ * back without its ttl, and a model without limits has none). `ok` clears the key's and the model's
+ * strike and failure streaks; `fail` (5xx, timeout, refused connection) adds to its failure streak
+ * without cooling it down; `none` (the client left) says nothing about the key.
  */
 export const SETTLE_KEY_FUNCTION = `
 local function settleKey(K, A)
@@ -153,7 +192,7 @@ local function settleKey(K, A)
   local actual = tonumber(A[3])
   local delta = actual - est
   if delta ~= 0 then
-    for i = 2, 4 do
+    for i = 2, 6 do
       if K[i] ~= '' and redis.call('EXISTS', K[i]) == 1 then
         redis.call('HINCRBY', K[i], 't', delta)
       end
@@ -161,7 +200,7 @@ local function settleKey(K, A)
   end
   if actual > 0 then redis.call('HINCRBY', K[1], 'totalTokens', actual) end
   if A[1] == 'ok' then
-    redis.call('HDEL', K[1], 'strikes', 'failures')
+    redis.call('HDEL', K[1], 'strikes', 'failures', 'strikes:' .. A[5])
   elseif A[1] == 'fail' then
     redis.call('HINCRBY', K[1], 'failures', 1)
     redis.call('HSET', K[1], 'lastFailureAt', A[4])

@@ -39,7 +39,7 @@ describe('RelayLimiter (real Redis)', () => {
 
   /** Takes a slot on one key: 'ok', or why not. */
   const acquire = async (limiter: RelayLimiter, candidate: KeyCandidate, tokens: number, at: number) => {
-    const taken = await limiter.acquireFirst([candidate], tokens, at);
+    const taken = await limiter.acquireFirst([{ key: candidate, upstreamModel: 'm' }], tokens, at);
     return taken.index === 0 ? 'ok' : taken.cooling > 0 ? 'cooling' : 'capped';
   };
   /** A key's request and token counts in its minute (`m`) or day (`d`) window, as the scripts keep them. */
@@ -59,6 +59,7 @@ describe('RelayLimiter (real Redis)', () => {
     // Settling the first at its real size (100 tokens) frees room for the second.
     await a.settle({
       keyId: 'k-any',
+      upstreamModel: 'm',
       countedAt: now,
       tokenWindow: a.tokenWindow(token.id, now),
       outcome: 'ok',
@@ -101,14 +102,23 @@ describe('RelayLimiter (real Redis)', () => {
     await a.coolKey('p-cool-late', 30_000, now);
     await a.coolKey('p-cool-soon', 5_000, now);
     expect(await acquire(a, key('p-capped', { rpm: 1 }), 1, now)).toBe('ok');
-    expect(await b.acquireFirst(pool, 1, now)).toEqual({
+    expect(
+      await b.acquireFirst(
+        pool.map((k) => ({ key: k, upstreamModel: 'm' })),
+        1,
+        now,
+      ),
+    ).toEqual({
       index: 3,
       soonestRecovery: now + 5_000,
       cooling: 2,
       capped: 1,
+      refused: 0,
     });
     // A cooldown that ends exactly now is over.
-    expect(await b.acquireFirst([key('p-cool-soon')], 1, now + 5_000)).toMatchObject({
+    expect(
+      await b.acquireFirst([{ key: key('p-cool-soon'), upstreamModel: 'm' }], 1, now + 5_000),
+    ).toMatchObject({
       index: 0,
       cooling: 0,
     });
@@ -117,6 +127,7 @@ describe('RelayLimiter (real Redis)', () => {
       soonestRecovery: null,
       cooling: 0,
       capped: 0,
+      refused: 0,
     });
   });
 
@@ -145,6 +156,7 @@ describe('RelayLimiter (real Redis)', () => {
     expect(await acquire(a, key('k-settle-1', { tpm: 100_000, tpd: 1_000_000 }), 500, now)).toBe('ok');
     await b.settle({
       keyId: 'k-settle-1',
+      upstreamModel: 'm',
       countedAt: now,
       tokenWindow: null,
       outcome: 'fail',
@@ -158,6 +170,7 @@ describe('RelayLimiter (real Redis)', () => {
     expect(await acquire(a, key('k-settle-2', { rpm: 100, rpd: 1000 }), 500, now)).toBe('ok');
     await b.settle({
       keyId: 'k-settle-2',
+      upstreamModel: 'm',
       countedAt: now,
       tokenWindow,
       outcome: 'ok',
@@ -180,6 +193,7 @@ describe('RelayLimiter (real Redis)', () => {
     await b.settle({
       keyId: free.id,
       limits: free,
+      upstreamModel: 'm',
       countedAt: now,
       tokenWindow: null,
       outcome: 'ok',
@@ -204,15 +218,19 @@ describe('RelayLimiter (real Redis)', () => {
   it('cools a key for Retry-After, else by doubling backoff clamped to the maximum, and never shortens a cooldown', async () => {
     expect(await a.coolKey('k-cool', 3000, now)).toBe(now + 3000);
     expect(await acquire(b, key('k-cool'), 1, now + 1000)).toBe('cooling');
-    // Without Retry-After: the strike count (now 2) doubles the 1 s base; the longer cooldown stands.
+    // A 429 while the key is already cooling (a request that was in flight) adds no strike, and the
+    // longer cooldown stands.
     expect(await a.coolKey('k-cool', null, now)).toBe(now + 3000);
-    expect(await a.coolKey('k-cool', null, now + 10_000)).toBe(now + 10_000 + 4000);
-    expect(await a.coolKey('k-cool', null, now + 20_000)).toBe(now + 20_000 + 5000);
+    // Once it is over, each new 429 without Retry-After doubles the 1 s base: strikes 2, 3, 4…
+    expect(await a.coolKey('k-cool', null, now + 10_000)).toBe(now + 10_000 + 2000);
+    expect(await a.coolKey('k-cool', null, now + 20_000)).toBe(now + 20_000 + 4000);
+    expect(await a.coolKey('k-cool', null, now + 25_000)).toBe(now + 25_000 + 5000);
     expect(await a.coolKey('k-cool', 3_600_000, now + 30_000)).toBe(now + 30_000 + 5000);
     expect(await acquire(b, key('k-cool'), 1, now + 40_000)).toBe('ok');
     // A success clears the strikes: the next 429 without Retry-After starts again from the base.
     await b.settle({
       keyId: 'k-cool',
+      upstreamModel: 'm',
       countedAt: now + 40_000,
       tokenWindow: null,
       outcome: 'ok',
@@ -231,11 +249,67 @@ describe('RelayLimiter (real Redis)', () => {
     // A longer Retry-After replaces the guess…
     await a.coolKey('k-guess', 4900, now + 100);
     expect(await cooldown('k-guess', now + 100)).toMatchObject({ until: now + 5000, guessed: false });
-    // …and a shorter guess (third strike: 4 s) does not replace the upstream's word.
+    // …and a guess while it is in force does not replace the upstream's word.
     await a.coolKey('k-guess', null, now + 200);
     expect(await cooldown('k-guess', now + 200)).toMatchObject({ until: now + 5000, guessed: false });
-    // A longer guess does, and says so.
-    await a.coolKey('k-guess', null, now + 2000);
-    expect(await cooldown('k-guess', now + 2000)).toMatchObject({ until: now + 7000, guessed: true });
+    // After it, the next guess (second strike: 2 s) is in force, and says so.
+    await a.coolKey('k-guess', null, now + 6000);
+    expect(await cooldown('k-guess', now + 6000)).toMatchObject({ until: now + 8000, guessed: true });
+  });
+
+  it('cools one model on a key while its other models still serve, unless the whole key is limited', async () => {
+    const k = key('k-models');
+    const policy = { baseMs: 1000, maxMs: 5000 };
+    const cooled = await a.cool({ keyId: 'k-models', retryAfterMs: 3000, now, ...policy, model: 'm-a' });
+    expect(cooled).toEqual({ until: now + 3000, started: true });
+    expect(await b.acquireFirst([{ key: k, upstreamModel: 'm-a' }], 1, now + 1)).toMatchObject({
+      index: -1,
+      cooling: 1,
+      soonestRecovery: now + 3000,
+    });
+    expect(await b.acquireFirst([{ key: k, upstreamModel: 'm-b' }], 1, now + 1)).toMatchObject({ index: 0 });
+    await a.cool({ keyId: 'k-models', retryAfterMs: 2000, now, ...policy, model: null });
+    expect(await b.acquireFirst([{ key: k, upstreamModel: 'm-b' }], 1, now + 1)).toMatchObject({ index: -1 });
+  });
+
+  it('counts a model’s own caps on a key in windows of their own', async () => {
+    const k = key('k-model-caps', { modelLimits: { 'm-small': { rpm: 1 } } });
+    expect(await a.acquireFirst([{ key: k, upstreamModel: 'm-small' }], 1, now)).toMatchObject({ index: 0 });
+    expect(await b.acquireFirst([{ key: k, upstreamModel: 'm-small' }], 1, now)).toMatchObject({
+      index: -1,
+      capped: 1,
+    });
+    expect(await b.acquireFirst([{ key: k, upstreamModel: 'm-other' }], 1, now)).toMatchObject({ index: 0 });
+  });
+
+  it('does not multiply a backoff by the 429s of requests that were in flight together', async () => {
+    const policy = { baseMs: 1000, maxMs: 300_000 };
+    const burst = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        (i % 2 === 0 ? a : b).cool({ keyId: 'k-burst', retryAfterMs: null, now, ...policy, model: 'm' }),
+      ),
+    );
+    expect(burst.filter((c) => c.started)).toHaveLength(1);
+    expect(new Set(burst.map((c) => c.until))).toEqual(new Set([now + 1000]));
+  });
+
+  it('refuses a key at once for every process, and says which process marked it first', async () => {
+    expect(await a.refuseKey('k-refused', now, 60_000)).toBe(true);
+    expect(await b.refuseKey('k-refused', now + 1, 60_000)).toBe(false);
+    expect(
+      await b.acquireFirst(
+        [
+          { key: key('k-refused'), upstreamModel: 'm' },
+          { key: key('k-fine'), upstreamModel: 'm' },
+        ],
+        1,
+        now + 2,
+      ),
+    ).toMatchObject({ index: 1, refused: 1, cooling: 0 });
+    expect(
+      await b.acquireFirst([{ key: key('k-refused'), upstreamModel: 'm' }], 1, now + 60_001),
+    ).toMatchObject({
+      index: 0,
+    });
   });
 });

@@ -6,7 +6,7 @@ import { keyStatsRedisKey } from '@gateway/channels';
 import { REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
-import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, SETTLE_KEY } from './limit-scripts';
+import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, REFUSE_KEY, SETTLE_KEY } from './limit-scripts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -16,8 +16,9 @@ const DAY_TTL_MS = DAY_MS + 2 * MINUTE_MS;
 
 type RelayRedis = Redis & {
   relayAdmitToken(key: string, rpm: number, tpm: number, est: number, ttl: number): Promise<number>;
-  relayAcquireFirst(...args: (string | number)[]): Promise<[number, number, number, number]>;
-  relayCoolKey(key: string, now: number, wait: number, base: number, max: number): Promise<number>;
+  relayAcquireFirst(...args: (string | number)[]): Promise<[number, number, number, number, number]>;
+  relayCoolKey(...args: (string | number)[]): Promise<[number, number]>;
+  relayRefuseKey(key: string, until: number, now: number): Promise<number>;
   relaySettleKey(...args: (string | number)[]): Promise<number>;
 };
 
@@ -32,6 +33,22 @@ export interface FirstAcquisition {
   /** Keys passed over because they were cooling down, or at one of their caps. */
   cooling: number;
   capped: number;
+  /** Keys passed over because the upstream just refused them (401/403). */
+  refused: number;
+}
+
+/** One candidate for acquireFirst: a key and the upstream model it would be asked for. */
+export interface KeyModel {
+  readonly key: KeyCandidate;
+  readonly upstreamModel: string;
+}
+
+/** What a cooldown came to. */
+export interface Cooled {
+  /** ms epoch. */
+  until: number;
+  /** This call started it (the scope was not cooling already). */
+  started: boolean;
 }
 
 /** A key's limits: which of its windows are kept. */
@@ -55,6 +72,8 @@ export interface AttemptSettlement {
   readonly keyId: string;
   /** The key's limits when it was taken (which windows it was counted in); absent: look at both. */
   readonly limits?: KeyLimits;
+  /** The upstream model the attempt asked for (its per-model windows and streaks). */
+  readonly upstreamModel: string;
   /** When the attempt took its key's slot (the `now` given to acquireFirst): the windows it counted in. */
   readonly countedAt: number;
   /** The request's token window, given with the request's final attempt only (once per request). */
@@ -65,6 +84,9 @@ export interface AttemptSettlement {
   readonly actualTokens: number;
   readonly now: number;
 }
+
+/** A (key, model) pair without limits of its own: no per-model windows. */
+const NO_LIMITS: KeyLimits = { rpm: null, tpm: null, rpd: null, tpd: null };
 
 function limit(value: number | null | undefined): number {
   return value === null || value === undefined ? -1 : value;
@@ -83,8 +105,9 @@ export class RelayLimiter {
     redis.defineCommand('relayAdmitToken', { numberOfKeys: 1, lua: ADMIT_TOKEN });
     // The number of keys varies per call: ioredis then takes it as the first argument.
     redis.defineCommand('relayAcquireFirst', { lua: ACQUIRE_FIRST });
-    redis.defineCommand('relayCoolKey', { numberOfKeys: 1, lua: COOL_KEY });
-    redis.defineCommand('relaySettleKey', { numberOfKeys: 4, lua: SETTLE_KEY });
+    redis.defineCommand('relayCoolKey', { lua: COOL_KEY });
+    redis.defineCommand('relayRefuseKey', { numberOfKeys: 1, lua: REFUSE_KEY });
+    redis.defineCommand('relaySettleKey', { numberOfKeys: 6, lua: SETTLE_KEY });
     this.redis = redis as RelayRedis;
   }
 
@@ -128,33 +151,56 @@ export class RelayLimiter {
    * one round trip: the whole pool is judged inside Redis, atomically against other processes.
    */
   async acquireFirst(
-    keys: readonly KeyCandidate[],
+    candidates: readonly KeyModel[],
     estimatedTokens: number,
     now: number,
   ): Promise<FirstAcquisition> {
-    if (keys.length === 0) return { index: -1, soonestRecovery: null, cooling: 0, capped: 0 };
-    const { keys: names, args } = this.acquisitionArguments(keys, estimatedTokens, now);
+    if (candidates.length === 0)
+      return { index: -1, soonestRecovery: null, cooling: 0, capped: 0, refused: 0 };
+    const { keys: names, args } = this.acquisitionArguments(candidates, estimatedTokens, now);
     return this.acquisitionOf(await this.redis.relayAcquireFirst(names.length, ...names, ...args));
   }
 
-  /** KEYS and ARGV of acquireFirst (limit-scripts.ts) for these keys in this order. */
-  acquisitionArguments(keys: readonly KeyCandidate[], estimatedTokens: number, now: number): ScriptArguments {
+  /** KEYS and ARGV of acquireFirst (limit-scripts.ts) for these (key, model) pairs in this order. */
+  acquisitionArguments(
+    candidates: readonly KeyModel[],
+    estimatedTokens: number,
+    now: number,
+  ): ScriptArguments {
     const names: string[] = [];
-    const caps: number[] = [];
-    for (const key of keys) {
+    const caps: (number | string)[] = [];
+    for (const { key, upstreamModel } of candidates) {
+      const own = key.modelLimits[upstreamModel];
       const windows = this.keyWindows(key.id, now, key);
-      names.push(keyStatsRedisKey(this.prefix, key.id), windows.minute, windows.day);
+      const modelLimits: KeyLimits = own
+        ? { rpm: own.rpm ?? null, tpm: own.tpm ?? null, rpd: own.rpd ?? null, tpd: own.tpd ?? null }
+        : NO_LIMITS;
+      const modelWindows = this.keyWindows(key.id, now, modelLimits, upstreamModel);
+      names.push(
+        keyStatsRedisKey(this.prefix, key.id),
+        windows.minute,
+        windows.day,
+        modelWindows.minute,
+        modelWindows.day,
+      );
       caps.push(limit(key.rpm), limit(key.tpm), limit(key.rpd), limit(key.tpd));
+      caps.push(limit(own?.rpm), limit(own?.tpm), limit(own?.rpd), limit(own?.tpd), upstreamModel);
     }
     return { keys: names, args: [now, estimatedTokens, MINUTE_TTL_MS, DAY_TTL_MS, ...caps] };
   }
 
-  /** acquireFirst's answer {index (1-based), soonest, cooling, capped} as a FirstAcquisition. */
-  acquisitionOf([index, soonest, cooling, capped]: [number, number, number, number]): FirstAcquisition {
-    return { index: index - 1, soonestRecovery: soonest > 0 ? soonest : null, cooling, capped };
+  /** acquireFirst's answer {index (1-based), soonest, cooling, capped, refused} as a FirstAcquisition. */
+  acquisitionOf([index, soonest, cooling, capped, refused]: number[]): FirstAcquisition {
+    return {
+      index: (index ?? 0) - 1,
+      soonestRecovery: (soonest ?? 0) > 0 ? (soonest as number) : null,
+      cooling: cooling ?? 0,
+      capped: capped ?? 0,
+      refused: refused ?? 0,
+    };
   }
 
-  /** A 429: cools the key (Retry-After, else exponential backoff); returns until when (ms epoch). */
+  /** A 429 on the whole key: cools it (Retry-After, else exponential backoff); returns until when (ms epoch). */
   async coolKey(
     keyId: string,
     retryAfterMs: number | null,
@@ -164,13 +210,42 @@ export class RelayLimiter {
       maxMs: this.config.RELAY_COOLDOWN_MAX_MS,
     },
   ): Promise<number> {
-    return this.redis.relayCoolKey(
-      keyStatsRedisKey(this.prefix, keyId),
-      now,
-      retryAfterMs === null ? -1 : Math.max(0, Math.round(retryAfterMs)),
-      policy.baseMs,
-      policy.maxMs,
+    return (await this.cool({ keyId, retryAfterMs, now, ...policy })).until;
+  }
+
+  /**
+   * Cools one model on a key (`model`) or the whole key (`model: null`) for `retryAfterMs`, else an
+   * exponential backoff; `reason` says why, for the key pool page (`out_of_credit` cools long).
+   */
+  async cool(input: {
+    keyId: string;
+    retryAfterMs: number | null;
+    now: number;
+    baseMs: number;
+    maxMs: number;
+    model?: string | null;
+    reason?: 'rate_limited' | 'out_of_credit';
+  }): Promise<Cooled> {
+    const [until, started] = await this.redis.relayCoolKey(
+      1,
+      keyStatsRedisKey(this.prefix, input.keyId),
+      input.now,
+      input.retryAfterMs === null ? -1 : Math.max(0, Math.round(input.retryAfterMs)),
+      input.baseMs,
+      input.maxMs,
+      input.model ?? '',
+      input.reason ?? 'rate_limited',
     );
+    return { until, started: started === 1 };
+  }
+
+  /**
+   * The upstream refused the key: no relay process takes it for `forMs` (until their tables, reloaded
+   * on the announcement, leave it out). Returns whether this call marked it first.
+   */
+  async refuseKey(keyId: string, now: number, forMs: number): Promise<boolean> {
+    const marked = await this.redis.relayRefuseKey(keyStatsRedisKey(this.prefix, keyId), now + forMs, now);
+    return marked === 1;
   }
 
   /**
@@ -185,14 +260,23 @@ export class RelayLimiter {
   /** KEYS and ARGV of settleKey (limit-scripts.ts) for this attempt. */
   settlementArguments(attempt: AttemptSettlement): ScriptArguments {
     const windows = this.keyWindows(attempt.keyId, attempt.countedAt, attempt.limits);
+    const modelWindows = this.keyWindows(attempt.keyId, attempt.countedAt, undefined, attempt.upstreamModel);
     return {
       keys: [
         keyStatsRedisKey(this.prefix, attempt.keyId),
         attempt.tokenWindow ?? '',
         windows.minute,
         windows.day,
+        modelWindows.minute,
+        modelWindows.day,
       ],
-      args: [attempt.outcome, attempt.estimatedTokens, attempt.actualTokens, attempt.now],
+      args: [
+        attempt.outcome,
+        attempt.estimatedTokens,
+        attempt.actualTokens,
+        attempt.now,
+        attempt.upstreamModel,
+      ],
     };
   }
 
@@ -206,9 +290,17 @@ export class RelayLimiter {
       .exec();
   }
 
-  /** A key's minute and day windows at `now`; '' for one it keeps no count in (no limit of it). */
-  private keyWindows(keyId: string, now: number, limits?: KeyLimits): { minute: string; day: string } {
-    const base = `${this.prefix}:rl:k:${keyId}`;
+  /**
+   * A key's minute and day windows at `now` (with `model`, the (key, model) ones); '' for one it
+   * keeps no count in (no limit of it).
+   */
+  private keyWindows(
+    keyId: string,
+    now: number,
+    limits?: KeyLimits,
+    model?: string,
+  ): { minute: string; day: string } {
+    const base = `${this.prefix}:rl:k:${model === undefined ? keyId : `${keyId}:${model}`}`;
     return {
       minute:
         limits && limits.rpm === null && limits.tpm === null

@@ -46,7 +46,7 @@ export interface AttemptInput {
 }
 
 /** A Retry that also says how long the upstream asked to wait (for the key's cooldown). */
-export type AttemptResult = AttemptOutcome & { retryAfterMs?: number | null };
+export type AttemptResult = AttemptOutcome & { retryAfterMs?: number | null; wholeKey?: boolean };
 
 @Injectable()
 export class AttemptRunner {

@@ -11,7 +11,7 @@ function judge(status: number, body: unknown, headers: Record<string, string> = 
 }
 
 describe('judgeUpstreamError', () => {
-  it('a 429 moves on and cools the key for what Retry-After asked', () => {
+  it('a 429 moves on and cools the model on the key for what Retry-After asked', () => {
     expect(
       judge(429, { error: { message: 'slow down', code: 'rate_limit_exceeded' } }, { 'retry-after': '30' }),
     ).toEqual({
@@ -20,10 +20,16 @@ describe('judgeUpstreamError', () => {
       reason: 'rate_limited',
       message: '429: slow down',
       retryAfterMs: 30_000,
+      wholeKey: false,
     });
   });
 
-  it("OpenAI's insufficient_quota on a 429 moves on without a cooldown: it is not a rate limit", () => {
+  it('a 429 that limits the whole account says so, to cool every model of the key', () => {
+    const result = judge(429, { error: { message: 'Rate limit exceeded: free-models-per-day' } });
+    expect(result).toMatchObject({ kind: 'retry', reason: 'rate_limited', wholeKey: true });
+  });
+
+  it("OpenAI's insufficient_quota on a 429 moves on as out of credit, never as a rate limit", () => {
     const result = judge(
       429,
       {

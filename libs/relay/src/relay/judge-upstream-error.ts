@@ -25,15 +25,16 @@ export function maskUpstreamError(error: UpstreamError, secrets: readonly string
 }
 
 /** A Retry that also says how long the upstream asked to wait (for the key's cooldown). */
-export type JudgedRetry = Retry & { retryAfterMs?: number | null };
+export type JudgedRetry = Retry & { retryAfterMs?: number | null; wholeKey?: boolean };
 
 /**
  * | verdict               | the attempt                                                           |
  * | --------------------- | --------------------------------------------------------------------- |
- * | rate_limited          | retry `rate_limited`: the key cools (Retry-After, else a backoff)     |
- * | bad_key               | retry `key_rejected`: another key may work                            |
- * | out_of_credit         | retry `out_of_credit`: another key may work; no cooldown, since no    |
- * |                       | wait refills an account, and it never counts as a rate limit          |
+ * | rate_limited          | retry `rate_limited`: the model on the key cools (the whole key when  |
+ * |                       | the upstream says so), for Retry-After, else a backoff                |
+ * | bad_key               | retry `key_rejected`: another key may work; the key is refused at once |
+ * | out_of_credit         | retry `out_of_credit`: another key may work; the key cools long       |
+ * |                       | (RELAY_OUT_OF_CREDIT_COOLDOWN_MS), never counted as a rate limit      |
  * | retry, client_error   | retry `server_error` when the status is one of the retry statuses     |
  * |                       | (the operator's RELAY_RETRY_STATUSES), else the answer goes to the     |
  * |                       | client as it is                                                       |
@@ -53,7 +54,11 @@ export function judgeUpstreamError(
   });
   switch (verdict.kind) {
     case 'rate_limited':
-      return { ...retry('rate_limited'), retryAfterMs: verdict.retryAfterMs };
+      return {
+        ...retry('rate_limited'),
+        retryAfterMs: verdict.retryAfterMs,
+        wholeKey: verdict.wholeKey === true,
+      };
     case 'bad_key':
       return retry('key_rejected');
     case 'out_of_credit':

@@ -7,6 +7,8 @@ import { REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 
 const TTL_SECONDS = 3600;
+/** A conversation recognised by its leading messages is kept this long after its last turn. */
+const INFERRED_TTL_SECONDS = 1800;
 const MAX_SESSION_ID = 256;
 
 @Injectable()
@@ -20,8 +22,13 @@ export class StickySessions {
     return this.redis.get(this.redisKey(tokenId, session));
   }
 
-  async remember(tokenId: string, session: string, keyId: string): Promise<void> {
-    await this.redis.set(this.redisKey(tokenId, session), keyId, 'EX', TTL_SECONDS);
+  async remember(tokenId: string, session: string, keyId: string, inferred = false): Promise<void> {
+    await this.redis.set(
+      this.redisKey(tokenId, session),
+      keyId,
+      'EX',
+      inferred ? INFERRED_TTL_SECONDS : TTL_SECONDS,
+    );
   }
 
   private redisKey(tokenId: string, session: string): string {
@@ -37,4 +44,31 @@ export function sessionIdOf(header: string | string[] | undefined): string | nul
   if (typeof value !== 'string') return null;
   const trimmed = value.trim();
   return trimmed === '' || trimmed.length > MAX_SESSION_ID ? null : trimmed;
+}
+
+/**
+ * A conversation's identity when the client sent no `x-session-id`: a hash of its system prompt and
+ * first message, which stay the same turn after turn while the tail grows. Null for a request with
+ * no conversation (embeddings, a bare prompt). Works on any ingress's body: `messages` (OpenAI,
+ * Anthropic), `contents` (Gemini), `input` (Responses).
+ */
+export function conversationOf(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const request = body as Record<string, unknown>;
+  const turns = [request.messages, request.contents, request.input].find(Array.isArray) as
+    unknown[] | undefined;
+  if (turns === undefined || turns.length === 0) return null;
+  // Leading system (or developer) messages, then the first message of the conversation itself.
+  const firstTurn = turns.findIndex((turn) => !isInstruction(turn));
+  const leading = turns.slice(0, firstTurn < 0 ? turns.length : firstTurn + 1);
+  const system = request.system ?? request.systemInstruction ?? request.instructions ?? null;
+  const digest = createHash('sha256')
+    .update(JSON.stringify([system, leading]))
+    .digest('base64url');
+  return `conv:${digest}`;
+}
+
+function isInstruction(turn: unknown): boolean {
+  const role = (turn as { role?: unknown } | null)?.role;
+  return role === 'system' || role === 'developer';
 }

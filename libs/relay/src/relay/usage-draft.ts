@@ -21,6 +21,8 @@ export class UsageDraft {
   channelName: string | null = null;
   channelKeyId: string | null = null;
   upstreamModel: string | null = null;
+  /** The model that answered (or was last tried): the one asked, or a chain's member. Priced as such. */
+  servedModel: string | null = null;
   usage: Usage | null = null;
   usageSource: UsageEventSource = 'none';
   /** The last attempt, which reached an upstream: settled on its key along with the hold. */
@@ -88,7 +90,7 @@ export class UsageDraft {
       return bill.costNano;
     }
     if (this.usage === null || prices === null) return 0n;
-    return prices.costOf(this.model, this.startedAt, this.usage, this.group);
+    return prices.costOf(this.servedModel ?? this.model, this.startedAt, this.usage, this.group);
   }
 
   /** `costNano`: what costNano(prices) gave when the request was settled (computed once). */
@@ -105,6 +107,7 @@ export class UsageDraft {
       channelId: this.channelId,
       channelKeyId: this.channelKeyId,
       upstreamModel: this.upstreamModel,
+      servedModel: this.servedModel,
       promptTokens: usage?.promptTokens ?? 0,
       cachedTokens: usage?.cachedTokens ?? 0,
       completionTokens: usage?.completionTokens ?? 0,

@@ -12,6 +12,7 @@ export function keyCandidate(id: string, overrides: Partial<KeyCandidate> = {}):
     tpm: null,
     rpd: null,
     tpd: null,
+    modelLimits: {},
     ...overrides,
   };
 }

@@ -18,6 +18,16 @@ export interface KeyCandidate {
   readonly tpm: number | null;
   readonly rpd: number | null;
   readonly tpd: number | null;
+  /** Caps per upstream model (providers' free tiers), beside the key's own. */
+  readonly modelLimits: Readonly<Record<string, ModelCaps>>;
+}
+
+/** One model's caps on a key; a missing one is no limit. */
+export interface ModelCaps {
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly rpd?: number;
+  readonly tpd?: number;
 }
 
 /** One upstream channel as the router sees it. */

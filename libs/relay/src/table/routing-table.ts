@@ -1,6 +1,6 @@
 // An immutable snapshot of the routable channels, shaped for the router, with what the relay needs
 // besides (base URL, timeout, the keys' secrets) looked up by id.
-import type { RoutingChannel, RoutingKey } from '@gateway/channels';
+import { AUTO_MODEL, type RoutingChannel, type RoutingConfig, type RoutingKey } from '@gateway/channels';
 import { adapterFor, type ProviderAdapter } from '@gateway/providers';
 import type { ChannelCandidate, KeyCandidate } from '../routing/routing-snapshot';
 import { upstreamModelFor } from '../routing/plan-attempts';
@@ -20,11 +20,35 @@ export interface TableKey extends KeyCandidate {
   readonly secret: string;
 }
 
+/** What a request's model resolves to: the models to try, in order. */
+export interface ModelRoute {
+  /** The models to try (each with its own channels and keys), first first. */
+  readonly models: readonly string[];
+  /** `direct`: a served model (maybe followed by the chain attached to it); `chain` / `auto`: a chain's. */
+  readonly via: 'direct' | 'chain' | 'auto';
+}
+
+const NO_CONFIG: RoutingConfig = { chains: [], defaultChains: {}, unhashedGroups: [] };
+
 export class RoutingTable {
   readonly channels: readonly TableChannel[];
   private readonly modelsByGroup = new Map<string, string[]>();
+  private readonly chains: ReadonlyMap<string, readonly string[]>;
+  /** model → the models of the chain attached to it (tried once its own candidates are exhausted). */
+  private readonly fallbacks = new Map<string, readonly string[]>();
+  private readonly defaultChains: Readonly<Record<string, string | null>>;
+  private readonly unhashedGroups: ReadonlySet<string>;
 
-  constructor(channels: readonly RoutingChannel[]) {
+  constructor(channels: readonly RoutingChannel[], config: RoutingConfig = NO_CONFIG) {
+    this.chains = new Map(config.chains.map((c) => [c.name, c.models]));
+    for (const chain of config.chains) {
+      for (const model of chain.fallbackFor) {
+        // Two chains attached to one model: the first by name (the order they were read in) wins.
+        if (!this.fallbacks.has(model)) this.fallbacks.set(model, chain.models);
+      }
+    }
+    this.defaultChains = config.defaultChains;
+    this.unhashedGroups = new Set(config.unhashedGroups);
     const routable: TableChannel[] = [];
     for (const channel of channels) {
       // A channel of a wire format the relay does not speak yet is left out, not failed on.
@@ -40,6 +64,39 @@ export class RoutingTable {
   /** Does any channel serve `model` to `group` (whatever the state of its keys)? */
   serves(model: string, group: string): boolean {
     return this.channels.some((c) => c.groups.includes(group) && upstreamModelFor(c, model) !== null);
+  }
+
+  /**
+   * The models a request for `model` tries, for `group`: a served model itself, then the chain
+   * attached to it; a chain's models; `auto`: the group's default chain. Null when it names nothing.
+   * A served model's name wins over a chain of the same name.
+   */
+  route(model: string, group: string): ModelRoute | null {
+    if (this.serves(model, group)) {
+      const fallback = this.fallbacks.get(model) ?? [];
+      return { models: [model, ...fallback.filter((m) => m !== model)], via: 'direct' };
+    }
+    if (model === AUTO_MODEL) {
+      const name = this.defaultChains[group] ?? null;
+      const models = name === null ? undefined : this.chains.get(name);
+      return models === undefined ? null : { models, via: 'auto' };
+    }
+    const models = this.chains.get(model);
+    return models === undefined ? null : { models, via: 'chain' };
+  }
+
+  /** Whether conversations without `x-session-id` are recognised by their leading messages. */
+  hashesSessions(group: string): boolean {
+    return !this.unhashedGroups.has(group);
+  }
+
+  /** The chains (and `auto`, when the group has a default chain) a group can ask for. */
+  chainsFor(group: string): { name: string; models: readonly string[] }[] {
+    const found = [...this.chains].map(([name, models]) => ({ name, models }));
+    const auto = this.defaultChains[group] ?? null;
+    const autoModels = auto === null ? undefined : this.chains.get(auto);
+    if (autoModels !== undefined) found.push({ name: AUTO_MODEL, models: autoModels });
+    return found;
   }
 
   /** The model names (served and aliases) a group can ask for, sorted. */

@@ -50,6 +50,10 @@ export class UsageRecord {
   @Column({ name: 'upstream_model', type: 'varchar', length: 200, nullable: true })
   upstreamModel!: string | null;
 
+  /** The model that answered (a chain's or `auto`'s member; else the one asked), priced as such. */
+  @Column({ name: 'served_model', type: 'varchar', length: 200, nullable: true })
+  servedModel!: string | null;
+
   @Column({ name: 'prompt_tokens', type: 'integer' })
   promptTokens!: number;
 

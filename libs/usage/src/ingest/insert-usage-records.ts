@@ -16,6 +16,7 @@ const COLUMNS: readonly Column[] = [
   ['channel_id', (e) => e.channelId],
   ['channel_key_id', (e) => e.channelKeyId],
   ['upstream_model', (e) => e.upstreamModel],
+  ['served_model', (e) => e.servedModel ?? null],
   ['prompt_tokens', (e) => e.promptTokens],
   ['cached_tokens', (e) => e.cachedTokens],
   ['completion_tokens', (e) => e.completionTokens],

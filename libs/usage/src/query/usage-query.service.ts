@@ -68,6 +68,7 @@ export const USAGE_CSV_COLUMNS = [
   'endpoint',
   'model',
   'upstreamModel',
+  'servedModel',
   'channelId',
   'channelName',
   'channelKeyId',

@@ -23,6 +23,11 @@ export class UsageLogView {
   @ApiProperty({ enum: USAGE_ENDPOINTS }) endpoint!: UsageEndpoint;
   @ApiProperty({ description: 'the model the client asked for' }) model!: string;
   @ApiProperty({ type: String, nullable: true }) upstreamModel!: string | null;
+  @ApiProperty({
+    type: String,
+    description: 'the model that answered and was priced: a chain member for a chain or `auto`, else `model`',
+  })
+  servedModel!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) channelId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'null when the channel no longer exists' })
   channelName!: string | null;
@@ -55,6 +60,7 @@ export class UsageLogView {
       endpoint: record.endpoint,
       model: record.model,
       upstreamModel: record.upstreamModel,
+      servedModel: record.servedModel ?? record.model,
       channelId: record.channelId,
       channelName,
       channelKeyId: record.channelKeyId,

@@ -30,9 +30,16 @@ export class ListModels {
     const token = await this.callers.authenticate(command);
     const facts = await this.callers.tenantOf(token);
     const table = await this.tables.current();
-    const models = table
-      .modelsFor(facts.group)
-      .filter((model) => token.models.size === 0 || token.models.has(model));
+    const allowed = (model: string) => token.models.size === 0 || token.models.has(model);
+    const models = table.modelsFor(facts.group).filter(allowed);
+    // A chain (and `auto`) is listed when the token may ask for it and use one of its models that the
+    // group is served.
+    const served = new Set(models);
+    for (const chain of table.chainsFor(facts.group)) {
+      if (served.has(chain.name) || !allowed(chain.name)) continue;
+      if (chain.models.some((model) => served.has(model))) models.push(chain.name);
+    }
+    models.sort();
     if (command.model === undefined) return { object: 'list', data: models.map(entry) };
     if (models.includes(command.model)) return entry(command.model);
     throw new RelayError(

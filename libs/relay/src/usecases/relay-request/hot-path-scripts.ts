@@ -42,18 +42,21 @@ for i = 21, #ARGV do AA[#AA + 1] = ARGV[i] end
 local taken = acquireFirst(AK, AA)
 if window ~= '' then tokenCount(window, ARGV[19], ARGV[20]) end
 if holding and taken[1] > 0 then holdApply(HK, HA, fromAllowance) end
-return {0, taken[1], taken[2], taken[3], taken[4]}
+return {0, taken[1], taken[2], taken[3], taken[4], taken[5]}
 `;
 
 /**
- * KEYS: the settlement's five ('' each when there is no money to settle), settleKey's four ('' each
+ * KEYS: the settlement's five ('' each when there is no money to settle), settleKey's six ('' each
  * without an attempt to settle), the usage stream. ARGV: 1 money (1|0), 2-8 settleHold's, 9 attempt
- * (1|0), 10-13 settleKey's, 14 the event field's name, 15 the usage event's JSON up to the value of
+ * (1|0), 10-14 settleKey's, 15 the event field's name, 16 the usage event's JSON up to the value of
  * its last field, coveredNano, which only this script knows. Returns the part the allowance covered.
  */
 export const SETTLE_REQUEST = `${SETTLE_FUNCTIONS}${SETTLE_KEY_FUNCTION}
 if ARGV[9] == '1' then
-  settleKey({KEYS[6], KEYS[7], KEYS[8], KEYS[9]}, {ARGV[10], ARGV[11], ARGV[12], ARGV[13]})
+  settleKey(
+    {KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]},
+    {ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14]}
+  )
 end
 local covered = '0'
 if ARGV[1] == '1' then
@@ -61,6 +64,6 @@ if ARGV[1] == '1' then
   for i = 1, ${SETTLE_ARGS} do SA[i] = ARGV[1 + i] end
   covered = settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]}, SA)[2]
 end
-redis.call('XADD', KEYS[10], '*', ARGV[14], ARGV[15] .. covered .. '"}')
+redis.call('XADD', KEYS[12], '*', ARGV[15], ARGV[16] .. covered .. '"}')
 return covered
 `;

@@ -30,9 +30,11 @@ import {
   type RequestEstimate,
 } from '../../relay/request-estimate';
 import { sendRelayError } from '../../relay/send-relay-error';
-import { StickySessions } from '../../relay/sticky-sessions';
+import { KeyVerdicts } from '../../relay/key-verdicts';
+import { conversationOf, StickySessions } from '../../relay/sticky-sessions';
 import { UsageDraft } from '../../relay/usage-draft';
 import { planAttempts } from '../../routing/plan-attempts';
+import { transientBackoffMs } from '../../routing/transient-retry';
 import type { RoutingTable } from '../../table/routing-table';
 import { RoutingTableService } from '../../table/routing-table.service';
 import { exhaustedError } from './exhausted-error';
@@ -79,6 +81,7 @@ export class RelayRequest {
     private readonly admission: RequestAdmission,
     private readonly settlement: RequestSettlement,
     private readonly metrics: RelayMetrics,
+    private readonly verdicts: KeyVerdicts,
     private readonly plans: CurrentPlans,
     private readonly settings: RuntimeSettings,
     private readonly inFlight: RelayInFlight,
@@ -130,18 +133,11 @@ export class RelayRequest {
     draft.model = request.model;
     draft.stream = request.stream;
     draft.worstMetered = request.worst ?? null;
-    this.checkModel(token, request.model, command.clientIp);
     const facts = await this.callers.tenantOf(token);
     draft.group = facts.group;
     draft.plan = await this.plans.get(token.tenantId, draft.startedAt);
     const table = await this.tables.current();
-    if (!table.serves(request.model, facts.group)) {
-      throw new RelayError(
-        RelayErrorCode.ModelNotFound,
-        `the model ${request.model} does not exist or is not served to this key`,
-        { param: 'model' },
-      );
-    }
+    const models = this.modelsToTry(table, token, request.model, facts.group, command.clientIp);
     let tokenWindow: string | null = null;
     let settledToken = false;
     try {
@@ -153,6 +149,7 @@ export class RelayRequest {
         draft,
         table,
         group: facts.group,
+        models,
         admitted: (window) => (tokenWindow = window),
       });
     } finally {
@@ -172,6 +169,8 @@ export class RelayRequest {
     table: RoutingTable;
     /** The tenant's routing group. */
     group: string;
+    /** The models to try, in order (one, or a chain's). */
+    models: readonly string[];
     /** Told the token window the request was counted in, once admitted. */
     admitted(tokenWindow: string | null): void;
   }): Promise<boolean> {
@@ -180,17 +179,23 @@ export class RelayRequest {
     const gone = command.clientGone;
     const settings = await this.settings.current();
     const retryStatuses = this.retryStatusesOf(settings);
-    const session = command.sessionId;
+    // Without x-session-id, a conversation is recognised by its leading messages (unless the group
+    // turned that off), so its turns stay on the key that holds their prompt cache.
+    const inferred = command.sessionId === null && table.hashesSessions(ctx.group);
+    const session = inferred ? conversationOf(command.body) : command.sessionId;
     const stickyKeyId = session === null ? null : await this.sticky.keyFor(token.id, session);
     // The order only: which keys are cooling or capped is judged in Redis, atomically, as each
-    // attempt takes its key (one round trip for the whole remaining pool).
-    const planned = planAttempts({
-      channels: table.channels,
-      model: request.model,
-      groups: [ctx.group],
-      random: Math.random,
-      stickyKeyId,
-    });
+    // attempt takes its key (one round trip for the whole remaining pool). A chain's models come
+    // one after the other, each with all its candidates.
+    const planned = ctx.models.flatMap((model) =>
+      planAttempts({
+        channels: table.channels,
+        model,
+        groups: [ctx.group],
+        random: Math.random,
+        stickyKeyId,
+      }).map((attempt) => ({ ...attempt, model })),
+    );
     // Legacy completions and embeddings exist only in OpenAI's format: other channels are skipped.
     let remaining = planned.filter((a) => request.servedBy(a.channel.adapter));
     if (planned.length > 0 && remaining.length === 0) {
@@ -214,30 +219,42 @@ export class RelayRequest {
       token,
       draft,
       request.estimate,
-      remaining.map((a) => a.key),
+      remaining,
       acquiredAt,
+      ctx.models,
     );
     const tokenWindow = admission.tokenWindow;
     ctx.admitted(tokenWindow);
     let first: FirstAcquisition | null = admission.acquisition;
+    // Candidates that just answered 408/5xx or could not be reached: tried again, after a jittered
+    // pause, once no other candidate is left (a single-key upstream's blip is not a 502).
+    let transient: typeof remaining = [];
+    let transientRounds = 0;
 
     // RELAY_MAX_ATTEMPTS bounds the upstream calls; keys passed over in Redis do not count.
-    while (remaining.length > 0 && draft.fallbacks.length < settings.relayMaxAttempts) {
+    while (draft.fallbacks.length < settings.relayMaxAttempts) {
+      if (remaining.length === 0) {
+        const pause = transientBackoffMs(transientRounds, Math.random);
+        const leftMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
+        if (transient.length === 0 || gone.aborted || leftMs <= pause) break;
+        await sleepUnlessGone(pause, gone);
+        transientRounds++;
+        remaining = transient;
+        transient = [];
+      }
       const remainingMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
       if (remainingMs <= 0 || gone.aborted) break;
       if (first === null) acquiredAt = Date.now();
-      const taken =
-        first ??
-        (await this.limiter.acquireFirst(
-          remaining.map((a) => a.key),
-          estimatedTokens,
-          acquiredAt,
-        ));
+      const taken = first ?? (await this.limiter.acquireFirst(remaining, estimatedTokens, acquiredAt));
       first = null;
       cooling += taken.cooling;
       capped += taken.capped;
       if (taken.soonestRecovery !== null) soonest = Math.min(soonest ?? Infinity, taken.soonestRecovery);
-      if (taken.index < 0) break;
+      if (taken.index < 0) {
+        // None of these can be taken now; what is left are the transient failures, if any.
+        remaining = [];
+        continue;
+      }
       const attempt = remaining[taken.index] as (typeof remaining)[number];
       remaining = remaining.slice(taken.index + 1);
 
@@ -247,6 +264,7 @@ export class RelayRequest {
       draft.channelName = channel.name;
       draft.channelKeyId = key.id;
       draft.upstreamModel = upstreamModel;
+      draft.servedModel = attempt.model;
       const headers: Record<string, string> = {
         'x-routed-via': headerSafe(`${channel.name}/${upstreamModel}`),
       };
@@ -275,16 +293,26 @@ export class RelayRequest {
 
       if (result.kind === 'retry') {
         if (result.reason === 'rate_limited') {
-          const until = await this.limiter.coolKey(key.id, result.retryAfterMs ?? null, Date.now(), {
-            baseMs: settings.relayCooldownBaseMs,
-            maxMs: settings.relayCooldownMaxMs,
+          const until = await this.verdicts.rateLimited({
+            keyId: key.id,
+            upstreamModel,
+            retryAfterMs: result.retryAfterMs ?? null,
+            wholeKey: result.wholeKey === true,
+            policy: { baseMs: settings.relayCooldownBaseMs, maxMs: settings.relayCooldownMaxMs },
           });
           soonest = soonest === null ? until : Math.min(soonest, until);
+        } else if (result.reason === 'out_of_credit') {
+          await this.verdicts.outOfCredit(key.id, result.message);
+        } else if (result.reason === 'key_rejected') {
+          await this.verdicts.refused(key.id, result.message);
+        } else if (TRANSIENT_REASONS.has(result.reason)) {
+          transient.push(attempt);
         }
         // The token window stays counted: the request goes on with the next candidate.
         await this.limiter.settle({
           keyId: key.id,
           limits: key,
+          upstreamModel,
           countedAt: acquiredAt,
           tokenWindow: null,
           outcome: result.reason === 'rate_limited' ? 'none' : 'fail',
@@ -308,6 +336,7 @@ export class RelayRequest {
         draft.attempt = {
           keyId: key.id,
           limits: key,
+          upstreamModel,
           countedAt: acquiredAt,
           tokenWindow,
           outcome: 'none',
@@ -322,6 +351,7 @@ export class RelayRequest {
         draft.attempt = {
           keyId: key.id,
           limits: key,
+          upstreamModel,
           countedAt: acquiredAt,
           tokenWindow,
           outcome: 'ok',
@@ -347,6 +377,7 @@ export class RelayRequest {
       draft.attempt = {
         keyId: key.id,
         limits: key,
+        upstreamModel,
         countedAt: acquiredAt,
         tokenWindow,
         outcome: result.status === 499 ? 'none' : 'ok',
@@ -362,7 +393,7 @@ export class RelayRequest {
       draft.errorCode = result.errorCode;
       draft.errorMessage = result.errorMessage;
       if (session !== null && result.status === 200) {
-        this.sticky.remember(token.id, session, key.id).catch(() => undefined);
+        this.sticky.remember(token.id, session, key.id, inferred).catch(() => undefined);
       }
       return true;
     }
@@ -374,6 +405,7 @@ export class RelayRequest {
       draft.attempt = {
         keyId: untried.key.id,
         limits: untried.key,
+        upstreamModel: untried.upstreamModel,
         countedAt: acquiredAt,
         tokenWindow: null,
         outcome: 'none',
@@ -387,6 +419,43 @@ export class RelayRequest {
       return false;
     }
     throw exhaustedError(draft, { soonest, cooling, capped, tried: [...tried] }, Date.now());
+  }
+
+  /**
+   * The models a request tries: the one asked (then the chain attached to it), a chain's, or for
+   * `auto` the group's default chain's. A token's model allowlist applies to the name asked and to
+   * each model served: members the token may not use are skipped, and a request left with none is
+   * refused.
+   */
+  private modelsToTry(
+    table: RoutingTable,
+    token: TokenSnapshot,
+    asked: string,
+    group: string,
+    ip: string | undefined,
+  ): readonly string[] {
+    // A token limited to some models learns nothing of the others: refused before the lookup.
+    this.checkModel(token, asked, ip);
+    const route = table.route(asked, group);
+    // A chain none of whose models the group is served is as unknown as a model nobody serves.
+    if (route === null || !route.models.some((model) => table.serves(model, group))) {
+      throw new RelayError(
+        RelayErrorCode.ModelNotFound,
+        `the model ${asked} does not exist or is not served to this key`,
+        { param: 'model' },
+      );
+    }
+    const allowed = route.models.filter((model) => checkToken(token, { ip, model }) !== 'model_not_allowed');
+    if (allowed.length === 0) {
+      throw new RelayError(
+        RelayErrorCode.ModelNotAllowed,
+        `this key may use none of the models of ${asked}`,
+        {
+          param: 'model',
+        },
+      );
+    }
+    return allowed;
   }
 
   private retryStatusesOf(settings: RuntimeSettingsValues): ReadonlySet<number> {
@@ -443,4 +512,20 @@ export class RelayRequest {
       attempt: (adapter) => ingressAttempt(adapter, { codec: ingress.codec, request, body: sent }),
     };
   }
+}
+
+/** Failures of one key that another try may not see: 408/5xx, timeouts, refused connections. */
+const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['server_error', 'timeout', 'connect_error']);
+
+/** Waits `ms`, or less when the client goes away meanwhile. */
+function sleepUnlessGone(ms: number, gone: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      gone.removeEventListener('abort', done);
+      resolve();
+    }
+    gone.addEventListener('abort', done, { once: true });
+  });
 }

@@ -6,10 +6,9 @@ import { BalanceMirror, verdictOf, type HoldRequest } from '@gateway/billing';
 import { REDIS } from '@gateway/redis';
 import type { TokenSnapshot } from '@gateway/tokens';
 import type Redis from 'ioredis';
-import { RelayLimiter, type FirstAcquisition } from '../../limits/relay-limiter';
+import { RelayLimiter, type FirstAcquisition, type KeyModel } from '../../limits/relay-limiter';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import type { UsageDraft } from '../../relay/usage-draft';
-import type { KeyCandidate } from '../../routing/routing-snapshot';
 import { ADMIT_REQUEST, HOLD_ARGS, HOLD_KEYS } from './hot-path-scripts';
 import { WorstCaseHold } from './worst-case-hold';
 
@@ -48,28 +47,31 @@ export class RequestAdmission {
     token: TokenSnapshot,
     draft: UsageDraft,
     estimate: { promptTokens: number; completionCeiling: number; estimatedTokens: number },
-    keys: readonly KeyCandidate[],
+    keys: readonly KeyModel[],
     now: number,
+    /** The models the request may be served by (a chain's): the dearest is held. */
+    models: readonly string[],
   ): Promise<Admitted> {
     const hold = await this.worstCase.request(
       token,
       draft,
       estimate.promptTokens,
       estimate.completionCeiling,
+      models,
     );
     const tokenWindow = this.limiter.tokenWindowOf(token, now);
     const held = hold === null ? null : this.balances.holdArguments(hold);
-    const acquisition = this.limiter.acquisitionArguments(keys, estimate.estimatedTokens, now);
+    const acquiring = this.limiter.acquisitionArguments(keys, estimate.estimatedTokens, now);
     const keyNames = [
       ...(held?.keys ?? Array<string>(HOLD_KEYS).fill('')),
       tokenWindow ?? '',
-      ...acquisition.keys,
+      ...acquiring.keys,
     ];
     const args = [
       held === null ? '0' : '1',
       ...(held?.args ?? Array<string>(HOLD_ARGS).fill('')),
       ...this.limiter.tokenArguments(token, estimate.estimatedTokens),
-      ...acquisition.args,
+      ...acquiring.args,
     ];
     const run = () => this.redis.relayAdmitRequest(keyNames.length, ...keyNames, ...args);
     let answer = await run();
@@ -78,7 +80,8 @@ export class RequestAdmission {
       if (!(await this.balances.loadFor(hold, answer[1] as number))) break;
       answer = await run();
     }
-    const [stage, a = 0, b = 0, c = 0, d = 0] = answer;
+    const [stage, ...taken] = answer;
+    const [a = 0] = taken;
     if (stage === 1) throw this.refusal(a, hold as HoldRequest);
     if (stage === 2) {
       const refused = this.limiter.tokenRefusal(a, now);
@@ -90,9 +93,9 @@ export class RequestAdmission {
         );
       }
     }
-    const taken = this.limiter.acquisitionOf([a, b, c, d]);
-    if (hold !== null && taken.index >= 0) draft.held = true;
-    return { tokenWindow, acquisition: taken };
+    const acquisition = this.limiter.acquisitionOf(taken);
+    if (hold !== null && acquisition.index >= 0) draft.held = true;
+    return { tokenWindow, acquisition };
   }
 
   private refusal(code: number, hold: HoldRequest): RelayError | Error {

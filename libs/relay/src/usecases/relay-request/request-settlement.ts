@@ -33,7 +33,7 @@ export class RequestSettlement {
     private readonly usage: UsageRecorder,
     private readonly metrics: RelayMetrics,
   ) {
-    redis.defineCommand('relaySettleRequest', { numberOfKeys: 10, lua: SETTLE_REQUEST });
+    redis.defineCommand('relaySettleRequest', { numberOfKeys: 12, lua: SETTLE_REQUEST });
     this.redis = redis as SettlementRedis;
     this.stream = usageStreamKey(config.REDIS_PREFIX);
   }
@@ -74,12 +74,12 @@ export class RequestSettlement {
       try {
         const covered = await this.redis.relaySettleRequest(
           ...(money?.keys ?? Array<string>(HOLD_KEYS).fill('')),
-          ...(attempt?.keys ?? ['', '', '', '']),
+          ...(attempt?.keys ?? Array<string>(6).fill('')),
           this.stream,
           money === null ? '0' : '1',
           ...(money?.args ?? Array<string>(SETTLE_ARGS).fill('')),
           attempt === null ? '0' : '1',
-          ...(attempt?.args ?? ['', '', '', '']),
+          ...(attempt?.args ?? Array<string>(5).fill('')),
           USAGE_EVENT_FIELD,
           payloadUpToCovered(event),
         );

@@ -20,13 +20,19 @@ export class WorstCaseHold {
     draft: UsageDraft,
     promptTokens: number,
     completionCeiling: number,
+    /** The models the request may be served by (a chain's): the dearest is held. */
+    models: readonly string[] = [draft.model],
   ): Promise<HoldRequest | null> {
     const prices = await this.prices.current();
-    // A media route holds its worst case in its own unit (n images, the upload's duration bound, …).
-    const worst =
-      draft.worstMetered === null
-        ? prices.worstCostOf(draft.model, draft.startedAt, { promptTokens, completionCeiling }, draft.group)
-        : prices.billOf(draft.model, draft.startedAt, draft.worstMetered, draft.group).costNano;
+    let worst = 0n;
+    for (const model of models) {
+      // A media route holds its worst case in its own unit (n images, the upload's duration bound, …).
+      const cost =
+        draft.worstMetered === null
+          ? prices.worstCostOf(model, draft.startedAt, { promptTokens, completionCeiling }, draft.group)
+          : prices.billOf(model, draft.startedAt, draft.worstMetered, draft.group).costNano;
+      if (cost > worst) worst = cost;
+    }
     if (worst <= 0n && draft.plan === null) return null;
     return {
       requestId: draft.requestId,

@@ -53,10 +53,27 @@ interface ChannelFormValues {
   keys?: string;
 }
 
+/** Caps the pasted keys start with: a preset's published free-tier limits (editable on each key). */
+export interface KeyCaps {
+  rpm?: number;
+  tpm?: number;
+  rpd?: number;
+  tpd?: number;
+  modelLimits?: Record<string, { rpm?: number; tpm?: number; rpd?: number; tpd?: number }>;
+}
+
 export interface ChannelFormResult {
   channel: CreateChannel;
   /** create only: the pasted keys, one per line, blanks dropped */
   keys: string[];
+  /** create only: the chosen preset's free-tier caps for those keys */
+  keyCaps: KeyCaps;
+}
+
+function capsOf(preset: ChannelPreset | undefined): KeyCaps {
+  const tier = preset?.freeTier;
+  if (!tier) return {};
+  return { ...(tier.keyLimits ?? {}), modelLimits: tier.modelLimits };
 }
 
 interface ChannelFormProps {
@@ -132,7 +149,18 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
 
   const submit = async (values: ChannelFormValues) => {
     clear();
-    const settings = values.type === 'azure-openai' && values.settings?.apiVersion ? values.settings : {};
+    // A preset's own settings (OpenRouter is probed with a completion) come along on creation; an
+    // edit keeps the channel's (its health check among them).
+    const kept = creating
+      ? preset?.type === values.type
+        ? (preset.settings ?? {})
+        : {}
+      : (channel?.settings ?? {});
+    const others = Object.fromEntries(Object.entries(kept).filter(([name]) => name !== 'apiVersion'));
+    const settings =
+      values.type === 'azure-openai' && values.settings?.apiVersion
+        ? { ...others, apiVersion: values.settings.apiVersion }
+        : others;
     const result: ChannelFormResult = {
       channel: {
         name: values.name.trim(),
@@ -149,6 +177,7 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
         settings,
       },
       keys: splitKeys(values.keys),
+      keyCaps: creating && preset?.type === values.type ? capsOf(preset) : {},
     };
     await onSubmit(result).catch(onError);
   };
@@ -178,6 +207,15 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
       ) : null}
       {preset?.note ? (
         <Alert type="info" showIcon style={{ marginBottom: 16 }} title={presetNote(t, preset)} />
+      ) : null}
+      {preset?.freeTier ? (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="preset-free-tier"
+          title={t('channels.form.freeTierCaps', { date: preset.freeTier.takenOn })}
+        />
       ) : null}
       <Row gutter={16}>
         <Col xs={24} md={12}>

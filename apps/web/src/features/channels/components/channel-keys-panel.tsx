@@ -26,7 +26,10 @@ interface ChannelKeysPanelProps {
 }
 
 function isCoolingDown(key: ChannelKey): boolean {
-  return key.cooldownUntil !== null && new Date(key.cooldownUntil).getTime() > Date.now();
+  return (
+    (key.cooldownUntil !== null && new Date(key.cooldownUntil).getTime() > Date.now()) ||
+    Object.keys(key.modelCooldowns).length > 0
+  );
 }
 
 export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKeysPanelProps) {
@@ -61,6 +64,11 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
               {t('channels.keys.failuresInARow', { count: key.consecutiveFailures })}
             </Typography.Text>
           ) : null}
+          {key.refusedUntil !== null ? (
+            <Tag color="red" style={{ marginInlineEnd: 0 }} data-testid="key-refused">
+              {t('channels.keys.refused')}
+            </Tag>
+          ) : null}
           {key.disabledReason ? (
             <Tooltip title={key.disabledReason}>
               <Typography.Text type="secondary" ellipsis style={{ maxWidth: 220 }}>
@@ -70,9 +78,22 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
           ) : null}
           {isCoolingDown(key) ? (
             <Flex vertical gap={2} align="flex-start">
-              <Tag color="orange" style={{ marginInlineEnd: 0 }} data-testid="key-cooldown">
-                {t('channels.keys.coolingUntil', { time: formatMoment(key.cooldownUntil) })}
-              </Tag>
+              {key.cooldownUntil !== null ? (
+                <Tag
+                  color={key.cooldownReason === 'out_of_credit' ? 'red' : 'orange'}
+                  style={{ marginInlineEnd: 0 }}
+                  data-testid="key-cooldown"
+                >
+                  {key.cooldownReason === 'out_of_credit'
+                    ? t('channels.keys.outOfCreditUntil', { time: formatMoment(key.cooldownUntil) })
+                    : t('channels.keys.coolingUntil', { time: formatMoment(key.cooldownUntil) })}
+                </Tag>
+              ) : null}
+              {Object.entries(key.modelCooldowns).map(([model, until]) => (
+                <Tag key={model} color="gold" style={{ marginInlineEnd: 0 }} data-testid="key-model-cooldown">
+                  {t('channels.keys.modelCoolingUntil', { model, time: formatMoment(until) })}
+                </Tag>
+              ))}
               <Button
                 size="small"
                 type="link"

@@ -1,0 +1,3 @@
+import { PageQuery } from '@gateway/common';
+
+export class ListModelChainsQuery extends PageQuery {}
