@@ -1494,6 +1494,11 @@ export interface components {
        */
       cachedInputPer1M: string;
       /**
+       * @description USD per 1M prompt tokens written to the provider's cache; null: they cost inputPer1M
+       * @example null
+       */
+      cacheWritePer1M: string | null;
+      /**
        * @description USD per 1M completion tokens
        * @example 10
        */
@@ -1544,6 +1549,11 @@ export interface components {
        */
       cachedInputPer1M?: string;
       /**
+       * @description USD per 1M prompt tokens written to the provider's cache (Anthropic's cache_creation_input_tokens); null or left out: inputPer1M
+       * @example 3.125
+       */
+      cacheWritePer1M?: string | null;
+      /**
        * @description USD per 1M completion tokens
        * @example 10
        */
@@ -1570,6 +1580,11 @@ export interface components {
        * @example 1.25
        */
       cachedInputPer1M: string;
+      /**
+       * @description USD per 1M prompt tokens written to the provider's cache; null: they cost inputPer1M
+       * @example null
+       */
+      cacheWritePer1M: string | null;
       /**
        * @description USD per 1M completion tokens
        * @example 10
@@ -1602,14 +1617,16 @@ export interface components {
       costUsd: string;
     };
     PreviewBreakdownView: {
-      /** @description promptTokens − cachedTokens at inputPer1M */
+      /** @description promptTokens − cachedTokens − cacheWriteTokens at inputPer1M */
       input: components['schemas']['PreviewLineView'];
       cachedInput: components['schemas']['PreviewLineView'];
+      /** @description cacheWriteTokens at cacheWritePer1M (or inputPer1M) */
+      cacheWrite: components['schemas']['PreviewLineView'];
       /** @description completionTokens − reasoningTokens at outputPer1M */
       output: components['schemas']['PreviewLineView'];
       /** @description reasoningTokens at reasoningPer1M (or outputPer1M) */
       reasoning: components['schemas']['PreviewLineView'];
-      /** @description sum of the four, rounded half up to whole nano-USD */
+      /** @description sum of the five, rounded half up to whole nano-USD */
       tokensUsd: string;
       perRequestUsd: string;
     };
@@ -1675,6 +1692,11 @@ export interface components {
        * @example 1.25
        */
       cachedInputPer1M: string;
+      /**
+       * @description USD per 1M prompt tokens written to the provider's cache; null: they cost inputPer1M
+       * @example null
+       */
+      cacheWritePer1M: string | null;
       /**
        * @description USD per 1M completion tokens
        * @example 10
@@ -2126,6 +2148,8 @@ export interface components {
       stream: boolean;
       promptTokens: number;
       cachedTokens: number;
+      /** @description prompt tokens written to the provider's cache */
+      cacheWriteTokens: number;
       completionTokens: number;
       reasoningTokens: number;
       /**
@@ -2200,6 +2224,11 @@ export interface components {
       inputTokens: string | null;
       /** @example 0 */
       cachedTokens: string | null;
+      /**
+       * @description usage lines: prompt tokens written to the provider's cache (null on invoices issued before they were metered apart)
+       * @example 0
+       */
+      cacheWriteTokens: string | null;
       /** @example 3400 */
       outputTokens: string | null;
       /**
@@ -3330,6 +3359,8 @@ export interface operations {
         completionTokens?: string;
         /** @description the cached part of promptTokens (default 0) */
         cachedTokens?: string;
+        /** @description the part of promptTokens written to the provider's cache, apart from cachedTokens (default 0) */
+        cacheWriteTokens?: string;
         /** @description the reasoning part of completionTokens (default 0) */
         reasoningTokens?: string;
       };

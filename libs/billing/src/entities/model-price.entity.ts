@@ -27,6 +27,10 @@ export class ModelPrice {
   @Column({ name: 'reasoning_per_1m_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
   reasoningPer1MNano!: bigint | null;
 
+  /** Null: prompt tokens written to the provider's cache cost the input price. */
+  @Column({ name: 'cache_write_per_1m_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  cacheWritePer1MNano!: bigint | null;
+
   @Column({ name: 'per_request_nano', type: 'bigint', transformer: bigintTransformer })
   perRequestNano!: bigint;
 

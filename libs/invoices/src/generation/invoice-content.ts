@@ -31,6 +31,7 @@ export function invoiceContent(facts: InvoiceFacts): InvoiceContent {
     requests: row.requests,
     inputTokens: row.promptTokens.toString(),
     cachedTokens: row.cachedTokens.toString(),
+    cacheWriteTokens: row.cacheWriteTokens.toString(),
     outputTokens: row.completionTokens.toString(),
     amountNano: row.costNano.toString(),
   }));
@@ -64,6 +65,7 @@ export function flatLine(
     requests: null,
     inputTokens: null,
     cachedTokens: null,
+    cacheWriteTokens: null,
     outputTokens: null,
     amountNano: amountNano.toString(),
   };

@@ -21,13 +21,21 @@ export class InvoiceLineView {
   @ApiProperty({ type: Number, nullable: true }) requests!: number | null;
   @ApiProperty({ type: String, nullable: true, example: '120000' }) inputTokens!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '0' }) cachedTokens!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '0',
+    description:
+      "usage lines: prompt tokens written to the provider's cache (null on invoices issued before they were metered apart)",
+  })
+  cacheWriteTokens!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '3400' }) outputTokens!: string | null;
   @ApiProperty({ example: '0.0123', description: 'USD; negative for what a plan included' })
   amountUsd!: string;
 
   static of(line: StoredInvoiceLine): InvoiceLineView {
-    const { amountNano, ...rest } = line;
-    return { ...rest, amountUsd: nanoToUsd(BigInt(amountNano)) };
+    const { amountNano, cacheWriteTokens, ...rest } = line;
+    return { ...rest, cacheWriteTokens: cacheWriteTokens ?? null, amountUsd: nanoToUsd(BigInt(amountNano)) };
   }
 }
 

@@ -84,6 +84,7 @@ export class UsageDraft {
       upstreamModel: this.upstreamModel,
       promptTokens: usage?.promptTokens ?? 0,
       cachedTokens: usage?.cachedTokens ?? 0,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
       completionTokens: usage?.completionTokens ?? 0,
       reasoningTokens: usage?.reasoningTokens ?? 0,
       usageSource: usage === null ? 'none' : this.usageSource,

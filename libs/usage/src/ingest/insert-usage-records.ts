@@ -18,6 +18,7 @@ const COLUMNS: readonly Column[] = [
   ['upstream_model', (e) => e.upstreamModel],
   ['prompt_tokens', (e) => e.promptTokens],
   ['cached_tokens', (e) => e.cachedTokens],
+  ['cache_write_tokens', (e) => e.cacheWriteTokens],
   ['completion_tokens', (e) => e.completionTokens],
   ['reasoning_tokens', (e) => e.reasoningTokens],
   ['usage_source', (e) => e.usageSource],

@@ -9,6 +9,7 @@ export interface ModelUsage {
   requests: number;
   promptTokens: bigint;
   cachedTokens: bigint;
+  cacheWriteTokens: bigint;
   completionTokens: bigint;
   costNano: bigint;
 }
@@ -25,6 +26,7 @@ export async function usageByModel(
     requests: string;
     prompt: string;
     cached: string;
+    cacheWrite: string;
     completion: string;
     cost: string;
   }[] = await manager
@@ -34,6 +36,7 @@ export async function usageByModel(
     .addSelect('count(*)', 'requests')
     .addSelect('coalesce(sum(u.prompt_tokens), 0)', 'prompt')
     .addSelect('coalesce(sum(u.cached_tokens), 0)', 'cached')
+    .addSelect('coalesce(sum(u.cache_write_tokens), 0)', 'cacheWrite')
     .addSelect('coalesce(sum(u.completion_tokens), 0)', 'completion')
     // Only positive costs are debited (store-usage-batch.ts); a zero-cost request adds nothing.
     .addSelect('coalesce(sum(greatest(u.cost_nano, 0)), 0)', 'cost')
@@ -47,6 +50,7 @@ export async function usageByModel(
     requests: Number(row.requests),
     promptTokens: BigInt(row.prompt),
     cachedTokens: BigInt(row.cached),
+    cacheWriteTokens: BigInt(row.cacheWrite),
     completionTokens: BigInt(row.completion),
     costNano: BigInt(row.cost),
   }));
