@@ -1226,6 +1226,11 @@ export interface components {
        */
       apiVersion?: string;
       /**
+       * @description openai, azure-openai: the field that carries the output ceiling upstream. Left out: `max_completion_tokens` for upstream models named like OpenAI reasoning models (o1, o3, gpt-5…), else `max_tokens` — set it for an Azure deployment whose name does not say which model it runs
+       * @enum {string}
+       */
+      maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+      /**
        * @description what the scheduled health probe sends: `models` lists models (no tokens; the default, except for azure-openai), `completion` a 1-token chat — for servers whose model list needs no key
        * @enum {string}
        */

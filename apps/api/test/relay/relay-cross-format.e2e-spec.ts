@@ -3,6 +3,7 @@
 // the client's error, and failover across formats (before an answer, and after Anthropic's
 // message_start). Answers, streams, tool calls and billing are in relay-ingress-matrix.
 import OpenAI from 'openai';
+import request from 'supertest';
 import { startIngressRelay, type IngressRelay } from './ingress-fixture';
 import { usageRecord } from './relay-fixture';
 
@@ -89,5 +90,46 @@ describe('chat completions clients served by other formats (openai SDK → gatew
       '/v1/messages',
       '/v1beta/models/x-stream-failover:streamGenerateContent',
     ]);
+  });
+
+  it("asks an operator-named Azure deployment in the channel's maxTokensField, for any ingress", async () => {
+    await r.channel('azure-openai', 'ch-azure-o3', 'x-o3', 'azure-mock-key', {
+      modelMapping: { 'x-o3': 'prod-reasoning' },
+      settings: { apiVersion: '2024-12-01-preview', maxTokensField: 'max_completion_tokens' },
+    });
+    await client.chat.completions.create({ model: 'x-o3', messages: [{ role: 'user', content: 'hi' }] });
+    await client.chat.completions.create({
+      model: 'x-o3',
+      max_tokens: 30,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await r.anthropic.messages.create({
+      model: 'x-o3',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const bodies = r.upstreamCalls().map((c) => c.body as Record<string, unknown>);
+    expect(r.upstreamCalls().map((c) => c.path)).toEqual(
+      Array(3).fill('/openai/deployments/prod-reasoning/chat/completions'),
+    );
+    expect(bodies.map((b) => b['max_completion_tokens'])).toEqual([
+      r.api.config.BILLING_DEFAULT_MAX_TOKENS,
+      30,
+      20,
+    ]);
+    for (const body of bodies) expect(body).not.toHaveProperty('max_tokens');
+
+    const refused = await request(r.api.url)
+      .post('/api/channels')
+      .set('authorization', `Bearer ${r.admin}`)
+      .send({
+        name: 'ch-bad-field',
+        type: 'azure-openai',
+        baseUrl: 'https://example.openai.azure.com',
+        models: ['x'],
+        settings: { maxTokensField: 'max_output_tokens' },
+      })
+      .expect(400);
+    expect(JSON.stringify(refused.body)).toContain('settings.maxTokensField');
   });
 });

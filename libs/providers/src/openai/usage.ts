@@ -21,11 +21,13 @@ export function parseOpenAiUsage(value: unknown): Usage | null {
   const completionDetails = isJsonObject(value['completion_tokens_details'])
     ? value['completion_tokens_details']
     : {};
+  const cacheWriteTokens = count(promptDetails['cache_write_tokens']);
   return {
     promptTokens,
     completionTokens,
     cachedTokens: count(promptDetails['cached_tokens']) ?? count(value['prompt_cache_hit_tokens']) ?? 0,
-    cacheWriteTokens: count(promptDetails['cache_write_tokens']) ?? 0,
+    // Left out unless reported (absent is 0), as OpenAI itself never reports it.
+    ...(cacheWriteTokens === undefined ? {} : { cacheWriteTokens }),
     reasoningTokens: count(completionDetails['reasoning_tokens']) ?? 0,
   };
 }
