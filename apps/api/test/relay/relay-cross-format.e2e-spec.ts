@@ -2,6 +2,7 @@
 // cover — legacy endpoints refused for a model only other formats serve, Gemini's blocked prompt as
 // the client's error, and failover across formats (before an answer, and after Anthropic's
 // message_start). Answers, streams, tool calls and billing are in relay-ingress-matrix.
+import { usdToNano } from '@gateway/db';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { startIngressRelay, type IngressRelay } from './ingress-fixture';
@@ -131,5 +132,29 @@ describe('chat completions clients served by other formats (openai SDK → gatew
       })
       .expect(400);
     expect(JSON.stringify(refused.body)).toContain('settings.maxTokensField');
+  });
+
+  it('serves embeddings from an Azure deployment, billed as the deployment reported', async () => {
+    await r.channel('azure-openai', 'ch-azure-embed', 'x-embed', 'azure-mock-key', {
+      modelMapping: { 'x-embed': 'prod-embedder' },
+    });
+    await r.price('x-embed');
+    const { data, response } = await client.embeddings
+      .create({ model: 'x-embed', input: ['hello there', 'general kenobi'] })
+      .withResponse();
+    expect(data.data).toHaveLength(2);
+    expect(data.data[0]?.embedding.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-routed-via')).toBe('ch-azure-embed/prod-embedder');
+    const recorded = r.upstreamCall();
+    expect(recorded.path).toBe('/openai/deployments/prod-embedder/embeddings');
+    expect(recorded.headers['api-key']).toBe('azure-mock-key');
+    expect(recorded.headers['authorization']).toBeUndefined();
+    expect(recorded.body).not.toHaveProperty('model');
+    const promptTokens = recorded.usage?.prompt_tokens as number;
+    expect(promptTokens).toBeGreaterThan(0);
+    expect(data.usage.prompt_tokens).toBe(promptTokens);
+    const record = await usageRecord(r.api, r.admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({ promptTokens, completionTokens: 0, usageSource: 'upstream', status: 200 });
+    expect(usdToNano(record.costUsd)).toBe(BigInt(promptTokens * 1000));
   });
 });
