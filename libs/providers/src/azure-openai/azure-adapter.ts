@@ -5,13 +5,13 @@
 import { openAiAdapter } from '../openai/openai-adapter';
 import type { OpenAiEndpoint } from '../openai/request';
 import type { PreparedRequest, PrepareRequestInput, ProviderAdapter } from '../provider-adapter';
+import { azureApiVersion, azureOpenAiCodec, classifyAzureOpenAiError } from './azure-codec';
 
 /** The operation under a deployment's path, per endpoint the adapter serves. */
 const DEPLOYMENT_OPERATIONS: Partial<Record<OpenAiEndpoint, string>> = {
   'chat.completions': 'chat/completions',
   embeddings: 'embeddings',
 };
-import { azureApiVersion, azureOpenAiCodec, classifyAzureOpenAiError } from './azure-codec';
 
 function prepareRequest(input: PrepareRequestInput): PreparedRequest {
   const prepared = openAiAdapter.prepareRequest(input);
