@@ -1226,6 +1226,11 @@ export interface components {
        */
       apiVersion?: string;
       /**
+       * @description anthropic: the anthropic-version header (default 2023-06-01)
+       * @example 2023-06-01
+       */
+      anthropicVersion?: string;
+      /**
        * @description openai, azure-openai: the field that carries the output ceiling upstream. Left out: `max_completion_tokens` for upstream models named like OpenAI reasoning models (o1, o3, gpt-5…), else `max_tokens` — set it for an Azure deployment whose name does not say which model it runs
        * @enum {string}
        */

@@ -16,6 +16,14 @@ export class ChannelSettingsDto {
   apiVersion?: string;
 
   @ApiPropertyOptional({
+    description: 'anthropic: the anthropic-version header (default 2023-06-01)',
+    example: '2023-06-01',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'settings.anthropicVersion must look like 2023-06-01' })
+  anthropicVersion?: string;
+
+  @ApiPropertyOptional({
     enum: OUTPUT_TOKENS_FIELDS,
     description:
       'openai, azure-openai: the field that carries the output ceiling upstream. Left out: `max_completion_tokens` for upstream models named like OpenAI reasoning models (o1, o3, gpt-5…), else `max_tokens` — set it for an Azure deployment whose name does not say which model it runs',
