@@ -15,6 +15,7 @@ import {
   type RunStats,
   runChat,
 } from '../features/playground/api/chat-run';
+import { INGRESS_FORMATS, type IngressFormat } from '../features/playground/api/ingress-formats';
 import { RunStatsCard } from '../features/playground/components/run-stats-card';
 
 // The pasted key lives for this browser tab only.
@@ -35,6 +36,7 @@ export function PlaygroundPage() {
   const [model, setModel] = useState<string | undefined>();
   const [system, setSystem] = useState('');
   const [stream, setStream] = useState(true);
+  const [format, setFormat] = useState<IngressFormat>('chat');
   const [input, setInput] = useState('');
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [answer, setAnswer] = useState<string | null>(null);
@@ -81,6 +83,7 @@ export function PlaygroundPage() {
         model: chosenModel,
         messages: system.trim() ? [{ role: 'system', content: system.trim() }, ...history] : history,
         stream,
+        format,
         signal: controller.signal,
         onDelta: (delta) => {
           reply += delta;
@@ -220,6 +223,17 @@ export function PlaygroundPage() {
                     options={models.data?.map((id) => ({ value: id, label: id }))}
                     placeholder={t('playground.modelPlaceholder')}
                     data-testid="playground-model"
+                  />
+                </Form.Item>
+                <Form.Item label={t('playground.format')} extra={t(`playground.formatHints.${format}`)}>
+                  <Select
+                    value={format}
+                    onChange={setFormat}
+                    options={INGRESS_FORMATS.map((value) => ({
+                      value,
+                      label: t(`playground.formats.${value}`),
+                    }))}
+                    data-testid="playground-format"
                   />
                 </Form.Item>
                 <Form.Item label={t('playground.system')}>
