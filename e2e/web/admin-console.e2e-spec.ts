@@ -600,6 +600,21 @@ describe('admin console (browser)', () => {
     await testId('subscription-history').getByText('切换').waitFor();
     await page.getByText('当前套餐').waitFor();
     await shot('billing-plan.zh-CN');
+    // The playground's format choice and the channel form's type settings, in Chinese.
+    await nav('playground');
+    await testId('playground-format').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Anthropic Messages' }).click();
+    await page.getByText('POST /v1/messages，与 @anthropic-ai/sdk 和 Claude Code 发送的一致。').waitFor();
+    await shot('playground-format.zh-CN');
+    await testId('playground-format').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Chat Completions' }).click();
+    await nav('channels');
+    await testId('new-channel').click();
+    await testId('channel-type').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Azure OpenAI' }).click();
+    await page.getByText('输出上限字段').waitFor();
+    await page.getByText('部署', { exact: true }).waitFor();
+    await shot('channel-form-azure.zh-CN');
     // The component library speaks Chinese too (here: the pagination's page size).
     await nav('usage');
     await testId('usage-table').waitFor();
