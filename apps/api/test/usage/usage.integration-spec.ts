@@ -380,6 +380,7 @@ describe('/api/usage', () => {
       const r3 = body[1]!;
       expect(r3['errorMessage']).toBe('\'=HYPERLINK("http://evil") every candidate failed');
       expect(r3['channelName']).toBe('backup');
+      expect(r3['cacheWriteTokens']).toBe('120');
       expect(JSON.parse(r3['fallbacks']!)).toEqual(events[2]!.fallbacks);
       expect(body[0]).toMatchObject({
         costUsd: '0.123456789',
