@@ -345,6 +345,46 @@ describe('admin console (browser)', () => {
     await shot('billing-after-usage.en');
   });
 
+  it("shows each channel type's own settings and stores only those", async () => {
+    await nav('channels');
+    await testId('new-channel').click();
+    const chooseType = async (label: string) => {
+      await testId('channel-type').click();
+      await page.locator('.ant-select-item-option').filter({ hasText: label }).click();
+    };
+    await chooseType('Azure OpenAI');
+    await testId('channel-api-version').waitFor();
+    await testId('channel-max-tokens-field').waitFor();
+    await page.getByText('Deployments', { exact: true }).waitFor();
+    await shot('channel-form-azure.en');
+    await chooseType('Anthropic');
+    await testId('channel-anthropic-version').waitFor();
+    expect(await testId('channel-api-version').count()).toBe(0);
+    expect(await testId('channel-max-tokens-field').count()).toBe(0);
+    await chooseType('Gemini');
+    await testId('channel-type-settings').waitFor({ state: 'detached' });
+    await chooseType('Anthropic');
+    await testId('channel-name').fill('claude-direct');
+    await testId('channel-base-url').fill('https://api.anthropic.com');
+    await testId('channel-anthropic-version').fill('2023-06-01');
+    await testId('channel-models').click();
+    await page.keyboard.type('claude-x');
+    await page.keyboard.press('Enter');
+    await shot('channel-form-anthropic.en');
+    await testId('channel-save').click();
+    await page.waitForURL(/\/channels\/[0-9a-f-]{36}$/);
+    const admin = await api.adminToken();
+    const id = new URL(page.url()).pathname.split('/').at(-1) as string;
+    const stored = await api.http
+      .get(`/api/channels/${id}`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect(stored.body).toMatchObject({ type: 'anthropic', settings: { anthropicVersion: '2023-06-01' } });
+    expect(Object.keys((stored.body as { settings: object }).settings)).toEqual(['anthropicVersion']);
+    // Not routed to by any test model: it names none the token uses.
+    await api.http.delete(`/api/channels/${id}`).set('authorization', `Bearer ${admin}`).expect(204);
+  });
+
   it('chats in the playground through the relay, showing route, timing, tokens and cost', async () => {
     await nav('playground');
     await testId('playground-key').fill(tokenKey);
@@ -357,6 +397,38 @@ describe('admin console (browser)', () => {
     await stats.getByText('mock-provider/mock-gpt').waitFor();
     await stats.getByText(/^\$0\.0*[1-9]\d*$/).waitFor();
     await shot('playground.en');
+  });
+
+  it('speaks every ingress format in the playground, each request on its own route', async () => {
+    const routes: Array<[label: string, path: RegExp]> = [
+      ['Anthropic Messages', /\/v1\/messages$/],
+      ['OpenAI Responses', /\/v1\/responses$/],
+      ['Google Gemini', /\/v1beta\/models\/mock-gpt:streamGenerateContent\?alt=sse$/],
+    ];
+    // The mock's deterministic answer; the pending bubble ("…") is an assistant message too.
+    const answers = testId('message-assistant').filter({ hasText: /^alpha bravo/ });
+    for (const [label, path] of routes) {
+      await testId('playground-format').click();
+      await page.locator('.ant-select-item-option').filter({ hasText: label }).click();
+      const before = await answers.count();
+      await testId('playground-input').fill(`Say something as ${label}`);
+      const sent = page.waitForRequest((req) => req.method() === 'POST' && path.test(req.url()));
+      await testId('playground-send').click();
+      await sent;
+      await waitFor(
+        `the ${label} answer`,
+        async () => ((await answers.count()) > before ? true : undefined),
+        UI_TIMEOUT,
+      );
+      await testId('playground-send').waitFor();
+      expect(await page.getByText('The request failed').count()).toBe(0);
+      const stats = testId('playground-stats');
+      await stats.getByText('mock-provider/mock-gpt').waitFor();
+      await stats.getByText(/^\$0\.0*[1-9]\d*$/).waitFor();
+    }
+    await shot('playground-gemini.en');
+    await testId('playground-format').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'OpenAI Chat Completions' }).click();
   });
 
   it('shows a key cooling down after an upstream 429, resets the cooldown, and lists a key’s probes', async () => {
@@ -531,6 +603,21 @@ describe('admin console (browser)', () => {
     await testId('subscription-history').getByText('切换').waitFor();
     await page.getByText('当前套餐').waitFor();
     await shot('billing-plan.zh-CN');
+    // The playground's format choice and the channel form's type settings, in Chinese.
+    await nav('playground');
+    await testId('playground-format').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Anthropic Messages' }).click();
+    await page.getByText('POST /v1/messages，与 @anthropic-ai/sdk 和 Claude Code 发送的一致。').waitFor();
+    await shot('playground-format.zh-CN');
+    await testId('playground-format').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Chat Completions' }).click();
+    await nav('channels');
+    await testId('new-channel').click();
+    await testId('channel-type').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Azure OpenAI' }).click();
+    await page.getByText('输出上限字段').waitFor();
+    await page.getByText('部署', { exact: true }).waitFor();
+    await shot('channel-form-azure.zh-CN');
     // The component library speaks Chinese too (here: the pagination's page size).
     await nav('usage');
     await testId('usage-table').waitFor();

@@ -91,6 +91,7 @@ export function usageEvent(
     upstreamModel: null,
     promptTokens: 0,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     completionTokens: 0,
     reasoningTokens: 0,
     usageSource: 'upstream',

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { anthropicCountTokens, anthropicMessages } from './anthropic/anthropic-messages';
 import { ANTHROPIC_FORMAT } from './anthropic/anthropic-format';
 import { listAnthropicModels, retrieveAnthropicModel } from './anthropic/anthropic-models';
-import { azureChatCompletions } from './azure/azure-chat-completions';
+import { azureChatCompletions, azureEmbeddings } from './azure/azure-chat-completions';
 import { chatCompletions } from './chat-completions';
 import { embeddings } from './embeddings';
 import { GEMINI_FORMAT } from './gemini/gemini-format';
@@ -56,7 +56,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
 const MODEL_PATH = /^\/v1\/models\/([^/]+)$/;
 const GEMINI_METHOD_PATH =
   /^\/(?:v1|v1beta)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
-const AZURE_CHAT_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const AZURE_DEPLOYMENT_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 
 /**
  * The route of `method path` (path without query), or undefined for an unknown URL. `/v1/models`
@@ -88,10 +88,11 @@ function patternRoute(method: string, path: string, isAnthropic: boolean): Route
     if (geminiMatch[2] === 'countTokens') return gemini(geminiCountTokens);
     return gemini(generateContent(model, geminiMatch[2] === 'streamGenerateContent'));
   }
-  const deployment = AZURE_CHAT_PATH.exec(path)?.[1];
-  if (deployment === undefined) return undefined;
+  const azureMatch = AZURE_DEPLOYMENT_PATH.exec(path);
+  if (azureMatch === null) return undefined;
+  const deployment = decodeURIComponent(azureMatch[1] as string);
   return {
-    endpoint: azureChatCompletions(decodeURIComponent(deployment)),
+    endpoint: azureMatch[2] === 'embeddings' ? azureEmbeddings(deployment) : azureChatCompletions(deployment),
     hasBody: true,
     format: AZURE_OPENAI_FORMAT,
   };

@@ -67,6 +67,7 @@ export class ModelPricesService {
                   ),
             perAudioSecondNano: dto.perAudioSecond == null ? null : usdToNano(dto.perAudioSecond),
             charactersPer1MNano: dto.charactersPer1M == null ? null : usdToNano(dto.charactersPer1M),
+            cacheWritePer1MNano: dto.cacheWritePer1M == null ? null : usdToNano(dto.cacheWritePer1M),
             // clock_timestamp(), not now(): two changes in one transaction still get distinct times.
             effectiveFrom: () => 'clock_timestamp()',
             createdBy: actor.userId,
@@ -150,12 +151,19 @@ export class ModelPricesService {
   async preview(model: string, query: PricePreviewQuery): Promise<PricePreviewView> {
     const promptTokens = BigInt(query.promptTokens ?? '0');
     const cachedTokens = BigInt(query.cachedTokens ?? '0');
+    const cacheWriteTokens = BigInt(query.cacheWriteTokens ?? '0');
     const completionTokens = BigInt(query.completionTokens ?? '0');
     const reasoningTokens = BigInt(query.reasoningTokens ?? '0');
     if (cachedTokens > promptTokens) {
       throw new BillingError(
         BillingErrorCode.ValidationFailed,
         'cachedTokens must not exceed promptTokens (cached tokens are part of the prompt)',
+      );
+    }
+    if (cachedTokens + cacheWriteTokens > promptTokens) {
+      throw new BillingError(
+        BillingErrorCode.ValidationFailed,
+        'cacheWriteTokens must not exceed promptTokens − cachedTokens (cache writes are part of the prompt, apart from cache reads)',
       );
     }
     if (reasoningTokens > completionTokens) {
@@ -167,7 +175,13 @@ export class ModelPricesService {
     const metered = meteredOf(query, { promptTokens, cachedTokens, completionTokens, reasoningTokens });
     const price = await this.current(model);
     if (!price) throw new BillingError(BillingErrorCode.PriceNotSet);
-    const cost = computeCost(price, { promptTokens, cachedTokens, completionTokens, reasoningTokens });
+    const cost = computeCost(price, {
+      promptTokens,
+      cachedTokens,
+      cacheWriteTokens,
+      completionTokens,
+      reasoningTokens,
+    });
     const nanoPrice = priceNanoOf(price);
     const bill = metered === null ? null : billMetered(nanoPrice, metered);
     return {
@@ -184,7 +198,7 @@ export class ModelPricesService {
             },
       breakdown: {
         input: {
-          tokens: (promptTokens - cachedTokens).toString(),
+          tokens: (promptTokens - cachedTokens - cacheWriteTokens).toString(),
           ratePer1M: nanoToUsd(price.inputPer1MNano),
           costUsd: microNanoToUsd(cost.inputMicroNano),
         },
@@ -192,6 +206,11 @@ export class ModelPricesService {
           tokens: cachedTokens.toString(),
           ratePer1M: nanoToUsd(price.cachedInputPer1MNano),
           costUsd: microNanoToUsd(cost.cachedInputMicroNano),
+        },
+        cacheWrite: {
+          tokens: cacheWriteTokens.toString(),
+          ratePer1M: nanoToUsd(price.cacheWritePer1MNano ?? price.inputPer1MNano),
+          costUsd: microNanoToUsd(cost.cacheWriteMicroNano),
         },
         output: {
           tokens: (completionTokens - reasoningTokens).toString(),

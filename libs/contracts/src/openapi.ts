@@ -1552,6 +1552,16 @@ export interface components {
        */
       apiVersion?: string;
       /**
+       * @description anthropic: the anthropic-version header (default 2023-06-01)
+       * @example 2023-06-01
+       */
+      anthropicVersion?: string;
+      /**
+       * @description openai, azure-openai: the field that carries the output ceiling upstream. Left out: `max_completion_tokens` for upstream models named like OpenAI reasoning models (o1, o3, gpt-5…), else `max_tokens` — set it for an Azure deployment whose name does not say which model it runs
+       * @enum {string}
+       */
+      maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+      /**
        * @description what the scheduled health probe sends: `models` lists models (no tokens; the default, except for azure-openai), `completion` a 1-token chat — for servers whose model list needs no key
        * @enum {string}
        */
@@ -1957,6 +1967,11 @@ export interface components {
        */
       cachedInputPer1M: string;
       /**
+       * @description USD per 1M prompt tokens written to the provider's cache; null: they cost inputPer1M
+       * @example null
+       */
+      cacheWritePer1M: string | null;
+      /**
        * @description USD per 1M completion tokens
        * @example 10
        */
@@ -2029,6 +2044,11 @@ export interface components {
        */
       cachedInputPer1M?: string;
       /**
+       * @description USD per 1M prompt tokens written to the provider's cache (Anthropic's cache_creation_input_tokens); null or left out: inputPer1M
+       * @example 3.125
+       */
+      cacheWritePer1M?: string | null;
+      /**
        * @description USD per 1M completion tokens
        * @example 10
        */
@@ -2081,6 +2101,11 @@ export interface components {
        * @example 1.25
        */
       cachedInputPer1M: string;
+      /**
+       * @description USD per 1M prompt tokens written to the provider's cache; null: they cost inputPer1M
+       * @example null
+       */
+      cacheWritePer1M: string | null;
       /**
        * @description USD per 1M completion tokens
        * @example 10
@@ -2135,14 +2160,16 @@ export interface components {
       costUsd: string;
     };
     PreviewBreakdownView: {
-      /** @description promptTokens − cachedTokens at inputPer1M */
+      /** @description promptTokens − cachedTokens − cacheWriteTokens at inputPer1M */
       input: components['schemas']['PreviewLineView'];
       cachedInput: components['schemas']['PreviewLineView'];
+      /** @description cacheWriteTokens at cacheWritePer1M (or inputPer1M) */
+      cacheWrite: components['schemas']['PreviewLineView'];
       /** @description completionTokens − reasoningTokens at outputPer1M */
       output: components['schemas']['PreviewLineView'];
       /** @description reasoningTokens at reasoningPer1M (or outputPer1M) */
       reasoning: components['schemas']['PreviewLineView'];
-      /** @description sum of the four, rounded half up to whole nano-USD */
+      /** @description sum of the five, rounded half up to whole nano-USD */
       tokensUsd: string;
       perRequestUsd: string;
     };
@@ -2223,6 +2250,11 @@ export interface components {
        * @example 1.25
        */
       cachedInputPer1M: string;
+      /**
+       * @description USD per 1M prompt tokens written to the provider's cache; null: they cost inputPer1M
+       * @example null
+       */
+      cacheWritePer1M: string | null;
       /**
        * @description USD per 1M completion tokens
        * @example 10
@@ -2710,6 +2742,8 @@ export interface components {
       stream: boolean;
       promptTokens: number;
       cachedTokens: number;
+      /** @description prompt tokens written to the provider's cache */
+      cacheWriteTokens: number;
       completionTokens: number;
       reasoningTokens: number;
       /**
@@ -2867,6 +2901,11 @@ export interface components {
       inputTokens: string | null;
       /** @example 0 */
       cachedTokens: string | null;
+      /**
+       * @description usage lines: prompt tokens written to the provider's cache (null on invoices issued before they were metered apart)
+       * @example 0
+       */
+      cacheWriteTokens: string | null;
       /** @example 3400 */
       outputTokens: string | null;
       /**
@@ -4521,6 +4560,8 @@ export interface operations {
         completionTokens?: string;
         /** @description the cached part of promptTokens (default 0) */
         cachedTokens?: string;
+        /** @description the part of promptTokens written to the provider's cache, apart from cachedTokens (default 0) */
+        cacheWriteTokens?: string;
         /** @description the reasoning part of completionTokens (default 0) */
         reasoningTokens?: string;
         /** @description images produced (an /v1/images/* request); bills at the image price for size/quality */

@@ -55,6 +55,11 @@ export { countResponseCompletion, extractResponseUsage, responseUsage } from './
 export { OpenAiStreamObserver } from './openai/stream';
 export { openAiAdapter } from './openai/openai-adapter';
 export {
+  OUTPUT_TOKENS_FIELDS,
+  outputTokensField,
+  type OutputTokensField,
+} from './openai/output-tokens-field';
+export {
   openAiErrorBody,
   openAiErrorType,
   type OpenAiErrorBody,

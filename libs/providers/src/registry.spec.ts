@@ -11,10 +11,11 @@ describe('provider registry', () => {
     for (const type of PROVIDER_TYPES) expect(adapterFor(type)?.endpoints).toContain('chat.completions');
   });
 
-  it('serves legacy completions and embeddings only through OpenAI-compatible channels', () => {
-    for (const type of ['azure-openai', 'anthropic', 'gemini']) {
+  it('serves legacy completions only through OpenAI-compatible channels, embeddings through Azure too', () => {
+    for (const type of ['anthropic', 'gemini']) {
       expect(adapterFor(type)?.endpoints).toEqual(['chat.completions']);
     }
+    expect(adapterFor('azure-openai')?.endpoints).toEqual(['chat.completions', 'embeddings']);
     expect(openAiAdapter.endpoints).toEqual(['chat.completions', 'completions', 'embeddings']);
   });
 

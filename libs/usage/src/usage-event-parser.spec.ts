@@ -15,6 +15,7 @@ const event = (overrides: Record<string, unknown> = {}): Record<string, unknown>
   servedModel: 'gpt-4o-mini',
   promptTokens: 12,
   cachedTokens: 0,
+  cacheWriteTokens: 3,
   completionTokens: 34,
   reasoningTokens: 0,
   usageSource: 'upstream',
@@ -99,6 +100,8 @@ describe('parseUsageEvent', () => {
     ['channelKeyId', 7],
     ['promptTokens', -1],
     ['cachedTokens', 1.5],
+    ['cacheWriteTokens', -2],
+    ['cacheWriteTokens', null],
     ['completionTokens', '34'],
     ['reasoningTokens', 2 ** 31],
     ['usageSource', 'guessed'],
@@ -121,6 +124,11 @@ describe('parseUsageEvent', () => {
     const result = parse(event({ [field]: value }));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toContain(field);
+  });
+
+  it('reads an event without cacheWriteTokens (from a relay before they were metered apart) as 0 of them', () => {
+    const { cacheWriteTokens: _dropped, ...older } = event();
+    expect(accepted(older)).toEqual(event({ cacheWriteTokens: 0 }));
   });
 
   it('accepts the extremes of every range', () => {

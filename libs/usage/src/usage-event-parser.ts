@@ -107,6 +107,8 @@ function readEvent(raw: Record<string, unknown>): UsageEvent {
     servedModel: nullable(raw, 'servedModel', (r, k) => cut(text(r, k), USAGE_TEXT_LIMITS.model)),
     promptTokens,
     cachedTokens: count(raw, 'cachedTokens'),
+    // Events from a relay older than cache-write metering carry none.
+    cacheWriteTokens: raw['cacheWriteTokens'] === undefined ? 0 : count(raw, 'cacheWriteTokens'),
     completionTokens,
     reasoningTokens: count(raw, 'reasoningTokens'),
     usageSource: oneOf(raw, 'usageSource', USAGE_SOURCES),

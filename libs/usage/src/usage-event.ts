@@ -53,6 +53,8 @@ export interface UsageEvent {
   servedModel?: string | null;
   promptTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the provider's cache (part of promptTokens, apart from cachedTokens). */
+  cacheWriteTokens: number;
   completionTokens: number;
   reasoningTokens: number;
   usageSource: UsageEventSource;

@@ -34,6 +34,7 @@ function usageEvent(requestId: string, overrides: Partial<UsageEvent> = {}): Usa
     upstreamModel: null,
     promptTokens: 10,
     cachedTokens: 2,
+    cacheWriteTokens: 1,
     completionTokens: 5,
     reasoningTokens: 0,
     usageSource: 'upstream',

@@ -56,6 +56,7 @@ interface LineBody {
   requests: number | null;
   inputTokens: string | null;
   cachedTokens: string | null;
+  cacheWriteTokens: string | null;
   outputTokens: string | null;
   amountUsd: string;
 }
@@ -254,6 +255,7 @@ describe('invoices', () => {
           costNano: '1000000001',
           promptTokens: 2000,
           cachedTokens: 500,
+          cacheWriteTokens: 200,
           completionTokens: 300,
         },
         { model: CHINESE_MODEL, costNano: '7', promptTokens: 3, completionTokens: 4 },
@@ -310,6 +312,7 @@ describe('invoices', () => {
           requests: 3,
           inputTokens: '2200',
           cachedTokens: '500',
+          cacheWriteTokens: '200',
           outputTokens: '320',
           unitPrices: null, // no price rows in this suite: the cost came with the usage
           amountUsd: '1.000001',
@@ -321,6 +324,7 @@ describe('invoices', () => {
           requests: 2,
           inputTokens: '1003',
           cachedTokens: '0',
+          cacheWriteTokens: '0',
           outputTokens: '14',
           unitPrices: null, // no price rows in this suite: the cost came with the usage
           amountUsd: '0.123456796',

@@ -369,6 +369,52 @@ describe('models and prices', () => {
       expect(more.body.message).toContain('reasoningTokens');
     });
 
+    it('bills cache writes at their own price when one is set, else at the input price', async () => {
+      await admin
+        .put('/api/models/claude-cw/price', {
+          inputPer1M: '3',
+          cachedInputPer1M: '0.3',
+          cacheWritePer1M: '3.75',
+          outputPer1M: '15',
+        })
+        .expect(200);
+      const res = await admin
+        .get('/api/models/claude-cw/price/preview?promptTokens=1000&cachedTokens=100&cacheWriteTokens=400')
+        .expect(200);
+      // 500 plain × $3 + 100 read × $0.30 + 400 written × $3.75, per 1M
+      expect(res.body).toMatchObject({
+        costUsd: '0.00303',
+        breakdown: {
+          input: { tokens: '500', ratePer1M: '3', costUsd: '0.0015' },
+          cachedInput: { tokens: '100', ratePer1M: '0.3', costUsd: '0.00003' },
+          cacheWrite: { tokens: '400', ratePer1M: '3.75', costUsd: '0.0015' },
+        },
+        price: { cacheWritePer1M: '3.75' },
+      });
+      // Left out (or null) again: a cache write costs the input price.
+      await admin.put('/api/models/claude-cw/price', { inputPer1M: '3', outputPer1M: '15' }).expect(200);
+      const plain = await admin
+        .get('/api/models/claude-cw/price/preview?promptTokens=1000&cacheWriteTokens=400')
+        .expect(200);
+      expect(plain.body).toMatchObject({
+        costUsd: '0.003',
+        breakdown: { cacheWrite: { tokens: '400', ratePer1M: '3' } },
+        price: { cacheWritePer1M: null },
+      });
+      const bad = await admin
+        .put('/api/models/claude-cw/price', { inputPer1M: '1', outputPer1M: '10', cacheWritePer1M: '1e3' })
+        .expect(400);
+      expect(bad.body.errors).toEqual([{ field: 'cacheWritePer1M', messages: [expect.any(String)] }]);
+      const more = await admin
+        .get('/api/models/claude-cw/price/preview?promptTokens=10&cachedTokens=6&cacheWriteTokens=5')
+        .expect(400);
+      expect(more.body.message).toContain('cacheWriteTokens');
+      const history = await admin.get('/api/models/claude-cw/prices').expect(200);
+      expect(
+        (history.body.items as { cacheWritePer1M: string | null }[]).map((p) => p.cacheWritePer1M),
+      ).toEqual([null, '3.75']);
+    });
+
     it('refuses bad counts, naming them', async () => {
       const res = await admin
         .get('/api/models/gpt-4o/price/preview?promptTokens=-1&completionTokens=1.5&cachedTokens=abc')

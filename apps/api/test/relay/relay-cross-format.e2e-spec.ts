@@ -1,283 +1,28 @@
-// /v1/chat/completions clients served by Anthropic, Gemini and Azure OpenAI channels, through the
-// official OpenAI SDK against the mock upstream speaking each provider's own format: answers,
-// streams, streamed tool calls, usage and cost as the mock reported them, and failover across formats.
+// /v1/chat/completions clients and channels of other formats: what the ingress matrix does not
+// cover — legacy endpoints refused for a model only other formats serve, Gemini's blocked prompt as
+// the client's error, and failover across formats (before an answer, and after Anthropic's
+// message_start). Answers, streams, tool calls and billing are in relay-ingress-matrix.
 import { usdToNano } from '@gateway/db';
-import { startMockUpstream, type MockUpstream, type RecordedRequest } from '@gateway/mock-upstream';
-import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
 import request from 'supertest';
-import { startApi, type ApiHarness } from '../api-harness';
-import {
-  fund,
-  sdk,
-  seedTenantWithToken,
-  startIngestor,
-  usageRecord,
-  type UsageLogRow,
-} from './relay-fixture';
-
-type Upstream = 'anthropic' | 'gemini' | 'azure-openai';
-
-/** Where each format's key travels; never the URL. */
-const KEY_HEADER: Record<Upstream, string> = {
-  anthropic: 'x-api-key',
-  gemini: 'x-goog-api-key',
-  'azure-openai': 'api-key',
-};
-
-const PRICE = { inputPer1M: '1', cachedInputPer1M: '0.5', outputPer1M: '2' };
+import { startIngressRelay, type IngressRelay } from './ingress-fixture';
+import { usageRecord } from './relay-fixture';
 
 describe('chat completions clients served by other formats (openai SDK → gateway → mock upstream)', () => {
-  let api: ApiHarness;
-  let mock: MockUpstream;
-  let ingestor: UsageIngestor;
-  let admin: string;
+  let r: IngressRelay;
   let client: OpenAI;
-  let origin: string;
 
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    // Anthropic's and Gemini's base URLs carry no version segment (the presets say so); Azure's neither.
-    origin = mock.baseUrl.replace(/\/v1$/, '');
-    api = await startApi('relay_cross_format');
-    ingestor = startIngestor(api);
-    admin = await api.adminToken();
-    const { key, tenantId } = await seedTenantWithToken(api, admin);
-    await fund(api, tenantId, '10');
-    client = sdk(api, key);
+    r = await startIngressRelay('relay_cross_format');
+    await r.channel('gemini', 'ch-gemini', 'x-gemini', 'AIza-mock');
+    client = r.openai;
   });
 
   afterAll(async () => {
-    await ingestor?.stop();
-    await api?.close();
-    await mock?.close();
+    await r?.close();
   });
 
-  beforeEach(() => mock.reset());
-
-  async function channel(
-    type: Upstream,
-    name: string,
-    model: string,
-    key: string,
-    extra: { priority?: number; modelMapping?: Record<string, string>; settings?: object } = {},
-  ): Promise<void> {
-    const created = await request(api.url)
-      .post('/api/channels')
-      .set('authorization', `Bearer ${admin}`)
-      .send({
-        name,
-        type,
-        baseUrl: origin,
-        models: [model],
-        modelMapping: extra.modelMapping ?? {},
-        priority: extra.priority ?? 0,
-        groups: ['default'],
-        timeoutMs: 10_000,
-        ...(extra.settings ? { settings: extra.settings } : {}),
-      })
-      .expect(201);
-    await request(api.url)
-      .post(`/api/channels/${(created.body as { id: string }).id}/keys`)
-      .set('authorization', `Bearer ${admin}`)
-      .send({ key })
-      .expect(201);
-  }
-
-  async function price(model: string): Promise<void> {
-    await request(api.url)
-      .put(`/api/models/${model}/price`)
-      .set('authorization', `Bearer ${admin}`)
-      .send(PRICE)
-      .expect(200);
-  }
-
-  /** The one generation request the mock saw (model listings and the like excluded). */
-  function upstreamCall(): RecordedRequest {
-    const calls = mock.requests.filter((r) => r.method === 'POST');
-    expect(calls).toHaveLength(1);
-    return calls[0] as RecordedRequest;
-  }
-
-  function expectKeyInHeader(type: Upstream, recorded: RecordedRequest, key: string): void {
-    expect(recorded.headers[KEY_HEADER[type]]).toBe(key);
-    expect(recorded.path).not.toContain(key.split(';')[0] as string);
-    if (type !== 'azure-openai') expect(recorded.headers['authorization']).toBeUndefined();
-  }
-
-  /** Usage and cost in the record equal what the mock reported, at PRICE. */
-  function expectBilledAsReported(record: UsageLogRow, recorded: RecordedRequest): void {
-    const usage = recorded.usage;
-    expect(usage).toBeDefined();
-    if (usage === undefined) return;
-    const cached = usage.cache_read_tokens ?? 0;
-    // The Anthropic and Gemini channel keys ask for cache reads (Anthropic's for writes too): they
-    // must show (the mock's OpenAI format reports no cache).
-    if (!recorded.path.startsWith('/openai/')) expect(cached).toBe(2);
-    if (recorded.path === '/v1/messages') expect(usage.cache_write_tokens).toBe(1);
-    expect(record).toMatchObject({
-      promptTokens: usage.prompt_tokens,
-      completionTokens: usage.completion_tokens,
-      cachedTokens: cached,
-      reasoningTokens: usage.reasoning_tokens ?? 0,
-      usageSource: 'upstream',
-      status: 200,
-    });
-    // USD per 1M tokens = 1000 nano-USD per token at 1, 500 at 0.5, 2000 at 2.
-    const nano = (usage.prompt_tokens - cached) * 1000 + cached * 500 + usage.completion_tokens * 2000;
-    expect(usdToNano(record.costUsd)).toBe(BigInt(nano));
-  }
-
-  const setups: Array<{
-    type: Upstream;
-    /** The key with the mock's options: cache counts where the format reports them. */
-    key: string;
-    extra?: { modelMapping?: Record<string, string>; settings?: object };
-    path: (model: string) => string;
-  }> = [
-    {
-      type: 'anthropic',
-      key: 'sk-ant-mock;cacheRead=2;cacheWrite=1',
-      path: () => '/v1/messages',
-    },
-    {
-      type: 'gemini',
-      key: 'AIza-mock;cacheRead=2',
-      path: (model) => `/v1beta/models/${model}:`,
-    },
-    {
-      type: 'azure-openai',
-      key: 'azure-mock-key',
-      extra: { modelMapping: {}, settings: { apiVersion: '2024-10-21' } },
-      path: () => '/openai/deployments/',
-    },
-  ];
-
-  describe.each(setups)('served by $type', ({ type, key, extra, path }) => {
-    const model = `x-${type}`;
-    const deployment = `dep-${type}`;
-    const mapping = type === 'azure-openai' ? { [model]: deployment } : {};
-
-    beforeAll(async () => {
-      await channel(type, `ch-${type}`, model, key, { ...extra, modelMapping: mapping });
-      await price(model);
-      // The mock's options ride in the channel key (the gateway never forwards the client's headers).
-      await channel(type, `ch-${type}-tool`, `${model}-tool`, `${key};tool=1;chunks=6`, extra);
-      await channel(type, `ch-${type}-drop`, `${model}-drop`, `${key};drop=6`, extra);
-    });
-
-    it('answers a non-stream request, sets the held max output, and bills what the upstream reported', async () => {
-      const { data, response } = await client.chat.completions
-        .create({
-          model,
-          messages: [
-            { role: 'system', content: 'be brief' },
-            { role: 'user', content: 'hello there' },
-          ],
-        })
-        .withResponse();
-      expect(data.object).toBe('chat.completion');
-      expect(data.choices[0]?.message.content).toMatch(/^alpha bravo/);
-      expect(data.choices[0]?.finish_reason).toBe('stop');
-      expect(response.headers.get('x-routed-via')).toBe(
-        `ch-${type}/${type === 'azure-openai' ? deployment : model}`,
-      );
-
-      const recorded = upstreamCall();
-      expect(recorded.path.startsWith(path(type === 'azure-openai' ? deployment : model))).toBe(true);
-      expectKeyInHeader(type, recorded, key);
-      const body = recorded.body as Record<string, unknown>;
-      const held = api.config.BILLING_DEFAULT_MAX_TOKENS;
-      if (type === 'anthropic') expect(body['max_tokens']).toBe(held);
-      if (type === 'gemini') expect(body['generationConfig']).toMatchObject({ maxOutputTokens: held });
-      // Azure passes the client's body through: nothing added the client did not ask for but usage
-      // and the held output ceiling.
-      if (type === 'azure-openai') {
-        expect(body['model']).toBeUndefined();
-        expect(body['max_tokens']).toBe(held);
-        expect(body).not.toHaveProperty('max_completion_tokens');
-      }
-
-      expect(data.usage?.prompt_tokens).toBe(recorded.usage?.prompt_tokens);
-      const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
-      expectBilledAsReported(record, recorded);
-    });
-
-    it('streams text that joins to the non-stream answer, with the usage chunk asked for, ending cleanly', async () => {
-      const { data: stream, response } = await client.chat.completions
-        .create({
-          model,
-          messages: [{ role: 'user', content: 'hello there' }],
-          max_tokens: 5,
-          stream: true,
-          stream_options: { include_usage: true },
-        })
-        .withResponse();
-      let text = '';
-      let finish: string | null = null;
-      let usage: OpenAI.CompletionUsage | null | undefined;
-      for await (const chunk of stream) {
-        text += chunk.choices[0]?.delta.content ?? '';
-        finish = chunk.choices[0]?.finish_reason ?? finish;
-        if (chunk.usage) usage = chunk.usage;
-      }
-      expect(text).toBe('alpha bravo charlie delta echo');
-      expect(finish).toBe('length');
-      const recorded = upstreamCall();
-      expectKeyInHeader(type, recorded, key);
-      expect(usage?.completion_tokens).toBe(5);
-      expect(usage?.prompt_tokens).toBe(recorded.usage?.prompt_tokens);
-      const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
-      expectBilledAsReported(record, recorded);
-      expect(record.stream).toBe(true);
-      expect(record.ttftMs).not.toBeNull();
-    });
-
-    it('streams a tool call the SDK reassembles', async () => {
-      const stream = client.chat.completions.stream({
-        model: `${model}-tool`,
-        messages: [{ role: 'user', content: 'what is the weather' }],
-        tools: [
-          {
-            type: 'function',
-            function: {
-              name: 'get_weather',
-              description: 'the weather',
-              parameters: { type: 'object', properties: { mock: { type: 'string' } } },
-            },
-          },
-        ],
-      });
-      const final = await stream.finalChatCompletion();
-      const call = final.choices[0]?.message.tool_calls?.[0];
-      expect(final.choices[0]?.finish_reason).toBe('tool_calls');
-      expect(call?.type).toBe('function');
-      if (call?.type !== 'function') return;
-      expect(call.function.name).toBe('get_weather');
-      expect(call.id).not.toBe('');
-      expect(JSON.parse(call.function.arguments)).toEqual({ mock: expect.stringMatching(/^alpha bravo/) });
-    });
-
-    it('ends a stream that the upstream cut with an error chunk, never [DONE]', async () => {
-      const { data: stream, response } = await client.chat.completions
-        .create({ model: `${model}-drop`, messages: [{ role: 'user', content: 'hello' }], stream: true })
-        .withResponse();
-      const error = await (async () => {
-        for await (const _chunk of stream) {
-          // reading until it breaks
-        }
-      })().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(OpenAI.APIError);
-      expect((error as InstanceType<typeof OpenAI.APIError>).message).toBe(
-        'the upstream closed the stream before it finished',
-      );
-      const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
-      expect(record).toMatchObject({ status: 502, errorCode: 'upstream_error' });
-    });
-  });
+  beforeEach(() => r.mock.reset());
 
   it("refuses legacy completions and embeddings for a model only another format serves, naming 'model'", async () => {
     const error = await client.embeddings.create({ model: 'x-gemini', input: 'hello' }).then(
@@ -287,14 +32,14 @@ describe('chat completions clients served by other formats (openai SDK → gatew
     expect(error?.status).toBe(400);
     expect(error?.param).toBe('model');
     expect(error?.message).toContain('/v1/chat/completions');
-    expect(mock.requests).toHaveLength(0);
+    expect(r.mock.requests).toHaveLength(0);
   });
 
   it("answers Gemini's blocked prompt as the client's 400, streamed or not, without trying another channel", async () => {
-    await channel('gemini', 'ch-blocked', 'x-blocked', 'AIza-mock;blocked=1', { priority: 10 });
-    await channel('anthropic', 'ch-unblocked', 'x-blocked', 'sk-ant-mock');
+    await r.channel('gemini', 'ch-blocked', 'x-blocked', 'AIza-mock;blocked=1', { priority: 10 });
+    await r.channel('anthropic', 'ch-unblocked', 'x-blocked', 'sk-ant-mock');
     for (const stream of [false, true]) {
-      mock.reset();
+      r.mock.reset();
       const error = await client.chat.completions
         .create({ model: 'x-blocked', messages: [{ role: 'user', content: 'hello' }], stream })
         .then(
@@ -304,36 +49,36 @@ describe('chat completions clients served by other formats (openai SDK → gatew
       expect(error?.status).toBe(400);
       expect(error?.message).toMatch(/SAFETY/);
       expect(error?.param).toBe('messages');
-      expect(mock.requests.map((r) => r.path)).toEqual([
+      expect(r.mock.requests.map((r) => r.path)).toEqual([
         `/v1beta/models/x-blocked:${stream ? 'streamGenerateContent' : 'generateContent'}`,
       ]);
     }
   });
 
   it('fails over from an overloaded Anthropic channel (529) to a Gemini channel', async () => {
-    await channel('anthropic', 'ch-overloaded', 'x-failover', 'sk-ant-mock;status=529', { priority: 10 });
-    await channel('gemini', 'ch-rescue', 'x-failover', 'AIza-rescue');
+    await r.channel('anthropic', 'ch-overloaded', 'x-failover', 'sk-ant-mock;status=529', { priority: 10 });
+    await r.channel('gemini', 'ch-rescue', 'x-failover', 'AIza-rescue');
     const { data, response } = await client.chat.completions
       .create({ model: 'x-failover', messages: [{ role: 'user', content: 'hello' }] })
       .withResponse();
     expect(data.choices[0]?.message.content).toMatch(/^alpha bravo/);
     expect(response.headers.get('x-routed-via')).toBe('ch-rescue/x-failover');
     expect(response.headers.get('x-fallback-attempts')).toBe('1');
-    expect(mock.requests.map((r) => r.path)).toEqual([
+    expect(r.mock.requests.map((r) => r.path)).toEqual([
       '/v1/messages',
       '/v1beta/models/x-failover:generateContent',
     ]);
-    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    const record = await usageRecord(r.api, r.admin, response.headers.get('x-request-id') as string);
     expect(record.fallbacks).toEqual([
       expect.objectContaining({ channelName: 'ch-overloaded', status: 529, code: 'server_error' }),
     ]);
   });
 
   it('fails over from an Anthropic stream that errors before any content (after message_start)', async () => {
-    await channel('anthropic', 'ch-stream-overloaded', 'x-stream-failover', 'sk-ant-mock;streamError=0', {
+    await r.channel('anthropic', 'ch-stream-overloaded', 'x-stream-failover', 'sk-ant-mock;streamError=0', {
       priority: 10,
     });
-    await channel('gemini', 'ch-stream-rescue', 'x-stream-failover', 'AIza-rescue');
+    await r.channel('gemini', 'ch-stream-rescue', 'x-stream-failover', 'AIza-rescue');
     const { data: stream, response } = await client.chat.completions
       .create({ model: 'x-stream-failover', messages: [{ role: 'user', content: 'hello' }], stream: true })
       .withResponse();
@@ -342,9 +87,74 @@ describe('chat completions clients served by other formats (openai SDK → gatew
     expect(text).toMatch(/^alpha bravo/);
     expect(response.headers.get('x-routed-via')).toBe('ch-stream-rescue/x-stream-failover');
     expect(response.headers.get('x-fallback-attempts')).toBe('1');
-    expect(mock.requests.map((r) => r.path)).toEqual([
+    expect(r.mock.requests.map((r) => r.path)).toEqual([
       '/v1/messages',
       '/v1beta/models/x-stream-failover:streamGenerateContent',
     ]);
+  });
+
+  it("asks an operator-named Azure deployment in the channel's maxTokensField, for any ingress", async () => {
+    await r.channel('azure-openai', 'ch-azure-o3', 'x-o3', 'azure-mock-key', {
+      modelMapping: { 'x-o3': 'prod-reasoning' },
+      settings: { apiVersion: '2024-12-01-preview', maxTokensField: 'max_completion_tokens' },
+    });
+    await client.chat.completions.create({ model: 'x-o3', messages: [{ role: 'user', content: 'hi' }] });
+    await client.chat.completions.create({
+      model: 'x-o3',
+      max_tokens: 30,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await r.anthropic.messages.create({
+      model: 'x-o3',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const bodies = r.upstreamCalls().map((c) => c.body as Record<string, unknown>);
+    expect(r.upstreamCalls().map((c) => c.path)).toEqual(
+      Array(3).fill('/openai/deployments/prod-reasoning/chat/completions'),
+    );
+    expect(bodies.map((b) => b['max_completion_tokens'])).toEqual([
+      r.api.config.BILLING_DEFAULT_MAX_TOKENS,
+      30,
+      20,
+    ]);
+    for (const body of bodies) expect(body).not.toHaveProperty('max_tokens');
+
+    const refused = await request(r.api.url)
+      .post('/api/channels')
+      .set('authorization', `Bearer ${r.admin}`)
+      .send({
+        name: 'ch-bad-field',
+        type: 'azure-openai',
+        baseUrl: 'https://example.openai.azure.com',
+        models: ['x'],
+        settings: { maxTokensField: 'max_output_tokens' },
+      })
+      .expect(400);
+    expect(JSON.stringify(refused.body)).toContain('settings.maxTokensField');
+  });
+
+  it('serves embeddings from an Azure deployment, billed as the deployment reported', async () => {
+    await r.channel('azure-openai', 'ch-azure-embed', 'x-embed', 'azure-mock-key', {
+      modelMapping: { 'x-embed': 'prod-embedder' },
+    });
+    await r.price('x-embed');
+    const { data, response } = await client.embeddings
+      .create({ model: 'x-embed', input: ['hello there', 'general kenobi'] })
+      .withResponse();
+    expect(data.data).toHaveLength(2);
+    expect(data.data[0]?.embedding.length).toBeGreaterThan(0);
+    expect(response.headers.get('x-routed-via')).toBe('ch-azure-embed/prod-embedder');
+    const recorded = r.upstreamCall();
+    expect(recorded.path).toBe('/openai/deployments/prod-embedder/embeddings');
+    expect(recorded.headers['api-key']).toBe('azure-mock-key');
+    expect(recorded.headers['authorization']).toBeUndefined();
+    expect(recorded.body).not.toHaveProperty('model');
+    const promptTokens = recorded.usage?.prompt_tokens as number;
+    expect(promptTokens).toBeGreaterThan(0);
+    expect(data.usage.prompt_tokens).toBe(promptTokens);
+    const record = await usageRecord(r.api, r.admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({ promptTokens, completionTokens: 0, usageSource: 'upstream', status: 200 });
+    expect(usdToNano(record.costUsd)).toBe(BigInt(promptTokens * 1000));
   });
 });

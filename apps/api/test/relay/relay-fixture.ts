@@ -198,6 +198,7 @@ export interface UsageLogRow {
   tokenId: string;
   promptTokens: number;
   cachedTokens: number;
+  cacheWriteTokens: number;
   completionTokens: number;
   reasoningTokens: number;
   usageSource: string;

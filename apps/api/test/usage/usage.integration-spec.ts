@@ -111,6 +111,7 @@ describe('/api/usage', () => {
         channelId: channel.backup,
         upstreamModel: 'claude-3-opus',
         promptTokens: 300,
+        cacheWriteTokens: 120,
         latencyMs: 300,
         status: 502,
         errorCode: 'upstream_error',
@@ -194,6 +195,7 @@ describe('/api/usage', () => {
         stream: false,
         promptTokens: 300,
         cachedTokens: 0,
+        cacheWriteTokens: 120,
         completionTokens: 0,
         reasoningTokens: 0,
         usageSource: 'upstream',
@@ -382,6 +384,7 @@ describe('/api/usage', () => {
       const r3 = body[1]!;
       expect(r3['errorMessage']).toBe('\'=HYPERLINK("http://evil") every candidate failed');
       expect(r3['channelName']).toBe('backup');
+      expect(r3['cacheWriteTokens']).toBe('120');
       expect(JSON.parse(r3['fallbacks']!)).toEqual(events[2]!.fallbacks);
       expect(body[0]).toMatchObject({
         costUsd: '0.123456789',

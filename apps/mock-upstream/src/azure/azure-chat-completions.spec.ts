@@ -43,4 +43,13 @@ describe('POST /openai/deployments/{deployment}/chat/completions', () => {
     const noKey = await fetch(`${url}?api-version=2024-10-21`, { method: 'POST', body });
     expect(noKey.status).toBe(401);
   });
+
+  it('answers embeddings at the deployment embeddings path, the deployment standing for the model', async () => {
+    const answer = await upstream
+      .azure('azure-key', 'my-embedder')
+      .embeddings.create({ model: 'ignored', input: ['hello', 'world'], encoding_format: 'float' });
+    expect(answer.data).toHaveLength(2);
+    expect(answer.model).toBe('my-embedder');
+    expect(upstream.mock.requests[0]?.path).toBe('/openai/deployments/my-embedder/embeddings');
+  });
 });

@@ -1,4 +1,5 @@
 import { chatCompletions } from '../chat-completions';
+import { embeddings } from '../embeddings';
 import { HttpError } from '../http-error';
 import type { Endpoint } from '../mock-response';
 
@@ -7,6 +8,15 @@ import type { Endpoint } from '../mock-response';
  * the chat completions behaviour, the deployment standing for the model (a body `model` is ignored).
  */
 export function azureChatCompletions(deployment: string): Endpoint {
+  return azureDeployment(deployment, chatCompletions);
+}
+
+/** `POST /openai/deployments/{deployment}/embeddings?api-version=…`: the embeddings behaviour, likewise. */
+export function azureEmbeddings(deployment: string): Endpoint {
+  return azureDeployment(deployment, embeddings);
+}
+
+function azureDeployment(deployment: string, endpoint: Endpoint): Endpoint {
   return (input) => {
     if (!input.query.get('api-version')) {
       throw new HttpError(
@@ -17,6 +27,6 @@ export function azureChatCompletions(deployment: string): Endpoint {
         '404',
       );
     }
-    return chatCompletions({ ...input, body: { ...input.body, model: deployment } });
+    return endpoint({ ...input, body: { ...input.body, model: deployment } });
   };
 }

@@ -49,6 +49,7 @@ const tokens = (value: string | null) => (value === null ? '—' : formatNumber(
 const TOKEN_COLUMNS = [
   { field: 'inputTokens', key: 'input' },
   { field: 'cachedTokens', key: 'cached' },
+  { field: 'cacheWriteTokens', key: 'cacheWrite' },
   { field: 'outputTokens', key: 'output' },
 ] as const;
 

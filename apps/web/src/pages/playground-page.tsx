@@ -30,6 +30,7 @@ import {
   runChat,
 } from '../features/playground/api/chat-run';
 import { MediaPanel, type MediaMode } from '../features/playground/components/media-panel';
+import { INGRESS_FORMATS, type IngressFormat } from '../features/playground/api/ingress-formats';
 import { RunStatsCard } from '../features/playground/components/run-stats-card';
 
 // The pasted key lives for this browser tab only.
@@ -51,6 +52,7 @@ export function PlaygroundPage() {
   const [system, setSystem] = useState('');
   const [stream, setStream] = useState(true);
   const [mode, setMode] = useState<'chat' | MediaMode>('chat');
+  const [format, setFormat] = useState<IngressFormat>('chat');
   const [input, setInput] = useState('');
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [answer, setAnswer] = useState<string | null>(null);
@@ -97,6 +99,7 @@ export function PlaygroundPage() {
         model: chosenModel,
         messages: system.trim() ? [{ role: 'system', content: system.trim() }, ...history] : history,
         stream,
+        format,
         signal: controller.signal,
         onDelta: (delta) => {
           reply += delta;
@@ -263,6 +266,17 @@ export function PlaygroundPage() {
                 </Form.Item>
                 {mode === 'chat' ? (
                   <>
+                    <Form.Item label={t('playground.format')} extra={t(`playground.formatHints.${format}`)}>
+                      <Select
+                        value={format}
+                        onChange={setFormat}
+                        options={INGRESS_FORMATS.map((value) => ({
+                          value,
+                          label: t(`playground.formats.${value}`),
+                        }))}
+                        data-testid="playground-format"
+                      />
+                    </Form.Item>
                     <Form.Item label={t('playground.system')}>
                       <Input.TextArea
                         value={system}

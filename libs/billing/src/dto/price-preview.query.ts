@@ -24,6 +24,15 @@ export class PricePreviewQuery {
   @Matches(TOKEN_COUNT, count('cachedTokens'))
   cachedTokens?: string;
 
+  @ApiPropertyOptional({
+    example: '0',
+    description:
+      "the part of promptTokens written to the provider's cache, apart from cachedTokens (default 0)",
+  })
+  @IsOptional()
+  @Matches(TOKEN_COUNT, count('cacheWriteTokens'))
+  cacheWriteTokens?: string;
+
   @ApiPropertyOptional({ example: '100', description: 'the reasoning part of completionTokens (default 0)' })
   @IsOptional()
   @Matches(TOKEN_COUNT, count('reasoningTokens'))

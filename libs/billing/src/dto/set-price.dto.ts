@@ -65,6 +65,17 @@ export class SetPriceDto {
   @IsPriceUsd('cachedInputPer1M')
   cachedInputPer1M?: string;
 
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '3.125',
+    description:
+      "USD per 1M prompt tokens written to the provider's cache (Anthropic's cache_creation_input_tokens); null or left out: inputPer1M",
+  })
+  @IsOptional()
+  @IsPriceUsd('cacheWritePer1M')
+  cacheWritePer1M?: string | null;
+
   @ApiProperty({ example: '10', description: 'USD per 1M completion tokens' })
   @IsPriceUsd('outputPer1M')
   outputPer1M!: string;

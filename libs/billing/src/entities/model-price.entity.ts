@@ -43,6 +43,10 @@ export class ModelPrice {
   @Column({ name: 'characters_per_1m_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
   charactersPer1MNano!: bigint | null;
 
+  /** Null: prompt tokens written to the provider's cache cost the input price. */
+  @Column({ name: 'cache_write_per_1m_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  cacheWritePer1MNano!: bigint | null;
+
   @Column({ name: 'per_request_nano', type: 'bigint', transformer: bigintTransformer })
   perRequestNano!: bigint;
 

@@ -12,6 +12,8 @@ interface Dated extends PriceNano {
 export interface PricedUsage {
   promptTokens: number;
   cachedTokens: number;
+  /** The part of promptTokens written to the provider's cache (0 when unknown); apart from cachedTokens. */
+  cacheWriteTokens?: number;
   completionTokens: number;
   /** The part of completionTokens spent reasoning (0 when unknown). */
   reasoningTokens?: number;
@@ -38,6 +40,7 @@ export class PriceBook {
         perImageBySizeNano: imageSizePrices(row.perImageBySize),
         perAudioSecondNano: row.perAudioSecondNano,
         charactersPer1MNano: row.charactersPer1MNano,
+        cacheWritePer1MNano: row.cacheWritePer1MNano,
         effectiveFrom: row.effectiveFrom.getTime(),
       });
       this.byModel.set(row.model, list);
@@ -63,7 +66,8 @@ export class PriceBook {
 
   /**
    * The most a request can cost: `completionCeiling` completion tokens, all of them reasoning when
-   * reasoning is priced above output. For the worst-case hold.
+   * reasoning is priced above output, and every prompt token written to the cache when a cache
+   * write is priced above input. For the worst-case hold.
    */
   worstCostOf(
     model: string,
@@ -74,12 +78,15 @@ export class PriceBook {
     const price = this.priceAt(model, at);
     const reasoningDearer =
       price?.reasoningPer1MNano != null && price.reasoningPer1MNano > price.outputPer1MNano;
+    const cacheWriteDearer =
+      price?.cacheWritePer1MNano != null && price.cacheWritePer1MNano > price.inputPer1MNano;
     return this.costOf(
       model,
       at,
       {
         promptTokens: usage.promptTokens,
         cachedTokens: 0,
+        cacheWriteTokens: cacheWriteDearer ? usage.promptTokens : 0,
         completionTokens: usage.completionCeiling,
         reasoningTokens: reasoningDearer ? usage.completionCeiling : 0,
       },
@@ -104,11 +111,15 @@ export class PriceBook {
     if (!price) return 0n;
     const prompt = BigInt(Math.max(0, Math.floor(usage.promptTokens)));
     const cached = BigInt(Math.max(0, Math.floor(usage.cachedTokens)));
+    const written = BigInt(Math.max(0, Math.floor(usage.cacheWriteTokens ?? 0)));
     const completion = BigInt(Math.max(0, Math.floor(usage.completionTokens)));
     const reasoning = BigInt(Math.max(0, Math.floor(usage.reasoningTokens ?? 0)));
+    const read = cached > prompt ? prompt : cached;
     return computeCost(price, {
       promptTokens: prompt,
-      cachedTokens: cached > prompt ? prompt : cached,
+      cachedTokens: read,
+      // An upstream reporting more cache than prompt must not make uncached input negative.
+      cacheWriteTokens: written > prompt - read ? prompt - read : written,
       completionTokens: completion,
       reasoningTokens: reasoning > completion ? completion : reasoning,
     }).totalNano;

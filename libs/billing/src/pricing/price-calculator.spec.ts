@@ -26,15 +26,24 @@ function times(a: Fraction, k: bigint): Fraction {
 
 /** cost in nano-USD, from USD-per-1M decimal strings. */
 function referenceCostNano(
-  prices: { input: string; cached: string; output: string; perRequest: string; reasoning: string | null },
+  prices: {
+    input: string;
+    cached: string;
+    cacheWrite: string | null;
+    output: string;
+    perRequest: string;
+    reasoning: string | null;
+  },
   prompt: bigint,
   cached: bigint,
+  written: bigint,
   completion: bigint,
   reasoning: bigint,
 ): bigint {
   let usd: Fraction = { n: 0n, d: 1n };
-  usd = add(usd, times(parseDecimal(prices.input), prompt - cached));
+  usd = add(usd, times(parseDecimal(prices.input), prompt - cached - written));
   usd = add(usd, times(parseDecimal(prices.cached), cached));
+  usd = add(usd, times(parseDecimal(prices.cacheWrite ?? prices.input), written));
   usd = add(usd, times(parseDecimal(prices.output), completion - reasoning));
   usd = add(usd, times(parseDecimal(prices.reasoning ?? prices.output), reasoning));
   // per 1M tokens → divide by 1e6; USD → nano: multiply by 1e9
@@ -86,6 +95,29 @@ describe('computeCost', () => {
       { promptTokens: 2n, cachedTokens: 1n, completionTokens: 1n },
     );
     expect(split.tokensNano).toBe(1n);
+  });
+
+  it('bills cache writes apart from input and cache reads, at their own price when set, else at input', () => {
+    const base: PriceNano = {
+      inputPer1MNano: 3_000_000_000n, // $3 / 1M
+      cachedInputPer1MNano: 300_000_000n, // $0.30
+      outputPer1MNano: 0n,
+      perRequestNano: 0n,
+    };
+    // 1000 prompt tokens: 100 read from the cache, 400 written to it, 500 plain input.
+    const usage = { promptTokens: 1000n, cachedTokens: 100n, cacheWriteTokens: 400n, completionTokens: 0n };
+    expect(computeCost(base, usage)).toMatchObject({
+      inputMicroNano: 1_500_000_000_000n,
+      cachedInputMicroNano: 30_000_000_000n,
+      cacheWriteMicroNano: 1_200_000_000_000n,
+      totalNano: 2_730_000n,
+    });
+    const written = computeCost({ ...base, cacheWritePer1MNano: 3_750_000_000n }, usage); // $3.75
+    expect(written.cacheWriteMicroNano).toBe(1_500_000_000_000n);
+    expect(written.totalNano).toBe(3_030_000n);
+    expect(() =>
+      computeCost(base, { promptTokens: 10n, cachedTokens: 6n, cacheWriteTokens: 5n, completionTokens: 0n }),
+    ).toThrow(RangeError);
   });
 
   it('refuses negative counts, more cached than prompt and more reasoning than completion tokens', () => {
@@ -141,6 +173,7 @@ describe('computeCost', () => {
       const prices = {
         input: usd(),
         cached: usd(),
+        cacheWrite: random() < 0.4 ? null : usd(),
         output: usd(),
         perRequest: random() < 0.5 ? '0' : usd(),
         reasoning: random() < 0.5 ? null : usd(),
@@ -148,12 +181,14 @@ describe('computeCost', () => {
       const scale = [10, 1000, 1_000_000, 2_000_000_000][int(3)] as number;
       const prompt = BigInt(int(scale));
       const cached = BigInt(Math.floor(random() * (Number(prompt) + 1)));
+      const written = random() < 0.3 ? 0n : BigInt(Math.floor(random() * (Number(prompt - cached) + 1)));
       const completion = BigInt(int(scale));
       const reasoning = random() < 0.3 ? 0n : BigInt(Math.floor(random() * (Number(completion) + 1)));
       const cost = computeCost(
         {
           inputPer1MNano: usdToNano(prices.input),
           cachedInputPer1MNano: usdToNano(prices.cached),
+          cacheWritePer1MNano: prices.cacheWrite === null ? null : usdToNano(prices.cacheWrite),
           outputPer1MNano: usdToNano(prices.output),
           perRequestNano: usdToNano(prices.perRequest),
           reasoningPer1MNano: prices.reasoning === null ? null : usdToNano(prices.reasoning),
@@ -161,14 +196,15 @@ describe('computeCost', () => {
         {
           promptTokens: prompt,
           cachedTokens: cached,
+          cacheWriteTokens: written,
           completionTokens: completion,
           reasoningTokens: reasoning,
         },
       );
-      const expected = referenceCostNano(prices, prompt, cached, completion, reasoning);
+      const expected = referenceCostNano(prices, prompt, cached, written, completion, reasoning);
       if (cost.totalNano !== expected) {
         throw new Error(
-          `mismatch for ${JSON.stringify(prices)} prompt=${prompt} cached=${cached} completion=${completion} reasoning=${reasoning}: ${cost.totalNano} vs ${expected}`,
+          `mismatch for ${JSON.stringify(prices)} prompt=${prompt} cached=${cached} written=${written} completion=${completion} reasoning=${reasoning}: ${cost.totalNano} vs ${expected}`,
         );
       }
     }

@@ -2,7 +2,8 @@
 //
 // Prices are nano-USD per 1M tokens, so tokens × price is in units of 1e-6 nano-USD ("micro-nano").
 // Reasoning tokens are part of the completion tokens (as OpenAI counts them); they cost the output
-// price unless the model sets its own reasoning price. The token amounts are summed exactly, then rounded ONCE, half up, to whole nano-USD (a
+// price unless the model sets its own reasoning price. Prompt tokens are uncached input, cache reads
+// and cache writes, each at its own price (a cache write costs the input price unless set). The token amounts are summed exactly, then rounded ONCE, half up, to whole nano-USD (a
 // remainder of exactly half a nano rounds up); the per-request fee (already whole nano) is added
 // after. Rounding once rather than per component keeps the total independent of how it is split.
 
@@ -21,6 +22,8 @@ export interface PriceNano {
   perAudioSecondNano?: bigint | null;
   /** Per 1M input characters of speech (audio/speech). */
   charactersPer1MNano?: bigint | null;
+  /** Prompt tokens written to the provider's cache; null: they cost the input price. */
+  cacheWritePer1MNano?: bigint | null;
 }
 
 export interface TokenUsage {
@@ -28,6 +31,8 @@ export interface TokenUsage {
   promptTokens: bigint;
   /** The part of promptTokens read from the provider's cache. */
   cachedTokens: bigint;
+  /** The part of promptTokens written to the provider's cache (default 0); apart from cachedTokens. */
+  cacheWriteTokens?: bigint;
   completionTokens: bigint;
   /** The part of completionTokens spent reasoning (default 0). */
   reasoningTokens?: bigint;
@@ -37,6 +42,7 @@ export interface CostBreakdown {
   /** Exact amounts, in 1e-6 nano-USD. */
   inputMicroNano: bigint;
   cachedInputMicroNano: bigint;
+  cacheWriteMicroNano: bigint;
   /** Completion tokens other than reasoning ones. */
   outputMicroNano: bigint;
   reasoningMicroNano: bigint;
@@ -57,29 +63,33 @@ export function divideRoundHalfUp(a: bigint, b: bigint): bigint {
 export function computeCost(price: PriceNano, usage: TokenUsage): CostBreakdown {
   const { promptTokens, cachedTokens, completionTokens } = usage;
   const reasoningTokens = usage.reasoningTokens ?? 0n;
+  const cacheWriteTokens = usage.cacheWriteTokens ?? 0n;
   if (
     promptTokens < 0n ||
     cachedTokens < 0n ||
+    cacheWriteTokens < 0n ||
     completionTokens < 0n ||
     reasoningTokens < 0n ||
-    cachedTokens > promptTokens ||
+    cachedTokens + cacheWriteTokens > promptTokens ||
     reasoningTokens > completionTokens
   ) {
     throw new RangeError(
-      'token counts must be ≥ 0 with cachedTokens ≤ promptTokens and reasoningTokens ≤ completionTokens',
+      'token counts must be ≥ 0 with cachedTokens + cacheWriteTokens ≤ promptTokens and reasoningTokens ≤ completionTokens',
     );
   }
-  const inputMicroNano = (promptTokens - cachedTokens) * price.inputPer1MNano;
+  const inputMicroNano = (promptTokens - cachedTokens - cacheWriteTokens) * price.inputPer1MNano;
   const cachedInputMicroNano = cachedTokens * price.cachedInputPer1MNano;
+  const cacheWriteMicroNano = cacheWriteTokens * (price.cacheWritePer1MNano ?? price.inputPer1MNano);
   const outputMicroNano = (completionTokens - reasoningTokens) * price.outputPer1MNano;
   const reasoningMicroNano = reasoningTokens * (price.reasoningPer1MNano ?? price.outputPer1MNano);
   const tokensNano = divideRoundHalfUp(
-    inputMicroNano + cachedInputMicroNano + outputMicroNano + reasoningMicroNano,
+    inputMicroNano + cachedInputMicroNano + cacheWriteMicroNano + outputMicroNano + reasoningMicroNano,
     MICRO_NANO_PER_NANO,
   );
   return {
     inputMicroNano,
     cachedInputMicroNano,
+    cacheWriteMicroNano,
     outputMicroNano,
     reasoningMicroNano,
     tokensNano,

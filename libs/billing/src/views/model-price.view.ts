@@ -7,6 +7,13 @@ import type { ModelPrice } from '../entities/model-price.entity';
 export class PriceView {
   @ApiProperty({ example: '2.5', description: 'USD per 1M uncached prompt tokens' }) inputPer1M!: string;
   @ApiProperty({ example: '1.25', description: 'USD per 1M cached prompt tokens' }) cachedInputPer1M!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: "USD per 1M prompt tokens written to the provider's cache; null: they cost inputPer1M",
+  })
+  cacheWritePer1M!: string | null;
   @ApiProperty({ example: '10', description: 'USD per 1M completion tokens' }) outputPer1M!: string;
   @ApiProperty({
     type: String,
@@ -46,6 +53,7 @@ export class PriceView {
     return {
       inputPer1M: nanoToUsd(row.inputPer1MNano),
       cachedInputPer1M: nanoToUsd(row.cachedInputPer1MNano),
+      cacheWritePer1M: row.cacheWritePer1MNano === null ? null : nanoToUsd(row.cacheWritePer1MNano),
       outputPer1M: nanoToUsd(row.outputPer1MNano),
       reasoningPer1M: row.reasoningPer1MNano === null ? null : nanoToUsd(row.reasoningPer1MNano),
       perRequest: nanoToUsd(row.perRequestNano),

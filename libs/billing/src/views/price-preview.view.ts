@@ -8,14 +8,19 @@ export class PreviewLineView {
 }
 
 export class PreviewBreakdownView {
-  @ApiProperty({ type: PreviewLineView, description: 'promptTokens − cachedTokens at inputPer1M' })
+  @ApiProperty({
+    type: PreviewLineView,
+    description: 'promptTokens − cachedTokens − cacheWriteTokens at inputPer1M',
+  })
   input!: PreviewLineView;
   @ApiProperty({ type: PreviewLineView }) cachedInput!: PreviewLineView;
+  @ApiProperty({ type: PreviewLineView, description: 'cacheWriteTokens at cacheWritePer1M (or inputPer1M)' })
+  cacheWrite!: PreviewLineView;
   @ApiProperty({ type: PreviewLineView, description: 'completionTokens − reasoningTokens at outputPer1M' })
   output!: PreviewLineView;
   @ApiProperty({ type: PreviewLineView, description: 'reasoningTokens at reasoningPer1M (or outputPer1M)' })
   reasoning!: PreviewLineView;
-  @ApiProperty({ description: 'sum of the four, rounded half up to whole nano-USD' }) tokensUsd!: string;
+  @ApiProperty({ description: 'sum of the five, rounded half up to whole nano-USD' }) tokensUsd!: string;
   @ApiProperty() perRequestUsd!: string;
 }
 

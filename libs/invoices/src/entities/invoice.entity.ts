@@ -15,6 +15,8 @@ export interface StoredInvoiceLine {
   requests: number | null;
   inputTokens: string | null;
   cachedTokens: string | null;
+  /** Absent on lines stored before cache writes were metered apart (then inside inputTokens). */
+  cacheWriteTokens?: string | null;
   outputTokens: string | null;
   amountNano: string;
   /** Usage lines: the prices charged (after the group's multiplier), nano-USD; absent on older invoices. */

@@ -5,6 +5,7 @@ const usage = (model: string, costNano: bigint) => ({
   requests: 2,
   promptTokens: 100n,
   cachedTokens: 10n,
+  cacheWriteTokens: 3n,
   completionTokens: 50n,
   costNano,
 });
@@ -53,6 +54,13 @@ describe('invoiceContent', () => {
       ['plan_fee', 'Plan: Pro', '9000000000'],
       ['plan_allowance', INCLUDED_IN_PLAN, '-500000000'],
     ]);
+    expect(content.lines[0]).toMatchObject({
+      inputTokens: '100',
+      cachedTokens: '10',
+      cacheWriteTokens: '3',
+      outputTokens: '50',
+    });
+    expect(content.lines[2]?.cacheWriteTokens).toBeNull();
     expect(content.subtotalNano).toBe(9_500_000_003n);
     expect(content.taxNano).toBe(950_000_000n); // 950000000.3
     expect(content.totalNano).toBe(10_450_000_003n);

@@ -33,6 +33,7 @@ export function invoiceContent(facts: InvoiceFacts): InvoiceContent {
     requests: row.requests,
     inputTokens: row.promptTokens.toString(),
     cachedTokens: row.cachedTokens.toString(),
+    cacheWriteTokens: row.cacheWriteTokens.toString(),
     outputTokens: row.completionTokens.toString(),
     amountNano: row.costNano.toString(),
     unitPrices: unitPricesOf(facts.prices?.get(row.model)),
@@ -83,6 +84,7 @@ export function flatLine(
     requests: null,
     inputTokens: null,
     cachedTokens: null,
+    cacheWriteTokens: null,
     outputTokens: null,
     amountNano: amountNano.toString(),
   };

@@ -126,6 +126,14 @@ export class InvoiceLineView {
   @ApiProperty({ type: Number, nullable: true }) requests!: number | null;
   @ApiProperty({ type: String, nullable: true, example: '120000' }) inputTokens!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '0' }) cachedTokens!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '0',
+    description:
+      "usage lines: prompt tokens written to the provider's cache (null on invoices issued before they were metered apart)",
+  })
+  cacheWriteTokens!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '3400' }) outputTokens!: string | null;
   @ApiProperty({ example: '0.0123', description: 'USD; negative for what a plan included' })
   amountUsd!: string;
@@ -133,8 +141,13 @@ export class InvoiceLineView {
   unitPrices!: UnitPricesView | null;
 
   static of(line: StoredInvoiceLine): InvoiceLineView {
-    const { amountNano, unitPrices, ...rest } = line;
-    return { ...rest, amountUsd: nanoToUsd(BigInt(amountNano)), unitPrices: UnitPricesView.of(unitPrices) };
+    const { amountNano, unitPrices, cacheWriteTokens, ...rest } = line;
+    return {
+      ...rest,
+      cacheWriteTokens: cacheWriteTokens ?? null,
+      amountUsd: nanoToUsd(BigInt(amountNano)),
+      unitPrices: UnitPricesView.of(unitPrices),
+    };
   }
 }
 

@@ -1,10 +1,17 @@
-// Azure OpenAI channels for chat completions clients: the same wire format as OpenAI, so the body
-// passes through as the OpenAI adapter prepares it (no canonical round trip); only the address (the
-// deployment in the path, the API version in the query), the key header and the body's `model`
-// (the deployment decides it) differ.
+// Azure OpenAI channels for chat completions and embeddings clients: the same wire format as
+// OpenAI, so the body passes through as the OpenAI adapter prepares it (no canonical round trip);
+// only the address (the deployment in the path, the API version in the query), the key header and
+// the body's `model` (the deployment decides it) differ.
 import { openAiAdapter } from '../openai/openai-adapter';
+import type { OpenAiEndpoint } from '../openai/request';
 import type { PreparedRequest, PrepareRequestInput, ProviderAdapter } from '../provider-adapter';
 import { azureApiVersion, azureOpenAiCodec, classifyAzureOpenAiError } from './azure-codec';
+
+/** The operation under a deployment's path, per endpoint the adapter serves. */
+const DEPLOYMENT_OPERATIONS: Partial<Record<OpenAiEndpoint, string>> = {
+  'chat.completions': 'chat/completions',
+  embeddings: 'embeddings',
+};
 
 function prepareRequest(input: PrepareRequestInput): PreparedRequest {
   const prepared = openAiAdapter.prepareRequest(input);
@@ -13,9 +20,12 @@ function prepareRequest(input: PrepareRequestInput): PreparedRequest {
   const base = input.baseUrl.replace(/\/+$/, '');
   const deployment = encodeURIComponent(input.upstreamModel);
   const version = encodeURIComponent(azureApiVersion(input.settings));
+  const operation = DEPLOYMENT_OPERATIONS[input.request.endpoint];
+  // The relay routes only the endpoints below to this adapter; anything else is a wiring bug.
+  if (operation === undefined) throw new Error(`azure-openai does not serve ${input.request.endpoint}`);
   return {
     ...prepared,
-    url: `${base}/openai/deployments/${deployment}/chat/completions?api-version=${version}`,
+    url: `${base}/openai/deployments/${deployment}/${operation}?api-version=${version}`,
     headers: { ...headers, 'api-key': input.apiKey },
     body,
   };
@@ -23,8 +33,9 @@ function prepareRequest(input: PrepareRequestInput): PreparedRequest {
 
 export const azureOpenAiAdapter: ProviderAdapter = {
   ...openAiAdapter,
-  // Azure serves embeddings and legacy completions at other deployment paths; not wired (untested).
-  endpoints: ['chat.completions'],
+  // Azure serves legacy completions at another deployment path too; not wired (no Azure model left
+  // that needs them).
+  endpoints: ['chat.completions', 'embeddings'],
   codec: azureOpenAiCodec,
   prepareRequest,
   classifyError: classifyAzureOpenAiError,

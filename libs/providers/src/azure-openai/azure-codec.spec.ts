@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CanonicalRequest, UpstreamTarget } from '../canonical/canonical-model';
 import { openAiChatCodec } from '../openai/chat-codec';
+import { parseCompletionRequest, parseEmbeddingRequest } from '../openai/request';
+import { azureOpenAiAdapter } from './azure-adapter';
 import { SseDecoder } from '../sse/sse-decoder';
 import { AZURE_ERRORS, AZURE_FILTERED_COMPLETION } from './__fixtures__/errors';
 import {
@@ -72,6 +74,47 @@ describe('Azure OpenAI codec', () => {
     const call = codec.buildRequest(request, TARGET);
     expect(seen!.url).toBe(call.url);
     expect(seen!.headers.get('api-key')).toBe('azure-key-123');
+  });
+
+  it('sends embeddings to the deployment embeddings path the official AzureOpenAI client calls', async () => {
+    let seen: { url: string; body: unknown } | null = null;
+    const client = new AzureOpenAI({
+      endpoint: 'https://my-resource.openai.azure.com',
+      apiKey: 'azure-key-123',
+      apiVersion: AZURE_DEFAULT_API_VERSION,
+      deployment: 'embed prod',
+      fetch: async (url, init) => {
+        seen = { url: String(url), body: JSON.parse(String(init?.body)) };
+        return new Response(JSON.stringify({ object: 'list', data: [], model: 'x', usage: {} }), {
+          headers: { 'content-type': 'application/json' },
+        });
+      },
+    });
+    await client.embeddings.create({ model: 'e', input: 'hello', encoding_format: 'float' });
+    const prepared = azureOpenAiAdapter.prepareRequest({
+      request: parseEmbeddingRequest({ model: 'e', input: 'hello', encoding_format: 'float' }),
+      upstreamModel: 'embed prod',
+      baseUrl: TARGET.baseUrl,
+      apiKey: 'azure-key-123',
+      settings: {},
+      heldOutputTokens: 0,
+    });
+    expect(prepared.url).toBe(seen!.url);
+    expect(prepared.headers).toMatchObject({ 'api-key': 'azure-key-123', accept: 'application/json' });
+    expect(prepared.headers).not.toHaveProperty('authorization');
+    // The deployment decides the model: the body carries none.
+    expect(prepared.body).toEqual({ input: 'hello', encoding_format: 'float' });
+    expect(azureOpenAiAdapter.endpoints).toEqual(['chat.completions', 'embeddings']);
+    expect(() =>
+      azureOpenAiAdapter.prepareRequest({
+        request: parseCompletionRequest({ model: 'c', prompt: 'x' }),
+        upstreamModel: 'd',
+        baseUrl: TARGET.baseUrl,
+        apiKey: 'k',
+        settings: {},
+        heldOutputTokens: 0,
+      }),
+    ).toThrow(/completions/);
   });
 
   it('probes with a 1-token completion to the deployment', () => {

@@ -12,6 +12,7 @@ import type {
   CanonicalTool,
   CanonicalToolChoice,
   CanonicalToolResult,
+  UpstreamTarget,
 } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
 import {
@@ -28,6 +29,7 @@ import {
 import { RequestValidationError } from '../validation/request-validation-error';
 import type { ChatContentPart, ChatMessage } from './chat-messages';
 import type { ChatTool } from './chat-tools';
+import { configuredOutputTokensField, outputTokensField } from './output-tokens-field';
 import { parseChatCompletionRequest } from './request';
 
 /** OpenAI's efforts; `none` means no reasoning, `xhigh`/`max` are the most another format offers. */
@@ -339,14 +341,16 @@ function optionalNumber(body: JsonObject, field: string, min: number, max: numbe
 // Canonical → wire
 
 /**
- * Models that refuse `max_tokens` (OpenAI's reasoning models: o1, o3, o4-mini, gpt-5…) take
- * `max_completion_tokens`; many OpenAI-compatible servers know only `max_tokens`, so that stays the
- * default for every other model.
+ * The chat completions body for an upstream; streams always ask for usage (the relay bills it). The
+ * output ceiling goes in the field the channel's settings or the upstream model's name call for
+ * (output-tokens-field.ts); a request with reasoning takes `max_completion_tokens` unless the
+ * channel says otherwise.
  */
-const COMPLETION_TOKENS_MODELS = /^(?:o\d|gpt-5)/i;
-
-/** The chat completions body for an upstream; streams always ask for usage (the relay bills it). */
-export function buildChatBody(request: CanonicalRequest, upstreamModel: string): JsonObject {
+export function buildChatBody(
+  request: CanonicalRequest,
+  upstreamModel: string,
+  settings: UpstreamTarget['settings'] = {},
+): JsonObject {
   const body: JsonObject = { model: upstreamModel, messages: buildMessages(request) };
   if (request.tools.length > 0) {
     body['tools'] = request.tools.map((tool) => ({
@@ -370,9 +374,8 @@ export function buildChatBody(request: CanonicalRequest, upstreamModel: string):
   }
   if (request.maxOutputTokens !== null) {
     const field =
-      request.reasoning !== null || COMPLETION_TOKENS_MODELS.test(upstreamModel)
-        ? 'max_completion_tokens'
-        : 'max_tokens';
+      configuredOutputTokensField(settings) ??
+      (request.reasoning !== null ? 'max_completion_tokens' : outputTokensField(upstreamModel, settings));
     body[field] = request.maxOutputTokens;
   }
   if (request.temperature !== null) body['temperature'] = request.temperature;

@@ -47,19 +47,11 @@ export function chatFinishReason(reason: CanonicalFinishReason | null): string {
 // ---------------------------------------------------------------------------------------------
 // Usage
 
-/**
- * OpenAI's usage already follows the canonical convention. Cache writes are not an OpenAI field;
- * OpenRouter-style servers report them as `prompt_tokens_details.cache_write_tokens`.
- */
+/** OpenAI's usage already follows the canonical convention (cache writes as OpenRouter reports them). */
 export function canonicalUsage(value: unknown): CanonicalUsage | null {
   const usage = parseOpenAiUsage(value);
-  if (usage === null || !isJsonObject(value)) return null;
-  const details = isJsonObject(value['prompt_tokens_details']) ? value['prompt_tokens_details'] : {};
-  const writes = details['cache_write_tokens'];
-  return {
-    ...usage,
-    cacheWriteTokens: typeof writes === 'number' && Number.isSafeInteger(writes) && writes >= 0 ? writes : 0,
-  };
+  if (usage === null) return null;
+  return { ...usage, cacheWriteTokens: usage.cacheWriteTokens ?? 0 };
 }
 
 export function chatUsage(usage: CanonicalUsage): JsonObject {

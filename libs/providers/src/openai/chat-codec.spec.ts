@@ -368,6 +368,21 @@ describe('OpenAI chat codec: requests to upstreams', () => {
     });
     expect(o3.body).toMatchObject({ stream_options: { include_usage: true }, max_completion_tokens: 9 });
     expect(o3.body).not.toHaveProperty('max_tokens');
+    // The channel's setting wins over the name, both ways (an operator-named Azure deployment).
+    const named = codec.buildRequest(canonical({ maxOutputTokens: 9 }), {
+      ...TARGET,
+      upstreamModel: 'prod-reasoning',
+      settings: { maxTokensField: 'max_completion_tokens' },
+    });
+    expect(named.body).toMatchObject({ max_completion_tokens: 9 });
+    expect(named.body).not.toHaveProperty('max_tokens');
+    const plain = codec.buildRequest(canonical({ maxOutputTokens: 9 }), {
+      ...TARGET,
+      upstreamModel: 'o3-mini',
+      settings: { maxTokensField: 'max_tokens' },
+    });
+    expect(plain.body).toMatchObject({ max_tokens: 9 });
+    expect(plain.body).not.toHaveProperty('max_completion_tokens');
     const effort = codec.buildRequest(
       canonical({ maxOutputTokens: 9, reasoning: { effort: 'high', budgetTokens: 2048 } }),
       TARGET,

@@ -20,7 +20,7 @@ function buildChatRequest(request: CanonicalRequest, target: UpstreamTarget): Up
       'content-type': 'application/json',
       accept: request.stream ? 'text/event-stream' : 'application/json',
     },
-    body: buildChatBody(request, target.upstreamModel),
+    body: buildChatBody(request, target.upstreamModel, target.settings),
   };
 }
 

@@ -51,7 +51,12 @@ describe('openAiAdapter.prepareRequest', () => {
   });
 
   describe('caps the output at the hold when the client set no limit', () => {
-    const prepare = (body: Record<string, unknown>, upstreamModel: string, heldOutputTokens = 512) =>
+    const prepare = (
+      body: Record<string, unknown>,
+      upstreamModel: string,
+      heldOutputTokens = 512,
+      settings: Record<string, unknown> = {},
+    ) =>
       openAiAdapter.prepareRequest({
         request: body['prompt']
           ? parseCompletionRequest(body)
@@ -59,7 +64,7 @@ describe('openAiAdapter.prepareRequest', () => {
         upstreamModel,
         baseUrl: 'http://h/v1',
         apiKey: 'k',
-        settings: {},
+        settings,
         heldOutputTokens,
       }).body;
 
@@ -77,6 +82,29 @@ describe('openAiAdapter.prepareRequest', () => {
         expect(body).not.toHaveProperty('max_tokens');
       }
       expect(prepare({ model: 'm', prompt: 'x' }, 'o1')).toMatchObject({ max_tokens: 512 });
+    });
+
+    it("in the channel's maxTokensField whatever the upstream model is named, the client's limit moved to it", () => {
+      // An Azure deployment named by its operator: the name says nothing about the model behind it.
+      const reasoning = { maxTokensField: 'max_completion_tokens' };
+      expect(prepare({ model: 'm' }, 'prod-reasoning', 512, reasoning)).toMatchObject({
+        max_completion_tokens: 512,
+      });
+      const moved = prepare({ model: 'm', max_tokens: 9 }, 'prod-reasoning', 512, reasoning);
+      expect(moved).toMatchObject({ max_completion_tokens: 9 });
+      expect(moved).not.toHaveProperty('max_tokens');
+      const plain = { maxTokensField: 'max_tokens' };
+      expect(prepare({ model: 'm' }, 'o3-mini', 512, plain)).toMatchObject({ max_tokens: 512 });
+      const back = prepare({ model: 'm', max_completion_tokens: 7 }, 'o3-mini', 512, plain);
+      expect(back).toMatchObject({ max_tokens: 7 });
+      expect(back).not.toHaveProperty('max_completion_tokens');
+      // Both set by the client: left as sent. Legacy completions know only max_tokens.
+      expect(
+        prepare({ model: 'm', max_tokens: 5, max_completion_tokens: 6 }, 'x', 512, reasoning),
+      ).toMatchObject({ max_tokens: 5, max_completion_tokens: 6 });
+      expect(prepare({ model: 'm', prompt: 'x' }, 'x', 512, reasoning)).toMatchObject({ max_tokens: 512 });
+      // Without the setting, by the upstream model after mapping.
+      expect(prepare({ model: 'm' }, 'prod-reasoning')).toMatchObject({ max_tokens: 512 });
     });
 
     it('never over a limit the client set, in either field, nor when nothing was held', () => {

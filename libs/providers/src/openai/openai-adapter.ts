@@ -20,12 +20,18 @@ function prepareRequest({
   baseUrl,
   apiKey,
   heldOutputTokens,
+  settings,
 }: PrepareRequestInput): PreparedRequest {
   const prepared =
     request.endpoint === 'embeddings'
       ? { body: applyModelMapping(request.body, upstreamModel), clientAskedForUsage: false }
       : withUsageRequested(
-          withOutputCeiling(applyModelMapping(request.body, upstreamModel), upstreamModel, heldOutputTokens),
+          withOutputCeiling(
+            applyModelMapping(request.body, upstreamModel),
+            upstreamModel,
+            heldOutputTokens,
+            settings,
+          ),
         );
   return {
     method: 'POST',

@@ -1,6 +1,7 @@
 // Incoming OpenAI-compatible request bodies (chat completions, legacy completions, embeddings):
 // validated field by field and returned in the internal form, which is the client's body itself,
 // typed, with every unknown field kept: vendors' extra parameters must reach the upstream untouched.
+import type { UpstreamTarget } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
 import {
   childPath,
@@ -16,6 +17,7 @@ import {
 } from '../validation/field-checks';
 import { RequestValidationError } from '../validation/request-validation-error';
 import { validateMessages, type ChatMessage } from './chat-messages';
+import { configuredOutputTokensField, outputTokensField } from './output-tokens-field';
 import {
   validateResponseFormat,
   validateToolChoice,
@@ -154,23 +156,33 @@ export function withUsageRequested<B extends StreamableBody>(
   return { body: { ...body, stream_options: { ...options, include_usage: true } }, clientAskedForUsage };
 }
 
-// OpenAI's reasoning models refuse `max_tokens`; every other OpenAI-compatible server knows it,
-// while many do not know `max_completion_tokens`. Azure deployments are matched by their name.
-const REASONING_MODEL = /^(o\d|gpt-5)/i;
-
 /**
  * The body with an output ceiling of `held` tokens per answer when the client set none, in the field
- * the upstream model understands: the hold must bound what the upstream may generate. 0 (the
- * gateway holds nothing) leaves the upstream's own default.
+ * the channel's settings or the upstream model (after mapping) call for (output-tokens-field.ts):
+ * the hold must bound what the upstream may generate. 0 (the gateway holds nothing) leaves the
+ * upstream's own default. A channel that names its field also gets the client's ceiling moved to
+ * it when the client used the other one (an o-series deployment refuses `max_tokens`).
+ * Legacy completions know only `max_tokens`.
  */
 export function withOutputCeiling<B extends ChatCompletionBody | CompletionBody>(
   body: B,
   upstreamModel: string,
   held: number,
+  settings: UpstreamTarget['settings'] = {},
 ): B {
-  if (held <= 0 || !isAbsent(body.max_tokens) || !isAbsent(body['max_completion_tokens'])) return body;
-  const field =
-    'messages' in body && REASONING_MODEL.test(upstreamModel) ? 'max_completion_tokens' : 'max_tokens';
+  const chat = 'messages' in body;
+  const configured = chat ? configuredOutputTokensField(settings) : undefined;
+  const maxTokens = body.max_tokens;
+  const maxCompletionTokens = body['max_completion_tokens'];
+  if (configured !== undefined && isAbsent(maxTokens) !== isAbsent(maxCompletionTokens)) {
+    const other = configured === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
+    if (isAbsent(body[configured])) {
+      const { [other]: value, ...rest } = body as Record<string, unknown>;
+      return { ...rest, [configured]: value } as B;
+    }
+  }
+  if (held <= 0 || !isAbsent(maxTokens) || !isAbsent(maxCompletionTokens)) return body;
+  const field = chat ? outputTokensField(upstreamModel, settings) : 'max_tokens';
   return { ...body, [field]: held };
 }
 

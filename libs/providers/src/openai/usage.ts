@@ -6,7 +6,9 @@ import type { Usage } from '../usage/usage';
  * Reads `prompt_tokens`, `completion_tokens`, `prompt_tokens_details.cached_tokens` and
  * `completion_tokens_details.reasoning_tokens`; a missing number is 0, a missing
  * completion count is derived from `total_tokens` (embeddings report only prompt and total).
- * DeepSeek's `prompt_cache_hit_tokens` is read when the standard cached count is absent.
+ * DeepSeek's `prompt_cache_hit_tokens` is read when the standard cached count is absent. Cache
+ * writes are not an OpenAI field; OpenRouter-style servers report them as
+ * `prompt_tokens_details.cache_write_tokens`.
  * Returns null when there is no usage object at all (`usage: null` included).
  */
 export function parseOpenAiUsage(value: unknown): Usage | null {
@@ -19,10 +21,13 @@ export function parseOpenAiUsage(value: unknown): Usage | null {
   const completionDetails = isJsonObject(value['completion_tokens_details'])
     ? value['completion_tokens_details']
     : {};
+  const cacheWriteTokens = count(promptDetails['cache_write_tokens']);
   return {
     promptTokens,
     completionTokens,
     cachedTokens: count(promptDetails['cached_tokens']) ?? count(value['prompt_cache_hit_tokens']) ?? 0,
+    // Left out unless reported (absent is 0), as OpenAI itself never reports it.
+    ...(cacheWriteTokens === undefined ? {} : { cacheWriteTokens }),
     reasoningTokens: count(completionDetails['reasoning_tokens']) ?? 0,
   };
 }

@@ -92,13 +92,14 @@ describe('chat completions clients served by another format', () => {
     expect(() => gemini.prepareRequest(embeddings)).toThrow(expect.objectContaining({ param: 'model' }));
   });
 
-  it('translates a non-stream Anthropic answer, with cache reads and writes inside the prompt', () => {
+  it('translates a non-stream Anthropic answer, with cache reads and writes inside the prompt and apart', () => {
     const body: unknown = JSON.parse(fixture('anthropic', 'message-tool-use.json').toString());
     const translated = anthropic.translateResponse?.(body, 7);
     expect(translated?.usage).toEqual({
       promptTokens: 2095 + 1800 + 300,
       completionTokens: 503,
       cachedTokens: 1800,
+      cacheWriteTokens: 300,
       reasoningTokens: 0,
     });
     expect(translated?.usageSource).toBe('upstream');

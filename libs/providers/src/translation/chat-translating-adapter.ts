@@ -87,12 +87,13 @@ function prepareRequest(codec: CanonicalCodec, input: PrepareRequestInput): Prep
   return { ...call, clientAskedForUsage: canonical.includeUsage === true, clientRequest: canonical };
 }
 
-/** The gateway's Usage from a canonical count; cache writes stay inside promptTokens (no column of their own yet). */
+/** The gateway's Usage from a canonical count: cache reads and cache writes apart, both inside promptTokens. */
 export function toUsage(usage: CanonicalUsage): Usage {
   return {
     promptTokens: usage.promptTokens,
     completionTokens: usage.completionTokens,
     cachedTokens: usage.cachedTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
     reasoningTokens: usage.reasoningTokens,
   };
 }

@@ -6,6 +6,11 @@ export interface Usage {
   completionTokens: number;
   /** Prompt tokens served from the provider's cache (part of promptTokens). */
   cachedTokens: number;
+  /**
+   * Prompt tokens written to the provider's cache (part of promptTokens, apart from cachedTokens);
+   * 0 where the format reports none. Absent is 0.
+   */
+  cacheWriteTokens?: number;
   /** Completion tokens spent on reasoning (part of completionTokens). */
   reasoningTokens: number;
 }

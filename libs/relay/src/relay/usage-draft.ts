@@ -110,6 +110,7 @@ export class UsageDraft {
       servedModel: this.servedModel,
       promptTokens: usage?.promptTokens ?? 0,
       cachedTokens: usage?.cachedTokens ?? 0,
+      cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
       completionTokens: usage?.completionTokens ?? 0,
       reasoningTokens: usage?.reasoningTokens ?? 0,
       usageSource: usage === null ? 'none' : this.usageSource,

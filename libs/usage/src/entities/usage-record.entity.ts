@@ -60,6 +60,10 @@ export class UsageRecord {
   @Column({ name: 'cached_tokens', type: 'integer' })
   cachedTokens!: number;
 
+  /** Prompt tokens written to the provider's cache (part of promptTokens, apart from cachedTokens). */
+  @Column({ name: 'cache_write_tokens', type: 'integer', default: 0 })
+  cacheWriteTokens!: number;
+
   @Column({ name: 'completion_tokens', type: 'integer' })
   completionTokens!: number;
 

@@ -19,6 +19,7 @@ const COLUMNS: readonly Column[] = [
   ['served_model', (e) => e.servedModel ?? null],
   ['prompt_tokens', (e) => e.promptTokens],
   ['cached_tokens', (e) => e.cachedTokens],
+  ['cache_write_tokens', (e) => e.cacheWriteTokens],
   ['completion_tokens', (e) => e.completionTokens],
   ['reasoning_tokens', (e) => e.reasoningTokens],
   ['usage_source', (e) => e.usageSource],

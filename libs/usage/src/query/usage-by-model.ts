@@ -9,6 +9,7 @@ export interface ModelUsage {
   requests: number;
   promptTokens: bigint;
   cachedTokens: bigint;
+  cacheWriteTokens: bigint;
   completionTokens: bigint;
   costNano: bigint;
   /** What the model's requests were billed in besides tokens (images, audio seconds, …), if anything. */
@@ -27,6 +28,7 @@ export async function usageByModel(
     requests: string;
     prompt: string;
     cached: string;
+    cacheWrite: string;
     completion: string;
     cost: string;
     unit: string;
@@ -38,6 +40,7 @@ export async function usageByModel(
     .addSelect('count(*)', 'requests')
     .addSelect('coalesce(sum(u.prompt_tokens), 0)', 'prompt')
     .addSelect('coalesce(sum(u.cached_tokens), 0)', 'cached')
+    .addSelect('coalesce(sum(u.cache_write_tokens), 0)', 'cacheWrite')
     .addSelect('coalesce(sum(u.completion_tokens), 0)', 'completion')
     // Only positive costs are debited (store-usage-batch.ts); a zero-cost request adds nothing.
     .addSelect('coalesce(sum(greatest(u.cost_nano, 0)), 0)', 'cost')
@@ -58,12 +61,14 @@ export async function usageByModel(
       requests: 0,
       promptTokens: 0n,
       cachedTokens: 0n,
+      cacheWriteTokens: 0n,
       completionTokens: 0n,
       costNano: 0n,
     };
     line.requests += Number(row.requests);
     line.promptTokens += BigInt(row.prompt);
     line.cachedTokens += BigInt(row.cached);
+    line.cacheWriteTokens += BigInt(row.cacheWrite);
     line.completionTokens += BigInt(row.completion);
     line.costNano += BigInt(row.cost);
     if (row.unit !== 'tokens')

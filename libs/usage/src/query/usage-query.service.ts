@@ -75,6 +75,7 @@ export const USAGE_CSV_COLUMNS = [
   'stream',
   'promptTokens',
   'cachedTokens',
+  'cacheWriteTokens',
   'completionTokens',
   'reasoningTokens',
   'usageSource',

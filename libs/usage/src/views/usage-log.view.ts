@@ -35,6 +35,7 @@ export class UsageLogView {
   @ApiProperty() stream!: boolean;
   @ApiProperty() promptTokens!: number;
   @ApiProperty() cachedTokens!: number;
+  @ApiProperty({ description: "prompt tokens written to the provider's cache" }) cacheWriteTokens!: number;
   @ApiProperty() completionTokens!: number;
   @ApiProperty() reasoningTokens!: number;
   @ApiProperty({ enum: USAGE_SOURCES, description: 'upstream usage, gateway tokenizer, or none' })
@@ -67,6 +68,7 @@ export class UsageLogView {
       stream: record.stream,
       promptTokens: record.promptTokens,
       cachedTokens: record.cachedTokens,
+      cacheWriteTokens: record.cacheWriteTokens,
       completionTokens: record.completionTokens,
       reasoningTokens: record.reasoningTokens,
       usageSource: record.usageSource,

@@ -60,4 +60,13 @@ describe('draftCost (the price editor preview before saving)', () => {
     expect(draftCost({ inputPer1M: '1', outputPer1M: '1' }, mix('10', '11', '0'))).toBeNull();
     expect(draftCost({ inputPer1M: '1', outputPer1M: '1' }, mix('10', '0', '5', '6'))).toBeNull();
   });
+
+  it('bills cache writes apart from cached and uncached input, at their rate or the input rate', () => {
+    // 1000 prompt: 100 read, 400 written, 500 plain; $3 input, $0.30 cached, $3.75 cache write per 1M.
+    const counts = { ...mix('1000', '100', '0'), cacheWriteTokens: '400' };
+    const price = { inputPer1M: '3', cachedInputPer1M: '0.3', outputPer1M: '0' };
+    expect(draftCost({ ...price, cacheWritePer1M: '3.75' }, counts)).toBe('0.00303');
+    expect(draftCost(price, counts)).toBe('0.00273');
+    expect(draftCost(price, { ...counts, cacheWriteTokens: '901' })).toBeNull();
+  });
 });

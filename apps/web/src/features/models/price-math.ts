@@ -11,6 +11,8 @@ export const TOKEN_COUNT = /^(0|[1-9]\d{0,14})$/;
 export interface DraftPrice {
   inputPer1M: string;
   cachedInputPer1M?: string;
+  /** USD per 1M prompt tokens written to the provider's cache; empty: the input rate. */
+  cacheWritePer1M?: string | null;
   outputPer1M: string;
   /** USD per 1M reasoning tokens (part of the completion); empty: the output rate. */
   reasoningPer1M?: string | null;
@@ -20,6 +22,8 @@ export interface DraftPrice {
 export interface TokenCounts {
   promptTokens: string;
   cachedTokens: string;
+  /** The part of promptTokens written to the cache, apart from cachedTokens (absent: 0). */
+  cacheWriteTokens?: string;
   completionTokens: string;
   /** The reasoning part of completionTokens. */
   reasoningTokens: string;
@@ -44,26 +48,34 @@ export function draftCost(price: Partial<DraftPrice>, counts: TokenCounts): stri
   const input = price.inputPer1M ?? '';
   const output = price.outputPer1M ?? '';
   const cachedRate = price.cachedInputPer1M || input;
+  const cacheWriteRate = price.cacheWritePer1M || input;
   const reasoningRate = price.reasoningPer1M || output;
   const perRequest = price.perRequest || '0';
-  if (![input, output, cachedRate, reasoningRate, perRequest].every((value) => USD_AMOUNT.test(value))) {
+  if (
+    ![input, output, cachedRate, cacheWriteRate, reasoningRate, perRequest].every((value) =>
+      USD_AMOUNT.test(value),
+    )
+  ) {
     return null;
   }
   const tokenCounts = [
     counts.promptTokens,
     counts.cachedTokens,
+    counts.cacheWriteTokens ?? '0',
     counts.completionTokens,
     counts.reasoningTokens,
   ];
   if (!tokenCounts.every((v) => TOKEN_COUNT.test(v))) return null;
   const prompt = BigInt(counts.promptTokens);
   const cached = BigInt(counts.cachedTokens);
+  const written = BigInt(counts.cacheWriteTokens ?? '0');
   const completion = BigInt(counts.completionTokens);
   const reasoning = BigInt(counts.reasoningTokens);
-  if (cached > prompt || reasoning > completion) return null;
+  if (cached + written > prompt || reasoning > completion) return null;
   const scaled =
-    (prompt - cached) * nano(input) +
+    (prompt - cached - written) * nano(input) +
     cached * nano(cachedRate) +
+    written * nano(cacheWriteRate) +
     (completion - reasoning) * nano(output) +
     reasoning * nano(reasoningRate);
   const tokensNano = (scaled + TOKENS_PER_RATE / 2n) / TOKENS_PER_RATE;

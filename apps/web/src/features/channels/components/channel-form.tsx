@@ -1,6 +1,7 @@
 // Create or edit a channel. Type-aware: a preset fills type and base URL, the base URL's hint and
-// the model placeholder follow the type, and Azure's api-version appears only for Azure. On create,
-// keys can be pasted right away (one per line).
+// the model placeholder follow the type, and each type shows its own settings (Azure's api-version
+// and deployments, Anthropic's version, the output-limit field of OpenAI-format upstreams) and
+// sends only those. On create, keys can be pasted right away (one per line).
 import {
   Alert,
   Button,
@@ -37,6 +38,37 @@ const MODEL_EXAMPLES: Record<ChannelType, string> = {
   gemini: 'gemini-2.5-flash',
 };
 
+/** The settings each type reads; the others are not sent (the api refuses what it does not know). */
+const TYPE_SETTINGS: Record<ChannelType, readonly (keyof TypeSettings)[]> = {
+  openai: ['maxTokensField'],
+  'azure-openai': ['apiVersion', 'maxTokensField'],
+  anthropic: ['anthropicVersion'],
+  gemini: [],
+};
+
+const MAX_TOKENS_FIELDS = ['max_tokens', 'max_completion_tokens'] as const;
+
+interface TypeSettings {
+  apiVersion?: string;
+  anthropicVersion?: string;
+  maxTokensField?: (typeof MAX_TOKENS_FIELDS)[number];
+}
+
+/** The type's own settings from the form, blanks dropped; settings of no type (healthCheck) kept. */
+export function settingsFor(
+  type: ChannelType,
+  values: TypeSettings | undefined,
+  kept: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const own = Object.fromEntries(
+    TYPE_SETTINGS[type]
+      .map((name) => [name, typeof values?.[name] === 'string' ? values[name].trim() : undefined] as const)
+      .filter(([, value]) => value),
+  );
+  const healthCheck = kept['healthCheck'];
+  return { ...(healthCheck === undefined ? {} : { healthCheck }), ...own };
+}
+
 interface ChannelFormValues {
   name: string;
   type: ChannelType;
@@ -49,7 +81,7 @@ interface ChannelFormValues {
   status: 'enabled' | 'disabled';
   timeoutMs: number;
   probeIntervalS: number;
-  settings?: { apiVersion?: string };
+  settings?: TypeSettings;
   keys?: string;
 }
 
@@ -97,7 +129,10 @@ function initialValues(channel?: Channel): Partial<ChannelFormValues> {
       probeIntervalS: 300,
     };
   }
-  const apiVersion = channel.settings['apiVersion'];
+  const text = (name: string) => {
+    const value = channel.settings[name];
+    return typeof value === 'string' ? value : undefined;
+  };
   return {
     name: channel.name,
     type: channel.type,
@@ -110,7 +145,11 @@ function initialValues(channel?: Channel): Partial<ChannelFormValues> {
     status: channel.status === 'disabled' ? 'disabled' : 'enabled',
     timeoutMs: channel.timeoutMs,
     probeIntervalS: channel.probeIntervalS,
-    settings: typeof apiVersion === 'string' ? { apiVersion } : {},
+    settings: {
+      apiVersion: text('apiVersion'),
+      anthropicVersion: text('anthropicVersion'),
+      maxTokensField: text('maxTokensField') as TypeSettings['maxTokensField'],
+    },
   };
 }
 
@@ -156,11 +195,7 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
         ? (preset.settings ?? {})
         : {}
       : (channel?.settings ?? {});
-    const others = Object.fromEntries(Object.entries(kept).filter(([name]) => name !== 'apiVersion'));
-    const settings =
-      values.type === 'azure-openai' && values.settings?.apiVersion
-        ? { ...others, apiVersion: values.settings.apiVersion }
-        : others;
+    const settings = settingsFor(values.type, values.settings, kept);
     const result: ChannelFormResult = {
       channel: {
         name: values.name.trim(),
@@ -244,14 +279,47 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
       >
         <Input placeholder="https://api.openai.com/v1" data-testid="channel-base-url" />
       </Form.Item>
-      {type === 'azure-openai' ? (
-        <Form.Item
-          name={['settings', 'apiVersion']}
-          label={t('channels.form.apiVersion')}
-          extra={t('channels.form.apiVersionHint')}
-        >
-          <Input placeholder="2024-10-21" />
-        </Form.Item>
+      {TYPE_SETTINGS[type].length > 0 ? (
+        <Row gutter={16} data-testid="channel-type-settings">
+          {type === 'azure-openai' ? (
+            <Col xs={24} md={12}>
+              <Form.Item
+                name={['settings', 'apiVersion']}
+                label={t('channels.form.apiVersion')}
+                extra={t('channels.form.apiVersionHint')}
+              >
+                <Input placeholder="2024-10-21" data-testid="channel-api-version" />
+              </Form.Item>
+            </Col>
+          ) : null}
+          {type === 'anthropic' ? (
+            <Col xs={24} md={12}>
+              <Form.Item
+                name={['settings', 'anthropicVersion']}
+                label={t('channels.form.anthropicVersion')}
+                extra={t('channels.form.anthropicVersionHint')}
+              >
+                <Input placeholder="2023-06-01" data-testid="channel-anthropic-version" />
+              </Form.Item>
+            </Col>
+          ) : null}
+          {TYPE_SETTINGS[type].includes('maxTokensField') ? (
+            <Col xs={24} md={12}>
+              <Form.Item
+                name={['settings', 'maxTokensField']}
+                label={t('channels.form.maxTokensField')}
+                extra={t('channels.form.maxTokensFieldHint')}
+              >
+                <Select
+                  allowClear
+                  placeholder={t('channels.form.maxTokensFieldAuto')}
+                  options={MAX_TOKENS_FIELDS.map((value) => ({ value, label: value }))}
+                  data-testid="channel-max-tokens-field"
+                />
+              </Form.Item>
+            </Col>
+          ) : null}
+        </Row>
       ) : null}
       <Form.Item
         name="models"
@@ -268,7 +336,12 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
           data-testid="channel-models"
         />
       </Form.Item>
-      <Form.Item label={t('channels.form.modelMapping')} extra={t('channels.form.modelMappingHint')}>
+      <Form.Item
+        label={t(type === 'azure-openai' ? 'channels.form.deployments' : 'channels.form.modelMapping')}
+        extra={t(
+          type === 'azure-openai' ? 'channels.form.deploymentsHint' : 'channels.form.modelMappingHint',
+        )}
+      >
         <ModelMappingEditor />
       </Form.Item>
       <Row gutter={16}>

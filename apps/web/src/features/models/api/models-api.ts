@@ -10,6 +10,8 @@ export type PricePreview = Schema<'PricePreviewView'>;
 export interface TokenMix {
   promptTokens: string;
   cachedTokens: string;
+  /** The part of promptTokens written to the provider's cache, apart from cachedTokens. */
+  cacheWriteTokens: string;
   completionTokens: string;
   /** The reasoning part of completionTokens. */
   reasoningTokens: string;

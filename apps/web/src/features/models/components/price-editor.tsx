@@ -38,6 +38,12 @@ const PRICE_FIELDS = [
   { name: 'inputPer1M', testId: 'price-input', required: true, extra: null },
   { name: 'outputPer1M', testId: 'price-output', required: true, extra: null },
   { name: 'cachedInputPer1M', testId: 'price-cached', required: false, extra: 'models.cachedDefault' },
+  {
+    name: 'cacheWritePer1M',
+    testId: 'price-cache-write',
+    required: false,
+    extra: 'models.cacheWriteDefault',
+  },
   { name: 'reasoningPer1M', testId: 'price-reasoning', required: false, extra: 'models.reasoningDefault' },
   { name: 'perRequest', testId: 'price-per-request', required: false, extra: 'models.perRequestDefault' },
   { name: 'perImage', testId: 'price-per-image', required: false, extra: 'models.perImageDefault' },
@@ -64,6 +70,7 @@ const PRICE_FIELDS = [
 const PREVIEW_PARTS = [
   { part: 'input', label: 'models.preview.input' },
   { part: 'cachedInput', label: 'models.preview.cachedInput' },
+  { part: 'cacheWrite', label: 'models.preview.cacheWrite' },
   { part: 'output', label: 'models.preview.output' },
   { part: 'reasoning', label: 'models.preview.reasoning' },
 ] as const;
@@ -71,6 +78,7 @@ const PREVIEW_PARTS = [
 const DEFAULT_MIX: TokenMix = {
   promptTokens: '1000',
   cachedTokens: '0',
+  cacheWriteTokens: '0',
   completionTokens: '500',
   reasoningTokens: '0',
 };
@@ -155,6 +163,8 @@ function PriceEditorBody({
       ...(values.cachedInputPer1M ? { cachedInputPer1M: values.cachedInputPer1M } : {}),
       // Sent even when empty: a new price without it bills reasoning at the output rate.
       reasoningPer1M: values.reasoningPer1M || null,
+      // Likewise: without it a cache write costs the input rate.
+      cacheWritePer1M: values.cacheWritePer1M || null,
       ...(values.perRequest ? { perRequest: values.perRequest } : {}),
     };
     setPrice.mutate(body, { onSuccess: onSaved, onError });
@@ -174,6 +184,7 @@ function PriceEditorBody({
                   cachedInputPer1M: model.price.cachedInputPer1M,
                   outputPer1M: model.price.outputPer1M,
                   reasoningPer1M: model.price.reasoningPer1M ?? '',
+                  cacheWritePer1M: model.price.cacheWritePer1M ?? '',
                   perRequest: model.price.perRequest,
                   perImage: model.price.perImage ?? '',
                   perImageBySize: sizePricesText(model.price.perImageBySize),
@@ -233,8 +244,16 @@ function PriceEditorBody({
 
       <Card size="small" title={t('models.preview.title')}>
         <Row gutter={8} style={{ marginBottom: 12 }}>
-          {(['promptTokens', 'cachedTokens', 'completionTokens', 'reasoningTokens'] as const).map((field) => (
-            <Col xs={6} key={field}>
+          {(
+            [
+              'promptTokens',
+              'cachedTokens',
+              'cacheWriteTokens',
+              'completionTokens',
+              'reasoningTokens',
+            ] as const
+          ).map((field) => (
+            <Col flex="1 1 0" key={field}>
               <Typography.Text type="secondary">{t(`models.preview.${field}`)}</Typography.Text>
               <Input
                 value={mix[field]}
@@ -325,6 +344,11 @@ function PriceEditorBody({
                 render: (_, row) => formatUsd(row.cachedInputPer1M),
               },
               { title: t('models.outputShort'), key: 'out', render: (_, row) => formatUsd(row.outputPer1M) },
+              {
+                title: t('models.cacheWriteShort'),
+                key: 'cacheWrite',
+                render: (_, row) => (row.cacheWritePer1M === null ? '—' : formatUsd(row.cacheWritePer1M)),
+              },
               {
                 title: t('models.reasoningShort'),
                 key: 'reasoning',

@@ -1,7 +1,8 @@
-// One chat completion through the gateway's /v1, as an SDK would send it, with what the console
-// wants to show about it: the answer (streamed as it comes), where it was routed, how many attempts
+// One chat through the gateway's /v1 in the ingress format chosen, as its SDK would send it, with
+// what the console wants to show about it: the answer (streamed as it comes), where it was routed, how many attempts
 // failed first, time to first token, total time, and the usage the gateway reported.
 import { SseLines } from '../sse-lines';
+import { ingressFormat, type IngressFormat } from './ingress-formats';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -11,6 +12,8 @@ export interface ChatMessage {
 export interface ChatUsage {
   promptTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the provider's cache, where the format reports them (Anthropic's). */
+  cacheWriteTokens?: number;
   completionTokens: number;
   /** The reasoning part of completionTokens (billed at the model's reasoning rate, if it has one). */
   reasoningTokens: number;
@@ -39,32 +42,14 @@ export class RelayError extends Error {
   }
 }
 
-interface OpenAiUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
-  completion_tokens_details?: { reasoning_tokens?: number } | null;
-}
-
-function toUsage(usage: OpenAiUsage | null | undefined): ChatUsage | null {
-  if (!usage) return null;
-  return {
-    promptTokens: usage.prompt_tokens ?? 0,
-    cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-    completionTokens: usage.completion_tokens ?? 0,
-    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
-  };
-}
-
+/** Every ingress answers errors as `{error: {message, code | type | status}}` (Anthropic's inside `type: "error"`). */
 export async function relayError(response: Response): Promise<RelayError> {
   const body = (await response.json().catch(() => null)) as {
-    error?: { message?: string; code?: string };
+    error?: { message?: string; code?: string | number; type?: string; status?: string };
   } | null;
-  return new RelayError(
-    response.status,
-    body?.error?.code ?? null,
-    body?.error?.message ?? `HTTP ${response.status}`,
-  );
+  const error = body?.error;
+  const code = typeof error?.code === 'string' ? error.code : (error?.type ?? error?.status ?? null);
+  return new RelayError(response.status, code, error?.message ?? `HTTP ${response.status}`);
 }
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -82,6 +67,8 @@ interface RunOptions {
   model: string;
   messages: ChatMessage[];
   stream: boolean;
+  /** The ingress format to speak (default chat completions). */
+  format?: IngressFormat;
   signal?: AbortSignal;
   onDelta: (text: string) => void;
 }
@@ -91,19 +78,17 @@ export async function runChat({
   model,
   messages,
   stream,
+  format = 'chat',
   signal,
   onDelta,
 }: RunOptions): Promise<RunStats> {
   const started = performance.now();
-  const response = await fetch('/v1/chat/completions', {
+  const spec = ingressFormat(format);
+  const call = spec.request(key, model, messages, stream);
+  const response = await fetch(call.url, {
     method: 'POST',
-    headers: { ...bearer(key), 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model,
-      messages,
-      stream,
-      ...(stream ? { stream_options: { include_usage: true } } : {}),
-    }),
+    headers: call.headers,
+    body: JSON.stringify(call.body),
     signal,
   });
   if (!response.ok) throw await relayError(response);
@@ -117,12 +102,9 @@ export async function runChat({
   };
 
   if (!stream || !response.body) {
-    const body = (await response.json()) as {
-      choices: { message: { content: string | null } }[];
-      usage?: OpenAiUsage;
-    };
-    onDelta(body.choices[0]?.message.content ?? '');
-    stats.usage = toUsage(body.usage);
+    const reading = spec.readAnswer(await response.json());
+    onDelta(reading.text ?? '');
+    stats.usage = reading.usage ?? null;
     stats.latencyMs = performance.now() - started;
     return stats;
   }
@@ -134,23 +116,13 @@ export async function runChat({
     if (done) break;
     for (const data of lines.push(value)) {
       if (data === '[DONE]') continue;
-      const chunk = JSON.parse(data) as {
-        choices?: { delta?: { content?: string | null } }[];
-        usage?: OpenAiUsage | null;
-        error?: { message?: string; code?: string };
-      };
-      if (chunk.error)
-        throw new RelayError(
-          response.status,
-          chunk.error.code ?? null,
-          chunk.error.message ?? 'stream error',
-        );
-      const text = chunk.choices?.[0]?.delta?.content;
-      if (text) {
+      const reading = spec.readEvent(JSON.parse(data));
+      if (reading.error) throw new RelayError(response.status, reading.error.code, reading.error.message);
+      if (reading.text) {
         stats.ttftMs ??= performance.now() - started;
-        onDelta(text);
+        onDelta(reading.text);
       }
-      if (chunk.usage) stats.usage = toUsage(chunk.usage);
+      if (reading.usage) stats.usage = reading.usage;
     }
   }
   stats.latencyMs = performance.now() - started;

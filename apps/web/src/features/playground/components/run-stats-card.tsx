@@ -14,6 +14,7 @@ export function RunStatsCard({ stats, model }: { stats: RunStats | null; model: 
     {
       promptTokens: String(usage?.promptTokens ?? 0),
       cachedTokens: String(usage?.cachedTokens ?? 0),
+      cacheWriteTokens: String(usage?.cacheWriteTokens ?? 0),
       completionTokens: String(usage?.completionTokens ?? 0),
       reasoningTokens: String(usage?.reasoningTokens ?? 0),
     },

@@ -42,6 +42,7 @@ export function UsageLogDrawer({ log, onClose }: { log: UsageLog | null; onClose
                 children: t('usage.tokensDetail', {
                   prompt: formatNumber(log.promptTokens),
                   cached: formatNumber(log.cachedTokens),
+                  written: formatNumber(log.cacheWriteTokens),
                   completion: formatNumber(log.completionTokens),
                 }),
               },
