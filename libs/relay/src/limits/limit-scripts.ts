@@ -105,9 +105,6 @@ local function acquireFirst(K, A)
       return {i, soonest, cooling, capped, refused}
     end
   end
-  end
-  return {0, soonest, cooling, capped}
-end
   return {0, soonest, cooling, capped, refused}
 end
 `;
