@@ -151,5 +151,5 @@ describe('MultipartUpload', () => {
       await stored.dispose();
     }
     expect(peak - before).toBeLessThan(8 * 1024 * 1024);
-  });
+  }, 60_000);
 });
