@@ -6,3 +6,5 @@ export { RelayLimiter } from './limits/relay-limiter';
 export { RelayMetrics } from './metrics/relay-metrics';
 export { TenantFactsService } from './table/tenant-facts.service';
 export { RelayError, RelayErrorCode } from './relay.errors';
+export { KeyBeforeBody } from './relay/key-before-body';
+export { apiKeyOf, googleKeyOf } from './relay/request-api-key';

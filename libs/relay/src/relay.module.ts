@@ -9,6 +9,7 @@ import { RelayMetrics } from './metrics/relay-metrics';
 import { GenerateContentController } from './generate-content.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
+import { KeyBeforeBody } from './relay/key-before-body';
 import { RelayCallers } from './relay/relay-caller';
 import { StickySessions } from './relay/sticky-sessions';
 import { RoutingTableService } from './table/routing-table.service';
@@ -33,6 +34,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     WorstCaseHold,
     RequestSettlement,
     RelayCallers,
+    KeyBeforeBody,
     AttemptRunner,
     UpstreamClient,
     RelayLimiter,
@@ -41,6 +43,6 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RoutingTableService,
     TenantFactsService,
   ],
-  exports: [RelayLimiter, RelayMetrics],
+  exports: [RelayLimiter, RelayMetrics, KeyBeforeBody],
 })
 export class RelayModule {}

@@ -89,6 +89,8 @@ function bodyParserFacts(error: BodyParserError, surface: Surface): ErrorFacts {
         code: codeFor400(surface, 'invalid_encoding'),
         message: 'request body is not valid UTF-8',
       };
+    case 'entity.too.deep':
+      return { status: 400, code: codeFor400(surface, 'too_deep'), message: error.message };
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return { status: 415, code: 'unsupported_media_type', message: error.message };
