@@ -101,6 +101,8 @@ const schema = {
   WORKER_HEARTBEAT_FILE: z.string().min(1, 'must not be empty').optional(),
   // How long a stopping api lets in-flight requests and streams finish (README "Rolling restarts").
   SHUTDOWN_GRACE_MS: intIn(0, 3_600_000).default(30_000),
+  // The longest the api and the worker wait for one Redis command (README "Configuration").
+  REDIS_COMMAND_TIMEOUT_MS: intIn(50, 60_000).default(2_000),
   // Whose X-Forwarded-For/-Proto is believed (README "Configuration").
   TRUST_PROXY: trustProxy,
   // Set: GET /metrics needs `Authorization: Bearer <it>`; unset: only loopback clients may scrape.

@@ -3,6 +3,7 @@ export { QueueName } from './queue-name';
 export { unknownJob } from './unknown-job';
 export { redisOptionsFromUrl } from './redis-options';
 export { waitForRedis } from './redis-reachable';
+export { isRedisUnavailable } from './redis-unavailable';
 export { ChangeFeed } from './change-feed';
 export { PubSubSubscriber } from './pubsub-subscriber';
 export type { PubSubSubscriberOptions } from './pubsub-subscriber';

@@ -40,6 +40,12 @@ const RELAY_ERRORS = {
   UpstreamTimeout: { code: 'upstream_timeout', status: 504, message: 'the upstream timed out' },
   // nginx's convention for "the client went away"; only ever seen in usage records.
   ClientClosed: { code: 'client_closed_request', status: 499, message: 'the client closed the connection' },
+  // Redis (holds, limits) did not answer in time: nothing is admitted without it.
+  StoreUnavailable: {
+    code: 'store_unavailable',
+    status: 503,
+    message: 'the gateway cannot reach its store; retry shortly',
+  },
   Internal: { code: 'internal_error', status: 500, message: 'the gateway failed to handle this request' },
 } as const;
 

@@ -246,14 +246,17 @@ export class RelayRequest {
 
       if (result.kind === 'retry') {
         if (result.reason === 'rate_limited') {
-          const until = await this.limiter.coolKey(key.id, result.retryAfterMs ?? null, Date.now(), {
-            baseMs: settings.relayCooldownBaseMs,
-            maxMs: settings.relayCooldownMaxMs,
-          });
+          // Fails open: a cooldown Redis did not take leaves the key in the pool.
+          const until = await this.limiter
+            .coolKey(key.id, result.retryAfterMs ?? null, Date.now(), {
+              baseMs: settings.relayCooldownBaseMs,
+              maxMs: settings.relayCooldownMaxMs,
+            })
+            .catch(() => Date.now() + settings.relayCooldownBaseMs);
           soonest = soonest === null ? until : Math.min(soonest, until);
         }
         // The token window stays counted: the request goes on with the next candidate.
-        await this.limiter.settle({
+        await this.settleKey({
           keyId: key.id,
           countedAt: acquiredAt,
           tokenWindow: null,
@@ -274,7 +277,7 @@ export class RelayRequest {
         continue;
       }
       if (result.kind === 'abandoned') {
-        await this.limiter.settle({
+        await this.settleKey({
           keyId: key.id,
           countedAt: acquiredAt,
           tokenWindow,
@@ -287,7 +290,7 @@ export class RelayRequest {
         return true;
       }
       if (result.kind === 'rejected') {
-        await this.limiter.settle({
+        await this.settleKey({
           keyId: key.id,
           countedAt: acquiredAt,
           tokenWindow,
@@ -309,9 +312,15 @@ export class RelayRequest {
         );
         return true;
       }
-      // Served.
+      // Served: the answer is out, so what it used is on the record before anything else can fail.
+      draft.usage = result.usage;
+      draft.usageSource = result.usageSource;
+      draft.firstContentAt = result.firstContentAt;
+      draft.status = result.status;
+      draft.errorCode = result.errorCode;
+      draft.errorMessage = result.errorMessage;
       const used = result.usage === null ? 0 : result.usage.promptTokens + result.usage.completionTokens;
-      await this.limiter.settle({
+      await this.settleKey({
         keyId: key.id,
         countedAt: acquiredAt,
         tokenWindow,
@@ -320,12 +329,6 @@ export class RelayRequest {
         actualTokens: used,
         now: Date.now(),
       });
-      draft.usage = result.usage;
-      draft.usageSource = result.usageSource;
-      draft.firstContentAt = result.firstContentAt;
-      draft.status = result.status;
-      draft.errorCode = result.errorCode;
-      draft.errorMessage = result.errorMessage;
       if (session !== null && result.status === 200) {
         this.sticky.remember(token.id, session, key.id).catch(() => undefined);
       }
@@ -337,6 +340,19 @@ export class RelayRequest {
       return false;
     }
     throw exhaustedError(draft, { soonest, cooling, capped, tried: [...tried] }, Date.now());
+  }
+
+  /**
+   * A key's counters after an attempt. Fails open (docs/design.md, "Redis on the hot path"): a
+   * window left as estimated corrects itself when it rolls over, and must not turn an answer the
+   * client has into a failure.
+   */
+  private async settleKey(attempt: Parameters<RelayLimiter['settle']>[0]): Promise<void> {
+    try {
+      await this.limiter.settle(attempt);
+    } catch (error) {
+      this.logger.warn(`could not settle the counters of key ${attempt.keyId}: ${(error as Error).message}`);
+    }
   }
 
   private retryStatusesOf(settings: RuntimeSettingsValues): ReadonlySet<number> {
