@@ -20,6 +20,16 @@ function isBodyParserError(value: unknown): value is BodyParserError {
   return value instanceof Error && typeof (value as Partial<BodyParserError>).type === 'string';
 }
 
+/**
+ * PostgreSQL refuses text it cannot store (a NUL byte, from a path or a JSON string): the request's
+ * fault, wherever the value went, and nothing was written (the statement failed).
+ */
+function isUnstorableText(value: unknown): boolean {
+  if (!(value instanceof Error) || value.name !== 'QueryFailedError') return false;
+  const code = (value as { driverError?: { code?: unknown } }).driverError?.code;
+  return code === '22021' || code === '22P05';
+}
+
 const STATUS_CODES: Record<number, { api: string; openai: string }> = {
   400: { api: 'bad_request', openai: 'invalid_request_error' },
   401: { api: 'unauthenticated', openai: 'invalid_api_key' },
@@ -51,6 +61,13 @@ export function errorFacts(exception: unknown, surface: Surface): ErrorFacts {
   // Every domain error carries its own status: none may fall through to the bare 500 below.
   if (exception instanceof DomainError) return domainErrorFacts(exception);
   if (isBodyParserError(exception)) return bodyParserFacts(exception, surface);
+  if (isUnstorableText(exception)) {
+    return {
+      status: 400,
+      code: codeFor400(surface, 'invalid_encoding'),
+      message: 'a value in the request holds a character that cannot be stored (such as \\u0000)',
+    };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

@@ -193,6 +193,18 @@ describe('bodies refused before they are read or parsed', () => {
     });
   });
 
+  it('answers a NUL character PostgreSQL cannot store with a 400, in a path or a body', async () => {
+    const path = await request(api.url)
+      .get('/api/models/%00/price')
+      .set('authorization', `Bearer ${admin}`)
+      .expect(400);
+    expect(path.body).toMatchObject({ statusCode: 400, code: 'invalid_encoding' });
+    const body = await request(api.url)
+      .post('/api/auth/login')
+      .send({ email: 'root\u0000@example.test', password: 'whatever-password' });
+    expect(body.status).toBeLessThan(500);
+  });
+
   describe(`/api refuses bodies nested deeper than ${ADMIN_DEPTH} levels`, () => {
     it.each([
       ['/api/auth/login', JSON.stringify({ email: 'a@b.co', password: nested(ADMIN_DEPTH) })],
