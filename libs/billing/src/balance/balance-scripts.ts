@@ -12,17 +12,18 @@
 
 /**
  * KEYS: bal. ARGV: credits, creditSeq, debits, balance (computed exactly by the caller). Sets the
- * mirror from PostgreSQL unless another process did.
+ * mirror from PostgreSQL unless another process did; a partial mirror (no balance or held) is set
+ * anew.
  */
 export const INIT_BALANCE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'balance') == 1 and redis.call('HEXISTS', KEYS[1], 'held') == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'credits', ARGV[1], 'creditSeq', ARGV[2], 'debits', ARGV[3], 'balance', ARGV[4], 'held', 0)
 return 1
 `;
 
 /** KEYS: tq. ARGV: used. */
 export const INIT_TOKEN = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'used') == 1 and redis.call('HEXISTS', KEYS[1], 'held') == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'used', ARGV[1], 'held', 0)
 return 1
 `;
@@ -86,7 +87,7 @@ return 1
  */
 export const PLACE_HOLD = `
 local function int(x) return string.format('%d', x) end
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then return 3 end
+if redis.call('HEXISTS', KEYS[1], 'held') == 0 or redis.call('HEXISTS', KEYS[2], 'held') == 0 then return 3 end
 local amount = tonumber(ARGV[2])
 local onPlan = ARGV[8] == '1'
 local inTokens = tonumber(ARGV[14])
@@ -187,13 +188,15 @@ if ARGV[3] == '1' and redis.call('EXISTS', KEYS[5]) == 1 then
   redis.call('HINCRBY', KEYS[5], 'spend', ARGV[2])
   redis.call('HINCRBY', KEYS[5], 'cov', int(covered))
 end
+-- A mirror that is gone (a Redis restarted without persistence) is not recreated partially here:
+-- the usage record carries the cost to PostgreSQL, and the next hold loads the mirror from there.
 if cost > 0 then
   local charged = cost - covered
-  if charged > 0 then
+  if charged > 0 and redis.call('EXISTS', KEYS[1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'debits', int(charged))
     redis.call('HINCRBY', KEYS[1], 'balance', int(-charged))
   end
-  redis.call('HINCRBY', KEYS[2], 'used', ARGV[2])
+  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 'used', ARGV[2]) end
 end
 return { held, int(covered) }
 `;
