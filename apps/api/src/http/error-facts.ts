@@ -61,6 +61,15 @@ export function errorFacts(exception: unknown, surface: Surface): ErrorFacts {
   // Every domain error carries its own status: none may fall through to the bare 500 below.
   if (exception instanceof DomainError) return domainErrorFacts(exception);
   if (isBodyParserError(exception)) return bodyParserFacts(exception, surface);
+  // encodeURI (class-validator's email and URL checks use it) throws on a lone UTF-16 surrogate,
+  // which a JSON string can carry as an escape ("\ud83d"): the client's text, not a gateway fault.
+  if (exception instanceof URIError) {
+    return {
+      status: 400,
+      code: codeFor400(surface, 'invalid_encoding'),
+      message: 'a value in the request holds an unpaired UTF-16 surrogate',
+    };
+  }
   if (isUnstorableText(exception)) {
     return {
       status: 400,

@@ -205,6 +205,15 @@ describe('bodies refused before they are read or parsed', () => {
     expect(body.status).toBeLessThan(500);
   });
 
+  it('answers a lone UTF-16 surrogate in a validated field with a 400, not a 500', async () => {
+    const res = await request(api.url)
+      .post('/api/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"email":"\\ud83d@example.test","password":"whatever-password"}')
+      .expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, code: 'invalid_encoding' });
+  });
+
   describe(`/api refuses bodies nested deeper than ${ADMIN_DEPTH} levels`, () => {
     it.each([
       ['/api/auth/login', JSON.stringify({ email: 'a@b.co', password: nested(ADMIN_DEPTH) })],
