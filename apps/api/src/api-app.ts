@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@gateway/config';
+import { apiKeyOf, googleKeyOf, KeyBeforeBody } from '@gateway/relay';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -34,11 +35,15 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.use(app.get(HttpMetrics).middleware());
   // Only the dashboard's session lives in a cookie; /v1 authenticates with its own keys.
   app.use('/api', cookieParser());
+  // A large /v1 body is read only for a valid key (issue #14 item 7).
+  const keyBeforeBody = app.get(KeyBeforeBody);
+  app.use('/v1', keyBeforeBody.middleware(apiKeyOf));
+  app.use('/v1beta', keyBeforeBody.middleware(googleKeyOf));
   app.use('/v1', jsonBody(BODY_LIMITS.relay));
   app.use('/v1beta', jsonBody(BODY_LIMITS.relay));
   // Before /api's JSON parser, which then leaves these bodies alone.
-  app.use('/api/payments/stripe/webhook', rawBody(BODY_LIMITS.admin));
-  app.use('/api/payments/epay/notify', formBody(BODY_LIMITS.admin));
+  app.use('/api/payments/stripe/webhook', rawBody(BODY_LIMITS.admin.size));
+  app.use('/api/payments/epay/notify', formBody(BODY_LIMITS.admin.size));
   app.use('/api', jsonBody(BODY_LIMITS.admin));
   app.use(bodyErrorHandler());
 

@@ -122,6 +122,8 @@ const schema = {
   SHUTDOWN_GRACE_MS: intIn(0, 3_600_000).default(30_000),
   // The api process also runs the worker's jobs (README "Small host"): one Node process instead of two.
   SINGLE_PROCESS: booleanFlag.default('false'),
+  // The longest the api and the worker wait for one Redis command (README "Configuration").
+  REDIS_COMMAND_TIMEOUT_MS: intIn(50, 60_000).default(2_000),
   // Whose X-Forwarded-For/-Proto is believed (README "Configuration").
   TRUST_PROXY: trustProxy,
   // Set: GET /metrics needs `Authorization: Bearer <it>`; unset: only loopback clients may scrape.
@@ -143,6 +145,8 @@ const schema = {
   RELAY_COOLDOWN_MAX_MS: intIn(1_000, 86_400_000).default(300_000),
   RELAY_OUT_OF_CREDIT_COOLDOWN_MS: intIn(1_000, 604_800_000).default(3_600_000),
   RELAY_TABLE_REFRESH_MS: intIn(1_000, 3_600_000).default(60_000),
+  // The most of one non-stream answer held in memory (issue #14 item 1).
+  RELAY_MAX_RESPONSE_BYTES: intIn(65_536, 1_073_741_824).default(8 * 1024 * 1024),
   // Billing (README "Configuration").
   BILLING_HOLD_TTL_MS: intIn(10_000, 86_400_000).default(3_600_000),
   BILLING_DEFAULT_MAX_TOKENS: intIn(0, 10_000_000).default(4096),

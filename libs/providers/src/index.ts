@@ -88,6 +88,7 @@ export {
 export type { UpstreamError } from './errors/upstream-error';
 export { classifyUpstreamFailure, type UpstreamFailure } from './errors/upstream-failure';
 export { readBoundedBody, type BoundedBody, type ByteSource } from './http/read-bounded-body';
+export { JsonSkeleton, SKELETON_MEMBER_LIMIT } from './json/json-skeleton';
 export type { HttpHeaders } from './http/http-headers';
 
 // The canonical model every wire format translates to and from (issue #13 builds the codecs).

@@ -5,6 +5,7 @@ export { redisOptionsFromUrl } from './redis-options';
 export { waitForRedis } from './redis-reachable';
 export { connectRedis, duplicateRedis } from './redis-topology';
 export type { RedisTopology } from './redis-topology';
+export { isRedisUnavailable } from './redis-unavailable';
 export { ChangeFeed } from './change-feed';
 export { PubSubSubscriber } from './pubsub-subscriber';
 export type { PubSubSubscriberOptions } from './pubsub-subscriber';

@@ -53,6 +53,9 @@ class RedisCloser implements OnApplicationShutdown {
         connectRedis(config, {
           connectionName: 'gateway',
           maxRetriesPerRequest: 2,
+          // No command waits on a stalled Redis for longer than this (issue #14 item 5); a blocking
+          // read takes a connection of its own without it.
+          commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
           // Commands issued in the same tick share one write: the relay's concurrent requests
           // each send a few commands, and one syscall per command was a measured hot spot.
           enableAutoPipelining: true,

@@ -8,7 +8,7 @@ import { Public } from '@gateway/identity';
 import { geminiCodec, geminiErrorBody } from '@gateway/providers';
 import type { Request, Response } from 'express';
 import { RelayError, RelayErrorCode } from './relay.errors';
-import { apiKeyOf } from './relay.controller';
+import { googleKeyOf } from './relay/request-api-key';
 import { sendRelayError } from './relay/send-relay-error';
 import { sessionIdOf } from './relay/sticky-sessions';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
@@ -70,13 +70,4 @@ export class GenerateContentController {
       res,
     );
   }
-}
-
-/** Google's places for the key (`x-goog-api-key`, `?key=`), then the relay's own (Bearer, x-api-key). */
-function googleKeyOf(req: Request): string | null {
-  const header = req.headers['x-goog-api-key'];
-  if (typeof header === 'string' && header.trim() !== '') return header.trim();
-  const query = req.query['key'];
-  if (typeof query === 'string' && query.trim() !== '') return query.trim();
-  return apiKeyOf(req);
 }

@@ -7,3 +7,5 @@ export { RelayMetrics } from './metrics/relay-metrics';
 export { RelayInFlight } from './relay/relay-in-flight';
 export { TenantFactsService } from './table/tenant-facts.service';
 export { RelayError, RelayErrorCode } from './relay.errors';
+export { KeyBeforeBody } from './relay/key-before-body';
+export { apiKeyOf, googleKeyOf } from './relay/request-api-key';

@@ -7,7 +7,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@gateway/identity';
 import type { MediaEndpoint } from '@gateway/providers';
 import type { Request, Response } from 'express';
-import { apiKeyOf } from './relay.controller';
+import { apiKeyOf } from './relay/request-api-key';
 import { sessionIdOf } from './relay/sticky-sessions';
 import type { MediaIngress } from './usecases/relay-media/media-ingress';
 import { MediaRelays, UPLOAD_LIMITS } from './usecases/relay-media/media-relays';

@@ -15,6 +15,7 @@ import {
 } from '@gateway/providers';
 import type { Request, Response } from 'express';
 import { asRelayError } from './relay/as-relay-error';
+import { apiKeyOf } from './relay/request-api-key';
 import { sendRelayError, type ErrorBodyOf } from './relay/send-relay-error';
 import { sessionIdOf } from './relay/sticky-sessions';
 import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
@@ -127,15 +128,4 @@ export class RelayController {
       sendRelayError(res, asRelayError(error, this.logger), {}, errorBody);
     }
   }
-}
-
-/** The API key from `Authorization: Bearer …`, else `x-api-key`; null when neither carries one. */
-export function apiKeyOf(req: Request): string | null {
-  const authorization = req.headers.authorization;
-  if (typeof authorization === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (match) return match[1] as string;
-  }
-  const apiKey = req.headers['x-api-key'];
-  return typeof apiKey === 'string' && apiKey.trim() !== '' ? apiKey.trim() : null;
 }

@@ -33,9 +33,20 @@ const RELAY_ERRORS = {
     message: 'every upstream is rate limited',
   },
   UpstreamError: { code: 'upstream_error', status: 502, message: 'every upstream failed' },
+  UpstreamResponseTooLarge: {
+    code: 'upstream_response_too_large',
+    status: 502,
+    message: "the upstream's answer is larger than the gateway holds to translate",
+  },
   UpstreamTimeout: { code: 'upstream_timeout', status: 504, message: 'the upstream timed out' },
   // nginx's convention for "the client went away"; only ever seen in usage records.
   ClientClosed: { code: 'client_closed_request', status: 499, message: 'the client closed the connection' },
+  // Redis (holds, limits) did not answer in time: nothing is admitted without it.
+  StoreUnavailable: {
+    code: 'store_unavailable',
+    status: 503,
+    message: 'the gateway cannot reach its store; retry shortly',
+  },
   Internal: { code: 'internal_error', status: 500, message: 'the gateway failed to handle this request' },
 } as const;
 

@@ -10,6 +10,7 @@ import { GenerateContentController } from './generate-content.controller';
 import { MediaController } from './media.controller';
 import { RelayController } from './relay.controller';
 import { AttemptRunner } from './relay/attempt-runner';
+import { KeyBeforeBody } from './relay/key-before-body';
 import { RelayCallers } from './relay/relay-caller';
 import { RelayInFlight } from './relay/relay-in-flight';
 import { KeyVerdicts } from './relay/key-verdicts';
@@ -41,6 +42,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RequestSettlement,
     RelayCallers,
     RelayInFlight,
+    KeyBeforeBody,
     AttemptRunner,
     MediaAttemptRunner,
     MediaRelays,
@@ -52,6 +54,6 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     RoutingTableService,
     TenantFactsService,
   ],
-  exports: [RelayLimiter, RelayMetrics, RelayInFlight],
+  exports: [RelayLimiter, RelayMetrics, RelayInFlight, KeyBeforeBody],
 })
 export class RelayModule {}

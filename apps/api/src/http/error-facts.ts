@@ -20,6 +20,16 @@ function isBodyParserError(value: unknown): value is BodyParserError {
   return value instanceof Error && typeof (value as Partial<BodyParserError>).type === 'string';
 }
 
+/**
+ * PostgreSQL refuses text it cannot store (a NUL byte, from a path or a JSON string): the request's
+ * fault, wherever the value went, and nothing was written (the statement failed).
+ */
+function isUnstorableText(value: unknown): boolean {
+  if (!(value instanceof Error) || value.name !== 'QueryFailedError') return false;
+  const code = (value as { driverError?: { code?: unknown } }).driverError?.code;
+  return code === '22021' || code === '22P05';
+}
+
 const STATUS_CODES: Record<number, { api: string; openai: string }> = {
   400: { api: 'bad_request', openai: 'invalid_request_error' },
   401: { api: 'unauthenticated', openai: 'invalid_api_key' },
@@ -51,6 +61,22 @@ export function errorFacts(exception: unknown, surface: Surface): ErrorFacts {
   // Every domain error carries its own status: none may fall through to the bare 500 below.
   if (exception instanceof DomainError) return domainErrorFacts(exception);
   if (isBodyParserError(exception)) return bodyParserFacts(exception, surface);
+  // encodeURI (class-validator's email and URL checks use it) throws on a lone UTF-16 surrogate,
+  // which a JSON string can carry as an escape ("\ud83d"): the client's text, not a gateway fault.
+  if (exception instanceof URIError) {
+    return {
+      status: 400,
+      code: codeFor400(surface, 'invalid_encoding'),
+      message: 'a value in the request holds an unpaired UTF-16 surrogate',
+    };
+  }
+  if (isUnstorableText(exception)) {
+    return {
+      status: 400,
+      code: codeFor400(surface, 'invalid_encoding'),
+      message: 'a value in the request holds a character that cannot be stored (such as \\u0000)',
+    };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
@@ -89,6 +115,8 @@ function bodyParserFacts(error: BodyParserError, surface: Surface): ErrorFacts {
         code: codeFor400(surface, 'invalid_encoding'),
         message: 'request body is not valid UTF-8',
       };
+    case 'entity.too.deep':
+      return { status: 400, code: codeFor400(surface, 'too_deep'), message: error.message };
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return { status: 415, code: 'unsupported_media_type', message: error.message };

@@ -83,6 +83,29 @@ describe('BalanceMirror (real Redis)', () => {
     expect(await hold(b, 't-race', 'r-more', 1n)).toBe('balance');
   });
 
+  it('a settlement after Redis lost every key leaves no partial mirror, and the next hold rebuilds it from PostgreSQL', async () => {
+    rows.set('t-lost', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    expect(await hold(m, 't-lost', 'lost-1', 100n)).toBe('held');
+    // A restart without persistence: the mirror and the hold are gone, the request settles anyway.
+    await (clients[0] as Redis).del(`${testRedis.prefix}:bal:t-lost`, `${testRedis.prefix}:tq:tok-t-lost`);
+    await (clients[0] as Redis).hdel(`${testRedis.prefix}:holds`, 'lost-1');
+    await settle(m, 't-lost', 'lost-1', 40n);
+    expect(await (clients[0] as Redis).exists(`${testRedis.prefix}:bal:t-lost`)).toBe(0);
+    // PostgreSQL has the debit by now (the worker stored the record): the hold loads it.
+    rows.set('t-lost', { creditsNano: 1000n, debitsNano: 40n, creditSeq: 1n });
+    expect(await hold(m, 't-lost', 'lost-2', 960n)).toBe('held');
+    expect(await m.snapshot('t-lost')).toMatchObject({ balance: 960n, held: 960n });
+  });
+
+  it('rebuilds a partial mirror (a hash without its balance fields) instead of failing the hold', async () => {
+    rows.set('t-partial', { creditsNano: 500n, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    await (clients[0] as Redis).hset(`${testRedis.prefix}:bal:t-partial`, 'debits', '7');
+    expect(await hold(m, 't-partial', 'partial-1', 500n)).toBe('held');
+    expect(await m.snapshot('t-partial')).toMatchObject({ balance: 500n, held: 500n });
+  });
+
   it('applies credit lines once and in order, and resyncs from PostgreSQL on a gap', async () => {
     rows.set('t-credit', { creditsNano: 0n, debitsNano: 0n, creditSeq: 0n });
     const m = mirror(clients[0] as Redis);

@@ -12,17 +12,18 @@
 
 /**
  * KEYS: bal. ARGV: credits, creditSeq, debits, balance (computed exactly by the caller). Sets the
- * mirror from PostgreSQL unless another process did.
+ * mirror from PostgreSQL unless another process did; a partial mirror (no balance or held) is set
+ * anew.
  */
 export const INIT_BALANCE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'balance') == 1 and redis.call('HEXISTS', KEYS[1], 'held') == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'credits', ARGV[1], 'creditSeq', ARGV[2], 'debits', ARGV[3], 'balance', ARGV[4], 'held', 0)
 return 1
 `;
 
 /** KEYS: tq. ARGV: used. */
 export const INIT_TOKEN = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'used') == 1 and redis.call('HEXISTS', KEYS[1], 'held') == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'used', ARGV[1], 'held', 0)
 return 1
 `;
@@ -93,7 +94,8 @@ local function holdInt(x) return string.format('%d', x) end
 local function holdCheck(K, A)
   local b = redis.call('HMGET', K[1], 'balance', 'held')
   local t = redis.call('HMGET', K[2], 'used', 'held')
-  if not b[1] or not t[1] then return 3, 0 end
+  -- A mirror lost or left partial (a Redis restarted without persistence) is loaded again first.
+  if not b[1] or not b[2] or not t[1] or not t[2] then return 3, 0 end
   local amount = tonumber(A[2])
   local inTokens = tonumber(A[14])
   local outTokens = tonumber(A[15])
@@ -209,13 +211,15 @@ local function settleHold(K, A)
     redis.call('HINCRBY', K[5], 'spend', A[2])
     redis.call('HINCRBY', K[5], 'cov', int(covered))
   end
+  -- A mirror that is gone (a Redis restarted without persistence) is not recreated partially here:
+  -- the usage record carries the cost to PostgreSQL, and the next hold loads the mirror from there.
   if cost > 0 then
     local charged = cost - covered
-    if charged > 0 then
+    if charged > 0 and redis.call('EXISTS', K[1]) == 1 then
       redis.call('HINCRBY', K[1], 'debits', int(charged))
       redis.call('HINCRBY', K[1], 'balance', int(-charged))
     end
-    redis.call('HINCRBY', K[2], 'used', A[2])
+    if redis.call('EXISTS', K[2]) == 1 then redis.call('HINCRBY', K[2], 'used', A[2]) end
   end
   return { held, int(covered) }
 end

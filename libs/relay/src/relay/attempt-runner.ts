@@ -1,12 +1,14 @@
 // One attempt against one upstream key: send the request, judge the answer, and, when it is good,
 // deliver it to the client. Nothing reaches the client before the attempt is known to be good (for a
 // stream: before its first event arrived), so the caller can still fail over (docs/design.md invariant 3).
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
 import {
   classifyUpstreamFailure,
   decodeSseStream,
   encodeSseError,
   encodeSseEvent,
+  JsonSkeleton,
   readBoundedBody,
   RequestValidationError,
   type AttemptAdapter,
@@ -16,7 +18,9 @@ import {
   type StreamObserver,
 } from '@gateway/providers';
 import type { TableChannel, TableKey } from '../table/routing-table';
+import { RelayErrorCode } from '../relay.errors';
 import { UpstreamClient, UpstreamResponse } from '../upstream/upstream-client';
+import { asBytes, cancel, readAnswerHead, type AnswerHead } from './answer-head';
 import type { AttemptOutcome, Rejected, Retry, Served } from './attempt-outcome';
 import { writeWithBackpressure } from './backpressure';
 import type { ClientResponse } from './client-response';
@@ -50,7 +54,10 @@ export type AttemptResult = AttemptOutcome & { retryAfterMs?: number | null; who
 
 @Injectable()
 export class AttemptRunner {
-  constructor(private readonly upstream: UpstreamClient) {}
+  constructor(
+    private readonly upstream: UpstreamClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async run(input: AttemptInput): Promise<AttemptResult> {
     const { channel, key, adapter, clientGone } = input;
@@ -112,12 +119,18 @@ export class AttemptRunner {
     input: AttemptInput,
     adapter: AttemptAdapter,
   ): Promise<AttemptResult> {
-    let raw: string;
-    try {
-      raw = await response.body.text();
-    } catch (error) {
-      return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input.channel);
+    const head = await readAnswerHead(response.body, this.config.RELAY_MAX_RESPONSE_BYTES);
+    if (head.kind === 'failed') {
+      return input.clientGone.aborted ? { kind: 'abandoned' } : failure(head.error, input.channel);
     }
+    if (head.kind === 'over') {
+      // An answer the gateway passes on as it came need not be held: it flows through. One it must
+      // translate must be parsed whole, and is refused rather than held past the limit.
+      if (adapter.translateResponse === undefined) return this.passThroughJson(head, input, adapter);
+      await cancel(head.rest);
+      return responseTooLarge(this.config.RELAY_MAX_RESPONSE_BYTES);
+    }
+    const raw = head.text;
     let body: unknown;
     try {
       body = JSON.parse(raw);
@@ -161,6 +174,87 @@ export class AttemptRunner {
     res.setHeader('content-type', 'application/json');
     res.end(answer.text);
     return served;
+  }
+
+  /**
+   * A large answer in the client's own format, written as it arrives with backpressure: the process
+   * holds a socket buffer of it, not the answer. Its small top-level members (the usage) are kept
+   * for billing; without an upstream usage among them it is billed at what was held.
+   */
+  private async passThroughJson(
+    head: Extract<AnswerHead, { kind: 'over' }>,
+    input: AttemptInput,
+    adapter: AttemptAdapter,
+  ): Promise<AttemptResult> {
+    const { res, clientGone } = input;
+    const idleMs = input.channel.timeoutMs;
+    const skeleton = new JsonSkeleton();
+    res.status(200);
+    for (const [name, value] of Object.entries(input.headers)) res.setHeader(name, value);
+    res.setHeader('content-type', 'application/json');
+    let ended: 'done' | 'stalled' | 'dropped' = 'done';
+    try {
+      // Written and let go one by one, so the head is not held while the client reads slowly.
+      for (let chunk = head.chunks.shift(); chunk !== undefined; chunk = head.chunks.shift()) {
+        skeleton.push(chunk);
+        await writeWithBackpressure(res, chunk, idleMs);
+      }
+      for (;;) {
+        if (clientGone.aborted || res.destroyed) break;
+        const next = await head.rest.next();
+        if (next.done) break;
+        const chunk = asBytes(next.value);
+        skeleton.push(chunk);
+        await writeWithBackpressure(res, chunk, idleMs);
+      }
+    } catch (error) {
+      ended = classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
+    }
+    const parsed = skeleton.result();
+    const read = parsed === null ? null : adapter.responseUsage(parsed, input.promptTokens);
+    const served: Served = {
+      kind: 'served',
+      status: 200,
+      ...(read?.usageSource === 'upstream'
+        ? read
+        : {
+            usage: {
+              promptTokens: input.promptTokens,
+              completionTokens: input.heldOutputTokens,
+              cachedTokens: 0,
+              reasoningTokens: 0,
+            },
+            usageSource: 'counted' as const,
+          }),
+      firstContentAt: null,
+      errorCode: null,
+      errorMessage: null,
+    };
+    if (clientGone.aborted || (res.destroyed && ended === 'done')) {
+      await cancel(head.rest);
+      return {
+        ...served,
+        status: 499,
+        errorCode: 'client_closed_request',
+        errorMessage: 'the client closed the connection or stopped reading',
+      };
+    }
+    if (ended === 'done') {
+      res.end();
+      return served;
+    }
+    // A JSON body cannot carry an error after it started: the connection is cut, so the client
+    // sees a broken answer rather than a short one it could mistake for whole.
+    res.destroy();
+    const stalled = ended === 'stalled';
+    return {
+      ...served,
+      status: stalled ? 504 : 502,
+      errorCode: stalled ? 'upstream_timeout' : 'upstream_error',
+      errorMessage: stalled
+        ? `the upstream sent nothing for ${Math.round(idleMs / 1000)} s and was cut off`
+        : 'the upstream closed the answer before it finished',
+    };
   }
 
   private async deliverStream(
@@ -215,9 +309,12 @@ export class AttemptRunner {
     res.setHeader('x-accel-buffering', 'no');
     res.flushHeaders();
 
+    // A client that takes nothing for as long as the upstream may be silent is cut off (its close
+    // aborts the upstream request, below).
+    const idleMs = input.channel.timeoutMs;
     let ended: 'done' | 'stalled' | 'dropped' = 'done';
     try {
-      await writeObserved(res, observedFirst);
+      await writeObserved(res, observedFirst, idleMs);
       for (;;) {
         if (input.clientGone.aborted) break;
         const next: IteratorResult<SseEvent> = exhausted
@@ -226,10 +323,10 @@ export class AttemptRunner {
         if (next.done) {
           // A translated stream's terminator comes from the observer, only on a clean end.
           const tail = observer.end?.() ?? '';
-          if (tail !== '') await writeWithBackpressure(res, Buffer.from(tail));
+          if (tail !== '') await writeWithBackpressure(res, Buffer.from(tail), idleMs);
           break;
         }
-        await writeObserved(res, observer.observe(next.value));
+        await writeObserved(res, observer.observe(next.value), idleMs);
       }
     } catch (error) {
       ended = classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
@@ -269,18 +366,19 @@ export class AttemptRunner {
       const failed = observer.fail?.(message, code);
       const text =
         failed === undefined ? encodeSseError({ message, type: 'server_error', code }) : Buffer.from(failed);
-      await writeWithBackpressure(res, text).catch(() => undefined);
+      await writeWithBackpressure(res, text, idleMs).catch(() => undefined);
     }
     res.end();
     return { ...served, status: stalled ? 504 : 502, errorCode: code, errorMessage: message };
   }
 }
 
-async function writeObserved(res: ClientResponse, observed: ObservedEvent): Promise<void> {
+async function writeObserved(res: ClientResponse, observed: ObservedEvent, idleMs: number): Promise<void> {
   if (observed.suppress) return;
   await writeWithBackpressure(
     res,
     'text' in observed ? Buffer.from(observed.text) : encodeSseEvent(observed.event),
+    idleMs,
   );
 }
 
@@ -299,6 +397,18 @@ function readAnswer(
     text: JSON.stringify(translated.body),
     usage: translated.usage,
     usageSource: translated.usageSource,
+  };
+}
+
+/** An answer that would have to be held past RELAY_MAX_RESPONSE_BYTES to be translated. */
+function responseTooLarge(limitBytes: number): Rejected {
+  return {
+    kind: 'rejected',
+    status: 502,
+    code: RelayErrorCode.UpstreamResponseTooLarge,
+    message: `the upstream's answer is larger than the ${limitBytes} bytes the gateway translates (RELAY_MAX_RESPONSE_BYTES); ask for less, or stream it`,
+    param: null,
+    type: 'upstream_error',
   };
 }
 

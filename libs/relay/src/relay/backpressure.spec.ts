@@ -46,3 +46,35 @@ describe('writeWithBackpressure', () => {
     await expect(writeWithBackpressure(slow.sink, chunk)).resolves.toBeUndefined();
   });
 });
+
+describe('writeWithBackpressure with an idle bound', () => {
+  it('cuts off a client that takes nothing for the idle time', async () => {
+    let callback: (() => void) | null = null;
+    const sink = new Writable({
+      highWaterMark: 4,
+      write(_chunk, _encoding, cb) {
+        callback = cb;
+      },
+    });
+    const started = Date.now();
+    await writeWithBackpressure(sink, new Uint8Array(16), 150);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(sink.destroyed).toBe(true);
+    expect(callback).not.toBeNull();
+  });
+
+  it('leaves a client that reads within the idle time alone', async () => {
+    let callback: (() => void) | null = null;
+    const sink = new Writable({
+      highWaterMark: 4,
+      write(_chunk, _encoding, cb) {
+        callback = cb;
+      },
+    });
+    const writing = writeWithBackpressure(sink, new Uint8Array(16), 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    (callback as unknown as () => void)();
+    await writing;
+    expect(sink.destroyed).toBe(false);
+  });
+});

@@ -4,7 +4,10 @@
 import type { Writable } from 'node:stream';
 
 /** What writeWithBackpressure needs of a stream. */
-export type DrainableWritable = Pick<Writable, 'write' | 'on' | 'off' | 'destroyed' | 'writableEnded'>;
+export type DrainableWritable = Pick<
+  Writable,
+  'write' | 'on' | 'off' | 'destroy' | 'destroyed' | 'writableEnded'
+>;
 
 export interface ClientResponse extends DrainableWritable {
   readonly headersSent: boolean;

@@ -18,8 +18,9 @@ export class StickySessions {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Fails open: without Redis a session is routed as if it were new (docs/design.md). */
   async keyFor(tokenId: string, session: string): Promise<string | null> {
-    return this.redis.get(this.redisKey(tokenId, session));
+    return this.redis.get(this.redisKey(tokenId, session)).catch(() => null);
   }
 
   async remember(tokenId: string, session: string, keyId: string, inferred = false): Promise<void> {

@@ -212,7 +212,11 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private openReader(): Redis {
-    const reader = duplicateRedis(this.redis, { connectionName: 'gateway-usage-reader' });
+    // Its XREADGROUP blocks on purpose: the shared client's command timeout is not for it.
+    const reader = duplicateRedis(this.redis, {
+      connectionName: 'gateway-usage-reader',
+      commandTimeout: undefined,
+    });
     // Failures surface as rejected reads (logged by the loop); this only keeps ioredis quiet.
     reader.on('error', () => undefined);
     return reader;

@@ -293,13 +293,16 @@ export class RelayRequest {
 
       if (result.kind === 'retry') {
         if (result.reason === 'rate_limited') {
-          const until = await this.verdicts.rateLimited({
-            keyId: key.id,
-            upstreamModel,
-            retryAfterMs: result.retryAfterMs ?? null,
-            wholeKey: result.wholeKey === true,
-            policy: { baseMs: settings.relayCooldownBaseMs, maxMs: settings.relayCooldownMaxMs },
-          });
+          // Fails open: a cooldown Redis did not take leaves the key in the pool.
+          const until = await this.verdicts
+            .rateLimited({
+              keyId: key.id,
+              upstreamModel,
+              retryAfterMs: result.retryAfterMs ?? null,
+              wholeKey: result.wholeKey === true,
+              policy: { baseMs: settings.relayCooldownBaseMs, maxMs: settings.relayCooldownMaxMs },
+            })
+            .catch(() => Date.now() + settings.relayCooldownBaseMs);
           soonest = soonest === null ? until : Math.min(soonest, until);
         } else if (result.reason === 'out_of_credit') {
           await this.verdicts.outOfCredit(key.id, result.message);
@@ -309,7 +312,7 @@ export class RelayRequest {
           transient.push(attempt);
         }
         // The token window stays counted: the request goes on with the next candidate.
-        await this.limiter.settle({
+        await this.settleKey({
           keyId: key.id,
           limits: key,
           upstreamModel,
@@ -372,7 +375,13 @@ export class RelayRequest {
         );
         return true;
       }
-      // Served.
+      // Served: the answer is out, so what it used is on the record before anything else can fail.
+      draft.usage = result.usage;
+      draft.usageSource = result.usageSource;
+      draft.firstContentAt = result.firstContentAt;
+      draft.status = result.status;
+      draft.errorCode = result.errorCode;
+      draft.errorMessage = result.errorMessage;
       const used = result.usage === null ? 0 : result.usage.promptTokens + result.usage.completionTokens;
       draft.attempt = {
         keyId: key.id,
@@ -456,6 +465,19 @@ export class RelayRequest {
       );
     }
     return allowed;
+  }
+
+  /**
+   * A key's counters after an attempt. Fails open (docs/design.md, "Redis on the hot path"): a
+   * window left as estimated corrects itself when it rolls over, and must not turn an answer the
+   * client has into a failure.
+   */
+  private async settleKey(attempt: Parameters<RelayLimiter['settle']>[0]): Promise<void> {
+    try {
+      await this.limiter.settle(attempt);
+    } catch (error) {
+      this.logger.warn(`could not settle the counters of key ${attempt.keyId}: ${(error as Error).message}`);
+    }
   }
 
   private retryStatusesOf(settings: RuntimeSettingsValues): ReadonlySet<number> {
