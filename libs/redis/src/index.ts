@@ -7,6 +7,7 @@ export { connectRedis, duplicateRedis } from './redis-topology';
 export type { RedisTopology } from './redis-topology';
 export { isRedisUnavailable } from './redis-unavailable';
 export { ChangeFeed } from './change-feed';
+export { ABSENT_KEYS_LUA, absentKey } from './absent-key';
 export { PubSubSubscriber } from './pubsub-subscriber';
 export type { PubSubSubscriberOptions } from './pubsub-subscriber';
 export type { Change, ChangeListener } from './change-feed';

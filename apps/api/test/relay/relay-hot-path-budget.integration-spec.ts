@@ -12,10 +12,18 @@ import { createChannel, fund, sdk, seedTenantWithToken, startRelay, type Relay }
 
 /** The pins: what one warm request costs now. Lower them when the hot path gets cheaper. */
 const BUDGET = {
-  /** Commands Redis executes for the request, those run inside Lua scripts included (was 46). */
-  commands: 21,
-  /** Calls the api makes to Redis (a MULTI…EXEC block is one): admission, then settlement (was 6). */
-  roundTrips: 2,
+  /**
+   * Commands Redis executes for the request, those run inside Lua scripts included (was 46; 21 before
+   * conversations were recognised without x-session-id: the sticky lookup and its write add 2, and
+   * a model's cooldown and streak fields 2).
+   */
+  commands: 25,
+  /**
+   * Calls the api makes to Redis (a MULTI…EXEC block is one): the sticky-session lookup (hashed
+   * sessions are on by default, and it decides the order of the keys the admission then takes),
+   * admission, then settlement, which also remembers the session's key (was 6).
+   */
+  roundTrips: 3,
 };
 
 /** What MONITOR saw of one suite's key prefix: commands by name, and the client-sent ones. */

@@ -4,6 +4,7 @@
 // kept only for a token or key that has a limit counted in them. A limit of -1 means "none". Each
 // is also a Lua function, so that the relay's admission and settlement scripts (one round trip
 // before the upstream call, one after) run the same code.
+import { ABSENT_KEYS_LUA } from '@gateway/redis';
 
 /**
  * Token admission, as two Lua functions so that a script can check it with its other admission
@@ -111,6 +112,7 @@ end
 
 /** KEYS and ARGV: those of acquireFirst (ACQUIRE_FIRST_FUNCTION). */
 export const ACQUIRE_FIRST =
+  ABSENT_KEYS_LUA +
   ACQUIRE_FIRST_FUNCTION +
   `
 return acquireFirst(KEYS, ARGV)
@@ -207,6 +209,7 @@ end
 
 /** KEYS and ARGV: those of settleKey (SETTLE_KEY_FUNCTION). */
 export const SETTLE_KEY =
+  ABSENT_KEYS_LUA +
   SETTLE_KEY_FUNCTION +
   `
 settleKey(KEYS, ARGV)

@@ -3,7 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { keyStatsRedisKey } from '@gateway/channels';
-import { REDIS } from '@gateway/redis';
+import { absentKey, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
 import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, REFUSE_KEY, SETTLE_KEY } from './limit-scripts';
@@ -70,8 +70,8 @@ export interface ScriptArguments {
 /** One attempt that reached (or tried to reach) the upstream, to settle on its key. */
 export interface AttemptSettlement {
   readonly keyId: string;
-  /** The key's limits when it was taken (which windows it was counted in); absent: look at both. */
-  readonly limits?: KeyLimits;
+  /** The key's limits when it was taken (which windows it was counted in); absent: look at all. */
+  readonly limits?: KeyLimits & Partial<Pick<KeyCandidate, 'modelLimits'>>;
   /** The upstream model the attempt asked for (its per-model windows and streaks). */
   readonly upstreamModel: string;
   /** When the attempt took its key's slot (the `now` given to acquireFirst): the windows it counted in. */
@@ -88,6 +88,14 @@ export interface AttemptSettlement {
 /** A (key, model) pair without limits of its own: no per-model windows. */
 const NO_LIMITS: KeyLimits = { rpm: null, tpm: null, rpd: null, tpd: null };
 
+/** The limits of one model on a key (its per-model windows are kept only for those it has). */
+function modelLimitsOf(key: Pick<KeyCandidate, 'modelLimits'>, model: string): KeyLimits {
+  const own = key.modelLimits[model];
+  return own
+    ? { rpm: own.rpm ?? null, tpm: own.tpm ?? null, rpd: own.rpd ?? null, tpd: own.tpd ?? null }
+    : NO_LIMITS;
+}
+
 function limit(value: number | null | undefined): number {
   return value === null || value === undefined ? -1 : value;
 }
@@ -96,12 +104,15 @@ function limit(value: number | null | undefined): number {
 export class RelayLimiter {
   private readonly redis: RelayRedis;
   private readonly prefix: string;
+  /** An absent key in a script's KEYS (libs/redis absent-key.ts). */
+  readonly absent: string;
 
   constructor(
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.prefix = config.REDIS_PREFIX;
+    this.absent = absentKey(config.REDIS_PREFIX);
     redis.defineCommand('relayAdmitToken', { numberOfKeys: 1, lua: ADMIT_TOKEN });
     // The number of keys varies per call: ioredis then takes it as the first argument.
     redis.defineCommand('relayAcquireFirst', { lua: ACQUIRE_FIRST });
@@ -172,10 +183,7 @@ export class RelayLimiter {
     for (const { key, upstreamModel } of candidates) {
       const own = key.modelLimits[upstreamModel];
       const windows = this.keyWindows(key.id, now, key);
-      const modelLimits: KeyLimits = own
-        ? { rpm: own.rpm ?? null, tpm: own.tpm ?? null, rpd: own.rpd ?? null, tpd: own.tpd ?? null }
-        : NO_LIMITS;
-      const modelWindows = this.keyWindows(key.id, now, modelLimits, upstreamModel);
+      const modelWindows = this.keyWindows(key.id, now, modelLimitsOf(key, upstreamModel), upstreamModel);
       names.push(
         keyStatsRedisKey(this.prefix, key.id),
         windows.minute,
@@ -260,11 +268,18 @@ export class RelayLimiter {
   /** KEYS and ARGV of settleKey (limit-scripts.ts) for this attempt. */
   settlementArguments(attempt: AttemptSettlement): ScriptArguments {
     const windows = this.keyWindows(attempt.keyId, attempt.countedAt, attempt.limits);
-    const modelWindows = this.keyWindows(attempt.keyId, attempt.countedAt, undefined, attempt.upstreamModel);
+    const modelWindows = this.keyWindows(
+      attempt.keyId,
+      attempt.countedAt,
+      attempt.limits?.modelLimits === undefined
+        ? undefined
+        : modelLimitsOf({ modelLimits: attempt.limits.modelLimits }, attempt.upstreamModel),
+      attempt.upstreamModel,
+    );
     return {
       keys: [
         keyStatsRedisKey(this.prefix, attempt.keyId),
-        attempt.tokenWindow ?? '',
+        attempt.tokenWindow ?? this.absent,
         windows.minute,
         windows.day,
         modelWindows.minute,
@@ -304,10 +319,12 @@ export class RelayLimiter {
     return {
       minute:
         limits && limits.rpm === null && limits.tpm === null
-          ? ''
+          ? this.absent
           : `${base}:m:${Math.floor(now / MINUTE_MS)}`,
       day:
-        limits && limits.rpd === null && limits.tpd === null ? '' : `${base}:d:${Math.floor(now / DAY_MS)}`,
+        limits && limits.rpd === null && limits.tpd === null
+          ? this.absent
+          : `${base}:d:${Math.floor(now / DAY_MS)}`,
     };
   }
 }

@@ -11,6 +11,13 @@ const TTL_SECONDS = 3600;
 const INFERRED_TTL_SECONDS = 1800;
 const MAX_SESSION_ID = 256;
 
+/** A session's key, to be remembered for `ttlSeconds`. */
+export interface StickyEntry {
+  redisKey: string;
+  keyId: string;
+  ttlSeconds: number;
+}
+
 @Injectable()
 export class StickySessions {
   constructor(
@@ -24,12 +31,17 @@ export class StickySessions {
   }
 
   async remember(tokenId: string, session: string, keyId: string, inferred = false): Promise<void> {
-    await this.redis.set(
-      this.redisKey(tokenId, session),
+    const { redisKey, keyId: value, ttlSeconds } = this.entry(tokenId, session, keyId, inferred);
+    await this.redis.set(redisKey, value, 'EX', ttlSeconds);
+  }
+
+  /** What remember() writes, for a script that writes it with its other work (the settlement). */
+  entry(tokenId: string, session: string, keyId: string, inferred = false): StickyEntry {
+    return {
+      redisKey: this.redisKey(tokenId, session),
       keyId,
-      'EX',
-      inferred ? INFERRED_TTL_SECONDS : TTL_SECONDS,
-    );
+      ttlSeconds: inferred ? INFERRED_TTL_SECONDS : TTL_SECONDS,
+    };
   }
 
   private redisKey(tokenId: string, session: string): string {

@@ -10,6 +10,7 @@ import {
 import type { Usage } from '@gateway/providers';
 import type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from '@gateway/usage';
 import type { AttemptSettlement } from '../limits/relay-limiter';
+import type { StickyEntry } from './sticky-sessions';
 
 const MAX_ERROR_MESSAGE = 1000;
 
@@ -27,6 +28,8 @@ export class UsageDraft {
   usageSource: UsageEventSource = 'none';
   /** The last attempt, which reached an upstream: settled on its key along with the hold. */
   attempt: AttemptSettlement | null = null;
+  /** The session's key to remember once the answer is settled (in the same round trip). */
+  sticky: StickyEntry | null = null;
   /** A worst-case hold was placed and must be settled. */
   held = false;
   /** The tenant's plan when the request was admitted: its period counts the request. */

@@ -4,6 +4,7 @@
 // windows and stats, the hold at the real cost, and the usage event into the stream). The pieces
 // are the billing and limit scripts' own Lua functions, so each rule is written once.
 import { HOLD_FUNCTIONS, SETTLE_FUNCTIONS } from '@gateway/billing';
+import { ABSENT_KEYS_LUA } from '@gateway/redis';
 import { ACQUIRE_FIRST_FUNCTION, SETTLE_KEY_FUNCTION, TOKEN_FUNCTIONS } from '../../limits/limit-scripts';
 
 /** Count of a hold's ARGV in HOLD_FUNCTIONS (and of its KEYS: bal, tq, holds, holds:exp, pp). */
@@ -20,7 +21,7 @@ export const SETTLE_ARGS = 7;
  * {2, tokenCheck's verdict} when a token limit is reached (nothing written in either case), else
  * {0, acquireFirst's answer...}: the token is counted, and the hold placed when a key was taken.
  */
-export const ADMIT_REQUEST = `${HOLD_FUNCTIONS}${TOKEN_FUNCTIONS}${ACQUIRE_FIRST_FUNCTION}
+export const ADMIT_REQUEST = `${ABSENT_KEYS_LUA}${HOLD_FUNCTIONS}${TOKEN_FUNCTIONS}${ACQUIRE_FIRST_FUNCTION}
 local holding = ARGV[1] == '1'
 local HK = {KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]}
 local HA = {}
@@ -47,11 +48,12 @@ return {0, taken[1], taken[2], taken[3], taken[4], taken[5]}
 
 /**
  * KEYS: the settlement's five ('' each when there is no money to settle), settleKey's six ('' each
- * without an attempt to settle), the usage stream. ARGV: 1 money (1|0), 2-8 settleHold's, 9 attempt
+ * without an attempt to settle), the usage stream, the sticky session's key (absent: none). ARGV: 1 money (1|0), 2-8 settleHold's, 9 attempt
  * (1|0), 10-14 settleKey's, 15 the event field's name, 16 the usage event's JSON up to the value of
- * its last field, coveredNano, which only this script knows. Returns the part the allowance covered.
+ * its last field, coveredNano, which only this script knows; 17-18 the sticky session's key id and
+ * ttl in seconds, written to KEYS[13] unless that is absent. Returns the part the allowance covered.
  */
-export const SETTLE_REQUEST = `${SETTLE_FUNCTIONS}${SETTLE_KEY_FUNCTION}
+export const SETTLE_REQUEST = `${ABSENT_KEYS_LUA}${SETTLE_FUNCTIONS}${SETTLE_KEY_FUNCTION}
 if ARGV[9] == '1' then
   settleKey(
     {KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]},
@@ -65,5 +67,6 @@ if ARGV[1] == '1' then
   covered = settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]}, SA)[2]
 end
 redis.call('XADD', KEYS[12], '*', ARGV[15], ARGV[16] .. covered .. '"}')
+if KEYS[13] ~= '' then redis.call('SET', KEYS[13], ARGV[17], 'EX', ARGV[18]) end
 return covered
 `;

@@ -402,7 +402,7 @@ export class RelayRequest {
       draft.errorCode = result.errorCode;
       draft.errorMessage = result.errorMessage;
       if (session !== null && result.status === 200) {
-        this.sticky.remember(token.id, session, key.id, inferred).catch(() => undefined);
+        draft.sticky = this.sticky.entry(token.id, session, key.id, inferred);
       }
       return true;
     }

@@ -63,8 +63,8 @@ export class RequestAdmission {
     const held = hold === null ? null : this.balances.holdArguments(hold);
     const acquiring = this.limiter.acquisitionArguments(keys, estimate.estimatedTokens, now);
     const keyNames = [
-      ...(held?.keys ?? Array<string>(HOLD_KEYS).fill('')),
-      tokenWindow ?? '',
+      ...(held?.keys ?? Array<string>(HOLD_KEYS).fill(this.limiter.absent)),
+      tokenWindow ?? this.limiter.absent,
       ...acquiring.keys,
     ];
     const args = [

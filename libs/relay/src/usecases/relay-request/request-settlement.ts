@@ -33,7 +33,7 @@ export class RequestSettlement {
     private readonly usage: UsageRecorder,
     private readonly metrics: RelayMetrics,
   ) {
-    redis.defineCommand('relaySettleRequest', { numberOfKeys: 12, lua: SETTLE_REQUEST });
+    redis.defineCommand('relaySettleRequest', { numberOfKeys: 13, lua: SETTLE_REQUEST });
     this.redis = redis as SettlementRedis;
     this.stream = usageStreamKey(config.REDIS_PREFIX);
   }
@@ -73,15 +73,18 @@ export class RequestSettlement {
       event = draft.toEvent(cost, Date.now());
       try {
         const covered = await this.redis.relaySettleRequest(
-          ...(money?.keys ?? Array<string>(HOLD_KEYS).fill('')),
-          ...(attempt?.keys ?? Array<string>(6).fill('')),
+          ...(money?.keys ?? Array<string>(HOLD_KEYS).fill(this.limiter.absent)),
+          ...(attempt?.keys ?? Array<string>(6).fill(this.limiter.absent)),
           this.stream,
+          draft.sticky?.redisKey ?? this.limiter.absent,
           money === null ? '0' : '1',
           ...(money?.args ?? Array<string>(SETTLE_ARGS).fill('')),
           attempt === null ? '0' : '1',
           ...(attempt?.args ?? Array<string>(5).fill('')),
           USAGE_EVENT_FIELD,
           payloadUpToCovered(event),
+          draft.sticky?.keyId ?? '',
+          draft.sticky?.ttlSeconds ?? 0,
         );
         draft.coveredNano = BigInt(covered);
         event = { ...event, coveredNano: covered };
