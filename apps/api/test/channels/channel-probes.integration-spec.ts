@@ -548,56 +548,59 @@ describe('channel health probes', () => {
 
   it('a model cooled on a guess is probed early with that model, and only its cooldown ends (audited)', async () => {
     const key = 'sk-mock-model-guessed-1';
-    const { id, keyIds } = await channelWith([key], { models: ['mock-gpt', 'other:free'] });
+    const { id, keyIds } = await channelWith([key], { models: ['mock-gpt', 'other'] });
     const keyId = keyIds[0]!;
     const limiter = api.app.get(RelayLimiter);
     const policy = { baseMs: 20_000, maxMs: 600_000 };
     const now = Date.now();
-    // Two 429s for mock-gpt without Retry-After (the second doubles the guess to 40 s), and one for
+    // (A model name with ':' as OpenRouter's free ones: BullMQ job ids may not hold one.)
+    // Two 429s for mock-gpt:free without Retry-After (the second doubles the guess to 40 s), and one for
     // a model whose upstream said how long: that one stands.
-    await limiter.cool({ keyId, retryAfterMs: null, now: now - 45_000, model: 'mock-gpt', ...policy });
+    await limiter.cool({ keyId, retryAfterMs: null, now: now - 45_000, model: 'mock-gpt:free', ...policy });
     const told = await limiter.cool({
       keyId,
       retryAfterMs: 120_000,
       now: now - 30_000,
-      model: 'other:free',
+      model: 'other',
       ...policy,
     });
     const guessed = await limiter.cool({
       keyId,
       retryAfterMs: null,
       now: now - 20_000,
-      model: 'mock-gpt',
+      model: 'mock-gpt:free',
       ...policy,
     });
-    expect(Object.keys((await keyView(id, keyId)).modelCooldowns).sort()).toEqual(['mock-gpt', 'other:free']);
+    expect(Object.keys((await keyView(id, keyId)).modelCooldowns).sort()).toEqual(['mock-gpt:free', 'other']);
 
     await workers[0]!.get(SweepCoolingKeysJob).run();
     const job = await waitFor(
       'the early probe of the model',
-      async () => (await queue.getJob(earlyModelProbeJobId(keyId, 'mock-gpt', guessed.until))) ?? undefined,
+      async () =>
+        (await queue.getJob(earlyModelProbeJobId(keyId, 'mock-gpt:free', guessed.until))) ?? undefined,
     );
-    expect(job.data).toMatchObject({ keyId, trigger: 'early', model: 'mock-gpt' });
+    expect(job.data).toMatchObject({ keyId, trigger: 'early', model: 'mock-gpt:free' });
     expect(await job.waitUntilFinished(events, 20_000)).toMatchObject({
       result: 'healthy',
       cooldownCleared: true,
     });
-    expect(await queue.getJob(earlyModelProbeJobId(keyId, 'other:free', told.until))).toBeUndefined();
+    expect(await queue.getJob(earlyModelProbeJobId(keyId, 'other', told.until))).toBeUndefined();
     // The model itself was asked, with a completion.
     expect(
       requestsWith(key).filter(
-        (r) => r.path.endsWith('/chat/completions') && (r.body as { model?: string }).model === 'mock-gpt',
+        (r) =>
+          r.path.endsWith('/chat/completions') && (r.body as { model?: string }).model === 'mock-gpt:free',
       ),
     ).toHaveLength(1);
 
     const view = await keyView(id, keyId);
-    expect(Object.keys(view.modelCooldowns)).toEqual(['other:free']);
+    expect(Object.keys(view.modelCooldowns)).toEqual(['other']);
     expect(view.cooldownUntil).toBeNull();
     const redis = api.app.get<Redis>(REDIS);
     const hash = await redis.hgetall(`${api.config.REDIS_PREFIX}:key:${keyId}`);
-    expect(hash).not.toHaveProperty('cdg:mock-gpt');
-    expect(hash).not.toHaveProperty('strikes:mock-gpt');
-    expect(hash['strikes:other:free']).toBe('1');
+    expect(hash).not.toHaveProperty('cdg:mock-gpt:free');
+    expect(hash).not.toHaveProperty('strikes:mock-gpt:free');
+    expect(hash['strikes:other']).toBe('1');
 
     const audit = await db.getRepository(AuditLog).findOneOrFail({
       where: { entityId: keyId, action: 'update', actorUserId: IsNull() },
@@ -605,11 +608,11 @@ describe('channel health probes', () => {
     });
     expect(audit.before).toMatchObject({
       cooldownUntil: null,
-      modelCooldowns: { 'mock-gpt': new Date(guessed.until).toISOString() },
+      modelCooldowns: { 'mock-gpt:free': new Date(guessed.until).toISOString() },
     });
     expect(audit.after).toEqual({
       cooldownUntil: null,
-      modelCooldowns: { 'other:free': new Date(told.until).toISOString() },
+      modelCooldowns: { other: new Date(told.until).toISOString() },
     });
 
     // A second sweep does not probe the ended cooldown again.
