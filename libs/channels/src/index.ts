@@ -32,10 +32,12 @@ export {
   keyStatsRedisKey,
   readKeyStats,
   readKeyCooldowns,
+  readModelCooldowns,
   clearKeyCooldown,
+  clearModelCooldown,
   KEY_STATS_FIELDS,
 } from './keys/key-stats';
-export type { KeyStats, KeyCooldown } from './keys/key-stats';
+export type { KeyStats, KeyCooldown, ModelCooldown } from './keys/key-stats';
 
 // Health probes (the worker's side).
 export { KeyHealthService } from './health/key-health.service';
@@ -50,7 +52,7 @@ export {
   PRUNE_JOB,
   SYNC_JOB,
 } from './health/probe-schedules';
-export { SweepCoolingKeysJob, earlyProbeJobId } from './health/sweep-cooling-keys.job';
+export { SweepCoolingKeysJob, earlyProbeJobId, earlyModelProbeJobId } from './health/sweep-cooling-keys.job';
 export { PruneProbeHistoryJob } from './health/prune-probe-history.job';
 export { ChannelsProcessor } from './health/channels.processor';
 export { judgeProbe, judgeChannel } from './health/probe-verdict';

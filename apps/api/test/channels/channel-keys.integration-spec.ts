@@ -304,6 +304,49 @@ describe('channel keys', () => {
       expect(await plaintextOf(keyId)).toBe('sk-second-key-bbbb2222');
     });
 
+    it('PATCH sets, replaces and removes a key’s per-model limits (audited); bad ones are 400s that change nothing', async () => {
+      const channelId = await newChannel();
+      const created = await admin
+        .post(`/api/channels/${channelId}/keys`, {
+          key: 'sk-model-limits-cccc3333',
+          modelLimits: { 'gpt-4o': { rpm: 3 } },
+        })
+        .expect(201);
+      const keyId = created.body.id as string;
+      const url = `/api/channels/${channelId}/keys/${keyId}`;
+      const limits = {
+        'gpt-4o': { rpm: 30, tpm: 12_000, rpd: 1_000, tpd: 100_000 },
+        'llama-3.1-8b-instant:free': { rpd: 14_400 },
+      };
+      const res = await admin.patch(url, { modelLimits: limits }).expect(200);
+      expect(res.body.modelLimits).toEqual(limits);
+      expect((await db.getRepository(ChannelKey).findOneByOrFail({ id: keyId })).modelLimits).toEqual(limits);
+      const audit = await db.getRepository(AuditLog).findOneOrFail({
+        where: { entityId: keyId, action: 'update' },
+        order: { createdAt: 'DESC' },
+      });
+      expect(audit.before).toMatchObject({ modelLimits: { 'gpt-4o': { rpm: 3 } } });
+      expect(audit.after).toMatchObject({ modelLimits: limits });
+
+      for (const [bad, message] of [
+        [{ 'gpt-4o': { rpm: 0 } }, 'modelLimits.gpt-4o.rpm must be an integer'],
+        [{ 'gpt-4o': { rpm: 1.5 } }, 'modelLimits.gpt-4o.rpm must be an integer'],
+        [{ 'gpt-4o': { rps: 5 } }, 'modelLimits.gpt-4o.rps is not a limit'],
+        [{ 'two words': { rpm: 5 } }, 'modelLimits keys must be model names'],
+        [['gpt-4o'], 'modelLimits must be an object'],
+      ] as const) {
+        const refused = await admin.patch(url, { modelLimits: bad }).expect(400);
+        const errors = refused.body.errors as { field: string; message: string }[];
+        expect(errors.map((e) => e.field)).toContain('modelLimits');
+        expect(JSON.stringify(errors)).toContain(message);
+      }
+      expect((await db.getRepository(ChannelKey).findOneByOrFail({ id: keyId })).modelLimits).toEqual(limits);
+
+      await admin.patch(url, { modelLimits: {} }).expect(200);
+      const listed = await admin.get(`/api/channels/${channelId}/keys`).expect(200);
+      expect(listed.body.items[0].modelLimits).toEqual({});
+    });
+
     it('PATCH to a key the channel already has is 409', async () => {
       const channelId = await newChannel();
       await admin.post(`/api/channels/${channelId}/keys`, { key: 'sk-one-aaaaaaaaaa' }).expect(201);

@@ -18,6 +18,7 @@ import {
   ProbeSchedules,
   PruneProbeHistoryJob,
   SweepCoolingKeysJob,
+  earlyModelProbeJobId,
   earlyProbeJobId,
   probeSchedulerId,
 } from '@gateway/channels';
@@ -31,7 +32,7 @@ import { waitFor } from '@gateway/testing';
 import { AuditLog } from '@gateway/audit';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
 import { Session, sessionAs } from '../fixtures';
 import { seedTenantWithToken } from '../relay/relay-fixture';
@@ -543,6 +544,81 @@ describe('channel health probes', () => {
     // A healthy scheduled probe leaves the upstream's own Retry-After alone.
     expect(await probe(id, told)).toMatchObject({ result: 'healthy', cooldownCleared: false });
     expect((await keyView(id, told)).cooldownUntil).not.toBeNull();
+  });
+
+  it('a model cooled on a guess is probed early with that model, and only its cooldown ends (audited)', async () => {
+    const key = 'sk-mock-model-guessed-1';
+    const { id, keyIds } = await channelWith([key], { models: ['mock-gpt', 'other'] });
+    const keyId = keyIds[0]!;
+    const limiter = api.app.get(RelayLimiter);
+    const policy = { baseMs: 20_000, maxMs: 600_000 };
+    const now = Date.now();
+    // (A model name with ':' as OpenRouter's free ones: BullMQ job ids may not hold one.)
+    // Two 429s for mock-gpt:free without Retry-After (the second doubles the guess to 40 s), and one for
+    // a model whose upstream said how long: that one stands.
+    await limiter.cool({ keyId, retryAfterMs: null, now: now - 45_000, model: 'mock-gpt:free', ...policy });
+    const told = await limiter.cool({
+      keyId,
+      retryAfterMs: 120_000,
+      now: now - 30_000,
+      model: 'other',
+      ...policy,
+    });
+    const guessed = await limiter.cool({
+      keyId,
+      retryAfterMs: null,
+      now: now - 20_000,
+      model: 'mock-gpt:free',
+      ...policy,
+    });
+    expect(Object.keys((await keyView(id, keyId)).modelCooldowns).sort()).toEqual(['mock-gpt:free', 'other']);
+
+    await workers[0]!.get(SweepCoolingKeysJob).run();
+    const job = await waitFor(
+      'the early probe of the model',
+      async () =>
+        (await queue.getJob(earlyModelProbeJobId(keyId, 'mock-gpt:free', guessed.until))) ?? undefined,
+    );
+    expect(job.data).toMatchObject({ keyId, trigger: 'early', model: 'mock-gpt:free' });
+    expect(await job.waitUntilFinished(events, 20_000)).toMatchObject({
+      result: 'healthy',
+      cooldownCleared: true,
+    });
+    expect(await queue.getJob(earlyModelProbeJobId(keyId, 'other', told.until))).toBeUndefined();
+    // The model itself was asked, with a completion.
+    expect(
+      requestsWith(key).filter(
+        (r) =>
+          r.path.endsWith('/chat/completions') && (r.body as { model?: string }).model === 'mock-gpt:free',
+      ),
+    ).toHaveLength(1);
+
+    const view = await keyView(id, keyId);
+    expect(Object.keys(view.modelCooldowns)).toEqual(['other']);
+    expect(view.cooldownUntil).toBeNull();
+    const redis = api.app.get<Redis>(REDIS);
+    const hash = await redis.hgetall(`${api.config.REDIS_PREFIX}:key:${keyId}`);
+    expect(hash).not.toHaveProperty('cdg:mock-gpt:free');
+    expect(hash).not.toHaveProperty('strikes:mock-gpt:free');
+    expect(hash['strikes:other']).toBe('1');
+
+    const audit = await db.getRepository(AuditLog).findOneOrFail({
+      where: { entityId: keyId, action: 'update', actorUserId: IsNull() },
+      order: { createdAt: 'DESC' },
+    });
+    expect(audit.before).toMatchObject({
+      cooldownUntil: null,
+      modelCooldowns: { 'mock-gpt:free': new Date(guessed.until).toISOString() },
+    });
+    expect(audit.after).toEqual({
+      cooldownUntil: null,
+      modelCooldowns: { other: new Date(told.until).toISOString() },
+    });
+
+    // A second sweep does not probe the ended cooldown again.
+    await workers[0]!.get(SweepCoolingKeysJob).run();
+    await mock.settled();
+    expect(requestsWith(key).filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(1);
   });
 
   it('waits for the next minute when the provider’s probe rate is used up', async () => {

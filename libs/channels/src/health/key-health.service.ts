@@ -8,7 +8,7 @@ import { ChangeFeed, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import { EntityManager, Repository } from 'typeorm';
 import { CHANNELS_TOPIC } from '../channels-topic';
-import { clearKeyRefusal } from '../keys/key-stats';
+import { clearKeyRefusal, KeyStats, readKeyStats } from '../keys/key-stats';
 import { Channel } from '../entities/channel.entity';
 import { ChannelKeyProbe, ProbeTrigger } from '../entities/channel-key-probe.entity';
 import { ChannelKey } from '../entities/channel-key.entity';
@@ -202,6 +202,23 @@ export class KeyHealthService {
         cooldownReason: 'out_of_credit',
         detail: detail.slice(0, 500),
       },
+    });
+  }
+
+  /**
+   * A healthy early probe ended a guessed cooldown (the key's or one model's): audited like the
+   * console's reset, with the cooldowns before and after, and no actor.
+   */
+  async cooldownEndedByProbe(keyId: string, before: KeyStats): Promise<void> {
+    const after = (await readKeyStats(this.redis, this.config.REDIS_PREFIX, [keyId])).get(keyId);
+    await this.audit.record({
+      actor: null,
+      tenantId: null,
+      action: 'update',
+      entityType: 'channel_key',
+      entityId: keyId,
+      before: { cooldownUntil: before.cooldownUntil, modelCooldowns: before.modelCooldowns },
+      after: { cooldownUntil: after?.cooldownUntil ?? null, modelCooldowns: after?.modelCooldowns ?? {} },
     });
   }
 

@@ -1,6 +1,6 @@
 // One scheduled (or early) probe of one key, as the worker runs it: skip what must not be probed,
 // take a slot of the provider's probe rate, make the cheapest authenticated call, store the
-// finding, and end a guessed cooldown the key has proved wrong.
+// finding, and end a guessed cooldown (the key's, or one model's on it) the key has proved wrong.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
@@ -10,7 +10,13 @@ import { Repository } from 'typeorm';
 import { ChannelKeysService } from '../channel-keys.service';
 import { Channel } from '../entities/channel.entity';
 import { ChannelKey } from '../entities/channel-key.entity';
-import { clearKeyCooldown, readKeyCooldowns } from '../keys/key-stats';
+import {
+  clearKeyCooldown,
+  clearModelCooldown,
+  readKeyCooldowns,
+  readKeyStats,
+  readModelCooldowns,
+} from '../keys/key-stats';
 import { probeUpstream, ProbeResult } from '../probe/probe-upstream';
 import { KeyHealthService, RecordedProbe } from './key-health.service';
 import { providerOf, takeProbeSlot } from './provider-rate';
@@ -19,6 +25,11 @@ export interface ProbeKeyData {
   channelId: string;
   keyId: string;
   trigger: 'scheduled' | 'early';
+  /**
+   * The upstream model cooling on the key on a guess: the probe is a 1-token chat with that model,
+   * and a healthy answer ends that model's cooldown (not the key's).
+   */
+  model?: string;
 }
 
 export type ProbeKeyOutcome =
@@ -63,10 +74,16 @@ export class ProbeKeyJob {
     );
     if (retryAt !== null) return { retryAt };
 
-    const cooldown = (await readKeyCooldowns(this.redis, this.config.REDIS_PREFIX, [key.id], now)).get(
-      key.id,
-    );
-    const result = await this.probe(channel, key);
+    const { model } = data;
+    const prefix = this.config.REDIS_PREFIX;
+    // The cooldown this probe may end: the model's when it probes a model, else the key's own.
+    const cooldown =
+      model === undefined
+        ? (await readKeyCooldowns(this.redis, prefix, [key.id], now)).get(key.id)
+        : (await readModelCooldowns(this.redis, prefix, [key.id], now))
+            .get(key.id)
+            ?.models.find((m) => m.model === model);
+    const result = await this.probe(channel, key, model);
     const recorded = await this.health.record({
       keyId: key.id,
       jobId,
@@ -77,10 +94,15 @@ export class ProbeKeyJob {
     if (!recorded.recorded) return { skipped: 'already_recorded' };
     // A guessed cooldown (a 429 without Retry-After) ends when the key answers; one the upstream
     // set with Retry-After stands.
-    const cooldownCleared =
-      result.result === 'healthy' && cooldown?.guessed === true
-        ? await clearKeyCooldown(this.redis, this.config.REDIS_PREFIX, key.id, cooldown.until)
-        : false;
+    let cooldownCleared = false;
+    if (result.result === 'healthy' && cooldown?.guessed === true) {
+      const before = (await readKeyStats(this.redis, prefix, [key.id])).get(key.id);
+      cooldownCleared =
+        model === undefined
+          ? await clearKeyCooldown(this.redis, prefix, key.id, cooldown.until)
+          : await clearModelCooldown(this.redis, prefix, key.id, model, cooldown.until);
+      if (cooldownCleared && before) await this.health.cooldownEndedByProbe(key.id, before);
+    }
     return {
       result: result.result,
       status: result.status,
@@ -91,7 +113,7 @@ export class ProbeKeyJob {
     };
   }
 
-  private async probe(channel: Channel, key: ChannelKey): Promise<ProbeResult> {
+  private async probe(channel: Channel, key: ChannelKey, model?: string): Promise<ProbeResult> {
     let secret: string;
     try {
       secret = this.channelKeys.decrypt(key);
@@ -104,14 +126,13 @@ export class ProbeKeyJob {
         message: (error as Error).message.slice(0, 500),
       };
     }
-    const model = channel.models[0] ?? '';
+    const target = { type: channel.type, baseUrl: channel.baseUrl, settings: channel.settings };
+    // A cooling model is asked itself: only a completion with it tells that its limit has passed.
+    if (model !== undefined)
+      return probeUpstream({ ...target, upstreamModel: model }, secret, channel.timeoutMs, 'completion');
+    const first = channel.models[0] ?? '';
     return probeUpstream(
-      {
-        type: channel.type,
-        baseUrl: channel.baseUrl,
-        upstreamModel: channel.modelMapping[model] ?? model,
-        settings: channel.settings,
-      },
+      { ...target, upstreamModel: channel.modelMapping[first] ?? first },
       secret,
       channel.timeoutMs,
       'health',

@@ -111,6 +111,74 @@ export async function readKeyCooldowns(
   return found;
 }
 
+/** A model cooling on one key (`cd:<model>`), as the relay set it. */
+export interface ModelCooldown {
+  /** The upstream model's name. */
+  model: string;
+  /** ms epoch. */
+  until: number;
+  /** true when it is the relay's exponential guess (`cdg:<model>`: a 429 without Retry-After). */
+  guessed: boolean;
+}
+
+/** Per key: its models cooling now (until > now), and the time of the key's last 429, in one round trip. */
+export async function readModelCooldowns(
+  redis: Redis,
+  prefix: string,
+  keyIds: string[],
+  now: number,
+): Promise<Map<string, { models: ModelCooldown[]; last429At: number | null }>> {
+  const found = new Map<string, { models: ModelCooldown[]; last429At: number | null }>();
+  if (keyIds.length === 0) return found;
+  const pipeline = redis.pipeline();
+  for (const id of keyIds) pipeline.hgetall(keyStatsRedisKey(prefix, id));
+  const replies = (await pipeline.exec()) ?? [];
+  keyIds.forEach((id, index) => {
+    const [error, values] = replies[index] ?? [null, {}];
+    if (error) return;
+    const hash = (values as Record<string, string> | null) ?? {};
+    const models: ModelCooldown[] = [];
+    for (const [name, value] of Object.entries(hash)) {
+      if (!name.startsWith('cd:')) continue;
+      const until = Number(value);
+      if (!Number.isFinite(until) || until <= now) continue;
+      const model = name.slice(3);
+      models.push({ model, until, guessed: hash[`cdg:${model}`] === '1' });
+    }
+    if (models.length === 0) return;
+    const at = Number(hash['last429At'] ?? NaN);
+    found.set(id, { models, last429At: Number.isFinite(at) ? at : null });
+  });
+  return found;
+}
+
+/**
+ * Ends one model's cooldown on a key (and its backoff streak), only if it is still the cooldown
+ * `onlyIfUntil`: a newer 429 that cooled the model again wins. Returns whether it was cleared.
+ */
+export async function clearModelCooldown(
+  redis: Redis,
+  prefix: string,
+  keyId: string,
+  model: string,
+  onlyIfUntil: number,
+): Promise<boolean> {
+  const cleared = await redis.eval(
+    CLEAR_MODEL_COOLDOWN,
+    1,
+    keyStatsRedisKey(prefix, keyId),
+    model,
+    String(onlyIfUntil),
+  );
+  return cleared === 1;
+}
+
+const CLEAR_MODEL_COOLDOWN = `
+if redis.call('HGET', KEYS[1], 'cd:' .. ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], 'cd:' .. ARGV[1], 'cdg:' .. ARGV[1], 'strikes:' .. ARGV[1])
+return 1
+`;
+
 /**
  * Ends a key's cooldown (and its backoff streak) so the relay uses the key at once. With
  * `onlyIfUntil`, only if the cooldown is still that one: a newer 429 that cooled the key again wins.

@@ -7,6 +7,7 @@ import {
   Button,
   Col,
   Collapse,
+  Flex,
   Form,
   Input,
   InputNumber,
@@ -19,6 +20,7 @@ import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/form-error';
+import { formatNumber } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
 import {
   type Channel,
@@ -106,6 +108,41 @@ function capsOf(preset: ChannelPreset | undefined): KeyCaps {
   const tier = preset?.freeTier;
   if (!tier) return {};
   return { ...(tier.keyLimits ?? {}), modelLimits: tier.modelLimits };
+}
+
+type FreeTier = NonNullable<ChannelPreset['freeTier']>;
+type Caps = Partial<Record<'rpm' | 'tpm' | 'rpd' | 'tpd', number>>;
+
+/** The preset's caps as they will be copied into the new keys, each with the date and source it was read from. */
+function FreeTierCapsList({ tier }: { tier: FreeTier }) {
+  const { t } = useTranslation();
+  const line = (caps: Caps) =>
+    (['rpm', 'tpm', 'rpd', 'tpd'] as const)
+      .filter((name) => caps[name] !== undefined)
+      .map((name) => `${t(`channels.keys.${name}`)} ${formatNumber(caps[name] ?? 0)}`)
+      .join(' · ');
+  const taken = t('channels.form.freeTierTakenOn', { date: tier.takenOn });
+  const rows: [string, Caps][] = [
+    ...(tier.keyLimits ? ([[t('channels.form.freeTierWholeKey'), tier.keyLimits]] as [string, Caps][]) : []),
+    ...Object.entries(tier.modelLimits as Record<string, Caps>),
+  ];
+  return (
+    <Flex vertical gap={2} data-testid="preset-free-tier-caps">
+      {rows.map(([scope, caps]) => (
+        <span key={scope} data-testid="preset-free-tier-row">
+          <Typography.Text strong>{scope}</Typography.Text>: {line(caps)}{' '}
+          <Typography.Text type="secondary">({taken})</Typography.Text>
+        </span>
+      ))}
+      <span data-testid="preset-free-tier-source">
+        {t('channels.form.freeTierSource')}{' '}
+        <Typography.Link href={tier.source} target="_blank" rel="noreferrer">
+          {tier.source}
+        </Typography.Link>{' '}
+        <Typography.Text type="secondary">({taken})</Typography.Text>
+      </span>
+    </Flex>
+  );
 }
 
 interface ChannelFormProps {
@@ -250,6 +287,7 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
           style={{ marginBottom: 16 }}
           data-testid="preset-free-tier"
           title={t('channels.form.freeTierCaps', { date: preset.freeTier.takenOn })}
+          description={<FreeTierCapsList tier={preset.freeTier} />}
         />
       ) : null}
       <Row gutter={16}>

@@ -1,6 +1,12 @@
 // A channel's key pool: each key's health, cooldown, counters and limits; enable/disable, test one
 // key, delete; add many at once.
-import { DeleteOutlined, ExperimentOutlined, PlusOutlined, UndoOutlined } from '@ant-design/icons';
+import {
+  DeleteOutlined,
+  EditOutlined,
+  ExperimentOutlined,
+  PlusOutlined,
+  UndoOutlined,
+} from '@ant-design/icons';
 import { App, Button, Flex, Popconfirm, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
@@ -17,6 +23,7 @@ import {
 } from '../api/channels-api';
 import { AddKeysModal } from './add-keys-modal';
 import { KeyHealthTag, StatusTag } from './health-tags';
+import { KeyLimitsModal, LIMIT_NAMES } from './key-limits-modal';
 import { KeyProbesTable } from './key-probes-table';
 
 interface ChannelKeysPanelProps {
@@ -37,6 +44,7 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
   const { message } = App.useApp();
   const [page, setPage] = useState({ page: 1, pageSize: 20 });
   const [adding, setAdding] = useState(false);
+  const [editingLimits, setEditingLimits] = useState<ChannelKey | null>(null);
   const keys = useChannelKeys(channel.id, page.page, page.pageSize);
   const update = useUpdateChannelKey(channel.id);
   const remove = useDeleteChannelKey(channel.id);
@@ -162,10 +170,37 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
       title: t('channels.keys.limits'),
       key: 'limits',
       render: (_, key) => {
-        const limits = (['rpm', 'tpm', 'rpd', 'tpd'] as const).filter((name) => key[name] !== null);
-        return limits.length === 0
-          ? t('common.unlimited')
-          : limits.map((name) => `${t(`channels.keys.${name}`)} ${formatNumber(key[name])}`).join(' · ');
+        const limits = LIMIT_NAMES.filter((name) => key[name] !== null);
+        const perModel = Object.entries(key.modelLimits as Record<string, Partial<Record<string, number>>>);
+        return (
+          <Flex vertical align="flex-start" data-testid="key-limits">
+            <span>
+              {limits.length === 0
+                ? t('common.unlimited')
+                : limits
+                    .map((name) => `${t(`channels.keys.${name}`)} ${formatNumber(key[name])}`)
+                    .join(' · ')}
+            </span>
+            {perModel.map(([model, caps]) => (
+              <Typography.Text type="secondary" key={model} data-testid="key-model-limit">
+                {model}:{' '}
+                {LIMIT_NAMES.filter((name) => caps[name] !== undefined)
+                  .map((name) => `${t(`channels.keys.${name}`)} ${formatNumber(caps[name] ?? 0)}`)
+                  .join(' · ')}
+              </Typography.Text>
+            ))}
+            <Button
+              size="small"
+              type="link"
+              style={{ paddingInline: 0 }}
+              icon={<EditOutlined />}
+              data-testid="key-edit-limits"
+              onClick={() => setEditingLimits(key)}
+            >
+              {t('channels.keys.editLimits')}
+            </Button>
+          </Flex>
+        );
       },
     },
     {
@@ -251,6 +286,19 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
           onChange: (next, pageSize) => setPage({ page: next, pageSize }),
         }}
       />
+      {editingLimits ? (
+        // Mounted per opening: each edit starts from that key's stored caps.
+        <KeyLimitsModal
+          key={editingLimits.id}
+          channelId={channel.id}
+          channelKey={editingLimits}
+          onClose={() => setEditingLimits(null)}
+          onSaved={() => {
+            setEditingLimits(null);
+            void message.success(t('channels.keys.limitsSaved'));
+          }}
+        />
+      ) : null}
       <AddKeysModal
         channelId={channel.id}
         open={adding}
