@@ -3442,6 +3442,11 @@ export interface components {
        * @enum {string}
        */
       method?: 'alipay' | 'wxpay';
+      /**
+       * Format: uuid
+       * @description pay this open invoice of the tenant instead of topping up the balance
+       */
+      invoiceId?: string;
     };
     TopupOrderView: {
       /** Format: uuid */
@@ -3479,6 +3484,11 @@ export interface components {
       failureReason: string | null;
       /**
        * Format: uuid
+       * @description the invoice this payment settles (then nothing is added to the balance)
+       */
+      invoiceId: string | null;
+      /**
+       * Format: uuid
        * @description the `topup` ledger line
        */
       ledgerEntryId: string | null;
@@ -3495,7 +3505,7 @@ export interface components {
     StripeWebhookAnswerView: {
       received: boolean;
       /**
-       * @description credited, duplicate, failed, expired, unknown_order or ignored
+       * @description credited, invoice_settled, duplicate, failed, expired, unknown_order or ignored
        * @example credited
        */
       outcome: string;

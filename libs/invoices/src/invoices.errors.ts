@@ -14,6 +14,12 @@ const INVOICE_ERRORS = {
     status: HttpStatus.CONFLICT,
     message: 'this period ended before the tenant existed',
   },
+  /** A request body names an invoice the caller's tenant does not have. */
+  UnknownInvoice: {
+    code: 'validation_failed',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'invoiceId names no invoice of this tenant',
+  },
   PdfPending: {
     code: 'invoice_pdf_pending',
     status: HttpStatus.CONFLICT,
