@@ -1,7 +1,13 @@
 // One invoice or credit note: who it is for, the period, its lines (usage per model, plan fee, what
 // the plan included), subtotal, tax and total, the payments of the period, and the PDF. Opened right
 // after a generate request it waits for the worker to issue it.
-import { ArrowLeftOutlined, DollarOutlined, DownloadOutlined, RollbackOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  CreditCardOutlined,
+  DollarOutlined,
+  DownloadOutlined,
+  RollbackOutlined,
+} from '@ant-design/icons';
 import {
   Button,
   Card,
@@ -21,7 +27,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/api-error';
-import { isPlatformAdmin } from '../auth/roles';
+import { canPayOnline, isPlatformAdmin } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
 import { ErrorAlert } from '../components/error-alert';
 import {
@@ -43,6 +49,8 @@ import { InvoiceAccountingCard } from '../features/invoices/components/invoice-a
 import { RecordPaymentModal } from '../features/invoices/components/record-payment-modal';
 import { InvoiceKindTag } from '../features/invoices/components/invoice-kind-tag';
 import { InvoiceStatusTag } from '../features/invoices/components/invoice-status-tag';
+import { usePaymentOptions } from '../features/payments/api/payments-api';
+import { PayInvoiceOnlineModal } from '../features/payments/components/pay-invoice-online-modal';
 import { useTenantOptions } from '../features/tenants/api/tenants-api';
 
 const tokens = (value: string | null) => (value === null ? '—' : formatNumber(Number(value)));
@@ -61,6 +69,9 @@ export function InvoiceDetailPage() {
   const navigate = useNavigate();
   const [crediting, setCrediting] = useState(false);
   const [paying, setPaying] = useState(false);
+  const [payingOnline, setPayingOnline] = useState(false);
+  const payOnline = canPayOnline(user.role);
+  const paymentOptions = usePaymentOptions(payOnline);
   const tenants = useTenantOptions(isPlatformAdmin(user.role));
   const back = (
     <Link to="/invoices">
@@ -93,6 +104,9 @@ export function InvoiceDetailPage() {
     );
   }
   const data = invoice.data;
+  const onlineWays = paymentOptions.data?.providers ?? [];
+  const payableOnline =
+    payOnline && data.kind === 'invoice' && data.status === 'open' && onlineWays.length > 0;
 
   const lineColumns = [
     {
@@ -174,6 +188,16 @@ export function InvoiceDetailPage() {
         }
         extra={
           <>
+            {payableOnline ? (
+              <Button
+                type="primary"
+                icon={<CreditCardOutlined />}
+                onClick={() => setPayingOnline(true)}
+                data-testid="pay-online"
+              >
+                {t('payments.payOnline')}
+              </Button>
+            ) : null}
             {isPlatformAdmin(user.role) && data.kind === 'invoice' && data.status === 'open' ? (
               <Button icon={<DollarOutlined />} onClick={() => setPaying(true)} data-testid="record-payment">
                 {t('invoices.recordPayment')}
@@ -309,6 +333,14 @@ export function InvoiceDetailPage() {
         )}
       </Flex>
       <RecordPaymentModal invoice={data} open={paying} onClose={() => setPaying(false)} />
+      {payableOnline ? (
+        <PayInvoiceOnlineModal
+          invoice={data}
+          options={onlineWays}
+          open={payingOnline}
+          onClose={() => setPayingOnline(false)}
+        />
+      ) : null}
       <CreditNoteModal
         invoice={data}
         open={crediting}
