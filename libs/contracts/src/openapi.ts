@@ -870,6 +870,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/invoices/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email an invoice again after its delivery was skipped or failed (queued) */
+    post: operations['InvoicesController_resend'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/invoices/{id}/pdf': {
     parameters: {
       query?: never;
@@ -5313,6 +5330,27 @@ export interface operations {
     };
     responses: {
       201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceView'];
+        };
+      };
+    };
+  };
+  InvoicesController_resend: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
         headers: {
           [name: string]: unknown;
         };

@@ -45,6 +45,11 @@ const INVOICE_ERRORS = {
     status: HttpStatus.CONFLICT,
     message: 'a payment with this reference is already recorded on the invoice',
   },
+  DeliveryNotResendable: {
+    code: 'delivery_not_resendable',
+    status: HttpStatus.CONFLICT,
+    message: 'only an invoice whose delivery was skipped or failed can be sent again',
+  },
   NotPayable: {
     code: 'invoice_not_payable',
     status: HttpStatus.CONFLICT,
