@@ -6,8 +6,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { usdToNano } from '@gateway/db';
+import { AuditLog } from '@gateway/audit';
 import { Role } from '@gateway/identity';
-import { Invoice, invoiceIdFor, InvoiceSettlement } from '@gateway/invoices';
+import { Invoice, InvoiceDelivery, invoiceIdFor, InvoiceSettlement } from '@gateway/invoices';
 import { TEST_ADMIN } from '@gateway/testing';
 import * as argon2 from 'argon2';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -217,6 +218,16 @@ describe('online top-ups (browser)', () => {
         issuedAt: new Date(),
       }),
     );
+    // Issued before an SMTP server was set: its email was skipped (only a super admin sends it again).
+    await db.getRepository(InvoiceDelivery).insert({
+      invoiceId: invoice.id,
+      status: 'skipped',
+      recipient: 'ap@acme.test',
+      attempts: 0,
+      lastError: 'no SMTP server is configured',
+      messageId: null,
+      sentAt: null,
+    });
     // Still in Chinese from the test before.
     await page.goto(`${api.url}/invoices/${invoice.id}`);
     await testId('pay-online').filter({ hasText: '在线支付' }).waitFor();
@@ -256,6 +267,34 @@ describe('online top-ups (browser)', () => {
     await page.goto(`${api.url}/invoices/${invoice.id}`);
     await page.getByText('INV-2025-000042').first().waitFor();
     expect(await testId('pay-online').count()).toBe(0);
+    expect(await testId('send-again').count()).toBe(0);
+  });
+
+  it('a super admin sends a skipped invoice email again from the invoice page', async () => {
+    const db = api.app.get(DataSource);
+    const invoiceId = invoiceIdFor(tenantId, '2025-06');
+    await testId('account-menu').click();
+    await testId('logout').click();
+    await page.waitForURL(/\/login$/);
+    await login(TEST_ADMIN.email, TEST_ADMIN.password);
+    await page.goto(`${api.url}/invoices/${invoiceId}`);
+    await testId('invoice-delivery').filter({ hasText: 'not sent' }).waitFor();
+    await testId('send-again').filter({ hasText: 'Send again' }).waitFor();
+    await shot('invoice-send-again.en');
+    await testId('send-again').click();
+    await page.getByText('The invoice will be emailed again.').first().waitFor();
+    await testId('invoice-delivery').filter({ hasText: 'sending' }).waitFor();
+    expect(await testId('send-again').count()).toBe(0);
+    expect(await db.getRepository(InvoiceDelivery).findOneBy({ invoiceId })).toMatchObject({
+      status: 'pending',
+    });
+    expect(
+      await db.getRepository(AuditLog).countBy({ entityType: 'invoice_delivery', entityId: invoiceId }),
+    ).toBe(1);
+    await language('zh-CN');
+    await testId('invoice-delivery').filter({ hasText: '发送中' }).waitFor();
+    await shot('invoice-sent-again.zh-CN');
+    await language('en');
   });
 
   it('threw no uncaught error in the page', () => {

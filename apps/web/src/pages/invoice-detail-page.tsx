@@ -6,9 +6,11 @@ import {
   CreditCardOutlined,
   DollarOutlined,
   DownloadOutlined,
+  MailOutlined,
   RollbackOutlined,
 } from '@ant-design/icons';
 import {
+  App,
   Button,
   Card,
   Col,
@@ -29,7 +31,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/api-error';
 import { canPayOnline, isPlatformAdmin } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
-import { ErrorAlert } from '../components/error-alert';
+import { describeError, ErrorAlert } from '../components/error-alert';
 import {
   formatDateTime,
   formatNumber,
@@ -43,6 +45,7 @@ import {
   type InvoicePayment,
   invoicePdfUrl,
   useInvoice,
+  useResendInvoice,
 } from '../features/invoices/api/invoices-api';
 import { CreditNoteModal } from '../features/invoices/components/credit-note-modal';
 import { InvoiceAccountingCard } from '../features/invoices/components/invoice-accounting-card';
@@ -72,6 +75,8 @@ export function InvoiceDetailPage() {
   const [payingOnline, setPayingOnline] = useState(false);
   const payOnline = canPayOnline(user.role);
   const paymentOptions = usePaymentOptions(payOnline);
+  const resend = useResendInvoice(id ?? '');
+  const { message } = App.useApp();
   const tenants = useTenantOptions(isPlatformAdmin(user.role));
   const back = (
     <Link to="/invoices">
@@ -196,6 +201,22 @@ export function InvoiceDetailPage() {
                 data-testid="pay-online"
               >
                 {t('payments.payOnline')}
+              </Button>
+            ) : null}
+            {isPlatformAdmin(user.role) &&
+            (data.delivery?.status === 'skipped' || data.delivery?.status === 'failed') ? (
+              <Button
+                icon={<MailOutlined />}
+                loading={resend.isPending}
+                onClick={() =>
+                  resend.mutate(undefined, {
+                    onSuccess: () => void message.success(t('invoices.resendQueued')),
+                    onError: (error) => void message.error(describeError(t, error)),
+                  })
+                }
+                data-testid="send-again"
+              >
+                {t('invoices.sendAgain')}
               </Button>
             ) : null}
             {isPlatformAdmin(user.role) && data.kind === 'invoice' && data.status === 'open' ? (
