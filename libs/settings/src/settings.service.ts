@@ -29,7 +29,12 @@ import {
 import { IssuerSettingsDto } from './dto/issuer-settings.dto';
 import { SmtpSettingsDto } from './dto/smtp-settings.dto';
 import { ExchangeRateDto } from './dto/exchange-rate.dto';
-import { sealedSmtpPassword, sealSmtpPassword, settingsCipher } from './billing/smtp-password';
+import {
+  sealedSmtpPassword,
+  sealSmtpPassword,
+  settingsCipher,
+  smtpPasswordNeedsSealing,
+} from './billing/smtp-password';
 
 const AUDIT_TYPE = 'settings';
 
@@ -84,8 +89,9 @@ export class SettingsService {
       const after: RuntimeSettingsValues = { ...before, ...given };
       if (dto.issuer !== undefined) after.issuer = mergedIssuer(before.issuer, dto.issuer);
       if (dto.smtp !== undefined) after.smtp = mergedSmtp(before.smtp, dto.smtp, this.cipher);
-      // A password stored in plain text before passwords were sealed is sealed by any change.
-      const unsealed = typeof after.smtp?.password === 'string';
+      // A password stored in plain text before passwords were sealed, or sealed under a master key
+      // since rotated out of ENCRYPTION_KEY, is (re)sealed by any change.
+      const unsealed = smtpPasswordNeedsSealing(this.cipher, after.smtp?.password ?? null);
       if (after.smtp && unsealed) {
         after.smtp = { ...after.smtp, password: sealedSmtpPassword(this.cipher, after.smtp.password) };
       }

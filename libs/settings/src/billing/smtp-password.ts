@@ -23,13 +23,23 @@ export function settingsCipher(config: Pick<AppConfig, 'ENCRYPTION_KEY'>): Secre
 export const sealSmtpPassword = (cipher: SecretCipher, password: string): SealedSecret =>
   cipher.encrypt(password, SMTP_PASSWORD_AAD);
 
-/** The stored password sealed: a legacy plain value is sealed now, a sealed one kept as it is. */
+/** A plain value stored before sealing, or one sealed under an older master key (a rotation). */
+export function smtpPasswordNeedsSealing(cipher: SecretCipher, stored: SmtpSettings['password']): boolean {
+  if (stored === null || stored === undefined) return false;
+  return typeof stored === 'string' || stored.version !== cipher.currentVersion;
+}
+
+/**
+ * The stored password sealed under the current master key: a plain or older value is (re)sealed now,
+ * a current one kept as it is (so an unchanged password is no change).
+ */
 export function sealedSmtpPassword(
   cipher: SecretCipher,
   stored: SmtpSettings['password'],
 ): SealedSecret | null {
   if (stored === null || stored === undefined) return null;
-  return typeof stored === 'string' ? sealSmtpPassword(cipher, stored) : stored;
+  if (!smtpPasswordNeedsSealing(cipher, stored)) return stored as SealedSecret;
+  return sealSmtpPassword(cipher, openSmtpPassword(cipher, stored) as string);
 }
 
 /** The password to log in to the SMTP server with. */
