@@ -5,10 +5,14 @@
 // and the balance credited. Screenshots in English and Chinese go to test-artifacts/web/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { usdToNano } from '@gateway/db';
+import { AuditLog } from '@gateway/audit';
 import { Role } from '@gateway/identity';
+import { Invoice, InvoiceDelivery, invoiceIdFor, InvoiceSettlement } from '@gateway/invoices';
 import { TEST_ADMIN } from '@gateway/testing';
 import * as argon2 from 'argon2';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { seedTenant, seedUser } from '../../apps/api/test/fixtures';
 import { FakeEpay, startFakeEpay } from '../../apps/api/test/payments/fake-epay';
@@ -183,6 +187,114 @@ describe('online top-ups (browser)', () => {
       headers: { cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
     });
     expect(((await balance.json()) as { balanceUsd: string }).balanceUsd).toBe('15');
+  });
+
+  it('the owner pays an open invoice online from its page; the invoice is paid, not the balance', async () => {
+    const db = api.app.get(DataSource);
+    const period = '2025-06';
+    const invoice = await db.getRepository(Invoice).save(
+      db.getRepository(Invoice).create({
+        id: invoiceIdFor(tenantId, period),
+        kind: 'invoice',
+        number: 'INV-2025-000042',
+        tenantId,
+        period,
+        periodStart: new Date('2025-06-01T00:00:00Z'),
+        periodEnd: new Date('2025-07-01T00:00:00Z'),
+        timezone: 'UTC',
+        status: 'issued',
+        currency: 'USD',
+        language: 'en',
+        billingName: 'Acme Payments',
+        billingEmail: null,
+        lines: [],
+        payments: [],
+        subtotalNano: usdToNano('42'),
+        taxRate: '0',
+        taxNano: 0n,
+        totalNano: usdToNano('42'),
+        creditNoteOf: null,
+        reason: null,
+        issuedAt: new Date(),
+      }),
+    );
+    // Issued before an SMTP server was set: its email was skipped (only a super admin sends it again).
+    await db.getRepository(InvoiceDelivery).insert({
+      invoiceId: invoice.id,
+      status: 'skipped',
+      recipient: 'ap@acme.test',
+      attempts: 0,
+      lastError: 'no SMTP server is configured',
+      messageId: null,
+      sentAt: null,
+    });
+    // Still in Chinese from the test before.
+    await page.goto(`${api.url}/invoices/${invoice.id}`);
+    await testId('pay-online').filter({ hasText: '在线支付' }).waitFor();
+    await testId('pay-online').click();
+    await page.getByText('在线支付发票 INV-2025-000042').waitFor();
+    await page.getByRole('dialog').getByText('银行卡（Stripe）').click();
+    await testId('pay-online-preview').filter({ hasText: '不会充值到余额' }).waitFor();
+    await shot('invoice-pay-online.zh-CN');
+    await page.keyboard.press('Escape');
+    await language('en');
+    await testId('pay-online').filter({ hasText: 'Pay online' }).click();
+    expect(await testId('pay-online-amount').inputValue()).toBe('42');
+    // More than is left to pay is refused, naming the amount.
+    await testId('pay-online-amount').fill('50');
+    await page.getByRole('dialog').getByText('Card (Stripe)').click();
+    await testId('pay-online-submit').click();
+    await page.getByRole('dialog').getByText('at most 42').first().waitFor();
+    await testId('pay-online-amount').fill('42');
+    await testId('pay-online-preview').filter({ hasText: '42.00 USD' }).waitFor();
+    await shot('invoice-pay-online.en');
+    await testId('pay-online-submit').click();
+    await page.waitForURL(new RegExp(`^${stripe.url}/c/pay/cs_test_`));
+    const session = [...stripe.sessions.values()].at(-1);
+    expect(session).toMatchObject({ amount_total: 4200, currency: 'usd' });
+    const delivered = await stripe.deliver(
+      `${api.url}/api/payments/stripe/webhook`,
+      stripe.event(session?.id ?? ''),
+      WEBHOOK_SECRET,
+    );
+    expect(delivered).toEqual({ status: 200, body: { received: true, outcome: 'invoice_settled' } });
+    await page.goto(session?.success_url ?? '');
+    await testId('topup-return-status').filter({ hasText: '$42.00 was recorded on the invoice' }).waitFor();
+    await testId('billing-balanceUsd').filter({ hasText: '$15.00' }).waitFor();
+    expect(await db.getRepository(InvoiceSettlement).findBy({ invoiceId: invoice.id })).toEqual([
+      expect.objectContaining({ amountNano: usdToNano('42'), source: 'online' }),
+    ]);
+    await page.goto(`${api.url}/invoices/${invoice.id}`);
+    await page.getByText('INV-2025-000042').first().waitFor();
+    expect(await testId('pay-online').count()).toBe(0);
+    expect(await testId('send-again').count()).toBe(0);
+  });
+
+  it('a super admin sends a skipped invoice email again from the invoice page', async () => {
+    const db = api.app.get(DataSource);
+    const invoiceId = invoiceIdFor(tenantId, '2025-06');
+    await testId('account-menu').click();
+    await testId('logout').click();
+    await page.waitForURL(/\/login$/);
+    await login(TEST_ADMIN.email, TEST_ADMIN.password);
+    await page.goto(`${api.url}/invoices/${invoiceId}`);
+    await testId('invoice-delivery').filter({ hasText: 'not sent' }).waitFor();
+    await testId('send-again').filter({ hasText: 'Send again' }).waitFor();
+    await shot('invoice-send-again.en');
+    await testId('send-again').click();
+    await page.getByText('The invoice will be emailed again.').first().waitFor();
+    await testId('invoice-delivery').filter({ hasText: 'sending' }).waitFor();
+    expect(await testId('send-again').count()).toBe(0);
+    expect(await db.getRepository(InvoiceDelivery).findOneBy({ invoiceId })).toMatchObject({
+      status: 'pending',
+    });
+    expect(
+      await db.getRepository(AuditLog).countBy({ entityType: 'invoice_delivery', entityId: invoiceId }),
+    ).toBe(1);
+    await language('zh-CN');
+    await testId('invoice-delivery').filter({ hasText: '发送中' }).waitFor();
+    await shot('invoice-sent-again.zh-CN');
+    await language('en');
   });
 
   it('threw no uncaught error in the page', () => {

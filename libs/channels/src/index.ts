@@ -25,8 +25,9 @@ export { MODEL_NAME_PATTERN, GROUP_PATTERN } from './dto/channel-validators';
 // Key handling.
 export { KeyCipher, channelKeyAad } from './key-crypto/key-cipher';
 export type { SealedKey } from './key-crypto/key-cipher';
-export { keyringFromEnv, createKeyring } from './key-crypto/keyring';
-export type { Keyring } from './key-crypto/keyring';
+// The keyring lives in libs/common (settings seal the SMTP password with it too); re-exported here.
+export { keyringFromEnv, createKeyring } from '@gateway/common';
+export type { Keyring } from '@gateway/common';
 export { maskKey, maskedKeyOf, KNOWN_KEY_PREFIXES } from './keys/key-mask';
 export {
   keyStatsRedisKey,

@@ -19,3 +19,5 @@ export type { Page } from './http/page.view';
 export { UuidParam } from './http/uuid-param';
 export { OptionalButNotNull } from './http/optional-but-not-null';
 export { isIsoCurrency, minorToDecimal, minorUnitDigits } from './money/currency';
+export { createKeyring, keyringFromEnv, type Keyring } from './crypto/keyring';
+export { SecretCipher, type SealedSecret } from './crypto/secret-cipher';

@@ -870,6 +870,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/invoices/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email an invoice again after its delivery was skipped or failed (queued) */
+    post: operations['InvoicesController_resend'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/invoices/{id}/pdf': {
     parameters: {
       query?: never;
@@ -3442,6 +3459,11 @@ export interface components {
        * @enum {string}
        */
       method?: 'alipay' | 'wxpay';
+      /**
+       * Format: uuid
+       * @description pay this open invoice of the tenant instead of topping up the balance
+       */
+      invoiceId?: string;
     };
     TopupOrderView: {
       /** Format: uuid */
@@ -3479,6 +3501,11 @@ export interface components {
       failureReason: string | null;
       /**
        * Format: uuid
+       * @description the invoice this payment settles (then nothing is added to the balance)
+       */
+      invoiceId: string | null;
+      /**
+       * Format: uuid
        * @description the `topup` ledger line
        */
       ledgerEntryId: string | null;
@@ -3495,7 +3522,7 @@ export interface components {
     StripeWebhookAnswerView: {
       received: boolean;
       /**
-       * @description credited, duplicate, failed, expired, unknown_order or ignored
+       * @description credited, invoice_settled, duplicate, failed, expired, unknown_order or ignored
        * @example credited
        */
       outcome: string;
@@ -5303,6 +5330,27 @@ export interface operations {
     };
     responses: {
       201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceView'];
+        };
+      };
+    };
+  };
+  InvoicesController_resend: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      202: {
         headers: {
           [name: string]: unknown;
         };

@@ -42,7 +42,7 @@ export { InvoiceSettlements } from './settlement/invoice-settlements';
 export type { SettleInvoiceCommand, SettleResult } from './settlement/invoice-settlements';
 export { INVOICE_STATUSES, standingOf } from './settlement/invoice-standing';
 export type { InvoiceStanding, InvoiceStatus } from './settlement/invoice-standing';
-export { PAYMENT_RECORD_ROLES } from './invoices-permissions';
+export { DELIVERY_RETRY_ROLES, PAYMENT_RECORD_ROLES } from './invoices-permissions';
 export { convertInvoice, convertNano, ROUNDING_RULE } from './generation/currency-conversion';
 export { InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
 export type { InvoiceRenderContext } from './pdf/invoice-pdf-renderer';

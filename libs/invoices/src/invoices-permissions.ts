@@ -19,3 +19,7 @@ export const CreditNoteWriter = () => Roles(...CREDIT_NOTE_ROLES);
 /** Recording a payment received outside the gateway: the platform's operators. */
 export const PAYMENT_RECORD_ROLES: readonly Role[] = [Role.SuperAdmin];
 export const PaymentRecorder = () => Roles(...PAYMENT_RECORD_ROLES);
+
+/** Sending an invoice's email again after it was skipped or failed: the platform's operators. */
+export const DELIVERY_RETRY_ROLES: readonly Role[] = [Role.SuperAdmin];
+export const DeliveryRetrier = () => Roles(...DELIVERY_RETRY_ROLES);

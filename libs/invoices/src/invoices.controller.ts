@@ -28,7 +28,13 @@ import { ListInvoicesQuery } from './dto/list-invoices.query';
 import { Readable } from 'node:stream';
 import { ExportInvoicesQuery } from './dto/export-invoices.query';
 import { RecordPaymentDto } from './dto/record-payment.dto';
-import { CreditNoteWriter, InvoiceIssuer, InvoiceReader, PaymentRecorder } from './invoices-permissions';
+import {
+  CreditNoteWriter,
+  DeliveryRetrier,
+  InvoiceIssuer,
+  InvoiceReader,
+  PaymentRecorder,
+} from './invoices-permissions';
 import { InvoicesService } from './invoices.service';
 import { InvoicePageView, InvoiceRequestView, InvoiceView } from './views/invoice.view';
 
@@ -96,6 +102,15 @@ export class InvoicesController {
     @Body() dto: RecordPaymentDto,
   ): Promise<InvoiceView> {
     return this.invoices.recordPayment(actor, id, dto);
+  }
+
+  @DeliveryRetrier()
+  @Post(':id/deliveries')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Email an invoice again after its delivery was skipped or failed (queued)' })
+  @ApiAcceptedResponse({ type: InvoiceView })
+  resend(@CurrentActor() actor: Actor, @Param('id', UuidParam) id: string): Promise<InvoiceView> {
+    return this.invoices.resend(actor, id);
   }
 
   @InvoiceReader()

@@ -14,6 +14,12 @@ const INVOICE_ERRORS = {
     status: HttpStatus.CONFLICT,
     message: 'this period ended before the tenant existed',
   },
+  /** A request body names an invoice the caller's tenant does not have. */
+  UnknownInvoice: {
+    code: 'validation_failed',
+    status: HttpStatus.BAD_REQUEST,
+    message: 'invoiceId names no invoice of this tenant',
+  },
   PdfPending: {
     code: 'invoice_pdf_pending',
     status: HttpStatus.CONFLICT,
@@ -38,6 +44,11 @@ const INVOICE_ERRORS = {
     code: 'duplicate_payment',
     status: HttpStatus.CONFLICT,
     message: 'a payment with this reference is already recorded on the invoice',
+  },
+  DeliveryNotResendable: {
+    code: 'delivery_not_resendable',
+    status: HttpStatus.CONFLICT,
+    message: 'only an invoice whose delivery was skipped or failed can be sent again',
   },
   NotPayable: {
     code: 'invoice_not_payable',

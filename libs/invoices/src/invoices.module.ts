@@ -23,11 +23,12 @@ import { InvoicePdfs } from './pdf/invoice-pdfs';
 
 export const INVOICES_ENTITIES = [Invoice, InvoicePdf, InvoiceCounter, InvoiceSettlement, InvoiceDelivery];
 
-/** The api side: /api/invoices (reads, PDF download, on-demand issuing by enqueueing). */
+/** The api side: /api/invoices (reads, PDF download, on-demand issuing and re-sending by enqueueing). */
 @Module({
   imports: [
     TypeOrmModule.forFeature(INVOICES_ENTITIES),
     BullModule.registerQueue({ name: QueueName.Invoices }),
+    BullModule.registerQueue({ name: QueueName.InvoiceDelivery }),
   ],
   controllers: [InvoicesController, InvoicesExportController],
   providers: [InvoicesService, InvoiceSettlements],

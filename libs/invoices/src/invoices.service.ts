@@ -27,9 +27,11 @@ import { invoiceCurrency } from './generation/invoice-generator';
 import { invoicesCsv } from './export/invoices-csv';
 import { InvoiceSettlements } from './settlement/invoice-settlements';
 import { invoiceStandings, InvoiceStanding } from './settlement/invoice-standing';
-import { enqueueGenerateInvoice, enqueueIssueCreditNote } from './jobs/invoice-queue';
+import { enqueueDeliverInvoice, enqueueGenerateInvoice, enqueueIssueCreditNote } from './jobs/invoice-queue';
+import { InvoiceDelivery } from './entities/invoice-delivery.entity';
 import {
   INVOICE_AUDIT_TYPE,
+  INVOICE_DELIVERY_AUDIT_TYPE,
   INVOICE_PAYMENT_AUDIT_TYPE,
   InvoicePageView,
   InvoiceRequestView,
@@ -41,6 +43,7 @@ export class InvoicesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Invoices) private readonly queue: Queue,
+    @InjectQueue(QueueName.InvoiceDelivery) private readonly deliveryQueue: Queue,
     private readonly audit: AuditService,
     private readonly settlements: InvoiceSettlements,
   ) {}
@@ -99,6 +102,49 @@ export class InvoicesService {
         manager,
       );
     });
+    return this.get(actor, id);
+  }
+
+  /**
+   * Sends an invoice's email again (super admin; audited): only after its delivery was skipped (no
+   * SMTP server yet, no address) or failed. The delivery turns `pending` at once, so a second request
+   * is a 409 while the worker tries; the worker's job is the same as at issue (retried with backoff).
+   */
+  async resend(actor: Actor, id: string): Promise<InvoiceView> {
+    const invoice = await this.visible(actor, id);
+    await this.dataSource.transaction(async (manager) => {
+      const before = await manager.getRepository(InvoiceDelivery).findOneBy({ invoiceId: invoice.id });
+      const claimed = await manager
+        .createQueryBuilder()
+        .update(InvoiceDelivery)
+        .set({ status: 'pending' })
+        .where('invoice_id = :id AND status IN (:...statuses)', {
+          id: invoice.id,
+          statuses: ['skipped', 'failed'],
+        })
+        .execute();
+      if (!before || claimed.affected !== 1) {
+        throw new InvoiceError(
+          InvoiceErrorCode.DeliveryNotResendable,
+          before
+            ? `the delivery of ${invoice.number} is ${before.status}; only a skipped or failed one can be sent again`
+            : `${invoice.number} has not been through its first delivery yet`,
+        );
+      }
+      await this.audit.record(
+        {
+          actor,
+          tenantId: invoice.tenantId,
+          action: 'create',
+          entityType: INVOICE_DELIVERY_AUDIT_TYPE,
+          entityId: invoice.id,
+          before: { status: before.status, recipient: before.recipient, lastError: before.lastError },
+          after: { status: 'pending', number: invoice.number },
+        },
+        manager,
+      );
+    });
+    await enqueueDeliverInvoice(this.deliveryQueue, { invoiceId: invoice.id });
     return this.get(actor, id);
   }
 

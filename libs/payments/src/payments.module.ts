@@ -4,6 +4,7 @@ import { AuditModule } from '@gateway/audit';
 import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
+import { InvoicesModule } from '@gateway/invoices';
 import { PaymentEvent } from './entities/payment-event.entity';
 import { PaymentProviderConfig } from './entities/payment-provider-config.entity';
 import { TopupOrder } from './entities/topup-order.entity';
@@ -19,7 +20,8 @@ export const PAYMENTS_ENTITIES = [PaymentProviderConfig, TopupOrder, PaymentEven
 
 /**
  * Online top-ups: payment providers (Stripe Checkout, EPay) configured by a super admin, orders a
- * tenant pays through them, and the providers' verified notifications crediting the ledger once.
+ * tenant pays through them (a top-up, or an open invoice), and the providers' verified notifications
+ * crediting the ledger or settling the invoice once.
  * Needs APP_CONFIG, REDIS and the settings (global modules).
  */
 @Module({
@@ -29,6 +31,7 @@ export const PAYMENTS_ENTITIES = [PaymentProviderConfig, TopupOrder, PaymentEven
     BillingModule,
     ChannelsModule,
     IdentityModule,
+    InvoicesModule,
   ],
   controllers: [PaymentProvidersController, TopupOrdersController, PaymentNotificationsController],
   providers: [PaymentProvidersService, TopupOrdersService, PaymentSettlement, PaymentNotificationsService],

@@ -8,3 +8,4 @@ export type { RuntimeSettingsValues, SettingKey } from './settings-schema';
 export { SETTINGS_ROLES } from './settings-permissions';
 export { billingSettings, DEFAULT_PAYMENT_TERMS_DAYS, exchangeRateFor } from './billing/billing-settings';
 export type { BillingSettings, ExchangeRate, IssuerSettings, SmtpSettings } from './billing/billing-settings';
+export { openSmtpPassword, settingsCipher } from './billing/smtp-password';

@@ -4,6 +4,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import type { SecretCipher } from '@gateway/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { Actor } from '@gateway/identity';
 import { ChangeFeed } from '@gateway/redis';
@@ -28,17 +29,27 @@ import {
 import { IssuerSettingsDto } from './dto/issuer-settings.dto';
 import { SmtpSettingsDto } from './dto/smtp-settings.dto';
 import { ExchangeRateDto } from './dto/exchange-rate.dto';
+import {
+  sealedSmtpPassword,
+  sealSmtpPassword,
+  settingsCipher,
+  smtpPasswordNeedsSealing,
+} from './billing/smtp-password';
 
 const AUDIT_TYPE = 'settings';
 
 @Injectable()
 export class SettingsService {
+  private readonly cipher: SecretCipher;
+
   constructor(
     @InjectRepository(Setting) private readonly rows: Repository<Setting>,
     private readonly audit: AuditService,
     private readonly changes: ChangeFeed,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.cipher = settingsCipher(config);
+  }
 
   /** The settings in force: stored values over the environment's defaults. */
   async values(): Promise<{ values: RuntimeSettingsValues; overridden: SettingKey[] }> {
@@ -77,13 +88,21 @@ export class SettingsService {
       const { values: before, overridden: wasOverridden } = await this.values();
       const after: RuntimeSettingsValues = { ...before, ...given };
       if (dto.issuer !== undefined) after.issuer = mergedIssuer(before.issuer, dto.issuer);
-      if (dto.smtp !== undefined) after.smtp = mergedSmtp(before.smtp, dto.smtp);
+      if (dto.smtp !== undefined) after.smtp = mergedSmtp(before.smtp, dto.smtp, this.cipher);
+      // A password stored in plain text before passwords were sealed, or sealed under a master key
+      // since rotated out of ENCRYPTION_KEY, is (re)sealed by any change.
+      const unsealed = smtpPasswordNeedsSealing(this.cipher, after.smtp?.password ?? null);
+      if (after.smtp && unsealed) {
+        after.smtp = { ...after.smtp, password: sealedSmtpPassword(this.cipher, after.smtp.password) };
+      }
       if (after.relayCooldownMaxMs < after.relayCooldownBaseMs) {
         const message = 'relayCooldownMaxMs must not be below relayCooldownBaseMs';
         throw new SettingsError(SettingsErrorCode.ValidationFailed, message, { field: 'relayCooldownMaxMs' });
       }
       const changed = SETTING_KEYS.filter(
-        (key) => key in given && JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+        (key) =>
+          (key in given || (key === 'smtp' && unsealed)) &&
+          JSON.stringify(before[key]) !== JSON.stringify(after[key]),
       );
       for (const key of changed) {
         // As JSON text: a JSON null (siteUrl cleared) is a value, not SQL NULL.
@@ -162,15 +181,24 @@ function mergedIssuer(before: IssuerSettings | null, dto: IssuerSettingsDto | nu
   };
 }
 
-/** The SMTP server after a PATCH: a password left out is the one stored before. */
-function mergedSmtp(before: SmtpSettings | null, dto: SmtpSettingsDto | null): SmtpSettings | null {
+/** The SMTP server after a PATCH: a password left out is the one stored before; a new one is sealed. */
+function mergedSmtp(
+  before: SmtpSettings | null,
+  dto: SmtpSettingsDto | null,
+  cipher: SecretCipher,
+): SmtpSettings | null {
   if (dto === null) return null;
   return {
     host: dto.host.trim(),
     port: dto.port,
     secure: dto.secure ?? false,
     username: trimmedOrNull(dto.username) ?? null,
-    password: dto.password === undefined ? (before?.password ?? null) : dto.password || null,
+    password:
+      dto.password === undefined
+        ? sealedSmtpPassword(cipher, before?.password ?? null)
+        : dto.password
+          ? sealSmtpPassword(cipher, dto.password)
+          : null,
     from: dto.from.trim(),
   };
 }

@@ -34,18 +34,31 @@ interface Received {
   raw: string;
 }
 
-/** A local SMTP server: refuses the first message (451, try later), accepts the rest. */
+/**
+ * A local SMTP server: refuses the first message (451, try later), accepts the rest. Logging in is
+ * optional (plain, no TLS: local only); the credentials clients log in with are kept.
+ */
 async function startSmtpSink(): Promise<{
   server: SMTPServer;
   port: number;
   received: Received[];
+  logins: { username: string; password: string }[];
   refused: number;
 }> {
-  const state = { received: [] as Received[], refused: 0 };
+  const state = {
+    received: [] as Received[],
+    logins: [] as { username: string; password: string }[],
+    refused: 0,
+  };
   const server = new SMTPServer({
     authOptional: true,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(auth, _session, callback) {
+      state.logins.push({ username: auth.username ?? '', password: auth.password ?? '' });
+      callback(null, { user: auth.username });
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -70,6 +83,7 @@ async function startSmtpSink(): Promise<{
     server,
     port,
     received: state.received,
+    logins: state.logins,
     get refused() {
       return state.refused;
     },
@@ -229,7 +243,7 @@ describe('invoices an accountant can file', () => {
             host: '127.0.0.1',
             port: sink.port,
             secure: false,
-            username: null,
+            username: 'mailer',
             password: 'smtp-secret-123',
             from: 'Acme Billing <billing@acme.example>',
           },
@@ -245,7 +259,7 @@ describe('invoices an accountant can file', () => {
         host: '127.0.0.1',
         port: sink.port,
         secure: false,
-        username: null,
+        username: 'mailer',
         passwordSet: true,
         from: 'Acme Billing <billing@acme.example>',
       });
@@ -257,6 +271,12 @@ describe('invoices an accountant can file', () => {
       expect(audit.length).toBeGreaterThan(0);
       expect(JSON.stringify(audit)).not.toContain('smtp-secret-123');
       expect(JSON.stringify(audit)).toContain('7.1234');
+      // Sealed at rest with the ENCRYPTION_KEY keyring, like provider keys.
+      const [stored] = (await db.query(`SELECT value FROM settings WHERE key = 'smtp'`)) as {
+        value: { password: unknown };
+      }[];
+      expect(JSON.stringify(stored)).not.toContain('smtp-secret-123');
+      expect(stored?.value.password).toEqual({ ciphertext: expect.any(String), version: 1 });
       // A partial issuer change keeps the rest.
       const again = await root.patch('/api/settings', { issuer: { footer: 'Thanks!' } }).expect(200);
       expect(again.body.issuer).toMatchObject({
@@ -434,6 +454,8 @@ describe('invoices an accountant can file', () => {
         lastError: null,
       });
       expect(sink.refused).toBe(1);
+      // The worker opened the sealed password to log in.
+      expect(sink.logins).toContainEqual({ username: 'mailer', password: 'smtp-secret-123' });
       const mail = sink.received.find((m) => m.to.includes('ap@example.cn'));
       expect(mail).toBeDefined();
       expect(mail!.raw).toContain(`${invoice.number}.pdf`);
@@ -579,5 +601,79 @@ describe('invoices an accountant can file', () => {
         .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.1', reference: 'late' })
         .expect(409);
     }, 120_000);
+  });
+  describe('sending an invoice again', () => {
+    it('after a skipped delivery (no SMTP yet), a super admin sends it again; a plain stored password still works and is sealed on the next change', async () => {
+      await root.patch('/api/settings', { smtp: null }).expect(200);
+      const tenant = await seedTenant(api, {
+        billingEmail: 'resend@example.com',
+        createdAt: new Date(Date.now() - 400 * 86_400_000),
+      });
+      await usageIn(tenant, [{ model: 'qwen-max', costNano: '700000000' }]);
+      const invoice = await issue(root, tenant.id);
+      const skipped = await waitFor(
+        'the delivery skipped',
+        async () => {
+          const res = await root.get(`/api/invoices/${invoice.id}`);
+          return res.body.delivery?.status === 'skipped' ? res.body.delivery : undefined;
+        },
+        60_000,
+      );
+      expect(skipped.lastError).toBe('no SMTP server is configured');
+      // Nobody but a super admin; another tenant's 404; a skipped delivery with nothing changed is
+      // skipped again by the worker, so set SMTP first: as stored before passwords were sealed.
+      const owner = await sessionAs(api, Role.Owner, tenant.id);
+      await owner.post(`/api/invoices/${invoice.id}/deliveries`).expect(403);
+      await root.post('/api/invoices/00000000-0000-4000-8000-00000000abcd/deliveries').expect(404);
+      await db.query(
+        `INSERT INTO settings (key, value) VALUES ('smtp', $1::jsonb)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [
+          JSON.stringify({
+            host: '127.0.0.1',
+            port: sink.port,
+            secure: false,
+            username: 'legacy-mailer',
+            password: 'plain-legacy-pass',
+            from: 'billing@acme.example',
+          }),
+        ],
+      );
+      const auditBefore = await db.getRepository(AuditLog).countBy({ entityType: 'invoice_delivery' });
+      const queued = await root.post(`/api/invoices/${invoice.id}/deliveries`).expect(202);
+      expect(queued.body.delivery).toMatchObject({ status: 'pending' });
+      // While it is being sent (or once sent), again is a conflict.
+      const twice = await root.post(`/api/invoices/${invoice.id}/deliveries`).expect(409);
+      expect(twice.body.code).toBe('delivery_not_resendable');
+      const sent = await waitFor(
+        'the invoice sent again',
+        async () => {
+          const res = await root.get(`/api/invoices/${invoice.id}`);
+          return res.body.delivery?.status === 'sent' ? res.body.delivery : undefined;
+        },
+        90_000,
+      );
+      expect(sent).toMatchObject({ recipient: 'resend@example.com', lastError: null });
+      expect(sink.received.filter((m) => m.to.includes('resend@example.com'))).toHaveLength(1);
+      expect(sink.logins).toContainEqual({ username: 'legacy-mailer', password: 'plain-legacy-pass' });
+      expect(await db.getRepository(AuditLog).countBy({ entityType: 'invoice_delivery' })).toBe(
+        auditBefore + 1,
+      );
+      // Sent: not again.
+      const again = await root.post(`/api/invoices/${invoice.id}/deliveries`).expect(409);
+      expect(again.body.code).toBe('delivery_not_resendable');
+
+      // The next settings change seals the plain password, which still reads as set.
+      await root.patch('/api/settings', { siteName: 'Acme Gateway' }).expect(200);
+      const [stored] = (await db.query(`SELECT value FROM settings WHERE key = 'smtp'`)) as {
+        value: { password: unknown };
+      }[];
+      expect(JSON.stringify(stored)).not.toContain('plain-legacy-pass');
+      expect(stored?.value.password).toEqual({ ciphertext: expect.any(String), version: 1 });
+      expect((await root.get('/api/settings').expect(200)).body.smtp).toMatchObject({
+        username: 'legacy-mailer',
+        passwordSet: true,
+      });
+    }, 240_000);
   });
 });

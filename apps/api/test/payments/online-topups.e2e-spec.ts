@@ -8,6 +8,7 @@ import { AuditLog } from '@gateway/audit';
 import { BalanceMirror, LedgerEntry } from '@gateway/billing';
 import { usdToNano } from '@gateway/db';
 import { Role, Tenant } from '@gateway/identity';
+import { Invoice, invoiceIdFor, InvoiceSettlement } from '@gateway/invoices';
 import { PaymentEvent, TopupOrder } from '@gateway/payments';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi, startReplica } from '../api-harness';
@@ -28,6 +29,7 @@ interface OrderView {
   payUrl: string;
   providerRef: string | null;
   failureReason: string | null;
+  invoiceId: string | null;
   ledgerEntryId: string | null;
 }
 
@@ -496,6 +498,174 @@ describe('payments: online top-ups through Stripe and EPay', () => {
     });
   });
 
+  describe('paying an open invoice online', () => {
+    let invoiceSeq = 0;
+    /** An issued invoice of `totalUsd` (the worker's output, written directly: issuing is not under test). */
+    const openInvoice = async (totalUsd: string, tenantId = tenant.id): Promise<Invoice> => {
+      const totalNano = usdToNano(totalUsd);
+      const period = `2025-${String(++invoiceSeq).padStart(2, '0')}`;
+      return db.getRepository(Invoice).save(
+        db.getRepository(Invoice).create({
+          id: invoiceIdFor(tenantId, period),
+          kind: 'invoice',
+          number: `PAY-${tenantId.slice(0, 8)}-${invoiceSeq}`,
+          tenantId,
+          period,
+          periodStart: new Date(`${period}-01T00:00:00Z`),
+          periodEnd: new Date(`${period}-02T00:00:00Z`),
+          timezone: 'UTC',
+          status: 'issued',
+          currency: 'USD',
+          language: 'en',
+          billingName: 'Pay Co',
+          billingEmail: null,
+          lines: [],
+          payments: [],
+          subtotalNano: totalNano,
+          taxRate: '0',
+          taxNano: 0n,
+          totalNano,
+          creditNoteOf: null,
+          reason: null,
+          issuedAt: new Date(),
+        }),
+      );
+    };
+    const settlementsOf = (invoiceId: string) => db.getRepository(InvoiceSettlement).findBy({ invoiceId });
+    const invoiceStatus = async (invoiceId: string) =>
+      (await finance.get(`/api/invoices/${invoiceId}`).expect(200)).body.status as string;
+
+    it('refuses an invoice that is not the tenant’s, not open, or less than the amount, naming the field', async () => {
+      const before = await db.getRepository(TopupOrder).count();
+      const invoice = await openInvoice('40');
+      const other = await seedTenant(api);
+      const foreign = await openInvoice('40', other.id);
+      const start = (body: object) => owner.post(`/api/tenants/${tenant.id}/topup-orders`, body);
+      const notUuid = await start({ amountUsd: '5', provider: 'stripe', invoiceId: 'nope' }).expect(400);
+      expect(fields(notUuid.body)).toEqual(['invoiceId']);
+      for (const invoiceId of [foreign.id, randomUUID()]) {
+        const res = await start({ amountUsd: '5', provider: 'stripe', invoiceId }).expect(400);
+        expect(fields(res.body)).toEqual(['invoiceId']);
+      }
+      const tooMuch = await start({ amountUsd: '40.01', provider: 'stripe', invoiceId: invoice.id }).expect(
+        400,
+      );
+      expect(tooMuch.body.code).toBe('payment_exceeds_balance');
+      expect(fields(tooMuch.body)).toEqual(['amountUsd']);
+      // Paid in full by a manual payment: no longer open.
+      await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '40', reference: 'WIRE-1' })
+        .expect(201);
+      const paid = await start({ amountUsd: '5', provider: 'stripe', invoiceId: invoice.id }).expect(409);
+      expect(paid.body.code).toBe('invoice_not_payable');
+      expect(fields(paid.body)).toEqual(['invoiceId']);
+      expect(await db.getRepository(TopupOrder).count()).toBe(before);
+    });
+
+    it('settles the invoice through Stripe in the same transaction, not the balance, once', async () => {
+      const invoice = await openInvoice('30');
+      const before = await balanceNano();
+      const created = (
+        await owner
+          .post(`/api/tenants/${tenant.id}/topup-orders`, {
+            amountUsd: '30',
+            provider: 'stripe',
+            invoiceId: invoice.id,
+          })
+          .expect(201)
+      ).body as OrderView;
+      expect(created).toMatchObject({ invoiceId: invoice.id, status: 'pending' });
+      expect(stripe.sessions.get(created.providerRef ?? '')).toMatchObject({ amount_total: 3000 });
+      const event = stripe.event(created.providerRef ?? '');
+      expect(await stripe.deliver(webhookUrl, event, WEBHOOK_SECRET)).toEqual({
+        status: 200,
+        body: { received: true, outcome: 'invoice_settled' },
+      });
+      expect(await balanceNano()).toBe(before);
+      expect(await topupLines(created.id)).toHaveLength(0);
+      expect(await order(created.id)).toMatchObject({ status: 'paid', ledgerEntryId: null });
+      const settlements = await settlementsOf(invoice.id);
+      expect(settlements).toEqual([
+        expect.objectContaining({
+          amountNano: 30_000_000_000n,
+          reference: `payment:${created.id}`,
+          source: 'online',
+          recordedBy: null,
+        }),
+      ]);
+      expect(await invoiceStatus(invoice.id)).toBe('paid');
+      // Replays: the same event and Stripe's other "paid" event settle nothing more.
+      expect((await stripe.deliver(webhookUrl, event, WEBHOOK_SECRET)).body).toMatchObject({
+        outcome: 'duplicate',
+      });
+      const late = stripe.event(created.providerRef ?? '', 'checkout.session.async_payment_succeeded');
+      expect((await stripe.deliver(webhookUrl, late, WEBHOOK_SECRET)).body).toMatchObject({
+        outcome: 'duplicate',
+      });
+      expect(await settlementsOf(invoice.id)).toHaveLength(1);
+      expect(await balanceNano()).toBe(before);
+    });
+
+    it('settles part of an invoice through EPay under concurrent notifications, once', async () => {
+      const invoice = await openInvoice('20');
+      const before = await balanceNano();
+      const created = (
+        await finance
+          .post(`/api/tenants/${tenant.id}/topup-orders`, {
+            amountUsd: '12.5',
+            provider: 'epay',
+            method: 'alipay',
+            invoiceId: invoice.id,
+          })
+          .expect(201)
+      ).body as OrderView;
+      expect((await fetch(created.payUrl)).status).toBe(200);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          epay.notify(tradeNo(created.id), { method: i % 2 ? 'POST' : 'GET' }),
+        ),
+      );
+      expect(results.every((r) => r.status === 200 && r.text === 'success')).toBe(true);
+      expect(await settlementsOf(invoice.id)).toEqual([
+        expect.objectContaining({ amountNano: 12_500_000_000n, reference: `payment:${created.id}` }),
+      ]);
+      expect(await balanceNano()).toBe(before);
+      expect(await invoiceStatus(invoice.id)).toBe('open');
+      // What is left (7.5) is now the most another online payment may be.
+      await finance
+        .post(`/api/tenants/${tenant.id}/topup-orders`, {
+          amountUsd: '7.51',
+          provider: 'stripe',
+          invoiceId: invoice.id,
+        })
+        .expect(400);
+    });
+
+    it('credits the balance when the invoice was paid another way before the money arrived', async () => {
+      const invoice = await openInvoice('8');
+      const created = (
+        await owner
+          .post(`/api/tenants/${tenant.id}/topup-orders`, {
+            amountUsd: '8',
+            provider: 'stripe',
+            invoiceId: invoice.id,
+          })
+          .expect(201)
+      ).body as OrderView;
+      await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '8', reference: 'WIRE-8' })
+        .expect(201);
+      const before = await balanceNano();
+      const event = stripe.event(created.providerRef ?? '');
+      expect((await stripe.deliver(webhookUrl, event, WEBHOOK_SECRET)).body).toMatchObject({
+        outcome: 'credited',
+      });
+      expect((await balanceNano()) - before).toBe(8_000_000_000n);
+      expect(await topupLines(created.id)).toHaveLength(1);
+      expect(await settlementsOf(invoice.id)).toEqual([expect.objectContaining({ reference: 'WIRE-8' })]);
+    });
+  });
+
   describe('orders and the books', () => {
     it('lists the tenant’s orders to its owner and finance, not to others', async () => {
       const list = await finance.get(`/api/tenants/${tenant.id}/topup-orders?status=paid`).expect(200);
@@ -514,7 +684,8 @@ describe('payments: online top-ups through Stripe and EPay', () => {
       const [sums] = (await db.query(
         `SELECT (SELECT COALESCE(SUM(amount_nano), 0) FROM ledger_entries WHERE tenant_id = $1) AS ledger,
                 (SELECT balance_nano FROM tenant_balances WHERE tenant_id = $1) AS balance,
-                (SELECT COALESCE(SUM(amount_nano), 0) FROM topup_orders WHERE tenant_id = $1 AND status = 'paid') AS paid`,
+                (SELECT COALESCE(SUM(amount_nano), 0) FROM topup_orders
+                  WHERE tenant_id = $1 AND status = 'paid' AND ledger_entry_id IS NOT NULL) AS paid`,
         [tenant.id],
       )) as { ledger: string; balance: string; paid: string }[];
       expect(sums?.ledger).toBe(sums?.balance);

@@ -1,8 +1,16 @@
 // One invoice or credit note: who it is for, the period, its lines (usage per model, plan fee, what
 // the plan included), subtotal, tax and total, the payments of the period, and the PDF. Opened right
 // after a generate request it waits for the worker to issue it.
-import { ArrowLeftOutlined, DollarOutlined, DownloadOutlined, RollbackOutlined } from '@ant-design/icons';
 import {
+  ArrowLeftOutlined,
+  CreditCardOutlined,
+  DollarOutlined,
+  DownloadOutlined,
+  MailOutlined,
+  RollbackOutlined,
+} from '@ant-design/icons';
+import {
+  App,
   Button,
   Card,
   Col,
@@ -21,9 +29,9 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/api-error';
-import { isPlatformAdmin } from '../auth/roles';
+import { canPayOnline, isPlatformAdmin } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
-import { ErrorAlert } from '../components/error-alert';
+import { describeError, ErrorAlert } from '../components/error-alert';
 import {
   formatDateTime,
   formatNumber,
@@ -37,12 +45,15 @@ import {
   type InvoicePayment,
   invoicePdfUrl,
   useInvoice,
+  useResendInvoice,
 } from '../features/invoices/api/invoices-api';
 import { CreditNoteModal } from '../features/invoices/components/credit-note-modal';
 import { InvoiceAccountingCard } from '../features/invoices/components/invoice-accounting-card';
 import { RecordPaymentModal } from '../features/invoices/components/record-payment-modal';
 import { InvoiceKindTag } from '../features/invoices/components/invoice-kind-tag';
 import { InvoiceStatusTag } from '../features/invoices/components/invoice-status-tag';
+import { usePaymentOptions } from '../features/payments/api/payments-api';
+import { PayInvoiceOnlineModal } from '../features/payments/components/pay-invoice-online-modal';
 import { useTenantOptions } from '../features/tenants/api/tenants-api';
 
 const tokens = (value: string | null) => (value === null ? '—' : formatNumber(Number(value)));
@@ -61,6 +72,11 @@ export function InvoiceDetailPage() {
   const navigate = useNavigate();
   const [crediting, setCrediting] = useState(false);
   const [paying, setPaying] = useState(false);
+  const [payingOnline, setPayingOnline] = useState(false);
+  const payOnline = canPayOnline(user.role);
+  const paymentOptions = usePaymentOptions(payOnline);
+  const resend = useResendInvoice(id ?? '');
+  const { message } = App.useApp();
   const tenants = useTenantOptions(isPlatformAdmin(user.role));
   const back = (
     <Link to="/invoices">
@@ -93,6 +109,9 @@ export function InvoiceDetailPage() {
     );
   }
   const data = invoice.data;
+  const onlineWays = paymentOptions.data?.providers ?? [];
+  const payableOnline =
+    payOnline && data.kind === 'invoice' && data.status === 'open' && onlineWays.length > 0;
 
   const lineColumns = [
     {
@@ -174,6 +193,32 @@ export function InvoiceDetailPage() {
         }
         extra={
           <>
+            {payableOnline ? (
+              <Button
+                type="primary"
+                icon={<CreditCardOutlined />}
+                onClick={() => setPayingOnline(true)}
+                data-testid="pay-online"
+              >
+                {t('payments.payOnline')}
+              </Button>
+            ) : null}
+            {isPlatformAdmin(user.role) &&
+            (data.delivery?.status === 'skipped' || data.delivery?.status === 'failed') ? (
+              <Button
+                icon={<MailOutlined />}
+                loading={resend.isPending}
+                onClick={() =>
+                  resend.mutate(undefined, {
+                    onSuccess: () => void message.success(t('invoices.resendQueued')),
+                    onError: (error) => void message.error(describeError(t, error)),
+                  })
+                }
+                data-testid="send-again"
+              >
+                {t('invoices.sendAgain')}
+              </Button>
+            ) : null}
             {isPlatformAdmin(user.role) && data.kind === 'invoice' && data.status === 'open' ? (
               <Button icon={<DollarOutlined />} onClick={() => setPaying(true)} data-testid="record-payment">
                 {t('invoices.recordPayment')}
@@ -309,6 +354,14 @@ export function InvoiceDetailPage() {
         )}
       </Flex>
       <RecordPaymentModal invoice={data} open={paying} onClose={() => setPaying(false)} />
+      {payableOnline ? (
+        <PayInvoiceOnlineModal
+          invoice={data}
+          options={onlineWays}
+          open={payingOnline}
+          onClose={() => setPayingOnline(false)}
+        />
+      ) : null}
       <CreditNoteModal
         invoice={data}
         open={crediting}

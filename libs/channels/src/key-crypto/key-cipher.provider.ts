@@ -1,7 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { KeyCipher } from './key-cipher';
-import { keyringFromEnv } from './keyring';
+import { keyringFromEnv } from '@gateway/common';
 
 /** The process's KeyCipher, from the validated ENCRYPTION_KEY and the rotation variables. */
 export const keyCipherProvider: Provider = {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ChannelsError } from '../channels.errors';
 import { channelKeyAad, KeyCipher } from './key-cipher';
-import { keyringFromEnv } from './keyring';
+import { keyringFromEnv } from '@gateway/common';
 
 const V1 = randomBytes(32).toString('hex');
 const V2 = randomBytes(32).toString('hex');

@@ -2,9 +2,11 @@
 // in the settings. BullMQ retries a failed send with backoff; each attempt is written to
 // invoice_deliveries, so the console shows pending, sent, failed (after the last attempt) or
 // skipped (no SMTP server, or nobody to send to). A sent invoice is never sent again.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { billingSettings, SmtpSettings } from '@gateway/settings';
+import type { SecretCipher } from '@gateway/common';
+import { APP_CONFIG, AppConfig } from '@gateway/config';
+import { billingSettings, openSmtpPassword, settingsCipher, SmtpSettings } from '@gateway/settings';
 import { createTransport } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { InvoiceDelivery, DeliveryStatus } from '../entities/invoice-delivery.entity';
@@ -28,7 +30,14 @@ const SMTP_TIMEOUT_MS = 30_000;
 
 @Injectable()
 export class DeliverInvoiceJob {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly cipher: SecretCipher;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cipher = settingsCipher(config);
+  }
 
   async run(data: DeliverInvoiceData, attempt: DeliveryAttempt): Promise<{ status: DeliveryStatus }> {
     const deliveries = this.dataSource.getRepository(InvoiceDelivery);
@@ -51,7 +60,7 @@ export class DeliverInvoiceJob {
     await record({ status: 'pending', attempts, lastError: done?.lastError ?? null });
     try {
       const email = invoiceEmail(invoice);
-      const info = await transport(smtp).sendMail({
+      const info = await transport(smtp, openSmtpPassword(this.cipher, smtp.password)).sendMail({
         from: smtp.from,
         to: recipient,
         subject: email.subject,
@@ -77,12 +86,12 @@ export class DeliverInvoiceJob {
   }
 }
 
-function transport(smtp: SmtpSettings) {
+function transport(smtp: SmtpSettings, password: string | null) {
   return createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
-    auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? '' } : undefined,
+    auth: smtp.username ? { user: smtp.username, pass: password ?? '' } : undefined,
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,

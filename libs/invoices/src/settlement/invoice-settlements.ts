@@ -43,6 +43,43 @@ export class InvoiceSettlements {
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
 
+  /**
+   * Checks that a tenant may pay `amountNano` of its invoice online, before an order is made: the
+   * invoice must be the tenant's, open, and the amount at most what is left to pay. Errors name
+   * `invoiceId` or `amountUsd`. `settle` checks again when the money arrives.
+   */
+  async assertPayable(tenantId: string, invoiceId: string, amountNano: bigint): Promise<InvoiceStanding> {
+    const invoice = await this.dataSource.getRepository(Invoice).findOneBy({ id: invoiceId, tenantId });
+    if (!invoice) {
+      throw new InvoiceError(InvoiceErrorCode.UnknownInvoice, undefined, { field: 'invoiceId' });
+    }
+    if (invoice.kind !== 'invoice') {
+      throw new InvoiceError(
+        InvoiceErrorCode.NotAnInvoice,
+        'invoiceId names a credit note, which is not paid',
+        {
+          field: 'invoiceId',
+        },
+      );
+    }
+    const standing = (await invoiceStandings(this.dataSource.manager, [invoice])).get(
+      invoice.id,
+    ) as InvoiceStanding;
+    if (standing.status !== 'open') {
+      throw new InvoiceError(InvoiceErrorCode.NotPayable, `invoice ${invoice.number} is ${standing.status}`, {
+        field: 'invoiceId',
+      });
+    }
+    if (amountNano > standing.balanceDueNano) {
+      throw new InvoiceError(
+        InvoiceErrorCode.PaymentExceedsBalance,
+        `amountUsd must be at most ${nanoToUsd(standing.balanceDueNano)}, what is left to pay on ${invoice.number}`,
+        { field: 'amountUsd' },
+      );
+    }
+    return standing;
+  }
+
   private async settleIn(manager: EntityManager, command: SettleInvoiceCommand): Promise<SettleResult> {
     const invoice = await manager.getRepository(Invoice).findOne({
       where: { id: command.invoiceId },

@@ -118,6 +118,8 @@ export class InvoiceDeliveryView {
 export const INVOICE_AUDIT_TYPE = 'invoice';
 /** The audit log's entityType of a payment recorded against an invoice. */
 export const INVOICE_PAYMENT_AUDIT_TYPE = 'invoice_payment';
+/** The audit log's entityType of an invoice's email delivery (sending it again). */
+export const INVOICE_DELIVERY_AUDIT_TYPE = 'invoice_delivery';
 
 export class InvoiceLineView {
   @ApiProperty({ enum: INVOICE_LINE_KINDS }) kind!: InvoiceLineKind;

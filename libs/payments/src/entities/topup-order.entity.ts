@@ -16,11 +16,13 @@ export type TopupOrderStatus = (typeof TOPUP_ORDER_STATUSES)[number];
 /**
  * A tenant's online top-up: what it will credit (USD nano), what the provider charges for it (minor
  * units of `currency` at the rate fixed when it was created), and where it stands. Credited once,
- * when the provider says it is paid, through a `topup` ledger line whose ref is `payment:<id>`.
+ * when the provider says it is paid, through a `topup` ledger line whose ref is `payment:<id>` — or,
+ * when it names an invoice, as a payment on that invoice (reference `payment:<id>`), not the balance.
  */
 @Entity({ name: 'topup_orders' })
 @Check('topup_orders_amount_check', '"amount_nano" > 0 AND "charge_minor" > 0')
 @Index('topup_orders_tenant_created_idx', ['tenantId', 'createdAt'])
+@Index('topup_orders_invoice_idx', ['invoiceId'])
 // A provider's session or trade belongs to one order.
 @Index('topup_orders_provider_ref_key', ['provider', 'providerRef'], {
   unique: true,
@@ -68,7 +70,11 @@ export class TopupOrder {
   @Column({ name: 'failure_reason', type: 'varchar', length: 64, nullable: true })
   failureReason!: string | null;
 
-  /** The `topup` ledger line it became. */
+  /** The open invoice this payment settles; null for a top-up of the prepaid balance. */
+  @Column({ name: 'invoice_id', type: 'uuid', nullable: true })
+  invoiceId!: string | null;
+
+  /** The `topup` ledger line it became (null when it paid an invoice). */
   @Column({ name: 'ledger_entry_id', type: 'uuid', nullable: true })
   ledgerEntryId!: string | null;
 

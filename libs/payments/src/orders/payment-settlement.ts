@@ -4,10 +4,15 @@
 //   2. the order is locked, so concurrent deliveries of different events for it serialise;
 //   3. a paid order is never credited again; the amount and currency paid must be the order's;
 //   4. the credit is a `topup` ledger line with ref `payment:<order id>`, unique per tenant, which
-//      the ledger writer refuses to append twice.
-import { Injectable } from '@nestjs/common';
+//      the ledger writer refuses to append twice;
+//   5. an order naming an invoice pays that invoice instead (InvoiceSettlements, reference
+//      `payment:<order id>`, idempotent), in the same transaction: the money settles the invoice and
+//      the prepaid balance is untouched. If the invoice was meanwhile paid or credited (a manual
+//      payment, a credit note), the money taken is credited to the balance, as a plain top-up.
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '@gateway/audit';
 import { CreditPoster } from '@gateway/billing';
+import { InvoiceError, InvoiceSettlements } from '@gateway/invoices';
 import { EntityManager } from 'typeorm';
 import { PaymentEvent } from '../entities/payment-event.entity';
 import { TopupOrder } from '../entities/topup-order.entity';
@@ -15,7 +20,14 @@ import type { PaymentNotice } from './payment-notice';
 import { TOPUP_ORDER_AUDIT_TYPE, TopupOrderView } from './views/topup-order.view';
 
 export type SettlementOutcome =
-  'credited' | 'duplicate' | 'amount_mismatch' | 'failed' | 'expired' | 'unknown_order' | 'ignored';
+  | 'credited'
+  | 'invoice_settled'
+  | 'duplicate'
+  | 'amount_mismatch'
+  | 'failed'
+  | 'expired'
+  | 'unknown_order'
+  | 'ignored';
 
 export function topupLedgerRef(orderId: string): string {
   return `payment:${orderId}`;
@@ -25,9 +37,12 @@ const PROVIDER_NAMES = { stripe: 'Stripe', epay: 'EPay' } as const;
 
 @Injectable()
 export class PaymentSettlement {
+  private readonly logger = new Logger(PaymentSettlement.name);
+
   constructor(
     private readonly poster: CreditPoster,
     private readonly audit: AuditService,
+    private readonly invoices: InvoiceSettlements,
   ) {}
 
   async apply(notice: PaymentNotice): Promise<SettlementOutcome> {
@@ -88,6 +103,16 @@ export class PaymentSettlement {
       return 'amount_mismatch';
     }
     // Paid beats expired: the customer's money was taken, so the order is credited.
+    if (order.invoiceId && (await this.settleInvoice(manager, order, notice))) {
+      Object.assign(order, {
+        status: 'paid',
+        failureReason: null,
+        paidAt: new Date(),
+        providerRef: notice.providerRef,
+      });
+      await this.save(manager, order, before);
+      return 'invoice_settled';
+    }
     const entry = await append({
       tenantId: order.tenantId,
       kind: 'topup',
@@ -106,6 +131,36 @@ export class PaymentSettlement {
     });
     await this.save(manager, order, before);
     return 'credited';
+  }
+
+  /** false when the invoice can no longer take this payment (then the balance is credited). */
+  private async settleInvoice(
+    manager: EntityManager,
+    order: TopupOrder,
+    notice: PaymentNotice,
+  ): Promise<boolean> {
+    try {
+      // Checks run before anything is written, so a refusal leaves the transaction usable.
+      await this.invoices.settle(
+        {
+          invoiceId: order.invoiceId as string,
+          amountNano: order.amountNano,
+          reference: topupLedgerRef(order.id),
+          source: 'online',
+          paidAt: new Date(),
+          recordedBy: null,
+        },
+        manager,
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof InvoiceError)) throw error;
+      this.logger.warn(
+        { orderId: order.id, invoiceId: order.invoiceId, providerRef: notice.providerRef, code: error.code },
+        'an online invoice payment arrived for an invoice that cannot take it; crediting the balance',
+      );
+      return false;
+    }
   }
 
   private async save(manager: EntityManager, order: TopupOrder, before: TopupOrderView): Promise<void> {

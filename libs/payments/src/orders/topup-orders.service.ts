@@ -8,6 +8,7 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { pageWindow } from '@gateway/common';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
+import { InvoiceSettlements } from '@gateway/invoices';
 import { RuntimeSettings } from '@gateway/settings';
 import Stripe from 'stripe';
 import { Repository } from 'typeorm';
@@ -61,6 +62,7 @@ export class TopupOrdersService {
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
     private readonly settings: RuntimeSettings,
+    private readonly invoices: InvoiceSettlements,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -86,6 +88,7 @@ export class TopupOrdersService {
     readScope(actor, tenantId);
     if (!(await this.tenants.exists(tenantId))) throw new PaymentsError(PaymentsErrorCode.NotFound);
     const amountNano = usdToNano(dto.amountUsd);
+    if (dto.invoiceId) await this.invoices.assertPayable(tenantId, dto.invoiceId, amountNano);
     const paying: Paying =
       dto.provider === 'stripe'
         ? { provider: 'stripe', account: await this.providers.stripe() }
@@ -105,6 +108,7 @@ export class TopupOrdersService {
           tenantId,
           provider: dto.provider,
           method,
+          invoiceId: dto.invoiceId ?? null,
           status: 'pending',
           amountNano,
           currency: account.currency,
@@ -135,7 +139,9 @@ export class TopupOrdersService {
 
     const base = ((await this.settings.current()).siteUrl ?? origin).replace(/\/+$/, '');
     const returnUrl = `${base}/billing?topup=${order.id}`;
-    const name = `Top-up ${nanoToUsd(amountNano)} USD`;
+    const name = dto.invoiceId
+      ? `Invoice payment ${nanoToUsd(amountNano)} USD`
+      : `Top-up ${nanoToUsd(amountNano)} USD`;
     if (paying.provider === 'epay') {
       order.payUrl = epaySubmitUrl(paying.account, order, {
         notifyUrl: `${base}${NOTIFY_PATHS.epay}`,

@@ -1,6 +1,7 @@
 // The settings invoices need: who issues them, how they are mailed, and the month's exchange rates.
 // Kept under the keys `issuer`, `smtp` and `exchangeRates`; read by the worker in its own
 // transaction (an invoice copies the issuer when it is issued, so a later change alters nothing).
+import type { SealedSecret } from '@gateway/common';
 import type { EntityManager } from 'typeorm';
 import { Setting } from '../entities/setting.entity';
 
@@ -27,7 +28,11 @@ export interface SmtpSettings {
   /** true: TLS from the start (port 465); false: STARTTLS when the server offers it. */
   secure: boolean;
   username: string | null;
-  password: string | null;
+  /**
+   * Sealed with the ENCRYPTION_KEY keyring (smtp-password.ts); a string is a plain value stored
+   * before passwords were sealed, still read, and sealed on the next settings change.
+   */
+  password: SealedSecret | string | null;
   /** The From: address, e.g. "Acme Billing <billing@acme.example>". */
   from: string;
 }

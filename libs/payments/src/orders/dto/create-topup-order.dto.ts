@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IsCreditUsd, MAX_CREDIT_USD } from '@gateway/billing';
 import {
   EPAY_METHODS,
@@ -22,4 +22,12 @@ export class CreateTopupOrderDto {
   @IsOptional()
   @IsIn(EPAY_METHODS, { message: `method must be one of ${EPAY_METHODS.join(', ')}` })
   method?: EpayMethod;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'pay this open invoice of the tenant instead of topping up the balance',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'invoiceId must be a UUID' })
+  invoiceId?: string;
 }

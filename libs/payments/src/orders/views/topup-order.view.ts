@@ -27,6 +27,13 @@ export class TopupOrderView {
   providerRef!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'amount_mismatch' })
   failureReason!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description: 'the invoice this payment settles (then nothing is added to the balance)',
+  })
+  invoiceId!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'the `topup` ledger line' })
   ledgerEntryId!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) createdBy!: string | null;
@@ -48,6 +55,7 @@ export class TopupOrderView {
       payUrl: order.payUrl,
       providerRef: order.providerRef,
       failureReason: order.failureReason,
+      invoiceId: order.invoiceId,
       ledgerEntryId: order.ledgerEntryId,
       createdBy: order.createdBy,
       createdAt: order.createdAt.toISOString(),

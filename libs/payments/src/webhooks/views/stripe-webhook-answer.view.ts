@@ -5,7 +5,7 @@ export class StripeWebhookAnswerView {
   @ApiProperty() received!: boolean;
   @ApiProperty({
     example: 'credited',
-    description: 'credited, duplicate, failed, expired, unknown_order or ignored',
+    description: 'credited, invoice_settled, duplicate, failed, expired, unknown_order or ignored',
   })
   outcome!: string;
 }

@@ -79,6 +79,19 @@ export function useRecordPayment(invoiceId: string) {
   });
 }
 
+/** Emails an invoice again after its delivery was skipped or failed (super admin). */
+export function useResendInvoice(invoiceId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.POST('/api/invoices/{id}/deliveries', { params: { path: { id: invoiceId } } })),
+    onSuccess: (invoice) => {
+      queryClient.setQueryData(queryKeys.invoices.detail(invoiceId), invoice);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.invoices.all });
+    },
+  });
+}
+
 /** A month's invoices as CSV; the session cookie authenticates the plain link. */
 export function invoicesCsvUrl(period: string, tenantId?: string): string {
   const query = new URLSearchParams({ period, ...(tenantId ? { tenantId } : {}) });

@@ -10,7 +10,6 @@ import { useServerErrors } from '../../../components/server-errors';
 import { UsdInput } from '../../../components/usd-input';
 import { usePageState } from '../../../hooks/use-page-state';
 import {
-  type PaymentOption,
   type TopupOrder,
   useCreateTopupOrder,
   usePaymentOptions,
@@ -18,6 +17,7 @@ import {
   useTopupOrders,
 } from '../api/payments-api';
 import { chargePreview } from '../charge-preview';
+import { type Way, wayName, ways } from '../payment-ways';
 
 const STATUS_COLOR: Record<TopupOrder['status'], string> = {
   pending: 'processing',
@@ -25,28 +25,6 @@ const STATUS_COLOR: Record<TopupOrder['status'], string> = {
   failed: 'error',
   expired: 'default',
 };
-
-/** A choice of the form: `stripe`, or `epay:alipay` / `epay:wxpay`. */
-type Way = string;
-/** What a way of paying is called: the provider, or EPay's method. */
-type WayName = 'stripe' | 'epay' | 'alipay' | 'wxpay';
-
-interface WayChoice {
-  way: Way;
-  option: PaymentOption;
-  method?: 'alipay' | 'wxpay';
-  name: WayName;
-}
-
-function ways(options: PaymentOption[]): WayChoice[] {
-  return options.flatMap((option): WayChoice[] =>
-    option.provider === 'epay'
-      ? option.methods.map((method) => ({ way: `epay:${method}`, option, method, name: method }))
-      : [{ way: option.provider, option, name: option.provider }],
-  );
-}
-
-const wayName = (order: TopupOrder): WayName => (order.method as 'alipay' | 'wxpay' | null) ?? order.provider;
 
 function ReturnStatus({ tenantId, orderId }: { tenantId: string; orderId: string }) {
   const { t } = useTranslation();
@@ -60,7 +38,11 @@ function ReturnStatus({ tenantId, orderId }: { tenantId: string; orderId: string
       type={type}
       showIcon
       data-testid="topup-return-status"
-      message={t(`payments.returned.${status}`, { amount: formatUsd(amountUsd) })}
+      message={
+        status === 'paid' && order.data.invoiceId
+          ? t('payments.returned.invoicePaid', { amount: formatUsd(amountUsd) })
+          : t(`payments.returned.${status}`, { amount: formatUsd(amountUsd) })
+      }
     />
   );
 }

@@ -1,5 +1,6 @@
-// The master keys that encrypt provider keys: the current one (ENCRYPTION_KEY, version
-// ENCRYPTION_KEY_VERSION) and the previous ones still needed to read rows written before a rotation.
+// The master keys that encrypt secrets at rest (provider keys, payment and SMTP secrets): the current
+// one (ENCRYPTION_KEY, version ENCRYPTION_KEY_VERSION) and the previous ones still needed to read
+// rows written before a rotation.
 import { ConfigError } from '@gateway/config';
 
 /** key_version is a smallint column. */
