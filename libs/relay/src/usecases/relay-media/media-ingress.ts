@@ -1,4 +1,4 @@
-import type { Relayed } from '../relay-request/relay-request.usecase';
+import type { Relayed } from '../relay-request/relayed';
 
 /**
  * A media route's request as the relay reads it, once the caller is authenticated: its JSON body

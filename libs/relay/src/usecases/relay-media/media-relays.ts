@@ -13,7 +13,7 @@ import {
   type MultipartFilePart,
 } from '@gateway/providers';
 import type { RequestEstimate } from '../../relay/request-estimate';
-import type { Relayed } from '../relay-request/relay-request.usecase';
+import type { Relayed } from '../relay-request/relayed';
 import { MediaAttemptRunner } from './media-attempt-runner';
 import type { MediaIngress } from './media-ingress';
 import { MultipartUpload, type UploadSource } from './multipart-upload';

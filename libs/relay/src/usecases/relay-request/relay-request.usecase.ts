@@ -4,15 +4,13 @@
 // sessions from Redis; the usage record leaves through a Redis stream.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { CurrentPlans, type MeteredUsage } from '@gateway/billing';
+import { CurrentPlans } from '@gateway/billing';
 import {
   bindOpenAiRequest,
   ingressAttempt,
   parseOpenAiRequest,
   RequestValidationError,
-  type AttemptAdapter,
   type OpenAiEndpoint,
-  type ProviderAdapter,
 } from '@gateway/providers';
 import { RuntimeSettings, type RuntimeSettingsValues } from '@gateway/settings';
 import { checkToken, type TokenSnapshot } from '@gateway/tokens';
@@ -24,11 +22,7 @@ import { AttemptRunner, type AttemptInput, type AttemptResult } from '../../rela
 import type { ClientResponse } from '../../relay/client-response';
 import { RelayCallers } from '../../relay/relay-caller';
 import { RelayInFlight } from '../../relay/relay-in-flight';
-import {
-  estimateCanonicalRequest,
-  estimateRequest,
-  type RequestEstimate,
-} from '../../relay/request-estimate';
+import { estimateCanonicalRequest, estimateRequest } from '../../relay/request-estimate';
 import { sendRelayError } from '../../relay/send-relay-error';
 import { KeyVerdicts } from '../../relay/key-verdicts';
 import { conversationOf, StickySessions } from '../../relay/sticky-sessions';
@@ -42,29 +36,7 @@ import type { RelayIngress, RelayRequestCommand } from './relay-request.command'
 import { RequestSettlement } from './request-settlement';
 import { RequestAdmission } from './request-admission';
 import { headerSafe } from '../../relay/header-safe';
-
-/** The client's request as the relay routes it, whatever format the client spoke. */
-export type Relayed = {
-  model: string;
-  stream: boolean;
-  estimate: RequestEstimate;
-  /** Whether a channel can serve it (legacy completions and embeddings exist only in OpenAI's format). */
-  servedBy(adapter: ProviderAdapter): boolean;
-} & (
-  | {
-      /** The channel's adapter with this request bound. */
-      attempt(adapter: ProviderAdapter): AttemptAdapter;
-      run?: undefined;
-      worst?: undefined;
-    }
-  | {
-      attempt?: undefined;
-      /** A media route's own attempt (multipart uploads, binary answers): usecases/relay-media. */
-      run(adapter: ProviderAdapter, input: Omit<AttemptInput, 'adapter'>): Promise<AttemptResult>;
-      /** What the hold covers: the most the request may use in its route's unit. */
-      worst: MeteredUsage;
-    }
-);
+import type { Relayed } from './relayed';
 
 @Injectable()
 export class RelayRequest {

@@ -2,22 +2,10 @@
 // what the console wants to show about it: the answer (streamed as it comes), where it was routed, how many attempts
 // failed first, time to first token, total time, and the usage the gateway reported.
 import { SseLines } from '../sse-lines';
+import type { ChatMessage, ChatUsage } from './chat-types';
 import { ingressFormat, type IngressFormat } from './ingress-formats';
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatUsage {
-  promptTokens: number;
-  cachedTokens: number;
-  /** Prompt tokens written to the provider's cache, where the format reports them (Anthropic's). */
-  cacheWriteTokens?: number;
-  completionTokens: number;
-  /** The reasoning part of completionTokens (billed at the model's reasoning rate, if it has one). */
-  reasoningTokens: number;
-}
+export type { ChatMessage, ChatUsage } from './chat-types';
 
 export interface RunStats {
   requestId: string | null;

@@ -1,7 +1,7 @@
 // The wire formats the gateway accepts (its ingresses), as the playground speaks them: where a
 // chat goes, how its body and key are sent, and how an answer, a stream event and the usage read
 // back. Every format reaches every channel; the choice shows what a client of that SDK sees.
-import type { ChatMessage, ChatUsage } from './chat-run';
+import type { ChatMessage, ChatUsage } from './chat-types';
 
 export const INGRESS_FORMATS = ['chat', 'messages', 'responses', 'gemini'] as const;
 export type IngressFormat = (typeof INGRESS_FORMATS)[number];
