@@ -18,7 +18,7 @@ import { RelayLimiter, type FirstAcquisition } from '../../limits/relay-limiter'
 import { RelayMetrics } from '../../metrics/relay-metrics';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import { asRelayError } from '../../relay/as-relay-error';
-import { AttemptRunner, type AttemptInput, type AttemptResult } from '../../relay/attempt-runner';
+import { AttemptRunner } from '../../relay/attempt-runner';
 import type { ClientResponse } from '../../relay/client-response';
 import { RelayCallers } from '../../relay/relay-caller';
 import { RelayInFlight } from '../../relay/relay-in-flight';
