@@ -39,7 +39,12 @@ const EVERY_DOMAIN_ERROR: DomainError[] = [
 ];
 
 // The only deliberate 500s: an operator's keyring problem and the relay's own failure.
-const DELIBERATE_500 = new Set<string>([ChannelsErrorCode.KeyUndecryptable, RelayErrorCode.Internal]);
+/** A stored secret the configured keys cannot open is the operator's misconfiguration, not the client's. */
+const DELIBERATE_500 = new Set<string>([
+  ChannelsErrorCode.KeyUndecryptable,
+  SettingsErrorCode.SecretUndecryptable,
+  RelayErrorCode.Internal,
+]);
 
 describe('the api’s error mapping', () => {
   it.each(EVERY_DOMAIN_ERROR.map((error) => [`${error.name} ${error.code}`, error]))(
