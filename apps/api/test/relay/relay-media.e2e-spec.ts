@@ -513,7 +513,10 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     console.log(
       `25 MB transcription upload: live memory (heap + buffers after GC) grew by ${mb(peak.live - before.live)} MB at peak, RSS by ${mb(peak.rss - before.rss)} MB`,
     );
-    expect(peak.live - before.live).toBeLessThan(8 * 1024 * 1024);
+    // Half the upload: a body held whole grows live memory by its 25 MB (measured 26.8 MB with
+    // buffering forced in); spooled, it stays a few MB, up to ~10 MB on a loaded CI machine where
+    // the previous tests' streams are still being collected.
+    expect(peak.live - before.live).toBeLessThan(12.5 * 1024 * 1024);
     expect(answer.text).toContain('fox');
     expect((mock.requests[0]?.body as Record<string, unknown>)['file']).toMatchObject({ size });
     const seconds = Math.ceil((size - 44) / 32_000);
