@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { DynamicModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import type { RawConfig } from './app-config';
 
 /** Header values and fields that must never reach a log line. */
@@ -35,22 +36,27 @@ export function loggerModule(
       { path: 'v1/{*path}', method: RequestMethod.ALL },
       { path: 'v1beta/{*path}', method: RequestMethod.ALL },
     ],
-    pinoHttp: {
-      level: config.LOG_LEVEL,
-      name: processName,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // The id is assigned (and echoed as x-request-id) by the first middleware of the api.
-      genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? '',
-      autoLogging: { ignore: (req) => quiet((req.url ?? '').split('?')[0] ?? '') },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: maskQuerySecrets(req.url),
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    pinoHttp: [
+      {
+        level: config.LOG_LEVEL,
+        name: processName,
+        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+        // The id is assigned (and echoed as x-request-id) by the first middleware of the api.
+        genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? '',
+        autoLogging: { ignore: (req) => quiet((req.url ?? '').split('?')[0] ?? '') },
+        serializers: {
+          req: (req: { id: string; method: string; url: string }) => ({
+            id: req.id,
+            method: req.method,
+            url: maskQuerySecrets(req.url),
+          }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
       },
-    },
+      // Asynchronous writes: a log line never blocks the event loop on a slow stdout (a pipe to a
+      // log shipper, a full terminal). pino flushes what is buffered when the process exits.
+      pino.destination({ dest: 1, sync: false }),
+    ],
   });
 }
 
