@@ -53,7 +53,7 @@ export function goalChecks(report) {
       (v) => v <= 1.5,
     ),
     check(
-      'Redis commands per request, c=64: ≤ 12',
+      'Redis commands per request (api and worker together), c=64: ≤ 12',
       c64?.resources?.redisCommandsPerRequest,
       '',
       (v) => v <= 12,

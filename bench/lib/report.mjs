@@ -214,6 +214,10 @@ export function markdown(report) {
     lines.push('');
     lines.push('## Errors');
     lines.push('');
+    lines.push(
+      "Only the mock's and the gateway's errors make the run fail (exit code 1); Portkey's are reported.",
+    );
+    lines.push('');
     lines.push(...failures, ...report.problems.map((problem) => `- ${problem}`));
     if (report.gatewayLogTail.length > 0) {
       lines.push(
