@@ -242,7 +242,7 @@ async function main() {
       }
       if (result.failed && name === 'portkey') {
         const cause = portkey.process.tail.findLast((line) => /error/i.test(line));
-        if (cause) result.failed += ` (Portkey's log: ${cause.trim().slice(0, 160)})`;
+        if (cause) result.failed += ` (Portkey's log: ${cause.replace(/\s+/g, ' ').trim().slice(0, 160)})`;
       }
       log(
         result.failed
