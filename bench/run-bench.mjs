@@ -15,13 +15,14 @@ import { stopAllChildren } from './lib/child-processes.mjs';
 import { goalChecks } from './lib/goals.mjs';
 import { measureTarget } from './lib/measure-target.mjs';
 import { loadOptions } from './lib/options.mjs';
-import { portkeyHeaders, startPortkey } from './lib/portkey.mjs';
+import { startPortkey } from './lib/portkey.mjs';
 import { findRedisServer, startPrivateRedis } from './lib/private-redis.mjs';
 import { codeVersion, machineInfo, markdown, ratios } from './lib/report.mjs';
 import { ResourceMeter } from './lib/resource-meter.mjs';
 import { rssMb } from './lib/rss-sampler.mjs';
 import { createScratchStores } from './lib/scratch-stores.mjs';
 import { mockKeysByModel, seedGateway } from './lib/seed-gateway.mjs';
+import { directTarget, gatewayTarget, portkeyTarget } from './lib/targets.mjs';
 
 // dist/ paths and results are relative to the repository, wherever this is started from.
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
@@ -81,7 +82,6 @@ function chatBody(scenario) {
   });
 }
 
-const bearer = (key) => ({ 'content-type': 'application/json', authorization: `Bearer ${key}` });
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const isLoopback = (url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 
@@ -138,46 +138,20 @@ async function main() {
   };
 
   /** @type {Record<string, import('./lib/measure-target.mjs').Target>} */
-  const targets = {
-    direct: {
-      name: 'direct',
-      origin: mock.url,
-      headersFor: (model) => keysByModel[model].map(bearer),
-      processes: [mock.process],
-      rssPids: {},
-      settleNames: ['mock'],
-    },
-  };
-  const pids = { mock: mock.process.pid };
+  const targets = { direct: directTarget(mock, keysByModel) };
   let gateway = null;
   if (options.targets.includes('gateway')) {
     gateway = await startGateway(stores, dataDir, options.profileDir);
     checkNotAborted();
     const { token } = await seedGateway(gateway.url, gateway.admin, mock.url, keysByModel);
-    targets.gateway = {
-      name: 'gateway',
-      origin: gateway.url,
-      headersFor: () => [bearer(token)],
-      processes: [gateway.api, gateway.worker],
-      rssPids: { api: gateway.api.pid, worker: gateway.worker.pid },
-      settleNames: ['api', 'worker'],
-    };
-    Object.assign(pids, targets.gateway.rssPids);
+    targets.gateway = gatewayTarget(gateway, token);
   }
   let portkey = null;
   if (options.targets.includes('portkey')) {
     try {
       portkey = await startPortkey();
       report.portkeyVersion = portkey.version;
-      targets.portkey = {
-        name: 'portkey',
-        origin: portkey.url,
-        headersFor: (model) => keysByModel[model].map((key) => portkeyHeaders(mock.url, key)),
-        processes: [portkey.process],
-        rssPids: { portkey: portkey.process.pid },
-        settleNames: ['portkey'],
-      };
-      pids.portkey = portkey.process.pid;
+      targets.portkey = portkeyTarget(portkey, mock.url, keysByModel);
     } catch (error) {
       report.problems.push(`Portkey did not start: ${error.message}`);
     }
@@ -200,7 +174,7 @@ async function main() {
   }
 
   const meter = new ResourceMeter({
-    pids,
+    pids: Object.assign({ mock: mock.process.pid }, ...Object.values(targets).map((t) => t.rssPids)),
     redisPid: privateRedis?.process.pid ?? null,
     redisUrl,
     postgresUrl: stores.serverUrl,

@@ -78,7 +78,8 @@ export function markdown(report) {
     `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}; ` +
       `load average at start ${machine.loadAverageAtStart.join(' / ')}` +
       (busy
-        ? ' (other jobs were already using the machine: req/s and latencies move with their load; CPU ms per request much less)'
+        ? ' (other jobs were already using the machine: req/s, latencies and even CPU ms per request move with their load; ' +
+          'compare the targets within this run, and the mock’s own CPU per request with a quiet run’s to see how far)'
         : '') +
       `. Load generator, mock upstream, gateway (api + worker), Portkey, Redis and PostgreSQL share these cores; ` +
       `one target runs at a time.`,
