@@ -205,6 +205,7 @@ async function main() {
         entry[name] = { failed: `${name} exited earlier in the run` };
         continue;
       }
+      const linesBefore = target.processes.map((child) => child.lineCount);
       const result = await measureTarget({ scenario, body, target, meter, options, signal: abort.signal });
       checkNotAborted();
       entry[name] = result;
@@ -215,7 +216,9 @@ async function main() {
         report.problems.push(`Portkey exited during ${scenario.id}${stopped.describeTail(5)}`);
       }
       if (result.failed && name === 'portkey') {
-        const cause = portkey.process.tail.findLast((line) => /error/i.test(line));
+        // Portkey answers a bare "Something went wrong"; its log says what (once the pipe delivered it).
+        await pause(200);
+        const cause = portkey.process.linesSince(linesBefore[0]).find((line) => /error/i.test(line));
         if (cause) result.failed += ` (Portkey's log: ${cause.replace(/\s+/g, ' ').trim().slice(0, 160)})`;
       }
       log(

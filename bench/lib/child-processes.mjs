@@ -39,6 +39,8 @@ export class ChildProcess {
   constructor(name, command, argv, env) {
     this.name = name;
     this.tail = [];
+    /** Output lines so far (the tail keeps only the last ones). */
+    this.lineCount = 0;
     this.exit = null;
     this.child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(this);
@@ -64,7 +66,11 @@ export class ChildProcess {
 
   /** @param {string} text */
   keep(text) {
-    for (const line of text.split('\n')) if (line.trim() !== '') this.tail.push(line);
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      this.tail.push(line);
+      this.lineCount++;
+    }
     if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES);
   }
 
@@ -95,6 +101,11 @@ export class ChildProcess {
       this.child.stdout.on('data', onData);
       this.child.once('exit', onExit);
     });
+  }
+
+  /** The kept lines printed after the first `lineCount` lines (as far as the tail still holds them). */
+  linesSince(lineCount) {
+    return this.tail.slice(Math.max(0, this.tail.length - (this.lineCount - lineCount)));
   }
 
   describeTail(lines = 15) {
