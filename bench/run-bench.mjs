@@ -1,21 +1,28 @@
 #!/usr/bin/env node
-// `npm run bench`: the gateway's overhead under load. Starts a scratch database and Redis prefix, the
-// mock upstream and the gateway api as processes from dist/, seeds the gateway through /api, then runs
-// each scenario directly against the mock and through the gateway, and writes bench/results/latest.{json,md}.
-// Progress goes to stderr; the Markdown report to stdout. Everything it started is stopped on every path.
+// `npm run bench`: the gateway's overhead under load, side by side with Portkey's open-source gateway.
+// Starts a private Redis (or uses REDIS_URL's), a scratch database and Redis prefix, the mock upstream,
+// the gateway's api and worker from dist/ and Portkey's gateway, seeds the gateway through /api, then
+// runs each scenario directly against the mock, through the gateway and through Portkey, and writes
+// bench/results/latest.{json,md} (and BENCH_REPORT's path). Progress goes to stderr; the Markdown
+// report to stdout. Everything it started is stopped on every path.
 import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingBuild, newerSource, startGateway, startMock } from './lib/bench-stack.mjs';
 import { stopAllChildren } from './lib/child-processes.mjs';
-import { ResourceMeter } from './lib/resource-meter.mjs';
-import { loadRun } from './lib/load-run.mjs';
+import { goalChecks } from './lib/goals.mjs';
+import { measureTarget } from './lib/measure-target.mjs';
 import { loadOptions } from './lib/options.mjs';
+import { startPortkey } from './lib/portkey.mjs';
+import { findRedisServer, startPrivateRedis } from './lib/private-redis.mjs';
 import { codeVersion, machineInfo, markdown, ratios } from './lib/report.mjs';
+import { ResourceMeter } from './lib/resource-meter.mjs';
+import { rssMb } from './lib/rss-sampler.mjs';
 import { createScratchStores } from './lib/scratch-stores.mjs';
-import { seedGateway } from './lib/seed-gateway.mjs';
+import { mockKeysByModel, seedGateway } from './lib/seed-gateway.mjs';
+import { directTarget, gatewayTarget, portkeyTarget } from './lib/targets.mjs';
 
 // dist/ paths and results are relative to the repository, wherever this is started from.
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
@@ -75,33 +82,41 @@ function chatBody(scenario) {
   });
 }
 
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const isLoopback = (url) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+
 async function main() {
   const options = loadOptions();
   const machine = machineInfo();
-  const creating = createScratchStores();
-  cleanups.push(async () => (await creating.catch(() => null))?.drop());
-  const stores = await creating;
-  log(`scratch database and Redis prefix ${stores.redisPrefix}`);
-  checkNotAborted();
+  const maxConcurrency = Math.max(...options.scenarios.map((s) => s.concurrency));
+  // Per client: its socket here, the gateway's two, the mock's; plus what the processes hold anyway.
+  if (machine.openFilesLimit !== null && machine.openFilesLimit < maxConcurrency * 4 + 1000) {
+    log(
+      `warning: the open-files limit is ${machine.openFilesLimit}; raise it (\`ulimit -n 20000\`) for c=${maxConcurrency}`,
+    );
+  }
 
   const dataDir = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  // Also stops a process that is still starting when the run is interrupted.
+  // Registered before anything starts, so a run interrupted while a process starts up stops it too.
+  // Cleanups run last-registered first: the processes stop before their database is dropped.
+  const creating = { stores: null };
+  cleanups.push(async () => (await creating.stores?.catch(() => null))?.drop());
   cleanups.push(() => stopAllChildren());
+
+  const redisServer = process.env.REDIS_URL ? null : findRedisServer();
+  const privateRedis = redisServer === null ? null : await startPrivateRedis(redisServer, dataDir);
+  const redisUrl = privateRedis?.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  creating.stores = createScratchStores(redisUrl, { keysDieWithRedis: privateRedis !== null });
+  const stores = await creating.stores;
+  log(
+    `scratch database ${stores.databaseName}, ${privateRedis ? `private Redis at ${redisUrl}` : `Redis ${redisUrl}`}`,
+  );
+  checkNotAborted();
+
   const mock = await startMock();
   checkNotAborted();
-  const gateway = await startGateway(stores, dataDir, options.profileDir);
-  log(`mock at ${mock.url}, gateway at ${gateway.url} (ready after ${elapsed()})`);
-  checkNotAborted();
-
-  const seeded = await seedGateway(gateway.url, gateway.admin, mock.url, options.keysPerChannel);
-  const meter = new ResourceMeter({
-    mockPid: mock.process.pid,
-    gatewayPid: gateway.process.pid,
-    redisUrl: stores.redisUrl,
-  });
-  cleanups.push(() => meter.close());
-
+  const keysByModel = mockKeysByModel(options.keysPerChannel);
   const report = {
     date: new Date().toISOString(),
     code: codeVersion(),
@@ -111,19 +126,64 @@ async function main() {
       durationS: options.durationMs / 1000,
       requestTimeoutS: options.requestTimeoutMs / 1000,
       keysPerChannel: options.keysPerChannel,
+      targets: options.targets,
+      redis: privateRedis ? 'private redis-server' : redisUrl,
       gatewayEnv: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
     },
+    portkeyVersion: null,
+    idleRssMb: null,
     scenarios: [],
     problems: [],
     gatewayLogTail: [],
   };
 
+  /** @type {Record<string, import('./lib/measure-target.mjs').Target>} */
+  const targets = { direct: directTarget(mock, keysByModel) };
+  let gateway = null;
+  if (options.targets.includes('gateway')) {
+    gateway = await startGateway(stores, dataDir, options.profileDir);
+    checkNotAborted();
+    const { token } = await seedGateway(gateway.url, gateway.admin, mock.url, keysByModel);
+    targets.gateway = gatewayTarget(gateway, token);
+  }
+  let portkey = null;
+  if (options.targets.includes('portkey')) {
+    try {
+      portkey = await startPortkey();
+      report.portkeyVersion = portkey.version;
+      targets.portkey = portkeyTarget(portkey, mock.url, keysByModel);
+    } catch (error) {
+      report.problems.push(`Portkey did not start: ${error.message}`);
+    }
+  }
+  checkNotAborted();
+  log(
+    `mock at ${mock.url}${gateway ? `, gateway at ${gateway.url}` : ''}${portkey ? `, Portkey ${portkey.version} at ${portkey.url}` : ''} (ready after ${elapsed()})`,
+  );
+
+  if (gateway) {
+    // Idle: seeded, nothing relayed yet, the worker's start-up jobs done.
+    await pause(2000);
+    const api = rssMb(gateway.api.pid);
+    const worker = rssMb(gateway.worker.pid);
+    report.idleRssMb = {
+      api,
+      worker,
+      total: api !== null && worker !== null ? Math.round((api + worker) * 10) / 10 : null,
+    };
+  }
+
+  const meter = new ResourceMeter({
+    pids: Object.assign({ mock: mock.process.pid }, ...Object.values(targets).map((t) => t.rssPids)),
+    redisPid: privateRedis?.process.pid ?? null,
+    redisUrl,
+    postgresUrl: stores.serverUrl,
+    databaseName: isLoopback(stores.serverUrl) ? stores.databaseName : null,
+  });
+  cleanups.push(() => meter.close());
+
   for (const scenario of options.scenarios) {
     const body = chatBody(scenario);
-    const targets = {
-      direct: { origin: mock.url, bearers: seeded.keysByModel[scenario.model] },
-      gateway: { origin: gateway.url, bearers: [seeded.token] },
-    };
     const entry = {
       id: scenario.id,
       title: scenario.title,
@@ -131,55 +191,72 @@ async function main() {
       mockBehaviour: scenario.behaviour,
       stream: scenario.stream,
       concurrency: scenario.concurrency,
+      ratios: {},
     };
     report.scenarios.push(entry);
-    for (const [target, { origin, bearers }] of Object.entries(targets)) {
+    for (const name of options.targets) {
       checkNotAborted();
-      const samples = [];
-      const result = await loadRun({
-        origin,
-        path: '/v1/chat/completions',
-        body,
-        stream: scenario.stream,
-        bearers,
-        concurrency: scenario.concurrency,
-        warmupMs: options.warmupMs,
-        durationMs: options.durationMs,
-        timeoutMs: options.requestTimeoutMs,
-        signal: abort.signal,
-        atWindowStart: async () => samples.push(await meter.sample()),
-        atWindowEnd: async () => samples.push(await meter.sample()),
-      });
-      checkNotAborted();
-      entry[target] = {
-        ...result,
-        resources:
-          samples.length === 2 ? ResourceMeter.between(samples[0], samples[1], result.requests) : null,
-      };
-      log(
-        `${scenario.title}, c=${scenario.concurrency}, ${target}: ${result.requestsPerSecond} req/s, ` +
-          `p50 ${result.latencyMs?.p50 ?? '–'} ms, p99 ${result.latencyMs?.p99 ?? '–'} ms, ${result.errors} errors (${elapsed()})`,
-      );
-      for (const child of [mock.process, gateway.process]) {
-        if (child.exit !== null)
-          throw new Error(`${child.name} exited during the run${child.describeTail()}`);
+      const target = targets[name];
+      if (!target) {
+        entry[name] = { failed: 'not started' };
+        continue;
       }
+      if (target.processes.some((child) => child.exit !== null)) {
+        entry[name] = { failed: `${name} exited earlier in the run` };
+        continue;
+      }
+      const linesBefore = target.processes.map((child) => child.lineCount);
+      const result = await measureTarget({ scenario, body, target, meter, options, signal: abort.signal });
+      checkNotAborted();
+      entry[name] = result;
+      const stopped = target.processes.find((child) => child.exit !== null);
+      if (stopped) {
+        if (name !== 'portkey')
+          throw new Error(`${stopped.name} exited during the run${stopped.describeTail()}`);
+        report.problems.push(`Portkey exited during ${scenario.id}${stopped.describeTail(5)}`);
+      }
+      if (result.failed && name === 'portkey') {
+        // Portkey answers a bare "Something went wrong"; its log says what (once the pipe delivered it).
+        await pause(200);
+        const cause = portkey.process.linesSince(linesBefore[0]).find((line) => /error/i.test(line));
+        if (cause) result.failed += ` (Portkey's log: ${cause.replace(/\s+/g, ' ').trim().slice(0, 160)})`;
+      }
+      log(
+        result.failed
+          ? `${scenario.id}, ${name}: failed: ${result.failed} (${elapsed()})`
+          : `${scenario.id}, ${name}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs?.p50 ?? '–'} ms, ` +
+              `p99 ${result.latencyMs?.p99 ?? '–'} ms, ${result.errors} errors (${elapsed()})`,
+      );
     }
-    entry.ratio = ratios(entry.direct, entry.gateway);
+    for (const name of options.targets.filter((name) => name !== 'direct')) {
+      entry.ratios[name] = ratios(entry.direct, entry[name]);
+    }
   }
 
-  const errors = report.scenarios.reduce((sum, s) => sum + s.direct.errors + s.gateway.errors, 0);
-  if (errors > 0) report.gatewayLogTail = gateway.process.tail.slice(-15);
+  // Portkey's failures are reported, not the run's: a healthy run is one where the mock and the gateway
+  // answered every request.
+  const ours = report.scenarios.flatMap((s) => [s.direct, s.gateway].filter(Boolean));
+  const errors = ours.reduce((sum, r) => sum + (r.failed ? 1 : r.errors), 0);
+  if (errors > 0 && gateway) {
+    report.gatewayLogTail = [...gateway.api.tail.slice(-10), ...gateway.worker.tail.slice(-5)];
+  }
   report.totalErrors = errors;
+  report.goals = goalChecks(report);
   report.wallSeconds = Math.round(performance.now() / 100) / 10;
   const text = markdown(report);
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync('bench/results/latest.md', text);
+  const written = ['bench/results/latest.json', 'latest.md'];
+  if (options.reportPath !== null) {
+    mkdirSync(dirname(options.reportPath), { recursive: true });
+    writeFileSync(options.reportPath, text);
+    written.push(options.reportPath);
+  }
   process.stdout.write(text);
-  log(`wrote bench/results/latest.json and latest.md (${elapsed()})`);
+  log(`wrote ${written.join(', ')} (${elapsed()})`);
   if (errors > 0) {
-    log(`${errors} requests failed; a healthy run has none (see "Errors" above)`);
+    log(`${errors} requests failed on the mock or the gateway; a healthy run has none (see "Errors" above)`);
     process.exitCode = 1;
   }
 }

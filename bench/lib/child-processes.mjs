@@ -1,6 +1,7 @@
-// The processes a run starts (mock upstream, gateway api): spawned without a shell so the pid is the
-// node process itself, their output kept as a short tail for error reports, and stopped on every path:
-// SIGTERM, then SIGKILL if they linger; a synchronous SIGKILL on exit is the last resort.
+// The processes a run starts (mock upstream, gateway api and worker, Portkey, Redis): spawned without a
+// shell so the pid is the measured process itself, their output kept as a short tail for error reports,
+// and stopped on every path: SIGTERM, then SIGKILL if they linger; a synchronous SIGKILL on exit is the
+// last resort.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -18,20 +19,30 @@ export async function stopAllChildren() {
 
 export class ChildProcess {
   /**
+   * A node script, run by the same node as the bench.
    * @param {string} name
    * @param {string} script path of a node script
    * @param {string[]} args
    * @param {NodeJS.ProcessEnv} env
    * @param {string[]} [nodeOptions] flags for node itself (e.g. --cpu-prof)
    */
-  constructor(name, script, args, env, nodeOptions = []) {
+  static node(name, script, args, env, nodeOptions = []) {
+    return new ChildProcess(name, process.execPath, [...nodeOptions, script, ...args], env);
+  }
+
+  /**
+   * @param {string} name
+   * @param {string} command an executable (no shell)
+   * @param {string[]} argv
+   * @param {NodeJS.ProcessEnv} env
+   */
+  constructor(name, command, argv, env) {
     this.name = name;
     this.tail = [];
+    /** Output lines so far (the tail keeps only the last ones). */
+    this.lineCount = 0;
     this.exit = null;
-    this.child = spawn(process.execPath, [...nodeOptions, script, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(this);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
@@ -55,7 +66,11 @@ export class ChildProcess {
 
   /** @param {string} text */
   keep(text) {
-    for (const line of text.split('\n')) if (line.trim() !== '') this.tail.push(line);
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      this.tail.push(line);
+      this.lineCount++;
+    }
     if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES);
   }
 
@@ -86,6 +101,11 @@ export class ChildProcess {
       this.child.stdout.on('data', onData);
       this.child.once('exit', onExit);
     });
+  }
+
+  /** The kept lines printed after the first `lineCount` lines (as far as the tail still holds them). */
+  linesSince(lineCount) {
+    return this.tail.slice(Math.max(0, this.tail.length - (this.lineCount - lineCount)));
   }
 
   describeTail(lines = 15) {

@@ -1,7 +1,8 @@
 // A closed-loop load run: `concurrency` workers each send the next request as soon as the previous one
 // ends, for a warm-up (discarded: connections, JIT, the gateway's caches) and then a measured window.
 // Throughput = requests started in the window / its length (in a closed loop starts and completions
-// run at the same rate, so this has no edge bias); latencies are those of the successful ones.
+// run at the same rate, so this has no edge bias); latencies are those of the successful ones. The
+// pool holds one connection per client, so 1,000 clients are 1,000 sockets.
 import { createRequire } from 'node:module';
 import { chatRequest } from './chat-request.mjs';
 import { summarize } from './latency-stats.mjs';
@@ -11,9 +12,9 @@ const { Pool } = require('undici');
 
 /**
  * @param {{
- *   origin: string, path: string, body: string, stream: boolean, bearers: string[],
+ *   origin: string, path: string, body: string, stream: boolean, headers: Record<string, string>[],
  *   concurrency: number, warmupMs: number, durationMs: number, timeoutMs: number,
- *   signal: AbortSignal, atWindowStart?: () => Promise<unknown>, atWindowEnd?: () => Promise<unknown>,
+ *   signal: AbortSignal,
  * }} run
  */
 export async function loadRun(run) {
@@ -24,10 +25,6 @@ export async function loadRun(run) {
     headersTimeout: run.timeoutMs,
     bodyTimeout: run.timeoutMs,
   });
-  const headers = run.bearers.map((bearer) => ({
-    'content-type': 'application/json',
-    authorization: `Bearer ${bearer}`,
-  }));
   const latencies = [];
   const ttfbs = [];
   /** @type {Map<string, { count: number, sample: string }>} */
@@ -38,13 +35,6 @@ export async function loadRun(run) {
   const begin = performance.now();
   const measureStart = begin + run.warmupMs;
   const measureEnd = measureStart + run.durationMs;
-  // Hooks (CPU samples) at the window's edges, on timers so they mark the edges, not the next request.
-  const timers = [];
-  const edge = (ms, hook) => new Promise((resolve) => timers.push(setTimeout(() => resolve(hook?.()), ms)));
-  const edges = Promise.all([
-    edge(run.warmupMs, run.atWindowStart),
-    edge(run.warmupMs + run.durationMs, run.atWindowEnd),
-  ]);
 
   const worker = async () => {
     while (!run.signal.aborted) {
@@ -53,7 +43,7 @@ export async function loadRun(run) {
       const counted = now >= measureStart;
       const outcome = await chatRequest(pool, {
         path: run.path,
-        headers: headers[sent++ % headers.length],
+        headers: run.headers[sent++ % run.headers.length],
         body: run.body,
         stream: run.stream,
         signal: run.signal,
@@ -72,18 +62,37 @@ export async function loadRun(run) {
   };
   try {
     await Promise.all(Array.from({ length: run.concurrency }, worker));
-    if (!run.signal.aborted) await edges;
   } finally {
-    for (const timer of timers) clearTimeout(timer);
     await pool.destroy();
   }
   const errorCount = [...errors.values()].reduce((sum, e) => sum + e.count, 0);
   return {
     requests: measured,
+    /** Every request of the run, warm-up included; all of them had ended when it returned. */
+    sent,
     requestsPerSecond: Math.round((latencies.length / run.durationMs) * 1000 * 10) / 10,
     latencyMs: summarize(latencies),
     ttfbMs: run.stream ? summarize(ttfbs) : null,
     errors: errorCount,
     errorKinds: Object.fromEntries(errors),
   };
+}
+
+/**
+ * One request before a run: a target that fails it (Portkey's streams on Node 20) is reported as failed
+ * with the reason rather than hammered with a closed loop of instant failures.
+ * @param {{ origin: string, path: string, body: string, stream: boolean, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal }} req
+ * @returns {Promise<import('./chat-request.mjs').Outcome>}
+ */
+export async function probeOnce(req) {
+  const pool = new Pool(req.origin, {
+    connections: 1,
+    headersTimeout: req.timeoutMs,
+    bodyTimeout: req.timeoutMs,
+  });
+  try {
+    return await chatRequest(pool, req);
+  } finally {
+    await pool.destroy();
+  }
 }

@@ -1,5 +1,5 @@
-// The benchmark's own database and Redis key prefix, on the local servers (or those of DATABASE_URL /
-// REDIS_URL), created for one run and removed at its end.
+// The benchmark's own database and Redis key prefix, on the local PostgreSQL (or that of DATABASE_URL)
+// and the given Redis, created for one run and removed at its end.
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
@@ -8,12 +8,13 @@ const { Client } = require('pg');
 const { Redis } = require('ioredis');
 
 /**
- * @returns {Promise<{ databaseUrl: string, redisUrl: string, redisPrefix: string, drop: () => Promise<void> }>}
+ * @param {string} redisUrl
+ * @param {{ keysDieWithRedis: boolean }} options true for the run's private Redis: nothing to delete
+ * @returns {Promise<{ databaseName: string, databaseUrl: string, serverUrl: string, redisUrl: string, redisPrefix: string, drop: () => Promise<void> }>}
  */
-export async function createScratchStores() {
+export async function createScratchStores(redisUrl, { keysDieWithRedis }) {
   const name = `bench_${randomBytes(5).toString('hex')}`;
   const server = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres');
-  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
   const admin = new Client({ connectionString: server.toString() });
   await admin.connect();
@@ -26,7 +27,9 @@ export async function createScratchStores() {
   databaseUrl.pathname = `/${name}`;
 
   return {
+    databaseName: name,
     databaseUrl: databaseUrl.toString(),
+    serverUrl: server.toString(),
     redisUrl,
     redisPrefix: name,
     drop: async () => {
@@ -42,7 +45,7 @@ export async function createScratchStores() {
         await pg.end().catch(() => undefined);
       }
       try {
-        await deleteKeys(redisUrl, `${name}:*`);
+        if (!keysDieWithRedis) await deleteKeys(redisUrl, `${name}:*`);
       } catch (error) {
         problems.push(`redis prefix ${name}: ${error.message}`);
       }

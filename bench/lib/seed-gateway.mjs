@@ -4,13 +4,28 @@
 import { BEHAVIOURS } from './options.mjs';
 
 /**
+ * The mock's keys of each model's channel: the mock ignores a key's first ";" segment and obeys the
+ * rest. The direct and Portkey runs send them themselves; the gateway holds them in its channels.
+ * @param {number} keysPerChannel
+ * @returns {Record<string, string[]>}
+ */
+export function mockKeysByModel(keysPerChannel) {
+  return Object.fromEntries(
+    Object.entries(BEHAVIOURS).map(([name, { model, behaviour }]) => [
+      model,
+      Array.from({ length: keysPerChannel }, (_, i) => `sk-bench-${name}-${i + 1};${behaviour}`),
+    ]),
+  );
+}
+
+/**
  * @param {string} gatewayUrl
  * @param {{ email: string, password: string }} admin
  * @param {string} mockUrl
- * @param {number} keysPerChannel
- * @returns {Promise<{ token: string, keysByModel: Record<string, string[]> }>}
+ * @param {Record<string, string[]>} keysByModel from mockKeysByModel
+ * @returns {Promise<{ token: string }>}
  */
-export async function seedGateway(gatewayUrl, admin, mockUrl, keysPerChannel) {
+export async function seedGateway(gatewayUrl, admin, mockUrl, keysByModel) {
   const call = async (method, path, body, bearer, { allowNotFound = false } = {}) => {
     const res = await fetch(`${gatewayUrl}${path}`, {
       method,
@@ -27,20 +42,15 @@ export async function seedGateway(gatewayUrl, admin, mockUrl, keysPerChannel) {
   };
 
   const { accessToken } = await call('POST', '/api/auth/login', admin);
-  /** @type {Record<string, string[]>} */
-  const keysByModel = {};
-  for (const [name, { model, behaviour }] of Object.entries(BEHAVIOURS)) {
+  for (const [name, { model }] of Object.entries(BEHAVIOURS)) {
     const channel = await call(
       'POST',
       '/api/channels',
       { name: `bench-${name}`, type: 'openai', baseUrl: `${mockUrl}/v1`, models: [model], timeoutMs: 30_000 },
       accessToken,
     );
-    // The mock ignores the key's first ";" segment and obeys the rest.
-    const keys = Array.from({ length: keysPerChannel }, (_, i) => `sk-bench-${name}-${i + 1};${behaviour}`);
-    await call('POST', `/api/channels/${channel.id}/keys`, { keys }, accessToken);
+    await call('POST', `/api/channels/${channel.id}/keys`, { keys: keysByModel[model] }, accessToken);
     await call('PUT', `/api/models/${model}/price`, { inputPer1M: '0.15', outputPer1M: '0.6' }, accessToken);
-    keysByModel[model] = keys;
   }
   const tenant = await call('POST', '/api/tenants', { name: 'bench tenant' }, accessToken);
   // The relay holds each request's worst-case cost against the balance (402 when short), so the tenant
@@ -53,5 +63,5 @@ export async function seedGateway(gatewayUrl, admin, mockUrl, keysPerChannel) {
     { allowNotFound: true },
   );
   const token = await call('POST', '/api/tokens', { name: 'bench', tenantId: tenant.id }, accessToken);
-  return { token: token.key, keysByModel };
+  return { token: token.key };
 }
