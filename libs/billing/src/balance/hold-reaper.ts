@@ -38,8 +38,8 @@ export class HoldReaper implements OnApplicationBootstrap, OnApplicationShutdown
         await this.redis.eval(
           REAP_HOLDS,
           2,
-          `${prefix}:holds`,
           `${prefix}:holds:exp`,
+          `${prefix}:holds`,
           String(now),
           '500',
           prefix,
