@@ -26,7 +26,7 @@ export {
 } from './pricing/price-calculator';
 export type { CostBreakdown, PriceNano, TokenUsage } from './pricing/price-calculator';
 export { BalanceMirror, verdictOf } from './balance/balance-mirror';
-export { HOLD_FUNCTIONS, ONCE_FUNCTIONS, SETTLE_FUNCTIONS } from './balance/balance-scripts';
+export { HOLD_FUNCTIONS, SETTLE_FUNCTIONS } from './balance/balance-scripts';
 export type {
   HoldOutcome,
   HoldRequest,

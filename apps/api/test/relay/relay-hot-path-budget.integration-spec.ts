@@ -14,10 +14,12 @@ import { createChannel, fund, sdk, seedTenantWithToken, startRelay, type Relay }
 const BUDGET = {
   /**
    * Commands Redis executes for the request, those run inside Lua scripts included (was 25 before the
-   * sticky lookup moved into the admission and each script became idempotent by request id, which
-   * costs a once-marker's write in each; 46 and 21 before that).
+   * sticky lookup moved into the admission, each script became idempotent by request id (a
+   * once-marker read with the session's key and written by the admission; the settlement's ZREM of
+   * its hold proves it the first), and the token's held part and the key's streak fields were left
+   * alone where no quota or streak needs them; 46 and 21 before that).
    */
-  commands: 21,
+  commands: 18,
   /**
    * Calls the api makes to Redis (a MULTI…EXEC block is one): the admission (which also reads the
    * session's key, hashed sessions being on by default), then the settlement, which also remembers

@@ -229,4 +229,48 @@ describe('BalanceMirror (real Redis)', () => {
     expect(await m.planPeriod('t-plan', plan)).toMatchObject({ req: 2n, hReq: 0n, hSpend: 0n, hCov: 0n });
     expect(await onPlan('p5', 10n)).toBe('held');
   });
+  it('books a request whose hold the reaper released once, and a settlement run twice once', async () => {
+    rows.set('t-reaped', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    expect(await hold(m, 't-reaped', 'slow-1', 100n)).toBe('held');
+    expect(await hold(m, 't-reaped', 'twice-1', 100n)).toBe('held');
+    // Asked again for the same request (a re-sent script), the hold is not placed twice.
+    expect(await hold(m, 't-reaped', 'twice-1', 100n)).toBe('held');
+    expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 1000n, held: 200n });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+      REDIS_PREFIX: testRedis.prefix,
+    });
+    await settle(m, 't-reaped', 'twice-1', 30n);
+    expect(await settle(m, 't-reaped', 'twice-1', 30n)).toBeNull();
+    expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 970n, held: 100n, debits: 30n });
+    // The slow request outlives its hold: the reaper gives the hold back, the request still pays.
+    await new HoldReaper(clients[1] as Redis, config).reap(Date.now() + config.BILLING_HOLD_TTL_MS + 1);
+    expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 970n, held: 0n });
+    expect(await settle(m, 't-reaped', 'slow-1', 40n)).toBe(0n);
+    expect(await settle(m, 't-reaped', 'slow-1', 40n)).toBeNull();
+    expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 930n, held: 0n, debits: 70n });
+  });
+  it('reaps a hold stored the way an earlier version did (its text in the holds hash)', async () => {
+    rows.set('t-legacy', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    const redis = clients[0] as Redis;
+    const prefix = testRedis.prefix;
+    expect(await hold(m, 't-legacy', 'load-legacy', 0n)).toBe('held'); // loads the mirrors
+    await redis.hincrby(`${prefix}:bal:t-legacy`, 'held', 50);
+    await redis.hincrby(`${prefix}:tq:tok-t-legacy`, 'held', 50);
+    await redis.hset(`${prefix}:holds`, 'old-1', '50|t-legacy|tok-t-legacy');
+    await redis.zadd(`${prefix}:holds:exp`, 1, 'old-1');
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+      REDIS_PREFIX: prefix,
+    });
+    await new HoldReaper(redis, config).reap(Date.now());
+    expect(await m.snapshot('t-legacy')).toMatchObject({ balance: 1000n, held: 0n });
+    expect(await redis.hget(`${prefix}:tq:tok-t-legacy`, 'held')).toBe('0');
+    expect(await redis.hexists(`${prefix}:holds`, 'old-1')).toBe(0);
+    expect(await redis.zscore(`${prefix}:holds:exp`, 'old-1')).toBeNull();
+  });
 });

@@ -36,7 +36,7 @@ type MirrorRedis = Redis & {
   billingApplyCredit(key: string, seq: string, amount: string): Promise<string>;
   billingResyncCredits(key: string, seen: string, delta: string, seq: string): Promise<number>;
   billingPlaceHold(...args: string[]): Promise<[number, string]>;
-  billingSettle(...args: string[]): Promise<[string, string, number?]>;
+  billingSettle(...args: string[]): Promise<[string, string?]>;
 };
 
 export interface HoldRequest {
@@ -94,10 +94,11 @@ const VERDICTS: Record<number, HoldVerdict> = {
 };
 
 /**
- * How long a settled request's once-marker is kept: a command that ioredis re-sends after a reconnect
- * arrives within seconds (it gives a command up after a few reconnect attempts), so this is ample.
+ * How long a request's once-marker is kept (balance-scripts.ts): a command that ioredis re-sends after
+ * a reconnect arrives within seconds (it gives a command up after a few reconnect attempts), so
+ * this is ample, and short enough that the markers of a busy gateway stay a few MB.
  */
-const SETTLED_MARKER_TTL_MS = 5 * 60_000;
+const ONCE_MARKER_TTL_MS = 5 * 60_000;
 
 /** How long a plan period's counters outlive the period (late settlements still find them). */
 const PLAN_PERIOD_GRACE_MS = 7 * 24 * 3_600_000;
@@ -170,14 +171,9 @@ export class BalanceMirror {
     return `${this.prefix}:once:${requestId}`;
   }
 
-  /** How long a request's once-marker lives before it is settled: as long as its hold. */
+  /** How long a request's once-marker lives. */
   onceTtlMs(): number {
-    return this.config.BILLING_HOLD_TTL_MS;
-  }
-
-  /** How long a settled request's once-marker lives. */
-  settledTtlMs(): number {
-    return SETTLED_MARKER_TTL_MS;
+    return ONCE_MARKER_TTL_MS;
   }
 
   /**
@@ -231,17 +227,18 @@ export class BalanceMirror {
   /**
    * Releases the request's hold (if any is left) and books its real cost: on a plan, what the
    * allowance left covers, the rest from the balance. Returns the part the allowance covered, or
-   * null when the request was settled already (nothing was done again).
+   * null when nothing was booked: the request was settled already, or its hold and marker are gone
+   * (see settleOnce in balance-scripts.ts).
    */
   async settle(request: SettleRequest): Promise<bigint | null> {
     const { keys, args } = this.settleArguments(request);
-    const [, covered, repeated] = await this.redis.billingSettle(
+    const [first, covered] = await this.redis.billingSettle(
       ...keys,
       this.onceKey(request.requestId),
       ...args,
-      String(SETTLED_MARKER_TTL_MS),
+      String(ONCE_MARKER_TTL_MS),
     );
-    return repeated === 1 ? null : BigInt(covered);
+    return covered === undefined || first === '-' || first === '?' ? null : BigInt(covered);
   }
 
   /** A settlement as the KEYS and ARGV of SETTLE_FUNCTIONS' settleHold, for a script that settles more. */

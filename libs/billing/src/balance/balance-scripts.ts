@@ -93,7 +93,8 @@ return 1
  * it read, or 1 (tenant balance short), 2 (token quota short), 3 (a mirror is not loaded), 4 (the
  * plan period is not loaded), 5-8 (the plan's request, input, output or spend limit). It writes
  * nothing. holdApply writes the hold and returns it: its member in `holds:exp`,
- * "requestId|amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp".
+ * "requestId|amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp", where token is
+ * '' when the token has no quota (its quota mirror's held part is then left alone).
  */
 export const HOLD_FUNCTIONS = `
 local function holdInt(x) return string.format('%d', x) end
@@ -137,7 +138,12 @@ local function holdApply(K, A, fromAllowance, p)
   local amount = tonumber(A[2])
   local fromBalance = amount - fromAllowance
   redis.call('HINCRBY', K[1], 'held', holdInt(fromBalance))
-  redis.call('HINCRBY', K[2], 'held', holdInt(amount))
+  -- A token without a quota has nothing to check its held part against: its hold names no token.
+  local token = ''
+  if tonumber(A[4]) >= 0 then
+    token = A[7]
+    redis.call('HINCRBY', K[2], 'held', holdInt(amount))
+  end
   local pp = ''
   if A[8] == '1' then
     pp = K[4]
@@ -146,7 +152,7 @@ local function holdApply(K, A, fromAllowance, p)
       'hOut', holdInt(tonumber(p[8]) + tonumber(A[15])), 'hSpend', holdInt(tonumber(p[9]) + amount),
       'hCov', holdInt(tonumber(p[10]) + fromAllowance))
   end
-  local member = A[1] .. '|' .. A[2] .. '|' .. A[6] .. '|' .. A[7] .. '|' .. holdInt(fromBalance) .. '|' ..
+  local member = A[1] .. '|' .. A[2] .. '|' .. A[6] .. '|' .. token .. '|' .. holdInt(fromBalance) .. '|' ..
     A[14] .. '|' .. A[15] .. '|' .. holdInt(fromAllowance) .. '|' .. pp
   redis.call('ZADD', K[3], A[5], member)
   return member
@@ -184,7 +190,7 @@ local function releaseHold(hold, prefix, bal, tq, ppExists)
   local fromBalance, inTokens, outTokens, fromAllowance, pp = string.match(rest, '^|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
   fromBalance = fromBalance or amount
   redis.call('HINCRBY', bal or (prefix .. ':bal:' .. tenant), 'held', int(-tonumber(fromBalance)))
-  redis.call('HINCRBY', tq or (prefix .. ':tq:' .. token), 'held', int(-tonumber(amount)))
+  if token ~= '' then redis.call('HINCRBY', tq or (prefix .. ':tq:' .. token), 'held', int(-tonumber(amount))) end
   if pp and pp ~= '' and (ppExists or redis.call('EXISTS', pp) == 1) then
     redis.call('HINCRBY', pp, 'hReq', -1)
     redis.call('HINCRBY', pp, 'hIn', int(-tonumber(inTokens)))
@@ -197,23 +203,52 @@ end
 `;
 
 /**
+ * A request's once-marker `once:<requestId>` at its settlement, as a Lua function settleOnce(marker,
+ * ttl ms, held): marks the request settled and says 'first' when this settlement is to book it, '-'
+ * when it was settled already (a re-sent script) and '?' when that cannot be told. The admission
+ * leaves its answer there (admitted, unsettled) and the reaper 'reaped' (the hold is gone, its cost
+ * still to be booked). A settlement that found its hold (ZREM = 1) needs no marker: the hold was
+ * there once. `held`: one that had a hold and did not find it is the first after 'reaped'; after the
+ * admission's answer, a first run removed the hold; after nothing, the marker expired or Redis lost
+ * it with the hold: '?', and the caller has the usage event recorded by other means (the worker
+ * stores an event once per request id) and books nothing in the mirror. Without a hold, every first
+ * run leaves 'settled', so anything else makes this the first.
+ */
+const ONCE_FUNCTION = `
+local function settleOnce(marker, ttl, held)
+  local seen = redis.call('SET', marker, 'settled', 'GET', 'PX', ttl)
+  if seen == 'settled' then return '-' end
+  if not held or seen == 'reaped' then return 'first' end
+  if not seen then return '?' end
+  return '-'
+end
+`;
+
+/**
  * Settles a request: releases its hold (if the reaper has not) and books its real cost. On a plan,
  * the allowance left covers what it can and the rest is debited from the balance; the request and
- * its tokens count toward the period. A Lua function `settleHold(K, A)`, shared by SETTLE and the
- * relay's settlement script (one round trip after the upstream call); the caller makes sure it runs
- * once per request. K: bal, tq, holds:exp, pp. A: the hold's member ('' for none), cost, on a plan
- * (1|0), included allowance, requests to count (0|1), input tokens, output tokens. Returns { amount
- * that was held (0 if none), part of the cost the allowance covered }.
+ * its tokens count toward the period. A Lua function `settleHold(K, A, marker, ttl)`, shared by SETTLE
+ * and the relay's settlement script (one round trip after the upstream call). K: bal, tq, holds:exp,
+ * pp. A: the hold's member ('' for none), cost, on a plan (1|0), included allowance, requests to
+ * count (0|1), input tokens, output tokens. `marker` is the request's once-marker, kept `ttl` ms
+ * once settled. Returns { amount that was held (0 if none), part of the cost the allowance covered }
+ * the first time; a second run changes nothing and returns { '-' }, or { '?' } when it cannot tell
+ * (see settleOnce).
  */
 export const SETTLE_FUNCTIONS =
   RELEASE_HOLD +
+  ONCE_FUNCTION +
   `
-local function settleHold(K, A)
+local function settleHold(K, A, marker, ttl)
   local held = '0'
   -- Found: this Redis still holds the mirrors the hold was placed on. Not found: the reaper released
   -- it, or Redis lost it (restarted without persistence) with the mirrors, which are then only
   -- touched where they exist.
   local found = A[1] ~= '' and redis.call('ZREM', K[3], A[1]) == 1
+  if not found then
+    local once = settleOnce(marker, ttl, A[1] ~= '')
+    if once ~= 'first' then return { once } end
+  end
   local cost = tonumber(A[2])
   local covered = 0
   local p = nil
@@ -266,42 +301,31 @@ end
 `;
 
 /**
- * The first settlement of a request marks it settled; a second run (a re-sent command) finds the mark
- * and does nothing. Lua function firstSettlement(marker, ttl ms): true the first time.
- */
-export const ONCE_FUNCTIONS = `
-local function firstSettlement(marker, ttl)
-  return redis.call('SET', marker, 'settled', 'GET', 'PX', ttl) ~= 'settled'
-end
-`;
-
-/**
  * Settles a request, once. KEYS: those of settleHold (SETTLE_FUNCTIONS), then the request's
- * once-marker. ARGV: those of settleHold, then the marker's ttl ms. Returns settleHold's answer, or
- * {'0', '0', 1} when the request was settled already.
+ * once-marker. ARGV: those of settleHold, then the marker's ttl ms. Returns settleHold's answer.
  */
 export const SETTLE =
   SETTLE_FUNCTIONS +
-  ONCE_FUNCTIONS +
   `
-if not firstSettlement(KEYS[5], ARGV[8]) then return {'0', '0', 1} end
-return settleHold(KEYS, ARGV)
+return settleHold(KEYS, ARGV, KEYS[5], ARGV[8])
 `;
 
 /**
  * Releases holds whose request never settled (its process died). KEYS: holds:exp, then the hash
- * `holds` of holds stored before their member carried them. ARGV: now ms, batch size, key prefix.
- * Returns how many were released. Their request, should it settle after all, still books its cost
- * once: its once-marker, not the hold, says whether it was settled.
+ * `holds` of holds stored before their member carried them. ARGV: now ms, batch size, key prefix, how long a
+ * reaped hold's mark is kept (ms). Returns how many were released. Their request, should it settle
+ * after all, finds its once-marker set to 'reaped' and books its cost once.
  */
 export const REAP_HOLDS =
   RELEASE_HOLD +
   `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, member in ipairs(expired) do
-  local text = string.match(member, '^[^|]*|(.*)$')
+  local requestId, text = string.match(member, '^([^|]*)|(.*)$')
   if text then
     releaseHold(text, ARGV[3], nil, nil, false)
+    -- Its request may still settle (a stream longer than the hold's ttl): it is to be booked then.
+    redis.call('SET', ARGV[3] .. ':once:' .. requestId, 'reaped', 'PX', ARGV[4])
   else
     local hold = redis.call('HGET', KEYS[2], member)
     if hold then

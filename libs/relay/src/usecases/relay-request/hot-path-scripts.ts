@@ -3,7 +3,7 @@
 // usable key, checked together and written only when all pass) and one after settles it (the key's
 // windows and stats, the hold at the real cost, and the usage event into the stream). The pieces
 // are the billing and limit scripts' own Lua functions, so each rule is written once.
-import { HOLD_FUNCTIONS, ONCE_FUNCTIONS, SETTLE_FUNCTIONS } from '@gateway/billing';
+import { HOLD_FUNCTIONS, SETTLE_FUNCTIONS } from '@gateway/billing';
 import { ABSENT_KEYS_LUA } from '@gateway/redis';
 import { ACQUIRE_FIRST_FUNCTION, SETTLE_KEY_FUNCTION, TOKEN_FUNCTIONS } from '../../limits/limit-scripts';
 import { STICKY_ORDER_FUNCTION } from '../../routing/sticky-order';
@@ -79,23 +79,27 @@ return {0, taken[1], taken[2], taken[3], taken[4], taken[5], taken[6], hold, sti
  * request's once-marker. ARGV: 1 money (1|0), 2-8 settleHold's, 9 attempt (1|0), 10-15 settleKey's,
  * 16 the event field's name, 17 the usage event's JSON up to the value of its last field,
  * coveredNano, which only this script knows; 18-19 the sticky session's key id and ttl in seconds,
- * written to the session's key unless that is absent; 20 the once-marker's ttl ms once settled.
- * Returns the part the allowance covered, or '-' when the request was settled already: a second run
- * (a re-sent command) finds the once-marker and changes nothing.
+ * written to the session's key unless that is absent; 20 the once-marker's ttl ms.
+ * Returns the part the allowance covered; a second run (a re-sent command) changes nothing and
+ * returns '-', or '?' when it cannot tell it is one (settleHold): the caller then hands the usage
+ * event to the recorder, and the worker stores it once.
  */
-export const SETTLE_REQUEST = `${ABSENT_KEYS_LUA}${SETTLE_FUNCTIONS}${ONCE_FUNCTIONS}${SETTLE_KEY_FUNCTION}
-if not firstSettlement(KEYS[13], ARGV[20]) then return '-' end
+export const SETTLE_REQUEST = `${ABSENT_KEYS_LUA}${SETTLE_FUNCTIONS}${SETTLE_KEY_FUNCTION}
+local covered = '0'
+if ARGV[1] == '1' then
+  local SA = {}
+  for i = 1, ${SETTLE_ARGS} do SA[i] = ARGV[1 + i] end
+  local settled = settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4]}, SA, KEYS[13], ARGV[20])
+  if settled[2] == nil then return settled[1] end
+  covered = settled[2]
+elseif settleOnce(KEYS[13], ARGV[20], false) ~= 'first' then
+  return '-'
+end
 if ARGV[9] == '1' then
   settleKey(
     {KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]},
     {ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15]}
   )
-end
-local covered = '0'
-if ARGV[1] == '1' then
-  local SA = {}
-  for i = 1, ${SETTLE_ARGS} do SA[i] = ARGV[1 + i] end
-  covered = settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4]}, SA)[2]
 end
 redis.call('XADD', KEYS[11], '*', ARGV[16], ARGV[17] .. covered .. '"}')
 if KEYS[12] ~= '' then redis.call('SET', KEYS[12], ARGV[18], 'EX', ARGV[19]) end

@@ -87,11 +87,16 @@ export class RequestSettlement {
           payloadUpToCovered(event),
           draft.sticky?.keyId ?? '',
           draft.sticky?.ttlSeconds ?? 0,
-          this.balances.settledTtlMs(),
+          this.balances.onceTtlMs(),
         );
         if (covered === '-') {
           // Only a re-sent script sees its request settled: the first run booked it and sent the event.
           this.logger.warn(`${draft.requestId}: settled already, not settled again`);
+        } else if (covered === '?') {
+          // Its hold and once-marker are gone (Redis lost them, or a re-sent script came late): the
+          // event goes the other way, and the worker stores it once whichever arrives.
+          this.logger.warn(`${draft.requestId}: hold not found, usage recorded without the mirror`);
+          this.usage.record(event);
         } else {
           draft.coveredNano = BigInt(covered);
           event = { ...event, coveredNano: covered };
