@@ -204,16 +204,33 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     expect(recorded).toHaveLength(0);
   });
 
+  it('when Redis lost the hold and its marker, books nothing in the mirror and hands the event to the recorder', async () => {
+    const draft = draftOf('req-lost');
+    await admit(draft, null);
+    // A restart without persistence took the hold and the marker (the mirrors were reloaded since).
+    await redis.zrem(`${testRedis.prefix}:holds:exp`, draft.hold as string);
+    await redis.del(`${testRedis.prefix}:once:req-lost`);
+    const before = await everything();
+    draft.usage = { promptTokens: 10, completionTokens: 20, cachedTokens: 0, reasoningTokens: 0 };
+    draft.status = 200;
+    jest.spyOn(draft, 'costNano').mockReturnValue(1_500n);
+    await settlement.close(draft);
+    expect(await everything()).toEqual(before);
+    expect(recorded).toEqual([expect.objectContaining({ requestId: 'req-lost', costNano: '1500' })]);
+    recorded.length = 0;
+  });
+
   it("tries the session's remembered key first, and says so in the order it gives back", async () => {
     await redis.set(sticky.keyOf(token.id, 'chat'), 'k-second');
     const draft = draftOf('req-sticky');
+    const minute = Math.floor(now / 60_000);
+    const firstBefore = await field(`rl:k:k-first:m:${minute}`, 'r');
     const admitted = await admit(draft, 'chat');
     expect(admitted.candidates.map((c) => c.key.id)).toEqual(['k-second', 'k-first']);
     expect(admitted.acquisition.index).toBe(0);
     // The slot was taken on the session's key, not on the plan's first.
-    const minute = Math.floor(now / 60_000);
     expect(await field(`rl:k:k-second:m:${minute}`, 'r')).toBe('1');
-    expect(await field(`rl:k:k-first:m:${minute}`, 'r')).toBe('1'); // the first test's request only
+    expect(await field(`rl:k:k-first:m:${minute}`, 'r')).toBe(firstBefore);
 
     // A session whose key is not a candidate keeps the plan's order.
     await redis.set(sticky.keyOf(token.id, 'elsewhere'), 'k-gone');
