@@ -180,18 +180,17 @@ return {0, member}
  * Releases one stored hold (shared by SETTLE and REAP_HOLDS), given as its text without the
  * requestId: "amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp" (holds stored
  * before plans existed read "amount|tenant|token" and held the whole amount against the balance).
- * A plan period is touched only while it exists (it expires a week after its period), unless the
- * caller knows it does.
+ * A plan period is touched only while it exists (it expires a week after its period).
  */
 const RELEASE_HOLD = `
 local function int(x) return string.format('%d', x) end
-local function releaseHold(hold, prefix, bal, tq, ppExists)
+local function releaseHold(hold, prefix, bal, tq)
   local amount, tenant, token, rest = string.match(hold, '^(%d+)|([^|]*)|([^|]*)(.*)$')
   local fromBalance, inTokens, outTokens, fromAllowance, pp = string.match(rest, '^|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
   fromBalance = fromBalance or amount
   redis.call('HINCRBY', bal or (prefix .. ':bal:' .. tenant), 'held', int(-tonumber(fromBalance)))
   if token ~= '' then redis.call('HINCRBY', tq or (prefix .. ':tq:' .. token), 'held', int(-tonumber(amount))) end
-  if pp and pp ~= '' and (ppExists or redis.call('EXISTS', pp) == 1) then
+  if pp and pp ~= '' and redis.call('EXISTS', pp) == 1 then
     redis.call('HINCRBY', pp, 'hReq', -1)
     redis.call('HINCRBY', pp, 'hIn', int(-tonumber(inTokens)))
     redis.call('HINCRBY', pp, 'hOut', int(-tonumber(outTokens)))
@@ -262,9 +261,9 @@ local function settleHold(K, A, marker, ttl)
     pp = string.match(text, '|([^|]*)$')
     if p and pp == K[4] then
       -- Released below in the same write as the period's counters.
-      held = releaseHold(string.gsub(text, '[^|]*$', ''), '', K[1], K[2], false)
+      held = releaseHold(string.gsub(text, '[^|]*$', ''), '', K[1], K[2])
     else
-      held = releaseHold(text, '', K[1], K[2], false)
+      held = releaseHold(text, '', K[1], K[2])
       pp = nil
     end
   end
@@ -323,13 +322,13 @@ local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0
 for _, member in ipairs(expired) do
   local requestId, text = string.match(member, '^([^|]*)|(.*)$')
   if text then
-    releaseHold(text, ARGV[3], nil, nil, false)
+    releaseHold(text, ARGV[3], nil, nil)
     -- Its request may still settle (a stream longer than the hold's ttl): it is to be booked then.
     redis.call('SET', ARGV[3] .. ':once:' .. requestId, 'reaped', 'PX', ARGV[4])
   else
     local hold = redis.call('HGET', KEYS[2], member)
     if hold then
-      releaseHold(hold, ARGV[3], nil, nil, false)
+      releaseHold(hold, ARGV[3], nil, nil)
       redis.call('HDEL', KEYS[2], member)
     end
   end
