@@ -27,7 +27,14 @@ export {
 export type { CostBreakdown, PriceNano, TokenUsage } from './pricing/price-calculator';
 export { BalanceMirror, verdictOf } from './balance/balance-mirror';
 export { HOLD_FUNCTIONS, SETTLE_FUNCTIONS } from './balance/balance-scripts';
-export type { HoldRequest, HoldVerdict, MirrorSnapshot, SettleRequest } from './balance/balance-mirror';
+export type {
+  HoldOutcome,
+  HoldRequest,
+  HoldVerdict,
+  MirrorSnapshot,
+  PlacedHold,
+  SettleRequest,
+} from './balance/balance-mirror';
 
 // The ledger's credit side and group multipliers (for the relay's PriceBook and refunds).
 export { CreditPoster } from './ledger/credit-poster';

@@ -38,8 +38,15 @@ describe('billing: top-ups, adjustments, ledger and balance', () => {
     const requestId = `load-${tenantId}`;
     const tokenId = token.body.id as string;
     const none = { plan: null, inputTokens: 0, outputTokens: 0 };
-    await mirror.hold({ requestId, tenantId, tokenId, amountNano: 1n, tokenQuotaNano: null, ...none });
-    await mirror.settle({ tenantId, tokenId, requestId, costNano: 0n, counted: false, ...none });
+    const { hold } = await mirror.hold({
+      requestId,
+      tenantId,
+      tokenId,
+      amountNano: 1n,
+      tokenQuotaNano: null,
+      ...none,
+    });
+    await mirror.settle({ tenantId, tokenId, requestId, hold, costNano: 0n, counted: false, ...none });
   };
   const topup = (tenantId: string, amountUsd: string, note?: string) =>
     root.post(`/api/tenants/${tenantId}/topups`, { amountUsd, ...(note ? { note } : {}) });

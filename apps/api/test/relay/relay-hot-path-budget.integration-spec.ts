@@ -13,17 +13,19 @@ import { createChannel, fund, sdk, seedTenantWithToken, startRelay, type Relay }
 /** The pins: what one warm request costs now. Lower them when the hot path gets cheaper. */
 const BUDGET = {
   /**
-   * Commands Redis executes for the request, those run inside Lua scripts included (was 46; 21 before
-   * conversations were recognised without x-session-id: the sticky lookup and its write add 2, and
-   * a model's cooldown and streak fields 2).
+   * Commands Redis executes for the request, those run inside Lua scripts included (was 25 before the
+   * sticky lookup moved into the admission, each script became idempotent by request id (a
+   * once-marker read with the session's key and written by the admission; the settlement's ZREM of
+   * its hold proves it the first), and the token's held part and the key's streak fields were left
+   * alone where no quota or streak needs them; 46 and 21 before that).
    */
-  commands: 25,
+  commands: 18,
   /**
-   * Calls the api makes to Redis (a MULTI…EXEC block is one): the sticky-session lookup (hashed
-   * sessions are on by default, and it decides the order of the keys the admission then takes),
-   * admission, then settlement, which also remembers the session's key (was 6).
+   * Calls the api makes to Redis (a MULTI…EXEC block is one): the admission (which also reads the
+   * session's key, hashed sessions being on by default), then the settlement, which also remembers
+   * the session's key (was 3, then 6).
    */
-  roundTrips: 3,
+  roundTrips: 2,
 };
 
 /** What MONITOR saw of one suite's key prefix: commands by name, and the client-sent ones. */

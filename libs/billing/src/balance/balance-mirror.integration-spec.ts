@@ -8,7 +8,7 @@ import type { Repository } from 'typeorm';
 import type { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import type { TenantBalance } from '../entities/tenant-balance.entity';
 import type { CurrentPlan } from '../subscriptions/current-plan';
-import { BalanceMirror } from './balance-mirror';
+import { BalanceMirror, type HoldOutcome } from './balance-mirror';
 import { HoldReaper } from './hold-reaper';
 
 describe('BalanceMirror (real Redis)', () => {
@@ -44,22 +44,33 @@ describe('BalanceMirror (real Redis)', () => {
     return new BalanceMirror(client, config, balances, periods, tokens);
   }
 
+  /** The holds placed, by request id: their settlement names them. */
+  const placed = new Map<string, string>();
+  const verdictOf = async (outcome: Promise<HoldOutcome>, requestId: string) => {
+    const { verdict, hold } = await outcome;
+    if (hold !== null) placed.set(requestId, hold);
+    return verdict;
+  };
   const hold = (m: BalanceMirror, tenantId: string, requestId: string, amountNano: bigint) =>
-    m.hold({
+    verdictOf(
+      m.hold({
+        requestId,
+        tenantId,
+        tokenId: `tok-${tenantId}`,
+        amountNano,
+        tokenQuotaNano: null,
+        plan: null,
+        inputTokens: 10,
+        outputTokens: 10,
+      }),
       requestId,
-      tenantId,
-      tokenId: `tok-${tenantId}`,
-      amountNano,
-      tokenQuotaNano: null,
-      plan: null,
-      inputTokens: 10,
-      outputTokens: 10,
-    });
+    );
   const settle = (m: BalanceMirror, tenantId: string, requestId: string, costNano: bigint) =>
     m.settle({
       tenantId,
       tokenId: `tok-${tenantId}`,
       requestId,
+      hold: placed.get(requestId) ?? null,
       costNano,
       plan: null,
       counted: true,
@@ -88,8 +99,14 @@ describe('BalanceMirror (real Redis)', () => {
     const m = mirror(clients[0] as Redis);
     expect(await hold(m, 't-lost', 'lost-1', 100n)).toBe('held');
     // A restart without persistence: the mirror and the hold are gone, the request settles anyway.
-    await (clients[0] as Redis).del(`${testRedis.prefix}:bal:t-lost`, `${testRedis.prefix}:tq:tok-t-lost`);
-    await (clients[0] as Redis).hdel(`${testRedis.prefix}:holds`, 'lost-1');
+    await (clients[0] as Redis).del(
+      `${testRedis.prefix}:bal:t-lost`,
+      `${testRedis.prefix}:tq:tok-t-lost`,
+      `${testRedis.prefix}:once:lost-1`,
+    );
+    expect(
+      await (clients[0] as Redis).zrem(`${testRedis.prefix}:holds:exp`, placed.get('lost-1') as string),
+    ).toBe(1);
     await settle(m, 't-lost', 'lost-1', 40n);
     expect(await (clients[0] as Redis).exists(`${testRedis.prefix}:bal:t-lost`)).toBe(0);
     // PostgreSQL has the debit by now (the worker stored the record): the hold loads it.
@@ -157,16 +174,19 @@ describe('BalanceMirror (real Redis)', () => {
     } as unknown as CurrentPlan;
     const m = mirror(clients[0] as Redis);
     const onPlan = (requestId: string, amountNano: bigint) =>
-      m.hold({
+      verdictOf(
+        m.hold({
+          requestId,
+          tenantId: 't-plan',
+          tokenId: 'tok-t-plan',
+          amountNano,
+          tokenQuotaNano: null,
+          plan,
+          inputTokens: 3,
+          outputTokens: 7,
+        }),
         requestId,
-        tenantId: 't-plan',
-        tokenId: 'tok-t-plan',
-        amountNano,
-        tokenQuotaNano: null,
-        plan,
-        inputTokens: 3,
-        outputTokens: 7,
-      });
+      );
     // 30 of the allowance is left: a hold of 100 takes 30 from it and 70 from the balance.
     expect(await onPlan('p1', 100n)).toBe('held');
     expect(await m.snapshot('t-plan')).toMatchObject({ balance: 100n, held: 70n });
@@ -176,6 +196,7 @@ describe('BalanceMirror (real Redis)', () => {
       tenantId: 't-plan',
       tokenId: 'tok-t-plan',
       requestId: 'p1',
+      hold: placed.get('p1') ?? null,
       costNano: 40n,
       plan,
       counted: true,
@@ -207,5 +228,49 @@ describe('BalanceMirror (real Redis)', () => {
     expect(await m.snapshot('t-plan')).toMatchObject({ balance: 90n, held: 0n });
     expect(await m.planPeriod('t-plan', plan)).toMatchObject({ req: 2n, hReq: 0n, hSpend: 0n, hCov: 0n });
     expect(await onPlan('p5', 10n)).toBe('held');
+  });
+  it('books a request whose hold the reaper released once, and a settlement run twice once', async () => {
+    rows.set('t-reaped', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    expect(await hold(m, 't-reaped', 'slow-1', 100n)).toBe('held');
+    expect(await hold(m, 't-reaped', 'twice-1', 100n)).toBe('held');
+    // Asked again for the same request (a re-sent script), the hold is not placed twice.
+    expect(await hold(m, 't-reaped', 'twice-1', 100n)).toBe('held');
+    expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 1000n, held: 200n });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+      REDIS_PREFIX: testRedis.prefix,
+    });
+    await settle(m, 't-reaped', 'twice-1', 30n);
+    expect(await settle(m, 't-reaped', 'twice-1', 30n)).toBeNull();
+    expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 970n, held: 100n, debits: 30n });
+    // The slow request outlives its hold: the reaper gives the hold back, the request still pays.
+    await new HoldReaper(clients[1] as Redis, config).reap(Date.now() + config.BILLING_HOLD_TTL_MS + 1);
+    expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 970n, held: 0n });
+    expect(await settle(m, 't-reaped', 'slow-1', 40n)).toBe(0n);
+    expect(await settle(m, 't-reaped', 'slow-1', 40n)).toBeNull();
+    expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 930n, held: 0n, debits: 70n });
+  });
+  it('reaps a hold stored the way an earlier version did (its text in the holds hash)', async () => {
+    rows.set('t-legacy', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    const redis = clients[0] as Redis;
+    const prefix = testRedis.prefix;
+    expect(await hold(m, 't-legacy', 'load-legacy', 0n)).toBe('held'); // loads the mirrors
+    await redis.hincrby(`${prefix}:bal:t-legacy`, 'held', 50);
+    await redis.hincrby(`${prefix}:tq:tok-t-legacy`, 'held', 50);
+    await redis.hset(`${prefix}:holds`, 'old-1', '50|t-legacy|tok-t-legacy');
+    await redis.zadd(`${prefix}:holds:exp`, 1, 'old-1');
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+      REDIS_PREFIX: prefix,
+    });
+    await new HoldReaper(redis, config).reap(Date.now());
+    expect(await m.snapshot('t-legacy')).toMatchObject({ balance: 1000n, held: 0n });
+    expect(await redis.hget(`${prefix}:tq:tok-t-legacy`, 'held')).toBe('0');
+    expect(await redis.hexists(`${prefix}:holds`, 'old-1')).toBe(0);
+    expect(await redis.zscore(`${prefix}:holds:exp`, 'old-1')).toBeNull();
   });
 });

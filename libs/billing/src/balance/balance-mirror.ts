@@ -35,15 +35,8 @@ type MirrorRedis = Redis & {
   billingInitPlanPeriod(key: string, ...counters: string[]): Promise<number>;
   billingApplyCredit(key: string, seq: string, amount: string): Promise<string>;
   billingResyncCredits(key: string, seen: string, delta: string, seq: string): Promise<number>;
-  billingPlaceHold(...args: string[]): Promise<number>;
-  billingSettle(...args: string[]): Promise<[string, string]>;
-  billingReapHolds(
-    holds: string,
-    expiry: string,
-    now: string,
-    batch: string,
-    prefix: string,
-  ): Promise<number>;
+  billingPlaceHold(...args: string[]): Promise<[number, string]>;
+  billingSettle(...args: string[]): Promise<[string, string?]>;
 };
 
 export interface HoldRequest {
@@ -61,11 +54,22 @@ export interface HoldRequest {
   outputTokens: number;
 }
 
+/** A hold as placed: its member in `holds:exp` (balance-scripts.ts), which its settlement names. */
+export type PlacedHold = string;
+
+/** What placing a hold came to: the verdict, and the hold when one was placed. */
+export interface HoldOutcome {
+  verdict: HoldVerdict;
+  hold: PlacedHold | null;
+}
+
 /** What a request used, for settling it. */
 export interface SettleRequest {
   tenantId: string;
   tokenId: string;
   requestId: string;
+  /** The hold placed for the request, or null (none, or it is not known). */
+  hold: PlacedHold | null;
   costNano: bigint;
   /** The plan the request was admitted under (its period counts it), or null. */
   plan: CurrentPlan | null;
@@ -88,6 +92,13 @@ const VERDICTS: Record<number, HoldVerdict> = {
   7: 'plan_output_tokens',
   8: 'plan_spend',
 };
+
+/**
+ * How long a request's once-marker is kept (balance-scripts.ts): a command that ioredis re-sends after
+ * a reconnect arrives within seconds (it gives a command up after a few reconnect attempts), so
+ * this is ample, and short enough that the markers of a busy gateway stay a few MB.
+ */
+const ONCE_MARKER_TTL_MS = 5 * 60_000;
 
 /** How long a plan period's counters outlive the period (late settlements still find them). */
 const PLAN_PERIOD_GRACE_MS = 7 * 24 * 3_600_000;
@@ -137,16 +148,32 @@ export class BalanceMirror {
 
   /**
    * Places a hold for a request's worst case, or says what is short. On a plan, the plan's limits
-   * are checked and its allowance pays first. Loads a missing mirror first.
+   * are checked and its allowance pays first. Loads a missing mirror first. Once per request: asked
+   * again, it answers with the hold already placed.
    */
-  async hold(request: HoldRequest): Promise<HoldVerdict> {
+  async hold(request: HoldRequest): Promise<HoldOutcome> {
     const { keys, args } = this.holdArguments(request);
-    let result = await this.redis.billingPlaceHold(...keys, ...args);
+    const once = [...keys, this.onceKey(request.requestId), ...args, String(this.onceTtlMs())];
+    let [code, hold] = await this.redis.billingPlaceHold(...once);
     // A missing mirror, then a missing plan period: at most two loads.
-    for (let loads = 0; loads < 2 && (await this.loadFor(request, result)); loads++) {
-      result = await this.redis.billingPlaceHold(...keys, ...args);
+    for (let loads = 0; loads < 2 && (await this.loadFor(request, code)); loads++) {
+      [code, hold] = await this.redis.billingPlaceHold(...once);
     }
-    return verdictOf(result);
+    const verdict = verdictOf(code);
+    return { verdict, hold: verdict === 'held' ? hold : null };
+  }
+
+  /**
+   * A request's once-marker (HOLD and SETTLE in balance-scripts.ts): a script re-sent after a
+   * reconnect finds it and does not hold, count or settle the request again.
+   */
+  onceKey(requestId: string): string {
+    return `${this.prefix}:once:${requestId}`;
+  }
+
+  /** How long a request's once-marker lives. */
+  onceTtlMs(): number {
+    return ONCE_MARKER_TTL_MS;
   }
 
   /**
@@ -199,12 +226,19 @@ export class BalanceMirror {
 
   /**
    * Releases the request's hold (if any is left) and books its real cost: on a plan, what the
-   * allowance left covers, the rest from the balance. Returns the part the allowance covered.
+   * allowance left covers, the rest from the balance. Returns the part the allowance covered, or
+   * null when nothing was booked: the request was settled already, or its hold and marker are gone
+   * (see settleOnce in balance-scripts.ts).
    */
-  async settle(request: SettleRequest): Promise<bigint> {
+  async settle(request: SettleRequest): Promise<bigint | null> {
     const { keys, args } = this.settleArguments(request);
-    const [, covered] = await this.redis.billingSettle(...keys, ...args);
-    return BigInt(covered);
+    const [first, covered] = await this.redis.billingSettle(
+      ...keys,
+      this.onceKey(request.requestId),
+      ...args,
+      String(ONCE_MARKER_TTL_MS),
+    );
+    return covered === undefined || first === '-' || first === '?' ? null : BigInt(covered);
   }
 
   /** A settlement as the KEYS and ARGV of SETTLE_FUNCTIONS' settleHold, for a script that settles more. */
@@ -213,7 +247,7 @@ export class BalanceMirror {
     return {
       keys: this.requestKeys(request, plan),
       args: [
-        request.requestId,
+        request.hold ?? '',
         clampExact(request.costNano < 0n ? 0n : request.costNano).toString(),
         plan === null ? '0' : '1',
         plan === null ? '0' : clampExact(plan.plan.includedNano).toString(),
@@ -224,12 +258,11 @@ export class BalanceMirror {
     };
   }
 
-  /** The five KEYS of a hold and its settlement: bal, tq, holds, holds:exp, pp. */
+  /** The four KEYS of a hold and its settlement: bal, tq, holds:exp, pp. */
   private requestKeys(request: { tenantId: string; tokenId: string }, plan: CurrentPlan | null): string[] {
     return [
       this.balanceKey(request.tenantId),
       this.tokenKey(request.tokenId),
-      this.holdsKey(),
       this.expiryKey(),
       this.planPeriodKey(request.tenantId, plan),
     ];
@@ -367,10 +400,6 @@ export class BalanceMirror {
   /** A plan period's counters; a tenant without a plan gets a key that is never written. */
   private planPeriodKey(tenantId: string, plan: CurrentPlan | null): string {
     return `${this.prefix}:pp:${tenantId}:${plan === null ? 'none' : plan.periodStart.getTime()}`;
-  }
-
-  private holdsKey(): string {
-    return `${this.prefix}:holds`;
   }
 
   private expiryKey(): string {

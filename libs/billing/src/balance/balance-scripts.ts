@@ -7,8 +7,13 @@
 // Tenant hash `bal:<tenant>`: credits, creditSeq, debits (positive), balance (= credits − debits),
 // held (the part of holds the balance answers for). Available = balance − held. Token hash
 // `tq:<token>`: used, held. Plan period hash `pp:<tenant>:<period start ms>`: req, in, out, spend,
-// cov (allowance used) and their held counterparts hReq, hIn, hOut, hSpend, hCov. Holds: hash
-// `holds` requestId → see PLACE_HOLD; sorted set `holds:exp` requestId by expiry (ms), for the reaper.
+// cov (allowance used) and their held counterparts hReq, hIn, hOut, hSpend, hCov. Holds: sorted set
+// `holds:exp`, one member per hold whose text is the whole hold (see HOLD_FUNCTIONS), scored by its
+// expiry (ms) for the reaper; a settlement names the member it placed, so its ZREM answers 1 once.
+// (Holds placed before that layout are a requestId in `holds:exp` and their text in the hash `holds`;
+// only the reaper still meets them.) A request's once-marker `once:<requestId>` makes its hold and its
+// settlement idempotent: ioredis re-sends a command left unanswered by a dropped connection, so a
+// script may run twice (docs/design.md, "Redis on the hot path").
 
 /**
  * KEYS: bal. ARGV: credits, creditSeq, debits, balance (computed exactly by the caller). Sets the
@@ -78,16 +83,18 @@ return 1
  * Placing a hold, as two Lua functions over the hold's KEYS and ARGV (given as tables), so that a
  * script can check a hold with its other admission checks and write it only once all passed. Shared
  * by PLACE_HOLD and the relay's admission script (one round trip before the upstream call).
- * K: bal, tq, holds, holds:exp, pp (the tenant's plan period; unused without a plan).
+ * K: bal, tq, holds:exp, pp (the tenant's plan period; unused without a plan).
  * A: 1 requestId, 2 amount, 3 enforce balance (1|0), 4 token quota (-1 = none), 5 expiresAt ms,
  * 6 tenantId, 7 tokenId, 8 on a plan (1|0), 9-12 the plan's limits on requests, input tokens, output
  * tokens and spend (-1 = none), 13 its included allowance, 14 the request's input tokens, 15 its
  * output tokens at most.
  * On a plan, its allowance pays first: only what it cannot cover is held against the balance.
- * holdCheck returns 0 (would be held) and the part the allowance pays, or 1 (tenant balance short),
- * 2 (token quota short), 3 (a mirror is not loaded), 4 (the plan period is not loaded), 5-8 (the
- * plan's request, input, output or spend limit). It writes nothing. holdApply writes the hold,
- * stored as "amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp".
+ * holdCheck returns 0 (would be held), the part the allowance pays and the plan period's counters
+ * it read, or 1 (tenant balance short), 2 (token quota short), 3 (a mirror is not loaded), 4 (the
+ * plan period is not loaded), 5-8 (the plan's request, input, output or spend limit). It writes
+ * nothing. holdApply writes the hold and returns it: its member in `holds:exp`,
+ * "requestId|amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp", where token is
+ * '' when the token has no quota (its quota mirror's held part is then left alone).
  */
 export const HOLD_FUNCTIONS = `
 local function holdInt(x) return string.format('%d', x) end
@@ -100,8 +107,9 @@ local function holdCheck(K, A)
   local inTokens = tonumber(A[14])
   local outTokens = tonumber(A[15])
   local fromAllowance = 0
+  local p = nil
   if A[8] == '1' then
-    local p = redis.call('HMGET', K[5], 'req', 'in', 'out', 'spend', 'cov', 'hReq', 'hIn', 'hOut', 'hSpend', 'hCov')
+    p = redis.call('HMGET', K[4], 'req', 'in', 'out', 'spend', 'cov', 'hReq', 'hIn', 'hOut', 'hSpend', 'hCov')
     if not p[1] then return 4, 0 end
     local limit = tonumber(A[9])
     if limit >= 0 and tonumber(p[1]) + tonumber(p[6]) + 1 > limit then return 5, 0 end
@@ -124,41 +132,55 @@ local function holdCheck(K, A)
     local left = quota - tonumber(t[1]) - tonumber(t[2] or '0')
     if left < amount then return 2, 0 end
   end
-  return 0, fromAllowance
+  return 0, fromAllowance, p
 end
-local function holdApply(K, A, fromAllowance)
+local function holdApply(K, A, fromAllowance, p)
   local amount = tonumber(A[2])
   local fromBalance = amount - fromAllowance
   redis.call('HINCRBY', K[1], 'held', holdInt(fromBalance))
-  redis.call('HINCRBY', K[2], 'held', holdInt(amount))
+  -- A token without a quota has nothing to check its held part against: its hold names no token.
+  local token = ''
+  if tonumber(A[4]) >= 0 then
+    token = A[7]
+    redis.call('HINCRBY', K[2], 'held', holdInt(amount))
+  end
   local pp = ''
   if A[8] == '1' then
-    pp = K[5]
-    redis.call('HINCRBY', pp, 'hReq', 1)
-    redis.call('HINCRBY', pp, 'hIn', holdInt(tonumber(A[14])))
-    redis.call('HINCRBY', pp, 'hOut', holdInt(tonumber(A[15])))
-    redis.call('HINCRBY', pp, 'hSpend', holdInt(amount))
-    redis.call('HINCRBY', pp, 'hCov', holdInt(fromAllowance))
+    pp = K[4]
+    -- The held counters are small (holds in flight), read by holdCheck just now: one write.
+    redis.call('HSET', pp, 'hReq', holdInt(tonumber(p[6]) + 1), 'hIn', holdInt(tonumber(p[7]) + tonumber(A[14])),
+      'hOut', holdInt(tonumber(p[8]) + tonumber(A[15])), 'hSpend', holdInt(tonumber(p[9]) + amount),
+      'hCov', holdInt(tonumber(p[10]) + fromAllowance))
   end
-  redis.call('HSET', K[3], A[1], A[2] .. '|' .. A[6] .. '|' .. A[7] .. '|' .. holdInt(fromBalance) .. '|' ..
-    A[14] .. '|' .. A[15] .. '|' .. holdInt(fromAllowance) .. '|' .. pp)
-  redis.call('ZADD', K[4], A[5], A[1])
+  local member = A[1] .. '|' .. A[2] .. '|' .. A[6] .. '|' .. token .. '|' .. holdInt(fromBalance) .. '|' ..
+    A[14] .. '|' .. A[15] .. '|' .. holdInt(fromAllowance) .. '|' .. pp
+  redis.call('ZADD', K[3], A[5], member)
+  return member
 end
 `;
 
-/** Places a hold. KEYS and ARGV: those of HOLD_FUNCTIONS. Returns holdCheck's verdict (0 = held). */
+/**
+ * Places a hold, once per request. KEYS: those of HOLD_FUNCTIONS, then the request's once-marker.
+ * ARGV: those of HOLD_FUNCTIONS, then the marker's ttl ms. Returns {holdCheck's verdict (0 = held),
+ * the hold's member ('' when refused)}; run again for the same request, the hold already placed.
+ */
 export const PLACE_HOLD =
   HOLD_FUNCTIONS +
   `
-local verdict, fromAllowance = holdCheck(KEYS, ARGV)
-if verdict ~= 0 then return verdict end
-holdApply(KEYS, ARGV, fromAllowance)
-return 0
+local placed = redis.call('GET', KEYS[5])
+if placed then return {0, placed} end
+local verdict, fromAllowance, p = holdCheck(KEYS, ARGV)
+if verdict ~= 0 then return {verdict, ''} end
+local member = holdApply(KEYS, ARGV, fromAllowance, p)
+redis.call('SET', KEYS[5], member, 'PX', ARGV[16])
+return {0, member}
 `;
 
 /**
- * Releases one stored hold (shared by SETTLE and REAP_HOLDS). Holds stored before plans existed
- * read "amount|tenant|token" and held the whole amount against the balance.
+ * Releases one stored hold (shared by SETTLE and REAP_HOLDS), given as its text without the
+ * requestId: "amount|tenant|token|fromBalance|inTokens|outTokens|fromAllowance|pp" (holds stored
+ * before plans existed read "amount|tenant|token" and held the whole amount against the balance).
+ * A plan period is touched only while it exists (it expires a week after its period).
  */
 const RELEASE_HOLD = `
 local function int(x) return string.format('%d', x) end
@@ -167,7 +189,7 @@ local function releaseHold(hold, prefix, bal, tq)
   local fromBalance, inTokens, outTokens, fromAllowance, pp = string.match(rest, '^|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
   fromBalance = fromBalance or amount
   redis.call('HINCRBY', bal or (prefix .. ':bal:' .. tenant), 'held', int(-tonumber(fromBalance)))
-  redis.call('HINCRBY', tq or (prefix .. ':tq:' .. token), 'held', int(-tonumber(amount)))
+  if token ~= '' then redis.call('HINCRBY', tq or (prefix .. ':tq:' .. token), 'held', int(-tonumber(amount))) end
   if pp and pp ~= '' and redis.call('EXISTS', pp) == 1 then
     redis.call('HINCRBY', pp, 'hReq', -1)
     redis.call('HINCRBY', pp, 'hIn', int(-tonumber(inTokens)))
@@ -180,73 +202,137 @@ end
 `;
 
 /**
+ * A request's once-marker `once:<requestId>` at its settlement, as a Lua function settleOnce(marker,
+ * ttl ms, held): marks the request settled and says 'first' when this settlement is to book it, '-'
+ * when it was settled already (a re-sent script) and '?' when that cannot be told. The admission
+ * leaves its answer there (admitted, unsettled) and the reaper 'reaped' (the hold is gone, its cost
+ * still to be booked). A settlement that found its hold (ZREM = 1) needs no marker: the hold was
+ * there once. `held`: one that had a hold and did not find it is the first after 'reaped'; after the
+ * admission's answer, a first run removed the hold; after nothing, the marker expired or Redis lost
+ * it with the hold: '?', and the caller has the usage event recorded by other means (the worker
+ * stores an event once per request id) and books nothing in the mirror. Without a hold, every first
+ * run leaves 'settled', so anything else makes this the first.
+ */
+const ONCE_FUNCTION = `
+local function settleOnce(marker, ttl, held)
+  local seen = redis.call('SET', marker, 'settled', 'GET', 'PX', ttl)
+  if seen == 'settled' then return '-' end
+  if not held or seen == 'reaped' then return 'first' end
+  if not seen then return '?' end
+  return '-'
+end
+`;
+
+/**
  * Settles a request: releases its hold (if the reaper has not) and books its real cost. On a plan,
  * the allowance left covers what it can and the rest is debited from the balance; the request and
- * its tokens count toward the period. A Lua function `settleHold(K, A)`, shared by SETTLE and the
- * relay's settlement script (one round trip after the upstream call). K: bal, tq, holds, holds:exp,
- * pp. A: requestId, cost, on a plan (1|0), included allowance, requests to count (0|1), input
- * tokens, output tokens. Returns { amount that was held (0 if none), part of the cost the allowance
- * covered }.
+ * its tokens count toward the period. A Lua function `settleHold(K, A, marker, ttl)`, shared by SETTLE
+ * and the relay's settlement script (one round trip after the upstream call). K: bal, tq, holds:exp,
+ * pp. A: the hold's member ('' for none), cost, on a plan (1|0), included allowance, requests to
+ * count (0|1), input tokens, output tokens. `marker` is the request's once-marker, kept `ttl` ms
+ * once settled. Returns { amount that was held (0 if none), part of the cost the allowance covered }
+ * the first time; a second run changes nothing and returns { '-' }, or { '?' } when it cannot tell
+ * (see settleOnce).
  */
 export const SETTLE_FUNCTIONS =
   RELEASE_HOLD +
+  ONCE_FUNCTION +
   `
-local function settleHold(K, A)
+local function settleHold(K, A, marker, ttl)
   local held = '0'
-  local hold = redis.call('HGET', K[3], A[1])
-  if hold then
-    held = releaseHold(hold, '', K[1], K[2])
-    redis.call('HDEL', K[3], A[1])
-    redis.call('ZREM', K[4], A[1])
+  -- Found: this Redis still holds the mirrors the hold was placed on. Not found: the reaper released
+  -- it, or Redis lost it (restarted without persistence) with the mirrors, which are then only
+  -- touched where they exist.
+  local found = A[1] ~= '' and redis.call('ZREM', K[3], A[1]) == 1
+  if not found then
+    local once = settleOnce(marker, ttl, A[1] ~= '')
+    if once ~= 'first' then return { once } end
   end
   local cost = tonumber(A[2])
   local covered = 0
-  if A[3] == '1' and redis.call('EXISTS', K[5]) == 1 then
-    local p = redis.call('HMGET', K[5], 'cov', 'hCov')
-    local free = tonumber(A[4]) - tonumber(p[1]) - tonumber(p[2])
+  local p = nil
+  if A[3] == '1' then
+    p = redis.call('HMGET', K[4], 'req', 'in', 'out', 'spend', 'cov', 'hReq', 'hIn', 'hOut', 'hSpend', 'hCov')
+    if not p[1] then p = nil end
+  end
+  local pp = nil
+  if found then
+    local text = string.match(A[1], '^[^|]*|(.*)$')
+    pp = string.match(text, '|([^|]*)$')
+    if p and pp == K[4] then
+      -- Released below in the same write as the period's counters.
+      held = releaseHold(string.gsub(text, '[^|]*$', ''), '', K[1], K[2])
+    else
+      held = releaseHold(text, '', K[1], K[2])
+      pp = nil
+    end
+  end
+  if p then
+    local v = {}
+    for i = 1, 10 do v[i] = tonumber(p[i]) end
+    if pp then
+      local _, _, _, _, inTokens, outTokens, fromAllowance = string.match(A[1],
+        '^[^|]*|(%d+)|([^|]*)|([^|]*)|(%d+)|(%d+)|(%d+)|(%d+)|')
+      v[6], v[7], v[8] = v[6] - 1, v[7] - tonumber(inTokens), v[8] - tonumber(outTokens)
+      v[9], v[10] = v[9] - tonumber(held), v[10] - tonumber(fromAllowance)
+    end
+    local free = tonumber(A[4]) - v[5] - v[10]
     if free > 0 and cost > 0 then covered = math.min(cost, free) end
-    redis.call('HINCRBY', K[5], 'req', A[5])
-    redis.call('HINCRBY', K[5], 'in', A[6])
-    redis.call('HINCRBY', K[5], 'out', A[7])
-    redis.call('HINCRBY', K[5], 'spend', A[2])
-    redis.call('HINCRBY', K[5], 'cov', int(covered))
+    v[1], v[2], v[3] = v[1] + tonumber(A[5]), v[2] + tonumber(A[6]), v[3] + tonumber(A[7])
+    v[4], v[5] = v[4] + cost, v[5] + covered
+    -- One write of the period's counters (bounded by a period's use, exact in a double).
+    redis.call('HSET', K[4], 'req', int(v[1]), 'in', int(v[2]), 'out', int(v[3]), 'spend', int(v[4]),
+      'cov', int(v[5]), 'hReq', int(v[6]), 'hIn', int(v[7]), 'hOut', int(v[8]), 'hSpend', int(v[9]),
+      'hCov', int(v[10]))
   end
   -- A mirror that is gone (a Redis restarted without persistence) is not recreated partially here:
   -- the usage record carries the cost to PostgreSQL, and the next hold loads the mirror from there.
   if cost > 0 then
     local charged = cost - covered
-    if charged > 0 and redis.call('EXISTS', K[1]) == 1 then
+    if charged > 0 and (found or redis.call('EXISTS', K[1]) == 1) then
       redis.call('HINCRBY', K[1], 'debits', int(charged))
       redis.call('HINCRBY', K[1], 'balance', int(-charged))
     end
-    if redis.call('EXISTS', K[2]) == 1 then redis.call('HINCRBY', K[2], 'used', A[2]) end
+    if found or redis.call('EXISTS', K[2]) == 1 then redis.call('HINCRBY', K[2], 'used', A[2]) end
   end
   return { held, int(covered) }
 end
 `;
 
-/** Settles a request. KEYS and ARGV: those of settleHold (SETTLE_FUNCTIONS). */
+/**
+ * Settles a request, once. KEYS: those of settleHold (SETTLE_FUNCTIONS), then the request's
+ * once-marker. ARGV: those of settleHold, then the marker's ttl ms. Returns settleHold's answer.
+ */
 export const SETTLE =
   SETTLE_FUNCTIONS +
   `
-return settleHold(KEYS, ARGV)
+return settleHold(KEYS, ARGV, KEYS[5], ARGV[8])
 `;
 
 /**
- * Releases holds whose request never settled (its process died). KEYS: holds, holds:exp.
- * ARGV: now ms, batch size, key prefix. Returns how many were released.
+ * Releases holds whose request never settled (its process died). KEYS: holds:exp, then the hash
+ * `holds` of holds stored before their member carried them. ARGV: now ms, batch size, key prefix, how long a
+ * reaped hold's mark is kept (ms). Returns how many were released. Their request, should it settle
+ * after all, finds its once-marker set to 'reaped' and books its cost once.
  */
 export const REAP_HOLDS =
   RELEASE_HOLD +
   `
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-for _, requestId in ipairs(expired) do
-  local hold = redis.call('HGET', KEYS[1], requestId)
-  if hold then
-    releaseHold(hold, ARGV[3], nil, nil)
-    redis.call('HDEL', KEYS[1], requestId)
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, member in ipairs(expired) do
+  local requestId, text = string.match(member, '^([^|]*)|(.*)$')
+  if text then
+    releaseHold(text, ARGV[3], nil, nil)
+    -- Its request may still settle (a stream longer than the hold's ttl): it is to be booked then.
+    redis.call('SET', ARGV[3] .. ':once:' .. requestId, 'reaped', 'PX', ARGV[4])
+  else
+    local hold = redis.call('HGET', KEYS[2], member)
+    if hold then
+      releaseHold(hold, ARGV[3], nil, nil)
+      redis.call('HDEL', KEYS[2], member)
+    end
   end
-  redis.call('ZREM', KEYS[2], requestId)
+  redis.call('ZREM', KEYS[1], member)
 end
 return #expired
 `;

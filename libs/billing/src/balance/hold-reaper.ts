@@ -7,6 +7,8 @@ import type Redis from 'ioredis';
 import { REAP_HOLDS } from './balance-scripts';
 
 const EVERY_MS = 30_000;
+/** A reaped hold's request may still settle (a stream longer than the hold): its mark waits this long. */
+const REAPED_MARK_TTL_MS = 24 * 3_600_000;
 
 @Injectable()
 export class HoldReaper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,11 +40,12 @@ export class HoldReaper implements OnApplicationBootstrap, OnApplicationShutdown
         await this.redis.eval(
           REAP_HOLDS,
           2,
-          `${prefix}:holds`,
           `${prefix}:holds:exp`,
+          `${prefix}:holds`,
           String(now),
           '500',
           prefix,
+          String(REAPED_MARK_TTL_MS),
         ),
       );
       total += released;

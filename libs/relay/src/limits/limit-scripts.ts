@@ -49,14 +49,16 @@ return verdict
  * not only the key. K: per candidate its stats hash, minute window, day window, and the (key, model)
  * minute and day windows; a window is '' when nothing is limited in it (nothing to count, nothing to
  * read). A: now ms, estimated tokens, minute ttl ms, day ttl ms, then per candidate rpm, tpm, rpd,
- * tpd, the model's rpm, tpm, rpd, tpd, and the model name. In the stats hash, `cooldownUntil` cools
- * the whole key, `cd:<model>` one model on it, and `invalidUntil` bridges a key the upstream refused
- * until every relay has reloaded without it. Returns {index of the key taken (1-based; 0 when none),
- * soonest cooldown end seen (0 = none), candidates cooling, capped, refused} — the counts cover the
- * candidates passed over.
+ * tpd, the model's rpm, tpm, rpd, tpd, and the model name. `order`, when given, lists the candidates'
+ * indexes in the order to try them (a sticky session's key first). In the stats hash,
+ * `cooldownUntil` cools the whole key, `cd:<model>` one model on it, and `invalidUntil` bridges a key
+ * the upstream refused until every relay has reloaded without it. Returns {position of the key taken
+ * in the order tried (1-based; 0 when none), soonest cooldown end seen (0 = none), candidates
+ * cooling, capped, refused, 1 when the key taken has a strike or failure streak to clear (else 0)} —
+ * the counts cover the candidates passed over.
  */
 export const ACQUIRE_FIRST_FUNCTION = `
-local function acquireFirst(K, A)
+local function acquireFirst(K, A, order)
   local now = tonumber(A[1])
   local est = tonumber(A[2])
   local soonest = 0
@@ -78,7 +80,8 @@ local function acquireFirst(K, A)
     redis.call('HINCRBY', window, 't', est)
     redis.call('PEXPIRE', window, ttl)
   end
-  for i = 1, #K / 5 do
+  for position = 1, #K / 5 do
+    local i = order and order[position] or position
     local stats, minute, day = K[i * 5 - 4], K[i * 5 - 3], K[i * 5 - 2]
     local mminute, mday = K[i * 5 - 1], K[i * 5]
     local base = 4 + (i - 1) * 9
@@ -87,7 +90,8 @@ local function acquireFirst(K, A)
     local mrpm, mtpm = tonumber(A[base + 5]), tonumber(A[base + 6])
     local mrpd, mtpd = tonumber(A[base + 7]), tonumber(A[base + 8])
     local model = A[base + 9]
-    local fields = redis.call('HMGET', stats, 'cooldownUntil', 'cd:' .. model, 'invalidUntil')
+    local fields = redis.call('HMGET', stats, 'cooldownUntil', 'cd:' .. model, 'invalidUntil',
+      'strikes', 'failures', 'strikes:' .. model)
     local cooldown = math.max(tonumber(fields[1] or '0'), tonumber(fields[2] or '0'))
     if tonumber(fields[3] or '0') > now then
       refused = refused + 1
@@ -103,10 +107,12 @@ local function acquireFirst(K, A)
       if mrpm >= 0 or mtpm >= 0 then count(mminute, A[3]) end
       if mrpd >= 0 or mtpd >= 0 then count(mday, A[4]) end
       redis.call('HINCRBY', stats, 'totalRequests', 1)
-      return {i, soonest, cooling, capped, refused}
+      local streaks = 0
+      if fields[4] or fields[5] or fields[6] then streaks = 1 end
+      return {position, soonest, cooling, capped, refused, streaks}
     end
   end
-  return {0, soonest, cooling, capped, refused}
+  return {0, soonest, cooling, capped, refused, 0}
 end
 `;
 
@@ -179,10 +185,11 @@ return 1
  * After an attempt that reached the upstream, as a Lua function settleKey(K, A) shared by SETTLE_KEY
  * and the relay's settlement script. K: stats hash, token minute window, key minute window, key day
  * window, (key, model) minute and day windows ('' for a window the attempt was not counted in). A:
- * outcome (`ok` | `fail` | `none`), estimated tokens, actual tokens, now ms, model. Windows get the
+ * outcome (`ok` | `fail` | `none`), estimated tokens, actual tokens, now ms, model, whether the key
+ * had a streak to clear when it was taken (1|0: acquireFirst said). Windows get the
  * difference between estimate and actual (only while they exist: an expired window must not come
  * back without its ttl, and a model without limits has none). `ok` clears the key's and the model's
- * strike and failure streaks; `fail` (5xx, timeout, refused connection) adds to its failure streak
+ * strike and failure streaks (when it had one as it was taken); `fail` (5xx, timeout, refused connection) adds to its failure streak
  * without cooling it down; `none` (the client left) says nothing about the key.
  */
 export const SETTLE_KEY_FUNCTION = `
@@ -199,7 +206,7 @@ local function settleKey(K, A)
   end
   if actual > 0 then redis.call('HINCRBY', K[1], 'totalTokens', actual) end
   if A[1] == 'ok' then
-    redis.call('HDEL', K[1], 'strikes', 'failures', 'strikes:' .. A[5])
+    if A[6] == '1' then redis.call('HDEL', K[1], 'strikes', 'failures', 'strikes:' .. A[5]) end
   elseif A[1] == 'fail' then
     redis.call('HINCRBY', K[1], 'failures', 1)
     redis.call('HSET', K[1], 'lastFailureAt', A[4])

@@ -114,6 +114,7 @@ describe('RelayLimiter (real Redis)', () => {
       cooling: 2,
       capped: 1,
       refused: 0,
+      streaks: false,
     });
     // A cooldown that ends exactly now is over.
     expect(
@@ -121,6 +122,8 @@ describe('RelayLimiter (real Redis)', () => {
     ).toMatchObject({
       index: 0,
       cooling: 0,
+      // Its 429 left a strike, which the success of this attempt is to clear.
+      streaks: true,
     });
     expect(await b.acquireFirst([], 1, now)).toEqual({
       index: -1,
@@ -128,6 +131,7 @@ describe('RelayLimiter (real Redis)', () => {
       cooling: 0,
       capped: 0,
       refused: 0,
+      streaks: false,
     });
   });
 

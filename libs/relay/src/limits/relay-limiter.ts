@@ -16,7 +16,7 @@ const DAY_TTL_MS = DAY_MS + 2 * MINUTE_MS;
 
 type RelayRedis = Redis & {
   relayAdmitToken(key: string, rpm: number, tpm: number, est: number, ttl: number): Promise<number>;
-  relayAcquireFirst(...args: (string | number)[]): Promise<[number, number, number, number, number]>;
+  relayAcquireFirst(...args: (string | number)[]): Promise<number[]>;
   relayCoolKey(...args: (string | number)[]): Promise<[number, number]>;
   relayRefuseKey(key: string, until: number, now: number): Promise<number>;
   relaySettleKey(...args: (string | number)[]): Promise<number>;
@@ -35,6 +35,8 @@ export interface FirstAcquisition {
   capped: number;
   /** Keys passed over because the upstream just refused them (401/403). */
   refused: number;
+  /** The key taken has a strike or failure streak that a success must clear. */
+  streaks: boolean;
 }
 
 /** One candidate for acquireFirst: a key and the upstream model it would be asked for. */
@@ -83,6 +85,8 @@ export interface AttemptSettlement {
   readonly estimatedTokens: number;
   readonly actualTokens: number;
   readonly now: number;
+  /** The key had a streak to clear when it was taken (FirstAcquisition.streaks); absent: it may have. */
+  readonly streaks?: boolean;
 }
 
 /** A (key, model) pair without limits of its own: no per-model windows. */
@@ -167,7 +171,7 @@ export class RelayLimiter {
     now: number,
   ): Promise<FirstAcquisition> {
     if (candidates.length === 0)
-      return { index: -1, soonestRecovery: null, cooling: 0, capped: 0, refused: 0 };
+      return { index: -1, soonestRecovery: null, cooling: 0, capped: 0, refused: 0, streaks: false };
     const { keys: names, args } = this.acquisitionArguments(candidates, estimatedTokens, now);
     return this.acquisitionOf(await this.redis.relayAcquireFirst(names.length, ...names, ...args));
   }
@@ -197,14 +201,18 @@ export class RelayLimiter {
     return { keys: names, args: [now, estimatedTokens, MINUTE_TTL_MS, DAY_TTL_MS, ...caps] };
   }
 
-  /** acquireFirst's answer {index (1-based), soonest, cooling, capped, refused} as a FirstAcquisition. */
-  acquisitionOf([index, soonest, cooling, capped, refused]: number[]): FirstAcquisition {
+  /**
+   * acquireFirst's answer {position (1-based), soonest, cooling, capped, refused, streaks} as a
+   * FirstAcquisition.
+   */
+  acquisitionOf([index, soonest, cooling, capped, refused, streaks]: number[]): FirstAcquisition {
     return {
       index: (index ?? 0) - 1,
       soonestRecovery: (soonest ?? 0) > 0 ? (soonest as number) : null,
       cooling: cooling ?? 0,
       capped: capped ?? 0,
       refused: refused ?? 0,
+      streaks: streaks === 1,
     };
   }
 
@@ -291,6 +299,7 @@ export class RelayLimiter {
         attempt.actualTokens,
         attempt.now,
         attempt.upstreamModel,
+        attempt.streaks === false ? 0 : 1,
       ],
     };
   }

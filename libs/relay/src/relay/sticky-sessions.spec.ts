@@ -1,5 +1,4 @@
 import type { AppConfig } from '@gateway/config';
-import type Redis from 'ioredis';
 import { conversationOf, sessionIdOf, StickySessions } from './sticky-sessions';
 
 describe('conversationOf (a conversation without x-session-id)', () => {
@@ -52,13 +51,16 @@ describe('sessionIdOf', () => {
 describe('StickySessions', () => {
   const config = { REDIS_PREFIX: 'gw' } as AppConfig;
 
-  it('fails open: a Redis that does not answer routes the session as a new one', async () => {
-    const redis = { get: () => Promise.reject(new Error('Command timed out')) } as unknown as Redis;
-    await expect(new StickySessions(redis, config).keyFor('token', 'session')).resolves.toBeNull();
-  });
-
-  it('gives the remembered key when Redis answers', async () => {
-    const redis = { get: () => Promise.resolve('key-1') } as unknown as Redis;
-    await expect(new StickySessions(redis, config).keyFor('token', 'session')).resolves.toBe('key-1');
+  it("keys a session per token under the prefix, without the client's text in the key", () => {
+    const sticky = new StickySessions(config);
+    const key = sticky.keyOf('token', 'my session');
+    expect(key).toMatch(/^gw:sticky:token:[\w-]{32}$/);
+    expect(sticky.keyOf('other', 'my session')).not.toBe(key);
+    expect(sticky.entry('token', 'my session', 'key-1')).toEqual({
+      redisKey: key,
+      keyId: 'key-1',
+      ttlSeconds: 3600,
+    });
+    expect(sticky.entry('token', 'my session', 'key-1', true).ttlSeconds).toBe(1800);
   });
 });

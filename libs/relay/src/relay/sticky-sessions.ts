@@ -3,8 +3,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { REDIS } from '@gateway/redis';
-import type Redis from 'ioredis';
 
 const TTL_SECONDS = 3600;
 /** A conversation recognised by its leading messages is kept this long after its last turn. */
@@ -20,31 +18,19 @@ export interface StickyEntry {
 
 @Injectable()
 export class StickySessions {
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** Fails open: without Redis a session is routed as if it were new (docs/design.md). */
-  async keyFor(tokenId: string, session: string): Promise<string | null> {
-    return this.redis.get(this.redisKey(tokenId, session)).catch(() => null);
-  }
-
-  async remember(tokenId: string, session: string, keyId: string, inferred = false): Promise<void> {
-    const { redisKey, keyId: value, ttlSeconds } = this.entry(tokenId, session, keyId, inferred);
-    await this.redis.set(redisKey, value, 'EX', ttlSeconds);
-  }
-
-  /** What remember() writes, for a script that writes it with its other work (the settlement). */
+  /** What to remember of a session that a key answered, for the settlement script to write. */
   entry(tokenId: string, session: string, keyId: string, inferred = false): StickyEntry {
     return {
-      redisKey: this.redisKey(tokenId, session),
+      redisKey: this.keyOf(tokenId, session),
       keyId,
       ttlSeconds: inferred ? INFERRED_TTL_SECONDS : TTL_SECONDS,
     };
   }
 
-  private redisKey(tokenId: string, session: string): string {
+  /** The Redis key of a session's remembered key, which the admission script reads. */
+  keyOf(tokenId: string, session: string): string {
     // Hashed: the session id is the client's text, and must not shape our key space.
     const digest = createHash('sha256').update(session).digest('base64url').slice(0, 32);
     return `${this.config.REDIS_PREFIX}:sticky:${tokenId}:${digest}`;

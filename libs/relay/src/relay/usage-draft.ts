@@ -5,6 +5,7 @@ import {
   type BilledUnit,
   type CurrentPlan,
   type MeteredUsage,
+  type PlacedHold,
   type PriceBook,
 } from '@gateway/billing';
 import type { Usage } from '@gateway/providers';
@@ -30,8 +31,8 @@ export class UsageDraft {
   attempt: AttemptSettlement | null = null;
   /** The session's key to remember once the answer is settled (in the same round trip). */
   sticky: StickyEntry | null = null;
-  /** A worst-case hold was placed and must be settled. */
-  held = false;
+  /** The worst-case hold placed (its member in the holds set), which must be settled; null: none. */
+  hold: PlacedHold | null = null;
   /** The tenant's plan when the request was admitted: its period counts the request. */
   plan: CurrentPlan | null = null;
   /** What the plan's allowance covered of the cost, once settled. */
@@ -74,6 +75,11 @@ export class UsageDraft {
     // Until the body is validated, the model is whatever the client sent, if it was text.
     const model = (request.body as { model?: unknown } | null | undefined)?.model;
     this.model = typeof model === 'string' ? model.slice(0, 256) : '';
+  }
+
+  /** A worst-case hold was placed and must be settled. */
+  get held(): boolean {
+    return this.hold !== null;
   }
 
   failed(status: number, code: string, message: string): void {

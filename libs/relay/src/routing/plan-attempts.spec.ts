@@ -169,36 +169,4 @@ describe('planAttempts', () => {
       expect(channelOrder(plan({ channels }))).toEqual(['ok']);
     });
   });
-
-  describe('stickiness', () => {
-    it('puts a sticky key and its channel first, even from a lower tier and below a higher-priority key', () => {
-      const channels = [
-        channel('top', { priority: 10 }),
-        channel('sticky', { priority: 0, keys: [key('s1', { priority: 5 }), key('s2')] }),
-      ];
-      expect(pairs(plan({ channels, stickyKeyId: 's2' }))).toEqual(['sticky/s2', 'sticky/s1', 'top/top-k1']);
-    });
-
-    it('lists every other candidate after the sticky key, in the usual order', () => {
-      const channels = [
-        channel('a', { priority: 2, keys: [key('a1'), key('a2')] }),
-        channel('b', { priority: 1, keys: [key('b1')] }),
-      ];
-      const result = plan({ channels, stickyKeyId: 'b1' });
-      expect(pairs(result)[0]).toBe('b/b1');
-      expect(channelOrder(result)).toEqual(['b', 'a']);
-      expect(result).toHaveLength(3);
-    });
-
-    it('ignores a sticky key that is disabled, unknown or in a channel that does not serve the model', () => {
-      const channels = [
-        channel('top', { priority: 10 }),
-        channel('low', { keys: [key('l1', { status: 'disabled' }), key('l2')] }),
-        channel('other', { models: ['x'], keys: [key('o1')] }),
-      ];
-      expect(pairs(plan({ channels, stickyKeyId: 'l1' }))).toEqual(['top/top-k1', 'low/l2']);
-      expect(pairs(plan({ channels, stickyKeyId: 'o1' }))).toEqual(['top/top-k1', 'low/l2']);
-      expect(pairs(plan({ channels, stickyKeyId: 'nope' }))).toEqual(['top/top-k1', 'low/l2']);
-    });
-  });
 });

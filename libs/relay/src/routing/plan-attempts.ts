@@ -5,7 +5,8 @@
 // Order (docs/design.md invariant 3; docs/api.md "Priority"): channels by priority tier, higher first, weighted
 // random within a tier; inside a channel its enabled keys by key priority, higher first, weighted
 // random within equal priority. The plan lists every key of the first channel, then the next
-// channel's ("same model on another key, then another channel"), with a sticky session's key first.
+// channel's ("same model on another key, then another channel"); a sticky session's key is put
+// first afterwards, in Redis (sticky-order.ts).
 // The plan is the order only: whether a key is cooling down (invariant 4) or at one of its caps
 // (invariant 5) is judged in Redis as each attempt takes its key (RelayLimiter.acquireFirst), and the
 // relay bounds the attempts (RELAY_MAX_ATTEMPTS counts the upstream calls, not the keys passed over).
@@ -20,8 +21,6 @@ export interface PlanAttemptsInput<C extends ChannelCandidate = ChannelCandidate
   readonly groups: readonly string[];
   /** Uniform in [0, 1), like Math.random. */
   readonly random: () => number;
-  /** Put this key, and its channel, first when it is in the plan (a sticky session's last key). */
-  readonly stickyKeyId?: string | null;
 }
 
 export interface Attempt<C extends ChannelCandidate = ChannelCandidate> {
@@ -104,12 +103,6 @@ function tieredOrder<T>(
   );
 }
 
-function moveToFront<T>(items: T[], matches: (item: T) => boolean): T[] {
-  const index = items.findIndex(matches);
-  if (index <= 0) return items;
-  return [items[index], ...items.slice(0, index), ...items.slice(index + 1)];
-}
-
 interface Eligible<C extends ChannelCandidate> {
   readonly channel: C;
   readonly upstreamModel: string;
@@ -121,7 +114,7 @@ interface Eligible<C extends ChannelCandidate> {
  * token's groups serves the model with an enabled key. Pure: same input (and random sequence), same plan.
  */
 export function planAttempts<C extends ChannelCandidate>(input: PlanAttemptsInput<C>): Attempt<C>[] {
-  const { model, groups, random, stickyKeyId } = input;
+  const { model, groups, random } = input;
   const eligible: Eligible<C>[] = [];
   for (const channel of input.channels) {
     if (channel.status !== 'enabled' || !sharesGroup(channel, groups)) continue;
@@ -132,25 +125,20 @@ export function planAttempts<C extends ChannelCandidate>(input: PlanAttemptsInpu
   }
   if (eligible.length === 0) return [];
 
-  let ordered = tieredOrder(
+  const ordered = tieredOrder(
     eligible,
     (e) => e.channel.priority,
     (e) => e.channel.weight,
     random,
   );
-  if (stickyKeyId != null) {
-    ordered = moveToFront(ordered, (e) => e.keys.some((k) => k.id === stickyKeyId));
-  }
-
   const attempts: Attempt<C>[] = [];
   for (const entry of ordered) {
-    let keys = tieredOrder(
+    const keys = tieredOrder(
       entry.keys,
       (k) => k.priority,
       (k) => k.weight,
       random,
     );
-    if (stickyKeyId != null) keys = moveToFront(keys, (k) => k.id === stickyKeyId);
     for (const key of keys)
       attempts.push({ channel: entry.channel, key, upstreamModel: entry.upstreamModel });
   }

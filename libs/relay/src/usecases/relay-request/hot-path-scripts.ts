@@ -6,67 +6,102 @@
 import { HOLD_FUNCTIONS, SETTLE_FUNCTIONS } from '@gateway/billing';
 import { ABSENT_KEYS_LUA } from '@gateway/redis';
 import { ACQUIRE_FIRST_FUNCTION, SETTLE_KEY_FUNCTION, TOKEN_FUNCTIONS } from '../../limits/limit-scripts';
+import { STICKY_ORDER_FUNCTION } from '../../routing/sticky-order';
 
-/** Count of a hold's ARGV in HOLD_FUNCTIONS (and of its KEYS: bal, tq, holds, holds:exp, pp). */
+/** Count of a hold's ARGV in HOLD_FUNCTIONS (and of its KEYS: bal, tq, holds:exp, pp). */
 export const HOLD_ARGS = 15;
-export const HOLD_KEYS = 5;
+export const HOLD_KEYS = 4;
 /** Count of a settlement's ARGV in SETTLE_FUNCTIONS. */
 export const SETTLE_ARGS = 7;
 
 /**
- * KEYS: the hold's five ('' each without a hold), the token's minute window ('' without token
- * limits), then acquireFirst's per candidate. ARGV: 1 hold (1|0), 2-16 the hold's, 17-20 the token's
- * rpm, tpm, estimated tokens and window ttl, then acquireFirst's.
+ * KEYS: the hold's four ('' each without a hold), the token's minute window ('' without token
+ * limits), the sticky session's key ('' without a session), the request's once-marker, then
+ * acquireFirst's per candidate. ARGV: 1 hold (1|0), 2-16 the hold's, 17-20 the token's rpm, tpm,
+ * estimated tokens and window ttl, 21 the once-marker's ttl ms, then per candidate its key id,
+ * channel block and model section (stickyLayout), then acquireFirst's.
+ * The candidates are tried in the plan's order with the session's key first (stickyOrder).
  * Returns {1, holdCheck's verdict} when the hold is refused or a mirror must be loaded first,
- * {2, tokenCheck's verdict} when a token limit is reached (nothing written in either case), else
- * {0, acquireFirst's answer...}: the token is counted, and the hold placed when a key was taken.
+ * {2, tokenCheck's verdict} when a token limit is reached (nothing written in either case), {3}
+ * when the request was settled already, else {0, acquireFirst's answer (6 values), the hold placed
+ * ('' for none), the session's key ('' for none)}: the token is counted, and the hold placed when a
+ * key was taken. Run again for the same request (a re-sent command), it answers as the first run
+ * did, from the once-marker, and writes nothing.
  */
-export const ADMIT_REQUEST = `${ABSENT_KEYS_LUA}${HOLD_FUNCTIONS}${TOKEN_FUNCTIONS}${ACQUIRE_FIRST_FUNCTION}
+export const ADMIT_REQUEST = `${ABSENT_KEYS_LUA}${HOLD_FUNCTIONS}${TOKEN_FUNCTIONS}${ACQUIRE_FIRST_FUNCTION}${STICKY_ORDER_FUNCTION}
+local marker = KEYS[7]
+local sticky, admitted
+if KEYS[6] ~= '' then
+  local seen = redis.call('MGET', KEYS[6], marker)
+  sticky, admitted = seen[1], seen[2]
+else
+  admitted = redis.call('GET', marker)
+end
+if admitted then
+  if admitted == 'settled' then return {3} end
+  local f = {}
+  for part in string.gmatch(admitted .. '\\n', '([^\\n]*)\\n') do f[#f + 1] = part end
+  return {0, tonumber(f[1]), tonumber(f[2]), tonumber(f[3]), tonumber(f[4]), tonumber(f[5]), tonumber(f[6]), f[7], f[8]}
+end
 local holding = ARGV[1] == '1'
-local HK = {KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]}
+local HK = {KEYS[1], KEYS[2], KEYS[3], KEYS[4]}
 local HA = {}
 for i = 1, ${HOLD_ARGS} do HA[i] = ARGV[1 + i] end
-local fromAllowance = 0
+local fromAllowance, period = 0, nil
 if holding then
-  local verdict, allowance = holdCheck(HK, HA)
+  local verdict, allowance, p = holdCheck(HK, HA)
   if verdict ~= 0 then return {1, verdict} end
-  fromAllowance = allowance
+  fromAllowance, period = allowance, p
 end
-local window = KEYS[6]
+local window = KEYS[5]
 if window ~= '' then
   local verdict = tokenCheck(window, ARGV[17], ARGV[18], ARGV[19])
   if verdict ~= 0 then return {2, verdict} end
 end
-local AK, AA = {}, {}
-for i = 7, #KEYS do AK[#AK + 1] = KEYS[i] end
-for i = 21, #ARGV do AA[#AA + 1] = ARGV[i] end
-local taken = acquireFirst(AK, AA)
+local n = (#KEYS - 7) / 5
+local AK, AA, L = {}, {}, {}
+for i = 8, #KEYS do AK[#AK + 1] = KEYS[i] end
+for i = 22, 21 + 3 * n do L[#L + 1] = ARGV[i] end
+for i = 22 + 3 * n, #ARGV do AA[#AA + 1] = ARGV[i] end
+local taken = acquireFirst(AK, AA, stickyOrder(sticky, L, n))
 if window ~= '' then tokenCount(window, ARGV[19], ARGV[20]) end
-if holding and taken[1] > 0 then holdApply(HK, HA, fromAllowance) end
-return {0, taken[1], taken[2], taken[3], taken[4], taken[5]}
+local hold = ''
+if holding and taken[1] > 0 then hold = holdApply(HK, HA, fromAllowance, period) end
+if not sticky then sticky = '' end
+redis.call('SET', marker, table.concat({taken[1], taken[2], taken[3], taken[4], taken[5], taken[6], hold, sticky}, '\\n'),
+  'PX', ARGV[21])
+return {0, taken[1], taken[2], taken[3], taken[4], taken[5], taken[6], hold, sticky}
 `;
 
 /**
- * KEYS: the settlement's five ('' each when there is no money to settle), settleKey's six ('' each
- * without an attempt to settle), the usage stream, the sticky session's key (absent: none). ARGV: 1 money (1|0), 2-8 settleHold's, 9 attempt
- * (1|0), 10-14 settleKey's, 15 the event field's name, 16 the usage event's JSON up to the value of
- * its last field, coveredNano, which only this script knows; 17-18 the sticky session's key id and
- * ttl in seconds, written to KEYS[13] unless that is absent. Returns the part the allowance covered.
+ * KEYS: the settlement's four ('' each when there is no money to settle), settleKey's six ('' each
+ * without an attempt to settle), the usage stream, the sticky session's key ('' for none), the
+ * request's once-marker. ARGV: 1 money (1|0), 2-8 settleHold's, 9 attempt (1|0), 10-15 settleKey's,
+ * 16 the event field's name, 17 the usage event's JSON up to the value of its last field,
+ * coveredNano, which only this script knows; 18-19 the sticky session's key id and ttl in seconds,
+ * written to the session's key unless that is absent; 20 the once-marker's ttl ms.
+ * Returns the part the allowance covered; a second run (a re-sent command) changes nothing and
+ * returns '-', or '?' when it cannot tell it is one (settleHold): the caller then hands the usage
+ * event to the recorder, and the worker stores it once.
  */
 export const SETTLE_REQUEST = `${ABSENT_KEYS_LUA}${SETTLE_FUNCTIONS}${SETTLE_KEY_FUNCTION}
-if ARGV[9] == '1' then
-  settleKey(
-    {KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]},
-    {ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14]}
-  )
-end
 local covered = '0'
 if ARGV[1] == '1' then
   local SA = {}
   for i = 1, ${SETTLE_ARGS} do SA[i] = ARGV[1 + i] end
-  covered = settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]}, SA)[2]
+  local settled = settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4]}, SA, KEYS[13], ARGV[20])
+  if settled[2] == nil then return settled[1] end
+  covered = settled[2]
+elseif settleOnce(KEYS[13], ARGV[20], false) ~= 'first' then
+  return '-'
 end
-redis.call('XADD', KEYS[12], '*', ARGV[15], ARGV[16] .. covered .. '"}')
-if KEYS[13] ~= '' then redis.call('SET', KEYS[13], ARGV[17], 'EX', ARGV[18]) end
+if ARGV[9] == '1' then
+  settleKey(
+    {KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]},
+    {ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15]}
+  )
+end
+redis.call('XADD', KEYS[11], '*', ARGV[16], ARGV[17] .. covered .. '"}')
+if KEYS[12] ~= '' then redis.call('SET', KEYS[12], ARGV[18], 'EX', ARGV[19]) end
 return covered
 `;

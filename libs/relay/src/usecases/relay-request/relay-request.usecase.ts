@@ -1,7 +1,8 @@
 // Relaying one completion or embedding, the /v1 hot path (docs/design.md): token auth → admission →
 // route → upstream → stream back → settle → usage record. No Postgres round trip once warm: tokens,
 // tenants, channels and prices come from in-process snapshots; limits, cooldowns and sticky
-// sessions from Redis; the usage record leaves through a Redis stream.
+// sessions from Redis, in one script before the upstream call and one after; the usage record
+// leaves through a Redis stream.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { CurrentPlans } from '@gateway/billing';
@@ -155,17 +156,16 @@ export class RelayRequest {
     // turned that off), so its turns stay on the key that holds their prompt cache.
     const inferred = command.sessionId === null && table.hashesSessions(ctx.group);
     const session = inferred ? conversationOf(command.body) : command.sessionId;
-    const stickyKeyId = session === null ? null : await this.sticky.keyFor(token.id, session);
     // The order only: which keys are cooling or capped is judged in Redis, atomically, as each
-    // attempt takes its key (one round trip for the whole remaining pool). A chain's models come
-    // one after the other, each with all its candidates.
+    // attempt takes its key (one round trip for the whole remaining pool), and so is the session's
+    // key, which the admission reads and tries first. A chain's models come one after the other,
+    // each with all its candidates.
     const planned = ctx.models.flatMap((model) =>
       planAttempts({
         channels: table.channels,
         model,
         groups: [ctx.group],
         random: Math.random,
-        stickyKeyId,
       }).map((attempt) => ({ ...attempt, model })),
     );
     // Legacy completions and embeddings exist only in OpenAI's format: other channels are skipped.
@@ -184,8 +184,8 @@ export class RelayRequest {
     let capped = 0;
     const tried = new Set<string>();
 
-    // One round trip admits the request and takes its first key (the hold and the token's limits
-    // are checked even when no channel is left, so a 402 or 429 still says why).
+    // One round trip admits the request and takes its first key, the session's if it can (the hold
+    // and the token's limits are checked even when no channel is left, so a 402 or 429 still says why).
     let acquiredAt = Date.now();
     const admission = await this.admission.admit(
       token,
@@ -194,7 +194,9 @@ export class RelayRequest {
       remaining,
       acquiredAt,
       ctx.models,
+      session === null ? null : this.sticky.keyOf(token.id, session),
     );
+    remaining = admission.candidates;
     const tokenWindow = admission.tokenWindow;
     ctx.admitted(tokenWindow);
     let first: FirstAcquisition | null = admission.acquisition;
@@ -333,6 +335,7 @@ export class RelayRequest {
           estimatedTokens,
           actualTokens: 0,
           now: Date.now(),
+          streaks: taken.streaks,
         };
         draft.failed(result.status, result.code, result.message);
         sendRelayError(
@@ -365,6 +368,7 @@ export class RelayRequest {
         estimatedTokens,
         actualTokens: used,
         now: Date.now(),
+        streaks: taken.streaks,
       };
       draft.usage = result.usage;
       draft.usageSource = result.usageSource;

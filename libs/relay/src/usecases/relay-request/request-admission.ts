@@ -1,25 +1,29 @@
 // Admission of a relayed request in one Redis round trip (ADMIT_REQUEST): its worst-case hold
 // (docs/design.md invariant 6), its token's rpm/tpm (invariant 5) and the first usable key of the
-// planned order, checked together so that a refusal writes nothing.
+// planned order with a sticky session's key first, checked together so that a refusal writes
+// nothing, and once per request id (a re-sent script answers as the first run did).
 import { Inject, Injectable } from '@nestjs/common';
-import { BalanceMirror, verdictOf, type HoldRequest } from '@gateway/billing';
+import { BalanceMirror, verdictOf, type HoldRequest, type PlacedHold } from '@gateway/billing';
 import { REDIS } from '@gateway/redis';
 import type { TokenSnapshot } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { RelayLimiter, type FirstAcquisition, type KeyModel } from '../../limits/relay-limiter';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import type { UsageDraft } from '../../relay/usage-draft';
+import { stickyLayout, stickyOrder, type StickyCandidate } from '../../routing/sticky-order';
 import { ADMIT_REQUEST, HOLD_ARGS, HOLD_KEYS } from './hot-path-scripts';
 import { WorstCaseHold } from './worst-case-hold';
 
 type AdmissionRedis = Redis & {
-  relayAdmitRequest(...args: (string | number)[]): Promise<number[]>;
+  relayAdmitRequest(...args: (string | number)[]): Promise<(number | string)[]>;
 };
 
-export interface Admitted {
+export interface Admitted<C> {
   /** The token's minute window the request was counted in, or null (the token has no limits). */
   tokenWindow: string | null;
-  /** The key taken (an index into the keys given) and the keys passed over. */
+  /** The candidates in the order they are tried: the plan's, with the session's key first. */
+  candidates: C[];
+  /** The key taken (an index into `candidates`) and the keys passed over. */
   acquisition: FirstAcquisition;
 }
 
@@ -40,18 +44,21 @@ export class RequestAdmission {
 
   /**
    * Holds the request's worst case, counts it against its token's limits and takes the first usable
-   * key of `keys`, or throws the 402 / 429 that says what is short. The draft is marked held when a
-   * hold was placed (a key was taken): it must then be settled, whatever happens next.
+   * key of `keys` (the session's key first, when `stickyKey` names one remembered in Redis), or
+   * throws the 402 / 429 that says what is short. The draft gets the hold when one was placed (a key
+   * was taken): it must then be settled, whatever happens next.
    */
-  async admit(
+  async admit<C extends KeyModel & StickyCandidate>(
     token: TokenSnapshot,
     draft: UsageDraft,
     estimate: { promptTokens: number; completionCeiling: number; estimatedTokens: number },
-    keys: readonly KeyModel[],
+    keys: readonly C[],
     now: number,
     /** The models the request may be served by (a chain's): the dearest is held. */
     models: readonly string[],
-  ): Promise<Admitted> {
+    /** The Redis key of the session's remembered key (StickySessions), or null without a session. */
+    stickyKey: string | null,
+  ): Promise<Admitted<C>> {
     const hold = await this.worstCase.request(
       token,
       draft,
@@ -65,12 +72,16 @@ export class RequestAdmission {
     const keyNames = [
       ...(held?.keys ?? Array<string>(HOLD_KEYS).fill(this.limiter.absent)),
       tokenWindow ?? this.limiter.absent,
+      stickyKey ?? this.limiter.absent,
+      this.balances.onceKey(draft.requestId),
       ...acquiring.keys,
     ];
     const args = [
       held === null ? '0' : '1',
       ...(held?.args ?? Array<string>(HOLD_ARGS).fill('')),
       ...this.limiter.tokenArguments(token, estimate.estimatedTokens),
+      this.balances.onceTtlMs(),
+      ...stickyLayout(keys),
       ...acquiring.args,
     ];
     const run = () => this.redis.relayAdmitRequest(keyNames.length, ...keyNames, ...args);
@@ -81,8 +92,9 @@ export class RequestAdmission {
       answer = await run();
     }
     const [stage, ...taken] = answer;
-    const [a = 0] = taken;
+    const a = Number(taken[0] ?? 0);
     if (stage === 1) throw this.refusal(a, hold as HoldRequest);
+    if (stage === 3) throw new Error(`request ${draft.requestId} was admitted again after it was settled`);
     if (stage === 2) {
       const refused = this.limiter.tokenRefusal(a, now);
       if (!refused.ok) {
@@ -93,9 +105,11 @@ export class RequestAdmission {
         );
       }
     }
-    const acquisition = this.limiter.acquisitionOf(taken);
-    if (hold !== null && acquisition.index >= 0) draft.held = true;
-    return { tokenWindow, acquisition };
+    const acquisition = this.limiter.acquisitionOf(taken.slice(0, 6).map(Number));
+    const placed = String(taken[6] ?? '') as PlacedHold;
+    if (placed !== '') draft.hold = placed;
+    const sticky = String(taken[7] ?? '');
+    return { tokenWindow, candidates: stickyOrder(keys, sticky === '' ? null : sticky), acquisition };
   }
 
   private refusal(code: number, hold: HoldRequest): RelayError | Error {

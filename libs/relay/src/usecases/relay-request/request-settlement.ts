@@ -1,8 +1,8 @@
 // The end of every relayed request, whatever came of it (success, upstream error, client abort):
 // its hold is settled at the real cost, its one usage record leaves for the worker (docs/design.md
-// invariants 6 and 7), and the relay's metrics count it. The key's windows, the hold and the usage
-// event go in one Redis round trip (SETTLE_REQUEST); a request with none of the first two hands its
-// event to the batching recorder.
+// invariants 6 and 7), and the relay's metrics count it. The key's windows, the hold, the usage
+// event and the sticky session go in one Redis round trip (SETTLE_REQUEST), once per request id; a
+// request with none of the first two hands its event to the batching recorder.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { BalanceMirror, PriceBook, PriceBookService } from '@gateway/billing';
@@ -56,6 +56,7 @@ export class RequestSettlement {
             tenantId: draft.tenantId,
             tokenId: draft.tokenId,
             requestId: draft.requestId,
+            hold: draft.hold,
             costNano: cost,
             plan: draft.plan,
             // The worker counts the same way when it stores the record (store-usage-batch.ts).
@@ -77,17 +78,29 @@ export class RequestSettlement {
           ...(attempt?.keys ?? Array<string>(6).fill(this.limiter.absent)),
           this.stream,
           draft.sticky?.redisKey ?? this.limiter.absent,
+          this.balances.onceKey(draft.requestId),
           money === null ? '0' : '1',
           ...(money?.args ?? Array<string>(SETTLE_ARGS).fill('')),
           attempt === null ? '0' : '1',
-          ...(attempt?.args ?? Array<string>(5).fill('')),
+          ...(attempt?.args ?? Array<string>(6).fill('')),
           USAGE_EVENT_FIELD,
           payloadUpToCovered(event),
           draft.sticky?.keyId ?? '',
           draft.sticky?.ttlSeconds ?? 0,
+          this.balances.onceTtlMs(),
         );
-        draft.coveredNano = BigInt(covered);
-        event = { ...event, coveredNano: covered };
+        if (covered === '-') {
+          // Only a re-sent script sees its request settled: the first run booked it and sent the event.
+          this.logger.warn(`${draft.requestId}: settled already, not settled again`);
+        } else if (covered === '?') {
+          // Its hold and once-marker are gone (Redis lost them, or a re-sent script came late): the
+          // event goes the other way, and the worker stores it once whichever arrives.
+          this.logger.warn(`${draft.requestId}: hold not found, usage recorded without the mirror`);
+          this.usage.record(event);
+        } else {
+          draft.coveredNano = BigInt(covered);
+          event = { ...event, coveredNano: covered };
+        }
       } catch (error) {
         // The hold expires and the worker reaps it; the event still carries the cost. Should the
         // script have run after all, the worker stores the event once (idempotent by request id).

@@ -1,0 +1,240 @@
+// The hot path's two scripts on the real Redis, run twice for one request id as ioredis does when it
+// re-sends a command whose answer a dropped connection lost (issue #14): the books, the limits and
+// the usage stream must be as after one run. Also: the admission reads the session's key itself and
+// tries it first, in the same order as the relay.
+import { BalanceMirror, type CurrentPlan, type PriceBookService } from '@gateway/billing';
+import { loadConfig, type AppConfig } from '@gateway/config';
+import { createTestRedis, type TestRedis } from '@gateway/testing';
+import type { TokenSnapshot, TokensService } from '@gateway/tokens';
+import type { UsageRecorder } from '@gateway/usage';
+import Redis from 'ioredis';
+import { RelayLimiter } from '../../limits/relay-limiter';
+import type { RelayMetrics } from '../../metrics/relay-metrics';
+import { StickySessions } from '../../relay/sticky-sessions';
+import { UsageDraft } from '../../relay/usage-draft';
+import { channelCandidate, keyCandidate } from '../../routing/routing-candidates.fixtures';
+import { RequestAdmission } from './request-admission';
+import { RequestSettlement } from './request-settlement';
+import type { WorstCaseHold } from './worst-case-hold';
+
+describe('the hot path, run twice for one request (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let config: AppConfig;
+  let admission: RequestAdmission;
+  let settlement: RequestSettlement;
+  let sticky: StickySessions;
+  const recorded: unknown[] = [];
+  // Mid-minute: no window boundary is crossed within a test.
+  const now = Date.UTC(2026, 10, 15, 12, 30, 20);
+
+  const plan = {
+    plan: {
+      limitRequests: 100n,
+      limitInputTokens: null,
+      limitOutputTokens: null,
+      limitSpendNano: null,
+      includedNano: 1_000n,
+    },
+    periodStart: new Date('2026-11-01T00:00:00Z'),
+    periodEnd: new Date('2026-12-01T00:00:00Z'),
+  } as unknown as CurrentPlan;
+  const token = {
+    id: 'tok-once',
+    tenantId: 't-once',
+    quotaNano: 1_000_000n,
+    rpm: 100,
+    tpm: 100_000,
+  } as unknown as TokenSnapshot;
+  /** Two channels of one key each; the plan tries `first` before `second`. */
+  const candidates = [
+    {
+      channel: channelCandidate('first'),
+      key: keyCandidate('k-first', { rpm: 50 }),
+      upstreamModel: 'm',
+      model: 'm',
+    },
+    {
+      channel: channelCandidate('second'),
+      key: keyCandidate('k-second', { rpm: 50 }),
+      upstreamModel: 'm',
+      model: 'm',
+    },
+  ];
+
+  beforeAll(() => {
+    testRedis = createTestRedis('hot_path_once');
+    config = loadConfig({
+      NODE_ENV: 'test',
+      // Only Redis is used here; the database URL is never connected to.
+      DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+      REDIS_PREFIX: testRedis.prefix,
+    });
+    redis = new Redis(testRedis.url);
+    // PostgreSQL as the mirror loads it: $0.00005 of credit, no period usage yet.
+    const balances = {
+      findOne: async () => ({ creditsNano: 50_000n, debitsNano: 0n, creditSeq: 1n }),
+    } as unknown as ConstructorParameters<typeof BalanceMirror>[2];
+    const periods = { findOne: async () => null } as unknown as ConstructorParameters<
+      typeof BalanceMirror
+    >[3];
+    const tokens = { usedNano: async () => 0n } as unknown as TokensService;
+    const mirror = new BalanceMirror(redis, config, balances, periods, tokens);
+    const limiter = new RelayLimiter(redis, config);
+    const worstCase = {
+      request: async (_token: TokenSnapshot, draft: UsageDraft) => ({
+        requestId: draft.requestId,
+        tenantId: token.tenantId,
+        tokenId: token.id,
+        amountNano: 3_000n,
+        tokenQuotaNano: token.quotaNano,
+        plan,
+        inputTokens: 10,
+        outputTokens: 90,
+      }),
+    } as unknown as WorstCaseHold;
+    admission = new RequestAdmission(redis, mirror, limiter, worstCase);
+    const prices = { current: async () => ({}) } as unknown as PriceBookService;
+    const usage = { record: (event: unknown) => recorded.push(event) } as unknown as UsageRecorder;
+    const metrics = {
+      requests: { inc: () => undefined },
+      tokens: { inc: () => undefined },
+      ttft: { observe: () => undefined },
+    } as unknown as RelayMetrics;
+    settlement = new RequestSettlement(redis, config, prices, mirror, limiter, usage, metrics);
+    sticky = new StickySessions(config);
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await testRedis.cleanup();
+  });
+
+  /**
+   * Every key of this suite with its content (TTLs aside): what a second run must leave as it was.
+   * The request's once-marker aside: that a second run notes it was one is the point.
+   */
+  async function everything(): Promise<Record<string, unknown>> {
+    const keys = (await redis.keys(`${testRedis.prefix}:*`)).filter((key) => !key.includes(':once:')).sort();
+    const dump: Record<string, unknown> = {};
+    for (const key of keys) {
+      const type = await redis.type(key);
+      if (type === 'hash') dump[key] = await redis.hgetall(key);
+      else if (type === 'zset') dump[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      else if (type === 'stream') dump[key] = await redis.xlen(key);
+      else dump[key] = await redis.get(key);
+    }
+    return dump;
+  }
+
+  const field = async (key: string, name: string) => redis.hget(`${testRedis.prefix}:${key}`, name);
+
+  function draftOf(requestId: string): UsageDraft {
+    const draft = new UsageDraft(
+      { requestId, endpoint: 'chat.completions', clientIp: undefined, body: { model: 'm' } },
+      token,
+      now,
+    );
+    draft.plan = plan;
+    return draft;
+  }
+
+  const admit = (draft: UsageDraft, session: string | null) =>
+    admission.admit(
+      token,
+      draft,
+      { promptTokens: 10, completionCeiling: 90, estimatedTokens: 100 },
+      candidates,
+      now,
+      ['m'],
+      session === null ? null : sticky.keyOf(token.id, session),
+    );
+
+  it('holds, counts and settles once, however often each script runs', async () => {
+    const draft = draftOf('req-twice');
+    const first = await admit(draft, null);
+    expect(first.acquisition.index).toBe(0);
+    expect(draft.hold).not.toBeNull();
+    const admitted = await everything();
+    // The first run did hold and count: the repeat has something to leave alone.
+    expect(await field('bal:t-once', 'held')).toBe('2000'); // the allowance pays 1,000 of the 3,000
+    expect(await field('tq:tok-once', 'held')).toBe('3000');
+    expect(await field(`pp:t-once:${plan.periodStart.getTime()}`, 'hReq')).toBe('1');
+
+    const hold = draft.hold;
+    const again = await admit(draft, null);
+    expect(again).toEqual(first);
+    expect(draft.hold).toBe(hold);
+    expect(await everything()).toEqual(admitted);
+
+    // Served: 10 + 20 tokens for 1,500 nano-USD, 1,000 of them from the plan's allowance.
+    draft.usage = { promptTokens: 10, completionTokens: 20, cachedTokens: 0, reasoningTokens: 0 };
+    draft.servedModel = 'm';
+    draft.status = 200;
+    draft.channelId = 'first';
+    draft.channelKeyId = 'k-first';
+    draft.attempt = {
+      keyId: 'k-first',
+      limits: candidates[0]?.key,
+      upstreamModel: 'm',
+      countedAt: now,
+      tokenWindow: first.tokenWindow,
+      outcome: 'ok',
+      estimatedTokens: 100,
+      actualTokens: 30,
+      now,
+      streaks: first.acquisition.streaks,
+    };
+    draft.sticky = sticky.entry(token.id, 'conversation', 'k-first');
+    jest.spyOn(draft, 'costNano').mockReturnValue(1_500n);
+    await settlement.close(draft);
+    const settled = await everything();
+    expect(await field('bal:t-once', 'held')).toBe('0');
+    expect(await field('bal:t-once', 'debits')).toBe('500');
+    expect(await field('bal:t-once', 'balance')).toBe('49500');
+    expect(await field('tq:tok-once', 'used')).toBe('1500');
+    expect(await field(`pp:t-once:${plan.periodStart.getTime()}`, 'cov')).toBe('1000');
+    expect(await field(`pp:t-once:${plan.periodStart.getTime()}`, 'req')).toBe('1');
+    expect(await redis.zcard(`${testRedis.prefix}:holds:exp`)).toBe(0);
+    expect(await redis.xlen(`${testRedis.prefix}:usage:events`)).toBe(1);
+
+    await settlement.close(draft);
+    expect(await everything()).toEqual(settled);
+    // Nor was the event handed to the batching recorder instead.
+    expect(recorded).toHaveLength(0);
+  });
+
+  it('when Redis lost the hold and its marker, books nothing in the mirror and hands the event to the recorder', async () => {
+    const draft = draftOf('req-lost');
+    await admit(draft, null);
+    // A restart without persistence took the hold and the marker (the mirrors were reloaded since).
+    await redis.zrem(`${testRedis.prefix}:holds:exp`, draft.hold as string);
+    await redis.del(`${testRedis.prefix}:once:req-lost`);
+    const before = await everything();
+    draft.usage = { promptTokens: 10, completionTokens: 20, cachedTokens: 0, reasoningTokens: 0 };
+    draft.status = 200;
+    jest.spyOn(draft, 'costNano').mockReturnValue(1_500n);
+    await settlement.close(draft);
+    expect(await everything()).toEqual(before);
+    expect(recorded).toEqual([expect.objectContaining({ requestId: 'req-lost', costNano: '1500' })]);
+    recorded.length = 0;
+  });
+
+  it("tries the session's remembered key first, and says so in the order it gives back", async () => {
+    await redis.set(sticky.keyOf(token.id, 'chat'), 'k-second');
+    const draft = draftOf('req-sticky');
+    const minute = Math.floor(now / 60_000);
+    const firstBefore = await field(`rl:k:k-first:m:${minute}`, 'r');
+    const admitted = await admit(draft, 'chat');
+    expect(admitted.candidates.map((c) => c.key.id)).toEqual(['k-second', 'k-first']);
+    expect(admitted.acquisition.index).toBe(0);
+    // The slot was taken on the session's key, not on the plan's first.
+    expect(await field(`rl:k:k-second:m:${minute}`, 'r')).toBe('1');
+    expect(await field(`rl:k:k-first:m:${minute}`, 'r')).toBe(firstBefore);
+
+    // A session whose key is not a candidate keeps the plan's order.
+    await redis.set(sticky.keyOf(token.id, 'elsewhere'), 'k-gone');
+    const other = await admit(draftOf('req-elsewhere'), 'elsewhere');
+    expect(other.candidates.map((c) => c.key.id)).toEqual(['k-first', 'k-second']);
+  });
+});
