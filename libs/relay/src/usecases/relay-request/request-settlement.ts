@@ -88,6 +88,8 @@ export class RequestSettlement {
         );
         draft.coveredNano = BigInt(covered);
         event = { ...event, coveredNano: covered };
+        // In the stream now; the api keeps it until the worker has stored it (the usage outbox).
+        this.usage.sent(event);
       } catch (error) {
         // The hold expires and the worker reaps it; the event still carries the cost. Should the
         // script have run after all, the worker stores the event once (idempotent by request id).
