@@ -157,7 +157,9 @@ describe('no usage event lost when Redis loses its data, and the mirror reconcil
       'SELECT debits_nano::text AS debits, balance_nano::text AS balance FROM tenant_balances WHERE tenant_id = $1',
       [tenantId],
     )) as { debits: string; balance: string }[];
-    const [token] = (await db.query('SELECT used_nano::text AS used FROM tokens WHERE id = $1', [tokenId])) as {
+    const [token] = (await db.query('SELECT used_nano::text AS used FROM tokens WHERE id = $1', [
+      tokenId,
+    ])) as {
       used: string;
     }[];
     const prefix = harness.config.REDIS_PREFIX;
