@@ -146,6 +146,22 @@ describe('no usage event lost when Redis loses its data, and the mirror reconcil
     if (lost.length > 0) console.log(`api:\n${api.output()}\nworker:\n${worker.output()}`);
     expect({ answered: answered.length, lost }).toEqual({ answered: BEFORE_LOSS + 2, lost: [] });
     expect(stored.filter((row) => row.n !== 1)).toEqual([]);
+    // Exactly the lost events were sent again, each once; and the api forgets them once stored.
+    const outbox = async () => {
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? -1);
+      return {
+        resent: value('gateway_usage_outbox_resent_total'),
+        dropped: value('gateway_usage_outbox_dropped_total'),
+        kept: value('gateway_usage_outbox_events'),
+      };
+    };
+    let figures = await outbox();
+    await waitFor('the api to forget the stored events', async () => {
+      figures = await outbox();
+      return figures.kept === 0 ? true : undefined;
+    }).catch(() => undefined);
+    expect(figures).toEqual({ resent: BEFORE_LOSS, dropped: 0, kept: 0 });
 
     // The books in PostgreSQL agree, and the mirror comes to equal them.
     const mismatches = await request(harness.url)
