@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { waitFor } from '@gateway/testing';
 import type Redis from 'ioredis';
 import type { UsageEvent } from '../usage-event';
 import type { StoredUsage } from './stored-usage-lookup';
@@ -204,7 +205,7 @@ describe('UsageRecorder (the usage outbox)', () => {
 
   it('drain() waits until the worker has stored every kept event, and gives up at its deadline', async () => {
     const f = fakes();
-    const recorder = recorderOn(f);
+    const recorder = recorderOn(f, { drainStallMs: 60_000 });
     recorder.record(event('a'));
     recorder.record(event('b'));
     expect(await recorder.drain(100)).toBe(false);
@@ -214,5 +215,29 @@ describe('UsageRecorder (the usage outbox)', () => {
     f.ingest();
     expect(await draining).toBe(true);
     expect(recorder.stats().kept).toBe(0);
+  });
+
+  it('drain() stops early when no worker stores anything and every event is in the stream', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f, { drainStallMs: 300 });
+    recorder.record(event('waits-in-stream'));
+    await recorder.flush();
+    // Without the early stop this would wait out the minute (and the test time out).
+    expect(await recorder.drain(60_000)).toBe(false);
+    expect(recorder.stats()).toEqual({ queued: 0, kept: 1, dropped: 0 });
+  });
+
+  it('drain() does not stop early while an event waits for Redis', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f, { drainStallMs: 1, retryMinMs: 5, retryMaxMs: 10 });
+    f.state.down = true;
+    recorder.record(event('waits-for-redis'));
+    const draining = recorder.drain(60_000);
+    // Several rounds pass with nothing stored, then Redis and the worker come back.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    f.state.down = false;
+    await waitFor('the event in the stream', async () => (f.added.length > 0 ? true : undefined));
+    f.ingest();
+    expect(await draining).toBe(true);
   });
 });

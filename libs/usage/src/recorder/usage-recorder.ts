@@ -37,6 +37,8 @@ export interface UsageRecorderOptions {
   resendMaxMs: number;
   /** Request ids per lookup query. */
   lookupBatch: number;
+  /** drain() stops early when, this long, no kept event was stored and all of them wait in the stream. */
+  drainStallMs: number;
 }
 
 export const DEFAULT_USAGE_RECORDER_OPTIONS: Readonly<UsageRecorderOptions> = Object.freeze({
@@ -49,6 +51,7 @@ export const DEFAULT_USAGE_RECORDER_OPTIONS: Readonly<UsageRecorderOptions> = Ob
   confirmAfterMs: 5_000,
   resendMaxMs: 300_000,
   lookupBatch: 5_000,
+  drainStallMs: 5_000,
 });
 
 /** Overrides of DEFAULT_USAGE_RECORDER_OPTIONS and of the configuration (tests use small limits). */
@@ -176,22 +179,32 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * A stopping api (SIGTERM) waits here for the worker to have stored every event it kept, sending
-   * again what Redis lost, up to `timeoutMs`. True when nothing is left.
+   * again what Redis lost, up to `timeoutMs`. When no worker stores anything for `drainStallMs` and
+   * every event left is in the stream (none waits for Redis), it stops waiting: Redis has them, and
+   * a worker stopping at the same time (Ctrl-C on `npm start`) would otherwise hold the api for the
+   * whole grace. True when nothing is left.
    */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    let lastProgress = Date.now();
     while (this.kept.size > 0 && Date.now() < deadline) {
+      const before = this.kept.size;
       this.retryNow();
       await this.confirmNow(true);
       if (this.kept.size === 0) break;
+      if (this.kept.size < before || this.stats().queued > 0) lastProgress = Date.now();
+      else if (Date.now() - lastProgress >= this.options.drainStallMs) break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
     }
-    if (this.kept.size > 0) {
-      this.logger.error(
-        `stopping with ${this.kept.size} usage events the worker has not stored yet; they are lost unless still in Redis`,
+    const { queued, kept } = this.stats();
+    if (queued > 0) {
+      this.logger.error(`stopping with ${queued} usage events Redis never took; they are lost`);
+    } else if (kept > 0) {
+      this.logger.warn(
+        `stopping with ${kept} usage events in the Redis stream that no worker has stored yet; a worker will`,
       );
     }
-    return this.kept.size === 0;
+    return kept === 0;
   }
 
   /** Counters for tests and diagnostics: events waiting for Redis, kept until stored, given up on. */
