@@ -6,6 +6,7 @@ import type { AppConfig } from '@gateway/config';
 import { loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
+import { UsageRecorder } from '@gateway/usage';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { createApiApp } from './api-app';
@@ -63,6 +64,7 @@ async function drainAndClose(
   const logger = app.get(Logger);
   const drain = app.get(Drain);
   const server = app.getHttpServer() as Server;
+  const startedAt = Date.now();
   drain.start();
   logger.log(`${signal}: draining ${drain.inFlight} in-flight request(s), up to ${graceMs} ms`);
   // Closes the listener and the idle kept-alive connections; busy ones close after their response.
@@ -71,6 +73,12 @@ async function drainAndClose(
     logger.warn(`grace of ${graceMs} ms over: cutting ${drain.inFlight} request(s)`);
     server.closeAllConnections();
     await drain.whenIdle(SETTLE_AFTER_CUT_MS);
+  }
+  // Every usage event stays with this process until the worker has stored it (docs/design.md,
+  // "The usage outbox"): wait for that with what is left of the grace, or briefly after a cut.
+  const confirmMs = Math.max(graceMs - (Date.now() - startedAt), Math.min(graceMs, SETTLE_AFTER_CUT_MS));
+  if (!(await app.get(UsageRecorder).drain(confirmMs))) {
+    logger.warn(`usage events not confirmed stored within ${confirmMs} ms`);
   }
   try {
     // In one process the worker goes after the api's requests settled: their usage events are queued.

@@ -10,13 +10,23 @@ import {
   RENDER_INVOICE_PDF_JOB,
 } from '@gateway/invoices';
 import { QueueName } from '@gateway/redis';
-import { PRUNE_USAGE_RECORDS_JOB, RECONCILE_USAGE_JOB, ROLLUP_USAGE_JOB } from '@gateway/usage';
+import {
+  PRUNE_USAGE_RECORDS_JOB,
+  RECONCILE_MIRROR_JOB,
+  RECONCILE_USAGE_JOB,
+  ROLLUP_USAGE_JOB,
+} from '@gateway/usage';
 
 describe('BullMQ queue and job names', () => {
   it('stay the names that earlier releases stored in Redis', () => {
     expect({
       [QueueName.Identity]: [PRUNE_EXPIRED_SESSIONS_JOB],
-      [QueueName.Usage]: [RECONCILE_USAGE_JOB, ROLLUP_USAGE_JOB, PRUNE_USAGE_RECORDS_JOB],
+      [QueueName.Usage]: [
+        RECONCILE_USAGE_JOB,
+        ROLLUP_USAGE_JOB,
+        PRUNE_USAGE_RECORDS_JOB,
+        RECONCILE_MIRROR_JOB,
+      ],
       [QueueName.Channels]: [PROBE_JOB, SWEEP_JOB, PRUNE_JOB, SYNC_JOB],
       [QueueName.Invoices]: [
         GENERATE_INVOICE_JOB,
@@ -26,7 +36,7 @@ describe('BullMQ queue and job names', () => {
       ],
     }).toEqual({
       identity: ['PruneExpiredSessionsJob'],
-      usage: ['ReconcileUsageJob', 'RollupUsageJob', 'PruneUsageRecordsJob'],
+      usage: ['ReconcileUsageJob', 'RollupUsageJob', 'PruneUsageRecordsJob', 'ReconcileBalanceMirrorJob'],
       channels: ['ProbeKeyJob', 'SweepCoolingKeysJob', 'PruneProbeHistoryJob', 'SyncProbeSchedulesJob'],
       invoices: ['GenerateInvoiceJob', 'RenderInvoicePdfJob', 'IssueCreditNoteJob', 'CloseInvoicePeriodsJob'],
     });

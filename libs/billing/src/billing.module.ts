@@ -6,6 +6,7 @@ import { IdentityModule } from '@gateway/identity';
 import { TokensModule } from '@gateway/tokens';
 import { BalanceMirror } from './balance/balance-mirror';
 import { HoldReaper } from './balance/hold-reaper';
+import { MirrorReconciler } from './balance/mirror-reconciler';
 import { ModelCatalogService } from './catalog/model-catalog.service';
 import { GroupMultiplier } from './entities/group-multiplier.entity';
 import { LedgerEntry } from './entities/ledger-entry.entity';
@@ -101,6 +102,9 @@ export const BILLING_ENTITIES = [
 })
 export class BillingModule {}
 
-/** The worker side of billing: releasing the holds of requests whose process died. */
-@Module({ providers: [HoldReaper], exports: [HoldReaper] })
+/**
+ * The worker side of billing: releasing the holds of requests whose process died, and reconciling
+ * the Redis mirror with the ledger (run by the usage queue's schedule).
+ */
+@Module({ providers: [HoldReaper, MirrorReconciler], exports: [HoldReaper, MirrorReconciler] })
 export class BillingWorkerModule {}

@@ -1,5 +1,7 @@
 export { BILLING_ENTITIES, BillingModule, BillingWorkerModule } from './billing.module';
 export { HoldReaper } from './balance/hold-reaper';
+export { MirrorReconciler } from './balance/mirror-reconciler';
+export type { MirrorCorrection, MirrorReconcileReport } from './balance/mirror-reconciler';
 export { ModelPrice } from './entities/model-price.entity';
 export { LEDGER_KINDS, LedgerEntry } from './entities/ledger-entry.entity';
 export type { LedgerKind } from './entities/ledger-entry.entity';

@@ -150,6 +150,11 @@ const schema = {
   // Billing (README "Configuration").
   BILLING_HOLD_TTL_MS: intIn(10_000, 86_400_000).default(3_600_000),
   BILLING_DEFAULT_MAX_TOKENS: intIn(0, 10_000_000).default(4096),
+  // The api's usage outbox (README "Configuration", docs/design.md "The usage outbox").
+  USAGE_OUTBOX_MAX_EVENTS: intIn(100, 10_000_000).default(100_000),
+  USAGE_OUTBOX_CONFIRM_MS: intIn(100, 600_000).default(5_000),
+  // How often the worker reconciles the Redis balance mirror with the ledger (docs/design.md "Money").
+  BILLING_MIRROR_RECONCILE_MS: intIn(1_000, 86_400_000).default(60_000),
   // Usage rollups and raw-record retention (README "Configuration").
   USAGE_ROLLUP_EVERY_MS: intIn(5_000, 3_600_000).default(60_000),
   // 0 keeps raw records forever; otherwise at least 400 days (invoices re-read the past year).

@@ -14,6 +14,8 @@ export {
   UsageRecorder,
 } from './recorder/usage-recorder';
 export type { UsageRecorderOptions } from './recorder/usage-recorder';
+export { StoredUsageLookup } from './recorder/stored-usage-lookup';
+export type { StoredUsage } from './recorder/stored-usage-lookup';
 export {
   DEFAULT_USAGE_INGESTOR_OPTIONS,
   USAGE_INGESTOR_OPTIONS,
@@ -34,6 +36,7 @@ export { UsageSummaryView, UsageTotalsView } from './views/usage-summary.view';
 export { reconcileUsage } from './reconcile/reconcile-usage';
 export type { ReconciliationMismatch, ReconciliationReport } from './reconcile/reconcile-usage';
 export { RECONCILE_USAGE_JOB, ReconcileUsageJob } from './reconcile/reconcile-usage.job';
+export { RECONCILE_MIRROR_JOB } from './reconcile/usage.processor';
 export { usageByModel } from './query/usage-by-model';
 export type { ModelUsage } from './query/usage-by-model';
 export {

@@ -12,6 +12,7 @@ import { BILLING_ENTITIES } from '@gateway/billing';
 import { TOKENS_ENTITIES } from '@gateway/tokens';
 import { insertUsageRecords } from './ingest/insert-usage-records';
 import { IngestRound, UsageIngestor, UsageIngestorOptions } from './ingest/usage-ingestor';
+import { StoredUsageLookup } from './recorder/stored-usage-lookup';
 import { UsageRecorder, UsageRecorderOptions } from './recorder/usage-recorder';
 import type { UsageEvent } from './usage-event';
 import { USAGE_ENTITIES } from './usage.module';
@@ -71,7 +72,7 @@ describe('usage pipeline', () => {
     return made;
   };
   const recorder = (options: Partial<UsageRecorderOptions> = {}, via: Redis = client) =>
-    new UsageRecorder(via, config, options);
+    new UsageRecorder(via, config, new StoredUsageLookup(dataSource), options);
   const rows = () => dataSource.getRepository(UsageRecord).count();
   const pending = async () => ((await client.xpending(stream, USAGE_CONSUMER_GROUP)) as [number])[0];
   /** Rounds until one finds nothing more to do. */
@@ -264,26 +265,68 @@ describe('usage pipeline', () => {
   it('keeps events in memory while Redis is unreachable and delivers them once it is back', async () => {
     const { proxy, via, close } = await proxiedRedis(redis.url);
     try {
-      const rec = recorder({ maxQueued: 3, retryMinMs: 20, retryMaxMs: 100 }, via);
+      const rec = recorder({ maxEvents: 3, retryMinMs: 20, retryMaxMs: 100 }, via);
       await proxy.stop();
       for (let i = 0; i < 5; i++) rec.record(usageEvent(`offline-${i}`));
       let flushed = false;
       const flushing = rec.flush().then(() => (flushed = true));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      // Bounded: three kept, two dropped (and counted); nothing reached Redis yet.
-      expect(rec.stats()).toEqual({ queued: 3, dropped: 2 });
+      // Bounded: the three newest kept, the two oldest dropped (and counted); nothing reached Redis yet.
+      expect(rec.stats()).toEqual({ queued: 3, kept: 3, dropped: 2 });
       expect(flushed).toBe(false);
       expect(await client.xlen(stream)).toBe(0);
 
       await proxy.start();
       await flushing;
-      expect(rec.stats()).toEqual({ queued: 0, dropped: 2 });
+      expect(rec.stats()).toEqual({ queued: 0, kept: 3, dropped: 2 });
       await drain(ingestor());
       const stored = await dataSource.getRepository(UsageRecord).find({ order: { requestId: 'ASC' } });
-      expect(stored.map((r) => r.requestId)).toEqual(['offline-0', 'offline-1', 'offline-2']);
+      expect(stored.map((r) => r.requestId)).toEqual(['offline-2', 'offline-3', 'offline-4']);
+      await rec.confirmNow(true);
+      expect(rec.stats()).toEqual({ queued: 0, kept: 0, dropped: 2 });
     } finally {
       await close();
     }
+  });
+
+  it('keeps every event until PostgreSQL has it, and sends again what Redis lost before the worker stored it', async () => {
+    const rec = recorder();
+    for (const id of ['kept-a', 'kept-b']) rec.record(usageEvent(id));
+    // As the settlement script does: the event is already in the stream, the outbox only keeps it.
+    await client.xadd(stream, '*', USAGE_EVENT_FIELD, JSON.stringify(usageEvent('kept-c')));
+    rec.sent(usageEvent('kept-c'));
+    await rec.flush();
+    await drain(ingestor());
+    for (const id of ['lost-d', 'lost-e']) rec.record(usageEvent(id));
+    await rec.flush();
+    expect(rec.stats().kept).toBe(5);
+
+    // Redis restarted without persistence: the two events the worker had not stored are gone.
+    await client.del(stream);
+    await rec.confirmNow(true);
+    await rec.flush();
+    // The stored three are forgotten; the lost two are back in the stream, once each.
+    expect(rec.stats()).toEqual({ queued: 0, kept: 2, dropped: 0 });
+    expect(await client.xlen(stream)).toBe(2);
+    await drain(ingestor());
+    await rec.confirmNow(true);
+    expect(rec.stats().kept).toBe(0);
+    const stored = await dataSource.getRepository(UsageRecord).find({ order: { requestId: 'ASC' } });
+    expect(stored.map((r) => r.requestId)).toEqual(['kept-a', 'kept-b', 'kept-c', 'lost-d', 'lost-e']);
+  });
+
+  it('does not send an event again while it still waits in the stream (the worker is behind)', async () => {
+    const rec = recorder();
+    rec.record(usageEvent('waiting'));
+    await rec.flush();
+    await rec.confirmNow(true);
+    await rec.confirmNow(true);
+    expect(await client.xlen(stream)).toBe(1);
+    expect(rec.stats().kept).toBe(1);
+    await drain(ingestor());
+    await rec.confirmNow(true);
+    expect(rec.stats().kept).toBe(0);
+    expect(await rows()).toBe(1);
   });
 
   it('gives up flushing at shutdown after its deadline instead of hanging when Redis is gone', async () => {

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '@gateway/redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BillingWorkerModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { TokensModule } from '@gateway/tokens';
 import { UsageRecord } from './entities/usage-record.entity';
@@ -9,6 +10,7 @@ import { UsageIngestor } from './ingest/usage-ingestor';
 import { ReconcileUsageJob } from './reconcile/reconcile-usage.job';
 import { UsageProcessor, UsageSchedules } from './reconcile/usage.processor';
 import { UsageQueryService } from './query/usage-query.service';
+import { StoredUsageLookup } from './recorder/stored-usage-lookup';
 import { UsageRecorder } from './recorder/usage-recorder';
 import { UsageDailyRollup } from './rollup/entities/usage-daily-rollup.entity';
 import { UsageHourlyRollup } from './rollup/entities/usage-hourly-rollup.entity';
@@ -32,14 +34,14 @@ export const USAGE_ENTITIES = [
 @Module({
   imports: [TypeOrmModule.forFeature(USAGE_ENTITIES), TokensModule, ChannelsModule],
   controllers: [UsageController],
-  providers: [UsageRecorder, UsageQueryService],
+  providers: [UsageRecorder, StoredUsageLookup, UsageQueryService],
   exports: [UsageRecorder],
 })
 export class UsageModule {}
 
 /** The worker side: the ingestor moving events from the Redis stream into usage_records. */
 @Module({
-  imports: [BullModule.registerQueue({ name: QueueName.Usage })],
+  imports: [BullModule.registerQueue({ name: QueueName.Usage }), BillingWorkerModule],
   providers: [
     UsageIngestor,
     ReconcileUsageJob,

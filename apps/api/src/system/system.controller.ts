@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig, gatewayVersion, type GatewayVersion } from 
 import { Public } from '@gateway/identity';
 import { REDIS } from '@gateway/redis';
 import { RelayMetrics } from '@gateway/relay';
+import { UsageRecorder } from '@gateway/usage';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
 import { Registry } from 'prom-client';
@@ -33,6 +34,7 @@ export class SystemController {
     private readonly metrics: HttpMetrics,
     private readonly relayMetrics: RelayMetrics,
     private readonly drain: Drain,
+    private readonly usageRecorder: UsageRecorder,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.version = gatewayVersion(config.GATEWAY_COMMIT);
@@ -67,7 +69,11 @@ export class SystemController {
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
   async prometheus(@Res() res: Response): Promise<void> {
-    const registry = Registry.merge([this.metrics.registry, this.relayMetrics.registry]);
+    const registry = Registry.merge([
+      this.metrics.registry,
+      this.relayMetrics.registry,
+      this.usageRecorder.registry,
+    ]);
     res.setHeader('Content-Type', registry.contentType);
     res.send(await registry.metrics());
   }

@@ -1,4 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { MirrorReconciler } from '@gateway/billing';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { QueueName, unknownJob } from '@gateway/redis';
@@ -11,6 +12,9 @@ import {
 } from '../rollup/usage-rollup.jobs';
 import { RECONCILE_USAGE_JOB, ReconcileUsageJob } from './reconcile-usage.job';
 
+/** Moves the Redis balance mirror up to the ledger where it missed debits (MirrorReconciler). */
+export const RECONCILE_MIRROR_JOB = 'ReconcileBalanceMirrorJob';
+
 /** Runs the usage domain's jobs in the worker. */
 @Processor(QueueName.Usage)
 export class UsageProcessor extends WorkerHost {
@@ -18,6 +22,7 @@ export class UsageProcessor extends WorkerHost {
     private readonly reconcile: ReconcileUsageJob,
     private readonly rollup: RollupUsageJob,
     private readonly prune: PruneUsageRecordsJob,
+    private readonly mirror: MirrorReconciler,
   ) {
     super();
   }
@@ -30,6 +35,8 @@ export class UsageProcessor extends WorkerHost {
         return this.rollup.run();
       case PRUNE_USAGE_RECORDS_JOB:
         return this.prune.run();
+      case RECONCILE_MIRROR_JOB:
+        return this.mirror.run();
       default:
         throw unknownJob(QueueName.Usage, job.name);
     }
@@ -52,6 +59,12 @@ export class UsageSchedules implements OnApplicationBootstrap {
       RECONCILE_USAGE_JOB,
       { every: 60 * 60 * 1000 },
       { name: RECONCILE_USAGE_JOB, opts: { removeOnComplete: 48, removeOnFail: 200 } },
+    );
+    // Not retried: the next run redoes it, and a short period is what bounds a mirror's drift.
+    await this.queue.upsertJobScheduler(
+      RECONCILE_MIRROR_JOB,
+      { every: this.config.BILLING_MIRROR_RECONCILE_MS },
+      { name: RECONCILE_MIRROR_JOB, opts: { removeOnComplete: 20, removeOnFail: 100 } },
     );
     await this.queue.upsertJobScheduler(
       ROLLUP_USAGE_JOB,

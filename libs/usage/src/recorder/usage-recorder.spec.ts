@@ -1,12 +1,26 @@
 import { Logger } from '@nestjs/common';
+import { waitFor } from '@gateway/testing';
 import type Redis from 'ioredis';
 import type { UsageEvent } from '../usage-event';
-import { UsageRecorder } from './usage-recorder';
+import type { StoredUsage } from './stored-usage-lookup';
+import { UsageRecorder, type UsageRecorderOptions } from './usage-recorder';
 
-/** Just enough of ioredis: pipelined XADDs that succeed or fail as the test says. */
-function fakeRedis() {
-  const added: string[] = [];
+/**
+ * Just enough of ioredis and of the worker: pipelined XADDs into a stream that the test can lose,
+ * the outbox's look at the stream's oldest entry, and a set of stored request ids.
+ */
+function fakes() {
   const state = { down: false };
+  /** Every XADD ever made, in order (duplicates included). */
+  const added: string[] = [];
+  let stream: { id: string; requestId: string }[] = [];
+  const storedIds = new Set<string>();
+  let lookups = 0;
+  let seq = 0;
+  const xadd = (payload: string) => {
+    added.push(payload);
+    stream.push({ id: `${Date.now()}-${seq++}`, requestId: JSON.parse(payload).requestId });
+  };
   const redis = {
     pipeline() {
       const batch: string[] = [];
@@ -17,61 +31,213 @@ function fakeRedis() {
         },
         exec: async () => {
           if (state.down) throw new Error('connection refused');
-          added.push(...batch);
+          batch.forEach(xadd);
           return batch.map(() => [null, 'id']);
         },
       };
       return pipeline;
     },
+    eval: async () => {
+      if (state.down) throw new Error('connection refused');
+      const now = Date.now();
+      return [String(Math.floor(now / 1000)), String((now % 1000) * 1000), stream[0]?.id ?? ''];
+    },
   };
-  return { redis: redis as unknown as Redis, added, state };
+  const stored: StoredUsage = {
+    storedAmong: async (ids) => {
+      lookups++;
+      if (state.down) throw new Error('connection refused');
+      return new Set(ids.filter((id) => storedIds.has(id)));
+    },
+  };
+  return {
+    redis: redis as unknown as Redis,
+    stored,
+    state,
+    added,
+    ids: () => added.map((p) => JSON.parse(p).requestId as string),
+    lookups: () => lookups,
+    /** The worker stores (and deletes from the stream) everything in it. */
+    ingest: () => {
+      for (const entry of stream) storedIds.add(entry.requestId);
+      stream = [];
+    },
+    /** Redis restarted without persistence. */
+    loseStream: () => {
+      stream = [];
+    },
+    /** The settlement script's XADD, which the recorder does not make itself. */
+    scriptAdds: (event: UsageEvent) => xadd(JSON.stringify(event)),
+  };
 }
 
 const event = (requestId: string) => ({ requestId }) as unknown as UsageEvent;
 
-describe('UsageRecorder', () => {
+function recorderOn(f: ReturnType<typeof fakes>, options: Partial<UsageRecorderOptions> = {}) {
+  return new UsageRecorder(f.redis, { REDIS_PREFIX: 'p' }, f.stored, options);
+}
+
+describe('UsageRecorder (the usage outbox)', () => {
   beforeAll(() => {
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    for (const level of ['warn', 'log', 'error', 'debug'] as const) {
+      jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined);
+    }
   });
   afterAll(() => jest.restoreAllMocks());
 
   it('returns at once and delivers in order; flush waits for everything recorded before it', async () => {
-    const { redis, added } = fakeRedis();
-    const recorder = new UsageRecorder(redis, { REDIS_PREFIX: 'p' }, { batchSize: 2 });
+    const f = fakes();
+    const recorder = recorderOn(f, { batchSize: 2 });
     for (const id of ['a', 'b', 'c', 'd', 'e']) recorder.record(event(id));
     expect(recorder.stats().queued).toBeGreaterThan(0);
     await recorder.flush();
-    expect(added.map((p) => JSON.parse(p).requestId)).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(recorder.stats()).toEqual({ queued: 0, dropped: 0 });
+    expect(f.ids()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(recorder.stats()).toEqual({ queued: 0, kept: 5, dropped: 0 });
   });
 
   it('never throws on an event it cannot serialise, and counts it as dropped', async () => {
-    const { redis, added } = fakeRedis();
-    const recorder = new UsageRecorder(redis, { REDIS_PREFIX: 'p' });
+    const f = fakes();
+    const recorder = recorderOn(f);
     expect(() => recorder.record({ requestId: 'big', costNano: 1n } as unknown as UsageEvent)).not.toThrow();
     expect(() => recorder.record(undefined as unknown as UsageEvent)).not.toThrow();
+    expect(() => recorder.sent(undefined as unknown as UsageEvent)).not.toThrow();
     recorder.record(event('fine'));
     await recorder.flush();
-    expect(added).toHaveLength(1);
-    expect(recorder.stats().dropped).toBe(2);
+    expect(f.added).toHaveLength(1);
+    expect(recorder.stats().dropped).toBe(3);
   });
 
-  it('holds at most maxQueued events while Redis fails, then delivers them when it is back', async () => {
-    const { redis, added, state } = fakeRedis();
-    state.down = true;
-    const recorder = new UsageRecorder(
-      redis,
-      { REDIS_PREFIX: 'p' },
-      { maxQueued: 2, retryMinMs: 5, retryMaxMs: 10 },
-    );
+  it('holds at most maxEvents, dropping the oldest with a count and a metric, and delivers the rest once Redis is back', async () => {
+    const f = fakes();
+    f.state.down = true;
+    const recorder = recorderOn(f, { maxEvents: 2, retryMinMs: 5, retryMaxMs: 10 });
     for (const id of ['a', 'b', 'c']) recorder.record(event(id));
     const flushed = recorder.flush();
     await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(recorder.stats()).toEqual({ queued: 2, dropped: 1 });
-    expect(added).toEqual([]);
-    state.down = false;
+    expect(recorder.stats()).toEqual({ queued: 2, kept: 2, dropped: 1 });
+    expect(await recorder.registry.getSingleMetricAsString('gateway_usage_outbox_dropped_total')).toMatch(
+      /gateway_usage_outbox_dropped_total 1$/m,
+    );
+    expect(f.added).toEqual([]);
+    f.state.down = false;
     await flushed;
-    expect(added.map((p) => JSON.parse(p).requestId)).toEqual(['a', 'b']);
+    expect(f.ids()).toEqual(['b', 'c']);
+  });
+
+  it('counts events already in the stream (the settlement script) towards the bound too', () => {
+    const f = fakes();
+    const recorder = recorderOn(f, { maxEvents: 2 });
+    for (const id of ['a', 'b', 'c']) recorder.sent(event(id));
+    expect(recorder.stats()).toEqual({ queued: 0, kept: 2, dropped: 1 });
+    expect(f.added).toEqual([]);
+  });
+
+  it('forgets an event once it is stored, and only then', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f);
+    recorder.record(event('a'));
+    f.scriptAdds(event('b'));
+    recorder.sent(event('b'));
+    await recorder.flush();
+    await recorder.confirmNow(true);
+    expect(recorder.stats().kept).toBe(2);
+    f.ingest();
+    await recorder.confirmNow(true);
+    expect(recorder.stats().kept).toBe(0);
+    expect(f.ids()).toEqual(['a', 'b']);
+  });
+
+  it('looks up only events older than confirmAfterMs on a regular round', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f, { confirmAfterMs: 60_000 });
+    recorder.record(event('young'));
+    await recorder.flush();
+    f.ingest();
+    await recorder.confirmNow();
+    expect(f.lookups()).toBe(0);
+    expect(recorder.stats().kept).toBe(1);
+  });
+
+  it('sends again an event that is neither stored nor in the stream any more, once, and forgets it when stored', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f);
+    f.scriptAdds(event('lost-1'));
+    recorder.sent(event('lost-1'));
+    recorder.record(event('lost-2'));
+    await recorder.flush();
+    f.loseStream();
+    await recorder.confirmNow(true);
+    await recorder.flush();
+    expect(f.ids()).toEqual(['lost-1', 'lost-2', 'lost-1', 'lost-2']);
+    expect(await recorder.registry.getSingleMetricAsString('gateway_usage_outbox_resent_total')).toMatch(
+      /gateway_usage_outbox_resent_total 2$/m,
+    );
+    f.ingest();
+    await recorder.confirmNow(true);
+    expect(recorder.stats().kept).toBe(0);
+    expect(f.added).toHaveLength(4);
+  });
+
+  it('does not send again what still waits in the stream (the worker is behind)', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f);
+    recorder.record(event('waiting'));
+    await recorder.flush();
+    for (let i = 0; i < 3; i++) await recorder.confirmNow(true);
+    expect(f.added).toHaveLength(1);
+    expect(recorder.stats().kept).toBe(1);
+  });
+
+  it('decides nothing while Redis or PostgreSQL is down, and sends again once Redis is back', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f, { retryMinMs: 5, retryMaxMs: 10 });
+    recorder.record(event('a'));
+    await recorder.flush();
+    f.loseStream();
+    f.state.down = true;
+    await recorder.confirmNow(true);
+    expect(recorder.stats()).toEqual({ queued: 0, kept: 1, dropped: 0 });
+    f.state.down = false;
+    await recorder.confirmNow(true);
+    await recorder.flush();
+    expect(f.ids()).toEqual(['a', 'a']);
+  });
+
+  it('drain() waits until the worker has stored every kept event, and gives up at its deadline', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f, { drainStallMs: 60_000 });
+    recorder.record(event('a'));
+    recorder.record(event('b'));
+    expect(await recorder.drain(100)).toBe(false);
+    expect(recorder.stats().kept).toBe(2);
+    const draining = recorder.drain(10_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    f.ingest();
+    expect(await draining).toBe(true);
+    expect(recorder.stats().kept).toBe(0);
+  });
+
+  it('drain() stops early when no worker stores anything and every event is in the stream', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f, { drainStallMs: 300 });
+    recorder.record(event('waits-in-stream'));
+    await recorder.flush();
+    // Without the early stop this would wait out the minute (and the test time out).
+    expect(await recorder.drain(60_000)).toBe(false);
+    expect(recorder.stats()).toEqual({ queued: 0, kept: 1, dropped: 0 });
+  });
+
+  it('drain() does not stop early while an event waits for Redis', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f, { drainStallMs: 1, retryMinMs: 5, retryMaxMs: 10 });
+    f.state.down = true;
+    recorder.record(event('waits-for-redis'));
+    const draining = recorder.drain(60_000);
+    // Several rounds pass with nothing stored, then Redis and the worker come back.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    f.state.down = false;
+    await waitFor('the event in the stream', async () => (f.added.length > 0 ? true : undefined));
+    f.ingest();
+    expect(await draining).toBe(true);
   });
 });

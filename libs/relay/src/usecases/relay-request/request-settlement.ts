@@ -90,8 +90,10 @@ export class RequestSettlement {
           this.balances.onceTtlMs(),
         );
         if (covered === '-') {
-          // Only a re-sent script sees its request settled: the first run booked it and sent the event.
+          // Only a re-sent script sees its request settled: the first run booked it and put the event
+          // into the stream; the api keeps it until the worker has stored it (the usage outbox).
           this.logger.warn(`${draft.requestId}: settled already, not settled again`);
+          this.usage.sent(event);
         } else if (covered === '?') {
           // Its hold and once-marker are gone (Redis lost them, or a re-sent script came late): the
           // event goes the other way, and the worker stores it once whichever arrives.
@@ -100,6 +102,8 @@ export class RequestSettlement {
         } else {
           draft.coveredNano = BigInt(covered);
           event = { ...event, coveredNano: covered };
+          // In the stream now; the api keeps it until the worker has stored it (the usage outbox).
+          this.usage.sent(event);
         }
       } catch (error) {
         // The hold expires and the worker reaps it; the event still carries the cost. Should the

@@ -1,0 +1,157 @@
+// The mirror's reconciliation with the ledger on the real Redis: debits a rebuilt mirror missed are
+// added (and taken from its balance), debits in flight are never taken for missed ones, exactly.
+import { loadConfig } from '@gateway/config';
+import { createTestRedis, type TestRedis } from '@gateway/testing';
+import type { TokensService } from '@gateway/tokens';
+import Redis from 'ioredis';
+import type { DataSource, Repository } from 'typeorm';
+import type { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
+import type { TenantBalance } from '../entities/tenant-balance.entity';
+import { BalanceMirror } from './balance-mirror';
+import { MirrorReconciler } from './mirror-reconciler';
+
+describe('MirrorReconciler (real Redis)', () => {
+  let testRedis: TestRedis;
+  let client: Redis;
+  let mirror: BalanceMirror;
+  let reconciler: MirrorReconciler;
+  /** PostgreSQL's side, as the worker leaves it: tenant_balances and the tokens' used quota. */
+  const rows = new Map<string, Partial<TenantBalance>>();
+  const used = new Map<string, bigint>();
+
+  beforeAll(() => {
+    testRedis = createTestRedis('mirror_reconciler');
+    client = new Redis(testRedis.url);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+      REDIS_PREFIX: testRedis.prefix,
+    });
+    const balances = {
+      findOne: async ({ where }: { where: { tenantId: string } }) => rows.get(where.tenantId) ?? null,
+    } as unknown as Repository<TenantBalance>;
+    const periods = { findOne: async () => null } as unknown as Repository<PlanPeriodUsage>;
+    const tokens = { usedNano: async (id: string) => used.get(id) ?? 0n } as unknown as TokensService;
+    mirror = new BalanceMirror(client, config, balances, periods, tokens);
+    reconciler = new MirrorReconciler(client, config, {} as DataSource);
+  });
+
+  afterAll(async () => {
+    client.disconnect();
+    await testRedis.cleanup();
+  });
+
+  const ledger = (tenantId: string) => ({
+    debits: new Map([[tenantId, rows.get(tenantId)?.debitsNano ?? 0n]]),
+    used: new Map([[`tok-${tenantId}`, used.get(`tok-${tenantId}`) ?? 0n]]),
+  });
+  /** The worker stored a request: its debit and the token's spend reach PostgreSQL. */
+  const store = (tenantId: string, nano: bigint) => {
+    const row = rows.get(tenantId) as Partial<TenantBalance>;
+    rows.set(tenantId, { ...row, debitsNano: (row.debitsNano ?? 0n) + nano });
+    used.set(`tok-${tenantId}`, (used.get(`tok-${tenantId}`) ?? 0n) + nano);
+  };
+  /** The holds placed, by request id: a settlement names its hold. */
+  const placed = new Map<string, string | null>();
+  const hold = async (tenantId: string, requestId: string, amountNano: bigint) => {
+    const outcome = await mirror.hold({
+      requestId,
+      tenantId,
+      tokenId: `tok-${tenantId}`,
+      amountNano,
+      tokenQuotaNano: null,
+      plan: null,
+      inputTokens: 1,
+      outputTokens: 1,
+    });
+    placed.set(requestId, outcome.hold);
+    return outcome.verdict;
+  };
+  const settle = (tenantId: string, requestId: string, costNano: bigint) =>
+    mirror.settle({
+      tenantId,
+      tokenId: `tok-${tenantId}`,
+      requestId,
+      hold: placed.get(requestId) ?? null,
+      costNano,
+      plan: null,
+      counted: true,
+      inputTokens: 1,
+      outputTokens: 1,
+    });
+  const tokenUsed = async (tenantId: string) =>
+    BigInt((await client.hget(`${testRedis.prefix}:tq:tok-${tenantId}`, 'used')) ?? '-1');
+
+  it('adds what a rebuilt mirror missed: settled before Redis lost it, stored after the rebuild', async () => {
+    rows.set('t-missed', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    expect(await hold('t-missed', 'm-1', 100n)).toBe('held');
+    await settle('t-missed', 'm-1', 40n);
+    // Redis restarted without persistence before the worker stored m-1; the next hold rebuilds the
+    // mirror from PostgreSQL, which does not have m-1 yet.
+    await client.del(`${testRedis.prefix}:bal:t-missed`, `${testRedis.prefix}:tq:tok-t-missed`);
+    expect(await hold('t-missed', 'm-2', 100n)).toBe('held');
+    expect(await mirror.snapshot('t-missed')).toMatchObject({ debits: 0n, balance: 1000n });
+    // The api sent the event again; the worker stored it.
+    store('t-missed', 40n);
+
+    const report = await reconciler.reconcile(ledger('t-missed'));
+    expect(report.corrections).toEqual([
+      { kind: 'tenant', id: 't-missed', addedNano: '40' },
+      { kind: 'token', id: 'tok-t-missed', addedNano: '40' },
+    ]);
+    expect(await mirror.snapshot('t-missed')).toMatchObject({ debits: 40n, balance: 960n, held: 100n });
+    expect(await tokenUsed('t-missed')).toBe(40n);
+    // Done once: a second run finds nothing to move.
+    expect((await reconciler.reconcile(ledger('t-missed'))).corrections).toEqual([]);
+  });
+
+  it('never takes debits in flight (settled, not stored yet) for missed ones, and ends equal to the ledger', async () => {
+    rows.set('t-flight', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    expect(await hold('t-flight', 'f-0', 10n)).toBe('held');
+    await settle('t-flight', 'f-0', 0n);
+    // 40 the mirror missed (stored, never settled here), and 30 settled here, not stored yet.
+    store('t-flight', 40n);
+    expect(await hold('t-flight', 'f-1', 100n)).toBe('held');
+    await settle('t-flight', 'f-1', 30n);
+
+    const during = await reconciler.reconcile(ledger('t-flight'));
+    // The ledger's 40 against the mirror's 30: only 10 is certainly missed while 30 is in flight.
+    expect(during.corrections).toContainEqual({ kind: 'tenant', id: 't-flight', addedNano: '10' });
+    expect(await mirror.snapshot('t-flight')).toMatchObject({ debits: 40n, balance: 960n });
+
+    store('t-flight', 30n);
+    await reconciler.reconcile(ledger('t-flight'));
+    expect(await mirror.snapshot('t-flight')).toMatchObject({ debits: 70n, balance: 930n, held: 0n });
+    expect(await tokenUsed('t-flight')).toBe(70n);
+  });
+
+  it('leaves a mirror above the ledger alone and reports the difference as in flight', async () => {
+    rows.set('t-ahead', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    expect(await hold('t-ahead', 'a-1', 100n)).toBe('held');
+    await settle('t-ahead', 'a-1', 25n);
+    const report = await reconciler.reconcile(ledger('t-ahead'));
+    expect(report).toMatchObject({ tenants: 1, tokens: 1, corrections: [], inFlightNano: '25' });
+    expect(await mirror.snapshot('t-ahead')).toMatchObject({ debits: 25n, balance: 975n });
+  });
+
+  it('creates no mirror that is not loaded (the next hold loads it from PostgreSQL)', async () => {
+    const report = await reconciler.reconcile({
+      debits: new Map([['t-absent', 500n]]),
+      used: new Map([['tok-t-absent', 500n]]),
+    });
+    expect(report).toMatchObject({ tenants: 0, tokens: 0, corrections: [] });
+    expect(
+      await client.exists(`${testRedis.prefix}:bal:t-absent`, `${testRedis.prefix}:tq:tok-t-absent`),
+    ).toBe(0);
+  });
+
+  it('stays exact past 2^53 nano-USD', async () => {
+    const big = 2n ** 60n;
+    rows.set('t-big', { creditsNano: big, debitsNano: big - 5n, creditSeq: 1n });
+    expect(await hold('t-big', 'b-1', 1n)).toBe('held');
+    await settle('t-big', 'b-1', 0n);
+    rows.set('t-big', { creditsNano: big, debitsNano: big - 2n, creditSeq: 1n });
+    await reconciler.reconcile({ debits: new Map([['t-big', big - 2n]]), used: new Map() });
+    expect(await mirror.snapshot('t-big')).toMatchObject({ debits: big - 2n, balance: 2n });
+  });
+});
