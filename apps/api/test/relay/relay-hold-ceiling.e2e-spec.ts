@@ -3,6 +3,13 @@
 // never more, and the rest is recorded as a write-off; the books still reconcile to the nano-dollar.
 import { BalanceMirror } from '@gateway/billing';
 import type { MockUpstream } from '@gateway/mock-upstream';
+import {
+  chatPromptTokensBound,
+  countChatPromptTokens,
+  IMAGE_PART_TOKENS,
+  tokenizerLoaded,
+  type ChatCompletionBody,
+} from '@gateway/providers';
 import { RelayMetrics } from '@gateway/relay';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -14,6 +21,8 @@ import {
   startRelayPair,
   usageRecordsStored,
   type RelayPair,
+  sdkError,
+  usageRecord,
   type UsageLogRow,
 } from './relay-fixture';
 
@@ -40,6 +49,81 @@ describe('a hold is a ceiling (two API processes)', () => {
       .send(PRICE)
       .expect(200);
   }
+
+  // First in this file: its module registry (shared with the api processes it runs) starts without
+  // the tokenizer, so what loads it shows here.
+  it('relays requests whose upstream reports usage without loading the tokenizer, and loads it only to count one that reports none', async () => {
+    await createChannel(api, admin, {
+      name: 'reporting',
+      baseUrl: mock.baseUrl,
+      models: ['m-reporting'],
+      keys: ['sk-mock;tokens=8'],
+    });
+    await createChannel(api, admin, {
+      name: 'silent',
+      baseUrl: mock.baseUrl,
+      models: ['m-silent'],
+      keys: ['sk-mock;tokens=8;usage=0'],
+    });
+    await setPrice('m-reporting');
+    await setPrice('m-silent');
+    const { key, tenantId } = await seedTenantWithToken(api, admin);
+    await fund(api, tenantId, '1');
+    const [a, b] = relay.clients(key);
+    const messages = [{ role: 'user' as const, content: 'Tell me about the weather in three words.' }];
+    for (const client of [a, b, a, b]) {
+      await client.chat.completions.create({ model: 'm-reporting', messages });
+      const stream = await client.chat.completions.create({ model: 'm-reporting', messages, stream: true });
+      for await (const chunk of stream) void chunk;
+    }
+    await usageRecordsStored(api, tenantId, 8);
+    expect(tokenizerLoaded()).toBe(false);
+
+    // An upstream without usage: the prompt is billed as the tokenizer counts it, not at the hold's bound.
+    const counted = await a.chat.completions.create({ model: 'm-silent', messages }).withResponse();
+    expect(tokenizerLoaded()).toBe(true);
+    const record = await usageRecord(api, admin, counted.response.headers.get('x-request-id') as string);
+    const body = { model: 'm-silent', messages } as ChatCompletionBody;
+    expect(record).toMatchObject({ usageSource: 'counted', promptTokens: countChatPromptTokens(body) });
+    expect(record.promptTokens).toBeLessThan(chatPromptTokensBound(body));
+  });
+
+  it('holds each image part of a chat request at the per-image bound', async () => {
+    await createChannel(api, admin, {
+      name: 'vision',
+      baseUrl: mock.baseUrl,
+      models: ['m-vision'],
+      keys: ['sk-mock-vision'],
+    });
+    await setPrice('m-vision');
+    const { key, tenantId } = await seedTenantWithToken(api, admin);
+    // $0.004 covers a short text prompt but not one image at $1 per million input tokens.
+    await fund(api, tenantId, '0.004');
+    const [a] = relay.clients(key);
+    mock.reset();
+    const text = { type: 'text' as const, text: 'What is this?' };
+    const refused = await sdkError(
+      a.chat.completions.create({
+        model: 'm-vision',
+        max_tokens: 1,
+        messages: [
+          {
+            role: 'user',
+            content: [text, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }],
+          },
+        ],
+      }),
+    );
+    expect(refused.status).toBe(402);
+    const held = Number(/may cost up to \$([0-9.]+)/.exec(refused.message)?.[1]);
+    expect(held).toBeGreaterThanOrEqual(IMAGE_PART_TOKENS / 1e6);
+    await a.chat.completions.create({
+      model: 'm-vision',
+      max_tokens: 1,
+      messages: [{ role: 'user', content: [text] }],
+    });
+    expect(mock.requests).toHaveLength(1);
+  });
 
   it('charges concurrent requests at most their holds when the upstream counts far more prompt, and records the rest as written off', async () => {
     // Every answer reports a million prompt tokens more than were sent: $1 each at this price.
