@@ -1,6 +1,7 @@
 // A hold is a ceiling (docs/design.md invariant 6), through the official SDK over two API processes:
 // an upstream that counts far more prompt tokens than the gateway estimated is charged the hold,
 // never more, and the rest is recorded as a write-off; the books still reconcile to the nano-dollar.
+import Anthropic from '@anthropic-ai/sdk';
 import { BalanceMirror } from '@gateway/billing';
 import type { MockUpstream } from '@gateway/mock-upstream';
 import {
@@ -76,7 +77,12 @@ describe('a hold is a ceiling (two API processes)', () => {
       const stream = await client.chat.completions.create({ model: 'm-reporting', messages, stream: true });
       for await (const chunk of stream) void chunk;
     }
-    await usageRecordsStored(api, tenantId, 8);
+    // Another ingress on the same channel: translated both ways (/v1/messages to OpenAI's format).
+    const anthropic = new Anthropic({ baseURL: api.url, apiKey: key, maxRetries: 0 });
+    const asked = { model: 'm-reporting', max_tokens: 32, messages };
+    expect((await anthropic.messages.create(asked)).usage.input_tokens).toBeGreaterThan(0);
+    for await (const event of await anthropic.messages.create({ ...asked, stream: true })) void event;
+    await usageRecordsStored(api, tenantId, 10);
     expect(tokenizerLoaded()).toBe(false);
 
     // An upstream without usage: the prompt is billed as the tokenizer counts it, not at the hold's bound.
