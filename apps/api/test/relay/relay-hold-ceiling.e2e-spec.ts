@@ -234,4 +234,69 @@ describe('a hold is a ceiling (two API processes)', () => {
     const counted = await api.app.get(RelayMetrics).writeOffs.get();
     expect(counted.values.find((v) => v.labels.model === 'm-overcount')?.value).toBe(REQUESTS / 2);
   });
+
+  it("caps a plan tenant's charge at the whole hold, the allowance's part included", async () => {
+    await createChannel(api, admin, {
+      name: 'overcounting-plan',
+      baseUrl: mock.baseUrl,
+      models: ['m-overcount-plan'],
+      keys: ['sk-mock;tokens=5;promptExtra=1000000'],
+    });
+    await setPrice('m-overcount-plan');
+    const plan = await request(api.url)
+      .post('/api/plans')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ name: 'ceiling plan', priceUsd: '20', includedUsd: '0.001' })
+      .expect(201);
+    const { key, tenantId } = await seedTenantWithToken(api, admin);
+    await request(api.url)
+      .put(`/api/tenants/${tenantId}/subscription`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ planId: (plan.body as { id: string }).id })
+      .expect(200);
+    await fund(api, tenantId, '0.01');
+    const [a, b] = relay.clients(key);
+    const body = {
+      model: 'm-overcount-plan',
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      max_tokens: 20,
+    };
+    await Promise.all([a, b, a, b].map((client) => client.chat.completions.create(body)));
+    await usageRecordsStored(api, tenantId, 4);
+
+    const db = api.app.get(DataSource);
+    const rows = (await db.query(
+      `SELECT prompt_tokens, completion_tokens, cost_nano, covered_nano, written_off_nano
+         FROM usage_records WHERE tenant_id = $1`,
+      [tenantId],
+    )) as Record<string, string | number>[];
+    let charged = 0n;
+    let covered = 0n;
+    for (const row of rows) {
+      const real = costNano(Number(row['prompt_tokens']), Number(row['completion_tokens']));
+      const cost = BigInt(row['cost_nano'] as string);
+      // The same small hold for each: the allowance pays it, and the million extra tokens are written off.
+      expect(cost).toBe(BigInt(rows[0]?.['cost_nano'] as string));
+      expect(cost).toBeLessThan(1_000_000n / 4n);
+      expect(BigInt(row['covered_nano'] as string)).toBe(cost);
+      expect(BigInt(row['written_off_nano'] as string)).toBe(real - cost);
+      charged += cost;
+      covered += BigInt(row['covered_nano'] as string);
+    }
+    const [books] = (await db.query(
+      `SELECT
+         (SELECT balance_nano FROM tenant_balances WHERE tenant_id = $1) AS balance,
+         (SELECT coalesce(sum(spend_nano), 0) FROM plan_period_usage WHERE tenant_id = $1) AS spend,
+         (SELECT coalesce(sum(covered_nano), 0) FROM plan_period_usage WHERE tenant_id = $1) AS covered`,
+      [tenantId],
+    )) as Record<string, string>[];
+    expect(BigInt(books?.['balance'] as string)).toBe(10_000_000n);
+    expect(BigInt(books?.['spend'] as string)).toBe(charged);
+    expect(BigInt(books?.['covered'] as string)).toBe(covered);
+    const reconciliation = await request(api.url)
+      .get('/api/usage/reconciliation')
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect(reconciliation.body).toMatchObject({ mismatches: [] });
+  });
 });
