@@ -89,11 +89,17 @@ describe('chatPromptTokensBound', () => {
     expect(withAudio - empty).toBe(Math.ceil(99_000 / AUDIO_MIN_BYTES_PER_SECOND) * AUDIO_TOKENS_PER_SECOND);
   });
 
-  it('holds a file part at an image plus its bytes', () => {
-    const file = { type: 'file', file: { filename: 'a.pdf', file_data: 'x'.repeat(3000) } };
-    const withFile = chatPromptTokensBound(chat([{ role: 'user', content: [file] }]));
+  it('holds a file part at one image, whatever its size', () => {
+    const file = (bytes: number) => ({
+      type: 'file',
+      file: { filename: 'a.pdf', file_data: Buffer.alloc(bytes).toString('base64') },
+    });
     const empty = chatPromptTokensBound(chat([{ role: 'user', content: [] }]));
-    expect(withFile - empty).toBeGreaterThanOrEqual(IMAGE_PART_TOKENS + 1000);
+    for (const bytes of [100, 1_000_000]) {
+      expect(chatPromptTokensBound(chat([{ role: 'user', content: [file(bytes)] }])) - empty).toBe(
+        IMAGE_PART_TOKENS,
+      );
+    }
   });
 });
 

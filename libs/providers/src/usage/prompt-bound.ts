@@ -101,12 +101,12 @@ function chatPartTokensBound(part: ChatContentPart): number {
       const data = isJsonObject(audio) && typeof audio['data'] === 'string' ? audio['data'] : '';
       return audioTokensBound(base64Bytes(data));
     }
-    default: {
-      // A file (a PDF's pages are read as text and as images) or a vendor's part: a page's worth
-      // of image, plus a third of its bytes for the text it carries. A file given only by id is
-      // beyond what the gateway can see; its excess over the hold is written off.
-      return IMAGE_PART_TOKENS + textTokensBound(JSON.stringify(part));
-    }
+    default:
+      // A file (a PDF is read as text and an image per page) or a vendor's part. A PDF's count has
+      // no bound in its size (a page of a kilobyte may count thousands), so it is held at one
+      // image's worth plus any text the part carries, and what its pages count beyond that is
+      // written off, not charged (docs/design.md, Money).
+      return IMAGE_PART_TOKENS + (typeof part.text === 'string' ? textTokensBound(part.text) : 0);
   }
 }
 
