@@ -89,6 +89,32 @@ describe('chatPromptTokensBound', () => {
     expect(withAudio - empty).toBe(Math.ceil(99_000 / AUDIO_MIN_BYTES_PER_SECOND) * AUDIO_TOKENS_PER_SECOND);
   });
 
+  it('holds a PCM WAV part by the duration in its header', () => {
+    // 16 kHz mono 16-bit: 32,000 bytes a second; 3 s of samples.
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0, 'latin1');
+    header.write('WAVE', 8, 'latin1');
+    header.write('fmt ', 12, 'latin1');
+    header.writeUInt16LE(1, 20);
+    header.writeUInt16LE(1, 22);
+    header.writeUInt32LE(16_000, 24);
+    header.writeUInt32LE(32_000, 28);
+    header.writeUInt16LE(2, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36, 'latin1');
+    const wav = Buffer.concat([header, Buffer.alloc(96_000)]).toString('base64');
+    const audio = (data: string) => ({ type: 'input_audio', input_audio: { data, format: 'wav' } });
+    const empty = chatPromptTokensBound(chat([{ role: 'user', content: [] }]));
+    expect(chatPromptTokensBound(chat([{ role: 'user', content: [audio(wav)] }])) - empty).toBe(
+      3 * AUDIO_TOKENS_PER_SECOND,
+    );
+    // The same bytes without a header are bounded by their size: 48 s at 2,000 bytes a second.
+    const raw = Buffer.alloc(96_044).toString('base64');
+    expect(chatPromptTokensBound(chat([{ role: 'user', content: [audio(raw)] }])) - empty).toBe(
+      Math.ceil(96_044 / AUDIO_MIN_BYTES_PER_SECOND) * AUDIO_TOKENS_PER_SECOND,
+    );
+  });
+
   it('holds a file part at one image, whatever its size', () => {
     const file = (bytes: number) => ({
       type: 'file',

@@ -4,6 +4,7 @@
 // ceiling: settlement charges at most what was held and records the rest (docs/design.md invariant 6).
 import type { CanonicalPart, CanonicalRequest } from '../canonical/canonical-model';
 import { isJsonObject } from '../json/json-object';
+import { WAV_HEADER_BYTES, wavSeconds } from '../openai-media/wav-duration';
 import type { ChatContentPart, ChatMessage } from '../openai/chat-messages';
 import type { ChatCompletionBody, PromptInput } from '../openai/request';
 
@@ -37,9 +38,9 @@ export const REPLY_OVERHEAD_TOKENS = 3;
  */
 export const IMAGE_PART_TOKENS = 4096;
 /**
- * Audio parts, from the size of their data: audio is assumed to carry at least 16 kbit/s (2,000
- * bytes a second, below any speech codec's usual rate) and a second to count at most 50 tokens
- * (OpenAI's audio models about 10, Gemini 32).
+ * Audio parts, from their data: a PCM WAV by its header's duration, other formats assumed to carry
+ * at least 16 kbit/s (2,000 bytes a second, below any speech codec's usual rate); a second counts at
+ * most 50 tokens (OpenAI's audio models about 10, Gemini 32).
  */
 export const AUDIO_MIN_BYTES_PER_SECOND = 2000;
 export const AUDIO_TOKENS_PER_SECOND = 50;
@@ -49,15 +50,27 @@ export function textTokensBound(text: string): number {
   return text.length === 0 ? 0 : Math.ceil((Buffer.byteLength(text, 'utf8') * 2) / 5);
 }
 
-/** The bytes a base64 text decodes to (padding and line breaks aside, near enough for a bound). */
-function base64Bytes(data: string): number {
-  const comma = data.startsWith('data:') ? data.indexOf(',') + 1 : 0;
-  return Math.floor(((data.length - comma) * 3) / 4);
+/** Where a base64 text's payload starts (after a `data:…;base64,` prefix, if any). */
+function payloadStart(data: string): number {
+  return data.startsWith('data:') ? data.indexOf(',') + 1 : 0;
 }
 
-/** An audio clip of `bytes` bytes, at most (see AUDIO_MIN_BYTES_PER_SECOND). */
-function audioTokensBound(bytes: number): number {
-  return Math.ceil(bytes / AUDIO_MIN_BYTES_PER_SECOND) * AUDIO_TOKENS_PER_SECOND;
+/** The bytes a base64 text decodes to (line breaks aside, which only make it larger: a bound). */
+function base64Bytes(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor(((data.length - payloadStart(data)) * 3) / 4) - padding);
+}
+
+/**
+ * An audio clip given as base64, at most: a PCM WAV by the duration its header gives (read exactly
+ * from its first 44 bytes), anything else by the longest its size can hold (AUDIO_MIN_BYTES_PER_SECOND).
+ */
+function audioTokensBound(data: string): number {
+  const bytes = base64Bytes(data);
+  const start = payloadStart(data);
+  const head = Buffer.from(data.slice(start, start + Math.ceil(WAV_HEADER_BYTES / 3) * 4), 'base64');
+  const seconds = wavSeconds(head, bytes) ?? bytes / AUDIO_MIN_BYTES_PER_SECOND;
+  return Math.ceil(seconds) * AUDIO_TOKENS_PER_SECOND;
 }
 
 /**
@@ -99,7 +112,7 @@ function chatPartTokensBound(part: ChatContentPart): number {
     case 'input_audio': {
       const audio = part['input_audio'];
       const data = isJsonObject(audio) && typeof audio['data'] === 'string' ? audio['data'] : '';
-      return audioTokensBound(base64Bytes(data));
+      return audioTokensBound(data);
     }
     default:
       // A file (a PDF is read as text and an image per page) or a vendor's part. A PDF's count has
