@@ -24,7 +24,7 @@ describe('parseBehaviour', () => {
     expect(
       parseBehaviour(
         'sk-mock;latency=5;ttft=6;chunks=7;chunkDelay=8;tokens=9;status=429;retryAfter=3;hang=1;drop=2;usage=0;tool=1;null=true;fail=4' +
-          ';streamError=5;reasoning=6;cacheRead=7;cacheWrite=8;safety=1;blocked=true',
+          ';streamError=5;reasoning=6;cacheRead=7;cacheWrite=8;promptExtra=9;safety=1;blocked=true',
       ),
     ).toEqual({
       latency: 5,
@@ -44,6 +44,7 @@ describe('parseBehaviour', () => {
       reasoning: 6,
       cacheRead: 7,
       cacheWrite: 8,
+      promptExtra: 9,
       safety: true,
       blocked: true,
     });

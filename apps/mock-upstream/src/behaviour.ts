@@ -41,6 +41,8 @@ export interface MockBehaviour {
   cacheRead: number;
   /** Prompt tokens reported as written to the cache (Anthropic `cache_creation_input_tokens`). */
   cacheWrite: number;
+  /** Chat completions: prompt tokens reported on top of the counted prompt (an upstream that counts more than the gateway guessed). */
+  promptExtra: number;
   /** Gemini: the answer stops with `finishReason: SAFETY`. */
   safety: boolean;
   /** Gemini: the prompt is blocked (`promptFeedback.blockReason`), no candidates. */
@@ -59,6 +61,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   reasoning: 4,
   cacheRead: 0,
   cacheWrite: 0,
+  promptExtra: 0,
   safety: false,
   blocked: false,
 });
@@ -88,7 +91,8 @@ type NumericOption =
   | 'streamError'
   | 'reasoning'
   | 'cacheRead'
-  | 'cacheWrite';
+  | 'cacheWrite'
+  | 'promptExtra';
 type FlagOption = 'hang' | 'usage' | 'tool' | 'null' | 'safety' | 'blocked';
 
 interface IntegerRange {
@@ -128,6 +132,7 @@ const NUMERIC_OPTIONS: Record<NumericOption, IntegerRange> = {
   reasoning: { min: 0, max: MAX_TOKENS_OPTION, expected: `an integer from 0 to ${MAX_TOKENS_OPTION}` },
   cacheRead: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
   cacheWrite: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
+  promptExtra: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
 };
 
 const FLAG_OPTIONS: readonly FlagOption[] = ['hang', 'usage', 'tool', 'null', 'safety', 'blocked'];

@@ -36,6 +36,15 @@ function streamedContent(chunks: ChatCompletionChunk[], choice = 0): string {
 }
 
 describe('POST /v1/chat/completions', () => {
+  it('reports promptExtra prompt tokens on top of the counted prompt', async () => {
+    const completion = await client('sk-mock;tokens=7;promptExtra=1000').chat.completions.create(params);
+    expect(completion.usage).toEqual({
+      prompt_tokens: countChatPromptTokens(messages) + 1000,
+      completion_tokens: 7,
+      total_tokens: countChatPromptTokens(messages) + 1007,
+    });
+  });
+
   it('answers a chat.completion whose usage matches the token rule', async () => {
     const completion = await client('sk-mock;tokens=7').chat.completions.create(params);
 

@@ -45,7 +45,10 @@ export const chatCompletions: Endpoint = (input: EndpointInput): MockResponse =>
     nullContent: behaviour.null,
     includeUsage: stream && behaviour.usage && includeUsageRequested(body),
   };
-  const usage = usageOf(countChatPromptTokens(messages), answer.plan.tokens * choices);
+  const usage = usageOf(
+    countChatPromptTokens(messages) + behaviour.promptExtra,
+    answer.plan.tokens * choices,
+  );
   if (stream) return { kind: 'stream', steps: chatCompletionSteps(answer, usage), usage };
   const completion = {
     id: answer.id,

@@ -2778,8 +2778,16 @@ export interface components {
        * @example 2
        */
       billedQuantity: number;
-      /** @example 0.000123 */
+      /**
+       * @description what was charged: at most what the request held
+       * @example 0.000123
+       */
       costUsd: string;
+      /**
+       * @description what the upstream's usage cost beyond the request's hold: recorded, not charged
+       * @example 0
+       */
+      writtenOffUsd: string;
       latencyMs: number;
       ttftMs: number | null;
       /** @description HTTP status the client got; 499 when it went away first */

@@ -73,8 +73,19 @@ export {
   countChatPromptTokens,
   countPromptInputTokens,
   countTextTokens,
+  tokenizerLoaded,
 } from './usage/token-counter';
-export type { Usage, UsageSource } from './usage/usage';
+export {
+  AUDIO_MIN_BYTES_PER_SECOND,
+  AUDIO_TOKENS_PER_SECOND,
+  canonicalPromptTokensBound,
+  chatPromptTokensBound,
+  IMAGE_PART_TOKENS,
+  promptInputTokensBound,
+  textTokensBound,
+} from './usage/prompt-bound';
+export { promptCountOf } from './usage/usage';
+export type { PromptCount, Usage, UsageSource } from './usage/usage';
 
 // Upstream errors: the one reading of them the relay and the channels' probes share.
 export { maskSecret, maskSecrets } from './errors/mask-secrets';

@@ -7,7 +7,7 @@ import type { JsonObject } from './json/json-object';
 import type { MediaEndpoint } from './openai-media/media-endpoint';
 import type { OpenAiEndpoint, OpenAiRequest } from './openai/request';
 import type { SseEvent } from './sse/sse-event';
-import type { Usage, UsageSource } from './usage/usage';
+import type { PromptCount, Usage, UsageSource } from './usage/usage';
 
 export interface PrepareRequestInput extends UpstreamCallInput {
   /** The client's request, validated, in the internal (OpenAI-shaped) form. */
@@ -50,8 +50,8 @@ export interface StreamObserverOptions {
   clientAskedForUsage: boolean;
   /** From PreparedRequest. */
   clientRequest?: CanonicalRequest;
-  /** The gateway's prompt estimate, billed only when the upstream reports no usage. */
-  promptTokens: number;
+  /** The gateway's prompt count, billed only when the upstream reports no usage. */
+  promptTokens: PromptCount;
   /** Clock for `firstContentAt` (default `Date.now`). */
   now?: () => number;
   /** Secrets to mask verbatim in in-stream error events (the channel key), besides key-shaped text. */
@@ -129,13 +129,13 @@ export interface ProviderAdapter {
   prepareRequest(input: PrepareRequestInput): PreparedRequest;
   createStreamObserver(options: StreamObserverOptions): StreamObserver;
   /** Usage of a non-stream response body: the upstream's, or counted when it sent none. */
-  responseUsage(body: unknown, promptTokens: number): ResponseUsage;
+  responseUsage(body: unknown, promptTokens: PromptCount): ResponseUsage;
   /**
    * Present when the upstream speaks another format than the client: the answer in the client's
    * format, with its usage. Absent means the body passes through as it came. Throws
    * RequestValidationError when the upstream refused the request inside a success answer.
    */
-  translateResponse?(body: unknown, promptTokens: number): TranslatedResponse;
+  translateResponse?(body: unknown, promptTokens: PromptCount): TranslatedResponse;
   /**
    * What an error answer means for the key and the request; the relay and the probes act on it.
    * Most adapters use the shared `classifyUpstreamError`; one whose provider has its own signals

@@ -23,6 +23,7 @@ const event = (overrides: Record<string, unknown> = {}): Record<string, unknown>
   billedQuantity: 46,
   costNano: '123456',
   coveredNano: '23456',
+  writtenOffNano: '0',
   planPeriodStart: '2025-03-01T00:00:00.000Z',
   latencyMs: 850,
   ttftMs: 120,
@@ -111,6 +112,8 @@ describe('parseUsageEvent', () => {
     ['costNano', '9223372036854775808'],
     ['coveredNano', 5],
     ['coveredNano', '123457'],
+    ['writtenOffNano', 7],
+    ['writtenOffNano', '-1'],
     ['planPeriodStart', '2025-02-30T00:00:00Z'],
     ['latencyMs', null],
     ['ttftMs', -5],
@@ -156,9 +159,10 @@ describe('parseUsageEvent', () => {
       'clientIp',
       'fallbacks',
     ];
-    for (const key of [...optional, 'coveredNano', 'planPeriodStart']) delete raw[key];
+    for (const key of [...optional, 'coveredNano', 'writtenOffNano', 'planPeriodStart']) delete raw[key];
     expect(accepted(raw)).toMatchObject({
       coveredNano: '0',
+      writtenOffNano: '0',
       planPeriodStart: null,
       channelId: null,
       channelKeyId: null,

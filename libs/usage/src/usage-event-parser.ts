@@ -63,7 +63,7 @@ class Malformed extends Error {}
  * that is negative, fractional or beyond int4, a cost that is not a non-negative int8 decimal string,
  * a status outside 100-599, an unknown endpoint or usage source, a covered part above the cost. Not
  * malformed (normalised instead): over-long free text (cut to the column), NUL and lone surrogates
- * (removed), a nullable field or `fallbacks` left out (null / []), `coveredNano` left out ("0"),
+ * (removed), a nullable field or `fallbacks` left out (null / []), `coveredNano` or `writtenOffNano` left out ("0"),
  * unknown extra fields (ignored).
  */
 export function parseUsageEvent(json: string): ParsedUsageEvent {
@@ -117,6 +117,7 @@ function readEvent(raw: Record<string, unknown>): UsageEvent {
       raw['billedQuantity'] === undefined ? promptTokens + completionTokens : quantity(raw, 'billedQuantity'),
     costNano,
     coveredNano,
+    writtenOffNano: raw['writtenOffNano'] === undefined ? '0' : nano(raw, 'writtenOffNano'),
     planPeriodStart: nullable(raw, 'planPeriodStart', isoTime),
     latencyMs: count(raw, 'latencyMs'),
     ttftMs: nullable(raw, 'ttftMs', count),

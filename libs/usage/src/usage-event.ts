@@ -69,6 +69,12 @@ export interface UsageEvent {
    * balance), nano-USD as a decimal string; "0" when the tenant has no plan.
    */
   coveredNano: string;
+  /**
+   * What the upstream's usage cost beyond the request's hold, nano-USD as a decimal string: recorded
+   * here and not charged (costNano is capped at the hold; docs/design.md invariant 6). Left out by
+   * older relays: "0".
+   */
+  writtenOffNano?: string;
   /** ISO start of the plan period the request counted toward; null when the tenant has no plan. */
   planPeriodStart: string | null;
   /** From receipt to the last byte sent. */

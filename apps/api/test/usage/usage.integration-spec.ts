@@ -202,6 +202,7 @@ describe('/api/usage', () => {
         billedUnit: 'tokens',
         billedQuantity: 300,
         costUsd: '0',
+        writtenOffUsd: '0',
         latencyMs: 300,
         ttftMs: null,
         status: 502,

@@ -2,7 +2,7 @@
 import { isJsonObject, type JsonObject } from '../json/json-object';
 import type { ResponseUsage } from '../provider-adapter';
 import { countTextTokens } from '../usage/token-counter';
-import type { Usage } from '../usage/usage';
+import { promptCountOf, type PromptCount, type Usage } from '../usage/usage';
 import { parseOpenAiUsage } from './usage';
 
 /**
@@ -52,11 +52,11 @@ function textTokens(value: unknown): number {
 }
 
 /** What to bill for a non-stream response: the upstream's usage, else the gateway's count. */
-export function responseUsage(body: unknown, promptTokens: number): ResponseUsage {
+export function responseUsage(body: unknown, promptTokens: PromptCount): ResponseUsage {
   const upstream = extractResponseUsage(body);
   if (upstream !== null) return { usage: upstream, usageSource: 'upstream' };
   return {
-    usage: { promptTokens, ...countResponseCompletion(body), cachedTokens: 0 },
+    usage: { promptTokens: promptCountOf(promptTokens), ...countResponseCompletion(body), cachedTokens: 0 },
     usageSource: 'counted',
   };
 }

@@ -10,8 +10,8 @@ import type {
   StreamOutcome,
 } from '../provider-adapter';
 import { isDoneEvent, type SseEvent } from '../sse/sse-event';
-import { CompletionTokenCounter, countTextTokens } from '../usage/token-counter';
-import type { Usage } from '../usage/usage';
+import { CompletionTokenCounter } from '../usage/token-counter';
+import { promptCountOf, type Usage } from '../usage/usage';
 import { parseOpenAiUsage } from './usage';
 
 const SUPPRESS: ObservedEvent = { suppress: true };
@@ -55,20 +55,29 @@ export class OpenAiStreamObserver implements StreamObserver {
   }
 
   outcome(): StreamOutcome {
-    const reasoningTokens = this.reasoning.total;
-    const counted: Usage = {
-      promptTokens: this.options.promptTokens,
-      completionTokens: this.completion.total + reasoningTokens,
-      cachedTokens: 0,
-      reasoningTokens,
-    };
+    // A getter: the relay asks for the outcome's error before the stream is over, and the gateway's
+    // own count (the tokenizer) is made only if the usage is read and the upstream reported none.
+    const usage = () => this.upstreamUsage ?? (this.sawChunk ? this.counted() : null);
     return {
-      usage: this.upstreamUsage ?? (this.sawChunk ? counted : null),
+      get usage() {
+        return usage();
+      },
       usageSource: this.upstreamUsage !== null ? 'upstream' : 'counted',
       finishReason: this.finishReason,
       sawDone: this.sawDone,
       firstContentAt: this.firstContentAt,
       upstreamError: this.upstreamError,
+    };
+  }
+
+  /** The gateway's own count, for an upstream that reported none (only then is the text counted). */
+  private counted(): Usage {
+    const reasoningTokens = this.reasoning.total;
+    return {
+      promptTokens: promptCountOf(this.options.promptTokens),
+      completionTokens: this.completion.total + reasoningTokens,
+      cachedTokens: 0,
+      reasoningTokens,
     };
   }
 
@@ -96,7 +105,7 @@ export class OpenAiStreamObserver implements StreamObserver {
     // The name arrives whole in one chunk; the arguments arrive in pieces.
     if (typeof fn['name'] === 'string' && fn['name'] !== '') {
       this.markContent();
-      this.completion.addWhole(countTextTokens(fn['name']));
+      this.completion.addWhole(fn['name']);
     }
     this.addPiece(this.completion, `${choiceIndex}:tool:${callIndex}`, fn['arguments']);
   }
@@ -126,6 +135,7 @@ class PieceCounters {
   private static readonly MAX_KEYS = 512;
   private readonly counters = new Map<string, CompletionTokenCounter>();
   private folded = 0;
+  private readonly wholes = new CompletionTokenCounter();
 
   add(key: string, piece: string): void {
     let counter = this.counters.get(key);
@@ -137,18 +147,19 @@ class PieceCounters {
     counter.add(piece);
   }
 
-  addWhole(tokens: number): void {
-    this.folded += tokens;
+  /** A text that arrives whole (a tool call's name), counted on its own. */
+  addWhole(text: string): void {
+    this.wholes.addWhole(text);
   }
 
   get total(): number {
-    let total = this.folded;
+    let total = this.folded + this.wholes.total;
     for (const counter of this.counters.values()) total += counter.total;
     return total;
   }
 
   private fold(): void {
-    this.folded = this.total;
+    for (const counter of this.counters.values()) this.folded += counter.total;
     this.counters.clear();
   }
 }

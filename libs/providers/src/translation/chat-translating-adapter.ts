@@ -29,7 +29,7 @@ import type {
 import { encodeSseEvent } from '../sse/sse-encoder';
 import type { SseEvent } from '../sse/sse-event';
 import { CompletionTokenCounter, countTextTokens } from '../usage/token-counter';
-import type { Usage } from '../usage/usage';
+import { promptCountOf, type PromptCount, type Usage } from '../usage/usage';
 import { RequestValidationError } from '../validation/request-validation-error';
 
 /** The adapter of a channel type whose wire format is `codec`, for /v1/chat/completions clients. */
@@ -37,7 +37,7 @@ export function chatTranslatingAdapter(
   codec: CanonicalCodec,
   classifyError: UpstreamErrorClassifier,
 ): ProviderAdapter {
-  const translate = (body: unknown, promptTokens: number): TranslatedResponse => {
+  const translate = (body: unknown, promptTokens: PromptCount): TranslatedResponse => {
     let answer: CanonicalResponse;
     try {
       answer = codec.decodeResponse(body);
@@ -98,7 +98,7 @@ export function toUsage(usage: CanonicalUsage): Usage {
   };
 }
 
-export function answerUsage(answer: CanonicalResponse, promptTokens: number): ResponseUsage {
+export function answerUsage(answer: CanonicalResponse, promptTokens: PromptCount): ResponseUsage {
   if (answer.usage !== null) return { usage: toUsage(answer.usage), usageSource: 'upstream' };
   let completion = 0;
   let reasoning = 0;
@@ -109,7 +109,7 @@ export function answerUsage(answer: CanonicalResponse, promptTokens: number): Re
   }
   return {
     usage: {
-      promptTokens,
+      promptTokens: promptCountOf(promptTokens),
       completionTokens: completion + reasoning,
       cachedTokens: 0,
       reasoningTokens: reasoning,
@@ -132,7 +132,7 @@ export class TranslatingStreamObserver implements StreamObserver {
   private readonly now: () => number;
   private readonly completion = new CompletionTokenCounter();
   private readonly reasoning = new CompletionTokenCounter();
-  private readonly toolNames = { tokens: 0 };
+  private readonly toolNames = new CompletionTokenCounter();
   private upstreamUsage: Usage | null = null;
   private finishReason: string | null = null;
   private sawChunk = false;
@@ -199,21 +199,30 @@ export class TranslatingStreamObserver implements StreamObserver {
   }
 
   outcome(): StreamOutcome {
-    const reasoningTokens = this.reasoning.total;
-    const counted: Usage = {
-      promptTokens: this.options.promptTokens,
-      completionTokens: this.completion.total + this.toolNames.tokens + reasoningTokens,
-      cachedTokens: 0,
-      reasoningTokens,
-    };
+    // A getter: the relay asks for the outcome's error before the stream is over, and the gateway's
+    // own count (the tokenizer) is made only if the usage is read and the upstream reported none.
+    const usage = () => this.upstreamUsage ?? (this.sawChunk ? this.counted() : null);
     return {
-      usage: this.upstreamUsage ?? (this.sawChunk ? counted : null),
+      get usage() {
+        return usage();
+      },
       usageSource: this.upstreamUsage !== null ? 'upstream' : 'counted',
       finishReason: this.finishReason,
       sawDone: this.sawDone,
       firstContentAt: this.firstContentAt,
       upstreamError: this.upstreamError,
       clientFault: this.clientFault,
+    };
+  }
+
+  /** The gateway's own count, for an upstream that reported none (only then is the text counted). */
+  private counted(): Usage {
+    const reasoningTokens = this.reasoning.total;
+    return {
+      promptTokens: promptCountOf(this.options.promptTokens),
+      completionTokens: this.completion.total + this.toolNames.total + reasoningTokens,
+      cachedTokens: 0,
+      reasoningTokens,
     };
   }
 
@@ -236,7 +245,7 @@ export class TranslatingStreamObserver implements StreamObserver {
         break;
       case 'tool_call_start':
         this.markContent();
-        this.toolNames.tokens += countTextTokens(event.name);
+        this.toolNames.addWhole(event.name);
         break;
       case 'tool_call_delta':
         this.completion.add(event.arguments);

@@ -12,6 +12,7 @@ import type {
   TranslatedResponse,
   UpstreamCallInput,
 } from '../provider-adapter';
+import type { PromptCount } from '../usage/usage';
 import { RequestValidationError } from '../validation/request-validation-error';
 import { answerUsage, TranslatingStreamObserver } from './chat-translating-adapter';
 
@@ -39,7 +40,7 @@ export function ingressAttempt(channel: ProviderAdapter, ingress: IngressRequest
       throw error;
     }
   };
-  const translate = (body: unknown, promptTokens: number): TranslatedResponse => {
+  const translate = (body: unknown, promptTokens: PromptCount): TranslatedResponse => {
     const answer = decode(body);
     return { body: ingress.codec.encodeResponse(answer), ...answerUsage(answer, promptTokens) };
   };

@@ -1,7 +1,8 @@
-// Token counts the gateway makes itself: prompt estimates for pre-admission holds, and the billing
-// fallback when an upstream reports no usage. They use OpenAI's o200k_base encoding for every
-// provider, so they are approximations (close for OpenAI models, rougher for others), and are
-// recorded with usageSource 'counted' so nobody mistakes them for the upstream's numbers.
+// Token counts the gateway makes itself: the billing fallback when an upstream reports no usage, and
+// the count_tokens routes (holds use prompt-bound.ts, which needs no tokenizer). They use OpenAI's
+// o200k_base encoding for every provider, so they are approximations (close for OpenAI models,
+// rougher for others), and are recorded with usageSource 'counted' so nobody mistakes them for the
+// upstream's numbers.
 import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type { CanonicalPart, CanonicalRequest } from '../canonical/canonical-model';
 import { isJsonObject } from '../json/json-object';
@@ -28,6 +29,11 @@ export const NON_TEXT_PART_TOKENS = 85;
  * never pays for them (issue #16).
  */
 let o200k: typeof O200k.countTokens | undefined;
+
+/** Whether this process has loaded the tokenizer's tables (tests check the hot path never does). */
+export function tokenizerLoaded(): boolean {
+  return o200k !== undefined;
+}
 
 function countTokens(text: string, options: Parameters<typeof O200k.countTokens>[1]): number {
   o200k ??= (require('gpt-tokenizer/encoding/o200k_base') as typeof O200k).countTokens;
@@ -155,22 +161,54 @@ export function countPromptInputTokens(input: PromptInput): number {
 
 /** A tail without a safe cut (CJK text, a long word) longer than this is counted and let go. */
 const MAX_TAIL = 256;
+/**
+ * Streamed text waits uncounted up to this many characters: most upstreams report usage at the
+ * end, and then it is never counted, so a relayed stream needs no tokenizer (issue #16). Past it,
+ * the text is counted and let go, so a stream holds no more than this of it.
+ */
+const DEFER_CHARS = 16 * 1024;
 
 /**
- * Counts streamed completion text piece by piece without keeping it. In o200k a single space
- * between two non-space characters always starts a pre-token (` word`, ` !`, ` ` before digits),
- * and tokens never cross pre-tokens; so everything before the last such space is counted at once
- * and only the tail after it (at most MAX_TAIL characters) waits for the next piece. For text with
- * spaces the total equals counting the whole text; runs without them are off by at most a token
- * per MAX_TAIL characters.
+ * Counts streamed completion text piece by piece without keeping more than DEFER_CHARS of it. In
+ * o200k a single space between two non-space characters always starts a pre-token (` word`, ` !`,
+ * ` ` before digits), and tokens never cross pre-tokens; so everything before the last such space
+ * is counted at once and only the tail after it (at most MAX_TAIL characters) waits for the next
+ * piece. For text with spaces the total equals counting the whole text; runs without them are off
+ * by at most a token per MAX_TAIL characters.
  */
 export class CompletionTokenCounter {
   private settled = 0;
   private tail = '';
+  private unread = '';
+  /** Texts counted on their own (tool names), not joined to the stream's text. */
+  private wholes: string[] = [];
+  private wholeChars = 0;
 
   add(piece: string): void {
     if (piece === '') return;
-    const text = this.tail + piece;
+    this.unread += piece;
+    if (this.unread.length > DEFER_CHARS) this.consume();
+  }
+
+  /** A text that arrives whole (a tool call's name): counted apart from the pieces. */
+  addWhole(text: string): void {
+    if (text === '') return;
+    this.wholes.push(text);
+    this.wholeChars += text.length;
+    if (this.wholeChars > DEFER_CHARS) this.consumeWholes();
+  }
+
+  /** Tokens so far, the unfinished tail included; the count it gives does not change with reading. */
+  get total(): number {
+    this.consume();
+    this.consumeWholes();
+    return this.settled + (this.tail === '' ? 0 : countTextTokens(this.tail));
+  }
+
+  private consume(): void {
+    if (this.unread === '') return;
+    const text = this.tail + this.unread;
+    this.unread = '';
     const cut = lastSafeCut(text);
     if (cut > 0) {
       this.settled += countTextTokens(text.slice(0, cut));
@@ -182,9 +220,10 @@ export class CompletionTokenCounter {
     }
   }
 
-  /** Tokens so far, the unfinished tail included; reading it changes nothing. */
-  get total(): number {
-    return this.settled + (this.tail === '' ? 0 : countTextTokens(this.tail));
+  private consumeWholes(): void {
+    for (const text of this.wholes) this.settled += countTextTokens(text);
+    this.wholes = [];
+    this.wholeChars = 0;
   }
 }
 

@@ -17,3 +17,14 @@ export interface Usage {
 
 /** Where the numbers came from: the upstream's report, or the gateway's own tokenizer. */
 export type UsageSource = 'upstream' | 'counted';
+
+/**
+ * The gateway's prompt count, billed only when the upstream reports no usage: a number, or a
+ * function that counts when called (so a request whose upstream reports usage never loads the
+ * tokenizer; issue #16).
+ */
+export type PromptCount = number | (() => number);
+
+export function promptCountOf(count: PromptCount): number {
+  return typeof count === 'number' ? count : count();
+}

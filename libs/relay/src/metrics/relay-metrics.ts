@@ -29,6 +29,21 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
+  /** A held request whose upstream reported more than was held is charged the hold (docs/design.md invariant 6). */
+  readonly writeOffs = new Counter({
+    name: 'gateway_relay_write_offs_total',
+    help: "Held requests whose upstream's usage cost more than their hold: charged the hold, the rest written off, by model.",
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+
+  readonly writtenOffUsd = new Counter({
+    name: 'gateway_relay_written_off_usd_total',
+    help: "USD the upstreams' usage cost beyond the requests' holds, recorded and not charged, by model.",
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+
   readonly ttft = new Histogram({
     name: 'gateway_relay_time_to_first_token_seconds',
     help: 'From receiving a request to the first generated content, by channel.',

@@ -9,11 +9,13 @@ import {
   encodeSseError,
   encodeSseEvent,
   JsonSkeleton,
+  promptCountOf,
   readBoundedBody,
   RequestValidationError,
   type AttemptAdapter,
   type ObservedEvent,
   type PreparedRequest,
+  type PromptCount,
   type SseEvent,
   type StreamObserver,
 } from '@gateway/providers';
@@ -36,7 +38,8 @@ export interface AttemptInput {
   channel: TableChannel;
   key: TableKey;
   upstreamModel: string;
-  promptTokens: number;
+  /** The gateway's prompt count, billed when the upstream reports no usage (counted only then). */
+  promptTokens: PromptCount;
   /** The most output tokens held for one answer (the client's limit, else the default held). */
   heldOutputTokens: number;
   res: ClientResponse;
@@ -219,7 +222,7 @@ export class AttemptRunner {
         ? read
         : {
             usage: {
-              promptTokens: input.promptTokens,
+              promptTokens: promptCountOf(input.promptTokens),
               completionTokens: input.heldOutputTokens,
               cachedTokens: 0,
               reasoningTokens: 0,
@@ -387,7 +390,7 @@ function readAnswer(
   adapter: AttemptAdapter,
   raw: string,
   body: unknown,
-  promptTokens: number,
+  promptTokens: PromptCount,
 ): { text: string; usage: Served['usage']; usageSource: Served['usageSource'] } {
   if (adapter.translateResponse === undefined) {
     return { text: raw, ...adapter.responseUsage(body, promptTokens) };

@@ -1,15 +1,25 @@
-// The gateway's own token figures for a request before it is sent: the prompt count (billed when
-// the upstream reports no usage) and the worst-case total (checked against tpm/tpd caps up front).
+// The gateway's own token figures for a request before it is sent: the prompt's bound (held, and
+// checked against tpm/tpd caps up front, from sizes alone: no tokenizer on the hot path, issue #16)
+// and the prompt's count, made with the tokenizer only if an upstream reports no usage (billed then).
 import {
+  canonicalPromptTokensBound,
+  chatPromptTokensBound,
   countCanonicalPromptTokens,
   countChatPromptTokens,
   countPromptInputTokens,
+  promptInputTokensBound,
   type CanonicalRequest,
   type OpenAiRequest,
 } from '@gateway/providers';
 
 export interface RequestEstimate {
+  /** The prompt's tokens at most (prompt-bound.ts): what is held and counted against tpm/tpd. */
   promptTokens: number;
+  /**
+   * The prompt's tokens as the gateway's tokenizer counts them, billed when the upstream reports
+   * no usage. Counted when first called (most upstreams report usage: then never).
+   */
+  countPrompt: () => number;
   /** Prompt plus the most the answer may take (max_tokens × n when the client set a limit). */
   estimatedTokens: number;
   /** The most completion tokens the answer may be billed for: max_tokens × n, else `defaultMax` × n. */
@@ -22,15 +32,22 @@ function positive(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
 
+/** `count` run once, when first asked. */
+function once(count: () => number): () => number {
+  let counted: number | undefined;
+  return () => (counted ??= count());
+}
+
 export function estimateRequest(request: OpenAiRequest, defaultMax: number): RequestEstimate {
   switch (request.endpoint) {
     case 'chat.completions': {
       const body = request.body;
-      const promptTokens = countChatPromptTokens(body);
+      const promptTokens = chatPromptTokensBound(body);
       const maxOut = positive(body.max_completion_tokens) || positive(body.max_tokens);
       const n = Math.max(1, positive(body.n));
       return {
         promptTokens,
+        countPrompt: once(() => countChatPromptTokens(body)),
         estimatedTokens: promptTokens + maxOut * n,
         completionCeiling: (maxOut || defaultMax) * n,
         heldOutputTokens: maxOut || defaultMax,
@@ -38,28 +55,37 @@ export function estimateRequest(request: OpenAiRequest, defaultMax: number): Req
     }
     case 'completions': {
       const body = request.body;
-      const promptTokens = countPromptInputTokens(body.prompt);
+      const promptTokens = promptInputTokensBound(body.prompt);
       const n = Math.max(1, positive(body.n));
       return {
         promptTokens,
+        countPrompt: once(() => countPromptInputTokens(body.prompt)),
         estimatedTokens: promptTokens + positive(body.max_tokens) * n,
         completionCeiling: (positive(body.max_tokens) || defaultMax) * n,
         heldOutputTokens: positive(body.max_tokens) || defaultMax,
       };
     }
     case 'embeddings': {
-      const promptTokens = countPromptInputTokens(request.body.input);
-      return { promptTokens, estimatedTokens: promptTokens, completionCeiling: 0, heldOutputTokens: 0 };
+      const input = request.body.input;
+      const promptTokens = promptInputTokensBound(input);
+      return {
+        promptTokens,
+        countPrompt: once(() => countPromptInputTokens(input)),
+        estimatedTokens: promptTokens,
+        completionCeiling: 0,
+        heldOutputTokens: 0,
+      };
     }
   }
 }
 
 /** The same figures for a canonical ingress's request (one answer: these formats have no `n`). */
 export function estimateCanonicalRequest(request: CanonicalRequest, defaultMax: number): RequestEstimate {
-  const promptTokens = countCanonicalPromptTokens(request);
+  const promptTokens = canonicalPromptTokensBound(request);
   const maxOut = positive(request.maxOutputTokens);
   return {
     promptTokens,
+    countPrompt: once(() => countCanonicalPromptTokens(request)),
     estimatedTokens: promptTokens + maxOut,
     completionCeiling: maxOut || defaultMax,
     heldOutputTokens: maxOut || defaultMax,

@@ -33,6 +33,13 @@ export class UsageDraft {
   sticky: StickyEntry | null = null;
   /** The worst-case hold placed (its member in the holds set), which must be settled; null: none. */
   hold: PlacedHold | null = null;
+  /**
+   * The amount that hold is for (set when it is computed, WorstCaseHold), plan allowance included:
+   * a held request is never charged more (docs/design.md invariant 6).
+   */
+  heldNano: bigint | null = null;
+  /** Set by costNano: what the upstream's usage cost beyond the hold, recorded and not charged. */
+  writtenOffNano = 0n;
   /** The tenant's plan when the request was admitted: its period counts the request. */
   plan: CurrentPlan | null = null;
   /** What the plan's allowance covered of the cost, once settled. */
@@ -88,8 +95,21 @@ export class UsageDraft {
     this.errorMessage = message.slice(0, MAX_ERROR_MESSAGE);
   }
 
-  /** The cost of what was used; nothing used (or no price for the model) costs nothing. */
+  /**
+   * What the request is charged: the cost of what was used, but never more than its hold, so that
+   * requests in flight together can never take a balance below zero (docs/design.md invariant 6).
+   * The excess an upstream reported beyond the hold is kept in `writtenOffNano`. Nothing used (or
+   * no price for the model) costs nothing.
+   */
   costNano(prices: PriceBook | null): bigint {
+    const real = this.realCostNano(prices);
+    const ceiling = this.held ? this.heldNano : null;
+    const charged = ceiling !== null && real > ceiling ? ceiling : real;
+    this.writtenOffNano = real - charged;
+    return charged;
+  }
+
+  private realCostNano(prices: PriceBook | null): bigint {
     if (this.metered !== null) {
       const bill =
         prices === null
@@ -129,6 +149,7 @@ export class UsageDraft {
       ),
       costNano: costNano.toString(),
       coveredNano: this.coveredNano.toString(),
+      writtenOffNano: this.writtenOffNano.toString(),
       planPeriodStart: this.plan === null ? null : this.plan.periodStart.toISOString(),
       latencyMs: Math.max(0, endedAt - this.startedAt),
       ttftMs: this.firstContentAt === null ? null : Math.max(0, this.firstContentAt - this.startedAt),

@@ -88,6 +88,13 @@ export class UsageRecord {
   @Column({ name: 'covered_nano', type: 'bigint', default: 0, transformer: bigintTransformer })
   coveredNano!: bigint;
 
+  /**
+   * What the upstream's usage cost beyond the request's hold: recorded, not charged (cost_nano is
+   * what was charged, capped at the hold; docs/design.md invariant 6).
+   */
+  @Column({ name: 'written_off_nano', type: 'bigint', default: 0, transformer: bigintTransformer })
+  writtenOffNano!: bigint;
+
   @Column({ name: 'latency_ms', type: 'integer' })
   latencyMs!: number;
 

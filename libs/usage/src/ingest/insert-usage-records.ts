@@ -27,6 +27,7 @@ const COLUMNS: readonly Column[] = [
   ['billed_quantity', (e) => e.billedQuantity ?? e.promptTokens + e.completionTokens],
   ['cost_nano', (e) => e.costNano],
   ['covered_nano', (e) => e.coveredNano],
+  ['written_off_nano', (e) => e.writtenOffNano ?? '0'],
   ['latency_ms', (e) => e.latencyMs],
   ['ttft_ms', (e) => e.ttftMs],
   ['status', (e) => e.status],

@@ -82,6 +82,7 @@ export const USAGE_CSV_COLUMNS = [
   'billedUnit',
   'billedQuantity',
   'costUsd',
+  'writtenOffUsd',
   'latencyMs',
   'ttftMs',
   'status',

@@ -43,7 +43,13 @@ export class UsageLogView {
   @ApiProperty({ enum: USAGE_BILLED_UNITS, description: 'the unit the cost was computed in' })
   billedUnit!: UsageBilledUnit;
   @ApiProperty({ example: 2, description: 'how many of billedUnit were billed' }) billedQuantity!: number;
-  @ApiProperty({ example: '0.000123' }) costUsd!: string;
+  @ApiProperty({ example: '0.000123', description: 'what was charged: at most what the request held' })
+  costUsd!: string;
+  @ApiProperty({
+    example: '0',
+    description: "what the upstream's usage cost beyond the request's hold: recorded, not charged",
+  })
+  writtenOffUsd!: string;
   @ApiProperty() latencyMs!: number;
   @ApiProperty({ type: Number, nullable: true }) ttftMs!: number | null;
   @ApiProperty({ description: 'HTTP status the client got; 499 when it went away first' }) status!: number;
@@ -75,6 +81,7 @@ export class UsageLogView {
       billedUnit: record.billedUnit,
       billedQuantity: Number(record.billedQuantity),
       costUsd: nanoToUsd(record.costNano),
+      writtenOffUsd: nanoToUsd(record.writtenOffNano),
       latencyMs: record.latencyMs,
       ttftMs: record.ttftMs,
       status: record.status,

@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MeteredUsage } from '@gateway/billing';
 import { APP_CONFIG, type AppConfig } from '@gateway/config';
 import {
-  countTextTokens,
+  textTokensBound,
   parseJsonMediaRequest,
   parseMultipartMediaRequest,
   type MediaEndpoint,
@@ -72,6 +72,8 @@ export class MediaRelays {
     const promptTokens = worst.kind === 'tokens' ? worst.tokens.promptTokens : 0;
     const estimate: RequestEstimate = {
       promptTokens,
+      // A media route counts its own fallback (media-attempt-runner.ts): the relay never bills this.
+      countPrompt: () => promptTokens,
       estimatedTokens: promptTokens,
       completionCeiling: 0,
       heldOutputTokens: 0,
@@ -137,6 +139,7 @@ function fieldOf(request: MediaRequest, name: string): string | undefined {
   return request.kind === 'multipart' ? request.fields.find(([field]) => field === name)?.[1] : undefined;
 }
 
+/** A text's tokens at most, from its size: holds need no tokenizer (issue #16). */
 function countText(value: unknown): number {
-  return typeof value === 'string' && value !== '' ? countTextTokens(value) : 0;
+  return typeof value === 'string' ? textTokensBound(value) : 0;
 }

@@ -148,7 +148,7 @@ export class RelayRequest {
     admitted(tokenWindow: string | null): void;
   }): Promise<boolean> {
     const { command, client, request, token, draft, table } = ctx;
-    const { estimatedTokens, promptTokens, heldOutputTokens } = request.estimate;
+    const { estimatedTokens, countPrompt, heldOutputTokens } = request.estimate;
     const gone = command.clientGone;
     const settings = await this.settings.current();
     const retryStatuses = this.retryStatusesOf(settings);
@@ -248,7 +248,7 @@ export class RelayRequest {
         channel,
         key,
         upstreamModel,
-        promptTokens,
+        promptTokens: countPrompt,
         heldOutputTokens,
         res: client,
         clientGone: gone,

@@ -122,6 +122,10 @@ export class RequestSettlement {
     if (event.promptTokens > 0) this.metrics.tokens.inc({ model, kind: 'prompt' }, event.promptTokens);
     if (event.completionTokens > 0)
       this.metrics.tokens.inc({ model, kind: 'completion' }, event.completionTokens);
+    if (draft.writtenOffNano > 0n) {
+      this.metrics.writeOffs.inc({ model });
+      this.metrics.writtenOffUsd.inc({ model }, Number(draft.writtenOffNano) / 1e9);
+    }
     if (event.ttftMs !== null && draft.channelName !== null) {
       this.metrics.ttft.observe({ channel: draft.channelName }, event.ttftMs / 1000);
     }

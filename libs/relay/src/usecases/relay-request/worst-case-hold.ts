@@ -34,6 +34,8 @@ export class WorstCaseHold {
       if (cost > worst) worst = cost;
     }
     if (worst <= 0n && draft.plan === null) return null;
+    // The ceiling of what the request may be charged, once the hold is placed (UsageDraft.costNano).
+    draft.heldNano = worst;
     return {
       requestId: draft.requestId,
       tenantId: token.tenantId,

@@ -47,6 +47,15 @@ export function UsageLogDrawer({ log, onClose }: { log: UsageLog | null; onClose
                 }),
               },
               { key: 'cost', label: t('usage.cost'), children: formatUsd(log.costUsd) },
+              ...(Number(log.writtenOffUsd) > 0
+                ? [
+                    {
+                      key: 'writtenOff',
+                      label: t('usage.writtenOff'),
+                      children: formatUsd(log.writtenOffUsd),
+                    },
+                  ]
+                : []),
               { key: 'latency', label: t('usage.latency'), children: formatMs(log.latencyMs) },
               { key: 'ttft', label: t('usage.ttft'), children: formatMs(log.ttftMs) },
               ...(log.errorCode || log.errorMessage
