@@ -25,6 +25,7 @@ describe('the hot path, run twice for one request (real Redis)', () => {
   let settlement: RequestSettlement;
   let sticky: StickySessions;
   const recorded: unknown[] = [];
+  const streamed: unknown[] = [];
   // Mid-minute: no window boundary is crossed within a test.
   const now = Date.UTC(2026, 10, 15, 12, 30, 20);
 
@@ -95,7 +96,12 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     } as unknown as WorstCaseHold;
     admission = new RequestAdmission(redis, mirror, limiter, worstCase);
     const prices = { current: async () => ({}) } as unknown as PriceBookService;
-    const usage = { record: (event: unknown) => recorded.push(event) } as unknown as UsageRecorder;
+    // `record`: the event goes to the stream by the batching path; `sent`: the script put it there
+    // (the outbox keeps it until stored).
+    const usage = {
+      record: (event: unknown) => recorded.push(event),
+      sent: (event: unknown) => streamed.push(event),
+    } as unknown as UsageRecorder;
     const metrics = {
       requests: { inc: () => undefined },
       tokens: { inc: () => undefined },
@@ -200,8 +206,14 @@ describe('the hot path, run twice for one request (real Redis)', () => {
 
     await settlement.close(draft);
     expect(await everything()).toEqual(settled);
-    // Nor was the event handed to the batching recorder instead.
+    // Nor was the event handed to the batching recorder instead; the outbox keeps it (both runs name
+    // the same request id, which the worker stores once).
     expect(recorded).toHaveLength(0);
+    expect(streamed).toEqual([
+      expect.objectContaining({ requestId: 'req-twice' }),
+      expect.objectContaining({ requestId: 'req-twice' }),
+    ]);
+    streamed.length = 0;
   });
 
   it('when Redis lost the hold and its marker, books nothing in the mirror and hands the event to the recorder', async () => {
@@ -217,6 +229,7 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     await settlement.close(draft);
     expect(await everything()).toEqual(before);
     expect(recorded).toEqual([expect.objectContaining({ requestId: 'req-lost', costNano: '1500' })]);
+    expect(streamed).toHaveLength(0);
     recorded.length = 0;
   });
 
