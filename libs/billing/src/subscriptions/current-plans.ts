@@ -54,6 +54,12 @@ export class CurrentPlans implements OnModuleInit, OnApplicationShutdown {
       const loadedAt = Date.now();
       pending = this.subscriptions
         .currentPlanFor(tenantId, new Date(now))
+        .catch((error: unknown) => {
+          // PostgreSQL does not answer: a plan whose safety-net age ran out keeps serving while its
+          // period lasts (a change to it was announced and dropped it). docs/design.md invariant 1.
+          if (entry && (entry.plan === null || now < entry.plan.periodEnd.getTime())) return entry.plan;
+          throw error;
+        })
         .finally(() => this.loading.delete(tenantId));
       this.loading.set(tenantId, pending);
       pending.then(
