@@ -56,8 +56,9 @@ export class CurrentPlans implements OnModuleInit, OnApplicationShutdown {
         .currentPlanFor(tenantId, new Date(now))
         .catch((error: unknown) => {
           // PostgreSQL does not answer: a plan whose safety-net age ran out keeps serving while its
-          // period lasts (a change to it was announced and dropped it). docs/design.md invariant 1.
-          if (entry && (entry.plan === null || now < entry.plan.periodEnd.getTime())) return entry.plan;
+          // period lasts (an announced change would have dropped it). docs/design.md invariant 1.
+          const current = entry && (entry.plan === null || now < entry.plan.periodEnd.getTime());
+          if (current && this.changes.listening) return entry.plan;
           throw error;
         })
         .finally(() => this.loading.delete(tenantId));

@@ -66,7 +66,7 @@ export class TenantFactsService implements OnModuleInit, OnApplicationShutdown {
       .catch((error: unknown) => {
         // PostgreSQL does not answer: facts whose safety-net age ran out (no change to them was
         // announced, or they would be gone) keep serving (docs/design.md invariant 1).
-        if (entry && generation === this.generation) return entry.facts;
+        if (entry && generation === this.generation && this.changes.listening) return entry.facts;
         throw error;
       })
       .finally(() => {

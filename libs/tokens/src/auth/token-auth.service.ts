@@ -93,8 +93,8 @@ export class TokenAuthService implements OnModuleDestroy {
     try {
       token = await this.tokens.findOne({ where: { keyHash } });
     } catch (error) {
-      // PostgreSQL does not answer: a key this process knew keeps working while only its safety-net
-      // TTL ran out (a change to it was announced and dropped it). docs/design.md, invariant 1.
+      // PostgreSQL does not answer: a key this process knew keeps working when only its safety-net
+      // TTL ran out (an announced change would have dropped it). docs/design.md, invariant 1.
       const stale = this.bus.listening ? this.known.stale(keyHash) : undefined;
       if (stale && generation === this.generation) {
         // Kept for another TTL, so that PostgreSQL is asked again then, not on every request.
