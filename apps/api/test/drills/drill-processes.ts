@@ -211,7 +211,12 @@ export async function spawnWorker(harness: ApiHarness, env: NodeJS.ProcessEnv = 
       },
       60_000,
       50,
-    );
+    ).catch(async (error: unknown) => {
+      // Never left running behind a failed start.
+      proc.kill('SIGKILL');
+      await exited;
+      throw error;
+    });
   };
   const alive = () => child.exitCode === null && child.signalCode === null;
   const sample = () => {
@@ -292,20 +297,24 @@ export async function startPostgresServer(): Promise<PostgresProcess> {
       { stdio: 'ignore', ...ids },
     );
     child = proc;
-    await waitFor('the drill’s PostgreSQL to accept connections', async () => {
-      if (proc.exitCode !== null) throw new Error(`the drill's PostgreSQL exited (${proc.exitCode})`);
-      const client = new Client({ connectionString: server });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        await client.query('SELECT 1');
-        return true;
-      } catch {
-        return undefined;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    });
+    await waitFor(
+      'the drill’s PostgreSQL to accept connections',
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`the drill's PostgreSQL exited (${proc.exitCode})`);
+        const client = new Client({ connectionString: server });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+          return true;
+        } catch {
+          return undefined;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      30_000,
+    );
   };
   const stop = async () => {
     const proc = child;
@@ -315,19 +324,26 @@ export async function startPostgresServer(): Promise<PostgresProcess> {
     proc.kill('SIGINT');
     await exited;
   };
-  await start();
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query('CREATE DATABASE drill');
-  await admin.end();
+  const close = async () => {
+    await stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await start();
+    const admin = new Client({ connectionString: server });
+    await admin.connect();
+    await admin.query('CREATE DATABASE drill');
+    await admin.end();
+  } catch (error) {
+    // Never left running behind a failed start.
+    await close();
+    throw error;
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/drill`,
     stop,
     start,
-    close: async () => {
-      await stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
