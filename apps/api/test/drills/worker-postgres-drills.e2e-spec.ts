@@ -241,7 +241,6 @@ describe('fault drills on two api processes and one worker', () => {
       await sleep(SCALE.backlogMs);
       if (worker) await worker.restart();
       const proc = await runningWorker();
-      // Killed as soon as its first batch is committed: it is storing the next one by then.
       const storedNow = async () =>
         (
           (await db.query('SELECT count(*)::int AS n FROM usage_records WHERE tenant_id = $1', [
@@ -250,10 +249,7 @@ describe('fault drills on two api processes and one worker', () => {
             n: number;
           }[]
         )[0]!.n;
-      const started = Date.now();
-      while ((await storedNow()) === 0 && Date.now() - started < 60_000) await sleep(10);
-      await proc.kill9();
-      // What the killed consumer read and did not acknowledge (the only consumer there was).
+      // What consumers read and did not acknowledge yet, by consumer.
       const pendingOf = async (): Promise<Map<string, number>> => {
         const [, , , consumers] = (await redis.xpending(stream, USAGE_CONSUMER_GROUP)) as [
           number,
@@ -263,6 +259,14 @@ describe('fault drills on two api processes and one worker', () => {
         ];
         return new Map((consumers ?? []).map(([name, count]) => [name, Number(count)]));
       };
+      const inFlight = async () => [...(await pendingOf()).values()].some((n) => n > 0);
+      // Killed once its first batch is committed and the next one is read but not acknowledged:
+      // it is storing that batch.
+      const started = Date.now();
+      while ((await storedNow()) === 0 && Date.now() - started < 60_000) await sleep(10);
+      while (!(await inFlight()) && Date.now() - started < 60_000) await sleep(2);
+      await proc.kill9();
+      // The killed consumer's (the only consumer there was).
       const killed = await pendingOf();
       atKill = {
         stored: await storedNow(),
