@@ -112,6 +112,14 @@ describe('usage rollup and retention settings', () => {
   });
 });
 
+describe('worker takeover', () => {
+  it('takes a dead worker’s jobs over after BullMQ’s own 30 s by default, and names a value out of range', () => {
+    expect(parseConfig({}).WORKER_TAKEOVER_MS).toBe(30_000);
+    expect(parseConfig({ WORKER_TAKEOVER_MS: '2000' }).WORKER_TAKEOVER_MS).toBe(2_000);
+    expect(errorOf({ WORKER_TAKEOVER_MS: '10' }).variable).toBe('WORKER_TAKEOVER_MS');
+  });
+});
+
 describe('channel health probe settings', () => {
   it('disables a key after 3 failed probes, keeps 14 days of history, 60 probes a minute per provider', () => {
     expect(parseConfig({})).toMatchObject({

@@ -122,6 +122,9 @@ const schema = {
   SHUTDOWN_GRACE_MS: intIn(0, 3_600_000).default(30_000),
   // The api process also runs the worker's jobs (README "Small host"): one Node process instead of two.
   SINGLE_PROCESS: booleanFlag.default('false'),
+  // How long a job or usage batch of a worker that died (kill -9, a lost host) waits before another
+  // worker takes it over (README "Configuration"): BullMQ's lock and stalled check, the usage claim.
+  WORKER_TAKEOVER_MS: intIn(1_000, 600_000).default(30_000),
   // The longest the api and the worker wait for one Redis command (README "Configuration").
   REDIS_COMMAND_TIMEOUT_MS: intIn(50, 60_000).default(2_000),
   // Whose X-Forwarded-For/-Proto is believed (README "Configuration").

@@ -5,3 +5,4 @@ export { pendingSchemaChanges, runPendingMigrations } from './run-migrations';
 export { waitForPostgres } from './postgres-reachable';
 export { bigintTransformer, isUsdAmount, NANO_PER_USD, nanoToUsd, usdToNano } from './money';
 export { isUniqueViolation } from './unique-violation';
+export { isPostgresUnavailable } from './postgres-unavailable';

@@ -1,11 +1,16 @@
 // An in-process snapshot of some configuration (the routing table, the price book) that is reloaded
 // when a change of its topic is announced on the ChangeFeed, when the subscription was lost, and
 // every `refreshMs` as a safety net. Requests never wait on Postgres unless a reload is due, and
-// requests arriving during a reload share it (and never read the snapshot it replaces).
+// requests arriving during a reload share it (and never read the snapshot it replaces). A reload
+// that fails (PostgreSQL down) leaves the last snapshot serving until one succeeds.
 import type { ChangeFeed } from './change-feed';
+
+/** After a failed reload, the last snapshot serves this long before a request tries again. */
+const RETRY_AFTER_FAILURE_MS = 1_000;
 
 export class AnnouncedSnapshot<T> {
   private value: T | null = null;
+  private retryAt = 0;
   private loading: Promise<T> | null = null;
   private stale = true;
   private readonly timer: NodeJS.Timeout;
@@ -33,6 +38,7 @@ export class AnnouncedSnapshot<T> {
   async current(): Promise<T> {
     if (this.loading) return this.loading;
     if (this.value !== null && !this.stale && this.changes.listening) return this.value;
+    if (this.value !== null && Date.now() < this.retryAt) return this.value;
     this.loading = (async () => {
       this.stale = false;
       try {
@@ -40,7 +46,11 @@ export class AnnouncedSnapshot<T> {
         return this.value;
       } catch (error) {
         this.stale = true;
-        throw error;
+        // PostgreSQL does not answer: the last snapshot keeps serving (invariant 1), and a request
+        // a moment later tries again.
+        if (this.value === null) throw error;
+        this.retryAt = Date.now() + RETRY_AFTER_FAILURE_MS;
+        return this.value;
       } finally {
         this.loading = null;
       }

@@ -1,12 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@gateway/config';
 import { QueueName } from '@gateway/redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingWorkerModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { TokensModule } from '@gateway/tokens';
 import { UsageRecord } from './entities/usage-record.entity';
-import { UsageIngestor } from './ingest/usage-ingestor';
+import { USAGE_INGESTOR_OPTIONS, UsageIngestor, type UsageIngestorOptions } from './ingest/usage-ingestor';
 import { ReconcileUsageJob } from './reconcile/reconcile-usage.job';
 import { UsageProcessor, UsageSchedules } from './reconcile/usage.processor';
 import { UsageQueryService } from './query/usage-query.service';
@@ -43,6 +44,14 @@ export class UsageModule {}
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.Usage }), BillingWorkerModule],
   providers: [
+    // A batch held by a worker that died is taken over after WORKER_TAKEOVER_MS (issue #14 drills).
+    {
+      provide: USAGE_INGESTOR_OPTIONS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): Partial<UsageIngestorOptions> => ({
+        claimIdleMs: config.WORKER_TAKEOVER_MS,
+      }),
+    },
     UsageIngestor,
     ReconcileUsageJob,
     RollupUsageJob,

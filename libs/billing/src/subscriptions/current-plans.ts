@@ -54,6 +54,13 @@ export class CurrentPlans implements OnModuleInit, OnApplicationShutdown {
       const loadedAt = Date.now();
       pending = this.subscriptions
         .currentPlanFor(tenantId, new Date(now))
+        .catch((error: unknown) => {
+          // PostgreSQL does not answer: a plan whose safety-net age ran out keeps serving while its
+          // period lasts (an announced change would have dropped it). docs/design.md invariant 1.
+          const current = entry && (entry.plan === null || now < entry.plan.periodEnd.getTime());
+          if (current && this.changes.listening) return entry.plan;
+          throw error;
+        })
         .finally(() => this.loading.delete(tenantId));
       this.loading.set(tenantId, pending);
       pending.then(

@@ -61,9 +61,17 @@ export class TenantFactsService implements OnModuleInit, OnApplicationShutdown {
     if (inFlight) return inFlight;
     const generation = this.generation;
     const loadedAt = Date.now();
-    const pending: Promise<TenantFacts | undefined> = this.tenants.routingFacts(tenantId).finally(() => {
-      if (this.loading.get(tenantId) === pending) this.loading.delete(tenantId);
-    });
+    const pending: Promise<TenantFacts | undefined> = this.tenants
+      .routingFacts(tenantId)
+      .catch((error: unknown) => {
+        // PostgreSQL does not answer: facts whose safety-net age ran out (no change to them was
+        // announced, or they would be gone) keep serving (docs/design.md invariant 1).
+        if (entry && generation === this.generation && this.changes.listening) return entry.facts;
+        throw error;
+      })
+      .finally(() => {
+        if (this.loading.get(tenantId) === pending) this.loading.delete(tenantId);
+      });
     this.loading.set(tenantId, pending);
     pending.then(
       (facts) => {

@@ -14,7 +14,24 @@ describe('BoundedTtlCache', () => {
     expect(cache.get('a')).toBe(1);
     now += 1;
     expect(cache.get('a')).toBeUndefined();
-    expect(cache.size).toBe(0);
+    expect(cache.has('a')).toBe(false);
+  });
+
+  it('keeps an expired value for a stale read until it is replaced, deleted or evicted', () => {
+    const cache = new BoundedTtlCache<string, number>(2, 100, clock);
+    cache.set('a', 1);
+    now += 500;
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.stale('a')).toBe(1);
+    cache.set('a', 2);
+    expect(cache.get('a')).toBe(2);
+    cache.delete('a');
+    expect(cache.stale('a')).toBeUndefined();
+    cache.set('b', 1);
+    cache.set('c', 1);
+    cache.set('d', 1);
+    expect(cache.stale('b')).toBeUndefined();
+    expect(cache.size).toBe(2);
   });
 
   it('setting again restarts the TTL', () => {

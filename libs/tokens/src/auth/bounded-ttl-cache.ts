@@ -1,5 +1,6 @@
 // A size-bounded map whose entries expire: when full, the oldest insertion goes first (LRU-ish:
-// entries are re-inserted whenever they expire and are loaded again, so hot ones stay young).
+// entries are re-inserted whenever they expire and are loaded again, so hot ones stay young). An
+// expired entry stays (within the bound) until replaced, for a reader whose reload failed (`stale`).
 
 interface Entry<V> {
   value: V;
@@ -21,12 +22,13 @@ export class BoundedTtlCache<K, V> {
 
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
+    if (!entry || entry.expiresAt <= this.now()) return undefined;
     return entry.value;
+  }
+
+  /** The entry's value even when it has expired (never when it was deleted or evicted). */
+  stale(key: K): V | undefined {
+    return this.entries.get(key)?.value;
   }
 
   has(key: K): boolean {

@@ -154,6 +154,32 @@ describe('TokenAuthService', () => {
     expect((await service.resolve(key))?.status).toBe('disabled');
   });
 
+  it('keeps serving a known key whose TTL ran out while PostgreSQL does not answer, never one a change dropped', async () => {
+    // Before the service exists: its caches take the clock when they are made.
+    const start = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+    const { service, findOne, add, deliver } = setup();
+    const { key, token } = add();
+    const other = add();
+    try {
+      await service.resolve(key);
+      await service.resolve(other.key);
+      clock.mockReturnValue(start + 61_000);
+      const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      findOne.mockRejectedValue(down);
+      await expect(service.resolve(key)).resolves.toMatchObject({ id: token.id });
+      // Asked once, then kept for another TTL rather than asked again on every request.
+      await service.resolve(key);
+      expect(findOne).toHaveBeenCalledTimes(3);
+      deliver({ id: other.token.id, keyHash: other.token.keyHash });
+      await expect(service.resolve(other.key)).rejects.toThrow('ECONNREFUSED');
+      // A key never seen is not invented.
+      await expect(service.resolve(add().key)).rejects.toThrow('ECONNREFUSED');
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('invalidate() forgets locally at once and publishes; a failed publish is logged, not thrown', async () => {
     const { service, findOne, publish, add } = setup();
     const { key, token } = add();
