@@ -8,3 +8,4 @@ export { AuditLogView } from './views/audit-log.view';
 export { AuditLog } from './entities/audit-log.entity';
 export type { AuditAction } from './entities/audit-log.entity';
 export { redactForAudit } from './redact';
+export { writeAuditEntry } from './write-audit-entry';

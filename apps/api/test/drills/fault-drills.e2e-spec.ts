@@ -402,7 +402,7 @@ describe('fault drills on a Redis of their own', () => {
       reconcileMismatches: mismatches.length,
       mirrorCorrectedNano: mirror.corrections
         .filter((c) => c.kind === 'tenant' && c.id === tenantId)
-        .map((c) => c.addedNano),
+        .map((c) => c.added),
       mirrorMinusLedgerNano: (BigInt(mirrorDebits ?? '0') - BigInt(ledger?.debits ?? '0')).toString(),
       peakRssMb: api.memory().peakMb,
     });

@@ -1,7 +1,9 @@
 // Failover, cooldowns, broken streams and refusals, through the official OpenAI SDK against the
 // mock upstream. Each test routes its own model to its own channels, so tests do not share keys.
 import type { MockUpstream } from '@gateway/mock-upstream';
+import { REDIS } from '@gateway/redis';
 import { waitFor } from '@gateway/testing';
+import type Redis from 'ioredis';
 import OpenAI from 'openai';
 import request from 'supertest';
 import type { ApiHarness } from '../api-harness';
@@ -70,6 +72,13 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
     expect(response.headers.get('x-fallback-attempts')).toBe('1');
     expect(response.headers.get('x-routed-via')).toBe('c429/m-429');
     expect(upstreamKeys()).toEqual(['sk-mock;status=429;retryAfter=30', GOOD]);
+    // The failover's calls (the 429's cooldown and key settlement, the next key's acquisition) were
+    // keyed by (request id, attempt): one ioredis re-sends after a reconnect counts nothing again.
+    const once = (step: string) =>
+      `${api.config.REDIS_PREFIX}:once:${response.headers.get('x-request-id')}:${step}`;
+    expect(await api.app.get<Redis>(REDIS).exists(once('cool:1'), once('settle:1'), once('acquire:1'))).toBe(
+      3,
+    );
 
     const views = await keyViews(channel.id);
     const cooled = views.find((v) => v.id === channel.keyIds[0]);

@@ -13,7 +13,15 @@ import { useTenantName } from '../features/tenants/api/tenants-api';
 import { TenantSelect } from '../features/tenants/components/tenant-select';
 import { usePageParams } from '../hooks/use-page-params';
 
-const ENTITY_TYPES = ['tenant', 'user', 'token', 'channel', 'channel_key', 'model_price'] as const;
+const ENTITY_TYPES = [
+  'tenant',
+  'user',
+  'token',
+  'channel',
+  'channel_key',
+  'model_price',
+  'usage_write_off',
+] as const;
 const ACTIONS = ['create', 'update', 'delete'] as const;
 const ACTION_COLOR: Record<AuditEntry['action'], string> = { create: 'green', update: 'blue', delete: 'red' };
 

@@ -3,13 +3,15 @@
 // settlement that moved the counter since it was read makes the caller read again.
 
 /**
- * KEYS: a mirror hash (`bal:<tenant>` or `tq:<token>`). ARGV: the counter (`debits` or `used`), its
- * value as the caller read it, the positive amount to add, the field that moves the other way
- * (`balance`, or '' for none). Returns 1 (moved), 0 (the mirror is not loaded: nothing to correct,
- * the next hold loads it from PostgreSQL) or -1 (the counter changed meanwhile: read again).
+ * KEYS: a mirror hash (`bal:<tenant>`, `tq:<token>` or `pp:<tenant>:<period>`). ARGV: the counter
+ * (`debits`, `used`, or a plan period's `req`, `in`, `out`, `spend`, `cov`), its value as the caller
+ * read it, the positive amount to add, the field that moves the other way (`balance`, or '' for
+ * none), the field a loaded mirror always has (`held`, or a plan period's `hReq`). Returns 1 (moved),
+ * 0 (the mirror is not loaded: nothing to correct, the next hold loads it from PostgreSQL) or -1
+ * (the counter changed meanwhile: read again).
  */
 export const RECONCILE_MIRROR_COUNTER = `
-if redis.call('HEXISTS', KEYS[1], 'held') == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[1], ARGV[5]) == 0 then return 0 end
 if ARGV[4] ~= '' and redis.call('HEXISTS', KEYS[1], ARGV[4]) == 0 then return 0 end
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[3])

@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import type { DataSource, Repository } from 'typeorm';
 import type { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import type { TenantBalance } from '../entities/tenant-balance.entity';
+import type { CurrentPlan } from '../subscriptions/current-plan';
 import { BalanceMirror } from './balance-mirror';
 import { MirrorReconciler } from './mirror-reconciler';
 
@@ -18,6 +19,8 @@ describe('MirrorReconciler (real Redis)', () => {
   /** PostgreSQL's side, as the worker leaves it: tenant_balances and the tokens' used quota. */
   const rows = new Map<string, Partial<TenantBalance>>();
   const used = new Map<string, bigint>();
+  /** plan_period_usage, by tenant (one period each here). */
+  const periodRows = new Map<string, Partial<PlanPeriodUsage>>();
 
   beforeAll(() => {
     testRedis = createTestRedis('mirror_reconciler');
@@ -30,7 +33,9 @@ describe('MirrorReconciler (real Redis)', () => {
     const balances = {
       findOne: async ({ where }: { where: { tenantId: string } }) => rows.get(where.tenantId) ?? null,
     } as unknown as Repository<TenantBalance>;
-    const periods = { findOne: async () => null } as unknown as Repository<PlanPeriodUsage>;
+    const periods = {
+      findOne: async ({ where }: { where: { tenantId: string } }) => periodRows.get(where.tenantId) ?? null,
+    } as unknown as Repository<PlanPeriodUsage>;
     const tokens = { usedNano: async (id: string) => used.get(id) ?? 0n } as unknown as TokensService;
     mirror = new BalanceMirror(client, config, balances, periods, tokens);
     reconciler = new MirrorReconciler(client, config, {} as DataSource);
@@ -96,8 +101,8 @@ describe('MirrorReconciler (real Redis)', () => {
 
     const report = await reconciler.reconcile(ledger('t-missed'));
     expect(report.corrections).toEqual([
-      { kind: 'tenant', id: 't-missed', addedNano: '40' },
-      { kind: 'token', id: 'tok-t-missed', addedNano: '40' },
+      { kind: 'tenant', id: 't-missed', field: 'debits', added: '40' },
+      { kind: 'token', id: 'tok-t-missed', field: 'used', added: '40' },
     ]);
     expect(await mirror.snapshot('t-missed')).toMatchObject({ debits: 40n, balance: 960n, held: 100n });
     expect(await tokenUsed('t-missed')).toBe(40n);
@@ -116,7 +121,12 @@ describe('MirrorReconciler (real Redis)', () => {
 
     const during = await reconciler.reconcile(ledger('t-flight'));
     // The ledger's 40 against the mirror's 30: only 10 is certainly missed while 30 is in flight.
-    expect(during.corrections).toContainEqual({ kind: 'tenant', id: 't-flight', addedNano: '10' });
+    expect(during.corrections).toContainEqual({
+      kind: 'tenant',
+      id: 't-flight',
+      field: 'debits',
+      added: '10',
+    });
     expect(await mirror.snapshot('t-flight')).toMatchObject({ debits: 40n, balance: 960n });
 
     store('t-flight', 30n);
@@ -153,5 +163,129 @@ describe('MirrorReconciler (real Redis)', () => {
     rows.set('t-big', { creditsNano: big, debitsNano: big - 2n, creditSeq: 1n });
     await reconciler.reconcile({ debits: new Map([['t-big', big - 2n]]), used: new Map() });
     expect(await mirror.snapshot('t-big')).toMatchObject({ debits: big - 2n, balance: 2n });
+  });
+  it('adds the plan period counts and spend a rebuilt plan mirror missed, never what is in flight', async () => {
+    rows.set('t-pp', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    const periodStart = new Date('2026-11-01T00:00:00Z');
+    const plan = {
+      plan: {
+        limitRequests: null,
+        limitInputTokens: null,
+        limitOutputTokens: null,
+        limitSpendNano: null,
+        includedNano: 1000n,
+      },
+      periodStart,
+      periodEnd: new Date('2026-12-01T00:00:00Z'),
+    } as unknown as CurrentPlan;
+    const onPlan = async (requestId: string, costNano: bigint) => {
+      const outcome = await mirror.hold({
+        requestId,
+        tenantId: 't-pp',
+        tokenId: 'tok-t-pp',
+        amountNano: 100n,
+        tokenQuotaNano: null,
+        plan,
+        inputTokens: 3,
+        outputTokens: 7,
+      });
+      expect(outcome.verdict).toBe('held');
+      await mirror.settle({
+        tenantId: 't-pp',
+        tokenId: 'tok-t-pp',
+        requestId,
+        hold: outcome.hold,
+        costNano,
+        plan,
+        counted: true,
+        inputTokens: 3,
+        outputTokens: 5,
+      });
+    };
+    const periodsOf = () => [
+      {
+        tenantId: 't-pp',
+        periodStart,
+        counters: {
+          req: periodRows.get('t-pp')?.requests ?? 0n,
+          in: periodRows.get('t-pp')?.inputTokens ?? 0n,
+          out: periodRows.get('t-pp')?.outputTokens ?? 0n,
+          spend: periodRows.get('t-pp')?.spendNano ?? 0n,
+          cov: periodRows.get('t-pp')?.coveredNano ?? 0n,
+        },
+      },
+    ];
+    await onPlan('pp-1', 40n);
+    // Redis lost the plan period before the worker stored pp-1; pp-2 rebuilds it from PostgreSQL.
+    await client.del(`${testRedis.prefix}:pp:t-pp:${periodStart.getTime()}`);
+    await onPlan('pp-2', 20n);
+    expect(await mirror.planPeriod('t-pp', plan)).toMatchObject({
+      req: 1n,
+      in: 3n,
+      out: 5n,
+      spend: 20n,
+      cov: 20n,
+    });
+    // pp-1 is stored; pp-2 is not yet (in flight).
+    periodRows.set('t-pp', {
+      requests: 1n,
+      inputTokens: 3n,
+      outputTokens: 5n,
+      spendNano: 40n,
+      coveredNano: 40n,
+    });
+
+    const during = await reconciler.reconcile({ debits: new Map(), used: new Map(), periods: periodsOf() });
+    // The ledger's 40 against the mirror's 20: only 20 is certainly missed while 20 is in flight;
+    // the counts are equal (one request each side), so nothing moves for them yet.
+    expect(during.planPeriods).toBe(1);
+    expect(during.corrections).toEqual([
+      { kind: 'plan', id: `t-pp:${periodStart.getTime()}`, field: 'spend', added: '20' },
+      { kind: 'plan', id: `t-pp:${periodStart.getTime()}`, field: 'cov', added: '20' },
+    ]);
+    periodRows.set('t-pp', {
+      requests: 2n,
+      inputTokens: 6n,
+      outputTokens: 10n,
+      spendNano: 60n,
+      coveredNano: 60n,
+    });
+    await reconciler.reconcile({ debits: new Map(), used: new Map(), periods: periodsOf() });
+    expect(await mirror.planPeriod('t-pp', plan)).toMatchObject({
+      req: 2n,
+      in: 6n,
+      out: 10n,
+      spend: 60n,
+      cov: 60n,
+      hReq: 0n,
+      hSpend: 0n,
+    });
+    expect(
+      (await reconciler.reconcile({ debits: new Map(), used: new Map(), periods: periodsOf() })).corrections,
+    ).toEqual([]);
+  });
+
+  it('resyncs credits PostgreSQL committed that the mirror never applied, once', async () => {
+    rows.set('t-credit', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    expect(await hold('t-credit', 'c-1', 100n)).toBe('held');
+    await settle('t-credit', 'c-1', 30n);
+    // A top-up committed; its mirror update never arrived (the api died, Redis did not answer).
+    rows.set('t-credit', { creditsNano: 1500n, debitsNano: 0n, creditSeq: 2n });
+    const credits = new Map([['t-credit', { creditsNano: 1500n, creditSeq: 2n }]]);
+
+    const report = await reconciler.reconcile({ debits: new Map(), used: new Map(), credits });
+    expect(report.corrections).toEqual([{ kind: 'credits', id: 't-credit', field: 'credits', added: '500' }]);
+    expect(await mirror.snapshot('t-credit')).toMatchObject({
+      credits: 1500n,
+      creditSeq: 2n,
+      debits: 30n,
+      balance: 1470n,
+    });
+    // The late update, and a second run, change nothing.
+    await mirror.applyCredit('t-credit', 2n, 500n);
+    expect((await reconciler.reconcile({ debits: new Map(), used: new Map(), credits })).corrections).toEqual(
+      [],
+    );
+    expect(await mirror.snapshot('t-credit')).toMatchObject({ credits: 1500n, balance: 1470n });
   });
 });

@@ -9,6 +9,10 @@
 // settlement of an event P holds; the correction is max(0, P − M), applied only if M has not moved
 // since (compare-and-add). So it never exceeds what was missed: while events are in flight it may
 // correct less, and the rest once they are stored. A mirror above the ledger is never lowered.
+// A plan period's counters (`pp:`: requests, tokens in and out, spend, covered) move with the same
+// settlements and the same stored batches (plan_period_usage), so the same holds for each of them.
+// Credits go the other way: applied to the mirror after they commit, so PostgreSQL's creditSeq
+// ahead of the mirror's is a credit the mirror missed, resynced as a top-up's gap is.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
@@ -16,13 +20,21 @@ import { REDIS } from '@gateway/redis';
 import { usedByToken } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import { TenantBalance } from '../entities/tenant-balance.entity';
+import { RESYNC_CREDITS } from './balance-scripts';
 import { RECONCILE_MIRROR_COUNTER } from './mirror-reconcile-scripts';
 
 /** Mirrors read per pipelined round trip. */
 const CHUNK = 500;
 /** Compare-and-add attempts per mirror before leaving it to the next run. */
 const ATTEMPTS = 3;
+/**
+ * Plan periods whose stored usage moved this recently are compared. A mirror falls behind only by
+ * usage stored after it was loaded (which moves the row's updated_at), and the job runs every
+ * minute: a day leaves ample room for runs that failed.
+ */
+const PLAN_PERIOD_LOOKBACK = '1 day';
 
 type ReconcilerRedis = Redis & {
   billingReconcileCounter(
@@ -31,33 +43,62 @@ type ReconcilerRedis = Redis & {
     seen: string,
     add: string,
     other: string,
+    loaded: string,
   ): Promise<number>;
+  billingReconcileCredits(key: string, seen: string, add: string, creditSeq: string): Promise<number>;
 };
 
+/** A plan period's counters in its mirror (`pp:`), as plan_period_usage stores them. */
+export type PlanPeriodField = 'req' | 'in' | 'out' | 'spend' | 'cov';
+
 export interface MirrorCorrection {
-  kind: 'tenant' | 'token';
+  kind: 'tenant' | 'token' | 'plan' | 'credits';
+  /** The tenant, the token, or for a plan period `<tenant>:<period start, ms epoch>`. */
   id: string;
-  /** What was added to the mirror's debits (and taken from its balance) or to the token's used, nano-USD. */
-  addedNano: string;
+  /** The counter moved: `debits`, `used`, a plan period's field, or `credits`. */
+  field: string;
+  /**
+   * What was added: to the mirror's debits (and taken from its balance), the token's used, the plan
+   * period's counter (nano-USD, or a count of requests or tokens), or to its credits and balance.
+   */
+  added: string;
+}
+
+/** A plan period as PostgreSQL stored it (plan_period_usage). */
+export interface LedgerPlanPeriod {
+  tenantId: string;
+  periodStart: Date;
+  counters: Record<PlanPeriodField, bigint>;
+}
+
+/** A tenant's credit side as PostgreSQL stored it. */
+export interface LedgerCredits {
+  creditsNano: bigint;
+  creditSeq: bigint;
 }
 
 export interface MirrorReconcileReport {
   /** Mirrors loaded in Redis and compared. */
   tenants: number;
   tokens: number;
+  planPeriods: number;
   corrections: MirrorCorrection[];
   /** Debits the mirrors hold above the ledger: settled, not stored yet. nano-USD. */
   inFlightNano: string;
 }
 
 interface Counter {
-  kind: MirrorCorrection['kind'];
+  kind: 'tenant' | 'token' | 'plan';
   id: string;
   key: string;
-  field: 'debits' | 'used';
+  field: 'debits' | 'used' | PlanPeriodField;
   other: 'balance' | '';
+  /** A field every loaded mirror of this kind has. */
+  loaded: 'held' | 'hReq';
   ledger: bigint;
 }
+
+const PLAN_PERIOD_FIELDS: readonly PlanPeriodField[] = ['req', 'in', 'out', 'spend', 'cov'];
 
 @Injectable()
 export class MirrorReconciler {
@@ -71,20 +112,41 @@ export class MirrorReconciler {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     redis.defineCommand('billingReconcileCounter', { numberOfKeys: 1, lua: RECONCILE_MIRROR_COUNTER });
+    redis.defineCommand('billingReconcileCredits', { numberOfKeys: 1, lua: RESYNC_CREDITS });
     this.redis = redis as ReconcilerRedis;
     this.prefix = config.REDIS_PREFIX;
   }
 
   async run(): Promise<MirrorReconcileReport> {
     // PostgreSQL first, the mirrors after (see the top of this file).
-    const ledger = await this.dataSource.transaction('REPEATABLE READ', async (tx) => ({
-      debits: new Map(
-        (await tx.getRepository(TenantBalance).find({ select: { tenantId: true, debitsNano: true } })).map(
-          (row) => [row.tenantId, row.debitsNano],
+    const ledger = await this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const balances = await tx.getRepository(TenantBalance).find({
+        select: { tenantId: true, debitsNano: true, creditsNano: true, creditSeq: true },
+      });
+      const periods = await tx
+        .getRepository(PlanPeriodUsage)
+        .createQueryBuilder('p')
+        .where(`p.updated_at > now() - interval '${PLAN_PERIOD_LOOKBACK}'`)
+        .getMany();
+      return {
+        debits: new Map(balances.map((row) => [row.tenantId, row.debitsNano])),
+        credits: new Map(
+          balances.map((row) => [row.tenantId, { creditsNano: row.creditsNano, creditSeq: row.creditSeq }]),
         ),
-      ),
-      used: await usedByToken(tx),
-    }));
+        used: await usedByToken(tx),
+        periods: periods.map((row): LedgerPlanPeriod => ({
+          tenantId: row.tenantId,
+          periodStart: row.periodStart,
+          counters: {
+            req: row.requests,
+            in: row.inputTokens,
+            out: row.outputTokens,
+            spend: row.spendNano,
+            cov: row.coveredNano,
+          },
+        })),
+      };
+    });
     return this.reconcile(ledger);
   }
 
@@ -95,6 +157,8 @@ export class MirrorReconciler {
   async reconcile(ledger: {
     debits: ReadonlyMap<string, bigint>;
     used: ReadonlyMap<string, bigint>;
+    periods?: readonly LedgerPlanPeriod[];
+    credits?: ReadonlyMap<string, LedgerCredits>;
   }): Promise<MirrorReconcileReport> {
     const counters: Counter[] = [
       ...[...ledger.debits].map(([tenantId, nano]): Counter => ({
@@ -103,6 +167,7 @@ export class MirrorReconciler {
         key: `${this.prefix}:bal:${tenantId}`,
         field: 'debits',
         other: 'balance',
+        loaded: 'held',
         ledger: nano,
       })),
       ...[...ledger.used].map(([tokenId, nano]): Counter => ({
@@ -111,32 +176,82 @@ export class MirrorReconciler {
         key: `${this.prefix}:tq:${tokenId}`,
         field: 'used',
         other: '',
+        loaded: 'held',
         ledger: nano,
       })),
+      ...(ledger.periods ?? []).flatMap((period) =>
+        PLAN_PERIOD_FIELDS.map((field): Counter => ({
+          kind: 'plan',
+          id: `${period.tenantId}:${period.periodStart.getTime()}`,
+          // BalanceMirror.planPeriodKey
+          key: `${this.prefix}:pp:${period.tenantId}:${period.periodStart.getTime()}`,
+          field,
+          other: '',
+          loaded: 'hReq',
+          ledger: period.counters[field],
+        })),
+      ),
     ];
-    const report = { tenants: 0, tokens: 0, corrections: [] as MirrorCorrection[], inFlight: 0n };
+    const report: Tally = { tenants: 0, tokens: 0, planPeriods: 0, corrections: [], inFlight: 0n };
+    const credits = [...(ledger.credits ?? [])];
+    for (let i = 0; i < credits.length; i += CHUNK) {
+      await this.resyncCredits(credits.slice(i, i + CHUNK), report);
+    }
     for (let i = 0; i < counters.length; i += CHUNK) {
       await this.reconcileChunk(counters.slice(i, i + CHUNK), report);
     }
     const result: MirrorReconcileReport = {
       tenants: report.tenants,
       tokens: report.tokens,
+      planPeriods: report.planPeriods,
       corrections: report.corrections,
       inFlightNano: report.inFlight.toString(),
     };
     if (result.corrections.length > 0) {
       this.logger.warn(
         { corrections: result.corrections.slice(0, 50) },
-        `moved ${result.corrections.length} mirror counters up to the ledger (debits the mirror missed)`,
+        `moved ${result.corrections.length} mirror counters up to the ledger (what the mirror missed)`,
       );
     }
     return result;
   }
 
-  private async reconcileChunk(
-    chunk: Counter[],
-    report: { tenants: number; tokens: number; corrections: MirrorCorrection[]; inFlight: bigint },
-  ): Promise<void> {
+  /**
+   * Credits committed in PostgreSQL that the mirror has not applied (its creditSeq is behind): the
+   * mirror's credits move up to PostgreSQL's, unless they changed since read (then read again).
+   */
+  private async resyncCredits(chunk: [string, LedgerCredits][], report: Tally): Promise<void> {
+    let pending = chunk;
+    for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
+      const pipeline = this.redis.pipeline();
+      for (const [tenantId] of pending)
+        pipeline.hmget(`${this.prefix}:bal:${tenantId}`, 'credits', 'creditSeq');
+      const seen = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+        if (error) throw error;
+        return value as [string | null, string | null];
+      });
+      const retry: [string, LedgerCredits][] = [];
+      for (const [i, entry] of pending.entries()) {
+        const [tenantId, stored] = entry;
+        const [credits, seq] = seen[i] ?? [null, null];
+        // Not loaded: the next hold loads it from PostgreSQL.
+        if (credits === null || BigInt(seq ?? '0') >= stored.creditSeq) continue;
+        const add = stored.creditsNano - BigInt(credits);
+        const moved = await this.redis.billingReconcileCredits(
+          `${this.prefix}:bal:${tenantId}`,
+          credits,
+          add.toString(),
+          stored.creditSeq.toString(),
+        );
+        if (moved === 1)
+          report.corrections.push({ kind: 'credits', id: tenantId, field: 'credits', added: add.toString() });
+        else if (moved === -1) retry.push(entry);
+      }
+      pending = retry;
+    }
+  }
+
+  private async reconcileChunk(chunk: Counter[], report: Tally): Promise<void> {
     let pending = chunk;
     for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
       const pipeline = this.redis.pipeline();
@@ -150,7 +265,9 @@ export class MirrorReconciler {
         const mirror = seen[i];
         // Not loaded: the next hold loads it from PostgreSQL, which is then right by construction.
         if (mirror === null || mirror === undefined) continue;
-        if (attempt === 0) report[counter.kind === 'tenant' ? 'tenants' : 'tokens']++;
+        if (attempt === 0 && counter.kind !== 'plan')
+          report[counter.kind === 'tenant' ? 'tenants' : 'tokens']++;
+        if (attempt === 0 && counter.kind === 'plan' && counter.field === 'req') report.planPeriods++;
         const missed = counter.ledger - BigInt(mirror);
         if (missed <= 0n) {
           if (attempt === 0 && counter.kind === 'tenant') report.inFlight -= missed;
@@ -162,12 +279,26 @@ export class MirrorReconciler {
           mirror,
           missed.toString(),
           counter.other,
+          counter.loaded,
         );
         if (moved === 1)
-          report.corrections.push({ kind: counter.kind, id: counter.id, addedNano: missed.toString() });
+          report.corrections.push({
+            kind: counter.kind,
+            id: counter.id,
+            field: counter.field,
+            added: missed.toString(),
+          });
         else if (moved === -1) retry.push(counter);
       }
       pending = retry;
     }
   }
+}
+
+interface Tally {
+  tenants: number;
+  tokens: number;
+  planPeriods: number;
+  corrections: MirrorCorrection[];
+  inFlight: bigint;
 }

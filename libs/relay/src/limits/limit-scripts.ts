@@ -7,6 +7,37 @@
 import { ABSENT_KEYS_LUA } from '@gateway/redis';
 
 /**
+ * The once-marker of a call the relay makes outside its two hot-path scripts (a further key's
+ * acquisition and settlement, a cooldown, a refusal, the token window's refund): ioredis re-sends a
+ * script whose answer a dropped connection lost, and a repeat must not count a window or a key twice.
+ * KEYS[1] is the marker (absent: no marker, the call is not keyed), ARGV[1] its ttl ms; the call's
+ * own KEYS and ARGV follow, as K and A. A marked call that ran already answers what it answered then
+ * (a list of integers) and writes nothing; `remember` stores the first run's answer.
+ */
+const ONCE_LUA = `
+local marker, onceTtl = KEYS[1], ARGV[1]
+local K, A = {}, {}
+for i = 2, #KEYS do K[#K + 1] = KEYS[i] end
+for i = 2, #ARGV do A[#A + 1] = ARGV[i] end
+if marker ~= '' then
+  local seen = redis.call('GET', marker)
+  if seen then
+    local answer = {}
+    for part in string.gmatch(seen, '[^,]+') do answer[#answer + 1] = tonumber(part) end
+    return answer
+  end
+end
+local function remember(answer)
+  if marker ~= '' then
+    local parts = {}
+    for i = 1, #answer do parts[i] = string.format('%d', answer[i]) end
+    redis.call('SET', marker, table.concat(parts, ','), 'PX', onceTtl)
+  end
+  return answer
+end
+`;
+
+/**
  * Token admission, as two Lua functions so that a script can check it with its other admission
  * checks and count it only once all passed. tokenCheck(window, rpm, tpm, est) returns 0 (would be
  * admitted), 1 (rpm reached) or 2 (tpm reached) and writes nothing; tokenCount(window, est, ttl)
@@ -116,12 +147,13 @@ local function acquireFirst(K, A, order)
 end
 `;
 
-/** KEYS and ARGV: those of acquireFirst (ACQUIRE_FIRST_FUNCTION). */
+/** KEYS and ARGV: the once-marker's (ONCE_LUA), then those of acquireFirst (ACQUIRE_FIRST_FUNCTION). */
 export const ACQUIRE_FIRST =
   ABSENT_KEYS_LUA +
+  ONCE_LUA +
   ACQUIRE_FIRST_FUNCTION +
   `
-return acquireFirst(KEYS, ARGV)
+return remember(acquireFirst(K, A))
 `;
 
 /**
@@ -131,24 +163,25 @@ return acquireFirst(KEYS, ARGV)
  * scope is already cooling adds no strike: requests that were in flight when the first 429 came must
  * not multiply the backoff (docs/design.md invariant 4). `cooldownGuessed` / `cdg:<model>` says the
  * cooldown is such a guess (the worker's probes look early at the key's own guessed ones).
- * KEYS: stats hash. ARGV: now ms, wait ms (-1 = none), base ms, max ms, scope, reason.
+ * KEYS: the once-marker (ONCE_LUA), stats hash. ARGV: the marker's ttl ms, now ms, wait ms (-1 =
+ * none), base ms, max ms, scope, reason.
  * Returns {cooldownUntil, 1 when this call started the cooldown else 0}.
  */
-export const COOL_KEY = `
-local now = tonumber(ARGV[1])
-local wait = tonumber(ARGV[2])
-local base = tonumber(ARGV[3])
-local max = tonumber(ARGV[4])
-local scope = ARGV[5]
+export const COOL_KEY = `${ABSENT_KEYS_LUA}${ONCE_LUA}
+local now = tonumber(A[1])
+local wait = tonumber(A[2])
+local base = tonumber(A[3])
+local max = tonumber(A[4])
+local scope = A[5]
 local untilField, strikesField, guessedField = 'cooldownUntil', 'strikes', 'cooldownGuessed'
 if scope ~= '' then
   untilField, strikesField, guessedField = 'cd:' .. scope, 'strikes:' .. scope, 'cdg:' .. scope
 end
-local current = tonumber(redis.call('HGET', KEYS[1], untilField) or '0')
+local current = tonumber(redis.call('HGET', K[1], untilField) or '0')
 local cooling = current > now
-local strikes = tonumber(redis.call('HGET', KEYS[1], strikesField) or '0')
+local strikes = tonumber(redis.call('HGET', K[1], strikesField) or '0')
 if not cooling then
-  strikes = redis.call('HINCRBY', KEYS[1], strikesField, 1)
+  strikes = redis.call('HINCRBY', K[1], strikesField, 1)
 end
 if strikes < 1 then strikes = 1 end
 local guessed = 0
@@ -159,26 +192,27 @@ end
 if wait > max then wait = max end
 local untilMs = now + wait
 if untilMs > current then
-  redis.call('HSET', KEYS[1], untilField, untilMs, guessedField, guessed)
-  if scope == '' then redis.call('HSET', KEYS[1], 'cooldownReason', ARGV[6]) end
+  redis.call('HSET', K[1], untilField, untilMs, guessedField, guessed)
+  if scope == '' then redis.call('HSET', K[1], 'cooldownReason', A[6]) end
 else
   untilMs = current
 end
-redis.call('HSET', KEYS[1], 'last429At', now)
-if cooling then return {untilMs, 0} end
-return {untilMs, 1}
+redis.call('HSET', K[1], 'last429At', now)
+if cooling then return remember({untilMs, 0}) end
+return remember({untilMs, 1})
 `;
 
 /**
  * The upstream refused the key (401/403, an invalid-key code): no relay takes it until `until`, by
  * which time every relay has reloaded its table without it (the key is auto-disabled in PostgreSQL).
- * KEYS: stats hash. ARGV: until ms, now ms. Returns 1 when this call marked it, 0 when it already was.
+ * KEYS: the once-marker (ONCE_LUA), stats hash. ARGV: the marker's ttl ms, until ms, now ms. Returns
+ * {1} when this call marked it, {0} when it already was.
  */
-export const REFUSE_KEY = `
-local current = tonumber(redis.call('HGET', KEYS[1], 'invalidUntil') or '0')
-redis.call('HSET', KEYS[1], 'invalidUntil', math.max(current, tonumber(ARGV[1])))
-if current >= tonumber(ARGV[2]) then return 0 end
-return 1
+export const REFUSE_KEY = `${ABSENT_KEYS_LUA}${ONCE_LUA}
+local current = tonumber(redis.call('HGET', K[1], 'invalidUntil') or '0')
+redis.call('HSET', K[1], 'invalidUntil', math.max(current, tonumber(A[1])))
+if current >= tonumber(A[2]) then return remember({0}) end
+return remember({1})
 `;
 
 /**
@@ -214,11 +248,26 @@ local function settleKey(K, A)
 end
 `;
 
-/** KEYS and ARGV: those of settleKey (SETTLE_KEY_FUNCTION). */
+/** KEYS and ARGV: the once-marker's (ONCE_LUA), then those of settleKey (SETTLE_KEY_FUNCTION). */
 export const SETTLE_KEY =
   ABSENT_KEYS_LUA +
+  ONCE_LUA +
   SETTLE_KEY_FUNCTION +
   `
-settleKey(KEYS, ARGV)
-return 0
+settleKey(K, A)
+return remember({0})
+`;
+
+/**
+ * A request that was admitted but never reached an upstream gives its estimate back to the token's
+ * minute window. KEYS: the once-marker (ONCE_LUA), the window. ARGV: the marker's ttl ms, estimated
+ * tokens, the window's ttl ms.
+ */
+export const REFUND_TOKEN =
+  ABSENT_KEYS_LUA +
+  ONCE_LUA +
+  `
+redis.call('HINCRBY', K[1], 't', -tonumber(A[1]))
+redis.call('PEXPIRE', K[1], A[2])
+return remember({0})
 `;

@@ -4,7 +4,7 @@ import { createTestRedis, type TestRedis } from '@gateway/testing';
 import Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
 import { keyCandidate as key } from '../routing/routing-candidates.fixtures';
-import { readKeyCooldowns } from '@gateway/channels';
+import { keyStatsRedisKey, readKeyCooldowns } from '@gateway/channels';
 import { RelayLimiter } from './relay-limiter';
 
 describe('RelayLimiter (real Redis)', () => {
@@ -315,5 +315,61 @@ describe('RelayLimiter (real Redis)', () => {
     ).toMatchObject({
       index: 0,
     });
+  });
+  it('counts a failover call once per (request id, step), however often ioredis sends it', async () => {
+    // ioredis re-sends a script whose answer a dropped connection lost: here, each call twice.
+    const pool = [
+      { key: key('k-once-1', { rpm: 100, tpm: 100_000 }), upstreamModel: 'm' },
+      { key: key('k-once-2', { rpm: 100, tpm: 100_000 }), upstreamModel: 'm' },
+    ];
+    const acquireOnce = { requestId: 'req-once', step: 'acquire:1' };
+    const taken = await a.acquireFirst(pool, 300, now, acquireOnce);
+    expect(await b.acquireFirst(pool, 300, now, acquireOnce)).toEqual(taken);
+    expect(taken.index).toBe(0);
+    expect(await counted('k-once-1', 'm', now)).toEqual({ requests: 1, tokens: 300 });
+
+    const settlement = {
+      keyId: 'k-once-1',
+      upstreamModel: 'm',
+      countedAt: now,
+      tokenWindow: null,
+      outcome: 'fail' as const,
+      estimatedTokens: 300,
+      actualTokens: 0,
+      now,
+    };
+    await a.settle(settlement, { requestId: 'req-once', step: 'settle:1' });
+    await b.settle(settlement, { requestId: 'req-once', step: 'settle:1' });
+    expect(await counted('k-once-1', 'm', now)).toEqual({ requests: 1, tokens: 0 });
+    const stats = keyStatsRedisKey(testRedis.prefix, 'k-once-1');
+    const failures = async () => Number(await (clients[0] as Redis).hget(stats, 'failures'));
+    expect(await failures()).toBe(1);
+
+    // A 429 with Retry-After: 0 does not leave the scope cooling, so only the marker stops a second strike.
+    const cool = { keyId: 'k-once-1', retryAfterMs: 0, now, baseMs: 1000, maxMs: 5000, model: 'm' };
+    const cooled = await a.cool({ ...cool, once: { requestId: 'req-once', step: 'cool:1' } });
+    expect(await b.cool({ ...cool, once: { requestId: 'req-once', step: 'cool:1' } })).toEqual(cooled);
+    expect(Number(await (clients[0] as Redis).hget(stats, 'strikes:m'))).toBe(1);
+
+    expect(await a.refuseKey('k-once-2', now, 60_000, { requestId: 'req-once', step: 'refuse:2' })).toBe(
+      true,
+    );
+    // The re-sent refusal answers as the first did, so the key is audited and disabled by this request.
+    expect(await b.refuseKey('k-once-2', now, 60_000, { requestId: 'req-once', step: 'refuse:2' })).toBe(
+      true,
+    );
+
+    // The next attempt of the same request is a call of its own: it counts.
+    expect(await a.acquireFirst(pool, 300, now, { requestId: 'req-once', step: 'acquire:2' })).toMatchObject({
+      index: 0,
+    });
+    expect(await counted('k-once-1', 'm', now)).toEqual({ requests: 2, tokens: 300 });
+
+    const token = { id: 'tok-once', rpm: 10, tpm: 10_000 };
+    expect(await a.admitToken(token, 700, now)).toEqual({ ok: true });
+    const window = a.tokenWindow(token.id, now);
+    await a.refundToken(window, 700, { requestId: 'req-once', step: 'refund' });
+    await b.refundToken(window, 700, { requestId: 'req-once', step: 'refund' });
+    expect(Number(await (clients[0] as Redis).hget(window, 't'))).toBe(0);
   });
 });

@@ -6,21 +6,38 @@ import { keyStatsRedisKey } from '@gateway/channels';
 import { absentKey, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
-import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, REFUSE_KEY, SETTLE_KEY } from './limit-scripts';
+import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, REFUND_TOKEN, REFUSE_KEY, SETTLE_KEY } from './limit-scripts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 /** Windows outlive their period a little, so a late settle still finds them. */
 const MINUTE_TTL_MS = 2 * MINUTE_MS;
 const DAY_TTL_MS = DAY_MS + 2 * MINUTE_MS;
+/**
+ * How long the once-marker of a failover call lives: ioredis re-sends an unanswered command within
+ * seconds of a reconnect, and a request's calls end within its deadline.
+ */
+const ONCE_TTL_MS = 5 * MINUTE_MS;
 
 type RelayRedis = Redis & {
   relayAdmitToken(key: string, rpm: number, tpm: number, est: number, ttl: number): Promise<number>;
   relayAcquireFirst(...args: (string | number)[]): Promise<number[]>;
   relayCoolKey(...args: (string | number)[]): Promise<[number, number]>;
-  relayRefuseKey(key: string, until: number, now: number): Promise<number>;
-  relaySettleKey(...args: (string | number)[]): Promise<number>;
+  relayRefuseKey(...args: (string | number)[]): Promise<[number]>;
+  relaySettleKey(...args: (string | number)[]): Promise<[number]>;
+  relayRefundToken(...args: (string | number)[]): Promise<[number]>;
 };
+
+/**
+ * Which call of which request this is, for the calls the relay makes after its admission script
+ * (docs/design.md, "The hot path"): keyed by it, a call that ioredis re-sends after a reconnect
+ * changes nothing the second time and answers as the first did. `step` names the call within the
+ * request (`acquire:2`, `settle:1`, `cool:1`, ...).
+ */
+export interface OnceKey {
+  readonly requestId: string;
+  readonly step: string;
+}
 
 export type TokenAdmission = { ok: true } | { ok: false; limit: 'rpm' | 'tpm'; retryAfterMs: number };
 
@@ -121,8 +138,9 @@ export class RelayLimiter {
     // The number of keys varies per call: ioredis then takes it as the first argument.
     redis.defineCommand('relayAcquireFirst', { lua: ACQUIRE_FIRST });
     redis.defineCommand('relayCoolKey', { lua: COOL_KEY });
-    redis.defineCommand('relayRefuseKey', { numberOfKeys: 1, lua: REFUSE_KEY });
-    redis.defineCommand('relaySettleKey', { numberOfKeys: 6, lua: SETTLE_KEY });
+    redis.defineCommand('relayRefuseKey', { numberOfKeys: 2, lua: REFUSE_KEY });
+    redis.defineCommand('relaySettleKey', { numberOfKeys: 7, lua: SETTLE_KEY });
+    redis.defineCommand('relayRefundToken', { numberOfKeys: 2, lua: REFUND_TOKEN });
     this.redis = redis as RelayRedis;
   }
 
@@ -169,11 +187,20 @@ export class RelayLimiter {
     candidates: readonly KeyModel[],
     estimatedTokens: number,
     now: number,
+    once?: OnceKey,
   ): Promise<FirstAcquisition> {
     if (candidates.length === 0)
       return { index: -1, soonestRecovery: null, cooling: 0, capped: 0, refused: 0, streaks: false };
     const { keys: names, args } = this.acquisitionArguments(candidates, estimatedTokens, now);
-    return this.acquisitionOf(await this.redis.relayAcquireFirst(names.length, ...names, ...args));
+    return this.acquisitionOf(
+      await this.redis.relayAcquireFirst(
+        names.length + 1,
+        this.markerOf(once),
+        ...names,
+        ONCE_TTL_MS,
+        ...args,
+      ),
+    );
   }
 
   /** KEYS and ARGV of acquireFirst (limit-scripts.ts) for these (key, model) pairs in this order. */
@@ -241,10 +268,13 @@ export class RelayLimiter {
     maxMs: number;
     model?: string | null;
     reason?: 'rate_limited' | 'out_of_credit';
+    once?: OnceKey;
   }): Promise<Cooled> {
     const [until, started] = await this.redis.relayCoolKey(
-      1,
+      2,
+      this.markerOf(input.once),
       keyStatsRedisKey(this.prefix, input.keyId),
+      ONCE_TTL_MS,
       input.now,
       input.retryAfterMs === null ? -1 : Math.max(0, Math.round(input.retryAfterMs)),
       input.baseMs,
@@ -259,8 +289,14 @@ export class RelayLimiter {
    * The upstream refused the key: no relay process takes it for `forMs` (until their tables, reloaded
    * on the announcement, leave it out). Returns whether this call marked it first.
    */
-  async refuseKey(keyId: string, now: number, forMs: number): Promise<boolean> {
-    const marked = await this.redis.relayRefuseKey(keyStatsRedisKey(this.prefix, keyId), now + forMs, now);
+  async refuseKey(keyId: string, now: number, forMs: number, once?: OnceKey): Promise<boolean> {
+    const [marked] = await this.redis.relayRefuseKey(
+      this.markerOf(once),
+      keyStatsRedisKey(this.prefix, keyId),
+      ONCE_TTL_MS,
+      now + forMs,
+      now,
+    );
     return marked === 1;
   }
 
@@ -268,9 +304,9 @@ export class RelayLimiter {
    * Settles an attempt: moves the windows it was counted in from the estimate to the real token count
    * and records the outcome on the key.
    */
-  async settle(attempt: AttemptSettlement): Promise<void> {
+  async settle(attempt: AttemptSettlement, once?: OnceKey): Promise<void> {
     const { keys, args } = this.settlementArguments(attempt);
-    await this.redis.relaySettleKey(...keys, ...args);
+    await this.redis.relaySettleKey(this.markerOf(once), ...keys, ONCE_TTL_MS, ...args);
   }
 
   /** KEYS and ARGV of settleKey (limit-scripts.ts) for this attempt. */
@@ -305,13 +341,23 @@ export class RelayLimiter {
   }
 
   /** A request that was admitted but never reached an upstream gives its tokens back. */
-  async refundToken(tokenWindow: string, estimatedTokens: number): Promise<void> {
+  async refundToken(tokenWindow: string, estimatedTokens: number, once?: OnceKey): Promise<void> {
     if (estimatedTokens <= 0) return;
-    await this.redis
-      .multi()
-      .hincrby(tokenWindow, 't', -estimatedTokens)
-      .pexpire(tokenWindow, MINUTE_TTL_MS)
-      .exec();
+    await this.redis.relayRefundToken(
+      this.markerOf(once),
+      tokenWindow,
+      ONCE_TTL_MS,
+      estimatedTokens,
+      MINUTE_TTL_MS,
+    );
+  }
+
+  /**
+   * The once-marker of one call of a request, beside the request's own (`once:<requestId>`, which
+   * its admission and settlement scripts keep); the absent key when the call is not keyed.
+   */
+  private markerOf(once: OnceKey | undefined): string {
+    return once === undefined ? this.absent : `${this.prefix}:once:${once.requestId}:${once.step}`;
   }
 
   /**

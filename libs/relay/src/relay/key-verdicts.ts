@@ -5,7 +5,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { KeyHealthService } from '@gateway/channels';
-import { RelayLimiter } from '../limits/relay-limiter';
+import { RelayLimiter, type OnceKey } from '../limits/relay-limiter';
 
 @Injectable()
 export class KeyVerdicts {
@@ -24,6 +24,8 @@ export class KeyVerdicts {
     retryAfterMs: number | null;
     wholeKey: boolean;
     policy: { baseMs: number; maxMs: number };
+    /** Which call of which request this is: a re-sent one cools nothing again. */
+    once?: OnceKey;
   }): Promise<number> {
     const cooled = await this.limiter.cool({
       keyId: input.keyId,
@@ -31,12 +33,13 @@ export class KeyVerdicts {
       now: Date.now(),
       ...input.policy,
       model: input.wholeKey ? null : input.upstreamModel,
+      once: input.once,
     });
     return cooled.until;
   }
 
   /** 402 / insufficient_quota: the key cools for RELAY_OUT_OF_CREDIT_COOLDOWN_MS; returns until when. */
-  async outOfCredit(keyId: string, detail: string): Promise<number> {
+  async outOfCredit(keyId: string, detail: string, once?: OnceKey): Promise<number> {
     const wait = this.config.RELAY_OUT_OF_CREDIT_COOLDOWN_MS;
     const cooled = await this.limiter.cool({
       keyId,
@@ -45,6 +48,7 @@ export class KeyVerdicts {
       baseMs: wait,
       maxMs: wait,
       reason: 'out_of_credit',
+      once,
     });
     if (cooled.started) {
       this.health
@@ -57,11 +61,11 @@ export class KeyVerdicts {
   }
 
   /** 401/403 or an invalid-key code: no relay takes the key any more. */
-  async refused(keyId: string, detail: string): Promise<void> {
+  async refused(keyId: string, detail: string, once?: OnceKey): Promise<void> {
     // Long enough for every relay to reload its table without the key: at once on the announcement,
     // at the latest on the safety-net reload.
     const bridgeMs = 2 * this.config.RELAY_TABLE_REFRESH_MS;
-    const first = await this.limiter.refuseKey(keyId, Date.now(), bridgeMs);
+    const first = await this.limiter.refuseKey(keyId, Date.now(), bridgeMs, once);
     if (!first) return;
     // Not awaited by the request: the Redis mark already keeps every process off the key.
     this.health

@@ -2,8 +2,12 @@
 // before, their money — one ledger debit per tenant (plus, for tenants on a plan, one line giving
 // back what the plan's allowance covered), each token's used quota, and each plan period's counters.
 // Because all of it is computed from the rows this very INSERT added, a redelivered or raced event
-// is charged once.
+// is charged once. Requests charged less than their upstream reported (a hold is a ceiling: the
+// excess is written off) get one audit entry per tenant and batch, in the same transaction, so a
+// write-off is never stored without it and a re-sent event audits nothing again.
+import { writeAuditEntry } from '@gateway/audit';
 import { addPlanPeriodUsage, appendLedgerLine, type PlanPeriodDelta } from '@gateway/billing';
+import { nanoToUsd } from '@gateway/db';
 import { addTokenUsage } from '@gateway/tokens';
 import type { DataSource } from 'typeorm';
 import type { UsageEvent } from '../usage-event';
@@ -24,8 +28,16 @@ export async function storeUsageBatch(
     const byTenant = new Map<string, TenantSums>();
     const byToken = new Map<string, bigint>();
     const byPeriod = new Map<string, PlanPeriodDelta>();
+    const writeOffs = new Map<string, { requestIds: string[]; nano: bigint }>();
     for (const event of events) {
       if (!inserted.has(event.requestId)) continue;
+      const writtenOff = BigInt(event.writtenOffNano ?? '0');
+      if (writtenOff > 0n) {
+        const tenant = writeOffs.get(event.tenantId) ?? { requestIds: [], nano: 0n };
+        tenant.requestIds.push(event.requestId);
+        tenant.nano += writtenOff;
+        writeOffs.set(event.tenantId, tenant);
+      }
       const cost = BigInt(event.costNano);
       // A request that used nothing moved no counter (the relay did not settle it against the plan).
       if (event.planPeriodStart !== null && event.usageSource !== 'none') addToPeriod(byPeriod, event, cost);
@@ -58,6 +70,18 @@ export async function storeUsageBatch(
     }
     await addTokenUsage(manager, new Map([...byToken].sort(([a], [b]) => a.localeCompare(b))));
     await addPlanPeriodUsage(manager, [...byPeriod.values()]);
+    for (const tenantId of [...writeOffs.keys()].sort()) {
+      const { requestIds, nano } = writeOffs.get(tenantId) as { requestIds: string[]; nano: bigint };
+      // docs/design.md "Money", a hold is a ceiling: what the upstream reported beyond the hold.
+      await writeAuditEntry(manager, {
+        actor: null,
+        tenantId,
+        action: 'create',
+        entityType: 'usage_write_off',
+        entityId: (requestIds[0] as string).slice(0, 64),
+        after: { requests: requestIds.length, requestIds, writtenOffUsd: nanoToUsd(nano) },
+      });
+    }
     return inserted.size;
   });
 }

@@ -15,7 +15,12 @@ import {
 } from '@gateway/providers';
 import { RuntimeSettings, type RuntimeSettingsValues } from '@gateway/settings';
 import { checkToken, type TokenSnapshot } from '@gateway/tokens';
-import { RelayLimiter, type FirstAcquisition } from '../../limits/relay-limiter';
+import {
+  RelayLimiter,
+  type AttemptSettlement,
+  type FirstAcquisition,
+  type OnceKey,
+} from '../../limits/relay-limiter';
 import { RelayMetrics } from '../../metrics/relay-metrics';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import { asRelayError } from '../../relay/as-relay-error';
@@ -127,7 +132,12 @@ export class RelayRequest {
       });
     } finally {
       if (!settledToken && tokenWindow !== null) {
-        await this.limiter.refundToken(tokenWindow, request.estimate.estimatedTokens).catch(() => undefined);
+        await this.limiter
+          .refundToken(tokenWindow, request.estimate.estimatedTokens, {
+            requestId: draft.requestId,
+            step: 'refund',
+          })
+          .catch(() => undefined);
       }
     }
   }
@@ -204,6 +214,9 @@ export class RelayRequest {
     // pause, once no other candidate is left (a single-key upstream's blip is not a 502).
     let transient: typeof remaining = [];
     let transientRounds = 0;
+    // The acquisitions after the admission's, numbered: each is keyed by (request id, number), so a
+    // script ioredis re-sends after a reconnect takes no second slot.
+    let acquisitions = 0;
 
     // RELAY_MAX_ATTEMPTS bounds the upstream calls; keys passed over in Redis do not count.
     while (draft.fallbacks.length < settings.relayMaxAttempts) {
@@ -219,7 +232,12 @@ export class RelayRequest {
       const remainingMs = this.config.RELAY_DEADLINE_MS - (Date.now() - draft.startedAt);
       if (remainingMs <= 0 || gone.aborted) break;
       if (first === null) acquiredAt = Date.now();
-      const taken = first ?? (await this.limiter.acquireFirst(remaining, estimatedTokens, acquiredAt));
+      const taken =
+        first ??
+        (await this.limiter.acquireFirst(remaining, estimatedTokens, acquiredAt, {
+          requestId: draft.requestId,
+          step: `acquire:${++acquisitions}`,
+        }));
       first = null;
       cooling += taken.cooling;
       capped += taken.capped;
@@ -266,6 +284,10 @@ export class RelayRequest {
       });
 
       if (result.kind === 'retry') {
+        // This attempt's calls on its key, keyed by (request id, attempt number): a re-sent one
+        // neither cools nor counts again.
+        const attemptNo = draft.fallbacks.length + 1;
+        const once = (step: string) => ({ requestId: draft.requestId, step: `${step}:${attemptNo}` });
         if (result.reason === 'rate_limited') {
           // Fails open: a cooldown Redis did not take leaves the key in the pool.
           const until = await this.verdicts
@@ -275,28 +297,32 @@ export class RelayRequest {
               retryAfterMs: result.retryAfterMs ?? null,
               wholeKey: result.wholeKey === true,
               policy: { baseMs: settings.relayCooldownBaseMs, maxMs: settings.relayCooldownMaxMs },
+              once: once('cool'),
             })
             .catch(() => Date.now() + settings.relayCooldownBaseMs);
           soonest = soonest === null ? until : Math.min(soonest, until);
         } else if (result.reason === 'out_of_credit') {
-          await this.verdicts.outOfCredit(key.id, result.message);
+          await this.verdicts.outOfCredit(key.id, result.message, once('cool'));
         } else if (result.reason === 'key_rejected') {
-          await this.verdicts.refused(key.id, result.message);
+          await this.verdicts.refused(key.id, result.message, once('refuse'));
         } else if (TRANSIENT_REASONS.has(result.reason)) {
           transient.push(attempt);
         }
         // The token window stays counted: the request goes on with the next candidate.
-        await this.settleKey({
-          keyId: key.id,
-          limits: key,
-          upstreamModel,
-          countedAt: acquiredAt,
-          tokenWindow: null,
-          outcome: result.reason === 'rate_limited' ? 'none' : 'fail',
-          estimatedTokens,
-          actualTokens: 0,
-          now: Date.now(),
-        });
+        await this.settleKey(
+          {
+            keyId: key.id,
+            limits: key,
+            upstreamModel,
+            countedAt: acquiredAt,
+            tokenWindow: null,
+            outcome: result.reason === 'rate_limited' ? 'none' : 'fail',
+            estimatedTokens,
+            actualTokens: 0,
+            now: Date.now(),
+          },
+          once('settle'),
+        );
         draft.fallbacks.push({
           channelId: channel.id,
           channelName: channel.name,
@@ -448,9 +474,9 @@ export class RelayRequest {
    * window left as estimated corrects itself when it rolls over, and must not turn an answer the
    * client has into a failure.
    */
-  private async settleKey(attempt: Parameters<RelayLimiter['settle']>[0]): Promise<void> {
+  private async settleKey(attempt: AttemptSettlement, once: OnceKey): Promise<void> {
     try {
-      await this.limiter.settle(attempt);
+      await this.limiter.settle(attempt, once);
     } catch (error) {
       this.logger.warn(`could not settle the counters of key ${attempt.keyId}: ${(error as Error).message}`);
     }
