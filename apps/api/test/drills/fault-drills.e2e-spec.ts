@@ -290,7 +290,8 @@ describe('fault drills on a Redis of their own', () => {
   let mock: MockUpstream;
   let ingestor: UsageIngestor;
   let admin: string;
-  let api: ApiProcess;
+  /** Two api processes share the Redis, as behind a load balancer (issue #14's topology). */
+  let apis: ApiProcess[] = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -298,11 +299,11 @@ describe('fault drills on a Redis of their own', () => {
     harness = await startApi('fault_drills_redis', { REDIS_URL: redis.url });
     ingestor = startIngestor(harness);
     admin = await harness.adminToken();
-    api = await spawnApi(harness, { REDIS_COMMAND_TIMEOUT_MS: '500' });
+    apis = await Promise.all([0, 1].map(() => spawnApi(harness, { REDIS_COMMAND_TIMEOUT_MS: '500' })));
   });
 
   afterAll(async () => {
-    await api?.stop();
+    await Promise.all(apis.map((api) => api.stop()));
     await ingestor?.stop();
     await harness?.close();
     await mock?.close();
@@ -323,10 +324,12 @@ describe('fault drills on a Redis of their own', () => {
       .expect(200);
     const { tenantId, key } = await seedTenantWithToken(harness, admin);
     await fund(harness, tenantId, '100');
-    const client = new OpenAI({ apiKey: key, baseURL: `${api.url}/v1`, maxRetries: 0, timeout: 30_000 });
+    const clients = apis.map(
+      (api) => new OpenAI({ apiKey: key, baseURL: `${api.url}/v1`, maxRetries: 0, timeout: 30_000 }),
+    );
     const outcomes: string[] = [];
     let running = true;
-    const lane = async () => {
+    const lane = async (client: OpenAI) => {
       while (running) {
         try {
           await client.chat.completions.create({
@@ -345,7 +348,8 @@ describe('fault drills on a Redis of their own', () => {
         }
       }
     };
-    const lanes = Array.from({ length: 4 }, lane);
+    // Four lanes, two on each api process.
+    const lanes = Array.from({ length: 4 }, (_, i) => lane(clients[i % 2] as OpenAI));
     let recoveredAfterMs = -1;
     try {
       await new Promise((r) => setTimeout(r, SCALE.redisLoadMs / 3));
@@ -404,10 +408,10 @@ describe('fault drills on a Redis of their own', () => {
         .filter((c) => c.kind === 'tenant' && c.id === tenantId)
         .map((c) => c.added),
       mirrorMinusLedgerNano: (BigInt(mirrorDebits ?? '0') - BigInt(ledger?.debits ?? '0')).toString(),
-      peakRssMb: api.memory().peakMb,
+      peakRssMb: apis.map((api) => api.memory().peakMb),
     });
     if (Object.keys(byKind).some((k) => k !== '200' && !k.startsWith('503')))
-      console.log(`api output:\n${api.output().slice(-6000)}`);
+      console.log(`api output:\n${apis.map((api) => api.output().slice(-3000)).join('\n---\n')}`);
     expect(Object.keys(byKind).filter((k) => k !== '200' && !k.startsWith('503'))).toEqual([]);
     // Events the old Redis held but the worker had not stored died with it; the api's outbox kept
     // them and sent them again (docs/design.md "The usage outbox").
