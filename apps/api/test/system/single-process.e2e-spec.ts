@@ -3,9 +3,11 @@
 // image's entrypoint sizes it for a 384 MB limit (75 %), 500 concurrent 1 s streams through the
 // official SDK: no error, peak RSS (VmHWM) within 384 MB, and every usage record stored by the
 // worker inside that same process (no other ingestor runs here). SIGTERM stops both halves cleanly.
+import { readdirSync } from 'node:fs';
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import OpenAI from 'openai';
 import request from 'supertest';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { startApi, type ApiHarness } from '../api-harness';
 import { createChannel, fund, seedTenantWithToken, usageRecordsStored } from '../relay/relay-fixture';
 import { freePort, residentMb, startApiProcess, whenReady, type ApiProcess } from './api-process';
@@ -51,11 +53,17 @@ describe('SINGLE_PROCESS within a 384 MB budget', () => {
       `--max-old-space-size=${Math.floor(BUDGET_MB * 0.75)}`,
     ]);
     await whenReady(proc);
+    // 500 connections opened at once by a process that has run every suite before this one: the
+    // fetch default of 10 s to connect can lapse on a loaded machine while the api is still
+    // accepting (what is measured here is the api's memory, not this client's patience).
+    const dispatcher = new Agent({ connect: { timeout: 60_000 } });
     const client = new OpenAI({
       apiKey: key,
       baseURL: `http://127.0.0.1:${proc.port}/v1`,
       maxRetries: 0,
       timeout: 60_000,
+      fetch: undiciFetch as unknown as typeof fetch,
+      fetchOptions: { dispatcher } as never,
     });
 
     const stream = async (): Promise<'completed' | string> => {
@@ -74,7 +82,12 @@ describe('SINGLE_PROCESS within a 384 MB budget', () => {
         }
         return finished && usage ? 'completed' : 'cut';
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        if (!(error instanceof Error)) return String(error);
+        // The SDK's "Connection error." hides the socket's own reason: keep it.
+        const reasons: string[] = [];
+        for (let e: unknown = error.cause; e instanceof Error && reasons.length < 3; e = e.cause)
+          reasons.push((e as { code?: string }).code ?? e.message);
+        return reasons.length > 0 ? `${error.message} (${reasons.join(' < ')})` : error.message;
       }
     };
 
@@ -90,6 +103,13 @@ describe('SINGLE_PROCESS within a 384 MB budget', () => {
       clearInterval(sampler);
     }
     const failures = outcomes.filter((o) => o !== 'completed');
+    if (failures.length > 0) {
+      const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+      console.log(
+        `exit code ${proc.child.exitCode}; open files: this process ${fds(process.pid)}, api ` +
+          `${proc.child.exitCode === null ? fds(proc.child.pid!) : '-'}; api output ends:\n${proc.output().slice(-4000)}`,
+      );
+    }
     expect(failures).toEqual([]);
     const { peak } = residentMb(proc.child.pid!);
     console.log(
@@ -100,6 +120,7 @@ describe('SINGLE_PROCESS within a 384 MB budget', () => {
     // The worker half of this very process ingested every usage event.
     await usageRecordsStored(api, tenantId, STREAMS + 1);
 
+    await dispatcher.close();
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
     // Logs are written asynchronously; by exit they are all out.
