@@ -11,6 +11,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { createApiApp } from './api-app';
 import { Drain } from './system/drain';
+import { openFilesWarning } from './system/open-files';
 
 /** After the grace, cut streams still get this long to settle (their client is gone) before the pools close. */
 const SETTLE_AFTER_CUT_MS = 5_000;
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   await app.listen(config.PORT, config.HOST);
   const logger = app.get(Logger);
   logger.log(`api listening on http://${config.HOST}:${config.PORT}`);
+  const openFiles = openFilesWarning();
+  if (openFiles) logger.warn(openFiles);
   const stop = (signal: NodeJS.Signals) => void drainAndClose(app, config.SHUTDOWN_GRACE_MS, signal, worker);
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
