@@ -351,6 +351,27 @@ describe('usage pipeline', () => {
     expect(await client.xlen(stream)).toBe(1);
   });
 
+  it('at a low rate, gathers what arrives while it lingers into one INSERT, not one per event', async () => {
+    const running = ingestor({ lingerMs: 600, blockMs: 1_000 });
+    running.start();
+    const rec = recorder();
+    rec.record(usageEvent('linger-first'));
+    await rec.flush();
+    // Read alone, a partial batch: stored at once, then the ingestor lingers.
+    await waitFor('the first record', async () => ((await rows()) === 1 ? true : undefined), 5_000, 10);
+    for (let i = 0; i < 5; i++) {
+      rec.record(usageEvent(`linger-${i}`));
+      await rec.flush();
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await waitFor('all six records', async () => ((await rows()) === 6 ? true : undefined), 5_000, 10);
+    // A batch is one transaction, whose rows share its created_at (now() of the transaction).
+    const [{ batches }] = (await dataSource.query(
+      'SELECT count(DISTINCT created_at)::int AS batches FROM usage_records',
+    )) as [{ batches: number }];
+    expect(batches).toBe(2);
+  });
+
   it('stops a blocked read promptly', async () => {
     const idle = ingestor({ blockMs: 5_000 });
     idle.start();

@@ -39,6 +39,11 @@ export interface UsageIngestorOptions {
   claimEveryMs: number;
   /** Pause after a failed round (Redis or PostgreSQL unreachable) before trying again. */
   retryMs: number;
+  /**
+   * After a round that read fewer than a batch, wait this long before the next, so that a gateway
+   * at a low rate still stores its records a batch per INSERT rather than one per request.
+   */
+  lingerMs: number;
 }
 
 export const DEFAULT_USAGE_INGESTOR_OPTIONS: Readonly<UsageIngestorOptions> = Object.freeze({
@@ -47,6 +52,7 @@ export const DEFAULT_USAGE_INGESTOR_OPTIONS: Readonly<UsageIngestorOptions> = Ob
   claimIdleMs: 30_000,
   claimEveryMs: 5_000,
   retryMs: 1_000,
+  lingerMs: 100,
 });
 
 /** Overrides of DEFAULT_USAGE_INGESTOR_OPTIONS. */
@@ -156,9 +162,16 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     let failing = false;
     while (this.running) {
       try {
-        await this.ingestOnce(this.options.blockMs);
+        const round = await this.ingestOnce(this.options.blockMs);
         if (failing) this.logger.log('usage ingestion works again');
         failing = false;
+        if (
+          round.read > 0 &&
+          round.read < this.options.batchSize &&
+          this.options.lingerMs > 0 &&
+          this.running
+        )
+          await this.pause(this.options.lingerMs);
       } catch (error) {
         if (!this.running) break;
         // Once per outage, not once per retry.
