@@ -44,7 +44,7 @@ export { INVOICE_STATUSES, standingOf } from './settlement/invoice-standing';
 export type { InvoiceStanding, InvoiceStatus } from './settlement/invoice-standing';
 export { DELIVERY_RETRY_ROLES, PAYMENT_RECORD_ROLES } from './invoices-permissions';
 export { convertInvoice, convertNano, ROUNDING_RULE } from './generation/currency-conversion';
-export { InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
+export { FONT_IDLE_RELEASE_MS, InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
 export type { InvoiceRenderContext } from './pdf/invoice-pdf-renderer';
 export { DeliverInvoiceJob } from './delivery/invoice-delivery.job';
 export { invoiceEmail } from './delivery/invoice-email';

@@ -4,7 +4,14 @@
 // the last line. Once in English and once in Chinese (the tenant's language picks the labels).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { convertInvoice, convertNano, Invoice, InvoicePdfRenderer, ROUNDING_RULE } from '@gateway/invoices';
+import {
+  convertInvoice,
+  convertNano,
+  FONT_IDLE_RELEASE_MS,
+  Invoice,
+  InvoicePdfRenderer,
+  ROUNDING_RULE,
+} from '@gateway/invoices';
 import { pdfPages } from './pdf-text';
 
 const PNG_1X1 =
@@ -203,4 +210,28 @@ describe('a 200-model invoice as PDF, page by page', () => {
     },
     120_000,
   );
+});
+
+describe('the invoice font in memory', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('is read at the first render, kept while renders follow, and let go once none did for a while', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const renderer = new InvoicePdfRenderer();
+    renderer.onModuleInit();
+    // Located at startup, not read: a worker keeps no 17 MB for a monthly job.
+    expect(renderer.fontLoaded).toBe(false);
+    await renderer.render(longInvoice('zh-CN'));
+    expect(renderer.fontLoaded).toBe(true);
+    jest.advanceTimersByTime(FONT_IDLE_RELEASE_MS - 1_000);
+    await renderer.render(longInvoice('en'));
+    // The second render restarted the wait.
+    jest.advanceTimersByTime(FONT_IDLE_RELEASE_MS - 1_000);
+    expect(renderer.fontLoaded).toBe(true);
+    jest.advanceTimersByTime(1_000);
+    expect(renderer.fontLoaded).toBe(false);
+    // Read again when needed, and the PDF still carries the Chinese text.
+    const pages = await pdfPages(await renderer.render(longInvoice('zh-CN')));
+    expect(pages[0]).toContain('北京示例科技有限公司');
+  });
 });

@@ -1,4 +1,4 @@
-import { loadCjkFont } from './cjk-font';
+import { loadCjkFont, locateCjkFont } from './cjk-font';
 
 const WQY = { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYiMicroHei' };
 const NOWHERE = { path: '/nonexistent/font.ttc', family: 'X' };
@@ -11,6 +11,14 @@ describe('loadCjkFont', () => {
     expect(font.regular.data.subarray(0, 4).toString('latin1')).toBe('OTTO');
     expect(font.bold.data.subarray(0, 4).toString('latin1')).toBe('OTTO');
     expect(font.regular.family).toBeUndefined();
+  });
+
+  it('locates the files without reading them, for the startup check', () => {
+    const files = locateCjkFont();
+    expect(files.regular.path).toMatch(/NotoSansHans-Regular\.otf$/);
+    expect(files.bold.path).toMatch(/NotoSansHans-Bold\.otf$/);
+    expect(files).not.toHaveProperty('regular.data');
+    expect(() => locateCjkFont('/nonexistent', NOWHERE)).toThrow(/covering Chinese/);
   });
 
   it('falls back to a system font collection, naming the face inside it', () => {

@@ -32,28 +32,59 @@ function packagedFontDir(): string | undefined {
   }
 }
 
-/** Loads the font once; throws an error that says what to install when none is there. */
-export function loadCjkFont(
+/** Where a face lives on disk (the file is read only when a PDF is rendered). */
+export interface FontFile {
+  path: string;
+  /** The face's name inside a TrueType collection (.ttc); undefined for a single-face file. */
+  family?: string;
+}
+
+export interface CjkFontFiles {
+  regular: FontFile;
+  bold: FontFile;
+  /** Where it came from, for the startup log. */
+  source: string;
+}
+
+/**
+ * Finds the font without reading it (17 MB that a worker would otherwise keep for a monthly job);
+ * throws an error that says what to install when none is there.
+ */
+export function locateCjkFont(
   dir = packagedFontDir(),
   systemFallback: { path: string; family: string } = SYSTEM_FALLBACK,
-): CjkFont {
+): CjkFontFiles {
   if (dir) {
     const regular = join(dir, 'NotoSansHans-Regular.otf');
     const bold = join(dir, 'NotoSansHans-Bold.otf');
     if (existsSync(regular) && existsSync(bold)) {
-      return {
-        regular: { data: readFileSync(regular) },
-        bold: { data: readFileSync(bold) },
-        source: regular,
-      };
+      return { regular: { path: regular }, bold: { path: bold }, source: regular };
     }
   }
   if (existsSync(systemFallback.path)) {
-    const face = { data: readFileSync(systemFallback.path), family: systemFallback.family };
+    const face = { path: systemFallback.path, family: systemFallback.family };
     return { regular: face, bold: face, source: systemFallback.path };
   }
   throw new Error(
     'invoice PDFs need a font covering Chinese, and none was found: run `npm ci` (it installs ' +
       '@embedpdf/fonts-sc with NotoSansHans-Regular.otf and -Bold.otf) or install fonts-wqy-microhei',
   );
+}
+
+/** Reads located font files (one read when regular and bold are the same file). */
+export function readCjkFont(files: CjkFontFiles): CjkFont {
+  const regular: FontFace = { data: readFileSync(files.regular.path), family: files.regular.family };
+  const bold: FontFace =
+    files.bold.path === files.regular.path
+      ? regular
+      : { data: readFileSync(files.bold.path), family: files.bold.family };
+  return { regular, bold, source: files.source };
+}
+
+/** Finds and reads the font; throws an error that says what to install when none is there. */
+export function loadCjkFont(
+  dir = packagedFontDir(),
+  systemFallback: { path: string; family: string } = SYSTEM_FALLBACK,
+): CjkFont {
+  return readCjkFont(locateCjkFont(dir, systemFallback));
 }

@@ -8,7 +8,7 @@ import PDFDocument from 'pdfkit';
 import type { Invoice, StoredInvoiceLine } from '../entities/invoice.entity';
 import { minorText } from '../generation/currency-conversion';
 import type { InvoiceStatus } from '../settlement/invoice-standing';
-import { CjkFont, FontFace, loadCjkFont } from './cjk-font';
+import { CjkFont, CjkFontFiles, FontFace, locateCjkFont, readCjkFont } from './cjk-font';
 import { invoiceLabels, InvoiceLabels } from './invoice-labels';
 
 const REGULAR = 'cjk';
@@ -34,18 +34,30 @@ export function invoiceFilename(invoice: Pick<Invoice, 'number'>): string {
   return `${invoice.number}.pdf`;
 }
 
+/**
+ * How long the font's 17 MB stay in memory after the last render: a month's close renders its
+ * invoices in a run, and the worker need not keep them for the next month.
+ */
+export const FONT_IDLE_RELEASE_MS = 60_000;
+
 @Injectable()
 export class InvoicePdfRenderer implements OnModuleInit {
-  private font: CjkFont | undefined;
+  private files: CjkFontFiles | undefined;
+  private loaded: { font: CjkFont; release: NodeJS.Timeout } | undefined;
 
   /** Fails the worker's startup, with what to install, when no CJK font is there. */
   onModuleInit(): void {
-    this.font ??= loadCjkFont();
-    new Logger('Invoices').log(`invoice PDFs set in ${this.font.source}`);
+    this.files ??= locateCjkFont();
+    new Logger('Invoices').log(`invoice PDFs set in ${this.files.source}`);
+  }
+
+  /** Whether the font's bytes are in memory (between a run of renders and FONT_IDLE_RELEASE_MS after). */
+  get fontLoaded(): boolean {
+    return this.loaded !== undefined;
   }
 
   async render(invoice: Invoice, context: InvoiceRenderContext = { status: 'open' }): Promise<Buffer> {
-    const font = (this.font ??= loadCjkFont());
+    const font = this.font();
     const labels = invoiceLabels(invoice.language ?? 'en');
     const title = invoice.kind === 'credit_note' ? labels.creditNote : labels.invoice;
     const doc = new PDFDocument({
@@ -65,6 +77,19 @@ export class InvoicePdfRenderer implements OnModuleInit {
     new InvoiceDocument(doc, invoice, labels, context).write();
     doc.end();
     return done;
+  }
+
+  /** The font, read at the first render of a run and let go once no render needed it for a while. */
+  private font(): CjkFont {
+    if (this.loaded) {
+      this.loaded.release.refresh();
+      return this.loaded.font;
+    }
+    const font = readCjkFont((this.files ??= locateCjkFont()));
+    const release = setTimeout(() => (this.loaded = undefined), FONT_IDLE_RELEASE_MS);
+    release.unref();
+    this.loaded = { font, release };
+    return font;
   }
 }
 
