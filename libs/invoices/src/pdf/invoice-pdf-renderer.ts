@@ -4,7 +4,6 @@
 // repeated and every page numbered.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { nanoToUsd } from '@gateway/db';
-import PDFDocument from 'pdfkit';
 import type { Invoice, StoredInvoiceLine } from '../entities/invoice.entity';
 import { minorText } from '../generation/currency-conversion';
 import type { InvoiceStatus } from '../settlement/invoice-standing';
@@ -60,7 +59,9 @@ export class InvoicePdfRenderer implements OnModuleInit {
     const font = this.font();
     const labels = invoiceLabels(invoice.language ?? 'en');
     const title = invoice.kind === 'credit_note' ? labels.creditNote : labels.invoice;
-    const doc = new PDFDocument({
+    // pdfkit (and its font engine) loads at the first render, not with every process that imports this.
+    const { default: PDFDocument } = await import('pdfkit');
+    const doc: PDFKit.PDFDocument = new PDFDocument({
       size: 'A4',
       margin: MARGIN,
       bufferPages: true,

@@ -1,6 +1,6 @@
 // A NewAPI installation on MySQL or PostgreSQL, read through a READ ONLY transaction so that a typo
 // in this code could never write to it.
-import { createConnection } from 'mysql2/promise';
+import type { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { NewApiSource, SourceRow, SourceTable } from './newapi-source';
 import { SourceUnreadable } from './sqlite-source';
@@ -35,7 +35,9 @@ export async function openMysqlSource(url: string): Promise<NewApiSource> {
   let connection: Awaited<ReturnType<typeof createConnection>>;
   try {
     // Big numbers as strings: quota columns are BIGINT and must not pass through a double.
-    connection = await createConnection({ uri: url, supportBigNumbers: true, bigNumberStrings: true });
+    // Loaded here, not with the api: only an import from MySQL needs the driver.
+    const mysql = await import('mysql2/promise');
+    connection = await mysql.createConnection({ uri: url, supportBigNumbers: true, bigNumberStrings: true });
     await connection.query('START TRANSACTION READ ONLY');
   } catch (error) {
     throw new SourceUnreadable(`cannot read the MySQL database: ${(error as Error).message}`);
