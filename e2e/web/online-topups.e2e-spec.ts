@@ -44,6 +44,21 @@ describe('online top-ups (browser)', () => {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   };
   const testId = (id: string) => page.getByTestId(id);
+  /**
+   * Picks a way to pay in the open dialog until its preview says `text`: a click that lands while
+   * the dialog is still animating open on a loaded machine is tried again (twice at most).
+   */
+  const pickWay = async (label: string, text: string) => {
+    for (let attempt = 1; ; attempt++) {
+      await page.getByRole('dialog').getByText(label).click();
+      try {
+        await testId('pay-online-preview').filter({ hasText: text }).waitFor({ timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  };
   const login = async (email: string, password: string) => {
     await page.goto(`${api.url}/login`);
     await testId('login-email').fill(email);
@@ -233,8 +248,11 @@ describe('online top-ups (browser)', () => {
     await testId('pay-online').filter({ hasText: '在线支付' }).waitFor();
     await testId('pay-online').click();
     await page.getByText('在线支付发票 INV-2025-000042').waitFor();
-    await page.getByRole('dialog').getByText('银行卡（Stripe）').click();
-    await testId('pay-online-preview').filter({ hasText: '不会充值到余额' }).waitFor();
+    // The form holds what is left to pay before a way is picked (the preview needs both).
+    await page.waitForFunction(
+      "document.querySelector('[data-testid=\"pay-online-amount\"]')?.value === '42'",
+    );
+    await pickWay('银行卡（Stripe）', '不会充值到余额');
     await shot('invoice-pay-online.zh-CN');
     await page.keyboard.press('Escape');
     await language('en');
