@@ -352,7 +352,7 @@ describe('usage pipeline', () => {
   });
 
   it('at a low rate, gathers what arrives while it lingers into one INSERT, not one per event', async () => {
-    const running = ingestor({ lingerMs: 600, blockMs: 1_000 });
+    const running = ingestor({ lingerMs: 1_500, blockMs: 1_000 });
     running.start();
     const rec = recorder();
     rec.record(usageEvent('linger-first'));
