@@ -1,9 +1,11 @@
-import { loadCjkFont, locateCjkFont } from './cjk-font';
+import { locateCjkFont, readCjkFont } from './cjk-font';
+
+const loadCjkFont = (...args: Parameters<typeof locateCjkFont>) => readCjkFont(locateCjkFont(...args));
 
 const WQY = { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYiMicroHei' };
 const NOWHERE = { path: '/nonexistent/font.ttc', family: 'X' };
 
-describe('loadCjkFont', () => {
+describe('the invoice font', () => {
   it('uses Noto Sans Hans from the npm package the project installs', () => {
     const font = loadCjkFont();
     expect(font.source).toMatch(/@embedpdf\/fonts-sc\/fonts\/NotoSansHans-Regular\.otf$/);

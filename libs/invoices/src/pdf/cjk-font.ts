@@ -80,11 +80,3 @@ export function readCjkFont(files: CjkFontFiles): CjkFont {
       : { data: readFileSync(files.bold.path), family: files.bold.family };
   return { regular, bold, source: files.source };
 }
-
-/** Finds and reads the font; throws an error that says what to install when none is there. */
-export function loadCjkFont(
-  dir = packagedFontDir(),
-  systemFallback: { path: string; family: string } = SYSTEM_FALLBACK,
-): CjkFont {
-  return readCjkFont(locateCjkFont(dir, systemFallback));
-}
