@@ -16,6 +16,8 @@ describe('BalanceMirror (real Redis)', () => {
   let clients: Redis[];
   const rows = new Map<string, Partial<TenantBalance>>();
   const periodRows = new Map<string, Partial<PlanPeriodUsage>>();
+  /** Each token's used quota as PostgreSQL has it (0 when not set). */
+  const usedRows = new Map<string, bigint>();
 
   beforeAll(() => {
     testRedis = createTestRedis('balance_mirror');
@@ -40,7 +42,9 @@ describe('BalanceMirror (real Redis)', () => {
     const periods = {
       findOne: async ({ where }: { where: { tenantId: string } }) => periodRows.get(where.tenantId) ?? null,
     } as unknown as Repository<PlanPeriodUsage>;
-    const tokens = { usedNano: async () => 0n } as unknown as TokensService;
+    const tokens = {
+      usedNano: async (tokenId: string) => usedRows.get(tokenId) ?? 0n,
+    } as unknown as TokensService;
     return new BalanceMirror(client, config, balances, periods, tokens);
   }
 
@@ -113,6 +117,41 @@ describe('BalanceMirror (real Redis)', () => {
     rows.set('t-lost', { creditsNano: 1000n, debitsNano: 40n, creditSeq: 1n });
     expect(await hold(m, 't-lost', 'lost-2', 960n)).toBe('held');
     expect(await m.snapshot('t-lost')).toMatchObject({ balance: 960n, held: 960n });
+  });
+
+  it('does not read the mirror of a token without a quota, and takes a partial one for not loaded', async () => {
+    rows.set('t-free', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    const tq = `${testRedis.prefix}:tq:tok-t-free`;
+    expect(await hold(m, 't-free', 'free-1', 100n)).toBe('held');
+    // Lost on its own (evicted, or its token is new to a tenant already loaded): no hold notices.
+    await (clients[0] as Redis).del(tq);
+    expect(await hold(m, 't-free', 'free-2', 100n)).toBe('held');
+    expect(await (clients[0] as Redis).exists(tq)).toBe(0);
+    await settle(m, 't-free', 'free-1', 40n);
+    await settle(m, 't-free', 'free-2', 30n);
+    // The settlements counted from nothing: 70 is not what the token used.
+    expect(await (clients[0] as Redis).hgetall(tq)).toEqual({ used: '70' });
+    usedRows.set('tok-t-free', 570n);
+    expect((await m.live('t-free', 'tok-t-free')).tokenUsedNano).toBe(570n);
+    expect(await (clients[0] as Redis).hgetall(tq)).toEqual({ used: '570', held: '0' });
+    // A quota set later reads the mirror, loaded now, and holds against it.
+    const capped = (requestId: string, amountNano: bigint) =>
+      verdictOf(
+        m.hold({
+          requestId,
+          tenantId: 't-free',
+          tokenId: 'tok-t-free',
+          amountNano,
+          tokenQuotaNano: 600n,
+          plan: null,
+          inputTokens: 10,
+          outputTokens: 10,
+        }),
+        requestId,
+      );
+    expect(await capped('free-3', 31n)).toBe('quota');
+    expect(await capped('free-4', 30n)).toBe('held');
   });
 
   it('rebuilds a partial mirror (a hash without its balance fields) instead of failing the hold', async () => {

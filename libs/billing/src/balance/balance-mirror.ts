@@ -301,22 +301,26 @@ export class BalanceMirror {
     tenantId: string,
     tokenId: string,
   ): Promise<{ balanceNano: bigint; heldNano: bigint; tokenUsedNano: bigint }> {
-    let [tenant, used] = await Promise.all([
-      this.snapshot(tenantId),
-      this.redis.hget(this.tokenKey(tokenId), 'used'),
-    ]);
+    let [tenant, used] = await Promise.all([this.snapshot(tenantId), this.tokenUsed(tokenId)]);
     if (tenant === null || used === null) {
       await this.load(tenantId, tokenId);
-      [tenant, used] = await Promise.all([
-        this.snapshot(tenantId),
-        this.redis.hget(this.tokenKey(tokenId), 'used'),
-      ]);
+      [tenant, used] = await Promise.all([this.snapshot(tenantId), this.tokenUsed(tokenId)]);
     }
     return {
       balanceNano: tenant?.balance ?? 0n,
       heldNano: tenant?.held ?? 0n,
       tokenUsedNano: BigInt(used ?? '0'),
     };
+  }
+
+  /**
+   * A token's used quota in its mirror, or null when the mirror is not loaded. A hold reads the
+   * mirror of a token with a quota only, so that of a token without one may be partial (its `used`
+   * counted by settlements from nothing, no `held`): not loaded, then.
+   */
+  private async tokenUsed(tokenId: string): Promise<string | null> {
+    const [used, held] = await this.redis.hmget(this.tokenKey(tokenId), 'used', 'held');
+    return held === null ? null : used;
   }
 
   /** The mirror of a tenant, or null when it is not loaded. */

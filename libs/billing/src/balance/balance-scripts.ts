@@ -100,7 +100,10 @@ export const HOLD_FUNCTIONS = `
 local function holdInt(x) return string.format('%d', x) end
 local function holdCheck(K, A)
   local b = redis.call('HMGET', K[1], 'balance', 'held')
-  local t = redis.call('HMGET', K[2], 'used', 'held')
+  local quota = tonumber(A[4])
+  -- A token without a quota has nothing to check: its mirror is not read (one command less).
+  local t = {'0', '0'}
+  if quota >= 0 then t = redis.call('HMGET', K[2], 'used', 'held') end
   -- A mirror lost or left partial (a Redis restarted without persistence) is loaded again first.
   if not b[1] or not b[2] or not t[1] or not t[2] then return 3, 0 end
   local amount = tonumber(A[2])
@@ -127,7 +130,6 @@ local function holdCheck(K, A)
     local available = tonumber(b[1]) - tonumber(b[2] or '0')
     if available < fromBalance then return 1, 0 end
   end
-  local quota = tonumber(A[4])
   if quota >= 0 and amount > 0 then
     local left = quota - tonumber(t[1]) - tonumber(t[2] or '0')
     if left < amount then return 2, 0 end
