@@ -3,6 +3,7 @@
 // The Nest module and what other domains may use of it.
 export { RelayModule } from './relay.module';
 export { RelayLimiter } from './limits/relay-limiter';
+export { KeyStatsTally } from './limits/key-stats-tally';
 export { RelayMetrics } from './metrics/relay-metrics';
 export { RelayInFlight } from './relay/relay-in-flight';
 export { TenantFactsService } from './table/tenant-facts.service';

@@ -4,6 +4,7 @@ import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { TokensModule } from '@gateway/tokens';
 import { UsageModule } from '@gateway/usage';
+import { KeyStatsTally } from './limits/key-stats-tally';
 import { RelayLimiter } from './limits/relay-limiter';
 import { RelayMetrics } from './metrics/relay-metrics';
 import { GenerateContentController } from './generate-content.controller';
@@ -47,6 +48,7 @@ import { WorstCaseHold } from './usecases/relay-request/worst-case-hold';
     MediaAttemptRunner,
     MediaRelays,
     UpstreamClient,
+    KeyStatsTally,
     RelayLimiter,
     RelayMetrics,
     StickySessions,

@@ -83,7 +83,8 @@ return verdict
  * tpd, the model's rpm, tpm, rpd, tpd, and the model name. `order`, when given, lists the candidates'
  * indexes in the order to try them (a sticky session's key first). In the stats hash,
  * `cooldownUntil` cools the whole key, `cd:<model>` one model on it, and `invalidUntil` bridges a key
- * the upstream refused until every relay has reloaded without it. Returns {position of the key taken
+ * the upstream refused until every relay has reloaded without it (the key's lifetime totals are
+ * counted by the relay's KeyStatsTally, not here). Returns {position of the key taken
  * in the order tried (1-based; 0 when none), soonest cooldown end seen (0 = none), candidates
  * cooling, capped, refused, 1 when the key taken has a strike or failure streak to clear (else 0)} —
  * the counts cover the candidates passed over.
@@ -137,7 +138,6 @@ local function acquireFirst(K, A, order)
       count(day, A[4])
       if mrpm >= 0 or mtpm >= 0 then count(mminute, A[3]) end
       if mrpd >= 0 or mtpd >= 0 then count(mday, A[4]) end
-      redis.call('HINCRBY', stats, 'totalRequests', 1)
       local streaks = 0
       if fields[4] or fields[5] or fields[6] then streaks = 1 end
       return {position, soonest, cooling, capped, refused, streaks}
@@ -224,7 +224,8 @@ return remember({1})
  * difference between estimate and actual (only while they exist: an expired window must not come
  * back without its ttl, and a model without limits has none). `ok` clears the key's and the model's
  * strike and failure streaks (when it had one as it was taken); `fail` (5xx, timeout, refused connection) adds to its failure streak
- * without cooling it down; `none` (the client left) says nothing about the key.
+ * without cooling it down; `none` (the client left) says nothing about the key. The key's lifetime
+ * tokens are counted by the relay's KeyStatsTally.
  */
 export const SETTLE_KEY_FUNCTION = `
 local function settleKey(K, A)
@@ -238,7 +239,6 @@ local function settleKey(K, A)
       end
     end
   end
-  if actual > 0 then redis.call('HINCRBY', K[1], 'totalTokens', actual) end
   if A[1] == 'ok' then
     if A[6] == '1' then redis.call('HDEL', K[1], 'strikes', 'failures', 'strikes:' .. A[5]) end
   elseif A[1] == 'fail' then

@@ -5,12 +5,14 @@ import Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
 import { keyCandidate as key } from '../routing/routing-candidates.fixtures';
 import { keyStatsRedisKey, readKeyCooldowns } from '@gateway/channels';
+import { KeyStatsTally } from './key-stats-tally';
 import { RelayLimiter } from './relay-limiter';
 
 describe('RelayLimiter (real Redis)', () => {
   let testRedis: TestRedis;
   let clients: Redis[];
   let a: RelayLimiter;
+  let tallies: KeyStatsTally[] = [];
   let b: RelayLimiter;
   let config: AppConfig;
   // Mid-minute, mid-day: no window boundary is crossed within a test.
@@ -28,11 +30,16 @@ describe('RelayLimiter (real Redis)', () => {
     });
     clients = [new Redis(testRedis.url), new Redis(testRedis.url)];
     // Two limiters on two connections: two API processes.
-    a = new RelayLimiter(clients[0] as Redis, config);
-    b = new RelayLimiter(clients[1] as Redis, config);
+    tallies = [
+      new KeyStatsTally(clients[0] as Redis, config),
+      new KeyStatsTally(clients[1] as Redis, config),
+    ];
+    a = new RelayLimiter(clients[0] as Redis, config, tallies[0] as KeyStatsTally);
+    b = new RelayLimiter(clients[1] as Redis, config, tallies[1] as KeyStatsTally);
   });
 
   afterAll(async () => {
+    for (const tally of tallies) await tally.beforeApplicationShutdown();
     for (const client of clients) client.disconnect();
     await testRedis.cleanup();
   });
@@ -207,6 +214,10 @@ describe('RelayLimiter (real Redis)', () => {
     });
     expect(await counted(free.id, 'm', now)).toEqual({ requests: 0, tokens: 0 });
     expect(await counted(free.id, 'd', now)).toEqual({ requests: 0, tokens: 0 });
+    // Counted in each process, added to the key's hash once a second (or now).
+    const statsKey = `${testRedis.prefix}:key:${free.id}`;
+    expect(await (clients[0] as Redis).hmget(statsKey, 'totalRequests', 'totalTokens')).toEqual([null, null]);
+    await Promise.all(tallies.map((tally) => tally.flush()));
     const stats = await (clients[0] as Redis).hmget(
       `${testRedis.prefix}:key:${free.id}`,
       'totalRequests',

@@ -6,6 +6,7 @@ import { keyStatsRedisKey } from '@gateway/channels';
 import { absentKey, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
+import { KeyStatsTally } from './key-stats-tally';
 import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, REFUND_TOKEN, REFUSE_KEY, SETTLE_KEY } from './limit-scripts';
 
 const MINUTE_MS = 60_000;
@@ -131,6 +132,7 @@ export class RelayLimiter {
   constructor(
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly stats: KeyStatsTally,
   ) {
     this.prefix = config.REDIS_PREFIX;
     this.absent = absentKey(config.REDIS_PREFIX);
@@ -192,7 +194,7 @@ export class RelayLimiter {
     if (candidates.length === 0)
       return { index: -1, soonestRecovery: null, cooling: 0, capped: 0, refused: 0, streaks: false };
     const { keys: names, args } = this.acquisitionArguments(candidates, estimatedTokens, now);
-    return this.acquisitionOf(
+    const taken = this.acquisitionOf(
       await this.redis.relayAcquireFirst(
         names.length + 1,
         this.markerOf(once),
@@ -201,6 +203,19 @@ export class RelayLimiter {
         ...args,
       ),
     );
+    const key = candidates[taken.index]?.key;
+    if (key !== undefined) this.keyTaken(key.id);
+    return taken;
+  }
+
+  /** Counts a request on the key's lifetime totals (KeyStatsTally: not inside the scripts). */
+  keyTaken(keyId: string): void {
+    this.stats.requested(keyId);
+  }
+
+  /** Counts an attempt's tokens on the key's lifetime totals. */
+  keyUsed(keyId: string, tokens: number): void {
+    this.stats.used(keyId, tokens);
   }
 
   /** KEYS and ARGV of acquireFirst (limit-scripts.ts) for these (key, model) pairs in this order. */
@@ -307,6 +322,7 @@ export class RelayLimiter {
   async settle(attempt: AttemptSettlement, once?: OnceKey): Promise<void> {
     const { keys, args } = this.settlementArguments(attempt);
     await this.redis.relaySettleKey(this.markerOf(once), ...keys, ONCE_TTL_MS, ...args);
+    this.keyUsed(attempt.keyId, attempt.actualTokens);
   }
 
   /** KEYS and ARGV of settleKey (limit-scripts.ts) for this attempt. */

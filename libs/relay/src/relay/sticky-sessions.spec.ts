@@ -1,5 +1,5 @@
 import type { AppConfig } from '@gateway/config';
-import { conversationOf, sessionIdOf, StickySessions } from './sticky-sessions';
+import { conversationOf, rememberedOf, sessionIdOf, StickySessions } from './sticky-sessions';
 
 describe('conversationOf (a conversation without x-session-id)', () => {
   const system = { role: 'system', content: 'be brief' };
@@ -56,11 +56,39 @@ describe('StickySessions', () => {
     const key = sticky.keyOf('token', 'my session');
     expect(key).toMatch(/^gw:sticky:token:[\w-]{32}$/);
     expect(sticky.keyOf('other', 'my session')).not.toBe(key);
-    expect(sticky.entry('token', 'my session', 'key-1')).toEqual({
+    const now = 1_700_000_000_000;
+    expect(sticky.entry('token', 'my session', 'key-1', false, null, now)).toEqual({
       redisKey: key,
       keyId: 'key-1',
-      ttlSeconds: 3600,
+      value: 'key-1@1700000000',
+      // At least the hour after the last turn: written again only once a quarter of it has passed.
+      ttlSeconds: 3600 + 900,
     });
-    expect(sticky.entry('token', 'my session', 'key-1', true).ttlSeconds).toBe(1800);
+    expect(sticky.entry('token', 'my session', 'key-1', true, null, now)?.ttlSeconds).toBe(1800 + 450);
+  });
+
+  it('writes a session again only when its key changed or a quarter of its ttl has passed', () => {
+    const sticky = new StickySessions(config);
+    const now = 1_700_000_000_000;
+    const entry = (remembered: string | null, at = now, inferred = false) =>
+      sticky.entry('token', 'my session', 'key-1', inferred, remembered, at);
+    expect(entry('key-1@1700000000', now + 899_000)).toBeNull();
+    expect(entry('key-1@1700000000', now + 900_000)?.value).toBe('key-1@1700000900');
+    expect(entry('key-1@1700000000', now + 449_000, true)).toBeNull();
+    expect(entry('key-1@1700000000', now + 450_000, true)).not.toBeNull();
+    expect(entry('key-2@1700000000')?.keyId).toBe('key-1');
+    // Written before values carried their time: written again, with it.
+    expect(entry('key-1')?.value).toBe('key-1@1700000000');
+    expect(entry(null)).not.toBeNull();
+  });
+
+  it('reads a remembered value, with or without its time', () => {
+    expect(rememberedOf('key-1@1700000000')).toEqual({ keyId: 'key-1', writtenAt: 1_700_000_000 });
+    expect(rememberedOf('0b6c2f1e-0000-4000-8000-000000000001')).toEqual({
+      keyId: '0b6c2f1e-0000-4000-8000-000000000001',
+      writtenAt: 0,
+    });
+    expect(rememberedOf('')).toBeNull();
+    expect(rememberedOf(null)).toBeNull();
   });
 });

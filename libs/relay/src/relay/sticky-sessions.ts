@@ -8,11 +8,19 @@ const TTL_SECONDS = 3600;
 /** A conversation recognised by its leading messages is kept this long after its last turn. */
 const INFERRED_TTL_SECONDS = 1800;
 const MAX_SESSION_ID = 256;
+/**
+ * A session's key is written again only once its remembered value is older than this part of its
+ * ttl, and lives that much longer than the ttl: a conversation's turns mostly leave it as it is (one
+ * Redis command less per request, issue #16), and it is still kept at least the ttl after the last.
+ */
+const REFRESH_PART = 4;
 
 /** A session's key, to be remembered for `ttlSeconds`. */
 export interface StickyEntry {
   redisKey: string;
   keyId: string;
+  /** What the settlement script writes: the key id and when (`<keyId>@<epoch s>`). */
+  value: string;
   ttlSeconds: number;
 }
 
@@ -20,12 +28,28 @@ export interface StickyEntry {
 export class StickySessions {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** What to remember of a session that a key answered, for the settlement script to write. */
-  entry(tokenId: string, session: string, keyId: string, inferred = false): StickyEntry {
+  /**
+   * What to remember of a session that a key answered, for the settlement script to write, or null
+   * when `remembered` (the value the admission read) names that key and is recent enough to stand.
+   */
+  entry(
+    tokenId: string,
+    session: string,
+    keyId: string,
+    inferred = false,
+    remembered: string | null = null,
+    now = Date.now(),
+  ): StickyEntry | null {
+    const ttl = inferred ? INFERRED_TTL_SECONDS : TTL_SECONDS;
+    const nowSeconds = Math.floor(now / 1000);
+    const refreshAfter = Math.floor(ttl / REFRESH_PART);
+    const seen = rememberedOf(remembered);
+    if (seen !== null && seen.keyId === keyId && nowSeconds - seen.writtenAt < refreshAfter) return null;
     return {
       redisKey: this.keyOf(tokenId, session),
       keyId,
-      ttlSeconds: inferred ? INFERRED_TTL_SECONDS : TTL_SECONDS,
+      value: `${keyId}@${nowSeconds}`,
+      ttlSeconds: ttl + refreshAfter,
     };
   }
 
@@ -35,6 +59,17 @@ export class StickySessions {
     const digest = createHash('sha256').update(session).digest('base64url').slice(0, 32);
     return `${this.config.REDIS_PREFIX}:sticky:${tokenId}:${digest}`;
   }
+}
+
+/**
+ * A session's remembered value as the admission read it: the key id and when it was written (0 for
+ * a value written before it carried the time), or null for none.
+ */
+export function rememberedOf(value: string | null): { keyId: string; writtenAt: number } | null {
+  if (value === null || value === '') return null;
+  const at = value.lastIndexOf('@');
+  if (at < 0) return { keyId: value, writtenAt: 0 };
+  return { keyId: value.slice(0, at), writtenAt: Number(value.slice(at + 1)) || 0 };
 }
 
 /** The session id from an `x-session-id` header, or null when absent or unusable. */

@@ -24,7 +24,7 @@ export const SETTLE_ARGS = 7;
  * Returns {1, holdCheck's verdict} when the hold is refused or a mirror must be loaded first,
  * {2, tokenCheck's verdict} when a token limit is reached (nothing written in either case), {3}
  * when the request was settled already, else {0, acquireFirst's answer (6 values), the hold placed
- * ('' for none), the session's key ('' for none)}: the token is counted, and the hold placed when a
+ * ('' for none), the session's remembered value ('' for none)}: the token is counted, and the hold placed when a
  * key was taken. Run again for the same request (a re-sent command), it answers as the first run
  * did, from the once-marker, and writes nothing.
  */
@@ -63,7 +63,9 @@ local AK, AA, L = {}, {}, {}
 for i = 8, #KEYS do AK[#AK + 1] = KEYS[i] end
 for i = 22, 21 + 3 * n do L[#L + 1] = ARGV[i] end
 for i = 22 + 3 * n, #ARGV do AA[#AA + 1] = ARGV[i] end
-local taken = acquireFirst(AK, AA, stickyOrder(sticky, L, n))
+-- The session's value is its key id and when it was written (StickySessions).
+local stickyKey = sticky and (string.match(sticky, '^(.-)@%d+$') or sticky)
+local taken = acquireFirst(AK, AA, stickyOrder(stickyKey, L, n))
 if window ~= '' then tokenCount(window, ARGV[19], ARGV[20]) end
 local hold = ''
 if holding and taken[1] > 0 then hold = holdApply(HK, HA, fromAllowance, period) end
@@ -78,8 +80,9 @@ return {0, taken[1], taken[2], taken[3], taken[4], taken[5], taken[6], hold, sti
  * without an attempt to settle), the usage stream, the sticky session's key ('' for none), the
  * request's once-marker. ARGV: 1 money (1|0), 2-8 settleHold's, 9 attempt (1|0), 10-15 settleKey's,
  * 16 the event field's name, 17 the usage event's JSON up to the value of its last field,
- * coveredNano, which only this script knows; 18-19 the sticky session's key id and ttl in seconds,
- * written to the session's key unless that is absent; 20 the once-marker's ttl ms.
+ * coveredNano, which only this script knows; 18-19 the sticky session's value (its key id and
+ * when) and ttl in seconds, written to the session's key unless that is absent; 20 the once-marker's
+ * ttl ms.
  * Returns the part the allowance covered; a second run (a re-sent command) changes nothing and
  * returns '-', or '?' when it cannot tell it is one (settleHold): the caller then hands the usage
  * event to the recorder, and the worker stores it once.

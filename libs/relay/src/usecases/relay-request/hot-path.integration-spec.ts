@@ -10,6 +10,7 @@ import type { UsageRecorder } from '@gateway/usage';
 import Redis from 'ioredis';
 import { RelayLimiter } from '../../limits/relay-limiter';
 import type { RelayMetrics } from '../../metrics/relay-metrics';
+import { KeyStatsTally } from '../../limits/key-stats-tally';
 import { StickySessions } from '../../relay/sticky-sessions';
 import { UsageDraft } from '../../relay/usage-draft';
 import { channelCandidate, keyCandidate } from '../../routing/routing-candidates.fixtures';
@@ -81,7 +82,7 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     >[3];
     const tokens = { usedNano: async () => 0n } as unknown as TokensService;
     const mirror = new BalanceMirror(redis, config, balances, periods, tokens);
-    const limiter = new RelayLimiter(redis, config);
+    const limiter = new RelayLimiter(redis, config, new KeyStatsTally(redis, config));
     const worstCase = {
       request: async (_token: TokenSnapshot, draft: UsageDraft) => ({
         requestId: draft.requestId,
@@ -249,5 +250,13 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     await redis.set(sticky.keyOf(token.id, 'elsewhere'), 'k-gone');
     const other = await admit(draftOf('req-elsewhere'), 'elsewhere');
     expect(other.candidates.map((c) => c.key.id)).toEqual(['k-first', 'k-second']);
+
+    // A value that carries when it was written (StickySessions) names the same key, and comes back
+    // whole, for the relay to tell whether to write it again.
+    await redis.set(sticky.keyOf(token.id, 'timed'), 'k-second@1700000000');
+    const timed = await admit(draftOf('req-timed'), 'timed');
+    expect(timed.candidates.map((c) => c.key.id)).toEqual(['k-second', 'k-first']);
+    expect(timed.remembered).toBe('k-second@1700000000');
+    expect(other.remembered).toBe('k-gone');
   });
 });

@@ -207,6 +207,7 @@ export class RelayRequest {
       session === null ? null : this.sticky.keyOf(token.id, session),
     );
     remaining = admission.candidates;
+    const remembered = admission.remembered;
     const tokenWindow = admission.tokenWindow;
     ctx.admitted(tokenWindow);
     let first: FirstAcquisition | null = admission.acquisition;
@@ -404,7 +405,7 @@ export class RelayRequest {
       draft.errorCode = result.errorCode;
       draft.errorMessage = result.errorMessage;
       if (session !== null && result.status === 200) {
-        draft.sticky = this.sticky.entry(token.id, session, key.id, inferred);
+        draft.sticky = this.sticky.entry(token.id, session, key.id, inferred, remembered);
       }
       return true;
     }

@@ -9,6 +9,7 @@ import type { TokenSnapshot } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { RelayLimiter, type FirstAcquisition, type KeyModel } from '../../limits/relay-limiter';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
+import { rememberedOf } from '../../relay/sticky-sessions';
 import type { UsageDraft } from '../../relay/usage-draft';
 import { stickyLayout, stickyOrder, type StickyCandidate } from '../../routing/sticky-order';
 import { ADMIT_REQUEST, HOLD_ARGS, HOLD_KEYS } from './hot-path-scripts';
@@ -25,6 +26,8 @@ export interface Admitted<C> {
   candidates: C[];
   /** The key taken (an index into `candidates`) and the keys passed over. */
   acquisition: FirstAcquisition;
+  /** The session's remembered value (`<keyId>@<epoch s>`, StickySessions), or null for none. */
+  remembered: string | null;
 }
 
 @Injectable()
@@ -108,8 +111,16 @@ export class RequestAdmission {
     const acquisition = this.limiter.acquisitionOf(taken.slice(0, 6).map(Number));
     const placed = String(taken[6] ?? '') as PlacedHold;
     if (placed !== '') draft.hold = placed;
-    const sticky = String(taken[7] ?? '');
-    return { tokenWindow, candidates: stickyOrder(keys, sticky === '' ? null : sticky), acquisition };
+    const remembered = rememberedOf(String(taken[7] ?? ''));
+    const candidates = stickyOrder(keys, remembered?.keyId ?? null);
+    const key = candidates[acquisition.index]?.key;
+    if (key !== undefined) this.limiter.keyTaken(key.id);
+    return {
+      tokenWindow,
+      candidates,
+      acquisition,
+      remembered: remembered === null ? null : String(taken[7]),
+    };
   }
 
   private refusal(code: number, hold: HoldRequest): RelayError | Error {

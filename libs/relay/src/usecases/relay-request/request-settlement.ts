@@ -66,6 +66,7 @@ export class RequestSettlement {
           })
         : null;
     const attempt = draft.attempt === null ? null : this.limiter.settlementArguments(draft.attempt);
+    if (draft.attempt !== null) this.limiter.keyUsed(draft.attempt.keyId, draft.attempt.actualTokens);
     let event: UsageEvent;
     if (money === null && attempt === null) {
       event = draft.toEvent(cost, Date.now());
@@ -85,7 +86,7 @@ export class RequestSettlement {
           ...(attempt?.args ?? Array<string>(6).fill('')),
           USAGE_EVENT_FIELD,
           payloadUpToCovered(event),
-          draft.sticky?.keyId ?? '',
+          draft.sticky?.value ?? '',
           draft.sticky?.ttlSeconds ?? 0,
           this.balances.onceTtlMs(),
         );
