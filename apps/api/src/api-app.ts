@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@gateway/config';
-import { apiKeyOf, googleKeyOf, KeyBeforeBody } from '@gateway/relay';
+import { apiKeyOf, googleKeyOf, KeyBeforeBody, RelayController, relayFastPath } from '@gateway/relay';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -46,12 +46,15 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.use('/api/payments/epay/notify', formBody(BODY_LIMITS.admin.size));
   app.use('/api', jsonBody(BODY_LIMITS.admin));
   app.use(bodyErrorHandler());
+  // The relay's own routes, answered before Nest's router walks the admin API's (relay-fast-path.ts).
+  app.use('/v1', relayFastPath(app.get(RelayController)));
 
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new SurfaceExceptionFilter());
 
-  const document = openApiDocument(app);
-  SwaggerModule.setup('api/docs', app, document, {
+  // Built at the first request for it (the UI, JSON or YAML), then kept: scanning every controller
+  // and DTO at boot cost the api's idle memory for a document most processes never serve (issue #16).
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'api/openapi.json',
     yamlDocumentUrl: 'api/openapi.yaml',
   });
