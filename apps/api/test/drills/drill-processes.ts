@@ -172,7 +172,11 @@ export interface WorkerProcess {
  * The worker from dist/ on the harness's database and Redis prefix. It serves no HTTP: it counts as
  * started once it logs so (its processors and usage ingestor are running by then).
  */
-export async function spawnWorker(harness: ApiHarness, env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
+export async function spawnWorker(
+  harness: ApiHarness,
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+): Promise<WorkerProcess> {
   let output = '';
   let peak = 0;
   let child: ChildProcess;
@@ -180,7 +184,7 @@ export async function spawnWorker(harness: ApiHarness, env: NodeJS.ProcessEnv = 
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-drill-worker-'));
   const launch = async () => {
     let started = false;
-    child = spawn(process.execPath, [WORKER_MAIN], {
+    child = spawn(process.execPath, [...nodeArgs, WORKER_MAIN], {
       env: {
         PATH: process.env['PATH'],
         NODE_ENV: 'test',

@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { SecretCipher } from '@gateway/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { billingSettings, openSmtpPassword, settingsCipher, SmtpSettings } from '@gateway/settings';
-import { createTransport } from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { InvoiceDelivery, DeliveryStatus } from '../entities/invoice-delivery.entity';
 import { InvoicePdf } from '../entities/invoice-pdf.entity';
@@ -87,6 +87,10 @@ export class DeliverInvoiceJob {
 }
 
 function transport(smtp: SmtpSettings, password: string | null) {
+  // nodemailer (39 modules, ~2 MB per process) is required at the first mail, not by every api and
+  // worker process that imports this library (issue #16); a failure to load it fails this attempt,
+  // which is recorded and retried like a refused connection.
+  const { createTransport } = require('nodemailer') as typeof Nodemailer;
   return createTransport({
     host: smtp.host,
     port: smtp.port,

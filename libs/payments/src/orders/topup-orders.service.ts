@@ -10,7 +10,6 @@ import { nanoToUsd, usdToNano } from '@gateway/db';
 import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
 import { InvoiceSettlements } from '@gateway/invoices';
 import { RuntimeSettings } from '@gateway/settings';
-import Stripe from 'stripe';
 import { Repository } from 'typeorm';
 import { TopupOrder } from '../entities/topup-order.entity';
 import { epaySubmitUrl } from '../epay/epay-protocol';
@@ -18,7 +17,7 @@ import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
 import { EpayAccount, PaymentProvidersService, StripeAccount } from '../providers/payment-providers.service';
 import { NOTIFY_PATHS } from '../providers/views/payment-provider.view';
 import { createCheckoutSession } from '../stripe/stripe-checkout';
-import { stripeClient } from '../stripe/stripe-client';
+import { stripeClient, stripeSdk } from '../stripe/stripe-client';
 import { chargeMinor } from './charge-amount';
 import { CreateTopupOrderDto } from './dto/create-topup-order.dto';
 import { ListTopupOrdersQuery } from './dto/list-topup-orders.query';
@@ -161,7 +160,7 @@ export class TopupOrdersService {
         order.status = 'failed';
         order.failureReason = 'provider_error';
         await this.orders.save(order);
-        const refused = error instanceof Stripe.errors.StripeInvalidRequestError;
+        const refused = error instanceof stripeSdk().errors.StripeInvalidRequestError;
         this.logger.warn(
           { orderId: order.id, err: (error as Error).message },
           'Stripe refused a Checkout session',

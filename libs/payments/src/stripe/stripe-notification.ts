@@ -1,15 +1,16 @@
 // Reading a Stripe webhook delivery: its signature checked with the official client against the
 // endpoint's signing secret (and the timestamp within the tolerance, which stops replays of old
 // deliveries), then the Checkout event turned into what it means for a top-up order.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { PaymentNotice } from '../orders/payment-notice';
+import { stripeSdk } from './stripe-client';
 
 /** How old a signed delivery may be (Stripe's own default). */
 export const STRIPE_SIGNATURE_TOLERANCE_S = 300;
 
 /** Verifies and parses; throws when the signature does not verify. */
 export function verifyStripeEvent(rawBody: Buffer, signature: string, webhookSecret: string): Stripe.Event {
-  return Stripe.webhooks.constructEvent(rawBody, signature, webhookSecret, STRIPE_SIGNATURE_TOLERANCE_S);
+  return stripeSdk().webhooks.constructEvent(rawBody, signature, webhookSecret, STRIPE_SIGNATURE_TOLERANCE_S);
 }
 
 /** What a verified event says about an order, or null for events top-ups do not act on. */

@@ -5,6 +5,7 @@ import { EPAY_ACK, epayNotice } from '../epay/epay-protocol';
 import { PaymentSettlement, SettlementOutcome } from '../orders/payment-settlement';
 import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
 import { PaymentProvidersService } from '../providers/payment-providers.service';
+import { stripeSdk } from '../stripe/stripe-client';
 import { stripeNotice, verifyStripeEvent } from '../stripe/stripe-notification';
 import { StripeWebhookAnswerView } from './views/stripe-webhook-answer.view';
 
@@ -23,6 +24,9 @@ export class PaymentNotificationsService {
     if (!Buffer.isBuffer(rawBody) || !signature || !account.webhookSecret) {
       throw new PaymentsError(PaymentsErrorCode.SignatureInvalid, undefined, { field: 'stripe-signature' });
     }
+    // The SDK is required at the first delivery, outside the try: failing to load it answers 500 (and
+    // Stripe retries) rather than passing for a bad signature.
+    stripeSdk();
     let event: Stripe.Event;
     try {
       event = verifyStripeEvent(rawBody, signature, account.webhookSecret);
