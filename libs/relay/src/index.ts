@@ -9,4 +9,6 @@ export { RelayInFlight } from './relay/relay-in-flight';
 export { TenantFactsService } from './table/tenant-facts.service';
 export { RelayError, RelayErrorCode } from './relay.errors';
 export { KeyBeforeBody } from './relay/key-before-body';
+export { RelayController } from './relay.controller';
+export { relayFastPath } from './relay-fast-path';
 export { apiKeyOf, googleKeyOf } from './relay/request-api-key';
