@@ -48,8 +48,6 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.use(bodyErrorHandler());
   // The relay's own routes, answered before Nest's router walks the admin API's (relay-fast-path.ts).
   app.use('/v1', relayFastPath(app.get(RelayController)));
-  // The relay's own routes, answered before Nest's router walks the admin API's (relay-fast-path.ts).
-  app.use('/v1', relayFastPath(app.get(RelayController)));
 
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new SurfaceExceptionFilter());
