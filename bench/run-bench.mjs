@@ -132,6 +132,7 @@ async function main() {
     },
     portkeyVersion: null,
     idleRssMb: null,
+    idleSettledRssMb: null,
     scenarios: [],
     problems: [],
     gatewayLogTail: [],
@@ -171,6 +172,11 @@ async function main() {
       worker,
       total: api !== null && worker !== null ? Math.round((api + worker) * 10) / 10 : null,
     };
+    if (options.idleSettleMs > 0) {
+      report.idleSettledRssMb = await settledIdleRss(gateway, options.idleSettleMs);
+      const settled = report.idleSettledRssMb;
+      log(`idle RSS: ${report.idleRssMb.total} MB at 2 s, ${settled?.total} MB after ${settled?.afterS} s`);
+    }
   }
 
   const meter = new ResourceMeter({
@@ -270,4 +276,24 @@ try {
   }
 } finally {
   await cleanup();
+}
+
+/**
+ * The idle gateway's RSS once V8 has settled: read every second for `forMs` (V8's memory reducer
+ * gives the start-up memory back 20-60 s after start); the lowest pair seen, and when.
+ */
+async function settledIdleRss(gateway, forMs) {
+  const startedAt = Date.now();
+  let best = null;
+  while (Date.now() - startedAt < forMs) {
+    await pause(1000);
+    const api = rssMb(gateway.api.pid);
+    const worker = rssMb(gateway.worker.pid);
+    if (api === null || worker === null) return best;
+    const total = Math.round((api + worker) * 10) / 10;
+    if (best === null || total < best.total) {
+      best = { api, worker, total, afterS: Math.round((Date.now() - startedAt) / 1000) + 2 };
+    }
+  }
+  return best;
 }

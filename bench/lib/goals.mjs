@@ -79,5 +79,11 @@ export function goalChecks(report) {
     ),
     check('1,000 streams: api peak RSS ≤ 256 MB', streams?.peakRssMb?.api, ' MB', (v) => v <= 256),
     check('idle RSS of api + worker: ≤ 200 MB', report.idleRssMb?.total, ' MB', (v) => v <= 200),
+    check(
+      'same, once settled (V8 gave back its start-up memory): ≤ 200 MB',
+      report.idleSettledRssMb?.total,
+      ' MB',
+      (v) => v <= 200,
+    ),
   ];
 }

@@ -115,5 +115,11 @@ export function loadOptions() {
     profileDir: process.env.BENCH_PROFILE === '1' ? 'bench/results/profiles' : null,
     /** How long to wait at a window's end for the gateway to finish what the window's requests started. */
     settleTimeoutMs: 15_000,
+    /**
+     * BENCH_IDLE_SETTLE: seconds to keep reading the idle gateway's RSS after the 2 s reading, for what
+     * it holds once V8 has given back its start-up young generation and garbage (it does after 20-60
+     * s idle): the lowest reading is reported. 0 skips it (the default of a quick run).
+     */
+    idleSettleMs: numberFromEnv('BENCH_IDLE_SETTLE', quick ? 0 : 75, 0, 600) * 1000,
   };
 }

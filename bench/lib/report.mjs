@@ -173,6 +173,10 @@ export function markdown(report) {
     `Peak RSS in MB during each scenario (VmRSS sampled every 100 ms). ` +
       (idle
         ? `Idle, seeded, before any load: api ${cell(idle.api)} MB + worker ${cell(idle.worker)} MB = ${cell(idle.total)} MB.`
+        : '') +
+      (report.idleSettledRssMb
+        ? ` Still idle, once V8 gave back its start-up young generation and garbage (${report.idleSettledRssMb.afterS} s after start): ` +
+          `api ${cell(report.idleSettledRssMb.api)} MB + worker ${cell(report.idleSettledRssMb.worker)} MB = ${cell(report.idleSettledRssMb.total)} MB.`
         : ''),
   );
   lines.push('');
