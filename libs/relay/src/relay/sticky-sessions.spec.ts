@@ -88,6 +88,8 @@ describe('StickySessions', () => {
       keyId: '0b6c2f1e-0000-4000-8000-000000000001',
       writtenAt: 0,
     });
+    expect(rememberedOf('key@1@1700000000')).toEqual({ keyId: 'key@1', writtenAt: 1_700_000_000 });
+    expect(rememberedOf('key@soon')).toEqual({ keyId: 'key@soon', writtenAt: 0 });
     expect(rememberedOf('')).toBeNull();
     expect(rememberedOf(null)).toBeNull();
   });

@@ -67,9 +67,11 @@ export class StickySessions {
  */
 export function rememberedOf(value: string | null): { keyId: string; writtenAt: number } | null {
   if (value === null || value === '') return null;
-  const at = value.lastIndexOf('@');
-  if (at < 0) return { keyId: value, writtenAt: 0 };
-  return { keyId: value.slice(0, at), writtenAt: Number(value.slice(at + 1)) || 0 };
+  // As the admission script reads it: `<keyId>@<digits>`, else the whole value is the key id.
+  const timed = /^(.*)@(\d+)$/.exec(value);
+  return timed === null
+    ? { keyId: value, writtenAt: 0 }
+    : { keyId: timed[1] as string, writtenAt: Number(timed[2]) };
 }
 
 /** The session id from an `x-session-id` header, or null when absent or unusable. */
