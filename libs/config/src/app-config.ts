@@ -150,6 +150,8 @@ const schema = {
   RELAY_TABLE_REFRESH_MS: intIn(1_000, 3_600_000).default(60_000),
   // The most of one non-stream answer held in memory (issue #14 item 1).
   RELAY_MAX_RESPONSE_BYTES: intIn(65_536, 1_073_741_824).default(8 * 1024 * 1024),
+  // How often an api adds the channel keys' lifetime totals it counted to Redis (KeyStatsTally).
+  KEY_STATS_FLUSH_MS: intIn(100, 3_600_000).default(1_000),
   // Billing (README "Configuration").
   BILLING_HOLD_TTL_MS: intIn(10_000, 86_400_000).default(3_600_000),
   BILLING_DEFAULT_MAX_TOKENS: intIn(0, 10_000_000).default(4096),

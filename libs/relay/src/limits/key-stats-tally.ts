@@ -1,17 +1,14 @@
 // Each key's lifetime requests and tokens (the key pool page's totals) are statistics: no limit,
 // cooldown or amount of money is decided by them. They are counted in this process and added to the
-// key's hash (`${REDIS_PREFIX}:key:<keyId>`) once a second in one pipelined round trip, rather than
-// by two commands inside every request's hot-path scripts (issue #16). What is counted and not yet
-// added is added before the process closes its Redis connection; a crash loses at most the last
-// second's counts, which the usage records still hold.
+// key's hash (`${REDIS_PREFIX}:key:<keyId>`) every KEY_STATS_FLUSH_MS (a second) in one pipelined
+// round trip, rather than by two commands inside every request's hot-path scripts (issue #16). What
+// is counted and not yet added is added before the process closes its Redis connection; a crash
+// loses at most the last second's counts, which the usage records still hold.
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { keyStatsRedisKey } from '@gateway/channels';
 import { REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
-
-/** How often the counts reach Redis. */
-export const KEY_STATS_FLUSH_MS = 1_000;
 
 interface Counts {
   requests: number;
@@ -29,7 +26,7 @@ export class KeyStatsTally implements BeforeApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.timer = setInterval(() => void this.flush(), KEY_STATS_FLUSH_MS);
+    this.timer = setInterval(() => void this.flush(), config.KEY_STATS_FLUSH_MS);
     this.timer.unref();
   }
 
