@@ -277,9 +277,21 @@ describe('admin console (browser)', () => {
     await shown.waitFor();
     tokenKey = (await shown.textContent())?.trim() ?? '';
     expect(tokenKey).toMatch(/^sk-[A-Za-z0-9_-]{20,}$/);
-    // The copy button puts exactly the key on the clipboard.
-    await shown.locator('.ant-typography-copy').click();
-    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(tokenKey);
+    // The copy button puts exactly the key on the clipboard. The dialog zooms in as it opens, and a
+    // click mid-animation can miss its target (CI at 7d6815f read an empty clipboard, and the dialog
+    // left open failed every test after it): click until the clipboard holds the key, at most thrice.
+    const clipboard = () => page.evaluate('navigator.clipboard.readText()') as Promise<string>;
+    let copied = '';
+    for (let clicks = 0; clicks < 3 && copied !== tokenKey; clicks++) {
+      await shown.locator('.ant-typography-copy').click();
+      const deadline = Date.now() + 5_000;
+      copied = await clipboard();
+      while (copied !== tokenKey && Date.now() < deadline) {
+        await page.waitForTimeout(100);
+        copied = await clipboard();
+      }
+    }
+    expect(copied).toBe(tokenKey);
     await shot('token-created.en');
     await testId('created-token-done').click();
     // Later reads show only a masked prefix, never the key.
