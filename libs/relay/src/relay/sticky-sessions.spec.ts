@@ -71,7 +71,7 @@ describe('StickySessions', () => {
     const sticky = new StickySessions(config);
     const now = 1_700_000_000_000;
     const entry = (remembered: string | null, at = now, inferred = false) =>
-      sticky.entry('token', 'my session', 'key-1', inferred, remembered, at);
+      sticky.entry('token', 'my session', 'key-1', inferred, rememberedOf(remembered), at);
     expect(entry('key-1@1700000000', now + 899_000)).toBeNull();
     expect(entry('key-1@1700000000', now + 900_000)?.value).toBe('key-1@1700000900');
     expect(entry('key-1@1700000000', now + 449_000, true)).toBeNull();

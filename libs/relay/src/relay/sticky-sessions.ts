@@ -37,14 +37,13 @@ export class StickySessions {
     session: string,
     keyId: string,
     inferred = false,
-    remembered: string | null = null,
+    remembered: Remembered | null = null,
     now = Date.now(),
   ): StickyEntry | null {
     const ttl = inferred ? INFERRED_TTL_SECONDS : TTL_SECONDS;
     const nowSeconds = Math.floor(now / 1000);
     const refreshAfter = Math.floor(ttl / REFRESH_PART);
-    const seen = rememberedOf(remembered);
-    if (seen !== null && seen.keyId === keyId && nowSeconds - seen.writtenAt < refreshAfter) return null;
+    if (remembered?.keyId === keyId && nowSeconds - remembered.writtenAt < refreshAfter) return null;
     return {
       redisKey: this.keyOf(tokenId, session),
       keyId,
@@ -61,11 +60,17 @@ export class StickySessions {
   }
 }
 
+/** A session's remembered key, and when it was written (epoch s; 0 when not known). */
+export interface Remembered {
+  keyId: string;
+  writtenAt: number;
+}
+
 /**
  * A session's remembered value as the admission read it: the key id and when it was written (0 for
  * a value written before it carried the time), or null for none.
  */
-export function rememberedOf(value: string | null): { keyId: string; writtenAt: number } | null {
+export function rememberedOf(value: string | null): Remembered | null {
   if (value === null || value === '') return null;
   // As the admission script reads it: `<keyId>@<digits>`, else the whole value is the key id.
   const timed = /^(.*)@(\d+)$/.exec(value);

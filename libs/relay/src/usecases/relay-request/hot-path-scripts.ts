@@ -25,8 +25,8 @@ export const SETTLE_ARGS = 7;
  * {2, tokenCheck's verdict} when a token limit is reached (nothing written in either case), {3}
  * when the request was settled already, else {0, acquireFirst's answer (6 values), the hold placed
  * ('' for none), the session's remembered value ('' for none)}: the token is counted, and the hold
- * placed when a key was taken. Run again for the same request (a re-sent command), it answers as the first run
- * did, from the once-marker, and writes nothing.
+ * placed when a key was taken. Run again for the same request (a re-sent command), it answers as
+ * the first run did, from the once-marker, and writes nothing.
  */
 export const ADMIT_REQUEST = `${ABSENT_KEYS_LUA}${HOLD_FUNCTIONS}${TOKEN_FUNCTIONS}${ACQUIRE_FIRST_FUNCTION}${STICKY_ORDER_FUNCTION}
 local marker = KEYS[7]

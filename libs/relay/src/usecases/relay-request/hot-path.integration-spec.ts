@@ -252,11 +252,11 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     expect(other.candidates.map((c) => c.key.id)).toEqual(['k-first', 'k-second']);
 
     // A value that carries when it was written (StickySessions) names the same key, and comes back
-    // whole, for the relay to tell whether to write it again.
+    // read, for the relay to tell whether to write it again.
     await redis.set(sticky.keyOf(token.id, 'timed'), 'k-second@1700000000');
     const timed = await admit(draftOf('req-timed'), 'timed');
     expect(timed.candidates.map((c) => c.key.id)).toEqual(['k-second', 'k-first']);
-    expect(timed.remembered).toBe('k-second@1700000000');
-    expect(other.remembered).toBe('k-gone');
+    expect(timed.remembered).toEqual({ keyId: 'k-second', writtenAt: 1_700_000_000 });
+    expect(other.remembered).toEqual({ keyId: 'k-gone', writtenAt: 0 });
   });
 });

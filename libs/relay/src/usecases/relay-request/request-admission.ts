@@ -9,7 +9,7 @@ import type { TokenSnapshot } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { RelayLimiter, type FirstAcquisition, type KeyModel } from '../../limits/relay-limiter';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
-import { rememberedOf } from '../../relay/sticky-sessions';
+import { rememberedOf, type Remembered } from '../../relay/sticky-sessions';
 import type { UsageDraft } from '../../relay/usage-draft';
 import { stickyLayout, stickyOrder, type StickyCandidate } from '../../routing/sticky-order';
 import { ADMIT_REQUEST, HOLD_ARGS, HOLD_KEYS } from './hot-path-scripts';
@@ -26,8 +26,8 @@ export interface Admitted<C> {
   candidates: C[];
   /** The key taken (an index into `candidates`) and the keys passed over. */
   acquisition: FirstAcquisition;
-  /** The session's remembered value (`<keyId>@<epoch s>`, StickySessions), or null for none. */
-  remembered: string | null;
+  /** The session's remembered key and when it was written (StickySessions), or null for none. */
+  remembered: Remembered | null;
 }
 
 @Injectable()
@@ -115,12 +115,7 @@ export class RequestAdmission {
     const candidates = stickyOrder(keys, remembered?.keyId ?? null);
     const key = candidates[acquisition.index]?.key;
     if (key !== undefined) this.limiter.keyTaken(key.id);
-    return {
-      tokenWindow,
-      candidates,
-      acquisition,
-      remembered: remembered === null ? null : String(taken[7]),
-    };
+    return { tokenWindow, candidates, acquisition, remembered };
   }
 
   private refusal(code: number, hold: HoldRequest): RelayError | Error {
