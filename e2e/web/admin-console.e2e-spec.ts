@@ -59,13 +59,16 @@ describe('admin console (browser)', () => {
   let tokenKey = '';
   const pageErrors: string[] = [];
 
-  /** Screenshots wait for antd's enter/leave motions and loading spinners to finish. */
-  const shot = async (name: string) => {
-    await page.waitForTimeout(300); // let a just-mounted page start its requests
-    await page.waitForFunction(
+  /** Until antd's enter/leave motions and loading spinners are done. */
+  const settled = () =>
+    page.waitForFunction(
       "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
         "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
     );
+  /** Screenshots wait for antd's enter/leave motions and loading spinners to finish. */
+  const shot = async (name: string) => {
+    await page.waitForTimeout(300); // let a just-mounted page start its requests
+    await settled();
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   };
   const testId = (id: string) => page.getByTestId(id);
@@ -74,7 +77,12 @@ describe('admin console (browser)', () => {
     await testId('page-title').waitFor();
   };
   /** The open antd modal's primary button (there is one modal at a time here). */
-  const confirmModal = (id: string) => testId(id).click();
+  // Once the dialog has finished zooming in: a click mid-animation can miss it, leave the dialog open
+  // and fail every test after it (CI at bcb0bb6 and 4ec72f0, the top-up and token dialogs).
+  const confirmModal = async (id: string) => {
+    await settled();
+    await testId(id).click();
+  };
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist/apps/web/index.html'))) {
@@ -307,7 +315,7 @@ describe('admin console (browser)', () => {
     await testId('billing-tenant').getByText('Acme Test').waitFor();
     await testId('topup').click();
     await testId('credit-amount').fill('10');
-    await testId('credit-save').click();
+    await confirmModal('credit-save');
     await testId('billing-balanceUsd').filter({ hasText: '$10.00' }).waitFor();
     await testId('ledger-table').getByText('top-up').waitFor();
     await shot('billing.en');
