@@ -15,14 +15,14 @@ import { stopAllChildren } from './lib/child-processes.mjs';
 import { goalChecks } from './lib/goals.mjs';
 import { measureTarget } from './lib/measure-target.mjs';
 import { loadOptions } from './lib/options.mjs';
-import { startPortkey } from './lib/portkey.mjs';
+import { startFloor, startPortkey } from './lib/portkey.mjs';
 import { findRedisServer, startPrivateRedis } from './lib/private-redis.mjs';
 import { codeVersion, machineInfo, markdown, ratios } from './lib/report.mjs';
 import { ResourceMeter } from './lib/resource-meter.mjs';
 import { rssMb } from './lib/rss-sampler.mjs';
 import { createScratchStores } from './lib/scratch-stores.mjs';
 import { mockKeysByModel, seedGateway } from './lib/seed-gateway.mjs';
-import { directTarget, gatewayTarget, portkeyTarget } from './lib/targets.mjs';
+import { directTarget, floorTarget, gatewayTarget, portkeyTarget } from './lib/targets.mjs';
 
 // dist/ paths and results are relative to the repository, wherever this is started from.
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
@@ -157,9 +157,14 @@ async function main() {
       report.problems.push(`Portkey did not start: ${error.message}`);
     }
   }
+  let floor = null;
+  if (options.targets.includes('floor')) {
+    floor = await startFloor(mock.url);
+    targets.floor = floorTarget(floor, keysByModel);
+  }
   checkNotAborted();
   log(
-    `mock at ${mock.url}${gateway ? `, gateway at ${gateway.url}` : ''}${portkey ? `, Portkey ${portkey.version} at ${portkey.url}` : ''} (ready after ${elapsed()})`,
+    `mock at ${mock.url}${gateway ? `, gateway at ${gateway.url}` : ''}${portkey ? `, Portkey ${portkey.version} at ${portkey.url}` : ''}${floor ? `, floor at ${floor.url}` : ''} (ready after ${elapsed()})`,
   );
 
   if (gateway) {

@@ -33,8 +33,13 @@ export const BEHAVIOURS = {
   longStream: { model: 'bench-stream-1s', behaviour: 'tokens=21;chunkDelay=50' },
 };
 
-/** What each scenario is measured on: the mock alone, this gateway, and Portkey's open-source gateway. */
-export const TARGETS = ['direct', 'gateway', 'portkey'];
+/**
+ * What each scenario can be measured on: the mock alone, this gateway, Portkey's open-source gateway,
+ * and the floor (a minimal Node relay, bench/lib/floor-relay.mjs: what any Node gateway starts from
+ * on this machine). The floor runs only when BENCH_TARGETS names it.
+ */
+export const TARGETS = ['direct', 'gateway', 'portkey', 'floor'];
+const DEFAULT_TARGETS = ['direct', 'gateway', 'portkey'];
 
 /** @returns {Scenario[]} */
 function scenarios() {
@@ -88,7 +93,7 @@ function chosenTargets() {
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
-  if (wanted.length === 0) return TARGETS;
+  if (wanted.length === 0) return DEFAULT_TARGETS;
   const unknown = wanted.filter((name) => !TARGETS.includes(name));
   if (unknown.length > 0) {
     throw new Error(`BENCH_TARGETS: unknown ${unknown.join(', ')}; known: ${TARGETS.join(', ')}`);

@@ -66,6 +66,7 @@ const fixed = (value, digits = 1) =>
 export function markdown(report) {
   const { machine, settings } = report;
   const targets = settings.targets;
+  const floor = targets.includes('floor');
   const rows = (each) =>
     report.scenarios.flatMap((s) =>
       targets.flatMap((target) => (s[target] ? [each(s, target, s[target])] : [])),
@@ -97,7 +98,13 @@ export function markdown(report) {
       `(the 1,000-stream scenario: at least 3 s and 5 s); ` +
       `latencies in ms of successful requests; TTFB = first body byte of a stream; req/s of a stream scenario = streams/s. ` +
       `Targets: **direct** = the mock alone, **gateway** = this gateway (api + worker, every feature on), ` +
-      `**portkey** = Portkey's gateway with the mock as its OpenAI provider's custom host; same body, same mock behaviour.`,
+      `**portkey** = Portkey's gateway with the mock as its OpenAI provider's custom host` +
+      (floor
+        ? `; **floor** = a minimal Node relay (bench/lib/floor-relay.mjs: node:http in, undici out, the body parsed ` +
+          `and serialised once, the answer passed through; no auth, limits, metering or records), the least a Node ` +
+          `gateway costs on this machine`
+        : '') +
+      `; same body, same mock behaviour.`,
   );
   lines.push('');
   lines.push('## Results');
@@ -137,30 +144,36 @@ export function markdown(report) {
     `CPU ms per request of each process, counted from just before a run's first request (warm-up included) ` +
       `until its processes went quiet after the last one (responses done, the worker's usage records written), ` +
       `divided by every request of the run: nothing is cut off at a window's edge. ` +
-      `**stack** = api + worker + Redis + PostgreSQL for the gateway, Portkey's process for Portkey; ` +
+      `**stack** = api + worker + Redis + PostgreSQL for the gateway, Portkey's process for Portkey` +
+      (floor ? `, the floor relay's process for the floor; ` : '; ') +
       `PostgreSQL = the backends serving the bench database; **machine** = busy CPU of all ${machine.cpus} cores ` +
       `(/proc/stat: anyone's work, the load generator's and the mock's included) per request, and its busy %. ` +
       `Redis commands per request are the whole Redis server's, commands inside Lua scripts and the worker's included.`,
   );
   lines.push('');
   lines.push(
-    '| scenario | conc. | target | load gen. | mock | api | worker | portkey | redis | postgres | stack | machine | machine busy % | Redis cmds/req |',
+    `| scenario | conc. | target | load gen. | mock | api | worker | portkey |${floor ? ' floor |' : ''} redis | postgres | stack | machine | machine busy % | Redis cmds/req |`,
   );
   lines.push(
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |${floor ? ' ---: |' : ''} ---: | ---: | ---: | ---: | ---: | ---: |`,
   );
   lines.push(
     ...rows((s, target, r) => {
       const c = r.resources;
       if (!c)
-        return `| ${s.title} | ${s.concurrency} | ${target} | – | – | – | – | – | – | – | – | – | – | – |`;
+        return `| ${s.title} | ${s.concurrency} | ${target} | – | – | – | – | – |${floor ? ' – |' : ''} – | – | – | – | – | – |`;
       const ms = c.cpuMsPerRequest;
       const own = (name) => (target === 'gateway' && ['api', 'worker'].includes(name)) || target === name;
-      const stack = target === 'gateway' ? stackMsPerRequest(c) : target === 'portkey' ? ms.portkey : null;
+      const stack =
+        target === 'gateway'
+          ? stackMsPerRequest(c)
+          : ['portkey', 'floor'].includes(target)
+            ? ms[target]
+            : null;
       return (
         `| ${s.title} | ${s.concurrency} | ${target} | ${fixed(ms.loadgen, 3)} | ${fixed(ms.mock, 3)} | ` +
         `${own('api') ? fixed(ms.api, 3) : '–'} | ${own('worker') ? fixed(ms.worker, 3) : '–'} | ` +
-        `${own('portkey') ? fixed(ms.portkey, 3) : '–'} | ${fixed(ms.redis, 3)} | ${fixed(ms.postgres, 3)} | ` +
+        `${own('portkey') ? fixed(ms.portkey, 3) : '–'} |${floor ? ` ${own('floor') ? fixed(ms.floor, 3) : '–'} |` : ''} ${fixed(ms.redis, 3)} | ${fixed(ms.postgres, 3)} | ` +
         `${fixed(stack, 3)} | ${fixed(ms.machine, 3)} | ${cell(c.machineBusyOfAllCores)} | ${fixed(c.redisCommandsPerRequest, 1)} |`
       );
     }),
@@ -180,14 +193,14 @@ export function markdown(report) {
         : ''),
   );
   lines.push('');
-  lines.push('| scenario | conc. | target | api | worker | portkey |');
-  lines.push('| --- | ---: | --- | ---: | ---: | ---: |');
+  lines.push(`| scenario | conc. | target | api | worker | portkey |${floor ? ' floor |' : ''}`);
+  lines.push(`| --- | ---: | --- | ---: | ---: | ---: |${floor ? ' ---: |' : ''}`);
   lines.push(
     ...rows((s, target, r) =>
       target === 'direct' || r.failed
         ? null
         : `| ${s.title} | ${s.concurrency} | ${target} | ${fixed(r.peakRssMb?.api)} | ${fixed(r.peakRssMb?.worker)} | ` +
-          `${fixed(r.peakRssMb?.portkey)} |`,
+          `${fixed(r.peakRssMb?.portkey)} |${floor ? ` ${fixed(r.peakRssMb?.floor)} |` : ''}`,
     ).filter((row) => row !== null),
   );
   if (report.goals) {

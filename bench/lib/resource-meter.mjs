@@ -46,7 +46,17 @@ function machineCpuMs() {
 }
 
 /** The columns of a sample, in report order; `redis` and `postgres` are measured apart from `pids`. */
-export const METERED = ['loadgen', 'mock', 'api', 'worker', 'portkey', 'redis', 'postgres', 'machine'];
+export const METERED = [
+  'loadgen',
+  'mock',
+  'api',
+  'worker',
+  'portkey',
+  'floor',
+  'redis',
+  'postgres',
+  'machine',
+];
 
 export class ResourceMeter {
   /**

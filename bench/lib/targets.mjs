@@ -55,3 +55,20 @@ export function portkeyTarget(portkey, mockUrl, keysByModel) {
     settleNames: ['portkey'],
   };
 }
+
+/**
+ * The floor: a minimal Node relay (floor-relay.mjs) in front of the mock, called with the mock's keys.
+ * @param {{ process: import('./child-processes.mjs').ChildProcess, url: string }} floor
+ * @param {Record<string, string[]>} keysByModel
+ * @returns {import('./measure-target.mjs').Target}
+ */
+export function floorTarget(floor, keysByModel) {
+  return {
+    name: 'floor',
+    origin: floor.url,
+    headersFor: (model) => keysByModel[model].map(bearer),
+    processes: [floor.process],
+    rssPids: { floor: floor.process.pid },
+    settleNames: ['floor'],
+  };
+}
