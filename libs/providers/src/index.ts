@@ -22,7 +22,13 @@ export type {
   UpstreamCallInput,
 } from './provider-adapter';
 
-export { decodeSseStream, SseDecodeError, SseDecoder, type SseDecoderOptions } from './sse/sse-decoder';
+export {
+  decodeSseStream,
+  SseBatches,
+  SseDecodeError,
+  SseDecoder,
+  type SseDecoderOptions,
+} from './sse/sse-decoder';
 export {
   encodeSseData,
   encodeSseDone,

@@ -1,4 +1,4 @@
-import { decodeSseStream, SseDecodeError, SseDecoder } from './sse-decoder';
+import { decodeSseStream, SseBatches, SseDecodeError, SseDecoder } from './sse-decoder';
 import { isDoneEvent, type SseEvent } from './sse-event';
 
 const utf8 = new TextEncoder();
@@ -85,5 +85,50 @@ describe('SseDecoder', () => {
     const events: SseEvent[] = [];
     for await (const event of decodeSseStream(source())) events.push(event);
     expect(events).toEqual([{ data: '1' }, { data: '2' }, { data: '[DONE]' }]);
+  });
+});
+
+describe('SseBatches', () => {
+  async function* source(...texts: string[]): AsyncGenerator<Uint8Array> {
+    for (const text of texts) yield utf8.encode(text);
+  }
+
+  it('hands out what each read completes, the rest at the end, then null for good', async () => {
+    const batches = new SseBatches(source('data: 1\n\ndata: 2\n\nda', 'ta: 3\n', '\ndata: 4'));
+    expect(await batches.next()).toEqual([{ data: '1' }, { data: '2' }]);
+    expect(await batches.next()).toEqual([]);
+    expect(await batches.next()).toEqual([{ data: '3' }]);
+    // The end: an event without its blank line is a cut one, and is dropped.
+    expect(await batches.next()).toEqual([]);
+    expect(await batches.next()).toBeNull();
+    expect(await batches.next()).toBeNull();
+  });
+
+  it('gives the same events as the decoder, whatever the reads', async () => {
+    const text = 'event: a\ndata: x\r\ndata: y\r\n\r\ndata: é€😀\n\ndata: [DONE]\n\n';
+    const bytes = utf8.encode(text);
+    const whole = decodeAll([bytes]);
+    for (let at = 1; at < bytes.length; at += 3) {
+      const batches = new SseBatches(
+        (async function* () {
+          yield* splitAt(bytes, at);
+        })(),
+      );
+      const events: SseEvent[] = [];
+      for (let batch = await batches.next(); batch !== null; batch = await batches.next())
+        events.push(...batch);
+      expect(events).toEqual(whole);
+    }
+  });
+
+  it('passes a broken source on as an error', async () => {
+    const batches = new SseBatches(
+      (async function* () {
+        yield utf8.encode('data: 1\n\n');
+        throw new Error('socket hang up');
+      })(),
+    );
+    expect(await batches.next()).toEqual([{ data: '1' }]);
+    await expect(batches.next()).rejects.toThrow('socket hang up');
   });
 });

@@ -68,6 +68,31 @@ export class SseDecoder {
   }
 }
 
+/**
+ * The events of an async byte source (an undici body), a chunk's worth at a time: one promise per
+ * chunk read rather than one per event, so a relay that writes each batch out synchronously pays
+ * the promise machinery (and the async hooks behind it) once per network read (issue #16).
+ */
+export class SseBatches {
+  private readonly decoder: SseDecoder;
+  private readonly chunks: AsyncIterator<Uint8Array>;
+  private ended = false;
+
+  constructor(source: AsyncIterable<Uint8Array>, options?: SseDecoderOptions) {
+    this.decoder = new SseDecoder(options);
+    this.chunks = source[Symbol.asyncIterator]();
+  }
+
+  /** The events the next chunk completes (often none), or null once the stream has ended. */
+  async next(): Promise<SseEvent[] | null> {
+    if (this.ended) return null;
+    const read = await this.chunks.next();
+    if (read.done !== true) return this.decoder.push(read.value);
+    this.ended = true;
+    return this.decoder.end();
+  }
+}
+
 /** Convenience over an async byte source (an undici/fetch body): yields events as they complete. */
 export async function* decodeSseStream(
   chunks: AsyncIterable<Uint8Array>,

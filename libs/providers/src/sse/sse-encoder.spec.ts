@@ -19,6 +19,14 @@ describe('SSE encoding', () => {
     expect(new SseDecoder().push(bytes)).toEqual([{ event: 'message', data: 'one\ntwo\nthree' }]);
   });
 
+  it('frames one-line data without a name as one data line, and a lone CR or LF as several', () => {
+    expect(text(encodeSseEvent({ data: '{"x":"é€😀"}' }))).toBe('data: {"x":"é€😀"}\n\n');
+    expect(text(encodeSseEvent({ data: '' }))).toBe('data: \n\n');
+    for (const data of ['a\rb', 'a\nb', 'a\r\nb']) {
+      expect(new SseDecoder().push(encodeSseEvent({ data }))).toEqual([{ data: 'a\nb' }]);
+    }
+  });
+
   it('cannot be tricked into starting a new event by a line break in the event name', () => {
     expect(text(encodeSseEvent({ event: 'a\n\ndata: injected', data: 'x' }))).toBe(
       'event: adata: injected\ndata: x\n\n',

@@ -3,6 +3,7 @@ import { SSE_DONE, type SseEvent } from './sse-event';
 
 const utf8 = new TextEncoder();
 const DONE_BYTES = utf8.encode(`data: ${SSE_DONE}\n\n`);
+const LINE_BREAK = /[\r\n]/;
 
 /** OpenAI's error object, as sent inside a stream that fails after its first byte. */
 export interface SseErrorBody {
@@ -14,6 +15,9 @@ export interface SseErrorBody {
 
 /** Encodes an event; a multi-line payload becomes one `data:` line per line, so it survives framing. */
 export function encodeSseEvent(event: SseEvent): Uint8Array {
+  // The common case, a one-line JSON chunk without an event name: one string, one copy (issue #16).
+  if (event.event === undefined && !LINE_BREAK.test(event.data))
+    return Buffer.from(`data: ${event.data}\n\n`);
   const head = event.event === undefined ? '' : `event: ${event.event.replace(/[\r\n]/g, '')}\n`;
   const lines = event.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}\n`);
   return utf8.encode(`${head}${lines.join('')}\n`);

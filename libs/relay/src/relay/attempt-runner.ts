@@ -5,7 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import {
   classifyUpstreamFailure,
-  decodeSseStream,
+  SseBatches,
   encodeSseError,
   encodeSseEvent,
   JsonSkeleton,
@@ -24,7 +24,7 @@ import { RelayErrorCode } from '../relay.errors';
 import { UpstreamClient, UpstreamResponse } from '../upstream/upstream-client';
 import { asBytes, cancel, readAnswerHead, type AnswerHead } from './answer-head';
 import type { AttemptOutcome, Rejected, Retry, Served } from './attempt-outcome';
-import { writeWithBackpressure } from './backpressure';
+import { drained, writeNow, writeWithBackpressure } from './backpressure';
 import type { ClientResponse } from './client-response';
 import { judgeUpstreamError } from './judge-upstream-error';
 
@@ -265,14 +265,16 @@ export class AttemptRunner {
     input: AttemptInput,
     observer: StreamObserver,
   ): Promise<AttemptResult> {
-    const events = decodeSseStream(response.body)[Symbol.asyncIterator]();
-    let first: IteratorResult<SseEvent>;
+    // Events come a network read's worth at a time and each batch is written out synchronously:
+    // a promise per read, not several per event (issue #16).
+    const events = new StreamEvents(new SseBatches(response.body));
+    let first: SseEvent | null;
     try {
       first = await events.next();
     } catch (error) {
       return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input.channel);
     }
-    if (first.done) {
+    if (first === null) {
       return {
         kind: 'retry',
         upstreamStatus: 200,
@@ -280,19 +282,15 @@ export class AttemptRunner {
         message: 'the upstream ended the stream before its first event',
       };
     }
-    let observedFirst = observer.observe(first.value);
+    let observedFirst = observer.observe(first);
     // Events the client is not sent yet (a translated stream's preamble, Anthropic's ping) do not
     // commit the attempt: an error among them still fails over. A pass-through stream's first
     // event is forwarded, so this reads nothing more for it.
-    let exhausted = false;
     try {
       while (observedFirst.suppress && observer.outcome().upstreamError === null) {
         const next = await events.next();
-        if (next.done) {
-          exhausted = true;
-          break;
-        }
-        observedFirst = observer.observe(next.value);
+        if (next === null) break;
+        observedFirst = observer.observe(next);
       }
     } catch (error) {
       return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input.channel);
@@ -310,26 +308,29 @@ export class AttemptRunner {
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache');
     res.setHeader('x-accel-buffering', 'no');
-    res.flushHeaders();
+    // The first event's write carries the head with it (one write, not two); with nothing to write
+    // yet the head goes now, so the client knows the stream has started.
+    if (observedFirst.suppress) res.flushHeaders();
 
     // A client that takes nothing for as long as the upstream may be silent is cut off (its close
     // aborts the upstream request, below).
     const idleMs = input.channel.timeoutMs;
     let ended: 'done' | 'stalled' | 'dropped' = 'done';
     try {
-      await writeObserved(res, observedFirst, idleMs);
+      if (!writeObserved(res, observedFirst)) await drained(res, idleMs);
       for (;;) {
+        // The rest of the batch in hand, written without waiting unless the client's buffer is full.
+        for (let event = events.take(); event !== null; event = events.take()) {
+          if (input.clientGone.aborted) break;
+          if (!writeObserved(res, observer.observe(event))) await drained(res, idleMs);
+        }
         if (input.clientGone.aborted) break;
-        const next: IteratorResult<SseEvent> = exhausted
-          ? { done: true, value: undefined }
-          : await events.next();
-        if (next.done) {
+        if (!(await events.read())) {
           // A translated stream's terminator comes from the observer, only on a clean end.
           const tail = observer.end?.() ?? '';
           if (tail !== '') await writeWithBackpressure(res, Buffer.from(tail), idleMs);
           break;
         }
-        await writeObserved(res, observer.observe(next.value), idleMs);
       }
     } catch (error) {
       ended = classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
@@ -376,13 +377,46 @@ export class AttemptRunner {
   }
 }
 
-async function writeObserved(res: ClientResponse, observed: ObservedEvent, idleMs: number): Promise<void> {
-  if (observed.suppress) return;
-  await writeWithBackpressure(
-    res,
-    'text' in observed ? Buffer.from(observed.text) : encodeSseEvent(observed.event),
-    idleMs,
-  );
+/**
+ * Writes an observed event unless it is suppressed. False when the client's buffer is full: the
+ * caller waits for it to drain before writing more.
+ */
+function writeObserved(res: ClientResponse, observed: ObservedEvent): boolean {
+  if (observed.suppress) return true;
+  return writeNow(res, 'text' in observed ? Buffer.from(observed.text) : encodeSseEvent(observed.event));
+}
+
+/**
+ * The events of a stream as the relay takes them: `read()` waits for the next network read's
+ * batch, `take()` hands out its events one by one without waiting, `next()` does both (for the few
+ * events read before the stream is committed).
+ */
+class StreamEvents {
+  private batch: SseEvent[] = [];
+  private at = 0;
+
+  constructor(private readonly source: SseBatches) {}
+
+  take(): SseEvent | null {
+    return this.at < this.batch.length ? (this.batch[this.at++] ?? null) : null;
+  }
+
+  /** Reads the next batch (possibly empty); false once the stream has ended. */
+  async read(): Promise<boolean> {
+    const batch = await this.source.next();
+    if (batch === null) return false;
+    this.batch = batch;
+    this.at = 0;
+    return true;
+  }
+
+  async next(): Promise<SseEvent | null> {
+    for (;;) {
+      const event = this.take();
+      if (event !== null) return event;
+      if (!(await this.read())) return null;
+    }
+  }
 }
 
 /** The answer's text for the client (translated when the adapter translates) and its usage. */

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { writeWithBackpressure } from './backpressure';
+import { drained, writeNow, writeWithBackpressure } from './backpressure';
 
 /** A writable that accepts one chunk at a time and holds it until `release()` is called. */
 function slowSink(): { sink: Writable; release(): void; received: number } {
@@ -44,6 +44,29 @@ describe('writeWithBackpressure', () => {
     slow.sink.destroy();
     await expect(writing).resolves.toBeUndefined();
     await expect(writeWithBackpressure(slow.sink, chunk)).resolves.toBeUndefined();
+  });
+});
+
+describe('writeNow and drained', () => {
+  it('says when the buffer is full, and drained waits for the client to take it', async () => {
+    const slow = slowSink();
+    expect(writeNow(slow.sink, new Uint8Array(2))).toBe(true);
+    expect(writeNow(slow.sink, new Uint8Array(16))).toBe(false);
+    let done = false;
+    const waiting = drained(slow.sink).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toBe(false);
+    slow.release();
+    slow.release();
+    await waiting;
+    expect(done).toBe(true);
+  });
+
+  it('writes nothing once the response is over, and never waits for it', async () => {
+    const slow = slowSink();
+    slow.sink.end();
+    expect(writeNow(slow.sink, new Uint8Array(16))).toBe(true);
+    await expect(drained(slow.sink)).resolves.toBeUndefined();
   });
 });
 

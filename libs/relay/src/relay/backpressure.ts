@@ -13,8 +13,24 @@ export function writeWithBackpressure(
   chunk: Uint8Array,
   idleMs?: number,
 ): Promise<void> {
+  return writeNow(out, chunk) ? Promise.resolve() : drained(out, idleMs);
+}
+
+/**
+ * Writes `chunk` unless the response is over. True when more may be written at once; false when the
+ * socket's buffer is full, and the writer waits for `drained` before the next write.
+ */
+export function writeNow(out: DrainableWritable, chunk: Uint8Array): boolean {
+  if (out.destroyed || out.writableEnded) return true;
+  return out.write(chunk);
+}
+
+/**
+ * Resolves once a full buffer drained or the client is gone. With `idleMs`, a buffer that does not
+ * drain within it destroys the response.
+ */
+export function drained(out: DrainableWritable, idleMs?: number): Promise<void> {
   if (out.destroyed || out.writableEnded) return Promise.resolve();
-  if (out.write(chunk)) return Promise.resolve();
   return new Promise((resolve) => {
     const timer =
       idleMs === undefined
