@@ -29,25 +29,35 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   app.set('trust proxy', typeof trust === 'object' ? [...trust] : trust);
 
   // Order matters: these run before any Nest middleware, guard or route.
-  const drain = app.get(Drain);
-  app.use(drain.middleware());
-  app.use(requestId);
-  app.use(app.get(HttpMetrics).middleware());
-  // Only the dashboard's session lives in a cookie; /v1 authenticates with its own keys.
-  app.use('/api', cookieParser());
+  const drain = app.get(Drain).middleware();
+  const metrics = app.get(HttpMetrics).middleware();
   // A large /v1 body is read only for a valid key (issue #14 item 7).
   const keyBeforeBody = app.get(KeyBeforeBody);
+  const relayBody = jsonBody(BODY_LIMITS.relay);
+  const bodyErrors = bodyErrorHandler();
+  // The relay's own routes first, with the very middlewares the layers below give a /v1 request, in
+  // their order: Express's router then does not walk every layer for them, nor Nest's router the admin
+  // API's routes (relay-fast-path.ts).
+  app.use(
+    relayFastPath(app.get(RelayController), {
+      before: [drain, requestId, metrics, keyBeforeBody.middleware(apiKeyOf), relayBody],
+      onError: bodyErrors,
+    }),
+  );
+  app.use(drain);
+  app.use(requestId);
+  app.use(metrics);
+  // Only the dashboard's session lives in a cookie; /v1 authenticates with its own keys.
+  app.use('/api', cookieParser());
   app.use('/v1', keyBeforeBody.middleware(apiKeyOf));
   app.use('/v1beta', keyBeforeBody.middleware(googleKeyOf));
-  app.use('/v1', jsonBody(BODY_LIMITS.relay));
+  app.use('/v1', relayBody);
   app.use('/v1beta', jsonBody(BODY_LIMITS.relay));
   // Before /api's JSON parser, which then leaves these bodies alone.
   app.use('/api/payments/stripe/webhook', rawBody(BODY_LIMITS.admin.size));
   app.use('/api/payments/epay/notify', formBody(BODY_LIMITS.admin.size));
   app.use('/api', jsonBody(BODY_LIMITS.admin));
-  app.use(bodyErrorHandler());
-  // The relay's own routes, answered before Nest's router walks the admin API's (relay-fast-path.ts).
-  app.use('/v1', relayFastPath(app.get(RelayController)));
+  app.use(bodyErrors);
 
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new SurfaceExceptionFilter());

@@ -45,6 +45,12 @@ describe('api process', () => {
         /http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} \d+/,
       );
       expect(res.text).not.toContain('/api/no/such/thing');
+      // The relay's routes, answered ahead of Nest's router, are labelled by their path too.
+      await api.http.post('/v1/chat/completions').set('authorization', 'Bearer sk-nope').send({}).expect(401);
+      const after = await api.http.get('/metrics').expect(200);
+      expect(after.text).toMatch(
+        /http_request_duration_seconds_count\{method="POST",route="\/v1\/chat\/completions",status_code="401"\} \d+/,
+      );
     });
 
     it('echoes a sane caller x-request-id and makes one up otherwise', async () => {

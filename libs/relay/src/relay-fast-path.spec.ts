@@ -19,13 +19,33 @@ describe('relayFastPath', () => {
     },
   } as unknown as RelayController;
 
+  const ran: string[] = [];
   const app = express();
+  app.use(
+    relayFastPath(controller, {
+      before: [
+        (req, _res, next) => {
+          ran.push(`first ${req.path}`);
+          next();
+        },
+        express.json(),
+        (req, _res, next) => {
+          if (req.headers['x-fail'] !== undefined) return next(new Error('refused'));
+          ran.push('second');
+          next();
+        },
+      ],
+      onError: (error: Error, _req, res, _next) => void res.status(418).json({ refused: error.message }),
+    }),
+  );
   app.use(express.json());
-  app.use('/v1', relayFastPath(controller));
   // What Nest's router would answer: reached only by what the fast path leaves alone.
   app.use((req, res) => res.status(299).json({ fellThrough: `${req.method} ${req.path}` }));
 
-  beforeEach(() => (calls.length = 0));
+  beforeEach(() => {
+    calls.length = 0;
+    ran.length = 0;
+  });
 
   it.each([
     ['/v1/chat/completions', 'chat'],
@@ -36,6 +56,8 @@ describe('relayFastPath', () => {
     const res = await request(app).post(path).send({ model: 'm' }).expect(200);
     expect(res.body).toEqual({ by: name });
     expect(calls).toEqual([name]);
+    // Its own middlewares ran first, in order, and once.
+    expect(ran).toEqual([`first ${path}`, 'second']);
   });
 
   it('leaves other methods and paths to the router', async () => {
@@ -50,6 +72,25 @@ describe('relayFastPath', () => {
       expect(res.status).toBe(299);
     }
     expect(calls).toEqual([]);
+    expect(ran).toEqual([]);
+  });
+
+  it("hands a middleware's error to onError, and the handler never runs", async () => {
+    const res = await request(app).post('/v1/chat/completions').set('x-fail', '1').send({}).expect(418);
+    expect(res.body).toEqual({ refused: 'refused' });
+    expect(calls).toEqual([]);
+  });
+
+  it('names the route it answered for the request metrics', async () => {
+    const named: unknown[] = [];
+    const probe = express();
+    probe.use((_req, res, next) => {
+      res.once('finish', () => named.push(res.locals['route']));
+      next();
+    });
+    probe.use(relayFastPath(controller));
+    await request(probe).post('/v1/embeddings').send({}).expect(200);
+    expect(named).toEqual(['/v1/embeddings']);
   });
 
   it('answers a handler that failed unexpectedly with a 500 in the OpenAI shape', async () => {

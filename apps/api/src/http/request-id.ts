@@ -9,7 +9,7 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * is always the gateway's own: it keys the request's usage record, which must be unique even when
  * a client sends the same x-request-id twice.
  */
-export function requestId(req: Request & { id?: string }, res: Response, next: NextFunction): void {
+export function requestId(req: Request, res: Response, next: NextFunction): void {
   const incoming = req.headers['x-request-id'];
   const relayed = req.path === '/v1' || req.path.startsWith('/v1/') || req.path.startsWith('/v1beta/');
   const id =

@@ -21,13 +21,17 @@ export class HttpMetrics {
     return (req: Request, res: Response, next: NextFunction): void => {
       const end = this.duration.startTimer();
       res.once('finish', () => {
+        // The relay's fast path names its route itself (it answers before any router matched one).
+        const named: unknown = res.locals['route'];
         const template = (req.route as { path?: string } | undefined)?.path;
         const route =
-          template && !template.includes('*')
-            ? `${req.baseUrl}${template}`
-            : res.statusCode === 404
-              ? 'unmatched'
-              : 'static';
+          typeof named === 'string'
+            ? named
+            : template && !template.includes('*')
+              ? `${req.baseUrl}${template}`
+              : res.statusCode === 404
+                ? 'unmatched'
+                : 'static';
         end({ method: req.method, route, status_code: String(res.statusCode) });
       });
       next();
