@@ -16,8 +16,7 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 
 export interface RelayFastPathOptions {
   /** Run in this order before the handler (what the api runs for every request, and /v1's body parser). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Express middlewares of any request type
-  before?: readonly RequestHandler<any, any, any, any>[];
+  before?: readonly RequestHandler[];
   /** Where a middleware's next(error) goes (the api's error answer in the request's surface shape). */
   onError?: ErrorRequestHandler;
 }
