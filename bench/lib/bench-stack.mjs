@@ -3,12 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ChildProcess, freePort } from './child-processes.mjs';
 
 export const MOCK_SCRIPT = 'dist/apps/mock-upstream/src/main.js';
 export const API_SCRIPT = 'dist/apps/api/src/main.js';
 export const WORKER_SCRIPT = 'dist/apps/worker/src/main.js';
 const BUILD_INFO = 'dist/.server.tsbuildinfo';
+const FLOOR_SCRIPT = fileURLToPath(new URL('./floor-relay.mjs', import.meta.url));
 
 /** Null when the build output is there, else the line to print. */
 export function missingBuild() {
@@ -47,6 +49,22 @@ export async function startMock() {
   });
   const match = await mock.waitForLine(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 15_000);
   return { process: mock, url: match[1] };
+}
+
+/**
+ * The floor: a minimal Node relay to the mock (floor-relay.mjs), the lower bound any Node gateway
+ * starts from on this machine. Called with the mock's own keys, like direct.
+ * @param {string} mockUrl
+ * @returns {Promise<{ process: ChildProcess, url: string }>}
+ */
+export async function startFloor(mockUrl) {
+  const port = await freePort();
+  const floor = ChildProcess.node('floor', FLOOR_SCRIPT, [`--port=${port}`, `--upstream=${mockUrl}`], {
+    ...process.env,
+    NODE_ENV: 'production',
+  });
+  await floor.waitForLine(/floor relay listening/, 15_000);
+  return { process: floor, url: `http://127.0.0.1:${port}` };
 }
 
 /**

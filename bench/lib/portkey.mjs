@@ -50,21 +50,3 @@ export function portkeyHeaders(mockUrl, bearer) {
     'x-portkey-custom-host': `${mockUrl}/v1`,
   };
 }
-
-const FLOOR_SCRIPT = fileURLToPath(new URL('./floor-relay.mjs', import.meta.url));
-
-/**
- * The floor: a minimal Node relay to the mock (floor-relay.mjs), the lower bound any Node gateway
- * starts from on this machine. Called with the mock's own keys, like direct.
- * @param {string} mockUrl
- * @returns {Promise<{ process: ChildProcess, url: string }>}
- */
-export async function startFloor(mockUrl) {
-  const port = await freePort();
-  const floor = ChildProcess.node('floor', FLOOR_SCRIPT, [`--port=${port}`, `--upstream=${mockUrl}`], {
-    ...process.env,
-    NODE_ENV: 'production',
-  });
-  await floor.waitForLine(/floor relay listening/, 15_000);
-  return { process: floor, url: `http://127.0.0.1:${port}` };
-}

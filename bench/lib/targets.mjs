@@ -63,11 +63,10 @@ export function portkeyTarget(portkey, mockUrl, keysByModel) {
  * @returns {import('./measure-target.mjs').Target}
  */
 export function floorTarget(floor, keysByModel) {
+  // Called like the mock itself, only through the floor relay.
   return {
+    ...directTarget(floor, keysByModel),
     name: 'floor',
-    origin: floor.url,
-    headersFor: (model) => keysByModel[model].map(bearer),
-    processes: [floor.process],
     rssPids: { floor: floor.process.pid },
     settleNames: ['floor'],
   };
