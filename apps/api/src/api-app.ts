@@ -3,11 +3,25 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@gateway/config';
-import { apiKeyOf, googleKeyOf, KeyBeforeBody, RelayController, relayFastPath } from '@gateway/relay';
+import {
+  answerRelayFirst,
+  apiKeyOf,
+  googleKeyOf,
+  KeyBeforeBody,
+  RelayController,
+  relayFastPath,
+} from '@gateway/relay';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { BODY_LIMITS, bodyErrorHandler, formBody, jsonBody, rawBody } from './http/body-parsing';
+import {
+  BODY_LIMITS,
+  bodyErrorHandler,
+  formBody,
+  jsonBody,
+  rawBody,
+  relayJsonBody,
+} from './http/body-parsing';
 import { requestId } from './http/request-id';
 import { SurfaceExceptionFilter } from './http/surface-exception.filter';
 import { apiValidationPipe } from './http/validation.pipe';
@@ -33,12 +47,14 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   const metrics = app.get(HttpMetrics).middleware();
   // A large /v1 body is read only for a valid key (issue #14 item 7).
   const keyBeforeBody = app.get(KeyBeforeBody);
-  const relayBody = jsonBody(BODY_LIMITS.relay);
+  const relayBody = relayJsonBody(BODY_LIMITS.relay);
   const bodyErrors = bodyErrorHandler();
-  // The relay's own routes first, with the very middlewares the layers below give a /v1 request, in
-  // their order: Express's router then does not walk every layer for them, nor Nest's router the admin
-  // API's routes (relay-fast-path.ts).
-  app.use(
+  // The relay's own routes are answered by the HTTP server ahead of Express, with the very middlewares
+  // the layers below give a /v1 request, in their order: neither Express's application and router nor
+  // Nest's router sees them (relay-fast-path.ts).
+  answerRelayFirst(
+    app.getHttpServer(),
+    app.getHttpAdapter().getInstance(),
     relayFastPath(app.get(RelayController), {
       before: [drain, requestId, metrics, keyBeforeBody.middleware(apiKeyOf), relayBody],
       onError: bodyErrors,

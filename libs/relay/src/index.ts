@@ -10,5 +10,5 @@ export { TenantFactsService } from './table/tenant-facts.service';
 export { RelayError, RelayErrorCode } from './relay.errors';
 export { KeyBeforeBody } from './relay/key-before-body';
 export { RelayController } from './relay.controller';
-export { relayFastPath } from './relay-fast-path';
+export { answerRelayFirst, relayFastPath } from './relay-fast-path';
 export { apiKeyOf, googleKeyOf } from './relay/request-api-key';

@@ -1,7 +1,8 @@
+import { createServer } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 import type { RelayController } from './relay.controller';
-import { relayFastPath } from './relay-fast-path';
+import { answerRelayFirst, relayFastPath } from './relay-fast-path';
 
 describe('relayFastPath', () => {
   const calls: string[] = [];
@@ -96,5 +97,69 @@ describe('relayFastPath', () => {
   it('answers a handler that failed unexpectedly with a 500 in the OpenAI shape', async () => {
     const res = await request(app).post('/v1/responses').send({}).expect(500);
     expect(res.body.error).toMatchObject({ type: expect.any(String) });
+  });
+
+  describe('answerRelayFirst', () => {
+    const seen: string[] = [];
+    const viaServer = express();
+    viaServer.set('trust proxy', true);
+    // Express's own layers: these must not run for a request the server answered first.
+    viaServer.use((req, _res, next) => {
+      seen.push(`express ${req.method} ${req.path}`);
+      next();
+    });
+    viaServer.use(express.json());
+    viaServer.use((req, res) => res.status(299).json({ fellThrough: `${req.method} ${req.path}` }));
+    const server = createServer(viaServer);
+    const fastPath = relayFastPath(
+      {
+        ...controller,
+        chatCompletions: async (req: Request, res: Response) => {
+          // What Express gives a request: req.ip (trust proxy), req.query, res.status().json(), locals.
+          res.status(201).json({ ip: req.ip, query: req.query, route: res.locals['route'] });
+        },
+      } as unknown as RelayController,
+      { before: [express.json()] },
+    );
+    answerRelayFirst(server, viaServer, fastPath);
+
+    beforeEach(() => {
+      seen.length = 0;
+    });
+
+    it('answers the relay routes with what Express gives a request, without Express', async () => {
+      const res = await request(server)
+        .post('/v1/chat/completions?x=1')
+        .set('x-forwarded-for', '203.0.113.7')
+        .send({ model: 'm' })
+        .expect(201);
+      expect(res.body).toEqual({ ip: '203.0.113.7', query: { x: '1' }, route: '/v1/chat/completions' });
+      expect(seen).toEqual([]);
+    });
+
+    it('hands every other request to Express', async () => {
+      for (const [method, path] of [
+        ['get', '/v1/chat/completions'],
+        ['post', '/v1/models'],
+        ['post', '/v1/chat/completions/'],
+        ['post', '/V1/chat/completions'],
+      ] as const) {
+        const res = await request(server)[method](path).send({});
+        expect(res.status).toBe(299);
+      }
+      expect(seen).toEqual([
+        'express GET /v1/chat/completions',
+        'express POST /v1/models',
+        'express POST /v1/chat/completions/',
+        'express POST /V1/chat/completions',
+      ]);
+    });
+
+    it('says which requests it answers', () => {
+      expect(fastPath.answers('POST', '/v1/messages?beta=true')).toBe(true);
+      expect(fastPath.answers('POST', '/v1/messages/')).toBe(false);
+      expect(fastPath.answers('PUT', '/v1/messages')).toBe(false);
+      expect(fastPath.answers(undefined, undefined)).toBe(false);
+    });
   });
 });

@@ -2,10 +2,12 @@
 // /api route. Their handlers take the request as it is: no guard, pipe or interceptor does anything
 // for them (the surface is public, they read no parameters, and they answer every error themselves
 // in their ingress's shape), so Nest's route machinery, and the walk past the admin API's routes
-// registered before them, cost each /v1 request CPU and bought it nothing (issue #16). Mounted first,
-// it runs the middlewares a /v1 request needs itself, in the order given, so Express's router does not
-// match the request against each of the api's other layers either. What it does not name (other
-// methods, other paths, a trailing slash) falls through to those layers and Nest's routes as before.
+// registered before them, cost each /v1 request CPU and bought it nothing (issue #16). It runs the
+// middlewares a /v1 request needs itself, in the order given. `answerRelayFirst` puts it on the HTTP
+// server ahead of Express, so neither Express's application nor its router sees these requests; it
+// works as well as the first layer of an Express app. What it does not name (other methods, other
+// paths, a trailing slash) goes on to Express, its layers and Nest's routes as before.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { RelayController } from './relay.controller';
@@ -21,6 +23,18 @@ export interface RelayFastPathOptions {
   onError?: ErrorRequestHandler;
 }
 
+/** The fast path as Express middleware, plus the test `answerRelayFirst` asks before taking a request. */
+export type RelayFastPath = RequestHandler & {
+  /** Whether a request with this method and URL (as on the request line) is one it answers. */
+  answers(method: string | undefined, url: string | undefined): boolean;
+};
+
+/** The path of a request-line URL in origin form (`/v1/x?y` → `/v1/x`); anything else as it is. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /**
  * Express middleware for the api's root. The route template of a request it answers is left in
  * `res.locals.route` (for the request metrics, as Nest's router would have named it).
@@ -28,7 +42,7 @@ export interface RelayFastPathOptions {
 export function relayFastPath(
   controller: RelayController,
   options: RelayFastPathOptions = {},
-): RequestHandler {
+): RelayFastPath {
   const logger = new Logger('Relay');
   const before = options.before ?? [];
   const routes = new Map<string, Handler>([
@@ -45,10 +59,12 @@ export function relayFastPath(
       else res.destroy();
     });
   };
-  return (req: Request, res: Response, next: NextFunction) => {
-    const handler = req.method === 'POST' ? routes.get(req.path) : undefined;
+  const handlerOf = (method: string | undefined, url: string | undefined): Handler | undefined =>
+    method === 'POST' && url !== undefined ? routes.get(pathOf(url)) : undefined;
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
+    const handler = handlerOf(req.method, req.url);
     if (handler === undefined) return next();
-    res.locals['route'] = req.path;
+    res.locals['route'] = pathOf(req.url);
     const failed = (error: unknown): void => {
       if (options.onError) options.onError(error, req, res, next);
       else next(error);
@@ -72,4 +88,45 @@ export function relayFastPath(
     };
     step();
   };
+  return Object.assign(middleware, {
+    answers: (method: string | undefined, url: string | undefined) => handlerOf(method, url) !== undefined,
+  });
+}
+
+/** What Express's application gives every request and response it handles (their prototypes). */
+export interface ExpressPrototypes {
+  request: object;
+  response: object;
+}
+
+/**
+ * Puts `fastPath` on `server` ahead of the Express application that serves it: a request the fast
+ * path answers gets what Express's application would have given it first (its request and response
+ * prototypes, so `req.ip` honours `trust proxy`, `res.status` and `res.json` work, and `res.locals`),
+ * then the fast path, without the application's handler or router; every other request goes to the
+ * server's listeners as before. Call it before the server listens.
+ */
+export function answerRelayFirst(server: Server, app: ExpressPrototypes, fastPath: RelayFastPath): void {
+  const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  const others = (req: IncomingMessage, res: ServerResponse): void => {
+    for (const listener of listeners) listener.call(server, req, res);
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!fastPath.answers(req.method, req.url)) return others(req, res);
+    // As Express 5's app.handle does before its router.
+    const request = Object.setPrototypeOf(req, app.request) as Request;
+    const response = Object.setPrototypeOf(res, app.response) as Response;
+    request.res = response;
+    response.req = request;
+    // As its router does; the api turns Express's x-powered-by header off, so it is not set here.
+    request.baseUrl = '';
+    request.originalUrl = req.url ?? '';
+    response.locals = Object.create(null) as Response['locals'];
+    fastPath(request, response, (error?: unknown) => {
+      // The fast path hands on only what it does not answer, which answers() ruled out.
+      if (error === undefined) others(req, res);
+      else response.destroy(error as Error);
+    });
+  });
 }
