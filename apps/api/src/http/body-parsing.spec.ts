@@ -89,10 +89,14 @@ describe('relayJsonBody', () => {
   afterAll(async () => {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   });
-  async function send(app: express.Express, headers: Record<string, string>, body: BodyInit) {
+  async function send(
+    app: express.Express,
+    headers: Record<string, string>,
+    body: string | Buffer | ReadableStream<Uint8Array>,
+  ) {
     const res = await fetch(
       urls.get(app) as string,
-      { method: 'POST', headers, body, duplex: 'half' } as RequestInit,
+      { method: 'POST', headers, body, duplex: 'half' } as Parameters<typeof fetch>[1],
     );
     return { status: res.status, body: (await res.json()) as unknown };
   }
