@@ -155,11 +155,11 @@ describe('relayFastPath', () => {
       ]);
     });
 
-    it('says which requests it answers', () => {
-      expect(fastPath.answers('POST', '/v1/messages?beta=true')).toBe(true);
-      expect(fastPath.answers('POST', '/v1/messages/')).toBe(false);
-      expect(fastPath.answers('PUT', '/v1/messages')).toBe(false);
-      expect(fastPath.answers(undefined, undefined)).toBe(false);
+    it('says which route a request takes', () => {
+      expect(fastPath.routeOf('POST', '/v1/messages?beta=true')?.path).toBe('/v1/messages');
+      expect(fastPath.routeOf('POST', '/v1/messages/')).toBeUndefined();
+      expect(fastPath.routeOf('PUT', '/v1/messages')).toBeUndefined();
+      expect(fastPath.routeOf(undefined, undefined)).toBeUndefined();
     });
   });
 });

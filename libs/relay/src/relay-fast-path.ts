@@ -23,10 +23,18 @@ export interface RelayFastPathOptions {
   onError?: ErrorRequestHandler;
 }
 
-/** The fast path as Express middleware, plus the test `answerRelayFirst` asks before taking a request. */
+/** A relay route the fast path answers: its path (the metrics' route name) and its handler. */
+export interface RelayRoute {
+  readonly path: string;
+  readonly handler: Handler;
+}
+
+/** The fast path as Express middleware, plus its two halves for `answerRelayFirst`. */
 export type RelayFastPath = RequestHandler & {
-  /** Whether a request with this method and URL (as on the request line) is one it answers. */
-  answers(method: string | undefined, url: string | undefined): boolean;
+  /** The route a request with this method and URL (as on the request line) takes, or undefined. */
+  routeOf(method: string | undefined, url: string | undefined): RelayRoute | undefined;
+  /** Answers a request of `route` (its middlewares, then its handler); `next` as for the middleware. */
+  serve(route: RelayRoute, req: Request, res: Response, next: NextFunction): void;
 };
 
 /** The path of a request-line URL in origin form (`/v1/x?y` → `/v1/x`); anything else as it is. */
@@ -45,13 +53,14 @@ export function relayFastPath(
 ): RelayFastPath {
   const logger = new Logger('Relay');
   const before = options.before ?? [];
-  const routes = new Map<string, Handler>([
+  const handlers: [string, Handler][] = [
     ['/v1/chat/completions', (req, res) => controller.chatCompletions(req, res)],
     ['/v1/completions', (req, res) => controller.completions(req, res)],
     ['/v1/embeddings', (req, res) => controller.embeddings(req, res)],
     ['/v1/messages', (req, res) => controller.messages(req, res)],
     ['/v1/responses', (req, res) => controller.responses(req, res)],
-  ]);
+  ];
+  const routes = new Map(handlers.map(([path, handler]) => [path, { path, handler }]));
   const answer = (handler: Handler, req: Request, res: Response) => {
     handler(req, res).catch((error: unknown) => {
       // The relay answers its own failures; this is for one it could not (a bug), as Nest's filter would.
@@ -59,12 +68,10 @@ export function relayFastPath(
       else res.destroy();
     });
   };
-  const handlerOf = (method: string | undefined, url: string | undefined): Handler | undefined =>
+  const routeOf = (method: string | undefined, url: string | undefined): RelayRoute | undefined =>
     method === 'POST' && url !== undefined ? routes.get(pathOf(url)) : undefined;
-  const middleware = (req: Request, res: Response, next: NextFunction) => {
-    const handler = handlerOf(req.method, req.url);
-    if (handler === undefined) return next();
-    res.locals['route'] = pathOf(req.url);
+  const serve = ({ path, handler }: RelayRoute, req: Request, res: Response, next: NextFunction): void => {
+    res.locals['route'] = path;
     const failed = (error: unknown): void => {
       if (options.onError) options.onError(error, req, res, next);
       else next(error);
@@ -88,9 +95,12 @@ export function relayFastPath(
     };
     step();
   };
-  return Object.assign(middleware, {
-    answers: (method: string | undefined, url: string | undefined) => handlerOf(method, url) !== undefined,
-  });
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const route = routeOf(req.method, req.url);
+    if (route === undefined) next();
+    else serve(route, req, res, next);
+  };
+  return Object.assign(middleware, { routeOf, serve });
 }
 
 /** What Express's application gives every request and response it handles (their prototypes). */
@@ -113,7 +123,8 @@ export function answerRelayFirst(server: Server, app: ExpressPrototypes, fastPat
     for (const listener of listeners) listener.call(server, req, res);
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!fastPath.answers(req.method, req.url)) return others(req, res);
+    const route = fastPath.routeOf(req.method, req.url);
+    if (route === undefined) return others(req, res);
     // As Express 5's app.handle does before its router.
     const request = Object.setPrototypeOf(req, app.request) as Request;
     const response = Object.setPrototypeOf(res, app.response) as Response;
@@ -123,8 +134,8 @@ export function answerRelayFirst(server: Server, app: ExpressPrototypes, fastPat
     request.baseUrl = '';
     request.originalUrl = req.url ?? '';
     response.locals = Object.create(null) as Response['locals'];
-    fastPath(request, response, (error?: unknown) => {
-      // The fast path hands on only what it does not answer, which answers() ruled out.
+    // Only a middleware's error without an onError comes back here: Express would have answered 500.
+    fastPath.serve(route, request, response, (error?: unknown) => {
       if (error === undefined) others(req, res);
       else response.destroy(error as Error);
     });

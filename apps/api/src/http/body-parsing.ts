@@ -13,24 +13,23 @@ export const BODY_LIMITS = {
   admin: { size: '1mb', depth: 32 },
 } as const;
 
+/** An error as body-parser would have passed it on (error-facts.ts reads its type). */
+function bodyError(status: number, type: string, message: string): Error {
+  return Object.assign(new Error(message), { status, statusCode: status, expose: true, type });
+}
+
 /** body-parser would silently replace broken sequences with U+FFFD; refuse them instead. */
 function assertUtf8(_req: Request, _res: Response, buf: Buffer): void {
-  if (!isUtf8(buf))
-    throw Object.assign(new Error('request body is not valid UTF-8'), {
-      type: 'encoding.invalid',
-      status: 400,
-    });
+  if (!isUtf8(buf)) throw bodyError(400, 'encoding.invalid', 'request body is not valid UTF-8');
 }
 
 /** A body refused before it is parsed: broken UTF-8, or nesting past the surface's depth. */
 function checkBytes(maxDepth: number): (req: Request, res: Response, buf: Buffer) => void {
   return (req, res, buf) => {
     assertUtf8(req, res, buf);
-    if (nestsDeeperThan(buf, maxDepth))
-      throw Object.assign(new Error(`request body nests deeper than ${maxDepth} levels`), {
-        type: 'entity.too.deep',
-        status: 400,
-      });
+    if (nestsDeeperThan(buf, maxDepth)) {
+      throw bodyError(400, 'entity.too.deep', `request body nests deeper than ${maxDepth} levels`);
+    }
   };
 }
 
@@ -48,11 +47,6 @@ function bytesOf(size: string): number {
   return Number(match[1]) * (match[2] === 'kb' ? 1024 : 1024 * 1024);
 }
 
-/** An error as body-parser would have passed it on (error-facts.ts reads its type). */
-function bodyError(status: number, type: string, message: string): Error {
-  return Object.assign(new Error(message), { status, statusCode: status, expose: true, type });
-}
-
 /**
  * jsonBody for the relay's hot path (issue #16): a body that says it is plain JSON, of a declared
  * length within the limit and not compressed, is read and judged here, the same way and with the
@@ -67,6 +61,7 @@ export function relayJsonBody(
   fallback: RequestHandler = jsonBody(limits),
 ): RequestHandler {
   const limit = bytesOf(limits.size);
+  const verify = checkBytes(limits.depth);
   return (req, res, next) => {
     const headers = req.headers;
     const declared = headers['content-length'];
@@ -95,7 +90,8 @@ export function relayJsonBody(
       req.off('close', onClose);
       if (error !== null) return next(error);
       try {
-        req.body = parsed(body as Buffer, limits.depth);
+        verify(req, res, body as Buffer);
+        req.body = strictJson(body as Buffer);
       } catch (refused) {
         return next(refused);
       }
@@ -122,12 +118,8 @@ export function relayJsonBody(
   };
 }
 
-/** The body read by relayJsonBody, judged and parsed as jsonBody would (checkBytes, then strict JSON). */
-function parsed(body: Buffer, maxDepth: number): unknown {
-  if (!isUtf8(body)) throw bodyError(400, 'encoding.invalid', 'request body is not valid UTF-8');
-  if (nestsDeeperThan(body, maxDepth)) {
-    throw bodyError(400, 'entity.too.deep', `request body nests deeper than ${maxDepth} levels`);
-  }
+/** A body checkBytes passed, parsed as body-parser's strict JSON parser would. */
+function strictJson(body: Buffer): unknown {
   // body-parser's decoder drops a byte order mark.
   const start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
   const text = body.toString('utf8', start);
