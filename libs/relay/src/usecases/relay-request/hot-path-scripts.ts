@@ -4,7 +4,7 @@
 // windows and stats, the hold at the real cost, and the usage event into the stream). The pieces
 // are the billing and limit scripts' own Lua functions, so each rule is written once.
 import { HOLD_FUNCTIONS, SETTLE_FUNCTIONS } from '@gateway/billing';
-import { ABSENT_KEYS_LUA } from '@gateway/redis';
+import { ABSENT_KEYS_LUA, PACKED_ARGV_LUA } from '@gateway/redis';
 import { ACQUIRE_FIRST_FUNCTION, SETTLE_KEY_FUNCTION, TOKEN_FUNCTIONS } from '../../limits/limit-scripts';
 import { STICKY_ORDER_FUNCTION } from '../../routing/sticky-order';
 
@@ -26,9 +26,9 @@ export const SETTLE_ARGS = 7;
  * when the request was settled already, else {0, acquireFirst's answer (6 values), the hold placed
  * ('' for none), the session's remembered value ('' for none)}: the token is counted, and the hold
  * placed when a key was taken. Run again for the same request (a re-sent command), it answers as
- * the first run did, from the once-marker, and writes nothing.
+ * the first run did, from the once-marker, and writes nothing. Its ARGV comes packed (packArgv).
  */
-export const ADMIT_REQUEST = `${ABSENT_KEYS_LUA}${HOLD_FUNCTIONS}${TOKEN_FUNCTIONS}${ACQUIRE_FIRST_FUNCTION}${STICKY_ORDER_FUNCTION}
+export const ADMIT_REQUEST = `${PACKED_ARGV_LUA}${ABSENT_KEYS_LUA}${HOLD_FUNCTIONS}${TOKEN_FUNCTIONS}${ACQUIRE_FIRST_FUNCTION}${STICKY_ORDER_FUNCTION}
 local marker = KEYS[7]
 local sticky, admitted
 if KEYS[6] ~= '' then

@@ -4,7 +4,7 @@
 // nothing, and once per request id (a re-sent script answers as the first run did).
 import { Inject, Injectable } from '@nestjs/common';
 import { BalanceMirror, verdictOf, type HoldRequest, type PlacedHold } from '@gateway/billing';
-import { REDIS } from '@gateway/redis';
+import { packArgv, REDIS } from '@gateway/redis';
 import type { TokenSnapshot } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { RelayLimiter, type FirstAcquisition, type KeyModel } from '../../limits/relay-limiter';
@@ -87,7 +87,9 @@ export class RequestAdmission {
       ...stickyLayout(keys),
       ...acquiring.args,
     ];
-    const run = () => this.redis.relayAdmitRequest(keyNames.length, ...keyNames, ...args);
+    // About 75 values: sent as one argument, which ioredis writes without taking each one apart.
+    const packed = packArgv(args);
+    const run = () => this.redis.relayAdmitRequest(keyNames.length, ...keyNames, packed);
     let answer = await run();
     // A mirror (then a plan period) not loaded yet: load it from PostgreSQL and ask again.
     for (let loads = 0; answer[0] === 1 && hold !== null && loads < 2; loads++) {
