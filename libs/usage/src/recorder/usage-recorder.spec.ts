@@ -68,6 +68,8 @@ function fakes() {
     },
     /** The settlement script's XADD, which the recorder does not make itself. */
     scriptAdds: (event: UsageEvent) => xadd(JSON.stringify(event)),
+    /** The same, with the JSON as the script wrote it. */
+    scriptWrites: (payload: string) => xadd(payload),
   };
 }
 
@@ -176,6 +178,22 @@ describe('UsageRecorder (the usage outbox)', () => {
     await recorder.confirmNow(true);
     expect(recorder.stats().kept).toBe(0);
     expect(f.added).toHaveLength(4);
+  });
+
+  it('sends again, byte for byte, the JSON the settlement script wrote when it is given', async () => {
+    const f = fakes();
+    const recorder = recorderOn(f);
+    // As the script writes it: coveredNano last, filled in by the script (not JSON.stringify's order).
+    const written = '{"requestId":"as-written","status":200,"coveredNano":"1234"}';
+    f.scriptWrites(written);
+    recorder.sent(
+      { requestId: 'as-written', coveredNano: '1234', status: 200 } as unknown as UsageEvent,
+      written,
+    );
+    f.loseStream();
+    await recorder.confirmNow(true);
+    await recorder.flush();
+    expect(f.added).toEqual([written, written]);
   });
 
   it('does not send again what still waits in the stream (the worker is behind)', async () => {

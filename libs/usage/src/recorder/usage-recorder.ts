@@ -165,9 +165,13 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     this.send();
   }
 
-  /** Keeps an event that the settlement script already put into the stream, until stored. Never throws. */
-  sent(event: UsageEvent): void {
-    this.keep(event, 'sent');
+  /**
+   * Keeps an event that the settlement script already put into the stream, until stored. Never
+   * throws. `payload`, when given, is the JSON the script put there (the event's, with its fields in
+   * another order): kept as it is, and sent again as it is should the stream lose it.
+   */
+  sent(event: UsageEvent, payload?: string): void {
+    this.keep(event, 'sent', payload);
   }
 
   /** Resolves once every event recorded before this call is in Redis (or was dropped, and logged). */
@@ -250,10 +254,10 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     await this.confirming;
   }
 
-  private keep(event: UsageEvent, state: Kept['state']): Kept | undefined {
-    let payload: string | undefined;
+  private keep(event: UsageEvent, state: Kept['state'], written?: string): Kept | undefined {
+    let payload: string | undefined = written;
     try {
-      payload = JSON.stringify(event);
+      payload ??= JSON.stringify(event);
     } catch (error) {
       // A bigint or a cycle in the event: a relay bug, and the record cannot be written anywhere.
       this.drop(String(event?.requestId), `not serialisable: ${(error as Error).message}`);

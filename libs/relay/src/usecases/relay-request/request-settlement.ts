@@ -73,6 +73,7 @@ export class RequestSettlement {
       this.usage.record(event);
     } else {
       event = draft.toEvent(cost, Date.now());
+      const upToCovered = payloadUpToCovered(event);
       try {
         const covered = await this.redis.relaySettleRequest(
           ...(money?.keys ?? Array<string>(HOLD_KEYS).fill(this.limiter.absent)),
@@ -85,7 +86,7 @@ export class RequestSettlement {
           attempt === null ? '0' : '1',
           ...(attempt?.args ?? Array<string>(6).fill('')),
           USAGE_EVENT_FIELD,
-          payloadUpToCovered(event),
+          upToCovered,
           draft.sticky?.value ?? '',
           draft.sticky?.ttlSeconds ?? 0,
           this.balances.onceTtlMs(),
@@ -103,8 +104,9 @@ export class RequestSettlement {
         } else {
           draft.coveredNano = BigInt(covered);
           event = { ...event, coveredNano: covered };
-          // In the stream now; the api keeps it until the worker has stored it (the usage outbox).
-          this.usage.sent(event);
+          // In the stream now; the api keeps it until the worker has stored it (the usage outbox),
+          // as the script wrote it: the event's JSON is not built a second time.
+          this.usage.sent(event, `${upToCovered}${covered}"}`);
         }
       } catch (error) {
         // The hold expires and the worker reaps it; the event still carries the cost. Should the
