@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, IncomingMessage } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import request from 'supertest';
 import type { RelayController } from './relay.controller';
@@ -153,6 +153,42 @@ describe('relayFastPath', () => {
         'express POST /v1/chat/completions/',
         'express POST /V1/chat/completions',
       ]);
+    });
+
+    it("has the server build a relay request with Express's prototypes, so none is changed per request", async () => {
+      const setPrototypeOf = jest.spyOn(Object, 'setPrototypeOf');
+      try {
+        await request(server).post('/v1/chat/completions').send({}).expect(201);
+        expect(setPrototypeOf).not.toHaveBeenCalled();
+        // Express still sets its own on what it handles.
+        await request(server).post('/v1/models').send({}).expect(299);
+        expect(setPrototypeOf).toHaveBeenCalled();
+      } finally {
+        setPrototypeOf.mockRestore();
+      }
+    });
+
+    it("sets Express's prototypes per request on a server that builds its requests with classes of its own", async () => {
+      class OwnRequest extends IncomingMessage {}
+      const ownApp = express();
+      ownApp.set('trust proxy', true);
+      const own = createServer({ IncomingMessage: OwnRequest }, ownApp);
+      answerRelayFirst(own, ownApp, fastPath);
+      const setPrototypeOf = jest.spyOn(Object, 'setPrototypeOf');
+      try {
+        const res = await request(own)
+          .post('/v1/chat/completions')
+          .set('x-forwarded-for', '203.0.113.9')
+          .send({})
+          .expect(201);
+        expect(res.body.ip).toBe('203.0.113.9');
+        expect(setPrototypeOf.mock.calls.map(([, prototype]) => prototype)).toEqual([
+          ownApp.request,
+          ownApp.response,
+        ]);
+      } finally {
+        setPrototypeOf.mockRestore();
+      }
     });
 
     it('says which route a request takes', () => {
