@@ -1,7 +1,7 @@
 // A script's ARGV sent as one JSON array instead of one RESP argument each. The relay's admission
 // script takes about 75 arguments per request; ioredis turns every one into four string pieces and
 // flattens them into the command, which was the largest allocation of a relayed request (about 18 KB
-// of its 139 KB) and most of ioredis's CPU share. One JSON string is one argument. A script that
+// of its 139 KB in the api) and a good part of ioredis's CPU share. One JSON string is one argument. A script that
 // takes its ARGV this way starts with PACKED_ARGV_LUA, which turns the array back into ARGV before
 // the script's own code (and any function it defines) reads it, so the script reads ARGV as before.
 //

@@ -73,8 +73,8 @@ export class RequestSettlement {
       this.usage.record(event);
     } else {
       event = draft.toEvent(cost, Date.now());
-      const upToCovered = payloadUpToCovered(event);
       try {
+        const upToCovered = payloadUpToCovered(event);
         const covered = await this.redis.relaySettleRequest(
           ...(money?.keys ?? Array<string>(HOLD_KEYS).fill(this.limiter.absent)),
           ...(attempt?.keys ?? Array<string>(6).fill(this.limiter.absent)),
