@@ -2,7 +2,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import type { AppConfig } from '@gateway/config';
+import { logContextWhileBusy, type AppConfig } from '@gateway/config';
 import {
   answerRelayFirst,
   apiKeyOf,
@@ -60,6 +60,9 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
       onError: bodyErrors,
     }),
   );
+  // Every request Express sees may enter the log lines' request context; the relay's, answered above,
+  // never do, and need not pay for it while no other request is in flight (log-context.ts).
+  app.use(logContextWhileBusy());
   app.use(drain);
   app.use(requestId);
   app.use(metrics);

@@ -6,6 +6,7 @@ import { TEST_ADMIN, waitFor } from '@gateway/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PinoLogger } from 'nestjs-pino';
+import { storage } from 'nestjs-pino/storage';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../test/api-harness';
 import { Drain } from './system/drain';
@@ -74,6 +75,17 @@ describe('api process', () => {
       expect(child).toHaveBeenCalled();
     } finally {
       child.mockRestore();
+    }
+  });
+
+  it("releases the log lines' request context once no request is in flight (logContextWhileBusy)", async () => {
+    const disable = jest.spyOn(storage, 'disable');
+    try {
+      await api.http.get('/api/nothing').expect(404);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(disable).toHaveBeenCalled();
+    } finally {
+      disable.mockRestore();
     }
   });
 
