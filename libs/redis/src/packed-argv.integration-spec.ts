@@ -57,7 +57,7 @@ describe('packArgv and PACKED_ARGV_LUA (real Redis)', () => {
 
   it('is one JSON array of strings', () => {
     expect(JSON.parse(packArgv(['a', 1, 2n]))).toEqual(['a', '1', '2']);
-    // The check for lone surrogates does not rewrite a backslash that only looks like one.
+    // A backslash that only looks like a surrogate's escape is left as it is.
     expect(JSON.parse(packArgv(['\\ud800']))).toEqual(['\\ud800']);
     expect(JSON.parse(packArgv(['\ud800']))).toEqual(['\ufffd']);
   });

@@ -13,18 +13,11 @@
 export const PACKED_ARGV_LUA = `local ARGV = cjson.decode(ARGV[1])
 `;
 
-/** A lone UTF-16 surrogate: JSON.stringify writes it as an escape that Redis's cjson refuses. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 /**
- * The one argument that carries `args` to a script starting with PACKED_ARGV_LUA. A lone surrogate
- * becomes U+FFFD, as it does when ioredis writes a string to the socket as UTF-8.
+ * The one argument that carries `args` to a script starting with PACKED_ARGV_LUA. A lone UTF-16
+ * surrogate becomes U+FFFD, as it does when ioredis writes a string to the socket as UTF-8 (Redis's
+ * cjson refuses the `\udxxx` escape JSON.stringify would write for it).
  */
 export function packArgv(args: readonly (string | number | bigint)[]): string {
-  const strings = args.map(String);
-  const json = JSON.stringify(strings);
-  // JSON.stringify escapes a lone surrogate as \udxxx and writes a paired one as it is; a literal
-  // backslash before "ud" also matches here, which only costs the check below.
-  if (!json.includes('\\ud')) return json;
-  return JSON.stringify(strings.map((value) => value.replace(LONE_SURROGATE, '\ufffd')));
+  return JSON.stringify(args.map((value) => String(value).toWellFormed()));
 }
