@@ -103,6 +103,12 @@ export default [
           ],
         },
       ],
+      // ioredis copies every command defined on a client onto each pipeline it builds, one per
+      // event-loop turn with auto-pipelining: a script is a LuaScript (@gateway/redis) instead.
+      'no-restricted-properties': [
+        'error',
+        { property: 'defineCommand', message: 'run Lua through LuaScript (@gateway/redis)' },
+      ],
     },
   },
   {

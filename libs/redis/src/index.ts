@@ -13,3 +13,4 @@ export { PubSubSubscriber } from './pubsub-subscriber';
 export type { PubSubSubscriberOptions } from './pubsub-subscriber';
 export type { Change, ChangeListener } from './change-feed';
 export { AnnouncedSnapshot } from './announced-snapshot';
+export { LuaScript } from './lua-script';

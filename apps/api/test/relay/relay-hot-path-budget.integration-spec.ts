@@ -4,6 +4,7 @@
 // request fails here and has to raise the pin on purpose.
 import type { MockUpstream } from '@gateway/mock-upstream';
 import { KeyStatsTally } from '@gateway/relay';
+import { REDIS } from '@gateway/redis';
 import { TEST_REDIS_URL, waitFor } from '@gateway/testing';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -202,6 +203,18 @@ describe('the hot path budget of a warm relayed request', () => {
     await stream();
     await requestDone();
     expectWithinBudget();
+  });
+
+  it('leaves the Redis client without defined commands, which ioredis would copy onto every pipeline', () => {
+    // Auto-pipelining builds a pipeline per event-loop turn that sends anything, and each pipeline
+    // takes a copy of every command defined on its client (LuaScript runs scripts without them).
+    const pipelineSize = (client: Redis) => Object.keys(client.pipeline()).length;
+    const bare = new Redis({ lazyConnect: true });
+    try {
+      expect(pipelineSize(api.app.get<Redis>(REDIS))).toBe(pipelineSize(bare));
+    } finally {
+      bare.disconnect();
+    }
   });
 
   it("adds the key's lifetime totals of many requests in one round trip", async () => {

@@ -6,7 +6,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { REDIS } from '@gateway/redis';
+import { LuaScript, REDIS } from '@gateway/redis';
 import { TokensService } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { Repository } from 'typeorm';
@@ -23,21 +23,13 @@ import {
   SETTLE,
 } from './balance-scripts';
 
-type MirrorRedis = Redis & {
-  billingInitBalance(
-    key: string,
-    credits: string,
-    seq: string,
-    debits: string,
-    balance: string,
-  ): Promise<number>;
-  billingInitToken(key: string, used: string): Promise<number>;
-  billingInitPlanPeriod(key: string, ...counters: string[]): Promise<number>;
-  billingApplyCredit(key: string, seq: string, amount: string): Promise<string>;
-  billingResyncCredits(key: string, seen: string, delta: string, seq: string): Promise<number>;
-  billingPlaceHold(...args: string[]): Promise<[number, string]>;
-  billingSettle(...args: string[]): Promise<[string, string?]>;
-};
+const initBalance = new LuaScript<number>(INIT_BALANCE, 1);
+const initToken = new LuaScript<number>(INIT_TOKEN, 1);
+const initPlanPeriod = new LuaScript<number>(INIT_PLAN_PERIOD, 1);
+const applyCredit = new LuaScript<string>(APPLY_CREDIT, 1);
+const resyncCredits = new LuaScript<number>(RESYNC_CREDITS, 1);
+const placeHold = new LuaScript<[number, string]>(PLACE_HOLD, 5);
+const settle = new LuaScript<[string, string?]>(SETTLE, 5);
 
 export interface HoldRequest {
   requestId: string;
@@ -125,25 +117,16 @@ const MAX_EXACT = 2n ** 53n - 1n;
 @Injectable()
 export class BalanceMirror {
   private readonly logger = new Logger('BalanceMirror');
-  private readonly redis: MirrorRedis;
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectRepository(TenantBalance) private readonly balances: Repository<TenantBalance>,
     @InjectRepository(PlanPeriodUsage) private readonly periods: Repository<PlanPeriodUsage>,
     private readonly tokens: TokensService,
   ) {
     this.prefix = config.REDIS_PREFIX;
-    redis.defineCommand('billingInitBalance', { numberOfKeys: 1, lua: INIT_BALANCE });
-    redis.defineCommand('billingInitToken', { numberOfKeys: 1, lua: INIT_TOKEN });
-    redis.defineCommand('billingApplyCredit', { numberOfKeys: 1, lua: APPLY_CREDIT });
-    redis.defineCommand('billingResyncCredits', { numberOfKeys: 1, lua: RESYNC_CREDITS });
-    redis.defineCommand('billingInitPlanPeriod', { numberOfKeys: 1, lua: INIT_PLAN_PERIOD });
-    redis.defineCommand('billingPlaceHold', { numberOfKeys: 5, lua: PLACE_HOLD });
-    redis.defineCommand('billingSettle', { numberOfKeys: 5, lua: SETTLE });
-    this.redis = redis as MirrorRedis;
   }
 
   /**
@@ -154,10 +137,10 @@ export class BalanceMirror {
   async hold(request: HoldRequest): Promise<HoldOutcome> {
     const { keys, args } = this.holdArguments(request);
     const once = [...keys, this.onceKey(request.requestId), ...args, String(this.onceTtlMs())];
-    let [code, hold] = await this.redis.billingPlaceHold(...once);
+    let [code, hold] = await placeHold.run(this.redis, ...once);
     // A missing mirror, then a missing plan period: at most two loads.
     for (let loads = 0; loads < 2 && (await this.loadFor(request, code)); loads++) {
-      [code, hold] = await this.redis.billingPlaceHold(...once);
+      [code, hold] = await placeHold.run(this.redis, ...once);
     }
     const verdict = verdictOf(code);
     return { verdict, hold: verdict === 'held' ? hold : null };
@@ -232,7 +215,8 @@ export class BalanceMirror {
    */
   async settle(request: SettleRequest): Promise<bigint | null> {
     const { keys, args } = this.settleArguments(request);
-    const [first, covered] = await this.redis.billingSettle(
+    const [first, covered] = await settle.run(
+      this.redis,
       ...keys,
       this.onceKey(request.requestId),
       ...args,
@@ -286,7 +270,7 @@ export class BalanceMirror {
   async applyCredit(tenantId: string, creditSeq: bigint, amountNano: bigint): Promise<void> {
     try {
       const key = this.balanceKey(tenantId);
-      const result = await this.redis.billingApplyCredit(key, creditSeq.toString(), amountNano.toString());
+      const result = await applyCredit.run(this.redis, key, creditSeq.toString(), amountNano.toString());
       if (result === 'gap') await this.resyncCredits(tenantId);
     } catch (error) {
       this.logger.error(`could not mirror a credit of tenant ${tenantId}: ${(error as Error).message}`);
@@ -347,7 +331,8 @@ export class BalanceMirror {
     const row = await this.balances.findOne({ where: { tenantId } });
     const credits = row?.creditsNano ?? 0n;
     const debits = row?.debitsNano ?? 0n;
-    await this.redis.billingInitBalance(
+    await initBalance.run(
+      this.redis,
       this.balanceKey(tenantId),
       credits.toString(),
       (row?.creditSeq ?? 0n).toString(),
@@ -356,15 +341,13 @@ export class BalanceMirror {
     );
     // A credit committed between our read and the init was skipped as 'absent': read again.
     await this.resyncCredits(tenantId);
-    await this.redis.billingInitToken(
-      this.tokenKey(tokenId),
-      (await this.tokens.usedNano(tokenId)).toString(),
-    );
+    await initToken.run(this.redis, this.tokenKey(tokenId), (await this.tokens.usedNano(tokenId)).toString());
   }
 
   private async loadPlanPeriod(tenantId: string, plan: CurrentPlan): Promise<void> {
     const row = await this.periods.findOne({ where: { tenantId, periodStart: plan.periodStart } });
-    await this.redis.billingInitPlanPeriod(
+    await initPlanPeriod.run(
+      this.redis,
       this.planPeriodKey(tenantId, plan),
       (row?.requests ?? 0n).toString(),
       (row?.inputTokens ?? 0n).toString(),
@@ -382,7 +365,8 @@ export class BalanceMirror {
       if (!row) return;
       const seen = await this.redis.hget(key, 'credits');
       if (seen === null) return;
-      const moved = await this.redis.billingResyncCredits(
+      const moved = await resyncCredits.run(
+        this.redis,
         key,
         seen,
         (row.creditsNano - BigInt(seen)).toString(),

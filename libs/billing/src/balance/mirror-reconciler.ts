@@ -16,7 +16,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { REDIS } from '@gateway/redis';
+import { LuaScript, REDIS } from '@gateway/redis';
 import { usedByToken } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -36,17 +36,8 @@ const ATTEMPTS = 3;
  */
 const PLAN_PERIOD_LOOKBACK = '1 day';
 
-type ReconcilerRedis = Redis & {
-  billingReconcileCounter(
-    key: string,
-    field: string,
-    seen: string,
-    add: string,
-    other: string,
-    loaded: string,
-  ): Promise<number>;
-  billingReconcileCredits(key: string, seen: string, add: string, creditSeq: string): Promise<number>;
-};
+const reconcileCounter = new LuaScript<number>(RECONCILE_MIRROR_COUNTER, 1);
+const reconcileCredits = new LuaScript<number>(RESYNC_CREDITS, 1);
 
 /** A plan period's counters in its mirror (`pp:`), as plan_period_usage stores them. */
 export type PlanPeriodField = 'req' | 'in' | 'out' | 'spend' | 'cov';
@@ -103,17 +94,13 @@ const PLAN_PERIOD_FIELDS: readonly PlanPeriodField[] = ['req', 'in', 'out', 'spe
 @Injectable()
 export class MirrorReconciler {
   private readonly logger = new Logger('MirrorReconciler');
-  private readonly redis: ReconcilerRedis;
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'REDIS_PREFIX'>,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
-    redis.defineCommand('billingReconcileCounter', { numberOfKeys: 1, lua: RECONCILE_MIRROR_COUNTER });
-    redis.defineCommand('billingReconcileCredits', { numberOfKeys: 1, lua: RESYNC_CREDITS });
-    this.redis = redis as ReconcilerRedis;
     this.prefix = config.REDIS_PREFIX;
   }
 
@@ -237,7 +224,8 @@ export class MirrorReconciler {
         // Not loaded: the next hold loads it from PostgreSQL.
         if (credits === null || BigInt(seq ?? '0') >= stored.creditSeq) continue;
         const add = stored.creditsNano - BigInt(credits);
-        const moved = await this.redis.billingReconcileCredits(
+        const moved = await reconcileCredits.run(
+          this.redis,
           `${this.prefix}:bal:${tenantId}`,
           credits,
           add.toString(),
@@ -273,7 +261,8 @@ export class MirrorReconciler {
           if (attempt === 0 && counter.kind === 'tenant') report.inFlight -= missed;
           continue;
         }
-        const moved = await this.redis.billingReconcileCounter(
+        const moved = await reconcileCounter.run(
+          this.redis,
           counter.key,
           counter.field,
           mirror,

@@ -3,7 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { keyStatsRedisKey } from '@gateway/channels';
-import { absentKey, REDIS } from '@gateway/redis';
+import { absentKey, LuaScript, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
 import { KeyStatsTally } from './key-stats-tally';
@@ -20,14 +20,13 @@ const DAY_TTL_MS = DAY_MS + 2 * MINUTE_MS;
  */
 const ONCE_TTL_MS = 5 * MINUTE_MS;
 
-type RelayRedis = Redis & {
-  relayAdmitToken(key: string, rpm: number, tpm: number, est: number, ttl: number): Promise<number>;
-  relayAcquireFirst(...args: (string | number)[]): Promise<number[]>;
-  relayCoolKey(...args: (string | number)[]): Promise<[number, number]>;
-  relayRefuseKey(...args: (string | number)[]): Promise<[number]>;
-  relaySettleKey(...args: (string | number)[]): Promise<[number]>;
-  relayRefundToken(...args: (string | number)[]): Promise<[number]>;
-};
+const admitToken = new LuaScript<number>(ADMIT_TOKEN, 1);
+// The number of keys varies per call: it comes as the first argument.
+const acquireFirst = new LuaScript<number[]>(ACQUIRE_FIRST);
+const coolKey = new LuaScript<[number, number]>(COOL_KEY);
+const refuseKey = new LuaScript<[number]>(REFUSE_KEY, 2);
+const settleKey = new LuaScript<[number]>(SETTLE_KEY, 7);
+const refundToken = new LuaScript<[number]>(REFUND_TOKEN, 2);
 
 /**
  * Which call of which request this is, for the calls the relay makes after its admission script
@@ -124,26 +123,17 @@ function limit(value: number | null | undefined): number {
 
 @Injectable()
 export class RelayLimiter {
-  private readonly redis: RelayRedis;
   private readonly prefix: string;
   /** An absent key in a script's KEYS (libs/redis absent-key.ts). */
   readonly absent: string;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly stats: KeyStatsTally,
   ) {
     this.prefix = config.REDIS_PREFIX;
     this.absent = absentKey(config.REDIS_PREFIX);
-    redis.defineCommand('relayAdmitToken', { numberOfKeys: 1, lua: ADMIT_TOKEN });
-    // The number of keys varies per call: ioredis then takes it as the first argument.
-    redis.defineCommand('relayAcquireFirst', { lua: ACQUIRE_FIRST });
-    redis.defineCommand('relayCoolKey', { lua: COOL_KEY });
-    redis.defineCommand('relayRefuseKey', { numberOfKeys: 2, lua: REFUSE_KEY });
-    redis.defineCommand('relaySettleKey', { numberOfKeys: 7, lua: SETTLE_KEY });
-    redis.defineCommand('relayRefundToken', { numberOfKeys: 2, lua: REFUND_TOKEN });
-    this.redis = redis as RelayRedis;
   }
 
   tokenWindow(tokenId: string, now: number): string {
@@ -171,7 +161,8 @@ export class RelayLimiter {
     const window = this.tokenWindowOf(token, now);
     if (window === null) return { ok: true };
     const [rpm, tpm, est, ttl] = this.tokenArguments(token, estimatedTokens);
-    const result = await this.redis.relayAdmitToken(
+    const result = await admitToken.run(
+      this.redis,
       window,
       Number(rpm),
       Number(tpm),
@@ -195,7 +186,8 @@ export class RelayLimiter {
       return { index: -1, soonestRecovery: null, cooling: 0, capped: 0, refused: 0, streaks: false };
     const { keys: names, args } = this.acquisitionArguments(candidates, estimatedTokens, now);
     const taken = this.acquisitionOf(
-      await this.redis.relayAcquireFirst(
+      await acquireFirst.run(
+        this.redis,
         names.length + 1,
         this.markerOf(once),
         ...names,
@@ -285,7 +277,8 @@ export class RelayLimiter {
     reason?: 'rate_limited' | 'out_of_credit';
     once?: OnceKey;
   }): Promise<Cooled> {
-    const [until, started] = await this.redis.relayCoolKey(
+    const [until, started] = await coolKey.run(
+      this.redis,
       2,
       this.markerOf(input.once),
       keyStatsRedisKey(this.prefix, input.keyId),
@@ -305,7 +298,8 @@ export class RelayLimiter {
    * on the announcement, leave it out). Returns whether this call marked it first.
    */
   async refuseKey(keyId: string, now: number, forMs: number, once?: OnceKey): Promise<boolean> {
-    const [marked] = await this.redis.relayRefuseKey(
+    const [marked] = await refuseKey.run(
+      this.redis,
       this.markerOf(once),
       keyStatsRedisKey(this.prefix, keyId),
       ONCE_TTL_MS,
@@ -321,7 +315,7 @@ export class RelayLimiter {
    */
   async settle(attempt: AttemptSettlement, once?: OnceKey): Promise<void> {
     const { keys, args } = this.settlementArguments(attempt);
-    await this.redis.relaySettleKey(this.markerOf(once), ...keys, ONCE_TTL_MS, ...args);
+    await settleKey.run(this.redis, this.markerOf(once), ...keys, ONCE_TTL_MS, ...args);
     this.keyUsed(attempt.keyId, attempt.actualTokens);
   }
 
@@ -359,7 +353,8 @@ export class RelayLimiter {
   /** A request that was admitted but never reached an upstream gives its tokens back. */
   async refundToken(tokenWindow: string, estimatedTokens: number, once?: OnceKey): Promise<void> {
     if (estimatedTokens <= 0) return;
-    await this.redis.relayRefundToken(
+    await refundToken.run(
+      this.redis,
       this.markerOf(once),
       tokenWindow,
       ONCE_TTL_MS,

@@ -4,7 +4,7 @@
 // nothing, and once per request id (a re-sent script answers as the first run did).
 import { Inject, Injectable } from '@nestjs/common';
 import { BalanceMirror, verdictOf, type HoldRequest, type PlacedHold } from '@gateway/billing';
-import { packArgv, REDIS } from '@gateway/redis';
+import { LuaScript, packArgv, REDIS } from '@gateway/redis';
 import type { TokenSnapshot } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { RelayLimiter, type FirstAcquisition, type KeyModel } from '../../limits/relay-limiter';
@@ -15,9 +15,8 @@ import { stickyLayout, stickyOrder, type StickyCandidate } from '../../routing/s
 import { ADMIT_REQUEST, HOLD_ARGS, HOLD_KEYS } from './hot-path-scripts';
 import { WorstCaseHold } from './worst-case-hold';
 
-type AdmissionRedis = Redis & {
-  relayAdmitRequest(...args: (string | number)[]): Promise<(number | string)[]>;
-};
+// The number of keys varies with the pool: it comes as the first argument.
+const admitRequest = new LuaScript<(number | string)[]>(ADMIT_REQUEST);
 
 export interface Admitted<C> {
   /** The token's minute window the request was counted in, or null (the token has no limits). */
@@ -32,18 +31,12 @@ export interface Admitted<C> {
 
 @Injectable()
 export class RequestAdmission {
-  private readonly redis: AdmissionRedis;
-
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     private readonly balances: BalanceMirror,
     private readonly limiter: RelayLimiter,
     private readonly worstCase: WorstCaseHold,
-  ) {
-    // The number of keys varies with the pool: ioredis then takes it as the first argument.
-    redis.defineCommand('relayAdmitRequest', { lua: ADMIT_REQUEST });
-    this.redis = redis as AdmissionRedis;
-  }
+  ) {}
 
   /**
    * Holds the request's worst case, counts it against its token's limits and takes the first usable
@@ -89,7 +82,7 @@ export class RequestAdmission {
     ];
     // About 75 values: sent as one argument, which ioredis writes without taking each one apart.
     const packed = packArgv(args);
-    const run = () => this.redis.relayAdmitRequest(keyNames.length, ...keyNames, packed);
+    const run = () => admitRequest.run(this.redis, keyNames.length, ...keyNames, packed);
     let answer = await run();
     // A mirror (then a plan period) not loaded yet: load it from PostgreSQL and ask again.
     for (let loads = 0; answer[0] === 1 && hold !== null && loads < 2; loads++) {

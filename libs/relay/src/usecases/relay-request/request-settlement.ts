@@ -6,7 +6,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { BalanceMirror, PriceBook, PriceBookService } from '@gateway/billing';
-import { REDIS } from '@gateway/redis';
+import { LuaScript, REDIS } from '@gateway/redis';
 import { USAGE_EVENT_FIELD, UsageRecorder, usageStreamKey, type UsageEvent } from '@gateway/usage';
 import type Redis from 'ioredis';
 import { RelayLimiter } from '../../limits/relay-limiter';
@@ -14,18 +14,15 @@ import { RelayMetrics } from '../../metrics/relay-metrics';
 import type { UsageDraft } from '../../relay/usage-draft';
 import { HOLD_KEYS, SETTLE_ARGS, SETTLE_REQUEST } from './hot-path-scripts';
 
-type SettlementRedis = Redis & {
-  relaySettleRequest(...args: (string | number)[]): Promise<string>;
-};
+const settleRequest = new LuaScript<string>(SETTLE_REQUEST, 13);
 
 @Injectable()
 export class RequestSettlement {
   private readonly logger = new Logger('Relay');
-  private readonly redis: SettlementRedis;
   private readonly stream: string;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly prices: PriceBookService,
     private readonly balances: BalanceMirror,
@@ -33,8 +30,6 @@ export class RequestSettlement {
     private readonly usage: UsageRecorder,
     private readonly metrics: RelayMetrics,
   ) {
-    redis.defineCommand('relaySettleRequest', { numberOfKeys: 13, lua: SETTLE_REQUEST });
-    this.redis = redis as SettlementRedis;
     this.stream = usageStreamKey(config.REDIS_PREFIX);
   }
 
@@ -75,7 +70,8 @@ export class RequestSettlement {
       event = draft.toEvent(cost, Date.now());
       try {
         const upToCovered = payloadUpToCovered(event);
-        const covered = await this.redis.relaySettleRequest(
+        const covered = await settleRequest.run(
+          this.redis,
           ...(money?.keys ?? Array<string>(HOLD_KEYS).fill(this.limiter.absent)),
           ...(attempt?.keys ?? Array<string>(6).fill(this.limiter.absent)),
           this.stream,
