@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AppConfig } from '@gateway/config';
-import { loadConfig, startupFailureLine } from '@gateway/config';
+import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
 import { UsageRecorder } from '@gateway/usage';
@@ -18,6 +18,7 @@ const SETTLE_AFTER_CUT_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   // One clear line if PostgreSQL or Redis is not there (after a grace period for containers
   // starting together), rather than a stack from deep inside the framework.
   await Promise.all([

@@ -1,12 +1,13 @@
 // The worker process: `node dist/apps/worker/src/main.js` (npm start runs it for you).
 import 'reflect-metadata';
-import { loadConfig, startupFailureLine } from '@gateway/config';
+import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
 import { startWorker } from './worker-runtime';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   // One clear line if PostgreSQL or Redis is not there (after a grace period for containers
   // starting together), rather than a stack from deep inside the framework.
   await Promise.all([

@@ -112,6 +112,16 @@ describe('usage rollup and retention settings', () => {
   });
 });
 
+describe('heap growth', () => {
+  it('lets the heap grow 50 % past what a full collection kept by default, 0 leaving V8 its own, and names a bad value', () => {
+    expect(parseConfig({}).HEAP_GROWTH_PERCENT).toBe(50);
+    expect(parseConfig({ HEAP_GROWTH_PERCENT: '0' }).HEAP_GROWTH_PERCENT).toBe(0);
+    expect(parseConfig({ HEAP_GROWTH_PERCENT: '120' }).HEAP_GROWTH_PERCENT).toBe(120);
+    expect(errorOf({ HEAP_GROWTH_PERCENT: '-5' }).variable).toBe('HEAP_GROWTH_PERCENT');
+    expect(errorOf({ HEAP_GROWTH_PERCENT: '1.5' }).variable).toBe('HEAP_GROWTH_PERCENT');
+  });
+});
+
 describe('worker takeover', () => {
   it('takes a dead worker’s jobs over after BullMQ’s own 30 s by default, and names a value out of range', () => {
     expect(parseConfig({}).WORKER_TAKEOVER_MS).toBe(30_000);

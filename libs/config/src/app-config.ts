@@ -120,6 +120,8 @@ const schema = {
   WORKER_HEARTBEAT_FILE: z.string().min(1, 'must not be empty').optional(),
   // How long a stopping api lets in-flight requests and streams finish (README "Rolling restarts").
   SHUTDOWN_GRACE_MS: intIn(0, 3_600_000).default(30_000),
+  // How far V8 lets the heap grow past what its last full collection kept (heap-growth.ts); 0: V8's own.
+  HEAP_GROWTH_PERCENT: intIn(0, 1_000).default(50),
   // The api process also runs the worker's jobs (README "Small host"): one Node process instead of two.
   SINGLE_PROCESS: booleanFlag.default('false'),
   // How long a job or usage batch of a worker that died (kill -9, a lost host) waits before another
