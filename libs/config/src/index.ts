@@ -11,4 +11,4 @@ export { startupFailureLine, UnreachableError } from './startup-error';
 export { gatewayVersion } from './version';
 export type { GatewayVersion } from './version';
 export { migrationDatabaseUrl } from './migration-url';
-export { HEAP_GROWTH_FLAG, heapGrowthFlag, limitHeapGrowth } from './heap-growth';
+export { limitHeapGrowth } from './heap-growth';

@@ -25,12 +25,17 @@ export class LuaScript<Reply = unknown> {
 
   /** Runs the script with its KEYS, then its ARGV (the count of KEYS first without numberOfKeys). */
   async run(redis: Redis | Cluster, ...args: ScriptArg[]): Promise<Reply> {
-    const call = this.numberOfKeys === undefined ? args : [this.numberOfKeys, ...args];
     try {
-      return (await redis.evalsha(this.sha, ...(call as [ScriptArg]))) as Reply;
+      return (await this.send(redis, 'evalsha', this.sha, args)) as Reply;
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return (await redis.eval(this.lua, ...(call as [ScriptArg]))) as Reply;
+      return (await this.send(redis, 'eval', this.lua, args)) as Reply;
     }
+  }
+
+  private send(redis: Redis | Cluster, command: 'evalsha' | 'eval', script: string, args: ScriptArg[]) {
+    return this.numberOfKeys === undefined
+      ? redis[command](script, ...(args as [ScriptArg, ...ScriptArg[]]))
+      : redis[command](script, this.numberOfKeys, ...args);
   }
 }
