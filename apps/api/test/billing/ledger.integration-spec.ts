@@ -44,9 +44,20 @@ describe('billing: top-ups, adjustments, ledger and balance', () => {
       tokenId,
       amountNano: 1n,
       tokenQuotaNano: null,
+      tokenQuotaEpoch: 0,
       ...none,
     });
-    await mirror.settle({ tenantId, tokenId, requestId, hold, costNano: 0n, counted: false, ...none });
+    await mirror.settle({
+      tenantId,
+      tokenId,
+      tokenQuotaNano: null,
+      tokenQuotaEpoch: 0,
+      requestId,
+      hold,
+      costNano: 0n,
+      counted: false,
+      ...none,
+    });
   };
   const topup = (tenantId: string, amountUsd: string, note?: string) =>
     root.post(`/api/tenants/${tenantId}/topups`, { amountUsd, ...(note ? { note } : {}) });

@@ -30,7 +30,7 @@ describe('the mirror reconcile job (PostgreSQL and Redis)', () => {
 
   it('moves a plan period and credits the mirror missed up to PostgreSQL, once', async () => {
     const mirror = api.app.get(BalanceMirror);
-    await mirror.live(tenant.id, tokenId);
+    await mirror.live(tenant.id, { id: tokenId, quotaNano: null, quotaEpoch: 0 });
     const before = await mirror.snapshot(tenant.id);
     // A credit committed whose mirror update never arrived (its api died before applying it).
     await db.query(

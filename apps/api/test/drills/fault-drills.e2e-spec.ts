@@ -403,7 +403,7 @@ describe('fault drills on a Redis of their own', () => {
     }[];
     const mirrorDebits = await harness.app
       .get<Redis>(REDIS)
-      .hget(`${harness.config.REDIS_PREFIX}:bal:${tenantId}`, 'debits');
+      .hget(`${harness.config.REDIS_PREFIX}:funds:${tenantId}`, 'debits');
     const byKind = countBy(outcomes, (o) => o);
     report('redis restarted without persistence', {
       requests: answered,

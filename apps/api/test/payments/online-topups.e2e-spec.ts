@@ -256,7 +256,7 @@ describe('payments: online top-ups through Stripe and EPay', () => {
     it('credits a paid session once, through the ledger and the Redis mirror', async () => {
       // Load the hot path's mirror first, so the test sees the credit applied to it.
       const mirror = api.app.get(BalanceMirror);
-      await mirror.live(tenant.id, randomUUID());
+      await mirror.live(tenant.id, { id: randomUUID(), quotaNano: null, quotaEpoch: 0 });
       const mirrorBefore = await mirror.snapshot(tenant.id);
       const before = await balanceNano();
       const created = await startStripe('25');

@@ -145,6 +145,8 @@ export interface TokenSpec {
   rpm?: number;
   tpm?: number;
   ipAllowlist?: string[];
+  /** A spend cap, USD (the token then has a live mirror of its spend in Redis). */
+  quotaUsd?: string;
 }
 
 /** Issues a token through the dashboard API and returns its full key (shown once). */

@@ -21,9 +21,13 @@ const BUDGET = {
    * its hold proves it the first), and the token's held part and the key's streak fields were left
    * alone where no quota or streak needs them; 46 and 21 before that; 18 before a token without a
    * quota left its mirror unread, a session's key was written again only when a quarter of its ttl
-   * had passed, and the key's lifetime totals were counted in the process, KeyStatsTally).
+   * had passed, and the key's lifetime totals were counted in the process, KeyStatsTally; 14 before
+   * the tenant's mirror kept `avail` in place of balance and held, so that the hold's check is its
+   * one HINCRBY and the settlement two, and a token without a quota stopped being counted in a
+   * mirror nothing checks, balance-scripts.ts). This request's token has no quota; one with a quota
+   * costs one HMGET and three HINCRBY more (its mirror read, held, released and counted).
    */
-  commands: 14,
+  commands: 11,
   /**
    * Calls the api makes to Redis (a MULTI…EXEC block is one): the admission (which also reads the
    * session's key, hashed sessions being on by default), then the settlement, which also remembers

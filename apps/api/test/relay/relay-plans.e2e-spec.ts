@@ -86,11 +86,12 @@ describe('plans on the relay (two API processes)', () => {
     await subscribe(tenantId, planId);
     const [a, b] = relay.clients(key);
     const mirror = api.app.get(BalanceMirror);
-    // A request settles just after its response ends: wait for the live side to say so.
+    // A request settles just after its response ends: wait for the live side (GET /v1/usage's) to say
+    // so. Requests the allowance covers whole need not have loaded the tenant's mirror: this does.
     const settlesAt = (balance: bigint) =>
       waitFor(`the balance to settle at ${balance}`, async () => {
-        const live = await mirror.snapshot(tenantId);
-        return live?.balance === balance && live.held === 0n ? true : undefined;
+        const live = await mirror.live(tenantId, { id: tokenId, quotaNano: null, quotaEpoch: 0 });
+        return live.balanceNano === balance && live.heldNano === 0n ? true : undefined;
       });
 
     // Three requests fit the allowance: the balance does not move.

@@ -97,7 +97,8 @@ describe('no usage event lost when Redis loses its data, and the mirror reconcil
       .set('authorization', `Bearer ${admin}`)
       .send({ inputPer1M: '1000', cachedInputPer1M: '1000', outputPer1M: '2000' })
       .expect(200);
-    const { tenantId, tokenId, key } = await seedTenantWithToken(harness, admin);
+    // A quota gives the token a live mirror of its spend, which the reconcile must repair too.
+    const { tenantId, tokenId, key } = await seedTenantWithToken(harness, admin, { quotaUsd: '1000' });
     await fund(harness, tenantId, '100');
     const sdk = new OpenAI({ apiKey: key, baseURL: `${api.url}/v1`, maxRetries: 0, timeout: 30_000 });
     const answered: string[] = [];
@@ -173,22 +174,23 @@ describe('no usage event lost when Redis loses its data, and the mirror reconcil
       'SELECT debits_nano::text AS debits, balance_nano::text AS balance FROM tenant_balances WHERE tenant_id = $1',
       [tenantId],
     )) as { debits: string; balance: string }[];
-    const [token] = (await db.query('SELECT used_nano::text AS used FROM tokens WHERE id = $1', [
-      tokenId,
-    ])) as {
-      used: string;
-    }[];
+    const [token] = (await db.query(
+      'SELECT used_nano::text AS used, quota_epoch AS epoch FROM tokens WHERE id = $1',
+      [tokenId],
+    )) as { used: string; epoch: number }[];
     const prefix = harness.config.REDIS_PREFIX;
     expect(BigInt(ledger!.debits)).toBeGreaterThan(0n);
     let mirror: Record<string, string | null> = {};
     await waitFor(
       'the scheduled reconcile to bring the mirror to the ledger',
       async () => {
-        const [[, debits, balance], used] = await Promise.all([
-          client.hmget(`${prefix}:bal:${tenantId}`, 'credits', 'debits', 'balance'),
-          client.hget(`${prefix}:tq:${tokenId}`, 'used'),
+        const [[credits, debits], used] = await Promise.all([
+          client.hmget(`${prefix}:funds:${tenantId}`, 'credits', 'debits'),
+          client.hget(`${prefix}:tq:${tokenId}:${token!.epoch}`, 'used'),
         ]);
-        mirror = { debits: debits ?? null, balance: balance ?? null, used };
+        // The mirror keeps no balance of its own: it is credits − debits.
+        const balance = credits === null ? null : (BigInt(credits) - BigInt(debits ?? '0')).toString();
+        mirror = { debits: debits ?? null, balance, used };
         return debits === ledger!.debits && balance === ledger!.balance && used === token!.used
           ? true
           : undefined;

@@ -141,6 +141,27 @@ describe('/api/tokens', () => {
       expect(a.key).not.toBe(b.key);
     });
 
+    it('moves the quota epoch on each time a quota is set on a token that had none, and only then', async () => {
+      const epoch = async (id: string) => (await tokenRow(id)).quotaEpoch;
+      const capped = await create(ownerA, { quotaUsd: '10' });
+      const free = await create(ownerA);
+      expect([await epoch(capped.id), await epoch(free.id)]).toEqual([0, 0]);
+      const patch = (id: string, body: object) => ownerA.patch(`/api/tokens/${id}`, body).expect(200);
+      await patch(capped.id, { quotaUsd: '20' }); // a quota changed: the same mirror goes on
+      await patch(capped.id, { name: 'renamed' });
+      expect(await epoch(capped.id)).toBe(0);
+      await patch(capped.id, { quotaUsd: null }); // off: nothing counts its spend in Redis from here
+      expect(await epoch(capped.id)).toBe(0);
+      await patch(capped.id, { quotaUsd: '5' }); // on again: a new mirror, loaded from PostgreSQL
+      expect(await epoch(capped.id)).toBe(1);
+      await patch(free.id, { quotaUsd: '1' });
+      expect(await epoch(free.id)).toBe(1);
+      // Whatever writes the row: the trigger, not the service, keeps the rule.
+      await db.query('UPDATE tokens SET quota_nano = NULL WHERE id = $1', [free.id]);
+      await db.query('UPDATE tokens SET quota_nano = 7, quota_epoch = 0 WHERE id = $1', [free.id]);
+      expect(await epoch(free.id)).toBe(2);
+    });
+
     it('patches only the fields sent; null clears the nullable ones', async () => {
       const created = await create(ownerA, { quotaUsd: '10', expiresAt: FUTURE, rpm: 5, models: ['m1'] });
       const patched = await ownerA

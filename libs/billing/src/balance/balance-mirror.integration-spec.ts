@@ -63,6 +63,7 @@ describe('BalanceMirror (real Redis)', () => {
         tokenId: `tok-${tenantId}`,
         amountNano,
         tokenQuotaNano: null,
+        tokenQuotaEpoch: 0,
         plan: null,
         inputTokens: 10,
         outputTokens: 10,
@@ -73,6 +74,8 @@ describe('BalanceMirror (real Redis)', () => {
     m.settle({
       tenantId,
       tokenId: `tok-${tenantId}`,
+      tokenQuotaNano: null,
+      tokenQuotaEpoch: 0,
       requestId,
       hold: placed.get(requestId) ?? null,
       costNano,
@@ -104,62 +107,113 @@ describe('BalanceMirror (real Redis)', () => {
     expect(await hold(m, 't-lost', 'lost-1', 100n)).toBe('held');
     // A restart without persistence: the mirror and the hold are gone, the request settles anyway.
     await (clients[0] as Redis).del(
-      `${testRedis.prefix}:bal:t-lost`,
+      `${testRedis.prefix}:funds:t-lost`,
       `${testRedis.prefix}:tq:tok-t-lost`,
       `${testRedis.prefix}:once:lost-1`,
     );
     expect(
-      await (clients[0] as Redis).zrem(`${testRedis.prefix}:holds:exp`, placed.get('lost-1') as string),
+      await (clients[0] as Redis).zrem(`${testRedis.prefix}:holds:due`, placed.get('lost-1') as string),
     ).toBe(1);
     await settle(m, 't-lost', 'lost-1', 40n);
-    expect(await (clients[0] as Redis).exists(`${testRedis.prefix}:bal:t-lost`)).toBe(0);
+    expect(await (clients[0] as Redis).exists(`${testRedis.prefix}:funds:t-lost`)).toBe(0);
     // PostgreSQL has the debit by now (the worker stored the record): the hold loads it.
     rows.set('t-lost', { creditsNano: 1000n, debitsNano: 40n, creditSeq: 1n });
     expect(await hold(m, 't-lost', 'lost-2', 960n)).toBe('held');
     expect(await m.snapshot('t-lost')).toMatchObject({ balance: 960n, held: 960n });
   });
 
-  it('does not read the mirror of a token without a quota, and takes a partial one for not loaded', async () => {
+  it('keeps no mirror of a token without a quota, and loads one afresh each time a quota is set again', async () => {
     rows.set('t-free', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
     const m = mirror(clients[0] as Redis);
-    const tq = `${testRedis.prefix}:tq:tok-t-free`;
+    const redis = clients[0] as Redis;
+    const mirrors = () => redis.keys(`${testRedis.prefix}:tq:tok-t-free*`);
     expect(await hold(m, 't-free', 'free-1', 100n)).toBe('held');
-    // Lost on its own (evicted, or its token is new to a tenant already loaded): no hold notices.
-    await (clients[0] as Redis).del(tq);
     expect(await hold(m, 't-free', 'free-2', 100n)).toBe('held');
-    expect(await (clients[0] as Redis).exists(tq)).toBe(0);
     await settle(m, 't-free', 'free-1', 40n);
     await settle(m, 't-free', 'free-2', 30n);
-    // The settlements counted from nothing: 70 is not what the token used.
-    expect(await (clients[0] as Redis).hgetall(tq)).toEqual({ used: '70' });
+    // Neither the holds nor the settlements counted the token anywhere in Redis.
+    expect(await mirrors()).toEqual([]);
+    // Its spend is PostgreSQL's (the worker stored 570 so far).
     usedRows.set('tok-t-free', 570n);
-    expect((await m.live('t-free', 'tok-t-free')).tokenUsedNano).toBe(570n);
-    expect(await (clients[0] as Redis).hgetall(tq)).toEqual({ used: '570', held: '0' });
-    // A quota set later reads the mirror, loaded now, and holds against it.
-    const capped = (requestId: string, amountNano: bigint) =>
+    const free = { id: 'tok-t-free', quotaNano: null, quotaEpoch: 0 };
+    expect((await m.live('t-free', free)).tokenUsedNano).toBe(570n);
+    expect(await mirrors()).toEqual([]);
+
+    // A quota is set (the epoch moves on): the first hold loads the mirror from PostgreSQL.
+    const under = (quotaNano: bigint, quotaEpoch: number) => (requestId: string, amountNano: bigint) =>
       verdictOf(
         m.hold({
           requestId,
           tenantId: 't-free',
           tokenId: 'tok-t-free',
           amountNano,
-          tokenQuotaNano: 600n,
+          tokenQuotaNano: quotaNano,
+          tokenQuotaEpoch: quotaEpoch,
           plan: null,
           inputTokens: 10,
           outputTokens: 10,
         }),
         requestId,
       );
+    const capped = under(600n, 1);
+    const before = await m.snapshot('t-free');
     expect(await capped('free-3', 31n)).toBe('quota');
+    // The balance's part, taken as it was checked, went back when the quota refused the hold.
+    expect(await m.snapshot('t-free')).toEqual(before);
     expect(await capped('free-4', 30n)).toBe('held');
+    await m.settle({
+      tenantId: 't-free',
+      tokenId: 'tok-t-free',
+      tokenQuotaNano: 600n,
+      tokenQuotaEpoch: 1,
+      requestId: 'free-4',
+      hold: placed.get('free-4') ?? null,
+      costNano: 30n,
+      plan: null,
+      counted: true,
+      inputTokens: 10,
+      outputTokens: 5,
+    });
+    expect((await m.live('t-free', { id: 'tok-t-free', quotaNano: 600n, quotaEpoch: 1 })).tokenUsedNano).toBe(
+      600n,
+    );
+    // The quota is taken off, 300 more is spent (stored by the worker), and a quota set again: the
+    // mirror of epoch 1 missed the 300, so epoch 2's is loaded from PostgreSQL and knows them.
+    expect(await hold(m, 't-free', 'free-5', 300n)).toBe('held');
+    await settle(m, 't-free', 'free-5', 300n);
+    usedRows.set('tok-t-free', 900n);
+    const again = under(1000n, 2);
+    expect(await again('free-6', 101n)).toBe('quota');
+    expect(await again('free-7', 100n)).toBe('held');
+    expect((await mirrors()).sort()).toEqual([
+      `${testRedis.prefix}:tq:tok-t-free:1`,
+      `${testRedis.prefix}:tq:tok-t-free:2`,
+    ]);
   });
 
-  it('rebuilds a partial mirror (a hash without its balance fields) instead of failing the hold', async () => {
+  it('rebuilds a partial mirror (a hash without its credits) instead of failing the hold', async () => {
     rows.set('t-partial', { creditsNano: 500n, debitsNano: 0n, creditSeq: 1n });
     const m = mirror(clients[0] as Redis);
-    await (clients[0] as Redis).hset(`${testRedis.prefix}:bal:t-partial`, 'debits', '7');
+    // What a settlement leaves in a hash Redis lost: no credits, so not loaded.
+    await (clients[0] as Redis).hset(`${testRedis.prefix}:funds:t-partial`, 'debits', '7', 'avail', '-7');
+    expect(await m.snapshot('t-partial')).toBeNull();
     expect(await hold(m, 't-partial', 'partial-1', 500n)).toBe('held');
-    expect(await m.snapshot('t-partial')).toMatchObject({ balance: 500n, held: 500n });
+    expect(await m.snapshot('t-partial')).toMatchObject({ balance: 500n, held: 500n, debits: 0n });
+    expect(await hold(m, 't-partial', 'partial-2', 1n)).toBe('balance');
+  });
+
+  it('takes a hold out of what is available at 0 exactly, and refuses the next without changing it', async () => {
+    rows.set('t-zero', { creditsNano: 300n, debitsNano: 0n, creditSeq: 1n });
+    const m = mirror(clients[0] as Redis);
+    expect(await hold(m, 't-zero', 'zero-1', 300n)).toBe('held');
+    expect(await m.snapshot('t-zero')).toMatchObject({ balance: 300n, held: 300n });
+    // Nothing left: the check's HINCRBY answers exactly minus the hold, on a loaded mirror.
+    expect(await hold(m, 't-zero', 'zero-2', 1n)).toBe('balance');
+    expect(await m.snapshot('t-zero')).toMatchObject({ balance: 300n, held: 300n });
+    await settle(m, 't-zero', 'zero-1', 300n);
+    expect(await m.snapshot('t-zero')).toMatchObject({ balance: 0n, held: 0n, debits: 300n });
+    expect(await hold(m, 't-zero', 'zero-3', 1n)).toBe('balance');
+    expect(await m.snapshot('t-zero')).toMatchObject({ balance: 0n, held: 0n });
   });
 
   it('applies credit lines once and in order, and resyncs from PostgreSQL on a gap', async () => {
@@ -220,6 +274,7 @@ describe('BalanceMirror (real Redis)', () => {
           tokenId: 'tok-t-plan',
           amountNano,
           tokenQuotaNano: null,
+          tokenQuotaEpoch: 0,
           plan,
           inputTokens: 3,
           outputTokens: 7,
@@ -234,6 +289,8 @@ describe('BalanceMirror (real Redis)', () => {
     const covered = await m.settle({
       tenantId: 't-plan',
       tokenId: 'tok-t-plan',
+      tokenQuotaNano: null,
+      tokenQuotaEpoch: 0,
       requestId: 'p1',
       hold: placed.get('p1') ?? null,
       costNano: 40n,
@@ -291,25 +348,36 @@ describe('BalanceMirror (real Redis)', () => {
     expect(await settle(m, 't-reaped', 'slow-1', 40n)).toBeNull();
     expect(await m.snapshot('t-reaped')).toMatchObject({ balance: 930n, held: 0n, debits: 70n });
   });
-  it('reaps a hold stored the way an earlier version did (its text in the holds hash)', async () => {
-    rows.set('t-legacy', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
-    const m = mirror(clients[0] as Redis);
+  it('reaps the holds of the layout before funds onto that layout, for processes not upgraded yet', async () => {
     const redis = clients[0] as Redis;
     const prefix = testRedis.prefix;
-    expect(await hold(m, 't-legacy', 'load-legacy', 0n)).toBe('held'); // loads the mirrors
-    await redis.hincrby(`${prefix}:bal:t-legacy`, 'held', 50);
-    await redis.hincrby(`${prefix}:tq:tok-t-legacy`, 'held', 50);
+    // As an earlier version left them: its tenant mirror, a hold in the member and one in the hash.
+    await redis.hset(
+      `${prefix}:bal:t-legacy`,
+      'credits',
+      '1000',
+      'debits',
+      '0',
+      'balance',
+      '1000',
+      'held',
+      '80',
+    );
+    await redis.hset(`${prefix}:tq:tok-t-legacy`, 'used', '0', 'held', '50');
     await redis.hset(`${prefix}:holds`, 'old-1', '50|t-legacy|tok-t-legacy');
-    await redis.zadd(`${prefix}:holds:exp`, 1, 'old-1');
+    await redis.zadd(`${prefix}:holds:exp`, 1, 'old-1', 2, 'old-2|30|t-legacy||30|1|1|0|');
     const config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
       REDIS_PREFIX: prefix,
     });
-    await new HoldReaper(redis, config).reap(Date.now());
-    expect(await m.snapshot('t-legacy')).toMatchObject({ balance: 1000n, held: 0n });
+    expect(await new HoldReaper(redis, config).reap(Date.now())).toBe(2);
+    expect(await redis.hmget(`${prefix}:bal:t-legacy`, 'balance', 'held')).toEqual(['1000', '0']);
     expect(await redis.hget(`${prefix}:tq:tok-t-legacy`, 'held')).toBe('0');
     expect(await redis.hexists(`${prefix}:holds`, 'old-1')).toBe(0);
-    expect(await redis.zscore(`${prefix}:holds:exp`, 'old-1')).toBeNull();
+    expect(await redis.zcard(`${prefix}:holds:exp`)).toBe(0);
+    // Nothing of it reaches the current mirror.
+    expect(await redis.exists(`${prefix}:funds:t-legacy`)).toBe(0);
+    expect(await redis.get(`${prefix}:once:old-2`)).toBe('reaped');
   });
 });

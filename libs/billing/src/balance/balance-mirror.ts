@@ -6,7 +6,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { LuaScript, REDIS } from '@gateway/redis';
+import { absentKey, LuaScript, REDIS } from '@gateway/redis';
 import { TokensService } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { Repository } from 'typeorm';
@@ -39,6 +39,8 @@ export interface HoldRequest {
   amountNano: bigint;
   /** Null: the token has no spend cap. */
   tokenQuotaNano: bigint | null;
+  /** The token's quota epoch (Token.quotaEpoch): it names the mirror of its spend. */
+  tokenQuotaEpoch: number;
   /** The tenant's plan: its limits are checked and its allowance pays first. Null: prepaid only. */
   plan: CurrentPlan | null;
   /** The request's input tokens and its output tokens at most, for the plan's token limits. */
@@ -46,7 +48,7 @@ export interface HoldRequest {
   outputTokens: number;
 }
 
-/** A hold as placed: its member in `holds:exp` (balance-scripts.ts), which its settlement names. */
+/** A hold as placed: its member in `holds:due` (balance-scripts.ts), which its settlement names. */
 export type PlacedHold = string;
 
 /** What placing a hold came to: the verdict, and the hold when one was placed. */
@@ -59,6 +61,10 @@ export interface HoldOutcome {
 export interface SettleRequest {
   tenantId: string;
   tokenId: string;
+  /** The token's spend cap the request was held under (null: none, and no quota mirror to count in). */
+  tokenQuotaNano: bigint | null;
+  /** Its quota epoch then (Token.quotaEpoch). */
+  tokenQuotaEpoch: number;
   requestId: string;
   /** The hold placed for the request, or null (none, or it is not known). */
   hold: PlacedHold | null;
@@ -69,6 +75,14 @@ export interface SettleRequest {
   counted: boolean;
   inputTokens: number;
   outputTokens: number;
+}
+
+/** A token as its quota mirror knows it. */
+export interface TokenQuota {
+  id: string;
+  /** Null: no spend cap, and no mirror of its spend. */
+  quotaNano: bigint | null;
+  quotaEpoch: number;
 }
 
 /** What is short when a hold is refused: money (balance, token quota) or one of the plan's limits. */
@@ -96,10 +110,11 @@ const ONCE_MARKER_TTL_MS = 5 * 60_000;
 const PLAN_PERIOD_GRACE_MS = 7 * 24 * 3_600_000;
 
 export interface MirrorSnapshot {
-  /** credits − debits, kept as its own exact counter. */
+  /** credits − debits. */
   balance: bigint;
   credits: bigint;
   debits: bigint;
+  /** The part of holds in flight the balance answers for: balance − avail. */
   held: bigint;
   creditSeq: bigint;
 }
@@ -177,7 +192,8 @@ export class BalanceMirror {
         quota,
         String(Date.now() + this.config.BILLING_HOLD_TTL_MS),
         request.tenantId,
-        request.tokenId,
+        // The hold's member names the token's quota mirror (the reaper releases its held part there).
+        request.tokenQuotaNano === null ? request.tokenId : `${request.tokenId}:${request.tokenQuotaEpoch}`,
         plan === null ? '0' : '1',
         limit(plan?.plan.limitRequests ?? null),
         limit(plan?.plan.limitInputTokens ?? null),
@@ -197,7 +213,11 @@ export class BalanceMirror {
    */
   async loadFor(request: HoldRequest, code: number): Promise<boolean> {
     if (code === 3) {
-      await this.load(request.tenantId, request.tokenId);
+      await this.load(request.tenantId, {
+        id: request.tokenId,
+        quotaNano: request.tokenQuotaNano,
+        quotaEpoch: request.tokenQuotaEpoch,
+      });
       return true;
     }
     if (code === 4 && request.plan !== null) {
@@ -242,11 +262,18 @@ export class BalanceMirror {
     };
   }
 
-  /** The four KEYS of a hold and its settlement: bal, tq, holds:exp, pp. */
-  private requestKeys(request: { tenantId: string; tokenId: string }, plan: CurrentPlan | null): string[] {
+  /** The four KEYS of a hold and its settlement: funds, tq (absent without a quota), holds:due, pp. */
+  private requestKeys(
+    request: { tenantId: string; tokenId: string; tokenQuotaNano: bigint | null; tokenQuotaEpoch: number },
+    plan: CurrentPlan | null,
+  ): string[] {
     return [
       this.balanceKey(request.tenantId),
-      this.tokenKey(request.tokenId),
+      this.tokenKey({
+        id: request.tokenId,
+        quotaNano: request.tokenQuotaNano,
+        quotaEpoch: request.tokenQuotaEpoch,
+      }),
       this.expiryKey(),
       this.planPeriodKey(request.tenantId, plan),
     ];
@@ -278,17 +305,22 @@ export class BalanceMirror {
   }
 
   /**
-   * A token's live spend and its tenant's live balance (settled requests included even before the
-   * worker stored them), loading the mirrors first when needed. For `GET /v1/usage`.
+   * A token's spend and its tenant's live balance (settled requests included even before the worker
+   * stored them), loading the mirrors first when needed. For `GET /v1/usage`. A token with a quota
+   * has a live mirror of its spend; one without has none (nothing is checked against it, so the hot
+   * path does not count it): its spend is PostgreSQL's, which the worker brings up to date as it
+   * stores each batch of usage records.
    */
   async live(
     tenantId: string,
-    tokenId: string,
+    token: TokenQuota,
   ): Promise<{ balanceNano: bigint; heldNano: bigint; tokenUsedNano: bigint }> {
-    let [tenant, used] = await Promise.all([this.snapshot(tenantId), this.tokenUsed(tokenId)]);
+    const spent = () =>
+      token.quotaNano === null ? this.tokens.usedNano(token.id).then(String) : this.tokenUsed(token);
+    let [tenant, used] = await Promise.all([this.snapshot(tenantId), spent()]);
     if (tenant === null || used === null) {
-      await this.load(tenantId, tokenId);
-      [tenant, used] = await Promise.all([this.snapshot(tenantId), this.tokenUsed(tokenId)]);
+      await this.load(tenantId, token);
+      [tenant, used] = await Promise.all([this.snapshot(tenantId), spent()]);
     }
     return {
       balanceNano: tenant?.balance ?? 0n,
@@ -297,37 +329,36 @@ export class BalanceMirror {
     };
   }
 
-  /**
-   * A token's used quota in its mirror, or null when the mirror is not loaded. A hold reads the
-   * mirror of a token with a quota only, so that of a token without one may be partial (its `used`
-   * counted by settlements from nothing, no `held`): not loaded, then.
-   */
-  private async tokenUsed(tokenId: string): Promise<string | null> {
-    const [used, held] = await this.redis.hmget(this.tokenKey(tokenId), 'used', 'held');
-    return held === null ? null : used;
+  /** A token's used quota in its mirror, or null when the mirror is not loaded. */
+  private async tokenUsed(token: TokenQuota): Promise<string | null> {
+    const [used, held] = await this.redis.hmget(this.tokenKey(token), 'used', 'held');
+    return used === null || held === null ? null : used;
   }
 
-  /** The mirror of a tenant, or null when it is not loaded. */
+  /**
+   * The mirror of a tenant, or null when it is not loaded. Its balance and held are derived from the
+   * stored counters (balance-scripts.ts), exactly: these are BigInts, never Lua doubles.
+   */
   async snapshot(tenantId: string): Promise<MirrorSnapshot | null> {
-    const [credits, debits, held, seq, balance] = await this.redis.hmget(
+    const [credits, debits, avail, seq] = await this.redis.hmget(
       this.balanceKey(tenantId),
       'credits',
       'debits',
-      'held',
+      'avail',
       'creditSeq',
-      'balance',
     );
     if (credits === null) return null;
+    const balance = BigInt(credits) - BigInt(debits ?? '0');
     return {
       credits: BigInt(credits),
       debits: BigInt(debits ?? '0'),
-      held: BigInt(held ?? '0'),
+      held: balance - BigInt(avail ?? '0'),
       creditSeq: BigInt(seq ?? '0'),
-      balance: BigInt(balance ?? '0'),
+      balance,
     };
   }
 
-  private async load(tenantId: string, tokenId: string): Promise<void> {
+  private async load(tenantId: string, token: TokenQuota): Promise<void> {
     const row = await this.balances.findOne({ where: { tenantId } });
     const credits = row?.creditsNano ?? 0n;
     const debits = row?.debitsNano ?? 0n;
@@ -341,7 +372,9 @@ export class BalanceMirror {
     );
     // A credit committed between our read and the init was skipped as 'absent': read again.
     await this.resyncCredits(tenantId);
-    await initToken.run(this.redis, this.tokenKey(tokenId), (await this.tokens.usedNano(tokenId)).toString());
+    if (token.quotaNano === null) return;
+    const used = await this.tokens.usedNano(token.id);
+    await initToken.run(this.redis, this.tokenKey(token), used.toString());
   }
 
   private async loadPlanPeriod(tenantId: string, plan: CurrentPlan): Promise<void> {
@@ -377,12 +410,16 @@ export class BalanceMirror {
     this.logger.error(`could not resync the credits of tenant ${tenantId}: they kept changing`);
   }
 
+  /** The tenant's mirror (balance-scripts.ts; `bal:` was the layout before). */
   private balanceKey(tenantId: string): string {
-    return `${this.prefix}:bal:${tenantId}`;
+    return `${this.prefix}:funds:${tenantId}`;
   }
 
-  private tokenKey(tokenId: string): string {
-    return `${this.prefix}:tq:${tokenId}`;
+  /** A token's quota mirror: none without a quota (an absent key), one per quota it is given. */
+  private tokenKey(token: TokenQuota): string {
+    return token.quotaNano === null
+      ? absentKey(this.prefix)
+      : tokenMirrorKey(this.prefix, token.id, token.quotaEpoch);
   }
 
   /** A plan period's counters; a tenant without a plan gets a key that is never written. */
@@ -390,9 +427,20 @@ export class BalanceMirror {
     return `${this.prefix}:pp:${tenantId}:${plan === null ? 'none' : plan.periodStart.getTime()}`;
   }
 
+  /** Holds in flight by expiry, for the reaper (`holds:exp` was the layout before `funds`). */
   private expiryKey(): string {
-    return `${this.prefix}:holds:exp`;
+    return `${this.prefix}:holds:due`;
   }
+}
+
+/**
+ * The mirror of a token's spend while it has a quota (balance-scripts.ts), named by its quota epoch
+ * (Token.quotaEpoch), which moves on each time a quota is set on a token that had none: nothing
+ * counted its spend in Redis meanwhile, so the new mirror loads PostgreSQL's count, not the one left
+ * behind. A quota changed from one amount to another keeps its mirror, holds in flight included.
+ */
+export function tokenMirrorKey(prefix: string, tokenId: string, quotaEpoch: number): string {
+  return `${prefix}:tq:${tokenId}:${quotaEpoch}`;
 }
 
 function clampExact(nano: bigint): bigint {

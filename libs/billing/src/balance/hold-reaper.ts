@@ -7,6 +7,7 @@ import type Redis from 'ioredis';
 import { REAP_HOLDS } from './balance-scripts';
 
 const EVERY_MS = 30_000;
+const BATCH = 500;
 /** A reaped hold's request may still settle (a stream longer than the hold): its mark waits this long. */
 const REAPED_MARK_TTL_MS = 24 * 3_600_000;
 
@@ -31,8 +32,18 @@ export class HoldReaper implements OnApplicationBootstrap, OnApplicationShutdown
     clearInterval(this.timer);
   }
 
-  /** Releases every expired hold; returns how many. */
+  /**
+   * Releases every expired hold; returns how many. Those of the mirror's layout before `funds`
+   * (balance-scripts.ts) too, onto that layout's mirror, for processes of an earlier version that
+   * still check it during a rolling upgrade.
+   */
   async reap(now = Date.now()): Promise<number> {
+    const prefix = this.config.REDIS_PREFIX;
+    const current = await this.reapAll([`${prefix}:holds:due`, `${prefix}:holds`], now, false);
+    return current + (await this.reapAll([`${prefix}:holds:exp`, `${prefix}:holds`], now, true));
+  }
+
+  private async reapAll(keys: [string, string], now: number, legacy: boolean): Promise<number> {
     const prefix = this.config.REDIS_PREFIX;
     let total = 0;
     for (;;) {
@@ -40,16 +51,16 @@ export class HoldReaper implements OnApplicationBootstrap, OnApplicationShutdown
         await this.redis.eval(
           REAP_HOLDS,
           2,
-          `${prefix}:holds:exp`,
-          `${prefix}:holds`,
+          ...keys,
           String(now),
-          '500',
+          String(BATCH),
           prefix,
           String(REAPED_MARK_TTL_MS),
+          legacy ? '1' : '0',
         ),
       );
       total += released;
-      if (released < 500) return total;
+      if (released < BATCH) return total;
     }
   }
 }

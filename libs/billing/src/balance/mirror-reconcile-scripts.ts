@@ -3,10 +3,10 @@
 // settlement that moved the counter since it was read makes the caller read again.
 
 /**
- * KEYS: a mirror hash (`bal:<tenant>`, `tq:<token>` or `pp:<tenant>:<period>`). ARGV: the counter
+ * KEYS: a mirror hash (`funds:<tenant>`, `tq:<token>` or `pp:<tenant>:<period>`). ARGV: the counter
  * (`debits`, `used`, or a plan period's `req`, `in`, `out`, `spend`, `cov`), its value as the caller
- * read it, the positive amount to add, the field that moves the other way (`balance`, or '' for
- * none), the field a loaded mirror always has (`held`, or a plan period's `hReq`). Returns 1 (moved),
+ * read it, the positive amount to add, the field that moves the other way (`avail`, or '' for
+ * none), the field a loaded mirror always has (`credits`, a token's `held`, or a plan period's `hReq`). Returns 1 (moved),
  * 0 (the mirror is not loaded: nothing to correct, the next hold loads it from PostgreSQL) or -1
  * (the counter changed meanwhile: read again).
  */

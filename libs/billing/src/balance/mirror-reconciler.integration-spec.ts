@@ -46,9 +46,12 @@ describe('MirrorReconciler (real Redis)', () => {
     await testRedis.cleanup();
   });
 
+  /** Every token here has this quota (epoch 0): only a token with one has a mirror of its spend. */
+  const QUOTA = 1_000_000n;
   const ledger = (tenantId: string) => ({
     debits: new Map([[tenantId, rows.get(tenantId)?.debitsNano ?? 0n]]),
     used: new Map([[`tok-${tenantId}`, used.get(`tok-${tenantId}`) ?? 0n]]),
+    quotas: new Map([[`tok-${tenantId}`, 0]]),
   });
   /** The worker stored a request: its debit and the token's spend reach PostgreSQL. */
   const store = (tenantId: string, nano: bigint) => {
@@ -64,7 +67,8 @@ describe('MirrorReconciler (real Redis)', () => {
       tenantId,
       tokenId: `tok-${tenantId}`,
       amountNano,
-      tokenQuotaNano: null,
+      tokenQuotaNano: QUOTA,
+      tokenQuotaEpoch: 0,
       plan: null,
       inputTokens: 1,
       outputTokens: 1,
@@ -76,6 +80,8 @@ describe('MirrorReconciler (real Redis)', () => {
     mirror.settle({
       tenantId,
       tokenId: `tok-${tenantId}`,
+      tokenQuotaNano: QUOTA,
+      tokenQuotaEpoch: 0,
       requestId,
       hold: placed.get(requestId) ?? null,
       costNano,
@@ -85,7 +91,7 @@ describe('MirrorReconciler (real Redis)', () => {
       outputTokens: 1,
     });
   const tokenUsed = async (tenantId: string) =>
-    BigInt((await client.hget(`${testRedis.prefix}:tq:tok-${tenantId}`, 'used')) ?? '-1');
+    BigInt((await client.hget(`${testRedis.prefix}:tq:tok-${tenantId}:0`, 'used')) ?? '-1');
 
   it('adds what a rebuilt mirror missed: settled before Redis lost it, stored after the rebuild', async () => {
     rows.set('t-missed', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
@@ -93,7 +99,7 @@ describe('MirrorReconciler (real Redis)', () => {
     await settle('t-missed', 'm-1', 40n);
     // Redis restarted without persistence before the worker stored m-1; the next hold rebuilds the
     // mirror from PostgreSQL, which does not have m-1 yet.
-    await client.del(`${testRedis.prefix}:bal:t-missed`, `${testRedis.prefix}:tq:tok-t-missed`);
+    await client.del(`${testRedis.prefix}:funds:t-missed`, `${testRedis.prefix}:tq:tok-t-missed:0`);
     expect(await hold('t-missed', 'm-2', 100n)).toBe('held');
     expect(await mirror.snapshot('t-missed')).toMatchObject({ debits: 0n, balance: 1000n });
     // The api sent the event again; the worker stored it.
@@ -148,11 +154,29 @@ describe('MirrorReconciler (real Redis)', () => {
     const report = await reconciler.reconcile({
       debits: new Map([['t-absent', 500n]]),
       used: new Map([['tok-t-absent', 500n]]),
+      quotas: new Map([['tok-t-absent', 0]]),
     });
     expect(report).toMatchObject({ tenants: 0, tokens: 0, corrections: [] });
     expect(
-      await client.exists(`${testRedis.prefix}:bal:t-absent`, `${testRedis.prefix}:tq:tok-t-absent`),
+      await client.exists(`${testRedis.prefix}:funds:t-absent`, `${testRedis.prefix}:tq:tok-t-absent:0`),
     ).toBe(0);
+  });
+
+  it('looks for no mirror of a token without a quota, nor of one under an earlier quota', async () => {
+    rows.set('t-free', { creditsNano: 1000n, debitsNano: 0n, creditSeq: 1n });
+    expect(await hold('t-free', 'free-1', 100n)).toBe('held');
+    await settle('t-free', 'free-1', 40n);
+    store('t-free', 40n);
+    store('t-free', 5n); // missed by the mirror: the token's correction would show
+    const { debits, used: spent } = ledger('t-free');
+    // The quota was taken off: the tenant still reconciles, the token has nothing to.
+    const report = await reconciler.reconcile({ debits, used: spent, quotas: new Map() });
+    expect(report).toMatchObject({ tenants: 1, tokens: 0 });
+    expect(report.corrections).toEqual([{ kind: 'tenant', id: 't-free', field: 'debits', added: '5' }]);
+    // A quota set again moves the epoch on: a new mirror, not loaded yet, nothing to correct there.
+    const later = await reconciler.reconcile({ debits, used: spent, quotas: new Map([['tok-t-free', 1]]) });
+    expect(later).toMatchObject({ tokens: 0, corrections: [] });
+    expect(await tokenUsed('t-free')).toBe(40n);
   });
 
   it('stays exact past 2^53 nano-USD', async () => {
@@ -185,6 +209,7 @@ describe('MirrorReconciler (real Redis)', () => {
         tokenId: 'tok-t-pp',
         amountNano: 100n,
         tokenQuotaNano: null,
+        tokenQuotaEpoch: 0,
         plan,
         inputTokens: 3,
         outputTokens: 7,
@@ -193,6 +218,8 @@ describe('MirrorReconciler (real Redis)', () => {
       await mirror.settle({
         tenantId: 't-pp',
         tokenId: 'tok-t-pp',
+        tokenQuotaNano: null,
+        tokenQuotaEpoch: 0,
         requestId,
         hold: outcome.hold,
         costNano,

@@ -17,11 +17,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { LuaScript, REDIS } from '@gateway/redis';
-import { usedByToken } from '@gateway/tokens';
+import { quotaEpochByToken, usedByToken } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import { TenantBalance } from '../entities/tenant-balance.entity';
+import { tokenMirrorKey } from './balance-mirror';
 import { RESYNC_CREDITS } from './balance-scripts';
 import { RECONCILE_MIRROR_COUNTER } from './mirror-reconcile-scripts';
 
@@ -49,7 +50,7 @@ export interface MirrorCorrection {
   /** The counter moved: `debits`, `used`, a plan period's field, or `credits`. */
   field: string;
   /**
-   * What was added: to the mirror's debits (and taken from its balance), the token's used, the plan
+   * What was added: to the mirror's debits (and taken from its balance, so from what is available), the token's used, the plan
    * period's counter (nano-USD, or a count of requests or tokens), or to its credits and balance.
    */
   added: string;
@@ -83,9 +84,9 @@ interface Counter {
   id: string;
   key: string;
   field: 'debits' | 'used' | PlanPeriodField;
-  other: 'balance' | '';
+  other: 'avail' | '';
   /** A field every loaded mirror of this kind has. */
-  loaded: 'held' | 'hReq';
+  loaded: 'credits' | 'held' | 'hReq';
   ledger: bigint;
 }
 
@@ -121,6 +122,7 @@ export class MirrorReconciler {
           balances.map((row) => [row.tenantId, { creditsNano: row.creditsNano, creditSeq: row.creditSeq }]),
         ),
         used: await usedByToken(tx),
+        quotas: await quotaEpochByToken(tx),
         periods: periods.map((row): LedgerPlanPeriod => ({
           tenantId: row.tenantId,
           periodStart: row.periodStart,
@@ -144,6 +146,8 @@ export class MirrorReconciler {
   async reconcile(ledger: {
     debits: ReadonlyMap<string, bigint>;
     used: ReadonlyMap<string, bigint>;
+    /** The quota epoch of each token with a quota: only those have a mirror of their spend, named by it. */
+    quotas?: ReadonlyMap<string, number>;
     periods?: readonly LedgerPlanPeriod[];
     credits?: ReadonlyMap<string, LedgerCredits>;
   }): Promise<MirrorReconcileReport> {
@@ -151,21 +155,27 @@ export class MirrorReconciler {
       ...[...ledger.debits].map(([tenantId, nano]): Counter => ({
         kind: 'tenant',
         id: tenantId,
-        key: `${this.prefix}:bal:${tenantId}`,
+        key: `${this.prefix}:funds:${tenantId}`,
         field: 'debits',
-        other: 'balance',
-        loaded: 'held',
+        other: 'avail',
+        loaded: 'credits',
         ledger: nano,
       })),
-      ...[...ledger.used].map(([tokenId, nano]): Counter => ({
-        kind: 'token',
-        id: tokenId,
-        key: `${this.prefix}:tq:${tokenId}`,
-        field: 'used',
-        other: '',
-        loaded: 'held',
-        ledger: nano,
-      })),
+      ...[...ledger.used].flatMap(([tokenId, nano]): Counter[] => {
+        const quota = ledger.quotas?.get(tokenId);
+        if (quota === undefined) return [];
+        return [
+          {
+            kind: 'token',
+            id: tokenId,
+            key: tokenMirrorKey(this.prefix, tokenId, quota),
+            field: 'used',
+            other: '',
+            loaded: 'held',
+            ledger: nano,
+          },
+        ];
+      }),
       ...(ledger.periods ?? []).flatMap((period) =>
         PLAN_PERIOD_FIELDS.map((field): Counter => ({
           kind: 'plan',
@@ -212,7 +222,7 @@ export class MirrorReconciler {
     for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
       const pipeline = this.redis.pipeline();
       for (const [tenantId] of pending)
-        pipeline.hmget(`${this.prefix}:bal:${tenantId}`, 'credits', 'creditSeq');
+        pipeline.hmget(`${this.prefix}:funds:${tenantId}`, 'credits', 'creditSeq');
       const seen = ((await pipeline.exec()) ?? []).map(([error, value]) => {
         if (error) throw error;
         return value as [string | null, string | null];
@@ -226,7 +236,7 @@ export class MirrorReconciler {
         const add = stored.creditsNano - BigInt(credits);
         const moved = await reconcileCredits.run(
           this.redis,
-          `${this.prefix}:bal:${tenantId}`,
+          `${this.prefix}:funds:${tenantId}`,
           credits,
           add.toString(),
           stored.creditSeq.toString(),

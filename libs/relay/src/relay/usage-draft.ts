@@ -61,6 +61,9 @@ export class UsageDraft {
   readonly requestId: string;
   readonly tenantId: string;
   readonly tokenId: string;
+  /** The token's spend cap and quota epoch as the request was admitted with them (BalanceMirror). */
+  readonly tokenQuotaNano: bigint | null;
+  readonly tokenQuotaEpoch: number;
   readonly endpoint: UsageEndpoint;
   readonly clientIp: string | null;
 
@@ -71,12 +74,19 @@ export class UsageDraft {
       readonly clientIp: string | undefined;
       readonly body: unknown;
     },
-    token: { readonly tenantId: string; readonly id: string },
+    token: {
+      readonly tenantId: string;
+      readonly id: string;
+      readonly quotaNano?: bigint | null;
+      readonly quotaEpoch?: number;
+    },
     readonly startedAt: number,
   ) {
     this.requestId = request.requestId;
     this.tenantId = token.tenantId;
     this.tokenId = token.id;
+    this.tokenQuotaNano = token.quotaNano ?? null;
+    this.tokenQuotaEpoch = token.quotaEpoch ?? 0;
     this.endpoint = request.endpoint;
     this.clientIp = request.clientIp ?? null;
     // Until the body is validated, the model is whatever the client sent, if it was text.

@@ -16,6 +16,7 @@ function row(keyHash: string, overrides: Partial<Token> = {}): Token {
     keyHash,
     keyHint: 'abcd',
     quotaNano: null,
+    quotaEpoch: 0,
     usedNano: 0n,
     expiresAt: null,
     models: [],

@@ -12,6 +12,7 @@ function token(overrides: Partial<Token> = {}): Token {
     keyHash: 'f'.repeat(64),
     keyHint: 'abcd',
     quotaNano: 5_000_000_000n,
+    quotaEpoch: 0,
     usedNano: 0n,
     expiresAt: null,
     models: [],

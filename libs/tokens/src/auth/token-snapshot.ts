@@ -13,6 +13,8 @@ export interface TokenSnapshot {
   readonly expiresAt: number | null;
   /** Spend cap in nano-USD; null = unlimited. What has been spent lives in the billing counters, not here. */
   readonly quotaNano: bigint | null;
+  /** Names the Redis mirror of its spend under the quota (Token.quotaEpoch). */
+  readonly quotaEpoch: number;
   /** Empty = every model of the tenant. */
   readonly models: ReadonlySet<string>;
   readonly ipAllowlist: IpAllowlist;
@@ -61,6 +63,7 @@ export function snapshotOf(token: Token): TokenSnapshot {
     status: token.status,
     expiresAt: token.expiresAt ? token.expiresAt.getTime() : null,
     quotaNano: token.quotaNano,
+    quotaEpoch: token.quotaEpoch,
     models: new FrozenSet(token.models),
     ipAllowlist: new IpAllowlist(token.ipAllowlist),
     rpm: token.rpm,

@@ -38,6 +38,13 @@ export class Token {
   @Column({ name: 'quota_nano', type: 'bigint', nullable: true, transformer: bigintTransformer })
   quotaNano!: bigint | null;
 
+  /**
+   * Moves on each time a quota is set on the token while it had none (a database trigger,
+   * migration TokenQuotaEpoch): the Redis mirror of its spend is named by it (balance-scripts.ts).
+   */
+  @Column({ name: 'quota_epoch', type: 'integer', default: 0, insert: false, update: false })
+  quotaEpoch!: number;
+
   @Column({ name: 'used_nano', type: 'bigint', default: 0, transformer: bigintTransformer })
   usedNano!: bigint;
 

@@ -44,7 +44,7 @@ export class GetOwnUsage {
   async execute(command: GetOwnUsageCommand): Promise<OwnUsage> {
     const token = await this.callers.authenticate(command);
     await this.callers.tenantOf(token);
-    const live = await this.balances.live(token.tenantId, token.id);
+    const live = await this.balances.live(token.tenantId, token);
     const remaining = token.quotaNano === null ? null : token.quotaNano - live.tokenUsedNano;
     const plan = await this.plans.get(token.tenantId);
     const counters = plan === null ? null : await this.balances.planPeriod(token.tenantId, plan);

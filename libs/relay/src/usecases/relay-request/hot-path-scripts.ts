@@ -8,7 +8,7 @@ import { ABSENT_KEYS_LUA, PACKED_ARGV_LUA } from '@gateway/redis';
 import { ACQUIRE_FIRST_FUNCTION, SETTLE_KEY_FUNCTION, TOKEN_FUNCTIONS } from '../../limits/limit-scripts';
 import { STICKY_ORDER_FUNCTION } from '../../routing/sticky-order';
 
-/** Count of a hold's ARGV in HOLD_FUNCTIONS (and of its KEYS: bal, tq, holds:exp, pp). */
+/** Count of a hold's ARGV in HOLD_FUNCTIONS (and of its KEYS: funds, tq, holds:due, pp). */
 export const HOLD_ARGS = 15;
 export const HOLD_KEYS = 4;
 /** Count of a settlement's ARGV in SETTLE_FUNCTIONS. */
@@ -25,8 +25,10 @@ export const SETTLE_ARGS = 7;
  * {2, tokenCheck's verdict} when a token limit is reached (nothing written in either case), {3}
  * when the request was settled already, else {0, acquireFirst's answer (6 values), the hold placed
  * ('' for none), the session's remembered value ('' for none)}: the token is counted, and the hold
- * placed when a key was taken. Run again for the same request (a re-sent command), it answers as
- * the first run did, from the once-marker, and writes nothing. Its ARGV comes packed (packArgv).
+ * placed when a key was taken. holdCheck takes the hold's balance part as it checks it (one
+ * command); a later refusal, or no key taken, gives it back (holdUndo) before the script ends, so
+ * nothing is left written. Run again for the same request (a re-sent command), it answers as the
+ * first run did, from the once-marker, and writes nothing. Its ARGV comes packed (packArgv).
  */
 export const ADMIT_REQUEST = `${PACKED_ARGV_LUA}${ABSENT_KEYS_LUA}${HOLD_FUNCTIONS}${TOKEN_FUNCTIONS}${ACQUIRE_FIRST_FUNCTION}${STICKY_ORDER_FUNCTION}
 local marker = KEYS[7]
@@ -56,7 +58,10 @@ end
 local window = KEYS[5]
 if window ~= '' then
   local verdict = tokenCheck(window, ARGV[17], ARGV[18], ARGV[19])
-  if verdict ~= 0 then return {2, verdict} end
+  if verdict ~= 0 then
+    if holding then holdUndo(HK, HA, fromAllowance) end
+    return {2, verdict}
+  end
 end
 local n = (#KEYS - 7) / 5
 local AK, AA, L = {}, {}, {}
@@ -68,7 +73,10 @@ local stickyKey = sticky and (string.match(sticky, '^(.-)@%d+$') or sticky)
 local taken = acquireFirst(AK, AA, stickyOrder(stickyKey, L, n))
 if window ~= '' then tokenCount(window, ARGV[19], ARGV[20]) end
 local hold = ''
-if holding and taken[1] > 0 then hold = holdApply(HK, HA, fromAllowance, period) end
+if holding then
+  -- No key taken: nothing is held (holdCheck's part given back), the refusal says why.
+  if taken[1] > 0 then hold = holdApply(HK, HA, fromAllowance, period) else holdUndo(HK, HA, fromAllowance) end
+end
 if not sticky then sticky = '' end
 redis.call('SET', marker, table.concat({taken[1], taken[2], taken[3], taken[4], taken[5], taken[6], hold, sticky}, '\\n'),
   'PX', ARGV[21])

@@ -45,6 +45,7 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     id: 'tok-once',
     tenantId: 't-once',
     quotaNano: 1_000_000n,
+    quotaEpoch: 3,
     rpm: 100,
     tpm: 100_000,
   } as unknown as TokenSnapshot;
@@ -90,6 +91,7 @@ describe('the hot path, run twice for one request (real Redis)', () => {
         tokenId: token.id,
         amountNano: 3_000n,
         tokenQuotaNano: token.quotaNano,
+        tokenQuotaEpoch: token.quotaEpoch,
         plan,
         inputTokens: 10,
         outputTokens: 90,
@@ -164,8 +166,9 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     expect(draft.hold).not.toBeNull();
     const admitted = await everything();
     // The first run did hold and count: the repeat has something to leave alone.
-    expect(await field('bal:t-once', 'held')).toBe('2000'); // the allowance pays 1,000 of the 3,000
-    expect(await field('tq:tok-once', 'held')).toBe('3000');
+    // The allowance pays 1,000 of the 3,000: 2,000 of the 50,000 credited is held.
+    expect(await field('funds:t-once', 'avail')).toBe('48000');
+    expect(await field('tq:tok-once:3', 'held')).toBe('3000');
     expect(await field(`pp:t-once:${plan.periodStart.getTime()}`, 'hReq')).toBe('1');
 
     const hold = draft.hold;
@@ -196,13 +199,13 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     jest.spyOn(draft, 'costNano').mockReturnValue(1_500n);
     await settlement.close(draft);
     const settled = await everything();
-    expect(await field('bal:t-once', 'held')).toBe('0');
-    expect(await field('bal:t-once', 'debits')).toBe('500');
-    expect(await field('bal:t-once', 'balance')).toBe('49500');
-    expect(await field('tq:tok-once', 'used')).toBe('1500');
+    // Nothing held any more, 500 charged: available is what the balance is.
+    expect(await field('funds:t-once', 'debits')).toBe('500');
+    expect(await field('funds:t-once', 'avail')).toBe('49500');
+    expect(await field('tq:tok-once:3', 'used')).toBe('1500');
     expect(await field(`pp:t-once:${plan.periodStart.getTime()}`, 'cov')).toBe('1000');
     expect(await field(`pp:t-once:${plan.periodStart.getTime()}`, 'req')).toBe('1');
-    expect(await redis.zcard(`${testRedis.prefix}:holds:exp`)).toBe(0);
+    expect(await redis.zcard(`${testRedis.prefix}:holds:due`)).toBe(0);
     expect(await redis.xlen(`${testRedis.prefix}:usage:events`)).toBe(1);
 
     await settlement.close(draft);
@@ -221,7 +224,7 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     const draft = draftOf('req-lost');
     await admit(draft, null);
     // A restart without persistence took the hold and the marker (the mirrors were reloaded since).
-    await redis.zrem(`${testRedis.prefix}:holds:exp`, draft.hold as string);
+    await redis.zrem(`${testRedis.prefix}:holds:due`, draft.hold as string);
     await redis.del(`${testRedis.prefix}:once:req-lost`);
     const before = await everything();
     draft.usage = { promptTokens: 10, completionTokens: 20, cachedTokens: 0, reasoningTokens: 0 };
@@ -232,6 +235,43 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     expect(recorded).toEqual([expect.objectContaining({ requestId: 'req-lost', costNano: '1500' })]);
     expect(streamed).toHaveLength(0);
     recorded.length = 0;
+  });
+
+  it('a request refused after its hold was checked leaves the books as they were', async () => {
+    await admit(draftOf('req-warm'), null); // the mirrors and windows exist from here on
+    /** The money side: the tenant's funds, the token's quota, the plan period and the holds. */
+    const books = async () =>
+      Object.fromEntries(
+        Object.entries(await everything()).filter(([key]) => /:(funds|tq|pp|holds):/.test(key)),
+      );
+    const minute = Math.floor(now / 60_000);
+    const stats = (id: string) => `${testRedis.prefix}:key:${id}`;
+    // Every key cooling: the hold's balance part, taken as it was checked, must go back.
+    await redis.hset(stats('k-first'), 'cooldownUntil', String(now + 60_000));
+    await redis.hset(stats('k-second'), 'cooldownUntil', String(now + 60_000));
+    const before = await books();
+    expect(Object.keys(before).some((key) => key.endsWith(':funds:t-once'))).toBe(true);
+    const cooled = draftOf('req-cooled');
+    const refused = await admit(cooled, null).finally(() =>
+      redis
+        .hdel(stats('k-first'), 'cooldownUntil')
+        .then(() => redis.hdel(stats('k-second'), 'cooldownUntil')),
+    );
+    expect(refused.acquisition.index).toBe(-1);
+    expect(cooled.hold).toBeNull();
+    expect(await books()).toEqual(before);
+
+    // The token's minute is full: refused after the hold was checked, so it goes back too.
+    const window = `${testRedis.prefix}:rl:t:tok-once:m:${minute}`;
+    const r = await redis.hget(window, 'r');
+    expect(r).not.toBeNull();
+    await redis.hset(window, 'r', '100');
+    try {
+      await expect(admit(draftOf('req-full'), null)).rejects.toThrow(/rpm limit/);
+      expect(await books()).toEqual(before);
+    } finally {
+      await redis.hset(window, 'r', r as string);
+    }
   });
 
   it("tries the session's remembered key first, and says so in the order it gives back", async () => {

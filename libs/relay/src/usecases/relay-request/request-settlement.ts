@@ -50,6 +50,8 @@ export class RequestSettlement {
         ? this.balances.settleArguments({
             tenantId: draft.tenantId,
             tokenId: draft.tokenId,
+            tokenQuotaNano: draft.tokenQuotaNano,
+            tokenQuotaEpoch: draft.tokenQuotaEpoch,
             requestId: draft.requestId,
             hold: draft.hold,
             costNano: cost,

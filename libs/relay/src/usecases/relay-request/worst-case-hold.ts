@@ -42,6 +42,7 @@ export class WorstCaseHold {
       tokenId: token.id,
       amountNano: worst,
       tokenQuotaNano: token.quotaNano,
+      tokenQuotaEpoch: token.quotaEpoch,
       plan: draft.plan,
       inputTokens: promptTokens,
       outputTokens: completionCeiling,
