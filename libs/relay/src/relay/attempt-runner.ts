@@ -78,35 +78,30 @@ export class AttemptRunner {
       if (error instanceof RequestValidationError) return rejectedRequest(error);
       throw error;
     }
-    const abort = new AbortController();
-    const onGone = () => abort.abort();
-    clientGone.addEventListener('abort', onGone, { once: true });
+    let response: UpstreamResponse;
     try {
-      let response: UpstreamResponse;
-      try {
-        response = await this.upstream.call({
-          url: prepared.url,
-          headers: prepared.headers,
-          body: JSON.stringify(prepared.body),
-          signal: abort.signal,
-          headersTimeoutMs: Math.max(1, Math.min(channel.timeoutMs, input.remainingMs)),
-          bodyTimeoutMs: channel.timeoutMs,
-        });
-      } catch (error) {
-        return clientGone.aborted ? { kind: 'abandoned' } : failure(error, channel);
-      }
-      if (response.statusCode >= 400) return await this.judgeError(response, input);
-      if (!input.stream) return await this.deliverJson(response, input, adapter);
-      const observer = adapter.createStreamObserver({
-        clientAskedForUsage: prepared.clientAskedForUsage,
-        clientRequest: prepared.clientRequest,
-        promptTokens: input.promptTokens,
-        secrets: [key.secret],
+      // The client's own signal: its going away aborts the upstream call (undici listens on it for
+      // the call's lifetime only), with no controller and listener of the attempt's own.
+      response = await this.upstream.call({
+        url: prepared.url,
+        headers: prepared.headers,
+        body: JSON.stringify(prepared.body),
+        signal: clientGone,
+        headersTimeoutMs: Math.max(1, Math.min(channel.timeoutMs, input.remainingMs)),
+        bodyTimeoutMs: channel.timeoutMs,
       });
-      return await this.deliverStream(response, input, observer);
-    } finally {
-      clientGone.removeEventListener('abort', onGone);
+    } catch (error) {
+      return clientGone.aborted ? { kind: 'abandoned' } : failure(error, channel);
     }
+    if (response.statusCode >= 400) return await this.judgeError(response, input);
+    if (!input.stream) return await this.deliverJson(response, input, adapter);
+    const observer = adapter.createStreamObserver({
+      clientAskedForUsage: prepared.clientAskedForUsage,
+      clientRequest: prepared.clientRequest,
+      promptTokens: input.promptTokens,
+      secrets: [key.secret],
+    });
+    return await this.deliverStream(response, input, observer);
   }
 
   private async judgeError(response: UpstreamResponse, input: AttemptInput): Promise<AttemptResult> {
