@@ -50,8 +50,9 @@ export interface MirrorCorrection {
   /** The counter moved: `debits`, `used`, a plan period's field, or `credits`. */
   field: string;
   /**
-   * What was added: to the mirror's debits (and taken from its balance, so from what is available), the token's used, the plan
-   * period's counter (nano-USD, or a count of requests or tokens), or to its credits and balance.
+   * What was added: to the mirror's debits (and taken from what it has available), the token's
+   * used, the plan period's counter (nano-USD, or a count of requests or tokens), or to its credits
+   * (and to what it has available).
    */
   added: string;
 }
