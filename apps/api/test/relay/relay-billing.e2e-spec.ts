@@ -111,6 +111,49 @@ describe('billing on the relay (two API processes)', () => {
     });
   });
 
+  it("holds a token's quota against what it spent while it had none, once the quota is set again", async () => {
+    await createChannel(api, admin, {
+      name: 'quota',
+      baseUrl: mock.baseUrl,
+      models: ['m-quota'],
+      keys: ['sk-mock-quota-1'],
+    });
+    // A per-request fee only: each request costs (and holds) exactly 0.001.
+    await setPrice('m-quota', { inputPer1M: '0', outputPer1M: '0', perRequest: '0.001' });
+    const { key, tenantId, tokenId } = await seedTenantWithToken(api, admin, { quotaUsd: '0.003' });
+    await fund(api, tenantId, '1');
+    // The process the token is changed on: its own cache drops the token at once.
+    const [client] = relay.clients(key);
+    const ask = () =>
+      client.chat.completions.create({ model: 'm-quota', messages: [{ role: 'user', content: 'hi' }] }).then(
+        () => 'ok',
+        (e: unknown) => (e instanceof OpenAI.APIError ? `${e.status} ${e.message}` : String(e)),
+      );
+    const quota = (quotaUsd: string | null) =>
+      request(api.url)
+        .patch(`/api/tokens/${tokenId}`)
+        .set('authorization', `Bearer ${admin}`)
+        .send({ quotaUsd })
+        .expect(200);
+    const run = async (n: number) => {
+      const outcomes: string[] = [];
+      for (let i = 0; i < n; i++) outcomes.push(await ask());
+      return outcomes;
+    };
+
+    expect(await run(4)).toEqual(['ok', 'ok', 'ok', expect.stringMatching(/^402 .*quota/)]);
+    // Taken off: nothing counts the token's spend in Redis, 5 more go through.
+    await quota(null);
+    expect(await run(5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    await usageRecordsStored(api, tenantId, 9);
+    // Set again at 0.010 with 0.008 spent: 2 more, whatever the mirror of the first quota still says.
+    await quota('0.010');
+    expect(await run(3)).toEqual(['ok', 'ok', expect.stringMatching(/^402 .*quota/)]);
+    const money = await books(tenantId, tokenId, 12);
+    expect(money.tokenUsed).toBe(10_000_000n);
+    expect(money.ledgerUsage).toBe(10_000_000n);
+  });
+
   it('keeps ledger, usage records, token spend and the live mirror equal after mixed traffic', async () => {
     await createChannel(api, admin, {
       name: 'mixed-flaky',
