@@ -8,7 +8,7 @@
 // held, the part of holds the balance answers for). The balance (credits − debits) and held are not
 // stored: BalanceMirror.snapshot derives them exactly with BigInt. So a hold is one HINCRBY of
 // `avail` (its answer is the check: a negative one is put back and refused), and a settlement two:
-// `debits` up by the charge, `avail` by what was held less the charge (issue #16: 12 Redis commands
+// `debits` up by the charge, `avail` by what was held less the charge (issue #16: 11 Redis commands
 // a request). A mirror is loaded when it has `credits`; a settlement may leave `avail` and `debits`
 // alone in a hash whose mirror Redis lost, which the next load sets anew. (The layout before, hash
 // `bal:<tenant>` with balance and held, is no longer written; its holds are reaped by
