@@ -19,6 +19,6 @@ export { UpdateTokenDto } from './dto/update-token.dto';
 export { ListTokensQuery } from './dto/list-tokens.query';
 export { CreatedTokenView, TokenListView, TokenView } from './views/token.view';
 export { addTokenUsage } from './usage/add-token-usage';
-export { quotaEpochByToken, usedByToken } from './usage/used-by-token';
+export { spendOfQuotaTokens, usedByToken } from './usage/used-by-token';
 export { ImportedKeyRefused, upsertImportedToken } from './imported-token';
 export type { ImportedToken, ImportedTokenInput } from './imported-token';

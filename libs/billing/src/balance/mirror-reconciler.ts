@@ -17,7 +17,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { LuaScript, REDIS } from '@gateway/redis';
-import { quotaEpochByToken, usedByToken } from '@gateway/tokens';
+import { spendOfQuotaTokens } from '@gateway/tokens';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
@@ -117,13 +117,14 @@ export class MirrorReconciler {
         .createQueryBuilder('p')
         .where(`p.updated_at > now() - interval '${PLAN_PERIOD_LOOKBACK}'`)
         .getMany();
+      const tokens = await spendOfQuotaTokens(tx);
       return {
         debits: new Map(balances.map((row) => [row.tenantId, row.debitsNano])),
         credits: new Map(
           balances.map((row) => [row.tenantId, { creditsNano: row.creditsNano, creditSeq: row.creditSeq }]),
         ),
-        used: await usedByToken(tx),
-        quotas: await quotaEpochByToken(tx),
+        used: tokens.used,
+        quotas: tokens.epochs,
         periods: periods.map((row): LedgerPlanPeriod => ({
           tenantId: row.tenantId,
           periodStart: row.periodStart,

@@ -7,10 +7,19 @@ export async function usedByToken(manager: EntityManager): Promise<Map<string, b
   return new Map(rows.map((row) => [row.id, row.usedNano]));
 }
 
-/** The quota epoch of every token that has a quota (the balance mirror keeps its spend live). */
-export async function quotaEpochByToken(manager: EntityManager): Promise<Map<string, number>> {
-  const rows = await manager
-    .getRepository(Token)
-    .find({ select: { id: true, quotaEpoch: true }, where: { quotaNano: Not(IsNull()) } });
-  return new Map(rows.map((row) => [row.id, row.quotaEpoch]));
+/**
+ * What each token with a quota has spent and its quota epoch: only those have a mirror of their
+ * spend in Redis, named by the epoch. One read of those rows, not of every token.
+ */
+export async function spendOfQuotaTokens(
+  manager: EntityManager,
+): Promise<{ used: Map<string, bigint>; epochs: Map<string, number> }> {
+  const rows = await manager.getRepository(Token).find({
+    select: { id: true, usedNano: true, quotaEpoch: true },
+    where: { quotaNano: Not(IsNull()) },
+  });
+  return {
+    used: new Map(rows.map((row) => [row.id, row.usedNano])),
+    epochs: new Map(rows.map((row) => [row.id, row.quotaEpoch])),
+  };
 }
