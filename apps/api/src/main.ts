@@ -1,4 +1,6 @@
 // The api process: `node dist/apps/api/src/main.js` (npm start runs it for you).
+// First, before anything else loads: holds the young generation small while the app loads.
+import { startedUp } from '@gateway/config/start-up-heap';
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   // Before listening, so /ready answers only once both halves run.
   const worker = config.SINGLE_PROCESS ? await startWorkerHere(config) : undefined;
   await app.listen(config.PORT, config.HOST);
+  startedUp();
   const logger = app.get(Logger);
   logger.log(`api listening on http://${config.HOST}:${config.PORT}`);
   const openFiles = openFilesWarning();

@@ -1,4 +1,6 @@
 // The worker process: `node dist/apps/worker/src/main.js` (npm start runs it for you).
+// First, before anything else loads: holds the young generation small while the app loads.
+import { startedUp } from '@gateway/config/start-up-heap';
 import 'reflect-metadata';
 import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
     waitForRedis(config, config.STARTUP_WAIT_SECONDS * 1000),
   ]);
   const worker = await startWorker(config);
+  startedUp();
   const stop = (signal: NodeJS.Signals) =>
     void worker.stop(signal).then(
       () => process.exit(0),
