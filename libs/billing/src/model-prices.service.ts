@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { PageQuery, pageWindow } from '@gateway/common';
+import { PageQuery, pageWindow } from '@gateway/common/http';
 import { Actor } from '@gateway/identity';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { ChangeFeed } from '@gateway/redis';

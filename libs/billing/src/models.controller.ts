@@ -2,7 +2,7 @@
 // (OpenRouter's "openai/gpt-4o") work raw or URL-encoded as %2F.
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { CatalogReader, PriceAdmin } from './billing-permissions';
 import { ModelCatalogService } from './catalog/model-catalog.service';

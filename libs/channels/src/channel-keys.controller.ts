@@ -9,7 +9,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { UuidParam } from '@gateway/common';
+import { UuidParam } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { ChannelKeysService } from './channel-keys.service';
 import { ChannelAdmin } from './channels-permissions';

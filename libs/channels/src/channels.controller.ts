@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { UuidParam } from '@gateway/common';
+import { UuidParam } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { ChannelTestService } from './channel-test.service';
 import { ChannelAdmin } from './channels-permissions';

@@ -2,7 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import type { Actor } from '@gateway/identity';
 import { ChangeFeed, REDIS } from '@gateway/redis';

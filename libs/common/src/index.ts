@@ -1,5 +1,6 @@
-// What every domain shares and no domain owns: the domain-error base and the /api paging and
-// parameter primitives. Nothing here knows a domain, a table or a provider.
+// What every domain shares and no domain owns: the domain-error base, money and the keyring. Nothing
+// here knows a domain, a table or a provider; the /api paging and parameter primitives are
+// `@gateway/common/http` (http/index.ts), so that loading this loads no HTTP layer.
 export {
   DomainError,
   domainErrorBase,
@@ -13,11 +14,6 @@ export {
 } from './errors/domain-error';
 export { domainErrorFacts, type ErrorFacts } from './errors/error-facts';
 export { writeErrorResponse, type ErrorResponse } from './errors/write-error-response';
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery, pageWindow } from './http/page.query';
-export { PageOf } from './http/page.view';
-export type { Page } from './http/page.view';
-export { UuidParam } from './http/uuid-param';
-export { OptionalButNotNull } from './http/optional-but-not-null';
 export { isIsoCurrency, minorToDecimal, minorUnitDigits } from './money/currency';
 export { createKeyring, keyringFromEnv, type Keyring } from './crypto/keyring';
 export { SecretCipher, type SealedSecret } from './crypto/secret-cipher';

@@ -19,7 +19,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { UuidParam } from '@gateway/common';
+import { UuidParam } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import type { Response } from 'express';
 import { CreateCreditNoteDto } from './dto/create-credit-note.dto';

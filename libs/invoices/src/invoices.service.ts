@@ -4,7 +4,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { Actor, canSeeTenant, readScope, tenantBillingDetails, writeTenant } from '@gateway/identity';
 import { QueueName } from '@gateway/redis';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 import type { AuditAction } from '../entities/audit-log.entity';
 
 export const AUDIT_ACTIONS: readonly AuditAction[] = ['create', 'update', 'delete'];

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import type { AuditAction, AuditLog } from '../entities/audit-log.entity';
 import { AUDIT_ACTIONS } from '../dto/list-audit-logs.query';
 

@@ -2,7 +2,7 @@
 // A tenant's users see only channels serving their tenant's group.
 import { Injectable } from '@nestjs/common';
 import { CatalogChannel, ChannelsService } from '@gateway/channels';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { Actor, isSuperAdmin, TenantsService } from '@gateway/identity';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import type { ListModelsQuery } from '../dto/list-models.query';

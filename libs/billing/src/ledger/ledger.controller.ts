@@ -1,7 +1,7 @@
 // A tenant's money under /api/tenants/:id (the tenants controller itself lives in identity).
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { UuidParam } from '@gateway/common';
+import { UuidParam } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { BalanceReader, LedgerReader } from '../billing-permissions';
 import { ListLedgerEntriesQuery } from './dto/list-ledger-entries.query';

@@ -2,7 +2,7 @@
 // (credits, via /api) and the worker's usage debits, both by appendLedgerLine.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
 import { Repository } from 'typeorm';
 import { BillingError, BillingErrorCode } from '../billing.errors';

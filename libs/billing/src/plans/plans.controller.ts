@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PageQuery, UuidParam } from '@gateway/common';
+import { PageQuery, UuidParam } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { PlanAdmin, PlanReader } from '../billing-permissions';
 import { CreatePlanDto } from './dto/create-plan.dto';

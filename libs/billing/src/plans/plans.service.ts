@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { PageQuery, pageWindow } from '@gateway/common';
+import { PageQuery, pageWindow } from '@gateway/common/http';
 import { isUniqueViolation, usdToNano } from '@gateway/db';
 import { Actor, isSuperAdmin } from '@gateway/identity';
 import { ChangeFeed } from '@gateway/redis';

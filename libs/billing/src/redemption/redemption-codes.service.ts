@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { usdToNano } from '@gateway/db';
 import { Actor, isSuperAdmin, TenantsService, writeTenant } from '@gateway/identity';
 import { Repository } from 'typeorm';

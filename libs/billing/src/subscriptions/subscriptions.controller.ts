@@ -1,7 +1,7 @@
 // A tenant's plan under /api/tenants/:id (the tenants controller itself lives in identity).
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PageQuery, UuidParam } from '@gateway/common';
+import { PageQuery, UuidParam } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { PlanAdmin, SubscriptionReader } from '../billing-permissions';
 import { SetSubscriptionDto } from './dto/set-subscription.dto';

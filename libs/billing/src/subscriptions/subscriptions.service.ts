@@ -5,7 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { PageQuery, pageWindow } from '@gateway/common';
+import { PageQuery, pageWindow } from '@gateway/common/http';
 import { isUniqueViolation } from '@gateway/db';
 import { ChangeFeed } from '@gateway/redis';
 import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';

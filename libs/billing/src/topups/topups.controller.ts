@@ -1,7 +1,7 @@
 // Operators crediting a tenant: POST /api/tenants/:id/topups and /adjustments.
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { UuidParam } from '@gateway/common';
+import { UuidParam } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { CreditAdmin } from '../billing-permissions';
 import { LedgerEntryView } from '../ledger/views/ledger-entry.view';

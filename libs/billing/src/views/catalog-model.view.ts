@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import { PriceView } from './model-price.view';
 
 /** A model offered by at least one enabled channel the caller may use. */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import { nanoToUsd } from '@gateway/db';
 import type { ModelPrice } from '../entities/model-price.entity';
 

@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { Actor } from '@gateway/identity';
 import { ChangeFeed } from '@gateway/redis';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 import { ChannelStatus, CHANNEL_STATUSES } from '../entities/channel.entity';
 import { KEY_HEALTH, KeyHealth } from '../entities/channel-key.entity';
 

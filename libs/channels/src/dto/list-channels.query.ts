@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 import { CHANNEL_STATUSES, CHANNEL_TYPES, ChannelStatus, ChannelType } from '../entities/channel.entity';
 
 export class ListChannelsQuery extends PageQuery {

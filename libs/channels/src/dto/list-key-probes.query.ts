@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 import { ChannelKeyProbe } from '../entities/channel-key-probe.entity';
 
 const RESULTS = ['healthy', 'rate_limited', 'invalid', 'error'] as const;

@@ -1,3 +1,3 @@
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 
 export class ListModelChainsQuery extends PageQuery {}

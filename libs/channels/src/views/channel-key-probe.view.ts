@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import { ChannelKeyProbe, PROBE_TRIGGERS, ProbeTrigger } from '../entities/channel-key-probe.entity';
 import { KEY_HEALTH } from '../entities/channel-key.entity';
 

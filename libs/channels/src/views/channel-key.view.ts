@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import { CHANNEL_STATUSES, ChannelStatus } from '../entities/channel.entity';
 import { ChannelKey, KEY_HEALTH, KeyHealth } from '../entities/channel-key.entity';
 import { maskedKeyOf } from '../keys/key-mask';

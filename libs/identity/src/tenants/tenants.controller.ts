@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { PageQuery, UuidParam } from '@gateway/common';
+import { PageQuery, UuidParam } from '@gateway/common/http';
 import { Authenticated, Roles } from '../auth/access.decorators';
 import { Actor, CurrentActor } from '../auth/actor';
 import { TENANT_ADMIN_ROLES, TENANT_EDITOR_ROLES } from '../identity-permissions';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { PageQuery, pageWindow } from '@gateway/common';
+import { PageQuery, pageWindow } from '@gateway/common/http';
 import { ChangeFeed } from '@gateway/redis';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditRecorder } from '../audit-recorder';

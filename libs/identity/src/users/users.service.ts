@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { AuditAction, AuditRecorder } from '../audit-recorder';
 import { Actor, canSeeTenant, readScope, writeTenant } from '../auth/actor';
 import { PasswordHasher } from '../auth/password-hasher';

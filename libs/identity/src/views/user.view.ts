@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import type { User } from '../entities/user.entity';
 import { Role } from '../roles';
 

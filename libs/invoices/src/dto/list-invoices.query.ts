@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 import { INVOICE_KINDS, InvoiceKind } from '../entities/invoice.entity';
 import { PERIOD_PATTERN } from '../generation/invoice-period';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { UuidParam } from '@gateway/common';
+import { UuidParam } from '@gateway/common/http';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { TopupOrderReader, TopupPayer } from '../payments-permissions';
 import { CreateTopupOrderDto } from './dto/create-topup-order.dto';

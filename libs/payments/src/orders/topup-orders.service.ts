@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
 import { InvoiceSettlements } from '@gateway/invoices';

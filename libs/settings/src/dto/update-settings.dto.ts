@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import { ExchangeRateDto } from './exchange-rate.dto';
 import { IssuerSettingsDto } from './issuer-settings.dto';
 import { SmtpSettingsDto } from './smtp-settings.dto';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import type { TokenStatus } from '../entities/token.entity';
 import { MAX_TOKEN_NAME_LENGTH, TOKEN_STATUSES } from './token-field-limits';
 import { IsTokenName, TokenFieldsDto } from './token-fields.dto';

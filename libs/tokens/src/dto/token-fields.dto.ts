@@ -13,7 +13,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import {
   MAX_IP_ALLOWLIST,
   MAX_MODEL_NAME_LENGTH,

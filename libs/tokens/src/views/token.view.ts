@@ -1,6 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import { TOKEN_REVOCATION_REASONS, type TokenRevocationReason } from '@gateway/identity';
 import type { Token, TokenStatus } from '../entities/token.entity';
 import { maskApiKey } from '../key/api-key';

@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ChannelsService } from '@gateway/channels';
-import { pageWindow } from '@gateway/common';
+import { pageWindow } from '@gateway/common/http';
 import { nanoToUsd } from '@gateway/db';
 import { Actor } from '@gateway/identity';
 import { TokensService } from '@gateway/tokens';

@@ -1,6 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import type { UsageRecord } from '../entities/usage-record.entity';
 import type { UsageAttempt, UsageBilledUnit, UsageEndpoint, UsageEventSource } from '../usage-event';
 import { USAGE_BILLED_UNITS, USAGE_ENDPOINTS, USAGE_SOURCES } from '../usage-event-parser';

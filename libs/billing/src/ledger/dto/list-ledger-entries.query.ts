@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 import { LEDGER_KINDS, LedgerKind } from '../../entities/ledger-entry.entity';
 
 /** `GET /api/tenants/:id/ledger`: a page of lines, newest first, optionally of one kind and period. */

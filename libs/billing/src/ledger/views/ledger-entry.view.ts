@@ -1,6 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import { LEDGER_KINDS, LedgerEntry, LedgerKind } from '../../entities/ledger-entry.entity';
 
 /** The audit log's entityType of a ledger line. */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import type { GroupMultiplier } from '../../entities/group-multiplier.entity';
 import { DEFAULT_MULTIPLIER, normalizeMultiplier } from '../apply-multiplier';
 

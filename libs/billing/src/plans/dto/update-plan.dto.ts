@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import { PLAN_STATUSES, PlanStatus } from '../../entities/plan.entity';
 import { PLAN_NAME_MAX_LENGTH } from './create-plan.dto';
 import { PlanLimitsDto } from './plan-limits.dto';

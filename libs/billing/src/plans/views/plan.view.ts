@@ -1,6 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import { PLAN_STATUSES, type Plan, type PlanStatus } from '../../entities/plan.entity';
 
 /** Monthly limits; null = unlimited. */

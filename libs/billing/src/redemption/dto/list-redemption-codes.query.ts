@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 
 export const REDEMPTION_CODE_STATUSES = ['unused', 'redeemed', 'expired'] as const;
 export type RedemptionCodeStatus = (typeof REDEMPTION_CODE_STATUSES)[number];

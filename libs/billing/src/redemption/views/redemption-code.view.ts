@@ -1,6 +1,6 @@
 import { nanoToUsd } from '@gateway/db';
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import type { RedemptionCode } from '../../entities/redemption-code.entity';
 import { REDEMPTION_CODE_STATUSES, RedemptionCodeStatus } from '../dto/list-redemption-codes.query';
 

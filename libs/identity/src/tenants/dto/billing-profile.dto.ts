@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, registerDecorator } from 'class-validator';
-import { isIsoCurrency, OptionalButNotNull } from '@gateway/common';
+import { isIsoCurrency } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import { INVOICE_LANGUAGES, type InvoiceLanguage } from '../../entities/tenant.entity';
 
 function IsCurrencyCode(): PropertyDecorator {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import { IsIanaTimeZone } from '../time-zone';
 
 export const TENANT_GROUP_PATTERN = /^[a-z0-9_-]{1,64}$/;

@@ -10,7 +10,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import type { TenantStatus } from '../../entities/tenant.entity';
 import { IsIanaTimeZone } from '../time-zone';
 import { BillingProfileDto } from './billing-profile.dto';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import { Role } from '../../roles';
 import { NewPasswordField } from '../../dto/account-fields';
 

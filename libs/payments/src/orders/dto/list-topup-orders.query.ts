@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PageQuery } from '@gateway/common';
+import { PageQuery } from '@gateway/common/http';
 import { TOPUP_ORDER_STATUSES, TopupOrderStatus } from '../../entities/topup-order.entity';
 
 /** `GET /api/tenants/:id/topup-orders`: newest first, optionally of one status. */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@gateway/common';
+import { PageOf } from '@gateway/common/http';
 import { nanoToUsd } from '@gateway/db';
 import { TOPUP_ORDER_STATUSES, TopupOrder, TopupOrderStatus } from '../../entities/topup-order.entity';
 import { PAYMENT_PROVIDERS, PaymentProviderKind } from '../../providers/payment-provider-kinds';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsUrl, Matches, MaxLength } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import { USD_RATE_PATTERN } from '../../orders/charge-amount';
 import { EPAY_METHODS } from '../payment-provider-kinds';
 

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, Matches } from 'class-validator';
-import { OptionalButNotNull } from '@gateway/common';
+import { OptionalButNotNull } from '@gateway/common/http';
 import { USD_RATE_PATTERN } from '../../orders/charge-amount';
 import { PAYMENT_CURRENCIES } from '../payment-provider-kinds';
 
