@@ -264,10 +264,7 @@ export class ChannelKeysService {
 
   /** The plaintext of a key; ChannelsError(key_undecryptable) if the keyring cannot open it. */
   decrypt(row: ChannelKey): string {
-    return this.cipher.decrypt(
-      { ciphertext: row.keyCiphertext, version: row.keyVersion },
-      channelKeyAad(row.channelId, row.id),
-    );
+    return this.cipher.openKey(row);
   }
 
   /**

@@ -11,14 +11,9 @@ import { ChangeFeed } from '@gateway/redis';
 import { Repository } from 'typeorm';
 import { UpdateSettingsDto } from './dto/update-settings.dto';
 import { Setting } from './entities/setting.entity';
+import { settingsInForce } from './settings-in-force';
 import { SettingsError, SettingsErrorCode } from './settings.errors';
-import {
-  defaultSettings,
-  RuntimeSettingsValues,
-  SETTING_KEYS,
-  SettingKey,
-  SETTINGS_TOPIC,
-} from './settings-schema';
+import { RuntimeSettingsValues, SETTING_KEYS, SettingKey, SETTINGS_TOPIC } from './settings-schema';
 import { PublicSettingsView, SettingsView, SmtpView } from './views/settings.view';
 import {
   DEFAULT_PAYMENT_TERMS_DAYS,
@@ -52,15 +47,8 @@ export class SettingsService {
   }
 
   /** The settings in force: stored values over the environment's defaults. */
-  async values(): Promise<{ values: RuntimeSettingsValues; overridden: SettingKey[] }> {
-    const values = defaultSettings(this.config);
-    const overridden: SettingKey[] = [];
-    for (const row of await this.rows.find()) {
-      if (!(SETTING_KEYS as readonly string[]).includes(row.key)) continue; // a setting since removed
-      (values as unknown as Record<string, unknown>)[row.key] = row.value;
-      overridden.push(row.key as SettingKey);
-    }
-    return { values, overridden };
+  values(): Promise<{ values: RuntimeSettingsValues; overridden: SettingKey[] }> {
+    return settingsInForce(this.rows, this.config);
   }
 
   async get(): Promise<SettingsView> {

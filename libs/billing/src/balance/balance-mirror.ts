@@ -12,6 +12,7 @@ import type Redis from 'ioredis';
 import { Repository } from 'typeorm';
 import { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import { TenantBalance } from '../entities/tenant-balance.entity';
+import { tokenMirrorKey } from './token-mirror-key';
 import type { CurrentPlan } from '../subscriptions/current-plan';
 import {
   APPLY_CREDIT,
@@ -431,16 +432,6 @@ export class BalanceMirror {
   private expiryKey(): string {
     return `${this.prefix}:holds:due`;
   }
-}
-
-/**
- * The mirror of a token's spend while it has a quota (balance-scripts.ts), named by its quota epoch
- * (Token.quotaEpoch), which moves on each time a quota is set on a token that had none: nothing
- * counted its spend in Redis meanwhile, so the new mirror loads PostgreSQL's count, not the one left
- * behind. A quota changed from one amount to another keeps its mirror, holds in flight included.
- */
-export function tokenMirrorKey(prefix: string, tokenId: string, quotaEpoch: number): string {
-  return `${prefix}:tq:${tokenId}:${quotaEpoch}`;
 }
 
 function clampExact(nano: bigint): bigint {

@@ -22,7 +22,7 @@ import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PlanPeriodUsage } from '../entities/plan-period-usage.entity';
 import { TenantBalance } from '../entities/tenant-balance.entity';
-import { tokenMirrorKey } from './balance-mirror';
+import { tokenMirrorKey } from './token-mirror-key';
 import { RESYNC_CREDITS } from './balance-scripts';
 import { RECONCILE_MIRROR_COUNTER } from './mirror-reconcile-scripts';
 

@@ -7,7 +7,6 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
 import { Repository } from 'typeorm';
-import { ChannelKeysService } from '../channel-keys.service';
 import { Channel } from '../entities/channel.entity';
 import { ChannelKey } from '../entities/channel-key.entity';
 import {
@@ -18,6 +17,7 @@ import {
   readModelCooldowns,
 } from '../keys/key-stats';
 import { probeUpstream, ProbeResult } from '../probe/probe-upstream';
+import { KeyCipher } from '../key-crypto/key-cipher';
 import { KeyHealthService, RecordedProbe } from './key-health.service';
 import { providerOf, takeProbeSlot } from './provider-rate';
 
@@ -47,7 +47,7 @@ export class ProbeKeyJob {
   constructor(
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     @InjectRepository(ChannelKey) private readonly keys: Repository<ChannelKey>,
-    private readonly channelKeys: ChannelKeysService,
+    private readonly cipher: KeyCipher,
     private readonly health: KeyHealthService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -116,7 +116,7 @@ export class ProbeKeyJob {
   private async probe(channel: Channel, key: ChannelKey, model?: string): Promise<ProbeResult> {
     let secret: string;
     try {
-      secret = this.channelKeys.decrypt(key);
+      secret = this.cipher.openKey(key);
     } catch (error) {
       return {
         ok: false,

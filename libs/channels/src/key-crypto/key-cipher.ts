@@ -3,6 +3,7 @@
 // row (or another channel) fails to open instead of lending that row a key.
 import { type Keyring, type SealedSecret, SecretCipher } from '@gateway/common';
 import { ChannelsError, ChannelsErrorCode } from '../channels.errors';
+import type { ChannelKey } from '../entities/channel-key.entity';
 
 export type SealedKey = SealedSecret;
 
@@ -21,6 +22,14 @@ export class KeyCipher extends SecretCipher {
             ChannelsErrorCode.KeyUndecryptable,
             `a stored provider key uses master key version ${version}, which is neither ENCRYPTION_KEY_VERSION nor in ENCRYPTION_KEYS_PREVIOUS`,
           ),
+    );
+  }
+
+  /** The plaintext of a stored provider key; ChannelsError(key_undecryptable) if the keyring cannot open it. */
+  openKey(row: Pick<ChannelKey, 'id' | 'channelId' | 'keyCiphertext' | 'keyVersion'>): string {
+    return this.decrypt(
+      { ciphertext: row.keyCiphertext, version: row.keyVersion },
+      channelKeyAad(row.channelId, row.id),
     );
   }
 }
