@@ -4,9 +4,7 @@ import { AuditRecorder } from '@gateway/identity';
 import { AuditController } from './audit.controller';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
-import { AuditLog } from './entities/audit-log.entity';
-
-export const AUDIT_ENTITIES = [AuditLog];
+import { AUDIT_ENTITIES } from './audit.entities';
 
 /**
  * Global so that IdentityModule can inject AuditRecorder without importing this module: the audit

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AuditEntry, AuditRecorder } from '@gateway/identity';
+import { AuditEntry, AuditRecorder } from '@gateway/identity/domain';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditLog } from './entities/audit-log.entity';
 import { saveAuditEntry } from './write-audit-entry';

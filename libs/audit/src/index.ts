@@ -1,11 +1,4 @@
-export { AUDIT_ENTITIES, AuditModule } from './audit.module';
-export { AuditService } from './audit.service';
-export type { AuditEntry } from './audit.service';
+export * from './domain';
+export { AuditModule } from './audit.module';
 export { AuditQueryService } from './audit-query.service';
-export { AUDIT_READER_ROLES } from './audit-permissions';
-export { AuditError, AuditErrorCode } from './audit.errors';
 export { AuditLogView } from './views/audit-log.view';
-export { AuditLog } from './entities/audit-log.entity';
-export type { AuditAction } from './entities/audit-log.entity';
-export { redactForAudit } from './redact';
-export { writeAuditEntry } from './write-audit-entry';

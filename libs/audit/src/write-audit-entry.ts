@@ -1,7 +1,7 @@
 // One audit row written in the caller's transaction. A function rather than only AuditService's
 // method, so that code writing its change through a bare EntityManager (the worker's usage batches)
 // audits in the same transaction without a Nest provider.
-import type { AuditEntry } from '@gateway/identity';
+import type { AuditEntry } from '@gateway/identity/domain';
 import type { EntityManager, Repository } from 'typeorm';
 import { AuditLog } from './entities/audit-log.entity';
 import { redactForAudit } from './redact';

@@ -5,18 +5,8 @@ import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { TokensModule } from '@gateway/tokens';
 import { BalanceMirror } from './balance/balance-mirror';
-import { HoldReaper } from './balance/hold-reaper';
-import { MirrorReconciler } from './balance/mirror-reconciler';
+import { BILLING_ENTITIES } from './billing.entities';
 import { ModelCatalogService } from './catalog/model-catalog.service';
-import { GroupMultiplier } from './entities/group-multiplier.entity';
-import { LedgerEntry } from './entities/ledger-entry.entity';
-import { ModelPrice } from './entities/model-price.entity';
-import { PlanPeriodUsage } from './entities/plan-period-usage.entity';
-import { Plan } from './entities/plan.entity';
-import { RedemptionCode } from './entities/redemption-code.entity';
-import { SubscriptionChange } from './entities/subscription-change.entity';
-import { Subscription } from './entities/subscription.entity';
-import { TenantBalance } from './entities/tenant-balance.entity';
 import { NewApiImportController } from './import/newapi-import.controller';
 import { NewApiImportService } from './import/newapi-import.service';
 import { CreditPoster } from './ledger/credit-poster';
@@ -37,18 +27,6 @@ import { CurrentPlans } from './subscriptions/current-plans';
 import { SubscriptionsService } from './subscriptions/subscriptions.service';
 import { TopupsController } from './topups/topups.controller';
 import { TopupsService } from './topups/topups.service';
-
-export const BILLING_ENTITIES = [
-  ModelPrice,
-  LedgerEntry,
-  TenantBalance,
-  RedemptionCode,
-  GroupMultiplier,
-  Plan,
-  Subscription,
-  SubscriptionChange,
-  PlanPeriodUsage,
-];
 
 /**
  * Model prices and the models catalog (derived from the channels); the ledger, top-ups, redemption
@@ -101,10 +79,3 @@ export const BILLING_ENTITIES = [
   ],
 })
 export class BillingModule {}
-
-/**
- * The worker side of billing: releasing the holds of requests whose process died, and reconciling
- * the Redis mirror with the ledger (run by the usage queue's schedule).
- */
-@Module({ providers: [HoldReaper, MirrorReconciler], exports: [HoldReaper, MirrorReconciler] })
-export class BillingWorkerModule {}

@@ -1,8 +1,6 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { QueueName } from '@gateway/redis';
 import { AccessGuard } from './auth/access.guard';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -11,17 +9,11 @@ import { LoginRateLimiter } from './auth/login-rate-limiter';
 import { PasswordHasher } from './auth/password-hasher';
 import { RegistrationRateLimiter } from './auth/registration-rate-limiter';
 import { RegistrationService } from './auth/registration.service';
-import { Session } from './entities/session.entity';
-import { Tenant } from './entities/tenant.entity';
-import { User } from './entities/user.entity';
-import { IdentityProcessor, IdentitySchedules } from './jobs/identity.processor';
-import { PruneExpiredSessionsJob } from './jobs/prune-expired-sessions.job';
+import { IDENTITY_ENTITIES } from './identity.entities';
 import { TenantsController } from './tenants/tenants.controller';
 import { TenantsService } from './tenants/tenants.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
-
-export const IDENTITY_ENTITIES = [Tenant, User, Session];
 
 /**
  * The api side: login, registration, sessions, the global access guard, the first super admin,
@@ -45,13 +37,3 @@ export const IDENTITY_ENTITIES = [Tenant, User, Session];
   exports: [AuthService, TenantsService, UsersService],
 })
 export class IdentityModule {}
-
-/** The worker side: the identity domain's jobs. */
-@Module({
-  imports: [
-    TypeOrmModule.forFeature(IDENTITY_ENTITIES),
-    BullModule.registerQueue({ name: QueueName.Identity }),
-  ],
-  providers: [PruneExpiredSessionsJob, IdentityProcessor, IdentitySchedules],
-})
-export class IdentityWorkerModule {}

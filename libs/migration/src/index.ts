@@ -1,6 +1,5 @@
-export { MIGRATION_ENTITIES, MigrationModule } from './migration.module';
-export { ImportLink } from './entities/import-link.entity';
-export { MigrationError, MigrationErrorCode } from './migration.errors';
+export * from './domain';
+export { MigrationModule } from './migration.module';
 export { MIGRATION_ROLES } from './migration-permissions';
 export { NEWAPI_IMPORT_AUDIT_TYPE, NewApiMigrationService } from './newapi/newapi-migration.service';
 export type { MigrationOptions } from './newapi/newapi-migration.service';

@@ -3,11 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { TokensModule } from '@gateway/tokens';
-import { ImportLink } from './entities/import-link.entity';
+import { MIGRATION_ENTITIES } from './migration.entities';
 import { NewApiMigrationController } from './newapi/newapi-migration.controller';
 import { NewApiMigrationService } from './newapi/newapi-migration.service';
-
-export const MIGRATION_ENTITIES = [ImportLink];
 
 /** Moving another gateway's installation over (NewAPI / one-api), through the owning domains' services. */
 @Module({

@@ -1,11 +1,5 @@
-export { PAYMENTS_ENTITIES, PaymentsModule } from './payments.module';
-export { PaymentProviderConfig } from './entities/payment-provider-config.entity';
-export { TopupOrder, TOPUP_ORDER_STATUSES } from './entities/topup-order.entity';
-export type { TopupOrderStatus } from './entities/topup-order.entity';
-export { PaymentEvent } from './entities/payment-event.entity';
-export { PaymentsError, PaymentsErrorCode } from './payments.errors';
-export { EPAY_METHODS, PAYMENT_PROVIDERS } from './providers/payment-provider-kinds';
-export type { EpayMethod, PaymentProviderKind } from './providers/payment-provider-kinds';
+export * from './domain';
+export { PaymentsModule } from './payments.module';
 export {
   PAYMENT_PROVIDER_ADMIN_ROLES,
   TOPUP_ORDER_READ_ROLES,

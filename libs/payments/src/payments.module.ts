@@ -5,9 +5,6 @@ import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { InvoicesModule } from '@gateway/invoices';
-import { PaymentEvent } from './entities/payment-event.entity';
-import { PaymentProviderConfig } from './entities/payment-provider-config.entity';
-import { TopupOrder } from './entities/topup-order.entity';
 import { PaymentSettlement } from './orders/payment-settlement';
 import { TopupOrdersController } from './orders/topup-orders.controller';
 import { TopupOrdersService } from './orders/topup-orders.service';
@@ -15,8 +12,7 @@ import { PaymentProvidersController } from './providers/payment-providers.contro
 import { PaymentProvidersService } from './providers/payment-providers.service';
 import { PaymentNotificationsController } from './webhooks/payment-notifications.controller';
 import { PaymentNotificationsService } from './webhooks/payment-notifications.service';
-
-export const PAYMENTS_ENTITIES = [PaymentProviderConfig, TopupOrder, PaymentEvent];
+import { PAYMENTS_ENTITIES } from './payments.entities';
 
 /**
  * Online top-ups: payment providers (Stripe Checkout, EPay) configured by a super admin, orders a

@@ -1,15 +1,15 @@
 // The database schema's composition root: every entity of every domain, listed explicitly.
 // Domain libs cannot see each other's tables; only this list (and the migrations) sees them all.
-import { AUDIT_ENTITIES } from '@gateway/audit';
-import { BILLING_ENTITIES } from '@gateway/billing';
-import { CHANNELS_ENTITIES } from '@gateway/channels';
-import { IDENTITY_ENTITIES } from '@gateway/identity';
-import { INVOICES_ENTITIES } from '@gateway/invoices';
-import { MIGRATION_ENTITIES } from '@gateway/migration';
-import { PAYMENTS_ENTITIES } from '@gateway/payments';
-import { SETTINGS_ENTITIES } from '@gateway/settings';
-import { TOKENS_ENTITIES } from '@gateway/tokens';
-import { USAGE_ENTITIES } from '@gateway/usage';
+import { AUDIT_ENTITIES } from '@gateway/audit/domain';
+import { BILLING_ENTITIES } from '@gateway/billing/domain';
+import { CHANNELS_ENTITIES } from '@gateway/channels/domain';
+import { IDENTITY_ENTITIES } from '@gateway/identity/domain';
+import { INVOICES_ENTITIES } from '@gateway/invoices/domain';
+import { MIGRATION_ENTITIES } from '@gateway/migration/domain';
+import { PAYMENTS_ENTITIES } from '@gateway/payments/domain';
+import { SETTINGS_ENTITIES } from '@gateway/settings/domain';
+import { TOKENS_ENTITIES } from '@gateway/tokens/domain';
+import { USAGE_ENTITIES } from '@gateway/usage/domain';
 
 export const ENTITIES = [
   ...IDENTITY_ENTITIES,

@@ -1,11 +1,4 @@
-export { SETTINGS_ENTITIES, SettingsModule, SettingsWorkerModule } from './settings.module';
-export { Setting } from './entities/setting.entity';
-export { RuntimeSettings } from './runtime-settings';
+export * from './domain';
+export { SettingsModule } from './settings.module';
 export { SettingsService } from './settings.service';
-export { SettingsError, SettingsErrorCode } from './settings.errors';
-export { SETTING_KEYS, SETTINGS_TOPIC, defaultSettings } from './settings-schema';
-export type { RuntimeSettingsValues, SettingKey } from './settings-schema';
 export { SETTINGS_ROLES } from './settings-permissions';
-export { billingSettings, DEFAULT_PAYMENT_TERMS_DAYS, exchangeRateFor } from './billing/billing-settings';
-export type { BillingSettings, ExchangeRate, IssuerSettings, SmtpSettings } from './billing/billing-settings';
-export { openSmtpPassword, settingsCipher } from './billing/smtp-password';

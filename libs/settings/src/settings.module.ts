@@ -1,12 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RegistrationPolicy } from '@gateway/identity';
-import { Setting } from './entities/setting.entity';
 import { RuntimeSettings } from './runtime-settings';
 import { SettingsController } from './settings.controller';
 import { SettingsService } from './settings.service';
-
-export const SETTINGS_ENTITIES = [Setting];
+import { SETTINGS_ENTITIES } from './settings.entities';
 
 /** Tells identity whether sign-up is open, from the runtime settings. */
 class SettingsRegistrationPolicy extends RegistrationPolicy {
@@ -39,11 +37,3 @@ class SettingsRegistrationPolicy extends RegistrationPolicy {
   exports: [SettingsService, RuntimeSettings, RegistrationPolicy],
 })
 export class SettingsModule {}
-
-/** For the worker: the settings in force, read-only. */
-@Module({
-  imports: [TypeOrmModule.forFeature(SETTINGS_ENTITIES)],
-  providers: [SettingsService, RuntimeSettings],
-  exports: [RuntimeSettings],
-})
-export class SettingsWorkerModule {}

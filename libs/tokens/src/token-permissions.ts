@@ -1,6 +1,6 @@
 // Who may manage which tokens: the one place these rules live (the controller's @Roles and every
 // query's filter come from here).
-import { Actor, IdentityError, IdentityErrorCode, readScope, Role, ROLES } from '@gateway/identity';
+import { Actor, IdentityError, IdentityErrorCode, readScope, Role, ROLES } from '@gateway/identity/domain';
 
 /**
  * - `platform`: every token of every tenant (super admin)

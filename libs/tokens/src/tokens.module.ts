@@ -3,11 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@gateway/audit';
 import { IdentityModule } from '@gateway/identity';
 import { TokenAuthModule } from './auth/token-auth.module';
-import { Token } from './entities/token.entity';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
-
-export const TOKENS_ENTITIES = [Token];
+import { TOKENS_ENTITIES } from './tokens.entities';
 
 /** /api/tokens, and the relay's cached token lookup (TokenAuthService). */
 @Module({

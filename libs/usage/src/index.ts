@@ -1,13 +1,6 @@
 // Usage: one record per /v1 request, buffered through Redis by the relay and stored by the worker.
-export type {
-  UsageAttempt,
-  UsageBilledUnit,
-  UsageEndpoint,
-  UsageEvent,
-  UsageEventSource,
-} from './usage-event';
-export { USAGE_ENTITIES, UsageModule, UsageWorkerModule } from './usage.module';
-export { UsageRecord } from './entities/usage-record.entity';
+export * from './domain';
+export { UsageModule } from './usage.module';
 export {
   DEFAULT_USAGE_RECORDER_OPTIONS,
   USAGE_RECORDER_OPTIONS,
@@ -16,38 +9,6 @@ export {
 export type { UsageRecorderOptions } from './recorder/usage-recorder';
 export { StoredUsageLookup } from './recorder/stored-usage-lookup';
 export type { StoredUsage } from './recorder/stored-usage-lookup';
-export {
-  DEFAULT_USAGE_INGESTOR_OPTIONS,
-  USAGE_INGESTOR_OPTIONS,
-  UsageIngestor,
-} from './ingest/usage-ingestor';
-export type { IngestRound, UsageIngestorOptions } from './ingest/usage-ingestor';
-export { insertUsageRecords } from './ingest/insert-usage-records';
-export { parseUsageEvent, USAGE_BILLED_UNITS, USAGE_ENDPOINTS, USAGE_SOURCES } from './usage-event-parser';
-export type { ParsedUsageEvent } from './usage-event-parser';
-export { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, usageDeadStreamKey, usageStreamKey } from './usage-stream';
-export { USAGE_ACCESS, USAGE_ROLES, usageScope } from './usage-permissions';
-export type { UsageAccess, UsageScope } from './usage-permissions';
-export { UsageError, UsageErrorCode } from './usage.errors';
-export { csvCell, csvLine } from './csv/csv';
 export { UsageQueryService, USAGE_CSV_COLUMNS } from './query/usage-query.service';
 export { UsageLogPage, UsageLogView } from './views/usage-log.view';
 export { UsageSummaryView, UsageTotalsView } from './views/usage-summary.view';
-export { reconcileUsage } from './reconcile/reconcile-usage';
-export type { ReconciliationMismatch, ReconciliationReport } from './reconcile/reconcile-usage';
-export { RECONCILE_USAGE_JOB, ReconcileUsageJob } from './reconcile/reconcile-usage.job';
-export { RECONCILE_MIRROR_JOB } from './reconcile/usage.processor';
-export { usageByModel } from './query/usage-by-model';
-export type { ModelUsage } from './query/usage-by-model';
-export {
-  PRUNE_USAGE_RECORDS_JOB,
-  PruneUsageRecordsJob,
-  ROLLUP_USAGE_JOB,
-  RollupUsageJob,
-} from './rollup/usage-rollup.jobs';
-export { rollUpUsage, rollUpAllUsage } from './rollup/roll-up-usage';
-export type { RollupOptions, RollupReport } from './rollup/roll-up-usage';
-export { MIN_USAGE_RETENTION_DAYS, pruneUsageRecords } from './rollup/prune-usage-records';
-export type { PruneReport } from './rollup/prune-usage-records';
-export { UsageDailyRollup } from './rollup/entities/usage-daily-rollup.entity';
-export { UsageHourlyRollup } from './rollup/entities/usage-hourly-rollup.entity';

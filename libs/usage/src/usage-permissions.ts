@@ -1,6 +1,6 @@
 // Who may read which usage: the one place these rules live (the controller's @Roles and every
 // query's scope come from here).
-import { Actor, IdentityError, IdentityErrorCode, readScope, Role, ROLES } from '@gateway/identity';
+import { Actor, IdentityError, IdentityErrorCode, readScope, Role, ROLES } from '@gateway/identity/domain';
 
 /**
  * - `platform`: every tenant's usage (super admin), or one tenant's when named

@@ -15,7 +15,7 @@ import { IngestRound, UsageIngestor, UsageIngestorOptions } from './ingest/usage
 import { StoredUsageLookup } from './recorder/stored-usage-lookup';
 import { UsageRecorder, UsageRecorderOptions } from './recorder/usage-recorder';
 import type { UsageEvent } from './usage-event';
-import { USAGE_ENTITIES } from './usage.module';
+import { USAGE_ENTITIES } from './usage.entities';
 import { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, usageDeadStreamKey, usageStreamKey } from './usage-stream';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';

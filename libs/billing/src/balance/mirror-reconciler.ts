@@ -17,7 +17,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { LuaScript, REDIS } from '@gateway/redis';
-import { spendOfQuotaTokens } from '@gateway/tokens';
+import { spendOfQuotaTokens } from '@gateway/tokens/domain';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { PlanPeriodUsage } from '../entities/plan-period-usage.entity';

@@ -2,7 +2,7 @@
 // the failure streak with the probe's own auto-disable / re-enable of the key and its channel.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AuditService } from '@gateway/audit';
+import { AuditService } from '@gateway/audit/domain';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { ChangeFeed, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';

@@ -8,7 +8,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { QueueName, REDIS } from '@gateway/redis';
-import { RuntimeSettings } from '@gateway/settings';
+import { RuntimeSettings } from '@gateway/settings/domain';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { Repository } from 'typeorm';

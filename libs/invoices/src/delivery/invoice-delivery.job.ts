@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { SecretCipher } from '@gateway/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { billingSettings, openSmtpPassword, settingsCipher, SmtpSettings } from '@gateway/settings';
+import { billingSettings, openSmtpPassword, settingsCipher, SmtpSettings } from '@gateway/settings/domain';
 import type * as Nodemailer from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { InvoiceDelivery, DeliveryStatus } from '../entities/invoice-delivery.entity';

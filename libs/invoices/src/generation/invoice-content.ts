@@ -1,8 +1,8 @@
 // What an invoice says, from the period's facts: a line per model (tokens and amount), the plan's
 // fee, what the plan's allowance covered (negative), and the period's credits shown as payments.
 // Pure, so the arithmetic is tested without a database.
-import type { HeldPlan, LedgerPeriod, UnitPrices } from '@gateway/billing';
-import type { ModelUsage } from '@gateway/usage';
+import type { HeldPlan, LedgerPeriod, UnitPrices } from '@gateway/billing/domain';
+import type { ModelUsage } from '@gateway/usage/domain';
 import type { StoredInvoiceLine, StoredInvoicePayment } from '../entities/invoice.entity';
 import { taxOn } from './tax';
 

@@ -3,18 +3,18 @@
 // inserting transaction, so only a committed invoice takes one: no gaps, never reused.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ledgerPeriod, planHeldDuring, unitPricesDuring } from '@gateway/billing';
+import { ledgerPeriod, planHeldDuring, unitPricesDuring } from '@gateway/billing/domain';
 import { minorUnitDigits } from '@gateway/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { isUniqueViolation } from '@gateway/db';
-import { TenantBillingDetails, tenantBillingDetails } from '@gateway/identity';
+import { TenantBillingDetails, tenantBillingDetails } from '@gateway/identity/domain';
 import {
   billingSettings,
   BillingSettings,
   DEFAULT_PAYMENT_TERMS_DAYS,
   exchangeRateFor,
-} from '@gateway/settings';
-import { usageByModel } from '@gateway/usage';
+} from '@gateway/settings/domain';
+import { usageByModel } from '@gateway/usage/domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { Invoice, InvoiceKind, StoredCustomer, StoredIssuer } from '../entities/invoice.entity';
 import { convertInvoice } from './currency-conversion';

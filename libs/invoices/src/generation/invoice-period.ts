@@ -1,5 +1,5 @@
 // An invoice period: a calendar month ("YYYY-MM") in the tenant's time zone, as instants.
-import { periodContaining } from '@gateway/billing';
+import { periodContaining } from '@gateway/billing/domain';
 
 export const PERIOD_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 

@@ -1,6 +1,6 @@
 // Which months may be invoiced: only closed ones the tenant had. An issued invoice takes a number
 // and can never be changed, so a month the tenant never had must be refused before anything is queued.
-import type { TenantBillingDetails } from '@gateway/identity';
+import type { TenantBillingDetails } from '@gateway/identity/domain';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
 import { CLOSE_GRACE_MS } from './close-grace';
 import { invoiceWindow, InvoiceWindow } from './invoice-period';

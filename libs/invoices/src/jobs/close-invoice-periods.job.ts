@@ -4,7 +4,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { tenantsForBilling } from '@gateway/identity';
+import { tenantsForBilling } from '@gateway/identity/domain';
 import { QueueName } from '@gateway/redis';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';

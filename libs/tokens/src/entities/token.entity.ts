@@ -1,5 +1,5 @@
 import { bigintTransformer } from '@gateway/db';
-import type { TokenRevocationReason } from '@gateway/identity';
+import type { TokenRevocationReason } from '@gateway/identity/domain';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** `revoked` is final: set when the owner may no longer hold keys (see `revokedReason`), never by hand. */

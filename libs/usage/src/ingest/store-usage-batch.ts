@@ -5,10 +5,10 @@
 // is charged once. Requests charged less than their upstream reported (a hold is a ceiling: the
 // excess is written off) get one audit entry per tenant and batch, in the same transaction, so a
 // write-off is never stored without it and a re-sent event audits nothing again.
-import { writeAuditEntry } from '@gateway/audit';
-import { addPlanPeriodUsage, appendLedgerLine, type PlanPeriodDelta } from '@gateway/billing';
+import { writeAuditEntry } from '@gateway/audit/domain';
+import { addPlanPeriodUsage, appendLedgerLine, type PlanPeriodDelta } from '@gateway/billing/domain';
 import { nanoToUsd } from '@gateway/db';
-import { addTokenUsage } from '@gateway/tokens';
+import { addTokenUsage } from '@gateway/tokens/domain';
 import type { DataSource } from 'typeorm';
 import type { UsageEvent } from '../usage-event';
 import { insertUsageRecords } from './insert-usage-records';

@@ -3,8 +3,8 @@
 // covered; for every token, its used quota equals the cost of its records. Records, debits and token spend are written in one transaction, so this holds at any
 // moment, not only once the usage stream has drained.
 import type { EntityManager } from 'typeorm';
-import { planAllowanceByTenant, usageDebitsByTenant } from '@gateway/billing';
-import { usedByToken } from '@gateway/tokens';
+import { planAllowanceByTenant, usageDebitsByTenant } from '@gateway/billing/domain';
+import { usedByToken } from '@gateway/tokens/domain';
 import { UsageRecord } from '../entities/usage-record.entity';
 
 export interface ReconciliationMismatch {

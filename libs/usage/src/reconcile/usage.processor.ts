@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { MirrorReconciler } from '@gateway/billing';
+import { MirrorReconciler } from '@gateway/billing/domain';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { QueueName, unknownJob } from '@gateway/redis';

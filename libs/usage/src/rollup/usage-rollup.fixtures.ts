@@ -11,7 +11,7 @@ import type { TokensService } from '@gateway/tokens';
 import { DataSource } from 'typeorm';
 import { UsageRecord } from '../entities/usage-record.entity';
 import { UsageQueryService } from '../query/usage-query.service';
-import { USAGE_ENTITIES } from '../usage.module';
+import { USAGE_ENTITIES } from '../usage.entities';
 
 const ENTITIES = [...USAGE_ENTITIES, ...TOKENS_ENTITIES, ...BILLING_ENTITIES];
 

@@ -1,0 +1,3 @@
+import { AuditLog } from './entities/audit-log.entity';
+
+export const AUDIT_ENTITIES = [AuditLog];

@@ -1,0 +1,3 @@
+import { Setting } from './entities/setting.entity';
+
+export const SETTINGS_ENTITIES = [Setting];

@@ -1,0 +1,3 @@
+import { Token } from './entities/token.entity';
+
+export const TOKENS_ENTITIES = [Token];
