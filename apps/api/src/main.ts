@@ -30,8 +30,9 @@ async function main(): Promise<void> {
   const app = await createApiApp(config);
   // Before listening, so /ready answers only once both halves run.
   const worker = config.SINGLE_PROCESS ? await startWorkerHere(config) : undefined;
+  // Built: the start-up garbage goes before the first request can wait on it.
+  await startedUp();
   await app.listen(config.PORT, config.HOST);
-  startedUp();
   const logger = app.get(Logger);
   logger.log(`api listening on http://${config.HOST}:${config.PORT}`);
   const openFiles = openFilesWarning();

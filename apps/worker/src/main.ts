@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     waitForRedis(config, config.STARTUP_WAIT_SECONDS * 1000),
   ]);
   const worker = await startWorker(config);
-  startedUp();
+  await startedUp();
   const stop = (signal: NodeJS.Signals) =>
     void worker.stop(signal).then(
       () => process.exit(0),

@@ -19,7 +19,36 @@ export const V8_YOUNG_GROWTH_FACTOR = 2;
 
 v8.setFlagsFromString(`${YOUNG_GROWTH_FLAG}=1`);
 
-/** The process is up (listening, or taking jobs): the young generation may grow again. */
-export function startedUp(): void {
+/**
+ * The process is up (its app built, about to listen or taking jobs): the young generation may grow
+ * again, and the start-up garbage is collected now rather than 10-20 s later. Left to V8, what the
+ * start-up promoted and dropped, and the pages it freed, stay resident until its memory reducer
+ * runs (api + worker 2 s after start: 228 MB, 204-216 once it had run); a plain full collection
+ * frees the objects but keeps the pages. V8's low-memory collection returns them, and the inspector
+ * protocol's HeapProfiler.collectGarbage is the public way to ask for one (an in-process session,
+ * no port): one full collection of some 30 ms, once. A Node built without the inspector skips it.
+ */
+export async function startedUp(): Promise<void> {
   v8.setFlagsFromString(`${YOUNG_GROWTH_FLAG}=${V8_YOUNG_GROWTH_FACTOR}`);
+  await collectStartUpGarbage();
+}
+
+async function collectStartUpGarbage(): Promise<void> {
+  let session: import('node:inspector').Session;
+  try {
+    const { Session } = await import('node:inspector');
+    session = new Session();
+    session.connect();
+  } catch {
+    return;
+  }
+  await new Promise<void>((resolve) =>
+    session.post('HeapProfiler.collectGarbage', () =>
+      // Disconnecting inside the callback never returns; once it has returned, it does.
+      setImmediate(() => {
+        session.disconnect();
+        resolve();
+      }),
+    ),
+  );
 }
