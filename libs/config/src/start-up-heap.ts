@@ -26,7 +26,8 @@ v8.setFlagsFromString(`${YOUNG_GROWTH_FLAG}=1`);
  * runs (api + worker 2 s after start: 228 MB, 204-216 once it had run); a plain full collection
  * frees the objects but keeps the pages. V8's low-memory collection returns them, and the inspector
  * protocol's HeapProfiler.collectGarbage is the public way to ask for one (an in-process session,
- * no port): one full collection of some 30 ms, once. A Node built without the inspector skips it.
+ * no port): one full collection, once (88 ms for the api's modules on a 2-core machine busy with
+ * other work). A Node built without the inspector skips it.
  */
 export async function startedUp(): Promise<void> {
   v8.setFlagsFromString(`${YOUNG_GROWTH_FLAG}=${V8_YOUNG_GROWTH_FACTOR}`);
