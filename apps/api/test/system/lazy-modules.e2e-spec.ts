@@ -18,8 +18,22 @@ const WEBHOOK_SECRET = 'whsec_bGF6eWxvYWRlZHN0cmlwZQ';
 /** Packages a process loads at their first use only. */
 const LAZY = ['stripe', 'nodemailer', 'pdfkit', 'mysql2', 'gpt-tokenizer'];
 
-const packagesIn = (paths: string[]) =>
-  LAZY.filter((name) => paths.some((path) => path.includes(`/node_modules/${name}/`)));
+/**
+ * What only the api's HTTP surface needs (controllers, DTOs, views): the worker serves no HTTP and
+ * loads none of them (docs/design.md, "Layers"; issue #16, idle memory).
+ */
+const HTTP_ONLY = [
+  '@nestjs/swagger',
+  'class-validator',
+  'class-transformer',
+  '@nestjs/platform-express',
+  'express',
+  'multer',
+  'sql.js',
+];
+
+const packagesIn = (paths: string[], names = LAZY) =>
+  names.filter((name) => paths.some((path) => path.includes(`/node_modules/${name}/`)));
 
 /** The modules `pid` has loaded, as its preloaded hook writes them on SIGUSR2. */
 async function loadedModules(pid: number, file: string): Promise<string[]> {
@@ -66,9 +80,11 @@ describe('modules loaded at first use, not at start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an idle api and worker have loaded none of them', async () => {
+  it('an idle api and worker have loaded none of them, and the worker none of the HTTP side', async () => {
     expect(packagesIn(await loadedModules(proc!.child.pid!, apiList))).toEqual([]);
-    expect(packagesIn(await loadedModules(worker!.pid(), workerList))).toEqual([]);
+    const workerModules = await loadedModules(worker!.pid(), workerList);
+    expect(packagesIn(workerModules)).toEqual([]);
+    expect(packagesIn(workerModules, HTTP_ONLY)).toEqual([]);
   });
 
   it('the built api serves the OpenAPI document, built at the first request for it', async () => {
