@@ -32,6 +32,14 @@ const HTTP_ONLY = [
   'sql.js',
 ];
 
+/**
+ * undici's entry point and what only it loads (fetch and the other web APIs): the relay and the
+ * probes load its pool and request API alone (issue #16, idle memory).
+ */
+const UNDICI_ENTRY = ['/node_modules/undici/index.js', '/node_modules/undici/lib/web/'];
+const undiciEntryIn = (paths: string[]) =>
+  paths.filter((path) => UNDICI_ENTRY.some((part) => path.includes(part)));
+
 const packagesIn = (paths: string[], names = LAZY) =>
   names.filter((name) => paths.some((path) => path.includes(`/node_modules/${name}/`)));
 
@@ -80,11 +88,18 @@ describe('modules loaded at first use, not at start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an idle api and worker have loaded none of them, and the worker none of the HTTP side', async () => {
-    expect(packagesIn(await loadedModules(proc!.child.pid!, apiList))).toEqual([]);
+  it('an idle api and worker have loaded none of them nor undici’s entry point, and the worker none of the HTTP side', async () => {
+    const apiModules = await loadedModules(proc!.child.pid!, apiList);
+    expect(packagesIn(apiModules)).toEqual([]);
     const workerModules = await loadedModules(worker!.pid(), workerList);
     expect(packagesIn(workerModules)).toEqual([]);
     expect(packagesIn(workerModules, HTTP_ONLY)).toEqual([]);
+    for (const modules of [apiModules, workerModules]) {
+      expect(modules.some((path) => path.includes('/node_modules/undici/lib/dispatcher/agent.js'))).toBe(
+        true,
+      );
+      expect(undiciEntryIn(modules)).toEqual([]);
+    }
   });
 
   it('the built api serves the OpenAPI document, built at the first request for it', async () => {

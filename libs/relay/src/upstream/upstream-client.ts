@@ -2,7 +2,7 @@
 // alive per origin so a request does not pay a TCP (and TLS) handshake.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { Agent, Dispatcher, request } from 'undici';
+import { Agent, request, type ResponseData } from '@gateway/providers';
 
 export interface UpstreamCall {
   url: string;
@@ -16,7 +16,7 @@ export interface UpstreamCall {
   bodyTimeoutMs: number;
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData;
+export type UpstreamResponse = ResponseData;
 
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
