@@ -1,5 +1,6 @@
 // The api process: `node dist/apps/api/src/main.js` (npm start runs it for you).
-// First, before anything else loads: holds the young generation small while the app loads.
+// First, before anything else loads: holds the young generation small and V8 to its interpreter
+// while the app loads.
 import { startedUp } from '@gateway/config/start-up-heap';
 import 'reflect-metadata';
 import type { Server } from 'node:http';

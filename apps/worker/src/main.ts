@@ -1,5 +1,6 @@
 // The worker process: `node dist/apps/worker/src/main.js` (npm start runs it for you).
-// First, before anything else loads: holds the young generation small while the app loads.
+// First, before anything else loads: holds the young generation small and V8 to its interpreter
+// while the app loads.
 import { startedUp } from '@gateway/config/start-up-heap';
 import 'reflect-metadata';
 import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';

@@ -34,8 +34,31 @@ const GARBAGE = `
 })();
 `;
 
-function runNode(script: string, env: Record<string, string>): string {
-  const run = spawnSync(process.execPath, ['-r', 'esbuild-register', '-e', script], {
+// The compilers: a hot function run while starting, and again once started. Prints V8's view of it
+// after each (%GetOptimizationStatus: bit 4 optimized, bit 15 Sparkplug's baseline code).
+const COMPILERS = `
+(async () => {
+  const { startedUp } = require(process.env.MODULE);
+  const hot = new Function('a', 'let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * 2; return s;');
+  const status = new Function('f', 'return %GetOptimizationStatus(f)');
+  const values = Array.from({ length: 100 }, (_, i) => i);
+  const warm = async () => {
+    // Turbofan compiles on a background thread: give it turns to finish (bounded, not timed).
+    for (let round = 0; round < 100 && (status(hot) & 16) === 0; round++) {
+      for (let k = 0; k < 500; k++) hot(values);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { optimized: (status(hot) & 16) !== 0, baseline: (status(hot) & (1 << 15)) !== 0 };
+  };
+  const starting = await warm();
+  await startedUp();
+  const started = await warm();
+  process.stdout.write(JSON.stringify({ starting, started }));
+})();
+`;
+
+function runNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): string {
+  const run = spawnSync(process.execPath, [...nodeArgs, '-r', 'esbuild-register', '-e', script], {
     encoding: 'utf8',
     timeout: 60_000,
     cwd: `${__dirname}/../../..`,
@@ -64,6 +87,24 @@ describe('start-up heap (imported first by main.ts)', () => {
     expect(own.held).toBeGreaterThanOrEqual(16);
     expect(held.held).toBeLessThanOrEqual(own.held / 4);
     expect(held.after).toBeGreaterThanOrEqual(own.held / 2);
+  });
+
+  it('holds V8 to its interpreter while starting, and compiles hot code again once started', () => {
+    const run = JSON.parse(runNode(COMPILERS, {}, ['--allow-natives-syntax'])) as Record<string, object>;
+    expect(run).toEqual({
+      starting: { optimized: false, baseline: false },
+      started: { optimized: true, baseline: expect.any(Boolean) },
+    });
+  });
+
+  it("leaves an operator's own compiler flags alone", () => {
+    const noOpt = JSON.parse(runNode(COMPILERS, {}, ['--allow-natives-syntax', '--no-opt'])) as Record<
+      string,
+      { optimized: boolean; baseline: boolean }
+    >;
+    // Not held (Sparkplug compiles while starting) and not turned on (still no Turbofan once started).
+    expect(noOpt['starting']).toEqual({ optimized: false, baseline: true });
+    expect(noOpt['started']).toEqual({ optimized: false, baseline: true });
   });
 
   it('returns the start-up garbage to the system, and leaves nothing keeping the process up', () => {
