@@ -105,7 +105,6 @@ export {
 export type { UpstreamError } from './errors/upstream-error';
 export { classifyUpstreamFailure, type UpstreamFailure } from './errors/upstream-failure';
 export { readBoundedBody, type BoundedBody, type ByteSource } from './http/read-bounded-body';
-export { Agent, request, type Dispatcher, type RequestOptions, type ResponseData } from './http/undici-core';
 export { JsonSkeleton, SKELETON_MEMBER_LIMIT } from './json/json-skeleton';
 export type { HttpHeaders } from './http/http-headers';
 

@@ -1,5 +1,6 @@
 // Sends one small request upstream with a hard deadline and reads at most a bounded body.
-import { classifyUpstreamFailure, readBoundedBody, request, type HttpHeaders } from '@gateway/providers';
+import { request } from '@gateway/common/undici';
+import { classifyUpstreamFailure, readBoundedBody, type HttpHeaders } from '@gateway/providers';
 import type { UpstreamRequest } from './probe-request';
 
 /** A probe never waits longer than this, whatever the channel's timeout. */

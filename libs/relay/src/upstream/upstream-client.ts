@@ -2,7 +2,7 @@
 // alive per origin so a request does not pay a TCP (and TLS) handshake.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { Agent, request, type ResponseData } from '@gateway/providers';
+import { Agent, request, type ResponseData } from '@gateway/common/undici';
 
 export interface UpstreamCall {
   url: string;
