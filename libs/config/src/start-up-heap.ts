@@ -26,7 +26,10 @@ export const YOUNG_GROWTH_FLAG = '--semi-space-growth-factor';
 /** V8's own factor (`node --v8-options`). */
 export const V8_YOUNG_GROWTH_FACTOR = 2;
 
-/** V8's compilers above its interpreter, held off while starting (Maglev is off in Node 20's V8). */
+/**
+ * V8's compilers above its interpreter that are on by default, held off while starting. Maglev is
+ * off in Node 20's V8: turning it "back" on would change how the process runs, so it is not named.
+ */
 export const START_UP_COMPILERS = ['--turbofan', '--sparkplug'] as const;
 
 /**
@@ -46,10 +49,10 @@ if (holdsCompilers) for (const flag of START_UP_COMPILERS) v8.setFlagsFromString
  * again, V8 compiles hot code again, and the start-up garbage is collected now rather than 10-20 s
  * later. Left to V8, what the start-up promoted and dropped, and the pages it freed, stay resident
  * until its memory reducer runs (api + worker 2 s after start: 228 MB, 204-216 once it had run); a
- * plain full collection frees the objects but keeps the pages. V8's low-memory collection returns them, and the inspector
- * protocol's HeapProfiler.collectGarbage is the public way to ask for one (an in-process session,
- * no port): one full collection, once (88 ms for the api's modules on a 2-core machine busy with
- * other work). A Node built without the inspector skips it.
+ * plain full collection frees the objects but keeps the pages. V8's low-memory collection returns
+ * them, and the inspector protocol's HeapProfiler.collectGarbage is the public way to ask for one
+ * (an in-process session, no port): one full collection, once (88 ms for the api's modules on a
+ * 2-core machine busy with other work). A Node built without the inspector skips it.
  */
 export async function startedUp(): Promise<void> {
   v8.setFlagsFromString(`${YOUNG_GROWTH_FLAG}=${V8_YOUNG_GROWTH_FACTOR}`);
