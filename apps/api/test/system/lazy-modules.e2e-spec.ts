@@ -16,7 +16,7 @@ import { freePort, startApiProcess, whenReady, type ApiProcess } from './api-pro
 const HOOK = join(__dirname, 'loaded-modules.cjs');
 const WEBHOOK_SECRET = 'whsec_bGF6eWxvYWRlZHN0cmlwZQ';
 /** Packages a process loads at their first use only. */
-const LAZY = ['stripe', 'nodemailer', 'pdfkit', 'mysql2', 'gpt-tokenizer'];
+const LAZY = ['stripe', 'nodemailer', 'pdfkit', 'mysql2', 'gpt-tokenizer', 'sql.js', 'bcryptjs'];
 
 /**
  * What only the api's HTTP surface needs (controllers, DTOs, views): the worker serves no HTTP and

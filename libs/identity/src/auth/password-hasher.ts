@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
-import * as bcrypt from 'bcryptjs';
+import type * as Bcrypt from 'bcryptjs';
 
 /** bcrypt's prefixes: what NewAPI / one-api store (Go's x/crypto/bcrypt writes `$2a$`). */
 const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$/;
@@ -16,7 +16,10 @@ export class PasswordHasher {
 
   async verify(hash: string | undefined, password: string): Promise<boolean> {
     try {
-      if (hash !== undefined && isBcryptHash(hash)) return await bcrypt.compare(password, hash);
+      // bcryptjs is required at the first bcrypt hash (a NewAPI user's, until they next sign in), not
+      // by every api process at start (issue #16).
+      if (hash !== undefined && isBcryptHash(hash))
+        return await (require('bcryptjs') as typeof Bcrypt).compare(password, hash);
       return await argon2.verify(hash ?? (await this.decoy), password);
     } catch {
       return false;

@@ -1,9 +1,11 @@
 // A NewAPI SQLite file, read in memory by sql.js (WebAssembly): the file itself is never opened for
 // writing, so nothing in the source can change.
-import initSqlJs, { Database } from 'sql.js';
+import type { Database, default as InitSqlJs } from 'sql.js';
 import { NewApiSource, SourceRow, SourceTable } from './newapi-source';
 
 export async function openSqliteSource(bytes: Uint8Array): Promise<NewApiSource> {
+  // Required here, at an import's first SQLite file, not by every api process at start (issue #16).
+  const initSqlJs = require('sql.js') as typeof InitSqlJs;
   const SQL = await initSqlJs();
   let db: Database;
   try {
