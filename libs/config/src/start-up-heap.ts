@@ -30,14 +30,14 @@ export const V8_YOUNG_GROWTH_FACTOR = 2;
  * V8's compilers above its interpreter that are on by default, held off while starting. Maglev is
  * off in Node 20's V8: turning it "back" on would change how the process runs, so it is not named.
  */
-export const START_UP_COMPILERS = ['--turbofan', '--sparkplug'] as const;
+const START_UP_COMPILERS = ['--turbofan', '--sparkplug'] as const;
 
 /**
  * An operator's own choice about V8's compilers (`node --jitless`, `--no-opt`…, on the command line
  * or in NODE_OPTIONS) is left alone: neither held nor turned on later.
  */
 const COMPILER_FLAGS = /(^|\s)--(jitless|no-opt|no-turbofan|no-sparkplug|turbofan|opt|sparkplug|max-opt)\b/;
-export const holdsCompilers = !COMPILER_FLAGS.test(
+const holdsCompilers = !COMPILER_FLAGS.test(
   [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' '),
 );
 

@@ -29,7 +29,6 @@ const HTTP_ONLY = [
   '@nestjs/platform-express',
   'express',
   'multer',
-  'sql.js',
 ];
 
 /**

@@ -34,9 +34,12 @@ export type RequestOptions = Omit<Undici.Dispatcher.RequestOptions, 'origin' | '
 export function request(url: string, options: RequestOptions): Promise<ResponseData> {
   const target = parseURL(url);
   const { dispatcher = globalDispatcher(), ...rest } = options;
-  return apiRequest.call(dispatcher, {
-    ...rest,
-    origin: target.origin,
-    path: target.search ? `${target.pathname}${target.search}` : target.pathname,
-  });
+  // `rest` is this call's own copy: the options are copied once per request, as undici's entry does.
+  return apiRequest.call(
+    dispatcher,
+    Object.assign(rest, {
+      origin: target.origin,
+      path: target.search ? `${target.pathname}${target.search}` : target.pathname,
+    }),
+  );
 }
