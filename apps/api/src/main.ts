@@ -2,6 +2,8 @@
 // First, before anything else loads: holds the young generation small and V8 to its interpreter
 // while the app loads.
 import { startedUp } from '@gateway/config/start-up-heap';
+// Then, before TypeORM loads: its drivers for other databases load only if ever used.
+import '@gateway/db/typeorm-drivers';
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { join } from 'node:path';

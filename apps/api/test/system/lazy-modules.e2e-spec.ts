@@ -39,6 +39,15 @@ const UNDICI_ENTRY = ['/node_modules/undici/index.js', '/node_modules/undici/lib
 const undiciEntryIn = (paths: string[]) =>
   paths.filter((path) => UNDICI_ENTRY.some((part) => path.includes(part)));
 
+/**
+ * TypeORM's drivers other than PostgreSQL's (libs/db/src/typeorm-drivers.ts): each of them loads its
+ * query runner when it loads itself.
+ */
+const otherDatabaseDriversIn = (paths: string[]) =>
+  paths
+    .map((path) => /\/node_modules\/typeorm\/driver\/([^/]+)\/[^/]+QueryRunner\.js$/.exec(path)?.[1])
+    .filter((dir) => dir !== undefined && dir !== 'postgres');
+
 const packagesIn = (paths: string[], names = LAZY) =>
   names.filter((name) => paths.some((path) => path.includes(`/node_modules/${name}/`)));
 
@@ -87,7 +96,7 @@ describe('modules loaded at first use, not at start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an idle api and worker have loaded none of them nor undici’s entry point, and the worker none of the HTTP side', async () => {
+  it('an idle api and worker have loaded none of them, nor undici’s entry point, nor TypeORM’s drivers of other databases, and the worker none of the HTTP side', async () => {
     const apiModules = await loadedModules(proc!.child.pid!, apiList);
     expect(packagesIn(apiModules)).toEqual([]);
     const workerModules = await loadedModules(worker!.pid(), workerList);
@@ -98,6 +107,10 @@ describe('modules loaded at first use, not at start', () => {
         true,
       );
       expect(undiciEntryIn(modules)).toEqual([]);
+      expect(modules.some((path) => path.endsWith('/typeorm/driver/postgres/PostgresQueryRunner.js'))).toBe(
+        true,
+      );
+      expect(otherDatabaseDriversIn(modules)).toEqual([]);
     }
   });
 
