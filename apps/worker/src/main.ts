@@ -4,6 +4,8 @@
 import { startedUp } from '@gateway/config/start-up-heap';
 // Then, before TypeORM loads: its drivers for other databases load only if ever used.
 import '@gateway/db/typeorm-drivers';
+// And before any HTTP request: its WebAssembly (undici's HTTP parser) stays on V8's baseline compiler.
+import './wasm-baseline';
 import 'reflect-metadata';
 import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
