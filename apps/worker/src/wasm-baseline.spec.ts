@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runNodeScript } from '@gateway/testing';
 
 // Runs in a child process (V8 flags are per process). BASELINE=1 imports the module first, as the
 // worker's entry point does; then llhttp parses 4,000 answers through undici, enough for V8 to tier
@@ -17,18 +17,11 @@ server.listen(0, '127.0.0.1', async () => {
 `;
 
 function compilers(baseline: boolean): string[] {
-  const child = spawnSync(process.execPath, ['-r', 'esbuild-register', '-e', SCRIPT], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    cwd: `${__dirname}/../../..`,
-    env: {
-      PATH: process.env['PATH'],
-      MODULE: require.resolve('./wasm-baseline'),
-      BASELINE: baseline ? '1' : '',
-    },
+  const stdout = runNodeScript(SCRIPT, {
+    MODULE: require.resolve('./wasm-baseline'),
+    BASELINE: baseline ? '1' : '',
   });
-  expect(child.stderr).toBe('');
-  return [...child.stdout.matchAll(/^Compiled function \S+ using (\w+)/gm)].map(([, compiler]) => compiler!);
+  return [...stdout.matchAll(/^Compiled function \S+ using (\w+)/gm)].map(([, compiler]) => compiler!);
 }
 
 describe("the worker's WebAssembly on V8's baseline compiler", () => {

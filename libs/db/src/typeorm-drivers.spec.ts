@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { runNodeScript } from '@gateway/testing';
 import { DEFERRED_DRIVERS } from './typeorm-drivers';
 
 // Runs in a child process: Jest's own module registry does not read Node's module cache, which the
@@ -38,18 +38,11 @@ interface Run {
 }
 
 function run(defer: boolean): Run {
-  const child = spawnSync(process.execPath, ['-r', 'esbuild-register', '-e', SCRIPT], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    cwd: `${__dirname}/../../..`,
-    env: {
-      PATH: process.env['PATH'],
-      MODULE: require.resolve('./typeorm-drivers'),
-      DEFER: defer ? '1' : '',
-    },
+  const stdout = runNodeScript(SCRIPT, {
+    MODULE: require.resolve('./typeorm-drivers'),
+    DEFER: defer ? '1' : '',
   });
-  expect(child.stderr).toBe('');
-  return JSON.parse(child.stdout) as Run;
+  return JSON.parse(stdout) as Run;
 }
 
 describe('TypeORM drivers of other databases (imported by main.ts before TypeORM)', () => {

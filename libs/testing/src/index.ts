@@ -8,3 +8,4 @@ export { testActor } from './test-actor';
 export { seededRandom } from './seeded-random';
 export { startRedisCluster, startRedisWithSentinel } from './local-redis-topologies';
 export type { LocalRedisTopology } from './local-redis-topologies';
+export { runNodeScript } from './node-script';
