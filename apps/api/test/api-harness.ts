@@ -11,6 +11,7 @@ import {
   waitFor,
 } from '@gateway/testing';
 import { TokenInvalidationBus } from '@gateway/tokens';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createApiApp } from '../src/api-app';
 
@@ -73,4 +74,30 @@ export async function tokenInvalidationsHeard(...apps: NestExpressApplication[])
   await waitFor('every process to subscribe to token invalidations', async () =>
     apps.every((app) => app.get(TokenInvalidationBus).listening) ? true : undefined,
   );
+}
+
+/**
+ * Waits until each process has heard every token invalidation published before the call (a token's
+ * creation publishes one too, and it may reach a process after that process cached the new token):
+ * a marker published now reaches each subscriber after them, as Redis keeps a channel's order.
+ */
+export async function tokenInvalidationsDelivered(...apps: NestExpressApplication[]): Promise<void> {
+  const marker = `marker-${randomUUID()}`;
+  const heard = new Set<NestExpressApplication>();
+  const stops = apps.map((app) =>
+    app.get(TokenInvalidationBus).subscribe((message) => {
+      if (message === 'all' || message.id === marker) heard.add(app);
+    }),
+  );
+  try {
+    await apps[0]!.get(TokenInvalidationBus).publish({ id: marker, keyHash: marker });
+    await waitFor(
+      'every process to hear the marker',
+      async () => (heard.size === apps.length ? true : undefined),
+      5_000,
+      5,
+    );
+  } finally {
+    for (const stop of stops) stop();
+  }
 }
