@@ -261,13 +261,25 @@ describe('fault drills on two api processes and one worker', () => {
       };
       const inFlight = async () => [...(await pendingOf()).values()].some((n) => n > 0);
       // Killed once its first batch is committed and the next one is read but not acknowledged:
-      // it is storing that batch.
+      // it is storing that batch. A lock on usage_records holds that batch's INSERT until the kill
+      // has landed (reads go on), so the kill cannot fall between two batches: a worker that stores
+      // a batch in a few ms acknowledged it before a kill sent on seeing it pending could arrive.
       const started = Date.now();
       while ((await storedNow()) === 0 && Date.now() - started < 60_000) await sleep(10);
-      while (!(await inFlight()) && Date.now() - started < 60_000) await sleep(2);
-      await proc.kill9();
-      // The killed consumer's (the only consumer there was).
-      const killed = await pendingOf();
+      const lock = db.createQueryRunner();
+      let killed: Map<string, number>;
+      try {
+        await lock.connect();
+        await lock.startTransaction();
+        await lock.query('LOCK TABLE usage_records IN SHARE ROW EXCLUSIVE MODE');
+        while (!(await inFlight()) && Date.now() - started < 60_000) await sleep(2);
+        await proc.kill9();
+        // The killed consumer's (the only consumer there was).
+        killed = await pendingOf();
+      } finally {
+        if (lock.isTransactionActive) await lock.rollbackTransaction();
+        await lock.release();
+      }
       atKill = {
         stored: await storedNow(),
         backlog: await redis.xlen(stream),
