@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
  * esbuild-register, from the repository's root. Only PATH and `env` reach it. Returns its stdout;
  * the test fails if it wrote anything to stderr or was killed.
  */
-export function runNodeScript(script: string, env: Record<string, string>, nodeArgs: string[] = []): string {
-  const child = spawnSync(process.execPath, [...nodeArgs, '-r', 'esbuild-register', '-e', script], {
+export function runNodeScript(script: string, env: Record<string, string>): string {
+  const child = spawnSync(process.execPath, ['-r', 'esbuild-register', '-e', script], {
     encoding: 'utf8',
     timeout: 60_000,
     cwd: resolve(__dirname, '../../..'),
