@@ -15,6 +15,7 @@ import {
   RECONCILE_MIRROR_JOB,
   RECONCILE_USAGE_JOB,
   ROLLUP_USAGE_JOB,
+  SWEEP_TOKEN_MIRRORS_JOB,
 } from '@gateway/usage';
 
 describe('BullMQ queue and job names', () => {
@@ -26,6 +27,7 @@ describe('BullMQ queue and job names', () => {
         ROLLUP_USAGE_JOB,
         PRUNE_USAGE_RECORDS_JOB,
         RECONCILE_MIRROR_JOB,
+        SWEEP_TOKEN_MIRRORS_JOB,
       ],
       [QueueName.Channels]: [PROBE_JOB, SWEEP_JOB, PRUNE_JOB, SYNC_JOB],
       [QueueName.Invoices]: [
@@ -36,7 +38,13 @@ describe('BullMQ queue and job names', () => {
       ],
     }).toEqual({
       identity: ['PruneExpiredSessionsJob'],
-      usage: ['ReconcileUsageJob', 'RollupUsageJob', 'PruneUsageRecordsJob', 'ReconcileBalanceMirrorJob'],
+      usage: [
+        'ReconcileUsageJob',
+        'RollupUsageJob',
+        'PruneUsageRecordsJob',
+        'ReconcileBalanceMirrorJob',
+        'SweepTokenMirrorsJob',
+      ],
       channels: ['ProbeKeyJob', 'SweepCoolingKeysJob', 'PruneProbeHistoryJob', 'SyncProbeSchedulesJob'],
       invoices: ['GenerateInvoiceJob', 'RenderInvoicePdfJob', 'IssueCreditNoteJob', 'CloseInvoicePeriodsJob'],
     });

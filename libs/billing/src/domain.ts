@@ -5,6 +5,8 @@ export { BILLING_ENTITIES } from './billing.entities';
 export { BillingWorkerModule } from './billing-worker.module';
 export { HoldReaper } from './balance/hold-reaper';
 export { MirrorReconciler } from './balance/mirror-reconciler';
+export { TokenMirrorSweep } from './balance/token-mirror-sweep';
+export type { TokenMirrorSweepReport } from './balance/token-mirror-sweep';
 export type { MirrorCorrection, MirrorReconcileReport } from './balance/mirror-reconciler';
 export { ModelPrice } from './entities/model-price.entity';
 export { LEDGER_KINDS, LedgerEntry } from './entities/ledger-entry.entity';

@@ -11,4 +11,4 @@ export { TOKEN_ACCESS, TOKEN_ROLES, tokenScope } from './token-permissions';
 export type { TokenAccess, TokenScope } from './token-permissions';
 export { TokensError, TokensErrorCode } from './tokens.errors';
 export { addTokenUsage } from './usage/add-token-usage';
-export { spendOfQuotaTokens, usedByToken } from './usage/used-by-token';
+export { quotaEpochsOf, spendOfQuotaTokens, usedByToken } from './usage/used-by-token';

@@ -28,7 +28,7 @@ export { csvCell, csvLine } from './csv/csv';
 export { reconcileUsage } from './reconcile/reconcile-usage';
 export type { ReconciliationMismatch, ReconciliationReport } from './reconcile/reconcile-usage';
 export { RECONCILE_USAGE_JOB, ReconcileUsageJob } from './reconcile/reconcile-usage.job';
-export { RECONCILE_MIRROR_JOB } from './reconcile/usage.processor';
+export { RECONCILE_MIRROR_JOB, SWEEP_TOKEN_MIRRORS_JOB } from './reconcile/usage.processor';
 export { usageByModel } from './query/usage-by-model';
 export type { ModelUsage } from './query/usage-by-model';
 export {

@@ -45,6 +45,16 @@ return 1
 `;
 
 /**
+ * KEYS: a tq mirror that no admission names any more (TokenMirrorSweep). Deletes it unless a hold is
+ * still on it. Returns 1 (deleted), 0 (already gone) or -1 (held: left for a later sweep).
+ */
+export const DROP_IDLE_TOKEN_MIRROR = `
+local held = redis.call('HGET', KEYS[1], 'held')
+if held and held ~= '0' then return -1 end
+return redis.call('DEL', KEYS[1])
+`;
+
+/**
  * A committed credit-side ledger line, applied once and in order. KEYS: funds. ARGV: creditSeq,
  * amount. Returns 'ok', 'dup' (already applied), 'absent' (no mirror yet: it will load the line from
  * PostgreSQL) or 'gap' (a line before it is missing: the caller reloads the credits).

@@ -1,5 +1,6 @@
-// For reconciliation: what each token has spent, as its row says, and the quotas that give some a mirror.
-import { IsNull, Not, type EntityManager } from 'typeorm';
+// For reconciliation: what each token has spent, as its row says, and the quotas that give some a mirror
+// (and, for the sweep of mirrors left behind, which mirror each token still has).
+import { In, IsNull, Not, type EntityManager } from 'typeorm';
 import { Token } from '../entities/token.entity';
 
 export async function usedByToken(manager: EntityManager): Promise<Map<string, bigint>> {
@@ -22,4 +23,20 @@ export async function spendOfQuotaTokens(
     used: new Map(rows.map((row) => [row.id, row.usedNano])),
     epochs: new Map(rows.map((row) => [row.id, row.quotaEpoch])),
   };
+}
+
+/**
+ * For the sweep of token mirrors: the quota epoch of each of these tokens that has a quota, null for
+ * one without a quota; a token that no longer exists is left out.
+ */
+export async function quotaEpochsOf(
+  manager: EntityManager,
+  ids: readonly string[],
+): Promise<Map<string, number | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await manager.getRepository(Token).find({
+    select: { id: true, quotaNano: true, quotaEpoch: true },
+    where: { id: In([...ids]) },
+  });
+  return new Map(rows.map((row) => [row.id, row.quotaNano === null ? null : row.quotaEpoch]));
 }

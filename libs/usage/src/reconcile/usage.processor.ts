@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { MirrorReconciler } from '@gateway/billing/domain';
+import { MirrorReconciler, TokenMirrorSweep } from '@gateway/billing/domain';
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { QueueName, unknownJob } from '@gateway/redis';
@@ -14,6 +14,8 @@ import { RECONCILE_USAGE_JOB, ReconcileUsageJob } from './reconcile-usage.job';
 
 /** Moves the Redis balance mirror up to the ledger where it missed debits (MirrorReconciler). */
 export const RECONCILE_MIRROR_JOB = 'ReconcileBalanceMirrorJob';
+/** Deletes the Redis mirrors of token spend that no admission names any more (TokenMirrorSweep). */
+export const SWEEP_TOKEN_MIRRORS_JOB = 'SweepTokenMirrorsJob';
 
 /** Runs the usage domain's jobs in the worker. */
 @Processor(QueueName.Usage)
@@ -23,6 +25,7 @@ export class UsageProcessor extends WorkerHost {
     private readonly rollup: RollupUsageJob,
     private readonly prune: PruneUsageRecordsJob,
     private readonly mirror: MirrorReconciler,
+    private readonly tokenMirrors: TokenMirrorSweep,
   ) {
     super();
   }
@@ -37,6 +40,8 @@ export class UsageProcessor extends WorkerHost {
         return this.prune.run();
       case RECONCILE_MIRROR_JOB:
         return this.mirror.run();
+      case SWEEP_TOKEN_MIRRORS_JOB:
+        return this.tokenMirrors.run();
       default:
         throw unknownJob(QueueName.Usage, job.name);
     }
@@ -65,6 +70,12 @@ export class UsageSchedules implements OnApplicationBootstrap {
       RECONCILE_MIRROR_JOB,
       { every: this.config.BILLING_MIRROR_RECONCILE_MS },
       { name: RECONCILE_MIRROR_JOB, opts: { removeOnComplete: 20, removeOnFail: 100 } },
+    );
+    // Not retried either: what a run leaves, the next one deletes.
+    await this.queue.upsertJobScheduler(
+      SWEEP_TOKEN_MIRRORS_JOB,
+      { every: 60 * 60 * 1000 },
+      { name: SWEEP_TOKEN_MIRRORS_JOB, opts: { removeOnComplete: 24, removeOnFail: 100 } },
     );
     await this.queue.upsertJobScheduler(
       ROLLUP_USAGE_JOB,
