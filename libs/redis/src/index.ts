@@ -3,7 +3,7 @@ export { QueueName } from './queue-name';
 export { unknownJob } from './unknown-job';
 export { redisOptionsFromUrl } from './redis-options';
 export { waitForRedis } from './redis-reachable';
-export { connectRedis, duplicateRedis } from './redis-topology';
+export { connectRedis, duplicateRedis, scanTargets } from './redis-topology';
 export type { RedisTopology } from './redis-topology';
 export { isRedisUnavailable } from './redis-unavailable';
 export { ChangeFeed } from './change-feed';

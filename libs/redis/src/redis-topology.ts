@@ -13,7 +13,7 @@ export type RedisTopology = Pick<
 /**
  * A client for the configured topology. A Cluster answers every command the gateway sends (each
  * multi-key script stays in one slot: REDIS_PREFIX is one hash tag there), so it is handed out under
- * the Redis type the rest of the code knows; `duplicateRedis` is the one place the two differ.
+ * the Redis type the rest of the code knows; `duplicateRedis` and `scanTargets` are where the two differ.
  */
 export function connectRedis(topology: RedisTopology, options: RedisOptions = {}): Redis {
   if (topology.REDIS_CLUSTER) {
@@ -33,6 +33,15 @@ export function duplicateRedis(redis: Redis, options: RedisOptions = {}): Redis 
     }) as unknown as Redis;
   }
   return redis.duplicate(options);
+}
+
+/**
+ * The servers a SCAN must visit to see every key of the deployment: each master of a cluster (SCAN
+ * walks one server's keys, and a Cluster client would send it to any node), else the client itself.
+ */
+export function scanTargets(redis: Redis): Redis[] {
+  if (redis instanceof Cluster) return (redis as Cluster).nodes('master');
+  return [redis];
 }
 
 /**

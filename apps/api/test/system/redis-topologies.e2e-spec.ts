@@ -3,7 +3,7 @@
 // sets things up; requests relayed through the SDK (stream and not) hold, settle and record
 // usage through the cluster, the worker's BullMQ probes run, and the books reconcile. Behind a
 // local Sentinel: the relay finds the master through it and records usage the same way.
-import { BalanceMirror } from '@gateway/billing';
+import { BalanceMirror, TokenMirrorSweep } from '@gateway/billing';
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import {
   startRedisCluster,
@@ -12,11 +12,12 @@ import {
   type LocalRedisTopology,
 } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
-import { QueueName } from '@gateway/redis';
+import { QueueName, REDIS } from '@gateway/redis';
 import { Queue } from 'bullmq';
 import { Cluster } from 'ioredis';
 import OpenAI from 'openai';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from '../api-harness';
 import {
   createChannel,
@@ -118,6 +119,14 @@ describe('Redis Cluster', () => {
       await connection.quit();
     }
     await booksBalance(api, admin, tenantId);
+
+    // The sweep of token mirrors left behind SCANs the master that holds the deployment's slot.
+    const redis = api.app.get(REDIS);
+    const leftBehind = `${api.config.REDIS_PREFIX}:tq:00000000-0000-4000-8000-00000000c1a5:0`;
+    await redis.hset(leftBehind, 'used', '0', 'held', '0');
+    const swept = await new TokenMirrorSweep(redis, api.config, api.app.get(DataSource)).run();
+    expect(swept.deleted).toBeGreaterThanOrEqual(1);
+    expect(await redis.exists(leftBehind)).toBe(0);
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);

@@ -13,7 +13,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
-import { LuaScript, REDIS } from '@gateway/redis';
+import { LuaScript, REDIS, scanTargets } from '@gateway/redis';
 import { quotaEpochsOf } from '@gateway/tokens/domain';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -50,13 +50,15 @@ export class TokenMirrorSweep {
   async run(): Promise<TokenMirrorSweepReport> {
     const report: TokenMirrorSweepReport = { scanned: 0, deleted: 0, held: 0 };
     const match = `${escapeGlob(this.prefix)}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
-      cursor = next;
-      report.scanned += keys.length;
-      await this.sweep(keys, report);
-    } while (cursor !== '0');
+    for (const server of scanTargets(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await server.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        report.scanned += keys.length;
+        await this.sweep(keys, report);
+      } while (cursor !== '0');
+    }
     if (report.deleted > 0 || report.held > 0) {
       this.logger.log(
         `deleted ${report.deleted} token spend mirrors left behind; ${report.held} still held, kept for later`,
