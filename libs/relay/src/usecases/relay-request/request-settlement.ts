@@ -3,6 +3,7 @@
 // invariants 6 and 7), and the relay's metrics count it. The key's windows, the hold, the usage
 // event and the sticky session go in one Redis round trip (SETTLE_REQUEST), once per request id; a
 // request with none of the first two hands its event to the batching recorder.
+import { setImmediate as afterPendingEvents } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { BalanceMirror, PriceBook, PriceBookService } from '@gateway/billing';
@@ -34,6 +35,13 @@ export class RequestSettlement {
   }
 
   async close(draft: UsageDraft): Promise<void> {
+    const endedAt = Date.now();
+    // The answer has gone out; what is left is bookkeeping. It waits for the end of the event loop's
+    // current round, so that the events that arrived with this answer's end (a wave of upstream
+    // answers, the next requests of clients just answered) take their own step toward their client
+    // first, rather than each waiting behind the settlements of the ones handled before it (issue
+    // #16: at c=64 with a 50 ms upstream, req/s +3.8 % over 10 alternating pairs, 8 of them ahead).
+    await afterPendingEvents();
     let prices: PriceBook | null = null;
     if (draft.usage !== null || draft.held) {
       try {
@@ -66,10 +74,10 @@ export class RequestSettlement {
     if (draft.attempt !== null) this.limiter.keyUsed(draft.attempt.keyId, draft.attempt.actualTokens);
     let event: UsageEvent;
     if (money === null && attempt === null) {
-      event = draft.toEvent(cost, Date.now());
+      event = draft.toEvent(cost, endedAt);
       this.usage.record(event);
     } else {
-      event = draft.toEvent(cost, Date.now());
+      event = draft.toEvent(cost, endedAt);
       try {
         const upToCovered = payloadUpToCovered(event);
         const covered = await settleRequest.run(
