@@ -12,8 +12,8 @@ export { ModelPrice } from './entities/model-price.entity';
 export { LEDGER_KINDS, LedgerEntry } from './entities/ledger-entry.entity';
 export type { LedgerKind } from './entities/ledger-entry.entity';
 export { TenantBalance } from './entities/tenant-balance.entity';
-export { appendLedgerLine } from './ledger/ledger-writer';
-export type { AppendedLine, NewLedgerLine } from './ledger/ledger-writer';
+export { appendLedgerLine, appendUsageLines } from './ledger/ledger-writer';
+export type { AppendedLine, NewLedgerLine, UsageLines } from './ledger/ledger-writer';
 export { BillingError, BillingErrorCode } from './billing.errors';
 
 // Prices and metering.

@@ -6,11 +6,13 @@ import { dataSourceOptions, runPendingMigrations } from '@gateway/db';
 import { redisOptionsFromUrl } from '@gateway/redis';
 import { createTestDatabase, createTestRedis, TestDatabase, TestRedis, waitFor } from '@gateway/testing';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { UsageRecord } from './entities/usage-record.entity';
 import { BILLING_ENTITIES } from '@gateway/billing';
 import { TOKENS_ENTITIES } from '@gateway/tokens';
 import { insertUsageRecords } from './ingest/insert-usage-records';
+import { storeUsageBatch } from './ingest/store-usage-batch';
 import { IngestRound, UsageIngestor, UsageIngestorOptions } from './ingest/usage-ingestor';
 import { StoredUsageLookup } from './recorder/stored-usage-lookup';
 import { UsageRecorder, UsageRecorderOptions } from './recorder/usage-recorder';
@@ -370,6 +372,68 @@ describe('usage pipeline', () => {
       'SELECT count(DISTINCT created_at)::int AS batches FROM usage_records',
     )) as [{ batches: number }];
     expect(batches).toBe(2);
+  });
+
+  it('stores a batch in the same few statements however many tenants, tokens and plan periods it holds', async () => {
+    // The guard of issue #16 on the worker's side: a batch is one INSERT of its records and one
+    // statement each for the ledger, the tokens and the plan periods, not statements per tenant.
+    const statements = async (events: UsageEvent[]): Promise<string[]> => {
+      const seen: string[] = [];
+      const query = Client.prototype.query;
+      Client.prototype.query = function counted(this: Client, ...args: unknown[]) {
+        const text = args[0];
+        seen.push(typeof text === 'string' ? text : String((text as { text?: string })?.text));
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      try {
+        expect(await storeUsageBatch(dataSource, events)).toBe(events.length);
+      } finally {
+        Client.prototype.query = query;
+      }
+      return seen;
+    };
+    const periodStart = '2025-03-01T00:00:00.000Z';
+    const tenants = Array.from({ length: 20 }, () => randomUUID());
+    const many = tenants.flatMap((tenantId, t) =>
+      [0, 1, 2].map((r) =>
+        usageEvent(`many-${t}-${r}`, {
+          tenantId,
+          tokenId: randomUUID(),
+          costNano: String((t + 1) * 1000 + r),
+          coveredNano: r === 0 ? '100' : '0',
+          planPeriodStart: periodStart,
+        }),
+      ),
+    );
+    const forMany = await statements(many);
+    const forOne = await statements([
+      usageEvent('one-tenant', { tenantId: randomUUID(), planPeriodStart: periodStart, coveredNano: '5' }),
+    ]);
+    // BEGIN, the records, the ledger lines with their balances, the tokens, the plan periods, COMMIT.
+    expect(forMany).toHaveLength(6);
+    expect(forOne).toHaveLength(forMany.length);
+    // And it moved each tenant's money as one usage line and one allowance line would.
+    for (const [t, tenantId] of tenants.entries()) {
+      const cost = BigInt((t + 1) * 3000 + 3);
+      const [balance] = (await dataSource.query(
+        'SELECT balance_nano::text AS balance, debits_nano::text AS debits FROM tenant_balances WHERE tenant_id = $1',
+        [tenantId],
+      )) as [{ balance: string; debits: string }];
+      expect(balance).toEqual({ balance: String(-cost + 100n), debits: String(cost - 100n) });
+      const lines = (await dataSource.query(
+        'SELECT kind, amount_nano::text AS amount FROM ledger_entries WHERE tenant_id = $1 ORDER BY kind DESC',
+        [tenantId],
+      )) as { kind: string; amount: string }[];
+      expect(lines).toEqual([
+        { kind: 'usage', amount: String(-cost) },
+        { kind: 'plan_allowance', amount: '100' },
+      ]);
+      const [period] = (await dataSource.query(
+        'SELECT requests::int, spend_nano::text AS spend, covered_nano::text AS covered FROM plan_period_usage WHERE tenant_id = $1',
+        [tenantId],
+      )) as [{ requests: number; spend: string; covered: string }];
+      expect(period).toEqual({ requests: 3, spend: String(cost), covered: '100' });
+    }
   });
 
   it('stops a blocked read promptly', async () => {

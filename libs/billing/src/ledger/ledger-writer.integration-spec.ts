@@ -6,7 +6,7 @@ import { createTestDatabase, TestDatabase } from '@gateway/testing';
 import { DataSource } from 'typeorm';
 import { LedgerEntry, LedgerKind } from '../entities/ledger-entry.entity';
 import { TenantBalance } from '../entities/tenant-balance.entity';
-import { appendLedgerLine, NewLedgerLine } from './ledger-writer';
+import { appendLedgerLine, appendUsageLines, NewLedgerLine, UsageLines } from './ledger-writer';
 
 describe('appendLedgerLine', () => {
   let db: TestDatabase;
@@ -134,5 +134,169 @@ describe('appendLedgerLine', () => {
     await expect(append({ tenantId: randomUUID(), kind: 'usage', amountNano: 1n })).rejects.toThrow(
       RangeError,
     );
+  });
+
+  describe("appendUsageLines (the worker's batch, every tenant in one statement)", () => {
+    const appendUsage = (lines: UsageLines[]) =>
+      dataSource.transaction((manager) => appendUsageLines(manager, lines));
+
+    /** The balance row as the ledger's lines alone say it should be, usage side and credit side apart. */
+    const fromLines = async (tenantId: string) => {
+      const [row] = (await dataSource.query(
+        `SELECT COALESCE(SUM(amount_nano), 0)::text AS balance,
+                COALESCE(SUM(amount_nano) FILTER (WHERE kind NOT IN ('usage', 'plan_allowance')), 0)::text AS credits,
+                COALESCE(-SUM(amount_nano) FILTER (WHERE kind IN ('usage', 'plan_allowance')), 0)::text AS debits,
+                COUNT(*) FILTER (WHERE kind NOT IN ('usage', 'plan_allowance'))::text AS credit_lines
+           FROM ledger_entries WHERE tenant_id = $1`,
+        [tenantId],
+      )) as { balance: string; credits: string; debits: string; credit_lines: string }[];
+      return {
+        balanceNano: BigInt(row!.balance),
+        creditsNano: BigInt(row!.credits),
+        debitsNano: BigInt(row!.debits),
+        creditSeq: BigInt(row!.credit_lines),
+      };
+    };
+    const linesOf = async (tenantId: string) =>
+      (
+        await dataSource
+          .getRepository(LedgerEntry)
+          .find({ where: { tenantId }, order: { createdAt: 'ASC', kind: 'DESC' } })
+      ).map(({ kind, amountNano, balanceAfterNano, creditSeq, ref, note }) => ({
+        kind,
+        amountNano,
+        balanceAfterNano,
+        creditSeq,
+        ref,
+        note,
+      }));
+
+    it('moves balances and writes lines exactly as appendLedgerLine does, line for line', async () => {
+      const [byLine, byBatch] = [randomUUID(), randomUUID()];
+      for (const tenantId of [byLine, byBatch]) await append({ tenantId, kind: 'topup', amountNano: 1_000n });
+      await dataSource.transaction(async (manager) => {
+        await appendLedgerLine(manager, {
+          tenantId: byLine,
+          kind: 'usage',
+          amountNano: -300n,
+          note: 'usage of 3 requests',
+        });
+        await appendLedgerLine(manager, {
+          tenantId: byLine,
+          kind: 'plan_allowance',
+          amountNano: 120n,
+          note: "covered by the plan's included allowance (usage of 3 requests)",
+        });
+      });
+      await appendUsage([{ tenantId: byBatch, debitNano: 300n, coveredNano: 120n, requests: 3 }]);
+
+      expect(await balanceRow(byBatch)).toEqual(await balanceRow(byLine));
+      expect(await balanceRow(byBatch)).toEqual({
+        balanceNano: 820n,
+        creditsNano: 1_000n,
+        debitsNano: 180n,
+        creditSeq: 1n,
+      });
+      expect(await linesOf(byBatch)).toEqual(await linesOf(byLine));
+      expect((await linesOf(byBatch)).map((line) => line.balanceAfterNano)).toEqual([1_000n, 700n, 820n]);
+    });
+
+    it('creates a balance row on first use and writes no allowance line when nothing was covered', async () => {
+      const tenantId = randomUUID();
+      await appendUsage([{ tenantId, debitNano: 42n, coveredNano: 0n, requests: 1 }]);
+      expect(await balanceRow(tenantId)).toEqual({
+        balanceNano: -42n,
+        creditsNano: 0n,
+        debitsNano: 42n,
+        creditSeq: 0n,
+      });
+      expect(await linesOf(tenantId)).toEqual([
+        {
+          kind: 'usage',
+          amountNano: -42n,
+          balanceAfterNano: -42n,
+          creditSeq: null,
+          ref: null,
+          note: 'usage of 1 request',
+        },
+      ]);
+    });
+
+    it('keeps every tenant_balances row equal to its ledger while batches of many tenants race credits', async () => {
+      const tenants = Array.from({ length: 12 }, () => randomUUID());
+      // Overlapping batches in opposite tenant orders (a worker sorts them), and credits through
+      // appendLedgerLine in between: nothing may deadlock, nothing may be lost.
+      const batches: UsageLines[][] = Array.from({ length: 16 }, (_, b) => {
+        const picked = tenants.filter((_, t) => (t + b) % 3 !== 0);
+        const ordered = b % 2 === 0 ? picked : [...picked].reverse();
+        return ordered.map((tenantId, t) => ({
+          tenantId,
+          debitNano: BigInt(((b * 31 + t * 7) % 50) + 1) * 1_000n,
+          coveredNano: (b + t) % 4 === 0 ? BigInt((b % 5) + 1) * 100n : 0n,
+          requests: (t % 3) + 1,
+        }));
+      });
+      const credits = tenants.map((tenantId, t) => ({
+        tenantId,
+        kind: 'topup' as const,
+        amountNano: BigInt(t + 1) * 10_000n,
+      }));
+      await Promise.all([...batches.map(appendUsage), ...credits.map(append)]);
+
+      for (const [t, tenantId] of tenants.entries()) {
+        const mine = batches.flat().filter((line) => line.tenantId === tenantId);
+        const debits = mine.reduce((sum, line) => sum + line.debitNano - line.coveredNano, 0n);
+        expect(await balanceRow(tenantId)).toEqual(await fromLines(tenantId));
+        expect(await balanceRow(tenantId)).toEqual({
+          balanceNano: BigInt(t + 1) * 10_000n - debits,
+          creditsNano: BigInt(t + 1) * 10_000n,
+          debitsNano: debits,
+          creditSeq: 1n,
+        });
+        const lines = await linesOf(tenantId);
+        expect(lines.filter((line) => line.kind === 'usage')).toHaveLength(mine.length);
+        expect(lines.filter((line) => line.kind === 'plan_allowance')).toHaveLength(
+          mine.filter((line) => line.coveredNano > 0n).length,
+        );
+      }
+    });
+
+    it('refuses a negative debit or cover, writes nothing for an empty batch and sums a tenant named twice', async () => {
+      const tenantId = randomUUID();
+      await expect(appendUsage([{ tenantId, debitNano: -1n, coveredNano: 0n, requests: 1 }])).rejects.toThrow(
+        RangeError,
+      );
+      await expect(appendUsage([{ tenantId, debitNano: 5n, coveredNano: -1n, requests: 1 }])).rejects.toThrow(
+        RangeError,
+      );
+      await appendUsage([]);
+      await appendUsage([{ tenantId, debitNano: 0n, coveredNano: 0n, requests: 1 }]);
+      expect(await dataSource.getRepository(TenantBalance).findOneBy({ tenantId })).toBeNull();
+      // Named twice in one batch: one tenant, its lines summed.
+      const twice = randomUUID();
+      await appendUsage([
+        { tenantId: twice, debitNano: 10n, coveredNano: 0n, requests: 1 },
+        { tenantId: twice, debitNano: 5n, coveredNano: 3n, requests: 2 },
+      ]);
+      expect(await balanceRow(twice)).toEqual({
+        balanceNano: -12n,
+        creditsNano: 0n,
+        debitsNano: 12n,
+        creditSeq: 0n,
+      });
+      expect(
+        (await linesOf(twice)).map(({ kind, amountNano, note }) => ({ kind, amountNano, note })),
+      ).toEqual([
+        { kind: 'usage', amountNano: -15n, note: 'usage of 3 requests' },
+        {
+          kind: 'plan_allowance',
+          amountNano: 3n,
+          note: "covered by the plan's included allowance (usage of 3 requests)",
+        },
+      ]);
+      await appendUsage([{ tenantId, debitNano: 0n, coveredNano: 0n, requests: 1 }]);
+      expect(await dataSource.getRepository(TenantBalance).findOneBy({ tenantId })).toBeNull();
+      expect(await linesOf(tenantId)).toEqual([]);
+    });
   });
 });

@@ -14,37 +14,46 @@ export interface PlanPeriodDelta {
   coveredNano: bigint;
 }
 
+/**
+ * One statement for every period of the batch (issue #16: one round trip, not one per period). The
+ * rows go in, and are locked, in the order of the SELECT: tenant, then period start, so two workers
+ * adding to the same periods cannot deadlock. A key appears once (the caller sums per period).
+ */
 export async function addPlanPeriodUsage(
   manager: EntityManager,
   deltas: readonly PlanPeriodDelta[],
 ): Promise<void> {
-  // A stable order, so two workers adding to the same periods cannot deadlock.
+  if (deltas.length === 0) return;
   const sorted = [...deltas].sort(
     (a, b) => a.tenantId.localeCompare(b.tenantId) || a.periodStart.getTime() - b.periodStart.getTime(),
   );
-  for (const d of sorted) {
-    await manager.query(
-      `INSERT INTO plan_period_usage
-         (tenant_id, period_start, requests, input_tokens, output_tokens, spend_nano, covered_nano)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (tenant_id, period_start) DO UPDATE SET
-         requests = plan_period_usage.requests + EXCLUDED.requests,
-         input_tokens = plan_period_usage.input_tokens + EXCLUDED.input_tokens,
-         output_tokens = plan_period_usage.output_tokens + EXCLUDED.output_tokens,
-         spend_nano = plan_period_usage.spend_nano + EXCLUDED.spend_nano,
-         covered_nano = plan_period_usage.covered_nano + EXCLUDED.covered_nano,
-         updated_at = now()`,
-      [
-        d.tenantId,
-        d.periodStart,
-        d.requests.toString(),
-        d.inputTokens.toString(),
-        d.outputTokens.toString(),
-        d.spendNano.toString(),
-        d.coveredNano.toString(),
-      ],
-    );
-  }
+  const column = (value: (d: PlanPeriodDelta) => bigint) => sorted.map((d) => value(d).toString());
+  await manager.query(
+    `INSERT INTO plan_period_usage
+       (tenant_id, period_start, requests, input_tokens, output_tokens, spend_nano, covered_nano)
+     SELECT tenant_id, period_start, requests, input_tokens, output_tokens, spend_nano, covered_nano
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+                   $7::bigint[])
+            WITH ORDINALITY
+            AS d(tenant_id, period_start, requests, input_tokens, output_tokens, spend_nano, covered_nano, ord)
+      ORDER BY ord
+     ON CONFLICT (tenant_id, period_start) DO UPDATE SET
+       requests = plan_period_usage.requests + EXCLUDED.requests,
+       input_tokens = plan_period_usage.input_tokens + EXCLUDED.input_tokens,
+       output_tokens = plan_period_usage.output_tokens + EXCLUDED.output_tokens,
+       spend_nano = plan_period_usage.spend_nano + EXCLUDED.spend_nano,
+       covered_nano = plan_period_usage.covered_nano + EXCLUDED.covered_nano,
+       updated_at = now()`,
+    [
+      sorted.map((d) => d.tenantId),
+      sorted.map((d) => d.periodStart.toISOString()),
+      column((d) => d.requests),
+      column((d) => d.inputTokens),
+      column((d) => d.outputTokens),
+      column((d) => d.spendNano),
+      column((d) => d.coveredNano),
+    ],
+  );
 }
 
 /** A tenant's plan period usage as PostgreSQL has stored it, or null. */

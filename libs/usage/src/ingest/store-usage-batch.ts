@@ -6,7 +6,7 @@
 // excess is written off) get one audit entry per tenant and batch, in the same transaction, so a
 // write-off is never stored without it and a re-sent event audits nothing again.
 import { writeAuditEntry } from '@gateway/audit/domain';
-import { addPlanPeriodUsage, appendLedgerLine, type PlanPeriodDelta } from '@gateway/billing/domain';
+import { addPlanPeriodUsage, appendUsageLines, type PlanPeriodDelta } from '@gateway/billing/domain';
 import { nanoToUsd } from '@gateway/db';
 import { addTokenUsage } from '@gateway/tokens/domain';
 import type { DataSource } from 'typeorm';
@@ -49,26 +49,17 @@ export async function storeUsageBatch(
       byTenant.set(event.tenantId, tenant);
       byToken.set(event.tokenId, (byToken.get(event.tokenId) ?? 0n) + cost);
     }
-    // A stable order, so two workers locking several tenants' balances cannot deadlock.
-    for (const tenantId of [...byTenant.keys()].sort()) {
-      const { nano, covered, requests } = byTenant.get(tenantId) as TenantSums;
-      const what = `${requests} request${requests === 1 ? '' : 's'}`;
-      await appendLedgerLine(manager, {
+    // Every tenant's lines in one statement, balance rows locked in tenant order (appendUsageLines).
+    await appendUsageLines(
+      manager,
+      [...byTenant].map(([tenantId, { nano, covered, requests }]) => ({
         tenantId,
-        kind: 'usage',
-        amountNano: -nano,
-        note: `usage of ${what}`,
-      });
-      if (covered > 0n) {
-        await appendLedgerLine(manager, {
-          tenantId,
-          kind: 'plan_allowance',
-          amountNano: covered,
-          note: `covered by the plan's included allowance (usage of ${what})`,
-        });
-      }
-    }
-    await addTokenUsage(manager, new Map([...byToken].sort(([a], [b]) => a.localeCompare(b))));
+        debitNano: nano,
+        coveredNano: covered,
+        requests,
+      })),
+    );
+    await addTokenUsage(manager, byToken);
     await addPlanPeriodUsage(manager, [...byPeriod.values()]);
     for (const tenantId of [...writeOffs.keys()].sort()) {
       const { requestIds, nano } = writeOffs.get(tenantId) as { requestIds: string[]; nano: bigint };
