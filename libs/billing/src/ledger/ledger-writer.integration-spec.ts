@@ -15,14 +15,18 @@ describe('appendLedgerLine', () => {
   const append = (line: NewLedgerLine) =>
     dataSource.transaction((manager) => appendLedgerLine(manager, line));
 
-  /** What the ledger says, computed by PostgreSQL from the lines alone. */
+  /**
+   * What the ledger says, computed by PostgreSQL from the lines alone: `usage` and `plan_allowance`
+   * lines are the usage side (debits), every other kind the credit side.
+   */
   const ledgerSums = async (tenantId: string) => {
     const [row] = (await dataSource.query(
       `SELECT COALESCE(SUM(amount_nano), 0)::text AS balance,
-              COALESCE(SUM(amount_nano) FILTER (WHERE kind <> 'usage'), 0)::text AS credits,
-              COALESCE(-SUM(amount_nano) FILTER (WHERE kind = 'usage'), 0)::text AS debits,
-              COUNT(*) FILTER (WHERE kind <> 'usage')::text AS credit_lines
-         FROM ledger_entries WHERE tenant_id = $1`,
+              COALESCE(SUM(amount_nano) FILTER (WHERE NOT usage_side), 0)::text AS credits,
+              COALESCE(-SUM(amount_nano) FILTER (WHERE usage_side), 0)::text AS debits,
+              COUNT(*) FILTER (WHERE NOT usage_side)::text AS credit_lines
+         FROM (SELECT amount_nano, kind IN ('usage', 'plan_allowance') AS usage_side
+                 FROM ledger_entries WHERE tenant_id = $1) AS lines`,
       [tenantId],
     )) as { balance: string; credits: string; debits: string; credit_lines: string }[];
     return {
@@ -140,23 +144,6 @@ describe('appendLedgerLine', () => {
     const appendUsage = (lines: UsageLines[]) =>
       dataSource.transaction((manager) => appendUsageLines(manager, lines));
 
-    /** The balance row as the ledger's lines alone say it should be, usage side and credit side apart. */
-    const fromLines = async (tenantId: string) => {
-      const [row] = (await dataSource.query(
-        `SELECT COALESCE(SUM(amount_nano), 0)::text AS balance,
-                COALESCE(SUM(amount_nano) FILTER (WHERE kind NOT IN ('usage', 'plan_allowance')), 0)::text AS credits,
-                COALESCE(-SUM(amount_nano) FILTER (WHERE kind IN ('usage', 'plan_allowance')), 0)::text AS debits,
-                COUNT(*) FILTER (WHERE kind NOT IN ('usage', 'plan_allowance'))::text AS credit_lines
-           FROM ledger_entries WHERE tenant_id = $1`,
-        [tenantId],
-      )) as { balance: string; credits: string; debits: string; credit_lines: string }[];
-      return {
-        balanceNano: BigInt(row!.balance),
-        creditsNano: BigInt(row!.credits),
-        debitsNano: BigInt(row!.debits),
-        creditSeq: BigInt(row!.credit_lines),
-      };
-    };
     const linesOf = async (tenantId: string) =>
       (
         await dataSource
@@ -246,7 +233,7 @@ describe('appendLedgerLine', () => {
       for (const [t, tenantId] of tenants.entries()) {
         const mine = batches.flat().filter((line) => line.tenantId === tenantId);
         const debits = mine.reduce((sum, line) => sum + line.debitNano - line.coveredNano, 0n);
-        expect(await balanceRow(tenantId)).toEqual(await fromLines(tenantId));
+        expect(await balanceRow(tenantId)).toEqual(await ledgerSums(tenantId));
         expect(await balanceRow(tenantId)).toEqual({
           balanceNano: BigInt(t + 1) * 10_000n - debits,
           creditsNano: BigInt(t + 1) * 10_000n,
