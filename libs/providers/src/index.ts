@@ -24,9 +24,9 @@ export type {
 
 export {
   decodeSseStream,
-  SseBatches,
   SseDecodeError,
   SseDecoder,
+  SseReader,
   type SseDecoderOptions,
 } from './sse/sse-decoder';
 export {

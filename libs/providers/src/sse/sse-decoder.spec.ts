@@ -1,4 +1,5 @@
-import { decodeSseStream, SseBatches, SseDecodeError, SseDecoder } from './sse-decoder';
+import { PassThrough, Readable } from 'node:stream';
+import { decodeSseStream, SseDecodeError, SseDecoder, SseReader } from './sse-decoder';
 import { isDoneEvent, type SseEvent } from './sse-event';
 
 const utf8 = new TextEncoder();
@@ -88,20 +89,25 @@ describe('SseDecoder', () => {
   });
 });
 
-describe('SseBatches', () => {
-  async function* source(...texts: string[]): AsyncGenerator<Uint8Array> {
-    for (const text of texts) yield utf8.encode(text);
+describe('SseReader', () => {
+  function source(...texts: string[]): Readable {
+    return Readable.from(texts.map((text) => utf8.encode(text)));
   }
 
-  it('hands out what each read completes, the rest at the end, then null for good', async () => {
-    const batches = new SseBatches(source('data: 1\n\ndata: 2\n\nda', 'ta: 3\n', '\ndata: 4'));
-    expect(await batches.next()).toEqual([{ data: '1' }, { data: '2' }]);
-    expect(await batches.next()).toEqual([]);
-    expect(await batches.next()).toEqual([{ data: '3' }]);
+  async function readAll(reader: SseReader): Promise<SseEvent[]> {
+    const events: SseEvent[] = [];
+    for (let batch = await reader.next(); batch !== null; batch = await reader.next()) events.push(...batch);
+    return events;
+  }
+
+  it('hands out the events each read completes, the cut one at the end never, then null for good', async () => {
+    const reader = new SseReader(source('data: 1\n\ndata: 2\n\nda', 'ta: 3\n', '\ndata: 4'));
+    expect(await reader.next()).toEqual([{ data: '1' }, { data: '2' }]);
+    expect(await reader.next()).toEqual([{ data: '3' }]);
     // The end: an event without its blank line is a cut one, and is dropped.
-    expect(await batches.next()).toEqual([]);
-    expect(await batches.next()).toBeNull();
-    expect(await batches.next()).toBeNull();
+    expect(await reader.next()).toBeNull();
+    expect(await reader.next()).toBeNull();
+    expect(reader.poll()).toBeNull();
   });
 
   it('gives the same events as the decoder, whatever the reads', async () => {
@@ -109,26 +115,47 @@ describe('SseBatches', () => {
     const bytes = utf8.encode(text);
     const whole = decodeAll([bytes]);
     for (let at = 1; at < bytes.length; at += 3) {
-      const batches = new SseBatches(
-        (async function* () {
-          yield* splitAt(bytes, at);
-        })(),
-      );
-      const events: SseEvent[] = [];
-      for (let batch = await batches.next(); batch !== null; batch = await batches.next())
-        events.push(...batch);
-      expect(events).toEqual(whole);
+      expect(await readAll(new SseReader(Readable.from(splitAt(bytes, at))))).toEqual(whole);
     }
   });
 
-  it('passes a broken source on as an error', async () => {
-    const batches = new SseBatches(
-      (async function* () {
-        yield utf8.encode('data: 1\n\n');
-        throw new Error('socket hang up');
-      })(),
-    );
-    expect(await batches.next()).toEqual([{ data: '1' }]);
-    await expect(batches.next()).rejects.toThrow('socket hang up');
+  it('polls without waiting: nothing yet is an empty batch, and a waiter is woken once more came', async () => {
+    const body = new PassThrough();
+    const reader = new SseReader(body);
+    expect(reader.poll()).toEqual([]);
+    const woken = new Promise<void>((resolve) => reader.whenReadable(resolve));
+    body.write('data: a\n');
+    await woken;
+    // Half an event is nothing to hand out yet.
+    expect(reader.poll()).toEqual([]);
+    const again = new Promise<void>((resolve) => reader.whenReadable(resolve));
+    body.write('\ndata: b\n\ndata: c\n\n');
+    await again;
+    expect(reader.poll()).toEqual([{ data: 'a' }, { data: 'b' }, { data: 'c' }]);
+    expect(reader.poll()).toEqual([]);
+    body.end();
+    // The end may take more than one wake (the last read, then the end itself): never a batch.
+    let polled = reader.poll();
+    for (let wakes = 0; polled !== null && polled.length === 0 && wakes < 5; wakes++) {
+      await new Promise<void>((resolve) => reader.whenReadable(resolve));
+      polled = reader.poll();
+    }
+    expect(polled).toBeNull();
+  });
+
+  it('passes a broken source on as its error, after what it completed', async () => {
+    const body = new PassThrough();
+    const reader = new SseReader(body);
+    body.write('data: 1\n\n');
+    expect(await reader.next()).toEqual([{ data: '1' }]);
+    const failed = reader.next();
+    body.destroy(new Error('socket hang up'));
+    await expect(failed).rejects.toThrow('socket hang up');
+    expect(() => reader.poll()).toThrow('socket hang up');
+  });
+
+  it('stops at an event larger than the bound instead of growing a buffer', async () => {
+    const reader = new SseReader(source(`data: ${'x'.repeat(100)}`), { maxEventChars: 50 });
+    await expect(reader.next()).rejects.toThrow(SseDecodeError);
   });
 });

@@ -1,6 +1,7 @@
 // Incremental SSE decoding over the byte chunks of an upstream response. Bytes are decoded with a
 // streaming TextDecoder so a UTF-8 character split across two chunks survives, and the parser only
 // holds the event being received, never the stream.
+import { finished, type Readable } from 'node:stream';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { SseEvent } from './sse-event';
 
@@ -69,28 +70,85 @@ export class SseDecoder {
 }
 
 /**
- * The events of an async byte source (an undici body), a chunk's worth at a time: one promise per
- * chunk read rather than one per event, so a relay that writes each batch out synchronously pays
- * the promise machinery (and the async hooks behind it) once per network read (issue #16).
+ * The events of a byte stream (an undici body) as the relay takes them, with no promise per network
+ * read: `poll()` decodes whatever the stream holds now and `whenReadable` wakes one waiter once it
+ * may hold more, so a relay that writes each batch out synchronously pays for none of the async
+ * iterator's machinery per chunk (issue #16). `next()` waits with a promise, for the few reads
+ * before a stream is committed.
  */
-export class SseBatches {
+export class SseReader {
   private readonly decoder: SseDecoder;
-  private readonly chunks: AsyncIterator<Uint8Array>;
-  private ended = false;
+  private waiter: (() => void) | null = null;
+  /** The source ended (or failed): what it still holds is the last of it. */
+  private finished = false;
+  private failure: unknown = null;
+  /** The decoder's end was handed out: nothing more will come. */
+  private over = false;
 
-  constructor(source: AsyncIterable<Uint8Array>, options?: SseDecoderOptions) {
+  constructor(
+    private readonly source: Readable,
+    options?: SseDecoderOptions,
+  ) {
     this.decoder = new SseDecoder(options);
-    this.chunks = source[Symbol.asyncIterator]();
+    source.on('readable', this.wake);
+    finished(source, { writable: false }, (error) => {
+      this.finished = true;
+      this.failure = error ?? null;
+      this.wake();
+    });
   }
 
-  /** The events the next chunk completes (often none), or null once the stream has ended. */
-  async next(): Promise<SseEvent[] | null> {
-    if (this.ended) return null;
-    const read = await this.chunks.next();
-    if (read.done !== true) return this.decoder.push(read.value);
-    this.ended = true;
-    return this.decoder.end();
+  /**
+   * The events the source's bytes complete now: an empty batch when it holds nothing yet (wait
+   * with `whenReadable`), null once it ended and everything was handed out. Throws what broke it.
+   */
+  poll(): SseEvent[] | null {
+    if (this.over) return null;
+    for (;;) {
+      const chunk: unknown = this.source.destroyed ? null : this.source.read();
+      if (chunk !== null) {
+        const events = this.decoder.push(asBytes(chunk));
+        if (events.length > 0) return events;
+        continue;
+      }
+      if (this.failure !== null) throw this.failure;
+      if (!this.finished) return [];
+      this.over = true;
+      const rest = this.decoder.end();
+      return rest.length > 0 ? rest : null;
+    }
   }
+
+  /** Calls `wake` once, when the source may hold more than `poll()` found (or ended, or broke). */
+  whenReadable(wake: () => void): void {
+    this.waiter = wake;
+  }
+
+  /** The next batch, waiting for one if the source holds nothing yet; null once it ended. */
+  next(): Promise<SseEvent[] | null> {
+    return new Promise((resolve, reject) => {
+      const attempt = (): void => {
+        try {
+          const events = this.poll();
+          if (events !== null && events.length === 0) this.whenReadable(attempt);
+          else resolve(events);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      attempt();
+    });
+  }
+
+  private readonly wake = (): void => {
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.();
+  };
+}
+
+function asBytes(chunk: unknown): Uint8Array {
+  return typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
 }
 
 /** Convenience over an async byte source (an undici/fetch body): yields events as they complete. */

@@ -5,13 +5,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import {
   classifyUpstreamFailure,
-  SseBatches,
   encodeSseError,
   encodeSseEvent,
   JsonSkeleton,
   promptCountOf,
   readBoundedBody,
   RequestValidationError,
+  SseReader,
   type AttemptAdapter,
   type ObservedEvent,
   type PreparedRequest,
@@ -260,9 +260,9 @@ export class AttemptRunner {
     input: AttemptInput,
     observer: StreamObserver,
   ): Promise<AttemptResult> {
-    // Events come a network read's worth at a time and each batch is written out synchronously:
-    // a promise per read, not several per event (issue #16).
-    const events = new StreamEvents(new SseBatches(response.body));
+    // Events come a network read's worth at a time and each batch is written out synchronously;
+    // once the stream is committed, no promise is made per read (issue #16).
+    const events = new StreamEvents(new SseReader(response.body));
     let first: SseEvent | null;
     try {
       first = await events.next();
@@ -310,25 +310,12 @@ export class AttemptRunner {
     // A client that takes nothing for as long as the upstream may be silent is cut off (its close
     // aborts the upstream request, below).
     const idleMs = input.channel.timeoutMs;
-    let ended: 'done' | 'stalled' | 'dropped' = 'done';
+    let ended: StreamEnd = 'done';
     try {
       if (!writeObserved(res, observedFirst)) await drained(res, idleMs);
-      for (;;) {
-        // The rest of the batch in hand, written without waiting unless the client's buffer is full.
-        for (let event = events.take(); event !== null; event = events.take()) {
-          if (input.clientGone.aborted) break;
-          if (!writeObserved(res, observer.observe(event))) await drained(res, idleMs);
-        }
-        if (input.clientGone.aborted) break;
-        if (!(await events.read())) {
-          // A translated stream's terminator comes from the observer, only on a clean end.
-          const tail = observer.end?.() ?? '';
-          if (tail !== '') await writeWithBackpressure(res, Buffer.from(tail), idleMs);
-          break;
-        }
-      }
+      ended = await relayRest(events, observer, input, idleMs);
     } catch (error) {
-      ended = classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
+      ended = endOf(error);
     }
     const outcome = observer.outcome();
     const served: Served = {
@@ -381,35 +368,92 @@ function writeObserved(res: ClientResponse, observed: ObservedEvent): boolean {
   return writeNow(res, 'text' in observed ? Buffer.from(observed.text) : encodeSseEvent(observed.event));
 }
 
+type StreamEnd = 'done' | 'stalled' | 'dropped';
+
+function endOf(error: unknown): StreamEnd {
+  return classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
+}
+
 /**
- * The events of a stream as the relay takes them: `read()` waits for the next network read's
- * batch, `take()` hands out its events one by one without waiting, `next()` does both (for the few
- * events read before the stream is committed).
+ * The rest of a committed stream, relayed by callbacks: each network read's events are observed
+ * and written out synchronously, waiting only for the next read or for a full client buffer to
+ * drain. Resolves once the stream ended, broke, or the client went away.
+ */
+function relayRest(
+  events: StreamEvents,
+  observer: StreamObserver,
+  input: AttemptInput,
+  idleMs: number,
+): Promise<StreamEnd> {
+  const { res, clientGone } = input;
+  return new Promise((resolve) => {
+    const step = (): void => {
+      try {
+        for (;;) {
+          // The rest of the batch in hand, written without waiting unless the client's buffer is full.
+          for (let event = events.take(); event !== null; event = events.take()) {
+            if (clientGone.aborted) return resolve('done');
+            if (!writeObserved(res, observer.observe(event))) {
+              void drained(res, idleMs).then(step);
+              return;
+            }
+          }
+          if (clientGone.aborted) return resolve('done');
+          const more = events.refill();
+          if (more === 'wait') return events.whenReadable(step);
+          if (more === 'ended') {
+            // A translated stream's terminator comes from the observer, only on a clean end.
+            const tail = observer.end?.() ?? '';
+            if (tail === '') return resolve('done');
+            void writeWithBackpressure(res, Buffer.from(tail), idleMs).then(() => resolve('done'));
+            return;
+          }
+        }
+      } catch (error) {
+        resolve(endOf(error));
+      }
+    };
+    step();
+  });
+}
+
+/**
+ * The events of a stream as the relay takes them: `take()` hands out the batch in hand one by one,
+ * `refill()` decodes what the source holds now without waiting, `whenReadable` waits for more, and
+ * `next()` does all of it with a promise (for the few events read before the stream is committed).
  */
 class StreamEvents {
   private batch: SseEvent[] = [];
   private at = 0;
 
-  constructor(private readonly source: SseBatches) {}
+  constructor(private readonly source: SseReader) {}
 
   take(): SseEvent | null {
     return this.at < this.batch.length ? (this.batch[this.at++] ?? null) : null;
   }
 
-  /** Reads the next batch (possibly empty); false once the stream has ended. */
-  async read(): Promise<boolean> {
-    const batch = await this.source.next();
-    if (batch === null) return false;
+  /** A new batch from what the source holds now: 'wait' when it holds nothing yet. Throws what broke it. */
+  refill(): 'more' | 'wait' | 'ended' {
+    const batch = this.source.poll();
+    if (batch === null) return 'ended';
+    if (batch.length === 0) return 'wait';
     this.batch = batch;
     this.at = 0;
-    return true;
+    return 'more';
+  }
+
+  whenReadable(wake: () => void): void {
+    this.source.whenReadable(wake);
   }
 
   async next(): Promise<SseEvent | null> {
     for (;;) {
       const event = this.take();
       if (event !== null) return event;
-      if (!(await this.read())) return null;
+      const batch = await this.source.next();
+      if (batch === null) return null;
+      this.batch = batch;
+      this.at = 0;
     }
   }
 }
