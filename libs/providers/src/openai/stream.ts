@@ -85,14 +85,14 @@ export class OpenAiStreamObserver implements StreamObserver {
     if (!isJsonObject(choice)) return;
     const index = typeof choice['index'] === 'number' ? choice['index'] : 0;
     if (typeof choice['finish_reason'] === 'string') this.finishReason = choice['finish_reason'];
-    this.addPiece(this.completion, `${index}:text`, choice['text']); // legacy completions
+    this.addPiece(this.completion, index, 'text', choice['text']); // legacy completions
     const delta = choice['delta'];
     if (!isJsonObject(delta)) return;
-    this.addPiece(this.completion, `${index}:content`, delta['content']);
-    this.addPiece(this.completion, `${index}:refusal`, delta['refusal']);
+    this.addPiece(this.completion, index, 'content', delta['content']);
+    this.addPiece(this.completion, index, 'refusal', delta['refusal']);
     // DeepSeek and vLLM send `reasoning_content`, OpenRouter `reasoning`.
-    this.addPiece(this.reasoning, `${index}:reasoning_content`, delta['reasoning_content']);
-    this.addPiece(this.reasoning, `${index}:reasoning`, delta['reasoning']);
+    this.addPiece(this.reasoning, index, 'reasoning_content', delta['reasoning_content']);
+    this.addPiece(this.reasoning, index, 'reasoning', delta['reasoning']);
     if (Array.isArray(delta['tool_calls'])) {
       for (const call of delta['tool_calls']) this.observeToolCall(index, call);
     }
@@ -107,13 +107,14 @@ export class OpenAiStreamObserver implements StreamObserver {
       this.markContent();
       this.completion.addWhole(fn['name']);
     }
-    this.addPiece(this.completion, `${choiceIndex}:tool:${callIndex}`, fn['arguments']);
+    this.addPiece(this.completion, choiceIndex, `tool:${callIndex}`, fn['arguments']);
   }
 
-  private addPiece(counters: PieceCounters, key: string, piece: unknown): void {
+  /** A piece of a choice's field; the counter's key (choice and field) is made only for a real piece. */
+  private addPiece(counters: PieceCounters, index: number, field: string, piece: unknown): void {
     if (typeof piece !== 'string' || piece === '') return;
     this.markContent();
-    counters.add(key, piece);
+    counters.add(`${index}:${field}`, piece);
   }
 
   private markContent(): void {

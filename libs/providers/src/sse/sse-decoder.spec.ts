@@ -24,6 +24,20 @@ describe('SseDecoder', () => {
     ]);
   });
 
+  it('drops a byte order mark at the start of the stream, even one split across reads, and only there', () => {
+    const bytes = utf8.encode('\ufeffdata: 1\n\ndata: \ufeff2\n\n');
+    const expected = [{ data: '1' }, { data: '\ufeff2' }];
+    expect(decodeAll([bytes])).toEqual(expected);
+    for (const at of [1, 2, 3]) expect(decodeAll(splitAt(bytes, at))).toEqual(expected);
+    expect(decodeAll([bytes.subarray(0, 1), bytes.subarray(1, 2), bytes.subarray(2)])).toEqual(expected);
+  });
+
+  it('replaces bytes that are not UTF-8, and a character cut off at the end, instead of failing', () => {
+    const broken = new Uint8Array([...utf8.encode('data: a'), 0xff, ...utf8.encode('b\n\ndata: c'), 0xe2, 0x82]);
+    expect(decodeAll([broken])).toEqual([{ data: 'a\ufffdb' }]);
+    expect(decodeAll([broken, utf8.encode('\n\n')])).toEqual([{ data: 'a\ufffdb' }, { data: 'c\ufffd' }]);
+  });
+
   it('recognises [DONE]', () => {
     const [done, other] = decodeAll([utf8.encode('data: [DONE]\n\ndata: [DONE] \n\n')]);
     expect(isDoneEvent(done)).toBe(true);
