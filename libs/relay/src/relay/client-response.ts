@@ -11,6 +11,9 @@ export type DrainableWritable = Pick<
 
 export interface ClientResponse extends DrainableWritable {
   readonly headersSent: boolean;
+  /** Holds writes until `uncork`, then sends them in one go (one system call, not one per write). */
+  cork(): void;
+  uncork(): void;
   status(code: number): void;
   setHeader(name: string, value: string): void;
   flushHeaders(): void;
