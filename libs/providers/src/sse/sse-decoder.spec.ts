@@ -33,7 +33,13 @@ describe('SseDecoder', () => {
   });
 
   it('replaces bytes that are not UTF-8, and a character cut off at the end, instead of failing', () => {
-    const broken = new Uint8Array([...utf8.encode('data: a'), 0xff, ...utf8.encode('b\n\ndata: c'), 0xe2, 0x82]);
+    const broken = new Uint8Array([
+      ...utf8.encode('data: a'),
+      0xff,
+      ...utf8.encode('b\n\ndata: c'),
+      0xe2,
+      0x82,
+    ]);
     expect(decodeAll([broken])).toEqual([{ data: 'a\ufffdb' }]);
     expect(decodeAll([broken, utf8.encode('\n\n')])).toEqual([{ data: 'a\ufffdb' }, { data: 'c\ufffd' }]);
   });
