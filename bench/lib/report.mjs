@@ -4,17 +4,35 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { stackMsPerRequest } from './goals.mjs';
 
-/** The commit the checkout is at, marked when the tracked files differ from it; null outside git. */
+/**
+ * The commit the checkout is at and what its tracked files change from it, by name (a report whose
+ * checkout differs only in Markdown measured the commit's code); null outside git.
+ */
 export function codeVersion() {
   const git = (...args) =>
     execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const commit = git('rev-parse', '--short', 'HEAD').trim();
-    const dirty = git('status', '--porcelain', '--untracked-files=no').trim() !== '';
-    return dirty ? `${commit} + uncommitted changes` : commit;
+    const changed = git('diff', 'HEAD', '--name-only')
+      .split('\n')
+      .filter((path) => path !== '');
+    return changed.length === 0 ? commit : `${commit} ${uncommitted(changed)}`;
   } catch {
     return null;
   }
+}
+
+/** "+ uncommitted changes to …", saying whether any of them is more than Markdown. */
+function uncommitted(paths) {
+  const shown = 4;
+  const list = (names) =>
+    names.length <= shown
+      ? names.join(', ')
+      : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+  const code = paths.filter((path) => !/\.md$/i.test(path));
+  return code.length === 0
+    ? `+ uncommitted changes to Markdown only (${list(paths)})`
+    : `+ uncommitted changes to ${list(code)}`;
 }
 
 export function machineInfo() {
