@@ -141,7 +141,10 @@ describe('the token mirror sweep (PostgreSQL and Redis)', () => {
     const foreign = [
       `${prefix}:tq:not-a-token:0`,
       `${prefix}:tq:00000000-0000-4000-8000-000000000000:x`,
-      `${prefix}:tq:00000000-0000-4000-8000-000000000000`,
+      `${prefix}:tq:not-a-token`,
+      `${prefix}:bal`,
+      `${prefix}:balx:${tenant.id}`,
+      `${prefix}x:bal:${tenant.id}`,
       `${prefix}:tqx:00000000-0000-4000-8000-000000000000:0`,
       `${prefix}x:tq:00000000-0000-4000-8000-000000000000:0`,
     ];
@@ -153,10 +156,48 @@ describe('the token mirror sweep (PostgreSQL and Redis)', () => {
     await serve(token);
     const remade = await redis.hgetall(tq(token, await epochOf(token)));
 
-    expect(await sweep.run()).toMatchObject({ deleted: 0, held: 0 });
+    expect(await sweep.run()).toMatchObject({ deleted: 0, legacy: 0, held: 0 });
     for (const key of foreign) expect(await redis.exists(key)).toBe(1);
     expect(await redis.hgetall(tq(token, await epochOf(token)))).toEqual(remade);
     await redis.del(...foreign);
+  });
+
+  it('deletes the mirrors of the layout before funds once no hold is on them, and leaves the current ones alone', async () => {
+    const prefix = api.config.REDIS_PREFIX;
+    // As processes of an earlier version leave them: a tenant's balance and a token's spend, each
+    // idle (held 0) or with a hold in flight.
+    const idle = [`${prefix}:bal:${tenant.id}`, `${prefix}:tq:00000000-0000-4000-8000-0000000001d1`];
+    const held = [
+      `${prefix}:bal:00000000-0000-4000-8000-0000000002e1`,
+      `${prefix}:tq:00000000-0000-4000-8000-0000000002e2`,
+    ];
+    await redis.hset(idle[0]!, 'credits', '1000', 'debits', '0', 'balance', '1000', 'held', '0');
+    await redis.hset(idle[1]!, 'used', '30', 'held', '0');
+    await redis.hset(held[0]!, 'credits', '1000', 'debits', '0', 'balance', '1000', 'held', '80');
+    await redis.hset(held[1]!, 'used', '0', 'held', '50');
+    // This version's mirror of the same tenant, made by a request served on a token with a quota.
+    const token = await newToken('5');
+    await serve(token);
+    const funds = `${prefix}:funds:${tenant.id}`;
+    const current = await redis.hgetall(funds);
+    const tokenMirror = await redis.hgetall(tq(token, await epochOf(token)));
+    expect(current).toHaveProperty('credits');
+
+    expect(await sweep.run()).toMatchObject({ deleted: 0, legacy: 2, held: 2 });
+    for (const key of idle) expect(await redis.exists(key)).toBe(0);
+    for (const key of held) expect(await redis.exists(key)).toBe(1);
+    expect(await redis.hgetall(funds)).toEqual(current);
+    expect(await redis.hgetall(tq(token, await epochOf(token)))).toEqual(tokenMirror);
+    expect((await mirror.snapshot(tenant.id))?.balance).toBe(
+      BigInt(current['credits']!) - BigInt(current['debits']!),
+    );
+
+    // Their holds released (the reaper gives them back onto that layout): deleted by the next sweep.
+    await redis.hset(held[0]!, 'held', '0');
+    await redis.hset(held[1]!, 'held', '0');
+    expect(await sweep.run()).toMatchObject({ deleted: 0, legacy: 2, held: 0 });
+    expect(await redis.exists(...held)).toBe(0);
+    expect(await sweep.run()).toMatchObject({ deleted: 0, legacy: 0, held: 0 });
   });
 
   it('finds every stale mirror across many SCAN steps', async () => {

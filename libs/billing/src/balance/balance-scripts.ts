@@ -12,7 +12,8 @@
 // a request). A mirror is loaded when it has `credits`; a settlement may leave `avail` and `debits`
 // alone in a hash whose mirror Redis lost, which the next load sets anew. (The layout before, hash
 // `bal:<tenant>` with balance and held, is no longer written; its holds are reaped by
-// REAP_HOLDS (its legacy flag) until the processes that placed them are gone.)
+// REAP_HOLDS (its legacy flag) until the processes that placed them are gone, and TokenMirrorSweep
+// deletes its mirrors once no hold is on them.)
 //
 // Token hash `tq:<token>:<quota>`, for a token with a quota only (a token without one has no mirror,
 // and a script gets its KEYS slot absent): used, held. Named by the quota, so that a quota set
@@ -45,8 +46,9 @@ return 1
 `;
 
 /**
- * KEYS: a tq mirror that no admission names any more (TokenMirrorSweep). Deletes it unless a hold is
- * still on it. Returns 1 (deleted), 0 (already gone) or -1 (held: left for a later sweep).
+ * KEYS: a tq mirror that no admission names any more, or a mirror of the layout before `funds`
+ * (TokenMirrorSweep). Deletes it unless a hold is still on it. Returns 1 (deleted), 0 (already gone)
+ * or -1 (held: left for a later sweep).
  */
 export const DROP_IDLE_TOKEN_MIRROR = `
 local held = redis.call('HGET', KEYS[1], 'held')

@@ -10,6 +10,12 @@
 // invalidated, holds on the mirror first; a hold on it keeps it (DROP_IDLE_TOKEN_MIRROR), and a
 // mirror such an admission makes again after the delete is the next sweep's. A live mirror this
 // deleted would be no worse than one Redis lost: loaded again from PostgreSQL.
+//
+// It also deletes the mirrors of the layout before `funds` (balance-scripts.ts), which nothing of
+// this version names: a tenant's `bal:<tenant>` and a token's `tq:<token>` (no epoch). Processes of
+// an earlier version still running in a rolling upgrade check them, so one is kept while a hold is
+// on it (its `held`, which such a process raises in the script that places the hold); deleted, it
+// is loaded again from PostgreSQL by whichever such process needs it next, as after a Redis restart.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
@@ -30,7 +36,9 @@ export interface TokenMirrorSweepReport {
   scanned: number;
   /** Deleted: of a deleted token, a token without a quota, or an epoch left behind. */
   deleted: number;
-  /** Left behind but still held: kept for a later sweep. */
+  /** Mirrors of the layout before `funds` deleted (`bal:<tenant>`, `tq:<token>`). */
+  legacy: number;
+  /** Left behind (of either layout) but still held: kept for a later sweep. */
   held: number;
 }
 
@@ -38,6 +46,7 @@ export interface TokenMirrorSweepReport {
 export class TokenMirrorSweep {
   private readonly logger = new Logger('TokenMirrorSweep');
   private readonly prefix: string;
+  private readonly legacyBalancePrefix: string;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -45,52 +54,84 @@ export class TokenMirrorSweep {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.prefix = `${config.REDIS_PREFIX}:tq:`;
+    this.legacyBalancePrefix = `${config.REDIS_PREFIX}:bal:`;
   }
 
   async run(): Promise<TokenMirrorSweepReport> {
-    const report: TokenMirrorSweepReport = { scanned: 0, deleted: 0, held: 0 };
-    const match = `${escapeGlob(this.prefix)}*`;
+    const report: TokenMirrorSweepReport = { scanned: 0, deleted: 0, legacy: 0, held: 0 };
+    await this.scan(this.prefix, (keys) => this.sweep(keys, report), report);
+    await this.scan(this.legacyBalancePrefix, (keys) => this.dropIdle(keys, report, 'legacy'), report);
+    if (report.deleted > 0 || report.legacy > 0 || report.held > 0) {
+      this.logger.log(
+        `deleted ${report.deleted} token spend mirrors left behind and ${report.legacy} of the layout before; ` +
+          `${report.held} still held, kept for later`,
+      );
+    }
+    return report;
+  }
+
+  /** Every key under `prefix`, a SCAN step's worth at a time, on every server that holds keys. */
+  private async scan(
+    prefix: string,
+    each: (keys: string[]) => Promise<void>,
+    report: TokenMirrorSweepReport,
+  ): Promise<void> {
+    const match = `${escapeGlob(prefix)}*`;
     for (const server of scanTargets(this.redis)) {
       let cursor = '0';
       do {
         const [next, keys] = await server.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT);
         cursor = next;
         report.scanned += keys.length;
-        await this.sweep(keys, report);
+        await each(keys);
       } while (cursor !== '0');
     }
-    if (report.deleted > 0 || report.held > 0) {
-      this.logger.log(
-        `deleted ${report.deleted} token spend mirrors left behind; ${report.held} still held, kept for later`,
-      );
-    }
-    return report;
   }
 
   private async sweep(keys: string[], report: TokenMirrorSweepReport): Promise<void> {
-    const mirrors = keys.flatMap((key) => {
+    const mirrors: { key: string; tokenId: string; epoch: number }[] = [];
+    const legacy: string[] = [];
+    for (const key of keys) {
       const named = this.parse(key);
-      return named === null ? [] : [{ key, ...named }];
-    });
+      if (named === 'legacy') legacy.push(key);
+      else if (named !== null) mirrors.push({ key, ...named });
+    }
+    await this.dropIdle(legacy, report, 'legacy');
     if (mirrors.length === 0) return;
     const epochs = await quotaEpochsOf(this.dataSource.manager, [...new Set(mirrors.map((m) => m.tokenId))]);
     const stale = mirrors.filter(({ tokenId, epoch }) => {
       const current = epochs.get(tokenId);
       return current === undefined || current === null || epoch < current;
     });
-    const answers = await Promise.all(stale.map(({ key }) => dropIdle.run(this.redis, key)));
+    await this.dropIdle(
+      stale.map(({ key }) => key),
+      report,
+      'deleted',
+    );
+  }
+
+  /** Deletes each of `keys` unless a hold is on it; counted as `counter` or held. */
+  private async dropIdle(
+    keys: string[],
+    report: TokenMirrorSweepReport,
+    counter: 'deleted' | 'legacy',
+  ): Promise<void> {
+    const answers = await Promise.all(keys.map((key) => dropIdle.run(this.redis, key)));
     for (const answer of answers) {
-      if (answer === 1) report.deleted++;
+      if (answer === 1) report[counter]++;
       else if (answer === -1) report.held++;
     }
   }
 
-  /** The token and epoch a key of ours names; null for anything else under the pattern. */
-  private parse(key: string): { tokenId: string; epoch: number } | null {
+  /**
+   * The token and epoch a key of ours names, 'legacy' for a token mirror of the layout before
+   * (`tq:<token>`), null for anything else under the pattern.
+   */
+  private parse(key: string): { tokenId: string; epoch: number } | 'legacy' | null {
     if (!key.startsWith(this.prefix)) return null;
     const rest = key.slice(this.prefix.length);
     const colon = rest.lastIndexOf(':');
-    if (colon < 0) return null;
+    if (colon < 0) return UUID.test(rest) ? 'legacy' : null;
     const tokenId = rest.slice(0, colon);
     const epoch = rest.slice(colon + 1);
     if (!UUID.test(tokenId) || !/^\d{1,9}$/.test(epoch)) return null;
