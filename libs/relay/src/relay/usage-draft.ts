@@ -10,10 +10,22 @@ import {
 } from '@gateway/billing';
 import type { Usage } from '@gateway/providers';
 import type { UsageAttempt, UsageEndpoint, UsageEvent, UsageEventSource } from '@gateway/usage';
-import type { AttemptSettlement } from '../limits/relay-limiter';
+import type { AttemptSettlement, KeyModel } from '../limits/relay-limiter';
+import type { StickyCandidate } from '../routing/sticky-order';
 import type { StickyEntry } from './sticky-sessions';
 
 const MAX_ERROR_MESSAGE = 1000;
+
+/** What undoing an admission that got no answer needs besides the draft (RequestAdmission.abandon). */
+export interface UnansweredAdmission {
+  /** The token's minute window it would have counted the request in, or null. */
+  readonly tokenWindow: string | null;
+  readonly estimatedTokens: number;
+  /** When the key it would have taken was counted (its windows are named by it). */
+  readonly acquiredAt: number;
+  /** The candidates it was given, in the plan's order. */
+  readonly candidates: readonly (KeyModel & StickyCandidate)[];
+}
 
 export class UsageDraft {
   model: string;
@@ -33,6 +45,11 @@ export class UsageDraft {
   sticky: StickyEntry | null = null;
   /** The worst-case hold placed (its member in the holds set), which must be settled; null: none. */
   hold: PlacedHold | null = null;
+  /**
+   * An admission sent to Redis that got no answer (it may have run, holding and counting): undone
+   * before the request is settled (RequestAdmission.abandon); null: none.
+   */
+  unansweredAdmission: UnansweredAdmission | null = null;
   /**
    * The amount that hold is for (set when it is computed, WorstCaseHold), plan allowance included:
    * a held request is never charged more (docs/design.md invariant 6).

@@ -116,3 +116,32 @@ redis.call('XADD', KEYS[11], '*', ARGV[16], ARGV[17] .. covered .. '"}')
 if KEYS[12] ~= '' then redis.call('SET', KEYS[12], ARGV[18], 'EX', ARGV[19]) end
 return covered
 `;
+
+/**
+ * A request whose admission got no answer (a command timeout, a dropped connection): ADMIT_REQUEST
+ * may have run, or may still run (a command already sent, or one ioredis sends again). KEYS:
+ * settleHold's four, the token's minute window ('' without token limits), the request's
+ * once-marker. ARGV: settleHold's seven (its first, the hold's member, is read from the marker),
+ * the estimated tokens, the once-marker's ttl ms. Marks the request settled, so that an admission
+ * that runs after this answers {3} and writes nothing; one that ran before left its answer in the
+ * marker: its hold is released at no cost and the token's window gets its estimate back, as for a
+ * request that never reached an upstream. Returns {} when no admission had run, else {the position
+ * of the key it took (0: none), the session's remembered value}, so that the caller gives that
+ * key's windows their estimate back.
+ */
+export const ABANDON_ADMISSION = `${ABSENT_KEYS_LUA}${SETTLE_FUNCTIONS}
+local marker = KEYS[6]
+local seen = redis.call('SET', marker, 'settled', 'GET', 'PX', ARGV[${SETTLE_ARGS} + 2])
+if not seen or seen == 'settled' or seen == 'reaped' then return {} end
+local f = {}
+for part in string.gmatch(seen .. '\\n', '([^\\n]*)\\n') do f[#f + 1] = part end
+if f[7] and f[7] ~= '' then
+  local SA = {f[7]}
+  for i = 2, ${SETTLE_ARGS} do SA[i] = ARGV[i] end
+  settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4]}, SA, marker, ARGV[${SETTLE_ARGS} + 2])
+end
+if KEYS[5] ~= '' and redis.call('EXISTS', KEYS[5]) == 1 then
+  redis.call('HINCRBY', KEYS[5], 't', -tonumber(ARGV[${SETTLE_ARGS} + 1]))
+end
+return {tonumber(f[1]) or 0, f[8] or ''}
+`;

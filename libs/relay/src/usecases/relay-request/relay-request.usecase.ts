@@ -97,6 +97,7 @@ export class RelayRequest {
         errorBody,
       );
     } finally {
+      if (draft.unansweredAdmission !== null) await this.admission.abandon(draft, draft.unansweredAdmission);
       await this.settlement.close(draft);
     }
   }

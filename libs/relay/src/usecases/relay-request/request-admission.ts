@@ -2,7 +2,7 @@
 // (docs/design.md invariant 6), its token's rpm/tpm (invariant 5) and the first usable key of the
 // planned order with a sticky session's key first, checked together so that a refusal writes
 // nothing, and once per request id (a re-sent script answers as the first run did).
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BalanceMirror, verdictOf, type HoldRequest, type PlacedHold } from '@gateway/billing';
 import { LuaScript, packArgv, REDIS } from '@gateway/redis';
 import type { TokenSnapshot } from '@gateway/tokens';
@@ -10,13 +10,14 @@ import type Redis from 'ioredis';
 import { RelayLimiter, type FirstAcquisition, type KeyModel } from '../../limits/relay-limiter';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import { rememberedOf, type Remembered } from '../../relay/sticky-sessions';
-import type { UsageDraft } from '../../relay/usage-draft';
+import type { UnansweredAdmission, UsageDraft } from '../../relay/usage-draft';
 import { stickyLayout, stickyOrder, type StickyCandidate } from '../../routing/sticky-order';
-import { ADMIT_REQUEST, HOLD_ARGS, HOLD_KEYS } from './hot-path-scripts';
+import { ABANDON_ADMISSION, ADMIT_REQUEST, HOLD_ARGS, HOLD_KEYS } from './hot-path-scripts';
 import { WorstCaseHold } from './worst-case-hold';
 
 // The number of keys varies with the pool: it comes as the first argument.
 const admitRequest = new LuaScript<(number | string)[]>(ADMIT_REQUEST);
+const abandonAdmission = new LuaScript<(number | string)[]>(ABANDON_ADMISSION, 6);
 
 export interface Admitted<C> {
   /** The token's minute window the request was counted in, or null (the token has no limits). */
@@ -31,6 +32,8 @@ export interface Admitted<C> {
 
 @Injectable()
 export class RequestAdmission {
+  private readonly logger = new Logger('RequestAdmission');
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly balances: BalanceMirror,
@@ -82,7 +85,22 @@ export class RequestAdmission {
     ];
     // About 75 values: sent as one argument, which ioredis writes without taking each one apart.
     const packed = packArgv(args);
-    const run = () => admitRequest.run(this.redis, keyNames.length, ...keyNames, packed);
+    const run = async () => {
+      try {
+        return await admitRequest.run(this.redis, keyNames.length, ...keyNames, packed);
+      } catch (error) {
+        // No answer (a timeout, a dropped connection) is not a refusal: the script may have run, or
+        // may still, holding and counting for a request that is now answered 503. What it did is
+        // undone once the answer is out (abandon), not an hour later by the worker's reaper.
+        draft.unansweredAdmission = {
+          tokenWindow,
+          estimatedTokens: estimate.estimatedTokens,
+          acquiredAt: now,
+          candidates: keys,
+        };
+        throw error;
+      }
+    };
     let answer = await run();
     // A mirror (then a plan period) not loaded yet: load it from PostgreSQL and ask again.
     for (let loads = 0; answer[0] === 1 && hold !== null && loads < 2; loads++) {
@@ -111,6 +129,64 @@ export class RequestAdmission {
     const key = candidates[acquisition.index]?.key;
     if (key !== undefined) this.limiter.keyTaken(key.id);
     return { tokenWindow, candidates, acquisition, remembered };
+  }
+
+  /**
+   * Undoes an admission that got no answer (ABANDON_ADMISSION), after the request was answered: the
+   * request is marked settled, so an admission that runs later writes nothing, and what one that ran
+   * did is given back: its hold (at no cost), the token window's and the key's estimates. Should
+   * Redis not answer this either, the hold expires and the worker reaps it, as before.
+   */
+  async abandon(draft: UsageDraft, unanswered: UnansweredAdmission): Promise<void> {
+    try {
+      const { keys, args } = this.balances.settleArguments({
+        tenantId: draft.tenantId,
+        tokenId: draft.tokenId,
+        tokenQuotaNano: draft.tokenQuotaNano,
+        tokenQuotaEpoch: draft.tokenQuotaEpoch,
+        requestId: draft.requestId,
+        hold: null,
+        costNano: 0n,
+        plan: draft.plan,
+        counted: false,
+        inputTokens: 0,
+        outputTokens: 0,
+      });
+      const ran = await abandonAdmission.run(
+        this.redis,
+        ...keys,
+        unanswered.tokenWindow ?? this.limiter.absent,
+        this.balances.onceKey(draft.requestId),
+        ...args,
+        String(unanswered.estimatedTokens),
+        this.balances.onceTtlMs(),
+      );
+      if (ran.length === 0) return;
+      const [position, sticky] = ran;
+      const taken = stickyOrder(unanswered.candidates, rememberedOf(String(sticky ?? ''))?.keyId ?? null)[
+        Number(position) - 1
+      ];
+      this.logger.warn(`${draft.requestId}: its admission ran without an answer; undone`);
+      if (taken === undefined) return;
+      await this.limiter.settle(
+        {
+          keyId: taken.key.id,
+          limits: taken.key,
+          upstreamModel: taken.upstreamModel,
+          countedAt: unanswered.acquiredAt,
+          tokenWindow: null,
+          outcome: 'none',
+          estimatedTokens: unanswered.estimatedTokens,
+          actualTokens: 0,
+          now: Date.now(),
+        },
+        { requestId: draft.requestId, step: 'abandon' },
+      );
+    } catch (error) {
+      this.logger.warn(
+        `${draft.requestId}: could not undo an admission that got no answer (a hold it placed expires): ${(error as Error).message}`,
+      );
+    }
   }
 
   private refusal(code: number, hold: HoldRequest): RelayError | Error {
