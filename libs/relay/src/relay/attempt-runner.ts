@@ -23,6 +23,7 @@ import type { TableChannel, TableKey } from '../table/routing-table';
 import { RelayErrorCode } from '../relay.errors';
 import { UpstreamClient, UpstreamResponse } from '../upstream/upstream-client';
 import { asBytes, cancel, readAnswerHead, type AnswerHead } from './answer-head';
+import { afterPoll } from './after-poll';
 import type { AttemptOutcome, Rejected, Retry, Served } from './attempt-outcome';
 import { drained, writeNow, writeWithBackpressure } from './backpressure';
 import type { ClientResponse } from './client-response';
@@ -387,6 +388,7 @@ function relayRest(
 ): Promise<StreamEnd> {
   const { res, clientGone } = input;
   return new Promise((resolve) => {
+    const wake = (): void => afterPoll(step);
     const step = (): void => {
       // The client's going away is an event: it can only have happened while this waited, so it is
       // checked here, once per wake, not once per event written.
@@ -404,7 +406,8 @@ function relayRest(
             }
           }
           const more = events.refill();
-          if (more === 'wait') return events.whenReadable(step);
+          // The next read waits for the rest of the loop's poll: other clients' first bytes go first.
+          if (more === 'wait') return events.whenReadable(wake);
           if (more === 'ended') {
             // A translated stream's terminator comes from the observer, only on a clean end.
             const tail = observer.end?.() ?? '';

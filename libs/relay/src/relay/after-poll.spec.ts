@@ -1,0 +1,62 @@
+import { AddressInfo, connect, createServer, Socket } from 'node:net';
+import { afterPoll } from './after-poll';
+
+describe('afterPoll', () => {
+  it('runs each piece of work once, in the order queued, in one go', async () => {
+    const order: number[] = [];
+    let immediates = 0;
+    await new Promise<void>((resolve) => {
+      for (let i = 0; i < 5; i++) afterPoll(() => order.push(i));
+      afterPoll(resolve);
+      setImmediate(() => immediates++);
+    });
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    // Queued before the test's own immediate, and all of it ran before that one.
+    expect(immediates).toBe(0);
+  });
+
+  it('lets what else the poll found run first: work queued by one socket waits for the other', async () => {
+    const server = createServer();
+    const peers: Socket[] = [];
+    const bothAccepted = new Promise<void>((resolve) =>
+      server.on('connection', (socket) => {
+        peers.push(socket);
+        if (peers.length === 2) resolve();
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const clients = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
+    await bothAccepted;
+    try {
+      const log: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        let first = true;
+        for (const peer of peers) {
+          peer.on('data', () => {
+            log.push('data');
+            if (first) {
+              first = false;
+              // As a stream's read does: what it writes waits for the rest of the poll.
+              afterPoll(() => {
+                log.push('queued');
+                resolve();
+              });
+            }
+          });
+        }
+      });
+      // Both sockets readable before the loop polls again: one poll finds both.
+      for (const client of clients) client.write('x');
+      const until = Date.now() + 20;
+      while (Date.now() < until) {
+        // Busy: the loop does not poll until both writes have landed.
+      }
+      await done;
+      expect(log).toEqual(['data', 'data', 'queued']);
+    } finally {
+      for (const client of clients) client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
