@@ -31,20 +31,18 @@ describe('afterPoll', () => {
     try {
       const log: string[] = [];
       const done = new Promise<void>((resolve) => {
-        let first = true;
-        for (const peer of peers) {
-          peer.on('data', () => {
-            log.push('data');
-            if (first) {
-              first = false;
-              // As a stream's read does: what it writes waits for the rest of the poll.
-              afterPoll(() => {
-                log.push('queued');
-                resolve();
-              });
-            }
+        let queued = false;
+        const onData = (): void => {
+          log.push('data');
+          if (queued) return;
+          queued = true;
+          // As a stream's read does: what it writes waits for the rest of the poll.
+          afterPoll(() => {
+            log.push('queued');
+            resolve();
           });
-        }
+        };
+        for (const peer of peers) peer.on('data', onData);
       });
       // Both sockets readable before the loop polls again: one poll finds both.
       for (const client of clients) client.write('x');
