@@ -85,27 +85,27 @@ export class RequestAdmission {
     ];
     // About 75 values: sent as one argument, which ioredis writes without taking each one apart.
     const packed = packArgv(args);
-    const run = async () => {
-      try {
-        return await admitRequest.run(this.redis, keyNames.length, ...keyNames, packed);
-      } catch (error) {
-        // No answer (a timeout, a dropped connection) is not a refusal: the script may have run, or
-        // may still, holding and counting for a request that is now answered 503. What it did is
-        // undone once the answer is out (abandon), not an hour later by the worker's reaper.
-        draft.unansweredAdmission = {
-          tokenWindow,
-          estimatedTokens: estimate.estimatedTokens,
-          acquiredAt: now,
-          candidates: keys,
-        };
-        throw error;
-      }
-    };
-    let answer = await run();
-    // A mirror (then a plan period) not loaded yet: load it from PostgreSQL and ask again.
-    for (let loads = 0; answer[0] === 1 && hold !== null && loads < 2; loads++) {
-      if (!(await this.balances.loadFor(hold, answer[1] as number))) break;
+    const run = () => admitRequest.run(this.redis, keyNames.length, ...keyNames, packed);
+    let answer: (number | string)[];
+    try {
       answer = await run();
+      // A mirror (then a plan period) not loaded yet: load it from PostgreSQL and ask again.
+      for (let loads = 0; answer[0] === 1 && hold !== null && loads < 2; loads++) {
+        if (!(await this.balances.loadFor(hold, answer[1] as number))) break;
+        answer = await run();
+      }
+    } catch (error) {
+      // No answer (a timeout, a dropped connection) is not a refusal: the script may have run, or
+      // may still, holding and counting for a request that is now answered 503. What it did is
+      // undone once the answer is out (abandon), not an hour later by the worker's reaper. (A load
+      // that failed instead leaves nothing admitted: the undo then only marks the request settled.)
+      draft.unansweredAdmission = {
+        tokenWindow,
+        estimatedTokens: estimate.estimatedTokens,
+        acquiredAt: now,
+        candidates: keys,
+      };
+      throw error;
     }
     const [stage, ...taken] = answer;
     const a = Number(taken[0] ?? 0);
