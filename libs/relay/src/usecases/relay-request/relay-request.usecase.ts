@@ -42,6 +42,7 @@ import type { RelayIngress, RelayRequestCommand } from './relay-request.command'
 import { RequestSettlement } from './request-settlement';
 import { RequestAdmission } from './request-admission';
 import { headerSafe } from '../../relay/header-safe';
+import { IterationLane } from '../../relay/iteration-lane';
 import type { Relayed } from './relayed';
 
 @Injectable()
@@ -49,6 +50,13 @@ export class RelayRequest {
   private readonly logger = new Logger('Relay');
   /** The retry policy of the settings object it was made from (settings change rarely). */
   private policy: { from: RuntimeSettingsValues; retryStatuses: ReadonlySet<number> } | null = null;
+  /**
+   * A request's start (auth, parse, admission) waits for the rest of the poll it was read in, a share
+   * of a wave at a time and never more than one iteration longer (IterationLane): the admission
+   * replies and upstream answers read meanwhile go first, so a wave's first upstream calls leave
+   * before its last requests are parsed (issue #16).
+   */
+  private readonly intake = new IterationLane({ maxWaitIterations: 1 });
 
   constructor(
     private readonly callers: RelayCallers,
@@ -73,7 +81,9 @@ export class RelayRequest {
   }
 
   private async relay(command: RelayRequestCommand, client: ClientResponse): Promise<void> {
+    // The request's time counts from its arrival, its wait for a turn included.
     const startedAt = Date.now();
+    await this.intake.turn();
     const errorBody = command.ingress?.errorBody;
     let token: TokenSnapshot;
     try {

@@ -11,7 +11,7 @@ import { USAGE_EVENT_FIELD, UsageRecorder, usageStreamKey, type UsageEvent } fro
 import type Redis from 'ioredis';
 import { RelayLimiter } from '../../limits/relay-limiter';
 import { RelayMetrics } from '../../metrics/relay-metrics';
-import { BookkeepingLane } from '../../relay/bookkeeping-lane';
+import { IterationLane } from '../../relay/iteration-lane';
 import type { UsageDraft } from '../../relay/usage-draft';
 import { HOLD_KEYS, SETTLE_ARGS, SETTLE_REQUEST } from './hot-path-scripts';
 
@@ -21,7 +21,7 @@ const settleRequest = new LuaScript<string>(SETTLE_REQUEST, 13);
 export class RequestSettlement {
   private readonly logger = new Logger('Relay');
   private readonly stream: string;
-  private readonly lane = new BookkeepingLane();
+  private readonly lane = new IterationLane();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -38,7 +38,7 @@ export class RequestSettlement {
   async close(draft: UsageDraft): Promise<void> {
     const endedAt = Date.now();
     // The answer has gone out; what is left is bookkeeping, which waits its turn in a lane that hands
-    // out a few turns per event-loop iteration and polls for I/O between them (BookkeepingLane), so
+    // out a few turns per event-loop iteration and polls for I/O between them (IterationLane), so
     // the events that arrived with this answer's end (a wave of upstream answers, the next requests of
     // clients just answered) take their own step toward their client first (issue #16).
     await this.lane.turn();

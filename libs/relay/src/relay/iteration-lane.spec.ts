@@ -1,14 +1,14 @@
 import { AddressInfo, connect, createServer, Socket } from 'node:net';
-import { BookkeepingLane } from './bookkeeping-lane';
+import { IterationLane } from './iteration-lane';
 
 /** Resolves after `n` event-loop iterations (each setImmediate queued in a check phase runs in the next). */
 async function iterations(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-describe('BookkeepingLane', () => {
+describe('IterationLane', () => {
   it('hands out every turn, first come first served', async () => {
-    const lane = new BookkeepingLane(2, 1 / 8);
+    const lane = new IterationLane({ turnsPerIteration: 2, backlogShare: 1 / 8 });
     const order: number[] = [];
     await Promise.all(Array.from({ length: 50 }, (_, i) => lane.turn().then(() => order.push(i))));
     expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i));
@@ -22,7 +22,7 @@ describe('BookkeepingLane', () => {
     const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
     const peer = await accepted;
     try {
-      const lane = new BookkeepingLane(2, 0);
+      const lane = new IterationLane({ turnsPerIteration: 2, backlogShare: 0 });
       const log: string[] = [];
       peer.on('data', () => log.push('io'));
       const turns = Array.from({ length: 6 }, (_, i) =>
@@ -47,7 +47,7 @@ describe('BookkeepingLane', () => {
   });
 
   it("never answers a turn synchronously or among its caller's microtasks", async () => {
-    const lane = new BookkeepingLane();
+    const lane = new IterationLane();
     let turned = false;
     void lane.turn().then(() => (turned = true));
     await Promise.resolve();
@@ -57,7 +57,7 @@ describe('BookkeepingLane', () => {
   });
 
   it('drains a large backlog in a bounded number of iterations', async () => {
-    const lane = new BookkeepingLane(2, 1 / 8);
+    const lane = new IterationLane({ turnsPerIteration: 2, backlogShare: 1 / 8 });
     let done = 0;
     const all = Array.from({ length: 10_000 }, () => lane.turn().then(() => done++));
     let spins = 0;
@@ -74,7 +74,7 @@ describe('BookkeepingLane', () => {
   });
 
   it('keeps its queue bounded under load that never lets it empty', async () => {
-    const lane = new BookkeepingLane(2, 1 / 8);
+    const lane = new IterationLane({ turnsPerIteration: 2, backlogShare: 1 / 8 });
     const queue = () => (lane as unknown as { waiting: unknown[] }).waiting.length;
     const turns: Promise<void>[] = [];
     let largest = 0;
@@ -89,5 +89,67 @@ describe('BookkeepingLane', () => {
     expect(largest).toBeLessThan(1_500);
     await Promise.all(turns);
     expect(lane.backlog).toBe(0);
+  });
+
+  describe('with maxWaitIterations', () => {
+    /** The iteration (1 = the first turn-out) at which each of `count` turns queued now goes. */
+    async function turnOuts(lane: IterationLane, count: number) {
+      const at: number[] = [];
+      let iteration = 0;
+      const all = Array.from({ length: count }, (_, i) => lane.turn().then(() => (at[i] = iteration)));
+      while (at.filter((v) => v !== undefined).length < count) {
+        iteration++;
+        await iterations(1);
+      }
+      await Promise.all(all);
+      return at;
+    }
+
+    it('lets a turn wait through at most that many turn-outs, whatever the share', async () => {
+      const lane = new IterationLane({ turnsPerIteration: 1, backlogShare: 0, maxWaitIterations: 1 });
+      const at = await turnOuts(lane, 10);
+      // One at the first turn-out; everyone else was already waiting then, so all go at the next.
+      expect(at).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+      expect(lane.backlog).toBe(0);
+    });
+
+    it('counts the wait from when each turn was asked for, also under load that never lets it empty', async () => {
+      const lane = new IterationLane({ turnsPerIteration: 1, backlogShare: 0, maxWaitIterations: 2 });
+      const queue = () => (lane as unknown as { waiting: unknown[] }).waiting.length;
+      const clock = { iteration: 0 };
+      const asked: number[] = [];
+      const went: number[] = [];
+      const all: Promise<void>[] = [];
+      const wentOut = (id: number) => () => void (went[id] = clock.iteration);
+      let largest = 0;
+      for (; clock.iteration < 2_000; clock.iteration++) {
+        // Five new turns every iteration: more than one a turn-out, so only the bound keeps up.
+        for (let j = 0; j < 5; j++) {
+          all.push(lane.turn().then(wentOut(asked.length)));
+          asked.push(clock.iteration);
+        }
+        await iterations(1);
+        largest = Math.max(largest, queue());
+      }
+      await Promise.all(all);
+      const waits = asked.map((from, id) => (went[id] as number) - from);
+      // The lane's turn-out runs in the same check phase as, and before, this loop's own step: a turn
+      // asked for in step n goes out in step n at the earliest (the next iteration) and n + 2 at the
+      // latest (having waited through two turn-outs).
+      expect(Math.min(...waits)).toBe(0);
+      expect(Math.max(...waits)).toBe(2);
+      // Once the first two steps are through (and until the last, which nothing follows), each
+      // turn-out sends exactly what waited through two: none early (a miscounted queue would send
+      // more), none late.
+      expect(waits.slice(10, -5).every((wait) => wait === 2)).toBe(true);
+      // First come, first served.
+      expect(went).toEqual([...went].sort((a, b) => a - b));
+      // Its queue was copied down now and then (10,000 turns went through it), not left to grow.
+      expect(largest).toBeLessThan(1_100);
+    });
+
+    it('refuses a bound below one turn-out', () => {
+      expect(() => new IterationLane({ maxWaitIterations: 0 })).toThrow(RangeError);
+    });
   });
 });
