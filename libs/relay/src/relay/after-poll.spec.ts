@@ -1,5 +1,5 @@
 import { AddressInfo, connect, createServer, Socket } from 'node:net';
-import { afterPoll } from './after-poll';
+import { afterPoll, afterPollFirst } from './after-poll';
 
 describe('afterPoll', () => {
   it('runs each piece of work once, in the order queued, in one go', async () => {
@@ -13,6 +13,28 @@ describe('afterPoll', () => {
     expect(order).toEqual([0, 1, 2, 3, 4]);
     // Queued before the test's own immediate, and all of it ran before that one.
     expect(immediates).toBe(0);
+  });
+
+  it('runs work queued with afterPollFirst ahead of what afterPoll queued, in the same go', async () => {
+    const order: string[] = [];
+    let immediates = 0;
+    await new Promise<void>((resolve) => {
+      afterPoll(() => order.push('wake 0'));
+      afterPollFirst(() => order.push('start 0'));
+      afterPoll(() => order.push('wake 1'));
+      afterPollFirst(() => {
+        order.push('start 1');
+        // Queued while the queue runs: after the next poll, first again.
+        afterPoll(() => {
+          order.push('next wake');
+          resolve();
+        });
+        afterPollFirst(() => order.push('next start'));
+      });
+      setImmediate(() => immediates++);
+    });
+    expect(order).toEqual(['start 0', 'start 1', 'wake 0', 'wake 1', 'next start', 'next wake']);
+    expect(immediates).toBe(1);
   });
 
   it('lets what else the poll found run first: work queued by one socket waits for the other', async () => {

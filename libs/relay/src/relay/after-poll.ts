@@ -1,40 +1,67 @@
 // Work that can wait for the rest of the event loop's poll for I/O: a committed stream's next read,
 // relayed to its client. Queued, it runs in the same iteration's check phase, all of it in one
 // setImmediate, in the order it was queued; what the poll still holds goes first: a new request's
-// parse and admission, an admission's reply (the upstream call), an upstream's first event (the
-// client's first byte). Those are what a client waits on before its first byte, and at many streams
-// they used to wait behind the reads of every stream that happened to be ready before them (issue
-// #16: time to first byte under load). Nothing is dropped or delayed past the iteration.
+// parse, an admission's reply (the upstream call), an upstream's first event (the client's first
+// byte). Those are what a client waits on before its first byte, and at many streams they used to
+// wait behind the reads of every stream that happened to be ready before them (issue #16: time to
+// first byte under load). Nothing is dropped or delayed past the iteration.
+//
+// Work queued with `afterPollFirst` (the relay's intake lane: the start of requests read in the
+// poll) runs in the same go, before the streams' reads: a new request's admission waits for the
+// rest of its poll, not for other streams.
 
+let first: (() => void)[] = [];
 let queued: (() => void)[] = [];
+let spareFirst: (() => void)[] = [];
 let spare: (() => void)[] = [];
 let scheduled = false;
 
 function runQueued(): void {
   scheduled = false;
+  const runFirst = first;
   const run = queued;
   // Work queued while this runs goes after the next iteration's poll, as all queued work does.
+  first = spareFirst;
   queued = spare;
-  let failed = false;
-  let failure: unknown;
-  for (let i = 0; i < run.length; i++) {
+  const failedFirst = runAll(runFirst);
+  const failedRest = runAll(run);
+  runFirst.length = 0;
+  run.length = 0;
+  spareFirst = runFirst;
+  spare = run;
+  // The rest still ran; the first failure is thrown after it, as the caller's own would be.
+  const failure = failedFirst ?? failedRest;
+  if (failure !== null) throw failure.error;
+}
+
+/** Runs every piece of work in `list`, the rest too when one throws; returns the first failure. */
+function runAll(list: (() => void)[]): { error: unknown } | null {
+  let failure: { error: unknown } | null = null;
+  for (let i = 0; i < list.length; i++) {
     try {
-      (run[i] as () => void)();
+      (list[i] as () => void)();
     } catch (error) {
-      // The rest still runs; the first failure is thrown after it, as the caller's own would be.
-      if (!failed) [failed, failure] = [true, error];
+      failure ??= { error };
     }
   }
-  run.length = 0;
-  spare = run;
-  if (failed) throw failure;
+  return failure;
+}
+
+function schedule(): void {
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(runQueued);
+  }
 }
 
 /** Runs `work` after the current iteration's poll for I/O, in the order queued. */
 export function afterPoll(work: () => void): void {
   queued.push(work);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(runQueued);
-  }
+  schedule();
+}
+
+/** As `afterPoll`, ahead of all the work `afterPoll` queued for the same iteration. */
+export function afterPollFirst(work: () => void): void {
+  first.push(work);
+  schedule();
 }

@@ -26,6 +26,8 @@ export interface IterationLaneOptions {
    * says: the longest a caller waits, in iterations, is one more than this. Unbounded by default.
    */
   maxWaitIterations?: number;
+  /** Runs a turn-out after the current iteration's poll for I/O (by default its own setImmediate). */
+  schedule?: (turnOut: () => void) => void;
 }
 
 /** Turns handed out per event-loop iteration when little is waiting. */
@@ -56,12 +58,14 @@ export class IterationLane {
   private readonly turnsPerIteration: number;
   private readonly backlogShare: number;
   private readonly maxWaitIterations: number;
+  private readonly schedule: (turnOut: () => void) => void;
 
   constructor(options: IterationLaneOptions = {}) {
     this.turnsPerIteration = options.turnsPerIteration ?? TURNS_PER_ITERATION;
     this.backlogShare = options.backlogShare ?? BACKLOG_SHARE;
     this.maxWaitIterations = options.maxWaitIterations ?? Infinity;
     if (!(this.maxWaitIterations >= 1)) throw new RangeError('maxWaitIterations must be at least 1');
+    this.schedule = options.schedule ?? setImmediate;
   }
 
   /** Resolves when it is this caller's turn: at the earliest after the current iteration's I/O. */
@@ -70,7 +74,7 @@ export class IterationLane {
       this.waiting.push(resolve);
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(this.release);
+        this.schedule(this.release);
       }
     });
   }
@@ -104,7 +108,7 @@ export class IterationLane {
         this.head = 0;
       }
       // The next turns after the next poll for I/O (an immediate queued now runs next iteration).
-      setImmediate(this.release);
+      this.schedule(this.release);
       return;
     }
     this.waiting = [];

@@ -42,6 +42,7 @@ import type { RelayIngress, RelayRequestCommand } from './relay-request.command'
 import { RequestSettlement } from './request-settlement';
 import { RequestAdmission } from './request-admission';
 import { headerSafe } from '../../relay/header-safe';
+import { afterPollFirst } from '../../relay/after-poll';
 import { IterationLane } from '../../relay/iteration-lane';
 import type { Relayed } from './relayed';
 
@@ -54,9 +55,10 @@ export class RelayRequest {
    * A request's start (auth, parse, admission) waits for the rest of the poll it was read in, a share
    * of a wave at a time and never more than one iteration longer (IterationLane): the admission
    * replies and upstream answers read meanwhile go first, so a wave's first upstream calls leave
-   * before its last requests are parsed (issue #16).
+   * before its last requests are parsed (issue #16). It goes ahead of the streams' reads queued for
+   * the same iteration (afterPollFirst), as it did when it ran in the poll.
    */
-  private readonly intake = new IterationLane({ maxWaitIterations: 1 });
+  private readonly intake = new IterationLane({ maxWaitIterations: 1, schedule: afterPollFirst });
 
   constructor(
     private readonly callers: RelayCallers,
