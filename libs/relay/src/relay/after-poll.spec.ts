@@ -15,25 +15,43 @@ describe('afterPoll', () => {
     expect(immediates).toBe(0);
   });
 
-  it('runs work queued with afterPollFirst ahead of what afterPoll queued, in the same go', async () => {
+  it('runs work queued with afterPollFirst, and what it resumes, ahead of what afterPoll queued', async () => {
     const order: string[] = [];
-    let immediates = 0;
     await new Promise<void>((resolve) => {
       afterPoll(() => order.push('wake 0'));
       afterPollFirst(() => order.push('start 0'));
       afterPoll(() => order.push('wake 1'));
       afterPollFirst(() => {
         order.push('start 1');
-        // Queued while the queue runs: after the next poll, first again.
+        // A promise this resolves: its callback runs before the wakes too (a lane's turn).
+        void Promise.resolve().then(() => order.push('resumed'));
+        // Queued while the first list runs: the next start after the next poll.
+        afterPollFirst(() => {
+          order.push('next start');
+          resolve();
+        });
+        afterPoll(() => order.push('wake 2'));
+      });
+    });
+    expect(order).toEqual(['start 0', 'start 1', 'resumed', 'wake 0', 'wake 1', 'wake 2', 'next start']);
+  });
+
+  it('runs work queued while the wakes run after the next poll, first list first', async () => {
+    const order: string[] = [];
+    let immediates = 0;
+    await new Promise<void>((resolve) => {
+      afterPoll(() => {
+        order.push('wake');
+        setImmediate(() => immediates++);
         afterPoll(() => {
           order.push('next wake');
           resolve();
         });
         afterPollFirst(() => order.push('next start'));
       });
-      setImmediate(() => immediates++);
     });
-    expect(order).toEqual(['start 0', 'start 1', 'wake 0', 'wake 1', 'next start', 'next wake']);
+    expect(order).toEqual(['wake', 'next start', 'next wake']);
+    // Both ran in the iteration after the wake's: after the immediate the wake queued.
     expect(immediates).toBe(1);
   });
 

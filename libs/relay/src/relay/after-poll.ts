@@ -1,14 +1,15 @@
 // Work that can wait for the rest of the event loop's poll for I/O: a committed stream's next read,
 // relayed to its client. Queued, it runs in the same iteration's check phase, all of it in one
-// setImmediate, in the order it was queued; what the poll still holds goes first: a new request's
-// parse, an admission's reply (the upstream call), an upstream's first event (the client's first
-// byte). Those are what a client waits on before its first byte, and at many streams they used to
-// wait behind the reads of every stream that happened to be ready before them (issue #16: time to
-// first byte under load). Nothing is dropped or delayed past the iteration.
+// setImmediate, in the order it was queued (work queued while that runs: after the next poll); what
+// the poll still holds goes first: a new request's parse, an admission's reply (the upstream call),
+// an upstream's first event (the client's first byte). Those are what a client waits on before its
+// first byte, and at many streams they used to wait behind the reads of every stream that happened
+// to be ready before them (issue #16: time to first byte under load). Nothing is dropped or delayed
+// past the iteration.
 //
 // Work queued with `afterPollFirst` (the relay's intake lane: the start of requests read in the
-// poll) runs in the same go, before the streams' reads: a new request's admission waits for the
-// rest of its poll, not for other streams.
+// poll) runs in the same check phase, before the streams' reads, and so does what it resumes: a new
+// request's admission waits for the rest of its poll, not for other streams.
 
 let first: (() => void)[] = [];
 let queued: (() => void)[] = [];
@@ -16,21 +17,30 @@ let spareFirst: (() => void)[] = [];
 let spare: (() => void)[] = [];
 let scheduled = false;
 
-function runQueued(): void {
-  scheduled = false;
-  const runFirst = first;
-  const run = queued;
-  // Work queued while this runs goes after the next iteration's poll, as all queued work does.
+// Two immediates, queued together: Node runs the microtasks between them, so what the first list's
+// work resumes (a request's start, awaiting its turn) runs before the second list's. afterPoll work
+// queued in between still runs in the second.
+function runFirst(): void {
+  const run = first;
+  // Queued while this runs: after the next iteration's poll.
   first = spareFirst;
-  queued = spare;
-  const failedFirst = runAll(runFirst);
-  const failedRest = runAll(run);
-  runFirst.length = 0;
+  const failure = runAll(run);
   run.length = 0;
-  spareFirst = runFirst;
+  spareFirst = run;
+  if (failure !== null) throw failure.error;
+}
+
+function runRest(): void {
+  scheduled = false;
+  const run = queued;
+  queued = spare;
+  const failure = runAll(run);
+  run.length = 0;
   spare = run;
+  // What was queued since the first list ran (the next turn-out of a lane, the next read of a
+  // stream) goes after the next poll.
+  if (first.length > 0 || queued.length > 0) schedule();
   // The rest still ran; the first failure is thrown after it, as the caller's own would be.
-  const failure = failedFirst ?? failedRest;
   if (failure !== null) throw failure.error;
 }
 
@@ -50,7 +60,8 @@ function runAll(list: (() => void)[]): { error: unknown } | null {
 function schedule(): void {
   if (!scheduled) {
     scheduled = true;
-    setImmediate(runQueued);
+    setImmediate(runFirst);
+    setImmediate(runRest);
   }
 }
 
@@ -60,7 +71,10 @@ export function afterPoll(work: () => void): void {
   schedule();
 }
 
-/** As `afterPoll`, ahead of all the work `afterPoll` queued for the same iteration. */
+/**
+ * As `afterPoll`, ahead of all the work `afterPoll` queued for the same iteration, and of it also
+ * the promise callbacks this work resolves (a lane's turns).
+ */
 export function afterPollFirst(work: () => void): void {
   first.push(work);
   schedule();
