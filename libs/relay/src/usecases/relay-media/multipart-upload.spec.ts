@@ -150,6 +150,9 @@ describe('MultipartUpload', () => {
       clearInterval(sampler);
       await stored.dispose();
     }
-    expect(peak - before).toBeLessThan(8 * 1024 * 1024);
+    // Buffering the file would show its 25 MB here. What is alive between collections (the
+    // chunks in flight, what the sampler's late timer catches on a busy machine) stays well under
+    // that but is not a constant: 8 MB was once exceeded (12.4 MB) under a loaded CI run.
+    expect(peak - before).toBeLessThan(16 * 1024 * 1024);
   }, 60_000);
 });
