@@ -209,9 +209,24 @@ describe('the hot path budget of a warm relayed request', () => {
     expectWithinBudget();
   });
 
+  it("writes the shared client's commands at once, also while earlier ones await their replies", async () => {
+    // Not auto-pipelining, which keeps one batch in flight: an admission issued meanwhile waited
+    // for other requests' round trips before it was even written (write-batching.ts).
+    const redis = api.app.get<Redis>(REDIS);
+    const onTheWire = () => (redis as unknown as { commandQueue: { length: number } }).commandQueue.length;
+    const nextIteration = () => new Promise((resolve) => setImmediate(resolve));
+    const slow = redis.blpop(`${api.redis.prefix}:budget-empty`, 0.2);
+    await nextIteration();
+    const atOnce = redis.exists(`${api.redis.prefix}:budget-probe`);
+    await nextIteration();
+    expect(onTheWire()).toBe(2);
+    expect(await slow).toBeNull();
+    expect(await atOnce).toBe(0);
+  });
+
   it('leaves the Redis client without defined commands, which ioredis would copy onto every pipeline', () => {
-    // Auto-pipelining builds a pipeline per event-loop turn that sends anything, and each pipeline
-    // takes a copy of every command defined on its client (LuaScript runs scripts without them).
+    // Each pipeline (the key stats tally's, a MULTI) takes a copy of every command defined on its
+    // client (LuaScript runs scripts without them).
     const pipelineSize = (client: Redis) => Object.keys(client.pipeline()).length;
     const bare = new Redis({ lazyConnect: true });
     try {
