@@ -1,25 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Writable } from 'node:stream';
-import { TEST_REDIS_URL } from '@gateway/testing';
+import { countSocketWrites, TEST_REDIS_URL } from '@gateway/testing';
 import Redis from 'ioredis';
 import { batchWritesPerTick } from './write-batching';
-
-/** Counts the socket's writes to the kernel: Node calls _writev for a corked batch, _write alone. */
-function countWrites(socket: Writable): () => number {
-  type Method = (this: Writable, ...args: unknown[]) => unknown;
-  const target = socket as unknown as Record<'_write' | '_writev', Method | undefined>;
-  const counter = { writes: 0 };
-  const counted = (original: Method): Method =>
-    function (this: Writable, ...args: unknown[]) {
-      counter.writes++;
-      return original.apply(this, args);
-    };
-  for (const name of ['_write', '_writev'] as const) {
-    const original = target[name];
-    if (original !== undefined) target[name] = counted(original);
-  }
-  return () => counter.writes;
-}
 
 /** Commands written to the socket and awaiting their replies (ioredis's own queue of them). */
 const onTheWire = (redis: Redis) =>
@@ -52,7 +34,7 @@ describe('batchWritesPerTick (real Redis)', () => {
 
   it('sends the commands issued in one tick, and in the promise continuations it runs, in one write', async () => {
     const redis = await batchedClient();
-    const writes = countWrites(redis.stream);
+    const writes = countSocketWrites(redis.stream);
     const key = `${prefix}:tick`;
     const replies: Promise<unknown>[] = [];
     for (let i = 0; i < 10; i++) replies.push(redis.incr(key));
@@ -86,7 +68,7 @@ describe('batchWritesPerTick (real Redis)', () => {
     before.destroy();
     await ready;
     expect(redis.stream).not.toBe(before);
-    const writes = countWrites(redis.stream);
+    const writes = countSocketWrites(redis.stream);
     const key = `${prefix}:again`;
     const replies = [redis.incr(key), redis.incr(key), redis.incr(key)];
     expect(await Promise.all(replies)).toEqual([1, 2, 3]);

@@ -9,3 +9,4 @@ export { seededRandom } from './seeded-random';
 export { startRedisCluster, startRedisWithSentinel } from './local-redis-topologies';
 export type { LocalRedisTopology } from './local-redis-topologies';
 export { runNodeScript } from './node-script';
+export { countSocketWrites } from './socket-writes';

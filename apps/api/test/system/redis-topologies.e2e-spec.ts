@@ -6,6 +6,7 @@
 import { BalanceMirror, TokenMirrorSweep } from '@gateway/billing';
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import {
+  countSocketWrites,
   startRedisCluster,
   startRedisWithSentinel,
   waitFor,
@@ -120,8 +121,16 @@ describe('Redis Cluster', () => {
     }
     await booksBalance(api, admin, tenantId);
 
-    // The sweep of token mirrors left behind SCANs the master that holds the deployment's slot.
+    // The shared client's commands to each node leave a tick's worth in one write (write-batching.ts).
     const redis = api.app.get(REDIS);
+    for (const node of (redis as unknown as Cluster).nodes('master')) {
+      await node.ping();
+      const writes = countSocketWrites(node.stream);
+      await Promise.all([node.ping(), node.ping(), node.ping()]);
+      expect(writes()).toBe(1);
+    }
+
+    // The sweep of token mirrors left behind SCANs the master that holds the deployment's slot.
     const leftBehind = `${api.config.REDIS_PREFIX}:tq:00000000-0000-4000-8000-00000000c1a5:0`;
     await redis.hset(leftBehind, 'used', '0', 'held', '0');
     const swept = await new TokenMirrorSweep(redis, api.config, api.app.get(DataSource)).run();
