@@ -4,6 +4,8 @@
 import { startedUp } from '@gateway/config/start-up-heap';
 // Then, before TypeORM loads: its drivers for other databases load only if ever used.
 import '@gateway/db/typeorm-drivers';
+// And before class-validator loads: the phone number metadata it requires, likewise.
+import './deferred-modules';
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 // What the api and worker processes load at start, and what only at first use (issue #16): the
-// payment SDK, the mailer, the PDF engine, the MySQL driver and the tokenizer stay out of an idle
+// payment SDK, the mailer, the PDF engine, the MySQL driver, the tokenizer and the phone number
+// metadata stay out of an idle
 // process, and the built api (dist/, as operators run it) still takes a Stripe payment, verifies its
 // webhook and serves the OpenAPI document (built at its first request) when first asked.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,17 @@ import { freePort, startApiProcess, whenReady, type ApiProcess } from './api-pro
 const HOOK = join(__dirname, 'loaded-modules.cjs');
 const WEBHOOK_SECRET = 'whsec_bGF6eWxvYWRlZHN0cmlwZQ';
 /** Packages a process loads at their first use only. */
-const LAZY = ['stripe', 'nodemailer', 'pdfkit', 'mysql2', 'gpt-tokenizer', 'sql.js', 'bcryptjs'];
+const LAZY = [
+  'stripe',
+  'nodemailer',
+  'pdfkit',
+  'mysql2',
+  'gpt-tokenizer',
+  'sql.js',
+  'bcryptjs',
+  // class-validator's phone number metadata (apps/api/src/deferred-modules.ts)
+  'libphonenumber-js',
+];
 
 /**
  * What only the api's HTTP surface needs (controllers, DTOs, views): the worker serves no HTTP and

@@ -6,7 +6,9 @@ const { renameSync, writeFileSync } = require('node:fs');
 const file = process.env.LOADED_MODULES_FILE;
 if (file) {
   process.on('SIGUSR2', () => {
-    writeFileSync(`${file}.part`, JSON.stringify(Object.keys(require.cache)));
+    // A module's stand-in (apps/api/src/deferred-modules.ts) is not the module loaded.
+    const loaded = Object.entries(require.cache).filter(([, module]) => module?.deferredStandIn !== true);
+    writeFileSync(`${file}.part`, JSON.stringify(loaded.map(([path]) => path)));
     renameSync(`${file}.part`, file);
   });
 }
