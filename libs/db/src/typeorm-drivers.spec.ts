@@ -46,14 +46,12 @@ function run(defer: boolean): Run {
 }
 
 describe('TypeORM drivers of other databases (imported by main.ts before TypeORM)', () => {
-  it("names every driver DriverFactory requires but PostgreSQL's, with its export", () => {
+  it("names every driver DriverFactory requires but PostgreSQL's", () => {
     const factory = readFileSync(require.resolve('typeorm/driver/DriverFactory'), 'utf8');
-    const required = [...factory.matchAll(/require\("\.\/([\w-]+\/(\w+))"\)/g)].map(
-      ([, file, name]) => [file, name] as const,
-    );
+    const required = [...factory.matchAll(/require\("\.\/([\w-]+\/\w+)"\)/g)].map(([, file]) => file);
     expect(required.length).toBeGreaterThan(10);
-    expect(Object.fromEntries(required.filter(([file]) => file !== 'postgres/PostgresDriver'))).toEqual(
-      DEFERRED_DRIVERS,
+    expect(required.filter((file) => file !== 'postgres/PostgresDriver').sort()).toEqual(
+      [...DEFERRED_DRIVERS].sort(),
     );
   });
 
