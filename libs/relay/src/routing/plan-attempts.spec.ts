@@ -90,6 +90,26 @@ describe('planAttempts', () => {
       expect(Math.abs(k4First / runs - 0.8)).toBeLessThanOrEqual(0.03);
     });
 
+    it('picks each next key by weight among those left (±3% over 20,000 plans)', () => {
+      const channels = [
+        channel('a', {
+          keys: [key('k1', { weight: 1 }), key('k2', { weight: 2 }), key('k7', { weight: 7 })],
+        }),
+      ];
+      const random = seededRandom(11);
+      let k7First = 0;
+      let k1Second = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const order = plan({ channels, random }).map((a) => a.key.id);
+        if (order[0] !== 'k7') continue;
+        k7First++;
+        if (order[1] === 'k1') k1Second++;
+      }
+      expect(Math.abs(k7First / 20_000 - 0.7)).toBeLessThanOrEqual(0.03);
+      // With k7 gone, k1 weighs 1 of the 3 left.
+      expect(Math.abs(k1Second / k7First - 1 / 3)).toBeLessThanOrEqual(0.03);
+    });
+
     it('never picks a weight-0 channel before a weighted one of the same tier, but still lists it last', () => {
       const channels = [channel('zero', { weight: 0 }), channel('one', { weight: 1 })];
       for (let seed = 1; seed <= 200; seed++) {

@@ -56,34 +56,32 @@ function pickIndex(random: () => number, n: number): number {
 
 /**
  * Weighted random order without replacement: each pick is proportional to weight among those left.
- * Items of weight 0 (or less) come after all others, in uniformly random order.
+ * Items of weight 0 (or less) come after all others, in uniformly random order. One draw per item
+ * (an exponential race: each item's time is -ln(u)/weight, and the earliest goes first, which is
+ * the weighted pick, again among those left), so a pool of n keys costs n log n, not n².
  */
 function weightedOrder<T>(items: readonly T[], weightOf: (item: T) => number, random: () => number): T[] {
-  const positive = items.filter((item) => effectiveWeight(weightOf(item)) > 0);
-  const zero = items.filter((item) => effectiveWeight(weightOf(item)) === 0);
-  const out: T[] = [];
-  while (positive.length > 0) {
-    const total = positive.reduce((sum, item) => sum + effectiveWeight(weightOf(item)), 0);
-    const r0 = random();
-    const target = (Number.isFinite(r0) ? Math.min(Math.max(r0, 0), 1) : 0) * total;
-    let index = positive.length - 1;
-    let cumulative = 0;
-    for (let i = 0; i < positive.length; i++) {
-      cumulative += effectiveWeight(weightOf(positive[i]));
-      if (target < cumulative) {
-        index = i;
-        break;
-      }
-    }
-    out.push(positive[index]);
-    positive.splice(index, 1);
+  const raced: { item: T; time: number }[] = [];
+  const zero: T[] = [];
+  for (const item of items) {
+    const weight = effectiveWeight(weightOf(item));
+    if (weight > 0) raced.push({ item, time: -Math.log(unitDraw(random)) / weight });
+    else zero.push(item);
   }
-  while (zero.length > 0) {
-    const index = pickIndex(random, zero.length);
-    out.push(zero[index]);
-    zero.splice(index, 1);
+  raced.sort((a, b) => a.time - b.time);
+  // Fisher-Yates: every order of the weightless equally likely.
+  for (let i = zero.length - 1; i > 0; i--) {
+    const j = pickIndex(random, i + 1);
+    [zero[i], zero[j]] = [zero[j] as T, zero[i] as T];
   }
-  return out;
+  return [...raced.map((entry) => entry.item), ...zero];
+}
+
+/** A draw in (0, 1] from the injected source, robust to a source that returns 0, 1 or garbage. */
+function unitDraw(random: () => number): number {
+  const r = random();
+  const u = 1 - (Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0);
+  return Math.max(u, Number.MIN_VALUE);
 }
 
 /** Priority tiers, higher first; weighted random order within each tier. */
