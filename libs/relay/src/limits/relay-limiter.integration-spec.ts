@@ -6,7 +6,7 @@ import type { KeyCandidate } from '../routing/routing-snapshot';
 import { keyCandidate as key } from '../routing/routing-candidates.fixtures';
 import { keyStatsRedisKey, readKeyCooldowns } from '@gateway/channels';
 import { KeyStatsTally } from './key-stats-tally';
-import { RelayLimiter } from './relay-limiter';
+import { POOL_WINDOW, RelayLimiter } from './relay-limiter';
 
 describe('RelayLimiter (real Redis)', () => {
   let testRedis: TestRedis;
@@ -140,6 +140,45 @@ describe('RelayLimiter (real Redis)', () => {
       refused: 0,
       streaks: false,
     });
+  });
+
+  it('sends a large pool a window at a time, and only the next window when none of one could be taken', async () => {
+    // 40 keys, the first 20 cooling: the first window (16) is passed over, the next (32) takes key 21.
+    const pool = Array.from({ length: 40 }, (_, i) => key(`w-${i + 1}`));
+    for (const cooling of pool.slice(0, 20)) await a.coolKey(cooling.id, 30_000, now);
+    const sent: number[] = [];
+    const evalsha = jest.spyOn(clients[1] as Redis, 'evalsha');
+    try {
+      const taken = await b.acquireFirst(
+        pool.map((k) => ({ key: k, upstreamModel: 'm' })),
+        1,
+        now,
+        { requestId: 'req-windows', step: 'acquire:1' },
+      );
+      for (const call of evalsha.mock.calls) sent.push((Number(call[1]) - 1) / 5);
+      expect(taken).toEqual({
+        index: 20,
+        // The 30 s asked for, clamped to this suite's RELAY_COOLDOWN_MAX_MS.
+        soonestRecovery: now + 5_000,
+        cooling: 20,
+        capped: 0,
+        refused: 0,
+        streaks: false,
+      });
+    } finally {
+      evalsha.mockRestore();
+    }
+    // Two round trips, the second with the 24 keys left: never the whole pool at once.
+    expect(sent).toEqual([POOL_WINDOW, 24]);
+    // All cooling: every window passed over, and the counts are the whole pool's.
+    const cooled = Array.from({ length: 20 }, (_, i) => key(`w-${i + 1}`));
+    expect(
+      await b.acquireFirst(
+        cooled.map((k) => ({ key: k, upstreamModel: 'm' })),
+        1,
+        now,
+      ),
+    ).toMatchObject({ index: -1, cooling: 20 });
   });
 
   it.each([

@@ -18,11 +18,16 @@ export const SETTLE_ARGS = 7;
  * KEYS: the hold's four ('' each without a hold), the token's minute window ('' without token
  * limits), the sticky session's key ('' without a session), the request's once-marker, then
  * acquireFirst's per candidate. ARGV: 1 hold (1|0), 2-16 the hold's, 17-20 the token's rpm, tpm,
- * estimated tokens and window ttl, 21 the once-marker's ttl ms, then per candidate its key id,
- * channel block and model section (stickyLayout), then acquireFirst's.
+ * estimated tokens and window ttl, 21 the once-marker's ttl ms, 22 the key ids of the plan's
+ * candidates after these (',a,b,', '' when these are the last: the admission sends a window of a
+ * large pool, RequestAdmission), then per candidate its key id, channel block and model section
+ * (stickyLayout), then acquireFirst's.
  * The candidates are tried in the plan's order with the session's key first (stickyOrder).
  * Returns {1, holdCheck's verdict} when the hold is refused or a mirror must be loaded first,
- * {2, tokenCheck's verdict} when a token limit is reached (nothing written in either case), {3}
+ * {2, tokenCheck's verdict} when a token limit is reached, {4, the session's remembered value} when
+ * the session's key is not among these candidates but among the later ones, {5, acquireFirst's
+ * answer} when none of these could be taken and later ones are left (nothing written in any of
+ * these cases: the caller asks again with the session's key first, or with the next window), {3}
  * when the request was settled already, else {0, acquireFirst's answer (6 values), the hold placed
  * ('' for none), the session's remembered value ('' for none)}: the token is counted, and the hold
  * placed when a key was taken. holdCheck takes the hold's balance part as it checks it (one
@@ -45,6 +50,19 @@ if admitted then
   for part in string.gmatch(admitted .. '\\n', '([^\\n]*)\\n') do f[#f + 1] = part end
   return {0, tonumber(f[1]), tonumber(f[2]), tonumber(f[3]), tonumber(f[4]), tonumber(f[5]), tonumber(f[6]), f[7], f[8]}
 end
+local n = (#KEYS - 7) / 5
+local L = {}
+for i = 23, 22 + 3 * n do L[#L + 1] = ARGV[i] end
+-- The session's value is its key id and when it was written (StickySessions).
+local stickyKey = sticky and (string.match(sticky, '^(.-)@%d+$') or sticky)
+local later = ARGV[22]
+if later ~= '' and stickyKey and stickyKey ~= '' and string.find(later, ',' .. stickyKey .. ',', 1, true) then
+  local here = false
+  for i = 1, n do
+    if L[(i - 1) * 3 + 1] == stickyKey then here = true break end
+  end
+  if not here then return {4, sticky} end
+end
 local holding = ARGV[1] == '1'
 local HK = {KEYS[1], KEYS[2], KEYS[3], KEYS[4]}
 local HA = {}
@@ -63,14 +81,14 @@ if window ~= '' then
     return {2, verdict}
   end
 end
-local n = (#KEYS - 7) / 5
-local AK, AA, L = {}, {}, {}
+local AK, AA = {}, {}
 for i = 8, #KEYS do AK[#AK + 1] = KEYS[i] end
-for i = 22, 21 + 3 * n do L[#L + 1] = ARGV[i] end
-for i = 22 + 3 * n, #ARGV do AA[#AA + 1] = ARGV[i] end
--- The session's value is its key id and when it was written (StickySessions).
-local stickyKey = sticky and (string.match(sticky, '^(.-)@%d+$') or sticky)
+for i = 23 + 3 * n, #ARGV do AA[#AA + 1] = ARGV[i] end
 local taken = acquireFirst(AK, AA, stickyOrder(stickyKey, L, n))
+if taken[1] == 0 and later ~= '' then
+  if holding then holdUndo(HK, HA, fromAllowance) end
+  return {5, taken[1], taken[2], taken[3], taken[4], taken[5], taken[6]}
+end
 if window ~= '' then tokenCount(window, ARGV[19], ARGV[20]) end
 local hold = ''
 if holding then

@@ -299,4 +299,117 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     expect(timed.remembered).toEqual({ keyId: 'k-second', writtenAt: 1_700_000_000 });
     expect(other.remembered).toEqual({ keyId: 'k-gone', writtenAt: 0 });
   });
+
+  describe('a pool larger than a window', () => {
+    // One channel of 40 keys with a cap each (so each has a minute window to look at).
+    const pool = Array.from({ length: 40 }, (_, i) => ({
+      channel: channelCandidate('big'),
+      key: keyCandidate(`big-${i + 1}`, { rpm: 1000 }),
+      upstreamModel: 'm',
+      model: 'm',
+    }));
+    const minute = Math.floor(now / 60_000);
+    const stats = (id: string) => `${testRedis.prefix}:key:${id}`;
+    const slots = async (id: string) => Number((await field(`rl:k:${id}:m:${minute}`, 'r')) ?? 0);
+    const tokenSlots = async () => Number((await field(`rl:t:tok-once:m:${minute}`, 'r')) ?? 0);
+    /** The candidates each admission run sent, in order. */
+    async function sentWindows<T>(run: () => Promise<T>): Promise<{ result: T; windows: number[] }> {
+      const evalsha = jest.spyOn(redis, 'evalsha');
+      try {
+        const result = await run();
+        // evalsha(sha, numberOfKeys, ...): 7 KEYS of its own, then 5 per candidate.
+        const windows = evalsha.mock.calls.map((call) => (Number(call[1]) - 7) / 5);
+        return { result, windows };
+      } finally {
+        evalsha.mockRestore();
+      }
+    }
+    const admitPool = (draft: UsageDraft, session: string | null, keys = pool) =>
+      admission.admit(
+        token,
+        draft,
+        { promptTokens: 10, completionCeiling: 90, estimatedTokens: 100 },
+        keys,
+        now,
+        ['m'],
+        session === null ? null : sticky.keyOf(token.id, session),
+      );
+
+    it('sends the first window only, when one of its keys can be taken', async () => {
+      const draft = draftOf('req-big');
+      const { result, windows } = await sentWindows(() => admitPool(draft, null));
+      expect(windows).toEqual([16]);
+      expect(result.acquisition.index).toBe(0);
+      expect(result.candidates.map((c) => c.key.id)).toEqual(pool.map((c) => c.key.id));
+      expect(await slots('big-1')).toBe(1);
+      expect(draft.hold).not.toBeNull();
+    });
+
+    it('asks again with the next, larger window when none of a window could be taken, and holds and counts once', async () => {
+      await admitPool(draftOf('req-big-warm'), null);
+      for (const c of pool.slice(0, 20))
+        await redis.hset(stats(c.key.id), 'cooldownUntil', String(now + 60_000));
+      const avail = Number(await field('funds:t-once', 'avail'));
+      const tokenBefore = await tokenSlots();
+      const draft = draftOf('req-big-cooled');
+      try {
+        const { result, windows } = await sentWindows(() => admitPool(draft, null));
+        expect(windows).toEqual([16, 24]);
+        expect(result.acquisition).toMatchObject({ index: 20, cooling: 20, soonestRecovery: now + 60_000 });
+        expect(result.candidates[20]?.key.id).toBe('big-21');
+        expect(await slots('big-21')).toBe(1);
+        // One hold (2,000 of its 3,000 from the balance, the rest from the allowance while it lasts)
+        // and one count in the token's minute, whatever the number of runs.
+        expect(draft.hold).not.toBeNull();
+        expect(avail - Number(await field('funds:t-once', 'avail'))).toBeLessThanOrEqual(3_000);
+        expect(await redis.zscore(`${testRedis.prefix}:holds:due`, draft.hold as string)).not.toBeNull();
+        expect(await tokenSlots()).toBe(tokenBefore + 1);
+
+        // Every key cooling: nothing is held or counted, and the counts are the whole pool's.
+        for (const c of pool.slice(20))
+          await redis.hset(stats(c.key.id), 'cooldownUntil', String(now + 60_000));
+        const holds = await redis.zrange(`${testRedis.prefix}:holds:due`, 0, -1);
+        const none = draftOf('req-big-none');
+        const all = await sentWindows(() => admitPool(none, null));
+        expect(all.windows).toEqual([16, 24]);
+        expect(all.result.acquisition).toMatchObject({ index: -1, cooling: 40 });
+        expect(none.hold).toBeNull();
+        expect(await redis.zrange(`${testRedis.prefix}:holds:due`, 0, -1)).toEqual(holds);
+        // Counted once in the token's minute, as a pool of one window is (the relay gives it back
+        // when no key answered), not once per window.
+        expect(await tokenSlots()).toBe(tokenBefore + 2);
+      } finally {
+        for (const c of pool) await redis.hdel(stats(c.key.id), 'cooldownUntil');
+      }
+    });
+
+    it("takes the session's key first though it is beyond the first window", async () => {
+      await redis.set(sticky.keyOf(token.id, 'far'), 'big-30');
+      const before = { first: await slots('big-1'), far: await slots('big-30') };
+      const { result, windows } = await sentWindows(() => admitPool(draftOf('req-far'), 'far'));
+      // Told the key is later in the plan, asked again with it first; then this process knows it.
+      expect(windows).toEqual([16, 16]);
+      expect(result.candidates[0]?.key.id).toBe('big-30');
+      expect(result.acquisition.index).toBe(0);
+      expect(result.remembered?.keyId).toBe('big-30');
+      expect(await slots('big-30')).toBe(before.far + 1);
+      expect(await slots('big-1')).toBe(before.first);
+      const again = await sentWindows(() => admitPool(draftOf('req-far-2'), 'far'));
+      expect(again.windows).toEqual([16]);
+      expect(again.result.candidates[0]?.key.id).toBe('big-30');
+
+      // Another process moved the session to a key beyond the window: still taken first.
+      await redis.set(sticky.keyOf(token.id, 'far'), 'big-35@1700000000');
+      const moved = await sentWindows(() => admitPool(draftOf('req-far-3'), 'far'));
+      expect(moved.windows).toEqual([16, 16]);
+      expect(moved.result.candidates[0]?.key.id).toBe('big-35');
+      expect(moved.result.acquisition.index).toBe(0);
+
+      // A remembered key that is not in the pool at all costs no second run.
+      await redis.set(sticky.keyOf(token.id, 'gone'), 'k-gone');
+      const gone = await sentWindows(() => admitPool(draftOf('req-gone'), 'gone'));
+      expect(gone.windows).toEqual([16]);
+      expect(gone.result.candidates.map((c) => c.key.id)).toEqual(pool.map((c) => c.key.id));
+    });
+  });
 });

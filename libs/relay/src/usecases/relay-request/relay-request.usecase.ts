@@ -180,7 +180,7 @@ export class RelayRequest {
     const inferred = command.sessionId === null && table.hashesSessions(ctx.group);
     const session = inferred ? conversationOf(command.body) : command.sessionId;
     // The order only: which keys are cooling or capped is judged in Redis, atomically, as each
-    // attempt takes its key (one round trip for the whole remaining pool), and so is the session's
+    // attempt takes its key (one round trip for up to POOL_WINDOW keys), and so is the session's
     // key, which the admission reads and tries first. A chain's models come one after the other,
     // each with all its candidates.
     const planned = ctx.models.flatMap((model) =>

@@ -7,7 +7,15 @@ import { BalanceMirror, verdictOf, type HoldRequest, type PlacedHold } from '@ga
 import { LuaScript, packArgv, REDIS } from '@gateway/redis';
 import type { TokenSnapshot } from '@gateway/tokens';
 import type Redis from 'ioredis';
-import { RelayLimiter, type FirstAcquisition, type KeyModel } from '../../limits/relay-limiter';
+import {
+  addPassedOver,
+  NOTHING_PASSED_OVER,
+  POOL_WINDOW,
+  RelayLimiter,
+  type FirstAcquisition,
+  type KeyModel,
+  type PassedOver,
+} from '../../limits/relay-limiter';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import { rememberedOf, type Remembered } from '../../relay/sticky-sessions';
 import type { UnansweredAdmission, UsageDraft } from '../../relay/usage-draft';
@@ -18,6 +26,36 @@ import { WorstCaseHold } from './worst-case-hold';
 // The number of keys varies with the pool: it comes as the first argument.
 const admitRequest = new LuaScript<(number | string)[]>(ADMIT_REQUEST);
 const abandonAdmission = new LuaScript<(number | string)[]>(ABANDON_ADMISSION, 6);
+
+/** Hints of sessions' keys, the most recent MAX_HINTS of them, each for HINT_TTL_MS at most. */
+class SessionKeyHints {
+  private readonly hints = new Map<string, { keyId: string; at: number }>();
+
+  recall(session: string, now: number): string | null {
+    const hint = this.hints.get(session);
+    return hint === undefined || now - hint.at > HINT_TTL_MS ? null : hint.keyId;
+  }
+
+  note(session: string, keyId: string, now: number): void {
+    this.hints.delete(session);
+    if (this.hints.size >= MAX_HINTS) this.hints.delete(this.hints.keys().next().value as string);
+    this.hints.set(session, { keyId, at: now });
+  }
+}
+
+/** How often one admission follows its session to another key before it gives up (a 500). */
+const MAX_REORDERS = 3;
+/** At most this many sessions' hints (about 200 bytes each). */
+const MAX_HINTS = 10_000;
+/** A hint older than the shortest time a session is remembered (an inferred conversation's) is not used. */
+const HINT_TTL_MS = 30 * 60_000;
+
+/** The key ids of the candidates from `from` on, as the script looks a key up: ',a,b,'. */
+function laterKeyIds(candidates: readonly StickyCandidate[], from: number): string {
+  let ids = ',';
+  for (let i = from; i < candidates.length; i++) ids += `${(candidates[i] as StickyCandidate).key.id},`;
+  return ids;
+}
 
 export interface Admitted<C> {
   /** The token's minute window the request was counted in, or null (the token has no limits). */
@@ -33,6 +71,12 @@ export interface Admitted<C> {
 @Injectable()
 export class RequestAdmission {
   private readonly logger = new Logger('RequestAdmission');
+  /**
+   * The key each recent session of a large pool was admitted on in this process: the plan puts it
+   * first before it is cut into windows, so the session's key is in the first one (the script still
+   * checks it against what Redis remembers, and says so when another process moved the session).
+   */
+  private readonly sessionKeys = new SessionKeyHints();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -46,6 +90,13 @@ export class RequestAdmission {
    * key of `keys` (the session's key first, when `stickyKey` names one remembered in Redis), or
    * throws the 402 / 429 that says what is short. The draft gets the hold when one was placed (a key
    * was taken): it must then be settled, whatever happens next.
+   *
+   * A large pool goes to Redis a window at a time (POOL_WINDOW candidates, then twice as many each
+   * time none of a window could be taken, as RelayLimiter.acquireFirst does), so a request's work
+   * does not grow with the pool: the script is told the key ids of the candidates after the window,
+   * and answers, writing nothing, when the session's key is among those (it is then asked again with
+   * that key first) or when the window had no usable key and more are left (asked again with the
+   * next window). Each decision is the one a single run over the whole pool would make.
    */
   async admit<C extends KeyModel & StickyCandidate>(
     token: TokenSnapshot,
@@ -67,7 +118,100 @@ export class RequestAdmission {
     );
     const tokenWindow = this.limiter.tokenWindowOf(token, now);
     const held = hold === null ? null : this.balances.holdArguments(hold);
-    const acquiring = this.limiter.acquisitionArguments(keys, estimate.estimatedTokens, now);
+    const hint =
+      stickyKey === null || keys.length <= POOL_WINDOW ? null : this.sessionKeys.recall(stickyKey, now);
+    let planned: readonly C[] = hint === null ? keys : stickyOrder(keys, hint);
+    let start = 0;
+    let size = POOL_WINDOW;
+    let passedOver: PassedOver = NOTHING_PASSED_OVER;
+    let reorders = 0;
+    for (;;) {
+      const window = planned.slice(start, start + size);
+      const later = planned.length > start + size ? laterKeyIds(planned, start + size) : '';
+      const answer = await this.run(
+        token,
+        draft,
+        estimate,
+        held,
+        hold,
+        tokenWindow,
+        window,
+        later,
+        now,
+        stickyKey,
+      );
+      const [stage, ...taken] = answer;
+      const a = Number(taken[0] ?? 0);
+      if (stage === 1) throw this.refusal(a, hold as HoldRequest);
+      if (stage === 3) throw new Error(`request ${draft.requestId} was admitted again after it was settled`);
+      if (stage === 2) {
+        const refused = this.limiter.tokenRefusal(a, now);
+        if (!refused.ok) {
+          throw new RelayError(
+            RelayErrorCode.RateLimitExceeded,
+            `this key's ${refused.limit} limit is reached; retry after the current minute`,
+            { retryAfterMs: refused.retryAfterMs },
+          );
+        }
+      }
+      if (stage === 4) {
+        // The session's key comes later in the plan: asked again with it first, from the start. (Once,
+        // unless other processes move the session again meanwhile.)
+        if (++reorders > MAX_REORDERS) {
+          throw new Error(
+            `request ${draft.requestId}: its session moved to another key ${reorders} times while admitted`,
+          );
+        }
+        planned = stickyOrder(planned, rememberedOf(String(taken[0] ?? ''))?.keyId ?? null);
+        start = 0;
+        size = POOL_WINDOW;
+        continue;
+      }
+      const acquisition = this.limiter.acquisitionOf(taken.slice(0, 6).map(Number));
+      passedOver = addPassedOver(passedOver, acquisition);
+      if (stage === 5) {
+        start += size;
+        size *= 2;
+        continue;
+      }
+      const placed = String(taken[6] ?? '') as PlacedHold;
+      if (placed !== '') draft.hold = placed;
+      const remembered = rememberedOf(String(taken[7] ?? ''));
+      const candidates = [
+        ...planned.slice(0, start),
+        ...stickyOrder(window, remembered?.keyId ?? null),
+        ...planned.slice(start + window.length),
+      ];
+      const index = acquisition.index < 0 ? -1 : start + acquisition.index;
+      const key = candidates[index]?.key;
+      if (key !== undefined) this.limiter.keyTaken(key.id);
+      if (stickyKey !== null && keys.length > POOL_WINDOW) {
+        const kept = key?.id ?? remembered?.keyId;
+        if (kept !== undefined) this.sessionKeys.note(stickyKey, kept, now);
+      }
+      return {
+        tokenWindow,
+        candidates,
+        acquisition: { ...acquisition, ...passedOver, index },
+        remembered,
+      };
+    }
+  }
+
+  /** One run of ADMIT_REQUEST for one window of the plan (a mirror not loaded yet is loaded first). */
+  private async run<C extends KeyModel & StickyCandidate>(
+    token: TokenSnapshot,
+    draft: UsageDraft,
+    estimate: { estimatedTokens: number },
+    held: ReturnType<BalanceMirror['holdArguments']> | null,
+    hold: HoldRequest | null,
+    tokenWindow: string | null,
+    window: readonly C[],
+    later: string,
+    now: number,
+    stickyKey: string | null,
+  ): Promise<(number | string)[]> {
+    const acquiring = this.limiter.acquisitionArguments(window, estimate.estimatedTokens, now);
     const keyNames = [
       ...(held?.keys ?? Array<string>(HOLD_KEYS).fill(this.limiter.absent)),
       tokenWindow ?? this.limiter.absent,
@@ -80,20 +224,21 @@ export class RequestAdmission {
       ...(held?.args ?? Array<string>(HOLD_ARGS).fill('')),
       ...this.limiter.tokenArguments(token, estimate.estimatedTokens),
       this.balances.onceTtlMs(),
-      ...stickyLayout(keys),
+      later,
+      ...stickyLayout(window),
       ...acquiring.args,
     ];
     // About 75 values: sent as one argument, which ioredis writes without taking each one apart.
     const packed = packArgv(args);
     const run = () => admitRequest.run(this.redis, keyNames.length, ...keyNames, packed);
-    let answer: (number | string)[];
     try {
-      answer = await run();
+      let answer = await run();
       // A mirror (then a plan period) not loaded yet: load it from PostgreSQL and ask again.
       for (let loads = 0; answer[0] === 1 && hold !== null && loads < 2; loads++) {
         if (!(await this.balances.loadFor(hold, answer[1] as number))) break;
         answer = await run();
       }
+      return answer;
     } catch (error) {
       // No answer (a timeout, a dropped connection) is not a refusal: the script may have run, or
       // may still, holding and counting for a request that is now answered 503. What it did is
@@ -103,32 +248,10 @@ export class RequestAdmission {
         tokenWindow,
         estimatedTokens: estimate.estimatedTokens,
         acquiredAt: now,
-        candidates: keys,
+        candidates: window,
       };
       throw error;
     }
-    const [stage, ...taken] = answer;
-    const a = Number(taken[0] ?? 0);
-    if (stage === 1) throw this.refusal(a, hold as HoldRequest);
-    if (stage === 3) throw new Error(`request ${draft.requestId} was admitted again after it was settled`);
-    if (stage === 2) {
-      const refused = this.limiter.tokenRefusal(a, now);
-      if (!refused.ok) {
-        throw new RelayError(
-          RelayErrorCode.RateLimitExceeded,
-          `this key's ${refused.limit} limit is reached; retry after the current minute`,
-          { retryAfterMs: refused.retryAfterMs },
-        );
-      }
-    }
-    const acquisition = this.limiter.acquisitionOf(taken.slice(0, 6).map(Number));
-    const placed = String(taken[6] ?? '') as PlacedHold;
-    if (placed !== '') draft.hold = placed;
-    const remembered = rememberedOf(String(taken[7] ?? ''));
-    const candidates = stickyOrder(keys, remembered?.keyId ?? null);
-    const key = candidates[acquisition.index]?.key;
-    if (key !== undefined) this.limiter.keyTaken(key.id);
-    return { tokenWindow, candidates, acquisition, remembered };
   }
 
   /**
