@@ -31,6 +31,9 @@ export const BEHAVIOURS = {
   stream: { model: 'bench-stream', behaviour: 'tokens=20;chunkDelay=5' },
   // 21 chunks, 50 ms apart: the last one 1 s after the first.
   longStream: { model: 'bench-stream-1s', behaviour: 'tokens=21;chunkDelay=50' },
+  // A channel with a large pool of keys (free tiers, resellers' multi-key channels): what a request
+  // costs must not grow with the pool.
+  pool: { model: 'bench-pool', behaviour: 'latency=0;tokens=16', keys: 100 },
 };
 
 /**
@@ -43,12 +46,21 @@ const DEFAULT_TARGETS = ['direct', 'gateway', 'portkey'];
 
 /** @returns {Scenario[]} */
 function scenarios() {
-  const { fast, slow, stream, longStream } = BEHAVIOURS;
+  const { fast, slow, stream, longStream, pool } = BEHAVIOURS;
   return [
     // One client: the gateway's own added latency, without any queueing behind other requests.
     { id: 'chat-latency0-c1', title: 'chat, mock latency 0', ...fast, stream: false, concurrency: 1 },
     { id: 'chat-latency0-c32', title: 'chat, mock latency 0', ...fast, stream: false, concurrency: 32 },
     { id: 'chat-latency0-c128', title: 'chat, mock latency 0', ...fast, stream: false, concurrency: 128 },
+    // The same requests on a channel of 100 keys: to be read against the row above it at c=32.
+    {
+      id: 'chat-pool100-c32',
+      title: 'chat, 100-key channel, latency 0',
+      model: pool.model,
+      behaviour: pool.behaviour,
+      stream: false,
+      concurrency: 32,
+    },
     { id: 'chat-latency50-c32', title: 'chat, mock latency 50 ms', ...slow, stream: false, concurrency: 32 },
     // The issue's realistic upstream: with a 50 ms upstream the gateway's cost should vanish.
     { id: 'chat-latency50-c64', title: 'chat, mock latency 50 ms', ...slow, stream: false, concurrency: 64 },
@@ -110,7 +122,10 @@ export function loadOptions() {
     durationMs: numberFromEnv('BENCH_DURATION', quick ? 2 : 6, 1, 600) * 1000,
     /** Per-request ceiling: a request slower than this counts as an error. */
     requestTimeoutMs: 30_000,
-    /** Keys per channel: the gateway spreads load over them, the direct run rotates through the same ones. */
+    /**
+     * Keys per channel (but the 100-key pool's): the gateway spreads load over them, the direct run
+     * rotates through the same ones.
+     */
     keysPerChannel: 4,
     scenarios: chosenScenarios(),
     targets: chosenTargets(),

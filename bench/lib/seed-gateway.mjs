@@ -6,14 +6,14 @@ import { BEHAVIOURS } from './options.mjs';
 /**
  * The mock's keys of each model's channel: the mock ignores a key's first ";" segment and obeys the
  * rest. The direct and Portkey runs send them themselves; the gateway holds them in its channels.
- * @param {number} keysPerChannel
+ * @param {number} keysPerChannel for each channel whose behaviour does not name its own count
  * @returns {Record<string, string[]>}
  */
 export function mockKeysByModel(keysPerChannel) {
   return Object.fromEntries(
-    Object.entries(BEHAVIOURS).map(([name, { model, behaviour }]) => [
+    Object.entries(BEHAVIOURS).map(([name, { model, behaviour, keys }]) => [
       model,
-      Array.from({ length: keysPerChannel }, (_, i) => `sk-bench-${name}-${i + 1};${behaviour}`),
+      Array.from({ length: keys ?? keysPerChannel }, (_, i) => `sk-bench-${name}-${i + 1};${behaviour}`),
     ]),
   );
 }
