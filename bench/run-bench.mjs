@@ -141,11 +141,12 @@ async function main() {
   /** @type {Record<string, import('./lib/measure-target.mjs').Target>} */
   const targets = { direct: directTarget(mock, keysByModel) };
   let gateway = null;
+  let seeded = null;
   if (options.targets.includes('gateway')) {
     gateway = await startGateway(stores, dataDir, options.profileDir);
     checkNotAborted();
-    const { token } = await seedGateway(gateway.url, gateway.admin, mock.url, keysByModel);
-    targets.gateway = gatewayTarget(gateway, token);
+    seeded = await seedGateway(gateway.url, gateway.admin, mock.url, keysByModel);
+    targets.gateway = gatewayTarget(gateway, seeded.token);
   }
   let portkey = null;
   if (options.targets.includes('portkey')) {
@@ -182,6 +183,9 @@ async function main() {
       const settled = report.idleSettledRssMb;
       log(`idle RSS: ${report.idleRssMb.total} MB at 2 s, ${settled?.total} MB after ${settled?.afterS} s`);
     }
+    // The 100-key channel, then a moment for its inserts and snapshot reloads to be over.
+    await seeded.addLaterChannels();
+    await pause(3000);
   }
 
   const meter = new ResourceMeter({
