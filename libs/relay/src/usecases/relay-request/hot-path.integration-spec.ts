@@ -148,12 +148,12 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     return draft;
   }
 
-  const admit = (draft: UsageDraft, session: string | null) =>
+  const admit = (draft: UsageDraft, session: string | null, keys: typeof candidates = candidates) =>
     admission.admit(
       token,
       draft,
       { promptTokens: 10, completionCeiling: 90, estimatedTokens: 100 },
-      candidates,
+      keys,
       now,
       ['m'],
       session === null ? null : sticky.keyOf(token.id, session),
@@ -324,16 +324,7 @@ describe('the hot path, run twice for one request (real Redis)', () => {
         evalsha.mockRestore();
       }
     }
-    const admitPool = (draft: UsageDraft, session: string | null, keys = pool) =>
-      admission.admit(
-        token,
-        draft,
-        { promptTokens: 10, completionCeiling: 90, estimatedTokens: 100 },
-        keys,
-        now,
-        ['m'],
-        session === null ? null : sticky.keyOf(token.id, session),
-      );
+    const admitPool = (draft: UsageDraft, session: string | null) => admit(draft, session, pool);
 
     it('sends the first window only, when one of its keys can be taken', async () => {
       const draft = draftOf('req-big');

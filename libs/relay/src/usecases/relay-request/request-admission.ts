@@ -168,8 +168,8 @@ export class RequestAdmission {
         continue;
       }
       const acquisition = this.limiter.acquisitionOf(taken.slice(0, 6).map(Number));
-      passedOver = addPassedOver(passedOver, acquisition);
       if (stage === 5) {
+        passedOver = addPassedOver(passedOver, acquisition);
         start += size;
         size *= 2;
         continue;
@@ -177,11 +177,12 @@ export class RequestAdmission {
       const placed = String(taken[6] ?? '') as PlacedHold;
       if (placed !== '') draft.hold = placed;
       const remembered = rememberedOf(String(taken[7] ?? ''));
-      const candidates = [
-        ...planned.slice(0, start),
-        ...stickyOrder(window, remembered?.keyId ?? null),
-        ...planned.slice(start + window.length),
-      ];
+      const ordered = stickyOrder(window, remembered?.keyId ?? null);
+      // The whole plan in one window (up to POOL_WINDOW keys, the usual case): nothing to put around it.
+      const candidates =
+        window.length === planned.length
+          ? ordered
+          : [...planned.slice(0, start), ...ordered, ...planned.slice(start + window.length)];
       const index = acquisition.index < 0 ? -1 : start + acquisition.index;
       const key = candidates[index]?.key;
       if (key !== undefined) this.limiter.keyTaken(key.id);
@@ -192,7 +193,8 @@ export class RequestAdmission {
       return {
         tokenWindow,
         candidates,
-        acquisition: { ...acquisition, ...passedOver, index },
+        acquisition:
+          start === 0 ? acquisition : { ...acquisition, ...addPassedOver(passedOver, acquisition), index },
         remembered,
       };
     }
