@@ -93,6 +93,33 @@ describe('chat completions clients served by other formats (openai SDK → gatew
     ]);
   });
 
+  it("bills a broken or usage-less Anthropic stream at what it relayed, not message_start's placeholder", async () => {
+    // Anthropic's message_start says output_tokens 1 until message_delta gives the count: a stream
+    // cut before it (the connection dropped, an error event) or one without usage is counted here.
+    for (const [key, status] of [
+      ['sk-ant-mock;tokens=50;drop=40', 502],
+      ['sk-ant-mock;tokens=50;streamError=40', 502],
+      ['sk-ant-mock;tokens=50;usage=0', 200],
+    ] as const) {
+      const model = `x-broken-${status}-${key.split(';')[2]?.replace('=', '-')}`;
+      await r.channel('anthropic', `ch-${model}`, model, key);
+      const { data: stream, response } = await client.chat.completions
+        .create({ model, messages: [{ role: 'user', content: 'hello' }], stream: true })
+        .withResponse();
+      let text = '';
+      try {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      } catch {
+        // The broken streams end in an error the SDK raises.
+      }
+      expect(text.split(' ').length).toBeGreaterThan(30);
+      const record = await usageRecord(r.api, r.admin, response.headers.get('x-request-id') as string);
+      expect(record).toMatchObject({ status, usageSource: 'counted' });
+      expect(record.completionTokens).toBeGreaterThan(30);
+      expect(record.promptTokens).toBeGreaterThan(0);
+    }
+  });
+
   it("asks an operator-named Azure deployment in the channel's maxTokensField, for any ingress", async () => {
     await r.channel('azure-openai', 'ch-azure-o3', 'x-o3', 'azure-mock-key', {
       modelMapping: { 'x-o3': 'prod-reasoning' },

@@ -35,6 +35,11 @@ const usage = (fields: Partial<CanonicalUsage>): CanonicalStreamEvent => ({
     ...fields,
   },
 });
+/** message_start's count: its output count is a placeholder until message_delta. */
+const sofar = (fields: Partial<CanonicalUsage>): CanonicalStreamEvent => {
+  const event = usage(fields) as Extract<CanonicalStreamEvent, { type: 'usage' }>;
+  return { ...event, partial: true };
+};
 const text = (t: string): CanonicalStreamEvent => ({ type: 'text_delta', text: t });
 const args = (index: number, a: string): CanonicalStreamEvent => ({
   type: 'tool_call_delta',
@@ -48,7 +53,7 @@ const EXPECTED: Array<[file: string, events: CanonicalStreamEvent[]]> = [
     [
       { type: 'start', id: 'msg_01XFDUDYJgAACzvnptvVoYEL', model: 'claude-sonnet-4-5-20250929' },
       // 25 uncached + 3400 read + 1200 written: the whole prompt, OpenAI's convention.
-      usage({ promptTokens: 4625, completionTokens: 1, cachedTokens: 3400, cacheWriteTokens: 1200 }),
+      sofar({ promptTokens: 4625, completionTokens: 1, cachedTokens: 3400, cacheWriteTokens: 1200 }),
       text('Hello'),
       text('! 你好，世界🌏'),
       text(' Ünïcödé ✓'),
@@ -61,7 +66,7 @@ const EXPECTED: Array<[file: string, events: CanonicalStreamEvent[]]> = [
     'messages-stream-tool-use.sse',
     [
       { type: 'start', id: 'msg_014p7gG3wDgGV9EUtLvnow3U', model: 'claude-sonnet-4-5-20250929' },
-      usage({ promptTokens: 472, completionTokens: 2 }),
+      sofar({ promptTokens: 472, completionTokens: 2 }),
       text('Okay'),
       text(','),
       text(" let's check the weather for San Francisco, CA:"),
@@ -86,7 +91,7 @@ const EXPECTED: Array<[file: string, events: CanonicalStreamEvent[]]> = [
     'messages-stream-thinking.sse',
     [
       { type: 'start', id: 'msg_01BnTZ7Mxz3mCf4W5bJ1Ps6A', model: 'claude-sonnet-4-5-20250929' },
-      usage({ promptTokens: 50, completionTokens: 3 }),
+      sofar({ promptTokens: 50, completionTokens: 3 }),
       {
         type: 'thinking_delta',
         text: 'I need to find the GCD of 1071 and 462 using the Euclidean algorithm.\n\n1071 = 2 × 462 + 147',
@@ -110,7 +115,7 @@ const EXPECTED: Array<[file: string, events: CanonicalStreamEvent[]]> = [
     'messages-stream-error.sse',
     [
       { type: 'start', id: 'msg_01Ehv4QbLpVW6pSi5t8CtSgC', model: 'claude-sonnet-4-5-20250929' },
-      usage({ promptTokens: 12, completionTokens: 1 }),
+      sofar({ promptTokens: 12, completionTokens: 1 }),
       text('Once upon'),
       { type: 'error', message: 'Overloaded', code: 'overloaded_error' },
     ],
@@ -119,7 +124,7 @@ const EXPECTED: Array<[file: string, events: CanonicalStreamEvent[]]> = [
     'messages-stream-dropped.sse',
     [
       { type: 'start', id: 'msg_01D7FLrfh4GYq7yT1ULFeyMV', model: 'claude-haiku-4-5-20251001' },
-      usage({ promptTokens: 9, completionTokens: 1 }),
+      sofar({ promptTokens: 9, completionTokens: 1 }),
       // The half-received delta is not read, and no finish is made up: the relay sees the drop.
       text('alpha bravo'),
     ],

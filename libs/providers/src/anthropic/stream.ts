@@ -42,11 +42,16 @@ export class AnthropicStreamDecoder implements CanonicalStreamDecoder {
     switch (type) {
       case 'message_start': {
         const message = object(body['message']);
+        const start: CanonicalStreamEvent = {
+          type: 'start',
+          id: text(message['id']),
+          model: text(message['model']),
+        };
+        // Its input counts are real, its output count a placeholder (Anthropic sends 1): partial until
+        // message_delta. A server that reports no usage here has reported nothing (not zeros).
+        if (!isJsonObject(message['usage'])) return [start];
         this.usage = readAnthropicUsage(message['usage'], this.usage);
-        return [
-          { type: 'start', id: text(message['id']), model: text(message['model']) },
-          { type: 'usage', usage: toCanonicalUsage(this.usage) },
-        ];
+        return [start, { type: 'usage', usage: toCanonicalUsage(this.usage), partial: true }];
       }
       case 'content_block_start':
         return this.blockStart(body['index'], object(body['content_block']));
@@ -54,8 +59,11 @@ export class AnthropicStreamDecoder implements CanonicalStreamDecoder {
         return this.blockDelta(body['index'], object(body['delta']));
       case 'message_delta': {
         // Cumulative totals: output_tokens always, the input counts when they changed.
-        this.usage = readAnthropicUsage(body['usage'], this.usage);
-        const events: CanonicalStreamEvent[] = [{ type: 'usage', usage: toCanonicalUsage(this.usage) }];
+        const events: CanonicalStreamEvent[] = [];
+        if (isJsonObject(body['usage'])) {
+          this.usage = readAnthropicUsage(body['usage'], this.usage);
+          events.push({ type: 'usage', usage: toCanonicalUsage(this.usage) });
+        }
         const finishReason = fromAnthropicStopReason(object(body['delta'])['stop_reason']);
         if (finishReason !== null) events.push({ type: 'finish', finishReason });
         return events;

@@ -167,7 +167,7 @@ export interface CanonicalResponse {
  * opened once (`tool_call_start`, with its id and name) and its arguments arrive as deltas; `index`
  * numbers the calls of the answer from 0 in the order they started. A `usage` event is the whole
  * count so far, not an increment (Anthropic reports input counts at the start and cumulative output
- * at the end, Gemini repeats its totals): the last one wins.
+ * at the end, Gemini repeats its totals): the last one wins, and it is final unless it says `partial`.
  */
 export type CanonicalStreamEvent =
   | { type: 'start'; id: string; model: string }
@@ -178,7 +178,12 @@ export type CanonicalStreamEvent =
   | { type: 'thinking_redacted'; data: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; arguments: string }
-  | { type: 'usage'; usage: CanonicalUsage }
+  /**
+   * `partial`: the upstream's count so far, not its last word (Anthropic's `message_start`, whose
+   * output count is a placeholder; a Gemini stream's counts when it ended without its finishReason).
+   * A stream whose usage stays partial is billed from the gateway's own count of what it relayed.
+   */
+  | { type: 'usage'; usage: CanonicalUsage; partial?: true }
   | { type: 'finish'; finishReason: CanonicalFinishReason }
   /** The upstream reported an error inside the stream (Anthropic's `error` event, OpenAI's `error` chunk). */
   | { type: 'error'; message: string; code: string | null };

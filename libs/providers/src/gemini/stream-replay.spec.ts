@@ -42,6 +42,12 @@ const usage = (
   },
 });
 
+/** The counts of a stream that ended without its finishReason: so far, not final. */
+const sofar = (promptTokens: number, completionTokens: number) => ({
+  ...usage(promptTokens, completionTokens),
+  partial: true as const,
+});
+
 const EXPECTED: [file: string, events: CanonicalStreamEvent[]][] = [
   [
     // The finishReason comes with the last text; the final counts in a chunk of usage alone.
@@ -80,7 +86,7 @@ const EXPECTED: [file: string, events: CanonicalStreamEvent[]][] = [
         message: 'The prompt was blocked by the upstream (PROHIBITED_CONTENT).',
         code: 'prompt_blocked',
       },
-      usage(8, 0),
+      sofar(8, 0),
     ],
   ],
   [
@@ -90,7 +96,7 @@ const EXPECTED: [file: string, events: CanonicalStreamEvent[]][] = [
       START,
       { type: 'text_delta', text: 'alpha bravo' },
       { type: 'text_delta', text: ' charlie' },
-      usage(5, 3),
+      sofar(5, 3),
     ],
   ],
   [
@@ -99,7 +105,7 @@ const EXPECTED: [file: string, events: CanonicalStreamEvent[]][] = [
       START,
       { type: 'text_delta', text: 'Once upon' },
       { type: 'error', message: 'The model is overloaded. Please try again later.', code: 'UNAVAILABLE' },
-      usage(5, 0),
+      sofar(5, 0),
     ],
   ],
   [

@@ -24,8 +24,8 @@ type AnswerPart = CanonicalText | CanonicalToolCall | CanonicalThinking;
 
 /**
  * Gemini chunks → canonical events. Usage and the finish reason are held until the stream ends, so
- * they come once, with the last counts, whichever chunk carried them; a stream cut before its
- * finishReason yields the usage seen so far and no `finish`. A blocked prompt becomes an `error`
+ * they come once, with the last counts, whichever chunk carried them; a stream that ends before its
+ * finishReason yields the usage seen so far, marked partial, and no `finish`. A blocked prompt becomes an `error`
  * with code `prompt_blocked` (the client's fault); Google's `{"error":…}` chunk an `error` with its
  * status.
  */
@@ -105,7 +105,14 @@ export class GeminiStreamDecoder implements CanonicalStreamDecoder {
 
   end(): CanonicalStreamEvent[] {
     const events: CanonicalStreamEvent[] = [];
-    if (this.usage !== null) events.push({ type: 'usage', usage: this.usage });
+    // Google repeats the counts so far in every chunk; they are final only in the finishing one's.
+    if (this.usage !== null) {
+      events.push(
+        this.finishReason === undefined
+          ? { type: 'usage', usage: this.usage, partial: true }
+          : { type: 'usage', usage: this.usage },
+      );
+    }
     const finishReason = canonicalFinishReason(this.finishReason, this.calls > 0);
     if (finishReason !== null) events.push({ type: 'finish', finishReason });
     return events;

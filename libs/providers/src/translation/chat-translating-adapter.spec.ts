@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { anthropicCodec } from '../anthropic/anthropic-codec';
 import { parseChatCompletionRequest, parseEmbeddingRequest } from '../openai/request';
 import type { PrepareRequestInput, ProviderAdapter, StreamObserver } from '../provider-adapter';
 import { adapterFor } from '../registry';
 import { SseDecoder } from '../sse/sse-decoder';
 import { RequestValidationError } from '../validation/request-validation-error';
+import { ingressAttempt } from './ingress-attempt';
 
 const anthropic = adapterFor('anthropic') as ProviderAdapter;
 const gemini = adapterFor('gemini') as ProviderAdapter;
@@ -44,6 +46,16 @@ function replay(observer: StreamObserver, bytes: Buffer, cleanEnd = true): strin
   write(sse.end());
   if (cleanEnd) out += observer.end?.() ?? '';
   return out;
+}
+
+/** A /v1/messages client (with its own max_tokens) served by `channel`. */
+function messagesClient(channel: ProviderAdapter) {
+  const sent = { model: 'claude', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
+  return ingressAttempt(channel, {
+    codec: anthropicCodec,
+    request: anthropicCodec.parseRequest(sent),
+    body: sent,
+  });
 }
 
 function chunks(text: string): Array<Record<string, unknown>> {
@@ -273,6 +285,163 @@ describe('chat completions clients served by another format', () => {
     replay(overloaded, fixture('gemini', 'stream-error.sse'));
     expect(overloaded.outcome()).toMatchObject({ clientFault: false });
     expect(overloaded.outcome().upstreamError).not.toBeNull();
+  });
+
+  it("bills a stream cut before Anthropic's final count at what it relayed, with the upstream's prompt", () => {
+    // message_start's output count (1) is a placeholder: a client that leaves, a dropped connection
+    // or an error event before message_delta must not make the answer so far cost one token.
+    const long = 'alpha bravo charlie delta echo foxtrot golf hotel india juliett '.repeat(4);
+    const start = {
+      type: 'message_start',
+      message: {
+        id: 'msg_1',
+        model: 'claude',
+        usage: { input_tokens: 11, cache_read_input_tokens: 4, output_tokens: 1 },
+      },
+    };
+    const delta = {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: long },
+    };
+    const ends: Array<[string, (observer: StreamObserver) => void]> = [
+      ['cut', () => undefined],
+      [
+        'error',
+        (observer) =>
+          observer.observe({
+            event: 'error',
+            data: JSON.stringify({
+              type: 'error',
+              error: { type: 'overloaded_error', message: 'Overloaded' },
+            }),
+          }),
+      ],
+    ];
+    for (const [, end] of ends) {
+      for (const adapter of [anthropic, messagesClient(anthropic)]) {
+        const observer = adapter.createStreamObserver({ clientAskedForUsage: true, promptTokens: 3 });
+        observer.observe({ event: 'message_start', data: JSON.stringify(start) });
+        observer.observe({ event: 'content_block_delta', data: JSON.stringify(delta) });
+        end(observer);
+        const outcome = observer.outcome();
+        expect(outcome.usageSource).toBe('counted');
+        // The prompt as Anthropic counted it (input + cache reads), not the gateway's estimate of 3.
+        expect(outcome.usage).toMatchObject({ promptTokens: 15, cachedTokens: 4 });
+        expect(outcome.usage?.completionTokens).toBeGreaterThanOrEqual(40);
+      }
+    }
+  });
+
+  it("takes Anthropic's final count once message_delta gives it, even below the gateway's own", () => {
+    const observer = anthropic.createStreamObserver({ clientAskedForUsage: false, promptTokens: 3 });
+    replay(observer, fixture('anthropic', 'messages-stream-text.sse'));
+    expect(observer.outcome()).toMatchObject({
+      usageSource: 'upstream',
+      usage: { promptTokens: 4625, completionTokens: 15 },
+    });
+  });
+
+  it('counts an Anthropic stream that reports no usage, and tells the client that count, not zeros', () => {
+    const events = [
+      { type: 'message_start', message: { id: 'msg_2', model: 'claude' } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'one two three four' } },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' } },
+      { type: 'message_stop' },
+    ];
+    const observer = anthropic.createStreamObserver({
+      clientAskedForUsage: true,
+      clientRequest: anthropic.prepareRequest(
+        input({ stream: true, stream_options: { include_usage: true } }),
+      ).clientRequest,
+      promptTokens: 6,
+    });
+    let out = '';
+    for (const event of events) {
+      const observed = observer.observe({ event: event.type, data: JSON.stringify(event) });
+      if (!observed.suppress && 'text' in observed) out += observed.text;
+    }
+    out += observer.end?.() ?? '';
+    const outcome = observer.outcome();
+    expect(outcome).toMatchObject({ usageSource: 'counted', sawDone: true });
+    expect(outcome.usage).toMatchObject({ promptTokens: 6, completionTokens: 4 });
+    const usageChunk = chunks(out).find((c) => c['usage'] !== undefined && c['usage'] !== null);
+    expect(usageChunk?.['usage']).toMatchObject({ prompt_tokens: 6, completion_tokens: 4, total_tokens: 10 });
+  });
+
+  it('tells a /v1/messages client served by a channel that reports no usage the count it is billed at', () => {
+    // An OpenAI-compatible server without usage (no include_usage support), translated for the client.
+    const chunk = (delta: object, finish: string | null = null) =>
+      JSON.stringify({
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        model: 'm',
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
+    const observer = messagesClient(adapterFor('openai') as ProviderAdapter).createStreamObserver({
+      clientAskedForUsage: true,
+      promptTokens: 6,
+    });
+    let text = '';
+    for (const data of [
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'one two three four' }),
+      chunk({}, 'stop'),
+      '[DONE]',
+    ]) {
+      const observed = observer.observe({ data });
+      if (!observed.suppress && 'text' in observed) text += observed.text;
+    }
+    text += observer.end?.() ?? '';
+    expect(observer.outcome()).toMatchObject({
+      usageSource: 'counted',
+      usage: { promptTokens: 6, completionTokens: 4 },
+    });
+    const delta = text
+      .split('\n\n')
+      .filter((frame) => frame.includes('"message_delta"'))
+      .map((frame) => JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { usage: object });
+    expect(delta).toEqual([
+      expect.objectContaining({ usage: expect.objectContaining({ output_tokens: 4 }) }),
+    ]);
+  });
+
+  it('writes the count it bills into an answer whose upstream reported no usage', () => {
+    const answer = {
+      id: 'msg_3',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude',
+      content: [{ type: 'text', text: 'one two three four' }],
+      stop_reason: 'end_turn',
+    };
+    const chat = anthropic.translateResponse?.(answer, 6);
+    expect(chat).toMatchObject({ usageSource: 'counted', usage: { promptTokens: 6, completionTokens: 4 } });
+    expect(chat?.body['usage']).toMatchObject({ prompt_tokens: 6, completion_tokens: 4, total_tokens: 10 });
+
+    const openAiAnswer = {
+      id: 'c2',
+      object: 'chat.completion',
+      model: 'm',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'one two three four' }, finish_reason: 'stop' },
+      ],
+    };
+    const messages = messagesClient(adapterFor('openai') as ProviderAdapter).translateResponse?.(
+      openAiAnswer,
+      6,
+    );
+    expect(messages?.body['usage']).toMatchObject({ input_tokens: 6, output_tokens: 4 });
+  });
+
+  it('bills a Gemini stream that ends in an error at what it relayed, not its prompt-only counts', () => {
+    const observer = gemini.createStreamObserver({ clientAskedForUsage: false, promptTokens: 1 });
+    replay(observer, fixture('gemini', 'stream-error.sse'));
+    expect(observer.outcome()).toMatchObject({
+      usageSource: 'counted',
+      usage: { promptTokens: 5, completionTokens: 2 },
+    });
   });
 
   it('counts the tokens itself when the upstream reports none', () => {

@@ -48,7 +48,8 @@ export function chatTranslatingAdapter(
         throw new RequestValidationError('messages', error.message);
       throw error;
     }
-    return { body: openAiChatCodec.encodeResponse(answer), ...answerUsage(answer, promptTokens) };
+    const read = answerUsage(answer, promptTokens);
+    return { body: openAiChatCodec.encodeResponse(answeredWith(answer, read)), ...read };
   };
   return {
     // Legacy completions and embeddings have no canonical form; another format cannot serve them.
@@ -98,6 +99,21 @@ export function toUsage(usage: CanonicalUsage): Usage {
   };
 }
 
+/** Usage as a canonical count (a cache write the format did not report is 0). */
+function canonicalOf(usage: Usage): CanonicalUsage {
+  return { ...usage, cacheWriteTokens: usage.cacheWriteTokens ?? 0 };
+}
+
+/**
+ * The answer as the client is sent it: with the upstream's usage, or, when the upstream reported
+ * none, with the gateway's count that the request is billed at (not zeros, nor none at all).
+ */
+export function answeredWith(answer: CanonicalResponse, read: ResponseUsage): CanonicalResponse {
+  return answer.usage !== null || read.usage === null
+    ? answer
+    : { ...answer, usage: canonicalOf(read.usage) };
+}
+
 export function answerUsage(answer: CanonicalResponse, promptTokens: PromptCount): ResponseUsage {
   if (answer.usage !== null) return { usage: toUsage(answer.usage), usageSource: 'upstream' };
   let completion = 0;
@@ -134,6 +150,8 @@ export class TranslatingStreamObserver implements StreamObserver {
   private readonly reasoning = new CompletionTokenCounter();
   private readonly toolNames = new CompletionTokenCounter();
   private upstreamUsage: Usage | null = null;
+  /** The upstream's usage is its final count, not one so far (CanonicalStreamEvent `partial`). */
+  private usageFinal = false;
   private finishReason: string | null = null;
   private sawChunk = false;
   private sawDone = false;
@@ -201,12 +219,13 @@ export class TranslatingStreamObserver implements StreamObserver {
   outcome(): StreamOutcome {
     // A getter: the relay asks for the outcome's error before the stream is over, and the gateway's
     // own count (the tokenizer) is made only if the usage is read and the upstream reported none.
-    const usage = () => this.upstreamUsage ?? (this.sawChunk ? this.counted() : null);
+    const reported = this.usageFinal ? this.upstreamUsage : null;
+    const usage = () => reported ?? (this.sawChunk ? this.counted() : null);
     return {
       get usage() {
         return usage();
       },
-      usageSource: this.upstreamUsage !== null ? 'upstream' : 'counted',
+      usageSource: reported !== null ? 'upstream' : 'counted',
       finishReason: this.finishReason,
       sawDone: this.sawDone,
       firstContentAt: this.firstContentAt,
@@ -215,20 +234,41 @@ export class TranslatingStreamObserver implements StreamObserver {
     };
   }
 
-  /** The gateway's own count, for an upstream that reported none (only then is the text counted). */
+  /**
+   * The gateway's own count, for a stream without the upstream's final one (only then is the text
+   * counted): one that reported none, or broke off (the client left, the connection dropped, an
+   * error event) after a count so far. Such a count keeps its prompt (Anthropic's message_start
+   * gives the real input count), and its output is never taken below what was relayed.
+   */
   private counted(): Usage {
     const reasoningTokens = this.reasoning.total;
+    const completionTokens = this.completion.total + this.toolNames.total + reasoningTokens;
+    const sofar = this.upstreamUsage;
+    if (sofar === null || sofar.promptTokens <= 0) {
+      return {
+        promptTokens: promptCountOf(this.options.promptTokens),
+        completionTokens: Math.max(completionTokens, sofar?.completionTokens ?? 0),
+        cachedTokens: 0,
+        reasoningTokens,
+      };
+    }
     return {
-      promptTokens: promptCountOf(this.options.promptTokens),
-      completionTokens: this.completion.total + this.toolNames.total + reasoningTokens,
-      cachedTokens: 0,
-      reasoningTokens,
+      ...sofar,
+      completionTokens: Math.max(completionTokens, sofar.completionTokens),
+      reasoningTokens: Math.max(reasoningTokens, sofar.reasoningTokens),
     };
   }
 
   private write(events: CanonicalStreamEvent[]): string {
     let text = '';
-    for (const event of events) text += this.encoder.encode(this.note(event));
+    for (const event of events) {
+      // A finish with no final count from the upstream: the client is told the count it is billed at
+      // (its format writes usage with or before the finish), not zeros or nothing.
+      if (event.type === 'finish' && !this.usageFinal && !this.passThrough) {
+        text += this.encoder.encode({ type: 'usage', usage: canonicalOf(this.counted()) });
+      }
+      text += this.encoder.encode(this.note(event));
+    }
     return text;
   }
 
@@ -252,6 +292,7 @@ export class TranslatingStreamObserver implements StreamObserver {
         break;
       case 'usage':
         this.upstreamUsage = toUsage(event.usage);
+        this.usageFinal = event.partial !== true;
         break;
       case 'finish':
         this.finishReason = event.finishReason;

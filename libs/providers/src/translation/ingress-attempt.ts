@@ -14,7 +14,7 @@ import type {
 } from '../provider-adapter';
 import type { PromptCount } from '../usage/usage';
 import { RequestValidationError } from '../validation/request-validation-error';
-import { answerUsage, TranslatingStreamObserver } from './chat-translating-adapter';
+import { answeredWith, answerUsage, TranslatingStreamObserver } from './chat-translating-adapter';
 
 export interface IngressRequest {
   /** The client's format. */
@@ -42,7 +42,8 @@ export function ingressAttempt(channel: ProviderAdapter, ingress: IngressRequest
   };
   const translate = (body: unknown, promptTokens: PromptCount): TranslatedResponse => {
     const answer = decode(body);
-    return { body: ingress.codec.encodeResponse(answer), ...answerUsage(answer, promptTokens) };
+    const read = answerUsage(answer, promptTokens);
+    return { body: ingress.codec.encodeResponse(answeredWith(answer, read)), ...read };
   };
   return {
     prepareRequest: (input) => prepare(upstream, ingress, input, passThrough),
