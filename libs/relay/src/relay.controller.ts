@@ -3,7 +3,7 @@
 // and calls its use case; the relay answers every request, errors included, in the shape of the
 // route's format. This is the one place that names a format: it hands the relay the ingress (codec
 // and error shape) to speak.
-import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@gateway/identity';
 import {
@@ -94,6 +94,7 @@ export class RelayController {
   }
 
   @Post('messages/count_tokens')
+  @HttpCode(200)
   messagesCountTokens(@Req() req: Request, @Res() res: Response): Promise<void> {
     const command = { apiKey: apiKeyOf(req), clientIp: req.ip, codec: MESSAGES.codec, body: req.body };
     return this.answer(res, this.countTokens.execute(command), MESSAGES.errorBody);

@@ -4,8 +4,8 @@
 // calls, broken streams and billing against every upstream are in relay-ingress-matrix.
 import Anthropic from '@anthropic-ai/sdk';
 import request from 'supertest';
-import { startIngressRelay, type IngressRelay } from './ingress-fixture';
-import { fund, seedTenantWithToken, usageRecord } from './relay-fixture';
+import { failure, startIngressRelay, type IngressRelay } from './ingress-fixture';
+import { fund, issueToken, seedTenantWithToken, usageRecord } from './relay-fixture';
 
 describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', () => {
   let r: IngressRelay;
@@ -169,5 +169,30 @@ describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', (
       .send({ model: 'm-openai', messages: [{ role: 'user', content: 'hi' }] })
       .expect(401);
     expect(unauthenticated.body).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+  });
+
+  it('answers count_tokens 200 as Anthropic does, and refuses the models /v1/messages refuses', async () => {
+    const body = { model: 'm-openai', messages: [{ role: 'user' as const, content: 'hi' }] };
+    const counted = await request(r.api.url)
+      .post('/v1/messages/count_tokens')
+      .set('x-api-key', r.key)
+      .send(body)
+      .expect(200);
+    expect(counted.body).toEqual({ input_tokens: expect.any(Number) });
+
+    const unknown = await failure(r.anthropic.messages.countTokens({ ...body, model: 'no-such-model' }));
+    expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+
+    await r.channel('openai', 'ch-other', 'm-other', 'sk-mock-other');
+    const limited = await issueToken(r.api, r.admin, { tenantId: r.tenantId, models: ['m-other'] });
+    const client = r.anthropicClient(limited.key);
+    const refused = await failure(client.messages.countTokens(body));
+    expect(refused).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    const relayed = await failure(client.messages.create({ ...body, max_tokens: 5 }));
+    expect(relayed).toBeInstanceOf(Anthropic.PermissionDeniedError);
+    expect((await client.messages.countTokens({ ...body, model: 'm-other' })).input_tokens).toBeGreaterThan(
+      0,
+    );
+    expect(r.upstreamCalls()).toHaveLength(0);
   });
 });

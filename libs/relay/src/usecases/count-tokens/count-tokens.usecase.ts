@@ -5,24 +5,34 @@ import { Injectable } from '@nestjs/common';
 import { countCanonicalPromptTokens, RequestValidationError } from '@gateway/providers';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import { RelayCallers } from '../../relay/relay-caller';
+import { RoutingTableService } from '../../table/routing-table.service';
+import { modelsToTry } from '../relay-request/models-to-try';
 import type { CountTokensCommand } from './count-tokens.command';
 
 @Injectable()
 export class CountTokens {
-  constructor(private readonly callers: RelayCallers) {}
+  constructor(
+    private readonly callers: RelayCallers,
+    private readonly tables: RoutingTableService,
+  ) {}
 
   async execute(command: CountTokensCommand): Promise<{ input_tokens: number }> {
-    await this.callers.authenticate(command);
+    const token = await this.callers.authenticate(command);
+    let request: ReturnType<CountTokensCommand['codec']['parseRequest']>;
     try {
       // Counting asks for no output: the ingress's required output limit is not asked of the client.
       const withLimit = isObject(command.body) ? { max_tokens: 1, ...command.body } : command.body;
-      return { input_tokens: countCanonicalPromptTokens(command.codec.parseRequest(withLimit)) };
+      request = command.codec.parseRequest(withLimit);
     } catch (error) {
       if (error instanceof RequestValidationError) {
         throw new RelayError(RelayErrorCode.InvalidRequest, error.message, { param: error.param });
       }
       throw error;
     }
+    // A model the key may not use, or that nobody serves it, is refused as /v1/messages refuses it.
+    const facts = await this.callers.tenantOf(token);
+    modelsToTry(await this.tables.current(), token, request.model, facts.group, command.clientIp);
+    return { input_tokens: countCanonicalPromptTokens(request) };
   }
 }
 

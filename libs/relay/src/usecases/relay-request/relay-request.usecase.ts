@@ -14,7 +14,7 @@ import {
   type OpenAiEndpoint,
 } from '@gateway/providers';
 import { RuntimeSettings, type RuntimeSettingsValues } from '@gateway/settings';
-import { checkToken, type TokenSnapshot } from '@gateway/tokens';
+import type { TokenSnapshot } from '@gateway/tokens';
 import {
   RelayLimiter,
   type AttemptSettlement,
@@ -38,6 +38,7 @@ import { transientBackoffMs } from '../../routing/transient-retry';
 import type { RoutingTable } from '../../table/routing-table';
 import { RoutingTableService } from '../../table/routing-table.service';
 import { exhaustedError } from './exhausted-error';
+import { modelsToTry } from './models-to-try';
 import type { RelayIngress, RelayRequestCommand } from './relay-request.command';
 import { RequestSettlement } from './request-settlement';
 import { RequestAdmission } from './request-admission';
@@ -128,7 +129,7 @@ export class RelayRequest {
     draft.group = facts.group;
     draft.plan = await this.plans.get(token.tenantId, draft.startedAt);
     const table = await this.tables.current();
-    const models = this.modelsToTry(table, token, request.model, facts.group, command.clientIp);
+    const models = modelsToTry(table, token, request.model, facts.group, command.clientIp);
     let tokenWindow: string | null = null;
     let settledToken = false;
     try {
@@ -452,37 +453,6 @@ export class RelayRequest {
    * each model served: members the token may not use are skipped, and a request left with none is
    * refused.
    */
-  private modelsToTry(
-    table: RoutingTable,
-    token: TokenSnapshot,
-    asked: string,
-    group: string,
-    ip: string | undefined,
-  ): readonly string[] {
-    // A token limited to some models learns nothing of the others: refused before the lookup.
-    this.checkModel(token, asked, ip);
-    const route = table.route(asked, group);
-    // A chain none of whose models the group is served is as unknown as a model nobody serves.
-    if (route === null || !route.models.some((model) => table.serves(model, group))) {
-      throw new RelayError(
-        RelayErrorCode.ModelNotFound,
-        `the model ${asked} does not exist or is not served to this key`,
-        { param: 'model' },
-      );
-    }
-    const allowed = route.models.filter((model) => checkToken(token, { ip, model }) !== 'model_not_allowed');
-    if (allowed.length === 0) {
-      throw new RelayError(
-        RelayErrorCode.ModelNotAllowed,
-        `this key may use none of the models of ${asked}`,
-        {
-          param: 'model',
-        },
-      );
-    }
-    return allowed;
-  }
-
   /**
    * A key's counters after an attempt. Fails open (docs/design.md, "Redis on the hot path"): a
    * window left as estimated corrects itself when it rolls over, and must not turn an answer the
@@ -501,14 +471,6 @@ export class RelayRequest {
       this.policy = { from: settings, retryStatuses: new Set(settings.relayRetryStatuses) };
     }
     return this.policy.retryStatuses;
-  }
-
-  private checkModel(token: TokenSnapshot, model: string, ip: string | undefined): void {
-    if (checkToken(token, { ip, model }) === 'model_not_allowed') {
-      throw new RelayError(RelayErrorCode.ModelNotAllowed, `this key may not use the model ${model}`, {
-        param: 'model',
-      });
-    }
   }
 
   private async parse(command: RelayRequestCommand): Promise<Relayed> {
