@@ -24,6 +24,7 @@ import {
   requireInteger,
   requireObject,
   requireOneOf,
+  requireNumberIn,
   requireString,
 } from '../validation/field-checks';
 import { RequestValidationError } from '../validation/request-validation-error';
@@ -38,16 +39,7 @@ export const MIN_THINKING_BUDGET = 1024;
 // Ingress: the client's body → canonical
 
 function optionalNumber(value: unknown, path: string, range: { min: number; max?: number }): number | null {
-  if (isAbsent(value)) return null;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidType(path, 'a number', value);
-  if (value < range.min || (range.max !== undefined && value > range.max)) {
-    const bounds = range.max === undefined ? `>= ${range.min}` : `between ${range.min} and ${range.max}`;
-    throw new RequestValidationError(
-      path,
-      `Invalid '${path}': expected a value ${bounds}, but got ${value} instead.`,
-    );
-  }
-  return value;
+  return isAbsent(value) ? null : requireNumberIn(value, path, range);
 }
 
 function unsupportedBlock(path: string, type: string, where: string): RequestValidationError {

@@ -555,6 +555,17 @@ describe('parseGeminiRequest (Gemini → canonical)', () => {
       { contents: [{ parts: [{ text: 'x' }] }], generationConfig: { candidateCount: 2 } },
       'generationConfig.candidateCount',
     ],
+    // Google's ranges: out of them, another format's upstream would refuse it under its own name.
+    [
+      { contents: [{ parts: [{ text: 'x' }] }], generationConfig: { temperature: 5 } },
+      'generationConfig.temperature',
+    ],
+    [
+      { contents: [{ parts: [{ text: 'x' }] }], generationConfig: { temperature: -0.1 } },
+      'generationConfig.temperature',
+    ],
+    [{ contents: [{ parts: [{ text: 'x' }] }], generationConfig: { topP: 3 } }, 'generationConfig.topP'],
+    [{ contents: [{ parts: [{ text: 'x' }] }], generationConfig: { topP: 'high' } }, 'generationConfig.topP'],
     [
       {
         contents: [{ parts: [{ text: 'x' }] }],

@@ -27,6 +27,7 @@ import {
   requireArray,
   requireBoolean,
   requireInteger,
+  requireNumberIn,
   requireObject,
   requireOneOf,
   requireString,
@@ -40,11 +41,6 @@ import { argumentsObject, CanonicalPartsBuilder, toGeminiParts } from './parts';
 
 const optional = <T>(body: JsonObject, key: string, read: (value: unknown) => T): T | null =>
   isAbsent(body[key]) ? null : read(body[key]);
-
-function requireNumber(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidType(path, 'a number', value);
-  return value;
-}
 
 /** `models/gemini-2.5-flash` and `gemini-2.5-flash` name the same model. */
 export function bareModelName(model: string): string {
@@ -401,7 +397,9 @@ export function parseGeminiRequest(body: unknown, model: string, stream: boolean
     ? {}
     : requireObject(request['generationConfig'], 'generationConfig');
   const field = (key: string) => childPath('generationConfig', key);
-  const number = (key: string) => (isAbsent(config[key]) ? null : requireNumber(config[key], field(key)));
+  // Google's ranges: a value outside them would reach another format's upstream under that format's name.
+  const number = (key: string, max: number) =>
+    isAbsent(config[key]) ? null : requireNumberIn(config[key], field(key), { min: 0, max });
   if (!isAbsent(config['candidateCount']))
     requireInteger(config['candidateCount'], field('candidateCount'), { min: 1, max: 1 });
   const stopPath = field('stopSequences');
@@ -415,8 +413,8 @@ export function parseGeminiRequest(body: unknown, model: string, stream: boolean
     maxOutputTokens: isAbsent(config['maxOutputTokens'])
       ? null
       : requireInteger(config['maxOutputTokens'], field('maxOutputTokens'), { min: 1 }),
-    temperature: number('temperature'),
-    topP: number('topP'),
+    temperature: number('temperature', 2),
+    topP: number('topP', 1),
     topK: isAbsent(config['topK']) ? null : requireInteger(config['topK'], field('topK'), { min: 1 }),
     stop: isAbsent(config['stopSequences'])
       ? []

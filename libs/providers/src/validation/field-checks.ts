@@ -99,6 +99,20 @@ export function requireInteger(value: unknown, path: string, range: { min: numbe
   return value;
 }
 
+/** A finite number within `range` (both ends included). */
+export function requireNumberIn(value: unknown, path: string, range: { min: number; max?: number }): number {
+  if (value === undefined) throw missing(path);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidType(path, 'a number', value);
+  if (value < range.min || (range.max !== undefined && value > range.max)) {
+    const bounds = range.max === undefined ? `>= ${range.min}` : `between ${range.min} and ${range.max}`;
+    throw new RequestValidationError(
+      path,
+      `Invalid '${path}': expected a value ${bounds}, but got ${value} instead.`,
+    );
+  }
+  return value;
+}
+
 export function requireOneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
   if (value === undefined) throw missing(path);
   if (typeof value !== 'string') throw invalidType(path, 'a string', value);
