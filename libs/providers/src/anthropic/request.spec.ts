@@ -223,6 +223,8 @@ describe('parseAnthropicRequest', () => {
 
   it.each([
     [{ ...body(), max_tokens: undefined }, 'max_tokens'],
+    // Above the gateway's ceiling: a hold that large is not one the balance mirror can place.
+    [{ ...body(), max_tokens: 10_000_000_000 }, 'max_tokens'],
     [{ ...body(), model: 3 }, 'model'],
     [{ ...body(), messages: [{ role: 'system', content: 'x' }] }, 'messages[0].role'],
     [

@@ -16,6 +16,7 @@ import type {
 } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
 import {
+  MAX_OUTPUT_TOKENS,
   childPath,
   invalidType,
   isAbsent,
@@ -270,7 +271,10 @@ function parseResponseFormat(outputConfig: JsonObject | null): CanonicalResponse
 export function parseAnthropicRequest(body: unknown): CanonicalRequest {
   if (!isJsonObject(body)) throw new RequestValidationError(null, 'The request body must be a JSON object.');
   const model = requireString(body['model'], 'model', { nonEmpty: true });
-  const maxOutputTokens = requireInteger(body['max_tokens'], 'max_tokens', { min: 1 });
+  const maxOutputTokens = requireInteger(body['max_tokens'], 'max_tokens', {
+    min: 1,
+    max: MAX_OUTPUT_TOKENS,
+  });
   const toolNames = new Map<string, string>();
   const messages = requireArray(body['messages'], 'messages').flatMap((message, index) =>
     parseMessage(

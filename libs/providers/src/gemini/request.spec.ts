@@ -552,6 +552,10 @@ describe('parseGeminiRequest (Gemini → canonical)', () => {
       'generationConfig.maxOutputTokens',
     ],
     [
+      { contents: [{ parts: [{ text: 'x' }] }], generationConfig: { maxOutputTokens: 1e12 } },
+      'generationConfig.maxOutputTokens',
+    ],
+    [
       { contents: [{ parts: [{ text: 'x' }] }], generationConfig: { candidateCount: 2 } },
       'generationConfig.candidateCount',
     ],

@@ -21,6 +21,7 @@ import type {
 } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
 import {
+  MAX_OUTPUT_TOKENS,
   childPath,
   invalidType,
   isAbsent,
@@ -412,7 +413,10 @@ export function parseGeminiRequest(body: unknown, model: string, stream: boolean
     parallelToolCalls: null,
     maxOutputTokens: isAbsent(config['maxOutputTokens'])
       ? null
-      : requireInteger(config['maxOutputTokens'], field('maxOutputTokens'), { min: 1 }),
+      : requireInteger(config['maxOutputTokens'], field('maxOutputTokens'), {
+          min: 1,
+          max: MAX_OUTPUT_TOKENS,
+        }),
     temperature: number('temperature', 2),
     topP: number('topP', 1),
     topK: isAbsent(config['topK']) ? null : requireInteger(config['topK'], field('topK'), { min: 1 }),

@@ -160,6 +160,7 @@ describe('Responses codec: requests', () => {
     [{ tools: [{ type: 'web_search' }] }, 'tools[0].type'],
     [{ tool_choice: { type: 'web_search' } }, 'tool_choice.type'],
     [{ max_output_tokens: 0 }, 'max_output_tokens'],
+    [{ max_output_tokens: 1e10 }, 'max_output_tokens'],
     [{ text: { format: { type: 'json_schema', schema: {} } } }, 'text.format.name'],
     [{ reasoning: { effort: 'extreme' } }, 'reasoning.effort'],
     [{ temperature: -1 }, 'temperature'],

@@ -14,6 +14,7 @@ import { isJsonObject, type JsonObject } from '../json/json-object';
 import { imageSource } from '../openai/chat-canonical-request';
 import { MAX_MODEL_NAME_LENGTH } from '../openai/request';
 import {
+  MAX_OUTPUT_TOKENS,
   childPath,
   invalidType,
   isAbsent,
@@ -65,7 +66,7 @@ export function parseResponsesRequest(value: unknown): CanonicalRequest {
       : requireBoolean(body['parallel_tool_calls'], 'parallel_tool_calls'),
     maxOutputTokens: isAbsent(body['max_output_tokens'])
       ? null
-      : requireInteger(body['max_output_tokens'], 'max_output_tokens', { min: 1 }),
+      : requireInteger(body['max_output_tokens'], 'max_output_tokens', { min: 1, max: MAX_OUTPUT_TOKENS }),
     temperature: optionalNumber(body, 'temperature', 2),
     topP: optionalNumber(body, 'top_p', 1),
     topK: null,

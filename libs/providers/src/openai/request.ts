@@ -4,6 +4,7 @@
 import type { UpstreamTarget } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
 import {
+  MAX_OUTPUT_TOKENS,
   childPath,
   invalidType,
   isAbsent,
@@ -33,11 +34,6 @@ export type OpenAiEndpoint = 'chat.completions' | 'completions' | 'embeddings';
 export const MAX_MODEL_NAME_LENGTH = 256;
 /** OpenAI's own limit on `n`. */
 export const MAX_CHOICES = 128;
-/**
- * The most output tokens one answer may ask for: far above any model's, and low enough that the
- * hold (× n × price) and the token-rate counters stay exact integers.
- */
-export const MAX_OUTPUT_TOKENS = 1_000_000;
 
 export interface StreamOptions {
   include_usage?: boolean;

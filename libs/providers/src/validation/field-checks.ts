@@ -83,21 +83,29 @@ export function requireBoolean(value: unknown, path: string): boolean {
 
 export function requireInteger(value: unknown, path: string, range: { min: number; max?: number }): number {
   if (value === undefined) throw missing(path);
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalidType(path, 'an integer', value);
+  // 1e20 is an integer to JSON, but not one the gateway can count exactly: out of range, not of type.
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidType(path, 'an integer', value);
   if (value < range.min) {
     throw new RequestValidationError(
       path,
       `Invalid '${path}': integer below minimum value. Expected a value >= ${range.min}, but got ${value} instead.`,
     );
   }
-  if (range.max !== undefined && value > range.max) {
+  const max = Math.min(range.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (value > max) {
     throw new RequestValidationError(
       path,
-      `Invalid '${path}': integer above maximum value. Expected a value <= ${range.max}, but got ${value} instead.`,
+      `Invalid '${path}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
     );
   }
   return value;
 }
+
+/**
+ * The most output tokens one answer may ask for, in any format: far above any model's, and low
+ * enough that the hold (× n × price) and the token-rate counters stay exact integers.
+ */
+export const MAX_OUTPUT_TOKENS = 1_000_000;
 
 /** A finite number within `range` (both ends included). */
 export function requireNumberIn(value: unknown, path: string, range: { min: number; max?: number }): number {
