@@ -8,7 +8,7 @@ export { ModelCatalogService } from './catalog/model-catalog.service';
 export { PriceBookService } from './pricing/price-book.service';
 export { PriceBook } from './pricing/price-book';
 export type { PricedUsage } from './pricing/price-book';
-export { BalanceMirror, verdictOf } from './balance/balance-mirror';
+export { BalanceMirror, MAX_EXACT as MAX_HOLD_NANO, verdictOf } from './balance/balance-mirror';
 export type {
   HoldOutcome,
   HoldRequest,

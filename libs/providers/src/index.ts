@@ -89,6 +89,7 @@ export {
   IMAGE_PART_TOKENS,
   promptInputTokensBound,
   textTokensBound,
+  predictionTokensBound,
 } from './usage/prompt-bound';
 export { promptCountOf } from './usage/usage';
 export type { PromptCount, Usage, UsageSource } from './usage/usage';

@@ -131,6 +131,88 @@ describe('a hold is a ceiling (two API processes)', () => {
     expect(mock.requests).toHaveLength(1);
   });
 
+  it('holds what the upstream may bill beyond the messages: every prompt of a list, schemas, functions, predictions', async () => {
+    await createChannel(api, admin, {
+      name: 'fields',
+      baseUrl: mock.baseUrl,
+      models: ['m-fields', 'm-pricey'],
+      keys: ['sk-mock-fields'],
+    });
+    await setPrice('m-fields');
+    await request(api.url)
+      .put('/api/models/m-pricey/price')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ inputPer1M: '1', outputPer1M: '60000' })
+      .expect(200);
+    const { key, tenantId } = await seedTenantWithToken(api, admin);
+    // $0.002 covers a short prompt and 10 output tokens, not 200 prompts' answers nor a 40 KB schema.
+    await fund(api, tenantId, '0.002');
+    const [a] = relay.clients(key);
+    mock.reset();
+    const schema = {
+      type: 'object',
+      properties: Object.fromEntries(
+        Array.from({ length: 800 }, (_, i) => [
+          `field_${i}`,
+          { type: 'string', description: 'a field of the answer' },
+        ]),
+      ),
+    };
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    const refusals = await Promise.all([
+      // Each prompt of a list gets its own answer of up to max_tokens.
+      sdkError(
+        a.completions.create({ model: 'm-fields', max_tokens: 10, prompt: Array<string>(200).fill('hi') }),
+      ),
+      // OpenAI bills a structured output's schema, legacy functions and a prediction's tokens.
+      sdkError(
+        a.chat.completions.create({
+          model: 'm-fields',
+          max_tokens: 10,
+          messages,
+          response_format: { type: 'json_schema', json_schema: { name: 'big', schema } },
+        }),
+      ),
+      sdkError(
+        a.chat.completions.create({
+          model: 'm-fields',
+          max_tokens: 10,
+          messages,
+          functions: [{ name: 'big', parameters: schema }],
+        }),
+      ),
+      sdkError(
+        a.chat.completions.create({
+          model: 'm-fields',
+          max_tokens: 10,
+          messages,
+          prediction: { type: 'content', content: 'word '.repeat(8000) },
+        }),
+      ),
+    ]);
+    expect(refusals.map((error) => error.status)).toEqual([402, 402, 402, 402]);
+    // A worst case beyond what any balance can hold (2,048 prompts × best_of 128 × 1M tokens at
+    // $60,000 per million) is a 402 too, never a 500.
+    const huge = await sdkError(
+      a.completions.create({
+        model: 'm-pricey',
+        max_tokens: 1_000_000,
+        best_of: 128,
+        prompt: Array<string>(2048).fill('hi'),
+      }),
+    );
+    expect(huge.status).toBe(402);
+    expect(mock.requests).toHaveLength(0);
+    await a.completions.create({ model: 'm-fields', max_tokens: 10, prompt: ['hi'] });
+    await a.chat.completions.create({
+      model: 'm-fields',
+      max_tokens: 10,
+      messages,
+      response_format: { type: 'json_object' },
+    });
+    expect(mock.requests).toHaveLength(2);
+  });
+
   it('charges concurrent requests at most their holds when the upstream counts far more prompt, and records the rest as written off', async () => {
     // Every answer reports a million prompt tokens more than were sent: $1 each at this price.
     await createChannel(api, admin, {

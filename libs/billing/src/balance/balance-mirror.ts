@@ -128,7 +128,8 @@ export function verdictOf(code: number): HoldVerdict {
 }
 
 /** Lua numbers are doubles: beyond 2^53 an amount is no longer exact, so refuse it outright. */
-const MAX_EXACT = 2n ** 53n - 1n;
+/** The largest amount the mirror holds exactly (Lua numbers are doubles): more is never a hold. */
+export const MAX_EXACT = 2n ** 53n - 1n;
 
 @Injectable()
 export class BalanceMirror {

@@ -272,6 +272,10 @@ describe('parseCompletionRequest', () => {
     [{ model: 'm', prompt: 'x', max_tokens: -1 }, 'max_tokens'],
     [{ model: 'm', prompt: 'x', max_tokens: 1_000_001 }, 'max_tokens'],
     [{ model: 'm', prompt: 'x', stream: 1 }, 'stream'],
+    // best_of answers are generated and billed: fewer than n, or more than OpenAI's 128, is refused.
+    [{ model: 'm', prompt: 'x', n: 3, best_of: 2 }, 'best_of'],
+    [{ model: 'm', prompt: 'x', best_of: 129 }, 'best_of'],
+    [{ model: 'm', prompt: 'x', best_of: '2' }, 'best_of'],
   ])('rejects %j naming %s', (body, param) => {
     expect(rejection(() => parseCompletionRequest(body)).param).toBe(param);
   });

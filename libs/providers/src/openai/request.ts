@@ -63,6 +63,7 @@ export type PromptInput = string | string[] | number[] | number[][];
 export interface CompletionBody extends StreamableBody {
   prompt: PromptInput;
   n?: number | null;
+  best_of?: number | null;
   max_tokens?: number | null;
 }
 
@@ -108,6 +109,11 @@ export function parseCompletionRequest(value: unknown): CompletionRequest {
   validatePromptInput(body['prompt'], 'prompt');
   const stream = validateStreaming(body);
   if (!isAbsent(body['n'])) requireInteger(body['n'], 'n', { min: 1, max: MAX_CHOICES });
+  // OpenAI generates (and bills) best_of answers and returns n of them: it may not be fewer.
+  if (!isAbsent(body['best_of'])) {
+    const n = isAbsent(body['n']) ? 1 : (body['n'] as number);
+    requireInteger(body['best_of'], 'best_of', { min: n, max: MAX_CHOICES });
+  }
   // 0 is legal here: with `echo` it scores the prompt without generating anything.
   if (!isAbsent(body['max_tokens'])) {
     requireInteger(body['max_tokens'], 'max_tokens', { min: 0, max: MAX_OUTPUT_TOKENS });

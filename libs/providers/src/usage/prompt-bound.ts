@@ -75,7 +75,8 @@ function audioTokensBound(data: string): number {
 
 /**
  * The prompt of a chat request, at most: per message its framing, role, name and content, the
- * tool calls' names and arguments; the tool definitions' JSON; the reply's priming.
+ * tool calls' names and arguments; the tool definitions' JSON, the legacy functions' and a
+ * structured output's schema (OpenAI bills both as input); the reply's priming.
  */
 export function chatPromptTokensBound(body: ChatCompletionBody): number {
   let total = REPLY_OVERHEAD_TOKENS;
@@ -92,7 +93,23 @@ export function chatPromptTokensBound(body: ChatCompletionBody): number {
   if (Array.isArray(body.tools) && body.tools.length > 0) {
     total += textTokensBound(JSON.stringify(body.tools));
   }
+  if (Array.isArray(body['functions']) && body['functions'].length > 0) {
+    total += textTokensBound(JSON.stringify(body['functions']));
+  }
+  if (isJsonObject(body.response_format)) total += textTokensBound(JSON.stringify(body.response_format));
   return total;
+}
+
+/**
+ * The output a chat request's predicted output may add, at most: OpenAI bills the prediction's
+ * tokens it rejects as completion tokens, beyond max_tokens.
+ */
+export function predictionTokensBound(body: ChatCompletionBody): number {
+  const prediction = body['prediction'];
+  if (!isJsonObject(prediction)) return 0;
+  const content = prediction['content'];
+  if (typeof content === 'string') return textTokensBound(content);
+  return Array.isArray(content) ? textTokensBound(JSON.stringify(content)) : 0;
 }
 
 function contentTokensBound(content: ChatMessage['content']): number {
@@ -132,6 +149,7 @@ export function canonicalPromptTokensBound(request: CanonicalRequest): number {
     for (const part of message.content) total += canonicalPartTokensBound(part);
   }
   if (request.tools.length > 0) total += textTokensBound(JSON.stringify(request.tools));
+  if (request.responseFormat) total += textTokensBound(JSON.stringify(request.responseFormat));
   return total;
 }
 

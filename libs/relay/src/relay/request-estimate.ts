@@ -7,6 +7,7 @@ import {
   countCanonicalPromptTokens,
   countChatPromptTokens,
   countPromptInputTokens,
+  predictionTokensBound,
   promptInputTokensBound,
   type CanonicalRequest,
   type OpenAiRequest,
@@ -32,6 +33,12 @@ function positive(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 }
 
+/** How many prompts a legacy completion's `prompt` holds: a list of texts or of token lists, else one. */
+function promptCount(prompt: unknown): number {
+  if (!Array.isArray(prompt) || prompt.length === 0) return 1;
+  return typeof prompt[0] === 'number' ? 1 : prompt.length;
+}
+
 /** `count` run once, when first asked. */
 function once(count: () => number): () => number {
   let counted: number | undefined;
@@ -45,23 +52,26 @@ export function estimateRequest(request: OpenAiRequest, defaultMax: number): Req
       const promptTokens = chatPromptTokensBound(body);
       const maxOut = positive(body.max_completion_tokens) || positive(body.max_tokens);
       const n = Math.max(1, positive(body.n));
+      const predicted = predictionTokensBound(body);
       return {
         promptTokens,
         countPrompt: once(() => countChatPromptTokens(body)),
-        estimatedTokens: promptTokens + maxOut * n,
-        completionCeiling: (maxOut || defaultMax) * n,
+        estimatedTokens: promptTokens + maxOut * n + predicted,
+        completionCeiling: (maxOut || defaultMax) * n + predicted,
         heldOutputTokens: maxOut || defaultMax,
       };
     }
     case 'completions': {
       const body = request.body;
       const promptTokens = promptInputTokensBound(body.prompt);
-      const n = Math.max(1, positive(body.n));
+      // Each prompt of a list gets its own answers, and OpenAI generates (and bills) best_of of
+      // them, returning n: the upstream may write max_tokens that many times.
+      const answers = promptCount(body.prompt) * Math.max(1, positive(body.n), positive(body.best_of));
       return {
         promptTokens,
         countPrompt: once(() => countPromptInputTokens(body.prompt)),
-        estimatedTokens: promptTokens + positive(body.max_tokens) * n,
-        completionCeiling: (positive(body.max_tokens) || defaultMax) * n,
+        estimatedTokens: promptTokens + positive(body.max_tokens) * answers,
+        completionCeiling: (positive(body.max_tokens) || defaultMax) * answers,
         heldOutputTokens: positive(body.max_tokens) || defaultMax,
       };
     }

@@ -1,7 +1,7 @@
 // Before any upstream call, the request's worst-case cost is held against the tenant's balance and
 // the token's quota, and on a plan against its limits and allowance (docs/design.md invariant 6).
 import { Injectable } from '@nestjs/common';
-import { PriceBookService, type HoldRequest, type HoldVerdict } from '@gateway/billing';
+import { MAX_HOLD_NANO, PriceBookService, type HoldRequest, type HoldVerdict } from '@gateway/billing';
 import { nanoToUsd } from '@gateway/db';
 import type { TokenSnapshot } from '@gateway/tokens';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
@@ -34,6 +34,11 @@ export class WorstCaseHold {
       if (cost > worst) worst = cost;
     }
     if (worst <= 0n && draft.plan === null) return null;
+    // A worst case no balance can hold (a huge default ceiling × many answers) is refused as any
+    // unaffordable request is, not left to fail inside the admission as a 500.
+    if (worst > MAX_HOLD_NANO) {
+      throw new RelayError(RelayErrorCode.InsufficientQuota, refusal('balance', worst, completionCeiling));
+    }
     // The ceiling of what the request may be charged, once the hold is placed (UsageDraft.costNano).
     draft.heldNano = worst;
     return {
