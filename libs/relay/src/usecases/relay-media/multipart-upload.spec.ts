@@ -72,15 +72,28 @@ describe('MultipartUpload', () => {
     }
   });
 
-  it('refuses a file over the limit with a 413 naming the field', async () => {
-    const stored = new MultipartUpload(
-      { headers, body: upload({ model: 'm' }, 200_000) },
+  it('takes a file of exactly the limit and refuses one byte more with a 413 naming the field', async () => {
+    const exact = new MultipartUpload(
+      { headers, body: upload({ model: 'm' }, 100_000) },
       { fileBytes: 100_000 },
     );
-    const error = await stored.read().catch((e: unknown) => e);
-    await stored.dispose();
-    expect(error).toBeInstanceOf(RelayError);
-    expect(error).toMatchObject({ code: 'request_too_large', status: 413, param: 'file' });
+    try {
+      const { files } = await exact.read();
+      expect(files[0]?.size).toBe(100_000);
+    } finally {
+      await exact.dispose();
+    }
+    for (const size of [100_001, 200_000]) {
+      const stored = new MultipartUpload(
+        { headers, body: upload({ model: 'm' }, size) },
+        { fileBytes: 100_000 },
+      );
+      const error = await stored.read().catch((e: unknown) => e);
+      await stored.dispose();
+      expect(error).toBeInstanceOf(RelayError);
+      expect(error).toMatchObject({ code: 'request_too_large', status: 413, param: 'file' });
+      expect((error as RelayError).message).toContain('larger than');
+    }
   });
 
   it('refuses a body that is not multipart, or is cut off, with a 400', async () => {

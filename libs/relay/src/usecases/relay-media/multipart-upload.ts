@@ -68,7 +68,9 @@ export class MultipartUpload {
           fields: MAX_FIELDS,
           fieldSize: MAX_FIELD_BYTES,
           files: MAX_FILES,
-          fileSize: this.limits.fileBytes,
+          // Busboy signals `limit` once a file reaches fileSize: one byte more lets a file of
+          // exactly the route's limit through (the limit is inclusive, as documented).
+          fileSize: this.limits.fileBytes + 1,
           parts: MAX_FIELDS + MAX_FILES,
         },
       });
