@@ -48,6 +48,26 @@ describe('billing: media prices', () => {
     expect(hd.body.costUsd).toBe('0.240000004');
     const plain = await root.get('/api/models/dall-e-3/price/preview?images=2&size=512x512').expect(200);
     expect(plain.body.billed).toMatchObject({ rate: '0.04', costUsd: '0.080000001' });
+    // No size (or `auto`): the default size's price, here its HD one.
+    const hdNoSize = await root.get('/api/models/dall-e-3/price/preview?images=1&quality=hd').expect(200);
+    expect(hdNoSize.body.billed).toMatchObject({ rate: '0.080000001', costUsd: '0.080000002' });
+    await root
+      .put('/api/models/dall-e-sized/price')
+      .send({
+        inputPer1M: '0',
+        outputPer1M: '0',
+        perImageBySize: { '1024x1024': '0.04', '1792x1024': '0.08' },
+      })
+      .expect(200);
+    for (const query of ['images=10', 'images=10&size=auto']) {
+      const sized = await root.get(`/api/models/dall-e-sized/price/preview?${query}`).expect(200);
+      expect(sized.body.billed).toEqual({ unit: 'images', quantity: '10', rate: '0.04', costUsd: '0.4' });
+    }
+    // A size without a price of its own, and no perImage: the dearest size price.
+    const unpriced = await root
+      .get('/api/models/dall-e-sized/price/preview?images=1&size=256x256')
+      .expect(200);
+    expect(unpriced.body.billed).toMatchObject({ rate: '0.08', costUsd: '0.08' });
     // Without images asked, the preview is the token one it always was.
     const tokens = await root.get('/api/models/dall-e-3/price/preview?promptTokens=10').expect(200);
     expect(tokens.body.billed).toBeNull();

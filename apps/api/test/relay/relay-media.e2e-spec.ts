@@ -112,6 +112,7 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       baseUrl: mock.baseUrl,
       models: [
         'dall-e-3',
+        'dall-e-sized',
         'gpt-image-1',
         'whisper-1',
         'gpt-4o-transcribe',
@@ -147,6 +148,8 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       perImageBySize: { '1024x1792': '0.08', '1024x1024/hd': '0.08' },
     });
     await setPrice('dall-e-2', { perImage: '0.02' });
+    // Priced by size only: a request that names no size is priced at 1024x1024, the size made.
+    await setPrice('dall-e-sized', { perImageBySize: { '1024x1024': '0.04', '1792x1024': '0.08' } });
     await setPrice('gpt-image-1', { inputPer1M: '5', outputPer1M: '40' });
     await setPrice('whisper-1', { perAudioSecond: '0.0001' });
     await setPrice('whisper-2', { perAudioSecond: '0.0001' });
@@ -179,6 +182,33 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       .withResponse();
     const second = await usageRecord(api, admin, plain.response.headers.get('x-request-id') as string);
     expect(second).toMatchObject({ billedUnit: 'images', billedQuantity: 1, costUsd: '0.04' });
+  });
+
+  it('bills and holds an image of no size, or `auto`, at the default size 1024x1024, never free', async () => {
+    for (const size of [undefined, 'auto'] as const) {
+      const { response } = await client.images
+        .generate({ model: 'dall-e-sized', prompt: 'a kite', n: 2, ...(size && { size }) })
+        .withResponse();
+      const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+      expect(record).toMatchObject({ billedUnit: 'images', billedQuantity: 2, costUsd: '0.08' });
+    }
+    // dall-e-3 asked for `hd` alone makes a 1024x1024 HD image: its 1024x1024/hd price.
+    const hd = await client.images
+      .generate({ model: 'dall-e-3', prompt: 'a kite', quality: 'hd' })
+      .withResponse();
+    const hdRecord = await usageRecord(api, admin, hd.response.headers.get('x-request-id') as string);
+    expect(hdRecord).toMatchObject({ billedUnit: 'images', billedQuantity: 1, costUsd: '0.08' });
+
+    // The hold is the same price: $0.05 does not pay for two images of no size.
+    const poor = await seedTenantWithToken(api, admin);
+    await fund(api, poor.tenantId, '0.05');
+    mock.reset();
+    const refused = await sdkError(
+      sdk(api, poor.key).images.generate({ model: 'dall-e-sized', prompt: 'a kite', n: 2 }),
+    );
+    expect(refused.status).toBe(402);
+    expect(refused.message).toContain('$0.08');
+    expect(mock.requests).toHaveLength(0);
   });
 
   it('bills gpt-image-1 by the tokens it reports, streamed or not', async () => {

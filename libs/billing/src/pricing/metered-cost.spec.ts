@@ -29,6 +29,54 @@ describe('billMetered', () => {
     });
   });
 
+  it('prices an image of no size, or `auto`, at the default size 1024x1024 (never free)', () => {
+    // Priced by size only, as a dall-e-2 row often is.
+    const sized: PriceNano = {
+      ...base,
+      perImageBySizeNano: { '1024x1024': 40_000_000n, '1792x1024': 80_000_000n },
+    };
+    expect(imageRateNano(sized, null, null)).toBe(40_000_000n);
+    expect(imageRateNano(sized, 'auto', null)).toBe(40_000_000n);
+    expect(
+      billMetered(sized, { kind: 'images', count: 10, size: null, quality: null, tokens: null }),
+    ).toEqual({ unit: 'images', quantity: 10n, costNano: 400_000_000n });
+    // A price for `auto` itself is the operator's word for it.
+    expect(imageRateNano({ ...base, perImageBySizeNano: { auto: 90_000_000n } }, null, null)).toBe(
+      90_000_000n,
+    );
+    // dall-e-3 makes a 1024x1024 HD image when asked for `hd` alone: its HD price, whatever the case.
+    const dalle3: PriceNano = {
+      ...base,
+      perImageNano: 40_000_000n,
+      perImageBySizeNano: { '1024x1024/hd': 80_000_000n },
+    };
+    expect(imageRateNano(dalle3, null, 'hd')).toBe(80_000_000n);
+    expect(imageRateNano(dalle3, 'auto', 'HD')).toBe(80_000_000n);
+    expect(imageRateNano(dalle3, null, null)).toBe(40_000_000n);
+  });
+
+  it('prices a size without a price of its own at perImage, else at the dearest size price for its quality', () => {
+    const sized: PriceNano = {
+      ...base,
+      perImageBySizeNano: { '1792x1024': 80_000_000n, '1024x1792/hd': 120_000_000n, '512x512': 20_000_000n },
+    };
+    // No price at the default size either: the dearest, never less than a priced size.
+    expect(imageRateNano(sized, null, null)).toBe(80_000_000n);
+    expect(imageRateNano(sized, '256x256', null)).toBe(80_000_000n);
+    expect(imageRateNano(sized, '256x256', 'hd')).toBe(120_000_000n);
+    // Only quality-priced sizes, none for this quality: the dearest of all.
+    expect(
+      imageRateNano({ ...base, perImageBySizeNano: { '1024x1024/hd': 80_000_000n } }, null, 'standard'),
+    ).toBe(80_000_000n);
+    expect(imageRateNano({ ...sized, perImageNano: 30_000_000n }, '256x256', null)).toBe(30_000_000n);
+    // A size price wins over the tokens the upstream reports.
+    expect(billMetered(sized, { kind: 'images', count: 1, size: '256x256', quality: null, tokens })).toEqual({
+      unit: 'images',
+      quantity: 1n,
+      costNano: 80_000_000n,
+    });
+  });
+
   it('bills an image model without an image price by its reported tokens, else per request', () => {
     expect(billMetered(base, { kind: 'images', count: 1, size: null, quality: null, tokens })).toEqual({
       unit: 'tokens',

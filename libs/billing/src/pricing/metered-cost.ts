@@ -50,16 +50,47 @@ export interface MeteredBill {
   costNano: bigint;
 }
 
-/** The price of one image of `size` and `quality`: `size/quality`, else `size`, else perImage; null if none. */
+/**
+ * The size OpenAI's image models make when a request names none (dall-e-2's and dall-e-3's default):
+ * what an absent or `auto` size is priced at, unless the model has a price for `auto` itself (for a
+ * model whose `auto` may pick a larger size, such as gpt-image's, the operator can price it dearer).
+ */
+export const DEFAULT_IMAGE_SIZE = '1024x1024';
+
+/**
+ * The price of one image of `size` and `quality`, null if the model has no image price. Sizes
+ * tried: the one asked (an absent or `auto` size: `auto`, then DEFAULT_IMAGE_SIZE), each as
+ * `size/quality` then `size`; else perImage; else the dearest size price, so a request never gets
+ * an image free, nor cheaper than a priced size, by naming no size or one without a price.
+ */
 export function imageRateNano(price: PriceNano, size: string | null, quality: string | null): bigint | null {
   const bySize = price.perImageBySizeNano ?? null;
-  if (bySize !== null && size !== null) {
-    const exact = quality === null ? undefined : bySize[`${size}/${quality}`];
-    if (exact !== undefined) return exact;
-    const sized = bySize[size];
-    if (sized !== undefined) return sized;
+  if (bySize === null || Object.keys(bySize).length === 0) return price.perImageNano ?? null;
+  // Price keys are lower case (SetPriceDto): a client's `HD` is priced as `hd`.
+  const wanted = quality?.toLowerCase() ?? null;
+  const sizes = size === null || size === 'auto' ? ['auto', DEFAULT_IMAGE_SIZE] : [size];
+  for (const asked of sizes) {
+    const rate =
+      (wanted === null ? undefined : priceOf(bySize, `${asked}/${wanted}`)) ?? priceOf(bySize, asked);
+    if (rate !== undefined) return rate;
   }
-  return price.perImageNano ?? null;
+  return price.perImageNano ?? dearestSizePrice(bySize, wanted);
+}
+
+function priceOf(bySize: Readonly<Record<string, bigint>>, key: string): bigint | undefined {
+  return Object.hasOwn(bySize, key) ? bySize[key] : undefined;
+}
+
+/** The dearest size price that applies to `quality` (a key without one applies to every quality), else of all. */
+function dearestSizePrice(bySize: Readonly<Record<string, bigint>>, quality: string | null): bigint {
+  const all = Object.entries(bySize);
+  const fitting = all.filter(
+    ([key]) => !key.includes('/') || (quality !== null && key.endsWith(`/${quality}`)),
+  );
+  return (fitting.length > 0 ? fitting : all).reduce(
+    (dearest, [, rate]) => (rate > dearest ? rate : dearest),
+    0n,
+  );
 }
 
 /** The unit, quantity and cost of `usage` at `price` (null: the model has no price, it costs 0). */
