@@ -42,6 +42,27 @@ function wav(dataBytes: number): Buffer {
 }
 
 /**
+ * A GSM 6.10 WAV (format 0x31, 13 kbit/s: 1,625 bytes a second) of `seconds`, as a phone system
+ * records it: its duration is not read by the gateway (not PCM), the mock hears it from the header.
+ */
+function gsmWav(seconds: number): Buffer {
+  const dataBytes = 1625 * seconds;
+  const file = Buffer.alloc(44 + dataBytes, 0);
+  file.write('RIFF', 0, 'latin1');
+  file.writeUInt32LE(36 + dataBytes, 4);
+  file.write('WAVEfmt ', 8, 'latin1');
+  file.writeUInt32LE(16, 16);
+  file.writeUInt16LE(0x31, 20);
+  file.writeUInt16LE(1, 22);
+  file.writeUInt32LE(8000, 24);
+  file.writeUInt32LE(1625, 28);
+  file.writeUInt16LE(65, 32);
+  file.write('data', 36, 'latin1');
+  file.writeUInt32LE(dataBytes, 40);
+  return file;
+}
+
+/**
  * `client.audio.transcriptions.create` with a `size`-byte WAV, from a child process (its own memory),
  * through the official SDK; resolves with the request id and the transcript.
  */
@@ -305,7 +326,7 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
   });
 
   it('holds a WAV upload for its exact duration and any other upload for the bound from its size', async () => {
-    // $0.001 covers 10 s at $0.0001/s: a 7.5 s WAV (held as 8 s), not the 121 s its 240 kB bound to.
+    // $0.001 covers 10 s at $0.0001/s: a 7.5 s WAV (held as 8 s), not the 481 s its 240 kB bound to.
     const poor = await seedTenantWithToken(api, admin);
     await fund(api, poor.tenantId, '0.001');
     const poorClient = sdk(api, poor.key);
@@ -321,7 +342,21 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       poorClient.audio.transcriptions.create({ file: await toFile(opaque, 'a.mp3'), model: 'whisper-1' }),
     );
     expect(refused.status).toBe(402);
-    expect(refused.message).toContain('$0.0121');
+    expect(refused.message).toContain('$0.0481');
+  });
+
+  it('holds low-bit-rate speech for its whole length, so every second heard is charged', async () => {
+    // 60 s of 13 kbit/s GSM: the hold's bound from its 97,544 bytes (196 s) covers the 60 s heard.
+    const { response } = await client.audio.transcriptions
+      .create({ file: await toFile(gsmWav(60), 'call.wav'), model: 'whisper-1' })
+      .withResponse();
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({
+      billedUnit: 'audio_seconds',
+      billedQuantity: 60,
+      costUsd: '0.006',
+      writtenOffUsd: '0',
+    });
   });
 
   it('streams a gpt-4o-transcribe transcription and bills its tokens', async () => {

@@ -81,7 +81,7 @@ describe('chatPromptTokensBound', () => {
   });
 
   it('holds an audio part by the seconds its data may carry', () => {
-    // 99,000 bytes of audio: 50 seconds at the lowest rate assumed.
+    // 99,000 bytes of audio: 198 seconds at the lowest rate assumed.
     const data = Buffer.alloc(99_000).toString('base64');
     const audio = { type: 'input_audio', input_audio: { data, format: 'wav' } };
     const withAudio = chatPromptTokensBound(chat([{ role: 'user', content: [audio] }]));
@@ -108,7 +108,7 @@ describe('chatPromptTokensBound', () => {
     expect(chatPromptTokensBound(chat([{ role: 'user', content: [audio(wav)] }])) - empty).toBe(
       3 * AUDIO_TOKENS_PER_SECOND,
     );
-    // The same bytes without a header are bounded by their size: 48 s at 2,000 bytes a second.
+    // The same bytes without a header are bounded by their size: 193 s at 500 bytes a second.
     const raw = Buffer.alloc(96_044).toString('base64');
     expect(chatPromptTokensBound(chat([{ role: 'user', content: [audio(raw)] }])) - empty).toBe(
       Math.ceil(96_044 / AUDIO_MIN_BYTES_PER_SECOND) * AUDIO_TOKENS_PER_SECOND,

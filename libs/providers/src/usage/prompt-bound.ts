@@ -38,11 +38,14 @@ export const REPLY_OVERHEAD_TOKENS = 3;
  */
 export const IMAGE_PART_TOKENS = 4096;
 /**
- * Audio parts, from their data: a PCM WAV by its header's duration, other formats assumed to carry
- * at least 16 kbit/s (2,000 bytes a second, below any speech codec's usual rate); a second counts at
- * most 50 tokens (OpenAI's audio models about 10, Gemini 32).
+ * Audio, from its size: a PCM WAV by its header's duration, other formats assumed to carry at least
+ * 4 kbit/s (500 bytes a second). Speech codecs go well below 16 kbit/s (GSM 6.10 13, AMR-NB 4.75 to
+ * 12.2, Opus 6 and up, MP3 8 and up, G.723.1 5.3): 4 kbit/s is below all of them, and only vocoders
+ * (Speex's lowest modes, Codec2) carry more audio than this bound, whose excess is written off
+ * (docs/design.md invariant 6). A second counts at most 50 tokens (OpenAI's audio models about 10,
+ * Gemini 32).
  */
-export const AUDIO_MIN_BYTES_PER_SECOND = 2000;
+export const AUDIO_MIN_BYTES_PER_SECOND = 500;
 export const AUDIO_TOKENS_PER_SECOND = 50;
 
 /** Tokens a text counts at most (see BYTES_PER_TOKEN). */

@@ -5,6 +5,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MeteredUsage } from '@gateway/billing';
 import { APP_CONFIG, type AppConfig } from '@gateway/config';
 import {
+  AUDIO_MIN_BYTES_PER_SECOND,
+  AUDIO_TOKENS_PER_SECOND,
   textTokensBound,
   parseJsonMediaRequest,
   parseMultipartMediaRequest,
@@ -27,13 +29,6 @@ export const UPLOAD_LIMITS: Readonly<Record<'audio' | 'images', number>> = {
   images: 64 * 1024 * 1024,
 };
 
-/**
- * The hold's bound on an upload's duration when it cannot be read cheaply: audio is assumed to
- * carry at least 16 kbit/s (2,000 bytes a second), below any speech codec's usual rate.
- */
-export const AUDIO_MIN_BYTES_PER_SECOND = 2000;
-/** Audio tokens a second of input can take at most (gpt-4o-transcribe uses about 10). */
-const AUDIO_TOKENS_PER_SECOND = 50;
 /** The most tokens one image may take, in or out (gpt-image-1's largest is about 6,200). */
 const IMAGE_TOKENS_CEILING = 8192;
 
@@ -106,6 +101,8 @@ export class MediaRelays {
         };
       }
       case 'audio': {
+        // An upload whose duration cannot be read cheaply is held at the lowest bit rate assumed
+        // for audio (the same bound as a chat request's audio part).
         const seconds = Math.ceil(worst.seconds ?? worst.bytes / AUDIO_MIN_BYTES_PER_SECOND);
         return {
           kind: 'audio',
