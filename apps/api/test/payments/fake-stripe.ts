@@ -40,6 +40,8 @@ export interface FakeStripe {
     secret: string,
     timestamp?: number,
   ): Promise<{ status: number; body: unknown }>;
+  /** POSTs `payload` as it is (JSON or not) to `webhookUrl`, signed with `secret`. */
+  deliverRaw(webhookUrl: string, payload: string, secret: string): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -163,23 +165,32 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         data: { object },
       } as unknown as Stripe.Event;
     },
-    async deliver(webhookUrl, event, secret, timestamp) {
-      const payload = JSON.stringify(event);
-      const header = signer.webhooks.generateTestHeaderString({ payload, secret, timestamp });
-      const res = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': header },
-        body: payload,
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, body };
+    deliver(webhookUrl, event, secret, timestamp) {
+      return signedPost(webhookUrl, JSON.stringify(event), secret, timestamp);
     },
+    deliverRaw: (webhookUrl, payload, secret) => signedPost(webhookUrl, payload, secret),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+async function signedPost(
+  webhookUrl: string,
+  payload: string,
+  secret: string,
+  timestamp?: number,
+): Promise<{ status: number; body: unknown }> {
+  const header = signer.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+  const res = await fetch(webhookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': header },
+    body: payload,
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body };
 }

@@ -326,6 +326,27 @@ describe('payments: online top-ups through Stripe and EPay', () => {
       expect((await balanceNano()) - before).toBe(7_000_000_000n);
     });
 
+    it('answers a signed body that is not a Checkout event with a 400 saying what is wrong', async () => {
+      const before = await balanceNano();
+      const noData = await stripe.deliverRaw(
+        webhookUrl,
+        JSON.stringify({ id: 'evt_no_data', type: 'checkout.session.completed' }),
+        WEBHOOK_SECRET,
+      );
+      expect(noData.status).toBe(400);
+      expect(noData.body).toMatchObject({ code: 'validation_failed' });
+      expect((noData.body as { message: string }).message).toContain('data.object');
+      const notJson = await stripe.deliverRaw(webhookUrl, 'not json', WEBHOOK_SECRET);
+      expect(notJson.status).toBe(400);
+      expect(notJson.body).toMatchObject({ code: 'validation_failed' });
+      expect((notJson.body as { message: string }).message).toContain('not JSON');
+      const notAnEvent = await stripe.deliverRaw(webhookUrl, '[]', WEBHOOK_SECRET);
+      expect(notAnEvent.status).toBe(400);
+      expect((notAnEvent.body as { message: string }).message).toContain('id and type');
+      expect(await balanceNano()).toBe(before);
+      expect(await db.getRepository(PaymentEvent).countBy({ eventId: 'evt_no_data' })).toBe(0);
+    });
+
     it('does not credit an amount or currency that differs from the order', async () => {
       const before = await balanceNano();
       const created = await startStripe('9');

@@ -66,4 +66,25 @@ describe('Stripe notifications', () => {
     ).toBe('o2');
     expect(notice('payment_intent.succeeded')).toBeNull();
   });
+
+  it('refuses a signed body that is not a Checkout event with a 400 naming what is missing', () => {
+    const read = (body: unknown) => () => stripeNotice(body as Stripe.Event);
+    const refusal = (field: string) =>
+      expect.objectContaining({
+        code: 'validation_failed',
+        status: 400,
+        fields: [expect.objectContaining({ field })],
+      });
+    expect(read({ id: 'evt_x', type: 'checkout.session.completed' })).toThrow(refusal('data.object'));
+    expect(read({ id: 'evt_x', type: 'checkout.session.expired', data: { object: null } })).toThrow(
+      /data\.object/,
+    );
+    expect(read([])).toThrow(refusal('type'));
+    expect(read(null)).toThrow(/id and type/);
+    expect(read(event('checkout.session.completed', { amount_total: 12.5 }))).toThrow(
+      refusal('data.object.amount_total'),
+    );
+    // An event top-ups do not act on needs no session.
+    expect(stripeNotice({ id: 'evt_y', type: 'customer.created' } as unknown as Stripe.Event)).toBeNull();
+  });
 });

@@ -3,6 +3,7 @@
 // deliveries), then the Checkout event turned into what it means for a top-up order.
 import type Stripe from 'stripe';
 import type { PaymentNotice } from '../orders/payment-notice';
+import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
 import { stripeSdk } from './stripe-client';
 
 /** How old a signed delivery may be (Stripe's own default). */
@@ -13,8 +14,15 @@ export function verifyStripeEvent(rawBody: Buffer, signature: string, webhookSec
   return stripeSdk().webhooks.constructEvent(rawBody, signature, webhookSecret, STRIPE_SIGNATURE_TOLERANCE_S);
 }
 
-/** What a verified event says about an order, or null for events top-ups do not act on. */
+/**
+ * What a verified event says about an order, or null for events top-ups do not act on. A signed body
+ * that is not such an event (no id or type, a Checkout event without its session) is a 400 naming
+ * what is missing: Stripe never sends one, so it is a sender's bug, not a crash to answer 500 to.
+ */
 export function stripeNotice(event: Stripe.Event): PaymentNotice | null {
+  const raw: unknown = event;
+  if (!isObject(raw) || typeof raw['id'] !== 'string' || typeof raw['type'] !== 'string')
+    throw malformed('the event must be a JSON object with a string id and type', 'type');
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
@@ -24,7 +32,7 @@ export function stripeNotice(event: Stripe.Event): PaymentNotice | null {
     default:
       return null;
   }
-  const session = event.data.object;
+  const session = checkoutSession(event);
   const orderId = session.client_reference_id ?? session.metadata?.['order_id'] ?? null;
   const base = {
     provider: 'stripe' as const,
@@ -37,9 +45,38 @@ export function stripeNotice(event: Stripe.Event): PaymentNotice | null {
   if (event.type === 'checkout.session.async_payment_failed') return { ...base, outcome: 'failed' };
   // Completed but not yet paid (a delayed method such as a bank debit): wait for async_payment_succeeded.
   if (session.payment_status !== 'paid') return { ...base, outcome: 'pending' };
-  return {
-    ...base,
-    outcome: 'paid',
-    paid: { currency: session.currency ?? '', minor: BigInt(session.amount_total ?? -1) },
-  };
+  // No amount (never the case for a paid session) matches no order: the settlement refuses it.
+  const minor = session.amount_total ?? -1;
+  if (!Number.isSafeInteger(minor))
+    throw malformed(
+      'data.object.amount_total must be a whole number of minor units',
+      'data.object.amount_total',
+    );
+  return { ...base, outcome: 'paid', paid: { currency: session.currency ?? '', minor: BigInt(minor) } };
+}
+
+/** The Checkout Session a checkout.session.* event carries in data.object. */
+function checkoutSession(event: Stripe.Event): Stripe.Checkout.Session {
+  const data: unknown = (event as { data?: unknown }).data;
+  const session = isObject(data) ? data['object'] : undefined;
+  if (!isObject(session) || typeof session['id'] !== 'string')
+    throw malformed(
+      `a ${event.type} event must carry its Checkout Session (with an id) in data.object`,
+      'data.object',
+    );
+  return session as unknown as Stripe.Checkout.Session;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function malformed(message: string, field: string): PaymentsError {
+  return new PaymentsError(
+    PaymentsErrorCode.ValidationFailed,
+    `the notification is not a Stripe event: ${message}`,
+    {
+      field,
+    },
+  );
 }

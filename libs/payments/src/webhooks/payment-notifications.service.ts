@@ -30,7 +30,14 @@ export class PaymentNotificationsService {
     let event: Stripe.Event;
     try {
       event = verifyStripeEvent(rawBody, signature, account.webhookSecret);
-    } catch {
+    } catch (error) {
+      // The SDK parses the body only once its signature verifies: a body that is not JSON.
+      if (error instanceof SyntaxError) {
+        throw new PaymentsError(
+          PaymentsErrorCode.ValidationFailed,
+          `the notification's signature verifies but its body is not JSON (${error.message})`,
+        );
+      }
       throw new PaymentsError(PaymentsErrorCode.SignatureInvalid, undefined, { field: 'stripe-signature' });
     }
     const notice = stripeNotice(event);
