@@ -345,6 +345,24 @@ describe('payments: online top-ups through Stripe and EPay', () => {
       expect((notAnEvent.body as { message: string }).message).toContain('id and type');
       expect(await balanceNano()).toBe(before);
       expect(await db.getRepository(PaymentEvent).countBy({ eventId: 'evt_no_data' })).toBe(0);
+      // Another integration's session on the same Stripe account names no order of ours.
+      const foreign = {
+        id: 'evt_foreign',
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            id: 'cs_foreign',
+            client_reference_id: 'their-order-7',
+            payment_status: 'paid',
+            amount_total: 700,
+            currency: 'usd',
+          },
+        },
+      };
+      expect(await stripe.deliverRaw(webhookUrl, JSON.stringify(foreign), WEBHOOK_SECRET)).toEqual({
+        status: 200,
+        body: { received: true, outcome: 'unknown_order' },
+      });
     });
 
     it('does not credit an amount or currency that differs from the order', async () => {

@@ -13,6 +13,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '@gateway/audit';
 import { CreditPoster } from '@gateway/billing';
 import { InvoiceError, InvoiceSettlements } from '@gateway/invoices';
+import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { PaymentEvent } from '../entities/payment-event.entity';
 import { TopupOrder } from '../entities/topup-order.entity';
@@ -45,7 +46,10 @@ export class PaymentSettlement {
     private readonly invoices: InvoiceSettlements,
   ) {}
 
-  async apply(notice: PaymentNotice): Promise<SettlementOutcome> {
+  async apply(received: PaymentNotice): Promise<SettlementOutcome> {
+    // Our orders' ids are UUIDs: any other id a provider echoes (another integration's session on the
+    // same account) names no order of ours, and must not reach the uuid columns.
+    const notice = isUUID(received.orderId ?? '') ? received : { ...received, orderId: null };
     return this.poster.run(async ({ manager, append }) => {
       const inserted = await manager
         .createQueryBuilder()
