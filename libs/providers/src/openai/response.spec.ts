@@ -38,17 +38,65 @@ describe('extractResponseUsage', () => {
     expect(
       extractResponseUsage({ usage: { prompt_tokens: 9, completion_tokens: 1, prompt_cache_hit_tokens: 6 } }),
     ).toMatchObject({ cachedTokens: 6 });
+    // A part is never more than its whole.
     expect(
       extractResponseUsage({
-        usage: { prompt_tokens: '9', completion_tokens: -1, prompt_tokens_details: null },
+        usage: {
+          prompt_tokens: 5,
+          completion_tokens: 2,
+          prompt_tokens_details: { cached_tokens: 1_000_000, cache_write_tokens: 9 },
+          completion_tokens_details: { reasoning_tokens: 1_000_000 },
+        },
       }),
-    ).toEqual({ promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0 });
+    ).toEqual({
+      promptTokens: 5,
+      completionTokens: 2,
+      cachedTokens: 5,
+      cacheWriteTokens: 0,
+      reasoningTokens: 2,
+    });
   });
 
-  it('returns null without a usage object', () => {
-    for (const body of [{}, { usage: null }, { usage: 3 }, null, 'text', []]) {
+  it('returns null without a usage object, or with one that counts nothing usable', () => {
+    const junk = [
+      {},
+      { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+      { prompt_tokens: '9', completion_tokens: -1, prompt_tokens_details: null },
+      { prompt_tokens: 1e300, completion_tokens: 0.5 },
+    ];
+    for (const body of [
+      {},
+      { usage: null },
+      { usage: 3 },
+      null,
+      'text',
+      [],
+      ...junk.map((usage) => ({ usage })),
+    ]) {
       expect(extractResponseUsage(body)).toBeNull();
     }
+  });
+
+  it('counts the output of an answer whose upstream reports none for it, keeping the prompt it reports', () => {
+    const answer = (usage: object) => ({
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'hello there friend' }, finish_reason: 'stop' },
+      ],
+      usage,
+    });
+    expect(responseUsage(answer({ prompt_tokens: 12, completion_tokens: 0 }), 99)).toEqual({
+      usage: { promptTokens: 12, completionTokens: 3, cachedTokens: 0, reasoningTokens: 0 },
+      usageSource: 'counted',
+    });
+    expect(responseUsage(answer({ prompt_tokens: 0, completion_tokens: 0 }), 7)).toMatchObject({
+      usage: { promptTokens: 7, completionTokens: 3 },
+      usageSource: 'counted',
+    });
+    // An embedding reports no output and has none.
+    expect(responseUsage({ data: [], usage: { prompt_tokens: 4, total_tokens: 4 } }, 9)).toMatchObject({
+      usage: { promptTokens: 4, completionTokens: 0 },
+      usageSource: 'upstream',
+    });
   });
 
   it('keeps the tokens of a response whose content is null', () => {

@@ -47,14 +47,39 @@ function addMessage(counted: CountedCompletion, message: JsonObject): void {
   }
 }
 
+/** Whether any choice carries generated text (not an embedding, nor an empty answer). */
+function hasAnswerText(body: unknown): boolean {
+  if (!isJsonObject(body) || !Array.isArray(body['choices'])) return false;
+  return body['choices'].some((choice) => {
+    if (!isJsonObject(choice)) return false;
+    if (typeof choice['text'] === 'string' && choice['text'] !== '') return true;
+    const message = choice['message'];
+    if (!isJsonObject(message)) return false;
+    const text = (field: string) => typeof message[field] === 'string' && message[field] !== '';
+    return (
+      text('content') ||
+      text('refusal') ||
+      (Array.isArray(message['tool_calls']) && message['tool_calls'].length > 0)
+    );
+  });
+}
+
 function textTokens(value: unknown): number {
   return typeof value === 'string' ? countTextTokens(value) : 0;
 }
 
-/** What to bill for a non-stream response: the upstream's usage, else the gateway's count. */
+/**
+ * What to bill for a non-stream response: the upstream's usage, else the gateway's count. An upstream
+ * that reports no output for an answer that has some is counted for its output (its prompt count kept).
+ */
 export function responseUsage(body: unknown, promptTokens: PromptCount): ResponseUsage {
   const upstream = extractResponseUsage(body);
-  if (upstream !== null) return { usage: upstream, usageSource: 'upstream' };
+  if (upstream !== null && (upstream.completionTokens > 0 || !hasAnswerText(body))) {
+    return { usage: upstream, usageSource: 'upstream' };
+  }
+  if (upstream !== null) {
+    return { usage: { ...upstream, ...countResponseCompletion(body) }, usageSource: 'counted' };
+  }
   return {
     usage: { promptTokens: promptCountOf(promptTokens), ...countResponseCompletion(body), cachedTokens: 0 },
     usageSource: 'counted',

@@ -131,14 +131,34 @@ describe('OpenAiStreamObserver', () => {
     expect(watch.outcome().firstContentAt).toBe(7);
   });
 
+  it('counts the output of a stream whose upstream reports none for it, keeping the prompt it reports', () => {
+    const watch = observer();
+    watch.observe(delta({ content: 'hello there friend' }, 'stop'));
+    watch.observe(
+      chunk({ choices: [], usage: { prompt_tokens: 20, completion_tokens: 0, total_tokens: 20 } }),
+    );
+    expect(watch.outcome()).toMatchObject({
+      usageSource: 'counted',
+      usage: { promptTokens: 20, completionTokens: 3 },
+    });
+    const zeros = observer();
+    zeros.observe(delta({ content: 'hello there friend' }, 'stop'));
+    zeros.observe(chunk({ choices: [], usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } }));
+    expect(zeros.outcome()).toMatchObject({
+      usageSource: 'counted',
+      usage: { promptTokens: 11, completionTokens: 3 },
+    });
+  });
+
   it('reports a stream without chunks as having no usage to bill', () => {
     expect(observer().outcome()).toMatchObject({ usage: null, usageSource: 'counted', sawDone: false });
   });
 
-  it('passes keep-alive text and anything after [DONE] through without counting it', () => {
+  it('drops data that is not a JSON object, which would break an SDK, and passes what follows [DONE]', () => {
     const watch = observer();
-    const junk = { data: 'ping' };
-    expect(watch.observe(junk)).toEqual({ suppress: false, event: junk });
+    for (const junk of [{ data: 'ping' }, { data: '{not json' }, { data: '[1,2]' }]) {
+      expect(watch.observe(junk)).toEqual({ suppress: true });
+    }
     watch.observe(DONE);
     expect(watch.observe(usageChunk)).toEqual({ suppress: false, event: usageChunk });
     expect(watch.outcome()).toMatchObject({ usage: null, sawDone: true });

@@ -39,8 +39,10 @@ export class OpenAiStreamObserver implements StreamObserver {
       return { suppress: false, event };
     }
     const chunk = parseJson(event.data);
-    // Keep-alive text or a vendor's non-JSON event: not the observer's to judge, pass it on.
-    if (!isJsonObject(chunk)) return { suppress: false, event };
+    // A data event that is not a JSON object (a vendor's keep-alive text, a broken line) is dropped:
+    // OpenAI's SDKs parse every data event but [DONE], and one of these would fail the client's
+    // whole stream. (Comments, the usual keep-alive, never reach here.)
+    if (!isJsonObject(chunk)) return SUPPRESS;
     this.sawChunk = true;
     if (isJsonObject(chunk['error'])) return this.observeError(event, chunk['error']);
 
@@ -50,19 +52,24 @@ export class OpenAiStreamObserver implements StreamObserver {
     if (Array.isArray(choices)) for (const choice of choices) this.observeChoice(choice);
     // The usage-only chunk that include_usage adds comes with empty choices; a client that did not
     // ask for it must not see it (an SDK not expecting it could index choices[0]).
-    const usageOnly = usage !== null && Array.isArray(choices) && choices.length === 0;
+    const usageOnly = isJsonObject(chunk['usage']) && Array.isArray(choices) && choices.length === 0;
     return usageOnly && !this.options.clientAskedForUsage ? SUPPRESS : { suppress: false, event };
   }
 
   outcome(): StreamOutcome {
     // A getter: the relay asks for the outcome's error before the stream is over, and the gateway's
     // own count (the tokenizer) is made only if the usage is read and the upstream reported none.
-    const usage = () => this.upstreamUsage ?? (this.sawChunk ? this.counted() : null);
+    // An upstream that reports no output for a stream that carried some is counted for its output.
+    const reported =
+      this.upstreamUsage !== null && (this.upstreamUsage.completionTokens > 0 || this.firstContentAt === null)
+        ? this.upstreamUsage
+        : null;
+    const usage = () => reported ?? (this.sawChunk ? this.counted() : null);
     return {
       get usage() {
         return usage();
       },
-      usageSource: this.upstreamUsage !== null ? 'upstream' : 'counted',
+      usageSource: reported !== null ? 'upstream' : 'counted',
       finishReason: this.finishReason,
       sawDone: this.sawDone,
       firstContentAt: this.firstContentAt,
@@ -73,12 +80,10 @@ export class OpenAiStreamObserver implements StreamObserver {
   /** The gateway's own count, for an upstream that reported none (only then is the text counted). */
   private counted(): Usage {
     const reasoningTokens = this.reasoning.total;
-    return {
-      promptTokens: promptCountOf(this.options.promptTokens),
-      completionTokens: this.completion.total + reasoningTokens,
-      cachedTokens: 0,
-      reasoningTokens,
-    };
+    const completion = { completionTokens: this.completion.total + reasoningTokens, reasoningTokens };
+    // The upstream's prompt count, when it gave one, is better than the gateway's.
+    if (this.upstreamUsage !== null) return { ...this.upstreamUsage, ...completion };
+    return { promptTokens: promptCountOf(this.options.promptTokens), cachedTokens: 0, ...completion };
   }
 
   private observeChoice(choice: unknown): void {

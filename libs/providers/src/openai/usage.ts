@@ -9,7 +9,9 @@ import type { Usage } from '../usage/usage';
  * DeepSeek's `prompt_cache_hit_tokens` is read when the standard cached count is absent. Cache
  * writes are not an OpenAI field; OpenRouter-style servers report them as
  * `prompt_tokens_details.cache_write_tokens`.
- * Returns null when there is no usage object at all (`usage: null` included).
+ * Returns null when there is no usage object at all (`usage: null` included), and when it counts
+ * nothing (`{}`, all zeros, or only values that are not counts): the gateway then counts itself.
+ * A part is never more than its whole (cache reads and writes of the prompt, reasoning of the output).
  */
 export function parseOpenAiUsage(value: unknown): Usage | null {
   if (!isJsonObject(value)) return null;
@@ -21,14 +23,21 @@ export function parseOpenAiUsage(value: unknown): Usage | null {
   const completionDetails = isJsonObject(value['completion_tokens_details'])
     ? value['completion_tokens_details']
     : {};
-  const cacheWriteTokens = count(promptDetails['cache_write_tokens']);
+  if (promptTokens === 0 && completionTokens === 0) return null;
+  const cachedTokens = Math.min(
+    count(promptDetails['cached_tokens']) ?? count(value['prompt_cache_hit_tokens']) ?? 0,
+    promptTokens,
+  );
+  const cacheWrites = count(promptDetails['cache_write_tokens']);
   return {
     promptTokens,
     completionTokens,
-    cachedTokens: count(promptDetails['cached_tokens']) ?? count(value['prompt_cache_hit_tokens']) ?? 0,
+    cachedTokens,
     // Left out unless reported (absent is 0), as OpenAI itself never reports it.
-    ...(cacheWriteTokens === undefined ? {} : { cacheWriteTokens }),
-    reasoningTokens: count(completionDetails['reasoning_tokens']) ?? 0,
+    ...(cacheWrites === undefined
+      ? {}
+      : { cacheWriteTokens: Math.min(cacheWrites, promptTokens - cachedTokens) }),
+    reasoningTokens: Math.min(count(completionDetails['reasoning_tokens']) ?? 0, completionTokens),
   };
 }
 
