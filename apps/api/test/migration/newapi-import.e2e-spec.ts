@@ -285,7 +285,7 @@ describe('importing a NewAPI SQLite file from the console', () => {
     expect(mock.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4o-mini' });
   });
 
-  it('expired and exhausted NewAPI tokens stay refused; an unlimited one keeps its allowed IPs', async () => {
+  it('expired and exhausted NewAPI tokens stay refused, even with no expiry and quota left; an unlimited one keeps its allowed IPs', async () => {
     await expect(
       sdk(api, `sk-${EXPIRED_KEY}`).chat.completions.create({
         model: 'gpt-4o-mini',
@@ -297,7 +297,13 @@ describe('importing a NewAPI SQLite file from the console', () => {
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'x' }],
       }),
-    ).rejects.toMatchObject({ status: expect.any(Number) });
+    ).rejects.toMatchObject({ status: 401 });
+    expect(
+      await scalar(
+        api,
+        `SELECT string_agg(status, ',' ORDER BY name) AS v FROM tokens WHERE name IN ('expired', 'exhausted')`,
+      ),
+    ).toBe('disabled,disabled');
     const [carol] = (await api.app
       .get(DataSource)
       .query(`SELECT quota_nano, ip_allowlist FROM tokens WHERE key_hint = $1`, [CAROL_KEY.slice(-4)])) as {

@@ -171,7 +171,8 @@ async function rows(spec: SourceSpec): Promise<Record<string, Row[]>> {
         key: EXPIRED_KEY,
         status: 3,
         name: 'expired',
-        expired_time: 1_600_000_000,
+        // NewAPI refuses status 3 and 4 on the status alone: no expiry and quota left change nothing.
+        expired_time: -1,
         remain_quota: 5000,
         unlimited_quota: 0,
       },
@@ -181,7 +182,7 @@ async function rows(spec: SourceSpec): Promise<Record<string, Row[]>> {
         key: EXHAUSTED_KEY,
         status: 4,
         name: 'exhausted',
-        remain_quota: 0,
+        remain_quota: 1_000_000,
         unlimited_quota: 0,
       },
       {

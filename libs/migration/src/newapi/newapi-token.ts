@@ -21,6 +21,12 @@ export interface PlannedToken {
   notes: string[];
 }
 
+/** The statuses besides 2 (disabled) under which NewAPI refuses a token. */
+const REFUSED_STATUSES = new Map([
+  [3n, 'expired'],
+  [4n, 'exhausted'],
+]);
+
 export type TokenPlan = { ok: true; planned: PlannedToken } | { ok: false; reason: string };
 
 export function planToken(row: SourceRow): TokenPlan {
@@ -29,9 +35,12 @@ export function planToken(row: SourceRow): TokenPlan {
   if (!stored) return { ok: false, reason: 'no key' };
   const name = (text(row, 'name').trim() || 'imported').slice(0, 100);
   const notes: string[] = [];
-  // Expired (3) and exhausted (4) stay active here: their expiry and cap say the same, and an
-  // operator who extends either gets a working key, as in NewAPI.
-  const status: TokenStatus = integer(row, 'status', 1n) === 2n ? 'disabled' : 'active';
+  const sourceStatus = integer(row, 'status', 1n);
+  // NewAPI refuses a token whose status is not 1 before it looks at the expiry or the quota, and an
+  // admin there must enable an expired (3) or exhausted (4) one by hand even after extending it.
+  const status: TokenStatus = sourceStatus === 1n ? 'active' : 'disabled';
+  const refusedAs = REFUSED_STATUSES.get(sourceStatus);
+  if (refusedAs) notes.push(`${name}: ${refusedAs} in NewAPI (status ${sourceStatus}); imported disabled`);
   const expiredTime = integer(row, 'expired_time', -1n);
   const models = flag(row, 'model_limits_enabled')
     ? list(text(row, 'model_limits')).filter((model) => MODEL_NAME_PATTERN.test(model))
