@@ -14,6 +14,7 @@ import { startApi, type ApiHarness } from '../api-harness';
 import { startIngestor, usageRecordsStored } from '../relay/relay-fixture';
 import {
   ALICE_KEY,
+  buildForeignSqlite,
   buildMysqlSource,
   buildPostgresSource,
   buildSqliteSource,
@@ -407,6 +408,18 @@ describe('importing a NewAPI SQLite file from the console', () => {
       .expect(400);
     expect(res.body).toMatchObject({ code: 'source_unreadable' });
   });
+
+  it('refuses a database that is not NewAPI, in a dry run too, and writes nothing', async () => {
+    const tenants = await scalar(api, 'SELECT count(*) AS v FROM tenants');
+    for (const dryRun of [true, false]) {
+      const res = await upload(await buildForeignSqlite(), dryRun).expect(400);
+      expect(res.body).toMatchObject({ code: 'validation_failed' });
+      expect((res.body as { message: string }).message).toContain(
+        'no NewAPI tables (users, tokens, channels) found: users has no password, quota; no tokens table; no channels table',
+      );
+    }
+    expect(await scalar(api, 'SELECT count(*) AS v FROM tenants')).toBe(tenants);
+  });
 });
 
 describe('importing a NewAPI PostgreSQL database with the CLI command', () => {
@@ -489,6 +502,15 @@ describe('importing a NewAPI PostgreSQL database with the CLI command', () => {
     await check.end();
     expect(rows[0]).toMatchObject({ quota: '3000001' });
     expect(String(rows[0].password)).toMatch(/^\$2[aby]\$/);
+  });
+
+  it("refuses the gateway's own database (its users, tokens and channels are not NewAPI's)", async () => {
+    const tenants = await scalar(api, 'SELECT count(*) AS v FROM tenants');
+    await expect(importNewApiCommand(api.app, ['--from', api.db.url, '--dry-run'])).rejects.toThrow(
+      'no NewAPI tables (users, tokens, channels) found: users has no password, quota; tokens has no key, remain_quota; channels has no key',
+    );
+    await expect(importNewApiCommand(api.app, ['--from', api.db.url])).rejects.toThrow('no NewAPI tables');
+    expect(await scalar(api, 'SELECT count(*) AS v FROM tenants')).toBe(tenants);
   });
 });
 

@@ -259,6 +259,17 @@ export async function buildSqliteSource(spec: SourceSpec): Promise<Uint8Array> {
   return bytes;
 }
 
+/** A SQLite file that is not NewAPI's: a `users` table of another application, and nothing else. */
+export async function buildForeignSqlite(): Promise<Uint8Array> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database();
+  db.run(`CREATE TABLE users (id integer PRIMARY KEY, username text, email text, password_hash text)`);
+  db.run(`INSERT INTO users VALUES (1, 'someone', 'someone@example.com', 'x')`);
+  const bytes = db.export();
+  db.close();
+  return bytes;
+}
+
 /** Creates database `name` on the local PostgreSQL with the same rows; returns its URL. */
 export async function buildPostgresSource(name: string, spec: SourceSpec): Promise<string> {
   const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');

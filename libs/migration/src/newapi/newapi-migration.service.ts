@@ -34,6 +34,7 @@ import { MigrationError, MigrationErrorCode } from '../migration.errors';
 import { digestOf, installationFingerprint } from './installation-fingerprint';
 import { planChannel } from './newapi-channel';
 import { planRedemption } from './newapi-redemption';
+import { schemaProblem } from './newapi-schema';
 import { planToken } from './newapi-token';
 import { planUser, PlannedUser } from './newapi-user';
 import { QuotaRate, quotaRate, quotaToNano } from './quota-units';
@@ -84,6 +85,8 @@ export class NewApiMigrationService {
   ) {}
 
   async run(actor: Actor, source: NewApiSource, options: MigrationOptions): Promise<NewApiMigrationReport> {
+    const problem = await schemaProblem(source);
+    if (problem) throw new MigrationError(MigrationErrorCode.ValidationFailed, problem);
     const [channelRows, userRows, tokenRows, optionRows, redemptionRows] = await Promise.all([
       source.rows('channels'),
       source.rows('users'),

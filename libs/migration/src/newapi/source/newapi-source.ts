@@ -12,5 +12,7 @@ export interface NewApiSource {
   readonly dialect: string;
   /** Every row of `table`, or [] when the installation has no such table (older versions). */
   rows(table: SourceTable): Promise<SourceRow[]>;
+  /** The table's column names (lower case), or null when there is no such table. */
+  columns(table: SourceTable): Promise<string[] | null>;
   close(): Promise<void>;
 }

@@ -24,6 +24,13 @@ export async function openPostgresSource(url: string): Promise<NewApiSource> {
       if (found.rowCount === 0) return [];
       return (await client.query(`SELECT * FROM "${table}"`)).rows as SourceRow[];
     },
+    columns: async (table: SourceTable) => {
+      const found = await client.query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+        [table],
+      );
+      return found.rowCount === 0 ? null : found.rows.map((row) => row.name.toLowerCase());
+    },
     close: async () => {
       await client.query('ROLLBACK').catch(() => undefined);
       await client.end();
@@ -52,6 +59,14 @@ export async function openMysqlSource(url: string): Promise<NewApiSource> {
       if ((found as unknown[]).length === 0) return [];
       const [rows] = await connection.query(`SELECT * FROM \`${table}\``);
       return rows as SourceRow[];
+    },
+    columns: async (table: SourceTable) => {
+      const [found] = await connection.query(
+        'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?',
+        [table],
+      );
+      const names = (found as { name: string }[]).map((row) => row.name.toLowerCase());
+      return names.length === 0 ? null : names;
     },
     close: async () => {
       await connection.query('ROLLBACK').catch(() => undefined);

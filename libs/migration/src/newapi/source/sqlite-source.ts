@@ -28,6 +28,11 @@ export async function openSqliteSource(bytes: Uint8Array): Promise<NewApiSource>
       }
       return rows;
     },
+    columns: async (table: SourceTable) => {
+      const found = db.exec(`SELECT name FROM pragma_table_info('${table}')`);
+      const names = found[0]?.values.map(([name]) => String(name).toLowerCase()) ?? [];
+      return names.length === 0 ? null : names;
+    },
     close: async () => db.close(),
   };
 }
