@@ -19,6 +19,7 @@ import {
   buildPostgresSource,
   buildSqliteSource,
   CAROL_KEY,
+  changedSqliteSource,
   dropMysqlSource,
   dropPostgresSource,
   EXHAUSTED_KEY,
@@ -393,6 +394,60 @@ describe('importing a NewAPI SQLite file from the console', () => {
     expect(await scalar(api, `SELECT password_hash AS v FROM users WHERE username = 'alice'`)).toMatch(
       /^\$argon2id\$/,
     );
+  });
+
+  it('a quota beyond what one credit line may hold comes in at that limit, named in the report, and the run goes on', async () => {
+    // Some shops keep a huge quota as "unlimited": 9e18 is a valid int64 there, 18e12 USD here.
+    const huge = await changedSqliteSource(source, [
+      `UPDATE users SET quota = 9000000000000000000 WHERE id = 2`,
+      `UPDATE users SET quota = 999999999999999 WHERE id = 4`,
+      `UPDATE tokens SET remain_quota = 9000000000000000000 WHERE id = 1`,
+      `UPDATE redemptions SET quota = 9000000000000000000 WHERE id = 5`,
+    ]);
+    const report = (await upload(huge, false).expect(200)).body as Report;
+    expect(report.users).toMatchObject({ updated: 2 });
+    expect(report.users.notes).toEqual(
+      expect.arrayContaining([
+        'alice: a balance of 18000000000000 USD is more than the 1000000 USD one credit line may hold here; imported as 1000000',
+        'carol: a balance of 1999999999.999998 USD is more than the 1000000 USD one credit line may hold here; imported as 1000000',
+      ]),
+    );
+    // alice had $4 from earlier runs: this one credits up to the limit, carol gets the limit.
+    expect(report.amounts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'balance', sourceId: '2', creditedUsd: '999996' }),
+        expect.objectContaining({ kind: 'balance', sourceId: '4', creditedUsd: '1000000' }),
+      ]),
+    );
+    const credited = (username: string) =>
+      scalar(
+        api,
+        `SELECT sum(l.amount_nano) AS v FROM ledger_entries l JOIN users u ON u.tenant_id = l.tenant_id
+          WHERE u.username = $1 AND l.ref LIKE 'newapi:%'`,
+        [username],
+      );
+    expect(await credited('alice')).toBe('1000000000000000');
+    expect(await credited('carol')).toBe('1000000000000000');
+    expect(report.tokens.notes).toContain(
+      'alice 的密钥: a quota of 18000000000000 USD is more than a token may have here; imported as 1000000',
+    );
+    expect(report.redemptionCodes.skipped).toContainEqual(
+      expect.objectContaining({
+        sourceId: '5',
+        reason: 'worth more than the 1000000 USD a code may credit here',
+      }),
+    );
+    // A re-run of the same source credits nothing more.
+    const again = (await upload(huge, false).expect(200)).body as Report;
+    expect(again.users).toMatchObject({ updated: 0, unchanged: 4 });
+    expect(await credited('alice')).toBe('1000000000000000');
+    // From the limit one way to the limit the other is more than one line: left to an operator.
+    const swing = await changedSqliteSource(huge, [`UPDATE users SET quota = -999999999999999 WHERE id = 4`]);
+    const swung = (await upload(swing, false).expect(200)).body as Report;
+    expect(swung.users.notes).toContain(
+      'carol: the change of -2000000 USD is more than one credit line may hold; not credited, adjust the balance by hand',
+    );
+    expect(await credited('carol')).toBe('1000000000000000');
   });
 
   it('is for super admins only and refuses a file that is not SQLite', async () => {

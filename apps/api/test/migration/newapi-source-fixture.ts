@@ -367,9 +367,14 @@ export async function dropMysqlSource(name: string): Promise<void> {
 
 /** Changes alice's quota in a SQLite source (a user topped up in NewAPI before the re-run). */
 export async function withAliceQuota(bytes: Uint8Array, quota: number): Promise<Uint8Array> {
+  return changedSqliteSource(bytes, [`UPDATE users SET quota = ${quota} WHERE id = 2`]);
+}
+
+/** A copy of a SQLite source with `statements` run on it (what changed in NewAPI before a re-run). */
+export async function changedSqliteSource(bytes: Uint8Array, statements: string[]): Promise<Uint8Array> {
   const SQL = await initSqlJs();
   const db = new SQL.Database(bytes);
-  db.run(`UPDATE users SET quota = ? WHERE id = 2`, [quota]);
+  for (const statement of statements) db.run(statement);
   const changed = db.export();
   db.close();
   return changed;

@@ -10,6 +10,7 @@ import {
   CreditPoster,
   GroupMultipliersService,
   isValidMultiplier,
+  MAX_CREDIT_USD,
   newImportBatchId,
   NewApiImportService,
   normalizeMultiplier,
@@ -26,7 +27,7 @@ import {
 } from '@gateway/channels';
 import { nanoToUsd } from '@gateway/db';
 import { Actor, upsertImportedAccount } from '@gateway/identity';
-import { ImportedKeyRefused, TokenAuthService, upsertImportedToken } from '@gateway/tokens';
+import { ImportedKeyRefused, MAX_QUOTA_USD, TokenAuthService, upsertImportedToken } from '@gateway/tokens';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ImportLink } from '../entities/import-link.entity';
@@ -37,7 +38,7 @@ import { planRedemption } from './newapi-redemption';
 import { schemaProblem } from './newapi-schema';
 import { planToken } from './newapi-token';
 import { planUser, PlannedUser } from './newapi-user';
-import { QuotaRate, quotaRate, quotaToNano } from './quota-units';
+import { QuotaRate, quotaRate, quotaToNano, withinLimit } from './quota-units';
 import { NewApiSource, SourceRow } from './source/newapi-source';
 import { text } from './source-values';
 import {
@@ -267,12 +268,27 @@ export class NewApiMigrationService {
       for (const user of planned) {
         kind.notes.push(...user.notes);
         const converted = quotaToNano(user.quota, rate);
+        // The opening balance goes in as ledger lines, each at most MAX_CREDIT_USD (README, Billing).
+        const opening = withinLimit(converted.nano, MAX_CREDIT_USD);
+        if (opening !== converted.nano) {
+          kind.notes.push(
+            `${user.username}: a balance of ${nanoToUsd(converted.nano)} USD is more than the ${MAX_CREDIT_USD} USD one credit line may hold here; imported as ${nanoToUsd(opening)}`,
+          );
+        }
         const userLink = link('user', user.sourceId);
         const tenantLink = link('tenant', user.sourceId);
         const secretDigest = createHash('sha256').update(user.passwordHash).digest('hex');
         const { passwordHash: _secret, notes: _notes, ...fields } = user;
         const digest = digestOf({ ...fields, secretDigest });
-        const credit = converted.nano - (userLink?.creditedNano ?? 0n);
+        const credited = userLink?.creditedNano ?? 0n;
+        let credit = opening - credited;
+        if (withinLimit(credit, MAX_CREDIT_USD) !== credit) {
+          // Only a swing from a large debt to a large balance, or an earlier run's oversized credit.
+          kind.notes.push(
+            `${user.username}: the change of ${nanoToUsd(credit)} USD is more than one credit line may hold; not credited, adjust the balance by hand`,
+          );
+          credit = 0n;
+        }
         report.amounts.push({
           kind: 'balance',
           sourceId: user.sourceId,
@@ -349,7 +365,7 @@ export class NewApiMigrationService {
           ...common,
           kind: 'user',
           targetId: account.userId,
-          creditedNano: converted.nano,
+          creditedNano: credited + credit,
           creditCount,
           secretDigest,
         });
@@ -398,6 +414,7 @@ export class NewApiMigrationService {
           );
         }
         const remaining = token.remainQuota === null ? null : quotaToNano(token.remainQuota, rate);
+        let remainingNano: bigint | null = null;
         if (remaining) {
           report.amounts.push({
             kind: 'token_quota',
@@ -407,6 +424,12 @@ export class NewApiMigrationService {
             usd: nanoToUsd(remaining.nano),
             rounded: remaining.rounded,
           });
+          remainingNano = withinLimit(remaining.nano, MAX_QUOTA_USD);
+          if (remainingNano !== remaining.nano) {
+            kind.notes.push(
+              `${token.name}: a quota of ${nanoToUsd(remaining.nano)} USD is more than a token may have here; imported as ${MAX_QUOTA_USD}`,
+            );
+          }
         }
         const { notes: _notes, key, ...fields } = token;
         const digest = digestOf({ ...fields, keyHash: createHash('sha256').update(key).digest('hex') });
@@ -427,7 +450,7 @@ export class NewApiMigrationService {
             userId: owner.userId,
             key,
             name: token.name,
-            remainingNano: remaining?.nano ?? null,
+            remainingNano,
             expiresAt: token.expiresAt,
             models: token.models,
             ipAllowlist: token.ipAllowlist,
@@ -493,6 +516,14 @@ export class NewApiMigrationService {
         });
         if (amount.nano === 0n) {
           kind.skipped.push({ sourceId: code.sourceId, label, reason: 'worth less than a nano-dollar here' });
+          continue;
+        }
+        if (withinLimit(amount.nano, MAX_CREDIT_USD) !== amount.nano) {
+          kind.skipped.push({
+            sourceId: code.sourceId,
+            label,
+            reason: `worth more than the ${MAX_CREDIT_USD} USD a code may credit here`,
+          });
           continue;
         }
         const { code: secret, ...fields } = code;

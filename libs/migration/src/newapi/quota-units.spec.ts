@@ -1,4 +1,4 @@
-import { quotaRate, quotaToNano } from './quota-units';
+import { quotaRate, quotaToNano, withinLimit } from './quota-units';
 
 describe('quota units → nano-USD', () => {
   it('500,000 units are one dollar by default', () => {
@@ -27,5 +27,16 @@ describe('quota units → nano-USD', () => {
   it('refuses a QuotaPerUnit of 0 or garbage', () => {
     expect(() => quotaRate('0')).toThrow(RangeError);
     expect(() => quotaRate('abc')).toThrow(RangeError);
+  });
+});
+
+describe('withinLimit', () => {
+  it('brings an amount beyond the limit to it, either way, and leaves the rest alone', () => {
+    const huge = quotaToNano(9_000_000_000_000_000_000n, quotaRate(undefined)).nano;
+    expect(huge).toBe(18_000_000_000_000_000_000_000n); // more than a PostgreSQL bigint holds
+    expect(withinLimit(huge, '1000000')).toBe(1_000_000_000_000_000n);
+    expect(withinLimit(-huge, '1000000')).toBe(-1_000_000_000_000_000n);
+    expect(withinLimit(1_000_000_000_000_000n, '1000000')).toBe(1_000_000_000_000_000n);
+    expect(withinLimit(-5n, '1000000')).toBe(-5n);
   });
 });

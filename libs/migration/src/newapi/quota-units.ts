@@ -3,7 +3,10 @@
 //   nano = units × 1e9 / QuotaPerUnit
 // When that is not whole the result is rounded DOWN (toward zero): an imported balance or token cap
 // is never more than the source held, and the report lists every amount that lost a fraction.
+// An amount beyond what this gateway lets one line or one token hold (some shops keep a huge quota
+// as "unlimited") is brought to that limit, and the report names it.
 import { DEFAULT_QUOTA_PER_UNIT, Exact, exactDecimal } from '@gateway/billing';
+import { usdToNano } from '@gateway/db';
 
 const NANO_PER_USD = 1_000_000_000n;
 
@@ -33,4 +36,10 @@ export function quotaToNano(units: bigint, rate: QuotaRate): ConvertedQuota {
   const denominator = rate.exact.numerator;
   // BigInt division truncates toward zero: down for the balances and caps imported here.
   return { nano: numerator / denominator, rounded: numerator % denominator !== 0n };
+}
+
+/** `nano` brought within ±`limitUsd`, or unchanged when it already is. */
+export function withinLimit(nano: bigint, limitUsd: string): bigint {
+  const limit = usdToNano(limitUsd);
+  return nano > limit ? limit : nano < -limit ? -limit : nano;
 }
