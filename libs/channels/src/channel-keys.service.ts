@@ -15,11 +15,11 @@ import type { ChannelKeyFieldsDto } from './dto/channel-key-fields.dto';
 import type { CreateChannelKeysDto } from './dto/create-channel-keys.dto';
 import type { ListChannelKeysQuery } from './dto/list-channel-keys.query';
 import type { UpdateChannelKeyDto } from './dto/update-channel-key.dto';
-import { Channel } from './entities/channel.entity';
+import { Channel, ChannelStatus } from './entities/channel.entity';
 import { ChannelKey, KeyHealth } from './entities/channel-key.entity';
 import { channelKeyAad, KeyCipher } from './key-crypto/key-cipher';
 import { keyFingerprint } from './key-crypto/key-fingerprint';
-import { keyHintOf } from './keys/key-mask';
+import { keyHintOf, maskedKeyOf } from './keys/key-mask';
 import { clearKeyCooldown, clearKeyRefusal, keyStatsRedisKey, readKeyStats } from './keys/key-stats';
 import type { ListKeyProbesQuery } from './dto/list-key-probes.query';
 import { ChannelKeyProbe } from './entities/channel-key-probe.entity';
@@ -29,6 +29,15 @@ import { isUniqueViolation } from '@gateway/db';
 import { ChannelKeyView } from './views/channel-key.view';
 
 const AUDIT_KEY = 'channel_key';
+
+/** A key of a channel's pool as ChannelKeysService.poolOf() shows it to an importer. */
+export interface PooledKey {
+  id: string;
+  maskedKey: string;
+  status: ChannelStatus;
+  /** True when the key is one of the secrets poolOf() was given. */
+  listed: boolean;
+}
 const FINGERPRINT_INDEX = 'channel_keys_channel_fingerprint_key';
 
 @Injectable()
@@ -165,6 +174,60 @@ export class ChannelKeysService {
       seen.add(fp);
       return true;
     });
+  }
+
+  /**
+   * What an importer needs to know of a channel's pool, without a secret: each key's id, mask and
+   * status, and whether it is one of `secrets` (what the source lists for the channel now).
+   */
+  async poolOf(channelId: string, secrets: readonly string[], inside?: EntityManager): Promise<PooledKey[]> {
+    const listed = new Set(secrets.map(keyFingerprint));
+    const rows = await (inside ? inside.getRepository(ChannelKey) : this.keys).find({
+      where: { channelId },
+      select: { id: true, keyHint: true, keyFingerprint: true, status: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      maskedKey: maskedKeyOf(row.keyHint),
+      status: row.status,
+      listed: listed.has(row.keyFingerprint),
+    }));
+  }
+
+  /**
+   * Disables keys in the caller's transaction, audited like an admin's change (an importer retiring
+   * keys its source no longer has); the caller announces the channel once it has committed.
+   */
+  async disableInside(
+    actor: Actor,
+    channelId: string,
+    keyIds: string[],
+    manager: EntityManager,
+  ): Promise<void> {
+    const repo = manager.getRepository(ChannelKey);
+    for (const keyId of keyIds) {
+      const row = await repo.findOne({
+        where: { id: keyId, channelId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
+      const before = this.auditViewOf(row);
+      Object.assign(row, { status: 'disabled', consecutiveFailures: 0, disabledReason: null });
+      const saved = await repo.save(row);
+      await this.audit.record(
+        {
+          actor,
+          tenantId: null,
+          action: 'update',
+          entityType: AUDIT_KEY,
+          entityId: keyId,
+          before,
+          after: this.auditViewOf(saved),
+        },
+        manager,
+      );
+    }
   }
 
   async update(

@@ -8,6 +8,7 @@ export { ModelChainsService } from './chains/model-chains.service';
 export type { RoutingChain, RoutingConfig } from './chains/model-chains.service';
 export { AUTO_MODEL } from './dto/chain-validators';
 export { ChannelKeysService } from './channel-keys.service';
+export type { PooledKey } from './channel-keys.service';
 export { ChannelTestService } from './channel-test.service';
 export { CHANNEL_ADMIN_ROLES, ChannelAdmin } from './channels-permissions';
 export { MODEL_NAME_PATTERN, GROUP_PATTERN } from './dto/channel-validators';

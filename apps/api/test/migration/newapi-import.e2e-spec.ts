@@ -450,6 +450,73 @@ describe('importing a NewAPI SQLite file from the console', () => {
     expect(await credited('carol')).toBe('1000000000000000');
   });
 
+  it('a key taken out of the NewAPI channel is disabled by the re-run; a key added here by hand is left alone', async () => {
+    const db = api.app.get(DataSource);
+    const channelId = await scalar(api, `SELECT id AS v FROM channels WHERE name = 'OpenAI 主渠道'`);
+    await request(api.url)
+      .post(`/api/channels/${channelId}/keys`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ key: 'sk-added-here-by-hand-dddd' })
+      .expect(201);
+    const keys = async () =>
+      (
+        (await db.query(`SELECT key_hint, status FROM channel_keys WHERE channel_id = $1 ORDER BY key_hint`, [
+          channelId,
+        ])) as { key_hint: string; status: string }[]
+      ).map((k) => `${k.key_hint} ${k.status}`);
+    // The leaked key two-bbbb is revoked in NewAPI and three-cccc takes its place.
+    const revoked = await changedSqliteSource(source, [
+      `UPDATE channels SET "key" = 'sk-upstream-one-aaaa' || char(10) || 'sk-upstream-three-cccc' WHERE id = 1`,
+    ]);
+    const removedNote =
+      'channel OpenAI 主渠道: key sk-…bbbb is no longer in the NewAPI channel; disabled here';
+    const dry = (await upload(revoked, true).expect(200)).body as Report;
+    expect(dry.channels.notes).toContain(removedNote);
+    expect(await keys()).toEqual(['sk-aaaa enabled', 'sk-bbbb enabled', 'sk-dddd enabled']);
+
+    const report = (await upload(revoked, false).expect(200)).body as Report;
+    expect(report.channels).toMatchObject({ updated: 1, unchanged: 2 });
+    expect(report.keysAdded).toBe(1);
+    expect(report.channels.notes).toEqual(
+      expect.arrayContaining([
+        removedNote,
+        'channel OpenAI 主渠道: 1 key(s) not in the NewAPI channel were left as they are (added here by hand, or imported before the import kept track of its keys)',
+      ]),
+    );
+    // Disabled, not deleted: its usage history keeps pointing at it.
+    expect(await keys()).toEqual([
+      'sk-aaaa enabled',
+      'sk-bbbb disabled',
+      'sk-cccc enabled',
+      'sk-dddd enabled',
+    ]);
+    expect(
+      await scalar(
+        api,
+        `SELECT count(*) AS v FROM audit_logs WHERE entity_type = 'channel_key' AND action = 'update'
+            AND after->>'status' = 'disabled'`,
+      ),
+    ).toBe('1');
+    const again = (await upload(revoked, false).expect(200)).body as Report;
+    expect(again.channels).toMatchObject({ updated: 0, unchanged: 3 });
+
+    // The old pair back in NewAPI: two-bbbb stays disabled here (an operator may have disabled it
+    // too) and the report says so; three-cccc is gone from the source now, so it is disabled.
+    const back = (await upload(source, false).expect(200)).body as Report;
+    expect(back.channels.notes).toEqual(
+      expect.arrayContaining([
+        'channel OpenAI 主渠道: key sk-…bbbb is in the NewAPI channel again but was disabled here by an earlier run; enable it by hand if it should be used',
+        'channel OpenAI 主渠道: key sk-…cccc is no longer in the NewAPI channel; disabled here',
+      ]),
+    );
+    expect(await keys()).toEqual([
+      'sk-aaaa enabled',
+      'sk-bbbb disabled',
+      'sk-cccc disabled',
+      'sk-dddd enabled',
+    ]);
+  });
+
   it('is for super admins only and refuses a file that is not SQLite', async () => {
     await request(api.url)
       .post('/api/imports/newapi')

@@ -33,7 +33,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ImportLink } from '../entities/import-link.entity';
 import { MigrationError, MigrationErrorCode } from '../migration.errors';
 import { digestOf, installationFingerprint } from './installation-fingerprint';
-import { planChannel } from './newapi-channel';
+import { planChannel, PlannedChannel } from './newapi-channel';
 import { planRedemption } from './newapi-redemption';
 import { schemaProblem } from './newapi-schema';
 import { planToken } from './newapi-token';
@@ -187,6 +187,8 @@ export class NewApiMigrationService {
           report.keysAdded += existing
             ? (await this.channelKeys.missingKeys(existing.targetId, planned.keys)).length
             : planned.keys.length;
+          if (existing)
+            await this.retireRemovedKeys(actor, planned, existing.targetId, kind, link, null, save);
           continue;
         }
         let channelId: string;
@@ -210,12 +212,65 @@ export class NewApiMigrationService {
           );
         }
         report.keysAdded += missing.length;
+        await this.retireRemovedKeys(actor, planned, channelId, kind, link, manager, save);
         await save(manager, { kind: 'channel', sourceId: planned.sourceId, targetId: channelId, digest });
       }
     };
     if (dryRun) await work(null);
     else await this.dataSource.transaction((manager) => work(manager));
     await this.channels.announce(touched);
+  }
+
+  /**
+   * Keeps a re-run from routing through a key that was taken out of the NewAPI channel. Each key the
+   * source lists gets a link, so the import knows which keys are its own; one of those that the
+   * source no longer lists is disabled (not deleted: its usage history stays), once. A key without a
+   * link was added here by hand and is left alone. With no `manager` (a dry run) it only reports.
+   */
+  private async retireRemovedKeys(
+    actor: Actor,
+    planned: PlannedChannel,
+    channelId: string,
+    kind: KindReportView,
+    link: (kind: string, id: string) => ImportLink | undefined,
+    manager: EntityManager | null,
+    save: (manager: EntityManager, fields: LinkFields) => Promise<void>,
+  ): Promise<void> {
+    const pool = await this.channelKeys.poolOf(channelId, planned.keys, manager ?? undefined);
+    const retired: string[] = [];
+    let unowned = 0;
+    for (const key of pool) {
+      const sourceId = `${planned.sourceId}:${key.id}`;
+      const earlier = link('channel_key', sourceId);
+      if (key.listed) {
+        if (earlier?.digest === KEY_RETIRED && key.status !== 'enabled') {
+          kind.notes.push(
+            `channel ${planned.name}: key ${key.maskedKey} is in the NewAPI channel again but was disabled here by an earlier run; enable it by hand if it should be used`,
+          );
+        }
+        if (manager && earlier?.digest !== KEY_LISTED)
+          await save(manager, { kind: 'channel_key', sourceId, targetId: key.id, digest: KEY_LISTED });
+        continue;
+      }
+      if (!earlier) {
+        unowned += 1;
+        continue;
+      }
+      if (earlier.digest === KEY_RETIRED) continue;
+      kind.notes.push(
+        `channel ${planned.name}: key ${key.maskedKey} is no longer in the NewAPI channel; disabled here`,
+      );
+      if (!manager) continue;
+      if (key.status !== 'disabled') retired.push(key.id);
+      await save(manager, { kind: 'channel_key', sourceId, targetId: key.id, digest: KEY_RETIRED });
+    }
+    if (manager && retired.length > 0)
+      await this.channelKeys.disableInside(actor, channelId, retired, manager);
+    if (unowned > 0) {
+      kind.notes.push(
+        `channel ${planned.name}: ${unowned} key(s) not in the NewAPI channel were left as they are (added here by hand, or imported before the import kept track of its keys)`,
+      );
+    }
   }
 
   private async createChannel(
@@ -654,6 +709,10 @@ export class NewApiMigrationService {
 type CreditAppend = Parameters<Parameters<CreditPoster['run']>[0]>[0]['append'];
 
 const GROUP_NAME = /^.{1,64}$/;
+
+/** A channel_key link's digest: whether the key was listed in the source, or retired by the import. */
+const KEY_LISTED = digestOf('listed');
+const KEY_RETIRED = digestOf('retired');
 
 /** A `{name: number}` option (ModelRatio and kin), its unusable entries reported and dropped. */
 function ratioMap(
