@@ -59,6 +59,10 @@ interface Report {
   notImported: string[];
 }
 
+/** The fixture's CompletionRatio has no gpt-4o, whose output NewAPI bills at 4× by a ratio in its code. */
+const COMPLETION_WARNING =
+  "prices: CompletionRatio has no entry for gpt-4o: its output is priced at its input price (ratio 1), while NewAPI may bill it at a ratio built into its code; check gpt-4o's output price";
+
 function sdk(api: ApiHarness, key: string): OpenAI {
   return new OpenAI({ apiKey: key, baseURL: `${api.url}/v1`, maxRetries: 0 });
 }
@@ -113,6 +117,7 @@ describe('importing a NewAPI SQLite file from the console', () => {
     ]);
     expect(report.tokens).toMatchObject({ read: 5, created: 4 });
     expect(report.redemptionCodes).toMatchObject({ read: 5, created: 2 });
+    expect(report.notImported).toEqual([COMPLETION_WARNING]);
     expect(report.redemptionCodes.skipped).toEqual([
       expect.objectContaining({ sourceId: '2', reason: 'used in the source' }),
       expect.objectContaining({ sourceId: '3', reason: 'expired in the source' }),
@@ -174,6 +179,8 @@ describe('importing a NewAPI SQLite file from the console', () => {
       codes.some((c) => c.whole.includes(REDEMPTION_CODES.gift) || c.whole.includes(REDEMPTION_CODES.later)),
     ).toBe(false);
     expect(report.prices?.set.map((p) => p.model).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    // CompletionRatio names gpt-4o-mini only: gpt-4o's output is priced at 1× (NewAPI's code says 4×).
+    expect(report.notImported).toEqual([COMPLETION_WARNING]);
     expect(report.groups).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ group: 'vip', multiplier: '0.8', outcome: 'set' }),

@@ -639,12 +639,22 @@ export class NewApiMigrationService {
       return;
     }
     report.pricedModels = Object.keys(modelRatio).length;
+    const completionRatio = ratioMap(settings.get('CompletionRatio'), 'CompletionRatio', report);
+    const cacheRatio = ratioMap(settings.get('CacheRatio'), 'CacheRatio', report);
+    // NewAPI saves only the ratios an admin changed and bills any other model's completion at a
+    // ratio built into its code (gpt-4o at 4×, for one), which the database does not hold.
+    for (const model of Object.keys(modelRatio).sort()) {
+      if (completionRatio && Object.prototype.hasOwnProperty.call(completionRatio, model)) continue;
+      report.notImported.push(
+        `prices: CompletionRatio has no entry for ${model}: its output is priced at its input price (ratio 1), while NewAPI may bill it at a ratio built into its code; check ${model}'s output price`,
+      );
+    }
     if (dryRun) return;
     try {
       report.prices = await this.prices.importRatios(actor, {
         modelRatio,
-        completionRatio: ratioMap(settings.get('CompletionRatio'), 'CompletionRatio', report),
-        cacheRatio: ratioMap(settings.get('CacheRatio'), 'CacheRatio', report),
+        completionRatio,
+        cacheRatio,
         quotaPerUnit: Number(rate.text),
       });
     } catch (error) {
