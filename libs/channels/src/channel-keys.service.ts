@@ -29,6 +29,7 @@ import { isUniqueViolation } from '@gateway/db';
 import { ChannelKeyView } from './views/channel-key.view';
 
 const AUDIT_KEY = 'channel_key';
+const FINGERPRINT_INDEX = 'channel_keys_channel_fingerprint_key';
 
 /** A key of a channel's pool as ChannelKeysService.poolOf() shows it to an importer. */
 export interface PooledKey {
@@ -38,7 +39,6 @@ export interface PooledKey {
   /** True when the key is one of the secrets poolOf() was given. */
   listed: boolean;
 }
-const FINGERPRINT_INDEX = 'channel_keys_channel_fingerprint_key';
 
 @Injectable()
 export class ChannelKeysService {
