@@ -23,7 +23,6 @@ import { isJsonObject, type JsonObject } from '../json/json-object';
 import {
   MAX_OUTPUT_TOKENS,
   childPath,
-  invalidType,
   isAbsent,
   requireArray,
   requireBoolean,

@@ -17,7 +17,7 @@ describe('requireInteger', () => {
     expect(tooLarge.param).toBe('max_tokens');
     expect(tooLarge.message).toContain('above maximum value');
     expect(tooLarge.message).toContain('<= 1000000');
-    const unbounded = refusal(() => requireInteger(9007199254740993, 'n', { min: 1 }));
+    const unbounded = refusal(() => requireInteger(2 ** 53 + 2, 'n', { min: 1 }));
     expect(unbounded.message).toContain(`<= ${Number.MAX_SAFE_INTEGER}`);
     expect(refusal(() => requireInteger(-1e20, 'seed', { min: -5 })).message).toContain('below minimum');
     expect(refusal(() => requireInteger(1.5, 'n', { min: 1 })).message).toContain('expected an integer');
