@@ -540,7 +540,11 @@ describe('payments: online top-ups through Stripe and EPay', () => {
   describe('paying an open invoice online', () => {
     let invoiceSeq = 0;
     /** An issued invoice of `totalUsd` (the worker's output, written directly: issuing is not under test). */
-    const openInvoice = async (totalUsd: string, tenantId = tenant.id): Promise<Invoice> => {
+    const openInvoice = async (
+      totalUsd: string,
+      tenantId = tenant.id,
+      inCny?: { rate: string; totalMinor: string },
+    ): Promise<Invoice> => {
       const totalNano = usdToNano(totalUsd);
       const period = `2025-${String(++invoiceSeq).padStart(2, '0')}`;
       return db.getRepository(Invoice).save(
@@ -554,7 +558,18 @@ describe('payments: online top-ups through Stripe and EPay', () => {
           periodEnd: new Date(`${period}-02T00:00:00Z`),
           timezone: 'UTC',
           status: 'issued',
-          currency: 'USD',
+          currency: inCny ? 'CNY' : 'USD',
+          exchangeRate: inCny?.rate ?? null,
+          exchangeRatePeriod: inCny ? period : null,
+          converted: inCny
+            ? {
+                minorDigits: 2,
+                lineMinor: [inCny.totalMinor],
+                subtotalMinor: inCny.totalMinor,
+                taxMinor: '0',
+                totalMinor: inCny.totalMinor,
+              }
+            : null,
           language: 'en',
           billingName: 'Pay Co',
           billingEmail: null,
@@ -678,6 +693,48 @@ describe('payments: online top-ups through Stripe and EPay', () => {
           invoiceId: invoice.id,
         })
         .expect(400);
+    });
+
+    it('charges an invoice in CNY what it states in CNY, at its own rate, to the last fen', async () => {
+      // 15.427973246 USD at 7.123456 states 109.92 CNY (its lines converted one by one), although
+      // the USD total × 7.123456 is 109.90, and at EPay's 7.2 it would be 111.08.
+      const invoice = await openInvoice('15.427973246', tenant.id, { rate: '7.123456', totalMinor: '10992' });
+      const pay = async (amountUsd: string): Promise<OrderView> => {
+        const created = (
+          await owner
+            .post(`/api/tenants/${tenant.id}/topup-orders`, {
+              amountUsd,
+              provider: 'epay',
+              method: 'alipay',
+              invoiceId: invoice.id,
+            })
+            .expect(201)
+        ).body as OrderView;
+        expect((await fetch(created.payUrl)).status).toBe(200);
+        expect(await epay.notify(tradeNo(created.id))).toMatchObject({ status: 200, text: 'success' });
+        return created;
+      };
+      // Paid in two parts: the first its share (5 / 15.427973246 × 109.92 = 35.62), the last the rest.
+      const first = await pay('5');
+      expect(first).toMatchObject({ currency: 'cny', chargeAmount: '35.62', usdRate: '7.123456' });
+      expect(epay.orders.get(tradeNo(first.id))?.money).toBe('35.62');
+      const last = await pay('10.427973246');
+      expect(last).toMatchObject({ chargeAmount: '74.30', usdRate: '7.123456' });
+      expect(await invoiceStatus(invoice.id)).toBe('paid');
+      const settled = (await settlementsOf(invoice.id)).reduce((sum, s) => sum + s.amountNano, 0n);
+      expect(settled).toBe(15_427_973_246n);
+      // Through a provider in another currency the USD balance is charged at the provider's rate.
+      const other = await openInvoice('15.427973246', tenant.id, { rate: '7.123456', totalMinor: '10992' });
+      const inUsd = (
+        await owner
+          .post(`/api/tenants/${tenant.id}/topup-orders`, {
+            amountUsd: '15.427973246',
+            provider: 'stripe',
+            invoiceId: other.id,
+          })
+          .expect(201)
+      ).body as OrderView;
+      expect(inUsd).toMatchObject({ currency: 'usd', chargeAmount: '15.43', usdRate: '1' });
     });
 
     it('credits the balance when the invoice was paid another way before the money arrived', async () => {

@@ -8,6 +8,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { InvoiceSettlement, SettlementSource } from '../entities/invoice-settlement.entity';
 import { Invoice } from '../entities/invoice.entity';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
+import { convertedPaymentMinor } from './converted-balance';
 import { invoiceStandings, InvoiceStanding } from './invoice-standing';
 
 export interface SettleInvoiceCommand {
@@ -20,6 +21,16 @@ export interface SettleInvoiceCommand {
   paidAt: Date;
   /** The user who recorded it (null for an online payment). */
   recordedBy: string | null;
+}
+
+/** An invoice that may take an online payment of `amountNano`, and what it costs in its own currency. */
+export interface PayableInvoice {
+  standing: InvoiceStanding;
+  /**
+   * For an invoice in another currency: the payment's share of what it states is due there
+   * (`charge`, minor units), at its fixed `exchangeRate`; null for a USD invoice.
+   */
+  own: { currency: string; exchangeRate: string; minorDigits: number; charge: bigint } | null;
 }
 
 export interface SettleResult {
@@ -48,7 +59,7 @@ export class InvoiceSettlements {
    * invoice must be the tenant's, open, and the amount at most what is left to pay. Errors name
    * `invoiceId` or `amountUsd`. `settle` checks again when the money arrives.
    */
-  async assertPayable(tenantId: string, invoiceId: string, amountNano: bigint): Promise<InvoiceStanding> {
+  async assertPayable(tenantId: string, invoiceId: string, amountNano: bigint): Promise<PayableInvoice> {
     const invoice = await this.dataSource.getRepository(Invoice).findOneBy({ id: invoiceId, tenantId });
     if (!invoice) {
       throw new InvoiceError(InvoiceErrorCode.UnknownInvoice, undefined, { field: 'invoiceId' });
@@ -77,7 +88,21 @@ export class InvoiceSettlements {
         { field: 'amountUsd' },
       );
     }
-    return standing;
+    const own =
+      invoice.exchangeRate && invoice.converted && standing.amountDueMinor !== null
+        ? {
+            currency: invoice.currency,
+            exchangeRate: invoice.exchangeRate,
+            minorDigits: invoice.converted.minorDigits,
+            charge: convertedPaymentMinor(
+              standing.amountDueMinor,
+              standing.amountDueNano,
+              standing.balanceDueNano,
+              amountNano,
+            ),
+          }
+        : null;
+    return { standing, own };
   }
 
   private async settleIn(manager: EntityManager, command: SettleInvoiceCommand): Promise<SettleResult> {

@@ -15,6 +15,11 @@ export interface InvoiceStanding {
   paidNano: bigint;
   /** What is left to pay (never below 0). */
   balanceDueNano: bigint;
+  /**
+   * For an invoice in another currency: the amount due as it states it there, in minor units (its
+   * converted total plus its credit notes'); null for a USD invoice.
+   */
+  amountDueMinor: bigint | null;
   settlements: InvoiceSettlement[];
   delivery: InvoiceDelivery | null;
 }
@@ -49,10 +54,11 @@ export async function invoiceStandings(
   if (invoices.length === 0) return result;
   const ids = invoices.map((invoice) => invoice.id);
   const credits = (await manager.query(
-    `SELECT credit_note_of AS id, sum(subtotal_nano)::text AS subtotal, sum(total_nano)::text AS total
+    `SELECT credit_note_of AS id, sum(subtotal_nano)::text AS subtotal, sum(total_nano)::text AS total,
+            coalesce(sum((converted->>'totalMinor')::bigint), 0)::text AS total_minor
      FROM invoices WHERE credit_note_of = ANY($1) GROUP BY credit_note_of`,
     [ids],
-  )) as { id: string; subtotal: string; total: string }[];
+  )) as { id: string; subtotal: string; total: string; total_minor: string }[];
   const settlements = await manager
     .getRepository(InvoiceSettlement)
     .find({ where: { invoiceId: In(ids) }, order: { paidAt: 'ASC', createdAt: 'ASC' } });
@@ -69,6 +75,9 @@ export async function invoiceStandings(
     result.set(invoice.id, {
       ...standing,
       paidNano,
+      amountDueMinor: invoice.converted
+        ? BigInt(invoice.converted.totalMinor) + BigInt(credit?.total_minor ?? 0)
+        : null,
       settlements: own,
       delivery: deliveries.find((row) => row.invoiceId === invoice.id) ?? null,
     });

@@ -8,13 +8,14 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { pageWindow } from '@gateway/common/http';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
-import { InvoiceSettlements } from '@gateway/invoices';
+import { InvoiceSettlements, type PayableInvoice } from '@gateway/invoices';
 import { RuntimeSettings } from '@gateway/settings';
 import { Repository } from 'typeorm';
 import { TopupOrder } from '../entities/topup-order.entity';
 import { epaySubmitUrl } from '../epay/epay-protocol';
 import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
 import { EpayAccount, PaymentProvidersService, StripeAccount } from '../providers/payment-providers.service';
+import { PAYMENT_CURRENCIES, type PaymentCurrency } from '../providers/payment-provider-kinds';
 import { NOTIFY_PATHS } from '../providers/views/payment-provider.view';
 import { createCheckoutSession } from '../stripe/stripe-checkout';
 import { stripeClient, stripeSdk } from '../stripe/stripe-client';
@@ -49,6 +50,28 @@ function chooseMethod(paying: Paying, method: string | undefined): string | null
     );
   }
   return method;
+}
+
+/**
+ * What an order charges, and at what rate. Paying an invoice in its own currency costs what the
+ * invoice states there (its share of the converted amount due, at the invoice's fixed rate), not
+ * the USD amount at the provider's rate. In any other currency the USD amount is converted at the
+ * provider's rate: the invoice's USD amounts are what the ledger and its settlement count.
+ */
+function orderCharge(
+  amountNano: bigint,
+  account: { currency: PaymentCurrency; usdRate: string },
+  invoice: PayableInvoice | null,
+): { charge: bigint; usdRate: string } {
+  const own = invoice?.own;
+  if (
+    own &&
+    own.currency.toLowerCase() === account.currency &&
+    own.minorDigits === PAYMENT_CURRENCIES[account.currency]
+  ) {
+    return { charge: own.charge, usdRate: own.exchangeRate };
+  }
+  return { charge: chargeMinor(amountNano, account.currency, account.usdRate), usdRate: account.usdRate };
 }
 
 @Injectable()
@@ -87,14 +110,16 @@ export class TopupOrdersService {
     readScope(actor, tenantId);
     if (!(await this.tenants.exists(tenantId))) throw new PaymentsError(PaymentsErrorCode.NotFound);
     const amountNano = usdToNano(dto.amountUsd);
-    if (dto.invoiceId) await this.invoices.assertPayable(tenantId, dto.invoiceId, amountNano);
+    const invoice = dto.invoiceId
+      ? await this.invoices.assertPayable(tenantId, dto.invoiceId, amountNano)
+      : null;
     const paying: Paying =
       dto.provider === 'stripe'
         ? { provider: 'stripe', account: await this.providers.stripe() }
         : { provider: 'epay', account: await this.providers.epay() };
     const { account } = paying;
     const method = chooseMethod(paying, dto.method);
-    const charge = chargeMinor(amountNano, account.currency, account.usdRate);
+    const { charge, usdRate } = orderCharge(amountNano, account, invoice);
     if (charge < 1n) {
       throw new PaymentsError(PaymentsErrorCode.ValidationFailed, 'amountUsd is too small to charge', {
         field: 'amountUsd',
@@ -112,7 +137,7 @@ export class TopupOrdersService {
           amountNano,
           currency: account.currency,
           chargeMinor: charge,
-          usdRate: account.usdRate,
+          usdRate,
           providerRef: null,
           payUrl: null,
           failureReason: null,
