@@ -3087,7 +3087,7 @@ export interface components {
       /** @example usage double-counted on 3 October */
       reason: string;
       /**
-       * @description USD before tax, > 0 and at most what the invoice’s subtotal still allows; missing: all of it
+       * @description USD before tax, > 0 and at most what the invoice still allows: its subtotal less credit notes, and once anything is paid no more than is unpaid; missing: all of it
        * @example 1.5
        */
       amountUsd?: string;

@@ -58,7 +58,7 @@ const INVOICE_ERRORS = {
   CreditExceedsInvoice: {
     code: 'credit_exceeds_invoice',
     status: HttpStatus.BAD_REQUEST,
-    message: 'amountUsd must not exceed what the invoice and its earlier credit notes leave',
+    message: 'amountUsd must not exceed what the invoice leaves unpaid after its credit notes and payments',
   },
 } as const;
 

@@ -602,6 +602,50 @@ describe('invoices an accountant can file', () => {
         .expect(409);
     }, 120_000);
   });
+  describe('a USD tenant that paid before its invoice is corrected', () => {
+    it('a credit note credits only what is unpaid, refused before anything is queued', async () => {
+      const tenant = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });
+      await usageIn(tenant, [{ model: 'gpt-4o-mini', costNano: '1000000000' }]);
+      const invoice = await issue(root, tenant.id);
+      expect(invoice).toMatchObject({ totalUsd: '1', status: 'open' });
+      const requests = () =>
+        db.getRepository(AuditLog).countBy({ tenantId: tenant.id, entityType: 'invoice' });
+      const creditNote = (amountUsd?: string) =>
+        root.post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'goodwill', amountUsd });
+
+      await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.4', reference: 'wire-a' })
+        .expect(201);
+      const queued = await requests();
+      // Crediting 1 would leave 0 due on an invoice 0.4 was paid for: that 0.4 would vanish.
+      for (const amountUsd of ['1', '0.600000001']) {
+        const over = await creditNote(amountUsd).expect(400);
+        expect(over.body).toMatchObject({
+          code: 'credit_exceeds_invoice',
+          errors: [{ field: 'amountUsd', messages: [expect.stringContaining('at most 0.6 (before tax)')] }],
+        });
+      }
+      expect(await requests()).toBe(queued);
+
+      // Without an amount: all that may still be credited.
+      const note = await creditNote().expect(202);
+      const issued = await waitFor('the credit note', async () => {
+        const res = await root.get(`/api/invoices/${note.body.id}`);
+        return res.status === 200 ? res.body : undefined;
+      });
+      expect(issued).toMatchObject({ kind: 'credit_note', subtotalUsd: '-0.6' });
+      expect((await root.get(`/api/invoices/${invoice.id}`).expect(200)).body).toMatchObject({
+        status: 'paid',
+        amountDueUsd: '0.4',
+        paidUsd: '0.4',
+        balanceDueUsd: '0',
+      });
+      // Paid in full: nothing is left to credit.
+      const paid = await creditNote('0.000000001').expect(400);
+      expect(paid.body.errors[0].messages[0]).toContain('at most 0 (before tax)');
+    }, 120_000);
+  });
+
   describe('sending an invoice again', () => {
     it('after a skipped delivery (no SMTP yet), a super admin sends it again; a plain stored password still works and is sealed on the next change', async () => {
       await root.patch('/api/settings', { smtp: null }).expect(200);

@@ -17,7 +17,7 @@ export class CreateCreditNoteDto {
   @ApiPropertyOptional({
     example: '1.5',
     description:
-      'USD before tax, > 0 and at most what the invoice’s subtotal still allows; missing: all of it',
+      'USD before tax, > 0 and at most what the invoice still allows: its subtotal less credit notes, and once anything is paid no more than is unpaid; missing: all of it',
   })
   @IsOptional()
   @ValidateBy({

@@ -1,12 +1,14 @@
 // Corrects an issued invoice with a credit note: a new, immutable document with its own number
 // (CN-YYYY-NNNNNN, gapless like invoices) that credits part or all of the invoice's subtotal, taxed
-// at the invoice's rate. The invoice row is locked while crediting, so concurrent credit notes
-// cannot together credit more than the invoice.
+// at the invoice's rate, and never more than is unpaid once something is paid (creditable-amount.ts).
+// The invoice row is locked while crediting (as while settling a payment), so concurrent credit
+// notes and payments cannot together credit or pay more than the invoice.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Invoice } from '../entities/invoice.entity';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
+import { creditableNano } from './creditable-amount';
 import { flatLine } from './invoice-content';
 import { takeNumber, transactionTime } from './invoice-generator';
 import { taxOn } from './tax';
@@ -26,13 +28,25 @@ export interface CreditNoteRequest {
 export class CreditNoteIssuer {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** What can still be credited on `invoice` (its subtotal less earlier credit notes'). */
+  /**
+   * What can still be credited on `invoice`, before tax: its subtotal less earlier credit notes',
+   * and once something is paid no more than is unpaid (creditableNano).
+   */
   static async creditable(manager: EntityManager, invoice: Invoice): Promise<bigint> {
-    const rows = (await manager.query(
-      `SELECT coalesce(sum(subtotal_nano), 0)::text AS credited FROM invoices WHERE credit_note_of = $1`,
+    const [row] = (await manager.query(
+      `SELECT (SELECT coalesce(sum(subtotal_nano), 0) FROM invoices WHERE credit_note_of = $1)::text AS subtotal,
+              (SELECT coalesce(sum(total_nano), 0) FROM invoices WHERE credit_note_of = $1)::text AS total,
+              (SELECT coalesce(sum(amount_nano), 0) FROM invoice_settlements WHERE invoice_id = $1)::text AS paid`,
       [invoice.id],
-    )) as [{ credited: string }];
-    return invoice.subtotalNano + BigInt(rows[0].credited);
+    )) as [{ subtotal: string; total: string; paid: string }];
+    const paidNano = BigInt(row.paid);
+    const left = invoice.totalNano + BigInt(row.total) - paidNano;
+    return creditableNano({
+      subtotalLeftNano: invoice.subtotalNano + BigInt(row.subtotal),
+      paidNano,
+      balanceDueNano: left > 0n ? left : 0n,
+      taxRate: invoice.taxRate,
+    });
   }
 
   async issue(request: CreditNoteRequest): Promise<Invoice> {
