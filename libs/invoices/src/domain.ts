@@ -12,6 +12,7 @@ export type {
 } from './entities/invoice.entity';
 export { InvoicePdf } from './entities/invoice-pdf.entity';
 export { InvoiceCounter } from './entities/invoice-counter.entity';
+export { CreditNoteRefusal } from './entities/credit-note-refusal.entity';
 export { InvoiceError, InvoiceErrorCode } from './invoices.errors';
 export { InvoiceGenerator } from './generation/invoice-generator';
 export { CreditNoteIssuer } from './generation/credit-note-issuer';

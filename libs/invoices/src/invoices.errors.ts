@@ -55,6 +55,12 @@ const INVOICE_ERRORS = {
     status: HttpStatus.CONFLICT,
     message: 'this invoice is not open: it is paid or credited in full',
   },
+  /** GET of a credit note the api queued (202) and the worker then refused, for good. */
+  CreditNoteRefused: {
+    code: 'credit_note_refused',
+    status: HttpStatus.CONFLICT,
+    message: 'this credit note was refused when the worker came to issue it',
+  },
   CreditExceedsInvoice: {
     code: 'credit_exceeds_invoice',
     status: HttpStatus.BAD_REQUEST,

@@ -14,6 +14,7 @@ import { DataSource, In } from 'typeorm';
 import { CreateCreditNoteDto } from './dto/create-credit-note.dto';
 import { GenerateInvoiceDto } from './dto/generate-invoice.dto';
 import { ListInvoicesQuery } from './dto/list-invoices.query';
+import { CreditNoteRefusal } from './entities/credit-note-refusal.entity';
 import { InvoicePdf } from './entities/invoice-pdf.entity';
 import { Invoice } from './entities/invoice.entity';
 import { CreditNoteIssuer } from './generation/credit-note-issuer';
@@ -233,11 +234,21 @@ export class InvoicesService {
     return { id, tenantId: invoice.tenantId, period: invoice.period, status: 'queued', invoice: null };
   }
 
-  /** Another tenant's invoice, or one that does not exist, is simply not found (404). */
+  /**
+   * Another tenant's invoice, or one that does not exist, is simply not found (404). A credit note
+   * the worker refused after the api queued it answers why (409 credit_note_refused), for good.
+   */
   private async visible(actor: Actor, id: string): Promise<Invoice> {
     const invoice = await this.dataSource.getRepository(Invoice).findOneBy({ id });
-    if (!invoice || !canSeeTenant(actor, invoice.tenantId)) throw new InvoiceError(InvoiceErrorCode.NotFound);
-    return invoice;
+    if (invoice && canSeeTenant(actor, invoice.tenantId)) return invoice;
+    const refusal = invoice ? null : await this.dataSource.getRepository(CreditNoteRefusal).findOneBy({ id });
+    if (refusal && canSeeTenant(actor, refusal.tenantId)) {
+      throw new InvoiceError(
+        InvoiceErrorCode.CreditNoteRefused,
+        `this credit note was refused when the worker came to issue it: ${refusal.message}`,
+      );
+    }
+    throw new InvoiceError(InvoiceErrorCode.NotFound);
   }
 
   private async views(rows: Invoice[]): Promise<InvoiceView[]> {

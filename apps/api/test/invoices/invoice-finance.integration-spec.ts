@@ -2,7 +2,9 @@
 // issuer (settings) and the tenant's billing profile copied in at issue, a CNY tenant billed at the
 // month's rate (audited), payments and the status they give, the CSV export, and delivery by email
 // to a local SMTP sink (smtp-server) that refuses the first attempt, so the retry is exercised.
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,17 +14,20 @@ import { ConfigModule } from '@gateway/config';
 import { DbModule } from '@gateway/db';
 import { Role, Tenant } from '@gateway/identity';
 import {
+  Invoice,
   InvoiceSettlement,
   InvoiceSettlements,
+  ISSUE_CREDIT_NOTE_JOB,
   InvoicesWorkerModule,
   invoiceWindow,
   periodOf,
   previousPeriod,
 } from '@gateway/invoices';
-import { REDIS, RedisModule } from '@gateway/redis';
+import { QueueName, REDIS, RedisModule } from '@gateway/redis';
 import { ENTITIES } from '@gateway/schema';
 import { waitFor } from '@gateway/testing';
 import { UsageIngestor, UsageRecorder } from '@gateway/usage';
+import { Queue } from 'bullmq';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
@@ -603,7 +608,7 @@ describe('invoices an accountant can file', () => {
     }, 120_000);
   });
   describe('a USD tenant that paid before its invoice is corrected', () => {
-    it('a credit note credits only what is unpaid, refused before anything is queued', async () => {
+    it('a credit note credits only what is unpaid, refused before anything is queued; one the worker refuses says why', async () => {
       const tenant = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });
       await usageIn(tenant, [{ model: 'gpt-4o-mini', costNano: '1000000000' }]);
       const invoice = await issue(root, tenant.id);
@@ -643,6 +648,27 @@ describe('invoices an accountant can file', () => {
       // Paid in full: nothing is left to credit.
       const paid = await creditNote('0.000000001').expect(400);
       expect(paid.body.errors[0].messages[0]).toContain('at most 0 (before tax)');
+
+      // A request the api accepted (202) just before a racing note or payment took its room, as the
+      // worker finds it: refused, and its id says so for good instead of 404.
+      const raced = randomUUID();
+      await api.app
+        .get<Queue>(getQueueToken(QueueName.Invoices))
+        .add(ISSUE_CREDIT_NOTE_JOB, { id: raced, invoiceId: invoice.id, reason: 'raced', amountNano: '1' });
+      const refused = await waitFor('the refusal', async () => {
+        const res = await root.get(`/api/invoices/${raced}`);
+        return res.status === 404 ? undefined : res;
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        code: 'credit_note_refused',
+        message: expect.stringContaining(`what is left unpaid of ${invoice.number as string} now`),
+      });
+      const finance = await sessionAs(api, Role.Finance, tenant.id);
+      expect((await finance.get(`/api/invoices/${raced}`).expect(409)).body.code).toBe('credit_note_refused');
+      const stranger = await sessionAs(api, Role.Finance, (await seedTenant(api)).id);
+      await stranger.get(`/api/invoices/${raced}`).expect(404);
+      expect(await db.getRepository(Invoice).countBy({ creditNoteOf: invoice.id })).toBe(1);
     }, 120_000);
   });
 

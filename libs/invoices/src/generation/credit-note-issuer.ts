@@ -5,6 +5,7 @@
 // notes and payments cannot together credit or pay more than the invoice.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { nanoToUsd } from '@gateway/db';
 import { DataSource, EntityManager } from 'typeorm';
 import { Invoice } from '../entities/invoice.entity';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
@@ -63,7 +64,13 @@ export class CreditNoteIssuer {
       if (done) return done;
       const left = await CreditNoteIssuer.creditable(manager, original);
       const amount = request.amountNano === null ? left : BigInt(request.amountNano);
-      if (amount <= 0n || amount > left) throw new InvoiceError(InvoiceErrorCode.CreditExceedsInvoice);
+      if (amount <= 0n || amount > left) {
+        // Another credit note or a payment came first, since the api accepted the request.
+        throw new InvoiceError(
+          InvoiceErrorCode.CreditExceedsInvoice,
+          `${nanoToUsd(amount)} USD is more than ${nanoToUsd(left)}, what is left unpaid of ${original.number} now`,
+        );
+      }
 
       const issuedAt = await transactionTime(manager);
       const number = await takeNumber(manager, 'credit_note', issuedAt.getUTCFullYear(), async () => false);
