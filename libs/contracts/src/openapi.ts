@@ -2852,6 +2852,16 @@ export interface components {
       tax: string;
       /** @example 88.86 */
       total: string;
+      /**
+       * @description the total less its credit notes’ totals
+       * @example 88.86
+       */
+      amountDue: string;
+      /**
+       * @description still to pay in the currency: amountDue × balanceDueUsd / amountDueUsd, half up (what paying it all online in the currency costs)
+       * @example 35.62
+       */
+      balanceDue: string;
       /** @description how amounts were converted and rounded */
       roundingRule: string;
     };

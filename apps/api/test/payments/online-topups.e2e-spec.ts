@@ -718,6 +718,12 @@ describe('payments: online top-ups through Stripe and EPay', () => {
       const first = await pay('5');
       expect(first).toMatchObject({ currency: 'cny', chargeAmount: '35.62', usdRate: '7.123456' });
       expect(epay.orders.get(tradeNo(first.id))?.money).toBe('35.62');
+      // The invoice says what is left in CNY, which is what paying the rest costs.
+      expect((await finance.get(`/api/invoices/${invoice.id}`).expect(200)).body.converted).toMatchObject({
+        total: '109.92',
+        amountDue: '109.92',
+        balanceDue: '74.30',
+      });
       const last = await pay('10.427973246');
       expect(last).toMatchObject({ chargeAmount: '74.30', usdRate: '7.123456' });
       expect(await invoiceStatus(invoice.id)).toBe('paid');

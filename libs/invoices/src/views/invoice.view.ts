@@ -20,6 +20,7 @@ import {
   InvoiceSettlement,
 } from '../entities/invoice-settlement.entity';
 import { minorText, ROUNDING_RULE } from '../generation/currency-conversion';
+import { convertedBalanceMinor } from '../settlement/converted-balance';
 import { INVOICE_STATUSES, InvoiceStanding, InvoiceStatus } from '../settlement/invoice-standing';
 
 export class UnitPricesView {
@@ -74,7 +75,27 @@ export class ConvertedAmountsView {
   @ApiProperty({ example: '88.86' }) subtotal!: string;
   @ApiProperty({ example: '0' }) tax!: string;
   @ApiProperty({ example: '88.86' }) total!: string;
+  @ApiProperty({ example: '88.86', description: 'the total less its credit notes’ totals' })
+  amountDue!: string;
+  @ApiProperty({
+    example: '35.62',
+    description:
+      'still to pay in the currency: amountDue × balanceDueUsd / amountDueUsd, half up (what paying it all online in the currency costs)',
+  })
+  balanceDue!: string;
   @ApiProperty({ description: 'how amounts were converted and rounded' }) roundingRule!: string;
+}
+
+/** What is due and left to pay in the invoice's own currency (see converted-balance.ts). */
+function convertedDue(standing: InvoiceStanding, digits: number): { amountDue: string; balanceDue: string } {
+  const amountDueMinor = standing.amountDueMinor ?? 0n;
+  return {
+    amountDue: minorText(amountDueMinor, digits),
+    balanceDue: minorText(
+      convertedBalanceMinor(amountDueMinor, standing.amountDueNano, standing.balanceDueNano),
+      digits,
+    ),
+  };
 }
 
 export class InvoiceSettlementView {
@@ -266,6 +287,7 @@ export class InvoiceView {
             subtotal: minorText(invoice.converted.subtotalMinor, digits),
             tax: minorText(invoice.converted.taxMinor, digits),
             total: minorText(invoice.converted.totalMinor, digits),
+            ...convertedDue(standing, digits),
             roundingRule: ROUNDING_RULE,
           }
         : null,

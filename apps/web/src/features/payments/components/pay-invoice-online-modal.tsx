@@ -7,7 +7,7 @@ import { FormModal } from '../../../components/form-modal';
 import { formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
 import { type PaymentOption, useCreateTopupOrder } from '../api/payments-api';
-import { chargePreview } from '../charge-preview';
+import { chargePreview, invoiceChargePreview } from '../charge-preview';
 import { type Way, ways } from '../payment-ways';
 
 interface PayValues {
@@ -16,7 +16,15 @@ interface PayValues {
 }
 
 interface PayInvoiceOnlineModalProps {
-  invoice: { id: string; tenantId: string; number: string; balanceDueUsd: string };
+  invoice: {
+    id: string;
+    tenantId: string;
+    number: string;
+    amountDueUsd: string;
+    balanceDueUsd: string;
+    exchangeRate: string | null;
+    converted: { currency: string; amountDue: string } | null;
+  };
   options: PaymentOption[];
   open: boolean;
   onClose: () => void;
@@ -31,9 +39,22 @@ export function PayInvoiceOnlineModal({ invoice, options, open, onClose }: PayIn
   const amountUsd = Form.useWatch('amountUsd', form) ?? '';
   const chosen = Form.useWatch('way', form);
   const selected = available.find((entry) => entry.way === chosen);
-  const preview = selected
-    ? chargePreview(amountUsd.trim(), selected.option.usdRate, selected.option.currency)
-    : null;
+  // Paid in the invoice's own currency it costs what the invoice states there, at the invoice's rate.
+  const converted =
+    selected && invoice.converted?.currency.toLowerCase() === selected.option.currency
+      ? invoice.converted
+      : null;
+  const rate = converted ? invoice.exchangeRate : selected?.option.usdRate;
+  const preview = !selected
+    ? null
+    : converted
+      ? invoiceChargePreview(amountUsd.trim(), {
+          currency: converted.currency,
+          amountDue: converted.amountDue,
+          amountDueUsd: invoice.amountDueUsd,
+          balanceDueUsd: invoice.balanceDueUsd,
+        })
+      : chargePreview(amountUsd.trim(), selected.option.usdRate, selected.option.currency);
   return (
     <FormModal<PayValues>
       form={form}
@@ -85,7 +106,7 @@ export function PayInvoiceOnlineModal({ invoice, options, open, onClose }: PayIn
         {selected && preview
           ? t('payments.invoicePreview', {
               charge: `${preview} ${selected.option.currency.toUpperCase()}`,
-              rate: selected.option.usdRate,
+              rate,
               currency: selected.option.currency.toUpperCase(),
             })
           : t('payments.previewEmpty')}
