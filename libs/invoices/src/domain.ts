@@ -41,7 +41,7 @@ export { InvoiceDelivery, DELIVERY_STATUSES } from './entities/invoice-delivery.
 export type { DeliveryStatus } from './entities/invoice-delivery.entity';
 // For online payments: settle an invoice (idempotent per invoice and provider reference).
 export { InvoiceSettlements } from './settlement/invoice-settlements';
-export type { PayableInvoice, SettleInvoiceCommand, SettleResult } from './settlement/invoice-settlements';
+export type { OwnCurrencyCharge, SettleInvoiceCommand, SettleResult } from './settlement/invoice-settlements';
 export { INVOICE_STATUSES, standingOf } from './settlement/invoice-standing';
 export type { InvoiceStanding, InvoiceStatus } from './settlement/invoice-standing';
 export { convertInvoice, convertNano, ROUNDING_RULE } from './generation/currency-conversion';

@@ -23,14 +23,15 @@ export interface SettleInvoiceCommand {
   recordedBy: string | null;
 }
 
-/** An invoice that may take an online payment of `amountNano`, and what it costs in its own currency. */
-export interface PayableInvoice {
-  standing: InvoiceStanding;
-  /**
-   * For an invoice in another currency: the payment's share of what it states is due there
-   * (`charge`, minor units), at its fixed `exchangeRate`; null for a USD invoice.
-   */
-  own: { currency: string; exchangeRate: string; minorDigits: number; charge: bigint } | null;
+/**
+ * What a payment on an invoice in another currency costs there: its share of what the invoice
+ * states is due (`charge`, minor units), at the invoice's fixed `exchangeRate`.
+ */
+export interface OwnCurrencyCharge {
+  currency: string;
+  exchangeRate: string;
+  minorDigits: number;
+  charge: bigint;
 }
 
 export interface SettleResult {
@@ -57,9 +58,14 @@ export class InvoiceSettlements {
   /**
    * Checks that a tenant may pay `amountNano` of its invoice online, before an order is made: the
    * invoice must be the tenant's, open, and the amount at most what is left to pay. Errors name
-   * `invoiceId` or `amountUsd`. `settle` checks again when the money arrives.
+   * `invoiceId` or `amountUsd`. `settle` checks again when the money arrives. Answers what the
+   * payment costs in the invoice's own currency, or null for a USD invoice.
    */
-  async assertPayable(tenantId: string, invoiceId: string, amountNano: bigint): Promise<PayableInvoice> {
+  async assertPayable(
+    tenantId: string,
+    invoiceId: string,
+    amountNano: bigint,
+  ): Promise<OwnCurrencyCharge | null> {
     const invoice = await this.dataSource.getRepository(Invoice).findOneBy({ id: invoiceId, tenantId });
     if (!invoice) {
       throw new InvoiceError(InvoiceErrorCode.UnknownInvoice, undefined, { field: 'invoiceId' });
@@ -88,21 +94,18 @@ export class InvoiceSettlements {
         { field: 'amountUsd' },
       );
     }
-    const own =
-      invoice.exchangeRate && invoice.converted && standing.amountDueMinor !== null
-        ? {
-            currency: invoice.currency,
-            exchangeRate: invoice.exchangeRate,
-            minorDigits: invoice.converted.minorDigits,
-            charge: convertedPaymentMinor(
-              standing.amountDueMinor,
-              standing.amountDueNano,
-              standing.balanceDueNano,
-              amountNano,
-            ),
-          }
-        : null;
-    return { standing, own };
+    if (!invoice.exchangeRate || !invoice.converted || standing.amountDueMinor === null) return null;
+    return {
+      currency: invoice.currency,
+      exchangeRate: invoice.exchangeRate,
+      minorDigits: invoice.converted.minorDigits,
+      charge: convertedPaymentMinor(
+        standing.amountDueMinor,
+        standing.amountDueNano,
+        standing.balanceDueNano,
+        amountNano,
+      ),
+    };
   }
 
   private async settleIn(manager: EntityManager, command: SettleInvoiceCommand): Promise<SettleResult> {

@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { pageWindow } from '@gateway/common/http';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { Actor, isSuperAdmin, readScope, TenantsService } from '@gateway/identity';
-import { InvoiceSettlements, type PayableInvoice } from '@gateway/invoices';
+import { InvoiceSettlements, type OwnCurrencyCharge } from '@gateway/invoices';
 import { RuntimeSettings } from '@gateway/settings';
 import { Repository } from 'typeorm';
 import { TopupOrder } from '../entities/topup-order.entity';
@@ -61,9 +61,8 @@ function chooseMethod(paying: Paying, method: string | undefined): string | null
 function orderCharge(
   amountNano: bigint,
   account: { currency: PaymentCurrency; usdRate: string },
-  invoice: PayableInvoice | null,
+  own: OwnCurrencyCharge | null,
 ): { charge: bigint; usdRate: string } {
-  const own = invoice?.own;
   if (
     own &&
     own.currency.toLowerCase() === account.currency &&
@@ -110,7 +109,7 @@ export class TopupOrdersService {
     readScope(actor, tenantId);
     if (!(await this.tenants.exists(tenantId))) throw new PaymentsError(PaymentsErrorCode.NotFound);
     const amountNano = usdToNano(dto.amountUsd);
-    const invoice = dto.invoiceId
+    const inInvoiceCurrency = dto.invoiceId
       ? await this.invoices.assertPayable(tenantId, dto.invoiceId, amountNano)
       : null;
     const paying: Paying =
@@ -119,7 +118,7 @@ export class TopupOrdersService {
         : { provider: 'epay', account: await this.providers.epay() };
     const { account } = paying;
     const method = chooseMethod(paying, dto.method);
-    const { charge, usdRate } = orderCharge(amountNano, account, invoice);
+    const { charge, usdRate } = orderCharge(amountNano, account, inInvoiceCurrency);
     if (charge < 1n) {
       throw new PaymentsError(PaymentsErrorCode.ValidationFailed, 'amountUsd is too small to charge', {
         field: 'amountUsd',
