@@ -32,6 +32,20 @@ const MESSAGES: RelayIngress = {
   errorBody: ({ status, message }) => anthropicErrorBody({ status, message }),
 };
 
+/**
+ * The Messages ingress for one request: as Anthropic's own answers do, it names the request in the
+ * `request-id` header (the SDK's `requestID`) and in an error's `request_id` (the gateway's id,
+ * which finds the request in the logs and usage records).
+ */
+function messagesFor(req: Request, res: Response): RelayIngress {
+  const requestId = String(req.id ?? '');
+  res.setHeader('request-id', requestId);
+  return {
+    ...MESSAGES,
+    errorBody: ({ status, message }) => anthropicErrorBody({ status, message, requestId }),
+  };
+}
+
 /** OpenAI's Responses API (`client.responses.create`), stateless: the whole conversation in `input`. */
 const RESPONSES: RelayIngress = {
   endpoint: 'responses',
@@ -85,7 +99,7 @@ export class RelayController {
 
   @Post('messages')
   messages(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.relay(MESSAGES, req, res);
+    return this.relay(messagesFor(req, res), req, res);
   }
 
   @Post('responses')
@@ -97,7 +111,7 @@ export class RelayController {
   @HttpCode(200)
   messagesCountTokens(@Req() req: Request, @Res() res: Response): Promise<void> {
     const command = { apiKey: apiKeyOf(req), clientIp: req.ip, codec: MESSAGES.codec, body: req.body };
-    return this.answer(res, this.countTokens.execute(command), MESSAGES.errorBody);
+    return this.answer(res, this.countTokens.execute(command), messagesFor(req, res).errorBody);
   }
 
   private relay(format: OpenAiEndpoint | RelayIngress, req: Request, res: Response): Promise<void> {

@@ -171,6 +171,20 @@ describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', (
     expect(unauthenticated.body).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
   });
 
+  it("names the request in Anthropic's request-id header and in an error's request_id, as the gateway logs it", async () => {
+    const error = (await failure(
+      r.anthropic.messages.create({
+        model: 'no-such-model',
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    )) as InstanceType<typeof Anthropic.APIError>;
+    expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+    expect(error.requestID).toMatch(/\S/);
+    expect(error.error).toMatchObject({ request_id: error.requestID });
+    expect(error.headers?.get('x-request-id')).toBe(error.requestID);
+  });
+
   it('answers count_tokens 200 as Anthropic does, and refuses the models /v1/messages refuses', async () => {
     const body = { model: 'm-openai', messages: [{ role: 'user' as const, content: 'hi' }] };
     const counted = await request(r.api.url)
