@@ -26,6 +26,8 @@ interface CannedAnswer {
 }
 
 const GOOD = 'sk-canned-good-0001';
+/** Streams one chunk, then an event that never ends (1 MB pieces without a line break). */
+const ENDLESS_EVENT = 'sk-canned-endless-0001';
 
 /** Real wire answers of the cases where the relay and the probes used to disagree, and two controls. */
 const ANSWERS: Record<string, CannedAnswer> = {
@@ -95,6 +97,7 @@ async function startCannedUpstream(): Promise<{ baseUrl: string; keys: string[];
     req.on('end', () => {
       const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
       keys.push(key);
+      if (key === ENDLESS_EVENT) return streamEndlessEvent(res);
       const canned = ANSWERS[key];
       const answer: CannedAnswer =
         canned ??
@@ -123,6 +126,22 @@ async function startCannedUpstream(): Promise<{ baseUrl: string; keys: string[];
     keys,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function streamEndlessEvent(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const chunk = { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'canned' };
+  res.write(`data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content: 'hi' } }] })}\n\n`);
+  res.write('data: ');
+  const piece = 'x'.repeat(1024 * 1024);
+  let sent = 0;
+  const more = (): void => {
+    // The gateway cuts at 16 M characters; 40 MB is far past it, and a bound if it did not.
+    while (!res.destroyed && sent < 40 && res.write(piece)) sent++;
+    if (!res.destroyed && sent < 40) res.once('drain', more);
+    else if (!res.destroyed) res.end();
+  };
+  more();
 }
 
 interface Agreement {
@@ -294,5 +313,27 @@ describe('the relay and the probes agree on what an upstream error means', () =>
       .send({ keyId: channel.keyIds[0] })
       .expect(200);
     expect(probed.body).toMatchObject({ ok: false, result: expected.probe, status: ANSWERS[key]?.status });
+  });
+
+  it('cuts a stream at an event too large to be one, and says so rather than blaming a closed stream', async () => {
+    await createChannel(api, admin, {
+      name: 'c-endless',
+      baseUrl: upstream.baseUrl,
+      models: ['m-endless'],
+      keys: [ENDLESS_EVENT],
+    });
+    const { data: stream, response } = await client.chat.completions
+      .create({ ...chat('m-endless'), stream: true })
+      .withResponse();
+    const error = await (async () => {
+      for await (const chunk of stream) void chunk;
+    })().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/larger than the gateway takes/);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({ status: 502, errorCode: 'upstream_error' });
+    expect(record.errorMessage).toMatch(/larger than the gateway takes/);
   });
 });

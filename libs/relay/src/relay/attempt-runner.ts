@@ -11,6 +11,7 @@ import {
   promptCountOf,
   readBoundedBody,
   RequestValidationError,
+  SseDecodeError,
   SseReader,
   type AttemptAdapter,
   type ObservedEvent,
@@ -347,7 +348,9 @@ export class AttemptRunner {
       outcome.upstreamError ??
       (stalled
         ? `the upstream sent nothing for ${Math.round(input.channel.timeoutMs / 1000)} s and was cut off`
-        : 'the upstream closed the stream before it finished');
+        : ended === 'oversized'
+          ? 'the upstream sent a stream event larger than the gateway takes, and was cut off'
+          : 'the upstream closed the stream before it finished');
     const code = stalled ? 'upstream_timeout' : 'upstream_error';
     if (outcome.upstreamError === null) {
       const failed = observer.fail?.(message, code);
@@ -369,9 +372,11 @@ function writeObserved(res: ClientResponse, observed: ObservedEvent): boolean {
   return writeNow(res, 'text' in observed ? Buffer.from(observed.text) : encodeSseEvent(observed.event));
 }
 
-type StreamEnd = 'done' | 'stalled' | 'dropped';
+/** How a stream ended: 'oversized' when the gateway cut it at an event too large to be one. */
+type StreamEnd = 'done' | 'stalled' | 'dropped' | 'oversized';
 
 function endOf(error: unknown): StreamEnd {
+  if (error instanceof SseDecodeError) return 'oversized';
   return classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
 }
 
