@@ -2889,7 +2889,7 @@ export interface components {
       amountUsd: string;
       reference: string;
       /** @enum {string} */
-      source: 'manual' | 'online';
+      source: 'manual' | 'online' | 'balance';
       paidAt: string;
     };
     InvoiceDeliveryView: {

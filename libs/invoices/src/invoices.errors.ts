@@ -64,7 +64,8 @@ const INVOICE_ERRORS = {
   CreditExceedsInvoice: {
     code: 'credit_exceeds_invoice',
     status: HttpStatus.BAD_REQUEST,
-    message: 'amountUsd must not exceed what the invoice leaves unpaid after its credit notes and payments',
+    message:
+      'amountUsd must not exceed what the invoice leaves unpaid after its credit notes and payments, plus what the prepaid balance paid of it',
   },
 } as const;
 

@@ -205,7 +205,7 @@ export class InvoicesService {
     if (amountNano <= 0n || amountNano > left) {
       throw new InvoiceError(
         InvoiceErrorCode.CreditExceedsInvoice,
-        `amountUsd must be greater than 0 and at most ${nanoToUsd(left)} (before tax), what is left unpaid of ${invoice.number}`,
+        `amountUsd must be greater than 0 and at most ${nanoToUsd(left)} (before tax), what can still be credited on ${invoice.number}`,
         { field: 'amountUsd' },
       );
     }

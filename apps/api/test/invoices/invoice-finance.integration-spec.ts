@@ -1,7 +1,9 @@
 // Invoices an accountant can file, on the real PostgreSQL and Redis with a real invoice worker: the
 // issuer (settings) and the tenant's billing profile copied in at issue, a CNY tenant billed at the
-// month's rate (audited), payments and the status they give, the CSV export, and delivery by email
-// to a local SMTP sink (smtp-server) that refuses the first attempt, so the retry is exercised.
+// month's rate (audited), payments and the status they give (the usage was paid from the prepaid
+// balance as it was debited, so only the 19% tax is left to pay), credit notes that give prepaid
+// usage back to the balance, the CSV export, and delivery by email to a local SMTP sink
+// (smtp-server) that refuses the first attempt, so the retry is exercised.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -9,11 +11,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@gateway/audit';
-import { ModelPrice } from '@gateway/billing';
+import { LedgerEntry, ModelPrice } from '@gateway/billing';
 import { ConfigModule } from '@gateway/config';
 import { DbModule } from '@gateway/db';
 import { Role, Tenant } from '@gateway/identity';
 import {
+  CreditNoteIssuer,
   Invoice,
   InvoiceSettlement,
   InvoiceSettlements,
@@ -171,7 +174,7 @@ describe('invoices an accountant can file', () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    api = await startApi('invoice_finance');
+    api = await startApi('invoice_finance', { INVOICE_TAX_RATE: '0.19' });
     db = api.app.get(DataSource);
     worker = await startInvoiceWorker(api);
     root = await sessionAs(api, Role.SuperAdmin, null);
@@ -376,10 +379,16 @@ describe('invoices an accountant can file', () => {
           country: 'CN',
         },
         billingName: '上海示例科技有限公司',
-        totalUsd: '2.343333333',
-        balanceDueUsd: '2.343333333',
-        paidUsd: '0',
+        // 2.343333333 of usage + 19% (0.445233333). The usage was debited from the prepaid balance
+        // request by request: that is recorded as paid, the tax is what is left to pay.
+        subtotalUsd: '2.343333333',
+        totalUsd: '2.788566666',
+        paidUsd: '2.343333333',
+        balanceDueUsd: '0.445233333',
       });
+      expect(invoice.settlements).toEqual([
+        expect.objectContaining({ source: 'balance', reference: 'prepaid-usage', amountUsd: '2.343333333' }),
+      ]);
       expect(new Date(invoice.dueAt).getTime() - new Date(invoice.issuedAt).getTime()).toBe(14 * 86_400_000);
       const qwen = invoice.lines.find((line: { model: string }) => line.model === 'qwen-max');
       expect(qwen.unitPrices).toEqual({
@@ -397,8 +406,8 @@ describe('invoices an accountant can file', () => {
       expect(invoice.converted).toMatchObject({
         currency: 'CNY',
         subtotal: '16.69',
-        tax: '0.00',
-        total: '16.69',
+        tax: '3.17',
+        total: '19.86',
       });
       expect(invoice.converted.roundingRule).toContain('half away from zero');
 
@@ -434,7 +443,10 @@ describe('invoices an accountant can file', () => {
         '付款截止日期',
         invoice.dueAt.slice(0, 10),
         '1 USD = 7.1234 CNY',
-        '16.69',
+        '19.86',
+        // The usage the prepaid balance paid, and the tax it leaves to pay, in both currencies.
+        '已从预付余额支付 -2.343333333 -16.69',
+        '应付金额 0.445233333 3.17',
         '待付款',
         '第 1 页，共 1 页',
         '单价',
@@ -484,28 +496,34 @@ describe('invoices an accountant can file', () => {
         'paidAt',
         'reference',
       ]);
+      // Only what the prepaid balance did not pay can be paid: the usage is not paid twice.
       const over = await root
-        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '2.343333334', reference: 'wire-1' })
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.445233334', reference: 'wire-1' })
         .expect(400);
       expect(over.body).toMatchObject({ code: 'payment_exceeds_balance', errors: [{ field: 'amountUsd' }] });
+      expect(over.body.errors[0].messages[0]).toContain('at most 0.445233333');
 
       const part = await root
         .post(`/api/invoices/${invoice.id}/payments`, {
-          amountUsd: '1',
+          amountUsd: '0.2',
           reference: 'wire-1',
           paidAt: '2026-11-05T00:00:00Z',
         })
         .expect(201);
-      expect(part.body).toMatchObject({ status: 'open', paidUsd: '1', balanceDueUsd: '1.343333333' });
+      expect(part.body).toMatchObject({
+        status: 'open',
+        paidUsd: '2.543333333',
+        balanceDueUsd: '0.245233333',
+      });
       await root
-        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '1', reference: 'wire-1' })
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.2', reference: 'wire-1' })
         .expect(409);
 
       // An online payment (what a payment provider's webhook calls), delivered twice: settled once.
       const settlements = worker.get(InvoiceSettlements);
       const online = {
         invoiceId: invoice.id,
-        amountNano: 1_343_333_333n,
+        amountNano: 245_233_333n,
         reference: 'cs_test_123',
         source: 'online' as const,
         paidAt: new Date(),
@@ -515,12 +533,13 @@ describe('invoices an accountant can file', () => {
       const second = await settlements.settle(online);
       expect([first.created, second.created]).toEqual([true, false]);
       expect(second.standing.status).toBe('paid');
-      expect(await db.getRepository(InvoiceSettlement).countBy({ invoiceId: invoice.id })).toBe(2);
+      expect(await db.getRepository(InvoiceSettlement).countBy({ invoiceId: invoice.id })).toBe(3);
 
       const paid = await finance.get(`/api/invoices/${invoice.id}`).expect(200);
-      expect(paid.body).toMatchObject({ status: 'paid', paidUsd: '2.343333333', balanceDueUsd: '0' });
+      expect(paid.body).toMatchObject({ status: 'paid', paidUsd: '2.788566666', balanceDueUsd: '0' });
       expect(paid.body.settlements.map((s: { reference: string }) => s.reference)).toEqual([
         'wire-1',
+        'prepaid-usage',
         'cs_test_123',
       ]);
       const more = await root
@@ -547,10 +566,12 @@ describe('invoices an accountant can file', () => {
         customer: '上海示例科技有限公司',
         customer_tax_id: '91310000MA1K000000',
         status: 'paid',
-        total_usd: '2.343333333',
+        total_usd: '2.788566666',
+        paid_usd: '2.788566666',
+        balance_due_usd: '0',
         currency: 'CNY',
         exchange_rate: '7.1234',
-        total_in_currency: '16.69',
+        total_in_currency: '19.86',
         delivery: 'sent',
       });
       // Another tenant's finance sees none of it.
@@ -561,8 +582,21 @@ describe('invoices an accountant can file', () => {
     });
   });
 
+  /** The tenant's balance, and whether it is the sum of its ledger lines (tenant_balances agrees). */
+  const balanceOf = async (tenantId: string) => {
+    const [row] = (await db.query(
+      `SELECT b.balance_nano::text AS balance, (SELECT coalesce(sum(amount_nano), 0) FROM ledger_entries
+              WHERE tenant_id = $1)::text AS ledger
+       FROM tenant_balances b WHERE b.tenant_id = $1`,
+      [tenantId],
+    )) as { balance: string; ledger: string }[];
+    expect(row!.balance).toBe(row!.ledger);
+    return BigInt(row!.balance);
+  };
+  const refundsOf = (tenantId: string) => db.getRepository(LedgerEntry).findBy({ tenantId, kind: 'refund' });
+
   describe('a USD tenant credited in full', () => {
-    it('is `credited`; its credit note references it and says so on the PDF', async () => {
+    it('is `credited`; its credit note gives the prepaid usage back to the balance, references it and says so on the PDF', async () => {
       const tenant = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });
       await usageIn(tenant, [{ model: 'gpt-4o-mini', costNano: '500000000' }]);
       const invoice = await issue(root, tenant.id);
@@ -572,7 +606,11 @@ describe('invoices an accountant can file', () => {
         exchangeRate: null,
         converted: null,
         language: 'en',
+        totalUsd: '0.595',
+        paidUsd: '0.5',
+        balanceDueUsd: '0.095',
       });
+      const before = await balanceOf(tenant.id);
       const requested = await root
         .post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'goodwill' })
         .expect(202);
@@ -585,10 +623,17 @@ describe('invoices an accountant can file', () => {
         60_000,
       );
       expect(note).toMatchObject({ kind: 'credit_note', status: 'credited', creditNoteOf: invoice.id });
+      expect(note).toMatchObject({ subtotalUsd: '-0.5', totalUsd: '-0.595' });
+      // 0.095 of it clears the tax still due; the 0.5 the balance paid goes back to the balance.
       expect((await root.get(`/api/invoices/${invoice.id}`).expect(200)).body).toMatchObject({
         status: 'credited',
+        paidUsd: '0',
         balanceDueUsd: '0',
       });
+      expect(await balanceOf(tenant.id)).toBe(before + 500_000_000n);
+      expect((await refundsOf(tenant.id)).map((line) => [line.amountNano, line.ref])).toEqual([
+        [500_000_000n, `credit-note:${note.id as string}`],
+      ]);
       const res = await root
         .get(`/api/invoices/${note.id}/pdf`)
         .buffer(true)
@@ -607,54 +652,83 @@ describe('invoices an accountant can file', () => {
         .expect(409);
     }, 120_000);
   });
+
   describe('a USD tenant that paid before its invoice is corrected', () => {
-    it('a credit note credits only what is unpaid, refused before anything is queued; one the worker refuses says why', async () => {
+    it('a credit note credits what is unpaid plus the prepaid usage, gives that back once, never a payment from outside; refused before anything is queued; one the worker refuses says why', async () => {
       const tenant = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });
       await usageIn(tenant, [{ model: 'gpt-4o-mini', costNano: '1000000000' }]);
       const invoice = await issue(root, tenant.id);
-      expect(invoice).toMatchObject({ totalUsd: '1', status: 'open' });
+      // 1 of usage, paid from the balance; 0.19 of tax left to pay.
+      expect(invoice).toMatchObject({
+        totalUsd: '1.19',
+        paidUsd: '1',
+        balanceDueUsd: '0.19',
+        status: 'open',
+      });
       const requests = () =>
         db.getRepository(AuditLog).countBy({ tenantId: tenant.id, entityType: 'invoice' });
       const creditNote = (amountUsd?: string) =>
         root.post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'goodwill', amountUsd });
 
       await root
-        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.4', reference: 'wire-a' })
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.19', reference: 'wire-a' })
         .expect(201);
       const queued = await requests();
-      // Crediting 1 would leave 0 due on an invoice 0.4 was paid for: that 0.4 would vanish.
-      for (const amountUsd of ['1', '0.600000001']) {
+      // The 0.19 paid by transfer is never given back: at most the 1 the balance paid, with tax,
+      // i.e. 0.840336134 + 0.159663865. Crediting 1 would make the wire transfer vanish.
+      for (const amountUsd of ['1', '0.840336135']) {
         const over = await creditNote(amountUsd).expect(400);
         expect(over.body).toMatchObject({
           code: 'credit_exceeds_invoice',
-          errors: [{ field: 'amountUsd', messages: [expect.stringContaining('at most 0.6 (before tax)')] }],
+          errors: [
+            { field: 'amountUsd', messages: [expect.stringContaining('at most 0.840336134 (before tax)')] },
+          ],
         });
       }
       expect(await requests()).toBe(queued);
 
-      // Without an amount: all that may still be credited.
+      // Without an amount: all that may still be credited, given back to the prepaid balance.
+      const before = await balanceOf(tenant.id);
       const note = await creditNote().expect(202);
       const issued = await waitFor('the credit note', async () => {
         const res = await root.get(`/api/invoices/${note.body.id}`);
         return res.status === 200 ? res.body : undefined;
       });
-      expect(issued).toMatchObject({ kind: 'credit_note', subtotalUsd: '-0.6' });
+      expect(issued).toMatchObject({
+        kind: 'credit_note',
+        subtotalUsd: '-0.840336134',
+        totalUsd: '-0.999999999',
+      });
+      expect(await balanceOf(tenant.id)).toBe(before + 999_999_999n);
+      // What stands paid is the wire transfer and the nano the balance keeps: as much as is due.
       expect((await root.get(`/api/invoices/${invoice.id}`).expect(200)).body).toMatchObject({
         status: 'paid',
-        amountDueUsd: '0.4',
-        paidUsd: '0.4',
+        amountDueUsd: '0.190000001',
+        paidUsd: '0.190000001',
         balanceDueUsd: '0',
       });
-      // Paid in full: nothing is left to credit.
-      const paid = await creditNote('0.000000001').expect(400);
-      expect(paid.body.errors[0].messages[0]).toContain('at most 0 (before tax)');
+
+      // The job again (a retry after its transaction committed): the same note, no second refund.
+      const request = {
+        id: note.body.id as string,
+        invoiceId: invoice.id as string,
+        reason: 'goodwill',
+        amountNano: null,
+      };
+      expect((await worker.get(CreditNoteIssuer).issue(request)).number).toBe(issued.number);
+      expect(await refundsOf(tenant.id)).toHaveLength(1);
+      expect(await balanceOf(tenant.id)).toBe(before + 999_999_999n);
+
+      // Only the nano the balance still paid is left to credit.
+      const paid = await creditNote('0.000000002').expect(400);
+      expect(paid.body.errors[0].messages[0]).toContain('at most 0.000000001 (before tax)');
 
       // A request the api accepted (202) just before a racing note or payment took its room, as the
       // worker finds it: refused, and its id says so for good instead of 404.
       const raced = randomUUID();
       await api.app
         .get<Queue>(getQueueToken(QueueName.Invoices))
-        .add(ISSUE_CREDIT_NOTE_JOB, { id: raced, invoiceId: invoice.id, reason: 'raced', amountNano: '1' });
+        .add(ISSUE_CREDIT_NOTE_JOB, { id: raced, invoiceId: invoice.id, reason: 'raced', amountNano: '2' });
       const refused = await waitFor('the refusal', async () => {
         const res = await root.get(`/api/invoices/${raced}`);
         return res.status === 404 ? undefined : res;
@@ -662,13 +736,14 @@ describe('invoices an accountant can file', () => {
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({
         code: 'credit_note_refused',
-        message: expect.stringContaining(`what is left unpaid of ${invoice.number as string} now`),
+        message: expect.stringContaining(`what can still be credited on ${invoice.number as string} now`),
       });
       const finance = await sessionAs(api, Role.Finance, tenant.id);
       expect((await finance.get(`/api/invoices/${raced}`).expect(409)).body.code).toBe('credit_note_refused');
       const stranger = await sessionAs(api, Role.Finance, (await seedTenant(api)).id);
       await stranger.get(`/api/invoices/${raced}`).expect(404);
       expect(await db.getRepository(Invoice).countBy({ creditNoteOf: invoice.id })).toBe(1);
+      expect(await refundsOf(tenant.id)).toHaveLength(1);
     }, 120_000);
   });
 

@@ -22,6 +22,7 @@ import {
   InvoiceCounter,
   InvoiceGenerator,
   InvoicePdf,
+  InvoiceSettlement,
   InvoicePdfs,
   InvoicesProcessor,
   InvoicesWorkerModule,
@@ -73,6 +74,7 @@ interface InvoiceBody {
   billingEmail: string | null;
   lines: LineBody[];
   payments: { kind: string; amountUsd: string; note: string | null }[];
+  settlements: { id: string; amountUsd: string; reference: string; source: string; paidAt: string }[];
   subtotalUsd: string;
   taxRate: string;
   taxUsd: string;
@@ -294,8 +296,11 @@ describe('invoices', () => {
         kind: 'invoice',
         tenantId: tenant.id,
         period: shanghaiPeriod,
-        // Nothing recorded against it yet: open until paid or credited.
-        status: 'open',
+        // Every request was debited from the prepaid balance, and there is no tax and no plan's fee:
+        // nothing is left to pay, so it is paid at issue (by a `balance` settlement).
+        status: 'paid',
+        paidUsd: '1.123457796',
+        balanceDueUsd: '0',
         currency: 'USD',
         billingName: CHINESE_TENANT,
         billingEmail: 'finance@example.cn',
@@ -335,6 +340,15 @@ describe('invoices', () => {
       expect(nano(invoice.totalUsd)).toBe(sumOfLines);
       expect(sumOfLines).toBe(await ledgerUsage(tenant.id, start, end));
       expect(sumOfLines).toBe(1_123_457_796n);
+      expect(invoice.settlements).toEqual([
+        {
+          id: expect.any(String),
+          amountUsd: '1.123457796',
+          reference: 'prepaid-usage',
+          source: 'balance',
+          paidAt: invoice.issuedAt,
+        },
+      ]);
       // Top-ups are shown, not counted; the one of the next month is not there.
       expect(invoice.payments).toEqual([
         expect.objectContaining({ kind: 'topup', amountUsd: '50', note: '银行转账 wire' }),
@@ -374,6 +388,7 @@ describe('invoices', () => {
         .expect(200);
       expect(bySuper.body.invoice.number).toBe(invoice.number);
       expect(await db.getRepository(Invoice).countBy({ tenantId: tenant.id })).toBe(1);
+      expect(await db.getRepository(InvoiceSettlement).countBy({ invoiceId: invoice.id })).toBe(1);
 
       const list = await finance.get('/api/invoices').expect(200);
       expect(list.body).toEqual({ items: [invoice], total: 1 });
@@ -496,13 +511,28 @@ describe('invoices', () => {
           .expect(400);
         expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['amountUsd']);
       }
-      // The invoice itself never changed, only where it stands: credited in full, nothing left to pay.
+      // The invoice itself never changed, only where it stands: credited in full, nothing left to pay,
+      // and what the prepaid balance paid for it given back there, credit note by credit note.
       expect((await finance.get(`/api/invoices/${invoice.id}`).expect(200)).body).toEqual({
         ...invoice,
         status: 'credited',
         amountDueUsd: '0',
+        paidUsd: '0',
         balanceDueUsd: '0',
       });
+      const refunds = (await db.query(
+        `SELECT amount_nano::text AS amount FROM ledger_entries
+         WHERE tenant_id = $1 AND kind = 'refund' ORDER BY credit_seq`,
+        [tenant.id],
+      )) as { amount: string }[];
+      expect(refunds.map((row) => row.amount)).toEqual(['123457796', '700000000', '300000000']);
+      const [books] = (await db.query(
+        `SELECT b.balance_nano::text AS balance,
+                (SELECT sum(amount_nano) FROM ledger_entries WHERE tenant_id = $1)::text AS ledger
+         FROM tenant_balances b WHERE tenant_id = $1`,
+        [tenant.id],
+      )) as { balance: string; ledger: string }[];
+      expect(books!.balance).toBe(books!.ledger);
       const notes = await finance.get('/api/invoices?kind=credit_note').expect(200);
       expect(notes.body.total).toBe(3);
       const numbers = (notes.body.items as InvoiceBody[]).map((n) => n.number).sort();
@@ -613,6 +643,10 @@ describe('invoices', () => {
       expect(invoice.taxRate).toBe('0.08');
       expect(invoice.taxNano).toBe(1_640_000_000n); // 1640000000.08
       expect(invoice.totalNano).toBe(22_140_000_001n);
+      // The balance paid the usage less what the plan covered (3.000000001 − 2.5): only the fee and
+      // the tax are left to pay.
+      const [prepaid] = await db.getRepository(InvoiceSettlement).findBy({ invoiceId: invoice.id });
+      expect(prepaid).toMatchObject({ source: 'balance', amountNano: 500_000_001n });
       // Issued by a generator, rendered by the workers' period close (its PDF was missing).
       await workers[1]!.get(CloseInvoicePeriodsJob).run();
       const body = await waitIssued(root, invoice.id);
@@ -620,7 +654,10 @@ describe('invoices', () => {
       expect(text).toContain('Included in plan');
       expect(text).toContain('-2.5');
       expect(text).toContain(body.totalUsd);
+      expect(text).toMatch(/Paid from prepaid balance\s+-0\.500000001/);
+      expect(text).toMatch(/Amount due\s+21\.64\b/);
       expect(body.totalUsd).toBe('22.140000001');
+      expect(body).toMatchObject({ status: 'open', paidUsd: '0.500000001', balanceDueUsd: '21.64' });
     });
   });
 

@@ -1,12 +1,16 @@
 import { bigintTransformer } from '@gateway/db';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const SETTLEMENT_SOURCES = ['manual', 'online'] as const;
+export const SETTLEMENT_SOURCES = ['manual', 'online', 'balance'] as const;
 export type SettlementSource = (typeof SETTLEMENT_SOURCES)[number];
 
+/** The reference of the settlement that records what the prepaid balance paid, one per invoice. */
+export const PREPAID_USAGE_REFERENCE = 'prepaid-usage';
+
 /**
- * A payment received against an invoice: recorded by a super admin (a bank transfer) or by an online
- * payment. Invoices themselves never change, so what was paid lives here and the invoice's status
+ * A payment received against an invoice: recorded by a super admin (a bank transfer), by an online
+ * payment, or (source `balance`, written when the invoice is issued) the usage the tenant's prepaid
+ * balance already paid as each request was debited. Invoices themselves never change, so what was paid lives here and the invoice's status
  * (open, paid, credited) is read from these rows and its credit notes. A reference is recorded once
  * per invoice and source, so a redelivered payment settles once.
  */

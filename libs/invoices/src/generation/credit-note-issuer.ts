@@ -1,15 +1,19 @@
 // Corrects an issued invoice with a credit note: a new, immutable document with its own number
 // (CN-YYYY-NNNNNN, gapless like invoices) that credits part or all of the invoice's subtotal, taxed
-// at the invoice's rate, and never more than is unpaid once something is paid (creditable-amount.ts).
-// The invoice row is locked while crediting (as while settling a payment), so concurrent credit
-// notes and payments cannot together credit or pay more than the invoice.
+// at the invoice's rate. Once something is paid it credits no more than is unpaid plus what the
+// prepaid balance paid (creditable-amount.ts); the part beyond what is unpaid goes back to the
+// tenant's balance as a `refund` ledger line in the same transaction. The invoice row is locked while
+// crediting (as while settling a payment), so concurrent credit notes and payments cannot together
+// credit or pay more than the invoice.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { appendLedgerLine } from '@gateway/billing/domain';
 import { nanoToUsd } from '@gateway/db';
 import { DataSource, EntityManager } from 'typeorm';
 import { Invoice } from '../entities/invoice.entity';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
-import { creditableNano } from './creditable-amount';
+import { creditableNano, CreditRoom, refundToBalanceNano } from './creditable-amount';
+import { creditNoteRefundRef, invoiceStandings, InvoiceStanding } from '../settlement/invoice-standing';
 import { flatLine } from './invoice-content';
 import { takeNumber, transactionTime } from './invoice-generator';
 import { taxOn } from './tax';
@@ -31,23 +35,25 @@ export class CreditNoteIssuer {
 
   /**
    * What can still be credited on `invoice`, before tax: its subtotal less earlier credit notes',
-   * and once something is paid no more than is unpaid (creditableNano).
+   * and once something is paid no more than is unpaid plus what the balance paid (creditableNano).
    */
   static async creditable(manager: EntityManager, invoice: Invoice): Promise<bigint> {
+    return creditableNano(await CreditNoteIssuer.room(manager, invoice));
+  }
+
+  private static async room(manager: EntityManager, invoice: Invoice): Promise<CreditRoom> {
     const [row] = (await manager.query(
-      `SELECT (SELECT coalesce(sum(subtotal_nano), 0) FROM invoices WHERE credit_note_of = $1)::text AS subtotal,
-              (SELECT coalesce(sum(total_nano), 0) FROM invoices WHERE credit_note_of = $1)::text AS total,
-              (SELECT coalesce(sum(amount_nano), 0) FROM invoice_settlements WHERE invoice_id = $1)::text AS paid`,
+      `SELECT coalesce(sum(subtotal_nano), 0)::text AS subtotal FROM invoices WHERE credit_note_of = $1`,
       [invoice.id],
-    )) as [{ subtotal: string; total: string; paid: string }];
-    const paidNano = BigInt(row.paid);
-    const left = invoice.totalNano + BigInt(row.total) - paidNano;
-    return creditableNano({
+    )) as [{ subtotal: string }];
+    const standing = (await invoiceStandings(manager, [invoice])).get(invoice.id) as InvoiceStanding;
+    return {
       subtotalLeftNano: invoice.subtotalNano + BigInt(row.subtotal),
-      paidNano,
-      balanceDueNano: left > 0n ? left : 0n,
+      paidNano: standing.paidNano,
+      balanceDueNano: standing.balanceDueNano,
+      prepaidNano: standing.prepaidNano,
       taxRate: invoice.taxRate,
-    });
+    };
   }
 
   async issue(request: CreditNoteRequest): Promise<Invoice> {
@@ -62,13 +68,14 @@ export class CreditNoteIssuer {
       if (original.kind !== 'invoice') throw new InvoiceError(InvoiceErrorCode.NotAnInvoice);
       const done = await manager.getRepository(Invoice).findOneBy({ id: request.id });
       if (done) return done;
-      const left = await CreditNoteIssuer.creditable(manager, original);
+      const room = await CreditNoteIssuer.room(manager, original);
+      const left = creditableNano(room);
       const amount = request.amountNano === null ? left : BigInt(request.amountNano);
       if (amount <= 0n || amount > left) {
         // Another credit note or a payment came first, since the api accepted the request.
         throw new InvoiceError(
           InvoiceErrorCode.CreditExceedsInvoice,
-          `${nanoToUsd(amount)} USD is more than ${nanoToUsd(left)}, what is left unpaid of ${original.number} now`,
+          `${nanoToUsd(amount)} USD is more than ${nanoToUsd(left)}, what can still be credited on ${original.number} now`,
         );
       }
 
@@ -115,7 +122,25 @@ export class CreditNoteIssuer {
         issuedAt,
       });
       await manager.getRepository(Invoice).insert(note);
+      await refundToBalance(manager, note, refundToBalanceNano(-note.totalNano, room));
       return note;
     });
   }
+}
+
+/**
+ * Gives the credit note's share of prepaid usage back to the tenant's balance. The ref names the
+ * credit note, so the line is booked once however often the job runs. The worker has no Redis
+ * mirror of balances to tell: the mirror reconciler sees the credit_seq it has not applied and
+ * resyncs the balance from PostgreSQL.
+ */
+async function refundToBalance(manager: EntityManager, note: Invoice, amountNano: bigint): Promise<void> {
+  if (amountNano === 0n) return;
+  await appendLedgerLine(manager, {
+    tenantId: note.tenantId,
+    kind: 'refund',
+    amountNano,
+    ref: creditNoteRefundRef(note.id),
+    note: `${note.number}: prepaid usage credited`,
+  });
 }

@@ -1,9 +1,10 @@
 // Issues a tenant's invoice for a closed period, idempotently: the first call writes it, every
 // later (or racing) call returns that same invoice. Numbers come from a counter row locked in the
-// inserting transaction, so only a committed invoice takes one: no gaps, never reused.
+// inserting transaction, so only a committed invoice takes one: no gaps, never reused. The same
+// transaction records what the prepaid balance already paid of it (settlePrepaidUsage).
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ledgerPeriod, planHeldDuring, unitPricesDuring } from '@gateway/billing/domain';
+import { type LedgerPeriod, ledgerPeriod, planHeldDuring, unitPricesDuring } from '@gateway/billing/domain';
 import { minorUnitDigits } from '@gateway/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { isUniqueViolation } from '@gateway/db';
@@ -16,6 +17,7 @@ import {
 } from '@gateway/settings/domain';
 import { usageByModel } from '@gateway/usage/domain';
 import { DataSource, EntityManager } from 'typeorm';
+import { InvoiceSettlement, PREPAID_USAGE_REFERENCE } from '../entities/invoice-settlement.entity';
 import { Invoice, InvoiceKind, StoredCustomer, StoredIssuer } from '../entities/invoice.entity';
 import { convertInvoice } from './currency-conversion';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
@@ -127,8 +129,40 @@ export class InvoiceGenerator {
       issuedAt,
     });
     await manager.getRepository(Invoice).insert(invoice);
+    await settlePrepaidUsage(manager, invoice, ledger, issuedAt);
     return { invoice, created: true };
   }
+}
+
+/**
+ * What the prepaid balance already paid of the invoice: every request's cost was debited from it
+ * (the usage lines sum to exactly those debits) less what the plan's allowance gave back. Recorded
+ * as a settlement in the issuing transaction, so only the rest (tax, the plan's fee) is left to pay,
+ * and a customer who pays the invoice does not pay its usage twice. Never more than the total, so a
+ * settlement never pays more than the invoice asks.
+ */
+export function prepaidUsageNano(invoice: Pick<Invoice, 'totalNano'>, ledger: LedgerPeriod): bigint {
+  const prepaid = ledger.usageNano - ledger.planAllowanceNano;
+  if (prepaid <= 0n) return 0n;
+  return prepaid < invoice.totalNano ? prepaid : invoice.totalNano;
+}
+
+async function settlePrepaidUsage(
+  manager: EntityManager,
+  invoice: Invoice,
+  ledger: LedgerPeriod,
+  issuedAt: Date,
+): Promise<void> {
+  const amountNano = prepaidUsageNano(invoice, ledger);
+  if (amountNano === 0n) return;
+  await manager.getRepository(InvoiceSettlement).insert({
+    invoiceId: invoice.id,
+    amountNano,
+    reference: PREPAID_USAGE_REFERENCE,
+    source: 'balance',
+    paidAt: issuedAt,
+    recordedBy: null,
+  });
 }
 
 /**

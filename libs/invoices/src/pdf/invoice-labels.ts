@@ -29,6 +29,7 @@ export interface InvoiceLabels {
   subtotal: string;
   tax: string;
   total: string;
+  paidFromBalance: string;
   amountDue: string;
   paymentInstructions: string;
   paymentsInPeriod: string;
@@ -67,6 +68,7 @@ const EN: InvoiceLabels = {
   subtotal: 'Subtotal',
   tax: 'Tax',
   total: 'Total',
+  paidFromBalance: 'Paid from prepaid balance',
   amountDue: 'Amount due',
   paymentInstructions: 'Payment instructions',
   paymentsInPeriod: 'Payments and credits in the period (not part of the total)',
@@ -110,6 +112,7 @@ const ZH: InvoiceLabels = {
   subtotal: '小计',
   tax: '税',
   total: '合计',
+  paidFromBalance: '已从预付余额支付',
   amountDue: '应付金额',
   paymentInstructions: '付款方式',
   paymentsInPeriod: '本期付款与充值（不计入合计）',

@@ -6,6 +6,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { nanoToUsd } from '@gateway/db';
 import type { Invoice, StoredInvoiceLine } from '../entities/invoice.entity';
 import { minorText } from '../generation/currency-conversion';
+import { convertedBalanceMinor } from '../settlement/converted-balance';
 import type { InvoiceStatus } from '../settlement/invoice-standing';
 import { CjkFont, CjkFontFiles, FontFace, locateCjkFont, readCjkFont } from './cjk-font';
 import { invoiceLabels, InvoiceLabels } from './invoice-labels';
@@ -27,6 +28,8 @@ export interface InvoiceRenderContext {
   status: InvoiceStatus;
   /** For a credit note: the number of the invoice it corrects. */
   correctsNumber?: string | null;
+  /** What the prepaid balance paid of the invoice (its `balance` settlement, written at issue). */
+  prepaidNano?: bigint;
 }
 
 export function invoiceFilename(invoice: Pick<Invoice, 'number'>): string {
@@ -320,6 +323,28 @@ class InvoiceDocument {
     this.total(REGULAR, labels.subtotal, invoice.subtotalNano, converted?.subtotalMinor);
     this.total(REGULAR, taxLabel, invoice.taxNano, converted?.taxMinor);
     this.total(BOLD, labels.total, invoice.totalNano, converted?.totalMinor);
+    this.prepaid();
+  }
+
+  /**
+   * The usage the prepaid balance already paid, and what that leaves to pay: in the invoice's own
+   * currency as Pay online charges it (convertedBalanceMinor), so the two figures add up to the total.
+   */
+  private prepaid(): void {
+    const { invoice, labels } = this;
+    const prepaidNano = this.context.prepaidNano ?? 0n;
+    if (invoice.kind !== 'invoice' || prepaidNano <= 0n) return;
+    const dueNano = invoice.totalNano - prepaidNano;
+    const totalMinor = invoice.converted ? BigInt(invoice.converted.totalMinor) : null;
+    const dueMinor =
+      totalMinor === null ? null : convertedBalanceMinor(totalMinor, invoice.totalNano, dueNano);
+    this.total(
+      REGULAR,
+      labels.paidFromBalance,
+      -prepaidNano,
+      totalMinor === null || dueMinor === null ? undefined : (dueMinor - totalMinor).toString(),
+    );
+    this.total(BOLD, labels.amountDue, dueNano, dueMinor?.toString());
   }
 
   private total(font: string, label: string, nano: bigint, minor: string | undefined): void {

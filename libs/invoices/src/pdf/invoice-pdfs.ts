@@ -31,6 +31,7 @@ export class InvoicePdfs {
     const content = await this.renderer.render(invoice, {
       status: standing?.status ?? 'open',
       correctsNumber: original?.number ?? null,
+      prepaidNano: standing?.prepaidNano ?? 0n,
     });
     const result = await pdfs
       .createQueryBuilder()

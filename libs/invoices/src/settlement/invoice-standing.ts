@@ -12,7 +12,10 @@ export interface InvoiceStanding {
   status: InvoiceStatus;
   /** The total less its credit notes' totals, nano-USD. */
   amountDueNano: bigint;
+  /** What its settlements paid, less what its credit notes gave back to the prepaid balance. */
   paidNano: bigint;
+  /** What the prepaid balance paid (its `balance` settlement) and its credit notes did not give back. */
+  prepaidNano: bigint;
   /** What is left to pay (never below 0). */
   balanceDueNano: bigint;
   /**
@@ -45,7 +48,7 @@ export function standingOf(
   return { status: left <= 0n ? 'paid' : 'open', amountDueNano, balanceDueNano };
 }
 
-/** Standings of many invoices in three queries. */
+/** Standings of many invoices in four queries. */
 export async function invoiceStandings(
   manager: EntityManager,
   invoices: readonly Invoice[],
@@ -63,10 +66,14 @@ export async function invoiceStandings(
     .getRepository(InvoiceSettlement)
     .find({ where: { invoiceId: In(ids) }, order: { paidAt: 'ASC', createdAt: 'ASC' } });
   const deliveries = await manager.getRepository(InvoiceDelivery).find({ where: { invoiceId: In(ids) } });
+  const refunds = await balanceRefunds(manager, ids);
   for (const invoice of invoices) {
     const credit = credits.find((row) => row.id === invoice.id);
     const own = settlements.filter((row) => row.invoiceId === invoice.id);
-    const paidNano = own.reduce((sum, row) => sum + row.amountNano, 0n);
+    const refunded = refunds.get(invoice.id) ?? 0n;
+    const paidNano = own.reduce((sum, row) => sum + row.amountNano, 0n) - refunded;
+    const prepaidNano =
+      own.filter((row) => row.source === 'balance').reduce((sum, row) => sum + row.amountNano, 0n) - refunded;
     const standing = standingOf(
       invoice,
       { subtotalNano: BigInt(credit?.subtotal ?? 0), totalNano: BigInt(credit?.total ?? 0) },
@@ -75,6 +82,7 @@ export async function invoiceStandings(
     result.set(invoice.id, {
       ...standing,
       paidNano,
+      prepaidNano,
       amountDueMinor: invoice.converted
         ? BigInt(invoice.converted.totalMinor) + BigInt(credit?.total_minor ?? 0)
         : null,
@@ -83,4 +91,21 @@ export async function invoiceStandings(
     });
   }
   return result;
+}
+
+/** The ledger line that gives a credit note's share of prepaid usage back to the balance. */
+export function creditNoteRefundRef(creditNoteId: string): string {
+  return `credit-note:${creditNoteId}`;
+}
+
+/** Per invoice: what its credit notes gave back to the tenant's prepaid balance (`refund` lines). */
+async function balanceRefunds(manager: EntityManager, ids: readonly string[]): Promise<Map<string, bigint>> {
+  const rows = (await manager.query(
+    `SELECT n.credit_note_of AS id, sum(l.amount_nano)::text AS refunded
+     FROM invoices n
+     JOIN ledger_entries l ON l.tenant_id = n.tenant_id AND l.kind = 'refund' AND l.ref = 'credit-note:' || n.id
+     WHERE n.credit_note_of = ANY($1) GROUP BY n.credit_note_of`,
+    [ids],
+  )) as { id: string; refunded: string }[];
+  return new Map(rows.map((row) => [row.id, BigInt(row.refunded)]));
 }
