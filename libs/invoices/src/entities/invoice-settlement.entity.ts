@@ -10,9 +10,10 @@ export const PREPAID_USAGE_REFERENCE = 'prepaid-usage';
 /**
  * A payment received against an invoice: recorded by a super admin (a bank transfer), by an online
  * payment, or (source `balance`, written when the invoice is issued) the usage the tenant's prepaid
- * balance already paid as each request was debited. Invoices themselves never change, so what was paid lives here and the invoice's status
- * (open, paid, credited) is read from these rows and its credit notes. A reference is recorded once
- * per invoice and source, so a redelivered payment settles once.
+ * balance already paid as each request was debited. Invoices themselves never change, so what was
+ * paid lives here and the invoice's status (open, paid, credited) is read from these rows and its
+ * credit notes. A reference is recorded once per invoice and source, so a redelivered payment
+ * settles once.
  */
 @Entity({ name: 'invoice_settlements' })
 @Index('invoice_settlements_reference_key', ['invoiceId', 'source', 'reference'], { unique: true })

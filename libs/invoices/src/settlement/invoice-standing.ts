@@ -93,9 +93,11 @@ export async function invoiceStandings(
   return result;
 }
 
-/** The ledger line that gives a credit note's share of prepaid usage back to the balance. */
+const CREDIT_NOTE_REFUND_PREFIX = 'credit-note:';
+
+/** The ref of the ledger line that gives a credit note's share of prepaid usage back to the balance. */
 export function creditNoteRefundRef(creditNoteId: string): string {
-  return `credit-note:${creditNoteId}`;
+  return `${CREDIT_NOTE_REFUND_PREFIX}${creditNoteId}`;
 }
 
 /** Per invoice: what its credit notes gave back to the tenant's prepaid balance (`refund` lines). */
@@ -103,9 +105,9 @@ async function balanceRefunds(manager: EntityManager, ids: readonly string[]): P
   const rows = (await manager.query(
     `SELECT n.credit_note_of AS id, sum(l.amount_nano)::text AS refunded
      FROM invoices n
-     JOIN ledger_entries l ON l.tenant_id = n.tenant_id AND l.kind = 'refund' AND l.ref = 'credit-note:' || n.id
+     JOIN ledger_entries l ON l.tenant_id = n.tenant_id AND l.kind = 'refund' AND l.ref = $2 || n.id
      WHERE n.credit_note_of = ANY($1) GROUP BY n.credit_note_of`,
-    [ids],
+    [ids, CREDIT_NOTE_REFUND_PREFIX],
   )) as { id: string; refunded: string }[];
   return new Map(rows.map((row) => [row.id, BigInt(row.refunded)]));
 }
