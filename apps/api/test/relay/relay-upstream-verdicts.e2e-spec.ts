@@ -128,7 +128,11 @@ async function startCannedUpstream(): Promise<{ baseUrl: string; keys: string[];
   };
 }
 
+/** Closed answers of ENDLESS_EVENT: the gateway let go of the upstream. */
+let endlessClosed = 0;
+
 function streamEndlessEvent(res: ServerResponse): void {
+  res.on('close', () => endlessClosed++);
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const chunk = { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'canned' };
   res.write(`data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content: 'hi' } }] })}\n\n`);
@@ -335,5 +339,7 @@ describe('the relay and the probes agree on what an upstream error means', () =>
     const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
     expect(record).toMatchObject({ status: 502, errorCode: 'upstream_error' });
     expect(record.errorMessage).toMatch(/larger than the gateway takes/);
+    // And it let go of the upstream, which would otherwise hold the connection until it finished.
+    await waitFor('the upstream answer closed', async () => (endlessClosed === 1 ? true : undefined));
   });
 });

@@ -319,6 +319,9 @@ export class AttemptRunner {
     } catch (error) {
       ended = endOf(error);
     }
+    // Cut by the gateway (an event too large to be one): the upstream is still sending, and would
+    // hold its connection until it finished.
+    if (ended === 'oversized') response.body.destroy();
     const outcome = observer.outcome();
     const served: Served = {
       kind: 'served',
