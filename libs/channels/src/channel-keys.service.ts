@@ -207,27 +207,32 @@ export class ChannelKeysService {
   ): Promise<void> {
     const repo = manager.getRepository(ChannelKey);
     for (const keyId of keyIds) {
-      const row = await repo.findOne({
-        where: { id: keyId, channelId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
+      const row = await lockedKey(repo, channelId, keyId);
       const before = this.auditViewOf(row);
       Object.assign(row, { status: 'disabled', consecutiveFailures: 0, disabledReason: null });
-      const saved = await repo.save(row);
-      await this.audit.record(
-        {
-          actor,
-          tenantId: null,
-          action: 'update',
-          entityType: AUDIT_KEY,
-          entityId: keyId,
-          before,
-          after: this.auditViewOf(saved),
-        },
-        manager,
-      );
+      await this.auditUpdate(actor, before, await repo.save(row), manager);
     }
+  }
+
+  /** The audit entry of a key's change, in the changing transaction. */
+  private async auditUpdate(
+    actor: Actor,
+    before: ReturnType<ChannelKeysService['auditViewOf']>,
+    saved: ChannelKey,
+    manager: EntityManager,
+  ): Promise<void> {
+    await this.audit.record(
+      {
+        actor,
+        tenantId: null,
+        action: 'update',
+        entityType: AUDIT_KEY,
+        entityId: saved.id,
+        before,
+        after: this.auditViewOf(saved),
+      },
+      manager,
+    );
   }
 
   async update(
@@ -238,11 +243,7 @@ export class ChannelKeysService {
   ): Promise<ChannelKeyView> {
     const updated = await this.keys.manager.transaction(async (manager) => {
       const repo = manager.getRepository(ChannelKey);
-      const row = await repo.findOne({
-        where: { id: keyId, channelId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
+      const row = await lockedKey(repo, channelId, keyId);
       const before = this.auditViewOf(row);
 
       const fields = this.fieldsOf(dto);
@@ -279,18 +280,7 @@ export class ChannelKeysService {
           throw new ChannelsError(ChannelsErrorCode.DuplicateKey);
         throw scrubbedQueryError(error);
       }
-      await this.audit.record(
-        {
-          actor,
-          tenantId: null,
-          action: 'update',
-          entityType: AUDIT_KEY,
-          entityId: keyId,
-          before,
-          after: this.auditViewOf(saved),
-        },
-        manager,
-      );
+      await this.auditUpdate(actor, before, saved, manager);
       return saved;
     });
     // An enabled (or new) key is no longer the one the relay saw refused: every relay may take it.
@@ -482,4 +472,15 @@ export class ChannelKeysService {
     if (!(await this.channels.exists({ where: { id: channelId } })))
       throw new ChannelsError(ChannelsErrorCode.NotFound);
   }
+}
+
+/** A channel's key, locked for the rest of the transaction; 404 when the channel has no such key. */
+async function lockedKey(
+  repo: Repository<ChannelKey>,
+  channelId: string,
+  keyId: string,
+): Promise<ChannelKey> {
+  const row = await repo.findOne({ where: { id: keyId, channelId }, lock: { mode: 'pessimistic_write' } });
+  if (!row) throw new ChannelsError(ChannelsErrorCode.NotFound);
+  return row;
 }
