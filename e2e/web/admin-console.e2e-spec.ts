@@ -31,6 +31,8 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const OWNER = { email: 'owner@acme.test', password: 'owner-password-1' };
 const FINANCE = { email: 'finance@acme.test', password: 'finance-password-1' };
 const UI_TIMEOUT = 20_000;
+/** A real NewAPI import, from the click to its report. */
+const IMPORT_TIMEOUT = 90_000;
 
 /** The worker's invoice side (issuing, rendering PDFs) in its own Nest context on the api's database. */
 async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
@@ -887,7 +889,17 @@ describe('admin console (browser)', () => {
       await page.waitForFunction("document.documentElement.lang === 'en'");
 
       await testId('newapi-run').click();
+      // The real run writes every kind in its own transactions: on a loaded CI machine it may take
+      // longer than a click's wait, and when it fails the card's error says why, so wait for either.
+      const answered = page.waitForResponse(
+        (response) =>
+          response.url().endsWith('/api/imports/newapi') && response.request().method() === 'POST',
+        { timeout: IMPORT_TIMEOUT },
+      );
       await page.locator('.ant-popconfirm').getByRole('button', { name: 'Import' }).click();
+      const answer = await answered;
+      if (answer.status() !== 200)
+        throw new Error(`the import answered ${answer.status()}: ${(await answer.text()).slice(0, 500)}`);
       await testId('newapi-result').waitFor();
       await page.getByText('Imported', { exact: true }).waitFor();
       await testId('newapi-counts').getByText('Created').waitFor();
