@@ -47,6 +47,8 @@ export interface MockBehaviour {
   safety: boolean;
   /** Gemini: the prompt is blocked (`promptFeedback.blockReason`), no candidates. */
   blocked: boolean;
+  /** The model's context in tokens: a longer prompt is refused with the format's own context-length error. */
+  context?: number;
 }
 
 export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
@@ -92,7 +94,8 @@ type NumericOption =
   | 'reasoning'
   | 'cacheRead'
   | 'cacheWrite'
-  | 'promptExtra';
+  | 'promptExtra'
+  | 'context';
 type FlagOption = 'hang' | 'usage' | 'tool' | 'null' | 'safety' | 'blocked';
 
 interface IntegerRange {
@@ -133,6 +136,7 @@ const NUMERIC_OPTIONS: Record<NumericOption, IntegerRange> = {
   cacheRead: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
   cacheWrite: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
   promptExtra: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
+  context: { min: 1, max: 10_000_000, expected: 'a token count from 1 to 10000000' },
 };
 
 const FLAG_OPTIONS: readonly FlagOption[] = ['hang', 'usage', 'tool', 'null', 'safety', 'blocked'];

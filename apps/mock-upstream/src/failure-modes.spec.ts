@@ -70,6 +70,20 @@ describe('status=', () => {
   });
 });
 
+describe('context=N', () => {
+  it("refuses a prompt past the context with OpenAI's context_length_exceeded; a shorter one is answered", async () => {
+    const error = await client('sk;context=3')
+      .chat.completions.create(params)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ status: 400, code: 'context_length_exceeded', param: 'messages' });
+    expect((error as Error).message).toMatch(/maximum context length is 3 tokens/);
+    await expect(client('sk;context=1000').chat.completions.create(params)).resolves.toMatchObject({
+      object: 'chat.completion',
+    });
+  });
+});
+
 describe('fail=K', () => {
   it('fails the first K requests of a key, then succeeds; reset() starts over', async () => {
     const flaky = client('sk;status=503;fail=2');

@@ -87,6 +87,12 @@ async function answer(
   const exchange = { res, record, behaviour, signal };
 
   if (behaviour.hang) return; // the connection's close ends the request; nothing to clean up
+  const promptTokens = response.usage?.prompt_tokens ?? 0;
+  if (behaviour.context !== undefined && promptTokens > behaviour.context) {
+    const error = format.contextError(promptTokens, behaviour.context);
+    sendJson(res, record, error.status, format.errorBody(error, record.seq), error.headers);
+    return;
+  }
   if (behaviour.status !== 200) {
     await sleep(behaviour.latency, signal);
     const error = format.simulatedError(behaviour.status, behaviour.retryAfter);

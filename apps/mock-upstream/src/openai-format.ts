@@ -34,6 +34,14 @@ export const OPENAI_FORMAT: WireFormat = {
   apiKey: (req) => bearerToken(req.headers.authorization),
   missingKey: missingBearer,
   simulatedError,
+  contextError: (promptTokens, context) =>
+    new HttpError(
+      400,
+      `This model's maximum context length is ${context} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`,
+      'invalid_request_error',
+      'messages',
+      'context_length_exceeded',
+    ),
   errorBody: (error) => error.toBody(),
   stream: OPENAI_STREAM,
 };

@@ -18,6 +18,8 @@ export interface WireFormat {
   checkHeaders?(req: IncomingMessage): void;
   /** The error the behaviour `status=<status>` answers. */
   simulatedError(status: number, retryAfter: number | undefined): HttpError;
+  /** The refusal of a prompt of `promptTokens` beyond the model's `context` (`context=<tokens>`), in the provider's words. */
+  contextError(promptTokens: number, context: number): HttpError;
   /** The JSON body of an error answer. */
   errorBody(error: HttpError, requestSeq: number): object;
   stream: StreamFraming;

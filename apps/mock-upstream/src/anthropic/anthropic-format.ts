@@ -61,6 +61,12 @@ export const ANTHROPIC_FORMAT: WireFormat = {
       retryAfterHeaders(retryAfter),
     );
   },
+  contextError: (promptTokens, context) =>
+    new HttpError(
+      400,
+      `prompt is too long: ${promptTokens} tokens > ${context} maximum`,
+      'invalid_request_error',
+    ),
   errorBody: (error, seq) => ({
     type: 'error',
     error: { type: errorType(error), message: error.message },

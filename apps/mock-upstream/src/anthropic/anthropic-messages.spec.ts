@@ -206,6 +206,16 @@ describe('POST /v1/messages', () => {
     expect(error).toMatchObject({ status, type, requestID: expect.stringMatching(/^req_mock_/) });
   });
 
+  it("refuses a prompt past context=N as Anthropic does: 400 invalid_request_error, 'prompt is too long'", async () => {
+    const error = await upstream
+      .anthropic('sk;context=2')
+      .messages.create(params)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(error).toMatchObject({ status: 400, type: 'invalid_request_error' });
+    expect((error as Error).message).toMatch(/prompt is too long: \d+ tokens > 2 maximum/);
+  });
+
   it('requires max_tokens, anthropic-version and x-api-key', async () => {
     const missingMax = await upstream
       .anthropic()

@@ -90,6 +90,11 @@ export const GEMINI_FORMAT: WireFormat = {
     }
     return geminiError(status, `${simulatedMessage(status)} ${suffix}`, undefined, headers);
   },
+  contextError: (promptTokens, context) =>
+    geminiError(
+      400,
+      `The input token count (${promptTokens}) exceeds the maximum number of tokens allowed (${context}).`,
+    ),
   errorBody: (error) => {
     const list = details(error);
     return {

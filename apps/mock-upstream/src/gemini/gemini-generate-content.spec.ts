@@ -92,6 +92,19 @@ describe('generateContent', () => {
     expect(blocked.candidates).toBeUndefined();
   });
 
+  it('refuses a prompt past context=N as Gemini does: 400 INVALID_ARGUMENT, the input token count', async () => {
+    const error = await upstream
+      .gemini('AIza;context=1')
+      .models.generateContent(params)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(genai.ApiError);
+    expect((error as InstanceType<typeof genai.ApiError>).status).toBe(400);
+    expect((error as Error).message).toMatch(/INVALID_ARGUMENT/);
+    expect((error as Error).message).toMatch(
+      /The input token count \(\d+\) exceeds the maximum number of tokens allowed \(1\)/,
+    );
+  });
+
   it('answers a bad key with 400 INVALID_ARGUMENT and reason API_KEY_INVALID', async () => {
     const error = await upstream
       .gemini('AIza;status=401')
