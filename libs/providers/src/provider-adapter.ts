@@ -6,6 +6,7 @@ import type { UpstreamErrorClassifier } from './errors/classify-upstream-error';
 import type { JsonObject } from './json/json-object';
 import type { MediaEndpoint } from './openai-media/media-endpoint';
 import type { OpenAiEndpoint, OpenAiRequest } from './openai/request';
+import { classifyInOpenAiTerms } from './openai/upstream-error-terms';
 import type { SseEvent } from './sse/sse-event';
 import type { PromptCount, Usage, UsageSource } from './usage/usage';
 
@@ -160,6 +161,9 @@ export function bindOpenAiRequest(adapter: ProviderAdapter, request: OpenAiReque
     createStreamObserver: adapter.createStreamObserver,
     responseUsage: adapter.responseUsage,
     translateResponse: adapter.translateResponse,
-    classifyError: adapter.classifyError,
+    // Another format's refusal reaches the chat client in OpenAI's terms; its meaning stays the provider's.
+    classifyError: adapter.translateResponse
+      ? classifyInOpenAiTerms(adapter.classifyError)
+      : adapter.classifyError,
   };
 }

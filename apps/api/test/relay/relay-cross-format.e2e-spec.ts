@@ -55,6 +55,58 @@ describe('chat completions clients served by other formats (openai SDK → gatew
     }
   });
 
+  it("says another format's refusal in OpenAI's terms: a prompt past the context, an unknown model", async () => {
+    await r.channel('anthropic', 'ch-ant-context', 'x-context-ant', 'sk-ant-mock;context=3');
+    await r.channel('gemini', 'ch-gem-context', 'x-context-gem', 'AIza-mock;context=3');
+    await r.channel('anthropic', 'ch-ant-missing', 'x-missing-ant', 'sk-ant-mock;status=404');
+    await r.channel('gemini', 'ch-gem-bad', 'x-bad-gem', 'AIza-mock;status=400');
+    const refusal = (model: string, stream = false) =>
+      client.chat.completions
+        .create({ model, messages: [{ role: 'user', content: 'a prompt of some words' }], stream })
+        .then(
+          () => undefined,
+          (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+        );
+    for (const [model, said] of [
+      ['x-context-ant', /prompt is too long: \d+ tokens > 3 maximum/],
+      ['x-context-gem', /input token count \(\d+\) exceeds the maximum number of tokens allowed \(3\)/],
+    ] as const) {
+      for (const stream of [false, true]) {
+        const error = await refusal(model, stream);
+        expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+        expect(error).toMatchObject({
+          status: 400,
+          code: 'context_length_exceeded',
+          type: 'invalid_request_error',
+          param: 'messages',
+        });
+        // The upstream's own words stay, for the person reading them.
+        expect(error?.message).toMatch(said);
+      }
+    }
+    // The same through the Responses API.
+    const viaResponses = await client.responses
+      .create({ model: 'x-context-ant', input: 'a prompt of some words' })
+      .then(
+        () => undefined,
+        (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+      );
+    expect(viaResponses).toMatchObject({
+      status: 400,
+      code: 'context_length_exceeded',
+      type: 'invalid_request_error',
+    });
+
+    const missing = await refusal('x-missing-ant');
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    // Anthropic says not_found_error; an OpenAI client reads OpenAI's words for it.
+    expect(missing).toMatchObject({ code: 'model_not_found', type: 'invalid_request_error', param: 'model' });
+    const bad = await refusal('x-bad-gem');
+    expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(bad?.type).toBe('invalid_request_error');
+    expect(bad?.code).not.toBe('INVALID_ARGUMENT');
+  });
+
   it('fails over from an overloaded Anthropic channel (529) to a Gemini channel', async () => {
     await r.channel('anthropic', 'ch-overloaded', 'x-failover', 'sk-ant-mock;status=529', { priority: 10 });
     await r.channel('gemini', 'ch-rescue', 'x-failover', 'AIza-rescue');

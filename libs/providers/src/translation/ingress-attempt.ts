@@ -5,6 +5,7 @@
 // changed, and the stream is forwarded as it came (decoded only for the counts).
 import type { CanonicalCodec, CanonicalRequest, CanonicalResponse } from '../canonical/canonical-model';
 import type { JsonObject } from '../json/json-object';
+import { classifyInOpenAiTerms } from '../openai/upstream-error-terms';
 import type {
   AttemptAdapter,
   PreparedRequest,
@@ -56,7 +57,10 @@ export function ingressAttempt(channel: ProviderAdapter, ingress: IngressRequest
       ),
     responseUsage: (body, promptTokens) => answerUsage(decode(body), promptTokens),
     ...(passThrough ? {} : { translateResponse: translate }),
-    classifyError: channel.classifyError,
+    // Another format's refusal is said in the gateway's terms (OpenAI's), which each ingress's error
+    // body renders in its own; a same-format channel's words pass on as they are.
+    classifyError:
+      upstream === ingress.codec ? channel.classifyError : classifyInOpenAiTerms(channel.classifyError),
   };
 }
 
