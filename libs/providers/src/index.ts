@@ -104,6 +104,7 @@ export {
   type UpstreamVerdictKind,
 } from './errors/classify-upstream-error';
 export type { UpstreamError } from './errors/upstream-error';
+export { isContextLengthError } from './errors/error-meaning';
 export { classifyUpstreamFailure, type UpstreamFailure } from './errors/upstream-failure';
 export { readBoundedBody, type BoundedBody, type ByteSource } from './http/read-bounded-body';
 export { JsonSkeleton, SKELETON_MEMBER_LIMIT } from './json/json-skeleton';

@@ -108,6 +108,26 @@ describe('judgeUpstreamError', () => {
     expect(judge(404, { error: { message: 'no such model' } })).toMatchObject({ code: 'model_not_found' });
   });
 
+  it('a prompt past the context said only in words (vLLM, DeepSeek) is context_length_exceeded on messages', () => {
+    const body = {
+      object: 'error',
+      message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens.",
+      type: 'BadRequestError',
+      param: null,
+      code: 400,
+    };
+    expect(judge(400, body)).toMatchObject({
+      kind: 'rejected',
+      code: 'context_length_exceeded',
+      param: 'messages',
+      message: body.message,
+    });
+    // An upstream's own code is kept.
+    expect(judge(400, { error: { message: body.message, code: 'too_long', param: 'prompt' } })).toMatchObject(
+      { code: 'too_long', param: 'prompt' },
+    );
+  });
+
   it('masks the channel key wherever it appears', () => {
     const result = judge(401, {
       error: { message: `Incorrect API key provided: ${SECRET}`, code: 'invalid_api_key' },

@@ -1,7 +1,12 @@
 // What the relay does with an upstream's error answer. The meaning comes from the providers'
 // classification (the one the channels' probes follow too); the relay only maps it onto failover:
 // move on to another candidate, cooling the key on a rate limit, or hand the answer to the client.
-import { maskSecrets, type UpstreamError, type UpstreamVerdict } from '@gateway/providers';
+import {
+  isContextLengthError,
+  maskSecrets,
+  type UpstreamError,
+  type UpstreamVerdict,
+} from '@gateway/providers';
 import type { Rejected, Retry } from './attempt-outcome';
 
 const MAX_MESSAGE = 1000;
@@ -66,13 +71,18 @@ export function judgeUpstreamError(
     case 'retry':
     case 'client_error':
       if (retryStatuses.has(status)) return retry('server_error');
-      return {
-        kind: 'rejected',
+      // Without a code (vLLM's is the status, a number), a prompt past the context says so in words
+      // only: said as OpenAI does.
+      if ((said.code === null || /^\d+$/.test(said.code)) && isContextLengthError(verdict.error))
+        return rejected(status, said, 'context_length_exceeded', said.param ?? 'messages');
+      return rejected(
         status,
-        code: said.code ?? (status === 404 ? 'model_not_found' : 'invalid_request_error'),
-        message: said.message,
-        param: said.param,
-        type: said.type,
-      };
+        said,
+        said.code ?? (status === 404 ? 'model_not_found' : 'invalid_request_error'),
+      );
   }
+}
+
+function rejected(status: number, said: MaskedUpstreamError, code: string, param = said.param): Rejected {
+  return { kind: 'rejected', status, code, message: said.message, param, type: said.type };
 }
