@@ -156,7 +156,7 @@ describe('media routes in the console (browser)', () => {
   it('shows the unit and quantity each request was billed in, in both languages', async () => {
     await usageRecordsStored(api, tenantId, 2);
     await nav('usage');
-    await testId('usage-billed').getByText('1 images').waitFor();
+    await testId('usage-billed').getByText('1 image', { exact: true }).waitFor();
     await testId('usage-billed').getByText('22 characters').waitFor();
     await shot('usage-billed.en');
     await testId('language-zh-CN').click();

@@ -1,5 +1,6 @@
 // Both languages must be complete: the same keys, no empty strings, and the same {{placeholders}}
 // and <tags> in each translation (a missing one shows raw text or drops a value).
+import i18next from 'i18next';
 import en from './locales/en.json';
 import zhCN from './locales/zh-CN.json';
 
@@ -45,5 +46,42 @@ describe('the UI translations', () => {
       .filter(([key, text]) => chinese.get(key) === text && /[a-z]{3,} [a-z]{3,} [a-z]{3,}/i.test(text))
       .map(([key]) => key);
     expect(untranslated).toEqual([]);
+  });
+
+  it('give an English count of something its singular form ("1 request", not "1 requests")', () => {
+    // A number (or a formatted number) followed by a plural noun, perhaps after one adjective, needs
+    // i18next's _one / _other pair and a `count`.
+    const countOfPlural = /\{\{\s*(count|formatted|value|tokens)\s*\}\}\s+(\w+\s+)?\w*[^\Ws]s\b/;
+    // Shown only for two or more (a single key has its own label, channels.keys.addOne).
+    const onlyPlural = new Set(['channels.keys.addMany']);
+    const singularMissing = [...english]
+      .filter(([key, text]) => !key.endsWith('_other') && !onlyPlural.has(key) && countOfPlural.test(text))
+      .map(([key]) => key);
+    expect(singularMissing).toEqual([]);
+    const pairsBroken = [...english.keys()]
+      .filter((key) => key.endsWith('_other') && !english.has(key.replace(/_other$/, '_one')))
+      .concat(
+        [...english.keys()].filter(
+          (key) => key.endsWith('_one') && !english.has(key.replace(/_one$/, '_other')),
+        ),
+      );
+    expect(pairsBroken).toEqual([]);
+  });
+
+  it('resolve plural keys with i18next in both languages (Chinese has one form: _other)', async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({
+      resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+      lng: 'en',
+      interpolation: { escapeValue: false },
+    });
+    const billed = (count: number) => i18n.t('usage.units.images', { count, formatted: String(count) });
+    expect([billed(1), billed(2), billed(0)]).toEqual(['1 image', '2 images', '0 images']);
+    expect(i18n.t('plans.limitShort.requests', { count: 1, value: '1' })).toBe('1 request');
+    expect(i18n.t('channels.keys.tokens', { count: 1000, formatted: '1,000' })).toBe('1,000 tokens');
+    await i18n.changeLanguage('zh-CN');
+    expect(new Intl.PluralRules('zh-CN').resolvedOptions().pluralCategories).toEqual(['other']);
+    expect(billed(1)).toBe('1 张图片');
+    expect(i18n.t('usage.units.characters', { count: 22, formatted: '22' })).toBe('22 个字符');
   });
 });

@@ -78,7 +78,10 @@ export function UsageLogsPage() {
       key: 'billed',
       render: (_, log) => (
         <span data-testid="usage-billed">
-          {t(`usage.units.${log.billedUnit}`, { formatted: formatNumber(log.billedQuantity) })}
+          {t(`usage.units.${log.billedUnit}`, {
+            count: log.billedQuantity,
+            formatted: formatNumber(log.billedQuantity),
+          })}
         </span>
       ),
     },

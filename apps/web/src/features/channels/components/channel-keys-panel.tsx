@@ -161,7 +161,10 @@ export function ChannelKeysPanel({ channel, onTestKey, testingKeyId }: ChannelKe
             })}
           </span>
           <Typography.Text type="secondary">
-            {t('channels.keys.tokens', { formatted: formatNumber(key.totalTokens) })}
+            {t('channels.keys.tokens', {
+              count: key.totalTokens,
+              formatted: formatNumber(key.totalTokens),
+            })}
           </Typography.Text>
         </Flex>
       ),

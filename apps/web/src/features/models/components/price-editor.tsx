@@ -305,6 +305,7 @@ function PriceEditorBody({
                 key: part,
                 label: t(label),
                 children: t('models.preview.line', {
+                  count: Number(preview.data.breakdown[part].tokens),
                   tokens: preview.data.breakdown[part].tokens,
                   rate: formatUsd(preview.data.breakdown[part].ratePer1M),
                   cost: formatUsd(preview.data.breakdown[part].costUsd),

@@ -9,13 +9,19 @@ export function PlanLimitsList({ limits }: { limits: PlanLimits }) {
   const parts = [
     limits.requests === null
       ? null
-      : t('plans.limitShort.requests', { value: formatNumber(limits.requests) }),
+      : t('plans.limitShort.requests', { count: limits.requests, value: formatNumber(limits.requests) }),
     limits.inputTokens === null
       ? null
-      : t('plans.limitShort.inputTokens', { value: formatNumber(limits.inputTokens) }),
+      : t('plans.limitShort.inputTokens', {
+          count: limits.inputTokens,
+          value: formatNumber(limits.inputTokens),
+        }),
     limits.outputTokens === null
       ? null
-      : t('plans.limitShort.outputTokens', { value: formatNumber(limits.outputTokens) }),
+      : t('plans.limitShort.outputTokens', {
+          count: limits.outputTokens,
+          value: formatNumber(limits.outputTokens),
+        }),
     limits.spendUsd === null ? null : t('plans.limitShort.spendUsd', { value: formatUsd(limits.spendUsd) }),
   ].filter((part): part is string => part !== null);
   if (parts.length === 0) return <Typography.Text type="secondary">{t('common.unlimited')}</Typography.Text>;
