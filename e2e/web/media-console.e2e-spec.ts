@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
 import { TEST_ADMIN } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium, Page, Request } from 'playwright-core';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import {
   createChannel,
@@ -122,8 +122,39 @@ describe('media routes in the console (browser)', () => {
     await page.keyboard.press('Escape');
   });
 
-  it('generates an image and speaks a text in the playground', async () => {
+  it('asks for the models of a key typed by hand once, not once per keystroke', async () => {
     await nav('playground');
+    const asked: string[] = [];
+    const onRequest = (request: Request) => {
+      if (new URL(request.url()).pathname === '/v1/models')
+        asked.push(request.headers()['authorization'] ?? '');
+    };
+    page.on('request', onRequest);
+    try {
+      const field = testId('playground-key');
+      await field.fill('');
+      await field.pressSequentially(keys.image, { delay: 20 });
+      await testId('playground-model').getByText('dall-e-3').waitFor();
+      await page.waitForTimeout(1000); // a late request would show up here
+      expect(asked).toEqual([`Bearer ${keys.image}`]);
+      await shot('playground-key-typed.en');
+
+      // Half a key says what a key looks like, and asks nothing.
+      await field.fill(keys.image.slice(0, 20));
+      await page.getByText('A token key is sk- followed by 48 letters or digits.').waitFor();
+      await shot('playground-key-incomplete.en');
+      // The same key again: the list it had is still fresh.
+      await field.fill('');
+      await field.pressSequentially(keys.image, { delay: 20 });
+      await testId('playground-model').getByText('dall-e-3').waitFor();
+      await page.waitForTimeout(1000);
+      expect(asked).toHaveLength(1);
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
+  it('generates an image and speaks a text in the playground', async () => {
     await testId('playground-mode').getByText('Image').click();
     await testId('playground-key').fill(keys.image);
     await testId('playground-model').getByText('dall-e-3').waitFor();

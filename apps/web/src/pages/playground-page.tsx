@@ -1,7 +1,6 @@
 // Playground: chat with any model a token allows, through the real /v1 relay (streaming or not),
 // and see how the request was served: routed via, failed attempts, TTFT, tokens and cost.
 import { ClearOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -20,18 +19,12 @@ import {
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { queryKeys } from '../api/query-keys';
 import { PageHeader } from '../components/page-header';
-import {
-  type ChatMessage,
-  listModels,
-  RelayError,
-  type RunStats,
-  runChat,
-} from '../features/playground/api/chat-run';
+import { type ChatMessage, RelayError, type RunStats, runChat } from '../features/playground/api/chat-run';
 import { MediaPanel, type MediaMode } from '../features/playground/components/media-panel';
 import { INGRESS_FORMATS, type IngressFormat } from '../features/playground/api/ingress-formats';
 import { RunStatsCard } from '../features/playground/components/run-stats-card';
+import { useTokenModels } from '../features/playground/hooks/use-token-models';
 
 // The pasted key lives for this browser tab only.
 const KEY_STORAGE = 'llm-gateway.playground-key';
@@ -61,15 +54,7 @@ export function PlaygroundPage() {
   const [stats, setStats] = useState<RunStats | null>(null);
   const [statsModel, setStatsModel] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
-  const keyLooksValid = key.startsWith('sk-') && key.length > 10;
-
-  const models = useQuery({
-    queryKey: queryKeys.playground.models(key),
-    queryFn: ({ signal }) => listModels(key, signal),
-    enabled: keyLooksValid,
-    retry: false,
-    staleTime: 60_000,
-  });
+  const { models, settling, incomplete } = useTokenModels(key);
   const chosenModel = model ?? models.data?.[0];
 
   const saveKey = (value: string) => {
@@ -241,8 +226,14 @@ export function PlaygroundPage() {
                       {t('playground.keyHint')} <Link to="/tokens">{t('nav.tokens')}</Link>
                     </span>
                   }
-                  validateStatus={models.isError ? 'error' : undefined}
-                  help={models.isError ? (models.error as Error).message : undefined}
+                  validateStatus={models.isError || incomplete ? 'error' : undefined}
+                  help={
+                    incomplete
+                      ? t('playground.keyIncomplete')
+                      : models.isError
+                        ? (models.error as Error).message
+                        : undefined
+                  }
                 >
                   <Input.Password
                     value={key}
@@ -257,7 +248,7 @@ export function PlaygroundPage() {
                     showSearch
                     value={chosenModel}
                     onChange={setModel}
-                    loading={models.isFetching}
+                    loading={settling || models.isFetching}
                     disabled={!models.data}
                     options={models.data?.map((id) => ({ value: id, label: id }))}
                     placeholder={t('playground.modelPlaceholder')}
