@@ -1,9 +1,8 @@
 // What a request costs under a draft price, before it is saved, computed as the api does (see
 // libs/billing's price calculator): exact integers in nano-USD, the token part rounded once, half
 // up, then the per-request fee added. The api's preview stays the authority for saved prices.
-import { USD_AMOUNT } from '../../components/usd-amount';
+import { nanoToUsd as usd, usdToNano as nano, USD_AMOUNT } from '../../components/usd-amount';
 
-const NANO_PER_USD = 1_000_000_000n;
 const TOKENS_PER_RATE = 1_000_000n;
 
 export const TOKEN_COUNT = /^(0|[1-9]\d{0,14})$/;
@@ -27,17 +26,6 @@ export interface TokenCounts {
   completionTokens: string;
   /** The reasoning part of completionTokens. */
   reasoningTokens: string;
-}
-
-function nano(usd: string): bigint {
-  const [whole = '0', fraction = ''] = usd.split('.');
-  return BigInt(whole) * NANO_PER_USD + BigInt(fraction.padEnd(9, '0'));
-}
-
-function usd(nanoUsd: bigint): string {
-  const whole = nanoUsd / NANO_PER_USD;
-  const fraction = (nanoUsd % NANO_PER_USD).toString().padStart(9, '0').replace(/0+$/, '');
-  return fraction ? `${whole}.${fraction}` : `${whole}`;
 }
 
 /**
