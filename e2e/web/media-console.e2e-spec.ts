@@ -58,7 +58,7 @@ describe('media routes in the console (browser)', () => {
     await createChannel(api, admin, {
       name: 'media',
       baseUrl: mock.baseUrl,
-      models: ['dall-e-3', 'tts-1'],
+      models: ['dall-e-3', 'tts-1', 'whisper-1'],
       keys: ['sk-mock-media-web'],
     });
     const tenant = await seedTenant(api);
@@ -112,6 +112,29 @@ describe('media routes in the console (browser)', () => {
     await testId('price-save').click();
     await page.getByText('$15.00/1M chars').waitFor();
     await page.keyboard.press('Escape');
+  });
+
+  it('lists each model at the price of its own unit, in both languages', async () => {
+    // Audio is priced per second and read per minute.
+    const priced = await fetch(`${api.url}/api/models/whisper-1/price`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await api.adminToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputPer1M: '0', outputPer1M: '0', perAudioSecond: '0.0001' }),
+    });
+    expect(priced.status).toBe(200);
+    await page.reload();
+    await testId('model-price-dall-e-3').getByText('from $0.04 / image').waitFor();
+    await testId('model-price-tts-1').getByText('$15.00 / 1M characters').waitFor();
+    await testId('model-price-whisper-1').getByText('$0.006 / min of audio').waitFor();
+    // A model priced for media alone does not read as free tokens.
+    await expect(testId('model-price-dall-e-3').textContent()).resolves.not.toContain('1M tokens');
+    await shot('models-media-prices.en');
+    await testId('language-zh-CN').click();
+    await testId('model-price-dall-e-3').getByText('$0.04 起 / 张图片').waitFor();
+    await testId('model-price-whisper-1').getByText('$0.006 / 分钟音频').waitFor();
+    await shot('models-media-prices.zh-CN');
+    await testId('language-en').click();
+    await page.waitForFunction("document.documentElement.lang === 'en'");
   });
 
   it('refuses a malformed size list before sending it', async () => {

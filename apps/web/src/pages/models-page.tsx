@@ -7,12 +7,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { canEditPrices } from '../auth/roles';
 import { useCurrentUser } from '../auth/session';
-import { formatDateTime, formatUsd } from '../components/formatters';
+import { formatDateTime } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
 import { QueryTable } from '../components/query-table';
 import { type CatalogModel, useModels } from '../features/models/api/models-api';
 import { NewApiImportModal } from '../features/models/components/newapi-import-modal';
 import { PriceEditor } from '../features/models/components/price-editor';
+import { priceSummary } from '../features/models/price-summary';
 import { usePageParams } from '../hooks/use-page-params';
 
 export function ModelsPage() {
@@ -54,14 +55,10 @@ export function ModelsPage() {
       key: 'price',
       render: (_, model) =>
         model.price ? (
-          <Flex vertical>
-            <span>
-              {t('models.priceLine', {
-                input: formatUsd(model.price.inputPer1M),
-                cached: formatUsd(model.price.cachedInputPer1M),
-                output: formatUsd(model.price.outputPer1M),
-              })}
-            </span>
+          <Flex vertical data-testid={`model-price-${model.id}`}>
+            {priceSummary(model.price, t).map((line) => (
+              <span key={line}>{line}</span>
+            ))}
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {t('models.since', { time: formatDateTime(model.price.effectiveFrom) })}
             </Typography.Text>
