@@ -22,6 +22,7 @@ import {
   rawBody,
   relayJsonBody,
 } from './http/body-parsing';
+import { applyHttpTimeouts } from './http/http-timeouts';
 import { requestId } from './http/request-id';
 import { SurfaceExceptionFilter } from './http/surface-exception.filter';
 import { apiValidationPipe } from './http/validation.pipe';
@@ -41,6 +42,11 @@ export async function createApiApp(config: AppConfig): Promise<NestExpressApplic
   // Decides req.ip (IP allowlists, the login limiter, audit) and req.secure (the session cookie).
   const trust = config.TRUST_PROXY;
   app.set('trust proxy', typeof trust === 'object' ? [...trust] : trust);
+
+  applyHttpTimeouts(app.getHttpServer(), {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+  });
 
   // Order matters: these run before any Nest middleware, guard or route.
   const drain = app.get(Drain).middleware();

@@ -120,6 +120,11 @@ const schema = {
   WORKER_HEARTBEAT_FILE: z.string().min(1, 'must not be empty').optional(),
   // How long a stopping api lets in-flight requests and streams finish (README "Rolling restarts").
   SHUTDOWN_GRACE_MS: intIn(0, 3_600_000).default(30_000),
+  // How long a client may take to send a request's headers, and the whole request (its body
+  // included), before the api answers 408 and closes the connection: a client that dribbles bytes
+  // holds a connection no longer than this (README "Configuration"; http-timeouts.ts).
+  HTTP_HEADERS_TIMEOUT_MS: intIn(1_000, 600_000).default(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: intIn(1_000, 3_600_000).default(120_000),
   // How far V8 lets the heap grow past what its last full collection kept (heap-growth.ts); 0: V8's own.
   HEAP_GROWTH_PERCENT: intIn(0, 1_000).default(50),
   // The api process also runs the worker's jobs (README "Small host"): one Node process instead of two.
@@ -227,6 +232,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): RawConfig {
   // On a cluster every multi-key script must stay in one slot: one hash tag over the whole prefix.
   if (config.REDIS_CLUSTER && !config.REDIS_PREFIX.startsWith('{')) {
     out['REDIS_PREFIX'] = `{${config.REDIS_PREFIX}}`;
+  }
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      `must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request`,
+    );
   }
   if (config.NODE_ENV === 'production' && config.ENCRYPTION_KEY === undefined) {
     throw new ConfigError('ENCRYPTION_KEY', 'must be set in production (64 hexadecimal characters)');

@@ -34,6 +34,20 @@ describe('SHUTDOWN_GRACE_MS', () => {
   });
 });
 
+describe('HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS', () => {
+  it('default to 20 s and 120 s; the headers may not take longer than the whole request', () => {
+    expect(parseConfig({})).toMatchObject({
+      HTTP_HEADERS_TIMEOUT_MS: 20_000,
+      HTTP_REQUEST_TIMEOUT_MS: 120_000,
+    });
+    expect(parseConfig({ HTTP_REQUEST_TIMEOUT_MS: '600000' }).HTTP_REQUEST_TIMEOUT_MS).toBe(600_000);
+    expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_MS: '999' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
+    expect(() => parseConfig({ HTTP_HEADERS_TIMEOUT_MS: '30000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS.*must not exceed HTTP_REQUEST_TIMEOUT_MS/,
+    );
+  });
+});
+
 describe('Redis topology', () => {
   it('wraps REDIS_PREFIX in one hash tag on a cluster, and keeps a prefix already in braces', () => {
     expect(parseConfig({ REDIS_CLUSTER: 'true' }).REDIS_PREFIX).toBe('{gw}');
