@@ -1,5 +1,6 @@
 // What `npm run import:newapi` does once the api's modules are up: open the source, run the
 // import as the first super admin (or --as), and hand back the report.
+import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Role, User } from '@gateway/identity';
@@ -26,7 +27,7 @@ export async function importNewApiCommand(
   });
   if (!values.from) throw new Error(USAGE);
   const actor = await superAdmin(app.get(DataSource), values.as);
-  const source = await openSource(values.from);
+  const source = await openSource(sourcePath(values.from));
   try {
     return await app.get(NewApiMigrationService).run(actor, source, {
       dryRun: values['dry-run'] ?? false,
@@ -55,4 +56,13 @@ async function superAdmin(dataSource: DataSource, email: string | undefined): Pr
     ip: null,
     requestId: 'cli:import-newapi',
   };
+}
+
+/**
+ * A database URL as given; a file path as the operator meant it: `npm run` starts the command in
+ * the checkout, so a relative path is taken from where npm was run (INIT_CWD), not from there.
+ */
+export function sourcePath(from: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(from) || isAbsolute(from)) return from;
+  return resolve(env['INIT_CWD'] ?? process.cwd(), from);
 }
