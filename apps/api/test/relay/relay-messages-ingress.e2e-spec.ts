@@ -151,6 +151,66 @@ describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', (
     expect(error?.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
   });
 
+  it('replays thinking a Gemini channel made to an Anthropic channel without a signature Anthropic would refuse', async () => {
+    await r.channel('gemini', 'ch-think-gemini', 'm-think-gemini', 'AIza-mock');
+    await r.channel('anthropic', 'ch-think-claude', 'm-think-claude', 'sk-ant-mock');
+    const question = { role: 'user' as const, content: 'think about the weather' };
+    const thinking = { type: 'enabled' as const, budget_tokens: 1024 };
+    const ask = { max_tokens: 2000, thinking, messages: [question] };
+    const nonStream = await r.anthropic.messages.create({ ...ask, model: 'm-think-gemini' });
+    const streamed = await r.anthropic.messages.stream({ ...ask, model: 'm-think-gemini' }).finalMessage();
+    const fromClaude = await r.anthropic.messages.create({ ...ask, model: 'm-think-claude' });
+
+    for (const turn of [nonStream, streamed]) {
+      const thoughts = turn.content.filter((block) => block.type === 'thinking');
+      expect(thoughts).toHaveLength(1);
+      // Signed, but plainly not by Anthropic: the gateway knows its own mark when it comes back.
+      expect(thoughts[0]).toMatchObject({
+        thinking: expect.stringMatching(/\S/),
+        signature: expect.stringMatching(/^llm-gateway:/),
+      });
+    }
+    const claudeThought = fromClaude.content.find((block) => block.type === 'thinking');
+    expect(claudeThought?.signature).toMatch(/^[A-Za-z0-9+/=]+$/);
+
+    // Turn 2 on the Anthropic channel, as every agent sends it: the conversation so far with the
+    // assistant's blocks unchanged. Gemini's thoughts are left out; Anthropic's own go back as they came.
+    for (const [turn, expected] of [
+      [nonStream, []],
+      [streamed, []],
+      [fromClaude, [claudeThought]],
+    ] as const) {
+      r.mock.reset();
+      const next = await r.anthropic.messages.create({
+        model: 'm-think-claude',
+        max_tokens: 2000,
+        thinking,
+        messages: [question, { role: 'assistant', content: turn.content }, { role: 'user', content: 'and?' }],
+      });
+      expect(next.type).toBe('message');
+      const sent = r.upstreamCall().body as { messages: Array<{ content: Array<Record<string, unknown>> }> };
+      const assistant = sent.messages[1]?.content ?? [];
+      expect(assistant.filter((block) => block['type'] === 'thinking')).toEqual(expected);
+      expect(assistant).toContainEqual({ type: 'text', text: expect.stringMatching(/^alpha/) });
+    }
+
+    // Back on a Gemini channel the thoughts return as thoughts.
+    r.mock.reset();
+    await r.anthropic.messages.create({
+      model: 'm-think-gemini',
+      max_tokens: 2000,
+      thinking,
+      messages: [
+        question,
+        { role: 'assistant', content: nonStream.content },
+        { role: 'user', content: 'and?' },
+      ],
+    });
+    const gemini = r.upstreamCall().body as { contents: Array<{ parts: Array<Record<string, unknown>> }> };
+    expect(gemini.contents[1]?.parts[0]).toMatchObject({ thought: true, text: expect.stringMatching(/\S/) });
+    expect(JSON.stringify(gemini)).not.toContain('llm-gateway');
+  });
+
   it("counts a request's input tokens with the gateway's tokenizer, without calling an upstream", async () => {
     const counted = await r.anthropic.messages.countTokens({
       model: 'm-openai',

@@ -3,6 +3,7 @@ import type { CanonicalCodec } from '../canonical/canonical-model';
 import { buildAnthropicRequest, parseAnthropicRequest } from './request';
 import { decodeAnthropicResponse, encodeAnthropicResponse } from './response';
 import { AnthropicStreamDecoder, AnthropicStreamEncoder } from './stream';
+import { withoutForeignThinking } from './thinking-signature';
 
 export const anthropicCodec: CanonicalCodec = {
   parseRequest: parseAnthropicRequest,
@@ -11,4 +12,5 @@ export const anthropicCodec: CanonicalCodec = {
   buildRequest: buildAnthropicRequest,
   decodeResponse: decodeAnthropicResponse,
   createStreamDecoder: () => new AnthropicStreamDecoder(),
+  passThroughBody: withoutForeignThinking,
 };

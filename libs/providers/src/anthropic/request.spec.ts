@@ -83,7 +83,7 @@ const canonical = (): CanonicalRequest => ({
     {
       role: 'assistant',
       content: [
-        { type: 'thinking', text: 'Need the tool.', signature: 'sig-abc' },
+        { type: 'thinking', text: 'Need the tool.', signature: 'sig-abc', signedBy: 'anthropic' },
         { type: 'thinking', text: '', redacted: 'opaque-data' },
         { type: 'text', text: 'Let me check.' },
         { type: 'tool_call', id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
@@ -403,6 +403,55 @@ describe('buildAnthropicRequest', () => {
     expect(thinking).not.toHaveProperty('top_k');
     expect(thinking).not.toHaveProperty('top_p');
     expect(build({ reasoning: { effort: 'low' }, maxOutputTokens: 1000 })['thinking']).toBeUndefined();
+  });
+
+  it('sends Anthropic only the thinking it signed: not Gemini’s, not unsigned reasoning', () => {
+    const withThoughts: CanonicalRequest = {
+      ...canonical(),
+      messages: [
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', text: 'from gemini', signature: 'c2ln', signedBy: 'gemini' },
+            { type: 'thinking', text: 'from deepseek' },
+            { type: 'thinking', text: 'mine', signature: 'RXFRQkNn', signedBy: 'anthropic' },
+            { type: 'text', text: 'answer' },
+          ],
+        },
+      ],
+    };
+    expect(buildAnthropicRequest(withThoughts, target).body['messages']).toEqual([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: 'mine', signature: 'RXFRQkNn' },
+          { type: 'text', text: 'answer' },
+        ],
+      },
+    ]);
+    // What the gateway gave an Anthropic client for Gemini's thoughts comes back marked, and stays out.
+    const replayed = parseAnthropicRequest({
+      model: 'm',
+      max_tokens: 10,
+      messages: [
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'from gemini', signature: 'llm-gateway:gemini:c2ln' },
+            { type: 'thinking', thinking: 'old gateway', signature: '' },
+            { type: 'text', text: 'answer' },
+          ],
+        },
+      ],
+    });
+    expect(replayed.messages[0]?.content).toEqual([
+      { type: 'thinking', text: 'from gemini', signature: 'c2ln', signedBy: 'gemini' },
+      { type: 'thinking', text: 'old gateway' },
+      { type: 'text', text: 'answer' },
+    ]);
+    expect(buildAnthropicRequest(replayed, target).body['messages']).toEqual([
+      { role: 'assistant', content: [{ type: 'text', text: 'answer' }] },
+    ]);
   });
 
   it('names a tool call whose arguments are not a JSON object', () => {

@@ -28,6 +28,7 @@ import {
   requireString,
 } from '../validation/field-checks';
 import { RequestValidationError } from '../validation/request-validation-error';
+import { isAnthropicSigned, readAnthropicSignature } from './thinking-signature';
 
 /** The API version a channel speaks unless its settings.anthropicVersion says otherwise. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -127,7 +128,7 @@ function parseAssistantBlock(block: JsonObject, path: string, toolNames: Map<str
       return {
         type: 'thinking',
         text: requireString(block['thinking'], childPath(path, 'thinking')),
-        signature: requireString(block['signature'], childPath(path, 'signature')),
+        ...readAnthropicSignature(requireString(block['signature'], childPath(path, 'signature'))),
       };
     case 'redacted_thinking':
       return { type: 'thinking', text: '', redacted: requireString(block['data'], childPath(path, 'data')) };
@@ -402,9 +403,10 @@ function contentBlocks(message: CanonicalMessage, index: number): JsonObject[] {
         break;
       case 'thinking':
         if (part.redacted !== undefined) blocks.push({ type: 'redacted_thinking', data: part.redacted });
-        else if (part.signature !== undefined)
+        else if (isAnthropicSigned(part))
           blocks.push({ type: 'thinking', thinking: part.text, signature: part.signature });
-        // Unsigned reasoning (another provider's thoughts) cannot be replayed: Anthropic verifies the signature.
+        // Another provider's reasoning (unsigned, or signed by it) cannot be replayed: Anthropic
+        // verifies the signature and refuses the request (thinking-signature.ts).
         break;
     }
   });

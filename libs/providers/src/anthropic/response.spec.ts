@@ -42,6 +42,7 @@ describe('decodeAnthropicResponse', () => {
         type: 'thinking',
         text: 'Let me analyze this step by step...',
         signature: 'WaUjzkypQ2mUEVM36O2TxuC06KN8xyfbJwyem2dw3URve/op91XWHOEBLLqIOMfFG/UvLEczmEsUjavL',
+        signedBy: 'anthropic',
       },
       {
         type: 'thinking',
@@ -111,6 +112,25 @@ describe('encodeAnthropicResponse', () => {
       cache_read_input_tokens: 1800,
       output_tokens: 503,
     });
+  });
+
+  it("signs another format's thinking with the gateway's mark, never with an empty signature", () => {
+    const encoded = encodeAnthropicResponse({
+      id: 'x',
+      model: 'gemini-2.5-pro',
+      content: [
+        { type: 'thinking', text: 'unsigned thought' },
+        { type: 'thinking', text: 'signed thought', signature: 'c2ln', signedBy: 'gemini' },
+        { type: 'text', text: 'answer' },
+      ],
+      finishReason: 'stop',
+      usage: null,
+    });
+    expect(encoded['content']).toEqual([
+      { type: 'thinking', thinking: 'unsigned thought', signature: 'llm-gateway:unsigned:' },
+      { type: 'thinking', thinking: 'signed thought', signature: 'llm-gateway:gemini:c2ln' },
+      { type: 'text', text: 'answer' },
+    ]);
   });
 
   it('writes zero usage when the answer has none, and {} for arguments that are not an object', () => {

@@ -2,6 +2,7 @@
 import type { CanonicalResponse } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
 import { fromAnthropicStopReason, toAnthropicStopReason } from './finish-reason';
+import { ANTHROPIC_SIGNER, anthropicSignature } from './thinking-signature';
 import { anthropicUsage, readAnthropicUsage, toCanonicalUsage } from './usage';
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -25,6 +26,7 @@ export function decodeAnthropicResponse(body: unknown): CanonicalResponse {
           type: 'thinking',
           text: text(block['thinking']),
           signature: text(block['signature']),
+          signedBy: ANTHROPIC_SIGNER,
         });
         break;
       case 'redacted_thinking':
@@ -68,7 +70,7 @@ export function encodeAnthropicResponse(response: CanonicalResponse): JsonObject
     }
     return part.redacted !== undefined
       ? { type: 'redacted_thinking', data: part.redacted }
-      : { type: 'thinking', thinking: part.text, signature: part.signature ?? '' };
+      : { type: 'thinking', thinking: part.text, signature: anthropicSignature(part) };
   });
   return {
     id: response.id,

@@ -148,9 +148,9 @@ describe('AnthropicStreamEncoder, read by @anthropic-ai/sdk', () => {
         { type: 'start', id: 'msg_1', model: 'claude' },
         { type: 'thinking_delta', text: 'first ' },
         { type: 'thinking_delta', text: 'thought' },
-        { type: 'thinking_signature', signature: 'sig-1' },
+        { type: 'thinking_signature', signature: 'sig-1', signedBy: 'anthropic' },
         { type: 'thinking_delta', text: 'second' },
-        { type: 'thinking_signature', signature: 'sig-2' },
+        { type: 'thinking_signature', signature: 'sig-2', signedBy: 'anthropic' },
         { type: 'thinking_redacted', data: 'opaque' },
         { type: 'text_delta', text: 'answer' },
         { type: 'finish', finishReason: 'stop' },
@@ -163,6 +163,26 @@ describe('AnthropicStreamEncoder, read by @anthropic-ai/sdk', () => {
       { type: 'text', text: 'answer' },
     ]);
     expect(message.stop_reason).toBe('end_turn');
+  });
+
+  it("signs another format's thinking with the gateway's mark, never an empty or a foreign signature", async () => {
+    const message = await streamOf(
+      encodeAll([
+        { type: 'start', id: 'msg_1', model: 'gemini' },
+        { type: 'thinking_delta', text: 'unsigned thought' },
+        { type: 'text_delta', text: 'answer' },
+        { type: 'thinking_delta', text: 'signed thought' },
+        { type: 'thinking_signature', signature: 'c2ln', signedBy: 'gemini' },
+        { type: 'thinking_delta', text: 'last thought' },
+        { type: 'finish', finishReason: 'stop' },
+      ]),
+    ).finalMessage();
+    expect(message.content).toEqual([
+      { type: 'thinking', thinking: 'unsigned thought', signature: 'llm-gateway:unsigned:' },
+      { type: 'text', text: 'answer' },
+      { type: 'thinking', thinking: 'signed thought', signature: 'llm-gateway:gemini:c2ln' },
+      { type: 'thinking', thinking: 'last thought', signature: 'llm-gateway:unsigned:' },
+    ]);
   });
 
   it('ends a broken stream with an error event the SDK throws, never message_stop', async () => {

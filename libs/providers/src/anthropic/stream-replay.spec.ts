@@ -101,6 +101,7 @@ const EXPECTED: Array<[file: string, events: CanonicalStreamEvent[]]> = [
         type: 'thinking_signature',
         signature:
           'EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds2Fe7yPvpoBAJNg6ZVWZYWKQx+kJBLXHkLRhVEKcuoNPHg9pqvN5bWt30vZuEJkcoCFShQ7/YBkBbxsB0GbYcvQ0uMb04GVZpWuxVpG7lgkaBgNgK9vb',
+        signedBy: 'anthropic',
       },
       {
         type: 'thinking_redacted',

@@ -13,6 +13,7 @@ import { isJsonObject, type JsonObject } from '../json/json-object';
 import { anthropicErrorType } from './error';
 import { anthropicEventText } from './event-text';
 import { fromAnthropicStopReason, toAnthropicStopReason } from './finish-reason';
+import { ANTHROPIC_SIGNER, anthropicSignature } from './thinking-signature';
 import {
   anthropicUsage,
   NO_USAGE,
@@ -98,7 +99,11 @@ export class AnthropicStreamDecoder implements CanonicalStreamDecoder {
         if (text(block['thinking']) !== '')
           events.push({ type: 'thinking_delta', text: text(block['thinking']) });
         if (text(block['signature']) !== '')
-          events.push({ type: 'thinking_signature', signature: text(block['signature']) });
+          events.push({
+            type: 'thinking_signature',
+            signature: text(block['signature']),
+            signedBy: ANTHROPIC_SIGNER,
+          });
         return events;
       }
       case 'redacted_thinking':
@@ -132,7 +137,9 @@ export class AnthropicStreamDecoder implements CanonicalStreamDecoder {
           ? []
           : [{ type: 'thinking_delta', text: text(delta['thinking']) }];
       case 'signature_delta':
-        return [{ type: 'thinking_signature', signature: text(delta['signature']) }];
+        return [
+          { type: 'thinking_signature', signature: text(delta['signature']), signedBy: ANTHROPIC_SIGNER },
+        ];
       case 'input_json_delta': {
         const toolIndex = typeof index === 'number' ? this.toolCalls.get(index) : undefined;
         const partial = text(delta['partial_json']);
@@ -219,7 +226,7 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
         );
         // A signature ends its thinking block: more thinking after it is a new block.
         if (this.open?.block.kind === 'thinking') this.open.block.signed = true;
-        return opened + this.delta({ type: 'signature_delta', signature: event.signature });
+        return opened + this.delta({ type: 'signature_delta', signature: anthropicSignature(event) });
       }
       case 'thinking_redacted': {
         const head = this.begin() + this.close();
@@ -303,9 +310,15 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
 
   private close(): string {
     if (this.open === null) return '';
-    const { index } = this.open;
+    const { index, block } = this.open;
+    // Thinking that came without a signature (another format's) gets the gateway's mark before it
+    // ends, as every Anthropic thinking block ends with its signature_delta.
+    const sign =
+      block.kind === 'thinking' && !block.signed
+        ? this.delta({ type: 'signature_delta', signature: anthropicSignature({}) })
+        : '';
     this.open = null;
-    return anthropicEventText('content_block_stop', { type: 'content_block_stop', index });
+    return sign + anthropicEventText('content_block_stop', { type: 'content_block_stop', index });
   }
 
   /** Keeps the open block when it is of the wanted kind (and, for thinking, not yet signed). */

@@ -39,13 +39,19 @@ export interface CanonicalToolResult {
 
 /**
  * The model's reasoning, where a format shows it (Anthropic's `thinking` blocks, Gemini's thought
- * parts). `signature` must travel back unchanged in the next turn for Anthropic to accept it;
+ * parts). `signature` must travel back unchanged in the next turn for its maker to accept it;
  * `redacted` carries a `redacted_thinking` block's opaque data.
  */
 export interface CanonicalThinking {
   type: 'thinking';
   text: string;
   signature?: string;
+  /**
+   * The format whose upstream made `signature` (`anthropic`, `gemini`), when known: only that
+   * upstream can verify it, so no other is sent it. Absent: unknown (a client's replay in a format
+   * that cannot say).
+   */
+  signedBy?: string;
   redacted?: string;
 }
 
@@ -173,7 +179,7 @@ export type CanonicalStreamEvent =
   | { type: 'start'; id: string; model: string }
   | { type: 'text_delta'; text: string }
   | { type: 'thinking_delta'; text: string }
-  | { type: 'thinking_signature'; signature: string }
+  | { type: 'thinking_signature'; signature: string; signedBy?: string }
   /** An Anthropic `redacted_thinking` block (its opaque `data`), which must go back unchanged next turn. */
   | { type: 'thinking_redacted'; data: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
@@ -264,4 +270,10 @@ export interface CanonicalCodec {
    */
   decodeResponse(body: unknown): CanonicalResponse;
   createStreamDecoder(): CanonicalStreamDecoder;
+  /**
+   * A client's body in this format as this format's upstream may receive it when it passes through
+   * (the client's own fields, less what only the gateway could read: Anthropic leaves out thinking
+   * it did not sign). Absent: the body as it is.
+   */
+  passThroughBody?(body: JsonObject): JsonObject;
 }

@@ -7,6 +7,9 @@ import { isJsonObject, type JsonObject } from '../json/json-object';
 import { RequestValidationError } from '../validation/request-validation-error';
 import type { GeminiPart } from './gemini-wire';
 
+/** The `signedBy` of thought signatures a Gemini upstream made (canonical-model.ts). */
+export const GEMINI_SIGNER = 'gemini';
+
 /**
  * Collects one canonical message's parts. A thought signature Gemini put on a non-thought part (a
  * function call, a text) becomes an empty thinking part carrying the signature just before it, and
@@ -17,6 +20,12 @@ export class CanonicalPartsBuilder<P extends CanonicalPart = CanonicalPart> {
   readonly parts: P[] = [];
   /** Thinking parts that came from thought parts, and so may take more thought text. */
   private readonly openThoughts = new WeakSet<CanonicalThinking>();
+
+  /**
+   * `signedBy`: who made the signatures, when known (an upstream's answer is Gemini's own; a
+   * client's replay may carry a signature the gateway relayed from another format).
+   */
+  constructor(private readonly signedBy?: string) {}
 
   text(text: string, signature: string | undefined): void {
     this.signature(signature);
@@ -30,13 +39,13 @@ export class CanonicalPartsBuilder<P extends CanonicalPart = CanonicalPart> {
     if (last?.type === 'thinking' && this.openThoughts.has(last)) {
       last.text += text;
       if (signature !== undefined) {
-        last.signature = signature;
+        Object.assign(last, this.signed(signature));
         this.openThoughts.delete(last);
       }
       return;
     }
     const thinking: CanonicalThinking = { type: 'thinking', text };
-    if (signature !== undefined) thinking.signature = signature;
+    if (signature !== undefined) Object.assign(thinking, this.signed(signature));
     else this.openThoughts.add(thinking);
     this.parts.push(thinking as P);
   }
@@ -48,7 +57,12 @@ export class CanonicalPartsBuilder<P extends CanonicalPart = CanonicalPart> {
 
   /** A signature on a part that is not a thought: kept as a text-less thinking part before it. */
   signature(signature: string | undefined): void {
-    if (signature !== undefined) this.parts.push({ type: 'thinking', text: '', signature } as P);
+    if (signature !== undefined)
+      this.parts.push({ type: 'thinking', text: '', ...this.signed(signature) } as P);
+  }
+
+  private signed(signature: string): Pick<CanonicalThinking, 'signature' | 'signedBy'> {
+    return this.signedBy === undefined ? { signature } : { signature, signedBy: this.signedBy };
   }
 
   /** Any other part (images, tool results): never merged. */

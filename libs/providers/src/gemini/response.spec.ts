@@ -15,9 +15,14 @@ describe('decodeGeminiResponse', () => {
       id: 'mH5paK3eLqOz1dkP',
       model: 'gemini-2.5-pro',
       content: [
-        { type: 'thinking', text: 'I should look up the weather.', signature: 'EpoBCpcBAdHtim8=' },
+        {
+          type: 'thinking',
+          text: 'I should look up the weather.',
+          signature: 'EpoBCpcBAdHtim8=',
+          signedBy: 'gemini',
+        },
         { type: 'text', text: 'Checking the weather.' },
-        { type: 'thinking', text: '', signature: 'CiQB0e2Kb3Ab1Lk=' },
+        { type: 'thinking', text: '', signature: 'CiQB0e2Kb3Ab1Lk=', signedBy: 'gemini' },
         {
           type: 'tool_call',
           id: 'call_mH5paK3eLqOz1dkP_0',
@@ -101,7 +106,7 @@ describe('encodeGeminiResponse', () => {
     id: 'msg_01',
     model: 'claude-sonnet-4',
     content: [
-      { type: 'thinking', text: 'Hmm.', signature: 'sig' },
+      { type: 'thinking', text: 'Hmm.', signature: 'sig', signedBy: 'gemini' },
       { type: 'text', text: 'Calling.' },
       { type: 'tool_call', id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
     ],

@@ -11,7 +11,7 @@ import { isJsonObject, type JsonObject } from '../json/json-object';
 import { blockReasonOf, GeminiPromptBlockedError } from './error';
 import { canonicalFinishReason, geminiFinishReason, MALFORMED_FUNCTION_CALL } from './finish-reason';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './gemini-wire';
-import { CanonicalPartsBuilder, toGeminiParts, tryArgumentsObject } from './parts';
+import { CanonicalPartsBuilder, GEMINI_SIGNER, toGeminiParts, tryArgumentsObject } from './parts';
 import { canonicalUsage, geminiUsageMetadata } from './usage';
 
 type AnswerPart = CanonicalText | CanonicalToolCall | CanonicalThinking;
@@ -75,7 +75,7 @@ export function decodeGeminiResponse(body: unknown): CanonicalResponse {
   if (blocked !== null && candidate === null)
     throw new GeminiPromptBlockedError(blocked.reason, blocked.message);
   const id = str(answer['responseId']) ?? '';
-  const builder = new CanonicalPartsBuilder<AnswerPart>();
+  const builder = new CanonicalPartsBuilder<AnswerPart>(GEMINI_SIGNER);
   const content = candidate !== null && isJsonObject(candidate['content']) ? candidate['content'] : {};
   const calls = readAnswerParts(content['parts'], builder, (index) => syntheticCallId(id, index));
   return {

@@ -68,7 +68,7 @@ const EXPECTED: [file: string, events: CanonicalStreamEvent[]][] = [
     [
       START,
       { type: 'text_delta', text: 'Let me check both cities.' },
-      { type: 'thinking_signature', signature: 'CiQB0e2Kb3Ab1Lk=' },
+      { type: 'thinking_signature', signature: 'CiQB0e2Kb3Ab1Lk=', signedBy: 'gemini' },
       { type: 'tool_call_start', index: 0, id: 'call_ZmlyZXN0cmVhbTAx_0', name: 'get_weather' },
       { type: 'tool_call_delta', index: 0, arguments: '{"city":"Paris","units":"celsius"}' },
       { type: 'tool_call_start', index: 1, id: 'call_ZmlyZXN0cmVhbTAx_1', name: 'get_weather' },

@@ -16,7 +16,7 @@ import { isJsonObject } from '../json/json-object';
 import { blockedPromptMessage, blockReasonOf, geminiErrorBody, PROMPT_BLOCKED_CODE } from './error';
 import { canonicalFinishReason, geminiFinishReason, MALFORMED_FUNCTION_CALL } from './finish-reason';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './gemini-wire';
-import { CanonicalPartsBuilder, tryArgumentsObject } from './parts';
+import { CanonicalPartsBuilder, GEMINI_SIGNER, tryArgumentsObject } from './parts';
 import { readAnswerParts, syntheticCallId } from './response';
 import { canonicalUsage, geminiUsageMetadata } from './usage';
 
@@ -78,7 +78,7 @@ export class GeminiStreamDecoder implements CanonicalStreamDecoder {
     if (candidate === null) return events;
     if (typeof candidate['finishReason'] === 'string') this.finishReason = candidate['finishReason'];
     const content = isJsonObject(candidate['content']) ? candidate['content'] : {};
-    const builder = new CanonicalPartsBuilder<AnswerPart>();
+    const builder = new CanonicalPartsBuilder<AnswerPart>(GEMINI_SIGNER);
     const first = this.calls;
     this.calls += readAnswerParts(
       content['parts'],
@@ -93,7 +93,7 @@ export class GeminiStreamDecoder implements CanonicalStreamDecoder {
       } else if (part.type === 'thinking') {
         if (part.text !== '') events.push({ type: 'thinking_delta', text: part.text });
         if (part.signature !== undefined)
-          events.push({ type: 'thinking_signature', signature: part.signature });
+          events.push({ type: 'thinking_signature', signature: part.signature, signedBy: GEMINI_SIGNER });
       } else {
         events.push({ type: 'tool_call_start', index, id: part.id, name: part.name });
         events.push({ type: 'tool_call_delta', index, arguments: part.arguments });

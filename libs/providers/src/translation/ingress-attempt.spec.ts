@@ -46,6 +46,32 @@ describe('a canonical ingress served by a channel', () => {
     expect(ingressAttempt(anthropic, ingress).translateResponse).toBeUndefined();
   });
 
+  it("leaves out of a same-format body the thinking Anthropic did not sign (another format's, marked by the gateway)", () => {
+    const assistant = {
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'from gemini', signature: 'llm-gateway:gemini:c2ln' },
+        { type: 'text', text: 'answer' },
+      ],
+    };
+    const ingress = messages({
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }, assistant, { role: 'user', content: 'and?' }],
+    });
+    const prepared = ingressAttempt(anthropic, ingress).prepareRequest(TARGET);
+    expect(prepared.body['messages']).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: [{ type: 'text', text: 'answer' }] },
+      { role: 'user', content: 'and?' },
+    ]);
+    // A Gemini channel gets its own thought signature back.
+    const toGemini = ingressAttempt(gemini, ingress).prepareRequest(TARGET);
+    expect(toGemini.body['contents']).toContainEqual({
+      role: 'model',
+      parts: [{ text: 'from gemini', thought: true, thoughtSignature: 'c2ln' }, { text: 'answer' }],
+    });
+  });
+
   it('translates to another format, asking for no more output than the client set', () => {
     const prepared = ingressAttempt(openai, messages({ max_tokens: 50, system: 'be brief' })).prepareRequest(
       TARGET,

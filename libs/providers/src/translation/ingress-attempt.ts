@@ -82,7 +82,10 @@ function prepare(
   });
   // The client's fields kept; only the model (when the format carries it in the body) changes.
   const body: JsonObject = passThrough
-    ? { ...ingress.body, ...(call.body['model'] === undefined ? {} : { model: call.body['model'] }) }
+    ? {
+        ...(upstream.passThroughBody?.(ingress.body) ?? ingress.body),
+        ...(call.body['model'] === undefined ? {} : { model: call.body['model'] }),
+      }
     : call.body;
   // Other ingresses report usage in their own framing: the upstream is always asked for it.
   return { ...call, body, clientAskedForUsage: true, clientRequest: canonical };
