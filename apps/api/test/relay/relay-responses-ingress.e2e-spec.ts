@@ -12,6 +12,8 @@ describe('/v1/responses clients (openai SDK responses → gateway → mock upstr
   beforeAll(async () => {
     r = await startIngressRelay('relay_responses_ingress');
     await r.channel('openai', 'ch-openai', 'r-openai', 'sk-mock-responses');
+    await r.channel('anthropic', 'ch-anthropic', 'r-anthropic', 'sk-ant-mock');
+    await r.channel('gemini', 'ch-gemini', 'r-gemini', 'AIza-mock');
     client = r.openai;
   });
 
@@ -41,5 +43,92 @@ describe('/v1/responses clients (openai SDK responses → gateway → mock upstr
     );
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect(error?.param).toBe('model');
+  });
+
+  it("echoes the request's settings in the response, streamed or not, whichever format served it", async () => {
+    const sent = {
+      instructions: 'be brief',
+      input: [
+        { role: 'developer' as const, content: 'answer in English' },
+        { role: 'user' as const, content: 'hello there' },
+      ],
+      tools: [
+        {
+          type: 'function' as const,
+          name: 'get_weather',
+          description: 'the weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          strict: false,
+        },
+      ],
+      tool_choice: 'none' as const,
+      temperature: 0.3,
+      top_p: 0.9,
+      max_output_tokens: 50,
+      parallel_tool_calls: false,
+      metadata: { ticket: 'T-1' },
+      text: { format: { type: 'text' as const }, verbosity: 'low' as const },
+      reasoning: { effort: 'low' as const, summary: 'auto' as const },
+      truncation: 'auto' as const,
+      user: 'user-1',
+      store: false,
+    };
+    const echoed = {
+      instructions: 'be brief',
+      tools: [{ ...sent.tools[0] }],
+      tool_choice: 'none',
+      temperature: 0.3,
+      top_p: 0.9,
+      max_output_tokens: 50,
+      parallel_tool_calls: false,
+      metadata: { ticket: 'T-1' },
+      text: { format: { type: 'text' }, verbosity: 'low' },
+      reasoning: { effort: 'low', summary: 'auto' },
+      truncation: 'auto',
+      user: 'user-1',
+      store: false,
+      previous_response_id: null,
+    };
+    // What OpenAI answers for the settings a client did not send.
+    const defaults = {
+      instructions: null,
+      tools: [],
+      tool_choice: 'auto',
+      temperature: 1,
+      top_p: 1,
+      max_output_tokens: null,
+      parallel_tool_calls: true,
+      metadata: {},
+      text: { format: { type: 'text' }, verbosity: 'medium' },
+      reasoning: { effort: null, summary: null },
+      truncation: 'disabled',
+      user: null,
+      store: false,
+      previous_response_id: null,
+    };
+    for (const model of ['r-openai', 'r-anthropic', 'r-gemini']) {
+      for (const [request, expected] of [
+        [sent, echoed],
+        [{ input: 'hello there' }, defaults],
+      ] as const) {
+        const answer = await client.responses.create({ ...request, model });
+        expect(answer).toMatchObject(expected);
+        const stream = await client.responses.create({ ...request, model, stream: true });
+        const seen: string[] = [];
+        for await (const event of stream) {
+          if (
+            event.type === 'response.created' ||
+            event.type === 'response.in_progress' ||
+            event.type === 'response.completed' ||
+            event.type === 'response.incomplete'
+          ) {
+            seen.push(event.type);
+            expect(event.response).toMatchObject(expected);
+          }
+        }
+        expect(seen.slice(0, 2)).toEqual(['response.created', 'response.in_progress']);
+        expect(seen).toHaveLength(3);
+      }
+    }
   });
 });

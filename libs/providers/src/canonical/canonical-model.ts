@@ -127,6 +127,11 @@ export interface CanonicalRequest {
   includeUsage?: boolean;
   /** The end user's id, where a format carries one (OpenAI `user`, Anthropic `metadata.user_id`). */
   user: string | null;
+  /**
+   * Ingress only: the settings the client's format repeats in its answer, as the client sent them
+   * with the format's defaults for the rest (Responses echoes its request in every `response`).
+   */
+  echo?: JsonObject;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,8 +255,11 @@ export interface IngressContext {
 export interface CanonicalCodec {
   /** Ingress: the client's body → canonical (validated). */
   parseRequest(body: unknown, context?: IngressContext): CanonicalRequest;
-  /** Ingress: a canonical answer → the client's format. */
-  encodeResponse(response: CanonicalResponse): JsonObject;
+  /**
+   * Ingress: a canonical answer → the client's format. `request` is the client's parsed request
+   * (Responses echoes its settings), as for createStreamEncoder.
+   */
+  encodeResponse(response: CanonicalResponse, request?: CanonicalRequest): JsonObject;
   /**
    * `request` is the client's parsed request (optional, so an encoder that needs nothing from it
    * may ignore it): OpenAI chat reads `includeUsage`, Responses echoes the request's settings.

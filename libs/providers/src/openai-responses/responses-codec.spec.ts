@@ -128,6 +128,40 @@ describe('Responses codec: requests', () => {
       reasoning: { effort: 'low', includeThoughts: true },
       stream: true,
       user: 'u-1',
+      // What the response repeats: the client's own settings (the instructions alone, not the
+      // developer message), OpenAI's defaults for the rest.
+      echo: {
+        background: false,
+        instructions: 'Be brief.',
+        max_output_tokens: 800,
+        max_tool_calls: null,
+        metadata: {},
+        parallel_tool_calls: false,
+        previous_response_id: null,
+        prompt_cache_key: null,
+        reasoning: { effort: 'low', summary: 'auto' },
+        safety_identifier: null,
+        store: false,
+        temperature: 1,
+        text: {
+          format: { type: 'json_schema', name: 'w', schema: { type: 'object' }, strict: true },
+          verbosity: 'medium',
+        },
+        tool_choice: { type: 'function', name: 'get_weather' },
+        tools: [
+          {
+            type: 'function',
+            name: 'get_weather',
+            description: 'Weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+            strict: true,
+          },
+        ],
+        top_logprobs: 0,
+        top_p: 0.5,
+        truncation: 'disabled',
+        user: 'u-1',
+      },
     });
   });
 
@@ -165,6 +199,11 @@ describe('Responses codec: requests', () => {
     [{ reasoning: { effort: 'extreme' } }, 'reasoning.effort'],
     [{ temperature: -1 }, 'temperature'],
     [{ model: '' }, 'model'],
+    // Settings the response echoes, which OpenAI would refuse.
+    [{ truncation: 'sometimes' }, 'truncation'],
+    [{ metadata: { ticket: 1 } }, 'metadata.ticket'],
+    [{ text: { verbosity: 'loud' } }, 'text.verbosity'],
+    [{ store: 'yes' }, 'store'],
   ])('refuses %j naming %s', (fields, param) => {
     let error: unknown;
     try {
@@ -218,6 +257,34 @@ describe('Responses codec: answers', () => {
       call_id: 'toolu_1',
       name: 'get_weather',
       arguments: '{"city":"Paris"}',
+    });
+  });
+
+  it("echoes the request's settings, and OpenAI's defaults when there is no request", () => {
+    const answer = { id: 'a', model: 'm', content: [], finishReason: 'stop' as const, usage: null };
+    const request = codec.parseRequest({
+      model: 'm',
+      input: 'Hi',
+      instructions: 'Be brief.',
+      temperature: 0.2,
+      metadata: { ticket: 'T-1' },
+      truncation: 'auto',
+    });
+    expect(codec.encodeResponse(answer, request)).toMatchObject({
+      instructions: 'Be brief.',
+      temperature: 0.2,
+      top_p: 1,
+      metadata: { ticket: 'T-1' },
+      truncation: 'auto',
+      tools: [],
+      tool_choice: 'auto',
+    });
+    expect(codec.encodeResponse(answer)).toMatchObject({
+      instructions: null,
+      temperature: 1,
+      metadata: {},
+      truncation: 'disabled',
+      store: false,
     });
   });
 

@@ -20,7 +20,7 @@ const notUpstream = (): never => {
 
 export const openAiResponsesCodec: CanonicalCodec = {
   parseRequest: parseResponsesRequest,
-  encodeResponse: (response) => encodeResponsesResponse(response),
+  encodeResponse: (response, request) => encodeResponsesResponse(response, request),
   createStreamEncoder: (request) => new ResponsesStreamEncoder(request),
   buildRequest: notUpstream,
   decodeResponse: notUpstream,

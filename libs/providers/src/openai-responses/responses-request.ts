@@ -26,6 +26,7 @@ import {
   requireString,
 } from '../validation/field-checks';
 import { RequestValidationError } from '../validation/request-validation-error';
+import { responseSettings } from './responses-settings';
 
 const ROLES = ['user', 'assistant', 'system', 'developer'] as const;
 const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
@@ -77,6 +78,7 @@ export function parseResponsesRequest(value: unknown): CanonicalRequest {
     stream,
     // `user` is the older name of `safety_identifier`.
     user: optionalString(body, 'safety_identifier') ?? optionalString(body, 'user'),
+    echo: responseSettings(body),
   };
 }
 

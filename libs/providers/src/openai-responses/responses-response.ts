@@ -7,6 +7,7 @@ import type {
   CanonicalUsage,
 } from '../canonical/canonical-model';
 import type { JsonObject } from '../json/json-object';
+import { responseSettings } from './responses-settings';
 
 export function responseId(id: string): string {
   return id.startsWith('resp_') ? id : `resp_${id}`;
@@ -47,10 +48,11 @@ export interface ResponseEnvelope {
   request?: CanonicalRequest;
 }
 
-/** The whole `response` object; the request's settings are echoed as OpenAI does, when known. */
+/**
+ * The whole `response` object, with the request's settings echoed as the client sent them (OpenAI's
+ * defaults for the rest, and for an unknown request).
+ */
 export function responseObject(envelope: ResponseEnvelope): JsonObject {
-  const request = envelope.request;
-  const format = request?.responseFormat ?? { type: 'text' };
   return {
     id: envelope.id,
     object: 'response',
@@ -58,33 +60,10 @@ export function responseObject(envelope: ResponseEnvelope): JsonObject {
     status: envelope.status,
     error: envelope.error ?? null,
     incomplete_details: envelope.incompleteDetails ?? null,
-    instructions: request === undefined || request.system.length === 0 ? null : request.system[0].text,
-    max_output_tokens: request?.maxOutputTokens ?? null,
     model: envelope.model,
     output: envelope.output,
-    parallel_tool_calls: request?.parallelToolCalls ?? true,
-    previous_response_id: null,
-    reasoning: { effort: request?.reasoning?.effort ?? null, summary: null },
-    store: false,
-    temperature: request?.temperature ?? null,
-    text: { format },
-    tool_choice:
-      request?.toolChoice === undefined || request.toolChoice === null
-        ? 'auto'
-        : typeof request.toolChoice === 'string'
-          ? request.toolChoice
-          : { type: 'function', name: request.toolChoice.name },
-    tools: (request?.tools ?? []).map((tool) => ({
-      type: 'function',
-      name: tool.name,
-      description: tool.description ?? null,
-      parameters: tool.parameters,
-      strict: tool.strict ?? null,
-    })),
-    top_p: request?.topP ?? null,
-    truncation: 'disabled',
     usage: envelope.usage === null ? null : responsesUsage(envelope.usage),
-    metadata: {},
+    ...(envelope.request?.echo ?? responseSettings({})),
   };
 }
 
@@ -115,6 +94,7 @@ export function reasoningItem(id: string, text: string): JsonObject {
 
 export function encodeResponsesResponse(
   response: CanonicalResponse,
+  request?: CanonicalRequest,
   createdAt = Math.floor(Date.now() / 1000),
 ): JsonObject {
   const output: JsonObject[] = [];
@@ -136,5 +116,6 @@ export function encodeResponsesResponse(
     incompleteDetails: incomplete_details,
     output,
     usage: response.usage,
+    ...(request === undefined ? {} : { request }),
   });
 }

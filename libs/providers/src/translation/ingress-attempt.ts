@@ -44,7 +44,7 @@ export function ingressAttempt(channel: ProviderAdapter, ingress: IngressRequest
   const translate = (body: unknown, promptTokens: PromptCount): TranslatedResponse => {
     const answer = decode(body);
     const read = answerUsage(answer, promptTokens);
-    return { body: ingress.codec.encodeResponse(answeredWith(answer, read)), ...read };
+    return { body: ingress.codec.encodeResponse(answeredWith(answer, read), ingress.request), ...read };
   };
   return {
     prepareRequest: (input) => prepare(upstream, ingress, input, passThrough),
