@@ -107,6 +107,42 @@ describe('chat completions clients served by other formats (openai SDK → gatew
     expect(bad?.code).not.toBe('INVALID_ARGUMENT');
   });
 
+  it('refuses logprobs naming the field when an Anthropic or Gemini channel serves the model, as it refuses n > 1', async () => {
+    await r.channel('anthropic', 'ch-ant-logprobs', 'x-logprobs-ant', 'sk-ant-mock');
+    const messages = [{ role: 'user' as const, content: 'hello' }];
+    for (const model of ['x-logprobs-ant', 'x-gemini']) {
+      for (const [asked, param] of [
+        [{ logprobs: true }, 'logprobs'],
+        [{ logprobs: true, top_logprobs: 3 }, 'logprobs'],
+        [{ top_logprobs: 3 }, 'top_logprobs'],
+        [{ n: 2 }, 'n'],
+      ] as const) {
+        for (const stream of [false, true]) {
+          r.mock.reset();
+          const error = await client.chat.completions.create({ model, messages, stream, ...asked }).then(
+            () => undefined,
+            (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+          );
+          expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+          expect(error).toMatchObject({ type: 'invalid_request_error', param });
+          expect(error?.message).toContain(param);
+          expect(r.mock.requests).toHaveLength(0);
+        }
+      }
+      // Not asking is not refused.
+      const answer = await client.chat.completions.create({ model, messages, logprobs: false });
+      expect(answer.choices[0]?.message.content).toMatch(/^alpha/);
+      // Nor are they dropped in silence through the Responses API.
+      r.mock.reset();
+      const viaResponses = await client.responses.create({ model, input: 'hello', top_logprobs: 3 }).then(
+        () => undefined,
+        (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+      );
+      expect(viaResponses).toMatchObject({ status: 400, param: 'top_logprobs' });
+      expect(r.mock.requests).toHaveLength(0);
+    }
+  });
+
   it('fails over from an overloaded Anthropic channel (529) to a Gemini channel', async () => {
     await r.channel('anthropic', 'ch-overloaded', 'x-failover', 'sk-ant-mock;status=529', { priority: 10 });
     await r.channel('gemini', 'ch-rescue', 'x-failover', 'AIza-rescue');

@@ -204,6 +204,9 @@ describe('Responses codec: requests', () => {
     [{ metadata: { ticket: 1 } }, 'metadata.ticket'],
     [{ text: { verbosity: 'loud' } }, 'text.verbosity'],
     [{ store: 'yes' }, 'store'],
+    // Log probabilities: no upstream's reach a Responses client.
+    [{ top_logprobs: 3 }, 'top_logprobs'],
+    [{ include: ['message.output_text.logprobs'] }, 'include'],
   ])('refuses %j naming %s', (fields, param) => {
     let error: unknown;
     try {

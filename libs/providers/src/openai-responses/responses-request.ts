@@ -44,6 +44,19 @@ export function parseResponsesRequest(value: unknown): CanonicalRequest {
       );
     }
   }
+  // No upstream's log probabilities reach a Responses client (the canonical answer has none).
+  const logprobs =
+    !isAbsent(body['top_logprobs']) && body['top_logprobs'] !== 0
+      ? 'top_logprobs'
+      : Array.isArray(body['include']) && body['include'].includes('message.output_text.logprobs')
+        ? 'include'
+        : null;
+  if (logprobs !== null) {
+    throw new RequestValidationError(
+      logprobs,
+      `Invalid '${logprobs}': log probabilities cannot be returned by this gateway's Responses API.`,
+    );
+  }
   if (body['background'] === true) {
     throw new RequestValidationError(
       'background',

@@ -42,7 +42,7 @@ const IMAGE_DETAILS = ['auto', 'low', 'high'] as const;
 /**
  * A chat completions body as a canonical request. Throws RequestValidationError naming the field
  * for anything invalid, and for what the canonical model cannot carry to another format (n > 1,
- * audio and file parts, non-function tools).
+ * logprobs, audio and file parts, non-function tools).
  */
 export function parseChatRequest(value: unknown): CanonicalRequest {
   const { body, stream } = parseChatCompletionRequest(value);
@@ -50,6 +50,20 @@ export function parseChatRequest(value: unknown): CanonicalRequest {
     throw new RequestValidationError(
       'n',
       "Invalid 'n': only one choice (n = 1) can be generated when this model is served by another API format.",
+    );
+  }
+  // Anthropic gives no log probabilities and the canonical answer carries none (Gemini's
+  // logprobsResult is not mapped): an answer without the asked-for logprobs would say nothing.
+  if (optionalBoolean(body, 'logprobs') === true) {
+    throw new RequestValidationError(
+      'logprobs',
+      "Invalid 'logprobs': log probabilities cannot be returned when this model is served by another API format.",
+    );
+  }
+  if (!isAbsent(body['top_logprobs']) && body['top_logprobs'] !== 0) {
+    throw new RequestValidationError(
+      'top_logprobs',
+      "Invalid 'top_logprobs': log probabilities cannot be returned when this model is served by another API format.",
     );
   }
   const { system, messages } = parseMessages(body.messages);

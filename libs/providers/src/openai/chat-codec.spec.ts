@@ -202,8 +202,19 @@ describe('OpenAI chat codec: requests from clients', () => {
     });
   });
 
+  it('lets logprobs: false through: only asking for them is refused', () => {
+    const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] };
+    expect(codec.parseRequest({ ...body, logprobs: false }).messages).toHaveLength(1);
+    expect(codec.parseRequest({ ...body, logprobs: false, top_logprobs: 0 }).messages).toHaveLength(1);
+  });
+
   it.each([
     [{ n: 2 }, 'n'],
+    // Anthropic has no log probabilities, and Gemini's are not carried by the canonical answer.
+    [{ logprobs: true }, 'logprobs'],
+    [{ logprobs: true, top_logprobs: 5 }, 'logprobs'],
+    [{ top_logprobs: 5 }, 'top_logprobs'],
+    [{ logprobs: 'yes' }, 'logprobs'],
     [
       {
         messages: [
