@@ -82,7 +82,12 @@ async function writeStep(
 /** Writes and waits until the data reached the socket, so a drop right after still delivers it. */
 function flush(exchange: Exchange, payload: string): Promise<void> {
   return new Promise((resolve) => {
-    exchange.res.write(payload, () => resolve());
-    exchange.signal.addEventListener('abort', () => resolve(), { once: true });
+    // One listener per step, removed once the step is written: a long stream must not pile them up.
+    const done = () => {
+      exchange.signal.removeEventListener('abort', done);
+      resolve();
+    };
+    exchange.signal.addEventListener('abort', done, { once: true });
+    exchange.res.write(payload, done);
   });
 }
