@@ -4,7 +4,11 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export const INVOICE_KINDS = ['invoice', 'credit_note'] as const;
 export type InvoiceKind = (typeof INVOICE_KINDS)[number];
 
-export const INVOICE_LINE_KINDS = ['usage', 'plan_fee', 'plan_allowance', 'credit'] as const;
+/**
+ * `write_off`: negative, below its model's usage line: the cost beyond the requests' holds that
+ * was not charged (its `requests` counts the requests it applies to).
+ */
+export const INVOICE_LINE_KINDS = ['usage', 'write_off', 'plan_fee', 'plan_allowance', 'credit'] as const;
 export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
 
 /** One line of an invoice as stored (money in nano-USD, as a decimal string of an integer). */

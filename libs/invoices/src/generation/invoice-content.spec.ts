@@ -1,4 +1,4 @@
-import { invoiceContent, INCLUDED_IN_PLAN } from './invoice-content';
+import { invoiceContent, INCLUDED_IN_PLAN, WRITTEN_OFF } from './invoice-content';
 
 const usage = (model: string, costNano: bigint) => ({
   model,
@@ -8,6 +8,8 @@ const usage = (model: string, costNano: bigint) => ({
   cacheWriteTokens: 3n,
   completionTokens: 50n,
   costNano,
+  writtenOffNano: 0n,
+  writtenOffRequests: 0,
 });
 
 describe('invoiceContent', () => {
@@ -73,6 +75,34 @@ describe('invoiceContent', () => {
         amountNano: '25000000000',
       },
     ]);
+  });
+
+  it('a model whose cost was capped at the hold: the line at its prices, the write-off below it, the total as debited', () => {
+    const content = invoiceContent({
+      // 3 requests at 0.5 each at the model's prices; one held 0.3, so 0.2 of it was written off.
+      usage: [
+        {
+          ...usage('gpt-4o', 1_300_000_000n),
+          requests: 3,
+          writtenOffNano: 200_000_000n,
+          writtenOffRequests: 1,
+        },
+        usage('gpt-4o-mini', 7n),
+      ],
+      ledger: { usageNano: 1_300_000_007n, planAllowanceNano: 0n, payments: [] },
+      plan: null,
+      taxRate: '0',
+    });
+    expect(
+      content.lines.map((line) => [line.kind, line.description, line.requests, line.amountNano]),
+    ).toEqual([
+      ['usage', 'gpt-4o', 3, '1500000000'],
+      ['write_off', `${WRITTEN_OFF}: gpt-4o`, 1, '-200000000'],
+      ['usage', 'gpt-4o-mini', 2, '7'],
+    ]);
+    expect(content.lines[1]).toMatchObject({ model: 'gpt-4o', inputTokens: null });
+    // Unchanged: what the ledger debited for the month.
+    expect(content.subtotalNano).toBe(1_300_000_007n);
   });
 
   it('an idle period without a plan is an empty invoice of zero', () => {

@@ -1,6 +1,7 @@
-// What an invoice says, from the period's facts: a line per model (tokens and amount), the plan's
-// fee, what the plan's allowance covered (negative), and the period's credits shown as payments.
-// Pure, so the arithmetic is tested without a database.
+// What an invoice says, from the period's facts: a line per model (tokens and amount at its prices),
+// what was written off of it beyond the requests' holds (negative, right below it), the plan's fee,
+// what the plan's allowance covered (negative), and the period's credits shown as payments. Pure,
+// so the arithmetic is tested without a database.
 import type { HeldPlan, LedgerPeriod, UnitPrices } from '@gateway/billing/domain';
 import type { ModelUsage } from '@gateway/usage/domain';
 import type { StoredInvoiceLine, StoredInvoicePayment } from '../entities/invoice.entity';
@@ -24,20 +25,30 @@ export interface InvoiceContent {
 }
 
 export const INCLUDED_IN_PLAN = 'Included in plan';
+/** A write-off line's description starts with this, then the model. */
+export const WRITTEN_OFF = 'Written off beyond the hold';
 
 export function invoiceContent(facts: InvoiceFacts): InvoiceContent {
-  const lines: StoredInvoiceLine[] = facts.usage.map((row) => ({
-    kind: 'usage',
-    description: describeUsage(row),
-    model: row.model,
-    requests: row.requests,
-    inputTokens: row.promptTokens.toString(),
-    cachedTokens: row.cachedTokens.toString(),
-    cacheWriteTokens: row.cacheWriteTokens.toString(),
-    outputTokens: row.completionTokens.toString(),
-    amountNano: row.costNano.toString(),
-    unitPrices: unitPricesOf(facts.prices?.get(row.model)),
-  }));
+  const lines: StoredInvoiceLine[] = facts.usage.flatMap((row) => {
+    // The usage line is the model's usage at its prices; what settlement did not charge (the cost
+    // beyond a request's hold) is its own negative line, so each line's arithmetic holds and the
+    // two together are what the ledger debited (docs/design.md "Money").
+    const usage: StoredInvoiceLine = {
+      kind: 'usage',
+      description: describeUsage(row),
+      model: row.model,
+      requests: row.requests,
+      inputTokens: row.promptTokens.toString(),
+      cachedTokens: row.cachedTokens.toString(),
+      cacheWriteTokens: row.cacheWriteTokens.toString(),
+      outputTokens: row.completionTokens.toString(),
+      amountNano: (row.costNano + row.writtenOffNano).toString(),
+      unitPrices: unitPricesOf(facts.prices?.get(row.model)),
+    };
+    if (row.writtenOffNano <= 0n) return [usage];
+    const writeOff = flatLine('write_off', `${WRITTEN_OFF}: ${row.model}`, -row.writtenOffNano);
+    return [usage, { ...writeOff, model: row.model, requests: row.writtenOffRequests }];
+  });
   if (facts.plan) {
     lines.push(flatLine('plan_fee', `Plan: ${facts.plan.name}`, facts.plan.priceNano));
   }

@@ -12,6 +12,13 @@ export interface ModelUsage {
   cacheWriteTokens: bigint;
   completionTokens: bigint;
   costNano: bigint;
+  /**
+   * The cost beyond the requests' holds that settlement wrote off (docs/design.md "A hold is a
+   * ceiling"): costNano + writtenOffNano is the usage at the model's prices.
+   */
+  writtenOffNano: bigint;
+  /** How many requests had a write-off. */
+  writtenOffRequests: number;
   /** What the model's requests were billed in besides tokens (images, audio seconds, …), if anything. */
   billed?: { unit: string; quantity: bigint }[];
 }
@@ -31,6 +38,8 @@ export async function usageByModel(
     cacheWrite: string;
     completion: string;
     cost: string;
+    writtenOff: string;
+    writtenOffRequests: string;
     unit: string;
     quantity: string;
   }[] = await manager
@@ -44,6 +53,8 @@ export async function usageByModel(
     .addSelect('coalesce(sum(u.completion_tokens), 0)', 'completion')
     // Only positive costs are debited (store-usage-batch.ts); a zero-cost request adds nothing.
     .addSelect('coalesce(sum(greatest(u.cost_nano, 0)), 0)', 'cost')
+    .addSelect('coalesce(sum(greatest(u.written_off_nano, 0)), 0)', 'writtenOff')
+    .addSelect('count(*) FILTER (WHERE u.written_off_nano > 0)', 'writtenOffRequests')
     .addSelect('u.billed_unit', 'unit')
     .addSelect('coalesce(sum(u.billed_quantity), 0)', 'quantity')
     .where('u.tenant_id = :tenantId', { tenantId })
@@ -64,6 +75,8 @@ export async function usageByModel(
       cacheWriteTokens: 0n,
       completionTokens: 0n,
       costNano: 0n,
+      writtenOffNano: 0n,
+      writtenOffRequests: 0,
     };
     line.requests += Number(row.requests);
     line.promptTokens += BigInt(row.prompt);
@@ -71,6 +84,8 @@ export async function usageByModel(
     line.cacheWriteTokens += BigInt(row.cacheWrite);
     line.completionTokens += BigInt(row.completion);
     line.costNano += BigInt(row.cost);
+    line.writtenOffNano += BigInt(row.writtenOff);
+    line.writtenOffRequests += Number(row.writtenOffRequests);
     if (row.unit !== 'tokens')
       line.billed = [...(line.billed ?? []), { unit: row.unit, quantity: BigInt(row.quantity) }];
     byModel.set(row.model, line);
