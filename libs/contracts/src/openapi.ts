@@ -2865,6 +2865,47 @@ export interface components {
       /** @description how amounts were converted and rounded */
       roundingRule: string;
     };
+    RoundedUsdView: {
+      /**
+       * @description each line’s amount, in line order
+       * @example [
+       *       "12.35"
+       *     ]
+       */
+      lines: string[];
+      /**
+       * @description the sum of the rounded lines
+       * @example 12.35
+       */
+      subtotal: string;
+      /**
+       * @description tax on the rounded subtotal
+       * @example 2.35
+       */
+      tax: string;
+      /**
+       * @description subtotal + tax
+       * @example 14.70
+       */
+      total: string;
+      /**
+       * @description the total less its credit notes’ totals
+       * @example 14.70
+       */
+      amountDue: string;
+      /**
+       * @description received: amountDue − balanceDue
+       * @example 0
+       */
+      paid: string;
+      /**
+       * @description still to pay: amountDue × balanceDueUsd / amountDueUsd, half up
+       * @example 2.35
+       */
+      balanceDue: string;
+      /** @description how the amounts were rounded */
+      roundingRule: string;
+    };
     IssuerSnapshotView: {
       legalName: string;
       address: string;
@@ -2926,7 +2967,7 @@ export interface components {
     };
     InvoiceLineView: {
       /** @enum {string} */
-      kind: 'usage' | 'plan_fee' | 'plan_allowance' | 'credit';
+      kind: 'usage' | 'write_off' | 'plan_fee' | 'plan_allowance' | 'credit';
       /** @example gpt-4o-mini */
       description: string;
       /** @description usage lines: the model */
@@ -2944,7 +2985,7 @@ export interface components {
       /** @example 3400 */
       outputTokens: string | null;
       /**
-       * @description USD; negative for what a plan included
+       * @description USD, every nano-dollar; a usage line at its prices, negative for what a plan included or what was written off beyond the holds
        * @example 0.0123
        */
       amountUsd: string;
@@ -3001,6 +3042,8 @@ export interface components {
       exchangeRatePeriod: string | null;
       /** @description the amounts in `currency` (null for USD) */
       converted: components['schemas']['ConvertedAmountsView'] | null;
+      /** @description the USD amounts as the invoice states them, to the cent (the *Usd fields keep every nano-dollar) */
+      roundedUsd: components['schemas']['RoundedUsdView'];
       /**
        * @description the PDF’s language
        * @example zh-CN

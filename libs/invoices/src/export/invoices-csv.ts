@@ -1,10 +1,13 @@
 // A month's invoices and credit notes as CSV for the accountant: one row per document, amounts in
-// USD and, for another currency, converted at the invoice's rate. Text cells are made safe to open
-// (csvCell); amounts are exact decimals written as numbers, so a credit note's "-1.5" stays a number.
+// exact USD (*_usd, every nano-dollar, as the ledger) and as the document states them in its currency
+// (*_in_currency: converted at the invoice's rate, or USD to the cent; rounded-usd.ts), and what was
+// written off beyond the requests' holds. Text cells are made safe to open (csvCell); amounts are
+// exact decimals written as numbers, so a credit note's "-1.5" stays a number.
 import { nanoToUsd } from '@gateway/db';
 import { csvCell } from '@gateway/usage';
 import type { Invoice } from '../entities/invoice.entity';
 import { minorText } from '../generation/currency-conversion';
+import { statedAmounts } from '../generation/rounded-usd';
 import type { InvoiceStanding } from '../settlement/invoice-standing';
 
 export const INVOICES_CSV_HEADER = [
@@ -31,6 +34,8 @@ export const INVOICES_CSV_HEADER = [
   'tax_in_currency',
   'total_in_currency',
   'delivery',
+  'written_off_usd',
+  'written_off_in_currency',
 ] as const;
 
 type CsvValue = string | number | boolean | null | undefined;
@@ -50,7 +55,16 @@ export function invoicesCsv(
   const lines = [INVOICES_CSV_HEADER.join(',') + '\r\n'];
   for (const row of rows) {
     const standing = standings.get(row.id);
-    const digits = row.converted?.minorDigits ?? 2;
+    const stated = statedAmounts(row);
+    const digits = stated.minorDigits;
+    // Write-off lines are negative; the columns say how much was written off.
+    let writtenOffNano = 0n;
+    let writtenOffMinor = 0n;
+    row.lines.forEach((line, i) => {
+      if (line.kind !== 'write_off') return;
+      writtenOffNano -= BigInt(line.amountNano);
+      writtenOffMinor -= BigInt(stated.lineMinor[i] ?? 0);
+    });
     const values: CsvValue[] = [
       row.number,
       row.kind,
@@ -71,10 +85,12 @@ export function invoicesCsv(
       standing ? nanoToUsd(standing.balanceDueNano) : null,
       row.currency,
       row.exchangeRate,
-      row.converted ? minorText(row.converted.subtotalMinor, digits) : null,
-      row.converted ? minorText(row.converted.taxMinor, digits) : null,
-      row.converted ? minorText(row.converted.totalMinor, digits) : null,
+      minorText(stated.subtotalMinor, digits),
+      minorText(stated.taxMinor, digits),
+      minorText(stated.totalMinor, digits),
       standing?.delivery?.status ?? null,
+      nanoToUsd(writtenOffNano),
+      minorText(writtenOffMinor, digits),
     ];
     lines.push(`${values.map(cell).join(',')}\r\n`);
   }

@@ -3,7 +3,8 @@
 import { EntityManager, In } from 'typeorm';
 import { InvoiceDelivery } from '../entities/invoice-delivery.entity';
 import { InvoiceSettlement } from '../entities/invoice-settlement.entity';
-import type { Invoice } from '../entities/invoice.entity';
+import type { Invoice, StoredInvoiceLine } from '../entities/invoice.entity';
+import { roundedUsd } from '../generation/rounded-usd';
 
 export const INVOICE_STATUSES = ['open', 'paid', 'credited'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -23,6 +24,8 @@ export interface InvoiceStanding {
    * converted total plus its credit notes'); null for a USD invoice.
    */
   amountDueMinor: bigint | null;
+  /** The amount due in USD cents as the documents state it (rounded-usd.ts): their totals added. */
+  amountDueCents: bigint;
   settlements: InvoiceSettlement[];
   delivery: InvoiceDelivery | null;
 }
@@ -48,7 +51,7 @@ export function standingOf(
   return { status: left <= 0n ? 'paid' : 'open', amountDueNano, balanceDueNano };
 }
 
-/** Standings of many invoices in four queries. */
+/** Standings of many invoices in five queries. */
 export async function invoiceStandings(
   manager: EntityManager,
   invoices: readonly Invoice[],
@@ -67,6 +70,10 @@ export async function invoiceStandings(
     .find({ where: { invoiceId: In(ids) }, order: { paidAt: 'ASC', createdAt: 'ASC' } });
   const deliveries = await manager.getRepository(InvoiceDelivery).find({ where: { invoiceId: In(ids) } });
   const refunds = await balanceRefunds(manager, ids);
+  const notes = (await manager.query(
+    `SELECT credit_note_of AS id, lines, tax_rate FROM invoices WHERE credit_note_of = ANY($1)`,
+    [ids],
+  )) as { id: string; lines: StoredInvoiceLine[]; tax_rate: string }[];
   for (const invoice of invoices) {
     const credit = credits.find((row) => row.id === invoice.id);
     const own = settlements.filter((row) => row.invoiceId === invoice.id);
@@ -86,6 +93,12 @@ export async function invoiceStandings(
       amountDueMinor: invoice.converted
         ? BigInt(invoice.converted.totalMinor) + BigInt(credit?.total_minor ?? 0)
         : null,
+      amountDueCents: notes
+        .filter((note) => note.id === invoice.id)
+        .reduce(
+          (sum, note) => sum + BigInt(roundedUsd({ lines: note.lines, taxRate: note.tax_rate }).totalMinor),
+          BigInt(roundedUsd(invoice).totalMinor),
+        ),
       settlements: own,
       delivery: deliveries.find((row) => row.invoiceId === invoice.id) ?? null,
     });

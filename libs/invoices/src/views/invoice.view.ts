@@ -20,6 +20,7 @@ import {
   InvoiceSettlement,
 } from '../entities/invoice-settlement.entity';
 import { minorText, ROUNDING_RULE } from '../generation/currency-conversion';
+import { roundedUsd, USD_ROUNDING_RULE } from '../generation/rounded-usd';
 import { convertedBalanceMinor } from '../settlement/converted-balance';
 import { INVOICE_STATUSES, InvoiceStanding, InvoiceStatus } from '../settlement/invoice-standing';
 
@@ -98,6 +99,43 @@ function convertedDue(standing: InvoiceStanding, digits: number): { amountDue: s
   };
 }
 
+export class RoundedUsdView {
+  @ApiProperty({ type: [String], example: ['12.35'], description: 'each line’s amount, in line order' })
+  lines!: string[];
+  @ApiProperty({ example: '12.35', description: 'the sum of the rounded lines' }) subtotal!: string;
+  @ApiProperty({ example: '2.35', description: 'tax on the rounded subtotal' }) tax!: string;
+  @ApiProperty({ example: '14.70', description: 'subtotal + tax' }) total!: string;
+  @ApiProperty({ example: '14.70', description: 'the total less its credit notes’ totals' })
+  amountDue!: string;
+  @ApiProperty({ example: '0', description: 'received: amountDue − balanceDue' }) paid!: string;
+  @ApiProperty({
+    example: '2.35',
+    description: 'still to pay: amountDue × balanceDueUsd / amountDueUsd, half up',
+  })
+  balanceDue!: string;
+  @ApiProperty({ description: 'how the amounts were rounded' }) roundingRule!: string;
+
+  static of(invoice: Invoice, standing: InvoiceStanding): RoundedUsdView {
+    const cents = roundedUsd(invoice);
+    const balanceDue = convertedBalanceMinor(
+      standing.amountDueCents,
+      standing.amountDueNano,
+      standing.balanceDueNano,
+    );
+    const paid = standing.amountDueCents - balanceDue;
+    return {
+      lines: cents.lineMinor.map((minor) => minorText(minor, 2)),
+      subtotal: minorText(cents.subtotalMinor, 2),
+      tax: minorText(cents.taxMinor, 2),
+      total: minorText(cents.totalMinor, 2),
+      amountDue: minorText(standing.amountDueCents, 2),
+      paid: minorText(paid > 0n ? paid : 0n, 2),
+      balanceDue: minorText(balanceDue, 2),
+      roundingRule: USD_ROUNDING_RULE,
+    };
+  }
+}
+
 export class InvoiceSettlementView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: '13.5' }) amountUsd!: string;
@@ -158,7 +196,11 @@ export class InvoiceLineView {
   })
   cacheWriteTokens!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '3400' }) outputTokens!: string | null;
-  @ApiProperty({ example: '0.0123', description: 'USD; negative for what a plan included' })
+  @ApiProperty({
+    example: '0.0123',
+    description:
+      'USD, every nano-dollar; a usage line at its prices, negative for what a plan included or what was written off beyond the holds',
+  })
   amountUsd!: string;
   @ApiProperty({ type: UnitPricesView, nullable: true, description: 'usage lines: the unit prices charged' })
   unitPrices!: UnitPricesView | null;
@@ -228,6 +270,12 @@ export class InvoiceView {
     description: 'the amounts in `currency` (null for USD)',
   })
   converted!: ConvertedAmountsView | null;
+  @ApiProperty({
+    type: RoundedUsdView,
+    description:
+      'the USD amounts as the invoice states them, to the cent (the *Usd fields keep every nano-dollar)',
+  })
+  roundedUsd!: RoundedUsdView;
   @ApiProperty({ example: 'zh-CN', description: 'the PDF’s language' }) language!: string;
   @ApiProperty({ type: IssuerSnapshotView, nullable: true, description: 'the issuer as it was at issue' })
   issuer!: IssuerSnapshotView | null;
@@ -291,6 +339,7 @@ export class InvoiceView {
             roundingRule: ROUNDING_RULE,
           }
         : null,
+      roundedUsd: RoundedUsdView.of(invoice, standing),
       language: invoice.language,
       issuer: IssuerSnapshotView.of(invoice.issuer),
       customer: invoice.customer,
