@@ -444,15 +444,18 @@ describe('invoices an accountant can file', () => {
         invoice.dueAt.slice(0, 10),
         '1 USD = 7.1234 CNY',
         '19.86',
-        // The usage the prepaid balance paid, and the tax it leaves to pay, in both currencies.
-        '已从预付余额支付 -2.343333333 -16.69',
-        '应付金额 0.445233333 3.17',
-        '待付款',
+        // The usage the prepaid balance paid, and the tax it leaves to pay, in both currencies: USD
+        // to the cent (2.01 + 0.33 = 2.34 of usage, 0.44 of tax on it, 2.78 in all).
+        '已从预付余额支付 -2.34 -16.69',
+        '应付金额 0.44 3.17',
         '第 1 页，共 1 页',
         '单价',
       ]) {
         expect(text).toContain(expected);
       }
+      // No payment status: the stored document outlives it (the view carries it).
+      expect(text).not.toContain('付款状态');
+      expect(text).not.toContain('2.343333333');
     });
 
     it('is mailed to the billing email with the PDF attached, after a refused first attempt', async () => {

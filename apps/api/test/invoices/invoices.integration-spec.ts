@@ -79,6 +79,7 @@ interface InvoiceBody {
   taxRate: string;
   taxUsd: string;
   totalUsd: string;
+  roundedUsd: { lines: string[]; subtotal: string; tax: string; total: string } & Record<string, unknown>;
   creditNoteOf: string | null;
   reason: string | null;
   issuedAt: string;
@@ -371,8 +372,10 @@ describe('invoices', () => {
       expect(text).toContain('finance@example.cn');
       expect(text).toContain(CHINESE_MODEL);
       expect(text).toContain('gpt-4o-mini');
-      for (const line of invoice.lines) expect(text).toContain(line.amountUsd);
-      expect(text).toMatch(new RegExp(`Total\\s+${invoice.totalUsd.replace('.', '\\.')}`));
+      // Stated to the cent (the view's exact amounts are not on the document).
+      for (const line of invoice.roundedUsd.lines) expect(text).toContain(line);
+      expect(text).toMatch(new RegExp(`Total\\s+${invoice.roundedUsd.total.replace('.', '\\.')}`));
+      expect(text).not.toContain(invoice.totalUsd);
       expect(text).toContain('银行转账 wire');
     });
 
@@ -473,7 +476,8 @@ describe('invoices', () => {
       expect(text).toContain(note.number);
       expect(text).toContain(invoice.number);
       expect(text).toContain('重复计费 double-counted');
-      expect(text).toContain('-0.123457796');
+      expect(text).toContain('-0.12');
+      expect(text).not.toContain('-0.123457796');
 
       // What is left (exactly 1 USD) can be credited, by two racing requests only once.
       const issuer = workers[0]!.get(CreditNoteIssuer);
@@ -519,6 +523,8 @@ describe('invoices', () => {
         amountDueUsd: '0',
         paidUsd: '0',
         balanceDueUsd: '0',
+        // The credit notes' stated totals (-0.12, -1.00) take the stated 1.12 to nothing.
+        roundedUsd: { ...invoice.roundedUsd, amountDue: '0.00', paid: '0.00', balanceDue: '0.00' },
       });
       const refunds = (await db.query(
         `SELECT amount_nano::text AS amount FROM ledger_entries
@@ -652,9 +658,9 @@ describe('invoices', () => {
       const body = await waitIssued(root, invoice.id);
       const { text } = await pdfText((await download(root, invoice.id).expect(200)).body as Buffer);
       expect(text).toContain('Included in plan');
-      expect(text).toContain('-2.5');
-      expect(text).toContain(body.totalUsd);
-      expect(text).toMatch(/Paid from prepaid balance\s+-0\.500000001/);
+      expect(text).toContain('-2.50');
+      expect(text).toContain(body.roundedUsd.total);
+      expect(text).toMatch(/Paid from prepaid balance\s+-0\.50\b/);
       expect(text).toMatch(/Amount due\s+21\.64\b/);
       expect(body.totalUsd).toBe('22.140000001');
       expect(body).toMatchObject({ status: 'open', paidUsd: '0.500000001', balanceDueUsd: '21.64' });

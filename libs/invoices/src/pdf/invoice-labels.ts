@@ -12,8 +12,7 @@ export interface InvoiceLabels {
   currency: string;
   exchangeRate: (currency: string, rate: string, month: string) => string;
   rounding: string;
-  status: string;
-  statuses: Record<'open' | 'paid' | 'credited', string>;
+  usdRounding: string;
   corrects: string;
   reason: string;
   description: string;
@@ -26,6 +25,7 @@ export interface InvoiceLabels {
   priceChanged: string;
   planFee: string;
   includedInPlan: string;
+  writtenOff: (model: string, requests: number) => string;
   subtotal: string;
   tax: string;
   total: string;
@@ -50,8 +50,8 @@ const EN: InvoiceLabels = {
   exchangeRate: (currency, rate, month) => `Exchange rate: 1 USD = ${rate} ${currency} (rate of ${month})`,
   rounding:
     'Rounding: each amount is converted at this rate and rounded half away from zero to the minor unit; the subtotal is the sum of the converted lines; tax is computed on it and rounded the same way.',
-  status: 'Payment status',
-  statuses: { open: 'Open', paid: 'Paid', credited: 'Credited' },
+  usdRounding:
+    'USD amounts are stated to the cent: each line rounded half away from zero; the subtotal is the sum of the rounded lines; tax is computed on it and rounded the same way.',
   corrects: 'Corrects invoice',
   reason: 'Reason',
   description: 'Description',
@@ -65,6 +65,8 @@ const EN: InvoiceLabels = {
   priceChanged: 'price changed in the period; amount at the price of each request',
   planFee: 'Plan',
   includedInPlan: 'Included in plan',
+  writtenOff: (model, requests) =>
+    `Written off: ${model} (cost above the hold, ${requests} ${requests === 1 ? 'request' : 'requests'})`,
   subtotal: 'Subtotal',
   tax: 'Tax',
   total: 'Total',
@@ -94,8 +96,8 @@ const ZH: InvoiceLabels = {
   exchangeRate: (currency, rate, month) => `汇率：1 USD = ${rate} ${currency}（${month} 汇率）`,
   rounding:
     '舍入规则：各金额按此汇率换算后四舍五入（远离零）至最小货币单位；小计为换算后各行之和；税额按换算后小计计算并同样舍入。',
-  status: '付款状态',
-  statuses: { open: '待付款', paid: '已付款', credited: '已冲销' },
+  usdRounding:
+    'USD 金额精确到分：各行四舍五入（远离零）至分；小计为舍入后各行之和；税额按小计计算并同样舍入。',
   corrects: '更正发票',
   reason: '原因',
   description: '项目',
@@ -109,6 +111,7 @@ const ZH: InvoiceLabels = {
   priceChanged: '本期内价格有变动；金额按每次请求时的价格计算',
   planFee: '套餐',
   includedInPlan: '套餐内包含',
+  writtenOff: (model, requests) => `核销：${model}（超出预扣金额的费用，${requests} 次请求）`,
   subtotal: '小计',
   tax: '税',
   total: '合计',

@@ -1,13 +1,16 @@
 // Renders an issued invoice (or credit note) to PDF with pdfkit, in a font that covers Chinese, with
-// the labels in the tenant's language. The document's dates are the invoice's, so rendering the same
-// invoice twice gives the same text. Long invoices break across pages with the table's header
-// repeated and every page numbered.
+// the labels in the tenant's language. The document states only what was fixed at issue (no payment
+// status: it is stored once and served for ever, and the status changes; the API and the console
+// carry it), and its dates are the invoice's, so rendering the same invoice twice gives the same
+// text. USD amounts are stated to the cent (rounded-usd.ts). Long invoices break across pages with
+// the table's header repeated and every page numbered.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { nanoToUsd } from '@gateway/db';
 import type { Invoice, StoredInvoiceLine } from '../entities/invoice.entity';
+import type { StoredConversion } from '../entities/invoice.entity';
 import { minorText } from '../generation/currency-conversion';
+import { centsOf, roundedUsd } from '../generation/rounded-usd';
 import { convertedBalanceMinor } from '../settlement/converted-balance';
-import type { InvoiceStatus } from '../settlement/invoice-standing';
 import { CjkFont, CjkFontFiles, FontFace, locateCjkFont, readCjkFont } from './cjk-font';
 import { invoiceLabels, InvoiceLabels } from './invoice-labels';
 
@@ -22,10 +25,8 @@ interface Column {
   width: number;
 }
 
-/** What the document says beyond the invoice row itself. */
+/** What the document says beyond the invoice row itself: facts of its issue, never its later standing. */
 export interface InvoiceRenderContext {
-  /** The payment status when rendered (at issue: open, or paid when nothing is due). */
-  status: InvoiceStatus;
   /** For a credit note: the number of the invoice it corrects. */
   correctsNumber?: string | null;
   /** What the prepaid balance paid of the invoice (its `balance` settlement, written at issue). */
@@ -58,7 +59,7 @@ export class InvoicePdfRenderer implements OnModuleInit {
     return this.loaded !== undefined;
   }
 
-  async render(invoice: Invoice, context: InvoiceRenderContext = { status: 'open' }): Promise<Buffer> {
+  async render(invoice: Invoice, context: InvoiceRenderContext = {}): Promise<Buffer> {
     const font = this.font();
     const labels = invoiceLabels(invoice.language ?? 'en');
     const title = invoice.kind === 'credit_note' ? labels.creditNote : labels.invoice;
@@ -100,6 +101,8 @@ export class InvoicePdfRenderer implements OnModuleInit {
 /** One document being written: the layout decisions in one place. */
 class InvoiceDocument {
   private readonly converted: boolean;
+  /** The USD amounts as stated, in cents: each line rounded, the subtotal their sum. */
+  private readonly usd: StoredConversion;
   private readonly columns: Column[];
   private readonly headers: string[];
 
@@ -110,6 +113,7 @@ class InvoiceDocument {
     private readonly context: InvoiceRenderContext,
   ) {
     this.converted = invoice.converted !== null && invoice.converted !== undefined;
+    this.usd = roundedUsd(invoice);
     const widths = this.converted ? [140, 45, 62, 58, 62, 64, 64] : [175, 50, 70, 60, 70, 70];
     let x = MARGIN;
     this.columns = widths.map((width) => {
@@ -214,7 +218,6 @@ class InvoiceDocument {
       ...(invoice.dueAt ? [[labels.dueDate, day(invoice.dueAt)] as [string, string]] : []),
       [labels.period, `${invoice.period} (${invoice.timezone})`],
       [labels.currency, invoice.currency],
-      [labels.status, labels.statuses[context.status]],
     ];
     if (context.correctsNumber) facts.push([labels.corrects, context.correctsNumber]);
     if (invoice.reason) facts.push([labels.reason, invoice.reason]);
@@ -227,12 +230,13 @@ class InvoiceDocument {
       doc
         .font(REGULAR)
         .text(labels.exchangeRate(invoice.currency, invoice.exchangeRate, invoice.exchangeRatePeriod));
-      doc
-        .fillColor(GREY)
-        .fontSize(8)
-        .text(labels.rounding, { width: doc.page.width - MARGIN * 2 });
-      doc.fillColor('black');
     }
+    doc
+      .fillColor(GREY)
+      .fontSize(8)
+      .text(labels.usdRounding, { width: doc.page.width - MARGIN * 2 });
+    if (invoice.exchangeRate) doc.text(labels.rounding, { width: doc.page.width - MARGIN * 2 });
+    doc.fillColor('black');
     doc.moveDown();
   }
 
@@ -252,11 +256,12 @@ class InvoiceDocument {
     this.tableHeader();
     this.invoice.lines.forEach((line, i) => {
       const minor = this.invoice.converted?.lineMinor[i];
-      const amounts = [money(BigInt(line.amountNano))];
+      const amounts = [minorText(this.usd.lineMinor[i] ?? '0', 2)];
       if (this.converted) amounts.push(minor === undefined ? '' : minorText(minor, this.digits));
       const cells = [
         this.describe(line),
-        line.requests === null ? '' : String(line.requests),
+        // A write-off's requests are counted in its description, not again in the column.
+        line.requests === null || line.kind === 'write_off' ? '' : String(line.requests),
         line.inputTokens ?? '',
         line.cachedTokens ?? '',
         line.outputTokens ?? '',
@@ -284,6 +289,7 @@ class InvoiceDocument {
   private describe(line: StoredInvoiceLine): string {
     if (line.kind === 'plan_allowance') return this.labels.includedInPlan;
     if (line.kind === 'plan_fee') return line.description.replace(/^Plan: /, `${this.labels.planFee}: `);
+    if (line.kind === 'write_off') return this.labels.writtenOff(line.model ?? '', line.requests ?? 0);
     return line.description;
   }
 
@@ -320,42 +326,44 @@ class InvoiceDocument {
     const taxLabel = `${invoice.issuer?.taxLabel || labels.tax} (${percent(invoice.taxRate)})`;
     const converted = invoice.converted;
     this.ensureRoom(60);
-    this.total(REGULAR, labels.subtotal, invoice.subtotalNano, converted?.subtotalMinor);
-    this.total(REGULAR, taxLabel, invoice.taxNano, converted?.taxMinor);
-    this.total(BOLD, labels.total, invoice.totalNano, converted?.totalMinor);
+    this.total(REGULAR, labels.subtotal, this.usd.subtotalMinor, converted?.subtotalMinor);
+    this.total(REGULAR, taxLabel, this.usd.taxMinor, converted?.taxMinor);
+    this.total(BOLD, labels.total, this.usd.totalMinor, converted?.totalMinor);
     this.prepaid();
   }
 
   /**
-   * The usage the prepaid balance already paid, and what that leaves to pay: in the invoice's own
-   * currency as Pay online charges it (convertedBalanceMinor), so the two figures add up to the total.
+   * The usage the prepaid balance already paid, and what that leaves to pay: in each currency as
+   * Pay online charges it (convertedBalanceMinor, USD to the cent), so the two add up to the total.
    */
   private prepaid(): void {
     const { invoice, labels } = this;
     const prepaidNano = this.context.prepaidNano ?? 0n;
     if (invoice.kind !== 'invoice' || prepaidNano <= 0n) return;
     const dueNano = invoice.totalNano - prepaidNano;
+    const totalCents = BigInt(this.usd.totalMinor);
+    const dueCents = convertedBalanceMinor(totalCents, invoice.totalNano, dueNano);
     const totalMinor = invoice.converted ? BigInt(invoice.converted.totalMinor) : null;
     const dueMinor =
       totalMinor === null ? null : convertedBalanceMinor(totalMinor, invoice.totalNano, dueNano);
     this.total(
       REGULAR,
       labels.paidFromBalance,
-      -prepaidNano,
+      (dueCents - totalCents).toString(),
       totalMinor === null || dueMinor === null ? undefined : (dueMinor - totalMinor).toString(),
     );
-    this.total(BOLD, labels.amountDue, dueNano, dueMinor?.toString());
+    this.total(BOLD, labels.amountDue, dueCents.toString(), dueMinor?.toString());
   }
 
-  private total(font: string, label: string, nano: bigint, minor: string | undefined): void {
+  private total(font: string, label: string, cents: string, minor: string | undefined): void {
     const { doc } = this;
-    // The USD amount may carry every nano-dollar, so it gets the two columns left of its own end.
+    // The label may be long (the tax's, in Chinese), so the amount spans the two columns at its end.
     const from = (this.columns[4] as Column).x;
     const to = (this.columns[5] as Column).x + (this.columns[5] as Column).width;
     const y = doc.y;
     doc.font(font).fontSize(9);
     doc.text(label, MARGIN, y, { width: from - MARGIN - 6, align: 'right' });
-    doc.text(money(nano), from, y, { width: to - from, align: 'right' });
+    doc.text(minorText(cents, 2), from, y, { width: to - from, align: 'right' });
     const convertedColumn = this.columns[6];
     if (convertedColumn && minor !== undefined) {
       doc.text(minorText(minor, this.digits), convertedColumn.x, y, {
@@ -383,7 +391,7 @@ class InvoiceDocument {
         '',
         '',
         '',
-        money(BigInt(payment.amountNano)),
+        minorText(centsOf(BigInt(payment.amountNano)), 2),
       ];
       this.row(REGULAR, cells, 8);
     }
@@ -448,7 +456,7 @@ function logoBuffer(dataUrl: string): Buffer | null {
   return comma < 0 ? null : Buffer.from(dataUrl.slice(comma + 1), 'base64');
 }
 
-/** USD as finance reads it: at least cents, and every nano-dollar there is ("1.50", "0.000405"). */
+/** A unit price as set: at least cents, and every nano-dollar there is ("1.50", "0.000405"). */
 export function money(nano: bigint): string {
   const usd = nanoToUsd(nano);
   const [whole, fraction = ''] = usd.split('.');

@@ -29,7 +29,6 @@ export class InvoicePdfs {
           .findOne({ where: { id: invoice.creditNoteOf }, select: { id: true, number: true } })
       : null;
     const content = await this.renderer.render(invoice, {
-      status: standing?.status ?? 'open',
       correctsNumber: original?.number ?? null,
       prepaidNano: standing?.prepaidNano ?? 0n,
     });
