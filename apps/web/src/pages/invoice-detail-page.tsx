@@ -1,6 +1,7 @@
-// One invoice or credit note: who it is for, the period, its lines (usage per model, plan fee, what
-// the plan included), subtotal, tax and total, the payments of the period, and the PDF. Opened right
-// after a generate request it waits for the worker to issue it.
+// One invoice or credit note: who it is for, the period, its lines (usage per model, what was written
+// off beyond the holds, plan fee, what the plan included), subtotal, tax and total to the cent as the
+// invoice states them (roundedUsd), the payments of the period, and the PDF. Opened right after a
+// generate request it waits for the worker to issue it.
 import {
   ArrowLeftOutlined,
   CreditCardOutlined,
@@ -152,7 +153,10 @@ export function InvoiceDetailPage() {
       title: t('billing.amountUsd'),
       key: 'amount',
       align: 'right' as const,
-      render: (_: unknown, line: InvoiceLine) => formatUsd(line.amountUsd),
+      // To the cent, as the invoice states it; the exact amount on hover.
+      render: (_: unknown, line: InvoiceLine, i: number) => (
+        <span title={line.amountUsd}>{formatUsd(data.roundedUsd.lines[i] ?? line.amountUsd)}</span>
+      ),
     },
   ];
 
@@ -318,23 +322,30 @@ export function InvoiceDetailPage() {
                 bordered
                 data-testid="invoice-totals"
                 items={[
-                  { key: 'subtotal', label: t('invoices.subtotal'), children: formatUsd(data.subtotalUsd) },
+                  {
+                    key: 'subtotal',
+                    label: t('invoices.subtotal'),
+                    children: formatUsd(data.roundedUsd.subtotal),
+                  },
                   {
                     key: 'tax',
                     label: t('invoices.tax', { rate: formatPercent(Number(data.taxRate)) }),
-                    children: formatUsd(data.taxUsd),
+                    children: formatUsd(data.roundedUsd.tax),
                   },
                   {
                     key: 'total',
                     label: <Typography.Text strong>{t('invoices.total')}</Typography.Text>,
                     children: (
                       <Typography.Text strong data-testid="invoice-total">
-                        {formatUsd(data.totalUsd)}
+                        {formatUsd(data.roundedUsd.total)}
                       </Typography.Text>
                     ),
                   },
                 ]}
               />
+              <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
+                {t('invoices.usdRoundingRule')}
+              </Typography.Paragraph>
             </Col>
           </Row>
         </Card>

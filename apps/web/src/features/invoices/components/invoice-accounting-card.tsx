@@ -46,15 +46,15 @@ export function InvoiceAccountingCard({ invoice }: { invoice: Invoice }) {
                     {
                       key: 'amountDue',
                       label: t('invoices.amountDue'),
-                      children: formatUsd(invoice.amountDueUsd),
+                      children: formatUsd(invoice.roundedUsd.amountDue),
                     },
-                    { key: 'paid', label: t('invoices.paid'), children: formatUsd(invoice.paidUsd) },
+                    { key: 'paid', label: t('invoices.paid'), children: formatUsd(invoice.roundedUsd.paid) },
                     {
                       key: 'balance',
                       label: t('invoices.balanceDue'),
                       children: (
                         <Typography.Text strong data-testid="invoice-balance-due">
-                          {formatUsd(invoice.balanceDueUsd)}
+                          {formatUsd(invoice.roundedUsd.balanceDue)}
                         </Typography.Text>
                       ),
                     },
