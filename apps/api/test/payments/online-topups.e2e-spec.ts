@@ -544,6 +544,7 @@ describe('payments: online top-ups through Stripe and EPay', () => {
       totalUsd: string,
       tenantId = tenant.id,
       inCny?: { rate: string; totalMinor: string },
+      linesUsd: string[] = [totalUsd],
     ): Promise<Invoice> => {
       const totalNano = usdToNano(totalUsd);
       const period = `2025-${String(++invoiceSeq).padStart(2, '0')}`;
@@ -573,7 +574,16 @@ describe('payments: online top-ups through Stripe and EPay', () => {
           language: 'en',
           billingName: 'Pay Co',
           billingEmail: null,
-          lines: [],
+          lines: linesUsd.map((usd, index) => ({
+            kind: 'plan_fee' as const,
+            description: `Service ${index + 1}`,
+            model: null,
+            requests: null,
+            inputTokens: null,
+            cachedTokens: null,
+            outputTokens: null,
+            amountNano: usdToNano(usd).toString(),
+          })),
           payments: [],
           subtotalNano: totalNano,
           taxRate: '0',
@@ -614,6 +624,31 @@ describe('payments: online top-ups through Stripe and EPay', () => {
       expect(paid.body.code).toBe('invoice_not_payable');
       expect(fields(paid.body)).toEqual(['invoiceId']);
       expect(await db.getRepository(TopupOrder).count()).toBe(before);
+    });
+
+    it('charges a USD invoice the cents it states, its lines rounded one by one, not its exact total rounded', async () => {
+      // Three lines of $10.105: the invoice states $10.11 each, $30.33 in all; the exact $30.315 is $30.32.
+      const invoice = await openInvoice('30.315', tenant.id, undefined, ['10.105', '10.105', '10.105']);
+      const stated = (await finance.get(`/api/invoices/${invoice.id}`).expect(200)).body as {
+        roundedUsd: { total: string; balanceDue: string };
+      };
+      expect(stated.roundedUsd).toMatchObject({ total: '30.33', balanceDue: '30.33' });
+      const created = (
+        await owner
+          .post(`/api/tenants/${tenant.id}/topup-orders`, {
+            amountUsd: '30.315',
+            provider: 'stripe',
+            invoiceId: invoice.id,
+          })
+          .expect(201)
+      ).body as OrderView;
+      expect(stripe.sessions.get(created.providerRef ?? '')).toMatchObject({ amount_total: 3033 });
+      const event = stripe.event(created.providerRef ?? '');
+      expect(await stripe.deliver(webhookUrl, event, WEBHOOK_SECRET)).toMatchObject({
+        status: 200,
+        body: { outcome: 'invoice_settled' },
+      });
+      expect(await invoiceStatus(invoice.id)).toBe('paid');
     });
 
     it('settles the invoice through Stripe in the same transaction, not the balance, once', async () => {

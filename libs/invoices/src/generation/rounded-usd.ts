@@ -9,21 +9,21 @@ import { convertInvoice, convertNano } from './currency-conversion';
 export const USD_ROUNDING_RULE =
   'each line rounded half away from zero to the cent; subtotal = sum of the rounded lines; tax on the rounded subtotal, rounded the same way; total = subtotal + tax';
 
-const CENT_DIGITS = 2;
+export const USD_CENT_DIGITS = 2;
 
 /** The invoice's lines, subtotal, tax and total in USD cents (a conversion at the rate 1). */
 export function roundedUsd(invoice: Pick<Invoice, 'lines' | 'taxRate'>): StoredConversion {
   return convertInvoice(
     invoice.lines.map((line) => BigInt(line.amountNano)),
     '1',
-    CENT_DIGITS,
+    USD_CENT_DIGITS,
     invoice.taxRate,
   );
 }
 
 /** One amount to the cent, half away from zero. */
 export function centsOf(nano: bigint): bigint {
-  return convertNano(nano, '1', CENT_DIGITS);
+  return convertNano(nano, '1', USD_CENT_DIGITS);
 }
 
 /** What the document states in its own currency: `converted` for another currency, else USD cents. */

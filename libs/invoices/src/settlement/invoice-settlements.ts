@@ -7,6 +7,7 @@ import { nanoToUsd } from '@gateway/db';
 import { DataSource, EntityManager } from 'typeorm';
 import { InvoiceSettlement, SettlementSource } from '../entities/invoice-settlement.entity';
 import { Invoice } from '../entities/invoice.entity';
+import { USD_CENT_DIGITS } from '../generation/rounded-usd';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
 import { convertedPaymentMinor } from './converted-balance';
 import { invoiceStandings, InvoiceStanding } from './invoice-standing';
@@ -24,8 +25,9 @@ export interface SettleInvoiceCommand {
 }
 
 /**
- * What a payment on an invoice in another currency costs there: its share of what the invoice
- * states is due (`charge`, minor units), at the invoice's fixed `exchangeRate`.
+ * What a payment on an invoice costs in the currency it is stated in: its share of what the invoice
+ * states is due (`charge`, minor units), at the invoice's fixed `exchangeRate` (1 for USD, whose
+ * invoices state cents: rounded-usd.ts).
  */
 export interface OwnCurrencyCharge {
   currency: string;
@@ -59,7 +61,8 @@ export class InvoiceSettlements {
    * Checks that a tenant may pay `amountNano` of its invoice online, before an order is made: the
    * invoice must be the tenant's, open, and the amount at most what is left to pay. Errors name
    * `invoiceId` or `amountUsd`. `settle` checks again when the money arrives. Answers what the
-   * payment costs in the invoice's own currency, or null for a USD invoice.
+   * payment costs in the currency the invoice is stated in: a USD invoice states cents, its lines
+   * rounded one by one, so paying all of it costs the total it states, not the exact total rounded.
    */
   async assertPayable(
     tenantId: string,
@@ -94,7 +97,20 @@ export class InvoiceSettlements {
         { field: 'amountUsd' },
       );
     }
-    if (!invoice.exchangeRate || !invoice.converted || standing.amountDueMinor === null) return null;
+    if (!invoice.exchangeRate || !invoice.converted || standing.amountDueMinor === null) {
+      if (invoice.currency !== 'USD') return null;
+      return {
+        currency: 'USD',
+        exchangeRate: '1',
+        minorDigits: USD_CENT_DIGITS,
+        charge: convertedPaymentMinor(
+          standing.amountDueCents,
+          standing.amountDueNano,
+          standing.balanceDueNano,
+          amountNano,
+        ),
+      };
+    }
     return {
       currency: invoice.currency,
       exchangeRate: invoice.exchangeRate,
