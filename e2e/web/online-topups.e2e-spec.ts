@@ -222,7 +222,19 @@ describe('online top-ups (browser)', () => {
         language: 'en',
         billingName: 'Acme Payments',
         billingEmail: null,
-        lines: [],
+        // What an issued invoice always has: lines that add up to its subtotal (the page states them).
+        lines: [
+          {
+            kind: 'plan_fee',
+            description: 'Plan: Pro',
+            model: null,
+            requests: null,
+            inputTokens: null,
+            cachedTokens: null,
+            outputTokens: null,
+            amountNano: usdToNano('42').toString(),
+          },
+        ],
         payments: [],
         subtotalNano: usdToNano('42'),
         taxRate: '0',
