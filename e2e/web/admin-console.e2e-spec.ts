@@ -8,14 +8,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '@gateway/config';
-import { DbModule } from '@gateway/db';
-import { InvoicesWorkerModule } from '@gateway/invoices';
+import { type INestApplicationContext } from '@nestjs/common';
 import { MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
-import { RedisModule } from '@gateway/redis';
-import { ENTITIES } from '@gateway/schema';
 import { TEST_ADMIN, waitFor } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
@@ -24,6 +18,7 @@ import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { buildSqliteSource, PASSWORDS } from '../../apps/api/test/migration/newapi-source-fixture';
 import { startIngestor } from '../../apps/api/test/relay/relay-fixture';
+import { startInvoiceWorker } from '../../apps/api/test/invoices/invoice-worker';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
@@ -33,22 +28,6 @@ const FINANCE = { email: 'finance@acme.test', password: 'finance-password-1' };
 const UI_TIMEOUT = 20_000;
 /** A real NewAPI import, from the click to its report. */
 const IMPORT_TIMEOUT = 90_000;
-
-/** The worker's invoice side (issuing, rendering PDFs) in its own Nest context on the api's database. */
-async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      ConfigModule.forRoot(api.config),
-      DbModule.forRoot({ entities: ENTITIES, applicationName: 'web-e2e-invoice-worker' }),
-      RedisModule,
-      InvoicesWorkerModule,
-    ],
-  })
-  class InvoiceWorkerModule {}
-  const worker = await NestFactory.createApplicationContext(InvoiceWorkerModule, { logger: false });
-  await worker.init();
-  return worker;
-}
 
 describe('admin console (browser)', () => {
   let api: ApiHarness;
@@ -692,7 +671,7 @@ describe('admin console (browser)', () => {
     await db.query('UPDATE ledger_entries SET created_at = $1 WHERE tenant_id = $2', [lastMonth, tenantId]);
     // The tenant too, since a month that ended before a tenant existed cannot be invoiced.
     await db.query('UPDATE tenants SET created_at = $1 WHERE id = $2', [lastMonth, tenantId]);
-    invoiceWorker = await startInvoiceWorker(api);
+    invoiceWorker = await startInvoiceWorker(api, 'web-e2e-invoice-worker');
     const requested = await api.http.post('/api/invoices/generate').set(auth).send({ tenantId, period });
     expect([200, 202]).toContain(requested.status);
     const invoiceId = (requested.body as { id: string }).id;

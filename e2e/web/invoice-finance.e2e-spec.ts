@@ -6,41 +6,23 @@
 // not pay (the tax) and it turns paid; the month's CSV downloads. In English and in Chinese; every page is screenshotted into test-artifacts/web/.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '@gateway/config';
-import { DbModule } from '@gateway/db';
+import { type INestApplicationContext } from '@nestjs/common';
 import { Role } from '@gateway/identity';
-import { InvoicesWorkerModule, invoiceWindow, periodOf, previousPeriod } from '@gateway/invoices';
-import { REDIS, RedisModule } from '@gateway/redis';
-import { ENTITIES } from '@gateway/schema';
+import { invoiceWindow, periodOf, previousPeriod } from '@gateway/invoices';
+import { REDIS } from '@gateway/redis';
 import { TEST_ADMIN, waitFor } from '@gateway/testing';
 import { UsageIngestor, UsageRecorder } from '@gateway/usage';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { seedTenant, seedUser, usageEvent } from '../../apps/api/test/fixtures';
+import { startInvoiceWorker } from '../../apps/api/test/invoices/invoice-worker';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const FIXTURE_PASSWORD = 'fixture-password-1';
 const UI_TIMEOUT = 20_000;
-
-async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      ConfigModule.forRoot(api.config),
-      DbModule.forRoot({ entities: ENTITIES, applicationName: 'web-finance-invoice-worker' }),
-      RedisModule,
-      InvoicesWorkerModule,
-    ],
-  })
-  class InvoiceWorkerModule {}
-  const worker = await NestFactory.createApplicationContext(InvoiceWorkerModule, { logger: false });
-  await worker.init();
-  return worker;
-}
 
 describe('finance in the console (browser)', () => {
   let api: ApiHarness;
@@ -79,7 +61,7 @@ describe('finance in the console (browser)', () => {
     // With tax, a prepaid month's invoice stays open: its usage was paid from the balance at issue
     // (a `balance` settlement), its tax (19 % of 6.03 USD: 1.1457) is left to pay.
     api = await startApi('web_finance', { INVOICE_TAX_RATE: '0.19' });
-    worker = await startInvoiceWorker(api);
+    worker = await startInvoiceWorker(api, 'web-finance-invoice-worker');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],

@@ -8,12 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@gateway/audit';
 import { LedgerEntry, ModelPrice } from '@gateway/billing';
-import { ConfigModule } from '@gateway/config';
-import { DbModule } from '@gateway/db';
 import { Role, Tenant } from '@gateway/identity';
 import {
   CreditNoteIssuer,
@@ -21,13 +17,11 @@ import {
   InvoiceSettlement,
   InvoiceSettlements,
   ISSUE_CREDIT_NOTE_JOB,
-  InvoicesWorkerModule,
   invoiceWindow,
   periodOf,
   previousPeriod,
 } from '@gateway/invoices';
-import { QueueName, REDIS, RedisModule } from '@gateway/redis';
-import { ENTITIES } from '@gateway/schema';
+import { QueueName, REDIS } from '@gateway/redis';
 import { waitFor } from '@gateway/testing';
 import { UsageIngestor, UsageRecorder } from '@gateway/usage';
 import { Queue } from 'bullmq';
@@ -36,6 +30,7 @@ import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
 import { seedTenant, Session, sessionAs, usageEvent } from '../fixtures';
 import { pdfText } from './pdf-text';
+import { startInvoiceWorker } from './invoice-worker';
 
 interface Received {
   to: string[];
@@ -96,21 +91,6 @@ async function startSmtpSink(): Promise<{
       return state.refused;
     },
   };
-}
-
-async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      ConfigModule.forRoot(api.config),
-      DbModule.forRoot({ entities: ENTITIES, applicationName: 'invoice-finance-worker' }),
-      RedisModule,
-      InvoicesWorkerModule,
-    ],
-  })
-  class TestWorkerModule {}
-  const app = await NestFactory.createApplicationContext(TestWorkerModule, { logger: false });
-  await app.init();
-  return app;
 }
 
 const PNG_1X1 =
@@ -176,7 +156,7 @@ describe('invoices an accountant can file', () => {
     sink = await startSmtpSink();
     api = await startApi('invoice_finance', { INVOICE_TAX_RATE: '0.19' });
     db = api.app.get(DataSource);
-    worker = await startInvoiceWorker(api);
+    worker = await startInvoiceWorker(api, 'invoice-finance-worker');
     root = await sessionAs(api, Role.SuperAdmin, null);
     await db.getRepository(ModelPrice).insert({
       model: 'qwen-max',

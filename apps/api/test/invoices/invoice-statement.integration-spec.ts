@@ -5,22 +5,10 @@
 // nano-dollar; and the PDF states no payment status, so downloading it after payment says nothing
 // false.
 import type { INestApplicationContext } from '@nestjs/common';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ModelPrice } from '@gateway/billing';
-import { ConfigModule } from '@gateway/config';
-import { DbModule } from '@gateway/db';
 import { Role, Tenant } from '@gateway/identity';
-import {
-  Invoice,
-  InvoicePdfRenderer,
-  InvoicesWorkerModule,
-  invoiceWindow,
-  periodOf,
-  previousPeriod,
-} from '@gateway/invoices';
-import { REDIS, RedisModule } from '@gateway/redis';
-import { ENTITIES } from '@gateway/schema';
+import { Invoice, InvoicePdfRenderer, invoiceWindow, periodOf, previousPeriod } from '@gateway/invoices';
+import { REDIS } from '@gateway/redis';
 import { waitFor } from '@gateway/testing';
 import { UsageIngestor, UsageRecorder } from '@gateway/usage';
 import type { UsageEvent } from '@gateway/usage';
@@ -28,21 +16,7 @@ import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
 import { seedTenant, Session, sessionAs, usageEvent } from '../fixtures';
 import { pdfText } from './pdf-text';
-
-async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      ConfigModule.forRoot(api.config),
-      DbModule.forRoot({ entities: ENTITIES, applicationName: 'invoice-statement-worker' }),
-      RedisModule,
-      InvoicesWorkerModule,
-    ],
-  })
-  class TestWorkerModule {}
-  const app = await NestFactory.createApplicationContext(TestWorkerModule, { logger: false });
-  await app.init();
-  return app;
-}
+import { startInvoiceWorker } from './invoice-worker';
 
 describe('what a USD invoice states', () => {
   let api: ApiHarness;
@@ -104,7 +78,7 @@ describe('what a USD invoice states', () => {
   beforeAll(async () => {
     api = await startApi('invoice_statement', { INVOICE_TAX_RATE: '0.19' });
     db = api.app.get(DataSource);
-    worker = await startInvoiceWorker(api);
+    worker = await startInvoiceWorker(api, 'invoice-statement-worker');
     root = await sessionAs(api, Role.SuperAdmin, null);
     await db.getRepository(ModelPrice).insert({
       model: 'held-model',

@@ -7,12 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@gateway/audit';
 import { appendLedgerLine, type LedgerKind } from '@gateway/billing';
-import { ConfigModule } from '@gateway/config';
-import { DbModule, nanoToUsd } from '@gateway/db';
+import { nanoToUsd } from '@gateway/db';
 import { Role, Tenant } from '@gateway/identity';
 import {
   CLOSE_INVOICE_PERIODS_JOB,
@@ -25,15 +22,13 @@ import {
   InvoiceSettlement,
   InvoicePdfs,
   InvoicesProcessor,
-  InvoicesWorkerModule,
   enqueueGenerateInvoice,
   invoiceWindow,
   periodOf,
   previousPeriod,
   takeNumber,
 } from '@gateway/invoices';
-import { QueueName, REDIS, RedisModule, redisOptionsFromUrl } from '@gateway/redis';
-import { ENTITIES } from '@gateway/schema';
+import { QueueName, REDIS, redisOptionsFromUrl } from '@gateway/redis';
 import { waitFor } from '@gateway/testing';
 import { UsageEvent, UsageIngestor, UsageRecorder } from '@gateway/usage';
 import { Queue, Worker } from 'bullmq';
@@ -42,6 +37,7 @@ import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
 import { seedTenant as seedTenantNow, Session, sessionAs, usageEvent } from '../fixtures';
 import { pdfText } from './pdf-text';
+import { startInvoiceWorker } from './invoice-worker';
 
 /** Tenants here are invoiced for past months, so they must have existed then (a year back is plenty). */
 const seedTenant: typeof seedTenantNow = (api, overrides = {}) =>
@@ -93,22 +89,6 @@ const nano = (usd: string): bigint => {
   const value = BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'));
   return negative ? -value : value;
 };
-
-/** A worker process's invoice side: its own Nest context on the same database and Redis prefix. */
-async function startInvoiceWorker(api: ApiHarness): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      ConfigModule.forRoot(api.config),
-      DbModule.forRoot({ entities: ENTITIES, applicationName: 'invoices-test-worker' }),
-      RedisModule,
-      InvoicesWorkerModule,
-    ],
-  })
-  class TestWorkerModule {}
-  const app = await NestFactory.createApplicationContext(TestWorkerModule, { logger: false });
-  await app.init();
-  return app;
-}
 
 describe('invoices', () => {
   let api: ApiHarness;
@@ -222,7 +202,10 @@ describe('invoices', () => {
   beforeAll(async () => {
     api = await startApi('invoices');
     db = api.app.get(DataSource);
-    workers = [await startInvoiceWorker(api), await startInvoiceWorker(api)];
+    workers = [
+      await startInvoiceWorker(api, 'invoices-test-worker'),
+      await startInvoiceWorker(api, 'invoices-test-worker'),
+    ];
     // A new schedule runs its first period close at once; let it finish so it cannot race the tests.
     const queue = workers[0]!.get<Queue>(getQueueToken(QueueName.Invoices));
     await waitFor('the first scheduled period close', async () =>
