@@ -160,12 +160,13 @@ describe('token cache across api processes', () => {
     const channel = api.app.get(TokenInvalidationBus).channel;
     const redis = api.app.get<Redis>(REDIS);
     const count = async () => ((await redis.pubsub('NUMSUB', channel)) as [string, number])[1];
+    // Redis counts the subscriber once it has taken SUBSCRIBE, a moment before the process has read
+    // the confirmation: wait for both.
     await waitFor(
       'the third process to subscribe',
-      async () => ((await count()) === 3 ? true : undefined),
+      async () => ((await count()) === 3 && third.app.get(TokenInvalidationBus).listening ? true : undefined),
       2_000,
     );
-    expect(third.app.get(TokenInvalidationBus).listening).toBe(true);
     await third.close();
     expect(third.app.get(TokenInvalidationBus).listening).toBe(false);
     await waitFor('the subscriber to go', async () => ((await count()) === 2 ? true : undefined), 2_000);
