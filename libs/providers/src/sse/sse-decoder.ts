@@ -81,32 +81,66 @@ export class SseDecoder {
 }
 
 /**
- * The events of a byte stream (an undici body) as the relay takes them, with no promise per network
- * read: `poll()` decodes whatever the stream holds now and `whenReadable` wakes one waiter once it
- * may hold more, so a relay that writes each batch out synchronously pays for none of the async
- * iterator's machinery per chunk (issue #16). `next()` waits with a promise, for the few reads
+ * A byte source read without waiting: an upstream answer's body (undici's `ExchangeBody`), or a
+ * Node Readable through `pullFrom`.
+ */
+export interface PullSource {
+  /** The next chunk held now, else null; once what is held is taken, throws what broke the source. */
+  read(): Uint8Array | null;
+  /** True once the source ended and every chunk of it was taken. */
+  readonly ended: boolean;
+  /** Calls `wake` once, after a chunk, the end or a failure came (never inside `read`). */
+  onReadable(wake: () => void): void;
+}
+
+/** A Readable as a PullSource: its 'readable' events wake, its end or error is seen through `finished`. */
+export function pullFrom(source: Readable): PullSource {
+  let done = false;
+  let failure: unknown = null;
+  let waiter: (() => void) | null = null;
+  const wake = (): void => {
+    const next = waiter;
+    waiter = null;
+    next?.();
+  };
+  source.on('readable', wake);
+  finished(source, { writable: false }, (error) => {
+    done = true;
+    failure = error ?? null;
+    wake();
+  });
+  return {
+    read() {
+      const chunk: unknown = source.destroyed ? null : source.read();
+      if (chunk !== null) return asBytes(chunk);
+      if (failure !== null) throw failure;
+      return null;
+    },
+    get ended() {
+      return done;
+    },
+    onReadable(next) {
+      waiter = next;
+    },
+  };
+}
+
+/**
+ * The events of a byte stream (an upstream body) as the relay takes them, with no promise per
+ * network read: `poll()` decodes whatever the stream holds now and `whenReadable` wakes one waiter
+ * once it may hold more, so a relay that writes each batch out synchronously pays for none of the
+ * async iterator's machinery per chunk (issue #16). `next()` waits with a promise, for the few reads
  * before a stream is committed.
  */
 export class SseReader {
   private readonly decoder: SseDecoder;
-  private waiter: (() => void) | null = null;
-  /** The source ended (or failed): what it still holds is the last of it. */
-  private finished = false;
-  private failure: unknown = null;
+  private readonly source: PullSource;
   /** The decoder's end was handed out: nothing more will come. */
   private over = false;
 
-  constructor(
-    private readonly source: Readable,
-    options?: SseDecoderOptions,
-  ) {
+  constructor(source: PullSource | Readable, options?: SseDecoderOptions) {
     this.decoder = new SseDecoder(options);
-    source.on('readable', this.wake);
-    finished(source, { writable: false }, (error) => {
-      this.finished = true;
-      this.failure = error ?? null;
-      this.wake();
-    });
+    this.source = 'onReadable' in source ? source : pullFrom(source);
   }
 
   /**
@@ -116,14 +150,13 @@ export class SseReader {
   poll(): SseEvent[] | null {
     if (this.over) return null;
     for (;;) {
-      const chunk: unknown = this.source.destroyed ? null : this.source.read();
+      const chunk = this.source.read();
       if (chunk !== null) {
-        const events = this.decoder.push(asBytes(chunk));
+        const events = this.decoder.push(chunk);
         if (events.length > 0) return events;
         continue;
       }
-      if (this.failure !== null) throw this.failure;
-      if (!this.finished) return [];
+      if (!this.source.ended) return [];
       this.over = true;
       const rest = this.decoder.end();
       return rest.length > 0 ? rest : null;
@@ -132,7 +165,7 @@ export class SseReader {
 
   /** Calls `wake` once, when the source may hold more than `poll()` found (or ended, or broke). */
   whenReadable(wake: () => void): void {
-    this.waiter = wake;
+    this.source.onReadable(wake);
   }
 
   /** The next batch, waiting for one if the source holds nothing yet; null once it ended. */
@@ -150,12 +183,6 @@ export class SseReader {
       attempt();
     });
   }
-
-  private readonly wake = (): void => {
-    const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.();
-  };
 }
 
 function asBytes(chunk: unknown): Uint8Array {

@@ -2,7 +2,7 @@
 // alive per origin so a request does not pay a TCP (and TLS) handshake.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { Agent, request, type ResponseData } from '@gateway/common/undici';
+import { Agent, exchange, type Exchange } from '@gateway/common/undici';
 
 export interface UpstreamCall {
   url: string;
@@ -16,7 +16,7 @@ export interface UpstreamCall {
   bodyTimeoutMs: number;
 }
 
-export type UpstreamResponse = ResponseData;
+export type UpstreamResponse = Exchange;
 
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
@@ -27,7 +27,7 @@ export class UpstreamClient implements OnApplicationShutdown {
   });
 
   call(call: UpstreamCall): Promise<UpstreamResponse> {
-    return request(call.url, {
+    return exchange(call.url, {
       method: 'POST',
       headers: call.headers,
       body: call.body,
