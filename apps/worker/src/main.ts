@@ -10,11 +10,14 @@ import 'reflect-metadata';
 import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
+import { lowerPriority } from './niceness';
 import { startWorker } from './worker-runtime';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
+  const nice = lowerPriority(config.WORKER_NICENESS);
+  if (nice.failed) console.warn(`worker: WORKER_NICENESS not applied to every thread: ${nice.failed}`);
   // One clear line if PostgreSQL or Redis is not there (after a grace period for containers
   // starting together), rather than a stack from deep inside the framework.
   await Promise.all([

@@ -127,6 +127,9 @@ const schema = {
   HTTP_REQUEST_TIMEOUT_MS: intIn(1_000, 3_600_000).default(120_000),
   // How far V8 lets the heap grow past what its last full collection kept (heap-growth.ts); 0: V8's own.
   HEAP_GROWTH_PERCENT: intIn(0, 1_000).default(50),
+  // The niceness of the worker process's threads (apps/worker/src/niceness.ts): on a shared host its
+  // background work yields the CPU to the api's requests. 0 leaves it as started.
+  WORKER_NICENESS: intIn(0, 19).default(10),
   // The api process also runs the worker's jobs (README "Small host"): one Node process instead of two.
   SINGLE_PROCESS: booleanFlag.default('false'),
   // How long a job or usage batch of a worker that died (kill -9, a lost host) waits before another
