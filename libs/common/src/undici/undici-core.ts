@@ -1,7 +1,8 @@
 // undici's connection pool and request API, loaded from undici's own files rather than its entry
-// point (issue #16, idle memory), and `exchange`, the relay's lighter call over the same pool. `require('undici')` also builds fetch, WebSocket, EventSource, the
-// cache, the mock layer and every proxy agent: 4.5 MB of heap in each process that loads it (the
-// api and the worker both do), where the relay and the probes use an Agent and `request`, 1.6 MB.
+// point (issue #16, idle memory), and `exchange`, the relay's lighter call over the same pool.
+// `require('undici')` also builds fetch, WebSocket, EventSource, the cache, the mock layer and every
+// proxy agent: 4.5 MB of heap in each process that loads it (the api and the worker both do), where
+// the relay and the probes use an Agent and `request`, 1.6 MB.
 // An entry of its own (`@gateway/common/undici`): what imports `@gateway/common` does not load it.
 // The paths are undici's, at the version package-lock.json pins; undici-core.spec.ts fails if an
 // upgrade moves them or changes what they export.
