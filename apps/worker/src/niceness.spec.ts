@@ -31,7 +31,7 @@ describe('WORKER_NICENESS (lowerPriority)', () => {
   it('sets every thread of the process, and the threads started after it inherit it', () => {
     const { result, niceness } = run({ NICENESS: '10' });
     expect(result.threads).toBeGreaterThan(4);
-    // The main thread, V8's and libuv's threads, and the Worker started afterwards.
+    // The main thread, V8's threads, and the Worker's threads started afterwards.
     expect(niceness.length).toBeGreaterThan(result.threads);
     expect(new Set(niceness)).toEqual(new Set([10]));
   });
@@ -44,7 +44,7 @@ describe('WORKER_NICENESS (lowerPriority)', () => {
 
   it('never lowers a niceness the process was started with that is higher', () => {
     const { niceness } = run({ NICENESS: '5', START: '15' });
-    // The main thread started at 15 stays there; the threads it had before stay at 0 -> 5.
+    // The main thread, started at 15, stays there; the threads started before it go from 0 to 5.
     expect(niceness[0]).toBe(15);
     expect(Math.min(...niceness)).toBe(5);
   });
