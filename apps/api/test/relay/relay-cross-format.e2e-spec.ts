@@ -107,6 +107,62 @@ describe('chat completions clients served by other formats (openai SDK → gatew
     expect(bad?.code).not.toBe('INVALID_ARGUMENT');
   });
 
+  it('reasons on an Anthropic channel where Anthropic allows it: not with a forced tool, not in a tool cycle it cannot replay', async () => {
+    await r.channel('anthropic', 'ch-ant-think', 'x-think-ant', 'sk-ant-mock;tool=1');
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      },
+    ];
+    const ask = { role: 'user' as const, content: 'Weather in Paris?' };
+    const base = {
+      model: 'x-think-ant',
+      tools,
+      reasoning_effort: 'low' as const,
+      max_completion_tokens: 8000,
+    };
+    const upstreamThinking = () => (r.mock.requests.at(-1)?.body as { thinking?: unknown }).thinking;
+
+    // Turn 1: reasoning asked for and sent; the model calls the tool.
+    const first = await client.chat.completions.create({ ...base, messages: [ask] });
+    const call = first.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type).toBe('function');
+    expect(upstreamThinking()).toEqual({ type: 'enabled', budget_tokens: 2048 });
+
+    // Turn 2: the OpenAI client sends the call and its result back, with no thinking (it has no place
+    // for Anthropic's signed blocks). Anthropic refuses thinking there, so it is not asked for.
+    for (const stream of [false, true]) {
+      r.mock.reset();
+      const next = await client.chat.completions.create({
+        ...base,
+        stream,
+        messages: [
+          ask,
+          { role: 'assistant', content: null, tool_calls: first.choices[0]!.message.tool_calls! },
+          { role: 'tool', tool_call_id: call!.id, content: '18°C' },
+        ],
+      });
+      if (stream) for await (const _ of next as AsyncIterable<unknown>) void _;
+      expect(r.mock.requests).toHaveLength(1);
+      expect(upstreamThinking()).toBeUndefined();
+    }
+
+    // A choice that forces the tool: answered, without thinking (Anthropic refuses the two together).
+    r.mock.reset();
+    const forced = await client.chat.completions.create({
+      ...base,
+      messages: [ask],
+      tool_choice: 'required',
+    });
+    expect(forced.choices[0]?.message.tool_calls?.[0]).toMatchObject({ function: { name: 'get_weather' } });
+    expect(r.mock.requests.at(-1)?.body).toMatchObject({ tool_choice: { type: 'any' } });
+    expect(upstreamThinking()).toBeUndefined();
+  });
+
   it('refuses logprobs naming the field when an Anthropic or Gemini channel serves the model, as it refuses n > 1', async () => {
     await r.channel('anthropic', 'ch-ant-logprobs', 'x-logprobs-ant', 'sk-ant-mock');
     const messages = [{ role: 'user' as const, content: 'hello' }];

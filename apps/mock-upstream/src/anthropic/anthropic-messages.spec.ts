@@ -167,6 +167,41 @@ describe('POST /v1/messages', () => {
     expect(upstream.mock.requests[1].usage).toMatchObject({ completion_tokens: 8, reasoning_tokens: 5 });
   });
 
+  it('refuses thinking with a tool choice that forces a tool, and a tool cycle whose turn does not start with its thinking', async () => {
+    const client = upstream.anthropic('sk;tokens=3');
+    const thinking = { type: 'enabled' as const, budget_tokens: 1024 };
+    const tools = [{ name: 'get_weather', input_schema: { type: 'object' as const } }];
+    const refusal = (body: Partial<Anthropic.MessageCreateParamsNonStreaming>) =>
+      client.messages
+        .create({ ...params, max_tokens: 2000, thinking, tools, ...body })
+        .catch((e: unknown) => e);
+
+    const forced = await refusal({ tool_choice: { type: 'any' } });
+    expect(forced).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(forced).toMatchObject({ status: 400, type: 'invalid_request_error' });
+    expect((forced as Error).message).toContain(
+      'Thinking may not be enabled when tool_choice forces tool use',
+    );
+
+    const cycle = (first: Anthropic.ContentBlockParam[]): Anthropic.MessageParam[] => [
+      { role: 'user', content: 'Weather?' },
+      {
+        role: 'assistant',
+        content: [...first, { type: 'tool_use', id: 't1', name: 'get_weather', input: {} }],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '18°C' }] },
+    ];
+    const bare = await refusal({ messages: cycle([]) });
+    expect(bare).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((bare as Error).message).toContain('messages.1.content.0.type: Expected `thinking`');
+    // With its thinking first, or with thinking off, the same turns are answered.
+    const signed = { type: 'thinking' as const, thinking: 'need it', signature: 'c2ln' };
+    await expect(refusal({ messages: cycle([signed]) })).resolves.toMatchObject({ type: 'message' });
+    await expect(
+      client.messages.create({ ...params, max_tokens: 2000, tools, messages: cycle([]) }),
+    ).resolves.toMatchObject({ type: 'message' });
+  });
+
   it('surfaces an error event mid-stream as an overloaded APIError after the text so far', async () => {
     const stream = upstream.anthropic('sk;tokens=6;streamError=3').messages.stream(params);
     const texts: string[] = [];

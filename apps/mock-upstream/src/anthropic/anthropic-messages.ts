@@ -19,6 +19,7 @@ import {
   anthropicMaxTokens,
   anthropicMessageList,
   anthropicModel,
+  checkThinkingRules,
   firstAnthropicTool,
   thinkingEnabled,
 } from './anthropic-request';
@@ -30,12 +31,14 @@ export const anthropicMessages: Endpoint = (input): MockResponse => {
   const messages = anthropicMessageList(body);
   const maxTokens = anthropicMaxTokens(body);
   const stream = optionalBoolean(body, 'stream') ?? false;
+  const thinking = thinkingEnabled(body);
+  if (thinking) checkThinkingRules(body, messages);
   const prompt = splitPrompt(countAnthropicPromptTokens(body['system'], messages), behaviour);
   const answer: AnthropicAnswer = {
     id: `msg_mock_${input.seq}`,
     model,
     prompt,
-    plan: planThinkingCompletion(behaviour, maxTokens, thinkingEnabled(body)),
+    plan: planThinkingCompletion(behaviour, maxTokens, thinking),
     toolName: behaviour.tool ? firstAnthropicTool(body) : undefined,
     nullContent: behaviour.null,
     chunks: behaviour.chunks,

@@ -62,3 +62,30 @@ export function firstAnthropicTool(body: JsonObject): string | undefined {
   if (typeof name !== 'string' || name === '') throw anthropicInvalid('tools.0.name', 'Field required');
   return name;
 }
+
+/**
+ * What Anthropic refuses of a request with thinking on: a `tool_choice` that forces tool use, and a
+ * tool-use cycle whose last assistant turn does not start with its thinking (a client that dropped
+ * or could not replay it).
+ */
+export function checkThinkingRules(body: JsonObject, messages: unknown[]): void {
+  const choice = body['tool_choice'];
+  if (isJsonObject(choice) && (choice['type'] === 'any' || choice['type'] === 'tool')) {
+    throw anthropicInvalid('tool_choice', 'Thinking may not be enabled when tool_choice forces tool use.');
+  }
+  const last = messages.length - 1;
+  const answered = messages[last] as JsonObject | undefined;
+  const asked = messages[last - 1] as JsonObject | undefined;
+  if (answered?.['role'] !== 'user' || asked?.['role'] !== 'assistant') return;
+  const blocks = (message: JsonObject): JsonObject[] =>
+    Array.isArray(message['content']) ? (message['content'] as unknown[]).filter(isJsonObject) : [];
+  const cycle =
+    blocks(answered).some((block) => block['type'] === 'tool_result') &&
+    blocks(asked).some((block) => block['type'] === 'tool_use');
+  const first = blocks(asked)[0]?.['type'];
+  if (!cycle || first === 'thinking' || first === 'redacted_thinking') return;
+  throw anthropicInvalid(
+    `messages.${last - 1}.content.0.type`,
+    `Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`.`,
+  );
+}

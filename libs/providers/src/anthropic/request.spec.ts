@@ -1,6 +1,7 @@
 import type { CanonicalRequest, UpstreamTarget } from '../canonical/canonical-model';
 import { RequestValidationError } from '../validation/request-validation-error';
 import { buildAnthropicRequest, parseAnthropicRequest } from './request';
+import { withoutForeignThinking } from './thinking-signature';
 
 /** The RequestValidationError a call throws, or fails the test when it throws something else or nothing. */
 function rejection(call: () => unknown): { param: string | null; message: string } {
@@ -57,7 +58,8 @@ const body = () => ({
       input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
     },
   ],
-  tool_choice: { type: 'any', disable_parallel_tool_use: true },
+  // Anthropic refuses a choice that forces tool use with thinking on.
+  tool_choice: { type: 'auto', disable_parallel_tool_use: true },
   thinking: { type: 'enabled', budget_tokens: 2048 },
   stop_sequences: ['END'],
   top_p: 0.97,
@@ -110,7 +112,7 @@ const canonical = (): CanonicalRequest => ({
       parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
     },
   ],
-  toolChoice: 'required',
+  toolChoice: 'auto',
   parallelToolCalls: false,
   maxOutputTokens: 4096,
   temperature: null,
@@ -367,6 +369,10 @@ describe('buildAnthropicRequest', () => {
     const build = (fields: Partial<CanonicalRequest>) =>
       buildAnthropicRequest({ ...base, ...fields }, target).body;
     expect(build({ toolChoice: 'auto', parallelToolCalls: null })['tool_choice']).toEqual({ type: 'auto' });
+    expect(build({ toolChoice: 'required' })['tool_choice']).toEqual({
+      type: 'any',
+      disable_parallel_tool_use: true,
+    });
     expect(build({ toolChoice: 'none' })['tool_choice']).toEqual({ type: 'none' });
     expect(build({ toolChoice: { name: 'get_weather' }, parallelToolCalls: true })['tool_choice']).toEqual({
       type: 'tool',
@@ -452,6 +458,83 @@ describe('buildAnthropicRequest', () => {
     expect(buildAnthropicRequest(replayed, target).body['messages']).toEqual([
       { role: 'assistant', content: [{ type: 'text', text: 'answer' }] },
     ]);
+  });
+
+  it('asks for no thinking where Anthropic refuses it: a forced tool, a tool cycle without its signed thinking', () => {
+    const base: CanonicalRequest = { ...canonical(), reasoning: { effort: 'high' }, maxOutputTokens: 10000 };
+    const build = (fields: Partial<CanonicalRequest>) =>
+      buildAnthropicRequest({ ...base, ...fields }, target).body;
+    // The fixture's cycle starts with the thinking Anthropic signed: thinking stays on.
+    expect(build({})['thinking']).toEqual({ type: 'enabled', budget_tokens: 9999 });
+    // A choice that forces a tool: Anthropic refuses thinking with it; the choice is the client's, kept.
+    expect(build({ toolChoice: 'required' })).toMatchObject({ tool_choice: { type: 'any' } });
+    expect(build({ toolChoice: 'required' })).not.toHaveProperty('thinking');
+    expect(build({ toolChoice: { name: 'get_weather' } })).not.toHaveProperty('thinking');
+    // An OpenAI client's tool cycle: the assistant turn has its tool call and no thinking at all; or
+    // only another provider's thinking, which cannot be replayed. Sampling comes back with thinking off.
+    const [ask, , answer] = canonical().messages;
+    const cycle = (thoughts: CanonicalRequest['messages'][number]['content']) => ({
+      temperature: 0.3,
+      messages: [
+        ask!,
+        {
+          role: 'assistant' as const,
+          content: [
+            ...thoughts,
+            { type: 'tool_call' as const, id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+          ],
+        },
+        answer!,
+      ],
+    });
+    const unsigned = build(cycle([]));
+    expect(unsigned).not.toHaveProperty('thinking');
+    expect(unsigned['temperature']).toBe(0.3);
+    expect(
+      build(cycle([{ type: 'thinking', text: 'g', signature: 'c2ln', signedBy: 'gemini' }])),
+    ).not.toHaveProperty('thinking');
+    expect(
+      build(cycle([{ type: 'thinking', text: 'mine', signature: 'RXFRQkNn', signedBy: 'anthropic' }]))[
+        'thinking'
+      ],
+    ).toEqual({ type: 'enabled', budget_tokens: 9999 });
+    // Outside a tool cycle nothing needs replaying: a plain next turn keeps thinking on.
+    const plain = build({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'hello' }] },
+        { role: 'user', content: [{ type: 'text', text: 'weather?' }] },
+      ],
+    });
+    expect(plain['thinking']).toEqual({ type: 'enabled', budget_tokens: 9999 });
+  });
+
+  it('a /v1/messages body passed through without foreign thinking leaves thinking off when its tool cycle needed it', () => {
+    const passed = (firstBlock: object, thinking: object = { type: 'enabled', budget_tokens: 2048 }) =>
+      withoutForeignThinking({
+        model: 'm',
+        max_tokens: 4096,
+        thinking,
+        messages: [
+          { role: 'user', content: 'weather?' },
+          {
+            role: 'assistant',
+            content: [firstBlock, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }],
+          },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C' }] },
+        ],
+      });
+    const fromGemini = passed({ type: 'thinking', thinking: 'g', signature: 'llm-gateway:gemini:c2ln' });
+    expect(fromGemini).not.toHaveProperty('thinking');
+    expect((fromGemini['messages'] as { content: unknown[] }[])[1]!.content).toEqual([
+      { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} },
+    ]);
+    expect(
+      passed({ type: 'thinking', thinking: 'g', signature: 'llm-gateway:gemini:c2ln' }, { type: 'adaptive' }),
+    ).not.toHaveProperty('thinking');
+    // Anthropic's own thinking passes as it came, and so does the whole body.
+    const own = { type: 'thinking', thinking: 'mine', signature: 'RXFRQkNn' };
+    expect(passed(own)['thinking']).toEqual({ type: 'enabled', budget_tokens: 2048 });
   });
 
   it('names a tool call whose arguments are not a JSON object', () => {

@@ -28,7 +28,7 @@ import {
   requireString,
 } from '../validation/field-checks';
 import { RequestValidationError } from '../validation/request-validation-error';
-import { isAnthropicSigned, readAnthropicSignature } from './thinking-signature';
+import { isAnthropicSigned, readAnthropicSignature, thinkingAllowed } from './thinking-signature';
 
 /** The API version a channel speaks unless its settings.anthropicVersion says otherwise. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -466,7 +466,7 @@ export function buildAnthropicRequest(request: CanonicalRequest, target: Upstrea
     );
   }
   const maxTokens = request.maxOutputTokens;
-  const budget = thinkingBudget(request.reasoning, maxTokens);
+  const messages = anthropicMessages(request.messages);
   const tools = request.tools.map((tool) => ({
     name: tool.name,
     ...(tool.description === undefined ? {} : { description: tool.description }),
@@ -474,10 +474,14 @@ export function buildAnthropicRequest(request: CanonicalRequest, target: Upstrea
     ...(tool.strict === undefined ? {} : { strict: tool.strict }),
   }));
   const toolChoice = tools.length > 0 ? anthropicToolChoice(request) : null;
+  // Reasoning is asked for where Anthropic can give it: not with a tool choice that forces a tool,
+  // nor in a tool cycle whose assistant turn carries no thinking Anthropic signed (an OpenAI client
+  // never sends it back, another provider's cannot be replayed). Anthropic refuses both with thinking on.
+  const budget = thinkingAllowed(toolChoice, messages) ? thinkingBudget(request.reasoning, maxTokens) : null;
   const body: JsonObject = {
     model: target.upstreamModel,
     max_tokens: maxTokens,
-    messages: anthropicMessages(request.messages),
+    messages,
   };
   if (request.system.length > 0)
     body['system'] = request.system.map((part) => ({ type: 'text', text: part.text }));

@@ -70,5 +70,33 @@ export function withoutForeignThinking(body: JsonObject): JsonObject {
     changed = true;
     return { ...message, content: content.filter((block) => !isForeignThinking(block)) };
   });
-  return changed ? { ...body, messages: kept } : body;
+  if (!changed) return body;
+  const passed: JsonObject = { ...body, messages: kept };
+  // What was left out may have been the thinking that a tool cycle's turn must start with: Anthropic
+  // would refuse the request with thinking on, so it goes without (as a client that could not replay
+  // its thinking must).
+  const thinking = body['thinking'];
+  const on = isJsonObject(thinking) && (thinking['type'] === 'enabled' || thinking['type'] === 'adaptive');
+  // (The client's own tool choice is its own: only what the gateway left out is answered for here.)
+  if (on && !thinkingAllowed(null, kept.filter(isJsonObject))) delete passed['thinking'];
+  return passed;
+}
+
+/**
+ * Whether Anthropic accepts thinking with this tool choice and these turns: a choice that forces tool
+ * use refuses it, and so does a tool cycle (the last turn answers the assistant's tool use) whose
+ * assistant turn does not start with a thinking block.
+ */
+export function thinkingAllowed(toolChoice: JsonObject | null, messages: readonly JsonObject[]): boolean {
+  if (toolChoice !== null && (toolChoice['type'] === 'any' || toolChoice['type'] === 'tool')) return false;
+  const blocks = (message: JsonObject | undefined): JsonObject[] =>
+    Array.isArray(message?.['content']) ? (message['content'] as unknown[]).filter(isJsonObject) : [];
+  const answered = messages[messages.length - 1];
+  const asked = messages[messages.length - 2];
+  if (answered?.['role'] !== 'user' || asked?.['role'] !== 'assistant') return true;
+  const inCycle =
+    blocks(answered).some((block) => block['type'] === 'tool_result') &&
+    blocks(asked).some((block) => block['type'] === 'tool_use');
+  const first = blocks(asked)[0]?.['type'];
+  return !inCycle || first === 'thinking' || first === 'redacted_thinking';
 }
