@@ -202,6 +202,22 @@ describe('POST /v1/messages', () => {
     ).resolves.toMatchObject({ type: 'message' });
   });
 
+  it('refuses an empty turn before the last, as Anthropic does', async () => {
+    const client = upstream.anthropic('sk;tokens=3');
+    const messages: Anthropic.MessageParam[] = [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: [] },
+      { role: 'user', content: 'again' },
+    ];
+    const error = await client.messages.create({ ...params, messages }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((error as Error).message).toContain('messages.1: all messages must have non-empty content');
+    // An empty final assistant turn (an empty prefill) is allowed.
+    await expect(
+      client.messages.create({ ...params, messages: [messages[0]!, { role: 'assistant', content: [] }] }),
+    ).resolves.toMatchObject({ type: 'message' });
+  });
+
   it('surfaces an error event mid-stream as an overloaded APIError after the text so far', async () => {
     const stream = upstream.anthropic('sk;tokens=6;streamError=3').messages.stream(params);
     const texts: string[] = [];

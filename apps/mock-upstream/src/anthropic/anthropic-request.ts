@@ -29,6 +29,12 @@ export function anthropicMessageList(body: JsonObject): unknown[] {
     if (typeof content !== 'string' && !Array.isArray(content)) {
       throw anthropicInvalid(`${field}.content`, 'Input should be a valid string or list');
     }
+    if (Array.isArray(content) && content.length === 0 && index < messages.length - 1) {
+      throw anthropicInvalid(
+        field,
+        'all messages must have non-empty content except for the optional final assistant message',
+      );
+    }
   });
   return messages;
 }

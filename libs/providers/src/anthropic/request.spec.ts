@@ -537,6 +537,46 @@ describe('buildAnthropicRequest', () => {
     expect(passed(own)['thinking']).toEqual({ type: 'enabled', budget_tokens: 2048 });
   });
 
+  it('leaves out a turn that held only another provider’s thinking (Anthropic refuses an empty turn)', () => {
+    const onlyThoughts: CanonicalRequest = {
+      ...canonical(),
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'think about it' }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'thinking', text: 'g', signature: 'c2ln', signedBy: 'gemini' }],
+        },
+        { role: 'user', content: [{ type: 'text', text: 'and?' }] },
+      ],
+    };
+    // The user turns around it are one turn, as Anthropic would read them.
+    expect(buildAnthropicRequest(onlyThoughts, target).body['messages']).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'think about it' },
+          { type: 'text', text: 'and?' },
+        ],
+      },
+    ]);
+    const passed = withoutForeignThinking({
+      model: 'm',
+      max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'think about it' },
+        {
+          role: 'assistant',
+          content: [{ type: 'thinking', thinking: 'g', signature: 'llm-gateway:gemini:c2ln' }],
+        },
+        { role: 'user', content: 'and?' },
+      ],
+    });
+    expect(passed['messages']).toEqual([
+      { role: 'user', content: 'think about it' },
+      { role: 'user', content: 'and?' },
+    ]);
+  });
+
   it('names a tool call whose arguments are not a JSON object', () => {
     const wrong: CanonicalRequest = {
       ...canonical(),

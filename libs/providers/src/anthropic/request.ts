@@ -419,11 +419,18 @@ function anthropicMessages(messages: CanonicalMessage[]): JsonObject[] {
   messages.forEach((message, index) => {
     const role = message.role === 'assistant' ? 'assistant' : 'user';
     const content = contentBlocks(message, index);
+    // A turn that held only another provider's thinking has nothing Anthropic may be sent, and an
+    // empty turn is refused: it is left out (Anthropic reads the turns around it as one).
+    if (content.length === 0 && message.content.length > 0 && message.content.every(isThinking)) return;
     const last = out[out.length - 1];
     if (last?.role === role) last.content.push(...content);
     else out.push({ role, content });
   });
   return out;
+}
+
+function isThinking(part: CanonicalMessage['content'][number]): boolean {
+  return part.type === 'thinking';
 }
 
 /** Thinking budgets for an OpenAI-style effort (Anthropic's budgets start at 1024). */

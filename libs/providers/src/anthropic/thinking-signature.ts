@@ -63,12 +63,15 @@ export function withoutForeignThinking(body: JsonObject): JsonObject {
   const messages = body['messages'];
   if (!Array.isArray(messages)) return body;
   let changed = false;
-  const kept = messages.map((message: unknown) => {
-    if (!isJsonObject(message) || message['role'] !== 'assistant') return message;
+  const kept = messages.flatMap((message: unknown) => {
+    if (!isJsonObject(message) || message['role'] !== 'assistant') return [message];
     const content = message['content'];
-    if (!Array.isArray(content) || !content.some(isForeignThinking)) return message;
+    if (!Array.isArray(content) || !content.some(isForeignThinking)) return [message];
     changed = true;
-    return { ...message, content: content.filter((block) => !isForeignThinking(block)) };
+    const left = content.filter((block) => !isForeignThinking(block));
+    // A turn that was only such thinking is left out: Anthropic refuses an empty turn, and reads
+    // the turns around it as one.
+    return left.length === 0 ? [] : [{ ...message, content: left }];
   });
   if (!changed) return body;
   const passed: JsonObject = { ...body, messages: kept };
