@@ -636,6 +636,50 @@ describe('invoices an accountant can file', () => {
     }, 120_000);
   });
 
+  describe('a USD balance smaller than the document can state', () => {
+    it('a transfer of what the document states pays it; an invoice that states 0.00 is paid as issued', async () => {
+      const tenant = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });
+      await usageIn(tenant, [{ model: 'gpt-4o-mini', costNano: '1004000000' }]);
+      const invoice = await issue(root, tenant.id);
+      // 1.004 of usage, paid from the balance; 0.19076 of tax left, which the document states as 0.19
+      // of its 1.00 + 0.19 = 1.19.
+      expect(invoice).toMatchObject({
+        status: 'open',
+        totalUsd: '1.19476',
+        paidUsd: '1.004',
+        balanceDueUsd: '0.19076',
+        roundedUsd: { total: '1.19', balanceDue: '0.19' },
+      });
+      // The customer wires the 0.19 the document asks for: nothing it could state is left.
+      const wired = await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.19', reference: 'wire-0.19' })
+        .expect(201);
+      expect(wired.body).toMatchObject({
+        status: 'paid',
+        paidUsd: '1.194',
+        balanceDueUsd: '0',
+        roundedUsd: { amountDue: '1.19', paid: '1.19', balanceDue: '0.00' },
+      });
+      const after = await root
+        .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.00076', reference: 'wire-rest' })
+        .expect(409);
+      expect(after.body.code).toBe('invoice_not_payable');
+      const listed = await root.get(`/api/invoices?tenantId=${tenant.id}`).expect(200);
+      expect(listed.body.items.map((row: { status: string }) => row.status)).toEqual(['paid']);
+
+      // Usage of 0.004 is billed; with tax it is 0.00476, which the document states as 0.00.
+      const tiny = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });
+      await usageIn(tiny, [{ model: 'gpt-4o-mini', costNano: '4000000' }]);
+      const small = await issue(root, tiny.id);
+      expect(small).toMatchObject({
+        status: 'paid',
+        totalUsd: '0.00476',
+        balanceDueUsd: '0',
+        roundedUsd: { total: '0.00', balanceDue: '0.00' },
+      });
+    }, 120_000);
+  });
+
   describe('a USD tenant that paid before its invoice is corrected', () => {
     it('a credit note credits what is unpaid plus the prepaid usage, gives that back once, never a payment from outside; refused before anything is queued; one the worker refuses says why', async () => {
       const tenant = await seedTenant(api, { createdAt: new Date(Date.now() - 400 * 86_400_000) });

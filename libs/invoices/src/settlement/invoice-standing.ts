@@ -1,10 +1,11 @@
-// Where an invoice stands: open until paid or credited in full. Invoices never change (docs/design.md
+// Where an invoice stands: open until paid (down to what its document can state) or credited in full. Invoices never change (docs/design.md
 // "Money"), so this is read from their credit notes and the payments recorded against them.
 import { EntityManager, In } from 'typeorm';
 import { InvoiceDelivery } from '../entities/invoice-delivery.entity';
 import { InvoiceSettlement } from '../entities/invoice-settlement.entity';
 import type { Invoice, StoredInvoiceLine } from '../entities/invoice.entity';
 import { roundedUsd } from '../generation/rounded-usd';
+import { convertedBalanceMinor } from './converted-balance';
 
 export const INVOICE_STATUSES = ['open', 'paid', 'credited'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -17,7 +18,7 @@ export interface InvoiceStanding {
   paidNano: bigint;
   /** What the prepaid balance paid (its `balance` settlement) and its credit notes did not give back. */
   prepaidNano: bigint;
-  /** What is left to pay (never below 0). */
+  /** What is left to pay (never below 0; 0 once its document states nothing due, nothingStatedDue). */
   balanceDueNano: bigint;
   /**
    * For an invoice in another currency: the amount due as it states it there, in minor units (its
@@ -49,6 +50,22 @@ export function standingOf(
   const fullyCredited = invoice.subtotalNano > 0n && invoice.subtotalNano + credits.subtotalNano <= 0n;
   if (fullyCredited) return { status: 'credited', amountDueNano, balanceDueNano: 0n };
   return { status: left <= 0n ? 'paid' : 'open', amountDueNano, balanceDueNano };
+}
+
+/**
+ * Whether an open invoice's balance is one its document states as nothing: less than half the
+ * smallest unit of the currency it is stated in (a cent, a fen), as `convertedBalanceMinor` rounds
+ * it. Nothing is asked for then: an invoice whose lines all round to 0.00, or one paid by a transfer
+ * of the total it states, is paid, not left open for a fraction of a cent no one can pay.
+ */
+export function nothingStatedDue(
+  statedAmountDueMinor: bigint,
+  amountDueNano: bigint,
+  balanceDueNano: bigint,
+): boolean {
+  return (
+    balanceDueNano > 0n && convertedBalanceMinor(statedAmountDueMinor, amountDueNano, balanceDueNano) === 0n
+  );
 }
 
 /** Standings of many invoices in five queries. */
@@ -86,19 +103,25 @@ export async function invoiceStandings(
       { subtotalNano: BigInt(credit?.subtotal ?? 0), totalNano: BigInt(credit?.total ?? 0) },
       paidNano,
     );
+    const amountDueMinor = invoice.converted
+      ? BigInt(invoice.converted.totalMinor) + BigInt(credit?.total_minor ?? 0)
+      : null;
+    const amountDueCents = notes
+      .filter((note) => note.id === invoice.id)
+      .reduce(
+        (sum, note) => sum + BigInt(roundedUsd({ lines: note.lines, taxRate: note.tax_rate }).totalMinor),
+        BigInt(roundedUsd(invoice).totalMinor),
+      );
+    const settledAsStated =
+      standing.status === 'open' &&
+      nothingStatedDue(amountDueMinor ?? amountDueCents, standing.amountDueNano, standing.balanceDueNano);
     result.set(invoice.id, {
       ...standing,
+      ...(settledAsStated ? { status: 'paid' as const, balanceDueNano: 0n } : {}),
       paidNano,
       prepaidNano,
-      amountDueMinor: invoice.converted
-        ? BigInt(invoice.converted.totalMinor) + BigInt(credit?.total_minor ?? 0)
-        : null,
-      amountDueCents: notes
-        .filter((note) => note.id === invoice.id)
-        .reduce(
-          (sum, note) => sum + BigInt(roundedUsd({ lines: note.lines, taxRate: note.tax_rate }).totalMinor),
-          BigInt(roundedUsd(invoice).totalMinor),
-        ),
+      amountDueMinor,
+      amountDueCents,
       settlements: own,
       delivery: deliveries.find((row) => row.invoiceId === invoice.id) ?? null,
     });
