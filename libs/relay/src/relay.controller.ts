@@ -35,13 +35,18 @@ const MESSAGES: RelayIngress = {
 /**
  * The Messages ingress for one request: as Anthropic's own answers do, it names the request in the
  * `request-id` header (the SDK's `requestID`) and in an error's `request_id` (the gateway's id,
- * which finds the request in the logs and usage records).
+ * which finds the request in the logs and usage records). The client's `anthropic-beta` (the SDK's
+ * `betas`, Claude Code's features) goes on to Anthropic channels, which refuse or ignore a body's
+ * beta fields without it.
  */
 function messagesFor(req: Request, res: Response): RelayIngress {
   const requestId = String(req.id ?? '');
   res.setHeader('request-id', requestId);
+  const beta = req.headers['anthropic-beta'];
+  const betas = (Array.isArray(beta) ? beta.join(',') : (beta ?? '')).trim();
   return {
     ...MESSAGES,
+    ...(betas === '' ? {} : { headers: { 'anthropic-beta': betas } }),
     errorBody: ({ status, message }) => anthropicErrorBody({ status, message, requestId }),
   };
 }

@@ -151,6 +151,22 @@ describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', (
     expect(error?.error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
   });
 
+  it("passes the client's anthropic-beta on to an Anthropic channel, whose body it keeps, and to no other", async () => {
+    await r.channel('anthropic', 'ch-beta-claude', 'm-beta', 'sk-ant-mock-beta', { priority: 10 });
+    const betas = ['interleaved-thinking-2025-05-14', 'context-1m-2025-08-07'];
+    const ask = { model: 'm-beta', max_tokens: 20, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const answer = await r.anthropic.beta.messages.create({ ...ask, betas });
+    expect(answer.type).toBe('message');
+    const stream = r.anthropic.beta.messages.stream({ ...ask, betas: [betas[0] as string] });
+    expect((await stream.finalMessage()).stop_reason).toBe('end_turn');
+    expect(r.upstreamCalls().map((c) => c.headers['anthropic-beta'])).toEqual([betas.join(','), betas[0]]);
+
+    // Another format has no use for it: an OpenAI channel is not sent it.
+    r.mock.reset();
+    await r.anthropic.beta.messages.create({ ...ask, model: 'm-openai', betas });
+    expect(r.upstreamCall().headers['anthropic-beta']).toBeUndefined();
+  });
+
   it('replays thinking a Gemini channel made to an Anthropic channel without a signature Anthropic would refuse', async () => {
     await r.channel('gemini', 'ch-think-gemini', 'm-think-gemini', 'AIza-mock');
     await r.channel('anthropic', 'ch-think-claude', 'm-think-claude', 'sk-ant-mock');

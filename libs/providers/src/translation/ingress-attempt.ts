@@ -24,6 +24,11 @@ export interface IngressRequest {
   request: CanonicalRequest;
   /** The client's body as sent, for a same-format channel's pass-through. */
   body: JsonObject;
+  /**
+   * Client headers that only a channel of the client's own format reads (Anthropic's
+   * `anthropic-beta`, without which the beta fields of a passed-through body are refused or ignored).
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** The attempt adapter for one canonical-ingress request on one channel. */
@@ -87,6 +92,7 @@ function prepare(
         ...(call.body['model'] === undefined ? {} : { model: call.body['model'] }),
       }
     : call.body;
+  const headers = upstream === ingress.codec ? { ...ingress.headers, ...call.headers } : call.headers;
   // Other ingresses report usage in their own framing: the upstream is always asked for it.
-  return { ...call, body, clientAskedForUsage: true, clientRequest: canonical };
+  return { ...call, headers, body, clientAskedForUsage: true, clientRequest: canonical };
 }

@@ -14,6 +14,8 @@ export interface RelayIngress {
   readonly codec: CanonicalCodec;
   /** What the route says outside the body (Gemini's model and streaming). */
   readonly context?: IngressContext;
+  /** Client headers passed on to a channel of the ingress's own format (Anthropic's `anthropic-beta`). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly errorBody: ErrorBodyOf;
 }
 

@@ -509,7 +509,8 @@ export class RelayRequest {
       stream: request.stream,
       estimate: estimateCanonicalRequest(request, this.config.BILLING_DEFAULT_MAX_TOKENS),
       servedBy: () => true,
-      attempt: (adapter) => ingressAttempt(adapter, { codec: ingress.codec, request, body: sent }),
+      attempt: (adapter) =>
+        ingressAttempt(adapter, { codec: ingress.codec, request, body: sent, headers: ingress.headers }),
     };
   }
 }
