@@ -1,9 +1,10 @@
 // POST /v1beta/models/{model}:generateContent for `@google/genai` (unchanged): what is particular to
-// this ingress — the key in ?key= as well as x-goog-api-key, and errors in Google's shape. Answers,
+// this ingress — the key in ?key= as well as x-goog-api-key, errors in Google's shape, and a Gemini
+// channel getting the client's Google-only fields whatever the client set. Answers,
 // streams, function calls, broken streams and billing against every upstream are in
 // relay-ingress-matrix.
 import request from 'supertest';
-import { genai, startIngressRelay, type IngressRelay } from './ingress-fixture';
+import { genai, startIngressRelay, upstreamMaxOutput, type IngressRelay } from './ingress-fixture';
 
 describe('Gemini clients (@google/genai → gateway → mock upstream)', () => {
   let r: IngressRelay;
@@ -11,6 +12,8 @@ describe('Gemini clients (@google/genai → gateway → mock upstream)', () => {
   beforeAll(async () => {
     r = await startIngressRelay('relay_gemini_ingress');
     await r.channel('openai', 'ch-openai', 'g-openai', 'sk-mock-gemini-ingress');
+    await r.channel('gemini', 'ch-gemini', 'g-gemini', 'AIza-mock-gemini-ingress');
+    await r.price('g-gemini');
   });
 
   afterAll(async () => {
@@ -53,5 +56,38 @@ describe('Gemini clients (@google/genai → gateway → mock upstream)', () => {
       .expect(400);
     expect(malformed.body).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT' } });
     expect(r.mock.requests).toHaveLength(0);
+  });
+
+  it("keeps a Gemini channel's own fields without maxOutputTokens too, asking for the held ceiling", async () => {
+    // Google-only settings the canonical model has no place for: dropping them would change the
+    // answer (no grounding, the cached context gone, stricter safety) without a word.
+    const config = {
+      cachedContent: 'cachedContents/the-manual',
+      safetySettings: [
+        {
+          category: genai.HarmCategory.HARM_CATEGORY_HARASSMENT,
+          threshold: genai.HarmBlockThreshold.BLOCK_NONE,
+        },
+      ],
+      tools: [{ googleSearch: {} }],
+      temperature: 0.3,
+    };
+    const answer = await r.google.models.generateContent({ model: 'g-gemini', contents: 'hi', config });
+    expect(answer.text).toMatch(/^alpha bravo/);
+    const stream = await r.google.models.generateContentStream({ model: 'g-gemini', contents: 'hi', config });
+    for await (const chunk of stream) expect(chunk.candidates).toHaveLength(1);
+
+    const calls = r.upstreamCalls();
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call.body).toMatchObject({
+        cachedContent: config.cachedContent,
+        safetySettings: config.safetySettings,
+        tools: config.tools,
+        generationConfig: { temperature: 0.3 },
+      });
+      // The upstream may produce no more than was held (BILLING_DEFAULT_MAX_TOKENS).
+      expect(upstreamMaxOutput(call)).toBe(4096);
+    }
   });
 });

@@ -284,4 +284,10 @@ export interface CanonicalCodec {
    * it did not sign). Absent: the body as it is.
    */
   passThroughBody?(body: JsonObject): JsonObject;
+  /**
+   * A client's body in this format with the output ceiling the relay held written in, for this
+   * format's upstream when the client set none (the upstream must never produce more than was
+   * held). Absent: such a body cannot pass through, and is built from canonical instead.
+   */
+  withOutputCeiling?(body: JsonObject, maxOutputTokens: number): JsonObject;
 }

@@ -2,7 +2,7 @@
 // upstream for Gemini channels.
 import type { CanonicalCodec, IngressContext } from '../canonical/canonical-model';
 import { RequestValidationError } from '../validation/request-validation-error';
-import { buildGeminiRequest, parseGeminiRequest } from './request';
+import { buildGeminiRequest, parseGeminiRequest, withMaxOutputTokens } from './request';
 import { decodeGeminiResponse, encodeGeminiResponse } from './response';
 import { GeminiStreamDecoder, GeminiStreamEncoder } from './stream';
 
@@ -19,4 +19,5 @@ export const geminiCodec: CanonicalCodec = {
   buildRequest: buildGeminiRequest,
   decodeResponse: decodeGeminiResponse,
   createStreamDecoder: () => new GeminiStreamDecoder(),
+  withOutputCeiling: withMaxOutputTokens,
 };

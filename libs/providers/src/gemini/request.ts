@@ -590,6 +590,16 @@ export function buildGeminiRequestBody(request: CanonicalRequest): JsonObject {
   return body;
 }
 
+/**
+ * A client's body for a Gemini channel as it came, with `maxOutputTokens` set: the Google-only
+ * fields the canonical model has no place for (cachedContent, safetySettings, built-in tools, ...)
+ * stay, as they must for the answer to be the one asked for.
+ */
+export function withMaxOutputTokens(body: JsonObject, maxOutputTokens: number): JsonObject {
+  const config = isJsonObject(body['generationConfig']) ? body['generationConfig'] : {};
+  return { ...body, generationConfig: { ...config, maxOutputTokens } };
+}
+
 /** `https://generativelanguage.googleapis.com` (the channel's base URL, no `/v1beta`) + the method. */
 export function geminiModelUrl(baseUrl: string, model: string, stream: boolean): string {
   const base = baseUrl.replace(/\/+$/, '').replace(/\/v1beta$/, '');

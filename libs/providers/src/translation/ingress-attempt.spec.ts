@@ -46,6 +46,22 @@ describe('a canonical ingress served by a channel', () => {
     expect(ingressAttempt(anthropic, ingress).translateResponse).toBeUndefined();
   });
 
+  it('passes a same-format body the client set no ceiling in through with the held one written in', () => {
+    const sent = {
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+      cachedContent: 'cachedContents/abc',
+      generationConfig: { temperature: 0.2 },
+    };
+    const ingress = {
+      codec: gemini.codec,
+      request: gemini.codec.parseRequest(sent, { model: 'client-model' }),
+      body: sent,
+    };
+    const prepared = ingressAttempt(gemini, ingress).prepareRequest(TARGET);
+    expect(prepared.body).toEqual({ ...sent, generationConfig: { temperature: 0.2, maxOutputTokens: 4096 } });
+    expect(ingressAttempt(gemini, ingress).translateResponse).toBeUndefined();
+  });
+
   it("leaves out of a same-format body the thinking Anthropic did not sign (another format's, marked by the gateway)", () => {
     const assistant = {
       role: 'assistant',

@@ -34,9 +34,12 @@ export interface IngressRequest {
 /** The attempt adapter for one canonical-ingress request on one channel. */
 export function ingressAttempt(channel: ProviderAdapter, ingress: IngressRequest): AttemptAdapter {
   const upstream = channel.codec;
-  // Pass-through needs the client's own output limit: the body then already asks for no more than
-  // was held. Without one the canonical round trip sets the held ceiling.
-  const passThrough = upstream === ingress.codec && ingress.request.maxOutputTokens !== null;
+  // Pass-through needs an output limit in the body: the client's own (it then asks for no more than
+  // was held), or the held ceiling where the format can write it in. Otherwise the canonical round
+  // trip sets the held ceiling.
+  const passThrough =
+    upstream === ingress.codec &&
+    (ingress.request.maxOutputTokens !== null || upstream.withOutputCeiling !== undefined);
   const decode = (body: unknown): CanonicalResponse => {
     try {
       return upstream.decodeResponse(body);
@@ -85,14 +88,24 @@ function prepare(
     upstreamModel: input.upstreamModel,
     settings: input.settings,
   });
-  // The client's fields kept; only the model (when the format carries it in the body) changes.
-  const body: JsonObject = passThrough
-    ? {
-        ...(upstream.passThroughBody?.(ingress.body) ?? ingress.body),
-        ...(call.body['model'] === undefined ? {} : { model: call.body['model'] }),
-      }
-    : call.body;
+  // The client's fields kept; only the model (when the format carries it in the body) and a
+  // ceiling the client did not set change.
+  const body: JsonObject = passThrough ? passedThrough(upstream, ingress, call.body, canonical) : call.body;
   const headers = upstream === ingress.codec ? { ...ingress.headers, ...call.headers } : call.headers;
   // Other ingresses report usage in their own framing: the upstream is always asked for it.
   return { ...call, headers, body, clientAskedForUsage: true, clientRequest: canonical };
+}
+
+function passedThrough(
+  upstream: CanonicalCodec,
+  ingress: IngressRequest,
+  built: JsonObject,
+  canonical: CanonicalRequest,
+): JsonObject {
+  const body = upstream.passThroughBody?.(ingress.body) ?? ingress.body;
+  const ceiling = ingress.request.maxOutputTokens === null ? canonical.maxOutputTokens : null;
+  return {
+    ...(ceiling === null ? body : (upstream.withOutputCeiling?.(body, ceiling) ?? body)),
+    ...(built['model'] === undefined ? {} : { model: built['model'] }),
+  };
 }
