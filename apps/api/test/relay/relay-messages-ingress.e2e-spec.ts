@@ -167,6 +167,54 @@ describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', (
     expect(r.upstreamCall().headers['anthropic-beta']).toBeUndefined();
   });
 
+  it('answers parallel tool calls to an OpenAI channel with every tool message first, a result image after them', async () => {
+    const png =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    const tools = ['screenshot', 'clock'].map((name) => ({
+      name,
+      input_schema: { type: 'object' as const, properties: {} },
+    }));
+    await r.anthropic.messages.create({
+      model: 'm-openai',
+      max_tokens: 20,
+      tools,
+      messages: [
+        { role: 'user', content: 'look and tell the time' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool_use', id: 'toolu_1', name: 'screenshot', input: {} },
+            { type: 'tool_use', id: 'toolu_2', name: 'clock', input: {} },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [
+                { type: 'text', text: 'the screen' },
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+              ],
+            },
+            { type: 'tool_result', tool_use_id: 'toolu_2', content: '12:00' },
+            { type: 'text', text: 'well?' },
+          ],
+        },
+      ],
+    });
+    // OpenAI refuses an assistant turn with tool_calls that is not followed by a tool message for
+    // each call before anything else.
+    const sent = (r.upstreamCall().body as { messages: Array<Record<string, unknown>> }).messages;
+    expect(sent.map((m) => m['role'])).toEqual(['user', 'assistant', 'tool', 'tool', 'user', 'user']);
+    expect(sent.slice(2, 4)).toEqual([
+      { role: 'tool', tool_call_id: 'toolu_1', content: 'the screen' },
+      { role: 'tool', tool_call_id: 'toolu_2', content: '12:00' },
+    ]);
+    expect(JSON.stringify(sent[4])).toContain(png);
+  });
+
   it('replays thinking a Gemini channel made to an Anthropic channel without a signature Anthropic would refuse', async () => {
     await r.channel('gemini', 'ch-think-gemini', 'm-think-gemini', 'AIza-mock');
     await r.channel('anthropic', 'ch-think-claude', 'm-think-claude', 'sk-ant-mock');

@@ -424,8 +424,14 @@ function buildMessages(request: CanonicalRequest): JsonObject[] {
     const results = message.content.filter(
       (part): part is CanonicalToolResult => part.type === 'tool_result',
     );
-    // Tool results are messages of their own, answered before anything else the turn says.
-    for (const result of results) messages.push(...toolMessages(result));
+    // Tool results are messages of their own, answered before anything else the turn says: OpenAI
+    // refuses tool calls whose tool messages do not all follow them, so a result's images (a tool
+    // message holds text only) go in one user message after the last.
+    for (const result of results) messages.push(toolMessage(result));
+    const images = results.flatMap((result) =>
+      result.content.filter((part): part is CanonicalImage => part.type === 'image'),
+    );
+    if (images.length > 0) messages.push({ role: 'user', content: images.map(imagePart) });
     const rest = message.content.filter((part) => part.type !== 'tool_result');
     if (message.role === 'assistant') {
       const assistant = assistantMessage(rest);
@@ -480,10 +486,7 @@ function imagePart(image: CanonicalImage): JsonObject {
  * A `tool` message takes text only; images a tool returned follow in a user message, the way
  * models served through chat completions are shown them. OpenAI has no error flag: the text says it.
  */
-function toolMessages(result: CanonicalToolResult): JsonObject[] {
+function toolMessage(result: CanonicalToolResult): JsonObject {
   const text = result.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n\n');
-  const images = result.content.filter((part): part is CanonicalImage => part.type === 'image');
-  const messages: JsonObject[] = [{ role: 'tool', tool_call_id: result.toolCallId, content: text }];
-  if (images.length > 0) messages.push({ role: 'user', content: images.map(imagePart) });
-  return messages;
+  return { role: 'tool', tool_call_id: result.toolCallId, content: text };
 }
