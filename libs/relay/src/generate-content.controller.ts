@@ -1,16 +1,18 @@
-// Google's Gemini surface, for `@google/genai` clients: POST /v1beta/models/{model}:generateContent
-// and :streamGenerateContent?alt=sse. The model and streaming live in the URL, the key in
-// `x-goog-api-key` or `?key=` (the access log redacts it); the relay answers, errors included, in
+// Google's Gemini surface, for `@google/genai` clients: POST /v1beta/models/{model}:generateContent,
+// :streamGenerateContent?alt=sse and :countTokens. The model and streaming live in the URL, the key
+// in `x-goog-api-key` or `?key=` (the access log redacts it); the relay answers, errors included, in
 // Google's format.
-import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@gateway/identity';
 import { geminiCodec, geminiErrorBody } from '@gateway/providers';
 import type { Request, Response } from 'express';
 import { RelayError, RelayErrorCode } from './relay.errors';
+import { asRelayError } from './relay/as-relay-error';
 import { googleKeyOf } from './relay/request-api-key';
 import { sendRelayError } from './relay/send-relay-error';
 import { sessionIdOf } from './relay/sticky-sessions';
+import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
 
 const errorBody = geminiErrorBody;
@@ -19,7 +21,12 @@ const errorBody = geminiErrorBody;
 @ApiExcludeController()
 @Controller('v1beta')
 export class GenerateContentController {
-  constructor(private readonly relayRequest: RelayRequest) {}
+  private readonly logger = new Logger('Relay');
+
+  constructor(
+    private readonly relayRequest: RelayRequest,
+    private readonly countTokens: CountTokens,
+  ) {}
 
   /** `target` is `{model}:{method}`; a model name may itself hold colons, the method follows the last. */
   @Post('models/:target')
@@ -28,6 +35,7 @@ export class GenerateContentController {
     const model = at > 0 ? target.slice(0, at) : '';
     const method = at > 0 ? target.slice(at + 1) : '';
     const stream = method === 'streamGenerateContent';
+    if (model !== '' && method === 'countTokens') return this.count(req, res, model);
     if (model === '' || (!stream && method !== 'generateContent')) {
       sendRelayError(
         res,
@@ -70,4 +78,29 @@ export class GenerateContentController {
       res,
     );
   }
+
+  /**
+   * `:countTokens`: the gateway's estimate, as /v1/messages/count_tokens gives it (no upstream is
+   * called). Its body is `{contents}`, or `{generateContentRequest}` wrapping a whole request.
+   */
+  private async count(req: Request, res: Response, model: string): Promise<void> {
+    const body: unknown = req.body;
+    const wrapped = isObject(body) && isObject(body['generateContentRequest']);
+    try {
+      const totalTokens = await this.countTokens.execute({
+        apiKey: googleKeyOf(req),
+        clientIp: req.ip,
+        codec: geminiCodec,
+        context: { model },
+        body: wrapped ? body['generateContentRequest'] : body,
+      });
+      res.status(200).json({ totalTokens });
+    } catch (error) {
+      sendRelayError(res, asRelayError(error, this.logger), {}, errorBody);
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -116,7 +116,8 @@ export class RelayController {
   @HttpCode(200)
   messagesCountTokens(@Req() req: Request, @Res() res: Response): Promise<void> {
     const command = { apiKey: apiKeyOf(req), clientIp: req.ip, codec: MESSAGES.codec, body: req.body };
-    return this.answer(res, this.countTokens.execute(command), messagesFor(req, res).errorBody);
+    const counted = this.countTokens.execute(command).then((inputTokens) => ({ input_tokens: inputTokens }));
+    return this.answer(res, counted, messagesFor(req, res).errorBody);
   }
 
   private relay(format: OpenAiEndpoint | RelayIngress, req: Request, res: Response): Promise<void> {

@@ -35,6 +35,11 @@ export const RELAY_ROUTES: Route[] = [
     fields: ['contents', 'generationConfig'],
   },
   { method: 'POST', path: '/v1beta/models/{model}:streamGenerateContent', fields: ['contents', 'tools'] },
+  {
+    method: 'POST',
+    path: '/v1beta/models/{model}:countTokens',
+    fields: ['contents', 'generateContentRequest'],
+  },
   { method: 'GET', path: '/v1/models', fields: [] },
   { method: 'GET', path: '/v1/models/{model}', fields: [] },
   { method: 'GET', path: '/v1/usage', fields: [] },

@@ -4,7 +4,8 @@
 // streams, function calls, broken streams and billing against every upstream are in
 // relay-ingress-matrix.
 import request from 'supertest';
-import { genai, startIngressRelay, upstreamMaxOutput, type IngressRelay } from './ingress-fixture';
+import { issueToken } from './relay-fixture';
+import { failure, genai, startIngressRelay, upstreamMaxOutput, type IngressRelay } from './ingress-fixture';
 
 describe('Gemini clients (@google/genai → gateway → mock upstream)', () => {
   let r: IngressRelay;
@@ -89,5 +90,47 @@ describe('Gemini clients (@google/genai → gateway → mock upstream)', () => {
       // The upstream may produce no more than was held (BILLING_DEFAULT_MAX_TOKENS).
       expect(upstreamMaxOutput(call)).toBe(4096);
     }
+  });
+
+  it("counts a prompt's tokens (countTokens) with the gateway's tokenizer, refusing the models generateContent refuses", async () => {
+    const counted = await r.google.models.countTokens({ model: 'g-openai', contents: 'hello there, world' });
+    expect(counted.totalTokens).toBeGreaterThan(0);
+    // The REST form that wraps a whole generateContent request counts the same contents.
+    const wrapped = await request(r.api.url)
+      .post('/v1beta/models/g-openai:countTokens')
+      .set('x-goog-api-key', r.key)
+      .send({
+        generateContentRequest: {
+          model: 'models/g-openai',
+          contents: [{ role: 'user', parts: [{ text: 'hello there, world' }] }],
+        },
+      })
+      .expect(200);
+    expect(wrapped.body).toEqual({ totalTokens: counted.totalTokens });
+
+    const unknown = await failure(r.google.models.countTokens({ model: 'no-such-model', contents: 'hi' }));
+    expect(unknown).toMatchObject({ status: 404 });
+    const limited = await issueToken(r.api, r.admin, { tenantId: r.tenantId, models: ['g-gemini'] });
+    const refused = await failure(
+      r.googleClient(limited.key).models.countTokens({ model: 'g-openai', contents: 'hi' }),
+    );
+    expect(refused).toMatchObject({ status: 403 });
+    const anonymous = await failure(
+      r.googleClient('sk-wrong').models.countTokens({ model: 'g-openai', contents: 'hi' }),
+    );
+    expect(anonymous).toMatchObject({ status: 401 });
+    const malformed = await request(r.api.url)
+      .post('/v1beta/models/g-openai:countTokens')
+      .set('x-goog-api-key', r.key)
+      .send({ contents: [{ role: 'user', parts: [{ text: 5 }] }] })
+      .expect(400);
+    expect(malformed.body).toMatchObject({
+      error: {
+        code: 400,
+        status: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('contents[0].parts[0].text'),
+      },
+    });
+    expect(r.upstreamCalls()).toHaveLength(0);
   });
 });
