@@ -24,7 +24,7 @@ describe('parseBehaviour', () => {
     expect(
       parseBehaviour(
         'sk-mock;latency=5;ttft=6;chunks=7;chunkDelay=8;tokens=9;status=429;retryAfter=3;hang=1;drop=2;usage=0;tool=1;null=true;fail=4' +
-          ';streamError=5;reasoning=6;cacheRead=7;cacheWrite=8;promptExtra=9;safety=1;blocked=true',
+          ';streamError=5;reasoning=6;cacheRead=7;cacheWrite=8;promptExtra=9;safety=1;blocked=true;malformed=1',
       ),
     ).toEqual({
       latency: 5,
@@ -47,6 +47,7 @@ describe('parseBehaviour', () => {
       promptExtra: 9,
       safety: true,
       blocked: true,
+      malformed: true,
     });
   });
 

@@ -47,6 +47,8 @@ export interface MockBehaviour {
   safety: boolean;
   /** Gemini: the prompt is blocked (`promptFeedback.blockReason`), no candidates. */
   blocked: boolean;
+  /** Gemini: the answer stops at once with `finishReason: MALFORMED_FUNCTION_CALL`, no content. */
+  malformed: boolean;
   /** The model's context in tokens: a longer prompt is refused with the format's own context-length error. */
   context?: number;
 }
@@ -66,6 +68,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   promptExtra: 0,
   safety: false,
   blocked: false,
+  malformed: false,
 });
 
 /** A mock option that is unknown or has a bad value: the mock answers 400 naming `option`. */
@@ -96,7 +99,7 @@ type NumericOption =
   | 'cacheWrite'
   | 'promptExtra'
   | 'context';
-type FlagOption = 'hang' | 'usage' | 'tool' | 'null' | 'safety' | 'blocked';
+type FlagOption = 'hang' | 'usage' | 'tool' | 'null' | 'safety' | 'blocked' | 'malformed';
 
 interface IntegerRange {
   min: number;
@@ -139,7 +142,15 @@ const NUMERIC_OPTIONS: Record<NumericOption, IntegerRange> = {
   context: { min: 1, max: 10_000_000, expected: 'a token count from 1 to 10000000' },
 };
 
-const FLAG_OPTIONS: readonly FlagOption[] = ['hang', 'usage', 'tool', 'null', 'safety', 'blocked'];
+const FLAG_OPTIONS: readonly FlagOption[] = [
+  'hang',
+  'usage',
+  'tool',
+  'null',
+  'safety',
+  'blocked',
+  'malformed',
+];
 const FLAG_VALUES: Readonly<Record<string, boolean>> = { '1': true, true: true, '0': false, false: false };
 
 const KNOWN_OPTIONS = [...Object.keys(NUMERIC_OPTIONS), ...FLAG_OPTIONS].join(', ');

@@ -215,6 +215,26 @@ describe('/v1/messages clients (anthropic SDK → gateway → mock upstream)', (
     expect(JSON.stringify(sent[4])).toContain(png);
   });
 
+  it('says why an answer ended when another format ended it in error (Gemini MALFORMED_FUNCTION_CALL)', async () => {
+    await r.channel('gemini', 'ch-malformed', 'm-malformed', 'AIza-mock-malformed;malformed=1');
+    const ask = {
+      model: 'm-malformed',
+      max_tokens: 20,
+      tools: [{ name: 'f', input_schema: { type: 'object' as const, properties: {} } }],
+      messages: [{ role: 'user' as const, content: 'call f' }],
+    };
+    // Anthropic: stop_reason is never null in a whole message, nor in a stream's message_delta.
+    const answer = await r.anthropic.messages.create(ask);
+    expect(answer).toMatchObject({ content: [], stop_reason: 'end_turn' });
+    const stream = r.anthropic.messages.stream(ask);
+    const deltas: Array<string | null> = [];
+    stream.on('streamEvent', (event) => {
+      if (event.type === 'message_delta') deltas.push(event.delta.stop_reason);
+    });
+    expect((await stream.finalMessage()).stop_reason).toBe('end_turn');
+    expect(deltas).toEqual(['end_turn']);
+  });
+
   it('replays thinking a Gemini channel made to an Anthropic channel without a signature Anthropic would refuse', async () => {
     await r.channel('gemini', 'ch-think-gemini', 'm-think-gemini', 'AIza-mock');
     await r.channel('anthropic', 'ch-think-claude', 'm-think-claude', 'sk-ant-mock');

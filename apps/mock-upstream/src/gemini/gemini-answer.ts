@@ -18,13 +18,20 @@ export interface GeminiAnswer {
   safety: boolean;
   /** `blocked=1`: the prompt is refused, no candidate at all. */
   blocked: boolean;
+  /** `malformed=1`: the answer stops at once with MALFORMED_FUNCTION_CALL (thoughts still come). */
+  malformed: boolean;
 }
 
 const SAFETY_RATINGS = [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }];
 
-/** The answer's own tokens: none after a safety stop or a blocked prompt. */
+/** Whether the answer stops before any of its own content (a safety stop, a call Gemini could not parse). */
+export function stopsAtOnce(answer: GeminiAnswer): boolean {
+  return answer.safety || answer.malformed;
+}
+
+/** The answer's own tokens: none after a stop at once or a blocked prompt. */
 export function candidateTokens(answer: GeminiAnswer): number {
-  return answer.safety || answer.blocked ? 0 : answer.plan.text.tokens;
+  return stopsAtOnce(answer) || answer.blocked ? 0 : answer.plan.text.tokens;
 }
 
 export function thoughtTokens(answer: GeminiAnswer): number {
@@ -33,6 +40,7 @@ export function thoughtTokens(answer: GeminiAnswer): number {
 
 export function finishReason(answer: GeminiAnswer): string {
   if (answer.safety) return 'SAFETY';
+  if (answer.malformed) return 'MALFORMED_FUNCTION_CALL';
   if (answer.functionName === undefined && answer.plan.text.finishReason === 'length') return 'MAX_TOKENS';
   return 'STOP';
 }
@@ -43,6 +51,7 @@ export function finishedCandidate(answer: GeminiAnswer): object {
     finishReason: finishReason(answer),
     index: 0,
     ...(answer.safety ? { safetyRatings: SAFETY_RATINGS } : {}),
+    ...(answer.malformed ? { finishMessage: 'Malformed function call: print(default_api.f(' } : {}),
   };
 }
 

@@ -92,6 +92,15 @@ describe('generateContent', () => {
     expect(blocked.candidates).toBeUndefined();
   });
 
+  it('stops with MALFORMED_FUNCTION_CALL and no content, as Gemini does with a call it cannot parse', async () => {
+    const response = await upstream
+      .gemini('AIza;malformed=1;tool=1')
+      .models.generateContent({ ...params, config: { tools: [weatherTool] } });
+    expect(response.candidates?.[0]).toMatchObject({ finishReason: 'MALFORMED_FUNCTION_CALL' });
+    expect(response.candidates?.[0]?.content).toBeUndefined();
+    expect(response.usageMetadata?.candidatesTokenCount).toBeUndefined();
+  });
+
   it('refuses a prompt past context=N as Gemini does: 400 INVALID_ARGUMENT, the input token count', async () => {
     const error = await upstream
       .gemini('AIza;context=1')

@@ -7,6 +7,7 @@ import {
   blockedResponse,
   candidateTokens,
   finishedCandidate,
+  stopsAtOnce,
   responseTail,
   thoughtTokens,
   type GeminiAnswer,
@@ -37,6 +38,7 @@ export function generateContent(model: string, stream: boolean): Endpoint {
       usage: behaviour.usage,
       safety: behaviour.safety,
       blocked: behaviour.blocked,
+      malformed: behaviour.malformed,
     };
     const thoughts = thoughtTokens(answer);
     const usage = detailedUsage(prompt, candidateTokens(answer) + thoughts, thoughts);
@@ -50,7 +52,7 @@ function geminiResponse(answer: GeminiAnswer): object {
   if (answer.blocked) return blockedResponse(answer);
   const parts: object[] = [];
   if (answer.plan.thinking > 0) parts.push({ text: thinkingText(0, answer.plan.thinking), thought: true });
-  if (!answer.safety) {
+  if (!stopsAtOnce(answer)) {
     const answerPart = contentPart(answer, 0, answer.plan.text.tokens);
     if (answerPart !== undefined) parts.push(answerPart);
   }
@@ -89,7 +91,7 @@ export function* geminiStreamSteps(answer: GeminiAnswer): Generator<object[]> {
   for (const range of chunkRanges(answer.plan.thinking, answer.chunks)) {
     pieces.push(() => chunk({ text: thinkingText(range.start, range.end), thought: true }));
   }
-  if (!answer.safety) {
+  if (!stopsAtOnce(answer)) {
     const tokens = answer.plan.text.tokens;
     const ranges =
       answer.functionName !== undefined ? [{ start: 0, end: tokens }] : chunkRanges(tokens, answer.chunks);

@@ -18,7 +18,7 @@ export function fromAnthropicStopReason(stopReason: unknown): CanonicalFinishRea
   return FROM_ANTHROPIC[stopReason] ?? 'stop';
 }
 
-const TO_ANTHROPIC: Record<CanonicalFinishReason, string | null> = {
+const TO_ANTHROPIC: Record<CanonicalFinishReason, string> = {
   stop: 'end_turn',
   length: 'max_tokens',
   tool_calls: 'tool_use',
@@ -26,9 +26,12 @@ const TO_ANTHROPIC: Record<CanonicalFinishReason, string | null> = {
   content_filter: 'refusal',
   refusal: 'refusal',
   pause: 'pause_turn',
-  error: null,
+  // Ended without a reason Anthropic has (Gemini's MALFORMED_FUNCTION_CALL, OTHER): the turn is over,
+  // as OpenAI's clients read it too. A message's stop_reason is never null.
+  error: 'end_turn',
 };
 
-export function toAnthropicStopReason(finishReason: CanonicalFinishReason | null): string | null {
-  return finishReason === null ? null : TO_ANTHROPIC[finishReason];
+/** A finished answer's stop_reason; one whose upstream gave no reason ended all the same. */
+export function toAnthropicStopReason(finishReason: CanonicalFinishReason | null): string {
+  return TO_ANTHROPIC[finishReason ?? 'stop'];
 }

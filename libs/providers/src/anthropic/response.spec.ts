@@ -167,14 +167,15 @@ describe('stop reasons', () => {
     expect(fromAnthropicStopReason('some_future_reason')).toBe('stop');
   });
 
-  it.each<[CanonicalFinishReason, string | null]>([
+  it.each<[CanonicalFinishReason | null, string]>([
     ['stop', 'end_turn'],
     ['length', 'max_tokens'],
     ['tool_calls', 'tool_use'],
     ['content_filter', 'refusal'],
     ['refusal', 'refusal'],
     ['pause', 'pause_turn'],
-    ['error', null],
+    ['error', 'end_turn'],
+    [null, 'end_turn'],
   ])('%s is written as %s', (canonical, wire) => {
     expect(toAnthropicStopReason(canonical)).toBe(wire);
   });

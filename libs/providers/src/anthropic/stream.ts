@@ -277,7 +277,7 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
       this.close() +
       anthropicEventText('message_delta', {
         type: 'message_delta',
-        delta: { stop_reason: toAnthropicStopReason(this.finishReason ?? 'stop'), stop_sequence: null },
+        delta: { stop_reason: toAnthropicStopReason(this.finishReason), stop_sequence: null },
         usage: anthropicUsage(this.usage ?? NO_CANONICAL_USAGE),
       }) +
       anthropicEventText('message_stop', { type: 'message_stop' })
