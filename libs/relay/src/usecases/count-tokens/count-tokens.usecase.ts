@@ -1,6 +1,7 @@
-// POST /v1/messages/count_tokens and Gemini's :countTokens: the prompt's size before sending it. The gateway counts with its
-// own tokenizer (the one its prompt estimates use), not the upstream's: no upstream call, no cost,
-// and an answer whichever channel would serve the model, at the price of being an estimate.
+// POST /v1/messages/count_tokens and Gemini's :countTokens: the prompt's size before sending it. The
+// gateway counts with its own tokenizer (the one its prompt estimates use), not the upstream's: no
+// upstream call, no cost, and an answer whichever channel would serve the model, at the price of
+// being an estimate.
 import { Injectable } from '@nestjs/common';
 import { countCanonicalPromptTokens, RequestValidationError } from '@gateway/providers';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
