@@ -2,6 +2,7 @@
 // the prompt is input + cache reads + cache writes, which is what CanonicalUsage.promptTokens holds.
 import type { CanonicalUsage } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
+import { boundedUsage } from '../usage/usage';
 
 const count = (value: unknown): number =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
@@ -46,8 +47,9 @@ export function readAnthropicUsage(
   };
 }
 
+/** Each count at most MAX_USAGE_TOKENS once summed (three cache parts may each fit and their sum not). */
 export function toCanonicalUsage(counts: AnthropicUsageCounts): CanonicalUsage {
-  return {
+  return boundedUsage({
     promptTokens: counts.inputTokens + counts.cacheReadInputTokens + counts.cacheCreationInputTokens,
     completionTokens: counts.outputTokens,
     cachedTokens: counts.cacheReadInputTokens,
@@ -55,7 +57,7 @@ export function toCanonicalUsage(counts: AnthropicUsageCounts): CanonicalUsage {
     // Anthropic says thinking_tokens <= output_tokens; a server that breaks it must not make the
     // visible part negative downstream.
     reasoningTokens: Math.min(counts.thinkingTokens, counts.outputTokens),
-  };
+  });
 }
 
 /** CanonicalUsage → Anthropic's `usage` object (the ingress side). */

@@ -4,22 +4,23 @@
 // (`toolUsePromptTokenCount`) are input it is billed for, apart from `promptTokenCount`.
 import type { CanonicalUsage } from '../canonical/canonical-model';
 import { isJsonObject } from '../json/json-object';
+import { boundedUsage } from '../usage/usage';
 import type { GeminiUsageMetadata } from './gemini-wire';
 
 const count = (value: unknown): number =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 
-/** Null when the answer carried no usageMetadata. */
+/** Null when the answer carried no usageMetadata; each count at most MAX_USAGE_TOKENS once summed. */
 export function canonicalUsage(metadata: unknown): CanonicalUsage | null {
   if (!isJsonObject(metadata)) return null;
   const thoughts = count(metadata['thoughtsTokenCount']);
-  return {
+  return boundedUsage({
     promptTokens: count(metadata['promptTokenCount']) + count(metadata['toolUsePromptTokenCount']),
     completionTokens: count(metadata['candidatesTokenCount']) + thoughts,
     cachedTokens: count(metadata['cachedContentTokenCount']),
     cacheWriteTokens: 0,
     reasoningTokens: thoughts,
-  };
+  });
 }
 
 /** For a Gemini client: zero counts Gemini would leave out are left out. */

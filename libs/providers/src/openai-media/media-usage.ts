@@ -2,7 +2,7 @@
 // The relay meters from this; a figure the upstream did not report is null (the relay falls back to
 // the request's own measure or the gateway's count).
 import { isJsonObject } from '../json/json-object';
-import type { Usage } from '../usage/usage';
+import { boundedUsage, MAX_USAGE_TOKENS, type Usage } from '../usage/usage';
 
 export interface MediaAnswerUsage {
   /** Images in the answer (`data.length`). */
@@ -19,25 +19,35 @@ const NONE: MediaAnswerUsage = { images: null, seconds: null, tokens: null };
 export function mediaJsonUsage(body: unknown): MediaAnswerUsage {
   if (!isJsonObject(body)) return NONE;
   const images = Array.isArray(body['data']) && body['object'] !== 'list' ? body['data'].length : null;
-  let seconds: number | null = nonNegative(body['duration']);
+  let seconds: number | null = audioSeconds(body['duration']);
   let tokens: Usage | null = null;
   const usage = body['usage'];
   if (isJsonObject(usage)) {
-    if (usage['type'] === 'duration') seconds = nonNegative(usage['seconds']) ?? seconds;
+    if (usage['type'] === 'duration') seconds = audioSeconds(usage['seconds']) ?? seconds;
     const input = nonNegative(usage['input_tokens']) ?? nonNegative(usage['prompt_tokens']);
     const output = nonNegative(usage['output_tokens']) ?? nonNegative(usage['completion_tokens']) ?? 0;
     const total = nonNegative(usage['total_tokens']);
     // Rerank servers (vLLM, Jina) report only total_tokens: all of it is input.
     const prompt = input ?? total;
     if (prompt !== null)
-      tokens = { promptTokens: prompt, completionTokens: output, cachedTokens: 0, reasoningTokens: 0 };
+      tokens = boundedUsage({
+        promptTokens: prompt,
+        completionTokens: output,
+        cachedTokens: 0,
+        reasoningTokens: 0,
+      });
   }
   const meta = body['meta'];
   if (tokens === null && isJsonObject(meta) && isJsonObject(meta['billed_units'])) {
     // Cohere's rerank: billed_units.input_tokens when present.
     const input = nonNegative(meta['billed_units']['input_tokens']);
     if (input !== null)
-      tokens = { promptTokens: input, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0 };
+      tokens = boundedUsage({
+        promptTokens: input,
+        completionTokens: 0,
+        cachedTokens: 0,
+        reasoningTokens: 0,
+      });
   }
   return { images, seconds, tokens };
 }
@@ -73,6 +83,16 @@ export function mediaEventUsage(data: string): MediaAnswerUsage | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Seconds of audio as reported, at most MAX_USAGE_TOKENS (68 years): more is an upstream's error,
+ * charged at the hold with the rest written off, where a number past what a usage record stores
+ * would have lost the record.
+ */
+function audioSeconds(value: unknown): number | null {
+  const seconds = nonNegative(value);
+  return seconds === null ? null : Math.min(seconds, MAX_USAGE_TOKENS);
 }
 
 function nonNegative(value: unknown): number | null {

@@ -1,6 +1,6 @@
 // OpenAI's `usage` object → the gateway's Usage, tolerant of the parts providers leave out.
 import { isJsonObject } from '../json/json-object';
-import type { Usage } from '../usage/usage';
+import { boundedUsage, type Usage } from '../usage/usage';
 
 /**
  * Reads `prompt_tokens`, `completion_tokens`, `prompt_tokens_details.cached_tokens` and
@@ -11,7 +11,8 @@ import type { Usage } from '../usage/usage';
  * `prompt_tokens_details.cache_write_tokens`.
  * Returns null when there is no usage object at all (`usage: null` included), and when it counts
  * nothing (`{}`, all zeros, or only values that are not counts): the gateway then counts itself.
- * A part is never more than its whole (cache reads and writes of the prompt, reasoning of the output).
+ * A part is never more than its whole (cache reads and writes of the prompt, reasoning of the output),
+ * and no count more than MAX_USAGE_TOKENS.
  */
 export function parseOpenAiUsage(value: unknown): Usage | null {
   if (!isJsonObject(value)) return null;
@@ -29,7 +30,7 @@ export function parseOpenAiUsage(value: unknown): Usage | null {
     promptTokens,
   );
   const cacheWrites = count(promptDetails['cache_write_tokens']);
-  return {
+  return boundedUsage({
     promptTokens,
     completionTokens,
     cachedTokens,
@@ -38,7 +39,7 @@ export function parseOpenAiUsage(value: unknown): Usage | null {
       ? {}
       : { cacheWriteTokens: Math.min(cacheWrites, promptTokens - cachedTokens) }),
     reasoningTokens: Math.min(count(completionDetails['reasoning_tokens']) ?? 0, completionTokens),
-  };
+  });
 }
 
 /** A token count as sent; anything else (negative, fractional, a string) is treated as missing. */
