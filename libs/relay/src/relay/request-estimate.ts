@@ -50,7 +50,9 @@ export function estimateRequest(request: OpenAiRequest, defaultMax: number): Req
     case 'chat.completions': {
       const body = request.body;
       const promptTokens = chatPromptTokensBound(body);
-      const maxOut = positive(body.max_completion_tokens) || positive(body.max_tokens);
+      // Sent both, the two may differ: OpenAI and vLLM read max_completion_tokens, many compatible
+      // servers only max_tokens. The hold bounds either (docs/design.md invariant 6).
+      const maxOut = Math.max(positive(body.max_completion_tokens), positive(body.max_tokens));
       const n = Math.max(1, positive(body.n));
       const predicted = predictionTokensBound(body);
       return {
