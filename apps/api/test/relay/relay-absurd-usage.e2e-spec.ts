@@ -32,6 +32,7 @@ const ANTHROPIC_USAGE: Record<string, unknown> = {
 };
 const GEMINI_USAGE: Record<string, unknown> = {
   'AIza-huge': { promptTokenCount: 1e20, candidatesTokenCount: 3, thoughtsTokenCount: 1e20 },
+  'AIza-cache': { promptTokenCount: 5, cachedContentTokenCount: 1e12, candidatesTokenCount: 3 },
 };
 
 /** OpenAI's chat (JSON or SSE), Anthropic's messages and Gemini's generateContent, with canned usage. */
@@ -233,6 +234,25 @@ describe('usage an upstream cannot have used', () => {
     expect(cost).toBeGreaterThan(200_000n);
     expect(cost).toBeLessThan(300_000n);
     expect(writtenOff).toBeGreaterThan(0n);
+  });
+
+  it('a Gemini answer with more cache reads than prompt is recorded with the prompt all read from the cache', async () => {
+    await channel('gemini', 'm-gemini-cache', 'AIza-cache');
+    const { key: token, tenantId, tokenId } = await seedTenantWithToken(api, relay.admin);
+    await fund(api, tenantId, '5');
+    await sdk(api, token).chat.completions.create({
+      model: 'm-gemini-cache',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    // 5 prompt tokens read from the cache (no cache price: the input price) and 3 output tokens.
+    expect(await charged(tenantId, tokenId)).toEqual({ cost: 5n * 1_000n + 3n * 2_000n, writtenOff: 0n });
+    const [record] = (await api.app
+      .get(DataSource)
+      .query('SELECT prompt_tokens, cached_tokens FROM usage_records WHERE tenant_id = $1', [tenantId])) as {
+      prompt_tokens: number;
+      cached_tokens: number;
+    }[];
+    expect(record).toEqual({ prompt_tokens: 5, cached_tokens: 5 });
   });
 
   it('a moderation whose upstream reports a fractional token count is billed its whole tokens', async () => {
