@@ -28,7 +28,7 @@ import { afterPoll } from './after-poll';
 import type { AttemptOutcome, Rejected, Retry, Served } from './attempt-outcome';
 import { drained, writeNow, writeWithBackpressure } from './backpressure';
 import type { ClientResponse } from './client-response';
-import { judgeUpstreamError } from './judge-upstream-error';
+import { judgeUpstreamError, unreadableStatus } from './judge-upstream-error';
 
 /** Error bodies are read for their message only; a larger one is cut. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -94,6 +94,11 @@ export class AttemptRunner {
       });
     } catch (error) {
       return clientGone.aborted ? { kind: 'abandoned' } : failure(error, channel);
+    }
+    const unreadable = unreadableStatus(response.statusCode);
+    if (unreadable !== null) {
+      await readBoundedBody(response.body, MAX_ERROR_BODY);
+      return unreadable;
     }
     if (response.statusCode >= 400) return await this.judgeError(response, input);
     if (!input.stream) return await this.deliverJson(response, input, adapter);

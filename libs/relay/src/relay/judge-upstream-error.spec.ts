@@ -1,5 +1,5 @@
 import { classifyUpstreamError } from '@gateway/providers';
-import { judgeUpstreamError, maskUpstreamError } from './judge-upstream-error';
+import { judgeUpstreamError, maskUpstreamError, unreadableStatus } from './judge-upstream-error';
 
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const SECRET = 'sk-live-abcdefghijklmnopqrstuvwxyz123456';
@@ -143,5 +143,27 @@ describe('maskUpstreamError', () => {
     const none = { message: null, code: null, type: null, param: null, reasons: [] };
     expect(maskUpstreamError(none, []).message).toBe('the upstream gave no reason');
     expect(maskUpstreamError({ ...none, message: 'x'.repeat(5000) }, []).message).toHaveLength(1000);
+  });
+});
+
+describe('unreadableStatus', () => {
+  it('lets the relay read successes and errors', () => {
+    for (const status of [200, 201, 204, 299, 400, 404, 429, 500, 599])
+      expect(unreadableStatus(status)).toBeNull();
+  });
+
+  it('judges a redirect or a status past 599 a broken answer, recording only HTTP statuses', () => {
+    expect(unreadableStatus(302)).toEqual({
+      kind: 'retry',
+      upstreamStatus: 302,
+      reason: 'bad_response',
+      message: 'the upstream answered with status 302, neither an answer nor an error',
+    });
+    expect(unreadableStatus(799)).toMatchObject({
+      kind: 'retry',
+      upstreamStatus: null,
+      reason: 'bad_response',
+    });
+    expect(unreadableStatus(100)).toMatchObject({ upstreamStatus: 100, reason: 'bad_response' });
   });
 });

@@ -29,6 +29,23 @@ export function maskUpstreamError(error: UpstreamError, secrets: readonly string
   };
 }
 
+/**
+ * An upstream status the relay does not read: neither a success (2xx) to deliver nor an error (4xx,
+ * 5xx) the classification judges. A redirect (a base URL that moved; a key is never sent after one)
+ * or a status past 599 is no answer for the client and not its fault: judged as a broken answer, so
+ * another candidate is tried. Null for the statuses the relay reads.
+ */
+export function unreadableStatus(status: number): Retry | null {
+  if ((status >= 200 && status < 300) || (status >= 400 && status < 600)) return null;
+  return {
+    kind: 'retry',
+    // A usage record keeps HTTP statuses (100-599) only.
+    upstreamStatus: status < 600 ? status : null,
+    reason: 'bad_response',
+    message: `the upstream answered with status ${status}, neither an answer nor an error`,
+  };
+}
+
 /** A Retry that also says how long the upstream asked to wait (for the key's cooldown). */
 export type JudgedRetry = Retry & { retryAfterMs?: number | null; wholeKey?: boolean };
 

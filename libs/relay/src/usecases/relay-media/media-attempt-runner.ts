@@ -28,7 +28,7 @@ import type { AttemptInput, AttemptResult } from '../../relay/attempt-runner';
 import type { Retry, Served } from '../../relay/attempt-outcome';
 import { writeWithBackpressure } from '../../relay/backpressure';
 import type { ClientResponse } from '../../relay/client-response';
-import { judgeUpstreamError } from '../../relay/judge-upstream-error';
+import { judgeUpstreamError, unreadableStatus } from '../../relay/judge-upstream-error';
 import { UpstreamClient, type UpstreamResponse } from '../../upstream/upstream-client';
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -80,6 +80,11 @@ export class MediaAttemptRunner {
         });
       } catch (error) {
         return clientGone.aborted ? { kind: 'abandoned' } : failure(error, input);
+      }
+      const unreadable = unreadableStatus(response.statusCode);
+      if (unreadable !== null) {
+        await readBoundedBody(response.body, MAX_ERROR_BODY);
+        return unreadable;
       }
       if (response.statusCode >= 400) {
         const { text } = await readBoundedBody(response.body, MAX_ERROR_BODY);
