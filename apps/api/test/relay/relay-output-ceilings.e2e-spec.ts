@@ -104,6 +104,28 @@ describe('output ceilings a client sends twice', () => {
     expect(row).toEqual({ cost: '4000000', writtenOff: '0', balance: String(1_000_000_000 - 4_000_000) });
   });
 
+  it('moves a lone max_completion_tokens to max_tokens for a server that reads only that', async () => {
+    const { api, admin } = relay;
+    const { key, tenantId } = await seedTenantWithToken(api, admin);
+    await fund(api, tenantId, '1');
+    // Left in max_completion_tokens, the server ignored it and wrote its own default length (50
+    // here, thousands at DeepSeek) for the price of the one token held, the rest written off.
+    const answer = await sdk(api, key).chat.completions.create({
+      model: 'deepseek-chat',
+      messages: [{ role: 'user', content: 'write a lot' }],
+      max_completion_tokens: 1,
+    });
+    expect(answer.usage?.completion_tokens).toBe(1);
+    await usageRecordsStored(api, tenantId, 1);
+    const [row] = (await api.app
+      .get(DataSource)
+      .query(
+        `SELECT cost_nano AS cost, written_off_nano AS "writtenOff" FROM usage_records WHERE tenant_id = $1`,
+        [tenantId],
+      )) as { cost: string; writtenOff: string }[];
+    expect(row).toEqual({ cost: '1000', writtenOff: '0' });
+  });
+
   it('refuses the request when the balance covers the smaller ceiling but not the larger', async () => {
     const { api, admin } = relay;
     const { key, tenantId } = await seedTenantWithToken(api, admin);

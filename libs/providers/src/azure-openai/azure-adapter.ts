@@ -2,7 +2,7 @@
 // OpenAI, so the body passes through as the OpenAI adapter prepares it (no canonical round trip);
 // only the address (the deployment in the path, the API version in the query), the key header and
 // the body's `model` (the deployment decides it) differ.
-import { openAiAdapter } from '../openai/openai-adapter';
+import { openAiAdapter, prepareOpenAiRequest } from '../openai/openai-adapter';
 import type { OpenAiEndpoint } from '../openai/request';
 import type { PreparedRequest, PrepareRequestInput, ProviderAdapter } from '../provider-adapter';
 import { azureApiVersion, azureOpenAiCodec, classifyAzureOpenAiError } from './azure-codec';
@@ -14,7 +14,8 @@ const DEPLOYMENT_OPERATIONS: Partial<Record<OpenAiEndpoint, string>> = {
 };
 
 function prepareRequest(input: PrepareRequestInput): PreparedRequest {
-  const prepared = openAiAdapter.prepareRequest(input);
+  // A deployment's name is its operator's: only the channel's maxTokensField moves a client's ceiling.
+  const prepared = prepareOpenAiRequest(input, false);
   const { model: _model, ...body } = prepared.body;
   const { authorization: _authorization, ...headers } = prepared.headers;
   const base = input.baseUrl.replace(/\/+$/, '');

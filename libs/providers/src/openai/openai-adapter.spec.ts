@@ -10,6 +10,7 @@ import { adapterFor } from '../registry';
 import { SseDecoder } from '../sse/sse-decoder';
 import { encodeSseEvent } from '../sse/sse-encoder';
 import { countChatPromptTokens } from '../usage/token-counter';
+import { azureOpenAiAdapter } from '../azure-openai/azure-adapter';
 import { openAiAdapter } from './openai-adapter';
 import { parseChatCompletionRequest, parseCompletionRequest, parseEmbeddingRequest } from './request';
 
@@ -107,11 +108,53 @@ describe('openAiAdapter.prepareRequest', () => {
       expect(prepare({ model: 'm' }, 'prod-reasoning')).toMatchObject({ max_tokens: 512 });
     });
 
+    it("moves the client's limit to the field the upstream model reads, which may ignore the other", () => {
+      // DeepSeek's API knows only max_tokens: sent max_completion_tokens, it writes its own default.
+      const moved = prepare({ model: 'm', max_completion_tokens: 9 }, 'deepseek-chat');
+      expect(moved).toMatchObject({ max_tokens: 9 });
+      expect(moved).not.toHaveProperty('max_completion_tokens');
+      const reasoning = prepare({ model: 'm', max_tokens: 9 }, 'o4-mini');
+      expect(reasoning).toMatchObject({ max_completion_tokens: 9 });
+      expect(reasoning).not.toHaveProperty('max_tokens');
+      expect(prepare({ model: 'm', max_tokens: 9 }, 'ft:o4-mini-2025-04-16:acme::x1')).toMatchObject({
+        max_completion_tokens: 9,
+      });
+      // Both sent: left as they are (the hold covers the larger).
+      expect(prepare({ model: 'm', max_tokens: 5, max_completion_tokens: 6 }, 'deepseek-chat')).toMatchObject(
+        {
+          max_tokens: 5,
+          max_completion_tokens: 6,
+        },
+      );
+    });
+
+    it("leaves an Azure deployment's field to its channel: the name is its operator's", () => {
+      const azure = (body: Record<string, unknown>, settings: Record<string, unknown> = {}) =>
+        azureOpenAiAdapter.prepareRequest({
+          request: parseChatCompletionRequest({ messages: [{ role: 'user', content: 'hi' }], ...body }),
+          upstreamModel: 'prod-reasoning',
+          baseUrl: 'https://r.openai.azure.com',
+          apiKey: 'k',
+          settings,
+          heldOutputTokens: 512,
+        }).body;
+      expect(azure({ model: 'm', max_completion_tokens: 9 })).toEqual(
+        expect.not.objectContaining({ max_tokens: expect.anything() }),
+      );
+      expect(azure({ model: 'm', max_completion_tokens: 9 }, { maxTokensField: 'max_tokens' })).toMatchObject(
+        {
+          max_tokens: 9,
+        },
+      );
+    });
+
     it('never over a limit the client set, in either field, nor when nothing was held', () => {
-      expect(prepare({ model: 'm', max_tokens: 9 }, 'o3')).toEqual(
+      expect(prepare({ model: 'm', max_tokens: 9 }, 'gpt-4o')).toEqual(
         expect.not.objectContaining({ max_completion_tokens: expect.anything() }),
       );
-      expect(prepare({ model: 'm', max_completion_tokens: 9 }, 'gpt-4o')).not.toHaveProperty('max_tokens');
+      expect(prepare({ model: 'm', max_completion_tokens: 9 }, 'o3')).toEqual(
+        expect.not.objectContaining({ max_tokens: expect.anything() }),
+      );
       expect(prepare({ model: 'm', prompt: 'x', max_tokens: 0 }, 'davinci')).toMatchObject({ max_tokens: 0 });
       const unheld = prepare({ model: 'm' }, 'gpt-4o', 0);
       expect(unheld).not.toHaveProperty('max_tokens');

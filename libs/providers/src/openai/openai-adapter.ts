@@ -14,14 +14,14 @@ const ENDPOINT_PATHS: Record<OpenAiEndpoint, string> = {
   embeddings: '/embeddings',
 };
 
-function prepareRequest({
-  request,
-  upstreamModel,
-  baseUrl,
-  apiKey,
-  heldOutputTokens,
-  settings,
-}: PrepareRequestInput): PreparedRequest {
+/**
+ * The call to an OpenAI-format upstream. `namedByModel`: the upstream model's name says which model
+ * it is (false for Azure, whose deployments their operators name), so it may pick the output field.
+ */
+export function prepareOpenAiRequest(
+  { request, upstreamModel, baseUrl, apiKey, heldOutputTokens, settings }: PrepareRequestInput,
+  namedByModel = true,
+): PreparedRequest {
   const prepared =
     request.endpoint === 'embeddings'
       ? { body: applyModelMapping(request.body, upstreamModel), clientAskedForUsage: false }
@@ -31,6 +31,7 @@ function prepareRequest({
             upstreamModel,
             heldOutputTokens,
             settings,
+            namedByModel,
           ),
         );
   return {
@@ -58,7 +59,7 @@ export const openAiAdapter: ProviderAdapter = {
     'moderations',
     'rerank',
   ],
-  prepareRequest,
+  prepareRequest: (input) => prepareOpenAiRequest(input),
   createStreamObserver: (options) => new OpenAiStreamObserver(options),
   responseUsage,
   classifyError: classifyUpstreamError,

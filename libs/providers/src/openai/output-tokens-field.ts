@@ -7,8 +7,8 @@ import type { UpstreamTarget } from '../canonical/canonical-model';
 export const OUTPUT_TOKENS_FIELDS = ['max_tokens', 'max_completion_tokens'] as const;
 export type OutputTokensField = (typeof OUTPUT_TOKENS_FIELDS)[number];
 
-/** OpenAI's reasoning models: o1, o3, o4-mini, gpt-5… */
-const COMPLETION_TOKENS_MODELS = /^(?:o\d|gpt-5)/i;
+/** OpenAI's reasoning models: o1, o3, o4-mini, gpt-5…, and their fine-tunes (`ft:o4-mini-…`). */
+const COMPLETION_TOKENS_MODELS = /^(?:ft:)?(?:o\d|gpt-5)/i;
 
 /** The channel's `settings.maxTokensField`, or undefined when it set none (or something else). */
 export function configuredOutputTokensField(

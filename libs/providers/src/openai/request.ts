@@ -162,25 +162,32 @@ export function withUsageRequested<B extends StreamableBody>(
  * The body with an output ceiling of `held` tokens per answer when the client set none, in the field
  * the channel's settings or the upstream model (after mapping) call for (output-tokens-field.ts):
  * the hold must bound what the upstream may generate. 0 (the gateway holds nothing) leaves the
- * upstream's own default. A channel that names its field also gets the client's ceiling moved to
- * it when the client used the other one (an o-series deployment refuses `max_tokens`).
- * Legacy completions know only `max_tokens`.
+ * upstream's own default. A client's ceiling sent in the other field is moved to that one: an
+ * o-series model refuses `max_tokens`, and many OpenAI-compatible servers (DeepSeek's) ignore
+ * `max_completion_tokens` and write their own default length, which the hold did not cover. Where
+ * names say nothing of the model (`namedByModel` false: Azure's deployments) only the channel's
+ * setting moves it. Legacy completions know only `max_tokens`.
  */
 export function withOutputCeiling<B extends ChatCompletionBody | CompletionBody>(
   body: B,
   upstreamModel: string,
   held: number,
   settings: UpstreamTarget['settings'] = {},
+  namedByModel = true,
 ): B {
   const chat = 'messages' in body;
-  const configured = chat ? configuredOutputTokensField(settings) : undefined;
+  const reads = !chat
+    ? undefined
+    : namedByModel
+      ? outputTokensField(upstreamModel, settings)
+      : configuredOutputTokensField(settings);
   const maxTokens = body.max_tokens;
   const maxCompletionTokens = body['max_completion_tokens'];
-  if (configured !== undefined && isAbsent(maxTokens) !== isAbsent(maxCompletionTokens)) {
-    const other = configured === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
-    if (isAbsent(body[configured])) {
+  if (reads !== undefined && isAbsent(maxTokens) !== isAbsent(maxCompletionTokens)) {
+    const other = reads === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
+    if (isAbsent(body[reads])) {
       const { [other]: value, ...rest } = body as Record<string, unknown>;
-      return { ...rest, [configured]: value } as B;
+      return { ...rest, [reads]: value } as B;
     }
   }
   if (held <= 0 || !isAbsent(maxTokens) || !isAbsent(maxCompletionTokens)) return body;
