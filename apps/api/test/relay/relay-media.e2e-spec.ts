@@ -106,6 +106,9 @@ function collector(): () => void {
   return vm.runInNewContext('gc') as () => void;
 }
 
+/** A 1×1 transparent PNG. */
+const PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 /** The mock's speech bytes for `characters` input characters (apps/mock-upstream/src/media/audio.ts). */
 const SPEECH_BYTES_PER_CHARACTER = 160;
@@ -264,10 +267,7 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
   });
 
   it('relays an image edit upload byte for byte', async () => {
-    const png = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-      'base64',
-    );
+    const png = Buffer.from(PNG_BASE64, 'base64');
     const { data, response } = await client.images
       .edit({
         model: 'dall-e-3',
@@ -521,6 +521,26 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       .send({ model: 'whisper-1' })
       .expect(400);
     expect((notAFile.body as { error: { message: string } }).error.message).toContain('multipart/form-data');
+    // An empty image or mask is refused as an empty audio file is, naming the field.
+    const png = Buffer.from(PNG_BASE64, 'base64');
+    const emptyImage = await sdkError(
+      client.images.edit({
+        model: 'gpt-image-1',
+        prompt: 'x',
+        image: await toFile(Buffer.alloc(0), 'a.png'),
+      }),
+    );
+    expect(emptyImage.status).toBe(400);
+    expect(emptyImage.error).toMatchObject({ param: 'image', message: expect.stringContaining('empty') });
+    const emptyMask = await sdkError(
+      client.images.edit({
+        model: 'gpt-image-1',
+        prompt: 'x',
+        image: [await toFile(png, 'a.png'), await toFile(png, 'b.png')],
+        mask: await toFile(Buffer.alloc(0), 'm.png'),
+      }),
+    );
+    expect(emptyMask.error).toMatchObject({ param: 'mask' });
     expect(mock.requests).toHaveLength(0);
   });
 

@@ -174,6 +174,11 @@ export function parseMultipartMediaRequest(
         other.field,
         `Invalid '${other.field}': not a file field of this route.`,
       );
+    const empty = [...images, ...masks].find((file) => file.size === 0);
+    if (empty !== undefined) {
+      const field = empty.field === 'mask' ? 'mask' : 'image';
+      throw new RequestValidationError(field, `Invalid '${field}': the file ${empty.filename} is empty.`);
+    }
     const options = imageOptions((field) => formValue(one(field), field), 'form');
     return { ...base, stream: options.stream, worst: options.worst };
   }
