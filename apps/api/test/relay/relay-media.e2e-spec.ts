@@ -3,7 +3,7 @@
 // byte (an upload sent again from disk), and a 25 MB transcription upload that leaves memory flat.
 import type { MockUpstream } from '@gateway/mock-upstream';
 import { waitFor } from '@gateway/testing';
-import { countTextTokens } from '@gateway/providers';
+import { AUDIO_TOKENS_PER_SECOND, countTextTokens } from '@gateway/providers';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import v8 from 'node:v8';
@@ -146,6 +146,13 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       ],
       keys: ['sk-mock-media-0001'],
     });
+    // An OpenAI-compatible transcription server that reports no usage.
+    await createChannel(api, admin, {
+      name: 'quiet',
+      baseUrl: mock.baseUrl,
+      models: ['gpt-4o-transcribe-quiet'],
+      keys: ['sk-mock-quiet;usage=false'],
+    });
     // Speech of 20,000 chunks of 16 KiB (312 MiB), made by the mock only as they are read.
     await createChannel(api, admin, {
       name: 'endless',
@@ -178,6 +185,7 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     await setPrice('whisper-1', { perAudioSecond: '0.0001' });
     await setPrice('whisper-2', { perAudioSecond: '0.0001' });
     await setPrice('gpt-4o-transcribe', { inputPer1M: '6', outputPer1M: '10' });
+    await setPrice('gpt-4o-transcribe-quiet', { inputPer1M: '6', outputPer1M: '10' });
     await setPrice('tts-1', { charactersPer1M: '15' });
     await setPrice('omni-moderation-latest', { inputPer1M: '0.1', perRequest: '0.0001' });
     await setPrice('bge-reranker', { inputPer1M: '0.02' });
@@ -379,6 +387,38 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       completionTokens: usage?.output_tokens,
     });
     expect(Number(record.costUsd)).toBeCloseTo((30 * 6 + (usage?.output_tokens ?? 0) * 10) / 1e6, 9);
+  });
+
+  it('bills a token-priced transcription that reports no usage at the held audio and the transcript counted', async () => {
+    // gpt-4o-transcribe's `text` answer carries no usage, nor does a JSON answer of a server that
+    // reports none: the audio is billed at the bound held (a 3 s WAV), the transcript as counted.
+    const audio = wav(32_000 * 3);
+    const text = await client.audio.transcriptions
+      .create({ file: await toFile(audio, 'a.wav'), model: 'gpt-4o-transcribe', response_format: 'text' })
+      .withResponse();
+    expect(text.data).toContain('fox');
+    const record = await usageRecord(api, admin, text.response.headers.get('x-request-id') as string);
+    const heard = 3 * AUDIO_TOKENS_PER_SECOND;
+    const written = countTextTokens(text.data);
+    expect(record).toMatchObject({
+      billedUnit: 'tokens',
+      usageSource: 'counted',
+      promptTokens: heard,
+      completionTokens: written,
+    });
+    expect(record.costUsd).toBe(((heard * 6 + written * 10) / 1e6).toString());
+
+    const json = await client.audio.transcriptions
+      .create({ file: await toFile(audio, 'a.wav'), model: 'gpt-4o-transcribe-quiet' })
+      .withResponse();
+    const quiet = await usageRecord(api, admin, json.response.headers.get('x-request-id') as string);
+    expect(quiet).toMatchObject({
+      billedUnit: 'tokens',
+      usageSource: 'counted',
+      promptTokens: heard,
+      completionTokens: countTextTokens(json.data.text),
+    });
+    expect(Number(quiet.costUsd)).toBeGreaterThan(0);
   });
 
   it('streams speech audio back as the upstream makes it and bills its characters', async () => {

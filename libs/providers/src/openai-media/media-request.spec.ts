@@ -110,14 +110,16 @@ describe('media requests', () => {
     ).toBe('response_format');
   });
 
-  it('reads what answers report: images, seconds, tokens', () => {
+  it('reads what answers report: images, seconds, tokens, a transcript', () => {
     expect(
       mediaJsonUsage({ data: [{}, {}], usage: { input_tokens: 5, output_tokens: 7, total_tokens: 12 } }),
     ).toEqual({
       images: 2,
       seconds: null,
       tokens: { promptTokens: 5, completionTokens: 7, cachedTokens: 0, reasoningTokens: 0 },
+      text: null,
     });
+    expect(mediaJsonUsage({ text: 'heard' }).text).toBe('heard');
     expect(mediaJsonUsage({ text: 'x', usage: { type: 'duration', seconds: 8 } }).seconds).toBe(8);
     expect(mediaJsonUsage({ text: 'x', duration: 7.5 }).seconds).toBe(7.5);
     expect(mediaJsonUsage({ results: [], usage: { total_tokens: 11 } }).tokens?.promptTokens).toBe(11);

@@ -11,9 +11,11 @@ export interface MediaAnswerUsage {
   seconds: number | null;
   /** Tokens, when the upstream reported them. */
   tokens: Usage | null;
+  /** A transcription's text (`text` of a JSON answer, or the text answer), for counting when nothing is reported. */
+  text: string | null;
 }
 
-const NONE: MediaAnswerUsage = { images: null, seconds: null, tokens: null };
+const NONE: MediaAnswerUsage = { images: null, seconds: null, tokens: null, text: null };
 
 /** The usage of a JSON answer (images, transcriptions' json formats, moderations, rerank). */
 export function mediaJsonUsage(body: unknown): MediaAnswerUsage {
@@ -49,7 +51,8 @@ export function mediaJsonUsage(body: unknown): MediaAnswerUsage {
         reasoningTokens: 0,
       });
   }
-  return { images, seconds, tokens };
+  const text = typeof body['text'] === 'string' ? body['text'] : null;
+  return { images, seconds, tokens, text };
 }
 
 /** The duration a text answer shows: an SRT or WebVTT transcript's last cue end; null for plain text. */

@@ -128,7 +128,7 @@ export class MediaAttemptRunner {
       }
       said = mediaJsonUsage(body);
     } else {
-      said = { images: null, seconds: subtitleSeconds(text), tokens: null };
+      said = { images: null, seconds: subtitleSeconds(text), tokens: null, text };
     }
     const served = this.served(plan, said, null);
     if (input.clientGone.aborted) return { ...served, status: 499, errorCode: 'client_closed_request' };
@@ -175,7 +175,7 @@ export class MediaAttemptRunner {
     } catch (error) {
       broke = error;
     }
-    const served = this.served(plan, { images: null, seconds: null, tokens: null }, firstAt);
+    const served = this.served(plan, { images: null, seconds: null, tokens: null, text: null }, firstAt);
     if (input.clientGone.aborted) {
       response.body.destroy();
       return {
@@ -222,7 +222,7 @@ export class MediaAttemptRunner {
     res.setHeader('x-accel-buffering', 'no');
     res.flushHeaders();
     const firstAt = Date.now();
-    let said: MediaAnswerUsage = { images: null, seconds: null, tokens: null };
+    let said: MediaAnswerUsage = { images: null, seconds: null, tokens: null, text: null };
     let completed = 0;
     const watch = (event: SseEvent) => {
       if (/\.(completed|done)"/.test(event.data) || /\.(completed|done)$/.test(event.event ?? ''))
@@ -290,7 +290,8 @@ export class MediaAttemptRunner {
 /**
  * The usage to bill: images made (else the `n` asked), seconds the upstream heard (else the bound
  * from the upload's size), the input's characters, and tokens when the upstream reported them (for
- * moderations and rerank, else the gateway's count of the input).
+ * moderations and rerank, else the gateway's count of the input; for a transcription that reports
+ * nothing, the audio tokens held and the gateway's count of the transcript).
  */
 export function meter(
   plan: MediaAttemptPlan,
@@ -306,12 +307,27 @@ export function meter(
         usage,
         usageSource: 'upstream',
       };
-    case 'audio':
+    case 'audio': {
+      // An answer that reports neither seconds nor tokens (gpt-4o-transcribe's `text`, a server that
+      // reports no usage): the audio as held, the transcript as the gateway counts it.
+      if (tokens === null && said.seconds === null && said.text !== null && worst.tokens !== null) {
+        const counted: Usage = {
+          ...ZERO_USAGE,
+          promptTokens: worst.tokens.promptTokens,
+          completionTokens: said.text === '' ? 0 : countTextTokens(said.text),
+        };
+        return {
+          metered: { kind: 'audio', seconds: worst.seconds, tokens: counted },
+          usage: counted,
+          usageSource: 'counted',
+        };
+      }
       return {
         metered: { kind: 'audio', seconds: said.seconds ?? worst.seconds, tokens },
         usage,
         usageSource: 'upstream',
       };
+    }
     case 'speech':
       return { metered: { ...worst, tokens }, usage, usageSource: 'upstream' };
     case 'tokens': {
