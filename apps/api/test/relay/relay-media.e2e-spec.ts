@@ -419,6 +419,24 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       completionTokens: countTextTokens(json.data.text),
     });
     expect(Number(quiet.costUsd)).toBeGreaterThan(0);
+
+    const streamed = await client.audio.transcriptions
+      .create({ file: await toFile(audio, 'a.wav'), model: 'gpt-4o-transcribe-quiet', stream: true })
+      .withResponse();
+    let transcript = '';
+    for await (const event of streamed.data)
+      if (event.type === 'transcript.text.done') transcript = event.text;
+    const streamedRecord = await usageRecord(
+      api,
+      admin,
+      streamed.response.headers.get('x-request-id') as string,
+    );
+    expect(streamedRecord).toMatchObject({
+      billedUnit: 'tokens',
+      usageSource: 'counted',
+      promptTokens: heard,
+      completionTokens: countTextTokens(transcript),
+    });
   });
 
   it('streams speech audio back as the upstream makes it and bills its characters', async () => {

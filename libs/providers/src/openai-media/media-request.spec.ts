@@ -1,6 +1,6 @@
 import { RequestValidationError } from '../validation/request-validation-error';
 import { parseJsonMediaRequest, parseMultipartMediaRequest } from './media-request';
-import { mediaJsonUsage, subtitleSeconds } from './media-usage';
+import { mediaEventUsage, mediaJsonUsage, subtitleSeconds } from './media-usage';
 import { wavSeconds } from './wav-duration';
 
 const param = (fn: () => unknown): string | null | undefined => {
@@ -120,6 +120,11 @@ describe('media requests', () => {
       text: null,
     });
     expect(mediaJsonUsage({ text: 'heard' }).text).toBe('heard');
+    expect(mediaEventUsage('{"type":"transcript.text.done","text":"heard"}')).toMatchObject({
+      tokens: null,
+      text: 'heard',
+    });
+    expect(mediaEventUsage('{"type":"transcript.text.delta","delta":"heard"}')).toBeNull();
     expect(mediaJsonUsage({ text: 'x', usage: { type: 'duration', seconds: 8 } }).seconds).toBe(8);
     expect(mediaJsonUsage({ text: 'x', duration: 7.5 }).seconds).toBe(7.5);
     expect(mediaJsonUsage({ results: [], usage: { total_tokens: 11 } }).tokens?.promptTokens).toBe(11);

@@ -75,14 +75,18 @@ export function subtitleSeconds(text: string): number | null {
   return last;
 }
 
-/** The usage an event of a media stream carries (`image_generation.completed`, `transcript.text.done`). */
+/**
+ * The usage an event of a media stream carries (`image_generation.completed`, `transcript.text.done`),
+ * and a transcription's whole text (`transcript.text.done`), for counting when it carries no usage.
+ */
 export function mediaEventUsage(data: string): MediaAnswerUsage | null {
-  if (!data.includes('"usage"')) return null;
+  if (!data.includes('"usage"') && !data.includes('"transcript.text.done"')) return null;
   try {
     const event = JSON.parse(data) as unknown;
-    return isJsonObject(event) && isJsonObject(event['usage'])
-      ? mediaJsonUsage({ usage: event['usage'] })
-      : null;
+    if (!isJsonObject(event)) return null;
+    const done = event['type'] === 'transcript.text.done';
+    if (!done && !isJsonObject(event['usage'])) return null;
+    return mediaJsonUsage({ usage: event['usage'], ...(done ? { text: event['text'] } : {}) });
   } catch {
     return null;
   }
