@@ -454,6 +454,20 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     expect(record.costUsd).toBe(((characters * 15) / 1e6).toString());
   });
 
+  it('takes speech input of up to 4,096 characters counted as it bills them, in code points', async () => {
+    // 3,000 emoji are 6,000 UTF-16 units but 3,000 characters, as OpenAI counts the limit.
+    const input = '👋'.repeat(3000);
+    const response = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input });
+    expect(Buffer.from(await response.arrayBuffer()).length).toBe(3000 * SPEECH_BYTES_PER_CHARACTER);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({ billedUnit: 'characters', billedQuantity: 3000 });
+    const tooLong = await sdkError(
+      client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: '👋'.repeat(4097) }),
+    );
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.error).toMatchObject({ param: 'input', message: expect.stringContaining('4096') });
+  });
+
   it('passes speech as server-sent events on when asked, billed in characters', async () => {
     const response = await client.audio.speech.create({
       model: 'tts-1',

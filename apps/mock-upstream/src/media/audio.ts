@@ -146,12 +146,13 @@ export const speech: Endpoint = (input) => {
   requireString(body, 'model');
   const text = requireString(body, 'input');
   requireString(body, 'voice');
-  if (text.length > 4096) throw HttpError.invalidRequest('Input is longer than 4096 characters.', 'input');
+  // Characters as OpenAI counts them: code points (an emoji is one).
+  const characters = [...text].length;
+  if (characters > 4096) throw HttpError.invalidRequest('Input is longer than 4096 characters.', 'input');
   const format = typeof body['response_format'] === 'string' ? body['response_format'] : 'mp3';
   const contentType = SPEECH_TYPES[format];
   if (contentType === undefined)
     throw invalidField('response_format', "one of 'mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'");
-  const characters = [...text].length;
   // `chunks=N` asks for N chunks of audio instead (backpressure tests: made only as they are read).
   const size =
     input.behaviour.chunks === undefined

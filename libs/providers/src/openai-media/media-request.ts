@@ -85,10 +85,15 @@ export function parseJsonMediaRequest(endpoint: MediaEndpoint, value: unknown): 
     }
     case 'audio.speech': {
       const model = requireModel(body['model']);
-      const input = requireString(body['input'], 'input', {
-        nonEmpty: true,
-        maxLength: MAX_SPEECH_CHARACTERS,
-      });
+      // The limit counts characters as OpenAI does, and as speech is billed: in code points.
+      const input = requireString(body['input'], 'input', { nonEmpty: true });
+      const characters = characterCount(input);
+      if (characters > MAX_SPEECH_CHARACTERS) {
+        throw new RequestValidationError(
+          'input',
+          `Invalid 'input': string too long. Expected at most ${MAX_SPEECH_CHARACTERS} characters, but got ${characters} instead.`,
+        );
+      }
       requireString(body['voice'], 'voice', { nonEmpty: true, maxLength: 64 });
       if (!isAbsent(body['response_format']))
         requireOneOf(body['response_format'], 'response_format', SPEECH_FORMATS);
@@ -104,7 +109,7 @@ export function parseJsonMediaRequest(endpoint: MediaEndpoint, value: unknown): 
         model,
         stream: streamFormat === 'sse',
         body,
-        worst: { kind: 'speech', characters: characterCount(input) },
+        worst: { kind: 'speech', characters },
       };
     }
     case 'moderations': {
