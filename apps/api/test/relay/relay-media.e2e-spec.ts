@@ -626,6 +626,17 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       .ok(() => true);
     expect(refused.status).toBe(413);
     expect(refused.body).toMatchObject({ error: { code: 'request_too_large', param: 'file' } });
+    // Declared far over the limit (curl -F sends Content-Length), refused before it is read: the
+    // 413 still names the route's own file field.
+    const image = await request(api.url)
+      .post('/v1/images/edits')
+      .set('authorization', `Bearer ${client.apiKey}`)
+      .field('model', 'gpt-image-1')
+      .field('prompt', 'x')
+      .attach('image', Buffer.alloc(66 * 1024 * 1024), 'big.png')
+      .ok(() => true);
+    expect(image.status).toBe(413);
+    expect(image.body).toMatchObject({ error: { code: 'request_too_large', param: 'image' } });
     expect(mock.requests).toHaveLength(0);
   });
 

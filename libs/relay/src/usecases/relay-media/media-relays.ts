@@ -51,7 +51,8 @@ export class MediaRelays {
 
   /** A multipart route (images/edits, audio/transcriptions and /translations): the upload is read when relayed. */
   upload(endpoint: MediaEndpoint, source: UploadSource, limitBytes: number): DisposableMediaIngress {
-    const upload = new MultipartUpload(source, { fileBytes: limitBytes });
+    const fileField = endpoint === 'images.edits' ? 'image' : 'file';
+    const upload = new MultipartUpload(source, { fileBytes: limitBytes, fileField });
     return {
       relayed: async () => {
         const stored = await upload.read();

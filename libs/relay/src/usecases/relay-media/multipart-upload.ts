@@ -24,6 +24,8 @@ export interface UploadSource {
 export interface UploadLimits {
   /** The most bytes all files of one request may take together. */
   readonly fileBytes: number;
+  /** The route's file field, named by a 413 refused on the declared length alone (default `file`). */
+  readonly fileField?: string;
 }
 
 export interface StoredUpload {
@@ -58,7 +60,7 @@ export class MultipartUpload {
     }
     const declared = Number(this.source.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.limits.fileBytes + FRAMING_BYTES) {
-      throw tooLarge('file', this.limits.fileBytes);
+      throw tooLarge(this.limits.fileField ?? 'file', this.limits.fileBytes);
     }
     let parser: busboy.Busboy;
     try {
