@@ -593,6 +593,19 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       .send({ model: 'whisper-1' })
       .expect(400);
     expect((notAFile.body as { error: { message: string } }).error.message).toContain('multipart/form-data');
+    // A form field's number is a number or refused: not `''` taken as 0, nor 'warm' called a decimal.
+    for (const temperature of ['', ' ', 'warm', '0x1']) {
+      const refused = await request(api.url)
+        .post('/v1/audio/transcriptions')
+        .set('authorization', `Bearer ${client.apiKey}`)
+        .field('model', 'whisper-1')
+        .field('temperature', temperature)
+        .attach('file', wav(3200), 'a.wav')
+        .expect(400);
+      expect(refused.body).toMatchObject({
+        error: { param: 'temperature', message: expect.stringContaining('got a string') },
+      });
+    }
     // An empty image or mask is refused as an empty audio file is, naming the field.
     const png = Buffer.from(PNG_BASE64, 'base64');
     const emptyImage = await sdkError(

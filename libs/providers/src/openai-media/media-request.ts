@@ -204,7 +204,7 @@ export function parseMultipartMediaRequest(
   const format = one('response_format');
   if (format !== undefined) requireOneOf(format, 'response_format', TRANSCRIPTION_FORMATS);
   const temperature = one('temperature');
-  if (temperature !== undefined) requireNumber(Number(temperature), 'temperature', 0, 1);
+  if (temperature !== undefined) requireNumber(formNumber(temperature), 'temperature', 0, 1);
   const stream = formBoolean(one('stream'), 'stream');
   if (stream && endpoint === 'audio.translations') {
     throw new RequestValidationError('stream', "Invalid 'stream': translations do not stream.");
@@ -254,6 +254,11 @@ function formValue(value: string | undefined, field: string): unknown {
   if (['n', 'partial_images'].includes(field)) return /^-?\d+$/.test(value) ? Number(value) : value;
   if (field === 'stream') return formBoolean(value, field);
   return value;
+}
+
+/** A form field's number, or its text when it is not one (the 400 then says a string came). */
+function formNumber(value: string): number | string {
+  return /^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(value) ? Number(value) : value;
 }
 
 function formBoolean(value: string | undefined, field: string): boolean {
