@@ -390,35 +390,33 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
   });
 
   it('bills a token-priced transcription that reports no usage at the held audio and the transcript counted', async () => {
-    // gpt-4o-transcribe's `text` answer carries no usage, nor does a JSON answer of a server that
-    // reports none: the audio is billed at the bound held (a 3 s WAV), the transcript as counted.
+    // gpt-4o-transcribe's `text` answer carries no usage, nor do a JSON answer or a stream of a
+    // server that reports none: the audio is billed at the bound held (a 3 s WAV), the transcript
+    // as counted. The record's tokens stay what was reported: none.
     const audio = wav(32_000 * 3);
+    const heard = 3 * AUDIO_TOKENS_PER_SECOND;
+    const expectBilled = async (requestId: string | null, transcript: string) => {
+      const written = countTextTokens(transcript);
+      const record = await usageRecord(api, admin, requestId as string);
+      expect(record).toMatchObject({
+        billedUnit: 'tokens',
+        billedQuantity: heard + written,
+        usageSource: 'counted',
+        promptTokens: 0,
+        completionTokens: 0,
+      });
+      expect(record.costUsd).toBe(((heard * 6 + written * 10) / 1e6).toString());
+    };
     const text = await client.audio.transcriptions
       .create({ file: await toFile(audio, 'a.wav'), model: 'gpt-4o-transcribe', response_format: 'text' })
       .withResponse();
     expect(text.data).toContain('fox');
-    const record = await usageRecord(api, admin, text.response.headers.get('x-request-id') as string);
-    const heard = 3 * AUDIO_TOKENS_PER_SECOND;
-    const written = countTextTokens(text.data);
-    expect(record).toMatchObject({
-      billedUnit: 'tokens',
-      usageSource: 'counted',
-      promptTokens: heard,
-      completionTokens: written,
-    });
-    expect(record.costUsd).toBe(((heard * 6 + written * 10) / 1e6).toString());
+    await expectBilled(text.response.headers.get('x-request-id'), text.data);
 
     const json = await client.audio.transcriptions
       .create({ file: await toFile(audio, 'a.wav'), model: 'gpt-4o-transcribe-quiet' })
       .withResponse();
-    const quiet = await usageRecord(api, admin, json.response.headers.get('x-request-id') as string);
-    expect(quiet).toMatchObject({
-      billedUnit: 'tokens',
-      usageSource: 'counted',
-      promptTokens: heard,
-      completionTokens: countTextTokens(json.data.text),
-    });
-    expect(Number(quiet.costUsd)).toBeGreaterThan(0);
+    await expectBilled(json.response.headers.get('x-request-id'), json.data.text);
 
     const streamed = await client.audio.transcriptions
       .create({ file: await toFile(audio, 'a.wav'), model: 'gpt-4o-transcribe-quiet', stream: true })
@@ -426,17 +424,7 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     let transcript = '';
     for await (const event of streamed.data)
       if (event.type === 'transcript.text.done') transcript = event.text;
-    const streamedRecord = await usageRecord(
-      api,
-      admin,
-      streamed.response.headers.get('x-request-id') as string,
-    );
-    expect(streamedRecord).toMatchObject({
-      billedUnit: 'tokens',
-      usageSource: 'counted',
-      promptTokens: heard,
-      completionTokens: countTextTokens(transcript),
-    });
+    await expectBilled(streamed.response.headers.get('x-request-id'), transcript);
   });
 
   it('streams speech audio back as the upstream makes it and bills its characters', async () => {

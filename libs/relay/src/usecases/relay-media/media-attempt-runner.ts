@@ -309,16 +309,18 @@ export function meter(
       };
     case 'audio': {
       // An answer that reports neither seconds nor tokens (gpt-4o-transcribe's `text`, a server that
-      // reports no usage): the audio as held, the transcript as the gateway counts it.
+      // reports no usage) is billed, by a token price, at the audio tokens held and the transcript
+      // as the gateway counts it. Only billed: the audio's tokens are a bound, not what the key used,
+      // so the record's tokens (and the key's and the plan's token counts) stay what was reported.
       if (tokens === null && said.seconds === null && said.text !== null && worst.tokens !== null) {
-        const counted: Usage = {
-          ...ZERO_USAGE,
+        const counted: MeteredTokens = {
           promptTokens: worst.tokens.promptTokens,
+          cachedTokens: 0,
           completionTokens: said.text === '' ? 0 : countTextTokens(said.text),
         };
         return {
           metered: { kind: 'audio', seconds: worst.seconds, tokens: counted },
-          usage: counted,
+          usage,
           usageSource: 'counted',
         };
       }
