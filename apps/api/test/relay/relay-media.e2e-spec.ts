@@ -442,6 +442,24 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     expect(record.costUsd).toBe(((characters * 15) / 1e6).toString());
   });
 
+  it('speaks with a custom voice, named as the SDK sends it: {id}', async () => {
+    const response = await client.audio.speech.create({
+      model: 'tts-1',
+      input: 'hello',
+      voice: { id: 'voice_1234' },
+    });
+    expect(Buffer.from(await response.arrayBuffer()).length).toBe(5 * SPEECH_BYTES_PER_CHARACTER);
+    expect((mock.requests[0]?.body as Record<string, unknown>)['voice']).toEqual({ id: 'voice_1234' });
+    for (const voice of [{}, { id: '' }, { id: 5 }, 7]) {
+      const refused = await sdkError(
+        client.audio.speech.create({ model: 'tts-1', input: 'hello', voice: voice as never }),
+      );
+      expect(refused.status).toBe(400);
+      expect((refused.error as { param?: string }).param).toMatch(/^voice/);
+    }
+    expect(mock.requests).toHaveLength(1);
+  });
+
   it('takes speech input of up to 4,096 characters counted as it bills them, in code points', async () => {
     // 3,000 emoji are 6,000 UTF-16 units but 3,000 characters, as OpenAI counts the limit.
     const input = '👋'.repeat(3000);

@@ -5,7 +5,7 @@
 import { HttpError } from '../http-error';
 import type { Endpoint, EndpointInput, MockResponse } from '../mock-response';
 import { usageOf } from '../mock-response';
-import { invalidField, requireString } from '../request-fields';
+import { invalidField, isJsonObject, requireString } from '../request-fields';
 import { countTokens } from '../token-count';
 import { BINARY_CHUNK_BYTES } from './binary-delivery';
 import { isFormFile, type FormFile } from './multipart-form';
@@ -145,7 +145,9 @@ export const speech: Endpoint = (input) => {
   const { body } = input;
   requireString(body, 'model');
   const text = requireString(body, 'input');
-  requireString(body, 'voice');
+  // A built-in voice's name, or a custom voice as {id}.
+  const voice = body['voice'];
+  if (!(isJsonObject(voice) && typeof voice['id'] === 'string')) requireString(body, 'voice');
   // Characters as OpenAI counts them: code points (an emoji is one).
   const characters = [...text].length;
   if (characters > 4096) throw HttpError.invalidRequest('Input is longer than 4096 characters.', 'input');

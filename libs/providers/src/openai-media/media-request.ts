@@ -94,7 +94,7 @@ export function parseJsonMediaRequest(endpoint: MediaEndpoint, value: unknown): 
           `Invalid 'input': string too long. Expected at most ${MAX_SPEECH_CHARACTERS} characters, but got ${characters} instead.`,
         );
       }
-      requireString(body['voice'], 'voice', { nonEmpty: true, maxLength: 64 });
+      requireVoice(body['voice']);
       if (!isAbsent(body['response_format']))
         requireOneOf(body['response_format'], 'response_format', SPEECH_FORMATS);
       if (!isAbsent(body['speed'])) requireNumber(body['speed'], 'speed', 0.25, 4);
@@ -266,6 +266,16 @@ function formBoolean(value: string | undefined, field: string): boolean {
   if (value === 'true') return true;
   if (value === 'false') return false;
   throw new RequestValidationError(field, `Invalid '${field}': expected 'true' or 'false'.`);
+}
+
+/** A built-in voice's name, or a custom voice as `{id}` (OpenAI's custom voices). */
+function requireVoice(value: unknown): void {
+  if (value === undefined || typeof value === 'string') {
+    requireString(value, 'voice', { nonEmpty: true, maxLength: 64 });
+    return;
+  }
+  if (!isJsonObject(value)) throw invalidType('voice', "a string or an object with 'id'", value);
+  requireString(value['id'], childPath('voice', 'id'), { nonEmpty: true, maxLength: 64 });
 }
 
 function requireModel(value: unknown): string {
