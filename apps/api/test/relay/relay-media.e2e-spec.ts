@@ -333,6 +333,36 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     }
   });
 
+  it('passes known speakers on: their reference samples are data URLs of up to 10 s of audio', async () => {
+    // Two 10 s references as 16 kHz WAV data URLs (427 kB each): text fields, kept whole.
+    const reference = `data:audio/wav;base64,${wav(32_000 * 10).toString('base64')}`;
+    const { data } = await client.audio.transcriptions
+      .create({
+        file: await toFile(wav(32_000 * 3), 'call.wav'),
+        model: 'gpt-4o-transcribe',
+        chunking_strategy: 'auto',
+        known_speaker_names: ['agent', 'customer'],
+        known_speaker_references: [reference, reference],
+      })
+      .withResponse();
+    expect(data.text).toContain('fox');
+    const sent = mock.requests[0]?.body as Record<string, unknown>;
+    expect(sent['known_speaker_references[]']).toEqual([reference, reference]);
+    expect(sent['known_speaker_names[]']).toEqual(['agent', 'customer']);
+    // Text fields are held in memory: 4 MiB of them at most, together.
+    const tooMany = await sdkError(
+      client.audio.transcriptions.create({
+        file: await toFile(wav(32_000), 'call.wav'),
+        model: 'gpt-4o-transcribe',
+        known_speaker_names: Array.from({ length: 10 }, (_, i) => `speaker ${i}`),
+        known_speaker_references: Array.from({ length: 10 }, () => reference),
+      }),
+    );
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.error).toMatchObject({ param: 'known_speaker_references[]' });
+    expect(mock.requests).toHaveLength(1);
+  });
+
   it('holds a WAV upload for its exact duration and any other upload for the bound from its size', async () => {
     // $0.001 covers 10 s at $0.0001/s: a 7.5 s WAV (held as 8 s), not the 481 s its 240 kB bound to.
     const poor = await seedTenantWithToken(api, admin);

@@ -34,10 +34,15 @@ export interface StoredUpload {
 }
 
 const MAX_FIELDS = 64;
-const MAX_FIELD_BYTES = 64 * 1024;
+/**
+ * All text fields of one upload together (held in memory): room for gpt-4o-transcribe-diarize's
+ * `known_speaker_references[]`, up to 4 data URLs of 2-10 s of audio (a 10 s 16 kHz WAV is 427 kB
+ * as a data URL), and no more than 64 fields of 64 KiB took before.
+ */
+const MAX_FIELDS_BYTES = 4 * 1024 * 1024;
 const MAX_FILES = 17;
 /** Room for the fields and the multipart framing around the files. */
-const FRAMING_BYTES = 1024 * 1024;
+const FRAMING_BYTES = MAX_FIELDS_BYTES + 1024 * 1024;
 
 export class MultipartUpload {
   private dir: string | null = null;
@@ -68,7 +73,7 @@ export class MultipartUpload {
         headers: this.source.headers,
         limits: {
           fields: MAX_FIELDS,
-          fieldSize: MAX_FIELD_BYTES,
+          fieldSize: MAX_FIELDS_BYTES,
           files: MAX_FILES,
           // Busboy signals `limit` once a file reaches fileSize: one byte more lets a file of
           // exactly the route's limit through (the limit is inclusive, as documented).
@@ -89,16 +94,18 @@ export class MultipartUpload {
     const writes: Promise<void>[] = [];
     let failure: RelayError | null = null;
     let stored = 0;
+    let fieldBytes = 0;
     const fail = (error: RelayError) => {
       failure ??= error;
     };
 
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated)
+      fieldBytes += Buffer.byteLength(value);
+      if (info.valueTruncated || fieldBytes > MAX_FIELDS_BYTES)
         fail(
           new RelayError(
             RelayErrorCode.InvalidRequest,
-            `the field ${name} is longer than ${MAX_FIELD_BYTES} bytes`,
+            `the text fields are longer than ${MAX_FIELDS_BYTES} bytes together (at ${name})`,
             { param: name },
           ),
         );
