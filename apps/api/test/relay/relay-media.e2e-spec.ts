@@ -611,6 +611,29 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     expect(record.fallbacks).toEqual([expect.objectContaining({ channelName: 'broken', status: 503 })]);
   });
 
+  it('bills a model chain at the price of the model that served it, as chat is', async () => {
+    // `broken` fails dall-e-2 with a 503, so `spare` serves it: at dall-e-2's price, not the
+    // chain's (a chain has none of its own).
+    await request(api.url)
+      .post('/api/model-chains')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ name: 'pictures', models: ['dall-e-2', 'dall-e-3'] })
+      .expect(201);
+    const { data, response } = await client.images
+      .generate({ model: 'pictures', prompt: 'a lighthouse', n: 2 })
+      .withResponse();
+    expect(data.data).toHaveLength(2);
+    expect(response.headers.get('x-routed-via')).toBe('spare/dall-e-2');
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record).toMatchObject({
+      model: 'pictures',
+      servedModel: 'dall-e-2',
+      billedUnit: 'images',
+      billedQuantity: 2,
+      costUsd: '0.04',
+    });
+  });
+
   it('refuses bad input with a 400 naming the field, before any upstream call', async () => {
     const noPrompt = await sdkError(client.images.generate({ model: 'dall-e-3' } as never));
     expect(noPrompt.status).toBe(400);

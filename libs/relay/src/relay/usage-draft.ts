@@ -138,10 +138,12 @@ export class UsageDraft {
 
   private realCostNano(prices: PriceBook | null): bigint {
     if (this.metered !== null) {
+      // At the price of the model that served (a chain's member), as chat: a chain has none of its own.
+      const model = this.servedModel ?? this.model;
       const bill =
         prices === null
           ? { ...billMetered(null, this.metered), costNano: 0n }
-          : prices.billOf(this.model, this.startedAt, this.metered, this.group);
+          : prices.billOf(model, this.startedAt, this.metered, this.group);
       this.billed = { unit: bill.unit, quantity: bill.quantity };
       return bill.costNano;
     }
