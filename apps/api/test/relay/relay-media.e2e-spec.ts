@@ -363,6 +363,17 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     expect(mock.requests).toHaveLength(1);
   });
 
+  it('passes a file name on as the client wrote it, in UTF-8', async () => {
+    // The openai SDK (undici's FormData) and browsers send a file name's UTF-8 bytes as they are.
+    await client.audio.transcriptions.create({
+      file: await toFile(wav(3200), 'réunion 会议.wav'),
+      model: 'whisper-1',
+    });
+    expect((mock.requests[0]?.body as Record<string, unknown>)['file']).toMatchObject({
+      filename: 'réunion 会议.wav',
+    });
+  });
+
   it('holds a WAV upload for its exact duration and any other upload for the bound from its size', async () => {
     // $0.001 covers 10 s at $0.0001/s: a 7.5 s WAV (held as 8 s), not the 481 s its 240 kB bound to.
     const poor = await seedTenantWithToken(api, admin);

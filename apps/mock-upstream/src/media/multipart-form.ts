@@ -28,7 +28,12 @@ export function isFormFile(value: unknown): value is FormFile {
 export async function readMultipartForm(req: IncomingMessage, limitBytes: number): Promise<JsonObject> {
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers, limits: { fileSize: limitBytes, fields: 100, files: 20 } });
+    // A file name's bytes are UTF-8, as clients send them (busboy's default reads them as latin1).
+    parser = busboy({
+      headers: req.headers,
+      defParamCharset: 'utf8',
+      limits: { fileSize: limitBytes, fields: 100, files: 20 },
+    });
   } catch (error) {
     throw HttpError.invalidRequest(`Could not parse multipart form: ${(error as Error).message}`);
   }

@@ -71,6 +71,9 @@ export class MultipartUpload {
     try {
       parser = busboy({
         headers: this.source.headers,
+        // A file name's bytes are UTF-8, as the SDKs and browsers send them (busboy's default
+        // reads them as latin1, and the name would reach the upstream garbled).
+        defParamCharset: 'utf8',
         limits: {
           fields: MAX_FIELDS,
           fieldSize: MAX_FIELDS_BYTES,
