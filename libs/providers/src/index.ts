@@ -203,6 +203,7 @@ export {
 } from './openai-media/media-request';
 export {
   mediaEventUsage,
+  mediaEventError,
   mediaJsonUsage,
   subtitleSeconds,
   type MediaAnswerUsage,

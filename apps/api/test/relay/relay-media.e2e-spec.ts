@@ -171,14 +171,30 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
     await createChannel(api, admin, {
       name: 'spare',
       baseUrl: mock.baseUrl,
-      models: ['dall-e-2', 'whisper-2'],
+      models: ['dall-e-2', 'whisper-2', 'dall-e-streamed'],
       keys: ['sk-mock-spare-0001'],
+    });
+    // Streams that fail in-band: an `error` event first (`refusing`, tried first), or after one image.
+    await createChannel(api, admin, {
+      name: 'refusing',
+      baseUrl: mock.baseUrl,
+      models: ['dall-e-streamed', 'dall-e-refused'],
+      keys: ['sk-mock-refusing;streamError=0'],
+      priority: 10,
+    });
+    await createChannel(api, admin, {
+      name: 'faltering',
+      baseUrl: mock.baseUrl,
+      models: ['dall-e-faltering'],
+      keys: ['sk-mock-faltering;streamError=1'],
     });
     await setPrice('dall-e-3', {
       perImage: '0.04',
       perImageBySize: { '1024x1792': '0.08', '1024x1024/hd': '0.08' },
     });
     await setPrice('dall-e-2', { perImage: '0.02' });
+    for (const model of ['dall-e-streamed', 'dall-e-refused', 'dall-e-faltering'])
+      await setPrice(model, { perImage: '0.02' });
     // Priced by size only: a request that names no size is priced at 1024x1024, the size made.
     await setPrice('dall-e-sized', { perImageBySize: { '1024x1024': '0.04', '1792x1024': '0.08' } });
     await setPrice('gpt-image-1', { inputPer1M: '5', outputPer1M: '40' });
@@ -642,6 +658,47 @@ describe('media routes (openai SDK → gateway → mock upstream)', () => {
       billedUnit: 'images',
       billedQuantity: 2,
       costUsd: '0.04',
+    });
+  });
+
+  it('fails over a stream that begins with an error event, and bills a faltering one for what it made', async () => {
+    const read = async (model: string) => {
+      const { data, response } = await client.images
+        .generate({ model, prompt: 'x', n: 3, stream: true })
+        .withResponse();
+      const types: string[] = [];
+      let error: string | null = null;
+      try {
+        for await (const event of data) types.push(event.type);
+      } catch (thrown) {
+        error = (thrown as Error).message;
+      }
+      const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+      return { types, error, response, record };
+    };
+    // Nothing reached the client before `refusing`'s error: `spare` answers, 3 images billed.
+    const served = await read('dall-e-streamed');
+    expect(served.types).toEqual(Array(3).fill('image_generation.completed'));
+    expect(served.response.headers.get('x-routed-via')).toBe('spare/dall-e-streamed');
+    expect(served.record).toMatchObject({ status: 200, billedQuantity: 3, costUsd: '0.06' });
+    expect(served.record.fallbacks).toEqual([expect.objectContaining({ channelName: 'refusing' })]);
+
+    // No other channel: a 502 naming the upstream's error, nothing billed.
+    const refused = await sdkError(
+      client.images.generate({ model: 'dall-e-refused', prompt: 'x', n: 3, stream: true }),
+    );
+    expect(refused.status).toBe(502);
+    expect(refused.message).toContain('simulated mid-stream error');
+
+    // An error after the first image: that image is billed, and the record says the stream failed.
+    const faltering = await read('dall-e-faltering');
+    expect(faltering.types).toEqual(['image_generation.completed']);
+    expect(faltering.error).toContain('simulated mid-stream error');
+    expect(faltering.record).toMatchObject({
+      status: 502,
+      errorCode: 'upstream_error',
+      billedQuantity: 1,
+      costUsd: '0.02',
     });
   });
 

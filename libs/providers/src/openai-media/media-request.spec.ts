@@ -1,6 +1,6 @@
 import { RequestValidationError } from '../validation/request-validation-error';
 import { parseJsonMediaRequest, parseMultipartMediaRequest } from './media-request';
-import { mediaEventUsage, mediaJsonUsage, subtitleSeconds } from './media-usage';
+import { mediaEventError, mediaEventUsage, mediaJsonUsage, subtitleSeconds } from './media-usage';
 import { wavSeconds } from './wav-duration';
 
 const param = (fn: () => unknown): string | null | undefined => {
@@ -125,6 +125,10 @@ describe('media requests', () => {
       text: 'heard',
     });
     expect(mediaEventUsage('{"type":"transcript.text.delta","delta":"heard"}')).toBeNull();
+    expect(mediaEventError({ data: '{"type":"error","error":{"message":"blocked"}}' })).toBe('blocked');
+    expect(mediaEventError({ event: 'error', data: 'gone' })).toBe('the upstream sent an error event');
+    expect(mediaEventError({ data: '{"type":"transcript.text.delta","delta":"\\"error\\""}' })).toBeNull();
+    expect(mediaEventError({ data: '{"type":"image_generation.completed","error":null}' })).toBeNull();
     expect(mediaJsonUsage({ text: 'x', usage: { type: 'duration', seconds: 8 } }).seconds).toBe(8);
     expect(mediaJsonUsage({ text: 'x', duration: 7.5 }).seconds).toBe(7.5);
     expect(mediaJsonUsage({ results: [], usage: { total_tokens: 11 } }).tokens?.promptTokens).toBe(11);

@@ -105,3 +105,21 @@ function audioSeconds(value: unknown): number | null {
 function nonNegative(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 }
+
+/**
+ * The message of a media stream's in-band error (`{"type": "error", "error": {…}}`, or an SSE
+ * `event: error`), null for any other event.
+ */
+export function mediaEventError(event: { event?: string; data: string }): string | null {
+  if (event.event !== 'error' && !event.data.includes('"error"')) return null;
+  let body: unknown;
+  try {
+    body = JSON.parse(event.data) as unknown;
+  } catch {
+    return event.event === 'error' ? 'the upstream sent an error event' : null;
+  }
+  if (event.event !== 'error' && !(isJsonObject(body) && body['type'] === 'error')) return null;
+  const error = isJsonObject(body) ? body['error'] : undefined;
+  const message = isJsonObject(error) ? error['message'] : undefined;
+  return typeof message === 'string' && message !== '' ? message : 'the upstream sent an error event';
+}

@@ -10,6 +10,7 @@ import {
   decodeSseStream,
   encodeSseError,
   encodeSseEvent,
+  mediaEventError,
   mediaEventUsage,
   mediaJsonUsage,
   prepareMediaCall,
@@ -214,6 +215,12 @@ export class MediaAttemptRunner {
       return input.clientGone.aborted ? { kind: 'abandoned' } : failure(error, input);
     }
     if (first.done) return badResponse(200, 'the upstream ended the stream before its first event');
+    // A stream that begins with an error has given the client nothing: another candidate may serve it.
+    const refused = mediaEventError(first.value);
+    if (refused !== null) {
+      response.body.destroy();
+      return { kind: 'retry', upstreamStatus: 200, reason: 'server_error', message: refused };
+    }
     const { res } = input;
     res.status(200);
     for (const [name, value] of Object.entries(input.headers)) res.setHeader(name, value);
@@ -224,10 +231,13 @@ export class MediaAttemptRunner {
     const firstAt = Date.now();
     let said: MediaAnswerUsage = { images: null, seconds: null, tokens: null, text: null };
     let completed = 0;
+    /** An in-band error the upstream sent (passed on to the client as it came). */
+    let upstreamError: string | null = null;
     const watch = (event: SseEvent) => {
       if (/\.(completed|done)"/.test(event.data) || /\.(completed|done)$/.test(event.event ?? ''))
         completed++;
       said = mediaEventUsage(event.data) ?? said;
+      upstreamError ??= mediaEventError(event);
     };
     let broke: unknown = null;
     try {
@@ -243,8 +253,10 @@ export class MediaAttemptRunner {
     } catch (error) {
       broke = error;
     }
-    // An image stream's completed events count the images made.
-    if (plan.request.endpoint.startsWith('images.') && completed > 0) said = { ...said, images: completed };
+    // An image stream's completed events count the images made: all of them, once it failed.
+    const failed = broke !== null || upstreamError !== null;
+    if (plan.request.endpoint.startsWith('images.') && (completed > 0 || failed))
+      said = { ...said, images: completed };
     const served = this.served(plan, said, firstAt);
     if (input.clientGone.aborted) {
       response.body.destroy();
@@ -257,6 +269,9 @@ export class MediaAttemptRunner {
     }
     if (broke === null) {
       res.end();
+      // The upstream's own error event ended it: the client has it already.
+      if (upstreamError !== null)
+        return { ...served, status: 502, errorCode: 'upstream_error', errorMessage: upstreamError };
       return served;
     }
     const stalled = classifyUpstreamFailure(broke).cause === 'timeout';
