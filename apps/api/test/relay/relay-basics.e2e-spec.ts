@@ -110,14 +110,16 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
     expect(record.promptTokens).toBe(upstream?.usage?.prompt_tokens);
   });
 
-  it('leaves a client’s own output limit alone, in whichever field it came', async () => {
+  it('keeps a client’s own output limit, in the field the upstream model reads', async () => {
+    // Many OpenAI-compatible servers ignore max_completion_tokens; every one reads max_tokens, which
+    // OpenAI's models but the reasoning ones (o1, o3, gpt-5…) take too.
     await client.chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'hi' }],
       max_completion_tokens: 7,
     });
-    expect(mock.requests[0]?.body).toMatchObject({ max_completion_tokens: 7 });
-    expect(mock.requests[0]?.body).not.toHaveProperty('max_tokens');
+    expect(mock.requests[0]?.body).toMatchObject({ max_tokens: 7 });
+    expect(mock.requests[0]?.body).not.toHaveProperty('max_completion_tokens');
   });
 
   it.each(['max_tokens', 'max_completion_tokens'])(
