@@ -87,6 +87,8 @@ export async function sdkError(promise: Promise<unknown>): Promise<InstanceType<
 
 export interface ChannelSpec {
   name: string;
+  /** Default `openai`. */
+  type?: 'openai' | 'anthropic' | 'gemini';
   baseUrl: string;
   models: string[];
   keys: string[] | { key: string; priority?: number; weight?: number; rpm?: number; tpm?: number }[];
@@ -113,7 +115,7 @@ export async function createChannel(
     .set('authorization', `Bearer ${admin}`)
     .send({
       name: spec.name,
-      type: 'openai',
+      type: spec.type ?? 'openai',
       baseUrl: spec.baseUrl,
       models: spec.models,
       modelMapping: spec.modelMapping ?? {},

@@ -76,6 +76,20 @@ const ANSWERS: Record<string, CannedAnswer> = {
       },
     },
   },
+  // Anthropic says an account is out of credit with a 400 invalid_request_error, not the 402
+  // billing_error its error table lists.
+  'sk-canned-anthropic-credit-0001': {
+    status: 400,
+    body: {
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message:
+          'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+      },
+      request_id: 'req_011CSHoEeqs5C35K2UUqR7Fy',
+    },
+  },
   'sk-canned-context-0001': {
     status: 400,
     body: {
@@ -89,31 +103,47 @@ const ANSWERS: Record<string, CannedAnswer> = {
   },
 };
 
-/** An OpenAI-compatible upstream that answers each key with its canned answer (GOOD: a real answer). */
+const ANTHROPIC_MESSAGE = {
+  id: 'msg_canned',
+  type: 'message',
+  role: 'assistant',
+  model: 'canned',
+  content: [{ type: 'text', text: 'ok' }],
+  stop_reason: 'end_turn',
+  stop_sequence: null,
+  usage: { input_tokens: 4, output_tokens: 1 },
+};
+
+/** An OpenAI-compatible (and, on `/messages`, Anthropic) upstream that answers each key with its canned answer (GOOD: a real answer). */
 async function startCannedUpstream(): Promise<{ baseUrl: string; keys: string[]; close(): Promise<void> }> {
   const keys: string[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     req.on('end', () => {
-      const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      const key =
+        /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? String(req.headers['x-api-key'] ?? '');
       keys.push(key);
       if (key === ENDLESS_EVENT) return streamEndlessEvent(res);
       const canned = ANSWERS[key];
       const answer: CannedAnswer =
         canned ??
-        (key === GOOD
-          ? {
-              status: 200,
-              body: {
-                id: 'chatcmpl-canned',
-                object: 'chat.completion',
-                created: 0,
-                model: 'canned',
-                choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-                usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 },
-              },
-            }
-          : { status: 401, body: { error: { message: 'unknown key', code: 'invalid_api_key' } } });
+        (key === GOOD && req.url?.endsWith('/messages')
+          ? { status: 200, body: ANTHROPIC_MESSAGE }
+          : key === GOOD
+            ? {
+                status: 200,
+                body: {
+                  id: 'chatcmpl-canned',
+                  object: 'chat.completion',
+                  created: 0,
+                  model: 'canned',
+                  choices: [
+                    { index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' },
+                  ],
+                  usage: { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 },
+                },
+              }
+            : { status: 401, body: { error: { message: 'unknown key', code: 'invalid_api_key' } } });
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(JSON.stringify(answer.body));
     });
@@ -160,6 +190,8 @@ interface Agreement {
   alone: { status: number; code: string };
   /** What the channel test (the probes' code) finds. */
   probe: string;
+  /** The channel's type; default `openai`. */
+  type?: 'anthropic';
 }
 
 const CASES: [string, string, Agreement][] = [
@@ -191,6 +223,17 @@ const CASES: [string, string, Agreement][] = [
       key: 'model_cooled',
       alone: { status: 429, code: 'upstreams_rate_limited' },
       probe: 'rate_limited',
+    },
+  ],
+  [
+    "Anthropic's credit balance too low on a 400",
+    'sk-canned-anthropic-credit-0001',
+    {
+      relay: { failsOver: true, code: 'out_of_credit' },
+      key: 'out_of_credit',
+      alone: { status: 502, code: 'upstream_error' },
+      probe: 'invalid',
+      type: 'anthropic',
     },
   ],
   [
@@ -231,6 +274,7 @@ describe('the relay and the probes agree on what an upstream error means', () =>
   it.each(CASES)('%s', async (_answer, key, expected) => {
     const slug = key.replace(/^sk-canned-|-0001$/g, '');
     const channel = await createChannel(api, admin, {
+      type: expected.type,
       name: `c-${slug}`,
       baseUrl: upstream.baseUrl,
       models: [`m-${slug}`],
@@ -302,6 +346,7 @@ describe('the relay and the probes agree on what an upstream error means', () =>
 
     // The same key alone.
     await createChannel(api, admin, {
+      type: expected.type,
       name: `c-${slug}-alone`,
       baseUrl: upstream.baseUrl,
       models: [`m-${slug}-alone`],

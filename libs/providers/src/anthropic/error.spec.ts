@@ -61,6 +61,20 @@ describe('classifyAnthropicError', () => {
     expect(classifyAnthropicError({ status: 400, headers: {}, body }, 0).kind).toBe('out_of_credit');
     expect(classifyAnthropicError({ status: 529, headers: {}, body: '' }, 0).kind).toBe('retry');
   });
+
+  it('an invalid_request_error saying the credit balance is too low is out of credit (what Anthropic sends)', () => {
+    const said = (message: string) =>
+      JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } });
+    const lowCredit = said(
+      'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+    );
+    expect(classifyAnthropicError({ status: 400, headers: {}, body: lowCredit }, 0).kind).toBe(
+      'out_of_credit',
+    );
+    expect(
+      classifyAnthropicError({ status: 400, headers: {}, body: said('max_tokens: Field required') }, 0).kind,
+    ).toBe('client_error');
+  });
 });
 
 describe('gateway errors in Anthropic shape', () => {

@@ -24,11 +24,20 @@ const KIND_BY_TYPE: Record<string, UpstreamVerdictKind> = {
   not_found_error: 'client_error', // 404
 };
 
+/**
+ * Anthropic answers an account out of credit with a 400 `invalid_request_error` ("Your credit balance
+ * is too low to access the Anthropic API…"), not the 402 `billing_error` of its error table: only the
+ * message tells it from a bad request, and another key may well have credit.
+ */
+const OUT_OF_CREDIT_MESSAGE = /credit balance is too low/i;
+
 /** The shared classifier, with Anthropic's error type taking precedence over the status. */
 export const classifyAnthropicError: UpstreamErrorClassifier = (response, now) => {
   const verdict = classifyUpstreamError(response, now);
   const type = verdict.error.type ?? verdict.error.code;
-  const kind = type === null ? undefined : KIND_BY_TYPE[type];
+  let kind = type === null ? undefined : KIND_BY_TYPE[type];
+  if (kind === 'client_error' && OUT_OF_CREDIT_MESSAGE.test(verdict.error.message ?? ''))
+    kind = 'out_of_credit';
   return kind === undefined ? verdict : { ...verdict, kind };
 };
 
