@@ -91,7 +91,17 @@ export interface ChannelSpec {
   type?: 'openai' | 'anthropic' | 'gemini';
   baseUrl: string;
   models: string[];
-  keys: string[] | { key: string; priority?: number; weight?: number; rpm?: number; tpm?: number }[];
+  keys:
+    | string[]
+    | {
+        key: string;
+        priority?: number;
+        weight?: number;
+        rpm?: number;
+        tpm?: number;
+        rpd?: number;
+        tpd?: number;
+      }[];
   priority?: number;
   weight?: number;
   modelMapping?: Record<string, string>;

@@ -85,7 +85,8 @@ return verdict
  * `cooldownUntil` cools the whole key, `cd:<model>` one model on it, and `invalidUntil` bridges a key
  * the upstream refused until every relay has reloaded without it (the key's lifetime totals are
  * counted by the relay's KeyStatsTally, not here). Returns {position of the key taken
- * in the order tried (1-based; 0 when none), soonest cooldown end seen (0 = none), candidates
+ * in the order tried (1-based; 0 when none), the soonest time a key passed over recovers (a cooldown's
+ * end, or the end of the windows a capped key is over; 0 = none), candidates
  * cooling, capped, refused, 1 when the key taken has a strike or failure streak to clear (else 0)} —
  * the counts cover the candidates passed over.
  */
@@ -97,14 +98,18 @@ local function acquireFirst(K, A, order)
   local cooling = 0
   local capped = 0
   local refused = 0
-  local function over(window, r, t)
-    if window == '' then return false end
-    if r < 0 and t < 0 then return false end
+  local minuteEnd = (math.floor(now / 60000) + 1) * 60000
+  local dayEnd = (math.floor(now / 86400000) + 1) * 86400000
+  -- When the window frees the key (its end), or 0 when the request fits. A request larger than
+  -- the whole tpm/tpd is taken into an empty window, as a token's is: refused, it would wait forever.
+  local function over(window, r, t, ends)
+    if window == '' then return 0 end
+    if r < 0 and t < 0 then return 0 end
     local w = redis.call('HMGET', window, 'r', 't')
     local used_r, used_t = tonumber(w[1] or '0'), tonumber(w[2] or '0')
-    if r >= 0 and used_r + 1 > r then return true end
-    if t >= 0 and (used_t >= t or used_t + est > t) then return true end
-    return false
+    if r >= 0 and used_r + 1 > r then return ends end
+    if t >= 0 and (used_t >= t or (used_t > 0 and used_t + est > t)) then return ends end
+    return 0
   end
   local function count(window, ttl)
     if window == '' then return end
@@ -125,15 +130,22 @@ local function acquireFirst(K, A, order)
     local fields = redis.call('HMGET', stats, 'cooldownUntil', 'cd:' .. model, 'invalidUntil',
       'strikes', 'failures', 'strikes:' .. model)
     local cooldown = math.max(tonumber(fields[1] or '0'), tonumber(fields[2] or '0'))
+    -- A capped key is usable again once every window it is over has rolled over.
+    local frees = 0
     if tonumber(fields[3] or '0') > now then
       refused = refused + 1
     elseif cooldown > now then
       cooling = cooling + 1
       if soonest == 0 or cooldown < soonest then soonest = cooldown end
-    elseif over(minute, rpm, tpm) or over(day, rpd, tpd)
-      or over(mminute, mrpm, mtpm) or over(mday, mrpd, mtpd) then
-      capped = capped + 1
     else
+      frees = math.max(over(minute, rpm, tpm, minuteEnd), over(day, rpd, tpd, dayEnd),
+        over(mminute, mrpm, mtpm, minuteEnd), over(mday, mrpd, mtpd, dayEnd))
+      if frees > 0 then
+        capped = capped + 1
+        if soonest == 0 or frees < soonest then soonest = frees end
+      end
+    end
+    if tonumber(fields[3] or '0') <= now and cooldown <= now and frees == 0 then
       count(minute, A[3])
       count(day, A[4])
       if mrpm >= 0 or mtpm >= 0 then count(mminute, A[3]) end

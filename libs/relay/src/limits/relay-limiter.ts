@@ -45,7 +45,10 @@ export type TokenAdmission = { ok: true } | { ok: false; limit: 'rpm' | 'tpm'; r
 export interface FirstAcquisition {
   /** Index in the list of the key taken, or -1 when none could be. */
   index: number;
-  /** The earliest cooldown end among the keys passed over (ms epoch), or null. */
+  /**
+   * When the first key passed over recovers (ms epoch): a cooldown's end, or for a capped key the
+   * end of the windows it is over (the minute's, the UTC day's); null when none was passed over.
+   */
   soonestRecovery: number | null;
   /** Keys passed over because they were cooling down, or at one of their caps. */
   cooling: number;

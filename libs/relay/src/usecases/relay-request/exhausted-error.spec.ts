@@ -48,6 +48,17 @@ describe('exhaustedError', () => {
     expect(error.message).toContain('gpt-4o');
   });
 
+  it('waits for the first key to recover, capped or cooling: a daily cap until the day ends', () => {
+    const dayEnd = Date.UTC(2026, 0, 16);
+    expect(exhaustedError(draftWith([]), seen({ capped: 2, soonest: dayEnd }), NOW).retryAfterMs).toBe(
+      dayEnd - NOW,
+    );
+    const minuteEnd = NOW + 40_000;
+    const mixed = exhaustedError(draftWith([]), seen({ cooling: 1, capped: 1, soonest: minuteEnd }), NOW);
+    expect(mixed).toMatchObject({ status: 429, retryAfterMs: 40_000 });
+    expect(mixed.message).toContain('cooling down or at its rate limit');
+  });
+
   it('with no candidate at all, a 502', () => {
     expect(exhaustedError(draftWith([]), seen(), NOW)).toMatchObject({ status: 502, code: 'upstream_error' });
   });

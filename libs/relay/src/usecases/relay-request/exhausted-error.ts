@@ -6,7 +6,10 @@ const MINUTE_MS = 60_000;
 
 /** What the failover loop saw of the keys it passed over and the channels it tried. */
 export interface PassedOver {
-  /** The earliest cooldown end among the keys passed over (ms epoch), or null. */
+  /**
+   * When the first key passed over (cooling, or capped until its windows roll over) or cooled on
+   * the way recovers (ms epoch), or null.
+   */
   soonest: number | null;
   cooling: number;
   capped: number;
@@ -16,20 +19,21 @@ export interface PassedOver {
 export function exhaustedError(draft: UsageDraft, seen: PassedOver, now: number): RelayError {
   const failures = draft.fallbacks;
   const coolingWait = seen.soonest !== null ? Math.max(1000, seen.soonest - now) : 1000;
-  const capWait = MINUTE_MS - (now % MINUTE_MS);
   if (failures.length === 0) {
-    if (seen.cooling > 0) {
+    // The wait is the first key's to recover, a capped one's as well as a cooling one's.
+    if (seen.cooling > 0 || seen.capped > 0) {
+      const why =
+        seen.capped === 0
+          ? 'is cooling down after rate limits'
+          : seen.cooling === 0
+            ? 'is at its rate limit'
+            : 'is cooling down or at its rate limit';
       return new RelayError(
         RelayErrorCode.UpstreamsRateLimited,
-        `every upstream key for ${draft.model} is cooling down after rate limits`,
-        { retryAfterMs: coolingWait },
-      );
-    }
-    if (seen.capped > 0) {
-      return new RelayError(
-        RelayErrorCode.UpstreamsRateLimited,
-        `every upstream key for ${draft.model} is at its rate limit`,
-        { retryAfterMs: capWait },
+        `every upstream key for ${draft.model} ${why}`,
+        {
+          retryAfterMs: seen.soonest !== null ? coolingWait : MINUTE_MS - (now % MINUTE_MS),
+        },
       );
     }
     return new RelayError(RelayErrorCode.UpstreamError, `no upstream key is available for ${draft.model}`);
