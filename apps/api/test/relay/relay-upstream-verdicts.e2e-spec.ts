@@ -90,6 +90,26 @@ const ANSWERS: Record<string, CannedAnswer> = {
       request_id: 'req_011CSHoEeqs5C35K2UUqR7Fy',
     },
   },
+  // OpenRouter says when a free-model cap resets in the body (ms since the epoch), not in a header.
+  'sk-canned-openrouter-daily-0001': {
+    status: 429,
+    body: {
+      error: {
+        message:
+          'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day',
+        code: 429,
+        metadata: {
+          headers: {
+            'X-RateLimit-Limit': '50',
+            'X-RateLimit-Remaining': '0',
+            'X-RateLimit-Reset': String(Date.now() + 3_600_000),
+          },
+          provider_name: null,
+        },
+      },
+      user_id: 'user_2x',
+    },
+  },
   'sk-canned-context-0001': {
     status: 400,
     body: {
@@ -362,6 +382,36 @@ describe('the relay and the probes agree on what an upstream error means', () =>
       .send({ keyId: channel.keyIds[0] })
       .expect(200);
     expect(probed.body).toMatchObject({ ok: false, result: expected.probe, status: ANSWERS[key]?.status });
+  });
+
+  it('cools a key at OpenRouter’s free-models-per-day until the reset it gives, not for a guessed backoff a probe would end', async () => {
+    const daily = 'sk-canned-openrouter-daily-0001';
+    const channel = await createChannel(api, admin, {
+      name: 'c-openrouter-daily',
+      baseUrl: upstream.baseUrl,
+      models: ['m-openrouter-daily'],
+      keys: [
+        { key: daily, priority: 10 },
+        { key: GOOD, priority: 0 },
+      ],
+    });
+    upstream.keys.length = 0;
+    const { response } = await client.chat.completions.create(chat('m-openrouter-daily')).withResponse();
+    expect(response.headers.get('x-fallback-attempts')).toBe('1');
+    expect(upstream.keys).toEqual([daily, GOOD]);
+
+    const keys = await request(api.url)
+      .get(`/api/channels/${channel.id}/keys`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    const view = (keys.body.items as { id: string; cooldownUntil: string | null }[]).find(
+      (k) => k.id === channel.keyIds[0],
+    );
+    // The reset is an hour away; the cooldown is the longest the gateway keeps (RELAY_COOLDOWN_MAX_MS),
+    // as for a Retry-After, and not a guess (5 s, doubling) that an early probe of /models ends.
+    const left = Date.parse(view?.cooldownUntil ?? '') - Date.now();
+    expect(left).toBeGreaterThan(api.config.RELAY_COOLDOWN_MAX_MS - 30_000);
+    expect(left).toBeLessThanOrEqual(api.config.RELAY_COOLDOWN_MAX_MS);
   });
 
   it('cuts a stream at an event too large to be one, and says so rather than blaming a closed stream', async () => {

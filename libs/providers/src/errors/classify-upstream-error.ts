@@ -3,7 +3,7 @@
 // Decided by status and the provider's error code, never by digits in a message. An adapter may
 // classify its provider's answers itself (ProviderAdapter.classifyError); this is the default.
 import type { HttpHeaders } from '../http/http-headers';
-import { retryAfterMs } from './retry-after';
+import { bodyResetAfterMs, retryAfterMs } from './retry-after';
 import { parseUpstreamError, type UpstreamError } from './upstream-error';
 
 /**
@@ -99,13 +99,14 @@ export function limitsWholeKey(error: UpstreamError): boolean {
   return WHOLE_KEY_MARKERS.some((marker) => said.includes(marker));
 }
 
-/** The shared default classifier: parses the body, reads `Retry-After`, applies the table above. */
+/** The shared default classifier: parses the body, reads `Retry-After` (or a reset the body gives), applies the table above. */
 export const classifyUpstreamError: UpstreamErrorClassifier = (response, now = Date.now()) => {
   const error = parseUpstreamError(response.body);
   const kind = upstreamVerdictKind(response.status, error);
+  const headerWait = retryAfterMs(response.headers, now);
   return {
     kind,
-    retryAfterMs: retryAfterMs(response.headers, now),
+    retryAfterMs: headerWait ?? (kind === 'rate_limited' ? bodyResetAfterMs(response.body, now) : null),
     error,
     wholeKey: kind === 'rate_limited' && limitsWholeKey(error),
   };

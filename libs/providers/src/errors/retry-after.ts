@@ -1,6 +1,8 @@
 // How long an upstream asked us to wait, from `retry-after-ms` (OpenAI's, milliseconds) or
-// `retry-after` (seconds or an HTTP date). Null when it did not say, or said nonsense.
+// `retry-after` (seconds or an HTTP date), or from the error body where a provider says it there
+// (OpenRouter's reset). Null when it did not say, or said nonsense.
 import type { HttpHeaders } from '../http/http-headers';
+import { isJsonObject } from '../json/json-object';
 
 /** Longer than a day is not a rate limit we can honour; the cooldown clamp applies anyway. */
 const MAX_MS = 86_400_000;
@@ -21,4 +23,32 @@ export function retryAfterMs(headers: HttpHeaders, now: number): number | null {
   const date = Date.parse(raw);
   if (Number.isNaN(date)) return null;
   return Math.min(Math.max(0, date - now), MAX_MS);
+}
+
+/**
+ * OpenRouter says when a rate limit (its free models' daily and per-minute caps) resets in the error
+ * body, `error.metadata.headers["X-RateLimit-Reset"]` (milliseconds since the epoch), not in a
+ * `Retry-After`.
+ */
+export function bodyResetAfterMs(body: string, now: number): number | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body) as unknown;
+  } catch {
+    return null;
+  }
+  if (!isJsonObject(parsed) || !isJsonObject(parsed['error'])) return null;
+  const metadata = parsed['error']['metadata'];
+  if (!isJsonObject(metadata) || !isJsonObject(metadata['headers'])) return null;
+  const headers = metadata['headers'];
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'x-ratelimit-reset');
+  const reset = name === undefined ? undefined : headers[name];
+  const at =
+    typeof reset === 'number'
+      ? reset
+      : typeof reset === 'string' && /^\s*\d+\s*$/.test(reset)
+        ? Number(reset)
+        : NaN;
+  if (!Number.isSafeInteger(at) || at <= now) return null;
+  return Math.min(at - now, MAX_MS);
 }
