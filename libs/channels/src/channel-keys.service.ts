@@ -241,6 +241,7 @@ export class ChannelKeysService {
     keyId: string,
     dto: UpdateChannelKeyDto,
   ): Promise<ChannelKeyView> {
+    let secretReplaced = false;
     const updated = await this.keys.manager.transaction(async (manager) => {
       const repo = manager.getRepository(ChannelKey);
       const row = await lockedKey(repo, channelId, keyId);
@@ -270,6 +271,7 @@ export class ChannelKeysService {
             lastLatencyMs: null,
             consecutiveFailures: 0,
           });
+          secretReplaced = true;
         }
       }
       let saved: ChannelKey;
@@ -286,6 +288,8 @@ export class ChannelKeysService {
     // An enabled (or new) key is no longer the one the relay saw refused: every relay may take it.
     if (dto.status === 'enabled' || dto.key !== undefined)
       await clearKeyRefusal(this.redis, this.config.REDIS_PREFIX, keyId);
+    // The old secret's cooldowns (its account's rate limits, its credit) are not the new one's.
+    if (secretReplaced) await clearKeyCooldown(this.redis, this.config.REDIS_PREFIX, keyId);
     await this.changes.publish(CHANNELS_TOPIC, channelId);
     return (await this.viewsOf([updated]))[0] as ChannelKeyView;
   }

@@ -148,6 +148,31 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
     expect(error.message).not.toContain(bad);
   });
 
+  it('serves at once with a key whose secret an admin replaced, whatever the old secret’s cooldown', async () => {
+    const channel = await createChannel(api, admin, {
+      name: 'c-replaced',
+      baseUrl: mock.baseUrl,
+      models: ['m-replaced'],
+      keys: ['sk-mock;status=402'],
+    });
+    // The account behind the key is out of credit: the key cools for an hour.
+    const broke = await sdkError(client.chat.completions.create(chat('m-replaced')));
+    expect(broke.status).toBe(502);
+    expect((await keyViews(channel.id))[0]?.cooldownUntil).not.toBeNull();
+
+    // The operator puts another account's key in its place.
+    await request(api.url)
+      .patch(`/api/channels/${channel.id}/keys/${channel.keyIds[0]}`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ key: GOOD })
+      .expect(200);
+    expect((await keyViews(channel.id))[0]).toMatchObject({ cooldownUntil: null, modelCooldowns: {} });
+    mock.reset();
+    const served = await client.chat.completions.create(chat('m-replaced'));
+    expect(served.choices[0]?.message.content).toBeTruthy();
+    expect(upstreamKeys()).toEqual([GOOD]);
+  });
+
   it('moves to the next channel after a 500, and records the failed attempt', async () => {
     await createChannel(api, admin, {
       name: 'c500',
