@@ -110,6 +110,18 @@ const ANSWERS: Record<string, CannedAnswer> = {
       user_id: 'user_2x',
     },
   },
+  // OpenAI answers a project key without access to a model so; the key still serves its other models.
+  'sk-canned-noaccess-0001': {
+    status: 403,
+    body: {
+      error: {
+        message: 'Project `proj_9KoeXdtHe0YQJbsF2FQAKmzl` does not have access to model `gpt-4.1`',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'model_not_found',
+      },
+    },
+  },
   'sk-canned-context-0001': {
     status: 400,
     body: {
@@ -202,10 +214,11 @@ interface Agreement {
   /** What the relay does when a good key is next in line. */
   relay: { failsOver: true; code: string } | { failsOver: false; status: number };
   /**
-   * What happens to the key that answered so: nothing; its model cools on it (a rate limit); the
-   * whole key cools long (out of credit); or it is refused and auto-disabled (a bad key).
+   * What happens to the key that answered so: nothing; its model cools on it (a rate limit); its
+   * model cools long on it, the key kept for its other models (no access to the model); the whole
+   * key cools long (out of credit); or it is refused and auto-disabled (a bad key).
    */
-  key: 'kept' | 'model_cooled' | 'out_of_credit' | 'refused';
+  key: 'kept' | 'model_cooled' | 'model_refused' | 'out_of_credit' | 'refused';
   /** What the client gets when that key is the only one. */
   alone: { status: number; code: string };
   /** What the channel test (the probes' code) finds. */
@@ -254,6 +267,16 @@ const CASES: [string, string, Agreement][] = [
       alone: { status: 502, code: 'upstream_error' },
       probe: 'invalid',
       type: 'anthropic',
+    },
+  ],
+  [
+    "OpenAI's 403 model_not_found (the key's project has no access to the model)",
+    'sk-canned-noaccess-0001',
+    {
+      relay: { failsOver: true, code: 'model_refused' },
+      key: 'model_refused',
+      alone: { status: 502, code: 'upstream_error' },
+      probe: 'error',
     },
   ],
   [
@@ -331,6 +354,7 @@ describe('the relay and the probes agree on what an upstream error means', () =>
       health: string;
       cooldownUntil: string | null;
       cooldownReason: string | null;
+      refusedUntil: string | null;
       modelCooldowns: Record<string, string>;
     }
     const keyView = async () => {
@@ -346,6 +370,11 @@ describe('the relay and the probes agree on what an upstream error means', () =>
       case 'model_cooled':
         expect(view.cooldownUntil).toBeNull();
         expect(Date.parse(view.modelCooldowns[`m-${slug}`] ?? '')).toBeGreaterThan(Date.now());
+        break;
+      case 'model_refused':
+        // Not taken for a bad key: the key stays in every process's rotation for its other models.
+        expect(view).toMatchObject({ status: 'enabled', cooldownUntil: null, refusedUntil: null });
+        expect(Date.parse(view.modelCooldowns[`m-${slug}`] ?? '')).toBeGreaterThan(hourFromNow - 60_000);
         break;
       case 'out_of_credit':
         expect(view.cooldownReason).toBe('out_of_credit');

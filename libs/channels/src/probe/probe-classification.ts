@@ -11,7 +11,8 @@ export type ProbeHealth = Exclude<KeyHealth, 'unknown'>;
  * | ------------------------ | ------------ | --------------------------------------------- |
  * | bad_key, out_of_credit   | invalid      | no wait helps: a human must act on the key    |
  * | rate_limited             | rate_limited | the key is genuine, only busy                 |
- * | retry, client_error      | error        | (a timeout or a connection error is one too)  |
+ * | retry, client_error,     | error        | (a timeout or a connection error is one too); |
+ * | model_refused            |              | the probe's model is not open to the key      |
  */
 const HEALTH_OF: Record<UpstreamVerdictKind, ProbeHealth> = {
   bad_key: 'invalid',
@@ -19,6 +20,7 @@ const HEALTH_OF: Record<UpstreamVerdictKind, ProbeHealth> = {
   rate_limited: 'rate_limited',
   retry: 'error',
   client_error: 'error',
+  model_refused: 'error',
 };
 
 export function probeHealthOf(kind: UpstreamVerdictKind): ProbeHealth {

@@ -26,6 +26,12 @@ describe('classifyUpstreamError', () => {
     expect(kindOf(401, '<html>Unauthorized</html>')).toBe('bad_key');
   });
 
+  it("OpenAI's 403 model_not_found (a project without access to the model) refuses the model, not the key", () => {
+    expect(kindOf(403, openAi('model_not_found'))).toBe('model_refused');
+    expect(kindOf(404, openAi('model_not_found'))).toBe('client_error');
+    expect(kindOf(403, openAi('unsupported_country_region_territory'))).toBe('bad_key');
+  });
+
   it('a bad-key code or Google reason is a bad key even on a 400', () => {
     expect(kindOf(400, openAi('invalid_api_key'))).toBe('bad_key');
     expect(kindOf(400, googleBadKey)).toBe('bad_key');

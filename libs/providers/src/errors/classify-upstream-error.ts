@@ -12,6 +12,8 @@ import { parseUpstreamError, type UpstreamError } from './upstream-error';
  * - `bad_key`: the key is refused (401, 403, or a bad-key code whatever the status); no wait helps.
  * - `out_of_credit`: the key's account is out of money or quota (402, OpenAI's `insufficient_quota`
  *   even on a 429): no wait helps either, so it is not a rate limit.
+ * - `model_refused`: the key may not use this model (OpenAI's 403 `model_not_found`: its project has
+ *   no access to it), though it is good for its others; another key may have access.
  * - `client_error`: the request itself is wrong (400, 404, 413, 422…); another key would say the same.
  */
 export const UPSTREAM_VERDICT_KINDS = [
@@ -19,6 +21,7 @@ export const UPSTREAM_VERDICT_KINDS = [
   'rate_limited',
   'bad_key',
   'out_of_credit',
+  'model_refused',
   'client_error',
 ] as const;
 export type UpstreamVerdictKind = (typeof UPSTREAM_VERDICT_KINDS)[number];
@@ -66,6 +69,7 @@ const BAD_KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED']);
  * | answer                                                          | kind          |
  * | --------------------------------------------------------------- | ------------- |
  * | 402, or any status with `insufficient_quota` / `billing_error`  | out_of_credit |
+ * | 403 with `model_not_found`                                      | model_refused |
  * | 401, 403, or any status with a bad-key code or Google reason    | bad_key       |
  * | 429 otherwise                                                   | rate_limited  |
  * | 408, 5xx                                                        | retry         |
@@ -74,6 +78,7 @@ const BAD_KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED']);
 export function upstreamVerdictKind(status: number, error: UpstreamError): UpstreamVerdictKind {
   const marks = [error.code, error.type].filter((mark): mark is string => mark !== null);
   if (status === 402 || marks.some((mark) => OUT_OF_CREDIT_CODES.has(mark))) return 'out_of_credit';
+  if (status === 403 && error.code === 'model_not_found') return 'model_refused';
   if (
     status === 401 ||
     status === 403 ||

@@ -17,7 +17,7 @@ export class RelayMetrics {
 
   readonly attempts = new Counter({
     name: 'gateway_relay_upstream_attempts_total',
-    help: 'Upstream attempts by channel and outcome (ok, rate_limited, server_error, key_rejected, out_of_credit, timeout, connect_error, bad_response, rejected).',
+    help: 'Upstream attempts by channel and outcome (ok, rate_limited, server_error, key_rejected, out_of_credit, model_refused, timeout, connect_error, bad_response, rejected).',
     labelNames: ['channel', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -25,8 +25,8 @@ export interface Retry {
   /** Upstream status, or null when no response came. */
   upstreamStatus: number | null;
   /**
-   * `rate_limited` | `server_error` | `key_rejected` | `out_of_credit` | `timeout` | `connect_error`
-   * | `bad_response`.
+   * `rate_limited` | `server_error` | `key_rejected` | `out_of_credit` | `model_refused` | `timeout`
+   * | `connect_error` | `bad_response`.
    */
   reason: string;
   message: string;

@@ -57,6 +57,8 @@ export type JudgedRetry = Retry & { retryAfterMs?: number | null; wholeKey?: boo
  * | bad_key               | retry `key_rejected`: another key may work; the key is refused at once |
  * | out_of_credit         | retry `out_of_credit`: another key may work; the key cools long       |
  * |                       | (RELAY_OUT_OF_CREDIT_COOLDOWN_MS), never counted as a rate limit      |
+ * | model_refused         | retry `model_refused`: another key may have access; the model cools   |
+ * |                       | on the key as long, the key kept for its other models                 |
  * | retry, client_error   | retry `server_error` when the status is one of the retry statuses     |
  * |                       | (the operator's RELAY_RETRY_STATUSES), else the answer goes to the     |
  * |                       | client as it is                                                       |
@@ -85,6 +87,8 @@ export function judgeUpstreamError(
       return retry('key_rejected');
     case 'out_of_credit':
       return retry('out_of_credit');
+    case 'model_refused':
+      return retry('model_refused');
     case 'retry':
     case 'client_error':
       if (retryStatuses.has(status)) return retry('server_error');

@@ -1,6 +1,6 @@
 // What an upstream's refusal does to the key that answered it, beyond failing over: a rate limit
 // cools the model on the key (or the whole key when the upstream says so), an account out of credit
-// cools the key for long, a refused key stops being taken at once by every relay process (Redis) and
+// cools the key for long, a model the key may not use cools on it for as long, a refused key stops being taken at once by every relay process (Redis) and
 // is auto-disabled, audited and announced (PostgreSQL, only on the first refusal: not per request).
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
@@ -57,6 +57,24 @@ export class KeyVerdicts {
           this.logger.error(`could not audit key ${keyId}: ${(error as Error).message}`),
         );
     }
+    return cooled.until;
+  }
+
+  /**
+   * A model the key may not use (its project has no access): the model cools on the key as long as
+   * an account out of credit does, and the key goes on serving its other models. Returns until when.
+   */
+  async modelRefused(keyId: string, upstreamModel: string, once?: OnceKey): Promise<number> {
+    const wait = this.config.RELAY_OUT_OF_CREDIT_COOLDOWN_MS;
+    const cooled = await this.limiter.cool({
+      keyId,
+      retryAfterMs: wait,
+      now: Date.now(),
+      baseMs: wait,
+      maxMs: wait,
+      model: upstreamModel,
+      once,
+    });
     return cooled.until;
   }
 

@@ -318,6 +318,8 @@ export class RelayRequest {
           soonest = soonest === null ? until : Math.min(soonest, until);
         } else if (result.reason === 'out_of_credit') {
           await this.verdicts.outOfCredit(key.id, result.message, once('cool'));
+        } else if (result.reason === 'model_refused') {
+          await this.verdicts.modelRefused(key.id, upstreamModel, once('cool'));
         } else if (result.reason === 'key_rejected') {
           await this.verdicts.refused(key.id, result.message, once('refuse'));
         } else if (TRANSIENT_REASONS.has(result.reason)) {
