@@ -135,6 +135,18 @@ const ANSWERS: Record<string, CannedAnswer> = {
   },
 };
 
+/** Keys of a small tier: a good answer, but OpenAI's "Request too large" 429 to a body over 4 KB. */
+const SMALL_TIER = 'sk-canned-small-tier-';
+const REQUEST_TOO_LARGE = {
+  error: {
+    message:
+      'Request too large for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Requested 36575. The input or output tokens must be reduced in order to run successfully. Visit https://platform.openai.com/account/rate-limits to learn more.',
+    type: 'tokens',
+    param: null,
+    code: 'rate_limit_exceeded',
+  },
+};
+
 const ANTHROPIC_MESSAGE = {
   id: 'msg_canned',
   type: 'message',
@@ -150,18 +162,23 @@ const ANTHROPIC_MESSAGE = {
 async function startCannedUpstream(): Promise<{ baseUrl: string; keys: string[]; close(): Promise<void> }> {
   const keys: string[] = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
+    let size = 0;
+    req.on('data', (chunk: Buffer) => (size += chunk.length));
     req.on('end', () => {
       const key =
         /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? String(req.headers['x-api-key'] ?? '');
       keys.push(key);
       if (key === ENDLESS_EVENT) return streamEndlessEvent(res);
+      if (key.startsWith(SMALL_TIER) && size > 4000) {
+        res.writeHead(429, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify(REQUEST_TOO_LARGE));
+      }
       const canned = ANSWERS[key];
       const answer: CannedAnswer =
         canned ??
         (key === GOOD && req.url?.endsWith('/messages')
           ? { status: 200, body: ANTHROPIC_MESSAGE }
-          : key === GOOD
+          : key === GOOD || key.startsWith(SMALL_TIER)
             ? {
                 status: 200,
                 body: {
@@ -312,7 +329,10 @@ describe('the relay and the probes agree on what an upstream error means', () =>
     await upstream?.close();
   });
 
-  const chat = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'hello' }] });
+  const chat = (model: string, content = 'hello') => ({
+    model,
+    messages: [{ role: 'user' as const, content }],
+  });
 
   it.each(CASES)('%s', async (_answer, key, expected) => {
     const slug = key.replace(/^sk-canned-|-0001$/g, '');
@@ -441,6 +461,32 @@ describe('the relay and the probes agree on what an upstream error means', () =>
     const left = Date.parse(view?.cooldownUntil ?? '') - Date.now();
     expect(left).toBeGreaterThan(api.config.RELAY_COOLDOWN_MAX_MS - 30_000);
     expect(left).toBeLessThanOrEqual(api.config.RELAY_COOLDOWN_MAX_MS);
+  });
+
+  it('a request too large for the keys’ tier (OpenAI’s 429 "Request too large") does not bench the pool for the requests that fit', async () => {
+    const keys = [`${SMALL_TIER}0001`, `${SMALL_TIER}0002`];
+    const channel = await createChannel(api, admin, {
+      name: 'c-small-tier',
+      baseUrl: upstream.baseUrl,
+      models: ['m-small-tier'],
+      keys,
+    });
+    const big = await sdkError(
+      client.chat.completions.create(chat('m-small-tier', 'lorem ipsum '.repeat(500))),
+    );
+    expect({ status: big.status, code: big.code }).toEqual({ status: 502, code: 'upstream_error' });
+    expect(big.message).toContain('Request too large');
+
+    // Neither key is busy: they cannot take that request, and take the next one at once.
+    const views = await request(api.url)
+      .get(`/api/channels/${channel.id}/keys`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    for (const view of views.body.items as { modelCooldowns: Record<string, string> }[]) {
+      expect(view.modelCooldowns).toEqual({});
+    }
+    const small = await client.chat.completions.create(chat('m-small-tier'));
+    expect(small.choices[0]?.message.content).toBe('ok');
   });
 
   it('cuts a stream at an event too large to be one, and says so rather than blaming a closed stream', async () => {

@@ -26,6 +26,20 @@ describe('classifyUpstreamError', () => {
     expect(kindOf(401, '<html>Unauthorized</html>')).toBe('bad_key');
   });
 
+  it("OpenAI's 429 'Request too large' is the request's size, not a busy key", () => {
+    const tooLarge = {
+      error: {
+        message:
+          'Request too large for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Requested 36575.',
+        type: 'tokens',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    };
+    expect(kindOf(429, tooLarge)).toBe('client_error');
+    expect(kindOf(429, openAi('rate_limit_exceeded', 'tokens'))).toBe('rate_limited');
+  });
+
   it("OpenAI's 403 model_not_found (a project without access to the model) refuses the model, not the key", () => {
     expect(kindOf(403, openAi('model_not_found'))).toBe('model_refused');
     expect(kindOf(404, openAi('model_not_found'))).toBe('client_error');

@@ -15,6 +15,8 @@ import { parseUpstreamError, type UpstreamError } from './upstream-error';
  * - `model_refused`: the key may not use this model (OpenAI's 403 `model_not_found`: its project has
  *   no access to it), though it is good for its others; another key may have access.
  * - `client_error`: the request itself is wrong (400, 404, 413, 422…); another key would say the same.
+ *   OpenAI's 429 "Request too large … on tokens per min" is one: the request is larger than the key's
+ *   whole per-minute allowance (Groq says the same with a 413), and waiting does not shrink it.
  */
 export const UPSTREAM_VERDICT_KINDS = [
   'retry',
@@ -62,6 +64,13 @@ const BAD_KEY_CODES = new Set([
   'permission_error', // Anthropic
 ]);
 
+/**
+ * OpenAI's 429 for a request larger than the key's whole tokens-per-minute allowance ("Request too
+ * large for gpt-4o in organization … on tokens per min (TPM): Limit 30000, Requested 36575"): the
+ * key is not busy, and cooling it would bench it for the requests that fit.
+ */
+const TOO_LARGE_FOR_THE_KEY = /^request too large\b/i;
+
 /** Google answers a bad key with 400 INVALID_ARGUMENT; the detail's reason tells it from a bad request. */
 const BAD_KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED']);
 
@@ -71,6 +80,7 @@ const BAD_KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED']);
  * | 402, or any status with `insufficient_quota` / `billing_error`  | out_of_credit |
  * | 403 with `model_not_found`                                      | model_refused |
  * | 401, 403, or any status with a bad-key code or Google reason    | bad_key       |
+ * | 429 "Request too large" (larger than the key's whole minute)    | client_error  |
  * | 429 otherwise                                                   | rate_limited  |
  * | 408, 5xx                                                        | retry         |
  * | other 4xx                                                       | client_error  |
@@ -87,7 +97,8 @@ export function upstreamVerdictKind(status: number, error: UpstreamError): Upstr
   ) {
     return 'bad_key';
   }
-  if (status === 429) return 'rate_limited';
+  if (status === 429)
+    return TOO_LARGE_FOR_THE_KEY.test(error.message ?? '') ? 'client_error' : 'rate_limited';
   if (status === 408 || status >= 500) return 'retry';
   return 'client_error';
 }
