@@ -31,8 +31,9 @@ export class NewApiImportService {
         inputPer1M: nanoToUsd(price.inputPer1MNano),
         cachedInputPer1M: nanoToUsd(price.cachedInputPer1MNano),
         outputPer1M: nanoToUsd(price.outputPer1MNano),
-        // NewAPI's ratio billing has no per-request fee.
-        perRequest: '0',
+        // Nothing unless NewAPI bills the model per call (ModelPrice).
+        perRequest: nanoToUsd(price.perRequestNano),
+        charactersPer1M: price.charactersPer1MNano === null ? null : nanoToUsd(price.charactersPer1MNano),
       });
       set.push({ ...view, rounded: price.rounded });
     }
@@ -62,6 +63,13 @@ export class NewApiImportService {
         `modelRatio: these models would cost more than $1,000,000 per 1M tokens (check the ratios and quotaPerUnit): ${tooDear.slice(0, 10).join(', ')}`,
       );
     }
+    const tooDearPerCall = conversion.prices.filter((p) => isTooDear(p.perRequestNano)).map((p) => p.model);
+    if (tooDearPerCall.length > 0) {
+      throw new BillingError(
+        BillingErrorCode.ValidationFailed,
+        `modelPrice: these models would cost more than $1,000,000 a call: ${tooDearPerCall.slice(0, 10).join(', ')}`,
+      );
+    }
     return conversion;
   }
 }
@@ -76,7 +84,8 @@ function samePrice(row: ModelPrice | undefined, price: ConvertedPrice): boolean 
     row.inputPer1MNano === price.inputPer1MNano &&
     row.cachedInputPer1MNano === price.cachedInputPer1MNano &&
     row.outputPer1MNano === price.outputPer1MNano &&
-    row.perRequestNano === 0n &&
+    row.perRequestNano === price.perRequestNano &&
+    row.charactersPer1MNano === price.charactersPer1MNano &&
     row.reasoningPer1MNano === null
   );
 }

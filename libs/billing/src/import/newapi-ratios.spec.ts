@@ -17,6 +17,8 @@ describe('convertNewApiRatios (hand-computed: ratio 1 = $2 per 1M tokens at Quot
         inputPer1MNano: 500_000_000n,
         cachedInputPer1MNano: 500_000_000n,
         outputPer1MNano: 666_650_000n,
+        perRequestNano: 0n,
+        charactersPer1MNano: null,
         rounded: false,
       },
       // $2.50 in, $10 out, $1.25 cached
@@ -25,6 +27,8 @@ describe('convertNewApiRatios (hand-computed: ratio 1 = $2 per 1M tokens at Quot
         inputPer1MNano: 2n * USD + USD / 2n,
         cachedInputPer1MNano: USD + USD / 4n,
         outputPer1MNano: 10n * USD,
+        perRequestNano: 0n,
+        charactersPer1MNano: null,
         rounded: false,
       },
       // $0.15 in, $0.60 out, $0.075 cached
@@ -33,6 +37,8 @@ describe('convertNewApiRatios (hand-computed: ratio 1 = $2 per 1M tokens at Quot
         inputPer1MNano: 150_000_000n,
         cachedInputPer1MNano: 75_000_000n,
         outputPer1MNano: 600_000_000n,
+        perRequestNano: 0n,
+        charactersPer1MNano: null,
         rounded: false,
       },
     ]);
@@ -77,6 +83,36 @@ describe('convertNewApiRatios (hand-computed: ratio 1 = $2 per 1M tokens at Quot
     });
     expect(prices.map((p) => p.model)).toEqual(['a']);
     expect(ignored).toEqual(['y', 'z']);
+  });
+
+  it('prices a ModelPrice model per call, in USD whatever quotaPerUnit, over any ratio it also has', () => {
+    const { prices, ignored } = convertNewApiRatios({
+      modelRatio: { 'gpt-4o-mini': 0.075, both: 1 },
+      completionRatio: { both: 4, 'only-price': 2 },
+      modelPrice: { both: 0.02, 'dall-e-3': 0.04, 'only-price': 0.0000000005 },
+      quotaPerUnit: 1_000_000,
+    });
+    expect(ignored).toEqual([]);
+    expect(
+      prices.map((p) => [p.model, p.inputPer1MNano, p.outputPer1MNano, p.perRequestNano, p.rounded]),
+    ).toEqual([
+      ['both', 0n, 0n, 20_000_000n, false],
+      ['dall-e-3', 0n, 0n, 40_000_000n, false],
+      ['gpt-4o-mini', 75_000_000n, 75_000_000n, 0n, false],
+      // half a nano-dollar: rounded half up, and said so
+      ['only-price', 0n, 0n, 1n, true],
+    ]);
+  });
+
+  it('prices a tts model per character at its input price (NewAPI counts its input in characters)', () => {
+    const { prices } = convertNewApiRatios({
+      modelRatio: { 'tts-1': 7.5, 'tts-1-hd': 15, 'gpt-4o-mini-tts': 0.3 },
+    });
+    expect(prices.map((p) => [p.model, p.inputPer1MNano, p.charactersPer1MNano])).toEqual([
+      ['gpt-4o-mini-tts', 600_000_000n, null],
+      ['tts-1', 15_000_000_000n, 15_000_000_000n],
+      ['tts-1-hd', 30_000_000_000n, 30_000_000_000n],
+    ]);
   });
 
   it('refuses a quotaPerUnit of 0', () => {

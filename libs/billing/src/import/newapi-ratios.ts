@@ -5,6 +5,10 @@
 //   input  USD per 1M = ModelRatio × 1e6 / QuotaPerUnit
 //   output USD per 1M = input × CompletionRatio   (default 1)
 //   cached USD per 1M = input × CacheRatio        (default 1, as NewAPI's GetCacheRatio)
+// A `tts-*` model's prompt "tokens" are its input's characters (code points, NewAPI's CountTTSToken),
+// so its input price is also its price per 1M speech characters. A model with a ModelPrice entry is
+// billed that many USD per call instead, whatever its tokens (NewAPI's price wins over its ratio):
+//   per request USD = ModelPrice, token prices 0
 // Ratios arrive as JSON numbers; each is read through its shortest decimal spelling (what
 // JSON.stringify writes), so 0.075 is exactly 75/1000, never the double nearest to it.
 import { divideRoundHalfUp } from '../pricing/price-calculator';
@@ -36,6 +40,8 @@ export interface NewApiRatios {
   modelRatio: Record<string, number>;
   completionRatio?: Record<string, number>;
   cacheRatio?: Record<string, number>;
+  /** USD per call; a model named here is billed per call, not by its ratios. */
+  modelPrice?: Record<string, number>;
   quotaPerUnit?: number;
 }
 
@@ -44,18 +50,22 @@ export interface ConvertedPrice {
   inputPer1MNano: bigint;
   cachedInputPer1MNano: bigint;
   outputPer1MNano: bigint;
+  perRequestNano: bigint;
+  /** Speech (`tts-*`): per 1M input characters; null for any other model. */
+  charactersPer1MNano: bigint | null;
   /** True when a price had to be rounded (half up) to whole nano-USD. */
   rounded: boolean;
 }
 
 export interface Conversion {
   prices: ConvertedPrice[];
-  /** Models named in completionRatio or cacheRatio but not in modelRatio: nothing to price them by. */
+  /** Models named in completionRatio or cacheRatio but in neither modelRatio nor modelPrice: nothing to price them by. */
   ignored: string[];
 }
 
 /** nano-USD in one USD × tokens in "per 1M". */
-const NANO_PER_1M_TOKENS_PER_QUOTA_UNIT = 1_000_000_000n * 1_000_000n;
+const NANO_PER_USD = 1_000_000_000n;
+const NANO_PER_1M_TOKENS_PER_QUOTA_UNIT = NANO_PER_USD * 1_000_000n;
 const ONE: Exact = { numerator: 1n, denominator: 1n };
 
 export function convertNewApiRatios(ratios: NewApiRatios): Conversion {
@@ -63,10 +73,26 @@ export function convertNewApiRatios(ratios: NewApiRatios): Conversion {
   if (quotaPerUnit.numerator === 0n) throw new RangeError('quotaPerUnit must be greater than 0');
   const completion = ratios.completionRatio ?? {};
   const cache = ratios.cacheRatio ?? {};
-  const entries = Object.entries(ratios.modelRatio).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const priced = new Set(entries.map(([model]) => model));
-  const prices = entries.map(([model, ratio]) => {
-    const base = exactDecimal(ratio);
+  const fixed = ratios.modelPrice ?? {};
+  const models = [...new Set([...Object.keys(ratios.modelRatio), ...Object.keys(fixed)])].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  const prices = models.map((model): ConvertedPrice => {
+    const perCall = own(fixed, model);
+    if (perCall !== undefined) {
+      const usd = exactDecimal(perCall);
+      const numerator = usd.numerator * NANO_PER_USD;
+      return {
+        model,
+        inputPer1MNano: 0n,
+        cachedInputPer1MNano: 0n,
+        outputPer1MNano: 0n,
+        perRequestNano: divideRoundHalfUp(numerator, usd.denominator),
+        charactersPer1MNano: null,
+        rounded: numerator % usd.denominator !== 0n,
+      };
+    }
+    const base = exactDecimal(ratios.modelRatio[model]);
     const per1M = (factor: Exact) => {
       // ratio × factor × 1e15 / quotaPerUnit, as one fraction, rounded once.
       const numerator =
@@ -82,17 +108,29 @@ export function convertNewApiRatios(ratios: NewApiRatios): Conversion {
       inputPer1MNano: input.nano,
       cachedInputPer1MNano: cached.nano,
       outputPer1MNano: output.nano,
+      perRequestNano: 0n,
+      charactersPer1MNano: isSpeechByCharacter(model) ? input.nano : null,
       rounded: !(input.exact && output.exact && cached.exact),
     };
   });
+  const priced = new Set(models);
   const ignored = [...new Set([...Object.keys(completion), ...Object.keys(cache)])]
     .filter((model) => !priced.has(model))
     .sort();
   return { prices, ignored };
 }
 
+/** NewAPI counts a `tts…` model's input in characters, any other speech model's in tokens. */
+export function isSpeechByCharacter(model: string): boolean {
+  return model.startsWith('tts');
+}
+
+function own(map: Record<string, number>, model: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(map, model) ? map[model] : undefined;
+}
+
 /** The model's ratio in `map`, or 1 when it has none (NewAPI's default for both maps). */
 function factorOf(map: Record<string, number>, model: string): Exact {
-  const ratio = Object.prototype.hasOwnProperty.call(map, model) ? map[model] : undefined;
+  const ratio = own(map, model);
   return ratio === undefined ? ONE : exactDecimal(ratio);
 }

@@ -631,19 +631,24 @@ export class NewApiMigrationService {
     report: NewApiMigrationReport,
     dryRun: boolean,
   ): Promise<void> {
-    const modelRatio = ratioMap(settings.get('ModelRatio'), 'ModelRatio', report);
-    if (!modelRatio || Object.keys(modelRatio).length === 0) {
+    const modelRatio = ratioMap(settings.get('ModelRatio'), 'ModelRatio', report) ?? {};
+    const modelPrice = ratioMap(settings.get('ModelPrice'), 'ModelPrice', report) ?? {};
+    const fixed = (model: string) => Object.prototype.hasOwnProperty.call(modelPrice, model);
+    const models = new Set([...Object.keys(modelRatio), ...Object.keys(modelPrice)]);
+    if (models.size === 0) {
       report.notImported.push(
         'prices: the source saved no ModelRatio (NewAPI then uses its built-in defaults)',
       );
       return;
     }
-    report.pricedModels = Object.keys(modelRatio).length;
+    report.pricedModels = models.size;
     const completionRatio = ratioMap(settings.get('CompletionRatio'), 'CompletionRatio', report);
     const cacheRatio = ratioMap(settings.get('CacheRatio'), 'CacheRatio', report);
     // NewAPI saves only the ratios an admin changed and bills any other model's completion at a
-    // ratio built into its code (gpt-4o at 4×, for one), which the database does not hold.
+    // ratio built into its code (gpt-4o at 4×, for one), which the database does not hold. A model
+    // with a ModelPrice is billed per call there, whatever its ratios.
     for (const model of Object.keys(modelRatio).sort()) {
+      if (fixed(model)) continue;
       if (completionRatio && Object.prototype.hasOwnProperty.call(completionRatio, model)) continue;
       report.notImported.push(
         `prices: CompletionRatio has no entry for ${model}: its output is priced at its input price (ratio 1), while NewAPI may bill it at a ratio built into its code; check ${model}'s output price`,
@@ -655,6 +660,7 @@ export class NewApiMigrationService {
         modelRatio,
         completionRatio,
         cacheRatio,
+        modelPrice,
         quotaPerUnit: Number(rate.text),
       });
     } catch (error) {

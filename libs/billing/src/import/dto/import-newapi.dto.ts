@@ -70,6 +70,16 @@ export class ImportNewApiDto {
   @IsRatioMap(false)
   cacheRatio?: Record<string, number>;
 
+  @ApiPropertyOptional({
+    ...RATIO_MAP_SCHEMA,
+    example: { 'dall-e-3': 0.04 },
+    description:
+      'ModelPrice: USD per call; a model named here is billed that per request, not by its ratios (as in NewAPI)',
+  })
+  @IsOptional()
+  @IsRatioMap(false)
+  modelPrice?: Record<string, number>;
+
   @ApiPropertyOptional({ default: DEFAULT_QUOTA_PER_UNIT, description: 'QuotaPerUnit: quota per USD' })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'quotaPerUnit must be a number' })
