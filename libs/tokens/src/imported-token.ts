@@ -106,3 +106,36 @@ export async function upsertImportedToken(
     },
   };
 }
+
+/**
+ * Disables, in `manager`'s transaction, a token an earlier import made of a source row the source no
+ * longer lets through (deleted there, or its user): not deleted, so its usage history stays. Null when
+ * the token is gone or not active (already disabled, or revoked).
+ */
+export async function disableImportedToken(
+  manager: EntityManager,
+  actor: Actor | null,
+  tokenId: string,
+): Promise<ImportedToken | null> {
+  const existing = await manager.findOne(Token, {
+    where: { id: tokenId },
+    lock: { mode: 'pessimistic_write' },
+  });
+  if (!existing || existing.status !== 'active') return null;
+  const before = TokenView.of(existing);
+  existing.status = 'disabled';
+  const token = await manager.save(existing);
+  return {
+    token,
+    created: false,
+    audit: {
+      actor,
+      tenantId: token.tenantId,
+      action: 'update',
+      entityType: 'token',
+      entityId: token.id,
+      before,
+      after: TokenView.of(token),
+    },
+  };
+}

@@ -12,5 +12,5 @@ export { UpdateTokenDto } from './dto/update-token.dto';
 export { ListTokensQuery } from './dto/list-tokens.query';
 export { MAX_QUOTA_USD } from './dto/token-field-validators';
 export { CreatedTokenView, TokenListView, TokenView } from './views/token.view';
-export { ImportedKeyRefused, upsertImportedToken } from './imported-token';
+export { disableImportedToken, ImportedKeyRefused, upsertImportedToken } from './imported-token';
 export type { ImportedToken, ImportedTokenInput } from './imported-token';

@@ -27,7 +27,13 @@ import {
 } from '@gateway/channels';
 import { nanoToUsd } from '@gateway/db';
 import { Actor, upsertImportedAccount } from '@gateway/identity';
-import { ImportedKeyRefused, MAX_QUOTA_USD, TokenAuthService, upsertImportedToken } from '@gateway/tokens';
+import {
+  disableImportedToken,
+  ImportedKeyRefused,
+  MAX_QUOTA_USD,
+  TokenAuthService,
+  upsertImportedToken,
+} from '@gateway/tokens';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ImportLink } from '../entities/import-link.entity';
@@ -134,7 +140,8 @@ export class NewApiMigrationService {
       options.dryRun,
       save,
     );
-    await this.importTokens(actor, tokenRows, owners, rate, report, link, options.dryRun, save);
+    const tokenLinks = [...links.values()].filter((row) => row.kind === 'token');
+    await this.importTokens(actor, tokenRows, tokenLinks, owners, rate, report, link, options.dryRun, save);
     await this.importPrices(actor, settings, rate, report, options.dryRun);
     await this.importGroupRatios(actor, settings, report, options.dryRun);
     await this.importRedemptionCodes(actor, redemptionRows, rate, report, link, options.dryRun, save);
@@ -432,10 +439,15 @@ export class NewApiMigrationService {
     return owners;
   }
 
-  /** All tokens in one transaction; the relay's caches are told after it commits. */
+  /**
+   * All tokens in one transaction; the relay's caches are told after it commits. A token an earlier
+   * run brought in whose row NewAPI no longer lets through (deleted, its user deleted, or the row
+   * gone) is disabled here, once, as NewAPI now refuses it; an operator may enable it again by hand.
+   */
   private async importTokens(
     actor: Actor,
     rows: SourceRow[],
+    earlierTokens: ImportLink[],
     owners: Map<string, Owner>,
     rate: QuotaRate,
     report: NewApiMigrationReport,
@@ -445,21 +457,32 @@ export class NewApiMigrationService {
   ): Promise<void> {
     const kind = report.tokens;
     const changed: { id: string; keyHash: string }[] = [];
+    const retire = async (manager: EntityManager | null, sourceId: string, label: string, why: string) => {
+      const earlier = link('token', sourceId);
+      if (!earlier || earlier.digest === TOKEN_RETIRED) return;
+      kind.notes.push(`${label}: imported by an earlier run and ${why}; disabled here`);
+      kind.updated += 1;
+      if (!manager) return;
+      const disabled = await disableImportedToken(manager, actor, earlier.targetId);
+      if (disabled?.audit) await this.audit.record(disabled.audit, manager);
+      if (disabled) changed.push({ id: disabled.token.id, keyHash: disabled.token.keyHash });
+      await save(manager, { kind: 'token', sourceId, targetId: earlier.targetId, digest: TOKEN_RETIRED });
+    };
     const work = async (manager: EntityManager | null) => {
+      const listed = new Set(rows.map((row) => text(row, 'id')));
       for (const row of rows) {
         const plan = planToken(row);
         if (!plan.ok) {
           kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'name'), reason: plan.reason });
+          await retire(manager, text(row, 'id'), text(row, 'name'), plan.reason);
           continue;
         }
         const token = plan.planned;
         const owner = owners.get(token.sourceUserId);
         if (!owner) {
-          kind.skipped.push({
-            sourceId: token.sourceId,
-            label: token.name,
-            reason: 'its user was not imported',
-          });
+          const reason = 'its user was not imported';
+          kind.skipped.push({ sourceId: token.sourceId, label: token.name, reason });
+          await retire(manager, token.sourceId, token.name, `${reason} (deleted in the source?)`);
           continue;
         }
         kind.notes.push(...token.notes);
@@ -525,6 +548,10 @@ export class NewApiMigrationService {
           if (!(error instanceof ImportedKeyRefused)) throw error;
           kind.skipped.push({ sourceId: token.sourceId, label: token.name, reason: error.message });
         }
+      }
+      for (const earlier of earlierTokens) {
+        if (!listed.has(earlier.sourceId))
+          await retire(manager, earlier.sourceId, `token #${earlier.sourceId}`, 'no longer in the source');
       }
     };
     if (dryRun) await work(null);
@@ -729,6 +756,8 @@ const GROUP_NAME = /^.{1,64}$/;
 /** A channel_key link's digest: whether the key was listed in the source, or retired by the import. */
 const KEY_LISTED = digestOf('listed');
 const KEY_RETIRED = digestOf('retired');
+/** A token link's digest once the import disabled the token because the source dropped it. */
+const TOKEN_RETIRED = digestOf('token retired');
 
 /** A `{name: number}` option (ModelRatio and kin), its unusable entries reported and dropped. */
 function ratioMap(

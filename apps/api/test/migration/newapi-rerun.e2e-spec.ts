@@ -1,0 +1,126 @@
+// Re-running a NewAPI import after the shop revoked keys there: a token deleted in NewAPI (soft, as
+// NewAPI does, or its row gone, as one-api does), or whose user was deleted, is refused by NewAPI
+// from then on (its middleware finds no token, or no enabled user); the gateway must not keep it
+// working because an earlier run brought it over. The key is disabled here, not deleted (its usage
+// history stays), once: an operator may re-enable it by hand.
+import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
+import type { UsageIngestor } from '@gateway/usage';
+import OpenAI from 'openai';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { startApi, type ApiHarness } from '../api-harness';
+import { fund, startIngestor } from '../relay/relay-fixture';
+import { ALICE_KEY, buildSqliteSource, CAROL_KEY, changedSqliteSource } from './newapi-source-fixture';
+
+interface KindReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: { sourceId: string; reason: string }[];
+  notes: string[];
+}
+
+function sdk(api: ApiHarness, key: string): OpenAI {
+  return new OpenAI({ apiKey: key, baseURL: `${api.url}/v1`, maxRetries: 0 });
+}
+
+async function scalar(api: ApiHarness, sql: string, params: unknown[] = []): Promise<string> {
+  const [row] = (await api.app.get(DataSource).query(sql, params)) as { v: string }[];
+  return String(row?.v);
+}
+
+/** A second key of alice's, made in NewAPI before the first run. */
+const SECOND_KEY = 'secondK3yFromNewApi00000000000000000000000000006';
+
+describe('re-running a NewAPI import after keys were revoked there', () => {
+  let api: ApiHarness;
+  let mock: MockUpstream;
+  let ingestor: UsageIngestor;
+  let admin: string;
+  let source: Uint8Array;
+  let revoked: Uint8Array;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    api = await startApi('newapi_rerun');
+    ingestor = startIngestor(api);
+    admin = await api.adminToken();
+    source = await changedSqliteSource(
+      await buildSqliteSource({ upstream: mock.url.replace(/\/v1$/, ''), aliceQuota: 1_500_000, prefix: '' }),
+      [
+        `INSERT INTO tokens (id, user_id, "key", status, name, expired_time, remain_quota, unlimited_quota)
+           VALUES (6, 2, '${SECOND_KEY}', 1, 'second', -1, 1000000, 0)`,
+      ],
+    );
+    // Then, in NewAPI: alice's first key deleted (deleted_at), her second one's row gone (one-api
+    // deletes rows), and carol deleted as a user.
+    revoked = await changedSqliteSource(source, [
+      `UPDATE tokens SET deleted_at = '2026-12-01 00:00:00' WHERE id = 1`,
+      `DELETE FROM tokens WHERE id = 6`,
+      `UPDATE users SET deleted_at = '2026-12-01 00:00:00' WHERE id = 4`,
+    ]);
+  });
+
+  afterAll(async () => {
+    await ingestor?.stop();
+    await api?.close();
+    await mock?.close();
+  });
+
+  const upload = async (bytes: Uint8Array, dryRun = false) =>
+    (
+      await request(api.url)
+        .post('/api/imports/newapi')
+        .set('authorization', `Bearer ${admin}`)
+        .field('dryRun', String(dryRun))
+        .attach('file', Buffer.from(bytes), 'one-api.db')
+        .expect(200)
+    ).body as { tokens: KindReport };
+
+  const chat = (key: string) =>
+    sdk(api, `sk-${key}`).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'still here?' }],
+    });
+
+  it('the keys work after the first run', async () => {
+    await upload(source);
+    const carol = await scalar(api, `SELECT tenant_id AS v FROM users WHERE username = 'carol'`);
+    await fund(api, carol, '1');
+    for (const key of [ALICE_KEY, SECOND_KEY, CAROL_KEY])
+      await expect(chat(key)).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+
+  it('a dry run names the keys NewAPI no longer lets through and changes nothing', async () => {
+    const report = await upload(revoked, true);
+    const notes = report.tokens.notes.join('\n');
+    expect(notes).toContain(
+      'alice 的密钥: imported by an earlier run and deleted in the source; disabled here',
+    );
+    expect(notes).toContain(
+      'token #6: imported by an earlier run and no longer in the source; disabled here',
+    );
+    expect(notes).toContain('carol: imported by an earlier run and its user was not imported');
+    expect(report.tokens.updated).toBe(3);
+    for (const key of [ALICE_KEY, SECOND_KEY, CAROL_KEY])
+      await expect(chat(key)).resolves.toMatchObject({ object: 'chat.completion' });
+  });
+
+  it('the re-run disables them (not deleted), so the SDK gets a 401 as from NewAPI', async () => {
+    const report = await upload(revoked);
+    expect(report.tokens.updated).toBe(3);
+    for (const key of [ALICE_KEY, SECOND_KEY, CAROL_KEY])
+      await expect(chat(key)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(await scalar(api, `SELECT count(*) AS v FROM tokens`)).toBe('5');
+    expect(await scalar(api, `SELECT count(*) AS v FROM tokens WHERE status = 'active'`)).toBe('0');
+  });
+
+  it('a third run changes nothing, and leaves a key an operator enabled again by hand enabled', async () => {
+    await api.app.get(DataSource).query(`UPDATE tokens SET status = 'active' WHERE name = 'second'`);
+    const report = await upload(revoked);
+    expect(report.tokens).toMatchObject({ created: 0, updated: 0 });
+    expect(report.tokens.notes.join('\n')).not.toContain('disabled here');
+    expect(await scalar(api, `SELECT status AS v FROM tokens WHERE name = 'second'`)).toBe('active');
+    expect(await scalar(api, `SELECT status AS v FROM tokens WHERE name = 'carol'`)).toBe('disabled');
+  });
+});
