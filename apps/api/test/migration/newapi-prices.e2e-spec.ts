@@ -12,7 +12,7 @@ import { startApi, type ApiHarness } from '../api-harness';
 import { fund, startIngestor, usageRecordsStored } from '../relay/relay-fixture';
 import { ALICE_KEY, buildSqliteSource, CAROL_KEY, changedSqliteSource } from './newapi-source-fixture';
 
-const MODELS = 'gpt-4o-mini,gpt-4o-alias,search-gpt-4o,gpt-4o-mini-fixed,tts-1';
+const MODELS = 'gpt-4o-mini,gpt-4o-alias,search-gpt-4o,gpt-4o-mini-fixed,tts-1,dall-e-2,dall-e-3';
 
 function sdk(api: ApiHarness, key: string): OpenAI {
   return new OpenAI({ apiKey: key, baseURL: `${api.url}/v1`, maxRetries: 0 });
@@ -47,7 +47,7 @@ describe('NewAPI prices after the move: a migrated key is billed what NewAPI wou
       `UPDATE tokens SET model_limits = '${MODELS.replace(/,/g, ', ')}' WHERE id = 1`,
       `UPDATE options SET value = '{"gpt-4o-mini":0.075,"gpt-4o":1.25,"gpt-4o-mini-fixed":0.075,"tts-1":7.5}' WHERE key = 'ModelRatio'`,
       `UPDATE options SET value = '{"gpt-4o-mini":4,"gpt-4o":4,"gpt-4o-mini-fixed":4,"tts-1":1}' WHERE key = 'CompletionRatio'`,
-      `INSERT INTO options (key, value) VALUES ('ModelPrice', '{"search-gpt-4o":0.035,"gpt-4o-mini-fixed":0.02}')`,
+      `INSERT INTO options (key, value) VALUES ('ModelPrice', '{"search-gpt-4o":0.035,"gpt-4o-mini-fixed":0.02,"dall-e-2":0.02,"dall-e-3":0.04}')`,
     ]);
     const res = await request(api.url)
       .post('/api/imports/newapi')
@@ -130,6 +130,33 @@ describe('NewAPI prices after the move: a migrated key is billed what NewAPI wou
       cost.toString(),
     );
     expect(await balance()).toBe(before - cost);
+  });
+
+  it("a dall-e model's per-call price is per image, by NewAPI's size and quality ratios, times n", async () => {
+    const key = `sk-${ALICE_KEY}`;
+    const before = await balance();
+    // dall-e-2 at 512x512: 0.02 × 0.45 per image, n = 3 → $0.027.
+    await sdk(api, key).images.generate({ model: 'dall-e-2', prompt: 'a cat', n: 3, size: '512x512' });
+    // dall-e-3 hd 1792x1024: 0.04 × size 2 × quality 1.5 → $0.12; hd at the default size: × 2 → $0.08.
+    await sdk(api, key).images.generate({
+      model: 'dall-e-3',
+      prompt: 'a dog',
+      size: '1792x1024',
+      quality: 'hd',
+    });
+    await sdk(api, key).images.generate({ model: 'dall-e-3', prompt: 'a fox', quality: 'hd' });
+    await usageRecordsStored(api, tenantId, 6);
+    const costs = (await api.app
+      .get(DataSource)
+      .query(
+        `SELECT model, cost_nano::text AS cost FROM usage_records WHERE model LIKE 'dall-e%' ORDER BY created_at`,
+      )) as { model: string; cost: string }[];
+    expect(costs).toEqual([
+      { model: 'dall-e-2', cost: '27000000' },
+      { model: 'dall-e-3', cost: '120000000' },
+      { model: 'dall-e-3', cost: '80000000' },
+    ]);
+    expect(await balance()).toBe(before - 227_000_000n);
   });
 
   it('a re-run with the same prices changes none of them', async () => {

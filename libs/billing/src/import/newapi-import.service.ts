@@ -33,6 +33,8 @@ export class NewApiImportService {
         outputPer1M: nanoToUsd(price.outputPer1MNano),
         // Nothing unless NewAPI bills the model per call (ModelPrice).
         perRequest: nanoToUsd(price.perRequestNano),
+        perImage: price.perImageNano === null ? null : nanoToUsd(price.perImageNano),
+        perImageBySize: price.perImageBySize === null ? null : usdBySize(price.perImageBySize),
         charactersPer1M: price.charactersPer1MNano === null ? null : nanoToUsd(price.charactersPer1MNano),
       });
       set.push({ ...view, rounded: price.rounded });
@@ -63,7 +65,9 @@ export class NewApiImportService {
         `modelRatio: these models would cost more than $1,000,000 per 1M tokens (check the ratios and quotaPerUnit): ${tooDear.slice(0, 10).join(', ')}`,
       );
     }
-    const tooDearPerCall = conversion.prices.filter((p) => isTooDear(p.perRequestNano)).map((p) => p.model);
+    const tooDearPerCall = conversion.prices
+      .filter((p) => [p.perRequestNano, ...Object.values(p.perImageBySize ?? {})].some(isTooDear))
+      .map((p) => p.model);
     if (tooDearPerCall.length > 0) {
       throw new BillingError(
         BillingErrorCode.ValidationFailed,
@@ -86,6 +90,22 @@ function samePrice(row: ModelPrice | undefined, price: ConvertedPrice): boolean 
     row.outputPer1MNano === price.outputPer1MNano &&
     row.perRequestNano === price.perRequestNano &&
     row.charactersPer1MNano === price.charactersPer1MNano &&
+    row.perImageNano === price.perImageNano &&
+    sameSizes(row.perImageBySize, price.perImageBySize) &&
     row.reasoningPer1MNano === null
+  );
+}
+
+function usdBySize(prices: Record<string, bigint>): Record<string, string> {
+  return Object.fromEntries(Object.entries(prices).map(([size, nano]) => [size, nanoToUsd(nano)]));
+}
+
+/** A stored size table (nano-USD as decimal strings) against a converted one. */
+function sameSizes(stored: Record<string, string> | null, prices: Record<string, bigint> | null): boolean {
+  if (stored === null || prices === null) return stored === prices;
+  const sizes = Object.keys(prices);
+  return (
+    Object.keys(stored).length === sizes.length &&
+    sizes.every((size) => stored[size] !== undefined && BigInt(stored[size]) === prices[size])
   );
 }

@@ -18,6 +18,8 @@ describe('convertNewApiRatios (hand-computed: ratio 1 = $2 per 1M tokens at Quot
         cachedInputPer1MNano: 500_000_000n,
         outputPer1MNano: 666_650_000n,
         perRequestNano: 0n,
+        perImageNano: null,
+        perImageBySize: null,
         charactersPer1MNano: null,
         rounded: false,
       },
@@ -28,6 +30,8 @@ describe('convertNewApiRatios (hand-computed: ratio 1 = $2 per 1M tokens at Quot
         cachedInputPer1MNano: USD + USD / 4n,
         outputPer1MNano: 10n * USD,
         perRequestNano: 0n,
+        perImageNano: null,
+        perImageBySize: null,
         charactersPer1MNano: null,
         rounded: false,
       },
@@ -38,6 +42,8 @@ describe('convertNewApiRatios (hand-computed: ratio 1 = $2 per 1M tokens at Quot
         cachedInputPer1MNano: 75_000_000n,
         outputPer1MNano: 600_000_000n,
         perRequestNano: 0n,
+        perImageNano: null,
+        perImageBySize: null,
         charactersPer1MNano: null,
         rounded: false,
       },
@@ -97,10 +103,46 @@ describe('convertNewApiRatios (hand-computed: ratio 1 = $2 per 1M tokens at Quot
       prices.map((p) => [p.model, p.inputPer1MNano, p.outputPer1MNano, p.perRequestNano, p.rounded]),
     ).toEqual([
       ['both', 0n, 0n, 20_000_000n, false],
-      ['dall-e-3', 0n, 0n, 40_000_000n, false],
+      ['dall-e-3', 0n, 0n, 0n, false],
       ['gpt-4o-mini', 75_000_000n, 75_000_000n, 0n, false],
       // half a nano-dollar: rounded half up, and said so
       ['only-price', 0n, 0n, 1n, true],
+    ]);
+  });
+
+  it("prices a dall-e model's ModelPrice per image, at NewAPI's size and quality ratios", () => {
+    const { prices } = convertNewApiRatios({
+      modelRatio: {},
+      modelPrice: { 'dall-e-2': 0.02, 'dall-e-3': 0.04 },
+    });
+    expect(prices.map((p) => [p.model, p.perRequestNano, p.perImageNano, p.perImageBySize])).toEqual([
+      [
+        'dall-e-2',
+        0n,
+        20_000_000n,
+        {
+          '256x256': 8_000_000n,
+          '512x512': 9_000_000n,
+          '1024x1024': 20_000_000n,
+          '1024x1792': 40_000_000n,
+          '1792x1024': 40_000_000n,
+        },
+      ],
+      [
+        'dall-e-3',
+        0n,
+        40_000_000n,
+        {
+          '256x256': 16_000_000n,
+          '512x512': 18_000_000n,
+          '1024x1024': 40_000_000n,
+          '1024x1792': 80_000_000n,
+          '1792x1024': 80_000_000n,
+          '1024x1024/hd': 80_000_000n,
+          '1024x1792/hd': 120_000_000n,
+          '1792x1024/hd': 120_000_000n,
+        },
+      ],
     ]);
   });
 

@@ -9,6 +9,9 @@
 // so its input price is also its price per 1M speech characters. A model with a ModelPrice entry is
 // billed that many USD per call instead, whatever its tokens (NewAPI's price wins over its ratio):
 //   per request USD = ModelPrice, token prices 0
+// but per image for a `dall-e…` model, at the size and quality ratios NewAPI's image relay applies
+// (256x256 0.4, 512x512 0.45, 1024x1792 and 1792x1024 2; dall-e-3's hd 2, 1.5 at the large sizes),
+// so `n` images cost n prices as there.
 // Ratios arrive as JSON numbers; each is read through its shortest decimal spelling (what
 // JSON.stringify writes), so 0.075 is exactly 75/1000, never the double nearest to it.
 import { divideRoundHalfUp } from '../pricing/price-calculator';
@@ -51,6 +54,9 @@ export interface ConvertedPrice {
   cachedInputPer1MNano: bigint;
   outputPer1MNano: bigint;
   perRequestNano: bigint;
+  /** A `dall-e…` model with a ModelPrice: per image, and by size (`1024x1024`, `1024x1024/hd`). */
+  perImageNano: bigint | null;
+  perImageBySize: Record<string, bigint> | null;
   /** Speech (`tts-*`): per 1M input characters; null for any other model. */
   charactersPer1MNano: bigint | null;
   /** True when a price had to be rounded (half up) to whole nano-USD. */
@@ -82,14 +88,29 @@ export function convertNewApiRatios(ratios: NewApiRatios): Conversion {
     if (perCall !== undefined) {
       const usd = exactDecimal(perCall);
       const numerator = usd.numerator * NANO_PER_USD;
+      const nano = divideRoundHalfUp(numerator, usd.denominator);
+      const bySize = imageRatiosOf(model);
       return {
         model,
         inputPer1MNano: 0n,
         cachedInputPer1MNano: 0n,
         outputPer1MNano: 0n,
-        perRequestNano: divideRoundHalfUp(numerator, usd.denominator),
+        perRequestNano: bySize ? 0n : nano,
+        perImageNano: bySize ? nano : null,
+        perImageBySize: bySize
+          ? Object.fromEntries(
+              Object.entries(bySize).map(([size, [times, over]]) => [
+                size,
+                divideRoundHalfUp(numerator * times, usd.denominator * over),
+              ]),
+            )
+          : null,
         charactersPer1MNano: null,
-        rounded: numerator % usd.denominator !== 0n,
+        rounded:
+          numerator % usd.denominator !== 0n ||
+          Object.values(bySize ?? {}).some(
+            ([times, over]) => (numerator * times) % (usd.denominator * over) !== 0n,
+          ),
       };
     }
     const base = exactDecimal(ratios.modelRatio[model]);
@@ -109,6 +130,8 @@ export function convertNewApiRatios(ratios: NewApiRatios): Conversion {
       cachedInputPer1MNano: cached.nano,
       outputPer1MNano: output.nano,
       perRequestNano: 0n,
+      perImageNano: null,
+      perImageBySize: null,
       charactersPer1MNano: isSpeechByCharacter(model) ? input.nano : null,
       rounded: !(input.exact && output.exact && cached.exact),
     };
@@ -123,6 +146,28 @@ export function convertNewApiRatios(ratios: NewApiRatios): Conversion {
 /** NewAPI counts a `tts…` model's input in characters, any other speech model's in tokens. */
 export function isSpeechByCharacter(model: string): boolean {
   return model.startsWith('tts');
+}
+
+/** A size's (or size and quality's) multiple of the price as a fraction [times, over]. */
+type Multiple = [bigint, bigint];
+
+/** NewAPI's image relay: the size and quality ratios it applies to a `dall-e…` model's ModelPrice. */
+function imageRatiosOf(model: string): Record<string, Multiple> | null {
+  if (!model.startsWith('dall-e')) return null;
+  const sizes: Record<string, Multiple> = {
+    '256x256': [4n, 10n],
+    '512x512': [45n, 100n],
+    '1024x1024': [1n, 1n],
+    '1024x1792': [2n, 1n],
+    '1792x1024': [2n, 1n],
+  };
+  if (model !== 'dall-e-3') return sizes;
+  return {
+    ...sizes,
+    '1024x1024/hd': [2n, 1n],
+    '1024x1792/hd': [3n, 1n],
+    '1792x1024/hd': [3n, 1n],
+  };
 }
 
 function own(map: Record<string, number>, model: string): number | undefined {
