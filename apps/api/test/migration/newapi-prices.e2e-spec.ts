@@ -3,6 +3,7 @@
 // `ModelPrice` entry per call, modelPrice × groupRatio USD, whatever the tokens (and that price wins
 // over a ModelRatio the same model may have); it bills `tts-*` speech per input character (code
 // point) × ModelRatio quota (service.CountTTSToken), since the audio it answers reports no tokens.
+// And a key whose model limits NewAPI turned on with none chosen may call no model (its distributor).
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
@@ -13,6 +14,8 @@ import { fund, startIngestor, usageRecordsStored } from '../relay/relay-fixture'
 import { ALICE_KEY, buildSqliteSource, CAROL_KEY, changedSqliteSource } from './newapi-source-fixture';
 
 const MODELS = 'gpt-4o-mini,gpt-4o-alias,search-gpt-4o,gpt-4o-mini-fixed,tts-1,dall-e-2,dall-e-3';
+
+const NO_MODELS_KEY = 'noModelsK3yFromNewApi000000000000000000000000006';
 
 function sdk(api: ApiHarness, key: string): OpenAI {
   return new OpenAI({ apiKey: key, baseURL: `${api.url}/v1`, maxRetries: 0 });
@@ -47,6 +50,9 @@ describe('NewAPI prices after the move: a migrated key is billed what NewAPI wou
       `UPDATE tokens SET model_limits = '${MODELS.replace(/,/g, ', ')}' WHERE id = 1`,
       `UPDATE options SET value = '{"gpt-4o-mini":0.075,"gpt-4o":1.25,"gpt-4o-mini-fixed":0.075,"tts-1":7.5}' WHERE key = 'ModelRatio'`,
       `UPDATE options SET value = '{"gpt-4o-mini":4,"gpt-4o":4,"gpt-4o-mini-fixed":4,"tts-1":1}' WHERE key = 'CompletionRatio'`,
+      // Model limits on with nothing chosen: NewAPI answers 403 for every model.
+      `INSERT INTO tokens (id, user_id, "key", status, name, expired_time, remain_quota, model_limits_enabled, model_limits)
+         VALUES (6, 2, '${NO_MODELS_KEY}', 1, 'no models', -1, 1000000, 1, '')`,
       `INSERT INTO options (key, value) VALUES ('ModelPrice', '{"search-gpt-4o":0.035,"gpt-4o-mini-fixed":0.02,"dall-e-2":0.02,"dall-e-3":0.04}')`,
     ]);
     const res = await request(api.url)
@@ -157,6 +163,16 @@ describe('NewAPI prices after the move: a migrated key is billed what NewAPI wou
       { model: 'dall-e-3', cost: '80000000' },
     ]);
     expect(await balance()).toBe(before - 227_000_000n);
+  });
+
+  it('a key NewAPI let call no model (model limits on, none chosen) calls none here either', async () => {
+    await expect(
+      sdk(api, `sk-${NO_MODELS_KEY}`).chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'any model?' }],
+      }),
+    ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(await scalar(api, `SELECT status AS v FROM tokens WHERE name = 'no models'`)).toBe('disabled');
   });
 
   it('a re-run with the same prices changes none of them', async () => {

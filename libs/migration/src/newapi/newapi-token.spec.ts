@@ -35,4 +35,33 @@ describe('planToken', () => {
     expect(planToken(row({ status: 2 }))).toMatchObject({ ok: true, planned: { status: 'disabled' } });
     expect(planToken(row({ status: 9 }))).toMatchObject({ ok: true, planned: { status: 'disabled' } });
   });
+
+  it('keeps model limits, spaces and all, and notes the names it cannot keep', () => {
+    const plan = planToken(
+      row({ model_limits_enabled: 1, model_limits: ' gpt-4o-mini , gpt 4o,claude-3-haiku ' }),
+    );
+    expect(plan).toMatchObject({
+      ok: true,
+      planned: {
+        status: 'active',
+        models: ['gpt-4o-mini', 'claude-3-haiku'],
+        notes: ['key: model limit(s) "gpt 4o" dropped (not a model name here)'],
+      },
+    });
+  });
+
+  it('imports a token with model limits on but no usable model disabled: NewAPI lets it call none, an empty list here allows all', () => {
+    for (const limits of ['', 'gpt 4o']) {
+      const plan = planToken(row({ model_limits_enabled: 1, model_limits: limits }));
+      expect(plan).toMatchObject({ ok: true, planned: { status: 'disabled', models: [] } });
+      expect(plan.ok && plan.planned.notes.at(-1)).toBe(
+        'key: model limits on in NewAPI with no usable model (it may call none there); imported disabled',
+      );
+    }
+    // Limits off: every model, as in NewAPI.
+    expect(planToken(row({ model_limits_enabled: 0, model_limits: '' }))).toMatchObject({
+      ok: true,
+      planned: { status: 'active', models: [], notes: [] },
+    });
+  });
 });

@@ -38,13 +38,27 @@ export function planToken(row: SourceRow): TokenPlan {
   const sourceStatus = integer(row, 'status', 1n);
   // NewAPI refuses a token whose status is not 1 before it looks at the expiry or the quota, and an
   // admin there must enable an expired (3) or exhausted (4) one by hand even after extending it.
-  const status: TokenStatus = sourceStatus === 1n ? 'active' : 'disabled';
+  let status: TokenStatus = sourceStatus === 1n ? 'active' : 'disabled';
   const refusedAs = REFUSED_STATUSES.get(sourceStatus);
   if (refusedAs) notes.push(`${name}: ${refusedAs} in NewAPI (status ${sourceStatus}); imported disabled`);
   const expiredTime = integer(row, 'expired_time', -1n);
-  const models = flag(row, 'model_limits_enabled')
-    ? list(text(row, 'model_limits')).filter((model) => MODEL_NAME_PATTERN.test(model))
-    : [];
+  // With model limits on, NewAPI lets a token call only the models listed, none when the list is
+  // empty; here an empty list allows every model, so such a token comes in disabled.
+  const limited = flag(row, 'model_limits_enabled');
+  const listed = limited ? list(text(row, 'model_limits')) : [];
+  const models = listed.filter((model) => MODEL_NAME_PATTERN.test(model));
+  if (models.length < listed.length) {
+    const dropped = listed.filter((model) => !MODEL_NAME_PATTERN.test(model));
+    notes.push(
+      `${name}: model limit(s) ${dropped.map((m) => JSON.stringify(m)).join(', ')} dropped (not a model name here)`,
+    );
+  }
+  if (limited && models.length === 0 && status === 'active') {
+    status = 'disabled';
+    notes.push(
+      `${name}: model limits on in NewAPI with no usable model (it may call none there); imported disabled`,
+    );
+  }
   const ipAllowlist: string[] = [];
   for (const entry of list(text(row, 'allow_ips'), /[\r\n,]+/)) {
     const cidr = normalizeCidr(entry);
