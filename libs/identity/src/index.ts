@@ -11,7 +11,7 @@ export { TenantView } from './tenants/views/tenant.view';
 export { canonicalTimeZone, IsIanaTimeZone } from './tenants/time-zone';
 export { UsersService } from './users/users.service';
 export { UserView } from './views/user.view';
-export { upsertImportedAccount } from './users/imported-account';
+export { disableImportedAccount, upsertImportedAccount } from './users/imported-account';
 export type { ImportedAccount, ImportedAccountInput } from './users/imported-account';
 export { isBcryptHash } from './auth/password-hasher';
 export type { LoginName } from './auth/auth.service';

@@ -2,7 +2,7 @@
 // NewAPI does, or its row gone, as one-api does), or whose user was deleted, is refused by NewAPI
 // from then on (its middleware finds no token, or no enabled user); the gateway must not keep it
 // working because an earlier run brought it over. The key is disabled here, not deleted (its usage
-// history stays), once: an operator may re-enable it by hand.
+// history stays), once: an operator may re-enable it by hand. A user deleted there no longer signs in.
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
@@ -10,7 +10,13 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from '../api-harness';
 import { fund, startIngestor } from '../relay/relay-fixture';
-import { ALICE_KEY, buildSqliteSource, CAROL_KEY, changedSqliteSource } from './newapi-source-fixture';
+import {
+  ALICE_KEY,
+  buildSqliteSource,
+  CAROL_KEY,
+  changedSqliteSource,
+  PASSWORDS,
+} from './newapi-source-fixture';
 
 interface KindReport {
   created: number;
@@ -58,6 +64,8 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
       `UPDATE tokens SET deleted_at = '2026-12-01 00:00:00' WHERE id = 1`,
       `DELETE FROM tokens WHERE id = 6`,
       `UPDATE users SET deleted_at = '2026-12-01 00:00:00' WHERE id = 4`,
+      // and root, an admin there (a super admin here), deleted too.
+      `UPDATE users SET deleted_at = '2026-12-01 00:00:00' WHERE id = 1`,
     ]);
   });
 
@@ -75,7 +83,10 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
         .field('dryRun', String(dryRun))
         .attach('file', Buffer.from(bytes), 'one-api.db')
         .expect(200)
-    ).body as { tokens: KindReport };
+    ).body as { tokens: KindReport; users: KindReport };
+
+  const login = (username: string, password: string) =>
+    request(api.url).post('/api/auth/login').send({ username, password });
 
   const chat = (key: string) =>
     sdk(api, `sk-${key}`).chat.completions.create({
@@ -89,6 +100,8 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
     await fund(api, carol, '1');
     for (const key of [ALICE_KEY, SECOND_KEY, CAROL_KEY])
       await expect(chat(key)).resolves.toMatchObject({ object: 'chat.completion' });
+    await login('root', PASSWORDS.root).expect(200);
+    await login('carol', 'carol-password').expect(200);
   });
 
   it('a dry run names the keys NewAPI no longer lets through and changes nothing', async () => {
@@ -102,8 +115,16 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
     );
     expect(notes).toContain('carol: imported by an earlier run and its user was not imported');
     expect(report.tokens.updated).toBe(3);
+    expect(report.users.updated).toBe(2);
+    expect(report.users.notes).toEqual(
+      expect.arrayContaining([
+        'root: imported by an earlier run and deleted in the source; sign-in and tenant disabled here',
+        'carol: imported by an earlier run and deleted in the source; sign-in and tenant disabled here',
+      ]),
+    );
     for (const key of [ALICE_KEY, SECOND_KEY, CAROL_KEY])
       await expect(chat(key)).resolves.toMatchObject({ object: 'chat.completion' });
+    await login('root', PASSWORDS.root).expect(200);
   });
 
   it('the re-run disables them (not deleted), so the SDK gets a 401 as from NewAPI', async () => {
@@ -113,12 +134,22 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
       await expect(chat(key)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     expect(await scalar(api, `SELECT count(*) AS v FROM tokens`)).toBe('5');
     expect(await scalar(api, `SELECT count(*) AS v FROM tokens WHERE status = 'active'`)).toBe('0');
+    // A user deleted in NewAPI, an admin there above all, no longer signs in here.
+    expect(report.users.updated).toBe(2);
+    await login('root', PASSWORDS.root).expect(401);
+    await login('carol', 'carol-password').expect(401);
+    await login('alice', PASSWORDS.alice).expect(200);
+    expect(await scalar(api, `SELECT count(*) AS v FROM users WHERE username IN ('root', 'carol')`)).toBe(
+      '2',
+    );
   });
 
   it('a third run changes nothing, and leaves a key an operator enabled again by hand enabled', async () => {
     await api.app.get(DataSource).query(`UPDATE tokens SET status = 'active' WHERE name = 'second'`);
     const report = await upload(revoked);
     expect(report.tokens).toMatchObject({ created: 0, updated: 0 });
+    expect(report.users).toMatchObject({ created: 0, updated: 0 });
+    expect(report.users.notes.join('\n')).not.toContain('disabled here');
     expect(report.tokens.notes.join('\n')).not.toContain('disabled here');
     expect(await scalar(api, `SELECT status AS v FROM tokens WHERE name = 'second'`)).toBe('active');
     expect(await scalar(api, `SELECT status AS v FROM tokens WHERE name = 'carol'`)).toBe('disabled');

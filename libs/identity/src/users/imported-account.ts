@@ -116,6 +116,34 @@ export async function upsertImportedAccount(
   };
 }
 
+/**
+ * Disables, in `manager`'s transaction, the account an earlier import made of a source user who is
+ * gone from the source (deleted there): the user can no longer sign in and the tenant's keys stop
+ * working. Nothing is deleted. Returns what to audit (nothing when both were disabled already).
+ */
+export async function disableImportedAccount(
+  manager: EntityManager,
+  actor: Actor | null,
+  ids: { tenantId: string | null; userId: string | null },
+): Promise<AuditEntry[]> {
+  const audit: AuditEntry[] = [];
+  const tenant = ids.tenantId ? await manager.findOneBy(Tenant, { id: ids.tenantId }) : null;
+  if (tenant && tenant.status !== 'disabled') {
+    const before = TenantView.fields(tenant);
+    tenant.status = 'disabled';
+    const saved = await manager.save(tenant);
+    audit.push(tenantEntry(actor, 'update', before, saved));
+  }
+  const user = ids.userId ? await manager.findOneBy(User, { id: ids.userId }) : null;
+  if (user && !user.disabled) {
+    const before = userAuditSnapshot(user);
+    user.disabled = true;
+    const saved = await manager.save(user);
+    audit.push(userEntry(actor, 'update', tenant?.id ?? saved.tenantId, before, saved));
+  }
+  return audit;
+}
+
 async function freeEmail(
   manager: EntityManager,
   wanted: string | null,
@@ -157,7 +185,7 @@ function tenantEntry(
 function userEntry(
   actor: Actor | null,
   action: 'create' | 'update',
-  tenantId: string,
+  tenantId: string | null,
   before: unknown,
   user: User,
 ): AuditEntry {

@@ -26,7 +26,7 @@ import {
   MODEL_NAME_PATTERN,
 } from '@gateway/channels';
 import { nanoToUsd } from '@gateway/db';
-import { Actor, upsertImportedAccount } from '@gateway/identity';
+import { Actor, disableImportedAccount, upsertImportedAccount } from '@gateway/identity';
 import {
   disableImportedToken,
   ImportedKeyRefused,
@@ -133,6 +133,7 @@ export class NewApiMigrationService {
     const owners = await this.importUsers(
       actor,
       userRows,
+      [...links.values()].filter((row) => row.kind === 'user'),
       rate,
       installation,
       report,
@@ -310,6 +311,7 @@ export class NewApiMigrationService {
   private async importUsers(
     actor: Actor,
     rows: SourceRow[],
+    earlierUsers: ImportLink[],
     rate: QuotaRate,
     installation: string,
     report: NewApiMigrationReport,
@@ -320,13 +322,53 @@ export class NewApiMigrationService {
     const owners = new Map<string, Owner>();
     const kind = report.users;
     const planned: PlannedUser[] = [];
+    /** Users an earlier run imported that the source no longer has (deleted there, or the row gone). */
+    const gone: { sourceId: string; label: string; why: string }[] = [];
     for (const row of rows) {
       const plan = planUser(row);
-      if (!plan.ok)
-        kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'username'), reason: plan.reason });
-      else planned.push(plan.planned);
+      if (plan.ok) {
+        planned.push(plan.planned);
+        continue;
+      }
+      kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'username'), reason: plan.reason });
+      gone.push({ sourceId: text(row, 'id'), label: text(row, 'username'), why: plan.reason });
+    }
+    const listed = new Set(rows.map((row) => text(row, 'id')));
+    for (const earlier of earlierUsers) {
+      if (!listed.has(earlier.sourceId))
+        gone.push({
+          sourceId: earlier.sourceId,
+          label: `user #${earlier.sourceId}`,
+          why: 'no longer in the source',
+        });
     }
     const work = async (manager: EntityManager | null, append: CreditAppend | null) => {
+      for (const { sourceId, label, why } of gone) {
+        // NewAPI refuses a deleted user's sign-in and keys; the account an earlier run made of them is
+        // disabled here, once (an operator may enable it again), not deleted: its history stays.
+        const userLink = link('user', sourceId);
+        const tenantLink = link('tenant', sourceId);
+        if (!userLink || userLink.digest === USER_RETIRED) continue;
+        kind.updated += 1;
+        kind.notes.push(`${label}: imported by an earlier run and ${why}; sign-in and tenant disabled here`);
+        if (!manager) continue;
+        const audit = await disableImportedAccount(manager, actor, {
+          tenantId: tenantLink?.targetId ?? null,
+          userId: userLink.targetId,
+        });
+        for (const entry of audit) await this.audit.record(entry, manager);
+        const common = { sourceId, digest: USER_RETIRED };
+        if (tenantLink) await save(manager, { ...common, kind: 'tenant', targetId: tenantLink.targetId });
+        await save(manager, {
+          ...common,
+          kind: 'user',
+          targetId: userLink.targetId,
+          // What was credited stays known, so a user who comes back is credited only the difference.
+          creditedNano: userLink.creditedNano,
+          creditCount: userLink.creditCount,
+          secretDigest: userLink.secretDigest,
+        });
+      }
       for (const user of planned) {
         kind.notes.push(...user.notes);
         const converted = quotaToNano(user.quota, rate);
@@ -758,6 +800,8 @@ const KEY_LISTED = digestOf('listed');
 const KEY_RETIRED = digestOf('retired');
 /** A token link's digest once the import disabled the token because the source dropped it. */
 const TOKEN_RETIRED = digestOf('token retired');
+/** A user's (and tenant's) link digest once the import disabled the account the source dropped. */
+const USER_RETIRED = digestOf('user retired');
 
 /** A `{name: number}` option (ModelRatio and kin), its unusable entries reported and dropped. */
 function ratioMap(
