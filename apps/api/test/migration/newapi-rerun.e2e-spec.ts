@@ -145,7 +145,12 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
   });
 
   it('a third run changes nothing, and leaves a key an operator enabled again by hand enabled', async () => {
-    await api.app.get(DataSource).query(`UPDATE tokens SET status = 'active' WHERE name = 'second'`);
+    const second = await scalar(api, `SELECT id AS v FROM tokens WHERE name = 'second'`);
+    await request(api.url)
+      .patch(`/api/tokens/${second}`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ status: 'active' })
+      .expect(200);
     const report = await upload(revoked);
     expect(report.tokens).toMatchObject({ created: 0, updated: 0 });
     expect(report.users).toMatchObject({ created: 0, updated: 0 });
@@ -153,5 +158,50 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
     expect(report.tokens.notes.join('\n')).not.toContain('disabled here');
     expect(await scalar(api, `SELECT status AS v FROM tokens WHERE name = 'second'`)).toBe('active');
     expect(await scalar(api, `SELECT status AS v FROM tokens WHERE name = 'carol'`)).toBe('disabled');
+  });
+
+  it('a channel deleted in NewAPI stops routing after the re-run: disabled, not deleted, once', async () => {
+    // NewAPI deletes a channel's row; its model then has no channel there.
+    const channelGone = await changedSqliteSource(revoked, [`DELETE FROM channels WHERE id = 1`]);
+    // 'second' was enabled again by hand above and is still allowed to call.
+    await expect(chat(SECOND_KEY)).resolves.toMatchObject({ object: 'chat.completion' });
+    const dry = (
+      await request(api.url)
+        .post('/api/imports/newapi')
+        .set('authorization', `Bearer ${admin}`)
+        .field('dryRun', 'true')
+        .attach('file', Buffer.from(channelGone), 'one-api.db')
+        .expect(200)
+    ).body as { channels: KindReport };
+    expect(dry.channels.notes).toContain(
+      'channel #1: imported by an earlier run and no longer in the source; disabled here',
+    );
+    await expect(chat(SECOND_KEY)).resolves.toMatchObject({ object: 'chat.completion' });
+
+    await upload(channelGone);
+    expect(await scalar(api, `SELECT status AS v FROM channels WHERE name = 'OpenAI 主渠道'`)).toBe(
+      'disabled',
+    );
+    await expect(chat(SECOND_KEY)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+
+    // Enabled again by hand, it stays enabled through the next run.
+    const channelId = await scalar(api, `SELECT id AS v FROM channels WHERE name = 'OpenAI 主渠道'`);
+    await request(api.url)
+      .patch(`/api/channels/${channelId}`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ status: 'enabled' })
+      .expect(200);
+    const again = (
+      await request(api.url)
+        .post('/api/imports/newapi')
+        .set('authorization', `Bearer ${admin}`)
+        .field('dryRun', 'false')
+        .attach('file', Buffer.from(channelGone), 'one-api.db')
+        .expect(200)
+    ).body as { channels: KindReport };
+    expect(again.channels.notes.join('\n')).not.toContain('no longer in the source');
+    expect(await scalar(api, `SELECT status AS v FROM channels WHERE name = 'OpenAI 主渠道'`)).toBe(
+      'enabled',
+    );
   });
 });

@@ -129,7 +129,8 @@ export class NewApiMigrationService {
     const link = (kind: string, sourceId: string) => links.get(`${kind}:${sourceId}`);
     const save = (manager: EntityManager, fields: LinkFields) => this.saveLink(manager, installation, fields);
 
-    await this.importChannels(actor, channelRows, report, link, options.dryRun, save);
+    const earlierChannels = [...links.values()].filter((row) => row.kind === 'channel');
+    await this.importChannels(actor, channelRows, earlierChannels, report, link, options.dryRun, save);
     const owners = await this.importUsers(
       actor,
       userRows,
@@ -159,10 +160,15 @@ export class NewApiMigrationService {
     return report;
   }
 
-  /** All channels and their keys in one transaction; the relays are told after it commits. */
+  /**
+   * All channels and their keys in one transaction; the relays are told after it commits. A channel an
+   * earlier run brought in whose row is gone from NewAPI (which deletes channels outright) is disabled
+   * here, once, not deleted (its usage history stays); an operator may enable it again.
+   */
   private async importChannels(
     actor: Actor,
     rows: SourceRow[],
+    earlierChannels: ImportLink[],
     report: NewApiMigrationReport,
     link: (kind: string, id: string) => ImportLink | undefined,
     dryRun: boolean,
@@ -222,6 +228,27 @@ export class NewApiMigrationService {
         report.keysAdded += missing.length;
         await this.retireRemovedKeys(actor, planned, channelId, kind, link, manager, save);
         await save(manager, { kind: 'channel', sourceId: planned.sourceId, targetId: channelId, digest });
+      }
+      const listed = new Set(rows.map((row) => text(row, 'id')));
+      for (const earlier of earlierChannels) {
+        if (listed.has(earlier.sourceId) || earlier.digest === CHANNEL_RETIRED) continue;
+        if (!(await this.channelExists(earlier.targetId))) continue;
+        kind.updated += 1;
+        kind.notes.push(
+          `channel #${earlier.sourceId}: imported by an earlier run and no longer in the source; disabled here`,
+        );
+        if (!manager) continue;
+        const channel = await this.channels.get(earlier.targetId);
+        if (channel.status !== 'disabled') {
+          await this.channels.update(actor, earlier.targetId, { status: 'disabled' }, manager);
+          touched.push(earlier.targetId);
+        }
+        await save(manager, {
+          kind: 'channel',
+          sourceId: earlier.sourceId,
+          targetId: earlier.targetId,
+          digest: CHANNEL_RETIRED,
+        });
       }
     };
     if (dryRun) await work(null);
@@ -800,6 +827,8 @@ const KEY_LISTED = digestOf('listed');
 const KEY_RETIRED = digestOf('retired');
 /** A token link's digest once the import disabled the token because the source dropped it. */
 const TOKEN_RETIRED = digestOf('token retired');
+/** A channel link's digest once the import disabled the channel the source dropped. */
+const CHANNEL_RETIRED = digestOf('channel retired');
 /** A user's (and tenant's) link digest once the import disabled the account the source dropped. */
 const USER_RETIRED = digestOf('user retired');
 
