@@ -9,7 +9,10 @@ export function text(row: SourceRow, column: string): string {
   return String(value);
 }
 
-/** An integer column as a bigint (quota columns exceed 2^53 in no real installation, but are BIGINT). */
+/**
+ * An integer column as a bigint, exactly: quota columns are BIGINT, and some shops keep int64's
+ * largest as "unlimited".
+ */
 export function integer(row: SourceRow, column: string, fallback = 0n): bigint {
   const value = row[column];
   if (value === null || value === undefined || value === '') return fallback;

@@ -1,6 +1,6 @@
 // A NewAPI SQLite file, read in memory by sql.js (WebAssembly): the file itself is never opened for
 // writing, so nothing in the source can change.
-import type { Database, default as InitSqlJs } from 'sql.js';
+import type { Database, default as InitSqlJs, Statement } from 'sql.js';
 import { NewApiSource, SourceRow, SourceTable } from './newapi-source';
 
 export async function openSqliteSource(bytes: Uint8Array): Promise<NewApiSource> {
@@ -22,7 +22,9 @@ export async function openSqliteSource(bytes: Uint8Array): Promise<NewApiSource>
       const statement = db.prepare(`SELECT * FROM "${table}"`);
       const rows: SourceRow[] = [];
       try {
-        while (statement.step()) rows.push(statement.getAsObject() as SourceRow);
+        // Integers as bigints: a JS number would round a quota beyond 2^53 (some shops keep int64's
+        // largest as "unlimited"); source-values reads either.
+        while (statement.step()) rows.push(asObject(statement) as SourceRow);
       } finally {
         statement.free();
       }
@@ -35,6 +37,16 @@ export async function openSqliteSource(bytes: Uint8Array): Promise<NewApiSource>
     },
     close: async () => db.close(),
   };
+}
+
+/** `getAsObject` with sql.js's `useBigInt` option, which its type declarations do not list. */
+function asObject(statement: Statement): Record<string, unknown> {
+  const withConfig = statement.getAsObject as (
+    this: Statement,
+    params: undefined,
+    config: { useBigInt: boolean },
+  ) => Record<string, unknown>;
+  return withConfig.call(statement, undefined, { useBigInt: true });
 }
 
 /** The source could not be opened or read (a clean 400 / CLI message, not a crash). */
