@@ -314,13 +314,18 @@ export class NewApiMigrationService {
     sourceId: string,
     manager: EntityManager,
   ): Promise<string> {
-    try {
-      return (await this.channels.create(actor, channel, manager)).id;
-    } catch (error) {
-      // The name check comes before any write, so the transaction is still usable here.
-      if (!(error instanceof ChannelsError) || error.code !== ChannelsErrorCode.NameTaken) throw error;
-      const name = `${channel.name.slice(0, 80)} (NewAPI #${sourceId})`;
-      return (await this.channels.create(actor, { ...channel, name }, manager)).id;
+    // A taken name (this gateway's own channel, or another installation's import) gets the NewAPI id,
+    // then a number: "OpenAI (NewAPI #1)", "OpenAI (NewAPI #1, 2)", …
+    for (let attempt = 0; ; attempt += 1) {
+      const suffix = attempt === 0 ? '' : ` (NewAPI #${sourceId}${attempt === 1 ? '' : `, ${attempt}`})`;
+      const name = attempt === 0 ? channel.name : `${channel.name.slice(0, 80)}${suffix}`;
+      try {
+        return (await this.channels.create(actor, { ...channel, name }, manager)).id;
+      } catch (error) {
+        // The name check comes before any write, so the transaction is still usable here.
+        const taken = error instanceof ChannelsError && error.code === ChannelsErrorCode.NameTaken;
+        if (!taken || attempt >= MAX_NAME_ATTEMPTS) throw error;
+      }
     }
   }
 
@@ -821,6 +826,8 @@ export class NewApiMigrationService {
 type CreditAppend = Parameters<Parameters<CreditPoster['run']>[0]>[0]['append'];
 
 const GROUP_NAME = /^.{1,64}$/;
+/** How many numbered names a channel whose name is taken tries before the run gives up. */
+const MAX_NAME_ATTEMPTS = 100;
 
 /** A channel_key link's digest: whether the key was listed in the source, or retired by the import. */
 const KEY_LISTED = digestOf('listed');

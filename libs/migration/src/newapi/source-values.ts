@@ -1,12 +1,16 @@
-// Reading a NewAPI column whatever the driver made of it: SQLite gives numbers, PostgreSQL's BIGINT
-// and MySQL's (with bigNumberStrings) give strings, a missing column gives undefined.
+// Reading a NewAPI column whatever the driver made of it: SQLite gives bigints (numbers for REAL),
+// PostgreSQL's BIGINT and MySQL's (with bigNumberStrings) give strings, a missing column undefined.
 import type { SourceRow } from './source/newapi-source';
 
+/**
+ * A column as text. A NUL character, which MySQL and SQLite store but PostgreSQL's text cannot, is
+ * dropped: one in a name or an email would otherwise fail the whole kind's transaction.
+ */
 export function text(row: SourceRow, column: string): string {
   const value = row[column];
   if (value === null || value === undefined) return '';
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-  return String(value);
+  const raw = value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : String(value);
+  return raw.includes('\u0000') ? raw.split('\u0000').join('') : raw;
 }
 
 /**
