@@ -87,4 +87,43 @@ describe('importing odd NewAPI data', () => {
       .query(`SELECT name FROM channels WHERE name LIKE 'OpenAI%' ORDER BY name`)) as { name: string }[];
     expect(names.map((row) => row.name)).toEqual(['OpenAI', 'OpenAI (NewAPI #1)', 'OpenAI (NewAPI #1, 2)']);
   });
+
+  it('a re-run after the first user was renamed in NewAPI (and given an affiliate code) is the same installation: nothing doubled', async () => {
+    const before = await source('third-', [`UPDATE channels SET name = 'OpenAI' WHERE id = 1`]);
+    const first = (await upload(before).expect(200)).body as { installation: string };
+    const counts = async () => [
+      await scalar(api, 'SELECT count(*) AS v FROM channels'),
+      await scalar(api, 'SELECT count(*) AS v FROM tenants'),
+      await scalar(api, 'SELECT count(*) AS v FROM users'),
+      await scalar(api, 'SELECT count(*) AS v FROM ledger_entries'),
+    ];
+    const was = await counts();
+    const renamed = await changedSqliteSource(before, [
+      `UPDATE users SET username = 'third-boss', aff_code = 'Zz99' WHERE id = 1`,
+    ]);
+    const dry = (
+      await request(api.url)
+        .post('/api/imports/newapi')
+        .set('authorization', `Bearer ${admin}`)
+        .field('dryRun', 'true')
+        .attach('file', Buffer.from(renamed), 'one-api.db')
+        .expect(200)
+    ).body as { installation: string; users: KindReport; channels: KindReport };
+    expect(dry.installation).toBe(first.installation);
+    expect(dry.channels).toMatchObject({ created: 0, unchanged: 3 });
+    expect(dry.users).toMatchObject({ created: 0, updated: 1 });
+    const report = (await upload(renamed).expect(200)).body as {
+      installation: string;
+      users: KindReport;
+      channels: KindReport;
+      tokens: KindReport;
+    };
+    expect(report.installation).toBe(first.installation);
+    expect(report.users.notes.join('\n')).toContain('recognised as installation');
+    expect(report.channels).toMatchObject({ created: 0, unchanged: 3 });
+    expect(report.users).toMatchObject({ created: 0, updated: 1 });
+    // (This fixture's keys are the first installation's, so none of its tokens was ever imported.)
+    expect(report.tokens).toMatchObject({ created: 0, updated: 0 });
+    expect(await counts()).toEqual(was);
+  });
 });

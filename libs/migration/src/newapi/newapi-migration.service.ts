@@ -26,7 +26,7 @@ import {
   MODEL_NAME_PATTERN,
 } from '@gateway/channels';
 import { nanoToUsd } from '@gateway/db';
-import { Actor, disableImportedAccount, upsertImportedAccount } from '@gateway/identity';
+import { Actor, disableImportedAccount, isBcryptHash, upsertImportedAccount } from '@gateway/identity';
 import {
   disableImportedToken,
   ImportedKeyRefused,
@@ -108,8 +108,19 @@ export class NewApiMigrationService {
     } catch (error) {
       throw new MigrationError(MigrationErrorCode.ValidationFailed, (error as Error).message);
     }
-    const installation = options.installation ?? installationFingerprint(userRows);
-    const links = await this.links(installation);
+    let installation = options.installation ?? installationFingerprint(userRows);
+    let links = await this.links(installation);
+    let recognised: string | null = null;
+    if (!options.installation && links.size === 0) {
+      // The fingerprint reads the first user's name and affiliate code, which NewAPI lets change; an
+      // installation imported before is still known by its users' (salted) password hashes.
+      const known = await this.installationByPasswords(userRows);
+      if (known && known !== installation) {
+        recognised = `this source's first user changed since an earlier run (renamed, say): recognised as installation ${known} by its users' passwords`;
+        installation = known;
+        links = await this.links(known);
+      }
+    }
     const report: NewApiMigrationReport = {
       dryRun: options.dryRun,
       dialect: source.dialect,
@@ -126,6 +137,7 @@ export class NewApiMigrationService {
       pricedModels: 0,
       notImported: [],
     };
+    if (recognised) report.users.notes.push(recognised);
     const link = (kind: string, sourceId: string) => links.get(`${kind}:${sourceId}`);
     const save = (manager: EntityManager, fields: LinkFields) => this.saveLink(manager, installation, fields);
 
@@ -804,6 +816,34 @@ export class NewApiMigrationService {
     }
   }
 
+  /**
+   * The installation an earlier run imported these users under, told by the digests of their bcrypt
+   * hashes (salted, so no two installations share one): the one most of them match, if any.
+   */
+  private async installationByPasswords(users: SourceRow[]): Promise<string | null> {
+    const digests = [
+      ...new Set(
+        users
+          .map((row) => text(row, 'password'))
+          .filter((hash) => isBcryptHash(hash))
+          .map((hash) => createHash('sha256').update(hash).digest('hex')),
+      ),
+    ].slice(0, PASSWORD_SAMPLE);
+    if (digests.length === 0) return null;
+    const found = await this.dataSource
+      .getRepository(ImportLink)
+      .createQueryBuilder('link')
+      .select('link.installation', 'installation')
+      .addSelect('count(*)', 'matches')
+      .where('link.source = :source AND link.kind = :kind', { source: SOURCE, kind: 'user' })
+      .andWhere('link.secretDigest IN (:...digests)', { digests })
+      .groupBy('link.installation')
+      .orderBy('matches', 'DESC')
+      .limit(1)
+      .getRawOne<{ installation: string }>();
+    return found?.installation ?? null;
+  }
+
   private async links(installation: string): Promise<Links> {
     const rows = await this.dataSource.getRepository(ImportLink).findBy({ source: SOURCE, installation });
     return new Map(rows.map((row) => [`${row.kind}:${row.sourceId}`, row]));
@@ -826,6 +866,8 @@ export class NewApiMigrationService {
 type CreditAppend = Parameters<Parameters<CreditPoster['run']>[0]>[0]['append'];
 
 const GROUP_NAME = /^.{1,64}$/;
+/** How many users' password digests identify an installation (plenty; keeps the query bounded). */
+const PASSWORD_SAMPLE = 1000;
 /** How many numbered names a channel whose name is taken tries before the run gives up. */
 const MAX_NAME_ATTEMPTS = 100;
 
