@@ -13,6 +13,11 @@ const MIGRATION_ERRORS = {
     status: HttpStatus.BAD_REQUEST,
     message: 'the NewAPI source does not look like a NewAPI or one-api database',
   },
+  ImportRunning: {
+    code: 'import_running',
+    status: HttpStatus.CONFLICT,
+    message: 'another NewAPI import is running; run this one again when it has finished',
+  },
 } as const;
 
 export const MigrationErrorCode = domainErrorCodes(MIGRATION_ERRORS);

@@ -126,4 +126,25 @@ describe('importing odd NewAPI data', () => {
     expect(report.tokens).toMatchObject({ created: 0, updated: 0 });
     expect(await counts()).toEqual(was);
   });
+
+  it('two imports at once (a double click, or the CLI while the console runs one): one runs, the other gets a clear 409', async () => {
+    const bytes = await source('fourth-', [`UPDATE channels SET name = 'Fourth ' || name`]);
+    const [a, b] = await Promise.all([upload(bytes), upload(bytes)]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect((a.status === 409 ? a : b).body).toMatchObject({
+      code: 'import_running',
+      message: expect.stringContaining('another NewAPI import is running'),
+    });
+    expect(await scalar(api, `SELECT count(*) AS v FROM channels WHERE name LIKE 'Fourth %'`)).toBe('3');
+    // A dry run reads only, and is not held up.
+    const dry = await Promise.all([
+      upload(bytes),
+      request(api.url)
+        .post('/api/imports/newapi')
+        .set('authorization', `Bearer ${admin}`)
+        .field('dryRun', 'true')
+        .attach('file', Buffer.from(bytes), 'one-api.db'),
+    ]);
+    expect(dry.map((res) => res.status)).toEqual([200, 200]);
+  });
 });

@@ -55,6 +55,8 @@ import {
 } from './views/newapi-migration-report.view';
 
 const SOURCE = 'newapi';
+/** The session-level advisory lock one import holds while it runs. */
+const IMPORT_LOCK = 'gateway:newapi-import';
 export const NEWAPI_IMPORT_AUDIT_TYPE = 'newapi_import';
 
 export interface MigrationOptions {
@@ -92,6 +94,31 @@ export class NewApiMigrationService {
   ) {}
 
   async run(actor: Actor, source: NewApiSource, options: MigrationOptions): Promise<NewApiMigrationReport> {
+    if (options.dryRun) return this.runUnlocked(actor, source, options);
+    // One import at a time (a double click, or the CLI while the console runs one): two would both
+    // find no links and race to create the same rows. A dry run only reads, and is never held up.
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        IMPORT_LOCK,
+      ])) as { locked: boolean }[];
+      if (!locked) throw new MigrationError(MigrationErrorCode.ImportRunning);
+      try {
+        return await this.runUnlocked(actor, source, options);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [IMPORT_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async runUnlocked(
+    actor: Actor,
+    source: NewApiSource,
+    options: MigrationOptions,
+  ): Promise<NewApiMigrationReport> {
     const problem = await schemaProblem(source);
     if (problem) throw new MigrationError(MigrationErrorCode.ValidationFailed, problem);
     const [channelRows, userRows, tokenRows, optionRows, redemptionRows] = await Promise.all([
