@@ -55,6 +55,12 @@ describe('NewAPI prices after the move: a migrated key is billed what NewAPI wou
          VALUES (6, 2, '${NO_MODELS_KEY}', 1, 'no models', -1, 1000000, 1, '')`,
       `INSERT INTO options (key, value) VALUES ('ModelPrice', '{"search-gpt-4o":0.035,"gpt-4o-mini-fixed":0.02,"dall-e-2":0.02,"dall-e-3":0.04}')`,
     ]);
+    // The operator priced the Baidu channel's model here before the import.
+    await request(api.url)
+      .put('/api/models/ERNIE-4.0/price')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ inputPer1M: '1', outputPer1M: '2' })
+      .expect(200);
     const res = await request(api.url)
       .post('/api/imports/newapi')
       .set('authorization', `Bearer ${admin}`)
@@ -173,6 +179,16 @@ describe('NewAPI prices after the move: a migrated key is billed what NewAPI wou
       }),
     ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     expect(await scalar(api, `SELECT status AS v FROM tokens WHERE name = 'no models'`)).toBe('disabled');
+  });
+
+  it('a channel model the source has no price for (free here, refused or default-priced in NewAPI) is named in the report', async () => {
+    expect(report.notImported).toContain(
+      'prices: gpt-4o-alias is served by an imported channel but has neither a ModelRatio nor a ModelPrice in the source (NewAPI refuses it, or bills it at a ratio built into its code): it costs nothing here until it has a price',
+    );
+    // Priced here already, or priced in the source: not named.
+    expect(report.notImported.join('\n')).not.toMatch(
+      /ERNIE-4\.0 is served|gpt-4o-mini is served|tts-1 is served/,
+    );
   });
 
   it('a re-run with the same prices changes none of them', async () => {

@@ -11,6 +11,7 @@ import {
   GroupMultipliersService,
   isValidMultiplier,
   MAX_CREDIT_USD,
+  ModelPricesService,
   newImportBatchId,
   NewApiImportService,
   normalizeMultiplier,
@@ -88,6 +89,7 @@ export class NewApiMigrationService {
     private readonly channelKeys: ChannelKeysService,
     private readonly poster: CreditPoster,
     private readonly prices: NewApiImportService,
+    private readonly modelPrices: ModelPricesService,
     private readonly multipliers: GroupMultipliersService,
     private readonly tokenAuth: TokenAuthService,
     private readonly audit: AuditService,
@@ -184,6 +186,7 @@ export class NewApiMigrationService {
     const tokenLinks = [...links.values()].filter((row) => row.kind === 'token');
     await this.importTokens(actor, tokenRows, tokenLinks, owners, rate, report, link, options.dryRun, save);
     await this.importPrices(actor, settings, rate, report, options.dryRun);
+    await this.reportUnpricedModels(channelRows, settings, report);
     await this.importGroupRatios(actor, settings, report, options.dryRun);
     await this.importRedemptionCodes(actor, redemptionRows, rate, report, link, options.dryRun, save);
     if (!options.dryRun) {
@@ -764,6 +767,35 @@ export class NewApiMigrationService {
     else await this.dataSource.transaction((manager) => work(manager));
   }
 
+  /**
+   * Names each model an imported channel serves that the source prices neither by ModelRatio nor by
+   * ModelPrice and that has no price here: NewAPI refuses such a model (or bills it at a ratio built
+   * into its code), while here a model without a price costs nothing.
+   */
+  private async reportUnpricedModels(
+    channelRows: SourceRow[],
+    settings: Map<string, string>,
+    report: NewApiMigrationReport,
+  ): Promise<void> {
+    const priced = new Set([
+      // Their unusable entries were reported when the prices were imported.
+      ...Object.keys(ratioMap(settings.get('ModelRatio'), 'ModelRatio', null) ?? {}),
+      ...Object.keys(ratioMap(settings.get('ModelPrice'), 'ModelPrice', null) ?? {}),
+    ]);
+    const served = new Set<string>();
+    for (const row of channelRows) {
+      const plan = planChannel(row);
+      if (plan.ok) for (const model of plan.planned.channel.models) if (!priced.has(model)) served.add(model);
+    }
+    const pricedHere = await this.modelPrices.currentPrices([...served]);
+    for (const model of [...served].sort()) {
+      if (pricedHere.has(model)) continue;
+      report.notImported.push(
+        `prices: ${model} is served by an imported channel but has neither a ModelRatio nor a ModelPrice in the source (NewAPI refuses it, or bills it at a ratio built into its code): it costs nothing here until it has a price`,
+      );
+    }
+  }
+
   private async importPrices(
     actor: Actor,
     settings: Map<string, string>,
@@ -771,8 +803,8 @@ export class NewApiMigrationService {
     report: NewApiMigrationReport,
     dryRun: boolean,
   ): Promise<void> {
-    const modelRatio = ratioMap(settings.get('ModelRatio'), 'ModelRatio', report) ?? {};
-    const modelPrice = ratioMap(settings.get('ModelPrice'), 'ModelPrice', report) ?? {};
+    const modelRatio = ratioMap(settings.get('ModelRatio'), 'ModelRatio', report.notImported) ?? {};
+    const modelPrice = ratioMap(settings.get('ModelPrice'), 'ModelPrice', report.notImported) ?? {};
     const fixed = (model: string) => Object.prototype.hasOwnProperty.call(modelPrice, model);
     const models = new Set([...Object.keys(modelRatio), ...Object.keys(modelPrice)]);
     if (models.size === 0) {
@@ -782,8 +814,8 @@ export class NewApiMigrationService {
       return;
     }
     report.pricedModels = models.size;
-    const completionRatio = ratioMap(settings.get('CompletionRatio'), 'CompletionRatio', report);
-    const cacheRatio = ratioMap(settings.get('CacheRatio'), 'CacheRatio', report);
+    const completionRatio = ratioMap(settings.get('CompletionRatio'), 'CompletionRatio', report.notImported);
+    const cacheRatio = ratioMap(settings.get('CacheRatio'), 'CacheRatio', report.notImported);
     // NewAPI saves only the ratios an admin changed and bills any other model's completion at a
     // ratio built into its code (gpt-4o at 4×, for one), which the database does not hold. A model
     // with a ModelPrice is billed per call there, whatever its ratios.
@@ -815,7 +847,7 @@ export class NewApiMigrationService {
     report: NewApiMigrationReport,
     dryRun: boolean,
   ): Promise<void> {
-    const ratios = ratioMap(settings.get('GroupRatio'), 'GroupRatio', report, GROUP_NAME) ?? {};
+    const ratios = ratioMap(settings.get('GroupRatio'), 'GroupRatio', report.notImported, GROUP_NAME) ?? {};
     const current = await this.multipliers.multipliers();
     for (const [rawGroup, ratio] of Object.entries(ratios)) {
       const group = rawGroup.toLowerCase();
@@ -912,7 +944,8 @@ const USER_RETIRED = digestOf('user retired');
 function ratioMap(
   json: string | undefined,
   option: string,
-  report: NewApiMigrationReport,
+  /** Where its problems are reported; null: not (they were already). */
+  notImported: string[] | null,
   names: RegExp = MODEL_NAME_PATTERN,
 ): Record<string, number> | undefined {
   if (!json?.trim()) return undefined;
@@ -920,7 +953,7 @@ function ratioMap(
   try {
     parsed = JSON.parse(json);
   } catch {
-    report.notImported.push(`${option}: not JSON`);
+    notImported?.push(`${option}: not JSON`);
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
@@ -931,8 +964,7 @@ function ratioMap(
       kept[name] = value;
     else dropped.push(name);
   }
-  if (dropped.length > 0)
-    report.notImported.push(`${option}: entries dropped: ${dropped.slice(0, 20).join(', ')}`);
+  if (dropped.length > 0) notImported?.push(`${option}: entries dropped: ${dropped.slice(0, 20).join(', ')}`);
   return kept;
 }
 
