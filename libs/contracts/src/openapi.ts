@@ -2251,6 +2251,15 @@ export interface components {
         [key: string]: number;
       };
       /**
+       * @description ModelPrice: USD per call, instead of the model's ratios (as in NewAPI): per request, or per image for a dall-e model (at NewAPI's size and quality ratios)
+       * @example {
+       *       "dall-e-3": 0.04
+       *     }
+       */
+      modelPrice?: {
+        [key: string]: number;
+      };
+      /**
        * @description QuotaPerUnit: quota per USD
        * @default 500000
        */

@@ -74,7 +74,7 @@ export class ImportNewApiDto {
     ...RATIO_MAP_SCHEMA,
     example: { 'dall-e-3': 0.04 },
     description:
-      'ModelPrice: USD per call; a model named here is billed that per request, not by its ratios (as in NewAPI)',
+      "ModelPrice: USD per call, instead of the model's ratios (as in NewAPI): per request, or per image for a dall-e model (at NewAPI's size and quality ratios)",
   })
   @IsOptional()
   @IsRatioMap(false)
