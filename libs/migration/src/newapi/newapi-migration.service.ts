@@ -44,7 +44,7 @@ import { planChannel, PlannedChannel } from './newapi-channel';
 import { planRedemption } from './newapi-redemption';
 import { schemaProblem } from './newapi-schema';
 import { planToken } from './newapi-token';
-import { planUser, PlannedUser } from './newapi-user';
+import { planUser, PlannedUser, USER_DELETED } from './newapi-user';
 import { QuotaRate, quotaRate, quotaToNano, withinLimit } from './quota-units';
 import { NewApiSource, SourceRow } from './source/newapi-source';
 import { text } from './source-values';
@@ -405,7 +405,9 @@ export class NewApiMigrationService {
         continue;
       }
       kind.skipped.push({ sourceId: text(row, 'id'), label: text(row, 'username'), reason: plan.reason });
-      gone.push({ sourceId: text(row, 'id'), label: text(row, 'username'), why: plan.reason });
+      // Only a deletion: a row skipped for another reason is still a user NewAPI lets in.
+      if (plan.reason === USER_DELETED)
+        gone.push({ sourceId: text(row, 'id'), label: text(row, 'username'), why: plan.reason });
     }
     const listed = new Set(rows.map((row) => text(row, 'id')));
     for (const earlier of earlierUsers) {

@@ -22,10 +22,13 @@ export interface PlannedUser {
 
 export type UserPlan = { ok: true; planned: PlannedUser } | { ok: false; reason: string };
 
+/** Why a soft-deleted user is skipped (and an account an earlier run made of them disabled). */
+export const USER_DELETED = 'deleted in the source';
+
 const USERNAME_LENGTH = 64;
 
 export function planUser(row: SourceRow): UserPlan {
-  if (text(row, 'deleted_at').trim() !== '') return { ok: false, reason: 'deleted in the source' };
+  if (text(row, 'deleted_at').trim() !== '') return { ok: false, reason: USER_DELETED };
   const username = text(row, 'username').trim();
   if (!username || username.length > USERNAME_LENGTH) return { ok: false, reason: 'no usable username' };
   const notes: string[] = [];
