@@ -313,6 +313,70 @@ describe('billing: plans and subscriptions', () => {
       expect(row.periodStart.toISOString()).toBe(expected.start.toISOString());
     });
 
+    it('a time zone changed during a period moves the next boundary, never starting a period early or an extra one', async () => {
+      // Kiritimati (UTC+14) and Pago Pago (UTC−11), neither with DST: the same local midnight is 25
+      // hours apart, so whatever the time now, the boundary of today's cycle day has passed in one and
+      // is still ahead in the other.
+      const KIRITIMATI = 'Pacific/Kiritimati';
+      const PAGO_PAGO = 'Pacific/Pago_Pago';
+      const plan = await createPlan({ includedUsd: '5' });
+      const dayIn = (timeZone: string) =>
+        Number(new Intl.DateTimeFormat('en-US', { timeZone, day: 'numeric' }).format(new Date()));
+      const iso = (date: Date) => date.toISOString();
+
+      // West: a Kiritimati tenant's period ended at today's local midnight, unread since; its owner
+      // meanwhile moved it to Pago Pago, whose own month ends 25 hours later.
+      const west = await seedTenant(api, { timezone: KIRITIMATI });
+      const westAnchor = dayIn(KIRITIMATI);
+      await root
+        .put(`/api/tenants/${west.id}/subscription`, { planId: plan.id, anchorDay: westAnchor })
+        .expect(200);
+      const westEnd = periodContaining(new Date(), KIRITIMATI, westAnchor).start;
+      const westLast = periodContaining(new Date(westEnd.getTime() - 1), KIRITIMATI, westAnchor);
+      await db
+        .getRepository(Subscription)
+        .update({ tenantId: west.id }, { periodStart: westLast.start, periodEnd: westLast.end });
+      const westOwner = await sessionAs(api, Role.Owner, west.id);
+      await westOwner.patch(`/api/tenants/${west.id}`, { timezone: PAGO_PAGO }).expect(200);
+
+      const westRead = await westOwner.get(`/api/tenants/${west.id}/subscription`).expect(200);
+      // Not Pago Pago's month ending in 25 hours (it began weeks before the last period ended, and its
+      // end would start another period, with a second allowance, a day later): from the end of the
+      // last period to Pago Pago's boundary a month on.
+      const pagoBoundary = periodContaining(new Date(), PAGO_PAGO, westAnchor).end;
+      expect(pagoBoundary.getTime() - westEnd.getTime()).toBe(25 * 3_600_000);
+      expect(westRead.body).toMatchObject({
+        periodStart: iso(westEnd),
+        periodEnd: iso(periodContaining(pagoBoundary, PAGO_PAGO, westAnchor).end),
+        usage: { includedLeftUsd: '5' },
+      });
+      // At Pago Pago's boundary an hour later than that, still the same period.
+      const later = await api.app
+        .get(SubscriptionsService)
+        .currentPlanFor(west.id, new Date(pagoBoundary.getTime() + 3_600_000));
+      expect(later && iso(later.periodStart)).toBe(iso(westEnd));
+
+      // East: a Pago Pago tenant moved to Kiritimati, whose month began 25 hours before its period
+      // ended: the next period starts where the last ended, not a day before it.
+      const east = await seedTenant(api, { timezone: PAGO_PAGO });
+      const eastAnchor = dayIn(PAGO_PAGO);
+      await root
+        .put(`/api/tenants/${east.id}/subscription`, { planId: plan.id, anchorDay: eastAnchor })
+        .expect(200);
+      const eastEnd = periodContaining(new Date(), PAGO_PAGO, eastAnchor).start;
+      const eastLast = periodContaining(new Date(eastEnd.getTime() - 1), PAGO_PAGO, eastAnchor);
+      await db
+        .getRepository(Subscription)
+        .update({ tenantId: east.id }, { periodStart: eastLast.start, periodEnd: eastLast.end });
+      const eastOwner = await sessionAs(api, Role.Owner, east.id);
+      await eastOwner.patch(`/api/tenants/${east.id}`, { timezone: KIRITIMATI }).expect(200);
+      const eastRead = await eastOwner.get(`/api/tenants/${east.id}/subscription`).expect(200);
+      expect(eastRead.body).toMatchObject({
+        periodStart: iso(eastEnd),
+        periodEnd: iso(periodContaining(new Date(), KIRITIMATI, eastAnchor).end),
+      });
+    });
+
     it('an archived or unknown plan cannot be chosen, but existing subscribers keep an archived plan', async () => {
       const tenant = await seedTenant(api);
       const plan = await createPlan();

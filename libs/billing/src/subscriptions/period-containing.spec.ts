@@ -1,4 +1,4 @@
-import { periodContaining } from './period-containing';
+import { periodAfter, periodContaining } from './period-containing';
 
 const at = (iso: string) => new Date(iso);
 const iso = (p: { start: Date; end: Date }) => ({ start: p.start.toISOString(), end: p.end.toISOString() });
@@ -111,5 +111,37 @@ describe('periodContaining', () => {
     expect(() => periodContaining(at('2026-01-01T00:00:00Z'), 'UTC', 0)).toThrow(RangeError);
     expect(() => periodContaining(at('2026-01-01T00:00:00Z'), 'UTC', 32)).toThrow(RangeError);
     expect(() => periodContaining(at('2026-01-01T00:00:00Z'), 'Mars/Olympus')).toThrow(RangeError);
+  });
+});
+
+describe('periodAfter', () => {
+  it('is the period containing now when the zone did not change, even after a gap', () => {
+    const end = at('2026-11-30T15:00:00Z'); // Tokyo's December begins
+    expect(iso(periodAfter(end, at('2026-12-10T00:00:00Z'), 'Asia/Tokyo'))).toEqual({
+      start: '2026-11-30T15:00:00.000Z',
+      end: '2026-12-31T15:00:00.000Z',
+    });
+    expect(iso(periodAfter(end, at('2027-03-10T00:00:00Z'), 'Asia/Tokyo'))).toEqual({
+      start: '2027-02-28T15:00:00.000Z',
+      end: '2027-03-31T15:00:00.000Z',
+    });
+  });
+
+  it("moved west (Tokyo to Los Angeles): from the old end to the new zone's boundary a month on", () => {
+    const end = at('2026-11-30T15:00:00Z');
+    const expected = { start: '2026-11-30T15:00:00.000Z', end: '2027-01-01T08:00:00.000Z' };
+    expect(iso(periodAfter(end, at('2026-11-30T16:00:00Z'), 'America/Los_Angeles'))).toEqual(expected);
+    // Read only after Los Angeles' own December began: still one period, not a 17-hour one before it.
+    expect(iso(periodAfter(end, at('2026-12-01T09:00:00Z'), 'America/Los_Angeles'))).toEqual({
+      start: '2026-12-01T08:00:00.000Z',
+      end: '2027-01-01T08:00:00.000Z',
+    });
+  });
+
+  it('moved east (Los Angeles to Tokyo): from the old end, never overlapping it', () => {
+    expect(iso(periodAfter(at('2026-12-01T08:00:00Z'), at('2026-12-01T09:00:00Z'), 'Asia/Tokyo'))).toEqual({
+      start: '2026-12-01T08:00:00.000Z',
+      end: '2026-12-31T15:00:00.000Z',
+    });
   });
 });

@@ -110,3 +110,19 @@ export function periodContaining(instant: Date, timeZone: string, anchor = 1): B
     end: startOfLocalDay(next.year, next.month, anchorIn(next.year, next.month, anchor), timeZone),
   };
 }
+
+/**
+ * The period that follows one that ended at `end`, as of `now` (≥ end), for the cycle in `timeZone`.
+ * Usually the period containing `now` (the next one, or a later one when none was read for a while).
+ * When that one began before `end`, the tenant's time zone changed in between: the next period then
+ * starts at `end`, so periods never overlap, and runs to the new zone's boundary about a month on.
+ * A move west puts the new zone's boundary hours after `end` (at most 26): that boundary is skipped,
+ * or those hours would be a period of their own, with a fresh allowance and fresh limits.
+ */
+export function periodAfter(end: Date, now: Date, timeZone: string, anchor = 1): BillingPeriod {
+  const current = periodContaining(now, timeZone, anchor);
+  if (current.start.getTime() >= end.getTime()) return current;
+  const length = current.end.getTime() - current.start.getTime();
+  if (current.end.getTime() - end.getTime() >= length / 2) return { start: end, end: current.end };
+  return { start: end, end: periodContaining(current.end, timeZone, anchor).end };
+}

@@ -20,7 +20,7 @@ import { findPlanPeriodUsage } from './add-plan-period-usage';
 import type { CurrentPlan } from './current-plan';
 import { PlansService } from '../plans/plans.service';
 import { SetSubscriptionDto } from './dto/set-subscription.dto';
-import { periodContaining } from './period-containing';
+import { periodAfter, periodContaining } from './period-containing';
 import {
   PlanUsageView,
   SubscriptionChangePageView,
@@ -204,7 +204,8 @@ export class SubscriptionsService {
   }
 
   /**
-   * The subscription moved to the period containing `now` when its period is over. The update is
+   * The subscription moved to the period after its own when that is over (periodAfter: the one
+   * containing `now`, never overlapping the last after a time zone change). The update is
    * conditional on the old end so concurrent readers roll it once; the computed period is the same.
    */
   private async rolled(
@@ -214,7 +215,7 @@ export class SubscriptionsService {
     manager: EntityManager = this.subscriptions.manager,
   ): Promise<Subscription> {
     if (now.getTime() < subscription.periodEnd.getTime()) return subscription;
-    const period = periodContaining(now, timezone, subscription.anchorDay);
+    const period = periodAfter(subscription.periodEnd, now, timezone, subscription.anchorDay);
     await manager
       .createQueryBuilder()
       .update(Subscription)
