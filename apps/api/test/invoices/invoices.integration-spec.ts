@@ -790,4 +790,62 @@ describe('invoices', () => {
       expect(await db.getRepository(Invoice).countBy({ tenantId: fresh.id })).toBe(0);
     });
   });
+
+  describe('a time zone changed between months', () => {
+    /** Σ of the invoice's usage lines (nano-USD). */
+    const usageOf = (invoice: Invoice) =>
+      invoice.lines
+        .filter((line) => line.kind === 'usage')
+        .reduce((sum, line) => sum + BigInt(line.amountNano), 0n);
+    // Three and two months back: closed in every zone.
+    const first = previousPeriod(previousPeriod(previousPeriod(periodOf(now, 'UTC'))));
+    const second = previousPeriod(previousPeriod(periodOf(now, 'UTC')));
+
+    it('a month starts where the last invoiced one ended: the hours between are invoiced once, never twice or not at all', async () => {
+      const generator = workers[0]!.get(InvoiceGenerator);
+      const moved = async (from: string, to: string, aroundBoundary: (window: { end: Date }) => Date) => {
+        const tenant = await seedTenant(api, { timezone: from });
+        const firstWindow = invoiceWindow(first, from);
+        await ingestAt(tenant, new Date(firstWindow.start.getTime() + 86_400_000), [
+          { costNano: '1000000000' },
+        ]);
+        await ingestAt(tenant, aroundBoundary(firstWindow), [{ model: 'boundary', costNano: '2000000000' }]);
+        await ingestAt(tenant, new Date(invoiceWindow(second, to).start.getTime() + 86_400_000), [
+          { costNano: '4000000000' },
+        ]);
+        const one = (await generator.issue(tenant.id, first)).invoice;
+        const owner = await sessionAs(api, Role.Owner, tenant.id);
+        await owner.patch(`/api/tenants/${tenant.id}`, { timezone: to }).expect(200);
+        const two = (await generator.issue(tenant.id, second)).invoice;
+        return { tenant, one, two };
+      };
+
+      // West (Tokyo to Los Angeles, whose months begin 16 or 17 hours later): usage in the hour after
+      // Tokyo's month ended is in neither zone's month as it stands.
+      const west = await moved(
+        'Asia/Tokyo',
+        'America/Los_Angeles',
+        ({ end }) => new Date(end.getTime() + 3_600_000),
+      );
+      expect(west.two.periodStart).toEqual(west.one.periodEnd);
+      expect(west.two.periodEnd).toEqual(invoiceWindow(second, 'America/Los_Angeles').end);
+      expect(west.two.lines.map((line) => line.model)).toContain('boundary');
+      expect(usageOf(west.one) + usageOf(west.two)).toBe(7_000_000_000n);
+      expect(usageOf(west.one) + usageOf(west.two)).toBe(
+        await ledgerUsage(west.tenant.id, west.one.periodStart, west.two.periodEnd),
+      );
+
+      // East (Los Angeles to Tokyo, whose months begin earlier): usage in the last hour of Los
+      // Angeles' month is in both zones' months as they stand.
+      const east = await moved(
+        'America/Los_Angeles',
+        'Asia/Tokyo',
+        ({ end }) => new Date(end.getTime() - 3_600_000),
+      );
+      expect(east.two.periodStart).toEqual(east.one.periodEnd);
+      expect(east.one.lines.map((line) => line.model)).toContain('boundary');
+      expect(east.two.lines.map((line) => line.model)).not.toContain('boundary');
+      expect(usageOf(east.one) + usageOf(east.two)).toBe(7_000_000_000n);
+    });
+  });
 });

@@ -16,13 +16,14 @@ import {
   exchangeRateFor,
 } from '@gateway/settings/domain';
 import { usageByModel } from '@gateway/usage/domain';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { InvoiceSettlement, PREPAID_USAGE_REFERENCE } from '../entities/invoice-settlement.entity';
 import { Invoice, InvoiceKind, StoredCustomer, StoredIssuer } from '../entities/invoice.entity';
 import { convertInvoice } from './currency-conversion';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
 import { invoiceContent } from './invoice-content';
 import { invoiceIdFor } from './invoice-id';
+import { nextPeriod, previousPeriod, type InvoiceWindow } from './invoice-period';
 import { issuableWindow } from './issuable-period';
 
 export interface IssuedInvoice {
@@ -70,7 +71,7 @@ export class InvoiceGenerator {
   ): Promise<IssuedInvoice> {
     const tenant = await tenantBillingDetails(manager, tenantId);
     if (!tenant) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such tenant');
-    const window = issuableWindow(period, tenant, now);
+    const window = await adjoiningWindow(manager, tenantId, issuableWindow(period, tenant, now));
     // The period is closed: these reads cannot change any more, so they need no lock.
     const usage = await usageByModel(manager, tenantId, window.start, window.end);
     const ledger = await ledgerPeriod(manager, tenantId, window.start, window.end);
@@ -132,6 +133,30 @@ export class InvoiceGenerator {
     await settlePrepaidUsage(manager, invoice, ledger, issuedAt);
     return { invoice, created: true };
   }
+}
+
+/**
+ * The month's window joined to the tenant's invoices of the months either side. The month is the
+ * tenant's time zone's; when that changed since a neighbour was issued, this one starts where the
+ * last ended (and ends where the next began), so the hours between the two zones' boundaries are
+ * invoiced once: neither left out (a move west) nor on both invoices (a move east).
+ */
+async function adjoiningWindow(
+  manager: EntityManager,
+  tenantId: string,
+  window: InvoiceWindow,
+): Promise<InvoiceWindow> {
+  const before = invoiceIdFor(tenantId, previousPeriod(window.period));
+  const after = invoiceIdFor(tenantId, nextPeriod(window.period));
+  const neighbours = await manager.getRepository(Invoice).find({
+    select: { id: true, periodStart: true, periodEnd: true },
+    where: { id: In([before, after]) },
+  });
+  return {
+    period: window.period,
+    start: neighbours.find((row) => row.id === before)?.periodEnd ?? window.start,
+    end: neighbours.find((row) => row.id === after)?.periodStart ?? window.end,
+  };
 }
 
 /**

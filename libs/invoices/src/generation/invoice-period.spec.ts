@@ -1,4 +1,4 @@
-import { invoiceWindow, periodOf, previousPeriod } from './invoice-period';
+import { invoiceWindow, nextPeriod, periodOf, previousPeriod } from './invoice-period';
 
 describe('invoice periods', () => {
   it('is the calendar month in the tenant’s time zone', () => {
@@ -20,12 +20,14 @@ describe('invoice periods', () => {
     expect(invoiceWindow('2026-12', 'Pacific/Kiritimati').end).toEqual(new Date('2026-12-31T10:00:00.000Z'));
   });
 
-  it('names the period of an instant in the zone, and the one before it', () => {
+  it('names the period of an instant in the zone, and the ones before and after it', () => {
     const instant = new Date('2026-10-31T17:00:00.000Z');
     expect(periodOf(instant, 'UTC')).toBe('2026-10');
     expect(periodOf(instant, 'Asia/Shanghai')).toBe('2026-11');
     expect(previousPeriod('2026-01')).toBe('2025-12');
     expect(previousPeriod('2026-11')).toBe('2026-10');
+    expect(nextPeriod('2026-12')).toBe('2027-01');
+    expect(nextPeriod('2026-09')).toBe('2026-10');
   });
 
   it('refuses a malformed period', () => {

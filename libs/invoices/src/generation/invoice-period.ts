@@ -34,3 +34,11 @@ export function previousPeriod(period: string): string {
   const index = Number(match[1]) * 12 + Number(match[2]) - 2;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
+
+/** The period after `period`. */
+export function nextPeriod(period: string): string {
+  const match = PERIOD_PATTERN.exec(period);
+  if (!match) throw new RangeError(`period must be "YYYY-MM": ${JSON.stringify(period)}`);
+  const index = Number(match[1]) * 12 + Number(match[2]);
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
