@@ -138,6 +138,24 @@ describe('periodAfter', () => {
     });
   });
 
+  it('in an unchanged zone, is the period that adjoins the last (property, DST and clamped anchors included)', () => {
+    const zones = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'America/Santiago'];
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 200; i += 1) {
+      const zone = zones[i % zones.length] as string;
+      const anchor = 1 + Math.floor(random() * 31);
+      const last = periodContaining(
+        new Date(Date.UTC(2024, 0, 1) + random() * 3 * 365 * 86_400_000),
+        zone,
+        anchor,
+      );
+      const next = periodContaining(last.end, zone, anchor);
+      const read = new Date(last.end.getTime() + random() * (next.end.getTime() - last.end.getTime()));
+      expect(periodAfter(last.end, read, zone, anchor)).toEqual(next);
+    }
+  });
+
   it('moved east (Los Angeles to Tokyo): from the old end, never overlapping it', () => {
     expect(iso(periodAfter(at('2026-12-01T08:00:00Z'), at('2026-12-01T09:00:00Z'), 'Asia/Tokyo'))).toEqual({
       start: '2026-12-01T08:00:00.000Z',
