@@ -1,6 +1,7 @@
 // How the console's forms and frame hold up under a hurried or small-screened operator, in real
 // headless Chromium against the real api serving the built SPA (npm run build:web first): a double
-// click on a dialog's OK saves once.
+// click on a dialog's OK saves once; on a phone's width the header keeps the language switch on
+// screen and the navigation's button off the page title.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TEST_ADMIN } from '@gateway/testing';
@@ -83,6 +84,55 @@ describe('console forms (browser)', () => {
     ]);
     await page.reload();
     await testId('billing-balanceUsd').filter({ hasText: '$10.00' }).waitFor();
+  });
+
+  it('keeps the language switch on a phone’s screen and the navigation button off the title', async () => {
+    const owner = {
+      email: 'owner.with-a-rather-long-address@hurried-company.example',
+      password: 'owner-pass-1',
+    };
+    await request(api.url)
+      .post('/api/users')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ ...owner, role: 'owner', tenantId })
+      .expect(201);
+    const phone = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+    phone.setDefaultTimeout(UI_TIMEOUT);
+    const small = await phone.newPage();
+    small.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await small.goto(`${api.url}/login`);
+      await small.getByTestId('login-email').fill(owner.email);
+      await small.getByTestId('login-password').fill(owner.password);
+      await small.getByTestId('login-submit').click();
+      await small.getByTestId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+      // Every control of the header lies within the screen (a flex row wider than it spilled off its
+      // left edge, where no scrolling reaches).
+      for (const id of ['language-en', 'language-zh-CN', 'account-menu']) {
+        const box = await small.getByTestId(id).boundingBox();
+        expect({ id, left: box!.x >= 0, right: box!.x + box!.width <= 390 }).toEqual({
+          id,
+          left: true,
+          right: true,
+        });
+      }
+      await small.getByTestId('language-zh-CN').click();
+      await small.getByTestId('page-title').filter({ hasText: '仪表盘' }).waitFor();
+      await small.getByTestId('language-en').click();
+      await small.getByTestId('page-title').filter({ hasText: 'Dashboard' }).waitFor();
+      // The page title is not under the collapsed navigation's button.
+      const covered = await small.getByTestId('page-title').evaluate((title) => {
+        const box = title.getBoundingClientRect();
+        const atStart = document.elementFromPoint(box.left + 4, box.top + box.height / 2);
+        return !title.contains(atStart);
+      });
+      expect(covered).toBe(false);
+      // The account menu names the user.
+      await small.getByTestId('account-menu').click();
+      await small.locator('.ant-dropdown-menu').getByText(owner.email).waitFor();
+    } finally {
+      await phone.close();
+    }
   });
 
   it('threw no uncaught error in the page', () => {

@@ -1,7 +1,7 @@
 // The frame of every page behind the login: side navigation for the user's role, a header with the
 // language switch and the account menu (role, tenant, log out), and a footer naming the running version.
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Flex, Layout, Menu, Spin, Tag, theme, Typography } from 'antd';
+import { Button, Dropdown, Flex, Grid, Layout, Menu, Spin, Tag, theme, Typography } from 'antd';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
@@ -20,12 +20,23 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const { token } = theme.useToken();
+  // A phone's width: the header names the user in its menu, not beside it, so the language switch
+  // stays on screen.
+  const narrow = !Grid.useBreakpoint().md;
   const entries = navigationFor(user.role, t);
   const active = activeEntry(entries, location.pathname);
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider breakpoint="lg" collapsedWidth={0} width={220} theme="light" data-testid="side-nav">
+      <Layout.Sider
+        breakpoint="lg"
+        collapsedWidth={0}
+        width={220}
+        theme="light"
+        // The collapsed navigation's button sits in the header's empty left end, not over the page title.
+        zeroWidthTriggerStyle={{ top: 8 }}
+        data-testid="side-nav"
+      >
         <Flex align="center" style={{ height: 56, paddingInline: 24 }}>
           <Typography.Text strong style={{ fontSize: 16 }}>
             {siteName}
@@ -60,6 +71,7 @@ export function AppLayout() {
               trigger={['click']}
               menu={{
                 items: [
+                  ...(narrow ? [{ key: 'email', disabled: true, label: user.email }] : []),
                   {
                     key: 'role',
                     disabled: true,
@@ -80,7 +92,8 @@ export function AppLayout() {
               }}
             >
               <Button type="text" icon={<UserOutlined />} data-testid="account-menu">
-                {user.email} <Tag style={{ marginInlineStart: 8 }}>{t(`roles.${user.role}`)}</Tag>
+                {narrow ? null : user.email}
+                <Tag style={{ marginInlineStart: narrow ? 0 : 8 }}>{t(`roles.${user.role}`)}</Tag>
               </Button>
             </Dropdown>
           </Flex>
