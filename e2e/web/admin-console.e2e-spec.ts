@@ -743,6 +743,20 @@ describe('admin console (browser)', () => {
       .filter({ hasText: `发票 ${invoice.number}` })
       .waitFor();
     await page.getByText('本期入账').waitFor();
+    // Why it was not emailed, in Chinese too, not in the api's English (the delivery may be
+    // recorded after the page loaded).
+    await waitFor(
+      'the email delivery on the invoice',
+      async () => {
+        if ((await testId('invoice-delivery').count()) > 0) return true;
+        await page.reload();
+        await testId('invoice-total').waitFor();
+        return undefined;
+      },
+      UI_TIMEOUT,
+      500,
+    );
+    expect(await testId('invoice-delivery').textContent()).toBe('未发送 — 未配置 SMTP 服务器');
     await shot('invoice-detail.zh-CN');
     await nav('invoices');
     await testId('invoices-table').getByText(invoice.number).waitFor();

@@ -2948,6 +2948,11 @@ export interface components {
       recipient: string | null;
       attempts: number;
       lastError: string | null;
+      /**
+       * @description why a skipped delivery was skipped (lastError says it in English)
+       * @enum {string|null}
+       */
+      skipReason: 'no_smtp' | 'no_recipient' | null;
       sentAt: string | null;
     };
     UnitPricesView: {

@@ -792,6 +792,8 @@ describe('invoices an accountant can file', () => {
         60_000,
       );
       expect(skipped.lastError).toBe('no SMTP server is configured');
+      // The reason as a code too, which the console says in the reader's language.
+      expect(skipped.skipReason).toBe('no_smtp');
       // Nobody but a super admin; another tenant's 404; a skipped delivery with nothing changed is
       // skipped again by the worker, so set SMTP first: as stored before passwords were sealed.
       const owner = await sessionAs(api, Role.Owner, tenant.id);

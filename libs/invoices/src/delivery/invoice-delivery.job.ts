@@ -9,7 +9,7 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { billingSettings, openSmtpPassword, settingsCipher, SmtpSettings } from '@gateway/settings/domain';
 import type * as Nodemailer from 'nodemailer';
 import { DataSource } from 'typeorm';
-import { InvoiceDelivery, DeliveryStatus } from '../entities/invoice-delivery.entity';
+import { DELIVERY_SKIP_REASONS, InvoiceDelivery, DeliveryStatus } from '../entities/invoice-delivery.entity';
 import { InvoicePdf } from '../entities/invoice-pdf.entity';
 import { Invoice } from '../entities/invoice.entity';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
@@ -52,7 +52,7 @@ export class DeliverInvoiceJob {
     const record = (row: Partial<InvoiceDelivery>) =>
       deliveries.upsert({ invoiceId: invoice.id, recipient, ...row }, ['invoiceId']);
     if (!smtp || !recipient) {
-      const reason = !smtp ? 'no SMTP server is configured' : 'the customer has no billing email';
+      const reason = DELIVERY_SKIP_REASONS[!smtp ? 'no_smtp' : 'no_recipient'];
       await record({ status: 'skipped', attempts: done?.attempts ?? 0, lastError: reason });
       return { status: 'skipped' };
     }

@@ -13,7 +13,14 @@ import {
   StoredIssuer,
   StoredUnitPrices,
 } from '../entities/invoice.entity';
-import { DELIVERY_STATUSES, DeliveryStatus, InvoiceDelivery } from '../entities/invoice-delivery.entity';
+import {
+  DELIVERY_SKIP_REASONS,
+  DELIVERY_STATUSES,
+  DeliverySkipReason,
+  DeliveryStatus,
+  InvoiceDelivery,
+  skipReasonOf,
+} from '../entities/invoice-delivery.entity';
 import {
   SETTLEMENT_SOURCES,
   SettlementSource,
@@ -159,6 +166,12 @@ export class InvoiceDeliveryView {
   @ApiProperty({ type: String, nullable: true }) recipient!: string | null;
   @ApiProperty() attempts!: number;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({
+    enum: Object.keys(DELIVERY_SKIP_REASONS),
+    nullable: true,
+    description: 'why a skipped delivery was skipped (lastError says it in English)',
+  })
+  skipReason!: DeliverySkipReason | null;
   @ApiProperty({ type: String, nullable: true }) sentAt!: string | null;
 
   static of(row: InvoiceDelivery | null): InvoiceDeliveryView | null {
@@ -168,6 +181,7 @@ export class InvoiceDeliveryView {
       recipient: row.recipient,
       attempts: row.attempts,
       lastError: row.lastError,
+      skipReason: skipReasonOf(row),
       sentAt: row.sentAt?.toISOString() ?? null,
     };
   }

@@ -70,7 +70,12 @@ export function InvoiceAccountingCard({ invoice }: { invoice: Invoice }) {
                     </Tag>
                     {delivery.recipient ?? ''}
                     {delivery.lastError ? (
-                      <Typography.Text type="secondary"> — {delivery.lastError}</Typography.Text>
+                      <Typography.Text type="secondary">
+                        {' — '}
+                        {delivery.skipReason
+                          ? t(`invoices.skipReasons.${delivery.skipReason}`)
+                          : delivery.lastError}
+                      </Typography.Text>
                     ) : null}
                   </span>
                 ) : (
