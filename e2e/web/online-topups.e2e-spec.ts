@@ -157,7 +157,8 @@ describe('online top-ups (browser)', () => {
     await card.getByText('Alipay').click();
     await testId('topup-preview').filter({ hasText: '72.00 CNY' }).waitFor();
     await shot('billing-topup.en');
-    await testId('topup-pay').click();
+    // A double click places one order, not two.
+    await testId('topup-pay').dblclick();
     // The browser is on the gateway's page, with the signed order it accepted.
     await page.waitForURL(new RegExp(`^${epay.url}/submit\\.php`));
     await page.getByText('¥72.00').waitFor();
@@ -172,6 +173,12 @@ describe('online top-ups (browser)', () => {
     await testId('topup-orders').getByText('paid', { exact: true }).waitFor();
     await testId('ledger-table').getByText('EPay alipay').waitFor();
     await shot('billing-topup-paid.en');
+    const orders = await fetch(`${api.url}/api/tenants/${tenantId}/topup-orders`, {
+      headers: { cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
+    });
+    expect(((await orders.json()) as { items: { status: string }[] }).items.map((o) => o.status)).toEqual([
+      'paid',
+    ]);
   });
 
   it('the owner pays through Stripe Checkout; in Chinese too', async () => {

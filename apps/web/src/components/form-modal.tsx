@@ -1,10 +1,10 @@
 // A dialog around one form: OK submits it, a save in flight spins the OK button (and a second submit
 // is dropped until it answers), the part of a failed save that belongs to no field stands above the
 // fields, and closing starts the next opening afresh.
-import { useQueryClient } from '@tanstack/react-query';
 import { type ButtonProps, Form, type FormInstance, type FormProps, Modal } from 'antd';
-import { type ReactNode, useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSingleSubmit } from '../hooks/use-single-submit';
 import { FormError } from './form-error';
 
 interface FormModalProps<Values> {
@@ -41,20 +41,7 @@ export function FormModal<Values>({
   children,
 }: FormModalProps<Values>) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
-  // A double click (or Enter then OK) submits twice before `saving` has re-rendered the button: the
-  // second submit would top up twice or record a payment twice. A submit that started a mutation
-  // blocks the next until that save answers (`saving` falls back) or the dialog closes.
-  const submitting = useRef(false);
-  useEffect(() => {
-    if (!saving) submitting.current = false;
-  }, [saving, open]);
-  const finish = (values: Values) => {
-    if (submitting.current) return;
-    const before = queryClient.isMutating();
-    onFinish(values);
-    submitting.current = queryClient.isMutating() > before;
-  };
+  const finish = useSingleSubmit(saving, onFinish, open);
   return (
     <Modal
       open={open}

@@ -9,6 +9,7 @@ import { formatDateTime, formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
 import { UsdInput } from '../../../components/usd-input';
 import { usePageState } from '../../../hooks/use-page-state';
+import { useSingleSubmit } from '../../../hooks/use-single-submit';
 import {
   type TopupOrder,
   useCreateTopupOrder,
@@ -65,6 +66,25 @@ export function OnlineTopupCard({ tenantId }: { tenantId: string }) {
   const preview = selected
     ? chargePreview(amountUsd.trim(), selected.option.usdRate, selected.option.currency)
     : null;
+  const submit = useSingleSubmit(create.isPending, (values: { amountUsd: string; way: Way }) => {
+    clear();
+    const entry = available.find((candidate) => candidate.way === values.way);
+    if (!entry) return;
+    create.mutate(
+      {
+        amountUsd: values.amountUsd.trim(),
+        provider: entry.option.provider,
+        ...(entry.method ? { method: entry.method } : {}),
+      },
+      {
+        onSuccess: (order) => {
+          void message.loading(t('payments.redirecting'));
+          if (order.payUrl) window.location.assign(order.payUrl);
+        },
+        onError,
+      },
+    );
+  });
 
   const columns: ColumnsType<TopupOrder> = [
     { title: t('billing.time'), key: 'time', render: (_, order) => formatDateTime(order.createdAt) },
@@ -101,30 +121,7 @@ export function OnlineTopupCard({ tenantId }: { tenantId: string }) {
         {options.data && available.length === 0 ? (
           <Typography.Text type="secondary">{t('payments.noProviders')}</Typography.Text>
         ) : (
-          <Form
-            form={form}
-            layout="vertical"
-            initialValues={{ way: undefined }}
-            onFinish={(values) => {
-              clear();
-              const entry = available.find((candidate) => candidate.way === values.way);
-              if (!entry) return;
-              create.mutate(
-                {
-                  amountUsd: values.amountUsd.trim(),
-                  provider: entry.option.provider,
-                  ...(entry.method ? { method: entry.method } : {}),
-                },
-                {
-                  onSuccess: (order) => {
-                    void message.loading(t('payments.redirecting'));
-                    if (order.payUrl) window.location.assign(order.payUrl);
-                  },
-                  onError,
-                },
-              );
-            }}
-          >
+          <Form form={form} layout="vertical" initialValues={{ way: undefined }} onFinish={submit}>
             {formError ? (
               <Alert type="error" showIcon message={formError} style={{ marginBottom: 12 }} />
             ) : null}
