@@ -600,6 +600,13 @@ describe('admin console (browser)', () => {
     }
     await testId('plans-table').getByText('100,000 次请求').waitFor();
     await nav('billing');
+    // The ledger's notes the gateway wrote, in Chinese too.
+    await testId('ledger-table').getByText('消费', { exact: true }).first().waitFor();
+    expect(await testId('ledger-table').textContent()).not.toContain('usage of');
+    await testId('ledger-table')
+      .getByText(/^\d+ 次请求的用量$/)
+      .first()
+      .waitFor();
     await testId('billing-tab-plan').click();
     await testId('subscription-history').getByText('切换').waitFor();
     await page.getByText('当前套餐').waitFor();

@@ -21,6 +21,7 @@ import {
   useLedger,
 } from '../features/billing/api/billing-api';
 import { CreditModal } from '../features/billing/components/credit-modal';
+import { ledgerNote } from '../features/billing/ledger-note';
 import { RedeemForm } from '../features/billing/components/redeem-form';
 import { RedemptionCodesPanel } from '../features/billing/components/redemption-codes-panel';
 import { OnlineTopupCard } from '../features/payments/components/online-topup-card';
@@ -80,7 +81,11 @@ export function BillingPage() {
       align: 'right',
       render: (_, entry) => formatUsd(entry.balanceAfterUsd),
     },
-    { title: t('billing.note'), key: 'note', render: (_, entry) => entry.note ?? entry.ref ?? '—' },
+    {
+      title: t('billing.note'),
+      key: 'note',
+      render: (_, entry) => ledgerNote(t, entry.note) ?? entry.ref ?? '—',
+    },
   ];
 
   const ledgerTab = (

@@ -48,6 +48,7 @@ import {
   useInvoice,
   useResendInvoice,
 } from '../features/invoices/api/invoices-api';
+import { ledgerNote } from '../features/billing/ledger-note';
 import { CreditNoteModal } from '../features/invoices/components/credit-note-modal';
 import { InvoiceAccountingCard } from '../features/invoices/components/invoice-accounting-card';
 import { RecordPaymentModal } from '../features/invoices/components/record-payment-modal';
@@ -171,7 +172,11 @@ export function InvoiceDetailPage() {
       key: 'kind',
       render: (_: unknown, p: InvoicePayment) => <Tag>{paymentKind(t, p.kind)}</Tag>,
     },
-    { title: t('billing.note'), key: 'note', render: (_: unknown, p: InvoicePayment) => p.note ?? '—' },
+    {
+      title: t('billing.note'),
+      key: 'note',
+      render: (_: unknown, p: InvoicePayment) => ledgerNote(t, p.note) ?? '—',
+    },
     {
       title: t('billing.amountUsd'),
       key: 'amount',
