@@ -246,6 +246,46 @@ describe('relay basics (openai SDK → gateway → mock upstream)', () => {
     expect(record.promptTokens).toBeGreaterThan(0);
   });
 
+  it('ends a stream that asked for usage with the counted usage when the upstream sent none', async () => {
+    // OpenAI's include_usage: a last chunk with empty choices and the usage, before [DONE]. The
+    // upstream sent none, so the client is told what the gateway counted and billed.
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: 'silent-model',
+        messages: [{ role: 'user', content: 'tell me' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .withResponse();
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    const last = chunks.at(-1);
+    expect(last?.choices).toEqual([]);
+    expect(last?.object).toBe('chat.completion.chunk');
+    expect(last?.id).toBe(chunks[0]?.id);
+    expect(last?.model).toBe(chunks[0]?.model);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.usage == null)).toBe(true);
+    const record = await usageRecord(api, admin, response.headers.get('x-request-id') as string);
+    expect(record.usageSource).toBe('counted');
+    expect(last?.usage).toMatchObject({
+      prompt_tokens: record.promptTokens,
+      completion_tokens: record.completionTokens,
+      total_tokens: record.promptTokens + record.completionTokens,
+    });
+    // Legacy completions end the same way.
+    const legacy = await client.completions.create({
+      model: 'silent-model',
+      prompt: 'Say this',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const pieces: OpenAI.Completions.Completion[] = [];
+    for await (const piece of legacy) pieces.push(piece);
+    expect(pieces.at(-1)?.choices).toEqual([]);
+    expect(pieces.at(-1)?.object).toBe('text_completion');
+    expect(pieces.at(-1)?.usage?.completion_tokens).toBeGreaterThan(0);
+  });
+
   it('prices a request at the model price in force, in exact decimal USD', async () => {
     await request(api.url)
       .put('/api/models/gpt-4o-mini/price')

@@ -19,6 +19,8 @@ function fixture(file: string): Uint8Array {
 
 interface Replay {
   forwarded: SseEvent[];
+  /** What the client is sent: the forwarded events and the observer's own text, in order. */
+  wire: Uint8Array[];
   outcome: StreamOutcome;
 }
 
@@ -33,16 +35,21 @@ function replay(chunks: Uint8Array[], clientAskedForUsage = false): Replay {
     now: () => eventIndex,
   });
   const forwarded: SseEvent[] = [];
+  const wire: Uint8Array[] = [];
   const handle = (events: SseEvent[]) => {
     for (const event of events) {
       const observed = watch.observe(event);
-      if (!observed.suppress && 'event' in observed) forwarded.push(observed.event);
+      if (!observed.suppress && 'event' in observed) {
+        forwarded.push(observed.event);
+        wire.push(encodeSseEvent(observed.event));
+      }
+      if (!observed.suppress && 'text' in observed) wire.push(Buffer.from(observed.text));
       eventIndex++;
     }
   };
   for (const chunk of chunks) handle(decoder.push(chunk));
   handle(decoder.end());
-  return { forwarded, outcome: watch.outcome() };
+  return { forwarded, wire, outcome: watch.outcome() };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -117,16 +124,42 @@ describe.each(EXPECTED)('replaying %s', (file, expected, usageChunks) => {
     expect(replay([...bytes].map((byte) => Uint8Array.of(byte)))).toEqual(whole);
   });
 
-  it('forwards the upstream bytes unchanged to a client that asked for usage', () => {
+  it('forwards the upstream bytes to a client that asked for usage, adding the count the upstream did not send', () => {
     const asked = replay([bytes], true);
     expect(asked.outcome).toEqual(expected);
-    expect(Buffer.from(concat(asked.forwarded.map(encodeSseEvent)))).toEqual(Buffer.from(bytes));
+    const wire = Buffer.from(concat(asked.wire)).toString();
+    const sent = Buffer.from(bytes).toString();
+    if (usageChunks > 0 || !expected.sawDone) {
+      expect(wire).toBe(sent);
+      return;
+    }
+    // OpenAI's include_usage ending: a chunk with empty choices and the billed usage, then [DONE].
+    const done = sent.lastIndexOf('data: [DONE]');
+    expect(wire.slice(0, done)).toBe(sent.slice(0, done));
+    const added = /^data: (\{.*\})\n\n/.exec(wire.slice(done));
+    expect(wire.slice(done + (added?.[0].length ?? 0))).toBe(sent.slice(done));
+    const first = JSON.parse(asked.forwarded[0]?.data ?? '{}');
+    expect(JSON.parse(added?.[1] ?? '{}')).toEqual({
+      id: first.id,
+      object: 'chat.completion.chunk',
+      created: first.created,
+      model: first.model,
+      choices: [],
+      usage: {
+        prompt_tokens: expected.usage?.promptTokens,
+        completion_tokens: expected.usage?.completionTokens,
+        total_tokens: (expected.usage?.promptTokens ?? 0) + (expected.usage?.completionTokens ?? 0),
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0 },
+      },
+    });
   });
 
   it('forwards everything but the usage-only chunk to a client that did not', () => {
-    const asked = replay([bytes], true).forwarded;
+    const asked = replay([bytes], true);
     const isUsageOnly = (event: SseEvent) => /^\{.*"choices":\[\],"usage":\{/.test(event.data);
-    expect(asked.filter(isUsageOnly)).toHaveLength(usageChunks);
-    expect(whole.forwarded).toEqual(asked.filter((event) => !isUsageOnly(event)));
+    expect(asked.forwarded.filter(isUsageOnly)).toHaveLength(usageChunks);
+    const sent = new SseDecoder().push(concat(asked.wire));
+    expect(whole.forwarded).toEqual(sent.filter((event) => !isUsageOnly(event)));
   });
 });

@@ -12,6 +12,7 @@ import type {
 import { isDoneEvent, type SseEvent } from '../sse/sse-event';
 import { CompletionTokenCounter } from '../usage/token-counter';
 import { promptCountOf, type Usage } from '../usage/usage';
+import { chatUsage } from './chat-canonical-response';
 import { parseOpenAiUsage } from './usage';
 
 const SUPPRESS: ObservedEvent = { suppress: true };
@@ -24,6 +25,8 @@ export class OpenAiStreamObserver implements StreamObserver {
   private finishReason: string | null = null;
   private sawDone = false;
   private sawChunk = false;
+  /** The first chunk's identity (id, model…), kept only for a client that asked for usage. */
+  private head: JsonObject | null = null;
   private firstContentAt: number | null = null;
   private upstreamError: string | null = null;
 
@@ -36,14 +39,16 @@ export class OpenAiStreamObserver implements StreamObserver {
     if (this.sawDone) return { suppress: false, event };
     if (isDoneEvent(event)) {
       this.sawDone = true;
-      return { suppress: false, event };
+      return this.head !== null && this.upstreamUsage === null
+        ? this.usageThenDone()
+        : { suppress: false, event };
     }
     const chunk = parseJson(event.data);
     // A data event that is not a JSON object (a vendor's keep-alive text, a broken line) is dropped:
     // OpenAI's SDKs parse every data event but [DONE], and one of these would fail the client's
     // whole stream. (Comments, the usual keep-alive, never reach here.)
     if (!isJsonObject(chunk)) return SUPPRESS;
-    this.sawChunk = true;
+    if (!this.sawChunk) this.first(chunk);
     if (isJsonObject(chunk['error'])) return this.observeError(event, chunk['error']);
 
     const usage = parseOpenAiUsage(chunk['usage']);
@@ -75,6 +80,23 @@ export class OpenAiStreamObserver implements StreamObserver {
       firstContentAt: this.firstContentAt,
       upstreamError: this.upstreamError,
     };
+  }
+
+  private first(chunk: JsonObject): void {
+    this.sawChunk = true;
+    if (!this.options.clientAskedForUsage) return;
+    const { id, object, created, model, system_fingerprint } = chunk;
+    this.head = { id, object: object ?? 'chat.completion.chunk', created, model, system_fingerprint };
+  }
+
+  /**
+   * A client that asked for usage from an upstream that sent none gets, as OpenAI ends such a stream,
+   * a last chunk with empty choices and the usage the gateway counted (and bills), then [DONE].
+   */
+  private usageThenDone(): ObservedEvent {
+    const usage = this.counted();
+    const chunk = { ...this.head, choices: [], usage: chatUsage({ ...usage, cacheWriteTokens: 0 }) };
+    return { suppress: false, text: `data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n` };
   }
 
   /** The gateway's own count, for an upstream that reported none (only then is the text counted). */
