@@ -6,7 +6,7 @@ import { AuditService } from '@gateway/audit';
 import { pageWindow } from '@gateway/common/http';
 import { Actor } from '@gateway/identity';
 import { ChangeFeed } from '@gateway/redis';
-import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, Not, QueryFailedError, Repository } from 'typeorm';
 import { MODEL_CHAINS_TOPIC } from '../channels-topic';
 import { ChannelsError, ChannelsErrorCode } from '../channels.errors';
 import { CreateModelChainDto } from '../dto/create-model-chain.dto';
@@ -62,14 +62,13 @@ export class ModelChainsService {
     checkSelfReference(dto.name, dto.models);
     const view = await this.chains.manager.transaction(async (manager) => {
       await this.assertNameFree(manager, dto.name);
-      const row = await this.saveNamed(
-        manager,
-        manager.getRepository(ModelChain).create({
-          name: dto.name,
-          models: dto.models,
-          fallbackFor: dto.fallbackFor ?? [],
-        }),
-      );
+      const chain = manager.getRepository(ModelChain).create({
+        name: dto.name,
+        models: dto.models,
+        fallbackFor: dto.fallbackFor ?? [],
+      });
+      await assertServable(manager, chain);
+      const row = await this.saveNamed(manager, chain);
       const after = ModelChainView.of(row, []);
       await this.audit.record(
         { actor, tenantId: null, action: 'create', entityType: AUDIT_CHAIN, entityId: row.id, after },
@@ -95,6 +94,7 @@ export class ModelChainsService {
       if (dto.models != null) chain.models = dto.models;
       if (dto.fallbackFor != null) chain.fallbackFor = dto.fallbackFor;
       checkSelfReference(chain.name, chain.models);
+      await assertServable(manager, chain);
       const saved = await this.saveNamed(manager, chain);
       const after = await this.viewOf(saved, manager);
       await this.audit.record(
@@ -262,6 +262,58 @@ function checkSelfReference(name: string, models: readonly string[]): void {
       field: 'models',
     });
   }
+}
+
+/**
+ * Refuses what the relay could never serve: chains do not nest (a member is tried as a served model
+ * only), so a member named after another chain, or a chain named after another's member, is dead
+ * unless a channel serves that name (a chain may shadow a served model: the model wins where served);
+ * and a model falls back to one chain, so a second chain attached to it would never be tried.
+ * Writes of chains are serialized, so two concurrent ones cannot each miss the other.
+ */
+async function assertServable(manager: EntityManager, chain: ModelChain): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', ['channels:model-chains']);
+  const others = await manager
+    .getRepository(ModelChain)
+    .find({ where: chain.id === undefined ? {} : { id: Not(chain.id) }, order: { name: 'ASC' } });
+  const taken = others.find((other) => other.fallbackFor.some((model) => chain.fallbackFor.includes(model)));
+  if (taken !== undefined) {
+    const model = taken.fallbackFor.find((m) => chain.fallbackFor.includes(m)) as string;
+    throw new ChannelsError(
+      ChannelsErrorCode.ValidationFailed,
+      `fallbackFor: ${model} already falls back to the chain ${taken.name} (a model falls back to one chain)`,
+      { field: 'fallbackFor' },
+    );
+  }
+  const chainNames = new Set(others.map((other) => other.name));
+  const nested = chain.models.filter((model) => chainNames.has(model));
+  const unserved = await unservedModels(manager, nested);
+  if (unserved.length > 0) {
+    throw new ChannelsError(
+      ChannelsErrorCode.ValidationFailed,
+      `models must not contain another chain (chains do not nest, and no channel serves a model named ${unserved.join(', ')})`,
+      { field: 'models' },
+    );
+  }
+  const holder = others.find((other) => other.models.includes(chain.name));
+  if (holder !== undefined && (await unservedModels(manager, [chain.name])).length > 0) {
+    throw new ChannelsError(
+      ChannelsErrorCode.ValidationFailed,
+      `name ${chain.name} is a member of the chain ${holder.name}, where it would never be served (chains do not nest)`,
+      { field: 'name' },
+    );
+  }
+}
+
+/** The names no channel serves (as a model or an alias), whatever its state or groups. */
+async function unservedModels(manager: EntityManager, names: readonly string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const rows = (await manager.query(
+    `SELECT m.model FROM unnest($1::text[]) AS m(model)
+      WHERE NOT EXISTS (SELECT 1 FROM channels c WHERE m.model = ANY(c.models) OR c.model_mapping ? m.model)`,
+    [names],
+  )) as { model: string }[];
+  return rows.map((row) => row.model);
 }
 
 function groupView(
