@@ -26,6 +26,11 @@ const BILLING_ERRORS = {
     status: HttpStatus.GONE,
     message: 'this redemption code has expired',
   },
+  RedemptionCodeDisabled: {
+    code: 'redemption_code_disabled',
+    status: HttpStatus.GONE,
+    message: 'this redemption code has been disabled',
+  },
   PlanNameTaken: {
     code: 'plan_name_taken',
     status: HttpStatus.CONFLICT,

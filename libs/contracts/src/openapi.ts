@@ -615,6 +615,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/redemption-codes/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disable an unredeemed code: redeeming it is then 410 (409 when already redeemed) */
+    post: operations['RedemptionCodesController_disable'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/redemption-codes/batches/{batchId}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disable every unredeemed code of a batch; redeemed ones stay redeemed */
+    post: operations['RedemptionCodesController_disableBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/groups/multipliers': {
     parameters: {
       query?: never;
@@ -2440,7 +2474,7 @@ export interface components {
       /** @example 10 */
       amountUsd: string;
       /** @enum {string} */
-      status: 'unused' | 'redeemed' | 'expired';
+      status: 'unused' | 'redeemed' | 'expired' | 'disabled';
       expiresAt: string | null;
       note: string | null;
       /** Format: uuid */
@@ -2456,6 +2490,10 @@ export interface components {
        * @description the redemption ledger line
        */
       ledgerEntryId: string | null;
+      /** @description when it was disabled (never redeemable after) */
+      disabledAt: string | null;
+      /** Format: uuid */
+      disabledBy: string | null;
       /**
        * @description the code itself: shown in this response only, never again
        * @example K7Q2-M9XD-4HRT-0WVB-PJ3N-8SZE-9XZA
@@ -2480,7 +2518,7 @@ export interface components {
       /** @example 10 */
       amountUsd: string;
       /** @enum {string} */
-      status: 'unused' | 'redeemed' | 'expired';
+      status: 'unused' | 'redeemed' | 'expired' | 'disabled';
       expiresAt: string | null;
       note: string | null;
       /** Format: uuid */
@@ -2496,6 +2534,10 @@ export interface components {
        * @description the redemption ledger line
        */
       ledgerEntryId: string | null;
+      /** @description when it was disabled (never redeemable after) */
+      disabledAt: string | null;
+      /** Format: uuid */
+      disabledBy: string | null;
     };
     RedemptionCodePageView: {
       items: components['schemas']['RedemptionCodeView'][];
@@ -2512,6 +2554,14 @@ export interface components {
        * @description the tenant to credit: a super admin must name it; others redeem into their own
        */
       tenantId?: string;
+    };
+    DisabledRedemptionBatchView: {
+      /** Format: uuid */
+      batchId: string;
+      /** @description codes this request disabled (0 when all already were) */
+      disabled: number;
+      /** @description codes of the batch already redeemed, left as they are */
+      redeemed: number;
     };
     GroupMultiplierView: {
       /** @example vip */
@@ -4849,8 +4899,8 @@ export interface operations {
       query?: {
         page?: number;
         pageSize?: number;
-        /** @description unused: redeemable now; expired: never redeemed and past expiresAt */
-        status?: 'unused' | 'redeemed' | 'expired';
+        /** @description unused: redeemable now; expired: never redeemed and past expiresAt; disabled: revoked before redeemed */
+        status?: 'unused' | 'redeemed' | 'expired' | 'disabled';
         /** @description the codes of one batch */
         batchId?: string;
       };
@@ -4913,6 +4963,48 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['LedgerEntryView'];
+        };
+      };
+    };
+  };
+  RedemptionCodesController_disable: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RedemptionCodeView'];
+        };
+      };
+    };
+  };
+  RedemptionCodesController_disableBatch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        batchId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DisabledRedemptionBatchView'];
         };
       };
     };

@@ -19,6 +19,8 @@ interface CreatedCode {
 const CODE_SHAPE = /^([0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4}$/;
 
 describe('billing: redemption codes', () => {
+  /** A code the expiry test let expire, for comparing refusals with. */
+  let expiredCode: string;
   let api: ApiHarness;
   let db: DataSource;
   let root: Session;
@@ -153,6 +155,7 @@ describe('billing: redemption codes', () => {
       expiresAt: new Date(Date.now() + 60_000).toISOString(),
     });
     await db.getRepository(RedemptionCode).update(code!.id, { expiresAt: new Date(Date.now() - 1_000) });
+    expiredCode = code!.code;
     const before = await balance(tenantA.id);
     const res = await ownerA.post('/api/redemption-codes/redeem', { code: code!.code }).expect(410);
     expect(res.body.code).toBe('redemption_code_expired');
@@ -161,6 +164,91 @@ describe('billing: redemption codes', () => {
     expect(expired.body.items.map((item: { id: string }) => item.id)).toContain(code!.id);
     const unused = await root.get('/api/redemption-codes?status=unused&pageSize=200').expect(200);
     expect(unused.body.items.map((item: { id: string }) => item.id)).not.toContain(code!.id);
+  });
+
+  it('disables an unused code: redeeming it is then refused like an expired one, audited, nothing else changes', async () => {
+    const [code, other] = await createCodes({ count: 2, amountUsd: '4' });
+    const before = await balance(tenantA.id);
+    const res = await root.post(`/api/redemption-codes/${code!.id}/disable`, {}).expect(200);
+    expect(res.body).toMatchObject({ id: code!.id, status: 'disabled', disabledBy: root.user.id });
+    expect(Date.parse(res.body.disabledAt as string)).toBeGreaterThan(Date.now() - 60_000);
+    const refused = await ownerA.post('/api/redemption-codes/redeem', { code: code!.code }).expect(410);
+    expect(refused.body).toMatchObject({ code: 'redemption_code_disabled', message: expect.any(String) });
+    expect(Object.keys(refused.body).sort()).toEqual(
+      Object.keys(
+        (await ownerA.post('/api/redemption-codes/redeem', { code: expiredCode }).expect(410)).body as object,
+      ).sort(),
+    );
+    expect(await balance(tenantA.id)).toBe(before);
+    // Disabling again changes nothing; the batch's other code still redeems.
+    const again = await root.post(`/api/redemption-codes/${code!.id}/disable`, {}).expect(200);
+    expect(again.body.disabledAt).toBe(res.body.disabledAt);
+    await ownerA.post('/api/redemption-codes/redeem', { code: other!.code }).expect(200);
+
+    const audits = await db
+      .getRepository(AuditLog)
+      .findBy({ entityType: 'redemption_code', entityId: code!.id });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({
+      action: 'update',
+      before: expect.objectContaining({ status: 'unused' }),
+      after: expect.objectContaining({ status: 'disabled' }),
+    });
+    const disabled = await root.get('/api/redemption-codes?status=disabled').expect(200);
+    expect(disabled.body.items.map((item: { id: string }) => item.id)).toEqual([code!.id]);
+    for (const status of ['unused', 'expired', 'redeemed']) {
+      const listed = await root.get(`/api/redemption-codes?status=${status}&pageSize=200`).expect(200);
+      expect(listed.body.items.map((item: { id: string }) => item.id)).not.toContain(code!.id);
+    }
+  });
+
+  it('disables a whole batch but the codes already redeemed, which stay redeemed', async () => {
+    const created = await root.post('/api/redemption-codes', { count: 3, amountUsd: '5' }).expect(201);
+    const [spent, leaked1, leaked2] = created.body.items as CreatedCode[];
+    const batchId = created.body.batchId as string;
+    const line = await ownerA.post('/api/redemption-codes/redeem', { code: spent!.code }).expect(200);
+    const before = await balance(tenantA.id);
+
+    const res = await root.post(`/api/redemption-codes/batches/${batchId}/disable`, {}).expect(200);
+    expect(res.body).toEqual({ batchId, disabled: 2, redeemed: 1 });
+    for (const code of [leaked1!, leaked2!]) {
+      const refused = await ownerB.post('/api/redemption-codes/redeem', { code: code.code }).expect(410);
+      expect(refused.body.code).toBe('redemption_code_disabled');
+    }
+    // Nothing is taken back.
+    expect(await balance(tenantA.id)).toBe(before);
+    const listed = await root.get(`/api/redemption-codes?batchId=${batchId}`).expect(200);
+    const byId = new Map(listed.body.items.map((item: { id: string; status: string }) => [item.id, item]));
+    expect(byId.get(spent!.id)).toMatchObject({
+      status: 'redeemed',
+      ledgerEntryId: line.body.id,
+      disabledAt: null,
+    });
+    expect(byId.get(leaked1!.id)).toMatchObject({ status: 'disabled' });
+    // A single redeemed code cannot be disabled: 409, as redeeming it again would be.
+    const redeemed = await root.post(`/api/redemption-codes/${spent!.id}/disable`, {}).expect(409);
+    expect(redeemed.body.code).toBe('redemption_code_redeemed');
+    // Again: nothing left to disable.
+    await root
+      .post(`/api/redemption-codes/batches/${batchId}/disable`, {})
+      .expect(200, { batchId, disabled: 0, redeemed: 1 });
+    const audits = await db
+      .getRepository(AuditLog)
+      .findBy({ entityType: 'redemption_code_batch', entityId: batchId, action: 'update' });
+    expect(audits).toHaveLength(1);
+    expect(JSON.stringify(audits[0]!.after)).toContain(leaked1!.maskedCode);
+    expect(JSON.stringify(audits[0]!.after)).not.toContain(leaked1!.code);
+
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await root.post(`/api/redemption-codes/${unknown}/disable`, {}).expect(404)).body.code).toBe(
+      'redemption_code_not_found',
+    );
+    await root.post(`/api/redemption-codes/batches/${unknown}/disable`, {}).expect(404);
+    await root.post('/api/redemption-codes/not-a-uuid/disable', {}).expect(404);
+    for (const session of [ownerA, adminA]) {
+      await session.post(`/api/redemption-codes/${leaked1!.id}/disable`, {}).expect(403);
+      await session.post(`/api/redemption-codes/batches/${batchId}/disable`, {}).expect(403);
+    }
   });
 
   it('answers 404 redemption_code_not_found for an unknown or malformed code', async () => {

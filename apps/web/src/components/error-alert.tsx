@@ -29,6 +29,7 @@ const KNOWN_CODES = [
   'redemption_code_not_found',
   'redemption_code_redeemed',
   'redemption_code_expired',
+  'redemption_code_disabled',
   'plan_name_taken',
   'plan_not_available',
   'no_subscription',

@@ -45,4 +45,11 @@ export class RedemptionCode extends AuthoredColumns {
   /** The `redemption` ledger line it became (whose ref is this code's id). */
   @Column({ name: 'ledger_entry_id', type: 'uuid', nullable: true })
   ledgerEntryId!: string | null;
+
+  /** When an operator revoked it (a leaked batch): never redeemable after. Only an unredeemed code is. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
+  @Column({ name: 'disabled_by', type: 'uuid', nullable: true })
+  disabledBy!: string | null;
 }

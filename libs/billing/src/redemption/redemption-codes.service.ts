@@ -1,7 +1,8 @@
 // Redemption codes: an operator creates a batch (the codes are shown once, only hashes are kept);
 // a tenant's owner or admin redeems one into their balance. The code row is locked for the redeem,
 // so however many requests race with the same code, exactly one credits it; the ledger's unique
-// (tenant, kind, ref = code id) is the second line of defence.
+// (tenant, kind, ref = code id) is the second line of defence. An operator may disable a code or a
+// whole batch (a leak) under the same row locks: a code is either redeemed or disabled, never both.
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -25,6 +26,7 @@ import {
 } from './redemption-code';
 import {
   CreatedRedemptionCodesView,
+  DisabledRedemptionBatchView,
   RedemptionCodePageView,
   RedemptionCodeView,
   redemptionCodeStatus,
@@ -98,10 +100,12 @@ export class RedemptionCodesService {
     const qb = this.codes.createQueryBuilder('c');
     if (query.batchId) qb.andWhere('c.batchId = :batchId', { batchId: query.batchId });
     if (query.status === 'redeemed') qb.andWhere('c.redeemedAt IS NOT NULL');
-    if (query.status === 'unused') {
-      qb.andWhere('c.redeemedAt IS NULL').andWhere('(c.expiresAt IS NULL OR c.expiresAt > now())');
+    if (query.status === 'disabled') qb.andWhere('c.redeemedAt IS NULL').andWhere('c.disabledAt IS NOT NULL');
+    if (query.status === 'unused' || query.status === 'expired') {
+      qb.andWhere('c.redeemedAt IS NULL').andWhere('c.disabledAt IS NULL');
     }
-    if (query.status === 'expired') qb.andWhere('c.redeemedAt IS NULL').andWhere('c.expiresAt <= now()');
+    if (query.status === 'unused') qb.andWhere('(c.expiresAt IS NULL OR c.expiresAt > now())');
+    if (query.status === 'expired') qb.andWhere('c.expiresAt <= now()');
     const { skip, take } = pageWindow(query);
     const [rows, total] = await qb
       .orderBy('c.createdAt', 'DESC')
@@ -129,6 +133,7 @@ export class RedemptionCodesService {
       const status = redemptionCodeStatus(code);
       if (status === 'redeemed') throw new BillingError(BillingErrorCode.RedemptionCodeRedeemed);
       if (status === 'expired') throw new BillingError(BillingErrorCode.RedemptionCodeExpired);
+      if (status === 'disabled') throw new BillingError(BillingErrorCode.RedemptionCodeDisabled);
       const before = RedemptionCodeView.of(code);
       const entry = await append({
         tenantId,
@@ -172,6 +177,66 @@ export class RedemptionCodesService {
         manager,
       );
       return line;
+    });
+  }
+
+  /**
+   * Makes an unredeemed code unredeemable (idempotent: a disabled code is returned as it is). A
+   * redeemed one is 409: its credit stays, nothing is taken back.
+   */
+  async disable(actor: Actor, id: string): Promise<RedemptionCodeView> {
+    return this.codes.manager.transaction(async (manager) => {
+      const code = await manager.findOne(RedemptionCode, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!code) throw new BillingError(BillingErrorCode.RedemptionCodeNotFound);
+      if (code.redeemedAt) throw new BillingError(BillingErrorCode.RedemptionCodeRedeemed);
+      if (code.disabledAt) return RedemptionCodeView.of(code);
+      const before = RedemptionCodeView.of(code);
+      Object.assign(code, { disabledAt: new Date(), disabledBy: actor.userId });
+      await manager.save(code);
+      const after = RedemptionCodeView.of(code);
+      await this.audit.record(
+        { actor, tenantId: null, action: 'update', entityType: CODE_AUDIT_TYPE, entityId: id, before, after },
+        manager,
+      );
+      return after;
+    });
+  }
+
+  /** Disables every unredeemed code of a batch at once; the redeemed ones stay redeemed. */
+  async disableBatch(actor: Actor, batchId: string): Promise<DisabledRedemptionBatchView> {
+    return this.codes.manager.transaction(async (manager) => {
+      // Each row waits for a redeem that holds it, then is re-read: a code just redeemed is left.
+      const disabled = (await manager.query(
+        `UPDATE redemption_codes SET disabled_at = now(), disabled_by = $2
+          WHERE batch_id = $1 AND redeemed_at IS NULL AND disabled_at IS NULL
+          RETURNING hint`,
+        [batchId, actor.userId],
+      )) as [{ hint: string }[], number];
+      const [counts] = (await manager.query(
+        `SELECT count(*)::int AS total, count(redeemed_at)::int AS redeemed
+           FROM redemption_codes WHERE batch_id = $1`,
+        [batchId],
+      )) as { total: number; redeemed: number }[];
+      if (!counts || counts.total === 0) throw new BillingError(BillingErrorCode.NotFound, 'no such batch');
+      const hints = disabled[0];
+      if (hints.length > 0) {
+        await this.audit.record(
+          {
+            actor,
+            tenantId: null,
+            action: 'update',
+            entityType: BATCH_AUDIT_TYPE,
+            entityId: batchId,
+            // The masked hints, never the codes (as at creation).
+            after: { disabled: hints.length, maskedCodes: hints.map((row) => row.hint) },
+          },
+          manager,
+        );
+      }
+      return { batchId, disabled: hints.length, redeemed: counts.redeemed };
     });
   }
 }

@@ -6,6 +6,7 @@ import { REDEMPTION_CODE_STATUSES, RedemptionCodeStatus } from '../dto/list-rede
 
 export function redemptionCodeStatus(code: RedemptionCode, now = new Date()): RedemptionCodeStatus {
   if (code.redeemedAt) return 'redeemed';
+  if (code.disabledAt) return 'disabled';
   return code.expiresAt && code.expiresAt <= now ? 'expired' : 'unused';
 }
 
@@ -26,6 +27,9 @@ export class RedemptionCodeView {
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) redeemedBy!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'the redemption ledger line' })
   ledgerEntryId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'when it was disabled (never redeemable after)' })
+  disabledAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) disabledBy!: string | null;
 
   static of(code: RedemptionCode): RedemptionCodeView {
     return {
@@ -42,6 +46,8 @@ export class RedemptionCodeView {
       redeemedTenantId: code.redeemedTenantId,
       redeemedBy: code.redeemedBy,
       ledgerEntryId: code.ledgerEntryId,
+      disabledAt: code.disabledAt?.toISOString() ?? null,
+      disabledBy: code.disabledBy,
     };
   }
 }
@@ -59,4 +65,11 @@ export class CreatedRedemptionCodeView extends RedemptionCodeView {
 export class CreatedRedemptionCodesView {
   @ApiProperty({ format: 'uuid' }) batchId!: string;
   @ApiProperty({ type: [CreatedRedemptionCodeView] }) items!: CreatedRedemptionCodeView[];
+}
+
+/** A batch disabled: its unredeemed codes now are; the redeemed ones stay redeemed. */
+export class DisabledRedemptionBatchView {
+  @ApiProperty({ format: 'uuid' }) batchId!: string;
+  @ApiProperty({ description: 'codes this request disabled (0 when all already were)' }) disabled!: number;
+  @ApiProperty({ description: 'codes of the batch already redeemed, left as they are' }) redeemed!: number;
 }

@@ -95,3 +95,21 @@ export function useCreateRedemptionCodes() {
     onSuccess,
   });
 }
+
+export function useDisableRedemptionCode() {
+  const onSuccess = useInvalidateBilling();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.POST('/api/redemption-codes/{id}/disable', { params: { path: { id } } })),
+    onSuccess,
+  });
+}
+
+export function useDisableRedemptionBatch() {
+  const onSuccess = useInvalidateBilling();
+  return useMutation({
+    mutationFn: (batchId: string) =>
+      unwrap(api.POST('/api/redemption-codes/batches/{batchId}/disable', { params: { path: { batchId } } })),
+    onSuccess,
+  });
+}

@@ -2,6 +2,7 @@
 import { PlusOutlined } from '@ant-design/icons';
 import {
   Alert,
+  App,
   Button,
   DatePicker,
   Flex,
@@ -9,6 +10,7 @@ import {
   Input,
   InputNumber,
   Modal,
+  Popconfirm,
   Select,
   Tag,
   Typography,
@@ -18,6 +20,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AmountField } from '../../../components/amount-field';
+import { describeError } from '../../../components/error-alert';
 import { FormModal } from '../../../components/form-modal';
 import { formatDateTime, formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
@@ -27,6 +30,8 @@ import {
   type CreatedRedemptionCodes,
   type RedemptionCode,
   useCreateRedemptionCodes,
+  useDisableRedemptionBatch,
+  useDisableRedemptionCode,
   useRedemptionCodes,
 } from '../api/billing-api';
 
@@ -34,8 +39,9 @@ const STATUS_COLOR: Record<RedemptionCode['status'], string> = {
   unused: 'blue',
   redeemed: 'green',
   expired: 'default',
+  disabled: 'red',
 };
-const STATUSES: RedemptionCode['status'][] = ['unused', 'redeemed', 'expired'];
+const STATUSES: RedemptionCode['status'][] = ['unused', 'redeemed', 'expired', 'disabled'];
 
 interface BatchValues {
   count: number;
@@ -46,10 +52,14 @@ interface BatchValues {
 
 export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) => string }) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const paging = usePageState(20, { showTotal: (count) => t('common.total', { count }) });
   const [status, setStatus] = useState<RedemptionCode['status'] | undefined>();
   const codes = useRedemptionCodes(paging.page, paging.pageSize, status);
   const create = useCreateRedemptionCodes();
+  const disable = useDisableRedemptionCode();
+  const disableBatch = useDisableRedemptionBatch();
+  const failed = (error: unknown) => void message.error(describeError(t, error));
   const [form] = Form.useForm<BatchValues>();
   const { formError, onError, clear } = useServerErrors(form);
   const [creating, setCreating] = useState(false);
@@ -113,6 +123,45 @@ export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) 
           },
           { title: t('billing.note'), key: 'note', render: (_, code) => code.note ?? '—' },
           { title: t('common.created'), key: 'created', render: (_, code) => formatDateTime(code.createdAt) },
+          {
+            title: t('billing.codes.revoke'),
+            key: 'revoke',
+            render: (_, code) =>
+              code.status === 'redeemed' || code.status === 'disabled' ? null : (
+                <Flex gap={8}>
+                  <Popconfirm
+                    title={t('billing.codes.disableConfirm')}
+                    okText={t('billing.codes.disable')}
+                    cancelText={t('common.cancel')}
+                    okButtonProps={{ danger: true }}
+                    onConfirm={() => disable.mutateAsync(code.id).catch(failed)}
+                  >
+                    <Button size="small" danger data-testid={`disable-code-${code.id}`}>
+                      {t('billing.codes.disable')}
+                    </Button>
+                  </Popconfirm>
+                  <Popconfirm
+                    title={t('billing.codes.disableBatchConfirm')}
+                    okText={t('billing.codes.disableBatch')}
+                    cancelText={t('common.cancel')}
+                    okButtonProps={{ danger: true }}
+                    onConfirm={() =>
+                      disableBatch
+                        .mutateAsync(code.batchId)
+                        .then(
+                          (done) =>
+                            void message.success(t('billing.codes.batchDisabled', { count: done.disabled })),
+                        )
+                        .catch(failed)
+                    }
+                  >
+                    <Button size="small" danger data-testid={`disable-batch-${code.id}`}>
+                      {t('billing.codes.disableBatch')}
+                    </Button>
+                  </Popconfirm>
+                </Flex>
+              ),
+          },
         ]}
       />
       <FormModal<BatchValues>
