@@ -150,6 +150,65 @@ describe('OpenAiStreamObserver', () => {
     });
   });
 
+  it('ends the stream of a client that asked for usage with the billed count when the upstream sent none', () => {
+    const watch = observer({ clientAskedForUsage: true });
+    watch.observe(
+      chunk({ id: 'c-1', created: 7, model: 'm', choices: [{ index: 0, delta: { content: 'a b c' } }] }),
+    );
+    const done = watch.observe(DONE);
+    expect(done).toEqual({ suppress: false, text: expect.stringMatching(/\ndata: \[DONE\]\n\n$/) });
+    const added = JSON.parse((done as { text: string }).text.split('\n\n')[0]!.replace(/^data: /, ''));
+    expect(added).toEqual({
+      id: 'c-1',
+      object: 'chat.completion.chunk',
+      created: 7,
+      model: 'm',
+      choices: [],
+      usage: {
+        prompt_tokens: 11,
+        completion_tokens: 3,
+        total_tokens: 14,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0 },
+      },
+    });
+    expect(watch.outcome()).toMatchObject({
+      usageSource: 'counted',
+      usage: { promptTokens: 11, completionTokens: 3 },
+    });
+  });
+
+  it('tells a client that asked for usage the billed count in place of an upstream count of no output', () => {
+    const watch = observer({ clientAskedForUsage: true });
+    watch.observe(delta({ content: 'hello there friend' }, 'stop'));
+    const replaced = watch.observe(
+      chunk({ id: 'c-2', choices: [], usage: { prompt_tokens: 20, completion_tokens: 0, total_tokens: 20 } }),
+    );
+    const text = (replaced as { text: string }).text;
+    expect(JSON.parse(text.replace(/^data: /, '')).usage).toMatchObject({
+      prompt_tokens: 20,
+      completion_tokens: 3,
+      total_tokens: 23,
+    });
+    expect(text).not.toContain('[DONE]');
+    expect(watch.observe(DONE)).toEqual({ suppress: false, event: DONE });
+  });
+
+  it('adds no usage chunk where the upstream put its usage on the content chunks', () => {
+    const watch = observer({ clientAskedForUsage: true });
+    watch.observe(
+      chunk({
+        choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 1, completion_tokens: 1 },
+      }),
+    );
+    expect(watch.observe(DONE)).toEqual({ suppress: false, event: DONE });
+    // And none to a client that did not ask.
+    const quiet = observer();
+    quiet.observe(delta({ content: 'a b' }, 'stop'));
+    expect(quiet.observe(DONE)).toEqual({ suppress: false, event: DONE });
+  });
+
   it('reports a stream without chunks as having no usage to bill', () => {
     expect(observer().outcome()).toMatchObject({ usage: null, usageSource: 'counted', sawDone: false });
   });

@@ -27,6 +27,8 @@ export class OpenAiStreamObserver implements StreamObserver {
   private sawChunk = false;
   /** The first chunk's identity (id, model…), kept only for a client that asked for usage. */
   private head: JsonObject | null = null;
+  /** A usage-only chunk went to the client (the upstream's, or the gateway's in its place). */
+  private toldUsage = false;
   private firstContentAt: number | null = null;
   private upstreamError: string | null = null;
 
@@ -39,8 +41,10 @@ export class OpenAiStreamObserver implements StreamObserver {
     if (this.sawDone) return { suppress: false, event };
     if (isDoneEvent(event)) {
       this.sawDone = true;
-      return this.head !== null && this.upstreamUsage === null
-        ? this.usageThenDone()
+      // A client that asked for usage from an upstream that sent none gets, as OpenAI ends such a
+      // stream, a last chunk with empty choices and the usage the gateway counted (and bills).
+      return this.head !== null && !this.toldUsage && this.upstreamUsage === null
+        ? { suppress: false, text: `${this.countedUsageChunk()}data: [DONE]\n\n` }
         : { suppress: false, event };
     }
     const chunk = parseJson(event.data);
@@ -58,17 +62,21 @@ export class OpenAiStreamObserver implements StreamObserver {
     // The usage-only chunk that include_usage adds comes with empty choices; a client that did not
     // ask for it must not see it (an SDK not expecting it could index choices[0]).
     const usageOnly = isJsonObject(chunk['usage']) && Array.isArray(choices) && choices.length === 0;
-    return usageOnly && !this.options.clientAskedForUsage ? SUPPRESS : { suppress: false, event };
+    if (!usageOnly) return { suppress: false, event };
+    if (!this.options.clientAskedForUsage) return SUPPRESS;
+    this.toldUsage = true;
+    // The client is told what is billed: an upstream count of no output (or of nothing) for a stream
+    // that carried some is replaced by the gateway's.
+    return this.reported() !== null
+      ? { suppress: false, event }
+      : { suppress: false, text: this.countedUsageChunk() };
   }
 
   outcome(): StreamOutcome {
     // A getter: the relay asks for the outcome's error before the stream is over, and the gateway's
     // own count (the tokenizer) is made only if the usage is read and the upstream reported none.
     // An upstream that reports no output for a stream that carried some is counted for its output.
-    const reported =
-      this.upstreamUsage !== null && (this.upstreamUsage.completionTokens > 0 || this.firstContentAt === null)
-        ? this.upstreamUsage
-        : null;
+    const reported = this.reported();
     const usage = () => reported ?? (this.sawChunk ? this.counted() : null);
     return {
       get usage() {
@@ -89,14 +97,16 @@ export class OpenAiStreamObserver implements StreamObserver {
     this.head = { id, object: object ?? 'chat.completion.chunk', created, model, system_fingerprint };
   }
 
-  /**
-   * A client that asked for usage from an upstream that sent none gets, as OpenAI ends such a stream,
-   * a last chunk with empty choices and the usage the gateway counted (and bills), then [DONE].
-   */
-  private usageThenDone(): ObservedEvent {
-    const usage = this.counted();
-    const chunk = { ...this.head, choices: [], usage: chatUsage({ ...usage, cacheWriteTokens: 0 }) };
-    return { suppress: false, text: `data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n` };
+  /** The upstream's usage when it is billed as reported: null when it sent none, or no output for some. */
+  private reported(): Usage | null {
+    const usage = this.upstreamUsage;
+    return usage !== null && (usage.completionTokens > 0 || this.firstContentAt === null) ? usage : null;
+  }
+
+  /** OpenAI's usage-only chunk (the stream's identity, empty choices) with the gateway's count. */
+  private countedUsageChunk(): string {
+    const usage = chatUsage({ ...this.counted(), cacheWriteTokens: 0 });
+    return `data: ${JSON.stringify({ ...this.head, choices: [], usage })}\n\n`;
   }
 
   /** The gateway's own count, for an upstream that reported none (only then is the text counted). */
