@@ -63,7 +63,14 @@ describe('billing: redemption codes', () => {
       expect(item.code).toMatch(CODE_SHAPE);
       const plain = item.code.replace(/-/g, '');
       expect(item.maskedCode).toBe(`${plain.slice(0, 4)}…${plain.slice(-4)}`);
-      expect(item).toMatchObject({ amountUsd: '10', status: 'unused', expiresAt, note: 'launch' });
+      expect(item).toMatchObject({
+        amountUsd: '10',
+        status: 'unused',
+        expiresAt,
+        note: 'launch',
+        disabledAt: null,
+        disabledBy: null,
+      });
     }
 
     // Every column of every stored row, as PostgreSQL has it.

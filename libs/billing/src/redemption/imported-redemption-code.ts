@@ -61,6 +61,8 @@ export async function upsertImportedRedemptionCode(
         redeemedTenantId: null,
         redeemedBy: null,
         ledgerEntryId: null,
+        disabledAt: null,
+        disabledBy: null,
       }),
     );
     const after = RedemptionCodeView.of(code);

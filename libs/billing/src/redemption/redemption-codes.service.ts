@@ -65,6 +65,8 @@ export class RedemptionCodesService {
           redeemedTenantId: null,
           redeemedBy: null,
           ledgerEntryId: null,
+          disabledAt: null,
+          disabledBy: null,
         });
         return { code, row };
       });
