@@ -43,7 +43,8 @@ export class RoutingTable {
     this.chains = new Map(config.chains.map((c) => [c.name, c.models]));
     for (const chain of config.chains) {
       for (const model of chain.fallbackFor) {
-        // Two chains attached to one model: the first by name (the order they were read in) wins.
+        // Two chains attached to one model (refused on write; rows written before that): the first by
+        // name (the order they were read in) wins.
         if (!this.fallbacks.has(model)) this.fallbacks.set(model, chain.models);
       }
     }
