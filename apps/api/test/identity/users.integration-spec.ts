@@ -414,6 +414,33 @@ describe('/api/users', () => {
       expect(res.body.code).toBe('conflict');
     });
 
+    it('an email that looks the same in another Unicode form or width is the same account: 409, and logs in', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const precomposed = `jos\u00e9-${tag}@example.test`; // é as one code point (NFC)
+      const created = await inA[Role.Owner]
+        .post('/api/users', { email: precomposed, password: 'long enough password', role: 'member' })
+        .expect(201);
+      for (const lookalike of [
+        `jose\u0301-${tag}@example.test`, // e + combining acute (NFD)
+        `JOS\u00c9-${tag}@EXAMPLE.TEST`,
+        `\uff4aos\u00e9-${tag}@example.test`, // full-width j
+      ]) {
+        const res = await inA[Role.Owner].post('/api/users', {
+          email: lookalike,
+          password: 'another long password',
+          role: 'member',
+        });
+        expect(res.status).toBe(409);
+        // Signing in with either spelling reaches the one account.
+        const signIn = await api.http
+          .post('/api/auth/login')
+          .send({ email: lookalike, password: 'long enough password' });
+        expect(signIn.status).toBe(200);
+        expect(signIn.body.user.id).toBe(created.body.id);
+      }
+      expect(await db.getRepository(User).countBy({ email: created.body.email })).toBe(1);
+    });
+
     it.each([
       [{ email: 'nope', password: 'long enough password', role: 'member' }, ['email']],
       [{ email: 'a@b.test', password: 'short', role: 'member' }, ['password']],

@@ -8,6 +8,7 @@ import { IdentityError, IdentityErrorCode } from '../identity.errors';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { PasswordHasher } from './password-hasher';
 import { hashSessionToken, looksLikeSessionToken, newSessionToken } from './session-token';
+import { canonicalEmail } from '../dto/account-fields';
 
 export interface LoginResult {
   accessToken: string;
@@ -39,7 +40,7 @@ export class AuthService {
   ) {}
 
   async login(who: LoginName, password: string, client: ClientInfo = {}): Promise<LoginResult> {
-    const where: LoginName = 'email' in who ? { email: who.email.trim().toLowerCase() } : who;
+    const where: LoginName = 'email' in who ? { email: canonicalEmail(who.email) } : who;
     // The limiter counts per account name; a username is kept apart from any email spelled the same.
     const account = 'email' in where ? where.email : `username:${where.username}`;
     const attempt = await this.limiter.reserve(account, client.ip);

@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { User } from '../entities/user.entity';
 import { Role } from '../roles';
 import { PasswordHasher } from './password-hasher';
+import { canonicalEmail } from '../dto/account-fields';
 
 /**
  * Creates the first super admin from ADMIN_EMAIL / ADMIN_PASSWORD when the platform has none.
@@ -27,18 +28,19 @@ export class FirstAdminService implements OnApplicationBootstrap {
   /** Returns true when this call created the admin. Safe to run from several processes at once. */
   async ensureFirstAdmin(): Promise<boolean> {
     if (await this.users.exists({ where: { role: Role.SuperAdmin } })) return false;
-    const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.config;
-    if (!email || !password) {
+    const { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: password } = this.config;
+    if (!adminEmail || !password) {
       this.logger.warn(
         'no super admin exists yet: set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create one',
       );
       return false;
     }
+    const email = canonicalEmail(adminEmail);
     const result = await this.users
       .createQueryBuilder()
       .insert()
       .values({
-        email: email.toLowerCase(),
+        email,
         passwordHash: await this.hasher.hash(password),
         role: Role.SuperAdmin,
         disabled: false,
@@ -46,11 +48,9 @@ export class FirstAdminService implements OnApplicationBootstrap {
       .orIgnore()
       .execute();
     const created = (result.raw as unknown[]).length > 0;
-    if (created) this.logger.log(`created the first super admin ${email.toLowerCase()}`);
+    if (created) this.logger.log(`created the first super admin ${email}`);
     else if (!(await this.users.exists({ where: { role: Role.SuperAdmin } })))
-      this.logger.warn(
-        `${email.toLowerCase()} already exists and is not a super admin; no super admin was created`,
-      );
+      this.logger.warn(`${email} already exists and is not a super admin; no super admin was created`);
     return created;
   }
 }

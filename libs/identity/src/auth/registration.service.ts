@@ -21,6 +21,7 @@ import { ClientInfo } from './auth.service';
 import { PasswordHasher } from './password-hasher';
 import { RegistrationPolicy } from './registration-policy';
 import { RegistrationRateLimiter } from './registration-rate-limiter';
+import { canonicalEmail } from '../dto/account-fields';
 
 @Injectable()
 export class RegistrationService {
@@ -43,7 +44,7 @@ export class RegistrationService {
   async register(dto: RegisterDto, client: ClientInfo & { requestId?: string }): Promise<void> {
     if (!(await this.isOpen())) throw new IdentityError(IdentityErrorCode.RegistrationClosed);
     await this.limiter.reserve(client.ip);
-    const email = dto.email.trim().toLowerCase();
+    const email = canonicalEmail(dto.email);
     // Hashed before the lookup, so a taken email costs the same time as a free one.
     const passwordHash = await this.hasher.hash(dto.password);
     // Checked first to skip a doomed transaction; the unique index still decides a race.

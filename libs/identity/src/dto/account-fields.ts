@@ -8,6 +8,15 @@ export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
 export const EMAIL_MAX_LENGTH = 320;
 
+/**
+ * The one spelling of an email stored and looked up: trimmed, NFKC-normalised and lower-cased, so
+ * addresses that look the same (a precomposed `é` or `e` + combining accent, full-width `ｂ`, any
+ * case) name the same account, as UTS #46 and PRECIS (RFC 8265) map them.
+ */
+export function canonicalEmail(raw: string): string {
+  return raw.trim().normalize('NFKC').toLowerCase().normalize('NFKC');
+}
+
 export const AccountEmailField = () =>
   applyDecorators(
     ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH }),

@@ -9,6 +9,7 @@ import { Tenant, TenantStatus } from '../entities/tenant.entity';
 import { User } from '../entities/user.entity';
 import { Role } from '../roles';
 import { userAuditSnapshot } from './user-audit-snapshot';
+import { canonicalEmail } from '../dto/account-fields';
 
 export interface ImportedAccountInput {
   /** The tenant and user an earlier run made for this source row, if any (and still there). */
@@ -150,7 +151,7 @@ async function freeEmail(
   fallback: string,
   userId: string | null,
 ): Promise<string> {
-  const email = wanted?.trim().toLowerCase();
+  const email = wanted && canonicalEmail(wanted);
   if (!email) return fallback;
   const taken = await manager.existsBy(User, { email, ...(userId ? { id: Not(userId) } : {}) });
   return taken ? fallback : email;

@@ -18,6 +18,7 @@ import { asEmailTaken, emailTakenError } from './email-taken';
 import { assertMembershipKeepsItsHead, lockMembership } from './membership-invariants';
 import { userAuditSnapshot } from './user-audit-snapshot';
 import { TokenRevocationReason, UserTokens } from './user-tokens';
+import { canonicalEmail } from '../dto/account-fields';
 
 @Injectable()
 export class UsersService {
@@ -56,7 +57,7 @@ export class UsersService {
       );
     }
     const tenantId = await this.tenantForNewUser(actor, dto.role, dto.tenantId);
-    const email = dto.email.trim().toLowerCase();
+    const email = canonicalEmail(dto.email);
     // Checked first for a clean answer; the unique index still decides a race.
     if (await this.users.existsBy({ email })) throw emailTakenError();
     const passwordHash = await this.hasher.hash(dto.password);
