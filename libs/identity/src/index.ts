@@ -14,4 +14,5 @@ export { UserView } from './views/user.view';
 export { disableImportedAccount, upsertImportedAccount } from './users/imported-account';
 export type { ImportedAccount, ImportedAccountInput } from './users/imported-account';
 export { isBcryptHash } from './auth/password-hasher';
+export { canonicalEmail } from './dto/account-fields';
 export type { LoginName } from './auth/auth.service';

@@ -27,7 +27,13 @@ import {
   MODEL_NAME_PATTERN,
 } from '@gateway/channels';
 import { nanoToUsd } from '@gateway/db';
-import { Actor, disableImportedAccount, isBcryptHash, upsertImportedAccount } from '@gateway/identity';
+import {
+  Actor,
+  canonicalEmail,
+  disableImportedAccount,
+  isBcryptHash,
+  upsertImportedAccount,
+} from '@gateway/identity';
 import {
   disableImportedToken,
   ImportedKeyRefused,
@@ -511,7 +517,7 @@ export class NewApiMigrationService {
         if (account.created && account.username === null) {
           kind.notes.push(`${user.username}: the username is taken here; they sign in with ${account.email}`);
         }
-        if (account.created && account.email !== user.email?.toLowerCase()) {
+        if (account.created && account.email !== (user.email && canonicalEmail(user.email))) {
           kind.notes.push(`${user.username}: email missing or taken here; stored as ${account.email}`);
         }
         let creditCount = userLink?.creditCount ?? 0;
