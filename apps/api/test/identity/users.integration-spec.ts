@@ -493,5 +493,25 @@ describe('/api/users', () => {
       const admin = await api.http.post('/api/auth/login').send(TEST_ADMIN).expect(200);
       expect(admin.body.user).toMatchObject({ tenantId: null, role: 'super_admin' });
     });
+
+    it('takes the Bearer scheme in any case and spacing (RFC 7235), as /v1 does', async () => {
+      const session = await sessionAs(api, Role.Member, tenantA.id);
+      for (const header of [
+        `bearer ${session.token}`,
+        `BEARER ${session.token}`,
+        `Bearer  ${session.token} `,
+      ]) {
+        const me = await api.http.get('/api/auth/me').set('authorization', header);
+        expect(me.status).toBe(200);
+        expect(me.body.id).toBe(session.user.id);
+      }
+      // Another scheme is no session, and a bearer that is not one is refused, cookie or not.
+      await api.http.get('/api/auth/me').set('authorization', `Basic ${session.token}`).expect(401);
+      await api.http
+        .get('/api/auth/me')
+        .set('authorization', 'bearer gws_wrong')
+        .set('cookie', `gw_session=${session.token}`)
+        .expect(401);
+    });
   });
 });

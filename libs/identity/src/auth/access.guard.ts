@@ -36,8 +36,9 @@ export class AccessGuard implements CanActivate {
 }
 
 export function sessionTokenOf(request: AuthenticatedRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  // The scheme is case-insensitive (RFC 7235 §2.1): `bearer …` from a script is a Bearer token too.
+  const bearer = /^Bearer\s(.*)$/is.exec(request.headers.authorization ?? '');
+  if (bearer) return bearer[1]?.trim();
   const cookies = request.cookies as Record<string, string> | undefined;
   return cookies?.[SESSION_COOKIE];
 }
