@@ -9,6 +9,7 @@ import { Tenant, TenantStatus } from '../entities/tenant.entity';
 import { User } from '../entities/user.entity';
 import { Role } from '../roles';
 import { userAuditSnapshot } from './user-audit-snapshot';
+import { revokeSessionsOfTenant, revokeSessionsOfUser } from '../auth/revoke-sessions';
 import { canonicalEmail } from '../dto/account-fields';
 
 export interface ImportedAccountInput {
@@ -70,6 +71,8 @@ export async function upsertImportedAccount(
     const before = TenantView.fields(tenant);
     Object.assign(tenant, { group: input.group, status });
     tenant = await manager.save(tenant);
+    if (before.status !== 'disabled' && status === 'disabled')
+      await revokeSessionsOfTenant(manager, tenant.id);
     audit.push(tenantEntry(actor, 'update', before, tenant));
   }
 
@@ -100,8 +103,15 @@ export async function upsertImportedAccount(
     };
     const differs = (Object.keys(next) as (keyof User)[]).some((field) => next[field] !== user?.[field]);
     if (differs) {
+      // As a change through /api/users: a new password, role or tenant, or a disabling, ends the sessions.
+      const endsSessions =
+        (next.disabled && !user.disabled) ||
+        (next.passwordHash !== undefined && next.passwordHash !== user.passwordHash) ||
+        next.role !== user.role ||
+        next.tenantId !== user.tenantId;
       Object.assign(user, next);
       user = await manager.save(user);
+      if (endsSessions) await revokeSessionsOfUser(manager, user.id);
       audit.push(userEntry(actor, 'update', tenant.id, before, user));
     }
   }
@@ -133,6 +143,7 @@ export async function disableImportedAccount(
     const before = TenantView.fields(tenant);
     tenant.status = 'disabled';
     const saved = await manager.save(tenant);
+    await revokeSessionsOfTenant(manager, saved.id);
     audit.push(tenantEntry(actor, 'update', before, saved));
   }
   const user = ids.userId ? await manager.findOneBy(User, { id: ids.userId }) : null;
@@ -140,6 +151,7 @@ export async function disableImportedAccount(
     const before = userAuditSnapshot(user);
     user.disabled = true;
     const saved = await manager.save(user);
+    await revokeSessionsOfUser(manager, saved.id);
     audit.push(userEntry(actor, 'update', tenant?.id ?? saved.tenantId, before, saved));
   }
   return audit;
