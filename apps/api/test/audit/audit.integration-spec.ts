@@ -101,6 +101,25 @@ describe('/api/audit', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/argon2|the secret password/);
   });
 
+  it('a PATCH that changes nothing about a user writes no audit row', async () => {
+    const created = await inA[Role.Owner]
+      .post('/api/users', { email: 'unchanged-user@example.test', password: SECRET, role: 'member' })
+      .expect(201);
+    const id = created.body.id as string;
+    await inA[Role.Owner].patch(`/api/users/${id}`, {}).expect(200);
+    // What the console reads back and sends again, name trimmed to what is stored.
+    const same = { role: 'member', tenantId: tenantA.id, disabled: false, name: null };
+    expect((await inA[Role.Owner].patch(`/api/users/${id}`, same).expect(200)).body).toEqual(created.body);
+    await inA[Role.Owner].patch(`/api/users/${id}`, { name: ' Neo ' }).expect(200);
+    await inA[Role.Owner].patch(`/api/users/${id}`, { name: 'Neo' }).expect(200);
+    const rows = (await root.get(`/api/audit?entityType=user&entityId=${id}`).expect(200)).body
+      .items as Row[];
+    expect(rows.map((r) => [r.action, r.after?.name ?? null])).toEqual([
+      ['update', 'Neo'],
+      ['create', null],
+    ]);
+  });
+
   it('a move between tenants shows in both tenants’ logs', async () => {
     const user = await seedUser(api, Role.Member, tenantA.id);
     await root.patch(`/api/users/${user.id}`, { tenantId: tenantB.id }).expect(200);

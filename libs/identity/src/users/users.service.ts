@@ -102,6 +102,15 @@ export class UsersService {
       await assertMembershipKeepsItsHead(manager, target, { role, tenantId, disabled });
 
       const before = { ...target };
+      const name = dto.name === undefined ? target.name : (dto.name?.trim() ?? null);
+      // Sending a field unchanged is not changing it: no write and no audit row (as for tenants and tokens).
+      const unchanged =
+        passwordHash === undefined &&
+        role === target.role &&
+        tenantId === target.tenantId &&
+        disabled === target.disabled &&
+        name === target.name;
+      if (unchanged) return target;
       const endsSessions =
         (disabled && !target.disabled) ||
         passwordHash !== undefined ||
@@ -111,7 +120,7 @@ export class UsersService {
         role,
         tenantId,
         disabled,
-        ...(dto.name !== undefined ? { name: dto.name?.trim() ?? null } : {}),
+        name,
         ...(passwordHash !== undefined ? { passwordHash } : {}),
       });
       const saved = await manager.save(target);
