@@ -441,6 +441,29 @@ describe('/api/users', () => {
       expect(await db.getRepository(User).countBy({ email: created.body.email })).toBe(1);
     });
 
+    it('an account stored in another Unicode form before is found again once the migration canonicalises it', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const legacy = await seedUser(api, Role.Member, tenantA.id, {
+        email: `jose\u0301-${tag}@example.test`,
+      });
+      // Its stored form is no longer what a login looks up.
+      await api.http.post('/api/auth/login').send({ email: legacy.email, password: PASSWORD }).expect(401);
+      const migration = db.migrations.find((m) => m.name === 'CanonicalEmails1796583144659')!;
+      const runner = db.createQueryRunner();
+      try {
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      for (const spelling of [legacy.email, `jos\u00e9-${tag}@example.test`]) {
+        const res = await api.http
+          .post('/api/auth/login')
+          .send({ email: spelling, password: PASSWORD })
+          .expect(200);
+        expect(res.body.user.id).toBe(legacy.id);
+      }
+    });
+
     it.each([
       [{ email: 'nope', password: 'long enough password', role: 'member' }, ['email']],
       [{ email: 'a@b.test', password: 'short', role: 'member' }, ['password']],
