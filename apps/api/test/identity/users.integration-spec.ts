@@ -441,6 +441,24 @@ describe('/api/users', () => {
       expect(await db.getRepository(User).countBy({ email: created.body.email })).toBe(1);
     });
 
+    it.each([
+      ['a full-width @ in the local part', 'x\uff20evil.test@example.test'],
+      ['an en space in the local part', 'a\u2002b@example.test'],
+    ])(
+      'an email that is valid only before normalising (%s) is 400 naming email, and creates nothing',
+      async (_what, address) => {
+        const res = await inA[Role.Owner]
+          .post('/api/users', { email: address, password: 'long enough password', role: 'member' })
+          .expect(400);
+        expect(fieldsOf(res.body)).toEqual(['email']);
+        await api.http
+          .post('/api/auth/register')
+          .send({ email: address, password: 'long enough password' })
+          .expect(400);
+        expect(await db.getRepository(User).countBy({ email: address.normalize('NFKC') })).toBe(0);
+      },
+    );
+
     it('an account stored in another Unicode form before is found again once the migration canonicalises it', async () => {
       const tag = randomUUID().slice(0, 8);
       const legacy = await seedUser(api, Role.Member, tenantA.id, {

@@ -2,6 +2,7 @@
 // (registration, user creation, password change). ADMIN_PASSWORD in the config follows the same minimum.
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
 export const PASSWORD_MIN_LENGTH = 10;
@@ -17,9 +18,11 @@ export function canonicalEmail(raw: string): string {
   return raw.trim().normalize('NFKC').toLowerCase().normalize('NFKC');
 }
 
+/** Validated in its canonical form: NFKC can turn a full-width `＠` or an en space into `@` or a space. */
 export const AccountEmailField = () =>
   applyDecorators(
     ApiProperty({ format: 'email', maxLength: EMAIL_MAX_LENGTH }),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? canonicalEmail(value) : value)),
     IsEmail({}, { message: 'email must be an email address' }),
     MaxLength(EMAIL_MAX_LENGTH),
   );
