@@ -58,6 +58,20 @@ describe('a NewAPI re-import ends the sessions its changes invalidate', () => {
     expect((await me(await signIn('root', PASSWORDS.root)).expect(200)).body.role).toBe('owner');
   });
 
+  it('a NewAPI email that is an address only before normalising is not stored: the fallback is', async () => {
+    const other = await changedSqliteSource(
+      await buildSqliteSource({ upstream: 'http://127.0.0.1:9', aliceQuota: 0, prefix: 'odd' }),
+      [`UPDATE users SET email = 'odd\uff20evil.test@example.com' WHERE id = 2`],
+    );
+    await upload(other).expect(200);
+    const email = await request(api.url)
+      .post('/api/auth/login')
+      .send({ username: 'oddalice', password: PASSWORDS.alice })
+      .expect(200)
+      .then((res) => res.body.user.email as string);
+    expect(email).toMatch(/@imported\.invalid$/);
+  });
+
   it('a re-run that changes nothing leaves the sessions alone', async () => {
     const session = await signIn('alice', 'alice-new-password');
     await upload(source).expect(200);

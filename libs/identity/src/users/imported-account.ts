@@ -1,6 +1,7 @@
 // A user moved over from another gateway (NewAPI / one-api): their own tenant, them as its owner (or a
 // super admin), their password hash kept as it was. The importer calls this inside its transaction
 // and records the audit rows; identity only knows how such an account is laid out and kept unique.
+import { isEmail } from 'class-validator';
 import { EntityManager, Not } from 'typeorm';
 import type { AuditEntry } from '../audit-recorder';
 import type { Actor } from '../auth/actor';
@@ -164,7 +165,8 @@ async function freeEmail(
   userId: string | null,
 ): Promise<string> {
   const email = wanted && canonicalEmail(wanted);
-  if (!email) return fallback;
+  // NewAPI checks little: an address that is none once normalised (a full-width @) is not kept.
+  if (!email || !isEmail(email)) return fallback;
   const taken = await manager.existsBy(User, { email, ...(userId ? { id: Not(userId) } : {}) });
   return taken ? fallback : email;
 }

@@ -518,7 +518,9 @@ export class NewApiMigrationService {
           kind.notes.push(`${user.username}: the username is taken here; they sign in with ${account.email}`);
         }
         if (account.created && account.email !== (user.email && canonicalEmail(user.email))) {
-          kind.notes.push(`${user.username}: email missing or taken here; stored as ${account.email}`);
+          kind.notes.push(
+            `${user.username}: email missing, invalid or taken here; stored as ${account.email}`,
+          );
         }
         let creditCount = userLink?.creditCount ?? 0;
         if (credit !== 0n) {
