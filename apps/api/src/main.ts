@@ -42,9 +42,17 @@ async function main(): Promise<void> {
   logger.log(`api listening on http://${config.HOST}:${config.PORT}`);
   const openFiles = openFilesWarning();
   if (openFiles) logger.warn(openFiles);
-  const stop = (signal: NodeJS.Signals) => void drainAndClose(app, config.SHUTDOWN_GRACE_MS, signal, worker);
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // One drain, however many signals: Ctrl-C under `npm start` brings SIGINT from the terminal and
+  // SIGTERM from the launcher, and a repeated SIGTERM must neither start a second drain nor fall to
+  // the signal's default action, which would cut the streams the first one is letting finish.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return logger.log(`${signal}: already draining`);
+    stopping = true;
+    void drainAndClose(app, config.SHUTDOWN_GRACE_MS, signal, worker);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 interface InProcessWorker {

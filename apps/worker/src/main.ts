@@ -25,7 +25,6 @@ async function main(): Promise<void> {
     waitForRedis(config, config.STARTUP_WAIT_SECONDS * 1000),
   ]);
   const worker = await startWorker(config);
-  await startedUp();
   const stop = (signal: NodeJS.Signals) =>
     void worker.stop(signal).then(
       () => process.exit(0),
@@ -36,8 +35,12 @@ async function main(): Promise<void> {
         process.exit(1);
       },
     );
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // `on`, not `once`: a repeated signal (Ctrl-C under `npm start` adds the launcher's SIGTERM) joins
+  // the stop under way instead of falling to its default action, which would cut the jobs it finishes.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // After the handlers: its jobs already run, so a stop during this collection must drain them too.
+  await startedUp();
 }
 
 main().catch((error: unknown) => {

@@ -25,6 +25,7 @@ export async function startWorker(config: AppConfig): Promise<RunningWorker> {
   return {
     stop: (signal) => {
       clearInterval(heartbeat);
+      if (stopped) app.get(Logger).log(`${signal}: already stopping`);
       stopped ??= finishAndClose(app, signal);
       return stopped;
     },
