@@ -89,6 +89,32 @@ describe('parseConfig', () => {
   it('treats an empty variable as unset', () => {
     expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
   });
+
+  // A blank value is a mistake, not 0: SHUTDOWN_GRACE_MS="  " used to mean no grace at all, and
+  // BILLING_DEFAULT_MAX_TOKENS=" " a worst-case hold of no completion tokens.
+  it.each([
+    ['SHUTDOWN_GRACE_MS', '  '],
+    ['BILLING_DEFAULT_MAX_TOKENS', ' '],
+    ['STARTUP_WAIT_SECONDS', '\t'],
+    ['WORKER_NICENESS', ' '],
+    ['HEAP_GROWTH_PERCENT', ' '],
+    ['USAGE_RETENTION_DAYS', ' '],
+    ['PORT', '0x50'],
+    ['RELAY_MAX_ATTEMPTS', '1e1'],
+    ['SESSION_TTL_HOURS', '0b11'],
+    ['STARTUP_WAIT_SECONDS', '-1'],
+  ])('refuses %s=%j rather than reading a number into it', (variable, value) => {
+    const error = errorOf({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(/ must be (a whole number|a port number|between \d+ and \d+) /);
+  });
+
+  it('takes decimal digits with spaces around them', () => {
+    expect(parseConfig({ PORT: ' 8080 ', SHUTDOWN_GRACE_MS: '0' })).toMatchObject({
+      PORT: 8080,
+      SHUTDOWN_GRACE_MS: 0,
+    });
+  });
 });
 
 describe('usage rollup and retention settings', () => {

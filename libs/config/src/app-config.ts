@@ -32,18 +32,25 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const port = z.coerce
-  .number({ message: 'must be a port number' })
-  .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+/**
+ * A whole number written in decimal digits. Not `z.coerce`, which reads a blank value ("  ") as 0
+ * (a blank SHUTDOWN_GRACE_MS was no grace at all) and takes "0x50", "1e3" or "0b11" for numbers.
+ */
+function wholeNumber(message: string) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
+    z.number({ message }).int(message),
+  );
+}
+
+const port = wholeNumber('must be a port number').pipe(
+  z.number().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535'),
+);
 
 function intIn(min: number, max: number) {
-  return z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be between ${min} and ${max}`)
-    .max(max, `must be between ${min} and ${max}`);
+  return wholeNumber('must be a whole number').pipe(
+    z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`),
+  );
 }
 
 /** A comma-separated list of HTTP status codes (400-599), e.g. `429,500,503`. */
@@ -109,12 +116,7 @@ const schema = {
     .string()
     .regex(/^[0-9a-zA-Z._-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_" or "-" (a commit hash)')
     .optional(),
-  STARTUP_WAIT_SECONDS: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be a whole number')
-    .min(0)
-    .max(600)
-    .default(30),
+  STARTUP_WAIT_SECONDS: intIn(0, 600).default(30),
   // The worker proves it is alive (PostgreSQL and Redis answer) by touching this file every 10 s;
   // the container healthcheck reads its age (README "Small host").
   WORKER_HEARTBEAT_FILE: z.string().min(1, 'must not be empty').optional(),
@@ -144,12 +146,7 @@ const schema = {
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces')
     .optional(),
-  SESSION_TTL_HOURS: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be a whole number')
-    .min(1)
-    .max(24 * 365)
-    .default(24 * 7),
+  SESSION_TTL_HOURS: intIn(1, 24 * 365).default(24 * 7),
   // The relay (README "Configuration" explains each).
   RELAY_MAX_ATTEMPTS: intIn(1, 20).default(5),
   RELAY_DEADLINE_MS: intIn(1_000, 3_600_000).default(120_000),
