@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AppConfig } from '@gateway/config';
+import { keyringFromEnv } from '@gateway/common';
 import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
@@ -25,6 +26,9 @@ const SETTLE_AFTER_CUT_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The key rotation variables are read where the keyring is built, inside the app: check them here,
+  // so a bad one stops the process with its one line rather than a stack from the injector.
+  keyringFromEnv(config.ENCRYPTION_KEY);
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   // One clear line if PostgreSQL or Redis is not there (after a grace period for containers
   // starting together), rather than a stack from deep inside the framework.

@@ -7,6 +7,7 @@ import '@gateway/db/typeorm-drivers';
 // And before any HTTP request: its WebAssembly (undici's HTTP parser) stays on V8's baseline compiler.
 import './wasm-baseline';
 import 'reflect-metadata';
+import { keyringFromEnv } from '@gateway/common';
 import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
@@ -15,6 +16,9 @@ import { startWorker } from './worker-runtime';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The key rotation variables are read where the keyring is built, inside the app: check them here,
+  // so a bad one stops the process with its one line rather than a stack from the injector.
+  keyringFromEnv(config.ENCRYPTION_KEY);
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const nice = lowerPriority(config.WORKER_NICENESS);
   if (nice.failed) console.warn(`worker: WORKER_NICENESS not applied to every thread: ${nice.failed}`);
