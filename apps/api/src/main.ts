@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AppConfig } from '@gateway/config';
 import { keyringFromEnv } from '@gateway/common';
-import { limitHeapGrowth, loadConfig, startupFailureLine } from '@gateway/config';
+import { limitHeapGrowth, listenFailure, loadConfig, startupFailureLine } from '@gateway/config';
 import { waitForPostgres } from '@gateway/db';
 import { waitForRedis } from '@gateway/redis';
 import { UsageRecorder } from '@gateway/usage';
@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   const worker = config.SINGLE_PROCESS ? await startWorkerHere(config) : undefined;
   // Built: the start-up garbage goes before the first request can wait on it.
   await startedUp();
-  await app.listen(config.PORT, config.HOST);
+  // The port taken or privileged, a HOST not this machine's: one line naming the variable.
+  await app.listen(config.PORT, config.HOST).catch((error: unknown) => {
+    throw listenFailure(error, config.HOST, config.PORT);
+  });
   const logger = app.get(Logger);
   logger.log(`api listening on http://${config.HOST}:${config.PORT}`);
   const openFiles = openFilesWarning();

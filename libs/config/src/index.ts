@@ -7,7 +7,7 @@ export { readOrCreateEncryptionKey } from './encryption-key-file';
 export { APP_CONFIG, ConfigModule } from './config.module';
 export { loggerModule, REDACTED_PATHS } from './logging';
 export { logContextWhileBusy } from './log-context';
-export { startupFailureLine, UnreachableError } from './startup-error';
+export { listenFailure, ListenError, startupFailureLine, UnreachableError } from './startup-error';
 export { gatewayVersion } from './version';
 export type { GatewayVersion } from './version';
 export { migrationDatabaseUrl } from './migration-url';

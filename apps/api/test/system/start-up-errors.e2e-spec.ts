@@ -3,8 +3,11 @@
 // stack and never a silent default.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startApi, type ApiHarness } from '../api-harness';
+import { freePort } from './api-process';
 
 const MAINS = {
   api: resolve(__dirname, '../../../../dist/apps/api/src/main.js'),
@@ -56,5 +59,47 @@ describe.each(Object.entries(MAINS))('the %s with a bad variable', (_name, main)
       lines: [expect.stringMatching(new RegExp(`^invalid configuration: ${variable} `))],
     });
     expect(output).not.toContain('cd'.repeat(32));
+  });
+});
+
+describe('the api that cannot take its address', () => {
+  let api: ApiHarness;
+  let taken: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    api = await startApi('start_up_listen');
+    port = await freePort();
+    taken = createServer();
+    await new Promise<void>((done) => taken.listen(port, '127.0.0.1', done));
+  });
+
+  afterAll(async () => {
+    await new Promise((done) => taken?.close(done));
+    await api?.close();
+  });
+
+  const services = () => ({
+    DATABASE_URL: api.config.DATABASE_URL,
+    REDIS_URL: api.config.REDIS_URL,
+    REDIS_PREFIX: api.config.REDIS_PREFIX,
+  });
+
+  it('PORT in use: exit 1 with one line naming PORT', async () => {
+    const { code, output } = await start(MAINS.api, { ...services(), PORT: String(port) });
+    expect({ code, last: output.trim().split('\n').at(-1) }).toEqual({
+      code: 1,
+      last: `api: cannot listen on 127.0.0.1:${port}: PORT is in use by another process (EADDRINUSE)`,
+    });
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('HOST not this machine’s: exit 1 with one line naming HOST', async () => {
+    const { code, output } = await start(MAINS.api, { ...services(), PORT: String(port), HOST: '192.0.2.1' });
+    expect({ code, last: output.trim().split('\n').at(-1) }).toEqual({
+      code: 1,
+      last: `api: cannot listen on 192.0.2.1:${port}: HOST is not an address of this machine (EADDRNOTAVAIL)`,
+    });
+    expect(output).not.toMatch(/\n\s+at /);
   });
 });
