@@ -1,7 +1,7 @@
 // The shared Redis connection (ioredis) and BullMQ's root configuration, both under REDIS_PREFIX
 // so that several deployments (or test suites) can share one Redis.
 import { BullModule } from '@nestjs/bullmq';
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import { ChangeFeed } from './change-feed';
@@ -19,6 +19,24 @@ const BULL_CONNECTION = Symbol('BULL_CONNECTION');
   exports: [BULL_CONNECTION],
 })
 class BullConnectionModule {}
+
+/**
+ * Without an `error` listener ioredis prints each failed reconnect's stack to stderr, beside the JSON
+ * log: instead, one warning when Redis goes away and one line when it answers again.
+ */
+function logOutages(redis: Redis, logger: Logger): void {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`Redis unreachable: ${error.message}; retrying`);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log('Redis reachable again');
+  });
+}
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
@@ -61,6 +79,7 @@ class RedisCloser implements OnApplicationShutdown {
         // Commands issued in the same tick share one write (one syscall per command was a measured
         // hot spot), sent before the event loop moves on (write-batching.ts: not auto-pipelining).
         batchWritesPerTick(redis);
+        logOutages(redis, new Logger('Redis'));
         return redis;
       },
     },
