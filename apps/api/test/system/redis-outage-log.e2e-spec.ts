@@ -2,7 +2,7 @@
 // so a Redis outage is one warning in it and its end one line, not a stack printed by ioredis to
 // stderr for every reconnect attempt; /ready turns 503 and back to 200 without a restart.
 import { startApi, type ApiHarness } from '../api-harness';
-import { startRedisServer, type RedisProcess } from '../drills/drill-processes';
+import { spawnWorker, startRedisServer, type RedisProcess } from '../drills/drill-processes';
 import { freePort, startApiProcess, whenReady, type ApiProcess } from './api-process';
 import { waitFor } from '@gateway/testing';
 
@@ -48,5 +48,28 @@ describe('a Redis outage in the api’s log', () => {
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
+  });
+
+  it('the worker too: its queues’ errors are warnings in the JSON log, and its usage stream resumes', async () => {
+    const worker = await spawnWorker(api, { REDIS_URL: redis.url });
+    try {
+      const before = worker.output().length;
+      await redis.restart(3_000);
+      await waitFor(
+        'the worker to read usage again',
+        async () => (worker.output().includes('usage ingestion works again') ? true : undefined),
+        15_000,
+      );
+      const lines = worker
+        .output()
+        .slice(before)
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages.filter((msg) => msg.startsWith('Redis unreachable'))).toHaveLength(1);
+    } finally {
+      await worker.stop();
+    }
   });
 });
