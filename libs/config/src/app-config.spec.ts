@@ -109,6 +109,16 @@ describe('parseConfig', () => {
     expect(error.message).toMatch(/ must be (a whole number|a port number|between \d+ and \d+) /);
   });
 
+  it('refuses a cooldown cap below its base, as the Settings page does', () => {
+    const error = errorOf({ RELAY_COOLDOWN_BASE_MS: '10000', RELAY_COOLDOWN_MAX_MS: '5000' });
+    expect(error.message).toBe(
+      'invalid configuration: RELAY_COOLDOWN_MAX_MS must not be below RELAY_COOLDOWN_BASE_MS (10000)',
+    );
+    expect(parseConfig({ RELAY_COOLDOWN_BASE_MS: '5000', RELAY_COOLDOWN_MAX_MS: '5000' })).toMatchObject({
+      RELAY_COOLDOWN_MAX_MS: 5000,
+    });
+  });
+
   it('takes decimal digits with spaces around them', () => {
     expect(parseConfig({ PORT: ' 8080 ', SHUTDOWN_GRACE_MS: '0' })).toMatchObject({
       PORT: 8080,

@@ -239,6 +239,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): RawConfig {
       `must not exceed HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request`,
     );
   }
+  // As the Settings page refuses it: with the base above the cap every cooldown is the cap, and each
+  // later settings change would be refused until both were fixed.
+  if (config.RELAY_COOLDOWN_MAX_MS < config.RELAY_COOLDOWN_BASE_MS) {
+    throw new ConfigError(
+      'RELAY_COOLDOWN_MAX_MS',
+      `must not be below RELAY_COOLDOWN_BASE_MS (${config.RELAY_COOLDOWN_BASE_MS})`,
+    );
+  }
   if (config.NODE_ENV === 'production' && config.ENCRYPTION_KEY === undefined) {
     throw new ConfigError('ENCRYPTION_KEY', 'must be set in production (64 hexadecimal characters)');
   }
