@@ -1,6 +1,7 @@
 // The worker's life: started by its own process (main.ts) or, with SINGLE_PROCESS, inside the api's.
-import { writeFileSync } from 'node:fs';
-import type { AppConfig } from '@gateway/config';
+import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type AppConfig, ConfigError } from '@gateway/config';
 import { REDIS } from '@gateway/redis';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
@@ -16,6 +17,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: AppConfig): Promise<RunningWorker> {
+  if (config.WORKER_HEARTBEAT_FILE) checkHeartbeatWritable(config.WORKER_HEARTBEAT_FILE);
   const app = await createWorkerApp(config);
   app.get(Logger).log('worker started');
   const heartbeat = config.WORKER_HEARTBEAT_FILE
@@ -30,6 +32,19 @@ export async function startWorker(config: AppConfig): Promise<RunningWorker> {
       return stopped;
     },
   };
+}
+
+/**
+ * A heartbeat that can never be written would leave the worker unhealthy for good with nothing in
+ * its log to say why: its directory must exist and be writable (and the file, if it exists).
+ */
+function checkHeartbeatWritable(file: string): void {
+  try {
+    accessSync(dirname(resolve(file)), constants.W_OK);
+    if (existsSync(file)) accessSync(file, constants.W_OK);
+  } catch (error) {
+    throw new ConfigError('WORKER_HEARTBEAT_FILE', `cannot be written: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -62,6 +62,31 @@ describe.each(Object.entries(MAINS))('the %s with a bad variable', (_name, main)
   });
 });
 
+describe('the worker whose heartbeat cannot be written', () => {
+  let api: ApiHarness;
+
+  beforeAll(async () => {
+    api = await startApi('start_up_heartbeat');
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('WORKER_HEARTBEAT_FILE in a missing directory: exit 1 with one line naming it', async () => {
+    const { code, output } = await start(MAINS.worker, {
+      DATABASE_URL: api.config.DATABASE_URL,
+      REDIS_URL: api.config.REDIS_URL,
+      REDIS_PREFIX: api.config.REDIS_PREFIX,
+      WORKER_HEARTBEAT_FILE: join(tmpdir(), 'gw-no-such-dir', 'heartbeat'),
+    });
+    expect({ code, last: output.trim().split('\n').at(-1) }).toEqual({
+      code: 1,
+      last: expect.stringMatching(/^invalid configuration: WORKER_HEARTBEAT_FILE cannot be written: ENOENT/),
+    });
+  });
+});
+
 describe('the api that cannot take its address', () => {
   let api: ApiHarness;
   let taken: Server;
