@@ -45,12 +45,19 @@ export class PubSubSubscriber {
       autoResubscribe: false,
     });
     this.subscriber = subscriber;
-    subscriber.on('error', (error: Error) => logger.warn(`subscriber: ${error.message}`));
+    // One warning per outage: ioredis reports every failed reconnect, a few a second at first.
+    let failing = false;
+    subscriber.on('error', (error: Error) => {
+      if (failing) return;
+      failing = true;
+      logger.warn(`subscriber: ${error.message}`);
+    });
     subscriber.on('message', (from: string, payload: string) => {
       if (from === channel) this.options.onMessage(payload);
     });
     subscriber.on('close', () => this.dropped());
     subscriber.on('ready', () => {
+      failing = false;
       subscriber.subscribe(channel).then(
         () => {
           if (this.subscriber !== subscriber) return;

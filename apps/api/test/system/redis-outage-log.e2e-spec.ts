@@ -45,6 +45,8 @@ describe('a Redis outage in the api’s log', () => {
     const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages.filter((msg) => msg.startsWith('Redis unreachable'))).toHaveLength(1);
     expect(messages.filter((msg) => msg === 'Redis reachable again')).toHaveLength(1);
+    // The change feed's and the token invalidation bus's subscribers: one warning each.
+    expect(messages.filter((msg) => msg.startsWith('subscriber: '))).toHaveLength(2);
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
