@@ -1,7 +1,9 @@
 // What an upstream's error answer means for the key that got it and for the request: the one
 // reading of it that the relay (failover, cooldowns) and the channels' probes (key health) share.
-// Decided by status and the provider's error code, never by digits in a message. An adapter may
-// classify its provider's answers itself (ProviderAdapter.classifyError); this is the default.
+// Decided by status and the provider's error code, never by digits in a message; a fixed phrase of
+// the message only where the provider gives no code for what it means (OpenAI's "Request too large",
+// Anthropic's "credit balance is too low"). An adapter may classify its provider's answers itself
+// (ProviderAdapter.classifyError); this is the default.
 import type { HttpHeaders } from '../http/http-headers';
 import { bodyResetAfterMs, retryAfterMs } from './retry-after';
 import { parseUpstreamError, type UpstreamError } from './upstream-error';

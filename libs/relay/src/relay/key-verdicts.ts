@@ -1,7 +1,8 @@
 // What an upstream's refusal does to the key that answered it, beyond failing over: a rate limit
 // cools the model on the key (or the whole key when the upstream says so), an account out of credit
-// cools the key for long, a model the key may not use cools on it for as long, a refused key stops being taken at once by every relay process (Redis) and
-// is auto-disabled, audited and announced (PostgreSQL, only on the first refusal: not per request).
+// cools the key for long, a model the key may not use cools on it for as long, a refused key stops
+// being taken at once by every relay process (Redis) and is auto-disabled, audited and announced
+// (PostgreSQL, only on the first refusal: not per request).
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { KeyHealthService } from '@gateway/channels';
