@@ -65,7 +65,10 @@ export interface ConvertedPrice {
 
 export interface Conversion {
   prices: ConvertedPrice[];
-  /** Models named in completionRatio or cacheRatio but in neither modelRatio nor modelPrice: nothing to price them by. */
+  /**
+   * Models named in completionRatio or cacheRatio but in neither modelRatio nor modelPrice: nothing
+   * to price them by.
+   */
   ignored: string[];
 }
 

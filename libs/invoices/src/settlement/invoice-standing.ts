@@ -1,5 +1,6 @@
-// Where an invoice stands: open until paid (down to what its document can state) or credited in full. Invoices never change (docs/design.md
-// "Money"), so this is read from their credit notes and the payments recorded against them.
+// Where an invoice stands: open until paid (down to what its document can state) or credited in
+// full. Invoices never change (docs/design.md "Money"), so this is read from their credit notes and
+// the payments recorded against them.
 import { EntityManager, In } from 'typeorm';
 import { InvoiceDelivery } from '../entities/invoice-delivery.entity';
 import { InvoiceSettlement } from '../entities/invoice-settlement.entity';

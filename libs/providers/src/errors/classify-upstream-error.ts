@@ -117,7 +117,10 @@ export function limitsWholeKey(error: UpstreamError): boolean {
   return WHOLE_KEY_MARKERS.some((marker) => said.includes(marker));
 }
 
-/** The shared default classifier: parses the body, reads `Retry-After` (or a reset the body gives), applies the table above. */
+/**
+ * The shared default classifier: parses the body, reads `Retry-After` (or a reset the body gives),
+ * applies the table above.
+ */
 export const classifyUpstreamError: UpstreamErrorClassifier = (response, now = Date.now()) => {
   const error = parseUpstreamError(response.body);
   const kind = upstreamVerdictKind(response.status, error);

@@ -11,7 +11,10 @@ export interface MediaAnswerUsage {
   seconds: number | null;
   /** Tokens, when the upstream reported them. */
   tokens: Usage | null;
-  /** A transcription's text (`text` of a JSON answer, or the text answer), for counting when nothing is reported. */
+  /**
+   * A transcription's text (`text` of a JSON answer, or the text answer), for counting when nothing
+   * is reported.
+   */
   text: string | null;
 }
 
