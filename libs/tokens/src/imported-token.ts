@@ -92,19 +92,7 @@ export async function upsertImportedToken(
     status: input.status,
   });
   const token = await manager.save(existing);
-  return {
-    token,
-    created: false,
-    audit: {
-      actor,
-      tenantId: token.tenantId,
-      action: 'update',
-      entityType: 'token',
-      entityId: token.id,
-      before,
-      after: TokenView.of(token),
-    },
-  };
+  return updated(actor, before, token);
 }
 
 /**
@@ -125,6 +113,11 @@ export async function disableImportedToken(
   const before = TokenView.of(existing);
   existing.status = 'disabled';
   const token = await manager.save(existing);
+  return updated(actor, before, token);
+}
+
+/** An imported token changed in place, with the audit entry that says from what. */
+function updated(actor: Actor | null, before: TokenView, token: Token): ImportedToken {
   return {
     token,
     created: false,

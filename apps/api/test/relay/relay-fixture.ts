@@ -6,6 +6,8 @@ import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import { REDIS } from '@gateway/redis';
 import { waitFor } from '@gateway/testing';
 import { UsageIngestor } from '@gateway/usage';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DataSource } from 'typeorm';
 import OpenAI from 'openai';
 import request from 'supertest';
@@ -276,4 +278,40 @@ export async function fund(api: ApiHarness, tenantId: string, usd: string): Prom
   );
   if (!line?.creditSeq) throw new Error('the top-up was not appended');
   await api.app.get(BalanceMirror).applyCredit(tenantId, line.creditSeq, line.amountNano);
+}
+
+/** An upstream of a test's own on loopback, at `baseUrl` (…/v1). */
+export interface LoopbackUpstream {
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Serves each request to `answer` once its body has arrived whole. */
+export async function startLoopbackUpstream(
+  answer: (req: IncomingMessage, body: Buffer, res: ServerResponse) => void,
+): Promise<LoopbackUpstream> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer(req, Buffer.concat(chunks), res));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A chat completion answering "ok", with the given usage and finish reason. */
+export function chatCompletionBody(usage: unknown, finishReason = 'stop'): object {
+  return {
+    id: 'c',
+    object: 'chat.completion',
+    created: 0,
+    model: 'm',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: finishReason }],
+    usage,
+  };
 }

@@ -4,51 +4,40 @@
 // bound what the upstream may generate whichever it reads (docs/design.md invariant 6): before, it
 // held the `max_completion_tokens` alone, so `{max_completion_tokens: 1, max_tokens: 4000}` on such
 // a server got 4,000 tokens for the price of one, the rest written off.
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { fund, sdk, seedTenantWithToken, startRelay, usageRecordsStored, type Relay } from './relay-fixture';
+import {
+  chatCompletionBody,
+  fund,
+  sdk,
+  seedTenantWithToken,
+  startLoopbackUpstream,
+  startRelay,
+  usageRecordsStored,
+  type LoopbackUpstream,
+  type Relay,
+} from './relay-fixture';
 
 /** An OpenAI-compatible server that knows only `max_tokens`: it writes that many tokens (else 50). */
-async function startMaxTokensOnlyUpstream(): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { max_tokens?: number };
-      const tokens = body.max_tokens ?? 50;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'c',
-          object: 'chat.completion',
-          created: 0,
-          model: 'deepseek-chat',
-          choices: [
-            {
-              index: 0,
-              message: { role: 'assistant', content: 'ok' },
-              finish_reason: 'length',
-            },
-          ],
-          usage: { prompt_tokens: 5, completion_tokens: tokens, total_tokens: 5 + tokens },
-        }),
-      );
-    });
+function startMaxTokensOnlyUpstream(): Promise<LoopbackUpstream> {
+  return startLoopbackUpstream((_req, raw, res) => {
+    const body = JSON.parse(raw.toString('utf8')) as { max_tokens?: number };
+    const tokens = body.max_tokens ?? 50;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify(
+        chatCompletionBody(
+          { prompt_tokens: 5, completion_tokens: tokens, total_tokens: 5 + tokens },
+          'length',
+        ),
+      ),
+    );
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('output ceilings a client sends twice', () => {
   let relay: Relay;
-  let upstream: { baseUrl: string; close(): Promise<void> };
+  let upstream: LoopbackUpstream;
 
   beforeAll(async () => {
     upstream = await startMaxTokensOnlyUpstream();

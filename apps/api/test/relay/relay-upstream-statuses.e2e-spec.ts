@@ -3,64 +3,55 @@
 // one with a key in it) or a status past 599. Before, a redirect with a JSON body was delivered as a
 // 200 completion and billed, and a status past 599 went to the client as it was, its usage event
 // refused by the worker (no usage record). Now both fail over like a broken answer.
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { fund, sdk, seedTenantWithToken, startRelay, usageRecordsStored, type Relay } from './relay-fixture';
+import {
+  chatCompletionBody,
+  fund,
+  sdk,
+  seedTenantWithToken,
+  startLoopbackUpstream,
+  startRelay,
+  usageRecordsStored,
+  type LoopbackUpstream,
+  type Relay,
+} from './relay-fixture';
 
 const GOOD = 'sk-status-good-0001';
 
 /** Answers each key `sk-status-<status>-…` with that status and a JSON body; GOOD with a real answer. */
-async function startStatusUpstream(): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
-    req.on('end', () => {
-      const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (key !== GOOD) {
-        const status = Number(key.split('-')[2]);
-        res.writeHead(status, {
-          'content-type': 'application/json',
-          location: 'https://elsewhere.example/v1',
-        });
-        res.end(JSON.stringify({ error: { message: `moved or odd: ${status}` } }));
-        return;
-      }
-      const moderation = (req.url ?? '').endsWith('/moderations');
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify(
-          moderation
-            ? {
-                id: 'modr-1',
-                model: 'omni-moderation-latest',
-                results: [{ flagged: false, categories: {}, category_scores: {} }],
-              }
-            : {
-                id: 'c',
-                object: 'chat.completion',
-                created: 0,
-                model: 'm',
-                choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-                usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
-              },
-        ),
-      );
-    });
+function startStatusUpstream(): Promise<LoopbackUpstream> {
+  return startLoopbackUpstream((req, _body, res) => {
+    const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (key !== GOOD) {
+      const status = Number(key.split('-')[2]);
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        location: 'https://elsewhere.example/v1',
+      });
+      res.end(JSON.stringify({ error: { message: `moved or odd: ${status}` } }));
+      return;
+    }
+    const moderation = (req.url ?? '').endsWith('/moderations');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify(
+        moderation
+          ? {
+              id: 'modr-1',
+              model: 'omni-moderation-latest',
+              results: [{ flagged: false, categories: {}, category_scores: {} }],
+            }
+          : chatCompletionBody({ prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 }),
+      ),
+    );
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe('upstream statuses that are neither success nor error', () => {
   let relay: Relay;
-  let upstream: { baseUrl: string; close(): Promise<void> };
+  let upstream: LoopbackUpstream;
 
   beforeAll(async () => {
     upstream = await startStatusUpstream();
