@@ -5,13 +5,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TEST_ADMIN } from '@gateway/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { openConsolePage, UI_TIMEOUT } from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const UI_TIMEOUT = 20_000;
 
 describe('console forms (browser)', () => {
   let api: ApiHarness;
@@ -41,14 +40,7 @@ describe('console forms (browser)', () => {
       .send({ name: 'Hurried Co' })
       .expect(201);
     tenantId = tenant.body.id as string;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openConsolePage(pageErrors));
   });
 
   afterAll(async () => {

@@ -6,14 +6,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TEST_ADMIN } from '@gateway/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { openConsolePage } from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const UI_TIMEOUT = 20_000;
 
 type Caps = Partial<Record<'rpm' | 'tpm' | 'rpd' | 'tpd', number>>;
 
@@ -71,14 +70,7 @@ describe('per-model key limits in the console (browser)', () => {
       .send({ key: 'gsk_browser-limits-key-0001', rpm: 60 })
       .expect(201);
     keyId = key.body.id as string;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openConsolePage(pageErrors));
   });
 
   afterAll(async () => {

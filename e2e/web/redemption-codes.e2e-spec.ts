@@ -5,15 +5,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TEST_ADMIN, waitFor } from '@gateway/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { openConsolePage, UI_TIMEOUT } from './console-browser';
 import { seedTenantWithToken } from '../../apps/api/test/relay/relay-fixture';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const UI_TIMEOUT = 20_000;
 
 interface Code {
   id: string;
@@ -57,14 +56,7 @@ describe('revoking redemption codes in the console (browser)', () => {
       .set(admin$())
       .send({ code: codes[0]!.code, tenantId })
       .expect(200);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openConsolePage(pageErrors));
   });
 
   afterAll(async () => {

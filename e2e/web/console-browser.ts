@@ -1,0 +1,20 @@
+// Headless Chromium for the console's browser suites: Debian's chromium driven by playwright-core
+// (`npx playwright install` cannot work here), one English page at a desktop size.
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** How long the console may take to show what a step waits for. */
+export const UI_TIMEOUT = 20_000;
+
+/** The browser and its page; the page's uncaught errors are pushed to `pageErrors`. */
+export async function openConsolePage(pageErrors: string[]): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+  context.setDefaultTimeout(UI_TIMEOUT);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { browser, page };
+}
