@@ -32,7 +32,7 @@ export { CurrentPlans } from './subscriptions/current-plans';
 export { PLAN_WRITE_ROLES, SUBSCRIPTION_READ_ROLES } from './billing-permissions';
 
 // For the NewAPI / one-api importer (@gateway/migration): the ratio import and its exact decimals.
-export { NewApiImportService } from './import/newapi-import.service';
+export { NewApiImportService, type ImportedDigest } from './import/newapi-import.service';
 export { DEFAULT_QUOTA_PER_UNIT, exactDecimal } from './import/newapi-ratios';
 export type { Exact } from './import/newapi-ratios';
 export { ImportNewApiDto } from './import/dto/import-newapi.dto';

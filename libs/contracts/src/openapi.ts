@@ -2362,6 +2362,11 @@ export interface components {
       /** @description true when a price was rounded (half up) to whole nano-USD */
       rounded: boolean;
     };
+    KeptPriceView: {
+      model: string;
+      /** @example changed here since the last import, and not in the source: left as set here */
+      reason: string;
+    };
     NewApiImportView: {
       /** @example 500000 */
       quotaPerUnit: string;
@@ -2369,6 +2374,8 @@ export interface components {
       set: components['schemas']['ImportedPriceView'][];
       /** @description models whose current price already was the converted one */
       unchanged: string[];
+      /** @description a re-run of a migration: models whose price was changed here since the last import, left as they are */
+      kept: components['schemas']['KeptPriceView'][];
       /** @description models named only in completionRatio or cacheRatio: without a model ratio there is no price */
       ignored: string[];
     };
@@ -3436,8 +3443,11 @@ export interface components {
       group: string;
       /** @example 1.5 */
       multiplier: string;
-      /** @enum {string} */
-      outcome: 'set' | 'unchanged' | 'skipped';
+      /**
+       * @description kept: a re-run found the multiplier changed here since the last import, and left it
+       * @enum {string}
+       */
+      outcome: 'set' | 'unchanged' | 'skipped' | 'kept';
       reason?: string;
     };
     NewApiMigrationReport: {

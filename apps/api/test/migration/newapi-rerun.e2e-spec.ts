@@ -204,4 +204,92 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
       'enabled',
     );
   });
+
+  it('a price or group multiplier an operator changed after the import stays through re-runs', async () => {
+    const price = async (model: string) =>
+      (
+        (
+          await request(api.url)
+            .get(`/api/models/${model}/price`)
+            .set('authorization', `Bearer ${admin}`)
+            .expect(200)
+        ).body as { inputPer1M: string; outputPer1M: string }
+      ).inputPer1M;
+    const multiplier = async (group: string) =>
+      (
+        (
+          await request(api.url)
+            .get(`/api/groups/${group}/multiplier`)
+            .set('authorization', `Bearer ${admin}`)
+            .expect(200)
+        ).body as { multiplier: string }
+      ).multiplier;
+    type Rerun = {
+      prices: { set: { model: string }[]; kept: { model: string; reason: string }[] };
+      groups: { group: string; outcome: string; reason?: string }[];
+    };
+    const rerun = async (bytes: Uint8Array) =>
+      (
+        await request(api.url)
+          .post('/api/imports/newapi')
+          .set('authorization', `Bearer ${admin}`)
+          .field('dryRun', 'false')
+          .attach('file', Buffer.from(bytes), 'one-api.db')
+          .expect(200)
+      ).body as Rerun;
+    // ModelRatio 0.075 and 1.25 (× $2 per 1M): what the earlier runs set.
+    expect(await price('gpt-4o-mini')).toBe('0.15');
+    expect(await price('gpt-4o')).toBe('2.5');
+    expect(await multiplier('vip')).toBe('0.8');
+    // The operator, now running the shop here, changes one price and one group's multiplier.
+    await request(api.url)
+      .put('/api/models/gpt-4o-mini/price')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ inputPer1M: '0.2', outputPer1M: '0.8' })
+      .expect(200);
+    await request(api.url)
+      .put('/api/groups/vip/multiplier')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ multiplier: '0.7' })
+      .expect(200);
+
+    // A re-run (for the users who signed up there meanwhile) of a source whose prices did not change.
+    const same = await rerun(revoked);
+    expect(await price('gpt-4o-mini')).toBe('0.2');
+    expect(await multiplier('vip')).toBe('0.7');
+    expect(same.prices.set).toEqual([]);
+    expect(same.prices.kept).toEqual([
+      {
+        model: 'gpt-4o-mini',
+        reason: 'changed here since the last import, and not in the source: left as set here',
+      },
+    ]);
+    expect(same.groups.find((row) => row.group === 'vip')).toMatchObject({
+      outcome: 'kept',
+      reason: 'changed here (to 0.7) since the last import, and not in the source: left as set here',
+    });
+
+    // The shop still changed prices there: one the operator left alone here follows the source;
+    // one changed on both sides stays as set here, and the report says to check it.
+    const repriced = await changedSqliteSource(revoked, [
+      `UPDATE options SET value = '{"gpt-4o-mini":0.125,"gpt-4o":2.5}' WHERE key = 'ModelRatio'`,
+      `UPDATE options SET value = '{"default":1,"vip":0.9,"free":0,"svip":0.5}' WHERE key = 'GroupRatio'`,
+    ]);
+    const changed = await rerun(repriced);
+    expect(await price('gpt-4o')).toBe('5');
+    expect(await price('gpt-4o-mini')).toBe('0.2');
+    expect(changed.prices.set.map((row) => row.model)).toEqual(['gpt-4o']);
+    expect(changed.prices.kept).toEqual([
+      {
+        model: 'gpt-4o-mini',
+        reason: 'changed here and in the source since the last import: left as set here, check it',
+      },
+    ]);
+    expect(await multiplier('vip')).toBe('0.7');
+    expect(await multiplier('svip')).toBe('0.5');
+    expect(changed.groups.find((row) => row.group === 'vip')).toMatchObject({
+      outcome: 'kept',
+      reason: 'changed here (to 0.7) and in the source since the last import: left as set here, check it',
+    });
+  });
 });

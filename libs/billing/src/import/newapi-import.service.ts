@@ -1,5 +1,6 @@
 // Migrating from NewAPI / one-api: its ratios become prices, each set through ModelPricesService
 // (a new effective-dated, audited row), so an import is reviewable and reversible like any price change.
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { nanoToUsd, usdToNano } from '@gateway/db';
 import { Actor } from '@gateway/identity';
@@ -7,8 +8,16 @@ import { BillingError, BillingErrorCode } from '../billing.errors';
 import { ModelPrice } from '../entities/model-price.entity';
 import { ModelPricesService } from '../model-prices.service';
 import { ImportNewApiDto } from './dto/import-newapi.dto';
-import { Conversion, ConvertedPrice, convertNewApiRatios, DEFAULT_QUOTA_PER_UNIT } from './newapi-ratios';
-import { ImportedPriceView, NewApiImportView } from './views/newapi-import.view';
+import { Conversion, convertNewApiRatios, DEFAULT_QUOTA_PER_UNIT } from './newapi-ratios';
+import { ImportedPriceView, KeptPriceView, NewApiImportView } from './views/newapi-import.view';
+
+/** What a migration remembers of a model's price for its next run. */
+export interface ImportedDigest {
+  /** `priceDigest` of the price the source gave the model. */
+  digest: string;
+  /** The price row in force here after the import (none: the model still has no price here). */
+  priceId: string | null;
+}
 
 /** A sanity bound: no real model costs a million dollars per 1M tokens; a typo in a ratio might. */
 const MAX_PRICE_PER_1M_NANO = usdToNano('1000000');
@@ -17,14 +26,46 @@ const MAX_PRICE_PER_1M_NANO = usdToNano('1000000');
 export class NewApiImportService {
   constructor(private readonly prices: ModelPricesService) {}
 
+  /** Sets each converted price that differs from the model's current one. */
   async importRatios(actor: Actor, dto: ImportNewApiDto): Promise<NewApiImportView> {
+    return (await this.importAgain(actor, dto, new Map())).view;
+  }
+
+  /**
+   * The same for a migration's run. `previous` holds, per model, the digest (`priceDigest`) of what
+   * the source said at the last import: a price the source has not changed since is left as it is
+   * here, so an operator's edit after the import stands; one changed on both sides is left as set
+   * here too. Both are named in `kept`. `digests` is what to remember for the next run.
+   */
+  async importAgain(
+    actor: Actor,
+    dto: ImportNewApiDto,
+    previous: ReadonlyMap<string, string>,
+  ): Promise<{ view: NewApiImportView; digests: Map<string, ImportedDigest> }> {
     const conversion = this.convert(dto);
     const current = await this.prices.currentPrices(conversion.prices.map((price) => price.model));
     const set: ImportedPriceView[] = [];
     const unchanged: string[] = [];
+    const kept: KeptPriceView[] = [];
+    const digests = new Map<string, ImportedDigest>();
     for (const price of conversion.prices) {
-      if (samePrice(current.get(price.model), price)) {
+      const row = current.get(price.model);
+      const source = priceDigest(price);
+      const here = row ? priceDigest(row) : null;
+      const before = previous.get(price.model);
+      digests.set(price.model, { digest: source, priceId: row?.id ?? null });
+      if (here === source) {
         unchanged.push(price.model);
+        continue;
+      }
+      if (before !== undefined && before !== here) {
+        kept.push({
+          model: price.model,
+          reason:
+            before === source
+              ? 'changed here since the last import, and not in the source: left as set here'
+              : 'changed here and in the source since the last import: left as set here, check it',
+        });
         continue;
       }
       const view = await this.prices.setPrice(actor, price.model, {
@@ -37,14 +78,17 @@ export class NewApiImportService {
         perImageBySize: price.perImageBySize === null ? null : usdBySize(price.perImageBySize),
         charactersPer1M: price.charactersPer1MNano === null ? null : nanoToUsd(price.charactersPer1MNano),
       });
+      digests.set(price.model, { digest: source, priceId: view.id });
       set.push({ ...view, rounded: price.rounded });
     }
-    return {
+    const view = {
       quotaPerUnit: String(dto.quotaPerUnit ?? DEFAULT_QUOTA_PER_UNIT),
       set,
       unchanged,
+      kept,
       ignored: conversion.ignored,
     };
+    return { view, digests };
   }
 
   private convert(dto: ImportNewApiDto): Conversion {
@@ -82,30 +126,46 @@ function isTooDear(nano: bigint): boolean {
   return nano > MAX_PRICE_PER_1M_NANO;
 }
 
-function samePrice(row: ModelPrice | undefined, price: ConvertedPrice): boolean {
-  return (
-    row !== undefined &&
-    row.inputPer1MNano === price.inputPer1MNano &&
-    row.cachedInputPer1MNano === price.cachedInputPer1MNano &&
-    row.outputPer1MNano === price.outputPer1MNano &&
-    row.perRequestNano === price.perRequestNano &&
-    row.charactersPer1MNano === price.charactersPer1MNano &&
-    row.perImageNano === price.perImageNano &&
-    sameSizes(row.perImageBySize, price.perImageBySize) &&
-    row.reasoningPer1MNano === null
-  );
+/** The fields of a price an import sets (or a stored row's), the ones it leaves null included. */
+type ImportedFields = Pick<
+  ModelPrice,
+  | 'inputPer1MNano'
+  | 'cachedInputPer1MNano'
+  | 'outputPer1MNano'
+  | 'perRequestNano'
+  | 'charactersPer1MNano'
+  | 'perImageNano'
+> &
+  Partial<Pick<ModelPrice, 'reasoningPer1MNano'>> & {
+    perImageBySize: Record<string, bigint | string> | null;
+  };
+
+/**
+ * A digest of a price as an import compares it: equal for a stored row and a converted price exactly
+ * when the row is what the import would set (a price with a reasoning part never is: an import
+ * sets none).
+ */
+export function priceDigest(price: ImportedFields): string {
+  const sizes =
+    price.perImageBySize === null
+      ? null
+      : Object.keys(price.perImageBySize)
+          .sort()
+          .map((size) => [size, String(price.perImageBySize?.[size])]);
+  const parts = [
+    price.inputPer1MNano,
+    price.cachedInputPer1MNano,
+    price.outputPer1MNano,
+    price.perRequestNano,
+    price.charactersPer1MNano,
+    price.perImageNano,
+    price.reasoningPer1MNano ?? null,
+  ].map((part) => (part === null ? null : String(part)));
+  return createHash('sha256')
+    .update(JSON.stringify([...parts, sizes]))
+    .digest('hex');
 }
 
 function usdBySize(prices: Record<string, bigint>): Record<string, string> {
   return Object.fromEntries(Object.entries(prices).map(([size, nano]) => [size, nanoToUsd(nano)]));
-}
-
-/** A stored size table (nano-USD as decimal strings) against a converted one. */
-function sameSizes(stored: Record<string, string> | null, prices: Record<string, bigint> | null): boolean {
-  if (stored === null || prices === null) return stored === prices;
-  const sizes = Object.keys(prices);
-  return (
-    Object.keys(stored).length === sizes.length &&
-    sizes.every((size) => stored[size] !== undefined && BigInt(stored[size]) === prices[size])
-  );
 }

@@ -191,9 +191,9 @@ export class NewApiMigrationService {
     );
     const tokenLinks = [...links.values()].filter((row) => row.kind === 'token');
     await this.importTokens(actor, tokenRows, tokenLinks, owners, rate, report, link, options.dryRun, save);
-    await this.importPrices(actor, settings, rate, report, options.dryRun);
+    await this.importPrices(actor, settings, rate, report, link, options.dryRun, save);
     await this.reportUnpricedModels(channelRows, settings, report);
-    await this.importGroupRatios(actor, settings, report, options.dryRun);
+    await this.importGroupRatios(actor, settings, report, link, options.dryRun, save);
     await this.importRedemptionCodes(actor, redemptionRows, rate, report, link, options.dryRun, save);
     if (!options.dryRun) {
       await this.audit.record({
@@ -806,12 +806,18 @@ export class NewApiMigrationService {
     }
   }
 
+  /**
+   * The source's prices, each remembered (a `price` link: the digest of what the source said) so that
+   * a re-run leaves alone a price an operator changed here after the last import (see importAgain).
+   */
   private async importPrices(
     actor: Actor,
     settings: Map<string, string>,
     rate: QuotaRate,
     report: NewApiMigrationReport,
+    link: (kind: string, id: string) => ImportLink | undefined,
     dryRun: boolean,
+    save: (manager: EntityManager, fields: LinkFields) => Promise<void>,
   ): Promise<void> {
     const modelRatio = ratioMap(settings.get('ModelRatio'), 'ModelRatio', report.notImported) ?? {};
     const modelPrice = ratioMap(settings.get('ModelPrice'), 'ModelPrice', report.notImported) ?? {};
@@ -837,25 +843,44 @@ export class NewApiMigrationService {
       );
     }
     if (dryRun) return;
+    const previous = new Map<string, string>();
+    for (const model of models) {
+      const earlier = link('price', modelKey(model));
+      if (earlier) previous.set(model, earlier.digest);
+    }
     try {
-      report.prices = await this.prices.importRatios(actor, {
-        modelRatio,
-        completionRatio,
-        cacheRatio,
-        modelPrice,
-        quotaPerUnit: Number(rate.text),
-      });
+      const { view, digests } = await this.prices.importAgain(
+        actor,
+        { modelRatio, completionRatio, cacheRatio, modelPrice, quotaPerUnit: Number(rate.text) },
+        previous,
+      );
+      report.prices = view;
+      for (const [model, { digest, priceId }] of digests) {
+        if (priceId === null || previous.get(model) === digest) continue;
+        await save(this.dataSource.manager, {
+          kind: 'price',
+          sourceId: modelKey(model),
+          targetId: priceId,
+          digest,
+        });
+      }
     } catch (error) {
       if (!(error instanceof BillingError)) throw error;
       report.notImported.push(`prices: ${error.message}`);
     }
   }
 
+  /**
+   * GroupRatio as group multipliers, each remembered (a `group` link) like a price: a re-run leaves a
+   * multiplier an operator changed here since the last import as it is.
+   */
   private async importGroupRatios(
     actor: Actor,
     settings: Map<string, string>,
     report: NewApiMigrationReport,
+    link: (kind: string, id: string) => ImportLink | undefined,
     dryRun: boolean,
+    save: (manager: EntityManager, fields: LinkFields) => Promise<void>,
   ): Promise<void> {
     const ratios = ratioMap(settings.get('GroupRatio'), 'GroupRatio', report.notImported, GROUP_NAME) ?? {};
     const current = await this.multipliers.multipliers();
@@ -876,11 +901,37 @@ export class NewApiMigrationService {
         continue;
       }
       const canonical = normalizeMultiplier(multiplier);
-      if ((current.get(group) ?? '1') === canonical) {
+      const here = current.get(group) ?? '1';
+      const before = link('group', group)?.digest;
+      const remember = async () => {
+        if (!dryRun && before !== digestOf(canonical))
+          await save(this.dataSource.manager, {
+            kind: 'group',
+            sourceId: group,
+            targetId: NO_TARGET_ID,
+            digest: digestOf(canonical),
+          });
+      };
+      if (here === canonical) {
         report.groups.push({ ...view, multiplier: canonical, outcome: 'unchanged' });
+        await remember();
+        continue;
+      }
+      if (before !== undefined && before !== digestOf(here)) {
+        report.groups.push({
+          ...view,
+          multiplier: canonical,
+          outcome: 'kept',
+          reason:
+            before === digestOf(canonical)
+              ? `changed here (to ${here}) since the last import, and not in the source: left as set here`
+              : `changed here (to ${here}) and in the source since the last import: left as set here, check it`,
+        });
+        await remember();
         continue;
       }
       if (!dryRun) await this.multipliers.set(actor, group, { multiplier: canonical });
+      await remember();
       report.groups.push({ ...view, multiplier: canonical });
     }
   }
@@ -939,6 +990,14 @@ const GROUP_NAME = /^.{1,64}$/;
 const PASSWORD_SAMPLE = 1000;
 /** How many numbered names a channel whose name is taken tries before the run gives up. */
 const MAX_NAME_ATTEMPTS = 100;
+
+/** A `group` link's target: a group multiplier has no id of its own (its source id is the group). */
+const NO_TARGET_ID = '00000000-0000-0000-0000-000000000000';
+
+/** A `price` link's source id: the model's name may be longer than a source id holds. */
+function modelKey(model: string): string {
+  return createHash('sha256').update(model).digest('hex');
+}
 
 /** A channel_key link's digest: whether the key was listed in the source, or retired by the import. */
 const KEY_LISTED = digestOf('listed');

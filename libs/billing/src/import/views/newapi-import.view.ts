@@ -6,12 +6,24 @@ export class ImportedPriceView extends ModelPriceView {
   rounded!: boolean;
 }
 
+export class KeptPriceView {
+  @ApiProperty() model!: string;
+  @ApiProperty({ example: 'changed here since the last import, and not in the source: left as set here' })
+  reason!: string;
+}
+
 export class NewApiImportView {
   @ApiProperty({ example: '500000' }) quotaPerUnit!: string;
   @ApiProperty({ type: [ImportedPriceView], description: 'the prices added, effective now' })
   set!: ImportedPriceView[];
   @ApiProperty({ type: [String], description: 'models whose current price already was the converted one' })
   unchanged!: string[];
+  @ApiProperty({
+    type: [KeptPriceView],
+    description:
+      'a re-run of a migration: models whose price was changed here since the last import, left as they are',
+  })
+  kept!: KeptPriceView[];
   @ApiProperty({
     type: [String],
     description:

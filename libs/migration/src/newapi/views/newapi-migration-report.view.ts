@@ -39,7 +39,11 @@ export class ConvertedAmountView {
 export class GroupRatioView {
   @ApiProperty() group!: string;
   @ApiProperty({ example: '1.5' }) multiplier!: string;
-  @ApiProperty({ enum: ['set', 'unchanged', 'skipped'] }) outcome!: 'set' | 'unchanged' | 'skipped';
+  @ApiProperty({
+    enum: ['set', 'unchanged', 'skipped', 'kept'],
+    description: 'kept: a re-run found the multiplier changed here since the last import, and left it',
+  })
+  outcome!: 'set' | 'unchanged' | 'skipped' | 'kept';
   @ApiPropertyOptional() reason?: string;
 }
 

@@ -8,13 +8,27 @@ import type { KindReport, NewApiReport as Report } from '../api/imports-api';
 const KINDS = ['channels', 'users', 'tokens', 'redemptionCodes'] as const;
 type Kind = (typeof KINDS)[number];
 
+const GROUP_COLOR: Record<Report['groups'][number]['outcome'], string> = {
+  set: 'blue',
+  unchanged: 'blue',
+  kept: 'orange',
+  skipped: 'default',
+};
+
 export function NewApiReport({ report }: { report: Report }) {
   const { t } = useTranslation();
   const counts = KINDS.map((kind) => ({ kind, ...report[kind] }));
   const skipped = KINDS.flatMap((kind) =>
     report[kind].skipped.map((row) => ({ ...row, kind, key: `${kind}:${row.sourceId}` })),
   );
-  const notes = KINDS.flatMap((kind) => report[kind].notes);
+  // What a re-run left as an operator set it here since the last import (prices, group multipliers).
+  const kept = [
+    ...(report.prices?.kept ?? []).map((row) => `${row.model}: ${row.reason}`),
+    ...report.groups
+      .filter((row) => row.outcome === 'kept')
+      .map((row) => `${row.group}: ${row.reason ?? ''}`),
+  ];
+  const notes = [...kept, ...KINDS.flatMap((kind) => report[kind].notes)];
   const count = (value: number) => (value > 0 ? <strong>{value}</strong> : value);
 
   return (
@@ -33,9 +47,10 @@ export function NewApiReport({ report }: { report: Report }) {
           {report.groups.length === 0
             ? '—'
             : report.groups.map((group) => (
-                <Tag key={group.group} color={group.outcome === 'skipped' ? 'default' : 'blue'}>
+                <Tag key={group.group} color={GROUP_COLOR[group.outcome]}>
                   {group.group} × {group.multiplier}
                   {group.outcome === 'skipped' ? ` (${t('imports.report.groupSkipped')})` : ''}
+                  {group.outcome === 'kept' ? ` (${t('imports.report.groupKept')})` : ''}
                 </Tag>
               ))}
         </Descriptions.Item>
