@@ -989,6 +989,24 @@ export interface paths {
     patch: operations['SettingsController_update'];
     trace?: never;
   };
+  '/api/settings/exchange-rates/{currency}/{period}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set one month’s rate of one currency, leaving the other rates as they are */
+    put: operations['SettingsController_setExchangeRate'];
+    post?: never;
+    /** Remove one month’s rate of one currency (404 exchange_rate_not_found when unset) */
+    delete: operations['SettingsController_removeExchangeRate'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/imports/newapi': {
     parameters: {
       query?: never;
@@ -3378,6 +3396,13 @@ export interface components {
       /** @description every monthly rate (replaces the list); one per month and currency */
       exchangeRates?: components['schemas']['ExchangeRateDto'][];
     };
+    SetExchangeRateDto: {
+      /**
+       * @description units of the currency per USD; positive, at most 6 decimals
+       * @example 7.1234
+       */
+      rate: string;
+    };
     ImportNewApiDatabaseDto: {
       /**
        * @description mysql:// or postgres:// URL of the NewAPI database (instead of file); only read
@@ -5630,6 +5655,56 @@ export interface operations {
         'application/json': components['schemas']['UpdateSettingsDto'];
       };
     };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettingsView'];
+        };
+      };
+    };
+  };
+  SettingsController_setExchangeRate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        currency: string;
+        /** @description the invoices’ month, YYYY-MM */
+        period: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetExchangeRateDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettingsView'];
+        };
+      };
+    };
+  };
+  SettingsController_removeExchangeRate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        currency: string;
+        /** @description the invoices’ month, YYYY-MM */
+        period: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       200: {
         headers: {

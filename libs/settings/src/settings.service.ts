@@ -61,7 +61,32 @@ export class SettingsService {
     return { siteName: values.siteName, siteUrl: values.siteUrl, registrationOpen: values.registrationOpen };
   }
 
-  async update(actor: Actor, dto: UpdateSettingsDto): Promise<SettingsView> {
+  /** Sets one month's rate of one currency, leaving every other rate as it is. */
+  setExchangeRate(actor: Actor, currency: string, period: string, rate: string): Promise<SettingsView> {
+    return this.update(actor, {}, (rates) => [
+      ...rates.filter((row) => row.currency !== currency || row.period !== period),
+      { currency, period, rate },
+    ]);
+  }
+
+  /** Removes one month's rate of one currency (404 when it has none). */
+  removeExchangeRate(actor: Actor, currency: string, period: string): Promise<SettingsView> {
+    return this.update(actor, {}, (rates) => {
+      const rest = rates.filter((row) => row.currency !== currency || row.period !== period);
+      if (rest.length === rates.length) throw new SettingsError(SettingsErrorCode.ExchangeRateNotFound);
+      return rest;
+    });
+  }
+
+  /**
+   * `editRates` changes the exchange rates in force inside the change's lock (one rate set by its
+   * own route), so two such changes at once both land.
+   */
+  async update(
+    actor: Actor,
+    dto: UpdateSettingsDto,
+    editRates?: (rates: readonly ExchangeRate[]) => ExchangeRate[],
+  ): Promise<SettingsView> {
     const given = Object.fromEntries(
       SETTING_KEYS.filter((key) => dto[key] !== undefined).map((key) => [key, dto[key]]),
     ) as Partial<RuntimeSettingsValues>;
@@ -74,6 +99,7 @@ export class SettingsService {
       // One change at a time, so the cross-field check below sees what it is checking.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['gateway:settings']);
       const { values: before, overridden: wasOverridden } = await this.values();
+      if (editRates) given.exchangeRates = normalizedRates(editRates(before.exchangeRates));
       const after: RuntimeSettingsValues = { ...before, ...given };
       if (dto.issuer !== undefined) after.issuer = mergedIssuer(before.issuer, dto.issuer);
       if (dto.smtp !== undefined) after.smtp = mergedSmtp(before.smtp, dto.smtp, this.cipher);

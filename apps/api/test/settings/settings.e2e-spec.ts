@@ -122,6 +122,67 @@ describe('runtime settings', () => {
     });
   });
 
+  it('sets and removes one month’s exchange rate without touching the others', async () => {
+    await root
+      .patch('/api/settings', {
+        exchangeRates: [
+          { period: '2026-10', currency: 'JPY', rate: '150' },
+          { period: '2026-10', currency: 'EUR', rate: '0.92' },
+        ],
+      })
+      .expect(200);
+    // A finance script sets November's euro rate, then corrects it: the yen's rate stays.
+    await root.put('/api/settings/exchange-rates/EUR/2026-11', { rate: '0.95' }).expect(200);
+    const corrected = await root
+      .put('/api/settings/exchange-rates/EUR/2026-11', { rate: '0.940' })
+      .expect(200);
+    expect(corrected.body.exchangeRates).toEqual([
+      { period: '2026-11', currency: 'EUR', rate: '0.94' },
+      { period: '2026-10', currency: 'EUR', rate: '0.92' },
+      { period: '2026-10', currency: 'JPY', rate: '150' },
+    ]);
+    // Two at once (two currencies) both land: each edits the list inside the settings lock.
+    await Promise.all([
+      root.put('/api/settings/exchange-rates/CNY/2026-11', { rate: '7.1' }).expect(200),
+      root.put('/api/settings/exchange-rates/GBP/2026-11', { rate: '0.79' }).expect(200),
+    ]);
+    const both = await root.get('/api/settings').expect(200);
+    expect((both.body.exchangeRates as { currency: string }[]).map((row) => row.currency).sort()).toEqual([
+      'CNY',
+      'EUR',
+      'EUR',
+      'GBP',
+      'JPY',
+    ]);
+    const removed = await root.delete('/api/settings/exchange-rates/EUR/2026-10').expect(200);
+    expect(removed.body.exchangeRates).not.toContainEqual(
+      expect.objectContaining({ period: '2026-10', currency: 'EUR' }),
+    );
+    const missing = await root.delete('/api/settings/exchange-rates/EUR/2026-10').expect(404);
+    expect(missing.body.code).toBe('exchange_rate_not_found');
+
+    // Bad input names the field and changes nothing; only a super admin may.
+    const before = (await root.get('/api/settings').expect(200)).body.exchangeRates;
+    const fields = async (path: string, body: object) =>
+      ((await root.put(path, body).expect(400)).body.errors as { field: string }[])
+        .map((e) => e.field)
+        .sort();
+    expect(await fields('/api/settings/exchange-rates/USD/2026-11', { rate: '1' })).toEqual(['currency']);
+    expect(await fields('/api/settings/exchange-rates/EUR/2026-13', { rate: '1' })).toEqual(['period']);
+    expect(await fields('/api/settings/exchange-rates/EUR/2026-11', { rate: '0' })).toEqual(['rate']);
+    expect(await fields('/api/settings/exchange-rates/EUR/2026-11', { rate: 0.9 })).toEqual(['rate']);
+    expect(await fields('/api/settings/exchange-rates/eur/nov', { rate: '1' })).toEqual([
+      'currency',
+      'period',
+    ]);
+    expect(await fields('/api/settings/exchange-rates/EUR/2026-11', {})).toEqual(['rate']);
+    const tenant = await seedTenant(api);
+    const owner = await sessionAs(api, Role.Owner, tenant.id);
+    await owner.put('/api/settings/exchange-rates/EUR/2026-11', { rate: '2' }).expect(403);
+    await owner.delete('/api/settings/exchange-rates/CNY/2026-11').expect(403);
+    expect((await root.get('/api/settings').expect(200)).body.exchangeRates).toEqual(before);
+  });
+
   it('changes the relay’s retry statuses and attempt budget without a restart', async () => {
     await createChannel(api, admin, {
       name: 'flaky-500',

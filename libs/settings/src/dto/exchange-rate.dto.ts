@@ -2,15 +2,16 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, registerDecorator } from 'class-validator';
 import { isIsoCurrency } from '@gateway/common';
 
+const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const RATE_PATTERN = /^(?!0+(\.0+)?$)\d{1,7}(\.\d{1,6})?$/;
 
-function IsIsoCurrencyOtherThanUsd(): PropertyDecorator {
+function IsIsoCurrencyOtherThanUsd(field = 'exchangeRates.currency'): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isIsoCurrencyOtherThanUsd',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: 'exchangeRates.currency must be an ISO 4217 code other than USD, e.g. "CNY"' },
+      options: { message: `${field} must be an ISO 4217 code other than USD, e.g. "CNY"` },
       validator: { validate: (value: unknown) => isIsoCurrency(value) && value !== 'USD' },
     });
 }
@@ -19,7 +20,7 @@ function IsIsoCurrencyOtherThanUsd(): PropertyDecorator {
 export class ExchangeRateDto {
   @ApiProperty({ example: '2026-10', description: 'the invoices’ month, YYYY-MM' })
   @IsString({ message: 'exchangeRates.period must be a month, YYYY-MM' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'exchangeRates.period must be a month, YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'exchangeRates.period must be a month, YYYY-MM' })
   period!: string;
 
   @ApiProperty({ example: 'CNY' })
@@ -34,5 +35,28 @@ export class ExchangeRateDto {
   @Matches(RATE_PATTERN, {
     message: 'exchangeRates.rate must be a positive decimal with at most 6 places, below 10000000',
   })
+  rate!: string;
+}
+
+/** `/api/settings/exchange-rates/:currency/:period`: one month's rate of one currency. */
+export class ExchangeRateParamsDto {
+  @ApiProperty({ example: 'CNY' })
+  @IsIsoCurrencyOtherThanUsd('currency')
+  currency!: string;
+
+  @ApiProperty({ example: '2026-10', description: 'the invoices’ month, YYYY-MM' })
+  @IsString({ message: 'period must be a month, YYYY-MM' })
+  @Matches(MONTH_PATTERN, { message: 'period must be a month, YYYY-MM' })
+  period!: string;
+}
+
+/** The body of `PUT /api/settings/exchange-rates/:currency/:period`. */
+export class SetExchangeRateDto {
+  @ApiProperty({
+    example: '7.1234',
+    description: 'units of the currency per USD; positive, at most 6 decimals',
+  })
+  @IsString({ message: 'rate must be a decimal string' })
+  @Matches(RATE_PATTERN, { message: 'rate must be a positive decimal with at most 6 places, below 10000000' })
   rate!: string;
 }
