@@ -46,6 +46,7 @@ export { INVOICE_STATUSES, standingOf } from './settlement/invoice-standing';
 export type { InvoiceStanding, InvoiceStatus } from './settlement/invoice-standing';
 export { convertInvoice, convertNano, ROUNDING_RULE } from './generation/currency-conversion';
 export { centsOf, roundedUsd, statedAmounts, USD_ROUNDING_RULE } from './generation/rounded-usd';
+export { CREDIT_NOTE_ROUNDING_RULE } from './generation/credit-note-statement';
 export { FONT_IDLE_RELEASE_MS, InvoicePdfRenderer } from './pdf/invoice-pdf-renderer';
 export type { InvoiceRenderContext } from './pdf/invoice-pdf-renderer';
 export { DeliverInvoiceJob } from './delivery/invoice-delivery.job';

@@ -143,6 +143,14 @@ export class Invoice {
   @Column({ type: 'jsonb', nullable: true })
   converted!: StoredConversion | null;
 
+  /**
+   * A credit note's amounts in USD cents, as it states them: its share of what its invoice states
+   * (credit-note-statement.ts), which its own line rounded alone may exceed. Null on invoices and on
+   * credit notes issued before, whose cents are derived from their lines (rounded-usd.ts).
+   */
+  @Column({ name: 'stated_usd', type: 'jsonb', nullable: true })
+  statedUsd!: StoredConversion | null;
+
   /** The labels' language ('en' or 'zh-CN'), from the tenant's billing profile at issue. */
   @Column({ type: 'varchar', length: 8, default: 'en' })
   language!: string;

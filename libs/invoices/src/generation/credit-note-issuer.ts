@@ -1,10 +1,11 @@
 // Corrects an issued invoice with a credit note: a new, immutable document with its own number
 // (CN-YYYY-NNNNNN, gapless like invoices) that credits part or all of the invoice's subtotal, taxed
-// at the invoice's rate. Once something is paid it credits no more than is unpaid plus what the
-// prepaid balance paid (creditable-amount.ts); the part beyond what is unpaid goes back to the
-// tenant's balance as a `refund` ledger line in the same transaction. The invoice row is locked while
-// crediting (as while settling a payment), so concurrent credit notes and payments cannot together
-// credit or pay more than the invoice.
+// at the invoice's rate, and states its share of the invoice's cents (credit-note-statement.ts).
+// Once something is paid it credits no more than is unpaid plus what the prepaid balance paid
+// (creditable-amount.ts); the part beyond what is unpaid goes back to the tenant's balance as a
+// `refund` ledger line in the same transaction. The invoice row is locked while crediting (as while
+// settling a payment), so concurrent credit notes and payments cannot together credit or pay more
+// than the invoice, nor state more.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { appendLedgerLine } from '@gateway/billing/domain';
@@ -17,8 +18,7 @@ import { creditNoteRefundRef, invoiceStandings, InvoiceStanding } from '../settl
 import { flatLine } from './invoice-content';
 import { takeNumber, transactionTime } from './invoice-generator';
 import { taxOn } from './tax';
-import { convertInvoice } from './currency-conversion';
-import { minorUnitDigits } from '@gateway/common';
+import { creditNoteStatements } from './credit-note-statement';
 
 export interface CreditNoteRequest {
   /** Chosen by the api when it enqueued the request, so a retry writes the same row. */
@@ -83,6 +83,9 @@ export class CreditNoteIssuer {
       const number = await takeNumber(manager, 'credit_note', issuedAt.getUTCFullYear(), async () => false);
       const subtotalNano = -amount;
       const taxNano = taxOn(subtotalNano, original.taxRate);
+      // What it states: its share of what the invoice states, never with the earlier notes more.
+      const earlier = await manager.getRepository(Invoice).findBy({ creditNoteOf: original.id });
+      const stated = creditNoteStatements(original, earlier, amount);
       const note = manager.getRepository(Invoice).create({
         id: request.id,
         kind: 'credit_note',
@@ -96,15 +99,9 @@ export class CreditNoteIssuer {
         currency: original.currency,
         exchangeRate: original.exchangeRate,
         exchangeRatePeriod: original.exchangeRatePeriod,
-        // Converted at the invoice's rate, so the credit note undoes exactly what the invoice said.
-        converted: original.exchangeRate
-          ? convertInvoice(
-              [subtotalNano],
-              original.exchangeRate,
-              minorUnitDigits(original.currency),
-              original.taxRate,
-            )
-          : null,
+        // At the invoice's rate, so the credit notes together undo exactly what the invoice said.
+        converted: stated.converted,
+        statedUsd: stated.usd,
         language: original.language,
         issuer: original.issuer,
         customer: original.customer,

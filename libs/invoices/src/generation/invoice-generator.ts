@@ -115,6 +115,8 @@ export class InvoiceGenerator {
             this.config.INVOICE_TAX_RATE,
           )
         : null,
+      // An invoice's cents are derived from its lines when read (rounded-usd.ts).
+      statedUsd: null,
       language: tenant.billingProfile?.language ?? 'en',
       issuer: issuerSnapshot(settings),
       customer: customerSnapshot(tenant),

@@ -17,6 +17,7 @@ describe('roundedUsd', () => {
     const stated = roundedUsd({
       lines: [line('12345678901'), line('333333333'), line('-5000000')],
       taxRate: '0.19',
+      statedUsd: null,
     });
     expect(stated).toEqual({
       minorDigits: 2,
@@ -39,9 +40,26 @@ describe('roundedUsd', () => {
       taxMinor: '0',
       totalMinor: '100',
     };
-    expect(statedAmounts({ lines: [line('1')], taxRate: '0', converted })).toBe(converted);
-    expect(statedAmounts({ lines: [line('14999999')], taxRate: '0', converted: null }).totalMinor).toBe('1');
+    expect(statedAmounts({ lines: [line('1')], taxRate: '0', converted, statedUsd: null })).toBe(converted);
+    expect(
+      statedAmounts({ lines: [line('14999999')], taxRate: '0', converted: null, statedUsd: null }).totalMinor,
+    ).toBe('1');
     expect(centsOf(15_000_000n)).toBe(2n);
     expect(centsOf(-15_000_000n)).toBe(-2n);
+  });
+
+  it('a credit note states the cents it was issued with, not its line rounded alone', () => {
+    // Its share of an invoice's 0.19 of tax: 0.09, where 0.50 × 19% alone rounds to 0.10.
+    const statedUsd = {
+      minorDigits: 2,
+      lineMinor: ['-50'],
+      subtotalMinor: '-50',
+      taxMinor: '-9',
+      totalMinor: '-59',
+    };
+    const note = { lines: [line('-500000000')], taxRate: '0.19', statedUsd, converted: null };
+    expect(roundedUsd(note)).toBe(statedUsd);
+    expect(statedAmounts(note)).toBe(statedUsd);
+    expect(roundedUsd({ ...note, statedUsd: null }).totalMinor).toBe('-60');
   });
 });

@@ -1,7 +1,8 @@
 // The USD amounts an invoice states, to the cent. The ledger and the *_nano columns keep every
 // nano-dollar; a document a person pays states cents, rounded by one rule so that its lines add up
 // to its subtotal and its total exactly (docs/design.md "Money", decision 0009). Derived from the
-// stored lines and tax rate, which never change, so it is the same at every read.
+// stored lines and tax rate, which never change, so it is the same at every read; a credit note's
+// are stored at issue, as they depend on what its invoice and the earlier credit notes state.
 import type { Invoice, StoredConversion } from '../entities/invoice.entity';
 import { convertInvoice, convertNano } from './currency-conversion';
 
@@ -11,8 +12,12 @@ export const USD_ROUNDING_RULE =
 
 export const USD_CENT_DIGITS = 2;
 
-/** The invoice's lines, subtotal, tax and total in USD cents (a conversion at the rate 1). */
-export function roundedUsd(invoice: Pick<Invoice, 'lines' | 'taxRate'>): StoredConversion {
+/**
+ * The invoice's lines, subtotal, tax and total in USD cents (a conversion at the rate 1); for a credit
+ * note, the cents it was issued with (its share of its invoice's, credit-note-statement.ts).
+ */
+export function roundedUsd(invoice: Pick<Invoice, 'lines' | 'taxRate' | 'statedUsd'>): StoredConversion {
+  if (invoice.statedUsd) return invoice.statedUsd;
   return convertInvoice(
     invoice.lines.map((line) => BigInt(line.amountNano)),
     '1',
@@ -27,6 +32,8 @@ export function centsOf(nano: bigint): bigint {
 }
 
 /** What the document states in its own currency: `converted` for another currency, else USD cents. */
-export function statedAmounts(invoice: Pick<Invoice, 'lines' | 'taxRate' | 'converted'>): StoredConversion {
+export function statedAmounts(
+  invoice: Pick<Invoice, 'lines' | 'taxRate' | 'converted' | 'statedUsd'>,
+): StoredConversion {
   return invoice.converted ?? roundedUsd(invoice);
 }

@@ -13,6 +13,8 @@ export interface InvoiceLabels {
   exchangeRate: (currency: string, rate: string, month: string) => string;
   rounding: string;
   usdRounding: string;
+  /** A credit note's amounts, in every column: its share of the invoice's (credit-note-statement.ts). */
+  creditRounding: string;
   corrects: string;
   reason: string;
   description: string;
@@ -52,6 +54,8 @@ const EN: InvoiceLabels = {
     'Rounding: each amount is converted at this rate and rounded half away from zero to the minor unit; the subtotal is the sum of the converted lines; tax is computed on it and rounded the same way.',
   usdRounding:
     'USD amounts are stated to the cent: each line rounded half away from zero; the subtotal is the sum of the rounded lines; tax is computed on it and rounded the same way.',
+  creditRounding:
+    'Amounts are stated as a share of the invoice’s: the amount credited so far rounded half away from zero, with tax on it, less what earlier credit notes stated; the credit note that credits the rest states what the invoice states less the earlier ones, so together they never state more than the invoice.',
   corrects: 'Corrects invoice',
   reason: 'Reason',
   description: 'Description',
@@ -98,6 +102,8 @@ const ZH: InvoiceLabels = {
     '舍入规则：各金额按此汇率换算后四舍五入（远离零）至最小货币单位；小计为换算后各行之和；税额按换算后小计计算并同样舍入。',
   usdRounding:
     'USD 金额精确到分：各行四舍五入（远离零）至分；小计为舍入后各行之和；税额按小计计算并同样舍入。',
+  creditRounding:
+    '金额按原发票金额分摊列示：累计冲减金额四舍五入（远离零）并据此计税，减去此前红字发票已列示的金额；冲减余额的红字发票列示原发票金额减去此前各张之和，合计从不超过原发票。',
   corrects: '更正发票',
   reason: '原因',
   description: '项目',

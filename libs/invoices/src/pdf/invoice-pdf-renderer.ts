@@ -2,7 +2,7 @@
 // the labels in the tenant's language. The document states only what was fixed at issue (no payment
 // status: it is stored once and served for ever, and the status changes; the API and the console
 // carry it), and its dates are the invoice's, so rendering the same invoice twice gives the same
-// text. USD amounts are stated to the cent (rounded-usd.ts). Long invoices break across pages with
+// text. USD amounts are stated to the cent (rounded-usd.ts; a credit note's as issued). Long invoices break across pages with
 // the table's header repeated and every page numbered.
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { nanoToUsd } from '@gateway/db';
@@ -231,11 +231,13 @@ class InvoiceDocument {
         .font(REGULAR)
         .text(labels.exchangeRate(invoice.currency, invoice.exchangeRate, invoice.exchangeRatePeriod));
     }
-    doc
-      .fillColor(GREY)
-      .fontSize(8)
-      .text(labels.usdRounding, { width: doc.page.width - MARGIN * 2 });
-    if (invoice.exchangeRate) doc.text(labels.rounding, { width: doc.page.width - MARGIN * 2 });
+    doc.fillColor(GREY).fontSize(8);
+    // A credit note issued with its share of the invoice's amounts says so instead of the line rule.
+    if (invoice.statedUsd) doc.text(labels.creditRounding, { width: doc.page.width - MARGIN * 2 });
+    else {
+      doc.text(labels.usdRounding, { width: doc.page.width - MARGIN * 2 });
+      if (invoice.exchangeRate) doc.text(labels.rounding, { width: doc.page.width - MARGIN * 2 });
+    }
     doc.fillColor('black');
     doc.moveDown();
   }

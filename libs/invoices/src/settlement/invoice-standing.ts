@@ -4,7 +4,7 @@
 import { EntityManager, In } from 'typeorm';
 import { InvoiceDelivery } from '../entities/invoice-delivery.entity';
 import { InvoiceSettlement } from '../entities/invoice-settlement.entity';
-import type { Invoice, StoredInvoiceLine } from '../entities/invoice.entity';
+import type { Invoice, StoredConversion, StoredInvoiceLine } from '../entities/invoice.entity';
 import { roundedUsd } from '../generation/rounded-usd';
 import { convertedBalanceMinor } from './converted-balance';
 
@@ -89,9 +89,9 @@ export async function invoiceStandings(
   const deliveries = await manager.getRepository(InvoiceDelivery).find({ where: { invoiceId: In(ids) } });
   const refunds = await balanceRefunds(manager, ids);
   const notes = (await manager.query(
-    `SELECT credit_note_of AS id, lines, tax_rate FROM invoices WHERE credit_note_of = ANY($1)`,
+    `SELECT credit_note_of AS id, lines, tax_rate, stated_usd FROM invoices WHERE credit_note_of = ANY($1)`,
     [ids],
-  )) as { id: string; lines: StoredInvoiceLine[]; tax_rate: string }[];
+  )) as { id: string; lines: StoredInvoiceLine[]; tax_rate: string; stated_usd: StoredConversion | null }[];
   for (const invoice of invoices) {
     const credit = credits.find((row) => row.id === invoice.id);
     const own = settlements.filter((row) => row.invoiceId === invoice.id);
@@ -110,7 +110,11 @@ export async function invoiceStandings(
     const amountDueCents = notes
       .filter((note) => note.id === invoice.id)
       .reduce(
-        (sum, note) => sum + BigInt(roundedUsd({ lines: note.lines, taxRate: note.tax_rate }).totalMinor),
+        (sum, note) =>
+          sum +
+          BigInt(
+            roundedUsd({ lines: note.lines, taxRate: note.tax_rate, statedUsd: note.stated_usd }).totalMinor,
+          ),
         BigInt(roundedUsd(invoice).totalMinor),
       );
     const settledAsStated =

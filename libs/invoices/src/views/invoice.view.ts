@@ -28,6 +28,7 @@ import {
 } from '../entities/invoice-settlement.entity';
 import { minorText, ROUNDING_RULE } from '../generation/currency-conversion';
 import { roundedUsd, USD_ROUNDING_RULE } from '../generation/rounded-usd';
+import { CREDIT_NOTE_ROUNDING_RULE } from '../generation/credit-note-statement';
 import { convertedBalanceMinor } from '../settlement/converted-balance';
 import { INVOICE_STATUSES, InvoiceStanding, InvoiceStatus } from '../settlement/invoice-standing';
 
@@ -138,7 +139,7 @@ export class RoundedUsdView {
       amountDue: minorText(standing.amountDueCents, 2),
       paid: minorText(paid > 0n ? paid : 0n, 2),
       balanceDue: minorText(balanceDue, 2),
-      roundingRule: USD_ROUNDING_RULE,
+      roundingRule: invoice.statedUsd ? CREDIT_NOTE_ROUNDING_RULE : USD_ROUNDING_RULE,
     };
   }
 }
@@ -350,7 +351,7 @@ export class InvoiceView {
             tax: minorText(invoice.converted.taxMinor, digits),
             total: minorText(invoice.converted.totalMinor, digits),
             ...convertedDue(standing, digits),
-            roundingRule: ROUNDING_RULE,
+            roundingRule: invoice.statedUsd ? CREDIT_NOTE_ROUNDING_RULE : ROUNDING_RULE,
           }
         : null,
       roundedUsd: RoundedUsdView.of(invoice, standing),
