@@ -169,8 +169,13 @@ describe('partial credit notes never state more than their invoice', () => {
       '-0.095',
     ]);
 
+    const secondText = await pdfOf(second.id);
     const firstPdf = pdfTotals(await pdfOf(first.id), 'Tax \\(19%\\)');
-    const secondPdf = pdfTotals(await pdfOf(second.id), 'Tax \\(19%\\)');
+    const secondPdf = pdfTotals(secondText, 'Tax \\(19%\\)');
+    // Each says how it is stated, rather than the invoice's rule its tax no longer follows alone.
+    expect(secondText).toContain('together they never state more than the invoice');
+    expect(secondText).not.toContain('tax is computed on it');
+    expect(second.roundedUsd.roundingRule).toContain('its share of the invoice');
     // 0.095 of tax rounds to 0.10 on the first; the second states what is left of the 0.19.
     expect(firstPdf.usd).toEqual({ subtotal: '-0.50', tax: '-0.10', total: '-0.60' });
     expect(secondPdf.usd).toEqual({ subtotal: '-0.50', tax: '-0.09', total: '-0.59' });
