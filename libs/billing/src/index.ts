@@ -25,6 +25,8 @@ export { GroupMultipliersService } from './multipliers/group-multipliers.service
 export { CREDIT_WRITE_ROLES, LEDGER_READ_ROLES, REDEEM_ROLES } from './billing-permissions';
 // For online top-ups (@gateway/payments): the amount a credit line may carry.
 export { IsCreditUsd, MAX_CREDIT_USD } from './dto/credit-amount';
+// and how a ledger line a provider's refund or dispute wrote is audited.
+export { LEDGER_ENTRY_AUDIT_TYPE, LedgerEntryView } from './ledger/views/ledger-entry.view';
 
 // Plans and subscriptions (for the hot path's plan limits and allowance).
 export { SubscriptionsService } from './subscriptions/subscriptions.service';

@@ -1136,7 +1136,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Stripe’s webhook (checkout.session.*), verified by its Stripe-Signature */
+    /** Stripe’s webhook (checkout.session.*, refund.created|updated, charge.dispute.created|closed), verified by its Stripe-Signature */
     post: operations['PaymentNotificationsController_stripe'];
     delete?: never;
     options?: never;
@@ -3635,7 +3635,7 @@ export interface components {
       /** @example alipay */
       method: string | null;
       /** @enum {string} */
-      status: 'pending' | 'paid' | 'failed' | 'expired';
+      status: 'pending' | 'paid' | 'failed' | 'expired' | 'partially_refunded' | 'refunded';
       /**
        * @description USD credited when paid
        * @example 10
@@ -3657,6 +3657,13 @@ export interface components {
       payUrl: string | null;
       /** @description the provider’s id of the payment */
       providerRef: string | null;
+      /** @description Stripe’s payment intent, which its refunds and disputes name; null until paid */
+      paymentIntent: string | null;
+      /**
+       * @description what Stripe refunds of it took back from the balance (USD; all of amountUsd when refunded)
+       * @example 0
+       */
+      refundedUsd: string;
       /** @example amount_mismatch */
       failureReason: string | null;
       /**
@@ -3682,7 +3689,7 @@ export interface components {
     StripeWebhookAnswerView: {
       received: boolean;
       /**
-       * @description credited, invoice_settled, duplicate, failed, expired, unknown_order or ignored
+       * @description credited, invoice_settled, duplicate, failed, expired, unknown_order, refunded, dispute_withdrawn, dispute_reinstated, unknown_charge or ignored
        * @example credited
        */
       outcome: string;
@@ -5828,7 +5835,7 @@ export interface operations {
       query?: {
         page?: number;
         pageSize?: number;
-        status?: 'pending' | 'paid' | 'failed' | 'expired';
+        status?: 'pending' | 'paid' | 'failed' | 'expired' | 'partially_refunded' | 'refunded';
       };
       header?: never;
       path: {

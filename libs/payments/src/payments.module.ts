@@ -5,6 +5,7 @@ import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { InvoicesModule } from '@gateway/invoices';
+import { PaymentReversals } from './orders/payment-reversals';
 import { PaymentSettlement } from './orders/payment-settlement';
 import { TopupOrdersController } from './orders/topup-orders.controller';
 import { TopupOrdersService } from './orders/topup-orders.service';
@@ -17,7 +18,7 @@ import { PAYMENTS_ENTITIES } from './payments.entities';
 /**
  * Online top-ups: payment providers (Stripe Checkout, EPay) configured by a super admin, orders a
  * tenant pays through them (a top-up, or an open invoice), and the providers' verified notifications
- * crediting the ledger or settling the invoice once.
+ * crediting the ledger or settling the invoice once, and Stripe's refunds and disputes taking it back.
  * Needs APP_CONFIG, REDIS and the settings (global modules).
  */
 @Module({
@@ -30,7 +31,13 @@ import { PAYMENTS_ENTITIES } from './payments.entities';
     InvoicesModule,
   ],
   controllers: [PaymentProvidersController, TopupOrdersController, PaymentNotificationsController],
-  providers: [PaymentProvidersService, TopupOrdersService, PaymentSettlement, PaymentNotificationsService],
+  providers: [
+    PaymentProvidersService,
+    TopupOrdersService,
+    PaymentSettlement,
+    PaymentReversals,
+    PaymentNotificationsService,
+  ],
   exports: [PaymentSettlement],
 })
 export class PaymentsModule {}

@@ -1,8 +1,9 @@
 // A local Stripe for the suites, built from Stripe's documented API: `POST /v1/checkout/sessions`
 // (form-encoded, `Authorization: Bearer <secret key>`, `Idempotency-Key`) answers a
 // `checkout.session` object; "paying" a session makes the `checkout.session.*` events Stripe
-// would send, and `deliver` posts one to a webhook URL signed the way Stripe signs (the official
-// package's generateTestHeaderString with the endpoint's whsec_ secret).
+// would send (the paid session naming its payment intent), refunds and disputes of that payment make
+// the `refund.*` and `charge.dispute.*` events, and `deliver` posts one to a webhook URL signed the
+// way Stripe signs (the official package's generateTestHeaderString with the endpoint's whsec_ secret).
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,21 @@ export interface FakeSession {
   cancel_url: string;
   expires_at: number;
   url: string;
+  /** The payment intent, once the session is paid (Checkout makes one for it). */
+  payment_intent: string | null;
+}
+
+/** What a refund or dispute event's object says, beyond its payment's ids and currency. */
+export interface FakeReversal {
+  /** re_… or dp_…; a new one by default. */
+  id?: string;
+  /** Minor units. */
+  amount: number;
+  /** A refund's: succeeded (default), pending, failed; a dispute's: needs_response (default), won, lost, … */
+  status?: string;
+  /** Another payment intent than the session's (an unknown charge), or null for none. */
+  payment_intent?: string | null;
+  currency?: string;
 }
 
 export interface FakeStripe {
@@ -33,6 +49,10 @@ export interface FakeStripe {
   requests: { path: string; form: Record<string, string>; idempotencyKey: string | undefined }[];
   /** The event Stripe sends when the session is paid (or `type` for the others). */
   event(sessionId: string, type?: string, over?: Partial<FakeSession>): Stripe.Event;
+  /** `refund.created` (or `type`) for a refund of the session's payment; the session must be paid. */
+  refundEvent(sessionId: string, refund: FakeReversal, type?: string): Stripe.Event;
+  /** `charge.dispute.created` (or `type`) for a dispute of the session's payment. */
+  disputeEvent(sessionId: string, dispute: FakeReversal, type?: string): Stripe.Event;
   /** POSTs `event` to `webhookUrl` signed with `secret` (timestamp in seconds, default now). */
   deliver(
     webhookUrl: string,
@@ -126,6 +146,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         cancel_url: form['cancel_url'],
         expires_at: Number(form['expires_at'] ?? Math.floor(Date.now() / 1000) + 86_400),
         url: `${url}/c/pay/${id}`,
+        payment_intent: null,
       };
       sessions.set(id, session);
       if (idempotencyKey) byIdempotencyKey.set(idempotencyKey, session);
@@ -133,6 +154,21 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       res.end(JSON.stringify(session));
     })().catch(() => stripeError(res, 500, 'api_error', 'fake Stripe failed'));
   });
+  // A refund's or dispute's object: its id, the paid session's payment intent and charge.
+  function reversalOf(sessionId: string, prefix: string, over: FakeReversal): Record<string, unknown> {
+    const session = sessions.get(sessionId);
+    if (!session?.payment_intent) throw new Error(`session ${sessionId} is not paid`);
+    const { id, ...rest } = over;
+    return {
+      id: id ?? `${prefix}_${randomBytes(12).toString('hex')}`,
+      currency: session.currency,
+      charge: `ch_${session.payment_intent.slice(3)}`,
+      payment_intent: session.payment_intent,
+      created: Math.floor(Date.now() / 1000),
+      ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
+    };
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -146,6 +182,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (!session) throw new Error(`no session ${sessionId}`);
       const paid =
         type === 'checkout.session.completed' || type === 'checkout.session.async_payment_succeeded';
+      if (paid) session.payment_intent ??= `pi_${randomBytes(12).toString('hex')}`;
       const object = {
         ...session,
         status: type === 'checkout.session.expired' ? 'expired' : paid ? 'complete' : session.status,
@@ -153,17 +190,23 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         url: null,
         ...over,
       };
-      return {
-        id: `evt_${randomBytes(12).toString('hex')}`,
-        object: 'event',
-        api_version: '2026-11-18.endive',
-        created: Math.floor(Date.now() / 1000),
-        livemode: false,
-        pending_webhooks: 1,
-        request: { id: null, idempotency_key: null },
-        type,
-        data: { object },
-      } as unknown as Stripe.Event;
+      return envelope(type, object);
+    },
+    refundEvent(sessionId, refund, type = 'refund.created') {
+      return envelope(type, {
+        object: 'refund',
+        status: 'succeeded',
+        reason: 'requested_by_customer',
+        ...reversalOf(sessionId, 're', refund),
+      });
+    },
+    disputeEvent(sessionId, dispute, type = 'charge.dispute.created') {
+      return envelope(type, {
+        object: 'dispute',
+        status: 'needs_response',
+        reason: 'fraudulent',
+        ...reversalOf(sessionId, 'dp', dispute),
+      });
     },
     deliver(webhookUrl, event, secret, timestamp) {
       return signedPost(webhookUrl, JSON.stringify(event), secret, timestamp);
@@ -171,6 +214,20 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     deliverRaw: (webhookUrl, payload, secret) => signedPost(webhookUrl, payload, secret),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+function envelope(type: string, object: Record<string, unknown>): Stripe.Event {
+  return {
+    id: `evt_${randomBytes(12).toString('hex')}`,
+    object: 'event',
+    api_version: '2026-11-18.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: { object },
+  } as unknown as Stripe.Event;
 }
 
 async function signedPost(

@@ -14,4 +14,27 @@ export interface PaymentNotice {
   outcome: 'paid' | 'failed' | 'expired' | 'pending';
   /** What the provider says was paid: lower-case currency and minor units. */
   paid?: { currency: string; minor: bigint };
+  /** Stripe's payment intent of a paid session: later refunds and disputes name it. */
+  paymentIntent?: string | null;
+}
+
+/**
+ * A verified notification that money already credited went back (docs/design.md "Money"):
+ * - refund: a refund that succeeded; the balance is debited what it refunded, once per refund;
+ * - withdraw: a dispute took the money; the balance is debited what it disputes, once per dispute;
+ * - reinstate: a dispute was won; what it debited is credited back (debiting first when the
+ *   dispute's creation was never heard of, so the two lines net to nothing in either order);
+ * - none: nothing to do yet (a pending refund, an inquiry that withdrew nothing, …).
+ */
+export interface PaymentReversalNotice {
+  provider: 'stripe';
+  eventId: string;
+  type: string;
+  action: 'refund' | 'withdraw' | 'reinstate' | 'none';
+  /** Stripe's id of the refund (re_…) or dispute (dp_…): each is acted on once. */
+  reversalId: string;
+  /** The payment intent it names, which finds the order; null when it names none. */
+  paymentIntent: string | null;
+  /** What it refunds or disputes: lower-case currency and minor units. */
+  amount: { currency: string; minor: bigint };
 }

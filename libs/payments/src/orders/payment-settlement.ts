@@ -5,7 +5,9 @@
 //   3. a paid order is never credited again; the amount and currency paid must be the order's;
 //   4. the credit is a `topup` ledger line with ref `payment:<order id>`, unique per tenant, which
 //      the ledger writer refuses to append twice;
-//   5. an order naming an invoice pays that invoice instead (InvoiceSettlements, reference
+//   5. a paid order keeps Stripe's payment intent, which its refunds and disputes name
+//      (PaymentReversals);
+//   6. an order naming an invoice pays that invoice instead (InvoiceSettlements, reference
 //      `payment:<order id>`, idempotent), in the same transaction: the money settles the invoice and
 //      the prepaid balance is untouched. If the invoice was meanwhile paid or credited (a manual
 //      payment, a credit note), the money taken is credited to the balance, as a plain top-up.
@@ -16,7 +18,7 @@ import { InvoiceError, InvoiceSettlements } from '@gateway/invoices';
 import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { PaymentEvent } from '../entities/payment-event.entity';
-import { TopupOrder } from '../entities/topup-order.entity';
+import { TOPUP_ORDER_PAID_STATUSES, TopupOrder } from '../entities/topup-order.entity';
 import type { PaymentNotice } from './payment-notice';
 import { TOPUP_ORDER_AUDIT_TYPE, TopupOrderView } from './views/topup-order.view';
 
@@ -28,7 +30,12 @@ export type SettlementOutcome =
   | 'failed'
   | 'expired'
   | 'unknown_order'
-  | 'ignored';
+  | 'ignored'
+  // What a refund or dispute did (PaymentReversals).
+  | 'refunded'
+  | 'dispute_withdrawn'
+  | 'dispute_reinstated'
+  | 'unknown_charge';
 
 export function topupLedgerRef(orderId: string): string {
   return `payment:${orderId}`;
@@ -86,7 +93,8 @@ export class PaymentSettlement {
     if (!order) return 'unknown_order';
     // A Checkout session names its order; it must be the session the order was created with.
     if (order.provider === 'stripe' && order.providerRef !== notice.providerRef) return 'unknown_order';
-    if (order.status === 'paid') return 'duplicate';
+    // Refunded since is paid too: its money was credited once already.
+    if (TOPUP_ORDER_PAID_STATUSES.includes(order.status)) return 'duplicate';
     const before = TopupOrderView.of(order);
 
     if (notice.outcome === 'pending') return 'ignored';
@@ -113,6 +121,7 @@ export class PaymentSettlement {
         failureReason: null,
         paidAt: new Date(),
         providerRef: notice.providerRef,
+        paymentIntent: notice.paymentIntent ?? null,
       });
       await this.save(manager, order, before);
       return 'invoice_settled';
@@ -132,6 +141,7 @@ export class PaymentSettlement {
       paidAt: new Date(),
       ledgerEntryId: entry.id,
       providerRef: notice.providerRef,
+      paymentIntent: notice.paymentIntent ?? null,
     });
     await this.save(manager, order, before);
     return 'credited';

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { stripeNotice, verifyStripeEvent } from './stripe-notification';
+import { stripeNotice, stripeReversalNotice, verifyStripeEvent } from './stripe-notification';
 
 const SECRET = 'whsec_dGVzdHNlY3JldGZvcnVuaXRz';
 const stripe = new Stripe('sk_test_unit', { telemetry: false });
@@ -55,7 +55,12 @@ describe('Stripe notifications', () => {
       providerRef: 'cs_test_1',
       outcome: 'paid',
       paid: { currency: 'usd', minor: 2500n },
+      paymentIntent: null,
     });
+    expect(notice('checkout.session.completed', { payment_intent: 'pi_1' })?.paymentIntent).toBe('pi_1');
+    expect(notice('checkout.session.completed', { payment_intent: { id: 'pi_2' } })?.paymentIntent).toBe(
+      'pi_2',
+    );
     expect(notice('checkout.session.completed', { payment_status: 'unpaid' })?.outcome).toBe('pending');
     expect(notice('checkout.session.async_payment_succeeded')?.outcome).toBe('paid');
     expect(notice('checkout.session.async_payment_failed')?.outcome).toBe('failed');
@@ -86,5 +91,60 @@ describe('Stripe notifications', () => {
     );
     // An event top-ups do not act on needs no session.
     expect(stripeNotice({ id: 'evt_y', type: 'customer.created' } as unknown as Stripe.Event)).toBeNull();
+  });
+
+  describe('refunds and disputes', () => {
+    const reversal = (type: string, object: Record<string, unknown>) =>
+      stripeReversalNotice({
+        id: 'evt_r',
+        type,
+        data: { object: { id: 're_1', amount: 700, currency: 'USD', payment_intent: 'pi_1', ...object } },
+      } as unknown as Stripe.Event);
+
+    it('reads a succeeded refund as one to debit, and a pending or failed one as nothing yet', () => {
+      expect(reversal('refund.created', { status: 'succeeded' })).toEqual({
+        provider: 'stripe',
+        eventId: 'evt_r',
+        type: 'refund.created',
+        action: 'refund',
+        reversalId: 're_1',
+        paymentIntent: 'pi_1',
+        amount: { currency: 'usd', minor: 700n },
+      });
+      expect(reversal('refund.updated', { status: 'succeeded' })?.action).toBe('refund');
+      expect(reversal('refund.created', { status: 'pending' })?.action).toBe('none');
+      expect(reversal('refund.updated', { status: 'failed' })?.action).toBe('none');
+      expect(
+        reversal('refund.created', { status: 'succeeded', payment_intent: null })?.paymentIntent,
+      ).toBeNull();
+      // charge.refunded no longer lists its refunds: refund.created says the same, with the refund.
+      expect(reversal('charge.refunded', { status: 'succeeded' })).toBeNull();
+    });
+
+    it('withdraws on a dispute, not on an inquiry; reinstates a won one, keeps a lost one withdrawn', () => {
+      const dispute = (type: string, status: string) => reversal(type, { id: 'dp_1', status })?.action;
+      expect(dispute('charge.dispute.created', 'needs_response')).toBe('withdraw');
+      expect(dispute('charge.dispute.created', 'warning_needs_response')).toBe('none');
+      expect(dispute('charge.dispute.created', 'prevented')).toBe('none');
+      expect(dispute('charge.dispute.closed', 'won')).toBe('reinstate');
+      expect(dispute('charge.dispute.closed', 'lost')).toBe('withdraw');
+      expect(dispute('charge.dispute.closed', 'warning_closed')).toBe('none');
+      expect(dispute('charge.dispute.updated', 'under_review')).toBeUndefined();
+    });
+
+    it('refuses a refund or dispute event without its object, amount or currency, naming the field', () => {
+      const refusal = (field: string) =>
+        expect.objectContaining({ code: 'validation_failed', fields: [expect.objectContaining({ field })] });
+      const read = (event: unknown) => () => stripeReversalNotice(event as Stripe.Event);
+      expect(read({ id: 'evt_x', type: 'refund.created' })).toThrow(refusal('data.object'));
+      expect(read({ id: 'evt_x', type: 'charge.dispute.closed', data: { object: { amount: 1 } } })).toThrow(
+        /Dispute/,
+      );
+      expect(() => reversal('refund.created', { amount: 7.5 })).toThrow(refusal('data.object.amount'));
+      expect(() => reversal('refund.created', { amount: -1 })).toThrow(refusal('data.object.amount'));
+      expect(() => reversal('refund.created', { currency: undefined })).toThrow(
+        refusal('data.object.currency'),
+      );
+    });
   });
 });

@@ -1,8 +1,9 @@
 // Reading a Stripe webhook delivery: its signature checked with the official client against the
 // endpoint's signing secret (and the timestamp within the tolerance, which stops replays of old
-// deliveries), then the Checkout event turned into what it means for a top-up order.
+// deliveries), then the Checkout event turned into what it means for a top-up order, or the refund
+// or dispute event into what it takes back from one.
 import type Stripe from 'stripe';
-import type { PaymentNotice } from '../orders/payment-notice';
+import type { PaymentNotice, PaymentReversalNotice } from '../orders/payment-notice';
 import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
 import { stripeSdk } from './stripe-client';
 
@@ -52,7 +53,71 @@ export function stripeNotice(event: Stripe.Event): PaymentNotice | null {
       'data.object.amount_total must be a whole number of minor units',
       'data.object.amount_total',
     );
-  return { ...base, outcome: 'paid', paid: { currency: session.currency ?? '', minor: BigInt(minor) } };
+  return {
+    ...base,
+    outcome: 'paid',
+    paid: { currency: session.currency ?? '', minor: BigInt(minor) },
+    paymentIntent: idOf(session.payment_intent),
+  };
+}
+
+/**
+ * What a verified refund or dispute event takes back, or null for other events. Refunds are read
+ * from `refund.created` and `refund.updated`, which Stripe sends for every refund since API version
+ * 2024-10-28 with the refund itself in data.object; `charge.refunded` carries only the charge (its
+ * refunds are no longer listed in it), so it is not read. A refund counts once it has succeeded: a
+ * pending one waits for the refund.updated that says so. A dispute withdraws the money when it is
+ * created, except an inquiry (`warning_*`) or a prevented one, which take nothing; closing it `won`
+ * reinstates it, `lost` leaves it withdrawn.
+ */
+export function stripeReversalNotice(event: Stripe.Event): PaymentReversalNotice | null {
+  const refund = event.type === 'refund.created' || event.type === 'refund.updated';
+  const dispute = event.type === 'charge.dispute.created' || event.type === 'charge.dispute.closed';
+  if (!refund && !dispute) return null;
+  const object = eventObject(event, refund ? 'Refund' : 'Dispute');
+  const status = typeof object['status'] === 'string' ? object['status'] : '';
+  let action: PaymentReversalNotice['action'];
+  if (refund) action = status === 'succeeded' ? 'refund' : 'none';
+  else if (event.type === 'charge.dispute.created') action = withdrawsFunds(status) ? 'withdraw' : 'none';
+  else action = status === 'won' ? 'reinstate' : status === 'lost' ? 'withdraw' : 'none';
+  const minor = object['amount'];
+  if (typeof minor !== 'number' || !Number.isSafeInteger(minor) || minor < 0)
+    throw malformed('data.object.amount must be a whole number of minor units', 'data.object.amount');
+  const currency = object['currency'];
+  if (typeof currency !== 'string')
+    throw malformed('data.object.currency must be a string', 'data.object.currency');
+  return {
+    provider: 'stripe',
+    eventId: event.id,
+    type: event.type,
+    action,
+    reversalId: object['id'] as string,
+    paymentIntent: idOf(object['payment_intent']),
+    amount: { currency: currency.toLowerCase(), minor: BigInt(minor) },
+  };
+}
+
+/** An inquiry or a prevented dispute withdraws nothing from the account. */
+function withdrawsFunds(status: string): boolean {
+  return !status.startsWith('warning_') && status !== 'prevented';
+}
+
+/** An expandable field: its id, whether Stripe sent the id or the object. */
+function idOf(field: unknown): string | null {
+  if (typeof field === 'string') return field;
+  return isObject(field) && typeof field['id'] === 'string' ? field['id'] : null;
+}
+
+/** The object (with an id) an event carries in data.object; `what` names it in the refusal. */
+function eventObject(event: Stripe.Event, what: string): Record<string, unknown> {
+  const data: unknown = (event as { data?: unknown }).data;
+  const object = isObject(data) ? data['object'] : undefined;
+  if (!isObject(object) || typeof object['id'] !== 'string')
+    throw malformed(
+      `a ${event.type} event must carry its ${what} (with an id) in data.object`,
+      'data.object',
+    );
+  return object;
 }
 
 /** The Checkout Session a checkout.session.* event carries in data.object. */

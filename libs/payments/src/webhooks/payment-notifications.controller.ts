@@ -16,7 +16,11 @@ export class PaymentNotificationsController {
   @ProviderNotification()
   @Post('stripe/webhook')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stripe’s webhook (checkout.session.*), verified by its Stripe-Signature' })
+  @ApiOperation({
+    summary:
+      'Stripe’s webhook (checkout.session.*, refund.created|updated, charge.dispute.created|closed), ' +
+      'verified by its Stripe-Signature',
+  })
   @ApiOkResponse({ type: StripeWebhookAnswerView })
   stripe(
     @Req() req: Request,

@@ -2,11 +2,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { EPAY_ACK, epayNotice } from '../epay/epay-protocol';
+import { PaymentReversals } from '../orders/payment-reversals';
 import { PaymentSettlement, SettlementOutcome } from '../orders/payment-settlement';
 import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
 import { PaymentProvidersService } from '../providers/payment-providers.service';
 import { stripeSdk } from '../stripe/stripe-client';
-import { stripeNotice, verifyStripeEvent } from '../stripe/stripe-notification';
+import { stripeNotice, stripeReversalNotice, verifyStripeEvent } from '../stripe/stripe-notification';
 import { StripeWebhookAnswerView } from './views/stripe-webhook-answer.view';
 
 @Injectable()
@@ -16,6 +17,7 @@ export class PaymentNotificationsService {
   constructor(
     private readonly providers: PaymentProvidersService,
     private readonly settlement: PaymentSettlement,
+    private readonly reversals: PaymentReversals,
   ) {}
 
   /** Stripe's webhook: `rawBody` exactly as sent (the signature covers its bytes). */
@@ -40,10 +42,22 @@ export class PaymentNotificationsService {
       }
       throw new PaymentsError(PaymentsErrorCode.SignatureInvalid, undefined, { field: 'stripe-signature' });
     }
+    // A Checkout event settles its order; a refund or dispute takes back from a paid one.
     const notice = stripeNotice(event);
-    const outcome: SettlementOutcome = notice ? await this.settlement.apply(notice) : 'ignored';
+    const reversal = notice ? null : stripeReversalNotice(event);
+    let outcome: SettlementOutcome = 'ignored';
+    if (notice) outcome = await this.settlement.apply(notice);
+    else if (reversal) outcome = await this.reversals.apply(reversal);
     this.log('stripe', event.id, outcome);
-    if (outcome === 'amount_mismatch') throw new PaymentsError(PaymentsErrorCode.AmountMismatch);
+    if (outcome === 'amount_mismatch') {
+      throw new PaymentsError(
+        PaymentsErrorCode.AmountMismatch,
+        reversal
+          ? 'the refund or dispute is in another currency than the order’s charge, or refunds more than is ' +
+              'left of it; nothing was debited'
+          : undefined,
+      );
+    }
     return { received: true, outcome };
   }
 

@@ -25,6 +25,17 @@ export class TopupOrderView {
   payUrl!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'the provider’s id of the payment' })
   providerRef!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Stripe’s payment intent, which its refunds and disputes name; null until paid',
+  })
+  paymentIntent!: string | null;
+  @ApiProperty({
+    example: '0',
+    description: 'what Stripe refunds of it took back from the balance (USD; all of amountUsd when refunded)',
+  })
+  refundedUsd!: string;
   @ApiProperty({ type: String, nullable: true, example: 'amount_mismatch' })
   failureReason!: string | null;
   @ApiProperty({
@@ -54,6 +65,8 @@ export class TopupOrderView {
       usdRate: normalizeRate(order.usdRate),
       payUrl: order.payUrl,
       providerRef: order.providerRef,
+      paymentIntent: order.paymentIntent,
+      refundedUsd: nanoToUsd(order.refundedNano),
       failureReason: order.failureReason,
       invoiceId: order.invoiceId,
       ledgerEntryId: order.ledgerEntryId,

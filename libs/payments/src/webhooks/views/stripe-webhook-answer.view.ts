@@ -5,7 +5,9 @@ export class StripeWebhookAnswerView {
   @ApiProperty() received!: boolean;
   @ApiProperty({
     example: 'credited',
-    description: 'credited, invoice_settled, duplicate, failed, expired, unknown_order or ignored',
+    description:
+      'credited, invoice_settled, duplicate, failed, expired, unknown_order, refunded, dispute_withdrawn, ' +
+      'dispute_reinstated, unknown_charge or ignored',
   })
   outcome!: string;
 }

@@ -25,6 +25,8 @@ const STATUS_COLOR: Record<TopupOrder['status'], string> = {
   paid: 'success',
   failed: 'error',
   expired: 'default',
+  partially_refunded: 'warning',
+  refunded: 'default',
 };
 
 function ReturnStatus({ tenantId, orderId }: { tenantId: string; orderId: string }) {

@@ -1,0 +1,386 @@
+// Stripe refunds and disputes end to end: a top-up paid through the local fake of Stripe is refunded
+// (in full, in parts) or disputed in Stripe's dashboard, Stripe's signed `refund.*` and
+// `charge.dispute.*` deliveries reach the webhook, and the balance gives back exactly what they take,
+// once per refund or dispute however often and in whatever order Stripe sends them.
+import { randomUUID } from 'node:crypto';
+import { AuditLog } from '@gateway/audit';
+import { BalanceMirror, LedgerEntry } from '@gateway/billing';
+import { nanoToUsd, usdToNano } from '@gateway/db';
+import { Role, Tenant } from '@gateway/identity';
+import { PaymentEvent } from '@gateway/payments';
+import { DataSource } from 'typeorm';
+import { ApiHarness, startApi } from '../api-harness';
+import { seedTenant, Session, sessionAs } from '../fixtures';
+import { FakeStripe, startFakeStripe } from './fake-stripe';
+
+interface OrderView {
+  id: string;
+  status: string;
+  providerRef: string | null;
+  paymentIntent: string | null;
+  refundedUsd: string;
+}
+
+interface LedgerLineView {
+  id: string;
+  kind: string;
+  amountUsd: string;
+  ref: string | null;
+  note: string | null;
+}
+
+const WEBHOOK_SECRET = 'whsec_cmVmdW5kc2FuZGRpc3B1dGVz';
+
+describe('payments: Stripe refunds and disputes take back what a top-up credited', () => {
+  let api: ApiHarness;
+  let stripe: FakeStripe;
+  let db: DataSource;
+  let root: Session;
+  let tenant: Tenant;
+  let owner: Session;
+  let webhookUrl: string;
+
+  const balanceNano = async () => {
+    const usd = (await owner.get(`/api/tenants/${tenant.id}/balance`).expect(200)).body.balanceUsd as string;
+    // A refund may take it below zero.
+    return usd.startsWith('-') ? -usdToNano(usd.slice(1)) : usdToNano(usd);
+  };
+  const order = async (id: string): Promise<OrderView> =>
+    (await owner.get(`/api/tenants/${tenant.id}/topup-orders/${id}`).expect(200)).body as OrderView;
+  /** The tenant's ledger as the console reads it, newest first. */
+  const ledger = async (): Promise<LedgerLineView[]> =>
+    (await owner.get(`/api/tenants/${tenant.id}/ledger?pageSize=100`).expect(200)).body
+      .items as LedgerLineView[];
+  const linesFor = async (ref: string) => (await ledger()).filter((line) => line.ref === ref);
+  const deliver = async (event: ReturnType<FakeStripe['event']>) =>
+    stripe.deliver(webhookUrl, event, WEBHOOK_SECRET);
+  /** A Stripe top-up of `amountUsd`, paid: its order and session id. */
+  const paidTopup = async (amountUsd: string) => {
+    const created = (
+      await owner
+        .post(`/api/tenants/${tenant.id}/topup-orders`, { amountUsd, provider: 'stripe' })
+        .expect(201)
+    ).body as OrderView;
+    const session = created.providerRef ?? '';
+    expect((await deliver(stripe.event(session))).body).toMatchObject({ outcome: 'credited' });
+    return { id: created.id, session };
+  };
+  const expectMirrorExact = async () =>
+    expect((await api.app.get(BalanceMirror).snapshot(tenant.id))?.balance).toBe(await balanceNano());
+
+  beforeAll(async () => {
+    stripe = await startFakeStripe();
+    api = await startApi('payments-refunds', { STRIPE_API_URL: stripe.url });
+    db = api.app.get(DataSource);
+    webhookUrl = `${api.url}/api/payments/stripe/webhook`;
+    root = await sessionAs(api, Role.SuperAdmin, null);
+    tenant = await seedTenant(api);
+    owner = await sessionAs(api, Role.Owner, tenant.id);
+    await root
+      .patch('/api/payment-providers/stripe', {
+        secretKey: stripe.secretKey,
+        webhookSecret: WEBHOOK_SECRET,
+        enabled: true,
+      })
+      .expect(200);
+    // The hot path's mirror, loaded, so each test sees the lines applied to it too.
+    await api.app.get(BalanceMirror).live(tenant.id, { id: randomUUID(), quotaNano: null, quotaEpoch: 0 });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await stripe?.close();
+  });
+
+  it('debits a full refund once, as an audited adjustment naming the refund and the order', async () => {
+    const paid = await paidTopup('20');
+    const before = await balanceNano();
+
+    const refund = stripe.refundEvent(paid.session, { id: 're_full_1', amount: 2000 });
+    expect(await deliver(refund)).toEqual({ status: 200, body: { received: true, outcome: 'refunded' } });
+    expect(before - (await balanceNano())).toBe(20_000_000_000n);
+    const [line, ...more] = await linesFor('stripe-refund:re_full_1');
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({
+      kind: 'adjustment',
+      amountUsd: '-20',
+      note: `Stripe refund re_full_1 of order ${paid.id}`,
+    });
+    expect(await order(paid.id)).toMatchObject({
+      status: 'refunded',
+      refundedUsd: '20',
+      paymentIntent: stripe.sessions.get(paid.session)?.payment_intent,
+    });
+    const audit = await db.getRepository(AuditLog).findBy({ tenantId: tenant.id, entityId: line?.id });
+    expect(audit).toEqual([expect.objectContaining({ entityType: 'ledger_entry', action: 'create' })]);
+    const orderAudit = await db
+      .getRepository(AuditLog)
+      .findBy({ tenantId: tenant.id, entityType: 'topup_order', entityId: paid.id });
+    expect(orderAudit.map((entry) => (entry.after as { status?: string } | null)?.status)).toContain(
+      'refunded',
+    );
+    await expectMirrorExact();
+
+    // Stripe retries the delivery, sends refund.updated for the same refund, and the session's
+    // payment again: none of them moves the balance.
+    expect((await deliver(refund)).body).toMatchObject({ outcome: 'duplicate' });
+    const updated = stripe.refundEvent(paid.session, { id: 're_full_1', amount: 2000 }, 'refund.updated');
+    expect((await deliver(updated)).body).toMatchObject({ outcome: 'duplicate' });
+    const paidAgain = stripe.event(paid.session, 'checkout.session.async_payment_succeeded');
+    expect((await deliver(paidAgain)).body).toMatchObject({ outcome: 'duplicate' });
+    expect(before - (await balanceNano())).toBe(20_000_000_000n);
+    expect(await linesFor('stripe-refund:re_full_1')).toHaveLength(1);
+    await expectMirrorExact();
+  });
+
+  it('debits partial refunds each once, waiting for a pending one to succeed', async () => {
+    const paid = await paidTopup('10');
+    const before = await balanceNano();
+
+    const first = stripe.refundEvent(paid.session, { id: 're_part_1', amount: 300 });
+    expect((await deliver(first)).body).toMatchObject({ outcome: 'refunded' });
+    expect(before - (await balanceNano())).toBe(3_000_000_000n);
+    expect(await order(paid.id)).toMatchObject({ status: 'partially_refunded', refundedUsd: '3' });
+
+    // A refund still pending takes nothing until Stripe says it succeeded.
+    const pending = stripe.refundEvent(paid.session, { id: 're_part_2', amount: 700, status: 'pending' });
+    expect((await deliver(pending)).body).toMatchObject({ outcome: 'ignored' });
+    expect(before - (await balanceNano())).toBe(3_000_000_000n);
+    const succeeded = stripe.refundEvent(paid.session, { id: 're_part_2', amount: 700 }, 'refund.updated');
+    expect((await deliver(succeeded)).body).toMatchObject({ outcome: 'refunded' });
+    expect(before - (await balanceNano())).toBe(10_000_000_000n);
+    expect(await order(paid.id)).toMatchObject({ status: 'refunded', refundedUsd: '10' });
+    expect((await linesFor('stripe-refund:re_part_2'))[0]).toMatchObject({ amountUsd: '-7' });
+
+    // More than was charged is no refund of this order: 400, nothing debited.
+    const beyond = await deliver(stripe.refundEvent(paid.session, { id: 're_part_3', amount: 1 }));
+    expect(beyond.status).toBe(400);
+    expect(beyond.body).toMatchObject({ code: 'payment_amount_mismatch' });
+    expect((beyond.body as { message: string }).message).toContain('nothing was debited');
+    expect(before - (await balanceNano())).toBe(10_000_000_000n);
+    expect(await linesFor('stripe-refund:re_part_3')).toEqual([]);
+    await expectMirrorExact();
+  });
+
+  it('acts on a refund heard of before the payment once Stripe resends it', async () => {
+    const created = (
+      await owner
+        .post(`/api/tenants/${tenant.id}/topup-orders`, { amountUsd: '6', provider: 'stripe' })
+        .expect(201)
+    ).body as OrderView;
+    const session = created.providerRef ?? '';
+    const payment = stripe.event(session); // made first; delivered late
+    const refund = stripe.refundEvent(session, { id: 're_early', amount: 600 });
+    const before = await balanceNano();
+
+    // The refund arrives first: no paid order has that payment intent yet, so nothing changes and
+    // nothing is recorded (2xx, so Stripe stops retrying it).
+    expect(await deliver(refund)).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'unknown_charge' },
+    });
+    expect(await balanceNano()).toBe(before);
+    expect(await db.getRepository(PaymentEvent).countBy({ eventId: refund.id })).toBe(0);
+    expect(await order(created.id)).toMatchObject({ status: 'pending', paymentIntent: null });
+
+    expect((await deliver(payment)).body).toMatchObject({ outcome: 'credited' });
+    // Resent from Stripe's dashboard (the same event), it now refunds the paid order.
+    expect((await deliver(refund)).body).toMatchObject({ outcome: 'refunded' });
+    expect(await balanceNano()).toBe(before);
+    expect(await order(created.id)).toMatchObject({ status: 'refunded' });
+    await expectMirrorExact();
+  });
+
+  it('debits a refund once when its deliveries arrive at the same time', async () => {
+    const paid = await paidTopup('7');
+    const before = await balanceNano();
+    const created = stripe.refundEvent(paid.session, { id: 're_race', amount: 700 });
+    const updated = stripe.refundEvent(paid.session, { id: 're_race', amount: 700 }, 'refund.updated');
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => deliver(i % 2 === 0 ? created : updated)),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const outcomes = results.map((r) => (r.body as { outcome: string }).outcome);
+    expect(outcomes.filter((o) => o === 'refunded')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(7);
+    expect(before - (await balanceNano())).toBe(7_000_000_000n);
+    expect(await linesFor('stripe-refund:re_race')).toHaveLength(1);
+    await expectMirrorExact();
+  });
+
+  it('withdraws a disputed amount, and leaves it withdrawn when the dispute is lost', async () => {
+    const paid = await paidTopup('8');
+    const before = await balanceNano();
+    // An inquiry withdraws nothing.
+    const inquiry = stripe.disputeEvent(paid.session, {
+      id: 'dp_inquiry',
+      amount: 800,
+      status: 'warning_needs_response',
+    });
+    expect((await deliver(inquiry)).body).toMatchObject({ outcome: 'ignored' });
+    expect(await balanceNano()).toBe(before);
+
+    const opened = stripe.disputeEvent(paid.session, { id: 'dp_lost', amount: 500 });
+    expect((await deliver(opened)).body).toMatchObject({ outcome: 'dispute_withdrawn' });
+    expect(before - (await balanceNano())).toBe(5_000_000_000n);
+    expect(await linesFor('stripe-dispute:dp_lost')).toEqual([
+      expect.objectContaining({
+        kind: 'adjustment',
+        amountUsd: '-5',
+        note: `Stripe dispute dp_lost of order ${paid.id}: funds withdrawn`,
+      }),
+    ]);
+    expect((await deliver(opened)).body).toMatchObject({ outcome: 'duplicate' });
+    const lost = stripe.disputeEvent(
+      paid.session,
+      { id: 'dp_lost', amount: 500, status: 'lost' },
+      'charge.dispute.closed',
+    );
+    expect((await deliver(lost)).body).toMatchObject({ outcome: 'duplicate' });
+    expect(before - (await balanceNano())).toBe(5_000_000_000n);
+    expect(await linesFor('stripe-dispute-won:dp_lost')).toEqual([]);
+    await expectMirrorExact();
+  });
+
+  it('gives a won dispute back, whichever of its events arrives first', async () => {
+    const paid = await paidTopup('4');
+    const before = await balanceNano();
+    const opened = stripe.disputeEvent(paid.session, { id: 'dp_won', amount: 400 });
+    const won = stripe.disputeEvent(
+      paid.session,
+      { id: 'dp_won', amount: 400, status: 'won' },
+      'charge.dispute.closed',
+    );
+    expect((await deliver(opened)).body).toMatchObject({ outcome: 'dispute_withdrawn' });
+    expect(before - (await balanceNano())).toBe(4_000_000_000n);
+    expect((await deliver(won)).body).toMatchObject({ outcome: 'dispute_reinstated' });
+    expect(await balanceNano()).toBe(before);
+    expect((await linesFor('stripe-dispute-won:dp_won'))[0]).toMatchObject({
+      amountUsd: '4',
+      note: `Stripe dispute dp_won of order ${paid.id} won: funds reinstated`,
+    });
+    expect((await deliver(won)).body).toMatchObject({ outcome: 'duplicate' });
+
+    // Closed as won before its creation is heard of: the two lines net to nothing, and the late
+    // creation withdraws nothing more.
+    const other = await paidTopup('3');
+    const beforeOther = await balanceNano();
+    const wonFirst = stripe.disputeEvent(
+      other.session,
+      { id: 'dp_won_first', amount: 300, status: 'won' },
+      'charge.dispute.closed',
+    );
+    const openedLate = stripe.disputeEvent(other.session, { id: 'dp_won_first', amount: 300 });
+    expect((await deliver(wonFirst)).body).toMatchObject({ outcome: 'dispute_reinstated' });
+    expect((await deliver(openedLate)).body).toMatchObject({ outcome: 'duplicate' });
+    expect(await balanceNano()).toBe(beforeOther);
+    expect(await linesFor('stripe-dispute:dp_won_first')).toHaveLength(1);
+    expect(await linesFor('stripe-dispute-won:dp_won_first')).toHaveLength(1);
+    await expectMirrorExact();
+  });
+
+  it('acknowledges a refund or dispute of a charge that is not ours, and changes nothing', async () => {
+    const paid = await paidTopup('2');
+    const before = await balanceNano();
+    const ledgerBefore = await db.getRepository(LedgerEntry).countBy({ tenantId: tenant.id });
+    for (const event of [
+      stripe.refundEvent(paid.session, { amount: 200, payment_intent: 'pi_someone_else' }),
+      stripe.refundEvent(paid.session, { amount: 200, payment_intent: null }),
+      stripe.disputeEvent(paid.session, { amount: 200, payment_intent: 'pi_someone_else' }),
+    ]) {
+      expect(await deliver(event)).toEqual({
+        status: 200,
+        body: { received: true, outcome: 'unknown_charge' },
+      });
+    }
+    // charge.refunded carries no refund (Stripe sends refund.created for it): acknowledged only.
+    const chargeRefunded = { ...stripe.refundEvent(paid.session, { amount: 200 }), type: 'charge.refunded' };
+    expect((await deliver(chargeRefunded as ReturnType<FakeStripe['event']>)).body).toMatchObject({
+      outcome: 'ignored',
+    });
+    expect(await balanceNano()).toBe(before);
+    expect(await db.getRepository(LedgerEntry).countBy({ tenantId: tenant.id })).toBe(ledgerBefore);
+    expect(await order(paid.id)).toMatchObject({ status: 'paid', refundedUsd: '0' });
+  });
+
+  it('refuses a refund with a bad signature or without its refund, and changes nothing', async () => {
+    const paid = await paidTopup('5');
+    const before = await balanceNano();
+    const refund = stripe.refundEvent(paid.session, { amount: 500 });
+    const forged = await stripe.deliver(webhookUrl, refund, 'whsec_someoneElsesSecret0000');
+    expect(forged.status).toBe(400);
+    expect(forged.body).toMatchObject({ code: 'payment_signature_invalid' });
+    const empty = await stripe.deliverRaw(
+      webhookUrl,
+      JSON.stringify({ id: 'evt_refund_no_data', type: 'refund.created', data: {} }),
+      WEBHOOK_SECRET,
+    );
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ code: 'validation_failed' });
+    expect((empty.body as { message: string }).message).toContain('data.object');
+    const fractional = {
+      ...refund,
+      id: 'evt_refund_fraction',
+      data: { object: { ...refund.data.object, amount: 2.5 } },
+    };
+    const badAmount = await stripe.deliverRaw(webhookUrl, JSON.stringify(fractional), WEBHOOK_SECRET);
+    expect(badAmount.status).toBe(400);
+    expect(badAmount.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ field: 'data.object.amount' }],
+    });
+    expect(await balanceNano()).toBe(before);
+    expect(await order(paid.id)).toMatchObject({ status: 'paid' });
+  });
+
+  it('lets a refund take the balance below zero, and the relay then refuses to hold for a request', async () => {
+    const paid = await paidTopup('1');
+    // Spent since: a negative adjustment stands in for usage, leaving 0.25 of the top-up.
+    const spent = (await balanceNano()) - 250_000_000n;
+    await root
+      .post(`/api/tenants/${tenant.id}/adjustments`, { amountUsd: nanoToUsd(-spent), note: 'spent' })
+      .expect(201);
+    expect(await balanceNano()).toBe(250_000_000n);
+    expect((await deliver(stripe.refundEvent(paid.session, { amount: 100 }))).body).toMatchObject({
+      outcome: 'refunded',
+    });
+    expect(await balanceNano()).toBe(-750_000_000n);
+    await expectMirrorExact();
+    const hold = await api.app.get(BalanceMirror).hold({
+      requestId: randomUUID(),
+      tenantId: tenant.id,
+      tokenId: randomUUID(),
+      amountNano: 1n,
+      tokenQuotaNano: null,
+      tokenQuotaEpoch: 0,
+      plan: null,
+      inputTokens: 1,
+      outputTokens: 1,
+    });
+    expect(hold).toEqual({ verdict: 'balance', hold: null });
+  });
+
+  it('debits partial refunds in another currency that add up to exactly the credit', async () => {
+    // 1 USD at 0.7 EUR is 70 cents: 33 of them are 0.471428571… USD, rounded; the rest takes the rest.
+    await root.patch('/api/payment-providers/stripe', { currency: 'eur', usdRate: '0.7' }).expect(200);
+    const paid = await paidTopup('1');
+    const before = await balanceNano();
+    expect(
+      (await deliver(stripe.refundEvent(paid.session, { id: 're_eur_1', amount: 33 }))).body,
+    ).toMatchObject({
+      outcome: 'refunded',
+    });
+    expect((await linesFor('stripe-refund:re_eur_1'))[0]).toMatchObject({ amountUsd: '-0.471428571' });
+    // A refund in another currency than the charge's is not this order's.
+    const dollars = stripe.refundEvent(paid.session, { id: 're_eur_usd', amount: 37, currency: 'usd' });
+    expect((await deliver(dollars)).status).toBe(400);
+    expect(
+      (await deliver(stripe.refundEvent(paid.session, { id: 're_eur_2', amount: 37 }))).body,
+    ).toMatchObject({
+      outcome: 'refunded',
+    });
+    expect((await linesFor('stripe-refund:re_eur_2'))[0]).toMatchObject({ amountUsd: '-0.528571429' });
+    expect(before - (await balanceNano())).toBe(1_000_000_000n);
+    expect(await order(paid.id)).toMatchObject({ status: 'refunded', refundedUsd: '1' });
+    await expectMirrorExact();
+  });
+});
