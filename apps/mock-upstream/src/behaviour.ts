@@ -27,6 +27,11 @@ export interface MockBehaviour {
   usage: boolean;
   /** Answer with a call of the request's first tool when it has tools. */
   tool: boolean;
+  /**
+   * Chat completions with `tool`: call this many of the request's tools (in turn, from the first),
+   * a stream interleaving their argument pieces chunk by chunk, as OpenAI streams parallel calls.
+   */
+  toolCalls: number;
   /** Non-stream: `content: null`; stream: no content chunks. Usage still counts the tokens. */
   null: boolean;
   /** Apply the failure (status, hang, drop or streamError) only to the first `fail` requests with the same key and header. */
@@ -61,6 +66,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   hang: false,
   usage: true,
   tool: false,
+  toolCalls: 1,
   null: false,
   reasoning: 4,
   cacheRead: 0,
@@ -98,7 +104,8 @@ type NumericOption =
   | 'cacheRead'
   | 'cacheWrite'
   | 'promptExtra'
-  | 'context';
+  | 'context'
+  | 'toolCalls';
 type FlagOption = 'hang' | 'usage' | 'tool' | 'null' | 'safety' | 'blocked' | 'malformed';
 
 interface IntegerRange {
@@ -140,6 +147,7 @@ const NUMERIC_OPTIONS: Record<NumericOption, IntegerRange> = {
   cacheWrite: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
   promptExtra: { min: 0, max: 10_000_000, expected: 'a token count from 0 to 10000000' },
   context: { min: 1, max: 10_000_000, expected: 'a token count from 1 to 10000000' },
+  toolCalls: { min: 1, max: 16, expected: 'a call count from 1 to 16' },
 };
 
 const FLAG_OPTIONS: readonly FlagOption[] = [

@@ -250,6 +250,43 @@ describe('POST /v1/chat/completions with stream: true', () => {
     expect(toolDeltas.slice(1).every((d) => d.id === undefined && d.function?.name === undefined)).toBe(true);
   });
 
+  it('streams toolCalls=N parallel calls, their arguments interleaved, as the non-stream answer has them', async () => {
+    const tools = [weatherTool, { type: 'function' as const, function: { name: 'get_time' } }];
+    const plain = await client('sk;tool=1;toolCalls=3;tokens=4').chat.completions.create({
+      ...params,
+      tools,
+    });
+    const runner = client('sk;tool=1;toolCalls=3;tokens=4;chunks=2').chat.completions.stream({
+      model: 'mock-gpt',
+      messages,
+      tools,
+      stream_options: { include_usage: true },
+    });
+    const deltas: ChatCompletionChunk[] = [];
+    runner.on('chunk', (chunk) => deltas.push(chunk));
+    const final = await runner.finalChatCompletion();
+
+    const calls = final.choices[0].message.tool_calls ?? [];
+    // The same calls as the non-stream answer (ids carry each answer's own id).
+    const sameId = (id: string) => id.replace(/chatcmpl-mock-\d+/, 'chatcmpl-mock-N');
+    expect(calls.map((c) => ({ ...c, id: sameId(c.id) }))).toEqual(
+      (plain.choices[0].message.tool_calls ?? []).map((c) => ({ ...c, id: sameId(c.id) })),
+    );
+    expect(calls.map((c) => (c.type === 'function' ? c.function.name : ''))).toEqual([
+      'get_weather',
+      'get_time',
+      'get_weather',
+    ]);
+    expect(new Set(calls.map((c) => c.id)).size).toBe(3);
+    expect(new Set(calls.map((c) => (c.type === 'function' ? c.function.arguments : ''))).size).toBe(3);
+    expect(final.usage?.completion_tokens).toBe(12);
+    const order = deltas.flatMap((chunk) =>
+      chunk.choices.flatMap((c) => (c.delta.tool_calls ?? []).map((d) => d.index)),
+    );
+    // Three announcements, then two rounds of one argument piece per call.
+    expect(order).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
+  });
+
   it('streams no content but bills the tokens with null=1', async () => {
     const stream = await client('sk;null=1;tokens=4').chat.completions.create({
       ...params,

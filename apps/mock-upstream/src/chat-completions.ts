@@ -1,4 +1,4 @@
-import { toolCallId, type ChatAnswer } from './chat-answer';
+import { toolArgumentsChoice, toolCallId, type ChatAnswer } from './chat-answer';
 import { chatCompletionSteps } from './chat-completion-stream';
 import { planCompletion } from './completion-plan';
 import { mockCompletionText, mockToolArguments } from './generated-text';
@@ -41,13 +41,13 @@ export const chatCompletions: Endpoint = (input: EndpointInput): MockResponse =>
     choices,
     plan: planCompletion(behaviour, maxTokens, choices),
     chunks: behaviour.chunks,
-    toolName: behaviour.tool ? firstToolName(body) : undefined,
+    toolNames: behaviour.tool ? toolNames(body, behaviour.toolCalls) : undefined,
     nullContent: behaviour.null,
     includeUsage: stream && behaviour.usage && includeUsageRequested(body),
   };
   const usage = usageOf(
     countChatPromptTokens(messages) + behaviour.promptExtra,
-    answer.plan.tokens * choices,
+    answer.plan.tokens * choices * (answer.toolNames?.length ?? 1),
   );
   if (stream) return { kind: 'stream', steps: chatCompletionSteps(answer, usage), usage };
   const completion = {
@@ -63,15 +63,15 @@ export const chatCompletions: Endpoint = (input: EndpointInput): MockResponse =>
 
 function chatChoice(answer: ChatAnswer, index: number): object {
   const { tokens, finishReason } = answer.plan;
-  if (answer.toolName !== undefined) {
-    const toolCall = {
-      id: toolCallId(answer, index),
+  if (answer.toolNames !== undefined) {
+    const toolCalls = answer.toolNames.map((name, call) => ({
+      id: toolCallId(answer, index, call),
       type: 'function',
-      function: { name: answer.toolName, arguments: mockToolArguments(tokens, index) },
-    };
+      function: { name, arguments: mockToolArguments(tokens, toolArgumentsChoice(index, call)) },
+    }));
     return {
       index,
-      message: { role: 'assistant', content: null, refusal: null, tool_calls: [toolCall] },
+      message: { role: 'assistant', content: null, refusal: null, tool_calls: toolCalls },
       finish_reason: 'tool_calls',
       logprobs: null,
     };
@@ -85,14 +85,22 @@ function chatChoice(answer: ChatAnswer, index: number): object {
   };
 }
 
-/** The first tool's name, or undefined when the request has no tools (then the answer is plain text). */
-function firstToolName(body: JsonObject): string | undefined {
+/**
+ * The names of `count` tools to call, the request's tools in turn from the first, or undefined when
+ * the request has no tools (then the answer is plain text).
+ */
+function toolNames(body: JsonObject, count: number): string[] | undefined {
   const tools = body['tools'];
   if (tools === undefined || tools === null || (Array.isArray(tools) && tools.length === 0)) return undefined;
-  const first: unknown = Array.isArray(tools) ? tools[0] : undefined;
-  const fn = isJsonObject(first) ? first['function'] : undefined;
+  const list: unknown[] = Array.isArray(tools) ? tools : [undefined];
+  return Array.from({ length: count }, (_, call) => toolName(list, call % list.length));
+}
+
+function toolName(tools: readonly unknown[], index: number): string {
+  const tool = tools[index];
+  const fn = isJsonObject(tool) ? tool['function'] : undefined;
   const name = isJsonObject(fn) ? fn['name'] : undefined;
   if (typeof name !== 'string' || name === '')
-    throw invalidField('tools[0].function.name', 'a non-empty string');
+    throw invalidField(`tools[${index}].function.name`, 'a non-empty string');
   return name;
 }
