@@ -10,3 +10,5 @@ export { startRedisCluster, startRedisWithSentinel } from './local-redis-topolog
 export type { LocalRedisTopology } from './local-redis-topologies';
 export { runNodeScript } from './node-script';
 export { countSocketWrites } from './socket-writes';
+export { anthropicStreamGrammarViolations } from './anthropic-stream-grammar';
+export type { AnthropicWireEvent } from './anthropic-stream-grammar';

@@ -5,6 +5,8 @@ import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CanonicalStreamEvent, CanonicalUsage } from '../canonical/canonical-model';
+import { anthropicStreamGrammarViolations } from '@gateway/testing';
+import { GeminiStreamDecoder } from '../gemini/stream';
 import { SseDecoder } from '../sse/sse-decoder';
 import { AnthropicStreamDecoder, AnthropicStreamEncoder, anthropicPingEvent } from './stream';
 
@@ -238,5 +240,196 @@ describe('AnthropicStreamEncoder, read by @anthropic-ai/sdk', () => {
       cache_read_input_tokens: 0,
       output_tokens: 1,
     });
+  });
+});
+
+/** Arguments `pieces` of call `index`, one delta each. */
+const argDeltas = (index: number, pieces: readonly string[]): CanonicalStreamEvent[] =>
+  pieces.map((a) => ({ type: 'tool_call_delta', index, arguments: a }));
+
+/** Interleaves the delta lists, one of each in turn, as OpenAI streams parallel calls. */
+function interleave(...lists: CanonicalStreamEvent[][]): CanonicalStreamEvent[] {
+  const out: CanonicalStreamEvent[] = [];
+  for (let i = 0; i < Math.max(...lists.map((l) => l.length)); i++)
+    for (const list of lists) if (i < list.length) out.push(list[i]);
+  return out;
+}
+
+const SEARCH_ARGS = ['{"q": "brace } in', ' a string {", "n"', ': [1, {"x": 2}]}'];
+const callStart = (index: number, name: string): CanonicalStreamEvent => ({
+  type: 'tool_call_start',
+  index,
+  id: `call_${index}`,
+  name,
+});
+const ending: CanonicalStreamEvent[] = [
+  { type: 'finish', finishReason: 'tool_calls' },
+  { type: 'usage', usage: usage({ promptTokens: 10, completionTokens: 20 }) },
+];
+
+/** Orders in which upstreams have sent parallel calls; every one must reach the client well-formed. */
+const INTERLEAVINGS: Array<[name: string, events: CanonicalStreamEvent[]]> = [
+  [
+    'both calls announced, then their arguments alternating',
+    [
+      { type: 'start', id: 'chatcmpl-p', model: 'gpt-4o' },
+      { type: 'text_delta', text: 'Two calls.' },
+      callStart(0, 'get_weather'),
+      callStart(1, 'get_time'),
+      ...interleave(argDeltas(0, WEATHER_ARGS), argDeltas(1, TIME_ARGS)),
+      ...ending,
+    ],
+  ],
+  [
+    'each call announced in turn, arguments alternating',
+    [
+      { type: 'start', id: 'chatcmpl-p', model: 'gpt-4o' },
+      callStart(0, 'get_weather'),
+      ...argDeltas(0, WEATHER_ARGS.slice(0, 1)),
+      callStart(1, 'get_time'),
+      ...interleave(argDeltas(1, TIME_ARGS), argDeltas(0, WEATHER_ARGS.slice(1))),
+      ...ending,
+    ],
+  ],
+  [
+    'three calls, the last finishing before the middle one, braces inside strings',
+    [
+      { type: 'start', id: 'chatcmpl-p', model: 'gpt-4o' },
+      callStart(0, 'get_weather'),
+      callStart(1, 'search'),
+      callStart(2, 'get_time'),
+      ...interleave(argDeltas(2, TIME_ARGS), argDeltas(0, WEATHER_ARGS), argDeltas(1, SEARCH_ARGS)),
+      ...ending,
+    ],
+  ],
+  [
+    'text arriving while a call is half-way through its arguments',
+    [
+      { type: 'start', id: 'chatcmpl-p', model: 'gpt-4o' },
+      callStart(0, 'get_weather'),
+      ...argDeltas(0, WEATHER_ARGS.slice(0, 2)),
+      { type: 'text_delta', text: 'meanwhile' },
+      callStart(1, 'get_time'),
+      ...interleave(argDeltas(1, TIME_ARGS), argDeltas(0, WEATHER_ARGS.slice(2))),
+      ...ending,
+    ],
+  ],
+];
+
+describe('AnthropicStreamEncoder, parallel tool calls whose arguments interleave', () => {
+  it.each(INTERLEAVINGS)('%s: one block at a time, start → deltas → stop', (_name, events) => {
+    const problems = anthropicStreamGrammarViolations(
+      rawEvents(encodeAll(events)).map((e) => ({ type: e.event ?? '', index: e.data['index'] })),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it.each(INTERLEAVINGS)('%s: every tool input arrives whole in its own block', async (_name, events) => {
+    const message = await streamOf(encodeAll(events)).finalMessage();
+    const expected = new Map<string, string>();
+    for (const e of events) {
+      if (e.type === 'tool_call_delta') {
+        const id = `call_${e.index}`;
+        expected.set(id, (expected.get(id) ?? '') + e.arguments);
+      }
+    }
+    const inputs = message.content.flatMap((block) => (block.type === 'tool_use' ? [block] : []));
+    expect(inputs.map((b) => b.id).sort()).toEqual([...expected.keys()].sort());
+    for (const block of inputs) expect(block.input).toEqual(JSON.parse(expected.get(block.id) ?? ''));
+    // Each block's deltas, read off the wire, are its arguments in order (nothing lost at a stop).
+    const wire = rawEvents(encodeAll(events));
+    for (const start of wire.filter((e) => e.event === 'content_block_start')) {
+      const block = start.data['content_block'] as { type: string; id?: string };
+      if (block.type !== 'tool_use') continue;
+      const json = wire
+        .filter((e) => e.event === 'content_block_delta' && e.data['index'] === start.data['index'])
+        .map((e) => (e.data['delta'] as { partial_json: string }).partial_json)
+        .join('');
+      expect(json).toBe(expected.get(block.id ?? ''));
+    }
+    const text = events.flatMap((e) => (e.type === 'text_delta' ? [e.text] : [])).join('');
+    const textBlocks = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+    expect(textBlocks).toBe(text);
+  });
+
+  it('ends a call whose arguments never close at the end of the stream, and sends the ones behind it then', () => {
+    const events: CanonicalStreamEvent[] = [
+      { type: 'start', id: 'chatcmpl-r', model: 'gpt-4o' },
+      callStart(0, 'broken'),
+      callStart(1, 'get_time'),
+      ...interleave(argDeltas(0, ['{"a": "never', ' closed']), argDeltas(1, TIME_ARGS)),
+      { type: 'text_delta', text: 'after' },
+      ...ending,
+    ];
+    const wire = rawEvents(encodeAll(events));
+    expect(
+      anthropicStreamGrammarViolations(wire.map((e) => ({ type: e.event ?? '', index: e.data['index'] }))),
+    ).toEqual([]);
+    const starts = wire.filter((e) => e.event === 'content_block_start').map((e) => e.data['content_block']);
+    expect(starts).toEqual([
+      expect.objectContaining({ type: 'tool_use', name: 'broken' }),
+      expect.objectContaining({ type: 'text' }),
+      expect.objectContaining({ type: 'tool_use', name: 'get_time' }),
+    ]);
+    const partial = (index: number) =>
+      wire
+        .filter((e) => e.event === 'content_block_delta' && e.data['index'] === index)
+        .map((e) => (e.data['delta'] as { partial_json?: string; text?: string }).partial_json ?? '')
+        .join('');
+    expect(partial(0)).toBe('{"a": "never closed');
+    expect(partial(2)).toBe(TIME_ARGS.join(''));
+  });
+
+  it('streams text and a call that follows a finished one at once, not at the end', () => {
+    const encoder = new AnthropicStreamEncoder();
+    encoder.encode({ type: 'start', id: 'chatcmpl-q', model: 'gpt-4o' });
+    expect(encoder.encode({ type: 'text_delta', text: 'first' })).toContain('"text":"first"');
+    encoder.encode(callStart(0, 'get_weather'));
+    for (const e of argDeltas(0, WEATHER_ARGS)) expect(encoder.encode(e)).toContain('input_json_delta');
+    expect(encoder.encode(callStart(1, 'get_time'))).toContain('"name":"get_time"');
+    expect(encoder.encode(argDeltas(1, TIME_ARGS)[0])).toContain('input_json_delta');
+  });
+
+  it('holds a later call until the open one is complete, then sends it whole, in call order', () => {
+    const encoder = new AnthropicStreamEncoder();
+    encoder.encode({ type: 'start', id: 'chatcmpl-q', model: 'gpt-4o' });
+    encoder.encode(callStart(0, 'get_weather'));
+    encoder.encode(argDeltas(0, WEATHER_ARGS)[0]);
+    expect(encoder.encode(callStart(1, 'get_time'))).toBe('');
+    expect(encoder.encode(argDeltas(1, TIME_ARGS)[0])).toBe('');
+    // The rest of call 0: its block closes and call 1's opens with what it had so far.
+    const rest = argDeltas(0, WEATHER_ARGS.slice(1))
+      .map((e) => encoder.encode(e))
+      .join('');
+    const names = rawEvents(rest).map((e) => `${e.event}:${String(e.data['index'])}`);
+    expect(names.slice(-3)).toEqual([
+      'content_block_stop:0',
+      'content_block_start:1',
+      'content_block_delta:1',
+    ]);
+  });
+});
+
+describe('Gemini upstream → /v1/messages client', () => {
+  it('writes parallel function calls and surrounding text as well-formed blocks', () => {
+    const upstream = readFileSync(
+      join(__dirname, '..', 'gemini', '__fixtures__', 'stream-tool-calls.sse'),
+      'utf8',
+    );
+    const decoder = new GeminiStreamDecoder();
+    const canonical = [
+      ...rawEvents(upstream).flatMap((e) => decoder.decode(null, JSON.stringify(e.data))),
+      ...decoder.end(),
+    ];
+    const wire = rawEvents(encodeAll(canonical));
+    expect(
+      anthropicStreamGrammarViolations(wire.map((e) => ({ type: e.event ?? '', index: e.data['index'] }))),
+    ).toEqual([]);
+    const tools = wire.filter(
+      (e) =>
+        e.event === 'content_block_start' &&
+        (e.data['content_block'] as { type: string }).type === 'tool_use',
+    );
+    expect(tools).toHaveLength(2);
   });
 });

@@ -10,6 +10,7 @@ import type {
   CanonicalUsage,
 } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
+import { JsonObjectEnd } from '../json/json-object-end';
 import { anthropicErrorType } from './error';
 import { anthropicEventText } from './event-text';
 import { fromAnthropicStopReason, toAnthropicStopReason } from './finish-reason';
@@ -178,11 +179,31 @@ const ANTHROPIC_ERROR_TYPES = new Set([
 type OpenBlock =
   { kind: 'text' } | { kind: 'thinking'; signed: boolean } | { kind: 'tool'; toolIndex: number };
 
+interface ToolCall {
+  id: string;
+  name: string;
+  /** Its block index once its block was started; null while it waits for the open call to end. */
+  block: number | null;
+  /** Arguments that came while it waited, sent when its block starts. */
+  waiting: string;
+  /** Whether its arguments are whole, after which its block may stop and the next one start. */
+  readonly end: JsonObjectEnd;
+}
+
 /** A keep-alive a relay may write while an upstream is slow (the SDKs skip it). */
 export function anthropicPingEvent(): string {
   return anthropicEventText('ping', { type: 'ping' });
 }
 
+/**
+ * Canonical events → a /v1/messages stream. Anthropic's clients read one open block at a time
+ * (start, its deltas, stop, then the next), but an OpenAI upstream interleaves the arguments of
+ * parallel tool calls. So one call's block is open at a time: a call that starts while the open
+ * call's arguments are not yet a whole JSON object waits, its arguments collected, and is sent
+ * (start, what it has, then live) once the open call's object closes, or at the end. Text and
+ * thinking go out as they come, except while an open call is mid-object: its block cannot stop
+ * then without losing the rest of its arguments, so they wait for that call to end.
+ */
 export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
   private pendingStart: { id: string; model: string } = { id: '', model: '' };
   private started = false;
@@ -190,10 +211,22 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
   private finishReason: CanonicalFinishReason | null = null;
   private blocks = 0;
   private open: { index: number; block: OpenBlock } | null = null;
-  /** Canonical tool call index → its block index. */
-  private readonly toolBlocks = new Map<number, number>();
+  /** Tool calls by canonical index. */
+  private readonly calls = new Map<number, ToolCall>();
+  /** Calls that started while the open call was mid-object, in the order they started. */
+  private readonly waitingCalls: number[] = [];
+  /** Text and thinking that came while the open call was mid-object. */
+  private held: CanonicalStreamEvent[] = [];
 
   encode(event: CanonicalStreamEvent): string {
+    if (this.holds(event)) {
+      this.held.push(event);
+      return '';
+    }
+    return this.write(event);
+  }
+
+  private write(event: CanonicalStreamEvent): string {
     switch (event.type) {
       case 'start':
         this.pendingStart = { id: event.id, model: event.model };
@@ -204,7 +237,7 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
         return '';
       case 'finish':
         this.finishReason = event.finishReason;
-        return this.begin() + this.close();
+        return this.begin() + this.drain();
       case 'text_delta':
         if (event.text === '') return '';
         return (
@@ -242,29 +275,31 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
         );
       }
       case 'tool_call_start': {
-        const head = this.begin() + this.close();
-        const index = this.blocks++;
-        this.open = { index, block: { kind: 'tool', toolIndex: event.index } };
-        this.toolBlocks.set(event.index, index);
-        return (
-          head +
-          anthropicEventText('content_block_start', {
-            type: 'content_block_start',
-            index,
-            content_block: { type: 'tool_use', id: event.id, name: event.name, input: {} },
-          })
-        );
+        if (this.calls.has(event.index)) return '';
+        this.calls.set(event.index, {
+          id: event.id,
+          name: event.name,
+          block: null,
+          waiting: '',
+          end: new JsonObjectEnd(),
+        });
+        if (this.openCallMidObject()) {
+          this.waitingCalls.push(event.index);
+          return '';
+        }
+        return this.startCall(event.index);
       }
       case 'tool_call_delta': {
-        const index = this.toolBlocks.get(event.index);
-        if (index === undefined || event.arguments === '') return '';
-        // Arguments of an earlier call after another began (interleaved parallel calls) still go to
-        // that call's block: the SDKs accumulate by index.
-        return anthropicEventText('content_block_delta', {
-          type: 'content_block_delta',
-          index,
-          delta: { type: 'input_json_delta', partial_json: event.arguments },
-        });
+        const call = this.calls.get(event.index);
+        if (call === undefined || event.arguments === '') return '';
+        call.end.push(event.arguments);
+        if (call.block === null) {
+          call.waiting += event.arguments;
+          return '';
+        }
+        // A call whose block has stopped had a whole object already: nothing valid can follow it.
+        if (call.block !== this.open?.index) return '';
+        return this.delta({ type: 'input_json_delta', partial_json: event.arguments }) + this.advance();
       }
       case 'error':
         return this.fail(event.message, event.code ?? 'api_error');
@@ -274,7 +309,7 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
   finish(): string {
     return (
       this.begin() +
-      this.close() +
+      this.drain() +
       anthropicEventText('message_delta', {
         type: 'message_delta',
         delta: { stop_reason: toAnthropicStopReason(this.finishReason), stop_sequence: null },
@@ -306,6 +341,74 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
         usage: anthropicUsage(this.usage ?? NO_CANONICAL_USAGE),
       },
     });
+  }
+
+  /** Text and thinking wait while the open call is mid-object (see the class comment). */
+  private holds(event: CanonicalStreamEvent): boolean {
+    switch (event.type) {
+      case 'text_delta':
+      case 'thinking_delta':
+      case 'thinking_signature':
+      case 'thinking_redacted':
+        return this.openCallMidObject();
+      default:
+        return false;
+    }
+  }
+
+  private openCallMidObject(): boolean {
+    const block = this.open?.block;
+    if (block?.kind !== 'tool') return false;
+    return this.calls.get(block.toolIndex)?.end.complete === false;
+  }
+
+  /** Starts call `toolIndex`'s block with the arguments it collected while it waited. */
+  private startCall(toolIndex: number): string {
+    const call = this.calls.get(toolIndex);
+    if (call === undefined) return '';
+    const head = this.begin() + this.close();
+    const index = this.blocks++;
+    this.open = { index, block: { kind: 'tool', toolIndex } };
+    call.block = index;
+    const waiting = call.waiting;
+    call.waiting = '';
+    return (
+      head +
+      anthropicEventText('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} },
+      }) +
+      (waiting === '' ? '' : this.delta({ type: 'input_json_delta', partial_json: waiting }))
+    );
+  }
+
+  /**
+   * Once the open call's object is whole: what waited behind it goes out, held text first, then
+   * the next waiting call (which may be whole already, and so on).
+   */
+  private advance(): string {
+    let out = '';
+    while (!this.openCallMidObject() && (this.held.length > 0 || this.waitingCalls.length > 0)) {
+      out += this.close() + this.release();
+      const next = this.waitingCalls.shift();
+      if (next !== undefined) out += this.startCall(next);
+    }
+    return out;
+  }
+
+  /** The end: the open block stops, then held text and every waiting call go out whole, in order. */
+  private drain(): string {
+    let out = this.close() + this.release();
+    for (let next = this.waitingCalls.shift(); next !== undefined; next = this.waitingCalls.shift())
+      out += this.startCall(next) + this.close();
+    return out;
+  }
+
+  private release(): string {
+    const held = this.held;
+    this.held = [];
+    return held.map((event) => this.write(event)).join('');
   }
 
   private close(): string {
