@@ -118,6 +118,39 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
     expect(chunks.at(-1)?.usageMetadata?.promptTokenCount).toBe(20);
   });
 
+  it.each<[string, CanonicalStreamEvent]>([
+    ['text', { type: 'text_delta', text: 'meanwhile' }],
+    // An OpenAI-compatible server that reports usage in every chunk (vLLM's continuous usage stats).
+    ['a running usage count', { type: 'usage', usage: USAGE }],
+  ])(
+    'keeps interleaved parallel calls whole when %s arrives before their arguments are',
+    async (_what, between) => {
+      const { ai } = await clientServing(
+        encode([
+          start,
+          { type: 'tool_call_start', index: 0, id: 'call_0', name: 'get_weather' },
+          { type: 'tool_call_start', index: 1, id: 'call_1', name: 'get_time' },
+          { type: 'tool_call_delta', index: 0, arguments: '{"city":' },
+          { type: 'tool_call_delta', index: 1, arguments: '{"tz":' },
+          between,
+          { type: 'tool_call_delta', index: 0, arguments: ' "Paris"}' },
+          between,
+          { type: 'tool_call_delta', index: 1, arguments: ' "UTC"}' },
+          { type: 'finish', finishReason: 'tool_calls' },
+          { type: 'usage', usage: USAGE },
+        ]),
+      );
+      const chunks = await collect(ai);
+      expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual([
+        { id: 'call_0', name: 'get_weather', args: { city: 'Paris' } },
+        { id: 'call_1', name: 'get_time', args: { tz: 'UTC' } },
+      ]);
+      expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe('STOP');
+      if (between.type === 'text_delta')
+        expect(chunks.map((chunk) => chunk.text ?? '').join('')).toBe('meanwhilemeanwhile');
+    },
+  );
+
   it('ends a call whose arguments are not JSON as Gemini does: left out, MALFORMED_FUNCTION_CALL', async () => {
     const { ai } = await clientServing(
       encode([

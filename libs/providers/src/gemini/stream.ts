@@ -13,6 +13,7 @@ import type {
   CanonicalUsage,
 } from '../canonical/canonical-model';
 import { isJsonObject } from '../json/json-object';
+import { JsonObjectEnd } from '../json/json-object-end';
 import { blockedPromptMessage, blockReasonOf, geminiErrorBody, PROMPT_BLOCKED_CODE } from './error';
 import { canonicalFinishReason, geminiFinishReason, MALFORMED_FUNCTION_CALL } from './finish-reason';
 import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './gemini-wire';
@@ -123,6 +124,8 @@ interface OpenCall {
   id: string;
   name: string;
   arguments: string;
+  /** Whether `arguments` holds a whole object yet (an OpenAI upstream interleaves parallel calls). */
+  readonly end: JsonObjectEnd;
 }
 
 /** `data: <JSON>` framed as Google frames it (CRLF line ends). */
@@ -133,7 +136,9 @@ function frame(chunk: GeminiGenerateContentResponse | object): string {
 /**
  * Canonical events → the SSE a @google/genai client reads. A call's arguments are collected and sent
  * whole (Gemini never splits a functionCall) once the call is complete: when anything else arrives
- * or the stream finishes. Every chunk carries at least one non-empty part and the last one the
+ * after its arguments closed their object, or the stream finishes. A call still mid-object stays
+ * open (parallel calls' arguments interleave, and text or a running usage count may come between
+ * their pieces), and so do the calls after it, which keeps the calls in order. Every chunk carries at least one non-empty part and the last one the
  * finishReason and usage: a chat session (`ai.chats`) records its history only then.
  */
 export class GeminiStreamEncoder implements CanonicalStreamEncoder {
@@ -151,11 +156,19 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
         this.model = event.model;
         return '';
       case 'tool_call_start':
-        this.open.set(event.index, { id: event.id, name: event.name, arguments: '' });
+        this.open.set(event.index, {
+          id: event.id,
+          name: event.name,
+          arguments: '',
+          end: new JsonObjectEnd(),
+        });
         return '';
       case 'tool_call_delta': {
         const call = this.open.get(event.index);
-        if (call !== undefined) call.arguments += event.arguments;
+        if (call !== undefined) {
+          call.arguments += event.arguments;
+          call.end.push(event.arguments);
+        }
         return '';
       }
       case 'text_delta':
@@ -179,7 +192,7 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
   }
 
   finish(): string {
-    const parts = this.completedCalls();
+    const parts = this.takeCalls('all');
     const candidate: GeminiCandidate = {
       content: { role: 'model', parts: parts.length > 0 ? parts : [{ text: '' }] },
       finishReason: this.malformed === null ? geminiFinishReason(this.finishReason) : MALFORMED_FUNCTION_CALL,
@@ -209,14 +222,22 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
   }
 
   private flush(): string {
-    const parts = this.completedCalls();
+    const parts = this.takeCalls('whole');
     return parts.length === 0 ? '' : this.chunk(parts);
   }
 
-  /** The open calls as parts, in index order; one whose arguments are not a JSON object is left out. */
-  private completedCalls(): GeminiPart[] {
-    const calls = [...this.open.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
-    this.open.clear();
+  /**
+   * Open calls as parts, in index order, closing them: `all` at the end; `whole` mid-stream, the
+   * leading ones whose arguments are a whole object, up to the first that is not. A call whose
+   * arguments are not a JSON object at the end is left out.
+   */
+  private takeCalls(which: 'all' | 'whole'): GeminiPart[] {
+    const calls: OpenCall[] = [];
+    for (const [index, call] of [...this.open.entries()].sort(([a], [b]) => a - b)) {
+      if (which === 'whole' && !call.end.complete) break;
+      calls.push(call);
+      this.open.delete(index);
+    }
     const parts: GeminiPart[] = [];
     for (const call of calls) {
       const args = tryArgumentsObject(call.arguments);
