@@ -1,7 +1,8 @@
 // Parallel tool calls from an OpenAI-format upstream whose arguments interleave (index 0, 1, 0, 1, …,
 // as OpenAI streams them) reaching clients of formats that stream one call at a time. A
 // /v1/messages client must see one content block at a time (start, its deltas, stop), as clients
-// that finalise a block at its stop need; a Gemini client must get each functionCall whole.
+// that finalise a block at its stop need; so must a /v1/responses client see one output item at a
+// time, done with its whole arguments; a Gemini client must get each functionCall whole.
 import type * as GenAI from '@google/genai' with { 'resolution-mode': 'import' };
 import { mockCompletionText } from '@gateway/mock-upstream';
 import { anthropicStreamGrammarViolations } from '@gateway/testing';
@@ -75,6 +76,37 @@ describe('parallel tool calls with interleaved arguments, OpenAI upstream → ot
     expect(message.content).toEqual([
       expect.objectContaining({ type: 'tool_use', name: 'get_weather', input: expectedInput(0) }),
       expect.objectContaining({ type: 'tool_use', name: 'get_time', input: expectedInput(1) }),
+    ]);
+  });
+
+  it('reaches an openai /v1/responses client one item at a time, each output_item.done with its whole arguments', async () => {
+    const stream = await r.openai.responses.create({
+      model: 'm-parallel',
+      input: 'weather and time, please',
+      stream: true,
+      tools: TOOLS.map((tool) => ({
+        type: 'function' as const,
+        ...tool,
+        parameters: PARAMETERS,
+        strict: false,
+      })),
+    });
+    let open: number | null = null;
+    const strays: string[] = [];
+    const done: Array<{ name: string; arguments: string }> = [];
+    for await (const event of stream) {
+      if (event.type === 'response.output_item.added') open = event.output_index;
+      else if (event.type === 'response.output_item.done') {
+        open = null;
+        if (event.item.type === 'function_call')
+          done.push({ name: event.item.name, arguments: event.item.arguments });
+      } else if ('output_index' in event && event.output_index !== open)
+        strays.push(`${event.type} of ${event.output_index}`);
+    }
+    expect(strays).toEqual([]);
+    expect(done.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) as unknown }))).toEqual([
+      { name: 'get_weather', args: expectedInput(0) },
+      { name: 'get_time', args: expectedInput(1) },
     ]);
   });
 

@@ -410,6 +410,41 @@ describe('Responses codec: streams, read by the openai SDK', () => {
     });
   });
 
+  it('writes interleaved parallel calls one item at a time, each done with its whole arguments', () => {
+    const payloads = encodeAll([
+      { type: 'start', id: 'chatcmpl-p', model: 'gpt-4o' },
+      { type: 'tool_call_start', index: 0, id: 'call_a', name: 'get_weather' },
+      { type: 'tool_call_start', index: 1, id: 'call_b', name: 'get_time' },
+      { type: 'tool_call_delta', index: 0, arguments: '{"city":' },
+      { type: 'tool_call_delta', index: 1, arguments: '{"tz":' },
+      { type: 'text_delta', text: 'meanwhile' },
+      { type: 'tool_call_delta', index: 0, arguments: '"Paris"}' },
+      { type: 'tool_call_delta', index: 1, arguments: '"UTC"}' },
+      { type: 'finish', finishReason: 'tool_calls' },
+    ])
+      .split('\n\n')
+      .filter((block) => block !== '')
+      .map((block) => JSON.parse(block.split('\ndata: ')[1]) as Record<string, unknown>);
+    // Between an item's added and done, only events of that item.
+    let open: unknown = null;
+    const strays: string[] = [];
+    for (const p of payloads) {
+      if (p['type'] === 'response.output_item.added') open = p['output_index'];
+      else if (p['type'] === 'response.output_item.done') open = null;
+      else if ('output_index' in p && p['output_index'] !== open)
+        strays.push(`${String(p['type'])} of ${String(p['output_index'])}`);
+    }
+    expect(strays).toEqual([]);
+    const done = payloads
+      .filter((p) => p['type'] === 'response.output_item.done')
+      .map((p) => p['item'] as Record<string, unknown>);
+    expect(done.map((item) => [item['type'], item['arguments'] ?? item['content']])).toEqual([
+      ['function_call', '{"city":"Paris"}'],
+      ['message', [expect.objectContaining({ text: 'meanwhile' })]],
+      ['function_call', '{"tz":"UTC"}'],
+    ]);
+  });
+
   it('ends a length-limited stream as response.incomplete', async () => {
     const text = encodeAll([
       { type: 'start', id: 'r1', model: 'm' },

@@ -1,7 +1,11 @@
 // Canonical stream events → the Responses API's `response.*` event sequence, each numbered by
 // `sequence_number`: response.created and in_progress, then per output item added → content deltas
 // → done, then response.completed (or incomplete); a broken stream ends with `error` and
-// `response.failed`, never response.completed.
+// `response.failed`, never response.completed. One item is open at a time, and an item's
+// `output_item.done` is its last word (clients act on a function call there): parallel calls whose
+// arguments an upstream interleaves are written one after the other, a call that starts while the
+// open one is mid-arguments waiting (its arguments collected) until they are a whole object, as do
+// text and reasoning that come meanwhile.
 import type {
   CanonicalFinishReason,
   CanonicalRequest,
@@ -10,6 +14,7 @@ import type {
   CanonicalUsage,
 } from '../canonical/canonical-model';
 import type { JsonObject } from '../json/json-object';
+import { JsonObjectEnd } from '../json/json-object-end';
 import {
   functionCallItem,
   messageItem,
@@ -25,6 +30,18 @@ type OpenItem =
   | { kind: 'message'; outputIndex: number; id: string; text: string }
   | { kind: 'function_call'; outputIndex: number; id: string; callId: string; name: string; args: string };
 
+type FunctionCallItem = Extract<OpenItem, { kind: 'function_call' }>;
+
+interface ToolCall {
+  id: string;
+  name: string;
+  /** Its item once opened; null while it waits for the open call's arguments to be whole. */
+  item: FunctionCallItem | null;
+  /** Arguments that came while it waited. */
+  waiting: string;
+  readonly end: JsonObjectEnd;
+}
+
 export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
   private sequence = 0;
   private id = 'resp_gateway';
@@ -34,8 +51,12 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
   private closed = false;
   private readonly output: JsonObject[] = [];
   private current: OpenItem | null = null;
-  /** Function calls by canonical index, so a late argument delta still reaches its item. */
-  private readonly calls = new Map<number, Extract<OpenItem, { kind: 'function_call' }>>();
+  /** Function calls by canonical index. */
+  private readonly calls = new Map<number, ToolCall>();
+  /** Calls that started while the open call was mid-arguments, in the order they started. */
+  private readonly waitingCalls: number[] = [];
+  /** Text and reasoning that came while the open call was mid-arguments. */
+  private held: CanonicalStreamEvent[] = [];
   private usage: CanonicalUsage | null = null;
   private finishReason: CanonicalFinishReason | null = null;
 
@@ -49,6 +70,14 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
 
   encode(event: CanonicalStreamEvent): string {
     if (this.closed) return '';
+    if ((event.type === 'text_delta' || event.type === 'thinking_delta') && this.openCallMidArguments()) {
+      this.held.push(event);
+      return '';
+    }
+    return this.write(event);
+  }
+
+  private write(event: CanonicalStreamEvent): string {
     switch (event.type) {
       case 'start':
         this.id = responseId(event.id);
@@ -126,29 +155,31 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
         );
       }
       case 'tool_call_start': {
-        let out = this.start() + this.closeCurrent();
-        const item: OpenItem = {
-          kind: 'function_call',
-          outputIndex: this.output.length,
-          id: `fc_${event.id}`,
-          callId: event.id,
+        if (this.calls.has(event.index)) return '';
+        this.calls.set(event.index, {
+          id: event.id,
           name: event.name,
-          args: '',
-        };
-        this.calls.set(event.index, item);
-        out += this.openItem(item, functionCallItem(item.id, item.callId, item.name, '', 'in_progress'));
-        return out;
+          item: null,
+          waiting: '',
+          end: new JsonObjectEnd(),
+        });
+        if (this.openCallMidArguments()) {
+          this.waitingCalls.push(event.index);
+          return this.start();
+        }
+        return this.startCall(event.index);
       }
       case 'tool_call_delta': {
-        const item = this.calls.get(event.index);
-        if (item === undefined) return '';
-        item.args += event.arguments;
-        if (this.current !== item) this.output[item.outputIndex] = this.itemDone(item);
-        return this.emit('response.function_call_arguments.delta', {
-          item_id: item.id,
-          output_index: item.outputIndex,
-          delta: event.arguments,
-        });
+        const call = this.calls.get(event.index);
+        if (call === undefined || event.arguments === '') return '';
+        call.end.push(event.arguments);
+        if (call.item === null) {
+          call.waiting += event.arguments;
+          return '';
+        }
+        // A call whose item is done had a whole object already: nothing valid can follow it.
+        if (call.item !== this.current) return '';
+        return this.argumentsDelta(call.item, event.arguments) + this.advance();
       }
       case 'usage':
         this.usage = event.usage;
@@ -163,7 +194,7 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
 
   finish(): string {
     if (this.closed) return '';
-    let out = this.start() + this.closeCurrent();
+    let out = this.start() + this.drain();
     this.closed = true;
     const { status, incomplete_details } = responseStatus(this.finishReason);
     out += this.emit(status === 'completed' ? 'response.completed' : 'response.incomplete', {
@@ -181,6 +212,69 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
       response: this.response({ status: 'failed', error: { code, message }, usage: this.usage }),
     });
     return out;
+  }
+
+  private openCallMidArguments(): boolean {
+    if (this.current?.kind !== 'function_call') return false;
+    const current = this.current;
+    return [...this.calls.values()].some((call) => call.item === current && !call.end.complete);
+  }
+
+  /** Opens call `index`'s item, with the arguments it collected while it waited. */
+  private startCall(index: number): string {
+    const call = this.calls.get(index);
+    if (call === undefined) return '';
+    const out = this.start() + this.closeCurrent();
+    const item: FunctionCallItem = {
+      kind: 'function_call',
+      outputIndex: this.output.length,
+      id: `fc_${call.id}`,
+      callId: call.id,
+      name: call.name,
+      args: '',
+    };
+    call.item = item;
+    const waiting = call.waiting;
+    call.waiting = '';
+    return (
+      out +
+      this.openItem(item, functionCallItem(item.id, item.callId, item.name, '', 'in_progress')) +
+      (waiting === '' ? '' : this.argumentsDelta(item, waiting))
+    );
+  }
+
+  private argumentsDelta(item: FunctionCallItem, delta: string): string {
+    item.args += delta;
+    return this.emit('response.function_call_arguments.delta', {
+      item_id: item.id,
+      output_index: item.outputIndex,
+      delta,
+    });
+  }
+
+  /** Once the open call's arguments are whole: held text first, then the next waiting call. */
+  private advance(): string {
+    let out = '';
+    while (!this.openCallMidArguments() && (this.held.length > 0 || this.waitingCalls.length > 0)) {
+      out += this.closeCurrent() + this.release();
+      const next = this.waitingCalls.shift();
+      if (next !== undefined) out += this.startCall(next);
+    }
+    return out;
+  }
+
+  /** The end: the open item is done, then held text and every waiting call, in order. */
+  private drain(): string {
+    let out = this.closeCurrent() + this.release();
+    for (let next = this.waitingCalls.shift(); next !== undefined; next = this.waitingCalls.shift())
+      out += this.startCall(next) + this.closeCurrent();
+    return out;
+  }
+
+  private release(): string {
+    const held = this.held;
+    this.held = [];
+    return held.map((event) => this.write(event)).join('');
   }
 
   private start(): string {
