@@ -1,5 +1,6 @@
-// Renders an issued invoice (or credit note) to PDF with pdfkit, in a font that covers Chinese, with
-// the labels in the tenant's language. The document states only what was fixed at issue (no payment
+// Renders an issued invoice (or credit note) to PDF with pdfkit, in a font that covers Chinese (and
+// Hebrew and Arabic fonts for tenant text in those scripts, laid out right to left), with the labels
+// in the tenant's language. The document states only what was fixed at issue (no payment
 // status: it is stored once and served for ever, and the status changes; the API and the console
 // carry it), and its dates are the invoice's, so rendering the same invoice twice gives the same
 // text. USD amounts are stated to the cent (rounded-usd.ts; a credit note's as issued). Long invoices break across pages with
@@ -13,9 +14,18 @@ import { centsOf, roundedUsd } from '../generation/rounded-usd';
 import { convertedBalanceMinor } from '../settlement/converted-balance';
 import { CjkFont, CjkFontFiles, FontFace, locateCjkFont, readCjkFont } from './cjk-font';
 import { invoiceLabels, InvoiceLabels } from './invoice-labels';
+import { BoxOptions, ScriptFonts, writeText } from './mixed-script-text';
+import { locateRtlFonts, readRtlFonts, RtlFontFiles, RtlFonts, RtlScript } from './rtl-fonts';
+import { needsScriptLayout } from './script-runs';
 
 const REGULAR = 'cjk';
 const BOLD = 'cjk-bold';
+type Weight = typeof REGULAR | typeof BOLD;
+/** Each weight's faces by script; pdfkit embeds (a subset of) a face only once text is set in it. */
+const SCRIPT_FONTS: Record<Weight, ScriptFonts> = {
+  [REGULAR]: { base: REGULAR, hebrew: 'hebrew', arabic: 'arabic' },
+  [BOLD]: { base: BOLD, hebrew: 'hebrew-bold', arabic: 'arabic-bold' },
+};
 const MARGIN = 50;
 const FOOTER_SPACE = 40;
 const GREY = '#555555';
@@ -43,15 +53,27 @@ export function invoiceFilename(invoice: Pick<Invoice, 'number'>): string {
  */
 export const FONT_IDLE_RELEASE_MS = 60_000;
 
+interface InvoiceFonts {
+  cjk: CjkFont;
+  rtl: RtlFonts;
+}
+
+interface InvoiceFontFiles {
+  cjk: CjkFontFiles;
+  rtl: Record<RtlScript, RtlFontFiles>;
+}
+
 @Injectable()
 export class InvoicePdfRenderer implements OnModuleInit {
-  private files: CjkFontFiles | undefined;
-  private loaded: { font: CjkFont; release: NodeJS.Timeout } | undefined;
+  private files: InvoiceFontFiles | undefined;
+  private loaded: { font: InvoiceFonts; release: NodeJS.Timeout } | undefined;
 
-  /** Fails the worker's startup, with what to install, when no CJK font is there. */
+  /** Fails the worker's startup, with what to install, when a font (CJK, Hebrew, Arabic) is not there. */
   onModuleInit(): void {
-    this.files ??= locateCjkFont();
-    new Logger('Invoices').log(`invoice PDFs set in ${this.files.source}`);
+    const files = this.fontFiles();
+    new Logger('Invoices').log(
+      `invoice PDFs set in ${files.cjk.source}, with ${files.rtl.hebrew.regular} and ${files.rtl.arabic.regular}`,
+    );
   }
 
   /** Whether the font's bytes are in memory (between a run of renders and FONT_IDLE_RELEASE_MS after). */
@@ -77,20 +99,32 @@ export class InvoicePdfRenderer implements OnModuleInit {
       },
     });
     const done = collect(doc);
-    register(doc, REGULAR, font.regular);
-    register(doc, BOLD, font.bold);
+    register(doc, REGULAR, font.cjk.regular);
+    register(doc, BOLD, font.cjk.bold);
+    for (const script of ['hebrew', 'arabic'] as const) {
+      register(doc, SCRIPT_FONTS[REGULAR][script], font.rtl[script].regular);
+      register(doc, SCRIPT_FONTS[BOLD][script], font.rtl[script].bold);
+    }
     new InvoiceDocument(doc, invoice, labels, context).write();
     doc.end();
     return done;
   }
 
-  /** The font, read at the first render of a run and let go once no render needed it for a while. */
-  private font(): CjkFont {
+  private fontFiles(): InvoiceFontFiles {
+    return (this.files ??= { cjk: locateCjkFont(), rtl: locateRtlFonts() });
+  }
+
+  /**
+   * The fonts, read at the first render of a run (not per PDF) and let go once no render needed them
+   * for a while.
+   */
+  private font(): InvoiceFonts {
     if (this.loaded) {
       this.loaded.release.refresh();
       return this.loaded.font;
     }
-    const font = readCjkFont((this.files ??= locateCjkFont()));
+    const files = this.fontFiles();
+    const font = { cjk: readCjkFont(files.cjk), rtl: readRtlFonts(files.rtl) };
     const release = setTimeout(() => (this.loaded = undefined), FONT_IDLE_RELEASE_MS);
     release.unref();
     this.loaded = { font, release };
@@ -181,7 +215,7 @@ class InvoiceDocument {
     const block = (x: number, heading: string, lines: (string | null | undefined)[]) => {
       doc.font(BOLD).fontSize(10).text(heading, x, top, { width: half });
       doc.font(REGULAR).fontSize(9);
-      for (const line of lines) if (line) doc.text(line, x, doc.y, { width: half });
+      for (const line of lines) if (line) this.put(REGULAR, line, x, doc.y, { width: half });
       return doc.y;
     };
     const issuer = invoice.issuer;
@@ -223,6 +257,10 @@ class InvoiceDocument {
     if (invoice.reason) facts.push([labels.reason, invoice.reason]);
     doc.fontSize(9);
     for (const [label, value] of facts) {
+      if (needsScriptLayout(value)) {
+        this.labelled(`${label}: `, value);
+        continue;
+      }
       doc.font(BOLD).text(`${label}: `, MARGIN, doc.y, { continued: true });
       doc.font(REGULAR).text(value);
     }
@@ -240,6 +278,24 @@ class InvoiceDocument {
     }
     doc.fillColor('black');
     doc.moveDown();
+  }
+
+  /** A bold label and a value (a reason in Hebrew, say) that wraps beside it, not under it. */
+  private labelled(label: string, value: string): void {
+    const { doc } = this;
+    const y = doc.y;
+    doc.font(BOLD).text(label, MARGIN, y, { lineBreak: false });
+    const indent = doc.widthOfString(label);
+    this.put(REGULAR, value, MARGIN + indent, y, { width: doc.page.width - MARGIN * 2 - indent });
+    doc.x = MARGIN;
+  }
+
+  /**
+   * Text that may be tenant data, so in any script: in the weight's face for Latin and CJK, or run by
+   * run in the Hebrew and Arabic faces, right-to-left runs in visual order.
+   */
+  private put(font: Weight, text: string, x: number, y: number, box: BoxOptions): void {
+    writeText(this.doc, text, SCRIPT_FONTS[font], x, y, box);
   }
 
   private tableHeader(): void {
@@ -307,13 +363,13 @@ class InvoiceDocument {
     return prices.changedInPeriod ? `${note} (${this.labels.priceChanged})` : note;
   }
 
-  private row(font: string, cells: string[], size: number): void {
+  private row(font: Weight, cells: string[], size: number): void {
     const { doc } = this;
     const y = doc.y;
     doc.font(font).fontSize(size);
     let bottom = y;
     this.columns.forEach((column, i) => {
-      doc.text(cells[i] ?? '', column.x, y, {
+      this.put(font, cells[i] ?? '', column.x, y, {
         width: column.width - (i === 0 ? 6 : 0),
         align: i === 0 ? 'left' : 'right',
       });
@@ -357,14 +413,14 @@ class InvoiceDocument {
     this.total(BOLD, labels.amountDue, dueCents.toString(), dueMinor?.toString());
   }
 
-  private total(font: string, label: string, cents: string, minor: string | undefined): void {
+  private total(font: Weight, label: string, cents: string, minor: string | undefined): void {
     const { doc } = this;
     // The label may be long (the tax's, in Chinese), so the amount spans the two columns at its end.
     const from = (this.columns[4] as Column).x;
     const to = (this.columns[5] as Column).x + (this.columns[5] as Column).width;
     const y = doc.y;
     doc.font(font).fontSize(9);
-    doc.text(label, MARGIN, y, { width: from - MARGIN - 6, align: 'right' });
+    this.put(font, label, MARGIN, y, { width: from - MARGIN - 6, align: 'right' });
     doc.text(minorText(cents, 2), from, y, { width: to - from, align: 'right' });
     const convertedColumn = this.columns[6];
     if (convertedColumn && minor !== undefined) {
@@ -407,20 +463,15 @@ class InvoiceDocument {
       this.ensureRoom(40);
       doc.x = MARGIN;
       doc.font(BOLD).fontSize(9).text(labels.paymentInstructions);
-      doc
-        .font(REGULAR)
-        .fontSize(9)
-        .text(issuer.paymentInstructions, { width: doc.page.width - MARGIN * 2 });
+      doc.fontSize(9);
+      this.put(REGULAR, issuer.paymentInstructions, MARGIN, doc.y, { width: doc.page.width - MARGIN * 2 });
     }
     if (issuer?.footer) {
       doc.moveDown();
       this.ensureRoom(30);
       doc.x = MARGIN;
-      doc
-        .font(REGULAR)
-        .fontSize(8)
-        .fillColor(GREY)
-        .text(issuer.footer, { width: doc.page.width - MARGIN * 2 });
+      doc.fontSize(8).fillColor(GREY);
+      this.put(REGULAR, issuer.footer, MARGIN, doc.y, { width: doc.page.width - MARGIN * 2 });
       doc.fillColor('black');
     }
   }

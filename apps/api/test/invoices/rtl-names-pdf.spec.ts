@@ -1,0 +1,163 @@
+// Hebrew and Arabic tenant text on an invoice PDF: the customer's name, address and a line's
+// description come out in a font that has their glyphs (embedded only when used), read back (unpdf)
+// as the letters that were stored, and the Arabic letters joined (their contextual forms), not the
+// blank boxes of a font without them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { Invoice, InvoicePdfRenderer } from '@gateway/invoices';
+import { pdfText } from './pdf-text';
+
+interface Party {
+  legalName: string;
+  address: string;
+  country: string;
+}
+
+function invoiceFor(customer: Party, description = 'gpt-4o-mini'): Invoice {
+  const lines: Invoice['lines'] = [
+    {
+      kind: 'usage',
+      description,
+      model: 'gpt-4o-mini',
+      requests: 12,
+      inputTokens: '1000',
+      cachedTokens: '0',
+      outputTokens: '500',
+      amountNano: '1230000000',
+    },
+  ];
+  return Object.assign(new Invoice(), {
+    id: '00000000-0000-4000-8000-000000000300',
+    kind: 'invoice' as const,
+    number: 'INV-2026-000300',
+    tenantId: '00000000-0000-4000-8000-000000000001',
+    period: '2026-10',
+    periodStart: new Date('2026-10-01T00:00:00Z'),
+    periodEnd: new Date('2026-11-01T00:00:00Z'),
+    timezone: 'UTC',
+    status: 'issued' as const,
+    currency: 'USD',
+    exchangeRate: null,
+    exchangeRatePeriod: null,
+    converted: null,
+    language: 'en',
+    issuer: {
+      legalName: 'Acme AI Ltd.',
+      address: '1 Market St, San Francisco',
+      taxId: 'US12-3456789',
+      email: 'billing@acme.example',
+      paymentInstructions: null,
+      footer: null,
+      taxLabel: 'VAT',
+      paymentTermsDays: 30,
+      logo: null,
+    },
+    customer: { ...customer, taxId: null, email: 'ap@example.com' },
+    dueAt: null,
+    billingName: customer.legalName,
+    billingEmail: 'ap@example.com',
+    lines,
+    payments: [],
+    subtotalNano: 1_230_000_000n,
+    taxRate: '0',
+    taxNano: 0n,
+    totalNano: 1_230_000_000n,
+    creditNoteOf: null,
+    reason: null,
+    issuedAt: new Date('2026-11-01T02:00:00Z'),
+  });
+}
+
+/** The PDF's embedded fonts by name (without the subset tag), each with its glyph count. */
+function embeddedFonts(pdf: Buffer): Map<string, number> {
+  const text = pdf.toString('latin1');
+  const fonts = new Map<string, number>();
+  // pdfkit writes a CID font's dictionary uncompressed: its name, then its widths, one per glyph.
+  for (const match of text.matchAll(
+    /\/BaseFont \/[A-Z]{6}\+([\w-]+)\s*\/CIDSystemInfo[\s\S]*?\/W \[0 \[([^\]]*)\]/g,
+  )) {
+    fonts.set(match[1] as string, (match[2] as string).trim().split(/\s+/).length);
+  }
+  return fonts;
+}
+
+/** The Unicode text each glyph of the named font maps to (its ToUnicode CMap), in glyph order. */
+function glyphUnicodes(pdf: Buffer, font: string): string[] {
+  const text = pdf.toString('latin1');
+  const dict = new RegExp(`/BaseFont /[A-Z]{6}\\+${font}\\s[\\s\\S]*?/ToUnicode (\\d+) 0 R`).exec(text);
+  expect(dict).not.toBeNull();
+  const object = new RegExp(`\\n${dict![1]} 0 obj\\n<<[\\s\\S]*?>>\\nstream\\n`).exec(text);
+  expect(object).not.toBeNull();
+  const start = object!.index + object![0].length;
+  const cmap = inflateSync(pdf.subarray(start, text.indexOf('\nendstream', start))).toString('latin1');
+  // pdfkit's map is ranges of glyph ids, each with an array of one entry per glyph: <0645>, <d83d de00>.
+  const entries = [...cmap.matchAll(/\[([^\]]*)\]/g)].flatMap(([, list]) => [
+    ...list!.matchAll(/<([0-9a-f ]*)>/gi),
+  ]);
+  return entries.map(([, hex]) =>
+    String.fromCharCode(...(hex!.match(/[0-9a-f]{4}/gi) ?? []).map((unit) => parseInt(unit, 16))),
+  );
+}
+
+/** Kept for a look at the layout (CI keeps test-artifacts/). */
+function keep(name: string, pdf: Buffer): void {
+  const artifacts = join(__dirname, '../../../../test-artifacts/invoices');
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(join(artifacts, name), pdf);
+}
+
+describe('invoice PDFs with right-to-left tenant text', () => {
+  const renderer = new InvoicePdfRenderer();
+
+  it('prints a Hebrew customer in the Hebrew font, and reads back as the letters stored', async () => {
+    const pdf = await renderer.render(
+      invoiceFor({ legalName: 'Acme בע״מ', address: 'רחוב הרצל 12, תל אביב', country: 'IL' }),
+    );
+    keep('rtl-hebrew-customer.pdf', pdf);
+    const fonts = embeddedFonts(pdf);
+    expect([...fonts.keys()]).toContain('NotoSansHebrew');
+    expect([...fonts.keys()].some((name) => name.startsWith('NotoNaskhArabic'))).toBe(false);
+
+    const { text } = await pdfText(pdf);
+    const letters = text.replace(/\s+/g, '');
+    for (const word of ['Acme', 'בע״מ', 'רחוב', 'הרצל', '12', 'תל', 'אביב']) {
+      expect(letters).toContain(word);
+    }
+    // Every Hebrew letter stored has a glyph that says it is that letter.
+    const glyphs = glyphUnicodes(pdf, 'NotoSansHebrew').join('');
+    for (const letter of 'בע״מרחובהצלתאי') expect(glyphs).toContain(letter);
+  }, 30_000);
+
+  it('prints an Arabic customer and line in the Arabic font, its letters joined', async () => {
+    const pdf = await renderer.render(
+      invoiceFor(
+        { legalName: 'شركة محمد Acme', address: 'شارع الملك فهد، الرياض', country: 'SA' },
+        'ترجمة المستندات',
+      ),
+    );
+    keep('rtl-arabic-customer.pdf', pdf);
+    const fonts = embeddedFonts(pdf);
+    expect([...fonts.keys()]).toContain('NotoNaskhArabic');
+    expect([...fonts.keys()].some((name) => name.startsWith('NotoSansHebrew'))).toBe(false);
+
+    const { text } = await pdfText(pdf);
+    const letters = text.replace(/\s+/g, '');
+    for (const word of ['شركة', 'محمد', 'Acme', 'شارع', 'الملك', 'فهد', 'الرياض', 'ترجمة', 'المستندات']) {
+      expect(letters).toContain(word);
+    }
+    // Joined: "محمد" sets its first meem in the initial form and its second in the medial one, so the
+    // font's subset holds two glyphs that both stand for meem (an unshaped run would hold one).
+    const meems = glyphUnicodes(pdf, 'NotoNaskhArabic').filter((unicode) => unicode === 'م');
+    expect(meems.length).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+
+  it('embeds neither face for an invoice without Hebrew or Arabic', async () => {
+    const pdf = await renderer.render(
+      invoiceFor({ legalName: 'Acme Inc.', address: '1 Main St', country: 'US' }),
+    );
+    const names = [...embeddedFonts(pdf).keys()];
+    expect(names.some((name) => /Hebrew|Arabic/.test(name))).toBe(false);
+    expect(names.some((name) => name.startsWith('NotoSansHans'))).toBe(true);
+  }, 30_000);
+});
