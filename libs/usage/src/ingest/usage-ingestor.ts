@@ -16,8 +16,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { duplicateRedis, REDIS } from '@gateway/redis';
 import type Redis from 'ioredis';
-import { DataSource, QueryFailedError } from 'typeorm';
-import type { UsageEvent } from '../usage-event';
+import { DataSource } from 'typeorm';
 import { parseUsageEvent } from '../usage-event-parser';
 import {
   USAGE_CONSUMER_GROUP,
@@ -26,7 +25,7 @@ import {
   usageDeadStreamKey,
   usageStreamKey,
 } from '../usage-stream';
-import { storeUsageBatch } from './store-usage-batch';
+import { storeUsageEvents, type HeldUsageEvent } from './store-usage-events';
 
 export interface UsageIngestorOptions {
   /** Entries read (and inserted) per round. */
@@ -248,10 +247,8 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
   /** Stores a batch, then acknowledges and deletes every entry of it (stored, dead or gone). */
   private async store(entries: StreamEntry[]): Promise<Omit<IngestRound, 'read' | 'claimed'>> {
     if (entries.length === 0) return { inserted: 0, duplicates: 0, dead: 0 };
-    // One row per request id, even when the stream holds the event twice.
-    const valid = new Map<string, { id: string; event: UsageEvent }>();
+    const valid: HeldUsageEvent<string>[] = [];
     const dead: DeadEntry[] = [];
-    let validEntries = 0;
     for (const [id, fields] of entries) {
       if (fields === null) continue; // deleted while pending: someone already stored it
       const raw = fieldValue(fields, USAGE_EVENT_FIELD);
@@ -261,13 +258,15 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
         dead.push({ id, raw: raw ?? JSON.stringify(fields), reason });
         continue;
       }
-      validEntries++;
-      if (!valid.has(parsed.event.requestId)) valid.set(parsed.event.requestId, { id, event: parsed.event });
+      valid.push({ id, event: parsed.event });
     }
     let inserted: number;
     let refused: DeadEntry[];
     try {
-      ({ inserted, refused } = await this.insert([...valid.values()]));
+      // One row per request id, even when the stream holds the event twice (storeUsageEvents).
+      const stored = await storeUsageEvents(this.dataSource, valid);
+      inserted = stored.inserted;
+      refused = stored.refused.map(({ id, event, reason }) => ({ id, raw: JSON.stringify(event), reason }));
     } catch (error) {
       // Left pending: this consumer re-reads them next round (or another takes them over).
       this.ownPending = true;
@@ -285,38 +284,7 @@ export class UsageIngestor implements OnApplicationBootstrap, OnModuleDestroy {
     for (const entry of dead) {
       this.logger.warn(`moved usage entry ${entry.id} to ${this.deadStream}: ${entry.reason}`);
     }
-    return { inserted, duplicates: validEntries - refused.length - inserted, dead: dead.length };
-  }
-
-  /**
-   * One INSERT for the batch. Should PostgreSQL still refuse a value the parser let through, the
-   * batch is retried row by row and only the refused rows go to the dead stream: one bad event must
-   * not hold back the others forever. Connection failures are thrown (the round is retried).
-   */
-  private async insert(
-    batch: { id: string; event: UsageEvent }[],
-  ): Promise<{ inserted: number; refused: DeadEntry[] }> {
-    try {
-      const inserted = await storeUsageBatch(
-        this.dataSource,
-        batch.map((item) => item.event),
-      );
-      return { inserted, refused: [] };
-    } catch (error) {
-      if (!isDataError(error)) throw error;
-    }
-    let inserted = 0;
-    const refused: DeadEntry[] = [];
-    for (const { id, event } of batch) {
-      try {
-        inserted += await storeUsageBatch(this.dataSource, [event]);
-      } catch (error) {
-        if (!isDataError(error)) throw error;
-        const reason = `refused by PostgreSQL: ${(error as Error).message}`;
-        refused.push({ id, raw: JSON.stringify(event), reason });
-      }
-    }
-    return { inserted, refused };
+    return { inserted, duplicates: valid.length - refused.length - inserted, dead: dead.length };
   }
 
   /** A NOGROUP reply means the stream (and its group) vanished: recreate it next round. */
@@ -347,12 +315,6 @@ function fieldValue(fields: string[], name: string): string | undefined {
 
 function deadFields(entry: DeadEntry): string[] {
   return [USAGE_EVENT_FIELD, entry.raw, 'reason', entry.reason, 'source', entry.id];
-}
-
-/** SQLSTATE classes 22 (data exception) and 23 (integrity), i.e. this row, not the connection. */
-function isDataError(error: unknown): boolean {
-  const code = (error as QueryFailedError & { driverError?: { code?: string } })?.driverError?.code;
-  return error instanceof QueryFailedError && typeof code === 'string' && /^2[23]/.test(code);
 }
 
 function add(round: IngestRound, part: Omit<IngestRound, 'read' | 'claimed'>): void {
