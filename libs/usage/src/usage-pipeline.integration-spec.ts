@@ -15,6 +15,7 @@ import { insertUsageRecords } from './ingest/insert-usage-records';
 import { storeUsageBatch } from './ingest/store-usage-batch';
 import { IngestRound, UsageIngestor, UsageIngestorOptions } from './ingest/usage-ingestor';
 import { StoredUsageLookup } from './recorder/stored-usage-lookup';
+import { UsageDirectStore } from './recorder/usage-direct-store';
 import { UsageRecorder, UsageRecorderOptions } from './recorder/usage-recorder';
 import type { UsageEvent } from './usage-event';
 import { USAGE_ENTITIES } from './usage.entities';
@@ -74,7 +75,13 @@ describe('usage pipeline', () => {
     return made;
   };
   const recorder = (options: Partial<UsageRecorderOptions> = {}, via: Redis = client) =>
-    new UsageRecorder(via, config, new StoredUsageLookup(dataSource), options);
+    new UsageRecorder(
+      via,
+      config,
+      new StoredUsageLookup(dataSource),
+      options,
+      new UsageDirectStore(dataSource),
+    );
   const rows = () => dataSource.getRepository(UsageRecord).count();
   const pending = async () => ((await client.xpending(stream, USAGE_CONSUMER_GROUP)) as [number])[0];
   /** Rounds until one finds nothing more to do. */
@@ -331,16 +338,77 @@ describe('usage pipeline', () => {
     expect(await rows()).toBe(1);
   });
 
-  it('gives up flushing at shutdown after its deadline instead of hanging when Redis is gone', async () => {
+  it('gives up flushing at shutdown after its deadline when Redis is gone, and stores in PostgreSQL what Redis never took', async () => {
     const { proxy, via, close } = await proxiedRedis(redis.url);
     try {
       await proxy.stop();
       const rec = recorder({ shutdownFlushMs: 200, retryMinMs: 20 }, via);
-      rec.record(usageEvent('lost-at-shutdown'));
+      rec.record(usageEvent('untaken-at-shutdown'));
       const started = Date.now();
       await rec.beforeApplicationShutdown();
       expect(Date.now() - started).toBeLessThan(1_000);
-      expect(rec.stats().queued).toBe(1);
+      expect(rec.stats()).toEqual({ queued: 0, kept: 0, dropped: 0 });
+      const stored = await dataSource.getRepository(UsageRecord).find();
+      expect(stored.map((r) => r.requestId)).toEqual(['untaken-at-shutdown']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('stores in PostgreSQL, when a stopping api drains, what Redis never took: once, with its money, even if the worker then ingests it too', async () => {
+    const { proxy, via, close } = await proxiedRedis(redis.url);
+    try {
+      const tenantId = randomUUID();
+      // A stream served and billed while Redis was down: its settlement script never ran, so the
+      // event waits in the outbox (the recorder's XADD keeps failing).
+      const served = usageEvent('served-during-outage', {
+        tenantId,
+        stream: true,
+        promptTokens: 120,
+        cachedTokens: 0,
+        cacheWriteTokens: 0,
+        completionTokens: 80,
+        costNano: '4200',
+        ttftMs: 30,
+      });
+      await proxy.stop();
+      const rec = recorder({ drainStallMs: 200, retryMinMs: 20, retryMaxMs: 50 }, via);
+      rec.record(served);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(rec.stats()).toEqual({ queued: 1, kept: 1, dropped: 0 });
+
+      // SIGTERM: drain() with Redis still down.
+      expect(await rec.drain(5_000)).toBe(true);
+      expect(rec.stats()).toEqual({ queued: 0, kept: 0, dropped: 0 });
+      const books = async () => ({
+        records: await dataSource.getRepository(UsageRecord).find({ where: { tenantId } }),
+        ledger: (await dataSource.query(
+          'SELECT kind, amount_nano::text AS amount FROM ledger_entries WHERE tenant_id = $1',
+          [tenantId],
+        )) as { kind: string; amount: string }[],
+        balance: (await dataSource.query(
+          'SELECT balance_nano::text AS balance, debits_nano::text AS debits FROM tenant_balances WHERE tenant_id = $1',
+          [tenantId],
+        )) as { balance: string; debits: string }[],
+      });
+      const stored = await books();
+      expect(stored.records).toHaveLength(1);
+      expect(stored.records[0]).toMatchObject({
+        requestId: 'served-during-outage',
+        stream: true,
+        promptTokens: 120,
+        completionTokens: 80,
+        costNano: 4200n,
+      });
+      expect(stored.ledger).toEqual([{ kind: 'usage', amount: '-4200' }]);
+      expect(stored.balance).toEqual([{ balance: '-4200', debits: '4200' }]);
+
+      // Redis had taken the event after all without confirming it (or is handed it again): the
+      // worker's copy stores nothing and charges nothing.
+      await proxy.start();
+      await client.xadd(stream, '*', USAGE_EVENT_FIELD, JSON.stringify(served));
+      expect(await ingestor().ingestOnce()).toMatchObject({ read: 1, inserted: 0, duplicates: 1 });
+      expect(await books()).toEqual(stored);
     } finally {
       await close();
     }

@@ -4,6 +4,7 @@ import { ChannelsModule } from '@gateway/channels';
 import { TokensModule } from '@gateway/tokens';
 import { UsageQueryService } from './query/usage-query.service';
 import { StoredUsageLookup } from './recorder/stored-usage-lookup';
+import { UsageDirectStore } from './recorder/usage-direct-store';
 import { UsageRecorder } from './recorder/usage-recorder';
 import { USAGE_ENTITIES } from './usage.entities';
 import { UsageController } from './usage.controller';
@@ -15,7 +16,7 @@ import { UsageController } from './usage.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(USAGE_ENTITIES), TokensModule, ChannelsModule],
   controllers: [UsageController],
-  providers: [UsageRecorder, StoredUsageLookup, UsageQueryService],
+  providers: [UsageRecorder, StoredUsageLookup, UsageDirectStore, UsageQueryService],
   exports: [UsageRecorder],
 })
 export class UsageModule {}

@@ -3,6 +3,7 @@ import { waitFor } from '@gateway/testing';
 import type Redis from 'ioredis';
 import type { UsageEvent } from '../usage-event';
 import type { StoredUsage } from './stored-usage-lookup';
+import type { DirectUsageStore } from './usage-direct-store';
 import { UsageRecorder, type UsageRecorderOptions } from './usage-recorder';
 
 /**
@@ -75,8 +76,37 @@ function fakes() {
 
 const event = (requestId: string) => ({ requestId }) as unknown as UsageEvent;
 
-function recorderOn(f: ReturnType<typeof fakes>, options: Partial<UsageRecorderOptions> = {}) {
-  return new UsageRecorder(f.redis, { REDIS_PREFIX: 'p' }, f.stored, options);
+function recorderOn(
+  f: ReturnType<typeof fakes>,
+  options: Partial<UsageRecorderOptions> = {},
+  direct?: DirectUsageStore,
+) {
+  return new UsageRecorder(f.redis, { REDIS_PREFIX: 'p' }, f.stored, options, direct);
+}
+
+/** PostgreSQL as the outbox reaches it at shutdown: what it was handed, or a failure. */
+function directStore(answer: 'stores' | 'fails' | { refuses: string }) {
+  const handed: string[][] = [];
+  const store: DirectUsageStore = {
+    storeDirectly: async (payloads) => {
+      handed.push([...payloads]);
+      if (answer === 'fails') throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      const refused = typeof answer === 'object' ? payloads.filter((p) => p.includes(answer.refuses)) : [];
+      return {
+        inserted: payloads.length - refused.length,
+        refused: refused.map((payload) => ({ payload, reason: 'tenantId must be a UUID' })),
+      };
+    },
+  };
+  return { store, handed };
+}
+
+/** The error lines logged for replay: each one event's JSON whole, as the usageEvent field. */
+function replayLines(error: jest.SpyInstance): string[] {
+  return error.mock.calls
+    .map(([fields]) => fields as { usageEvent?: string })
+    .filter((fields) => typeof fields === 'object' && fields?.usageEvent !== undefined)
+    .map((fields) => fields.usageEvent as string);
 }
 
 describe('UsageRecorder (the usage outbox)', () => {
@@ -243,6 +273,80 @@ describe('UsageRecorder (the usage outbox)', () => {
     // Without the early stop this would wait out the minute (and the test time out).
     expect(await recorder.drain(60_000)).toBe(false);
     expect(recorder.stats()).toEqual({ queued: 0, kept: 1, dropped: 0 });
+  });
+
+  it('drain() stores in PostgreSQL, once Redis took none of them for drainStallMs, the events waiting for Redis', async () => {
+    const f = fakes();
+    const { store, handed } = directStore('stores');
+    const recorder = recorderOn(f, { drainStallMs: 100, retryMinMs: 5, retryMaxMs: 10 }, store);
+    f.state.down = true;
+    recorder.record(event('served-while-redis-down'));
+    const started = Date.now();
+    // Well before its deadline: Redis has had its drainStallMs.
+    expect(await recorder.drain(60_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(handed).toEqual([[JSON.stringify(event('served-while-redis-down'))]]);
+    expect(recorder.stats()).toEqual({ queued: 0, kept: 0, dropped: 0 });
+  });
+
+  it('drain() logs in full, one error line each, what neither Redis nor PostgreSQL took, and says it did', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    error.mockClear();
+    const f = fakes();
+    const { store, handed } = directStore('fails');
+    const recorder = recorderOn(f, { drainStallMs: 50, retryMinMs: 5, retryMaxMs: 10 }, store);
+    f.state.down = true;
+    recorder.record(event('a'));
+    recorder.record(event('b'));
+    expect(await recorder.drain(400)).toBe(false);
+    // Tried during the drain (kept on failure), and once more at its end.
+    expect(handed.length).toBeGreaterThanOrEqual(2);
+    expect(replayLines(error).map((line) => JSON.parse(line))).toEqual([event('a'), event('b')]);
+    expect(error.mock.calls.map(([, message]) => String(message))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^usage event not stored \(Redis never took it and PostgreSQL failed: connect ECONNREFUSED.*replay it/,
+        ),
+      ]),
+    );
+    expect(
+      error.mock.calls.some(([message]) =>
+        /neither Redis nor PostgreSQL took; each is logged in full/.test(String(message)),
+      ),
+    ).toBe(true);
+    expect(recorder.stats()).toEqual({ queued: 0, kept: 0, dropped: 0 });
+  });
+
+  it('drain() logs in full an event PostgreSQL refuses, and stores the others', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    error.mockClear();
+    const f = fakes();
+    const { store } = directStore({ refuses: 'malformed' });
+    const recorder = recorderOn(f, { drainStallMs: 20, retryMinMs: 5, retryMaxMs: 10 }, store);
+    f.state.down = true;
+    recorder.record(event('fine'));
+    recorder.record(event('malformed'));
+    expect(await recorder.drain(5_000)).toBe(false);
+    expect(replayLines(error)).toEqual([JSON.stringify(event('malformed'))]);
+    expect(recorder.stats().kept).toBe(0);
+  });
+
+  it('at application shutdown, stores in PostgreSQL what Redis never took, or logs it in full without a store', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    error.mockClear();
+    const f = fakes();
+    f.state.down = true;
+    const { store, handed } = directStore('stores');
+    const withStore = recorderOn(f, { shutdownFlushMs: 50, retryMinMs: 5 }, store);
+    withStore.record(event('stored-at-close'));
+    await withStore.beforeApplicationShutdown();
+    expect(handed).toEqual([[JSON.stringify(event('stored-at-close'))]]);
+    expect(withStore.stats().kept).toBe(0);
+
+    const without = recorderOn(f, { shutdownFlushMs: 50, retryMinMs: 5 });
+    without.record(event('logged-at-close'));
+    await without.beforeApplicationShutdown();
+    expect(replayLines(error)).toEqual([JSON.stringify(event('logged-at-close'))]);
   });
 
   it('drain() does not stop early while an event waits for Redis', async () => {

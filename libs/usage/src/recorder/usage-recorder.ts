@@ -4,7 +4,8 @@
 // until PostgreSQL holds its record, so a Redis that loses the stream (a restart without
 // persistence, a failover, an eviction) loses no event: one that is neither stored nor still in the
 // stream is sent again. No Postgres per request (invariant 1): one indexed lookup per round, for the
-// events old enough to have been stored.
+// events old enough to have been stored. A stopping api whose Redis takes none of them stores them in
+// PostgreSQL itself, the worker's way (UsageDirectStore), or logs each in full for replay.
 import {
   BeforeApplicationShutdown,
   Inject,
@@ -20,6 +21,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { UsageEvent } from '../usage-event';
 import { USAGE_EVENT_FIELD, usageStreamKey } from '../usage-stream';
 import { StoredUsageLookup, type StoredUsage } from './stored-usage-lookup';
+import { UsageDirectStore, type DirectUsageStore } from './usage-direct-store';
 
 export interface UsageRecorderOptions {
   /** Events kept until stored (USAGE_OUTBOX_MAX_EVENTS); beyond it the oldest is dropped, logged and counted. */
@@ -37,7 +39,11 @@ export interface UsageRecorderOptions {
   resendMaxMs: number;
   /** Request ids per lookup query. */
   lookupBatch: number;
-  /** drain() stops early when, this long, no kept event was stored and all of them wait in the stream. */
+  /**
+   * drain() stops early when, this long, no kept event was stored and all of them wait in the
+   * stream; and when Redis took none of the events waiting for it this long, drain() stores them in
+   * PostgreSQL itself.
+   */
   drainStallMs: number;
 }
 
@@ -139,6 +145,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(APP_CONFIG) config: Config,
     @Inject(StoredUsageLookup) private readonly stored: StoredUsage,
     @Optional() @Inject(USAGE_RECORDER_OPTIONS) options?: Partial<UsageRecorderOptions>,
+    // Without it (unit tests), what Redis never took is logged in full at shutdown instead.
+    @Optional() @Inject(UsageDirectStore) private readonly direct?: DirectUsageStore,
   ) {
     this.stream = usageStreamKey(config.REDIS_PREFIX);
     this.options = {
@@ -182,33 +190,45 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * A stopping api (SIGTERM) waits here for the worker to have stored every event it kept, sending
+   * A stopping api (SIGTERM) waits here for the worker to have stored every kept event, sending
    * again what Redis lost, up to `timeoutMs`. When no worker stores anything for `drainStallMs` and
    * every event left is in the stream (none waits for Redis), it stops waiting: Redis has them, and
    * a worker stopping at the same time (Ctrl-C on `npm start`) would otherwise hold the api for the
-   * whole grace. True when nothing is left.
+   * whole grace. Events Redis has not taken for `drainStallMs` are stored in PostgreSQL directly
+   * (the process is going, and their memory with it); what neither takes by the deadline is logged
+   * in full. True when every event is stored.
    */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let lastProgress = Date.now();
+    let redisProgress = Date.now();
+    let leftToLog = 0;
     while (this.kept.size > 0 && Date.now() < deadline) {
       const before = this.kept.size;
+      const queuedBefore = this.stats().queued;
       this.retryNow();
       await this.confirmNow(true);
       if (this.kept.size === 0) break;
+      const { queued } = this.stats();
+      if (queued === 0 || queued < queuedBefore) redisProgress = Date.now();
+      else if (Date.now() - redisProgress >= this.options.drainStallMs) {
+        leftToLog += await this.storeUntaken(false);
+        // Tried again (should PostgreSQL have failed too) only after another stall.
+        redisProgress = Date.now();
+        if (this.kept.size === 0) break;
+      }
       if (this.kept.size < before || this.stats().queued > 0) lastProgress = Date.now();
       else if (Date.now() - lastProgress >= this.options.drainStallMs) break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))));
     }
-    const { queued, kept } = this.stats();
-    if (queued > 0) {
-      this.logger.error(`stopping with ${queued} usage events Redis never took; they are lost`);
-    } else if (kept > 0) {
+    leftToLog += await this.storeUntaken(true);
+    const { kept } = this.stats();
+    if (kept > 0) {
       this.logger.warn(
         `stopping with ${kept} usage events in the Redis stream that no worker has stored yet; a worker will`,
       );
     }
-    return kept === 0;
+    return kept === 0 && leftToLog === 0;
   }
 
   /** Counters for tests and diagnostics: events waiting for Redis, kept until stored, given up on. */
@@ -243,15 +263,82 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
       this.retryNow();
       const outcome = await Promise.race([this.flush().then(() => 'flushed' as const), deadline]);
       clearTimeout(timer);
-      if (outcome === 'timeout') {
-        this.logger.error(
-          `shutting down with ${this.stats().queued} usage events that never reached Redis; they are lost`,
-        );
-      }
+      // The application closes next, and what waits for Redis goes with it: store it directly.
+      if (outcome === 'timeout') await this.storeUntaken(true);
     }
     this.closed = true;
     clearTimeout(this.retryTimer);
     await this.confirming;
+  }
+
+  /**
+   * Stores every event still waiting for Redis in PostgreSQL, the worker's way (UsageDirectStore),
+   * and forgets it: a record inserted, one already there (Redis took it without confirming, and the
+   * worker was first) and one the worker would refuse (logged in full) alike. When PostgreSQL fails
+   * too, the events are kept for another try, or, when `final` (the process is about to exit),
+   * logged in full, one error line each, for an operator to replay, and forgotten. Returns how many
+   * events were left to the log rather than stored.
+   */
+  private async storeUntaken(final: boolean): Promise<number> {
+    const untaken = [...this.kept.values()].filter((entry) => entry.state === 'queued');
+    if (untaken.length === 0 || (!final && !this.direct)) return 0;
+    let failure: string;
+    try {
+      if (!this.direct) throw new Error('no PostgreSQL store in this process');
+      const { inserted, refused } = await this.withinFlushTime(
+        this.direct.storeDirectly(untaken.map((entry) => entry.payload)),
+      );
+      for (const entry of untaken) this.kept.delete(entry.key);
+      this.settle();
+      this.logger.warn(
+        `Redis took none of ${untaken.length} usage events; stored them in PostgreSQL directly (${inserted} new records)`,
+      );
+      for (const { payload, reason } of refused) {
+        this.logForReplay(payload, `PostgreSQL refused it: ${reason}`);
+      }
+      return refused.length;
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+    if (!final) {
+      this.logger.warn(
+        `Redis took none of ${untaken.length} usage events, and PostgreSQL failed too (${failure}); keeping them`,
+      );
+      return 0;
+    }
+    for (const entry of untaken) {
+      this.kept.delete(entry.key);
+      this.logForReplay(entry.payload, `Redis never took it and PostgreSQL failed: ${failure}`);
+    }
+    this.settle();
+    this.logger.error(
+      `stopping with ${untaken.length} usage events neither Redis nor PostgreSQL took; each is logged in full above as usageEvent, for replay`,
+    );
+    return untaken.length;
+  }
+
+  /** One error line per event, its JSON whole: XADDed to the usage stream, the worker stores it once. */
+  private logForReplay(payload: string, why: string): void {
+    this.logger.error(
+      { usageEvent: payload, usageStream: this.stream, field: USAGE_EVENT_FIELD },
+      `usage event not stored (${why}); replay it into the usage stream`,
+    );
+  }
+
+  /** PostgreSQL stalled must not hold a stopping api past its grace: no answer counts as a failure. */
+  private async withinFlushTime<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.options.shutdownFlushMs} ms`)),
+        this.options.shutdownFlushMs,
+      );
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private keep(event: UsageEvent, state: Kept['state'], written?: string): Kept | undefined {
