@@ -1,6 +1,7 @@
 // The relay's atomic Redis operations (docs/design.md invariants 4 and 5), one Lua script each, so that
 // a check and its increment cannot be split by another API process. Windows are fixed: a minute
-// (`:m:<epoch minute>`) and a UTC day (`:d:<epoch day>`), hashes of r (requests) and t (tokens),
+// (`:m:<epoch minute>`) and a local day of the key's zone (`:d:<ZoneDay id>`: `<epoch day>` in UTC,
+// `<zone>:<yyyy-mm-dd>` elsewhere; its end comes from the caller), hashes of r (requests) and t (tokens),
 // kept only for a token or key that has a limit counted in them. A limit of -1 means "none". Each
 // is also a Lua function, so that the relay's admission and settlement scripts (one round trip
 // before the upstream call, one after) run the same code.
@@ -79,8 +80,10 @@ return verdict
  * script. Each candidate is a (key, upstream model) pair: providers limit and cool a model on a key,
  * not only the key. K: per candidate its stats hash, minute window, day window, and the (key, model)
  * minute and day windows; a window is '' when nothing is limited in it (nothing to count, nothing to
- * read). A: now ms, estimated tokens, minute ttl ms, day ttl ms, then per candidate rpm, tpm, rpd,
- * tpd, the model's rpm, tpm, rpd, tpd, and the model name. `order`, when given, lists the candidates'
+ * read). A: now ms, estimated tokens, minute ttl ms, how long a day window outlives its day (ms),
+ * then per candidate rpm, tpm, rpd, tpd, the model's rpm, tpm, rpd, tpd, the model name, and the end
+ * (ms epoch) of the local day its day windows count (the next midnight of the key's zone: 23 to 25
+ * hours after the last in a zone with DST, so neither the end nor the ttl is computed here). `order`, when given, lists the candidates'
  * indexes in the order to try them (a sticky session's key first). In the stats hash,
  * `cooldownUntil` cools the whole key, `cd:<model>` one model on it, and `invalidUntil` bridges a key
  * the upstream refused until every relay has reloaded without it (the key's lifetime totals are
@@ -99,7 +102,6 @@ local function acquireFirst(K, A, order)
   local capped = 0
   local refused = 0
   local minuteEnd = (math.floor(now / 60000) + 1) * 60000
-  local dayEnd = (math.floor(now / 86400000) + 1) * 86400000
   -- When the window frees the key (its end), or 0 when the request fits. A request larger than
   -- the whole tpm/tpd is taken into an empty window, as a token's is: refused, it would wait forever.
   local function over(window, r, t, ends)
@@ -121,12 +123,13 @@ local function acquireFirst(K, A, order)
     local i = order and order[position] or position
     local stats, minute, day = K[i * 5 - 4], K[i * 5 - 3], K[i * 5 - 2]
     local mminute, mday = K[i * 5 - 1], K[i * 5]
-    local base = 4 + (i - 1) * 9
+    local base = 4 + (i - 1) * 10
     local rpm, tpm = tonumber(A[base + 1]), tonumber(A[base + 2])
     local rpd, tpd = tonumber(A[base + 3]), tonumber(A[base + 4])
     local mrpm, mtpm = tonumber(A[base + 5]), tonumber(A[base + 6])
     local mrpd, mtpd = tonumber(A[base + 7]), tonumber(A[base + 8])
     local model = A[base + 9]
+    local dayEnd = tonumber(A[base + 10])
     local fields = redis.call('HMGET', stats, 'cooldownUntil', 'cd:' .. model, 'invalidUntil',
       'strikes', 'failures', 'strikes:' .. model)
     local cooldown = math.max(tonumber(fields[1] or '0'), tonumber(fields[2] or '0'))
@@ -146,10 +149,11 @@ local function acquireFirst(K, A, order)
       end
     end
     if tonumber(fields[3] or '0') <= now and cooldown <= now and frees == 0 then
+      local dayTtl = dayEnd - now + tonumber(A[4])
       count(minute, A[3])
-      count(day, A[4])
+      count(day, dayTtl)
       if mrpm >= 0 or mtpm >= 0 then count(mminute, A[3]) end
-      if mrpd >= 0 or mtpd >= 0 then count(mday, A[4]) end
+      if mrpd >= 0 or mtpd >= 0 then count(mday, dayTtl) end
       local streaks = 0
       if fields[4] or fields[5] or fields[6] then streaks = 1 end
       return {position, soonest, cooling, capped, refused, streaks}

@@ -340,6 +340,54 @@ describe('RelayLimiter (real Redis)', () => {
     expect(await b.acquireFirst([{ key: k, upstreamModel: 'm-other' }], 1, now)).toMatchObject({ index: 0 });
   });
 
+  it('counts a key’s daily caps in its zone’s local days: a Pacific key frees at Pacific midnight', async () => {
+    const pacific = 'America/Los_Angeles';
+    const k = key('k-pacific', { rpd: 1, dayZone: pacific });
+    const perModel = key('k-pacific-model', { dayZone: pacific, modelLimits: { m: { rpd: 1 } } });
+    // 07:00 UTC on 6 December is 23:00 on the 5th in Los Angeles (PST, UTC-8).
+    const capped = Date.UTC(2026, 11, 6, 7);
+    const pacificMidnight = Date.UTC(2026, 11, 6, 8);
+    for (const candidate of [k, perModel]) {
+      expect(await a.acquireFirst([{ key: candidate, upstreamModel: 'm' }], 1, capped)).toMatchObject({
+        index: 0,
+      });
+      // Refused until the Pacific midnight, not the UTC one 17 hours later; that is when it recovers.
+      expect(await b.acquireFirst([{ key: candidate, upstreamModel: 'm' }], 1, pacificMidnight - 1)).toEqual({
+        index: -1,
+        soonestRecovery: pacificMidnight,
+        cooling: 0,
+        capped: 1,
+        refused: 0,
+        streaks: false,
+      });
+      expect(await acquire(b, candidate, 1, pacificMidnight)).toBe('ok');
+      // The UTC midnight that follows starts no fresh day: Google still refuses until 08:00 UTC.
+      const utcMidnight = Date.UTC(2026, 11, 7);
+      expect(await b.acquireFirst([{ key: candidate, upstreamModel: 'm' }], 1, utcMidnight)).toMatchObject({
+        index: -1,
+        capped: 1,
+        soonestRecovery: Date.UTC(2026, 11, 7, 8),
+      });
+    }
+    // The window lives through the local day (and a little after), whatever the UTC day.
+    const windows = await clients[0]!.keys(`${testRedis.prefix}:rl:k:k-pacific:d:*`);
+    expect(windows.sort()).toEqual([
+      `${testRedis.prefix}:rl:k:k-pacific:d:${pacific}:2026-12-05`,
+      `${testRedis.prefix}:rl:k:k-pacific:d:${pacific}:2026-12-06`,
+    ]);
+  });
+
+  it('keeps a day window for a 25-hour local day to its end', async () => {
+    const pacific = 'America/Los_Angeles';
+    const k = key('k-pacific-long', { rpd: 5, dayZone: pacific });
+    // 1 November 2026 in Los Angeles: 07:00 UTC to 08:00 UTC the next day. Counted at its start.
+    const start = Date.UTC(2026, 10, 1, 7);
+    expect(await acquire(a, k, 1, start)).toBe('ok');
+    const ttl = await clients[0]!.pttl(`${testRedis.prefix}:rl:k:k-pacific-long:d:${pacific}:2026-11-01`);
+    expect(ttl).toBeGreaterThan(25 * 3_600_000);
+    expect(ttl).toBeLessThanOrEqual(25 * 3_600_000 + 2 * 60_000);
+  });
+
   it('does not multiply a backoff by the 429s of requests that were in flight together', async () => {
     const policy = { baseMs: 1000, maxMs: 300_000 };
     const burst = await Promise.all(

@@ -8,12 +8,15 @@ import type Redis from 'ioredis';
 import type { KeyCandidate } from '../routing/routing-snapshot';
 import { KeyStatsTally } from './key-stats-tally';
 import { ACQUIRE_FIRST, ADMIT_TOKEN, COOL_KEY, REFUND_TOKEN, REFUSE_KEY, SETTLE_KEY } from './limit-scripts';
+import { dayOf, UTC_ZONE } from './zone-day';
 
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
-/** Windows outlive their period a little, so a late settle still finds them. */
+/**
+ * Windows outlive their period a little, so a late settle still finds them: a minute's by a minute,
+ * a day's (23 to 25 hours in a zone with DST; the scripts count from its end) by two minutes.
+ */
 const MINUTE_TTL_MS = 2 * MINUTE_MS;
-const DAY_TTL_MS = DAY_MS + 2 * MINUTE_MS;
+const DAY_GRACE_MS = 2 * MINUTE_MS;
 /**
  * How long the once-marker of a failover call lives: ioredis re-sends an unanswered command within
  * seconds of a reconnect, and a request's calls end within its deadline.
@@ -47,7 +50,8 @@ export interface FirstAcquisition {
   index: number;
   /**
    * When the first key passed over recovers (ms epoch): a cooldown's end, or for a capped key the
-   * end of the windows it is over (the minute's, the UTC day's); null when none was passed over.
+   * end of the windows it is over (the minute's, the local day's of its zone); null when none was
+   * passed over.
    */
   soonestRecovery: number | null;
   /** Keys passed over because they were cooling down, or at one of their caps. */
@@ -103,6 +107,9 @@ export interface Cooled {
 /** A key's limits: which of its windows are kept. */
 export type KeyLimits = Pick<KeyCandidate, 'rpm' | 'tpm' | 'rpd' | 'tpd'>;
 
+/** A key's limits and the zone whose local days its daily ones count in. */
+export type ZonedKeyLimits = KeyLimits & Pick<KeyCandidate, 'dayZone'>;
+
 /** A token's limits: whether its minute window is kept. */
 export interface TokenLimits {
   readonly id: string;
@@ -119,8 +126,11 @@ export interface ScriptArguments {
 /** One attempt that reached (or tried to reach) the upstream, to settle on its key. */
 export interface AttemptSettlement {
   readonly keyId: string;
-  /** The key's limits when it was taken (which windows it was counted in); absent: look at all. */
-  readonly limits?: KeyLimits & Partial<Pick<KeyCandidate, 'modelLimits'>>;
+  /**
+   * The key's limits and day zone when it was taken (which windows it was counted in); absent: look
+   * at all (the UTC day's).
+   */
+  readonly limits?: ZonedKeyLimits & Partial<Pick<KeyCandidate, 'modelLimits'>>;
   /** The upstream model the attempt asked for (its per-model windows and streaks). */
   readonly upstreamModel: string;
   /** When the attempt took its key's slot (the `now` given to acquireFirst): the windows it counted in. */
@@ -264,8 +274,16 @@ export class RelayLimiter {
     const caps: (number | string)[] = [];
     for (const { key, upstreamModel } of candidates) {
       const own = key.modelLimits[upstreamModel];
-      const windows = this.keyWindows(key.id, now, key);
-      const modelWindows = this.keyWindows(key.id, now, modelLimitsOf(key, upstreamModel), upstreamModel);
+      // Cached until the zone's day ends: no Intl on the hot path.
+      const day = dayOf(key.dayZone ?? UTC_ZONE, now);
+      const windows = this.keyWindows(key.id, now, day.id, key);
+      const modelWindows = this.keyWindows(
+        key.id,
+        now,
+        day.id,
+        modelLimitsOf(key, upstreamModel),
+        upstreamModel,
+      );
       names.push(
         keyStatsRedisKey(this.prefix, key.id),
         windows.minute,
@@ -274,9 +292,9 @@ export class RelayLimiter {
         modelWindows.day,
       );
       caps.push(limit(key.rpm), limit(key.tpm), limit(key.rpd), limit(key.tpd));
-      caps.push(limit(own?.rpm), limit(own?.tpm), limit(own?.rpd), limit(own?.tpd), upstreamModel);
+      caps.push(limit(own?.rpm), limit(own?.tpm), limit(own?.rpd), limit(own?.tpd), upstreamModel, day.end);
     }
-    return { keys: names, args: [now, estimatedTokens, MINUTE_TTL_MS, DAY_TTL_MS, ...caps] };
+    return { keys: names, args: [now, estimatedTokens, MINUTE_TTL_MS, DAY_GRACE_MS, ...caps] };
   }
 
   /**
@@ -365,10 +383,12 @@ export class RelayLimiter {
 
   /** KEYS and ARGV of settleKey (limit-scripts.ts) for this attempt. */
   settlementArguments(attempt: AttemptSettlement): ScriptArguments {
-    const windows = this.keyWindows(attempt.keyId, attempt.countedAt, attempt.limits);
+    const dayId = dayOf(attempt.limits?.dayZone ?? UTC_ZONE, attempt.countedAt).id;
+    const windows = this.keyWindows(attempt.keyId, attempt.countedAt, dayId, attempt.limits);
     const modelWindows = this.keyWindows(
       attempt.keyId,
       attempt.countedAt,
+      dayId,
       attempt.limits?.modelLimits === undefined
         ? undefined
         : modelLimitsOf({ modelLimits: attempt.limits.modelLimits }, attempt.upstreamModel),
@@ -416,12 +436,13 @@ export class RelayLimiter {
   }
 
   /**
-   * A key's minute and day windows at `now` (with `model`, the (key, model) ones); '' for one it
-   * keeps no count in (no limit of it).
+   * A key's minute and day windows at `now` (with `model`, the (key, model) ones), the day's named by
+   * `dayId` (ZoneDay: the local day of the key's zone); '' for one it keeps no count in (no limit of it).
    */
   private keyWindows(
     keyId: string,
     now: number,
+    dayId: string,
     limits?: KeyLimits,
     model?: string,
   ): { minute: string; day: string } {
@@ -431,10 +452,7 @@ export class RelayLimiter {
         limits && limits.rpm === null && limits.tpm === null
           ? this.absent
           : `${base}:m:${Math.floor(now / MINUTE_MS)}`,
-      day:
-        limits && limits.rpd === null && limits.tpd === null
-          ? this.absent
-          : `${base}:d:${Math.floor(now / DAY_MS)}`,
+      day: limits && limits.rpd === null && limits.tpd === null ? this.absent : `${base}:d:${dayId}`,
     };
   }
 }

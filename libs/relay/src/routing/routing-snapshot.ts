@@ -20,6 +20,11 @@ export interface KeyCandidate {
   readonly tpd: number | null;
   /** Caps per upstream model (providers' free tiers), beside the key's own. */
   readonly modelLimits: Readonly<Record<string, ModelCaps>>;
+  /**
+   * The IANA zone whose local days the daily caps (rpd, tpd, the models' too) count in: the channel's
+   * effective dayResetZone. Absent: UTC.
+   */
+  readonly dayZone?: string;
 }
 
 /** One model's caps on a key; a missing one is no limit. */
