@@ -14,6 +14,8 @@ export interface FreeTierCaps {
   keyLimits?: ModelLimits;
   /** Caps per model on one key. */
   modelLimits: Record<string, ModelLimits>;
+  /** The IANA zone whose midnight resets the daily caps (the channel type's dayResetZone default). */
+  dayResetZone: string;
 }
 
 export interface ChannelPreset {
@@ -43,6 +45,7 @@ export const CHANNEL_PRESETS: readonly ChannelPreset[] = [
       // `:free` models, per account; 1000 a day once the account bought $10 of credits.
       keyLimits: { rpm: 20, rpd: 50 },
       modelLimits: {},
+      dayResetZone: 'UTC',
     },
   },
   { id: 'deepseek', label: 'DeepSeek', type: 'openai', baseUrl: 'https://api.deepseek.com/v1' },
@@ -59,6 +62,7 @@ export const CHANNEL_PRESETS: readonly ChannelPreset[] = [
         'llama-3.1-8b-instant': { rpm: 30, rpd: 14_400, tpm: 6_000, tpd: 500_000 },
         'gemma2-9b-it': { rpm: 30, rpd: 14_400, tpm: 15_000, tpd: 500_000 },
       },
+      dayResetZone: 'UTC',
     },
   },
   {
@@ -73,6 +77,7 @@ export const CHANNEL_PRESETS: readonly ChannelPreset[] = [
         'llama3.1-8b': { rpm: 30, rpd: 14_400, tpm: 60_000, tpd: 1_000_000 },
         'llama-3.3-70b': { rpm: 30, rpd: 14_400, tpm: 60_000, tpd: 1_000_000 },
       },
+      dayResetZone: 'UTC',
     },
   },
   { id: 'siliconflow', label: 'SiliconFlow', type: 'openai', baseUrl: 'https://api.siliconflow.cn/v1' },
@@ -100,6 +105,8 @@ export const CHANNEL_PRESETS: readonly ChannelPreset[] = [
         'gemini-2.5-flash-lite': { rpm: 15, tpm: 250_000, rpd: 1_000 },
         'gemini-2.0-flash': { rpm: 15, tpm: 1_000_000, rpd: 200 },
       },
+      // "Requests per day (RPD) quotas reset at midnight Pacific time" (the source above).
+      dayResetZone: 'America/Los_Angeles',
     },
   },
   {

@@ -11,6 +11,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { normalizeBaseUrl } from './base-url';
 import { ChannelKeysService } from './channel-keys.service';
 import { CHANNELS_TOPIC } from './channels-topic';
+import { canonicalTimeZone, effectiveDayResetZone } from './day-reset-zone';
 import { CHANNEL_PRESETS, ChannelPreset } from './channel-presets';
 import { ChannelsError, ChannelsErrorCode } from './channels.errors';
 import { modelMappingProblem } from './dto/channel-validators';
@@ -37,6 +38,8 @@ export interface RoutingKey {
   rpd: number | null;
   tpd: number | null;
   modelLimits: Record<string, ModelLimits>;
+  /** The IANA zone whose local days its daily caps count in (the channel's effectiveDayResetZone). */
+  dayZone: string;
   secret: string;
 }
 
@@ -120,6 +123,7 @@ export class ChannelsService {
       disabledReason: null,
       timeoutMs: dto.timeoutMs ?? 60_000,
       probeIntervalS: dto.probeIntervalS ?? 300,
+      dayResetZone: canonicalTimeZone(dto.dayResetZone),
       settings: { ...(dto.settings ?? {}) },
     });
     const saved = await this.transaction(inside, async (manager) => {
@@ -168,6 +172,8 @@ export class ChannelsService {
       if (dto.timeoutMs != null) next.timeoutMs = dto.timeoutMs;
       if (dto.probeIntervalS != null) next.probeIntervalS = dto.probeIntervalS;
       if (dto.settings != null) next.settings = { ...dto.settings };
+      // null here is meaningful: back to the provider's zone.
+      if (dto.dayResetZone !== undefined) next.dayResetZone = canonicalTimeZone(dto.dayResetZone);
       Object.assign(channel, next);
 
       // The DTO checked a mapping against models sent with it; the merged result must hold too.
@@ -241,6 +247,7 @@ export class ChannelsService {
     });
     let undecryptable = 0;
     const byChannel = new Map<string, RoutingKey[]>();
+    const zones = new Map(channels.map((c) => [c.id, effectiveDayResetZone(c)]));
     for (const row of rows) {
       let secret: string;
       try {
@@ -259,6 +266,7 @@ export class ChannelsService {
         rpd: row.rpd,
         tpd: row.tpd === null ? null : Number(row.tpd),
         modelLimits: row.modelLimits ?? {},
+        dayZone: zones.get(row.channelId) ?? 'UTC',
         secret,
       });
       byChannel.set(row.channelId, list);

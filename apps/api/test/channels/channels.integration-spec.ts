@@ -122,7 +122,15 @@ describe('channels', () => {
         timeoutMs: 60_000,
         probeIntervalS: 300,
         settings: {},
+        // Anthropic's daily limits reset at UTC midnight; Gemini's free tier at Pacific midnight.
+        dayResetZone: null,
+        effectiveDayResetZone: 'UTC',
       });
+      const gemini = await createChannel({
+        type: 'gemini',
+        baseUrl: 'https://generativelanguage.googleapis.com',
+      });
+      expect(gemini).toMatchObject({ dayResetZone: null, effectiveDayResetZone: 'America/Los_Angeles' });
     });
 
     it('counts keys per status and health', async () => {
@@ -199,6 +207,13 @@ describe('channels', () => {
           baseUrl: 'https://openrouter.ai/api/v1',
         }),
       );
+      // A free tier says when its daily caps reset: Google's at Pacific midnight.
+      expect(res.body).toContainEqual(
+        expect.objectContaining({
+          id: 'gemini',
+          freeTier: expect.objectContaining({ dayResetZone: 'America/Los_Angeles' }),
+        }),
+      );
     });
   });
 
@@ -252,6 +267,9 @@ describe('channels', () => {
       ['a bad Azure api version', { settings: { apiVersion: 'latest' } }, 'settings.apiVersion'],
       ['an unknown setting', { settings: { unknownThing: 1 } }, 'settings.unknownThing'],
       ['an unknown field', { extra: 1 }, 'extra'],
+      ['an unknown time zone', { dayResetZone: 'Mars/Olympus' }, 'dayResetZone'],
+      ['a UTC offset for a time zone', { dayResetZone: 'UTC-8' }, 'dayResetZone'],
+      ['a number for a time zone', { dayResetZone: -8 }, 'dayResetZone'],
     ])('refuses %s, naming the field', async (_label, override, field) => {
       const res = await admin.post('/api/channels', validChannel(override)).expect(400);
       expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
@@ -316,6 +334,31 @@ describe('channels', () => {
       expect(audit?.after).toMatchObject({ priority: -3, status: 'disabled' });
       expect(audit?.actorUserId).toBe(admin.user.id);
       expect(audit?.tenantId).toBeNull();
+    });
+
+    it('PATCH sets the day reset zone, refuses one that is none, and null goes back to the provider’s', async () => {
+      const channel = await createChannel({
+        type: 'gemini',
+        baseUrl: 'https://generativelanguage.googleapis.com',
+      });
+      const set = await admin
+        .patch(`/api/channels/${channel.id}`, { dayResetZone: 'europe/berlin' })
+        .expect(200);
+      expect(set.body).toMatchObject({
+        dayResetZone: 'Europe/Berlin',
+        effectiveDayResetZone: 'Europe/Berlin',
+      });
+      const bad = await admin
+        .patch(`/api/channels/${channel.id}`, { dayResetZone: 'Europe/Nowhere' })
+        .expect(400);
+      expect((bad.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['dayResetZone']);
+      const kept = await admin.get(`/api/channels/${channel.id}`).expect(200);
+      expect(kept.body).toMatchObject({ dayResetZone: 'Europe/Berlin' });
+      const cleared = await admin.patch(`/api/channels/${channel.id}`, { dayResetZone: null }).expect(200);
+      expect(cleared.body).toMatchObject({
+        dayResetZone: null,
+        effectiveDayResetZone: 'America/Los_Angeles',
+      });
     });
 
     it('PATCH refuses null for a required field', async () => {

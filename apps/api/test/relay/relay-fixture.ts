@@ -106,6 +106,8 @@ export interface ChannelSpec {
       }[];
   priority?: number;
   weight?: number;
+  /** The zone whose midnight resets the keys' daily caps; left out: the type's default. */
+  dayResetZone?: string | null;
   modelMapping?: Record<string, string>;
   timeoutMs?: number;
   groups?: string[];
@@ -135,6 +137,7 @@ export async function createChannel(
       weight: spec.weight ?? 1,
       groups: spec.groups ?? ['default'],
       timeoutMs: spec.timeoutMs ?? 10_000,
+      ...(spec.dayResetZone === undefined ? {} : { dayResetZone: spec.dayResetZone }),
     })
     .expect(201);
   const id = (created.body as { id: string }).id;

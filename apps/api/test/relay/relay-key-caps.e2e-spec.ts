@@ -3,11 +3,28 @@
 // told to wait. Each test routes its own model to its own channel, so tests do not share keys.
 import type { MockUpstream } from '@gateway/mock-upstream';
 import OpenAI from 'openai';
+import request from 'supertest';
 import type { ApiHarness } from '../api-harness';
 import { createChannel, sdk, seedTenantWithToken, sdkError, type Relay, startRelay } from './relay-fixture';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
+
+/**
+ * Seconds from now to the next midnight in `timeZone`, found minute by minute with Intl (the test's
+ * own reckoning, not the gateway's).
+ */
+function secondsToMidnightIn(timeZone: string, now = Date.now()): number {
+  const clock = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  let at = Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  while (clock.format(new Date(at)) !== '00:00') at += MINUTE_MS;
+  return (at - now) / 1000;
+}
 
 /** Starts a test far enough from a minute's end that its requests share one minute window. */
 async function awayFromMinuteEnd(): Promise<void> {
@@ -105,5 +122,74 @@ describe('key caps of a free-tier pool (openai SDK → gateway → mock upstream
     expect(retryAfter).toBeGreaterThan(untilDayEnd - 5);
     expect(retryAfter).toBeLessThanOrEqual(untilDayEnd + 5);
     expect(mock.requests).toHaveLength(2);
+  });
+
+  it('holds a Gemini key at its daily cap until Pacific midnight, when Google resets its free tier', async () => {
+    const channel = await createChannel(api, admin, {
+      name: 'c-gemini-daily',
+      type: 'gemini',
+      baseUrl: mock.url,
+      models: ['m-gemini-daily'],
+      keys: [{ key: 'AIza-mock-rpd-0001', rpd: 1 }],
+    });
+    const view = await request(api.url)
+      .get(`/api/channels/${channel.id}`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect(view.body).toMatchObject({ dayResetZone: null, effectiveDayResetZone: 'America/Los_Angeles' });
+
+    await client.chat.completions.create(chat('m-gemini-daily'));
+    const refused = await sdkError(client.chat.completions.create(chat('m-gemini-daily')));
+    expect(refused.status).toBe(429);
+    expect(refused.code).toBe('upstreams_rate_limited');
+    // Pacific midnight is 7 or 8 hours from the UTC one: the two cannot be mistaken.
+    const untilPacificMidnight = secondsToMidnightIn('America/Los_Angeles');
+    const retryAfter = Number(refused.headers?.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(untilPacificMidnight - 5);
+    expect(retryAfter).toBeLessThanOrEqual(untilPacificMidnight + 5);
+    expect(mock.requests).toHaveLength(1);
+  });
+
+  it('counts a channel’s daily caps in the zone it names, and refuses a zone that is none', async () => {
+    await request(api.url)
+      .post('/api/channels')
+      .set('authorization', `Bearer ${admin}`)
+      .send({
+        name: 'c-no-zone',
+        type: 'gemini',
+        baseUrl: mock.baseUrl,
+        models: ['m-x'],
+        dayResetZone: 'Mars/Olympus',
+      })
+      .expect(400)
+      .expect((res) => expect(JSON.stringify(res.body)).toContain('dayResetZone'));
+    const listed = await request(api.url)
+      .get('/api/channels?q=c-no-zone')
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect((listed.body as { total: number }).total).toBe(0);
+
+    const channel = await createChannel(api, admin, {
+      name: 'c-tokyo-daily',
+      type: 'gemini',
+      baseUrl: mock.url,
+      models: ['m-tokyo-daily'],
+      // Spelled loosely: stored as the zone's own name.
+      dayResetZone: 'asia/tokyo',
+      keys: [{ key: 'AIza-mock-rpd-0002', rpd: 1 }],
+    });
+    const view = await request(api.url)
+      .get(`/api/channels/${channel.id}`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect(view.body).toMatchObject({ dayResetZone: 'Asia/Tokyo', effectiveDayResetZone: 'Asia/Tokyo' });
+
+    await client.chat.completions.create(chat('m-tokyo-daily'));
+    const refused = await sdkError(client.chat.completions.create(chat('m-tokyo-daily')));
+    expect(refused.status).toBe(429);
+    const untilTokyoMidnight = secondsToMidnightIn('Asia/Tokyo');
+    const retryAfter = Number(refused.headers?.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(untilTokyoMidnight - 5);
+    expect(retryAfter).toBeLessThanOrEqual(untilTokyoMidnight + 5);
   });
 });

@@ -1,6 +1,7 @@
 // Field rules of a channel that class-validator has no decorator for.
 import { ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
 import { BASE_URL_RULE, normalizeBaseUrl } from '../base-url';
+import { canonicalTimeZone } from '../day-reset-zone';
 
 /** A model name as clients send it: 1..200 characters, no whitespace. */
 export const MODEL_NAME_PATTERN = /^\S{1,200}$/;
@@ -14,6 +15,21 @@ export function IsBaseUrl(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) => normalizeBaseUrl(value) !== null,
         defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'baseUrl'} ${BASE_URL_RULE}`,
+      },
+    },
+    options,
+  );
+}
+
+/** An IANA time zone name (`America/Los_Angeles`, `UTC`) that this runtime's Intl knows. */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTimeZone',
+      validator: {
+        validate: (value: unknown) => canonicalTimeZone(value) !== null,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'timeZone'} must be an IANA time zone name such as America/Los_Angeles or UTC`,
       },
     },
     options,

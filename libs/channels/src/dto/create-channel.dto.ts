@@ -18,7 +18,13 @@ import {
 import { PriorityField, WeightField } from './routing-field.decorators';
 import { CHANNEL_TYPES, ChannelType } from '../entities/channel.entity';
 import { ChannelSettingsDto } from './channel-settings.dto';
-import { GROUP_PATTERN, IsBaseUrl, IsModelMapping, MODEL_NAME_PATTERN } from './channel-validators';
+import {
+  GROUP_PATTERN,
+  IsBaseUrl,
+  IsModelMapping,
+  IsTimeZone,
+  MODEL_NAME_PATTERN,
+} from './channel-validators';
 
 /** Statuses an operator may set; `auto_disabled` belongs to the health probes. */
 export const WRITABLE_CHANNEL_STATUSES = ['enabled', 'disabled'] as const;
@@ -94,6 +100,17 @@ export class CreateChannelDto {
   @Min(10)
   @Max(86_400)
   probeIntervalS?: number;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'America/Los_Angeles',
+    description:
+      'IANA time zone whose midnight resets the keys’ daily caps (rpd, tpd, modelLimits’ too); null or left out: the provider’s (America/Los_Angeles for gemini, UTC otherwise)',
+  })
+  @IsOptional()
+  @IsTimeZone()
+  dayResetZone?: string | null;
 
   @ApiPropertyOptional({ type: ChannelSettingsDto })
   @IsOptional()

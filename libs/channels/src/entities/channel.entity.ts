@@ -56,6 +56,13 @@ export class Channel {
   @Column({ name: 'disabled_reason', type: 'varchar', length: 500, nullable: true })
   disabledReason!: string | null;
 
+  /**
+   * The IANA time zone whose midnight resets the keys' daily caps; null: the provider's
+   * (DEFAULT_DAY_RESET_ZONES: Pacific time for Gemini, UTC otherwise).
+   */
+  @Column({ name: 'day_reset_zone', type: 'varchar', length: 64, nullable: true })
+  dayResetZone!: string | null;
+
   /** Type-specific settings (e.g. Azure's apiVersion and deployment names). */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   settings!: Record<string, unknown>;

@@ -24,6 +24,12 @@ export class FreeTierCapsView {
     description: 'caps per model on one key (a key’s modelLimits)',
   })
   modelLimits!: Record<string, Limits>;
+  @ApiProperty({
+    example: 'America/Los_Angeles',
+    description:
+      'the IANA time zone whose midnight resets the daily caps (the channel’s dayResetZone default)',
+  })
+  dayResetZone!: string;
 }
 
 export class ChannelPresetView {

@@ -8,6 +8,7 @@ import {
   ChannelType,
 } from '../entities/channel.entity';
 import { KEY_HEALTH, KeyHealth } from '../entities/channel-key.entity';
+import { effectiveDayResetZone } from '../day-reset-zone';
 
 export class KeyStatusCounts {
   @ApiProperty() enabled!: number;
@@ -58,6 +59,17 @@ export class ChannelView {
   disabledReason!: string | null;
   @ApiProperty() timeoutMs!: number;
   @ApiProperty() probeIntervalS!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the time zone set for the keys’ daily caps; null: the provider’s (effectiveDayResetZone)',
+  })
+  dayResetZone!: string | null;
+  @ApiProperty({
+    example: 'America/Los_Angeles',
+    description: 'the IANA time zone whose midnight resets the keys’ daily caps (rpd, tpd), default applied',
+  })
+  effectiveDayResetZone!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) settings!: Record<string, unknown>;
   @ApiProperty() keyCount!: number;
   @ApiProperty({ type: KeyStatusCounts }) keysByStatus!: KeyStatusCounts;
@@ -80,6 +92,11 @@ export class ChannelView {
       disabledReason: channel.disabledReason ?? null,
       timeoutMs: channel.timeoutMs,
       probeIntervalS: channel.probeIntervalS,
+      dayResetZone: channel.dayResetZone ?? null,
+      effectiveDayResetZone: effectiveDayResetZone({
+        type: channel.type,
+        dayResetZone: channel.dayResetZone ?? null,
+      }),
       settings: channel.settings,
       keyCount: Object.values(counts.byStatus).reduce((sum, n) => sum + n, 0),
       keysByStatus: { ...counts.byStatus },

@@ -23,6 +23,7 @@ const channel = (name: string, models: string[], groups = ['default']): RoutingC
       rpd: null,
       tpd: null,
       modelLimits: {},
+      dayZone: 'UTC',
       secret: 'sk-x',
     },
   ],
