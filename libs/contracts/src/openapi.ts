@@ -1554,6 +1554,11 @@ export interface components {
           tpd?: number;
         };
       };
+      /**
+       * @description the IANA time zone whose midnight resets the daily caps (the channel’s dayResetZone default)
+       * @example America/Los_Angeles
+       */
+      dayResetZone: string;
     };
     ChannelPresetView: {
       id: string;
@@ -1601,6 +1606,13 @@ export interface components {
       disabledReason: string | null;
       timeoutMs: number;
       probeIntervalS: number;
+      /** @description the time zone set for the keys’ daily caps; null: the provider’s (effectiveDayResetZone) */
+      dayResetZone: string | null;
+      /**
+       * @description the IANA time zone whose midnight resets the keys’ daily caps (rpd, tpd), default applied
+       * @example America/Los_Angeles
+       */
+      effectiveDayResetZone: string;
       settings: {
         [key: string]: unknown;
       };
@@ -1685,6 +1697,11 @@ export interface components {
       timeoutMs?: number;
       /** @default 300 */
       probeIntervalS?: number;
+      /**
+       * @description IANA time zone whose midnight resets the keys’ daily caps (rpd, tpd, modelLimits’ too); null or left out: the provider’s (America/Los_Angeles for gemini, UTC otherwise)
+       * @example America/Los_Angeles
+       */
+      dayResetZone?: string | null;
       settings?: components['schemas']['ChannelSettingsDto'];
     };
     UpdateChannelDto: {
@@ -1736,6 +1753,11 @@ export interface components {
       timeoutMs?: number;
       /** @default 300 */
       probeIntervalS?: number;
+      /**
+       * @description IANA time zone whose midnight resets the keys’ daily caps (rpd, tpd, modelLimits’ too); null or left out: the provider’s (America/Los_Angeles for gemini, UTC otherwise)
+       * @example America/Los_Angeles
+       */
+      dayResetZone?: string | null;
       settings?: components['schemas']['ChannelSettingsDto'];
     };
     TestChannelDto: {
