@@ -22,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/form-error';
 import { formatNumber } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
+import { timeZones } from '../../../components/time-zones';
 import {
   type Channel,
   type ChannelPreset,
@@ -49,6 +50,17 @@ const TYPE_SETTINGS: Record<ChannelType, readonly (keyof TypeSettings)[]> = {
 };
 
 const MAX_TOKENS_FIELDS = ['max_tokens', 'max_completion_tokens'] as const;
+
+/**
+ * Where each type's provider resets its daily limits, used when the channel names no zone (the api's
+ * DEFAULT_DAY_RESET_ZONES; its view says the one in force as effectiveDayResetZone).
+ */
+export const DEFAULT_DAY_RESET_ZONES: Record<ChannelType, string> = {
+  openai: 'UTC',
+  'azure-openai': 'UTC',
+  anthropic: 'UTC',
+  gemini: 'America/Los_Angeles',
+};
 
 interface TypeSettings {
   apiVersion?: string;
@@ -83,6 +95,8 @@ interface ChannelFormValues {
   status: 'enabled' | 'disabled';
   timeoutMs: number;
   probeIntervalS: number;
+  /** Empty: the provider's zone (DEFAULT_DAY_RESET_ZONES). */
+  dayResetZone?: string | null;
   settings?: TypeSettings;
   keys?: string;
 }
@@ -182,6 +196,7 @@ function initialValues(channel?: Channel): Partial<ChannelFormValues> {
     status: channel.status === 'disabled' ? 'disabled' : 'enabled',
     timeoutMs: channel.timeoutMs,
     probeIntervalS: channel.probeIntervalS,
+    dayResetZone: channel.dayResetZone,
     settings: {
       apiVersion: text('apiVersion'),
       anthropicVersion: text('anthropicVersion'),
@@ -246,6 +261,8 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
         status: values.status,
         timeoutMs: values.timeoutMs,
         probeIntervalS: values.probeIntervalS,
+        // Cleared: back to the provider's zone.
+        dayResetZone: values.dayResetZone ?? null,
         settings,
       },
       keys: splitKeys(values.keys),
@@ -432,6 +449,23 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
                 <Col xs={12}>
                   <Form.Item name="probeIntervalS" label={t('channels.form.probeIntervalS')}>
                     <InputNumber min={0} max={86_400} style={{ width: '100%' }} />
+                  </Form.Item>
+                </Col>
+                <Col xs={24}>
+                  <Form.Item
+                    name="dayResetZone"
+                    label={t('channels.form.dayResetZone')}
+                    extra={t('channels.form.dayResetZoneHint')}
+                  >
+                    <Select
+                      showSearch
+                      allowClear
+                      data-testid="channel-day-reset-zone"
+                      placeholder={t('channels.form.dayResetZoneDefault', {
+                        zone: DEFAULT_DAY_RESET_ZONES[type],
+                      })}
+                      options={timeZones().map((zone) => ({ value: zone, label: zone }))}
+                    />
                   </Form.Item>
                 </Col>
               </Row>

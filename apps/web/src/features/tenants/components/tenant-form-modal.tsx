@@ -3,6 +3,7 @@ import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { FormModal } from '../../../components/form-modal';
 import { useServerErrors } from '../../../components/server-errors';
+import { timeZones } from '../../../components/time-zones';
 import { type Tenant, useCreateTenant, useUpdateTenant } from '../api/tenants-api';
 
 interface TenantFormValues {
@@ -18,12 +19,6 @@ interface TenantFormModalProps {
   tenant?: Tenant;
   onClose: () => void;
   onSaved: (tenant: Tenant) => void;
-}
-
-/** The browser's own list of IANA zones, where it has one. */
-function timeZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
 }
 
 export function TenantFormModal({ open, tenant, onClose, onSaved }: TenantFormModalProps) {
