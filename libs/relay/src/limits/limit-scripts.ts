@@ -1,10 +1,10 @@
 // The relay's atomic Redis operations (docs/design.md invariants 4 and 5), one Lua script each, so that
 // a check and its increment cannot be split by another API process. Windows are fixed: a minute
-// (`:m:<epoch minute>`) and a local day of the key's zone (`:d:<ZoneDay id>`: `<epoch day>` in UTC,
-// `<zone>:<yyyy-mm-dd>` elsewhere; its end comes from the caller), hashes of r (requests) and t (tokens),
-// kept only for a token or key that has a limit counted in them. A limit of -1 means "none". Each
-// is also a Lua function, so that the relay's admission and settlement scripts (one round trip
-// before the upstream call, one after) run the same code.
+// (`:m:<epoch minute>`) and a local day of the key's zone (`:d:<ZoneDay id>`: `<epoch day>` in
+// UTC, `<zone>:<yyyy-mm-dd>` elsewhere; its end comes from the caller), hashes of r (requests) and
+// t (tokens), kept only for a token or key that has a limit counted in them. A limit of -1 means
+// "none". Each is also a Lua function, so that the relay's admission and settlement scripts (one
+// round trip before the upstream call, one after) run the same code.
 import { ABSENT_KEYS_LUA } from '@gateway/redis';
 
 /**
@@ -83,15 +83,15 @@ return verdict
  * read). A: now ms, estimated tokens, minute ttl ms, how long a day window outlives its day (ms),
  * then per candidate rpm, tpm, rpd, tpd, the model's rpm, tpm, rpd, tpd, the model name, and the end
  * (ms epoch) of the local day its day windows count (the next midnight of the key's zone: 23 to 25
- * hours after the last in a zone with DST, so neither the end nor the ttl is computed here). `order`, when given, lists the candidates'
- * indexes in the order to try them (a sticky session's key first). In the stats hash,
- * `cooldownUntil` cools the whole key, `cd:<model>` one model on it, and `invalidUntil` bridges a key
- * the upstream refused until every relay has reloaded without it (the key's lifetime totals are
- * counted by the relay's KeyStatsTally, not here). Returns {position of the key taken
- * in the order tried (1-based; 0 when none), the soonest time a key passed over recovers (a cooldown's
- * end, or the end of the windows a capped key is over; 0 = none), candidates
- * cooling, capped, refused, 1 when the key taken has a strike or failure streak to clear (else 0)} —
- * the counts cover the candidates passed over.
+ * hours after the last in a zone with DST, so neither the end nor the ttl is computed here).
+ * `order`, when given, lists the candidates' indexes in the order to try them (a sticky session's
+ * key first). In the stats hash, `cooldownUntil` cools the whole key, `cd:<model>` one model on it,
+ * and `invalidUntil` bridges a key the upstream refused until every relay has reloaded without it
+ * (the key's lifetime totals are counted by the relay's KeyStatsTally, not here). Returns {position
+ * of the key taken in the order tried (1-based; 0 when none), the soonest time a key passed over
+ * recovers (a cooldown's end, or the end of the windows a capped key is over; 0 = none), candidates
+ * cooling, capped, refused, 1 when the key taken has a strike or failure streak to clear (else 0)}
+ * — the counts cover the candidates passed over.
  */
 export const ACQUIRE_FIRST_FUNCTION = `
 local function acquireFirst(K, A, order)

@@ -15,7 +15,7 @@ export interface ZoneDay {
    */
   readonly id: string;
   readonly start: number;
-  /** The next local midnight: when a key capped today is usable again. 23 or 25 h after start on a DST change. */
+  /** The next local midnight: when a key capped today is usable again (23 or 25 h on a DST change). */
   readonly end: number;
 }
 
