@@ -59,6 +59,12 @@ describe('the local day a key counts its daily caps in', () => {
     expect(day.end).toBe(Date.UTC(2026, 8, 7, 3));
   });
 
+  it('is the UTC day for a zone the runtime does not know, not an error for every request', () => {
+    const now = Date.UTC(2026, 11, 6, 7, 30);
+    expect(computeZoneDay('Mars/Olympus_Mons', now)).toEqual(computeZoneDay('UTC', now));
+    expect(dayOf('Mars/Olympus_Mons', now).end).toBe(Date.UTC(2026, 11, 7));
+  });
+
   it('is computed once a day per zone: every instant of the day gets the same object', () => {
     const first = dayOf(LA, Date.UTC(2026, 11, 6, 9));
     const spy = jest.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');

@@ -39,6 +39,15 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+function knownZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The wall clock in `timeZone` at `instantMs`, as if it were UTC (ms epoch of the same reading). */
 function wallClock(instantMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};
@@ -80,8 +89,13 @@ function isoDate(wallMidnight: number): string {
   return new Date(wallMidnight).toISOString().slice(0, 10);
 }
 
-/** The local day of `timeZone` containing `now`, computed (Intl: slow; see dayOf). */
+/**
+ * The local day of `timeZone` containing `now`, computed (Intl: slow; see dayOf). A zone the runtime
+ * does not know (validated when stored, but a later Node's time-zone data might drop one) counts in
+ * UTC days rather than failing every request of its channel.
+ */
 export function computeZoneDay(timeZone: string, now: number): ZoneDay {
+  if (timeZone !== UTC_ZONE && !knownZone(timeZone)) return computeZoneDay(UTC_ZONE, now);
   if (timeZone === UTC_ZONE) {
     const day = Math.floor(now / DAY_MS);
     return { id: String(day), start: day * DAY_MS, end: (day + 1) * DAY_MS };
