@@ -6,6 +6,7 @@ import { DbModule } from '@gateway/db';
 import { AuditModule } from '@gateway/audit';
 import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
+import { IdempotencyModule } from '@gateway/idempotency';
 import { IdentityModule } from '@gateway/identity';
 import { InvoicesModule } from '@gateway/invoices';
 import { MigrationModule } from '@gateway/migration';
@@ -46,6 +47,7 @@ export class AppModule {
         SystemModule,
         IdentityModule,
         AuditModule,
+        IdempotencyModule,
         TokensModule,
         ChannelsModule,
         BillingModule,

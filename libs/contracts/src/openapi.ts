@@ -4911,7 +4911,10 @@ export interface operations {
   TopupsController_topup: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -4931,12 +4934,29 @@ export interface operations {
           'application/json': components['schemas']['LedgerEntryView'];
         };
       };
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another route or body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   TopupsController_adjust: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -4955,6 +4975,20 @@ export interface operations {
         content: {
           'application/json': components['schemas']['LedgerEntryView'];
         };
+      };
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another route or body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -4987,7 +5021,10 @@ export interface operations {
   RedemptionCodesController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5005,12 +5042,29 @@ export interface operations {
           'application/json': components['schemas']['CreatedRedemptionCodesView'];
         };
       };
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another route or body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   RedemptionCodesController_redeem: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5028,6 +5082,20 @@ export interface operations {
         content: {
           'application/json': components['schemas']['LedgerEntryView'];
         };
+      };
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another route or body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -5468,7 +5536,10 @@ export interface operations {
   InvoicesController_generate: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -5496,6 +5567,20 @@ export interface operations {
           'application/json': components['schemas']['InvoiceRequestView'];
         };
       };
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another route or body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   InvoicesController_get: {
@@ -5522,7 +5607,10 @@ export interface operations {
   InvoicesController_creditNote: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -5543,12 +5631,29 @@ export interface operations {
           'application/json': components['schemas']['InvoiceRequestView'];
         };
       };
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another route or body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   InvoicesController_recordPayment: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -5567,6 +5672,20 @@ export interface operations {
         content: {
           'application/json': components['schemas']['InvoiceView'];
         };
+      };
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another route or body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -5880,7 +5999,10 @@ export interface operations {
   TopupOrdersController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -5899,6 +6021,20 @@ export interface operations {
         content: {
           'application/json': components['schemas']['TopupOrderView'];
         };
+      };
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was sent with another route or body */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

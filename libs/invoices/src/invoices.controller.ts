@@ -20,6 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { UuidParam } from '@gateway/common/http';
+import { Idempotent } from '@gateway/idempotency';
 import { Actor, CurrentActor } from '@gateway/identity';
 import type { Response } from 'express';
 import { CreateCreditNoteDto } from './dto/create-credit-note.dto';
@@ -54,6 +55,7 @@ export class InvoicesController {
 
   @InvoiceIssuer()
   @Post('generate')
+  @Idempotent()
   @ApiOperation({
     summary: 'Issue a closed period’s invoice now (the worker does it; the id is known at once)',
   })
@@ -78,6 +80,7 @@ export class InvoicesController {
 
   @CreditNoteWriter()
   @Post(':id/credit-note')
+  @Idempotent()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Correct an issued invoice with a credit note (the worker issues it; the id is known at once)',
@@ -93,6 +96,7 @@ export class InvoicesController {
 
   @PaymentRecorder()
   @Post(':id/payments')
+  @Idempotent()
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({ summary: 'Record a payment received for an invoice (a bank transfer); the status follows' })
   @ApiCreatedResponse({ type: InvoiceView })

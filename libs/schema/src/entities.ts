@@ -3,6 +3,7 @@
 import { AUDIT_ENTITIES } from '@gateway/audit/domain';
 import { BILLING_ENTITIES } from '@gateway/billing/domain';
 import { CHANNELS_ENTITIES } from '@gateway/channels/domain';
+import { IDEMPOTENCY_ENTITIES } from '@gateway/idempotency/domain';
 import { IDENTITY_ENTITIES } from '@gateway/identity/domain';
 import { INVOICES_ENTITIES } from '@gateway/invoices/domain';
 import { MIGRATION_ENTITIES } from '@gateway/migration/domain';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   ...SETTINGS_ENTITIES,
   ...MIGRATION_ENTITIES,
   ...PAYMENTS_ENTITIES,
+  ...IDEMPOTENCY_ENTITIES,
 ];

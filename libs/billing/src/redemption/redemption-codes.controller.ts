@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '@gateway/common/http';
+import { Idempotent } from '@gateway/idempotency';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { CreditAdmin, Redeemer } from '../billing-permissions';
 import { LedgerEntryView } from '../ledger/views/ledger-entry.view';
@@ -23,6 +24,7 @@ export class RedemptionCodesController {
 
   @CreditAdmin()
   @Post()
+  @Idempotent()
   @ApiOperation({ summary: 'Create a batch of codes; the codes are in this response only' })
   @ApiCreatedResponse({ type: CreatedRedemptionCodesView })
   create(
@@ -42,6 +44,7 @@ export class RedemptionCodesController {
 
   @Redeemer()
   @Post('redeem')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Redeem a code into a tenant’s balance (once; 409 when redeemed, 410 when expired)',

@@ -2,6 +2,7 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '@gateway/common/http';
+import { Idempotent } from '@gateway/idempotency';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { CreditAdmin } from '../billing-permissions';
 import { LedgerEntryView } from '../ledger/views/ledger-entry.view';
@@ -17,6 +18,7 @@ export class TopupsController {
 
   @CreditAdmin()
   @Post('topups')
+  @Idempotent()
   @ApiOperation({ summary: 'Credit the tenant’s balance (a `topup` ledger line)' })
   @ApiCreatedResponse({ type: LedgerEntryView })
   topup(
@@ -29,6 +31,7 @@ export class TopupsController {
 
   @CreditAdmin()
   @Post('adjustments')
+  @Idempotent()
   @ApiOperation({ summary: 'Correct the tenant’s balance up or down (an `adjustment` line with a note)' })
   @ApiCreatedResponse({ type: LedgerEntryView })
   adjust(

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { UuidParam } from '@gateway/common/http';
+import { Idempotent } from '@gateway/idempotency';
 import { Actor, CurrentActor } from '@gateway/identity';
 import { TopupOrderReader, TopupPayer } from '../payments-permissions';
 import { CreateTopupOrderDto } from './dto/create-topup-order.dto';
@@ -26,6 +27,7 @@ export class TopupOrdersController {
 
   @TopupPayer()
   @Post('tenants/:id/topup-orders')
+  @Idempotent()
   @ApiOperation({ summary: 'Start an online top-up; send the customer to its payUrl' })
   @ApiCreatedResponse({ type: TopupOrderView })
   create(

@@ -1,0 +1,3 @@
+import { IdempotencyKey } from './entities/idempotency-key.entity';
+
+export const IDEMPOTENCY_ENTITIES = [IdempotencyKey];
