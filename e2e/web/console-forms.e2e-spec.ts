@@ -1,7 +1,8 @@
 // How the console's forms and frame hold up under a hurried or small-screened operator, in real
 // headless Chromium against the real api serving the built SPA (npm run build:web first): a double
-// click on a dialog's OK saves once; on a phone's width the header keeps the language switch on
-// screen and the navigation's button off the page title.
+// click on a dialog's OK saves once, and so does a save sent again after its answer was lost; on a
+// phone's width the header keeps the language switch on screen and the navigation's button off the
+// page title.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TEST_ADMIN } from '@gateway/testing';
@@ -102,6 +103,58 @@ describe('console forms (browser)', () => {
       .set('authorization', `Bearer ${admin}`)
       .expect(200);
     expect(stored.body).toMatchObject({ dayResetZone: 'Asia/Tokyo', effectiveDayResetZone: 'Asia/Tokyo' });
+  it('sends a top-up whose answer was lost again under its key, and credits once', async () => {
+    const keys: string[] = [];
+    let lose = true;
+    await page.route('**/api/tenants/*/topups', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      // The server gets the top-up and credits it; the answer is lost on its way to the browser.
+      const response = await route.fetch();
+      if (lose) {
+        lose = false;
+        await route.abort('connectionreset');
+      } else {
+        await route.fulfill({ response });
+      }
+    });
+    try {
+      await testId('topup').click();
+      await testId('credit-amount').fill('5');
+      await settled();
+      await testId('credit-save').click();
+      await page.getByRole('dialog').getByTestId('form-error').waitFor();
+      await testId('credit-save').click();
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    } finally {
+      await page.unroute('**/api/tenants/*/topups');
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const ledger = await request(api.url)
+      .get(`/api/tenants/${tenantId}/ledger`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect((ledger.body as { items: { amountUsd: string }[] }).items.map((line) => line.amountUsd)).toEqual([
+      '5',
+      '10',
+    ]);
+
+    // The next opening of the dialog is a new top-up, under a new key.
+    let next: string | undefined;
+    page.once('request', (req) => {
+      if (req.url().endsWith('/topups')) next = req.headers()['idempotency-key'];
+    });
+    await settled();
+    await testId('topup').click();
+    await testId('credit-amount').fill('1');
+    await settled();
+    await testId('credit-save').click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(next).toMatch(/^[0-9a-f]{32}$/);
+    expect(next).not.toBe(keys[0]);
+    await page.reload();
+    await testId('billing-balanceUsd').filter({ hasText: '$16.00' }).waitFor();
   });
 
   it('keeps the language switch on a phone’s screen and the navigation button off the title', async () => {

@@ -48,24 +48,31 @@ function useInvalidateBilling() {
 
 export type CreditKind = 'topup' | 'adjustment';
 
-/** A top-up (amount > 0, optional note) or an adjustment (signed amount, note required). */
+/**
+ * A top-up (amount > 0, optional note) or an adjustment (signed amount, note required), under the
+ * dialog's Idempotency-Key so that a save sent again after a lost answer credits once.
+ */
 export function useCredit(tenantId: string) {
   const onSuccess = useInvalidateBilling();
   return useMutation({
-    mutationFn: ({ kind, amountUsd, note }: { kind: CreditKind; amountUsd: string; note?: string }) =>
-      kind === 'topup'
-        ? unwrap(
-            api.POST('/api/tenants/{id}/topups', {
-              params: { path: { id: tenantId } },
-              body: { amountUsd, note },
-            }),
-          )
+    mutationFn: ({
+      kind,
+      amountUsd,
+      note,
+      idempotencyKey,
+    }: {
+      kind: CreditKind;
+      amountUsd: string;
+      note?: string;
+      idempotencyKey: string;
+    }) => {
+      const params = { path: { id: tenantId }, header: { 'Idempotency-Key': idempotencyKey } };
+      return kind === 'topup'
+        ? unwrap(api.POST('/api/tenants/{id}/topups', { params, body: { amountUsd, note } }))
         : unwrap(
-            api.POST('/api/tenants/{id}/adjustments', {
-              params: { path: { id: tenantId } },
-              body: { amountUsd, note: note ?? '' },
-            }),
-          ),
+            api.POST('/api/tenants/{id}/adjustments', { params, body: { amountUsd, note: note ?? '' } }),
+          );
+    },
     onSuccess,
   });
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { AmountField } from '../../../components/amount-field';
 import { FormModal } from '../../../components/form-modal';
 import { useServerErrors } from '../../../components/server-errors';
+import { useIdempotencyKey } from '../../../hooks/use-idempotency-key';
 import { type CreditKind, type LedgerEntry, useCredit } from '../api/billing-api';
 
 interface CreditValues {
@@ -24,6 +25,7 @@ export function CreditModal({ tenantId, kind, onClose, onDone }: CreditModalProp
   const { formError, onError, clear } = useServerErrors(form);
   const credit = useCredit(tenantId);
   const adjustment = kind === 'adjustment';
+  const idempotency = useIdempotencyKey(kind !== null);
 
   return (
     <FormModal<CreditValues>
@@ -39,8 +41,19 @@ export function CreditModal({ tenantId, kind, onClose, onDone }: CreditModalProp
         clear();
         if (!kind) return;
         credit.mutate(
-          { kind, amountUsd: values.amountUsd.trim(), note: values.note?.trim() || undefined },
-          { onSuccess: onDone, onError },
+          {
+            kind,
+            amountUsd: values.amountUsd.trim(),
+            note: values.note?.trim() || undefined,
+            idempotencyKey: idempotency.key,
+          },
+          {
+            onSuccess: onDone,
+            onError: (error) => {
+              idempotency.failed(error);
+              onError(error);
+            },
+          },
         );
       }}
     >

@@ -66,12 +66,20 @@ export function useIssueCreditNote(invoiceId: string) {
 export type InvoiceStatus = Invoice['status'];
 export type InvoiceSettlement = Schema<'InvoiceSettlementView'>;
 
-/** Records a payment received for an invoice (super admin); the invoice's status follows. */
+/**
+ * Records a payment received for an invoice (super admin); the invoice's status follows. The
+ * dialog's Idempotency-Key makes a save sent again after a lost answer record it once.
+ */
 export function useRecordPayment(invoiceId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: Schema<'RecordPaymentDto'>) =>
-      unwrap(api.POST('/api/invoices/{id}/payments', { params: { path: { id: invoiceId } }, body })),
+    mutationFn: ({ idempotencyKey, ...body }: Schema<'RecordPaymentDto'> & { idempotencyKey: string }) =>
+      unwrap(
+        api.POST('/api/invoices/{id}/payments', {
+          params: { path: { id: invoiceId }, header: { 'Idempotency-Key': idempotencyKey } },
+          body,
+        }),
+      ),
     onSuccess: (invoice) => {
       queryClient.setQueryData(queryKeys.invoices.detail(invoiceId), invoice);
       void queryClient.invalidateQueries({ queryKey: queryKeys.invoices.all });

@@ -7,6 +7,7 @@ import { AmountField } from '../../../components/amount-field';
 import { FormModal } from '../../../components/form-modal';
 import { formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
+import { useIdempotencyKey } from '../../../hooks/use-idempotency-key';
 import { type Invoice, useRecordPayment } from '../api/invoices-api';
 
 interface PaymentValues {
@@ -26,6 +27,7 @@ export function RecordPaymentModal({ invoice, open, onClose }: RecordPaymentModa
   const [form] = Form.useForm<PaymentValues>();
   const { formError, onError, clear } = useServerErrors(form);
   const record = useRecordPayment(invoice.id);
+  const idempotency = useIdempotencyKey(open);
   return (
     <FormModal<PaymentValues>
       form={form}
@@ -43,13 +45,17 @@ export function RecordPaymentModal({ invoice, open, onClose }: RecordPaymentModa
             amountUsd: values.amountUsd.trim(),
             reference: values.reference.trim(),
             ...(values.paidAt ? { paidAt: values.paidAt.toISOString() } : {}),
+            idempotencyKey: idempotency.key,
           },
           {
             onSuccess: () => {
               form.resetFields();
               onClose();
             },
-            onError,
+            onError: (error) => {
+              idempotency.failed(error);
+              onError(error);
+            },
           },
         );
       }}

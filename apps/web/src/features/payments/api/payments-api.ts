@@ -53,8 +53,14 @@ export function useTopupOrder(tenantId: string | undefined, orderId: string | nu
 export function useCreateTopupOrder(tenantId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateTopupOrder) =>
-      unwrap(api.POST('/api/tenants/{id}/topup-orders', { params: { path: { id: tenantId } }, body })),
+    // The Idempotency-Key makes a save sent again after a lost answer open one checkout, not two.
+    mutationFn: ({ idempotencyKey, ...body }: CreateTopupOrder & { idempotencyKey: string }) =>
+      unwrap(
+        api.POST('/api/tenants/{id}/topup-orders', {
+          params: { path: { id: tenantId }, header: { 'Idempotency-Key': idempotencyKey } },
+          body,
+        }),
+      ),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.payments.all }),
   });
 }

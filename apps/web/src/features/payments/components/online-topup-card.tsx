@@ -8,6 +8,7 @@ import { useSearchParams } from 'react-router';
 import { formatDateTime, formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
 import { UsdInput } from '../../../components/usd-input';
+import { useIdempotencyKey } from '../../../hooks/use-idempotency-key';
 import { usePageState } from '../../../hooks/use-page-state';
 import { useSingleSubmit } from '../../../hooks/use-single-submit';
 import {
@@ -56,6 +57,8 @@ export function OnlineTopupCard({ tenantId }: { tenantId: string }) {
   const [search] = useSearchParams();
   const options = usePaymentOptions();
   const create = useCreateTopupOrder(tenantId);
+  // The card is always open: one key until a save is answered (renewed on success and on refusal).
+  const idempotency = useIdempotencyKey(true);
   const [form] = Form.useForm<{ amountUsd: string; way: Way }>();
   const { formError, onError, clear } = useServerErrors(form);
   const amountUsd = Form.useWatch('amountUsd', form) ?? '';
@@ -77,13 +80,18 @@ export function OnlineTopupCard({ tenantId }: { tenantId: string }) {
         amountUsd: values.amountUsd.trim(),
         provider: entry.option.provider,
         ...(entry.method ? { method: entry.method } : {}),
+        idempotencyKey: idempotency.key,
       },
       {
         onSuccess: (order) => {
           void message.loading(t('payments.redirecting'));
+          idempotency.renew();
           if (order.payUrl) window.location.assign(order.payUrl);
         },
-        onError,
+        onError: (error) => {
+          idempotency.failed(error);
+          onError(error);
+        },
       },
     );
   });

@@ -6,6 +6,7 @@ import { AmountField } from '../../../components/amount-field';
 import { FormModal } from '../../../components/form-modal';
 import { formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
+import { useIdempotencyKey } from '../../../hooks/use-idempotency-key';
 import { type PaymentOption, useCreateTopupOrder } from '../api/payments-api';
 import { chargePreview, invoiceChargePreview } from '../charge-preview';
 import { type Way, ways } from '../payment-ways';
@@ -35,6 +36,7 @@ export function PayInvoiceOnlineModal({ invoice, options, open, onClose }: PayIn
   const [form] = Form.useForm<PayValues>();
   const { formError, onError, clear } = useServerErrors(form);
   const create = useCreateTopupOrder(invoice.tenantId);
+  const idempotency = useIdempotencyKey(open);
   const available = ways(options);
   const amountUsd = Form.useWatch('amountUsd', form) ?? '';
   const chosen = Form.useWatch('way', form);
@@ -76,12 +78,16 @@ export function PayInvoiceOnlineModal({ invoice, options, open, onClose }: PayIn
             provider: entry.option.provider,
             invoiceId: invoice.id,
             ...(entry.method ? { method: entry.method } : {}),
+            idempotencyKey: idempotency.key,
           },
           {
             onSuccess: (order) => {
               if (order.payUrl) window.location.assign(order.payUrl);
             },
-            onError,
+            onError: (error) => {
+              idempotency.failed(error);
+              onError(error);
+            },
           },
         );
       }}
