@@ -69,9 +69,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
           : this.store.complete(principal, key, claim, response);
       void stored
         .catch((err: unknown) => {
-          // The answer still goes out; the claim goes too, so a retry runs rather than waiting a day.
-          this.logger.error({ err }, 'could not store an idempotent answer');
-          return this.store.release(principal, key, claim).catch(() => undefined);
+          // The answer still goes out. The claim stays without it (a retry is 409 until the key
+          // expires, as after a crash): the request may have moved money, so it must not run again.
+          this.logger.error({ err, status: response.status }, 'could not store an idempotent answer');
         })
         .finally(() => send.call(res, body));
       return res;
