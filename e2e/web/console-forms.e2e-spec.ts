@@ -79,30 +79,6 @@ describe('console forms (browser)', () => {
     await testId('billing-balanceUsd').filter({ hasText: '$10.00' }).waitFor();
   });
 
-  it('sets the zone whose midnight resets a channel’s daily caps, showing the provider’s when none is', async () => {
-    await page.goto(`${api.url}/channels/new`);
-    await testId('channel-type').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: 'Gemini' }).click();
-    await page.getByText('Timeouts, health probes and daily reset').click();
-    const zone = testId('channel-day-reset-zone');
-    // Empty: Google's own reset, Pacific midnight.
-    await zone.getByText('Provider default (America/Los_Angeles)').waitFor();
-    await testId('channel-name').fill('gemini-tokyo');
-    await testId('channel-base-url').fill('https://generativelanguage.googleapis.com');
-    await testId('channel-models').click();
-    await page.keyboard.type('gemini-2.5-flash');
-    await page.keyboard.press('Enter');
-    await zone.click();
-    await page.keyboard.type('Asia/Tok');
-    await page.locator('.ant-select-item-option').filter({ hasText: 'Asia/Tokyo' }).click();
-    await testId('channel-save').click();
-    await page.waitForURL(/\/channels\/[0-9a-f-]{36}$/);
-    const id = new URL(page.url()).pathname.split('/').at(-1) as string;
-    const stored = await request(api.url)
-      .get(`/api/channels/${id}`)
-      .set('authorization', `Bearer ${admin}`)
-      .expect(200);
-    expect(stored.body).toMatchObject({ dayResetZone: 'Asia/Tokyo', effectiveDayResetZone: 'Asia/Tokyo' });
   it('sends a top-up whose answer was lost again under its key, and credits once', async () => {
     const keys: string[] = [];
     let lose = true;
@@ -155,6 +131,32 @@ describe('console forms (browser)', () => {
     expect(next).not.toBe(keys[0]);
     await page.reload();
     await testId('billing-balanceUsd').filter({ hasText: '$16.00' }).waitFor();
+  });
+
+  it('sets the zone whose midnight resets a channel’s daily caps, showing the provider’s when none is', async () => {
+    await page.goto(`${api.url}/channels/new`);
+    await testId('channel-type').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Gemini' }).click();
+    await page.getByText('Timeouts, health probes and daily reset').click();
+    const zone = testId('channel-day-reset-zone');
+    // Empty: Google's own reset, Pacific midnight.
+    await zone.getByText('Provider default (America/Los_Angeles)').waitFor();
+    await testId('channel-name').fill('gemini-tokyo');
+    await testId('channel-base-url').fill('https://generativelanguage.googleapis.com');
+    await testId('channel-models').click();
+    await page.keyboard.type('gemini-2.5-flash');
+    await page.keyboard.press('Enter');
+    await zone.click();
+    await page.keyboard.type('Asia/Tok');
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Asia/Tokyo' }).click();
+    await testId('channel-save').click();
+    await page.waitForURL(/\/channels\/[0-9a-f-]{36}$/);
+    const id = new URL(page.url()).pathname.split('/').at(-1) as string;
+    const stored = await request(api.url)
+      .get(`/api/channels/${id}`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    expect(stored.body).toMatchObject({ dayResetZone: 'Asia/Tokyo', effectiveDayResetZone: 'Asia/Tokyo' });
   });
 
   it('keeps the language switch on a phone’s screen and the navigation button off the title', async () => {
