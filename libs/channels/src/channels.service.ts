@@ -2,6 +2,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditService } from '@gateway/audit';
+import { canonicalTimeZone } from '@gateway/common';
 import { pageWindow } from '@gateway/common/http';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import type { Actor } from '@gateway/identity';
@@ -11,7 +12,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { normalizeBaseUrl } from './base-url';
 import { ChannelKeysService } from './channel-keys.service';
 import { CHANNELS_TOPIC } from './channels-topic';
-import { canonicalTimeZone, effectiveDayResetZone } from './day-reset-zone';
+import { effectiveDayResetZone } from './day-reset-zone';
 import { CHANNEL_PRESETS, ChannelPreset } from './channel-presets';
 import { ChannelsError, ChannelsErrorCode } from './channels.errors';
 import { modelMappingProblem } from './dto/channel-validators';
@@ -123,7 +124,7 @@ export class ChannelsService {
       disabledReason: null,
       timeoutMs: dto.timeoutMs ?? 60_000,
       probeIntervalS: dto.probeIntervalS ?? 300,
-      dayResetZone: canonicalTimeZone(dto.dayResetZone),
+      dayResetZone: canonicalTimeZone(dto.dayResetZone) ?? null,
       settings: { ...(dto.settings ?? {}) },
     });
     const saved = await this.transaction(inside, async (manager) => {
@@ -173,7 +174,7 @@ export class ChannelsService {
       if (dto.probeIntervalS != null) next.probeIntervalS = dto.probeIntervalS;
       if (dto.settings != null) next.settings = { ...dto.settings };
       // null here is meaningful: back to the provider's zone.
-      if (dto.dayResetZone !== undefined) next.dayResetZone = canonicalTimeZone(dto.dayResetZone);
+      if (dto.dayResetZone !== undefined) next.dayResetZone = canonicalTimeZone(dto.dayResetZone) ?? null;
       Object.assign(channel, next);
 
       // The DTO checked a mapping against models sent with it; the merged result must hold too.

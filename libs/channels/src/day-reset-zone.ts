@@ -14,16 +14,3 @@ export const DEFAULT_DAY_RESET_ZONES: Readonly<Record<ChannelType, string>> = {
 export function effectiveDayResetZone(channel: { type: ChannelType; dayResetZone: string | null }): string {
   return channel.dayResetZone ?? DEFAULT_DAY_RESET_ZONES[channel.type];
 }
-
-/**
- * The IANA name as this runtime spells it (`america/los_angeles` → `America/Los_Angeles`), or null
- * when it is no zone Intl knows (it throws RangeError then).
- */
-export function canonicalTimeZone(name: unknown): string | null {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 64) return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}

@@ -17,3 +17,4 @@ export { writeErrorResponse, type ErrorResponse } from './errors/write-error-res
 export { isIsoCurrency, minorToDecimal, minorUnitDigits } from './money/currency';
 export { createKeyring, keyringFromEnv, type Keyring } from './crypto/keyring';
 export { SecretCipher, type SealedSecret } from './crypto/secret-cipher';
+export { canonicalTimeZone, wallClockFormatter } from './time/time-zones';

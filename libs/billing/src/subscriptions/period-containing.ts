@@ -1,6 +1,7 @@
 // A tenant's billing cycle: calendar months in the tenant's time zone, starting at local midnight on
 // the anchor day (clamped to the month's last day, so anchor 31 means "the last day" in February).
 // Computed with Intl only: offsets are looked up per instant, so DST shifts never move a boundary.
+import { wallClockFormatter } from '@gateway/common';
 
 export interface BillingPeriod {
   /** The first instant of the period (inclusive). */
@@ -13,26 +14,6 @@ export const MIN_ANCHOR_DAY = 1;
 export const MAX_ANCHOR_DAY = 31;
 
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 interface LocalTime {
   year: number;
   month: number; // 1-12
@@ -44,7 +25,7 @@ interface LocalTime {
 
 function localTime(instantMs: number, timeZone: string): LocalTime {
   const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(instantMs))) {
+  for (const part of wallClockFormatter(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   return {

@@ -1,7 +1,7 @@
 // Field rules of a channel that class-validator has no decorator for.
 import { ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
 import { BASE_URL_RULE, normalizeBaseUrl } from '../base-url';
-import { canonicalTimeZone } from '../day-reset-zone';
+import { canonicalTimeZone } from '@gateway/common';
 
 /** A model name as clients send it: 1..200 characters, no whitespace. */
 export const MODEL_NAME_PATTERN = /^\S{1,200}$/;
@@ -27,7 +27,7 @@ export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'isTimeZone',
       validator: {
-        validate: (value: unknown) => canonicalTimeZone(value) !== null,
+        validate: (value: unknown) => canonicalTimeZone(value) !== undefined,
         defaultMessage: (args?: ValidationArguments) =>
           `${args?.property ?? 'timeZone'} must be an IANA time zone name such as America/Los_Angeles or UTC`,
       },

@@ -2,6 +2,8 @@
 // resets Gemini's free tier at Pacific midnight). This is on the hot path: a zone's day is computed
 // with Intl once and kept until it ends, so a request does no more than compare two numbers.
 
+import { wallClockFormatter } from '@gateway/common';
+
 const DAY_MS = 86_400_000;
 
 /** The zone a day is counted in when a key names none. */
@@ -19,29 +21,9 @@ export interface ZoneDay {
   readonly end: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 function knownZone(timeZone: string): boolean {
   try {
-    formatter(timeZone);
+    wallClockFormatter(timeZone);
     return true;
   } catch {
     return false;
@@ -51,7 +33,7 @@ function knownZone(timeZone: string): boolean {
 /** The wall clock in `timeZone` at `instantMs`, as if it were UTC (ms epoch of the same reading). */
 function wallClock(instantMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(instantMs))) {
+  for (const part of wallClockFormatter(timeZone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   return Date.UTC(
