@@ -25,7 +25,8 @@ import { PaymentEvent } from '../entities/payment-event.entity';
 import { TOPUP_ORDER_PAID_STATUSES, TopupOrder } from '../entities/topup-order.entity';
 import type { PaymentReversalNotice } from './payment-notice';
 import type { SettlementOutcome } from './payment-settlement';
-import { TOPUP_ORDER_AUDIT_TYPE, TopupOrderView } from './views/topup-order.view';
+import { saveAuditedOrder } from './save-audited-order';
+import { TopupOrderView } from './views/topup-order.view';
 
 export function refundLedgerRef(refundId: string): string {
   return `stripe-refund:${refundId}`;
@@ -132,19 +133,7 @@ export class PaymentReversals {
     order.refundedMinor = refundedMinor;
     order.refundedNano = refundedNano;
     order.status = refundedMinor === order.chargeMinor ? 'refunded' : 'partially_refunded';
-    await tx.manager.save(order);
-    await this.audit.record(
-      {
-        actor: null,
-        tenantId: order.tenantId,
-        action: 'update',
-        entityType: TOPUP_ORDER_AUDIT_TYPE,
-        entityId: order.id,
-        before: { ...before },
-        after: { ...TopupOrderView.of(order) },
-      },
-      tx.manager,
-    );
+    await saveAuditedOrder(this.audit, tx.manager, order, before);
     return 'refunded';
   }
 

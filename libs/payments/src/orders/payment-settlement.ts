@@ -20,7 +20,8 @@ import { EntityManager } from 'typeorm';
 import { PaymentEvent } from '../entities/payment-event.entity';
 import { TOPUP_ORDER_PAID_STATUSES, TopupOrder } from '../entities/topup-order.entity';
 import type { PaymentNotice } from './payment-notice';
-import { TOPUP_ORDER_AUDIT_TYPE, TopupOrderView } from './views/topup-order.view';
+import { saveAuditedOrder } from './save-audited-order';
+import { TopupOrderView } from './views/topup-order.view';
 
 export type SettlementOutcome =
   | 'credited'
@@ -102,7 +103,7 @@ export class PaymentSettlement {
       if (order.status !== 'pending') return 'ignored';
       order.status = notice.outcome;
       order.failureReason = notice.outcome === 'failed' ? 'payment_failed' : null;
-      await this.save(manager, order, before);
+      await saveAuditedOrder(this.audit, manager, order, before);
       return notice.outcome;
     }
 
@@ -111,7 +112,7 @@ export class PaymentSettlement {
       // Nothing is credited; the order says why, for an operator to look into.
       order.status = 'failed';
       order.failureReason = 'amount_mismatch';
-      await this.save(manager, order, before);
+      await saveAuditedOrder(this.audit, manager, order, before);
       return 'amount_mismatch';
     }
     // Paid beats expired: the customer's money was taken, so the order is credited.
@@ -123,7 +124,7 @@ export class PaymentSettlement {
         providerRef: notice.providerRef,
         paymentIntent: notice.paymentIntent ?? null,
       });
-      await this.save(manager, order, before);
+      await saveAuditedOrder(this.audit, manager, order, before);
       return 'invoice_settled';
     }
     const entry = await append({
@@ -143,7 +144,7 @@ export class PaymentSettlement {
       providerRef: notice.providerRef,
       paymentIntent: notice.paymentIntent ?? null,
     });
-    await this.save(manager, order, before);
+    await saveAuditedOrder(this.audit, manager, order, before);
     return 'credited';
   }
 
@@ -175,21 +176,5 @@ export class PaymentSettlement {
       );
       return false;
     }
-  }
-
-  private async save(manager: EntityManager, order: TopupOrder, before: TopupOrderView): Promise<void> {
-    await manager.save(order);
-    await this.audit.record(
-      {
-        actor: null,
-        tenantId: order.tenantId,
-        action: 'update',
-        entityType: TOPUP_ORDER_AUDIT_TYPE,
-        entityId: order.id,
-        before: { ...before },
-        after: { ...TopupOrderView.of(order) },
-      },
-      manager,
-    );
   }
 }
