@@ -1,8 +1,8 @@
 // The email that carries an issued invoice: subject and text in the invoice's language, the PDF
 // attached. Pure, so what the customer reads is tested without a mail server.
-import { nanoToUsd } from '@gateway/db';
 import type { Invoice } from '../entities/invoice.entity';
 import { minorText } from '../generation/currency-conversion';
+import { roundedUsd } from '../generation/rounded-usd';
 
 export interface InvoiceEmail {
   subject: string;
@@ -13,9 +13,13 @@ export function invoiceEmail(invoice: Invoice): InvoiceEmail {
   const zh = invoice.language === 'zh-CN';
   const from = invoice.issuer?.legalName ?? '';
   const credit = invoice.kind === 'credit_note';
+  // What the attached document states (cents, or the currency's minor unit), never the ledger's
+  // nano-dollars: a reader compares the two.
+  const usd = roundedUsd(invoice);
+  const statedUsd = `${minorText(usd.totalMinor, usd.minorDigits)} USD`;
   const amount = invoice.converted
-    ? `${minorText(invoice.converted.totalMinor, invoice.converted.minorDigits)} ${invoice.currency} (${nanoToUsd(invoice.totalNano)} USD)`
-    : `${nanoToUsd(invoice.totalNano)} USD`;
+    ? `${minorText(invoice.converted.totalMinor, invoice.converted.minorDigits)} ${invoice.currency} (${statedUsd})`
+    : statedUsd;
   const due = invoice.dueAt?.toISOString().slice(0, 10);
   if (zh) {
     const title = credit ? '红字发票' : '发票';
