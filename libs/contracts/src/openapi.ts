@@ -2970,6 +2970,11 @@ export interface components {
       balanceDue: string;
       /** @description how amounts were converted and rounded */
       roundingRule: string;
+      /**
+       * @description lines: each line rounded, tax on their sum; share_of_invoice: a credit note stating its share of what its invoice states
+       * @enum {string}
+       */
+      rule: 'lines' | 'share_of_invoice';
     };
     RoundedUsdView: {
       /**
@@ -3011,6 +3016,11 @@ export interface components {
       balanceDue: string;
       /** @description how the amounts were rounded */
       roundingRule: string;
+      /**
+       * @description lines: each line rounded, tax on their sum; share_of_invoice: a credit note stating its share of what its invoice states
+       * @enum {string}
+       */
+      rule: 'lines' | 'share_of_invoice';
     };
     IssuerSnapshotView: {
       legalName: string;

@@ -158,7 +158,7 @@ describe('partial credit notes never state more than their invoice', () => {
       createdAt: new Date(Date.now() - 400 * 86_400_000),
     });
     const invoice = await invoiceOf(tenant);
-    expect(invoice.roundedUsd).toMatchObject({ subtotal: '1.00', tax: '0.19', total: '1.19' });
+    expect(invoice.roundedUsd).toMatchObject({ subtotal: '1.00', tax: '0.19', total: '1.19', rule: 'lines' });
     const first = await halfCredit(invoice);
     const second = await halfCredit(invoice);
     // The exact amounts are each half of the invoice's.
@@ -176,6 +176,8 @@ describe('partial credit notes never state more than their invoice', () => {
     expect(secondText).toContain('together they never state more than the invoice');
     expect(secondText).not.toContain('tax is computed on it');
     expect(second.roundedUsd.roundingRule).toContain('its share of the invoice');
+    // And says which rule by name, for a client that words it in its own language (the console).
+    expect(second.roundedUsd.rule).toBe('share_of_invoice');
     // 0.095 of tax rounds to 0.10 on the first; the second states what is left of the 0.19.
     expect(firstPdf.usd).toEqual({ subtotal: '-0.50', tax: '-0.10', total: '-0.60' });
     expect(secondPdf.usd).toEqual({ subtotal: '-0.50', tax: '-0.09', total: '-0.59' });

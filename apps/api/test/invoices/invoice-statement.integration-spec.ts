@@ -160,6 +160,7 @@ describe('what a USD invoice states', () => {
       paid: '15.59', // the usage, from the prepaid balance
       balanceDue: '2.96',
       roundingRule: expect.stringContaining('half away from zero to the cent'),
+      rule: 'lines',
     });
     const cents = (value: string) => Math.round(Number(value) * 100);
     const sum = invoice.roundedUsd.lines.reduce((total: number, line: string) => total + cents(line), 0);

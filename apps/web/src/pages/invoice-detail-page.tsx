@@ -349,7 +349,9 @@ export function InvoiceDetailPage() {
                 ]}
               />
               <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
-                {t('invoices.usdRoundingRule')}
+                {data.roundedUsd.rule === 'share_of_invoice'
+                  ? t('invoices.creditRoundingRule')
+                  : t('invoices.usdRoundingRule')}
               </Typography.Paragraph>
             </Col>
           </Row>

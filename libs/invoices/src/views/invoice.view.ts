@@ -93,6 +93,12 @@ export class ConvertedAmountsView {
   })
   balanceDue!: string;
   @ApiProperty({ description: 'how amounts were converted and rounded' }) roundingRule!: string;
+  @ApiProperty({
+    enum: ['lines', 'share_of_invoice'],
+    description:
+      'lines: each line rounded, tax on their sum; share_of_invoice: a credit note stating its share of what its invoice states',
+  })
+  rule!: RoundingRuleKind;
 }
 
 /** What is due and left to pay in the invoice's own currency (see converted-balance.ts). */
@@ -122,6 +128,12 @@ export class RoundedUsdView {
   })
   balanceDue!: string;
   @ApiProperty({ description: 'how the amounts were rounded' }) roundingRule!: string;
+  @ApiProperty({
+    enum: ['lines', 'share_of_invoice'],
+    description:
+      'lines: each line rounded, tax on their sum; share_of_invoice: a credit note stating its share of what its invoice states',
+  })
+  rule!: RoundingRuleKind;
 
   static of(invoice: Invoice, standing: InvoiceStanding): RoundedUsdView {
     const cents = roundedUsd(invoice);
@@ -140,6 +152,7 @@ export class RoundedUsdView {
       paid: minorText(paid > 0n ? paid : 0n, 2),
       balanceDue: minorText(balanceDue, 2),
       roundingRule: invoice.statedUsd ? CREDIT_NOTE_ROUNDING_RULE : USD_ROUNDING_RULE,
+      rule: roundingRuleKind(invoice),
     };
   }
 }
@@ -352,6 +365,7 @@ export class InvoiceView {
             total: minorText(invoice.converted.totalMinor, digits),
             ...convertedDue(standing, digits),
             roundingRule: invoice.statedUsd ? CREDIT_NOTE_ROUNDING_RULE : ROUNDING_RULE,
+            rule: roundingRuleKind(invoice),
           }
         : null,
       roundedUsd: RoundedUsdView.of(invoice, standing),
@@ -397,4 +411,11 @@ export class InvoiceRequestView {
   })
   status!: 'queued' | 'issued';
   @ApiProperty({ type: InvoiceView, nullable: true }) invoice!: InvoiceView | null;
+}
+
+/** Which rounding rule a document's stated amounts follow (a client shows the rule's text in its language). */
+export type RoundingRuleKind = 'lines' | 'share_of_invoice';
+
+function roundingRuleKind(invoice: Pick<Invoice, 'statedUsd'>): RoundingRuleKind {
+  return invoice.statedUsd ? 'share_of_invoice' : 'lines';
 }

@@ -150,7 +150,9 @@ export function InvoiceAccountingCard({ invoice }: { invoice: Invoice }) {
               ]}
             />
             <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-              {t('invoices.roundingRule')}
+              {converted.rule === 'share_of_invoice'
+                ? t('invoices.creditRoundingRule')
+                : t('invoices.roundingRule')}
             </Typography.Paragraph>
           </Col>
         ) : null}
