@@ -198,7 +198,9 @@ describe('usage pipeline', () => {
   it('stores exactly 1000 rows when two ingestors race over 1000 events (and 100 repeats)', async () => {
     const rec = recorder();
     for (let i = 0; i < 1000; i++) rec.record(usageEvent(`race-${i}`, { costNano: String(i) }));
-    for (let i = 0; i < 100; i++) rec.record(usageEvent(`race-${i * 10}`));
+    // A repeat is the same event sent again (the outbox's resend), so it carries the same cost: which
+    // copy two racing ingestors store first is theirs to decide, but each request is charged once.
+    for (let i = 0; i < 100; i++) rec.record(usageEvent(`race-${i * 10}`, { costNano: String(i * 10) }));
     await rec.flush();
     expect(await client.xlen(stream)).toBe(1100);
 
@@ -217,7 +219,7 @@ describe('usage pipeline', () => {
               sum(cost_nano)::text AS cost FROM usage_records`,
     );
     expect({ count, distinct }).toEqual({ count: 1000, distinct: 1000 });
-    // Each first recording wins: costs 0..999 (the repeats, cost 1000, never landed).
+    // Every request charged once: costs 0..999, the 100 repeats adding nothing.
     expect(cost).toBe(String((999 * 1000) / 2));
   });
 
