@@ -359,6 +359,29 @@ describe('payments: Stripe refunds and disputes take back what a top-up credited
     expect(hold).toEqual({ verdict: 'balance', hold: null });
   });
 
+  it("refuses a signed refund or dispute whose ids are longer than Stripe's, naming the field", async () => {
+    const paid = await paidTopup('2');
+    const before = await balanceNano();
+    const longRefund = stripe.refundEvent(paid.session, { id: `re_${'x'.repeat(250)}`, amount: 100 });
+    const refused = await deliver(longRefund);
+    expect(refused).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed', errors: [{ field: 'data.object.id' }] },
+    });
+    const longDispute = stripe.disputeEvent(paid.session, { id: `dp_${'y'.repeat(250)}`, amount: 100 });
+    expect(await deliver(longDispute)).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed', errors: [{ field: 'data.object.id' }] },
+    });
+    const longEvent = { ...stripe.refundEvent(paid.session, { amount: 100 }), id: `evt_${'z'.repeat(300)}` };
+    expect(await deliver(longEvent as ReturnType<FakeStripe['event']>)).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed', errors: [{ field: 'id' }] },
+    });
+    expect(await balanceNano()).toBe(before);
+    expect(await order(paid.id)).toMatchObject({ status: 'paid', refundedUsd: '0' });
+  });
+
   it('debits partial refunds in another currency that add up to exactly the credit', async () => {
     // 1 USD at 0.7 EUR is 70 cents: 33 of them are 0.471428571… USD, rounded; the rest takes the rest.
     await root.patch('/api/payment-providers/stripe', { currency: 'eur', usdRate: '0.7' }).expect(200);

@@ -89,6 +89,13 @@ describe('Stripe notifications', () => {
     expect(read(event('checkout.session.completed', { amount_total: 12.5 }))).toThrow(
       refusal('data.object.amount_total'),
     );
+    // Longer than the columns they are stored in: refused, not a failed insert answered 500.
+    expect(read({ ...event('checkout.session.completed', {}), id: `evt_${'x'.repeat(252)}` })).toThrow(
+      refusal('id'),
+    );
+    expect(read(event('checkout.session.completed', { payment_intent: `pi_${'x'.repeat(253)}` }))).toThrow(
+      refusal('data.object.payment_intent'),
+    );
     // An event top-ups do not act on needs no session.
     expect(stripeNotice({ id: 'evt_y', type: 'customer.created' } as unknown as Stripe.Event)).toBeNull();
   });
@@ -144,6 +151,14 @@ describe('Stripe notifications', () => {
       expect(() => reversal('refund.created', { amount: -1 })).toThrow(refusal('data.object.amount'));
       expect(() => reversal('refund.created', { currency: undefined })).toThrow(
         refusal('data.object.currency'),
+      );
+      // Ids that would not fit the ledger's ref or the order's payment intent column.
+      expect(() => reversal('refund.created', { id: `re_${'x'.repeat(178)}` })).toThrow(
+        refusal('data.object.id'),
+      );
+      expect(reversal('refund.created', { id: `re_${'x'.repeat(177)}` })?.reversalId).toHaveLength(180);
+      expect(() => reversal('charge.dispute.created', { payment_intent: `pi_${'x'.repeat(253)}` })).toThrow(
+        refusal('data.object.payment_intent'),
       );
     });
   });

@@ -24,6 +24,8 @@ export function stripeNotice(event: Stripe.Event): PaymentNotice | null {
   const raw: unknown = event;
   if (!isObject(raw) || typeof raw['id'] !== 'string' || typeof raw['type'] !== 'string')
     throw malformed('the event must be a JSON object with a string id and type', 'type');
+  if (raw['id'].length > STRIPE_ID_MAX_LENGTH)
+    throw malformed(`id must be at most ${STRIPE_ID_MAX_LENGTH} characters`, 'id');
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
@@ -57,7 +59,11 @@ export function stripeNotice(event: Stripe.Event): PaymentNotice | null {
     ...base,
     outcome: 'paid',
     paid: { currency: session.currency ?? '', minor: BigInt(minor) },
-    paymentIntent: idOf(session.payment_intent),
+    paymentIntent: boundedId(
+      idOf(session.payment_intent),
+      STRIPE_ID_MAX_LENGTH,
+      'data.object.payment_intent',
+    ),
   };
 }
 
@@ -91,10 +97,28 @@ export function stripeReversalNotice(event: Stripe.Event): PaymentReversalNotice
     eventId: event.id,
     type: event.type,
     action,
-    reversalId: object['id'] as string,
-    paymentIntent: idOf(object['payment_intent']),
+    reversalId: boundedId(object['id'] as string, REVERSAL_ID_MAX_LENGTH, 'data.object.id'),
+    paymentIntent: boundedId(
+      idOf(object['payment_intent']),
+      STRIPE_ID_MAX_LENGTH,
+      'data.object.payment_intent',
+    ),
     amount: { currency: currency.toLowerCase(), minor: BigInt(minor) },
   };
+}
+
+/**
+ * An id longer than its column would fail the insert and answer 500, which Stripe retries for days:
+ * a signed body carrying one is refused as malformed instead. Stripe's own ids are about 30
+ * characters, documented as at most 255 (payment_events.event_id, topup_orders.payment_intent).
+ */
+const STRIPE_ID_MAX_LENGTH = 255;
+/** A refund or dispute id must fit the ledger's 200-character ref behind `stripe-dispute-won:`. */
+const REVERSAL_ID_MAX_LENGTH = 180;
+
+function boundedId<T extends string | null>(id: T, max: number, field: string): T {
+  if (id !== null && id.length > max) throw malformed(`${field} must be at most ${max} characters`, field);
+  return id;
 }
 
 /** An inquiry or a prevented dispute withdraws nothing from the account. */
