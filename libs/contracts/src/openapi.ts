@@ -1136,7 +1136,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Stripe’s webhook (checkout.session.*, refund.created|updated, charge.dispute.created|closed), verified by its Stripe-Signature */
+    /** Stripe’s webhook (checkout.session.*, refund.created|updated|failed, charge.dispute.created|closed), verified by its Stripe-Signature */
     post: operations['PaymentNotificationsController_stripe'];
     delete?: never;
     options?: never;
@@ -3721,7 +3721,7 @@ export interface components {
     StripeWebhookAnswerView: {
       received: boolean;
       /**
-       * @description credited, invoice_settled, duplicate, failed, expired, unknown_order, refunded, dispute_withdrawn, dispute_reinstated, unknown_charge or ignored
+       * @description credited, invoice_settled, duplicate, failed, expired, unknown_order, refunded, refund_reversed, dispute_withdrawn, dispute_reinstated, unknown_charge or ignored
        * @example credited
        */
       outcome: string;

@@ -359,6 +359,62 @@ describe('payments: Stripe refunds and disputes take back what a top-up credited
     expect(hold).toEqual({ verdict: 'balance', hold: null });
   });
 
+  it('gives a refund back when Stripe says it failed after it succeeded, once, whatever the order', async () => {
+    const paid = await paidTopup('10');
+    const before = await balanceNano();
+    const refund = { id: 're_fails_later', amount: 400 };
+    expect((await deliver(stripe.refundEvent(paid.session, refund))).body).toMatchObject({
+      outcome: 'refunded',
+    });
+    expect(before - (await balanceNano())).toBe(4_000_000_000n);
+
+    // Days later the card issuer rejects it: Stripe returns the money to the account and says so.
+    const failed = stripe.refundEvent(paid.session, { ...refund, status: 'failed' }, 'refund.updated');
+    expect(await deliver(failed)).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'refund_reversed' },
+    });
+    expect(await balanceNano()).toBe(before);
+    const [line, ...more] = await linesFor('stripe-refund-failed:re_fails_later');
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({
+      kind: 'adjustment',
+      amountUsd: '4',
+      note: `Stripe refund re_fails_later of order ${paid.id} failed: funds reinstated`,
+    });
+    expect(await order(paid.id)).toMatchObject({ status: 'paid', refundedUsd: '0' });
+    const audit = await db.getRepository(AuditLog).findBy({ tenantId: tenant.id, entityId: line?.id });
+    expect(audit).toEqual([expect.objectContaining({ entityType: 'ledger_entry', action: 'create' })]);
+    await expectMirrorExact();
+
+    // Stripe's refund.failed says the same, and a late retry of the succeeded one changes nothing.
+    const failedEvent = stripe.refundEvent(paid.session, { ...refund, status: 'failed' }, 'refund.failed');
+    expect((await deliver(failedEvent)).body).toMatchObject({ outcome: 'duplicate' });
+    const late = stripe.refundEvent(paid.session, refund, 'refund.updated');
+    expect((await deliver(late)).body).toMatchObject({ outcome: 'duplicate' });
+    expect(await balanceNano()).toBe(before);
+
+    // A later refund of the whole charge is still whole: what failed is no longer counted as refunded.
+    expect(
+      (await deliver(stripe.refundEvent(paid.session, { id: 're_after_failed', amount: 1000 }))).body,
+    ).toMatchObject({ outcome: 'refunded' });
+    expect(before - (await balanceNano())).toBe(10_000_000_000n);
+    expect(await order(paid.id)).toMatchObject({ status: 'refunded', refundedUsd: '10' });
+
+    // A refund whose failure is heard of before its success (or that never succeeded) nets to nothing.
+    const other = await paidTopup('3');
+    const otherBefore = await balanceNano();
+    const early = { id: 're_failed_first', amount: 300 };
+    const earlyFailed = stripe.refundEvent(other.session, { ...early, status: 'failed' }, 'refund.failed');
+    expect((await deliver(earlyFailed)).body).toMatchObject({ outcome: 'refund_reversed' });
+    expect((await deliver(stripe.refundEvent(other.session, early, 'refund.updated'))).body).toMatchObject({
+      outcome: 'duplicate',
+    });
+    expect(await balanceNano()).toBe(otherBefore);
+    expect(await order(other.id)).toMatchObject({ status: 'paid', refundedUsd: '0' });
+    await expectMirrorExact();
+  });
+
   it("refuses a signed refund or dispute whose ids are longer than Stripe's, naming the field", async () => {
     const paid = await paidTopup('2');
     const before = await balanceNano();

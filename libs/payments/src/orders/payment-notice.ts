@@ -24,13 +24,16 @@ export interface PaymentNotice {
  * - withdraw: a dispute took the money; the balance is debited what it disputes, once per dispute;
  * - reinstate: a dispute was won; what it debited is credited back (debiting first when the
  *   dispute's creation was never heard of, so the two lines net to nothing in either order);
+ * - restore: a refund failed or was canceled, and Stripe put the money back in the account: what
+ *   it debited is credited back (debiting first when its success was never heard of, so a late
+ *   delivery of that success finds it acted on and the two lines net to nothing);
  * - none: nothing to do yet (a pending refund, an inquiry that withdrew nothing, …).
  */
 export interface PaymentReversalNotice {
   provider: 'stripe';
   eventId: string;
   type: string;
-  action: 'refund' | 'withdraw' | 'reinstate' | 'none';
+  action: 'refund' | 'restore' | 'withdraw' | 'reinstate' | 'none';
   /** Stripe's id of the refund (re_…) or dispute (dp_…): each is acted on once. */
   reversalId: string;
   /** The payment intent it names, which finds the order; null when it names none. */

@@ -32,6 +32,10 @@ export function refundLedgerRef(refundId: string): string {
   return `stripe-refund:${refundId}`;
 }
 
+export function refundFailedLedgerRef(refundId: string): string {
+  return `stripe-refund-failed:${refundId}`;
+}
+
 export function disputeLedgerRef(disputeId: string): string {
   return `stripe-dispute:${disputeId}`;
 }
@@ -102,6 +106,7 @@ export class PaymentReversals {
     if (notice.action === 'none') return 'ignored';
     if (notice.amount.currency !== order.currency) return 'amount_mismatch';
     if (notice.action === 'refund') return this.refund(tx, notice, order);
+    if (notice.action === 'restore') return this.restore(tx, notice, order);
     const withdrawn = await this.withdraw(tx, notice, order);
     if (notice.action === 'withdraw') return withdrawn ? 'dispute_withdrawn' : 'duplicate';
     return this.reinstate(tx, notice, order);
@@ -135,6 +140,52 @@ export class PaymentReversals {
     order.status = refundedMinor === order.chargeMinor ? 'refunded' : 'partially_refunded';
     await saveAuditedOrder(this.audit, tx.manager, order, before);
     return 'refunded';
+  }
+
+  /**
+   * A refund that failed or was canceled: Stripe put the money back in the account, so the balance
+   * gets back exactly what the refund's line debited, and the order no longer counts it as refunded.
+   * Its success never heard of (it failed first, or never succeeded), the debit is written now with
+   * the credit that cancels it, so a late delivery of that success finds the refund acted on.
+   */
+  private async restore(
+    tx: CreditTransaction,
+    notice: PaymentReversalNotice,
+    order: TopupOrder,
+  ): Promise<SettlementOutcome> {
+    const ref = refundFailedLedgerRef(notice.reversalId);
+    if (await tx.manager.existsBy(LedgerEntry, { tenantId: order.tenantId, kind: 'adjustment', ref }))
+      return 'duplicate';
+    const debit = await tx.manager.findOneBy(LedgerEntry, {
+      tenantId: order.tenantId,
+      kind: 'adjustment',
+      ref: refundLedgerRef(notice.reversalId),
+    });
+    const counted = debit !== null;
+    const taken =
+      debit ??
+      (await this.appendAudited(tx, order, {
+        amountNano: -shareOf(order, notice.amount.minor),
+        ref: refundLedgerRef(notice.reversalId),
+        note: `Stripe refund ${notice.reversalId} of order ${order.id}`,
+      }));
+    if (!taken) return 'duplicate';
+    const entry = await this.appendAudited(tx, order, {
+      amountNano: -taken.amountNano,
+      ref,
+      note: `Stripe refund ${notice.reversalId} of order ${order.id} failed: funds reinstated`,
+    });
+    if (!entry) return 'duplicate';
+    if (counted) {
+      const before = TopupOrderView.of(order);
+      const minor = order.refundedMinor - notice.amount.minor;
+      order.refundedMinor = minor > 0n ? minor : 0n;
+      order.refundedNano += taken.amountNano;
+      if (order.refundedNano < 0n) order.refundedNano = 0n;
+      order.status = order.refundedMinor === 0n ? 'paid' : 'partially_refunded';
+      await saveAuditedOrder(this.audit, tx.manager, order, before);
+    }
+    return 'refund_reversed';
   }
 
   /** The dispute's debit, unless it was written before; the line written, or null. */

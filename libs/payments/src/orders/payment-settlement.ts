@@ -34,6 +34,7 @@ export type SettlementOutcome =
   | 'ignored'
   // What a refund or dispute did (PaymentReversals).
   | 'refunded'
+  | 'refund_reversed'
   | 'dispute_withdrawn'
   | 'dispute_reinstated'
   | 'unknown_charge';

@@ -108,7 +108,7 @@ describe('Stripe notifications', () => {
         data: { object: { id: 're_1', amount: 700, currency: 'USD', payment_intent: 'pi_1', ...object } },
       } as unknown as Stripe.Event);
 
-    it('reads a succeeded refund as one to debit, and a pending or failed one as nothing yet', () => {
+    it('reads a succeeded refund as one to debit, a pending one as nothing yet, a failed one as undone', () => {
       expect(reversal('refund.created', { status: 'succeeded' })).toEqual({
         provider: 'stripe',
         eventId: 'evt_r',
@@ -120,7 +120,11 @@ describe('Stripe notifications', () => {
       });
       expect(reversal('refund.updated', { status: 'succeeded' })?.action).toBe('refund');
       expect(reversal('refund.created', { status: 'pending' })?.action).toBe('none');
-      expect(reversal('refund.updated', { status: 'failed' })?.action).toBe('none');
+      expect(reversal('refund.created', { status: 'requires_action' })?.action).toBe('none');
+      // Failed (even after it succeeded) or canceled: the money is back in the account.
+      expect(reversal('refund.updated', { status: 'failed' })?.action).toBe('restore');
+      expect(reversal('refund.failed', { status: 'failed' })?.action).toBe('restore');
+      expect(reversal('refund.updated', { status: 'canceled' })?.action).toBe('restore');
       expect(
         reversal('refund.created', { status: 'succeeded', payment_intent: null })?.paymentIntent,
       ).toBeNull();

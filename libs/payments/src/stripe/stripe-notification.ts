@@ -72,18 +72,21 @@ export function stripeNotice(event: Stripe.Event): PaymentNotice | null {
  * from `refund.created` and `refund.updated`, which Stripe sends for every refund since API version
  * 2024-10-28 with the refund itself in data.object; `charge.refunded` carries only the charge (its
  * refunds are no longer listed in it), so it is not read. A refund counts once it has succeeded: a
- * pending one waits for the refund.updated that says so. A dispute withdraws the money when it is
+ * pending one waits for the refund.updated that says so. One that fails (refund.failed, or
+ * refund.updated saying `failed`, even after `succeeded`: the issuer may reject it days later) or is
+ * canceled puts the money back in the account, so what it debited is given back. A dispute withdraws the money when it is
  * created, except an inquiry (`warning_*`) or a prevented one, which take nothing; closing it `won`
  * reinstates it, `lost` leaves it withdrawn.
  */
 export function stripeReversalNotice(event: Stripe.Event): PaymentReversalNotice | null {
-  const refund = event.type === 'refund.created' || event.type === 'refund.updated';
+  const refund =
+    event.type === 'refund.created' || event.type === 'refund.updated' || event.type === 'refund.failed';
   const dispute = event.type === 'charge.dispute.created' || event.type === 'charge.dispute.closed';
   if (!refund && !dispute) return null;
   const object = eventObject(event, refund ? 'Refund' : 'Dispute');
   const status = typeof object['status'] === 'string' ? object['status'] : '';
   let action: PaymentReversalNotice['action'];
-  if (refund) action = status === 'succeeded' ? 'refund' : 'none';
+  if (refund) action = status === 'succeeded' ? 'refund' : REFUND_UNDONE.has(status) ? 'restore' : 'none';
   else if (event.type === 'charge.dispute.created') action = withdrawsFunds(status) ? 'withdraw' : 'none';
   else action = status === 'won' ? 'reinstate' : status === 'lost' ? 'withdraw' : 'none';
   const minor = object['amount'];
@@ -120,6 +123,9 @@ function boundedId<T extends string | null>(id: T, max: number, field: string): 
   if (id !== null && id.length > max) throw malformed(`${field} must be at most ${max} characters`, field);
   return id;
 }
+
+/** A refund's statuses once its money is back in the account (Stripe's refund object, `status`). */
+const REFUND_UNDONE = new Set(['failed', 'canceled']);
 
 /** An inquiry or a prevented dispute withdraws nothing from the account. */
 function withdrawsFunds(status: string): boolean {

@@ -18,7 +18,7 @@ export class PaymentNotificationsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Stripe’s webhook (checkout.session.*, refund.created|updated, charge.dispute.created|closed), ' +
+      'Stripe’s webhook (checkout.session.*, refund.created|updated|failed, charge.dispute.created|closed), ' +
       'verified by its Stripe-Signature',
   })
   @ApiOkResponse({ type: StripeWebhookAnswerView })
