@@ -21,6 +21,20 @@ describe('ledgerNote (a ledger line’s note in the UI’s language)', () => {
     expect(note('CN-2026-000001: prepaid usage credited')).toBe('CN-2026-000001：退回预付用量');
   });
 
+  it('says the notes of Stripe’s refunds and disputes (libs/payments) in Chinese', () => {
+    const order = '0f1e2d3c-4b5a-4697-8877-665544332211';
+    expect(note(`Stripe refund re_3Q8x of order ${order}`)).toBe(`Stripe 退款 re_3Q8x（订单 ${order}）`);
+    expect(note(`Stripe refund re_3Q8x of order ${order} failed: funds reinstated`)).toBe(
+      `Stripe 退款 re_3Q8x（订单 ${order}）失败：资金已退回余额`,
+    );
+    expect(note(`Stripe dispute dp_1Mz of order ${order}: funds withdrawn`)).toBe(
+      `Stripe 争议 dp_1Mz（订单 ${order}）：资金已扣回`,
+    );
+    expect(note(`Stripe dispute dp_1Mz of order ${order} won: funds reinstated`)).toBe(
+      `Stripe 争议 dp_1Mz（订单 ${order}）胜诉：资金已退回余额`,
+    );
+  });
+
   it('says them as written in English', () => {
     for (const text of ['usage of 1 request', 'usage of 12 requests', 'redemption code WG98…9389']) {
       expect(note(text, 'en')).toBe(text);
@@ -28,6 +42,15 @@ describe('ledgerNote (a ledger line’s note in the UI’s language)', () => {
     expect(note('CN-2026-000001: prepaid usage credited', 'en')).toBe(
       'CN-2026-000001: prepaid usage credited',
     );
+    const order = '0f1e2d3c-4b5a-4697-8877-665544332211';
+    for (const text of [
+      `Stripe refund re_3Q8x of order ${order}`,
+      `Stripe refund re_3Q8x of order ${order} failed: funds reinstated`,
+      `Stripe dispute dp_1Mz of order ${order}: funds withdrawn`,
+      `Stripe dispute dp_1Mz of order ${order} won: funds reinstated`,
+    ]) {
+      expect(note(text, 'en')).toBe(text);
+    }
   });
 
   it('keeps an operator’s own note, and a payment’s reference, as written', () => {
