@@ -5,6 +5,7 @@ import { BillingModule } from '@gateway/billing';
 import { ChannelsModule } from '@gateway/channels';
 import { IdentityModule } from '@gateway/identity';
 import { InvoicesModule } from '@gateway/invoices';
+import { PaymentIntentBackfill } from './orders/payment-intent-backfill';
 import { PaymentReversals } from './orders/payment-reversals';
 import { PaymentSettlement } from './orders/payment-settlement';
 import { TopupOrdersController } from './orders/topup-orders.controller';
@@ -36,6 +37,7 @@ import { PAYMENTS_ENTITIES } from './payments.entities';
     TopupOrdersService,
     PaymentSettlement,
     PaymentReversals,
+    PaymentIntentBackfill,
     PaymentNotificationsService,
   ],
   exports: [PaymentSettlement],

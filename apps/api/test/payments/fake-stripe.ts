@@ -100,6 +100,19 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (req.headers.authorization !== `Bearer ${secretKey}`) {
         return stripeError(res, 401, 'invalid_request_error', 'Invalid API Key provided');
       }
+      // Listing Checkout sessions by the payment intent they were paid with (Stripe's
+      // GET /v1/checkout/sessions?payment_intent=…).
+      if (req.method === 'GET' && req.url?.startsWith('/v1/checkout/sessions?')) {
+        const query = new URL(req.url, url).searchParams;
+        const paymentIntent = query.get('payment_intent');
+        const data = [...sessions.values()].filter(
+          (session) => paymentIntent === null || session.payment_intent === paymentIntent,
+        );
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(
+          JSON.stringify({ object: 'list', data, has_more: false, url: '/v1/checkout/sessions' }),
+        );
+      }
       if (req.method !== 'POST' || req.url !== '/v1/checkout/sessions') {
         return stripeError(res, 404, 'invalid_request_error', `Unrecognized request URL (${req.url})`);
       }

@@ -438,6 +438,36 @@ describe('payments: Stripe refunds and disputes take back what a top-up credited
     expect(await order(paid.id)).toMatchObject({ status: 'paid', refundedUsd: '0' });
   });
 
+  it('refunds an order paid before orders kept their payment intent, found through its session', async () => {
+    const paid = await paidTopup('6');
+    // As paid before the version that stores it: the order knows its session, not its payment intent.
+    await db.query(`UPDATE topup_orders SET payment_intent = NULL WHERE id = $1`, [paid.id]);
+    const before = await balanceNano();
+    const lookups = () =>
+      stripe.requests.filter((request) => request.path.startsWith('/v1/checkout/sessions?'));
+    const lookupsBefore = lookups().length;
+
+    // Another integration's charge is still not ours, once Stripe says no session was paid with it.
+    const foreign = stripe.refundEvent(paid.session, { amount: 600, payment_intent: 'pi_someone_else' });
+    expect((await deliver(foreign)).body).toMatchObject({ outcome: 'unknown_charge' });
+    expect(lookups().length).toBe(lookupsBefore + 1);
+
+    const refund = stripe.refundEvent(paid.session, { id: 're_legacy_1', amount: 250 });
+    expect(await deliver(refund)).toEqual({ status: 200, body: { received: true, outcome: 'refunded' } });
+    expect(before - (await balanceNano())).toBe(2_500_000_000n);
+    expect(await order(paid.id)).toMatchObject({
+      status: 'partially_refunded',
+      refundedUsd: '2.5',
+      paymentIntent: stripe.sessions.get(paid.session)?.payment_intent,
+    });
+    // Found once: the next refund of the order needs no lookup.
+    const second = stripe.refundEvent(paid.session, { id: 're_legacy_2', amount: 350 });
+    expect((await deliver(second)).body).toMatchObject({ outcome: 'refunded' });
+    expect(lookups().length).toBe(lookupsBefore + 2);
+    expect(before - (await balanceNano())).toBe(6_000_000_000n);
+    await expectMirrorExact();
+  });
+
   it('debits partial refunds in another currency that add up to exactly the credit', async () => {
     // 1 USD at 0.7 EUR is 70 cents: 33 of them are 0.471428571… USD, rounded; the rest takes the rest.
     await root.patch('/api/payment-providers/stripe', { currency: 'eur', usdRate: '0.7' }).expect(200);

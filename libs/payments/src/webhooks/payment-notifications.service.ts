@@ -2,6 +2,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { EPAY_ACK, epayNotice } from '../epay/epay-protocol';
+import { PaymentIntentBackfill } from '../orders/payment-intent-backfill';
 import { PaymentReversals } from '../orders/payment-reversals';
 import { PaymentSettlement, SettlementOutcome } from '../orders/payment-settlement';
 import { PaymentsError, PaymentsErrorCode } from '../payments.errors';
@@ -18,6 +19,7 @@ export class PaymentNotificationsService {
     private readonly providers: PaymentProvidersService,
     private readonly settlement: PaymentSettlement,
     private readonly reversals: PaymentReversals,
+    private readonly paymentIntents: PaymentIntentBackfill,
   ) {}
 
   /** Stripe's webhook: `rawBody` exactly as sent (the signature covers its bytes). */
@@ -47,7 +49,12 @@ export class PaymentNotificationsService {
     const reversal = notice ? null : stripeReversalNotice(event);
     let outcome: SettlementOutcome = 'ignored';
     if (notice) outcome = await this.settlement.apply(notice);
-    else if (reversal) outcome = await this.reversals.apply(reversal);
+    else if (reversal) {
+      // An order paid before orders kept their payment intent is found through its session first.
+      if (reversal.paymentIntent && reversal.action !== 'none')
+        await this.paymentIntents.attach(reversal.paymentIntent, account.secretKey);
+      outcome = await this.reversals.apply(reversal);
+    }
     this.log('stripe', event.id, outcome);
     if (outcome === 'amount_mismatch') {
       throw new PaymentsError(
