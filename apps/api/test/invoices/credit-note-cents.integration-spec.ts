@@ -207,6 +207,37 @@ describe('partial credit notes never state more than their invoice', () => {
     expect(inCurrency(second.number)).toEqual(secondPdf.usd);
   }, 180_000);
 
+  it('after a partial payment, the note crediting all it may states what the payment left, not a cent more', async () => {
+    const tenant = await seedTenant(api, {
+      timezone: 'UTC',
+      createdAt: new Date(Date.now() - 400 * 86_400_000),
+    });
+    const invoice = await invoiceOf(tenant);
+    // 1.19 stated, 1.00 of it paid by the prepaid balance; 0.16 of the 0.19 left paid by transfer.
+    await root
+      .post(`/api/invoices/${invoice.id}/payments`, { amountUsd: '0.16', reference: 'wire-1' })
+      .expect(201);
+    const paid = (await root.get(`/api/invoices/${invoice.id}`).expect(200)).body as Body;
+    expect(paid.roundedUsd).toMatchObject({ amountDue: '1.19', paid: '1.16', balanceDue: '0.03' });
+
+    // All it may credit: the 0.03 unpaid and the 1.00 the balance paid, 1.03 with tax (0.865546218
+    // before it). Rounded alone that is 0.87 + 0.17 = 1.04, a cent more than the payment left.
+    const res = await root
+      .post(`/api/invoices/${invoice.id}/credit-note`, { reason: 'goodwill' })
+      .expect(202);
+    const note = await issued(res.body.id as string);
+    expect(note.subtotalUsd).toBe('-0.865546218');
+    const pdf = pdfTotals(await pdfOf(note.id), 'Tax \\(19%\\)').usd;
+    expect(pdf.total).toBe('-1.03');
+    expect(note.roundedUsd).toMatchObject({ lines: [pdf.subtotal], ...pdf });
+    expect(cents(pdf.subtotal) + cents(pdf.tax)).toBe(cents(pdf.total));
+    // The documents state 1.19 - 1.03 = 0.16 due, and the transfer paid 0.16: settled to the cent.
+    expect((await root.get(`/api/invoices/${invoice.id}`).expect(200)).body).toMatchObject({
+      status: 'paid',
+      roundedUsd: { amountDue: '0.16', paid: '0.16', balanceDue: '0.00' },
+    });
+  }, 180_000);
+
   it('CNY at 7.1234: neither the CNY nor the USD columns of the two notes state more than the invoice', async () => {
     await root
       .patch('/api/settings', { exchangeRates: [{ period, currency: 'CNY', rate: '7.1234' }] })

@@ -41,7 +41,10 @@ export class CreditNoteIssuer {
     return creditableNano(await CreditNoteIssuer.room(manager, invoice));
   }
 
-  private static async room(manager: EntityManager, invoice: Invoice): Promise<CreditRoom> {
+  private static async room(
+    manager: EntityManager,
+    invoice: Invoice,
+  ): Promise<CreditRoom & { standing: InvoiceStanding }> {
     const [row] = (await manager.query(
       `SELECT coalesce(sum(subtotal_nano), 0)::text AS subtotal FROM invoices WHERE credit_note_of = $1`,
       [invoice.id],
@@ -53,6 +56,7 @@ export class CreditNoteIssuer {
       balanceDueNano: standing.balanceDueNano,
       prepaidNano: standing.prepaidNano,
       taxRate: invoice.taxRate,
+      standing,
     };
   }
 
@@ -85,7 +89,12 @@ export class CreditNoteIssuer {
       const taxNano = taxOn(subtotalNano, original.taxRate);
       // What it states: its share of what the invoice states, never with the earlier notes more.
       const earlier = await manager.getRepository(Invoice).findBy({ creditNoteOf: original.id });
-      const stated = creditNoteStatements(original, earlier, amount);
+      // Once something is paid, no more than what stands unpaid and what goes back to the balance.
+      const settled =
+        room.paidNano > 0n
+          ? { standing: room.standing, refundNano: refundToBalanceNano(-(subtotalNano + taxNano), room) }
+          : null;
+      const stated = creditNoteStatements(original, earlier, amount, settled);
       const note = manager.getRepository(Invoice).create({
         id: request.id,
         kind: 'credit_note',

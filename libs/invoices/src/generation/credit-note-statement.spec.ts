@@ -115,6 +115,30 @@ describe('what a credit note states', () => {
     });
   });
 
+  it('once something is paid, states no more than is left unpaid plus what goes back to the balance', () => {
+    // 1.19 stated; the balance paid 1.00 and a transfer 0.16: 0.03 is left. Credited all it may,
+    // 0.865546218 (1.029999999 with tax), the note would state 0.87 + 0.17 = 1.04 rounded alone.
+    const invoice = invoiceOf([USD], '0.19');
+    const amount = 865_546_218n;
+    expect(creditNoteStatements(invoice, [], amount).usd.totalMinor).toBe('-104');
+    const settled = {
+      standing: {
+        amountDueNano: 1_190_000_000n,
+        balanceDueNano: 30_000_000n,
+        amountDueCents: 119n,
+        amountDueMinor: null,
+      },
+      refundNano: 999_999_999n,
+    };
+    expect(creditNoteStatements(invoice, [], amount, settled).usd).toEqual({
+      minorDigits: 2,
+      lineMinor: ['-87'],
+      subtotalMinor: '-87',
+      taxMinor: '-16',
+      totalMinor: '-103',
+    });
+  });
+
   it('a note after one issued before this rule (its cents rounded alone) settles what is left', () => {
     const invoice = invoiceOf([USD], '0.19');
     const legacy: Document = {

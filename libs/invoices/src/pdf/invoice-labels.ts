@@ -55,7 +55,7 @@ const EN: InvoiceLabels = {
   usdRounding:
     'USD amounts are stated to the cent: each line rounded half away from zero; the subtotal is the sum of the rounded lines; tax is computed on it and rounded the same way.',
   creditRounding:
-    'Amounts are stated as a share of the invoice’s: the amount credited so far rounded half away from zero, with tax on it, less what earlier credit notes stated; the credit note that credits the rest states what the invoice states less the earlier ones, so together they never state more than the invoice.',
+    'Amounts are stated as a share of the invoice’s: the amount credited so far rounded half away from zero, with tax on it, less what earlier credit notes stated; the credit note that credits the rest states what the invoice states less the earlier ones, so together they never state more than the invoice. Once something is paid, a credit note states in all no more than was left to pay plus what it gives back to the prepaid balance.',
   corrects: 'Corrects invoice',
   reason: 'Reason',
   description: 'Description',
@@ -103,7 +103,7 @@ const ZH: InvoiceLabels = {
   usdRounding:
     'USD 金额精确到分：各行四舍五入（远离零）至分；小计为舍入后各行之和；税额按小计计算并同样舍入。',
   creditRounding:
-    '金额按原发票金额分摊列示：累计冲减金额四舍五入（远离零）并据此计税，减去此前红字发票已列示的金额；冲减余额的红字发票列示原发票金额减去此前各张之和，合计从不超过原发票。',
+    '金额按原发票金额分摊列示：累计冲减金额四舍五入（远离零）并据此计税，减去此前红字发票已列示的金额；冲减余额的红字发票列示原发票金额减去此前各张之和，合计从不超过原发票。已有付款时，红字发票列示的合计不超过尚未支付的金额加上退回预付余额的金额。',
   corrects: '更正发票',
   reason: '原因',
   description: '项目',
