@@ -416,6 +416,60 @@ describe('usage pipeline', () => {
     }
   });
 
+  it('logs each event in full when PostgreSQL is down too, and the logged line XADDed back is stored and charged once', async () => {
+    const redisCut = await proxiedRedis(redis.url);
+    // PostgreSQL as the stopping api reaches it, through a pass-through the test cuts.
+    const pgProxy = await tcpProxy(db.url);
+    const viaPg = await new DataSource(
+      dataSourceOptions({ url: withPort(db.url, pgProxy.port), entities: PIPELINE_ENTITIES, poolSize: 1 }),
+    ).initialize();
+    try {
+      const tenantId = randomUUID();
+      const served = usageEvent('logged-for-replay', { tenantId, costNano: '7000' });
+      await redisCut.proxy.stop();
+      await pgProxy.stop();
+      const rec = new UsageRecorder(
+        redisCut.via,
+        config,
+        new StoredUsageLookup(viaPg),
+        { drainStallMs: 200, retryMinMs: 20, retryMaxMs: 50, shutdownFlushMs: 1_000 },
+        new UsageDirectStore(viaPg),
+      );
+      // What the api's logger (pino) writes as JSON: the object's fields beside the message.
+      const logged: Record<string, unknown>[] = [];
+      jest.spyOn(rec['logger'], 'error').mockImplementation((fields: unknown, message?: unknown) => {
+        if (typeof fields === 'object') logged.push({ ...(fields as object), msg: message });
+      });
+      rec.record(served);
+      expect(await rec.drain(1_500)).toBe(false);
+      await rec.beforeApplicationShutdown();
+      expect(rec.stats()).toEqual({ queued: 0, kept: 0, dropped: 0 });
+      const lines = logged.filter((line) => typeof line.usageEvent === 'string');
+      expect(lines).toHaveLength(1);
+      const line = JSON.parse(JSON.stringify(lines[0])) as Record<string, string>;
+      expect(line).toMatchObject({ usageStream: stream, field: USAGE_EVENT_FIELD });
+
+      // The operator replays the line as documented (XADD <usageStream> * <field> <usageEvent>),
+      // twice by mistake: the worker stores it once, charges it once.
+      const replay = () => client.xadd(line.usageStream!, '*', line.field!, line.usageEvent!);
+      await replay();
+      await replay();
+      await drain(ingestor());
+      const stored = await dataSource.getRepository(UsageRecord).find({ where: { tenantId } });
+      expect(stored.map((r) => [r.requestId, r.costNano])).toEqual([['logged-for-replay', 7000n]]);
+      expect(
+        await dataSource.query(
+          'SELECT kind, amount_nano::text AS amount FROM ledger_entries WHERE tenant_id = $1',
+          [tenantId],
+        ),
+      ).toEqual([{ kind: 'usage', amount: '-7000' }]);
+    } finally {
+      await viaPg.destroy();
+      await pgProxy.stop();
+      await redisCut.close();
+    }
+  });
+
   it('flushes at shutdown what is still queued when Redis answers', async () => {
     const rec = recorder();
     rec.record(usageEvent('at-shutdown'));
@@ -565,8 +619,19 @@ async function proxiedRedis(redisUrl: string): Promise<{ proxy: Proxy; via: Redi
   };
 }
 
-async function tcpProxy(redisUrl: string): Promise<Proxy & { readonly running: boolean }> {
-  const target = redisOptionsFromUrl(redisUrl);
+/** The URL with another port: a client of `url` through a pass-through on 127.0.0.1. */
+function withPort(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.hostname = '127.0.0.1';
+  parsed.port = String(port);
+  return parsed.toString();
+}
+
+/** A TCP pass-through to the host and port of a redis:// or postgres:// URL. */
+async function tcpProxy(url: string): Promise<Proxy & { readonly running: boolean }> {
+  const target = url.startsWith('postgres')
+    ? { host: new URL(url).hostname, port: Number(new URL(url).port || 5432) }
+    : redisOptionsFromUrl(url);
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
