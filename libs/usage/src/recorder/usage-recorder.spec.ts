@@ -349,6 +349,38 @@ describe('UsageRecorder (the usage outbox)', () => {
     expect(replayLines(error)).toEqual([JSON.stringify(event('logged-at-close'))]);
   });
 
+  it('at shutdown, stores thousands of events batch by batch, and logs for replay only those its time left unstored', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    error.mockClear();
+    const f = fakes();
+    f.state.down = true;
+    // A PostgreSQL that stores 10 events a millisecond: 6,000 take 600 ms, more than the 400 given.
+    const stored = new Set<string>();
+    const store: DirectUsageStore = {
+      storeDirectly: async (payloads) => {
+        await new Promise((resolve) => setTimeout(resolve, payloads.length / 10));
+        for (const payload of payloads) stored.add(payload);
+        return { inserted: payloads.length, refused: [] };
+      },
+    };
+    const recorder = recorderOn(f, { shutdownFlushMs: 400, retryMinMs: 5 }, store);
+    const all = Array.from({ length: 6_000 }, (_, i) => JSON.stringify(event(`e-${i}`)));
+    for (let i = 0; i < all.length; i++) recorder.record(event(`e-${i}`));
+    await recorder.beforeApplicationShutdown();
+    const logged = replayLines(error);
+    // What was stored before the time ran out is not said to be lost, nor replayed.
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.length).toBeLessThan(all.length);
+    const storedWhenLogged = all.filter((payload) => !logged.includes(payload));
+    expect(storedWhenLogged.every((payload) => stored.has(payload))).toBe(true);
+    expect(recorder.stats()).toEqual({ queued: 0, kept: 0, dropped: 0 });
+    expect(
+      error.mock.calls.some(([message]) =>
+        String(message).startsWith(`stopping with ${logged.length} usage events neither`),
+      ),
+    ).toBe(true);
+  });
+
   it('drain() does not stop early while an event waits for Redis', async () => {
     const f = fakes();
     const recorder = recorderOn(f, { drainStallMs: 1, retryMinMs: 5, retryMaxMs: 10 });

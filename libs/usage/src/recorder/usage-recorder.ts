@@ -21,7 +21,8 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { UsageEvent } from '../usage-event';
 import { USAGE_EVENT_FIELD, usageStreamKey } from '../usage-stream';
 import { StoredUsageLookup, type StoredUsage } from './stored-usage-lookup';
-import { UsageDirectStore, type DirectUsageStore } from './usage-direct-store';
+import { DEFAULT_USAGE_INGESTOR_OPTIONS } from '../ingest/usage-ingestor';
+import { UsageDirectStore, type DirectlyStored, type DirectUsageStore } from './usage-direct-store';
 
 export interface UsageRecorderOptions {
   /** Events kept until stored (USAGE_OUTBOX_MAX_EVENTS); beyond it the oldest is dropped, logged and counted. */
@@ -62,6 +63,12 @@ export const DEFAULT_USAGE_RECORDER_OPTIONS: Readonly<UsageRecorderOptions> = Ob
 
 /** Overrides of DEFAULT_USAGE_RECORDER_OPTIONS and of the configuration (tests use small limits). */
 export const USAGE_RECORDER_OPTIONS = Symbol('USAGE_RECORDER_OPTIONS');
+
+/**
+ * Events handed to the direct store at a time, the worker's batch (one transaction each): each is
+ * forgotten once stored, so a stop whose time runs out logs for replay only what is not.
+ */
+const DIRECT_STORE_BATCH = DEFAULT_USAGE_INGESTOR_OPTIONS.batchSize;
 
 /** How often, at most, a run of dropped events is logged. */
 const DROP_LOG_EVERY_MS = 10_000;
@@ -274,47 +281,64 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   /**
    * Stores every event still waiting for Redis in PostgreSQL, the worker's way (UsageDirectStore),
    * and forgets it: a record inserted, one already there (Redis took it without confirming, and the
-   * worker was first) and one the worker would refuse (logged in full) alike. When PostgreSQL fails
-   * too, the events are kept for another try, or, when `final` (the process is about to exit),
-   * logged in full, one error line each, for an operator to replay, and forgotten. Returns how many
-   * events were left to the log rather than stored.
+   * worker was first) and one the worker would refuse (logged in full) alike. Batch by batch, each
+   * forgotten once stored, within `shutdownFlushMs` in all: when PostgreSQL fails or that time is
+   * up, what is left is kept for another try, or, when `final` (the process is about to exit),
+   * logged in full, one error line each, for an operator to replay, and forgotten; never an event
+   * already stored. Returns how many events were left to the log rather than stored.
    */
   private async storeUntaken(final: boolean): Promise<number> {
     const untaken = [...this.kept.values()].filter((entry) => entry.state === 'queued');
     if (untaken.length === 0 || (!final && !this.direct)) return 0;
-    let failure: string;
-    try {
-      if (!this.direct) throw new Error('no PostgreSQL store in this process');
-      const { inserted, refused } = await this.withinFlushTime(
-        this.direct.storeDirectly(untaken.map((entry) => entry.payload)),
-      );
-      for (const entry of untaken) this.kept.delete(entry.key);
-      this.settle();
-      this.logger.warn(
-        `Redis took none of ${untaken.length} usage events; stored them in PostgreSQL directly (${inserted} new records)`,
-      );
-      for (const { payload, reason } of refused) {
-        this.logForReplay(payload, `PostgreSQL refused it: ${reason}`);
+    const deadline = Date.now() + this.options.shutdownFlushMs;
+    let stored = 0;
+    let inserted = 0;
+    let failure: string | undefined;
+    const refused: DirectlyStored['refused'] = [];
+    for (let i = 0; i < untaken.length; i += DIRECT_STORE_BATCH) {
+      const batch = untaken.slice(i, i + DIRECT_STORE_BATCH);
+      try {
+        if (!this.direct) throw new Error('no PostgreSQL store in this process');
+        const done = await this.within(
+          deadline,
+          this.direct.storeDirectly(batch.map((entry) => entry.payload)),
+        );
+        for (const entry of batch) this.kept.delete(entry.key);
+        stored += batch.length;
+        inserted += done.inserted;
+        refused.push(...done.refused);
+      } catch (error) {
+        failure = (error as Error).message;
+        break;
       }
-      return refused.length;
-    } catch (error) {
-      failure = (error as Error).message;
     }
+    if (stored > 0) {
+      this.settle();
+      const which = stored === untaken.length ? 'them' : `${stored} of them`;
+      this.logger.warn(
+        `Redis took none of ${untaken.length} usage events; stored ${which} in PostgreSQL directly (${inserted} new records)`,
+      );
+    }
+    for (const { payload, reason } of refused) {
+      this.logForReplay(payload, `PostgreSQL refused it: ${reason}`);
+    }
+    if (failure === undefined) return refused.length;
+    const left = untaken.filter((entry) => this.kept.has(entry.key));
     if (!final) {
       this.logger.warn(
-        `Redis took none of ${untaken.length} usage events, and PostgreSQL failed too (${failure}); keeping them`,
+        `Redis took none of ${left.length} usage events, and PostgreSQL failed too (${failure}); keeping them`,
       );
-      return 0;
+      return refused.length;
     }
-    for (const entry of untaken) {
+    for (const entry of left) {
       this.kept.delete(entry.key);
       this.logForReplay(entry.payload, `Redis never took it and PostgreSQL failed: ${failure}`);
     }
     this.settle();
     this.logger.error(
-      `stopping with ${untaken.length} usage events neither Redis nor PostgreSQL took; each is logged in full above as usageEvent, for replay`,
+      `stopping with ${left.length} usage events neither Redis nor PostgreSQL took; each is logged in full above as usageEvent, for replay`,
     );
-    return untaken.length;
+    return refused.length + left.length;
   }
 
   /** One error line per event, its JSON whole: XADDed to the usage stream, the worker stores it once. */
@@ -326,12 +350,12 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** PostgreSQL stalled must not hold a stopping api past its grace: no answer counts as a failure. */
-  private async withinFlushTime<T>(work: Promise<T>): Promise<T> {
+  private async within<T>(deadline: number, work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new Error(`no answer within ${this.options.shutdownFlushMs} ms`)),
-        this.options.shutdownFlushMs,
+        Math.max(0, deadline - Date.now()),
       );
     });
     try {
