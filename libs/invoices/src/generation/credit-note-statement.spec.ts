@@ -2,7 +2,9 @@ import { seededRandom } from '@gateway/testing';
 import type { Invoice, StoredConversion, StoredInvoiceLine } from '../entities/invoice.entity';
 import { creditNoteStatements, creditStatement } from './credit-note-statement';
 import { convertInvoice, convertNano } from './currency-conversion';
+import { creditableNano, refundToBalanceNano } from './creditable-amount';
 import { roundedUsd } from './rounded-usd';
+import { taxOn } from './tax';
 
 const USD = 1_000_000_000n;
 
@@ -137,6 +139,35 @@ describe('what a credit note states', () => {
       taxMinor: '-16',
       totalMinor: '-103',
     });
+  });
+
+  it('in yen too: on 180 yen with 1.01 of 1.19 USD paid, the note crediting all it may states 178 yen, not 179', () => {
+    // 1.00 USD at 151.234567 is 151 yen, 29 of tax: 180. The balance paid 1.00, a transfer 0.01.
+    const invoice = invoiceOf([USD], '0.19', '151.234567', 0);
+    expect(invoice.converted).toMatchObject({ subtotalMinor: '151', taxMinor: '29', totalMinor: '180' });
+    const room = {
+      subtotalLeftNano: USD,
+      paidNano: 1_010_000_000n,
+      balanceDueNano: 180_000_000n,
+      prepaidNano: USD,
+      taxRate: '0.19',
+    };
+    const amount = creditableNano(room);
+    const settled = {
+      standing: {
+        amountDueNano: 1_190_000_000n,
+        balanceDueNano: room.balanceDueNano,
+        amountDueCents: 119n,
+        amountDueMinor: 180n,
+      },
+      refundNano: refundToBalanceNano(amount + taxOn(amount, '0.19'), room),
+    };
+    // Rounded alone its share states 179 yen, leaving 1 yen due where the 0.01 USD paid is 1.5 yen.
+    expect(creditNoteStatements(invoice, [], amount).converted?.totalMinor).toBe('-179');
+    const stated = creditNoteStatements(invoice, [], amount, settled);
+    expect(stated.converted?.totalMinor).toBe('-178');
+    expect(BigInt(stated.converted!.subtotalMinor) + BigInt(stated.converted!.taxMinor)).toBe(-178n);
+    expect(stated.usd.totalMinor).toBe('-118');
   });
 
   it('a note after one issued before this rule (its cents rounded alone) settles what is left', () => {
