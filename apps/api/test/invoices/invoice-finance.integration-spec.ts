@@ -464,6 +464,11 @@ describe('invoices an accountant can file', () => {
       const pdfPart = body.findIndex((part) => part.includes('application/pdf'));
       const pdf = Buffer.from(body[pdfPart + 1]!.replace(/\s+/g, ''), 'base64');
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      // The text states what the PDF states: the total, and what the prepaid balance left to pay.
+      const textPart = body.findIndex((part) => /content-type: text\/plain/i.test(part));
+      const text = decodeMailPart(body[textPart]!, body[textPart + 1]!);
+      expect(text).toContain('金额：19.86 CNY (2.78 USD)');
+      expect(text).toContain('待付金额：3.17 CNY (0.44 USD)');
     }, 120_000);
 
     it('payments: only a super admin records them; bad input is named; the status follows; online settles once', async () => {
@@ -851,3 +856,17 @@ describe('invoices an accountant can file', () => {
     }, 240_000);
   });
 });
+
+/** A MIME part's body as text, by its Content-Transfer-Encoding (nodemailer's: base64 or quoted-printable). */
+function decodeMailPart(headers: string, content: string): string {
+  if (/content-transfer-encoding: base64/i.test(headers)) {
+    return Buffer.from(content.replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  if (/content-transfer-encoding: quoted-printable/i.test(headers)) {
+    const bytes = content
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return content;
+}

@@ -13,6 +13,7 @@ import { DELIVERY_SKIP_REASONS, InvoiceDelivery, DeliveryStatus } from '../entit
 import { InvoicePdf } from '../entities/invoice-pdf.entity';
 import { Invoice } from '../entities/invoice.entity';
 import { InvoiceError, InvoiceErrorCode } from '../invoices.errors';
+import { invoiceStandings } from '../settlement/invoice-standing';
 import { invoiceEmail } from './invoice-email';
 
 export interface DeliverInvoiceData {
@@ -59,7 +60,8 @@ export class DeliverInvoiceJob {
     const attempts = (done?.attempts ?? 0) + 1;
     await record({ status: 'pending', attempts, lastError: done?.lastError ?? null });
     try {
-      const email = invoiceEmail(invoice);
+      const standing = (await invoiceStandings(this.dataSource.manager, [invoice])).get(invoice.id);
+      const email = invoiceEmail(invoice, standing);
       const info = await transport(smtp, openSmtpPassword(this.cipher, smtp.password)).sendMail({
         from: smtp.from,
         to: recipient,

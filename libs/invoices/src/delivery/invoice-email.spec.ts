@@ -75,4 +75,34 @@ describe('the invoice email states the amount the attached PDF states', () => {
     );
     expect(email.text).toContain('金额：8.47 CNY (1.19 USD)');
   });
+
+  it('says what is left to pay once the prepaid balance paid the usage', () => {
+    // 1.00 + 0.19 tax: the balance paid the 1.00 at issue, the tax is left.
+    const paid = invoice({});
+    const standing = {
+      amountDueNano: paid.totalNano,
+      balanceDueNano: 190_000_000n,
+      amountDueCents: 119n,
+      amountDueMinor: null,
+    };
+    const email = invoiceEmail(paid, standing);
+    expect(email.text).toContain('Amount: 1.19 USD\nLeft to pay: 0.19 USD');
+    // Nothing paid yet: the amount is what is due, and nothing more is said.
+    expect(invoiceEmail(paid, { ...standing, balanceDueNano: paid.totalNano }).text).not.toContain(
+      'Left to pay',
+    );
+    // In another currency, as its documents state it there.
+    const converted: StoredConversion = {
+      minorDigits: 0,
+      lineMinor: ['150'],
+      subtotalMinor: '150',
+      taxMinor: '29',
+      totalMinor: '179',
+    };
+    const yen = invoiceEmail(invoice({ currency: 'JPY', converted, language: 'zh-CN' }), {
+      ...standing,
+      amountDueMinor: 179n,
+    });
+    expect(yen.text).toContain('待付金额：29 JPY (0.19 USD)');
+  });
 });
