@@ -292,4 +292,45 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
       reason: 'changed here (to 0.7) and in the source since the last import: left as set here, check it',
     });
   });
+
+  it('two source groups that differ only in case are one group here: skipped, not set to either by turns', async () => {
+    // NewAPI's groups are case-sensitive; here a group is lower case, so "Gold" and "gold" (with
+    // their users) are one. Which ratio is right is the operator's call: neither is set, on any run.
+    const cased = await changedSqliteSource(revoked, [
+      `UPDATE options SET value = '{"default":1,"Gold":2,"gold":3,"Silver":1.5,"silver":1.50}' WHERE key = 'GroupRatio'`,
+    ]);
+    type Groups = { groups: { group: string; multiplier: string; outcome: string; reason?: string }[] };
+    const run = async (dryRun: boolean) =>
+      (
+        (
+          await request(api.url)
+            .post('/api/imports/newapi')
+            .set('authorization', `Bearer ${admin}`)
+            .field('dryRun', String(dryRun))
+            .attach('file', Buffer.from(cased), 'one-api.db')
+            .expect(200)
+        ).body as Groups
+      ).groups;
+    const multiplier = async (group: string) =>
+      (
+        (
+          await request(api.url)
+            .get(`/api/groups/${group}/multiplier`)
+            .set('authorization', `Bearer ${admin}`)
+            .expect(200)
+        ).body as { multiplier: string }
+      ).multiplier;
+    const reason =
+      'the source names Gold and gold, one group here (names are lower case): set its multiplier by hand';
+    for (const dryRun of [true, false, false, false]) {
+      const groups = await run(dryRun);
+      expect(groups.filter((row) => row.group === 'gold')).toEqual([
+        { group: 'gold', multiplier: '2', outcome: 'skipped', reason },
+      ]);
+      expect(await multiplier('gold')).toBe('1');
+      // The same ratio under two spellings is one ratio: named once, set once.
+      expect(groups.filter((row) => row.group === 'silver')).toHaveLength(1);
+    }
+    expect(await multiplier('silver')).toBe('1.5');
+  });
 });

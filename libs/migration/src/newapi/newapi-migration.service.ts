@@ -884,10 +884,27 @@ export class NewApiMigrationService {
   ): Promise<void> {
     const ratios = ratioMap(settings.get('GroupRatio'), 'GroupRatio', report.notImported, GROUP_NAME) ?? {};
     const current = await this.multipliers.multipliers();
+    const spellings = groupSpellings(Object.keys(ratios));
+    const seen = new Set<string>();
     for (const [rawGroup, ratio] of Object.entries(ratios)) {
       const group = rawGroup.toLowerCase();
       const multiplier = String(ratio);
       const view: GroupRatioView = { group, multiplier, outcome: 'set' };
+      // NewAPI's groups are case-sensitive, ours lower case: "Gold" and "gold" are one group here
+      // (their users too). One ratio under two spellings is set once; two ratios are the operator's
+      // call, since setting both would leave whichever came last, a different one each re-run.
+      if (seen.has(group)) continue;
+      seen.add(group);
+      const names = spellings.get(group) ?? [rawGroup];
+      const ratiosOfGroup = new Set(names.map((name) => canonicalRatio(String(ratios[name]))));
+      if (ratiosOfGroup.size > 1) {
+        report.groups.push({
+          ...view,
+          outcome: 'skipped',
+          reason: `the source names ${names.join(' and ')}, one group here (names are lower case): set its multiplier by hand`,
+        });
+        continue;
+      }
       if (!GROUP_PATTERN.test(group)) {
         report.groups.push({ ...view, outcome: 'skipped', reason: 'not a group name here' });
         continue;
@@ -986,6 +1003,21 @@ export class NewApiMigrationService {
 type CreditAppend = Parameters<Parameters<CreditPoster['run']>[0]>[0]['append'];
 
 const GROUP_NAME = /^.{1,64}$/;
+
+/** The source's spellings of each group name here (its lower case), in the source's order. */
+function groupSpellings(names: string[]): Map<string, string[]> {
+  const spellings = new Map<string, string[]>();
+  for (const name of names) {
+    const group = name.toLowerCase();
+    spellings.set(group, [...(spellings.get(group) ?? []), name]);
+  }
+  return spellings;
+}
+
+/** A ratio as a multiplier here ("1.50" and "1.5" are one), or as given when it is none. */
+function canonicalRatio(ratio: string): string {
+  return isValidMultiplier(ratio) ? normalizeMultiplier(ratio) : ratio;
+}
 /** How many users' password digests identify an installation (plenty; keeps the query bounded). */
 const PASSWORD_SAMPLE = 1000;
 /** How many numbered names a channel whose name is taken tries before the run gives up. */
