@@ -1,24 +1,24 @@
 // Monthly exchange rates (super admin): how many units of a currency one USD buys, for the invoices
-// of that month of tenants billed in it. Saved as a whole list; every change is audited.
+// of that month of tenants billed in it. Saving sends only the rows changed here (one rate each), so
+// a rate set meanwhile by a script is not dropped; every change is audited.
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Form, Input, Space, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/form-error';
 import { useServerErrors } from '../../../components/server-errors';
-import { type Settings, useUpdateSettings } from '../api/settings-api';
+import { type ExchangeRate, type Settings, useSaveExchangeRates } from '../api/settings-api';
 
-interface RateRow {
-  period: string;
-  currency: string;
-  rate: string;
-}
+type RateRow = ExchangeRate;
 
 export function ExchangeRatesCard({ settings }: { settings: Settings }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const update = useUpdateSettings();
+  const update = useSaveExchangeRates();
   const [form] = Form.useForm<{ rates: RateRow[] }>();
   const { formError, onError, clear } = useServerErrors(form);
+  // The rows as last loaded or saved: what a save compares the form with.
+  const [shown, setShown] = useState<RateRow[]>(settings.exchangeRates);
 
   return (
     <Card size="small" title={t('settings.rates.title')} style={{ height: '100%' }} data-testid="rates-card">
@@ -28,16 +28,32 @@ export function ExchangeRatesCard({ settings }: { settings: Settings }) {
         initialValues={{ rates: settings.exchangeRates }}
         onFinish={(values) => {
           clear();
+          const edited = (values.rates ?? []).map((row) => ({
+            period: row.period.trim(),
+            currency: row.currency.trim().toUpperCase(),
+            rate: row.rate.trim(),
+          }));
+          // Each row is saved on its own: a month listed twice would silently keep the later one.
+          const twice = edited.findIndex((row, i) =>
+            edited.some(
+              (other, j) => j < i && other.period === row.period && other.currency === row.currency,
+            ),
+          );
+          if (twice >= 0) {
+            const { currency, period } = edited[twice];
+            form.setFields([
+              {
+                name: ['rates', twice, 'currency'],
+                errors: [t('settings.rates.twice', { currency, period })],
+              },
+            ]);
+            return;
+          }
           update.mutate(
-            {
-              exchangeRates: (values.rates ?? []).map((row) => ({
-                period: row.period.trim(),
-                currency: row.currency.trim().toUpperCase(),
-                rate: row.rate.trim(),
-              })),
-            },
+            { shown, edited },
             {
               onSuccess: (saved) => {
+                setShown(saved.exchangeRates);
                 form.setFieldsValue({ rates: saved.exchangeRates });
                 void message.success(t('settings.saved'));
               },
