@@ -333,4 +333,43 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
     }
     expect(await multiplier('silver')).toBe('1.5');
   });
+
+  it('a cache-write or audio price an operator added after the import also counts as changed here', async () => {
+    const path = '/api/models/gpt-4o/price';
+    const stored = async () =>
+      (await request(api.url).get(path).set('authorization', `Bearer ${admin}`).expect(200)).body as Record<
+        string,
+        string | null
+      >;
+    const imported = await stored();
+    // The operator adds what NewAPI has no ratio for: a cache-write price, the rest as imported.
+    await request(api.url)
+      .put(path)
+      .set('authorization', `Bearer ${admin}`)
+      .send({
+        inputPer1M: imported['inputPer1M'],
+        cachedInputPer1M: imported['cachedInputPer1M'],
+        outputPer1M: imported['outputPer1M'],
+        cacheWritePer1M: '3.125',
+      })
+      .expect(200);
+    // Then the shop changes gpt-4o's ratio there.
+    const repriced = await changedSqliteSource(revoked, [
+      `UPDATE options SET value = '{"gpt-4o-mini":0.075,"gpt-4o":1.5}' WHERE key = 'ModelRatio'`,
+    ]);
+    const report = (
+      await request(api.url)
+        .post('/api/imports/newapi')
+        .set('authorization', `Bearer ${admin}`)
+        .field('dryRun', 'false')
+        .attach('file', Buffer.from(repriced), 'one-api.db')
+        .expect(200)
+    ).body as { prices: { set: { model: string }[]; kept: { model: string; reason: string }[] } };
+    expect(report.prices.set.map((row) => row.model)).not.toContain('gpt-4o');
+    expect(report.prices.kept).toContainEqual({
+      model: 'gpt-4o',
+      reason: 'changed here and in the source since the last import: left as set here, check it',
+    });
+    expect(await stored()).toMatchObject({ inputPer1M: imported['inputPer1M'], cacheWritePer1M: '3.125' });
+  });
 });

@@ -58,7 +58,9 @@ export class NewApiImportService {
         unchanged.push(price.model);
         continue;
       }
-      if (before !== undefined && before !== here) {
+      // A cache-write or audio price has no NewAPI ratio: one here was added by an operator, and
+      // setting the source's price again would drop it.
+      if (before !== undefined && (before !== here || (row !== undefined && hasPartsNoImportSets(row)))) {
         kept.push({
           model: price.model,
           reason:
@@ -164,6 +166,11 @@ export function priceDigest(price: ImportedFields): string {
   return createHash('sha256')
     .update(JSON.stringify([...parts, sizes]))
     .digest('hex');
+}
+
+/** Whether a stored price has a part no import sets (outside the digest, which earlier runs kept). */
+function hasPartsNoImportSets(row: ModelPrice): boolean {
+  return row.cacheWritePer1MNano !== null || row.perAudioSecondNano !== null;
 }
 
 function usdBySize(prices: Record<string, bigint>): Record<string, string> {
