@@ -2416,6 +2416,8 @@ export interface components {
       unchanged: string[];
       /** @description a re-run of a migration: models whose price was changed here since the last import, left as they are */
       kept: components['schemas']['KeptPriceView'][];
+      /** @description a dry run of a migration: the models whose price the run would set (`set` stays empty) */
+      wouldSet?: string[];
       /** @description models named only in completionRatio or cacheRatio: without a model ratio there is no price */
       ignored: string[];
     };
@@ -3528,7 +3530,7 @@ export interface components {
       redemptionCodes: components['schemas']['KindReportView'];
       amounts: components['schemas']['ConvertedAmountView'][];
       groups: components['schemas']['GroupRatioView'][];
-      /** @description the prices set from ModelRatio & co. (null in a dry run, or when the source saved none) */
+      /** @description the prices set from ModelRatio & co. (in a dry run, those it would set: wouldSet; null when the source saved none) */
       prices?: components['schemas']['NewApiImportView'] | null;
       /** @description models with a ModelRatio in the source (what a real run would price) */
       pricedModels: number;

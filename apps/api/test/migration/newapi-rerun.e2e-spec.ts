@@ -225,15 +225,15 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
         ).body as { multiplier: string }
       ).multiplier;
     type Rerun = {
-      prices: { set: { model: string }[]; kept: { model: string; reason: string }[] };
+      prices: { set: { model: string }[]; wouldSet?: string[]; kept: { model: string; reason: string }[] };
       groups: { group: string; outcome: string; reason?: string }[];
     };
-    const rerun = async (bytes: Uint8Array) =>
+    const rerun = async (bytes: Uint8Array, dryRun = false) =>
       (
         await request(api.url)
           .post('/api/imports/newapi')
           .set('authorization', `Bearer ${admin}`)
-          .field('dryRun', 'false')
+          .field('dryRun', String(dryRun))
           .attach('file', Buffer.from(bytes), 'one-api.db')
           .expect(200)
       ).body as Rerun;
@@ -275,7 +275,19 @@ describe('re-running a NewAPI import after keys were revoked there', () => {
       `UPDATE options SET value = '{"gpt-4o-mini":0.125,"gpt-4o":2.5}' WHERE key = 'ModelRatio'`,
       `UPDATE options SET value = '{"default":1,"vip":0.9,"free":0,"svip":0.5}' WHERE key = 'GroupRatio'`,
     ]);
+    // A dry run first says what the run will set and keep, and changes nothing.
+    const dry = await rerun(repriced, true);
+    expect(dry.prices.set).toEqual([]);
+    expect(dry.prices.wouldSet).toEqual(['gpt-4o']);
+    expect(dry.prices.kept).toEqual([
+      {
+        model: 'gpt-4o-mini',
+        reason: 'changed here and in the source since the last import: left as set here, check it',
+      },
+    ]);
+    expect(await price('gpt-4o')).toBe('2.5');
     const changed = await rerun(repriced);
+    expect(changed.prices.wouldSet).toBeUndefined();
     expect(await price('gpt-4o')).toBe('5');
     expect(await price('gpt-4o-mini')).toBe('0.2');
     expect(changed.prices.set.map((row) => row.model)).toEqual(['gpt-4o']);

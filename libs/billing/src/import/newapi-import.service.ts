@@ -35,18 +35,21 @@ export class NewApiImportService {
    * The same for a migration's run. `previous` holds, per model, the digest (`priceDigest`) of what
    * the source said at the last import: a price the source has not changed since is left as it is
    * here, so an operator's edit after the import stands; one changed on both sides is left as set
-   * here too. Both are named in `kept`. `digests` is what to remember for the next run.
+   * here too. Both are named in `kept`. `digests` is what to remember for the next run. A dry run
+   * sets nothing: it names in `wouldSet` the models whose price the run would set.
    */
   async importAgain(
     actor: Actor,
     dto: ImportNewApiDto,
     previous: ReadonlyMap<string, string>,
+    dryRun = false,
   ): Promise<{ view: NewApiImportView; digests: Map<string, ImportedDigest> }> {
     const conversion = this.convert(dto);
     const current = await this.prices.currentPrices(conversion.prices.map((price) => price.model));
     const set: ImportedPriceView[] = [];
     const unchanged: string[] = [];
     const kept: KeptPriceView[] = [];
+    const wouldSet: string[] = [];
     const digests = new Map<string, ImportedDigest>();
     for (const price of conversion.prices) {
       const row = current.get(price.model);
@@ -70,6 +73,10 @@ export class NewApiImportService {
         });
         continue;
       }
+      if (dryRun) {
+        wouldSet.push(price.model);
+        continue;
+      }
       const view = await this.prices.setPrice(actor, price.model, {
         inputPer1M: nanoToUsd(price.inputPer1MNano),
         cachedInputPer1M: nanoToUsd(price.cachedInputPer1MNano),
@@ -89,6 +96,7 @@ export class NewApiImportService {
       unchanged,
       kept,
       ignored: conversion.ignored,
+      ...(dryRun ? { wouldSet } : {}),
     };
     return { view, digests };
   }

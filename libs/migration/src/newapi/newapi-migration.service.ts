@@ -842,7 +842,6 @@ export class NewApiMigrationService {
         `prices: CompletionRatio has no entry for ${model}: its output is priced at its input price (ratio 1), while NewAPI may bill it at a ratio built into its code; check ${model}'s output price`,
       );
     }
-    if (dryRun) return;
     const previous = new Map<string, string>();
     for (const model of models) {
       const earlier = link('price', modelKey(model));
@@ -853,8 +852,10 @@ export class NewApiMigrationService {
         actor,
         { modelRatio, completionRatio, cacheRatio, modelPrice, quotaPerUnit: Number(rate.text) },
         previous,
+        dryRun,
       );
       report.prices = view;
+      if (dryRun) return;
       for (const [model, { digest, priceId }] of digests) {
         if (priceId === null || previous.get(model) === digest) continue;
         await save(this.dataSource.manager, {

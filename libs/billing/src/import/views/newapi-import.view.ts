@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ModelPriceView } from '../../views/model-price.view';
 
 export class ImportedPriceView extends ModelPriceView {
@@ -24,6 +24,11 @@ export class NewApiImportView {
       'a re-run of a migration: models whose price was changed here since the last import, left as they are',
   })
   kept!: KeptPriceView[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'a dry run of a migration: the models whose price the run would set (`set` stays empty)',
+  })
+  wouldSet?: string[];
   @ApiProperty({
     type: [String],
     description:

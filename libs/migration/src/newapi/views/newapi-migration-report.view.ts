@@ -70,7 +70,8 @@ export class NewApiMigrationReport {
   @ApiPropertyOptional({
     type: NewApiImportView,
     nullable: true,
-    description: 'the prices set from ModelRatio & co. (null in a dry run, or when the source saved none)',
+    description:
+      'the prices set from ModelRatio & co. (in a dry run, those it would set: wouldSet; null when the source saved none)',
   })
   prices!: NewApiImportView | null;
   @ApiProperty({ description: 'models with a ModelRatio in the source (what a real run would price)' })
