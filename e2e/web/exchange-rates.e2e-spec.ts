@@ -39,13 +39,13 @@ describe('exchange rates on the settings page (browser)', () => {
   /** The card's rows as the page shows them. */
   const shownRates = async () => {
     const periods = await testId('rate-period').evaluateAll((els) =>
-      els.map((el) => (el as HTMLInputElement).value),
+      els.map((el) => (el as unknown as { value: string }).value),
     );
     const rates = await testId('rate-value').evaluateAll((els) =>
-      els.map((el) => (el as HTMLInputElement).value),
+      els.map((el) => (el as unknown as { value: string }).value),
     );
     const currencies = await testId('rate-currency').evaluateAll((els) =>
-      els.map((el) => (el as HTMLInputElement).value),
+      els.map((el) => (el as unknown as { value: string }).value),
     );
     return periods.map((period, i) => ({ period, currency: currencies[i], rate: rates[i] }));
   };
@@ -102,7 +102,7 @@ describe('exchange rates on the settings page (browser)', () => {
     ];
     expect(await storedRates()).toEqual(expected);
     // The card shows what is stored now, the script's rate included.
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="rate-period"]').length === 3);
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="rate-period"]').length === 3`);
     expect(await shownRates()).toEqual(expected);
     await page.screenshot({ path: join(ARTIFACTS, 'settings-exchange-rates.en.png'), fullPage: true });
   });

@@ -23,7 +23,7 @@ import {
 } from './billing/billing-settings';
 import { IssuerSettingsDto } from './dto/issuer-settings.dto';
 import { SmtpSettingsDto } from './dto/smtp-settings.dto';
-import { ExchangeRateDto } from './dto/exchange-rate.dto';
+import { ExchangeRateDto, MAX_EXCHANGE_RATES } from './dto/exchange-rate.dto';
 import {
   sealedSmtpPassword,
   sealSmtpPassword,
@@ -63,10 +63,16 @@ export class SettingsService {
 
   /** Sets one month's rate of one currency, leaving every other rate as it is. */
   setExchangeRate(actor: Actor, currency: string, period: string, rate: string): Promise<SettingsView> {
-    return this.update(actor, {}, (rates) => [
-      ...rates.filter((row) => row.currency !== currency || row.period !== period),
-      { currency, period, rate },
-    ]);
+    return this.update(actor, {}, (rates) => {
+      const others = rates.filter((row) => row.currency !== currency || row.period !== period);
+      if (others.length >= MAX_EXCHANGE_RATES) {
+        throw invalid(
+          'period',
+          `exchangeRates holds ${MAX_EXCHANGE_RATES} rates, the most it may; remove old ones first`,
+        );
+      }
+      return [...others, { currency, period, rate }];
+    });
   }
 
   /** Removes one month's rate of one currency (404 when it has none). */

@@ -169,6 +169,17 @@ describe('runtime settings', () => {
         .sort();
     expect(await fields('/api/settings/exchange-rates/USD/2026-11', { rate: '1' })).toEqual(['currency']);
     expect(await fields('/api/settings/exchange-rates/EUR/2026-13', { rate: '1' })).toEqual(['period']);
+    // A mistyped year would be the fallback rate of every later month without one.
+    expect(await fields('/api/settings/exchange-rates/EUR/0026-11', { rate: '1' })).toEqual(['period']);
+    expect(
+      (
+        (
+          await root
+            .patch('/api/settings', { exchangeRates: [{ period: '0026-11', currency: 'EUR', rate: '1' }] })
+            .expect(400)
+        ).body.errors as { field: string }[]
+      ).map((e) => e.field),
+    ).toEqual(['exchangeRates.0.period']);
     expect(await fields('/api/settings/exchange-rates/EUR/2026-11', { rate: '0' })).toEqual(['rate']);
     expect(await fields('/api/settings/exchange-rates/EUR/2026-11', { rate: 0.9 })).toEqual(['rate']);
     expect(await fields('/api/settings/exchange-rates/eur/nov', { rate: '1' })).toEqual([
@@ -181,6 +192,22 @@ describe('runtime settings', () => {
     await owner.put('/api/settings/exchange-rates/EUR/2026-11', { rate: '2' }).expect(403);
     await owner.delete('/api/settings/exchange-rates/CNY/2026-11').expect(403);
     expect((await root.get('/api/settings').expect(200)).body.exchangeRates).toEqual(before);
+  });
+
+  it('keeps the list within the 2000 rates PATCH takes, one rate at a time too', async () => {
+    const full = Array.from({ length: 2000 }, (_, i) => ({
+      period: `${2100 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+      currency: 'EUR',
+      rate: '1',
+    }));
+    await root.patch('/api/settings', { exchangeRates: full }).expect(200);
+    const refused = await root.put('/api/settings/exchange-rates/JPY/2026-11', { rate: '150' }).expect(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'period', messages: [expect.stringContaining('2000 rates')] },
+    ]);
+    // Changing one it holds is no growth.
+    await root.put('/api/settings/exchange-rates/EUR/2100-01', { rate: '2' }).expect(200);
+    await root.patch('/api/settings', { exchangeRates: [] }).expect(200);
   });
 
   it('changes the relay’s retry statuses and attempt budget without a restart', async () => {

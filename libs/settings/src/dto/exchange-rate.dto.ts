@@ -2,7 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, registerDecorator } from 'class-validator';
 import { isIsoCurrency } from '@gateway/common';
 
-const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month from 2000-01 to 2999-12: a mistyped year (0026) would be every later month's fallback rate. */
+const MONTH_PATTERN = /^2\d{3}-(0[1-9]|1[0-2])$/;
+
+/** As many rates as PATCH /api/settings takes in its list (the routes that set one keep to it too). */
+export const MAX_EXCHANGE_RATES = 2000;
 export const RATE_PATTERN = /^(?!0+(\.0+)?$)\d{1,7}(\.\d{1,6})?$/;
 
 function IsIsoCurrencyOtherThanUsd(field = 'exchangeRates.currency'): PropertyDecorator {
@@ -19,8 +23,8 @@ function IsIsoCurrencyOtherThanUsd(field = 'exchangeRates.currency'): PropertyDe
 /** One month's rate: how many units of `currency` one USD buys. */
 export class ExchangeRateDto {
   @ApiProperty({ example: '2026-10', description: 'the invoices’ month, YYYY-MM' })
-  @IsString({ message: 'exchangeRates.period must be a month, YYYY-MM' })
-  @Matches(MONTH_PATTERN, { message: 'exchangeRates.period must be a month, YYYY-MM' })
+  @IsString({ message: 'exchangeRates.period must be a month, YYYY-MM, from 2000-01' })
+  @Matches(MONTH_PATTERN, { message: 'exchangeRates.period must be a month, YYYY-MM, from 2000-01' })
   period!: string;
 
   @ApiProperty({ example: 'CNY' })
@@ -45,8 +49,8 @@ export class ExchangeRateParamsDto {
   currency!: string;
 
   @ApiProperty({ example: '2026-10', description: 'the invoices’ month, YYYY-MM' })
-  @IsString({ message: 'period must be a month, YYYY-MM' })
-  @Matches(MONTH_PATTERN, { message: 'period must be a month, YYYY-MM' })
+  @IsString({ message: 'period must be a month, YYYY-MM, from 2000-01' })
+  @Matches(MONTH_PATTERN, { message: 'period must be a month, YYYY-MM, from 2000-01' })
   period!: string;
 }
 

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OptionalButNotNull } from '@gateway/common/http';
-import { ExchangeRateDto } from './exchange-rate.dto';
+import { ExchangeRateDto, MAX_EXCHANGE_RATES } from './exchange-rate.dto';
 import { IssuerSettingsDto } from './issuer-settings.dto';
 import { SmtpSettingsDto } from './smtp-settings.dto';
 
@@ -107,7 +107,9 @@ export class UpdateSettingsDto {
   })
   @OptionalButNotNull()
   @IsArray({ message: 'exchangeRates must be a list' })
-  @ArrayMaxSize(2000, { message: 'exchangeRates must list at most 2000 rates' })
+  @ArrayMaxSize(MAX_EXCHANGE_RATES, {
+    message: `exchangeRates must list at most ${MAX_EXCHANGE_RATES} rates`,
+  })
   @ValidateNested({ each: true })
   @Type(() => ExchangeRateDto)
   exchangeRates?: ExchangeRateDto[];
