@@ -1,7 +1,14 @@
 // Runs an `@Idempotent()` route at most once per caller and Idempotency-Key (docs/design.md,
 // "Idempotent requests"). The answer is taken where Express sends it, after the exception filter
 // has shaped an error, so a replay repeats exactly the status and bytes the first caller got.
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  Logger,
+  NestInterceptor,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, Observable, of, switchMap, tap } from 'rxjs';
 import { idempotencyKeyOf } from './idempotency-key-header';
@@ -49,8 +56,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /**
-   * Holds the route's answer until it is stored: a 5xx is not (the retry runs again), anything else
-   * is, so a retry sent the moment this answer arrives already finds it.
+   * Holds the route's answer until it is stored: a 5xx is not (the retry runs again), nor a 400 (the
+   * request was refused as sent, before it changed anything: Stripe keeps no answer for a request that
+   * fails validation, so the caller corrects it and sends it with the same key); anything else is, so
+   * a retry sent the moment this answer arrives already finds it.
    */
   private keepAnswer(res: Response, principal: string, key: string, claim: string): void {
     const send: Send = res.send;
@@ -64,7 +73,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         body: Buffer.isBuffer(body) ? body.toString('utf8') : body === undefined ? '' : String(body),
       };
       const stored =
-        response.status >= 500
+        response.status >= 500 || response.status === HttpStatus.BAD_REQUEST
           ? this.store.release(principal, key, claim)
           : this.store.complete(principal, key, claim, response);
       void stored

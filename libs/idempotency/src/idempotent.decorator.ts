@@ -16,7 +16,7 @@ export const Idempotent = () =>
         `A key of your choosing (1-${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters, a UUID is good) ` +
         `that makes a retry safe: the same key with the same body within ${IDEMPOTENCY_KEY_TTL_HOURS} h ` +
         `answers the first request's status and body again, with \`${IDEMPOTENT_REPLAYED_HEADER}: true\`, ` +
-        'and changes nothing. Keys are each caller’s own; a 5xx is not kept.',
+        'and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key).',
       schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
     }),
     ApiConflictResponse({

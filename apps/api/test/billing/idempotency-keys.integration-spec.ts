@@ -213,6 +213,23 @@ describe('/api Idempotency-Key', () => {
     expect(await balance(tenant.id)).toBe('4');
   });
 
+  it('a request refused as sent (400) keeps no answer: corrected, the same key runs, as Stripe does', async () => {
+    const tenant = await seedTenant(api);
+    const retryKey = key();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refused = await topup(root, tenant.id, 'ten', retryKey).expect(400);
+      expect(refused.body.errors).toEqual([{ field: 'amountUsd', messages: [expect.any(String)] }]);
+      expect(refused.headers['idempotent-replayed']).toBeUndefined();
+    }
+    expect(await db.query('SELECT 1 FROM idempotency_keys WHERE key = $1', [retryKey])).toEqual([]);
+
+    const corrected = await topup(root, tenant.id, '10', retryKey).expect(201);
+    expect(corrected.headers['idempotent-replayed']).toBeUndefined();
+    const retried = await topup(root, tenant.id, '10', retryKey).expect(201);
+    expect([retried.headers['idempotent-replayed'], retried.text]).toEqual(['true', corrected.text]);
+    expect(await balance(tenant.id)).toBe('10');
+  });
+
   it('a 5xx answer is not kept: the retry with the key runs again', async () => {
     await root
       .patch('/api/payment-providers/stripe', {
