@@ -12,6 +12,12 @@ import { IdempotencyError, IdempotencyErrorCode } from './idempotency.errors';
 /** How long a key is remembered, as Stripe does: a retry after this runs again. */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
+/**
+ * At most this many expired keys (anyone's) are deleted as a key is claimed: more than a claim adds,
+ * so the table drains, and few enough that one claim never waits on a long delete.
+ */
+export const EXPIRED_KEYS_SWEPT_PER_CLAIM = 100;
+
 export interface IdempotentRequest {
   principal: string;
   key: string;
@@ -70,7 +76,7 @@ export class IdempotencyStore {
       [req.principal, req.key, claim, req.request, req.requestHash, IDEMPOTENCY_KEY_TTL_HOURS],
     )) as unknown[];
     if (inserted.length === 1) {
-      await this.forgetExpired(req.principal);
+      await this.forgetExpired();
       return { kind: 'claimed', claim };
     }
 
@@ -97,13 +103,18 @@ export class IdempotencyStore {
   }
 
   /**
-   * Deletes the caller's keys past their 24 hours, as each new key is claimed: a caller's rows are at
-   * most a day of its keys, with no job to run (the primary key's prefix finds them).
+   * Deletes keys past their 24 hours as each new key is claimed, the oldest first and whoever's they
+   * are: a caller who never comes back leaves no rows for good, with no job to run. Bounded, and
+   * skipping rows another process is sweeping or claiming afresh, so a claim never waits on it (the
+   * expires_at index finds them).
    */
-  private async forgetExpired(principal: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_keys WHERE principal = $1 AND expires_at <= now()`, [
-      principal,
-    ]);
+  private async forgetExpired(): Promise<void> {
+    await this.db.query(
+      `DELETE FROM idempotency_keys WHERE (principal, key) IN (
+         SELECT principal, key FROM idempotency_keys WHERE expires_at <= now()
+          ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+      [EXPIRED_KEYS_SWEPT_PER_CLAIM],
+    );
   }
 
   /** Keeps the answer of the request that holds `claim`, sealed (it may hold codes shown once). */

@@ -230,6 +230,22 @@ describe('/api Idempotency-Key', () => {
     expect(await balance(tenant.id)).toBe('10');
   });
 
+  it('expired keys of callers who never come back are swept as others claim keys', async () => {
+    const departed = randomUUID();
+    const row = (k: string, expiresAt: string) =>
+      db.query(
+        `INSERT INTO idempotency_keys (principal, key, claim, request, request_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, 'POST /api/x', repeat('0', 64), now() - interval '2 days', ${expiresAt})`,
+        [departed, k, randomUUID()],
+      );
+    for (let i = 0; i < 3; i++) await row(`gone-${i}`, `now() - interval '1 hour'`);
+    await row('still-live', `now() + interval '1 hour'`);
+
+    await topup(root, (await seedTenant(api)).id, '1', key()).expect(201);
+    const left = await db.query('SELECT key FROM idempotency_keys WHERE principal = $1', [departed]);
+    expect(left).toEqual([{ key: 'still-live' }]);
+  });
+
   it('a 5xx answer is not kept: the retry with the key runs again', async () => {
     await root
       .patch('/api/payment-providers/stripe', {

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * One Idempotency-Key of one caller: claimed (no response yet) while its first request runs, then
@@ -42,6 +42,8 @@ export class IdempotencyKey {
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
+  /** Indexed for the sweep of expired keys that each claim runs. */
+  @Index('idempotency_keys_expires_at_idx')
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 }
