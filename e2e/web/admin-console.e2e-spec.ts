@@ -821,19 +821,46 @@ describe('admin console (browser)', () => {
       .filter({ hasText: `Invoice ${number}` })
       .waitFor();
     const invoiceUrl = page.url();
+    const creditNotes = async () =>
+      (
+        (await (await page.request.get(`${api.url}/api/invoices?kind=credit_note`)).json()) as {
+          total: number;
+        }
+      ).total;
+    const before = await creditNotes();
+    // The api takes the first save; its answer is lost, and OK is pressed again.
+    const keys: string[] = [];
+    let lose = true;
+    await page.route('**/api/invoices/*/credit-note', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      const response = await route.fetch();
+      if (lose) {
+        lose = false;
+        return route.abort('connectionreset');
+      }
+      return route.fulfill({ response });
+    });
     await testId('credit-note').click();
     await page.getByRole('dialog').locator('textarea').fill('usage double-counted in the e2e');
     await page.getByRole('dialog').getByPlaceholder('All of it').fill('0.0001');
     await confirmModal('credit-note-save');
+    await page.getByRole('dialog').getByTestId('form-error').waitFor();
+    await testId('credit-note-save').click();
     // The worker issues it; the page waits for it, then shows what it corrects.
     await page.waitForURL(
       (url) => url.href !== invoiceUrl && /\/invoices\/[0-9a-f-]{36}$/.test(url.pathname),
     );
+    await page.unroute('**/api/invoices/*/credit-note');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
     await testId('page-title')
       .filter({ hasText: /^Credit note CN-\d{4}-\d{6}$/ })
       .waitFor();
     await page.getByText('usage double-counted in the e2e', { exact: true }).waitFor();
     await page.getByRole('link', { name: 'the original invoice' }).waitFor();
+    // One credit note for the two saves.
+    expect(await creditNotes()).toBe(before + 1);
     await shot('credit-note.en');
   });
 

@@ -133,6 +133,50 @@ describe('console forms (browser)', () => {
     await testId('billing-balanceUsd').filter({ hasText: '$16.00' }).waitFor();
   });
 
+  it('sends a code batch whose answer was lost again under its key: one batch, its codes shown', async () => {
+    const isCreate = (url: URL) => url.pathname === '/api/redemption-codes';
+    const keys: string[] = [];
+    let lose = true;
+    await page.route(isCreate, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      // The server creates the batch; its answer, the only place its codes are shown, is lost.
+      const response = await route.fetch();
+      if (lose) {
+        lose = false;
+        return route.abort('connectionreset');
+      }
+      return route.fulfill({ response });
+    });
+    try {
+      await page.goto(`${api.url}/billing?tab=codes`);
+      await testId('new-codes').click();
+      await testId('codes-amount').fill('2');
+      await testId('codes-note').fill('lost answer batch');
+      await settled();
+      await testId('codes-save').click();
+      await page.getByRole('dialog').getByTestId('form-error').waitFor();
+      await testId('codes-save').click();
+      await testId('created-codes').waitFor();
+    } finally {
+      await page.unroute(isCreate);
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const stored = await request(api.url)
+      .get('/api/redemption-codes?pageSize=100')
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    const batch = (stored.body as { items: { note: string | null }[] }).items.filter(
+      (code) => code.note === 'lost answer batch',
+    );
+    // The dialog's default count, once: the retry showed the first batch's codes, not a second's.
+    expect(batch).toHaveLength(10);
+    expect((await testId('created-codes').textContent())?.trim().split('\n')).toHaveLength(10);
+    await page.getByRole('button', { name: 'I have stored the key' }).click();
+  });
+
   it('sets the zone whose midnight resets a channel’s daily caps, showing the provider’s when none is', async () => {
     await page.goto(`${api.url}/channels/new`);
     await testId('channel-type').click();

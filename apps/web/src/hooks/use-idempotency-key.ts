@@ -1,4 +1,4 @@
-// An Idempotency-Key for a dialog that pays or tops up: fresh at each opening, kept while a save is
+// An Idempotency-Key for a dialog that moves money or issues codes: fresh at each opening, kept while a save is
 // retried without an answer, renewed once the server answered one.
 import { useCallback, useState } from 'react';
 import { keepsIdempotencyKey, newIdempotencyKey } from './idempotency-key';

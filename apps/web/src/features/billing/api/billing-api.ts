@@ -95,10 +95,17 @@ export function useRedemptionCodes(page: number, pageSize: number, status?: Rede
   });
 }
 
+/** A batch of codes; the dialog's Idempotency-Key makes a save sent again after a lost answer one batch. */
 export function useCreateRedemptionCodes() {
   const onSuccess = useInvalidateBilling();
   return useMutation({
-    mutationFn: (body: CreateRedemptionCodes) => unwrap(api.POST('/api/redemption-codes', { body })),
+    mutationFn: ({ idempotencyKey, ...body }: CreateRedemptionCodes & { idempotencyKey: string }) =>
+      unwrap(
+        api.POST('/api/redemption-codes', {
+          params: { header: { 'Idempotency-Key': idempotencyKey } },
+          body,
+        }),
+      ),
     onSuccess,
   });
 }

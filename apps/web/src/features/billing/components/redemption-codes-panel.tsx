@@ -24,6 +24,7 @@ import { describeError } from '../../../components/error-alert';
 import { FormModal } from '../../../components/form-modal';
 import { formatDateTime, formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
+import { useIdempotencyKey } from '../../../hooks/use-idempotency-key';
 import { QueryTable } from '../../../components/query-table';
 import { usePageState } from '../../../hooks/use-page-state';
 import {
@@ -63,6 +64,7 @@ export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) 
   const [form] = Form.useForm<BatchValues>();
   const { formError, onError, clear } = useServerErrors(form);
   const [creating, setCreating] = useState(false);
+  const idempotency = useIdempotencyKey(creating);
   const [created, setCreated] = useState<CreatedRedemptionCodes | null>(null);
 
   return (
@@ -182,13 +184,17 @@ export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) 
               amountUsd: values.amountUsd.trim(),
               ...(values.expiresAt ? { expiresAt: values.expiresAt.toISOString() } : {}),
               ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+              idempotencyKey: idempotency.key,
             },
             {
               onSuccess: (batch) => {
                 setCreating(false);
                 setCreated(batch);
               },
-              onError,
+              onError: (error) => {
+                idempotency.failed(error);
+                onError(error);
+              },
             },
           );
         }}
@@ -201,7 +207,7 @@ export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) 
           >
             <InputNumber min={1} max={1000} />
           </Form.Item>
-          <AmountField required style={{ flex: 1 }} />
+          <AmountField required style={{ flex: 1 }} data-testid="codes-amount" />
         </Flex>
         <Form.Item name="expiresAt" label={t('billing.codes.expires')} extra={t('tokens.expiresHint')}>
           <DatePicker
@@ -211,7 +217,7 @@ export function RedemptionCodesPanel({ tenantName }: { tenantName: (id: string) 
           />
         </Form.Item>
         <Form.Item name="note" label={t('billing.note')}>
-          <Input />
+          <Input data-testid="codes-note" />
         </Form.Item>
       </FormModal>
       <Modal

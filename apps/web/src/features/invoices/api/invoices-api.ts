@@ -53,12 +53,20 @@ export function useGenerateInvoice() {
   });
 }
 
-/** A credit note against an issued invoice (super admin); the worker issues it, like an invoice. */
+/**
+ * A credit note against an issued invoice (super admin); the worker issues it, like an invoice. The
+ * dialog's Idempotency-Key makes a save sent again after a lost answer request it once.
+ */
 export function useIssueCreditNote(invoiceId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: Schema<'CreateCreditNoteDto'>) =>
-      unwrap(api.POST('/api/invoices/{id}/credit-note', { params: { path: { id: invoiceId } }, body })),
+    mutationFn: ({ idempotencyKey, ...body }: Schema<'CreateCreditNoteDto'> & { idempotencyKey: string }) =>
+      unwrap(
+        api.POST('/api/invoices/{id}/credit-note', {
+          params: { path: { id: invoiceId }, header: { 'Idempotency-Key': idempotencyKey } },
+          body,
+        }),
+      ),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.invoices.all }),
   });
 }

@@ -6,6 +6,7 @@ import { AmountField } from '../../../components/amount-field';
 import { FormModal } from '../../../components/form-modal';
 import { formatUsd } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
+import { useIdempotencyKey } from '../../../hooks/use-idempotency-key';
 import { type Invoice, type InvoiceRequest, useIssueCreditNote } from '../api/invoices-api';
 
 interface CreditNoteValues {
@@ -25,6 +26,7 @@ export function CreditNoteModal({ invoice, open, onClose, onRequested }: CreditN
   const [form] = Form.useForm<CreditNoteValues>();
   const { formError, onError, clear } = useServerErrors(form);
   const issue = useIssueCreditNote(invoice.id);
+  const idempotency = useIdempotencyKey(open);
   return (
     <FormModal<CreditNoteValues>
       form={form}
@@ -41,8 +43,15 @@ export function CreditNoteModal({ invoice, open, onClose, onRequested }: CreditN
           {
             reason: values.reason.trim(),
             ...(values.amountUsd?.trim() ? { amountUsd: values.amountUsd.trim() } : {}),
+            idempotencyKey: idempotency.key,
           },
-          { onSuccess: onRequested, onError },
+          {
+            onSuccess: onRequested,
+            onError: (error) => {
+              idempotency.failed(error);
+              onError(error);
+            },
+          },
         );
       }}
     >
