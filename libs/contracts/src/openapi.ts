@@ -4924,7 +4924,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key). */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -4946,7 +4946,7 @@ export interface operations {
           'application/json': components['schemas']['LedgerEntryView'];
         };
       };
-      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running; `idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -4966,7 +4966,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key). */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -4988,7 +4988,7 @@ export interface operations {
           'application/json': components['schemas']['LedgerEntryView'];
         };
       };
-      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running; `idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5034,7 +5034,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key). */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -5054,7 +5054,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedRedemptionCodesView'];
         };
       };
-      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running; `idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5074,7 +5074,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key). */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -5095,7 +5095,7 @@ export interface operations {
           'application/json': components['schemas']['LedgerEntryView'];
         };
       };
-      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running; `idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5549,7 +5549,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key). */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -5579,7 +5579,7 @@ export interface operations {
           'application/json': components['schemas']['InvoiceRequestView'];
         };
       };
-      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running; `idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5620,7 +5620,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key). */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -5643,7 +5643,7 @@ export interface operations {
           'application/json': components['schemas']['InvoiceRequestView'];
         };
       };
-      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running; `idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5663,7 +5663,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key). */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -5685,7 +5685,7 @@ export interface operations {
           'application/json': components['schemas']['InvoiceView'];
         };
       };
-      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running; `idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -6012,7 +6012,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 5xx is not kept. */
+        /** @description A key of your choosing (1-255 printable ASCII characters, a UUID is good) that makes a retry safe: the same key with the same body within 24 h answers the first request's status and body again, with `Idempotent-Replayed: true`, and changes nothing. Keys are each caller’s own; a 400 or a 5xx is not kept (correct and retry with the key). */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6034,7 +6034,7 @@ export interface operations {
           'application/json': components['schemas']['TopupOrderView'];
         };
       };
-      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running */
+      /** @description `idempotency_key_in_use`: the first request with this Idempotency-Key is still running; `idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect) */
       409: {
         headers: {
           [name: string]: unknown;

@@ -18,6 +18,13 @@ export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
  */
 export const EXPIRED_KEYS_SWEPT_PER_CLAIM = 100;
 
+/**
+ * A claim without an answer this old is taken for a request that will never answer (its api stopped,
+ * or PostgreSQL failed to store the answer): no /api request runs for minutes (Stripe's calls time
+ * out at 20 s), so a retry is told to check what happened instead of to try again shortly.
+ */
+export const UNANSWERED_CLAIM_SECONDS = 300;
+
 export interface IdempotentRequest {
   principal: string;
   key: string;
@@ -41,6 +48,7 @@ interface ClaimedRow {
   response_type: string | null;
   response_body: string | null;
   key_version: number | null;
+  unanswered_for: number;
 }
 
 @Injectable()
@@ -59,7 +67,8 @@ export class IdempotencyStore {
 
   /**
    * Claims the key for this request, or says what the earlier request with it left: its answer to
-   * replay, or a 409 while it runs, or a 422 when it was another request. An expired key is claimed
+   * replay, or a 409 while it runs (another 409 once it is past answering), or a 422 when it was
+   * another request. An expired key is claimed
    * afresh, in the same statement, so two retries racing past the expiry still let one in.
    */
   async claim(req: IdempotentRequest): Promise<Claim> {
@@ -81,14 +90,21 @@ export class IdempotencyStore {
     }
 
     const [row] = (await this.db.query(
-      `SELECT request_hash, response_status, response_type, response_body, key_version
+      `SELECT request_hash, response_status, response_type, response_body, key_version,
+              extract(epoch FROM now() - created_at)::float8 AS unanswered_for
          FROM idempotency_keys WHERE principal = $1 AND key = $2`,
       [req.principal, req.key],
     )) as ClaimedRow[];
     // Gone between the two statements: only a sweep of expired keys does that, so claim it again.
     if (!row) return this.claim(req);
     if (row.request_hash !== req.requestHash) throw new IdempotencyError(IdempotencyErrorCode.KeyReused);
-    if (row.response_status === null) throw new IdempotencyError(IdempotencyErrorCode.KeyInUse);
+    if (row.response_status === null) {
+      throw new IdempotencyError(
+        row.unanswered_for < UNANSWERED_CLAIM_SECONDS
+          ? IdempotencyErrorCode.KeyInUse
+          : IdempotencyErrorCode.KeyUnresolved,
+      );
+    }
     return {
       kind: 'replay',
       response: {

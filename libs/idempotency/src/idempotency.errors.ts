@@ -19,6 +19,12 @@ const IDEMPOTENCY_ERRORS = {
     status: HttpStatus.CONFLICT,
     message: 'the first request with this Idempotency-Key is still running; retry once it has answered',
   },
+  KeyUnresolved: {
+    code: 'idempotency_key_unresolved',
+    status: HttpStatus.CONFLICT,
+    message:
+      'the first request with this Idempotency-Key never answered (the api stopped, or its answer could not be stored) and will not run again; check whether it took effect before sending a new key',
+  },
   ResponseUnreadable: {
     code: 'idempotency_response_unreadable',
     status: HttpStatus.CONFLICT,

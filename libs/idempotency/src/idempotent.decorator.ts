@@ -20,7 +20,9 @@ export const Idempotent = () =>
       schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
     }),
     ApiConflictResponse({
-      description: '`idempotency_key_in_use`: the first request with this Idempotency-Key is still running',
+      description:
+        '`idempotency_key_in_use`: the first request with this Idempotency-Key is still running; ' +
+        '`idempotency_key_unresolved`: it never answered and will not run again (check whether it took effect)',
     }),
     ApiUnprocessableEntityResponse({
       description: '`idempotency_key_reused`: this Idempotency-Key was sent with another route or body',

@@ -246,6 +246,22 @@ describe('/api Idempotency-Key', () => {
     expect(left).toEqual([{ key: 'still-live' }]);
   });
 
+  it('a key whose first request never answered says so after a while, and never runs again', async () => {
+    const tenant = await seedTenant(api);
+    const retryKey = key();
+    await topup(root, tenant.id, '10', retryKey).expect(201);
+    // As an api stopped between crediting and storing the answer leaves it, some minutes ago.
+    await db.query(
+      `UPDATE idempotency_keys SET response_status = NULL, response_type = NULL, response_body = NULL,
+              key_version = NULL, created_at = now() - interval '10 minutes' WHERE key = $1`,
+      [retryKey],
+    );
+    const res = await topup(root, tenant.id, '10', retryKey).expect(409);
+    expect(res.body).toMatchObject({ statusCode: 409, code: 'idempotency_key_unresolved' });
+    expect(res.body.message).toMatch(/new key/);
+    expect(await balance(tenant.id)).toBe('10');
+  });
+
   it('a 5xx answer is not kept: the retry with the key runs again', async () => {
     await root
       .patch('/api/payment-providers/stripe', {
