@@ -8,10 +8,12 @@ describe('the console’s Idempotency-Key', () => {
     for (const key of keys) expect(key).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('is kept for a retry only when no answer came or the first save still runs', () => {
+  it('is kept for a retry only when no answer came or the first save still runs or never answered', () => {
     const answered = (status: number, code: string) => new ApiError(status, { code, message: code });
     expect(keepsIdempotencyKey(new ApiError(0, null))).toBe(true);
     expect(keepsIdempotencyKey(answered(409, 'idempotency_key_in_use'))).toBe(true);
+    // The first save may have moved the money: a new key would move it again.
+    expect(keepsIdempotencyKey(answered(409, 'idempotency_key_unresolved'))).toBe(true);
     expect(keepsIdempotencyKey(answered(400, 'validation_failed'))).toBe(false);
     expect(keepsIdempotencyKey(answered(409, 'invoice_not_payable'))).toBe(false);
     expect(keepsIdempotencyKey(answered(422, 'idempotency_key_reused'))).toBe(false);

@@ -11,13 +11,18 @@ export function newIdempotencyKey(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** The answers that say the first save with the key has no answer yet, or never will. */
+const UNANSWERED_CODES = new Set(['idempotency_key_in_use', 'idempotency_key_unresolved']);
+
 /**
  * Whether the next save may reuse the key after this failure: only when the server's answer never
- * came (a network error) or the first save is still running (409 idempotency_key_in_use), the cases
- * a retry is for. Any other answer was given, and kept for the key: a corrected form sent with it
- * would be refused as `idempotency_key_reused`, so it gets a new key.
+ * came (a network error), the first save is still running (409 idempotency_key_in_use) or never
+ * answered (409 idempotency_key_unresolved: it may have moved the money, so a new key must not be
+ * what OK sends next; the operator checks and reopens the dialog). Any other answer was given: a
+ * corrected form gets a new key, which a kept answer (a 4xx other than 400) would otherwise refuse
+ * as `idempotency_key_reused`.
  */
 export function keepsIdempotencyKey(error: unknown): boolean {
   if (!isApiError(error)) return false;
-  return error.status === 0 || error.code === 'idempotency_key_in_use';
+  return error.status === 0 || UNANSWERED_CODES.has(error.code);
 }
