@@ -298,6 +298,14 @@ describe('/api Idempotency-Key', () => {
     await topup(root, tenant.id, '10', 'x'.repeat(255)).expect(201);
     await topup(root, tenant.id, '10', '!~').expect(201);
     expect(await lines(tenant.id)).toHaveLength(2);
+
+    // A route that does not take the header ignores it, bad or repeated: each request runs.
+    for (const ignored of ['', 'same', 'same']) {
+      await root
+        .post('/api/tenants', { name: `ignored-${randomUUID()}` })
+        .set('Idempotency-Key', ignored)
+        .expect(201);
+    }
   });
 
   it('every money-moving POST documents the header in the OpenAPI document', async () => {
