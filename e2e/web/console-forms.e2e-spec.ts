@@ -177,6 +177,49 @@ describe('console forms (browser)', () => {
     await page.getByRole('button', { name: 'I have stored the key' }).click();
   });
 
+  it('redeems a code whose answer was lost again under its key: credited once, and said so', async () => {
+    const batch = await request(api.url)
+      .post('/api/redemption-codes')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ count: 1, amountUsd: '3' })
+      .expect(201);
+    const code = (batch.body as { items: { code: string }[] }).items[0]!.code;
+    const balance = async () =>
+      (
+        await request(api.url)
+          .get(`/api/tenants/${tenantId}/balance`)
+          .set('authorization', `Bearer ${admin}`)
+          .expect(200)
+      ).body.balanceUsd as string;
+    const before = await balance();
+    const keys: string[] = [];
+    let lose = true;
+    await page.route('**/api/redemption-codes/redeem', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      // The server credits the code; the answer is lost on its way to the browser.
+      const response = await route.fetch();
+      if (lose) {
+        lose = false;
+        return route.abort('connectionreset');
+      }
+      return route.fulfill({ response });
+    });
+    try {
+      await page.goto(`${api.url}/billing?tenantId=${tenantId}`);
+      await page.getByPlaceholder('Redemption code').fill(code);
+      await page.getByRole('button', { name: 'Redeem' }).click();
+      await page.locator('.ant-form-item-explain-error').waitFor();
+      await page.getByRole('button', { name: 'Redeem' }).click();
+      await page.getByText('$3.00 added to the balance').waitFor();
+    } finally {
+      await page.unroute('**/api/redemption-codes/redeem');
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(Number(await balance()) - Number(before)).toBe(3);
+  });
+
   it('sets the zone whose midnight resets a channel’s daily caps, showing the provider’s when none is', async () => {
     await page.goto(`${api.url}/channels/new`);
     await testId('channel-type').click();

@@ -77,11 +77,17 @@ export function useCredit(tenantId: string) {
   });
 }
 
+/** Redeems a code; the form's Idempotency-Key makes a redeem sent again after a lost answer say it worked. */
 export function useRedeem() {
   const onSuccess = useInvalidateBilling();
   return useMutation({
-    mutationFn: (body: { code: string; tenantId?: string }) =>
-      unwrap(api.POST('/api/redemption-codes/redeem', { body })),
+    mutationFn: ({ idempotencyKey, ...body }: { code: string; tenantId?: string; idempotencyKey: string }) =>
+      unwrap(
+        api.POST('/api/redemption-codes/redeem', {
+          params: { header: { 'Idempotency-Key': idempotencyKey } },
+          body,
+        }),
+      ),
     onSuccess,
   });
 }
