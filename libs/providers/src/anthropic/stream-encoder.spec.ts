@@ -380,6 +380,52 @@ describe('AnthropicStreamEncoder, parallel tool calls whose arguments interleave
     expect(partial(2)).toBe(TIME_ARGS.join(''));
   });
 
+  // A model's slip: arguments that are a bare string, a number, an array or not JSON at all. The
+  // SDK parses a tool_use block's input from its deltas and throws on, or returns, a non-object;
+  // the non-streamed answer gives such a call `input: {}`, and so must the stream.
+  it.each([
+    ['a bare JSON string', ['"hel', 'lo"']],
+    ['text that is not JSON', ['hello ', 'world']],
+    ['an array', ['[1, ', '2]']],
+    ['a number after spaces', ['  ', '42']],
+  ])(
+    'sends a call whose arguments are %s with input {}, the calls behind it at once',
+    async (_name, pieces) => {
+      const encoder = new AnthropicStreamEncoder();
+      const head = [
+        { type: 'start', id: 'chatcmpl-s', model: 'gpt-4o' },
+        callStart(0, 'slip'),
+        callStart(1, 'get_time'),
+        ...argDeltas(0, pieces),
+        argDeltas(1, TIME_ARGS)[0],
+      ] satisfies CanonicalStreamEvent[];
+      const early = head.map((event) => encoder.encode(event)).join('');
+      // The slip can never become an object: get_time need not wait for the end of the stream.
+      expect(early).toContain('"name":"get_time"');
+      const sse =
+        early +
+        [...argDeltas(1, TIME_ARGS.slice(1)), ...ending].map((event) => encoder.encode(event)).join('') +
+        encoder.finish();
+      const message = await streamOf(sse).finalMessage();
+      const calls = message.content.flatMap((block) => (block.type === 'tool_use' ? [block] : []));
+      expect(calls.map((block) => [block.name, block.input])).toEqual([
+        ['slip', {}],
+        ['get_time', { tz: 'UTC' }],
+      ]);
+    },
+  );
+
+  it("drops the spaces before a call's opening brace, which are no part of its input", async () => {
+    const sse = encodeAll([
+      { type: 'start', id: 'chatcmpl-w', model: 'gpt-4o' },
+      callStart(0, 'get_time'),
+      ...argDeltas(0, [' ', '\n ', ...TIME_ARGS]),
+      ...ending,
+    ]);
+    const message = await streamOf(sse).finalMessage();
+    expect(message.content).toEqual([expect.objectContaining({ name: 'get_time', input: { tz: 'UTC' } })]);
+  });
+
   it('streams text and a call that follows a finished one at once, not at the end', () => {
     const encoder = new AnthropicStreamEncoder();
     encoder.encode({ type: 'start', id: 'chatcmpl-q', model: 'gpt-4o' });

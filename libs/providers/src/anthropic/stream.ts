@@ -188,6 +188,23 @@ interface ToolCall {
   waiting: string;
   /** Whether its arguments are whole, after which its block may stop and the next one start. */
   readonly end: JsonObjectEnd;
+  /** What its arguments open with: an object, something else (a model's slip), or nothing yet. */
+  shape: 'pending' | 'object' | 'other';
+}
+
+/**
+ * The part of a call's arguments piece an Anthropic client may be sent: an input must be an object,
+ * and the SDK throws on (or returns as the input) anything else it is streamed. So a call whose
+ * arguments open with anything but `{` sends none and reads `input: {}`, as the answer not streamed
+ * does (response.ts); spaces before the brace are dropped, as they could open either.
+ */
+function objectPiece(call: ToolCall, piece: string): string {
+  if (call.shape === 'object') return piece;
+  if (call.shape === 'other') return '';
+  const opening = piece.trimStart();
+  if (opening === '') return '';
+  call.shape = opening.startsWith('{') ? 'object' : 'other';
+  return call.shape === 'object' ? opening : '';
 }
 
 /** A keep-alive a relay may write while an upstream is slow (the SDKs skip it). */
@@ -282,6 +299,7 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
           block: null,
           waiting: '',
           end: new JsonObjectEnd(),
+          shape: 'pending',
         });
         if (this.openCallMidObject()) {
           this.waitingCalls.push(event.index);
@@ -291,15 +309,18 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
       }
       case 'tool_call_delta': {
         const call = this.calls.get(event.index);
-        if (call === undefined || event.arguments === '') return '';
-        call.end.push(event.arguments);
+        if (call === undefined) return '';
+        const piece = objectPiece(call, event.arguments);
+        call.end.push(piece);
         if (call.block === null) {
-          call.waiting += event.arguments;
+          call.waiting += piece;
           return '';
         }
         // A call whose block has stopped had a whole object already: nothing valid can follow it.
         if (call.block !== this.open?.index) return '';
-        return this.delta({ type: 'input_json_delta', partial_json: event.arguments }) + this.advance();
+        // A slip's piece sends nothing, but ends the wait of what is behind it.
+        const sent = piece === '' ? '' : this.delta({ type: 'input_json_delta', partial_json: piece });
+        return sent + this.advance();
       }
       case 'error':
         return this.fail(event.message, event.code ?? 'api_error');
@@ -359,7 +380,8 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
   private openCallMidObject(): boolean {
     const block = this.open?.block;
     if (block?.kind !== 'tool') return false;
-    return this.calls.get(block.toolIndex)?.end.complete === false;
+    const call = this.calls.get(block.toolIndex);
+    return call !== undefined && call.shape !== 'other' && !call.end.complete;
   }
 
   /** Starts call `toolIndex`'s block with the arguments it collected while it waited. */
