@@ -152,6 +152,24 @@ describe('invoice PDFs with right-to-left tenant text', () => {
     expect(meems.length).toBeGreaterThanOrEqual(2);
   }, 30_000);
 
+  it('carries a right-to-left footer too long for the page over to the next, as it does a Latin one', async () => {
+    const footer = (sentence: string) => Array<string>(120).fill(sentence).join(' ');
+    const withFooter = (text: string) => {
+      const invoice = invoiceFor({ legalName: 'Acme Inc.', address: '1 Main St', country: 'US' });
+      invoice.issuer = { ...invoice.issuer!, footer: text };
+      return renderer.render(invoice);
+    };
+    const latin = await pdfText(
+      await withFooter(footer('Thank you for your business, all rights reserved.')),
+    );
+    const hebrewPdf = await withFooter(footer('תודה שבחרתם בנו, כל הזכויות שמורות לחברת אקמה.'));
+    keep('rtl-long-footer.pdf', hebrewPdf);
+    const hebrew = await pdfText(hebrewPdf);
+    // Drawn line under line past the page's end, the rest of the footer fell off the paper.
+    expect(latin.totalPages).toBeGreaterThan(1);
+    expect(hebrew.totalPages).toBeGreaterThan(1);
+  }, 30_000);
+
   it('embeds neither face for an invoice without Hebrew or Arabic', async () => {
     const pdf = await renderer.render(
       invoiceFor({ legalName: 'Acme Inc.', address: '1 Main St', country: 'US' }),

@@ -22,6 +22,11 @@ interface CurrentFont {
   _fontSize: number;
 }
 
+/** pdfkit's current fill colour, also untyped: a new page starts black, and pdfkit's text() sets it again. */
+interface CurrentFill {
+  _fillColor?: Parameters<PDFKit.PDFDocument['fillColor']>;
+}
+
 export function writeText(
   doc: PDFKit.PDFDocument,
   text: string,
@@ -55,6 +60,7 @@ class MixedScriptText {
     for (const paragraph of text.split(/\r\n|\r|\n/)) {
       const levels = paragraphLevels(paragraph);
       for (const [start, end] of this.lines(paragraph, levels)) {
+        if (top + lineHeight > doc.page.maxY()) top = this.nextPage();
         this.drawLine(visualRuns(paragraph, levels, start, end), x, top + ascent);
         top += lineHeight;
       }
@@ -62,6 +68,17 @@ class MixedScriptText {
     doc.font(fonts.base);
     doc.x = x;
     doc.y = top;
+  }
+
+  /**
+   * A line that would pass the page's bottom margin goes on at the top of the next page, as pdfkit's
+   * text() carries on, in the same colour: drawn where it was, it ran off the paper.
+   */
+  private nextPage(): number {
+    const fill = (this.doc as unknown as CurrentFill)._fillColor;
+    this.doc.continueOnNewPage();
+    if (fill) this.doc.fillColor(...fill);
+    return this.doc.page.margins.top;
   }
 
   /** Greedy breaks at spaces, as pdfkit's; a word wider than the box is cut where it must be. */
