@@ -52,6 +52,20 @@ describe('script runs of invoice text', () => {
     ]);
   });
 
+  it('keeps a zero-width joiner or non-joiner in its Arabic word, which the Arabic face shapes with', () => {
+    // Persian writes "mi-khaham" with a non-joiner inside the word; set in the Latin face it was a box.
+    expect(runs('می\u200cخواهم')).toEqual([{ text: 'می\u200cخواهم', script: 'arabic' }]);
+    expect(runs('ع\u200d')).toEqual([{ text: 'ع\u200d', script: 'arabic' }]);
+  });
+
+  it('leaves out a joiner outside Arabic, which neither the Hebrew nor the Latin face can draw', () => {
+    expect(runs('שלום\u200dעולם a\u200cb')).toEqual([
+      { text: 'ab', script: 'base' },
+      { text: ' ', script: 'base' },
+      { text: 'שלוםעולם', script: 'hebrew' },
+    ]);
+  });
+
   it('orders one line of a paragraph by the paragraph’s direction, without direction marks', () => {
     const text = 'שלום עולם Acme';
     const levels = paragraphLevels(text);

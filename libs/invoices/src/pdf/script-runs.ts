@@ -22,6 +22,12 @@ const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufe
 const RTL_TEXT = /[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
 /** Explicit direction marks: they steer the algorithm and have no glyph to draw. */
 const DIRECTION_MARKS = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Zero-width non-joiner and joiner: they steer Arabic's joining (Persian writes them inside words),
+ * and only the Arabic face has them; the Latin and Hebrew faces would draw a box.
+ */
+const JOINER = /^[\u200c\u200d]$/;
+const JOINERS = /[\u200c\u200d]/g;
 
 /** Whether the text needs this layout at all: without Hebrew or Arabic, pdfkit's own is the same. */
 export function needsScriptLayout(text: string): boolean {
@@ -47,6 +53,13 @@ function scriptOf(char: string): RunScript {
 function scriptsOf(text: string, start: number, end: number): RunScript[] {
   const scripts: RunScript[] = [];
   for (let i = start; i < end; i++) scripts.push(scriptOf(text.charAt(i)));
+  // A joiner goes in the run of the letter beside it (the one before first), so it splits no word
+  // and an Arabic one is shaped with it.
+  for (let i = 0; i < scripts.length; i++) {
+    if (!JOINER.test(text.charAt(start + i))) continue;
+    const before = scripts[i - 1];
+    scripts[i] = before !== undefined && before !== 'base' ? before : (scripts[i + 1] ?? 'base');
+  }
   for (let i = 1; i < scripts.length - 1; i++) {
     if (text.charAt(start + i) !== ' ' || scripts[i - 1] === 'base') continue;
     let next = i + 1;
@@ -113,6 +126,7 @@ export function visualRuns(text: string, levels: EmbeddingLevels, start = 0, end
       let chars = '';
       for (let i = run.start; i < run.end; i++) chars += mirrored.get(i) ?? text.charAt(i);
       chars = chars.replace(DIRECTION_MARKS, '');
+      if (run.script !== 'arabic') chars = chars.replace(JOINERS, '');
       const rightToLeft = run.level % 2 === 1;
       const fontkitReverses = RTL_TEXT.test(chars);
       return { text: rightToLeft === fontkitReverses ? chars : reversed(chars), script: run.script };
