@@ -13,7 +13,7 @@ import {
   InvoicePdfRenderer,
   ROUNDING_RULE,
 } from '@gateway/invoices';
-import { pdfPages } from './pdf-text';
+import { pdfPages, pdfTextItems } from './pdf-text';
 
 const PNG_1X1 =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -217,6 +217,65 @@ describe('a 200-model invoice as PDF, page by page', () => {
       expect(ROUNDING_RULE).toContain('half away from zero');
     },
     120_000,
+  );
+});
+
+describe('a footer longer than a page', () => {
+  const renderer = new InvoicePdfRenderer();
+
+  // pdfkit broke the issuer's long footer at the page's margin, 12 points under the top of the
+  // "Page n of N" line written into it, so the two overprinted each other.
+  it.each([
+    ['Latin', 'Thank you for your business. All rights reserved by Acme AI Ltd., 1 Market St.'],
+    ['Hebrew', 'תודה שבחרתם בנו. כל הזכויות שמורות לחברת אקמה בע״מ, רחוב הרצל 12 תל אביב.'],
+  ])(
+    'in %s goes on to the next page above the page number, never over it',
+    async (_script, sentence) => {
+      const invoice = longInvoice('en');
+      invoice.lines = invoice.lines.slice(0, 3);
+      invoice.issuer = { ...invoice.issuer!, footer: Array<string>(120).fill(sentence).join(' ') };
+      const pages = await pdfTextItems(await renderer.render(invoice));
+      expect(pages.length).toBeGreaterThan(1);
+      pages.forEach((items, i) => {
+        const number = items.find((item) => item.str.includes(`Page ${i + 1} of ${pages.length}`));
+        expect(number).toBeDefined();
+        // The lowest other text's baseline sits a line (8 pt text, with room under it) above the number's.
+        const lowest = Math.min(...items.filter((item) => item !== number).map((item) => item.y));
+        expect(lowest - number!.y).toBeGreaterThanOrEqual(12);
+      });
+    },
+    60_000,
+  );
+});
+
+describe('lines whose description wraps', () => {
+  const renderer = new InvoicePdfRenderer();
+
+  // A row was given a page break only when one line of it would not fit: a description wrapping
+  // past the page's end went on at the next page's top, and its numbers were written on that next
+  // page at the row's old height, the row torn in two around a near-empty page.
+  it.each([
+    ['Latin', 'a long description of a line that wraps to a second and a third line of the table'],
+    ['Hebrew', 'תיאור ארוך מאוד של שורה בחשבונית עם הרבה מילים שעוברות לשורה הבאה ועוד מילים'],
+  ])(
+    'in %s keep each row on one page, its description beside its numbers',
+    async (_script, words) => {
+      const invoice = longInvoice('en');
+      invoice.lines = invoice.lines.slice(0, 40).map((line, i) => ({
+        ...line,
+        description: `S${i} ${words} E${i}`,
+        unitPrices: undefined,
+      }));
+      const pages = await pdfPages(await renderer.render(invoice));
+      expect(pages.length).toBeGreaterThan(1);
+      const pageOf = (text: string) => pages.findIndex((page) => page.split(/\s+/).includes(text));
+      invoice.lines.forEach((line, i) => {
+        const page = pageOf(`S${i}`);
+        expect(page).toBeGreaterThanOrEqual(0);
+        expect([pageOf(`E${i}`), pageOf(String(line.requests))]).toEqual([page, page]);
+      });
+    },
+    60_000,
   );
 });
 

@@ -14,7 +14,7 @@ import { centsOf, roundedUsd } from '../generation/rounded-usd';
 import { convertedBalanceMinor } from '../settlement/converted-balance';
 import { CjkFont, CjkFontFiles, FontFace, locateCjkFont, readCjkFont } from './cjk-font';
 import { invoiceLabels, InvoiceLabels } from './invoice-labels';
-import { BoxOptions, ScriptFonts, writeText } from './mixed-script-text';
+import { BoxOptions, ScriptFonts, textHeight, writeText } from './mixed-script-text';
 import { locateRtlFonts, readRtlFonts, RtlFontFiles, RtlFonts, RtlScript } from './rtl-fonts';
 import { needsScriptLayout } from './script-runs';
 
@@ -89,7 +89,9 @@ export class InvoicePdfRenderer implements OnModuleInit {
     const { default: PDFDocument } = await import('pdfkit');
     const doc: PDFKit.PDFDocument = new PDFDocument({
       size: 'A4',
-      margin: MARGIN,
+      // The bottom margin keeps the "Page n of N" band (pageNumbers) clear: text that wraps past it,
+      // pdfkit's own or a right-to-left line's, goes on at the next page instead of over the number.
+      margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
       bufferPages: true,
       info: {
         Title: `${title} ${invoice.number}`,
@@ -327,7 +329,7 @@ class InvoiceDocument {
       ];
       const note = this.priceNote(line);
       // A line and its unit prices stay on one page.
-      this.ensureRoom(note ? 26 : 14, true);
+      this.ensureRoom(this.rowHeight(REGULAR, cells, 8) + (note ? 12 : 0), true);
       this.row(REGULAR, cells, 8);
       if (note) {
         this.doc.font(REGULAR).fontSize(7).fillColor(GREY);
@@ -361,6 +363,21 @@ class InvoiceDocument {
       money(BigInt(prices.perRequestNano)),
     );
     return prices.changedInPeriod ? `${note} (${this.labels.priceChanged})` : note;
+  }
+
+  /**
+   * The room a row takes: its tallest cell, at least the one line it was always given. A row is
+   * written cell by cell at one height, so it must fit its page whole: a description wrapping past
+   * the page's end went on at the next page's top, and the row's numbers were written there too.
+   */
+  private rowHeight(font: Weight, cells: string[], size: number): number {
+    this.doc.font(font).fontSize(size);
+    const tallest = Math.max(
+      ...this.columns.map((column, i) =>
+        textHeight(this.doc, cells[i] ?? '', SCRIPT_FONTS[font], { width: column.width - (i === 0 ? 6 : 0) }),
+      ),
+    );
+    return Math.max(tallest + 3, 14);
   }
 
   private row(font: Weight, cells: string[], size: number): void {
@@ -441,7 +458,6 @@ class InvoiceDocument {
     doc.x = MARGIN;
     doc.font(BOLD).fontSize(9).text(labels.paymentsInPeriod);
     for (const payment of invoice.payments) {
-      this.ensureRoom(14);
       const label = `${payment.date.slice(0, 10)}  ${labels.paymentKinds[payment.kind] ?? payment.kind}`;
       const cells = [
         payment.note ? `${label}: ${payment.note}` : label,
@@ -451,6 +467,7 @@ class InvoiceDocument {
         '',
         minorText(centsOf(BigInt(payment.amountNano)), 2),
       ];
+      this.ensureRoom(this.rowHeight(REGULAR, cells, 8));
       this.row(REGULAR, cells, 8);
     }
   }

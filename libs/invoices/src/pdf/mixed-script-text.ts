@@ -43,6 +43,18 @@ export function writeText(
   new MixedScriptText(doc, fonts, box).write(text, x, y);
 }
 
+/** How tall writeText would set `text` in the box, at the document's current size. */
+export function textHeight(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  fonts: ScriptFonts,
+  box: BoxOptions,
+): number {
+  doc.font(fonts.base);
+  if (!needsScriptLayout(text)) return doc.heightOfString(text, box);
+  return new MixedScriptText(doc, fonts, box).height(text);
+}
+
 class MixedScriptText {
   constructor(
     private readonly doc: PDFKit.PDFDocument,
@@ -68,6 +80,17 @@ class MixedScriptText {
     doc.font(fonts.base);
     doc.x = x;
     doc.y = top;
+  }
+
+  height(text: string): number {
+    const { doc, fonts } = this;
+    doc.font(fonts.base);
+    const lineHeight = doc.currentLineHeight(true);
+    let lines = 0;
+    for (const paragraph of text.split(/\r\n|\r|\n/))
+      lines += this.lines(paragraph, paragraphLevels(paragraph)).length;
+    doc.font(fonts.base);
+    return lines * lineHeight;
   }
 
   /**
