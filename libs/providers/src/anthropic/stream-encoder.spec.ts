@@ -415,6 +415,27 @@ describe('AnthropicStreamEncoder, parallel tool calls whose arguments interleave
     },
   );
 
+  // Mistral, Groq and GLM-style OpenAI-compatible servers send a call's whole arguments again after
+  // its pieces. Streamed on as deltas, `{…}{…}` made the SDK's finalMessage throw.
+  it("sends nothing after a call's whole object, when an upstream resends the arguments", async () => {
+    const sse = encodeAll([
+      { type: 'start', id: 'chatcmpl-d', model: 'mistral-large' },
+      callStart(0, 'get_time'),
+      ...argDeltas(0, [...TIME_ARGS, TIME_ARGS.join('')]),
+      callStart(1, 'get_weather'),
+      callStart(2, 'search'),
+      ...argDeltas(2, ['{"q": "x"}{"q": "x"}']),
+      ...argDeltas(1, ['{"city": "Paris"}', '{"city": "Paris"}']),
+      ...ending,
+    ]);
+    const message = await streamOf(sse).finalMessage();
+    expect(message.content.map((block) => (block.type === 'tool_use' ? block.input : block))).toEqual([
+      { tz: 'UTC' },
+      { city: 'Paris' },
+      { q: 'x' },
+    ]);
+  });
+
   it("drops the spaces before a call's opening brace, which are no part of its input", async () => {
     const sse = encodeAll([
       { type: 'start', id: 'chatcmpl-w', model: 'gpt-4o' },

@@ -310,13 +310,14 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
       case 'tool_call_delta': {
         const call = this.calls.get(event.index);
         if (call === undefined) return '';
-        const piece = objectPiece(call, event.arguments);
-        call.end.push(piece);
+        const opened = objectPiece(call, event.arguments);
+        // What follows a whole object is left out (a server resending the arguments after them).
+        const piece = opened.slice(0, call.end.push(opened));
         if (call.block === null) {
           call.waiting += piece;
           return '';
         }
-        // A call whose block has stopped had a whole object already: nothing valid can follow it.
+        // A call whose block has stopped (its object whole, or drained at the end) takes no more.
         if (call.block !== this.open?.index) return '';
         // A slip's piece sends nothing, but ends the wait of what is behind it.
         const sent = piece === '' ? '' : this.delta({ type: 'input_json_delta', partial_json: piece });

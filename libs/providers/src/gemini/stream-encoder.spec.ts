@@ -151,6 +151,29 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
     },
   );
 
+  // Mistral, Groq and GLM-style OpenAI-compatible servers send a call's whole arguments again after
+  // its pieces; appended, `{…}{…}` is no JSON, and the call was left out as malformed.
+  it('keeps a call whose upstream resends its whole arguments after them, and nothing after its object', async () => {
+    const { ai } = await clientServing(
+      encode([
+        start,
+        { type: 'tool_call_start', index: 0, id: 'c1', name: 'get_weather' },
+        { type: 'tool_call_delta', index: 0, arguments: '{"city":' },
+        { type: 'tool_call_delta', index: 0, arguments: ' "Paris"}' },
+        { type: 'tool_call_delta', index: 0, arguments: '{"city": "Paris"}' },
+        { type: 'tool_call_start', index: 1, id: 'c2', name: 'get_time' },
+        { type: 'tool_call_delta', index: 1, arguments: '{"tz": "UTC"}{"tz": "UTC"}' },
+        { type: 'finish', finishReason: 'tool_calls' },
+      ]),
+    );
+    const chunks = await collect(ai);
+    expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual([
+      { id: 'c1', name: 'get_weather', args: { city: 'Paris' } },
+      { id: 'c2', name: 'get_time', args: { tz: 'UTC' } },
+    ]);
+    expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe('STOP');
+  });
+
   it('ends a call whose arguments are not JSON as Gemini does: left out, MALFORMED_FUNCTION_CALL', async () => {
     const { ai } = await clientServing(
       encode([

@@ -165,10 +165,8 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
         return '';
       case 'tool_call_delta': {
         const call = this.open.get(event.index);
-        if (call !== undefined) {
-          call.arguments += event.arguments;
-          call.end.push(event.arguments);
-        }
+        // What follows a whole object is left out (a server resending the arguments after them).
+        if (call !== undefined) call.arguments += event.arguments.slice(0, call.end.push(event.arguments));
         return '';
       }
       case 'text_delta':

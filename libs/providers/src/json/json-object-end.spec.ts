@@ -19,6 +19,11 @@ describe('JsonObjectEnd', () => {
     expect(completeAfter(['{"q": "\\\\', '"}'])).toEqual([false, true]);
   });
 
+  it('says how much of each piece belongs to the object: none once it has closed', () => {
+    const end = new JsonObjectEnd();
+    expect(['{"a":', ' 1} ', '{"a": 1}'].map((piece) => end.push(piece))).toEqual([5, 3, 0]);
+  });
+
   it('is never complete for text that is no object or array', () => {
     expect(completeAfter(['', '42', '"x"', '}'])).toEqual([false, false, false, false]);
   });

@@ -13,8 +13,14 @@ export class JsonObjectEnd {
     return this.closed;
   }
 
-  push(text: string): void {
-    for (let i = 0; i < text.length && !this.closed; i++) this.read(text[i]);
+  /**
+   * Reads the next piece; returns how much of it belongs to the object (all of it until it closes,
+   * none once it has): some servers send a call's whole arguments again after their pieces.
+   */
+  push(text: string): number {
+    let i = 0;
+    for (; i < text.length && !this.closed; i++) this.read(text[i]);
+    return i;
   }
 
   private read(char: string): void {

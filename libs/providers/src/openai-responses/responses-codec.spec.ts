@@ -445,6 +445,26 @@ describe('Responses codec: streams, read by the openai SDK', () => {
     ]);
   });
 
+  // Mistral, Groq and GLM-style OpenAI-compatible servers send a call's whole arguments again after
+  // its pieces; appended, the done item's arguments were `{…}{…}`, which no client can parse.
+  it('ends a call at its whole object when an upstream resends the arguments after their pieces', async () => {
+    const text = encodeAll([
+      { type: 'start', id: 'chatcmpl-d', model: 'mistral-large' },
+      { type: 'tool_call_start', index: 0, id: 'call_a', name: 'get_weather' },
+      { type: 'tool_call_delta', index: 0, arguments: '{"city":' },
+      { type: 'tool_call_delta', index: 0, arguments: '"Paris"}' },
+      { type: 'tool_call_delta', index: 0, arguments: '{"city":"Paris"}' },
+      { type: 'tool_call_start', index: 1, id: 'call_b', name: 'get_time' },
+      { type: 'tool_call_delta', index: 1, arguments: '{"tz":"UTC"}{"tz":"UTC"}' },
+      { type: 'finish', finishReason: 'tool_calls' },
+    ]);
+    const response = await clientAnswering(text).responses.stream({ model: 'm', input: 'x' }).finalResponse();
+    expect(response.output.map((item) => (item.type === 'function_call' ? item.arguments : item))).toEqual([
+      '{"city":"Paris"}',
+      '{"tz":"UTC"}',
+    ]);
+  });
+
   it('ends a length-limited stream as response.incomplete', async () => {
     const text = encodeAll([
       { type: 'start', id: 'r1', model: 'm' },

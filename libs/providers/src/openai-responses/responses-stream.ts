@@ -171,15 +171,16 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
       }
       case 'tool_call_delta': {
         const call = this.calls.get(event.index);
-        if (call === undefined || event.arguments === '') return '';
-        call.end.push(event.arguments);
+        if (call === undefined) return '';
+        // What follows a whole object is left out (a server resending the arguments after them).
+        const piece = event.arguments.slice(0, call.end.push(event.arguments));
+        if (piece === '') return '';
         if (call.item === null) {
-          call.waiting += event.arguments;
+          call.waiting += piece;
           return '';
         }
-        // A call whose item is done had a whole object already: nothing valid can follow it.
         if (call.item !== this.current) return '';
-        return this.argumentsDelta(call.item, event.arguments) + this.advance();
+        return this.argumentsDelta(call.item, piece) + this.advance();
       }
       case 'usage':
         this.usage = event.usage;
