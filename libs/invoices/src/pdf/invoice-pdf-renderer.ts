@@ -15,7 +15,7 @@ import { convertedBalanceMinor } from '../settlement/converted-balance';
 import { CjkFont, CjkFontFiles, FontFace, locateCjkFont, readCjkFont } from './cjk-font';
 import { invoiceLabels, InvoiceLabels } from './invoice-labels';
 import { BoxOptions, ScriptFonts, textHeight, writeText } from './mixed-script-text';
-import { locateRtlFonts, readRtlFonts, RtlFontFiles, RtlFonts, RtlScript } from './rtl-fonts';
+import { FaceScript, locateScriptFonts, readScriptFonts, ScriptFaces, ScriptFontFiles } from './script-fonts';
 import { needsScriptLayout } from './script-runs';
 
 const REGULAR = 'cjk';
@@ -23,8 +23,8 @@ const BOLD = 'cjk-bold';
 type Weight = typeof REGULAR | typeof BOLD;
 /** Each weight's faces by script; pdfkit embeds (a subset of) a face only once text is set in it. */
 const SCRIPT_FONTS: Record<Weight, ScriptFonts> = {
-  [REGULAR]: { base: REGULAR, hebrew: 'hebrew', arabic: 'arabic' },
-  [BOLD]: { base: BOLD, hebrew: 'hebrew-bold', arabic: 'arabic-bold' },
+  [REGULAR]: { base: REGULAR, latin: 'latin', hebrew: 'hebrew', arabic: 'arabic' },
+  [BOLD]: { base: BOLD, latin: 'latin-bold', hebrew: 'hebrew-bold', arabic: 'arabic-bold' },
 };
 const MARGIN = 50;
 const FOOTER_SPACE = 40;
@@ -55,12 +55,12 @@ export const FONT_IDLE_RELEASE_MS = 60_000;
 
 interface InvoiceFonts {
   cjk: CjkFont;
-  rtl: RtlFonts;
+  scripts: ScriptFaces;
 }
 
 interface InvoiceFontFiles {
   cjk: CjkFontFiles;
-  rtl: Record<RtlScript, RtlFontFiles>;
+  scripts: Record<FaceScript, ScriptFontFiles>;
 }
 
 @Injectable()
@@ -72,7 +72,7 @@ export class InvoicePdfRenderer implements OnModuleInit {
   onModuleInit(): void {
     const files = this.fontFiles();
     new Logger('Invoices').log(
-      `invoice PDFs set in ${files.cjk.source}, with ${files.rtl.hebrew.regular} and ${files.rtl.arabic.regular}`,
+      `invoice PDFs set in ${files.cjk.source}, with ${files.scripts.latin.regular}, ${files.scripts.hebrew.regular} and ${files.scripts.arabic.regular}`,
     );
   }
 
@@ -103,9 +103,9 @@ export class InvoicePdfRenderer implements OnModuleInit {
     const done = collect(doc);
     register(doc, REGULAR, font.cjk.regular);
     register(doc, BOLD, font.cjk.bold);
-    for (const script of ['hebrew', 'arabic'] as const) {
-      register(doc, SCRIPT_FONTS[REGULAR][script], font.rtl[script].regular);
-      register(doc, SCRIPT_FONTS[BOLD][script], font.rtl[script].bold);
+    for (const script of ['latin', 'hebrew', 'arabic'] as const) {
+      register(doc, SCRIPT_FONTS[REGULAR][script], font.scripts[script].regular);
+      register(doc, SCRIPT_FONTS[BOLD][script], font.scripts[script].bold);
     }
     new InvoiceDocument(doc, invoice, labels, context).write();
     doc.end();
@@ -113,7 +113,7 @@ export class InvoicePdfRenderer implements OnModuleInit {
   }
 
   private fontFiles(): InvoiceFontFiles {
-    return (this.files ??= { cjk: locateCjkFont(), rtl: locateRtlFonts() });
+    return (this.files ??= { cjk: locateCjkFont(), scripts: locateScriptFonts() });
   }
 
   /**
@@ -126,7 +126,7 @@ export class InvoicePdfRenderer implements OnModuleInit {
       return this.loaded.font;
     }
     const files = this.fontFiles();
-    const font = { cjk: readCjkFont(files.cjk), rtl: readRtlFonts(files.rtl) };
+    const font = { cjk: readCjkFont(files.cjk), scripts: readScriptFonts(files.scripts) };
     const release = setTimeout(() => (this.loaded = undefined), FONT_IDLE_RELEASE_MS);
     release.unref();
     this.loaded = { font, release };

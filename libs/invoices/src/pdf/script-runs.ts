@@ -1,12 +1,13 @@
-// Cuts a line of text into runs that each sit in one font (Latin and CJK, Hebrew, Arabic) and one
+// Cuts a line of text into runs that each sit in one font (ASCII and CJK, European letters beyond
+// ASCII with Greek and Cyrillic, Hebrew, Arabic) and one
 // direction, in the order they are drawn from left to right (the Unicode bidi algorithm, bidi-js).
 // pdfkit draws a run through fontkit, which shapes it (Arabic's joining forms) and reverses a run in a
 // right-to-left script by itself; so such a run is handed over in logical order, and only a run fontkit
 // would leave as it is (spaces or punctuation between two Hebrew words) is reversed here.
 import bidiFactory, { type EmbeddingLevels } from 'bidi-js';
-import type { RtlScript } from './rtl-fonts';
+import type { FaceScript } from './script-fonts';
 
-export type RunScript = 'base' | RtlScript;
+export type RunScript = 'base' | FaceScript;
 
 export interface ScriptRun {
   /** The characters as pdfkit should be given them. */
@@ -17,6 +18,14 @@ export interface ScriptRun {
 const bidi = bidiFactory();
 
 const HEBREW = /[\u0590-\u05ff\ufb1d-\ufb4f]/;
+/**
+ * What the CJK face (a GB2312 subset) lacks or may lack and Noto Sans has: Latin-1's letters and signs,
+ * Latin Extended (Ł, ř, ş, ő), IPA, combining accents, Greek, Cyrillic, Latin Extended Additional
+ * (Vietnamese), and currency signs (₪ ₹ ₽ ₺).
+ */
+const EUROPEAN = /[\u00a1-\u036f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff\u20a0-\u20cf]/;
+/** ASCII letters and digits: a word holding a European letter is set whole in its face. */
+const ASCII_WORD = /^[A-Za-z0-9]$/;
 const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
 /** The scripts fontkit lays out right to left that the invoice fonts cover. */
 const RTL_TEXT = /[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
@@ -29,9 +38,12 @@ const DIRECTION_MARKS = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
 const JOINER = /^[\u200c\u200d]$/;
 const JOINERS = /[\u200c\u200d]/g;
 
-/** Whether the text needs this layout at all: without Hebrew or Arabic, pdfkit's own is the same. */
+/**
+ * Whether the text needs this layout at all: with nothing but ASCII and what the CJK face covers,
+ * pdfkit's own is the same.
+ */
 export function needsScriptLayout(text: string): boolean {
-  return RTL_TEXT.test(text);
+  return RTL_TEXT.test(text) || EUROPEAN.test(text);
 }
 
 /** The bidi levels of one paragraph (no line breaks in it), its direction taken from its first letter. */
@@ -42,6 +54,7 @@ export function paragraphLevels(paragraph: string): EmbeddingLevels {
 function scriptOf(char: string): RunScript {
   if (HEBREW.test(char)) return 'hebrew';
   if (ARABIC.test(char)) return 'arabic';
+  if (EUROPEAN.test(char)) return 'latin';
   return 'base';
 }
 
@@ -59,6 +72,19 @@ function scriptsOf(text: string, start: number, end: number): RunScript[] {
     if (!JOINER.test(text.charAt(start + i))) continue;
     const before = scripts[i - 1];
     scripts[i] = before !== undefined && before !== 'base' ? before : (scripts[i + 1] ?? 'base');
+  }
+  // A word with a European letter is set whole in that face ("Łódź", not "Ł", "ó", "d", "ź" in two
+  // fonts of slightly different shapes): its ASCII letters and digits join it.
+  for (let i = 0; i < scripts.length; i++) {
+    if (scripts[i] !== 'latin') continue;
+    for (let j = i - 1; j >= 0 && scripts[j] === 'base' && ASCII_WORD.test(text.charAt(start + j)); j--)
+      scripts[j] = 'latin';
+    for (
+      let j = i + 1;
+      j < scripts.length && scripts[j] === 'base' && ASCII_WORD.test(text.charAt(start + j));
+      j++
+    )
+      scripts[j] = 'latin';
   }
   for (let i = 1; i < scripts.length - 1; i++) {
     if (text.charAt(start + i) !== ' ' || scripts[i - 1] === 'base') continue;
