@@ -68,8 +68,8 @@ export class IdempotencyStore {
   /**
    * Claims the key for this request, or says what the earlier request with it left: its answer to
    * replay, or a 409 while it runs (another 409 once it is past answering), or a 422 when it was
-   * another request. An expired key is claimed
-   * afresh, in the same statement, so two retries racing past the expiry still let one in.
+   * another request. An expired key is claimed afresh, in the same statement, so two retries racing
+   * past the expiry still let one in.
    */
   async claim(req: IdempotentRequest): Promise<Claim> {
     const claim = randomUUID();
