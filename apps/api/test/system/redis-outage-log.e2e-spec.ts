@@ -38,6 +38,12 @@ describe('a Redis outage in the api’s log', () => {
       async () => ((await ready()) === 200 ? true : undefined),
       10_000,
     );
+    // The log is written asynchronously: /ready can answer before the line is out.
+    await waitFor(
+      'the line saying Redis is back',
+      async () => (proc!.output().slice(before).includes('Redis reachable again') ? true : undefined),
+      5_000,
+    );
 
     const during = proc.output().slice(before);
     const lines = during.split('\n').filter((line) => line.trim() !== '');
