@@ -56,8 +56,14 @@ export class ChangeFeed implements OnApplicationShutdown {
     return () => set.delete(listener);
   }
 
-  /** Announces a committed change. Failing to publish is logged, not thrown: the change stands. */
+  /**
+   * Announces a committed change. This process's own listeners hear it at once, before the answer to
+   * the write goes out (an operator who creates a chain and calls it next must not meet the table
+   * from before it; Redis's echo, a moment later, is heard again), every other process through
+   * Redis. Failing to publish is logged, not thrown: the change stands.
+   */
   async publish(topic: string, id: string | null = null): Promise<void> {
+    this.emit(topic, { topic, id });
     try {
       await this.redis.publish(this.channel, JSON.stringify({ topic, id }));
     } catch (error) {
