@@ -19,6 +19,7 @@ import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { buildSqliteSource, PASSWORDS } from '../../apps/api/test/migration/newapi-source-fixture';
 import { startIngestor } from '../../apps/api/test/relay/relay-fixture';
 import { startInvoiceWorker } from '../../apps/api/test/invoices/invoice-worker';
+import { loseFirstAnswer } from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
@@ -829,17 +830,7 @@ describe('admin console (browser)', () => {
       ).total;
     const before = await creditNotes();
     // The api takes the first save; its answer is lost, and OK is pressed again.
-    const keys: string[] = [];
-    let lose = true;
-    await page.route('**/api/invoices/*/credit-note', async (route) => {
-      keys.push(route.request().headers()['idempotency-key'] ?? '');
-      const response = await route.fetch();
-      if (lose) {
-        lose = false;
-        return route.abort('connectionreset');
-      }
-      return route.fulfill({ response });
-    });
+    const { keys, undo } = await loseFirstAnswer(page, '**/api/invoices/*/credit-note');
     await testId('credit-note').click();
     await page.getByRole('dialog').locator('textarea').fill('usage double-counted in the e2e');
     await page.getByRole('dialog').getByPlaceholder('All of it').fill('0.0001');
@@ -850,7 +841,7 @@ describe('admin console (browser)', () => {
     await page.waitForURL(
       (url) => url.href !== invoiceUrl && /\/invoices\/[0-9a-f-]{36}$/.test(url.pathname),
     );
-    await page.unroute('**/api/invoices/*/credit-note');
+    await undo();
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(keys[1]).toBe(keys[0]);

@@ -1,6 +1,6 @@
 // Headless Chromium for the console's browser suites: Debian's chromium driven by playwright-core
 // (`npx playwright install` cannot work here), one English page at a desktop size.
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Route } from 'playwright-core';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** How long the console may take to show what a step waits for. */
@@ -17,4 +17,28 @@ export async function openConsolePage(pageErrors: string[]): Promise<{ browser: 
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return { browser, page };
+}
+
+/**
+ * The server takes the first `method` request to `url`, and its answer is lost on the way back (a
+ * dropped connection), as on a flaky network; later ones go through. `keys` collects each request's
+ * Idempotency-Key header ('' when none); `undo()` takes the route away.
+ */
+export async function loseFirstAnswer(
+  page: Page,
+  url: string | ((url: URL) => boolean),
+  method = 'POST',
+): Promise<{ keys: string[]; undo: () => Promise<void> }> {
+  const keys: string[] = [];
+  let lose = true;
+  const handler = async (route: Route) => {
+    if (route.request().method() !== method) return route.continue();
+    keys.push(route.request().headers()['idempotency-key'] ?? '');
+    const response = await route.fetch();
+    if (!lose) return route.fulfill({ response });
+    lose = false;
+    return route.abort('connectionreset');
+  };
+  await page.route(url, handler);
+  return { keys, undo: () => page.unroute(url, handler) };
 }

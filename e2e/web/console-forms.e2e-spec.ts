@@ -9,7 +9,7 @@ import { TEST_ADMIN } from '@gateway/testing';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
-import { openConsolePage, UI_TIMEOUT } from './console-browser';
+import { loseFirstAnswer, openConsolePage, UI_TIMEOUT } from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -80,19 +80,8 @@ describe('console forms (browser)', () => {
   });
 
   it('sends a top-up whose answer was lost again under its key, and credits once', async () => {
-    const keys: string[] = [];
-    let lose = true;
-    await page.route('**/api/tenants/*/topups', async (route) => {
-      keys.push(route.request().headers()['idempotency-key'] ?? '');
-      // The server gets the top-up and credits it; the answer is lost on its way to the browser.
-      const response = await route.fetch();
-      if (lose) {
-        lose = false;
-        await route.abort('connectionreset');
-      } else {
-        await route.fulfill({ response });
-      }
-    });
+    // The server gets the top-up and credits it; the answer is lost on its way to the browser.
+    const { keys, undo } = await loseFirstAnswer(page, '**/api/tenants/*/topups');
     try {
       await testId('topup').click();
       await testId('credit-amount').fill('5');
@@ -102,7 +91,7 @@ describe('console forms (browser)', () => {
       await testId('credit-save').click();
       await page.getByRole('dialog').waitFor({ state: 'hidden' });
     } finally {
-      await page.unroute('**/api/tenants/*/topups');
+      await undo();
     }
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
@@ -135,19 +124,8 @@ describe('console forms (browser)', () => {
 
   it('sends a code batch whose answer was lost again under its key: one batch, its codes shown', async () => {
     const isCreate = (url: URL) => url.pathname === '/api/redemption-codes';
-    const keys: string[] = [];
-    let lose = true;
-    await page.route(isCreate, async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      keys.push(route.request().headers()['idempotency-key'] ?? '');
-      // The server creates the batch; its answer, the only place its codes are shown, is lost.
-      const response = await route.fetch();
-      if (lose) {
-        lose = false;
-        return route.abort('connectionreset');
-      }
-      return route.fulfill({ response });
-    });
+    // The server creates the batch; its answer, the only place its codes are shown, is lost.
+    const { keys, undo } = await loseFirstAnswer(page, isCreate);
     try {
       await page.goto(`${api.url}/billing?tab=codes`);
       await testId('new-codes').click();
@@ -159,7 +137,7 @@ describe('console forms (browser)', () => {
       await testId('codes-save').click();
       await testId('created-codes').waitFor();
     } finally {
-      await page.unroute(isCreate);
+      await undo();
     }
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
@@ -192,18 +170,8 @@ describe('console forms (browser)', () => {
           .expect(200)
       ).body.balanceUsd as string;
     const before = await balance();
-    const keys: string[] = [];
-    let lose = true;
-    await page.route('**/api/redemption-codes/redeem', async (route) => {
-      keys.push(route.request().headers()['idempotency-key'] ?? '');
-      // The server credits the code; the answer is lost on its way to the browser.
-      const response = await route.fetch();
-      if (lose) {
-        lose = false;
-        return route.abort('connectionreset');
-      }
-      return route.fulfill({ response });
-    });
+    // The server credits the code; the answer is lost on its way to the browser.
+    const { keys, undo } = await loseFirstAnswer(page, '**/api/redemption-codes/redeem');
     try {
       await page.goto(`${api.url}/billing?tenantId=${tenantId}`);
       await page.getByPlaceholder('Redemption code').fill(code);
@@ -212,7 +180,7 @@ describe('console forms (browser)', () => {
       await page.getByRole('button', { name: 'Redeem' }).click();
       await page.getByText('$3.00 added to the balance').waitFor();
     } finally {
-      await page.unroute('**/api/redemption-codes/redeem');
+      await undo();
     }
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
