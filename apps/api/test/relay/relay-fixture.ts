@@ -190,6 +190,32 @@ export async function seedTenantWithToken(
   return { tenantId: tenant.id, tokenId: issued.id, key: issued.key };
 }
 
+/**
+ * A channel `slow` whose one mock key streams slowly, serving `m-slow` at $1 / $2 per 1M tokens, and
+ * a tenant with a token and `usd` of credit: what the drills that stop a process mid-stream start from.
+ */
+export async function seedSlowStream(
+  api: ApiHarness,
+  admin: string,
+  upstream: { baseUrl: string; key: string },
+  usd: string,
+): Promise<{ tenantId: string; key: string }> {
+  await createChannel(api, admin, {
+    name: 'slow',
+    baseUrl: upstream.baseUrl,
+    models: ['m-slow'],
+    keys: [upstream.key],
+  });
+  await request(api.url)
+    .put('/api/models/m-slow/price')
+    .set('authorization', `Bearer ${admin}`)
+    .send({ inputPer1M: '1', outputPer1M: '2' })
+    .expect(200);
+  const { key, tenantId } = await seedTenantWithToken(api, admin);
+  await fund(api, tenantId, usd);
+  return { key, tenantId };
+}
+
 /** The official SDK against the gateway, without its own retries (the gateway's failover is under test). */
 export function sdk(api: ApiHarness, key: string, options: { timeout?: number } = {}): OpenAI {
   return new OpenAI({

@@ -5,11 +5,10 @@
 // outbox").
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import OpenAI from 'openai';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from '../api-harness';
 import { startRedisServer, type RedisProcess } from '../drills/drill-processes';
-import { createChannel, fund, seedTenantWithToken } from '../relay/relay-fixture';
+import { seedSlowStream } from '../relay/relay-fixture';
 import { freePort, startApiProcess, whenReady, type ApiProcess } from './api-process';
 
 // 12 chunks 150 ms apart: Redis is stopped after the first one, the stream goes on without it.
@@ -36,19 +35,12 @@ describe('an api stopped while Redis is down', () => {
 
   it('stores the usage record and the debit of a stream served during the outage in PostgreSQL on SIGTERM', async () => {
     const admin = await api.adminToken();
-    await createChannel(api, admin, {
-      name: 'slow',
-      baseUrl: mock.baseUrl,
-      models: ['m-slow'],
-      keys: [SLOW_KEY],
-    });
-    await request(api.url)
-      .put('/api/models/m-slow/price')
-      .set('authorization', `Bearer ${admin}`)
-      .send({ inputPer1M: '1', outputPer1M: '2' })
-      .expect(200);
-    const { key, tenantId } = await seedTenantWithToken(api, admin);
-    await fund(api, tenantId, '10');
+    const { key, tenantId } = await seedSlowStream(
+      api,
+      admin,
+      { baseUrl: mock.baseUrl, key: SLOW_KEY },
+      '10',
+    );
 
     // The api on a Redis of its own, which the test can take away (never the shared one).
     proc = startApiProcess(api, await freePort(), { REDIS_URL: redis.url, SHUTDOWN_GRACE_MS: '20000' });

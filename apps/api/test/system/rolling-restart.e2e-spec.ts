@@ -9,13 +9,7 @@ import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from '../api-harness';
-import {
-  createChannel,
-  fund,
-  seedTenantWithToken,
-  startIngestor,
-  usageRecordsStored,
-} from '../relay/relay-fixture';
+import { seedSlowStream, startIngestor, usageRecordsStored } from '../relay/relay-fixture';
 import { freePort, startApiProcess, whenReady, type ApiProcess } from './api-process';
 
 const GRACE_MS = Number(process.env['ROLLING_GRACE_MS'] ?? 15_000);
@@ -52,19 +46,12 @@ describe('a rolling restart under streaming load', () => {
   });
 
   it('completes or never accepts every request, records each accepted one, and the books reconcile', async () => {
-    await createChannel(api, admin, {
-      name: 'slow',
-      baseUrl: mock.baseUrl,
-      models: ['m-slow'],
-      keys: [SLOW_KEY],
-    });
-    await request(api.url)
-      .put('/api/models/m-slow/price')
-      .set('authorization', `Bearer ${admin}`)
-      .send({ inputPer1M: '1', outputPer1M: '2' })
-      .expect(200);
-    const { key, tenantId } = await seedTenantWithToken(api, admin);
-    await fund(api, tenantId, '100');
+    const { key, tenantId } = await seedSlowStream(
+      api,
+      admin,
+      { baseUrl: mock.baseUrl, key: SLOW_KEY },
+      '100',
+    );
 
     const ports = [await freePort(), await freePort()] as [number, number];
     const first = startProcess(ports[0]);

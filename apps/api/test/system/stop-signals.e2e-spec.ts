@@ -11,15 +11,8 @@ import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import type { UsageIngestor } from '@gateway/usage';
 import { waitFor } from '@gateway/testing';
 import OpenAI from 'openai';
-import request from 'supertest';
 import { startApi, type ApiHarness } from '../api-harness';
-import {
-  createChannel,
-  fund,
-  seedTenantWithToken,
-  startIngestor,
-  usageRecordsStored,
-} from '../relay/relay-fixture';
+import { seedSlowStream, startIngestor, usageRecordsStored } from '../relay/relay-fixture';
 import { freePort, startApiProcess, whenReady, type ApiProcess } from './api-process';
 
 // 12 chunks 100 ms apart: each stream lasts ~1.2 s, so both signals land while it runs.
@@ -38,19 +31,7 @@ describe('a stop signal sent twice', () => {
     api = await startApi('stop_signals');
     ingestor = startIngestor(api);
     const admin = await api.adminToken();
-    await createChannel(api, admin, {
-      name: 'slow',
-      baseUrl: mock.baseUrl,
-      models: ['m-slow'],
-      keys: [SLOW_KEY],
-    });
-    await request(api.url)
-      .put('/api/models/m-slow/price')
-      .set('authorization', `Bearer ${admin}`)
-      .send({ inputPer1M: '1', outputPer1M: '2' })
-      .expect(200);
-    ({ key, tenantId } = await seedTenantWithToken(api, admin));
-    await fund(api, tenantId, '100');
+    ({ key, tenantId } = await seedSlowStream(api, admin, { baseUrl: mock.baseUrl, key: SLOW_KEY }, '100'));
   });
 
   afterAll(async () => {
