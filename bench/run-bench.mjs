@@ -160,7 +160,7 @@ async function main() {
   }
   let floor = null;
   if (options.targets.includes('floor')) {
-    floor = await startFloor(mock.url);
+    floor = await startFloor(mock.url, options.profileDir);
     targets.floor = floorTarget(floor, keysByModel);
   }
   checkNotAborted();

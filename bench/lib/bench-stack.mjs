@@ -55,14 +55,15 @@ export async function startMock() {
  * The floor: a minimal Node relay to the mock (floor-relay.mjs), the lower bound any Node gateway
  * starts from on this machine. Called with the mock's own keys, like direct.
  * @param {string} mockUrl
+ * @param {string | null} profileDir where to write its V8 CPU profile (on exit), or null
  * @returns {Promise<{ process: ChildProcess, url: string }>}
  */
-export async function startFloor(mockUrl) {
+export async function startFloor(mockUrl, profileDir) {
   const port = await freePort();
-  const floor = ChildProcess.node('floor', FLOOR_SCRIPT, [`--port=${port}`, `--upstream=${mockUrl}`], {
-    ...process.env,
-    NODE_ENV: 'production',
-  });
+  const nodeOptions = profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}/floor`];
+  const args = [`--port=${port}`, `--upstream=${mockUrl}`];
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const floor = ChildProcess.node('floor', FLOOR_SCRIPT, args, env, nodeOptions);
   await floor.waitForLine(/floor relay listening/, 15_000);
   return { process: floor, url: `http://127.0.0.1:${port}` };
 }
