@@ -34,6 +34,7 @@ export {
   encodeSseDone,
   encodeSseError,
   encodeSseEvent,
+  sseEventText,
   type SseErrorBody,
 } from './sse/sse-encoder';
 export { isDoneEvent, SSE_DONE, type SseEvent } from './sse/sse-event';

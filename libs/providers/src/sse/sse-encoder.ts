@@ -15,12 +15,18 @@ export interface SseErrorBody {
 
 /** Encodes an event; a multi-line payload becomes one `data:` line per line, so it survives framing. */
 export function encodeSseEvent(event: SseEvent): Uint8Array {
-  // The common case, a one-line JSON chunk without an event name: one string, one copy (issue #16).
-  if (event.event === undefined && !LINE_BREAK.test(event.data))
-    return Buffer.from(`data: ${event.data}\n\n`);
+  return Buffer.from(sseEventText(event));
+}
+
+/**
+ * An event's text as written to a client: the common case, a one-line JSON chunk without an event
+ * name, is one string (issue #16); a multi-line payload becomes one `data:` line per line.
+ */
+export function sseEventText(event: SseEvent): string {
+  if (event.event === undefined && !LINE_BREAK.test(event.data)) return `data: ${event.data}\n\n`;
   const head = event.event === undefined ? '' : `event: ${event.event.replace(/[\r\n]/g, '')}\n`;
   const lines = event.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}\n`);
-  return utf8.encode(`${head}${lines.join('')}\n`);
+  return `${head}${lines.join('')}\n`;
 }
 
 /** `data: <JSON>\n\n` for a payload object (a chunk). */

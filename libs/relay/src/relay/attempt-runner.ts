@@ -6,13 +6,13 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import {
   classifyUpstreamFailure,
   encodeSseError,
-  encodeSseEvent,
   JsonSkeleton,
   promptCountOf,
   readBoundedBody,
   RequestValidationError,
   SseDecodeError,
   SseReader,
+  sseEventText,
   type AttemptAdapter,
   type ObservedEvent,
   type PreparedRequest,
@@ -347,7 +347,7 @@ export class AttemptRunner {
       };
     }
     if (outcome.sawDone) {
-      res.end();
+      res.end(); // once the relay ended it with its last chunk, a no-op
       return served;
     }
     // The stream broke after it started: say so in the stream (never a clean [DONE]), then end it.
@@ -376,8 +376,8 @@ export class AttemptRunner {
  * caller waits for it to drain before writing more.
  */
 function writeObserved(res: ClientResponse, observed: ObservedEvent): boolean {
-  if (observed.suppress) return true;
-  return writeNow(res, 'text' in observed ? Buffer.from(observed.text) : encodeSseEvent(observed.event));
+  const text = observedText(observed);
+  return text === '' || writeNow(res, Buffer.from(text));
 }
 
 /** How a stream ended: 'oversized' when the gateway cut it at an event too large to be one. */
@@ -386,6 +386,12 @@ type StreamEnd = 'done' | 'stalled' | 'dropped' | 'oversized';
 function endOf(error: unknown): StreamEnd {
   if (error instanceof SseDecodeError) return 'oversized';
   return classifyUpstreamFailure(error).cause === 'timeout' ? 'stalled' : 'dropped';
+}
+
+/** The text an observed event puts on the wire: nothing when it is suppressed. */
+function observedText(observed: ObservedEvent): string {
+  if (observed.suppress) return '';
+  return 'text' in observed ? observed.text : sseEventText(observed.event);
 }
 
 /**
@@ -406,31 +412,45 @@ function relayRest(
       // The client's going away is an event: it can only have happened while this waited, so it is
       // checked here, once per wake, not once per event written.
       if (clientGone.aborted) return resolve('done');
-      // What one wake finds (often several events of one read) goes out in one write: events
-      // written one by one cost a system call and a TCP segment each (issue #16).
-      res.cork();
+      // What one wake finds (often several events of one read) goes out as one chunk in one write:
+      // events written one by one cost a system call and a TCP segment each, and each write of a
+      // chunked answer four socket writes and a buffer (issue #16). The text is bounded by what the
+      // source holds unread (its high-water mark pauses the upstream connection).
+      let text = '';
+      let next: 'read' | StreamEnd = 'read';
+      /** The source ended (not broke): what was read is all there is. */
+      let ended = false;
       try {
         for (;;) {
-          // The rest of the batch in hand, written without waiting unless the client's buffer is full.
-          for (let event = events.take(); event !== null; event = events.take()) {
-            if (!writeObserved(res, observer.observe(event))) {
-              void drained(res, idleMs).then(step);
-              return;
-            }
-          }
+          for (let event = events.take(); event !== null; event = events.take())
+            text += observedText(observer.observe(event));
           const more = events.refill();
-          // The next read waits for the rest of the loop's poll: other clients' first bytes go first.
-          if (more === 'wait') return events.whenReadable(wake);
+          if (more === 'wait') break;
           if (more === 'ended') {
             // A translated stream's terminator comes from the observer, only on a clean end.
-            const tail = observer.end?.() ?? '';
-            if (tail === '') return resolve('done');
-            void writeWithBackpressure(res, Buffer.from(tail), idleMs).then(() => resolve('done'));
-            return;
+            text += observer.end?.() ?? '';
+            next = 'done';
+            ended = true;
+            break;
           }
         }
       } catch (error) {
-        resolve(endOf(error));
+        next = endOf(error);
+      }
+      res.cork();
+      try {
+        const room = text === '' || writeNow(res, Buffer.from(text));
+        if (next === 'read') {
+          // The next read waits for the rest of the loop's poll: other clients' first bytes go first.
+          if (room) events.whenReadable(wake);
+          else void drained(res, idleMs).then(step);
+          return;
+        }
+        // A clean end's last chunk and the answer's end leave in the same write (one system call
+        // fewer a stream); a client that is not reading is waited for, as for any full buffer.
+        if (ended && room && observer.outcome().sawDone) res.end();
+        if (room) resolve(next);
+        else void drained(res, idleMs).then(() => resolve(next));
       } finally {
         res.uncork();
       }
