@@ -147,11 +147,14 @@ export class OpenAiStreamObserver implements StreamObserver {
     this.addPiece(this.completion, choiceIndex, `tool:${callIndex}`, fn['arguments']);
   }
 
-  /** A piece of a choice's field; the counter's key (choice and field) is made only for a real piece. */
+  /**
+   * A piece of a choice's field; the counter's key (choice and field) is made only for a real piece,
+   * and for the first choice, nearly every stream's only one, it is the field's name itself.
+   */
   private addPiece(counters: PieceCounters, index: number, field: string, piece: unknown): void {
     if (typeof piece !== 'string' || piece === '') return;
     this.markContent();
-    counters.add(`${index}:${field}`, piece);
+    counters.add(index === 0 ? field : `${index}:${field}`, piece);
   }
 
   private markContent(): void {
