@@ -17,6 +17,7 @@ import {
   chatUsage,
   nowSeconds,
 } from './chat-canonical-response';
+import { ToolArgumentsPieces } from './tool-arguments-pieces';
 
 interface ToolSlot {
   /** The canonical index (order of first appearance), once id and name are known. */
@@ -25,6 +26,8 @@ interface ToolSlot {
   name: string | null;
   /** Arguments that arrived before the call's name (some servers send them in the same chunk). */
   pending: string;
+  /** Its arguments pieces, read as incremental or cumulative (some servers resend the text so far). */
+  readonly pieces: ToolArgumentsPieces;
 }
 
 /**
@@ -44,7 +47,7 @@ export class ChatStreamDecoder implements CanonicalStreamDecoder {
     if (this.done) return [];
     if (data.trim() === SSE_DONE) {
       this.done = true;
-      return this.flushFinish();
+      return this.flushFinish(true);
     }
     let chunk: unknown;
     try {
@@ -85,14 +88,25 @@ export class ChatStreamDecoder implements CanonicalStreamDecoder {
   }
 
   end(): CanonicalStreamEvent[] {
-    return this.flushFinish();
+    return this.flushFinish(true);
   }
 
-  private flushFinish(): CanonicalStreamEvent[] {
-    if (this.finish === null) return [];
+  /** The finish reason, if one came, after what calls' arguments still held (always at the end). */
+  private flushFinish(end = false): CanonicalStreamEvent[] {
+    if (this.finish === null) return end ? this.flushArguments() : [];
     const finishReason = this.finish;
     this.finish = null;
-    return [{ type: 'finish', finishReason }];
+    return [...this.flushArguments(), { type: 'finish', finishReason }];
+  }
+
+  private flushArguments(): CanonicalStreamEvent[] {
+    const events: CanonicalStreamEvent[] = [];
+    for (const slot of this.slots.values()) {
+      const rest = slot.pieces.end();
+      if (slot.index !== null && rest !== '')
+        events.push({ type: 'tool_call_delta', index: slot.index, arguments: rest });
+    }
+    return events;
   }
 
   private delta(delta: JsonObject): CanonicalStreamEvent[] {
@@ -123,13 +137,13 @@ export class ChatStreamDecoder implements CanonicalStreamDecoder {
     this.lastSlotKey = key;
     let slot = this.slots.get(key);
     if (slot === undefined) {
-      slot = { index: null, id: null, name: null, pending: '' };
+      slot = { index: null, id: null, name: null, pending: '', pieces: new ToolArgumentsPieces() };
       this.slots.set(key, slot);
     }
     slot.id ??= id;
     if (typeof fn['name'] === 'string' && fn['name'] !== '') slot.name ??= fn['name'];
     const events: CanonicalStreamEvent[] = [];
-    const args = typeof fn['arguments'] === 'string' ? fn['arguments'] : '';
+    const args = slot.pieces.push(typeof fn['arguments'] === 'string' ? fn['arguments'] : '');
     if (slot.index === null) {
       slot.pending += args;
       if (slot.name === null) return events;

@@ -769,6 +769,102 @@ describe('OpenAI chat stream decoding, awkward servers', () => {
     ]);
   });
 
+  /** The arguments each call's deltas add up to, decoding `pieces` as [call index, arguments] chunks. */
+  function decodedArguments(pieces: Array<[number, string]>, ending = '[DONE]'): string[] {
+    const decoder = codec.createStreamDecoder();
+    const chunk = (delta: object, finish: string | null = null) =>
+      JSON.stringify({ id: 'c', model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const calls = new Set(pieces.map(([index]) => index));
+    const events = [
+      ...[...calls].flatMap((index) =>
+        decoder.decode(
+          null,
+          chunk({
+            tool_calls: [{ index, id: `call_${index}`, function: { name: `f${index}`, arguments: '' } }],
+          }),
+        ),
+      ),
+      ...pieces.flatMap(([index, piece]) =>
+        decoder.decode(null, chunk({ tool_calls: [{ index, function: { arguments: piece } }] })),
+      ),
+      ...decoder.decode(null, chunk({}, 'tool_calls')),
+      ...decoder.decode(null, ending),
+      ...decoder.end(),
+    ];
+    expect(events.at(-1)).toEqual({ type: 'finish', finishReason: 'tool_calls' });
+    const args: string[] = [];
+    for (const event of events)
+      if (event.type === 'tool_call_delta') args[event.index] = (args[event.index] ?? '') + event.arguments;
+    return args;
+  }
+
+  // Some vLLM, llama.cpp and proxy builds send a call's arguments so far in every chunk; appended,
+  // they made `{"a{"a":1…`, which no client of another format could parse.
+  it('passes on only the new part of arguments an upstream sends cumulatively', () => {
+    expect(
+      decodedArguments([
+        [0, '{"city'],
+        [1, '{'],
+        [0, '{"city": "Par'],
+        [1, '{"tz":'],
+        [0, '{"city": "Paris"}'],
+        [1, '{"tz": "UTC"}'],
+        [0, '{"city": "Paris"}'],
+      ]),
+    ).toEqual(['{"city": "Paris"}', '{"tz": "UTC"}']);
+    // Two pieces only: the second is the whole, when the upstream's last word came at once.
+    expect(
+      decodedArguments(
+        [
+          [0, '{"a":'],
+          [0, '{"a":1}'],
+        ],
+        'not json',
+      ),
+    ).toEqual(['{"a":1}']);
+  });
+
+  it('keeps incremental pieces that happen to start with what came before', () => {
+    expect(
+      decodedArguments([
+        [0, '{"a":'],
+        [0, '{"a":{"b":1}}'],
+        [0, '}'],
+      ]),
+    ).toEqual(['{"a":{"a":{"b":1}}}']);
+    expect(
+      decodedArguments([
+        [0, '['],
+        [0, '['],
+        [0, '1]'],
+        [0, ']'],
+      ]),
+    ).toEqual(['[[1]]']);
+    expect(
+      decodedArguments([
+        [0, '{"q":"'],
+        [0, 'ab'],
+        [0, 'ab'],
+        [0, '"}'],
+      ]),
+    ).toEqual(['{"q":"abab"}']);
+    expect(
+      decodedArguments([
+        [0, '{"'],
+        [0, '{":1}'],
+      ]),
+    ).toEqual(['{"{":1}']);
+    // Whole arguments resent after their pieces reach the encoders as sent: they cut what follows
+    // the object (JsonObjectEnd).
+    expect(
+      decodedArguments([
+        [0, '{"a"'],
+        [0, ':1}'],
+        [0, '{"a":1}'],
+      ]),
+    ).toEqual(['{"a":1}{"a":1}']);
+  });
+
   it('ends with the finish reason when the upstream closed without usage or [DONE]', () => {
     const decoder = codec.createStreamDecoder();
     decoder.decode(
