@@ -263,6 +263,35 @@ describe('Responses codec: answers', () => {
     });
   });
 
+  it('gives a call whose arguments are not an object {}, as the stream does', () => {
+    const call = (id: string, args: string) => ({
+      type: 'tool_call' as const,
+      id,
+      name: 'f',
+      arguments: args,
+    });
+    const body = codec.encodeResponse({
+      id: 'r',
+      model: 'm',
+      content: [
+        call('a', '[1, 2]'),
+        call('b', '"hello"'),
+        call('c', 'hello'),
+        call('d', ' {"x":1}'),
+        call('e', ''),
+      ],
+      finishReason: 'tool_calls',
+      usage: null,
+    });
+    expect((body['output'] as Array<{ arguments: string }>).map((item) => item.arguments)).toEqual([
+      '{}',
+      '{}',
+      '{}',
+      ' {"x":1}',
+      '',
+    ]);
+  });
+
   it("echoes the request's settings, and OpenAI's defaults when there is no request", () => {
     const answer = { id: 'a', model: 'm', content: [], finishReason: 'stop' as const, usage: null };
     const request = codec.parseRequest({
@@ -462,6 +491,42 @@ describe('Responses codec: streams, read by the openai SDK', () => {
     expect(response.output.map((item) => (item.type === 'function_call' ? item.arguments : item))).toEqual([
       '{"city":"Paris"}',
       '{"tz":"UTC"}',
+    ]);
+  });
+
+  // A model's slip: arguments that are a bare string, an array or not JSON at all can never close an
+  // object, so the calls behind such a call must not wait for the end of the stream.
+  it.each([
+    ['a bare JSON string', ['"hel', 'lo"']],
+    ['an array', ['[1, ', '2]']],
+    ['text that is not JSON', ['hello ', 'world']],
+  ])('sends a call whose arguments are %s as {}, the calls behind it at once', async (_name, pieces) => {
+    const encoder = codec.createStreamEncoder(request);
+    const early = (
+      [
+        { type: 'start', id: 'chatcmpl-s', model: 'gpt-4o' },
+        { type: 'tool_call_start', index: 0, id: 'call_s', name: 'slip' },
+        { type: 'tool_call_start', index: 1, id: 'call_b', name: 'get_time' },
+        ...pieces.map((piece) => ({ type: 'tool_call_delta', index: 0, arguments: piece })),
+        { type: 'tool_call_delta', index: 1, arguments: '{"tz":' },
+      ] satisfies CanonicalStreamEvent[]
+    )
+      .map((event) => encoder.encode(event))
+      .join('');
+    // get_time's item is open and streaming before the upstream ends.
+    expect(early).toContain('"name":"get_time"');
+    expect(early).toContain('"delta":"{\\"tz\\":"');
+    const text =
+      early +
+      encoder.encode({ type: 'tool_call_delta', index: 1, arguments: '"UTC"}' }) +
+      encoder.encode({ type: 'finish', finishReason: 'tool_calls' }) +
+      encoder.finish();
+    const response = await clientAnswering(text).responses.stream({ model: 'm', input: 'x' }).finalResponse();
+    expect(
+      response.output.map((item) => (item.type === 'function_call' ? [item.name, item.arguments] : item)),
+    ).toEqual([
+      ['slip', '{}'],
+      ['get_time', '{"tz":"UTC"}'],
     ]);
   });
 

@@ -87,6 +87,19 @@ export function functionCallItem(
   return { type: 'function_call', id, call_id: callId, name, arguments: args, status };
 }
 
+/** What a call's arguments read when they are not an object (a model's slip). */
+export const SLIP_ARGUMENTS = '{}';
+
+/**
+ * A call's arguments as a Responses client gets them: clients parse them as the object the tool's
+ * parameters describe, so arguments that open with anything but `{` (a bare string, an array,
+ * text) read `{}`, as a /v1/messages client's input does; the stream decides on the same opening.
+ */
+export function objectArguments(text: string): string {
+  const opening = text.trimStart();
+  return opening === '' || opening.startsWith('{') ? text : SLIP_ARGUMENTS;
+}
+
 /** Thinking is shown as a reasoning summary: that is where Responses clients look for it. */
 export function reasoningItem(id: string, text: string): JsonObject {
   return { type: 'reasoning', id, summary: text === '' ? [] : [{ type: 'summary_text', text }] };
@@ -104,7 +117,9 @@ export function encodeResponsesResponse(
   if (text !== '') output.push(messageItem(`msg_${response.id}`, text, 'completed'));
   for (const part of response.content) {
     if (part.type === 'tool_call') {
-      output.push(functionCallItem(`fc_${part.id}`, part.id, part.name, part.arguments, 'completed'));
+      output.push(
+        functionCallItem(`fc_${part.id}`, part.id, part.name, objectArguments(part.arguments), 'completed'),
+      );
     }
   }
   const { status, incomplete_details } = responseStatus(response.finishReason);

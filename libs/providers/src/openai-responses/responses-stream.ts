@@ -17,6 +17,7 @@ import type { JsonObject } from '../json/json-object';
 import { JsonObjectEnd } from '../json/json-object-end';
 import {
   functionCallItem,
+  SLIP_ARGUMENTS,
   messageItem,
   reasoningItem,
   responseId,
@@ -40,6 +41,23 @@ interface ToolCall {
   /** Arguments that came while it waited. */
   waiting: string;
   readonly end: JsonObjectEnd;
+  /** What its arguments open with: an object, something else (a model's slip), or nothing yet. */
+  shape: 'pending' | 'object' | 'other';
+}
+
+/**
+ * The part of a call's arguments piece a Responses client is sent. Arguments that open with
+ * anything but `{` (a model's slip: a bare string, an array, text) can never be the object a client
+ * parses, and have no end to wait for: they read `{}` at once, as the answer not streamed does, and
+ * the rest is left out, so the calls behind one need not wait for the end of the stream.
+ */
+function objectPiece(call: ToolCall, piece: string): string {
+  if (call.shape === 'object') return piece;
+  if (call.shape === 'other') return '';
+  const opening = piece.trimStart();
+  if (opening === '') return '';
+  call.shape = opening.startsWith('{') ? 'object' : 'other';
+  return call.shape === 'object' ? opening : SLIP_ARGUMENTS;
 }
 
 export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
@@ -162,6 +180,7 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
           item: null,
           waiting: '',
           end: new JsonObjectEnd(),
+          shape: 'pending',
         });
         if (this.openCallMidArguments()) {
           this.waitingCalls.push(event.index);
@@ -172,8 +191,9 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
       case 'tool_call_delta': {
         const call = this.calls.get(event.index);
         if (call === undefined) return '';
+        const opened = objectPiece(call, event.arguments);
         // What follows a whole object is left out (a server resending the arguments after them).
-        const piece = event.arguments.slice(0, call.end.push(event.arguments));
+        const piece = opened.slice(0, call.end.push(opened));
         if (piece === '') return '';
         if (call.item === null) {
           call.waiting += piece;
