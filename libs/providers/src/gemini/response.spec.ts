@@ -159,6 +159,19 @@ describe('encodeGeminiResponse', () => {
     });
   });
 
+  it('leaves out a call the length limit cut and ends with MAX_TOKENS, as Gemini does', () => {
+    const body = encodeGeminiResponse({
+      ...answer,
+      content: [{ type: 'tool_call', id: 'c', name: 'f', arguments: '{"a":' }],
+      finishReason: 'length',
+    });
+    expect(body.candidates?.[0]).toEqual({
+      content: { role: 'model', parts: [{ text: '' }] },
+      finishReason: 'MAX_TOKENS',
+      index: 0,
+    });
+  });
+
   it.each([
     ['length', 'MAX_TOKENS'],
     ['content_filter', 'SAFETY'],

@@ -96,13 +96,15 @@ export function geminiFunctionCallPart(call: CanonicalToolCall): GeminiPart | nu
 /**
  * For a @google/genai client. A call whose arguments are not a JSON object (another format's
  * model wrote broken JSON) cannot be written as Gemini's `args`: it is left out and the answer
- * ends with MALFORMED_FUNCTION_CALL, as Gemini itself answers such a call.
+ * ends with MALFORMED_FUNCTION_CALL, as Gemini itself answers such a call; but with MAX_TOKENS when
+ * the length limit ended the answer, since that is what cut the call (as Gemini says too).
  */
 export function encodeGeminiResponse(response: CanonicalResponse): GeminiGenerateContentResponse {
   let malformed: string | null = null;
   const parts = toGeminiParts(response.content, (call) => {
     const part = geminiFunctionCallPart(call);
-    if (part === null) malformed ??= `Malformed function call: ${call.name}(${call.arguments})`;
+    if (part === null && response.finishReason !== 'length')
+      malformed ??= `Malformed function call: ${call.name}(${call.arguments})`;
     return part;
   });
   const candidate: GeminiCandidate = {

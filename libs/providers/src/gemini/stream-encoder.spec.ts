@@ -179,12 +179,66 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
       encode([
         start,
         { type: 'tool_call_start', index: 0, id: 'c1', name: 'get_weather' },
-        { type: 'tool_call_delta', index: 0, arguments: '{"city": "Par' },
-        { type: 'finish', finishReason: 'length' },
+        { type: 'tool_call_delta', index: 0, arguments: '{"city": Paris}' },
+        { type: 'finish', finishReason: 'tool_calls' },
       ]),
     );
     const chunks = await collect(ai);
     expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual([]);
+    expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe('MALFORMED_FUNCTION_CALL');
+  });
+
+  // The upstream's length limit cut the call mid-arguments: Gemini says MAX_TOKENS then, and a call
+  // with half its arguments is no call to run.
+  it('ends a call its arguments cut by the length limit with MAX_TOKENS, the cut call left out', async () => {
+    const sse = encode([
+      start,
+      { type: 'tool_call_start', index: 0, id: 'c1', name: 'get_time' },
+      { type: 'tool_call_delta', index: 0, arguments: '{"tz": "UTC"}' },
+      { type: 'tool_call_start', index: 1, id: 'c2', name: 'get_weather' },
+      { type: 'tool_call_delta', index: 1, arguments: '{"city": "Par' },
+      { type: 'finish', finishReason: 'length' },
+    ]);
+    expect(sse).not.toContain('finishMessage');
+    const { ai } = await clientServing(sse);
+    const chunks = await collect(ai);
+    expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual([
+      { id: 'c1', name: 'get_time', args: { tz: 'UTC' } },
+    ]);
+    expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe('MAX_TOKENS');
+  });
+
+  // A model's slip (a bare string, an array, text) can never close an object: the calls behind it
+  // go out as soon as they are whole, not at the end of the stream.
+  it.each([
+    ['a bare JSON string', ['"hel', 'lo"']],
+    ['an array', ['[1, ', '2]']],
+    ['text that is not JSON', ['hello ', 'world']],
+  ])('does not hold the calls behind a call whose arguments are %s', async (_name, pieces) => {
+    const encoder = new GeminiStreamEncoder();
+    const early = (
+      [
+        start,
+        { type: 'tool_call_start', index: 0, id: 'c1', name: 'slip' },
+        { type: 'tool_call_start', index: 1, id: 'c2', name: 'get_time' },
+        ...pieces.map((piece) => ({ type: 'tool_call_delta', index: 0, arguments: piece })),
+        { type: 'tool_call_delta', index: 1, arguments: '{"tz":"UTC"}' },
+        { type: 'usage', usage: USAGE },
+      ] satisfies CanonicalStreamEvent[]
+    )
+      .map((event) => encoder.encode(event))
+      .join('');
+    expect(early).toContain('"name":"get_time"');
+    const rest = encoder.encode({ type: 'finish', finishReason: 'tool_calls' }) + encoder.finish();
+    // The whole slip is named, though the call was settled at its first piece.
+    expect(rest).toContain(
+      JSON.stringify({ finishMessage: `Malformed function call: slip(${pieces.join('')})` }).slice(1, -1),
+    );
+    const { ai } = await clientServing(early + rest);
+    const chunks = await collect(ai);
+    expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual([
+      { id: 'c2', name: 'get_time', args: { tz: 'UTC' } },
+    ]);
     expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe('MALFORMED_FUNCTION_CALL');
   });
 

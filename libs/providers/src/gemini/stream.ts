@@ -126,6 +126,11 @@ interface OpenCall {
   arguments: string;
   /** Whether `arguments` holds a whole object yet (an OpenAI upstream interleaves parallel calls). */
   readonly end: JsonObjectEnd;
+  /**
+   * What its arguments open with: an object, something else (a model's slip: a bare string, an
+   * array, text, which can never be Gemini's `args` and has no end to wait for), or nothing yet.
+   */
+  shape: 'pending' | 'object' | 'other';
 }
 
 /** `data: <JSON>` framed as Google frames it (CRLF line ends). */
@@ -138,8 +143,11 @@ function frame(chunk: GeminiGenerateContentResponse | object): string {
  * whole (Gemini never splits a functionCall) once the call is complete: when anything else arrives
  * after its arguments closed their object, or the stream finishes. A call still mid-object stays
  * open (parallel calls' arguments interleave, and text or a running usage count may come between
- * their pieces), and so do the calls after it, which keeps the calls in order. Every chunk carries at least one non-empty part and the last one the
- * finishReason and usage: a chat session (`ai.chats`) records its history only then.
+ * their pieces), and so do the calls after it, which keeps the calls in order; a call whose
+ * arguments open with anything but `{` (a model's slip) can never be written and holds nothing up.
+ * A call that is not a JSON object is left out and the answer ends MALFORMED_FUNCTION_CALL, or
+ * MAX_TOKENS when the length limit cut it. Every chunk carries at least one non-empty part and the
+ * last one the finishReason and usage: a chat session (`ai.chats`) records its history only then.
  */
 export class GeminiStreamEncoder implements CanonicalStreamEncoder {
   private id = '';
@@ -147,7 +155,10 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
   private readonly open = new Map<number, OpenCall>();
   private finishReason: CanonicalFinishReason | null = null;
   private usage: CanonicalUsage | null = null;
-  private malformed: string | null = null;
+  /** The first call that could not be written as Gemini's `args`, named in the finishMessage. */
+  private malformed: OpenCall | null = null;
+  /** Calls settled as slips, by index: the rest of their arguments still comes, for the message. */
+  private readonly slips = new Map<number, OpenCall>();
 
   encode(event: CanonicalStreamEvent): string {
     switch (event.type) {
@@ -161,12 +172,19 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
           name: event.name,
           arguments: '',
           end: new JsonObjectEnd(),
+          shape: 'pending',
         });
         return '';
       case 'tool_call_delta': {
-        const call = this.open.get(event.index);
+        const call = this.open.get(event.index) ?? this.slips.get(event.index);
+        if (call === undefined) return '';
+        if (call.shape === 'pending') {
+          const opening = event.arguments.trimStart();
+          if (opening !== '') call.shape = opening.startsWith('{') ? 'object' : 'other';
+        }
         // What follows a whole object is left out (a server resending the arguments after them).
-        if (call !== undefined) call.arguments += event.arguments.slice(0, call.end.push(event.arguments));
+        call.arguments +=
+          call.shape === 'other' ? event.arguments : event.arguments.slice(0, call.end.push(event.arguments));
         return '';
       }
       case 'text_delta':
@@ -191,12 +209,15 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
 
   finish(): string {
     const parts = this.takeCalls('all');
+    // A length limit that cut a call's arguments is why it is no call: Gemini says MAX_TOKENS then.
+    const malformed = this.finishReason === 'length' ? null : this.malformed;
     const candidate: GeminiCandidate = {
       content: { role: 'model', parts: parts.length > 0 ? parts : [{ text: '' }] },
-      finishReason: this.malformed === null ? geminiFinishReason(this.finishReason) : MALFORMED_FUNCTION_CALL,
+      finishReason: malformed === null ? geminiFinishReason(this.finishReason) : MALFORMED_FUNCTION_CALL,
       index: 0,
     };
-    if (this.malformed !== null) candidate.finishMessage = this.malformed;
+    if (malformed !== null)
+      candidate.finishMessage = `Malformed function call: ${malformed.name}(${malformed.arguments})`;
     return frame({
       candidates: [candidate],
       ...(this.usage === null ? {} : { usageMetadata: geminiUsageMetadata(this.usage) }),
@@ -208,6 +229,7 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
   /** Google's error object as a chunk; @google/genai throws an ApiError on it. Open calls are dropped. */
   fail(message: string, code: string): string {
     this.open.clear();
+    this.slips.clear();
     return frame(geminiErrorBody({ status: 500, message, code }));
   }
 
@@ -226,20 +248,17 @@ export class GeminiStreamEncoder implements CanonicalStreamEncoder {
 
   /**
    * Open calls as parts, in index order, closing them: `all` at the end; `whole` mid-stream, the
-   * leading ones whose arguments are a whole object, up to the first that is not. A call whose
-   * arguments are not a JSON object at the end is left out.
+   * leading ones that are settled (arguments a whole object, or a slip), up to the first that is
+   * not. A call whose arguments are not a JSON object is left out (a slip as soon as it shows).
    */
   private takeCalls(which: 'all' | 'whole'): GeminiPart[] {
-    const calls: OpenCall[] = [];
-    for (const [index, call] of [...this.open.entries()].sort(([a], [b]) => a - b)) {
-      if (which === 'whole' && !call.end.complete) break;
-      calls.push(call);
-      this.open.delete(index);
-    }
     const parts: GeminiPart[] = [];
-    for (const call of calls) {
-      const args = tryArgumentsObject(call.arguments);
-      if (args === null) this.malformed ??= `Malformed function call: ${call.name}(${call.arguments})`;
+    for (const [index, call] of [...this.open.entries()].sort(([a], [b]) => a - b)) {
+      if (which === 'whole' && !call.end.complete && call.shape !== 'other') break;
+      this.open.delete(index);
+      if (call.shape === 'other') this.slips.set(index, call);
+      const args = call.shape === 'other' ? null : tryArgumentsObject(call.arguments);
+      if (args === null) this.malformed ??= call;
       else parts.push({ functionCall: { id: call.id, name: call.name, args } });
     }
     return parts;
