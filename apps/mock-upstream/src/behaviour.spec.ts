@@ -23,7 +23,7 @@ describe('parseBehaviour', () => {
   it('reads every option from the key', () => {
     expect(
       parseBehaviour(
-        'sk-mock;latency=5;ttft=6;chunks=7;chunkDelay=8;tokens=9;status=429;retryAfter=3;hang=1;drop=2;usage=0;tool=1;toolCalls=2;null=true;fail=4' +
+        'sk-mock;latency=5;ttft=6;chunks=7;chunkDelay=8;tokens=9;status=429;retryAfter=3;hang=1;drop=2;usage=0;tool=1;toolCalls=2;cumulativeArgs=1;slipArgs=1;toolCut=1;null=true;fail=4' +
           ';streamError=5;reasoning=6;cacheRead=7;cacheWrite=8;promptExtra=9;safety=1;blocked=true;malformed=1',
       ),
     ).toEqual({
@@ -39,6 +39,9 @@ describe('parseBehaviour', () => {
       usage: false,
       tool: true,
       toolCalls: 2,
+      cumulativeArgs: true,
+      slipArgs: true,
+      toolCut: true,
       null: true,
       fail: 4,
       streamError: 5,

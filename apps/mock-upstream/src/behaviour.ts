@@ -32,6 +32,12 @@ export interface MockBehaviour {
    * a stream interleaving their argument pieces chunk by chunk, as OpenAI streams parallel calls.
    */
   toolCalls: number;
+  /** Chat completions stream with `tool`: every argument chunk carries the call's arguments so far (some vLLM, llama.cpp and proxy builds). */
+  cumulativeArgs: boolean;
+  /** Chat completions with `tool`: the first call's arguments are a bare JSON string of its words, not an object (a model's slip). */
+  slipArgs: boolean;
+  /** Chat completions with `tool`: a `max_tokens` that cuts the answer cuts the calls' arguments too, with `finish_reason: length`. */
+  toolCut: boolean;
   /** Non-stream: `content: null`; stream: no content chunks. Usage still counts the tokens. */
   null: boolean;
   /** Apply the failure (status, hang, drop or streamError) only to the first `fail` requests with the same key and header. */
@@ -67,6 +73,9 @@ export const DEFAULT_BEHAVIOUR: Readonly<MockBehaviour> = Object.freeze({
   usage: true,
   tool: false,
   toolCalls: 1,
+  cumulativeArgs: false,
+  slipArgs: false,
+  toolCut: false,
   null: false,
   reasoning: 4,
   cacheRead: 0,
@@ -106,7 +115,17 @@ type NumericOption =
   | 'promptExtra'
   | 'context'
   | 'toolCalls';
-type FlagOption = 'hang' | 'usage' | 'tool' | 'null' | 'safety' | 'blocked' | 'malformed';
+type FlagOption =
+  | 'hang'
+  | 'usage'
+  | 'tool'
+  | 'cumulativeArgs'
+  | 'slipArgs'
+  | 'toolCut'
+  | 'null'
+  | 'safety'
+  | 'blocked'
+  | 'malformed';
 
 interface IntegerRange {
   min: number;
@@ -154,6 +173,9 @@ const FLAG_OPTIONS: readonly FlagOption[] = [
   'hang',
   'usage',
   'tool',
+  'cumulativeArgs',
+  'slipArgs',
+  'toolCut',
   'null',
   'safety',
   'blocked',

@@ -1,4 +1,5 @@
 import type { CompletionPlan } from './completion-plan';
+import type { ToolArgumentsForm } from './generated-text';
 import { chunkRanges, type TokenRange } from './stream-steps';
 
 /** Everything a chat answer, streamed or not, is built from. */
@@ -14,6 +15,26 @@ export interface ChatAnswer {
   toolNames: string[] | undefined;
   nullContent: boolean;
   includeUsage: boolean;
+  /** A stream's argument chunks carry each call's arguments so far (`cumulativeArgs`). */
+  cumulativeArgs: boolean;
+  /** The first call's arguments are a bare string (`slipArgs`). */
+  slipArgs: boolean;
+  /** A `max_tokens` cut cuts the calls' arguments and ends with `length` (`toolCut`). */
+  toolCut: boolean;
+}
+
+/** Whether the calls' arguments end cut by the token limit, unclosed. */
+export function toolCallsCut(answer: ChatAnswer): boolean {
+  return answer.toolCut && answer.plan.finishReason === 'length';
+}
+
+export function toolArgumentsForm(answer: ChatAnswer, call: number): ToolArgumentsForm {
+  return { slip: answer.slipArgs && call === 0, cut: toolCallsCut(answer) };
+}
+
+/** A tool-call answer's finish reason: `tool_calls`, or `length` when the limit cut the calls. */
+export function toolCallsFinishReason(answer: ChatAnswer): 'tool_calls' | 'length' {
+  return toolCallsCut(answer) ? 'length' : 'tool_calls';
 }
 
 /** Call 0 keeps the id a single call has always had; parallel calls add their number. */

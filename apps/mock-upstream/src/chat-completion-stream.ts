@@ -1,4 +1,11 @@
-import { streamedRanges, toolArgumentsChoice, toolCallId, type ChatAnswer } from './chat-answer';
+import {
+  streamedRanges,
+  toolArgumentsChoice,
+  toolArgumentsForm,
+  toolCallId,
+  toolCallsFinishReason,
+  type ChatAnswer,
+} from './chat-answer';
 import { generatedText, toolArgumentsPiece } from './generated-text';
 import type { Usage } from './mock-response';
 import { streamSteps, type TokenRange } from './stream-steps';
@@ -10,6 +17,8 @@ import { streamSteps, type TokenRange } from './stream-steps';
  * `usage: null`, as OpenAI sends them). Each chunk carries one choice. Parallel tool calls
  * (`toolCalls`) are announced one chunk each, then each content step carries one argument piece of
  * every call in turn, so the calls' arguments interleave (index 0, 1, 0, 1, …) as OpenAI's do.
+ * With `cumulativeArgs` each piece is the call's arguments so far, as some OpenAI-compatible
+ * servers send them.
  */
 export function chatCompletionSteps(answer: ChatAnswer, usage: Usage): Generator<object[]> {
   const { tokens, finishReason } = answer.plan;
@@ -57,10 +66,12 @@ export function chatCompletionSteps(answer: ChatAnswer, usage: Usage): Generator
                   index: call,
                   function: {
                     arguments: toolArgumentsPiece(
-                      range.start,
+                      // Cumulative: the arguments so far, from their start, in every chunk.
+                      answer.cumulativeArgs ? 0 : range.start,
                       range.end,
                       tokens,
                       toolArgumentsChoice(index, call),
+                      toolArgumentsForm(answer, call),
                     ),
                   },
                 },
@@ -69,7 +80,7 @@ export function chatCompletionSteps(answer: ChatAnswer, usage: Usage): Generator
           ),
     );
   const closing = (): object[] => {
-    const finish = toolNames === undefined ? finishReason : 'tool_calls';
+    const finish = toolNames === undefined ? finishReason : toolCallsFinishReason(answer);
     const finishes = choiceIndexes.map((index) => delta(index, {}, finish));
     if (!answer.includeUsage) return finishes;
     return [

@@ -287,6 +287,66 @@ describe('POST /v1/chat/completions with stream: true', () => {
     expect(order).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
   });
 
+  /** The argument pieces of each call, as the chunks carry them. */
+  async function argumentPieces(key: string, maxTokens?: number) {
+    const stream = await client(key).chat.completions.create({
+      ...params,
+      tools: [weatherTool, { type: 'function' as const, function: { name: 'get_time' } }],
+      stream: true,
+      ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }),
+    });
+    const chunks = await collect(stream);
+    const pieces: string[][] = [];
+    for (const call of chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])) {
+      const args = call.function?.arguments ?? '';
+      if (args !== '') (pieces[call.index] ??= []).push(args);
+    }
+    return { pieces, finish: chunks.flatMap((chunk) => chunk.choices).at(-1)?.finish_reason };
+  }
+
+  it('streams each call its arguments so far in every chunk with cumulativeArgs=1', async () => {
+    const { pieces, finish } = await argumentPieces(
+      'sk;tool=1;toolCalls=2;tokens=6;chunks=3;cumulativeArgs=1',
+    );
+    expect(finish).toBe('tool_calls');
+    expect(pieces).toEqual(
+      [0, 1].map((call) => [
+        `{"mock":"${mockCompletionText(2, call)}`,
+        `{"mock":"${mockCompletionText(4, call)}`,
+        mockToolArguments(6, call),
+      ]),
+    );
+  });
+
+  it('gives the first call a bare string as its arguments with slipArgs=1, streamed or not', async () => {
+    const key = 'sk;tool=1;toolCalls=2;tokens=4;chunks=2;slipArgs=1';
+    const { pieces } = await argumentPieces(key);
+    expect(pieces.map((call) => call.join(''))).toEqual([
+      `"${mockCompletionText(4, 0)}"`,
+      mockToolArguments(4, 1),
+    ]);
+    const plain = await client(key).chat.completions.create({ ...params, tools: [weatherTool] });
+    const call = plain.choices[0].message.tool_calls?.[0];
+    expect(call?.type === 'function' ? call.function.arguments : null).toBe(`"${mockCompletionText(4, 0)}"`);
+  });
+
+  it('cuts the calls at max_tokens with finish_reason length with toolCut=1, streamed or not', async () => {
+    const key = 'sk;tool=1;toolCalls=2;tokens=6;chunks=3;toolCut=1';
+    const { pieces, finish } = await argumentPieces(key, 3);
+    expect(finish).toBe('length');
+    expect(pieces.map((call) => call.join(''))).toEqual(
+      [0, 1].map((call) => `{"mock":"${mockCompletionText(3, call)}`),
+    );
+    const plain = await client(key).chat.completions.create({
+      ...params,
+      tools: [weatherTool],
+      max_tokens: 3,
+    });
+    expect(plain.choices[0].finish_reason).toBe('length');
+    // Without a cut (no max_tokens below tokens), the calls are whole.
+    expect((await argumentPieces(key)).finish).toBe('tool_calls');
+  });
+
   it('streams no content but bills the tokens with null=1', async () => {
     const stream = await client('sk;null=1;tokens=4').chat.completions.create({
       ...params,

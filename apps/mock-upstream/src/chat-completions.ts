@@ -1,4 +1,10 @@
-import { toolArgumentsChoice, toolCallId, type ChatAnswer } from './chat-answer';
+import {
+  toolArgumentsChoice,
+  toolArgumentsForm,
+  toolCallId,
+  toolCallsFinishReason,
+  type ChatAnswer,
+} from './chat-answer';
 import { chatCompletionSteps } from './chat-completion-stream';
 import { planCompletion } from './completion-plan';
 import { mockCompletionText, mockToolArguments } from './generated-text';
@@ -44,6 +50,9 @@ export const chatCompletions: Endpoint = (input: EndpointInput): MockResponse =>
     toolNames: behaviour.tool ? toolNames(body, behaviour.toolCalls) : undefined,
     nullContent: behaviour.null,
     includeUsage: stream && behaviour.usage && includeUsageRequested(body),
+    cumulativeArgs: behaviour.cumulativeArgs,
+    slipArgs: behaviour.slipArgs,
+    toolCut: behaviour.toolCut,
   };
   const usage = usageOf(
     countChatPromptTokens(messages) + behaviour.promptExtra,
@@ -67,12 +76,19 @@ function chatChoice(answer: ChatAnswer, index: number): object {
     const toolCalls = answer.toolNames.map((name, call) => ({
       id: toolCallId(answer, index, call),
       type: 'function',
-      function: { name, arguments: mockToolArguments(tokens, toolArgumentsChoice(index, call)) },
+      function: {
+        name,
+        arguments: mockToolArguments(
+          tokens,
+          toolArgumentsChoice(index, call),
+          toolArgumentsForm(answer, call),
+        ),
+      },
     }));
     return {
       index,
       message: { role: 'assistant', content: null, refusal: null, tool_calls: toolCalls },
-      finish_reason: 'tool_calls',
+      finish_reason: toolCallsFinishReason(answer),
       logprobs: null,
     };
   }

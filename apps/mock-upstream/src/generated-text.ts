@@ -49,18 +49,38 @@ export function thinkingText(start: number, end: number): string {
 
 const ARGUMENTS_OPENING = '{"mock":"';
 const ARGUMENTS_CLOSING = '"}';
+const SLIP_QUOTE = '"';
+
+/** How a call's arguments are written: a bare string instead of the object (`slip`), left unclosed (`cut`). */
+export interface ToolArgumentsForm {
+  slip: boolean;
+  cut: boolean;
+}
+
+const OBJECT_ARGUMENTS: ToolArgumentsForm = { slip: false, cut: false };
 
 /**
  * Tokens `start` to `end` of a tool call's arguments, `{"mock":"<generated text>"}`: the JSON stays
- * valid (the words need no escaping) and its tokens are the words inside it.
+ * valid (the words need no escaping) and its tokens are the words inside it. A slip is the words
+ * as a bare JSON string; a cut call has no closing.
  */
-export function toolArgumentsPiece(start: number, end: number, tokens: number, choice: number): string {
-  const opening = start === 0 ? ARGUMENTS_OPENING : '';
-  const closing = end === tokens ? ARGUMENTS_CLOSING : '';
+export function toolArgumentsPiece(
+  start: number,
+  end: number,
+  tokens: number,
+  choice: number,
+  form: ToolArgumentsForm = OBJECT_ARGUMENTS,
+): string {
+  const opening = start === 0 ? (form.slip ? SLIP_QUOTE : ARGUMENTS_OPENING) : '';
+  const closing = end === tokens && !form.cut ? (form.slip ? SLIP_QUOTE : ARGUMENTS_CLOSING) : '';
   return opening + generatedText(start, end, choice) + closing;
 }
 
 /** The full arguments of a tool call of `tokens` tokens. */
-export function mockToolArguments(tokens: number, choice = 0): string {
-  return toolArgumentsPiece(0, tokens, tokens, choice);
+export function mockToolArguments(
+  tokens: number,
+  choice = 0,
+  form: ToolArgumentsForm = OBJECT_ARGUMENTS,
+): string {
+  return toolArgumentsPiece(0, tokens, tokens, choice, form);
 }
