@@ -221,7 +221,7 @@ describe('GeminiStreamEncoder read by @google/genai', () => {
         start,
         { type: 'tool_call_start', index: 0, id: 'c1', name: 'slip' },
         { type: 'tool_call_start', index: 1, id: 'c2', name: 'get_time' },
-        ...pieces.map((piece) => ({ type: 'tool_call_delta', index: 0, arguments: piece })),
+        ...pieces.map((piece) => ({ type: 'tool_call_delta' as const, index: 0, arguments: piece })),
         { type: 'tool_call_delta', index: 1, arguments: '{"tz":"UTC"}' },
         { type: 'usage', usage: USAGE },
       ] satisfies CanonicalStreamEvent[]

@@ -507,7 +507,7 @@ describe('Responses codec: streams, read by the openai SDK', () => {
         { type: 'start', id: 'chatcmpl-s', model: 'gpt-4o' },
         { type: 'tool_call_start', index: 0, id: 'call_s', name: 'slip' },
         { type: 'tool_call_start', index: 1, id: 'call_b', name: 'get_time' },
-        ...pieces.map((piece) => ({ type: 'tool_call_delta', index: 0, arguments: piece })),
+        ...pieces.map((piece) => ({ type: 'tool_call_delta' as const, index: 0, arguments: piece })),
         { type: 'tool_call_delta', index: 1, arguments: '{"tz":' },
       ] satisfies CanonicalStreamEvent[]
     )
