@@ -151,6 +151,18 @@ describe('tool-call streams of OpenAI-compatible upstreams → other formats', (
   });
 
   describe('calls cut by the length limit', () => {
+    it("end @anthropic-ai/sdk's MessageStream with max_tokens, without throwing", async () => {
+      const message = await r.anthropic.messages
+        .stream({
+          model: 'm-cut',
+          max_tokens: 3,
+          tools: TOOLS.map((tool) => ({ ...tool, input_schema: PARAMETERS })),
+          messages: [{ role: 'user', content: PROMPT }],
+        })
+        .finalMessage();
+      expect(message.stop_reason).toBe('max_tokens');
+    });
+
     it('reach a @google/genai client as MAX_TOKENS with no half call', async () => {
       const chunks = await geminiChunks('m-cut', 3);
       expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual([]);
