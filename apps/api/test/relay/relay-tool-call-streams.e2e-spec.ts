@@ -163,6 +163,26 @@ describe('tool-call streams of OpenAI-compatible upstreams → other formats', (
       expect(message.stop_reason).toBe('max_tokens');
     });
 
+    it('reach an openai /v1/responses client as incomplete items of an incomplete response', async () => {
+      const response = await r.openai.responses
+        .stream({
+          model: 'm-cut',
+          input: PROMPT,
+          max_output_tokens: 3,
+          tools: TOOLS.map((tool) => ({
+            type: 'function' as const,
+            ...tool,
+            parameters: PARAMETERS,
+            strict: false,
+          })),
+        })
+        .finalResponse();
+      expect(response.status).toBe('incomplete');
+      expect(
+        response.output.map((item) => (item.type === 'function_call' ? item.status : item.type)),
+      ).toEqual(['incomplete', 'incomplete']);
+    });
+
     it('reach a @google/genai client as MAX_TOKENS with no half call', async () => {
       const chunks = await geminiChunks('m-cut', 3);
       expect(chunks.flatMap((chunk) => chunk.functionCalls ?? [])).toEqual([]);

@@ -530,6 +530,44 @@ describe('Responses codec: streams, read by the openai SDK', () => {
     ]);
   });
 
+  // The length limit cut the call mid-arguments: its item is incomplete, as OpenAI marks one, so a
+  // client acting on done items does not run a call with half its arguments.
+  it('marks a call the length limit cut incomplete, a whole one before it completed', async () => {
+    const text = encodeAll([
+      { type: 'start', id: 'r1', model: 'm' },
+      { type: 'tool_call_start', index: 0, id: 'call_a', name: 'get_time' },
+      { type: 'tool_call_delta', index: 0, arguments: '{"tz":"UTC"}' },
+      { type: 'tool_call_start', index: 1, id: 'call_b', name: 'get_weather' },
+      { type: 'tool_call_delta', index: 1, arguments: '{"city":"Par' },
+      { type: 'finish', finishReason: 'length' },
+    ]);
+    const done = text
+      .split('\n\n')
+      .filter((block) => block.startsWith('event: response.output_item.done'))
+      .map((block) => (JSON.parse(block.split('\ndata: ')[1]) as { item: { status: string } }).item.status);
+    expect(done).toEqual(['completed', 'incomplete']);
+    const response = await clientAnswering(text).responses.stream({ model: 'm', input: 'x' }).finalResponse();
+    expect(response.status).toBe('incomplete');
+    expect(response.output.map((item) => (item.type === 'function_call' ? item.status : item))).toEqual([
+      'completed',
+      'incomplete',
+    ]);
+    const answer = codec.encodeResponse({
+      id: 'r1',
+      model: 'm',
+      content: [
+        { type: 'tool_call', id: 'call_a', name: 'get_time', arguments: '{"tz":"UTC"}' },
+        { type: 'tool_call', id: 'call_b', name: 'get_weather', arguments: '{"city":"Par' },
+      ],
+      finishReason: 'length',
+      usage: null,
+    });
+    expect((answer['output'] as Array<{ status: string }>).map((item) => item.status)).toEqual([
+      'completed',
+      'incomplete',
+    ]);
+  });
+
   it('ends a length-limited stream as response.incomplete', async () => {
     const text = encodeAll([
       { type: 'start', id: 'r1', model: 'm' },

@@ -100,6 +100,15 @@ export function objectArguments(text: string): string {
   return opening === '' || opening.startsWith('{') ? text : SLIP_ARGUMENTS;
 }
 
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Thinking is shown as a reasoning summary: that is where Responses clients look for it. */
 export function reasoningItem(id: string, text: string): JsonObject {
   return { type: 'reasoning', id, summary: text === '' ? [] : [{ type: 'summary_text', text }] };
@@ -117,9 +126,10 @@ export function encodeResponsesResponse(
   if (text !== '') output.push(messageItem(`msg_${response.id}`, text, 'completed'));
   for (const part of response.content) {
     if (part.type === 'tool_call') {
-      output.push(
-        functionCallItem(`fc_${part.id}`, part.id, part.name, objectArguments(part.arguments), 'completed'),
-      );
+      const args = objectArguments(part.arguments);
+      // The length limit cut a call whose arguments do not parse: incomplete, not a call to run.
+      const status = response.finishReason === 'length' && !parses(args) ? 'incomplete' : 'completed';
+      output.push(functionCallItem(`fc_${part.id}`, part.id, part.name, args, status));
     }
   }
   const { status, incomplete_details } = responseStatus(response.finishReason);

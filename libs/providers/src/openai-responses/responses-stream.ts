@@ -350,8 +350,18 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
       case 'reasoning':
         return reasoningItem(item.id, item.text);
       case 'function_call':
-        return functionCallItem(item.id, item.callId, item.name, item.args, 'completed');
+        return functionCallItem(item.id, item.callId, item.name, item.args, this.callStatus(item));
     }
+  }
+
+  /**
+   * A call item is done mid-arguments only at the end of the stream: when the length limit ended
+   * it, the call was cut, and is `incomplete` (as OpenAI marks one), not a call to run.
+   */
+  private callStatus(item: FunctionCallItem): 'completed' | 'incomplete' {
+    if (this.finishReason !== 'length') return 'completed';
+    const call = [...this.calls.values()].find((candidate) => candidate.item === item);
+    return call === undefined || call.end.complete || call.shape === 'other' ? 'completed' : 'incomplete';
   }
 
   private response(
