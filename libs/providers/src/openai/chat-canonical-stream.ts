@@ -33,7 +33,9 @@ interface ToolSlot {
 /**
  * Upstream chunks → canonical events. The finish reason is held until the usage-only chunk, `[DONE]`
  * or the end of the stream, so every format's encoder sees usage before the finish, as most need to
- * write them together. Only choice 0 is read (the gateway never asks for more).
+ * write them together. Only choice 0 is read (the gateway never asks for more). A call's arguments
+ * pass through ToolArgumentsPieces, so a server that resends them so far in every chunk gives each
+ * piece once; what it still holds goes out before the finish.
  */
 export class ChatStreamDecoder implements CanonicalStreamDecoder {
   private started = false;

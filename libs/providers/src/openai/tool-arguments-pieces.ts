@@ -7,7 +7,8 @@
  * everything received so far. An incremental stream's rarely does (`{"a":` then `{"a":{"b":1}}`
  * is valid JSON too), so such a piece is held until the next one settles it: a cumulative stream's
  * next piece starts with the held one, an incremental stream's does not. A call that ends first is
- * settled by which reading parses. Once settled, the reading holds for the rest of the call.
+ * settled by which reading parses. Once settled, the reading holds for the rest of the call; a
+ * cumulative call's piece that does not start with what came is passed on whole, so nothing is lost.
  */
 export class ToolArgumentsPieces {
   private mode: 'unknown' | 'incremental' | 'cumulative' = 'unknown';
