@@ -8,13 +8,14 @@ import { AuditLog } from '@gateway/audit';
 import { BalanceMirror, LedgerEntry } from '@gateway/billing';
 import { usdToNano } from '@gateway/db';
 import { Role, Tenant } from '@gateway/identity';
-import { Invoice, invoiceIdFor, InvoiceSettlement } from '@gateway/invoices';
+import { Invoice, InvoiceSettlement } from '@gateway/invoices';
 import { PaymentEvent, TopupOrder } from '@gateway/payments';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi, startReplica } from '../api-harness';
 import { seedTenant, Session, sessionAs } from '../fixtures';
 import { FakeEpay, startFakeEpay } from './fake-epay';
 import { FakeStripe, startFakeStripe } from './fake-stripe';
+import { seedOpenInvoice } from './open-invoice';
 
 interface OrderView {
   id: string;
@@ -538,63 +539,13 @@ describe('payments: online top-ups through Stripe and EPay', () => {
   });
 
   describe('paying an open invoice online', () => {
-    let invoiceSeq = 0;
     /** An issued invoice of `totalUsd` (the worker's output, written directly: issuing is not under test). */
-    const openInvoice = async (
+    const openInvoice = (
       totalUsd: string,
       tenantId = tenant.id,
       inCny?: { rate: string; totalMinor: string },
       linesUsd: string[] = [totalUsd],
-    ): Promise<Invoice> => {
-      const totalNano = usdToNano(totalUsd);
-      const period = `2025-${String(++invoiceSeq).padStart(2, '0')}`;
-      return db.getRepository(Invoice).save(
-        db.getRepository(Invoice).create({
-          id: invoiceIdFor(tenantId, period),
-          kind: 'invoice',
-          number: `PAY-${tenantId.slice(0, 8)}-${invoiceSeq}`,
-          tenantId,
-          period,
-          periodStart: new Date(`${period}-01T00:00:00Z`),
-          periodEnd: new Date(`${period}-02T00:00:00Z`),
-          timezone: 'UTC',
-          status: 'issued',
-          currency: inCny ? 'CNY' : 'USD',
-          exchangeRate: inCny?.rate ?? null,
-          exchangeRatePeriod: inCny ? period : null,
-          converted: inCny
-            ? {
-                minorDigits: 2,
-                lineMinor: [inCny.totalMinor],
-                subtotalMinor: inCny.totalMinor,
-                taxMinor: '0',
-                totalMinor: inCny.totalMinor,
-              }
-            : null,
-          language: 'en',
-          billingName: 'Pay Co',
-          billingEmail: null,
-          lines: linesUsd.map((usd, index) => ({
-            kind: 'plan_fee' as const,
-            description: `Service ${index + 1}`,
-            model: null,
-            requests: null,
-            inputTokens: null,
-            cachedTokens: null,
-            outputTokens: null,
-            amountNano: usdToNano(usd).toString(),
-          })),
-          payments: [],
-          subtotalNano: totalNano,
-          taxRate: '0',
-          taxNano: 0n,
-          totalNano,
-          creditNoteOf: null,
-          reason: null,
-          issuedAt: new Date(),
-        }),
-      );
-    };
+    ): Promise<Invoice> => seedOpenInvoice(db, totalUsd, tenantId, inCny, linesUsd);
     const settlementsOf = (invoiceId: string) => db.getRepository(InvoiceSettlement).findBy({ invoiceId });
     const invoiceStatus = async (invoiceId: string) =>
       (await finance.get(`/api/invoices/${invoiceId}`).expect(200)).body.status as string;
