@@ -492,4 +492,26 @@ describe('payments: Stripe refunds and disputes take back what a top-up credited
     expect(await order(paid.id)).toMatchObject({ status: 'refunded', refundedUsd: '1' });
     await expectMirrorExact();
   });
+
+  it("acknowledges a paid session whose payment intent is another order's, and changes nothing", async () => {
+    const first = await paidTopup('3');
+    const firstIntent = stripe.sessions.get(first.session)?.payment_intent ?? '';
+    const created = (
+      await owner
+        .post(`/api/tenants/${tenant.id}/topup-orders`, { amountUsd: '3', provider: 'stripe' })
+        .expect(201)
+    ).body as OrderView;
+    const before = await balanceNano();
+    const clash = stripe.event(created.providerRef ?? '', 'checkout.session.completed', {
+      payment_intent: firstIntent,
+    });
+    expect(await deliver(clash)).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'payment_intent_conflict' },
+    });
+    expect(await balanceNano()).toBe(before);
+    expect(await order(created.id)).toMatchObject({ status: 'pending', paymentIntent: null });
+    expect(await order(first.id)).toMatchObject({ status: 'paid', paymentIntent: firstIntent });
+    expect((await deliver(clash)).body).toMatchObject({ outcome: 'duplicate' });
+  });
 });

@@ -16,7 +16,7 @@ import { AuditService } from '@gateway/audit';
 import { CreditPoster } from '@gateway/billing';
 import { InvoiceError, InvoiceSettlements } from '@gateway/invoices';
 import { isUUID } from 'class-validator';
-import { EntityManager } from 'typeorm';
+import { EntityManager, Not } from 'typeorm';
 import { PaymentEvent } from '../entities/payment-event.entity';
 import { TOPUP_ORDER_PAID_STATUSES, TopupOrder } from '../entities/topup-order.entity';
 import type { PaymentNotice } from './payment-notice';
@@ -31,6 +31,8 @@ export type SettlementOutcome =
   | 'failed'
   | 'expired'
   | 'unknown_order'
+  // A paid session whose payment intent another order was paid with: nothing changes.
+  | 'payment_intent_conflict'
   | 'ignored'
   // What a refund or dispute did (PaymentReversals).
   | 'refunded'
@@ -108,6 +110,17 @@ export class PaymentSettlement {
       return notice.outcome;
     }
 
+    if (notice.paymentIntent && (await this.paymentIntentTaken(manager, order, notice.paymentIntent))) {
+      // Stripe makes one payment intent per session: another order holding it is a mix-up (a session
+      // of another integration echoing our order's id, a tampered test event) that a retry cannot
+      // mend, so it is acknowledged (Stripe retries any other answer for days), logged, and changes
+      // nothing, neither order nor balance.
+      this.logger.warn(
+        { eventId: notice.eventId, orderId: order.id, paymentIntent: notice.paymentIntent },
+        'a paid Checkout session names a payment intent another order was paid with; nothing changed',
+      );
+      return 'payment_intent_conflict';
+    }
     const paid = notice.paid;
     if (!paid || paid.currency.toLowerCase() !== order.currency || paid.minor !== order.chargeMinor) {
       // Nothing is credited; the order says why, for an operator to look into.
@@ -149,7 +162,27 @@ export class PaymentSettlement {
     return 'credited';
   }
 
-  /** false when the invoice can no longer take this payment (then the balance is credited). */
+  /**
+   * Whether another order holds the payment intent. Taken under a transaction lock on the payment
+   * intent, so two orders' concurrent deliveries naming the same one cannot both pass and the second
+   * fail on the unique index (a 500).
+   */
+  private async paymentIntentTaken(
+    manager: EntityManager,
+    order: TopupOrder,
+    paymentIntent: string,
+  ): Promise<boolean> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `payment-intent:${order.provider}:${paymentIntent}`,
+    ]);
+    return manager.existsBy(TopupOrder, {
+      provider: order.provider,
+      paymentIntent,
+      id: Not(order.id),
+    });
+  }
+
+    /** false when the invoice can no longer take this payment (then the balance is credited). */
   private async settleInvoice(
     manager: EntityManager,
     order: TopupOrder,

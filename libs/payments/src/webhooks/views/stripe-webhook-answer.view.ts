@@ -6,8 +6,8 @@ export class StripeWebhookAnswerView {
   @ApiProperty({
     example: 'credited',
     description:
-      'credited, invoice_settled, duplicate, failed, expired, unknown_order, refunded, refund_reversed, ' +
-      'dispute_withdrawn, dispute_reinstated, unknown_charge or ignored',
+      'credited, invoice_settled, duplicate, failed, expired, unknown_order, payment_intent_conflict, ' +
+      'refunded, refund_reversed, dispute_withdrawn, dispute_reinstated, unknown_charge or ignored',
   })
   outcome!: string;
 }
