@@ -493,6 +493,53 @@ describe('payments: Stripe refunds and disputes take back what a top-up credited
     await expectMirrorExact();
   });
 
+  it('withdraws an inquiry escalated to a chargeback when its funds are withdrawn, once', async () => {
+    const paid = await paidTopup('6');
+    const before = await balanceNano();
+    const inquiry = stripe.disputeEvent(paid.session, {
+      id: 'dp_escalated',
+      amount: 600,
+      status: 'warning_needs_response',
+    });
+    expect((await deliver(inquiry)).body).toMatchObject({ outcome: 'ignored' });
+    const withdrawn = stripe.disputeEvent(
+      paid.session,
+      { id: 'dp_escalated', amount: 600, status: 'needs_response' },
+      'charge.dispute.funds_withdrawn',
+    );
+    expect((await deliver(withdrawn)).body).toMatchObject({ outcome: 'dispute_withdrawn' });
+    expect(before - (await balanceNano())).toBe(6_000_000_000n);
+    const lost = stripe.disputeEvent(
+      paid.session,
+      { id: 'dp_escalated', amount: 600, status: 'lost' },
+      'charge.dispute.closed',
+    );
+    expect((await deliver(lost)).body).toMatchObject({ outcome: 'duplicate' });
+    expect((await deliver(withdrawn)).body).toMatchObject({ outcome: 'duplicate' });
+    expect(before - (await balanceNano())).toBe(6_000_000_000n);
+    expect(await linesFor('stripe-dispute:dp_escalated')).toHaveLength(1);
+
+    // Won after all: Stripe's funds_reinstated and the closing event give it back once.
+    const other = await paidTopup('5');
+    const otherBefore = await balanceNano();
+    const opened = stripe.disputeEvent(other.session, { id: 'dp_reinstated', amount: 500 });
+    expect((await deliver(opened)).body).toMatchObject({ outcome: 'dispute_withdrawn' });
+    const reinstated = stripe.disputeEvent(
+      other.session,
+      { id: 'dp_reinstated', amount: 500, status: 'won' },
+      'charge.dispute.funds_reinstated',
+    );
+    const won = stripe.disputeEvent(
+      other.session,
+      { id: 'dp_reinstated', amount: 500, status: 'won' },
+      'charge.dispute.closed',
+    );
+    expect((await deliver(reinstated)).body).toMatchObject({ outcome: 'dispute_reinstated' });
+    expect((await deliver(won)).body).toMatchObject({ outcome: 'duplicate' });
+    expect(await balanceNano()).toBe(otherBefore);
+    await expectMirrorExact();
+  });
+
   it("acknowledges a paid session whose payment intent is another order's, and changes nothing", async () => {
     const first = await paidTopup('3');
     const firstIntent = stripe.sessions.get(first.session)?.payment_intent ?? '';

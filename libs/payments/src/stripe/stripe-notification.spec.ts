@@ -141,6 +141,9 @@ describe('Stripe notifications', () => {
       expect(dispute('charge.dispute.closed', 'lost')).toBe('withdraw');
       expect(dispute('charge.dispute.closed', 'warning_closed')).toBe('none');
       expect(dispute('charge.dispute.updated', 'under_review')).toBeUndefined();
+      // An inquiry escalated to a chargeback: Stripe says when it takes the money, whatever the status.
+      expect(dispute('charge.dispute.funds_withdrawn', 'needs_response')).toBe('withdraw');
+      expect(dispute('charge.dispute.funds_reinstated', 'won')).toBe('reinstate');
     });
 
     it('refuses a refund or dispute event without its object, amount or currency, naming the field', () => {

@@ -75,19 +75,24 @@ export function stripeNotice(event: Stripe.Event): PaymentNotice | null {
  * pending one waits for the refund.updated that says so. One that fails (refund.failed, or
  * refund.updated saying `failed`, even after `succeeded`: the issuer may reject it days later) or is
  * canceled puts the money back in the account, so what it debited is given back. A dispute withdraws the money when it is
- * created, except an inquiry (`warning_*`) or a prevented one, which take nothing; closing it `won`
- * reinstates it, `lost` leaves it withdrawn.
+ * created, except an inquiry (`warning_*`) or a prevented one, which take nothing until
+ * `charge.dispute.funds_withdrawn` says the money was taken after all (an inquiry escalated to a
+ * chargeback); closing it `won`, or `charge.dispute.funds_reinstated`, reinstates it, `lost` leaves
+ * it withdrawn (withdrawing it then if that was never heard of).
  */
 export function stripeReversalNotice(event: Stripe.Event): PaymentReversalNotice | null {
   const refund =
     event.type === 'refund.created' || event.type === 'refund.updated' || event.type === 'refund.failed';
-  const dispute = event.type === 'charge.dispute.created' || event.type === 'charge.dispute.closed';
+  const dispute = DISPUTE_EVENTS.has(event.type);
   if (!refund && !dispute) return null;
   const object = eventObject(event, refund ? 'Refund' : 'Dispute');
   const status = typeof object['status'] === 'string' ? object['status'] : '';
   let action: PaymentReversalNotice['action'];
   if (refund) action = status === 'succeeded' ? 'refund' : REFUND_UNDONE.has(status) ? 'restore' : 'none';
   else if (event.type === 'charge.dispute.created') action = withdrawsFunds(status) ? 'withdraw' : 'none';
+  // Stripe says outright that it took the money (an inquiry escalated to a chargeback) or gave it back.
+  else if (event.type === 'charge.dispute.funds_withdrawn') action = 'withdraw';
+  else if (event.type === 'charge.dispute.funds_reinstated') action = 'reinstate';
   else action = status === 'won' ? 'reinstate' : status === 'lost' ? 'withdraw' : 'none';
   const minor = object['amount'];
   if (typeof minor !== 'number' || !Number.isSafeInteger(minor) || minor < 0)
@@ -123,6 +128,14 @@ function boundedId<T extends string | null>(id: T, max: number, field: string): 
   if (id !== null && id.length > max) throw malformed(`${field} must be at most ${max} characters`, field);
   return id;
 }
+
+/** The dispute events read; each names the dispute, whose withdrawal and reinstatement happen once. */
+const DISPUTE_EVENTS = new Set([
+  'charge.dispute.created',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
+  'charge.dispute.closed',
+]);
 
 /** A refund's statuses once its money is back in the account (Stripe's refund object, `status`). */
 const REFUND_UNDONE = new Set(['failed', 'canceled']);

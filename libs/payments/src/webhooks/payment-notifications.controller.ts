@@ -18,7 +18,8 @@ export class PaymentNotificationsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Stripe’s webhook (checkout.session.*, refund.created|updated|failed, charge.dispute.created|closed), ' +
+      'Stripe’s webhook (checkout.session.*, refund.created|updated|failed, ' +
+      'charge.dispute.created|funds_withdrawn|funds_reinstated|closed), ' +
       'verified by its Stripe-Signature',
   })
   @ApiOkResponse({ type: StripeWebhookAnswerView })
