@@ -1136,7 +1136,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Stripe’s webhook (checkout.session.*, refund.created|updated|failed, charge.dispute.created|closed), verified by its Stripe-Signature */
+    /** Stripe’s webhook (checkout.session.*, refund.created|updated|failed, charge.dispute.created|funds_withdrawn|funds_reinstated|closed), verified by its Stripe-Signature */
     post: operations['PaymentNotificationsController_stripe'];
     delete?: never;
     options?: never;
@@ -3050,6 +3050,11 @@ export interface components {
       /** @enum {string} */
       source: 'manual' | 'online' | 'balance';
       paidAt: string;
+      /**
+       * @description what refunds and disputes of this payment took back (USD); what stands is amountUsd less it
+       * @example 0
+       */
+      reversedUsd: string;
     };
     InvoiceDeliveryView: {
       /** @enum {string} */
@@ -3694,7 +3699,7 @@ export interface components {
       /** @description Stripe’s payment intent, which its refunds and disputes name; null until paid */
       paymentIntent: string | null;
       /**
-       * @description what Stripe refunds of it took back from the balance (USD; all of amountUsd when refunded)
+       * @description what Stripe refunds of it took back (USD; all of amountUsd when refunded): from the balance, or from the invoice it paid, which they reopen
        * @example 0
        */
       refundedUsd: string;
@@ -3723,7 +3728,7 @@ export interface components {
     StripeWebhookAnswerView: {
       received: boolean;
       /**
-       * @description credited, invoice_settled, duplicate, failed, expired, unknown_order, refunded, refund_reversed, dispute_withdrawn, dispute_reinstated, unknown_charge or ignored
+       * @description credited, invoice_settled, duplicate, failed, expired, unknown_order, payment_intent_conflict, refunded, refund_reversed, dispute_withdrawn, dispute_reinstated, unknown_charge or ignored
        * @example credited
        */
       outcome: string;

@@ -37,11 +37,19 @@ export { takeNumber, transactionTime } from './generation/invoice-generator';
 export { InvoiceDeliveryProcessor, InvoicesProcessor } from './jobs/invoices.processor';
 export { InvoiceSettlement, SETTLEMENT_SOURCES } from './entities/invoice-settlement.entity';
 export type { SettlementSource } from './entities/invoice-settlement.entity';
+export { InvoiceSettlementReversal } from './entities/invoice-settlement-reversal.entity';
 export { InvoiceDelivery, DELIVERY_STATUSES } from './entities/invoice-delivery.entity';
 export type { DeliveryStatus } from './entities/invoice-delivery.entity';
 // For online payments: settle an invoice (idempotent per invoice and provider reference).
 export { InvoiceSettlements } from './settlement/invoice-settlements';
-export type { OwnCurrencyCharge, SettleInvoiceCommand, SettleResult } from './settlement/invoice-settlements';
+export type {
+  OwnCurrencyCharge,
+  ReverseResult,
+  ReverseSettlementCommand,
+  SettleInvoiceCommand,
+  SettlementKey,
+  SettleResult,
+} from './settlement/invoice-settlements';
 export { INVOICE_STATUSES, standingOf } from './settlement/invoice-standing';
 export type { InvoiceStanding, InvoiceStatus } from './settlement/invoice-standing';
 export { convertInvoice, convertNano, ROUNDING_RULE } from './generation/currency-conversion';

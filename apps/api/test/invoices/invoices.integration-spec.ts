@@ -331,6 +331,7 @@ describe('invoices', () => {
           reference: 'prepaid-usage',
           source: 'balance',
           paidAt: invoice.issuedAt,
+          reversedUsd: '0',
         },
       ]);
       // Top-ups are shown, not counted; the one of the next month is not there.

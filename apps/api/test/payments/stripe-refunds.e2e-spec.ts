@@ -12,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../api-harness';
 import { seedTenant, Session, sessionAs } from '../fixtures';
 import { FakeStripe, startFakeStripe } from './fake-stripe';
+import { seedOpenInvoice } from './open-invoice';
 
 interface OrderView {
   id: string;
@@ -19,6 +20,13 @@ interface OrderView {
   providerRef: string | null;
   paymentIntent: string | null;
   refundedUsd: string;
+}
+
+interface InvoiceStandingView {
+  status: string;
+  paidUsd: string;
+  balanceDueUsd: string;
+  settlements: { reference: string; source: string; amountUsd: string; reversedUsd: string }[];
 }
 
 interface LedgerLineView {
@@ -491,6 +499,194 @@ describe('payments: Stripe refunds and disputes take back what a top-up credited
     expect(before - (await balanceNano())).toBe(1_000_000_000n);
     expect(await order(paid.id)).toMatchObject({ status: 'refunded', refundedUsd: '1' });
     await expectMirrorExact();
+  });
+
+  describe('of an order that paid an invoice', () => {
+    const invoice = async (id: string) =>
+      (await owner.get(`/api/invoices/${id}`).expect(200)).body as InvoiceStandingView;
+    /** An open invoice of `totalUsd`, paid in full through Stripe: the invoice, its order and session. */
+    const paidInvoice = async (totalUsd: string) => {
+      const open = await seedOpenInvoice(db, totalUsd, tenant.id);
+      const created = (
+        await owner
+          .post(`/api/tenants/${tenant.id}/topup-orders`, {
+            amountUsd: totalUsd,
+            provider: 'stripe',
+            invoiceId: open.id,
+          })
+          .expect(201)
+      ).body as OrderView;
+      const session = created.providerRef ?? '';
+      expect((await deliver(stripe.event(session))).body).toMatchObject({ outcome: 'invoice_settled' });
+      expect(await invoice(open.id)).toMatchObject({ status: 'paid', balanceDueUsd: '0' });
+      return { invoiceId: open.id, id: created.id, session };
+    };
+    const useCurrency = (currency: string, usdRate: string) =>
+      root.patch('/api/payment-providers/stripe', { currency, usdRate }).expect(200);
+    beforeEach(() => useCurrency('usd', '1'));
+
+    it('reverses the invoice payment a refund takes back and reopens the invoice, never debiting the balance', async () => {
+      const paid = await paidInvoice('30');
+      const before = await balanceNano();
+      const ledgerBefore = await db.getRepository(LedgerEntry).countBy({ tenantId: tenant.id });
+
+      const refund = stripe.refundEvent(paid.session, { id: 're_inv_part', amount: 1000 });
+      expect(await deliver(refund)).toEqual({ status: 200, body: { received: true, outcome: 'refunded' } });
+      expect(await balanceNano()).toBe(before);
+      expect(await db.getRepository(LedgerEntry).countBy({ tenantId: tenant.id })).toBe(ledgerBefore);
+      expect(await invoice(paid.invoiceId)).toMatchObject({
+        status: 'open',
+        paidUsd: '20',
+        balanceDueUsd: '10',
+        settlements: [
+          expect.objectContaining({
+            reference: `payment:${paid.id}`,
+            source: 'online',
+            amountUsd: '30',
+            reversedUsd: '10',
+          }),
+        ],
+      });
+      expect(await order(paid.id)).toMatchObject({ status: 'partially_refunded', refundedUsd: '10' });
+      const audit = await db
+        .getRepository(AuditLog)
+        .findBy({ tenantId: tenant.id, entityType: 'invoice_payment_reversal' });
+      expect(audit).toEqual([
+        expect.objectContaining({
+          action: 'create',
+          after: expect.objectContaining({
+            invoiceId: paid.invoiceId,
+            reference: 'stripe-refund:re_inv_part',
+            amountUsd: '10',
+          }),
+        }),
+      ]);
+
+      // Replayed, refund.updated for it, and the same delivered concurrently: once.
+      const updated = stripe.refundEvent(paid.session, { id: 're_inv_part', amount: 1000 }, 'refund.updated');
+      const replies = await Promise.all([refund, updated, refund, updated].map((event) => deliver(event)));
+      expect(replies.map((reply) => (reply.body as { outcome: string }).outcome)).toEqual(
+        Array(4).fill('duplicate'),
+      );
+      expect(await invoice(paid.invoiceId)).toMatchObject({ status: 'open', balanceDueUsd: '10' });
+
+      // The rest refunded: nothing stands paid, the whole invoice is due again.
+      const rest = stripe.refundEvent(paid.session, { id: 're_inv_rest', amount: 2000 });
+      expect((await deliver(rest)).body).toMatchObject({ outcome: 'refunded' });
+      expect(await invoice(paid.invoiceId)).toMatchObject({
+        status: 'open',
+        paidUsd: '0',
+        balanceDueUsd: '30',
+      });
+      expect(await order(paid.id)).toMatchObject({ status: 'refunded', refundedUsd: '30' });
+      expect(await balanceNano()).toBe(before);
+      await expectMirrorExact();
+    });
+
+    it('reverses the invoice payment a lost dispute takes, and gives it back when a dispute is won', async () => {
+      const paid = await paidInvoice('12');
+      const before = await balanceNano();
+      const opened = stripe.disputeEvent(paid.session, { id: 'dp_inv_won', amount: 1200 });
+      expect((await deliver(opened)).body).toMatchObject({ outcome: 'dispute_withdrawn' });
+      expect(await invoice(paid.invoiceId)).toMatchObject({ status: 'open', balanceDueUsd: '12' });
+      const won = stripe.disputeEvent(
+        paid.session,
+        { id: 'dp_inv_won', amount: 1200, status: 'won' },
+        'charge.dispute.closed',
+      );
+      expect((await deliver(won)).body).toMatchObject({ outcome: 'dispute_reinstated' });
+      expect((await deliver(won)).body).toMatchObject({ outcome: 'duplicate' });
+      expect(await invoice(paid.invoiceId)).toMatchObject({ status: 'paid', balanceDueUsd: '0' });
+
+      const lost = stripe.disputeEvent(
+        paid.session,
+        { id: 'dp_inv_lost', amount: 500, status: 'lost' },
+        'charge.dispute.closed',
+      );
+      expect((await deliver(lost)).body).toMatchObject({ outcome: 'dispute_withdrawn' });
+      expect(await invoice(paid.invoiceId)).toMatchObject({ status: 'open', balanceDueUsd: '5' });
+      expect(await balanceNano()).toBe(before);
+      await expectMirrorExact();
+    });
+
+    it('restores the invoice payment when the refund fails, and credits the balance what the invoice no longer needs', async () => {
+      const paid = await paidInvoice('9');
+      const before = await balanceNano();
+      const refund = { id: 're_inv_fails', amount: 900 };
+      expect((await deliver(stripe.refundEvent(paid.session, refund))).body).toMatchObject({
+        outcome: 'refunded',
+      });
+      expect(await invoice(paid.invoiceId)).toMatchObject({ status: 'open', balanceDueUsd: '9' });
+      const failed = stripe.refundEvent(paid.session, { ...refund, status: 'failed' }, 'refund.failed');
+      expect((await deliver(failed)).body).toMatchObject({ outcome: 'refund_reversed' });
+      expect((await deliver(failed)).body).toMatchObject({ outcome: 'duplicate' });
+      expect(await invoice(paid.invoiceId)).toMatchObject({
+        status: 'paid',
+        paidUsd: '9',
+        balanceDueUsd: '0',
+      });
+      expect(await order(paid.id)).toMatchObject({ status: 'paid', refundedUsd: '0' });
+      expect(await balanceNano()).toBe(before);
+
+      // Refunded again, then paid by transfer while reopened: when that refund fails too, the invoice
+      // has been paid, so the money back in the account goes to the prepaid balance.
+      const again = { id: 're_inv_fails_again', amount: 400 };
+      expect((await deliver(stripe.refundEvent(paid.session, again))).body).toMatchObject({
+        outcome: 'refunded',
+      });
+      await root
+        .post(`/api/invoices/${paid.invoiceId}/payments`, { amountUsd: '4', reference: 'WIRE-REFUNDED' })
+        .expect(201);
+      expect(await invoice(paid.invoiceId)).toMatchObject({ status: 'paid' });
+      const againFailed = stripe.refundEvent(paid.session, { ...again, status: 'failed' }, 'refund.failed');
+      expect((await deliver(againFailed)).body).toMatchObject({ outcome: 'refund_reversed' });
+      expect(await invoice(paid.invoiceId)).toMatchObject({
+        status: 'paid',
+        paidUsd: '9',
+        balanceDueUsd: '0',
+      });
+      expect((await balanceNano()) - before).toBe(4_000_000_000n);
+      expect(await linesFor('stripe-refund-failed:re_inv_fails_again')).toEqual([
+        expect.objectContaining({ kind: 'adjustment', amountUsd: '4' }),
+      ]);
+      await expectMirrorExact();
+    });
+
+    it('reverses partial refunds in another currency that add up to exactly the payment', async () => {
+      // 10 USD at 0.7 EUR is 700 cents: 333 of them are 4.757142857… USD, the rest takes the rest.
+      await useCurrency('eur', '0.7');
+      const paid = await paidInvoice('10');
+      for (const [id, amount] of [
+        ['re_inv_eur_1', 333],
+        ['re_inv_eur_2', 367],
+      ] as const) {
+        expect((await deliver(stripe.refundEvent(paid.session, { id, amount }))).body).toMatchObject({
+          outcome: 'refunded',
+        });
+      }
+      expect(await invoice(paid.invoiceId)).toMatchObject({
+        status: 'open',
+        paidUsd: '0',
+        balanceDueUsd: '10',
+      });
+      expect(await order(paid.id)).toMatchObject({ status: 'refunded', refundedUsd: '10' });
+    });
+  });
+
+  it('writes nothing for a refund or dispute of nothing', async () => {
+    const paid = await paidTopup('2');
+    const before = await balanceNano();
+    const ledgerBefore = await db.getRepository(LedgerEntry).countBy({ tenantId: tenant.id });
+    for (const event of [
+      stripe.refundEvent(paid.session, { id: 're_zero', amount: 0 }),
+      stripe.refundEvent(paid.session, { id: 're_zero', amount: 0, status: 'failed' }, 'refund.failed'),
+      stripe.disputeEvent(paid.session, { id: 'dp_zero', amount: 0 }),
+    ]) {
+      expect(await deliver(event)).toEqual({ status: 200, body: { received: true, outcome: 'ignored' } });
+    }
+    expect(await db.getRepository(LedgerEntry).countBy({ tenantId: tenant.id })).toBe(ledgerBefore);
+    expect(await balanceNano()).toBe(before);
+    expect(await order(paid.id)).toMatchObject({ status: 'paid', refundedUsd: '0' });
   });
 
   it('withdraws an inquiry escalated to a chargeback when its funds are withdrawn, once', async () => {

@@ -1,10 +1,13 @@
 // Records payments against invoices. Online payments call `settle` with source "online" and the
 // provider's payment id as the reference: a redelivered notification settles once. The invoice row
-// is locked while settling, so two payments cannot together pay more than is due.
+// is locked while settling, so two payments cannot together pay more than is due. A provider's
+// refund or dispute of an online payment calls `reverse`, which takes (part of) that payment back
+// and so reopens the invoice, or, when the refund fails or the dispute is won, puts it back.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { nanoToUsd } from '@gateway/db';
 import { DataSource, EntityManager } from 'typeorm';
+import { InvoiceSettlementReversal } from '../entities/invoice-settlement-reversal.entity';
 import { InvoiceSettlement, SettlementSource } from '../entities/invoice-settlement.entity';
 import { Invoice } from '../entities/invoice.entity';
 import { USD_CENT_DIGITS } from '../generation/rounded-usd';
@@ -43,6 +46,38 @@ export interface SettleResult {
   standing: InvoiceStanding;
 }
 
+/** Names one settlement: its invoice, source and reference (unique together). */
+export interface SettlementKey {
+  invoiceId: string;
+  source: SettlementSource;
+  reference: string;
+}
+
+export interface ReverseSettlementCommand {
+  settlement: SettlementKey;
+  /** The refund's or dispute's reference (`stripe-refund:<re_…>`): recorded once per settlement. */
+  reference: string;
+  /**
+   * nano-USD, not 0: > 0 takes that much of the payment back (a refund, a dispute), < 0 puts it back
+   * (a failed refund, a won dispute).
+   */
+  amountNano: bigint;
+  at: Date;
+}
+
+export interface ReverseResult {
+  /** The row written; null when nothing could move (or the reference was recorded before). */
+  reversal: InvoiceSettlementReversal | null;
+  /** false when the reference had been recorded before: nothing changed. */
+  created: boolean;
+  /**
+   * What moved, signed as asked: never more of the payment than stands, nor back more than was
+   * taken or than the invoice has left to pay. The caller settles the rest elsewhere (the balance).
+   */
+  appliedNano: bigint;
+  standing: InvoiceStanding;
+}
+
 @Injectable()
 export class InvoiceSettlements {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -55,6 +90,67 @@ export class InvoiceSettlements {
   async settle(command: SettleInvoiceCommand, manager?: EntityManager): Promise<SettleResult> {
     const run = (m: EntityManager) => this.settleIn(m, command);
     return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  /**
+   * Takes (part of) a payment back from its invoice, or puts it back, once per reference, with the
+   * invoice row locked like `settle` and credit notes. Taking back never takes more than stands of
+   * the payment; putting back never more than was taken, nor more than the invoice has left to pay
+   * (it may have been paid otherwise meanwhile): `appliedNano` says what moved. Throws NotFound when
+   * the settlement does not exist.
+   */
+  async reverse(command: ReverseSettlementCommand, manager: EntityManager): Promise<ReverseResult> {
+    const invoice = await manager.getRepository(Invoice).findOne({
+      where: { id: command.settlement.invoiceId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const settlement = invoice
+      ? await manager.getRepository(InvoiceSettlement).findOneBy(command.settlement)
+      : null;
+    if (!invoice || !settlement) throw new InvoiceError(InvoiceErrorCode.NotFound, 'no such payment');
+    const reversals = manager.getRepository(InvoiceSettlementReversal);
+    const repeated = await reversals.findOneBy({ settlementId: settlement.id, reference: command.reference });
+    if (repeated) {
+      const standing = (await invoiceStandings(manager, [invoice])).get(invoice.id) as InvoiceStanding;
+      return { reversal: repeated, created: false, appliedNano: 0n, standing };
+    }
+    const before = (await invoiceStandings(manager, [invoice])).get(invoice.id) as InvoiceStanding;
+    const taken = before.reversals
+      .filter((row) => row.settlementId === settlement.id)
+      .reduce((sum, row) => sum + row.amountNano, 0n);
+    const appliedNano =
+      command.amountNano > 0n
+        ? min(command.amountNano, settlement.amountNano - taken)
+        : -min(-command.amountNano, taken, before.status === 'open' ? before.balanceDueNano : 0n);
+    if (appliedNano === 0n) return { reversal: null, created: true, appliedNano, standing: before };
+    const reversal = reversals.create({
+      settlementId: settlement.id,
+      invoiceId: invoice.id,
+      amountNano: appliedNano,
+      reference: command.reference,
+      reversedAt: command.at,
+    });
+    await reversals.insert(reversal);
+    const standing = (await invoiceStandings(manager, [invoice])).get(invoice.id) as InvoiceStanding;
+    return { reversal, created: true, appliedNano, standing };
+  }
+
+  /** The reversal recorded under `reference` for a settlement, or null. */
+  async reversalOf(
+    manager: EntityManager,
+    key: SettlementKey,
+    reference: string,
+  ): Promise<InvoiceSettlementReversal | null> {
+    const settlement = await manager.getRepository(InvoiceSettlement).findOneBy(key);
+    if (!settlement) return null;
+    return manager
+      .getRepository(InvoiceSettlementReversal)
+      .findOneBy({ settlementId: settlement.id, reference });
+  }
+
+  /** Whether the settlement exists (an online payment that did pay its invoice). */
+  async exists(manager: EntityManager, key: SettlementKey): Promise<boolean> {
+    return manager.getRepository(InvoiceSettlement).existsBy(key);
   }
 
   /**
@@ -166,4 +262,9 @@ export class InvoiceSettlements {
     const standing = (await invoiceStandings(manager, [invoice])).get(invoice.id) as InvoiceStanding;
     return { settlement, created: true, standing };
   }
+}
+
+function min(first: bigint, ...rest: bigint[]): bigint {
+  const least = rest.reduce((a, b) => (b < a ? b : a), first);
+  return least > 0n ? least : 0n;
 }

@@ -3,6 +3,7 @@
 // the payments recorded against them.
 import { EntityManager, In } from 'typeorm';
 import { InvoiceDelivery } from '../entities/invoice-delivery.entity';
+import { InvoiceSettlementReversal } from '../entities/invoice-settlement-reversal.entity';
 import { InvoiceSettlement } from '../entities/invoice-settlement.entity';
 import type { Invoice, StoredConversion, StoredInvoiceLine } from '../entities/invoice.entity';
 import { roundedUsd } from '../generation/rounded-usd';
@@ -15,7 +16,10 @@ export interface InvoiceStanding {
   status: InvoiceStatus;
   /** The total less its credit notes' totals, nano-USD. */
   amountDueNano: bigint;
-  /** What its settlements paid, less what its credit notes gave back to the prepaid balance. */
+  /**
+   * What its settlements paid, less what refunds and disputes took back of them (their reversals)
+   * and what its credit notes gave back to the prepaid balance.
+   */
   paidNano: bigint;
   /** What the prepaid balance paid (its `balance` settlement) and its credit notes did not give back. */
   prepaidNano: bigint;
@@ -29,6 +33,8 @@ export interface InvoiceStanding {
   /** The amount due in USD cents as the documents state it (rounded-usd.ts): their totals added. */
   amountDueCents: bigint;
   settlements: InvoiceSettlement[];
+  /** What refunds and disputes took back of its settlements (> 0), or put back (< 0). */
+  reversals: InvoiceSettlementReversal[];
   delivery: InvoiceDelivery | null;
 }
 
@@ -69,7 +75,7 @@ export function nothingStatedDue(
   );
 }
 
-/** Standings of many invoices in five queries. */
+/** Standings of many invoices in six queries. */
 export async function invoiceStandings(
   manager: EntityManager,
   invoices: readonly Invoice[],
@@ -86,6 +92,9 @@ export async function invoiceStandings(
   const settlements = await manager
     .getRepository(InvoiceSettlement)
     .find({ where: { invoiceId: In(ids) }, order: { paidAt: 'ASC', createdAt: 'ASC' } });
+  const reversals = await manager
+    .getRepository(InvoiceSettlementReversal)
+    .find({ where: { invoiceId: In(ids) }, order: { reversedAt: 'ASC', createdAt: 'ASC' } });
   const deliveries = await manager.getRepository(InvoiceDelivery).find({ where: { invoiceId: In(ids) } });
   const refunds = await balanceRefunds(manager, ids);
   const notes = (await manager.query(
@@ -96,7 +105,11 @@ export async function invoiceStandings(
     const credit = credits.find((row) => row.id === invoice.id);
     const own = settlements.filter((row) => row.invoiceId === invoice.id);
     const refunded = refunds.get(invoice.id) ?? 0n;
-    const paidNano = own.reduce((sum, row) => sum + row.amountNano, 0n) - refunded;
+    const reversed = reversals.filter((row) => row.invoiceId === invoice.id);
+    const paidNano =
+      own.reduce((sum, row) => sum + row.amountNano, 0n) -
+      reversed.reduce((sum, row) => sum + row.amountNano, 0n) -
+      refunded;
     const prepaidNano =
       own.filter((row) => row.source === 'balance').reduce((sum, row) => sum + row.amountNano, 0n) - refunded;
     const standing = standingOf(
@@ -128,6 +141,7 @@ export async function invoiceStandings(
       amountDueMinor,
       amountDueCents,
       settlements: own,
+      reversals: reversed,
       delivery: deliveries.find((row) => row.invoiceId === invoice.id) ?? null,
     });
   }

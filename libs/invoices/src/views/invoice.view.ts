@@ -26,6 +26,7 @@ import {
   SettlementSource,
   InvoiceSettlement,
 } from '../entities/invoice-settlement.entity';
+import type { InvoiceSettlementReversal } from '../entities/invoice-settlement-reversal.entity';
 import { minorText, ROUNDING_RULE } from '../generation/currency-conversion';
 import { roundedUsd, USD_ROUNDING_RULE } from '../generation/rounded-usd';
 import { CREDIT_NOTE_ROUNDING_RULE } from '../generation/credit-note-statement';
@@ -163,11 +164,24 @@ export class InvoiceSettlementView {
   @ApiProperty() reference!: string;
   @ApiProperty({ enum: SETTLEMENT_SOURCES }) source!: SettlementSource;
   @ApiProperty() paidAt!: string;
+  @ApiProperty({
+    example: '0',
+    description:
+      'what refunds and disputes of this payment took back (USD); what stands is amountUsd less it',
+  })
+  reversedUsd!: string;
 
-  static of(row: InvoiceSettlement): InvoiceSettlementView {
+  static of(
+    row: InvoiceSettlement,
+    reversals: readonly InvoiceSettlementReversal[] = [],
+  ): InvoiceSettlementView {
+    const reversedNano = reversals
+      .filter((reversal) => reversal.settlementId === row.id)
+      .reduce((sum, reversal) => sum + reversal.amountNano, 0n);
     return {
       id: row.id,
       amountUsd: nanoToUsd(row.amountNano),
+      reversedUsd: nanoToUsd(reversedNano),
       reference: row.reference,
       source: row.source,
       paidAt: row.paidAt.toISOString(),
@@ -376,7 +390,7 @@ export class InvoiceView {
       amountDueUsd: nanoToUsd(standing.amountDueNano),
       paidUsd: nanoToUsd(standing.paidNano),
       balanceDueUsd: nanoToUsd(standing.balanceDueNano),
-      settlements: standing.settlements.map((row) => InvoiceSettlementView.of(row)),
+      settlements: standing.settlements.map((row) => InvoiceSettlementView.of(row, standing.reversals)),
       delivery: InvoiceDeliveryView.of(standing.delivery),
       billingName: invoice.billingName,
       billingEmail: invoice.billingEmail,

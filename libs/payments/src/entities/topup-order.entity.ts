@@ -32,8 +32,8 @@ export const TOPUP_ORDER_PAID_STATUSES: readonly TopupOrderStatus[] = [
  * units of `currency` at the rate fixed when it was created), and where it stands. Credited once,
  * when the provider says it is paid, through a `topup` ledger line whose ref is `payment:<id>` — or,
  * when it names an invoice, as a payment on that invoice (reference `payment:<id>`), not the balance.
- * A Stripe refund of it later debits the balance (PaymentReversals) and moves it to
- * `partially_refunded` or `refunded`.
+ * A Stripe refund of it later debits the balance, or takes back its payment on the invoice
+ * (PaymentReversals), and moves it to `partially_refunded` or `refunded`.
  */
 @Entity({ name: 'topup_orders' })
 @Check('topup_orders_amount_check', '"amount_nano" > 0 AND "charge_minor" > 0')
@@ -92,7 +92,10 @@ export class TopupOrder {
   @Column({ name: 'refunded_minor', type: 'bigint', default: 0, transformer: bigintTransformer })
   refundedMinor!: bigint;
 
-  /** What those refunds debited from the balance (USD nano): all of amountNano once fully refunded. */
+  /**
+   * What those refunds took back (USD nano), from the balance or from the invoice it paid: all of
+   * amountNano once fully refunded.
+   */
   @Column({ name: 'refunded_nano', type: 'bigint', default: 0, transformer: bigintTransformer })
   refundedNano!: bigint;
 

@@ -1,16 +1,21 @@
-// Taking back what an online top-up credited when the provider says the money went back: a refund
+// Taking back what an online payment credited when the provider says the money went back: a refund
 // an operator made in Stripe's dashboard, or a cardholder's dispute (docs/design.md "Money"). One
 // transaction, as for the credit (CreditPoster: the Redis mirror hears of each line after it commits):
 //   1. the order is found by the payment intent the refund or dispute names, and locked; a payment
 //      intent no order was paid with changes nothing and records nothing, so the event can be resent
 //      from Stripe's dashboard once the order's payment has been heard of;
 //   2. the event is recorded under its unique (provider, event id): a redelivery stops here;
-//   3. each refund or dispute moves the balance once: its ledger line's ref names Stripe's refund or
-//      dispute id, unique per tenant, so events that repeat it (refund.created then refund.updated,
-//      a dispute's created then closed) or arrive out of order write nothing twice.
-// The lines are `adjustment`s, the kind finance posted by hand for these, with a note naming the
-// refund or dispute and the order; a debit may take the balance below zero (the money is gone
-// either way), and then the relay refuses the tenant's requests until it is topped up.
+//   3. each refund or dispute moves money once: what it moves is recorded under a ref naming Stripe's
+//      refund or dispute id (`stripe-refund:<re_…>`, …), unique per tenant on the ledger and per
+//      payment on an invoice, so events that repeat it (refund.created then refund.updated, a
+//      dispute's created then closed or funds_withdrawn) or arrive out of order move nothing twice.
+// Where the money goes back from: an order that paid an invoice has that payment taken back
+// (InvoiceSettlements.reverse: the invoice reopens, the prepaid balance is untouched); a top-up, or
+// whatever the invoice's payment no longer holds, is an `adjustment` ledger line, the kind finance
+// posted by hand for these, with a note naming the refund or dispute and the order. A debit may take
+// the balance below zero (the money is gone either way), and then the relay refuses the tenant's
+// requests until it is topped up. Giving back (a failed refund, a won dispute) goes to the invoice's
+// payment as far as the invoice still has something to pay, and the rest to the balance.
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '@gateway/audit';
 import {
@@ -20,11 +25,13 @@ import {
   LedgerEntry,
   LedgerEntryView,
 } from '@gateway/billing';
+import { nanoToUsd } from '@gateway/db';
+import { InvoiceSettlements, type SettlementKey } from '@gateway/invoices';
 import { EntityManager } from 'typeorm';
 import { PaymentEvent } from '../entities/payment-event.entity';
 import { TOPUP_ORDER_PAID_STATUSES, TopupOrder } from '../entities/topup-order.entity';
 import type { PaymentReversalNotice } from './payment-notice';
-import type { SettlementOutcome } from './payment-settlement';
+import { type SettlementOutcome, topupLedgerRef } from './payment-settlement';
 import { saveAuditedOrder } from './save-audited-order';
 import { TopupOrderView } from './views/topup-order.view';
 
@@ -44,6 +51,15 @@ export function disputeWonLedgerRef(disputeId: string): string {
   return `stripe-dispute-won:${disputeId}`;
 }
 
+/** The audit's entity type for a refund's or dispute's reversal of an invoice payment. */
+export const INVOICE_PAYMENT_REVERSAL_AUDIT_TYPE = 'invoice_payment_reversal';
+
+/** A paid order, and the invoice payment it made (null when it credited the balance). */
+interface Paid {
+  order: TopupOrder;
+  invoicePayment: SettlementKey | null;
+}
+
 @Injectable()
 export class PaymentReversals {
   private readonly logger = new Logger(PaymentReversals.name);
@@ -51,6 +67,7 @@ export class PaymentReversals {
   constructor(
     private readonly poster: CreditPoster,
     private readonly audit: AuditService,
+    private readonly invoices: InvoiceSettlements,
   ) {}
 
   async apply(notice: PaymentReversalNotice): Promise<SettlementOutcome> {
@@ -105,35 +122,49 @@ export class PaymentReversals {
   ): Promise<SettlementOutcome> {
     if (notice.action === 'none') return 'ignored';
     if (notice.amount.currency !== order.currency) return 'amount_mismatch';
-    if (notice.action === 'refund') return this.refund(tx, notice, order);
-    if (notice.action === 'restore') return this.restore(tx, notice, order);
-    const withdrawn = await this.withdraw(tx, notice, order);
+    // A refund or dispute of nothing moves nothing: no 0.00 line, no reversal, the order unchanged.
+    if (notice.amount.minor === 0n) return 'ignored';
+    const paid: Paid = { order, invoicePayment: await this.invoicePayment(tx.manager, order) };
+    if (notice.action === 'refund') return this.refund(tx, notice, paid);
+    if (notice.action === 'restore') return this.restore(tx, notice, paid);
+    const withdrawn = await this.withdraw(tx, notice, paid);
     if (notice.action === 'withdraw') return withdrawn ? 'dispute_withdrawn' : 'duplicate';
-    return this.reinstate(tx, notice, order);
+    return this.reinstate(tx, notice, paid);
+  }
+
+  /** The invoice payment an order made, when it paid its invoice rather than the balance. */
+  private async invoicePayment(manager: EntityManager, order: TopupOrder): Promise<SettlementKey | null> {
+    if (!order.invoiceId || order.ledgerEntryId) return null;
+    const key: SettlementKey = {
+      invoiceId: order.invoiceId,
+      source: 'online',
+      reference: topupLedgerRef(order.id),
+    };
+    return (await this.invoices.exists(manager, key)) ? key : null;
   }
 
   private async refund(
     tx: CreditTransaction,
     notice: PaymentReversalNotice,
-    order: TopupOrder,
+    paid: Paid,
   ): Promise<SettlementOutcome> {
+    const { order } = paid;
     // Acted on already (refund.created, then refund.updated saying the same): checked before the
     // amount, which the refund itself is now part of.
     const ref = refundLedgerRef(notice.reversalId);
-    if (await tx.manager.existsBy(LedgerEntry, { tenantId: order.tenantId, kind: 'adjustment', ref }))
-      return 'duplicate';
+    if ((await this.moved(tx, paid, ref)) !== null) return 'duplicate';
     const refundedMinor = order.refundedMinor + notice.amount.minor;
     // Stripe never refunds more than was charged: a refund that would is not this order's money.
     if (refundedMinor > order.chargeMinor) return 'amount_mismatch';
     // Taken as the share of the order's credit that the refunds so far make up, so partial refunds
-    // that add up to the charge debit exactly what was credited, whatever the rounding of each.
+    // that add up to the charge take back exactly what was credited, whatever the rounding of each.
     const refundedNano = shareOf(order, refundedMinor);
-    const entry = await this.appendAudited(tx, order, {
-      amountNano: -(refundedNano - order.refundedNano),
+    const moved = await this.move(tx, paid, {
+      takeNano: refundedNano - order.refundedNano,
       ref,
       note: `Stripe refund ${notice.reversalId} of order ${order.id}`,
     });
-    if (!entry) return 'duplicate';
+    if (!moved) return 'duplicate';
     const before = TopupOrderView.of(order);
     order.refundedMinor = refundedMinor;
     order.refundedNano = refundedNano;
@@ -143,44 +174,36 @@ export class PaymentReversals {
   }
 
   /**
-   * A refund that failed or was canceled: Stripe put the money back in the account, so the balance
-   * gets back exactly what the refund's line debited, and the order no longer counts it as refunded.
-   * Its success never heard of (it failed first, or never succeeded), the debit is written now with
-   * the credit that cancels it, so a late delivery of that success finds the refund acted on.
+   * A refund that failed or was canceled: Stripe put the money back in the account, so the tenant
+   * gets back exactly what the refund took, and the order no longer counts it as refunded. Its
+   * success never heard of (it failed first, or never succeeded), it is taken now with what gives it
+   * back, so a late delivery of that success finds the refund acted on.
    */
   private async restore(
     tx: CreditTransaction,
     notice: PaymentReversalNotice,
-    order: TopupOrder,
+    paid: Paid,
   ): Promise<SettlementOutcome> {
+    const { order } = paid;
     const ref = refundFailedLedgerRef(notice.reversalId);
-    if (await tx.manager.existsBy(LedgerEntry, { tenantId: order.tenantId, kind: 'adjustment', ref }))
+    if ((await this.moved(tx, paid, ref)) !== null) return 'duplicate';
+    const refundRef = refundLedgerRef(notice.reversalId);
+    const note = `Stripe refund ${notice.reversalId} of order ${order.id}`;
+    const counted = await this.moved(tx, paid, refundRef);
+    const taken = counted ?? shareOf(order, notice.amount.minor);
+    if (counted === null && !(await this.move(tx, paid, { takeNano: taken, ref: refundRef, note })))
       return 'duplicate';
-    const debit = await tx.manager.findOneBy(LedgerEntry, {
-      tenantId: order.tenantId,
-      kind: 'adjustment',
-      ref: refundLedgerRef(notice.reversalId),
-    });
-    const counted = debit !== null;
-    const taken =
-      debit ??
-      (await this.appendAudited(tx, order, {
-        amountNano: -shareOf(order, notice.amount.minor),
-        ref: refundLedgerRef(notice.reversalId),
-        note: `Stripe refund ${notice.reversalId} of order ${order.id}`,
-      }));
-    if (!taken) return 'duplicate';
-    const entry = await this.appendAudited(tx, order, {
-      amountNano: -taken.amountNano,
+    const given = await this.move(tx, paid, {
+      takeNano: -taken,
       ref,
-      note: `Stripe refund ${notice.reversalId} of order ${order.id} failed: funds reinstated`,
+      note: `${note} failed: funds reinstated`,
     });
-    if (!entry) return 'duplicate';
-    if (counted) {
+    if (!given) return 'duplicate';
+    if (counted !== null) {
       const before = TopupOrderView.of(order);
       const minor = order.refundedMinor - notice.amount.minor;
       order.refundedMinor = minor > 0n ? minor : 0n;
-      order.refundedNano += taken.amountNano;
+      order.refundedNano -= taken;
       if (order.refundedNano < 0n) order.refundedNano = 0n;
       order.status = order.refundedMinor === 0n ? 'paid' : 'partially_refunded';
       await saveAuditedOrder(this.audit, tx.manager, order, before);
@@ -188,37 +211,102 @@ export class PaymentReversals {
     return 'refund_reversed';
   }
 
-  /** The dispute's debit, unless it was written before; the line written, or null. */
-  private withdraw(
-    tx: CreditTransaction,
-    notice: PaymentReversalNotice,
-    order: TopupOrder,
-  ): Promise<LedgerEntry | null> {
+  /** Takes what the dispute disputes, unless it was taken before; whether it was taken now. */
+  private async withdraw(tx: CreditTransaction, notice: PaymentReversalNotice, paid: Paid): Promise<boolean> {
+    const { order } = paid;
+    const ref = disputeLedgerRef(notice.reversalId);
+    if ((await this.moved(tx, paid, ref)) !== null) return false;
     const disputed = notice.amount.minor < order.chargeMinor ? notice.amount.minor : order.chargeMinor;
-    return this.appendAudited(tx, order, {
-      amountNano: -shareOf(order, disputed),
-      ref: disputeLedgerRef(notice.reversalId),
+    return this.move(tx, paid, {
+      takeNano: shareOf(order, disputed),
+      ref,
       note: `Stripe dispute ${notice.reversalId} of order ${order.id}: funds withdrawn`,
     });
   }
 
-  /** Gives back exactly what the dispute's debit took. */
+  /** Gives back exactly what the dispute took. */
   private async reinstate(
     tx: CreditTransaction,
     notice: PaymentReversalNotice,
-    order: TopupOrder,
+    paid: Paid,
   ): Promise<SettlementOutcome> {
-    const debit = await tx.manager.findOneByOrFail(LedgerEntry, {
-      tenantId: order.tenantId,
+    const ref = disputeWonLedgerRef(notice.reversalId);
+    if ((await this.moved(tx, paid, ref)) !== null) return 'duplicate';
+    const taken = (await this.moved(tx, paid, disputeLedgerRef(notice.reversalId))) ?? 0n;
+    const given = await this.move(tx, paid, {
+      takeNano: -taken,
+      ref,
+      note: `Stripe dispute ${notice.reversalId} of order ${paid.order.id} won: funds reinstated`,
+    });
+    return given ? 'dispute_reinstated' : 'duplicate';
+  }
+
+  /**
+   * What was moved under `ref`: nano-USD taken from the tenant (> 0: off its invoice payment or its
+   * balance) or given back (< 0); null when nothing was recorded under it.
+   */
+  private async moved(tx: CreditTransaction, paid: Paid, ref: string): Promise<bigint | null> {
+    const line = await tx.manager.findOneBy(LedgerEntry, {
+      tenantId: paid.order.tenantId,
       kind: 'adjustment',
-      ref: disputeLedgerRef(notice.reversalId),
+      ref,
     });
-    const entry = await this.appendAudited(tx, order, {
-      amountNano: -debit.amountNano,
-      ref: disputeWonLedgerRef(notice.reversalId),
-      note: `Stripe dispute ${notice.reversalId} of order ${order.id} won: funds reinstated`,
-    });
-    return entry ? 'dispute_reinstated' : 'duplicate';
+    const reversal = paid.invoicePayment
+      ? await this.invoices.reversalOf(tx.manager, paid.invoicePayment, ref)
+      : null;
+    if (!line && !reversal) return null;
+    return (reversal?.amountNano ?? 0n) - (line?.amountNano ?? 0n);
+  }
+
+  /**
+   * Takes `takeNano` from the tenant (< 0: gives it back) under `ref`: from (or to) the invoice
+   * payment the order made as far as it goes, the rest on the balance. Nothing when it is 0. false
+   * when the ledger already held the ref (a concurrent delivery: then nothing else was written).
+   */
+  private async move(
+    tx: CreditTransaction,
+    { order, invoicePayment }: Paid,
+    { takeNano, ref, note }: { takeNano: bigint; ref: string; note: string },
+  ): Promise<boolean> {
+    let rest = takeNano;
+    let reversed = false;
+    if (invoicePayment && takeNano !== 0n) {
+      const result = await this.invoices.reverse(
+        { settlement: invoicePayment, reference: ref, amountNano: takeNano, at: new Date() },
+        tx.manager,
+      );
+      if (!result.created) return false;
+      rest -= result.appliedNano;
+      if (result.reversal) {
+        reversed = true;
+        await this.audit.record(
+          {
+            actor: null,
+            tenantId: order.tenantId,
+            action: 'create',
+            entityType: INVOICE_PAYMENT_REVERSAL_AUDIT_TYPE,
+            entityId: result.reversal.id,
+            after: {
+              invoiceId: result.reversal.invoiceId,
+              settlementId: result.reversal.settlementId,
+              orderId: order.id,
+              reference: ref,
+              amountUsd: nanoToUsd(result.reversal.amountNano),
+              note,
+              invoiceStatus: result.standing.status,
+              balanceDueUsd: nanoToUsd(result.standing.balanceDueNano),
+            },
+          },
+          tx.manager,
+        );
+      }
+    }
+    if (rest === 0n) return true;
+    const entry = await this.appendAudited(tx, order, { amountNano: -rest, ref, note });
+    // The order's row lock serialises its events, so the ledger refusing the ref after a reversal
+    // was written cannot happen; should it, roll everything back rather than keep half of it.
+    if (!entry && reversed) throw new Error(`ledger ref ${ref} exists while its reversal was new`);
+    return entry !== null;
   }
 
   private async appendAudited(

@@ -182,7 +182,7 @@ export class PaymentSettlement {
     });
   }
 
-    /** false when the invoice can no longer take this payment (then the balance is credited). */
+  /** false when the invoice can no longer take this payment (then the balance is credited). */
   private async settleInvoice(
     manager: EntityManager,
     order: TopupOrder,

@@ -33,7 +33,9 @@ export class TopupOrderView {
   paymentIntent!: string | null;
   @ApiProperty({
     example: '0',
-    description: 'what Stripe refunds of it took back from the balance (USD; all of amountUsd when refunded)',
+    description:
+      'what Stripe refunds of it took back (USD; all of amountUsd when refunded): from the balance, or ' +
+      'from the invoice it paid, which they reopen',
   })
   refundedUsd!: string;
   @ApiProperty({ type: String, nullable: true, example: 'amount_mismatch' })
