@@ -182,7 +182,18 @@ export function InvoiceAccountingCard({ invoice }: { invoice: Invoice }) {
                   title: t('billing.amountUsd'),
                   key: 'amount',
                   align: 'right',
-                  render: (_, row) => formatUsd(row.amountUsd),
+                  render: (_, row) =>
+                    row.reversedUsd === '0' ? (
+                      formatUsd(row.amountUsd)
+                    ) : (
+                      // A refund or dispute took (part of) it back: the invoice counts only what stands.
+                      <Flex vertical align="flex-end">
+                        <span>{formatUsd(row.amountUsd)}</span>
+                        <Typography.Text type="warning" data-testid="settlement-reversed">
+                          {t('invoices.reversed', { amount: formatUsd(row.reversedUsd) })}
+                        </Typography.Text>
+                      </Flex>
+                    ),
                 },
               ]}
             />

@@ -19,6 +19,7 @@ import {
   useTopupOrders,
 } from '../api/payments-api';
 import { chargePreview } from '../charge-preview';
+import { orderStatusText, returnedMessage } from '../order-status';
 import { type Way, wayName, ways } from '../payment-ways';
 
 const STATUS_COLOR: Record<TopupOrder['status'], string> = {
@@ -34,20 +35,11 @@ function ReturnStatus({ tenantId, orderId }: { tenantId: string; orderId: string
   const { t } = useTranslation();
   const order = useTopupOrder(tenantId, orderId);
   if (!order.data) return order.isPending ? <Spin size="small" /> : null;
-  const { status, amountUsd } = order.data;
+  const { status } = order.data;
   const type =
     status === 'paid' ? 'success' : status === 'pending' ? 'info' : status === 'failed' ? 'error' : 'warning';
   return (
-    <Alert
-      type={type}
-      showIcon
-      data-testid="topup-return-status"
-      message={
-        status === 'paid' && order.data.invoiceId
-          ? t('payments.returned.invoicePaid', { amount: formatUsd(amountUsd) })
-          : t(`payments.returned.${status}`, { amount: formatUsd(amountUsd) })
-      }
-    />
+    <Alert type={type} showIcon data-testid="topup-return-status" message={returnedMessage(t, order.data)} />
   );
 }
 
@@ -118,9 +110,7 @@ export function OnlineTopupCard({ tenantId }: { tenantId: string }) {
     {
       title: t('payments.status'),
       key: 'status',
-      render: (_, order) => (
-        <Tag color={STATUS_COLOR[order.status]}>{t(`payments.statuses.${order.status}`)}</Tag>
-      ),
+      render: (_, order) => <Tag color={STATUS_COLOR[order.status]}>{orderStatusText(t, order)}</Tag>,
     },
   ];
 
