@@ -516,6 +516,20 @@ describe('payments: online top-ups through Stripe and EPay', () => {
       expect(await order(created.id)).toMatchObject({ status: 'failed', failureReason: 'amount_mismatch' });
     });
 
+    it('acknowledges a trade another order was paid with, and changes nothing', async () => {
+      const first = await startEpay('2');
+      expect(await epay.notify(tradeNo(first.id))).toEqual({ status: 200, text: 'success' });
+      const firstTrade = epay.orders.get(tradeNo(first.id))?.trade_no ?? '';
+      const second = await startEpay('2');
+      const before = await balanceNano();
+      // Signed and for our order, but naming the first order's trade: a mix-up a retry cannot mend.
+      const clash = await epay.notify(tradeNo(second.id), { over: { trade_no: firstTrade } });
+      expect(clash).toEqual({ status: 200, text: 'success' });
+      expect(await balanceNano()).toBe(before);
+      expect(await order(second.id)).toMatchObject({ status: 'pending', providerRef: null });
+      expect(await order(first.id)).toMatchObject({ status: 'paid', providerRef: firstTrade });
+    });
+
     it('waits for TRADE_SUCCESS and credits once under concurrent notifications', async () => {
       const before = await balanceNano();
       const created = await startEpay('1.5');
