@@ -652,6 +652,35 @@ describe('payments: Stripe refunds and disputes take back what a top-up credited
       await expectMirrorExact();
     });
 
+    it('reverses once when a refund’s and a dispute’s first deliveries arrive together', async () => {
+      const paid = await paidInvoice('7');
+      const before = await balanceNano();
+      const refund = { id: 're_inv_race', amount: 300 };
+      const dispute = { id: 'dp_inv_race', amount: 400 };
+      const events = [
+        stripe.refundEvent(paid.session, refund),
+        stripe.refundEvent(paid.session, refund, 'refund.updated'),
+        stripe.disputeEvent(paid.session, dispute),
+        stripe.disputeEvent(paid.session, { ...dispute, status: 'lost' }, 'charge.dispute.closed'),
+        stripe.disputeEvent(paid.session, dispute, 'charge.dispute.funds_withdrawn'),
+      ];
+      const replies = await Promise.all([...events, ...events].map((event) => deliver(event)));
+      expect(replies.map((reply) => reply.status)).toEqual(Array(10).fill(200));
+      const outcomes = replies.map((reply) => (reply.body as { outcome: string }).outcome);
+      expect(outcomes.filter((outcome) => outcome === 'refunded')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome === 'dispute_withdrawn')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome === 'duplicate')).toHaveLength(8);
+      expect(await invoice(paid.invoiceId)).toMatchObject({
+        status: 'open',
+        paidUsd: '0',
+        balanceDueUsd: '7',
+        settlements: [expect.objectContaining({ amountUsd: '7', reversedUsd: '7' })],
+      });
+      expect(await order(paid.id)).toMatchObject({ status: 'partially_refunded', refundedUsd: '3' });
+      expect(await balanceNano()).toBe(before);
+      await expectMirrorExact();
+    });
+
     it('reverses partial refunds in another currency that add up to exactly the payment', async () => {
       // 10 USD at 0.7 EUR is 700 cents: 333 of them are 4.757142857… USD, the rest takes the rest.
       await useCurrency('eur', '0.7');
