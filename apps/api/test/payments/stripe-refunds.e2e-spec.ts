@@ -785,5 +785,28 @@ describe('payments: Stripe refunds and disputes take back what a top-up credited
     expect(await order(created.id)).toMatchObject({ status: 'pending', paymentIntent: null });
     expect(await order(first.id)).toMatchObject({ status: 'paid', paymentIntent: firstIntent });
     expect((await deliver(clash)).body).toMatchObject({ outcome: 'duplicate' });
+
+    // Two orders' sessions paid with one payment intent at the same time: one is credited, the other
+    // acknowledged, neither a 500.
+    const start = async () =>
+      (
+        (
+          await owner
+            .post(`/api/tenants/${tenant.id}/topup-orders`, { amountUsd: '1', provider: 'stripe' })
+            .expect(201)
+        ).body as OrderView
+      ).providerRef ?? '';
+    const sessions = [await start(), await start()];
+    const racing = await Promise.all(
+      sessions.map((session) =>
+        deliver(stripe.event(session, 'checkout.session.completed', { payment_intent: 'pi_shared_race' })),
+      ),
+    );
+    expect(racing.map((reply) => reply.status)).toEqual([200, 200]);
+    expect(racing.map((reply) => (reply.body as { outcome: string }).outcome).sort()).toEqual([
+      'credited',
+      'payment_intent_conflict',
+    ]);
+    expect((await balanceNano()) - before).toBe(1_000_000_000n);
   });
 });

@@ -9,6 +9,7 @@ import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { DataSource, In, IsNull } from 'typeorm';
 import { TOPUP_ORDER_PAID_STATUSES, TopupOrder } from '../entities/topup-order.entity';
 import { stripeClient } from '../stripe/stripe-client';
+import { lockPaymentIntent } from './payment-intent-lock';
 import { saveAuditedOrder } from './save-audited-order';
 import { TopupOrderView } from './views/topup-order.view';
 
@@ -44,6 +45,9 @@ export class PaymentIntentBackfill {
     const session = sessions.data[0];
     if (!session) return;
     await this.db.transaction(async (manager) => {
+      // A paid session's delivery may have given it to its order meanwhile.
+      await lockPaymentIntent(manager, 'stripe', paymentIntent);
+      if (await manager.existsBy(TopupOrder, { provider: 'stripe', paymentIntent })) return;
       const order = await manager.findOne(TopupOrder, {
         where: { ...withoutIntent, providerRef: session.id },
         lock: { mode: 'pessimistic_write' },

@@ -19,6 +19,7 @@ import { isUUID } from 'class-validator';
 import { EntityManager, Not } from 'typeorm';
 import { PaymentEvent } from '../entities/payment-event.entity';
 import { TOPUP_ORDER_PAID_STATUSES, TopupOrder } from '../entities/topup-order.entity';
+import { lockPaymentIntent } from './payment-intent-lock';
 import type { PaymentNotice } from './payment-notice';
 import { saveAuditedOrder } from './save-audited-order';
 import { TopupOrderView } from './views/topup-order.view';
@@ -172,9 +173,7 @@ export class PaymentSettlement {
     order: TopupOrder,
     paymentIntent: string,
   ): Promise<boolean> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `payment-intent:${order.provider}:${paymentIntent}`,
-    ]);
+    await lockPaymentIntent(manager, order.provider, paymentIntent);
     return manager.existsBy(TopupOrder, {
       provider: order.provider,
       paymentIntent,
