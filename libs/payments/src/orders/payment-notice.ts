@@ -19,9 +19,12 @@ export interface PaymentNotice {
 }
 
 /**
- * A verified notification that money already credited went back (docs/design.md "Money"):
- * - refund: a refund that succeeded; the balance is debited what it refunded, once per refund;
- * - withdraw: a dispute took the money; the balance is debited what it disputes, once per dispute;
+ * A verified notification that money already credited went back (docs/design.md "Money"). "Debited"
+ * below is from the balance for a top-up, and off the invoice's payment (reopening the invoice) for
+ * an order that paid one:
+ * - refund: a refund that succeeded; what it refunded is debited, once per refund;
+ * - withdraw: a dispute took the money (created, funds_withdrawn, or closed lost); what it disputes
+ *   is debited, once per dispute;
  * - reinstate: a dispute was won; what it debited is credited back (debiting first when the
  *   dispute's creation was never heard of, so the two lines net to nothing in either order);
  * - restore: a refund failed or was canceled, and Stripe put the money back in the account: what
