@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { TEST_ADMIN } from '@gateway/testing';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { loseFirstAnswer, openConsolePage, UI_TIMEOUT } from './console-browser';
 
@@ -186,6 +187,50 @@ describe('console forms (browser)', () => {
     expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(keys[1]).toBe(keys[0]);
     expect(Number(await balance()) - Number(before)).toBe(3);
+  });
+
+  it('sends an invoice request whose answer was lost again under its key, and a new opening a new key', async () => {
+    // Last month must have been the tenant's for its invoice to be issuable.
+    await api.app
+      .get(DataSource)
+      .query(`UPDATE tenants SET created_at = now() - interval '70 days' WHERE id = $1`, [tenantId]);
+    const sent: string[] = [];
+    const { keys, undo } = await loseFirstAnswer(page, '**/api/invoices/generate');
+    const onRequest = (req: { url(): string; method(): string; headers(): Record<string, string> }) => {
+      if (req.method() === 'POST' && req.url().endsWith('/api/invoices/generate')) {
+        sent.push(req.headers()['idempotency-key'] ?? '');
+      }
+    };
+    try {
+      await page.goto(`${api.url}/invoices?tenantId=${tenantId}`);
+      await testId('generate-invoice').click();
+      await page.getByRole('dialog').getByTestId('generate-tenant').getByText('Hurried Co').waitFor();
+      await settled();
+      await testId('generate-save').click();
+      await page.getByRole('dialog').getByTestId('form-error').waitFor();
+      await testId('generate-save').click();
+      await page.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
+    } finally {
+      await undo();
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+
+    page.on('request', onRequest);
+    try {
+      await page.goto(`${api.url}/invoices?tenantId=${tenantId}`);
+      await testId('generate-invoice').click();
+      await page.getByRole('dialog').getByTestId('generate-tenant').getByText('Hurried Co').waitFor();
+      await settled();
+      await testId('generate-save').click();
+      await page.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
+    } finally {
+      page.off('request', onRequest);
+    }
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(sent[0]).not.toBe(keys[0]);
   });
 
   it('sets the zone whose midnight resets a channel’s daily caps, showing the provider’s when none is', async () => {

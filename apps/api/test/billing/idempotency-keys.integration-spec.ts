@@ -85,6 +85,37 @@ describe('/api Idempotency-Key', () => {
     expect(await lines(other.id)).toHaveLength(0);
   });
 
+  it('a retry spelling the same route another way (uppercase id, trailing slash, path case, escapes) replays', async () => {
+    const tenant = await seedTenant(api);
+    const retryKey = key();
+    const first = await topup(root, tenant.id, '10', retryKey).expect(201);
+    const escaped = tenant.id.replace(/^./, (c) => `%${c.charCodeAt(0).toString(16)}`);
+    for (const path of [
+      `/api/tenants/${tenant.id.toUpperCase()}/topups`,
+      `/api/tenants/${tenant.id}/topups/`,
+      `/api/Tenants/${tenant.id}/TOPUPS`,
+      `/api/tenants/${escaped}/topups`,
+    ]) {
+      const again = await request(api.url)
+        .post(path)
+        .set('authorization', `Bearer ${root.token}`)
+        .set('Idempotency-Key', retryKey)
+        .send({ amountUsd: '10' });
+      expect([path, again.status, again.headers['idempotent-replayed'], again.text]).toEqual([
+        path,
+        201,
+        'true',
+        first.text,
+      ]);
+    }
+    expect(await lines(tenant.id)).toHaveLength(1);
+    // Kept for people reading the table: the route as it is canonically spelled.
+    const [row] = (await db.query('SELECT request FROM idempotency_keys WHERE key = $1', [retryKey])) as {
+      request: string;
+    }[];
+    expect(row!.request).toBe(`POST /api/tenants/${tenant.id}/topups`);
+  });
+
   it('two requests racing with one key, on two api processes, credit exactly once', async () => {
     const replica = await startReplica(api);
     const bearer = `Bearer ${root.token}`;

@@ -45,10 +45,20 @@ export function useInvoice(id: string | undefined) {
 /** The PDF's URL: the session cookie authenticates it, so a plain link downloads it. */
 export const invoicePdfUrl = (id: string) => `/api/invoices/${encodeURIComponent(id)}/pdf`;
 
+/**
+ * Issues a closed period's invoice now (the worker does it). The dialog's Idempotency-Key makes a save
+ * sent again after a lost answer request it once.
+ */
 export function useGenerateInvoice() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: Schema<'GenerateInvoiceDto'>) => unwrap(api.POST('/api/invoices/generate', { body })),
+    mutationFn: ({ idempotencyKey, ...body }: Schema<'GenerateInvoiceDto'> & { idempotencyKey: string }) =>
+      unwrap(
+        api.POST('/api/invoices/generate', {
+          params: { header: { 'Idempotency-Key': idempotencyKey } },
+          body,
+        }),
+      ),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.invoices.all }),
   });
 }

@@ -8,6 +8,7 @@ import { isPlatformAdmin } from '../../../auth/roles';
 import { useCurrentUser } from '../../../auth/session';
 import { FormModal } from '../../../components/form-modal';
 import { useServerErrors } from '../../../components/server-errors';
+import { useIdempotencyKey } from '../../../hooks/use-idempotency-key';
 import { TenantSelect } from '../../tenants/components/tenant-select';
 import { type InvoiceRequest, useGenerateInvoice } from '../api/invoices-api';
 
@@ -31,6 +32,7 @@ export function GenerateInvoiceModal({ open, tenantId, onClose, onRequested }: G
   const [form] = Form.useForm<GenerateValues>();
   const { formError, onError, clear } = useServerErrors(form);
   const generate = useGenerateInvoice();
+  const idempotency = useIdempotencyKey(open);
 
   return (
     <FormModal<GenerateValues>
@@ -49,8 +51,15 @@ export function GenerateInvoiceModal({ open, tenantId, onClose, onRequested }: G
           {
             ...(operator ? { tenantId: values.tenantId } : {}),
             period: values.period.format('YYYY-MM'),
+            idempotencyKey: idempotency.key,
           },
-          { onSuccess: onRequested, onError },
+          {
+            onSuccess: onRequested,
+            onError: (error) => {
+              idempotency.failed(error);
+              onError(error);
+            },
+          },
         );
       }}
     >
