@@ -361,6 +361,25 @@ describe('channels', () => {
       });
     });
 
+    it('stores a zone alias as the IANA zone it names, and every spelling of UTC as UTC', async () => {
+      const channel = await createChannel();
+      for (const [sent, stored] of [
+        ['US/Pacific', 'America/Los_Angeles'],
+        ['asia/kolkata', 'Asia/Kolkata'],
+        ['Asia/Calcutta', 'Asia/Kolkata'],
+        ['Etc/UTC', 'UTC'],
+        ['GMT', 'UTC'],
+        ['Zulu', 'UTC'],
+      ]) {
+        const res = await admin.patch(`/api/channels/${channel.id}`, { dayResetZone: sent }).expect(200);
+        expect([sent, res.body.dayResetZone]).toEqual([sent, stored]);
+      }
+      const created = await admin
+        .post('/api/channels', validChannel({ dayResetZone: 'etc/gmt' }))
+        .expect(201);
+      expect(created.body.dayResetZone).toBe('UTC');
+    });
+
     it('PATCH refuses null for a required field', async () => {
       const channel = await createChannel();
       const res = await admin.patch(`/api/channels/${channel.id}`, { name: null, models: null }).expect(400);

@@ -70,6 +70,17 @@ describe('/api/tenants', () => {
       });
     });
 
+    it('stores a time zone alias as the IANA zone it names (UTC for every spelling of it)', async () => {
+      const res = await root
+        .post('/api/tenants', { name: 'Alias Zone', timezone: 'asia/kolkata' })
+        .expect(201);
+      expect(res.body.timezone).toBe('Asia/Kolkata');
+      const patched = await root.patch(`/api/tenants/${res.body.id}`, { timezone: 'US/Pacific' }).expect(200);
+      expect(patched.body.timezone).toBe('America/Los_Angeles');
+      const utc = await root.patch(`/api/tenants/${res.body.id}`, { timezone: 'Etc/UTC' }).expect(200);
+      expect(utc.body.timezone).toBe('UTC');
+    });
+
     it('refuses a second tenant with the same name: 409 conflict', async () => {
       await root.post('/api/tenants', { name: 'Twice' }).expect(201);
       const res = await root.post('/api/tenants', { name: 'Twice' }).expect(409);

@@ -59,6 +59,16 @@ describe('the local day a key counts its daily caps in', () => {
     expect(day.end).toBe(Date.UTC(2026, 8, 7, 3));
   });
 
+  it('is one day, under one name, for every spelling of a zone (Etc/UTC, GMT, an alias, another case)', () => {
+    const now = Date.UTC(2026, 11, 6, 20, 44);
+    for (const utc of ['Etc/UTC', 'Etc/GMT', 'GMT', 'Zulu', 'utc']) {
+      expect([utc, computeZoneDay(utc, now)]).toEqual([utc, computeZoneDay('UTC', now)]);
+    }
+    expect(computeZoneDay('US/Pacific', now)).toEqual(computeZoneDay(LA, now));
+    expect(computeZoneDay('asia/kolkata', now)).toEqual(computeZoneDay('Asia/Kolkata', now));
+    expect(computeZoneDay('Asia/Calcutta', now).id).toBe('Asia/Kolkata:2026-12-07');
+  });
+
   it('is the UTC day for a zone the runtime does not know, not an error for every request', () => {
     const now = Date.UTC(2026, 11, 6, 7, 30);
     expect(computeZoneDay('Mars/Olympus_Mons', now)).toEqual(computeZoneDay('UTC', now));

@@ -2,7 +2,7 @@
 // resets Gemini's free tier at Pacific midnight). This is on the hot path: a zone's day is computed
 // with Intl once and kept until it ends, so a request does no more than compare two numbers.
 
-import { wallClockFormatter } from '@gateway/common';
+import { canonicalTimeZone, wallClockFormatter } from '@gateway/common';
 
 const DAY_MS = 86_400_000;
 
@@ -19,15 +19,6 @@ export interface ZoneDay {
   readonly start: number;
   /** The next local midnight: when a key capped today is usable again (23 or 25 h on a DST change). */
   readonly end: number;
-}
-
-function knownZone(timeZone: string): boolean {
-  try {
-    wallClockFormatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The wall clock in `timeZone` at `instantMs`, as if it were UTC (ms epoch of the same reading). */
@@ -72,12 +63,14 @@ function isoDate(wallMidnight: number): string {
 }
 
 /**
- * The local day of `timeZone` containing `now`, computed (Intl: slow; see dayOf). A zone the runtime
- * does not know (validated when stored, but a later Node's time-zone data might drop one) counts in
- * UTC days rather than failing every request of its channel.
+ * The local day of `timeZone` containing `now`, computed (Intl: slow; see dayOf). The zone is taken in
+ * its canonical spelling, so a row stored as an alias (Etc/UTC, US/Pacific, another case) before
+ * zones were stored canonically counts in the same windows as its zone. A zone the runtime does not
+ * know (validated when stored, but a later Node's time-zone data might drop one) counts in UTC days
+ * rather than failing every request of its channel.
  */
-export function computeZoneDay(timeZone: string, now: number): ZoneDay {
-  if (timeZone !== UTC_ZONE && !knownZone(timeZone)) return computeZoneDay(UTC_ZONE, now);
+export function computeZoneDay(spelledZone: string, now: number): ZoneDay {
+  const timeZone = canonicalTimeZone(spelledZone) ?? UTC_ZONE;
   if (timeZone === UTC_ZONE) {
     const day = Math.floor(now / DAY_MS);
     return { id: String(day), start: day * DAY_MS, end: (day + 1) * DAY_MS };
