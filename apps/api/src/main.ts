@@ -105,19 +105,42 @@ async function drainAndClose(
   // Every usage event stays with this process until the worker has stored it (docs/design.md,
   // "The usage outbox"): wait for that with what is left of the grace, or briefly after a cut.
   const confirmMs = Math.max(graceMs - (Date.now() - startedAt), Math.min(graceMs, SETTLE_AFTER_CUT_MS));
-  if (!(await app.get(UsageRecorder).drain(confirmMs))) {
+  const usage = app.get(UsageRecorder);
+  if (!(await usage.drain(confirmMs))) {
     logger.warn(`usage events not confirmed stored within ${confirmMs} ms`);
   }
   try {
     // In one process the worker goes after the api's requests settled: their usage events are queued.
     await worker?.stop(signal);
+    // Closing stores (or, failing that, logs) what still waits for Redis: counted after it.
     await app.close();
-    logger.log('api stopped');
-    process.exit(0);
   } catch (error) {
-    console.error(`api failed to stop cleanly: ${error instanceof Error ? error.stack : String(error)}`);
+    console.error(
+      `api failed to stop cleanly${replayNote(usage)}: ${error instanceof Error ? error.stack : String(error)}`,
+    );
     process.exit(1);
   }
+  // Events only the log holds are metered requests nobody is billed for until an operator replays
+  // them: a clean exit would let a supervisor take the stop for a good one.
+  if (usage.leftForReplay() > 0) {
+    logger.error(`api stopped${replayNote(usage)}`);
+    process.exit(EXIT_USAGE_LEFT_FOR_REPLAY);
+  }
+  logger.log('api stopped');
+  process.exit(0);
+}
+
+/** The exit status of an api that stopped with usage events left to its log for replay. */
+const EXIT_USAGE_LEFT_FOR_REPLAY = 1;
+
+/** What a stopping api's last line adds when it left usage events to its log. */
+function replayNote(usage: UsageRecorder): string {
+  const left = usage.leftForReplay();
+  if (left === 0) return '';
+  return (
+    `, with ${left} usage event${left === 1 ? '' : 's'} left in its log for replay ` +
+    '(not stored: replay each usageEvent line above into the usage stream)'
+  );
 }
 
 main().catch((error: unknown) => {

@@ -33,11 +33,14 @@ async function main(): Promise<void> {
     if (stopping) return new Promise<never>(() => undefined);
     stopping = true;
     const stopTimeoutMs = config.SHUTDOWN_GRACE_MS + CHILD_STOP_MARGIN_MS;
-    await Promise.all(children.map((child) => stopChild(child, stopTimeoutMs)));
+    const statuses = await Promise.all(children.map((child) => stopChild(child, stopTimeoutMs)));
     await redis?.stop().catch(() => undefined);
     await postgres?.stop().catch(() => undefined);
-    log('stopped');
-    process.exit(exitCode);
+    // A child that stopped badly (an api that left usage events to its log for replay) makes the
+    // whole stop a failed one, so whoever stopped `npm start` sees it too.
+    const failed = statuses.find((status) => status !== 0);
+    log(failed === undefined ? 'stopped' : `stopped, but a process exited with code ${failed} (see above)`);
+    process.exit(exitCode !== 0 ? exitCode : (failed ?? 0));
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
@@ -74,13 +77,15 @@ async function main(): Promise<void> {
   if (!config.SINGLE_PROCESS) children.push(startChild('worker', join(dist, 'worker/src/main.js')));
 }
 
-function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Stops the child; resolves with its exit code (1 when a signal ended it: it did not stop itself). */
+function stopChild(child: ChildProcess, timeoutMs: number): Promise<number> {
+  const status = (code: number | null) => code ?? 1;
   return new Promise((resolveStop) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+    if (child.exitCode !== null || child.signalCode !== null) return resolveStop(status(child.exitCode));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => {
+    child.once('exit', (code) => {
       clearTimeout(timer);
-      resolveStop();
+      resolveStop(status(code));
     });
     child.kill('SIGTERM');
   });

@@ -2,13 +2,15 @@
 // Redis went away leaves its usage event in the api's memory (the settlement script, and every XADD
 // since, failed); on SIGTERM the api stores it in PostgreSQL itself, the worker's way, so the record
 // and the ledger's debit are there though no worker ever saw the event (docs/design.md, "The usage
-// outbox").
+// outbox"). When PostgreSQL is gone too, the events are logged in full for replay and the api exits
+// non-zero, saying so in its last line, so that whoever stopped it notices.
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import OpenAI from 'openai';
 import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from '../api-harness';
 import { startRedisServer, type RedisProcess } from '../drills/drill-processes';
-import { seedSlowStream } from '../relay/relay-fixture';
+import { fund, seedSlowStream, seedTenantWithToken } from '../relay/relay-fixture';
 import { freePort, startApiProcess, whenReady, type ApiProcess } from './api-process';
 
 // 12 chunks 150 ms apart: Redis is stopped after the first one, the stream goes on without it.
@@ -19,6 +21,31 @@ describe('an api stopped while Redis is down', () => {
   let mock: MockUpstream;
   let redis: RedisProcess;
   let proc: ApiProcess | undefined;
+  let admin: string;
+
+  /** A stream served while its Redis goes away; returns the tokens it billed. */
+  const streamThroughOutage = async (key: string, port: number, stopRedis: () => Promise<void>) => {
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: `http://127.0.0.1:${port}/v1`,
+      maxRetries: 0,
+      timeout: 30_000,
+    });
+    const stream = await client.chat.completions.create({
+      model: 'm-slow',
+      messages: [{ role: 'user', content: 'tell me something long' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let usage: OpenAI.CompletionUsage | undefined;
+    let redisStopped: Promise<void> | undefined;
+    for await (const chunk of stream) {
+      redisStopped ??= stopRedis();
+      if (chunk.usage) usage = chunk.usage;
+    }
+    await redisStopped;
+    return usage;
+  };
 
   beforeAll(async () => {
     mock = await startMockUpstream();
@@ -34,7 +61,7 @@ describe('an api stopped while Redis is down', () => {
   });
 
   it('stores the usage record and the debit of a stream served during the outage in PostgreSQL on SIGTERM', async () => {
-    const admin = await api.adminToken();
+    admin = await api.adminToken();
     const { key, tenantId } = await seedSlowStream(
       api,
       admin,
@@ -45,25 +72,7 @@ describe('an api stopped while Redis is down', () => {
     // The api on a Redis of its own, which the test can take away (never the shared one).
     proc = startApiProcess(api, await freePort(), { REDIS_URL: redis.url, SHUTDOWN_GRACE_MS: '20000' });
     await whenReady(proc);
-    const client = new OpenAI({
-      apiKey: key,
-      baseURL: `http://127.0.0.1:${proc.port}/v1`,
-      maxRetries: 0,
-      timeout: 30_000,
-    });
-    const stream = await client.chat.completions.create({
-      model: 'm-slow',
-      messages: [{ role: 'user', content: 'tell me something long' }],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
-    let usage: OpenAI.CompletionUsage | undefined;
-    let redisStopped: Promise<void> | undefined;
-    for await (const chunk of stream) {
-      redisStopped ??= redis.stop();
-      if (chunk.usage) usage = chunk.usage;
-    }
-    await redisStopped;
+    const usage = await streamThroughOutage(key, proc.port, () => redis.stop());
     expect(usage?.completion_tokens).toBeGreaterThan(0);
 
     proc.child.kill('SIGTERM');
@@ -98,5 +107,61 @@ describe('an api stopped while Redis is down', () => {
     )) as { amount: string }[];
     expect(usageLines).toEqual([{ amount: `-${cost}` }]);
     expect(proc.output()).toContain('stored them in PostgreSQL directly (1 new records)');
+  });
+
+  it('exits non-zero, saying so last, when neither Redis nor PostgreSQL took an event it logged for replay', async () => {
+    const { key, tenantId } = await seedTenantWithToken(api, admin);
+    await fund(api, tenantId, '10');
+    const ownRedis = await startRedisServer();
+    // PostgreSQL through a proxy the test can cut: every connection closed, none accepted.
+    const database = new URL(api.config.DATABASE_URL);
+    const sockets = new Set<Socket>();
+    const proxy: Server = createServer((client) => {
+      const server = connect(Number(database.port || 5432), database.hostname);
+      for (const socket of [client, server]) {
+        sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => sockets.delete(socket));
+      }
+      client.pipe(server).pipe(client);
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const proxied = new URL(api.config.DATABASE_URL);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String((proxy.address() as { port: number }).port);
+    const cutPostgres = async () => {
+      const closed = new Promise<void>((done) => proxy.close(() => done()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    };
+    try {
+      proc = startApiProcess(api, await freePort(), {
+        REDIS_URL: ownRedis.url,
+        DATABASE_URL: proxied.toString(),
+        SHUTDOWN_GRACE_MS: '3000',
+      });
+      await whenReady(proc);
+      const usage = await streamThroughOutage(key, proc.port, async () => {
+        await ownRedis.stop();
+        await cutPostgres();
+      });
+      expect(usage?.completion_tokens).toBeGreaterThan(0);
+
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).not.toBe(0);
+      const lines = proc
+        .output()
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      expect(proc.output()).toContain('replay it into the usage stream');
+      expect(lines.at(-1)).toMatch(/1 usage event.* left in (its|the) log for replay/);
+      // Nothing of it reached PostgreSQL: the replay is the only copy.
+      const db = api.app.get(DataSource);
+      expect(await db.query('SELECT 1 FROM usage_records WHERE tenant_id = $1', [tenantId])).toEqual([]);
+    } finally {
+      if (proc?.child.exitCode === null) proc.child.kill('SIGKILL');
+      await ownRedis.stop();
+      if (proxy.listening) await cutPostgres();
+    }
   });
 });

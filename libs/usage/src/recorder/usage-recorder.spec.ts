@@ -315,6 +315,19 @@ describe('UsageRecorder (the usage outbox)', () => {
       ),
     ).toBe(true);
     expect(recorder.stats()).toEqual({ queued: 0, kept: 0, dropped: 0 });
+    // What the api's exit status tells its supervisor.
+    expect(recorder.leftForReplay()).toBe(2);
+  });
+
+  it('drain() leaves nothing for replay when every event is stored', async () => {
+    const f = fakes();
+    const { store } = directStore('stores');
+    const recorder = recorderOn(f, { drainStallMs: 20, retryMinMs: 5, retryMaxMs: 10 }, store);
+    f.state.down = true;
+    recorder.record(event('stored-directly'));
+    expect(await recorder.drain(5_000)).toBe(true);
+    await recorder.beforeApplicationShutdown();
+    expect(recorder.leftForReplay()).toBe(0);
   });
 
   it('drain() logs in full an event PostgreSQL refuses, and stores the others', async () => {
@@ -329,6 +342,7 @@ describe('UsageRecorder (the usage outbox)', () => {
     expect(await recorder.drain(5_000)).toBe(false);
     expect(replayLines(error)).toEqual([JSON.stringify(event('malformed'))]);
     expect(recorder.stats().kept).toBe(0);
+    expect(recorder.leftForReplay()).toBe(1);
   });
 
   it('at application shutdown, stores in PostgreSQL what Redis never took, or logs it in full without a store', async () => {
@@ -347,6 +361,8 @@ describe('UsageRecorder (the usage outbox)', () => {
     without.record(event('logged-at-close'));
     await without.beforeApplicationShutdown();
     expect(replayLines(error)).toEqual([JSON.stringify(event('logged-at-close'))]);
+    expect(without.leftForReplay()).toBe(1);
+    expect(withStore.leftForReplay()).toBe(0);
   });
 
   it('at shutdown, stores thousands of events batch by batch, and logs for replay only those its time left unstored', async () => {

@@ -126,6 +126,8 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private confirming: Promise<void> | undefined;
   private failures = 0;
   private closed = false;
+  /** Events logged in full for an operator to replay, since neither Redis nor PostgreSQL took them. */
+  private loggedForReplay = 0;
   private waiters: { upTo: number; resolve: () => void }[] = [];
 
   /** Merged into the api's /metrics. */
@@ -238,6 +240,15 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
     return kept === 0 && leftToLog === 0;
   }
 
+  /**
+   * How many events this process logged in full for replay rather than stored (neither Redis nor
+   * PostgreSQL took them, or PostgreSQL refused them): a stopping api that left any exits non-zero,
+   * so its supervisor or operator notices that they need replaying.
+   */
+  leftForReplay(): number {
+    return this.loggedForReplay;
+  }
+
   /** Counters for tests and diagnostics: events waiting for Redis, kept until stored, given up on. */
   stats(): { queued: number; kept: number; dropped: number } {
     let queued = 0;
@@ -343,6 +354,7 @@ export class UsageRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /** One error line per event, its JSON whole: XADDed to the usage stream, the worker stores it once. */
   private logForReplay(payload: string, why: string): void {
+    this.loggedForReplay++;
     this.logger.error(
       { usageEvent: payload, usageStream: this.stream, field: USAGE_EVENT_FIELD },
       `usage event not stored (${why}); replay it into the usage stream`,
