@@ -163,6 +163,39 @@ describe('billing: group multipliers and the NewAPI importer', () => {
       expect(await db.getRepository(ModelPrice).countBy({ model: 'gpt-4o' })).toBe(2);
     });
 
+    it('keeps the parts of a price it does not import (cache-write, audio, reasoning) when it sets one', async () => {
+      const path = '/api/models/voice-x/price';
+      await root
+        .put(path, {
+          inputPer1M: '1',
+          outputPer1M: '1',
+          cacheWritePer1M: '3.125',
+          perAudioSecond: '0.0001',
+          reasoningPer1M: '7',
+        })
+        .expect(200);
+      const res = await root
+        .post('/api/models/import/newapi', { modelRatio: { 'voice-x': 1.25 } })
+        .expect(200);
+      expect(res.body.set).toEqual([
+        expect.objectContaining({ model: 'voice-x', inputPer1M: '2.5', outputPer1M: '2.5' }),
+      ]);
+      const stored = (await root.get(path).expect(200)).body as Record<string, unknown>;
+      expect(stored).toMatchObject({
+        inputPer1M: '2.5',
+        outputPer1M: '2.5',
+        cacheWritePer1M: '3.125',
+        perAudioSecond: '0.0001',
+        reasoningPer1M: '7',
+      });
+      // The same ratios again: what it imports is as the source says, so nothing is set.
+      const again = await root
+        .post('/api/models/import/newapi', { modelRatio: { 'voice-x': 1.25 } })
+        .expect(200);
+      expect(again.body).toMatchObject({ set: [], unchanged: ['voice-x'] });
+      expect(await db.getRepository(ModelPrice).countBy({ model: 'voice-x' })).toBe(2);
+    });
+
     it('rounds a price that is not a whole nano-dollar half up, and says so', async () => {
       const res = await root
         .post('/api/models/import/newapi', { modelRatio: { thirds: 1 }, quotaPerUnit: 3_000_000 })

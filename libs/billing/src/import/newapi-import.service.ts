@@ -7,6 +7,7 @@ import { Actor } from '@gateway/identity';
 import { BillingError, BillingErrorCode } from '../billing.errors';
 import { ModelPrice } from '../entities/model-price.entity';
 import { ModelPricesService } from '../model-prices.service';
+import type { SetPriceDto } from '../dto/set-price.dto';
 import { ImportNewApiDto } from './dto/import-newapi.dto';
 import { Conversion, convertNewApiRatios, DEFAULT_QUOTA_PER_UNIT } from './newapi-ratios';
 import { ImportedPriceView, KeptPriceView, NewApiImportView } from './views/newapi-import.view';
@@ -61,8 +62,8 @@ export class NewApiImportService {
         unchanged.push(price.model);
         continue;
       }
-      // A cache-write or audio price has no NewAPI ratio: one here was added by an operator, and
-      // setting the source's price again would drop it.
+      // A cache-write, audio or reasoning price has no NewAPI ratio: a migration's run takes one here
+      // for an operator's change since the last run, and leaves the price as set here.
       if (before !== undefined && (before !== here || (row !== undefined && hasPartsNoImportSets(row)))) {
         kept.push({
           model: price.model,
@@ -86,6 +87,8 @@ export class NewApiImportService {
         perImage: price.perImageNano === null ? null : nanoToUsd(price.perImageNano),
         perImageBySize: price.perImageBySize === null ? null : usdBySize(price.perImageBySize),
         charactersPer1M: price.charactersPer1MNano === null ? null : nanoToUsd(price.charactersPer1MNano),
+        // What NewAPI has no ratio for stays as the operator set it: the import prices only its parts.
+        ...partsNoImportSets(row),
       });
       digests.set(price.model, { digest: source, priceId: view.id });
       set.push({ ...view, rounded: price.rounded });
@@ -145,15 +148,14 @@ type ImportedFields = Pick<
   | 'perRequestNano'
   | 'charactersPer1MNano'
   | 'perImageNano'
-> &
-  Partial<Pick<ModelPrice, 'reasoningPer1MNano'>> & {
-    perImageBySize: Record<string, bigint | string> | null;
-  };
+> & {
+  perImageBySize: Record<string, bigint | string> | null;
+};
 
 /**
  * A digest of a price as an import compares it: equal for a stored row and a converted price exactly
- * when the row is what the import would set (a price with a reasoning part never is: an import
- * sets none).
+ * when the row's imported parts are what the import would set. The parts no import sets (reasoning,
+ * cache-write, audio) are the operator's and are kept when a price is set, so they are not compared.
  */
 export function priceDigest(price: ImportedFields): string {
   const sizes =
@@ -169,16 +171,31 @@ export function priceDigest(price: ImportedFields): string {
     price.perRequestNano,
     price.charactersPer1MNano,
     price.perImageNano,
-    price.reasoningPer1MNano ?? null,
+    // Where the reasoning part was compared once: kept, so the digests earlier runs stored still match.
+    null,
   ].map((part) => (part === null ? null : String(part)));
   return createHash('sha256')
     .update(JSON.stringify([...parts, sizes]))
     .digest('hex');
 }
 
-/** Whether a stored price has a part no import sets (outside the digest, which earlier runs kept). */
+/** Whether a stored price has a part no import sets (outside the digest). */
 function hasPartsNoImportSets(row: ModelPrice): boolean {
-  return row.cacheWritePer1MNano !== null || row.perAudioSecondNano !== null;
+  return (
+    row.cacheWritePer1MNano !== null || row.perAudioSecondNano !== null || row.reasoningPer1MNano !== null
+  );
+}
+
+/** The parts of the model's current price that no import sets, to carry into the price it sets. */
+function partsNoImportSets(
+  row: ModelPrice | undefined,
+): Pick<SetPriceDto, 'cacheWritePer1M' | 'perAudioSecond' | 'reasoningPer1M'> {
+  const usd = (nano: bigint | null | undefined) => (nano == null ? null : nanoToUsd(nano));
+  return {
+    cacheWritePer1M: usd(row?.cacheWritePer1MNano),
+    perAudioSecond: usd(row?.perAudioSecondNano),
+    reasoningPer1M: usd(row?.reasoningPer1MNano),
+  };
 }
 
 function usdBySize(prices: Record<string, bigint>): Record<string, string> {
