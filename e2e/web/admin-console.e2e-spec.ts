@@ -891,6 +891,11 @@ describe('admin console (browser)', () => {
         .getByText('$3.00')
         .first()
         .waitFor();
+      // The prices the run would set, by model (the source's ModelRatio).
+      const prices = testId('newapi-prices');
+      await prices.getByText('gpt-4o-mini', { exact: true }).waitFor();
+      await prices.getByText('gpt-4o', { exact: true }).waitFor();
+      await page.getByText('Prices it would set').waitFor();
       await shot('settings-newapi-dry-run.en');
       // Nothing was written by the dry run.
       const db = api.app.get(DataSource);
@@ -908,6 +913,7 @@ describe('admin console (browser)', () => {
       await page.waitForFunction("document.documentElement.lang === 'zh-CN'");
       await page.getByText('试运行：未写入任何内容').waitFor();
       await testId('newapi-counts').getByText('将创建').waitFor();
+      await page.getByText('将设置的价格').waitFor();
       await shot('settings-newapi-dry-run.zh-CN');
       await testId('language-en').click();
       await page.waitForFunction("document.documentElement.lang === 'en'");

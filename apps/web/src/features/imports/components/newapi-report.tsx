@@ -1,5 +1,5 @@
-// What a NewAPI import did (or, in a dry run, would do): counts per kind, the rows skipped and why,
-// every amount converted to USD, and what was adapted or not imported at all.
+// What a NewAPI import did (or, in a dry run, would do): counts per kind, the prices set, the rows
+// skipped and why, every amount converted to USD, and what was adapted or not imported at all.
 import { Alert, Descriptions, Flex, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatUsd } from '../../../components/formatters';
@@ -29,6 +29,12 @@ export function NewApiReport({ report }: { report: Report }) {
       .map((row) => `${row.group}: ${row.reason ?? ''}`),
   ];
   const notes = [...kept, ...KINDS.flatMap((kind) => report[kind].notes)];
+  // The models whose price the run set, or in a dry run would set (null: the source saved no ratios).
+  const pricedNow = report.prices
+    ? report.dryRun
+      ? (report.prices.wouldSet ?? [])
+      : report.prices.set.map((price) => price.model)
+    : null;
   const count = (value: number) => (value > 0 ? <strong>{value}</strong> : value);
 
   return (
@@ -43,6 +49,22 @@ export function NewApiReport({ report }: { report: Report }) {
         </Descriptions.Item>
         <Descriptions.Item label={t('imports.report.keysAdded')}>{report.keysAdded}</Descriptions.Item>
         <Descriptions.Item label={t('imports.report.pricedModels')}>{report.pricedModels}</Descriptions.Item>
+        {pricedNow ? (
+          <Descriptions.Item
+            label={report.dryRun ? t('imports.report.pricesWouldSet') : t('imports.report.pricesSet')}
+            span="filled"
+          >
+            <span data-testid="newapi-prices">
+              {pricedNow.length === 0
+                ? t('imports.report.noPrices')
+                : pricedNow.map((model) => (
+                    <Tag key={model} color="blue">
+                      {model}
+                    </Tag>
+                  ))}
+            </span>
+          </Descriptions.Item>
+        ) : null}
         <Descriptions.Item label={t('imports.report.groups')}>
           {report.groups.length === 0
             ? '—'
