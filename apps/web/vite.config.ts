@@ -20,6 +20,13 @@ export default defineConfig({
   base: '/',
   cacheDir: resolve(workspaceRoot, 'node_modules/.vite/apps/web'),
   plugins: [react()],
+  // The pure, DOM-free modules of the shared libs the console runs (tsconfig.base.json's paths, which
+  // Vite does not read); @gateway/contracts is types only and needs none.
+  resolve: {
+    alias: {
+      '@gateway/common/time-zone-names': resolve(workspaceRoot, 'libs/common/src/time/time-zone-names.ts'),
+    },
+  },
   build: {
     outDir: resolve(workspaceRoot, 'dist/apps/web'),
     emptyOutDir: true,

@@ -2,37 +2,10 @@
 // keys' daily caps reset). One spelling check, and one cached wall-clock formatter per zone, since
 // an Intl.DateTimeFormat costs far more to build than to use.
 
+import { RENAMED_TIME_ZONES, storedZoneSpelling, UTC_ZONE } from './time-zone-names';
+
 // ICU's own spellings, by lower-cased name, to fix the case of what a client sends.
 let spellings: Map<string, string> | undefined;
-
-/** Every spelling of UTC (Etc/UTC, GMT, Zulu, ...) is stored as this, so they count the same days. */
-const UTC = 'UTC';
-
-/**
- * Zones IANA renamed whose old spelling ICU (CLDR) still gives as canonical, for stability: the name
- * it resolves an alias to, and the name IANA gives that zone now (tzdata's `backward` file, "renamed").
- */
-const RENAMED: Readonly<Record<string, string>> = {
-  'Africa/Asmera': 'Africa/Asmara',
-  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
-  'America/Catamarca': 'America/Argentina/Catamarca',
-  'America/Coral_Harbour': 'America/Atikokan',
-  'America/Cordoba': 'America/Argentina/Cordoba',
-  'America/Godthab': 'America/Nuuk',
-  'America/Indianapolis': 'America/Indiana/Indianapolis',
-  'America/Jujuy': 'America/Argentina/Jujuy',
-  'America/Louisville': 'America/Kentucky/Louisville',
-  'America/Mendoza': 'America/Argentina/Mendoza',
-  'Asia/Calcutta': 'Asia/Kolkata',
-  'Asia/Katmandu': 'Asia/Kathmandu',
-  'Asia/Rangoon': 'Asia/Yangon',
-  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
-  'Atlantic/Faeroe': 'Atlantic/Faroe',
-  'Europe/Kiev': 'Europe/Kyiv',
-  'Pacific/Enderbury': 'Pacific/Kanton',
-  'Pacific/Ponape': 'Pacific/Pohnpei',
-  'Pacific/Truk': 'Pacific/Chuuk',
-};
 
 /**
  * `zone` in its canonical IANA spelling (e.g. "europe/paris" → "Europe/Paris", "US/Pacific" →
@@ -45,26 +18,20 @@ export function canonicalTimeZone(zone: unknown): string | undefined {
   if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(zone)) return undefined;
   let resolved: string;
   try {
-    // ICU resolves an alias, in any case, to the zone it names (in CLDR's spelling: see RENAMED).
+    // ICU resolves an alias, in any case, to the zone it names (in CLDR's spelling: see
+    // RENAMED_TIME_ZONES).
     resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
   spellings ??= new Map(
-    [...Intl.supportedValuesOf('timeZone'), ...Object.values(RENAMED), UTC].map((name) => [
+    [...Intl.supportedValuesOf('timeZone'), ...Object.values(RENAMED_TIME_ZONES), UTC_ZONE].map((name) => [
       name.toLowerCase(),
       name,
     ]),
   );
   // A runtime that keeps the alias as given (newer ICU does) still gets the listed spelling's case.
-  const spelled = spellings.get(resolved.toLowerCase()) ?? resolved;
-  if (isUtc(spelled)) return UTC;
-  return RENAMED[spelled] ?? spelled;
-}
-
-/** Etc/UTC, Etc/GMT, GMT0, Zulu, Universal, ...: the zones that are UTC by name, not by offset. */
-function isUtc(zone: string): boolean {
-  return /^(etc\/)?(utc|uct|gmt|gmt[+-]?0|greenwich|universal|zulu)$/i.test(zone);
+  return storedZoneSpelling(spellings.get(resolved.toLowerCase()) ?? resolved);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

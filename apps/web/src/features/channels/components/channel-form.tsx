@@ -22,7 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { FormError } from '../../../components/form-error';
 import { formatNumber } from '../../../components/formatters';
 import { useServerErrors } from '../../../components/server-errors';
-import { timeZones } from '../../../components/time-zones';
+import { TimeZoneSelect } from '../../../components/time-zone-select';
 import {
   type Channel,
   type ChannelPreset,
@@ -457,14 +457,12 @@ export function ChannelForm({ channel, submitting, onSubmit, onCancel }: Channel
                     label={t('channels.form.dayResetZone')}
                     extra={t('channels.form.dayResetZoneHint')}
                   >
-                    <Select
-                      showSearch
+                    <TimeZoneSelect
                       allowClear
                       data-testid="channel-day-reset-zone"
                       placeholder={t('channels.form.dayResetZoneDefault', {
                         zone: DEFAULT_DAY_RESET_ZONES[type],
                       })}
-                      options={timeZones().map((zone) => ({ value: zone, label: zone }))}
                     />
                   </Form.Item>
                 </Col>

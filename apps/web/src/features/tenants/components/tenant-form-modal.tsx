@@ -3,7 +3,7 @@ import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { FormModal } from '../../../components/form-modal';
 import { useServerErrors } from '../../../components/server-errors';
-import { timeZones } from '../../../components/time-zones';
+import { TimeZoneSelect } from '../../../components/time-zone-select';
 import { type Tenant, useCreateTenant, useUpdateTenant } from '../api/tenants-api';
 
 interface TenantFormValues {
@@ -87,7 +87,7 @@ export function TenantFormModal({ open, tenant, onClose, onSaved }: TenantFormMo
         <Input />
       </Form.Item>
       <Form.Item name="timezone" label={t('tenants.timezone')}>
-        <Select showSearch options={timeZones().map((zone) => ({ value: zone, label: zone }))} />
+        <TimeZoneSelect data-testid="tenant-timezone" />
       </Form.Item>
       <Form.Item name="billingEmail" label={t('tenants.billingEmail')}>
         <Input type="email" />
