@@ -1,7 +1,7 @@
 // The console's pickers offer what the api stores, in real headless Chromium against the real api
 // serving the built SPA (npm run build:web first): a time zone the api keeps by its IANA name
 // (Asia/Kolkata) is shown selected and found by its old name (Asia/Calcutta, which Chromium lists)
-// or its new one.
+// or its new one; the audit log's filter offers every entity type the api writes.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TEST_ADMIN } from '@gateway/testing';
@@ -82,6 +82,16 @@ describe('zone picker and audit filter (browser)', () => {
     await option('UTC').waitFor();
     expect(await option('UTC').count()).toBe(1);
     await page.keyboard.press('Escape');
+  });
+
+  it('offers every entity type the api writes in the audit log’s filter', async () => {
+    await page.goto(`${api.url}/audit`);
+    for (const label of ['Invoice payment reversal', 'Ledger entry', 'Top-up order']) {
+      await testId('audit-entity-type').click();
+      await page.keyboard.type(label);
+      await option(label).waitFor();
+      await page.keyboard.press('Escape');
+    }
   });
 
   it('threw no uncaught error in the page', () => {

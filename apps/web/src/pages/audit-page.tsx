@@ -8,25 +8,14 @@ import { formatDateTime } from '../components/formatters';
 import { PageHeader } from '../components/page-header';
 import { QueryTable } from '../components/query-table';
 import { type AuditEntry, useAuditLog } from '../features/audit/api/audit-api';
+import { AUDIT_ENTITY_TYPES, isAuditEntityType } from '../features/audit/audit-entity-types';
 import { AuditChanges } from '../features/audit/components/audit-changes';
 import { useTenantName } from '../features/tenants/api/tenants-api';
 import { TenantSelect } from '../features/tenants/components/tenant-select';
 import { usePageParams } from '../hooks/use-page-params';
 
-const ENTITY_TYPES = [
-  'tenant',
-  'user',
-  'token',
-  'channel',
-  'channel_key',
-  'model_price',
-  'usage_write_off',
-] as const;
 const ACTIONS = ['create', 'update', 'delete'] as const;
 const ACTION_COLOR: Record<AuditEntry['action'], string> = { create: 'green', update: 'blue', delete: 'red' };
-
-const isKnownEntity = (type: string): type is (typeof ENTITY_TYPES)[number] =>
-  (ENTITY_TYPES as readonly string[]).includes(type);
 
 export function AuditPage() {
   const { t } = useTranslation();
@@ -42,7 +31,7 @@ export function AuditPage() {
   };
   const audit = useAuditLog(page, pageSize, filters);
   const tenantName = useTenantName(isSuperAdmin);
-  const entityLabel = (type: string) => (isKnownEntity(type) ? t(`audit.entities.${type}`) : type);
+  const entityLabel = (type: string) => (isAuditEntityType(type) ? t(`audit.entities.${type}`) : type);
 
   const columns: ColumnsType<AuditEntry> = [
     { title: t('audit.time'), key: 'time', render: (_, entry) => formatDateTime(entry.createdAt) },
@@ -92,10 +81,13 @@ export function AuditPage() {
         ) : null}
         <Select
           allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          data-testid="audit-entity-type"
           placeholder={t('audit.entity')}
           value={filters.entityType}
           onChange={(value?: string) => setFilter('entityType', value)}
-          options={ENTITY_TYPES.map((value) => ({ value, label: t(`audit.entities.${value}`) }))}
+          options={AUDIT_ENTITY_TYPES.map((value) => ({ value, label: t(`audit.entities.${value}`) }))}
+          popupMatchSelectWidth={false}
           style={{ width: 180 }}
         />
         <Select
