@@ -45,6 +45,11 @@ describe('zone picker and audit filter (browser)', () => {
       })
       .expect(201);
     channelId = channel.body.id as string;
+    await request(api.url)
+      .post('/api/tenants')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ name: 'Pune Co', timezone: 'Asia/Calcutta' })
+      .expect(201);
     expect(channel.body).toMatchObject({ dayResetZone: 'Asia/Kolkata' });
     ({ browser, page } = await openConsolePage(pageErrors));
   });
@@ -81,6 +86,20 @@ describe('zone picker and audit filter (browser)', () => {
     await page.keyboard.type('UTC');
     await option('UTC').waitFor();
     expect(await option('UTC').count()).toBe(1);
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows a tenant’s stored Asia/Kolkata selected in its edit dialog', async () => {
+    await page.goto(`${api.url}/tenants`);
+    await page
+      .getByRole('row', { name: /Pune Co/ })
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    const zone = page.getByRole('dialog').getByTestId('tenant-timezone');
+    await zone.getByText('Asia/Kolkata', { exact: true }).waitFor();
+    await zone.click();
+    await page.keyboard.type('Calcutta');
+    await option('Asia/Kolkata').waitFor();
     await page.keyboard.press('Escape');
   });
 
