@@ -16,6 +16,7 @@ import { GroupRouting } from '../entities/group-routing.entity';
 import { ModelChain } from '../entities/model-chain.entity';
 import { GroupRoutingView } from '../views/group-routing.view';
 import { ModelChainView } from '../views/model-chain.view';
+import { memberServability, type ServingChannel } from './member-servability';
 
 const AUDIT_CHAIN = 'model_chain';
 const AUDIT_GROUP = 'group_routing';
@@ -49,7 +50,13 @@ export class ModelChainsService {
     const { skip, take } = pageWindow(query);
     const [rows, total] = await this.chains.findAndCount({ order: { name: 'ASC' }, skip, take });
     const defaults = await this.defaultsOf(rows.map((r) => r.id));
-    return { items: rows.map((r) => ModelChainView.of(r, defaults.get(r.id) ?? [])), total };
+    const channels = await servingChannels(this.chains.manager);
+    return {
+      items: rows.map((r) =>
+        ModelChainView.of(r, defaults.get(r.id) ?? [], memberServability(r.models, channels)),
+      ),
+      total,
+    };
   }
 
   async get(id: string): Promise<ModelChainView> {
@@ -69,7 +76,7 @@ export class ModelChainsService {
       });
       await assertServable(manager, chain);
       const row = await this.saveNamed(manager, chain);
-      const after = ModelChainView.of(row, []);
+      const after = ModelChainView.of(row, [], memberServability(row.models, await servingChannels(manager)));
       await this.audit.record(
         { actor, tenantId: null, action: 'create', entityType: AUDIT_CHAIN, entityId: row.id, after },
         manager,
@@ -215,7 +222,8 @@ export class ModelChainsService {
 
   private async viewOf(chain: ModelChain, manager?: EntityManager): Promise<ModelChainView> {
     const defaults = await this.defaultsOf([chain.id], manager);
-    return ModelChainView.of(chain, defaults.get(chain.id) ?? []);
+    const channels = await servingChannels(manager ?? this.chains.manager);
+    return ModelChainView.of(chain, defaults.get(chain.id) ?? [], memberServability(chain.models, channels));
   }
 
   private async defaultsOf(chainIds: string[], manager?: EntityManager): Promise<Map<string, string[]>> {
@@ -303,6 +311,16 @@ async function assertServable(manager: EntityManager, chain: ModelChain): Promis
       { field: 'name' },
     );
   }
+}
+
+/** Every channel, as servability needs it, in one query (an /api read; the relay has its own table). */
+async function servingChannels(manager: EntityManager): Promise<ServingChannel[]> {
+  const rows = (await manager.query(
+    `SELECT c.status, c.groups, c.models, c.model_mapping AS "modelMapping",
+            EXISTS (SELECT 1 FROM channel_keys k WHERE k.channel_id = c.id AND k.status = 'enabled') AS "hasKey"
+       FROM channels c`,
+  )) as ServingChannel[];
+  return rows;
 }
 
 /** The names no channel serves (as a model or an alias), whatever its state or groups. */

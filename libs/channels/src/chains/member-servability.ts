@@ -1,0 +1,44 @@
+// Whether each member of a chain is served now, from the channels as they are: a channel edit may
+// strand a member the chain was written with (its model or alias removed, its channel disabled,
+// deleted, keyless or moved to other groups). The relay skips such a member; the view says why.
+import type { ChainMemberView } from '../views/model-chain.view';
+
+/** A channel as servability needs it. */
+export interface ServingChannel {
+  status: string;
+  groups: string[];
+  models: string[];
+  modelMapping: Record<string, string>;
+  /** Whether it has an enabled key. */
+  hasKey: boolean;
+}
+
+export const NOT_SERVED = 'no channel serves this model';
+export const ONLY_DISABLED = 'only disabled channels serve this model';
+export const NO_KEY = 'its channels have no enabled key';
+
+/** Mirrors the relay's rule (upstreamModelFor): a listed model, or an alias mapped to a non-empty name. */
+function serves(channel: ServingChannel, model: string): boolean {
+  const mapping = channel.modelMapping ?? {};
+  if (Object.prototype.hasOwnProperty.call(mapping, model)) {
+    const mapped = mapping[model];
+    if (typeof mapped === 'string' && mapped !== '') return true;
+  }
+  return channel.models.includes(model);
+}
+
+export function memberServability(
+  models: readonly string[],
+  channels: readonly ServingChannel[],
+): ChainMemberView[] {
+  return models.map((model) => {
+    const serving = channels.filter((c) => serves(c, model));
+    const live = serving.filter((c) => c.status === 'enabled' && c.hasKey);
+    const groups = [...new Set(live.flatMap((c) => c.groups))].sort();
+    if (groups.length > 0) return { model, servable: true, groups, reason: null };
+    let reason = NOT_SERVED;
+    if (serving.some((c) => c.status === 'enabled')) reason = NO_KEY;
+    else if (serving.length > 0) reason = ONLY_DISABLED;
+    return { model, servable: false, groups: [], reason };
+  });
+}
