@@ -1964,12 +1964,26 @@ export interface components {
       /** Format: password */
       key?: string;
     };
+    ChainMemberView: {
+      model: string;
+      /** @description some enabled channel with an enabled key serves it (as a model or an alias) */
+      servable: boolean;
+      /** @description the groups it is served to; requests of other groups skip it */
+      groups: string[];
+      /**
+       * @description why it is not servable (null when it is): no channel lists it or its alias, only disabled channels do, or those enabled have no enabled key
+       * @enum {string|null}
+       */
+      reason: 'not_served' | 'channels_disabled' | 'no_enabled_key' | null;
+    };
     ModelChainView: {
       /** Format: uuid */
       id: string;
       name: string;
       /** @description tried in this order */
       models: string[];
+      /** @description each model with its servability, in order */
+      members: components['schemas']['ChainMemberView'][];
       fallbackFor: string[];
       /** @description groups whose `auto` is this chain */
       defaultFor: string[];

@@ -111,7 +111,7 @@ describe('chain members a channel edit strands (/api/channels → /api/model-cha
       model: 'llama',
       servable: false,
       groups: [],
-      reason: 'no channel serves this model',
+      reason: 'not_served',
     });
     expect(view.members.slice(1).map((m) => m.servable)).toEqual([true, true]);
   });
@@ -143,7 +143,7 @@ describe('chain members a channel edit strands (/api/channels → /api/model-cha
       model: 'llama',
       servable: false,
       groups: [],
-      reason: 'only disabled channels serve this model',
+      reason: 'channels_disabled',
     });
     await servedBy('qwen');
   });
@@ -165,7 +165,7 @@ describe('chain members a channel edit strands (/api/channels → /api/model-cha
       model: 'qwen',
       servable: false,
       groups: [],
-      reason: 'no channel serves this model',
+      reason: 'not_served',
     });
   });
 });

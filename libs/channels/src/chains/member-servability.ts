@@ -13,9 +13,9 @@ export interface ServingChannel {
   hasKey: boolean;
 }
 
-export const NOT_SERVED = 'no channel serves this model';
-export const ONLY_DISABLED = 'only disabled channels serve this model';
-export const NO_KEY = 'its channels have no enabled key';
+/** Why a member is not servable: no channel lists it (or its alias), only disabled ones do, or those enabled have no enabled key. */
+export const UNSERVABLE_REASONS = ['not_served', 'channels_disabled', 'no_enabled_key'] as const;
+export type UnservableReason = (typeof UNSERVABLE_REASONS)[number];
 
 /** Mirrors the relay's rule (upstreamModelFor): a listed model, or an alias mapped to a non-empty name. */
 function serves(channel: ServingChannel, model: string): boolean {
@@ -36,9 +36,9 @@ export function memberServability(
     const live = serving.filter((c) => c.status === 'enabled' && c.hasKey);
     const groups = [...new Set(live.flatMap((c) => c.groups))].sort();
     if (groups.length > 0) return { model, servable: true, groups, reason: null };
-    let reason = NOT_SERVED;
-    if (serving.some((c) => c.status === 'enabled')) reason = NO_KEY;
-    else if (serving.length > 0) reason = ONLY_DISABLED;
+    let reason: UnservableReason = 'not_served';
+    if (serving.some((c) => c.status === 'enabled')) reason = 'no_enabled_key';
+    else if (serving.length > 0) reason = 'channels_disabled';
     return { model, servable: false, groups: [], reason };
   });
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '@gateway/common/http';
+import { UNSERVABLE_REASONS, type UnservableReason } from '../chains/member-servability';
 import type { ModelChain } from '../entities/model-chain.entity';
 
 /** Whether a member is served now, computed from the current channels on every read. */
@@ -12,8 +13,13 @@ export class ChainMemberView {
     description: 'the groups it is served to; requests of other groups skip it',
   })
   groups!: string[];
-  @ApiProperty({ type: String, nullable: true, description: 'why it is not servable; null when it is' })
-  reason!: string | null;
+  @ApiProperty({
+    enum: UNSERVABLE_REASONS,
+    nullable: true,
+    description:
+      'why it is not servable (null when it is): no channel lists it or its alias, only disabled channels do, or those enabled have no enabled key',
+  })
+  reason!: UnservableReason | null;
 }
 
 export class ModelChainView {
