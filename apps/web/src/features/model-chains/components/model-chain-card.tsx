@@ -1,7 +1,8 @@
 // One model chain: its models in the order the relay tries them, reordered by drag and drop (or the
-// arrows), with models added and removed; nothing is saved until "Save order".
+// arrows), with models added and removed; nothing is saved until "Save order". Each saved member says
+// whether a channel serves it now (a channel edit may have stranded it: the relay skips it).
 import { ArrowDownOutlined, ArrowUpOutlined, CloseOutlined, HolderOutlined } from '@ant-design/icons';
-import { App, Button, Card, Flex, Input, Space, Tag, Typography, theme } from 'antd';
+import { Alert, App, Button, Card, Flex, Input, Space, Tag, Tooltip, Typography, theme } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeleteButton } from '../../../components/delete-button';
@@ -20,6 +21,8 @@ export function ModelChainCard({ chain }: { chain: ModelChain }) {
   const [adding, setAdding] = useState('');
   const models = edited ?? chain.models;
   const changed = orderChanged(models, chain.models);
+  const members = new Map(chain.members.map((member) => [member.model, member]));
+  const noneServable = chain.members.length > 0 && chain.members.every((member) => !member.servable);
 
   const save = async () => {
     try {
@@ -65,6 +68,9 @@ export function ModelChainCard({ chain }: { chain: ModelChain }) {
         />
       }
     >
+      {noneServable ? (
+        <Alert type="error" showIcon style={{ marginBottom: 8 }} message={t('modelChains.noneServable')} />
+      ) : null}
       <Flex vertical gap={4} data-testid={`chain-models-${chain.name}`}>
         {models.map((model, index) => (
           <Flex
@@ -93,6 +99,7 @@ export function ModelChainCard({ chain }: { chain: ModelChain }) {
               {index + 1}.
             </Typography.Text>
             <Typography.Text code>{model}</Typography.Text>
+            <MemberServability member={members.get(model)} />
             <Space size={4} style={{ marginInlineStart: 'auto' }}>
               <Button
                 size="small"
@@ -146,5 +153,25 @@ export function ModelChainCard({ chain }: { chain: ModelChain }) {
         </Flex>
       </Flex>
     </Card>
+  );
+}
+
+/** A saved member's servability; nothing for a model added but not saved yet. */
+function MemberServability({ member }: { member: ModelChain['members'][number] | undefined }) {
+  const { t } = useTranslation();
+  if (member === undefined) return null;
+  if (member.servable) {
+    return (
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('modelChains.servedTo', { groups: member.groups.join(', ') })}
+      </Typography.Text>
+    );
+  }
+  return (
+    <Tooltip title={member.reason === null ? undefined : t(`modelChains.unservableReason.${member.reason}`)}>
+      <Tag color="red" data-testid={`chain-model-unservable-${member.model}`}>
+        {t('modelChains.unservable')}
+      </Tag>
+    </Tooltip>
   );
 }
