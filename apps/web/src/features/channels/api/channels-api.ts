@@ -54,6 +54,8 @@ function useInvalidateChannels() {
     void queryClient.invalidateQueries({ queryKey: queryKeys.channels.all });
     void queryClient.invalidateQueries({ queryKey: queryKeys.models.all });
     void queryClient.invalidateQueries({ queryKey: queryKeys.counts });
+    // A chain's members are servable or not by the channels: an edit may have stranded one.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.modelChains.all });
   };
 }
 
