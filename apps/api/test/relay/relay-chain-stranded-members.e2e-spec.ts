@@ -116,6 +116,20 @@ describe('chain members a channel edit strands (/api/channels → /api/model-cha
     expect(view.members.slice(1).map((m) => m.servable)).toEqual([true, true]);
   });
 
+  it('refuses a key that may use only stranded members as it refuses one that may use none (403), not as an upstream failure', async () => {
+    const seeded = await seedTenantWithToken(api, admin, { models: ['free-chat', 'llama'] });
+    await fund(api, seeded.tenantId, '1');
+    const error = await sdkError(
+      sdk(api, seeded.key).chat.completions.create({
+        model: 'free-chat',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    );
+    expect(error.status).toBe(403);
+    expect(error.code).toBe('model_not_allowed');
+    expect(error.message).toContain('free-chat');
+  });
+
   it('skips a member whose alias and mapping were removed', async () => {
     await editChannel(first, { models: ['gemma'], modelMapping: {} });
     await servedBy('qwen');

@@ -19,15 +19,18 @@ export function modelsToTry(
     });
   }
   const route = table.route(asked, group);
+  // A member no channel serves to the group (a channel edit may have stranded it since the chain was
+  // written) is skipped here, in memory, so that neither the hold nor the token's allowlist counts it.
+  const served = route === null ? [] : route.models.filter((model) => table.serves(model, group));
   // A chain none of whose models the group is served is as unknown as a model nobody serves.
-  if (route === null || !route.models.some((model) => table.serves(model, group))) {
+  if (served.length === 0) {
     throw new RelayError(
       RelayErrorCode.ModelNotFound,
       `the model ${asked} does not exist or is not served to this key`,
       { param: 'model' },
     );
   }
-  const allowed = route.models.filter((model) => checkToken(token, { ip, model }) !== 'model_not_allowed');
+  const allowed = served.filter((model) => checkToken(token, { ip, model }) !== 'model_not_allowed');
   if (allowed.length === 0) {
     throw new RelayError(RelayErrorCode.ModelNotAllowed, `this key may use none of the models of ${asked}`, {
       param: 'model',
