@@ -10,7 +10,7 @@ import type {
   CanonicalUsage,
 } from '../canonical/canonical-model';
 import { isJsonObject, type JsonObject } from '../json/json-object';
-import { JsonObjectEnd } from '../json/json-object-end';
+import { JsonObjectEnd, objectPiece, type ArgumentsShape } from '../json/json-object-end';
 import { anthropicErrorType } from './error';
 import { anthropicEventText } from './event-text';
 import { fromAnthropicStopReason, toAnthropicStopReason } from './finish-reason';
@@ -189,22 +189,7 @@ interface ToolCall {
   /** Whether its arguments are whole, after which its block may stop and the next one start. */
   readonly end: JsonObjectEnd;
   /** What its arguments open with: an object, something else (a model's slip), or nothing yet. */
-  shape: 'pending' | 'object' | 'other';
-}
-
-/**
- * The part of a call's arguments piece an Anthropic client may be sent: an input must be an object,
- * and the SDK throws on (or returns as the input) anything else it is streamed. So a call whose
- * arguments open with anything but `{` sends none and reads `input: {}`, as the answer not streamed
- * does (response.ts); spaces before the brace are dropped, as they could open either.
- */
-function objectPiece(call: ToolCall, piece: string): string {
-  if (call.shape === 'object') return piece;
-  if (call.shape === 'other') return '';
-  const opening = piece.trimStart();
-  if (opening === '') return '';
-  call.shape = opening.startsWith('{') ? 'object' : 'other';
-  return call.shape === 'object' ? opening : '';
+  shape: ArgumentsShape;
 }
 
 /** A keep-alive a relay may write while an upstream is slow (the SDKs skip it). */
@@ -310,7 +295,9 @@ export class AnthropicStreamEncoder implements CanonicalStreamEncoder {
       case 'tool_call_delta': {
         const call = this.calls.get(event.index);
         if (call === undefined) return '';
-        const opened = objectPiece(call, event.arguments);
+        // An input must be an object (the SDK throws on anything else it is streamed): a slip sends
+        // none and reads `input: {}`, as the answer not streamed does (response.ts).
+        const opened = objectPiece(call, event.arguments, '');
         // What follows a whole object is left out (a server resending the arguments after them).
         const piece = opened.slice(0, call.end.push(opened));
         if (call.block === null) {

@@ -38,3 +38,21 @@ export class JsonObjectEnd {
     }
   }
 }
+
+/** What a streamed call's arguments open with: an object, something else (a model's slip), or nothing yet. */
+export type ArgumentsShape = 'pending' | 'object' | 'other';
+
+/**
+ * The part of a call's arguments piece a client that takes only an object may be sent. Arguments
+ * that open with anything but `{` (a bare string, an array, text) can never be that object and have
+ * no end to wait for: the piece that tells is answered with `slip` (what the format reads for them),
+ * and the rest is left out; spaces before the brace are dropped, as they could open either.
+ */
+export function objectPiece(call: { shape: ArgumentsShape }, piece: string, slip: string): string {
+  if (call.shape === 'object') return piece;
+  if (call.shape === 'other') return '';
+  const opening = piece.trimStart();
+  if (opening === '') return '';
+  call.shape = opening.startsWith('{') ? 'object' : 'other';
+  return call.shape === 'object' ? opening : slip;
+}

@@ -14,7 +14,7 @@ import type {
   CanonicalUsage,
 } from '../canonical/canonical-model';
 import type { JsonObject } from '../json/json-object';
-import { JsonObjectEnd } from '../json/json-object-end';
+import { JsonObjectEnd, objectPiece, type ArgumentsShape } from '../json/json-object-end';
 import {
   functionCallItem,
   SLIP_ARGUMENTS,
@@ -42,22 +42,7 @@ interface ToolCall {
   waiting: string;
   readonly end: JsonObjectEnd;
   /** What its arguments open with: an object, something else (a model's slip), or nothing yet. */
-  shape: 'pending' | 'object' | 'other';
-}
-
-/**
- * The part of a call's arguments piece a Responses client is sent. Arguments that open with
- * anything but `{` (a model's slip: a bare string, an array, text) can never be the object a client
- * parses, and have no end to wait for: they read `{}` at once, as the answer not streamed does, and
- * the rest is left out, so the calls behind one need not wait for the end of the stream.
- */
-function objectPiece(call: ToolCall, piece: string): string {
-  if (call.shape === 'object') return piece;
-  if (call.shape === 'other') return '';
-  const opening = piece.trimStart();
-  if (opening === '') return '';
-  call.shape = opening.startsWith('{') ? 'object' : 'other';
-  return call.shape === 'object' ? opening : SLIP_ARGUMENTS;
+  shape: ArgumentsShape;
 }
 
 export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
@@ -191,7 +176,8 @@ export class ResponsesStreamEncoder implements CanonicalStreamEncoder {
       case 'tool_call_delta': {
         const call = this.calls.get(event.index);
         if (call === undefined) return '';
-        const opened = objectPiece(call, event.arguments);
+        // A slip (arguments that are not an object) reads `{}` at once, as the answer not streamed does.
+        const opened = objectPiece(call, event.arguments, SLIP_ARGUMENTS);
         // What follows a whole object is left out (a server resending the arguments after them).
         const piece = opened.slice(0, call.end.push(opened));
         if (piece === '') return '';
