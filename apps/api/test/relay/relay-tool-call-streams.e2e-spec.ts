@@ -1,7 +1,7 @@
 // Tool-call streams that OpenAI-compatible upstreams and their models send besides OpenAI's own,
-// reaching clients of the formats that build a call from its pieces (the official SDKs): arguments
-// sent cumulatively (the text so far in every chunk), a call whose arguments are not an object (a
-// model's slip) ahead of a good one, and calls cut by the length limit.
+// reaching clients that build a call from its pieces (the official SDKs, OpenAI's chat passed
+// through included): arguments sent cumulatively (the text so far in every chunk), a call whose
+// arguments are not an object (a model's slip) ahead of a good one, and calls cut by the length limit.
 import type * as GenAI from '@google/genai' with { 'resolution-mode': 'import' };
 import { mockCompletionText } from '@gateway/mock-upstream';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
@@ -76,6 +76,33 @@ describe('tool-call streams of OpenAI-compatible upstreams → other formats', (
   }
 
   describe('arguments sent cumulatively', () => {
+    it("reach an openai chat client whole, each once (the client's own format, passed through)", async () => {
+      const stream = await r.openai.chat.completions.create({
+        model: 'm-cumulative',
+        stream: true,
+        messages: [{ role: 'user', content: PROMPT }],
+        tools: TOOLS.map((tool) => ({
+          type: 'function' as const,
+          function: { ...tool, parameters: PARAMETERS },
+        })),
+      });
+      const calls: Record<number, { name: string; arguments: string }> = {};
+      let finish: string | null = null;
+      for await (const chunk of stream) {
+        for (const call of chunk.choices[0]?.delta.tool_calls ?? []) {
+          const slot = (calls[call.index] ??= { name: '', arguments: '' });
+          slot.name += call.function?.name ?? '';
+          slot.arguments += call.function?.arguments ?? '';
+        }
+        finish = chunk.choices[0]?.finish_reason ?? finish;
+      }
+      expect(finish).toBe('tool_calls');
+      expect(Object.values(calls).map((call) => [call.name, JSON.parse(call.arguments)])).toEqual([
+        ['get_weather', expectedInput(0)],
+        ['get_time', expectedInput(1)],
+      ]);
+    });
+
     it("reach @anthropic-ai/sdk's MessageStream whole, each once", async () => {
       const message = await r.anthropic.messages
         .stream({

@@ -101,6 +101,92 @@ describe('OpenAiStreamObserver', () => {
     });
   });
 
+  describe('tool-call arguments an upstream sends cumulatively (the text so far in every chunk)', () => {
+    const args = (piece: string, index = 0) =>
+      delta({ tool_calls: [{ index, function: { arguments: piece } }] });
+    /** What a client appends of each call's arguments, from what the observer sends on. */
+    function sent(observed: ReturnType<OpenAiStreamObserver['observe']>[]): Record<number, string> {
+      const calls: Record<number, string> = {};
+      for (const out of observed) {
+        if (out.suppress) continue;
+        const text = 'text' in out ? out.text : `data: ${out.event.data}\n\n`;
+        for (const line of text.split('\n')) {
+          if (!line.startsWith('data: {')) continue;
+          const body = JSON.parse(line.slice(6)) as {
+            choices: { delta?: { tool_calls?: { index: number; function?: { arguments?: string } }[] } }[];
+          };
+          for (const call of body.choices[0]?.delta?.tool_calls ?? [])
+            calls[call.index] = (calls[call.index] ?? '') + (call.function?.arguments ?? '');
+        }
+      }
+      return calls;
+    }
+
+    it('passes on only the new part, so the client appends whole arguments, and counts them once', () => {
+      const watch = observer();
+      const out = [
+        watch.observe(delta({ tool_calls: [{ index: 0, id: 'a', function: { name: 'f', arguments: '' } }] })),
+        watch.observe(args('{"city"')),
+        watch.observe(args('{"city":"Pa')),
+        watch.observe(args('{"city":"Paris"}')),
+        watch.observe(
+          delta({ tool_calls: [{ index: 1, id: 'b', function: { name: 'g', arguments: '{"n"' } }] }),
+        ),
+        watch.observe(args('{"n":1}', 1)),
+        watch.observe(delta({}, 'tool_calls')),
+        watch.observe(DONE),
+      ];
+      expect(sent(out)).toEqual({ 0: '{"city":"Paris"}', 1: '{"n":1}' });
+      expect(watch.outcome().usage?.completionTokens).toBe(
+        countTokens('f') + countTokens('g') + countTokens('{"city":"Paris"}') + countTokens('{"n":1}'),
+      );
+    });
+
+    it('sends a piece held to tell the two apart before the chunk that finishes its choice', () => {
+      const watch = observer();
+      // `{"a":` then `{"a":1}}` may be the text so far or the next piece: it is held until the stream
+      // tells; here it ends first, and the reading that makes whole JSON wins (the incremental one).
+      const out = [watch.observe(args('{"a":')), watch.observe(args('{"a":1}}'))];
+      const finish = watch.observe(delta({}, 'tool_calls'));
+      const text = 'text' in finish ? finish.text : '';
+      expect(text.indexOf('"arguments"')).toBeGreaterThan(-1);
+      expect(text.indexOf('"arguments"')).toBeLessThan(text.indexOf('"finish_reason":"tool_calls"'));
+      expect(sent([...out, finish])).toEqual({ 0: '{"a":{"a":1}}' });
+    });
+
+    it('sends a piece held in the chunk that finishes its choice ahead of that chunk', () => {
+      const watch = observer();
+      const last = chunk({
+        choices: [
+          {
+            index: 0,
+            delta: { tool_calls: [{ index: 0, function: { arguments: '{"a":1}}' } }] },
+            finish_reason: 'tool_calls',
+          },
+        ],
+      });
+      const out = [watch.observe(args('{"a":')), watch.observe(last)];
+      const text = 'text' in out[1]! ? out[1].text : '';
+      expect(text.lastIndexOf('{\\"a\\":1}}')).toBeLessThan(text.indexOf('"finish_reason":"tool_calls"'));
+      expect(sent(out)).toEqual({ 0: '{"a":{"a":1}}' });
+      expect(watch.observe(DONE)).toEqual({ suppress: false, event: DONE });
+    });
+
+    it('sends what is held at [DONE] when no chunk finished the choice', () => {
+      const watch = observer();
+      const out = [watch.observe(args('{"x"')), watch.observe(args('{"x":2}')), watch.observe(DONE)];
+      expect(sent(out)).toEqual({ 0: '{"x":2}' });
+      const done = out[2]!;
+      expect('text' in done && done.text.endsWith('data: [DONE]\n\n')).toBe(true);
+    });
+
+    it('leaves incremental arguments and their chunks untouched', () => {
+      const watch = observer();
+      const pieces = [args('{"city":'), args('"Paris"}'), delta({}, 'tool_calls')];
+      for (const event of pieces) expect(watch.observe(event)).toEqual({ suppress: false, event });
+    });
+  });
+
   it('keeps the choices of n > 1 apart while counting', () => {
     const watch = observer();
     watch.observe(delta({ content: 'alpha' }, null, 0));

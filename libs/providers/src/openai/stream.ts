@@ -9,10 +9,12 @@ import type {
   StreamObserverOptions,
   StreamOutcome,
 } from '../provider-adapter';
+import { sseEventText } from '../sse/sse-encoder';
 import { isDoneEvent, type SseEvent } from '../sse/sse-event';
 import { CompletionTokenCounter } from '../usage/token-counter';
 import { promptCountOf, type Usage } from '../usage/usage';
 import { chatUsage } from './chat-canonical-response';
+import { ToolArgumentsPieces } from './tool-arguments-pieces';
 import { parseOpenAiUsage } from './usage';
 
 const SUPPRESS: ObservedEvent = { suppress: true };
@@ -31,6 +33,19 @@ export class OpenAiStreamObserver implements StreamObserver {
   private toldUsage = false;
   private firstContentAt: number | null = null;
   private upstreamError: string | null = null;
+  /**
+   * Each streamed tool call's arguments (by choice and call), read as incremental or cumulative: some
+   * OpenAI-compatible servers send the arguments so far in every chunk, which a client's SDK would
+   * append into broken JSON. Made at a call's first arguments; a plain text stream has none.
+   */
+  private readonly toolArguments = new Map<
+    string,
+    { choice: number; call: number; pieces: ToolArgumentsPieces }
+  >();
+  /** The chunk being observed had a call's arguments rewritten to their new part: it is sent re-encoded. */
+  private rewritten = false;
+  /** The stream's identity (id, model…), kept once it has a tool call, for a chunk sent at [DONE]. */
+  private identity: JsonObject | null = null;
 
   constructor(private readonly options: StreamObserverOptions) {
     this.now = options.now ?? Date.now;
@@ -41,11 +56,12 @@ export class OpenAiStreamObserver implements StreamObserver {
     if (this.sawDone) return { suppress: false, event };
     if (isDoneEvent(event)) {
       this.sawDone = true;
+      const held = this.heldArguments(null);
       // A client that asked for usage from an upstream that sent none gets, as OpenAI ends such a
       // stream, a last chunk with empty choices and the usage the gateway counted (and bills).
-      return this.head !== null && !this.toldUsage && this.upstreamUsage === null
-        ? { suppress: false, text: `${this.countedUsageChunk()}data: [DONE]\n\n` }
-        : { suppress: false, event };
+      if (this.head !== null && !this.toldUsage && this.upstreamUsage === null)
+        return { suppress: false, text: `${held}${this.countedUsageChunk()}data: [DONE]\n\n` };
+      return held === '' ? { suppress: false, event } : { suppress: false, text: `${held}data: [DONE]\n\n` };
     }
     const chunk = parseJson(event.data);
     // A data event that is not a JSON object (a vendor's keep-alive text, a broken line) is dropped:
@@ -58,7 +74,19 @@ export class OpenAiStreamObserver implements StreamObserver {
     const usage = parseOpenAiUsage(chunk['usage']);
     if (usage !== null) this.upstreamUsage = usage;
     const choices = chunk['choices'];
+    this.rewritten = false;
     if (Array.isArray(choices)) for (const choice of choices) this.observeChoice(choice);
+    // What a call still holds goes out ahead of the chunk that finishes its choice (which may have
+    // brought it: a chunk can carry a call's last piece and the finish reason).
+    const held = this.toolArguments.size > 0 ? this.heldArguments(chunk) : '';
+    if (this.identity === null && this.toolArguments.size > 0) {
+      const { id, object, created, model } = chunk;
+      this.identity = { id, object: object ?? 'chat.completion.chunk', created, model };
+    }
+    if (this.rewritten || held !== '') {
+      const text = this.rewritten ? `data: ${JSON.stringify(chunk)}\n\n` : sseEventText(event);
+      return { suppress: false, text: `${held}${text}` };
+    }
     // The usage-only chunk that include_usage adds comes with empty choices; a client that did not
     // ask for it must not see it (an SDK not expecting it could index choices[0]).
     const usageOnly = isJsonObject(chunk['usage']) && Array.isArray(choices) && choices.length === 0;
@@ -144,7 +172,48 @@ export class OpenAiStreamObserver implements StreamObserver {
       this.markContent();
       this.completion.addWhole(fn['name']);
     }
-    this.addPiece(this.completion, choiceIndex, `tool:${callIndex}`, fn['arguments']);
+    const piece = fn['arguments'];
+    if (typeof piece !== 'string' || piece === '') return;
+    const added = this.toolArgumentsOf(choiceIndex, callIndex)?.push(piece) ?? piece;
+    if (added !== piece) {
+      fn['arguments'] = added;
+      this.rewritten = true;
+    }
+    this.addPiece(this.completion, choiceIndex, `tool:${callIndex}`, added);
+  }
+
+  /** A call's arguments reader, unless a hostile stream already made too many. */
+  private toolArgumentsOf(choice: number, call: number): ToolArgumentsPieces | null {
+    const key = `${choice}:${call}`;
+    let entry = this.toolArguments.get(key);
+    if (entry === undefined) {
+      if (this.toolArguments.size >= MAX_TOOL_CALLS) return null;
+      entry = { choice, call, pieces: new ToolArgumentsPieces() };
+      this.toolArguments.set(key, entry);
+    }
+    return entry.pieces;
+  }
+
+  /**
+   * The chunk that gives a call its held arguments (a piece kept until the next told whether the
+   * upstream resends the text so far), for the calls of the choices `chunk` finishes, or of every
+   * choice at the end (`chunk` null); counted as the stream's output. Empty when none holds any.
+   */
+  private heldArguments(chunk: JsonObject | null): string {
+    const finishing = chunk === null ? null : finishedChoices(chunk);
+    if (finishing !== null && finishing.size === 0) return '';
+    let text = '';
+    for (const { choice, call, pieces } of this.toolArguments.values()) {
+      if (finishing !== null && !finishing.has(choice)) continue;
+      const rest = pieces.end();
+      if (rest === '') continue;
+      this.addPiece(this.completion, choice, `tool:${call}`, rest);
+      const delta = { tool_calls: [{ index: call, function: { arguments: rest } }] };
+      const { id, object, created, model } = chunk ?? this.identity ?? {};
+      const held = { id, object: object ?? 'chat.completion.chunk', created, model };
+      text += `data: ${JSON.stringify({ ...held, choices: [{ index: choice, delta, finish_reason: null }] })}\n\n`;
+    }
+    return text;
   }
 
   /**
@@ -203,6 +272,21 @@ class PieceCounters {
     for (const counter of this.counters.values()) this.folded += counter.total;
     this.counters.clear();
   }
+}
+
+/** More streamed tool calls than this means a hostile or broken upstream: the rest pass as sent. */
+const MAX_TOOL_CALLS = 512;
+
+/** The indexes of the choices a chunk gives a finish reason. */
+function finishedChoices(chunk: JsonObject): Set<number> {
+  const finished = new Set<number>();
+  const choices = chunk['choices'];
+  if (!Array.isArray(choices)) return finished;
+  for (const choice of choices) {
+    if (!isJsonObject(choice) || typeof choice['finish_reason'] !== 'string') continue;
+    finished.add(typeof choice['index'] === 'number' ? choice['index'] : 0);
+  }
+  return finished;
 }
 
 function parseJson(data: string): unknown {
