@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { startMockUpstream, type MockUpstream } from '@gateway/mock-upstream';
 import { Role, Tenant } from '@gateway/identity';
 import { periodOf, previousPeriod } from '@gateway/invoices';
-import { usageStreamKey, USAGE_CONSUMER_GROUP } from '@gateway/usage';
+import { USAGE_CONSUMER_GROUP, USAGE_EVENT_FIELD, usageStreamKey } from '@gateway/usage';
 import Redis from 'ioredis';
 import OpenAI from 'openai';
 import request from 'supertest';
@@ -259,11 +259,34 @@ describe('fault drills on two api processes and one worker', () => {
         ];
         return new Map((consumers ?? []).map(([name, count]) => [name, Number(count)]));
       };
-      const inFlight = async () => [...(await pendingOf()).values()].some((n) => n > 0);
-      // Killed once its first batch is committed and the next one is read but not acknowledged:
-      // it is storing that batch. A lock on usage_records holds that batch's INSERT until the kill
-      // has landed (reads go on), so the kill cannot fall between two batches: a worker that stores
-      // a batch in a few ms acknowledged it before a kill sent on seeing it pending could arrive.
+      // A batch read and not stored: a pending entry whose request has no record. Entries pending
+      // but stored are a committed batch not yet acknowledged, which a kill could miss (its XACK
+      // goes out a moment later, and the next batch may not be read yet).
+      const inFlight = async () => {
+        const entries = (await redis.xpending(stream, USAGE_CONSUMER_GROUP, '-', '+', 1000)) as [
+          string,
+          string,
+          number,
+          number,
+        ][];
+        if (entries.length === 0) return false;
+        const requestIds: string[] = [];
+        for (const [id] of entries) {
+          const [entry] = await redis.xrange(stream, id, id);
+          const fields = entry?.[1] ?? [];
+          const event = fields[fields.indexOf(USAGE_EVENT_FIELD) + 1];
+          if (event !== undefined) requestIds.push((JSON.parse(event) as { requestId: string }).requestId);
+        }
+        const [{ n }] = (await db.query(
+          'SELECT count(*)::int AS n FROM usage_records WHERE request_id = ANY($1)',
+          [requestIds],
+        )) as [{ n: number }];
+        return n < requestIds.length;
+      };
+      // Killed once its first batch is committed and the next one is read but not stored: it is
+      // storing that batch. A lock on usage_records holds that batch's INSERT until the kill has
+      // landed (reads go on), so the kill cannot fall between two batches: a worker that stores a
+      // batch in a few ms acknowledged it before a kill sent on seeing it pending could arrive.
       const started = Date.now();
       while ((await storedNow()) === 0 && Date.now() - started < 60_000) await sleep(10);
       const lock = db.createQueryRunner();
