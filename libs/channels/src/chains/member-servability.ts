@@ -1,7 +1,6 @@
 // Whether each member of a chain is served now, from the channels as they are: a channel edit may
 // strand a member the chain was written with (its model or alias removed, its channel disabled,
 // deleted, keyless or moved to other groups). The relay skips such a member; the view says why.
-import type { ChainMemberView } from '../views/model-chain.view';
 
 /** A channel as servability needs it. */
 export interface ServingChannel {
@@ -17,11 +16,18 @@ export interface ServingChannel {
 export const UNSERVABLE_REASONS = ['not_served', 'channels_disabled', 'no_enabled_key'] as const;
 export type UnservableReason = (typeof UNSERVABLE_REASONS)[number];
 
+/** A member's servability, as the chain's view shows it. */
+export interface MemberServability {
+  model: string;
+  servable: boolean;
+  groups: string[];
+  reason: UnservableReason | null;
+}
+
 /** Mirrors the relay's rule (upstreamModelFor): a listed model, or an alias mapped to a non-empty name. */
 function serves(channel: ServingChannel, model: string): boolean {
-  const mapping = channel.modelMapping ?? {};
-  if (Object.prototype.hasOwnProperty.call(mapping, model)) {
-    const mapped = mapping[model];
+  if (Object.prototype.hasOwnProperty.call(channel.modelMapping, model)) {
+    const mapped = channel.modelMapping[model];
     if (typeof mapped === 'string' && mapped !== '') return true;
   }
   return channel.models.includes(model);
@@ -30,7 +36,7 @@ function serves(channel: ServingChannel, model: string): boolean {
 export function memberServability(
   models: readonly string[],
   channels: readonly ServingChannel[],
-): ChainMemberView[] {
+): MemberServability[] {
   return models.map((model) => {
     const serving = channels.filter((c) => serves(c, model));
     const live = serving.filter((c) => c.status === 'enabled' && c.hasKey);

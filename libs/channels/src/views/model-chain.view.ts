@@ -1,10 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '@gateway/common/http';
-import { UNSERVABLE_REASONS, type UnservableReason } from '../chains/member-servability';
+import {
+  type MemberServability,
+  UNSERVABLE_REASONS,
+  type UnservableReason,
+} from '../chains/member-servability';
 import type { ModelChain } from '../entities/model-chain.entity';
 
 /** Whether a member is served now, computed from the current channels on every read. */
-export class ChainMemberView {
+export class ChainMemberView implements MemberServability {
   @ApiProperty() model!: string;
   @ApiProperty({ description: 'some enabled channel with an enabled key serves it (as a model or an alias)' })
   servable!: boolean;
