@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, parseConfig, readOrCreateEncryptionKey } from '@gateway/config';
 import { LauncherError, RunningPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { ensureLocalRedis, LocalRedis, redisAnswers } from './local-redis';
+import { stopChild } from './stop-child';
 
 /**
  * What a child gets beyond SHUTDOWN_GRACE_MS before SIGKILL: the api settles cut streams (5 s) and
@@ -26,21 +27,30 @@ async function main(): Promise<void> {
 
   let postgres: RunningPostgres | undefined;
   let redis: LocalRedis | undefined;
-  const children: ChildProcess[] = [];
+  const children: { name: string; process: ChildProcess }[] = [];
   let stopping = false;
 
   const stopAll = async (exitCode: number): Promise<never> => {
     if (stopping) return new Promise<never>(() => undefined);
     stopping = true;
     const stopTimeoutMs = config.SHUTDOWN_GRACE_MS + CHILD_STOP_MARGIN_MS;
-    const statuses = await Promise.all(children.map((child) => stopChild(child, stopTimeoutMs)));
+    const statuses = await Promise.all(
+      children.map(async ({ name, process: child }) => ({
+        name,
+        code: await stopChild(child, stopTimeoutMs),
+      })),
+    );
     await redis?.stop().catch(() => undefined);
     await postgres?.stop().catch(() => undefined);
     // A child that stopped badly (an api that left usage events to its log for replay) makes the
     // whole stop a failed one, so whoever stopped `npm start` sees it too.
-    const failed = statuses.find((status) => status !== 0);
-    log(failed === undefined ? 'stopped' : `stopped, but a process exited with code ${failed} (see above)`);
-    process.exit(exitCode !== 0 ? exitCode : (failed ?? 0));
+    const failed = statuses.find((status) => status.code !== 0);
+    log(
+      failed === undefined
+        ? 'stopped'
+        : `stopped, but the ${failed.name} exited with code ${failed.code} (see above)`,
+    );
+    process.exit(exitCode !== 0 ? exitCode : (failed?.code ?? 0));
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
@@ -72,23 +82,10 @@ async function main(): Promise<void> {
     });
     return child;
   };
-  children.push(startChild('api', join(dist, 'api/src/main.js')));
+  children.push({ name: 'api', process: startChild('api', join(dist, 'api/src/main.js')) });
   // SINGLE_PROCESS: the api runs the worker's jobs itself.
-  if (!config.SINGLE_PROCESS) children.push(startChild('worker', join(dist, 'worker/src/main.js')));
-}
-
-/** Stops the child; resolves with its exit code (1 when a signal ended it: it did not stop itself). */
-function stopChild(child: ChildProcess, timeoutMs: number): Promise<number> {
-  const status = (code: number | null) => code ?? 1;
-  return new Promise((resolveStop) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolveStop(status(child.exitCode));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolveStop(status(code));
-    });
-    child.kill('SIGTERM');
-  });
+  if (!config.SINGLE_PROCESS)
+    children.push({ name: 'worker', process: startChild('worker', join(dist, 'worker/src/main.js')) });
 }
 
 main().catch((error: unknown) => {
