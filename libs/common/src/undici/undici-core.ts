@@ -88,6 +88,8 @@ export class ExchangeBody implements AsyncIterableIterator<Buffer> {
     reject: (error: unknown) => void;
   } | null = null;
   private wake: (() => void) | null = null;
+  /** The waker only queues work for later: it is called as a chunk arrives, not on a tick of its own. */
+  private wakeSchedules = false;
   private paused = false;
 
   constructor(
@@ -135,9 +137,14 @@ export class ExchangeBody implements AsyncIterableIterator<Buffer> {
     return this.queue.length === 0 && (this.state === 'ended' || this.state === 'left');
   }
 
-  /** Calls `wake` once, soon after a chunk, the end or a failure comes (as a Readable's 'readable'). */
-  onReadable(wake: () => void): void {
+  /**
+   * Calls `wake` once, soon after a chunk, the end or a failure comes (as a Readable's 'readable').
+   * A `wake` that only `schedules` work for later (the relay's, which queues its next read for after
+   * the poll) is called right away, even inside undici's parser: it takes nothing from the body.
+   */
+  onReadable(wake: () => void, schedules = false): void {
     this.wake = wake;
+    this.wakeSchedules = schedules;
     if (this.queue.length > 0 || this.state !== 'open') this.signal();
   }
 
@@ -192,12 +199,17 @@ export class ExchangeBody implements AsyncIterableIterator<Buffer> {
     waiter?.resolve(result);
   }
 
-  /** The waker runs on the next tick, never inside undici's parser (which may be about to pause). */
+  /**
+   * The waker runs on the next tick, never inside undici's parser (which may be about to pause),
+   * unless it only schedules: then a tick per chunk would be spent on nothing (process.nextTick's
+   * record is built by a slow path in Node 20; issue #16).
+   */
   private signal(): void {
     const wake = this.wake;
     if (wake === null) return;
     this.wake = null;
-    process.nextTick(wake);
+    if (this.wakeSchedules) wake();
+    else process.nextTick(wake);
   }
 }
 

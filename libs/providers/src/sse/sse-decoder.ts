@@ -89,8 +89,12 @@ export interface PullSource {
   read(): Uint8Array | null;
   /** True once the source ended and every chunk of it was taken. */
   readonly ended: boolean;
-  /** Calls `wake` once, after a chunk, the end or a failure came (never inside `read`). */
-  onReadable(wake: () => void): void;
+  /**
+   * Calls `wake` once, after a chunk, the end or a failure came (never inside `read`). A `wake` that
+   * only `schedules` work for later (it reads nothing itself) may be called as the chunk arrives,
+   * without a tick of its own.
+   */
+  onReadable(wake: () => void, schedules?: boolean): void;
 }
 
 /** A Readable as a PullSource: its 'readable' events wake, its end or error is seen through `finished`. */
@@ -163,9 +167,12 @@ export class SseReader {
     }
   }
 
-  /** Calls `wake` once, when the source may hold more than `poll()` found (or ended, or broke). */
-  whenReadable(wake: () => void): void {
-    this.source.onReadable(wake);
+  /**
+   * Calls `wake` once, when the source may hold more than `poll()` found (or ended, or broke).
+   * `schedules`: `wake` only queues work for later and reads nothing itself (PullSource.onReadable).
+   */
+  whenReadable(wake: () => void, schedules = false): void {
+    this.source.onReadable(wake, schedules);
   }
 
   /** The next batch, waiting for one if the source holds nothing yet; null once it ended. */

@@ -3,7 +3,6 @@ import { SSE_DONE, type SseEvent } from './sse-event';
 
 const utf8 = new TextEncoder();
 const DONE_BYTES = utf8.encode(`data: ${SSE_DONE}\n\n`);
-const LINE_BREAK = /[\r\n]/;
 
 /** OpenAI's error object, as sent inside a stream that fails after its first byte. */
 export interface SseErrorBody {
@@ -23,7 +22,11 @@ export function encodeSseEvent(event: SseEvent): Uint8Array {
  * name, is one string (issue #16); a multi-line payload becomes one `data:` line per line.
  */
 export function sseEventText(event: SseEvent): string {
-  if (event.event === undefined && !LINE_BREAK.test(event.data)) return `data: ${event.data}\n\n`;
+  // indexOf, not a /[\r\n]/ test: the regular expression walked each event's text a character at
+  // a time, 2 % of the api's instructions relaying streams (issue #16, callgrind).
+  const { data } = event;
+  if (event.event === undefined && data.indexOf('\n') === -1 && data.indexOf('\r') === -1)
+    return `data: ${data}\n\n`;
   const head = event.event === undefined ? '' : `event: ${event.event.replace(/[\r\n]/g, '')}\n`;
   const lines = event.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}\n`);
   return `${head}${lines.join('')}\n`;

@@ -484,8 +484,9 @@ class StreamEvents {
     return 'more';
   }
 
+  /** `wake` only schedules the next read (afterPoll), so the source may call it as a chunk arrives. */
   whenReadable(wake: () => void): void {
-    this.source.whenReadable(wake);
+    this.source.whenReadable(wake, true);
   }
 
   async next(): Promise<SseEvent | null> {
