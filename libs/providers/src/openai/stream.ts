@@ -14,6 +14,7 @@ import { isDoneEvent, type SseEvent } from '../sse/sse-event';
 import { CompletionTokenCounter } from '../usage/token-counter';
 import { promptCountOf, type Usage } from '../usage/usage';
 import { chatUsage } from './chat-canonical-response';
+import { ChunkFrame } from './chunk-frame';
 import { ToolArgumentsPieces } from './tool-arguments-pieces';
 import { parseOpenAiUsage } from './usage';
 
@@ -46,9 +47,16 @@ export class OpenAiStreamObserver implements StreamObserver {
   private rewritten = false;
   /** The stream's identity (id, model…), kept once it has a tool call, for a chunk sent at [DONE]. */
   private identity: JsonObject | null = null;
+  /** The frame its text chunks repeat, read without a parse; null: every chunk is parsed. */
+  private readonly frame: ChunkFrame | null;
 
-  constructor(private readonly options: StreamObserverOptions) {
+  /** `framed` false parses every chunk (a test's reference for the frame's reading). */
+  constructor(
+    private readonly options: StreamObserverOptions,
+    framed = true,
+  ) {
     this.now = options.now ?? Date.now;
+    this.frame = framed ? new ChunkFrame() : null;
   }
 
   observe(event: SseEvent): ObservedEvent {
@@ -62,6 +70,14 @@ export class OpenAiStreamObserver implements StreamObserver {
       if (this.head !== null && !this.toldUsage && this.upstreamUsage === null)
         return { suppress: false, text: `${held}${this.countedUsageChunk()}data: [DONE]\n\n` };
       return held === '' ? { suppress: false, event } : { suppress: false, text: `${held}data: [DONE]\n\n` };
+    }
+    // A piece of text in the frame of one parsed before (chunk-frame.ts): the chunk it is, unparsed.
+    // (It finishes nothing: a finish reason is not in the frame, so held tool arguments stay held.)
+    const framed = this.frame?.match(event.data) ?? null;
+    if (framed !== null) {
+      const counters = framed.field === 'content' ? this.completion : this.reasoning;
+      this.addPiece(counters, 0, framed.field, framed.text);
+      return { suppress: false, event };
     }
     const chunk = parseJson(event.data);
     // A data event that is not a JSON object (a vendor's keep-alive text, a broken line) is dropped:
@@ -90,7 +106,10 @@ export class OpenAiStreamObserver implements StreamObserver {
     // The usage-only chunk that include_usage adds comes with empty choices; a client that did not
     // ask for it must not see it (an SDK not expecting it could index choices[0]).
     const usageOnly = isJsonObject(chunk['usage']) && Array.isArray(choices) && choices.length === 0;
-    if (!usageOnly) return { suppress: false, event };
+    if (!usageOnly) {
+      this.frame?.learn(event.data, chunk);
+      return { suppress: false, event };
+    }
     if (!this.options.clientAskedForUsage) return SUPPRESS;
     this.toldUsage = true;
     // The client is told what is billed: an upstream count of no output (or of nothing) for a stream
