@@ -68,7 +68,8 @@ async function main() {
     `--callgrind-out-file=${out}/cg.%p`,
     `--vgdb-prefix=${out}/vgdb`,
     process.execPath,
-    ...(PERF_MAP ? ['--perf-basic-prof'] : []),
+    // The map names JIT code; V8's log that comes with it goes beside the dump, not into the checkout.
+    ...(PERF_MAP ? ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${out}/v8.log`] : []),
   ];
   const stores = await createScratchStores(process.env.REDIS_URL || 'redis://127.0.0.1:6379', {
     keysDieWithRedis: false,
