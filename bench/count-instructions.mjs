@@ -14,7 +14,6 @@
 // `BENCH_ICOUNT_PERF_MAP=1` starts the api with --perf-basic-prof, so that the dump's JIT addresses
 // can be named from /tmp/perf-<pid>.map. Needs valgrind (Debian's package) and `npm run build:server`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   API_SCRIPT,
+  gatewayEnv,
   missingBuild,
   startMock,
   waitFor,
@@ -75,6 +75,7 @@ async function main() {
     keysDieWithRedis: false,
   });
   const keys = mockKeysByModel(4);
+  const scratch = [];
   try {
     const mock = await startMock();
     const port = await freePort();
@@ -91,26 +92,14 @@ async function main() {
       await counted.waitForLine(/floor relay listening/, 300_000);
     } else {
       const dataDir = mkdtempSync(join(tmpdir(), 'bench-icount-data-'));
-      const admin = { email: 'bench-admin@example.com', password: randomBytes(12).toString('hex') };
-      const env = {
-        ...controlEnv,
-        NODE_ENV: 'production',
-        PORT: String(port),
-        DATABASE_URL: stores.databaseUrl,
-        REDIS_URL: stores.redisUrl,
-        REDIS_PREFIX: stores.redisPrefix,
-        ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-        ADMIN_EMAIL: admin.email,
-        ADMIN_PASSWORD: admin.password,
-        LOG_LEVEL: 'warn',
-        DATA_DIR: dataDir,
-        WEB_DIST_DIR: join(dataDir, 'no-web-ui'),
-        WORKER_HEARTBEAT_FILE: join(dataDir, 'worker-heartbeat'),
-      };
+      scratch.push(dataDir);
+      const gateway = gatewayEnv(stores, dataDir, port);
+      const { admin } = gateway;
+      const env = { ...gateway.env, USER: controlEnv.USER }; // HOST is 127.0.0.1 there too
       counted = new ChildProcess('gateway api', 'valgrind', [...valgrind, API_SCRIPT], env);
       await waitUntilReady(counted, `${url}/ready`, 300_000);
       const worker = ChildProcess.node('gateway worker', WORKER_SCRIPT, [], env);
-      await waitFor(worker, () => existsSync(env.WORKER_HEARTBEAT_FILE), 60_000);
+      await waitFor(worker, () => existsSync(gateway.heartbeatFile), 60_000);
       const { token } = await seedGateway(url, admin, mock.url, keys);
       bearer = () => token;
     }
@@ -177,10 +166,11 @@ async function main() {
       ...(PERF_MAP ? { dump: out, perfMap: `/tmp/perf-${counted.pid}.map` } : {}),
     };
     console.log(JSON.stringify(result));
-    if (!PERF_MAP) rmSync(out, { recursive: true, force: true });
+    if (!PERF_MAP) scratch.push(out);
   } finally {
     await stopAllChildren();
     await stores.drop();
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -69,15 +69,13 @@ export async function startFloor(mockUrl, profileDir) {
 }
 
 /**
- * The api first (it migrates the scratch database), then the worker, which consumes the usage events
- * the api emits and writes the usage records: both are part of what a relayed request costs.
+ * The environment the bench starts the gateway's api and worker with: production, 127.0.0.1:`port`,
+ * the scratch stores, a random encryption key and admin password, warn-level logs, no web UI.
  * @param {{ databaseUrl: string, redisUrl: string, redisPrefix: string }} stores
  * @param {string} dataDir an empty scratch directory for DATA_DIR
- * @param {string | null} profileDir where to write V8 CPU profiles of api and worker (on exit), or null
- * @returns {Promise<{ api: ChildProcess, worker: ChildProcess, url: string, admin: { email: string, password: string } }>}
+ * @param {number} port
  */
-export async function startGateway(stores, dataDir, profileDir) {
-  const port = await freePort();
+export function gatewayEnv(stores, dataDir, port) {
   const admin = { email: 'bench-admin@example.com', password: randomBytes(12).toString('hex') };
   const heartbeatFile = join(dataDir, 'worker-heartbeat');
   const env = {
@@ -99,6 +97,20 @@ export async function startGateway(stores, dataDir, profileDir) {
     // The worker serves no HTTP; it writes this file once it is up (and every 10 s while healthy).
     WORKER_HEARTBEAT_FILE: heartbeatFile,
   };
+  return { env, admin, heartbeatFile };
+}
+
+/**
+ * The api first (it migrates the scratch database), then the worker, which consumes the usage events
+ * the api emits and writes the usage records: both are part of what a relayed request costs.
+ * @param {{ databaseUrl: string, redisUrl: string, redisPrefix: string }} stores
+ * @param {string} dataDir an empty scratch directory for DATA_DIR
+ * @param {string | null} profileDir where to write V8 CPU profiles of api and worker (on exit), or null
+ * @returns {Promise<{ api: ChildProcess, worker: ChildProcess, url: string, admin: { email: string, password: string } }>}
+ */
+export async function startGateway(stores, dataDir, profileDir) {
+  const port = await freePort();
+  const { env, admin, heartbeatFile } = gatewayEnv(stores, dataDir, port);
   const nodeOptions = profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   const api = ChildProcess.node('gateway api', API_SCRIPT, [], env, nodeOptions);
   const url = `http://127.0.0.1:${port}`;

@@ -1,3 +1,4 @@
+import { seededRandom } from '@gateway/testing';
 import type { ObservedEvent, StreamObserverOptions } from '../provider-adapter';
 import type { SseEvent } from '../sse/sse-event';
 import { ChunkFrame } from './chunk-frame';
@@ -85,18 +86,6 @@ describe('ChunkFrame', () => {
     expect(frame.match(text('b'))).toBeNull();
   });
 });
-
-/** A small seeded generator, so a failure names the seed that made it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'Hello',
@@ -190,7 +179,7 @@ function observerOf(framed: boolean, options: Partial<StreamObserverOptions>): O
 describe('OpenAiStreamObserver with chunk frames', () => {
   it('answers every event and ends every stream as it does parsing each chunk', () => {
     for (let seed = 1; seed <= 400; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const events = stream(next);
       const options = { clientAskedForUsage: next() < 0.5 };
       const framed = observerOf(true, options);
