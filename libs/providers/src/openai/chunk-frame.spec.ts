@@ -40,6 +40,34 @@ describe('ChunkFrame', () => {
     expect(frame.match(text('plain'))).toEqual({ field: 'content', text: 'plain' });
   });
 
+  it("reads OpenAI's chunks around both their text and their obfuscation padding", () => {
+    // As api.openai.com streams by default: usage null in every chunk, random padding of random length.
+    const openai = (content: string, obfuscation: string) =>
+      JSON.stringify({
+        id: 'chatcmpl-Bx1',
+        object: 'chat.completion.chunk',
+        created: 1765000000,
+        model: 'gpt-4o-2024-08-06',
+        service_tier: 'default',
+        system_fingerprint: 'fp_1',
+        choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }],
+        usage: null,
+        obfuscation,
+      });
+    const frame = learned(openai('Hello', 'aB3'));
+    expect(frame.match(openai(' world', 'Zq9xY2'))).toEqual({ field: 'content', text: ' world' });
+    expect(frame.match(openai('', ''))).toEqual({ field: 'content', text: '' });
+    expect(frame.match(openai('x', 'a"b'))).toBeNull();
+    expect(frame.match(openai('x"y', 'ab'))).toBeNull();
+    // The padding before the text works the same.
+    const first = (content: string, obfuscation: string) =>
+      JSON.stringify({ obfuscation, ...JSON.parse(text(content)) });
+    expect(learned(first('a', 'pad')).match(first('b', 'longer-pad'))).toEqual({
+      field: 'content',
+      text: 'b',
+    });
+  });
+
   it("takes a reasoning field's frame as the reasoning's", () => {
     const reasoning = (piece: string) =>
       JSON.stringify({
@@ -208,6 +236,55 @@ describe('OpenAiStreamObserver with chunk frames', () => {
     const read = match.mock.results.filter((result) => result.value !== null).length;
     match.mockRestore();
     expect(read).toBeGreaterThan(tried / 3);
+  });
+
+  it("reads an OpenAI stream's padded chunks from the frame, with the same answers", () => {
+    const next = seededRandom(7);
+    const padding = () =>
+      next()
+        .toString(36)
+        .slice(2, 2 + Math.floor(next() * 8));
+    const chunk = (choice: object, extra: object = {}) => ({
+      data: JSON.stringify({
+        id: 'chatcmpl-Bx1',
+        object: 'chat.completion.chunk',
+        created: 1765000000,
+        model: 'gpt-4o',
+        service_tier: 'default',
+        system_fingerprint: 'fp_1',
+        choices: [{ index: 0, logprobs: null, finish_reason: null, ...choice }],
+        usage: null,
+        obfuscation: padding(),
+        ...extra,
+      }),
+    });
+    const events: SseEvent[] = [
+      chunk({ delta: { role: 'assistant', content: '', refusal: null } }),
+      ...Array.from({ length: 30 }, (_, i) => chunk({ delta: { content: ` word${i}` } })),
+      chunk({ delta: {}, finish_reason: 'stop' }),
+      {
+        data: JSON.stringify({
+          id: 'chatcmpl-Bx1',
+          choices: [],
+          usage: { prompt_tokens: 9, completion_tokens: 31, total_tokens: 40 },
+        }),
+      },
+      { data: '[DONE]' },
+    ];
+    const parse = jest.spyOn(JSON, 'parse');
+    const framed = observerOf(true, { clientAskedForUsage: true });
+    let answers: ObservedEvent[];
+    try {
+      answers = events.map((event) => framed.observe(event));
+      // The role chunk, the first text chunk (and its two strings, to place the frame), the finish
+      // and the usage: the other 29 text chunks are read off the frame.
+      expect(parse.mock.calls.length).toBeLessThanOrEqual(6);
+    } finally {
+      parse.mockRestore();
+    }
+    const parsed = observerOf(false, { clientAskedForUsage: true });
+    expect(answers).toEqual(events.map((event) => parsed.observe(event)));
+    expect(framed.outcome()).toEqual(parsed.outcome());
   });
 
   it('reads most chunks of a plain text stream from the frame', () => {

@@ -3,11 +3,11 @@
 // delta with one text field. Parsing each one (JSON.parse builds the whole object, the relay's
 // largest single cost per event: 12 % of the api's instructions relaying streams, by callgrind) is
 // needed only to read that string and to know the event is a JSON object a client's SDK can parse.
-// Once one such chunk was parsed, the frame is its text before and after the string: a later event
-// that is the same frame around a string body with no quote, backslash or control character is that
-// same chunk with other text, so it is valid JSON of the same shape, and the text is read off without
-// a parse. Anything else (another id, a finish reason, usage, a tool call, an escape) is parsed as
-// before.
+// Once one such chunk was parsed, the frame is its text around the string (and around OpenAI's
+// `obfuscation` padding, which differs in every chunk): a later event that is the same frame around
+// string bodies with no quote, backslash or control character is that same chunk with other text,
+// so it is valid JSON of the same shape, and the text is read off without a parse. Anything else
+// (another id, a finish reason, usage, a tool call, an escape) is parsed as before.
 import type { JsonObject } from '../json/json-object';
 
 /** The delta fields whose text a frame carries: the answer's and the reasoning's. */
@@ -23,22 +23,40 @@ export interface FramedText {
 }
 
 export class ChunkFrame {
-  private prefix: string | null = null;
-  private suffix = '';
+  /**
+   * The frame's text between its holes (one more than the holes), or null before one was learned.
+   * The holes are string bodies: the text's, and OpenAI's `obfuscation` padding where the chunk has
+   * it (random characters of a random length in every chunk, by default since 2025).
+   */
+  private segments: string[] | null = null;
+  /** Which hole holds the text. */
+  private textHole = 0;
   private field: FramedField = 'content';
   private tries = 0;
 
-  /** The text of `data` when it is the frame around a plain string body, else null (parse it). */
+  /** The text of `data` when it is the frame around plain string bodies, else null (parse it). */
   match(data: string): FramedText | null {
-    const prefix = this.prefix;
-    if (prefix === null) return null;
-    const end = data.length - this.suffix.length;
+    const segments = this.segments;
+    if (segments === null) return null;
+    const first = segments[0] as string;
     // Compared as strings (a memory compare), not with startsWith, which walks them a character at a
     // time: about 3 times as long for a chunk's 150 characters of frame.
-    if (end < prefix.length) return null;
-    if (data.substring(0, prefix.length) !== prefix || data.substring(end) !== this.suffix) return null;
-    const text = data.slice(prefix.length, end);
-    return isPlainStringBody(text) ? { field: this.field, text } : null;
+    if (data.substring(0, first.length) !== first) return null;
+    let at = first.length;
+    let text = '';
+    for (let hole = 0; hole < segments.length - 1; hole++) {
+      // A hole's body has no quote, so the first quote after its start closes it, and the next
+      // segment starts there.
+      const close = data.indexOf('"', at);
+      if (close === -1) return null;
+      const body = data.slice(at, close);
+      if (!isPlainStringBody(body)) return null;
+      if (hole === this.textHole) text = body;
+      const segment = segments[hole + 1] as string;
+      if (data.substring(close, close + segment.length) !== segment) return null;
+      at = close + segment.length;
+    }
+    return at === data.length ? { field: this.field, text } : null;
   }
 
   /**
@@ -51,21 +69,42 @@ export class ChunkFrame {
     this.tries++;
     const field = framedField(chunk);
     if (field === null) return;
-    const key = `"${field}":"`;
-    const at = data.indexOf(key);
-    // The key once only: scalars cannot hold it (their quotes are escaped), but a key of that name
-    // elsewhere in the chunk would.
-    if (at === -1 || data.indexOf(key, at + 1) !== -1) return;
-    const start = at + key.length;
-    const end = closingQuote(data, start);
-    if (end === -1) return;
-    // The string found is the delta's text (what the parse read), or the frame is not taken.
     const delta = ((chunk['choices'] as unknown[])[0] as JsonObject)['delta'] as JsonObject;
-    if (parseString(data.slice(start - 1, end + 1)) !== delta[field]) return;
-    this.prefix = data.slice(0, start);
-    this.suffix = data.slice(end);
+    const text = stringAt(data, field, delta[field]);
+    if (text === null) return;
+    let holes = [text];
+    if (typeof chunk['obfuscation'] === 'string') {
+      const padding = stringAt(data, 'obfuscation', chunk['obfuscation']);
+      if (padding === null) return;
+      holes = padding.start < text.start ? [padding, text] : [text, padding];
+    }
+    const segments: string[] = [];
+    let at = 0;
+    for (const hole of holes) {
+      segments.push(data.slice(at, hole.start));
+      at = hole.end;
+    }
+    segments.push(data.slice(at));
+    this.segments = segments;
+    this.textHole = holes.indexOf(text);
     this.field = field;
   }
+}
+
+/**
+ * Where the string value of `key` is in `data` (its body, between its quotes), when the key is
+ * written once, as `"key":"`, and the string there is `value`; else null. Scalars cannot hold the
+ * key as written (their quotes are escaped), but a key of that name elsewhere in the chunk would.
+ */
+function stringAt(data: string, key: string, value: unknown): { start: number; end: number } | null {
+  const written = `"${key}":"`;
+  const at = data.indexOf(written);
+  if (at === -1 || data.indexOf(written, at + 1) !== -1) return null;
+  const start = at + written.length;
+  const end = closingQuote(data, start);
+  if (end === -1) return null;
+  // The string found is the value the parse read, or the frame is not taken.
+  return parseString(data.slice(start - 1, end + 1)) === value ? { start, end } : null;
 }
 
 /** The one text field of a chunk that is a piece of text and nothing else, or null. */
