@@ -1,9 +1,10 @@
 // `npm run bench:instructions`: the instructions the api's main thread executes per relayed stream,
 // counted by valgrind's callgrind. On a shared machine whose speed moves between runs (the bench's
 // CPU per request differed by 20-35 % between identical runs on some), a count of instructions moves
-// far less (a few per cent between runs here, at times 10 %, from JIT and GC timing), so a change to the relay's work
-// per event can be read off two checkouts' counts where `npm run bench` cannot resolve it. It counts
-// work, not time: system calls (the writes), cache misses and waiting are not in it.
+// far less (a few per cent between runs here, at times 10 %, from JIT and GC timing), so a change to
+// the relay's work per event can be read off two checkouts' counts where `npm run bench` cannot
+// resolve it. It counts work, not time: system calls (the writes), cache misses and waiting are not
+// in it.
 //
 // What a run does: the mock upstream and a scratch database and Redis prefix as `npm run bench` has
 // them, the api from dist/ under `valgrind --tool=callgrind --instr-atstart=no` (the worker without),
