@@ -2,7 +2,7 @@
 // classifier, wrapped for Google's own signals), the blocked prompt Gemini answers with a 200, and
 // the gateway's errors rendered in Google's shape for @google/genai clients.
 import { classifyUpstreamError, type UpstreamErrorClassifier } from '../errors/classify-upstream-error';
-import { isJsonObject, type JsonObject } from '../json/json-object';
+import { isJsonObject, type JsonObject, parseJsonOrUndefined } from '../json/json-object';
 import { RequestValidationError } from '../validation/request-validation-error';
 
 /** The canonical stream error code for a prompt Gemini refused to answer (the client's fault). */
@@ -55,14 +55,6 @@ function retryDelayMs(body: unknown): number | null {
   return null;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The shared classifier (which already knows API_KEY_INVALID), plus Google's signals:
  * RESOURCE_EXHAUSTED is a rate limit whatever the status (it waits `RetryInfo.retryDelay` when no
@@ -70,7 +62,7 @@ function parseJson(text: string): unknown {
  */
 export const classifyGeminiError: UpstreamErrorClassifier = (response, now = Date.now()) => {
   const verdict = classifyUpstreamError(response, now);
-  const body = parseJson(response.body);
+  const body = parseJsonOrUndefined(response.body);
   if (blockReasonOf(body) !== null) return { ...verdict, kind: 'client_error' };
   if (
     verdict.error.code === 'RESOURCE_EXHAUSTED' &&

@@ -8,7 +8,7 @@
 // string bodies with no quote, backslash or control character is that same chunk with other text,
 // so it is valid JSON of the same shape, and the text is read off without a parse. Anything else
 // (another id, a finish reason, usage, a tool call, an escape) is parsed as before.
-import type { JsonObject } from '../json/json-object';
+import { type JsonObject, parseJsonOrUndefined } from '../json/json-object';
 
 /** The delta fields whose text a frame carries: the answer's and the reasoning's. */
 export type FramedField = 'content' | 'reasoning_content' | 'reasoning';
@@ -104,7 +104,7 @@ function stringAt(data: string, key: string, value: unknown): { start: number; e
   const end = closingQuote(data, start);
   if (end === -1) return null;
   // The string found is the value the parse read, or the frame is not taken.
-  return parseString(data.slice(start - 1, end + 1)) === value ? { start, end } : null;
+  return parseJsonOrUndefined(data.slice(start - 1, end + 1)) === value ? { start, end } : null;
 }
 
 /** The one text field of a chunk that is a piece of text and nothing else, or null. */
@@ -153,14 +153,6 @@ function closingQuote(data: string, start: number): number {
     else if (code === QUOTE) return i;
   }
   return -1;
-}
-
-function parseString(json: string): unknown {
-  try {
-    return JSON.parse(json);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A JSON string's body that means itself: no quote, backslash or control character in it. */

@@ -2,7 +2,7 @@
 // first content, finish reason, [DONE], and a running completion token count for when the
 // upstream reports no usage. It keeps numbers and flags only, never the streamed text.
 import { maskSecrets } from '../errors/mask-secrets';
-import { isJsonObject, type JsonObject } from '../json/json-object';
+import { isJsonObject, type JsonObject, parseJsonOrUndefined } from '../json/json-object';
 import type {
   ObservedEvent,
   StreamObserver,
@@ -79,7 +79,7 @@ export class OpenAiStreamObserver implements StreamObserver {
       this.addPiece(counters, 0, framed.field, framed.text);
       return { suppress: false, event };
     }
-    const chunk = parseJson(event.data);
+    const chunk = parseJsonOrUndefined(event.data);
     // A data event that is not a JSON object (a vendor's keep-alive text, a broken line) is dropped:
     // OpenAI's SDKs parse every data event but [DONE], and one of these would fail the client's
     // whole stream. (Comments, the usual keep-alive, never reach here.)
@@ -95,10 +95,7 @@ export class OpenAiStreamObserver implements StreamObserver {
     // What a call still holds goes out ahead of the chunk that finishes its choice (which may have
     // brought it: a chunk can carry a call's last piece and the finish reason).
     const held = this.toolArguments.size > 0 ? this.heldArguments(chunk) : '';
-    if (this.identity === null && this.toolArguments.size > 0) {
-      const { id, object, created, model } = chunk;
-      this.identity = { id, object: object ?? 'chat.completion.chunk', created, model };
-    }
+    if (this.identity === null && this.toolArguments.size > 0) this.identity = identityOf(chunk);
     if (this.rewritten || held !== '') {
       const text = this.rewritten ? `data: ${JSON.stringify(chunk)}\n\n` : sseEventText(event);
       return { suppress: false, text: `${held}${text}` };
@@ -228,8 +225,7 @@ export class OpenAiStreamObserver implements StreamObserver {
       if (rest === '') continue;
       this.addPiece(this.completion, choice, `tool:${call}`, rest);
       const delta = { tool_calls: [{ index: call, function: { arguments: rest } }] };
-      const { id, object, created, model } = chunk ?? this.identity ?? {};
-      const held = { id, object: object ?? 'chat.completion.chunk', created, model };
+      const held = chunk === null ? (this.identity ?? identityOf({})) : identityOf(chunk);
       text += `data: ${JSON.stringify({ ...held, choices: [{ index: choice, delta, finish_reason: null }] })}\n\n`;
     }
     return text;
@@ -296,6 +292,12 @@ class PieceCounters {
 /** More streamed tool calls than this means a hostile or broken upstream: the rest pass as sent. */
 const MAX_TOOL_CALLS = 512;
 
+/** A chunk's identity, as a chunk the gateway writes into the stream carries it. */
+function identityOf(chunk: JsonObject): JsonObject {
+  const { id, object, created, model } = chunk;
+  return { id, object: object ?? 'chat.completion.chunk', created, model };
+}
+
 /** The indexes of the choices a chunk gives a finish reason. */
 function finishedChoices(chunk: JsonObject): Set<number> {
   const finished = new Set<number>();
@@ -306,12 +308,4 @@ function finishedChoices(chunk: JsonObject): Set<number> {
     finished.add(typeof choice['index'] === 'number' ? choice['index'] : 0);
   }
   return finished;
-}
-
-function parseJson(data: string): unknown {
-  try {
-    return JSON.parse(data);
-  } catch {
-    return undefined;
-  }
 }
