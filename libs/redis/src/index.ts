@@ -8,7 +8,7 @@ export type { RedisTopology } from './redis-topology';
 export { isRedisUnavailable } from './redis-unavailable';
 export { ChangeFeed } from './change-feed';
 export { ABSENT_KEYS_LUA, absentKey } from './absent-key';
-export { PACKED_ARGV_LUA, packArgv } from './packed-argv';
+export { PACKED_ARGV_AND_RAW_LUA, PACKED_ARGV_LUA, packArgv } from './packed-argv';
 export { PubSubSubscriber } from './pubsub-subscriber';
 export type { PubSubSubscriberOptions } from './pubsub-subscriber';
 export type { Change, ChangeListener } from './change-feed';

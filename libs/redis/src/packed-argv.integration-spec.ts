@@ -1,6 +1,6 @@
 import { TEST_REDIS_URL } from '@gateway/testing';
 import Redis from 'ioredis';
-import { PACKED_ARGV_LUA, packArgv } from './packed-argv';
+import { PACKED_ARGV_AND_RAW_LUA, PACKED_ARGV_LUA, packArgv } from './packed-argv';
 
 // What a script reads from ARGV, byte for byte: its length, then each value as hex (a Lua string
 // may hold any byte, NUL included, and ioredis would decode the answer as UTF-8).
@@ -54,6 +54,19 @@ describe('packArgv and PACKED_ARGV_LUA (real Redis)', () => {
     expect(answer.slice(1).every((entry) => entry.startsWith('string:'))).toBe(true);
     expect(answer).toEqual(await unpacked(args));
   });
+
+  it.each(cases)(
+    'with PACKED_ARGV_AND_RAW_LUA, ARGV is the same and RAW_ARG the text as sent: %s',
+    async (_name, args) => {
+      // The usage event's JSON up to its last value: quotes, escapes and text beyond ASCII, kept as
+      // they are (packing would escape them once more).
+      const raw = '{"model":"模型 \\"q\\"","note":"a\\u0000b 🙂","coveredNano":"';
+      const script = `${PACKED_ARGV_AND_RAW_LUA}${ECHO_ARGV.replace('return out', 'out[#out + 1] = RAW_ARG\nreturn out')}`;
+      const answer = (await redis.eval(script, 0, packArgv(args), raw)) as string[];
+      expect(answer.slice(0, -1)).toEqual(await unpacked(args));
+      expect(answer.at(-1)).toBe(raw);
+    },
+  );
 
   it('is one JSON array of strings', () => {
     expect(JSON.parse(packArgv(['a', 1, 2n]))).toEqual(['a', '1', '2']);

@@ -14,6 +14,14 @@ export const PACKED_ARGV_LUA = `local ARGV = cjson.decode(ARGV[1])
 `;
 
 /**
+ * As PACKED_ARGV_LUA, for a script that takes one more argument as it was sent, after the packed
+ * array: RAW_ARG, a long JSON text (the relay's usage event) that packing would escape once more.
+ */
+export const PACKED_ARGV_AND_RAW_LUA = `local RAW_ARG = ARGV[2]
+local ARGV = cjson.decode(ARGV[1])
+`;
+
+/**
  * The one argument that carries `args` to a script starting with PACKED_ARGV_LUA. A lone UTF-16
  * surrogate becomes U+FFFD, as it does when ioredis writes a string to the socket as UTF-8 (Redis's
  * cjson refuses the `\udxxx` escape JSON.stringify would write for it).

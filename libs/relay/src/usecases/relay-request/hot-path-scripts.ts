@@ -4,7 +4,7 @@
 // windows and stats, the hold at the real cost, and the usage event into the stream). The pieces
 // are the billing and limit scripts' own Lua functions, so each rule is written once.
 import { HOLD_FUNCTIONS, SETTLE_FUNCTIONS } from '@gateway/billing';
-import { ABSENT_KEYS_LUA, PACKED_ARGV_LUA } from '@gateway/redis';
+import { ABSENT_KEYS_LUA, PACKED_ARGV_AND_RAW_LUA, PACKED_ARGV_LUA } from '@gateway/redis';
 import { ACQUIRE_FIRST_FUNCTION, SETTLE_KEY_FUNCTION, TOKEN_FUNCTIONS } from '../../limits/limit-scripts';
 import { STICKY_ORDER_FUNCTION } from '../../routing/sticky-order';
 
@@ -104,24 +104,24 @@ return {0, taken[1], taken[2], taken[3], taken[4], taken[5], taken[6], hold, sti
 /**
  * KEYS: the settlement's four ('' each when there is no money to settle), settleKey's six ('' each
  * without an attempt to settle), the usage stream, the sticky session's key ('' for none), the
- * request's once-marker. ARGV: 1 money (1|0), 2-8 settleHold's, 9 attempt (1|0), 10-15 settleKey's,
- * 16 the event field's name, 17 the usage event's JSON up to the value of its last field,
- * coveredNano, which only this script knows; 18-19 the sticky session's value (its key id and
- * when) and ttl in seconds, written to the session's key unless that is absent; 20 the once-marker's
- * ttl ms.
+ * request's once-marker. ARGV, packed (packArgv): 1 money (1|0), 2-8 settleHold's, 9 attempt (1|0),
+ * 10-15 settleKey's, 16 the event field's name, 17-18 the sticky session's value (its key id and
+ * when) and ttl in seconds, written to the session's key unless that is absent; 19 the once-marker's
+ * ttl ms. Then, as sent (RAW_ARG), the usage event's JSON up to the value of its last field,
+ * coveredNano, which only this script knows.
  * Returns the part the allowance covered; a second run (a re-sent command) changes nothing and
  * returns '-', or '?' when it cannot tell it is one (settleHold): the caller then hands the usage
  * event to the recorder, and the worker stores it once.
  */
-export const SETTLE_REQUEST = `${ABSENT_KEYS_LUA}${SETTLE_FUNCTIONS}${SETTLE_KEY_FUNCTION}
+export const SETTLE_REQUEST = `${PACKED_ARGV_AND_RAW_LUA}${ABSENT_KEYS_LUA}${SETTLE_FUNCTIONS}${SETTLE_KEY_FUNCTION}
 local covered = '0'
 if ARGV[1] == '1' then
   local SA = {}
   for i = 1, ${SETTLE_ARGS} do SA[i] = ARGV[1 + i] end
-  local settled = settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4]}, SA, KEYS[13], ARGV[20])
+  local settled = settleHold({KEYS[1], KEYS[2], KEYS[3], KEYS[4]}, SA, KEYS[13], ARGV[19])
   if settled[2] == nil then return settled[1] end
   covered = settled[2]
-elseif settleOnce(KEYS[13], ARGV[20], false) ~= 'first' then
+elseif settleOnce(KEYS[13], ARGV[19], false) ~= 'first' then
   return '-'
 end
 if ARGV[9] == '1' then
@@ -130,8 +130,8 @@ if ARGV[9] == '1' then
     {ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15]}
   )
 end
-redis.call('XADD', KEYS[11], '*', ARGV[16], ARGV[17] .. covered .. '"}')
-if KEYS[12] ~= '' then redis.call('SET', KEYS[12], ARGV[18], 'EX', ARGV[19]) end
+redis.call('XADD', KEYS[11], '*', ARGV[16], RAW_ARG .. covered .. '"}')
+if KEYS[12] ~= '' then redis.call('SET', KEYS[12], ARGV[17], 'EX', ARGV[18]) end
 return covered
 `;
 

@@ -6,7 +6,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { BalanceMirror, PriceBook, PriceBookService } from '@gateway/billing';
-import { LuaScript, REDIS } from '@gateway/redis';
+import { LuaScript, packArgv, REDIS } from '@gateway/redis';
 import { USAGE_EVENT_FIELD, UsageRecorder, usageStreamKey, type UsageEvent } from '@gateway/usage';
 import type Redis from 'ioredis';
 import { RelayLimiter } from '../../limits/relay-limiter';
@@ -80,6 +80,17 @@ export class RequestSettlement {
       event = draft.toEvent(cost, endedAt);
       try {
         const upToCovered = payloadUpToCovered(event);
+        // The 19 short values travel as one argument (packArgv), the event's JSON as it is.
+        const packed = packArgv([
+          money === null ? '0' : '1',
+          ...(money?.args ?? Array<string>(SETTLE_ARGS).fill('')),
+          attempt === null ? '0' : '1',
+          ...(attempt?.args ?? Array<string>(6).fill('')),
+          USAGE_EVENT_FIELD,
+          draft.sticky?.value ?? '',
+          draft.sticky?.ttlSeconds ?? 0,
+          this.balances.onceTtlMs(),
+        ]);
         const covered = await settleRequest.run(
           this.redis,
           ...(money?.keys ?? Array<string>(HOLD_KEYS).fill(this.limiter.absent)),
@@ -87,15 +98,8 @@ export class RequestSettlement {
           this.stream,
           draft.sticky?.redisKey ?? this.limiter.absent,
           this.balances.onceKey(draft.requestId),
-          money === null ? '0' : '1',
-          ...(money?.args ?? Array<string>(SETTLE_ARGS).fill('')),
-          attempt === null ? '0' : '1',
-          ...(attempt?.args ?? Array<string>(6).fill('')),
-          USAGE_EVENT_FIELD,
+          packed,
           upToCovered,
-          draft.sticky?.value ?? '',
-          draft.sticky?.ttlSeconds ?? 0,
-          this.balances.onceTtlMs(),
         );
         if (covered === '-') {
           // Only a re-sent script sees its request settled: the first run booked it and put the event
