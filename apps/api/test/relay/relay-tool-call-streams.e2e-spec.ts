@@ -25,9 +25,12 @@ describe('tool-call streams of OpenAI-compatible upstreams → other formats', (
     r = await startIngressRelay('relay_tool_call_streams');
     const base = `sk-mock;tool=1;toolCalls=2;tokens=${TOKENS};chunks=3`;
     await r.channel('openai', 'ch-cumulative', 'm-cumulative', `${base};cumulativeArgs=1`);
+    // The same, an event a network read: the arguments are rewritten (or translated) in the reads
+    // the relay takes one at a time after the stream is committed, not only in the first one.
+    await r.channel('openai', 'ch-paced', 'm-cumulative-paced', `${base};cumulativeArgs=1;chunkDelay=10`);
     await r.channel('openai', 'ch-slip', 'm-slip', `${base};slipArgs=1`);
     await r.channel('openai', 'ch-cut', 'm-cut', `${base};toolCut=1`);
-    for (const model of ['m-cumulative', 'm-slip', 'm-cut']) await r.price(model);
+    for (const model of ['m-cumulative', 'm-cumulative-paced', 'm-slip', 'm-cut']) await r.price(model);
   });
 
   afterAll(async () => {
@@ -75,10 +78,13 @@ describe('tool-call streams of OpenAI-compatible upstreams → other formats', (
     return chunks;
   }
 
-  describe('arguments sent cumulatively', () => {
+  describe.each([
+    ['at once', 'm-cumulative'],
+    ['an event a read', 'm-cumulative-paced'],
+  ])('arguments sent cumulatively, %s', (_pace, model) => {
     it("reach an openai chat client whole, each once (the client's own format, passed through)", async () => {
       const stream = await r.openai.chat.completions.create({
-        model: 'm-cumulative',
+        model,
         stream: true,
         messages: [{ role: 'user', content: PROMPT }],
         tools: TOOLS.map((tool) => ({
@@ -106,7 +112,7 @@ describe('tool-call streams of OpenAI-compatible upstreams → other formats', (
     it("reach @anthropic-ai/sdk's MessageStream whole, each once", async () => {
       const message = await r.anthropic.messages
         .stream({
-          model: 'm-cumulative',
+          model,
           max_tokens: 200,
           tools: TOOLS.map((tool) => ({ ...tool, input_schema: PARAMETERS })),
           messages: [{ role: 'user', content: PROMPT }],
@@ -120,7 +126,7 @@ describe('tool-call streams of OpenAI-compatible upstreams → other formats', (
     });
 
     it('reach an openai /v1/responses client whole, deltas and done alike', async () => {
-      const events = await responsesEvents('m-cumulative');
+      const events = await responsesEvents(model);
       const deltas = new Map<number, string>();
       const done: Array<{ name: string; arguments: string }> = [];
       for (const event of events) {
@@ -137,7 +143,7 @@ describe('tool-call streams of OpenAI-compatible upstreams → other formats', (
     });
 
     it('reach a @google/genai client as two whole functionCalls', async () => {
-      const chunks = await geminiChunks('m-cumulative');
+      const chunks = await geminiChunks(model);
       expect(chunks.flatMap((chunk) => chunk.functionCalls ?? []).map((c) => [c.name, c.args])).toEqual([
         ['get_weather', expectedInput(0)],
         ['get_time', expectedInput(1)],
