@@ -1,7 +1,11 @@
 // How a relayed stream reaches the client's socket (issue #16): what the gateway reads of the
 // upstream at once goes out as one HTTP chunk in one write, not a chunk (and a system call) an event,
-// and a stream that ends cleanly ends in the same write as its last events. Read off the raw bytes,
-// since the SDKs hide the framing; the same stream is then checked whole with the official SDK.
+// and a stream that ends cleanly ends in the same write as its last events; after the first, the
+// chunks are framed by the relay itself and written straight to the connection (chunk-writer.ts), so
+// their sizes must count bytes, not characters, and a client without chunked encoding (HTTP/1.0)
+// must get none. Read off the raw bytes, since the SDKs hide the framing; the same streams are then
+// checked whole with the official SDK.
+import type { ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import request from 'supertest';
 import {
@@ -16,11 +20,35 @@ import {
 } from './relay-fixture';
 
 const PIECES = ['one ', 'two ', 'three ', 'four ', 'five ', 'six'];
+/** Text whose bytes outnumber its characters: two, three and four bytes a character in UTF-8. */
+const WIDE_PIECES = ['größer ', '网关计费', ' 🚀🧾', ' é\u2028', 'fin'];
+
+function chunkEvent(extra: object): string {
+  return `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', ...extra })}\n\n`;
+}
+
+/** The events of an answer in wide text, each written by the upstream on its own, 20 ms apart. */
+function paced(res: ServerResponse): void {
+  const events = [
+    ...WIDE_PIECES.map((content) =>
+      chunkEvent({ choices: [{ index: 0, delta: { content }, finish_reason: null }] }),
+    ),
+    chunkEvent({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+    'data: [DONE]\n\n',
+  ];
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const next = (): void => {
+    const event = events.shift();
+    if (event === undefined) return void res.end();
+    res.write(event);
+    setTimeout(next, 20);
+  };
+  next();
+}
 
 /** The events of a whole answer, written by the upstream in one write. */
 function burst(): string {
-  const chunk = (extra: object) =>
-    `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', ...extra })}\n\n`;
+  const chunk = chunkEvent;
   return [
     ...PIECES.map((content) => chunk({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })),
     chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
@@ -33,17 +61,19 @@ function burst(): string {
 async function rawStream(
   url: string,
   key: string,
-): Promise<{ reads: string[]; chunks: string[]; headers: string }> {
+  model = 'm-burst',
+  version = '1.1',
+): Promise<{ reads: string[]; chunks: string[]; headers: string; body: string }> {
   const { hostname, port } = new URL(url);
   const body = JSON.stringify({
-    model: 'm-burst',
+    model,
     stream: true,
     messages: [{ role: 'user', content: 'hi' }],
   });
   const socket = connect(Number(port), hostname);
   socket.setEncoding('latin1');
   socket.write(
-    `POST /v1/chat/completions HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${key}\r\n` +
+    `POST /v1/chat/completions HTTP/${version}\r\nHost: ${hostname}\r\nAuthorization: Bearer ${key}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
   const reads: string[] = [];
@@ -52,15 +82,22 @@ async function rawStream(
   const split = raw.indexOf('\r\n\r\n');
   const headers = raw.slice(0, split);
   const chunks: string[] = [];
+  if (!/\r\ntransfer-encoding: chunked/i.test(headers))
+    return { reads, chunks, headers, body: raw.slice(split + 4) };
   let at = split + 4;
   for (;;) {
     const eol = raw.indexOf('\r\n', at);
-    const size = parseInt(raw.slice(at, eol), 16);
+    const sizeLine = raw.slice(at, eol);
+    // A size line that is not hex (a frame counted in characters lands mid-text) fails here.
+    expect(sizeLine).toMatch(/^[0-9a-f]+$/);
+    const size = parseInt(sizeLine, 16);
     if (size === 0) break;
     chunks.push(raw.slice(eol + 2, eol + 2 + size));
+    expect(raw.slice(eol + 2 + size, eol + 2 + size + 2)).toBe('\r\n');
     at = eol + 2 + size + 2;
   }
-  return { reads, chunks, headers };
+  expect(raw.slice(at)).toBe('0\r\n\r\n');
+  return { reads, chunks, headers, body: chunks.join('') };
 }
 
 describe('a relayed stream on the wire', () => {
@@ -70,21 +107,24 @@ describe('a relayed stream on the wire', () => {
 
   beforeAll(async () => {
     relay = await startRelay('relay_stream_writes');
-    upstream = await startLoopbackUpstream((_req, _body, res) => {
+    upstream = await startLoopbackUpstream((_req, body, res) => {
+      if ((JSON.parse(body.toString()) as { model: string }).model === 'm-paced') return paced(res);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(burst());
     });
     await createChannel(relay.api, relay.admin, {
       name: 'burst',
       baseUrl: upstream.baseUrl,
-      models: ['m-burst'],
+      models: ['m-burst', 'm-paced'],
       keys: ['sk-burst'],
     });
-    await request(relay.api.url)
-      .put('/api/models/m-burst/price')
-      .set('authorization', `Bearer ${relay.admin}`)
-      .send({ inputPer1M: '1', outputPer1M: '2' })
-      .expect(200);
+    for (const model of ['m-burst', 'm-paced']) {
+      await request(relay.api.url)
+        .put(`/api/models/${model}/price`)
+        .set('authorization', `Bearer ${relay.admin}`)
+        .send({ inputPer1M: '1', outputPer1M: '2' })
+        .expect(200);
+    }
     const seeded = await seedTenantWithToken(relay.api, relay.admin);
     await fund(relay.api, seeded.tenantId, '5');
     key = seeded.key;
@@ -131,5 +171,48 @@ describe('a relayed stream on the wire', () => {
     expect(text).toBe(PIECES.join(''));
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 6 });
+  });
+
+  it('frames each read of wide text by its bytes, one chunk a read, and ends it cleanly', async () => {
+    const { chunks, headers } = await rawStream(relay.api.url, key, 'm-paced');
+    expect(headers).toMatch(/^HTTP\/1\.1 200/);
+    // One chunk a read (7 events, 20 ms apart), each of whole events, its size its bytes (latin1
+    // keeps them one a character here; a size counted in characters would fail the framing above).
+    const texts = chunks.map((chunk) => Buffer.from(chunk, 'latin1').toString('utf8'));
+    expect(texts.length).toBeGreaterThanOrEqual(4);
+    for (const text of texts) expect(text).toMatch(/^(data: [^\n]*\n\n)+$/);
+    const contents = texts
+      .join('')
+      .split('\n\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map(
+        (line) =>
+          (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta
+            .content ?? '',
+      );
+    expect(contents.join('')).toBe(WIDE_PIECES.join(''));
+    expect(texts.join('').endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('sends an HTTP/1.0 client the events without chunk frames, then closes', async () => {
+    const { headers, body, chunks } = await rawStream(relay.api.url, key, 'm-paced', '1.0');
+    expect(headers).toMatch(/^HTTP\/1\.[01] 200/);
+    expect(headers.toLowerCase()).not.toContain('transfer-encoding');
+    expect(chunks).toEqual([]);
+    const text = Buffer.from(body, 'latin1').toString('utf8');
+    expect(text).toMatch(/^(data: [^\n]*\n\n)+$/);
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(text).toContain('网关计费');
+  });
+
+  it('is the same wide text to the official SDK, read after read', async () => {
+    const stream = await sdk(relay.api, key).chat.completions.create({
+      model: 'm-paced',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const pieces: string[] = [];
+    for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+    expect(pieces.join('')).toBe(WIDE_PIECES.join(''));
   });
 });

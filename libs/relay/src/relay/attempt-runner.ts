@@ -27,6 +27,7 @@ import { asBytes, cancel, readAnswerHead, type AnswerHead } from './answer-head'
 import { afterPoll } from './after-poll';
 import type { AttemptOutcome, Rejected, Retry, Served } from './attempt-outcome';
 import { drained, writeNow, writeWithBackpressure } from './backpressure';
+import { chunkConnection, writeChunk } from './chunk-writer';
 import type { ClientResponse } from './client-response';
 import { judgeUpstreamError, unreadableStatus } from './judge-upstream-error';
 
@@ -437,22 +438,30 @@ function relayRest(
       } catch (error) {
         next = endOf(error);
       }
-      res.cork();
+      // Straight to the connection as one chunk where Node need not frame it (chunk-writer.ts).
+      const connection = text === '' ? null : chunkConnection(res);
+      // Held for one system call: Node's framed write (four pieces) and an answer's last write and end.
+      const corked = connection === null || next !== 'read';
+      if (corked) res.cork();
       try {
-        const room = text === '' || writeNow(res, Buffer.from(text));
+        const room =
+          text === '' ||
+          (connection === null ? writeNow(res, Buffer.from(text)) : writeChunk(connection, text));
+        // A full buffer drains where it filled: the connection's, or the response's (Node's own writes).
+        const full = connection ?? res;
         if (next === 'read') {
           // The next read waits for the rest of the loop's poll: other clients' first bytes go first.
           if (room) events.whenReadable(wake);
-          else void drained(res, idleMs).then(step);
+          else void drained(full, idleMs).then(step);
           return;
         }
         // A clean end's last chunk and the answer's end leave in the same write (one system call
         // fewer a stream); a client that is not reading is waited for, as for any full buffer.
         if (ended && room && observer.outcome().sawDone) res.end();
         if (room) resolve(next);
-        else void drained(res, idleMs).then(() => resolve(next));
+        else void drained(full, idleMs).then(() => resolve(next));
       } finally {
-        res.uncork();
+        if (corked) res.uncork();
       }
     };
     step();
