@@ -112,7 +112,9 @@ export async function startGateway(stores, dataDir, profileDir) {
   const port = await freePort();
   const { env, admin, heartbeatFile } = gatewayEnv(stores, dataDir, port);
   const nodeOptions = profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-  const api = ChildProcess.node('gateway api', API_SCRIPT, [], env, nodeOptions);
+  // BENCH_API_NODE_FLAGS: node flags for the api alone (NODE_OPTIONS reaches every process).
+  const apiFlags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const api = ChildProcess.node('gateway api', API_SCRIPT, [], env, [...apiFlags, ...nodeOptions]);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(api, `${url}/ready`, 60_000);
   const worker = ChildProcess.node('gateway worker', WORKER_SCRIPT, [], env, nodeOptions);
