@@ -5,6 +5,7 @@
 // their sizes must count bytes, not characters, and a client without chunked encoding (HTTP/1.0)
 // must get none. Read off the raw bytes, since the SDKs hide the framing; the same streams are then
 // checked whole with the official SDK.
+import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import request from 'supertest';
@@ -44,6 +45,23 @@ function paced(res: ServerResponse): void {
     setTimeout(next, 20);
   };
   next();
+}
+
+/** Events of 4 KB of text each, many megabytes of them: more than the sockets on the way hold. */
+const FLOOD_EVENTS = 3_000;
+const FLOOD_PIECE = 'word '.repeat(800);
+
+/** A long answer written as fast as the relay takes it (the upstream waits for its own drains). */
+async function flood(res: ServerResponse): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  for (let i = 0; i < FLOOD_EVENTS; i++) {
+    const event = chunkEvent({
+      choices: [{ index: 0, delta: { content: FLOOD_PIECE }, finish_reason: null }],
+    });
+    if (!res.write(event)) await once(res, 'drain');
+  }
+  res.write(chunkEvent({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
+  res.end('data: [DONE]\n\n');
 }
 
 /** The events of a whole answer, written by the upstream in one write. */
@@ -108,17 +126,19 @@ describe('a relayed stream on the wire', () => {
   beforeAll(async () => {
     relay = await startRelay('relay_stream_writes');
     upstream = await startLoopbackUpstream((_req, body, res) => {
-      if ((JSON.parse(body.toString()) as { model: string }).model === 'm-paced') return paced(res);
+      const { model } = JSON.parse(body.toString()) as { model: string };
+      if (model === 'm-paced') return paced(res);
+      if (model === 'm-flood') return void flood(res);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(burst());
     });
     await createChannel(relay.api, relay.admin, {
       name: 'burst',
       baseUrl: upstream.baseUrl,
-      models: ['m-burst', 'm-paced'],
+      models: ['m-burst', 'm-paced', 'm-flood'],
       keys: ['sk-burst'],
     });
-    for (const model of ['m-burst', 'm-paced']) {
+    for (const model of ['m-burst', 'm-paced', 'm-flood']) {
       await request(relay.api.url)
         .put(`/api/models/${model}/price`)
         .set('authorization', `Bearer ${relay.admin}`)
@@ -215,4 +235,30 @@ describe('a relayed stream on the wire', () => {
     for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
     expect(pieces.join('')).toBe(WIDE_PIECES.join(''));
   });
+
+  it('waits for a client that stopped reading and goes on when it reads again', async () => {
+    // The client takes nothing for 2 s: the connection's buffers fill and the relay's writes wait
+    // for the connection to drain (not for the response, which Node's own writes would drain), then
+    // the whole answer arrives, well before the channel's 10 s idle cut.
+    const started = Date.now();
+    const stream = await sdk(relay.api, key).chat.completions.create({
+      model: 'm-flood',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    let pieces = 0;
+    let finish: string | null = null;
+    let paused = false;
+    for await (const chunk of stream) {
+      if (!paused) {
+        paused = true;
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+      if (chunk.choices[0]?.delta.content === FLOOD_PIECE) pieces++;
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(pieces).toBe(FLOOD_EVENTS);
+    expect(finish).toBe('stop');
+    expect(Date.now() - started).toBeLessThan(9_000);
+  }, 30_000);
 });
