@@ -14,7 +14,8 @@
 // scenario's) at c=20, and off. `BENCH_ICOUNT_TARGET=floor` counts the floor relay instead.
 // `BENCH_ICOUNT_PERF_MAP=1` starts the api with --perf-basic-prof, so that the dump's JIT addresses
 // can be named from /tmp/perf-<pid>.map; `BENCH_ICOUNT_CALLGRIND_ARGS` adds options of callgrind's
-// (`--separate-callers=4` tells a builtin's costs apart by who called it). Needs valgrind (Debian's package) and `npm run build:server`.
+// (`--separate-callers=4` tells a builtin's costs apart by who called it). Needs valgrind (Debian's
+// package) and `npm run build:server`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

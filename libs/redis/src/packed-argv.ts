@@ -18,8 +18,7 @@ export const PACKED_ARGV_LUA = `local ARGV = cjson.decode(ARGV[1])
  * array: RAW_ARG, a long JSON text (the relay's usage event) that packing would escape once more.
  */
 export const PACKED_ARGV_AND_RAW_LUA = `local RAW_ARG = ARGV[2]
-local ARGV = cjson.decode(ARGV[1])
-`;
+${PACKED_ARGV_LUA}`;
 
 /**
  * The one argument that carries `args` to a script starting with PACKED_ARGV_LUA. A lone UTF-16
