@@ -3,9 +3,9 @@
 // size, a line break, the bytes, a line break), held by a cork and sent as one `writev` of four
 // buffers, with the records, arrays and callbacks each of them takes. Once the head is out and the
 // response owns its connection, the same bytes can go as one string in one write, which Node encodes
-// into the system call's own buffer: nothing of it stays on the heap. The response's end (the
-// zero-size chunk) is still Node's, so the answer ends, finishes and keeps its connection alive as
-// any other.
+// into the buffer of its system call (on the stack, up to 16 KB): no Buffer, no write records. The
+// response's end (the zero-size chunk) is still Node's, so the answer ends, finishes and keeps its
+// connection alive as any other.
 import type { ClientResponse, DrainableWritable } from './client-response';
 
 /** What Node's ServerResponse has beyond the narrowed ClientResponse (its types leave some out). */
