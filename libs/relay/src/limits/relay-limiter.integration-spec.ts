@@ -147,7 +147,7 @@ describe('RelayLimiter (real Redis)', () => {
     const pool = Array.from({ length: 40 }, (_, i) => key(`w-${i + 1}`));
     for (const cooling of pool.slice(0, 20)) await a.coolKey(cooling.id, 30_000, now);
     const sent: number[] = [];
-    const evalsha = jest.spyOn(clients[1] as Redis, 'evalsha');
+    const evalsha = jest.spyOn(clients[1] as Redis, 'sendCommand');
     try {
       const taken = await b.acquireFirst(
         pool.map((k) => ({ key: k, upstreamModel: 'm' })),
@@ -155,7 +155,8 @@ describe('RelayLimiter (real Redis)', () => {
         now,
         { requestId: 'req-windows', step: 'acquire:1' },
       );
-      for (const call of evalsha.mock.calls) sent.push((Number(call[1]) - 1) / 5);
+      for (const [command] of evalsha.mock.calls)
+        if (command.name === 'evalsha') sent.push((Number(command.args[1]) - 1) / 5);
       expect(taken).toEqual({
         index: 20,
         // The 30 s asked for, clamped to this suite's RELAY_COOLDOWN_MAX_MS.

@@ -314,14 +314,16 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     const tokenSlots = async () => Number((await field(`rl:t:tok-once:m:${minute}`, 'r')) ?? 0);
     /** The candidates each admission run sent, in order. */
     async function sentWindows<T>(run: () => Promise<T>): Promise<{ result: T; windows: number[] }> {
-      const evalsha = jest.spyOn(redis, 'evalsha');
+      const sendCommand = jest.spyOn(redis, 'sendCommand');
       try {
         const result = await run();
         // evalsha(sha, numberOfKeys, ...): 7 KEYS of its own, then 5 per candidate.
-        const windows = evalsha.mock.calls.map((call) => (Number(call[1]) - 7) / 5);
+        const windows = sendCommand.mock.calls
+          .filter(([command]) => command.name === 'evalsha')
+          .map(([command]) => (Number(command.args[1]) - 7) / 5);
         return { result, windows };
       } finally {
-        evalsha.mockRestore();
+        sendCommand.mockRestore();
       }
     }
     const admitPool = (draft: UsageDraft, session: string | null) => admit(draft, session, pool);
