@@ -91,14 +91,18 @@ function tieredOrder<T>(
   weightOf: (item: T) => number,
   random: () => number,
 ): T[] {
+  // One tier (most pools) is the whole list, with no set of tiers to build. Several are joined by a
+  // loop: `flatMap` costs V8 about five times as much (its runtime looks at each element), on every
+  // request (issue #16).
+  const top = items.length === 0 ? 0 : priorityOf(items[0] as T);
+  if (items.every((item) => priorityOf(item) === top)) return weightedOrder(items, weightOf, random);
   const tiers = [...new Set(items.map(priorityOf))].sort((a, b) => b - a);
-  return tiers.flatMap((tier) =>
-    weightedOrder(
-      items.filter((item) => priorityOf(item) === tier),
-      weightOf,
-      random,
-    ),
-  );
+  const ordered: T[] = [];
+  for (const tier of tiers) {
+    const inTier = items.filter((item) => priorityOf(item) === tier);
+    for (const item of weightedOrder(inTier, weightOf, random)) ordered.push(item);
+  }
+  return ordered;
 }
 
 interface Eligible<C extends ChannelCandidate> {

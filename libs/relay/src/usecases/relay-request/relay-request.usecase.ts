@@ -33,9 +33,9 @@ import { sendRelayError } from '../../relay/send-relay-error';
 import { KeyVerdicts } from '../../relay/key-verdicts';
 import { conversationOf, StickySessions } from '../../relay/sticky-sessions';
 import { UsageDraft } from '../../relay/usage-draft';
-import { planAttempts } from '../../routing/plan-attempts';
+import { planAttempts, type Attempt } from '../../routing/plan-attempts';
 import { transientBackoffMs } from '../../routing/transient-retry';
-import type { RoutingTable } from '../../table/routing-table';
+import type { RoutingTable, TableChannel } from '../../table/routing-table';
 import { RoutingTableService } from '../../table/routing-table.service';
 import { exhaustedError } from './exhausted-error';
 import { modelsToTry } from './models-to-try';
@@ -184,14 +184,17 @@ export class RelayRequest {
     // attempt takes its key (one round trip for up to POOL_WINDOW keys), and so is the session's
     // key, which the admission reads and tries first. A chain's models come one after the other,
     // each with all its candidates.
-    const planned = ctx.models.flatMap((model) =>
-      planAttempts({
+    // A loop, not flatMap, which costs V8 about five times as much (issue #16).
+    const planned: (Attempt<TableChannel> & { model: string })[] = [];
+    for (const model of ctx.models) {
+      const attempts = planAttempts({
         channels: table.channels,
         model,
         groups: [ctx.group],
         random: Math.random,
-      }).map((attempt) => ({ ...attempt, model })),
-    );
+      });
+      for (const attempt of attempts) planned.push({ ...attempt, model });
+    }
     // Legacy completions and embeddings exist only in OpenAI's format: other channels are skipped.
     let remaining = planned.filter((a) => request.servedBy(a.channel.adapter));
     if (planned.length > 0 && remaining.length === 0) {
