@@ -177,7 +177,6 @@ export class UsageDraft {
         this.billed?.quantity ?? BigInt((usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0)),
       ),
       costNano: costNano.toString(),
-      coveredNano: this.coveredNano.toString(),
       writtenOffNano: this.writtenOffNano.toString(),
       planPeriodStart: this.plan === null ? null : this.plan.periodStart.toISOString(),
       latencyMs: Math.max(0, endedAt - this.startedAt),
@@ -187,6 +186,8 @@ export class UsageDraft {
       errorMessage: this.errorMessage,
       fallbacks: this.fallbacks,
       clientIp: this.clientIp,
+      // Last: the settlement's payload is this JSON up to its value (payloadUpToCovered).
+      coveredNano: this.coveredNano.toString(),
     };
   }
 }

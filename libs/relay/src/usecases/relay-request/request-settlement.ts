@@ -150,6 +150,13 @@ export class RequestSettlement {
  * the amount the plan's allowance covered (known only once the hold is settled) and the closing `"}`.
  */
 export function payloadUpToCovered(event: UsageEvent): string {
+  // UsageDraft.toEvent writes it last: the JSON is cut before its value. (A copy of the event
+  // without it, `{ coveredNano, ...rest }`, cost as much again as the JSON itself, issue #16.)
+  const json = JSON.stringify(event);
+  const value = json.length - event.coveredNano.length - 2;
+  if (json.startsWith(COVERED_LAST, value - COVERED_LAST.length)) return json.slice(0, value);
   const { coveredNano: _covered, ...rest } = event;
-  return `${JSON.stringify(rest).slice(0, -1)},"coveredNano":"`;
+  return `${JSON.stringify(rest).slice(0, -1)}${COVERED_LAST}`;
 }
+
+const COVERED_LAST = ',"coveredNano":"';
