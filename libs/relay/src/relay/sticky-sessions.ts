@@ -1,6 +1,6 @@
 // Sticky routing: requests carrying the same `x-session-id` (per token) go to the key that answered
 // the last one, while it is usable, so a conversation keeps its upstream (and its prompt cache).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 
@@ -55,7 +55,8 @@ export class StickySessions {
   /** The Redis key of a session's remembered key, which the admission script reads. */
   keyOf(tokenId: string, session: string): string {
     // Hashed: the session id is the client's text, and must not shape our key space.
-    const digest = createHash('sha256').update(session).digest('base64url').slice(0, 32);
+    // crypto.hash: one call, no Hash object (half of createHash's time, issue #16); UTF-8 as update's.
+    const digest = hash('sha256', session, 'base64url').slice(0, 32);
     return `${this.config.REDIS_PREFIX}:sticky:${tokenId}:${digest}`;
   }
 }
@@ -103,9 +104,7 @@ export function conversationOf(body: unknown): string | null {
   const firstTurn = turns.findIndex((turn) => !isInstruction(turn));
   const leading = turns.slice(0, firstTurn < 0 ? turns.length : firstTurn + 1);
   const system = request.system ?? request.systemInstruction ?? request.instructions ?? null;
-  const digest = createHash('sha256')
-    .update(JSON.stringify([system, leading]))
-    .digest('base64url');
+  const digest = hash('sha256', JSON.stringify([system, leading]), 'base64url');
   return `conv:${digest}`;
 }
 

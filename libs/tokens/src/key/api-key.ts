@@ -1,5 +1,5 @@
 // The /v1 API key itself: how it is made, stored (a SHA-256 hash) and shown (a masked hint).
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'sk-';
 export const API_KEY_RANDOM_LENGTH = 48;
@@ -30,7 +30,8 @@ export function looksLikeApiKey(value: string): boolean {
 
 /** What the database keeps instead of the key: SHA-256, lower-case hex (a key has enough entropy not to need a slow hash). */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  // crypto.hash: one call, no Hash object (a third of createHash's time; once a request, issue #16).
+  return hash('sha256', key, 'hex');
 }
 
 /** The last characters of the key, kept to tell keys apart in the dashboard. */
