@@ -147,7 +147,7 @@ describe('RelayLimiter (real Redis)', () => {
     const pool = Array.from({ length: 40 }, (_, i) => key(`w-${i + 1}`));
     for (const cooling of pool.slice(0, 20)) await a.coolKey(cooling.id, 30_000, now);
     const sent: number[] = [];
-    const evalsha = jest.spyOn(clients[1] as Redis, 'sendCommand');
+    const sendCommand = jest.spyOn(clients[1] as Redis, 'sendCommand');
     try {
       const taken = await b.acquireFirst(
         pool.map((k) => ({ key: k, upstreamModel: 'm' })),
@@ -155,7 +155,7 @@ describe('RelayLimiter (real Redis)', () => {
         now,
         { requestId: 'req-windows', step: 'acquire:1' },
       );
-      for (const [command] of evalsha.mock.calls)
+      for (const [command] of sendCommand.mock.calls)
         if (command.name === 'evalsha') sent.push((Number(command.args[1]) - 1) / 5);
       expect(taken).toEqual({
         index: 20,
@@ -167,7 +167,7 @@ describe('RelayLimiter (real Redis)', () => {
         streaks: false,
       });
     } finally {
-      evalsha.mockRestore();
+      sendCommand.mockRestore();
     }
     // Two round trips, the second with the 24 keys left: never the whole pool at once.
     expect(sent).toEqual([POOL_WINDOW, 24]);

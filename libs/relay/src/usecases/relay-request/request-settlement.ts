@@ -145,6 +145,8 @@ export class RequestSettlement {
   }
 }
 
+const COVERED_LAST = ',"coveredNano":"';
+
 /**
  * The event's JSON with `coveredNano` last and its value left open: the settlement script appends
  * the amount the plan's allowance covered (known only once the hold is settled) and the closing `"}`.
@@ -158,5 +160,3 @@ export function payloadUpToCovered(event: UsageEvent): string {
   const { coveredNano: _covered, ...rest } = event;
   return `${JSON.stringify(rest).slice(0, -1)}${COVERED_LAST}`;
 }
-
-const COVERED_LAST = ',"coveredNano":"';
