@@ -921,13 +921,26 @@ describe('admin console (browser)', () => {
       await testId('newapi-run').click();
       // The real run writes every kind in its own transactions: on a loaded CI machine it may take
       // longer than a click's wait, and when it fails the card's error says why, so wait for either.
-      const answered = page.waitForResponse(
-        (response) =>
-          response.url().endsWith('/api/imports/newapi') && response.request().method() === 'POST',
-        { timeout: IMPORT_TIMEOUT },
-      );
+      const isImport = (request: { url(): string; method(): string }) =>
+        request.url().endsWith('/api/imports/newapi') && request.method() === 'POST';
+      const sent = page.waitForRequest(isImport, { timeout: 30_000 });
+      const answered = page.waitForResponse((response) => isImport(response.request()), {
+        timeout: IMPORT_TIMEOUT,
+      });
+      answered.catch(() => undefined); // awaited below, once the request is known to be sent
       await page.locator('.ant-popconfirm').getByRole('button', { name: 'Import' }).click();
-      const answer = await answered;
+      await sent;
+      const answer = await answered.catch(async (error: unknown) => {
+        // Once in a CI run (and never alone, where it takes about 3 s) the import was not answered
+        // in 90 s: say what the database was doing then, for whoever meets it next.
+        const busy: unknown[] = await db.query(
+          `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_transaction,
+                  left(query, 300) AS query
+             FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`,
+        );
+        throw new Error(`${String(error)}\nthe database's busy sessions: ${JSON.stringify(busy, null, 1)}`);
+      });
       if (answer.status() !== 200)
         throw new Error(`the import answered ${answer.status()}: ${(await answer.text()).slice(0, 500)}`);
       await testId('newapi-result').waitFor();
