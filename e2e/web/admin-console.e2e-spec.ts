@@ -19,7 +19,7 @@ import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { buildSqliteSource, PASSWORDS } from '../../apps/api/test/migration/newapi-source-fixture';
 import { startIngestor } from '../../apps/api/test/relay/relay-fixture';
 import { startInvoiceWorker } from '../../apps/api/test/invoices/invoice-worker';
-import { loseFirstAnswer } from './console-browser';
+import { animationsSettled, loseFirstAnswer } from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
@@ -42,11 +42,7 @@ describe('admin console (browser)', () => {
   const pageErrors: string[] = [];
 
   /** Until antd's enter/leave motions and loading spinners are done. */
-  const settled = () =>
-    page.waitForFunction(
-      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
-        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
-    );
+  const settled = () => animationsSettled(page);
   /** Screenshots wait for antd's enter/leave motions and loading spinners to finish. */
   const shot = async (name: string) => {
     await page.waitForTimeout(300); // let a just-mounted page start its requests

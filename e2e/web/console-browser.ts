@@ -20,6 +20,18 @@ export async function openConsolePage(pageErrors: string[]): Promise<{ browser: 
 }
 
 /**
+ * Waits until nothing spins and no finite animation runs (an opening modal, a drawer, a toast): a
+ * click measured mid-animation can land where its target was a frame ago, and a screenshot catches
+ * the frame.
+ */
+export async function animationsSettled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
+      "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
+  );
+}
+
+/**
  * The server takes the first `method` request to `url`, and its answer is lost on the way back (a
  * dropped connection), as on a flaky network; later ones go through. `keys` collects each request's
  * Idempotency-Key header ('' when none); `undo()` takes the route away.

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
-import { loseFirstAnswer, openConsolePage, UI_TIMEOUT } from './console-browser';
+import { animationsSettled, loseFirstAnswer, openConsolePage, UI_TIMEOUT } from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -24,11 +24,7 @@ describe('console forms (browser)', () => {
 
   const testId = (id: string) => page.getByTestId(id);
   /** Until antd's enter/leave motions and loading spinners are done. */
-  const settled = () =>
-    page.waitForFunction(
-      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
-        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
-    );
+  const settled = () => animationsSettled(page);
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist/apps/web/index.html'))) {

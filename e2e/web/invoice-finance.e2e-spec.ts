@@ -15,6 +15,7 @@ import { UsageIngestor, UsageRecorder } from '@gateway/usage';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { animationsSettled } from './console-browser';
 import { seedTenant, seedUser, usageEvent } from '../../apps/api/test/fixtures';
 import { startInvoiceWorker } from '../../apps/api/test/invoices/invoice-worker';
 
@@ -46,10 +47,7 @@ describe('finance in the console (browser)', () => {
   };
   const shot = async (page: Page, name: string) => {
     await page.waitForTimeout(300);
-    await page.waitForFunction(
-      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
-        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
-    );
+    await animationsSettled(page);
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   };
 

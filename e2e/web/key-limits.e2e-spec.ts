@@ -9,7 +9,7 @@ import { TEST_ADMIN } from '@gateway/testing';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
-import { openConsolePage } from './console-browser';
+import { animationsSettled, openConsolePage } from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
@@ -30,10 +30,7 @@ describe('per-model key limits in the console (browser)', () => {
   const testId = (id: string) => page.getByTestId(id);
   const shot = async (name: string) => {
     await page.waitForTimeout(300);
-    await page.waitForFunction(
-      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
-        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
-    );
+    await animationsSettled(page);
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   };
   const storedKey = async () => {
@@ -94,8 +91,14 @@ describe('per-model key limits in the console (browser)', () => {
     await testId('limit-rpm').waitFor();
     expect(await testId('limit-rpm').inputValue()).toBe('60');
 
+    // One row at a time, as a person does, once the modal has stopped growing: each new row moves the
+    // button down, and a click measured before a re-render lands where the button was (a CI run lost
+    // the second click that way).
+    await animationsSettled(page);
     await testId('model-limit-add').click();
+    await testId('limit-models-0-model').waitFor();
     await testId('model-limit-add').click();
+    await testId('limit-models-1-model').waitFor();
     await testId('limit-models-0-model').fill('two words');
     await testId('limit-0-rpm').fill('30');
     await testId('limit-models-1-model').fill('llama-3.3-70b-versatile');
@@ -135,6 +138,7 @@ describe('per-model key limits in the console (browser)', () => {
   it('opens with the stored caps (by model name), and removing a row removes that model’s caps', async () => {
     await testId('key-edit-limits').click();
     await testId('limit-models-1-model').waitFor();
+    await animationsSettled(page);
     // By model name.
     expect(await testId('limit-models-0-model').inputValue()).toBe('gemma2-9b-it:free');
     expect(await testId('limit-0-rpd').inputValue()).toBe('14400');

@@ -9,6 +9,7 @@ import { TEST_ADMIN } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
 import { Browser, chromium, Page, Request } from 'playwright-core';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { animationsSettled } from './console-browser';
 import {
   createChannel,
   fund,
@@ -35,10 +36,7 @@ describe('media routes in the console (browser)', () => {
   const testId = (id: string) => page.getByTestId(id);
   const shot = async (name: string) => {
     await page.waitForTimeout(300);
-    await page.waitForFunction(
-      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
-        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
-    );
+    await animationsSettled(page);
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   };
   const nav = async (area: string) => {

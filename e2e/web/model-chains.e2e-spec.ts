@@ -10,6 +10,7 @@ import { TEST_ADMIN, waitFor } from '@gateway/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { animationsSettled } from './console-browser';
 import {
   createChannel,
   sdk,
@@ -35,10 +36,7 @@ describe('model chains and key health in the console (browser)', () => {
   const testId = (id: string) => page.getByTestId(id);
   const shot = async (name: string) => {
     await page.waitForTimeout(300);
-    await page.waitForFunction(
-      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
-        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
-    );
+    await animationsSettled(page);
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   };
   const chainOrder = async (name: string) => {

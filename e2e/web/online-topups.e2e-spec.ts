@@ -14,6 +14,7 @@ import * as argon2 from 'argon2';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
+import { animationsSettled } from './console-browser';
 import { seedTenant, seedUser } from '../../apps/api/test/fixtures';
 import { FakeEpay, startFakeEpay } from '../../apps/api/test/payments/fake-epay';
 import { FakeStripe, startFakeStripe } from '../../apps/api/test/payments/fake-stripe';
@@ -37,10 +38,7 @@ describe('online top-ups (browser)', () => {
 
   const shot = async (name: string) => {
     await page.waitForTimeout(300);
-    await page.waitForFunction(
-      "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
-        "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
-    );
+    await animationsSettled(page);
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   };
   const testId = (id: string) => page.getByTestId(id);
