@@ -157,7 +157,9 @@ export interface AttemptAdapter extends Omit<ProviderAdapter, 'endpoints' | 'cod
 /** The OpenAI-shaped request's attempt: the channel's adapter as it is, the request bound. */
 export function bindOpenAiRequest(adapter: ProviderAdapter, request: OpenAiRequest): AttemptAdapter {
   return {
-    prepareRequest: (input) => adapter.prepareRequest({ ...input, request }),
+    // The fields named, not `{ ...input, request }` (a spread and a field: a runtime call in V8).
+    prepareRequest: ({ upstreamModel, baseUrl, apiKey, settings, heldOutputTokens }) =>
+      adapter.prepareRequest({ upstreamModel, baseUrl, apiKey, settings, heldOutputTokens, request }),
     createStreamObserver: adapter.createStreamObserver,
     responseUsage: adapter.responseUsage,
     translateResponse: adapter.translateResponse,

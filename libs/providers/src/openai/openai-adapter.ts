@@ -43,7 +43,9 @@ export function prepareOpenAiRequest(
       'content-type': 'application/json',
       accept: request.stream ? 'text/event-stream' : 'application/json',
     },
-    ...prepared,
+    // Named, not spread: a spread after other fields is a runtime call in V8 (issue #16).
+    body: prepared.body,
+    clientAskedForUsage: prepared.clientAskedForUsage,
   };
 }
 

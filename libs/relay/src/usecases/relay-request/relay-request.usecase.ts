@@ -193,7 +193,10 @@ export class RelayRequest {
         groups: [ctx.group],
         random: Math.random,
       });
-      for (const attempt of attempts) planned.push({ ...attempt, model });
+      // Each written out, not `{ ...attempt, model }`: a spread then a field is a runtime call in V8
+      // for every attempt (issue #16).
+      for (const { channel, key, upstreamModel } of attempts)
+        planned.push({ channel, key, upstreamModel, model });
     }
     // Legacy completions and embeddings exist only in OpenAI's format: other channels are skipped.
     let remaining = planned.filter((a) => request.servedBy(a.channel.adapter));
