@@ -14,6 +14,7 @@ import { sendRelayError } from './relay/send-relay-error';
 import { sessionIdOf } from './relay/sticky-sessions';
 import { CountTokens } from './usecases/count-tokens/count-tokens.usecase';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
+import { watchClientGone } from './relay/client-gone';
 
 const errorBody = geminiErrorBody;
 
@@ -60,10 +61,7 @@ export class GenerateContentController {
       );
       return Promise.resolve();
     }
-    const gone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) gone.abort();
-    });
+    const gone = watchClientGone(res);
     return this.relayRequest.execute(
       {
         apiKey: googleKeyOf(req),
@@ -71,7 +69,7 @@ export class GenerateContentController {
         requestId: String(req.id ?? ''),
         sessionId: sessionIdOf(req.headers['x-session-id']),
         body: req.body,
-        clientGone: gone.signal,
+        clientGone: gone,
         endpoint: 'generate_content',
         ingress: { endpoint: 'generate_content', codec: geminiCodec, context: { model, stream }, errorBody },
       },

@@ -12,6 +12,7 @@ import { sessionIdOf } from './relay/sticky-sessions';
 import type { MediaIngress } from './usecases/relay-media/media-ingress';
 import { MediaRelays, UPLOAD_LIMITS } from './usecases/relay-media/media-relays';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
+import { watchClientGone } from './relay/client-gone';
 
 @Public()
 @ApiExcludeController()
@@ -77,10 +78,7 @@ export class MediaController {
     media: MediaIngress,
     body: unknown,
   ): Promise<void> {
-    const gone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) gone.abort();
-    });
+    const gone = watchClientGone(res);
     return this.relayRequest.execute(
       {
         apiKey: apiKeyOf(req),
@@ -88,7 +86,7 @@ export class MediaController {
         requestId: String(req.id ?? ''),
         sessionId: sessionIdOf(req.headers['x-session-id']),
         body,
-        clientGone: gone.signal,
+        clientGone: gone,
         endpoint,
         media,
       },

@@ -23,6 +23,7 @@ import { GetOwnUsage } from './usecases/get-own-usage/get-own-usage.usecase';
 import { ListModels } from './usecases/list-models/list-models.usecase';
 import type { RelayIngress } from './usecases/relay-request/relay-request.command';
 import { RelayRequest } from './usecases/relay-request/relay-request.usecase';
+import { watchClientGone } from './relay/client-gone';
 
 /** Anthropic's Messages API, for `@anthropic-ai/sdk` and Claude Code. */
 const MESSAGES: RelayIngress = {
@@ -121,16 +122,13 @@ export class RelayController {
   }
 
   private relay(format: OpenAiEndpoint | RelayIngress, req: Request, res: Response): Promise<void> {
-    const gone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) gone.abort();
-    });
+    const gone = watchClientGone(res);
     const apiKey = apiKeyOf(req);
     const clientIp = req.ip;
     const requestId = String(req.id ?? '');
     const sessionId = sessionIdOf(req.headers['x-session-id']);
     const body: unknown = req.body;
-    const clientGone = gone.signal;
+    const clientGone = gone;
     // Each command one literal, not a spread and a field (a runtime call in V8: issue #16).
     return this.relayRequest.execute(
       typeof format === 'string'

@@ -309,6 +309,32 @@ describe('relay failover (openai SDK → gateway → mock upstream)', () => {
     expect(record.completionTokens).toBeGreaterThanOrEqual(2);
   });
 
+  it('breaks off an upstream call still waiting for its answer when the client goes away', async () => {
+    await createChannel(api, admin, {
+      name: 'cwaiting',
+      baseUrl: mock.baseUrl,
+      models: ['m-waiting'],
+      keys: ['sk-mock;latency=20000'],
+    });
+    const controller = new AbortController();
+    const asked = client.chat.completions.create(
+      { ...chat('m-waiting'), stream: true },
+      { signal: controller.signal },
+    );
+    await waitFor('the upstream call', async () => (mock.requests.length > 0 ? true : undefined), 5000);
+    const abortedAt = Date.now();
+    controller.abort();
+    await expect(asked).rejects.toThrow();
+    // Told at once (the exchange listens on the client's going), not at the channel's timeout.
+    await waitFor(
+      'the upstream to see the abort',
+      async () => (mock.requests[0]?.aborted ? true : undefined),
+      3000,
+    );
+    expect(Date.now() - abortedAt).toBeLessThan(3000);
+    expect(mock.requests).toHaveLength(1);
+  });
+
   it('cuts a stream that stalls longer than the channel timeout, with an upstream_timeout error event', async () => {
     await createChannel(api, admin, {
       name: 'cstall',

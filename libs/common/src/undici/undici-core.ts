@@ -52,11 +52,23 @@ const { RequestAbortedError } = require('undici/lib/core/errors') as {
   RequestAbortedError: new (message?: string) => Error;
 };
 
+/**
+ * What `exchange` reads of its signal: an AbortSignal, or anything that aborts as one does (the
+ * relay's ClientGone, which is not an EventTarget: issue #16). Once aborted, it stays aborted.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  /** Why it was aborted (an Error, usually), once it is. */
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface ExchangeOptions {
   method: string;
   headers: Record<string, string>;
   body: string | NodeJS.ReadableStream;
-  signal: AbortSignal;
+  signal: AbortSignalLike;
   dispatcher: Undici.Dispatcher;
   headersTimeout: number;
   bodyTimeout: number;

@@ -2,6 +2,7 @@
 // deliver it to the client. Nothing reaches the client before the attempt is known to be good (for a
 // stream: before its first event arrived), so the caller can still fail over (docs/design.md invariant 3).
 import { Inject, Injectable } from '@nestjs/common';
+import type { AbortSignalLike } from '@gateway/common/undici';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import {
   classifyUpstreamFailure,
@@ -34,9 +35,8 @@ import { judgeUpstreamError, unreadableStatus } from './judge-upstream-error';
 /** Error bodies are read for their message only; a larger one is cut. */
 const MAX_ERROR_BODY = 64 * 1024;
 
+/** One attempt's facts (its adapter comes beside them: AttemptRunner.run). */
 export interface AttemptInput {
-  /** The channel's adapter with the client's request bound, in whichever format the client spoke. */
-  adapter: AttemptAdapter;
   stream: boolean;
   channel: TableChannel;
   key: TableKey;
@@ -47,7 +47,7 @@ export interface AttemptInput {
   heldOutputTokens: number;
   res: ClientResponse;
   /** Aborted when the client goes away. */
-  clientGone: AbortSignal;
+  clientGone: AbortSignalLike;
   /** What is left of the request's deadline, for the response headers to arrive. */
   remainingMs: number;
   retryStatuses: ReadonlySet<number>;
@@ -65,8 +65,12 @@ export class AttemptRunner {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async run(input: AttemptInput): Promise<AttemptResult> {
-    const { channel, key, adapter, clientGone } = input;
+  /**
+   * `adapter`: the channel's adapter with the client's request bound, in whichever format the client
+   * spoke. (Beside the input, not in it: the caller's input is one literal, made once.)
+   */
+  async run(adapter: AttemptAdapter, input: AttemptInput): Promise<AttemptResult> {
+    const { channel, key, clientGone } = input;
     let prepared: PreparedRequest;
     try {
       prepared = adapter.prepareRequest({
@@ -101,7 +105,7 @@ export class AttemptRunner {
       await readBoundedBody(response.body, MAX_ERROR_BODY);
       return unreadable;
     }
-    if (response.statusCode >= 400) return await this.judgeError(response, input);
+    if (response.statusCode >= 400) return await this.judgeError(response, input, adapter);
     if (!input.stream) return await this.deliverJson(response, input, adapter);
     const observer = adapter.createStreamObserver({
       clientAskedForUsage: prepared.clientAskedForUsage,
@@ -112,11 +116,15 @@ export class AttemptRunner {
     return await this.deliverStream(response, input, observer);
   }
 
-  private async judgeError(response: UpstreamResponse, input: AttemptInput): Promise<AttemptResult> {
+  private async judgeError(
+    response: UpstreamResponse,
+    input: AttemptInput,
+    adapter: AttemptAdapter,
+  ): Promise<AttemptResult> {
     const status = response.statusCode;
     // A body cut at the limit, or broken off, still says enough to classify it.
     const { text } = await readBoundedBody(response.body, MAX_ERROR_BODY);
-    const verdict = input.adapter.classifyError({ status, headers: response.headers, body: text });
+    const verdict = adapter.classifyError({ status, headers: response.headers, body: text });
     return judgeUpstreamError(status, verdict, input.retryStatuses, [input.key.secret]);
   }
 

@@ -2,14 +2,14 @@
 // alive per origin so a request does not pay a TCP (and TLS) handshake.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { Agent, exchange, type Exchange } from '@gateway/common/undici';
+import { type AbortSignalLike, Agent, exchange, type Exchange } from '@gateway/common/undici';
 
 export interface UpstreamCall {
   url: string;
   headers: Record<string, string>;
   /** JSON text, or a stream (a media route's multipart upload, read from disk as it is sent). */
   body: string | Readable;
-  signal: AbortSignal;
+  signal: AbortSignalLike;
   /** Time allowed for the response headers. */
   headersTimeoutMs: number;
   /** Time allowed between two pieces of the body (so: the stall timeout of a stream). */

@@ -36,9 +36,6 @@ const MAX_ERROR_BODY = 64 * 1024;
 /** A JSON or text answer larger than this is not an answer these routes give (b64 images included). */
 const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
-/** An attempt's facts, as the relay's failover loop hands them over (the adapter comes apart). */
-export type MediaAttemptInput = Omit<AttemptInput, 'adapter'>;
-
 /** What the attempt sends and how it meters the answer. */
 export interface MediaAttemptPlan {
   request: MediaRequest;
@@ -54,11 +51,7 @@ const ZERO_USAGE: Usage = { promptTokens: 0, completionTokens: 0, cachedTokens: 
 export class MediaAttemptRunner {
   constructor(private readonly upstream: UpstreamClient) {}
 
-  async run(
-    adapter: ProviderAdapter,
-    input: MediaAttemptInput,
-    plan: MediaAttemptPlan,
-  ): Promise<AttemptResult> {
+  async run(adapter: ProviderAdapter, input: AttemptInput, plan: MediaAttemptPlan): Promise<AttemptResult> {
     const { channel, key, clientGone } = input;
     const call = prepareMediaCall(
       plan.request,
@@ -109,7 +102,7 @@ export class MediaAttemptRunner {
   /** A JSON answer (or a transcript as text, SRT or WebVTT), read whole, metered, then sent. */
   private async deliverAnswer(
     response: UpstreamResponse,
-    input: MediaAttemptInput,
+    input: AttemptInput,
     plan: MediaAttemptPlan,
     type: string,
   ): Promise<AttemptResult> {
@@ -144,7 +137,7 @@ export class MediaAttemptRunner {
   /** Speech: the audio passed on chunk by chunk as the upstream makes it, never held whole. */
   private async deliverBinary(
     response: UpstreamResponse,
-    input: MediaAttemptInput,
+    input: AttemptInput,
     plan: MediaAttemptPlan,
     type: string,
   ): Promise<AttemptResult> {
@@ -204,7 +197,7 @@ export class MediaAttemptRunner {
   /** A streamed answer (images and transcriptions with `stream`, speech as SSE): events passed on as they come. */
   private async deliverEvents(
     response: UpstreamResponse,
-    input: MediaAttemptInput,
+    input: AttemptInput,
     plan: MediaAttemptPlan,
   ): Promise<AttemptResult> {
     const events = decodeSseStream(response.body)[Symbol.asyncIterator]();
@@ -380,7 +373,7 @@ function badResponse(status: number, message: string): Retry {
   return { kind: 'retry', upstreamStatus: status, reason: 'bad_response', message };
 }
 
-function failure(error: unknown, input: MediaAttemptInput): Retry {
+function failure(error: unknown, input: AttemptInput): Retry {
   const failed = classifyUpstreamFailure(error);
   if (failed.cause === 'timeout') {
     return {

@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from '@gateway/common/undici';
 import type { CanonicalCodec, IngressContext, MediaEndpoint, OpenAiEndpoint } from '@gateway/providers';
 import type { MediaIngress } from '../relay-media/media-ingress';
 import type { RelayCaller } from '../../relay/relay-caller';
@@ -27,7 +28,7 @@ interface RelayRequestBase extends RelayCaller {
   /** The JSON body as parsed, not yet validated. */
   readonly body: unknown;
   /** Aborted when the client goes away before its answer is complete. */
-  readonly clientGone: AbortSignal;
+  readonly clientGone: AbortSignalLike;
 }
 
 /**

@@ -4,6 +4,7 @@
 // sessions from Redis, in one script before the upstream call and one after; the usage record
 // leaves through a Redis stream.
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AbortSignalLike } from '@gateway/common/undici';
 import { APP_CONFIG, AppConfig } from '@gateway/config';
 import { CurrentPlans } from '@gateway/billing';
 import {
@@ -24,7 +25,7 @@ import {
 import { RelayMetrics } from '../../metrics/relay-metrics';
 import { RelayError, RelayErrorCode } from '../../relay.errors';
 import { asRelayError } from '../../relay/as-relay-error';
-import { AttemptRunner } from '../../relay/attempt-runner';
+import { type AttemptInput, AttemptRunner } from '../../relay/attempt-runner';
 import type { ClientResponse } from '../../relay/client-response';
 import { RelayCallers } from '../../relay/relay-caller';
 import { RelayInFlight } from '../../relay/relay-in-flight';
@@ -282,7 +283,7 @@ export class RelayRequest {
         'x-routed-via': headerSafe(`${channel.name}/${upstreamModel}`),
       };
       if (draft.fallbacks.length > 0) headers['x-fallback-attempts'] = String(draft.fallbacks.length);
-      const input = {
+      const input: AttemptInput = {
         stream: request.stream,
         channel,
         key,
@@ -297,7 +298,7 @@ export class RelayRequest {
       };
       const result =
         request.run === undefined
-          ? await this.runner.run({ ...input, adapter: request.attempt(channel.adapter) })
+          ? await this.runner.run(request.attempt(channel.adapter), input)
           : await request.run(channel.adapter, input);
       this.metrics.attempts.inc({
         channel: channel.name,
@@ -527,7 +528,7 @@ export class RelayRequest {
 const TRANSIENT_REASONS: ReadonlySet<string> = new Set(['server_error', 'timeout', 'connect_error']);
 
 /** Waits `ms`, or less when the client goes away meanwhile. */
-function sleepUnlessGone(ms: number, gone: AbortSignal): Promise<void> {
+function sleepUnlessGone(ms: number, gone: AbortSignalLike): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {

@@ -22,7 +22,7 @@ export type Relayed = {
   | {
       attempt?: undefined;
       /** A media route's own attempt (multipart uploads, binary answers): usecases/relay-media. */
-      run(adapter: ProviderAdapter, input: Omit<AttemptInput, 'adapter'>): Promise<AttemptResult>;
+      run(adapter: ProviderAdapter, input: AttemptInput): Promise<AttemptResult>;
       /** What the hold covers: the most the request may use in its route's unit. */
       worst: MeteredUsage;
     }
