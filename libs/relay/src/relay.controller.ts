@@ -122,13 +122,12 @@ export class RelayController {
   }
 
   private relay(format: OpenAiEndpoint | RelayIngress, req: Request, res: Response): Promise<void> {
-    const gone = watchClientGone(res);
+    const clientGone = watchClientGone(res);
     const apiKey = apiKeyOf(req);
     const clientIp = req.ip;
     const requestId = String(req.id ?? '');
     const sessionId = sessionIdOf(req.headers['x-session-id']);
     const body: unknown = req.body;
-    const clientGone = gone;
     // Each command one literal, not a spread and a field (a runtime call in V8: issue #16).
     return this.relayRequest.execute(
       typeof format === 'string'
