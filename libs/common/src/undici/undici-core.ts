@@ -21,6 +21,8 @@ const { getGlobalDispatcher: globalDispatcher } = require('undici/lib/global') a
   getGlobalDispatcher: () => Undici.Dispatcher;
 };
 
+export { directReadConnector } from './direct-reads';
+
 /** undici's Agent: a connection pool per origin. */
 export const Agent = AgentClass;
 export type Dispatcher = Undici.Dispatcher;

@@ -2,7 +2,13 @@
 // alive per origin so a request does not pay a TCP (and TLS) handshake.
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { type AbortSignalLike, Agent, exchange, type Exchange } from '@gateway/common/undici';
+import {
+  type AbortSignalLike,
+  Agent,
+  directReadConnector,
+  exchange,
+  type Exchange,
+} from '@gateway/common/undici';
 
 export interface UpstreamCall {
   url: string;
@@ -23,7 +29,8 @@ export class UpstreamClient implements OnApplicationShutdown {
   private readonly agent = new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 300_000,
-    connect: { timeout: 10_000 },
+    // Reads reach undici's parser without Node's Readable in between (direct-reads.ts).
+    connect: directReadConnector({ timeout: 10_000 }),
   });
 
   call(call: UpstreamCall): Promise<UpstreamResponse> {
