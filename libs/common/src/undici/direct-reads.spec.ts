@@ -44,14 +44,24 @@ async function readSlowly(
   return Buffer.concat(pieces);
 }
 
-/** The sockets the connector made, with the chunks Node's Readable was given on each (push). */
-function watchSockets(): { sockets: Socket[]; pushed: Map<Socket, number>; restore: () => void } {
+/**
+ * The client sockets to `origin` (not the server's), with the chunks Node's Readable was given on
+ * each (push).
+ */
+function watchSockets(origin: string): {
+  sockets: Socket[];
+  pushed: Map<Socket, number>;
+  restore: () => void;
+} {
+  const port = Number(new URL(origin).port);
   const sockets: Socket[] = [];
   const pushed = new Map<Socket, number>();
   const push = Socket.prototype.push;
   Socket.prototype.push = function (this: Socket, chunk: unknown, encoding?: BufferEncoding) {
-    if (chunk !== null) pushed.set(this, (pushed.get(this) ?? 0) + 1);
-    if (!sockets.includes(this)) sockets.push(this);
+    if (this.remotePort === port) {
+      if (chunk !== null) pushed.set(this, (pushed.get(this) ?? 0) + 1);
+      if (!sockets.includes(this)) sockets.push(this);
+    }
     return push.call(this, chunk, encoding);
   };
   return { sockets, pushed, restore: () => (Socket.prototype.push = push) };
@@ -122,7 +132,7 @@ describe('directReadConnector (upstream reads without Node’s Readable in betwe
   it('a reader that keeps up leaves Node’s Readable out entirely (each read is offered, not pushed)', async () => {
     const agent = new Agent({ connect: directReadConnector({ timeout: 5_000 }) });
     const plain = new Agent();
-    const watch = watchSockets();
+    const watch = watchSockets(origin);
     try {
       // The same body through undici's own connector: its reads are pushed into the Readable.
       await readSlowly(await call(plain, `${origin}/body/3`), async () => undefined);
@@ -141,7 +151,7 @@ describe('directReadConnector (upstream reads without Node’s Readable in betwe
 
   it('under backpressure (a reader slower than the server, 16 MiB) the bytes stay whole and in order, and the connection stops reading', async () => {
     const agent = new Agent({ connect: directReadConnector({ timeout: 5_000 }) });
-    const watch = watchSockets();
+    const watch = watchSockets(origin);
     let mostHeld = 0;
     try {
       const answer = await call(agent, `${origin}/huge`);
@@ -252,7 +262,7 @@ describe('directReadConnector (upstream reads without Node’s Readable in betwe
         connect: directReadConnector({ timeout: 5_000, ca: readFileSync(join(dir, 'cert.pem')) }),
         connections: 1,
       });
-      const watch = watchSockets();
+      const watch = watchSockets(tlsOrigin);
       try {
         const fast = await readSlowly(await call(agent, `${tlsOrigin}/body/7`), async () => undefined);
         expect(fast.equals(bodies.get('/body/7') as Buffer)).toBe(true);
