@@ -75,6 +75,10 @@ async function main() {
     '--instr-atstart=no',
     '--separate-threads=yes',
     '--smc-check=all-non-file',
+    // valgrind runs one thread at a time; by default the main thread keeps the lock for long, and V8's
+    // compiler threads finish late (functions still ran as baseline code in the window). Fair
+    // scheduling lets them run as a second core would.
+    '--fair-sched=yes',
     `--callgrind-out-file=${out}/cg.%p`,
     `--vgdb-prefix=${out}/vgdb`,
     ...(process.env.BENCH_ICOUNT_CALLGRIND_ARGS ?? '').split(' ').filter(Boolean),
