@@ -10,12 +10,12 @@
 // them, the api from dist/ under `valgrind --tool=callgrind --instr-atstart=no` (the worker without),
 // seeded like the bench; a warm-up (BENCH_ICOUNT_WARM streams of 20 events 5 ms apart at c=100, then
 // BENCH_ICOUNT_SETTLE, 1,000, of the measured stream at c=20) so the relay's code is compiled as
-// under load; then callgrind's counting is switched on for BENCH_ICOUNT_N streams of 21 events 50 ms apart (the 1,000-stream
-// scenario's) at c=20, and off. The measured stream's model is served by another channel than the
-// first warm-up's, whose objects V8 has not seen: the relay's admission, routing and settlement were
-// deoptimised as it began and optimised again some hundreds of streams later, so after a settling run
-// of 200 the window counted them partly as baseline code and partly compiling (a count moved by 5 %
-// from one run to the next); after 1,000 two runs differ by 0.1 %. `BENCH_ICOUNT_NODE_FLAGS` adds node
+// under load; then callgrind's counting is switched on for BENCH_ICOUNT_N streams of 21 events 50 ms
+// apart (the 1,000-stream scenario's) at c=20, and off. The measured stream's model is served by
+// another channel than the first warm-up's, whose objects V8 has not seen: the relay's admission,
+// routing and settlement were deoptimised as it began and optimised again some hundreds of streams
+// later, so after a settling run of 200 the window counted them partly as baseline code and partly
+// compiling (a count moved by 5 % from one run to the next). `BENCH_ICOUNT_NODE_FLAGS` adds node
 // flags for the counted process (`--no-concurrent-recompilation` puts TurboFan's compiles on the main
 // thread, where the count sees them). `BENCH_ICOUNT_TARGET=floor` counts the floor relay instead.
 // `BENCH_ICOUNT_PERF_MAP=1` starts the api with --perf-basic-prof, so that the dump's JIT addresses

@@ -31,7 +31,7 @@ async function writeInPieces(res: ServerResponse, body: Buffer): Promise<void> {
   res.end();
 }
 
-/** The body of a direct answer, read a chunk at a time, each after a turn of the event loop. */
+/** An answer's body, read a chunk at a time, each followed by `everyChunk` (a turn of the event loop). */
 async function readSlowly(
   answer: Exchange,
   everyChunk = () => new Promise((r) => setImmediate(r)),

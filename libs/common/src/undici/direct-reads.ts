@@ -2,7 +2,7 @@
 // (issue #16). undici reads a connection in paused mode: each network read is pushed into the
 // socket's Readable, which schedules two `process.nextTick`s (its 'readable' event and a "read
 // more"), and undici then takes the bytes back out with `socket.read()`. At 1,000 concurrent streams
-// that was about an eighth of the api's instructions (`npm run bench:instructions`, callgrind), most
+// that was about a fifth of the api's instructions (`npm run bench:instructions`, callgrind), most
 // of it Node 20 building each tick's record through V8's runtime.
 //
 // Node's own `onread` option hands a socket's reads to a callback instead of the Readable: the bytes
