@@ -304,6 +304,31 @@ describe('console forms (browser)', () => {
     }
   });
 
+  it('keeps talking to its own server after the browser says it went offline', async () => {
+    // The browser's guess at a network says nothing about the console's own server, often on
+    // localhost or a LAN: a console that held its requests back until "online" would freeze.
+    await page.goto(`${api.url}/billing?tenantId=${tenantId}`);
+    await testId('billing-balanceUsd').filter({ hasText: /\$\d/ }).waitFor();
+    await page.evaluate("window.dispatchEvent(new Event('offline'))");
+    try {
+      await testId('topup').click();
+      await testId('credit-amount').fill('2');
+      await settled();
+      await testId('credit-save').click();
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      const tenant = await request(api.url)
+        .get(`/api/tenants/${tenantId}`)
+        .set('authorization', `Bearer ${admin}`)
+        .expect(200);
+      const balance = Number((tenant.body as { balanceUsd: string }).balanceUsd);
+      // The balance shown is read again after the top-up, which is a query, not only the mutation.
+      await testId('billing-balanceUsd').filter({ hasText: `$${balance.toFixed(2)}` }).waitFor();
+      await testId('ledger-table').getByText('$2.00').first().waitFor();
+    } finally {
+      await page.evaluate("window.dispatchEvent(new Event('online'))");
+    }
+  });
+
   it('threw no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -7,9 +7,15 @@ import { isApiError } from './api/api-error';
 import { useUiLocale } from './i18n/ui-locale';
 import { router } from './router';
 
+// networkMode 'always': the console's server is its own origin, often on localhost or a LAN, and the
+// browser's "offline" (its guess at a network) says nothing about it. TanStack's default held every
+// request back from such an event until "online", a frozen console; a fetch that cannot reach the
+// server fails instead, and says so (ApiError status 0).
 const queryClient = new QueryClient({
   defaultOptions: {
+    mutations: { networkMode: 'always' },
     queries: {
+      networkMode: 'always',
       staleTime: 10_000,
       refetchOnWindowFocus: false,
       // A 4xx will not change by asking again; network errors and 5xx get two more tries.
