@@ -529,7 +529,10 @@ describe('admin console (browser)', () => {
     await plans.getByText('$20.00 / month').waitFor();
     await plans.getByText('100,000 requests').waitFor();
     await testId('plan-archive-Legacy').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: 'Archive' }).click();
+    const archive = page.locator('.ant-popconfirm').getByRole('button', { name: 'Archive' });
+    await archive.waitFor();
+    await settled(); // the confirmation has zoomed in: a click mid-animation can miss it
+    await archive.click();
     await plans.locator('tr', { hasText: 'Legacy' }).getByText('archived').waitFor();
     await shot('plans.en');
 
@@ -923,9 +926,24 @@ describe('admin console (browser)', () => {
       const answered = page.waitForResponse((response) => isImport(response.request()), {
         timeout: IMPORT_TIMEOUT,
       });
-      answered.catch(() => undefined); // awaited below, once the request is known to be sent
-      await page.locator('.ant-popconfirm').getByRole('button', { name: 'Import' }).click();
-      await sent;
+      sent.catch(() => undefined); // both awaited below, once the click is done
+      answered.catch(() => undefined);
+      // Once the confirmation has zoomed in: a click mid-animation can miss (see confirmModal). CI at
+      // e428cf2 clicked it without waiting, and no request left in 30 s.
+      const confirm = page.locator('.ant-popconfirm').getByRole('button', { name: 'Import' });
+      await confirm.waitFor();
+      await settled();
+      await confirm.click();
+      await sent.catch(async (error: unknown) => {
+        // Say whether the click reached the confirmation (it closes when it does) and whether the
+        // console started the request (the Import button spins) but held it back.
+        const state: unknown = await page.evaluate(`({
+          confirmationOpen: document.querySelector('.ant-popconfirm:not(.ant-popover-hidden)') !== null,
+          importSpinning: document.querySelector('[data-testid=newapi-run].ant-btn-loading') !== null,
+          browserOnline: navigator.onLine,
+        })`);
+        throw new Error(`${String(error)}\nthe page then: ${JSON.stringify(state)}`);
+      });
       const answer = await answered.catch(async (error: unknown) => {
         // Once in a CI run (and never alone, where it takes about 3 s) the import was not answered
         // in 90 s: say what the database was doing then, for whoever meets it next.
