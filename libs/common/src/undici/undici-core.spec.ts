@@ -235,6 +235,23 @@ describe('exchange (the relay’s upstream call: status, headers and a body with
     await closed.get('/hang');
   });
 
+  it('a call without a body (a GET) is sent; its failures reject or fail the body as with one', async () => {
+    const get = (path: string, headersTimeout = 5_000) =>
+      exchange(`${origin}${path}`, {
+        method: 'GET',
+        headers: {},
+        signal: new AbortController().signal,
+        dispatcher: agent,
+        headersTimeout,
+        bodyTimeout: 5_000,
+      });
+    const answer = await get('/json');
+    expect(JSON.parse((await readAll(answer.body)).toString())).toEqual({ got: '', query: '/json' });
+    await expect(get('/silent', 100)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    const dropped = await get('/drop');
+    await expect(readAll(dropped.body)).rejects.toMatchObject({ name: 'SocketError' });
+  });
+
   it('an answer whose headers do not come in time rejects with undici’s timeout', async () => {
     await expect(call('/silent', undefined, 100)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
   });

@@ -69,7 +69,8 @@ export interface AbortSignalLike {
 export interface ExchangeOptions {
   method: string;
   headers: Record<string, string>;
-  body: string | NodeJS.ReadableStream;
+  /** None for a GET. */
+  body?: string | NodeJS.ReadableStream;
   signal: AbortSignalLike;
   dispatcher: Undici.Dispatcher;
   headersTimeout: number;
@@ -273,7 +274,8 @@ export function exchange(url: string, options: ExchangeOptions): Promise<Exchang
       onError(error: Error) {
         done();
         // A request body read from a stream (a media upload) is let go with the request, as `request` does.
-        if (typeof options.body !== 'string') destroyStream(options.body, error);
+        if (options.body !== undefined && typeof options.body !== 'string')
+          destroyStream(options.body, error);
         if (!settled) {
           settled = true;
           reject(error);
