@@ -322,7 +322,9 @@ describe('console forms (browser)', () => {
         .expect(200);
       const balance = Number((tenant.body as { balanceUsd: string }).balanceUsd);
       // The balance shown is read again after the top-up, which is a query, not only the mutation.
-      await testId('billing-balanceUsd').filter({ hasText: `$${balance.toFixed(2)}` }).waitFor();
+      await testId('billing-balanceUsd')
+        .filter({ hasText: `$${balance.toFixed(2)}` })
+        .waitFor();
       await testId('ledger-table').getByText('$2.00').first().waitFor();
     } finally {
       await page.evaluate("window.dispatchEvent(new Event('online'))");
