@@ -13,20 +13,18 @@ import { MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
 import { TEST_ADMIN, waitFor } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
 import OpenAI from 'openai';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { buildSqliteSource, PASSWORDS } from '../../apps/api/test/migration/newapi-source-fixture';
 import { startIngestor } from '../../apps/api/test/relay/relay-fixture';
 import { startInvoiceWorker } from '../../apps/api/test/invoices/invoice-worker';
-import { animationsSettled, loseFirstAnswer } from './console-browser';
+import { animationsSettled, loseFirstAnswer, openConsolePage, UI_TIMEOUT } from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const OWNER = { email: 'owner@acme.test', password: 'owner-password-1' };
 const FINANCE = { email: 'finance@acme.test', password: 'finance-password-1' };
-const UI_TIMEOUT = 20_000;
 /** A real NewAPI import, from the click to its report. */
 const IMPORT_TIMEOUT = 90_000;
 
@@ -69,22 +67,9 @@ describe('admin console (browser)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     mock = await startMockUpstream();
     api = await startApi('web_console');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
+    ({ browser, context, page } = await openConsolePage(pageErrors));
     ingestor = startIngestor(api);
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
   afterAll(async () => {

@@ -1,22 +1,47 @@
 // Headless Chromium for the console's browser suites: Debian's chromium driven by playwright-core
 // (`npx playwright install` cannot work here), one English page at a desktop size.
-import { type Browser, chromium, type Page, type Route } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** How long the console may take to show what a step waits for. */
 export const UI_TIMEOUT = 20_000;
 
-/** The browser and its page; the page's uncaught errors are pushed to `pageErrors`. */
-export async function openConsolePage(pageErrors: string[]): Promise<{ browser: Browser; page: Page }> {
-  const browser = await chromium.launch({
+/** Debian's Chromium, headless, without the background traffic and first-run work it would start. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-sync',
+    ],
   });
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+}
+
+/**
+ * A desktop-sized context in `locale` whose waits last UI_TIMEOUT, and its page; the page's uncaught
+ * errors are pushed to `pageErrors`.
+ */
+export async function openPage(
+  browser: Browser,
+  pageErrors: string[],
+  locale = 'en-US',
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(UI_TIMEOUT);
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  return { browser, page };
+  return { context, page };
+}
+
+/** The browser and one English page in it (openPage). */
+export async function openConsolePage(
+  pageErrors: string[],
+): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await launchChromium();
+  return { browser, ...(await openPage(browser, pageErrors)) };
 }
 
 /**

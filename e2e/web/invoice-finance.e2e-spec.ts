@@ -12,18 +12,16 @@ import { invoiceWindow, periodOf, previousPeriod } from '@gateway/invoices';
 import { REDIS } from '@gateway/redis';
 import { TEST_ADMIN, waitFor } from '@gateway/testing';
 import { UsageIngestor, UsageRecorder } from '@gateway/usage';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
-import { animationsSettled } from './console-browser';
+import { animationsSettled, launchChromium, openPage } from './console-browser';
 import { seedTenant, seedUser, usageEvent } from '../../apps/api/test/fixtures';
 import { startInvoiceWorker } from '../../apps/api/test/invoices/invoice-worker';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const FIXTURE_PASSWORD = 'fixture-password-1';
-const UI_TIMEOUT = 20_000;
 
 describe('finance in the console (browser)', () => {
   let api: ApiHarness;
@@ -35,14 +33,8 @@ describe('finance in the console (browser)', () => {
   let financeEmail = '';
 
   const open = async (locale: string, email: string, password: string) => {
-    const context: BrowserContext = await browser.newContext({
-      locale,
-      viewport: { width: 1440, height: 900 },
-    });
-    context.setDefaultTimeout(UI_TIMEOUT);
+    const { context, page } = await openPage(browser, pageErrors, locale);
     await context.request.post(`${api.url}/api/auth/login`, { data: { email, password } });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
     return { context, page };
   };
   const shot = async (page: Page, name: string) => {
@@ -60,10 +52,7 @@ describe('finance in the console (browser)', () => {
     // (a `balance` settlement), its tax (19 % of 6.03 USD: 1.1457) is left to pay.
     api = await startApi('web_finance', { INVOICE_TAX_RATE: '0.19' });
     worker = await startInvoiceWorker(api, 'web-finance-invoice-worker');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     const tenant = await seedTenant(api, {
       name: 'Acme Shanghai',
       billingEmail: 'ops@acme.example',

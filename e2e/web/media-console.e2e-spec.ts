@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path';
 import { MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
 import { TEST_ADMIN } from '@gateway/testing';
 import type { UsageIngestor } from '@gateway/usage';
-import { Browser, chromium, Page, Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
-import { animationsSettled } from './console-browser';
+import { animationsSettled, openConsolePage } from './console-browser';
 import {
   createChannel,
   fund,
@@ -21,7 +21,6 @@ import { seedTenant } from '../../apps/api/test/fixtures';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 describe('media routes in the console (browser)', () => {
   let api: ApiHarness;
@@ -68,11 +67,7 @@ describe('media routes in the console (browser)', () => {
     keys.speech = (
       await issueToken(api, admin, { tenantId: tenant.id, name: 'speech', models: ['tts-1'] })
     ).key;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openConsolePage(pageErrors));
     await page.goto(`${api.url}/login`);
     await testId('login-email').fill(TEST_ADMIN.email);
     await testId('login-password').fill(TEST_ADMIN.password);

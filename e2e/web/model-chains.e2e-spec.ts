@@ -7,10 +7,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type MockUpstream, startMockUpstream } from '@gateway/mock-upstream';
 import { TEST_ADMIN, waitFor } from '@gateway/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { type ApiHarness, startApi } from '../../apps/api/test/api-harness';
-import { animationsSettled } from './console-browser';
+import { animationsSettled, openConsolePage, UI_TIMEOUT } from './console-browser';
 import {
   createChannel,
   sdk,
@@ -21,8 +21,6 @@ import {
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const UI_TIMEOUT = 20_000;
 
 describe('model chains and key health in the console (browser)', () => {
   let api: ApiHarness;
@@ -56,14 +54,7 @@ describe('model chains and key health in the console (browser)', () => {
     mock = await startMockUpstream();
     api = await startApi('web_model_chains');
     admin = await api.adminToken();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openConsolePage(pageErrors));
 
     // A pool whose keys meet what free tiers do: one revoked, one out of credit, one with a model
     // rate limited; real requests through the SDK leave them so.

@@ -11,20 +11,18 @@ import { Role } from '@gateway/identity';
 import { Invoice, InvoiceDelivery, invoiceIdFor, InvoiceSettlement } from '@gateway/invoices';
 import { TEST_ADMIN } from '@gateway/testing';
 import * as argon2 from 'argon2';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
-import { animationsSettled } from './console-browser';
+import { animationsSettled, openConsolePage } from './console-browser';
 import { seedTenant, seedUser } from '../../apps/api/test/fixtures';
 import { FakeEpay, startFakeEpay } from '../../apps/api/test/payments/fake-epay';
 import { FakeStripe, startFakeStripe } from '../../apps/api/test/payments/fake-stripe';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const OWNER = { email: 'payer@acme.test', password: 'payer-password-1' };
 const WEBHOOK_SECRET = 'whsec_c2lnbmluZ3NlY3JldGZvcnRlc3Rz';
-const UI_TIMEOUT = 20_000;
 
 describe('online top-ups (browser)', () => {
   let api: ApiHarness;
@@ -83,20 +81,7 @@ describe('online top-ups (browser)', () => {
       email: OWNER.email,
       passwordHash: await argon2.hash(OWNER.password),
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT);
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, context, page } = await openConsolePage(pageErrors));
   });
 
   afterAll(async () => {
