@@ -1,6 +1,7 @@
 // Whether each member of a chain is served now, from the channels as they are: a channel edit may
 // strand a member the chain was written with (its model or alias removed, its channel disabled,
 // deleted, keyless or moved to other groups). The relay skips such a member; the view says why.
+import { upstreamModelFor } from '../model-mapping';
 
 /** A channel as servability needs it. */
 export interface ServingChannel {
@@ -24,21 +25,13 @@ export interface MemberServability {
   reason: UnservableReason | null;
 }
 
-/** Mirrors the relay's rule (upstreamModelFor): a listed model, or an alias mapped to a non-empty name. */
-function serves(channel: ServingChannel, model: string): boolean {
-  if (Object.prototype.hasOwnProperty.call(channel.modelMapping, model)) {
-    const mapped = channel.modelMapping[model];
-    if (typeof mapped === 'string' && mapped !== '') return true;
-  }
-  return channel.models.includes(model);
-}
-
 export function memberServability(
   models: readonly string[],
   channels: readonly ServingChannel[],
 ): MemberServability[] {
   return models.map((model) => {
-    const serving = channels.filter((c) => serves(c, model));
+    // The relay's rule: a channel serves the member when it has an upstream model for it.
+    const serving = channels.filter((c) => upstreamModelFor(c, model) !== null);
     const live = serving.filter((c) => c.status === 'enabled' && c.hasKey);
     const groups = [...new Set(live.flatMap((c) => c.groups))].sort();
     if (groups.length > 0) return { model, servable: true, groups, reason: null };

@@ -11,6 +11,7 @@
 // (invariant 5) is judged in Redis as each attempt takes its key (RelayLimiter.acquireFirst), and the
 // relay bounds the attempts (RELAY_MAX_ATTEMPTS counts the upstream calls, not the keys passed over).
 
+import { upstreamModelFor } from '@gateway/channels';
 import { ChannelCandidate } from './routing-snapshot';
 
 export interface PlanAttemptsInput<C extends ChannelCandidate = ChannelCandidate> {
@@ -28,15 +29,6 @@ export interface Attempt<C extends ChannelCandidate = ChannelCandidate> {
   readonly key: C['keys'][number];
   /** What to send upstream: `modelMapping[model] ?? model`. */
   readonly upstreamModel: string;
-}
-
-/** The upstream model a channel would use for `model`, or null when it does not serve it. */
-export function upstreamModelFor(channel: ChannelCandidate, model: string): string | null {
-  if (Object.prototype.hasOwnProperty.call(channel.modelMapping, model)) {
-    const mapped = channel.modelMapping[model];
-    if (typeof mapped === 'string' && mapped !== '') return mapped;
-  }
-  return channel.models.includes(model) ? model : null;
 }
 
 function sharesGroup(channel: ChannelCandidate, groups: readonly string[]): boolean {

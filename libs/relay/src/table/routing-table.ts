@@ -1,9 +1,14 @@
 // An immutable snapshot of the routable channels, shaped for the router, with what the relay needs
 // besides (base URL, timeout, the keys' secrets) looked up by id.
-import { AUTO_MODEL, type RoutingChannel, type RoutingConfig, type RoutingKey } from '@gateway/channels';
+import {
+  AUTO_MODEL,
+  type RoutingChannel,
+  type RoutingConfig,
+  type RoutingKey,
+  upstreamModelFor,
+} from '@gateway/channels';
 import { adapterFor, type ProviderAdapter } from '@gateway/providers';
 import type { ChannelCandidate, KeyCandidate } from '../routing/routing-snapshot';
-import { upstreamModelFor } from '../routing/plan-attempts';
 
 export interface TableChannel extends ChannelCandidate {
   readonly type: RoutingChannel['type'];

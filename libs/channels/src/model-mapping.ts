@@ -1,0 +1,20 @@
+// Which upstream model a channel sends for a requested name: the one rule the relay routes by and the
+// chains' view judges a member's servability by, so the two cannot drift apart.
+
+/** What the rule reads of a channel. */
+export interface ModelServing {
+  readonly models: readonly string[];
+  readonly modelMapping: Readonly<Record<string, string>>;
+}
+
+/**
+ * The upstream model a channel uses for `model`, or null when it does not serve it: an alias in its
+ * modelMapping that maps to a non-empty name, else the name itself when the channel lists it.
+ */
+export function upstreamModelFor(channel: ModelServing, model: string): string | null {
+  if (Object.prototype.hasOwnProperty.call(channel.modelMapping, model)) {
+    const mapped = channel.modelMapping[model];
+    if (typeof mapped === 'string' && mapped !== '') return mapped;
+  }
+  return channel.models.includes(model) ? model : null;
+}
