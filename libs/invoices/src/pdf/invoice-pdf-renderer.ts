@@ -15,7 +15,14 @@ import { convertedBalanceMinor } from '../settlement/converted-balance';
 import { CjkFont, CjkFontFiles, FontFace, locateCjkFont, readCjkFont } from './cjk-font';
 import { invoiceLabels, InvoiceLabels } from './invoice-labels';
 import { BoxOptions, ScriptFonts, textHeight, writeText } from './mixed-script-text';
-import { FaceScript, locateScriptFonts, readScriptFonts, ScriptFaces, ScriptFontFiles } from './script-fonts';
+import {
+  FACE_SCRIPTS,
+  FaceScript,
+  locateScriptFonts,
+  readScriptFonts,
+  ScriptFaces,
+  ScriptFontFiles,
+} from './script-fonts';
 import { needsScriptLayout } from './script-runs';
 
 const REGULAR = 'cjk';
@@ -23,8 +30,22 @@ const BOLD = 'cjk-bold';
 type Weight = typeof REGULAR | typeof BOLD;
 /** Each weight's faces by script; pdfkit embeds (a subset of) a face only once text is set in it. */
 const SCRIPT_FONTS: Record<Weight, ScriptFonts> = {
-  [REGULAR]: { base: REGULAR, latin: 'latin', hebrew: 'hebrew', arabic: 'arabic' },
-  [BOLD]: { base: BOLD, latin: 'latin-bold', hebrew: 'hebrew-bold', arabic: 'arabic-bold' },
+  [REGULAR]: {
+    base: REGULAR,
+    latin: 'latin',
+    hebrew: 'hebrew',
+    arabic: 'arabic',
+    thai: 'thai',
+    devanagari: 'devanagari',
+  },
+  [BOLD]: {
+    base: BOLD,
+    latin: 'latin-bold',
+    hebrew: 'hebrew-bold',
+    arabic: 'arabic-bold',
+    thai: 'thai-bold',
+    devanagari: 'devanagari-bold',
+  },
 };
 const MARGIN = 50;
 const FOOTER_SPACE = 40;
@@ -68,11 +89,12 @@ export class InvoicePdfRenderer implements OnModuleInit {
   private files: InvoiceFontFiles | undefined;
   private loaded: { font: InvoiceFonts; release: NodeJS.Timeout } | undefined;
 
-  /** Fails the worker's startup, with what to install, when a font (CJK, Hebrew, Arabic) is not there. */
+  /** Fails the worker's startup, with what to install, when a font (CJK, Hebrew, Arabic, ...) is not there. */
   onModuleInit(): void {
     const files = this.fontFiles();
+    const others = FACE_SCRIPTS.map((script) => files.scripts[script].regular);
     new Logger('Invoices').log(
-      `invoice PDFs set in ${files.cjk.source}, with ${files.scripts.latin.regular}, ${files.scripts.hebrew.regular} and ${files.scripts.arabic.regular}`,
+      `invoice PDFs set in ${files.cjk.source}, with ${others.slice(0, -1).join(', ')} and ${others.at(-1)}`,
     );
   }
 
@@ -103,7 +125,7 @@ export class InvoicePdfRenderer implements OnModuleInit {
     const done = collect(doc);
     register(doc, REGULAR, font.cjk.regular);
     register(doc, BOLD, font.cjk.bold);
-    for (const script of ['latin', 'hebrew', 'arabic'] as const) {
+    for (const script of FACE_SCRIPTS) {
       register(doc, SCRIPT_FONTS[REGULAR][script], font.scripts[script].regular);
       register(doc, SCRIPT_FONTS[BOLD][script], font.scripts[script].bold);
     }

@@ -66,6 +66,26 @@ describe('script runs of invoice text', () => {
     ]);
   });
 
+  it('sets Thai and Devanagari in their faces, a phrase in one run, digits and Latin in the base one', () => {
+    expect(needsScriptLayout('บริษัท สยาม จำกัด')).toBe(true);
+    expect(needsScriptLayout('भारत लिमिटेड')).toBe(true);
+    expect(runs('Acme บริษัท สยาม 10110')).toEqual([
+      { text: 'Acme ', script: 'base' },
+      { text: 'บริษัท สยาม', script: 'thai' },
+      { text: ' 10110', script: 'base' },
+    ]);
+    expect(runs('भारत प्राइवेट, मुंबई 400001')).toEqual([
+      { text: 'भारत प्राइवेट', script: 'devanagari' },
+      { text: ', ', script: 'base' },
+      { text: 'मुंबई', script: 'devanagari' },
+      { text: ' 400001', script: 'base' },
+    ]);
+  });
+
+  it('keeps a joiner in a Devanagari word, where it asks for a half form', () => {
+    expect(runs('क्\u200dष')).toEqual([{ text: 'क्\u200dष', script: 'devanagari' }]);
+  });
+
   it('orders one line of a paragraph by the paragraph’s direction, without direction marks', () => {
     const text = 'שלום עולם Acme';
     const levels = paragraphLevels(text);

@@ -1,5 +1,5 @@
 // Cuts a line of text into runs that each sit in one font (ASCII and CJK, European letters beyond
-// ASCII with Greek and Cyrillic, Hebrew, Arabic) and one
+// ASCII with Greek and Cyrillic, Hebrew, Arabic, Thai, Devanagari) and one
 // direction, in the order they are drawn from left to right (the Unicode bidi algorithm, bidi-js).
 // pdfkit draws a run through fontkit, which shapes it (Arabic's joining forms) and reverses a run in a
 // right-to-left script by itself; so such a run is handed over in logical order, and only a run fontkit
@@ -27,13 +27,23 @@ const EUROPEAN = /[\u00a1-\u036f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff\u20a0-\u
 /** ASCII letters and digits: a word holding a European letter is set whole in its face. */
 const ASCII_WORD = /^[A-Za-z0-9]$/;
 const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff]/;
+/** Thai letters, vowels, tone marks and digits: what the Thai face covers. */
+const THAI = /[\u0e01-\u0e5b]/;
+/**
+ * Devanagari (Hindi, Marathi, Nepali) with the signs it shares (the dandas, Vedic signs, the North
+ * Indic fractions): what its face covers.
+ */
+const DEVANAGARI = /\p{Script_Extensions=Devanagari}/u;
+/** Scripts whose faces have the zero-width joiners and shape with them (Devanagari's half forms too). */
+const JOINING: ReadonlySet<RunScript> = new Set<RunScript>(['arabic', 'thai', 'devanagari']);
 /** The scripts fontkit lays out right to left that the invoice fonts cover. */
 const RTL_TEXT = /[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
 /** Explicit direction marks: they steer the algorithm and have no glyph to draw. */
 const DIRECTION_MARKS = /[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g;
 /**
- * Zero-width non-joiner and joiner: they steer Arabic's joining (Persian writes them inside words),
- * and only the Arabic face has them; the Latin and Hebrew faces would draw a box.
+ * Zero-width non-joiner and joiner: they steer Arabic's joining (Persian writes them inside words)
+ * and Devanagari's half forms; the Arabic, Thai and Devanagari faces have them, the Latin and Hebrew
+ * faces would draw a box.
  */
 const JOINER = /^[\u200c\u200d]$/;
 const JOINERS = /[\u200c\u200d]/g;
@@ -43,7 +53,7 @@ const JOINERS = /[\u200c\u200d]/g;
  * pdfkit's own is the same.
  */
 export function needsScriptLayout(text: string): boolean {
-  return RTL_TEXT.test(text) || EUROPEAN.test(text);
+  return RTL_TEXT.test(text) || EUROPEAN.test(text) || THAI.test(text) || DEVANAGARI.test(text);
 }
 
 /** The bidi levels of one paragraph (no line breaks in it), its direction taken from its first letter. */
@@ -54,14 +64,16 @@ export function paragraphLevels(paragraph: string): EmbeddingLevels {
 function scriptOf(char: string): RunScript {
   if (HEBREW.test(char)) return 'hebrew';
   if (ARABIC.test(char)) return 'arabic';
+  if (THAI.test(char)) return 'thai';
+  if (DEVANAGARI.test(char)) return 'devanagari';
   if (EUROPEAN.test(char)) return 'latin';
   return 'base';
 }
 
 /**
  * Each character's font. Punctuation, digits and Latin take the base font; a space between two
- * letters of one right-to-left script stays in that script's font (both fonts have a space), so a
- * Hebrew or Arabic phrase is one run that fontkit lays out whole.
+ * letters of one script stays in that script's font (every face has a space), so a
+ * Hebrew or Arabic phrase is one run that fontkit lays out whole (a Thai or Devanagari one too).
  */
 function scriptsOf(text: string, start: number, end: number): RunScript[] {
   const scripts: RunScript[] = [];
@@ -152,7 +164,7 @@ export function visualRuns(text: string, levels: EmbeddingLevels, start = 0, end
       let chars = '';
       for (let i = run.start; i < run.end; i++) chars += mirrored.get(i) ?? text.charAt(i);
       chars = chars.replace(DIRECTION_MARKS, '');
-      if (run.script !== 'arabic') chars = chars.replace(JOINERS, '');
+      if (!JOINING.has(run.script)) chars = chars.replace(JOINERS, '');
       const rightToLeft = run.level % 2 === 1;
       const fontkitReverses = RTL_TEXT.test(chars);
       return { text: rightToLeft === fontkitReverses ? chars : reversed(chars), script: run.script };

@@ -1,7 +1,8 @@
-// Hebrew and Arabic tenant text on an invoice PDF: the customer's name, address and a line's
-// description come out in a font that has their glyphs (embedded only when used), read back (unpdf)
-// as the letters that were stored, and the Arabic letters joined (their contextual forms), not the
-// blank boxes of a font without them.
+// Tenant text in the scripts the CJK face lacks on an invoice PDF (Hebrew, Arabic, European letters
+// beyond ASCII, Thai, Devanagari): the customer's name, address and a line's description come out in
+// a font that has their glyphs (embedded only when used), read back (unpdf) as the letters that were
+// stored, Arabic's letters joined and Devanagari's conjuncts formed (shaped), not the blank boxes of a
+// font without them.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -100,6 +101,41 @@ function glyphUnicodes(pdf: Buffer, font: string): string[] {
   );
 }
 
+/**
+ * The fonts (by name, without the subset tag) in which the PDF draws glyph 0, .notdef: the box a face
+ * draws for a character it has no glyph for. pdfkit numbers a subset's glyphs from .notdef's 0 and
+ * shows text as hex strings of 4-digit glyph ids after selecting a font (`/F2 10 Tf`).
+ */
+function boxesDrawn(pdf: Buffer): string[] {
+  const text = pdf.toString('latin1');
+  const fontNames = new Map<string, string>();
+  for (const [, dict] of text.matchAll(/\/Font <<([^>]*)>>/g)) {
+    for (const [, resource, object] of dict!.matchAll(/\/(F\d+) (\d+) 0 R/g)) {
+      const base = new RegExp(`\\n${object} 0 obj\\n<<[\\s\\S]*?/BaseFont /(?:[A-Z]{6}\\+)?([\\w-]+)`).exec(
+        text,
+      );
+      fontNames.set(resource!, base?.[1] ?? resource!);
+    }
+  }
+  const boxes = new Set<string>();
+  for (const match of text.matchAll(/stream\r?\n/g)) {
+    const start = match.index + match[0].length;
+    let content: string;
+    try {
+      content = inflateSync(pdf.subarray(start, text.indexOf('endstream', start))).toString('latin1');
+    } catch {
+      continue; // not deflated: no content stream of pdfkit's
+    }
+    if (!/\bBT\b/.test(content)) continue;
+    let font = '';
+    for (const [, selected, shown] of content.matchAll(/\/(F\d+) [\d.]+ Tf|<([0-9a-f]*)>/gi)) {
+      if (selected !== undefined) font = fontNames.get(selected) ?? selected;
+      else if ((shown!.match(/.{4}/g) ?? ([] as string[])).includes('0000')) boxes.add(font);
+    }
+  }
+  return [...boxes];
+}
+
 /** Kept for a look at the layout (CI keeps test-artifacts/). */
 function keep(name: string, pdf: Buffer): void {
   const artifacts = join(__dirname, '../../../../test-artifacts/invoices');
@@ -107,7 +143,7 @@ function keep(name: string, pdf: Buffer): void {
   writeFileSync(join(artifacts, name), pdf);
 }
 
-describe('invoice PDFs with right-to-left tenant text', () => {
+describe('invoice PDFs with tenant text in other scripts than Latin and Chinese', () => {
   const renderer = new InvoicePdfRenderer();
 
   it('prints a Hebrew customer in the Hebrew font, and reads back as the letters stored', async () => {
@@ -115,6 +151,7 @@ describe('invoice PDFs with right-to-left tenant text', () => {
       invoiceFor({ legalName: 'Acme בע״מ', address: 'רחוב הרצל 12, תל אביב', country: 'IL' }),
     );
     keep('rtl-hebrew-customer.pdf', pdf);
+    expect(boxesDrawn(pdf)).toEqual([]);
     const fonts = embeddedFonts(pdf);
     expect([...fonts.keys()]).toContain('NotoSansHebrew');
     expect([...fonts.keys()].some((name) => name.startsWith('NotoNaskhArabic'))).toBe(false);
@@ -137,6 +174,7 @@ describe('invoice PDFs with right-to-left tenant text', () => {
       ),
     );
     keep('rtl-arabic-customer.pdf', pdf);
+    expect(boxesDrawn(pdf)).toEqual([]);
     const fonts = embeddedFonts(pdf);
     expect([...fonts.keys()]).toContain('NotoNaskhArabic');
     expect([...fonts.keys()].some((name) => name.startsWith('NotoSansHebrew'))).toBe(false);
@@ -178,6 +216,7 @@ describe('invoice PDFs with right-to-left tenant text', () => {
       ),
     );
     keep('european-customer.pdf', pdf);
+    expect(boxesDrawn(pdf)).toEqual([]);
     const fonts = embeddedFonts(pdf);
     expect([...fonts.keys()]).toContain('NotoSans-Regular');
     const { text } = await pdfText(pdf);
@@ -190,12 +229,57 @@ describe('invoice PDFs with right-to-left tenant text', () => {
     for (const letter of 'łŁóźŞşİΑθήКїřá₺') expect(glyphs).toContain(letter);
   }, 30_000);
 
-  it('embeds neither face for an invoice without Hebrew or Arabic', async () => {
+  it('prints a Thai customer and line in the Thai font, not as boxes', async () => {
+    const pdf = await renderer.render(
+      invoiceFor(
+        { legalName: 'บริษัท สยามเทคโนโลยี จำกัด', address: '99 ถนนสุขุมวิท กรุงเทพฯ 10110', country: 'TH' },
+        'แปลเอกสาร ๑๒๓',
+      ),
+    );
+    keep('thai-customer.pdf', pdf);
+    const fonts = embeddedFonts(pdf);
+    expect([...fonts.keys()]).toContain('NotoSansThai-Regular');
+    expect([...fonts.keys()].some((name) => /Devanagari|Hebrew|Arabic/.test(name))).toBe(false);
+    const { text } = await pdfText(pdf);
+    for (const word of ['บริษัท', 'สยามเทคโนโลยี', 'ถนนสุขุมวิท', 'กรุงเทพฯ', '10110', 'แปลเอกสาร', '๑๒๓']) {
+      expect(text).toContain(word);
+    }
+    // No box anywhere (set in the CJK face, each Thai letter was one), and every letter stored has a
+    // glyph of the Thai face that says it is that letter.
+    expect(boxesDrawn(pdf)).toEqual([]);
+    const glyphs = glyphUnicodes(pdf, 'NotoSansThai-Regular').join('');
+    for (const letter of 'บริษัทสยามเทคโนลีจกดถุขวิงพฯแปลอสร๑๒๓') expect(glyphs).toContain(letter);
+  }, 30_000);
+
+  it('prints Devanagari in its font, shaped: conjuncts are one glyph, a joiner kept', async () => {
+    const pdf = await renderer.render(
+      invoiceFor(
+        { legalName: 'भारत प्रौद्योगिकी प्राइवेट लिमिटेड', address: 'मुंबई, महाराष्ट्र 400001', country: 'IN' },
+        'दस्तावेज़ अनुवाद — क्\u200dष',
+      ),
+    );
+    keep('devanagari-customer.pdf', pdf);
+    const fonts = embeddedFonts(pdf);
+    expect([...fonts.keys()]).toContain('NotoSansDevanagari-Regular');
+    const { text } = await pdfText(pdf);
+    // Read back in logical order where no vowel sign is drawn before its consonant.
+    for (const word of ['भारत', 'महाराष्ट्र', '400001', 'अनुवाद']) expect(text).toContain(word);
+    expect(boxesDrawn(pdf)).toEqual([]);
+    // Shaped: "प्र" and "द्य" are each drawn as one glyph standing for their three characters (set
+    // letter by letter, no glyph would stand for more than one).
+    const glyphs = glyphUnicodes(pdf, 'NotoSansDevanagari-Regular');
+    expect(glyphs).toEqual(expect.arrayContaining(['प्र', 'द्य']));
+    // The joiner asked for ka's half form before ssa, not the conjunct "क्ष" it makes without one.
+    expect(glyphs).toContain('क्');
+    expect(glyphs).not.toContain('क्ष');
+  }, 30_000);
+
+  it('embeds none of those faces for an invoice in ASCII', async () => {
     const pdf = await renderer.render(
       invoiceFor({ legalName: 'Acme Inc.', address: '1 Main St', country: 'US' }),
     );
     const names = [...embeddedFonts(pdf).keys()];
-    expect(names.some((name) => /Hebrew|Arabic|^NotoSans-/.test(name))).toBe(false);
+    expect(names.some((name) => /Hebrew|Arabic|Thai|Devanagari|^NotoSans-/.test(name))).toBe(false);
     expect(names.some((name) => name.startsWith('NotoSansHans'))).toBe(true);
   }, 30_000);
 });
