@@ -52,6 +52,19 @@ function replay(chunks: Uint8Array[], clientAskedForUsage = false): Replay {
   return { forwarded, wire, outcome: watch.outcome() };
 }
 
+/**
+ * A replay as one string: the events, each piece sent to the client (base64) and the outcome. Compared
+ * cut by cut, it says what toEqual would, where toEqual, walking each piece's bytes one at a time for
+ * thousands of cuts, took most of a minute.
+ */
+function fingerprint(replayed: Replay): string {
+  return JSON.stringify({
+    forwarded: replayed.forwarded,
+    wire: replayed.wire.map((piece) => Buffer.from(piece).toString('base64')),
+    outcome: replayed.outcome,
+  });
+}
+
 function concat(parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
 }
@@ -115,8 +128,11 @@ describe.each(EXPECTED)('replaying %s', (file, expected, usageChunks) => {
   });
 
   it('gives the same events and outcome cut at every byte boundary', () => {
+    const expected = fingerprint(whole);
     for (let at = 1; at < bytes.length; at++) {
-      expect(replay([bytes.subarray(0, at), bytes.subarray(at)])).toEqual(whole);
+      const cut = replay([bytes.subarray(0, at), bytes.subarray(at)]);
+      // toEqual only where they differ, for its diff.
+      if (fingerprint(cut) !== expected) expect({ at, ...cut }).toEqual({ at, ...whole });
     }
   });
 
