@@ -1,11 +1,12 @@
-// Writes text that holds Hebrew or Arabic into a pdfkit document: each run in a font that has its
-// glyphs, the runs of a line in visual order, lines broken at spaces to the box's width. pdfkit's own
-// text() knows one font per call and no bidi, so it would print such text blank or backwards; text
-// without Hebrew or Arabic still goes through text() unchanged (the CJK layout as it was).
+// Writes text in a script the base (ASCII and CJK) face lacks (European letters beyond ASCII, Hebrew,
+// Arabic, Thai, Devanagari) into a pdfkit document: each run in a font that has its glyphs, the runs
+// of a line in visual order, lines broken at spaces to the box's width. pdfkit's own text() knows one
+// font per call and no bidi, so it would print such text as boxes or backwards; other text still goes
+// through text() unchanged (the CJK layout as it was).
 import type { EmbeddingLevels } from 'bidi-js';
 import { needsScriptLayout, paragraphLevels, RunScript, ScriptRun, visualRuns } from './script-runs';
 
-/** The registered pdfkit font names for one weight: the base (Latin and CJK) face and the RTL ones. */
+/** The registered pdfkit font names for one weight: the base (ASCII and CJK) face and the others. */
 export type ScriptFonts = Record<RunScript, string>;
 
 export interface BoxOptions {
