@@ -19,7 +19,13 @@ import { ApiHarness, startApi } from '../../apps/api/test/api-harness';
 import { buildSqliteSource, PASSWORDS } from '../../apps/api/test/migration/newapi-source-fixture';
 import { startIngestor } from '../../apps/api/test/relay/relay-fixture';
 import { startInvoiceWorker } from '../../apps/api/test/invoices/invoice-worker';
-import { animationsSettled, loseFirstAnswer, openConsolePage, UI_TIMEOUT } from './console-browser';
+import {
+  animationsSettled,
+  loseFirstAnswer,
+  openConsolePage,
+  pickOption,
+  UI_TIMEOUT,
+} from './console-browser';
 
 const ROOT = resolve(__dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/web');
@@ -331,10 +337,7 @@ describe('admin console (browser)', () => {
   it("shows each channel type's own settings and stores only those", async () => {
     await nav('channels');
     await testId('new-channel').click();
-    const chooseType = async (label: string) => {
-      await testId('channel-type').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: label }).click();
-    };
+    const chooseType = (label: string) => pickOption(page, testId('channel-type'), label);
     await chooseType('Azure OpenAI');
     await testId('channel-api-version').waitFor();
     await testId('channel-max-tokens-field').waitFor();
@@ -391,8 +394,7 @@ describe('admin console (browser)', () => {
     // The mock's deterministic answer; the pending bubble ("…") is an assistant message too.
     const answers = testId('message-assistant').filter({ hasText: /^alpha bravo/ });
     for (const [label, path] of routes) {
-      await testId('playground-format').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: label }).click();
+      await pickOption(page, testId('playground-format'), label);
       const before = await answers.count();
       await testId('playground-input').fill(`Say something as ${label}`);
       const sent = page.waitForRequest((req) => req.method() === 'POST' && path.test(req.url()));

@@ -1,6 +1,13 @@
 // Headless Chromium for the console's browser suites: Debian's chromium driven by playwright-core
 // (`npx playwright install` cannot work here), one English page at a desktop size.
-import { type Browser, type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type Route,
+} from 'playwright-core';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /** How long the console may take to show what a step waits for. */
@@ -54,6 +61,22 @@ export async function animationsSettled(page: Page): Promise<void> {
     "!document.querySelector('.ant-spin-spinning') && document.getAnimations().every(" +
       "(a) => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
   );
+}
+
+/**
+ * Picks the option `label` in the antd Select `select`, and sees it picked. The select is opened once
+ * nothing moves (its dropdown may still be closing from the last pick), the option clicked once the
+ * dropdown has slid in, and the pick read back from the select: CI at 0524cc7 picked a channel type
+ * right after another and the old one stayed.
+ */
+export async function pickOption(page: Page, select: Locator, label: string): Promise<void> {
+  await animationsSettled(page);
+  await select.click();
+  const option = page.locator('.ant-select-item-option').filter({ hasText: label });
+  await option.waitFor();
+  await animationsSettled(page);
+  await option.click();
+  await select.filter({ hasText: label }).waitFor();
 }
 
 /**
