@@ -12,7 +12,7 @@ export type { ProbeTrigger } from './entities/channel-key-probe.entity';
 export { ModelChain } from './entities/model-chain.entity';
 export { GroupRouting } from './entities/group-routing.entity';
 export { CHANNELS_TOPIC, MODEL_CHAINS_TOPIC } from './channels-topic';
-export { upstreamModelFor } from './model-mapping';
+export { servedNames, upstreamModelFor } from './model-mapping';
 export type { ModelServing } from './model-mapping';
 export { ChannelsError, ChannelsErrorCode } from './channels.errors';
 

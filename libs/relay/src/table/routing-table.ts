@@ -5,9 +5,10 @@ import {
   type RoutingChannel,
   type RoutingConfig,
   type RoutingKey,
-  upstreamModelFor,
+  servedNames,
 } from '@gateway/channels';
 import { adapterFor, type ProviderAdapter } from '@gateway/providers';
+import { type Attempt, planAttempts } from '../routing/plan-attempts';
 import type { ChannelCandidate, KeyCandidate } from '../routing/routing-snapshot';
 
 export interface TableChannel extends ChannelCandidate {
@@ -34,9 +35,17 @@ export interface ModelRoute {
 }
 
 const NO_CONFIG: RoutingConfig = { chains: [], defaultChains: {}, unhashedGroups: [] };
+const NO_CHANNELS: readonly TableChannel[] = [];
 
 export class RoutingTable {
   readonly channels: readonly TableChannel[];
+  /**
+   * Each name a channel answers to (a model it lists, an alias it maps) → the channels that serve it,
+   * in table order: what a request looks up, so that its routing reads the few channels of its model
+   * and not the whole table (issue #16: a scan of 300 channels of 50 models each took 64 µs a request,
+   * 1,000 of 100 each 720 µs, more than the rest of a relayed request's work).
+   */
+  private readonly serving = new Map<string, TableChannel[]>();
   private readonly modelsByGroup = new Map<string, string[]>();
   private readonly chains: ReadonlyMap<string, readonly string[]>;
   /** model → the models of the chain attached to it (tried once its own candidates are exhausted). */
@@ -65,11 +74,31 @@ export class RoutingTable {
       );
     }
     this.channels = routable;
+    for (const channel of routable) {
+      for (const name of servedNames(channel)) {
+        const serving = this.serving.get(name);
+        if (serving === undefined) this.serving.set(name, [channel]);
+        else serving.push(channel);
+      }
+    }
+  }
+
+  /** The channels that serve `model` (whatever their groups and the state of their keys), in table order. */
+  channelsServing(model: string): readonly TableChannel[] {
+    return this.serving.get(model) ?? NO_CHANNELS;
   }
 
   /** Does any channel serve `model` to `group` (whatever the state of its keys)? */
   serves(model: string, group: string): boolean {
-    return this.channels.some((c) => c.groups.includes(group) && upstreamModelFor(c, model) !== null);
+    return this.channelsServing(model).some((c) => c.groups.includes(group));
+  }
+
+  /**
+   * The attempts for `model` in `group`, in the order to try them (plan-attempts.ts), planned over the
+   * channels that serve it: the same plan as over the whole table, whose other channels it skips.
+   */
+  planFor(model: string, group: string, random: () => number): Attempt<TableChannel>[] {
+    return planAttempts({ channels: this.channelsServing(model), model, groups: [group], random });
   }
 
   /**

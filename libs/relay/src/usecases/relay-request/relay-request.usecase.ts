@@ -34,7 +34,7 @@ import { sendRelayError } from '../../relay/send-relay-error';
 import { KeyVerdicts } from '../../relay/key-verdicts';
 import { conversationOf, StickySessions } from '../../relay/sticky-sessions';
 import { UsageDraft } from '../../relay/usage-draft';
-import { planAttempts, type Attempt } from '../../routing/plan-attempts';
+import type { Attempt } from '../../routing/plan-attempts';
 import { transientBackoffMs } from '../../routing/transient-retry';
 import type { RoutingTable, TableChannel } from '../../table/routing-table';
 import { RoutingTableService } from '../../table/routing-table.service';
@@ -188,12 +188,7 @@ export class RelayRequest {
     // A loop, not flatMap, which costs V8 about five times as much (issue #16).
     const planned: (Attempt<TableChannel> & { model: string })[] = [];
     for (const model of ctx.models) {
-      const attempts = planAttempts({
-        channels: table.channels,
-        model,
-        groups: [ctx.group],
-        random: Math.random,
-      });
+      const attempts = table.planFor(model, ctx.group, Math.random);
       // Each written out, not `{ ...attempt, model }`: a spread then a field is a runtime call in V8
       // for every attempt (issue #16).
       for (const { channel, key, upstreamModel } of attempts)
