@@ -209,6 +209,13 @@ async function main() {
       ratios: {},
     };
     report.scenarios.push(entry);
+    // A larger table for this scenario alone, then a moment for the snapshot reloads to be over.
+    const removeTable =
+      gateway && scenario.tableChannels ? await seeded.addTableChannels(scenario.tableChannels) : null;
+    if (removeTable) {
+      log(`${scenario.id}: added ${scenario.tableChannels} channels (${elapsed()})`);
+      await pause(3000);
+    }
     for (const name of options.targets) {
       checkNotAborted();
       const target = targets[name];
@@ -245,6 +252,10 @@ async function main() {
     }
     for (const name of options.targets.filter((name) => name !== 'direct')) {
       entry.ratios[name] = ratios(entry.direct, entry[name]);
+    }
+    if (removeTable) {
+      await removeTable();
+      await pause(3000);
     }
   }
 

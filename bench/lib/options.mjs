@@ -22,6 +22,7 @@ function numberFromEnv(name, fallback, min, max) {
  * @property {number} concurrency requests in flight at all times (closed loop)
  * @property {number} [minWarmupS]  at least this warm-up, whatever BENCH_WARMUP / BENCH_QUICK say
  * @property {number} [minDurationS] at least this measured window
+ * @property {number} [tableChannels] channels added to the gateway for this scenario only (seed-gateway.mjs)
  */
 
 /** Mock behaviours, one channel (and model) each; the gateway forwards the key, so the mock obeys it. */
@@ -60,6 +61,16 @@ function scenarios() {
       behaviour: pool.behaviour,
       stream: false,
       concurrency: 32,
+    },
+    // The same requests with 300 more channels in the table (50 models each, none of them asked for):
+    // a deployment's many channels must not make each request dearer. To be read against c=32 above.
+    {
+      id: 'chat-table300-c32',
+      title: 'chat, 300 more channels, latency 0',
+      ...fast,
+      stream: false,
+      concurrency: 32,
+      tableChannels: 300,
     },
     { id: 'chat-latency50-c32', title: 'chat, mock latency 50 ms', ...slow, stream: false, concurrency: 32 },
     // The realistic upstream: with a 50 ms upstream the gateway's cost should vanish.

@@ -25,12 +25,16 @@ export function mockKeysByModel(keysPerChannel) {
  */
 const LATER = ['pool'];
 
+/** The models of each channel a scenario's `tableChannels` adds. */
+const TABLE_MODELS = 50;
+
 /**
  * @param {string} gatewayUrl
  * @param {{ email: string, password: string }} admin
  * @param {string} mockUrl
  * @param {Record<string, string[]>} keysByModel from mockKeysByModel
- * @returns {Promise<{ token: string, addLaterChannels: () => Promise<void> }>}
+ * @returns {Promise<{ token: string, addLaterChannels: () => Promise<void>,
+ *   addTableChannels: (count: number) => Promise<() => Promise<void>> }>}
  */
 export async function seedGateway(gatewayUrl, admin, mockUrl, keysByModel) {
   const call = async (method, path, body, bearer, { allowNotFound = false } = {}) => {
@@ -85,5 +89,26 @@ export async function seedGateway(gatewayUrl, admin, mockUrl, keysByModel) {
     { allowNotFound: true },
   );
   const token = await call('POST', '/api/tokens', { name: 'bench', tenantId: tenant.id }, accessToken);
-  return { token: token.key, addLaterChannels: () => addChannels(LATER) };
+  /**
+   * `count` channels of TABLE_MODELS models each that no scenario asks for, as a deployment with many
+   * channels has them; resolves to what removes them again.
+   */
+  const addTableChannels = async (count) => {
+    const ids = [];
+    for (let i = 0; i < count; i++) {
+      const models = Array.from({ length: TABLE_MODELS }, (_, m) => `table-${i}-model-${m}`);
+      const channel = await call(
+        'POST',
+        '/api/channels',
+        { name: `bench-table-${i}`, type: 'openai', baseUrl: `${mockUrl}/v1`, models, timeoutMs: 30_000 },
+        accessToken,
+      );
+      await call('POST', `/api/channels/${channel.id}/keys`, { keys: [`sk-bench-table-${i}`] }, accessToken);
+      ids.push(channel.id);
+    }
+    return async () => {
+      for (const id of ids) await call('DELETE', `/api/channels/${id}`, undefined, accessToken);
+    };
+  };
+  return { token: token.key, addLaterChannels: () => addChannels(LATER), addTableChannels };
 }
