@@ -1,3 +1,4 @@
+import * as v8 from 'node:v8';
 import { type RoutingChannel, type RoutingConfig, upstreamModelFor } from '@gateway/channels';
 import { seededRandom } from '@gateway/testing';
 import { planAttempts } from '../routing/plan-attempts';
@@ -181,5 +182,31 @@ describe('RoutingTable: the channels of a model', () => {
     expect(table.serves('model-7-a', 'default')).toBe(false);
     // Two channels serve 'shared': a few reads of theirs per call, none of the other 1,998.
     expect(reads).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('RoutingTable: its channels and keys', () => {
+  // V8's own test of two objects' shapes (a "map"): the relay's reads of a key or a channel stay on
+  // V8's fast path only while the objects they meet share a few shapes (issue #16).
+  v8.setFlagsFromString('--allow-natives-syntax');
+  // eslint-disable-next-line no-new-func -- V8's natives syntax is compiled at run time
+  const sameShape = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+
+  it('are each of one shape, however many the table holds and whatever their values', () => {
+    const channels = Array.from({ length: 60 }, (_, i) => {
+      const c = channel(`s${i}`, [`m${i}`], i % 2 === 0 ? ['default'] : ['default', 'vip']);
+      const keys = Array.from({ length: 5 }, (_, k) => ({
+        ...(c.keys[0] as RoutingChannel['keys'][number]),
+        id: `s${i}-k${k}`,
+        rpm: k % 2 === 0 ? null : 60,
+        modelLimits: k === 1 ? { [`m${i}`]: { rpm: 3 } } : {},
+      }));
+      return { ...c, keys, priority: i % 3, settings: i % 4 === 0 ? { apiVersion: '2024-06-01' } : {} };
+    });
+    const table = new RoutingTable(channels);
+    const first = table.channels[0] as (typeof table.channels)[number];
+    const firstKey = first.keys[0] as (typeof first.keys)[number];
+    expect(table.channels.filter((c) => !sameShape(c, first))).toEqual([]);
+    expect(table.channels.flatMap((c) => c.keys).filter((k) => !sameShape(k, firstKey))).toEqual([]);
   });
 });
