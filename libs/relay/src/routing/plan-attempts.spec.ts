@@ -90,6 +90,26 @@ describe('planAttempts', () => {
       expect(Math.abs(k4First / runs - 0.8)).toBeLessThanOrEqual(0.03);
     });
 
+    it('gives keys of one weight every order equally often (each key in each place ±2% over 24,000 plans)', () => {
+      const ids = ['k1', 'k2', 'k3', 'k4'];
+      const channels = [channel('a', { keys: ids.map((id) => key(id, { weight: 3 })) })];
+      const random = seededRandom(13);
+      const runs = 24_000;
+      const placed = new Map<string, number>();
+      const orders = new Set<string>();
+      for (let i = 0; i < runs; i++) {
+        const order = plan({ channels, random }).map((a) => a.key.id);
+        orders.add(order.join());
+        order.forEach((id, place) => placed.set(`${id}@${place}`, (placed.get(`${id}@${place}`) ?? 0) + 1));
+      }
+      expect(orders.size).toBe(24); // all 4! orders occur
+      for (const id of ids) {
+        for (let place = 0; place < ids.length; place++) {
+          expect(Math.abs((placed.get(`${id}@${place}`) ?? 0) / runs - 0.25)).toBeLessThanOrEqual(0.02);
+        }
+      }
+    });
+
     it('picks each next key by weight among those left (±3% over 20,000 plans)', () => {
       const channels = [
         channel('a', {
