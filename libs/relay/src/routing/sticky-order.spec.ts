@@ -85,3 +85,39 @@ describe('stickyOrder', () => {
     ]);
   });
 });
+
+describe('stickyOrder against stickyLayout (what the admission script orders by)', () => {
+  /** The order read off the layout the script is sent: per section, the key, its block, the rest. */
+  function byLayout<T extends { key: { id: string } }>(candidates: T[], keyId: string): T[] {
+    const layout = stickyLayout(candidates as never);
+    const block = (i: number) => layout[i * 3 + 1];
+    const section = (i: number) => layout[i * 3 + 2];
+    const sections = [...new Set(candidates.map((_, i) => section(i)))];
+    return sections.flatMap((s) => {
+      const members = candidates.map((c, i) => ({ c, i })).filter(({ i }) => section(i) === s);
+      const sticky = members.find(({ c }) => c.key.id === keyId);
+      if (sticky === undefined) return members.map(({ c }) => c);
+      return [
+        sticky.c,
+        ...members.filter(({ i }) => i !== sticky.i && block(i) === block(sticky.i)).map(({ c }) => c),
+        ...members.filter(({ i }) => block(i) !== block(sticky.i)).map(({ c }) => c),
+      ];
+    });
+  }
+
+  it('orders every plan as the layout says, for each of its keys and for keys it does not hold', () => {
+    const random = seededRandom(5);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    for (let round = 0; round < 200; round++) {
+      // Runs of one model and one channel, a channel's runs split and keys repeated across models.
+      const candidates = Array.from({ length: Math.floor(random() * 30) }, () => ({
+        model: pick(['a', 'a', 'b', 'c']),
+        channel: { id: pick(['x', 'y', 'z']) },
+        key: { id: `k${Math.floor(random() * 12)}` },
+      }));
+      for (const keyId of ['k0', 'k3', 'k7', 'k11', 'none']) {
+        expect(stickyOrder(candidates, keyId)).toEqual(byLayout(candidates, keyId));
+      }
+    }
+  });
+});

@@ -34,31 +34,39 @@ export function stickyLayout(candidates: readonly StickyCandidate[]): (string | 
   return layout;
 }
 
-/** The candidates in the order STICKY_ORDER_FUNCTION gives them for the session's key `stickyKeyId`. */
+/**
+ * The candidates in the order STICKY_ORDER_FUNCTION gives them for the session's key `stickyKeyId`:
+ * in each model's section, the key's candidate, then the rest of its channel block, then the rest of
+ * the section, each in plan order. Read in one pass, without stickyLayout's list (a large pool's plan
+ * is reordered on each request of a session: issue #16).
+ */
 export function stickyOrder<T extends StickyCandidate>(
   candidates: readonly T[],
   stickyKeyId: string | null,
 ): T[] {
-  if (stickyKeyId === null || stickyKeyId === '') return [...candidates];
-  const layout = stickyLayout(candidates);
-  const blockOf = (i: number) => layout[i * 3 + 1];
-  const sectionOf = (i: number) => layout[i * 3 + 2];
+  if (stickyKeyId === null || stickyKeyId === '') return candidates.slice();
   const ordered: T[] = [];
+  const at = (i: number) => candidates[i] as T;
   for (let start = 0; start < candidates.length;) {
-    let end = start;
-    while (end + 1 < candidates.length && sectionOf(end + 1) === sectionOf(start)) end++;
-    const section = candidates.slice(start, end + 1);
-    const at = section.findIndex((candidate) => candidate.key.id === stickyKeyId);
-    if (at < 0) {
-      ordered.push(...section);
+    const model = at(start).model;
+    let end = start + 1;
+    while (end < candidates.length && at(end).model === model) end++;
+    let sticky = -1;
+    for (let i = start; i < end && sticky < 0; i++) if (at(i).key.id === stickyKeyId) sticky = i;
+    if (sticky < 0) {
+      for (let i = start; i < end; i++) ordered.push(at(i));
     } else {
-      const block = blockOf(start + at);
-      const inBlock = (i: number) => blockOf(start + i) === block;
-      ordered.push(section[at] as T);
-      ordered.push(...section.filter((_, i) => i !== at && inBlock(i)));
-      ordered.push(...section.filter((_, i) => !inBlock(i)));
+      // Its block: the run of the section's candidates of its channel around it.
+      const channel = at(sticky).channel.id;
+      let from = sticky;
+      while (from > start && at(from - 1).channel.id === channel) from--;
+      let to = sticky + 1;
+      while (to < end && at(to).channel.id === channel) to++;
+      ordered.push(at(sticky));
+      for (let i = from; i < to; i++) if (i !== sticky) ordered.push(at(i));
+      for (let i = start; i < end; i++) if (i < from || i >= to) ordered.push(at(i));
     }
-    start = end + 1;
+    start = end;
   }
   return ordered;
 }
