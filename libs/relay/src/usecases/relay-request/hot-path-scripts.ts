@@ -20,7 +20,8 @@ export const SETTLE_ARGS = 7;
  * acquireFirst's per candidate. ARGV: 1 hold (1|0), 2-16 the hold's, 17-20 the token's rpm, tpm,
  * estimated tokens and window ttl, 21 the once-marker's ttl ms, 22 the key ids of the plan's
  * candidates after these (',a,b,', '' when these are the last: the admission sends a window of a
- * large pool, RequestAdmission), then per candidate its key id, channel block and model section
+ * large pool, RequestAdmission; '*' when some come after these, unlisted: a session's key that is not
+ * among these is then taken to be among them), then per candidate its key id, channel block and model section
  * (stickyLayout), then acquireFirst's.
  * The candidates are tried in the plan's order with the session's key first (stickyOrder).
  * Returns {1, holdCheck's verdict} when the hold is refused or a mirror must be loaded first,
@@ -56,7 +57,7 @@ for i = 23, 22 + 3 * n do L[#L + 1] = ARGV[i] end
 -- The session's value is its key id and when it was written (StickySessions).
 local stickyKey = sticky and (string.match(sticky, '^(.-)@%d+$') or sticky)
 local later = ARGV[22]
-if later ~= '' and stickyKey and stickyKey ~= '' and string.find(later, ',' .. stickyKey .. ',', 1, true) then
+if later ~= '' and stickyKey and stickyKey ~= '' and (later == '*' or string.find(later, ',' .. stickyKey .. ',', 1, true)) then
   local here = false
   for i = 1, n do
     if L[(i - 1) * 3 + 1] == stickyKey then here = true break end

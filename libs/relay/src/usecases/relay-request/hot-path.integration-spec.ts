@@ -312,16 +312,26 @@ describe('the hot path, run twice for one request (real Redis)', () => {
     const stats = (id: string) => `${testRedis.prefix}:key:${id}`;
     const slots = async (id: string) => Number((await field(`rl:k:${id}:m:${minute}`, 'r')) ?? 0);
     const tokenSlots = async () => Number((await field(`rl:t:tok-once:m:${minute}`, 'r')) ?? 0);
-    /** The candidates each admission run sent, in order. */
-    async function sentWindows<T>(run: () => Promise<T>): Promise<{ result: T; windows: number[] }> {
+    /**
+     * The candidates each admission run sent, in order, and what each said of the keys after them
+     * (ARGV 22: their ids, '*' for some unlisted, '' for none).
+     */
+    async function sentWindows<T>(
+      run: () => Promise<T>,
+    ): Promise<{ result: T; windows: number[]; later: string[] }> {
       const sendCommand = jest.spyOn(redis, 'sendCommand');
       try {
         const result = await run();
-        // evalsha(sha, numberOfKeys, ...): 7 KEYS of its own, then 5 per candidate.
-        const windows = sendCommand.mock.calls
-          .filter(([command]) => command.name === 'evalsha')
-          .map(([command]) => (Number(command.args[1]) - 7) / 5);
-        return { result, windows };
+        // evalsha(sha, numberOfKeys, ...KEYS, packed ARGV): 7 KEYS of its own, then 5 per candidate.
+        const runs = sendCommand.mock.calls
+          .map(([command]) => command)
+          .filter((command) => command.name === 'evalsha');
+        const windows = runs.map((command) => (Number(command.args[1]) - 7) / 5);
+        const later = runs.map((command) => {
+          const argv = JSON.parse(String(command.args[command.args.length - 1])) as string[];
+          return argv[21] as string;
+        });
+        return { result, windows, later };
       } finally {
         sendCommand.mockRestore();
       }
@@ -403,6 +413,35 @@ describe('the hot path, run twice for one request (real Redis)', () => {
       const gone = await sentWindows(() => admitPool(draftOf('req-gone'), 'gone'));
       expect(gone.windows).toEqual([16]);
       expect(gone.result.candidates.map((c) => c.key.id)).toEqual(pool.map((c) => c.key.id));
+    });
+
+    it('lists the later keys only for a session whose key this process does not know', async () => {
+      const laterIds = `,${pool
+        .slice(16)
+        .map((c) => c.key.id)
+        .join(',')},`;
+      // No session: that some keys come later is all the script needs.
+      const plain = await sentWindows(() => admitPool(draftOf('req-plain'), null));
+      expect(plain.later).toEqual(['*']);
+      // A session met for the first time here: listed, so that its key is found among them.
+      await redis.set(sticky.keyOf(token.id, 'hop'), 'big-5');
+      const first = await sentWindows(() => admitPool(draftOf('req-hop'), 'hop'));
+      expect(first.later).toEqual([laterIds]);
+      expect(first.result.candidates[first.result.acquisition.index]?.key.id).toBe('big-5');
+      // Its key leads the plan from then on: not listed.
+      const next = await sentWindows(() => admitPool(draftOf('req-hop-2'), 'hop'));
+      expect(next.later).toEqual(['*']);
+      expect(next.result.candidates[0]?.key.id).toBe('big-5');
+      // Another process served the session on a key of another pool: the script, told only that
+      // keys come later, says the session's key may be among them; it is not, so the window is sent
+      // again with them listed, and a key of the plan is taken, the one this process knew first.
+      await redis.set(sticky.keyOf(token.id, 'hop'), 'k-elsewhere@1700000000');
+      const moved = await sentWindows(() => admitPool(draftOf('req-hop-3'), 'hop'));
+      expect(moved.windows).toEqual([16, 16]);
+      expect(moved.later).toEqual(['*', laterIds]);
+      expect(moved.result.remembered?.keyId).toBe('k-elsewhere');
+      expect(moved.result.acquisition.index).toBe(0);
+      expect(moved.result.candidates[0]?.key.id).toBe('big-5');
     });
   });
 });

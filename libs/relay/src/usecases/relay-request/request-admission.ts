@@ -57,6 +57,16 @@ function laterKeyIds(candidates: readonly StickyCandidate[], from: number): stri
   return ids;
 }
 
+/** What the script is told when candidates come after the window, without their ids (ADMIT_REQUEST). */
+const SOME_LATER = '*';
+
+/** Is `keyId` a candidate from `from` on? */
+function isLater(candidates: readonly StickyCandidate[], from: number, keyId: string): boolean {
+  for (let i = from; i < candidates.length; i++)
+    if ((candidates[i] as StickyCandidate).key.id === keyId) return true;
+  return false;
+}
+
 export interface Admitted<C> {
   /** The token's minute window the request was counted in, or null (the token has no limits). */
   tokenWindow: string | null;
@@ -121,13 +131,20 @@ export class RequestAdmission {
     const hint =
       stickyKey === null || keys.length <= POOL_WINDOW ? null : this.sessionKeys.recall(stickyKey, now);
     let planned: readonly C[] = hint === null ? keys : stickyOrder(keys, hint);
+    // Whether the script is told which keys come after the window (a large pool's, a few KB), so that
+    // it can tell a session's key among them: not when there is no session, nor when the session's key
+    // leads the plan (this process admitted the session last, the usual case). A session whose key is
+    // then outside the window (another process moved it) is answered as one among the later keys, and
+    // asked about again with them listed should it be none of them.
+    let listLater = stickyKey !== null && (hint === null || planned[0]?.key.id !== hint);
     let start = 0;
     let size = POOL_WINDOW;
     let passedOver: PassedOver = NOTHING_PASSED_OVER;
     let reorders = 0;
     for (;;) {
       const window = planned.slice(start, start + size);
-      const later = planned.length > start + size ? laterKeyIds(planned, start + size) : '';
+      const later =
+        planned.length <= start + size ? '' : listLater ? laterKeyIds(planned, start + size) : SOME_LATER;
       const answer = await this.run(
         token,
         draft,
@@ -155,6 +172,13 @@ export class RequestAdmission {
         }
       }
       if (stage === 4) {
+        const moved = rememberedOf(String(taken[0] ?? ''))?.keyId ?? null;
+        if (moved === null || !isLater(planned, start + size, moved)) {
+          // Not a later key after all (told only that some come later): the same window again, with
+          // the later keys listed, which the script then finds it is not among.
+          listLater = true;
+          continue;
+        }
         // The session's key comes later in the plan: asked again with it first, from the start. (Once,
         // unless other processes move the session again meanwhile.)
         if (++reorders > MAX_REORDERS) {
@@ -162,7 +186,8 @@ export class RequestAdmission {
             `request ${draft.requestId}: its session moved to another key ${reorders} times while admitted`,
           );
         }
-        planned = stickyOrder(planned, rememberedOf(String(taken[0] ?? ''))?.keyId ?? null);
+        planned = stickyOrder(planned, moved);
+        listLater = false;
         start = 0;
         size = POOL_WINDOW;
         continue;
