@@ -20,15 +20,16 @@ export function upstreamModelFor(channel: ModelServing, model: string): string |
 }
 
 /**
- * Every name a channel serves (each `model` for which upstreamModelFor is not null), each once: the
- * models it lists, and the aliases it maps to a non-empty name. Read once per channel when a routing
- * table is built, so it does not ask upstreamModelFor name by name (a scan of the list each time).
+ * Every name a channel serves (each `model` for which upstreamModelFor is not null): the models it
+ * lists, then the aliases it maps to a non-empty name. A name can come twice (listed and mapped, or
+ * listed twice). Read once per channel when a routing table is built, so it does not ask
+ * upstreamModelFor name by name (a scan of the list each time).
  */
 export function servedNames(channel: ModelServing): string[] {
-  const names = new Set(channel.models);
+  const names = channel.models.slice();
   for (const alias of Object.keys(channel.modelMapping)) {
     const mapped = channel.modelMapping[alias];
-    if (typeof mapped === 'string' && mapped !== '') names.add(alias);
+    if (typeof mapped === 'string' && mapped !== '') names.push(alias);
   }
-  return [...names];
+  return names;
 }

@@ -76,7 +76,8 @@ export class RoutingTable {
       for (const name of servedNames(channel)) {
         const serving = this.serving.get(name);
         if (serving === undefined) this.serving.set(name, [channel]);
-        else serving.push(channel);
+        // A name the channel serves twice (listed and mapped) is one entry: it came last.
+        else if (serving[serving.length - 1] !== channel) serving.push(channel);
       }
     }
   }
