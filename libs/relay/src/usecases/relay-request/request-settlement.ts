@@ -113,7 +113,9 @@ export class RequestSettlement {
           this.usage.record(event);
         } else {
           draft.coveredNano = BigInt(covered);
-          event = { ...event, coveredNano: covered };
+          // Set on the event made above, not copied with a spread and a field: V8 gives such a copy a
+          // shape of its own, each request, which every later read of an event then meets (issue #16).
+          event.coveredNano = covered;
           // In the stream now; the api keeps it until the worker has stored it (the usage outbox),
           // as the script wrote it: the event's JSON is not built a second time.
           this.usage.sent(event, `${upToCovered}${covered}"}`);
