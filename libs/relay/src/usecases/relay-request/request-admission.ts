@@ -172,6 +172,12 @@ export class RequestAdmission {
         }
       }
       if (stage === 4) {
+        // Asked again: once, unless other processes move the session again meanwhile.
+        if (++reorders > MAX_REORDERS) {
+          throw new Error(
+            `request ${draft.requestId}: its session moved to another key ${reorders} times while admitted`,
+          );
+        }
         const moved = rememberedOf(String(taken[0] ?? ''))?.keyId ?? null;
         if (moved === null || !isLater(planned, start + size, moved)) {
           // Not a later key after all (told only that some come later): the same window again, with
@@ -179,13 +185,7 @@ export class RequestAdmission {
           listLater = true;
           continue;
         }
-        // The session's key comes later in the plan: asked again with it first, from the start. (Once,
-        // unless other processes move the session again meanwhile.)
-        if (++reorders > MAX_REORDERS) {
-          throw new Error(
-            `request ${draft.requestId}: its session moved to another key ${reorders} times while admitted`,
-          );
-        }
+        // The session's key comes later in the plan: asked again with it first, from the start.
         planned = stickyOrder(planned, moved);
         listLater = false;
         start = 0;
