@@ -263,7 +263,9 @@ describe('BalanceMirror (real Redis)', () => {
         includedNano: 80n,
       },
       periodStart,
-      periodEnd: new Date('2026-12-01T00:00:00Z'),
+      // After the wall clock: the mirror keeps a period's counters until a week after its end, by the
+      // wall clock (a fixed end in the past made them expire as they were loaded).
+      periodEnd: new Date(Date.now() + 30 * 86_400_000),
     } as unknown as CurrentPlan;
     const m = mirror(clients[0] as Redis);
     const onPlan = (requestId: string, amountNano: bigint) =>

@@ -200,7 +200,9 @@ describe('MirrorReconciler (real Redis)', () => {
         includedNano: 1000n,
       },
       periodStart,
-      periodEnd: new Date('2026-12-01T00:00:00Z'),
+      // After the wall clock: the mirror keeps a period's counters until a week after its end, by the
+      // wall clock (a fixed end in the past made them expire as they were loaded).
+      periodEnd: new Date(Date.now() + 30 * 86_400_000),
     } as unknown as CurrentPlan;
     const onPlan = async (requestId: string, costNano: bigint) => {
       const outcome = await mirror.hold({

@@ -39,7 +39,9 @@ describe('the hot path, run twice for one request (real Redis)', () => {
       includedNano: 1_000n,
     },
     periodStart: new Date('2026-11-01T00:00:00Z'),
-    periodEnd: new Date('2026-12-01T00:00:00Z'),
+    // After the wall clock: the mirror keeps a period's counters until a week after its end, by the
+    // wall clock (a fixed end in the past made them expire as they were loaded).
+    periodEnd: new Date(Date.now() + 30 * 86_400_000),
   } as unknown as CurrentPlan;
   const token = {
     id: 'tok-once',
