@@ -20,9 +20,9 @@ export const SETTLE_ARGS = 7;
  * acquireFirst's per candidate. ARGV: 1 hold (1|0), 2-16 the hold's, 17-20 the token's rpm, tpm,
  * estimated tokens and window ttl, 21 the once-marker's ttl ms, 22 the key ids of the plan's
  * candidates after these (',a,b,', '' when these are the last: the admission sends a window of a
- * large pool, RequestAdmission; '*' when some come after these, unlisted: a session's key that is not
- * among these is then taken to be among them), then per candidate its key id, channel block and model section
- * (stickyLayout), then acquireFirst's.
+ * large pool, RequestAdmission; '*' when some come after these, unlisted, and a session's key not
+ * among these is then answered as a later one), then per candidate its key id, channel block and
+ * model section (stickyLayout), then acquireFirst's.
  * The candidates are tried in the plan's order with the session's key first (stickyOrder).
  * Returns {1, holdCheck's verdict} when the hold is refused or a mirror must be loaded first,
  * {2, tokenCheck's verdict} when a token limit is reached, {4, the session's remembered value} when
