@@ -72,12 +72,10 @@ export class RequestSettlement {
         : null;
     const attempt = draft.attempt === null ? null : this.limiter.settlementArguments(draft.attempt);
     if (draft.attempt !== null) this.limiter.keyUsed(draft.attempt.keyId, draft.attempt.actualTokens);
-    let event: UsageEvent;
+    const event: UsageEvent = draft.toEvent(cost, endedAt);
     if (money === null && attempt === null) {
-      event = draft.toEvent(cost, endedAt);
       this.usage.record(event);
     } else {
-      event = draft.toEvent(cost, endedAt);
       try {
         const upToCovered = payloadUpToCovered(event);
         // The 19 short values travel as one argument (packArgv), the event's JSON as it is.
